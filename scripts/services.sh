@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Installs (when missing), starts (when not running) and stops the local services the project
+# needs: Redis, Elasticsearch and a MongoDB-wire-compatible server (FerretDB). Everything it
+# writes goes under .local/ (git-ignored). A service whose URL is given in the environment
+# (REDIS_URL, ELASTICSEARCH_URL, MONGODB_URI) is left alone: the caller brings its own.
+#
+#   scripts/services.sh up      install + start + wait until healthy (idempotent)
+#   scripts/services.sh down    stop what this script started
+#   scripts/services.sh status
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LOCAL="$ROOT/.local"
+ES_VERSION=8.19.8
+FERRETDB_VERSION=v1.24.2
+ES_HOME="$LOCAL/elasticsearch-$ES_VERSION"
+ES_USER=contacts-es
+ES_HEAP=${ES_HEAP:-1g}
+FERRETDB_BIN="$LOCAL/bin/ferretdb-$FERRETDB_VERSION"
+REDIS_PORT=6379
+ES_PORT=9200
+MONGO_PORT=27017
+
+log() { echo "[services] $*" >&2; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for() { # name, seconds, command...
+  local name=$1 secs=$2; shift 2
+  for _ in $(seq 1 "$secs"); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  log "$name did not become healthy in ${secs}s"; return 1
+}
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# ---------- Redis (Debian package) ----------
+redis_install() {
+  command -v redis-server >/dev/null && return
+  log "installing redis-server from Debian"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+}
+redis_up() {
+  if [ -n "${REDIS_URL:-}" ]; then log "REDIS_URL given, not starting Redis"; return; fi
+  if ! port_open $REDIS_PORT; then
+    redis_install
+    mkdir -p "$LOCAL/redis"
+    # bull needs noeviction: an evicting Redis may silently drop queue keys.
+    redis-server --daemonize yes --bind 127.0.0.1 --port $REDIS_PORT --save "" --appendonly no \
+      --maxmemory-policy noeviction --dir "$LOCAL/redis" --pidfile "$LOCAL/redis/redis.pid" \
+      --logfile "$LOCAL/redis/redis.log"
+  fi
+  wait_for redis 30 redis-cli -p $REDIS_PORT ping
+  log "redis ready on 127.0.0.1:$REDIS_PORT"
+}
+
+# ---------- Elasticsearch (Maven Central integ-test-zip, Java 17) ----------
+es_java_home() {
+  if [ -n "${ES_JAVA_HOME:-}" ]; then echo "$ES_JAVA_HOME"; return; fi
+  for d in /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-arm64 /usr/lib/jvm/temurin-17-jdk-amd64; do
+    [ -x "$d/bin/java" ] && { echo "$d"; return; }
+  done
+  dirname "$(dirname "$(readlink -f "$(command -v java)")")"
+}
+es_install() {
+  [ -x "$ES_HOME/bin/elasticsearch" ] && return
+  command -v mvn >/dev/null || { as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven >/dev/null; }
+  log "fetching Elasticsearch $ES_VERSION from Maven Central"
+  mkdir -p "$LOCAL/download"
+  mvn -q dependency:copy -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
+    -DoutputDirectory="$LOCAL/download"
+  rm -rf "$ES_HOME.tmp" && mkdir -p "$ES_HOME.tmp"
+  (cd "$ES_HOME.tmp" && unzip -q "$LOCAL/download/elasticsearch-$ES_VERSION.zip")
+  mv "$ES_HOME.tmp/elasticsearch-$ES_VERSION" "$ES_HOME" && rm -rf "$ES_HOME.tmp"
+}
+es_healthy() { curl -fsS "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null; }
+es_up() {
+  if [ -n "${ELASTICSEARCH_URL:-}" ]; then log "ELASTICSEARCH_URL given, not starting Elasticsearch"; return; fi
+  if ! port_open $ES_PORT; then
+    es_install
+    # Elasticsearch refuses to run as root.
+    id "$ES_USER" >/dev/null 2>&1 || as_root useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
+    mkdir -p "$LOCAL/es-data" "$LOCAL/es-logs" "$LOCAL/es-run"
+    as_root chown -R "$ES_USER" "$ES_HOME" "$LOCAL/es-data" "$LOCAL/es-logs" "$LOCAL/es-run"
+    local security=""
+    # x-pack security ships in this distribution; switch it off for a loopback-only node.
+    [ -d "$ES_HOME/modules/x-pack-security" ] && security="-Expack.security.enabled=false"
+    log "starting Elasticsearch $ES_VERSION (heap $ES_HEAP)"
+    as_root su -s /bin/bash "$ES_USER" -c "ES_JAVA_HOME='$(es_java_home)' ES_JAVA_OPTS='-Xms$ES_HEAP -Xmx$ES_HEAP' \
+      '$ES_HOME/bin/elasticsearch' -d -p '$LOCAL/es-run/es.pid' -Ediscovery.type=single-node \
+      -Enetwork.host=127.0.0.1 -Ehttp.port=$ES_PORT -Epath.data='$LOCAL/es-data' -Epath.logs='$LOCAL/es-logs' \
+      -Ecluster.routing.allocation.disk.threshold_enabled=false $security" >"$LOCAL/es-logs/start.log" 2>&1 \
+      || { log "Elasticsearch failed to start:"; tail -20 "$LOCAL/es-logs/start.log" >&2; return 1; }
+  fi
+  wait_for elasticsearch 120 es_healthy
+  log "elasticsearch ready on 127.0.0.1:$ES_PORT"
+}
+
+# ---------- FerretDB (Go module proxy, SQLite backend) ----------
+ferretdb_install() {
+  [ -x "$FERRETDB_BIN" ] && return
+  command -v go >/dev/null || { log "Go is needed to build FerretDB"; return 1; }
+  log "building FerretDB $FERRETDB_VERSION from the Go module proxy (takes a minute or two)"
+  local dir src
+  dir=$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
+  src="$LOCAL/ferretdb-src"
+  rm -rf "$src" && cp -r "$dir" "$src" && chmod -R u+w "$src"
+  # `go install pkg@version` yields a binary that panics at start: the module has no
+  # build/version/version.txt (their release process generates it). Write it and build.
+  echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
+  mkdir -p "$LOCAL/bin"
+  (cd "$src" && go build -trimpath -o "$FERRETDB_BIN" ./cmd/ferretdb)
+  rm -rf "$src"
+}
+ferretdb_up() {
+  if [ -n "${MONGODB_URI:-}" ]; then log "MONGODB_URI given, not starting FerretDB"; return; fi
+  if ! port_open $MONGO_PORT; then
+    ferretdb_install
+    mkdir -p "$LOCAL/ferretdb-data"
+    log "starting FerretDB $FERRETDB_VERSION (SQLite backend)"
+    nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$LOCAL/ferretdb-data/" \
+      --listen-addr=127.0.0.1:$MONGO_PORT --telemetry=disable --log-level=warn \
+      >"$LOCAL/ferretdb.log" 2>&1 &
+    echo $! >"$LOCAL/ferretdb.pid"
+  fi
+  wait_for ferretdb 30 port_open $MONGO_PORT
+  log "ferretdb ready on 127.0.0.1:$MONGO_PORT"
+}
+
+down() {
+  [ -f "$LOCAL/ferretdb.pid" ] && kill "$(cat "$LOCAL/ferretdb.pid")" 2>/dev/null || true
+  rm -f "$LOCAL/ferretdb.pid"
+  [ -f "$LOCAL/es-run/es.pid" ] && kill "$(cat "$LOCAL/es-run/es.pid")" 2>/dev/null || true
+  [ -f "$LOCAL/redis/redis.pid" ] && kill "$(cat "$LOCAL/redis/redis.pid")" 2>/dev/null || true
+  log "stopped"
+}
+
+status() {
+  for p in "redis $REDIS_PORT" "elasticsearch $ES_PORT" "ferretdb $MONGO_PORT"; do
+    set -- $p
+    if port_open "$2"; then echo "$1: up on 127.0.0.1:$2"; else echo "$1: down"; fi
+  done
+}
+
+case "${1:-up}" in
+  up)
+    mkdir -p "$LOCAL"
+    # The slow installs (a Maven download, a Go build) run side by side.
+    es_up & es_pid=$!
+    ferretdb_up & fdb_pid=$!
+    redis_up
+    wait $es_pid; wait $fdb_pid
+    ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

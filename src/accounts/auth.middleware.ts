@@ -1,0 +1,32 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ForbiddenError, NotFoundError } from '../shared/errors';
+import type { AccountsService, Caller } from './accounts.service';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    caller?: Caller;
+  }
+}
+
+/** Every route under /api/v1/accounts/:account_id passes here first. */
+export function requireAccountUser(accounts: AccountsService): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    try {
+      const accountId = Number(req.params.account_id);
+      if (!Number.isSafeInteger(accountId) || accountId <= 0) throw new NotFoundError('account', req.params.account_id);
+      req.caller = await accounts.authenticate(req.header('api_access_token') ?? undefined, accountId);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+export function requireAdministrator(req: Request, _res: Response, next: NextFunction): void {
+  next(req.caller?.role === 'administrator' ? undefined : new ForbiddenError('only administrators may do this'));
+}
+
+export function callerOf(req: Request): Caller {
+  if (!req.caller) throw new Error('route is mounted without requireAccountUser');
+  return req.caller;
+}

@@ -1,0 +1,38 @@
+import express, { Router, type Express } from 'express';
+import { requireAccountUser } from './accounts/auth.middleware';
+import { contactsRouter } from './contacts/contacts.router';
+import type { Dependencies } from './dependencies';
+import { errorHandler, notFoundHandler } from './shared/error-handler';
+
+type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services'>;
+
+/** The HTTP app, without listening: main-api.ts serves it, tests drive it with supertest. */
+export function buildApp(deps: AppDeps): Express {
+  const { config, logger, metrics, services } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'extended');
+
+  app.use((req, res, next) => {
+    const end = metrics.httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
+    next();
+  });
+  app.use(express.json({ limit: '1mb' }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const account = Router({ mergeParams: true });
+  account.use(requireAccountUser(services.accounts));
+  account.use(contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE }));
+  app.use('/api/v1/accounts/:account_id', account);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/contacts'),
+  ELASTICSEARCH_URL: z.string().url().default('http://127.0.0.1:9200'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  // The alias the application reads and writes; versioned indices sit behind it.
+  CONTACTS_INDEX: z.string().regex(/^[a-z0-9_-]+$/).default('contacts'),
+  INDEX_SHARDS: z.coerce.number().int().min(1).default(1),
+  INDEX_REPLICAS: z.coerce.number().int().min(0).default(0),
+  QUEUE_PREFIX: z.string().min(1).default('contacts'),
+  SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  SYNC_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(5000).default(20),
+  SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(1000),
+  SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(30000),
+  // A contact still marked after this long is presumed to have lost its sync job.
+  SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(10000),
+  MAX_PER_PAGE: z.coerce.number().int().min(1).max(10000).default(500),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = Readonly<z.infer<typeof envSchema>>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  return Object.freeze(parsed.data);
+}

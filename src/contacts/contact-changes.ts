@@ -1,0 +1,98 @@
+import { ValidationError } from '../shared/errors';
+import { checkAttributeKey, normalizeEmail, normalizePhone, parseTimestamp } from './contact-fields';
+import { ADDITIONAL_TEXT_FIELDS } from './contact.model';
+import type { ContactInput } from './contacts.schemas';
+
+/** Validated, normalised changes to a contact; absent keys are left as they are. */
+export interface ContactChanges {
+  name?: string | null;
+  email?: string | null;
+  phone_number?: string | null;
+  identifier?: string | null;
+  thumbnail?: string | null;
+  blocked?: boolean;
+  additional_attributes?: Record<string, unknown>;
+  custom_attributes?: Record<string, unknown>;
+  created_at?: Date;
+  last_activity_at?: Date | null;
+}
+
+const blankToNull = (value: string | null | undefined) =>
+  value === undefined ? undefined : value === null || value.trim() === '' ? null : value.trim();
+
+function checkKeys(field: string, attrs: Record<string, unknown>) {
+  for (const key of Object.keys(attrs)) {
+    const problem = checkAttributeKey(key);
+    if (problem) throw new ValidationError(`${field}: ${problem}`, field);
+  }
+}
+
+/** Applies SPEC §1.1's field rules to API input. Throws ValidationError naming the field. */
+export function toContactChanges(input: ContactInput): ContactChanges {
+  const changes: ContactChanges = {};
+  if (input.name !== undefined) changes.name = blankToNull(input.name);
+  if (input.identifier !== undefined) changes.identifier = blankToNull(input.identifier);
+  if (input.avatar_url !== undefined) changes.thumbnail = blankToNull(input.avatar_url);
+  if (input.blocked !== undefined) changes.blocked = input.blocked;
+
+  const email = blankToNull(input.email);
+  if (email !== undefined) {
+    if (email === null) changes.email = null;
+    else {
+      const checked = normalizeEmail(email);
+      if (!checked.ok) throw new ValidationError(`email: ${checked.error}`, 'email');
+      changes.email = checked.value;
+    }
+  }
+
+  const phone = blankToNull(input.phone_number);
+  if (phone !== undefined) {
+    if (phone === null) changes.phone_number = null;
+    else {
+      const checked = normalizePhone(phone);
+      if (!checked.ok) throw new ValidationError(`phone_number: ${checked.error}`, 'phone_number');
+      changes.phone_number = checked.value;
+    }
+  }
+
+  const additional: Record<string, unknown> = { ...(input.additional_attributes ?? {}) };
+  for (const field of ADDITIONAL_TEXT_FIELDS) {
+    if (input[field] !== undefined) additional[field] = blankToNull(input[field]);
+  }
+  for (const field of ADDITIONAL_TEXT_FIELDS) {
+    const value = additional[field];
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      throw new ValidationError(`additional_attributes.${field} must be a string`, field);
+    }
+  }
+  if (typeof additional.country_code === 'string') {
+    const code = additional.country_code.trim().toUpperCase();
+    if (code && !/^[A-Z]{2}$/.test(code)) throw new ValidationError('country_code must be a two-letter ISO 3166 code', 'country_code');
+    additional.country_code = code || null;
+  }
+  if (Object.keys(additional).length) {
+    checkKeys('additional_attributes', additional);
+    changes.additional_attributes = additional;
+  }
+  if (input.custom_attributes !== undefined) {
+    checkKeys('custom_attributes', input.custom_attributes);
+    changes.custom_attributes = input.custom_attributes;
+  }
+
+  if (input.created_at !== undefined) {
+    const date = parseTimestamp(input.created_at);
+    if (!date) throw new ValidationError('created_at must be Unix seconds or an ISO 8601 date', 'created_at');
+    changes.created_at = date;
+  }
+  if (input.last_activity_at !== undefined) {
+    if (input.last_activity_at === null) changes.last_activity_at = null;
+    else {
+      const date = parseTimestamp(input.last_activity_at);
+      if (!date) throw new ValidationError('last_activity_at must be Unix seconds or an ISO 8601 date', 'last_activity_at');
+      changes.last_activity_at = date;
+    }
+  }
+  return changes;
+}
+
+export const IDENTITY_FIELDS = ['name', 'email', 'phone_number', 'identifier'] as const;

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+const nullableText = (max: number) => text(max).nullable();
+const timestamp = z.union([z.number(), z.string()]);
+const attributes = z.record(z.string(), z.unknown());
+
+// Chatwoot keeps company, city, country… inside additional_attributes; clients may also send
+// them at the top level (as the CSV columns are), and they land in the same place.
+const contactFields = {
+  name: nullableText(255),
+  email: nullableText(254),
+  phone_number: nullableText(40),
+  identifier: nullableText(255),
+  blocked: z.boolean(),
+  avatar_url: nullableText(2048),
+  company_name: nullableText(255),
+  city: nullableText(255),
+  country: nullableText(255),
+  country_code: nullableText(8),
+  description: nullableText(5000),
+  additional_attributes: attributes,
+  custom_attributes: attributes,
+  created_at: timestamp,
+  last_activity_at: timestamp.nullable(),
+  inbox_id: z.number().int().positive(),
+};
+
+export const contactInputSchema = z.strictObject(contactFields).partial();
+export type ContactInput = z.infer<typeof contactInputSchema>;
+
+export const contactIdParams = z.object({
+  account_id: z.string(),
+  id: z.coerce.number().int().positive('contact id must be a positive integer'),
+});
+
+export const listQuery = z.object({
+  sort: z.string().optional(),
+  page: z.coerce.number().int().min(1, 'page starts at 1').default(1),
+  per_page: z.coerce.number().int().min(1, 'per_page must be at least 1').optional(),
+  after: z.string().min(1).optional(),
+  labels: z.union([z.string(), z.array(z.string())]).optional(),
+});

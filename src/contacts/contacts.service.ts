@@ -1,0 +1,155 @@
+import { NotFoundError, ValidationError } from '../shared/errors';
+import type { IdAllocator } from '../shared/id-allocator';
+import type { SyncScheduler } from '../search/sync-queue';
+import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../search/search-contacts';
+import { IDENTITY_FIELDS, toContactChanges, type ContactChanges } from './contact-changes';
+import { noValueKey, type Contact, type ContactModel } from './contact.model';
+import { toContactPayload, type ContactPayload } from './contact.presenter';
+import type { ContactInput } from './contacts.schemas';
+
+const UNIQUE_FIELDS = [
+  ['email', 'email_key'],
+  ['phone_number', 'phone_key'],
+  ['identifier', 'identifier_key'],
+] as const;
+
+function uniqueKeys(id: number, values: Pick<Contact, 'email' | 'phone_number' | 'identifier'>) {
+  return {
+    email_key: values.email ?? noValueKey(id),
+    phone_key: values.phone_number ?? noValueKey(id),
+    identifier_key: values.identifier ?? noValueKey(id),
+  };
+}
+
+/** Mongo's duplicate-key error names the index; turn it into the field it guards. */
+function duplicateField(err: unknown): string | undefined {
+  if ((err as { code?: number })?.code !== 11000) return undefined;
+  const message = String((err as Error).message);
+  return UNIQUE_FIELDS.find(([, key]) => message.includes(key))?.[0];
+}
+
+export interface ContactsServiceDeps {
+  contacts: ContactModel;
+  nextIds: IdAllocator;
+  sync: SyncScheduler;
+  search: ContactSearch;
+}
+
+export function createContactsService({ contacts, nextIds, sync, search }: ContactsServiceDeps) {
+  async function assertUnique(accountId: number, values: ContactChanges, exceptId?: number) {
+    const clauses = UNIQUE_FIELDS.filter(([field]) => values[field]).map(([field]) => ({ [field]: values[field] }));
+    if (!clauses.length) return;
+    const taken = await contacts
+      .findOne({ account_id: accountId, deleted: false, $or: clauses, ...(exceptId ? { _id: { $ne: exceptId } } : {}) })
+      .lean();
+    if (!taken) return;
+    const [field] = UNIQUE_FIELDS.find(([f]) => values[f] && taken[f] === values[f])!;
+    throw new ValidationError(`${field} "${values[field]}" already belongs to contact ${taken._id}`, field);
+  }
+
+  async function find(accountId: number, id: number): Promise<Contact> {
+    const contact = await contacts.findOne({ _id: id, account_id: accountId, deleted: false }).lean();
+    if (!contact) throw new NotFoundError('contact', id);
+    return contact;
+  }
+
+  function rethrowDuplicate(err: unknown, values: ContactChanges): never {
+    const field = duplicateField(err);
+    if (field) throw new ValidationError(`${field} "${values[field as keyof ContactChanges]}" already belongs to another contact`, field);
+    throw err;
+  }
+
+  return {
+    async create(accountId: number, input: ContactInput): Promise<ContactPayload> {
+      const changes = toContactChanges(input);
+      if (!IDENTITY_FIELDS.some((field) => changes[field])) {
+        throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
+      }
+      await assertUnique(accountId, changes);
+      const [id] = await nextIds('contacts');
+      const now = new Date();
+      const doc: Contact = {
+        _id: id,
+        account_id: accountId,
+        name: changes.name ?? null,
+        email: changes.email ?? null,
+        phone_number: changes.phone_number ?? null,
+        identifier: changes.identifier ?? null,
+        thumbnail: changes.thumbnail ?? null,
+        blocked: changes.blocked ?? false,
+        additional_attributes: changes.additional_attributes ?? {},
+        custom_attributes: changes.custom_attributes ?? {},
+        labels: [],
+        created_at: changes.created_at ?? now,
+        last_activity_at: changes.last_activity_at ?? null,
+        updated_at: now,
+        ...uniqueKeys(id, { email: changes.email ?? null, phone_number: changes.phone_number ?? null, identifier: changes.identifier ?? null }),
+        version: 1,
+        deleted: false,
+      };
+      try {
+        await contacts.create(doc);
+      } catch (err) {
+        rethrowDuplicate(err, changes);
+      }
+      await sync.schedule([id]);
+      return toContactPayload(doc);
+    },
+
+    async show(accountId: number, id: number): Promise<ContactPayload> {
+      return toContactPayload(await find(accountId, id));
+    },
+
+    async update(accountId: number, id: number, input: ContactInput): Promise<ContactPayload> {
+      const changes = toContactChanges(input);
+      const current = await find(accountId, id);
+      const next = { ...current, ...changes };
+      if (!IDENTITY_FIELDS.some((field) => next[field])) {
+        throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
+      }
+      await assertUnique(accountId, changes, id);
+
+      const set: Record<string, unknown> = { updated_at: new Date() };
+      for (const [key, value] of Object.entries(changes)) {
+        // Attribute hashes merge shallowly: each key is its own $set, in one update.
+        if (key === 'additional_attributes' || key === 'custom_attributes') {
+          for (const [attr, attrValue] of Object.entries(value as Record<string, unknown>)) set[`${key}.${attr}`] = attrValue;
+        } else set[key] = value;
+      }
+      for (const [field, key] of UNIQUE_FIELDS) {
+        if (changes[field] !== undefined) set[key] = changes[field] ?? noValueKey(id);
+      }
+      let updated: Contact | null;
+      try {
+        updated = await contacts
+          .findOneAndUpdate({ _id: id, account_id: accountId, deleted: false }, { $set: set, $inc: { version: 1 } }, { new: true })
+          .lean();
+      } catch (err) {
+        rethrowDuplicate(err, changes);
+      }
+      if (!updated) throw new NotFoundError('contact', id);
+      await sync.schedule([id]);
+      return toContactPayload(updated);
+    },
+
+    async remove(accountId: number, id: number): Promise<void> {
+      // A soft delete first: the version bump is what keeps a late sync job from bringing the
+      // contact back. The sync worker purges the document once the index has dropped it.
+      const res = await contacts.updateOne(
+        { _id: id, account_id: accountId, deleted: false },
+        {
+          $set: { deleted: true, updated_at: new Date(), ...uniqueKeys(id, { email: null, phone_number: null, identifier: null }) },
+          $inc: { version: 1 },
+        },
+      );
+      if (!res.matchedCount) throw new NotFoundError('contact', id);
+      await sync.schedule([id]);
+    },
+
+    list(accountId: number, query: SearchQuery | undefined, request: PageRequest): Promise<ContactPage> {
+      return search.page(accountId, query, request);
+    },
+  };
+}
+
+export type ContactsService = ReturnType<typeof createContactsService>;

@@ -1,0 +1,93 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { Connection } from 'mongoose';
+import { createAccountsService } from './accounts/accounts.service';
+import { defineAccountModel } from './accounts/account.model';
+import { defineUserModel } from './accounts/user.model';
+import type { Config } from './config';
+import { defineContactModel } from './contacts/contact.model';
+import { createContactsService } from './contacts/contacts.service';
+import { createContactIndexer } from './search/contact-indexer';
+import { ensureContactsIndex } from './search/contacts-index';
+import { createContactSearch } from './search/search-contacts';
+import { defineSweepStateModel } from './search/sweep-state.model';
+import { createSyncQueue, createSyncScheduler, SWEEP_QUEUE } from './search/sync-queue';
+import { startSyncWorker } from './search/sync.worker';
+import { createElasticsearchClient } from './shared/elasticsearch';
+import { createIdAllocator, defineIdBlockModel } from './shared/id-allocator';
+import type { Logger } from './shared/logger';
+import { createMetrics } from './shared/metrics';
+import { connectMongo } from './shared/mongo';
+import { createQueueFactory } from './shared/queues';
+
+/**
+ * Connects to MongoDB, Elasticsearch and Redis and builds every model and service from them.
+ * The API, the worker, the scripts and the tests all start here, each with its own config.
+ */
+export async function createDependencies(config: Config, logger: Logger, overrides: { es?: Client } = {}) {
+  const conn: Connection = await connectMongo(config.MONGODB_URI);
+  const models = {
+    accounts: defineAccountModel(conn),
+    users: defineUserModel(conn),
+    idBlocks: defineIdBlockModel(conn),
+    contacts: defineContactModel(conn),
+    sweepState: defineSweepStateModel(conn),
+  };
+  await Promise.all(Object.values(models).map((model) => model.init()));
+
+  const es = overrides.es ?? createElasticsearchClient(config.ELASTICSEARCH_URL);
+  const index = config.CONTACTS_INDEX;
+  const queues = createQueueFactory(config.REDIS_URL, config.QUEUE_PREFIX);
+  const syncQueue = createSyncQueue(queues);
+  const scheduler = createSyncScheduler(syncQueue, logger);
+  const metrics = createMetrics();
+  const search = createContactSearch({ es, index });
+  const nextIds = createIdAllocator(models.idBlocks);
+  const indexer = createContactIndexer({ contacts: models.contacts, es, index, logger, metrics });
+
+  const services = {
+    accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
+    contacts: createContactsService({ contacts: models.contacts, nextIds, sync: scheduler, search }),
+  };
+
+  return {
+    config,
+    logger,
+    conn,
+    models,
+    es,
+    index,
+    queues,
+    syncQueue,
+    scheduler,
+    metrics,
+    search,
+    indexer,
+    nextIds,
+    services,
+
+    ensureIndex: () => ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS }),
+
+    async startWorker() {
+      await startSyncWorker({
+        config,
+        syncQueue,
+        sweepQueue: queues.createQueue<object>(SWEEP_QUEUE),
+        indexContacts: indexer.indexContacts,
+        contacts: models.contacts,
+        sweepState: models.sweepState,
+        es,
+        index,
+        scheduler,
+        logger,
+      });
+    },
+
+    async close() {
+      await queues.close();
+      await conn.close();
+      if (!overrides.es) await es.close();
+    },
+  };
+}
+
+export type Dependencies = Awaited<ReturnType<typeof createDependencies>>;

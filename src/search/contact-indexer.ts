@@ -1,0 +1,66 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { Contact, ContactModel } from '../contacts/contact.model';
+import type { Logger } from '../shared/logger';
+import type { Metrics } from '../shared/metrics';
+import { toContactSearchDoc } from './contact-search-doc';
+
+export interface IndexOutcome {
+  /** Contacts whose indexing failed, with the reason; the rest are done. */
+  failed: Map<number, string>;
+}
+
+/**
+ * Re-reads contacts from MongoDB and writes them to the index with their version as an
+ * external version, so a stale read can never overwrite a newer one, and a deleted contact's
+ * tombstone (a higher version) keeps a late job from bringing it back. Safe to run twice.
+ */
+export function createContactIndexer(deps: { contacts: ContactModel; es: Client; index: string; logger: Logger; metrics: Metrics }) {
+  const { contacts, es, index, logger, metrics } = deps;
+
+  /** What MongoDB holds now. A contact missing there was purged after the index dropped it. */
+  function read(ids: number[]): Promise<Contact[]> {
+    return contacts.find({ _id: { $in: [...new Set(ids)] } }).lean();
+  }
+
+  async function write(docs: Contact[]): Promise<IndexOutcome> {
+    const failed = new Map<number, string>();
+    if (!docs.length) return { failed };
+    const operations: object[] = [];
+    for (const doc of docs) {
+      const meta = { _index: index, _id: String(doc._id), version: doc.version, version_type: 'external' as const };
+      if (doc.deleted) operations.push({ delete: meta });
+      else operations.push({ index: meta }, toContactSearchDoc(doc));
+    }
+    const res = await es.bulk({ operations });
+
+    const done: Contact[] = [];
+    res.items.forEach((item, i) => {
+      const doc = docs[i];
+      const result = item.index ?? item.delete!;
+      // 409: the index already holds this version or a newer one. 404: nothing to delete.
+      if (result.status < 300 || result.status === 409 || (doc.deleted && result.status === 404)) done.push(doc);
+      else failed.set(doc._id, result.error?.reason ?? `status ${result.status}`);
+    });
+
+    const purged = done.filter((doc) => doc.deleted).map((doc) => doc._id);
+    // Nothing writes a deleted contact again, so this delete races with no one.
+    if (purged.length) await contacts.deleteMany({ _id: { $in: purged }, deleted: true });
+    const now = Date.now();
+    for (const doc of done) {
+      metrics.syncLag.observe(Math.max(0, now - doc.updated_at.getTime()) / 1000);
+      metrics.syncedContacts.inc({ op: doc.deleted ? 'delete' : 'index' });
+    }
+    if (failed.size) logger.warn({ failed: failed.size, first: [...failed.values()][0] }, 'some contacts were not indexed');
+    return { failed };
+  }
+
+  return {
+    read,
+    write,
+    async indexContacts(ids: number[]): Promise<IndexOutcome> {
+      return write(await read(ids));
+    },
+  };
+}
+
+export type ContactIndexer = ReturnType<typeof createContactIndexer>;

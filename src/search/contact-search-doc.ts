@@ -1,0 +1,57 @@
+import { foldText } from '../contacts/contact-fields';
+import type { Contact } from '../contacts/contact.model';
+import { toContactPayload, type ContactPayload } from '../contacts/contact.presenter';
+
+/** What the search index holds for one contact: folded fields to filter and sort on, and the payload lists return. */
+export interface ContactSearchDoc {
+  account_id: string;
+  id: number;
+  name?: string;
+  email?: string;
+  phone_number?: string;
+  phone_sort?: number;
+  identifier?: string;
+  company_name?: string;
+  city?: string;
+  country?: string;
+  country_code?: string;
+  blocked: boolean;
+  labels: string[];
+  created_at: number;
+  last_activity_at?: number;
+  updated_at: number;
+  payload: ContactPayload;
+}
+
+// Accent and case folding happens here, not in an analyzer: the Elasticsearch distribution
+// available on these machines has no analysis-common module (no asciifolding filter), and a
+// keyword of folded text sorts and compares the same way on every distribution.
+function folded(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const text = foldText(value.trim());
+  return text.length ? text : undefined;
+}
+
+export function toContactSearchDoc(contact: Contact): ContactSearchDoc {
+  const extra = contact.additional_attributes ?? {};
+  const countryCode = typeof extra.country_code === 'string' && extra.country_code.trim() ? extra.country_code.trim().toUpperCase() : undefined;
+  return {
+    account_id: String(contact.account_id),
+    id: contact._id,
+    name: folded(contact.name),
+    email: contact.email ?? undefined,
+    phone_number: contact.phone_number ?? undefined,
+    phone_sort: contact.phone_number ? Number(contact.phone_number.slice(1)) : undefined,
+    identifier: contact.identifier ?? undefined,
+    company_name: folded(extra.company_name),
+    city: folded(extra.city),
+    country: folded(extra.country),
+    country_code: countryCode,
+    blocked: contact.blocked,
+    labels: contact.labels ?? [],
+    created_at: contact.created_at.getTime(),
+    last_activity_at: contact.last_activity_at?.getTime(),
+    updated_at: contact.updated_at.getTime(),
+    payload: toContactPayload(contact),
+  };
+}

@@ -1,0 +1,35 @@
+import type { Client } from '@elastic/elasticsearch';
+import mappingV1 from '../../mappings/contacts.v1.json';
+
+// The newest mapping; a new file in mappings/ and a line here make the next version.
+export const CURRENT_MAPPING = mappingV1;
+export const MAPPING_VERSION = CURRENT_MAPPING.version;
+
+export interface IndexOptions {
+  alias: string;
+  shards: number;
+  replicas: number;
+}
+
+export const versionedIndexName = (alias: string, version: number) => `${alias}_v${version}`;
+
+/** Creates the current versioned index behind the alias when the alias is missing. Idempotent. */
+export async function ensureContactsIndex(es: Client, options: IndexOptions): Promise<void> {
+  if (await es.indices.existsAlias({ name: options.alias })) return;
+  const index = versionedIndexName(options.alias, MAPPING_VERSION);
+  try {
+    await es.indices.create({
+      index,
+      settings: {
+        ...CURRENT_MAPPING.settings,
+        index: { ...CURRENT_MAPPING.settings.index, number_of_shards: options.shards, number_of_replicas: options.replicas },
+      },
+      mappings: CURRENT_MAPPING.mappings as never,
+      aliases: { [options.alias]: { is_write_index: true } },
+    });
+  } catch (err) {
+    // Another process (API and worker start together) may have created it first.
+    if ((err as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type !== 'resource_already_exists_exception') throw err;
+  }
+  await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
+}

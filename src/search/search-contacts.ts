@@ -1,0 +1,91 @@
+import { errors as esErrors, type Client, type estypes } from '@elastic/elasticsearch';
+import type { ContactPayload } from '../contacts/contact.presenter';
+import { UnavailableError, ValidationError } from '../shared/errors';
+import { sortToString, toSearchSort, type ContactSort } from './contact-sort';
+import { decodeCursor, encodeCursor } from './cursor';
+
+export type SearchQuery = estypes.QueryDslQueryContainer;
+
+export interface PageRequest {
+  sort: ContactSort;
+  perPage: number;
+  page?: number;
+  after?: string;
+}
+
+export interface ContactPage {
+  contacts: ContactPayload[];
+  count: number;
+  nextCursor: string | null;
+}
+
+// from/size pages stop here (Elasticsearch's max_result_window); deeper pages go by cursor.
+export const MAX_PAGED_WINDOW = 10000;
+
+/** Wraps transport failures so callers answer 503 instead of 500 while Elasticsearch is away. */
+export async function callSearch<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof esErrors.ConnectionError || err instanceof esErrors.TimeoutError || err instanceof esErrors.NoLivingConnectionsError) {
+      throw new UnavailableError('search is unavailable right now; try again shortly');
+    }
+    throw err;
+  }
+}
+
+/**
+ * The one place that runs searches over contacts. The account condition is added here and
+ * nowhere else, so no caller can forget it.
+ */
+export function createContactSearch({ es, index }: { es: Client; index: string }) {
+  const scoped = (accountId: number, query?: SearchQuery): SearchQuery => ({
+    bool: { filter: [{ term: { account_id: String(accountId) } }, ...(query ? [query] : [])] },
+  });
+
+  async function count(accountId: number, query?: SearchQuery): Promise<number> {
+    const res = await callSearch(() => es.count({ index, query: scoped(accountId, query) }));
+    return res.count;
+  }
+
+  async function page(accountId: number, query: SearchQuery | undefined, request: PageRequest): Promise<ContactPage> {
+    const sortName = sortToString(request.sort);
+    const searchAfter = request.after ? decodeCursor(request.after, sortName) : undefined;
+    const from = searchAfter ? 0 : ((request.page ?? 1) - 1) * request.perPage;
+    if (from + request.perPage > MAX_PAGED_WINDOW) {
+      throw new ValidationError(
+        `page ${request.page} reaches past the first ${MAX_PAGED_WINDOW} contacts; page deeper with meta.next_cursor and ?after=`,
+        'page',
+      );
+    }
+    // One extra hit tells whether a next page exists. The exact count is its own request:
+    // counting inside the search would stop Elasticsearch from skipping non-competitive hits.
+    const [res, total] = await Promise.all([
+      callSearch(() =>
+        es.search<{ payload: ContactPayload }>({
+          index,
+          query: scoped(accountId, query),
+          sort: toSearchSort(request.sort),
+          size: request.perPage + 1,
+          from,
+          search_after: searchAfter as estypes.SortResults | undefined,
+          track_total_hits: false,
+          _source: ['payload'],
+        }),
+      ),
+      count(accountId, query),
+    ]);
+    const hits = res.hits.hits;
+    const shown = hits.slice(0, request.perPage);
+    const last = shown[shown.length - 1];
+    return {
+      contacts: shown.map((hit) => hit._source!.payload),
+      count: total,
+      nextCursor: hits.length > request.perPage && last?.sort ? encodeCursor(sortName, last.sort as never) : null,
+    };
+  }
+
+  return { page, count, scoped };
+}
+
+export type ContactSearch = ReturnType<typeof createContactSearch>;

@@ -1,0 +1,34 @@
+import type { Logger } from '../shared/logger';
+import { withTimeout, type Queue, type QueueFactory } from '../shared/queues';
+
+export interface SyncJob {
+  ids: number[];
+}
+
+export const SYNC_QUEUE = 'contact-sync';
+export const SWEEP_QUEUE = 'contact-sync-sweep';
+
+export function createSyncQueue(factory: QueueFactory): Queue.Queue<SyncJob> {
+  return factory.createQueue<SyncJob>(SYNC_QUEUE);
+}
+
+export interface SyncScheduler {
+  /** Queues indexing of these contacts; never throws: the sweep catches what fails to queue. */
+  schedule(ids: number[]): Promise<void>;
+}
+
+export function createSyncScheduler(queue: Queue.Queue<SyncJob>, logger: Logger, chunk = 500): SyncScheduler {
+  return {
+    async schedule(ids) {
+      if (!ids.length) return;
+      try {
+        const jobs = [];
+        for (let i = 0; i < ids.length; i += chunk) jobs.push({ data: { ids: ids.slice(i, i + chunk) } });
+        await withTimeout<unknown>(jobs.length === 1 ? queue.add(jobs[0].data) : queue.addBulk(jobs), 2000, 'queueing the sync job');
+      } catch (err) {
+        // The write already succeeded in MongoDB and the contact stays marked needs_index.
+        logger.warn({ err: (err as Error).message, count: ids.length }, 'sync job not queued; the sweep will pick the contacts up');
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import mongoose from 'mongoose';
+import {
+  AppError,
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+  UnavailableError,
+  ValidationError,
+} from './errors';
+import type { Logger } from './logger';
+
+const statusByError: [new (...args: never[]) => AppError, number][] = [
+  [ValidationError, 422],
+  [BadRequestError, 400],
+  [NotFoundError, 404],
+  [UnauthorizedError, 401],
+  [ForbiddenError, 403],
+  [ConflictError, 409],
+  [UnavailableError, 503],
+];
+
+function isDuplicateKey(err: unknown): err is { code: number; message: string } {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+function toResponse(err: unknown): { status: number; body: Record<string, unknown> } {
+  if (err instanceof AppError) {
+    const status = statusByError.find(([type]) => err instanceof type)?.[1] ?? 500;
+    const body: Record<string, unknown> = { error: err.message };
+    if (err instanceof ValidationError && err.field) body.field = err.field;
+    return { status, body };
+  }
+  if (err instanceof mongoose.Error.ValidationError) {
+    const first = Object.values(err.errors)[0];
+    return { status: 422, body: { error: first?.message ?? err.message, field: first?.path } };
+  }
+  if (err instanceof mongoose.Error.CastError) {
+    return { status: 422, body: { error: `${err.path} is not a valid ${err.kind}`, field: err.path } };
+  }
+  if (isDuplicateKey(err)) {
+    return { status: 422, body: { error: 'a record with the same unique value already exists' } };
+  }
+  const e = err as { type?: string; status?: number; message?: string };
+  // body-parser marks its own errors with a type and a 4xx status (bad JSON, body too large).
+  if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.type) {
+    const message = e.type === 'entity.parse.failed' ? 'request body is not valid JSON' : (e.message ?? 'bad request');
+    return { status: e.status, body: { error: message } };
+  }
+  return { status: 500, body: { error: 'internal error' } };
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const { status, body } = toResponse(err);
+    if (status >= 500 && status !== 503) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    else if (status === 503) logger.warn({ err: (err as Error).message, url: req.originalUrl }, 'dependency unavailable');
+    res.status(status).json(body);
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  res.status(404).json({ error: `no route for ${req.method} ${req.path}` });
+};

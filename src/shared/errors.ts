@@ -1,0 +1,36 @@
+// Services throw these; src/shared/error-handler.ts alone maps them to HTTP status.
+
+export class AppError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that breaks a rule: a bad value, an unknown key, a duplicate. */
+export class ValidationError extends AppError {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A request whose shape is wrong before any rule applies (unparseable body, bad query string). */
+export class BadRequestError extends AppError {}
+
+export class NotFoundError extends AppError {
+  constructor(what: string, id?: string | number) {
+    super(id === undefined ? `${what} not found` : `${what} ${id} not found`);
+  }
+}
+
+export class UnauthorizedError extends AppError {}
+
+export class ForbiddenError extends AppError {}
+
+export class ConflictError extends AppError {}
+
+/** A dependency (Elasticsearch, Redis) that cannot answer right now. */
+export class UnavailableError extends AppError {}

@@ -1,0 +1,60 @@
+import Queue from 'bull';
+import Redis, { type RedisOptions } from 'ioredis';
+
+export type { Queue };
+
+/**
+ * Makes bull queues that share two Redis connections (client and subscriber) instead of
+ * opening three per queue, with retries and back-off, and completed jobs cleaned up.
+ */
+export function createQueueFactory(redisUrl: string, prefix: string) {
+  const shared: Redis[] = [];
+  const open = (extra: RedisOptions) => {
+    const conn = new Redis(redisUrl, extra);
+    shared.push(conn);
+    return conn;
+  };
+  let client: Redis | undefined;
+  let subscriber: Redis | undefined;
+  const queues: Queue.Queue[] = [];
+
+  function createQueue<T>(name: string, jobOptions: Queue.JobOptions = {}): Queue.Queue<T> {
+    const queue = new Queue<T>(name, {
+      prefix,
+      createClient(type) {
+        // bull's blocking and subscriber connections need these options; the shared client
+        // fails fast while Redis is away so that writes never wait on it.
+        if (type === 'client') return (client ??= open({ maxRetriesPerRequest: 1, enableOfflineQueue: true }));
+        if (type === 'subscriber') return (subscriber ??= open({ maxRetriesPerRequest: null, enableReadyCheck: false }));
+        return open({ maxRetriesPerRequest: null, enableReadyCheck: false });
+      },
+      defaultJobOptions: {
+        attempts: 8,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: true,
+        removeOnFail: 1000,
+        ...jobOptions,
+      },
+    });
+    queues.push(queue);
+    return queue;
+  }
+
+  async function close(): Promise<void> {
+    await Promise.allSettled(queues.map((q) => q.close()));
+    shared.forEach((conn) => conn.disconnect());
+  }
+
+  return { createQueue, close };
+}
+
+export type QueueFactory = ReturnType<typeof createQueueFactory>;
+
+/** Rejects when `promise` takes longer than `ms`: a queue write must never hold up a request. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,53 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { z, ZodType } from 'zod';
+import { ValidationError } from './errors';
+
+export function describeIssues(error: z.ZodError): { message: string; field?: string } {
+  const issue = error.issues[0];
+  const field = issue.path.length ? issue.path.join('.') : undefined;
+  return { message: field ? `${field}: ${issue.message}` : issue.message, field };
+}
+
+export function parseOrThrow<T extends ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const { message, field } = describeIssues(result.error);
+    throw new ValidationError(message, field);
+  }
+  return result.data;
+}
+
+interface Schemas {
+  body?: ZodType;
+  query?: ZodType;
+  params?: ZodType;
+}
+
+/** Parsed request parts, typed from the schemas that validated them. */
+export interface Validated<S extends Schemas> {
+  body: S['body'] extends ZodType ? z.infer<S['body']> : undefined;
+  query: S['query'] extends ZodType ? z.infer<S['query']> : undefined;
+  params: S['params'] extends ZodType ? z.infer<S['params']> : undefined;
+}
+
+/**
+ * Validates the request at the edge and hands the handler typed values, so handlers never
+ * see raw input.
+ */
+export function handle<S extends Schemas>(
+  schemas: S,
+  handler: (input: Validated<S>, req: Request, res: Response) => Promise<void> | void,
+): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const input = {
+        body: schemas.body ? parseOrThrow(schemas.body, req.body ?? {}) : undefined,
+        query: schemas.query ? parseOrThrow(schemas.query, req.query) : undefined,
+        params: schemas.params ? parseOrThrow(schemas.params, req.params) : undefined,
+      } as Validated<S>;
+      await handler(input, req, res);
+    } catch (err) {
+      next(err);
+    }
+  };
+}

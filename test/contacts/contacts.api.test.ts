@@ -1,0 +1,205 @@
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { buildContact, createContact } from '../support/factories';
+
+let ctx: TestContext;
+let account: TestAccount;
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+  account = await ctx.createAccount();
+});
+afterAll(() => ctx.close());
+
+const post = (body: object) => ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).send(body);
+
+describe('creating a contact', () => {
+  it('when the input is valid, then it answers with Chatwoot\'s create shape and normalised fields', async () => {
+    const res = await post({
+      name: 'José Pérez',
+      email: '  Jose.Perez@Example.COM ',
+      phone_number: '+34 (612) 34-56.78',
+      identifier: 'crm-1',
+      city: 'Bogotá',
+      company_name: 'Acme',
+      country_code: 'co',
+      custom_attributes: { plan: 'pro' },
+    });
+    expect(res.status).toBe(200);
+    const contact = res.body.payload.contact;
+    expect(res.body.payload.contact_inbox).toBeNull();
+    expect(contact).toMatchObject({
+      name: 'José Pérez',
+      email: 'jose.perez@example.com',
+      phone_number: '+34612345678',
+      identifier: 'crm-1',
+      blocked: false,
+      additional_attributes: { city: 'Bogotá', company_name: 'Acme', country_code: 'CO' },
+      custom_attributes: { plan: 'pro' },
+      labels: [],
+    });
+    expect(typeof contact.id).toBe('number');
+    expect(typeof contact.created_at).toBe('number');
+  });
+
+  it('when created_at and last_activity_at are given, then they are kept (ISO or Unix seconds)', async () => {
+    const res = await post(buildContact({ created_at: '2020-01-02T03:04:05Z', last_activity_at: 1600000000 }));
+    expect(res.status).toBe(200);
+    expect(res.body.payload.contact.created_at).toBe(Date.UTC(2020, 0, 2, 3, 4, 5) / 1000);
+    expect(res.body.payload.contact.last_activity_at).toBe(1600000000);
+  });
+
+  it.each([
+    [{ email: 'not-an-email' }, 'email'],
+    [{ phone_number: '1' }, 'phone_number'],
+    [{ phone_number: '+1 555 abc' }, 'phone_number'],
+    [{ phone_number: '+0123456' }, 'phone_number'],
+    [{ phone_number: '+1234567890123456' }, 'phone_number'],
+    [{ name: 'x', created_at: 'yesterday' }, 'created_at'],
+    [{ name: 'x', custom_attributes: { 'a.b': 1 } }, 'custom_attributes'],
+    [{ name: 'x', custom_attributes: { $where: 1 } }, 'custom_attributes'],
+    [{ name: 'x', country_code: 'Colombia' }, 'country_code'],
+    [{ name: 'x', unknown_field: 1 }, undefined],
+    [{ name: 42 }, 'name'],
+  ])('when the body is %j, then it answers 422 naming the problem', async (body, field) => {
+    const res = await post(body);
+    expect(res.status).toBe(422);
+    expect(typeof res.body.error).toBe('string');
+    if (field) expect(res.body.field).toBe(field);
+    else expect(res.body.error).toMatch(/unknown_field|unrecognized/i);
+  });
+
+  it('when none of name, email, phone or identifier is given, then it answers 422', async () => {
+    const res = await post({ city: 'Lima' });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(/at least one of name, email, phone_number or identifier/);
+  });
+
+  it('when the body is not JSON, then it answers 400', async () => {
+    const res = await ctx.http
+      .post(account.path('/contacts'))
+      .set('api_access_token', account.adminToken)
+      .set('content-type', 'application/json')
+      .send('{"name":');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/JSON/);
+  });
+
+  it.each(['email', 'phone_number', 'identifier'])('when the %s already belongs to a contact of the account, then it answers 422 naming it', async (field) => {
+    const values: Record<string, string> = { email: 'dup@example.com', phone_number: '+5491155550000', identifier: 'dup-id' };
+    const first = await post({ name: 'first', [field]: values[field] });
+    expect(first.status).toBe(200);
+    const second = await post({ name: 'second', [field]: field === 'email' ? 'DUP@example.com' : values[field] });
+    expect(second.status).toBe(422);
+    expect(second.body.field).toBe(field);
+  });
+
+  it('when the same email is used in another account, then both accounts may have it', async () => {
+    const other = await ctx.createAccount();
+    await createContact(ctx, account, { email: 'shared@example.com' });
+    const res = await ctx.http.post(other.path('/contacts')).set('api_access_token', other.adminToken).send({ email: 'shared@example.com' });
+    expect(res.status).toBe(200);
+  });
+
+  it('when many contacts have no email or phone, then none of them collide', async () => {
+    for (let i = 0; i < 3; i++) expect((await post({ name: `no keys ${i}` })).status).toBe(200);
+  });
+});
+
+describe('showing, updating and deleting a contact', () => {
+  it('when a contact is updated, then attribute hashes merge shallowly and other fields stay', async () => {
+    const contact = await createContact(ctx, account, { custom_attributes: { a: 1, b: 2 }, additional_attributes: { city: 'Lima' } });
+    const res = await ctx.http
+      .patch(account.path(`/contacts/${contact.id}`))
+      .set('api_access_token', account.agentToken)
+      .send({ custom_attributes: { b: 3, c: 4 }, company_name: 'Initech' });
+    expect(res.status).toBe(200);
+    expect(res.body.payload.custom_attributes).toEqual({ a: 1, b: 3, c: 4 });
+    expect(res.body.payload.additional_attributes).toEqual({ city: 'Lima', company_name: 'Initech' });
+    expect(res.body.payload.email).toBe(contact.email);
+
+    const shown = await ctx.http.get(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.agentToken);
+    expect(shown.status).toBe(200);
+    expect(shown.body.payload).toEqual(res.body.payload);
+  });
+
+  it('when PUT is used, then it updates like PATCH', async () => {
+    const contact = await createContact(ctx, account);
+    const res = await ctx.http.put(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).send({ name: 'Renamed' });
+    expect(res.status).toBe(200);
+    expect(res.body.payload.name).toBe('Renamed');
+  });
+
+  it('when an update takes another contact\'s email, then it answers 422', async () => {
+    const a = await createContact(ctx, account);
+    const b = await createContact(ctx, account);
+    const res = await ctx.http.patch(account.path(`/contacts/${b.id}`)).set('api_access_token', account.adminToken).send({ email: a.email });
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe('email');
+  });
+
+  it('when an update would remove every identifying field, then it answers 422', async () => {
+    const contact = await createContact(ctx, account, { name: 'only name', email: null });
+    const res = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).send({ name: '' });
+    expect(res.status).toBe(422);
+  });
+
+  it('when an agent deletes a contact, then it answers 403; an administrator may', async () => {
+    const contact = await createContact(ctx, account);
+    const byAgent = await ctx.http.delete(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.agentToken);
+    expect(byAgent.status).toBe(403);
+    const byAdmin = await ctx.http.delete(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken);
+    expect(byAdmin.status).toBe(200);
+    const shown = await ctx.http.get(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken);
+    expect(shown.status).toBe(404);
+  });
+
+  it('when a contact is deleted, then its email is free again', async () => {
+    const contact = await createContact(ctx, account, { email: 'reuse@example.com' });
+    await ctx.http.delete(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).expect(200);
+    const again = await post({ email: 'reuse@example.com' });
+    expect(again.body).toMatchObject({ payload: { contact: { email: 'reuse@example.com' } } });
+  });
+
+  it('when the id does not exist, then show, update and delete answer 404', async () => {
+    const h = { api_access_token: account.adminToken };
+    expect((await ctx.http.get(account.path('/contacts/999999999')).set(h)).status).toBe(404);
+    expect((await ctx.http.patch(account.path('/contacts/999999999')).set(h).send({ name: 'x' })).status).toBe(404);
+    expect((await ctx.http.delete(account.path('/contacts/999999999')).set(h)).status).toBe(404);
+  });
+});
+
+describe('access', () => {
+  it('when no token or a wrong token is given, then it answers 401', async () => {
+    expect((await ctx.http.get(account.path('/contacts'))).status).toBe(401);
+    expect((await ctx.http.get(account.path('/contacts')).set('api_access_token', 'nope')).status).toBe(401);
+  });
+
+  it('when a token of another account is used, then it answers 401', async () => {
+    const other = await ctx.createAccount();
+    const res = await ctx.http.get(account.path('/contacts')).set('api_access_token', other.adminToken);
+    expect(res.status).toBe(401);
+  });
+
+  it('when a contact id of another account is used, then it is a 404 and nothing changes', async () => {
+    const other = await ctx.createAccount();
+    const theirs = await createContact(ctx, other, { name: 'Theirs' });
+    const h = { api_access_token: account.adminToken };
+    expect((await ctx.http.get(account.path(`/contacts/${theirs.id}`)).set(h)).status).toBe(404);
+    expect((await ctx.http.patch(account.path(`/contacts/${theirs.id}`)).set(h).send({ name: 'Mine' })).status).toBe(404);
+    expect((await ctx.http.delete(account.path(`/contacts/${theirs.id}`)).set(h)).status).toBe(404);
+    const still = await ctx.http.get(other.path(`/contacts/${theirs.id}`)).set('api_access_token', other.adminToken);
+    expect(still.body.payload.name).toBe('Theirs');
+  });
+
+  it('when the list is read, then another account\'s contacts never appear', async () => {
+    const other = await ctx.createAccount();
+    const mine = await ctx.createAccount();
+    await createContact(ctx, other);
+    const created = await createContact(ctx, mine);
+    await ctx.settle(mine.id);
+    await ctx.settle(other.id);
+    const res = await ctx.http.get(mine.path('/contacts')).set('api_access_token', mine.adminToken);
+    expect(res.body.meta.count).toBe(1);
+    expect(res.body.payload.map((c: { id: number }) => c.id)).toEqual([created.id]);
+  });
+});

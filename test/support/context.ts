@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@elastic/elasticsearch';
+import request from 'supertest';
+import type { Express } from 'express';
+import { buildApp } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config';
+import { createDependencies, type Dependencies } from '../../src/dependencies';
+import { createLogger } from '../../src/shared/logger';
+import { findContactsBehindIndex } from '../../src/search/index-drift';
+
+export interface TestAccount {
+  id: number;
+  adminToken: string;
+  agentToken: string;
+  /** Path under the account's API root, e.g. path('/contacts'). */
+  path: (suffix: string) => string;
+}
+
+export interface TestContext {
+  deps: Dependencies;
+  app: Express;
+  http: ReturnType<typeof request>;
+  createAccount: () => Promise<TestAccount>;
+  /** Waits until every contact of the account is indexed, then refreshes the index. */
+  settle: (accountId: number) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** Test settings: the real local services, a test database and index, a queue prefix of this file's own. */
+export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
+  return loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    MONGODB_URI: process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_test',
+    CONTACTS_INDEX: process.env.TEST_CONTACTS_INDEX ?? 'contacts_test',
+    QUEUE_PREFIX: `test-${randomUUID()}`,
+    SWEEP_EVERY_MS: '1000',
+    SWEEP_GRACE_MS: '500',
+    SYNC_BATCH_WAIT_MS: '5',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  });
+}
+
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function startTestContext(options: { worker?: boolean; config?: Config; es?: Client } = {}): Promise<TestContext> {
+  const config = options.config ?? testConfig();
+  const deps = await createDependencies(config, createLogger(config.LOG_LEVEL), { es: options.es });
+  await deps.ensureIndex();
+  if (options.worker !== false) await deps.startWorker();
+  const app = buildApp(deps);
+
+  async function createAccount(): Promise<TestAccount> {
+    const account = await deps.services.accounts.createAccount(`test ${randomUUID()}`);
+    const admin = await deps.services.accounts.createUser({ accountId: account.id, role: 'administrator', name: 'Admin', email: `admin-${randomUUID()}@test.local` });
+    const agent = await deps.services.accounts.createUser({ accountId: account.id, role: 'agent', name: 'Agent', email: `agent-${randomUUID()}@test.local` });
+    return {
+      id: account.id,
+      adminToken: admin.accessToken,
+      agentToken: agent.accessToken,
+      path: (suffix) => `/api/v1/accounts/${account.id}${suffix}`,
+    };
+  }
+
+  async function settle(accountId: number) {
+    await waitFor(async () => {
+      const contacts = await deps.models.contacts.find({ account_id: accountId }, { _id: 1, version: 1, deleted: 1 }).lean();
+      return (await findContactsBehindIndex(deps.es, deps.index, contacts)).length === 0;
+    }, `contacts of account ${accountId} to be indexed`);
+    await deps.es.indices.refresh({ index: deps.index });
+  }
+
+  return {
+    deps,
+    app,
+    http: request(app),
+    createAccount,
+    settle,
+    close: () => deps.close(),
+  };
+}
