@@ -5,6 +5,8 @@ import { defineAccountModel } from './accounts/account.model';
 import { defineUserModel } from './accounts/user.model';
 import type { Config } from './config';
 import { defineContactModel } from './contacts/contact.model';
+import { defineCustomAttributeDefinitionModel } from './custom-attributes/custom-attribute-definition.model';
+import { defineLabelModel } from './labels/label.model';
 import { createContactsService } from './contacts/contacts.service';
 import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex } from './search/contacts-index';
@@ -31,6 +33,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     idBlocks: defineIdBlockModel(conn),
     contacts: defineContactModel(conn),
     sweepState: defineSweepStateModel(conn),
+    labels: defineLabelModel(conn),
+    customAttributeDefinitions: defineCustomAttributeDefinitionModel(conn),
   };
   await Promise.all(Object.values(models).map((model) => model.init()));
 

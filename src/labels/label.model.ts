@@ -1,0 +1,32 @@
+import { Connection, Model, Schema } from 'mongoose';
+
+/** An account's label. Contacts carry label titles (Chatwoot's shape), stored lowercased. */
+export interface Label {
+  _id: number;
+  account_id: number;
+  title: string;
+  description: string | null;
+  color: string;
+  show_on_sidebar: boolean;
+  created_at: Date;
+}
+
+const labelSchema = new Schema<Label>(
+  {
+    _id: Number,
+    account_id: { type: Number, required: true },
+    title: { type: String, required: true },
+    description: { type: String, default: null },
+    color: { type: String, default: '#1f93ff' },
+    show_on_sidebar: { type: Boolean, default: true },
+    created_at: { type: Date, default: () => new Date() },
+  },
+  { versionKey: false },
+);
+labelSchema.index({ account_id: 1, title: 1 }, { unique: true });
+
+export type LabelModel = Model<Label>;
+
+export function defineLabelModel(conn: Connection): LabelModel {
+  return conn.model<Label>('Label', labelSchema, 'labels');
+}
