@@ -8,6 +8,10 @@ import { defineContactModel } from './contacts/contact.model';
 import { defineCustomAttributeDefinitionModel } from './custom-attributes/custom-attribute-definition.model';
 import { defineLabelModel } from './labels/label.model';
 import { createContactsService } from './contacts/contacts.service';
+import { defineContactImportModel } from './import/contact-import.model';
+import { createContactImportProcessor } from './import/contact-import.processor';
+import { createContactImportService, IMPORT_QUEUE, type ImportJob } from './import/contact-import.service';
+import { defineImportRejectionModel } from './import/import-rejection.model';
 import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
@@ -35,6 +39,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     sweepState: defineSweepStateModel(conn),
     labels: defineLabelModel(conn),
     customAttributeDefinitions: defineCustomAttributeDefinitionModel(conn),
+    contactImports: defineContactImportModel(conn),
+    importRejections: defineImportRejectionModel(conn),
   };
   await Promise.all(Object.values(models).map((model) => model.init()));
 
@@ -48,9 +54,24 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const nextIds = createIdAllocator(models.idBlocks);
   const indexer = createContactIndexer({ contacts: models.contacts, es, index, logger, metrics });
 
+  // Few attempts, spaced out: each resumes from the import's checkpoint.
+  const importQueue = queues.createQueue<ImportJob>(IMPORT_QUEUE, { attempts: 3, backoff: { type: 'fixed', delay: 5000 }, removeOnFail: 100 });
+  const importProcessor = createContactImportProcessor({
+    imports: models.contactImports,
+    rejections: models.importRejections,
+    contacts: models.contacts,
+    labels: models.labels,
+    definitions: models.customAttributeDefinitions,
+    nextIds,
+    sync: scheduler,
+    logger,
+    config,
+  });
+
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
     contacts: createContactsService({ contacts: models.contacts, nextIds, sync: scheduler, search }),
+    imports: createContactImportService({ imports: models.contactImports, rejections: models.importRejections, queue: importQueue, nextIds, logger }),
   };
 
   return {
@@ -67,6 +88,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     search,
     indexer,
     nextIds,
+    importQueue,
+    importProcessor,
     services,
 
     ensureIndex: () => ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS }),
@@ -84,6 +107,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         scheduler,
         logger,
       });
+      importProcessor.register(importQueue, config.IMPORT_CONCURRENCY);
     },
 
     async close() {

@@ -32,5 +32,11 @@ export class ForbiddenError extends AppError {}
 
 export class ConflictError extends AppError {}
 
+/** An upload or body over a configured size limit. */
+export class PayloadTooLargeError extends AppError {}
+
+/** A request body of a kind the endpoint does not take (e.g. not a CSV file). */
+export class UnsupportedMediaTypeError extends AppError {}
+
 /** A dependency (Elasticsearch, Redis) that cannot answer right now. */
 export class UnavailableError extends AppError {}
