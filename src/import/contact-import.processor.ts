@@ -160,6 +160,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       let row = 0;
       let batch: { row: number; cells: Cell[] }[] = [];
       let bytesRead = 0;
+      let committedRow = doc.checkpoint_row;
 
       const records = readRecords(doc.file_path, (bytes) => (bytesRead = bytes));
       try {
@@ -187,7 +188,10 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         const code = (err as { code?: string }).code;
         if (code === 'ENOENT') throw new ImportFailure('the uploaded file is no longer there; upload it again');
         if ((err as Error).message === 'Row exceeds the maximum size') {
-          throw new ImportFailure(`row ${row + 1} is longer than ${config.IMPORT_MAX_ROW_BYTES} bytes (IMPORT_MAX_ROW_BYTES); rows before it were imported`);
+          // csv-parser drops the rows it had parsed but not yet handed over, so only the checkpoint is certain.
+          throw new ImportFailure(
+            `a row after row ${row} is longer than ${config.IMPORT_MAX_ROW_BYTES} bytes (IMPORT_MAX_ROW_BYTES); the import stopped there, rows up to ${committedRow} were imported`,
+          );
         }
         throw err;
       }
@@ -373,6 +377,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
             { new: true },
           )
           .lean();
+        committedRow = items[items.length - 1].row;
         if (progress) onProgress?.(progress);
       }
 

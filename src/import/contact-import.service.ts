@@ -120,9 +120,11 @@ export function createContactImportService(deps: {
         yield csvLine([...found.headers, 'errors']);
         const cursor = rejections.find({ import_id: found._id, account_id: accountId }).sort({ row: 1 }).lean().cursor({ batchSize: 500 });
         for await (const rejection of cursor) {
-          const cells = [...rejection.cells];
-          while (cells.length < found.headers.length) cells.push('');
-          yield csvLine([...cells, `row ${rejection.row}: ${rejection.reasons.join('; ')}`]);
+          // Errors stay in their column; the extra fields of a too-long row follow it.
+          const width = found.headers.length;
+          const cells = rejection.cells.slice(0, width);
+          while (cells.length < width) cells.push('');
+          yield csvLine([...cells, `row ${rejection.row}: ${rejection.reasons.join('; ')}`, ...rejection.cells.slice(width)]);
         }
       }
       return { fileName: `import-${found._id}-rejected.csv`, lines: lines() };
