@@ -1,6 +1,7 @@
 import express, { Router, type Express } from 'express';
 import { requireAccountUser } from './accounts/auth.middleware';
 import { contactsRouter } from './contacts/contacts.router';
+import { contactExportRouter } from './export/contact-export.router';
 import { contactImportRouter } from './import/contact-import.router';
 import type { Dependencies } from './dependencies';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
@@ -31,6 +32,7 @@ export function buildApp(deps: AppDeps): Express {
   const account = Router({ mergeParams: true });
   account.use(requireAccountUser(services.accounts));
   account.use(contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE }));
+  account.use(contactExportRouter(services.exports));
   account.use(contactImportRouter(services.imports, { uploadDir: config.UPLOAD_DIR, maxBytes: config.IMPORT_MAX_BYTES }));
   app.use('/api/v1/accounts/:account_id', account);
 

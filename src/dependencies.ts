@@ -8,6 +8,7 @@ import { defineContactModel } from './contacts/contact.model';
 import { defineCustomAttributeDefinitionModel } from './custom-attributes/custom-attribute-definition.model';
 import { defineLabelModel } from './labels/label.model';
 import { createContactsService } from './contacts/contacts.service';
+import { createContactExportService } from './export/contact-export.service';
 import { defineContactImportModel } from './import/contact-import.model';
 import { createContactImportProcessor } from './import/contact-import.processor';
 import { createContactImportService, IMPORT_QUEUE, type ImportJob } from './import/contact-import.service';
@@ -71,6 +72,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
     contacts: createContactsService({ contacts: models.contacts, nextIds, sync: scheduler, search }),
+    exports: createContactExportService({ search }),
     imports: createContactImportService({ imports: models.contactImports, rejections: models.importRejections, queue: importQueue, nextIds, logger }),
   };
 
