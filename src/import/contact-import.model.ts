@@ -33,6 +33,12 @@ export interface ContactImport {
   /** Every row up to this number is committed; a resumed job skips them. */
   checkpoint_row: number;
   pending_batch: PendingBatch | null;
+  /**
+   * Whether rows are looked up among the account's contacts; decided when the import first
+   * starts. An account without contacts has nothing to match, and skipping the lookups is what
+   * makes a first import fast where the database cannot use an index for them.
+   */
+  match_existing: boolean | null;
   attempts: number;
   error: string | null;
   created_at: Date;
@@ -59,6 +65,7 @@ const contactImportSchema = new Schema<ContactImport>(
     bytes_read: { type: Number, default: 0 },
     checkpoint_row: { type: Number, default: 0 },
     pending_batch: { type: Schema.Types.Mixed, default: null },
+    match_existing: { type: Boolean, default: null },
     attempts: { type: Number, default: 0 },
     error: { type: String, default: null },
     created_at: { type: Date, required: true },

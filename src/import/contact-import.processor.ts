@@ -153,6 +153,13 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         rejected: doc.rejected,
         bytes_read: doc.bytes_read,
       };
+      // Decided once and kept, so a resumed import decides the same way. Contacts that others
+      // create meanwhile are still caught, by the unique keys, as rejected rows.
+      let matchExisting = doc.match_existing;
+      if (matchExisting === null) {
+        matchExisting = !!(await contacts.exists({ account_id: accountId, deleted: false }));
+        await imports.updateOne({ _id: importId }, { $set: { match_existing: matchExisting } });
+      }
       const pending = doc.pending_batch;
       const reserved = new Map<number, number>(pending ? pending.rows.map((r, i) => [r, pending.ids[i]]) : []);
       const seen = createSeenKeys();
@@ -253,7 +260,8 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         // 3. Match by identifier, then email, then phone: one lookup for the whole batch.
         const values = (field: 'identifier' | 'email' | 'phone_number') => [...new Set(planned.map((p) => p.changes[field]).filter((v): v is string => !!v))];
         const clauses = (['identifier', 'email', 'phone_number'] as const).filter((f) => values(f).length).map((f) => ({ [f]: { $in: values(f) } }));
-        const existing: Contact[] = clauses.length ? await contacts.find({ account_id: accountId, deleted: false, $or: clauses }).lean() : [];
+        const existing: Contact[] =
+          matchExisting && clauses.length ? await contacts.find({ account_id: accountId, deleted: false, $or: clauses }).lean() : [];
         const by = {
           identifier: new Map(existing.filter((c) => c.identifier).map((c) => [c.identifier!, c])),
           email: new Map(existing.filter((c) => c.email).map((c) => [c.email!, c])),

@@ -8,13 +8,14 @@ export function neutraliseFormula(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-function csvCell(value: CsvValue): string {
+function csvCell(value: CsvValue, neutralise: boolean): string {
   if (value === null || value === undefined) return '';
-  const text = neutraliseFormula(String(value));
+  const text = neutralise ? neutraliseFormula(String(value)) : String(value);
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** One CSV line (RFC 4180, CRLF), every cell neutralised against formula injection. */
-export function csvLine(values: CsvValue[]): string {
-  return `${values.map(csvCell).join(',')}\r\n`;
+/** One CSV line (RFC 4180, CRLF), every cell neutralised against formula injection unless told otherwise. */
+export function csvLine(values: CsvValue[], options: { neutralise?: boolean } = {}): string {
+  const neutralise = options.neutralise ?? true;
+  return `${values.map((value) => csvCell(value, neutralise)).join(',')}\r\n`;
 }
