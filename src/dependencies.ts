@@ -110,6 +110,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         logger,
       });
       importProcessor.register(importQueue, config.IMPORT_CONCURRENCY);
+      await importProcessor.requeueUnfinished(importQueue).catch((err) => logger.warn({ err: (err as Error).message }, 'unfinished imports not re-queued'));
     },
 
     async close() {

@@ -54,10 +54,11 @@ export function exportColumns(requested: string[] | undefined): { names: string[
 export function createContactExportService(deps: { search: ContactSearch; batchSize?: number }) {
   /** Which contacts: all, those with any of the labels; filters and segments plug in here. */
   function scopeQuery(body: ExportBody): SearchQuery | undefined {
-    if (body.payload !== undefined || body.segment_id !== undefined) {
+    const hasPayload = body.payload !== undefined && body.payload !== null && !(Array.isArray(body.payload) && body.payload.length === 0);
+    if (hasPayload || body.segment_id !== undefined) {
       // TODO(filters): compile `payload` with buildSegmentQuery, or load segment_id's stored
       // query, once src/segments/ is merged; until then say so rather than export everything.
-      throw new ValidationError('exporting a filter payload or a segment is not available yet; export all contacts or by labels', body.payload !== undefined ? 'payload' : 'segment_id');
+      throw new ValidationError('exporting a filter payload or a segment is not available yet; export all contacts or by labels', hasPayload ? 'payload' : 'segment_id');
     }
     const labels = [...(body.labels ?? []), ...(body.label ? [body.label] : [])].map((l) => l.trim().toLowerCase());
     return labels.length ? { terms: { labels } } : undefined;

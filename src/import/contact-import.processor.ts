@@ -417,7 +417,18 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     });
   }
 
-  return { run, register, fail };
+  /**
+   * Queues again every import still queued or processing: their job may have been lost with
+   * Redis. The job id is the import's, so an import whose job still exists is not queued twice,
+   * and a job for a finished import does nothing.
+   */
+  async function requeueUnfinished(queue: Queue.Queue<ImportJob>): Promise<number> {
+    const unfinished = await imports.find({ status: { $in: ['queued', 'processing'] } }, { _id: 1 }).lean();
+    for (const { _id } of unfinished) await queue.add({ importId: _id }, { jobId: `import-${_id}` });
+    return unfinished.length;
+  }
+
+  return { run, register, fail, requeueUnfinished };
 }
 
 export type ContactImportProcessor = ReturnType<typeof createContactImportProcessor>;

@@ -108,6 +108,15 @@ describe('exporting contacts', () => {
     if (field) expect(res.body.field).toBe(field);
   });
 
+  it('when a Chatwoot client sends an empty payload, then all contacts are exported', async () => {
+    const account = await ctx.createAccount();
+    await createContact(ctx, account, { name: 'Everyone' });
+    await ctx.settle(account.id);
+    const res = await exportCsv(account, { payload: [], column_names: ['name'] });
+    expect(res.status).toBe(200);
+    expect(await parseCsv(res.body)).toEqual([{ name: 'Everyone' }]);
+  });
+
   it('when an agent asks for an export, then it answers 403', async () => {
     const account = await ctx.createAccount();
     const res = await ctx.http.post(account.path('/contacts/export')).set('api_access_token', account.agentToken).send({});

@@ -1,4 +1,4 @@
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 import { contactsOf, importCsv, parseCsv, rejectedCsv, showImport, uploadCsv } from './import-support';
 
@@ -272,6 +272,18 @@ describe('import status and tenancy', () => {
       const res = await ctx.http.get(other.path(suffix)).set('api_access_token', other.adminToken);
       expect(res.status).toBe(404);
     }
+  });
+
+  it('when an import\'s job was lost (Redis emptied), then the worker queues it again and it completes', async () => {
+    const account = await freshAccount();
+    const { writeFile, mkdir } = await import('node:fs/promises');
+    await mkdir(ctx.deps.config.UPLOAD_DIR, { recursive: true });
+    const file = `${ctx.deps.config.UPLOAD_DIR}/lost-job-${account.id}.csv`;
+    await writeFile(file, 'name\nLost Job\n');
+    const recorded = await ctx.deps.services.imports.record(account.id, { path: file, originalname: 'lost.csv', size: 14 }, true);
+    await ctx.deps.importProcessor.requeueUnfinished(ctx.deps.importQueue);
+    await waitFor(async () => (await showImport(ctx, account, recorded._id)).status === 'completed', 'the re-queued import');
+    expect((await contactsOf(ctx, account.id)).map((c) => c.name)).toEqual(['Lost Job']);
   });
 
   it('when an import is shown, then it has its counters and times', async () => {
