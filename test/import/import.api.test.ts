@@ -255,6 +255,20 @@ describe('matching existing contacts', () => {
   });
 });
 
+describe('the benchmark generator', () => {
+  it('when a generated file with bad rows is imported, then every row is either created or rejected', async () => {
+    const { generateRows, GENERATED_LABELS } = await import('../../scripts/generate-contacts-csv');
+    const { csvLine } = await import('../../src/shared/csv');
+    const account = await freshAccount();
+    await addLabels(account, GENERATED_LABELS);
+    const csv = [...generateRows(200, { bad: 0.1, seed: 7 })].map((row) => csvLine(row, { neutralise: false })).join('');
+    const done = await importCsv(ctx, account, csv);
+    expect(done).toMatchObject({ status: 'completed', rows_read: 200, updated: 0 });
+    expect(done.rejected as number).toBeGreaterThan(5);
+    expect((done.created as number) + (done.rejected as number)).toBe(200);
+  });
+});
+
 describe('import status and tenancy', () => {
   it('when imports are listed, then the account sees its own, newest first, and another account none of them', async () => {
     const account = await freshAccount();
