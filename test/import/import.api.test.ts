@@ -269,7 +269,30 @@ describe('the benchmark generator', () => {
   });
 });
 
+describe('fixing rejected rows', () => {
+  it('when the rejected-rows download is fixed and uploaded again, then its rows import and the errors column is ignored', async () => {
+    const account = await freshAccount();
+    const first = await importCsv(ctx, account, 'name,email,phone_number\nAna,ana@x.com,+34612345678\nBad,bad-email,+34699999999\n');
+    const download = await rejectedCsv(ctx, account, first.id);
+    const fixed = download.replace('bad-email', 'fixed@x.com');
+    const second = await importCsv(ctx, account, fixed, 'fixed.csv');
+    expect(second).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    const bad = await ctx.deps.models.contacts.findOne({ account_id: account.id, email: 'fixed@x.com' }).lean();
+    expect(bad).toMatchObject({ name: 'Bad', phone_number: '+34699999999', custom_attributes: {} });
+  });
+});
+
 describe('import status and tenancy', () => {
+  it('when another account has a contact with the same email, then the import creates its own and leaves the other alone', async () => {
+    const account = await freshAccount();
+    const other = await freshAccount();
+    const theirs = await createContact(ctx, other, { name: 'Theirs', email: 'shared@x.com' });
+    await createContact(ctx, account, { name: 'Already here' }); // so the import looks contacts up
+    const done = await importCsv(ctx, account, 'name,email\nMine,shared@x.com\n');
+    expect(done).toMatchObject({ created: 1, updated: 0 });
+    expect(await ctx.deps.models.contacts.findById(theirs.id).lean()).toMatchObject({ name: 'Theirs', version: 1 });
+  });
+
   it('when imports are listed, then the account sees its own, newest first, and another account none of them', async () => {
     const account = await freshAccount();
     const other = await freshAccount();
