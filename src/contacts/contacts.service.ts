@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '../shared/errors';
+import { isDuplicateKeyError, NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { SyncScheduler } from '../search/sync-queue';
 import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../search/search-contacts';
@@ -23,8 +23,8 @@ function uniqueKeys(id: number, values: Pick<Contact, 'email' | 'phone_number' |
 
 /** Mongo's duplicate-key error names the index; turn it into the field it guards. */
 function duplicateField(err: unknown): string | undefined {
-  if ((err as { code?: number })?.code !== 11000) return undefined;
-  const message = String((err as Error).message);
+  const message = String((err as Error)?.message);
+  if (!isDuplicateKeyError(err)) return undefined;
   return UNIQUE_FIELDS.find(([, key]) => message.includes(key))?.[0];
 }
 
@@ -48,8 +48,9 @@ export function createContactsService({ contacts, nextIds, sync, search }: Conta
   }
 
   async function find(accountId: number, id: number): Promise<Contact> {
-    const contact = await contacts.findOne({ _id: id, account_id: accountId, deleted: false }).lean();
-    if (!contact) throw new NotFoundError('contact', id);
+    // By _id alone (an index lookup on every backend); the account is checked here.
+    const contact = await contacts.findById(String(id)).lean();
+    if (!contact || contact.account_id !== accountId || contact.deleted) throw new NotFoundError('contact', id);
     return contact;
   }
 
@@ -69,7 +70,7 @@ export function createContactsService({ contacts, nextIds, sync, search }: Conta
       const [id] = await nextIds('contacts');
       const now = new Date();
       const doc: Contact = {
-        _id: id,
+        _id: String(id),
         account_id: accountId,
         name: changes.name ?? null,
         email: changes.email ?? null,

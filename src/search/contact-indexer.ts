@@ -4,6 +4,8 @@ import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import { toContactSearchDoc } from './contact-search-doc';
 
+const READ_CONCURRENCY = 50;
+
 export interface IndexOutcome {
   /** Contacts whose indexing failed, with the reason; the rest are done. */
   failed: Map<number, string>;
@@ -18,8 +20,16 @@ export function createContactIndexer(deps: { contacts: ContactModel; es: Client;
   const { contacts, es, index, logger, metrics } = deps;
 
   /** What MongoDB holds now. A contact missing there was purged after the index dropped it. */
-  function read(ids: number[]): Promise<Contact[]> {
-    return contacts.find({ _id: { $in: [...new Set(ids)] } }).lean();
+  async function read(ids: number[]): Promise<Contact[]> {
+    // One lookup by _id per contact rather than one $in: FerretDB serves only the former from
+    // its index, and answers the latter by scanning the collection.
+    const docs: Contact[] = [];
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += READ_CONCURRENCY) {
+      const found = await Promise.all(unique.slice(i, i + READ_CONCURRENCY).map((id) => contacts.findById(String(id)).lean()));
+      for (const doc of found) if (doc) docs.push(doc);
+    }
+    return docs;
   }
 
   async function write(docs: Contact[]): Promise<IndexOutcome> {
@@ -39,7 +49,7 @@ export function createContactIndexer(deps: { contacts: ContactModel; es: Client;
       const result = item.index ?? item.delete!;
       // 409: the index already holds this version or a newer one. 404: nothing to delete.
       if (result.status < 300 || result.status === 409 || (doc.deleted && result.status === 404)) done.push(doc);
-      else failed.set(doc._id, result.error?.reason ?? `status ${result.status}`);
+      else failed.set(Number(doc._id), result.error?.reason ?? `status ${result.status}`);
     });
 
     const purged = done.filter((doc) => doc.deleted).map((doc) => doc._id);

@@ -37,7 +37,7 @@ export function toContactSearchDoc(contact: Contact): ContactSearchDoc {
   const countryCode = typeof extra.country_code === 'string' && extra.country_code.trim() ? extra.country_code.trim().toUpperCase() : undefined;
   return {
     account_id: String(contact.account_id),
-    id: contact._id,
+    id: Number(contact._id),
     name: folded(contact.name),
     email: contact.email ?? undefined,
     phone_number: contact.phone_number ?? undefined,

@@ -22,6 +22,15 @@ export interface ContactSort {
 
 export const DEFAULT_SORT = '-last_activity_at';
 
+// Elasticsearch's own "_last" for a date is Long.MIN/MAX, which it then refuses to parse back
+// as a search_after date; the ends of the date range sort last just the same and round-trip.
+const LAST_DATE = { asc: Date.UTC(9999, 11, 31), desc: Date.UTC(1, 0, 1) - 1 };
+const DATE_KEYS: ReadonlySet<SortKey> = new Set(['last_activity_at', 'created_at']);
+
+function missingLast(sort: ContactSort): '_last' | number {
+  return DATE_KEYS.has(sort.key) ? LAST_DATE[sort.order] : '_last';
+}
+
 export function parseSort(raw: string | undefined): ContactSort {
   const text = (raw ?? DEFAULT_SORT).trim() || DEFAULT_SORT;
   const order = text.startsWith('-') ? 'desc' : 'asc';
@@ -40,7 +49,7 @@ export const sortToString = (sort: ContactSort) => `${sort.order === 'desc' ? '-
  */
 export function toSearchSort(sort: ContactSort) {
   return [
-    { [SORT_FIELDS[sort.key]]: { order: sort.order, missing: '_last' as const } },
+    { [SORT_FIELDS[sort.key]]: { order: sort.order, missing: missingLast(sort) } },
     { id: { order: sort.order } },
   ];
 }

@@ -28,7 +28,7 @@ export async function sweepUnsyncedContacts(deps: {
   let from = state?.watermark ?? new Date(upTo.getTime() - (deps.firstLookbackMs ?? 3600_000));
   let oldestBehind: Date | undefined;
   let queued = 0;
-  let lastId = 0;
+  let lastId = '';
 
   for (;;) {
     const page = await deps.contacts
@@ -44,7 +44,7 @@ export async function sweepUnsyncedContacts(deps: {
     if (behind.size) {
       await deps.scheduler.schedule([...behind]);
       queued += behind.size;
-      oldestBehind ??= page.find((c) => behind.has(c._id))!.updated_at;
+      oldestBehind ??= page.find((c) => behind.has(Number(c._id)))!.updated_at;
     }
     const last = page[page.length - 1];
     from = last.updated_at;
