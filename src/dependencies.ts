@@ -8,6 +8,7 @@ import { defineContactModel } from './contacts/contact.model';
 import { defineCustomAttributeDefinitionModel } from './custom-attributes/custom-attribute-definition.model';
 import { defineLabelModel } from './labels/label.model';
 import { createContactsService } from './contacts/contacts.service';
+import { createLabelsService } from './labels/labels.service';
 import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
@@ -46,11 +47,12 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const metrics = createMetrics();
   const search = createContactSearch({ es, index });
   const nextIds = createIdAllocator(models.idBlocks);
-  const indexer = createContactIndexer({ contacts: models.contacts, es, index, logger, metrics });
+  const indexer = createContactIndexer({ contacts: models.contacts, definitions: models.customAttributeDefinitions, es, index, logger, metrics });
 
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
     contacts: createContactsService({ contacts: models.contacts, nextIds, sync: scheduler, search }),
+    labels: createLabelsService({ labels: models.labels, contacts: models.contacts, nextIds, sync: scheduler }),
   };
 
   return {

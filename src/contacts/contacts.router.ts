@@ -12,7 +12,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     '/contacts',
     handle({ query: listQuery }, async ({ query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
-      const labels = query.labels === undefined ? [] : [query.labels].flat();
+      const labels = query.labels === undefined ? [] : [query.labels].flat().map((label) => label.trim().toLowerCase());
       const filter = labels.length ? { terms: { labels } } : undefined;
       const page = await contacts.list(callerOf(req).accountId, filter, request);
       res.json(toListResponse(page, request));

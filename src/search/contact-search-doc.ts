@@ -1,6 +1,7 @@
 import { foldText } from '../contacts/contact-fields';
 import type { Contact } from '../contacts/contact.model';
 import { toContactPayload, type ContactPayload } from '../contacts/contact.presenter';
+import { searchFieldOf, toIndexValue, type DefinitionRef } from '../custom-attributes/custom-attribute-fields';
 
 /** What the search index holds for one contact: folded fields to filter and sort on, and the payload lists return. */
 export interface ContactSearchDoc {
@@ -20,7 +21,29 @@ export interface ContactSearchDoc {
   created_at: number;
   last_activity_at?: number;
   updated_at: number;
+  /** Suffixes of name, email, phone and identifier: substring search as a prefix query (see searchSuffixes). */
+  search_suffixes: string[];
   payload: ContactPayload;
+  /** Custom attributes, in the account's slots (cf_text_3, cf_num_1 …). */
+  [customField: `cf_${string}`]: string | number | boolean;
+}
+
+// A substring of a value is a prefix of one of its suffixes, so a prefix query on the suffixes
+// finds substrings exactly, through the term dictionary, without scanning documents. Suffixes
+// start in the first MAX_SUFFIX_STARTS characters and are cut at MAX_SUFFIX_LENGTH.
+export const MAX_SUFFIX_STARTS = 64;
+export const MAX_SUFFIX_LENGTH = 64;
+
+export function searchSuffixes(values: (string | undefined)[]): string[] {
+  const out = new Set<string>();
+  for (const value of values) {
+    if (!value) continue;
+    const chars = [...value];
+    for (let i = 0; i < Math.min(chars.length, MAX_SUFFIX_STARTS); i++) {
+      out.add(chars.slice(i, i + MAX_SUFFIX_LENGTH).join(''));
+    }
+  }
+  return [...out];
 }
 
 // Accent and case folding happens here, not in an analyzer: the Elasticsearch distribution
@@ -32,17 +55,21 @@ function folded(value: unknown): string | undefined {
   return text.length ? text : undefined;
 }
 
-export function toContactSearchDoc(contact: Contact): ContactSearchDoc {
+/** `definitions`: the contact's account's custom attribute definitions (the slots its values go to). */
+export function toContactSearchDoc(contact: Contact, definitions: DefinitionRef[] = []): ContactSearchDoc {
   const extra = contact.additional_attributes ?? {};
   const countryCode = typeof extra.country_code === 'string' && extra.country_code.trim() ? extra.country_code.trim().toUpperCase() : undefined;
-  return {
+  const name = folded(contact.name);
+  const email = folded(contact.email);
+  const identifier = folded(contact.identifier);
+  const doc: ContactSearchDoc = {
     account_id: String(contact.account_id),
     id: contact._id,
-    name: folded(contact.name),
-    email: contact.email ?? undefined,
+    name,
+    email,
     phone_number: contact.phone_number ?? undefined,
     phone_sort: contact.phone_number ? Number(contact.phone_number.slice(1)) : undefined,
-    identifier: contact.identifier ?? undefined,
+    identifier,
     company_name: folded(extra.company_name),
     city: folded(extra.city),
     country: folded(extra.country),
@@ -52,6 +79,13 @@ export function toContactSearchDoc(contact: Contact): ContactSearchDoc {
     created_at: contact.created_at.getTime(),
     last_activity_at: contact.last_activity_at?.getTime(),
     updated_at: contact.updated_at.getTime(),
+    search_suffixes: searchSuffixes([name, email, contact.phone_number ?? undefined, identifier]),
     payload: toContactPayload(contact),
   };
+  const custom = contact.custom_attributes ?? {};
+  for (const def of definitions) {
+    const value = toIndexValue(def, custom[def.attribute_key]);
+    if (value !== undefined) doc[searchFieldOf(def) as `cf_${string}`] = value;
+  }
+  return doc;
 }
