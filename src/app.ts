@@ -3,6 +3,7 @@ import { requireAccountUser } from './accounts/auth.middleware';
 import { contactsRouter } from './contacts/contacts.router';
 import type { Dependencies } from './dependencies';
 import { labelsRouter } from './labels/labels.router';
+import { customAttributesRouter } from './custom-attributes/custom-attributes.router';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
 
 type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services'>;
@@ -32,6 +33,7 @@ export function buildApp(deps: AppDeps): Express {
   account.use(requireAccountUser(services.accounts));
   account.use(contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE }));
   account.use(labelsRouter(services.labels));
+  account.use(customAttributesRouter(services.customAttributes));
   app.use('/api/v1/accounts/:account_id', account);
 
   app.use(notFoundHandler);

@@ -9,6 +9,7 @@ import { defineCustomAttributeDefinitionModel } from './custom-attributes/custom
 import { defineLabelModel } from './labels/label.model';
 import { createContactsService } from './contacts/contacts.service';
 import { createLabelsService } from './labels/labels.service';
+import { createCustomAttributesService } from './custom-attributes/custom-attributes.service';
 import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
@@ -49,9 +50,16 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const nextIds = createIdAllocator(models.idBlocks);
   const indexer = createContactIndexer({ contacts: models.contacts, definitions: models.customAttributeDefinitions, es, index, logger, metrics });
 
+  const customAttributes = createCustomAttributesService({
+    definitions: models.customAttributeDefinitions,
+    contacts: models.contacts,
+    nextIds,
+    sync: scheduler,
+  });
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
-    contacts: createContactsService({ contacts: models.contacts, nextIds, sync: scheduler, search }),
+    customAttributes,
+    contacts: createContactsService({ contacts: models.contacts, customAttributes, nextIds, sync: scheduler, search }),
     labels: createLabelsService({ labels: models.labels, contacts: models.contacts, nextIds, sync: scheduler }),
   };
 
