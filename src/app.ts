@@ -4,6 +4,7 @@ import { contactsRouter } from './contacts/contacts.router';
 import type { Dependencies } from './dependencies';
 import { labelsRouter } from './labels/labels.router';
 import { customAttributesRouter } from './custom-attributes/custom-attributes.router';
+import { segmentsRouter } from './segments/segments.router';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
 
 type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services'>;
@@ -34,6 +35,7 @@ export function buildApp(deps: AppDeps): Express {
   account.use(contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE }));
   account.use(labelsRouter(services.labels));
   account.use(customAttributesRouter(services.customAttributes));
+  account.use(segmentsRouter(services.segments, { maxPerPage: config.MAX_PER_PAGE }));
   app.use('/api/v1/accounts/:account_id', account);
 
   app.use(notFoundHandler);

@@ -10,6 +10,8 @@ import { defineLabelModel } from './labels/label.model';
 import { createContactsService } from './contacts/contacts.service';
 import { createLabelsService } from './labels/labels.service';
 import { createCustomAttributesService } from './custom-attributes/custom-attributes.service';
+import { defineSegmentModel } from './segments/segment.model';
+import { createSegmentsService } from './segments/segments.service';
 import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
@@ -37,6 +39,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     sweepState: defineSweepStateModel(conn),
     labels: defineLabelModel(conn),
     customAttributeDefinitions: defineCustomAttributeDefinitionModel(conn),
+    segments: defineSegmentModel(conn),
   };
   await Promise.all(Object.values(models).map((model) => model.init()));
 
@@ -55,11 +58,21 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contacts: models.contacts,
     nextIds,
     sync: scheduler,
+    onDefinitionsRemoved: (accountId) => segments.markStale(accountId),
+  });
+  const contacts = createContactsService({ contacts: models.contacts, customAttributes, nextIds, sync: scheduler, search });
+  const segments = createSegmentsService({
+    segments: models.segments,
+    nextIds,
+    search,
+    contacts,
+    definitionsOf: customAttributes.definitionsOf,
   });
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
     customAttributes,
-    contacts: createContactsService({ contacts: models.contacts, customAttributes, nextIds, sync: scheduler, search }),
+    contacts,
+    segments,
     labels: createLabelsService({ labels: models.labels, contacts: models.contacts, nextIds, sync: scheduler }),
   };
 
