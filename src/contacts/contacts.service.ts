@@ -8,6 +8,7 @@ import { toContactPayload, type ContactPayload } from './contact.presenter';
 import type { ContactInput } from './contacts.schemas';
 import { searchFieldOf, type DefinitionRef } from '../custom-attributes/custom-attribute-fields';
 import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
+import { buildTextSearchQuery } from './build-text-search-query';
 
 const UNIQUE_FIELDS = [
   ['email', 'email_key'],
@@ -168,6 +169,11 @@ export function createContactsService({ contacts, customAttributes, nextIds, syn
 
     async list(accountId: number, query: SearchQuery | undefined, request: PageRequest): Promise<ContactPage> {
       return search.page(accountId, query, await resolveSort(accountId, request));
+    },
+
+    /** Free text over name, email, phone and identifier (substring, ignoring case and accents). */
+    async search(accountId: number, q: string, request: PageRequest): Promise<ContactPage> {
+      return search.page(accountId, buildTextSearchQuery(q), await resolveSort(accountId, request));
     },
   };
 }
