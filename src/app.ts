@@ -5,6 +5,7 @@ import type { Dependencies } from './dependencies';
 import { labelsRouter } from './labels/labels.router';
 import { customAttributesRouter } from './custom-attributes/custom-attributes.router';
 import { segmentsRouter } from './segments/segments.router';
+import { bulkActionsRouter } from './bulk-actions/bulk-actions.router';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
 
 type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services'>;
@@ -36,6 +37,7 @@ export function buildApp(deps: AppDeps): Express {
   account.use(labelsRouter(services.labels));
   account.use(customAttributesRouter(services.customAttributes));
   account.use(segmentsRouter(services.segments, { maxPerPage: config.MAX_PER_PAGE }));
+  account.use(bulkActionsRouter(services.bulkActions));
   app.use('/api/v1/accounts/:account_id', account);
 
   app.use(notFoundHandler);

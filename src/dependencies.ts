@@ -12,6 +12,8 @@ import { createLabelsService } from './labels/labels.service';
 import { createCustomAttributesService } from './custom-attributes/custom-attributes.service';
 import { defineSegmentModel } from './segments/segment.model';
 import { createSegmentsService } from './segments/segments.service';
+import { defineBulkActionModel } from './bulk-actions/bulk-action.model';
+import { createBulkActionsService, type BulkJob } from './bulk-actions/bulk-actions.service';
 import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
@@ -40,6 +42,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     labels: defineLabelModel(conn),
     customAttributeDefinitions: defineCustomAttributeDefinitionModel(conn),
     segments: defineSegmentModel(conn),
+    bulkActions: defineBulkActionModel(conn),
   };
   await Promise.all(Object.values(models).map((model) => model.init()));
 
@@ -68,12 +71,26 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contacts,
     definitionsOf: customAttributes.definitionsOf,
   });
+  const labels = createLabelsService({ labels: models.labels, contacts: models.contacts, nextIds, sync: scheduler });
+  const bulkQueue = queues.createQueue<BulkJob>('contact-bulk-actions', { attempts: 3 });
+  const bulkActions = createBulkActionsService({
+    bulkActions: models.bulkActions,
+    contacts: models.contacts,
+    nextIds,
+    sync: scheduler,
+    search,
+    labels,
+    segments,
+    enqueue: (job) => bulkQueue.add(job),
+    logger,
+  });
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
     customAttributes,
     contacts,
     segments,
-    labels: createLabelsService({ labels: models.labels, contacts: models.contacts, nextIds, sync: scheduler }),
+    labels,
+    bulkActions,
   };
 
   return {
@@ -95,6 +112,13 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     ensureIndex: () => ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS }),
 
     async startWorker() {
+      void bulkQueue.process(async (job) => {
+        if (!Number.isSafeInteger(job.data?.id)) {
+          logger.warn({ jobId: job.id, data: job.data }, 'malformed bulk action job discarded');
+          return;
+        }
+        await bulkActions.run(job.data.id);
+      });
       await startSyncWorker({
         config,
         syncQueue,
