@@ -58,8 +58,12 @@ export function createLabelsService({ labels, contacts, nextIds, sync }: { label
   /** Removes a label from every contact of the account that carries it, bumping versions and re-syncing. */
   async function stripFromContacts(accountId: number, title: string): Promise<number> {
     let done = 0;
+    let lastId = 0;
+    // Walks the account's contacts once, in _id order, a chunk at a time.
     for (;;) {
-      const ids = (await contacts.find({ account_id: accountId, deleted: false, labels: title }, { _id: 1 }).limit(CHUNK).lean()).map((c) => c._id);
+      const ids = (
+        await contacts.find({ account_id: accountId, deleted: false, labels: title, _id: { $gt: lastId } }, { _id: 1 }).sort({ _id: 1 }).limit(CHUNK).lean()
+      ).map((c) => c._id);
       if (!ids.length) return done;
       await contacts.updateMany(
         { _id: { $in: ids }, account_id: accountId, deleted: false },
@@ -67,6 +71,7 @@ export function createLabelsService({ labels, contacts, nextIds, sync }: { label
       );
       await sync.schedule(ids);
       done += ids.length;
+      lastId = ids[ids.length - 1];
     }
   }
 

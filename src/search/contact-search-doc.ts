@@ -2,6 +2,7 @@ import { foldText } from '../contacts/contact-fields';
 import type { Contact } from '../contacts/contact.model';
 import { toContactPayload, type ContactPayload } from '../contacts/contact.presenter';
 import { searchFieldOf, toIndexValue, type DefinitionRef } from '../custom-attributes/custom-attribute-fields';
+import { searchSuffixes } from './substring-terms';
 
 /** What the search index holds for one contact: folded fields to filter and sort on, and the payload lists return. */
 export interface ContactSearchDoc {
@@ -21,30 +22,13 @@ export interface ContactSearchDoc {
   created_at: number;
   last_activity_at?: number;
   updated_at: number;
-  /** Suffixes of name, email, phone and identifier: substring search as a prefix query (see searchSuffixes). */
+  /** Tagged suffixes of the text fields: substring matching as a prefix query (see substring-terms.ts). */
   search_suffixes: string[];
   payload: ContactPayload;
   /** Custom attributes, in the account's slots (cf_text_3, cf_num_1 …). */
   [customField: `cf_${string}`]: string | number | boolean;
 }
 
-// A substring of a value is a prefix of one of its suffixes, so a prefix query on the suffixes
-// finds substrings exactly, through the term dictionary, without scanning documents. Suffixes
-// start in the first MAX_SUFFIX_STARTS characters and are cut at MAX_SUFFIX_LENGTH.
-export const MAX_SUFFIX_STARTS = 64;
-export const MAX_SUFFIX_LENGTH = 64;
-
-export function searchSuffixes(values: (string | undefined)[]): string[] {
-  const out = new Set<string>();
-  for (const value of values) {
-    if (!value) continue;
-    const chars = [...value];
-    for (let i = 0; i < Math.min(chars.length, MAX_SUFFIX_STARTS); i++) {
-      out.add(chars.slice(i, i + MAX_SUFFIX_LENGTH).join(''));
-    }
-  }
-  return [...out];
-}
 
 // Accent and case folding happens here, not in an analyzer: the Elasticsearch distribution
 // available on these machines has no analysis-common module (no asciifolding filter), and a
@@ -79,9 +63,17 @@ export function toContactSearchDoc(contact: Contact, definitions: DefinitionRef[
     created_at: contact.created_at.getTime(),
     last_activity_at: contact.last_activity_at?.getTime(),
     updated_at: contact.updated_at.getTime(),
-    search_suffixes: searchSuffixes([name, email, contact.phone_number ?? undefined, identifier]),
+    search_suffixes: [],
     payload: toContactPayload(contact),
   };
+  doc.search_suffixes = searchSuffixes({
+    name,
+    email,
+    phone_number: doc.phone_number,
+    identifier,
+    company_name: doc.company_name,
+    city: doc.city,
+  });
   const custom = contact.custom_attributes ?? {};
   for (const def of definitions) {
     const value = toIndexValue(def, custom[def.attribute_key]);

@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { normalizePhone } from '../contacts/contact-fields';
 import type { AttributeType } from '../custom-attributes/custom-attribute-definition.model';
 import { foldForIndex, searchFieldOf, type DefinitionRef } from '../custom-attributes/custom-attribute-fields';
+import { isSuffixField, suffixPrefix } from '../search/substring-terms';
 import { ValidationError } from '../shared/errors';
 
 // A pure compiler: Chatwoot's filter payload (SPEC §3.1-3.2) → one Elasticsearch bool query over
@@ -257,9 +258,12 @@ class Compiler {
 
   text(field: string, operator: FilterOperator, values: string[]): Query {
     if (operator === 'equal_to' || operator === 'not_equal_to') return this.exact(field, operator, values);
-    const matchers: Query[] = values.map((v) =>
-      operator === 'starts_with' ? { prefix: { [field]: { value: v } } } : { wildcard: { [field]: { value: `*${escapeWildcard(v)}*` } } },
-    );
+    const matchers: Query[] = values.map((v) => {
+      if (operator === 'starts_with') return { prefix: { [field]: { value: v } } };
+      // Standard text fields have indexed suffixes: contains is a prefix query on them.
+      const term = isSuffixField(field) ? suffixPrefix(field, v) : undefined;
+      return term ? { prefix: { search_suffixes: { value: term } } } : { wildcard: { [field]: { value: `*${escapeWildcard(v)}*` } } };
+    });
     const any: Query = matchers.length === 1 ? matchers[0] : { bool: { should: matchers, minimum_should_match: 1 } };
     // does_not_contain: none of the values; a contact without the field is kept.
     return operator === 'does_not_contain' ? { bool: { must_not: [any] } } : any;

@@ -59,13 +59,25 @@ describe('text attributes', () => {
     expect(one('city', 'not_equal_to', ['Bogotá', 'Lima'])).toEqual({ bool: { must_not: [{ terms: { city: ['bogota', 'lima'] } }] } });
   });
 
-  it('when contains is used, then it is a wildcard on the folded value with wildcard characters escaped', () => {
-    expect(one('company_name', 'contains', ['Ácme*?\\'])).toEqual({ wildcard: { company_name: { value: '*acme\\*\\?\\\\*' } } });
+  it('when contains is used on a standard field, then it is a prefix query on the field\'s tagged suffixes', () => {
+    expect(one('company_name', 'contains', ['Ácme*?'])).toEqual({ prefix: { search_suffixes: { value: 'o:acme*?' } } });
+    expect(one('name', 'contains', ['Ñ'])).toEqual({ prefix: { search_suffixes: { value: 'n:n' } } });
+  });
+
+  it('when contains gets a needle longer than the indexed suffixes, then it falls back to a wildcard with wildcard characters escaped', () => {
+    const long = `${'x'.repeat(64)}*?\\`;
+    expect(one('city', 'contains', [long])).toEqual({ wildcard: { city: { value: `*${'x'.repeat(64)}\\*\\?\\\\*` } } });
+  });
+
+  it('when contains is used on a field without suffixes, then it is a wildcard', () => {
+    expect(one('country', 'contains', ['per'])).toEqual({ wildcard: { country: { value: '*per*' } } });
   });
 
   it('when does_not_contain has several values, then none of them may be contained', () => {
     expect(one('email', 'does_not_contain', ['spam', 'TEST'])).toEqual({
-      bool: { must_not: [{ bool: { should: [{ wildcard: { email: { value: '*spam*' } } }, { wildcard: { email: { value: '*test*' } } }], minimum_should_match: 1 } }] },
+      bool: {
+        must_not: [{ bool: { should: [{ prefix: { search_suffixes: { value: 'e:spam' } } }, { prefix: { search_suffixes: { value: 'e:test' } } }], minimum_should_match: 1 } }],
+      },
     });
   });
 
@@ -91,7 +103,7 @@ describe('phone numbers', () => {
   });
 
   it('when contains is given digits, then separators are stripped', () => {
-    expect(one('phone_number', 'contains', ['345-678'])).toEqual({ wildcard: { phone_number: { value: '*345678*' } } });
+    expect(one('phone_number', 'contains', ['345-678'])).toEqual({ prefix: { search_suffixes: { value: 'p:345678' } } });
   });
 
   it('when a phone value is not a number, then it is refused', () => {
