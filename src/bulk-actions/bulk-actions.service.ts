@@ -7,6 +7,7 @@ import { ForbiddenError, NotFoundError, UnavailableError } from '../shared/error
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Logger } from '../shared/logger';
 import { withTimeout } from '../shared/queues';
+import { sanitizeFilterPayload } from '../segments/build-segment-query';
 import type { BulkAction, BulkActionModel } from './bulk-action.model';
 import type { BulkActionInput } from './bulk-actions.schemas';
 
@@ -130,7 +131,7 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
         add_labels: add,
         remove_labels: remove,
         delete: input.action_name === 'delete',
-        selection: ids ? { ids } : input.payload !== undefined ? { payload: input.payload } : { custom_filter_id: input.custom_filter_id },
+        selection: ids ? { ids } : input.payload !== undefined ? { payload: sanitizeFilterPayload(input.payload) } : { custom_filter_id: input.custom_filter_id },
         compiled_query: compiled ? JSON.stringify(compiled) : null,
         total,
         processed: 0,

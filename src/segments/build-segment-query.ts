@@ -212,7 +212,9 @@ class Compiler {
   }
 
   text_value(value: unknown, at: string, j: number): string {
-    return foldForIndex(this.string(value, at, j));
+    const folded = foldForIndex(this.string(value, at, j));
+    if (!folded.length) this.fail(at, `values[${j}] holds no letters or digits to compare`);
+    return folded;
   }
 
   phone_value(value: unknown, operator: FilterOperator, at: string, j: number): string {

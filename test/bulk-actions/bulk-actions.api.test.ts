@@ -55,7 +55,7 @@ describe('bulk actions', () => {
     await ctx.settle(account.id);
     const res = await as(account).post('/bulk_actions', {
       type: 'Contact',
-      payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['lima'] }],
+      payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['lima'], 'odd.key': true }],
       labels: { remove: ['a'] },
     });
     expect(res.status).toBe(202);

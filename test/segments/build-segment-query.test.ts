@@ -269,6 +269,7 @@ describe('malformed payloads', () => {
     [[{ attribute_key: 'name', filter_operator: 'equal_to' }], /values must hold at least one value/],
     [[{ attribute_key: 'name', filter_operator: 'equal_to', values: [''] }], /values\[0\] must not be empty/],
     [[{ attribute_key: 'name', filter_operator: 'equal_to', values: [{ $gt: '' }] }], /values\[0\] must be a string/],
+    [[{ attribute_key: 'name', filter_operator: 'contains', values: ['\u0301'] }], /values\[0\] holds no letters/],
     [[{ attribute_key: 'name', filter_operator: 'equal_to', values: [['a']] }], /values\[0\] must be a string/],
   ])('when the payload is %j, then it is a ValidationError', (payload, message) => {
     expect(failure(payload).message).toMatch(message);

@@ -353,6 +353,12 @@ describe('segments', () => {
     expect((await ctx.http.get(path(`/${id}/contacts`)).set(h())).status).toBe(404);
   });
 
+  it('when items carry keys the compiler does not read (even ones MongoDB refuses), then the segment is stored without them', async () => {
+    const res = await ctx.http.post(path()).set(h()).send({ name: 'extra', query: { payload: [{ ...vip[0], 'weird.key': 1, $where: 'x' }] } });
+    expect(res.status).toBe(200);
+    expect(res.body.query).toEqual({ payload: vip });
+  });
+
   it('when a segment is invalid, then create and update answer 422 naming the item', async () => {
     const bad = await ctx.http.post(path()).set(h()).send({ name: 'bad', query: { payload: [item(['nope', 'equal_to', ['x']])] } });
     expect(bad.status).toBe(422);
