@@ -71,8 +71,6 @@ export function toContactSearchDoc(contact: Contact, definitions: DefinitionRef[
     email,
     phone_number: doc.phone_number,
     identifier,
-    company_name: doc.company_name,
-    city: doc.city,
   });
   const custom = contact.custom_attributes ?? {};
   for (const def of definitions) {
