@@ -28,7 +28,10 @@ export function createContactIndexer(deps: {
 
   /** The custom attribute definitions of the batch's accounts, read once per batch. */
   async function definitionsByAccount(docs: Contact[]): Promise<Map<number, DefinitionRef[]>> {
-    const accounts = [...new Set(docs.filter((doc) => !doc.deleted).map((doc) => doc.account_id))];
+    // Only accounts whose contacts in this batch hold custom attributes need their definitions.
+    const accounts = [
+      ...new Set(docs.filter((doc) => !doc.deleted && Object.keys(doc.custom_attributes ?? {}).length).map((doc) => doc.account_id)),
+    ];
     const byAccount = new Map<number, DefinitionRef[]>();
     if (!accounts.length) return byAccount;
     const defs = await definitions
