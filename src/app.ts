@@ -2,6 +2,10 @@ import express, { Router, type Express } from 'express';
 import { requireAccountUser } from './accounts/auth.middleware';
 import { contactsRouter } from './contacts/contacts.router';
 import type { Dependencies } from './dependencies';
+import { labelsRouter } from './labels/labels.router';
+import { customAttributesRouter } from './custom-attributes/custom-attributes.router';
+import { segmentsRouter } from './segments/segments.router';
+import { bulkActionsRouter } from './bulk-actions/bulk-actions.router';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
 
 type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services'>;
@@ -30,6 +34,10 @@ export function buildApp(deps: AppDeps): Express {
   const account = Router({ mergeParams: true });
   account.use(requireAccountUser(services.accounts));
   account.use(contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE }));
+  account.use(labelsRouter(services.labels));
+  account.use(customAttributesRouter(services.customAttributes));
+  account.use(segmentsRouter(services.segments, { maxPerPage: config.MAX_PER_PAGE }));
+  account.use(bulkActionsRouter(services.bulkActions));
   app.use('/api/v1/accounts/:account_id', account);
 
   app.use(notFoundHandler);

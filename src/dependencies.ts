@@ -8,6 +8,12 @@ import { defineContactModel } from './contacts/contact.model';
 import { defineCustomAttributeDefinitionModel } from './custom-attributes/custom-attribute-definition.model';
 import { defineLabelModel } from './labels/label.model';
 import { createContactsService } from './contacts/contacts.service';
+import { createLabelsService } from './labels/labels.service';
+import { createCustomAttributesService } from './custom-attributes/custom-attributes.service';
+import { defineSegmentModel } from './segments/segment.model';
+import { createSegmentsService } from './segments/segments.service';
+import { defineBulkActionModel } from './bulk-actions/bulk-action.model';
+import { createBulkActionsService, type BulkJob } from './bulk-actions/bulk-actions.service';
 import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
@@ -35,6 +41,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     sweepState: defineSweepStateModel(conn),
     labels: defineLabelModel(conn),
     customAttributeDefinitions: defineCustomAttributeDefinitionModel(conn),
+    segments: defineSegmentModel(conn),
+    bulkActions: defineBulkActionModel(conn),
   };
   await Promise.all(Object.values(models).map((model) => model.init()));
 
@@ -46,11 +54,43 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const metrics = createMetrics();
   const search = createContactSearch({ es, index });
   const nextIds = createIdAllocator(models.idBlocks);
-  const indexer = createContactIndexer({ contacts: models.contacts, es, index, logger, metrics });
+  const indexer = createContactIndexer({ contacts: models.contacts, definitions: models.customAttributeDefinitions, es, index, logger, metrics });
 
+  const customAttributes = createCustomAttributesService({
+    definitions: models.customAttributeDefinitions,
+    contacts: models.contacts,
+    nextIds,
+    sync: scheduler,
+    onDefinitionsRemoved: (accountId) => segments.markStale(accountId),
+  });
+  const contacts = createContactsService({ contacts: models.contacts, customAttributes, nextIds, sync: scheduler, search });
+  const segments = createSegmentsService({
+    segments: models.segments,
+    nextIds,
+    search,
+    contacts,
+    definitionsOf: customAttributes.definitionsOf,
+  });
+  const labels = createLabelsService({ labels: models.labels, contacts: models.contacts, nextIds, sync: scheduler });
+  const bulkQueue = queues.createQueue<BulkJob>('contact-bulk-actions', { attempts: 3 });
+  const bulkActions = createBulkActionsService({
+    bulkActions: models.bulkActions,
+    contacts: models.contacts,
+    nextIds,
+    sync: scheduler,
+    search,
+    labels,
+    segments,
+    enqueue: (job) => bulkQueue.add(job),
+    logger,
+  });
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
-    contacts: createContactsService({ contacts: models.contacts, nextIds, sync: scheduler, search }),
+    customAttributes,
+    contacts,
+    segments,
+    labels,
+    bulkActions,
   };
 
   return {
@@ -72,6 +112,13 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     ensureIndex: () => ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS }),
 
     async startWorker() {
+      void bulkQueue.process(async (job) => {
+        if (!Number.isSafeInteger(job.data?.id)) {
+          logger.warn({ jobId: job.id, data: job.data }, 'malformed bulk action job discarded');
+          return;
+        }
+        await bulkActions.run(job.data.id);
+      });
       await startSyncWorker({
         config,
         syncQueue,

@@ -6,6 +6,9 @@ import { IDENTITY_FIELDS, toContactChanges, type ContactChanges } from './contac
 import { noValueKey, type Contact, type ContactModel } from './contact.model';
 import { toContactPayload, type ContactPayload } from './contact.presenter';
 import type { ContactInput } from './contacts.schemas';
+import { searchFieldOf, type DefinitionRef } from '../custom-attributes/custom-attribute-fields';
+import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
+import { buildTextSearchQuery } from './build-text-search-query';
 
 const UNIQUE_FIELDS = [
   ['email', 'email_key'],
@@ -30,12 +33,17 @@ function duplicateField(err: unknown): string | undefined {
 
 export interface ContactsServiceDeps {
   contacts: ContactModel;
+  /** Checks custom attribute values against their definitions, defining new keys on first use. */
+  customAttributes: {
+    prepareValues(accountId: number, values: Record<string, unknown> | undefined): Promise<void>;
+    definitionsOf(accountId: number): Promise<DefinitionRef[]>;
+  };
   nextIds: IdAllocator;
   sync: SyncScheduler;
   search: ContactSearch;
 }
 
-export function createContactsService({ contacts, nextIds, sync, search }: ContactsServiceDeps) {
+export function createContactsService({ contacts, customAttributes, nextIds, sync, search }: ContactsServiceDeps) {
   async function assertUnique(accountId: number, values: ContactChanges, exceptId?: number) {
     const clauses = UNIQUE_FIELDS.filter(([field]) => values[field]).map(([field]) => ({ [field]: values[field] }));
     if (!clauses.length) return;
@@ -60,6 +68,15 @@ export function createContactsService({ contacts, nextIds, sync, search }: Conta
     throw err;
   }
 
+  /** A custom attribute sort names the account's slot field for that key. */
+  async function resolveSort(accountId: number, request: PageRequest): Promise<PageRequest> {
+    if (!request.sort.key.startsWith(CUSTOM_SORT_PREFIX)) return request;
+    const key = request.sort.key.slice(CUSTOM_SORT_PREFIX.length);
+    const def = (await customAttributes.definitionsOf(accountId)).find((d) => d.attribute_key === key);
+    if (!def) throw new ValidationError(`unknown sort key "${request.sort.key}": no custom attribute "${key}" is defined`, 'sort');
+    return { ...request, sort: { ...request.sort, field: searchFieldOf(def) } };
+  }
+
   return {
     async create(accountId: number, input: ContactInput): Promise<ContactPayload> {
       const changes = toContactChanges(input);
@@ -67,6 +84,7 @@ export function createContactsService({ contacts, nextIds, sync, search }: Conta
         throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
       }
       await assertUnique(accountId, changes);
+      await customAttributes.prepareValues(accountId, changes.custom_attributes);
       const [id] = await nextIds('contacts');
       const now = new Date();
       const doc: Contact = {
@@ -109,6 +127,7 @@ export function createContactsService({ contacts, nextIds, sync, search }: Conta
         throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
       }
       await assertUnique(accountId, changes, id);
+      await customAttributes.prepareValues(accountId, changes.custom_attributes);
 
       const set: Record<string, unknown> = { updated_at: new Date() };
       for (const [key, value] of Object.entries(changes)) {
@@ -147,8 +166,15 @@ export function createContactsService({ contacts, nextIds, sync, search }: Conta
       await sync.schedule([id]);
     },
 
-    list(accountId: number, query: SearchQuery | undefined, request: PageRequest): Promise<ContactPage> {
-      return search.page(accountId, query, request);
+    resolveSort,
+
+    async list(accountId: number, query: SearchQuery | undefined, request: PageRequest): Promise<ContactPage> {
+      return search.page(accountId, query, await resolveSort(accountId, request));
+    },
+
+    /** Free text over name, email, phone and identifier (substring, ignoring case and accents). */
+    async search(accountId: number, q: string, request: PageRequest): Promise<ContactPage> {
+      return search.page(accountId, buildTextSearchQuery(q), await resolveSort(accountId, request));
     },
   };
 }
