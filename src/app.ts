@@ -2,6 +2,7 @@ import express, { Router, type Express } from 'express';
 import { requireAccountUser } from './accounts/auth.middleware';
 import { contactsRouter } from './contacts/contacts.router';
 import type { Dependencies } from './dependencies';
+import { notesRouter } from './notes/notes.router';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
 
 type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services'>;
@@ -30,6 +31,7 @@ export function buildApp(deps: AppDeps): Express {
   const account = Router({ mergeParams: true });
   account.use(requireAccountUser(services.accounts));
   account.use(contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE }));
+  account.use(notesRouter(services.notes));
   app.use('/api/v1/accounts/:account_id', account);
 
   app.use(notFoundHandler);

@@ -8,6 +8,8 @@ import { defineContactModel } from './contacts/contact.model';
 import { defineCustomAttributeDefinitionModel } from './custom-attributes/custom-attribute-definition.model';
 import { defineLabelModel } from './labels/label.model';
 import { createContactsService } from './contacts/contacts.service';
+import { defineNoteModel } from './notes/note.model';
+import { createNotesService } from './notes/notes.service';
 import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
@@ -35,6 +37,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     sweepState: defineSweepStateModel(conn),
     labels: defineLabelModel(conn),
     customAttributeDefinitions: defineCustomAttributeDefinitionModel(conn),
+    notes: defineNoteModel(conn),
   };
   await Promise.all(Object.values(models).map((model) => model.init()));
 
@@ -50,7 +53,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
-    contacts: createContactsService({ contacts: models.contacts, nextIds, sync: scheduler, search }),
+    contacts: createContactsService({ contacts: models.contacts, nextIds, sync: scheduler, search, dependents: [models.notes] }),
+    notes: createNotesService({ notes: models.notes, contacts: models.contacts, users: models.users, nextIds }),
   };
 
   return {
