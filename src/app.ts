@@ -2,6 +2,7 @@ import express, { Router, type Express } from 'express';
 import { requireAccountUser } from './accounts/auth.middleware';
 import { contactsRouter } from './contacts/contacts.router';
 import type { Dependencies } from './dependencies';
+import { inboxesRouter } from './inboxes/inboxes.router';
 import { notesRouter } from './notes/notes.router';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
 
@@ -32,6 +33,7 @@ export function buildApp(deps: AppDeps): Express {
   account.use(requireAccountUser(services.accounts));
   account.use(contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE }));
   account.use(notesRouter(services.notes));
+  account.use(inboxesRouter(services.inboxes));
   app.use('/api/v1/accounts/:account_id', account);
 
   app.use(notFoundHandler);

@@ -8,6 +8,9 @@ import { defineContactModel } from './contacts/contact.model';
 import { defineCustomAttributeDefinitionModel } from './custom-attributes/custom-attribute-definition.model';
 import { defineLabelModel } from './labels/label.model';
 import { createContactsService } from './contacts/contacts.service';
+import { defineContactInboxModel } from './inboxes/contact-inbox.model';
+import { defineInboxModel } from './inboxes/inbox.model';
+import { createInboxesService } from './inboxes/inboxes.service';
 import { defineNoteModel } from './notes/note.model';
 import { createNotesService } from './notes/notes.service';
 import { createContactIndexer } from './search/contact-indexer';
@@ -38,6 +41,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     labels: defineLabelModel(conn),
     customAttributeDefinitions: defineCustomAttributeDefinitionModel(conn),
     notes: defineNoteModel(conn),
+    inboxes: defineInboxModel(conn),
+    contactInboxes: defineContactInboxModel(conn),
   };
   await Promise.all(Object.values(models).map((model) => model.init()));
 
@@ -53,8 +58,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
-    contacts: createContactsService({ contacts: models.contacts, nextIds, sync: scheduler, search, dependents: [models.notes] }),
+    contacts: createContactsService({ contacts: models.contacts, nextIds, sync: scheduler, search, dependents: [models.notes, models.contactInboxes] }),
     notes: createNotesService({ notes: models.notes, contacts: models.contacts, users: models.users, nextIds }),
+    inboxes: createInboxesService({ inboxes: models.inboxes, contactInboxes: models.contactInboxes, nextIds }),
   };
 
   return {
