@@ -1,5 +1,6 @@
 import express, { Router, type Express } from 'express';
 import { requireAccountUser } from './accounts/auth.middleware';
+import { contactMergeRouter } from './contacts/contact-merge.router';
 import { contactsRouter } from './contacts/contacts.router';
 import type { Dependencies } from './dependencies';
 import { inboxesRouter } from './inboxes/inboxes.router';
@@ -34,6 +35,7 @@ export function buildApp(deps: AppDeps): Express {
   account.use(contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE }));
   account.use(notesRouter(services.notes));
   account.use(inboxesRouter(services.inboxes));
+  account.use(contactMergeRouter(services.mergeContacts));
   app.use('/api/v1/accounts/:account_id', account);
 
   app.use(notFoundHandler);

@@ -8,6 +8,9 @@ import { defineContactModel } from './contacts/contact.model';
 import { defineCustomAttributeDefinitionModel } from './custom-attributes/custom-attribute-definition.model';
 import { defineLabelModel } from './labels/label.model';
 import { createContactsService } from './contacts/contacts.service';
+import { mergeContacts } from './contacts/merge-contacts';
+import { defineConversationModel } from './messaging/conversation.model';
+import { defineMessageModel } from './messaging/message.model';
 import { defineContactInboxModel } from './inboxes/contact-inbox.model';
 import { defineInboxModel } from './inboxes/inbox.model';
 import { createInboxesService } from './inboxes/inboxes.service';
@@ -43,6 +46,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     notes: defineNoteModel(conn),
     inboxes: defineInboxModel(conn),
     contactInboxes: defineContactInboxModel(conn),
+    conversations: defineConversationModel(conn),
+    messages: defineMessageModel(conn),
   };
   await Promise.all(Object.values(models).map((model) => model.init()));
 
@@ -56,9 +61,16 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const nextIds = createIdAllocator(models.idBlocks);
   const indexer = createContactIndexer({ contacts: models.contacts, es, index, logger, metrics });
 
+  // Everything that belongs to a contact: removed with it, moved by a merge.
+  const contactDependents = [models.notes, models.contactInboxes, models.conversations, models.messages];
+  const contacts = createContactsService({ contacts: models.contacts, nextIds, sync: scheduler, search, dependents: contactDependents });
+  const merge = (accountId: number, baseId: number, mergeeId: number) =>
+    mergeContacts({ contacts: models.contacts, contactsService: contacts, dependents: contactDependents, sync: scheduler }, accountId, baseId, mergeeId);
+
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
-    contacts: createContactsService({ contacts: models.contacts, nextIds, sync: scheduler, search, dependents: [models.notes, models.contactInboxes] }),
+    contacts,
+    mergeContacts: merge,
     notes: createNotesService({ notes: models.notes, contacts: models.contacts, users: models.users, nextIds }),
     inboxes: createInboxesService({ inboxes: models.inboxes, contactInboxes: models.contactInboxes, nextIds }),
   };
