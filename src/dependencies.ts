@@ -9,7 +9,10 @@ import { defineCustomAttributeDefinitionModel } from './custom-attributes/custom
 import { defineLabelModel } from './labels/label.model';
 import { createContactsService } from './contacts/contacts.service';
 import { mergeContacts } from './contacts/merge-contacts';
+import { createCaptureService } from './capture/capture.service';
 import { defineConversationModel } from './messaging/conversation.model';
+import { createDeliveryProcessor, DELIVERY_QUEUE, type DeliveryJob } from './messaging/delivery.processor';
+import { createMessagingService } from './messaging/messaging.service';
 import { defineMessageModel } from './messaging/message.model';
 import { defineContactInboxModel } from './inboxes/contact-inbox.model';
 import { defineInboxModel } from './inboxes/inbox.model';
@@ -67,12 +70,39 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const merge = (accountId: number, baseId: number, mergeeId: number) =>
     mergeContacts({ contacts: models.contacts, contactsService: contacts, dependents: contactDependents, sync: scheduler }, accountId, baseId, mergeeId);
 
+  const deliveryQueue = queues.createQueue<DeliveryJob>(DELIVERY_QUEUE, {
+    attempts: config.DELIVERY_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.DELIVERY_BACKOFF_MS },
+  });
+  const inboxes = createInboxesService({ inboxes: models.inboxes, contactInboxes: models.contactInboxes, nextIds });
+  const messaging = createMessagingService({
+    contacts: models.contacts,
+    inboxes: models.inboxes,
+    contactInboxes: models.contactInboxes,
+    conversations: models.conversations,
+    messages: models.messages,
+    deliveryQueue,
+    sync: scheduler,
+    nextIds,
+    logger,
+  });
+
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
     contacts,
     mergeContacts: merge,
     notes: createNotesService({ notes: models.notes, contacts: models.contacts, users: models.users, nextIds }),
-    inboxes: createInboxesService({ inboxes: models.inboxes, contactInboxes: models.contactInboxes, nextIds }),
+    inboxes,
+    messaging,
+    capture: createCaptureService({
+      inboxes,
+      contactInboxes: models.contactInboxes,
+      contacts: models.contacts,
+      contactsService: contacts,
+      mergeContacts: merge,
+      messaging,
+      nextIds,
+    }),
   };
 
   return {
@@ -93,7 +123,17 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
     ensureIndex: () => ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS }),
 
+    deliveryQueue,
+
     async startWorker() {
+      const deliver = createDeliveryProcessor({
+        messages: models.messages,
+        inboxes: models.inboxes,
+        contacts: models.contacts,
+        logger,
+        timeoutMs: config.DELIVERY_TIMEOUT_MS,
+      });
+      void deliveryQueue.process(4, deliver);
       await startSyncWorker({
         config,
         syncQueue,

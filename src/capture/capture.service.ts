@@ -1,0 +1,185 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { checkAttributeKey } from '../contacts/contact-fields';
+import { toContactChanges } from '../contacts/contact-changes';
+import type { ContactModel } from '../contacts/contact.model';
+import type { ContactPayload } from '../contacts/contact.presenter';
+import type { ContactsService } from '../contacts/contacts.service';
+import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
+import type { Inbox, WebsiteSettings } from '../inboxes/inbox.model';
+import type { InboxesService } from '../inboxes/inboxes.service';
+import type { ConversationPayload } from '../messaging/conversation.presenter';
+import type { MessagingService } from '../messaging/messaging.service';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
+import type { IdAllocator } from '../shared/id-allocator';
+import type { VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
+import { verifyIdentifierHash } from './verify-identifier-hash';
+import { toVisitorPayload, type VisitorPayload } from './visitor.presenter';
+
+export interface CaptureServiceDeps {
+  inboxes: Pick<InboxesService, 'findByIdentifier'>;
+  contactInboxes: ContactInboxModel;
+  contacts: ContactModel;
+  contactsService: Pick<ContactsService, 'create' | 'update' | 'show'>;
+  mergeContacts: (accountId: number, baseId: number, mergeeId: number) => Promise<ContactPayload>;
+  messaging: Pick<MessagingService, 'recordIncoming'>;
+  nextIds: IdAllocator;
+}
+
+/**
+ * The website widget's side: visitors, their verified identity, the pre-chat form and the
+ * email prompt. A visitor whose email or phone already belongs to a contact is merged into it.
+ */
+export function createCaptureService(deps: CaptureServiceDeps) {
+  const { inboxes, contactInboxes, contacts, contactsService, mergeContacts, messaging, nextIds } = deps;
+
+  async function visitor(inboxIdentifier: string, sourceId: string): Promise<{ inbox: Inbox; contactInbox: ContactInbox }> {
+    const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
+    const contactInbox = await contactInboxes.findOne({ inbox_id: inbox._id, source_id: sourceId }).lean();
+    if (!contactInbox) throw new NotFoundError('contact', sourceId);
+    return { inbox, contactInbox };
+  }
+
+  /** Answers whether the claim is verified; throws 401 for a wrong hash, or a missing one the inbox requires. */
+  function checkClaim(inbox: Inbox, identifier: string, hash: string | undefined): boolean {
+    const settings = inbox.settings as WebsiteSettings;
+    if (!hash) {
+      if (settings.hmac_mandatory) throw new UnauthorizedError('this inbox requires identifier_hash with an identifier');
+      return false;
+    }
+    if (!verifyIdentifierHash(settings.hmac_token, identifier, hash)) throw new UnauthorizedError('identifier_hash does not match the identifier');
+    return true;
+  }
+
+  async function identify(inbox: Inbox, contactInbox: ContactInbox, identifier: string, hash: string | undefined): Promise<number> {
+    const verified = checkClaim(inbox, identifier, hash);
+    const accountId = inbox.account_id;
+    let contactId = contactInbox.contact_id;
+    const owner = await contacts.findOne({ account_id: accountId, identifier, deleted: false, _id: { $ne: contactId } }).lean();
+    if (owner) {
+      // Only a signed claim may take over a known person; anyone could type an identifier.
+      if (!verified) throw new UnauthorizedError('that identifier belongs to another contact; identifier_hash is required to claim it');
+      await mergeContacts(accountId, owner._id, contactId);
+      contactId = owner._id;
+    } else {
+      await contactsService.update(accountId, contactId, { identifier });
+    }
+    if (verified) await contactInboxes.updateOne({ _id: contactInbox._id }, { $set: { hmac_verified: true, updated_at: new Date() } });
+    return contactId;
+  }
+
+  /**
+   * Applies what the visitor typed. When its email or phone belongs to another contact, the
+   * visitor's other values are saved first and the visitor is then merged into that contact,
+   * whose values win. An HMAC-verified visitor is never merged by what it typed (it is somebody
+   * known; its identity must not move to whoever owns the email): that answers 422 instead.
+   */
+  async function capture(accountId: number, contactId: number, fields: VisitorFields, mayMerge: boolean): Promise<number> {
+    if (!Object.keys(fields).length) return contactId;
+    const changes = toContactChanges(fields);
+    const clauses = [
+      ...(changes.email ? [{ email: changes.email }] : []),
+      ...(changes.phone_number ? [{ phone_number: changes.phone_number }] : []),
+    ];
+    const owners = clauses.length
+      ? await contacts.find({ account_id: accountId, deleted: false, _id: { $ne: contactId }, $or: clauses }).sort({ _id: 1 }).lean()
+      : [];
+    const emailOwner = changes.email ? owners.find((o) => o.email === changes.email) : undefined;
+    const phoneOwner = changes.phone_number ? owners.find((o) => o.phone_number === changes.phone_number) : undefined;
+    const base = emailOwner ?? phoneOwner;
+    if (!base) {
+      await contactsService.update(accountId, contactId, fields);
+      return contactId;
+    }
+    if (!mayMerge) {
+      const field = emailOwner ? 'email' : 'phone_number';
+      throw new ValidationError(`${field} already belongs to another contact`, field);
+    }
+    // A phone held by a third contact is left out: two existing people are not merged on a visitor's word.
+    const own: VisitorFields = { ...fields };
+    if (emailOwner) delete own.email;
+    if (phoneOwner) delete own.phone_number;
+    if (Object.keys(own).length) await contactsService.update(accountId, contactId, own);
+    await mergeContacts(accountId, base._id, contactId);
+    return base._id;
+  }
+
+  async function present(accountId: number, contactId: number, contactInboxId: number): Promise<VisitorPayload> {
+    const contactInbox = await contactInboxes.findById(contactInboxId).lean();
+    return toVisitorPayload(await contactsService.show(accountId, contactId), contactInbox!);
+  }
+
+  const visitorFields = ({ name, email, phone_number, custom_attributes }: VisitorInput): VisitorFields =>
+    Object.fromEntries(Object.entries({ name, email, phone_number, custom_attributes }).filter(([, v]) => v !== undefined));
+
+  async function update(inbox: Inbox, contactInbox: ContactInbox, input: VisitorInput): Promise<VisitorPayload> {
+    let contactId = contactInbox.contact_id;
+    if (input.identifier) contactId = await identify(inbox, contactInbox, input.identifier, input.identifier_hash);
+    const verified = (await contactInboxes.findById(contactInbox._id).lean())?.hmac_verified ?? false;
+    contactId = await capture(inbox.account_id, contactId, visitorFields(input), !verified);
+    return present(inbox.account_id, contactId, contactInbox._id);
+  }
+
+  return {
+    /** A new visitor in a website inbox: a contact and its source_id there. */
+    async createVisitor(inboxIdentifier: string, input: VisitorInput): Promise<VisitorPayload> {
+      const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
+      // A bad claim creates nothing.
+      if (input.identifier) checkClaim(inbox, input.identifier, input.identifier_hash);
+      const contact = await contactsService.create(inbox.account_id, { name: `Visitor ${randomBytes(3).toString('hex')}` });
+      const [id] = await nextIds('contact_inboxes');
+      const now = new Date();
+      const contactInbox: ContactInbox = {
+        _id: id,
+        account_id: inbox.account_id,
+        contact_id: contact.id,
+        inbox_id: inbox._id,
+        source_id: randomUUID(),
+        pubsub_token: randomBytes(18).toString('base64url'),
+        hmac_verified: false,
+        created_at: now,
+        updated_at: now,
+      };
+      await contactInboxes.create(contactInbox);
+      return update(inbox, contactInbox, input);
+    },
+
+    async showVisitor(inboxIdentifier: string, sourceId: string): Promise<VisitorPayload> {
+      const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
+      return present(inbox.account_id, contactInbox.contact_id, contactInbox._id);
+    },
+
+    /** Identify (identifier + identifier_hash) and/or update the visitor's details. */
+    async updateVisitor(inboxIdentifier: string, sourceId: string, input: VisitorInput): Promise<VisitorPayload> {
+      const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
+      return update(inbox, contactInbox, input);
+    },
+
+    /** The pre-chat form with the first message: the contact is created or updated, then the conversation recorded. */
+    async startConversation(inboxIdentifier: string, sourceId: string, input: VisitorConversationInput): Promise<ConversationPayload & { contact: VisitorPayload }> {
+      const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
+      for (const key of Object.keys(input.custom_attributes ?? {})) {
+        const problem = checkAttributeKey(key);
+        if (problem) throw new ValidationError(`custom_attributes: ${problem}`, 'custom_attributes');
+      }
+      const contactId = await capture(inbox.account_id, contactInbox.contact_id, input.contact ?? {}, !contactInbox.hmac_verified);
+      const conversation = await messaging.recordIncoming({
+        accountId: inbox.account_id,
+        inboxId: inbox._id,
+        contactId,
+        contactInboxId: contactInbox._id,
+        content: input.message?.content,
+        customAttributes: input.custom_attributes,
+      });
+      return { ...conversation, contact: await present(inbox.account_id, contactId, contactInbox._id) };
+    },
+
+    /** The email a visitor typed into the greeting's "get notified by email" prompt. */
+    async collectEmail(inboxIdentifier: string, sourceId: string, email: string): Promise<VisitorPayload> {
+      const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
+      const contactId = await capture(inbox.account_id, contactInbox.contact_id, { email }, !contactInbox.hmac_verified);
+      return present(inbox.account_id, contactId, contactInbox._id);
+    },
+  };
+}
+
+export type CaptureService = ReturnType<typeof createCaptureService>;
