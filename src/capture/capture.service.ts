@@ -11,6 +11,7 @@ import type { ConversationPayload } from '../messaging/conversation.presenter';
 import type { MessagingService } from '../messaging/messaging.service';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
+import { isGap } from '../contacts/merge-contacts';
 import type { VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
 import { verifyIdentifierHash } from './verify-identifier-hash';
 import { toVisitorPayload, type VisitorPayload } from './visitor.presenter';
@@ -50,30 +51,70 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     return true;
   }
 
-  async function identify(inbox: Inbox, contactInbox: ContactInbox, identifier: string, hash: string | undefined): Promise<number> {
+  /**
+   * How far the widget session may speak for its contact: `verified` (a valid identifier_hash),
+   * `own` (the contact made for this visitor), or `guest` (an unverified visitor that typed
+   * somebody's email or phone and was merged into their contact).
+   */
+  const standingOf = (ci: ContactInbox): 'verified' | 'own' | 'guest' =>
+    ci.hmac_verified ? 'verified' : ci.contact_id === ci.visitor_contact_id ? 'own' : 'guest';
+
+  async function reload(contactInboxId: number): Promise<ContactInbox> {
+    const ci = await contactInboxes.findById(contactInboxId).lean();
+    if (!ci) throw new NotFoundError('contact', contactInboxId);
+    return ci;
+  }
+
+  const attach = (ci: ContactInbox, set: Partial<ContactInbox>) =>
+    contactInboxes.updateOne({ _id: ci._id }, { $set: { ...set, updated_at: new Date() } });
+
+  async function identify(inbox: Inbox, ci: ContactInbox, identifier: string, hash: string | undefined): Promise<void> {
     const verified = checkClaim(inbox, identifier, hash);
     const accountId = inbox.account_id;
-    let contactId = contactInbox.contact_id;
-    const owner = await contacts.findOne({ account_id: accountId, identifier, deleted: false, _id: { $ne: contactId } }).lean();
-    if (owner) {
-      // Only a signed claim may take over a known person; anyone could type an identifier.
-      if (!verified) throw new UnauthorizedError('that identifier belongs to another contact; identifier_hash is required to claim it');
-      await mergeContacts(accountId, owner._id, contactId);
-      contactId = owner._id;
-    } else {
-      await contactsService.update(accountId, contactId, { identifier });
+    const standing = standingOf(ci);
+    const owner = await contacts.findOne({ account_id: accountId, identifier, deleted: false }).lean();
+    if (owner?._id !== ci.contact_id) {
+      // Only a signed claim may take over a known person, or speak for a contact that is not the visitor's own.
+      if (!verified && (owner || standing === 'guest')) {
+        throw new UnauthorizedError('identifier_hash is required to claim that identifier');
+      }
+      if (owner && standing === 'own') {
+        await mergeContacts(accountId, owner._id, ci.contact_id);
+      } else if (owner) {
+        // The contact this session was attached to is somebody else's: leave it, follow the proof.
+        await attach(ci, { contact_id: owner._id });
+      } else if (standing === 'guest') {
+        const contact = await contactsService.create(accountId, { identifier });
+        await attach(ci, { contact_id: contact.id, visitor_contact_id: contact.id });
+      } else {
+        await contactsService.update(accountId, ci.contact_id, { identifier });
+      }
     }
-    if (verified) await contactInboxes.updateOne({ _id: contactInbox._id }, { $set: { hmac_verified: true, updated_at: new Date() } });
-    return contactId;
+    if (verified) await attach(ci, { hmac_verified: true });
+  }
+
+  /** What a guest may write to somebody else's contact: only values it lacks, never a key another contact holds. */
+  async function gapsOnly(accountId: number, contactId: number, fields: VisitorFields, taken: { email: boolean; phone: boolean }) {
+    const current = await contacts.findOne({ _id: contactId, account_id: accountId, deleted: false }).lean();
+    if (!current) throw new NotFoundError('contact', contactId);
+    const gaps: VisitorFields = {};
+    if (fields.name && isGap(current.name)) gaps.name = fields.name;
+    if (fields.email && !current.email && !taken.email) gaps.email = fields.email;
+    if (fields.phone_number && !current.phone_number && !taken.phone) gaps.phone_number = fields.phone_number;
+    const attributes = Object.entries(fields.custom_attributes ?? {}).filter(([key]) => isGap(current.custom_attributes?.[key]));
+    if (attributes.length) gaps.custom_attributes = Object.fromEntries(attributes);
+    return gaps;
   }
 
   /**
    * Applies what the visitor typed. When its email or phone belongs to another contact, the
    * visitor's other values are saved first and the visitor is then merged into that contact,
-   * whose values win. An HMAC-verified visitor is never merged by what it typed (it is somebody
-   * known; its identity must not move to whoever owns the email): that answers 422 instead.
+   * whose values win. A verified visitor is never merged by what it typed (it is somebody known,
+   * and its identity must not move to whoever owns that email): that answers 422. A guest only
+   * fills gaps of the contact it is attached to.
    */
-  async function capture(accountId: number, contactId: number, fields: VisitorFields, mayMerge: boolean): Promise<number> {
+  async function capture(accountId: number, ci: ContactInbox, fields: VisitorFields): Promise<number> {
+    const contactId = ci.contact_id;
     if (!Object.keys(fields).length) return contactId;
     const changes = toContactChanges(fields);
     const clauses = [
@@ -85,12 +126,19 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       : [];
     const emailOwner = changes.email ? owners.find((o) => o.email === changes.email) : undefined;
     const phoneOwner = changes.phone_number ? owners.find((o) => o.phone_number === changes.phone_number) : undefined;
+    const standing = standingOf(ci);
+
+    if (standing === 'guest') {
+      const gaps = await gapsOnly(accountId, contactId, fields, { email: !!emailOwner, phone: !!phoneOwner });
+      if (Object.keys(gaps).length) await contactsService.update(accountId, contactId, gaps);
+      return contactId;
+    }
     const base = emailOwner ?? phoneOwner;
     if (!base) {
       await contactsService.update(accountId, contactId, fields);
       return contactId;
     }
-    if (!mayMerge) {
+    if (standing === 'verified') {
       const field = emailOwner ? 'email' : 'phone_number';
       throw new ValidationError(`${field} already belongs to another contact`, field);
     }
@@ -103,20 +151,18 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     return base._id;
   }
 
-  async function present(accountId: number, contactId: number, contactInboxId: number): Promise<VisitorPayload> {
-    const contactInbox = await contactInboxes.findById(contactInboxId).lean();
-    return toVisitorPayload(await contactsService.show(accountId, contactId), contactInbox!);
+  async function present(accountId: number, contactInboxId: number): Promise<VisitorPayload> {
+    const ci = await reload(contactInboxId);
+    return toVisitorPayload(await contactsService.show(accountId, ci.contact_id), ci, standingOf(ci) === 'guest');
   }
 
   const visitorFields = ({ name, email, phone_number, custom_attributes }: VisitorInput): VisitorFields =>
     Object.fromEntries(Object.entries({ name, email, phone_number, custom_attributes }).filter(([, v]) => v !== undefined));
 
-  async function update(inbox: Inbox, contactInbox: ContactInbox, input: VisitorInput): Promise<VisitorPayload> {
-    let contactId = contactInbox.contact_id;
-    if (input.identifier) contactId = await identify(inbox, contactInbox, input.identifier, input.identifier_hash);
-    const verified = (await contactInboxes.findById(contactInbox._id).lean())?.hmac_verified ?? false;
-    contactId = await capture(inbox.account_id, contactId, visitorFields(input), !verified);
-    return present(inbox.account_id, contactId, contactInbox._id);
+  async function update(inbox: Inbox, ci: ContactInbox, input: VisitorInput): Promise<VisitorPayload> {
+    if (input.identifier) await identify(inbox, ci, input.identifier, input.identifier_hash);
+    await capture(inbox.account_id, await reload(ci._id), visitorFields(input));
+    return present(inbox.account_id, ci._id);
   }
 
   return {
@@ -136,6 +182,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         source_id: randomUUID(),
         pubsub_token: randomBytes(18).toString('base64url'),
         hmac_verified: false,
+        visitor_contact_id: contact.id,
         created_at: now,
         updated_at: now,
       };
@@ -145,7 +192,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
 
     async showVisitor(inboxIdentifier: string, sourceId: string): Promise<VisitorPayload> {
       const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
-      return present(inbox.account_id, contactInbox.contact_id, contactInbox._id);
+      return present(inbox.account_id, contactInbox._id);
     },
 
     /** Identify (identifier + identifier_hash) and/or update the visitor's details. */
@@ -161,7 +208,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         const problem = checkAttributeKey(key);
         if (problem) throw new ValidationError(`custom_attributes: ${problem}`, 'custom_attributes');
       }
-      const contactId = await capture(inbox.account_id, contactInbox.contact_id, input.contact ?? {}, !contactInbox.hmac_verified);
+      const contactId = await capture(inbox.account_id, contactInbox, input.contact ?? {});
       const conversation = await messaging.recordIncoming({
         accountId: inbox.account_id,
         inboxId: inbox._id,
@@ -170,14 +217,14 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         content: input.message?.content,
         customAttributes: input.custom_attributes,
       });
-      return { ...conversation, contact: await present(inbox.account_id, contactId, contactInbox._id) };
+      return { ...conversation, contact: await present(inbox.account_id, contactInbox._id) };
     },
 
     /** The email a visitor typed into the greeting's "get notified by email" prompt. */
     async collectEmail(inboxIdentifier: string, sourceId: string, email: string): Promise<VisitorPayload> {
       const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
-      const contactId = await capture(inbox.account_id, contactInbox.contact_id, { email }, !contactInbox.hmac_verified);
-      return present(inbox.account_id, contactId, contactInbox._id);
+      await capture(inbox.account_id, contactInbox, { email });
+      return present(inbox.account_id, contactInbox._id);
     },
   };
 }

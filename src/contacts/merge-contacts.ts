@@ -17,7 +17,7 @@ export interface MergeContactsDeps {
   sync: SyncScheduler;
 }
 
-const isGap = (value: unknown) => value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+export const isGap = (value: unknown) => value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
 const fill = <T>(base: T, mergee: T): T => (isGap(base) ? mergee : base);
 
 function fillAttributes(base: Record<string, unknown> = {}, mergee: Record<string, unknown> = {}) {

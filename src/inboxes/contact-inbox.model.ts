@@ -11,6 +11,12 @@ export interface ContactInbox {
   pubsub_token: string;
   /** Set once the visitor proved its identifier with a valid identifier_hash for this inbox. */
   hmac_verified: boolean;
+  /**
+   * The contact made for this visitor. When a merge has since attached the visitor to another
+   * contact (someone's email typed into a form), the visitor is a guest there: it may fill that
+   * contact's gaps but not overwrite or read it.
+   */
+  visitor_contact_id: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -24,6 +30,7 @@ const contactInboxSchema = new Schema<ContactInbox>(
     source_id: { type: String, required: true },
     pubsub_token: { type: String, required: true },
     hmac_verified: { type: Boolean, default: false },
+    visitor_contact_id: { type: Number, required: true },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
   },

@@ -142,10 +142,12 @@ describe('pre-chat form', () => {
       message: { content: 'I am back' },
     });
     expect(res.status).toBe(200);
-    expect(res.body.contact).toMatchObject({ id: existing.id, name: 'Carla Existing', email: 'carla@example.com', phone_number: '+593991234567', source_id: visitor.source_id });
+    // The visitor is now a guest of Carla's contact: it does not get to read her details.
+    expect(res.body.contact).toEqual({ id: existing.id, source_id: visitor.source_id, pubsub_token: visitor.pubsub_token, name: null, email: null, phone_number: null });
 
     expect((await contactOf(visitor.id)).status).toBe(404);
     const merged = (await contactOf(existing.id)).body.payload;
+    expect(merged).toMatchObject({ name: 'Carla Existing', email: 'carla@example.com', phone_number: '+593991234567' });
     expect(merged.labels.sort()).toEqual(['customer', 'from-web']);
     expect(merged.additional_attributes.city).toBe('Quito');
     const notes = await ctx.http.get(account.path(`/contacts/${existing.id}/notes`)).set(as(account.agentToken));
@@ -165,7 +167,29 @@ describe('pre-chat form', () => {
     const visitor = await newVisitor();
     const res = await startChat(visitor.source_id, { contact: { phone_number: '52 155 1234 5678', email: 'phone-owner@example.com' }, message: { content: 'hi' } });
     expect(res.status).toBe(200);
-    expect(res.body.contact).toMatchObject({ id: existing.id, name: 'Phone Owner', email: 'phone-owner@example.com' });
+    expect(res.body.contact.id).toBe(existing.id);
+    expect((await contactOf(existing.id)).body.payload).toMatchObject({ name: 'Phone Owner', email: 'phone-owner@example.com', phone_number: '+5215512345678' });
+  });
+
+  it('when a visitor merged into a known contact writes again, then it only fills that contact\'s gaps', async () => {
+    const existing = await createContact(ctx, account, { name: 'Gina', email: 'gina@example.com', custom_attributes: { tier: 'gold' } });
+    const visitor = await newVisitor();
+    await startChat(visitor.source_id, { contact: { email: 'gina@example.com' }, message: { content: 'hi' } }).expect(200);
+    const res = await startChat(visitor.source_id, {
+      contact: { name: 'Not Gina', email: 'other@example.com', phone_number: '+34600111222', custom_attributes: { tier: 'free', shoe: 38 } },
+      message: { content: 'again' },
+    });
+    expect(res.status).toBe(200);
+    const contact = (await contactOf(existing.id)).body.payload;
+    expect(contact).toMatchObject({ name: 'Gina', email: 'gina@example.com', phone_number: '+34600111222', custom_attributes: { tier: 'gold', shoe: 38 } });
+    expect((await ctx.http.get(publicPath(site, `/${visitor.source_id}`))).body).toMatchObject({ id: existing.id, name: null, email: null, phone_number: null });
+
+    // A signed identity takes the session away from the contact it was a guest of.
+    const identified = await identify(site, visitor.source_id, { identifier: 'user-gina-2', identifier_hash: sign('user-gina-2', site.hmac_token!) });
+    expect(identified.status).toBe(200);
+    expect(identified.body.id).not.toBe(existing.id);
+    expect((await contactOf(identified.body.id)).body.payload.identifier).toBe('user-gina-2');
+    expect((await contactOf(existing.id)).body.payload.identifier).toBeNull();
   });
 
   it.each([
@@ -196,8 +220,9 @@ describe('email collect', () => {
     const visitor = await newVisitor();
     const res = await collect(visitor.source_id, { email: 'dora@example.com' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: existing.id, name: 'Dora', source_id: visitor.source_id });
+    expect(res.body).toMatchObject({ id: existing.id, source_id: visitor.source_id });
     expect((await contactOf(visitor.id)).status).toBe(404);
+    expect((await contactOf(existing.id)).body.payload).toMatchObject({ name: 'Dora', email: 'dora@example.com' });
   });
 
   it.each([[{ email: 'dora-at-example' }], [{ email: '' }], [{}]])('when the body is %j, then it answers 422 naming email', async (body) => {
