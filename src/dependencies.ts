@@ -14,6 +14,17 @@ import { defineSegmentModel } from './segments/segment.model';
 import { createSegmentsService } from './segments/segments.service';
 import { defineBulkActionModel } from './bulk-actions/bulk-action.model';
 import { createBulkActionsService, type BulkJob } from './bulk-actions/bulk-actions.service';
+import { mergeContacts } from './contacts/merge-contacts';
+import { createCaptureService } from './capture/capture.service';
+import { defineConversationModel } from './messaging/conversation.model';
+import { createDeliveryProcessor, DELIVERY_QUEUE, type DeliveryJob } from './messaging/delivery.processor';
+import { createMessagingService } from './messaging/messaging.service';
+import { defineMessageModel } from './messaging/message.model';
+import { defineContactInboxModel } from './inboxes/contact-inbox.model';
+import { defineInboxModel } from './inboxes/inbox.model';
+import { createInboxesService } from './inboxes/inboxes.service';
+import { defineNoteModel } from './notes/note.model';
+import { createNotesService } from './notes/notes.service';
 import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
@@ -43,6 +54,11 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     customAttributeDefinitions: defineCustomAttributeDefinitionModel(conn),
     segments: defineSegmentModel(conn),
     bulkActions: defineBulkActionModel(conn),
+    notes: defineNoteModel(conn),
+    inboxes: defineInboxModel(conn),
+    contactInboxes: defineContactInboxModel(conn),
+    conversations: defineConversationModel(conn),
+    messages: defineMessageModel(conn),
   };
   await Promise.all(Object.values(models).map((model) => model.init()));
 
@@ -63,7 +79,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     sync: scheduler,
     onDefinitionsRemoved: (accountId) => segments.markStale(accountId),
   });
-  const contacts = createContactsService({ contacts: models.contacts, customAttributes, nextIds, sync: scheduler, search });
+  // Everything that belongs to a contact: removed with it, moved by a merge.
+  const contactDependents = [models.notes, models.contactInboxes, models.conversations, models.messages];
+  const contacts = createContactsService({ contacts: models.contacts, customAttributes, nextIds, sync: scheduler, search, dependents: contactDependents });
   const segments = createSegmentsService({
     segments: models.segments,
     nextIds,
@@ -84,6 +102,26 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     enqueue: (job) => bulkQueue.add(job),
     logger,
   });
+  const merge = (accountId: number, baseId: number, mergeeId: number) =>
+    mergeContacts({ contacts: models.contacts, contactsService: contacts, dependents: contactDependents, sync: scheduler }, accountId, baseId, mergeeId);
+
+  const deliveryQueue = queues.createQueue<DeliveryJob>(DELIVERY_QUEUE, {
+    attempts: config.DELIVERY_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.DELIVERY_BACKOFF_MS },
+  });
+  const inboxes = createInboxesService({ inboxes: models.inboxes, contactInboxes: models.contactInboxes, nextIds });
+  const messaging = createMessagingService({
+    contacts: models.contacts,
+    inboxes: models.inboxes,
+    contactInboxes: models.contactInboxes,
+    conversations: models.conversations,
+    messages: models.messages,
+    deliveryQueue,
+    sync: scheduler,
+    nextIds,
+    logger,
+  });
+
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
     customAttributes,
@@ -91,6 +129,19 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     segments,
     labels,
     bulkActions,
+    mergeContacts: merge,
+    notes: createNotesService({ notes: models.notes, contacts: models.contacts, users: models.users, nextIds }),
+    inboxes,
+    messaging,
+    capture: createCaptureService({
+      inboxes,
+      contactInboxes: models.contactInboxes,
+      contacts: models.contacts,
+      contactsService: contacts,
+      mergeContacts: merge,
+      messaging,
+      nextIds,
+    }),
   };
 
   return {
@@ -111,6 +162,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
     ensureIndex: () => ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS }),
 
+    deliveryQueue,
+
     async startWorker() {
       void bulkQueue.process(async (job) => {
         if (!Number.isSafeInteger(job.data?.id)) {
@@ -119,6 +172,14 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         }
         await bulkActions.run(job.data.id);
       });
+      const deliver = createDeliveryProcessor({
+        messages: models.messages,
+        inboxes: models.inboxes,
+        contacts: models.contacts,
+        logger,
+        timeoutMs: config.DELIVERY_TIMEOUT_MS,
+      });
+      void deliveryQueue.process(4, deliver);
       await startSyncWorker({
         config,
         syncQueue,

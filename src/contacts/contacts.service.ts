@@ -31,6 +31,11 @@ function duplicateField(err: unknown): string | undefined {
   return UNIQUE_FIELDS.find(([, key]) => message.includes(key))?.[0];
 }
 
+/** Records that belong to a contact (notes, identities, conversations): they go when it is deleted. */
+export interface ContactDependent {
+  deleteMany(filter: { account_id: number; contact_id: number }): PromiseLike<unknown>;
+}
+
 export interface ContactsServiceDeps {
   contacts: ContactModel;
   /** Checks custom attribute values against their definitions, defining new keys on first use. */
@@ -41,9 +46,10 @@ export interface ContactsServiceDeps {
   nextIds: IdAllocator;
   sync: SyncScheduler;
   search: ContactSearch;
+  dependents?: ContactDependent[];
 }
 
-export function createContactsService({ contacts, customAttributes, nextIds, sync, search }: ContactsServiceDeps) {
+export function createContactsService({ contacts, customAttributes, nextIds, sync, search, dependents = [] }: ContactsServiceDeps) {
   async function assertUnique(accountId: number, values: ContactChanges, exceptId?: number) {
     const clauses = UNIQUE_FIELDS.filter(([field]) => values[field]).map(([field]) => ({ [field]: values[field] }));
     if (!clauses.length) return;
@@ -164,6 +170,8 @@ export function createContactsService({ contacts, customAttributes, nextIds, syn
       );
       if (!res.matchedCount) throw new NotFoundError('contact', id);
       await sync.schedule([id]);
+      // A merge moves these to the base contact before removing the mergee, so nothing is lost there.
+      await Promise.all(dependents.map((dependent) => dependent.deleteMany({ account_id: accountId, contact_id: id })));
     },
 
     resolveSort,
