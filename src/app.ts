@@ -3,6 +3,8 @@ import { requireAccountUser } from './accounts/auth.middleware';
 import { captureRouter } from './capture/capture.router';
 import { contactMergeRouter } from './contacts/contact-merge.router';
 import { contactsRouter } from './contacts/contacts.router';
+import { contactExportRouter } from './export/contact-export.router';
+import { contactImportRouter } from './import/contact-import.router';
 import type { Dependencies } from './dependencies';
 import { labelsRouter } from './labels/labels.router';
 import { customAttributesRouter } from './custom-attributes/custom-attributes.router';
@@ -47,6 +49,8 @@ export function buildApp(deps: AppDeps): Express {
   account.use(inboxesRouter(services.inboxes));
   account.use(contactMergeRouter(services.mergeContacts));
   account.use(messagingRouter(services.messaging));
+  account.use(contactExportRouter(services.exports));
+  account.use(contactImportRouter(services.imports, { uploadDir: config.UPLOAD_DIR, maxBytes: config.IMPORT_MAX_BYTES }));
   app.use('/api/v1/accounts/:account_id', account);
 
   // The website widget's public API: no api_access_token, so outside the account router.

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -23,6 +24,13 @@ const envSchema = z.object({
   DELIVERY_BACKOFF_MS: z.coerce.number().int().min(1).default(2000),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   MAX_PER_PAGE: z.coerce.number().int().min(1).max(10000).default(500),
+  // Where uploaded import files wait for the worker; the API and the worker must both see it.
+  UPLOAD_DIR: z.string().min(1).default(path.resolve(__dirname, '..', '.local', 'uploads')),
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(512 * 1024 * 1024),
+  // csv-parser cannot skip past an over-long row, so one stops the import with a clear error.
+  IMPORT_MAX_ROW_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
+  IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -25,6 +25,11 @@ import { defineInboxModel } from './inboxes/inbox.model';
 import { createInboxesService } from './inboxes/inboxes.service';
 import { defineNoteModel } from './notes/note.model';
 import { createNotesService } from './notes/notes.service';
+import { createContactExportService } from './export/contact-export.service';
+import { defineContactImportModel } from './import/contact-import.model';
+import { createContactImportProcessor } from './import/contact-import.processor';
+import { createContactImportService, IMPORT_QUEUE, type ImportJob } from './import/contact-import.service';
+import { defineImportRejectionModel } from './import/import-rejection.model';
 import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
@@ -59,6 +64,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contactInboxes: defineContactInboxModel(conn),
     conversations: defineConversationModel(conn),
     messages: defineMessageModel(conn),
+    contactImports: defineContactImportModel(conn),
+    importRejections: defineImportRejectionModel(conn),
   };
   await Promise.all(Object.values(models).map((model) => model.init()));
 
@@ -122,6 +129,20 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     logger,
   });
 
+  // Few attempts, spaced out: each resumes from the import's checkpoint.
+  const importQueue = queues.createQueue<ImportJob>(IMPORT_QUEUE, { attempts: 3, backoff: { type: 'fixed', delay: 5000 }, removeOnFail: 100 });
+  const importProcessor = createContactImportProcessor({
+    imports: models.contactImports,
+    rejections: models.importRejections,
+    contacts: models.contacts,
+    labels: models.labels,
+    definitions: models.customAttributeDefinitions,
+    nextIds,
+    sync: scheduler,
+    logger,
+    config,
+  });
+
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
     customAttributes,
@@ -142,6 +163,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       messaging,
       nextIds,
     }),
+    exports: createContactExportService({ search }),
+    imports: createContactImportService({ imports: models.contactImports, rejections: models.importRejections, queue: importQueue, nextIds, logger }),
   };
 
   return {
@@ -158,6 +181,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     search,
     indexer,
     nextIds,
+    importQueue,
+    importProcessor,
     services,
 
     ensureIndex: () => ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS }),
@@ -192,6 +217,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         scheduler,
         logger,
       });
+      importProcessor.register(importQueue, config.IMPORT_CONCURRENCY);
     },
 
     async close() {

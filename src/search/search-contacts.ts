@@ -127,7 +127,40 @@ export function createContactSearch({ es, index }: { es: Client; index: string }
     }
   }
 
-  return { page, count, countMany, matchingIds, scoped };
+  /**
+   * Every contact the query matches, in id order, a batch at a time: a point in time keeps the
+   * view consistent while search_after walks it, so memory stays flat at any size.
+   */
+  async function* scan(accountId: number, query: SearchQuery | undefined, options: { batchSize?: number; keepAlive?: string } = {}): AsyncGenerator<ContactPayload[]> {
+    const batchSize = options.batchSize ?? 1000;
+    const keepAlive = options.keepAlive ?? '2m';
+    let pitId = (await callSearch(() => es.openPointInTime({ index, keep_alive: keepAlive }))).id;
+    let searchAfter: estypes.SortResults | undefined;
+    try {
+      for (;;) {
+        const res = await callSearch(() =>
+          es.search<{ payload: ContactPayload }>({
+            pit: { id: pitId, keep_alive: keepAlive },
+            query: scoped(accountId, query),
+            sort: [{ id: { order: 'asc' } }],
+            size: batchSize,
+            search_after: searchAfter,
+            track_total_hits: false,
+            _source: ['payload'],
+          }),
+        );
+        pitId = res.pit_id ?? pitId;
+        const hits = res.hits.hits;
+        if (hits.length) yield hits.map((hit) => hit._source!.payload);
+        if (hits.length < batchSize) return;
+        searchAfter = hits[hits.length - 1].sort;
+      }
+    } finally {
+      await es.closePointInTime({ id: pitId }).catch(() => undefined);
+    }
+  }
+
+  return { page, count, countMany, matchingIds, scoped, scan };
 }
 
 export type ContactSearch = ReturnType<typeof createContactSearch>;

@@ -7,7 +7,9 @@ import {
   ForbiddenError,
   isDuplicateKeyError,
   NotFoundError,
+  PayloadTooLargeError,
   UnauthorizedError,
+  UnsupportedMediaTypeError,
   UnavailableError,
   ValidationError,
 } from './errors';
@@ -20,6 +22,8 @@ const statusByError: [new (...args: never[]) => AppError, number][] = [
   [UnauthorizedError, 401],
   [ForbiddenError, 403],
   [ConflictError, 409],
+  [PayloadTooLargeError, 413],
+  [UnsupportedMediaTypeError, 415],
   [UnavailableError, 503],
 ];
 
@@ -51,6 +55,12 @@ function toResponse(err: unknown): { status: number; body: Record<string, unknow
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    if (res.headersSent) {
+      // A streamed download that failed midway: the status is gone, only cutting it short is left.
+      logger.error({ err, method: req.method, url: req.originalUrl }, 'response failed while streaming');
+      res.destroy();
+      return;
+    }
     const { status, body } = toResponse(err);
     if (status >= 500 && status !== 503) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     else if (status === 503) logger.warn({ err: (err as Error).message, url: req.originalUrl }, 'dependency unavailable');

@@ -40,6 +40,11 @@ export function isDuplicateKeyError(err: unknown): boolean {
   const e = err as { code?: number; message?: string } | null;
   return e?.code === 11000 || (e?.code === 1 && /UNIQUE constraint failed/.test(e.message ?? ''));
 }
+/** An upload or body over a configured size limit. */
+export class PayloadTooLargeError extends AppError {}
+
+/** A request body of a kind the endpoint does not take (e.g. not a CSV file). */
+export class UnsupportedMediaTypeError extends AppError {}
 
 /** A dependency (Elasticsearch, Redis) that cannot answer right now. */
 export class UnavailableError extends AppError {}

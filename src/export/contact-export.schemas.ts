@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+const names = z.union([z.array(z.string().min(1)).max(200), z.string().min(1)]);
+
+// Chatwoot's export body (`column_names`, `label`, `payload`), plus `labels` like the list's.
+// A filter `payload` or a `segment_id` selects contacts the way POST /contacts/filter does.
+export const exportBody = z.strictObject({
+  column_names: names.optional(),
+  label: z.string().min(1).optional(),
+  labels: z.array(z.string().min(1)).max(100).optional(),
+  payload: z.unknown().optional(),
+  segment_id: z.coerce.number().int().positive().optional(),
+});
+
+export type ExportBody = z.infer<typeof exportBody>;

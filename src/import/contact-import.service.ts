@@ -1,0 +1,135 @@
+import { open, unlink } from 'node:fs/promises';
+import { csvLine } from '../shared/csv';
+import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
+import type { IdAllocator } from '../shared/id-allocator';
+import type { Logger } from '../shared/logger';
+import { withTimeout, type Queue } from '../shared/queues';
+import type { ContactImport, ContactImportModel } from './contact-import.model';
+import { toImportPayload, type ImportPayload } from './contact-import.presenter';
+import type { ImportRejectionModel } from './import-rejection.model';
+
+export interface ImportJob {
+  importId: number;
+}
+
+export const IMPORT_QUEUE = 'contact-import';
+
+export interface UploadedFile {
+  path: string;
+  originalname: string;
+  size: number;
+}
+
+/** Looks at the start of the file: an empty file or one with NUL bytes is not a CSV. */
+async function checkLooksLikeText(file: UploadedFile): Promise<string | undefined> {
+  if (file.size === 0) return 'the file is empty';
+  const handle = await open(file.path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
+    if (buffer.subarray(0, bytesRead).includes(0)) return 'the file is not a text CSV file (it contains NUL bytes)';
+  } finally {
+    await handle.close();
+  }
+  return undefined;
+}
+
+export function createContactImportService(deps: {
+  imports: ContactImportModel;
+  rejections: ImportRejectionModel;
+  queue: Queue.Queue<ImportJob>;
+  nextIds: IdAllocator;
+  logger: Logger;
+}) {
+  const { imports, rejections, queue, nextIds, logger } = deps;
+
+  async function find(accountId: number, id: number): Promise<ContactImport> {
+    const found = await imports.findOne({ _id: id, account_id: accountId }).lean();
+    if (!found) throw new NotFoundError('import', id);
+    return found;
+  }
+
+  /** Records an import of a file already on disk; `ownsFile` files are deleted when it ends. */
+  async function record(accountId: number, file: UploadedFile, ownsFile: boolean): Promise<ContactImport> {
+    const problem = await checkLooksLikeText(file);
+    if (problem) {
+      if (ownsFile) await unlink(file.path).catch(() => undefined);
+      throw new ValidationError(`import_file: ${problem}`, 'import_file');
+    }
+    const [id] = await nextIds('contact_imports');
+    const now = new Date();
+    const doc = await imports.create({
+      _id: id,
+      account_id: accountId,
+      status: 'queued',
+      file_name: file.originalname,
+      file_path: file.path,
+      file_size: file.size,
+      owns_file: ownsFile,
+      created_at: now,
+      updated_at: now,
+    });
+    return doc.toObject();
+  }
+
+  return {
+    record,
+
+    /** Records the import and queues its job; the job does the work. */
+    async start(accountId: number, file: UploadedFile | undefined): Promise<ImportPayload> {
+      if (!file) throw new ValidationError('import_file is required: send the CSV as the multipart field "import_file"', 'import_file');
+      const recorded = await record(accountId, file, true);
+      try {
+        // One job per import (jobId): queueing it twice cannot run it twice.
+        await withTimeout(queue.add({ importId: recorded._id }, { jobId: `import-${recorded._id}` }), 5000, 'queueing the import');
+      } catch (err) {
+        logger.warn({ err: (err as Error).message, importId: recorded._id }, 'import not queued');
+        const failed = await imports
+          .findOneAndUpdate(
+            { _id: recorded._id },
+            { $set: { status: 'failed', error: 'the import could not be queued; upload the file again', finished_at: new Date(), updated_at: new Date() } },
+            { new: true },
+          )
+          .lean();
+        await unlink(file.path).catch(() => undefined);
+        throw new UnavailableError(`the import could not be queued right now (import ${failed?._id}); upload the file again shortly`);
+      }
+      return toImportPayload(recorded);
+    },
+
+    async list(accountId: number, page: number, perPage: number): Promise<{ count: number; imports: ImportPayload[] }> {
+      const [count, found] = await Promise.all([
+        imports.countDocuments({ account_id: accountId }),
+        imports
+          .find({ account_id: accountId })
+          .sort({ _id: -1 })
+          .skip((page - 1) * perPage)
+          .limit(perPage)
+          .lean(),
+      ]);
+      return { count, imports: found.map(toImportPayload) };
+    },
+
+    async show(accountId: number, id: number): Promise<ImportPayload> {
+      return toImportPayload(await find(accountId, id));
+    },
+
+    /** The rejected rows as CSV lines: the file's own columns, then `errors` (which names the row). */
+    async rejectedCsv(accountId: number, id: number): Promise<{ fileName: string; lines: AsyncIterable<string> }> {
+      const found = await find(accountId, id);
+      async function* lines() {
+        yield csvLine([...found.headers, 'errors']);
+        const cursor = rejections.find({ import_id: found._id, account_id: accountId }).sort({ row: 1 }).lean().cursor({ batchSize: 500 });
+        for await (const rejection of cursor) {
+          // Errors stay in their column; the extra fields of a too-long row follow it.
+          const width = found.headers.length;
+          const cells = rejection.cells.slice(0, width);
+          while (cells.length < width) cells.push('');
+          yield csvLine([...cells, `row ${rejection.row}: ${rejection.reasons.join('; ')}`, ...rejection.cells.slice(width)]);
+        }
+      }
+      return { fileName: `import-${found._id}-rejected.csv`, lines: lines() };
+    },
+  };
+}
+
+export type ContactImportService = ReturnType<typeof createContactImportService>;

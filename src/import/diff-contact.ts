@@ -1,0 +1,59 @@
+import type { ContactChanges } from '../contacts/contact-changes';
+import { noValueKey, type Contact } from '../contacts/contact.model';
+
+const SCALAR_FIELDS = ['name', 'email', 'phone_number', 'identifier', 'thumbnail', 'blocked'] as const;
+const KEY_OF = { email: 'email_key', phone_number: 'phone_key', identifier: 'identifier_key' } as const;
+
+const sameTime = (a: Date | null | undefined, b: Date | null | undefined) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+/**
+ * The $set that brings a contact to what an import row says, or null when the row changes
+ * nothing (so a re-run of the same file writes nothing). Attribute hashes merge shallowly,
+ * labels are added to the contact's, unique keys follow email, phone and identifier.
+ */
+export function diffContact(current: Contact, changes: ContactChanges, labels: string[]): Record<string, unknown> | null {
+  const set: Record<string, unknown> = {};
+  for (const field of SCALAR_FIELDS) {
+    const value = changes[field];
+    if (value === undefined || value === current[field]) continue;
+    set[field] = value;
+    if (field in KEY_OF) set[KEY_OF[field as keyof typeof KEY_OF]] = value ?? noValueKey(Number(current._id));
+  }
+  if (changes.created_at && !sameTime(changes.created_at, current.created_at)) set.created_at = changes.created_at;
+  if (changes.last_activity_at !== undefined && !sameTime(changes.last_activity_at, current.last_activity_at)) {
+    set.last_activity_at = changes.last_activity_at;
+  }
+  for (const hash of ['additional_attributes', 'custom_attributes'] as const) {
+    for (const [key, value] of Object.entries(changes[hash] ?? {})) {
+      if ((current[hash] ?? {})[key] !== value) set[`${hash}.${key}`] = value;
+    }
+  }
+  const added = labels.filter((label) => !(current.labels ?? []).includes(label));
+  if (added.length) set.labels = [...(current.labels ?? []), ...added];
+  return Object.keys(set).length ? set : null;
+}
+
+/** A new contact from an import row (the same shape contacts.service creates). */
+export function newContact(id: number, accountId: number, changes: ContactChanges, labels: string[], now: Date): Contact {
+  return {
+    _id: String(id),
+    account_id: accountId,
+    name: changes.name ?? null,
+    email: changes.email ?? null,
+    phone_number: changes.phone_number ?? null,
+    identifier: changes.identifier ?? null,
+    thumbnail: changes.thumbnail ?? null,
+    blocked: changes.blocked ?? false,
+    additional_attributes: changes.additional_attributes ?? {},
+    custom_attributes: changes.custom_attributes ?? {},
+    labels,
+    created_at: changes.created_at ?? now,
+    last_activity_at: changes.last_activity_at ?? null,
+    updated_at: now,
+    email_key: changes.email ?? noValueKey(id),
+    phone_key: changes.phone_number ?? noValueKey(id),
+    identifier_key: changes.identifier ?? noValueKey(id),
+    version: 1,
+    deleted: false,
+  };
+}

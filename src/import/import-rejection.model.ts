@@ -1,0 +1,31 @@
+import { Connection, Model, Schema } from 'mongoose';
+
+/** A row an import rejected: its cells as read and why. */
+export interface ImportRejection {
+  // "<import id>:<row>": a batch written again after a crash does not record a row twice.
+  _id: string;
+  import_id: number;
+  account_id: number;
+  row: number;
+  cells: string[];
+  reasons: string[];
+}
+
+const importRejectionSchema = new Schema<ImportRejection>(
+  {
+    _id: String,
+    import_id: { type: Number, required: true },
+    account_id: { type: Number, required: true },
+    row: { type: Number, required: true },
+    cells: { type: [String], default: () => [] },
+    reasons: { type: [String], default: () => [] },
+  },
+  { versionKey: false },
+);
+importRejectionSchema.index({ import_id: 1, row: 1 });
+
+export type ImportRejectionModel = Model<ImportRejection>;
+
+export function defineImportRejectionModel(conn: Connection): ImportRejectionModel {
+  return conn.model<ImportRejection>('ImportRejection', importRejectionSchema, 'contact_import_rejections');
+}

@@ -1,0 +1,176 @@
+import { toContactChanges, IDENTITY_FIELDS, type ContactChanges } from '../contacts/contact-changes';
+import { parseTimestamp } from '../contacts/contact-fields';
+import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
+import { ValidationError } from '../shared/errors';
+import type { ColumnPlan, ImportColumn } from './import-columns';
+
+/** A cell whose bytes were not valid UTF-8; `text` has the bad bytes replaced by U+FFFD. */
+export class InvalidUtf8Cell {
+  constructor(readonly text: string) {}
+}
+
+export type Cell = string | InvalidUtf8Cell;
+
+export const cellText = (cell: Cell) => (typeof cell === 'string' ? cell : cell.text);
+
+export type ParsedRow =
+  | { kind: 'empty' }
+  | { kind: 'rejected'; errors: string[] }
+  | { kind: 'contact'; changes: ContactChanges; labels: string[] };
+
+// Longest value a custom text attribute takes from a file.
+export const MAX_ATTRIBUTE_TEXT = 10000;
+
+/**
+ * Our export prefixes cells that a spreadsheet would run as a formula with an apostrophe;
+ * reading them back drops it, so an exported file imports to the same values.
+ */
+export function unneutralise(value: string): string {
+  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+}
+
+const TRUE_WORDS = new Set(['true', 'yes', 'y', '1']);
+const FALSE_WORDS = new Set(['false', 'no', 'n', '0']);
+
+function parseBoolean(value: string): boolean | undefined {
+  const word = value.toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  return undefined;
+}
+
+/** Labels are one cell of titles separated by commas; titles are stored lowercased. */
+export function splitLabels(value: string): string[] {
+  return [...new Set(value.split(',').map((title) => title.trim().toLowerCase()).filter(Boolean))];
+}
+
+type Converted = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** A cell converted to the type of its attribute's definition (SPEC §5: `250` for a number is 250). */
+export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'custom' }>, value: string): Converted {
+  const fail = (what: string): Converted => ({ ok: false, error: `${column.key}: "${value}" is not ${what}` });
+  switch (column.type) {
+    case 'number': {
+      if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value)) return fail('a number');
+      const number = Number(value);
+      return Number.isFinite(number) ? { ok: true, value: number } : fail('a number');
+    }
+    case 'checkbox': {
+      const bool = parseBoolean(value);
+      return bool === undefined ? fail('true or false') : { ok: true, value: bool };
+    }
+    case 'date': {
+      const date = parseTimestamp(value);
+      return date ? { ok: true, value: date.toISOString() } : fail('a date (ISO 8601 or Unix seconds)');
+    }
+    case 'list': {
+      const match = column.values.find((allowed) => allowed === value) ?? column.values.find((allowed) => allowed.toLowerCase() === value.toLowerCase());
+      return match === undefined ? fail(`one of ${column.values.map((v) => `"${v}"`).join(', ')}`) : { ok: true, value: match };
+    }
+    default:
+      if (value.length > MAX_ATTRIBUTE_TEXT) return { ok: false, error: `${column.key}: the value is longer than ${MAX_ATTRIBUTE_TEXT} characters` };
+      return { ok: true, value };
+  }
+}
+
+function changesOrErrors(input: ContactInput): { changes?: ContactChanges; errors: string[] } {
+  const errors: string[] = [];
+  const shape = contactInputSchema.safeParse(input);
+  if (!shape.success) {
+    for (const issue of shape.error.issues) errors.push(`${issue.path.join('.')}: ${issue.message}`);
+    return { errors };
+  }
+  try {
+    return { changes: toContactChanges(input), errors };
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+  }
+  // toContactChanges stops at the first problem; ask field by field to report them all.
+  for (const [field, value] of Object.entries(input)) {
+    try {
+      toContactChanges({ [field]: value });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      errors.push(err.message);
+    }
+  }
+  return { errors };
+}
+
+/**
+ * One data row of an import → the contact changes it asks for, or every reason it cannot be
+ * used. An empty cell leaves the field as it is (it never clears a value).
+ */
+export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
+  if (cells.every((cell) => cellText(cell).trim() === '')) return { kind: 'empty' };
+  const width = plan.columns.length;
+  if (cells.length !== width) {
+    return { kind: 'rejected', errors: [`the row has ${cells.length} fields, the header has ${width}`] };
+  }
+
+  const errors: string[] = [];
+  const input: ContactInput = {};
+  const additional: Record<string, unknown> = {};
+  const custom: Record<string, unknown> = {};
+  let labels: string[] = [];
+
+  for (const [index, column] of plan.columns.entries()) {
+    const cell = cells[index];
+    const name = column.header || `column ${index + 1}`;
+    if (cell instanceof InvalidUtf8Cell) {
+      errors.push(`${name}: the value is not valid UTF-8`);
+      continue;
+    }
+    const value = unneutralise(cell.trim());
+    if (!value) continue;
+
+    if (column.kind === 'unnamed') {
+      errors.push(`column ${index + 1} has a value but no name in the header`);
+      continue;
+    }
+    if (column.kind === 'custom') {
+      const converted = convertAttributeValue(column, value);
+      if (converted.ok) custom[column.key] = converted.value;
+      else errors.push(converted.error);
+      continue;
+    }
+    switch (column.field) {
+      case 'id':
+        break;
+      case 'labels':
+        labels = splitLabels(value);
+        break;
+      case 'ip_address':
+        if (value.length > 255) errors.push('ip_address: must be at most 255 characters');
+        else additional.ip_address = value;
+        break;
+      case 'blocked': {
+        const blocked = parseBoolean(value);
+        if (blocked === undefined) errors.push(`blocked: "${value}" is not true or false`);
+        else input.blocked = blocked;
+        break;
+      }
+      default:
+        input[column.field] = value;
+    }
+  }
+  if (Object.keys(additional).length) input.additional_attributes = additional;
+  if (Object.keys(custom).length) input.custom_attributes = custom;
+
+  const { changes, errors: fieldErrors } = changesOrErrors(input);
+  errors.push(...fieldErrors);
+  if (errors.length || !changes) return { kind: 'rejected', errors };
+  if (!IDENTITY_FIELDS.some((field) => changes[field])) {
+    return { kind: 'rejected', errors: ['a contact needs at least one of name, email, phone_number or identifier'] };
+  }
+  return { kind: 'contact', changes, labels };
+}
+
+/** The keys that say two rows are the same person: identifier, email, phone. */
+export function identityKeys(changes: ContactChanges): string[] {
+  const keys: string[] = [];
+  if (changes.identifier) keys.push(`identifier ${changes.identifier}`);
+  if (changes.email) keys.push(`email ${changes.email}`);
+  if (changes.phone_number) keys.push(`phone_number ${changes.phone_number}`);
+  return keys;
+}

@@ -1,0 +1,21 @@
+export type CsvValue = string | number | boolean | null | undefined;
+
+// A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Prefixes an apostrophe so a spreadsheet shows the text instead of running it; the import drops it again. */
+export function neutraliseFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+function csvCell(value: CsvValue, neutralise: boolean): string {
+  if (value === null || value === undefined) return '';
+  const text = neutralise ? neutraliseFormula(String(value)) : String(value);
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One CSV line (RFC 4180, CRLF), every cell neutralised against formula injection unless told otherwise. */
+export function csvLine(values: CsvValue[], options: { neutralise?: boolean } = {}): string {
+  const neutralise = options.neutralise ?? true;
+  return `${values.map((value) => csvCell(value, neutralise)).join(',')}\r\n`;
+}

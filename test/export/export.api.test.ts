@@ -1,0 +1,163 @@
+import { createContactExportService } from '../../src/export/contact-export.service';
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+import { contactsOf, importCsv, parseCsv } from '../import/import-support';
+
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+});
+afterAll(() => ctx.close());
+
+async function addLabels(account: TestAccount, titles: string[]) {
+  const ids = await ctx.deps.nextIds('labels', titles.length);
+  await ctx.deps.models.labels.insertMany(titles.map((title, i) => ({ _id: ids[i], account_id: account.id, title })));
+}
+
+async function addDefinition(account: TestAccount, key: string, type: 'number' | 'checkbox' | 'date' | 'text', slot: number) {
+  const [id] = await ctx.deps.nextIds('custom_attribute_definitions');
+  await ctx.deps.models.customAttributeDefinitions.create({ _id: id, account_id: account.id, attribute_key: key, attribute_display_name: key, attribute_display_type: type, slot });
+}
+
+async function exportCsv(account: TestAccount, body: object = {}, token = account.adminToken) {
+  return ctx.http
+    .post(account.path('/contacts/export'))
+    .set('api_access_token', token)
+    .send(body)
+    .buffer(true)
+    .parse((response, done) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => done(null, text));
+    });
+}
+
+describe('exporting contacts', () => {
+  it('when no columns are chosen, then every contact is exported with the default columns in id order', async () => {
+    const account = await ctx.createAccount();
+    const a = await createContact(ctx, account, { name: 'Ana', phone_number: '+34612345678' });
+    const b = await createContact(ctx, account, { name: 'Luis' });
+    await ctx.settle(account.id);
+    const res = await exportCsv(account);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/csv/);
+    expect(res.headers['content-disposition']).toMatch(/attachment; filename="contacts-\d+-.*\.csv"/);
+    expect(await parseCsv(res.body)).toEqual([
+      { id: String(a.id), name: 'Ana', email: a.email, phone_number: "'+34612345678", labels: '' },
+      { id: String(b.id), name: 'Luis', email: b.email, phone_number: '', labels: '' },
+    ]);
+  });
+
+  it('when cells start like formulas, then they are neutralised with an apostrophe', async () => {
+    const account = await ctx.createAccount();
+    await createContact(ctx, account, { name: '=HYPERLINK("http://evil")', company_name: '@SUM(A1)', city: '-1+2', custom_attributes: { note: '+cmd' } });
+    await ctx.settle(account.id);
+    const [row] = await parseCsv((await exportCsv(account, { column_names: ['name', 'company_name', 'city', 'note'] })).body);
+    expect(row).toEqual({ name: '\'=HYPERLINK("http://evil")', company_name: "'@SUM(A1)", city: "'-1+2", note: "'+cmd" });
+  });
+
+  it('when labels are given, then only contacts with any of them are exported', async () => {
+    const account = await ctx.createAccount();
+    await addLabels(account, ['vip', 'lead']);
+    await importCsv(ctx, account, 'name,labels\nAna,vip\nLuis,lead\nEva,\nZoe,"vip,lead"\n');
+    await ctx.settle(account.id);
+    const byLabels = await parseCsv((await exportCsv(account, { labels: ['vip'], column_names: 'name,labels' })).body);
+    expect(byLabels).toEqual([
+      { name: 'Ana', labels: 'vip' },
+      { name: 'Zoe', labels: 'vip, lead' },
+    ]);
+    const byLabel = await parseCsv((await exportCsv(account, { label: 'LEAD', column_names: ['name'] })).body);
+    expect(byLabel.map((r) => r.name)).toEqual(['Luis', 'Zoe']);
+  });
+
+  it('when the export walks many pages, then every contact comes out once, in order', async () => {
+    const account = await ctx.createAccount();
+    const names = Array.from({ length: 7 }, (_, i) => `Page ${i}`);
+    await importCsv(ctx, account, `name\n${names.join('\n')}\n`);
+    await ctx.settle(account.id);
+    const service = createContactExportService({ search: ctx.deps.search, batchSize: 2 });
+    const { lines } = await service.exportCsv(account.id, { column_names: ['name'] });
+    let text = '';
+    for await (const line of lines) text += line;
+    expect((await parseCsv(text)).map((r) => r.name)).toEqual(names);
+  });
+
+  it('when two accounts export, then each gets only its own contacts', async () => {
+    const first = await ctx.createAccount();
+    const second = await ctx.createAccount();
+    await createContact(ctx, first, { name: 'First only' });
+    await createContact(ctx, second, { name: 'Second only' });
+    await ctx.settle(first.id);
+    await ctx.settle(second.id);
+    expect((await parseCsv((await exportCsv(first)).body)).map((r) => r.name)).toEqual(['First only']);
+    expect((await parseCsv((await exportCsv(second)).body)).map((r) => r.name)).toEqual(['Second only']);
+  });
+
+  it.each([
+    [{ payload: [{ attribute_key: 'name', filter_operator: 'equal_to', values: ['x'] }] }, 'payload'],
+    [{ segment_id: 3 }, 'segment_id'],
+    [{ column_names: ['a.b'] }, 'column_names'],
+    [{ column_names: [' '] }, 'column_names'],
+    [{ nope: 1 }, undefined],
+  ])('when the body is %j, then it answers 422', async (body, field) => {
+    const account = await ctx.createAccount();
+    const res = await ctx.http.post(account.path('/contacts/export')).set('api_access_token', account.adminToken).send(body);
+    expect(res.status).toBe(422);
+    if (field) expect(res.body.field).toBe(field);
+  });
+
+  it('when an agent asks for an export, then it answers 403', async () => {
+    const account = await ctx.createAccount();
+    const res = await ctx.http.post(account.path('/contacts/export')).set('api_access_token', account.agentToken).send({});
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('the export round trip', () => {
+  it('when an exported file is imported into an empty account, then it holds the same contacts', async () => {
+    const source = await ctx.createAccount();
+    const target = await ctx.createAccount();
+    for (const account of [source, target]) {
+      await addLabels(account, ['vip', 'lead']);
+      await addDefinition(account, 'score', 'number', 1);
+      await addDefinition(account, 'active', 'checkbox', 1);
+    }
+    await importCsv(
+      ctx,
+      source,
+      [
+        'name,email,phone_number,identifier,labels,company_name,city,country,country_code,description,ip_address,blocked,created_at,last_activity_at,score,active,plan',
+        'José Pérez,jose@x.com,+34612345678,crm-1,"vip,lead","Acme, Inc.",Bogotá,Colombia,CO,"Line 1\nLine 2",10.0.0.1,false,2020-01-02T03:04:05Z,1600000000,250,true,pro',
+        '=cmd(),,,,,,,,,,,true,,,-5,false,@x',
+        'Only Phone,,+1 555 0100,,,,,,,,,,,,,,',
+      ].join('\n'),
+    );
+    await ctx.settle(source.id);
+    const columns = ['id', 'name', 'email', 'phone_number', 'identifier', 'labels', 'company_name', 'city', 'country', 'country_code', 'description', 'ip_address', 'blocked', 'created_at', 'last_activity_at', 'score', 'active', 'plan'];
+    const exported = await exportCsv(source, { column_names: columns });
+    expect(exported.status).toBe(200);
+
+    const done = await importCsv(ctx, target, exported.body, 'export.csv');
+    expect(done).toMatchObject({ status: 'completed', created: 3, rejected: 0 });
+    const comparable = (contacts: Awaited<ReturnType<typeof contactsOf>>) =>
+      contacts
+        .map(({ name, email, phone_number, identifier, labels, additional_attributes, custom_attributes, blocked, created_at, last_activity_at }) => ({
+          name,
+          email,
+          phone_number,
+          identifier,
+          labels,
+          additional_attributes,
+          custom_attributes,
+          blocked,
+          created_at: Math.floor(created_at.getTime() / 1000),
+          last_activity_at,
+        }))
+        .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    const original = comparable(await contactsOf(ctx, source.id));
+    expect(original[0]).toMatchObject({ name: '=cmd()', custom_attributes: { score: -5, active: false, plan: '@x' }, blocked: true });
+    expect(comparable(await contactsOf(ctx, target.id))).toEqual(original);
+  });
+});

@@ -1,0 +1,34 @@
+import type { Contact } from '../../src/contacts/contact.model';
+import { diffContact, newContact } from '../../src/import/diff-contact';
+import { csvLine, neutraliseFormula } from '../../src/shared/csv';
+
+const base: Contact = newContact(7, 1, { name: 'Ana', email: 'ana@x.com', custom_attributes: { score: 1 }, additional_attributes: { city: 'Lima' } }, ['vip'], new Date('2024-01-01T00:00:00Z'));
+
+describe('what an import row changes on a contact', () => {
+  it('when the row says what the contact already has, then nothing is written', () => {
+    expect(diffContact(base, { name: 'Ana', email: 'ana@x.com', custom_attributes: { score: 1 }, created_at: new Date('2024-01-01T00:00:00Z') }, ['vip'])).toBeNull();
+  });
+
+  it('when values differ, then only those are set, attributes key by key, labels added, keys in step', () => {
+    expect(diffContact(base, { name: 'Ana', email: 'new@x.com', custom_attributes: { score: 2, plan: 'pro' }, additional_attributes: { city: 'Lima' } }, ['vip', 'lead'])).toEqual({
+      email: 'new@x.com',
+      email_key: 'new@x.com',
+      'custom_attributes.score': 2,
+      'custom_attributes.plan': 'pro',
+      labels: ['vip', 'lead'],
+    });
+  });
+
+  it('when a new contact is built, then contacts without keys get their own no-value keys', () => {
+    expect(base).toMatchObject({ email_key: 'ana@x.com', phone_key: '~7', identifier_key: '~7', version: 1, deleted: false, labels: ['vip'] });
+  });
+});
+
+describe('writing CSV', () => {
+  it('when cells hold commas, quotes, newlines or formulas, then they are quoted and neutralised', () => {
+    expect(csvLine(['a,b', 'say "hi"', 'x\ny', '=SUM(A1)', '+1', '-2', '@x', 'plain', null, 3, true])).toBe(
+      '"a,b","say ""hi""","x\ny",\'=SUM(A1),\'+1,\'-2,\'@x,plain,,3,true\r\n',
+    );
+    expect(neutraliseFormula('\tcmd')).toBe("'\tcmd");
+  });
+});

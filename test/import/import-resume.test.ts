@@ -1,0 +1,102 @@
+import { createContactImportProcessor } from '../../src/import/contact-import.processor';
+import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
+import { contactsOf, showImport, uploadCsv } from './import-support';
+
+// No worker here: the test runs the processor itself to stop and resume it where it wants.
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await startTestContext({ worker: false, config: testConfig({ IMPORT_BATCH_SIZE: '2' }) });
+});
+afterAll(() => ctx.close());
+
+const CSV = 'name,email\nAna,ana@x.com\nNo Key 1,\nLuis,luis@x.com\nNo Key 2,\nEva,eva@x.com\nbad,bad-email\nNo Key 3,\n';
+
+async function upload(account: TestAccount, csv = CSV): Promise<number> {
+  const res = await uploadCsv(ctx, account, csv);
+  expect(res.status).toBe(200);
+  return res.body.payload.id;
+}
+
+/** A processor whose sync step throws on the given call: the worker "dies" after writing a batch, before its checkpoint. */
+function processorDyingAt(call: number) {
+  let calls = 0;
+  return createContactImportProcessor({
+    imports: ctx.deps.models.contactImports,
+    rejections: ctx.deps.models.importRejections,
+    contacts: ctx.deps.models.contacts,
+    labels: ctx.deps.models.labels,
+    definitions: ctx.deps.models.customAttributeDefinitions,
+    nextIds: ctx.deps.nextIds,
+    sync: {
+      async schedule(ids) {
+        calls += 1;
+        if (calls === call) throw new Error('worker died');
+        await ctx.deps.scheduler.schedule(ids);
+      },
+    },
+    logger: ctx.deps.logger,
+    config: ctx.deps.config,
+  });
+}
+
+describe('an import across its lifecycle', () => {
+  it('when uploaded, then it is queued; when run, then it ends completed with its counters', async () => {
+    const account = await ctx.createAccount();
+    const id = await upload(account);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'queued', rows_read: 0, started_at: null, finished_at: null });
+
+    const seen: string[] = [];
+    await ctx.deps.importProcessor.run(id, { onProgress: (p) => seen.push(`${p.status}:${p.rows_read}`) });
+    expect(seen).toEqual(['processing:2', 'processing:4', 'processing:6', 'processing:7', 'completed:7']);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', rows_read: 7, created: 6, rejected: 1, progress: 1 });
+  });
+
+  it('when the worker dies after writing a batch but before its checkpoint, then the resumed run neither loses nor repeats a row', async () => {
+    const account = await ctx.createAccount();
+    const id = await upload(account);
+    await expect(processorDyingAt(2).run(id)).rejects.toThrow('worker died');
+
+    const midway = await ctx.deps.models.contactImports.findById(id).lean();
+    expect(midway).toMatchObject({ status: 'processing', checkpoint_row: 2, created: 2 });
+    expect(midway?.pending_batch?.rows).toEqual([3, 4]);
+    expect(await contactsOf(ctx, account.id)).toHaveLength(4);
+
+    await ctx.deps.importProcessor.run(id);
+    const done = await showImport(ctx, account, id);
+    expect(done).toMatchObject({ status: 'completed', rows_read: 7, created: 6, updated: 0, unchanged: 0, rejected: 1 });
+    const names = (await contactsOf(ctx, account.id)).map((c) => c.name).sort();
+    expect(names).toEqual(['Ana', 'Eva', 'Luis', 'No Key 1', 'No Key 2', 'No Key 3']);
+    expect(await ctx.deps.models.importRejections.countDocuments({ import_id: id })).toBe(1);
+  });
+
+  it('when the worker dies after recording rejected rows, then a resumed run records each of them once', async () => {
+    const account = await ctx.createAccount();
+    const id = await upload(account);
+    await expect(processorDyingAt(3).run(id)).rejects.toThrow('worker died');
+    await ctx.deps.importProcessor.run(id);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 6, rejected: 1 });
+    expect(await ctx.deps.models.importRejections.countDocuments({ import_id: id })).toBe(1);
+  });
+
+  it('when a duplicate row comes after the checkpoint, then the resumed run still rejects it', async () => {
+    const account = await ctx.createAccount();
+    const id = await upload(account, 'name,email\nAna,ana@x.com\nB,b@x.com\nAna again,ANA@x.com\n');
+    await expect(processorDyingAt(2).run(id)).rejects.toThrow('worker died');
+    await ctx.deps.importProcessor.run(id);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 2, rejected: 1 });
+  });
+
+  it('when the last attempt fails, then the import is marked failed with the error and its file removed', async () => {
+    const account = await ctx.createAccount();
+    const id = await upload(account);
+    const { file_path } = (await ctx.deps.models.contactImports.findById(id).lean())!;
+    await ctx.deps.importProcessor.fail(id, 'the import stopped: worker died');
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'failed', error: 'the import stopped: worker died' });
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(file_path)).toBe(false);
+    // A late job for a finished import changes nothing.
+    await ctx.deps.importProcessor.run(id);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'failed', rows_read: 0 });
+  });
+});

@@ -1,0 +1,56 @@
+import type { TestAccount, TestContext } from '../support/context';
+import { waitFor } from '../support/context';
+
+export async function uploadCsv(ctx: TestContext, account: TestAccount, content: string | Buffer, fileName = 'contacts.csv') {
+  return ctx.http
+    .post(account.path('/contacts/import'))
+    .set('api_access_token', account.adminToken)
+    .attach('import_file', Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), fileName);
+}
+
+export async function showImport(ctx: TestContext, account: TestAccount, id: number) {
+  const res = await ctx.http.get(account.path(`/contacts/imports/${id}`)).set('api_access_token', account.adminToken);
+  if (res.status !== 200) throw new Error(`import ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.payload as Record<string, unknown> & { status: string; id: number };
+}
+
+/** Uploads the file and waits until its import has finished; answers the final status. */
+export async function importCsv(ctx: TestContext, account: TestAccount, content: string | Buffer, fileName?: string) {
+  const res = await uploadCsv(ctx, account, content, fileName);
+  if (res.status !== 200) throw new Error(`upload: ${res.status} ${JSON.stringify(res.body)}`);
+  const id = res.body.payload.id as number;
+  let last: Awaited<ReturnType<typeof showImport>> | undefined;
+  await waitFor(async () => {
+    last = await showImport(ctx, account, id);
+    return last.status === 'completed' || last.status === 'failed';
+  }, `import ${id} to finish`);
+  return last!;
+}
+
+export async function rejectedCsv(ctx: TestContext, account: TestAccount, id: number): Promise<string> {
+  const res = await ctx.http
+    .get(account.path(`/contacts/imports/${id}/rejected`))
+    .set('api_access_token', account.adminToken)
+    .buffer(true)
+    .parse((response, done) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => done(null, text));
+    });
+  if (res.status !== 200) throw new Error(`rejected: ${res.status}`);
+  return res.body as string;
+}
+
+export async function contactsOf(ctx: TestContext, accountId: number) {
+  return ctx.deps.models.contacts.find({ account_id: accountId, deleted: false }).sort({ _id: 1 }).lean();
+}
+
+/** Parses CSV text into rows of the header's columns (csv-parser, as the import reads files). */
+export async function parseCsv(text: string): Promise<Record<string, string>[]> {
+  const { Readable } = await import('node:stream');
+  const csvParser = (await import('csv-parser')).default;
+  const rows: Record<string, string>[] = [];
+  for await (const row of Readable.from([Buffer.from(text.replace(/^\uFEFF/, ''))]).pipe(csvParser())) rows.push(row);
+  return rows;
+}

@@ -1,0 +1,317 @@
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+import { contactsOf, importCsv, parseCsv, rejectedCsv, showImport, uploadCsv } from './import-support';
+
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+});
+afterAll(() => ctx.close());
+
+async function freshAccount() {
+  return ctx.createAccount();
+}
+
+async function addLabels(account: TestAccount, titles: string[]) {
+  const ids = await ctx.deps.nextIds('labels', titles.length);
+  await ctx.deps.models.labels.insertMany(titles.map((title, i) => ({ _id: ids[i], account_id: account.id, title })));
+}
+
+async function rejectionsOf(account: TestAccount, id: number) {
+  return (await parseCsv(await rejectedCsv(ctx, account, id))).map((r) => r.errors);
+}
+
+describe('importing a CSV', () => {
+  it('when the file has good and bad rows, then the good ones are created and the bad ones rejected with their reason', async () => {
+    const account = await freshAccount();
+    const csv = [
+      'id,name,email,identifier,phone_number,labels,ip_address,company_name,custom_attribute_1,custom_attribute_2',
+      '1,Ana Gómez,ANA@example.com,crm-1,+34 612 34 56 78,,10.0.0.1,Acme,gold,x',
+      '2,Bad Email,not-an-email,,,,,,,',
+      '3,Luis,luis@example.com,,,,,,,',
+    ].join('\n');
+    const done = await importCsv(ctx, account, csv);
+    expect(done).toMatchObject({ status: 'completed', rows_read: 3, created: 2, updated: 0, rejected: 1, progress: 1 });
+    const contacts = await contactsOf(ctx, account.id);
+    expect(contacts.map((c) => c.email).sort()).toEqual(['ana@example.com', 'luis@example.com']);
+    expect(contacts.find((c) => c.email === 'ana@example.com')).toMatchObject({
+      name: 'Ana Gómez',
+      identifier: 'crm-1',
+      phone_number: '+34612345678',
+      additional_attributes: { ip_address: '10.0.0.1', company_name: 'Acme' },
+      custom_attributes: { custom_attribute_1: 'gold', custom_attribute_2: 'x' },
+    });
+    const rejected = await parseCsv(await rejectedCsv(ctx, account, done.id));
+    expect(rejected).toEqual([
+      {
+        id: '2',
+        name: 'Bad Email',
+        email: 'not-an-email',
+        identifier: '',
+        phone_number: '',
+        labels: '',
+        ip_address: '',
+        company_name: '',
+        custom_attribute_1: '',
+        custom_attribute_2: '',
+        errors: 'row 2: email: "not-an-email" is not a valid email address',
+      },
+    ]);
+  });
+
+  it('when the imported contacts are settled, then the list from the index shows them', async () => {
+    const account = await freshAccount();
+    await importCsv(ctx, account, 'name,email\nSearch Me,search-me@example.com\n');
+    await ctx.settle(account.id);
+    const res = await ctx.http.get(account.path('/contacts')).set('api_access_token', account.adminToken);
+    expect(res.body.payload.map((c: { email: string }) => c.email)).toEqual(['search-me@example.com']);
+  });
+
+  it('when a column is not a standard one, then it becomes a custom attribute with a text definition in the next free slot', async () => {
+    const account = await freshAccount();
+    const [defId] = await ctx.deps.nextIds('custom_attribute_definitions');
+    await ctx.deps.models.customAttributeDefinitions.create({
+      _id: defId,
+      account_id: account.id,
+      attribute_key: 'score',
+      attribute_display_name: 'Score',
+      attribute_display_type: 'number',
+      slot: 1,
+    });
+    const [textId] = await ctx.deps.nextIds('custom_attribute_definitions');
+    await ctx.deps.models.customAttributeDefinitions.create({
+      _id: textId,
+      account_id: account.id,
+      attribute_key: 'old_text',
+      attribute_display_name: 'Old',
+      attribute_display_type: 'text',
+      slot: 4,
+    });
+    const done = await importCsv(ctx, account, 'name,Score,Plan Tier\nAna,250,pro\nLuis,lots,basic\n');
+    expect(done).toMatchObject({ created: 1, rejected: 1 });
+    const [ana] = await contactsOf(ctx, account.id);
+    expect(ana.custom_attributes).toEqual({ score: 250, 'Plan Tier': 'pro' });
+    const created = await ctx.deps.models.customAttributeDefinitions.findOne({ account_id: account.id, attribute_key: 'Plan Tier' }).lean();
+    expect(created).toMatchObject({ attribute_display_type: 'text', slot: 5 });
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 2: score: "lots" is not a number']);
+  });
+});
+
+describe('the catalogue of nasty files', () => {
+  it('when the file has a BOM, CRLF line ends and headers in another case, then it imports', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, '\uFEFFName,EMAIL\r\nAna,ana@x.com\r\nLuis,luis@x.com\r\n');
+    expect(done).toMatchObject({ status: 'completed', created: 2, rejected: 0 });
+    expect((await contactsOf(ctx, account.id)).map((c) => c.name)).toEqual(['Ana', 'Luis']);
+  });
+
+  it('when quoted fields hold commas, quotes and newlines, then they are read whole', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, 'name,email,city\n"Doe, John","j@x.com","Line 1\nLine ""2"""\n');
+    expect(done).toMatchObject({ created: 1, rejected: 0 });
+    const [contact] = await contactsOf(ctx, account.id);
+    expect(contact).toMatchObject({ name: 'Doe, John', additional_attributes: { city: 'Line 1\nLine "2"' } });
+  });
+
+  it('when the file has empty lines, then they are skipped and not counted', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, 'name\n\nAna\n\n\nLuis\n\n');
+    expect(done).toMatchObject({ status: 'completed', rows_read: 2, created: 2, rejected: 0 });
+  });
+
+  it('when lines have too many or too few fields, then those rows are rejected and the rest import', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, 'name,email\nAna,ana@x.com,extra\nLuis\nEva,eva@x.com\n');
+    expect(done).toMatchObject({ rows_read: 3, created: 1, rejected: 2 });
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 1: the row has 3 fields, the header has 2', 'row 2: the row has 1 fields, the header has 2']);
+    const raw = await rejectedCsv(ctx, account, done.id);
+    expect(raw.split('\r\n')[1]).toBe('Ana,ana@x.com,"row 1: the row has 3 fields, the header has 2",extra');
+  });
+
+  it('when a row has bytes that are not UTF-8, then that row is rejected', async () => {
+    const account = await freshAccount();
+    const file = Buffer.concat([Buffer.from('name,city\nAna,Lima\nBad,'), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from('\n')]);
+    const done = await importCsv(ctx, account, file);
+    expect(done).toMatchObject({ created: 1, rejected: 1 });
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 2: city: the value is not valid UTF-8']);
+  });
+
+  it('when a field is huge, then the row is rejected for its length; a row over the row limit stops the import with a clear error', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, `name,notes\n${'x'.repeat(300)},a\nAna,${'y'.repeat(20000)}\nEva,ok\n`);
+    expect(done).toMatchObject({ created: 1, rejected: 2 });
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 1: name: must be at most 255 characters', 'row 2: notes: the value is longer than 10000 characters']);
+
+    const tooLong = await importCsv(ctx, account, `name,notes\nZoe,z\nAna,"${'y'.repeat(1024 * 1024 + 10)}"\n`);
+    expect(tooLong.status).toBe('failed');
+    expect(tooLong.error).toMatch(/is longer than 1048576 bytes \(IMPORT_MAX_ROW_BYTES\); the import stopped there, rows up to 0 were imported/);
+  });
+
+  it('when the file has only a header, then the import completes with nothing read', async () => {
+    const account = await freshAccount();
+    expect(await importCsv(ctx, account, 'name,email\n')).toMatchObject({ status: 'completed', rows_read: 0, created: 0 });
+  });
+
+  it('when the file is empty, then the upload answers 422', async () => {
+    const account = await freshAccount();
+    const res = await uploadCsv(ctx, account, '');
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(/empty/);
+  });
+
+  it('when the header names a column twice, then the import fails saying which', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, 'name,email,Email\nAna,a@x.com,b@x.com\n');
+    expect(done).toMatchObject({ status: 'failed', created: 0 });
+    expect(done.error).toMatch(/names column "Email" twice/);
+    expect(await contactsOf(ctx, account.id)).toEqual([]);
+  });
+
+  it('when cells look like formulas, then they are stored as text', async () => {
+    const account = await freshAccount();
+    await importCsv(ctx, account, 'name,company_name,city\n"=HYPERLINK(""http://x"")",@SUM(1),-2+3\n');
+    const [contact] = await contactsOf(ctx, account.id);
+    expect(contact).toMatchObject({ name: '=HYPERLINK("http://x")', additional_attributes: { company_name: '@SUM(1)', city: '-2+3' } });
+  });
+
+  it('when rows carry every kind of invalid value, then each is rejected with its reason', async () => {
+    const account = await freshAccount();
+    await addLabels(account, ['vip']);
+    await createContact(ctx, account, { email: 'taken@x.com', name: 'Taken' });
+    await createContact(ctx, account, { identifier: 'id-owner', name: 'Owner' });
+    const csv = [
+      'name,email,phone_number,identifier,labels,created_at,last_activity_at,country_code,blocked',
+      'e,bad-email,,,,,,,',
+      'p,,12ab,,,,,,',
+      'l,,,,"vip, nope",,,,',
+      'c,,,,,someday,,,',
+      'a,,,,,,tomorrow,,',
+      'cc,,,,,,,XYZ,',
+      'b,,,,,,,,sometimes',
+      ',,,,vip,,,,',
+      'dup1,dup@x.com,,,,,,,',
+      'dup2,DUP@x.com,,,,,,,',
+      'dup3,,+1 555 0100,,,,,,',
+      'dup4,,+15550100,,,,,,',
+      'conflict,taken@x.com,,id-owner,,,,,',
+      'good,good@x.com,,,vip,,,,',
+    ].join('\n');
+    const done = await importCsv(ctx, account, csv);
+    expect(done).toMatchObject({ status: 'completed', rows_read: 14, created: 3, rejected: 11 });
+    expect(await rejectionsOf(account, done.id)).toEqual([
+      'row 1: email: "bad-email" is not a valid email address',
+      'row 2: phone_number: "12ab" is not a valid phone number (E.164: + then 2 to 15 digits, the first not 0)',
+      'row 3: unknown label "nope"; create it first',
+      'row 4: created_at must be Unix seconds or an ISO 8601 date',
+      'row 5: last_activity_at must be Unix seconds or an ISO 8601 date',
+      'row 6: country_code must be a two-letter ISO 3166 code',
+      'row 7: blocked: "sometimes" is not true or false',
+      'row 8: a contact needs at least one of name, email, phone_number or identifier',
+      'row 10: a second row for the same person: an earlier row of the file has the same email dup@x.com',
+      'row 12: a second row for the same person: an earlier row of the file has the same phone_number +15550100',
+      expect.stringMatching(/^row 13: email "taken@x.com" already belongs to contact \d+, not to contact \d+ that the row matches$/),
+    ]);
+    const good = await ctx.deps.models.contacts.findOne({ account_id: account.id, email: 'good@x.com' }).lean();
+    expect(good?.labels).toEqual(['vip']);
+  });
+});
+
+describe('matching existing contacts', () => {
+  it.each([
+    ['identifier', { identifier: 'crm-9', email: 'old@x.com' }, 'name,identifier,email\nNew Name,crm-9,\n'],
+    ['email', { email: 'match@x.com' }, 'name,email\nNew Name,MATCH@x.com\n'],
+    ['phone_number', { phone_number: '+447700900123' }, 'name,phone_number\nNew Name,+44 7700 900123\n'],
+  ])('when a row has the %s of a contact, then that contact is updated, not duplicated', async (_key, existing, csv) => {
+    const account = await freshAccount();
+    const contact = await createContact(ctx, account, { name: 'Old Name', ...existing });
+    const done = await importCsv(ctx, account, csv);
+    expect(done).toMatchObject({ created: 0, updated: 1, rejected: 0 });
+    const contacts = await contactsOf(ctx, account.id);
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]).toMatchObject({ _id: contact.id, name: 'New Name', version: 2 });
+  });
+
+  it('when a row has the identifier of one contact and the email of none, then it matches by identifier first and takes the email', async () => {
+    const account = await freshAccount();
+    const byId = await createContact(ctx, account, { identifier: 'crm-1', email: 'a@x.com' });
+    await importCsv(ctx, account, 'identifier,email\ncrm-1,b@x.com\n');
+    const contact = await ctx.deps.models.contacts.findById(byId.id).lean();
+    expect(contact).toMatchObject({ email: 'b@x.com', email_key: 'b@x.com' });
+    const res = await ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).send({ email: 'a@x.com' });
+    expect(res.status).toBe(200);
+  });
+
+  it('when the same file is imported again, then nothing is written', async () => {
+    const account = await freshAccount();
+    await addLabels(account, ['vip']);
+    const csv = 'name,email,phone_number,identifier,labels,city,score,created_at\nAna,ana@x.com,+5491155550000,crm-1,vip,Lima,7,2020-01-01T00:00:00Z\nName Only,,,,,,,\n';
+    const first = await importCsv(ctx, account, csv);
+    expect(first).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
+    const before = await contactsOf(ctx, account.id);
+    const second = await importCsv(ctx, account, 'name,email,phone_number,identifier,labels,city,score,created_at\nAna,ana@x.com,+5491155550000,crm-1,vip,Lima,7,2020-01-01T00:00:00Z\n');
+    expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 1, rejected: 0 });
+    expect(await contactsOf(ctx, account.id)).toEqual(before);
+  });
+});
+
+describe('import status and tenancy', () => {
+  it('when imports are listed, then the account sees its own, newest first, and another account none of them', async () => {
+    const account = await freshAccount();
+    const other = await freshAccount();
+    const a = await importCsv(ctx, account, 'name\nA\n');
+    const b = await importCsv(ctx, account, 'name\nB\n');
+    const list = await ctx.http.get(account.path('/contacts/imports')).set('api_access_token', account.agentToken);
+    expect(list.status).toBe(200);
+    expect(list.body.meta.count).toBe(2);
+    expect(list.body.payload.map((i: { id: number }) => i.id)).toEqual([b.id, a.id]);
+
+    const otherList = await ctx.http.get(other.path('/contacts/imports')).set('api_access_token', other.adminToken);
+    expect(otherList.body).toMatchObject({ meta: { count: 0 }, payload: [] });
+    for (const suffix of [`/contacts/imports/${a.id}`, `/contacts/imports/${a.id}/rejected`]) {
+      const res = await ctx.http.get(other.path(suffix)).set('api_access_token', other.adminToken);
+      expect(res.status).toBe(404);
+    }
+  });
+
+  it('when an import is shown, then it has its counters and times', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, 'name\nA\n');
+    const shown = await showImport(ctx, account, done.id);
+    expect(shown).toMatchObject({ id: done.id, status: 'completed', file_name: 'contacts.csv', rows_read: 1, created: 1, error: null });
+    expect(typeof shown.started_at).toBe('number');
+    expect(shown.finished_at as number).toBeGreaterThanOrEqual(shown.started_at as number);
+  });
+
+  it('when an agent uploads a file, then it answers 403', async () => {
+    const account = await freshAccount();
+    const res = await ctx.http.post(account.path('/contacts/import')).set('api_access_token', account.agentToken).attach('import_file', Buffer.from('name\nA\n'), 'a.csv');
+    expect(res.status).toBe(403);
+  });
+
+  it('when no file is sent, then it answers 422 naming import_file', async () => {
+    const account = await freshAccount();
+    const res = await ctx.http.post(account.path('/contacts/import')).set('api_access_token', account.adminToken).send({});
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe('import_file');
+  });
+
+  it('when the upload is not a CSV file, then it answers 415', async () => {
+    const account = await freshAccount();
+    const res = await uploadCsv(ctx, account, Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'photo.png');
+    expect(res.status).toBe(415);
+    expect(res.body.error).toMatch(/CSV/);
+  });
+
+  it('when a .csv file holds binary data, then it answers 422', async () => {
+    const account = await freshAccount();
+    const res = await uploadCsv(ctx, account, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]), 'book.csv');
+    expect(res.status).toBe(422);
+  });
+
+  it('when an import id does not exist, then it answers 404', async () => {
+    const account = await freshAccount();
+    const res = await ctx.http.get(account.path('/contacts/imports/999999')).set('api_access_token', account.adminToken);
+    expect(res.status).toBe(404);
+  });
+});

@@ -1,0 +1,174 @@
+import { planImportColumns, type ColumnPlan, type DefinitionInfo } from '../../src/import/import-columns';
+import { identityKeys, InvalidUtf8Cell, parseImportRow, splitLabels, unneutralise } from '../../src/import/parse-import-row';
+import { createSeenKeys } from '../../src/import/seen-keys';
+
+function plan(header: string[], definitions: DefinitionInfo[] = []): ColumnPlan {
+  const result = planImportColumns(header, definitions);
+  if (!result.ok) throw new Error(result.error);
+  return result.plan;
+}
+
+describe('reading the header', () => {
+  it('when names differ in case or carry a BOM, then standard columns are still recognised', () => {
+    const p = plan(['\uFEFFName', ' EMAIL ', 'Phone_Number', 'plan']);
+    expect(p.columns.map((c) => (c.kind === 'standard' ? c.field : c.kind))).toEqual(['name', 'email', 'phone_number', 'custom']);
+    expect(p.undefinedKeys).toEqual(['plan']);
+  });
+
+  it('when a column names a defined attribute in another case, then the definition\'s key and type are used', () => {
+    const p = plan(['name', 'SCORE'], [{ attribute_key: 'score', attribute_display_type: 'number' }]);
+    expect(p.columns[1]).toMatchObject({ kind: 'custom', key: 'score', type: 'number' });
+    expect(p.undefinedKeys).toEqual([]);
+  });
+
+  it.each([
+    [['name', 'email', 'Email'], /names column "Email" twice \(columns 2 and 3\)/],
+    [['name', 'a.b'], /must not contain "."/],
+    [['name', '$set'], /must not contain "." or start with "\$"/],
+    [['', ' '], /no header line/],
+  ])('when the header is %j, then the import cannot run: %s', (header, error) => {
+    const result = planImportColumns(header, []);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(error);
+  });
+});
+
+describe('parsing a row', () => {
+  const standard = plan(['id', 'name', 'email', 'identifier', 'phone_number', 'labels', 'ip_address', 'company_name', 'city', 'country', 'country_code', 'created_at', 'last_activity_at', 'blocked']);
+  const row = (values: Record<string, string>) =>
+    standard.columns.map((c) => (c.kind === 'standard' ? (values[c.field] ?? '') : ''));
+
+  it('when every standard column is filled, then the changes are normalised like the API\'s', () => {
+    const parsed = parseImportRow(
+      row({
+        id: '99',
+        name: ' José ',
+        email: 'JOSE@Example.com',
+        identifier: 'crm-7',
+        phone_number: '+1 (555) 010-0000',
+        labels: 'VIP, lead,vip',
+        ip_address: '10.1.1.1',
+        company_name: 'Acme',
+        city: 'Bogotá',
+        country: 'Colombia',
+        country_code: 'co',
+        created_at: '2020-01-02T00:00:00Z',
+        last_activity_at: '1600000000',
+        blocked: 'yes',
+      }),
+      standard,
+    );
+    expect(parsed).toEqual({
+      kind: 'contact',
+      labels: ['vip', 'lead'],
+      changes: {
+        name: 'José',
+        email: 'jose@example.com',
+        identifier: 'crm-7',
+        phone_number: '+15550100000',
+        blocked: true,
+        additional_attributes: { ip_address: '10.1.1.1', company_name: 'Acme', city: 'Bogotá', country: 'Colombia', country_code: 'CO' },
+        created_at: new Date('2020-01-02T00:00:00Z'),
+        last_activity_at: new Date(1600000000 * 1000),
+      },
+    });
+  });
+
+  it('when a cell is empty, then the field is left out (an import never clears a value)', () => {
+    const parsed = parseImportRow(row({ name: 'Ana', email: '' }), standard);
+    expect(parsed).toEqual({ kind: 'contact', labels: [], changes: { name: 'Ana' } });
+  });
+
+  it('when every cell is empty, then the row is empty, not rejected', () => {
+    expect(parseImportRow(row({}), standard)).toEqual({ kind: 'empty' });
+    expect(parseImportRow([''], standard)).toEqual({ kind: 'empty' });
+  });
+
+  it.each([
+    [{ name: 'x', email: 'nope' }, /email: "nope" is not a valid email address/],
+    [{ name: 'x', phone_number: '1' }, /phone_number: "1" is not a valid phone number/],
+    [{ name: 'x', phone_number: '+0123' }, /phone_number/],
+    [{ name: 'x', created_at: 'yesterday' }, /created_at must be Unix seconds or an ISO 8601 date/],
+    [{ name: 'x', last_activity_at: '2020-13-45' }, /last_activity_at/],
+    [{ name: 'x', country_code: 'Colombia' }, /country_code/],
+    [{ name: 'x', blocked: 'maybe' }, /blocked: "maybe" is not true or false/],
+    [{ name: 'x'.repeat(256) }, /name: must be at most 255 characters/],
+    [{ city: 'Lima' }, /a contact needs at least one of name, email, phone_number or identifier/],
+  ])('when the row is %j, then it is rejected: %s', (values, reason) => {
+    const parsed = parseImportRow(row(values), standard);
+    expect(parsed.kind).toBe('rejected');
+    if (parsed.kind === 'rejected') expect(parsed.errors.join('; ')).toMatch(reason);
+  });
+
+  it('when several fields are bad, then every reason is given', () => {
+    const parsed = parseImportRow(row({ name: 'x', email: 'bad', phone_number: 'bad' }), standard);
+    expect(parsed.kind === 'rejected' && parsed.errors).toEqual([expect.stringMatching(/^email/), expect.stringMatching(/^phone_number/)]);
+  });
+
+  it('when the row has more or fewer fields than the header, then it is rejected saying so', () => {
+    const p = plan(['name', 'email']);
+    expect(parseImportRow(['a', 'a@x.com', 'extra'], p)).toEqual({ kind: 'rejected', errors: ['the row has 3 fields, the header has 2'] });
+    expect(parseImportRow(['a'], p)).toEqual({ kind: 'rejected', errors: ['the row has 1 fields, the header has 2'] });
+  });
+
+  it('when a cell is not valid UTF-8, then the row is rejected naming the column', () => {
+    const parsed = parseImportRow(['a\uFFFD', new InvalidUtf8Cell('b\uFFFD')], plan(['name', 'city']));
+    expect(parsed).toEqual({ kind: 'rejected', errors: ['city: the value is not valid UTF-8'] });
+  });
+
+  it('when an unnamed column has a value, then the row is rejected; an empty one is fine', () => {
+    const p = plan(['name', '']);
+    expect(parseImportRow(['a', ''], p).kind).toBe('contact');
+    expect(parseImportRow(['a', 'b'], p)).toEqual({ kind: 'rejected', errors: ['column 2 has a value but no name in the header'] });
+  });
+
+  it('when a cell was neutralised by an export, then the apostrophe is dropped', () => {
+    const parsed = parseImportRow(["'+34612345678", "'=1+2"], plan(['phone_number', 'name']));
+    expect(parsed).toMatchObject({ kind: 'contact', changes: { phone_number: '+34612345678', name: '=1+2' } });
+    expect(unneutralise("'hello")).toBe("'hello");
+  });
+});
+
+describe('custom attribute values', () => {
+  const definitions: DefinitionInfo[] = [
+    { attribute_key: 'score', attribute_display_type: 'number' },
+    { attribute_key: 'vip', attribute_display_type: 'checkbox' },
+    { attribute_key: 'renewal', attribute_display_type: 'date' },
+    { attribute_key: 'tier', attribute_display_type: 'list', attribute_values: ['Gold', 'Silver'] },
+    { attribute_key: 'site', attribute_display_type: 'link' },
+  ];
+  const p = plan(['name', 'score', 'vip', 'renewal', 'tier', 'site', 'notes'], definitions);
+
+  it('when values fit their definitions, then they are converted to the definition\'s type', () => {
+    const parsed = parseImportRow(['a', '250', 'Yes', '2025-03-15', 'gold', 'https://x.test', 'free text'], p);
+    expect(parsed).toMatchObject({
+      kind: 'contact',
+      changes: { custom_attributes: { score: 250, vip: true, renewal: '2025-03-15T00:00:00.000Z', tier: 'Gold', site: 'https://x.test', notes: 'free text' } },
+    });
+  });
+
+  it.each([
+    [['a', '12abc', '', '', '', '', ''], /score: "12abc" is not a number/],
+    [['a', '', 'perhaps', '', '', '', ''], /vip: "perhaps" is not true or false/],
+    [['a', '', '', 'soon', '', '', ''], /renewal: "soon" is not a date/],
+    [['a', '', '', '', 'Bronze', '', ''], /tier: "Bronze" is not one of "Gold", "Silver"/],
+    [['a', '', '', '', '', '', 'x'.repeat(10001)], /notes: the value is longer than 10000 characters/],
+  ])('when the row is %j, then it is rejected: %s', (cells, reason) => {
+    const parsed = parseImportRow(cells, p);
+    expect(parsed.kind === 'rejected' && parsed.errors.join('; ')).toMatch(reason);
+  });
+});
+
+describe('helpers', () => {
+  it('when labels are split, then they are trimmed, lowercased and unique', () => {
+    expect(splitLabels(' A, b ,,a ')).toEqual(['a', 'b']);
+  });
+
+  it('when a key was seen on an earlier row, then claiming it again names it', () => {
+    const seen = createSeenKeys();
+    expect(seen.claim(identityKeys({ email: 'a@x.com', phone_number: '+1555' }))).toBeUndefined();
+    expect(seen.claim(identityKeys({ identifier: 'i1', phone_number: '+1555' }))).toBe('phone_number +1555');
+    expect(seen.claim(identityKeys({ identifier: 'i1' }))).toBe('identifier i1');
+    expect(seen.claim(identityKeys({ email: 'b@x.com' }))).toBeUndefined();
+  });
+});
