@@ -15,9 +15,14 @@ const envSchema = z.object({
   SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   SYNC_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(5000).default(20),
   SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(1000),
-  SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(30000),
+  SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(60000),
   // A contact still marked after this long is presumed to have lost its sync job.
   SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(10000),
+  // Outbound message delivery: tries per message, the first retry's delay (doubling after), and
+  // how long one provider call may take before it counts as a timeout (and is retried).
+  DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  DELIVERY_BACKOFF_MS: z.coerce.number().int().min(1).default(2000),
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   MAX_PER_PAGE: z.coerce.number().int().min(1).max(10000).default(500),
   // Where uploaded import files wait for the worker; the API and the worker must both see it.
   UPLOAD_DIR: z.string().min(1).default(path.resolve(__dirname, '..', '.local', 'uploads')),

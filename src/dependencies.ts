@@ -8,6 +8,23 @@ import { defineContactModel } from './contacts/contact.model';
 import { defineCustomAttributeDefinitionModel } from './custom-attributes/custom-attribute-definition.model';
 import { defineLabelModel } from './labels/label.model';
 import { createContactsService } from './contacts/contacts.service';
+import { createLabelsService } from './labels/labels.service';
+import { createCustomAttributesService } from './custom-attributes/custom-attributes.service';
+import { defineSegmentModel } from './segments/segment.model';
+import { createSegmentsService } from './segments/segments.service';
+import { defineBulkActionModel } from './bulk-actions/bulk-action.model';
+import { createBulkActionsService, type BulkJob } from './bulk-actions/bulk-actions.service';
+import { mergeContacts } from './contacts/merge-contacts';
+import { createCaptureService } from './capture/capture.service';
+import { defineConversationModel } from './messaging/conversation.model';
+import { createDeliveryProcessor, DELIVERY_QUEUE, type DeliveryJob } from './messaging/delivery.processor';
+import { createMessagingService } from './messaging/messaging.service';
+import { defineMessageModel } from './messaging/message.model';
+import { defineContactInboxModel } from './inboxes/contact-inbox.model';
+import { defineInboxModel } from './inboxes/inbox.model';
+import { createInboxesService } from './inboxes/inboxes.service';
+import { defineNoteModel } from './notes/note.model';
+import { createNotesService } from './notes/notes.service';
 import { createContactExportService } from './export/contact-export.service';
 import { defineContactImportModel } from './import/contact-import.model';
 import { createContactImportProcessor } from './import/contact-import.processor';
@@ -40,6 +57,13 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     sweepState: defineSweepStateModel(conn),
     labels: defineLabelModel(conn),
     customAttributeDefinitions: defineCustomAttributeDefinitionModel(conn),
+    segments: defineSegmentModel(conn),
+    bulkActions: defineBulkActionModel(conn),
+    notes: defineNoteModel(conn),
+    inboxes: defineInboxModel(conn),
+    contactInboxes: defineContactInboxModel(conn),
+    conversations: defineConversationModel(conn),
+    messages: defineMessageModel(conn),
     contactImports: defineContactImportModel(conn),
     importRejections: defineImportRejectionModel(conn),
   };
@@ -53,7 +77,57 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const metrics = createMetrics();
   const search = createContactSearch({ es, index });
   const nextIds = createIdAllocator(models.idBlocks);
-  const indexer = createContactIndexer({ contacts: models.contacts, es, index, logger, metrics });
+  const indexer = createContactIndexer({ contacts: models.contacts, definitions: models.customAttributeDefinitions, es, index, logger, metrics });
+
+  const customAttributes = createCustomAttributesService({
+    definitions: models.customAttributeDefinitions,
+    contacts: models.contacts,
+    nextIds,
+    sync: scheduler,
+    onDefinitionsRemoved: (accountId) => segments.markStale(accountId),
+  });
+  // Everything that belongs to a contact: removed with it, moved by a merge.
+  const contactDependents = [models.notes, models.contactInboxes, models.conversations, models.messages];
+  const contacts = createContactsService({ contacts: models.contacts, customAttributes, nextIds, sync: scheduler, search, dependents: contactDependents });
+  const segments = createSegmentsService({
+    segments: models.segments,
+    nextIds,
+    search,
+    contacts,
+    definitionsOf: customAttributes.definitionsOf,
+  });
+  const labels = createLabelsService({ labels: models.labels, contacts: models.contacts, nextIds, sync: scheduler });
+  const bulkQueue = queues.createQueue<BulkJob>('contact-bulk-actions', { attempts: 3 });
+  const bulkActions = createBulkActionsService({
+    bulkActions: models.bulkActions,
+    contacts: models.contacts,
+    nextIds,
+    sync: scheduler,
+    search,
+    labels,
+    segments,
+    enqueue: (job) => bulkQueue.add(job),
+    logger,
+  });
+  const merge = (accountId: number, baseId: number, mergeeId: number) =>
+    mergeContacts({ contacts: models.contacts, contactsService: contacts, dependents: contactDependents, sync: scheduler }, accountId, baseId, mergeeId);
+
+  const deliveryQueue = queues.createQueue<DeliveryJob>(DELIVERY_QUEUE, {
+    attempts: config.DELIVERY_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.DELIVERY_BACKOFF_MS },
+  });
+  const inboxes = createInboxesService({ inboxes: models.inboxes, contactInboxes: models.contactInboxes, nextIds });
+  const messaging = createMessagingService({
+    contacts: models.contacts,
+    inboxes: models.inboxes,
+    contactInboxes: models.contactInboxes,
+    conversations: models.conversations,
+    messages: models.messages,
+    deliveryQueue,
+    sync: scheduler,
+    nextIds,
+    logger,
+  });
 
   // Few attempts, spaced out: each resumes from the import's checkpoint.
   const importQueue = queues.createQueue<ImportJob>(IMPORT_QUEUE, { attempts: 3, backoff: { type: 'fixed', delay: 5000 }, removeOnFail: 100 });
@@ -71,7 +145,24 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
   const services = {
     accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
-    contacts: createContactsService({ contacts: models.contacts, nextIds, sync: scheduler, search }),
+    customAttributes,
+    contacts,
+    segments,
+    labels,
+    bulkActions,
+    mergeContacts: merge,
+    notes: createNotesService({ notes: models.notes, contacts: models.contacts, users: models.users, nextIds }),
+    inboxes,
+    messaging,
+    capture: createCaptureService({
+      inboxes,
+      contactInboxes: models.contactInboxes,
+      contacts: models.contacts,
+      contactsService: contacts,
+      mergeContacts: merge,
+      messaging,
+      nextIds,
+    }),
     exports: createContactExportService({ search }),
     imports: createContactImportService({ imports: models.contactImports, rejections: models.importRejections, queue: importQueue, nextIds, logger }),
   };
@@ -96,7 +187,24 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
     ensureIndex: () => ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS }),
 
+    deliveryQueue,
+
     async startWorker() {
+      void bulkQueue.process(async (job) => {
+        if (!Number.isSafeInteger(job.data?.id)) {
+          logger.warn({ jobId: job.id, data: job.data }, 'malformed bulk action job discarded');
+          return;
+        }
+        await bulkActions.run(job.data.id);
+      });
+      const deliver = createDeliveryProcessor({
+        messages: models.messages,
+        inboxes: models.inboxes,
+        contacts: models.contacts,
+        logger,
+        timeoutMs: config.DELIVERY_TIMEOUT_MS,
+      });
+      void deliveryQueue.process(4, deliver);
       await startSyncWorker({
         config,
         syncQueue,

@@ -47,7 +47,8 @@ export function parseTimestamp(value: number | string): Date | undefined {
   }
   if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) return undefined;
   const date = new Date(value.trim());
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const year = date.getUTCFullYear();
+  return Number.isNaN(date.getTime()) || year < 1000 || year > 3000 ? undefined : date;
 }
 
 export function toUnixSeconds(date: Date | null | undefined): number | null {

@@ -3,7 +3,9 @@ import { Connection, Model, Schema } from 'mongoose';
 export const ADDITIONAL_TEXT_FIELDS = ['company_name', 'city', 'country', 'country_code', 'description'] as const;
 
 export interface Contact {
-  _id: number;
+  // The API's integer id, kept as a string: FerretDB v1 (SQLite) answers a lookup by _id from
+  // its index only when the _id is a string; any other filter is a collection scan.
+  _id: string;
   account_id: number;
   name: string | null;
   email: string | null;
@@ -33,7 +35,7 @@ export interface Contact {
 
 const contactSchema = new Schema<Contact>(
   {
-    _id: Number,
+    _id: String,
     account_id: { type: Number, required: true },
     name: { type: String, default: null },
     email: { type: String, default: null },

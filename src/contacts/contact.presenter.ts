@@ -36,7 +36,7 @@ type ContactFields = Pick<
 
 export function toContactPayload(contact: ContactFields): ContactPayload {
   return {
-    id: contact._id,
+    id: Number(contact._id),
     name: contact.name,
     email: contact.email,
     phone_number: contact.phone_number,

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { callerOf, requireAdministrator } from '../accounts/auth.middleware';
 import { handle } from '../shared/validate';
 import type { ContactsService } from './contacts.service';
-import { contactIdParams, contactInputSchema, listQuery } from './contacts.schemas';
+import { contactIdParams, contactInputSchema, listQuery, searchQuery } from './contacts.schemas';
 import { toListResponse, toPageRequest } from './list-request';
 
 export function contactsRouter(contacts: ContactsService, options: { maxPerPage: number }): Router {
@@ -12,10 +12,18 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     '/contacts',
     handle({ query: listQuery }, async ({ query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
-      const labels = query.labels === undefined ? [] : [query.labels].flat();
+      const labels = query.labels === undefined ? [] : [query.labels].flat().map((label) => label.trim().toLowerCase());
       const filter = labels.length ? { terms: { labels } } : undefined;
       const page = await contacts.list(callerOf(req).accountId, filter, request);
       res.json(toListResponse(page, request));
+    }),
+  );
+
+  router.get(
+    '/contacts/search',
+    handle({ query: searchQuery }, async ({ query }, req, res) => {
+      const request = toPageRequest(query, options.maxPerPage);
+      res.json(toListResponse(await contacts.search(callerOf(req).accountId, query.q, request), request));
     }),
   );
 

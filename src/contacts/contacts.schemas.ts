@@ -41,3 +41,7 @@ export const listQuery = z.object({
   after: z.string().min(1).optional(),
   labels: z.union([z.string(), z.array(z.string())]).optional(),
 });
+
+export const searchQuery = listQuery.omit({ labels: true }).extend({
+  q: z.string({ error: 'q is required' }).max(255, 'q must be at most 255 characters'),
+});

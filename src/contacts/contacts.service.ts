@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '../shared/errors';
+import { isDuplicateKeyError, NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { SyncScheduler } from '../search/sync-queue';
 import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../search/search-contacts';
@@ -6,6 +6,9 @@ import { IDENTITY_FIELDS, toContactChanges, type ContactChanges } from './contac
 import { noValueKey, type Contact, type ContactModel } from './contact.model';
 import { toContactPayload, type ContactPayload } from './contact.presenter';
 import type { ContactInput } from './contacts.schemas';
+import { searchFieldOf, type DefinitionRef } from '../custom-attributes/custom-attribute-fields';
+import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
+import { buildTextSearchQuery } from './build-text-search-query';
 
 const UNIQUE_FIELDS = [
   ['email', 'email_key'],
@@ -23,19 +26,30 @@ function uniqueKeys(id: number, values: Pick<Contact, 'email' | 'phone_number' |
 
 /** Mongo's duplicate-key error names the index; turn it into the field it guards. */
 function duplicateField(err: unknown): string | undefined {
-  if ((err as { code?: number })?.code !== 11000) return undefined;
-  const message = String((err as Error).message);
+  const message = String((err as Error)?.message);
+  if (!isDuplicateKeyError(err)) return undefined;
   return UNIQUE_FIELDS.find(([, key]) => message.includes(key))?.[0];
+}
+
+/** Records that belong to a contact (notes, identities, conversations): they go when it is deleted. */
+export interface ContactDependent {
+  deleteMany(filter: { account_id: number; contact_id: number }): PromiseLike<unknown>;
 }
 
 export interface ContactsServiceDeps {
   contacts: ContactModel;
+  /** Checks custom attribute values against their definitions, defining new keys on first use. */
+  customAttributes: {
+    prepareValues(accountId: number, values: Record<string, unknown> | undefined): Promise<void>;
+    definitionsOf(accountId: number): Promise<DefinitionRef[]>;
+  };
   nextIds: IdAllocator;
   sync: SyncScheduler;
   search: ContactSearch;
+  dependents?: ContactDependent[];
 }
 
-export function createContactsService({ contacts, nextIds, sync, search }: ContactsServiceDeps) {
+export function createContactsService({ contacts, customAttributes, nextIds, sync, search, dependents = [] }: ContactsServiceDeps) {
   async function assertUnique(accountId: number, values: ContactChanges, exceptId?: number) {
     const clauses = UNIQUE_FIELDS.filter(([field]) => values[field]).map(([field]) => ({ [field]: values[field] }));
     if (!clauses.length) return;
@@ -48,8 +62,9 @@ export function createContactsService({ contacts, nextIds, sync, search }: Conta
   }
 
   async function find(accountId: number, id: number): Promise<Contact> {
-    const contact = await contacts.findOne({ _id: id, account_id: accountId, deleted: false }).lean();
-    if (!contact) throw new NotFoundError('contact', id);
+    // By _id alone (an index lookup on every backend); the account is checked here.
+    const contact = await contacts.findById(String(id)).lean();
+    if (!contact || contact.account_id !== accountId || contact.deleted) throw new NotFoundError('contact', id);
     return contact;
   }
 
@@ -59,6 +74,15 @@ export function createContactsService({ contacts, nextIds, sync, search }: Conta
     throw err;
   }
 
+  /** A custom attribute sort names the account's slot field for that key. */
+  async function resolveSort(accountId: number, request: PageRequest): Promise<PageRequest> {
+    if (!request.sort.key.startsWith(CUSTOM_SORT_PREFIX)) return request;
+    const key = request.sort.key.slice(CUSTOM_SORT_PREFIX.length);
+    const def = (await customAttributes.definitionsOf(accountId)).find((d) => d.attribute_key === key);
+    if (!def) throw new ValidationError(`unknown sort key "${request.sort.key}": no custom attribute "${key}" is defined`, 'sort');
+    return { ...request, sort: { ...request.sort, field: searchFieldOf(def) } };
+  }
+
   return {
     async create(accountId: number, input: ContactInput): Promise<ContactPayload> {
       const changes = toContactChanges(input);
@@ -66,10 +90,11 @@ export function createContactsService({ contacts, nextIds, sync, search }: Conta
         throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
       }
       await assertUnique(accountId, changes);
+      await customAttributes.prepareValues(accountId, changes.custom_attributes);
       const [id] = await nextIds('contacts');
       const now = new Date();
       const doc: Contact = {
-        _id: id,
+        _id: String(id),
         account_id: accountId,
         name: changes.name ?? null,
         email: changes.email ?? null,
@@ -108,6 +133,7 @@ export function createContactsService({ contacts, nextIds, sync, search }: Conta
         throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
       }
       await assertUnique(accountId, changes, id);
+      await customAttributes.prepareValues(accountId, changes.custom_attributes);
 
       const set: Record<string, unknown> = { updated_at: new Date() };
       for (const [key, value] of Object.entries(changes)) {
@@ -144,10 +170,19 @@ export function createContactsService({ contacts, nextIds, sync, search }: Conta
       );
       if (!res.matchedCount) throw new NotFoundError('contact', id);
       await sync.schedule([id]);
+      // A merge moves these to the base contact before removing the mergee, so nothing is lost there.
+      await Promise.all(dependents.map((dependent) => dependent.deleteMany({ account_id: accountId, contact_id: id })));
     },
 
-    list(accountId: number, query: SearchQuery | undefined, request: PageRequest): Promise<ContactPage> {
-      return search.page(accountId, query, request);
+    resolveSort,
+
+    async list(accountId: number, query: SearchQuery | undefined, request: PageRequest): Promise<ContactPage> {
+      return search.page(accountId, query, await resolveSort(accountId, request));
+    },
+
+    /** Free text over name, email, phone and identifier (substring, ignoring case and accents). */
+    async search(accountId: number, q: string, request: PageRequest): Promise<ContactPage> {
+      return search.page(accountId, buildTextSearchQuery(q), await resolveSort(accountId, request));
     },
   };
 }

@@ -40,6 +40,8 @@ const definitionSchema = new Schema<CustomAttributeDefinition>(
   { versionKey: false },
 );
 definitionSchema.index({ account_id: 1, attribute_key: 1 }, { unique: true });
+// Two definitions created at once must not share a slot: the insert of the second one fails.
+definitionSchema.index({ account_id: 1, slot: 1 }, { unique: true });
 
 export type CustomAttributeDefinitionModel = Model<CustomAttributeDefinition>;
 

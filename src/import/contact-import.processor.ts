@@ -293,17 +293,17 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
             reject(item, conflicts);
             continue;
           }
-          const earlier = matchedBy.get(match._id);
+          const earlier = matchedBy.get(Number(match._id));
           if (earlier !== undefined) {
             reject(item, [`a second row for the same person: row ${earlier} also matches contact ${match._id}`]);
             continue;
           }
-          matchedBy.set(match._id, item.row);
+          matchedBy.set(Number(match._id), item.row);
           const set = diffContact(match, changes, item.labels);
           // A resumed batch finds the contacts its first attempt created: they count as created.
-          const wasReserved = reserved.get(item.row) === match._id;
+          const wasReserved = reserved.get(item.row) === Number(match._id);
           if (wasReserved) createdAgain += 1;
-          if (set) updates.push({ item, id: match._id, set });
+          if (set) updates.push({ item, id: Number(match._id), set });
           else if (!wasReserved) unchanged += 1;
         }
 
@@ -318,11 +318,11 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         const already = new Set<number>();
         const reusedIds = ids.filter((id, i) => reserved.get(creates[i].row) === id);
         if (reusedIds.length) {
-          for (const c of await contacts.find({ _id: { $in: reusedIds }, account_id: accountId }, { _id: 1 }).lean()) already.add(c._id);
+          for (const c of await contacts.find({ _id: { $in: reusedIds.map(String) }, account_id: accountId }, { _id: 1 }).lean()) already.add(Number(c._id));
         }
 
         // 5. Write: new contacts in one unordered insert, changed ones in one bulk update.
-        const toInsert = creates.map((item, i) => ({ item, doc: newContact(ids[i], accountId, item.changes, item.labels, now) })).filter((c) => !already.has(c.doc._id));
+        const toInsert = creates.map((item, i) => ({ item, doc: newContact(ids[i], accountId, item.changes, item.labels, now) })).filter((c) => !already.has(Number(c.doc._id)));
         const failedInserts = new Map<number, string>();
         if (toInsert.length) {
           try {
@@ -342,7 +342,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
             await contacts.collection.bulkWrite(
               updates.map((u) => ({
                 updateOne: {
-                  filter: { _id: u.id, account_id: accountId, deleted: false },
+                  filter: { _id: String(u.id), account_id: accountId, deleted: false },
                   update: { $set: { ...u.set, updated_at: now }, $inc: { version: 1 } },
                 },
               })) as never[],
@@ -368,7 +368,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           }
         }
 
-        const insertedIds = toInsert.filter((_, i) => !failedInserts.has(i)).map((c) => c.doc._id);
+        const insertedIds = toInsert.filter((_, i) => !failedInserts.has(i)).map((c) => Number(c.doc._id));
         const updatedIds = updates.filter((_, i) => updateResults[i]).map((u) => u.id);
         await sync.schedule([...insertedIds, ...updatedIds]);
 

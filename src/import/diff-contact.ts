@@ -17,7 +17,7 @@ export function diffContact(current: Contact, changes: ContactChanges, labels: s
     const value = changes[field];
     if (value === undefined || value === current[field]) continue;
     set[field] = value;
-    if (field in KEY_OF) set[KEY_OF[field as keyof typeof KEY_OF]] = value ?? noValueKey(current._id);
+    if (field in KEY_OF) set[KEY_OF[field as keyof typeof KEY_OF]] = value ?? noValueKey(Number(current._id));
   }
   if (changes.created_at && !sameTime(changes.created_at, current.created_at)) set.created_at = changes.created_at;
   if (changes.last_activity_at !== undefined && !sameTime(changes.last_activity_at, current.last_activity_at)) {
@@ -36,7 +36,7 @@ export function diffContact(current: Contact, changes: ContactChanges, labels: s
 /** A new contact from an import row (the same shape contacts.service creates). */
 export function newContact(id: number, accountId: number, changes: ContactChanges, labels: string[], now: Date): Contact {
   return {
-    _id: id,
+    _id: String(id),
     account_id: accountId,
     name: changes.name ?? null,
     email: changes.email ?? null,

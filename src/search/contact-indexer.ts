@@ -1,8 +1,12 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Contact, ContactModel } from '../contacts/contact.model';
+import type { CustomAttributeDefinitionModel } from '../custom-attributes/custom-attribute-definition.model';
+import type { DefinitionRef } from '../custom-attributes/custom-attribute-fields';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import { toContactSearchDoc } from './contact-search-doc';
+
+const READ_CONCURRENCY = 50;
 
 export interface IndexOutcome {
   /** Contacts whose indexing failed, with the reason; the rest are done. */
@@ -14,22 +18,57 @@ export interface IndexOutcome {
  * external version, so a stale read can never overwrite a newer one, and a deleted contact's
  * tombstone (a higher version) keeps a late job from bringing it back. Safe to run twice.
  */
-export function createContactIndexer(deps: { contacts: ContactModel; es: Client; index: string; logger: Logger; metrics: Metrics }) {
-  const { contacts, es, index, logger, metrics } = deps;
+export function createContactIndexer(deps: {
+  contacts: ContactModel;
+  definitions: CustomAttributeDefinitionModel;
+  es: Client;
+  index: string;
+  logger: Logger;
+  metrics: Metrics;
+}) {
+  const { contacts, definitions, es, index, logger, metrics } = deps;
+
+  /** The custom attribute definitions of the batch's accounts, read once per batch. */
+  async function definitionsByAccount(docs: Contact[]): Promise<Map<number, DefinitionRef[]>> {
+    // Only accounts whose contacts in this batch hold custom attributes need their definitions.
+    const accounts = [
+      ...new Set(docs.filter((doc) => !doc.deleted && Object.keys(doc.custom_attributes ?? {}).length).map((doc) => doc.account_id)),
+    ];
+    const byAccount = new Map<number, DefinitionRef[]>();
+    if (!accounts.length) return byAccount;
+    const defs = await definitions
+      .find({ account_id: { $in: accounts } }, { account_id: 1, attribute_key: 1, attribute_display_type: 1, attribute_values: 1, slot: 1 })
+      .lean();
+    for (const def of defs) {
+      const list = byAccount.get(def.account_id) ?? [];
+      list.push(def);
+      byAccount.set(def.account_id, list);
+    }
+    return byAccount;
+  }
 
   /** What MongoDB holds now. A contact missing there was purged after the index dropped it. */
-  function read(ids: number[]): Promise<Contact[]> {
-    return contacts.find({ _id: { $in: [...new Set(ids)] } }).lean();
+  async function read(ids: number[]): Promise<Contact[]> {
+    // One lookup by _id per contact rather than one $in: FerretDB serves only the former from
+    // its index, and answers the latter by scanning the collection.
+    const docs: Contact[] = [];
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += READ_CONCURRENCY) {
+      const found = await Promise.all(unique.slice(i, i + READ_CONCURRENCY).map((id) => contacts.findById(String(id)).lean()));
+      for (const doc of found) if (doc) docs.push(doc);
+    }
+    return docs;
   }
 
   async function write(docs: Contact[]): Promise<IndexOutcome> {
     const failed = new Map<number, string>();
     if (!docs.length) return { failed };
+    const defs = await definitionsByAccount(docs);
     const operations: object[] = [];
     for (const doc of docs) {
       const meta = { _index: index, _id: String(doc._id), version: doc.version, version_type: 'external' as const };
       if (doc.deleted) operations.push({ delete: meta });
-      else operations.push({ index: meta }, toContactSearchDoc(doc));
+      else operations.push({ index: meta }, toContactSearchDoc(doc, defs.get(doc.account_id)));
     }
     const res = await es.bulk({ operations });
 
@@ -39,7 +78,7 @@ export function createContactIndexer(deps: { contacts: ContactModel; es: Client;
       const result = item.index ?? item.delete!;
       // 409: the index already holds this version or a newer one. 404: nothing to delete.
       if (result.status < 300 || result.status === 409 || (doc.deleted && result.status === 404)) done.push(doc);
-      else failed.set(doc._id, result.error?.reason ?? `status ${result.status}`);
+      else failed.set(Number(doc._id), result.error?.reason ?? `status ${result.status}`);
     });
 
     const purged = done.filter((doc) => doc.deleted).map((doc) => doc._id);

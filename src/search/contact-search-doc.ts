@@ -1,6 +1,8 @@
 import { foldText } from '../contacts/contact-fields';
 import type { Contact } from '../contacts/contact.model';
 import { toContactPayload, type ContactPayload } from '../contacts/contact.presenter';
+import { searchFieldOf, toIndexValue, type DefinitionRef } from '../custom-attributes/custom-attribute-fields';
+import { searchSuffixes } from './substring-terms';
 
 /** What the search index holds for one contact: folded fields to filter and sort on, and the payload lists return. */
 export interface ContactSearchDoc {
@@ -20,8 +22,13 @@ export interface ContactSearchDoc {
   created_at: number;
   last_activity_at?: number;
   updated_at: number;
+  /** Tagged suffixes of the text fields: substring matching as a prefix query (see substring-terms.ts). */
+  search_suffixes: string[];
   payload: ContactPayload;
+  /** Custom attributes, in the account's slots (cf_text_3, cf_num_1 …). */
+  [customField: `cf_${string}`]: string | number | boolean;
 }
+
 
 // Accent and case folding happens here, not in an analyzer: the Elasticsearch distribution
 // available on these machines has no analysis-common module (no asciifolding filter), and a
@@ -32,17 +39,21 @@ function folded(value: unknown): string | undefined {
   return text.length ? text : undefined;
 }
 
-export function toContactSearchDoc(contact: Contact): ContactSearchDoc {
+/** `definitions`: the contact's account's custom attribute definitions (the slots its values go to). */
+export function toContactSearchDoc(contact: Contact, definitions: DefinitionRef[] = []): ContactSearchDoc {
   const extra = contact.additional_attributes ?? {};
   const countryCode = typeof extra.country_code === 'string' && extra.country_code.trim() ? extra.country_code.trim().toUpperCase() : undefined;
-  return {
+  const name = folded(contact.name);
+  const email = folded(contact.email);
+  const identifier = folded(contact.identifier);
+  const doc: ContactSearchDoc = {
     account_id: String(contact.account_id),
-    id: contact._id,
-    name: folded(contact.name),
-    email: contact.email ?? undefined,
+    id: Number(contact._id),
+    name,
+    email,
     phone_number: contact.phone_number ?? undefined,
     phone_sort: contact.phone_number ? Number(contact.phone_number.slice(1)) : undefined,
-    identifier: contact.identifier ?? undefined,
+    identifier,
     company_name: folded(extra.company_name),
     city: folded(extra.city),
     country: folded(extra.country),
@@ -52,6 +63,19 @@ export function toContactSearchDoc(contact: Contact): ContactSearchDoc {
     created_at: contact.created_at.getTime(),
     last_activity_at: contact.last_activity_at?.getTime(),
     updated_at: contact.updated_at.getTime(),
+    search_suffixes: [],
     payload: toContactPayload(contact),
   };
+  doc.search_suffixes = searchSuffixes({
+    name,
+    email,
+    phone_number: doc.phone_number,
+    identifier,
+  });
+  const custom = contact.custom_attributes ?? {};
+  for (const def of definitions) {
+    const value = toIndexValue(def, custom[def.attribute_key]);
+    if (value !== undefined) doc[searchFieldOf(def) as `cf_${string}`] = value;
+  }
+  return doc;
 }

@@ -15,21 +15,47 @@ export const SORT_FIELDS = {
 
 export type SortKey = keyof typeof SORT_FIELDS;
 
+/** Sorting by a custom attribute: `sort=custom_attributes.<key>` (or `-custom_attributes.<key>`). */
+export const CUSTOM_SORT_PREFIX = 'custom_attributes.';
+
 export interface ContactSort {
-  key: SortKey;
+  key: SortKey | `${typeof CUSTOM_SORT_PREFIX}${string}`;
   order: 'asc' | 'desc';
+  /** The index field of a custom attribute sort, resolved from the account's definitions. */
+  field?: string;
 }
 
 export const DEFAULT_SORT = '-last_activity_at';
+
+// Elasticsearch's own "_last" for a date is Long.MIN/MAX, which it then refuses to parse back
+// as a search_after date; the ends of the date range sort last just the same and round-trip.
+const LAST_DATE = { asc: Date.UTC(9999, 11, 31), desc: Date.UTC(1, 0, 1) - 1 };
+const isDateField = (field: string) => field === 'last_activity_at' || field === 'created_at' || field.startsWith('cf_date_');
+
+function missingLast(sort: ContactSort): '_last' | number {
+  return isDateField(sortField(sort)) ? LAST_DATE[sort.order] : '_last';
+}
 
 export function parseSort(raw: string | undefined): ContactSort {
   const text = (raw ?? DEFAULT_SORT).trim() || DEFAULT_SORT;
   const order = text.startsWith('-') ? 'desc' : 'asc';
   const key = text.replace(/^[-+]/, '');
+  if (key.startsWith(CUSTOM_SORT_PREFIX) && key.length > CUSTOM_SORT_PREFIX.length) {
+    return { key: key as ContactSort['key'], order };
+  }
   if (!(key in SORT_FIELDS)) {
-    throw new ValidationError(`unknown sort key "${key}"; use one of ${Object.keys(SORT_FIELDS).join(', ')}, with - for descending`, 'sort');
+    throw new ValidationError(
+      `unknown sort key "${key}"; use one of ${Object.keys(SORT_FIELDS).join(', ')} or custom_attributes.<key>, with - for descending`,
+      'sort',
+    );
   }
   return { key: key as SortKey, order };
+}
+
+function sortField(sort: ContactSort): string {
+  if (sort.field) return sort.field;
+  if (sort.key in SORT_FIELDS) return SORT_FIELDS[sort.key as SortKey];
+  throw new Error(`sort ${sort.key} was not resolved to an index field`);
 }
 
 export const sortToString = (sort: ContactSort) => `${sort.order === 'desc' ? '-' : ''}${sort.key}`;
@@ -40,7 +66,7 @@ export const sortToString = (sort: ContactSort) => `${sort.order === 'desc' ? '-
  */
 export function toSearchSort(sort: ContactSort) {
   return [
-    { [SORT_FIELDS[sort.key]]: { order: sort.order, missing: '_last' as const } },
+    { [sortField(sort)]: { order: sort.order, missing: missingLast(sort), unmapped_type: 'keyword' } },
     { id: { order: sort.order } },
   ];
 }

@@ -16,5 +16,5 @@ export async function findContactsBehindIndex(
   for (const doc of res.docs) {
     if ('found' in doc && doc.found) indexed.set(doc._id, doc._version ?? 0);
   }
-  return contacts.filter((c) => c.deleted || (indexed.get(String(c._id)) ?? 0) < c.version).map((c) => c._id);
+  return contacts.filter((c) => c.deleted || (indexed.get(String(c._id)) ?? 0) < c.version).map((c) => Number(c._id));
 }

@@ -86,6 +86,48 @@ export function createContactSearch({ es, index }: { es: Client; index: string }
   }
 
   /**
+   * Exact counts of many queries in ONE request (_msearch, size 0): the segment counts of an
+   * account. A query that fails answers null, the others still count.
+   */
+  async function countMany(accountId: number, queries: SearchQuery[]): Promise<(number | null)[]> {
+    if (!queries.length) return [];
+    const searches = queries.flatMap((query) => [{ index }, { query: scoped(accountId, query), size: 0, track_total_hits: true }]);
+    const res = await callSearch(() => es.msearch({ searches }));
+    return res.responses.map((r) => ('hits' in r && r.hits.total !== undefined ? (typeof r.hits.total === 'number' ? r.hits.total : r.hits.total.value) : null));
+  }
+
+  /**
+   * Every matching contact id, in id order, a batch at a time, over a point in time so that
+   * contacts changed by the caller meanwhile (a bulk action) are neither skipped nor repeated.
+   */
+  async function* matchingIds(accountId: number, query: SearchQuery | undefined, batchSize = 1000): AsyncGenerator<number[]> {
+    const pit = await callSearch(() => es.openPointInTime({ index, keep_alive: '5m' }));
+    try {
+      let after: estypes.SortResults | undefined;
+      for (;;) {
+        const res = await callSearch(() =>
+          es.search({
+            pit: { id: pit.id, keep_alive: '5m' },
+            query: scoped(accountId, query),
+            sort: [{ id: { order: 'asc' } }],
+            size: batchSize,
+            search_after: after,
+            track_total_hits: false,
+            _source: false,
+          }),
+        );
+        const hits = res.hits.hits;
+        if (!hits.length) return;
+        yield hits.map((hit) => Number(hit._id));
+        after = hits[hits.length - 1].sort;
+        if (hits.length < batchSize) return;
+      }
+    } finally {
+      await es.closePointInTime({ id: pit.id }).catch(() => undefined);
+    }
+  }
+
+  /**
    * Every contact the query matches, in id order, a batch at a time: a point in time keeps the
    * view consistent while search_after walks it, so memory stays flat at any size.
    */
@@ -118,7 +160,7 @@ export function createContactSearch({ es, index }: { es: Client; index: string }
     }
   }
 
-  return { page, count, scoped, scan };
+  return { page, count, countMany, matchingIds, scoped, scan };
 }
 
 export type ContactSearch = ReturnType<typeof createContactSearch>;

@@ -25,31 +25,23 @@ export async function sweepUnsyncedContacts(deps: {
 }): Promise<number> {
   const upTo = new Date(Date.now() - deps.graceMs);
   const state = await deps.sweepState.findById(STATE_ID).lean();
-  let from = state?.watermark ?? new Date(upTo.getTime() - (deps.firstLookbackMs ?? 3600_000));
+  const from = state?.watermark ?? new Date(upTo.getTime() - (deps.firstLookbackMs ?? 3600_000));
+  // One pass, no server-side sort: FerretDB cannot sort from an index, so a sorted, paged scan
+  // would read the whole collection once per page.
+  const written = await deps.contacts
+    .find({ updated_at: { $gte: from, $lt: upTo } }, { _id: 1, version: 1, deleted: 1, updated_at: 1 })
+    .lean();
   let oldestBehind: Date | undefined;
   let queued = 0;
-  let lastId = 0;
-
-  for (;;) {
-    const page = await deps.contacts
-      .find(
-        { $or: [{ updated_at: { $gt: from, $lt: upTo } }, { updated_at: from, _id: { $gt: lastId } }] },
-        { _id: 1, version: 1, deleted: 1, updated_at: 1 },
-      )
-      .sort({ updated_at: 1, _id: 1 })
-      .limit(PAGE)
-      .lean();
-    if (!page.length) break;
+  for (let i = 0; i < written.length; i += PAGE) {
+    const page = written.slice(i, i + PAGE);
     const behind = new Set(await findContactsBehindIndex(deps.es, deps.index, page));
-    if (behind.size) {
-      await deps.scheduler.schedule([...behind]);
-      queued += behind.size;
-      oldestBehind ??= page.find((c) => behind.has(c._id))!.updated_at;
+    if (!behind.size) continue;
+    await deps.scheduler.schedule([...behind]);
+    queued += behind.size;
+    for (const c of page) {
+      if (behind.has(Number(c._id)) && (!oldestBehind || c.updated_at < oldestBehind)) oldestBehind = c.updated_at;
     }
-    const last = page[page.length - 1];
-    from = last.updated_at;
-    lastId = last._id;
-    if (page.length < PAGE) break;
   }
 
   const watermark = oldestBehind ?? upTo;

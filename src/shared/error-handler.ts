@@ -5,6 +5,7 @@ import {
   BadRequestError,
   ConflictError,
   ForbiddenError,
+  isDuplicateKeyError,
   NotFoundError,
   PayloadTooLargeError,
   UnauthorizedError,
@@ -26,10 +27,6 @@ const statusByError: [new (...args: never[]) => AppError, number][] = [
   [UnavailableError, 503],
 ];
 
-function isDuplicateKey(err: unknown): err is { code: number; message: string } {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
-}
-
 function toResponse(err: unknown): { status: number; body: Record<string, unknown> } {
   if (err instanceof AppError) {
     const status = statusByError.find(([type]) => err instanceof type)?.[1] ?? 500;
@@ -44,7 +41,7 @@ function toResponse(err: unknown): { status: number; body: Record<string, unknow
   if (err instanceof mongoose.Error.CastError) {
     return { status: 422, body: { error: `${err.path} is not a valid ${err.kind}`, field: err.path } };
   }
-  if (isDuplicateKey(err)) {
+  if (isDuplicateKeyError(err)) {
     return { status: 422, body: { error: 'a record with the same unique value already exists' } };
   }
   const e = err as { type?: string; status?: number; message?: string };

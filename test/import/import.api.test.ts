@@ -229,7 +229,7 @@ describe('matching existing contacts', () => {
     expect(done).toMatchObject({ created: 0, updated: 1, rejected: 0 });
     const contacts = await contactsOf(ctx, account.id);
     expect(contacts).toHaveLength(1);
-    expect(contacts[0]).toMatchObject({ _id: contact.id, name: 'New Name', version: 2 });
+    expect(contacts[0]).toMatchObject({ _id: String(contact.id), name: 'New Name', version: 2 });
   });
 
   it('when a row has the identifier of one contact and the email of none, then it matches by identifier first and takes the email', async () => {

@@ -18,3 +18,12 @@ export async function createContact(ctx: TestContext, account: TestAccount, over
   if (res.status !== 200) throw new Error(`contact not created: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.payload.contact as { id: number } & Record<string, unknown>;
 }
+
+/** Sets a contact's labels the way the labels feature writes them (versioned update, then sync). */
+export async function setLabels(ctx: TestContext, accountId: number, contactId: number, labels: string[]) {
+  await ctx.deps.models.contacts.updateOne(
+    { _id: contactId, account_id: accountId, deleted: false },
+    { $set: { labels, updated_at: new Date() }, $inc: { version: 1 } },
+  );
+  await ctx.deps.scheduler.schedule([contactId]);
+}

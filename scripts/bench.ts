@@ -1,0 +1,272 @@
+// Benchmark (not a test): seeds contacts into one account through the real indexing code, then
+// measures the HTTP API and the sync pipeline against the local services, and prints figures.
+//
+//   npm run bench                      # 1,000,000 contacts
+//   BENCH_CONTACTS=200000 npm run bench
+//
+// Uses its own database (contacts_bench) and index alias (contacts_bench); a second run with the
+// same size reuses the seeded data. The API and the sync worker run as child processes so that
+// their peak memory can be read.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../src/config';
+import { createDependencies } from '../src/dependencies';
+import type { Contact } from '../src/contacts/contact.model';
+import { foldText } from '../src/contacts/contact-fields';
+import { createLogger } from '../src/shared/logger';
+import { SORT_FIELDS } from '../src/search/contact-sort';
+
+const N = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
+const PORT = Number(process.env.BENCH_PORT ?? 3901);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
+const WRITE_RATE = Number(process.env.BENCH_WRITE_RATE ?? 500);
+const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 20);
+const DEEP_ROWS = Number(process.env.BENCH_DEEP_ROWS ?? 100_000);
+const ROOT = path.resolve(__dirname, '..');
+const env = {
+  ...process.env,
+  MONGODB_URI: process.env.BENCH_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_bench',
+  CONTACTS_INDEX: 'contacts_bench',
+  QUEUE_PREFIX: 'contacts-bench',
+  MAX_PER_PAGE: '1000',
+  LOG_LEVEL: 'warn',
+  PORT: String(PORT),
+};
+
+// A small deterministic generator (mulberry32) so every run seeds the same data.
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const first = ['Álvaro', 'Beatriz', 'José', 'María', 'Zoë', 'Ñusta', 'Chloé', 'Søren', 'Łukasz', 'Ana', 'Bruno', 'Camila', 'Diego', 'Elena', 'Fátima', 'Jürgen', 'Иван', '美咲', 'Noah', 'Olivia', 'Pedro', 'Renée', 'Sofía', 'Tomás'];
+const last = ['García', 'Pérez', 'Müller', 'Smith', 'Núñez', 'Rodríguez', 'Öztürk', 'Kowalski', 'Martín', 'López', 'Dubois', 'Rossi', 'Silva', 'Tanaka', 'Ivanova'];
+const cities = ['Lima', 'Bogotá', 'Ciudad de México', 'Madrid', 'São Paulo', 'Buenos Aires', 'Santiago', 'Quito', 'Montevideo', 'Barcelona', 'Medellín', 'Cusco', 'Valparaíso', 'Sevilla', 'Málaga'];
+const countries = ['Perú', 'Colombia', 'México', 'España', 'Brasil', 'Argentina', 'Chile', 'Ecuador', 'Uruguay'];
+const companies = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vandelay', 'Stark', 'Wayne', 'Tyrell', 'Soylent'];
+
+function fakeContact(i: number, accountId: number, id: number, rand: () => number): Contact {
+  // Popular values are much more common than rare ones, as in real customer bases.
+  const zipf = <T>(list: T[]) => list[Math.min(list.length - 1, Math.floor(list.length * rand() ** 2.5))];
+  const name = rand() < 0.1 ? null : `${zipf(first)} ${zipf(last)}${rand() < 0.3 ? ` ${i % 1000}` : ''}`;
+  const email = rand() < 0.15 ? null : `user${i}@${zipf(['gmail.com', 'hotmail.com', 'example.com', 'empresa.pe'])}`;
+  const phone = rand() < 0.3 ? null : `+${zipf(['51', '57', '52', '34', '55', '54', '56'])}${String(900000000 + i)}`;
+  const created = Date.UTC(2022, 0, 1) + Math.floor(rand() * 3 * 365 * 86400_000);
+  const now = new Date();
+  const city = rand() < 0.25 ? undefined : zipf(cities);
+  return {
+    _id: String(id),
+    account_id: accountId,
+    name: email === null && phone === null && name === null ? `Visitor ${i}` : name,
+    email,
+    phone_number: phone,
+    identifier: rand() < 0.5 ? `crm-${i}` : null,
+    thumbnail: null,
+    blocked: rand() < 0.02,
+    additional_attributes: {
+      ...(city ? { city } : {}),
+      ...(rand() < 0.6 ? { company_name: zipf(companies) } : {}),
+      ...(rand() < 0.8 ? { country: zipf(countries) } : {}),
+    },
+    custom_attributes: { plan: zipf(['free', 'pro', 'enterprise']), seats: Math.floor(rand() * 500) },
+    labels: rand() < 0.4 ? [zipf(['vip', 'lead', 'churn-risk', 'newsletter', 'support'])] : [],
+    created_at: new Date(created),
+    last_activity_at: rand() < 0.2 ? null : new Date(created + Math.floor(rand() * 300 * 86400_000)),
+    updated_at: now,
+    email_key: email ?? `~${id}`,
+    phone_key: phone ?? `~${id}`,
+    identifier_key: `~${id}`,
+    version: 1,
+    deleted: false,
+  };
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+async function seed() {
+  const config = loadConfig(env);
+  const deps = await createDependencies(config, createLogger('warn'));
+  await deps.ensureIndex();
+  try {
+    const marker = await deps.conn.db!.collection<{ _id: string; account_id: number; token: string; size: number }>('bench_state').findOne({ _id: 'seed' });
+    if (marker?.size === N) {
+      const count = await deps.search.count(marker.account_id);
+      if (count >= N) {
+        console.log(`reusing ${count} seeded contacts of account ${marker.account_id}`);
+        return marker;
+      }
+    }
+    const account = await deps.services.accounts.createAccount('bench');
+    const admin = await deps.services.accounts.createUser({ accountId: account.id, role: 'administrator', name: 'Bench', email: `bench-${Date.now()}@bench.local` });
+    const rand = rng(42);
+    const BATCH = 2000;
+    let mongoMs = 0;
+    let indexMs = 0;
+    const started = Date.now();
+    let pendingIndex: Promise<void> = Promise.resolve();
+    for (let i = 0; i < N; i += BATCH) {
+      const ids = await deps.nextIds('contacts', Math.min(BATCH, N - i));
+      const docs = ids.map((id, j) => fakeContact(i + j, account.id, id, rand));
+      docs.forEach((d) => (d.identifier_key = d.identifier ?? d.identifier_key));
+      let t = Date.now();
+      await deps.models.contacts.insertMany(docs, { ordered: false, lean: true });
+      mongoMs += Date.now() - t;
+      await pendingIndex;
+      // The same bulk write with external versions that the sync worker does, overlapped with
+      // the next MongoDB insert.
+      t = Date.now();
+      pendingIndex = deps.indexer.write(docs).then((outcome) => {
+        indexMs += Date.now() - t;
+        if (outcome.failed.size) throw new Error(`indexing failed: ${[...outcome.failed.values()][0]}`);
+      });
+      if ((i / BATCH) % 50 === 0) process.stdout.write(`\rseeded ${i + docs.length}/${N}`);
+    }
+    await pendingIndex;
+    await deps.es.indices.refresh({ index: deps.index });
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`\nseeded ${N} contacts in ${seconds.toFixed(0)} s: MongoDB insert ${(N / (mongoMs / 1000)).toFixed(0)}/s, index ${(N / (indexMs / 1000)).toFixed(0)}/s`);
+    const state = { _id: 'seed', account_id: account.id, token: admin.accessToken, size: N };
+    await deps.conn.db!.collection<typeof state>('bench_state').replaceOne({ _id: 'seed' }, state, { upsert: true });
+    return state;
+  } finally {
+    await deps.close();
+  }
+}
+
+function startProcess(entry: string): ChildProcess {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  return child;
+}
+const peakMemoryMb = (pid: number) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
+};
+
+async function timed(url: string, token: string): Promise<{ ms: number; body: { meta: { count: number; next_cursor: string | null }; payload: { name: string | null }[] } }> {
+  const t = performance.now();
+  const res = await fetch(url, { headers: { api_access_token: token } });
+  const body = (await res.json()) as Awaited<ReturnType<typeof timed>>['body'];
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
+  return { ms: performance.now() - t, body };
+}
+
+async function measureSorts(base: string, token: string) {
+  console.log(`\nGET /contacts through HTTP, ${SAMPLES} requests each (per_page 50), count included:`);
+  console.log('sort                 | first page p50 / p95 | ' + `${DEEP_ROWS.toLocaleString('en')} deep by cursor p50 / p95`);
+  for (const key of Object.keys(SORT_FIELDS)) {
+    for (const sort of [key, `-${key}`]) {
+      const firstPage: number[] = [];
+      for (let i = 0; i < SAMPLES; i++) firstPage.push((await timed(`${base}?sort=${sort}&per_page=50`, token)).ms);
+      let after: string | null = null;
+      for (let walked = 0; walked < DEEP_ROWS; walked += 1000) {
+        const { body } = await timed(`${base}?sort=${sort}&per_page=1000${after ? `&after=${after}` : ''}`, token);
+        after = body.meta.next_cursor;
+      }
+      const deep: number[] = [];
+      for (let i = 0; i < SAMPLES; i++) deep.push((await timed(`${base}?sort=${sort}&per_page=50&after=${after}`, token)).ms);
+      console.log(`${sort.padEnd(20)} | ${ms(percentile(firstPage, 50)).padStart(8)} / ${ms(percentile(firstPage, 95)).padStart(8)} | ${ms(percentile(deep, 50)).padStart(8)} / ${ms(percentile(deep, 95)).padStart(8)}`);
+    }
+  }
+}
+
+/** Creates contacts at a steady rate and measures how long each takes to become searchable. */
+async function measureSync(base: string, token: string, accountId: number) {
+  const config = loadConfig(env);
+  const deps = await createDependencies(config, createLogger('warn'));
+  const pending = new Map<string, number>();
+  const lags: number[] = [];
+  let writes = 0;
+  let failures = 0;
+  const run = `${Date.now().toString(36)}`;
+  let polling = true;
+  const poller = (async () => {
+    while (polling || pending.size) {
+      if (pending.size) {
+        const names = [...pending.keys()];
+        for (let i = 0; i < names.length; i += 1000) {
+          const res = await deps.es.search<{ name: string }>({
+            index: deps.index,
+            size: 1000,
+            _source: ['name'],
+            query: { bool: { filter: [{ term: { account_id: String(accountId) } }, { terms: { name: names.slice(i, i + 1000) } }] } },
+          });
+          const now = performance.now();
+          for (const hit of res.hits.hits) {
+            const started = pending.get(hit._source!.name);
+            if (started !== undefined) {
+              lags.push(now - started);
+              pending.delete(hit._source!.name);
+            }
+          }
+        }
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+
+  const started = performance.now();
+  const inflight = new Set<Promise<void>>();
+  for (let i = 0; i < WRITE_RATE * WRITE_SECONDS; i++) {
+    const due = started + (i * 1000) / WRITE_RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const name = `sync probe ${run} ${i}`;
+    const p = fetch(base, { method: 'POST', headers: { api_access_token: token, 'content-type': 'application/json' }, body: JSON.stringify({ name }) }).then(async (res) => {
+      await res.arrayBuffer();
+      if (res.status === 200) {
+        writes += 1;
+        pending.set(foldText(name), performance.now());
+      } else failures += 1;
+    });
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+    if (inflight.size > 200) await Promise.race(inflight);
+  }
+  await Promise.all(inflight);
+  const writeSeconds = (performance.now() - started) / 1000;
+  const deadline = Date.now() + 60_000;
+  while (pending.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  polling = false;
+  const lost = pending.size;
+  pending.clear();
+  await poller;
+  await deps.close();
+  console.log(`\nsteady writes (contact creates through HTTP): asked ${WRITE_RATE}/s for ${WRITE_SECONDS} s, achieved ${(writes / writeSeconds).toFixed(0)}/s, ${failures} failed`);
+  console.log(`write → searchable: p50 ${ms(percentile(lags, 50))}, p95 ${ms(percentile(lags, 95))}, max ${ms(Math.max(...lags))}; not searchable after 60 s: ${lost}`);
+  console.log(`sync throughput during the run: ${(lags.length / writeSeconds).toFixed(0)} contacts/s`);
+}
+
+async function main() {
+  console.log(`benchmark: ${N.toLocaleString('en')} contacts, ${new Date().toISOString()}`);
+  const state = await seed();
+  const api = startProcess('src/main-api.ts');
+  const worker = startProcess('src/main-worker.ts');
+  try {
+    const base = `http://127.0.0.1:${PORT}/api/v1/accounts/${state.account_id}/contacts`;
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`http://127.0.0.1:${PORT}/health`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (i > 120) throw new Error('API did not start');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await measureSorts(base, state.token);
+    await measureSync(base, state.token, state.account_id);
+    console.log(`\npeak memory (VmHWM): API ${peakMemoryMb(api.pid!).toFixed(0)} MB, worker ${peakMemoryMb(worker.pid!).toFixed(0)} MB`);
+  } finally {
+    api.kill('SIGTERM');
+    worker.kill('SIGTERM');
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+export const bulkActionBody = z
+  .object({
+    type: z.enum(['Contact', 'contact'], 'type must be "Contact"'),
+    ids: z.array(z.coerce.number().int().positive(), 'ids must be an array of contact ids').min(1, 'ids must not be empty').max(10000).optional(),
+    payload: z.unknown().optional(),
+    custom_filter_id: z.coerce.number().int().positive().optional(),
+    action_name: z.enum(['delete'], 'action_name must be "delete"').optional(),
+    labels: z
+      .object({
+        add: z.array(z.string()).max(100).optional(),
+        remove: z.array(z.string()).max(100).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .superRefine((body, ctx) => {
+    const selections = [body.ids !== undefined, body.payload !== undefined, body.custom_filter_id !== undefined].filter(Boolean).length;
+    if (selections !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of ids, payload (a filter) or custom_filter_id (a segment)' });
+    const labelWork = (body.labels?.add?.length ?? 0) + (body.labels?.remove?.length ?? 0) > 0;
+    if (!labelWork && !body.action_name) ctx.addIssue({ code: 'custom', message: 'give labels.add, labels.remove or action_name "delete"' });
+    if (labelWork && body.action_name) ctx.addIssue({ code: 'custom', message: 'a delete cannot be combined with label changes' });
+  });
+export type BulkActionInput = z.infer<typeof bulkActionBody>;
+
+export const bulkActionIdParams = z.object({
+  account_id: z.string(),
+  id: z.coerce.number().int().positive('bulk action id must be a positive integer'),
+});

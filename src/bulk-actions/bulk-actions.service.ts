@@ -1,0 +1,167 @@
+import type { ContactModel } from '../contacts/contact.model';
+import { noValueKey } from '../contacts/contact.model';
+import { normalizeLabels } from '../labels/labels.service';
+import type { ContactSearch, SearchQuery } from '../search/search-contacts';
+import type { SyncScheduler } from '../search/sync-queue';
+import { ForbiddenError, NotFoundError, UnavailableError } from '../shared/errors';
+import type { IdAllocator } from '../shared/id-allocator';
+import type { Logger } from '../shared/logger';
+import { withTimeout } from '../shared/queues';
+import { sanitizeFilterPayload } from '../segments/build-segment-query';
+import type { BulkAction, BulkActionModel } from './bulk-action.model';
+import type { BulkActionInput } from './bulk-actions.schemas';
+
+/** A list of ids up to this size is done within the request; anything larger runs as a job. */
+export const INLINE_LIMIT = 100;
+const BATCH = 1000;
+
+export interface BulkJob {
+  id: number;
+}
+
+export function toBulkActionPayload(action: BulkAction) {
+  return {
+    id: action._id,
+    status: action.status,
+    total: action.total,
+    processed: action.processed,
+    labels: { add: action.add_labels, remove: action.remove_labels },
+    action_name: action.delete ? 'delete' : null,
+    error: action.error,
+    created_at: Math.floor(action.created_at.getTime() / 1000),
+    finished_at: action.finished_at ? Math.floor(action.finished_at.getTime() / 1000) : null,
+  };
+}
+
+export interface BulkActionsDeps {
+  bulkActions: BulkActionModel;
+  contacts: ContactModel;
+  nextIds: IdAllocator;
+  sync: SyncScheduler;
+  search: Pick<ContactSearch, 'matchingIds' | 'count'>;
+  labels: { ensureLabels(accountId: number, titles: string[]): Promise<void> };
+  segments: {
+    compile(accountId: number, payload: unknown): Promise<SearchQuery>;
+    queryOfSegment(accountId: number, id: number): Promise<SearchQuery>;
+  };
+  enqueue: (job: BulkJob) => Promise<unknown>;
+  logger: Logger;
+}
+
+export function createBulkActionsService(deps: BulkActionsDeps) {
+  const { bulkActions, contacts, sync, logger } = deps;
+
+  /** One batch: the account's live contacts among `ids`, changed in one update each, then re-synced. */
+  async function apply(action: BulkAction, ids: number[]): Promise<void> {
+    const accountId = action.account_id;
+    const live = (await contacts.find({ _id: { $in: ids.map(String) }, account_id: accountId, deleted: false }, { _id: 1 }).lean()).map((c) => c._id);
+    if (!live.length) return;
+    const filter = { _id: { $in: live }, account_id: accountId, deleted: false };
+    if (action.delete) {
+      // The same soft delete as contacts.service `remove`, one update per contact (each frees its own keys).
+      await contacts.bulkWrite(
+        live.map((id) => ({
+          updateOne: {
+            filter: { _id: id, account_id: accountId, deleted: false },
+            update: {
+              $set: { deleted: true, updated_at: new Date(), email_key: noValueKey(Number(id)), phone_key: noValueKey(Number(id)), identifier_key: noValueKey(Number(id)) },
+              $inc: { version: 1 },
+            },
+          },
+        })),
+        { ordered: false },
+      );
+    }
+    if (action.add_labels.length) {
+      await contacts.updateMany(filter, { $addToSet: { labels: { $each: action.add_labels } }, $set: { updated_at: new Date() }, $inc: { version: 1 } });
+    }
+    if (action.remove_labels.length) {
+      await contacts.updateMany(filter, { $pullAll: { labels: action.remove_labels }, $set: { updated_at: new Date() }, $inc: { version: 1 } });
+    }
+    await sync.schedule(live.map(Number));
+  }
+
+  async function* batchesOf(action: BulkAction): AsyncGenerator<number[]> {
+    if (action.selection.ids) {
+      for (let i = 0; i < action.selection.ids.length; i += BATCH) yield action.selection.ids.slice(i, i + BATCH);
+      return;
+    }
+    yield* deps.search.matchingIds(action.account_id, JSON.parse(action.compiled_query!) as SearchQuery, BATCH);
+  }
+
+  async function run(id: number): Promise<void> {
+    const action = await bulkActions.findById(id).lean();
+    if (!action || action.status === 'completed') return;
+    await bulkActions.updateOne({ _id: id }, { $set: { status: 'running', processed: 0, updated_at: new Date() } });
+    let processed = 0;
+    try {
+      for await (const ids of batchesOf(action)) {
+        await apply(action, ids);
+        processed += ids.length;
+        await bulkActions.updateOne({ _id: id }, { $set: { processed, updated_at: new Date() } });
+      }
+      await bulkActions.updateOne({ _id: id }, { $set: { status: 'completed', processed, finished_at: new Date(), updated_at: new Date() } });
+    } catch (err) {
+      logger.warn({ err, bulkActionId: id }, 'bulk action failed');
+      await bulkActions.updateOne({ _id: id }, { $set: { status: 'failed', error: (err as Error).message, finished_at: new Date(), updated_at: new Date() } });
+      throw err;
+    }
+  }
+
+  return {
+    run,
+
+    async create(accountId: number, role: string, input: BulkActionInput) {
+      if (input.action_name === 'delete' && role !== 'administrator') throw new ForbiddenError('only administrators may delete contacts');
+      const add = normalizeLabels(input.labels?.add ?? []);
+      const remove = normalizeLabels(input.labels?.remove ?? []);
+      let compiled: SearchQuery | null = null;
+      if (input.payload !== undefined) compiled = await deps.segments.compile(accountId, input.payload);
+      else if (input.custom_filter_id !== undefined) compiled = await deps.segments.queryOfSegment(accountId, input.custom_filter_id);
+      await deps.labels.ensureLabels(accountId, add);
+
+      const ids = input.ids ? [...new Set(input.ids)] : undefined;
+      const total = ids ? ids.length : await deps.search.count(accountId, compiled!);
+      const [id] = await deps.nextIds('bulk_actions');
+      const now = new Date();
+      const doc: BulkAction = {
+        _id: id,
+        account_id: accountId,
+        status: 'queued',
+        add_labels: add,
+        remove_labels: remove,
+        delete: input.action_name === 'delete',
+        selection: ids ? { ids } : input.payload !== undefined ? { payload: sanitizeFilterPayload(input.payload) } : { custom_filter_id: input.custom_filter_id },
+        compiled_query: compiled ? JSON.stringify(compiled) : null,
+        total,
+        processed: 0,
+        error: null,
+        created_at: now,
+        updated_at: now,
+        finished_at: null,
+      };
+      await bulkActions.create(doc);
+
+      if (ids && ids.length <= INLINE_LIMIT) {
+        await run(id);
+        return { inline: true, action: toBulkActionPayload((await bulkActions.findById(id).lean())!) };
+      }
+      try {
+        await withTimeout(deps.enqueue({ id }), 2000, 'queueing the bulk action');
+      } catch (err) {
+        await bulkActions.updateOne({ _id: id }, { $set: { status: 'failed', error: 'could not be queued', finished_at: new Date() } });
+        logger.warn({ err: (err as Error).message, bulkActionId: id }, 'bulk action not queued');
+        throw new UnavailableError('the job queue is unavailable right now; try again shortly');
+      }
+      return { inline: false, action: toBulkActionPayload(doc) };
+    },
+
+    async show(accountId: number, id: number) {
+      const action = await bulkActions.findOne({ _id: id, account_id: accountId }).lean();
+      if (!action) throw new NotFoundError('bulk action', id);
+      return toBulkActionPayload(action);
+    },
+  };
+}
+
+export type BulkActionsService = ReturnType<typeof createBulkActionsService>;

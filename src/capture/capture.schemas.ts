@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { contactInputSchema } from '../contacts/contacts.schemas';
+import { messageContent } from '../messaging/messaging.schemas';
+
+/** What a website visitor may say about itself: the pre-chat form's fields. */
+export const visitorFieldsSchema = contactInputSchema.pick({ name: true, email: true, phone_number: true, custom_attributes: true });
+export type VisitorFields = z.infer<typeof visitorFieldsSchema>;
+
+export const visitorInputSchema = visitorFieldsSchema.extend({
+  identifier: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').optional(),
+  identifier_hash: z.string().max(256).optional(),
+});
+export type VisitorInput = z.infer<typeof visitorInputSchema>;
+
+/** Chatwoot's widget sends the pre-chat form as `contact` beside the first `message`. */
+export const visitorConversationSchema = z.strictObject({
+  contact: visitorFieldsSchema.optional(),
+  message: z.object({ content: messageContent }).optional(),
+  custom_attributes: z.record(z.string(), z.unknown()).optional(),
+});
+export type VisitorConversationInput = z.infer<typeof visitorConversationSchema>;
+
+export const emailCollectSchema = z.strictObject({
+  email: z.string({ error: 'email is required' }).trim().min(1, 'must not be empty').max(254),
+});
+
+export const inboxPublicParams = z.object({ inbox_identifier: z.string().min(1).max(100) });
+export const visitorParams = inboxPublicParams.extend({ source_id: z.string().min(1).max(100) });

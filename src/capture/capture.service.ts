@@ -1,0 +1,232 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { checkAttributeKey } from '../contacts/contact-fields';
+import { toContactChanges } from '../contacts/contact-changes';
+import type { ContactModel } from '../contacts/contact.model';
+import type { ContactPayload } from '../contacts/contact.presenter';
+import type { ContactsService } from '../contacts/contacts.service';
+import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
+import type { Inbox, WebsiteSettings } from '../inboxes/inbox.model';
+import type { InboxesService } from '../inboxes/inboxes.service';
+import type { ConversationPayload } from '../messaging/conversation.presenter';
+import type { MessagingService } from '../messaging/messaging.service';
+import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
+import type { IdAllocator } from '../shared/id-allocator';
+import { isGap } from '../contacts/merge-contacts';
+import type { VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
+import { verifyIdentifierHash } from './verify-identifier-hash';
+import { toVisitorPayload, type VisitorPayload } from './visitor.presenter';
+
+export interface CaptureServiceDeps {
+  inboxes: Pick<InboxesService, 'findByIdentifier'>;
+  contactInboxes: ContactInboxModel;
+  contacts: ContactModel;
+  contactsService: Pick<ContactsService, 'create' | 'update' | 'show'>;
+  mergeContacts: (accountId: number, baseId: number, mergeeId: number) => Promise<ContactPayload>;
+  messaging: Pick<MessagingService, 'recordIncoming'>;
+  nextIds: IdAllocator;
+}
+
+/**
+ * The website widget's side: visitors, their verified identity, the pre-chat form and the
+ * email prompt. A visitor whose email or phone already belongs to a contact is merged into it.
+ */
+export function createCaptureService(deps: CaptureServiceDeps) {
+  const { inboxes, contactInboxes, contacts, contactsService, mergeContacts, messaging, nextIds } = deps;
+
+  async function visitor(inboxIdentifier: string, sourceId: string): Promise<{ inbox: Inbox; contactInbox: ContactInbox }> {
+    const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
+    const contactInbox = await contactInboxes.findOne({ inbox_id: inbox._id, source_id: sourceId }).lean();
+    if (!contactInbox) throw new NotFoundError('contact', sourceId);
+    return { inbox, contactInbox };
+  }
+
+  /** Answers whether the claim is verified; throws 401 for a wrong hash, or a missing one the inbox requires. */
+  function checkClaim(inbox: Inbox, identifier: string, hash: string | undefined): boolean {
+    const settings = inbox.settings as WebsiteSettings;
+    if (!hash) {
+      if (settings.hmac_mandatory) throw new UnauthorizedError('this inbox requires identifier_hash with an identifier');
+      return false;
+    }
+    if (!verifyIdentifierHash(settings.hmac_token, identifier, hash)) throw new UnauthorizedError('identifier_hash does not match the identifier');
+    return true;
+  }
+
+  /**
+   * How far the widget session may speak for its contact: `verified` (a valid identifier_hash),
+   * `own` (the contact made for this visitor), or `guest` (an unverified visitor that typed
+   * somebody's email or phone and was merged into their contact).
+   */
+  const standingOf = (ci: ContactInbox): 'verified' | 'own' | 'guest' =>
+    ci.hmac_verified ? 'verified' : ci.contact_id === ci.visitor_contact_id ? 'own' : 'guest';
+
+  async function reload(contactInboxId: number): Promise<ContactInbox> {
+    const ci = await contactInboxes.findById(contactInboxId).lean();
+    if (!ci) throw new NotFoundError('contact', contactInboxId);
+    return ci;
+  }
+
+  const attach = (ci: ContactInbox, set: Partial<ContactInbox>) =>
+    contactInboxes.updateOne({ _id: ci._id }, { $set: { ...set, updated_at: new Date() } });
+
+  async function identify(inbox: Inbox, ci: ContactInbox, identifier: string, hash: string | undefined): Promise<void> {
+    const verified = checkClaim(inbox, identifier, hash);
+    const accountId = inbox.account_id;
+    const standing = standingOf(ci);
+    const owner = await contacts.findOne({ account_id: accountId, identifier, deleted: false }).lean();
+    if ((owner ? Number(owner._id) : undefined) !== ci.contact_id) {
+      // Only a signed claim may take over a known person, or speak for a contact that is not the visitor's own.
+      if (!verified && (owner || standing === 'guest')) {
+        throw new UnauthorizedError('identifier_hash is required to claim that identifier');
+      }
+      if (owner && standing === 'own') {
+        await mergeContacts(accountId, Number(owner._id), ci.contact_id);
+      } else if (owner) {
+        // The contact this session was attached to is somebody else's: leave it, follow the proof.
+        await attach(ci, { contact_id: Number(owner._id) });
+      } else if (standing === 'guest') {
+        const contact = await contactsService.create(accountId, { identifier });
+        await attach(ci, { contact_id: contact.id, visitor_contact_id: contact.id });
+      } else {
+        await contactsService.update(accountId, ci.contact_id, { identifier });
+      }
+    }
+    if (verified) await attach(ci, { hmac_verified: true });
+  }
+
+  /** What a guest may write to somebody else's contact: only values it lacks, never a key another contact holds. */
+  async function gapsOnly(accountId: number, contactId: number, fields: VisitorFields, taken: { email: boolean; phone: boolean }) {
+    const current = await contacts.findOne({ _id: contactId, account_id: accountId, deleted: false }).lean();
+    if (!current) throw new NotFoundError('contact', contactId);
+    const gaps: VisitorFields = {};
+    if (fields.name && isGap(current.name)) gaps.name = fields.name;
+    if (fields.email && !current.email && !taken.email) gaps.email = fields.email;
+    if (fields.phone_number && !current.phone_number && !taken.phone) gaps.phone_number = fields.phone_number;
+    const attributes = Object.entries(fields.custom_attributes ?? {}).filter(([key]) => isGap(current.custom_attributes?.[key]));
+    if (attributes.length) gaps.custom_attributes = Object.fromEntries(attributes);
+    return gaps;
+  }
+
+  /**
+   * Applies what the visitor typed. When its email or phone belongs to another contact, the
+   * visitor's other values are saved first and the visitor is then merged into that contact,
+   * whose values win. A verified visitor is never merged by what it typed (it is somebody known,
+   * and its identity must not move to whoever owns that email): that answers 422. A guest only
+   * fills gaps of the contact it is attached to.
+   */
+  async function capture(accountId: number, ci: ContactInbox, fields: VisitorFields): Promise<number> {
+    const contactId = ci.contact_id;
+    if (!Object.keys(fields).length) return contactId;
+    const changes = toContactChanges(fields);
+    const clauses = [
+      ...(changes.email ? [{ email: changes.email }] : []),
+      ...(changes.phone_number ? [{ phone_number: changes.phone_number }] : []),
+    ];
+    const owners = clauses.length
+      ? await contacts.find({ account_id: accountId, deleted: false, _id: { $ne: contactId }, $or: clauses }).sort({ _id: 1 }).lean()
+      : [];
+    const emailOwner = changes.email ? owners.find((o) => o.email === changes.email) : undefined;
+    const phoneOwner = changes.phone_number ? owners.find((o) => o.phone_number === changes.phone_number) : undefined;
+    const standing = standingOf(ci);
+
+    if (standing === 'guest') {
+      const gaps = await gapsOnly(accountId, contactId, fields, { email: !!emailOwner, phone: !!phoneOwner });
+      if (Object.keys(gaps).length) await contactsService.update(accountId, contactId, gaps);
+      return contactId;
+    }
+    const base = emailOwner ?? phoneOwner;
+    if (!base) {
+      await contactsService.update(accountId, contactId, fields);
+      return contactId;
+    }
+    if (standing === 'verified') {
+      const field = emailOwner ? 'email' : 'phone_number';
+      throw new ValidationError(`${field} already belongs to another contact`, field);
+    }
+    // A phone held by a third contact is left out: two existing people are not merged on a visitor's word.
+    const own: VisitorFields = { ...fields };
+    if (emailOwner) delete own.email;
+    if (phoneOwner) delete own.phone_number;
+    if (Object.keys(own).length) await contactsService.update(accountId, contactId, own);
+    await mergeContacts(accountId, Number(base._id), contactId);
+    return Number(base._id);
+  }
+
+  async function present(accountId: number, contactInboxId: number): Promise<VisitorPayload> {
+    const ci = await reload(contactInboxId);
+    return toVisitorPayload(await contactsService.show(accountId, ci.contact_id), ci, standingOf(ci) === 'guest');
+  }
+
+  const visitorFields = ({ name, email, phone_number, custom_attributes }: VisitorInput): VisitorFields =>
+    Object.fromEntries(Object.entries({ name, email, phone_number, custom_attributes }).filter(([, v]) => v !== undefined));
+
+  async function update(inbox: Inbox, ci: ContactInbox, input: VisitorInput): Promise<VisitorPayload> {
+    if (input.identifier) await identify(inbox, ci, input.identifier, input.identifier_hash);
+    await capture(inbox.account_id, await reload(ci._id), visitorFields(input));
+    return present(inbox.account_id, ci._id);
+  }
+
+  return {
+    /** A new visitor in a website inbox: a contact and its source_id there. */
+    async createVisitor(inboxIdentifier: string, input: VisitorInput): Promise<VisitorPayload> {
+      const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
+      // A bad claim creates nothing.
+      if (input.identifier) checkClaim(inbox, input.identifier, input.identifier_hash);
+      const contact = await contactsService.create(inbox.account_id, { name: `Visitor ${randomBytes(3).toString('hex')}` });
+      const [id] = await nextIds('contact_inboxes');
+      const now = new Date();
+      const contactInbox: ContactInbox = {
+        _id: id,
+        account_id: inbox.account_id,
+        contact_id: contact.id,
+        inbox_id: inbox._id,
+        source_id: randomUUID(),
+        pubsub_token: randomBytes(18).toString('base64url'),
+        hmac_verified: false,
+        visitor_contact_id: contact.id,
+        created_at: now,
+        updated_at: now,
+      };
+      await contactInboxes.create(contactInbox);
+      return update(inbox, contactInbox, input);
+    },
+
+    async showVisitor(inboxIdentifier: string, sourceId: string): Promise<VisitorPayload> {
+      const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
+      return present(inbox.account_id, contactInbox._id);
+    },
+
+    /** Identify (identifier + identifier_hash) and/or update the visitor's details. */
+    async updateVisitor(inboxIdentifier: string, sourceId: string, input: VisitorInput): Promise<VisitorPayload> {
+      const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
+      return update(inbox, contactInbox, input);
+    },
+
+    /** The pre-chat form with the first message: the contact is created or updated, then the conversation recorded. */
+    async startConversation(inboxIdentifier: string, sourceId: string, input: VisitorConversationInput): Promise<ConversationPayload & { contact: VisitorPayload }> {
+      const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
+      for (const key of Object.keys(input.custom_attributes ?? {})) {
+        const problem = checkAttributeKey(key);
+        if (problem) throw new ValidationError(`custom_attributes: ${problem}`, 'custom_attributes');
+      }
+      const contactId = await capture(inbox.account_id, contactInbox, input.contact ?? {});
+      const conversation = await messaging.recordIncoming({
+        accountId: inbox.account_id,
+        inboxId: inbox._id,
+        contactId,
+        contactInboxId: contactInbox._id,
+        content: input.message?.content,
+        customAttributes: input.custom_attributes,
+      });
+      return { ...conversation, contact: await present(inbox.account_id, contactInbox._id) };
+    },
+
+    /** The email a visitor typed into the greeting's "get notified by email" prompt. */
+    async collectEmail(inboxIdentifier: string, sourceId: string, email: string): Promise<VisitorPayload> {
+      const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
+      await capture(inbox.account_id, contactInbox, { email });
+      return present(inbox.account_id, contactInbox._id);
+    },
+  };
+}
+
+export type CaptureService = ReturnType<typeof createCaptureService>;

@@ -1,0 +1,31 @@
+import type { estypes } from '@elastic/elasticsearch';
+import { foldForIndex } from '../custom-attributes/custom-attribute-fields';
+import { escapeWildcard } from '../segments/build-segment-query';
+import { suffixPrefix, type SuffixField } from '../search/substring-terms';
+import { ValidationError } from '../shared/errors';
+
+type Query = estypes.QueryDslQueryContainer;
+
+const PHONE_LIKE = /^[+\d\s\-.()]+$/;
+const FIELDS: SuffixField[] = ['name', 'email', 'phone_number', 'identifier'];
+
+/** A substring of one field: a prefix query on its indexed suffixes, or a wildcard for a needle longer than they are. */
+function substringOf(field: SuffixField, needle: string): Query {
+  const term = suffixPrefix(field, needle);
+  return term ? { prefix: { search_suffixes: { value: term } } } : { wildcard: { [field]: { value: `*${escapeWildcard(needle)}*` } } };
+}
+
+/**
+ * `GET /contacts/search?q=`: a substring of name, email, phone or identifier, ignoring case and
+ * accents: one prefix query per field on the indexed suffixes (see substring-terms.ts), never a
+ * scan of the contacts.
+ */
+export function buildTextSearchQuery(q: string): Query {
+  const text = foldForIndex(q);
+  if (!text.length) throw new ValidationError('q must not be empty', 'q');
+  const queries = FIELDS.map((field) => substringOf(field, text));
+  // "612 34-56" finds +34612345678: phones are indexed without separators.
+  const digits = text.replace(/[\s\-.()]/g, '');
+  if (PHONE_LIKE.test(text) && /\d/.test(text) && digits !== text) queries.push(substringOf('phone_number', digits));
+  return { bool: { should: queries, minimum_should_match: 1 } };
+}

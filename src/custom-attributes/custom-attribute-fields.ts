@@ -1,0 +1,107 @@
+import { foldText, parseTimestamp } from '../contacts/contact-fields';
+import type { AttributeType, CustomAttributeDefinition } from './custom-attribute-definition.model';
+
+// Custom attributes of every account share one index. Instead of one mapped field per key
+// (which grows the mapping with every account's keys until Elasticsearch refuses), the mapping
+// holds a fixed pool of typed fields, cf_<pool>_1..MAX_SLOTS, and each definition owns one slot
+// number in its account: its values live in cf_<pool>_<slot>. Slots are unique per account
+// across pools, so a definition could change pool without colliding.
+export const MAX_SLOTS = 100;
+
+export type SlotPool = 'text' | 'num' | 'date' | 'bool';
+
+const POOL_BY_TYPE: Record<AttributeType, SlotPool> = {
+  text: 'text',
+  link: 'text',
+  list: 'text',
+  number: 'num',
+  date: 'date',
+  checkbox: 'bool',
+};
+
+/** The parts of a definition that searching and indexing need. */
+export type DefinitionRef = Pick<CustomAttributeDefinition, 'attribute_key' | 'attribute_display_type' | 'attribute_values' | 'slot'>;
+
+// Standard contact fields (API names and filter keys): a custom key may not shadow them.
+export const RESERVED_KEYS = new Set([
+  'id',
+  'name',
+  'email',
+  'phone_number',
+  'identifier',
+  'thumbnail',
+  'avatar_url',
+  'blocked',
+  'company_name',
+  'city',
+  'country',
+  'country_code',
+  'description',
+  'labels',
+  'created_at',
+  'last_activity_at',
+  'updated_at',
+  'additional_attributes',
+  'custom_attributes',
+]);
+
+export const poolOf = (type: AttributeType): SlotPool => POOL_BY_TYPE[type];
+
+export const searchFieldOf = (def: Pick<DefinitionRef, 'attribute_display_type' | 'slot'>) => `cf_${poolOf(def.attribute_display_type)}_${def.slot}`;
+
+/** What a custom attribute key written without a definition gets (SPEC §2). */
+export function typeForValue(value: unknown): AttributeType {
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'checkbox';
+  return 'text';
+}
+
+// Lucene refuses terms over 32 KB; long texts are cut where they are indexed (and where filter values are compiled).
+export const MAX_INDEXED_TEXT = 1000;
+
+export const foldForIndex = (value: string) => foldText(value.trim()).slice(0, MAX_INDEXED_TEXT);
+
+/** Why a value does not fit its definition's type, or undefined when it does. Null clears a value. */
+export function checkCustomValue(def: DefinitionRef, value: unknown): string | undefined {
+  if (value === null) return undefined;
+  const key = def.attribute_key;
+  switch (def.attribute_display_type) {
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : `custom attribute "${key}" is a number attribute; got ${JSON.stringify(value)}`;
+    case 'checkbox':
+      return typeof value === 'boolean' ? undefined : `custom attribute "${key}" is a checkbox attribute and takes true or false; got ${JSON.stringify(value)}`;
+    case 'date':
+      return (typeof value === 'string' || typeof value === 'number') && parseTimestamp(value)
+        ? undefined
+        : `custom attribute "${key}" is a date attribute and takes an ISO 8601 date or Unix seconds; got ${JSON.stringify(value)}`;
+    case 'list':
+      if (typeof value !== 'string') return `custom attribute "${key}" is a list attribute and takes one of its values; got ${JSON.stringify(value)}`;
+      if (def.attribute_values.length && !def.attribute_values.includes(value)) {
+        return `custom attribute "${key}" takes one of ${def.attribute_values.map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(value)}`;
+      }
+      return undefined;
+    case 'link':
+    case 'text':
+      return typeof value === 'string' ? undefined : `custom attribute "${key}" is a ${def.attribute_display_type} attribute and takes a string; got ${JSON.stringify(value)}`;
+  }
+}
+
+/** The value as its pool field indexes it; undefined when absent or not of the definition's type. */
+export function toIndexValue(def: DefinitionRef, value: unknown): string | number | boolean | undefined {
+  if (value === null || value === undefined) return undefined;
+  switch (poolOf(def.attribute_display_type)) {
+    case 'num':
+      return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+    case 'bool':
+      return typeof value === 'boolean' ? value : undefined;
+    case 'date': {
+      if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+      return parseTimestamp(value)?.getTime();
+    }
+    case 'text': {
+      if (typeof value !== 'string') return undefined;
+      const text = foldForIndex(value);
+      return text.length ? text : undefined;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { Connection, Model, Schema } from 'mongoose';
+
+/** A contact as known to one inbox: the website visitor's source_id, and whether its identity was verified there. */
+export interface ContactInbox {
+  _id: number;
+  account_id: number;
+  contact_id: number;
+  inbox_id: number;
+  source_id: string;
+  /** What the widget subscribes to for real-time updates (Chatwoot's field; unused here). */
+  pubsub_token: string;
+  /** Set once the visitor proved its identifier with a valid identifier_hash for this inbox. */
+  hmac_verified: boolean;
+  /**
+   * The contact made for this visitor. When a merge has since attached the visitor to another
+   * contact (someone's email typed into a form), the visitor is a guest there: it may fill that
+   * contact's gaps but not overwrite or read it.
+   */
+  visitor_contact_id: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const contactInboxSchema = new Schema<ContactInbox>(
+  {
+    _id: Number,
+    account_id: { type: Number, required: true },
+    contact_id: { type: Number, required: true },
+    inbox_id: { type: Number, required: true },
+    source_id: { type: String, required: true },
+    pubsub_token: { type: String, required: true },
+    hmac_verified: { type: Boolean, default: false },
+    visitor_contact_id: { type: Number, required: true },
+    created_at: { type: Date, required: true },
+    updated_at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+contactInboxSchema.index({ inbox_id: 1, source_id: 1 }, { unique: true });
+contactInboxSchema.index({ account_id: 1, contact_id: 1 });
+
+export type ContactInboxModel = Model<ContactInbox>;
+
+export function defineContactInboxModel(conn: Connection): ContactInboxModel {
+  return conn.model<ContactInbox>('ContactInbox', contactInboxSchema, 'contact_inboxes');
+}

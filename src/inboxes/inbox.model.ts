@@ -1,0 +1,84 @@
+import { Connection, Model, Schema } from 'mongoose';
+
+export const CHANNEL_TYPES = ['web_widget', 'email', 'sms', 'whatsapp'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+export interface WebsiteSettings {
+  website_url: string | null;
+  /** Keys the identifier_hash a site computes for its signed-in users (HMAC-SHA256, hex). */
+  hmac_token: string;
+  /** When set, a visitor may only claim an identifier with a valid hash. */
+  hmac_mandatory: boolean;
+}
+
+export interface EmailSettings {
+  /** The From address of outbound mail. */
+  email: string;
+  smtp_address: string;
+  smtp_port: number;
+  smtp_login: string | null;
+  smtp_password: string | null;
+  /** Implicit TLS (port 465 style); otherwise STARTTLS when the server offers it. */
+  smtp_enable_ssl_tls: boolean;
+}
+
+/** Twilio's Messages API: {provider_url}/2010-04-01/Accounts/{account_sid}/Messages.json. */
+export interface SmsSettings {
+  provider_url: string;
+  account_sid: string;
+  auth_token: string;
+  /** The sender (From). */
+  phone_number: string;
+}
+
+/** WhatsApp Cloud API: {provider_url}/{phone_number_id}/messages with a bearer api_key. */
+export interface WhatsappSettings {
+  provider_url: string;
+  api_key: string;
+  phone_number_id: string;
+  /** The sender's number, for display. */
+  phone_number: string;
+}
+
+export interface ChannelSettings {
+  web_widget: WebsiteSettings;
+  email: EmailSettings;
+  sms: SmsSettings;
+  whatsapp: WhatsappSettings;
+}
+
+export interface Inbox<T extends ChannelType = ChannelType> {
+  _id: number;
+  account_id: number;
+  name: string;
+  channel_type: T;
+  /** Public, unguessable: the website widget's API names its inbox with it. */
+  inbox_identifier: string;
+  settings: ChannelSettings[T];
+  created_at: Date;
+  updated_at: Date;
+}
+
+const inboxSchema = new Schema<Inbox>(
+  {
+    _id: Number,
+    account_id: { type: Number, required: true },
+    name: { type: String, required: true },
+    channel_type: { type: String, enum: CHANNEL_TYPES, required: true },
+    inbox_identifier: { type: String, required: true },
+    settings: { type: Schema.Types.Mixed, required: true },
+    created_at: { type: Date, required: true },
+    updated_at: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+inboxSchema.index({ inbox_identifier: 1 }, { unique: true });
+inboxSchema.index({ account_id: 1 });
+
+export type InboxModel = Model<Inbox>;
+
+export function defineInboxModel(conn: Connection): InboxModel {
+  return conn.model<Inbox>('Inbox', inboxSchema, 'inboxes');
+}
+
+export const isChannel = <T extends ChannelType>(inbox: Inbox, type: T): inbox is Inbox<T> => inbox.channel_type === type;

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { NotFoundError, ValidationError } from '../shared/errors';
+import type { IdAllocator } from '../shared/id-allocator';
+import { parseOrThrow } from '../shared/validate';
+import type { ContactInboxModel } from './contact-inbox.model';
+import type { ChannelType, Inbox, InboxModel } from './inbox.model';
+import { toInboxPayload, type InboxPayload } from './inbox.presenter';
+import { channelSettingsSchemas, type CreateInboxInput, type UpdateInboxInput } from './inboxes.schemas';
+
+export interface InboxesServiceDeps {
+  inboxes: InboxModel;
+  contactInboxes: ContactInboxModel;
+  nextIds: IdAllocator;
+}
+
+const newHmacToken = () => randomBytes(32).toString('hex');
+
+export function createInboxesService({ inboxes, contactInboxes, nextIds }: InboxesServiceDeps) {
+  async function find(accountId: number, id: number): Promise<Inbox> {
+    const inbox = await inboxes.findOne({ _id: id, account_id: accountId }).lean();
+    if (!inbox) throw new NotFoundError('inbox', id);
+    return inbox;
+  }
+
+  return {
+    /** The inbox with its secrets, for delivery and verification; never for a response. */
+    find,
+
+    async findByIdentifier(inboxIdentifier: string, type: ChannelType): Promise<Inbox> {
+      const inbox = await inboxes.findOne({ inbox_identifier: inboxIdentifier, channel_type: type }).lean();
+      if (!inbox) throw new NotFoundError('inbox', inboxIdentifier);
+      return inbox;
+    },
+
+    async list(accountId: number): Promise<InboxPayload[]> {
+      const list = await inboxes.find({ account_id: accountId }).sort({ _id: 1 }).lean();
+      return list.map((inbox) => toInboxPayload(inbox));
+    },
+
+    async show(accountId: number, id: number): Promise<InboxPayload> {
+      return toInboxPayload(await find(accountId, id));
+    },
+
+    /** The generated HMAC secret is shown in full this once (and on reset): the site needs it to sign. */
+    async create(accountId: number, input: CreateInboxInput): Promise<InboxPayload> {
+      const { type, ...settings } = input.channel;
+      const [id] = await nextIds('inboxes');
+      const now = new Date();
+      const inbox = {
+        _id: id,
+        account_id: accountId,
+        name: input.name,
+        channel_type: type,
+        inbox_identifier: randomBytes(18).toString('base64url'),
+        settings: type === 'web_widget' ? { ...settings, hmac_token: newHmacToken() } : settings,
+        created_at: now,
+        updated_at: now,
+      } as Inbox;
+      await inboxes.create(inbox);
+      return toInboxPayload(inbox, ['hmac_token']);
+    },
+
+    async update(accountId: number, id: number, input: UpdateInboxInput): Promise<InboxPayload> {
+      const inbox = await find(accountId, id);
+      const set: Record<string, unknown> = { updated_at: new Date() };
+      if (input.name !== undefined) set.name = input.name;
+      if (input.channel) {
+        if ('type' in input.channel && input.channel.type !== inbox.channel_type) {
+          throw new ValidationError('an inbox cannot change its channel type', 'channel.type');
+        }
+        // The HMAC secret is generated, never set by hand (reset_hmac_token makes a new one).
+        const changes = Object.fromEntries(Object.entries(input.channel).filter(([key]) => key !== 'type' && key !== 'hmac_token'));
+        const { hmac_token: hmacToken, ...current } = inbox.settings as unknown as Record<string, unknown>;
+        const merged = parseOrThrow(channelSettingsSchemas[inbox.channel_type], { ...current, ...changes });
+        set.settings = hmacToken === undefined ? merged : { ...merged, hmac_token: hmacToken };
+      }
+      const updated = await inboxes.findOneAndUpdate({ _id: id, account_id: accountId }, { $set: set }, { new: true }).lean();
+      if (!updated) throw new NotFoundError('inbox', id);
+      return toInboxPayload(updated);
+    },
+
+    /** A new secret: every identifier_hash signed with the old one stops verifying. */
+    async resetHmacToken(accountId: number, id: number): Promise<InboxPayload> {
+      const inbox = await find(accountId, id);
+      if (inbox.channel_type !== 'web_widget') throw new ValidationError('only website inboxes have an HMAC secret', 'id');
+      const updated = await inboxes
+        .findOneAndUpdate({ _id: id, account_id: accountId }, { $set: { 'settings.hmac_token': newHmacToken(), updated_at: new Date() } }, { new: true })
+        .lean();
+      if (!updated) throw new NotFoundError('inbox', id);
+      return toInboxPayload(updated, ['hmac_token']);
+    },
+
+    async remove(accountId: number, id: number): Promise<void> {
+      const res = await inboxes.deleteOne({ _id: id, account_id: accountId });
+      if (!res.deletedCount) throw new NotFoundError('inbox', id);
+      await contactInboxes.deleteMany({ account_id: accountId, inbox_id: id });
+    },
+  };
+}
+
+export type InboxesService = ReturnType<typeof createInboxesService>;

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+export const labelIdParams = z.object({
+  account_id: z.string(),
+  id: z.coerce.number().int().positive('label id must be a positive integer'),
+});
+
+const labelFields = {
+  title: z.string().min(1, 'title must not be empty').max(255),
+  description: z.string().max(1000).nullable(),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'color must be a hex colour such as #1f93ff'),
+  show_on_sidebar: z.boolean(),
+};
+
+export const labelCreateSchema = z.strictObject(labelFields).partial().required({ title: true });
+export const labelUpdateSchema = z.strictObject(labelFields).partial();
+export type LabelInput = z.infer<typeof labelUpdateSchema>;
+
+export const contactLabelsSchema = z.object({
+  labels: z.array(z.string(), 'labels must be an array of label titles').max(100, 'a contact takes at most 100 labels'),
+});

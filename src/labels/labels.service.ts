@@ -1,0 +1,137 @@
+import type { ContactModel } from '../contacts/contact.model';
+import type { SyncScheduler } from '../search/sync-queue';
+import { NotFoundError, ValidationError } from '../shared/errors';
+import type { IdAllocator } from '../shared/id-allocator';
+import type { Label, LabelModel } from './label.model';
+import type { LabelInput } from './labels.schemas';
+
+const TITLE = /^[\p{L}\p{N}_-]+$/u;
+
+/** Labels are stored lowercased; Chatwoot allows letters, digits, "-" and "_". */
+export function normalizeLabel(raw: string): string {
+  const title = raw.trim().toLowerCase();
+  if (!title.length) throw new ValidationError('a label must not be empty', 'labels');
+  if (title.length > 255) throw new ValidationError(`label "${title.slice(0, 20)}…" is longer than 255 characters`, 'labels');
+  if (!TITLE.test(title)) throw new ValidationError(`label "${raw}" may hold only letters, digits, "-" and "_"`, 'labels');
+  return title;
+}
+
+export const normalizeLabels = (raw: string[]) => [...new Set(raw.map(normalizeLabel))];
+
+export function toLabelPayload(label: Label) {
+  return {
+    id: label._id,
+    title: label.title,
+    description: label.description,
+    color: label.color,
+    show_on_sidebar: label.show_on_sidebar,
+  };
+}
+
+const CHUNK = 1000;
+
+export function createLabelsService({ labels, contacts, nextIds, sync }: { labels: LabelModel; contacts: ContactModel; nextIds: IdAllocator; sync: SyncScheduler }) {
+  async function find(accountId: number, id: number): Promise<Label> {
+    const label = await labels.findOne({ _id: id, account_id: accountId }).lean();
+    if (!label) throw new NotFoundError('label', id);
+    return label;
+  }
+
+  /** Creates the account labels that do not exist yet, so every label on a contact is an account label. */
+  async function ensureLabels(accountId: number, titles: string[]): Promise<void> {
+    if (!titles.length) return;
+    const existing = new Set((await labels.find({ account_id: accountId, title: { $in: titles } }, { title: 1 }).lean()).map((l) => l.title));
+    const missing = titles.filter((t) => !existing.has(t));
+    if (!missing.length) return;
+    const ids = await nextIds('labels', missing.length);
+    try {
+      await labels.insertMany(
+        missing.map((title, i) => ({ _id: ids[i], account_id: accountId, title })),
+        { ordered: false },
+      );
+    } catch (err) {
+      // A concurrent request created the same label: it exists, which is all we need.
+      if ((err as { code?: number }).code !== 11000 && !String((err as Error).message).includes('E11000')) throw err;
+    }
+  }
+
+  /** Removes a label from every contact of the account that carries it, bumping versions and re-syncing. */
+  async function stripFromContacts(accountId: number, title: string): Promise<number> {
+    let done = 0;
+    let lastId = '';
+    // Walks the account's contacts once, in _id order, a chunk at a time.
+    for (;;) {
+      const ids = (
+        await contacts.find({ account_id: accountId, deleted: false, labels: title, _id: { $gt: lastId } }, { _id: 1 }).sort({ _id: 1 }).limit(CHUNK).lean()
+      ).map((c) => c._id);
+      if (!ids.length) return done;
+      await contacts.updateMany(
+        { _id: { $in: ids }, account_id: accountId, deleted: false },
+        { $pull: { labels: title }, $set: { updated_at: new Date() }, $inc: { version: 1 } },
+      );
+      await sync.schedule(ids.map(Number));
+      done += ids.length;
+      lastId = ids[ids.length - 1];
+    }
+  }
+
+  return {
+    ensureLabels,
+
+    async list(accountId: number) {
+      return (await labels.find({ account_id: accountId }).sort({ title: 1 }).lean()).map(toLabelPayload);
+    },
+
+    async show(accountId: number, id: number) {
+      return toLabelPayload(await find(accountId, id));
+    },
+
+    async create(accountId: number, input: LabelInput & { title: string }) {
+      const title = normalizeLabel(input.title);
+      if (await labels.exists({ account_id: accountId, title })) throw new ValidationError(`label "${title}" already exists`, 'title');
+      const [id] = await nextIds('labels');
+      const doc = await labels.create({ _id: id, account_id: accountId, ...input, title });
+      return toLabelPayload(doc.toObject());
+    },
+
+    async update(accountId: number, id: number, input: LabelInput) {
+      const label = await find(accountId, id);
+      // Contacts carry titles; renaming would have to rewrite them all, so the title stays.
+      if (input.title !== undefined && normalizeLabel(input.title) !== label.title) {
+        throw new ValidationError('a label cannot be renamed; create a new label and move contacts with a bulk action', 'title');
+      }
+      const rest: LabelInput = { ...input };
+      delete rest.title;
+      const updated = await labels.findOneAndUpdate({ _id: id, account_id: accountId }, { $set: rest }, { new: true }).lean();
+      if (!updated) throw new NotFoundError('label', id);
+      return toLabelPayload(updated);
+    },
+
+    async remove(accountId: number, id: number): Promise<void> {
+      const label = await find(accountId, id);
+      await labels.deleteOne({ _id: id, account_id: accountId });
+      await stripFromContacts(accountId, label.title);
+    },
+
+    async contactLabels(accountId: number, contactId: number): Promise<string[]> {
+      const contact = await contacts.findOne({ _id: contactId, account_id: accountId, deleted: false }, { labels: 1 }).lean();
+      if (!contact) throw new NotFoundError('contact', contactId);
+      return contact.labels ?? [];
+    },
+
+    /** Replaces the contact's labels (Chatwoot's POST /contacts/{id}/labels). */
+    async setContactLabels(accountId: number, contactId: number, raw: string[]): Promise<string[]> {
+      const titles = normalizeLabels(raw);
+      await ensureLabels(accountId, titles);
+      const res = await contacts.updateOne(
+        { _id: contactId, account_id: accountId, deleted: false },
+        { $set: { labels: titles, updated_at: new Date() }, $inc: { version: 1 } },
+      );
+      if (!res.matchedCount) throw new NotFoundError('contact', contactId);
+      await sync.schedule([contactId]);
+      return titles;
+    },
+  };
+}
+
+export type LabelsService = ReturnType<typeof createLabelsService>;

@@ -1,0 +1,38 @@
+import { Connection, Model, Schema } from 'mongoose';
+
+export interface Conversation {
+  _id: number;
+  account_id: number;
+  inbox_id: number;
+  contact_id: number;
+  /** The website visitor's identity in the inbox, when the conversation came from the widget. */
+  contact_inbox_id: number | null;
+  status: 'open' | 'resolved';
+  custom_attributes: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+  last_activity_at: Date;
+}
+
+const conversationSchema = new Schema<Conversation>(
+  {
+    _id: Number,
+    account_id: { type: Number, required: true },
+    inbox_id: { type: Number, required: true },
+    contact_id: { type: Number, required: true },
+    contact_inbox_id: { type: Number, default: null },
+    status: { type: String, enum: ['open', 'resolved'], default: 'open' },
+    custom_attributes: { type: Schema.Types.Mixed, default: () => ({}) },
+    created_at: { type: Date, required: true },
+    updated_at: { type: Date, required: true },
+    last_activity_at: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+conversationSchema.index({ account_id: 1, contact_id: 1 });
+
+export type ConversationModel = Model<Conversation>;
+
+export function defineConversationModel(conn: Connection): ConversationModel {
+  return conn.model<Conversation>('Conversation', conversationSchema, 'conversations');
+}

@@ -1,0 +1,79 @@
+import type { Contact, ContactModel } from '../contacts/contact.model';
+import { isChannel, type Inbox, type InboxModel } from '../inboxes/inbox.model';
+import type { Logger } from '../shared/logger';
+import type { Queue } from '../shared/queues';
+import { PermanentDeliveryError } from './delivery-errors';
+import type { Message, MessageModel } from './message.model';
+import { sendEmail } from './send-email';
+import { sendSms } from './send-sms';
+import { sendWhatsapp } from './send-whatsapp';
+
+export interface DeliveryJob {
+  messageId: number;
+}
+
+export const DELIVERY_QUEUE = 'message-delivery';
+
+const need = (value: string | null, what: string) => {
+  if (!value) throw new PermanentDeliveryError(`the contact has no ${what}`);
+  return value;
+};
+
+/** Sends through the inbox's channel; answers the provider's id for the message. */
+async function deliver(inbox: Inbox, contact: Contact, message: Message, timeoutMs: number): Promise<string | null> {
+  if (isChannel(inbox, 'email')) {
+    return sendEmail(inbox.settings, { to: need(contact.email, 'email'), subject: inbox.name, text: message.content }, timeoutMs);
+  }
+  if (isChannel(inbox, 'sms')) return sendSms(inbox.settings, need(contact.phone_number, 'phone number'), message.content, timeoutMs);
+  if (isChannel(inbox, 'whatsapp')) return sendWhatsapp(inbox.settings, need(contact.phone_number, 'phone number'), message.content, timeoutMs);
+  // The website widget fetches its conversation's messages itself: recording is the delivery.
+  return null;
+}
+
+export interface DeliveryProcessorDeps {
+  messages: MessageModel;
+  inboxes: InboxModel;
+  contacts: ContactModel;
+  logger: Logger;
+  timeoutMs: number;
+}
+
+/**
+ * Delivers one queued message. Safe to run twice: a message no longer queued is left alone.
+ * A transient failure is rethrown for bull to retry with back-off; a permanent one, or the
+ * last attempt, marks the message failed with the reason.
+ */
+export function createDeliveryProcessor({ messages, inboxes, contacts, logger, timeoutMs }: DeliveryProcessorDeps) {
+  return async function processDelivery(job: Queue.Job<DeliveryJob>): Promise<void> {
+    const id = job.data?.messageId;
+    if (!Number.isSafeInteger(id)) {
+      logger.warn({ jobId: job.id, data: job.data }, 'malformed delivery job discarded');
+      return;
+    }
+    const message = await messages.findById(id).lean();
+    if (!message || message.status !== 'queued') return;
+    const attempt = job.attemptsMade + 1;
+    const lastAttempt = attempt >= (job.opts.attempts ?? 1);
+    try {
+      const inbox = await inboxes.findOne({ _id: message.inbox_id, account_id: message.account_id }).lean();
+      if (!inbox) throw new PermanentDeliveryError('the inbox no longer exists');
+      const contact = await contacts.findOne({ _id: message.contact_id, account_id: message.account_id, deleted: false }).lean();
+      if (!contact) throw new PermanentDeliveryError('the contact no longer exists');
+      const providerId = await deliver(inbox, contact, message, timeoutMs);
+      const now = new Date();
+      await messages.updateOne(
+        { _id: id, status: 'queued' },
+        { $set: { status: 'sent', provider_message_id: providerId, failure_reason: null, attempts: attempt, sent_at: now, updated_at: now } },
+      );
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (err instanceof PermanentDeliveryError || lastAttempt) {
+        await messages.updateOne({ _id: id, status: 'queued' }, { $set: { status: 'failed', failure_reason: reason, attempts: attempt, updated_at: new Date() } });
+        logger.warn({ messageId: id, attempt, reason }, 'message delivery failed');
+        return;
+      }
+      await messages.updateOne({ _id: id, status: 'queued' }, { $set: { failure_reason: reason, attempts: attempt, updated_at: new Date() } });
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,55 @@
+import { Connection, Model, Schema } from 'mongoose';
+
+/** queued → sent or failed for outgoing messages; received for what a visitor wrote. */
+export const MESSAGE_STATUSES = ['queued', 'sent', 'failed', 'received'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export interface Message {
+  _id: number;
+  account_id: number;
+  conversation_id: number;
+  inbox_id: number;
+  /** Kept beside conversation_id so that a merge or a contact deletion moves or removes messages in one update. */
+  contact_id: number;
+  content: string;
+  message_type: 'incoming' | 'outgoing';
+  /** The user who sent an outgoing message. */
+  sender_id: number | null;
+  status: MessageStatus;
+  failure_reason: string | null;
+  /** The provider's id for the sent message (SMTP Message-ID, Twilio sid, WhatsApp wamid). */
+  provider_message_id: string | null;
+  attempts: number;
+  created_at: Date;
+  updated_at: Date;
+  sent_at: Date | null;
+}
+
+const messageSchema = new Schema<Message>(
+  {
+    _id: Number,
+    account_id: { type: Number, required: true },
+    conversation_id: { type: Number, required: true },
+    inbox_id: { type: Number, required: true },
+    contact_id: { type: Number, required: true },
+    content: { type: String, required: true },
+    message_type: { type: String, enum: ['incoming', 'outgoing'], required: true },
+    sender_id: { type: Number, default: null },
+    status: { type: String, enum: MESSAGE_STATUSES, required: true },
+    failure_reason: { type: String, default: null },
+    provider_message_id: { type: String, default: null },
+    attempts: { type: Number, default: 0 },
+    created_at: { type: Date, required: true },
+    updated_at: { type: Date, required: true },
+    sent_at: { type: Date, default: null },
+  },
+  { versionKey: false },
+);
+messageSchema.index({ account_id: 1, conversation_id: 1 });
+messageSchema.index({ account_id: 1, contact_id: 1 });
+
+export type MessageModel = Model<Message>;
+
+export function defineMessageModel(conn: Connection): MessageModel {
+  return conn.model<Message>('Message', messageSchema, 'messages');
+}

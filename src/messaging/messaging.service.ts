@@ -1,0 +1,180 @@
+import type { Caller } from '../accounts/accounts.service';
+import type { Contact, ContactModel } from '../contacts/contact.model';
+import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
+import type { Inbox, InboxModel } from '../inboxes/inbox.model';
+import { toInboxPayload, type InboxPayload } from '../inboxes/inbox.presenter';
+import type { SyncScheduler } from '../search/sync-queue';
+import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
+import type { IdAllocator } from '../shared/id-allocator';
+import type { Logger } from '../shared/logger';
+import { withTimeout, type Queue } from '../shared/queues';
+import type { Conversation, ConversationModel } from './conversation.model';
+import { toConversationPayload, type ConversationPayload } from './conversation.presenter';
+import type { DeliveryJob } from './delivery.processor';
+import type { Message, MessageModel } from './message.model';
+import type { NewConversationInput } from './messaging.schemas';
+
+export interface MessagingServiceDeps {
+  contacts: ContactModel;
+  inboxes: InboxModel;
+  contactInboxes: ContactInboxModel;
+  conversations: ConversationModel;
+  messages: MessageModel;
+  deliveryQueue: Queue.Queue<DeliveryJob>;
+  sync: SyncScheduler;
+  nextIds: IdAllocator;
+  logger: Logger;
+}
+
+type Reach = { ok: true; sourceId: string; contactInboxId: number | null } | { ok: false; reason: string };
+
+/** Where a contact can be written to: e-mail needs an email, SMS and WhatsApp a phone, the website an HMAC-verified identity there. */
+function reach(inbox: Inbox, contact: Contact, verified: ContactInbox[]): Reach {
+  switch (inbox.channel_type) {
+    case 'email':
+      return contact.email ? { ok: true, sourceId: contact.email, contactInboxId: null } : { ok: false, reason: 'the contact has no email' };
+    case 'sms':
+    case 'whatsapp':
+      return contact.phone_number ? { ok: true, sourceId: contact.phone_number, contactInboxId: null } : { ok: false, reason: 'the contact has no phone number' };
+    case 'web_widget': {
+      const identity = verified.find((ci) => ci.inbox_id === inbox._id);
+      return identity
+        ? { ok: true, sourceId: identity.source_id, contactInboxId: identity._id }
+        : { ok: false, reason: 'the contact has no HMAC-verified identity in this website inbox' };
+    }
+  }
+}
+
+export function createMessagingService(deps: MessagingServiceDeps) {
+  const { contacts, inboxes, contactInboxes, conversations, messages, deliveryQueue, sync, nextIds, logger } = deps;
+
+  async function findContact(accountId: number, id: number): Promise<Contact> {
+    const contact = await contacts.findOne({ _id: id, account_id: accountId, deleted: false }).lean();
+    if (!contact) throw new NotFoundError('contact', id);
+    return contact;
+  }
+
+  const verifiedIdentities = (accountId: number, contactId: number) =>
+    contactInboxes.find({ account_id: accountId, contact_id: contactId, hmac_verified: true }).lean();
+
+  /** A conversation is activity: the contact's last_activity_at moves (a versioned contact write, then sync). */
+  async function touchContact(accountId: number, contactId: number, at: Date) {
+    await contacts.updateOne(
+      { _id: contactId, account_id: accountId, deleted: false },
+      { $set: { last_activity_at: at, updated_at: new Date() }, $inc: { version: 1 } },
+    );
+    await sync.schedule([contactId]);
+  }
+
+  async function record(input: {
+    accountId: number;
+    inboxId: number;
+    contactId: number;
+    contactInboxId: number | null;
+    customAttributes?: Record<string, unknown>;
+    message?: Pick<Message, 'content' | 'message_type' | 'sender_id' | 'status'>;
+  }): Promise<{ conversation: Conversation; message: Message | null }> {
+    const now = new Date();
+    const [conversationId] = await nextIds('conversations');
+    const conversation: Conversation = {
+      _id: conversationId,
+      account_id: input.accountId,
+      inbox_id: input.inboxId,
+      contact_id: input.contactId,
+      contact_inbox_id: input.contactInboxId,
+      status: 'open',
+      custom_attributes: input.customAttributes ?? {},
+      created_at: now,
+      updated_at: now,
+      last_activity_at: now,
+    };
+    await conversations.create(conversation);
+    let message: Message | null = null;
+    if (input.message) {
+      const [messageId] = await nextIds('messages');
+      message = {
+        _id: messageId,
+        account_id: input.accountId,
+        conversation_id: conversationId,
+        inbox_id: input.inboxId,
+        contact_id: input.contactId,
+        ...input.message,
+        failure_reason: null,
+        provider_message_id: null,
+        attempts: 0,
+        created_at: now,
+        updated_at: now,
+        sent_at: null,
+      };
+      await messages.create(message);
+    }
+    await touchContact(input.accountId, input.contactId, now);
+    return { conversation, message };
+  }
+
+  return {
+    async contactableInboxes(accountId: number, contactId: number): Promise<{ source_id: string; inbox: InboxPayload }[]> {
+      const contact = await findContact(accountId, contactId);
+      const [list, verified] = await Promise.all([inboxes.find({ account_id: accountId }).sort({ _id: 1 }).lean(), verifiedIdentities(accountId, contactId)]);
+      return list.flatMap((inbox) => {
+        const r = reach(inbox, contact, verified);
+        return r.ok ? [{ source_id: r.sourceId, inbox: toInboxPayload(inbox) }] : [];
+      });
+    },
+
+    /** Records the conversation and the message as queued, then hands delivery to the queue. */
+    async startConversation(caller: Caller, input: NewConversationInput): Promise<ConversationPayload> {
+      const contact = await findContact(caller.accountId, input.contact_id);
+      const inbox = await inboxes.findOne({ _id: input.inbox_id, account_id: caller.accountId }).lean();
+      if (!inbox) throw new NotFoundError('inbox', input.inbox_id);
+      const r = reach(inbox, contact, await verifiedIdentities(caller.accountId, Number(contact._id)));
+      if (!r.ok) throw new ValidationError(`contact ${contact._id} cannot be reached in inbox ${inbox._id}: ${r.reason}`, 'inbox_id');
+
+      const { conversation, message } = await record({
+        accountId: caller.accountId,
+        inboxId: inbox._id,
+        contactId: Number(contact._id),
+        contactInboxId: r.contactInboxId,
+        message: { content: input.message.content, message_type: 'outgoing', sender_id: caller.userId, status: 'queued' },
+      });
+      try {
+        await withTimeout(deliveryQueue.add({ messageId: message!._id }, { jobId: `message-${message!._id}` }), 2000, 'queueing the delivery');
+      } catch (err) {
+        const reason = `delivery could not be queued: ${(err as Error).message}`;
+        await messages.updateOne({ _id: message!._id }, { $set: { status: 'failed', failure_reason: reason, updated_at: new Date() } });
+        logger.warn({ messageId: message!._id, reason }, 'delivery not queued');
+        throw new UnavailableError('the message was recorded but could not be queued for delivery; it is marked failed');
+      }
+      return toConversationPayload(conversation, [message!]);
+    },
+
+    /** A conversation a website visitor started (pre-chat form), with its first message when there is one. */
+    async recordIncoming(input: {
+      accountId: number;
+      inboxId: number;
+      contactId: number;
+      contactInboxId: number;
+      content?: string;
+      customAttributes?: Record<string, unknown>;
+    }): Promise<ConversationPayload> {
+      const { conversation, message } = await record({
+        ...input,
+        message: input.content === undefined ? undefined : { content: input.content, message_type: 'incoming', sender_id: null, status: 'received' },
+      });
+      return toConversationPayload(conversation, message ? [message] : []);
+    },
+
+    async conversationsOf(accountId: number, contactId: number): Promise<ConversationPayload[]> {
+      await findContact(accountId, contactId);
+      const list = await conversations.find({ account_id: accountId, contact_id: contactId }).sort({ created_at: -1, _id: -1 }).lean();
+      if (!list.length) return [];
+      const all = await messages
+        .find({ account_id: accountId, conversation_id: { $in: list.map((c) => c._id) } })
+        .sort({ created_at: 1, _id: 1 })
+        .lean();
+      return list.map((conversation) => toConversationPayload(conversation, all.filter((m) => m.conversation_id === conversation._id)));
+    },
+  };
+}
+
+export type MessagingService = ReturnType<typeof createMessagingService>;

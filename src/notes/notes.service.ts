@@ -1,0 +1,99 @@
+import type { Caller } from '../accounts/accounts.service';
+import type { UserModel } from '../accounts/user.model';
+import type { ContactModel } from '../contacts/contact.model';
+import { ForbiddenError, NotFoundError } from '../shared/errors';
+import type { IdAllocator } from '../shared/id-allocator';
+import type { Note, NoteModel } from './note.model';
+import { toNoteAuthor, toNotePayload, type NoteAuthor, type NotePayload } from './note.presenter';
+import type { NoteInput } from './notes.schemas';
+
+export interface NotesServiceDeps {
+  notes: NoteModel;
+  contacts: ContactModel;
+  users: UserModel;
+  nextIds: IdAllocator;
+}
+
+export function createNotesService({ notes, contacts, users, nextIds }: NotesServiceDeps) {
+  async function assertContact(accountId: number, contactId: number) {
+    const found = await contacts.exists({ _id: contactId, account_id: accountId, deleted: false });
+    if (!found) throw new NotFoundError('contact', contactId);
+  }
+
+  async function find(accountId: number, contactId: number, noteId: number): Promise<Note> {
+    const note = await notes.findOne({ _id: noteId, account_id: accountId, contact_id: contactId }).lean();
+    if (!note) throw new NotFoundError('note', noteId);
+    return note;
+  }
+
+  async function authorsOf(accountId: number, list: Note[]): Promise<Map<number, NoteAuthor>> {
+    const ids = [...new Set(list.map((n) => n.user_id).filter((id): id is number => id !== null))];
+    if (!ids.length) return new Map();
+    const found = await users.find({ _id: { $in: ids } }, { name: 1, email: 1, accounts: 1 }).lean();
+    return new Map(found.map((user) => [user._id, toNoteAuthor(user, accountId)]));
+  }
+
+  async function present(accountId: number, list: Note[]): Promise<NotePayload[]> {
+    const authors = await authorsOf(accountId, list);
+    return list.map((note) => toNotePayload(note, note.user_id === null ? null : (authors.get(note.user_id) ?? null)));
+  }
+
+  /** Agents may edit their own notes; administrators any note of the account. */
+  function assertMayChange(caller: Caller, note: Note) {
+    if (caller.role !== 'administrator' && note.user_id !== caller.userId) {
+      throw new ForbiddenError('only the author of a note or an administrator may change it');
+    }
+  }
+
+  return {
+    async create(caller: Caller, contactId: number, input: NoteInput): Promise<NotePayload> {
+      await assertContact(caller.accountId, contactId);
+      const [id] = await nextIds('notes');
+      const now = new Date();
+      const note: Note = {
+        _id: id,
+        account_id: caller.accountId,
+        contact_id: contactId,
+        user_id: caller.userId,
+        content: input.content,
+        created_at: now,
+        updated_at: now,
+      };
+      await notes.create(note);
+      return (await present(caller.accountId, [note]))[0];
+    },
+
+    async list(accountId: number, contactId: number): Promise<NotePayload[]> {
+      await assertContact(accountId, contactId);
+      const list = await notes.find({ account_id: accountId, contact_id: contactId }).sort({ created_at: -1, _id: -1 }).lean();
+      return present(accountId, list);
+    },
+
+    async show(accountId: number, contactId: number, noteId: number): Promise<NotePayload> {
+      await assertContact(accountId, contactId);
+      return (await present(accountId, [await find(accountId, contactId, noteId)]))[0];
+    },
+
+    async update(caller: Caller, contactId: number, noteId: number, input: NoteInput): Promise<NotePayload> {
+      await assertContact(caller.accountId, contactId);
+      assertMayChange(caller, await find(caller.accountId, contactId, noteId));
+      const updated = await notes
+        .findOneAndUpdate(
+          { _id: noteId, account_id: caller.accountId, contact_id: contactId },
+          { $set: { content: input.content, updated_at: new Date() } },
+          { new: true },
+        )
+        .lean();
+      if (!updated) throw new NotFoundError('note', noteId);
+      return (await present(caller.accountId, [updated]))[0];
+    },
+
+    async remove(caller: Caller, contactId: number, noteId: number): Promise<void> {
+      await assertContact(caller.accountId, contactId);
+      assertMayChange(caller, await find(caller.accountId, contactId, noteId));
+      await notes.deleteOne({ _id: noteId, account_id: caller.accountId, contact_id: contactId });
+    },
+  };
+}
+
+export type NotesService = ReturnType<typeof createNotesService>;

@@ -1,0 +1,309 @@
+import type { estypes } from '@elastic/elasticsearch';
+import { normalizePhone } from '../contacts/contact-fields';
+import type { AttributeType } from '../custom-attributes/custom-attribute-definition.model';
+import { foldForIndex, searchFieldOf, type DefinitionRef } from '../custom-attributes/custom-attribute-fields';
+import { isSuffixField, suffixPrefix } from '../search/substring-terms';
+import { ValidationError } from '../shared/errors';
+
+// A pure compiler: Chatwoot's filter payload (SPEC §3.1-3.2) → one Elasticsearch bool query over
+// the fields of mappings/contacts.v1.json. Every attribute and operator is checked against the
+// allowlist below and every value against its type; anything else is a ValidationError naming
+// the item. The account condition is not added here: createContactSearch adds it to every search.
+
+type Query = estypes.QueryDslQueryContainer;
+
+export const OPERATORS = [
+  'equal_to',
+  'not_equal_to',
+  'contains',
+  'does_not_contain',
+  'starts_with',
+  'is_present',
+  'is_not_present',
+  'is_greater_than',
+  'is_less_than',
+  'days_before',
+] as const;
+export type FilterOperator = (typeof OPERATORS)[number];
+
+/** How values of an attribute are read and compared. */
+type Kind = 'text' | 'phone' | 'folded_exact' | 'country_code' | 'labels' | 'date' | 'boolean' | 'number' | 'custom_date';
+
+const TEXT_OPS: FilterOperator[] = ['equal_to', 'not_equal_to', 'contains', 'does_not_contain', 'starts_with', 'is_present', 'is_not_present'];
+const EXACT_OPS: FilterOperator[] = ['equal_to', 'not_equal_to', 'is_present', 'is_not_present'];
+const DATE_OPS: FilterOperator[] = ['is_greater_than', 'is_less_than', 'days_before', 'is_present', 'is_not_present'];
+const BOOLEAN_OPS: FilterOperator[] = ['equal_to', 'not_equal_to'];
+const NUMBER_OPS: FilterOperator[] = ['equal_to', 'not_equal_to', 'is_greater_than', 'is_less_than', 'is_present', 'is_not_present'];
+const CUSTOM_DATE_OPS: FilterOperator[] = ['equal_to', 'is_greater_than', 'is_less_than', 'days_before', 'is_present', 'is_not_present'];
+
+interface AttributeRule {
+  kind: Kind;
+  /** The index field, in mappings/contacts.v1.json. */
+  field: string;
+  operators: FilterOperator[];
+}
+
+/** The standard attributes a filter may name (SPEC §3.2; `country` is an extension). */
+export const STANDARD_ATTRIBUTES: Record<string, AttributeRule> = {
+  name: { kind: 'text', field: 'name', operators: TEXT_OPS },
+  email: { kind: 'text', field: 'email', operators: TEXT_OPS },
+  city: { kind: 'text', field: 'city', operators: TEXT_OPS },
+  company_name: { kind: 'text', field: 'company_name', operators: TEXT_OPS },
+  country: { kind: 'text', field: 'country', operators: TEXT_OPS },
+  phone_number: { kind: 'phone', field: 'phone_number', operators: TEXT_OPS },
+  identifier: { kind: 'folded_exact', field: 'identifier', operators: EXACT_OPS },
+  country_code: { kind: 'country_code', field: 'country_code', operators: EXACT_OPS },
+  labels: { kind: 'labels', field: 'labels', operators: EXACT_OPS },
+  created_at: { kind: 'date', field: 'created_at', operators: DATE_OPS },
+  last_activity_at: { kind: 'date', field: 'last_activity_at', operators: DATE_OPS },
+  blocked: { kind: 'boolean', field: 'blocked', operators: BOOLEAN_OPS },
+};
+
+const CUSTOM_RULES: Record<AttributeType, Omit<AttributeRule, 'field'>> = {
+  text: { kind: 'text', operators: TEXT_OPS },
+  link: { kind: 'text', operators: TEXT_OPS },
+  list: { kind: 'text', operators: TEXT_OPS },
+  number: { kind: 'number', operators: NUMBER_OPS },
+  date: { kind: 'custom_date', operators: CUSTOM_DATE_OPS },
+  checkbox: { kind: 'boolean', operators: BOOLEAN_OPS },
+};
+
+export const MAX_CONDITIONS = 200;
+export const MAX_GROUP_DEPTH = 5;
+const MAX_DAYS = 100000;
+const DAY_MS = 86400000;
+
+class Compiler {
+  private conditions = 0;
+  private readonly definitions: Map<string, DefinitionRef>;
+
+  constructor(definitions: DefinitionRef[]) {
+    this.definitions = new Map(definitions.map((d) => [d.attribute_key, d]));
+  }
+
+  fail(where: string, message: string): never {
+    throw new ValidationError(`${where}: ${message}`, where);
+  }
+
+  /** A list of items joined by query_operator; AND binds tighter than OR. */
+  list(items: unknown, where: string, depth: number): Query {
+    if (!Array.isArray(items) || !items.length) this.fail(where, 'must be a non-empty array of filter conditions');
+    if (depth > MAX_GROUP_DEPTH) this.fail(where, `groups nest at most ${MAX_GROUP_DEPTH} deep`);
+    const alternatives: Query[][] = [[]];
+    items.forEach((item, i) => {
+      const at = `${where}[${i}]`;
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) this.fail(at, 'must be an object with attribute_key, filter_operator and values, or a group');
+      const record = item as Record<string, unknown>;
+      const query = 'group' in record ? this.list(record.group, `${at}.group`, depth + 1) : this.condition(record, at);
+      alternatives[alternatives.length - 1].push(query);
+      const join = this.joinOf(record.query_operator, at, i === items.length - 1);
+      if (join === 'or') alternatives.push([]);
+    });
+    const ands = alternatives.map((chain) => (chain.length === 1 ? chain[0] : { bool: { filter: chain } }));
+    return ands.length === 1 ? ands[0] : { bool: { should: ands, minimum_should_match: 1 } };
+  }
+
+  /** The operator joining an item to the next one; a trailing operator on the last item is ignored. */
+  joinOf(raw: unknown, at: string, last: boolean): 'and' | 'or' | undefined {
+    if (raw === undefined || raw === null || raw === '') {
+      if (last) return undefined;
+      this.fail(at, 'query_operator must be "and" or "or" to join this condition to the next one');
+    }
+    const op = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+    if (op !== 'and' && op !== 'or') this.fail(at, `query_operator must be "and" or "or", not ${JSON.stringify(raw)}`);
+    return last ? undefined : op;
+  }
+
+  rule(key: unknown, at: string): AttributeRule {
+    if (typeof key !== 'string' || !key.trim()) this.fail(at, 'attribute_key must be a non-empty string');
+    if (Object.prototype.hasOwnProperty.call(STANDARD_ATTRIBUTES, key)) return STANDARD_ATTRIBUTES[key];
+    const def = this.definitions.get(key);
+    if (def) return { ...CUSTOM_RULES[def.attribute_display_type], field: searchFieldOf(def) };
+    this.fail(at, `unknown attribute "${key}"; use one of ${Object.keys(STANDARD_ATTRIBUTES).join(', ')} or a custom attribute key of the account`);
+  }
+
+  condition(item: Record<string, unknown>, at: string): Query {
+    this.conditions += 1;
+    if (this.conditions > MAX_CONDITIONS) this.fail(at, `a filter holds at most ${MAX_CONDITIONS} conditions`);
+    const rule = this.rule(item.attribute_key, at);
+    const key = item.attribute_key as string;
+    const op = item.filter_operator;
+    if (typeof op !== 'string' || !(OPERATORS as readonly string[]).includes(op)) {
+      this.fail(at, `filter_operator must be one of ${rule.operators.join(', ')} for "${key}", not ${JSON.stringify(op)}`);
+    }
+    const operator = op as FilterOperator;
+    if (!rule.operators.includes(operator)) {
+      this.fail(at, `filter_operator "${operator}" is not allowed for "${key}"; use one of ${rule.operators.join(', ')}`);
+    }
+    const { field } = rule;
+    if (operator === 'is_present') return { exists: { field } };
+    if (operator === 'is_not_present') return { bool: { must_not: [{ exists: { field } }] } };
+
+    const values = this.values(item.values, at);
+    if (operator === 'days_before') {
+      const days = this.single(values, at, operator);
+      const n = typeof days === 'string' && /^\d+$/.test(days.trim()) ? Number(days) : days;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_DAYS) {
+        this.fail(at, `days_before takes a whole number of days from 0 to ${MAX_DAYS}; got ${JSON.stringify(days)}`);
+      }
+      // Resolved by Elasticsearch when the query runs, so a saved segment stays relative to today.
+      return { range: { [field]: { lt: `now-${n}d/d` } } };
+    }
+
+    switch (rule.kind) {
+      case 'text':
+        return this.text(field, operator, values.map((v, j) => this.text_value(v, at, j)));
+      case 'phone':
+        return this.text(field, operator, values.map((v, j) => this.phone_value(v, operator, at, j)));
+      case 'folded_exact':
+        return this.exact(field, operator, values.map((v, j) => this.text_value(v, at, j)));
+      case 'country_code':
+        return this.exact(field, operator, values.map((v, j) => this.string(v, at, j).toUpperCase()));
+      case 'labels':
+        return this.exact(field, operator, values.map((v, j) => this.string(v, at, j).toLowerCase()));
+      case 'boolean':
+        return this.exact(field, operator, values.map((v, j) => this.boolean(v, at, j)));
+      case 'number': {
+        const numbers = values.map((v, j) => this.number(v, at, j));
+        if (operator === 'is_greater_than') return { range: { [field]: { gt: this.single(numbers, at, operator) } } };
+        if (operator === 'is_less_than') return { range: { [field]: { lt: this.single(numbers, at, operator) } } };
+        return this.exact(field, operator, numbers);
+      }
+      case 'date':
+      case 'custom_date': {
+        const dates = values.map((v, j) => this.date(v, at, j));
+        if (operator === 'is_greater_than') {
+          const d = this.single(dates, at, operator);
+          // After that day: from the start of the next one. A date-time: strictly after it.
+          return { range: { [field]: d.day ? { gte: d.ms + DAY_MS } : { gt: d.ms } } };
+        }
+        if (operator === 'is_less_than') {
+          const d = this.single(dates, at, operator);
+          return { range: { [field]: { lt: d.ms } } };
+        }
+        // equal_to (custom dates): the UTC day of each value, any of them.
+        const days = dates.map((d) => {
+          const start = Math.floor(d.ms / DAY_MS) * DAY_MS;
+          return { range: { [field]: { gte: start, lt: start + DAY_MS } } };
+        });
+        return days.length === 1 ? days[0] : { bool: { should: days, minimum_should_match: 1 } };
+      }
+    }
+  }
+
+  values(raw: unknown, at: string): unknown[] {
+    const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+    if (!list.length) this.fail(at, 'values must hold at least one value for this operator');
+    if (list.length > 1000) this.fail(at, 'values holds at most 1000 values');
+    // Chatwoot's dashboard sends dropdown choices as {id, name}; the id is the value.
+    return list.map((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) && 'id' in v ? (v as { id: unknown }).id : v));
+  }
+
+  single<T>(values: T[], at: string, operator: string): T {
+    if (values.length !== 1) this.fail(at, `${operator} takes exactly one value; got ${values.length}`);
+    return values[0];
+  }
+
+  string(value: unknown, at: string, j: number): string {
+    if (typeof value !== 'string') this.fail(at, `values[${j}] must be a string; got ${JSON.stringify(value)}`);
+    const text = value.trim();
+    if (!text.length) this.fail(at, `values[${j}] must not be empty`);
+    return text;
+  }
+
+  text_value(value: unknown, at: string, j: number): string {
+    const folded = foldForIndex(this.string(value, at, j));
+    if (!folded.length) this.fail(at, `values[${j}] holds no letters or digits to compare`);
+    return folded;
+  }
+
+  phone_value(value: unknown, operator: FilterOperator, at: string, j: number): string {
+    const text = this.string(value, at, j);
+    if (operator === 'equal_to' || operator === 'not_equal_to') {
+      const phone = normalizePhone(text);
+      if (!phone.ok) this.fail(at, `values[${j}]: ${phone.error}`);
+      return phone.value;
+    }
+    const stripped = text.replace(/[\s\-.()]/g, '');
+    if (!/^\+?\d+$/.test(stripped)) this.fail(at, `values[${j}] must be digits of a phone number; got ${JSON.stringify(value)}`);
+    // A prefix without "+" already starts with the country code, as numbers are given on input.
+    return operator === 'starts_with' && !stripped.startsWith('+') ? `+${stripped}` : stripped;
+  }
+
+  boolean(value: unknown, at: string, j: number): boolean {
+    if (typeof value === 'boolean') return value;
+    if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+    this.fail(at, `values[${j}] must be true or false; got ${JSON.stringify(value)}`);
+  }
+
+  number(value: unknown, at: string, j: number): number {
+    const n = typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+    if (typeof n !== 'number' || !Number.isFinite(n)) this.fail(at, `values[${j}] must be a number; got ${JSON.stringify(value)}`);
+    return n;
+  }
+
+  date(value: unknown, at: string, j: number): { ms: number; day: boolean } {
+    if (typeof value === 'string') {
+      const text = value.trim();
+      if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+        const ms = Date.parse(`${text}T00:00:00Z`);
+        if (!Number.isNaN(ms) && new Date(ms).toISOString().startsWith(text)) return { ms, day: true };
+      } else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text)) {
+        // A date-time without a zone is UTC, as every comparison is.
+        const zoned = /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? text : `${text}Z`;
+        const ms = Date.parse(zoned.replace(' ', 'T'));
+        if (!Number.isNaN(ms)) return { ms, day: false };
+      }
+    }
+    this.fail(at, `values[${j}] must be a date (2025-03-15) or a date-time (2025-03-15T10:00:00Z); got ${JSON.stringify(value)}`);
+  }
+
+  text(field: string, operator: FilterOperator, values: string[]): Query {
+    if (operator === 'equal_to' || operator === 'not_equal_to') return this.exact(field, operator, values);
+    const matchers: Query[] = values.map((v) => {
+      if (operator === 'starts_with') return { prefix: { [field]: { value: v } } };
+      // Standard text fields have indexed suffixes: contains is a prefix query on them.
+      const term = isSuffixField(field) ? suffixPrefix(field, v) : undefined;
+      return term ? { prefix: { search_suffixes: { value: term } } } : { wildcard: { [field]: { value: `*${escapeWildcard(v)}*` } } };
+    });
+    const any: Query = matchers.length === 1 ? matchers[0] : { bool: { should: matchers, minimum_should_match: 1 } };
+    // does_not_contain: none of the values; a contact without the field is kept.
+    return operator === 'does_not_contain' ? { bool: { must_not: [any] } } : any;
+  }
+
+  exact(field: string, operator: FilterOperator, values: (string | number | boolean)[]): Query {
+    const unique = [...new Set(values)];
+    const match: Query = unique.length === 1 ? { term: { [field]: unique[0] } } : { terms: { [field]: unique } };
+    // not_equal_to: none of the values; must_not keeps contacts where the field is absent.
+    return operator === 'not_equal_to' ? { bool: { must_not: [match] } } : match;
+  }
+}
+
+export const escapeWildcard = (value: string) => value.replace(/[\\*?]/g, (c) => `\\${c}`);
+
+/**
+ * Compiles a filter payload (the `payload` array of `{"payload": [...]}`) for an account whose
+ * custom attribute definitions are given. Throws ValidationError naming the item on any fault.
+ */
+export function buildSegmentQuery(payload: unknown, definitions: DefinitionRef[]): Query {
+  return new Compiler(definitions).list(payload, 'payload', 0);
+}
+
+/** The payload with only the keys the compiler reads, safe to store as given. */
+export function sanitizeFilterPayload(payload: unknown): unknown {
+  if (!Array.isArray(payload)) return payload;
+  return payload.map((item) => {
+    if (typeof item !== 'object' || item === null) return item;
+    const record = item as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    if ('group' in record) out.group = sanitizeFilterPayload(record.group);
+    for (const key of ['attribute_key', 'attribute_model', 'filter_operator', 'query_operator', 'custom_attribute_type']) {
+      if (key in record) out[key] = record[key];
+    }
+    if ('values' in record) {
+      const values = record.values;
+      out.values = Array.isArray(values) ? values.map((v) => (typeof v === 'object' && v !== null && 'id' in v ? (v as { id: unknown }).id : v)) : values;
+    }
+    return out;
+  });
+}

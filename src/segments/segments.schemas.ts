@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { listQuery } from '../contacts/contacts.schemas';
+
+export const pageQuery = listQuery.pick({ sort: true, page: true, per_page: true, after: true });
+
+/** `{payload: [...]}`; the payload itself is checked by buildSegmentQuery, which names the faulty item. */
+export const filterBody = z.object({ payload: z.unknown() });
+
+export const segmentIdParams = z.object({
+  account_id: z.string(),
+  id: z.coerce.number().int().positive('custom filter id must be a positive integer'),
+});
+
+export const segmentListQuery = z.object({
+  filter_type: z.string().optional(),
+  with_counts: z.enum(['true', 'false', '1', '0'], 'with_counts must be true or false').optional(),
+});
+
+const segmentFields = z.object({
+  name: z.string().trim().min(1, 'name must not be empty').max(255),
+  filter_type: z.literal('contact', 'only filter_type "contact" is supported').optional(),
+  query: z.object({ payload: z.unknown() }, 'query must be an object holding the filter payload'),
+});
+
+// Chatwoot wraps the fields in `custom_filter`; bare fields are accepted too.
+const unwrap = (body: unknown) =>
+  typeof body === 'object' && body !== null && 'custom_filter' in body ? (body as { custom_filter: unknown }).custom_filter : body;
+
+export const segmentCreateBody = z.preprocess(unwrap, segmentFields);
+export const segmentUpdateBody = z.preprocess(unwrap, segmentFields.partial());
+export type SegmentInput = z.infer<typeof segmentFields>;

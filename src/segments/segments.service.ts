@@ -1,0 +1,139 @@
+import type { DefinitionRef } from '../custom-attributes/custom-attribute-fields';
+import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../search/search-contacts';
+import { MAPPING_VERSION } from '../search/contacts-index';
+import { NotFoundError, ValidationError } from '../shared/errors';
+import type { IdAllocator } from '../shared/id-allocator';
+import { buildSegmentQuery, sanitizeFilterPayload } from './build-segment-query';
+import type { Segment, SegmentModel } from './segment.model';
+import type { SegmentInput } from './segments.schemas';
+
+export function toSegmentPayload(segment: Segment, count?: number | null) {
+  return {
+    id: segment._id,
+    name: segment.name,
+    filter_type: segment.filter_type,
+    query: segment.query,
+    created_at: segment.created_at.toISOString(),
+    updated_at: segment.updated_at.toISOString(),
+    ...(count === undefined ? {} : { count }),
+  };
+}
+
+export interface SegmentsServiceDeps {
+  segments: SegmentModel;
+  nextIds: IdAllocator;
+  search: Pick<ContactSearch, 'countMany'>;
+  /** The contact list (resolves custom attribute sorts, adds the account condition). */
+  contacts: { list(accountId: number, query: SearchQuery | undefined, request: PageRequest): Promise<ContactPage> };
+  definitionsOf(accountId: number): Promise<DefinitionRef[]>;
+}
+
+export function createSegmentsService({ segments, nextIds, search, contacts, definitionsOf }: SegmentsServiceDeps) {
+  async function compile(accountId: number, payload: unknown): Promise<SearchQuery> {
+    return buildSegmentQuery(payload, await definitionsOf(accountId));
+  }
+
+  async function find(accountId: number, id: number): Promise<Segment> {
+    const segment = await segments.findOne({ _id: id, account_id: accountId }).lean();
+    if (!segment) throw new NotFoundError('custom filter', id);
+    return segment;
+  }
+
+  /**
+   * The stored query, recompiled from the stored filter when it was compiled for another
+   * mapping version or marked stale (a custom attribute definition it may use was removed).
+   */
+  async function queryOf(segment: Segment): Promise<SearchQuery> {
+    if (segment.mapping_version === MAPPING_VERSION) return JSON.parse(segment.compiled_query) as SearchQuery;
+    let query: SearchQuery;
+    try {
+      query = await compile(segment.account_id, segment.query.payload);
+    } catch (err) {
+      if (err instanceof ValidationError) throw new ValidationError(`custom filter ${segment._id} no longer compiles: ${err.message}`, err.field);
+      throw err;
+    }
+    await segments.updateOne(
+      { _id: segment._id, account_id: segment.account_id, updated_at: segment.updated_at },
+      { $set: { compiled_query: JSON.stringify(query), mapping_version: MAPPING_VERSION } },
+    );
+    return query;
+  }
+
+  return {
+    compile,
+
+    /** Runs a filter payload (POST /contacts/filter) with the list's sort and paging. */
+    async filter(accountId: number, payload: unknown, request: PageRequest): Promise<ContactPage> {
+      return contacts.list(accountId, await compile(accountId, payload), request);
+    },
+
+    async list(accountId: number, options: { filterType?: string; withCounts?: boolean } = {}) {
+      if (options.filterType && options.filterType !== 'contact') return [];
+      const all = await segments.find({ account_id: accountId }).sort({ _id: 1 }).lean();
+      if (!options.withCounts) return all.map((s) => toSegmentPayload(s));
+      const queries = await Promise.all(all.map((s) => queryOf(s).catch((err) => (err instanceof ValidationError ? null : Promise.reject(err)))));
+      const runnable = queries.map((q, i) => ({ q, i })).filter((x): x is { q: SearchQuery; i: number } => x.q !== null);
+      const counts = await search.countMany(accountId, runnable.map((x) => x.q));
+      const byIndex = new Map(runnable.map((x, j) => [x.i, counts[j]]));
+      return all.map((s, i) => toSegmentPayload(s, byIndex.get(i) ?? null));
+    },
+
+    async show(accountId: number, id: number) {
+      return toSegmentPayload(await find(accountId, id));
+    },
+
+    async create(accountId: number, input: SegmentInput) {
+      const compiled = await compile(accountId, input.query.payload);
+      const [id] = await nextIds('segments');
+      const now = new Date();
+      const doc: Segment = {
+        _id: id,
+        account_id: accountId,
+        name: input.name,
+        filter_type: 'contact',
+        query: { payload: sanitizeFilterPayload(input.query.payload) },
+        compiled_query: JSON.stringify(compiled),
+        mapping_version: MAPPING_VERSION,
+        created_at: now,
+        updated_at: now,
+      };
+      await segments.create(doc);
+      return toSegmentPayload(doc);
+    },
+
+    async update(accountId: number, id: number, input: Partial<SegmentInput>) {
+      await find(accountId, id);
+      const set: Partial<Segment> = { updated_at: new Date() };
+      if (input.name !== undefined) set.name = input.name;
+      if (input.query !== undefined) {
+        set.compiled_query = JSON.stringify(await compile(accountId, input.query.payload));
+        set.query = { payload: sanitizeFilterPayload(input.query.payload) };
+        set.mapping_version = MAPPING_VERSION;
+      }
+      const updated = await segments.findOneAndUpdate({ _id: id, account_id: accountId }, { $set: set }, { new: true }).lean();
+      if (!updated) throw new NotFoundError('custom filter', id);
+      return toSegmentPayload(updated);
+    },
+
+    async remove(accountId: number, id: number): Promise<void> {
+      const res = await segments.deleteOne({ _id: id, account_id: accountId });
+      if (!res.deletedCount) throw new NotFoundError('custom filter', id);
+    },
+
+    /** The stored query of a segment (for running it, exporting it, bulk actions on it). */
+    async queryOfSegment(accountId: number, id: number): Promise<SearchQuery> {
+      return queryOf(await find(accountId, id));
+    },
+
+    async run(accountId: number, id: number, request: PageRequest): Promise<ContactPage> {
+      return contacts.list(accountId, await queryOf(await find(accountId, id)), request);
+    },
+
+    /** Makes every segment of the account recompile before its next run. */
+    async markStale(accountId: number): Promise<void> {
+      await segments.updateMany({ account_id: accountId }, { $set: { mapping_version: 0 } });
+    },
+  };
+}
+
+export type SegmentsService = ReturnType<typeof createSegmentsService>;

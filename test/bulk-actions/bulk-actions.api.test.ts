@@ -1,0 +1,124 @@
+import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+});
+afterAll(() => ctx.close());
+
+const as = (a: TestAccount, token = a.adminToken) => ({
+  get: (p: string) => ctx.http.get(a.path(p)).set('api_access_token', token),
+  post: (p: string, body: object) => ctx.http.post(a.path(p)).set('api_access_token', token).send(body),
+});
+
+async function labelsOf(a: TestAccount, id: number): Promise<string[]> {
+  return (await as(a).get(`/contacts/${id}/labels`)).body.payload;
+}
+
+async function finished(a: TestAccount, id: number) {
+  let body: { status: string; processed: number; total: number } = { status: '', processed: 0, total: 0 };
+  await waitFor(async () => {
+    body = (await as(a).get(`/bulk_actions/${id}`)).body;
+    return body.status === 'completed' || body.status === 'failed';
+  }, `bulk action ${id}`);
+  return body;
+}
+
+const idsOf = (list: { id: number }[]) => list.map((c) => c.id).sort((x, y) => x - y);
+
+describe('bulk actions', () => {
+  it('when labels are added to a list of ids, then those contacts of the account get them, in MongoDB and in the index', async () => {
+    const account = await ctx.createAccount();
+    const other = await ctx.createAccount();
+    const mine = [await createContact(ctx, account), await createContact(ctx, account), await createContact(ctx, account)];
+    const theirs = await createContact(ctx, other);
+    await as(account).post(`/contacts/${mine[0].id}/labels`, { labels: ['old'] });
+    const res = await as(account, account.agentToken).post('/bulk_actions', { type: 'Contact', ids: [mine[0].id, mine[1].id, theirs.id], labels: { add: ['Hot', 'new'] } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed', total: 3, processed: 3 });
+    expect(await labelsOf(account, mine[0].id)).toEqual(['old', 'hot', 'new']);
+    expect(await labelsOf(account, mine[1].id)).toEqual(['hot', 'new']);
+    expect(await labelsOf(account, mine[2].id)).toEqual([]);
+    expect(await labelsOf(other, theirs.id)).toEqual([]);
+    await ctx.settle(account.id);
+    expect(idsOf((await as(account).get('/contacts?labels[]=hot')).body.payload)).toEqual(idsOf([mine[0], mine[1]]));
+    expect((await as(account).get('/labels')).body.payload.map((l: { title: string }) => l.title)).toEqual(expect.arrayContaining(['hot', 'new']));
+  });
+
+  it('when labels are removed from a filter\'s contacts, then it runs as a job whose progress is readable', async () => {
+    const account = await ctx.createAccount();
+    const lima = [await createContact(ctx, account, { city: 'Lima' }), await createContact(ctx, account, { city: 'Líma' })];
+    const cusco = await createContact(ctx, account, { city: 'Cusco' });
+    for (const c of [...lima, cusco]) await as(account).post(`/contacts/${c.id}/labels`, { labels: ['a', 'b'] });
+    await ctx.settle(account.id);
+    const res = await as(account).post('/bulk_actions', {
+      type: 'Contact',
+      payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['lima'], 'odd.key': true }],
+      labels: { remove: ['a'] },
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.total).toBe(2);
+    const done = await finished(account, res.body.id);
+    expect(done).toMatchObject({ status: 'completed', processed: 2, total: 2 });
+    for (const c of lima) expect(await labelsOf(account, c.id)).toEqual(['b']);
+    expect(await labelsOf(account, cusco.id)).toEqual(['a', 'b']);
+    await ctx.settle(account.id);
+    expect(idsOf((await as(account).get('/contacts?labels[]=a')).body.payload)).toEqual([cusco.id]);
+  });
+
+  it('when a segment\'s contacts are deleted, then only administrators may, and they leave the list', async () => {
+    const account = await ctx.createAccount();
+    const keep = await createContact(ctx, account, { company_name: 'Keep' });
+    const drop = [await createContact(ctx, account, { company_name: 'Drop Inc' }), await createContact(ctx, account, { company_name: 'drop' })];
+    await ctx.settle(account.id);
+    const seg = await as(account).post('/custom_filters', { name: 'drop', query: { payload: [{ attribute_key: 'company_name', filter_operator: 'starts_with', values: ['drop'] }] } });
+    const body = { type: 'Contact', custom_filter_id: seg.body.id, action_name: 'delete' };
+    expect((await as(account, account.agentToken).post('/bulk_actions', body)).status).toBe(403);
+    const res = await as(account).post('/bulk_actions', body);
+    expect(res.status).toBe(202);
+    expect((await finished(account, res.body.id)).status).toBe('completed');
+    for (const c of drop) expect((await as(account).get(`/contacts/${c.id}`)).status).toBe(404);
+    await ctx.settle(account.id);
+    expect(idsOf((await as(account).get('/contacts')).body.payload)).toEqual([keep.id]);
+    // The deleted contacts' emails are free again.
+    expect((await as(account).post('/contacts', { email: drop[0].email })).status).toBe(200);
+  });
+
+  it('when more ids are given than run inline, then a job does them', async () => {
+    const account = await ctx.createAccount();
+    const contacts = [await createContact(ctx, account), await createContact(ctx, account)];
+    const ids = [...contacts.map((c) => c.id), ...Array.from({ length: 150 }, (_, i) => 900000000 + i)];
+    const res = await as(account).post('/bulk_actions', { type: 'Contact', ids, labels: { add: ['bulk'] } });
+    expect(res.status).toBe(202);
+    expect((await finished(account, res.body.id)).processed).toBe(ids.length);
+    for (const c of contacts) expect(await labelsOf(account, c.id)).toEqual(['bulk']);
+  });
+
+  it.each([
+    [{ ids: [1], labels: { add: ['x'] } }, /type/],
+    [{ type: 'Conversation', ids: [1], labels: { add: ['x'] } }, /type/],
+    [{ type: 'Contact', labels: { add: ['x'] } }, /exactly one of/],
+    [{ type: 'Contact', ids: [1], payload: [], labels: { add: ['x'] } }, /exactly one of/],
+    [{ type: 'Contact', ids: [1] }, /labels.add, labels.remove or action_name/],
+    [{ type: 'Contact', ids: [1], action_name: 'delete', labels: { add: ['x'] } }, /cannot be combined/],
+    [{ type: 'Contact', ids: [1], labels: { add: ['not valid'] } }, /label/],
+    [{ type: 'Contact', payload: [{ attribute_key: 'nope', filter_operator: 'equal_to', values: ['x'] }], labels: { add: ['x'] } }, /payload\[0\]: unknown attribute/],
+  ])('when the body is %j, then it answers 422', async (body, message) => {
+    const account = await ctx.createAccount();
+    const res = await as(account).post('/bulk_actions', body);
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(message);
+  });
+
+  it('when another account\'s segment or bulk action is named, then it is a 404', async () => {
+    const account = await ctx.createAccount();
+    const other = await ctx.createAccount();
+    const seg = await as(other).post('/custom_filters', { name: 's', query: { payload: [{ attribute_key: 'name', filter_operator: 'is_present' }] } });
+    expect((await as(account).post('/bulk_actions', { type: 'Contact', custom_filter_id: seg.body.id, labels: { add: ['x'] } })).status).toBe(404);
+    const c = await createContact(ctx, other);
+    const action = await as(other).post('/bulk_actions', { type: 'Contact', ids: [c.id], labels: { add: ['x'] } });
+    expect((await as(account).get(`/bulk_actions/${action.body.id}`)).status).toBe(404);
+  });
+});

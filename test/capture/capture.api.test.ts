@@ -1,0 +1,243 @@
+import { createHmac } from 'node:crypto';
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { createContact, setLabels } from '../support/factories';
+import { createInbox, websiteChannel } from '../support/inboxes';
+
+let ctx: TestContext;
+let account: TestAccount;
+let site: { id: number; inbox_identifier: string; hmac_token?: string };
+let strictSite: { id: number; inbox_identifier: string; hmac_token?: string };
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+  account = await ctx.createAccount();
+  site = await createInbox(ctx, account, websiteChannel(), 'Shop');
+  strictSite = await createInbox(ctx, account, websiteChannel({ hmac_mandatory: true }), 'Strict shop');
+});
+afterAll(() => ctx.close());
+
+const as = (token: string) => ({ api_access_token: token });
+const sign = (identifier: string, secret: string) => createHmac('sha256', secret).update(identifier).digest('hex');
+const publicPath = (inbox: { inbox_identifier: string }, suffix = '') => `/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts${suffix}`;
+
+async function newVisitor(inbox = site, body: object = {}) {
+  const res = await ctx.http.post(publicPath(inbox)).send(body);
+  if (res.status !== 200) throw new Error(`visitor not created: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: number; source_id: string; pubsub_token: string; name: string; email: string | null };
+}
+const identify = (inbox: typeof site, sourceId: string, body: object) => ctx.http.patch(publicPath(inbox, `/${sourceId}`)).send(body);
+const verifiedInboxIds = async (contactId: number) => {
+  const res = await ctx.http.get(account.path(`/contacts/${contactId}/contactable_inboxes`)).set(as(account.agentToken));
+  return res.body.payload.map((entry: { inbox: { id: number } }) => entry.inbox.id);
+};
+const contactOf = (id: number) => ctx.http.get(account.path(`/contacts/${id}`)).set(as(account.adminToken));
+
+describe('website visitors and verified identity', () => {
+  it('when a visitor is created, then it gets a contact, a source_id and a pubsub_token, without an api_access_token', async () => {
+    const visitor = await newVisitor();
+    expect(visitor.source_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(typeof visitor.pubsub_token).toBe('string');
+    expect((await contactOf(visitor.id)).status).toBe(200);
+    const shown = await ctx.http.get(publicPath(site, `/${visitor.source_id}`));
+    expect(shown.body).toEqual(visitor);
+  });
+
+  it('when the visitor identifies with the right hash, then its contact takes the identifier and is verified for that inbox only', async () => {
+    const visitor = await newVisitor();
+    const res = await identify(site, visitor.source_id, { identifier: 'user-100', identifier_hash: sign('user-100', site.hmac_token!), name: 'Ana' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: visitor.id, source_id: visitor.source_id, name: 'Ana' });
+    expect((await contactOf(visitor.id)).body.payload.identifier).toBe('user-100');
+    expect(await verifiedInboxIds(visitor.id)).toEqual([site.id]);
+  });
+
+  it('when the hash is wrong, then it answers 401 and nothing is verified or changed', async () => {
+    const visitor = await newVisitor();
+    const res = await identify(site, visitor.source_id, { identifier: 'user-101', identifier_hash: sign('user-102', site.hmac_token!) });
+    expect(res.status).toBe(401);
+    expect((await contactOf(visitor.id)).body.payload.identifier).toBeNull();
+    expect(await verifiedInboxIds(visitor.id)).toEqual([]);
+  });
+
+  it('when the hash was made with another inbox\'s secret, then it answers 401', async () => {
+    const visitor = await newVisitor();
+    const res = await identify(site, visitor.source_id, { identifier: 'user-103', identifier_hash: sign('user-103', strictSite.hmac_token!) });
+    expect(res.status).toBe(401);
+    expect(await verifiedInboxIds(visitor.id)).toEqual([]);
+  });
+
+  it('when the hash is missing, then an inbox with HMAC mandatory answers 401 and another saves the identifier unverified', async () => {
+    const strictVisitor = await newVisitor(strictSite);
+    expect((await identify(strictSite, strictVisitor.source_id, { identifier: 'user-104' })).status).toBe(401);
+    expect((await ctx.http.post(publicPath(strictSite)).send({ identifier: 'user-104' })).status).toBe(401);
+
+    const visitor = await newVisitor();
+    const res = await identify(site, visitor.source_id, { identifier: 'user-105' });
+    expect(res.status).toBe(200);
+    expect((await contactOf(visitor.id)).body.payload.identifier).toBe('user-105');
+    expect(await verifiedInboxIds(visitor.id)).toEqual([]);
+  });
+
+  it('when a verified identifier belongs to a known contact, then the visitor is merged into it; unsigned, it answers 401', async () => {
+    const known = await createContact(ctx, account, { name: 'Known', identifier: 'crm-200' });
+    const impostor = await newVisitor();
+    expect((await identify(site, impostor.source_id, { identifier: 'crm-200' })).status).toBe(401);
+
+    const visitor = await newVisitor();
+    const res = await identify(site, visitor.source_id, { identifier: 'crm-200', identifier_hash: sign('crm-200', site.hmac_token!) });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: known.id, name: 'Known', source_id: visitor.source_id });
+    expect((await contactOf(visitor.id)).status).toBe(404);
+    expect(await verifiedInboxIds(known.id)).toEqual([site.id]);
+  });
+
+  it('when the inbox identifier or the source_id is unknown, then it answers 404', async () => {
+    const visitor = await newVisitor();
+    expect((await ctx.http.post('/public/api/v1/inboxes/nope/contacts').send({})).status).toBe(404);
+    expect((await ctx.http.get(publicPath(strictSite, `/${visitor.source_id}`))).status).toBe(404);
+    expect((await ctx.http.get(publicPath(site, '/not-a-visitor'))).status).toBe(404);
+  });
+});
+
+describe('pre-chat form', () => {
+  const startChat = (sourceId: string, body: object) => ctx.http.post(publicPath(site, `/${sourceId}/conversations`)).send(body);
+
+  it('when a new visitor submits the form with a message, then its contact is filled in and the conversation and message are recorded', async () => {
+    const visitor = await newVisitor();
+    const res = await startChat(visitor.source_id, {
+      contact: { name: 'Beatriz Soto', email: 'Beatriz@Example.com', phone_number: '+57 300 123 4567', custom_attributes: { plan: 'trial' } },
+      message: { content: 'Hola, ¿tienen envíos a Cali?' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.contact).toMatchObject({ id: visitor.id, name: 'Beatriz Soto', email: 'beatriz@example.com', phone_number: '+573001234567' });
+    expect(res.body.messages).toEqual([expect.objectContaining({ content: 'Hola, ¿tienen envíos a Cali?', message_type: 0, status: 'received' })]);
+
+    const contact = (await contactOf(visitor.id)).body.payload;
+    expect(contact.custom_attributes).toEqual({ plan: 'trial' });
+    expect(contact.last_activity_at).toBeGreaterThanOrEqual(res.body.created_at);
+    const conversations = await ctx.http.get(account.path(`/contacts/${visitor.id}/conversations`)).set(as(account.agentToken));
+    expect(conversations.body.payload.map((c: { id: number }) => c.id)).toEqual([res.body.id]);
+    expect(conversations.body.payload[0].messages[0].content).toBe('Hola, ¿tienen envíos a Cali?');
+  });
+
+  it('when a returning visitor submits the form again, then its contact is updated', async () => {
+    const visitor = await newVisitor();
+    await startChat(visitor.source_id, { contact: { name: 'First', email: 'returning@example.com' }, message: { content: 'one' } }).expect(200);
+    const res = await startChat(visitor.source_id, { contact: { name: 'Second', custom_attributes: { size: 'L' } }, message: { content: 'two' } });
+    expect(res.body.contact).toMatchObject({ id: visitor.id, name: 'Second', email: 'returning@example.com' });
+    const conversations = await ctx.http.get(account.path(`/contacts/${visitor.id}/conversations`)).set(as(account.agentToken));
+    expect(conversations.body.payload).toHaveLength(2);
+  });
+
+  it('when the email belongs to an existing contact, then the visitor is merged into it: its values win, notes, labels and conversations move', async () => {
+    const existing = await createContact(ctx, account, { name: 'Carla Existing', email: 'carla@example.com', city: 'Quito' });
+    await setLabels(ctx, account.id, existing.id, ['customer']);
+    const visitor = await newVisitor();
+    await setLabels(ctx, account.id, visitor.id, ['from-web']);
+    await ctx.http.post(account.path(`/contacts/${visitor.id}/notes`)).set(as(account.agentToken)).send({ content: 'asked about returns' }).expect(200);
+    await startChat(visitor.source_id, { message: { content: 'earlier chat' } }).expect(200);
+
+    const res = await startChat(visitor.source_id, {
+      contact: { name: 'Carla Typed', email: 'CARLA@example.com', phone_number: '+593991234567' },
+      message: { content: 'I am back' },
+    });
+    expect(res.status).toBe(200);
+    // The visitor is now a guest of Carla's contact: it does not get to read her details.
+    expect(res.body.contact).toEqual({ id: existing.id, source_id: visitor.source_id, pubsub_token: visitor.pubsub_token, name: null, email: null, phone_number: null });
+
+    expect((await contactOf(visitor.id)).status).toBe(404);
+    const merged = (await contactOf(existing.id)).body.payload;
+    expect(merged).toMatchObject({ name: 'Carla Existing', email: 'carla@example.com', phone_number: '+593991234567' });
+    expect(merged.labels.sort()).toEqual(['customer', 'from-web']);
+    expect(merged.additional_attributes.city).toBe('Quito');
+    const notes = await ctx.http.get(account.path(`/contacts/${existing.id}/notes`)).set(as(account.agentToken));
+    expect(notes.body.map((n: { content: string }) => n.content)).toEqual(['asked about returns']);
+    const conversations = await ctx.http.get(account.path(`/contacts/${existing.id}/conversations`)).set(as(account.agentToken));
+    expect(conversations.body.payload.map((c: { messages: { content: string }[] }) => c.messages[0].content).sort()).toEqual(['I am back', 'earlier chat']);
+
+    // The visitor's session now resolves to the existing contact, and the index agrees.
+    expect((await ctx.http.get(publicPath(site, `/${visitor.source_id}`))).body.id).toBe(existing.id);
+    await ctx.settle(account.id);
+    const list = await ctx.http.get(account.path('/contacts?labels[]=from-web')).set(as(account.agentToken));
+    expect(list.body.payload.map((c: { id: number }) => c.id)).toEqual([existing.id]);
+  });
+
+  it('when the phone belongs to an existing contact, then the visitor is merged into it', async () => {
+    const existing = await createContact(ctx, account, { name: 'Phone Owner', email: null, phone_number: '+5215512345678' });
+    const visitor = await newVisitor();
+    const res = await startChat(visitor.source_id, { contact: { phone_number: '52 155 1234 5678', email: 'phone-owner@example.com' }, message: { content: 'hi' } });
+    expect(res.status).toBe(200);
+    expect(res.body.contact.id).toBe(existing.id);
+    expect((await contactOf(existing.id)).body.payload).toMatchObject({ name: 'Phone Owner', email: 'phone-owner@example.com', phone_number: '+5215512345678' });
+  });
+
+  it('when a visitor merged into a known contact writes again, then it only fills that contact\'s gaps', async () => {
+    const existing = await createContact(ctx, account, { name: 'Gina', email: 'gina@example.com', custom_attributes: { tier: 'gold' } });
+    const visitor = await newVisitor();
+    await startChat(visitor.source_id, { contact: { email: 'gina@example.com' }, message: { content: 'hi' } }).expect(200);
+    const res = await startChat(visitor.source_id, {
+      contact: { name: 'Not Gina', email: 'other@example.com', phone_number: '+34600111222', custom_attributes: { tier: 'free', shoe: 38 } },
+      message: { content: 'again' },
+    });
+    expect(res.status).toBe(200);
+    const contact = (await contactOf(existing.id)).body.payload;
+    expect(contact).toMatchObject({ name: 'Gina', email: 'gina@example.com', phone_number: '+34600111222', custom_attributes: { tier: 'gold', shoe: 38 } });
+    expect((await ctx.http.get(publicPath(site, `/${visitor.source_id}`))).body).toMatchObject({ id: existing.id, name: null, email: null, phone_number: null });
+
+    // A signed identity takes the session away from the contact it was a guest of.
+    const identified = await identify(site, visitor.source_id, { identifier: 'user-gina-2', identifier_hash: sign('user-gina-2', site.hmac_token!) });
+    expect(identified.status).toBe(200);
+    expect(identified.body.id).not.toBe(existing.id);
+    expect((await contactOf(identified.body.id)).body.payload.identifier).toBe('user-gina-2');
+    expect((await contactOf(existing.id)).body.payload.identifier).toBeNull();
+  });
+
+  it.each([
+    [{ contact: { email: 'not-an-email' } }, 'email'],
+    [{ contact: { phone_number: '1' } }, 'phone_number'],
+    [{ contact: { custom_attributes: { 'a.b': 1 } } }, 'custom_attributes'],
+    [{ message: { content: '' } }, 'message.content'],
+  ])('when the form is %j, then it answers 422 naming the field', async (body, field) => {
+    const visitor = await newVisitor();
+    const res = await startChat(visitor.source_id, body);
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe(field);
+  });
+});
+
+describe('email collect', () => {
+  const collect = (sourceId: string, body: object) => ctx.http.post(publicPath(site, `/${sourceId}/email_collect`)).send(body);
+
+  it('when a new email is typed, then it is saved on the visitor\'s contact', async () => {
+    const visitor = await newVisitor();
+    const res = await collect(visitor.source_id, { email: ' New.Visitor@Example.com ' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: visitor.id, email: 'new.visitor@example.com' });
+  });
+
+  it('when the email belongs to an existing contact, then the visitor is merged into it', async () => {
+    const existing = await createContact(ctx, account, { name: 'Dora', email: 'dora@example.com' });
+    const visitor = await newVisitor();
+    const res = await collect(visitor.source_id, { email: 'dora@example.com' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: existing.id, source_id: visitor.source_id });
+    expect((await contactOf(visitor.id)).status).toBe(404);
+    expect((await contactOf(existing.id)).body.payload).toMatchObject({ name: 'Dora', email: 'dora@example.com' });
+  });
+
+  it.each([[{ email: 'dora-at-example' }], [{ email: '' }], [{}]])('when the body is %j, then it answers 422 naming email', async (body) => {
+    const visitor = await newVisitor();
+    const res = await collect(visitor.source_id, body);
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe('email');
+  });
+
+  it('when an HMAC-verified visitor types another contact\'s email, then it answers 422 rather than moving its identity', async () => {
+    await createContact(ctx, account, { email: 'someone-else@example.com' });
+    const visitor = await newVisitor();
+    await identify(site, visitor.source_id, { identifier: 'user-300', identifier_hash: sign('user-300', site.hmac_token!) }).expect(200);
+    const res = await collect(visitor.source_id, { email: 'someone-else@example.com' });
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe('email');
+  });
+});

@@ -1,0 +1,67 @@
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+
+let ctx: TestContext;
+let account: TestAccount;
+const made: { id: number; name?: string; email?: string; phone_number?: string; identifier?: string }[] = [];
+
+const rows = [
+  { name: 'José Pérez', email: 'jose.perez@example.com', phone_number: '+34612345678', identifier: 'CRM-001' },
+  { name: 'Álvaro Núñez', email: 'alvaro@correo.co', phone_number: '+573001112233' },
+  { name: 'Zoë Saldaña', email: 'zoe@example.org', identifier: 'crm-002' },
+  { name: 'Beatriz', email: null, phone_number: '+14155550100' },
+  { name: null, email: 'ñandu@pampa.ar', identifier: 'X-PEREZ' },
+  { name: 'Maximiliano de la Santísima Trinidad Fernández', email: 'maxi@example.com' },
+];
+
+const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+  account = await ctx.createAccount();
+  for (const row of rows) {
+    const c = await createContact(ctx, account, row);
+    made.push({ id: c.id, ...Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) });
+  }
+  const other = await ctx.createAccount();
+  await createContact(ctx, other, { name: 'José Pérez', email: 'jose@other.example' });
+  await ctx.settle(account.id);
+  await ctx.settle(other.id);
+});
+afterAll(() => ctx.close());
+
+function expectedFor(q: string): number[] {
+  const needle = fold(q.trim());
+  const digits = needle.replace(/[\s\-.()]/g, '');
+  return made
+    .filter((c) =>
+      [c.name, c.email, c.identifier].some((v) => v && fold(v).includes(needle)) ||
+      (c.phone_number && (c.phone_number.includes(needle) || (/^[+\d\s\-.()]+$/.test(needle) && c.phone_number.includes(digits)))),
+    )
+    .map((c) => c.id)
+    .sort((a, b) => a - b);
+}
+
+describe('searching contacts', () => {
+  it.each(['jose', 'PEREZ', 'érez', 'ñandu', 'nandu', 'example', '.org', 'crm-00', 'CRM', '612 34-56', '+1415', '5555', 'z', 'álvaro núñez', 'nothing-matches', 'de la santisima trinidad fernandez', 'de la santisima trinidad fernandez!'])(
+    'when q is %j, then the contacts whose name, email, phone or identifier contain it come back',
+    async (q) => {
+      const res = await ctx.http.get(account.path(`/contacts/search?q=${encodeURIComponent(q)}&per_page=50`)).set('api_access_token', account.agentToken);
+      expect(res.status).toBe(200);
+      const want = expectedFor(q);
+      expect(res.body.payload.map((c: { id: number }) => c.id).sort((a: number, b: number) => a - b)).toEqual(want);
+      expect(res.body.meta.count).toBe(want.length);
+    },
+  );
+
+  it('when results are sorted and paged, then the list\'s sort and cursor apply', async () => {
+    const first = await ctx.http.get(account.path('/contacts/search?q=e&sort=name&per_page=2')).set('api_access_token', account.agentToken);
+    expect(first.body.payload).toHaveLength(2);
+    expect(first.body.meta.next_cursor).toEqual(expect.any(String));
+  });
+
+  it('when q is missing or blank, then it answers 422', async () => {
+    expect((await ctx.http.get(account.path('/contacts/search')).set('api_access_token', account.agentToken)).status).toBe(422);
+    expect((await ctx.http.get(account.path('/contacts/search?q=%20')).set('api_access_token', account.agentToken)).status).toBe(422);
+  });
+});

@@ -1,0 +1,135 @@
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+});
+afterAll(() => ctx.close());
+
+const as = (a: TestAccount, token = a.adminToken) => ({
+  get: (p: string) => ctx.http.get(a.path(p)).set('api_access_token', token),
+  post: (p: string, body: object) => ctx.http.post(a.path(p)).set('api_access_token', token).send(body),
+  patch: (p: string, body: object) => ctx.http.patch(a.path(p)).set('api_access_token', token).send(body),
+  delete: (p: string) => ctx.http.delete(a.path(p)).set('api_access_token', token),
+});
+
+describe('custom attribute definitions', () => {
+  it('when definitions are created, read, updated and deleted, then they answer in Chatwoot\'s shape', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const created = await api.post('/custom_attribute_definitions', {
+      attribute_key: 'plan',
+      attribute_display_name: 'Plan',
+      attribute_display_type: 'list',
+      attribute_values: ['free', 'pro'],
+      attribute_model: 'contact_attribute',
+    });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ attribute_key: 'plan', attribute_display_type: 'list', attribute_values: ['free', 'pro'], attribute_model: 'contact_attribute' });
+    expect(created.body).not.toHaveProperty('slot');
+    const list = await api.get('/custom_attribute_definitions?attribute_model=contact_attribute');
+    expect(list.body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['plan']);
+    const updated = await api.patch(`/custom_attribute_definitions/${created.body.id}`, { attribute_display_name: 'Pricing plan', attribute_values: ['free', 'pro', 'team'] });
+    expect(updated.body).toMatchObject({ attribute_display_name: 'Pricing plan', attribute_values: ['free', 'pro', 'team'] });
+    expect((await api.patch(`/custom_attribute_definitions/${created.body.id}`, { attribute_display_type: 'number' })).status).toBe(422);
+    expect((await api.delete(`/custom_attribute_definitions/${created.body.id}`)).status).toBe(200);
+    expect((await api.get(`/custom_attribute_definitions/${created.body.id}`)).status).toBe(404);
+  });
+
+  it.each([
+    [{ attribute_key: 'email', attribute_display_type: 'text' }, 'attribute_key'],
+    [{ attribute_key: 'a.b', attribute_display_type: 'text' }, 'attribute_key'],
+    [{ attribute_key: 'x', attribute_display_type: 'currency' }, 'attribute_display_type'],
+    [{ attribute_key: 'x', attribute_display_type: 'list' }, 'attribute_values'],
+    [{ attribute_key: 'x', attribute_display_type: 'text', attribute_model: 'conversation_attribute' }, 'attribute_model'],
+  ])('when the definition is %j, then it answers 422 naming %s', async (body, field) => {
+    const account = await ctx.createAccount();
+    const res = await as(account).post('/custom_attribute_definitions', body);
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe(field);
+  });
+
+  it('when a key is defined twice or by an agent, then it is refused; another account does not see it', async () => {
+    const account = await ctx.createAccount();
+    const other = await ctx.createAccount();
+    const first = await as(account).post('/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_type: 'text' });
+    expect((await as(account).post('/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_type: 'number' })).status).toBe(422);
+    expect((await as(account, account.agentToken).post('/custom_attribute_definitions', { attribute_key: 'z', attribute_display_type: 'text' })).status).toBe(403);
+    expect((await as(other).get('/custom_attribute_definitions')).body).toEqual([]);
+    expect((await as(other).get(`/custom_attribute_definitions/${first.body.id}`)).status).toBe(404);
+  });
+});
+
+describe('custom attribute values on contacts', () => {
+  it('when a value does not fit its definition, then the write answers 422 naming the key', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    await api.post('/custom_attribute_definitions', { attribute_key: 'seats', attribute_display_type: 'number' });
+    await api.post('/custom_attribute_definitions', { attribute_key: 'renewal', attribute_display_type: 'date' });
+    await api.post('/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_type: 'list', attribute_values: ['free', 'pro'] });
+    await api.post('/custom_attribute_definitions', { attribute_key: 'vip', attribute_display_type: 'checkbox' });
+    for (const [key, value] of [
+      ['seats', 'ten'],
+      ['renewal', 'next week'],
+      ['plan', 'gold'],
+      ['vip', 'yes'],
+    ]) {
+      const res = await api.post('/contacts', { name: 'x', custom_attributes: { [key]: value } });
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe(`custom_attributes.${key}`);
+      expect(res.body.error).toContain(key);
+    }
+    const ok = await api.post('/contacts', { name: 'ok', custom_attributes: { seats: 10, renewal: '2026-01-31', plan: 'pro', vip: true } });
+    expect(ok.status).toBe(200);
+    const bad = await api.patch(`/contacts/${ok.body.payload.contact.id}`, { custom_attributes: { seats: '11' } });
+    expect(bad.status).toBe(422);
+    expect((await api.post('/contacts', { name: 'x', custom_attributes: { email: 'a' } })).status).toBe(422);
+  });
+
+  it('when keys are used without a definition, then definitions are created by the JSON type of the value', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    await createContact(ctx, account, { custom_attributes: { score: 3.5, active: false, source: 'ads', nothing: null } });
+    const defs = (await api.get('/custom_attribute_definitions')).body as { attribute_key: string; attribute_display_type: string }[];
+    const types = Object.fromEntries(defs.map((d) => [d.attribute_key, d.attribute_display_type]));
+    expect(types).toEqual({ score: 'number', active: 'checkbox', source: 'text' });
+    const res = await api.post('/contacts', { name: 'y', custom_attributes: { score: 'high' } });
+    expect(res.status).toBe(422);
+  });
+
+  it('when contacts are sorted by a custom attribute, then values order them and missing values come last', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const scores = [5, -1, 12.5, undefined, 3];
+    const ids: (number | undefined)[] = [];
+    for (const score of scores) ids.push((await createContact(ctx, account, { custom_attributes: score === undefined ? {} : { score } })).id);
+    await ctx.settle(account.id);
+    const withScore = scores.map((s, i) => ({ s, id: ids[i] })).filter((x) => x.s !== undefined) as { s: number; id: number }[];
+    const missing = scores.map((s, i) => ({ s, id: ids[i] })).filter((x) => x.s === undefined).map((x) => x.id);
+    const asc = await api.get('/contacts?sort=custom_attributes.score');
+    expect(asc.status).toBe(200);
+    expect(asc.body.payload.map((c: { id: number }) => c.id)).toEqual([...withScore.sort((a, b) => a.s - b.s).map((x) => x.id), ...missing]);
+    const desc = await api.get('/contacts?sort=-custom_attributes.score');
+    expect(desc.body.payload.map((c: { id: number }) => c.id)).toEqual([...withScore.sort((a, b) => b.s - a.s).map((x) => x.id), ...missing]);
+    expect((await api.get('/contacts?sort=custom_attributes.nope')).status).toBe(422);
+  });
+
+  it('when a definition is deleted, then its values leave the index slot and a new definition may reuse it', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const def = await api.post('/custom_attribute_definitions', { attribute_key: 'old', attribute_display_type: 'text' });
+    await createContact(ctx, account, { custom_attributes: { old: 'value' } });
+    await ctx.settle(account.id);
+    const slotField = 'cf_text_1';
+    expect(await ctx.deps.search.count(account.id, { exists: { field: slotField } })).toBe(1);
+    await api.delete(`/custom_attribute_definitions/${def.body.id}`);
+    await ctx.settle(account.id);
+    expect(await ctx.deps.search.count(account.id, { exists: { field: slotField } })).toBe(0);
+    // Recreated: the contact that still holds the value is indexed again.
+    await api.post('/custom_attribute_definitions', { attribute_key: 'old', attribute_display_type: 'text' });
+    await ctx.settle(account.id);
+    expect(await ctx.deps.search.count(account.id, { term: { [slotField]: 'value' } })).toBe(1);
+  });
+});

@@ -1,0 +1,85 @@
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { createInbox, websiteChannel } from '../support/inboxes';
+
+let ctx: TestContext;
+let account: TestAccount;
+
+beforeAll(async () => {
+  ctx = await startTestContext({ worker: false });
+  account = await ctx.createAccount();
+});
+afterAll(() => ctx.close());
+
+const as = (token: string) => ({ api_access_token: token });
+
+describe('inboxes', () => {
+  it('when a website inbox is created, then it gets a public identifier and its HMAC secret is shown once, masked afterwards', async () => {
+    const created = await createInbox(ctx, account, websiteChannel({ hmac_mandatory: true }), 'Shop');
+    expect(created).toMatchObject({ name: 'Shop', channel_type: 'Channel::WebWidget', website_url: 'https://shop.example', hmac_mandatory: true });
+    expect(created.inbox_identifier).toMatch(/^[\w-]{20,}$/);
+    expect(created.hmac_token).toMatch(/^[0-9a-f]{64}$/);
+
+    const shown = await ctx.http.get(account.path(`/inboxes/${created.id}`)).set(as(account.agentToken));
+    expect(shown.status).toBe(200);
+    expect(shown.body.hmac_token).toBe(`********${created.hmac_token!.slice(-4)}`);
+
+    const reset = await ctx.http.post(account.path(`/inboxes/${created.id}/reset_hmac_token`)).set(as(account.adminToken));
+    expect(reset.body.hmac_token).toMatch(/^[0-9a-f]{64}$/);
+    expect(reset.body.hmac_token).not.toBe(created.hmac_token);
+  });
+
+  it('when email, SMS and WhatsApp inboxes are created, then their secrets are never echoed back', async () => {
+    const email = await createInbox(ctx, account, {
+      type: 'email', email: 'support@shop.example', smtp_address: 'smtp.shop.example', smtp_port: 587, smtp_login: 'support', smtp_password: 'smtp-password-0123456789',
+    });
+    const sms = await createInbox(ctx, account, { type: 'sms', provider_url: 'https://api.twilio.com', account_sid: 'AC123', auth_token: 'twilio-token-abcdefgh', phone_number: '+15550001111' });
+    const whatsapp = await createInbox(ctx, account, { type: 'whatsapp', provider_url: 'https://graph.facebook.com/v20.0', api_key: 'wa-key-0123456789abcdef', phone_number_id: '1234', phone_number: '+15550002222' });
+    expect(email).toMatchObject({ channel_type: 'Channel::Email', smtp_address: 'smtp.shop.example', smtp_port: 587, smtp_password: '********6789' });
+    expect(sms).toMatchObject({ channel_type: 'Channel::Sms', account_sid: 'AC123', auth_token: '********efgh' });
+    expect(whatsapp).toMatchObject({ channel_type: 'Channel::Whatsapp', api_key: '********cdef', phone_number_id: '1234' });
+
+    const list = await ctx.http.get(account.path('/inboxes')).set(as(account.agentToken));
+    const text = JSON.stringify(list.body);
+    for (const secret of ['smtp-password-0123456789', 'twilio-token-abcdefgh', 'wa-key-0123456789abcdef']) expect(text).not.toContain(secret);
+
+    // A secret left out of an update is kept; a new one replaces it.
+    const renamed = await ctx.http.patch(account.path(`/inboxes/${email.id}`)).set(as(account.adminToken)).send({ name: 'Support', channel: { smtp_port: 2525 } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: 'Support', smtp_port: 2525, smtp_password: '********6789' });
+    const stored = await ctx.deps.models.inboxes.findById(email.id).lean();
+    expect(stored!.settings).toMatchObject({ smtp_password: 'smtp-password-0123456789', smtp_port: 2525 });
+  });
+
+  it.each([
+    [{ type: 'fax' }, 'channel.type'],
+    [{ type: 'email', email: 'nope', smtp_address: 'h', smtp_port: 25 }, 'channel.email'],
+    [{ type: 'email', email: 'a@b.co', smtp_address: 'h', smtp_port: 70000 }, 'channel.smtp_port'],
+    [{ type: 'sms', provider_url: 'ftp://x', account_sid: 'a', auth_token: 'b', phone_number: '+1555' }, 'channel.provider_url'],
+  ])('when the channel is %j, then it answers 422 naming the field', async (channel, field) => {
+    const res = await ctx.http.post(account.path('/inboxes')).set(as(account.adminToken)).send({ name: 'bad', channel });
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe(field);
+  });
+
+  it('when an agent creates, changes or deletes an inbox, then it answers 403', async () => {
+    const inbox = await createInbox(ctx, account, websiteChannel());
+    expect((await ctx.http.post(account.path('/inboxes')).set(as(account.agentToken)).send({ name: 'x', channel: websiteChannel() })).status).toBe(403);
+    expect((await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.agentToken)).send({ name: 'x' })).status).toBe(403);
+    expect((await ctx.http.post(account.path(`/inboxes/${inbox.id}/reset_hmac_token`)).set(as(account.agentToken))).status).toBe(403);
+    expect((await ctx.http.delete(account.path(`/inboxes/${inbox.id}`)).set(as(account.agentToken))).status).toBe(403);
+    expect((await ctx.http.delete(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken))).status).toBe(200);
+    expect((await ctx.http.get(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken))).status).toBe(404);
+  });
+
+  it('when another account\'s inbox id is used, then it is invisible and untouchable', async () => {
+    const other = await ctx.createAccount();
+    const theirs = await createInbox(ctx, other, websiteChannel(), 'Theirs');
+    const h = as(account.adminToken);
+    expect((await ctx.http.get(account.path(`/inboxes/${theirs.id}`)).set(h)).status).toBe(404);
+    expect((await ctx.http.patch(account.path(`/inboxes/${theirs.id}`)).set(h).send({ name: 'Mine' })).status).toBe(404);
+    expect((await ctx.http.delete(account.path(`/inboxes/${theirs.id}`)).set(h)).status).toBe(404);
+    const list = await ctx.http.get(account.path('/inboxes')).set(h);
+    expect(list.body.payload.map((i: { id: number }) => i.id)).not.toContain(theirs.id);
+    expect((await ctx.http.get(other.path(`/inboxes/${theirs.id}`)).set(as(other.adminToken))).body.name).toBe('Theirs');
+  });
+});

@@ -1,0 +1,92 @@
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+
+let ctx: TestContext;
+let account: TestAccount;
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+  account = await ctx.createAccount();
+});
+afterAll(() => ctx.close());
+
+const as = (a: TestAccount, token = a.adminToken) => ({
+  get: (p: string) => ctx.http.get(a.path(p)).set('api_access_token', token),
+  post: (p: string, body: object) => ctx.http.post(a.path(p)).set('api_access_token', token).send(body),
+  patch: (p: string, body: object) => ctx.http.patch(a.path(p)).set('api_access_token', token).send(body),
+  delete: (p: string) => ctx.http.delete(a.path(p)).set('api_access_token', token),
+});
+
+describe('account labels', () => {
+  it('when a label is created, then it is listed lowercased in Chatwoot\'s shape', async () => {
+    const api = as(account);
+    const created = await api.post('/labels', { title: 'VIP', color: '#ff0000', description: 'big ones' });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ title: 'vip', color: '#ff0000', description: 'big ones', show_on_sidebar: true });
+    const list = await api.get('/labels');
+    expect(list.body.payload.map((l: { title: string }) => l.title)).toContain('vip');
+    expect((await api.post('/labels', { title: 'vip' })).status).toBe(422);
+    expect((await api.post('/labels', { title: 'with space' })).status).toBe(422);
+    expect((await as(account, account.agentToken).post('/labels', { title: 'agents-cannot' })).status).toBe(403);
+  });
+
+  it('when another account reads or deletes a label, then it does not see it', async () => {
+    const other = await ctx.createAccount();
+    const created = await as(account).post('/labels', { title: 'private-one' });
+    expect((await as(other).get(`/labels/${created.body.id}`)).status).toBe(404);
+    expect((await as(other).delete(`/labels/${created.body.id}`)).status).toBe(404);
+    expect((await as(other).get('/labels')).body.payload).toEqual([]);
+  });
+});
+
+describe('contact labels', () => {
+  it('when labels are posted, then they replace the set, are lowercased, created as account labels and reach the index', async () => {
+    const api = as(account, account.agentToken);
+    const contact = await createContact(ctx, account);
+    const first = await api.post(`/contacts/${contact.id}/labels`, { labels: ['Lead', 'hot', 'lead'] });
+    expect(first.status).toBe(200);
+    expect(first.body.payload).toEqual(['lead', 'hot']);
+    const second = await api.post(`/contacts/${contact.id}/labels`, { labels: ['customer'] });
+    expect(second.body.payload).toEqual(['customer']);
+    expect((await api.get(`/contacts/${contact.id}/labels`)).body.payload).toEqual(['customer']);
+    expect((await api.get(`/contacts/${contact.id}`)).body.payload.labels).toEqual(['customer']);
+    const titles = (await api.get('/labels')).body.payload.map((l: { title: string }) => l.title);
+    expect(titles).toEqual(expect.arrayContaining(['lead', 'hot', 'customer']));
+
+    await ctx.settle(account.id);
+    const listed = await api.get('/contacts?labels[]=Customer');
+    expect(listed.body.payload.map((c: { id: number }) => c.id)).toEqual([contact.id]);
+    expect(listed.body.payload[0].labels).toEqual(['customer']);
+    expect((await api.get('/contacts?labels[]=lead')).body.meta.count).toBe(0);
+  });
+
+  it('when a label is invalid or the body is wrong, then it answers 422', async () => {
+    const contact = await createContact(ctx, account);
+    expect((await as(account).post(`/contacts/${contact.id}/labels`, { labels: ['a b'] })).status).toBe(422);
+    expect((await as(account).post(`/contacts/${contact.id}/labels`, { labels: 'x' })).status).toBe(422);
+    expect((await as(account).post(`/contacts/${contact.id}/labels`, {})).status).toBe(422);
+  });
+
+  it('when an account label is deleted, then contacts lose it in MongoDB and in the index', async () => {
+    const a = await ctx.createAccount();
+    const api = as(a);
+    const c1 = await createContact(ctx, a);
+    const c2 = await createContact(ctx, a);
+    await api.post(`/contacts/${c1.id}/labels`, { labels: ['gone', 'stays'] });
+    await api.post(`/contacts/${c2.id}/labels`, { labels: ['gone'] });
+    const label = (await api.get('/labels')).body.payload.find((l: { title: string }) => l.title === 'gone');
+    expect((await api.delete(`/labels/${label.id}`)).status).toBe(200);
+    expect((await api.get(`/contacts/${c1.id}/labels`)).body.payload).toEqual(['stays']);
+    expect((await api.get(`/contacts/${c2.id}/labels`)).body.payload).toEqual([]);
+    await ctx.settle(a.id);
+    expect((await api.get('/contacts?labels[]=gone')).body.meta.count).toBe(0);
+    expect((await api.get('/contacts?labels[]=stays')).body.meta.count).toBe(1);
+  });
+
+  it('when the contact belongs to another account, then its labels are a 404', async () => {
+    const other = await ctx.createAccount();
+    const theirs = await createContact(ctx, other);
+    expect((await as(account).get(`/contacts/${theirs.id}/labels`)).status).toBe(404);
+    expect((await as(account).post(`/contacts/${theirs.id}/labels`, { labels: ['x'] })).status).toBe(404);
+  });
+});

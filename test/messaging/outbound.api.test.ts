@@ -1,0 +1,205 @@
+import { createHmac } from 'node:crypto';
+import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+import { startFakeProvider, startSmtpServer } from '../support/fake-provider';
+import { createInbox, websiteChannel } from '../support/inboxes';
+
+let ctx: TestContext;
+let account: TestAccount;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let twilio: Awaited<ReturnType<typeof startFakeProvider>>;
+let whatsapp: Awaited<ReturnType<typeof startFakeProvider>>;
+const inboxes: Record<string, { id: number; inbox_identifier: string; hmac_token?: string }> = {};
+
+const TIMEOUT_MS = 800;
+
+beforeAll(async () => {
+  ctx = await startTestContext({ config: testConfig({ DELIVERY_ATTEMPTS: '4', DELIVERY_BACKOFF_MS: '50', DELIVERY_TIMEOUT_MS: String(TIMEOUT_MS) }) });
+  account = await ctx.createAccount();
+  smtp = await startSmtpServer({ user: 'mailer', pass: 'smtp-secret-password' });
+  twilio = await startFakeProvider((n) => ({ sid: `SM${n}`, status: 'queued' }));
+  whatsapp = await startFakeProvider((n) => ({ messaging_product: 'whatsapp', messages: [{ id: `wamid.${n}` }] }));
+  inboxes.email = await createInbox(ctx, account, {
+    type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'smtp-secret-password',
+  }, 'Shop support');
+  inboxes.sms = await createInbox(ctx, account, { type: 'sms', provider_url: twilio.url, account_sid: 'AC123', auth_token: 'twilio-token', phone_number: '+15550001111' });
+  inboxes.whatsapp = await createInbox(ctx, account, { type: 'whatsapp', provider_url: whatsapp.url, api_key: 'wa-key', phone_number_id: '10987', phone_number: '+15550002222' });
+  inboxes.website = await createInbox(ctx, account, websiteChannel());
+});
+afterAll(async () => {
+  await ctx.close();
+  await Promise.all([smtp.close(), twilio.close(), whatsapp.close()]);
+});
+
+const as = (token: string) => ({ api_access_token: token });
+const send = (acc: TestAccount, body: object) => ctx.http.post(acc.path('/conversations')).set(as(acc.agentToken)).send(body);
+
+interface MessageJson { id: number; status: string; source_id: string | null; content_attributes: { external_error?: string }; attempts: number }
+
+async function settledMessage(contactId: number, messageId: number): Promise<MessageJson> {
+  let found: MessageJson | undefined;
+  await waitFor(async () => {
+    const res = await ctx.http.get(account.path(`/contacts/${contactId}/conversations`)).set(as(account.agentToken));
+    found = res.body.payload.flatMap((c: { messages: MessageJson[] }) => c.messages).find((m: MessageJson) => m.id === messageId);
+    return !!found && found.status !== 'queued';
+  }, `message ${messageId} to be delivered or failed`, 20000);
+  return found!;
+}
+
+describe('contactable inboxes', () => {
+  it('when a contact has an email and a phone but no verified identity, then e-mail, SMS and WhatsApp are listed, not the website', async () => {
+    const contact = await createContact(ctx, account, { phone_number: '+14155550100' });
+    const res = await ctx.http.get(account.path(`/contacts/${contact.id}/contactable_inboxes`)).set(as(account.agentToken));
+    expect(res.status).toBe(200);
+    expect(res.body.payload.map((e: { inbox: { id: number } }) => e.inbox.id)).toEqual([inboxes.email.id, inboxes.sms.id, inboxes.whatsapp.id]);
+    expect(res.body.payload[0].source_id).toBe(contact.email);
+    expect(res.body.payload[1].source_id).toBe('+14155550100');
+    expect(JSON.stringify(res.body)).not.toContain('smtp-secret-password');
+  });
+
+  it('when a contact has only a name, then no inbox can reach it and sending answers 422 naming inbox_id', async () => {
+    const contact = await createContact(ctx, account, { name: 'Nameless', email: null });
+    const res = await ctx.http.get(account.path(`/contacts/${contact.id}/contactable_inboxes`)).set(as(account.agentToken));
+    expect(res.body.payload).toEqual([]);
+    for (const inbox of Object.values(inboxes)) {
+      const sent = await send(account, { inbox_id: inbox.id, contact_id: contact.id, message: { content: 'hello' } });
+      expect(sent.status).toBe(422);
+      expect(sent.body.field).toBe('inbox_id');
+    }
+    expect(await ctx.deps.models.messages.countDocuments({ contact_id: contact.id })).toBe(0);
+  });
+});
+
+describe('outbound e-mail', () => {
+  it('when a message is sent by e-mail, then it is queued, then received by the SMTP server and marked sent with its Message-ID', async () => {
+    const contact = await createContact(ctx, account, { name: 'Elena', email: 'elena@example.com' });
+    const before = Math.floor(Date.now() / 1000);
+    const res = await send(account, { inbox_id: inboxes.email.id, contact_id: contact.id, message: { content: 'Your order has shipped.' } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ inbox_id: inboxes.email.id, contact_id: contact.id, status: 'open' });
+    expect(res.body.messages[0]).toMatchObject({ content: 'Your order has shipped.', message_type: 1 });
+    expect(['queued', 'sent']).toContain(res.body.messages[0].status);
+
+    const message = await settledMessage(contact.id, res.body.messages[0].id);
+    expect(message.status).toBe('sent');
+    const mail = smtp.received.find((m) => m.to.includes('elena@example.com'));
+    expect(mail).toMatchObject({ from: 'support@shop.example', user: 'mailer' });
+    expect(mail!.raw).toContain('Your order has shipped.');
+    expect(mail!.raw).toContain('Subject: Shop support');
+    expect(mail!.raw).toContain(`Message-ID: ${message.source_id}`);
+
+    const shown = await ctx.http.get(account.path(`/contacts/${contact.id}`)).set(as(account.agentToken));
+    expect(shown.body.payload.last_activity_at).toBeGreaterThanOrEqual(before);
+  });
+
+  it('when the SMTP server refuses the recipient for good (550), then the message fails with the reason', async () => {
+    const contact = await createContact(ctx, account, { email: 'nobody@reject.example' });
+    const res = await send(account, { inbox_id: inboxes.email.id, contact_id: contact.id, message: { content: 'bounce' } });
+    const message = await settledMessage(contact.id, res.body.messages[0].id);
+    expect(message.status).toBe('failed');
+    expect(message.content_attributes.external_error).toMatch(/550|mailbox unavailable/);
+    expect(message.attempts).toBe(1);
+  });
+});
+
+describe('outbound SMS and WhatsApp', () => {
+  it('when the SMS provider answers 503 once, then the message is retried and sent, in Twilio\'s request shape', async () => {
+    const contact = await createContact(ctx, account, { phone_number: '+14155550101' });
+    const already = twilio.requests.length;
+    twilio.failNext({ status: 503, body: { message: 'Service Unavailable' } });
+    const res = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'Code: 1234' } });
+    const message = await settledMessage(contact.id, res.body.messages[0].id);
+    expect(message.status).toBe('sent');
+    expect(message.attempts).toBe(2);
+    const mine = twilio.requests.slice(already);
+    expect(mine).toHaveLength(2);
+    expect(message.source_id).toBe(`SM${already + 2}`);
+    expect(mine[1].url).toBe('/2010-04-01/Accounts/AC123/Messages.json');
+    expect(mine[1].headers.authorization).toBe(`Basic ${Buffer.from('AC123:twilio-token').toString('base64')}`);
+    expect(Object.fromEntries(new URLSearchParams(mine[1].body))).toEqual({ To: '+14155550101', From: '+15550001111', Body: 'Code: 1234' });
+  });
+
+  it('when the SMS provider answers 400, then the message fails with the provider\'s reason and is not retried', async () => {
+    const contact = await createContact(ctx, account, { phone_number: '+14155550102' });
+    const already = twilio.requests.length;
+    twilio.failNext({ status: 400, body: { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 } });
+    const res = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'nope' } });
+    const message = await settledMessage(contact.id, res.body.messages[0].id);
+    expect(message.status).toBe('failed');
+    expect(message.content_attributes.external_error).toContain("400: The 'To' number is not a valid phone number.");
+    expect(twilio.requests.length - already).toBe(1);
+  });
+
+  it('when the WhatsApp provider times out once, then the message is retried and sent, in the Cloud API\'s shape', async () => {
+    const contact = await createContact(ctx, account, { phone_number: '+5511987654321' });
+    const already = whatsapp.requests.length;
+    whatsapp.failNext({ status: 201, body: { messages: [{ id: 'too-late' }] }, delayMs: TIMEOUT_MS * 3 });
+    const res = await send(account, { inbox_id: inboxes.whatsapp.id, contact_id: contact.id, message: { content: 'Olá!' } });
+    const message = await settledMessage(contact.id, res.body.messages[0].id);
+    expect(message.status).toBe('sent');
+    expect(message.source_id).toBe(`wamid.${already + 2}`);
+    const last = whatsapp.requests[whatsapp.requests.length - 1];
+    expect(last.url).toBe('/10987/messages');
+    expect(last.headers.authorization).toBe('Bearer wa-key');
+    expect(JSON.parse(last.body)).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: '5511987654321', type: 'text', text: { preview_url: false, body: 'Olá!' } });
+  });
+
+  it('when the WhatsApp provider keeps answering 500, then the message fails after the last attempt', async () => {
+    const contact = await createContact(ctx, account, { phone_number: '+5511987654322' });
+    const already = whatsapp.requests.length;
+    const down = { status: 500, body: { error: { message: 'internal', code: 1 } } };
+    whatsapp.failNext(down, down, down, down);
+    const res = await send(account, { inbox_id: inboxes.whatsapp.id, contact_id: contact.id, message: { content: 'retry me' } });
+    const message = await settledMessage(contact.id, res.body.messages[0].id);
+    expect(message.status).toBe('failed');
+    expect(message.attempts).toBe(4);
+    expect(message.content_attributes.external_error).toContain('500: internal');
+    expect(whatsapp.requests.length - already).toBe(4);
+  });
+});
+
+describe('website messages', () => {
+  it('when the contact has no verified identity in the website inbox, then sending answers 422; once verified, it is recorded and sent', async () => {
+    const visitor = (await ctx.http.post(`/public/api/v1/inboxes/${inboxes.website.inbox_identifier}/contacts`).send({ email: 'web@example.com' })).body;
+    const refused = await send(account, { inbox_id: inboxes.website.id, contact_id: visitor.id, message: { content: 'hi' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatch(/HMAC-verified/);
+
+    const hash = createHmac('sha256', inboxes.website.hmac_token!).update('web-user-1').digest('hex');
+    await ctx.http
+      .patch(`/public/api/v1/inboxes/${inboxes.website.inbox_identifier}/contacts/${visitor.source_id}`)
+      .send({ identifier: 'web-user-1', identifier_hash: hash })
+      .expect(200);
+    const accepted = await send(account, { inbox_id: inboxes.website.id, contact_id: visitor.id, message: { content: 'hi' } });
+    expect(accepted.status).toBe(200);
+    expect((await settledMessage(visitor.id, accepted.body.messages[0].id)).status).toBe('sent');
+  });
+});
+
+describe('isolation and input', () => {
+  it('when another account\'s inbox, contact or conversations are used, then they are invisible', async () => {
+    const other = await ctx.createAccount();
+    const theirContact = await createContact(ctx, other);
+    const theirInbox = await createInbox(ctx, other, { type: 'sms', provider_url: twilio.url, account_sid: 'AC9', auth_token: 't', phone_number: '+15550009999' });
+    const mine = await createContact(ctx, account, { phone_number: '+14155550199' });
+    await ctx.http.post(other.path('/conversations')).set(as(other.agentToken)).send({ inbox_id: theirInbox.id, contact_id: theirContact.id, message: { content: 'x' } });
+
+    expect((await send(account, { inbox_id: theirInbox.id, contact_id: mine.id, message: { content: 'x' } })).status).toBe(404);
+    expect((await send(account, { inbox_id: inboxes.sms.id, contact_id: theirContact.id, message: { content: 'x' } })).status).toBe(404);
+    expect((await ctx.http.get(account.path(`/contacts/${theirContact.id}/conversations`)).set(as(account.agentToken))).status).toBe(404);
+    expect((await ctx.http.get(account.path(`/contacts/${theirContact.id}/contactable_inboxes`)).set(as(account.agentToken))).status).toBe(404);
+    const list = await ctx.http.get(account.path('/inboxes')).set(as(account.agentToken));
+    expect(list.body.payload.map((i: { id: number }) => i.id)).not.toContain(theirInbox.id);
+  });
+
+  it.each([
+    [{ contact_id: 1, message: { content: 'x' } }, 'inbox_id'],
+    [{ inbox_id: 1, message: { content: 'x' } }, 'contact_id'],
+    [{ inbox_id: 1, contact_id: 1, message: { content: '  ' } }, 'message.content'],
+    [{ inbox_id: 1, contact_id: 1 }, 'message'],
+  ])('when the body is %j, then it answers 422 naming the field', async (body, field) => {
+    const res = await send(account, body);
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe(field);
+  });
+});

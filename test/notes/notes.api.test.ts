@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+
+let ctx: TestContext;
+let account: TestAccount;
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+  account = await ctx.createAccount();
+});
+afterAll(() => ctx.close());
+
+const as = (token: string) => ({ api_access_token: token });
+
+describe('notes on a contact', () => {
+  it('when notes are created, edited and deleted, then the list shows them newest first in Chatwoot\'s shape', async () => {
+    const contact = await createContact(ctx, account);
+    const notesPath = account.path(`/contacts/${contact.id}/notes`);
+    const markdown = '## Call\n\n- asked for **pricing**\n- follow up `next week`';
+
+    const first = await ctx.http.post(notesPath).set(as(account.agentToken)).send({ content: markdown });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ content: markdown, account_id: account.id, contact_id: contact.id, user: { name: 'Agent' } });
+    expect(typeof first.body.id).toBe('number');
+    expect(typeof first.body.created_at).toBe('number');
+    expect(typeof first.body.updated_at).toBe('number');
+    const second = await ctx.http.post(notesPath).set(as(account.adminToken)).send({ content: 'second' });
+    expect(second.body.user.name).toBe('Admin');
+
+    const list = await ctx.http.get(notesPath).set(as(account.agentToken));
+    expect(list.status).toBe(200);
+    expect(list.body.map((n: { id: number }) => n.id)).toEqual([second.body.id, first.body.id]);
+
+    const edited = await ctx.http.patch(`${notesPath}/${first.body.id}`).set(as(account.agentToken)).send({ content: 'edited' });
+    expect(edited.status).toBe(200);
+    expect(edited.body.content).toBe('edited');
+    const shown = await ctx.http.get(`${notesPath}/${first.body.id}`).set(as(account.agentToken));
+    expect(shown.body).toEqual(edited.body);
+
+    expect((await ctx.http.delete(`${notesPath}/${first.body.id}`).set(as(account.agentToken))).status).toBe(200);
+    const after = await ctx.http.get(notesPath).set(as(account.agentToken));
+    expect(after.body.map((n: { id: number }) => n.id)).toEqual([second.body.id]);
+    expect((await ctx.http.get(`${notesPath}/${first.body.id}`).set(as(account.agentToken))).status).toBe(404);
+  });
+
+  it.each([
+    [{ content: '' }, 'content'],
+    [{ content: '   \n ' }, 'content'],
+    [{ content: 'x'.repeat(50001) }, 'content'],
+    [{}, 'content'],
+    [{ content: 5 }, 'content'],
+  ])('when the body is %#, then it answers 422 naming content', async (body, field) => {
+    const contact = await createContact(ctx, account);
+    const res = await ctx.http.post(account.path(`/contacts/${contact.id}/notes`)).set(as(account.agentToken)).send(body);
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe(field);
+  });
+
+  it('when another agent edits or deletes a note, then it answers 403; an administrator may', async () => {
+    const contact = await createContact(ctx, account);
+    const notesPath = account.path(`/contacts/${contact.id}/notes`);
+    const other = await ctx.deps.services.accounts.createUser({ accountId: account.id, role: 'agent', name: 'Other', email: `other-${randomUUID()}@test.local` });
+    const note = await ctx.http.post(notesPath).set(as(account.agentToken)).send({ content: 'mine' });
+
+    expect((await ctx.http.patch(`${notesPath}/${note.body.id}`).set(as(other.accessToken)).send({ content: 'hijack' })).status).toBe(403);
+    expect((await ctx.http.delete(`${notesPath}/${note.body.id}`).set(as(other.accessToken))).status).toBe(403);
+    expect((await ctx.http.get(`${notesPath}/${note.body.id}`).set(as(other.accessToken))).body.content).toBe('mine');
+    expect((await ctx.http.patch(`${notesPath}/${note.body.id}`).set(as(account.adminToken)).send({ content: 'moderated' })).status).toBe(200);
+    expect((await ctx.http.delete(`${notesPath}/${note.body.id}`).set(as(account.adminToken))).status).toBe(200);
+  });
+
+  it('when the contact is deleted, then its notes go with it', async () => {
+    const contact = await createContact(ctx, account);
+    await ctx.http.post(account.path(`/contacts/${contact.id}/notes`)).set(as(account.agentToken)).send({ content: 'gone soon' }).expect(200);
+    await ctx.http.delete(account.path(`/contacts/${contact.id}`)).set(as(account.adminToken)).expect(200);
+    expect(await ctx.deps.models.notes.countDocuments({ contact_id: contact.id })).toBe(0);
+    expect((await ctx.http.get(account.path(`/contacts/${contact.id}/notes`)).set(as(account.adminToken))).status).toBe(404);
+  });
+
+  it('when another account\'s contact or note ids are used, then they are 404 and untouched', async () => {
+    const other = await ctx.createAccount();
+    const theirs = await createContact(ctx, other);
+    const theirNote = await ctx.http.post(other.path(`/contacts/${theirs.id}/notes`)).set(as(other.adminToken)).send({ content: 'private' });
+    const mine = await createContact(ctx, account);
+    const h = as(account.adminToken);
+
+    expect((await ctx.http.get(account.path(`/contacts/${theirs.id}/notes`)).set(h)).status).toBe(404);
+    expect((await ctx.http.post(account.path(`/contacts/${theirs.id}/notes`)).set(h).send({ content: 'x' })).status).toBe(404);
+    expect((await ctx.http.get(account.path(`/contacts/${mine.id}/notes/${theirNote.body.id}`)).set(h)).status).toBe(404);
+    expect((await ctx.http.patch(account.path(`/contacts/${theirs.id}/notes/${theirNote.body.id}`)).set(h).send({ content: 'x' })).status).toBe(404);
+    expect((await ctx.http.delete(account.path(`/contacts/${theirs.id}/notes/${theirNote.body.id}`)).set(h)).status).toBe(404);
+    const still = await ctx.http.get(other.path(`/contacts/${theirs.id}/notes`)).set(as(other.adminToken));
+    expect(still.body.map((n: { content: string }) => n.content)).toEqual(['private']);
+  });
+});

@@ -1,0 +1,128 @@
+import net from 'node:net';
+import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+
+let ctx: TestContext;
+let account: TestAccount;
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+  account = await ctx.createAccount();
+});
+afterAll(() => ctx.close());
+
+const indexed = async (id: number) => {
+  const res = await ctx.deps.es.get({ index: ctx.deps.index, id: String(id) }, { ignore: [404] });
+  return res.found ? (res._source as { payload: { name: string } }).payload : null;
+};
+
+describe('the sync pipeline', () => {
+  it('when a stale read of a contact is indexed after a newer version, then the newer version stays', async () => {
+    const contact = await createContact(ctx, account, { name: 'Version one' });
+    const stale = await ctx.deps.indexer.read([contact.id]);
+    await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).send({ name: 'Version two' }).expect(200);
+    await ctx.settle(account.id);
+
+    const outcome = await ctx.deps.indexer.write(stale);
+    expect(outcome.failed.size).toBe(0);
+    expect((await indexed(contact.id))?.name).toBe('Version two');
+  });
+
+  it('when a late job carries a contact that was deleted since, then it stays deleted', async () => {
+    const contact = await createContact(ctx, account, { name: 'Doomed' });
+    await ctx.settle(account.id);
+    const stale = await ctx.deps.indexer.read([contact.id]);
+    await ctx.http.delete(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).expect(200);
+    await ctx.settle(account.id);
+    expect(await indexed(contact.id)).toBeNull();
+
+    await ctx.deps.indexer.write(stale);
+    await ctx.deps.indexer.indexContacts([contact.id]);
+    await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
+    expect(await indexed(contact.id)).toBeNull();
+    const list = await ctx.http.get(account.path('/contacts')).query({ per_page: 100 }).set('api_access_token', account.adminToken);
+    expect(list.body.payload.map((c: { id: number }) => c.id)).not.toContain(contact.id);
+  });
+
+  it('when the same job runs twice, then the contact is indexed once, at its version', async () => {
+    const contact = await createContact(ctx, account, { name: 'Twice' });
+    await ctx.settle(account.id);
+    await ctx.deps.indexer.indexContacts([contact.id, contact.id]);
+    const res = await ctx.deps.es.get({ index: ctx.deps.index, id: String(contact.id) });
+    expect(res._version).toBe(1);
+  });
+
+  it('when a malformed job is queued, then it is discarded and the queue goes on', async () => {
+    const bad = await ctx.deps.syncQueue.add({ ids: ['nope'] } as never);
+    await waitFor(async () => (await bad.getState()) === 'completed' || !(await ctx.deps.syncQueue.getJob(bad.id!)), 'the malformed job to finish');
+    const contact = await createContact(ctx, account, { name: 'After the bad job' });
+    await ctx.settle(account.id);
+    expect((await indexed(contact.id))?.name).toBe('After the bad job');
+  });
+});
+
+/** A TCP relay to the real Elasticsearch that can be cut and restored, as a stopped node would be. */
+function elasticsearchRelay(target = new URL(process.env.ELASTICSEARCH_URL ?? 'http://127.0.0.1:9200')) {
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | undefined;
+  let port = 0;
+  const start = () =>
+    new Promise<void>((resolve) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(Number(target.port || 9200), target.hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on('close', () => sockets.delete(s));
+          s.on('error', () => s.destroy());
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        port = (server!.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      sockets.forEach((s) => s.destroy());
+      server!.close(() => resolve());
+    });
+  return { start, stop, url: () => `http://127.0.0.1:${port}` };
+}
+
+describe('when Elasticsearch is unreachable', () => {
+  it('then contact writes still succeed, and the index converges once it is back', async () => {
+    const relay = elasticsearchRelay();
+    await relay.start();
+    const cut = await startTestContext({ config: testConfig({ ELASTICSEARCH_URL: relay.url(), SWEEP_EVERY_MS: '1000', SWEEP_GRACE_MS: '200' }) });
+    try {
+      const acc = await cut.createAccount();
+      await relay.stop();
+
+      const ids: number[] = [];
+      for (let i = 0; i < 15; i++) ids.push((await createContact(cut, acc, { name: `Written while away ${i}` })).id);
+      const updated = await cut.http.patch(acc.path(`/contacts/${ids[0]}`)).set('api_access_token', acc.adminToken).send({ name: 'Renamed while away' });
+      expect(updated.status).toBe(200);
+      const deleted = await cut.http.delete(acc.path(`/contacts/${ids[1]}`)).set('api_access_token', acc.adminToken);
+      expect(deleted.status).toBe(200);
+
+      const list = await cut.http.get(acc.path('/contacts')).set('api_access_token', acc.adminToken);
+      expect(list.status).toBe(503);
+      expect(list.body.error).toMatch(/unavailable/);
+
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await relay.start();
+      await cut.settle(acc.id);
+
+      const res = await cut.http.get(acc.path('/contacts')).query({ sort: 'name', per_page: 50 }).set('api_access_token', acc.adminToken);
+      expect(res.status).toBe(200);
+      expect(res.body.meta.count).toBe(14);
+      const names = res.body.payload.map((c: { name: string }) => c.name);
+      expect(names).toContain('Renamed while away');
+      expect(res.body.payload.map((c: { id: number }) => c.id)).not.toContain(ids[1]);
+    } finally {
+      await cut.close();
+      await relay.stop().catch(() => undefined);
+    }
+  });
+});

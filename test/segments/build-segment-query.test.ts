@@ -1,0 +1,291 @@
+import mapping from '../../mappings/contacts.v1.json';
+import { ATTRIBUTE_TYPES } from '../../src/custom-attributes/custom-attribute-definition.model';
+import { MAX_SLOTS, poolOf, type DefinitionRef } from '../../src/custom-attributes/custom-attribute-fields';
+import { buildSegmentQuery, MAX_CONDITIONS, STANDARD_ATTRIBUTES } from '../../src/segments/build-segment-query';
+import { ValidationError } from '../../src/shared/errors';
+
+const defs: DefinitionRef[] = [
+  { attribute_key: 'plan', attribute_display_type: 'list', attribute_values: ['free', 'pro'], slot: 1 },
+  { attribute_key: 'seats', attribute_display_type: 'number', attribute_values: [], slot: 2 },
+  { attribute_key: 'renewal', attribute_display_type: 'date', attribute_values: [], slot: 3 },
+  { attribute_key: 'vip', attribute_display_type: 'checkbox', attribute_values: [], slot: 4 },
+  { attribute_key: 'site', attribute_display_type: 'link', attribute_values: [], slot: 5 },
+  { attribute_key: 'notes', attribute_display_type: 'text', attribute_values: [], slot: 6 },
+];
+
+const item = (attribute_key: string, filter_operator: string, values: unknown = [], query_operator: string | null = null) => ({
+  attribute_key,
+  filter_operator,
+  values,
+  query_operator,
+});
+const one = (key: string, op: string, values: unknown = []) => buildSegmentQuery([item(key, op, values)], defs);
+
+function failure(payload: unknown): ValidationError {
+  try {
+    buildSegmentQuery(payload, defs);
+  } catch (err) {
+    if (err instanceof ValidationError) return err;
+    throw err;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('the allowlist and the mapping', () => {
+  const properties = mapping.mappings.properties as Record<string, { type: string }>;
+
+  it('when an attribute is allowlisted, then its field exists in the mapping', () => {
+    for (const rule of Object.values(STANDARD_ATTRIBUTES)) expect(properties[rule.field]).toBeDefined();
+  });
+
+  it('when a custom attribute of any type sits in any slot, then its pool field exists with the right type', () => {
+    const expected = { text: 'keyword', num: 'double', date: 'date', bool: 'boolean' };
+    for (const type of ATTRIBUTE_TYPES) {
+      for (let slot = 1; slot <= MAX_SLOTS; slot++) {
+        const pool = poolOf(type);
+        expect(properties[`cf_${pool}_${slot}`]?.type).toBe(expected[pool]);
+      }
+    }
+  });
+});
+
+describe('text attributes', () => {
+  it('when equal_to has one value, then it is a term on the folded value', () => {
+    expect(one('name', 'equal_to', ['  JOSÉ  '])).toEqual({ term: { name: 'jose' } });
+  });
+
+  it('when equal_to has several values, then any of them matches; not_equal_to excludes all of them', () => {
+    expect(one('city', 'equal_to', ['Bogotá', 'Lima', 'lima'])).toEqual({ terms: { city: ['bogota', 'lima'] } });
+    expect(one('city', 'not_equal_to', ['Bogotá', 'Lima'])).toEqual({ bool: { must_not: [{ terms: { city: ['bogota', 'lima'] } }] } });
+  });
+
+  it('when contains is used on a standard field, then it is a prefix query on the field\'s tagged suffixes', () => {
+    expect(one('email', 'contains', ['Ácme*?'])).toEqual({ prefix: { search_suffixes: { value: 'e:acme*?' } } });
+    expect(one('name', 'contains', ['Ñ'])).toEqual({ prefix: { search_suffixes: { value: 'n:n' } } });
+  });
+
+  it('when contains gets a needle longer than the indexed suffixes, then it falls back to a wildcard with wildcard characters escaped', () => {
+    const long = `${'x'.repeat(32)}*?\\`;
+    expect(one('name', 'contains', [long])).toEqual({ wildcard: { name: { value: `*${'x'.repeat(32)}\\*\\?\\\\*` } } });
+  });
+
+  it('when contains is used on a field without suffixes, then it is a wildcard', () => {
+    expect(one('country', 'contains', ['per'])).toEqual({ wildcard: { country: { value: '*per*' } } });
+    expect(one('company_name', 'contains', ['Ácme*?'])).toEqual({ wildcard: { company_name: { value: '*acme\\*\\?*' } } });
+  });
+
+  it('when does_not_contain has several values, then none of them may be contained', () => {
+    expect(one('email', 'does_not_contain', ['spam', 'TEST'])).toEqual({
+      bool: {
+        must_not: [{ bool: { should: [{ prefix: { search_suffixes: { value: 'e:spam' } } }, { prefix: { search_suffixes: { value: 'e:test' } } }], minimum_should_match: 1 } }],
+      },
+    });
+  });
+
+  it('when starts_with is used, then it is a real prefix query', () => {
+    expect(one('name', 'starts_with', ['Ál'])).toEqual({ prefix: { name: { value: 'al' } } });
+  });
+
+  it('when is_present or is_not_present is used, then values are not needed', () => {
+    expect(one('city', 'is_present')).toEqual({ exists: { field: 'city' } });
+    expect(buildSegmentQuery([{ attribute_key: 'city', filter_operator: 'is_not_present' }], defs)).toEqual({
+      bool: { must_not: [{ exists: { field: 'city' } }] },
+    });
+  });
+});
+
+describe('phone numbers', () => {
+  it('when equal_to is given a formatted number, then it compares the E.164 form', () => {
+    expect(one('phone_number', 'equal_to', ['34 (612) 34-56.78'])).toEqual({ term: { phone_number: '+34612345678' } });
+  });
+
+  it('when starts_with is given digits without +, then the prefix starts with +', () => {
+    expect(one('phone_number', 'starts_with', ['34 612'])).toEqual({ prefix: { phone_number: { value: '+34612' } } });
+  });
+
+  it('when contains is given digits, then separators are stripped', () => {
+    expect(one('phone_number', 'contains', ['345-678'])).toEqual({ prefix: { search_suffixes: { value: 'p:345678' } } });
+  });
+
+  it('when a phone value is not a number, then it is refused', () => {
+    expect(failure([item('phone_number', 'equal_to', ['0123'])]).message).toMatch(/payload\[0\].*phone/);
+    expect(failure([item('phone_number', 'contains', ['abc'])]).message).toMatch(/payload\[0\].*digits/);
+  });
+});
+
+describe('exact attributes', () => {
+  it('when identifier, country_code and labels are compared, then each is normalised as it is indexed', () => {
+    expect(one('identifier', 'equal_to', ['CRM-1'])).toEqual({ term: { identifier: 'crm-1' } });
+    expect(one('country_code', 'equal_to', ['co', 'pe'])).toEqual({ terms: { country_code: ['CO', 'PE'] } });
+    expect(one('labels', 'equal_to', ['VIP', 'lead'])).toEqual({ terms: { labels: ['vip', 'lead'] } });
+    expect(one('labels', 'not_equal_to', ['spam'])).toEqual({ bool: { must_not: [{ term: { labels: 'spam' } }] } });
+  });
+
+  it('when blocked is compared, then booleans and "true"/"false" strings are accepted', () => {
+    expect(one('blocked', 'equal_to', [true])).toEqual({ term: { blocked: true } });
+    expect(one('blocked', 'not_equal_to', ['TRUE'])).toEqual({ bool: { must_not: [{ term: { blocked: true } }] } });
+    expect(failure([item('blocked', 'equal_to', ['yes'])]).message).toMatch(/true or false/);
+  });
+});
+
+describe('dates', () => {
+  const day = Date.UTC(2025, 2, 15);
+  it('when is_greater_than gets a date, then it means after that UTC day', () => {
+    expect(one('created_at', 'is_greater_than', ['2025-03-15'])).toEqual({ range: { created_at: { gte: day + 86400000 } } });
+  });
+
+  it('when is_less_than gets a date, then it means before that UTC day', () => {
+    expect(one('last_activity_at', 'is_less_than', ['2025-03-15'])).toEqual({ range: { last_activity_at: { lt: day } } });
+  });
+
+  it('when a date-time is given, then it compares that instant (UTC when no zone is given)', () => {
+    expect(one('created_at', 'is_greater_than', ['2025-03-15T10:00:00'])).toEqual({ range: { created_at: { gt: day + 36000000 } } });
+    expect(one('created_at', 'is_less_than', ['2025-03-15T10:00:00+02:00'])).toEqual({ range: { created_at: { lt: day + 28800000 } } });
+  });
+
+  it('when days_before is used, then it is before the start of the day N days ago, resolved when the query runs', () => {
+    expect(one('created_at', 'days_before', [7])).toEqual({ range: { created_at: { lt: 'now-7d/d' } } });
+    expect(one('created_at', 'days_before', ['0'])).toEqual({ range: { created_at: { lt: 'now-0d/d' } } });
+  });
+
+  it.each([['2025-02-30'], ['15/03/2025'], ['yesterday'], [1742000000], ['']])('when a date value is %j, then it is refused', (value) => {
+    expect(failure([item('created_at', 'is_greater_than', [value])]).field).toBe('payload[0]');
+  });
+
+  it.each([[-1], [1.5], ['7 days'], [null]])('when days_before is %j, then it is refused', (value) => {
+    expect(failure([item('created_at', 'days_before', [value])]).message).toMatch(/payload\[0\]/);
+  });
+
+  it('when is_greater_than has two values, then it is refused', () => {
+    expect(failure([item('created_at', 'is_greater_than', ['2025-01-01', '2025-02-01'])]).message).toMatch(/exactly one value/);
+  });
+});
+
+describe('custom attributes', () => {
+  it('when a list, link or text attribute is compared, then it uses the text slot with folded values', () => {
+    expect(one('plan', 'equal_to', ['PRO'])).toEqual({ term: { cf_text_1: 'pro' } });
+    expect(one('site', 'contains', ['Example'])).toEqual({ wildcard: { cf_text_5: { value: '*example*' } } });
+    expect(one('notes', 'starts_with', ['Ñu'])).toEqual({ prefix: { cf_text_6: { value: 'nu' } } });
+  });
+
+  it('when a number attribute is compared, then numbers and numeric strings are accepted', () => {
+    expect(one('seats', 'is_greater_than', ['10'])).toEqual({ range: { cf_num_2: { gt: 10 } } });
+    expect(one('seats', 'is_less_than', [2.5])).toEqual({ range: { cf_num_2: { lt: 2.5 } } });
+    expect(one('seats', 'equal_to', [1, 2])).toEqual({ terms: { cf_num_2: [1, 2] } });
+    expect(one('seats', 'not_equal_to', [1])).toEqual({ bool: { must_not: [{ term: { cf_num_2: 1 } }] } });
+    expect(failure([item('seats', 'equal_to', ['ten'])]).message).toMatch(/payload\[0\]: values\[0\] must be a number/);
+    expect(failure([item('seats', 'contains', ['1'])]).message).toMatch(/not allowed for "seats"/);
+  });
+
+  it('when a date attribute uses equal_to, then it matches the UTC day of each value', () => {
+    const day = Date.UTC(2026, 0, 31);
+    expect(one('renewal', 'equal_to', ['2026-01-31'])).toEqual({ range: { cf_date_3: { gte: day, lt: day + 86400000 } } });
+    expect(one('renewal', 'days_before', [3])).toEqual({ range: { cf_date_3: { lt: 'now-3d/d' } } });
+    expect(failure([item('renewal', 'not_equal_to', ['2026-01-31'])]).message).toMatch(/not allowed/);
+  });
+
+  it('when a checkbox attribute is compared, then it uses the boolean slot', () => {
+    expect(one('vip', 'equal_to', [false])).toEqual({ term: { cf_bool_4: false } });
+    expect(one('vip', 'not_equal_to', [true])).toEqual({ bool: { must_not: [{ term: { cf_bool_4: true } }] } });
+    expect(failure([item('vip', 'is_present')]).message).toMatch(/not allowed/);
+  });
+
+  it('when a text attribute gets a number, then it is refused (Chatwoot answers 500)', () => {
+    expect(failure([item('notes', 'equal_to', [5])]).message).toMatch(/payload\[0\]: values\[0\] must be a string/);
+  });
+
+  it('when a custom attribute with not_equal_to is not the last item, then it still compiles (Chatwoot answers 500)', () => {
+    expect(buildSegmentQuery([item('plan', 'not_equal_to', ['pro'], 'and'), item('name', 'is_present')], defs)).toEqual({
+      bool: { filter: [{ bool: { must_not: [{ term: { cf_text_1: 'pro' } }] } }, { exists: { field: 'name' } }] },
+    });
+  });
+
+  it('when a key is not defined for the account, then it is an unknown attribute', () => {
+    expect(failure([item('plan', 'equal_to', ['x'], 'and'), item('tier', 'equal_to', ['x'])]).message).toMatch(/payload\[1\]: unknown attribute "tier"/);
+  });
+});
+
+describe('joining conditions', () => {
+  const A = item('name', 'equal_to', ['a']);
+  const B = item('name', 'equal_to', ['b']);
+  const C = item('name', 'equal_to', ['c']);
+  const qa = { term: { name: 'a' } };
+  const qb = { term: { name: 'b' } };
+  const qc = { term: { name: 'c' } };
+
+  it('when A or B and C, then AND binds tighter: A or (B and C)', () => {
+    expect(buildSegmentQuery([{ ...A, query_operator: 'or' }, { ...B, query_operator: 'and' }, C], defs)).toEqual({
+      bool: { should: [qa, { bool: { filter: [qb, qc] } }], minimum_should_match: 1 },
+    });
+  });
+
+  it('when A and B or C, then (A and B) or C', () => {
+    expect(buildSegmentQuery([{ ...A, query_operator: 'AND' }, { ...B, query_operator: 'Or' }, C], defs)).toEqual({
+      bool: { should: [{ bool: { filter: [qa, qb] } }, qc], minimum_should_match: 1 },
+    });
+  });
+
+  it('when a group is used, then it acts as parentheses: (A or B) and C', () => {
+    expect(buildSegmentQuery([{ group: [{ ...A, query_operator: 'or' }, B], query_operator: 'and' }, C], defs)).toEqual({
+      bool: { filter: [{ bool: { should: [qa, qb], minimum_should_match: 1 } }, qc] },
+    });
+  });
+
+  it('when the last item carries and/or, then it is ignored; anything else is refused', () => {
+    expect(buildSegmentQuery([{ ...A, query_operator: 'and' }], defs)).toEqual(qa);
+    expect(failure([{ ...A, query_operator: 'xor' }]).message).toMatch(/payload\[0\]: query_operator/);
+  });
+
+  it('when a middle item has no query_operator, then it is refused naming the item', () => {
+    expect(failure([{ ...A, query_operator: 'and' }, { ...B, query_operator: null }, C]).message).toMatch(/^payload\[1\]: query_operator/);
+  });
+
+  it('when a group nests too deep or is empty, then it is refused', () => {
+    let deep: unknown = [A];
+    for (let i = 0; i < 7; i++) deep = [{ group: deep }];
+    expect(failure(deep).message).toMatch(/nest/);
+    expect(failure([{ group: [] }]).message).toMatch(/payload\[0\]\.group/);
+    expect(failure([{ ...A, query_operator: 'and' }, { group: [A, 'x'] }]).message).toMatch(/^payload\[1\]\.group\[0\]: query_operator/);
+  });
+});
+
+describe('malformed payloads', () => {
+  it.each([
+    [undefined, /payload: must be a non-empty array/],
+    [null, /payload: must be a non-empty array/],
+    [[], /payload: must be a non-empty array/],
+    [{ payload: [] }, /payload: must be a non-empty array/],
+    [['name'], /payload\[0\]: must be an object/],
+    [[[]], /payload\[0\]: must be an object/],
+    [[{ filter_operator: 'equal_to', values: ['x'] }], /payload\[0\]: attribute_key/],
+    [[{ attribute_key: 'nope', filter_operator: 'equal_to', values: ['x'] }], /payload\[0\]: unknown attribute "nope"/],
+    [[{ attribute_key: '__proto__', filter_operator: 'equal_to', values: ['x'] }], /unknown attribute/],
+    [[{ attribute_key: 'constructor', filter_operator: 'equal_to', values: ['x'] }], /unknown attribute/],
+    [[{ attribute_key: 'name', values: ['x'] }], /payload\[0\]: filter_operator must be one of/],
+    [[{ attribute_key: 'name', filter_operator: 'like', values: ['x'] }], /filter_operator must be one of/],
+    [[{ attribute_key: 'labels', filter_operator: 'contains', values: ['x'] }], /not allowed for "labels"/],
+    [[{ attribute_key: 'identifier', filter_operator: 'starts_with', values: ['x'] }], /not allowed/],
+    [[{ attribute_key: 'created_at', filter_operator: 'equal_to', values: ['2025-01-01'] }], /not allowed/],
+    [[{ attribute_key: 'name', filter_operator: 'equal_to', values: [] }], /values must hold at least one value/],
+    [[{ attribute_key: 'name', filter_operator: 'equal_to' }], /values must hold at least one value/],
+    [[{ attribute_key: 'name', filter_operator: 'equal_to', values: [''] }], /values\[0\] must not be empty/],
+    [[{ attribute_key: 'name', filter_operator: 'equal_to', values: [{ $gt: '' }] }], /values\[0\] must be a string/],
+    [[{ attribute_key: 'name', filter_operator: 'contains', values: ['\u0301'] }], /values\[0\] holds no letters/],
+    [[{ attribute_key: 'name', filter_operator: 'equal_to', values: [['a']] }], /values\[0\] must be a string/],
+  ])('when the payload is %j, then it is a ValidationError', (payload, message) => {
+    expect(failure(payload).message).toMatch(message);
+  });
+
+  it('when a single value is given without an array, then it is taken as one value', () => {
+    expect(one('name', 'equal_to', 'Ana')).toEqual({ term: { name: 'ana' } });
+  });
+
+  it('when Chatwoot sends dropdown values as {id, name}, then the id is the value', () => {
+    expect(one('labels', 'equal_to', [{ id: 'vip', name: 'VIP' }])).toEqual({ term: { labels: 'vip' } });
+  });
+
+  it('when there are too many conditions, then it is refused', () => {
+    const many = Array.from({ length: MAX_CONDITIONS + 1 }, () => item('name', 'is_present', [], 'and'));
+    expect(failure(many).message).toMatch(/at most/);
+  });
+});

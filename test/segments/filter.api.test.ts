@@ -1,0 +1,419 @@
+import { MAPPING_VERSION } from '../../src/search/contacts-index';
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+
+// Expectations are computed here, from the contacts this file creates, by a plain evaluator of
+// SPEC §3.2 over the raw values (not by the engine), and compared with what the API returns.
+
+let ctx: TestContext;
+let account: TestAccount;
+
+const DAY = 86400000;
+const now = Date.now();
+const startOfToday = Math.floor(now / DAY) * DAY;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+interface Row {
+  name?: string;
+  email?: string;
+  phone_number?: string;
+  identifier?: string;
+  city?: string;
+  company_name?: string;
+  country_code?: string;
+  labels?: string[];
+  created_at?: string;
+  last_activity_at?: string;
+  blocked?: boolean;
+  custom?: Record<string, unknown>;
+}
+
+const rows: Row[] = [
+  {
+    name: 'José Pérez', email: 'jose@example.com', phone_number: '+34612345678', identifier: 'CRM-1', city: 'Bogotá D.C.', company_name: 'Acme',
+    country_code: 'CO', labels: ['vip', 'lead'], created_at: '2025-03-10T08:00:00Z', last_activity_at: '2025-03-15T10:00:00Z', blocked: false,
+    custom: { plan: 'pro', seats: 10, renewal: '2026-01-31', vip: true, site: 'https://acme.example', notes: 'Called twice' },
+  },
+  {
+    name: 'Álvaro Núñez', email: 'alvaro@correo.co', phone_number: '+573001112233', identifier: 'crm-2', city: 'Medellín', company_name: 'ACME Corp',
+    country_code: 'CO', labels: ['lead'], created_at: '2025-03-15T23:59:59Z', blocked: true,
+    custom: { plan: 'free', seats: 2, renewal: '2026-02-01', vip: false },
+  },
+  {
+    name: 'beatriz', phone_number: '+14155550100', city: 'Lima', country_code: 'PE', created_at: '2025-03-16T00:00:00Z', last_activity_at: '2024-01-01T00:00:00Z',
+    custom: { seats: 0.5 },
+  },
+  {
+    name: 'Zoë', email: 'zoe@example.org', identifier: 'X-9', company_name: 'Initech', labels: ['customer'], created_at: '2020-01-01T00:00:00Z',
+    last_activity_at: iso(now - DAY), custom: { notes: 'VIP prospect', site: 'http://zoe.example.org' },
+  },
+  {
+    name: 'Carlos Bogotano', email: 'carlos@bogota.com', phone_number: '+34600000000', city: 'bogota', company_name: 'acme', country_code: 'ES',
+    labels: ['vip'], last_activity_at: iso(startOfToday - 10 * DAY - 1000), custom: { plan: 'pro', seats: 100, vip: true, renewal: '2026-01-31T22:00:00Z' },
+  },
+  { identifier: 'only-id' },
+];
+
+const created: { id: number; row: Row; createdAt: number }[] = [];
+
+const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
+const stripPhone = (s: string) => s.replace(/[\s\-.()]/g, '');
+
+function valueOf(c: (typeof created)[number], key: string): unknown {
+  const r = c.row;
+  switch (key) {
+    case 'created_at':
+      return c.createdAt;
+    case 'last_activity_at':
+      return r.last_activity_at ? Date.parse(r.last_activity_at) : undefined;
+    case 'labels':
+      return r.labels?.length ? r.labels : undefined;
+    case 'blocked':
+      return r.blocked ?? false;
+    default:
+      if (key in (r.custom ?? {})) return r.custom![key];
+      return (r as Record<string, unknown>)[key];
+  }
+}
+
+const TYPES: Record<string, 'text' | 'phone' | 'exact' | 'labels' | 'date' | 'bool' | 'number' | 'cdate'> = {
+  name: 'text', email: 'text', city: 'text', company_name: 'text', phone_number: 'phone', identifier: 'exact', country_code: 'exact',
+  labels: 'labels', created_at: 'date', last_activity_at: 'date', blocked: 'bool',
+  plan: 'text', site: 'text', notes: 'text', seats: 'number', renewal: 'cdate', vip: 'bool',
+};
+
+function dayBound(v: string) {
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) ? { ms: Date.parse(`${v}T00:00:00Z`), day: true } : { ms: Date.parse(v), day: false };
+}
+
+/** SPEC §3.2, written plainly. */
+function matches(c: (typeof created)[number], key: string, op: string, values: unknown[]): boolean {
+  const raw = valueOf(c, key);
+  const absent = raw === undefined || raw === null || raw === '';
+  if (op === 'is_present') return !absent;
+  if (op === 'is_not_present') return absent;
+  const type = TYPES[key];
+  const negate = op === 'not_equal_to' || op === 'does_not_contain';
+  if (absent) return negate;
+  let hit: boolean;
+  if (type === 'text' || type === 'exact') {
+    const v = fold(String(raw));
+    const vs = values.map((x) => fold(String(x)));
+    if (op === 'equal_to' || op === 'not_equal_to') hit = vs.includes(v);
+    else if (op === 'contains' || op === 'does_not_contain') hit = vs.some((x) => v.includes(x));
+    else hit = vs.some((x) => v.startsWith(x));
+  } else if (type === 'phone') {
+    const v = String(raw);
+    const vs = values.map((x) => stripPhone(String(x)));
+    if (op === 'equal_to' || op === 'not_equal_to') hit = vs.map((x) => (x.startsWith('+') ? x : `+${x}`)).includes(v);
+    else if (op === 'contains' || op === 'does_not_contain') hit = vs.some((x) => v.includes(x));
+    else hit = vs.some((x) => v.startsWith(x.startsWith('+') ? x : `+${x}`));
+  } else if (type === 'labels') {
+    hit = (raw as string[]).some((l) => values.map((x) => String(x).toLowerCase()).includes(l));
+  } else if (type === 'bool') {
+    hit = values.map((x) => String(x) === 'true').includes(raw as boolean);
+  } else if (type === 'number') {
+    const n = raw as number;
+    if (op === 'is_greater_than') return n > Number(values[0]);
+    if (op === 'is_less_than') return n < Number(values[0]);
+    hit = values.map(Number).includes(n);
+  } else {
+    const ms = typeof raw === 'number' ? raw : Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(String(raw)) ? `${raw}T00:00:00Z` : String(raw));
+    if (op === 'days_before') return ms < startOfToday - Number(values[0]) * DAY;
+    const b = dayBound(String(values[0]));
+    if (op === 'is_greater_than') return b.day ? ms >= b.ms + DAY : ms > b.ms;
+    if (op === 'is_less_than') return ms < b.ms;
+    hit = values.some((x) => Math.floor(dayBound(String(x)).ms / DAY) === Math.floor(ms / DAY));
+  }
+  return negate ? !hit : hit;
+}
+
+type Cond = [string, string, unknown[]];
+const ids = (list: { id: number }[]) => list.map((c) => c.id).sort((a, b) => a - b);
+const expected = (pred: (c: (typeof created)[number]) => boolean) => ids(created.filter(pred));
+const item = ([attribute_key, filter_operator, values]: Cond, query_operator: string | null = null) => ({ attribute_key, filter_operator, values, query_operator });
+
+async function filter(payload: unknown, query = 'per_page=100') {
+  return ctx.http.post(account.path(`/contacts/filter?${query}`)).set('api_access_token', account.agentToken).send({ payload });
+}
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+  account = await ctx.createAccount();
+  const api = (p: string, body: object) => ctx.http.post(account.path(p)).set('api_access_token', account.adminToken).send(body);
+  await api('/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_type: 'list', attribute_values: ['free', 'pro'] });
+  await api('/custom_attribute_definitions', { attribute_key: 'seats', attribute_display_type: 'number' });
+  await api('/custom_attribute_definitions', { attribute_key: 'renewal', attribute_display_type: 'date' });
+  await api('/custom_attribute_definitions', { attribute_key: 'vip', attribute_display_type: 'checkbox' });
+  await api('/custom_attribute_definitions', { attribute_key: 'site', attribute_display_type: 'link' });
+  await api('/custom_attribute_definitions', { attribute_key: 'notes', attribute_display_type: 'text' });
+  for (const row of rows) {
+    const { custom, labels, ...fields } = row;
+    const res = await api('/contacts', { ...fields, custom_attributes: custom ?? {} });
+    if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+    const contact = res.body.payload.contact;
+    if (labels) await api(`/contacts/${contact.id}/labels`, { labels });
+    created.push({ id: contact.id, row, createdAt: contact.created_at * 1000 });
+  }
+  // A contact of another account that matches everything must never appear.
+  const other = await ctx.createAccount();
+  await ctx.http.post(other.path('/contacts')).set('api_access_token', other.adminToken).send({ ...rows[0], labels: undefined, custom: undefined });
+  await ctx.settle(account.id);
+  await ctx.settle(other.id);
+});
+afterAll(() => ctx.close());
+
+const cases: Cond[] = [
+  ['name', 'equal_to', ['jose perez']],
+  ['name', 'equal_to', ['ALVARO NUÑEZ', 'zoe']],
+  ['name', 'not_equal_to', ['José Pérez']],
+  ['name', 'contains', ['ez']],
+  ['name', 'does_not_contain', ['a']],
+  ['name', 'starts_with', ['al', 'Z']],
+  ['name', 'is_present', []],
+  ['name', 'is_not_present', []],
+  ['email', 'contains', ['EXAMPLE']],
+  ['email', 'does_not_contain', ['example']],
+  ['email', 'starts_with', ['jose@']],
+  ['email', 'not_equal_to', ['jose@example.com']],
+  ['email', 'is_not_present', []],
+  ['city', 'contains', ['bogota']],
+  ['city', 'equal_to', ['medellin']],
+  ['city', 'not_equal_to', ['lima']],
+  ['city', 'starts_with', ['BOG']],
+  ['company_name', 'contains', ['acme']],
+  ['company_name', 'equal_to', ['acme']],
+  ['company_name', 'does_not_contain', ['corp']],
+  ['phone_number', 'equal_to', ['34 612 34 56 78']],
+  ['phone_number', 'not_equal_to', ['+34612345678']],
+  ['phone_number', 'starts_with', ['34']],
+  ['phone_number', 'contains', ['555']],
+  ['phone_number', 'does_not_contain', ['34']],
+  ['phone_number', 'is_present', []],
+  ['identifier', 'equal_to', ['crm-1', 'CRM-2']],
+  ['identifier', 'not_equal_to', ['only-id']],
+  ['identifier', 'is_present', []],
+  ['country_code', 'equal_to', ['co']],
+  ['country_code', 'not_equal_to', ['CO']],
+  ['country_code', 'is_not_present', []],
+  ['labels', 'equal_to', ['VIP', 'customer']],
+  ['labels', 'not_equal_to', ['lead']],
+  ['labels', 'is_present', []],
+  ['labels', 'is_not_present', []],
+  ['created_at', 'is_greater_than', ['2025-03-15']],
+  ['created_at', 'is_less_than', ['2025-03-16']],
+  ['created_at', 'is_greater_than', ['2025-03-15T23:59:58Z']],
+  ['created_at', 'days_before', [30]],
+  ['last_activity_at', 'is_less_than', ['2025-03-15']],
+  ['last_activity_at', 'is_greater_than', ['2025-03-14']],
+  ['last_activity_at', 'days_before', [10]],
+  ['last_activity_at', 'days_before', [9]],
+  ['last_activity_at', 'is_not_present', []],
+  ['blocked', 'equal_to', [true]],
+  ['blocked', 'not_equal_to', ['true']],
+  ['plan', 'equal_to', ['PRO']],
+  ['plan', 'not_equal_to', ['pro']],
+  ['plan', 'is_not_present', []],
+  ['site', 'contains', ['example.org']],
+  ['site', 'starts_with', ['https']],
+  ['notes', 'does_not_contain', ['vip']],
+  ['notes', 'equal_to', ['called twice']],
+  ['seats', 'equal_to', [10, '2']],
+  ['seats', 'not_equal_to', [10]],
+  ['seats', 'is_greater_than', [2]],
+  ['seats', 'is_less_than', ['2']],
+  ['seats', 'is_present', []],
+  ['renewal', 'equal_to', ['2026-01-31']],
+  ['renewal', 'is_greater_than', ['2026-01-31']],
+  ['renewal', 'is_less_than', ['2026-02-01']],
+  ['renewal', 'days_before', [0]],
+  ['renewal', 'is_not_present', []],
+  ['vip', 'equal_to', [true]],
+  ['vip', 'not_equal_to', [true]],
+  ['vip', 'equal_to', ['false']],
+];
+
+describe('each attribute and operator', () => {
+  it.each(cases)('when %s %s %j, then the contacts returned are those the rule selects', async (key, op, values) => {
+    const res = await filter([item([key, op, values])]);
+    expect(res.status).toBe(200);
+    const want = expected((c) => matches(c, key, op, values));
+    expect(ids(res.body.payload)).toEqual(want);
+    expect(res.body.meta.count).toBe(want.length);
+  });
+
+  it('when the cases are taken together, then they are not trivial (each selects some, but not all, for most)', () => {
+    const sizes = cases.map(([k, o, v]) => expected((c) => matches(c, k, o, v)).length);
+    expect(sizes.filter((n) => n > 0 && n < created.length).length).toBeGreaterThan(cases.length * 0.8);
+  });
+});
+
+describe('joining conditions', () => {
+  const A: Cond = ['country_code', 'equal_to', ['CO']];
+  const B: Cond = ['labels', 'equal_to', ['vip']];
+  const C: Cond = ['city', 'contains', ['bogota']];
+  const m = (cond: Cond) => (c: (typeof created)[number]) => matches(c, ...cond);
+
+  it('when A or B and C, then AND binds tighter', async () => {
+    const res = await filter([item(B, 'or'), item(A, 'and'), item(['blocked', 'equal_to', [true]])]);
+    expect(ids(res.body.payload)).toEqual(expected((c) => m(B)(c) || (m(A)(c) && m(['blocked', 'equal_to', [true]])(c))));
+  });
+
+  it('when A and B or C, then (A and B) or C', async () => {
+    const res = await filter([item(A, 'AND'), item(B, 'Or'), item(['name', 'starts_with', ['zo']])]);
+    expect(ids(res.body.payload)).toEqual(expected((c) => (m(A)(c) && m(B)(c)) || m(['name', 'starts_with', ['zo']])(c)));
+  });
+
+  it('when a group is used, then it is parenthesised: (A or B) and C', async () => {
+    const res = await filter([{ group: [item(A, 'or'), item(B)], query_operator: 'and' }, item(C)]);
+    const want = expected((c) => (m(A)(c) || m(B)(c)) && m(C)(c));
+    expect(ids(res.body.payload)).toEqual(want);
+    expect(want).not.toEqual(expected((c) => m(A)(c) || (m(B)(c) && m(C)(c))));
+  });
+
+  it('when a custom not_equal_to is not the last item and the last item has a trailing operator, then it still works', async () => {
+    const res = await filter([item(['plan', 'not_equal_to', ['pro']], 'and'), item(['name', 'is_present', []], 'and')]);
+    expect(res.status).toBe(200);
+    expect(ids(res.body.payload)).toEqual(expected((c) => matches(c, 'plan', 'not_equal_to', ['pro']) && matches(c, 'name', 'is_present', [])));
+  });
+});
+
+describe('sorting and paging a filter', () => {
+  it('when a filter is paged by cursor, then every match comes once in sort order with an exact count', async () => {
+    const payload = [item(['name', 'is_present', []])];
+    const seen: string[] = [];
+    let res = await filter(payload, 'sort=name&per_page=2');
+    expect(res.body.meta.count).toBe(created.filter((c) => c.row.name).length);
+    seen.push(...res.body.payload.map((c: { name: string }) => c.name));
+    while (res.body.meta.next_cursor) {
+      res = await filter(payload, `sort=name&per_page=2&after=${res.body.meta.next_cursor}`);
+      seen.push(...res.body.payload.map((c: { name: string }) => c.name));
+    }
+    const want = created.filter((c) => c.row.name).map((c) => c.row.name!).sort((a, b) => fold(a).localeCompare(fold(b)));
+    expect(seen).toEqual(want);
+  });
+
+  it('when a filter is sorted by a custom attribute, then it orders by it', async () => {
+    const res = await filter([item(['seats', 'is_present', []])], 'sort=-custom_attributes.seats');
+    const want = created.filter((c) => c.row.custom?.seats !== undefined).sort((a, b) => (b.row.custom!.seats as number) - (a.row.custom!.seats as number));
+    expect(res.body.payload.map((c: { id: number }) => c.id)).toEqual(want.map((c) => c.id));
+  });
+});
+
+describe('invalid filters', () => {
+  it.each([
+    [{}, /payload/],
+    [{ payload: [] }, /payload/],
+    [{ payload: [item(['name', 'equal_to', ['x']], 'xor')] }, /payload\[0\]: query_operator/],
+    [{ payload: [item(['notes', 'equal_to', [5]])] }, /payload\[0\]: values\[0\] must be a string/],
+    [{ payload: [item(['seats', 'is_greater_than', ['many']])] }, /payload\[0\]: values\[0\] must be a number/],
+    [{ payload: [item(['name', 'equal_to', ['a']], 'and'), item(['unknown_key', 'equal_to', ['x']])] }, /payload\[1\]: unknown attribute "unknown_key"/],
+    [{ payload: [item(['labels', 'contains', ['x']])] }, /payload\[0\]: filter_operator "contains" is not allowed/],
+    [{ payload: [item(['created_at', 'is_greater_than', []])] }, /payload\[0\]: values must hold/],
+    [{ payload: [item(['created_at', 'is_greater_than', ['last week']])] }, /payload\[0\]: values\[0\] must be a date/],
+    [{ payload: 'name=x' }, /payload/],
+  ])('when the body is %j, then it answers 422 naming the item', async (body, message) => {
+    const res = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send(body);
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(message);
+  });
+
+  it('when the sort key is unknown, then it answers 422', async () => {
+    expect((await filter([item(['name', 'is_present', []])], 'sort=nope')).status).toBe(422);
+  });
+});
+
+describe('segments', () => {
+  const path = (p = '') => account.path(`/custom_filters${p}`);
+  const h = () => ({ api_access_token: account.agentToken });
+  const vip = [item(['labels', 'equal_to', ['vip']])];
+  const colombia = [item(['country_code', 'equal_to', ['co']], 'or'), item(['name', 'starts_with', ['zo']])];
+
+  it('when segments are created, listed, shown, updated, run and deleted, then each answers in Chatwoot\'s shape', async () => {
+    const created1 = await ctx.http.post(path()).set(h()).send({ custom_filter: { name: 'VIPs', filter_type: 'contact', query: { payload: vip } } });
+    expect(created1.status).toBe(200);
+    expect(created1.body).toMatchObject({ name: 'VIPs', filter_type: 'contact', query: { payload: vip } });
+    const id = created1.body.id;
+    const list = await ctx.http.get(path('?filter_type=contact')).set(h());
+    expect(list.body.map((s: { id: number }) => s.id)).toContain(id);
+    expect((await ctx.http.get(path(`/${id}`)).set(h())).body.name).toBe('VIPs');
+
+    const run = await ctx.http.get(path(`/${id}/contacts?per_page=1&sort=name`)).set(h());
+    const want = created.filter((c) => c.row.labels?.includes('vip'));
+    expect(run.body.meta.count).toBe(want.length);
+    const next = await ctx.http.get(path(`/${id}/contacts?per_page=1&sort=name&after=${run.body.meta.next_cursor}`)).set(h());
+    expect(ids([...run.body.payload, ...next.body.payload])).toEqual(ids(want));
+
+    const updated = await ctx.http.patch(path(`/${id}`)).set(h()).send({ name: 'Colombia', query: { payload: colombia } });
+    expect(updated.body).toMatchObject({ name: 'Colombia', query: { payload: colombia } });
+    const rerun = await ctx.http.get(path(`/${id}/contacts?per_page=100`)).set(h());
+    expect(ids(rerun.body.payload)).toEqual(expected((c) => matches(c, 'country_code', 'equal_to', ['co']) || matches(c, 'name', 'starts_with', ['zo'])));
+
+    expect((await ctx.http.delete(path(`/${id}`)).set(h())).status).toBe(200);
+    expect((await ctx.http.get(path(`/${id}`)).set(h())).status).toBe(404);
+    expect((await ctx.http.get(path(`/${id}/contacts`)).set(h())).status).toBe(404);
+  });
+
+  it('when items carry keys the compiler does not read (even ones MongoDB refuses), then the segment is stored without them', async () => {
+    const res = await ctx.http.post(path()).set(h()).send({ name: 'extra', query: { payload: [{ ...vip[0], 'weird.key': 1, $where: 'x' }] } });
+    expect(res.status).toBe(200);
+    expect(res.body.query).toEqual({ payload: vip });
+  });
+
+  it('when a segment is invalid, then create and update answer 422 naming the item', async () => {
+    const bad = await ctx.http.post(path()).set(h()).send({ name: 'bad', query: { payload: [item(['nope', 'equal_to', ['x']])] } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error).toMatch(/payload\[0\]/);
+    expect((await ctx.http.post(path()).set(h()).send({ name: '', query: { payload: vip } })).status).toBe(422);
+    expect((await ctx.http.post(path()).set(h()).send({ name: 'x', filter_type: 'conversation', query: { payload: vip } })).status).toBe(422);
+    const ok = await ctx.http.post(path()).set(h()).send({ name: 'ok', query: { payload: vip } });
+    expect((await ctx.http.patch(path(`/${ok.body.id}`)).set(h()).send({ query: { payload: [] } })).status).toBe(422);
+  });
+
+  it('when counts are asked for, then each segment carries its exact count', async () => {
+    const fresh = await ctx.createAccount();
+    const res = await ctx.http.get(fresh.path('/custom_filters?with_counts=true')).set('api_access_token', fresh.agentToken);
+    expect(res.body).toEqual([]);
+    const a = await ctx.http.post(path()).set(h()).send({ name: 'count vip', query: { payload: vip } });
+    const b = await ctx.http.post(path()).set(h()).send({ name: 'count co', query: { payload: colombia } });
+    const counted = await ctx.http.get(path('?with_counts=true')).set(h());
+    const byId = new Map(counted.body.map((s: { id: number; count: number }) => [s.id, s.count]));
+    expect(byId.get(a.body.id)).toBe(created.filter((c) => c.row.labels?.includes('vip')).length);
+    expect(byId.get(b.body.id)).toBe(expected((c) => matches(c, 'country_code', 'equal_to', ['co']) || matches(c, 'name', 'starts_with', ['zo'])).length);
+    expect((await ctx.http.get(path()).set(h())).body[0]).not.toHaveProperty('count');
+  });
+
+  it('when the stored query was compiled for another mapping version, then it is recompiled from the filter', async () => {
+    const seg = await ctx.http.post(path()).set(h()).send({ name: 'old', query: { payload: vip } });
+    await ctx.deps.models.segments.updateOne({ _id: seg.body.id }, { $set: { mapping_version: MAPPING_VERSION - 1, compiled_query: JSON.stringify({ match_none: {} }) } });
+    const run = await ctx.http.get(path(`/${seg.body.id}/contacts`)).set(h());
+    expect(run.body.meta.count).toBe(created.filter((c) => c.row.labels?.includes('vip')).length);
+    const stored = await ctx.deps.models.segments.findById(seg.body.id).lean();
+    expect(stored!.mapping_version).toBe(MAPPING_VERSION);
+    expect(JSON.parse(stored!.compiled_query)).toEqual({ term: { labels: 'vip' } });
+  });
+
+  it('when a custom attribute a segment uses is deleted, then the segment answers 422 instead of using a stale slot', async () => {
+    const acc = await ctx.createAccount();
+    const api = (m: 'post' | 'get' | 'delete', p: string, body?: object) => ctx.http[m](acc.path(p)).set('api_access_token', acc.adminToken).send(body);
+    const def = await api('post', '/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_type: 'text' });
+    const seg = await api('post', '/custom_filters', { name: 'tier', query: { payload: [item(['tier', 'equal_to', ['gold']])] } });
+    expect(seg.status).toBe(200);
+    await api('delete', `/custom_attribute_definitions/${def.body.id}`);
+    const run = await api('get', `/custom_filters/${seg.body.id}/contacts`);
+    expect(run.status).toBe(422);
+    expect(run.body.error).toMatch(/unknown attribute "tier"/);
+    const counted = await api('get', '/custom_filters?with_counts=true');
+    expect(counted.body[0].count).toBeNull();
+  });
+
+  it('when another account reads, runs, updates or deletes a segment, then it is a 404 and it is not listed', async () => {
+    const seg = await ctx.http.post(path()).set(h()).send({ name: 'mine', query: { payload: vip } });
+    const other = await ctx.createAccount();
+    const oh = { api_access_token: other.adminToken };
+    expect((await ctx.http.get(other.path(`/custom_filters/${seg.body.id}`)).set(oh)).status).toBe(404);
+    expect((await ctx.http.get(other.path(`/custom_filters/${seg.body.id}/contacts`)).set(oh)).status).toBe(404);
+    expect((await ctx.http.patch(other.path(`/custom_filters/${seg.body.id}`)).set(oh).send({ name: 'theirs' })).status).toBe(404);
+    expect((await ctx.http.delete(other.path(`/custom_filters/${seg.body.id}`)).set(oh)).status).toBe(404);
+    expect((await ctx.http.get(other.path('/custom_filters')).set(oh)).body).toEqual([]);
+  });
+});

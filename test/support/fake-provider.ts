@@ -1,0 +1,88 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface ProviderRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export type Reply = { status: number; body: unknown; delayMs?: number };
+
+/**
+ * Stands in for Twilio or the WhatsApp Cloud API on 127.0.0.1: records every request and
+ * answers with the scripted replies first (503, 400, a slow answer…), then with `success`.
+ */
+export async function startFakeProvider(success: (n: number, req: ProviderRequest) => unknown) {
+  const requests: ProviderRequest[] = [];
+  const script: Reply[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      requests.push(recorded);
+      const reply = script.shift() ?? { status: 201, body: success(requests.length, recorded) };
+      setTimeout(() => {
+        if (res.destroyed) return;
+        res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+      }, reply.delayMs ?? 0);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    /** Answers the next requests with these replies, in order. */
+    failNext: (...replies: Reply[]) => script.push(...replies),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface ReceivedMail {
+  from: string;
+  to: string[];
+  user: string | undefined;
+  raw: string;
+}
+
+/** A real SMTP server on 127.0.0.1 that accepts mail for a login and rejects recipients at reject.example. */
+export async function startSmtpServer(login: { user: string; pass: string }) {
+  const received: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    logger: false,
+    onAuth(auth, _session, callback) {
+      if (auth.username === login.user && auth.password === login.pass) return callback(null, { user: auth.username });
+      return callback(new Error('invalid credentials'));
+    },
+    onRcptTo(address, _session, callback) {
+      if (address.address.endsWith('@reject.example')) {
+        const err = new Error('mailbox unavailable') as Error & { responseCode: number };
+        err.responseCode = 550;
+        return callback(err);
+      }
+      return callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          user: session.user as string | undefined,
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.server.address() as AddressInfo;
+  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}

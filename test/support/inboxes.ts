@@ -1,0 +1,9 @@
+import type { TestAccount, TestContext } from './context';
+
+export async function createInbox(ctx: TestContext, account: TestAccount, channel: Record<string, unknown>, name = `${channel.type} inbox`) {
+  const res = await ctx.http.post(account.path('/inboxes')).set('api_access_token', account.adminToken).send({ name, channel });
+  if (res.status !== 200) throw new Error(`inbox not created: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: number; inbox_identifier: string; hmac_token?: string } & Record<string, unknown>;
+}
+
+export const websiteChannel = (overrides: Record<string, unknown> = {}) => ({ type: 'web_widget', website_url: 'https://shop.example', ...overrides });
