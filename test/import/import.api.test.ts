@@ -68,7 +68,7 @@ describe('importing a CSV', () => {
     expect(res.body.payload.map((c: { email: string }) => c.email)).toEqual(['search-me@example.com']);
   });
 
-  it('when a column is not a standard one, then it becomes a custom attribute with a text definition in the next free slot', async () => {
+  it('when a column is not a standard one, then it becomes a custom attribute with a text definition in the lowest free slot', async () => {
     const account = await freshAccount();
     const [defId] = await ctx.deps.nextIds('custom_attribute_definitions');
     await ctx.deps.models.customAttributeDefinitions.create({
@@ -93,7 +93,7 @@ describe('importing a CSV', () => {
     const [ana] = await contactsOf(ctx, account.id);
     expect(ana.custom_attributes).toEqual({ score: 250, 'Plan Tier': 'pro' });
     const created = await ctx.deps.models.customAttributeDefinitions.findOne({ account_id: account.id, attribute_key: 'Plan Tier' }).lean();
-    expect(created).toMatchObject({ attribute_display_type: 'text', slot: 5 });
+    expect(created).toMatchObject({ attribute_display_type: 'text', slot: 2 });
     expect(await rejectionsOf(account, done.id)).toEqual(['row 2: score: "lots" is not a number']);
   });
 });
