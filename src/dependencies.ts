@@ -137,6 +137,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contacts: models.contacts,
     labels: models.labels,
     definitions: models.customAttributeDefinitions,
+    customAttributes,
     nextIds,
     sync: scheduler,
     logger,
@@ -163,7 +164,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       messaging,
       nextIds,
     }),
-    exports: createContactExportService({ search }),
+    exports: createContactExportService({ search, segments }),
     imports: createContactImportService({ imports: models.contactImports, rejections: models.importRejections, queue: importQueue, nextIds, logger }),
   };
 
@@ -218,6 +219,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         logger,
       });
       importProcessor.register(importQueue, config.IMPORT_CONCURRENCY);
+      await importProcessor.requeueUnfinished(importQueue).catch((err) => logger.warn({ err: (err as Error).message }, 'unfinished imports not re-queued'));
     },
 
     async close() {

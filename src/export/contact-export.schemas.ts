@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 const names = z.union([z.array(z.string().min(1)).max(200), z.string().min(1)]);
 
-// Chatwoot's export body (`column_names`, `label`, `payload`), plus `labels` like the list's.
-// A filter `payload` or a `segment_id` selects contacts the way POST /contacts/filter does.
+// Chatwoot's export body (`column_names`, `label`, `payload`), plus `labels` like the list's and
+// `segment_id`. A filter `payload` selects contacts as POST /contacts/filter does (checked by the
+// filter compiler, which names the faulty item); a segment as GET /custom_filters/{id}/contacts.
 export const exportBody = z.strictObject({
   column_names: names.optional(),
   label: z.string().min(1).optional(),

@@ -51,16 +51,28 @@ export function exportColumns(requested: string[] | undefined): { names: string[
   return { names, read };
 }
 
-export function createContactExportService(deps: { search: ContactSearch; batchSize?: number }) {
-  /** Which contacts: all, those with any of the labels; filters and segments plug in here. */
-  function scopeQuery(body: ExportBody): SearchQuery | undefined {
-    if (body.payload !== undefined || body.segment_id !== undefined) {
-      // TODO(filters): compile `payload` with buildSegmentQuery, or load segment_id's stored
-      // query, once src/segments/ is merged; until then say so rather than export everything.
-      throw new ValidationError('exporting a filter payload or a segment is not available yet; export all contacts or by labels', body.payload !== undefined ? 'payload' : 'segment_id');
-    }
+export interface ExportScopeDeps {
+  search: ContactSearch;
+  /** Compiles filter payloads and reads segments' stored queries (the segments service). */
+  segments: { compile(accountId: number, payload: unknown): Promise<SearchQuery>; queryOfSegment(accountId: number, id: number): Promise<SearchQuery> };
+  batchSize?: number;
+}
+
+export function createContactExportService(deps: ExportScopeDeps) {
+  /**
+   * Which contacts: all, those with any of the labels, those a filter payload or a segment
+   * selects; what is given applies together. The account condition is added by the search.
+   */
+  async function scopeQuery(accountId: number, body: ExportBody): Promise<SearchQuery | undefined> {
+    const parts: SearchQuery[] = [];
     const labels = [...(body.labels ?? []), ...(body.label ? [body.label] : [])].map((l) => l.trim().toLowerCase());
-    return labels.length ? { terms: { labels } } : undefined;
+    if (labels.length) parts.push({ terms: { labels } });
+    // Chatwoot clients send an empty payload when no filter is applied.
+    const hasPayload = body.payload !== undefined && body.payload !== null && !(Array.isArray(body.payload) && body.payload.length === 0);
+    if (hasPayload) parts.push(await deps.segments.compile(accountId, body.payload));
+    if (body.segment_id !== undefined) parts.push(await deps.segments.queryOfSegment(accountId, body.segment_id));
+    if (parts.length <= 1) return parts[0];
+    return { bool: { filter: parts } };
   }
 
   return {
@@ -71,7 +83,7 @@ export function createContactExportService(deps: { search: ContactSearch; batchS
     async exportCsv(accountId: number, body: ExportBody): Promise<{ fileName: string; lines: AsyncIterable<string> }> {
       const requested = typeof body.column_names === 'string' ? body.column_names.split(',') : body.column_names;
       const columns = exportColumns(requested);
-      const batches = deps.search.scan(accountId, scopeQuery(body), { batchSize: deps.batchSize });
+      const batches = deps.search.scan(accountId, await scopeQuery(accountId, body), { batchSize: deps.batchSize });
       const first = await batches.next();
 
       async function* lines() {

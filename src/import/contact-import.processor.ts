@@ -5,10 +5,11 @@ import { Transform } from 'node:stream';
 import csvParser from 'csv-parser';
 import type { ContactChanges } from '../contacts/contact-changes';
 import type { Contact, ContactModel } from '../contacts/contact.model';
-import { createMissingDefinitions } from '../custom-attributes/create-missing-definitions';
 import type { CustomAttributeDefinitionModel } from '../custom-attributes/custom-attribute-definition.model';
+import type { CustomAttributesService } from '../custom-attributes/custom-attributes.service';
 import type { LabelModel } from '../labels/label.model';
 import type { SyncScheduler } from '../search/sync-queue';
+import { ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Logger } from '../shared/logger';
 import type { Queue } from '../shared/queues';
@@ -26,6 +27,8 @@ export interface ImportProcessorDeps {
   contacts: ContactModel;
   labels: LabelModel;
   definitions: CustomAttributeDefinitionModel;
+  /** Defines keys used for the first time, as every contact write does (lowest free slot). */
+  customAttributes: Pick<CustomAttributesService, 'prepareValues'>;
   nextIds: IdAllocator;
   sync: SyncScheduler;
   logger: Logger;
@@ -67,7 +70,7 @@ interface PlannedRow {
 }
 
 export function createContactImportProcessor(deps: ImportProcessorDeps) {
-  const { imports, rejections, contacts, labels: labelModel, definitions, nextIds, sync, logger, config } = deps;
+  const { imports, rejections, contacts, labels: labelModel, definitions, customAttributes, nextIds, sync, logger, config } = deps;
 
   async function fail(id: number, error: string) {
     const doc = await imports
@@ -88,8 +91,14 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     const first = planImportColumns(texts, known);
     if (!first.ok) throw new ImportFailure(first.error);
     if (!first.plan.undefinedKeys.length) return first.plan;
-    const created = await createMissingDefinitions({ definitions, nextIds }, accountId, first.plan.undefinedKeys.map((key) => ({ key, type: 'text' })));
-    const second = planImportColumns(texts, [...known, ...created]);
+    try {
+      // A text value defines a text attribute: file columns carry text.
+      await customAttributes.prepareValues(accountId, Object.fromEntries(first.plan.undefinedKeys.map((key) => [key, ''])));
+    } catch (err) {
+      if (err instanceof ValidationError) throw new ImportFailure(`the header's custom attribute columns cannot be defined: ${err.message}`);
+      throw err;
+    }
+    const second = planImportColumns(texts, await definitions.find({ account_id: accountId }).lean());
     if (!second.ok) throw new ImportFailure(second.error);
     return second.plan;
   }
@@ -417,7 +426,18 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     });
   }
 
-  return { run, register, fail };
+  /**
+   * Queues again every import still queued or processing: their job may have been lost with
+   * Redis. The job id is the import's, so an import whose job still exists is not queued twice,
+   * and a job for a finished import does nothing.
+   */
+  async function requeueUnfinished(queue: Queue.Queue<ImportJob>): Promise<number> {
+    const unfinished = await imports.find({ status: { $in: ['queued', 'processing'] } }, { _id: 1 }).lean();
+    for (const { _id } of unfinished) await queue.add({ importId: _id }, { jobId: `import-${_id}` });
+    return unfinished.length;
+  }
+
+  return { run, register, fail, requeueUnfinished };
 }
 
 export type ContactImportProcessor = ReturnType<typeof createContactImportProcessor>;

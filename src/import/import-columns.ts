@@ -2,9 +2,11 @@ import { checkAttributeKey } from '../contacts/contact-fields';
 import type { AttributeType } from '../custom-attributes/custom-attribute-definition.model';
 
 // Chatwoot's sample columns plus the ones SPEC §5 adds. `id` is read and ignored: ids belong to
-// this service, and another system's id would point at the wrong contact.
+// this service, and another system's id would point at the wrong contact. `errors` is ignored
+// too: it is the column the rejected-rows download adds, so a fixed download can go back in.
 export const STANDARD_COLUMNS = [
   'id',
+  'errors',
   'name',
   'email',
   'identifier',

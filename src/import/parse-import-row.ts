@@ -136,6 +136,7 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
     }
     switch (column.field) {
       case 'id':
+      case 'errors':
         break;
       case 'labels':
         labels = splitLabels(value);

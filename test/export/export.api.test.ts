@@ -77,7 +77,7 @@ describe('exporting contacts', () => {
     const names = Array.from({ length: 7 }, (_, i) => `Page ${i}`);
     await importCsv(ctx, account, `name\n${names.join('\n')}\n`);
     await ctx.settle(account.id);
-    const service = createContactExportService({ search: ctx.deps.search, batchSize: 2 });
+    const service = createContactExportService({ search: ctx.deps.search, segments: ctx.deps.services.segments, batchSize: 2 });
     const { lines } = await service.exportCsv(account.id, { column_names: ['name'] });
     let text = '';
     for await (const line of lines) text += line;
@@ -95,9 +95,46 @@ describe('exporting contacts', () => {
     expect((await parseCsv((await exportCsv(second)).body)).map((r) => r.name)).toEqual(['Second only']);
   });
 
+  it('when a filter payload is given, then the contacts it selects are exported', async () => {
+    const account = await ctx.createAccount();
+    await createContact(ctx, account, { name: 'In Lima', city: 'Lima' });
+    await createContact(ctx, account, { name: 'In Bogotá', city: 'Bogotá' });
+    await createContact(ctx, account, { name: 'Also Lima', city: 'lima' });
+    await ctx.settle(account.id);
+    const res = await exportCsv(account, {
+      column_names: ['name', 'city'],
+      payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['LIMA'], query_operator: null }],
+    });
+    expect(res.status).toBe(200);
+    expect(await parseCsv(res.body)).toEqual([
+      { name: 'In Lima', city: 'Lima' },
+      { name: 'Also Lima', city: 'lima' },
+    ]);
+  });
+
+  it('when a segment id is given, then the segment\'s contacts are exported, with labels applying too', async () => {
+    const account = await ctx.createAccount();
+    await addLabels(account, ['vip']);
+    await importCsv(ctx, account, 'name,company_name,labels\nAcme VIP,Acme,vip\nAcme Plain,Acme,\nOther VIP,Other,vip\n');
+    await ctx.settle(account.id);
+    const segment = await ctx.http
+      .post(account.path('/custom_filters'))
+      .set('api_access_token', account.adminToken)
+      .send({ name: 'Acme', filter_type: 'contact', query: { payload: [{ attribute_key: 'company_name', filter_operator: 'equal_to', values: ['acme'] }] } });
+    expect(segment.status).toBe(200);
+    const all = await parseCsv((await exportCsv(account, { segment_id: segment.body.id, column_names: ['name'] })).body);
+    expect(all.map((r) => r.name)).toEqual(['Acme VIP', 'Acme Plain']);
+    const vip = await parseCsv((await exportCsv(account, { segment_id: segment.body.id, labels: ['vip'], column_names: ['name'] })).body);
+    expect(vip.map((r) => r.name)).toEqual(['Acme VIP']);
+
+    const other = await ctx.createAccount();
+    const foreign = await ctx.http.post(other.path('/contacts/export')).set('api_access_token', other.adminToken).send({ segment_id: segment.body.id });
+    expect(foreign.status).toBe(404);
+  });
+
   it.each([
-    [{ payload: [{ attribute_key: 'name', filter_operator: 'equal_to', values: ['x'] }] }, 'payload'],
-    [{ segment_id: 3 }, 'segment_id'],
+    [{ payload: [{ attribute_key: 'nope', filter_operator: 'equal_to', values: ['x'] }] }, undefined],
+    [{ payload: 'city = Lima' }, undefined],
     [{ column_names: ['a.b'] }, 'column_names'],
     [{ column_names: [' '] }, 'column_names'],
     [{ nope: 1 }, undefined],
@@ -106,6 +143,15 @@ describe('exporting contacts', () => {
     const res = await ctx.http.post(account.path('/contacts/export')).set('api_access_token', account.adminToken).send(body);
     expect(res.status).toBe(422);
     if (field) expect(res.body.field).toBe(field);
+  });
+
+  it('when a Chatwoot client sends an empty payload, then all contacts are exported', async () => {
+    const account = await ctx.createAccount();
+    await createContact(ctx, account, { name: 'Everyone' });
+    await ctx.settle(account.id);
+    const res = await exportCsv(account, { payload: [], column_names: ['name'] });
+    expect(res.status).toBe(200);
+    expect(await parseCsv(res.body)).toEqual([{ name: 'Everyone' }]);
   });
 
   it('when an agent asks for an export, then it answers 403', async () => {
@@ -122,7 +168,7 @@ describe('the export round trip', () => {
     for (const account of [source, target]) {
       await addLabels(account, ['vip', 'lead']);
       await addDefinition(account, 'score', 'number', 1);
-      await addDefinition(account, 'active', 'checkbox', 1);
+      await addDefinition(account, 'active', 'checkbox', 2);
     }
     await importCsv(
       ctx,

@@ -27,6 +27,7 @@ function processorDyingAt(call: number) {
     contacts: ctx.deps.models.contacts,
     labels: ctx.deps.models.labels,
     definitions: ctx.deps.models.customAttributeDefinitions,
+    customAttributes: ctx.deps.services.customAttributes,
     nextIds: ctx.deps.nextIds,
     sync: {
       async schedule(ids) {

@@ -1,4 +1,4 @@
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 import { contactsOf, importCsv, parseCsv, rejectedCsv, showImport, uploadCsv } from './import-support';
 
@@ -68,7 +68,7 @@ describe('importing a CSV', () => {
     expect(res.body.payload.map((c: { email: string }) => c.email)).toEqual(['search-me@example.com']);
   });
 
-  it('when a column is not a standard one, then it becomes a custom attribute with a text definition in the next free slot', async () => {
+  it('when a column is not a standard one, then it becomes a custom attribute with a text definition in the lowest free slot', async () => {
     const account = await freshAccount();
     const [defId] = await ctx.deps.nextIds('custom_attribute_definitions');
     await ctx.deps.models.customAttributeDefinitions.create({
@@ -93,7 +93,7 @@ describe('importing a CSV', () => {
     const [ana] = await contactsOf(ctx, account.id);
     expect(ana.custom_attributes).toEqual({ score: 250, 'Plan Tier': 'pro' });
     const created = await ctx.deps.models.customAttributeDefinitions.findOne({ account_id: account.id, attribute_key: 'Plan Tier' }).lean();
-    expect(created).toMatchObject({ attribute_display_type: 'text', slot: 5 });
+    expect(created).toMatchObject({ attribute_display_type: 'text', slot: 2 });
     expect(await rejectionsOf(account, done.id)).toEqual(['row 2: score: "lots" is not a number']);
   });
 });
@@ -255,7 +255,44 @@ describe('matching existing contacts', () => {
   });
 });
 
+describe('the benchmark generator', () => {
+  it('when a generated file with bad rows is imported, then every row is either created or rejected', async () => {
+    const { generateRows, GENERATED_LABELS } = await import('../../scripts/generate-contacts-csv');
+    const { csvLine } = await import('../../src/shared/csv');
+    const account = await freshAccount();
+    await addLabels(account, GENERATED_LABELS);
+    const csv = [...generateRows(200, { bad: 0.1, seed: 7 })].map((row) => csvLine(row, { neutralise: false })).join('');
+    const done = await importCsv(ctx, account, csv);
+    expect(done).toMatchObject({ status: 'completed', rows_read: 200, updated: 0 });
+    expect(done.rejected as number).toBeGreaterThan(5);
+    expect((done.created as number) + (done.rejected as number)).toBe(200);
+  });
+});
+
+describe('fixing rejected rows', () => {
+  it('when the rejected-rows download is fixed and uploaded again, then its rows import and the errors column is ignored', async () => {
+    const account = await freshAccount();
+    const first = await importCsv(ctx, account, 'name,email,phone_number\nAna,ana@x.com,+34612345678\nBad,bad-email,+34699999999\n');
+    const download = await rejectedCsv(ctx, account, first.id);
+    const fixed = download.replace('bad-email', 'fixed@x.com');
+    const second = await importCsv(ctx, account, fixed, 'fixed.csv');
+    expect(second).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    const bad = await ctx.deps.models.contacts.findOne({ account_id: account.id, email: 'fixed@x.com' }).lean();
+    expect(bad).toMatchObject({ name: 'Bad', phone_number: '+34699999999', custom_attributes: {} });
+  });
+});
+
 describe('import status and tenancy', () => {
+  it('when another account has a contact with the same email, then the import creates its own and leaves the other alone', async () => {
+    const account = await freshAccount();
+    const other = await freshAccount();
+    const theirs = await createContact(ctx, other, { name: 'Theirs', email: 'shared@x.com' });
+    await createContact(ctx, account, { name: 'Already here' }); // so the import looks contacts up
+    const done = await importCsv(ctx, account, 'name,email\nMine,shared@x.com\n');
+    expect(done).toMatchObject({ created: 1, updated: 0 });
+    expect(await ctx.deps.models.contacts.findById(theirs.id).lean()).toMatchObject({ name: 'Theirs', version: 1 });
+  });
+
   it('when imports are listed, then the account sees its own, newest first, and another account none of them', async () => {
     const account = await freshAccount();
     const other = await freshAccount();
@@ -272,6 +309,18 @@ describe('import status and tenancy', () => {
       const res = await ctx.http.get(other.path(suffix)).set('api_access_token', other.adminToken);
       expect(res.status).toBe(404);
     }
+  });
+
+  it('when an import\'s job was lost (Redis emptied), then the worker queues it again and it completes', async () => {
+    const account = await freshAccount();
+    const { writeFile, mkdir } = await import('node:fs/promises');
+    await mkdir(ctx.deps.config.UPLOAD_DIR, { recursive: true });
+    const file = `${ctx.deps.config.UPLOAD_DIR}/lost-job-${account.id}.csv`;
+    await writeFile(file, 'name\nLost Job\n');
+    const recorded = await ctx.deps.services.imports.record(account.id, { path: file, originalname: 'lost.csv', size: 14 }, true);
+    await ctx.deps.importProcessor.requeueUnfinished(ctx.deps.importQueue);
+    await waitFor(async () => (await showImport(ctx, account, recorded._id)).status === 'completed', 'the re-queued import');
+    expect((await contactsOf(ctx, account.id)).map((c) => c.name)).toEqual(['Lost Job']);
   });
 
   it('when an import is shown, then it has its counters and times', async () => {
