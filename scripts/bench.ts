@@ -106,6 +106,8 @@ async function seed() {
     }
     const account = await deps.services.accounts.createAccount('bench');
     const admin = await deps.services.accounts.createUser({ accountId: account.id, role: 'administrator', name: 'Bench', email: `bench-${Date.now()}@bench.local` });
+    // The custom attributes need their definitions (and index slots) before the contacts are indexed.
+    await deps.services.customAttributes.prepareValues(account.id, { plan: 'pro', seats: 1 });
     const rand = rng(42);
     const BATCH = 2000;
     let mongoMs = 0;
@@ -175,6 +177,78 @@ async function measureSorts(base: string, token: string) {
       console.log(`${sort.padEnd(20)} | ${ms(percentile(firstPage, 50)).padStart(8)} / ${ms(percentile(firstPage, 95)).padStart(8)} | ${ms(percentile(deep, 50)).padStart(8)} / ${ms(percentile(deep, 95)).padStart(8)}`);
     }
   }
+}
+
+// The documented filter set: what analysts run from the dashboard.
+const FILTERS: [string, unknown[]][] = [
+  ['city = Lima', [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['lima'] }]],
+  ['country = Perú AND created > 2023-06-01 OR label vip', [
+    { attribute_key: 'country', filter_operator: 'equal_to', values: ['Peru'], query_operator: 'and' },
+    { attribute_key: 'created_at', filter_operator: 'is_greater_than', values: ['2023-06-01'], query_operator: 'or' },
+    { attribute_key: 'labels', filter_operator: 'equal_to', values: ['vip'] },
+  ]],
+  ['plan = pro AND seats > 100 AND not blocked', [
+    { attribute_key: 'plan', filter_operator: 'equal_to', values: ['pro'], query_operator: 'and' },
+    { attribute_key: 'seats', filter_operator: 'is_greater_than', values: [100], query_operator: 'and' },
+    { attribute_key: 'blocked', filter_operator: 'equal_to', values: [false] },
+  ]],
+  ['labels any of vip, lead AND email present', [
+    { attribute_key: 'labels', filter_operator: 'equal_to', values: ['vip', 'lead'], query_operator: 'and' },
+    { attribute_key: 'email', filter_operator: 'is_present', values: [] },
+  ]],
+  ['name contains "garc"', [{ attribute_key: 'name', filter_operator: 'contains', values: ['garc'] }]],
+  ['active in 2024 H1 (date range), group OR company', [
+    { group: [
+      { attribute_key: 'last_activity_at', filter_operator: 'is_greater_than', values: ['2024-01-01'], query_operator: 'and' },
+      { attribute_key: 'last_activity_at', filter_operator: 'is_less_than', values: ['2024-07-01'] },
+    ], query_operator: 'or' },
+    { attribute_key: 'company_name', filter_operator: 'starts_with', values: ['ini'] },
+  ]],
+  ['city != Lima AND phone starts with 51 AND no label', [
+    { attribute_key: 'city', filter_operator: 'not_equal_to', values: ['Lima'], query_operator: 'and' },
+    { attribute_key: 'phone_number', filter_operator: 'starts_with', values: ['51'], query_operator: 'and' },
+    { attribute_key: 'labels', filter_operator: 'is_not_present', values: [] },
+  ]],
+];
+
+async function post(url: string, token: string, body: unknown): Promise<{ ms: number; body: { meta?: { count: number }; id?: number } }> {
+  const t = performance.now();
+  const res = await fetch(url, { method: 'POST', headers: { api_access_token: token, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (await res.json()) as { meta?: { count: number }; id?: number };
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(json)}`);
+  return { ms: performance.now() - t, body: json };
+}
+
+async function measureFilters(base: string, token: string) {
+  console.log(`
+POST /contacts/filter through HTTP, sort -last_activity_at, per_page 50, ${SAMPLES} requests each, exact count included:`);
+  for (const [label, payload] of FILTERS) {
+    const times: number[] = [];
+    let count = 0;
+    for (let i = 0; i < SAMPLES; i++) {
+      const res = await post(`${base}/filter?sort=-last_activity_at&per_page=50`, token, { payload });
+      times.push(res.ms);
+      count = res.body.meta!.count;
+    }
+    console.log(`${label.padEnd(52)} | p50 ${ms(percentile(times, 50)).padStart(8)} | p95 ${ms(percentile(times, 95)).padStart(8)} | ${count.toLocaleString('en')} matches`);
+  }
+  for (const q of ['garc', 'gmail', '900001']) {
+    const times: number[] = [];
+    for (let i = 0; i < SAMPLES; i++) times.push((await timed(`${base}/search?q=${q}&per_page=50`, token)).ms);
+    console.log(`${`search q=${q}`.padEnd(52)} | p50 ${ms(percentile(times, 50)).padStart(8)} | p95 ${ms(percentile(times, 95)).padStart(8)}`);
+  }
+}
+
+async function measureSegmentCounts(accountBase: string, token: string) {
+  const existing = (await (await fetch(`${accountBase}/custom_filters?filter_type=contact`, { headers: { api_access_token: token } })).json()) as unknown[];
+  for (let i = existing.length; i < 50; i++) {
+    const [, payload] = FILTERS[i % FILTERS.length];
+    await post(`${accountBase}/custom_filters`, token, { name: `segment ${i}`, filter_type: 'contact', query: { payload } });
+  }
+  const times: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) times.push((await timed(`${accountBase}/custom_filters?filter_type=contact&with_counts=true`, token)).ms);
+  console.log(`
+GET /custom_filters?with_counts=true (50 segments, one request): p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}`);
 }
 
 /** Creates contacts at a steady rate and measures how long each takes to become searchable. */
@@ -258,6 +332,8 @@ async function main() {
       await new Promise((r) => setTimeout(r, 500));
     }
     await measureSorts(base, state.token);
+    await measureFilters(base, state.token);
+    await measureSegmentCounts(base.replace(/\/contacts$/, ''), state.token);
     await measureSync(base, state.token, state.account_id);
     console.log(`\npeak memory (VmHWM): API ${peakMemoryMb(api.pid!).toFixed(0)} MB, worker ${peakMemoryMb(worker.pid!).toFixed(0)} MB`);
   } finally {

@@ -34,7 +34,8 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
     MONGODB_URI: process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_test',
     CONTACTS_INDEX: process.env.TEST_CONTACTS_INDEX ?? 'contacts_test',
     QUEUE_PREFIX: `test-${randomUUID()}`,
-    SWEEP_EVERY_MS: '1000',
+    // Each sweep scans the contacts collection on FerretDB; tests that need it sooner set their own.
+    SWEEP_EVERY_MS: '30000',
     SWEEP_GRACE_MS: '500',
     SYNC_BATCH_WAIT_MS: '5',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
