@@ -75,6 +75,18 @@ es_install() {
   (cd "$ES_HOME.tmp" && unzip -q "$LOCAL/download/elasticsearch-$ES_VERSION.zip")
   mv "$ES_HOME.tmp/elasticsearch-$ES_VERSION" "$ES_HOME" && rm -rf "$ES_HOME.tmp"
 }
+# The node runs as another user, who must be able to pass through every folder above .local/
+# (a clone under a 0700 folder such as mktemp's would keep it out). Grant only traversal (o+x).
+es_user_can_reach_local() {
+  local dir="$LOCAL"
+  while [ "$dir" != "/" ]; do
+    if ! as_root su -s /bin/sh "$ES_USER" -c "test -x '$dir'" 2>/dev/null; then
+      log "granting traversal (o+x) on $dir so that $ES_USER can reach .local/"
+      as_root chmod o+x "$dir"
+    fi
+    dir=$(dirname "$dir")
+  done
+}
 es_healthy() { curl -fsS "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null; }
 es_up() {
   if [ -n "${ELASTICSEARCH_URL:-}" ]; then log "ELASTICSEARCH_URL given, not starting Elasticsearch"; return; fi
@@ -84,6 +96,7 @@ es_up() {
     id "$ES_USER" >/dev/null 2>&1 || as_root useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
     mkdir -p "$LOCAL/es-data" "$LOCAL/es-logs" "$LOCAL/es-run"
     as_root chown -R "$ES_USER" "$ES_HOME" "$LOCAL/es-data" "$LOCAL/es-logs" "$LOCAL/es-run"
+    es_user_can_reach_local
     local security=""
     # x-pack security ships in this distribution; switch it off for a loopback-only node.
     [ -d "$ES_HOME/modules/x-pack-security" ] && security="-Expack.security.enabled=false"
