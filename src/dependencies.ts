@@ -107,6 +107,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     labels,
     segments,
     enqueue: (job) => bulkQueue.add(job),
+    removeContacts: contacts.removeMany,
     logger,
   });
   const merge = (accountId: number, baseId: number, mergeeId: number) =>

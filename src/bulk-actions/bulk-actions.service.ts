@@ -1,5 +1,4 @@
 import type { ContactModel } from '../contacts/contact.model';
-import { noValueKey } from '../contacts/contact.model';
 import { normalizeLabels } from '../labels/labels.service';
 import type { ContactSearch, SearchQuery } from '../search/search-contacts';
 import type { SyncScheduler } from '../search/sync-queue';
@@ -38,6 +37,7 @@ export interface BulkActionsDeps {
   contacts: ContactModel;
   nextIds: IdAllocator;
   sync: SyncScheduler;
+  removeContacts(accountId: number, ids: number[]): Promise<number[]>;
   search: Pick<ContactSearch, 'matchingIds' | 'count'>;
   labels: { ensureLabels(accountId: number, titles: string[]): Promise<void> };
   segments: {
@@ -58,19 +58,9 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
     if (!live.length) return;
     const filter = { _id: { $in: live }, account_id: accountId, deleted: false };
     if (action.delete) {
-      // The same soft delete as contacts.service `remove`, one update per contact (each frees its own keys).
-      await contacts.bulkWrite(
-        live.map((id) => ({
-          updateOne: {
-            filter: { _id: id, account_id: accountId, deleted: false },
-            update: {
-              $set: { deleted: true, updated_at: new Date(), email_key: noValueKey(Number(id)), phone_key: noValueKey(Number(id)), identifier_key: noValueKey(Number(id)) },
-              $inc: { version: 1 },
-            },
-          },
-        })),
-        { ordered: false },
-      );
+      // The contacts service's own removal: notes, identities and conversations go with them.
+      await deps.removeContacts(accountId, live.map(Number));
+      return;
     }
     if (action.add_labels.length) {
       await contacts.updateMany(filter, { $addToSet: { labels: { $each: action.add_labels } }, $set: { updated_at: new Date() }, $inc: { version: 1 } });

@@ -4,6 +4,7 @@ import type { SyncScheduler } from '../search/sync-queue';
 import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../search/search-contacts';
 import { IDENTITY_FIELDS, toContactChanges, type ContactChanges } from './contact-changes';
 import { noValueKey, type Contact, type ContactModel } from './contact.model';
+import { newContact } from './new-contact';
 import { toContactPayload, type ContactPayload } from './contact.presenter';
 import type { ContactInput } from './contacts.schemas';
 import { searchFieldOf, type DefinitionRef } from '../custom-attributes/custom-attribute-fields';
@@ -16,13 +17,8 @@ const UNIQUE_FIELDS = [
   ['identifier', 'identifier_key'],
 ] as const;
 
-function uniqueKeys(id: number, values: Pick<Contact, 'email' | 'phone_number' | 'identifier'>) {
-  return {
-    email_key: values.email ?? noValueKey(id),
-    phone_key: values.phone_number ?? noValueKey(id),
-    identifier_key: values.identifier ?? noValueKey(id),
-  };
-}
+/** A deleted contact lets go of its email, phone and identifier. */
+const freedKeys = (id: number) => ({ email_key: noValueKey(id), phone_key: noValueKey(id), identifier_key: noValueKey(id) });
 
 /** Mongo's duplicate-key error names the index; turn it into the field it guards. */
 function duplicateField(err: unknown): string | undefined {
@@ -33,7 +29,7 @@ function duplicateField(err: unknown): string | undefined {
 
 /** Records that belong to a contact (notes, identities, conversations): they go when it is deleted. */
 export interface ContactDependent {
-  deleteMany(filter: { account_id: number; contact_id: number }): PromiseLike<unknown>;
+  deleteMany(filter: { account_id: number; contact_id: number | { $in: number[] } }): PromiseLike<unknown>;
 }
 
 export interface ContactsServiceDeps {
@@ -83,6 +79,31 @@ export function createContactsService({ contacts, customAttributes, nextIds, syn
     return { ...request, sort: { ...request.sort, field: searchFieldOf(def) } };
   }
 
+  /**
+   * Deletes the account's live contacts among `ids` and what belongs to them; answers the ids
+   * it deleted. A soft delete first: the version bump keeps a late sync job from bringing a
+   * contact back, and the sync worker purges the document once the index has dropped it.
+   */
+  async function removeMany(accountId: number, ids: number[]): Promise<number[]> {
+    // One lookup by _id each (an index lookup on FerretDB too), the account checked here.
+    const found = await Promise.all([...new Set(ids)].map((id) => contacts.findById(String(id), { account_id: 1, deleted: 1 }).lean()));
+    const live = found.filter((c) => c && c.account_id === accountId && !c.deleted).map((c) => Number(c!._id));
+    if (!live.length) return [];
+    await contacts.bulkWrite(
+      live.map((id) => ({
+        updateOne: {
+          filter: { _id: String(id) },
+          update: { $set: { deleted: true, updated_at: new Date(), ...freedKeys(id) }, $inc: { version: 1 } },
+        },
+      })),
+      { ordered: false },
+    );
+    await sync.schedule(live);
+    // A merge moves these to the base contact before removing the mergee, so nothing is lost there.
+    await Promise.all(dependents.map((dependent) => dependent.deleteMany({ account_id: accountId, contact_id: { $in: live } })));
+    return live;
+  }
+
   return {
     async create(accountId: number, input: ContactInput): Promise<ContactPayload> {
       const changes = toContactChanges(input);
@@ -92,26 +113,7 @@ export function createContactsService({ contacts, customAttributes, nextIds, syn
       await assertUnique(accountId, changes);
       await customAttributes.prepareValues(accountId, changes.custom_attributes);
       const [id] = await nextIds('contacts');
-      const now = new Date();
-      const doc: Contact = {
-        _id: String(id),
-        account_id: accountId,
-        name: changes.name ?? null,
-        email: changes.email ?? null,
-        phone_number: changes.phone_number ?? null,
-        identifier: changes.identifier ?? null,
-        thumbnail: changes.thumbnail ?? null,
-        blocked: changes.blocked ?? false,
-        additional_attributes: changes.additional_attributes ?? {},
-        custom_attributes: changes.custom_attributes ?? {},
-        labels: [],
-        created_at: changes.created_at ?? now,
-        last_activity_at: changes.last_activity_at ?? null,
-        updated_at: now,
-        ...uniqueKeys(id, { email: changes.email ?? null, phone_number: changes.phone_number ?? null, identifier: changes.identifier ?? null }),
-        version: 1,
-        deleted: false,
-      };
+      const doc = newContact(id, accountId, changes, [], new Date());
       try {
         await contacts.create(doc);
       } catch (err) {
@@ -148,7 +150,8 @@ export function createContactsService({ contacts, customAttributes, nextIds, syn
       let updated: Contact | null;
       try {
         updated = await contacts
-          .findOneAndUpdate({ _id: id, account_id: accountId, deleted: false }, { $set: set, $inc: { version: 1 } }, { new: true })
+          // Filtered by _id alone, which FerretDB serves from its index; find() above checked the account.
+          .findOneAndUpdate({ _id: String(id) }, { $set: set, $inc: { version: 1 } }, { new: true })
           .lean();
       } catch (err) {
         rethrowDuplicate(err, changes);
@@ -159,20 +162,10 @@ export function createContactsService({ contacts, customAttributes, nextIds, syn
     },
 
     async remove(accountId: number, id: number): Promise<void> {
-      // A soft delete first: the version bump is what keeps a late sync job from bringing the
-      // contact back. The sync worker purges the document once the index has dropped it.
-      const res = await contacts.updateOne(
-        { _id: id, account_id: accountId, deleted: false },
-        {
-          $set: { deleted: true, updated_at: new Date(), ...uniqueKeys(id, { email: null, phone_number: null, identifier: null }) },
-          $inc: { version: 1 },
-        },
-      );
-      if (!res.matchedCount) throw new NotFoundError('contact', id);
-      await sync.schedule([id]);
-      // A merge moves these to the base contact before removing the mergee, so nothing is lost there.
-      await Promise.all(dependents.map((dependent) => dependent.deleteMany({ account_id: accountId, contact_id: id })));
+      if (!(await removeMany(accountId, [id])).length) throw new NotFoundError('contact', id);
     },
+
+    removeMany,
 
     resolveSort,
 

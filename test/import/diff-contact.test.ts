@@ -1,5 +1,6 @@
 import type { Contact } from '../../src/contacts/contact.model';
-import { diffContact, newContact } from '../../src/import/diff-contact';
+import { newContact } from '../../src/contacts/new-contact';
+import { diffContact } from '../../src/import/diff-contact';
 import { csvLine, neutraliseFormula } from '../../src/shared/csv';
 
 const base: Contact = newContact(7, 1, { name: 'Ana', email: 'ana@x.com', custom_attributes: { score: 1 }, additional_attributes: { city: 'Lima' } }, ['vip'], new Date('2024-01-01T00:00:00Z'));

@@ -1,0 +1,27 @@
+import type { ContactChanges } from './contact-changes';
+import { noValueKey, type Contact } from './contact.model';
+
+/** A contact's first version, as the API, the import and capture create it. */
+export function newContact(id: number, accountId: number, changes: ContactChanges, labels: string[], now: Date): Contact {
+  return {
+    _id: String(id),
+    account_id: accountId,
+    name: changes.name ?? null,
+    email: changes.email ?? null,
+    phone_number: changes.phone_number ?? null,
+    identifier: changes.identifier ?? null,
+    thumbnail: changes.thumbnail ?? null,
+    blocked: changes.blocked ?? false,
+    additional_attributes: changes.additional_attributes ?? {},
+    custom_attributes: changes.custom_attributes ?? {},
+    labels,
+    created_at: changes.created_at ?? now,
+    last_activity_at: changes.last_activity_at ?? null,
+    updated_at: now,
+    email_key: changes.email ?? noValueKey(id),
+    phone_key: changes.phone_number ?? noValueKey(id),
+    identifier_key: changes.identifier ?? noValueKey(id),
+    version: 1,
+    deleted: false,
+  };
+}
