@@ -97,67 +97,54 @@ export function createContactSearch({ es, index }: { es: Client; index: string }
   }
 
   /**
-   * Every matching contact id, in id order, a batch at a time, over a point in time so that
-   * contacts changed by the caller meanwhile (a bulk action) are neither skipped nor repeated.
+   * Every contact the query matches, in id order, a batch of hits at a time: a point in time
+   * keeps the view consistent while search_after walks it (contacts changed meanwhile, by a bulk
+   * action for one, are neither skipped nor repeated), so memory stays flat at any size.
    */
-  async function* matchingIds(accountId: number, query: SearchQuery | undefined, batchSize = 1000): AsyncGenerator<number[]> {
-    const pit = await callSearch(() => es.openPointInTime({ index, keep_alive: '5m' }));
-    try {
-      let after: estypes.SortResults | undefined;
-      for (;;) {
-        const res = await callSearch(() =>
-          es.search({
-            pit: { id: pit.id, keep_alive: '5m' },
-            query: scoped(accountId, query),
-            sort: [{ id: { order: 'asc' } }],
-            size: batchSize,
-            search_after: after,
-            track_total_hits: false,
-            _source: false,
-          }),
-        );
-        const hits = res.hits.hits;
-        if (!hits.length) return;
-        yield hits.map((hit) => Number(hit._id));
-        after = hits[hits.length - 1].sort;
-        if (hits.length < batchSize) return;
-      }
-    } finally {
-      await es.closePointInTime({ id: pit.id }).catch(() => undefined);
-    }
-  }
-
-  /**
-   * Every contact the query matches, in id order, a batch at a time: a point in time keeps the
-   * view consistent while search_after walks it, so memory stays flat at any size.
-   */
-  async function* scan(accountId: number, query: SearchQuery | undefined, options: { batchSize?: number; keepAlive?: string } = {}): AsyncGenerator<ContactPayload[]> {
-    const batchSize = options.batchSize ?? 1000;
-    const keepAlive = options.keepAlive ?? '2m';
-    let pitId = (await callSearch(() => es.openPointInTime({ index, keep_alive: keepAlive }))).id;
+  async function* walk<T>(
+    accountId: number,
+    query: SearchQuery | undefined,
+    options: { batchSize: number; keepAlive: string; source: string[] | false },
+  ): AsyncGenerator<estypes.SearchHit<T>[]> {
+    let pitId = (await callSearch(() => es.openPointInTime({ index, keep_alive: options.keepAlive }))).id;
     let searchAfter: estypes.SortResults | undefined;
     try {
       for (;;) {
         const res = await callSearch(() =>
-          es.search<{ payload: ContactPayload }>({
-            pit: { id: pitId, keep_alive: keepAlive },
+          es.search<T>({
+            pit: { id: pitId, keep_alive: options.keepAlive },
             query: scoped(accountId, query),
             sort: [{ id: { order: 'asc' } }],
-            size: batchSize,
+            size: options.batchSize,
             search_after: searchAfter,
             track_total_hits: false,
-            _source: ['payload'],
+            _source: options.source,
           }),
         );
         pitId = res.pit_id ?? pitId;
         const hits = res.hits.hits;
-        if (hits.length) yield hits.map((hit) => hit._source!.payload);
-        if (hits.length < batchSize) return;
+        if (hits.length) yield hits;
+        if (hits.length < options.batchSize) return;
         searchAfter = hits[hits.length - 1].sort;
       }
     } finally {
       await es.closePointInTime({ id: pitId }).catch(() => undefined);
     }
+  }
+
+  /** Every matching contact id, a batch at a time (bulk actions). */
+  async function* matchingIds(accountId: number, query: SearchQuery | undefined, batchSize = 1000): AsyncGenerator<number[]> {
+    for await (const hits of walk(accountId, query, { batchSize, keepAlive: '5m', source: false })) yield hits.map((hit) => Number(hit._id));
+  }
+
+  /** Every matching contact's payload, a batch at a time (export). */
+  async function* scan(accountId: number, query: SearchQuery | undefined, options: { batchSize?: number; keepAlive?: string } = {}): AsyncGenerator<ContactPayload[]> {
+    const batches = walk<{ payload: ContactPayload }>(accountId, query, {
+      batchSize: options.batchSize ?? 1000,
+      keepAlive: options.keepAlive ?? '2m',
+      source: ['payload'],
+    });
+    for await (const hits of batches) yield hits.map((hit) => hit._source!.payload);
   }
 
   return { page, count, countMany, matchingIds, scoped, scan };
