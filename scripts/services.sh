@@ -16,8 +16,10 @@ FERRETDB_VERSION=v1.24.2
 ES_HOME="$LOCAL/elasticsearch-$ES_VERSION"
 ES_USER=contacts-es
 ES_HEAP=${ES_HEAP:-1g}
-# "-idindex": built with the _id lookup fix below.
-FERRETDB_BIN="$LOCAL/bin/ferretdb-$FERRETDB_VERSION-idindex"
+# FerretDB is built with the patches in scripts/ferretdb/; the binary's name carries their hash,
+# so changing a patch rebuilds it.
+FERRETDB_PATCHES=$(cat "$ROOT"/scripts/ferretdb/*.patch | sha256sum | cut -c1-12)
+FERRETDB_BIN="$LOCAL/bin/ferretdb-$FERRETDB_VERSION-$FERRETDB_PATCHES"
 REDIS_PORT=6379
 ES_PORT=9200
 MONGO_PORT=27017
@@ -117,22 +119,26 @@ ferretdb_install() {
   [ -x "$FERRETDB_BIN" ] && return
   command -v go >/dev/null || { log "Go is needed to build FerretDB"; return 1; }
   log "building FerretDB $FERRETDB_VERSION from the Go module proxy (takes a minute or two)"
-  local dir src
+  local dir src work
   dir=$(go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
-  src="$LOCAL/ferretdb-src"
-  rm -rf "$src" && cp -r "$dir" "$src" && chmod -R u+w "$src"
+  # Built outside the project's git work tree, so that git apply patches the copy.
+  work=$(mktemp -d)
+  src="$work/ferretdb"
+  cp -r "$dir" "$src" && chmod -R u+w "$src"
   # `go install pkg@version` yields a binary that panics at start: the module has no
   # build/version/version.txt (their release process generates it). Write it and build.
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
-  # v1.24.2's SQLite backend indexes _id as `_ferretdb_sjson->"_id"` but looks it up as
-  # `_ferretdb_sjson->'$._id'`; SQLite matches index expressions literally, so every lookup by
-  # _id scanned the table (6 s at a million documents). Make the lookup use the indexed form.
-  perl -pi -e 's/"->\x27\$\._id\x27"/"->\\"_id\\""/' "$src/internal/backends/sqlite/metadata/metadata.go"
+  # The SQLite backend's _id lookups, fixed and widened; each patch says why.
+  local patch
+  for patch in "$ROOT"/scripts/ferretdb/*.patch; do
+    (cd "$src" && GIT_CEILING_DIRECTORIES="$work" git apply "$patch") || { log "could not apply $patch to FerretDB"; return 1; }
+  done
   grep -qF 'IDColumn = DefaultColumn + "->\"_id\""' "$src/internal/backends/sqlite/metadata/metadata.go" \
-    || { log "could not apply the _id lookup fix to FerretDB"; return 1; }
+    && grep -qF 'func idWhereClause' "$src/internal/backends/sqlite/collection.go" \
+    || { log "the FerretDB patches did not take"; return 1; }
   mkdir -p "$LOCAL/bin"
   (cd "$src" && go build -trimpath -o "$FERRETDB_BIN" ./cmd/ferretdb)
-  rm -rf "$src"
+  rm -rf "$work"
 }
 ferretdb_up() {
   if [ -n "${MONGODB_URI:-}" ]; then log "MONGODB_URI given, not starting FerretDB"; return; fi
