@@ -6,7 +6,7 @@ import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import { toContactSearchDoc } from './contact-search-doc';
 
-const READ_CONCURRENCY = 50;
+const READ_CHUNK = 1000;
 
 export interface IndexOutcome {
   /** Contacts whose indexing failed, with the reason; the rest are done. */
@@ -49,13 +49,12 @@ export function createContactIndexer(deps: {
 
   /** What MongoDB holds now. A contact missing there was purged after the index dropped it. */
   async function read(ids: number[]): Promise<Contact[]> {
-    // One lookup by _id per contact rather than one $in: FerretDB serves only the former from
-    // its index, and answers the latter by scanning the collection.
+    // One $in by _id per chunk: an index lookup on MongoDB, and on the local FerretDB with the
+    // patch in scripts/ferretdb/.
+    const unique = [...new Set(ids)].map(String);
     const docs: Contact[] = [];
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += READ_CONCURRENCY) {
-      const found = await Promise.all(unique.slice(i, i + READ_CONCURRENCY).map((id) => contacts.findById(String(id)).lean()));
-      for (const doc of found) if (doc) docs.push(doc);
+    for (let i = 0; i < unique.length; i += READ_CHUNK) {
+      docs.push(...(await contacts.find({ _id: { $in: unique.slice(i, i + READ_CHUNK) } }).lean()));
     }
     return docs;
   }
