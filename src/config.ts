@@ -15,6 +15,8 @@ const envSchema = z.object({
   SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   SYNC_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(5000).default(20),
   SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(1000),
+  // Bulk requests the worker runs at once; more only crowds two cores.
+  SYNC_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(2),
   SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(60000),
   // A contact still marked after this long is presumed to have lost its sync job.
   SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(10000),

@@ -14,7 +14,7 @@ const isIdList = (value: unknown): value is number[] =>
 
 /** Registers the sync and sweep processors on their queues. */
 export async function startSyncWorker(deps: {
-  config: Pick<Config, 'SYNC_BATCH_SIZE' | 'SYNC_BATCH_WAIT_MS' | 'SYNC_CONCURRENCY' | 'SWEEP_EVERY_MS' | 'SWEEP_GRACE_MS'>;
+  config: Pick<Config, 'SYNC_BATCH_SIZE' | 'SYNC_BATCH_WAIT_MS' | 'SYNC_CONCURRENCY' | 'SYNC_MAX_IN_FLIGHT' | 'SWEEP_EVERY_MS' | 'SWEEP_GRACE_MS'>;
   syncQueue: Queue.Queue<SyncJob>;
   sweepQueue: Queue.Queue<object>;
   indexContacts: (ids: number[]) => Promise<IndexOutcome>;
@@ -26,7 +26,11 @@ export async function startSyncWorker(deps: {
   logger: Logger;
 }): Promise<void> {
   const { config, logger } = deps;
-  const submit = createBatcher(deps.indexContacts, { maxSize: config.SYNC_BATCH_SIZE, maxWaitMs: config.SYNC_BATCH_WAIT_MS });
+  const submit = createBatcher(deps.indexContacts, {
+    maxSize: config.SYNC_BATCH_SIZE,
+    maxWaitMs: config.SYNC_BATCH_WAIT_MS,
+    maxInFlight: config.SYNC_MAX_IN_FLIGHT,
+  });
 
   // Many jobs in flight at once is what lets the batcher fill one bulk request.
   void deps.syncQueue.process(config.SYNC_CONCURRENCY, async (job) => {
