@@ -172,3 +172,15 @@ describe('helpers', () => {
     expect(seen.claim(identityKeys({ email: 'b@x.com' }))).toBeUndefined();
   });
 });
+
+describe('seen keys at scale', () => {
+  it('when 300,000 rows are claimed, then each later repeat is found and no fresh key is', () => {
+    const seen = createSeenKeys();
+    let falseRepeats = 0;
+    for (let i = 0; i < 300_000; i++) if (seen.claim([`email ${i}@x.com`, `phone_number +1${i}`]) !== undefined) falseRepeats += 1;
+    expect(falseRepeats).toBe(0);
+    expect(seen.size).toBe(600_000);
+    for (let i = 0; i < 300_000; i += 997) expect(seen.claim([`identifier new-${i}`, `email ${i}@x.com`])).toBe(`email ${i}@x.com`);
+    for (let i = 0; i < 1_000; i++) expect(seen.claim([`email fresh-${i}@x.com`])).toBeUndefined();
+  });
+});
