@@ -1,0 +1,25 @@
+import { createElasticsearchClient } from '../../src/shared/elasticsearch';
+import { connectMongo } from '../../src/shared/mongo';
+import { testConfig } from './context';
+
+/**
+ * Every run starts from an empty test database and index, as on a fresh machine: leftovers of
+ * earlier runs would only make FerretDB's collection scans (uniqueness checks) slower run by run.
+ */
+export default async function globalSetup(): Promise<void> {
+  const config = testConfig();
+  const conn = await connectMongo(config.MONGODB_URI);
+  try {
+    await conn.db!.dropDatabase();
+  } finally {
+    await conn.close();
+  }
+  const es = createElasticsearchClient(config.ELASTICSEARCH_URL);
+  try {
+    if (await es.indices.existsAlias({ name: config.CONTACTS_INDEX })) {
+      await es.indices.delete({ index: Object.keys(await es.indices.getAlias({ name: config.CONTACTS_INDEX })) });
+    }
+  } finally {
+    await es.close();
+  }
+}
