@@ -7,15 +7,13 @@
 // Uses its own database (contacts_bench) and index alias (contacts_bench); a second run with the
 // same size reuses the seeded data. The API and the sync worker run as child processes so that
 // their peak memory can be read.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { createDependencies } from '../src/dependencies';
 import type { Contact } from '../src/contacts/contact.model';
 import { foldText } from '../src/contacts/contact-fields';
 import { createLogger } from '../src/shared/logger';
 import { SORT_FIELDS } from '../src/search/contact-sort';
+import { peakMemoryMb, percentile, startProcess, waitForHealth, WORKER_NODE_ARGS } from './bench-support';
 
 const N = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
 const PORT = Number(process.env.BENCH_PORT ?? 3901);
@@ -23,7 +21,6 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
 const WRITE_RATE = Number(process.env.BENCH_WRITE_RATE ?? 500);
 const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 20);
 const DEEP_ROWS = Number(process.env.BENCH_DEEP_ROWS ?? 100_000);
-const ROOT = path.resolve(__dirname, '..');
 const env = {
   ...process.env,
   MONGODB_URI: process.env.BENCH_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_bench',
@@ -88,10 +85,6 @@ function fakeContact(i: number, accountId: number, id: number, rand: () => numbe
   };
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 async function seed() {
@@ -145,15 +138,6 @@ async function seed() {
     await deps.close();
   }
 }
-
-function startProcess(entry: string): ChildProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-  return child;
-}
-const peakMemoryMb = (pid: number) => {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
-};
 
 async function timed(url: string, token: string): Promise<{ ms: number; body: { meta: { count: number; next_cursor: string | null }; payload: { name: string | null }[] } }> {
   const t = performance.now();
@@ -324,16 +308,11 @@ async function measureSync(base: string, token: string, accountId: number) {
 async function main() {
   console.log(`benchmark: ${N.toLocaleString('en')} contacts, ${new Date().toISOString()}`);
   const state = await seed();
-  const api = startProcess('src/main-api.ts');
-  const worker = startProcess('src/main-worker.ts');
+  const api = startProcess('src/main-api.ts', env);
+  const worker = startProcess('src/main-worker.ts', env, WORKER_NODE_ARGS);
   try {
     const base = `http://127.0.0.1:${PORT}/api/v1/accounts/${state.account_id}/contacts`;
-    for (let i = 0; ; i++) {
-      const ok = await fetch(`http://127.0.0.1:${PORT}/health`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (i > 120) throw new Error('API did not start');
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await waitForHealth(PORT);
     await measureSorts(base, state.token);
     await measureFilters(base, state.token);
     await measureSegmentCounts(base.replace(/\/contacts$/, ''), state.token);

@@ -90,17 +90,11 @@ export function* generateRows(count: number, options: { bad: number; seed: numbe
   }
 }
 
-async function main() {
-  const { values, positionals } = parseArgs({
-    options: { bad: { type: 'string', default: '0.02' }, seed: { type: 'string', default: '1' } },
-    allowPositionals: true,
-  });
-  const count = Number(positionals[0]);
-  const file = positionals[1];
-  if (!Number.isSafeInteger(count) || count < 0 || !file) throw new Error('usage: generate-contacts-csv <rows> <file.csv> [--bad 0.02] [--seed 1]');
+/** Writes the header and `count` generated rows to `file`, streaming. */
+export async function writeContactsCsv(file: string, count: number, options: { bad: number; seed: number }): Promise<void> {
   const out = createWriteStream(file);
   let chunk = '';
-  for (const row of generateRows(count, { bad: Number(values.bad), seed: Number(values.seed) })) {
+  for (const row of generateRows(count, options)) {
     // Raw, as other systems write CSV: no apostrophes before + or -.
     chunk += csvLine(row, { neutralise: false });
     if (chunk.length > 64 * 1024) {
@@ -110,6 +104,17 @@ async function main() {
   }
   out.end(chunk);
   await once(out, 'finish');
+}
+
+async function main() {
+  const { values, positionals } = parseArgs({
+    options: { bad: { type: 'string', default: '0.02' }, seed: { type: 'string', default: '1' } },
+    allowPositionals: true,
+  });
+  const count = Number(positionals[0]);
+  const file = positionals[1];
+  if (!Number.isSafeInteger(count) || count < 0 || !file) throw new Error('usage: generate-contacts-csv <rows> <file.csv> [--bad 0.02] [--seed 1]');
+  await writeContactsCsv(file, count, { bad: Number(values.bad), seed: Number(values.seed) });
   console.error(`wrote ${count} rows to ${file}`);
 }
 

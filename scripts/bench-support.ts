@@ -1,0 +1,39 @@
+// What the benchmarks share: running the API and the worker as child processes (so their memory
+// can be read apart from the benchmark's own), and reading that memory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** The worker's heap cap, as `npm run start:worker` sets it (package.json). */
+export const WORKER_NODE_ARGS = ['--max-old-space-size=256'];
+
+export function startProcess(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', path.join(ROOT, entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+function statusField(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]) / 1024;
+}
+
+/** The most resident memory the process has had since it started, in MB. */
+export const peakMemoryMb = (pid: number) => statusField(pid, 'VmHWM');
+
+/** Resident memory now, in MB. */
+export const residentMemoryMb = (pid: number) => statusField(pid, 'VmRSS');
+
+export async function waitForHealth(port: number): Promise<void> {
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (i > 120) throw new Error('API did not start');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
