@@ -1,0 +1,43 @@
+// Compares one account's contacts in MongoDB with the Elasticsearch index and repairs the drift
+// (see src/search/reconcile.ts). Prints progress on stderr and a JSON report on stdout; exit code
+// 1 when a contact could not be repaired.
+//
+//   npm run reconcile -- --account 1 [--dry-run]
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config';
+import { createDependencies } from '../src/dependencies';
+import { reconcileAccount, type ReconcileReport } from '../src/search/reconcile';
+import { createLogger } from '../src/shared/logger';
+
+const USAGE = 'usage: reconcile --account <id> [--dry-run]';
+
+async function main() {
+  const { values } = parseArgs({ options: { account: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
+  const accountId = Number(values.account);
+  if (!Number.isSafeInteger(accountId) || accountId <= 0) throw new Error(USAGE);
+
+  const deps = await createDependencies(loadConfig(), createLogger(process.env.LOG_LEVEL ?? 'warn', 'reconcile'));
+  try {
+    if (!(await deps.models.accounts.exists({ _id: accountId }))) throw new Error(`account ${accountId} does not exist`);
+    let lastPrint = 0;
+    const progress = (r: ReconcileReport) => {
+      if (Date.now() - lastPrint < 2000) return;
+      lastPrint = Date.now();
+      process.stderr.write(`MongoDB: checked ${r.checked}, behind ${r.behind}; index: walked ${r.indexed}, orphans ${r.orphans}; failed ${r.failed.length}\n`);
+    };
+    const report = await reconcileAccount(
+      { contacts: deps.models.contacts, es: deps.es, index: deps.index, search: deps.search, indexContacts: deps.indexer.indexContacts },
+      accountId,
+      { dryRun: values['dry-run'], onProgress: progress },
+    );
+    console.log(JSON.stringify({ account_id: accountId, dry_run: values['dry-run'], ...report }, null, 2));
+    process.exitCode = report.failed.length ? 1 : 0;
+  } finally {
+    await deps.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { ContactModel } from '../contacts/contact.model';
+import type { IndexOutcome } from './contact-indexer';
+import { findContactsBehindIndex } from './index-drift';
+import type { ContactSearch } from './search-contacts';
+
+const PAGE = 1000;
+
+export interface ReconcileReport {
+  /** The account's contacts in MongoDB, live or waiting to be removed from the index. */
+  checked: number;
+  /** Of those, the ones the index did not hold at their MongoDB version. */
+  behind: number;
+  /** The account's documents in the index (as of the walk's point in time). */
+  indexed: number;
+  /** Documents in the index with no contact in MongoDB. */
+  orphans: number;
+  /** Contacts that could not be repaired, with the reason. */
+  failed: { id: number; reason: string }[];
+}
+
+/**
+ * Compares one account's contacts in MongoDB with the index and repairs the drift: contacts
+ * the index lacks or holds at an older version are indexed again (through the indexer, with
+ * external versions, as the sync worker does), and index documents with no contact behind
+ * them are deleted. The sweep only looks at recent writes; this covers everything, e.g. after
+ * an index was restored from a snapshot or a Redis outage outlasted the sweep's window.
+ * A dry run only counts.
+ */
+export async function reconcileAccount(
+  deps: {
+    contacts: ContactModel;
+    es: Client;
+    index: string;
+    search: Pick<ContactSearch, 'matchingIds'>;
+    indexContacts: (ids: number[]) => Promise<IndexOutcome>;
+  },
+  accountId: number,
+  options: { dryRun?: boolean; onProgress?: (report: ReconcileReport) => void } = {},
+): Promise<ReconcileReport> {
+  const report: ReconcileReport = { checked: 0, behind: 0, indexed: 0, orphans: 0, failed: [] };
+
+  async function repair(page: { _id: string; version: number; deleted: boolean }[]) {
+    report.checked += page.length;
+    const behind = await findContactsBehindIndex(deps.es, deps.index, page);
+    report.behind += behind.length;
+    if (behind.length && !options.dryRun) {
+      const { failed } = await deps.indexContacts(behind);
+      for (const [id, reason] of failed) report.failed.push({ id, reason });
+      // The index answers a write older than what it holds with a conflict, which the indexer
+      // takes as done: a live contact still behind now was refused, never silently skipped.
+      const live = new Set(page.filter((c) => !c.deleted && !failed.has(Number(c._id))).map((c) => Number(c._id)));
+      const recheck = page.filter((c) => live.has(Number(c._id)) && behind.includes(Number(c._id)));
+      for (const id of await findContactsBehindIndex(deps.es, deps.index, recheck)) {
+        report.failed.push({ id, reason: 'the index refused the MongoDB version: it holds a newer version or a recent delete of this id' });
+      }
+    }
+    options.onProgress?.(report);
+  }
+
+  // 1. MongoDB → index, in one pass over the account's contacts.
+  let page: { _id: string; version: number; deleted: boolean }[] = [];
+  for await (const contact of deps.contacts.find({ account_id: accountId }, { _id: 1, version: 1, deleted: 1 }).lean().cursor({ batchSize: PAGE })) {
+    page.push(contact);
+    if (page.length >= PAGE) {
+      await repair(page);
+      page = [];
+    }
+  }
+  if (page.length) await repair(page);
+
+  // 2. Index → MongoDB: what the index holds for the account with no contact behind it. Ids
+  // are never reused, so such a document can only be stale; deleting it races with no write.
+  for await (const ids of deps.search.matchingIds(accountId, undefined, PAGE)) {
+    report.indexed += ids.length;
+    const present = new Set((await deps.contacts.find({ _id: { $in: ids.map(String) } }, { _id: 1 }).lean()).map((c) => Number(c._id)));
+    const orphans = ids.filter((id) => !present.has(id));
+    report.orphans += orphans.length;
+    if (orphans.length && !options.dryRun) {
+      const res = await deps.es.bulk({ operations: orphans.map((id) => ({ delete: { _index: deps.index, _id: String(id) } })) });
+      res.items.forEach((item, i) => {
+        const status = item.delete!.status;
+        if (status >= 300 && status !== 404) report.failed.push({ id: orphans[i], reason: item.delete!.error?.reason ?? `status ${status}` });
+      });
+    }
+    options.onProgress?.(report);
+  }
+  return report;
+}

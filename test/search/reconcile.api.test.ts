@@ -1,0 +1,99 @@
+import { reconcileAccount } from '../../src/search/reconcile';
+import { toContactSearchDoc } from '../../src/search/contact-search-doc';
+import type { Contact } from '../../src/contacts/contact.model';
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+
+// No sync worker: the drift made here must stay until reconcile repairs it (a sweep would race it).
+let ctx: TestContext;
+let account: TestAccount;
+let other: TestAccount;
+
+beforeAll(async () => {
+  ctx = await startTestContext({ worker: false });
+  account = await ctx.createAccount();
+  other = await ctx.createAccount();
+});
+afterAll(() => ctx.close());
+
+const reconcile = (accountId: number, dryRun = false) =>
+  reconcileAccount(
+    { contacts: ctx.deps.models.contacts, es: ctx.deps.es, index: ctx.deps.index, search: ctx.deps.search, indexContacts: ctx.deps.indexer.indexContacts },
+    accountId,
+    { dryRun },
+  );
+
+const indexed = async (id: number) => {
+  const res = await ctx.deps.es.get({ index: ctx.deps.index, id: String(id) }, { ignore: [404] });
+  return res.found ? { version: res._version, name: (res._source as { payload: { name: string } }).payload.name } : null;
+};
+
+/** An index document for a contact MongoDB never had (as a restored snapshot could hold). */
+async function indexOrphan(accountId: number, id: number) {
+  const ghost = { _id: String(id), account_id: accountId, name: 'Ghost', email: null, phone_number: null, identifier: null, thumbnail: null, blocked: false, additional_attributes: {}, custom_attributes: {}, labels: [], created_at: new Date(), last_activity_at: null, updated_at: new Date(), version: 1, deleted: false } as unknown as Contact;
+  await ctx.deps.es.index({ index: ctx.deps.index, id: String(id), version: 1, version_type: 'external', document: toContactSearchDoc(ghost) });
+}
+
+describe('reconcile', () => {
+  it('when the index lacks a contact, holds an old version or a ghost, then a dry run counts them and reconcile repairs exactly those', async () => {
+    const [missing, stale, fine] = [
+      await createContact(ctx, account, { name: 'Missing from the index' }),
+      await createContact(ctx, account, { name: 'Stale in the index' }),
+      await createContact(ctx, account, { name: 'In step' }),
+    ];
+    const otherContact = await createContact(ctx, other, { name: 'Other account' });
+    // The drift: a contact whose sync job was lost (never indexed), a MongoDB write whose sync job
+    // was lost, and index documents with no contact behind them.
+    await ctx.deps.indexer.indexContacts([stale.id, fine.id, otherContact.id]);
+    await ctx.deps.models.contacts.updateOne({ _id: String(stale.id) }, { $set: { name: 'Renamed while Redis was down' }, $inc: { version: 1 } });
+    const ghostId = 900_000_000 + account.id;
+    const otherGhostId = 900_000_000 + other.id;
+    await indexOrphan(account.id, ghostId);
+    await indexOrphan(other.id, otherGhostId);
+    await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
+
+    const dry = await reconcile(account.id, true);
+    expect(dry).toEqual({ checked: 3, behind: 2, indexed: 3, orphans: 1, failed: [] });
+    expect(await indexed(missing.id)).toBeNull();
+    expect(await indexed(ghostId)).not.toBeNull();
+
+    const report = await reconcile(account.id);
+    expect(report).toEqual({ checked: 3, behind: 2, indexed: expect.any(Number), orphans: 1, failed: [] });
+    expect(await indexed(missing.id)).toEqual({ version: 1, name: 'Missing from the index' });
+    expect(await indexed(stale.id)).toEqual({ version: 2, name: 'Renamed while Redis was down' });
+    expect(await indexed(fine.id)).toEqual({ version: 1, name: 'In step' });
+    expect(await indexed(ghostId)).toBeNull();
+    // Another account's ghost is that account's business.
+    expect(await indexed(otherGhostId)).not.toBeNull();
+
+    await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
+    expect(await reconcile(account.id)).toEqual({ checked: 3, behind: 0, indexed: 3, orphans: 0, failed: [] });
+    const list = await ctx.http.get(account.path('/contacts')).query({ sort: 'name' }).set('api_access_token', account.adminToken).expect(200);
+    expect(list.body.payload.map((c: { name: string }) => c.name)).toEqual(['In step', 'Missing from the index', 'Renamed while Redis was down']);
+  });
+
+  it('when the index refuses a repair, then reconcile reports the contact as failed with the reason', async () => {
+    const own = await ctx.createAccount();
+    const contact = await createContact(ctx, own, { name: 'Deleted by hand from the index' });
+    await ctx.deps.indexer.indexContacts([contact.id]);
+    // A delete made outside the service leaves a tombstone newer than the contact's version.
+    await ctx.deps.es.delete({ index: ctx.deps.index, id: String(contact.id) });
+
+    const report = await reconcile(own.id);
+    expect(report.failed).toEqual([{ id: contact.id, reason: expect.stringContaining('the index refused the MongoDB version') }]);
+  });
+
+  it('when a deleted contact is still in the index, then reconcile removes it and purges the tombstone', async () => {
+    const own = await ctx.createAccount();
+    const gone = await createContact(ctx, own, { name: 'Deleted while Elasticsearch was down' });
+    await ctx.deps.indexer.indexContacts([gone.id]);
+    await ctx.http.delete(own.path(`/contacts/${gone.id}`)).set('api_access_token', own.adminToken).expect(200);
+    expect(await indexed(gone.id)).not.toBeNull();
+
+    const report = await reconcile(own.id);
+    expect(report.behind).toBe(1);
+    expect(report.failed).toEqual([]);
+    expect(await indexed(gone.id)).toBeNull();
+    expect(await ctx.deps.models.contacts.findById(String(gone.id)).lean()).toBeNull();
+  });
+});
