@@ -13,23 +13,29 @@ export interface IndexOptions {
 
 export const versionedIndexName = (alias: string, version: number) => `${alias}_v${version}`;
 
+/** Creates an index with the current mapping; with `alias`, as that alias's write index. */
+export async function createContactsIndex(es: Client, index: string, options: Omit<IndexOptions, 'alias'> & { alias?: string }): Promise<void> {
+  await es.indices.create({
+    index,
+    settings: {
+      ...CURRENT_MAPPING.settings,
+      index: { ...CURRENT_MAPPING.settings.index, number_of_shards: options.shards, number_of_replicas: options.replicas },
+    },
+    mappings: CURRENT_MAPPING.mappings as never,
+    ...(options.alias ? { aliases: { [options.alias]: { is_write_index: true } } } : {}),
+  });
+  await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
+}
+
 /** Creates the current versioned index behind the alias when the alias is missing. Idempotent. */
 export async function ensureContactsIndex(es: Client, options: IndexOptions): Promise<void> {
   if (await es.indices.existsAlias({ name: options.alias })) return;
   const index = versionedIndexName(options.alias, MAPPING_VERSION);
   try {
-    await es.indices.create({
-      index,
-      settings: {
-        ...CURRENT_MAPPING.settings,
-        index: { ...CURRENT_MAPPING.settings.index, number_of_shards: options.shards, number_of_replicas: options.replicas },
-      },
-      mappings: CURRENT_MAPPING.mappings as never,
-      aliases: { [options.alias]: { is_write_index: true } },
-    });
+    await createContactsIndex(es, index, options);
   } catch (err) {
     // Another process (API and worker start together) may have created it first.
     if ((err as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type !== 'resource_already_exists_exception') throw err;
+    await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
   }
-  await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
 }

@@ -1,0 +1,136 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { estypes } from '@elastic/elasticsearch';
+import type { ContactModel } from '../contacts/contact.model';
+import type { CustomAttributeDefinitionModel } from '../custom-attributes/custom-attribute-definition.model';
+import type { Logger } from '../shared/logger';
+import { createMetrics } from '../shared/metrics';
+import { createContactIndexer, type IndexOutcome } from './contact-indexer';
+import { createContactsIndex, CURRENT_MAPPING, MAPPING_VERSION, versionedIndexName } from './contacts-index';
+
+// Writers' clocks may run behind this one: contacts written this long before the copy started
+// are indexed again after the swap too.
+const CLOCK_SKEW_MS = 60_000;
+
+export interface ReindexReport {
+  /** The indices the alias pointed to before. */
+  from: string[];
+  /** The index built and now behind the alias. */
+  to: string;
+  /** Contacts copied from MongoDB. */
+  copied: number;
+  /** Contacts written while the copy ran, indexed again after the swap. */
+  caughtUp: number;
+  /** Documents of contacts deleted and purged while the copy ran, removed from the new index. */
+  orphans: number;
+  failed: { id: number; reason: string }[];
+  deletedOld: boolean;
+}
+
+type Phase = 'copy' | 'swap' | 'catch-up' | 'orphans' | 'done';
+
+/**
+ * Builds a new index with the current mapping from MongoDB (the source of truth) and moves the
+ * alias to it in one atomic alias update, while the API and the sync worker keep running
+ * against the alias: searches never see a half-built index, and what was written during the
+ * copy is indexed again after the swap (external versions make a repeat harmless). The old
+ * index is kept for a rollback unless `deleteOld`.
+ */
+export async function reindexContacts(
+  deps: {
+    contacts: ContactModel;
+    definitions: CustomAttributeDefinitionModel;
+    es: Client;
+    alias: string;
+    shards: number;
+    replicas: number;
+    logger: Logger;
+    /** Indexes through the alias, as the sync worker does; used once the alias has moved. */
+    indexContacts: (ids: number[]) => Promise<IndexOutcome>;
+  },
+  options: { batchSize?: number; deleteOld?: boolean; onProgress?: (phase: Phase, report: ReindexReport) => void | Promise<void> } = {},
+): Promise<ReindexReport> {
+  const { contacts, es, alias } = deps;
+  const batchSize = options.batchSize ?? 1000;
+  if (!(await es.indices.existsAlias({ name: alias }))) throw new Error(`the alias "${alias}" does not exist: start the service once to create it`);
+  const from = Object.keys(await es.indices.getAlias({ name: alias }));
+  const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 17);
+  const to = `${versionedIndexName(alias, MAPPING_VERSION)}-${stamp}`;
+  const report: ReindexReport = { from, to, copied: 0, caughtUp: 0, orphans: 0, failed: [], deletedOld: false };
+  const progress = async (phase: Phase) => options.onProgress?.(phase, report);
+  const recordFailed = ({ failed }: IndexOutcome) => {
+    for (const [id, reason] of failed) report.failed.push({ id, reason });
+  };
+
+  await createContactsIndex(es, to, { shards: deps.shards, replicas: deps.replicas });
+  // No refreshes while it is built: nobody searches it yet.
+  await es.indices.putSettings({ index: to, settings: { index: { refresh_interval: '-1' } } });
+  const since = new Date(Date.now() - CLOCK_SKEW_MS);
+
+  // 1. Copy every live contact. The copy's writes are not sync lag: its metrics go nowhere.
+  const copier = createContactIndexer({ contacts, definitions: deps.definitions, es, index: to, logger: deps.logger, metrics: createMetrics() });
+  let batch = [];
+  for await (const contact of contacts.find({ deleted: false }).lean().cursor({ batchSize })) {
+    batch.push(contact);
+    if (batch.length >= batchSize) {
+      recordFailed(await copier.write(batch));
+      report.copied += batch.length;
+      batch = [];
+      await progress('copy');
+    }
+  }
+  if (batch.length) {
+    recordFailed(await copier.write(batch));
+    report.copied += batch.length;
+    await progress('copy');
+  }
+  await es.indices.putSettings({ index: to, settings: { index: { refresh_interval: CURRENT_MAPPING.settings.index.refresh_interval } } });
+  await es.indices.refresh({ index: to });
+
+  // 2. One atomic alias update: from now on every read and write goes to the new index.
+  await es.indices.updateAliases({
+    actions: [...from.map((index) => ({ remove: { index, alias } })), { add: { index: to, alias, is_write_index: true } }],
+  });
+  await progress('swap');
+
+  // 3. What was written during the copy, read again from MongoDB (deleted ones included).
+  const written = (await contacts.find({ updated_at: { $gte: since } }, { _id: 1 }).lean()).map((c) => Number(c._id));
+  for (let i = 0; i < written.length; i += batchSize) {
+    const ids = written.slice(i, i + batchSize);
+    recordFailed(await deps.indexContacts(ids));
+    report.caughtUp += ids.length;
+    await progress('catch-up');
+  }
+
+  // 4. A contact copied and then deleted and purged during the copy has no MongoDB document
+  // left to catch up from: find the new index's documents with no contact behind them.
+  await es.indices.refresh({ index: to });
+  let pit = (await es.openPointInTime({ index: to, keep_alive: '5m' })).id;
+  try {
+    let after: estypes.SortResults | undefined;
+    for (;;) {
+      const res = await es.search({ pit: { id: pit, keep_alive: '5m' }, sort: [{ id: 'asc' }], size: batchSize, search_after: after, _source: false, track_total_hits: false });
+      pit = res.pit_id ?? pit;
+      const ids = res.hits.hits.map((hit) => hit._id!);
+      if (ids.length) {
+        const present = new Set((await contacts.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((c) => c._id));
+        const orphans = ids.filter((id) => !present.has(id));
+        if (orphans.length) {
+          await es.bulk({ operations: orphans.map((id) => ({ delete: { _index: to, _id: id } })) });
+          report.orphans += orphans.length;
+        }
+        await progress('orphans');
+      }
+      if (ids.length < batchSize) break;
+      after = res.hits.hits[res.hits.hits.length - 1].sort;
+    }
+  } finally {
+    await es.closePointInTime({ id: pit }).catch(() => undefined);
+  }
+
+  if (options.deleteOld && from.length) {
+    await es.indices.delete({ index: from });
+    report.deletedOld = true;
+  }
+  await progress('done');
+  return report;
+}

@@ -1,0 +1,113 @@
+import { connectMongo } from '../../src/shared/mongo';
+import { reindexContacts } from '../../src/search/reindex';
+import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+
+// A database and alias of its own: a reindex copies every contact of the database.
+const ALIAS = 'contacts_test_reindex';
+const uri = new URL(testConfig().MONGODB_URI);
+uri.pathname = '/contacts_test_reindex';
+const config = testConfig({ MONGODB_URI: uri.toString(), CONTACTS_INDEX: ALIAS });
+
+let ctx: TestContext;
+let account: TestAccount;
+
+async function dropAll() {
+  const conn = await connectMongo(config.MONGODB_URI);
+  await conn.db!.dropDatabase();
+  await conn.close();
+}
+
+beforeAll(async () => {
+  await dropAll();
+  ctx = await startTestContext({ config });
+  const stale = await ctx.deps.es.indices.get({ index: `${ALIAS}_*` });
+  if (Object.keys(stale).length) await ctx.deps.es.indices.delete({ index: Object.keys(stale) });
+  await ctx.deps.ensureIndex();
+  account = await ctx.createAccount();
+});
+afterAll(async () => {
+  const indices = Object.keys(await ctx.deps.es.indices.get({ index: `${ALIAS}_*` }));
+  if (indices.length) await ctx.deps.es.indices.delete({ index: indices });
+  await ctx.close();
+  await dropAll();
+});
+
+const reindex = (options: Parameters<typeof reindexContacts>[1]) =>
+  reindexContacts(
+    {
+      contacts: ctx.deps.models.contacts,
+      definitions: ctx.deps.models.customAttributeDefinitions,
+      es: ctx.deps.es,
+      alias: ALIAS,
+      shards: 1,
+      replicas: 0,
+      logger: ctx.deps.logger,
+      indexContacts: ctx.deps.indexer.indexContacts,
+    },
+    options,
+  );
+
+const aliasTargets = async () => Object.keys(await ctx.deps.es.indices.getAlias({ name: ALIAS }));
+const names = async () => {
+  const res = await ctx.http.get(account.path('/contacts')).query({ sort: 'name', per_page: 100 }).set('api_access_token', account.agentToken).expect(200);
+  return res.body.payload.map((c: { name: string }) => c.name);
+};
+
+describe('reindex', () => {
+  it('when contacts are written, deleted and created during the copy, then the new index behind the alias holds exactly MongoDB', async () => {
+    // First in the collection, so it is in the first batch the copy reads.
+    const doomed = await createContact(ctx, account, { name: 'Deleted during the copy' });
+    const renamed = await createContact(ctx, account, { name: 'Renamed during the copy', custom_attributes: { plan: 'pro' } });
+    for (let i = 0; i < 5; i++) await createContact(ctx, account, { name: `Steady ${i}` });
+    const purged = await createContact(ctx, account, { name: 'Deleted before' });
+    await ctx.http.delete(account.path(`/contacts/${purged.id}`)).set('api_access_token', account.adminToken).expect(200);
+    await ctx.settle(account.id);
+    const before = await aliasTargets();
+
+    let wrote = false;
+    const report = await reindex({
+      batchSize: 2,
+      async onProgress(phase) {
+        if (phase !== 'copy' || wrote) return;
+        wrote = true;
+        // The API and the worker keep working against the alias (the old index) meanwhile.
+        await ctx.http.patch(account.path(`/contacts/${renamed.id}`)).set('api_access_token', account.adminToken).send({ name: 'Renamed while copying' }).expect(200);
+        await ctx.http.delete(account.path(`/contacts/${doomed.id}`)).set('api_access_token', account.adminToken).expect(200);
+        await createContact(ctx, account, { name: 'Created while copying' });
+        await ctx.settle(account.id);
+        // The worker has purged the deleted contact: only the orphan pass can catch its copy.
+        expect(await ctx.deps.models.contacts.findById(String(doomed.id)).lean()).toBeNull();
+      },
+    });
+
+    expect(report.failed).toEqual([]);
+    expect(report.from).toEqual(before);
+    expect(await aliasTargets()).toEqual([report.to]);
+    expect(report.orphans).toBe(1);
+    expect(report.caughtUp).toBeGreaterThanOrEqual(3);
+    // The old index stays for a rollback.
+    expect(await ctx.deps.es.indices.exists({ index: before[0] })).toBe(true);
+
+    await ctx.settle(account.id);
+    expect(await names()).toEqual(['Created while copying', 'Renamed while copying', 'Steady 0', 'Steady 1', 'Steady 2', 'Steady 3', 'Steady 4']);
+    // Same versions as MongoDB, custom attributes searchable.
+    const plan = await ctx.http
+      .post(account.path('/contacts/filter'))
+      .set('api_access_token', account.agentToken)
+      .send({ payload: [{ attribute_key: 'plan', filter_operator: 'equal_to', values: ['pro'] }] })
+      .expect(200);
+    expect(plan.body.payload.map((c: { id: number }) => c.id)).toEqual([renamed.id]);
+    const indexed = await ctx.deps.es.get({ index: report.to, id: String(renamed.id) });
+    expect(indexed._version).toBe((await ctx.deps.models.contacts.findById(String(renamed.id)).lean())!.version);
+  });
+
+  it('when asked to, then the index it replaced is deleted', async () => {
+    const before = await aliasTargets();
+    const report = await reindex({ deleteOld: true });
+    expect(report).toMatchObject({ from: before, deletedOld: true, failed: [] });
+    expect(await ctx.deps.es.indices.exists({ index: before[0] })).toBe(false);
+    expect(await aliasTargets()).toEqual([report.to]);
+    expect(await names()).toHaveLength(7);
+  });
+});
