@@ -13,6 +13,7 @@ import { bulkActionsRouter } from './bulk-actions/bulk-actions.router';
 import { inboxesRouter } from './inboxes/inboxes.router';
 import { messagingRouter } from './messaging/messaging.router';
 import { notesRouter } from './notes/notes.router';
+import { openApiRouter } from './openapi/openapi.router';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
 
 type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services'>;
@@ -37,6 +38,7 @@ export function buildApp(deps: AppDeps): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  app.use(openApiRouter());
 
   const account = Router({ mergeParams: true });
   account.use(requireAccountUser(services.accounts));
