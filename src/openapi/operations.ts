@@ -37,7 +37,11 @@ const health: OperationSpec[] = [
   },
   {
     method: 'get', path: '/api/openapi.json', operationId: 'openapiDocument', summary: 'This document', tag: 'Service', access: 'open',
-    responses: { '200': json('The OpenAPI 3.1 document of the API', { type: 'object', required: ['openapi', 'paths'] }) },
+    responses: { '200': json('The OpenAPI 3.1 document of the API', {
+        type: 'object',
+        properties: { openapi: { const: '3.1.0' }, paths: { type: 'object' }, components: { type: 'object' } },
+        required: ['openapi', 'paths', 'components'],
+      }) },
   },
 ];
 

@@ -1,0 +1,124 @@
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import type { Express } from 'express';
+import { buildOpenApiDocument, type OpenApiDocument } from '../../src/openapi/build-document';
+
+export const document: OpenApiDocument = buildOpenApiDocument();
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete'];
+
+// ---------------------------------------------------------------------------------------------
+// The routes the app registers, read from express 4's router stack.
+
+interface Layer {
+  name: string;
+  regexp: RegExp & { fast_slash?: boolean };
+  keys: { name: string }[];
+  route?: { path: string | string[]; methods: Record<string, boolean> };
+  handle: { stack?: Layer[] };
+}
+
+/** The mount path of a router layer, back from the regexp express compiled it to ('/a/:b'). */
+function mountPathOf(layer: Layer): string {
+  if (layer.regexp.fast_slash) return '';
+  let source = layer.regexp.source.replace(/^\^/, '').replace(/\\\/\?\(\?=\\\/\|\$\)$/, '');
+  for (const key of layer.keys) source = source.replace(/\(\?:\\\/\(\[\^\/\]\+\?\)\)|\(\?:\\\/\(\[\^\\\/\]\+\?\)\)/, `/:${key.name}`);
+  const path = source.replace(/\\\//g, '/');
+  if (/[()[\]\\?*+^$]/.test(path)) throw new Error(`cannot read the mount path of ${layer.regexp}`);
+  return path;
+}
+
+/** Express path → OpenAPI template: ':id(\\d+)' and ':id' both become '{id}'. */
+export function toTemplate(expressPath: string): string {
+  return expressPath.replace(/:(\w+)(\([^)]*\))?/g, '{$1}');
+}
+
+/** Every (METHOD path) the app answers, as OpenAPI templates, walking nested routers. */
+export function registeredOperations(app: Express): string[] {
+  const found = new Set<string>();
+  const walk = (stack: Layer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const path of [layer.route.path].flat()) {
+          for (const [method, on] of Object.entries(layer.route.methods)) {
+            if (on) found.add(`${method.toUpperCase()} ${toTemplate(prefix + path)}`);
+          }
+        }
+      } else if (layer.name === 'router' && layer.handle.stack) {
+        walk(layer.handle.stack, prefix + mountPathOf(layer));
+      }
+    }
+  };
+  walk((app as unknown as { _router: { stack: Layer[] } })._router.stack, '');
+  return [...found].sort();
+}
+
+/** Every (METHOD path) of the document. */
+export function documentedOperations(doc: OpenApiDocument = document): string[] {
+  return Object.entries(doc.paths)
+    .flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${path}`))
+    .sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validating responses against the document.
+
+const COMPONENTS_ID = 'https://contacts.local/openapi/components';
+
+/** The document's `#/components/schemas/X` refs, pointed at one registered schema holding them all. */
+function rehome<T>(schema: T): T {
+  return JSON.parse(JSON.stringify(schema).replace(/"#\/components\/schemas\//g, `"${COMPONENTS_ID}#/$defs/`)) as T;
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+// RFC 3339 date-time, the only format the response schemas use (no ajv-formats for one regexp).
+ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i);
+// Request schemas (from zod) use these; zod checks them, the tests only compile those schemas.
+for (const format of ['email', 'uri']) ajv.addFormat(format, true);
+ajv.addSchema({ $id: COMPONENTS_ID, $defs: rehome(document.components.schemas) });
+
+const compiled = new Map<string, ValidateFunction>();
+export function validatorFor(schema: Record<string, unknown>): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
+  if (!validate) {
+    validate = ajv.compile(rehome(schema));
+    compiled.set(key, validate);
+  }
+  return validate;
+}
+
+interface ResponseLike {
+  status: number;
+  body: unknown;
+  text?: string;
+  headers: Record<string, string>;
+}
+
+/** Operations some test validated a response of, so a test can insist that each one was. */
+export const exercised = new Set<string>();
+
+/**
+ * Fails unless the document declares this status for the operation (or a `default` for an
+ * error), with the response's media type, and the body validates against its schema.
+ */
+export function expectMatchesDocument(method: Method, pathTemplate: string, res: ResponseLike): void {
+  const operation = document.paths[pathTemplate]?.[method] as { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> } | undefined;
+  if (!operation) throw new Error(`${method.toUpperCase()} ${pathTemplate} is not in the document`);
+  const declared = operation.responses[String(res.status)] ?? (res.status >= 400 ? operation.responses.default : undefined);
+  if (!declared) {
+    throw new Error(`${method.toUpperCase()} ${pathTemplate} answered ${res.status}, which the document does not declare: ${JSON.stringify(res.body)}`);
+  }
+  const mediaType = String(res.headers['content-type'] ?? '').split(';')[0].trim();
+  const content = declared.content?.[mediaType];
+  if (!content) {
+    throw new Error(`${method.toUpperCase()} ${pathTemplate} ${res.status} answered ${mediaType}; the document declares ${Object.keys(declared.content ?? {}).join(', ') || 'no body'}`);
+  }
+  const body = mediaType === 'application/json' ? res.body : (res.text ?? res.body);
+  const validate = validatorFor(content.schema);
+  if (!validate(body)) {
+    const errors = validate.errors?.map((e) => `${e.instancePath || '(root)'} ${e.message} ${JSON.stringify(e.params)}`).join('\n  ');
+    throw new Error(`${method.toUpperCase()} ${pathTemplate} ${res.status} does not match the document:\n  ${errors}\nbody: ${JSON.stringify(body).slice(0, 2000)}`);
+  }
+  exercised.add(`${method.toUpperCase()} ${pathTemplate}`);
+}

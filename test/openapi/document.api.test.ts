@@ -1,0 +1,104 @@
+import { startTestContext, type TestContext } from '../support/context';
+import { document, documentedOperations, registeredOperations, toTemplate, validatorFor } from './document-support';
+
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await startTestContext({ worker: false });
+});
+afterAll(() => ctx.close());
+
+type Operation = {
+  operationId: string;
+  security: unknown[];
+  parameters?: { name: string; in: string; required: boolean }[];
+  requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+  responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }>;
+};
+const operations = () =>
+  Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op: op as unknown as Operation })));
+
+describe('the routes the app registers and the operations the document declares', () => {
+  it('when the express router is walked, then every registered route is documented and every documented operation is registered', () => {
+    const registered = registeredOperations(ctx.app);
+    const documented = documentedOperations();
+    // Sanity: the walk reached the nested account and public routers.
+    expect(registered).toContain('GET /api/v1/accounts/{account_id}/contacts/{id}');
+    expect(registered).toContain('POST /public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}/email_collect');
+    expect(registered.filter((op) => !documented.includes(op))).toEqual([]);
+    expect(documented.filter((op) => !registered.includes(op))).toEqual([]);
+    expect(registered.length).toBe(documented.length);
+  });
+
+  it("when an express path has a parameter pattern, then it is normalised to the document's template", () => {
+    expect(toTemplate('/api/v1/accounts/:account_id/contacts/:id(\\d+)/notes/:note_id(\\d+)')).toBe('/api/v1/accounts/{account_id}/contacts/{id}/notes/{note_id}');
+  });
+});
+
+describe('the document itself', () => {
+  it('when it is built, then it is OpenAPI 3.1 with the api_access_token header scheme', () => {
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.components.securitySchemes.api_access_token).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'api_access_token' }));
+  });
+
+  it('when an operation is under the account API, then it needs api_access_token; public and service routes need nothing', () => {
+    for (const { path, op } of operations()) {
+      if (path.startsWith('/api/v1/accounts/')) expect({ path, security: op.security }).toEqual({ path, security: [{ api_access_token: [] }] });
+      else expect({ path, security: op.security }).toEqual({ path, security: [] });
+    }
+  });
+
+  it('when a path has a template parameter, then the operation declares it as a required path parameter, and no other', () => {
+    for (const { path, method, op } of operations()) {
+      const inTemplate = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      const declared = (op.parameters ?? []).filter((p) => p.in === 'path');
+      expect({ path, method, names: declared.map((p) => p.name).sort() }).toEqual({ path, method, names: inTemplate });
+      expect(declared.every((p) => p.required)).toBe(true);
+    }
+  });
+
+  it('when operationIds are listed, then each is unique', () => {
+    const ids = operations().map(({ op }) => op.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('when every request and response schema is compiled (ajv, draft 2020-12, strict), then all compile and every $ref resolves', () => {
+    let count = 0;
+    for (const { op } of operations()) {
+      const media = [...Object.values(op.responses), ...(op.requestBody ? [op.requestBody] : [])].flatMap((r) => Object.values(r.content ?? {}));
+      for (const { schema } of media) {
+        expect(typeof validatorFor(schema)).toBe('function');
+        count += 1;
+      }
+    }
+    expect(count).toBeGreaterThan(100);
+  });
+
+  it('when inputs come from zod, then the documented input matches validation (strict objects refuse unknown keys, limits carry over)', () => {
+    const create = document.paths['/api/v1/accounts/{account_id}/contacts'].post as unknown as Operation;
+    const schema = create.requestBody!.content['application/json'].schema as { additionalProperties: boolean; properties: Record<string, { anyOf?: { maxLength?: number }[] }> };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.email.anyOf?.[0].maxLength).toBe(254);
+    const importOp = document.paths['/api/v1/accounts/{account_id}/contacts/imports'].get as unknown as Operation;
+    expect(importOp.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'per_page', in: 'query', required: false, schema: expect.objectContaining({ maximum: 100 }) })]));
+  });
+
+  it('when a route streams CSV or takes an upload, then the document says text/csv or multipart with import_file', () => {
+    const exportOp = document.paths['/api/v1/accounts/{account_id}/contacts/export'].post as unknown as Operation;
+    expect(Object.keys(exportOp.responses['200'].content!)).toEqual(['text/csv']);
+    const rejected = document.paths['/api/v1/accounts/{account_id}/contacts/imports/{id}/rejected'].get as unknown as Operation;
+    expect(Object.keys(rejected.responses['200'].content!)).toEqual(['text/csv']);
+    const upload = document.paths['/api/v1/accounts/{account_id}/contacts/import'].post as unknown as Operation;
+    expect(upload.requestBody!.content['multipart/form-data'].schema).toEqual(expect.objectContaining({ required: ['import_file'] }));
+  });
+});
+
+describe('GET /api/openapi.json', () => {
+  it('when fetched without a token, then it answers the built document as JSON', async () => {
+    const res = await ctx.http.get('/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(res.body).toEqual(JSON.parse(JSON.stringify(document)));
+  });
+});
