@@ -1,3 +1,5 @@
+import { Router } from 'express';
+import { buildApp } from '../../src/app';
 import { startTestContext, type TestContext } from '../support/context';
 import { document, documentedOperations, registeredOperations, toTemplate, validatorFor } from './document-support';
 
@@ -28,6 +30,18 @@ describe('the routes the app registers and the operations the document declares'
     expect(registered.filter((op) => !documented.includes(op))).toEqual([]);
     expect(documented.filter((op) => !registered.includes(op))).toEqual([]);
     expect(registered.length).toBe(documented.length);
+  });
+
+  it('when a route is added to the app without documentation, then the walk finds it and the comparison would fail', () => {
+    const app = buildApp(ctx.deps);
+    const extra = Router({ mergeParams: true });
+    extra.delete('/widgets/:widget_id(\\d+)', (_req, res) => {
+      res.json({});
+    });
+    app.use('/api/v1/accounts/:account_id', extra);
+    const registered = registeredOperations(app);
+    expect(registered).toContain('DELETE /api/v1/accounts/{account_id}/widgets/{widget_id}');
+    expect(registered.filter((op) => !documentedOperations().includes(op))).toEqual(['DELETE /api/v1/accounts/{account_id}/widgets/{widget_id}']);
   });
 
   it("when an express path has a parameter pattern, then it is normalised to the document's template", () => {

@@ -229,6 +229,8 @@ describe('inboxes, outbound messages and the public website API', () => {
     const params = { inbox_identifier: site.inbox_identifier };
     const visitor = await call('post', `${P}/contacts`, { params, body: { name: 'Visitor' } });
     const visitorParams = { ...params, source_id: visitor.body.source_id };
+    const notCsv = await call('post', `${A}/contacts/import`, { attach: { field: 'import_file', content: '{}', fileName: 'people.json' } });
+    expect(notCsv.status).toBe(415);
     expect((await call('get', `${P}/contacts/{source_id}`, { params: visitorParams })).body).toEqual(visitor.body);
     expect((await call('patch', `${P}/contacts/{source_id}`, { params: visitorParams, body: { phone_number: '+14155550177' } })).body.phone_number).toBe('+14155550177');
     expect((await call('put', `${P}/contacts/{source_id}`, { params: visitorParams, body: { name: 'Vee' } })).body.name).toBe('Vee');
