@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { createDependencies } from '../src/dependencies';
+import type { ImportPayload } from '../src/import/contact-import.presenter';
 import { createLogger } from '../src/shared/logger';
 import { GENERATED_LABELS, writeContactsCsv } from './generate-contacts-csv';
 import { peakMemoryMb, residentMemoryMb, startProcess, waitForHealth, WORKER_NODE_ARGS } from './bench-support';
@@ -99,17 +100,6 @@ function memorySampler(pids: Record<string, number>) {
   };
 }
 
-interface ImportStatus {
-  id: number;
-  status: string;
-  rows_read: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  progress: number;
-  error: string | null;
-}
 
 async function getJson<T>(url: string, token: string): Promise<T> {
   const res = await fetch(url, { headers: { api_access_token: token } });
@@ -134,15 +124,15 @@ async function main() {
     const form = new FormData();
     form.append('import_file', await openAsBlob(file, { type: 'text/csv' }), path.basename(file));
     const res = await fetch(`${base}/import`, { method: 'POST', headers: { api_access_token: token }, body: form });
-    const started = (await res.json()) as { payload: ImportStatus };
+    const started = (await res.json()) as { payload: ImportPayload };
     if (res.status !== 200) throw new Error(`upload: ${res.status} ${JSON.stringify(started)}`);
     const uploadMs = Date.now() - t0;
     console.log(`uploaded ${path.basename(file)} in ${seconds(uploadMs)}; import ${started.payload.id} ${started.payload.status}`);
 
-    let status: ImportStatus;
+    let status: ImportPayload;
     let lastPrint = 0;
     for (;;) {
-      status = (await getJson<{ payload: ImportStatus }>(`${base}/imports/${started.payload.id}`, token)).payload;
+      status = (await getJson<{ payload: ImportPayload }>(`${base}/imports/${started.payload.id}`, token)).payload;
       if (status.status === 'failed') throw new Error(`import failed: ${status.error}`);
       if (status.status === 'completed') break;
       if (Date.now() - lastPrint > 10_000) {
