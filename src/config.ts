@@ -32,6 +32,8 @@ const envSchema = z.object({
   // csv-parser cannot skip past an over-long row, so one stops the import with a clear error.
   IMPORT_MAX_ROW_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
+  // A batch also ends once its rows hold this many characters.
+  IMPORT_BATCH_MAX_CHARS: z.coerce.number().int().min(1).default(16 * 1024 * 1024),
   IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

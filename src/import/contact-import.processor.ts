@@ -33,7 +33,7 @@ export interface ImportProcessorDeps {
   nextIds: IdAllocator;
   sync: SyncScheduler;
   logger: Logger;
-  config: { IMPORT_BATCH_SIZE: number; IMPORT_MAX_ROW_BYTES: number };
+  config: { IMPORT_BATCH_SIZE: number; IMPORT_BATCH_MAX_CHARS: number; IMPORT_MAX_ROW_BYTES: number };
 }
 
 type Counters = Pick<ContactImport, 'rows_read' | 'created' | 'updated' | 'unchanged' | 'rejected' | 'bytes_read'>;
@@ -176,6 +176,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       let plan: ColumnPlan | undefined;
       let row = 0;
       let batch: { row: number; cells: Cell[] }[] = [];
+      let batchChars = 0;
       let bytesRead = 0;
       let committedRow = doc.checkpoint_row;
 
@@ -195,9 +196,12 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
             continue;
           }
           batch.push({ row, cells });
-          if (batch.length >= config.IMPORT_BATCH_SIZE) {
+          // A file of very long rows must not hold IMPORT_BATCH_SIZE of them in memory at once.
+          batchChars += cells.reduce((sum: number, cell) => sum + cellText(cell).length, 0);
+          if (batch.length >= config.IMPORT_BATCH_SIZE || batchChars >= config.IMPORT_BATCH_MAX_CHARS) {
             await writeBatch(batch);
             batch = [];
+            batchChars = 0;
           }
         }
       } catch (err) {

@@ -18,17 +18,24 @@ async function upload(account: TestAccount, csv = CSV): Promise<number> {
   return res.body.payload.id;
 }
 
+const processorDeps = () => ({
+  imports: ctx.deps.models.contactImports,
+  rejections: ctx.deps.models.importRejections,
+  contacts: ctx.deps.models.contacts,
+  labels: ctx.deps.models.labels,
+  definitions: ctx.deps.models.customAttributeDefinitions,
+  customAttributes: ctx.deps.services.customAttributes,
+  nextIds: ctx.deps.nextIds,
+  sync: ctx.deps.scheduler,
+  logger: ctx.deps.logger,
+  config: ctx.deps.config,
+});
+
 /** A processor whose sync step throws on the given call: the worker "dies" after writing a batch, before its checkpoint. */
 function processorDyingAt(call: number) {
   let calls = 0;
   return createContactImportProcessor({
-    imports: ctx.deps.models.contactImports,
-    rejections: ctx.deps.models.importRejections,
-    contacts: ctx.deps.models.contacts,
-    labels: ctx.deps.models.labels,
-    definitions: ctx.deps.models.customAttributeDefinitions,
-    customAttributes: ctx.deps.services.customAttributes,
-    nextIds: ctx.deps.nextIds,
+    ...processorDeps(),
     sync: {
       async schedule(ids) {
         calls += 1;
@@ -36,12 +43,25 @@ function processorDyingAt(call: number) {
         await ctx.deps.scheduler.schedule(ids);
       },
     },
-    logger: ctx.deps.logger,
-    config: ctx.deps.config,
   });
 }
 
 describe('an import across its lifecycle', () => {
+  it('when rows are long, then a batch ends at IMPORT_BATCH_MAX_CHARS of text, not only at IMPORT_BATCH_SIZE rows', async () => {
+    const account = await ctx.createAccount();
+    const long = 'x'.repeat(300);
+    const id = await upload(account, `name,email,note\n${Array.from({ length: 6 }, (_, i) => `Person ${i},p${i}@x.com,${long}`).join('\n')}\n`);
+    const processor = createContactImportProcessor({
+      ...processorDeps(),
+      config: { ...ctx.deps.config, IMPORT_BATCH_SIZE: 1000, IMPORT_BATCH_MAX_CHARS: 700 },
+    });
+    const seen: number[] = [];
+    await processor.run(id, { onProgress: (p) => seen.push(p.rows_read) });
+    // About 320 characters a row: a batch closes at its third row.
+    expect(seen).toEqual([3, 6, 6]);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 6, rejected: 0 });
+  });
+
   it('when uploaded, then it is queued; when run, then it ends completed with its counters', async () => {
     const account = await ctx.createAccount();
     const id = await upload(account);
