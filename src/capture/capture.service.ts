@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { checkAttributeKey } from '../contacts/contact-fields';
 import { toContactChanges } from '../contacts/contact-changes';
-import type { ContactModel } from '../contacts/contact.model';
+import { byIdentityKeys, type ContactModel } from '../contacts/contact.model';
 import type { ContactPayload } from '../contacts/contact.presenter';
 import type { ContactsService } from '../contacts/contacts.service';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
@@ -117,12 +117,13 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     const contactId = ci.contact_id;
     if (!Object.keys(fields).length) return contactId;
     const changes = toContactChanges(fields);
+    // By the key fields, whose (account_id, key) indexes serve the lookup.
     const clauses = [
-      ...(changes.email ? [{ email: changes.email }] : []),
-      ...(changes.phone_number ? [{ phone_number: changes.phone_number }] : []),
+      ...(changes.email ? [{ email_key: changes.email }] : []),
+      ...(changes.phone_number ? [{ phone_key: changes.phone_number }] : []),
     ];
     const owners = clauses.length
-      ? await contacts.find({ account_id: accountId, deleted: false, _id: { $ne: contactId }, $or: clauses }).sort({ _id: 1 }).lean()
+      ? await contacts.find({ ...byIdentityKeys(accountId, clauses), _id: { $ne: String(contactId) } }).sort({ _id: 1 }).lean()
       : [];
     const emailOwner = changes.email ? owners.find((o) => o.email === changes.email) : undefined;
     const phoneOwner = changes.phone_number ? owners.find((o) => o.phone_number === changes.phone_number) : undefined;

@@ -70,4 +70,23 @@ export function defineContactModel(conn: Connection): ContactModel {
   return conn.model<Contact>('Contact', contactSchema, 'contacts');
 }
 
+/**
+ * Each identity field and its key field. The key holds the value (or a placeholder when there
+ * is none), under a unique (account_id, key) index: that index guards the value's uniqueness and
+ * is what serves a lookup by it, so lookups query the key, never the field itself.
+ */
+export const IDENTITY_KEYS = [
+  ['email', 'email_key'],
+  ['phone_number', 'phone_key'],
+  ['identifier', 'identifier_key'],
+] as const;
+
+/**
+ * Live contacts of the account whose keys match any clause (e.g. `{ email_key: ... }`). Each $or
+ * branch carries the account, so each is served by its own (account_id, key) index.
+ */
+export const byIdentityKeys = (accountId: number, clauses: Record<string, unknown>[]) => ({
+  $or: clauses.map((clause) => ({ account_id: accountId, deleted: false, ...clause })),
+});
+
 export const noValueKey = (id: number) => `~${id}`;

@@ -3,7 +3,7 @@ import type { IdAllocator } from '../shared/id-allocator';
 import type { SyncScheduler } from '../search/sync-queue';
 import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../search/search-contacts';
 import { IDENTITY_FIELDS, toContactChanges, type ContactChanges } from './contact-changes';
-import { noValueKey, type Contact, type ContactModel } from './contact.model';
+import { byIdentityKeys, IDENTITY_KEYS, noValueKey, type Contact, type ContactModel } from './contact.model';
 import { newContact } from './new-contact';
 import { toContactPayload, type ContactPayload } from './contact.presenter';
 import type { ContactInput } from './contacts.schemas';
@@ -11,11 +11,7 @@ import { searchFieldOf, type DefinitionRef } from '../custom-attributes/custom-a
 import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
 import { buildTextSearchQuery } from './build-text-search-query';
 
-const UNIQUE_FIELDS = [
-  ['email', 'email_key'],
-  ['phone_number', 'phone_key'],
-  ['identifier', 'identifier_key'],
-] as const;
+const UNIQUE_FIELDS = IDENTITY_KEYS;
 
 /** A deleted contact lets go of its email, phone and identifier. */
 const freedKeys = (id: number) => ({ email_key: noValueKey(id), phone_key: noValueKey(id), identifier_key: noValueKey(id) });
@@ -47,14 +43,14 @@ export interface ContactsServiceDeps {
 
 export function createContactsService({ contacts, customAttributes, nextIds, sync, search, dependents = [] }: ContactsServiceDeps) {
   async function assertUnique(accountId: number, values: ContactChanges, exceptId?: number) {
-    const clauses = UNIQUE_FIELDS.filter(([field]) => values[field]).map(([field]) => ({ [field]: values[field] }));
+    const clauses = UNIQUE_FIELDS.filter(([field]) => values[field]).map(([field, key]) => ({ [key]: values[field] }));
     if (!clauses.length) return;
-    const taken = await contacts
-      .findOne({ account_id: accountId, deleted: false, $or: clauses, ...(exceptId ? { _id: { $ne: exceptId } } : {}) })
-      .lean();
-    if (!taken) return;
-    const [field] = UNIQUE_FIELDS.find(([f]) => values[f] && taken[f] === values[f])!;
-    throw new ValidationError(`${field} "${values[field]}" already belongs to contact ${taken._id}`, field);
+    const owners = await contacts.find({ ...byIdentityKeys(accountId, clauses), ...(exceptId ? { _id: { $ne: String(exceptId) } } : {}) }).lean();
+    for (const owner of owners) {
+      // A key equal to the value is the value; anything else matched a placeholder.
+      const taken = UNIQUE_FIELDS.find(([field]) => values[field] && owner[field] === values[field]);
+      if (taken) throw new ValidationError(`${taken[0]} "${values[taken[0]]}" already belongs to contact ${owner._id}`, taken[0]);
+    }
   }
 
   async function find(accountId: number, id: number): Promise<Contact> {

@@ -4,7 +4,7 @@ import { isUtf8 } from 'node:buffer';
 import { Transform } from 'node:stream';
 import csvParser from 'csv-parser';
 import type { ContactChanges } from '../contacts/contact-changes';
-import type { Contact, ContactModel } from '../contacts/contact.model';
+import { byIdentityKeys, IDENTITY_KEYS, type Contact, type ContactModel } from '../contacts/contact.model';
 import type { CustomAttributeDefinitionModel } from '../custom-attributes/custom-attribute-definition.model';
 import type { CustomAttributesService } from '../custom-attributes/custom-attributes.service';
 import type { LabelModel } from '../labels/label.model';
@@ -273,9 +273,10 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
 
         // 3. Match by identifier, then email, then phone: one lookup for the whole batch.
         const values = (field: 'identifier' | 'email' | 'phone_number') => [...new Set(planned.map((p) => p.changes[field]).filter((v): v is string => !!v))];
-        const clauses = (['identifier', 'email', 'phone_number'] as const).filter((f) => values(f).length).map((f) => ({ [f]: { $in: values(f) } }));
+        // By the key fields: their (account_id, key) indexes serve the lookup.
+        const clauses = IDENTITY_KEYS.filter(([f]) => values(f).length).map(([f, key]) => ({ [key]: { $in: values(f) } }));
         const existing: Contact[] =
-          matchExisting && clauses.length ? await contacts.find({ account_id: accountId, deleted: false, $or: clauses }).lean() : [];
+          matchExisting && clauses.length ? await contacts.find(byIdentityKeys(accountId, clauses)).lean() : [];
         const by = {
           identifier: new Map(existing.filter((c) => c.identifier).map((c) => [c.identifier!, c])),
           email: new Map(existing.filter((c) => c.email).map((c) => [c.email!, c])),

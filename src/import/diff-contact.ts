@@ -1,8 +1,8 @@
 import type { ContactChanges } from '../contacts/contact-changes';
-import { noValueKey, type Contact } from '../contacts/contact.model';
+import { IDENTITY_KEYS, noValueKey, type Contact } from '../contacts/contact.model';
 
 const SCALAR_FIELDS = ['name', 'email', 'phone_number', 'identifier', 'thumbnail', 'blocked'] as const;
-const KEY_OF = { email: 'email_key', phone_number: 'phone_key', identifier: 'identifier_key' } as const;
+const KEY_OF: Record<string, string> = Object.fromEntries(IDENTITY_KEYS);
 
 const sameTime = (a: Date | null | undefined, b: Date | null | undefined) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
@@ -17,7 +17,7 @@ export function diffContact(current: Contact, changes: ContactChanges, labels: s
     const value = changes[field];
     if (value === undefined || value === current[field]) continue;
     set[field] = value;
-    if (field in KEY_OF) set[KEY_OF[field as keyof typeof KEY_OF]] = value ?? noValueKey(Number(current._id));
+    if (field in KEY_OF) set[KEY_OF[field]] = value ?? noValueKey(Number(current._id));
   }
   if (changes.created_at && !sameTime(changes.created_at, current.created_at)) set.created_at = changes.created_at;
   if (changes.last_activity_at !== undefined && !sameTime(changes.last_activity_at, current.last_activity_at)) {
