@@ -49,8 +49,8 @@ export async function reconcileAccount(
       for (const [id, reason] of failed) report.failed.push({ id, reason });
       // The index answers a write older than what it holds with a conflict, which the indexer
       // takes as done: a live contact still behind now was refused, never silently skipped.
-      const live = new Set(page.filter((c) => !c.deleted && !failed.has(Number(c._id))).map((c) => Number(c._id)));
-      const recheck = page.filter((c) => live.has(Number(c._id)) && behind.includes(Number(c._id)));
+      const repaired = new Set(behind);
+      const recheck = page.filter((c) => !c.deleted && repaired.has(Number(c._id)) && !failed.has(Number(c._id)));
       for (const id of await findContactsBehindIndex(deps.es, deps.index, recheck)) {
         report.failed.push({ id, reason: 'the index refused the MongoDB version: it holds a newer version or a recent delete of this id' });
       }
