@@ -144,10 +144,10 @@ ferretdb_up() {
   if [ -n "${MONGODB_URI:-}" ]; then log "MONGODB_URI given, not starting FerretDB"; return; fi
   if ! port_open $MONGO_PORT; then
     ferretdb_install
-    mkdir -p "$LOCAL/ferretdb-data"
+    mkdir -p "$LOCAL/ferretdb-data" "$LOCAL/ferretdb-state"
     log "starting FerretDB $FERRETDB_VERSION (SQLite backend)"
     nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$LOCAL/ferretdb-data/" \
-      --listen-addr=127.0.0.1:$MONGO_PORT --telemetry=disable --log-level=warn \
+      --listen-addr=127.0.0.1:$MONGO_PORT --telemetry=disable --log-level=warn --state-dir="$LOCAL/ferretdb-state" \
       >"$LOCAL/ferretdb.log" 2>&1 &
     echo $! >"$LOCAL/ferretdb.pid"
   fi

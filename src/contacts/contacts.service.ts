@@ -11,8 +11,6 @@ import { searchFieldOf, type DefinitionRef } from '../custom-attributes/custom-a
 import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
 import { buildTextSearchQuery } from './build-text-search-query';
 
-const UNIQUE_FIELDS = IDENTITY_KEYS;
-
 /** A deleted contact lets go of its email, phone and identifier. */
 const freedKeys = (id: number) => ({ email_key: noValueKey(id), phone_key: noValueKey(id), identifier_key: noValueKey(id) });
 
@@ -20,7 +18,7 @@ const freedKeys = (id: number) => ({ email_key: noValueKey(id), phone_key: noVal
 function duplicateField(err: unknown): string | undefined {
   const message = String((err as Error)?.message);
   if (!isDuplicateKeyError(err)) return undefined;
-  return UNIQUE_FIELDS.find(([, key]) => message.includes(key))?.[0];
+  return IDENTITY_KEYS.find(([, key]) => message.includes(key))?.[0];
 }
 
 /** Records that belong to a contact (notes, identities, conversations): they go when it is deleted. */
@@ -43,12 +41,12 @@ export interface ContactsServiceDeps {
 
 export function createContactsService({ contacts, customAttributes, nextIds, sync, search, dependents = [] }: ContactsServiceDeps) {
   async function assertUnique(accountId: number, values: ContactChanges, exceptId?: number) {
-    const clauses = UNIQUE_FIELDS.filter(([field]) => values[field]).map(([field, key]) => ({ [key]: values[field] }));
+    const clauses = IDENTITY_KEYS.filter(([field]) => values[field]).map(([field, key]) => ({ [key]: values[field] }));
     if (!clauses.length) return;
     const owners = await contacts.find({ ...byIdentityKeys(accountId, clauses), ...(exceptId ? { _id: { $ne: String(exceptId) } } : {}) }).lean();
     for (const owner of owners) {
       // A key equal to the value is the value; anything else matched a placeholder.
-      const taken = UNIQUE_FIELDS.find(([field]) => values[field] && owner[field] === values[field]);
+      const taken = IDENTITY_KEYS.find(([field]) => values[field] && owner[field] === values[field]);
       if (taken) throw new ValidationError(`${taken[0]} "${values[taken[0]]}" already belongs to contact ${owner._id}`, taken[0]);
     }
   }
@@ -140,7 +138,7 @@ export function createContactsService({ contacts, customAttributes, nextIds, syn
           for (const [attr, attrValue] of Object.entries(value as Record<string, unknown>)) set[`${key}.${attr}`] = attrValue;
         } else set[key] = value;
       }
-      for (const [field, key] of UNIQUE_FIELDS) {
+      for (const [field, key] of IDENTITY_KEYS) {
         if (changes[field] !== undefined) set[key] = changes[field] ?? noValueKey(id);
       }
       let updated: Contact | null;

@@ -58,8 +58,7 @@ function writeErrorsOf(err: unknown): WriteError[] {
 }
 
 function takenKeyMessage(errmsg: string | undefined): string {
-  const field = ['email', 'phone', 'identifier'].find((key) => errmsg?.includes(`${key}_key`));
-  const name = field === 'phone' ? 'phone_number' : field;
+  const name = IDENTITY_KEYS.find(([, key]) => errmsg?.includes(key))?.[0];
   return name ? `${name} already belongs to another contact (written while this import ran)` : 'a unique value already belongs to another contact';
 }
 

@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Contact } from '../contacts/contact.model';
+import type { Contact, ContactModel } from '../contacts/contact.model';
 
 /**
  * The contacts whose MongoDB version is ahead of the index: never indexed, indexed at an
@@ -17,4 +17,23 @@ export async function findContactsBehindIndex(
     if ('found' in doc && doc.found) indexed.set(doc._id, doc._version ?? 0);
   }
   return contacts.filter((c) => c.deleted || (indexed.get(String(c._id)) ?? 0) < c.version).map((c) => Number(c._id));
+}
+
+/**
+ * The ids among these index documents that have no contact in MongoDB. Ids are never reused,
+ * so such a document can only be stale, and deleting it races with no write.
+ */
+export async function findOrphans(contacts: ContactModel, ids: string[]): Promise<string[]> {
+  const present = new Set((await contacts.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((c) => c._id));
+  return ids.filter((id) => !present.has(id));
+}
+
+/** Deletes these documents from the index; answers those whose delete failed (one already gone is not). */
+export async function deleteFromIndex(es: Client, index: string, ids: string[]): Promise<{ id: number; reason: string }[]> {
+  if (!ids.length) return [];
+  const res = await es.bulk({ operations: ids.map((id) => ({ delete: { _index: index, _id: id } })) });
+  return res.items.flatMap((item, i) => {
+    const { status, error } = item.delete!;
+    return status >= 300 && status !== 404 ? [{ id: Number(ids[i]), reason: error?.reason ?? `status ${status}` }] : [];
+  });
 }

@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { ContactModel } from '../contacts/contact.model';
 import type { IndexOutcome } from './contact-indexer';
-import { findContactsBehindIndex } from './index-drift';
+import { deleteFromIndex, findContactsBehindIndex, findOrphans } from './index-drift';
 import type { ContactSearch } from './search-contacts';
 
 const PAGE = 1000;
@@ -69,20 +69,12 @@ export async function reconcileAccount(
   }
   if (page.length) await repair(page);
 
-  // 2. Index → MongoDB: what the index holds for the account with no contact behind it. Ids
-  // are never reused, so such a document can only be stale; deleting it races with no write.
+  // 2. Index → MongoDB: what the index holds for the account with no contact behind it.
   for await (const ids of deps.search.matchingIds(accountId, undefined, PAGE)) {
     report.indexed += ids.length;
-    const present = new Set((await deps.contacts.find({ _id: { $in: ids.map(String) } }, { _id: 1 }).lean()).map((c) => Number(c._id)));
-    const orphans = ids.filter((id) => !present.has(id));
+    const orphans = await findOrphans(deps.contacts, ids.map(String));
     report.orphans += orphans.length;
-    if (orphans.length && !options.dryRun) {
-      const res = await deps.es.bulk({ operations: orphans.map((id) => ({ delete: { _index: deps.index, _id: String(id) } })) });
-      res.items.forEach((item, i) => {
-        const status = item.delete!.status;
-        if (status >= 300 && status !== 404) report.failed.push({ id: orphans[i], reason: item.delete!.error?.reason ?? `status ${status}` });
-      });
-    }
+    if (!options.dryRun) report.failed.push(...(await deleteFromIndex(deps.es, deps.index, orphans)));
     options.onProgress?.(report);
   }
   return report;

@@ -1,11 +1,12 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { estypes } from '@elastic/elasticsearch';
-import type { ContactModel } from '../contacts/contact.model';
+import type { Contact, ContactModel } from '../contacts/contact.model';
 import type { CustomAttributeDefinitionModel } from '../custom-attributes/custom-attribute-definition.model';
 import type { Logger } from '../shared/logger';
 import { createMetrics } from '../shared/metrics';
 import { createContactIndexer, type IndexOutcome } from './contact-indexer';
 import { createContactsIndex, CURRENT_MAPPING, MAPPING_VERSION, versionedIndexName } from './contacts-index';
+import { deleteFromIndex, findOrphans } from './index-drift';
+import { walkIndex } from './search-contacts';
 
 // Writers' clocks may run behind this one: contacts written this long before the copy started
 // are indexed again after the swap too.
@@ -68,21 +69,20 @@ export async function reindexContacts(
 
   // 1. Copy every live contact. The copy's writes are not sync lag: its metrics go nowhere.
   const copier = createContactIndexer({ contacts, definitions: deps.definitions, es, index: to, logger: deps.logger, metrics: createMetrics() });
-  let batch = [];
-  for await (const contact of contacts.find({ deleted: false }).lean().cursor({ batchSize })) {
-    batch.push(contact);
-    if (batch.length >= batchSize) {
-      recordFailed(await copier.write(batch));
-      report.copied += batch.length;
-      batch = [];
-      await progress('copy');
-    }
-  }
-  if (batch.length) {
+  const copy = async (batch: Contact[]) => {
     recordFailed(await copier.write(batch));
     report.copied += batch.length;
     await progress('copy');
+  };
+  let batch: Contact[] = [];
+  for await (const contact of contacts.find({ deleted: false }).lean().cursor({ batchSize })) {
+    batch.push(contact);
+    if (batch.length >= batchSize) {
+      await copy(batch);
+      batch = [];
+    }
   }
+  if (batch.length) await copy(batch);
   await es.indices.putSettings({ index: to, settings: { index: { refresh_interval: CURRENT_MAPPING.settings.index.refresh_interval } } });
   await es.indices.refresh({ index: to });
 
@@ -104,27 +104,11 @@ export async function reindexContacts(
   // 4. A contact copied and then deleted and purged during the copy has no MongoDB document
   // left to catch up from: find the new index's documents with no contact behind them.
   await es.indices.refresh({ index: to });
-  let pit = (await es.openPointInTime({ index: to, keep_alive: '5m' })).id;
-  try {
-    let after: estypes.SortResults | undefined;
-    for (;;) {
-      const res = await es.search({ pit: { id: pit, keep_alive: '5m' }, sort: [{ id: 'asc' }], size: batchSize, search_after: after, _source: false, track_total_hits: false });
-      pit = res.pit_id ?? pit;
-      const ids = res.hits.hits.map((hit) => hit._id!);
-      if (ids.length) {
-        const present = new Set((await contacts.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((c) => c._id));
-        const orphans = ids.filter((id) => !present.has(id));
-        if (orphans.length) {
-          await es.bulk({ operations: orphans.map((id) => ({ delete: { _index: to, _id: id } })) });
-          report.orphans += orphans.length;
-        }
-        await progress('orphans');
-      }
-      if (ids.length < batchSize) break;
-      after = res.hits.hits[res.hits.hits.length - 1].sort;
-    }
-  } finally {
-    await es.closePointInTime({ id: pit }).catch(() => undefined);
+  for await (const hits of walkIndex(es, to, undefined, { batchSize, keepAlive: '5m', source: false })) {
+    const orphans = await findOrphans(contacts, hits.map((hit) => hit._id!));
+    report.orphans += orphans.length;
+    report.failed.push(...(await deleteFromIndex(es, to, orphans)));
+    await progress('orphans');
   }
 
   if (options.deleteOld && from.length) {

@@ -34,6 +34,45 @@ export async function callSearch<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+interface WalkOptions {
+  batchSize: number;
+  keepAlive: string;
+  source: string[] | false;
+}
+
+/**
+ * Every document of the index the query matches, in id order, a batch of hits at a time: a
+ * point in time keeps the view consistent while search_after walks it (documents changed
+ * meanwhile, by a bulk action for one, are neither skipped nor repeated), so memory stays flat
+ * at any size. Not scoped to an account: account-facing code walks through createContactSearch.
+ */
+export async function* walkIndex<T>(es: Client, index: string, query: SearchQuery | undefined, options: WalkOptions): AsyncGenerator<estypes.SearchHit<T>[]> {
+  let pitId = (await callSearch(() => es.openPointInTime({ index, keep_alive: options.keepAlive }))).id;
+  let searchAfter: estypes.SortResults | undefined;
+  try {
+    for (;;) {
+      const res = await callSearch(() =>
+        es.search<T>({
+          pit: { id: pitId, keep_alive: options.keepAlive },
+          query,
+          sort: [{ id: { order: 'asc' } }],
+          size: options.batchSize,
+          search_after: searchAfter,
+          track_total_hits: false,
+          _source: options.source,
+        }),
+      );
+      pitId = res.pit_id ?? pitId;
+      const hits = res.hits.hits;
+      if (hits.length) yield hits;
+      if (hits.length < options.batchSize) return;
+      searchAfter = hits[hits.length - 1].sort;
+    }
+  } finally {
+    await es.closePointInTime({ id: pitId }).catch(() => undefined);
+  }
+}
+
 /**
  * The one place that runs searches over contacts. The account condition is added here and
  * nowhere else, so no caller can forget it.
@@ -96,40 +135,9 @@ export function createContactSearch({ es, index }: { es: Client; index: string }
     return res.responses.map((r) => ('hits' in r && r.hits.total !== undefined ? (typeof r.hits.total === 'number' ? r.hits.total : r.hits.total.value) : null));
   }
 
-  /**
-   * Every contact the query matches, in id order, a batch of hits at a time: a point in time
-   * keeps the view consistent while search_after walks it (contacts changed meanwhile, by a bulk
-   * action for one, are neither skipped nor repeated), so memory stays flat at any size.
-   */
-  async function* walk<T>(
-    accountId: number,
-    query: SearchQuery | undefined,
-    options: { batchSize: number; keepAlive: string; source: string[] | false },
-  ): AsyncGenerator<estypes.SearchHit<T>[]> {
-    let pitId = (await callSearch(() => es.openPointInTime({ index, keep_alive: options.keepAlive }))).id;
-    let searchAfter: estypes.SortResults | undefined;
-    try {
-      for (;;) {
-        const res = await callSearch(() =>
-          es.search<T>({
-            pit: { id: pitId, keep_alive: options.keepAlive },
-            query: scoped(accountId, query),
-            sort: [{ id: { order: 'asc' } }],
-            size: options.batchSize,
-            search_after: searchAfter,
-            track_total_hits: false,
-            _source: options.source,
-          }),
-        );
-        pitId = res.pit_id ?? pitId;
-        const hits = res.hits.hits;
-        if (hits.length) yield hits;
-        if (hits.length < options.batchSize) return;
-        searchAfter = hits[hits.length - 1].sort;
-      }
-    } finally {
-      await es.closePointInTime({ id: pitId }).catch(() => undefined);
-    }
+  /** Every contact of the account the query matches, a batch of hits at a time (see walkIndex). */
+  function walk<T>(accountId: number, query: SearchQuery | undefined, options: WalkOptions): AsyncGenerator<estypes.SearchHit<T>[]> {
+    return walkIndex<T>(es, index, scoped(accountId, query), options);
   }
 
   /** Every matching contact id, a batch at a time (bulk actions). */

@@ -5,7 +5,7 @@
 // field ("n:" name, "e:" email …) in one keyword field, and `contains` becomes a prefix query on
 // "<tag><value>": exact, and as cheap as a prefix. Fields with few distinct values (city, company)
 // keep the wildcard: their term dictionaries are small. Measured at 100,000 contacts, the suffixes
-// make the index about 4 times larger (87 MB instead of 23 MB): see docs/filters.md.
+// make the index about 4 times larger (87 MB instead of 23 MB): see the README (Filters).
 
 export const SUFFIX_TAGS = {
   name: 'n:',
