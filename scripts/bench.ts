@@ -9,8 +9,8 @@
 // their peak memory can be read.
 import { loadConfig } from '../src/config';
 import { createDependencies } from '../src/dependencies';
-import type { Contact } from '../src/contacts/contact.model';
-import { foldText } from '../src/contacts/contact-fields';
+import type { Contact } from '../src/records/contact.model';
+import { foldText } from '../src/shared/text';
 import { createLogger } from '../src/shared/logger';
 import { SORT_FIELDS } from '../src/search/contact-sort';
 import { peakMemoryMb, percentile, startProcess, waitForHealth, WORKER_NODE_ARGS } from './bench-support';

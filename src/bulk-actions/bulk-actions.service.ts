@@ -1,4 +1,4 @@
-import type { ContactModel } from '../contacts/contact.model';
+import type { ContactModel } from '../records/contact.model';
 import { normalizeLabels } from '../labels/labels.service';
 import type { ContactSearch, SearchQuery } from '../search/search-contacts';
 import type { SyncScheduler } from '../search/sync-queue';
@@ -6,7 +6,7 @@ import { ForbiddenError, NotFoundError, UnavailableError } from '../shared/error
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Logger } from '../shared/logger';
 import { withTimeout } from '../shared/queues';
-import { sanitizeFilterPayload } from '../segments/build-segment-query';
+import { sanitizeFilterPayload } from '../search/build-segment-query';
 import type { BulkAction, BulkActionModel } from './bulk-action.model';
 import type { BulkActionInput } from './bulk-actions.schemas';
 

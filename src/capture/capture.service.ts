@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { checkAttributeKey } from '../contacts/contact-fields';
+import { checkAttributeKey } from '../records/contact-fields';
 import { toContactChanges } from '../contacts/contact-changes';
-import { byIdentityKeys, type ContactModel } from '../contacts/contact.model';
-import type { ContactPayload } from '../contacts/contact.presenter';
+import { byIdentityKeys, type ContactModel } from '../records/contact.model';
+import type { ContactPayload } from '../records/contact.presenter';
 import type { ContactsService } from '../contacts/contacts.service';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
 import type { Inbox, WebsiteSettings } from '../inboxes/inbox.model';

@@ -1,4 +1,4 @@
-import type { ContactPayload } from '../contacts/contact.presenter';
+import type { ContactPayload } from '../records/contact.presenter';
 import type { ContactInbox } from '../inboxes/contact-inbox.model';
 
 /**

@@ -1,6 +1,7 @@
 import { ValidationError } from '../shared/errors';
-import { checkAttributeKey, normalizeEmail, normalizePhone, parseTimestamp } from './contact-fields';
-import { ADDITIONAL_TEXT_FIELDS } from './contact.model';
+import { checkAttributeKey, normalizeEmail, normalizePhone } from '../records/contact-fields';
+import { parseTimestamp } from '../shared/time';
+import { ADDITIONAL_TEXT_FIELDS } from '../records/contact.model';
 import type { ContactInput } from './contacts.schemas';
 
 /** Validated, normalised changes to a contact; absent keys are left as they are. */

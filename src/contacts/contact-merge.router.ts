@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { callerOf } from '../accounts/auth.middleware';
 import { handle } from '../shared/validate';
 import { contactMergeSchema } from './contact-merge.schemas';
-import type { ContactPayload } from './contact.presenter';
+import type { ContactPayload } from '../records/contact.presenter';
 
 export type MergeContacts = (accountId: number, baseId: number, mergeeId: number) => Promise<ContactPayload>;
 

@@ -3,7 +3,7 @@ import { callerOf, requireAdministrator } from '../accounts/auth.middleware';
 import { handle } from '../shared/validate';
 import type { ContactsService } from './contacts.service';
 import { contactIdParams, contactInputSchema, listQuery, searchQuery } from './contacts.schemas';
-import { toListResponse, toPageRequest } from './list-request';
+import { toListResponse, toPageRequest } from '../search/list-request';
 
 export function contactsRouter(contacts: ContactsService, options: { maxPerPage: number }): Router {
   const router = Router({ mergeParams: true });

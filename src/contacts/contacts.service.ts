@@ -3,13 +3,13 @@ import type { IdAllocator } from '../shared/id-allocator';
 import type { SyncScheduler } from '../search/sync-queue';
 import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../search/search-contacts';
 import { IDENTITY_FIELDS, toContactChanges, type ContactChanges } from './contact-changes';
-import { byIdentityKeys, IDENTITY_KEYS, noValueKey, type Contact, type ContactModel } from './contact.model';
+import { byIdentityKeys, IDENTITY_KEYS, noValueKey, type Contact, type ContactModel } from '../records/contact.model';
 import { newContact } from './new-contact';
-import { toContactPayload, type ContactPayload } from './contact.presenter';
+import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
 import type { ContactInput } from './contacts.schemas';
-import { searchFieldOf, type DefinitionRef } from '../custom-attributes/custom-attribute-fields';
+import { searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
 import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
-import { buildTextSearchQuery } from './build-text-search-query';
+import { buildTextSearchQuery } from '../search/build-text-search-query';
 
 /** A deleted contact lets go of its email, phone and identifier. */
 const freedKeys = (id: number) => ({ email_key: noValueKey(id), phone_key: noValueKey(id), identifier_key: noValueKey(id) });

@@ -1,8 +1,8 @@
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { SyncScheduler } from '../search/sync-queue';
-import type { Contact, ContactModel } from './contact.model';
-import { noValueKey } from './contact.model';
-import { toContactPayload, type ContactPayload } from './contact.presenter';
+import type { Contact, ContactModel } from '../records/contact.model';
+import { noValueKey } from '../records/contact.model';
+import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
 import type { ContactDependent, ContactsService } from './contacts.service';
 
 /** Records owned by a contact that follow it into a merge (notes, identities, conversations, messages). */

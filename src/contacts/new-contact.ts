@@ -1,5 +1,5 @@
 import type { ContactChanges } from './contact-changes';
-import { noValueKey, type Contact } from './contact.model';
+import { noValueKey, type Contact } from '../records/contact.model';
 
 /** A contact's first version, as the API, the import and capture create it. */
 export function newContact(id: number, accountId: number, changes: ContactChanges, labels: string[], now: Date): Contact {

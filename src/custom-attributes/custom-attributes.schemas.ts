@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ATTRIBUTE_TYPES } from './custom-attribute-definition.model';
+import { ATTRIBUTE_TYPES } from '../records/custom-attribute-definition.model';
 
 export const definitionIdParams = z.object({
   account_id: z.string(),

@@ -1,10 +1,10 @@
-import { checkAttributeKey } from '../contacts/contact-fields';
-import type { ContactModel } from '../contacts/contact.model';
+import { checkAttributeKey } from '../records/contact-fields';
+import type { ContactModel } from '../records/contact.model';
 import type { SyncScheduler } from '../search/sync-queue';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
-import type { AttributeType, CustomAttributeDefinition, CustomAttributeDefinitionModel } from './custom-attribute-definition.model';
-import { checkCustomValue, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from './custom-attribute-fields';
+import type { AttributeType, CustomAttributeDefinition, CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
+import { checkCustomValue, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
 
 export function toDefinitionPayload(def: CustomAttributeDefinition) {

@@ -1,5 +1,5 @@
-import { checkAttributeKey } from '../contacts/contact-fields';
-import type { ContactPayload } from '../contacts/contact.presenter';
+import { checkAttributeKey } from '../records/contact-fields';
+import type { ContactPayload } from '../records/contact.presenter';
 import type { ContactSearch, SearchQuery } from '../search/search-contacts';
 import { csvLine, type CsvValue } from '../shared/csv';
 import { ValidationError } from '../shared/errors';

@@ -1,4 +1,4 @@
-import { toUnixSeconds } from '../contacts/contact-fields';
+import { toUnixSeconds } from '../shared/time';
 import type { ContactImport, ImportStatus } from './contact-import.model';
 
 export interface ImportPayload {

@@ -1,5 +1,5 @@
 import type { ContactChanges } from '../contacts/contact-changes';
-import { IDENTITY_KEYS, noValueKey, type Contact } from '../contacts/contact.model';
+import { IDENTITY_KEYS, noValueKey, type Contact } from '../records/contact.model';
 
 const SCALAR_FIELDS = ['name', 'email', 'phone_number', 'identifier', 'thumbnail', 'blocked'] as const;
 const KEY_OF: Record<string, string> = Object.fromEntries(IDENTITY_KEYS);

@@ -1,5 +1,5 @@
-import { checkAttributeKey } from '../contacts/contact-fields';
-import type { AttributeType } from '../custom-attributes/custom-attribute-definition.model';
+import { checkAttributeKey } from '../records/contact-fields';
+import type { AttributeType } from '../records/custom-attribute-definition.model';
 
 // Chatwoot's sample columns plus the ones SPEC §5 adds. `id` is read and ignored: ids belong to
 // this service, and another system's id would point at the wrong contact. `errors` is ignored

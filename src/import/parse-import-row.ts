@@ -1,5 +1,5 @@
 import { toContactChanges, IDENTITY_FIELDS, type ContactChanges } from '../contacts/contact-changes';
-import { parseTimestamp } from '../contacts/contact-fields';
+import { parseTimestamp } from '../shared/time';
 import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
 import { ValidationError } from '../shared/errors';
 import type { ColumnPlan, ImportColumn } from './import-columns';

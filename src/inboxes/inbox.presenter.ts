@@ -1,4 +1,4 @@
-import { toUnixSeconds } from '../contacts/contact-fields';
+import { toUnixSeconds } from '../shared/time';
 import type { ChannelType, Inbox } from './inbox.model';
 
 const CHATWOOT_CHANNEL: Record<ChannelType, string> = {

@@ -1,4 +1,4 @@
-import type { ContactModel } from '../contacts/contact.model';
+import type { ContactModel } from '../records/contact.model';
 import type { SyncScheduler } from '../search/sync-queue';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';

@@ -1,4 +1,4 @@
-import { toUnixSeconds } from '../contacts/contact-fields';
+import { toUnixSeconds } from '../shared/time';
 import type { Conversation } from './conversation.model';
 import type { Message } from './message.model';
 

@@ -1,4 +1,4 @@
-import type { Contact, ContactModel } from '../contacts/contact.model';
+import type { Contact, ContactModel } from '../records/contact.model';
 import { isChannel, type Inbox, type InboxModel } from '../inboxes/inbox.model';
 import type { Logger } from '../shared/logger';
 import type { Queue } from '../shared/queues';

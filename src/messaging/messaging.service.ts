@@ -1,5 +1,5 @@
 import type { Caller } from '../accounts/accounts.service';
-import type { Contact, ContactModel } from '../contacts/contact.model';
+import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
 import type { Inbox, InboxModel } from '../inboxes/inbox.model';
 import { toInboxPayload, type InboxPayload } from '../inboxes/inbox.presenter';

@@ -1,5 +1,5 @@
 import type { User } from '../accounts/user.model';
-import { toUnixSeconds } from '../contacts/contact-fields';
+import { toUnixSeconds } from '../shared/time';
 import type { Note } from './note.model';
 
 export interface NoteAuthor {

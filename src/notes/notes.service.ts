@@ -1,6 +1,6 @@
 import type { Caller } from '../accounts/accounts.service';
 import type { UserModel } from '../accounts/user.model';
-import type { ContactModel } from '../contacts/contact.model';
+import type { ContactModel } from '../records/contact.model';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Note, NoteModel } from './note.model';

@@ -1,4 +1,4 @@
-import { ATTRIBUTE_TYPES } from '../custom-attributes/custom-attribute-definition.model';
+import { ATTRIBUTE_TYPES } from '../records/custom-attribute-definition.model';
 import { IMPORT_STATUSES } from '../import/contact-import.model';
 import { MESSAGE_STATUSES } from '../messaging/message.model';
 import type { JsonSchema } from './from-zod';

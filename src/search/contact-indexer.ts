@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Contact, ContactModel } from '../contacts/contact.model';
-import type { CustomAttributeDefinitionModel } from '../custom-attributes/custom-attribute-definition.model';
-import type { DefinitionRef } from '../custom-attributes/custom-attribute-fields';
+import type { Contact, ContactModel } from '../records/contact.model';
+import type { CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
+import type { DefinitionRef } from '../records/custom-attribute-fields';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import { toContactSearchDoc } from './contact-search-doc';

@@ -1,7 +1,7 @@
-import { foldText } from '../contacts/contact-fields';
-import type { Contact } from '../contacts/contact.model';
-import { toContactPayload, type ContactPayload } from '../contacts/contact.presenter';
-import { searchFieldOf, toIndexValue, type DefinitionRef } from '../custom-attributes/custom-attribute-fields';
+import { foldText } from '../shared/text';
+import type { Contact } from '../records/contact.model';
+import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
+import { searchFieldOf, toIndexValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import { searchSuffixes } from './substring-terms';
 
 /** What the search index holds for one contact: folded fields to filter and sort on, and the payload lists return. */

@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Contact, ContactModel } from '../contacts/contact.model';
+import type { Contact, ContactModel } from '../records/contact.model';
 
 /**
  * The contacts whose MongoDB version is ahead of the index: never indexed, indexed at an

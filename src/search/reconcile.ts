@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { ContactModel } from '../contacts/contact.model';
+import type { ContactModel } from '../records/contact.model';
 import type { IndexOutcome } from './contact-indexer';
 import { deleteFromIndex, findContactsBehindIndex, findOrphans } from './index-drift';
 import type { ContactSearch } from './search-contacts';

@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Contact, ContactModel } from '../contacts/contact.model';
-import type { CustomAttributeDefinitionModel } from '../custom-attributes/custom-attribute-definition.model';
+import type { Contact, ContactModel } from '../records/contact.model';
+import type { CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
 import type { Logger } from '../shared/logger';
 import { createMetrics } from '../shared/metrics';
 import { createContactIndexer, type IndexOutcome } from './contact-indexer';

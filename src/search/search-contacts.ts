@@ -1,5 +1,5 @@
 import { errors as esErrors, type Client, type estypes } from '@elastic/elasticsearch';
-import type { ContactPayload } from '../contacts/contact.presenter';
+import type { ContactPayload } from '../records/contact.presenter';
 import { UnavailableError, ValidationError } from '../shared/errors';
 import { sortToString, toSearchSort, type ContactSort } from './contact-sort';
 import { decodeCursor, encodeCursor } from './cursor';

@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { ContactModel } from '../contacts/contact.model';
+import type { ContactModel } from '../records/contact.model';
 import { findContactsBehindIndex } from './index-drift';
 import type { SweepStateModel } from './sweep-state.model';
 import type { SyncScheduler } from './sync-queue';

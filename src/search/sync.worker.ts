@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Config } from '../config';
-import type { ContactModel } from '../contacts/contact.model';
+import type { ContactModel } from '../records/contact.model';
 import type { Logger } from '../shared/logger';
 import type { Queue } from '../shared/queues';
 import { createBatcher } from './batcher';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { callerOf } from '../accounts/auth.middleware';
-import { toListResponse, toPageRequest } from '../contacts/list-request';
+import { toListResponse, toPageRequest } from '../search/list-request';
 import { handle } from '../shared/validate';
 import { filterBody, pageQuery, segmentCreateBody, segmentIdParams, segmentListQuery, segmentUpdateBody } from './segments.schemas';
 import type { SegmentsService } from './segments.service';

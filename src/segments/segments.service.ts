@@ -1,9 +1,9 @@
-import type { DefinitionRef } from '../custom-attributes/custom-attribute-fields';
+import type { DefinitionRef } from '../records/custom-attribute-fields';
 import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../search/search-contacts';
 import { MAPPING_VERSION } from '../search/contacts-index';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
-import { buildSegmentQuery, sanitizeFilterPayload } from './build-segment-query';
+import { buildSegmentQuery, sanitizeFilterPayload } from '../search/build-segment-query';
 import type { Segment, SegmentModel } from './segment.model';
 import type { SegmentInput } from './segments.schemas';
 

@@ -1,4 +1,4 @@
-import type { Contact } from '../../src/contacts/contact.model';
+import type { Contact } from '../../src/records/contact.model';
 import { newContact } from '../../src/contacts/new-contact';
 import { diffContact } from '../../src/import/diff-contact';
 import { csvLine, neutraliseFormula } from '../../src/shared/csv';

@@ -1,6 +1,6 @@
 import { reconcileAccount } from '../../src/search/reconcile';
 import { toContactSearchDoc } from '../../src/search/contact-search-doc';
-import type { Contact } from '../../src/contacts/contact.model';
+import type { Contact } from '../../src/records/contact.model';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 

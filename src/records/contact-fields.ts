@@ -32,25 +32,3 @@ export function checkAttributeKey(key: string): string | undefined {
   if (key.includes('.') || key.startsWith('$')) return `attribute key "${key}" must not contain "." or start with "$"`;
   return undefined;
 }
-
-/** Lowercase without accents: how text is compared and sorted (Álvaro sorts with alvaro). */
-export function foldText(value: string): string {
-  return value.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().normalize('NFC');
-}
-
-/** Dates arrive as Unix seconds or ISO 8601; answers undefined for anything else. */
-export function parseTimestamp(value: number | string): Date | undefined {
-  if (typeof value === 'number' || /^\d+(\.\d+)?$/.test(value)) {
-    const seconds = Number(value);
-    if (!Number.isFinite(seconds) || seconds < 0 || seconds > 32503680000) return undefined;
-    return new Date(Math.round(seconds * 1000));
-  }
-  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) return undefined;
-  const date = new Date(value.trim());
-  const year = date.getUTCFullYear();
-  return Number.isNaN(date.getTime()) || year < 1000 || year > 3000 ? undefined : date;
-}
-
-export function toUnixSeconds(date: Date | null | undefined): number | null {
-  return date ? Math.floor(date.getTime() / 1000) : null;
-}

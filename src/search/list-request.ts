@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { ValidationError } from '../shared/errors';
-import { parseSort } from '../search/contact-sort';
-import type { PageRequest } from '../search/search-contacts';
-import type { listQuery } from './contacts.schemas';
+import { parseSort } from './contact-sort';
+import type { PageRequest } from './search-contacts';
+import type { listQuery } from '../contacts/contacts.schemas';
 
 export const DEFAULT_PER_PAGE = 15;
 

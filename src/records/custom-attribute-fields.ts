@@ -1,4 +1,5 @@
-import { foldText, parseTimestamp } from '../contacts/contact-fields';
+import { foldText } from '../shared/text';
+import { parseTimestamp } from '../shared/time';
 import type { AttributeType, CustomAttributeDefinition } from './custom-attribute-definition.model';
 
 // Custom attributes of every account share one index. Instead of one mapped field per key

@@ -1,7 +1,7 @@
 import mapping from '../../mappings/contacts.v1.json';
-import { ATTRIBUTE_TYPES } from '../../src/custom-attributes/custom-attribute-definition.model';
-import { MAX_SLOTS, poolOf, type DefinitionRef } from '../../src/custom-attributes/custom-attribute-fields';
-import { buildSegmentQuery, MAX_CONDITIONS, STANDARD_ATTRIBUTES } from '../../src/segments/build-segment-query';
+import { ATTRIBUTE_TYPES } from '../../src/records/custom-attribute-definition.model';
+import { MAX_SLOTS, poolOf, type DefinitionRef } from '../../src/records/custom-attribute-fields';
+import { buildSegmentQuery, MAX_CONDITIONS, STANDARD_ATTRIBUTES } from '../../src/search/build-segment-query';
 import { ValidationError } from '../../src/shared/errors';
 
 const defs: DefinitionRef[] = [

@@ -1,8 +1,8 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { normalizePhone } from '../contacts/contact-fields';
-import type { AttributeType } from '../custom-attributes/custom-attribute-definition.model';
-import { foldForIndex, searchFieldOf, type DefinitionRef } from '../custom-attributes/custom-attribute-fields';
-import { isSuffixField, suffixPrefix } from '../search/substring-terms';
+import { normalizePhone } from '../records/contact-fields';
+import type { AttributeType } from '../records/custom-attribute-definition.model';
+import { foldForIndex, searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
+import { isSuffixField, suffixPrefix } from './substring-terms';
 import { ValidationError } from '../shared/errors';
 
 // A pure compiler: Chatwoot's filter payload (SPEC §3.1-3.2) → one Elasticsearch bool query over

@@ -1,4 +1,4 @@
-import { toUnixSeconds } from './contact-fields';
+import { toUnixSeconds } from '../shared/time';
 import type { Contact } from './contact.model';
 
 /** Chatwoot's contact JSON. Lists read it back from the search index, show reads MongoDB. */

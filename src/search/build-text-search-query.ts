@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { foldForIndex } from '../custom-attributes/custom-attribute-fields';
-import { escapeWildcard } from '../segments/build-segment-query';
-import { suffixPrefix, type SuffixField } from '../search/substring-terms';
+import { foldForIndex } from '../records/custom-attribute-fields';
+import { escapeWildcard } from './build-segment-query';
+import { suffixPrefix, type SuffixField } from './substring-terms';
 import { ValidationError } from '../shared/errors';
 
 type Query = estypes.QueryDslQueryContainer;
