@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuery } from '../search/list-request';
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 const nullableText = (max: number) => text(max).nullable();
@@ -34,11 +35,7 @@ export const contactIdParams = z.object({
   id: z.coerce.number().int().positive('contact id must be a positive integer'),
 });
 
-export const listQuery = z.object({
-  sort: z.string().optional(),
-  page: z.coerce.number().int().min(1, 'page starts at 1').default(1),
-  per_page: z.coerce.number().int().min(1, 'per_page must be at least 1').optional(),
-  after: z.string().min(1).optional(),
+export const listQuery = pageQuery.extend({
   labels: z.union([z.string(), z.array(z.string())]).optional(),
 });
 

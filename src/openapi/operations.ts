@@ -9,7 +9,8 @@ import { createInboxSchema, inboxParams, updateInboxSchema } from '../inboxes/in
 import { contactLabelsSchema, labelCreateSchema, labelIdParams, labelUpdateSchema } from '../labels/labels.schemas';
 import { contactParams, newConversationSchema } from '../messaging/messaging.schemas';
 import { contactNotesParams, noteInputSchema, noteParams } from '../notes/notes.schemas';
-import { filterBody, pageQuery, segmentCreateBody, segmentIdParams, segmentListQuery, segmentUpdateBody } from '../segments/segments.schemas';
+import { pageQuery } from '../search/list-request';
+import { filterBody, segmentCreateBody, segmentIdParams, segmentListQuery, segmentUpdateBody } from '../segments/segments.schemas';
 import { exact, ref } from './components';
 import type { JsonSchema } from './from-zod';
 import { csv, json, type OperationSpec } from './operation';

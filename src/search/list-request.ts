@@ -1,13 +1,20 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationError } from '../shared/errors';
 import { parseSort } from './contact-sort';
 import type { PageRequest } from './search-contacts';
-import type { listQuery } from '../contacts/contacts.schemas';
 
 export const DEFAULT_PER_PAGE = 15;
 
+/** Sort and paging parameters of every contact list (list, search, filter, segment run). */
+export const pageQuery = z.object({
+  sort: z.string().optional(),
+  page: z.coerce.number().int().min(1, 'page starts at 1').default(1),
+  per_page: z.coerce.number().int().min(1, 'per_page must be at least 1').optional(),
+  after: z.string().min(1).optional(),
+});
+
 /** Sort and paging as every contact list takes them (list, filter, segment run). */
-export function toPageRequest(query: Pick<z.infer<typeof listQuery>, 'sort' | 'page' | 'per_page' | 'after'>, maxPerPage: number): PageRequest {
+export function toPageRequest(query: z.infer<typeof pageQuery>, maxPerPage: number): PageRequest {
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;
   if (perPage > maxPerPage) throw new ValidationError(`per_page must be at most ${maxPerPage}`, 'per_page');
   return { sort: parseSort(query.sort), perPage, page: query.page, after: query.after };

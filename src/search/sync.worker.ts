@@ -1,5 +1,4 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { Config } from '../config';
 import type { ContactModel } from '../records/contact.model';
 import type { Logger } from '../shared/logger';
 import type { Queue } from '../shared/queues';
@@ -14,7 +13,7 @@ const isIdList = (value: unknown): value is number[] =>
 
 /** Registers the sync and sweep processors on their queues. */
 export async function startSyncWorker(deps: {
-  config: Pick<Config, 'SYNC_BATCH_SIZE' | 'SYNC_BATCH_WAIT_MS' | 'SYNC_CONCURRENCY' | 'SYNC_MAX_IN_FLIGHT' | 'SWEEP_EVERY_MS' | 'SWEEP_GRACE_MS'>;
+  config: Record<'SYNC_BATCH_SIZE' | 'SYNC_BATCH_WAIT_MS' | 'SYNC_CONCURRENCY' | 'SYNC_MAX_IN_FLIGHT' | 'SWEEP_EVERY_MS' | 'SWEEP_GRACE_MS', number>;
   syncQueue: Queue.Queue<SyncJob>;
   sweepQueue: Queue.Queue<object>;
   indexContacts: (ids: number[]) => Promise<IndexOutcome>;

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { callerOf } from '../accounts/auth.middleware';
 import { toListResponse, toPageRequest } from '../search/list-request';
 import { handle } from '../shared/validate';
-import { filterBody, pageQuery, segmentCreateBody, segmentIdParams, segmentListQuery, segmentUpdateBody } from './segments.schemas';
+import { pageQuery } from '../search/list-request';
+import { filterBody, segmentCreateBody, segmentIdParams, segmentListQuery, segmentUpdateBody } from './segments.schemas';
 import type { SegmentsService } from './segments.service';
 
 export function segmentsRouter(segments: SegmentsService, options: { maxPerPage: number }): Router {

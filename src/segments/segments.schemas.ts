@@ -1,7 +1,4 @@
 import { z } from 'zod';
-import { listQuery } from '../contacts/contacts.schemas';
-
-export const pageQuery = listQuery.pick({ sort: true, page: true, per_page: true, after: true });
 
 /** `{payload: [...]}`; the payload itself is checked by buildSegmentQuery, which names the faulty item. */
 export const filterBody = z.object({ payload: z.unknown() });
