@@ -128,13 +128,15 @@ ferretdb_install() {
   # `go install pkg@version` yields a binary that panics at start: the module has no
   # build/version/version.txt (their release process generates it). Write it and build.
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
-  # The SQLite backend's _id lookups, fixed and widened; each patch says why.
+  # The SQLite backend's _id lookups, fixed and widened, and atomic updates; each patch says why.
   local patch
   for patch in "$ROOT"/scripts/ferretdb/*.patch; do
     (cd "$src" && GIT_CEILING_DIRECTORIES="$work" git apply "$patch") || { log "could not apply $patch to FerretDB"; return 1; }
   done
   grep -qF 'IDColumn = DefaultColumn + "->\"_id\""' "$src/internal/backends/sqlite/metadata/metadata.go" \
     && grep -qF 'func idWhereClause' "$src/internal/backends/sqlite/collection.go" \
+    && grep -qF 'func lockCollectionForWrite' "$src/internal/handler/collection_lock.go" \
+    && grep -qF 'defer lockCollectionForWrite(' "$src/internal/handler/msg_findandmodify.go" \
     || { log "the FerretDB patches did not take"; return 1; }
   mkdir -p "$LOCAL/bin"
   (cd "$src" && go build -trimpath -o "$FERRETDB_BIN" ./cmd/ferretdb)
