@@ -15,12 +15,12 @@ import type { Logger } from '../shared/logger';
 import type { Queue } from '../shared/queues';
 import type { ContactImport, ContactImportModel } from './contact-import.model';
 import type { ImportJob } from './contact-import.service';
-import { newContact } from '../contacts/new-contact';
-import { diffContact } from './diff-contact';
 import { planImportColumns, type ColumnPlan } from './import-columns';
-import type { ImportRejection, ImportRejectionModel } from './import-rejection.model';
+import type { ImportRejectionModel } from './import-rejection.model';
 import { cellText, identityKeys, InvalidUtf8Cell, parseImportRow, type Cell } from './parse-import-row';
+import { planImportBatch } from './plan-import-batch';
 import { createSeenKeys } from './seen-keys';
+import { writeImportBatch } from './write-import-batch';
 
 export interface ImportProcessorDeps {
   imports: ContactImportModel;
@@ -41,36 +41,8 @@ type Counters = Pick<ContactImport, 'rows_read' | 'created' | 'updated' | 'uncha
 /** A failure that retrying cannot fix (a bad header, a missing file): the import fails at once. */
 class ImportFailure extends Error {}
 
-const isDuplicateKey = (err: { code?: number }) => err.code === 11000;
-
-interface WriteError {
-  index: number;
-  code?: number;
-  errmsg?: string;
-}
-
-/** Per-document errors of an unordered insertMany/bulkWrite; anything else is rethrown. */
-function writeErrorsOf(err: unknown): WriteError[] {
-  const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
-  if (!writeErrors) throw err;
-  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index: number; code?: number; errmsg?: string; err?: WriteError }[];
-  return list.map((e) => ({ index: e.index ?? e.err?.index, code: e.code ?? e.err?.code, errmsg: e.errmsg ?? e.err?.errmsg }));
-}
-
-function takenKeyMessage(errmsg: string | undefined): string {
-  const name = IDENTITY_KEYS.find(([, key]) => errmsg?.includes(key))?.[0];
-  return name ? `${name} already belongs to another contact (written while this import ran)` : 'a unique value already belongs to another contact';
-}
-
-interface PlannedRow {
-  row: number;
-  cells: Cell[];
-  changes: ContactChanges;
-  labels: string[];
-}
-
 export function createContactImportProcessor(deps: ImportProcessorDeps) {
-  const { imports, rejections, contacts, labels: labelModel, definitions, customAttributes, nextIds, sync, logger, config } = deps;
+  const { imports, contacts, labels: labelModel, definitions, customAttributes, logger, config } = deps;
 
   async function fail(id: number, error: string) {
     const doc = await imports
@@ -101,6 +73,21 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     const second = planImportColumns(texts, await definitions.find({ account_id: accountId }).lean());
     if (!second.ok) throw new ImportFailure(second.error);
     return second.plan;
+  }
+
+  /** The titles among these that the account has labels for. */
+  async function knownLabels(accountId: number, titles: string[]): Promise<Set<string>> {
+    const unique = [...new Set(titles)];
+    if (!unique.length) return new Set();
+    return new Set((await labelModel.find({ account_id: accountId, title: { $in: unique } }, { title: 1 }).lean()).map((l) => l.title));
+  }
+
+  /** Live contacts that have an identifier, email or phone of these rows: one lookup for the whole batch. */
+  async function matchingContacts(accountId: number, rows: ContactChanges[]): Promise<Contact[]> {
+    const values = (field: 'identifier' | 'email' | 'phone_number') => [...new Set(rows.map((changes) => changes[field]).filter((v): v is string => !!v))];
+    // By the key fields: their (account_id, key) indexes serve the lookup.
+    const clauses = IDENTITY_KEYS.filter(([f]) => values(f).length).map(([f, key]) => ({ [key]: { $in: values(f) } }));
+    return clauses.length ? contacts.find(byIdentityKeys(accountId, clauses)).lean() : [];
   }
 
   /** Streams the file's records as arrays of cells, with the bytes read so far. */
@@ -198,7 +185,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           // A file of very long rows must not hold IMPORT_BATCH_SIZE of them in memory at once.
           batchChars += cells.reduce((sum: number, cell) => sum + cellText(cell).length, 0);
           if (batch.length >= config.IMPORT_BATCH_SIZE || batchChars >= config.IMPORT_BATCH_MAX_CHARS) {
-            await writeBatch(batch);
+            await importBatch(batch);
             batch = [];
             batchChars = 0;
           }
@@ -216,7 +203,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         throw err;
       }
       if (!plan) throw new ImportFailure('the file is empty: it has no header line');
-      if (batch.length) await writeBatch(batch);
+      if (batch.length) await importBatch(batch);
 
       const finished = await imports
         .findOneAndUpdate(
@@ -229,184 +216,30 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       log.info({ ...counters }, 'import completed');
       if (finished) onProgress?.(finished);
 
-      async function writeBatch(items: { row: number; cells: Cell[] }[]) {
-        const rejected: ImportRejection[] = [];
-        const reject = (item: { row: number; cells: Cell[] }, reasons: string[]) =>
-          rejected.push({
-            _id: `${importId}:${item.row}`,
-            import_id: importId,
-            account_id: accountId,
-            row: item.row,
-            cells: item.cells.map(cellText),
-            reasons,
-          });
+      async function importBatch(items: { row: number; cells: Cell[] }[]) {
+        const rows = items.map((item) => ({ ...item, parsed: parseImportRow(item.cells, plan!) }));
+        const wanted = rows.flatMap((r) => (r.parsed.kind === 'contact' ? [r.parsed] : []));
+        const batchPlan = planImportBatch({
+          rows,
+          seen,
+          knownLabels: await knownLabels(accountId, wanted.flatMap((p) => p.labels)),
+          existing: matchExisting ? await matchingContacts(accountId, wanted.map((p) => p.changes)) : [],
+          reserved,
+        });
+        const lastRow = items[items.length - 1].row;
+        const written = await writeImportBatch(deps, { importId, accountId, firstRow: items[0].row, lastRow, reserved, plan: batchPlan });
 
-        // 1. Each row on its own: fields, then duplicates of earlier rows of the file.
-        let planned: PlannedRow[] = [];
-        for (const item of items) {
-          const parsed = parseImportRow(item.cells, plan!);
-          if (parsed.kind === 'empty') continue;
-          counters.rows_read += 1;
-          if (parsed.kind === 'rejected') {
-            reject(item, parsed.errors);
-            continue;
-          }
-          const again = seen.claim(identityKeys(parsed.changes));
-          if (again) {
-            reject(item, [`a second row for the same person: an earlier row of the file has the same ${again}`]);
-            continue;
-          }
-          planned.push({ ...item, changes: parsed.changes, labels: parsed.labels });
-        }
-
-        // 2. Labels must exist in the account.
-        const titles = [...new Set(planned.flatMap((p) => p.labels))];
-        if (titles.length) {
-          const known = new Set((await labelModel.find({ account_id: accountId, title: { $in: titles } }, { title: 1 }).lean()).map((l) => l.title));
-          planned = planned.filter((p) => {
-            const unknown = p.labels.filter((title) => !known.has(title));
-            if (unknown.length) reject(p, [`unknown label${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `"${t}"`).join(', ')}; create ${unknown.length > 1 ? 'them' : 'it'} first`]);
-            return !unknown.length;
-          });
-        }
-
-        // 3. Match by identifier, then email, then phone: one lookup for the whole batch.
-        const values = (field: 'identifier' | 'email' | 'phone_number') => [...new Set(planned.map((p) => p.changes[field]).filter((v): v is string => !!v))];
-        // By the key fields: their (account_id, key) indexes serve the lookup.
-        const clauses = IDENTITY_KEYS.filter(([f]) => values(f).length).map(([f, key]) => ({ [key]: { $in: values(f) } }));
-        const existing: Contact[] =
-          matchExisting && clauses.length ? await contacts.find(byIdentityKeys(accountId, clauses)).lean() : [];
-        const by = {
-          identifier: new Map(existing.filter((c) => c.identifier).map((c) => [c.identifier!, c])),
-          email: new Map(existing.filter((c) => c.email).map((c) => [c.email!, c])),
-          phone_number: new Map(existing.filter((c) => c.phone_number).map((c) => [c.phone_number!, c])),
-        };
-
-        const now = new Date();
-        const updates: { item: PlannedRow; id: number; set: Record<string, unknown> }[] = [];
-        const creates: PlannedRow[] = [];
-        const matchedBy = new Map<number, number>();
-        let unchanged = 0;
-        let createdAgain = 0;
-        for (const item of planned) {
-          const { changes } = item;
-          const match =
-            (changes.identifier && by.identifier.get(changes.identifier)) ||
-            (changes.email && by.email.get(changes.email)) ||
-            (changes.phone_number && by.phone_number.get(changes.phone_number)) ||
-            undefined;
-          if (!match) {
-            creates.push(item);
-            continue;
-          }
-          const conflicts = (['identifier', 'email', 'phone_number'] as const).flatMap((field) => {
-            const owner = changes[field] ? by[field].get(changes[field]!) : undefined;
-            return owner && owner._id !== match._id ? [`${field} "${changes[field]}" already belongs to contact ${owner._id}, not to contact ${match._id} that the row matches`] : [];
-          });
-          if (conflicts.length) {
-            reject(item, conflicts);
-            continue;
-          }
-          const earlier = matchedBy.get(Number(match._id));
-          if (earlier !== undefined) {
-            reject(item, [`a second row for the same person: row ${earlier} also matches contact ${match._id}`]);
-            continue;
-          }
-          matchedBy.set(Number(match._id), item.row);
-          const set = diffContact(match, changes, item.labels);
-          // A resumed batch finds the contacts its first attempt created: they count as created.
-          const wasReserved = reserved.get(item.row) === Number(match._id);
-          if (wasReserved) createdAgain += 1;
-          if (set) updates.push({ item, id: Number(match._id), set });
-          else if (!wasReserved) unchanged += 1;
-        }
-
-        // 4. Reserve the ids of the new contacts before writing them: a retry reuses them.
-        const ids = await assignIds(creates);
-        if (creates.length) {
-          await imports.updateOne(
-            { _id: importId },
-            { $set: { pending_batch: { first_row: items[0].row, last_row: items[items.length - 1].row, rows: creates.map((c) => c.row), ids } } },
-          );
-        }
-        const already = new Set<number>();
-        const reusedIds = ids.filter((id, i) => reserved.get(creates[i].row) === id);
-        if (reusedIds.length) {
-          for (const c of await contacts.find({ _id: { $in: reusedIds.map(String) }, account_id: accountId }, { _id: 1 }).lean()) already.add(Number(c._id));
-        }
-
-        // 5. Write: new contacts in one unordered insert, changed ones in one bulk update.
-        const toInsert = creates.map((item, i) => ({ item, doc: newContact(ids[i], accountId, item.changes, item.labels, now) })).filter((c) => !already.has(Number(c.doc._id)));
-        const failedInserts = new Map<number, string>();
-        if (toInsert.length) {
-          try {
-            // The driver directly: the documents are complete, and mongoose's per-document casting costs.
-            await contacts.collection.insertMany(toInsert.map((c) => c.doc) as never[], { ordered: false });
-          } catch (err) {
-            for (const e of writeErrorsOf(err)) {
-              if (!isDuplicateKey(e)) throw err;
-              failedInserts.set(e.index, takenKeyMessage(e.errmsg));
-            }
-          }
-        }
-        const failedUpdates = new Map<number, string>();
-        const updateResults: boolean[] = updates.map(() => true);
-        if (updates.length) {
-          try {
-            await contacts.collection.bulkWrite(
-              updates.map((u) => ({
-                updateOne: {
-                  filter: { _id: String(u.id), account_id: accountId, deleted: false },
-                  update: { $set: { ...u.set, updated_at: now }, $inc: { version: 1 } },
-                },
-              })) as never[],
-              { ordered: false },
-            );
-          } catch (err) {
-            for (const e of writeErrorsOf(err)) {
-              if (!isDuplicateKey(e)) throw err;
-              failedUpdates.set(e.index, takenKeyMessage(e.errmsg));
-              updateResults[e.index] = false;
-            }
-          }
-        }
-        for (const [index, reason] of failedInserts) reject(toInsert[index].item, [reason]);
-        for (const [index, reason] of failedUpdates) reject(updates[index].item, [reason]);
-
-        if (rejected.length) {
-          try {
-            await rejections.collection.insertMany(rejected as never[], { ordered: false });
-          } catch (err) {
-            // Rows a crashed attempt already recorded keep their first record.
-            if (writeErrorsOf(err).some((e) => !isDuplicateKey(e))) throw err;
-          }
-        }
-
-        const insertedIds = toInsert.filter((_, i) => !failedInserts.has(i)).map((c) => Number(c.doc._id));
-        const updatedIds = updates.filter((_, i) => updateResults[i]).map((u) => u.id);
-        await sync.schedule([...insertedIds, ...updatedIds]);
-
-        const updatedFromReserved = updates.filter((u, i) => updateResults[i] && reserved.get(u.item.row) === u.id).length;
-        counters.created += insertedIds.length + already.size + createdAgain;
-        counters.updated += updatedIds.length - updatedFromReserved;
-        counters.unchanged += unchanged;
-        counters.rejected += rejected.length;
+        counters.rows_read += batchPlan.rowsRead;
+        counters.created += written.created;
+        counters.updated += written.updated;
+        counters.unchanged += batchPlan.unchanged.length;
+        counters.rejected += written.rejected;
         counters.bytes_read = Math.min(bytesRead, doc.file_size);
         const progress = await imports
-          .findOneAndUpdate(
-            { _id: importId },
-            { $set: { ...counters, checkpoint_row: items[items.length - 1].row, pending_batch: null, updated_at: new Date() } },
-            { new: true },
-          )
+          .findOneAndUpdate({ _id: importId }, { $set: { ...counters, checkpoint_row: lastRow, pending_batch: null, updated_at: new Date() } }, { new: true })
           .lean();
-        committedRow = items[items.length - 1].row;
+        committedRow = lastRow;
         if (progress) onProgress?.(progress);
-      }
-
-      async function assignIds(creates: PlannedRow[]): Promise<number[]> {
-        const fresh = creates.filter((c) => !reserved.has(c.row)).length;
-        const pool = fresh ? await nextIds('contacts', fresh) : [];
-        return creates.map((c) => reserved.get(c.row) ?? pool.shift()!);
       }
     }
   }

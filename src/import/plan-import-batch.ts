@@ -1,0 +1,138 @@
+import type { ContactChanges } from '../contacts/contact-changes';
+import type { Contact } from '../records/contact.model';
+import { diffContact } from './diff-contact';
+import { cellText, identityKeys, type Cell, type ParsedRow } from './parse-import-row';
+
+/** A data row of the file as read, and what parsing made of it. */
+export interface BatchRow {
+  row: number;
+  cells: Cell[];
+  parsed: ParsedRow;
+}
+
+/** A row that passed every check of its own: it creates or updates a contact. */
+export interface PlannedRow {
+  row: number;
+  cells: Cell[];
+  changes: ContactChanges;
+  labels: string[];
+}
+
+export interface PlannedUpdate {
+  item: PlannedRow;
+  id: number;
+  set: Record<string, unknown>;
+  /** The contact is the one an interrupted attempt created for this row: it counts as created, not updated. */
+  createdEarlier: boolean;
+}
+
+export interface RejectedRow {
+  row: number;
+  cells: string[];
+  reasons: string[];
+}
+
+export interface ImportBatchPlan {
+  /** Rows that are not empty (what `rows_read` counts). */
+  rowsRead: number;
+  creates: PlannedRow[];
+  updates: PlannedUpdate[];
+  /** Rows whose contact already says everything they say. */
+  unchanged: number[];
+  /** Rows whose contact an interrupted attempt created (their reserved id): counted as created again. */
+  createdEarlier: number[];
+  rejections: RejectedRow[];
+}
+
+export interface ImportBatchInput {
+  rows: BatchRow[];
+  /** The keys of the file's earlier rows; the batch's keys are added to it. */
+  seen: { claim(keys: string[]): string | undefined };
+  /** Titles of the account's labels (at least those the rows name). */
+  knownLabels: ReadonlySet<string>;
+  /** Live contacts of the account that share an identifier, email or phone with a row. */
+  existing: Contact[];
+  /** Contact ids an interrupted attempt reserved for the rows it created, by row. */
+  reserved: ReadonlyMap<number, number>;
+}
+
+const MATCH_FIELDS = ['identifier', 'email', 'phone_number'] as const;
+
+/**
+ * Decides what a batch of rows does, without reading or writing anything (apart from adding the
+ * rows' keys to `seen`, the file's memory): each row is rejected, creates a contact, updates the
+ * contact it matches, or leaves it as it is. Rejections come in the order of the checks: the
+ * row's own values and earlier rows of the file, then labels, then matching.
+ */
+export function planImportBatch({ rows, seen, knownLabels, existing, reserved }: ImportBatchInput): ImportBatchPlan {
+  const rejections: RejectedRow[] = [];
+  const reject = (item: { row: number; cells: Cell[] }, reasons: string[]) => rejections.push({ row: item.row, cells: item.cells.map(cellText), reasons });
+
+  // 1. Each row on its own: fields, then duplicates of earlier rows of the file.
+  let rowsRead = 0;
+  const candidates: PlannedRow[] = [];
+  for (const { row, cells, parsed } of rows) {
+    if (parsed.kind === 'empty') continue;
+    rowsRead += 1;
+    if (parsed.kind === 'rejected') {
+      reject({ row, cells }, parsed.errors);
+      continue;
+    }
+    const again = seen.claim(identityKeys(parsed.changes));
+    if (again) {
+      reject({ row, cells }, [`a second row for the same person: an earlier row of the file has the same ${again}`]);
+      continue;
+    }
+    candidates.push({ row, cells, changes: parsed.changes, labels: parsed.labels });
+  }
+
+  // 2. Labels must exist in the account.
+  const planned = candidates.filter((item) => {
+    const unknown = item.labels.filter((title) => !knownLabels.has(title));
+    if (unknown.length) reject(item, [`unknown label${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `"${t}"`).join(', ')}; create ${unknown.length > 1 ? 'them' : 'it'} first`]);
+    return !unknown.length;
+  });
+
+  // 3. Match by identifier, then email, then phone.
+  const by = {
+    identifier: new Map(existing.filter((c) => c.identifier).map((c) => [c.identifier!, c])),
+    email: new Map(existing.filter((c) => c.email).map((c) => [c.email!, c])),
+    phone_number: new Map(existing.filter((c) => c.phone_number).map((c) => [c.phone_number!, c])),
+  };
+  const creates: PlannedRow[] = [];
+  const updates: PlannedUpdate[] = [];
+  const unchanged: number[] = [];
+  const createdEarlier: number[] = [];
+  const matchedBy = new Map<number, number>();
+  for (const item of planned) {
+    const { changes } = item;
+    const match = MATCH_FIELDS.map((field) => changes[field] && by[field].get(changes[field]!)).find((contact) => !!contact);
+    if (!match) {
+      creates.push(item);
+      continue;
+    }
+    const id = Number(match._id);
+    const conflicts = MATCH_FIELDS.flatMap((field) => {
+      const owner = changes[field] ? by[field].get(changes[field]!) : undefined;
+      return owner && owner._id !== match._id ? [`${field} "${changes[field]}" already belongs to contact ${owner._id}, not to contact ${match._id} that the row matches`] : [];
+    });
+    if (conflicts.length) {
+      reject(item, conflicts);
+      continue;
+    }
+    const earlier = matchedBy.get(id);
+    if (earlier !== undefined) {
+      reject(item, [`a second row for the same person: row ${earlier} also matches contact ${match._id}`]);
+      continue;
+    }
+    matchedBy.set(id, item.row);
+    const set = diffContact(match, changes, item.labels);
+    // A resumed batch finds the contacts its first attempt created: they count as created.
+    const wasReserved = reserved.get(item.row) === id;
+    if (wasReserved) createdEarlier.push(item.row);
+    if (set) updates.push({ item, id, set, createdEarlier: wasReserved });
+    else if (!wasReserved) unchanged.push(item.row);
+  }
+
+  return { rowsRead, creates, updates, unchanged, createdEarlier, rejections };
+}

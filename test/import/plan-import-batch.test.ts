@@ -1,0 +1,237 @@
+import type { ContactChanges } from '../../src/contacts/contact-changes';
+import { newContact } from '../../src/contacts/new-contact';
+import { planImportColumns } from '../../src/import/import-columns';
+import { InvalidUtf8Cell, parseImportRow, type Cell } from '../../src/import/parse-import-row';
+import { planImportBatch, type ImportBatchInput } from '../../src/import/plan-import-batch';
+import { createSeenKeys } from '../../src/import/seen-keys';
+
+const HEADER = ['name', 'email', 'phone_number', 'identifier', 'labels', 'city'];
+const COLUMNS = (() => {
+  const result = planImportColumns(HEADER, []);
+  if (!result.ok) throw new Error(result.error);
+  return result.plan;
+})();
+
+/** Rows numbered from `first`, each a comma-separated line of the HEADER's columns (no quoting needed here). */
+function rows(lines: (string | Cell[])[], first = 1) {
+  return lines.map((line, i) => {
+    const cells = typeof line === 'string' ? line.split(',') : line;
+    return { row: first + i, cells, parsed: parseImportRow(cells, COLUMNS) };
+  });
+}
+
+const contact = (id: number, changes: ContactChanges, labels: string[] = []) => newContact(id, 1, changes, labels, new Date('2024-01-01T00:00:00Z'));
+
+function plan(lines: (string | Cell[])[], input: Partial<Omit<ImportBatchInput, 'rows'>> = {}) {
+  return planImportBatch({
+    rows: rows(lines),
+    seen: createSeenKeys(),
+    knownLabels: new Set(['vip', 'lead']),
+    existing: [],
+    reserved: new Map(),
+    ...input,
+  });
+}
+
+const reasonsOf = (result: ReturnType<typeof plan>) => result.rejections.map((r) => `row ${r.row}: ${r.reasons.join(' | ')}`);
+
+describe('planning an import batch: each row on its own', () => {
+  it('when rows are new and valid, then each creates a contact with its changes and labels', () => {
+    const result = plan(['Ana,ana@x.com,,,vip,Lima', 'Luis,,+34 612 345 678,,,']);
+    expect(result.creates).toEqual([
+      { row: 1, cells: ['Ana', 'ana@x.com', '', '', 'vip', 'Lima'], changes: expect.objectContaining({ name: 'Ana', email: 'ana@x.com', additional_attributes: { city: 'Lima' } }), labels: ['vip'] },
+      { row: 2, cells: ['Luis', '', '+34 612 345 678', '', '', ''], changes: expect.objectContaining({ name: 'Luis', phone_number: '+34612345678' }), labels: [] },
+    ]);
+    expect(result).toMatchObject({ rowsRead: 2, updates: [], unchanged: [], createdEarlier: [], rejections: [] });
+  });
+
+  it('when a row is empty, then it is neither read nor rejected', () => {
+    const result = plan([',,,,,', 'Ana,,,,,', '  ,,,,, ']);
+    expect(result.rowsRead).toBe(1);
+    expect(result.creates.map((c) => c.row)).toEqual([2]);
+    expect(result.rejections).toEqual([]);
+  });
+
+  it('when rows carry invalid values, then each is rejected with every reason, read as it was', () => {
+    const result = plan(['Ana,bad-email,12ab,,,', 'Luis,luis@x.com', ',,,,,Lima', [new InvalidUtf8Cell('B\uFFFDo'), 'bo@x.com', '', '', '', '']]);
+    expect(result.rowsRead).toBe(4);
+    expect(result.creates).toEqual([]);
+    expect(result.rejections).toEqual([
+      {
+        row: 1,
+        cells: ['Ana', 'bad-email', '12ab', '', '', ''],
+        reasons: ['email: "bad-email" is not a valid email address', 'phone_number: "12ab" is not a valid phone number (E.164: + then 2 to 15 digits, the first not 0)'],
+      },
+      { row: 2, cells: ['Luis', 'luis@x.com'], reasons: ['the row has 2 fields, the header has 6'] },
+      { row: 3, cells: ['', '', '', '', '', 'Lima'], reasons: ['a contact needs at least one of name, email, phone_number or identifier'] },
+      { row: 4, cells: ['B\uFFFDo', 'bo@x.com', '', '', '', ''], reasons: ['name: the value is not valid UTF-8'] },
+    ]);
+  });
+
+  it('when an invalid row shares a key with a later row, then the later row is not a duplicate (invalid rows claim nothing)', () => {
+    const result = plan(['Ana,ana@x.com,12ab,,,', 'Ana,ana@x.com,,,,']);
+    expect(result.creates.map((c) => c.row)).toEqual([2]);
+  });
+});
+
+describe('planning an import batch: rows for the same person in the file', () => {
+  it('when two rows have the same email, then the second is rejected as a duplicate in the file', () => {
+    const result = plan(['Ana,ana@x.com,,,,', 'Ana again,ANA@x.com,,,,']);
+    expect(result.creates.map((c) => c.row)).toEqual([1]);
+    expect(reasonsOf(result)).toEqual(['row 2: a second row for the same person: an earlier row of the file has the same email ana@x.com']);
+    expect(result.rowsRead).toBe(2);
+  });
+
+  it('when a row repeats several keys of earlier rows, then the reason names the first by identifier, email, phone', () => {
+    const result = plan(['A,a@x.com,+15550100,,,', 'B,,,crm-1,,', 'C,a@x.com,+15550100,crm-1,,']);
+    expect(reasonsOf(result)).toEqual(['row 3: a second row for the same person: an earlier row of the file has the same identifier crm-1']);
+  });
+
+  it('when an earlier batch had the key, then the row is still a duplicate (seen is the file\'s memory)', () => {
+    const seen = createSeenKeys();
+    plan(['Ana,ana@x.com,,,,'], { seen });
+    const result = plan(['Other,,,crm-2,,', 'Ana,ana@x.com,,,,'], { seen });
+    expect(result.creates.map((c) => c.row)).toEqual([1]);
+    expect(reasonsOf(result)).toEqual(['row 2: a second row for the same person: an earlier row of the file has the same email ana@x.com']);
+  });
+
+  it('when a duplicate row brings a new key too, then that key is remembered and a later row with it is a duplicate', () => {
+    const result = plan(['A,a@x.com,,,,', 'B,a@x.com,+15550100,,,', 'C,c@x.com,+15550100,,,']);
+    expect(result.creates.map((c) => c.row)).toEqual([1]);
+    expect(reasonsOf(result)).toEqual([
+      'row 2: a second row for the same person: an earlier row of the file has the same email a@x.com',
+      'row 3: a second row for the same person: an earlier row of the file has the same phone_number +15550100',
+    ]);
+  });
+
+  it('when phone numbers are written differently, then they are the same number', () => {
+    const result = plan(['A,,+1 555 0100,,,', 'B,,+1-555-0100,,,']);
+    expect(reasonsOf(result)).toEqual(['row 2: a second row for the same person: an earlier row of the file has the same phone_number +15550100']);
+  });
+});
+
+describe('planning an import batch: labels', () => {
+  it('when a row names a label the account does not have, then it is rejected naming it; known labels pass', () => {
+    const result = plan(['A,a@x.com,,,VIP,', 'B,b@x.com,,,nope,', 'C,c@x.com,,,lead,', 'D,d@x.com,,,,'], { knownLabels: new Set(['vip']) });
+    expect(result.creates.map((c) => [c.row, c.labels])).toEqual([
+      [1, ['vip']],
+      [4, []],
+    ]);
+    expect(reasonsOf(result)).toEqual(['row 2: unknown label "nope"; create it first', 'row 3: unknown label "lead"; create it first']);
+  });
+
+  it('when a row names several unknown labels, then the reason names them all', () => {
+    const result = plan([['A', 'a@x.com', '', '', 'vip, x, y', '']], { knownLabels: new Set(['vip']) });
+    expect(reasonsOf(result)).toEqual(['row 1: unknown labels "x", "y"; create them first']);
+  });
+
+  it('when a row is rejected for its labels, then its keys still count for later rows, and checks come in order', () => {
+    const result = plan(['A,a@x.com,,,nope,', 'B,bad-email,,,,', 'A2,a@x.com,,,,'], { knownLabels: new Set() });
+    expect(result.creates).toEqual([]);
+    // Rows rejected alone (values, duplicates) first, then labels.
+    expect(reasonsOf(result)).toEqual([
+      'row 2: email: "bad-email" is not a valid email address',
+      'row 3: a second row for the same person: an earlier row of the file has the same email a@x.com',
+      'row 1: unknown label "nope"; create it first',
+    ]);
+  });
+});
+
+describe('planning an import batch: matching existing contacts', () => {
+  const byId = contact(10, { name: 'By Id', identifier: 'crm-1', email: 'id@x.com' });
+  const byEmail = contact(20, { name: 'By Email', email: 'mail@x.com' });
+  const byPhone = contact(30, { name: 'By Phone', phone_number: '+15550100' });
+  const existing = [byId, byEmail, byPhone];
+
+  it.each([
+    ['identifier', 'New,,,crm-1,,', 10],
+    ['email', 'New,MAIL@x.com,,,,', 20],
+    ['phone_number', 'New,,+1 555 0100,,,', 30],
+  ])('when a row has the %s of a contact, then it updates that contact', (_key, line, id) => {
+    const result = plan([line], { existing });
+    expect(result.creates).toEqual([]);
+    expect(result.updates).toEqual([{ item: expect.objectContaining({ row: 1 }), id, set: { name: 'New' }, createdEarlier: false }]);
+  });
+
+  it('when a row has the identifier of one contact and an email of none, then it matches by identifier and takes the email, keys in step', () => {
+    const result = plan(['By Id,new@x.com,,crm-1,,'], { existing });
+    expect(result.updates).toEqual([{ item: expect.anything(), id: 10, set: { email: 'new@x.com', email_key: 'new@x.com' }, createdEarlier: false }]);
+  });
+
+  it('when a row matches nobody, then it creates a contact even though others exist', () => {
+    const result = plan(['Someone,someone@x.com,+15550199,crm-9,,'], { existing });
+    expect(result.creates.map((c) => c.row)).toEqual([1]);
+    expect(result.updates).toEqual([]);
+  });
+
+  it('when a row has the identifier of one contact and the email of another, then it is rejected: identifier decides the match', () => {
+    const result = plan(['X,mail@x.com,,crm-1,,'], { existing });
+    expect(reasonsOf(result)).toEqual(['row 1: email "mail@x.com" already belongs to contact 20, not to contact 10 that the row matches']);
+    expect(result).toMatchObject({ creates: [], updates: [], unchanged: [] });
+  });
+
+  it('when a row has the email of one contact and the phone of another, then it matches by email and names the phone', () => {
+    const result = plan(['X,mail@x.com,+15550100,,,'], { existing });
+    expect(reasonsOf(result)).toEqual(['row 1: phone_number "+15550100" already belongs to contact 30, not to contact 20 that the row matches']);
+  });
+
+  it('when a row\'s three keys belong to three contacts, then both conflicts are named', () => {
+    const result = plan(['X,mail@x.com,+15550100,crm-1,,'], { existing });
+    expect(reasonsOf(result)).toEqual([
+      'row 1: email "mail@x.com" already belongs to contact 20, not to contact 10 that the row matches | phone_number "+15550100" already belongs to contact 30, not to contact 10 that the row matches',
+    ]);
+  });
+
+  it('when two rows with different keys match the same contact, then the second is rejected naming the first', () => {
+    const both = contact(40, { email: 'both@x.com', phone_number: '+15550140' });
+    const result = plan(['First,both@x.com,,,,', 'Second,,+15550140,,,'], { existing: [both] });
+    expect(result.updates.map((u) => [u.item.row, u.id])).toEqual([[1, 40]]);
+    expect(reasonsOf(result)).toEqual(['row 2: a second row for the same person: row 1 also matches contact 40']);
+  });
+
+  it('when a row says what the contact already has, then it is unchanged and nothing is planned', () => {
+    const ana = contact(50, { name: 'Ana', email: 'ana@x.com', additional_attributes: { city: 'Lima' } }, ['vip']);
+    const result = plan(['Ana,ana@x.com,,,vip,Lima', ',,,crm-1,,'], { existing: [ana, byId] });
+    // Row 2's empty cells leave the contact's values as they are.
+    expect(result.unchanged).toEqual([1, 2]);
+    expect(result).toMatchObject({ creates: [], updates: [], rejections: [] });
+  });
+
+  it('when a row adds a label and an attribute, then only those are set and the labels keep the contact\'s', () => {
+    const ana = contact(50, { name: 'Ana', email: 'ana@x.com', additional_attributes: { country: 'Peru' } }, ['lead']);
+    const result = plan(['Ana,ana@x.com,,,vip,Lima'], { existing: [ana] });
+    expect(result.updates).toEqual([{ item: expect.anything(), id: 50, set: { 'additional_attributes.city': 'Lima', labels: ['lead', 'vip'] }, createdEarlier: false }]);
+  });
+
+  it('when a conflicting or repeated row is rejected, then the rejections follow the earlier ones', () => {
+    const result = plan(['Bad,bad-email,,,,', 'X,mail@x.com,,crm-1,,', 'Y,,,,nope,'], { existing, knownLabels: new Set() });
+    expect(result.rejections.map((r) => r.row)).toEqual([1, 3, 2]);
+  });
+});
+
+describe('planning an import batch: a batch written again after a crash', () => {
+  it('when a row matches the contact the first attempt created for it, then it counts as created, not unchanged', () => {
+    const created = contact(60, { name: 'Ana', email: 'ana@x.com' });
+    const result = plan(['Ana,ana@x.com,,,,'], { existing: [created], reserved: new Map([[1, 60]]) });
+    expect(result).toMatchObject({ createdEarlier: [1], unchanged: [], updates: [], creates: [] });
+  });
+
+  it('when that contact was changed since, then the row updates it and still counts as created', () => {
+    const created = contact(60, { name: 'Someone else', email: 'ana@x.com' });
+    const result = plan(['Ana,ana@x.com,,,,'], { existing: [created], reserved: new Map([[1, 60]]) });
+    expect(result.createdEarlier).toEqual([1]);
+    expect(result.updates).toEqual([{ item: expect.anything(), id: 60, set: { name: 'Ana' }, createdEarlier: true }]);
+  });
+
+  it('when the row had a reserved id but matches another contact, then it is an ordinary match', () => {
+    const other = contact(70, { name: 'Ana', email: 'ana@x.com' });
+    const result = plan(['Ana,ana@x.com,,,,'], { existing: [other], reserved: new Map([[1, 61]]) });
+    expect(result).toMatchObject({ createdEarlier: [], unchanged: [1] });
+  });
+
+  it('when the account had no contacts to match, then reserved rows are planned as creates (the writer finds them)', () => {
+    const result = plan(['Ana,ana@x.com,,,,'], { reserved: new Map([[1, 60]]) });
+    expect(result.creates.map((c) => c.row)).toEqual([1]);
+    expect(result.createdEarlier).toEqual([]);
+  });
+});
