@@ -1,12 +1,12 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { ContactModel } from '../records/contact.model';
+import type { PendingSyncModel } from '../records/pending-sync.model';
 import type { Logger } from '../shared/logger';
 import type { Queue } from '../shared/queues';
 import { createBatcher } from './batcher';
 import type { IndexOutcome } from './contact-indexer';
-import type { SweepStateModel } from './sweep-state.model';
 import type { SyncJob, SyncScheduler } from './sync-queue';
-import { sweepUnsyncedContacts } from './sync-sweep';
+import { sweepPendingContacts } from './sync-sweep';
 
 const isIdList = (value: unknown): value is number[] =>
   Array.isArray(value) && value.every((id) => Number.isSafeInteger(id) && id > 0);
@@ -18,7 +18,7 @@ export async function startSyncWorker(deps: {
   sweepQueue: Queue.Queue<object>;
   indexContacts: (ids: number[]) => Promise<IndexOutcome>;
   contacts: ContactModel;
-  sweepState: SweepStateModel;
+  pending: PendingSyncModel;
   es: Client;
   index: string;
   scheduler: SyncScheduler;
@@ -46,8 +46,8 @@ export async function startSyncWorker(deps: {
   });
 
   void deps.sweepQueue.process(async () => {
-    const queued = await sweepUnsyncedContacts({ ...deps, graceMs: config.SWEEP_GRACE_MS });
-    if (queued) logger.info({ queued }, 'sweep re-queued contacts still marked for indexing');
+    const queued = await sweepPendingContacts({ ...deps, graceMs: config.SWEEP_GRACE_MS });
+    if (queued) logger.info({ queued }, 'sweep re-queued contacts of pending writes the index does not hold');
     return { queued };
   });
   await deps.sweepQueue.add({}, { repeat: { every: config.SWEEP_EVERY_MS }, jobId: 'sweep', removeOnComplete: true, removeOnFail: true, attempts: 1 });
