@@ -1,6 +1,24 @@
+import { z } from 'zod';
+import { unixSeconds } from '../shared/response-fields';
 import type { BulkAction } from './bulk-action.model';
 
-export function toBulkActionPayload(action: BulkAction) {
+export const bulkActionPayloadSchema = z
+  .object({
+    id: z.int(),
+    status: z.enum(['queued', 'running', 'completed', 'failed']),
+    total: z.int(),
+    processed: z.int(),
+    labels: z.object({ add: z.array(z.string()), remove: z.array(z.string()) }),
+    action_name: z.literal('delete').nullable(),
+    error: z.string().nullable(),
+    created_at: unixSeconds,
+    finished_at: unixSeconds.nullable(),
+  })
+  .meta({ id: 'BulkAction' });
+
+export type BulkActionPayload = z.infer<typeof bulkActionPayloadSchema>;
+
+export function toBulkActionPayload(action: BulkAction): BulkActionPayload {
   return {
     id: action._id,
     status: action.status,

@@ -1,6 +1,28 @@
-import type { CustomAttributeDefinition } from '../records/custom-attribute-definition.model';
+import { z } from 'zod';
+import { isoTime } from '../shared/response-fields';
+import { ATTRIBUTE_TYPES, type CustomAttributeDefinition } from '../records/custom-attribute-definition.model';
 
-export function toDefinitionPayload(def: CustomAttributeDefinition) {
+/** Chatwoot's definition JSON; the regex and default fields Chatwoot has are always null here. */
+export const definitionPayloadSchema = z
+  .object({
+    id: z.int(),
+    attribute_key: z.string(),
+    attribute_display_name: z.string(),
+    attribute_display_type: z.enum(ATTRIBUTE_TYPES),
+    attribute_description: z.string().nullable(),
+    attribute_values: z.array(z.string()),
+    attribute_model: z.literal('contact_attribute'),
+    regex_pattern: z.null(),
+    regex_cue: z.null(),
+    default_value: z.null(),
+    created_at: isoTime,
+    updated_at: isoTime,
+  })
+  .meta({ id: 'CustomAttributeDefinition' });
+
+export type DefinitionPayload = z.infer<typeof definitionPayloadSchema>;
+
+export function toDefinitionPayload(def: CustomAttributeDefinition): DefinitionPayload {
   return {
     id: def._id,
     attribute_key: def.attribute_key,

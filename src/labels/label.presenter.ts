@@ -1,6 +1,19 @@
+import { z } from 'zod';
 import type { Label } from './label.model';
 
-export function toLabelPayload(label: Label) {
+export const labelPayloadSchema = z
+  .object({
+    id: z.int(),
+    title: z.string(),
+    description: z.string().nullable(),
+    color: z.string(),
+    show_on_sidebar: z.boolean(),
+  })
+  .meta({ id: 'Label' });
+
+export type LabelPayload = z.infer<typeof labelPayloadSchema>;
+
+export function toLabelPayload(label: Label): LabelPayload {
   return {
     id: label._id,
     title: label.title,
