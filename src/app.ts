@@ -1,4 +1,5 @@
 import express, { Router, type Express } from 'express';
+import { z } from 'zod';
 import { requireAccountUser } from './accounts/auth.middleware';
 import { captureRouter } from './capture/capture.router';
 import { contactMergeRouter } from './contacts/contact-merge.router';
@@ -13,14 +14,71 @@ import { bulkActionsRouter } from './bulk-actions/bulk-actions.router';
 import { inboxesRouter } from './inboxes/inboxes.router';
 import { messagingRouter } from './messaging/messaging.router';
 import { notesRouter } from './notes/notes.router';
+import { buildOpenApiDocument, type OpenApiDocument } from './openapi/build-document';
 import { openApiRouter } from './openapi/openapi.router';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
+import type { Metrics } from './shared/metrics';
+import { defineRoute, json, openAccess, type Mount } from './shared/route';
 
 type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services'>;
 
+function serviceRouter(metrics: Metrics): Router {
+  const router = Router();
+  const tag = 'Service';
+  defineRoute(
+    router,
+    { method: 'get', path: '/health', operationId: 'health', summary: 'Liveness', tag, access: openAccess, responses: { '200': json('The process answers', z.object({ status: z.literal('ok') })) } },
+    (_input, _req, res) => {
+      res.json({ status: 'ok' });
+    },
+  );
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/metrics', operationId: 'metrics', summary: 'Prometheus metrics', tag, access: openAccess,
+      responses: { '200': { description: 'Prometheus text exposition format', schema: z.string(), mediaType: 'text/plain' } },
+    },
+    async (_input, _req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    },
+  );
+  return router;
+}
+
+/**
+ * Every router of the API and where it is mounted. buildApp registers these, and the OpenAPI
+ * document is collected from the routes they declare, so the two cannot disagree. Routers only
+ * keep their services for their handlers: the document needs none of them called.
+ */
+export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services'>, document: () => OpenApiDocument): Mount[] {
+  const { config, metrics, services } = deps;
+  return [
+    { path: '', routers: [serviceRouter(metrics), openApiRouter(document)] },
+    {
+      path: '/api/v1/accounts/:account_id',
+      guards: [requireAccountUser(services.accounts)],
+      routers: [
+        contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE }),
+        labelsRouter(services.labels),
+        customAttributesRouter(services.customAttributes),
+        segmentsRouter(services.segments, { maxPerPage: config.MAX_PER_PAGE }),
+        bulkActionsRouter(services.bulkActions),
+        notesRouter(services.notes),
+        inboxesRouter(services.inboxes),
+        contactMergeRouter(services.mergeContacts),
+        messagingRouter(services.messaging),
+        contactExportRouter(services.exports),
+        contactImportRouter(services.imports, { uploadDir: config.UPLOAD_DIR, maxBytes: config.IMPORT_MAX_BYTES }),
+      ],
+    },
+    // The website widget's public API: no api_access_token, so outside the account routers.
+    { path: '/public/api/v1/inboxes/:inbox_identifier', routers: [captureRouter(services.capture)] },
+  ];
+}
+
 /** The HTTP app, without listening: main-api.ts serves it, tests drive it with supertest. */
 export function buildApp(deps: AppDeps): Express {
-  const { config, logger, metrics, services } = deps;
+  const { logger, metrics } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
@@ -32,31 +90,14 @@ export function buildApp(deps: AppDeps): Express {
   });
   app.use(express.json({ limit: '1mb' }));
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-  app.use(openApiRouter());
-
-  const account = Router({ mergeParams: true });
-  account.use(requireAccountUser(services.accounts));
-  account.use(contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE }));
-  account.use(labelsRouter(services.labels));
-  account.use(customAttributesRouter(services.customAttributes));
-  account.use(segmentsRouter(services.segments, { maxPerPage: config.MAX_PER_PAGE }));
-  account.use(bulkActionsRouter(services.bulkActions));
-  account.use(notesRouter(services.notes));
-  account.use(inboxesRouter(services.inboxes));
-  account.use(contactMergeRouter(services.mergeContacts));
-  account.use(messagingRouter(services.messaging));
-  account.use(contactExportRouter(services.exports));
-  account.use(contactImportRouter(services.imports, { uploadDir: config.UPLOAD_DIR, maxBytes: config.IMPORT_MAX_BYTES }));
-  app.use('/api/v1/accounts/:account_id', account);
-
-  // The website widget's public API: no api_access_token, so outside the account router.
-  app.use('/public/api/v1/inboxes/:inbox_identifier', captureRouter(services.capture));
+  const mounts = apiMounts(deps, () => document);
+  const document = buildOpenApiDocument(mounts);
+  for (const { path, guards = [], routers } of mounts) {
+    const mounted = Router({ mergeParams: true });
+    mounted.use(...guards, ...routers);
+    if (path) app.use(path, mounted);
+    else app.use(mounted);
+  }
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

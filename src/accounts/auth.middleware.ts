@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
+import type { Access } from '../shared/route';
 import type { AccountsService, Caller } from './accounts.service';
 
 declare module 'express-serve-static-core' {
@@ -30,3 +31,8 @@ export function callerOf(req: Request): Caller {
   if (!req.caller) throw new Error('route is mounted without requireAccountUser');
   return req.caller;
 }
+
+/** Any user of the account: the account router checks the token before every route (requireAccountUser). */
+export const accountAccess: Access = { level: 'account', guards: [] };
+/** Administrators of the account only. */
+export const administratorAccess: Access = { level: 'administrator', guards: [requireAdministrator] };

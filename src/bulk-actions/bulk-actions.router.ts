@@ -1,25 +1,40 @@
 import { Router } from 'express';
-import { callerOf } from '../accounts/auth.middleware';
-import { handle } from '../shared/validate';
+import { accountAccess, callerOf } from '../accounts/auth.middleware';
+import { defineRoute, json } from '../shared/route';
+import { bulkActionPayloadSchema } from './bulk-action.presenter';
 import { bulkActionBody, bulkActionIdParams } from './bulk-actions.schemas';
 import type { BulkActionsService } from './bulk-actions.service';
+
+const tag = 'Bulk actions';
 
 export function bulkActionsRouter(bulkActions: BulkActionsService): Router {
   const router = Router({ mergeParams: true });
 
-  router.post(
-    '/bulk_actions',
-    handle({ body: bulkActionBody }, async ({ body }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/bulk_actions', operationId: 'createBulkAction', summary: 'Add or remove labels, or delete, on selected contacts', tag, access: accountAccess,
+      body: bulkActionBody,
+      responses: {
+        '200': json('Done within the request (a short list of ids)', bulkActionPayloadSchema),
+        '202': json('Accepted and queued; poll GET /bulk_actions/{id}', bulkActionPayloadSchema),
+      },
+    },
+    async ({ body }, req, res) => {
       const caller = callerOf(req);
       const { inline, action } = await bulkActions.create(caller.accountId, caller.role, body);
       res.status(inline ? 200 : 202).json(action);
-    }),
+    },
   );
-  router.get(
-    '/bulk_actions/:id(\\d+)',
-    handle({ params: bulkActionIdParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/bulk_actions/:id(\\d+)', operationId: 'showBulkAction', summary: "A bulk action's progress", tag, access: accountAccess,
+      params: bulkActionIdParams, responses: { '200': json('The bulk action', bulkActionPayloadSchema) },
+    },
+    async ({ params }, req, res) => {
       res.json(await bulkActions.show(callerOf(req).accountId, params.id));
-    }),
+    },
   );
   return router;
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../shared/logger';
 import { withTimeout } from '../shared/queues';
 import { sanitizeFilterPayload } from '../search/build-segment-query';
 import type { BulkAction, BulkActionModel } from './bulk-action.model';
+import { toBulkActionPayload } from './bulk-action.presenter';
 import type { BulkActionInput } from './bulk-actions.schemas';
 
 /** A list of ids up to this size is done within the request; anything larger runs as a job. */
@@ -15,20 +16,6 @@ const BATCH = 1000;
 
 export interface BulkJob {
   id: number;
-}
-
-export function toBulkActionPayload(action: BulkAction) {
-  return {
-    id: action._id,
-    status: action.status,
-    total: action.total,
-    processed: action.processed,
-    labels: { add: action.add_labels, remove: action.remove_labels },
-    action_name: action.delete ? 'delete' : null,
-    error: action.error,
-    created_at: Math.floor(action.created_at.getTime() / 1000),
-    finished_at: action.finished_at ? Math.floor(action.finished_at.getTime() / 1000) : null,
-  };
 }
 
 export interface BulkActionsDeps {

@@ -1,7 +1,11 @@
 import { Router } from 'express';
-import { handle } from '../shared/validate';
+import { defineRoute, json, publicAccess } from '../shared/route';
 import type { CaptureService } from './capture.service';
 import { emailCollectSchema, inboxPublicParams, visitorConversationSchema, visitorInputSchema, visitorParams } from './capture.schemas';
+import { visitorConversationPayloadSchema, visitorPayloadSchema } from './visitor.presenter';
+
+const tag = 'Website widget (public)';
+const visitorPath = '/contacts/:source_id';
 
 /**
  * Chatwoot's public client API for a website inbox, mounted at
@@ -11,38 +15,62 @@ import { emailCollectSchema, inboxPublicParams, visitorConversationSchema, visit
 export function captureRouter(capture: CaptureService): Router {
   const router = Router({ mergeParams: true });
 
-  router.post(
-    '/contacts',
-    handle({ params: inboxPublicParams, body: visitorInputSchema }, async ({ params, body }, _req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/contacts', operationId: 'createVisitor', summary: 'Start a website visitor (its contact and source_id)', tag, access: publicAccess,
+      params: inboxPublicParams, body: visitorInputSchema, responses: { '200': json('The visitor', visitorPayloadSchema) },
+    },
+    async ({ params, body }, _req, res) => {
       res.status(200).json(await capture.createVisitor(params.inbox_identifier, body));
-    }),
+    },
   );
 
-  router.get(
-    '/contacts/:source_id',
-    handle({ params: visitorParams }, async ({ params }, _req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: visitorPath, operationId: 'showVisitor', summary: 'Show a visitor', tag, access: publicAccess,
+      params: visitorParams, responses: { '200': json('The visitor', visitorPayloadSchema) },
+    },
+    async ({ params }, _req, res) => {
       res.json(await capture.showVisitor(params.inbox_identifier, params.source_id));
-    }),
+    },
   );
 
-  const update = handle({ params: visitorParams, body: visitorInputSchema }, async ({ params, body }, _req, res) => {
-    res.json(await capture.updateVisitor(params.inbox_identifier, params.source_id, body));
-  });
-  router.patch('/contacts/:source_id', update);
-  router.put('/contacts/:source_id', update);
+  for (const method of ['patch', 'put'] as const) {
+    defineRoute(
+      router,
+      {
+        method, path: visitorPath, operationId: `${method}Visitor`, summary: 'Update or identify a visitor', tag, access: publicAccess,
+        params: visitorParams, body: visitorInputSchema, responses: { '200': json('The visitor', visitorPayloadSchema) },
+      },
+      async ({ params, body }, _req, res) => {
+        res.json(await capture.updateVisitor(params.inbox_identifier, params.source_id, body));
+      },
+    );
+  }
 
-  router.post(
-    '/contacts/:source_id/conversations',
-    handle({ params: visitorParams, body: visitorConversationSchema }, async ({ params, body }, _req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: `${visitorPath}/conversations`, operationId: 'startVisitorConversation', summary: 'Pre-chat form: start a conversation with its first message', tag,
+      access: publicAccess, params: visitorParams, body: visitorConversationSchema,
+      responses: { '200': json('The conversation and the visitor', visitorConversationPayloadSchema) },
+    },
+    async ({ params, body }, _req, res) => {
       res.status(200).json(await capture.startConversation(params.inbox_identifier, params.source_id, body));
-    }),
+    },
   );
 
-  router.post(
-    '/contacts/:source_id/email_collect',
-    handle({ params: visitorParams, body: emailCollectSchema }, async ({ params, body }, _req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: `${visitorPath}/email_collect`, operationId: 'collectVisitorEmail', summary: "Email collect: the visitor's email", tag, access: publicAccess,
+      params: visitorParams, body: emailCollectSchema, responses: { '200': json('The visitor', visitorPayloadSchema) },
+    },
+    async ({ params, body }, _req, res) => {
       res.json(await capture.collectEmail(params.inbox_identifier, params.source_id, body.email));
-    }),
+    },
   );
 
   return router;

@@ -8,14 +8,13 @@ import type { ContactsService } from '../contacts/contacts.service';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
 import type { Inbox, WebsiteSettings } from '../inboxes/inbox.model';
 import type { InboxesService } from '../inboxes/inboxes.service';
-import type { ConversationPayload } from '../messaging/conversation.presenter';
 import type { MessagingService } from '../messaging/messaging.service';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import { isGap } from '../contacts/merge-contacts';
 import type { VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
 import { verifyIdentifierHash } from './verify-identifier-hash';
-import { toVisitorPayload, type VisitorPayload } from './visitor.presenter';
+import { toVisitorPayload, type VisitorConversationPayload, type VisitorPayload } from './visitor.presenter';
 
 export interface CaptureServiceDeps {
   inboxes: Pick<InboxesService, 'findByIdentifier'>;
@@ -199,7 +198,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     },
 
     /** The pre-chat form with the first message: the contact is created or updated, then the conversation recorded. */
-    async startConversation(inboxIdentifier: string, sourceId: string, input: VisitorConversationInput): Promise<ConversationPayload & { contact: VisitorPayload }> {
+    async startConversation(inboxIdentifier: string, sourceId: string, input: VisitorConversationInput): Promise<VisitorConversationPayload> {
       const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
       for (const key of Object.keys(input.custom_attributes ?? {})) {
         const problem = checkAttributeKey(key);

@@ -1,19 +1,23 @@
 import { Router } from 'express';
-import { callerOf } from '../accounts/auth.middleware';
-import { handle } from '../shared/validate';
+import { accountAccess, callerOf } from '../accounts/auth.middleware';
+import { defineRoute, json } from '../shared/route';
 import { contactMergeSchema } from './contact-merge.schemas';
-import type { ContactPayload } from '../records/contact.presenter';
+import { contactPayloadSchema, type ContactPayload } from '../records/contact.presenter';
 
 export type MergeContacts = (accountId: number, baseId: number, mergeeId: number) => Promise<ContactPayload>;
 
 export function contactMergeRouter(merge: MergeContacts): Router {
   const router = Router({ mergeParams: true });
   // Chatwoot answers with the base contact, bare.
-  router.post(
-    '/actions/contact_merge',
-    handle({ body: contactMergeSchema }, async ({ body }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/actions/contact_merge', operationId: 'mergeContacts', summary: 'Merge the mergee contact into the base contact', tag: 'Contacts',
+      access: accountAccess, body: contactMergeSchema, responses: { '200': json('The base contact after the merge, bare', contactPayloadSchema) },
+    },
+    async ({ body }, req, res) => {
       res.json(await merge(callerOf(req).accountId, body.base_contact_id, body.mergee_contact_id));
-    }),
+    },
   );
   return router;
 }

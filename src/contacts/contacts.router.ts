@@ -1,60 +1,92 @@
 import { Router } from 'express';
-import { callerOf, requireAdministrator } from '../accounts/auth.middleware';
-import { handle } from '../shared/validate';
+import { z } from 'zod';
+import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
+import { emptySchema, payloadOf } from '../shared/response-fields';
+import { defineRoute, json } from '../shared/route';
+import { contactListSchema, contactPayloadSchema } from '../records/contact.presenter';
 import type { ContactsService } from './contacts.service';
 import { contactIdParams, contactInputSchema, listQuery, searchQuery } from './contacts.schemas';
 import { toListResponse, toPageRequest } from '../search/list-request';
 
+const tag = 'Contacts';
+
 export function contactsRouter(contacts: ContactsService, options: { maxPerPage: number }): Router {
   const router = Router({ mergeParams: true });
 
-  router.get(
-    '/contacts',
-    handle({ query: listQuery }, async ({ query }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/contacts', operationId: 'listContacts', summary: 'List contacts (optionally by labels)', tag, access: accountAccess,
+      query: listQuery, responses: { '200': json('A page of contacts', contactListSchema) },
+    },
+    async ({ query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
       const labels = query.labels === undefined ? [] : [query.labels].flat().map((label) => label.trim().toLowerCase());
       const filter = labels.length ? { terms: { labels } } : undefined;
       const page = await contacts.list(callerOf(req).accountId, filter, request);
       res.json(toListResponse(page, request));
-    }),
+    },
   );
 
-  router.get(
-    '/contacts/search',
-    handle({ query: searchQuery }, async ({ query }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/contacts/search', operationId: 'searchContacts', summary: 'Search contacts by name, email, phone or identifier', tag, access: accountAccess,
+      query: searchQuery, responses: { '200': json('A page of matching contacts', contactListSchema) },
+    },
+    async ({ query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
       res.json(toListResponse(await contacts.search(callerOf(req).accountId, query.q, request), request));
-    }),
+    },
   );
 
-  router.post(
-    '/contacts',
-    handle({ body: contactInputSchema }, async ({ body }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/contacts', operationId: 'createContact', summary: 'Create a contact', tag, access: accountAccess,
+      body: contactInputSchema,
+      responses: { '200': json('The created contact', payloadOf(z.object({ contact: contactPayloadSchema, contact_inbox: z.null() }))) },
+    },
+    async ({ body }, req, res) => {
       const contact = await contacts.create(callerOf(req).accountId, body);
       res.status(200).json({ payload: { contact, contact_inbox: null } });
-    }),
+    },
   );
 
-  router.get(
-    '/contacts/:id(\\d+)',
-    handle({ params: contactIdParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/contacts/:id(\\d+)', operationId: 'showContact', summary: 'Show a contact', tag, access: accountAccess,
+      params: contactIdParams, responses: { '200': json('The contact', payloadOf(contactPayloadSchema)) },
+    },
+    async ({ params }, req, res) => {
       res.json({ payload: await contacts.show(callerOf(req).accountId, params.id) });
-    }),
+    },
   );
 
-  const update = handle({ params: contactIdParams, body: contactInputSchema }, async ({ params, body }, req, res) => {
-    res.json({ payload: await contacts.update(callerOf(req).accountId, params.id, body) });
-  });
-  router.patch('/contacts/:id(\\d+)', update);
-  router.put('/contacts/:id(\\d+)', update);
+  for (const method of ['patch', 'put'] as const) {
+    defineRoute(
+      router,
+      {
+        method, path: '/contacts/:id(\\d+)', operationId: `${method}Contact`, summary: 'Update a contact (only the fields given)', tag, access: accountAccess,
+        params: contactIdParams, body: contactInputSchema, responses: { '200': json('The updated contact', payloadOf(contactPayloadSchema)) },
+      },
+      async ({ params, body }, req, res) => {
+        res.json({ payload: await contacts.update(callerOf(req).accountId, params.id, body) });
+      },
+    );
+  }
 
-  router.delete(
-    '/contacts/:id(\\d+)',
-    requireAdministrator,
-    handle({ params: contactIdParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'delete', path: '/contacts/:id(\\d+)', operationId: 'deleteContact', summary: 'Delete a contact', tag, access: administratorAccess,
+      params: contactIdParams, responses: { '200': json('Deleted', emptySchema) },
+    },
+    async ({ params }, req, res) => {
       await contacts.remove(callerOf(req).accountId, params.id);
       res.status(200).json({});
-    }),
+    },
   );
 
   return router;

@@ -4,25 +4,9 @@ import type { ContactSearch } from '../search/search-contacts';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { AttributeType, CustomAttributeDefinition, CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
+import { toDefinitionPayload } from './custom-attribute-definition.presenter';
 import { checkCustomValue, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
-
-export function toDefinitionPayload(def: CustomAttributeDefinition) {
-  return {
-    id: def._id,
-    attribute_key: def.attribute_key,
-    attribute_display_name: def.attribute_display_name,
-    attribute_display_type: def.attribute_display_type,
-    attribute_description: def.attribute_description,
-    attribute_values: def.attribute_values,
-    attribute_model: def.attribute_model,
-    regex_pattern: null,
-    regex_cue: null,
-    default_value: null,
-    created_at: def.created_at.toISOString(),
-    updated_at: def.updated_at.toISOString(),
-  };
-}
 
 export function checkDefinitionKey(key: string): string | undefined {
   const problem = checkAttributeKey(key);

@@ -1,20 +1,23 @@
 import { Router } from 'express';
-import { callerOf, requireAdministrator } from '../accounts/auth.middleware';
+import { administratorAccess, callerOf } from '../accounts/auth.middleware';
+import { csv, defineRoute } from '../shared/route';
 import { sendCsv } from '../shared/send-csv';
-import { handle } from '../shared/validate';
 import { exportBody } from './contact-export.schemas';
 import type { ContactExportService } from './contact-export.service';
 
 export function contactExportRouter(exports: ContactExportService): Router {
   const router = Router({ mergeParams: true });
 
-  router.post(
-    '/contacts/export',
-    requireAdministrator,
-    handle({ body: exportBody }, async ({ body }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/contacts/export', operationId: 'exportContacts', summary: 'Export contacts as CSV (all, by labels, by filter or by segment)', tag: 'Import and export',
+      access: administratorAccess, body: exportBody, responses: { '200': csv('The CSV file, streamed') },
+    },
+    async ({ body }, req, res) => {
       const { fileName, lines } = await exports.exportCsv(callerOf(req).accountId, body);
       await sendCsv(res, fileName, lines);
-    }),
+    },
   );
 
   return router;

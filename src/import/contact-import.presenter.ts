@@ -1,23 +1,28 @@
+import { z } from 'zod';
 import { toUnixSeconds } from '../shared/time';
-import type { ContactImport, ImportStatus } from './contact-import.model';
+import { unixSeconds } from '../shared/response-fields';
+import { IMPORT_STATUSES, type ContactImport } from './contact-import.model';
 
-export interface ImportPayload {
-  id: number;
-  status: ImportStatus;
-  file_name: string;
-  file_size: number;
-  rows_read: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  /** Share of the file read so far, 0 to 1. */
-  progress: number;
-  error: string | null;
-  created_at: number | null;
-  started_at: number | null;
-  finished_at: number | null;
-}
+export const importPayloadSchema = z
+  .object({
+    id: z.int(),
+    status: z.enum(IMPORT_STATUSES),
+    file_name: z.string(),
+    file_size: z.int(),
+    rows_read: z.int(),
+    created: z.int(),
+    updated: z.int(),
+    unchanged: z.int(),
+    rejected: z.int(),
+    progress: z.number().min(0).max(1).describe('share of the file read so far'),
+    error: z.string().nullable(),
+    created_at: unixSeconds.nullable(),
+    started_at: unixSeconds.nullable(),
+    finished_at: unixSeconds.nullable(),
+  })
+  .meta({ id: 'Import' });
+
+export type ImportPayload = z.infer<typeof importPayloadSchema>;
 
 export function toImportPayload(doc: ContactImport): ImportPayload {
   return {

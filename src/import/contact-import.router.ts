@@ -1,45 +1,84 @@
 import { Router } from 'express';
-import { callerOf, requireAdministrator } from '../accounts/auth.middleware';
+import { z } from 'zod';
+import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
+import { errorBodySchema } from '../shared/error-handler';
+import { payloadOf } from '../shared/response-fields';
+import { csv, defineRoute, json } from '../shared/route';
 import { sendCsv } from '../shared/send-csv';
-import { handle } from '../shared/validate';
+import { importPayloadSchema } from './contact-import.presenter';
 import { importIdParams, importListQuery } from './contact-import.schemas';
 import type { ContactImportService } from './contact-import.service';
 import { uploadCsv } from './upload';
 
+const tag = 'Import and export';
+
 export function contactImportRouter(imports: ContactImportService, options: { uploadDir: string; maxBytes: number }): Router {
   const router = Router({ mergeParams: true });
 
-  router.post(
-    '/contacts/import',
-    requireAdministrator,
-    uploadCsv({ dir: options.uploadDir, maxBytes: options.maxBytes, field: 'import_file' }),
-    handle({}, async (_input, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/contacts/import', operationId: 'importContacts', summary: 'Upload a CSV file of contacts to import', tag, access: administratorAccess,
+      before: [uploadCsv({ dir: options.uploadDir, maxBytes: options.maxBytes, field: 'import_file' })],
+      requestBody: {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              properties: { import_file: { type: 'string', contentMediaType: 'text/csv', description: 'the CSV file' } },
+              required: ['import_file'],
+            },
+            encoding: { import_file: { contentType: 'text/csv' } },
+          },
+        },
+      },
+      responses: {
+        '200': json('The import, queued; poll GET /contacts/imports/{id}', payloadOf(importPayloadSchema)),
+        '413': json('The file is over IMPORT_MAX_BYTES', errorBodySchema),
+        '415': json('The upload is not a text CSV file', errorBodySchema),
+      },
+    },
+    async (_input, req, res) => {
       const started = await imports.start(callerOf(req).accountId, req.file);
       res.status(200).json({ payload: started });
-    }),
+    },
   );
 
-  router.get(
-    '/contacts/imports',
-    handle({ query: importListQuery }, async ({ query }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/contacts/imports', operationId: 'listImports', summary: "The account's imports, newest first", tag, access: accountAccess,
+      query: importListQuery,
+      responses: { '200': json('A page of imports', z.object({ meta: z.object({ count: z.int(), current_page: z.int() }), payload: z.array(importPayloadSchema) })) },
+    },
+    async ({ query }, req, res) => {
       const { count, imports: found } = await imports.list(callerOf(req).accountId, query.page, query.per_page);
       res.json({ meta: { count, current_page: query.page }, payload: found });
-    }),
+    },
   );
 
-  router.get(
-    '/contacts/imports/:id(\\d+)',
-    handle({ params: importIdParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/contacts/imports/:id(\\d+)', operationId: 'showImport', summary: "An import's progress and counts", tag, access: accountAccess,
+      params: importIdParams, responses: { '200': json('The import', payloadOf(importPayloadSchema)) },
+    },
+    async ({ params }, req, res) => {
       res.json({ payload: await imports.show(callerOf(req).accountId, params.id) });
-    }),
+    },
   );
 
-  router.get(
-    '/contacts/imports/:id(\\d+)/rejected',
-    handle({ params: importIdParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/contacts/imports/:id(\\d+)/rejected', operationId: 'importRejectedRows', summary: "An import's rejected rows as CSV, each with its reason", tag,
+      access: accountAccess, params: importIdParams, responses: { '200': csv('The rejected rows, streamed') },
+    },
+    async ({ params }, req, res) => {
       const { fileName, lines } = await imports.rejectedCsv(callerOf(req).accountId, params.id);
       await sendCsv(res, fileName, lines);
-    }),
+    },
   );
 
   return router;

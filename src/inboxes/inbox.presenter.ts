@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import { toUnixSeconds } from '../shared/time';
+import { unixSeconds } from '../shared/response-fields';
 import type { ChannelType, Inbox } from './inbox.model';
 
-const CHATWOOT_CHANNEL: Record<ChannelType, string> = {
+const CHATWOOT_CHANNEL: Record<ChannelType, InboxPayload['channel_type']> = {
   web_widget: 'Channel::WebWidget',
   email: 'Channel::Email',
   sms: 'Channel::Sms',
@@ -15,7 +17,37 @@ export function maskSecret(value: string): string {
   return value.length >= 16 ? `********${value.slice(-4)}` : '********';
 }
 
-export type InboxPayload = Record<string, unknown> & { id: number; name: string; channel_type: string; inbox_identifier: string };
+const inboxBase = {
+  id: z.int(),
+  account_id: z.int(),
+  name: z.string(),
+  channel_id: z.int(),
+  inbox_identifier: z.string(),
+  created_at: unixSeconds.nullable(),
+  updated_at: unixSeconds.nullable(),
+};
+const secret = z.string().describe('masked ("********" and the last 4 characters) except where the operation says otherwise');
+
+/** Chatwoot's inbox JSON: the channel's settings inline, secrets masked. */
+export const inboxPayloadSchema = z
+  .discriminatedUnion('channel_type', [
+    z.object({ ...inboxBase, channel_type: z.literal('Channel::WebWidget'), website_url: z.string().nullable(), hmac_token: secret, hmac_mandatory: z.boolean() }),
+    z.object({
+      ...inboxBase,
+      channel_type: z.literal('Channel::Email'),
+      email: z.string(),
+      smtp_address: z.string(),
+      smtp_port: z.int(),
+      smtp_login: z.string().nullable(),
+      smtp_password: secret.nullable(),
+      smtp_enable_ssl_tls: z.boolean(),
+    }),
+    z.object({ ...inboxBase, channel_type: z.literal('Channel::Sms'), provider_url: z.string(), account_sid: z.string(), auth_token: secret, phone_number: z.string() }),
+    z.object({ ...inboxBase, channel_type: z.literal('Channel::Whatsapp'), provider_url: z.string(), api_key: secret, phone_number_id: z.string(), phone_number: z.string() }),
+  ])
+  .meta({ id: 'Inbox' });
+
+export type InboxPayload = z.infer<typeof inboxPayloadSchema>;
 
 /** Chatwoot's inbox JSON with the channel's settings inline; secrets masked unless `reveal` names them. */
 export function toInboxPayload(inbox: Inbox, reveal: readonly string[] = []): InboxPayload {
@@ -24,6 +56,8 @@ export function toInboxPayload(inbox: Inbox, reveal: readonly string[] = []): In
     const value = settings[key];
     if (typeof value === 'string' && !reveal.includes(key)) settings[key] = maskSecret(value);
   }
+  // The settings are typed per channel in the model but spread here as one record: the cast is
+  // checked where it matters, by the API tests that validate every inbox response against the schema.
   return {
     id: inbox._id,
     account_id: inbox.account_id,
@@ -34,5 +68,5 @@ export function toInboxPayload(inbox: Inbox, reveal: readonly string[] = []): In
     ...settings,
     created_at: toUnixSeconds(inbox.created_at),
     updated_at: toUnixSeconds(inbox.updated_at),
-  };
+  } as InboxPayload;
 }

@@ -1,59 +1,89 @@
 import { Router } from 'express';
-import { callerOf, requireAdministrator } from '../accounts/auth.middleware';
+import { z } from 'zod';
+import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
 import { contactIdParams } from '../contacts/contacts.schemas';
-import { handle } from '../shared/validate';
+import { emptySchema, payloadOf } from '../shared/response-fields';
+import { defineRoute, json } from '../shared/route';
+import { labelPayloadSchema } from './label.presenter';
 import { contactLabelsSchema, labelCreateSchema, labelIdParams, labelUpdateSchema } from './labels.schemas';
 import type { LabelsService } from './labels.service';
+
+const tag = 'Labels';
 
 export function labelsRouter(labels: LabelsService): Router {
   const router = Router({ mergeParams: true });
 
-  router.get(
-    '/labels',
-    handle({}, async (_input, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/labels', operationId: 'listLabels', summary: "List the account's labels", tag, access: accountAccess,
+      responses: { '200': json('Every label, by title', payloadOf(z.array(labelPayloadSchema))) },
+    },
+    async (_input, req, res) => {
       res.json({ payload: await labels.list(callerOf(req).accountId) });
-    }),
+    },
   );
-  router.post(
-    '/labels',
-    requireAdministrator,
-    handle({ body: labelCreateSchema }, async ({ body }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/labels', operationId: 'createLabel', summary: 'Create a label', tag, access: administratorAccess,
+      body: labelCreateSchema, responses: { '200': json('The label', labelPayloadSchema) },
+    },
+    async ({ body }, req, res) => {
       res.json(await labels.create(callerOf(req).accountId, body));
-    }),
+    },
   );
-  router.get(
-    '/labels/:id(\\d+)',
-    handle({ params: labelIdParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/labels/:id(\\d+)', operationId: 'showLabel', summary: 'Show a label', tag, access: accountAccess,
+      params: labelIdParams, responses: { '200': json('The label', labelPayloadSchema) },
+    },
+    async ({ params }, req, res) => {
       res.json(await labels.show(callerOf(req).accountId, params.id));
-    }),
+    },
   );
-  router.patch(
-    '/labels/:id(\\d+)',
-    requireAdministrator,
-    handle({ params: labelIdParams, body: labelUpdateSchema }, async ({ params, body }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'patch', path: '/labels/:id(\\d+)', operationId: 'updateLabel', summary: 'Update a label (its title cannot change)', tag, access: administratorAccess,
+      params: labelIdParams, body: labelUpdateSchema, responses: { '200': json('The label', labelPayloadSchema) },
+    },
+    async ({ params, body }, req, res) => {
       res.json(await labels.update(callerOf(req).accountId, params.id, body));
-    }),
+    },
   );
-  router.delete(
-    '/labels/:id(\\d+)',
-    requireAdministrator,
-    handle({ params: labelIdParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'delete', path: '/labels/:id(\\d+)', operationId: 'deleteLabel', summary: 'Delete a label and take it off every contact', tag, access: administratorAccess,
+      params: labelIdParams, responses: { '200': json('Deleted', emptySchema) },
+    },
+    async ({ params }, req, res) => {
       await labels.remove(callerOf(req).accountId, params.id);
       res.json({});
-    }),
+    },
   );
 
-  router.get(
-    '/contacts/:id(\\d+)/labels',
-    handle({ params: contactIdParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/contacts/:id(\\d+)/labels', operationId: 'listContactLabels', summary: "A contact's labels", tag, access: accountAccess,
+      params: contactIdParams, responses: { '200': json('Label titles', payloadOf(z.array(z.string()))) },
+    },
+    async ({ params }, req, res) => {
       res.json({ payload: await labels.contactLabels(callerOf(req).accountId, params.id) });
-    }),
+    },
   );
-  router.post(
-    '/contacts/:id(\\d+)/labels',
-    handle({ params: contactIdParams, body: contactLabelsSchema }, async ({ params, body }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/contacts/:id(\\d+)/labels', operationId: 'setContactLabels', summary: "Replace a contact's labels", tag, access: accountAccess,
+      params: contactIdParams, body: contactLabelsSchema, responses: { '200': json('The label titles now on the contact', payloadOf(z.array(z.string()))) },
+    },
+    async ({ params, body }, req, res) => {
       res.json({ payload: await labels.setContactLabels(callerOf(req).accountId, params.id, body.labels) });
-    }),
+    },
   );
 
   return router;

@@ -4,6 +4,7 @@ import type { ContactSearch } from '../search/search-contacts';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Label, LabelModel } from './label.model';
+import { toLabelPayload } from './label.presenter';
 import type { LabelInput } from './labels.schemas';
 
 const TITLE = /^[\p{L}\p{N}_-]+$/u;
@@ -18,16 +19,6 @@ export function normalizeLabel(raw: string): string {
 }
 
 export const normalizeLabels = (raw: string[]) => [...new Set(raw.map(normalizeLabel))];
-
-export function toLabelPayload(label: Label) {
-  return {
-    id: label._id,
-    title: label.title,
-    description: label.description,
-    color: label.color,
-    show_on_sidebar: label.show_on_sidebar,
-  };
-}
 
 const CHUNK = 1000;
 

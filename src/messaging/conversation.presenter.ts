@@ -1,9 +1,53 @@
+import { z } from 'zod';
 import { toUnixSeconds } from '../shared/time';
+import { freeObject, unixSeconds } from '../shared/response-fields';
 import type { Conversation } from './conversation.model';
-import type { Message } from './message.model';
+import { MESSAGE_STATUSES, type Message } from './message.model';
 
 /** Chatwoot's message JSON (message_type 0 incoming, 1 outgoing), with our delivery status. */
-export function toMessagePayload(message: Message) {
+export const messagePayloadSchema = z
+  .object({
+    id: z.int(),
+    content: z.string(),
+    account_id: z.int(),
+    inbox_id: z.int(),
+    conversation_id: z.int(),
+    message_type: z.union([z.literal(0), z.literal(1)]).describe('0 incoming, 1 outgoing'),
+    content_type: z.literal('text'),
+    private: z.literal(false),
+    status: z.enum(MESSAGE_STATUSES),
+    source_id: z.string().nullable().describe("the provider's id of the sent message"),
+    content_attributes: z.object({ external_error: z.string().optional() }),
+    sender_id: z.int().nullable(),
+    attempts: z.int(),
+    created_at: unixSeconds.nullable(),
+    updated_at: unixSeconds.nullable(),
+  })
+  .meta({ id: 'Message' });
+
+export type MessagePayload = z.infer<typeof messagePayloadSchema>;
+
+const conversationFields = {
+  id: z.int(),
+  account_id: z.int(),
+  inbox_id: z.int(),
+  contact_id: z.int(),
+  status: z.enum(['open', 'resolved']),
+  custom_attributes: freeObject,
+  messages: z.array(messagePayloadSchema),
+  created_at: unixSeconds.nullable(),
+  timestamp: unixSeconds.nullable(),
+  last_activity_at: unixSeconds.nullable(),
+};
+
+export const conversationPayloadSchema = z.object(conversationFields).meta({ id: 'Conversation' });
+
+export type ConversationPayload = z.infer<typeof conversationPayloadSchema>;
+
+/** The fields of a conversation, for shapes that add to it (the website widget's conversation). */
+export const conversationPayloadFields = conversationFields;
+
+export function toMessagePayload(message: Message): MessagePayload {
   return {
     id: message._id,
     content: message.content,
@@ -23,7 +67,7 @@ export function toMessagePayload(message: Message) {
   };
 }
 
-export function toConversationPayload(conversation: Conversation, messages: Message[]) {
+export function toConversationPayload(conversation: Conversation, messages: Message[]): ConversationPayload {
   return {
     id: conversation._id,
     account_id: conversation.account_id,
@@ -37,5 +81,3 @@ export function toConversationPayload(conversation: Conversation, messages: Mess
     last_activity_at: toUnixSeconds(conversation.last_activity_at),
   };
 }
-
-export type ConversationPayload = ReturnType<typeof toConversationPayload>;

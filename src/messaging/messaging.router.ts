@@ -1,31 +1,50 @@
 import { Router } from 'express';
-import { callerOf } from '../accounts/auth.middleware';
-import { handle } from '../shared/validate';
+import { z } from 'zod';
+import { accountAccess, callerOf } from '../accounts/auth.middleware';
+import { inboxPayloadSchema } from '../inboxes/inbox.presenter';
+import { payloadOf } from '../shared/response-fields';
+import { defineRoute, json } from '../shared/route';
+import { conversationPayloadSchema } from './conversation.presenter';
 import type { MessagingService } from './messaging.service';
 import { contactParams, newConversationSchema } from './messaging.schemas';
+
+const tag = 'Messaging';
 
 export function messagingRouter(messaging: MessagingService): Router {
   const router = Router({ mergeParams: true });
 
-  router.get(
-    '/contacts/:id(\\d+)/contactable_inboxes',
-    handle({ params: contactParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/contacts/:id(\\d+)/contactable_inboxes', operationId: 'listContactableInboxes', summary: 'Inboxes that can reach the contact', tag,
+      access: accountAccess, params: contactParams,
+      responses: { '200': json('Each inbox with the source_id it would send to', payloadOf(z.array(z.object({ source_id: z.string(), inbox: inboxPayloadSchema })))) },
+    },
+    async ({ params }, req, res) => {
       res.json({ payload: await messaging.contactableInboxes(callerOf(req).accountId, params.id) });
-    }),
+    },
   );
 
-  router.get(
-    '/contacts/:id(\\d+)/conversations',
-    handle({ params: contactParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/contacts/:id(\\d+)/conversations', operationId: 'listContactConversations', summary: "The contact's conversations with their messages", tag,
+      access: accountAccess, params: contactParams, responses: { '200': json('The conversations', payloadOf(z.array(conversationPayloadSchema))) },
+    },
+    async ({ params }, req, res) => {
       res.json({ payload: await messaging.conversationsOf(callerOf(req).accountId, params.id) });
-    }),
+    },
   );
 
-  router.post(
-    '/conversations',
-    handle({ body: newConversationSchema }, async ({ body }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/conversations', operationId: 'startConversation', summary: 'Send a first outbound message to a contact through an inbox', tag,
+      access: accountAccess, body: newConversationSchema, responses: { '200': json('The conversation with its queued message', conversationPayloadSchema) },
+    },
+    async ({ body }, req, res) => {
       res.status(200).json(await messaging.startConversation(callerOf(req), body));
-    }),
+    },
   );
 
   return router;

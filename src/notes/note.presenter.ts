@@ -1,26 +1,36 @@
+import { z } from 'zod';
 import type { User } from '../accounts/user.model';
 import { toUnixSeconds } from '../shared/time';
+import { unixSeconds } from '../shared/response-fields';
 import type { Note } from './note.model';
 
-export interface NoteAuthor {
-  id: number;
-  name: string;
-  available_name: string;
-  email: string;
-  thumbnail: string;
-  role: string | null;
-}
+export const noteAuthorSchema = z
+  .object({
+    id: z.int(),
+    name: z.string(),
+    available_name: z.string(),
+    email: z.string(),
+    thumbnail: z.string(),
+    role: z.string().nullable(),
+  })
+  .meta({ id: 'NoteAuthor' });
+
+export type NoteAuthor = z.infer<typeof noteAuthorSchema>;
 
 /** Chatwoot's note JSON. */
-export interface NotePayload {
-  id: number;
-  content: string;
-  account_id: number;
-  contact_id: number;
-  user: NoteAuthor | null;
-  created_at: number;
-  updated_at: number;
-}
+export const notePayloadSchema = z
+  .object({
+    id: z.int(),
+    content: z.string(),
+    account_id: z.int(),
+    contact_id: z.int(),
+    user: noteAuthorSchema.nullable(),
+    created_at: unixSeconds,
+    updated_at: unixSeconds,
+  })
+  .meta({ id: 'Note' });
+
+export type NotePayload = z.infer<typeof notePayloadSchema>;
 
 export function toNoteAuthor(user: Pick<User, '_id' | 'name' | 'email' | 'accounts'>, accountId: number): NoteAuthor {
   return {

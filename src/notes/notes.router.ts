@@ -1,45 +1,74 @@
 import { Router } from 'express';
-import { callerOf } from '../accounts/auth.middleware';
-import { handle } from '../shared/validate';
+import { z } from 'zod';
+import { accountAccess, callerOf } from '../accounts/auth.middleware';
+import { emptySchema } from '../shared/response-fields';
+import { defineRoute, json } from '../shared/route';
+import { notePayloadSchema } from './note.presenter';
 import type { NotesService } from './notes.service';
 import { contactNotesParams, noteInputSchema, noteParams } from './notes.schemas';
+
+const tag = 'Notes';
+const notePath = '/contacts/:id(\\d+)/notes/:note_id(\\d+)';
 
 export function notesRouter(notes: NotesService): Router {
   const router = Router({ mergeParams: true });
 
-  router.get(
-    '/contacts/:id(\\d+)/notes',
-    handle({ params: contactNotesParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/contacts/:id(\\d+)/notes', operationId: 'listNotes', summary: "A contact's notes", tag, access: accountAccess,
+      params: contactNotesParams, responses: { '200': json('The notes, bare', z.array(notePayloadSchema)) },
+    },
+    async ({ params }, req, res) => {
       res.json(await notes.list(callerOf(req).accountId, params.id));
-    }),
+    },
   );
 
-  router.post(
-    '/contacts/:id(\\d+)/notes',
-    handle({ params: contactNotesParams, body: noteInputSchema }, async ({ params, body }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/contacts/:id(\\d+)/notes', operationId: 'createNote', summary: 'Write a note on a contact', tag, access: accountAccess,
+      params: contactNotesParams, body: noteInputSchema, responses: { '200': json('The note', notePayloadSchema) },
+    },
+    async ({ params, body }, req, res) => {
       res.status(200).json(await notes.create(callerOf(req), params.id, body));
-    }),
+    },
   );
 
-  router.get(
-    '/contacts/:id(\\d+)/notes/:note_id(\\d+)',
-    handle({ params: noteParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: notePath, operationId: 'showNote', summary: 'Show a note', tag, access: accountAccess,
+      params: noteParams, responses: { '200': json('The note', notePayloadSchema) },
+    },
+    async ({ params }, req, res) => {
       res.json(await notes.show(callerOf(req).accountId, params.id, params.note_id));
-    }),
+    },
   );
 
-  const update = handle({ params: noteParams, body: noteInputSchema }, async ({ params, body }, req, res) => {
-    res.json(await notes.update(callerOf(req), params.id, params.note_id, body));
-  });
-  router.patch('/contacts/:id(\\d+)/notes/:note_id(\\d+)', update);
-  router.put('/contacts/:id(\\d+)/notes/:note_id(\\d+)', update);
+  for (const method of ['patch', 'put'] as const) {
+    defineRoute(
+      router,
+      {
+        method, path: notePath, operationId: `${method}Note`, summary: 'Edit a note (its author or an administrator)', tag, access: accountAccess,
+        params: noteParams, body: noteInputSchema, responses: { '200': json('The note', notePayloadSchema) },
+      },
+      async ({ params, body }, req, res) => {
+        res.json(await notes.update(callerOf(req), params.id, params.note_id, body));
+      },
+    );
+  }
 
-  router.delete(
-    '/contacts/:id(\\d+)/notes/:note_id(\\d+)',
-    handle({ params: noteParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'delete', path: notePath, operationId: 'deleteNote', summary: 'Delete a note (its author or an administrator)', tag, access: accountAccess,
+      params: noteParams, responses: { '200': json('Deleted', emptySchema) },
+    },
+    async ({ params }, req, res) => {
       await notes.remove(callerOf(req), params.id, params.note_id);
       res.status(200).json({});
-    }),
+    },
   );
 
   return router;

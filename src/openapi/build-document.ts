@@ -1,6 +1,5 @@
-import { componentSchemas } from './components';
+import { declaredRoutes, type JsonSchema, type Mount } from '../shared/route';
 import { toOperation } from './operation';
-import { operations } from './operations';
 
 export type OpenApiDocument = {
   openapi: '3.1.0';
@@ -8,13 +7,27 @@ export type OpenApiDocument = {
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
 } & Record<string, unknown>;
 
-/** The OpenAPI 3.1 document of the HTTP API, as a plain object (served at GET /api/openapi.json). */
-export function buildOpenApiDocument(): OpenApiDocument {
+/** Express path → OpenAPI template: ':id(\\d+)' and ':id' both become '{id}'. */
+export const toTemplate = (expressPath: string): string => expressPath.replace(/:(\w+)(\([^)]*\))?/g, '{$1}');
+
+/**
+ * The OpenAPI 3.1 document of the HTTP API, as a plain object (served at GET /api/openapi.json),
+ * collected from the routes the mounted routers declared (src/shared/route.ts).
+ */
+export function buildOpenApiDocument(mounts: Mount[]): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
-  for (const spec of operations) {
-    const item = (paths[spec.path] ??= {});
-    if (item[spec.method]) throw new Error(`OpenAPI: ${spec.method.toUpperCase()} ${spec.path} is declared twice`);
-    item[spec.method] = toOperation(spec);
+  const schemas: Record<string, JsonSchema> = {};
+  const tags = new Set<string>();
+  for (const mount of mounts) {
+    for (const router of mount.routers) {
+      for (const route of declaredRoutes(router)) {
+        const template = toTemplate(mount.path + route.path);
+        const item = (paths[template] ??= {});
+        if (item[route.method]) throw new Error(`OpenAPI: ${route.method.toUpperCase()} ${template} is declared twice`);
+        item[route.method] = toOperation(route, template, schemas);
+        tags.add(route.tag);
+      }
+    }
   }
   return {
     openapi: '3.1.0',
@@ -25,10 +38,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
       description:
         "Search-backed contacts service with Chatwoot's contact API shapes. Account routes need the api_access_token header; the website widget's public routes do not.",
     },
-    tags: [...new Set(operations.map((op) => op.tag))].map((name) => ({ name })),
+    tags: [...tags].map((name) => ({ name })),
     paths,
     components: {
-      schemas: componentSchemas,
+      schemas,
       securitySchemes: {
         api_access_token: { type: 'apiKey', in: 'header', name: 'api_access_token', description: "A user's access token; the user must belong to the account in the path." },
       },

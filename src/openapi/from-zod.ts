@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod';
+import type { JsonSchema } from '../shared/route';
 
-/** A JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1), as a plain object. */
-export type JsonSchema = Record<string, unknown>;
+export type { JsonSchema };
 
 export interface ParameterObject {
   name: string;
@@ -34,4 +34,29 @@ export function parametersOf(schema: ZodType, location: 'path' | 'query'): Param
     required: location === 'path' || (required.has(name) && !('default' in property)),
     schema: property,
   }));
+}
+
+const COMPONENT_REF = '"#/components/schemas/';
+const rehome = (schema: JsonSchema): JsonSchema => JSON.parse(JSON.stringify(schema).split('"#/$defs/').join(COMPONENT_REF)) as JsonSchema;
+
+/**
+ * The JSON Schema of what a response schema produces (`io: 'output'`: a z.object() strips
+ * unknown keys, so it comes out with `additionalProperties: false`). Schemas named with
+ * `.meta({ id })` (the presenters' payloads) are put into `components` once and referenced, so
+ * the document says "Contact" where the presenters do. Two different schemas under one name fail.
+ */
+export function outputSchemaOf(schema: ZodType, components: Record<string, JsonSchema>): JsonSchema {
+  // Wrapped, so that a named schema at the root is referenced like a nested one.
+  const json = z.toJSONSchema(z.object({ root: schema }), { io: 'output' }) as unknown as {
+    properties: { root: JsonSchema };
+    $defs?: Record<string, JsonSchema>;
+  };
+  for (const [name, def] of Object.entries(json.$defs ?? {})) {
+    const rehomed = rehome(def);
+    if (components[name] && JSON.stringify(components[name]) !== JSON.stringify(rehomed)) {
+      throw new Error(`OpenAPI: two different response schemas are named ${name}`);
+    }
+    components[name] = rehomed;
+  }
+  return rehome(json.properties.root);
 }

@@ -1,50 +1,11 @@
-import type { ZodType } from 'zod';
-import { ref } from './components';
-import { inputSchemaOf, parametersOf, type JsonSchema, type ParameterObject } from './from-zod';
+import { errorBodySchema } from '../shared/error-handler';
+import type { Access, JsonSchema, ResponseSpec, RouteDeclaration } from '../shared/route';
+import { inputSchemaOf, outputSchemaOf, parametersOf, type ParameterObject } from './from-zod';
 
-/** Who may call an operation: nobody needs a token for public ones, administrators alone for some account ones. */
-export type Access = 'open' | 'public' | 'account' | 'administrator';
-
-export interface ResponseObject {
-  description: string;
-  content?: Record<string, { schema: JsonSchema }>;
-  headers?: Record<string, unknown>;
-}
-
-/** One operation as the route table below declares it: zod schemas for inputs, JSON Schemas for outputs. */
-export interface OperationSpec {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  path: string;
-  operationId: string;
-  summary: string;
-  tag: string;
-  access: Access;
-  params?: ZodType;
-  query?: ZodType;
-  /** A zod schema (validated JSON body) or an OpenAPI request body written out (multipart). */
-  body?: ZodType | { requestBody: Record<string, unknown> };
-  /** Replaces the generated JSON Schema of the body, for preprocessing the generator cannot see. */
-  bodySchema?: (generated: JsonSchema) => JsonSchema;
-  responses: Record<string, ResponseObject>;
-}
-
-export const json = (description: string, schema: JsonSchema): ResponseObject => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
-export const csv = (description: string): ResponseObject => ({
-  description,
-  headers: {
-    'content-disposition': { description: 'attachment; filename="…"', schema: { type: 'string' } },
-  },
-  content: { 'text/csv': { schema: { type: 'string' } } },
-});
-
-const problem = (description: string) => json(description, ref('Error'));
+const problem = (description: string): ResponseSpec => ({ description, schema: errorBodySchema });
 
 /** The errors src/shared/error-handler.ts answers for a route of that access. */
-function errorResponses(access: Access): Record<string, ResponseObject> {
+function errorResponses(access: Access['level']): Record<string, ResponseSpec> {
   if (access === 'open') return {};
   const common = {
     '400': problem('The body is not valid JSON'),
@@ -60,33 +21,43 @@ function errorResponses(access: Access): Record<string, ResponseObject> {
   };
 }
 
-function pathParameters(spec: OperationSpec): ParameterObject[] {
-  const declared = spec.params ? parametersOf(spec.params, 'path') : [];
-  const names = [...spec.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+function pathParameters(route: RouteDeclaration, template: string): ParameterObject[] {
+  const declared = route.params ? parametersOf(route.params, 'path') : [];
+  const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
   // Routes without a params schema still sit under templated mounts (account_id, inbox_identifier).
   return names.map((name) => declared.find((p) => p.name === name) ?? { name, in: 'path', required: true, schema: { type: 'string' } });
 }
 
-function requestBodyOf(spec: OperationSpec): Record<string, unknown> | undefined {
-  if (!spec.body) return undefined;
-  if ('requestBody' in spec.body) return spec.body.requestBody;
-  const generated = inputSchemaOf(spec.body);
-  return { required: true, content: { 'application/json': { schema: spec.bodySchema ? spec.bodySchema(generated) : generated } } };
+function requestBodyOf(route: RouteDeclaration): JsonSchema | undefined {
+  if (route.requestBody) return route.requestBody;
+  if (!route.body) return undefined;
+  const generated = inputSchemaOf(route.body);
+  return { required: true, content: { 'application/json': { schema: route.bodySchema ? route.bodySchema(generated) : generated } } };
 }
 
-/** The OpenAPI operation object of one route. */
-export function toOperation(spec: OperationSpec): Record<string, unknown> {
-  const parameters = [...pathParameters(spec), ...(spec.query ? parametersOf(spec.query, 'query') : [])];
-  const requestBody = requestBodyOf(spec);
-  const secured = spec.access === 'account' || spec.access === 'administrator';
+function responseObject(response: ResponseSpec, components: Record<string, JsonSchema>): JsonSchema {
+  const { description, schema, mediaType = 'application/json', headers } = response;
   return {
-    operationId: spec.operationId,
-    summary: spec.summary,
-    tags: [spec.tag],
-    ...(spec.access === 'administrator' ? { description: 'Administrators only.' } : {}),
-    security: secured ? [{ api_access_token: [] }] : [],
+    description,
+    ...(headers ? { headers } : {}),
+    ...(schema ? { content: { [mediaType]: { schema: outputSchemaOf(schema, components) } } } : {}),
+  };
+}
+
+/** The OpenAPI operation object of one declared route at its full path (a template); named response schemas are added to `components`. */
+export function toOperation(route: RouteDeclaration, template: string, components: Record<string, JsonSchema>): JsonSchema {
+  const parameters = [...pathParameters(route, template), ...(route.query ? parametersOf(route.query, 'query') : [])];
+  const requestBody = requestBodyOf(route);
+  const level = route.access.level;
+  const responses = { ...route.responses, ...errorResponses(level) };
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    ...(level === 'administrator' ? { description: 'Administrators only.' } : {}),
+    security: level === 'account' || level === 'administrator' ? [{ api_access_token: [] }] : [],
     ...(parameters.length ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
-    responses: { ...spec.responses, ...errorResponses(spec.access) },
+    responses: Object.fromEntries(Object.entries(responses).map(([status, response]) => [status, responseObject(response, components)])),
   };
 }

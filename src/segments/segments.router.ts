@@ -1,59 +1,100 @@
 import { Router } from 'express';
-import { callerOf } from '../accounts/auth.middleware';
-import { toListResponse, toPageRequest } from '../search/list-request';
-import { handle } from '../shared/validate';
-import { pageQuery } from '../search/list-request';
+import { z } from 'zod';
+import { accountAccess, callerOf } from '../accounts/auth.middleware';
+import { contactListSchema } from '../records/contact.presenter';
+import { pageQuery, toListResponse, toPageRequest } from '../search/list-request';
+import { emptySchema } from '../shared/response-fields';
+import { defineRoute, json, type JsonSchema } from '../shared/route';
+import { segmentPayloadSchema } from './segment.presenter';
 import { filterBody, segmentCreateBody, segmentIdParams, segmentListQuery, segmentUpdateBody } from './segments.schemas';
 import type { SegmentsService } from './segments.service';
+
+const tag = 'Segments';
+
+/** Chatwoot clients wrap a custom filter's fields in `custom_filter`; the schema's preprocess takes both. */
+const wrappedInCustomFilter = (fields: JsonSchema): JsonSchema => ({
+  anyOf: [fields, { type: 'object', properties: { custom_filter: fields }, required: ['custom_filter'] }],
+});
 
 export function segmentsRouter(segments: SegmentsService, options: { maxPerPage: number }): Router {
   const router = Router({ mergeParams: true });
 
-  router.post(
-    '/contacts/filter',
-    handle({ query: pageQuery, body: filterBody }, async ({ query, body }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/contacts/filter', operationId: 'filterContacts', summary: "Run a filter (Chatwoot's filter payload)", tag, access: accountAccess,
+      query: pageQuery, body: filterBody, responses: { '200': json('A page of matching contacts', contactListSchema) },
+    },
+    async ({ query, body }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
       res.json(toListResponse(await segments.filter(callerOf(req).accountId, body.payload, request), request));
-    }),
+    },
   );
 
-  router.get(
-    '/custom_filters',
-    handle({ query: segmentListQuery }, async ({ query }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/custom_filters', operationId: 'listSegments', summary: 'List segments (saved filters), optionally with counts', tag, access: accountAccess,
+      query: segmentListQuery, responses: { '200': json('The segments, bare; each with `count` when with_counts is true', z.array(segmentPayloadSchema)) },
+    },
+    async ({ query }, req, res) => {
       const withCounts = query.with_counts === 'true' || query.with_counts === '1';
       res.json(await segments.list(callerOf(req).accountId, { filterType: query.filter_type, withCounts }));
-    }),
+    },
   );
-  router.post(
-    '/custom_filters',
-    handle({ body: segmentCreateBody }, async ({ body }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/custom_filters', operationId: 'createSegment', summary: 'Save a filter as a segment', tag, access: accountAccess,
+      body: segmentCreateBody, bodySchema: wrappedInCustomFilter, responses: { '200': json('The segment', segmentPayloadSchema) },
+    },
+    async ({ body }, req, res) => {
       res.json(await segments.create(callerOf(req).accountId, body));
-    }),
+    },
   );
-  router.get(
-    '/custom_filters/:id(\\d+)',
-    handle({ params: segmentIdParams }, async ({ params }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/custom_filters/:id(\\d+)', operationId: 'showSegment', summary: 'Show a segment', tag, access: accountAccess,
+      params: segmentIdParams, responses: { '200': json('The segment', segmentPayloadSchema) },
+    },
+    async ({ params }, req, res) => {
       res.json(await segments.show(callerOf(req).accountId, params.id));
-    }),
+    },
   );
-  const update = handle({ params: segmentIdParams, body: segmentUpdateBody }, async ({ params, body }, req, res) => {
-    res.json(await segments.update(callerOf(req).accountId, params.id, body));
-  });
-  router.patch('/custom_filters/:id(\\d+)', update);
-  router.put('/custom_filters/:id(\\d+)', update);
-  router.delete(
-    '/custom_filters/:id(\\d+)',
-    handle({ params: segmentIdParams }, async ({ params }, req, res) => {
+  for (const method of ['patch', 'put'] as const) {
+    defineRoute(
+      router,
+      {
+        method, path: '/custom_filters/:id(\\d+)', operationId: `${method}Segment`, summary: 'Update a segment', tag, access: accountAccess,
+        params: segmentIdParams, body: segmentUpdateBody, bodySchema: wrappedInCustomFilter, responses: { '200': json('The segment', segmentPayloadSchema) },
+      },
+      async ({ params, body }, req, res) => {
+        res.json(await segments.update(callerOf(req).accountId, params.id, body));
+      },
+    );
+  }
+  defineRoute(
+    router,
+    {
+      method: 'delete', path: '/custom_filters/:id(\\d+)', operationId: 'deleteSegment', summary: 'Delete a segment', tag, access: accountAccess,
+      params: segmentIdParams, responses: { '200': json('Deleted', emptySchema) },
+    },
+    async ({ params }, req, res) => {
       await segments.remove(callerOf(req).accountId, params.id);
       res.json({});
-    }),
+    },
   );
-  router.get(
-    '/custom_filters/:id(\\d+)/contacts',
-    handle({ params: segmentIdParams, query: pageQuery }, async ({ params, query }, req, res) => {
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/custom_filters/:id(\\d+)/contacts', operationId: 'runSegment', summary: "A page of the segment's contacts", tag, access: accountAccess,
+      params: segmentIdParams, query: pageQuery, responses: { '200': json('A page of contacts', contactListSchema) },
+    },
+    async ({ params, query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
       res.json(toListResponse(await segments.run(callerOf(req).accountId, params.id, request), request));
-    }),
+    },
   );
 
   return router;

@@ -4,20 +4,9 @@ import { MAPPING_VERSION } from '../search/contacts-index';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import { buildSegmentQuery, sanitizeFilterPayload } from '../search/build-segment-query';
+import { toSegmentPayload } from './segment.presenter';
 import type { Segment, SegmentModel } from './segment.model';
 import type { SegmentInput } from './segments.schemas';
-
-export function toSegmentPayload(segment: Segment, count?: number | null) {
-  return {
-    id: segment._id,
-    name: segment.name,
-    filter_type: segment.filter_type,
-    query: segment.query,
-    created_at: segment.created_at.toISOString(),
-    updated_at: segment.updated_at.toISOString(),
-    ...(count === undefined ? {} : { count }),
-  };
-}
 
 export interface SegmentsServiceDeps {
   segments: SegmentModel;

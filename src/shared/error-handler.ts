@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
+import { z } from 'zod';
 import {
   AppError,
   BadRequestError,
@@ -15,6 +16,17 @@ import {
 } from './errors';
 import type { Logger } from './logger';
 
+/** Every error answer. request_id is for the request-id middleware, which may add it. */
+export const errorBodySchema = z
+  .object({
+    error: z.string().describe('what went wrong, for people'),
+    field: z.string().optional().describe('the input field at fault, when there is one'),
+    request_id: z.string().optional().describe('the id of the request in the logs'),
+  })
+  .meta({ id: 'Error' });
+
+type ErrorBody = z.infer<typeof errorBodySchema>;
+
 const statusByError: [new (...args: never[]) => AppError, number][] = [
   [ValidationError, 422],
   [BadRequestError, 400],
@@ -27,10 +39,10 @@ const statusByError: [new (...args: never[]) => AppError, number][] = [
   [UnavailableError, 503],
 ];
 
-function toResponse(err: unknown): { status: number; body: Record<string, unknown> } {
+function toResponse(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof AppError) {
     const status = statusByError.find(([type]) => err instanceof type)?.[1] ?? 500;
-    const body: Record<string, unknown> = { error: err.message };
+    const body: ErrorBody = { error: err.message };
     if (err instanceof ValidationError && err.field) body.field = err.field;
     return { status, body };
   }

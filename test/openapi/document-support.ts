@@ -1,8 +1,14 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import type { Express } from 'express';
+import { apiMounts } from '../../src/app';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../src/openapi/build-document';
+import { createMetrics } from '../../src/shared/metrics';
+import { testConfig } from '../support/context';
 
-export const document: OpenApiDocument = buildOpenApiDocument();
+// The document as buildApp collects it from the routers' declarations. Declaring routes calls no
+// service, so none is needed here (the served document must equal this one: document.api.test.ts).
+const services = {} as Parameters<typeof apiMounts>[0]['services'];
+export const document: OpenApiDocument = buildOpenApiDocument(apiMounts({ config: testConfig(), metrics: createMetrics(), services }, () => document));
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete'];

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { isoTime } from '../shared/response-fields';
+import { ATTRIBUTE_TYPES, type CustomAttributeDefinition } from '../records/custom-attribute-definition.model';
+
+/** Chatwoot's definition JSON; the regex and default fields Chatwoot has are always null here. */
+export const definitionPayloadSchema = z
+  .object({
+    id: z.int(),
+    attribute_key: z.string(),
+    attribute_display_name: z.string(),
+    attribute_display_type: z.enum(ATTRIBUTE_TYPES),
+    attribute_description: z.string().nullable(),
+    attribute_values: z.array(z.string()),
+    attribute_model: z.literal('contact_attribute'),
+    regex_pattern: z.null(),
+    regex_cue: z.null(),
+    default_value: z.null(),
+    created_at: isoTime,
+    updated_at: isoTime,
+  })
+  .meta({ id: 'CustomAttributeDefinition' });
+
+export type DefinitionPayload = z.infer<typeof definitionPayloadSchema>;
+
+export function toDefinitionPayload(def: CustomAttributeDefinition): DefinitionPayload {
+  return {
+    id: def._id,
+    attribute_key: def.attribute_key,
+    attribute_display_name: def.attribute_display_name,
+    attribute_display_type: def.attribute_display_type,
+    attribute_description: def.attribute_description,
+    attribute_values: def.attribute_values,
+    attribute_model: def.attribute_model,
+    regex_pattern: null,
+    regex_cue: null,
+    default_value: null,
+    created_at: def.created_at.toISOString(),
+    updated_at: def.updated_at.toISOString(),
+  };
+}

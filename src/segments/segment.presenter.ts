@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { freeObject, isoTime } from '../shared/response-fields';
+import type { Segment } from './segment.model';
+
+/** Chatwoot's custom filter JSON. */
+export const segmentPayloadSchema = z
+  .object({
+    id: z.int(),
+    name: z.string(),
+    filter_type: z.literal('contact'),
+    query: z.object({ payload: z.array(freeObject) }),
+    created_at: isoTime,
+    updated_at: isoTime,
+    count: z.int().nullable().optional().describe('only with `with_counts`; null when the segment no longer compiles'),
+  })
+  .meta({ id: 'Segment' });
+
+export type SegmentPayload = z.infer<typeof segmentPayloadSchema>;
+
+export function toSegmentPayload(segment: Segment, count?: number | null): SegmentPayload {
+  return {
+    id: segment._id,
+    name: segment.name,
+    filter_type: segment.filter_type,
+    // Saved only after sanitizeFilterPayload, which keeps a list of condition objects.
+    query: segment.query as SegmentPayload['query'],
+    created_at: segment.created_at.toISOString(),
+    updated_at: segment.updated_at.toISOString(),
+    ...(count === undefined ? {} : { count }),
+  };
+}

@@ -1,0 +1,99 @@
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { z, type ZodType } from 'zod';
+import { handle, type Validated } from './validate';
+
+/*
+ * A route is declared once, where its router registers it: method, path, who may call it, the
+ * zod schemas that validate its input and describe its output. defineRoute registers the
+ * express route and keeps the declaration on the router, so the API document is collected
+ * from the routers themselves (src/openapi) and cannot list a route the app does not answer.
+ */
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** A plain JSON Schema object (draft 2020-12, the dialect of OpenAPI 3.1). */
+export type JsonSchema = Record<string, unknown>;
+
+/**
+ * Who may call a route, and the middleware that makes it so. Features that check callers
+ * (src/accounts) define their own levels with their guards.
+ */
+export interface Access {
+  level: 'open' | 'public' | 'account' | 'administrator';
+  guards: RequestHandler[];
+}
+
+/** Service routes (health, metrics, the API document): nothing to check. */
+export const openAccess: Access = { level: 'open', guards: [] };
+/** The website widget's public API: the inbox identifier and the visitor's source_id are the credentials. */
+export const publicAccess: Access = { level: 'public', guards: [] };
+
+export interface ResponseSpec {
+  description: string;
+  /** What the body holds; a schema with `.meta({ id })` becomes a named component of the document. */
+  schema?: ZodType;
+  /** application/json unless said otherwise. */
+  mediaType?: string;
+  headers?: Record<string, unknown>;
+}
+
+export const json = (description: string, schema: ZodType): ResponseSpec => ({ description, schema });
+
+export const csv = (description: string): ResponseSpec => ({
+  description,
+  schema: z.string(),
+  mediaType: 'text/csv',
+  headers: { 'content-disposition': { description: 'attachment; filename="…"', schema: { type: 'string' } } },
+});
+
+interface InputSchemas {
+  params?: ZodType;
+  query?: ZodType;
+  body?: ZodType;
+}
+
+export interface RouteDeclaration extends InputSchemas {
+  method: Method;
+  /** The express path, relative to where the router is mounted. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  /** Replaces the generated JSON Schema of the body, for preprocessing the generator cannot see. */
+  bodySchema?: (generated: JsonSchema) => JsonSchema;
+  /** A body that no zod schema validates (an upload), as its OpenAPI request body object. */
+  requestBody?: JsonSchema;
+  responses: Record<string, ResponseSpec>;
+}
+
+export interface RouteSpec extends RouteDeclaration {
+  /** Middleware between the access guards and validation (an upload parser). */
+  before?: RequestHandler[];
+}
+
+const declarations = new WeakMap<Router, RouteDeclaration[]>();
+
+/** Registers the route on the router (guards, `before`, validation, handler) and records its declaration. */
+export function defineRoute<S extends InputSchemas>(
+  router: Router,
+  spec: RouteSpec & S,
+  handler: (input: Validated<S>, req: Request, res: Response) => Promise<void> | void,
+): void {
+  const { before = [], ...declaration } = spec;
+  const schemas = { params: spec.params, query: spec.query, body: spec.body } as S;
+  router[spec.method](spec.path, ...spec.access.guards, ...before, handle(schemas, handler));
+  declarations.set(router, [...(declarations.get(router) ?? []), declaration]);
+}
+
+/** The routes defineRoute registered on this router, in order. */
+export function declaredRoutes(router: Router): readonly RouteDeclaration[] {
+  return declarations.get(router) ?? [];
+}
+
+/** Routers and the path they are mounted at (with guards for all of them), as buildApp registers them. */
+export interface Mount {
+  path: string;
+  guards?: RequestHandler[];
+  routers: Router[];
+}
