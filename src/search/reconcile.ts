@@ -30,11 +30,11 @@ const CHECKED_FIELDS = { _id: 1, account_id: 1, version: 1, deleted: 1, email: 1
  * external versions, as the sync worker does), index documents with no contact behind them are
  * deleted, and each live contact's email, phone and identifier keys are made to point at it.
  *
- * MongoDB is read by _id only: the contacts to compare come from the index (a point-in-time
- * walk of the account's documents) and from the pending writes (pending_sync), which together
- * hold every contact unless the index lost documents it had acknowledged (restored from an old
- * snapshot, say). `full` covers that too: it reads every contact id ever handed out, by _id,
- * a thousand at a time. A dry run only counts.
+ * MongoDB is read by _id only: the contacts to compare come from the pending writes
+ * (pending_sync), from every contact id ever handed out (read by _id, a thousand at a time,
+ * which also finds what the index lost after acknowledging it, e.g. restored from an old
+ * snapshot), and from the index (a point-in-time walk of the account's documents). `quick`
+ * skips the id walk: the pending writes and the index only. A dry run only counts.
  */
 export async function reconcileAccount(
   deps: {
@@ -45,11 +45,11 @@ export async function reconcileAccount(
     index: string;
     search: Pick<ContactSearch, 'matchingIds'>;
     indexContacts: (ids: number[]) => Promise<IndexOutcome>;
-    /** The highest contact id handed out (for `full`). */
+    /** The highest contact id handed out (for the id walk). */
     maxContactId?: () => Promise<number>;
   },
   accountId: number,
-  options: { dryRun?: boolean; full?: boolean; onProgress?: (report: ReconcileReport) => void } = {},
+  options: { dryRun?: boolean; quick?: boolean; onProgress?: (report: ReconcileReport) => void } = {},
 ): Promise<ReconcileReport> {
   const report: ReconcileReport = { checked: 0, behind: 0, indexed: 0, orphans: 0, failed: [] };
   const read = async (ids: string[]): Promise<Checked[]> =>
@@ -102,8 +102,8 @@ export async function reconcileAccount(
   }
   if (ids.length) await flush();
 
-  // 2. With `full`, every contact id ever handed out, by _id.
-  if (options.full) {
+  // 2. Unless `quick`, every contact id ever handed out, by _id.
+  if (!options.quick) {
     const max = (await deps.maxContactId?.()) ?? 0;
     for (let start = 1; start <= max; start += PAGE) {
       ids = Array.from({ length: Math.min(PAGE, max - start + 1) }, (_, i) => String(start + i)).filter((id) => !checked.has(id));
