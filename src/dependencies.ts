@@ -44,6 +44,7 @@ import { createElasticsearchClient } from './shared/elasticsearch';
 import { createIdAllocator, defineIdBlockModel, highestId } from './shared/id-allocator';
 import { idOnlyGuard } from './shared/id-only-guard';
 import { reconcileAccount } from './search/reconcile';
+import { sweepPendingContacts } from './search/sync-sweep';
 import type { Logger } from './shared/logger';
 import { createMetrics } from './shared/metrics';
 import { connectMongo } from './shared/mongo';
@@ -213,6 +214,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     importQueue,
     importProcessor,
     services,
+
+    /** One sweep of the pending writes (the worker runs it every SWEEP_EVERY_MS). */
+    sweep: () => sweepPendingContacts({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS }),
 
     /** Compares an account's contacts with the index and repairs the drift (npm run reconcile). */
     reconcile: (accountId: number, options: Parameters<typeof reconcileAccount>[2] = {}) =>

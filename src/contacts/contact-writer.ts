@@ -93,7 +93,7 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
         const update = plan(current);
         if (!update) return current;
         const wanted = newValues(current, update);
-        await keys.claim(accountId, id, wanted);
+        await keys.claim(accountId, id, wanted, current.version + 1);
         claimed.push(wanted);
         await markPending([{ id: current._id, accountId, version: current.version + 1 }]);
         const updated = await contacts

@@ -72,7 +72,7 @@ function applied(contact: Contact, set: Record<string, unknown>, now: Date): Con
 const newValuesOf = (accountId: number, u: PlannedUpdate): KeyClaim[] =>
   IDENTITY_FIELD_NAMES.flatMap((field) => {
     const value = u.set[field];
-    return typeof value === 'string' && value !== u.contact[field] ? [{ accountId, contactId: u.id, field, value }] : [];
+    return typeof value === 'string' && value !== u.contact[field] ? [{ accountId, contactId: u.id, field, value, version: u.contact.version + 1 }] : [];
   });
 
 /** The values an update took from its contact (replaced or cleared). */

@@ -15,6 +15,8 @@ export interface ContactKey {
   _id: string;
   account_id: number;
   contact_id: number;
+  /** The contact's version that holds the value once the write that took the key lands. */
+  version: number;
   claimed_at: Date;
 }
 
@@ -23,6 +25,7 @@ const contactKeySchema = new Schema<ContactKey>(
     _id: String,
     account_id: { type: Number, required: true },
     contact_id: { type: Number, required: true },
+    version: { type: Number, required: true },
     claimed_at: { type: Date, required: true },
   },
   { versionKey: false },

@@ -10,6 +10,8 @@ export interface KeyClaim {
   contactId: number;
   field: IdentityField;
   value: string;
+  /** The version of the contact's write that will hold the value (1 for a new contact). */
+  version?: number;
 }
 
 /** Why a claim was refused: the live contact that holds the value. */
@@ -21,9 +23,11 @@ export interface ContactKeysDeps {
   keys: ContactKeyModel;
   contacts: ContactModel;
   /**
-   * How long a fresh key whose contact does not hold the value yet is respected: the time
-   * between taking a key and writing the contact. Past it, such a key is taken over (its
-   * writer died between the two steps), so no value stays blocked for longer.
+   * How long a key is respected whose contact does not hold the value yet because the write
+   * that took it has not landed (the contact is missing or below the key's version): the time
+   * between taking a key and writing the contact. Past it, such a key is taken over (its writer
+   * died between the two steps), so no value stays blocked for longer. A key whose contact has
+   * reached its version without holding the value was left behind and is taken over at once.
    */
   graceMs: number;
 }
@@ -44,8 +48,8 @@ function duplicateIndexes(err: unknown): Set<number> {
   return indexes;
 }
 
-export const identityClaims = (accountId: number, contactId: number, values: IdentityValues): KeyClaim[] =>
-  IDENTITY_FIELD_NAMES.flatMap((field) => (values[field] ? [{ accountId, contactId, field, value: values[field]! }] : []));
+export const identityClaims = (accountId: number, contactId: number, values: IdentityValues, version = 1): KeyClaim[] =>
+  IDENTITY_FIELD_NAMES.flatMap((field) => (values[field] ? [{ accountId, contactId, field, value: values[field]!, version }] : []));
 
 /**
  * Uniqueness of email, phone number and identifier in an account, kept in key documents read
@@ -78,13 +82,14 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
       else if (key.contact_id === claim.contactId) continue;
       else {
         const owner = owners.get(key.contact_id);
-        const fresh = now - key.claimed_at.getTime() < graceMs && !owner?.deleted;
+        const inFlight = !owner || (!owner.deleted && owner.version < (key.version ?? 1));
+        const fresh = inFlight && now - key.claimed_at.getTime() < graceMs;
         if (holds(owner, claim) || fresh) taken.push({ ...claim, ownerId: key.contact_id });
         else {
           // Conditional on the key as read: of two claimants taking over, one wins.
           const res = await keys.updateOne(
             { _id: key._id, contact_id: key.contact_id, claimed_at: key.claimed_at },
-            { $set: { contact_id: claim.contactId, claimed_at: new Date() } },
+            { $set: { contact_id: claim.contactId, version: claim.version ?? 1, claimed_at: new Date() } },
           );
           if (!res.matchedCount) retry.push(claim);
         }
@@ -105,7 +110,7 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
       let failed = new Set<number>();
       try {
         await keys.insertMany(
-          pending.map((c) => ({ _id: contactKeyId(c.accountId, c.field, c.value), account_id: c.accountId, contact_id: c.contactId, claimed_at: now })),
+          pending.map((c) => ({ _id: contactKeyId(c.accountId, c.field, c.value), account_id: c.accountId, contact_id: c.contactId, version: c.version ?? 1, claimed_at: now })),
           { ordered: false },
         );
       } catch (err) {
@@ -151,8 +156,8 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
      * Takes a contact's values, all or none: when one is held by another contact, the keys this
      * call took are released and a ValidationError names the field and its owner.
      */
-    async claim(accountId: number, contactId: number, values: IdentityValues): Promise<void> {
-      const claims = identityClaims(accountId, contactId, values);
+    async claim(accountId: number, contactId: number, values: IdentityValues, version = 1): Promise<void> {
+      const claims = identityClaims(accountId, contactId, values, version);
       if (!claims.length) return;
       const taken = await claimMany(claims);
       if (!taken.length) return;

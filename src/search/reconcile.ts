@@ -56,7 +56,7 @@ export async function reconcileAccount(
     ids.length ? ((await deps.contacts.find({ _id: { $in: ids } }, CHECKED_FIELDS).lean()) as Checked[]) : [];
 
   async function repairKeys(page: Checked[]) {
-    const claims = page.filter((c) => !c.deleted).flatMap((c) => identityClaims(accountId, Number(c._id), c));
+    const claims = page.filter((c) => !c.deleted).flatMap((c) => identityClaims(accountId, Number(c._id), c, c.version));
     if (!claims.length || options.dryRun) return;
     // Taking a contact's own values again is a no-op; a key that pointed elsewhere is taken back,
     // unless another live contact holds the same value, which only a person can settle.
