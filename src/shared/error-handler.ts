@@ -6,7 +6,6 @@ import {
   BadRequestError,
   ConflictError,
   ForbiddenError,
-  isDuplicateKeyError,
   NotFoundError,
   PayloadTooLargeError,
   UnauthorizedError,
@@ -14,6 +13,7 @@ import {
   UnavailableError,
   ValidationError,
 } from './errors';
+import { isDuplicateKey } from './duplicate-key';
 import type { Logger } from './logger';
 
 /** Every error answer. request_id is for the request-id middleware, which may add it. */
@@ -53,7 +53,7 @@ function toResponse(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof mongoose.Error.CastError) {
     return { status: 422, body: { error: `${err.path} is not a valid ${err.kind}`, field: err.path } };
   }
-  if (isDuplicateKeyError(err)) {
+  if (isDuplicateKey(err)) {
     return { status: 422, body: { error: 'a record with the same unique value already exists' } };
   }
   const e = err as { type?: string; status?: number; message?: string };
