@@ -13,6 +13,7 @@ import { createCustomAttributesService } from './custom-attributes/custom-attrib
 import { defineSegmentModel } from './segments/segment.model';
 import { createSegmentsService } from './segments/segments.service';
 import { defineBulkActionModel } from './bulk-actions/bulk-action.model';
+import { BULK_ACTION_QUEUE, createBulkActionProcessor } from './bulk-actions/bulk-action.processor';
 import { createBulkActionsService, type BulkJob } from './bulk-actions/bulk-actions.service';
 import { mergeContacts } from './contacts/merge-contacts';
 import { createCaptureService } from './capture/capture.service';
@@ -34,8 +35,9 @@ import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
 import { defineSweepStateModel } from './search/sweep-state.model';
-import { createSyncQueue, createSyncScheduler, SWEEP_QUEUE } from './search/sync-queue';
-import { startSyncWorker } from './search/sync.worker';
+import { createContactSyncProcessor } from './search/contact-sync.processor';
+import { createSweepQueue, createSyncQueue, createSyncScheduler, scheduleSweep } from './search/sync-queue';
+import { createSyncSweepProcessor } from './search/sync-sweep.processor';
 import { createElasticsearchClient } from './shared/elasticsearch';
 import { createIdAllocator, defineIdBlockModel } from './shared/id-allocator';
 import type { Logger } from './shared/logger';
@@ -97,7 +99,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     definitionsOf: customAttributes.definitionsOf,
   });
   const labels = createLabelsService({ labels: models.labels, contacts: models.contacts, nextIds, sync: scheduler });
-  const bulkQueue = queues.createQueue<BulkJob>('contact-bulk-actions', { attempts: 3 });
+  const bulkQueue = queues.createQueue<BulkJob>(BULK_ACTION_QUEUE, { attempts: 3 });
   const bulkActions = createBulkActionsService({
     bulkActions: models.bulkActions,
     contacts: models.contacts,
@@ -191,36 +193,22 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
     deliveryQueue,
 
+    /** Registers every queue's processor: this process becomes a worker. */
     async startWorker() {
-      void bulkQueue.process(async (job) => {
-        if (!Number.isSafeInteger(job.data?.id)) {
-          logger.warn({ jobId: job.id, data: job.data }, 'malformed bulk action job discarded');
-          return;
-        }
-        await bulkActions.run(job.data.id);
-      });
-      const deliver = createDeliveryProcessor({
-        messages: models.messages,
-        inboxes: models.inboxes,
-        contacts: models.contacts,
-        logger,
-        timeoutMs: config.DELIVERY_TIMEOUT_MS,
-      });
-      void deliveryQueue.process(4, deliver);
-      await startSyncWorker({
-        config,
-        syncQueue,
-        sweepQueue: queues.createQueue<object>(SWEEP_QUEUE),
-        indexContacts: indexer.indexContacts,
-        contacts: models.contacts,
-        sweepState: models.sweepState,
-        es,
-        index,
-        scheduler,
-        logger,
-      });
+      void bulkQueue.process(createBulkActionProcessor({ bulkActions, logger }));
+      void deliveryQueue.process(
+        4,
+        createDeliveryProcessor({ messages: models.messages, inboxes: models.inboxes, contacts: models.contacts, logger, timeoutMs: config.DELIVERY_TIMEOUT_MS }),
+      );
+      // Many sync jobs in flight at once is what lets the batcher fill one bulk request.
+      void syncQueue.process(config.SYNC_CONCURRENCY, createContactSyncProcessor({ config, indexContacts: indexer.indexContacts, logger }));
+      const sweepQueue = createSweepQueue(queues);
+      void sweepQueue.process(
+        createSyncSweepProcessor({ contacts: models.contacts, sweepState: models.sweepState, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS, logger }),
+      );
+      await scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS);
       importProcessor.register(importQueue, config.IMPORT_CONCURRENCY);
-      await importProcessor.requeueUnfinished(importQueue).catch((err) => logger.warn({ err: (err as Error).message }, 'unfinished imports not re-queued'));
+      await importProcessor.requeueUnfinished(importQueue).catch((err) => logger.warn({ err }, 'unfinished imports not re-queued'));
     },
 
     async close() {

@@ -1,4 +1,5 @@
-import { isDuplicateKeyError, NotFoundError, ValidationError } from '../shared/errors';
+import { isDuplicateKey } from '../shared/duplicate-key';
+import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { SyncScheduler } from '../search/sync-queue';
 import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../search/search-contacts';
@@ -17,7 +18,7 @@ const freedKeys = (id: number) => ({ email_key: noValueKey(id), phone_key: noVal
 /** Mongo's duplicate-key error names the index; turn it into the field it guards. */
 function duplicateField(err: unknown): string | undefined {
   const message = String((err as Error)?.message);
-  if (!isDuplicateKeyError(err)) return undefined;
+  if (!isDuplicateKey(err)) return undefined;
   return IDENTITY_KEYS.find(([, key]) => message.includes(key))?.[0];
 }
 

@@ -1,6 +1,7 @@
 import { checkAttributeKey } from '../records/contact-fields';
 import type { ContactModel } from '../records/contact.model';
 import type { SyncScheduler } from '../search/sync-queue';
+import { isDuplicateKey } from '../shared/duplicate-key';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { AttributeType, CustomAttributeDefinition, CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
@@ -14,8 +15,6 @@ export function checkDefinitionKey(key: string): string | undefined {
   if (RESERVED_KEYS.has(key)) return `"${key}" is a standard contact field and cannot be a custom attribute key`;
   return undefined;
 }
-
-const isDuplicate = (err: unknown) => (err as { code?: number })?.code === 11000 || String((err as Error)?.message).includes('E11000');
 
 const CHUNK = 1000;
 
@@ -54,7 +53,7 @@ export function createCustomAttributesService({ definitions, contacts, nextIds, 
         const created = await definitions.create({ _id: id, account_id: accountId, slot, created_at: now, updated_at: now, ...fields });
         return { def: created.toObject() as CustomAttributeDefinition, created: true };
       } catch (err) {
-        if (!isDuplicate(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
         const existing = await definitions.findOne({ account_id: accountId, attribute_key: fields.attribute_key }).lean();
         if (existing) return { def: existing, created: false };
       }

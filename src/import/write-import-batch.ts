@@ -1,7 +1,7 @@
 import { IDENTITY_KEYS, type ContactModel } from '../records/contact.model';
 import { newContact } from '../contacts/new-contact';
 import type { SyncScheduler } from '../search/sync-queue';
-import { isDuplicateKeyError } from '../shared/errors';
+import { isDuplicateKey } from '../shared/duplicate-key';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { ContactImportModel } from './contact-import.model';
 import type { ImportRejection, ImportRejectionModel } from './import-rejection.model';
@@ -90,7 +90,7 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       await contacts.collection.insertMany(toInsert.map((c) => c.doc) as never[], { ordered: false });
     } catch (err) {
       for (const e of writeErrorsOf(err)) {
-        if (!isDuplicateKeyError(e)) throw err;
+        if (!isDuplicateKey(e)) throw err;
         failedInserts.set(e.index, takenKeyMessage(e.errmsg));
       }
     }
@@ -109,7 +109,7 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       );
     } catch (err) {
       for (const e of writeErrorsOf(err)) {
-        if (!isDuplicateKeyError(e)) throw err;
+        if (!isDuplicateKey(e)) throw err;
         failedUpdates.set(e.index, takenKeyMessage(e.errmsg));
       }
     }
@@ -126,7 +126,7 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       await rejections.collection.insertMany(rejected as never[], { ordered: false });
     } catch (err) {
       // Rows a crashed attempt already recorded keep their first record.
-      if (writeErrorsOf(err).some((e) => !isDuplicateKeyError(e))) throw err;
+      if (writeErrorsOf(err).some((e) => !isDuplicateKey(e))) throw err;
     }
   }
 

@@ -1,5 +1,6 @@
 import type { ContactModel } from '../records/contact.model';
 import type { SyncScheduler } from '../search/sync-queue';
+import { isDuplicateKey } from '../shared/duplicate-key';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Label, LabelModel } from './label.model';
@@ -42,7 +43,7 @@ export function createLabelsService({ labels, contacts, nextIds, sync }: { label
       );
     } catch (err) {
       // A concurrent request created the same label: it exists, which is all we need.
-      if ((err as { code?: number }).code !== 11000 && !String((err as Error).message).includes('E11000')) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
   }
 
