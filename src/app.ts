@@ -18,6 +18,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from './openapi/build-docu
 import { openApiRouter } from './openapi/openapi.router';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
 import type { Metrics } from './shared/metrics';
+import { createRequestLogger } from './shared/request-logger';
 import { defineRoute, json, openAccess, type Mount } from './shared/route';
 
 type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services'>;
@@ -83,6 +84,8 @@ export function buildApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
 
+  // First, so that every later line of the request, and its error response, carries its id.
+  app.use(createRequestLogger(logger));
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));

@@ -17,6 +17,7 @@ import { createCustomAttributesService } from './custom-attributes/custom-attrib
 import { defineSegmentModel } from './segments/segment.model';
 import { createSegmentsService } from './segments/segments.service';
 import { defineBulkActionModel } from './bulk-actions/bulk-action.model';
+import { BULK_ACTION_QUEUE, createBulkActionProcessor } from './bulk-actions/bulk-action.processor';
 import { createBulkActionsService, type BulkJob } from './bulk-actions/bulk-actions.service';
 import { mergeContacts } from './contacts/merge-contacts';
 import { createCaptureService } from './capture/capture.service';
@@ -38,8 +39,9 @@ import { defineImportRejectionModel } from './import/import-rejection.model';
 import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
-import { createSyncQueue, createSyncScheduler, SWEEP_QUEUE } from './search/sync-queue';
-import { startSyncWorker } from './search/sync.worker';
+import { createContactSyncProcessor } from './search/contact-sync.processor';
+import { createSweepQueue, createSyncQueue, createSyncScheduler, scheduleSweep } from './search/sync-queue';
+import { createSyncSweepProcessor } from './search/sync-sweep.processor';
 import { createElasticsearchClient } from './shared/elasticsearch';
 import { createIdAllocator, defineIdBlockModel, highestId } from './shared/id-allocator';
 import { idOnlyGuard } from './shared/id-only-guard';
@@ -105,7 +107,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     definitions: models.customAttributeDefinitions,
     nextIds,
     writer,
-    search,
+    candidates: { pending: models.pendingSync, search },
     onDefinitionsRemoved: (accountId) => segments.markStale(accountId),
   });
   // Everything that belongs to a contact: removed with it, moved by a merge.
@@ -119,8 +121,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contacts,
     definitionsOf: customAttributes.definitionsOf,
   });
-  const labels = createLabelsService({ labels: models.labels, contacts: models.contacts, nextIds, writer, search });
-  const bulkQueue = queues.createQueue<BulkJob>('contact-bulk-actions', { attempts: 3 });
+  const labels = createLabelsService({ labels: models.labels, contacts: models.contacts, nextIds, writer, candidates: { pending: models.pendingSync, search } });
+  const bulkQueue = queues.createQueue<BulkJob>(BULK_ACTION_QUEUE, { attempts: 3 });
   const bulkActions = createBulkActionsService({
     bulkActions: models.bulkActions,
     nextIds,
@@ -239,36 +241,22 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
     deliveryQueue,
 
+    /** Registers every queue's processor: this process becomes a worker. */
     async startWorker() {
-      void bulkQueue.process(async (job) => {
-        if (!Number.isSafeInteger(job.data?.id)) {
-          logger.warn({ jobId: job.id, data: job.data }, 'malformed bulk action job discarded');
-          return;
-        }
-        await bulkActions.run(job.data.id);
-      });
-      const deliver = createDeliveryProcessor({
-        messages: models.messages,
-        inboxes: models.inboxes,
-        contacts: models.contacts,
-        logger,
-        timeoutMs: config.DELIVERY_TIMEOUT_MS,
-      });
-      void deliveryQueue.process(4, deliver);
-      await startSyncWorker({
-        config,
-        syncQueue,
-        sweepQueue: queues.createQueue<object>(SWEEP_QUEUE),
-        indexContacts: indexer.indexContacts,
-        contacts: models.contacts,
-        pending: models.pendingSync,
-        es,
-        index,
-        scheduler,
-        logger,
-      });
+      void bulkQueue.process(createBulkActionProcessor({ bulkActions, logger }));
+      void deliveryQueue.process(
+        4,
+        createDeliveryProcessor({ messages: models.messages, inboxes: models.inboxes, contacts: models.contacts, logger, timeoutMs: config.DELIVERY_TIMEOUT_MS }),
+      );
+      // Many sync jobs in flight at once is what lets the batcher fill one bulk request.
+      void syncQueue.process(config.SYNC_CONCURRENCY, createContactSyncProcessor({ config, indexContacts: indexer.indexContacts, logger }));
+      const sweepQueue = createSweepQueue(queues);
+      void sweepQueue.process(
+        createSyncSweepProcessor({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS, logger }),
+      );
+      await scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS);
       importProcessor.register(importQueue, config.IMPORT_CONCURRENCY);
-      await importProcessor.requeueUnfinished(importQueue).catch((err) => logger.warn({ err: (err as Error).message }, 'unfinished imports not re-queued'));
+      await importProcessor.requeueUnfinished(importQueue).catch((err) => logger.warn({ err }, 'unfinished imports not re-queued'));
     },
 
     async close() {

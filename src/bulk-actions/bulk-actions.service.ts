@@ -123,7 +123,7 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
         await withTimeout(deps.enqueue({ id }), 2000, 'queueing the bulk action');
       } catch (err) {
         await bulkActions.updateOne({ _id: id }, { $set: { status: 'failed', error: 'could not be queued', finished_at: new Date() } });
-        logger.warn({ err: (err as Error).message, bulkActionId: id }, 'bulk action not queued');
+        logger.warn({ err, bulkActionId: id }, 'bulk action not queued');
         throw new UnavailableError('the job queue is unavailable right now; try again shortly');
       }
       return { inline: false, action: toBulkActionPayload(doc) };

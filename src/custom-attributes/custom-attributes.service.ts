@@ -1,6 +1,7 @@
 import { checkAttributeKey } from '../records/contact-fields';
 import type { ContactWriter } from '../contacts/contact-writer';
-import type { ContactSearch } from '../search/search-contacts';
+import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
+import { isDuplicateKey } from '../shared/duplicate-key';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { AttributeType, CustomAttributeDefinition, CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
@@ -15,20 +16,19 @@ export function checkDefinitionKey(key: string): string | undefined {
   return undefined;
 }
 
-const isDuplicate = (err: unknown) => (err as { code?: number })?.code === 11000 || String((err as Error)?.message).includes('E11000');
-
 const CHUNK = 1000;
 
 export interface CustomAttributesDeps {
   definitions: CustomAttributeDefinitionModel;
   nextIds: IdAllocator;
   writer: Pick<ContactWriter, 'modifyMany'>;
-  search: Pick<ContactSearch, 'matchingIds'>;
+  /** Where the holders of a key are found: pending writes, then the index. */
+  candidates: ContactCandidatesDeps;
   /** Called when definitions disappear, so that compiled segment queries are rebuilt. */
   onDefinitionsRemoved?: (accountId: number) => Promise<void>;
 }
 
-export function createCustomAttributesService({ definitions, nextIds, writer, search, onDefinitionsRemoved }: CustomAttributesDeps) {
+export function createCustomAttributesService({ definitions, nextIds, writer, candidates, onDefinitionsRemoved }: CustomAttributesDeps) {
   async function find(accountId: number, id: number): Promise<CustomAttributeDefinition> {
     const def = await definitions.findOne({ _id: id, account_id: accountId }).lean();
     if (!def) throw new NotFoundError('custom attribute definition', id);
@@ -54,7 +54,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, se
         const created = await definitions.create({ _id: id, account_id: accountId, slot, created_at: now, updated_at: now, ...fields });
         return { def: created.toObject() as CustomAttributeDefinition, created: true };
       } catch (err) {
-        if (!isDuplicate(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
         const existing = await definitions.findOne({ account_id: accountId, attribute_key: fields.attribute_key }).lean();
         if (existing) return { def: existing, created: false };
       }
@@ -68,7 +68,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, se
    */
   async function resyncHolders(accountId: number, key: string): Promise<void> {
     // The index knows which contacts hold a key (custom_keys), defined or not.
-    for await (const ids of search.matchingIds(accountId, { term: { custom_keys: key } }, CHUNK)) {
+    for await (const ids of contactCandidates(candidates, accountId, { term: { custom_keys: key } }, CHUNK)) {
       await writer.modifyMany(accountId, ids, (c) => (Object.hasOwn(c.custom_attributes ?? {}, key) ? { set: {} } : null));
     }
   }

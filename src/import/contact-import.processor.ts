@@ -246,7 +246,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     queue.on('failed', (job, err) => {
       const id = job.data?.importId;
       if (!Number.isSafeInteger(id) || job.attemptsMade < (job.opts.attempts ?? 1)) {
-        logger.warn({ importId: id, err: err.message, attempt: job.attemptsMade }, 'import attempt failed; it will resume from its checkpoint');
+        logger.warn({ importId: id, err, attempt: job.attemptsMade }, 'import attempt failed; it will resume from its checkpoint');
         return;
       }
       void fail(id, `the import stopped: ${err.message}`).catch((e) => logger.error({ err: e, importId: id }, 'could not mark import failed'));

@@ -82,7 +82,7 @@ export function createContactImportService(deps: {
         // One job per import (jobId): queueing it twice cannot run it twice.
         await withTimeout(queue.add({ importId: recorded._id }, { jobId: `import-${recorded._id}` }), 5000, 'queueing the import');
       } catch (err) {
-        logger.warn({ err: (err as Error).message, importId: recorded._id }, 'import not queued');
+        logger.warn({ err, importId: recorded._id }, 'import not queued');
         const failed = await imports
           .findOneAndUpdate(
             { _id: recorded._id },

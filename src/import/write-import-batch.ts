@@ -5,7 +5,7 @@ import { identityClaims, type ContactKeys, type KeyClaim, type TakenKey } from '
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactIndexer } from '../search/contact-indexer';
 import type { SyncScheduler } from '../search/sync-queue';
-import { isDuplicateKeyError } from '../shared/errors';
+import { duplicateIndexes } from '../shared/duplicate-key';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { ContactImportModel } from './contact-import.model';
 import { diffContact } from './diff-contact';
@@ -41,18 +41,6 @@ export interface ImportBatchWritten {
   rejected: number;
 }
 
-/** Per-document errors of an unordered insertMany; anything but a duplicate _id is rethrown. */
-function duplicateIndexes(err: unknown): Set<number> {
-  const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
-  if (!writeErrors) throw err;
-  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index?: number; code?: number; errmsg?: string; err?: { index: number; code?: number; errmsg?: string } }[];
-  const indexes = new Set<number>();
-  for (const e of list) {
-    if (!isDuplicateKeyError({ code: e.code ?? e.err?.code, message: e.errmsg ?? e.err?.errmsg })) throw err;
-    indexes.add(e.index ?? e.err!.index);
-  }
-  return indexes;
-}
 
 const rejectedFor = (item: PlannedRow, reason: string): RejectedRow => ({ row: item.row, cells: item.cells.map(cellText), reasons: [reason] });
 const takenReason = (t: TakenKey) => `${t.field} "${t.value}" already belongs to contact ${t.ownerId} (written while this import ran)`;

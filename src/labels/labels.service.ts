@@ -1,6 +1,7 @@
 import type { ContactWriter } from '../contacts/contact-writer';
 import type { ContactModel } from '../records/contact.model';
-import type { ContactSearch } from '../search/search-contacts';
+import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
+import { isDuplicateKey } from '../shared/duplicate-key';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Label, LabelModel } from './label.model';
@@ -27,10 +28,11 @@ export interface LabelsServiceDeps {
   contacts: ContactModel;
   nextIds: IdAllocator;
   writer: Pick<ContactWriter, 'modify' | 'modifyMany'>;
-  search: Pick<ContactSearch, 'matchingIds'>;
+  /** Where the contacts carrying a label are found: pending writes, then the index. */
+  candidates: ContactCandidatesDeps;
 }
 
-export function createLabelsService({ labels, contacts, nextIds, writer, search }: LabelsServiceDeps) {
+export function createLabelsService({ labels, contacts, nextIds, writer, candidates }: LabelsServiceDeps) {
   async function find(accountId: number, id: number): Promise<Label> {
     const label = await labels.findOne({ _id: id, account_id: accountId }).lean();
     if (!label) throw new NotFoundError('label', id);
@@ -51,18 +53,18 @@ export function createLabelsService({ labels, contacts, nextIds, writer, search 
       );
     } catch (err) {
       // A concurrent request created the same label: it exists, which is all we need.
-      if ((err as { code?: number }).code !== 11000 && !String((err as Error).message).includes('E11000')) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
   }
 
   /**
-   * Removes a label from every contact of the account that carries it. The index finds them
-   * (a point in time, so contacts changed meanwhile are neither skipped nor repeated); each batch
-   * is written by _id, conditional on the versions read, and re-synced.
+   * Removes a label from every contact of the account that carries it. The index and the pending
+   * writes find them; each batch is written by _id, conditional on the versions read (a contact
+   * without the label is left alone), and re-synced.
    */
   async function stripFromContacts(accountId: number, title: string): Promise<number> {
     let done = 0;
-    for await (const ids of search.matchingIds(accountId, { term: { labels: title } }, CHUNK)) {
+    for await (const ids of contactCandidates(candidates, accountId, { term: { labels: title } }, CHUNK)) {
       done += (await writer.modifyMany(accountId, ids, (c) => ((c.labels ?? []).includes(title) ? { pull: { labels: [title] } } : null))).length;
     }
     return done;

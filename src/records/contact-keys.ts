@@ -1,4 +1,5 @@
-import { isDuplicateKeyError, ValidationError } from '../shared/errors';
+import { duplicateIndexes } from '../shared/duplicate-key';
+import { ValidationError } from '../shared/errors';
 import { contactKeyId, IDENTITY_FIELD_NAMES, type ContactKey, type ContactKeyModel, type IdentityField } from './contact-key.model';
 import type { Contact, ContactModel } from './contact.model';
 
@@ -34,19 +35,6 @@ export interface ContactKeysDeps {
 
 const ROUNDS = 5;
 
-function duplicateIndexes(err: unknown): Set<number> {
-  const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
-  if (!writeErrors) throw err;
-  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index?: number; code?: number; errmsg?: string; err?: { index: number; code?: number; errmsg?: string } }[];
-  const indexes = new Set<number>();
-  for (const e of list) {
-    const code = e.code ?? e.err?.code;
-    const message = e.errmsg ?? e.err?.errmsg;
-    if (!isDuplicateKeyError({ code, message })) throw err;
-    indexes.add(e.index ?? e.err!.index);
-  }
-  return indexes;
-}
 
 export const identityClaims = (accountId: number, contactId: number, values: IdentityValues, version = 1): KeyClaim[] =>
   IDENTITY_FIELD_NAMES.flatMap((field) => (values[field] ? [{ accountId, contactId, field, value: values[field]!, version }] : []));

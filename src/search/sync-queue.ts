@@ -12,6 +12,15 @@ export function createSyncQueue(factory: QueueFactory): Queue.Queue<SyncJob> {
   return factory.createQueue<SyncJob>(SYNC_QUEUE);
 }
 
+export function createSweepQueue(factory: QueueFactory): Queue.Queue<object> {
+  return factory.createQueue<object>(SWEEP_QUEUE);
+}
+
+/** Repeats the sweep; one repeatable job id, so every worker process shares one schedule. */
+export function scheduleSweep(queue: Queue.Queue<object>, everyMs: number): Promise<unknown> {
+  return queue.add({}, { repeat: { every: everyMs }, jobId: 'sweep', removeOnComplete: true, removeOnFail: true, attempts: 1 });
+}
+
 export interface SyncScheduler {
   /** Queues indexing of these contacts; never throws: the sweep catches what fails to queue. */
   schedule(ids: number[]): Promise<void>;
@@ -27,7 +36,7 @@ export function createSyncScheduler(queue: Queue.Queue<SyncJob>, logger: Logger,
         await withTimeout<unknown>(jobs.length === 1 ? queue.add(jobs[0].data) : queue.addBulk(jobs), 2000, 'queueing the sync job');
       } catch (err) {
         // The write already succeeded in MongoDB and the contact stays marked needs_index.
-        logger.warn({ err: (err as Error).message, count: ids.length }, 'sync job not queued; the sweep will pick the contacts up');
+        logger.warn({ err, count: ids.length }, 'sync job not queued; the sweep will pick the contacts up');
       }
     },
   };

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { z } from 'zod';
 import {
@@ -6,7 +6,6 @@ import {
   BadRequestError,
   ConflictError,
   ForbiddenError,
-  isDuplicateKeyError,
   NotFoundError,
   PayloadTooLargeError,
   UnauthorizedError,
@@ -14,6 +13,7 @@ import {
   UnavailableError,
   ValidationError,
 } from './errors';
+import { isDuplicateKey } from './duplicate-key';
 import type { Logger } from './logger';
 
 /** Every error answer. request_id is for the request-id middleware, which may add it. */
@@ -53,7 +53,7 @@ function toResponse(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof mongoose.Error.CastError) {
     return { status: 422, body: { error: `${err.path} is not a valid ${err.kind}`, field: err.path } };
   }
-  if (isDuplicateKeyError(err)) {
+  if (isDuplicateKey(err)) {
     return { status: 422, body: { error: 'a record with the same unique value already exists' } };
   }
   const e = err as { type?: string; status?: number; message?: string };
@@ -65,21 +65,26 @@ function toResponse(err: unknown): { status: number; body: ErrorBody } {
   return { status: 500, body: { error: 'internal error' } };
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** The request's id (src/shared/request-logger.ts), so that a caller can quote it and we can find its log lines. */
+const requestIdOf = (req: Request): string | undefined => (req.id === undefined ? undefined : String(req.id));
+
+/** `fallback` logs for an app mounted without the request logger; otherwise each request's `req.log` does. */
+export function errorHandler(fallback: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    const log = req.log ?? fallback;
     if (res.headersSent) {
       // A streamed download that failed midway: the status is gone, only cutting it short is left.
-      logger.error({ err, method: req.method, url: req.originalUrl }, 'response failed while streaming');
+      log.error({ err, method: req.method, url: req.originalUrl }, 'response failed while streaming');
       res.destroy();
       return;
     }
     const { status, body } = toResponse(err);
-    if (status >= 500 && status !== 503) logger.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
-    else if (status === 503) logger.warn({ err: (err as Error).message, url: req.originalUrl }, 'dependency unavailable');
-    res.status(status).json(body);
+    if (status >= 500 && status !== 503) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    else if (status === 503) log.warn({ err, url: req.originalUrl }, 'dependency unavailable');
+    res.status(status).json({ ...body, request_id: requestIdOf(req) });
   };
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  res.status(404).json({ error: `no route for ${req.method} ${req.path}` });
+  res.status(404).json({ error: `no route for ${req.method} ${req.path}`, request_id: requestIdOf(req) });
 };

@@ -32,14 +32,6 @@ export class ForbiddenError extends AppError {}
 
 export class ConflictError extends AppError {}
 
-/**
- * MongoDB reports a unique index violation as code 11000; FerretDB does so on insert but as
- * code 1 with SQLite's "UNIQUE constraint failed" on update.
- */
-export function isDuplicateKeyError(err: unknown): boolean {
-  const e = err as { code?: number; message?: string } | null;
-  return e?.code === 11000 || (e?.code === 1 && /UNIQUE constraint failed/.test(e.message ?? ''));
-}
 /** An upload or body over a configured size limit. */
 export class PayloadTooLargeError extends AppError {}
 

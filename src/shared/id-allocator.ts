@@ -1,4 +1,5 @@
 import { Connection, Model, Schema } from 'mongoose';
+import { isDuplicateKey } from './duplicate-key';
 
 // Chatwoot's ids are integers and its clients expect them. FerretDB applies $inc as
 // read-modify-write, so a counter document could hand the same id to two writers; an insert
@@ -22,8 +23,6 @@ export type IdBlockModel = Model<IdBlock>;
 export function defineIdBlockModel(conn: Connection): IdBlockModel {
   return conn.model<IdBlock>('IdBlock', idBlockSchema, 'id_blocks');
 }
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
 
 export function createIdAllocator(blocks: IdBlockModel, blockSize = 1000) {
   const ranges = new Map<string, { next: number; end: number }>();

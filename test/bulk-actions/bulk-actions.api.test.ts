@@ -1,3 +1,7 @@
+import { createBulkActionProcessor } from '../../src/bulk-actions/bulk-action.processor';
+import type { BulkJob } from '../../src/bulk-actions/bulk-actions.service';
+import type { Logger } from '../../src/shared/logger';
+import type { Queue } from '../../src/shared/queues';
 import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 
@@ -94,6 +98,29 @@ describe('bulk actions', () => {
     expect(res.status).toBe(202);
     expect((await finished(account, res.body.id)).processed).toBe(ids.length);
     for (const c of contacts) expect(await labelsOf(account, c.id)).toEqual(['bulk']);
+  });
+
+  it('when a bulk action job runs twice or is malformed, then the second run changes nothing and the malformed one is discarded with a warning', async () => {
+    const account = await ctx.createAccount();
+    const contacts = [await createContact(ctx, account), await createContact(ctx, account)];
+    const ids = [...contacts.map((c) => c.id), ...Array.from({ length: 150 }, (_, i) => 900000000 + i)];
+    const res = await as(account).post('/bulk_actions', { type: 'Contact', ids, labels: { add: ['twice'] } });
+    const first = await finished(account, res.body.id);
+    const versions = async () => (await ctx.deps.models.contacts.find({ _id: { $in: contacts.map((c) => String(c.id)) } }, { version: 1 }).lean()).map((c) => c.version);
+    const before = await versions();
+
+    const warn = jest.fn();
+    const processJob = createBulkActionProcessor({ bulkActions: ctx.deps.services.bulkActions, logger: { warn } as unknown as Logger });
+    const job = (data: unknown) => ({ id: 'test', data, attemptsMade: 0, opts: {} }) as unknown as Queue.Job<BulkJob>;
+    await processJob(job({ id: res.body.id }));
+    expect(await finished(account, res.body.id)).toEqual(first);
+    expect(await versions()).toEqual(before);
+    for (const c of contacts) expect(await labelsOf(account, c.id)).toEqual(['twice']);
+
+    await processJob(job({ id: 'not a number' }));
+    await processJob(job(null));
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ data: { id: 'not a number' } }), 'malformed bulk action job discarded');
   });
 
   it.each([
