@@ -1,8 +1,11 @@
-// Import and export benchmark (not a test). Generates a CSV of N contacts with a share of bad
-// rows, uploads it through the HTTP API into an empty account, and measures the time until the
-// import completes and until every imported contact is searchable, the rows per second, and
-// the memory of the API and the worker; then exports every contact through the HTTP API and
-// measures that too. Prints the figures.
+// Import, export and write-path benchmark (not a test). Generates a CSV of N contacts with a
+// share of bad rows, uploads it through the HTTP API into an empty account, and measures the
+// time until the import completes and until every imported contact is searchable, the rows per
+// second, and the memory of the API and the worker; then exports every contact through the HTTP
+// API. Then, with those N contacts in the account: the first sweep, contact creates from one
+// and from 8 clients, changes of email, website pre-chat merges, an import of N/10 rows half of
+// which match existing contacts, and the deletion of a label about N/8 contacts carry (until
+// the index no longer holds it on any). Prints the figures.
 //
 //   npm run bench:import                       # 1,000,000 rows
 //   BENCH_IMPORT_ROWS=100000 npm run bench:import
@@ -17,7 +20,11 @@ import { loadConfig } from '../src/config';
 import { createDependencies } from '../src/dependencies';
 import type { ImportPayload } from '../src/import/contact-import.presenter';
 import { createLogger } from '../src/shared/logger';
-import { GENERATED_LABELS, writeContactsCsv } from './generate-contacts-csv';
+import { csvLine } from '../src/shared/csv';
+import { GENERATED_LABELS, generateRows, writeContactsCsv } from './generate-contacts-csv';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { percentile } from './bench-support';
 import { peakMemoryMb, residentMemoryMb, startProcess, waitForHealth, WORKER_NODE_ARGS } from './bench-support';
 
 const N = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
@@ -32,8 +39,7 @@ const env = {
   QUEUE_PREFIX: NAME,
   UPLOAD_DIR: path.join(ROOT, '.local', 'bench', 'uploads'),
   IMPORT_MAX_BYTES: String(2 * 1024 * 1024 * 1024),
-  // On FerretDB every sweep scans the whole contacts collection; the import reaches the index
-  // through its sync jobs, which is what is measured.
+  // The benchmark runs the first sweep itself, to time it.
   SWEEP_EVERY_MS: '3600000',
   LOG_LEVEL: 'warn',
   PORT: String(PORT),
@@ -108,6 +114,183 @@ async function getJson<T>(url: string, token: string): Promise<T> {
   return body;
 }
 
+async function postJson<T>(url: string, token: string | undefined, body: unknown, method = 'POST'): Promise<{ ms: number; status: number; body: T }> {
+  const t = performance.now();
+  const res = await fetch(url, { method, headers: { ...(token ? { api_access_token: token } : {}), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (await res.json()) as T;
+  return { ms: performance.now() - t, status: res.status, body: json };
+}
+
+/** Uploads a CSV and waits until its import completes; answers the status and the time it took. */
+async function runImport(base: string, token: string, file: string, log = false): Promise<{ status: ImportPayload; uploadMs: number; completedMs: number; t0: number }> {
+  const t0 = Date.now();
+  const form = new FormData();
+  form.append('import_file', await openAsBlob(file, { type: 'text/csv' }), path.basename(file));
+  const res = await fetch(`${base}/import`, { method: 'POST', headers: { api_access_token: token }, body: form });
+  const started = (await res.json()) as { payload: ImportPayload };
+  if (res.status !== 200) throw new Error(`upload: ${res.status} ${JSON.stringify(started)}`);
+  const uploadMs = Date.now() - t0;
+  if (log) console.log(`uploaded ${path.basename(file)} in ${seconds(uploadMs)}; import ${started.payload.id} ${started.payload.status}`);
+  let status: ImportPayload;
+  let lastPrint = 0;
+  for (;;) {
+    status = (await getJson<{ payload: ImportPayload }>(`${base}/imports/${started.payload.id}`, token)).payload;
+    if (status.status === 'failed') throw new Error(`import failed: ${status.error}`);
+    if (status.status === 'completed') break;
+    if (log && Date.now() - lastPrint > 10_000) {
+      lastPrint = Date.now();
+      const rate = status.rows_read / ((Date.now() - t0) / 1000);
+      console.log(`  ${seconds(Date.now() - t0).padStart(8)}  ${(status.progress * 100).toFixed(1).padStart(5)}%  rows ${n(status.rows_read)}  ${n(Math.round(rate))} rows/s`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { status, uploadMs, completedMs: Date.now() - t0, t0 };
+}
+
+/** Waits until the account has no pending writes left (every write is in the index), then refreshes. */
+async function waitUntilIndexed(accountId: number, timeoutMs = 30 * 60_000): Promise<void> {
+  const deps = await createDependencies(loadConfig(env), createLogger('warn'));
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (await deps.models.pendingSync.exists({ account_id: accountId })) {
+      if (Date.now() > deadline) throw new Error('writes still pending after the timeout');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await deps.es.indices.refresh({ index: deps.index });
+  } finally {
+    await deps.close();
+  }
+}
+
+const latency = (label: string, times: number[]) =>
+  `  ${label.padEnd(58)} p50 ${(percentile(times, 50) ?? 0).toFixed(1).padStart(7)} ms   p95 ${(percentile(times, 95) ?? 0).toFixed(1).padStart(7)} ms   (${times.length} requests)`;
+
+/** The writes of issue 10's budgets, against an account that holds the N imported contacts. */
+async function measureWrites(base: string, accountBase: string, token: string, accountId: number, sourceFile: string) {
+  const run = Date.now().toString(36);
+  const existing: { id: number; email: string | null }[] = [];
+  let after: string | null = null;
+  while (existing.length < 1200) {
+    type Page = { meta: { next_cursor: string | null }; payload: { id: number; email: string | null }[] };
+    const page: Page = await getJson<Page>(`${base}?sort=name&per_page=500${after ? `&after=${after}` : ''}`, token);
+    existing.push(...page.payload.filter((c) => c.email));
+    after = page.meta.next_cursor;
+  }
+
+  // 1. Creates from one client, then from 8 at once.
+  const single: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const res = await postJson(base, token, { name: `Bench ${run} ${i}`, email: `bench-${run}-${i}@bench.test`, phone_number: `+5199${String(i).padStart(7, '0')}` });
+    if (res.status !== 200) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
+    single.push(res.ms);
+  }
+  const parallel: number[] = [];
+  const CLIENTS = 8;
+  const PER_CLIENT = 250;
+  const tp = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      for (let i = 0; i < PER_CLIENT; i++) {
+        const k = c * PER_CLIENT + i;
+        const res = await postJson(base, token, { name: `Bench8 ${run} ${k}`, email: `bench8-${run}-${k}@bench.test`, phone_number: `+5198${String(k).padStart(7, '0')}` });
+        if (res.status !== 200) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
+        parallel.push(res.ms);
+      }
+    }),
+  );
+  const parallelSeconds = (performance.now() - tp) / 1000;
+
+  // 2. Changes of email on existing contacts.
+  const patches: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const res = await postJson(`${base}/${existing[i].id}`, token, { email: `moved-${run}-${i}@bench.test` }, 'PATCH');
+    if (res.status !== 200) throw new Error(`patch: ${res.status} ${JSON.stringify(res.body)}`);
+    patches.push(res.ms);
+  }
+
+  // 3. Pre-chat form of a new website visitor whose email belongs to an existing contact: a merge.
+  const inbox = await postJson<{ inbox_identifier: string }>(`${accountBase}/inboxes`, token, { name: `bench ${run}`, channel: { type: 'web_widget', website_url: 'https://bench.example' } });
+  if (inbox.status !== 200) throw new Error(`inbox: ${inbox.status} ${JSON.stringify(inbox.body)}`);
+  const publicBase = `http://127.0.0.1:${PORT}/public/api/v1/inboxes/${inbox.body.inbox_identifier}/contacts`;
+  const merges: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const visitor = await postJson<{ source_id: string }>(publicBase, undefined, { name: `Visitor ${run} ${i}` });
+    if (visitor.status !== 200) throw new Error(`visitor: ${visitor.status} ${JSON.stringify(visitor.body)}`);
+    const res = await postJson<{ id: number }>(`${publicBase}/${visitor.body.source_id}`, undefined, { email: existing[200 + i].email }, 'PATCH');
+    if (res.status !== 200) throw new Error(`pre-chat merge: ${res.status} ${JSON.stringify(res.body)}`);
+    merges.push(res.ms);
+  }
+  console.log(`
+writes with ${n(N)} contacts in the account, through HTTP:
+${latency('POST /contacts with email and phone, 1 client', single)}
+${latency(`POST /contacts with email and phone, ${CLIENTS} clients`, parallel)}  ${n(Math.round(parallel.length / parallelSeconds))} creates/s
+${latency('PATCH /contacts/{id} changing the email', patches)}
+${latency('website visitor typing an existing contact\'s email (merge)', merges)}`);
+
+  // 4. An import of N/10 rows, half of them rows of the first file with one more column (they
+  // match their contacts by identifier, email or phone and update them), half new people.
+  const mixed = path.join(ROOT, '.local', 'bench', `mixed-${N}.csv`);
+  const half = Math.round(N / 20);
+  const out = createWriteStream(mixed);
+  let line = 0;
+  for (const row of generateRows(half, { bad: BAD_SHARE, seed: 1 })) out.write(csvLine([...row, line++ === 0 ? 'bench_batch' : run], { neutralise: false }));
+  let first = true;
+  for (const row of generateRows(half, { bad: 0, seed: 2, firstId: 10 * N + 1 })) {
+    if (first) {
+      first = false;
+      continue;
+    }
+    out.write(csvLine([...row, run], { neutralise: false }));
+  }
+  out.end();
+  await once(out, 'finish');
+  void sourceFile;
+  const mixedImport = await runImport(base, token, mixed);
+  await waitUntilIndexed(accountId);
+  const mixedSearchableMs = Date.now() - mixedImport.t0;
+  const s = mixedImport.status;
+  console.log(`
+import of ${n(2 * half)} rows into the account (${n(half)} rows of the first file with a new column, ${n(half)} new people):
+  completed after             ${seconds(mixedImport.completedMs)}  (${n(s.created)} created, ${n(s.updated)} updated, ${n(s.unchanged)} unchanged, ${n(s.rejected)} rejected)
+  all written rows searchable ${seconds(mixedSearchableMs)}`);
+
+  // 5. Delete a label many contacts carry; the index drops it from every one of them.
+  const labels = await getJson<{ payload: { id: number; title: string }[] }>(`${accountBase}/labels`, token);
+  const label = labels.payload.find((l) => l.title === 'churned')!;
+  const carriers = async () =>
+    (await postJson<{ meta: { count: number } }>(`${base}/filter?per_page=1`, token, { payload: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: [label.title] }] })).body.meta.count;
+  const before = await carriers();
+  const td = Date.now();
+  const del = await fetch(`${accountBase}/labels/${label.id}`, { method: 'DELETE', headers: { api_access_token: token } });
+  if (del.status !== 200) throw new Error(`label delete: ${del.status} ${await del.text()}`);
+  const answeredMs = Date.now() - td;
+  let left = before;
+  while (left > 0) {
+    if (Date.now() - td > 30 * 60_000) throw new Error(`${left} contacts still carry the label after 30 minutes`);
+    await new Promise((r) => setTimeout(r, 500));
+    left = await carriers();
+  }
+  console.log(`
+deleting the label "${label.title}", carried by ${n(before)} contacts:
+  DELETE answered after       ${seconds(answeredMs)}
+  no contact carries it in the index after ${seconds(Date.now() - td)}`);
+}
+
+/** The first sweep after the import, timed, with the memory it took (this process runs it). */
+async function measureSweep(): Promise<void> {
+  const deps = await createDependencies(loadConfig(env), createLogger('warn'));
+  try {
+    const pending = await deps.models.pendingSync.estimatedDocumentCount();
+    const rss = process.memoryUsage().rss;
+    const t = Date.now();
+    const queued = await deps.sweep();
+    console.log(`
+first sweep after the import: ${n(pending)} pending writes, ${n(queued)} re-queued, ${seconds(Date.now() - t)}, memory +${((process.memoryUsage().rss - rss) / 2 ** 20).toFixed(0)} MB`);
+  } finally {
+    await deps.close();
+  }
+}
+
 async function main() {
   console.log(`import benchmark: ${n(N)} rows (${BAD_SHARE * 100}% bad), ${new Date().toISOString()}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
   const file = await generatedFile();
@@ -120,29 +303,7 @@ async function main() {
     const importMemory = memorySampler({ api: api.pid!, worker: worker.pid! });
     importMemory.start();
 
-    const t0 = Date.now();
-    const form = new FormData();
-    form.append('import_file', await openAsBlob(file, { type: 'text/csv' }), path.basename(file));
-    const res = await fetch(`${base}/import`, { method: 'POST', headers: { api_access_token: token }, body: form });
-    const started = (await res.json()) as { payload: ImportPayload };
-    if (res.status !== 200) throw new Error(`upload: ${res.status} ${JSON.stringify(started)}`);
-    const uploadMs = Date.now() - t0;
-    console.log(`uploaded ${path.basename(file)} in ${seconds(uploadMs)}; import ${started.payload.id} ${started.payload.status}`);
-
-    let status: ImportPayload;
-    let lastPrint = 0;
-    for (;;) {
-      status = (await getJson<{ payload: ImportPayload }>(`${base}/imports/${started.payload.id}`, token)).payload;
-      if (status.status === 'failed') throw new Error(`import failed: ${status.error}`);
-      if (status.status === 'completed') break;
-      if (Date.now() - lastPrint > 10_000) {
-        lastPrint = Date.now();
-        const rate = status.rows_read / ((Date.now() - t0) / 1000);
-        console.log(`  ${seconds(Date.now() - t0).padStart(8)}  ${(status.progress * 100).toFixed(1).padStart(5)}%  rows ${n(status.rows_read)}  ${n(Math.round(rate))} rows/s`);
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    const completedMs = Date.now() - t0;
+    const { status, uploadMs, completedMs, t0 } = await runImport(base, token, file, true);
 
     // Every contact the import created or changed is searchable when the index holds them all
     // (the account was empty, so that is the created count).
@@ -183,6 +344,11 @@ export of every contact through POST /contacts/export:
   API memory (RSS)            ${duringExport.api.start.toFixed(0)} MB before, ${duringExport.api.max.toFixed(0)} MB at most
 peak memory over the run (VmHWM): API ${peakMemoryMb(api.pid!).toFixed(0)} MB, worker ${peakMemoryMb(worker.pid!).toFixed(0)} MB`);
     if (lines - 1 !== searchable) throw new Error(`the export has ${lines - 1} rows but ${searchable} contacts are searchable`);
+
+    await measureSweep();
+    await measureWrites(base, base.replace(/\/contacts$/, ''), token, accountId, file);
+    console.log(`
+peak memory over the whole run (VmHWM): API ${peakMemoryMb(api.pid!).toFixed(0)} MB, worker ${peakMemoryMb(worker.pid!).toFixed(0)} MB`);
   } finally {
     api.kill('SIGTERM');
     worker.kill('SIGTERM');

@@ -47,13 +47,15 @@ const ascii = (text: string) => text.normalize('NFD').replace(/\p{Diacritic}/gu,
 
 const BAD_KINDS = ['email', 'phone', 'label', 'duplicate', 'fields', 'date'] as const;
 
-export function* generateRows(count: number, options: { bad: number; seed: number }): Generator<string[]> {
+/** `firstId`: the number of the first row, which its identifier, email and phone carry (1 unless rows must not meet another file's). */
+export function* generateRows(count: number, options: { bad: number; seed: number; firstId?: number }): Generator<string[]> {
   const rnd = random(options.seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
   const now = Date.UTC(2026, 0, 1) / 1000;
   let lastGoodEmail = '';
   yield HEADER;
-  for (let i = 1; i <= count; i++) {
+  const firstId = options.firstId ?? 1;
+  for (let i = firstId; i < firstId + count; i++) {
     const first = pick(FIRST);
     const last = pick(LAST);
     const [city, country, code] = pick(PLACES);

@@ -2,17 +2,17 @@
 // (see src/search/reconcile.ts). Prints progress on stderr and a JSON report on stdout; exit code
 // 1 when a contact could not be repaired.
 //
-//   npm run reconcile -- --account 1 [--dry-run]
+//   npm run reconcile -- --account 1 [--dry-run] [--quick]
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { createDependencies } from '../src/dependencies';
-import { reconcileAccount, type ReconcileReport } from '../src/search/reconcile';
+import type { ReconcileReport } from '../src/search/reconcile';
 import { createLogger } from '../src/shared/logger';
 
-const USAGE = 'usage: reconcile --account <id> [--dry-run]';
+const USAGE = 'usage: reconcile --account <id> [--dry-run] [--quick]';
 
 async function main() {
-  const { values } = parseArgs({ options: { account: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { account: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
   const accountId = Number(values.account);
   if (!Number.isSafeInteger(accountId) || accountId <= 0) throw new Error(USAGE);
 
@@ -25,11 +25,7 @@ async function main() {
       lastPrint = Date.now();
       process.stderr.write(`MongoDB: checked ${r.checked}, behind ${r.behind}; index: walked ${r.indexed}, orphans ${r.orphans}; failed ${r.failed.length}\n`);
     };
-    const report = await reconcileAccount(
-      { contacts: deps.models.contacts, es: deps.es, index: deps.index, search: deps.search, indexContacts: deps.indexer.indexContacts },
-      accountId,
-      { dryRun: values['dry-run'], onProgress: progress },
-    );
+    const report = await deps.reconcile(accountId, { dryRun: values['dry-run'], quick: values.quick, onProgress: progress });
     console.log(JSON.stringify({ account_id: accountId, dry_run: values['dry-run'], ...report }, null, 2));
     process.exitCode = report.failed.length ? 1 : 0;
   } finally {

@@ -144,6 +144,16 @@ ferretdb_install() {
 }
 ferretdb_up() {
   if [ -n "${MONGODB_URI:-}" ]; then log "MONGODB_URI given, not starting FerretDB"; return; fi
+  # A FerretDB this script started from an older patch set (the binary's name carries the
+  # patches' hash) is replaced: the code relies on what the patches fix.
+  local pid
+  pid=$(cat "$LOCAL/ferretdb.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && port_open $MONGO_PORT && [ -e "/proc/$pid/exe" ] && [ "$(readlink -f "/proc/$pid/exe")" != "$(readlink -f "$FERRETDB_BIN" 2>/dev/null || echo "$FERRETDB_BIN")" ]; then
+    ferretdb_install
+    log "FerretDB runs an older patch set; restarting it with $(basename "$FERRETDB_BIN")"
+    kill "$pid"
+    for _ in $(seq 1 30); do port_open $MONGO_PORT || break; sleep 1; done
+  fi
   if ! port_open $MONGO_PORT; then
     ferretdb_install
     mkdir -p "$LOCAL/ferretdb-data" "$LOCAL/ferretdb-state"

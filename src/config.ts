@@ -20,6 +20,10 @@ const envSchema = z.object({
   SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(60000),
   // A contact still marked after this long is presumed to have lost its sync job.
   SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(10000),
+  // Tests switch this on: a query by anything but _id on a contact-sized collection throws (src/shared/id-only-guard.ts).
+  ENFORCE_ID_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  // How long a freshly taken email/phone/identifier key is respected before its contact holds it (see contact-keys.ts).
+  KEY_CLAIM_GRACE_MS: z.coerce.number().int().min(0).default(60000),
   // Outbound message delivery: tries per message, the first retry's delay (doubling after), and
   // how long one provider call may take before it counts as a timeout (and is retried).
   DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),

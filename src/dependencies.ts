@@ -5,9 +5,13 @@ import { defineAccountModel } from './accounts/account.model';
 import { defineUserModel } from './accounts/user.model';
 import type { Config } from './config';
 import { defineContactModel } from './records/contact.model';
+import { defineContactKeyModel } from './records/contact-key.model';
+import { createContactKeys } from './records/contact-keys';
+import { definePendingSyncModel } from './records/pending-sync.model';
+import { createContactWriter } from './contacts/contact-writer';
 import { defineCustomAttributeDefinitionModel } from './records/custom-attribute-definition.model';
 import { defineLabelModel } from './labels/label.model';
-import { createContactsService } from './contacts/contacts.service';
+import { createContactsService, type ContactDependent } from './contacts/contacts.service';
 import { createLabelsService } from './labels/labels.service';
 import { createCustomAttributesService } from './custom-attributes/custom-attributes.service';
 import { defineSegmentModel } from './segments/segment.model';
@@ -25,6 +29,7 @@ import { defineContactInboxModel } from './inboxes/contact-inbox.model';
 import { defineInboxModel } from './inboxes/inbox.model';
 import { createInboxesService } from './inboxes/inboxes.service';
 import { defineNoteModel } from './notes/note.model';
+import { defineContactNotesModel } from './notes/contact-notes.model';
 import { createNotesService } from './notes/notes.service';
 import { createContactExportService } from './export/contact-export.service';
 import { defineContactImportModel } from './import/contact-import.model';
@@ -34,16 +39,28 @@ import { defineImportRejectionModel } from './import/import-rejection.model';
 import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
-import { defineSweepStateModel } from './search/sweep-state.model';
 import { createContactSyncProcessor } from './search/contact-sync.processor';
 import { createSweepQueue, createSyncQueue, createSyncScheduler, scheduleSweep } from './search/sync-queue';
 import { createSyncSweepProcessor } from './search/sync-sweep.processor';
 import { createElasticsearchClient } from './shared/elasticsearch';
-import { createIdAllocator, defineIdBlockModel } from './shared/id-allocator';
+import { createIdAllocator, defineIdBlockModel, highestId } from './shared/id-allocator';
+import { idOnlyGuard } from './shared/id-only-guard';
+import { reconcileAccount } from './search/reconcile';
+import { sweepPendingContacts } from './search/sync-sweep';
 import type { Logger } from './shared/logger';
 import { createMetrics } from './shared/metrics';
 import { connectMongo } from './shared/mongo';
 import { createQueueFactory } from './shared/queues';
+
+/** Records that carry their contact's id, removed and moved by it (still a query by contact_id). */
+interface ByContactIdModel {
+  deleteMany(filter: object): { exec(): Promise<unknown> };
+  updateMany(filter: object, update: object): { exec(): Promise<unknown> };
+}
+const byContactId = (model: ByContactIdModel): ContactDependent => ({
+  removeForContacts: (accountId, contactIds) => model.deleteMany({ account_id: accountId, contact_id: { $in: contactIds } }).exec(),
+  moveToContact: (accountId, fromId, toId) => model.updateMany({ account_id: accountId, contact_id: fromId }, { $set: { contact_id: toId } }).exec(),
+});
 
 /**
  * Connects to MongoDB, Elasticsearch and Redis and builds every model and service from them.
@@ -51,17 +68,20 @@ import { createQueueFactory } from './shared/queues';
  */
 export async function createDependencies(config: Config, logger: Logger, overrides: { es?: Client } = {}) {
   const conn: Connection = await connectMongo(config.MONGODB_URI);
+  if (config.ENFORCE_ID_ONLY) conn.plugin(idOnlyGuard(['contacts', 'contact_keys', 'notes', 'contact_notes']));
   const models = {
     accounts: defineAccountModel(conn),
     users: defineUserModel(conn),
     idBlocks: defineIdBlockModel(conn),
     contacts: defineContactModel(conn),
-    sweepState: defineSweepStateModel(conn),
+    contactKeys: defineContactKeyModel(conn),
+    pendingSync: definePendingSyncModel(conn),
     labels: defineLabelModel(conn),
     customAttributeDefinitions: defineCustomAttributeDefinitionModel(conn),
     segments: defineSegmentModel(conn),
     bulkActions: defineBulkActionModel(conn),
     notes: defineNoteModel(conn),
+    contactNotes: defineContactNotesModel(conn),
     inboxes: defineInboxModel(conn),
     contactInboxes: defineContactInboxModel(conn),
     conversations: defineConversationModel(conn),
@@ -79,18 +99,21 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const metrics = createMetrics();
   const search = createContactSearch({ es, index });
   const nextIds = createIdAllocator(models.idBlocks);
-  const indexer = createContactIndexer({ contacts: models.contacts, definitions: models.customAttributeDefinitions, es, index, logger, metrics });
+  const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, definitions: models.customAttributeDefinitions, es, index, logger, metrics });
 
+  const keys = createContactKeys({ keys: models.contactKeys, contacts: models.contacts, graceMs: config.KEY_CLAIM_GRACE_MS });
+  const writer = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: scheduler });
   const customAttributes = createCustomAttributesService({
     definitions: models.customAttributeDefinitions,
-    contacts: models.contacts,
     nextIds,
-    sync: scheduler,
+    writer,
+    candidates: { pending: models.pendingSync, search },
     onDefinitionsRemoved: (accountId) => segments.markStale(accountId),
   });
   // Everything that belongs to a contact: removed with it, moved by a merge.
-  const contactDependents = [models.notes, models.contactInboxes, models.conversations, models.messages];
-  const contacts = createContactsService({ contacts: models.contacts, customAttributes, nextIds, sync: scheduler, search, dependents: contactDependents });
+  const notes = createNotesService({ notes: models.notes, contactNotes: models.contactNotes, contacts: models.contacts, users: models.users, nextIds });
+  const contactDependents = [notes, ...[models.contactInboxes, models.conversations, models.messages].map(byContactId)];
+  const contacts = createContactsService({ contacts: models.contacts, customAttributes, writer, nextIds, search, dependents: contactDependents });
   const segments = createSegmentsService({
     segments: models.segments,
     nextIds,
@@ -98,13 +121,12 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contacts,
     definitionsOf: customAttributes.definitionsOf,
   });
-  const labels = createLabelsService({ labels: models.labels, contacts: models.contacts, nextIds, sync: scheduler });
+  const labels = createLabelsService({ labels: models.labels, contacts: models.contacts, nextIds, writer, candidates: { pending: models.pendingSync, search } });
   const bulkQueue = queues.createQueue<BulkJob>(BULK_ACTION_QUEUE, { attempts: 3 });
   const bulkActions = createBulkActionsService({
     bulkActions: models.bulkActions,
-    contacts: models.contacts,
     nextIds,
-    sync: scheduler,
+    writer,
     search,
     labels,
     segments,
@@ -113,7 +135,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     logger,
   });
   const merge = (accountId: number, baseId: number, mergeeId: number) =>
-    mergeContacts({ contacts: models.contacts, contactsService: contacts, dependents: contactDependents, sync: scheduler }, accountId, baseId, mergeeId);
+    mergeContacts({ contacts: models.contacts, contactsService: contacts, dependents: contactDependents, writer }, accountId, baseId, mergeeId);
 
   const deliveryQueue = queues.createQueue<DeliveryJob>(DELIVERY_QUEUE, {
     attempts: config.DELIVERY_ATTEMPTS,
@@ -127,7 +149,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     conversations: models.conversations,
     messages: models.messages,
     deliveryQueue,
-    sync: scheduler,
+    writer,
     nextIds,
     logger,
   });
@@ -142,6 +164,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     definitions: models.customAttributeDefinitions,
     customAttributes,
     nextIds,
+    keys,
+    writer,
+    indexer,
     sync: scheduler,
     logger,
     config,
@@ -155,13 +180,14 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     labels,
     bulkActions,
     mergeContacts: merge,
-    notes: createNotesService({ notes: models.notes, contacts: models.contacts, users: models.users, nextIds }),
+    notes,
     inboxes,
     messaging,
     capture: createCaptureService({
       inboxes,
       contactInboxes: models.contactInboxes,
       contacts: models.contacts,
+      keys,
       contactsService: contacts,
       mergeContacts: merge,
       messaging,
@@ -184,10 +210,32 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     metrics,
     search,
     indexer,
+    keys,
+    writer,
     nextIds,
     importQueue,
     importProcessor,
     services,
+
+    /** One sweep of the pending writes (the worker runs it every SWEEP_EVERY_MS). */
+    sweep: () => sweepPendingContacts({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS }),
+
+    /** Compares an account's contacts with the index and repairs the drift (npm run reconcile). */
+    reconcile: (accountId: number, options: Parameters<typeof reconcileAccount>[2] = {}) =>
+      reconcileAccount(
+        {
+          contacts: models.contacts,
+          pending: models.pendingSync,
+          keys,
+          es,
+          index,
+          search,
+          indexContacts: indexer.indexContacts,
+          maxContactId: () => highestId(models.idBlocks, 'contacts'),
+        },
+        accountId,
+        options,
+      ),
 
     ensureIndex: () => ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS }),
 
@@ -204,7 +252,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       void syncQueue.process(config.SYNC_CONCURRENCY, createContactSyncProcessor({ config, indexContacts: indexer.indexContacts, logger }));
       const sweepQueue = createSweepQueue(queues);
       void sweepQueue.process(
-        createSyncSweepProcessor({ contacts: models.contacts, sweepState: models.sweepState, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS, logger }),
+        createSyncSweepProcessor({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS, logger }),
       );
       await scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS);
       importProcessor.register(importQueue, config.IMPORT_CONCURRENCY);

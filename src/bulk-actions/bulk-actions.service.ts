@@ -1,7 +1,6 @@
-import type { ContactModel } from '../records/contact.model';
+import type { ContactWriter } from '../contacts/contact-writer';
 import { normalizeLabels } from '../labels/labels.service';
 import type { ContactSearch, SearchQuery } from '../search/search-contacts';
-import type { SyncScheduler } from '../search/sync-queue';
 import { ForbiddenError, NotFoundError, UnavailableError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Logger } from '../shared/logger';
@@ -21,9 +20,8 @@ export interface BulkJob {
 
 export interface BulkActionsDeps {
   bulkActions: BulkActionModel;
-  contacts: ContactModel;
   nextIds: IdAllocator;
-  sync: SyncScheduler;
+  writer: Pick<ContactWriter, 'modifyMany'>;
   removeContacts(accountId: number, ids: number[]): Promise<number[]>;
   search: Pick<ContactSearch, 'matchingIds' | 'count'>;
   labels: { ensureLabels(accountId: number, titles: string[]): Promise<void> };
@@ -36,26 +34,24 @@ export interface BulkActionsDeps {
 }
 
 export function createBulkActionsService(deps: BulkActionsDeps) {
-  const { bulkActions, contacts, sync, logger } = deps;
+  const { bulkActions, logger } = deps;
 
-  /** One batch: the account's live contacts among `ids`, changed in one update each, then re-synced. */
+  /** One batch: the account's live contacts among `ids`, each changed by one update conditional on its version, then re-synced. */
   async function apply(action: BulkAction, ids: number[]): Promise<void> {
     const accountId = action.account_id;
-    const live = (await contacts.find({ _id: { $in: ids.map(String) }, account_id: accountId, deleted: false }, { _id: 1 }).lean()).map((c) => c._id);
-    if (!live.length) return;
-    const filter = { _id: { $in: live }, account_id: accountId, deleted: false };
     if (action.delete) {
       // The contacts service's own removal: notes, identities and conversations go with them.
-      await deps.removeContacts(accountId, live.map(Number));
+      await deps.removeContacts(accountId, ids);
       return;
     }
-    if (action.add_labels.length) {
-      await contacts.updateMany(filter, { $addToSet: { labels: { $each: action.add_labels } }, $set: { updated_at: new Date() }, $inc: { version: 1 } });
-    }
-    if (action.remove_labels.length) {
-      await contacts.updateMany(filter, { $pullAll: { labels: action.remove_labels }, $set: { updated_at: new Date() }, $inc: { version: 1 } });
-    }
-    await sync.schedule(live.map(Number));
+    const add = action.add_labels;
+    const remove = action.remove_labels;
+    await deps.writer.modifyMany(accountId, ids, (contact) => {
+      const held = contact.labels ?? [];
+      const adding = add.filter((t) => !held.includes(t));
+      const removing = remove.filter((t) => held.includes(t));
+      return adding.length || removing.length ? { addToSet: { labels: adding }, pull: { labels: removing } } : null;
+    });
   }
 
   async function* batchesOf(action: BulkAction): AsyncGenerator<number[]> {

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { checkAttributeKey } from '../records/contact-fields';
 import { toContactChanges } from '../contacts/contact-changes';
-import { byIdentityKeys, type ContactModel } from '../records/contact.model';
+import type { ContactModel } from '../records/contact.model';
+import type { ContactKeys } from '../records/contact-keys';
 import type { ContactPayload } from '../records/contact.presenter';
 import type { ContactsService } from '../contacts/contacts.service';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
@@ -19,6 +20,7 @@ export interface CaptureServiceDeps {
   inboxes: Pick<InboxesService, 'findByIdentifier'>;
   contactInboxes: ContactInboxModel;
   contacts: ContactModel;
+  keys: Pick<ContactKeys, 'owners'>;
   contactsService: Pick<ContactsService, 'create' | 'update' | 'show'>;
   mergeContacts: (accountId: number, baseId: number, mergeeId: number) => Promise<ContactPayload>;
   messaging: Pick<MessagingService, 'recordIncoming'>;
@@ -30,7 +32,7 @@ export interface CaptureServiceDeps {
  * email prompt. A visitor whose email or phone already belongs to a contact is merged into it.
  */
 export function createCaptureService(deps: CaptureServiceDeps) {
-  const { inboxes, contactInboxes, contacts, contactsService, mergeContacts, messaging, nextIds } = deps;
+  const { inboxes, contactInboxes, contacts, keys, contactsService, mergeContacts, messaging, nextIds } = deps;
 
   async function visitor(inboxIdentifier: string, sourceId: string): Promise<{ inbox: Inbox; contactInbox: ContactInbox }> {
     const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
@@ -71,7 +73,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     const verified = checkClaim(inbox, identifier, hash);
     const accountId = inbox.account_id;
     const standing = standingOf(ci);
-    const owner = await contacts.findOne({ account_id: accountId, identifier, deleted: false }).lean();
+    const { identifier: owner } = await keys.owners(accountId, { identifier });
     if ((owner ? Number(owner._id) : undefined) !== ci.contact_id) {
       // Only a signed claim may take over a known person, or speak for a contact that is not the visitor's own.
       if (!verified && (owner || standing === 'guest')) {
@@ -116,16 +118,10 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     const contactId = ci.contact_id;
     if (!Object.keys(fields).length) return contactId;
     const changes = toContactChanges(fields);
-    // By the key fields, whose (account_id, key) indexes serve the lookup.
-    const clauses = [
-      ...(changes.email ? [{ email_key: changes.email }] : []),
-      ...(changes.phone_number ? [{ phone_key: changes.phone_number }] : []),
-    ];
-    const owners = clauses.length
-      ? await contacts.find({ ...byIdentityKeys(accountId, clauses), _id: { $ne: String(contactId) } }).sort({ _id: 1 }).lean()
-      : [];
-    const emailOwner = changes.email ? owners.find((o) => o.email === changes.email) : undefined;
-    const phoneOwner = changes.phone_number ? owners.find((o) => o.phone_number === changes.phone_number) : undefined;
+    const owners = await keys.owners(accountId, { email: changes.email, phone_number: changes.phone_number });
+    const other = (owner: (typeof owners)['email']) => (owner && Number(owner._id) !== contactId ? owner : undefined);
+    const emailOwner = other(owners.email);
+    const phoneOwner = other(owners.phone_number);
     const standing = standingOf(ci);
 
     if (standing === 'guest') {

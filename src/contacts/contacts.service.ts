@@ -1,10 +1,9 @@
-import { isDuplicateKey } from '../shared/duplicate-key';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
-import type { SyncScheduler } from '../search/sync-queue';
 import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../search/search-contacts';
 import { IDENTITY_FIELDS, toContactChanges, type ContactChanges } from './contact-changes';
-import { byIdentityKeys, IDENTITY_KEYS, noValueKey, type Contact, type ContactModel } from '../records/contact.model';
+import type { Contact, ContactModel } from '../records/contact.model';
+import type { ContactWriter, ContactUpdate } from './contact-writer';
 import { newContact } from './new-contact';
 import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
 import type { ContactInput } from './contacts.schemas';
@@ -12,19 +11,10 @@ import { searchFieldOf, type DefinitionRef } from '../records/custom-attribute-f
 import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
 import { buildTextSearchQuery } from '../search/build-text-search-query';
 
-/** A deleted contact lets go of its email, phone and identifier. */
-const freedKeys = (id: number) => ({ email_key: noValueKey(id), phone_key: noValueKey(id), identifier_key: noValueKey(id) });
-
-/** Mongo's duplicate-key error names the index; turn it into the field it guards. */
-function duplicateField(err: unknown): string | undefined {
-  const message = String((err as Error)?.message);
-  if (!isDuplicateKey(err)) return undefined;
-  return IDENTITY_KEYS.find(([, key]) => message.includes(key))?.[0];
-}
-
-/** Records that belong to a contact (notes, identities, conversations): they go when it is deleted. */
+/** Records that belong to a contact (notes, identities, conversations): they go when it is deleted, and follow it into a merge. */
 export interface ContactDependent {
-  deleteMany(filter: { account_id: number; contact_id: number | { $in: number[] } }): PromiseLike<unknown>;
+  removeForContacts(accountId: number, contactIds: number[]): Promise<unknown>;
+  moveToContact(accountId: number, fromId: number, toId: number): Promise<unknown>;
 }
 
 export interface ContactsServiceDeps {
@@ -34,35 +24,18 @@ export interface ContactsServiceDeps {
     prepareValues(accountId: number, values: Record<string, unknown> | undefined): Promise<void>;
     definitionsOf(accountId: number): Promise<DefinitionRef[]>;
   };
+  writer: ContactWriter;
   nextIds: IdAllocator;
-  sync: SyncScheduler;
   search: ContactSearch;
   dependents?: ContactDependent[];
 }
 
-export function createContactsService({ contacts, customAttributes, nextIds, sync, search, dependents = [] }: ContactsServiceDeps) {
-  async function assertUnique(accountId: number, values: ContactChanges, exceptId?: number) {
-    const clauses = IDENTITY_KEYS.filter(([field]) => values[field]).map(([field, key]) => ({ [key]: values[field] }));
-    if (!clauses.length) return;
-    const owners = await contacts.find({ ...byIdentityKeys(accountId, clauses), ...(exceptId ? { _id: { $ne: String(exceptId) } } : {}) }).lean();
-    for (const owner of owners) {
-      // A key equal to the value is the value; anything else matched a placeholder.
-      const taken = IDENTITY_KEYS.find(([field]) => values[field] && owner[field] === values[field]);
-      if (taken) throw new ValidationError(`${taken[0]} "${values[taken[0]]}" already belongs to contact ${owner._id}`, taken[0]);
-    }
-  }
-
+export function createContactsService({ contacts, customAttributes, writer, nextIds, search, dependents = [] }: ContactsServiceDeps) {
   async function find(accountId: number, id: number): Promise<Contact> {
     // By _id alone (an index lookup on every backend); the account is checked here.
     const contact = await contacts.findById(String(id)).lean();
     if (!contact || contact.account_id !== accountId || contact.deleted) throw new NotFoundError('contact', id);
     return contact;
-  }
-
-  function rethrowDuplicate(err: unknown, values: ContactChanges): never {
-    const field = duplicateField(err);
-    if (field) throw new ValidationError(`${field} "${values[field as keyof ContactChanges]}" already belongs to another contact`, field);
-    throw err;
   }
 
   /** A custom attribute sort names the account's slot field for that key. */
@@ -80,22 +53,10 @@ export function createContactsService({ contacts, customAttributes, nextIds, syn
    * contact back, and the sync worker purges the document once the index has dropped it.
    */
   async function removeMany(accountId: number, ids: number[]): Promise<number[]> {
-    // Selected by _id (an index lookup on FerretDB too, see scripts/ferretdb/).
-    const found = await contacts.find({ _id: { $in: [...new Set(ids)].map(String) }, account_id: accountId, deleted: false }, { _id: 1 }).lean();
-    const live = found.map((c) => Number(c._id));
+    const live = await writer.remove(accountId, ids);
     if (!live.length) return [];
-    await contacts.bulkWrite(
-      live.map((id) => ({
-        updateOne: {
-          filter: { _id: String(id) },
-          update: { $set: { deleted: true, updated_at: new Date(), ...freedKeys(id) }, $inc: { version: 1 } },
-        },
-      })),
-      { ordered: false },
-    );
-    await sync.schedule(live);
     // A merge moves these to the base contact before removing the mergee, so nothing is lost there.
-    await Promise.all(dependents.map((dependent) => dependent.deleteMany({ account_id: accountId, contact_id: { $in: live } })));
+    await Promise.all(dependents.map((dependent) => dependent.removeForContacts(accountId, live)));
     return live;
   }
 
@@ -105,16 +66,10 @@ export function createContactsService({ contacts, customAttributes, nextIds, syn
       if (!IDENTITY_FIELDS.some((field) => changes[field])) {
         throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
       }
-      await assertUnique(accountId, changes);
       await customAttributes.prepareValues(accountId, changes.custom_attributes);
       const [id] = await nextIds('contacts');
       const doc = newContact(id, accountId, changes, [], new Date());
-      try {
-        await contacts.create(doc);
-      } catch (err) {
-        rethrowDuplicate(err, changes);
-      }
-      await sync.schedule([id]);
+      await writer.insert(doc);
       return toContactPayload(doc);
     },
 
@@ -124,35 +79,14 @@ export function createContactsService({ contacts, customAttributes, nextIds, syn
 
     async update(accountId: number, id: number, input: ContactInput): Promise<ContactPayload> {
       const changes = toContactChanges(input);
-      const current = await find(accountId, id);
-      const next = { ...current, ...changes };
-      if (!IDENTITY_FIELDS.some((field) => next[field])) {
-        throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
-      }
-      await assertUnique(accountId, changes, id);
       await customAttributes.prepareValues(accountId, changes.custom_attributes);
-
-      const set: Record<string, unknown> = { updated_at: new Date() };
-      for (const [key, value] of Object.entries(changes)) {
-        // Attribute hashes merge shallowly: each key is its own $set, in one update.
-        if (key === 'additional_attributes' || key === 'custom_attributes') {
-          for (const [attr, attrValue] of Object.entries(value as Record<string, unknown>)) set[`${key}.${attr}`] = attrValue;
-        } else set[key] = value;
-      }
-      for (const [field, key] of IDENTITY_KEYS) {
-        if (changes[field] !== undefined) set[key] = changes[field] ?? noValueKey(id);
-      }
-      let updated: Contact | null;
-      try {
-        updated = await contacts
-          // Filtered by _id alone, which FerretDB serves from its index; find() above checked the account.
-          .findOneAndUpdate({ _id: String(id) }, { $set: set, $inc: { version: 1 } }, { new: true })
-          .lean();
-      } catch (err) {
-        rethrowDuplicate(err, changes);
-      }
-      if (!updated) throw new NotFoundError('contact', id);
-      await sync.schedule([id]);
+      const updated = await writer.modify(accountId, id, (current) => {
+        const next = { ...current, ...changes };
+        if (!IDENTITY_FIELDS.some((field) => next[field])) {
+          throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
+        }
+        return toUpdate(changes);
+      });
       return toContactPayload(updated);
     },
 
@@ -173,6 +107,17 @@ export function createContactsService({ contacts, customAttributes, nextIds, syn
       return search.page(accountId, buildTextSearchQuery(q), await resolveSort(accountId, request));
     },
   };
+}
+
+/** The changes as one update; attribute hashes merge shallowly, each key its own $set. */
+function toUpdate(changes: ContactChanges): ContactUpdate {
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (key === 'additional_attributes' || key === 'custom_attributes') {
+      for (const [attr, attrValue] of Object.entries(value as Record<string, unknown>)) set[`${key}.${attr}`] = attrValue;
+    } else set[key] = value;
+  }
+  return { set };
 }
 
 export type ContactsService = ReturnType<typeof createContactsService>;

@@ -1,20 +1,14 @@
 import { NotFoundError, ValidationError } from '../shared/errors';
-import type { SyncScheduler } from '../search/sync-queue';
 import type { Contact, ContactModel } from '../records/contact.model';
-import { noValueKey } from '../records/contact.model';
 import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
+import type { ContactWriter } from './contact-writer';
 import type { ContactDependent, ContactsService } from './contacts.service';
-
-/** Records owned by a contact that follow it into a merge (notes, identities, conversations, messages). */
-export interface MovableDependent extends ContactDependent {
-  updateMany(filter: { account_id: number; contact_id: number }, update: { $set: { contact_id: number } }): PromiseLike<unknown>;
-}
 
 export interface MergeContactsDeps {
   contacts: ContactModel;
   contactsService: Pick<ContactsService, 'remove'>;
-  dependents: MovableDependent[];
-  sync: SyncScheduler;
+  dependents: ContactDependent[];
+  writer: ContactWriter;
 }
 
 export const isGap = (value: unknown) => value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
@@ -45,17 +39,14 @@ export function mergedValues(base: Contact, mergee: Contact) {
     // The person has been known since the earlier of the two, and was last active at the later.
     created_at: base.created_at < mergee.created_at ? base.created_at : mergee.created_at,
     last_activity_at: later(base.last_activity_at, mergee.last_activity_at),
-    email_key: email ?? noValueKey(Number(base._id)),
-    phone_key: phone ?? noValueKey(Number(base._id)),
-    identifier_key: identifier ?? noValueKey(Number(base._id)),
   };
 }
 
 /**
  * Merges the mergee into the base: its notes, conversations, messages and inbox identities
- * move to the base, then the mergee is deleted (which frees its email, phone and identifier),
- * then the base takes the merged values in one versioned update. There are no transactions,
- * so the order is what keeps the unique keys valid at every step.
+ * move to the base, then the mergee is deleted (which releases its email, phone and
+ * identifier), then the base takes the merged values in one update conditional on its version.
+ * There are no transactions, so the order is what keeps the values unique at every step.
  */
 export async function mergeContacts(deps: MergeContactsDeps, accountId: number, baseId: number, mergeeId: number): Promise<ContactPayload> {
   if (baseId === mergeeId) throw new ValidationError('a contact cannot be merged into itself', 'mergee_contact_id');
@@ -65,19 +56,10 @@ export async function mergeContacts(deps: MergeContactsDeps, accountId: number, 
   if (!base) throw new NotFoundError('contact', baseId);
   if (!mergee) throw new NotFoundError('contact', mergeeId);
 
-  const move = { account_id: accountId, contact_id: mergeeId };
-  await Promise.all(deps.dependents.map((dependent) => dependent.updateMany(move, { $set: { contact_id: baseId } })));
+  await Promise.all(deps.dependents.map((dependent) => dependent.moveToContact(accountId, mergeeId, baseId)));
   await deps.contactsService.remove(accountId, mergeeId);
 
-  const values = mergedValues(base, mergee);
-  const updated = await deps.contacts
-    .findOneAndUpdate(
-      { _id: baseId, account_id: accountId, deleted: false },
-      { $set: { ...values, updated_at: new Date() }, $inc: { version: 1 } },
-      { new: true },
-    )
-    .lean();
-  if (!updated) throw new NotFoundError('contact', baseId);
-  await deps.sync.schedule([baseId]);
+  // Conditional on the base's version, recomputed from the base as it is on each attempt.
+  const updated = await deps.writer.modify(accountId, baseId, (current) => ({ set: mergedValues(current, mergee) }));
   return toContactPayload(updated);
 }

@@ -1,5 +1,5 @@
 import type { ContactChanges } from './contact-changes';
-import { noValueKey, type Contact } from '../records/contact.model';
+import type { Contact } from '../records/contact.model';
 
 /** A contact's first version, as the API, the import and capture create it. */
 export function newContact(id: number, accountId: number, changes: ContactChanges, labels: string[], now: Date): Contact {
@@ -18,9 +18,6 @@ export function newContact(id: number, accountId: number, changes: ContactChange
     created_at: changes.created_at ?? now,
     last_activity_at: changes.last_activity_at ?? null,
     updated_at: now,
-    email_key: changes.email ?? noValueKey(id),
-    phone_key: changes.phone_number ?? noValueKey(id),
-    identifier_key: changes.identifier ?? noValueKey(id),
     version: 1,
     deleted: false,
   };

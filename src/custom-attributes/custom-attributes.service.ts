@@ -1,6 +1,6 @@
 import { checkAttributeKey } from '../records/contact-fields';
-import type { ContactModel } from '../records/contact.model';
-import type { SyncScheduler } from '../search/sync-queue';
+import type { ContactWriter } from '../contacts/contact-writer';
+import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
 import { isDuplicateKey } from '../shared/duplicate-key';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
@@ -20,14 +20,15 @@ const CHUNK = 1000;
 
 export interface CustomAttributesDeps {
   definitions: CustomAttributeDefinitionModel;
-  contacts: ContactModel;
   nextIds: IdAllocator;
-  sync: SyncScheduler;
+  writer: Pick<ContactWriter, 'modifyMany'>;
+  /** Where the holders of a key are found: pending writes, then the index. */
+  candidates: ContactCandidatesDeps;
   /** Called when definitions disappear, so that compiled segment queries are rebuilt. */
   onDefinitionsRemoved?: (accountId: number) => Promise<void>;
 }
 
-export function createCustomAttributesService({ definitions, contacts, nextIds, sync, onDefinitionsRemoved }: CustomAttributesDeps) {
+export function createCustomAttributesService({ definitions, nextIds, writer, candidates, onDefinitionsRemoved }: CustomAttributesDeps) {
   async function find(accountId: number, id: number): Promise<CustomAttributeDefinition> {
     const def = await definitions.findOne({ _id: id, account_id: accountId }).lean();
     if (!def) throw new NotFoundError('custom attribute definition', id);
@@ -66,19 +67,9 @@ export function createCustomAttributesService({ definitions, contacts, nextIds, 
    * enters the slot of a new definition, or leaves the slot of a deleted one.
    */
   async function resyncHolders(accountId: number, key: string): Promise<void> {
-    let lastId = '';
-    for (;;) {
-      const ids = (
-        await contacts
-          .find({ account_id: accountId, deleted: false, _id: { $gt: lastId }, [`custom_attributes.${key}`]: { $exists: true } }, { _id: 1 })
-          .sort({ _id: 1 })
-          .limit(CHUNK)
-          .lean()
-      ).map((c) => c._id);
-      if (!ids.length) return;
-      await contacts.updateMany({ _id: { $in: ids }, account_id: accountId, deleted: false }, { $set: { updated_at: new Date() }, $inc: { version: 1 } });
-      await sync.schedule(ids.map(Number));
-      lastId = ids[ids.length - 1];
+    // The index knows which contacts hold a key (custom_keys), defined or not.
+    for await (const ids of contactCandidates(candidates, accountId, { term: { custom_keys: key } }, CHUNK)) {
+      await writer.modifyMany(accountId, ids, (c) => (Object.hasOwn(c.custom_attributes ?? {}, key) ? { set: {} } : null));
     }
   }
 

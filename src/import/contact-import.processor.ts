@@ -4,13 +4,12 @@ import { isUtf8 } from 'node:buffer';
 import { Transform } from 'node:stream';
 import csvParser from 'csv-parser';
 import type { ContactChanges } from '../contacts/contact-changes';
-import { byIdentityKeys, IDENTITY_KEYS, type Contact, type ContactModel } from '../records/contact.model';
+import { IDENTITY_FIELD_NAMES } from '../records/contact-key.model';
+import type { Contact } from '../records/contact.model';
 import type { CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
 import type { CustomAttributesService } from '../custom-attributes/custom-attributes.service';
 import type { LabelModel } from '../labels/label.model';
-import type { SyncScheduler } from '../search/sync-queue';
 import { ValidationError } from '../shared/errors';
-import type { IdAllocator } from '../shared/id-allocator';
 import type { Logger } from '../shared/logger';
 import type { Queue } from '../shared/queues';
 import type { ContactImport, ContactImportModel } from './contact-import.model';
@@ -20,18 +19,15 @@ import type { ImportRejectionModel } from './import-rejection.model';
 import { cellText, identityKeys, InvalidUtf8Cell, parseImportRow, type Cell } from './parse-import-row';
 import { planImportBatch } from './plan-import-batch';
 import { createSeenKeys } from './seen-keys';
-import { writeImportBatch } from './write-import-batch';
+import { writeImportBatch, type ImportWriterDeps } from './write-import-batch';
 
-export interface ImportProcessorDeps {
+export interface ImportProcessorDeps extends ImportWriterDeps {
   imports: ContactImportModel;
   rejections: ImportRejectionModel;
-  contacts: ContactModel;
   labels: LabelModel;
   definitions: CustomAttributeDefinitionModel;
   /** Defines keys used for the first time, as every contact write does (lowest free slot). */
   customAttributes: Pick<CustomAttributesService, 'prepareValues'>;
-  nextIds: IdAllocator;
-  sync: SyncScheduler;
   logger: Logger;
   config: { IMPORT_BATCH_SIZE: number; IMPORT_BATCH_MAX_CHARS: number; IMPORT_MAX_ROW_BYTES: number };
 }
@@ -42,7 +38,7 @@ type Counters = Pick<ContactImport, 'rows_read' | 'created' | 'updated' | 'uncha
 class ImportFailure extends Error {}
 
 export function createContactImportProcessor(deps: ImportProcessorDeps) {
-  const { imports, contacts, labels: labelModel, definitions, customAttributes, logger, config } = deps;
+  const { imports, keys, labels: labelModel, definitions, customAttributes, logger, config } = deps;
 
   async function fail(id: number, error: string) {
     const doc = await imports
@@ -82,12 +78,12 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     return new Set((await labelModel.find({ account_id: accountId, title: { $in: unique } }, { title: 1 }).lean()).map((l) => l.title));
   }
 
-  /** Live contacts that have an identifier, email or phone of these rows: one lookup for the whole batch. */
+  /** Live contacts that have an identifier, email or phone of these rows: their keys, then them, each one read by _id for the whole batch. */
   async function matchingContacts(accountId: number, rows: ContactChanges[]): Promise<Contact[]> {
-    const values = (field: 'identifier' | 'email' | 'phone_number') => [...new Set(rows.map((changes) => changes[field]).filter((v): v is string => !!v))];
-    // By the key fields: their (account_id, key) indexes serve the lookup.
-    const clauses = IDENTITY_KEYS.filter(([f]) => values(f).length).map(([f, key]) => ({ [key]: { $in: values(f) } }));
-    return clauses.length ? contacts.find(byIdentityKeys(accountId, clauses)).lean() : [];
+    const claims = IDENTITY_FIELD_NAMES.flatMap((field) =>
+      [...new Set(rows.map((changes) => changes[field]).filter((v): v is string => !!v))].map((value) => ({ accountId, contactId: 0, field, value })),
+    );
+    return keys.holdersOf(claims);
   }
 
   /** Streams the file's records as arrays of cells, with the bytes read so far. */
@@ -149,13 +145,6 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         rejected: doc.rejected,
         bytes_read: doc.bytes_read,
       };
-      // Decided once and kept, so a resumed import decides the same way. Contacts that others
-      // create meanwhile are still caught, by the unique keys, as rejected rows.
-      let matchExisting = doc.match_existing;
-      if (matchExisting === null) {
-        matchExisting = !!(await contacts.exists({ account_id: accountId, deleted: false }));
-        await imports.updateOne({ _id: importId }, { $set: { match_existing: matchExisting } });
-      }
       const pending = doc.pending_batch;
       const reserved = new Map<number, number>(pending ? pending.rows.map((r, i) => [r, pending.ids[i]]) : []);
       const seen = createSeenKeys();
@@ -223,7 +212,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           rows,
           seen,
           knownLabels: await knownLabels(accountId, wanted.flatMap((p) => p.labels)),
-          existing: matchExisting ? await matchingContacts(accountId, wanted.map((p) => p.changes)) : [],
+          existing: await matchingContacts(accountId, wanted.map((p) => p.changes)),
           reserved,
         });
         const lastRow = items[items.length - 1].row;

@@ -1,15 +1,14 @@
 import type { ContactChanges } from '../contacts/contact-changes';
-import { IDENTITY_KEYS, noValueKey, type Contact } from '../records/contact.model';
+import type { Contact } from '../records/contact.model';
 
 const SCALAR_FIELDS = ['name', 'email', 'phone_number', 'identifier', 'thumbnail', 'blocked'] as const;
-const KEY_OF: Record<string, string> = Object.fromEntries(IDENTITY_KEYS);
 
 const sameTime = (a: Date | null | undefined, b: Date | null | undefined) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 /**
  * The $set that brings a contact to what an import row says, or null when the row changes
  * nothing (so a re-run of the same file writes nothing). Attribute hashes merge shallowly,
- * labels are added to the contact's, unique keys follow email, phone and identifier.
+ * labels are added to the contact's.
  */
 export function diffContact(current: Contact, changes: ContactChanges, labels: string[]): Record<string, unknown> | null {
   const set: Record<string, unknown> = {};
@@ -17,7 +16,6 @@ export function diffContact(current: Contact, changes: ContactChanges, labels: s
     const value = changes[field];
     if (value === undefined || value === current[field]) continue;
     set[field] = value;
-    if (field in KEY_OF) set[KEY_OF[field]] = value ?? noValueKey(Number(current._id));
   }
   if (changes.created_at && !sameTime(changes.created_at, current.created_at)) set.created_at = changes.created_at;
   if (changes.last_activity_at !== undefined && !sameTime(changes.last_activity_at, current.last_activity_at)) {

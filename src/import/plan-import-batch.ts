@@ -21,6 +21,8 @@ export interface PlannedRow {
 export interface PlannedUpdate {
   item: PlannedRow;
   id: number;
+  /** The contact as read: the update is conditional on its version. */
+  contact: Contact;
   set: Record<string, unknown>;
   /** The contact is the one an interrupted attempt created for this row: it counts as created, not updated. */
   createdEarlier: boolean;
@@ -130,7 +132,7 @@ export function planImportBatch({ rows, seen, knownLabels, existing, reserved }:
     // A resumed batch finds the contacts its first attempt created: they count as created.
     const wasReserved = reserved.get(item.row) === id;
     if (wasReserved) createdEarlier.push(item.row);
-    if (set) updates.push({ item, id, set, createdEarlier: wasReserved });
+    if (set) updates.push({ item, id, contact: match, set, createdEarlier: wasReserved });
     else if (!wasReserved) unchanged.push(item.row);
   }
 

@@ -1,18 +1,26 @@
-import { IDENTITY_KEYS, type ContactModel } from '../records/contact.model';
+import type { ContactWriter } from '../contacts/contact-writer';
 import { newContact } from '../contacts/new-contact';
+import { IDENTITY_FIELD_NAMES } from '../records/contact-key.model';
+import { identityClaims, type ContactKeys, type KeyClaim, type TakenKey } from '../records/contact-keys';
+import type { Contact, ContactModel } from '../records/contact.model';
+import type { ContactIndexer } from '../search/contact-indexer';
 import type { SyncScheduler } from '../search/sync-queue';
-import { isDuplicateKey } from '../shared/duplicate-key';
+import { duplicateIndexes } from '../shared/duplicate-key';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { ContactImportModel } from './contact-import.model';
+import { diffContact } from './diff-contact';
 import type { ImportRejection, ImportRejectionModel } from './import-rejection.model';
 import { cellText } from './parse-import-row';
-import type { ImportBatchPlan, PlannedRow, RejectedRow } from './plan-import-batch';
+import type { ImportBatchPlan, PlannedRow, PlannedUpdate, RejectedRow } from './plan-import-batch';
 
 export interface ImportWriterDeps {
   imports: ContactImportModel;
   rejections: ImportRejectionModel;
   contacts: ContactModel;
   nextIds: IdAllocator;
+  keys: Pick<ContactKeys, 'claimMany' | 'release' | 'holdersOf'>;
+  writer: Pick<ContactWriter, 'modify' | 'markPending'>;
+  indexer: Pick<ContactIndexer, 'write'>;
   sync: SyncScheduler;
 }
 
@@ -33,37 +41,57 @@ export interface ImportBatchWritten {
   rejected: number;
 }
 
-interface WriteError {
-  index: number;
-  code?: number;
-  errmsg?: string;
-}
-
-/** Per-document errors of an unordered insertMany/bulkWrite; anything else is rethrown. */
-function writeErrorsOf(err: unknown): WriteError[] {
-  const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
-  if (!writeErrors) throw err;
-  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index: number; code?: number; errmsg?: string; err?: WriteError }[];
-  return list.map((e) => ({ index: e.index ?? e.err?.index, code: e.code ?? e.err?.code, errmsg: e.errmsg ?? e.err?.errmsg }));
-}
-
-function takenKeyMessage(errmsg: string | undefined): string {
-  const name = IDENTITY_KEYS.find(([, key]) => errmsg?.includes(key))?.[0];
-  return name ? `${name} already belongs to another contact (written while this import ran)` : 'a unique value already belongs to another contact';
-}
 
 const rejectedFor = (item: PlannedRow, reason: string): RejectedRow => ({ row: item.row, cells: item.cells.map(cellText), reasons: [reason] });
+const takenReason = (t: TakenKey) => `${t.field} "${t.value}" already belongs to contact ${t.ownerId} (written while this import ran)`;
+
+/** The contact an update conditional on its version made: the same $set applied to the copy that was read. */
+function applied(contact: Contact, set: Record<string, unknown>, now: Date): Contact {
+  const next = structuredClone(contact) as Contact & Record<string, unknown>;
+  for (const [path, value] of Object.entries(set)) {
+    const [head, key] = path.split(/\.(.*)/s);
+    if (key !== undefined) (next[head] as Record<string, unknown>)[key] = value;
+    else next[head] = value;
+  }
+  return { ...next, version: contact.version + 1, updated_at: now };
+}
+
+/** The values an update gives its contact that the contact did not hold. */
+const newValuesOf = (accountId: number, u: PlannedUpdate): KeyClaim[] =>
+  IDENTITY_FIELD_NAMES.flatMap((field) => {
+    const value = u.set[field];
+    return typeof value === 'string' && value !== u.contact[field] ? [{ accountId, contactId: u.id, field, value, version: u.contact.version + 1 }] : [];
+  });
+
+/** The values an update took from its contact (replaced or cleared). */
+const oldValuesOf = (accountId: number, u: PlannedUpdate): KeyClaim[] =>
+  IDENTITY_FIELD_NAMES.flatMap((field) =>
+    field in u.set && u.contact[field] && u.set[field] !== u.contact[field] ? [{ accountId, contactId: u.id, field, value: u.contact[field]! }] : [],
+  );
+
+/** Splits claims by whether their contact got every value it asked for; the refused contacts' other keys go back. */
+async function claimPerContact(keys: ImportWriterDeps['keys'], claims: KeyClaim[]): Promise<Map<number, TakenKey>> {
+  const refused = new Map<number, TakenKey>();
+  for (const t of await keys.claimMany(claims)) if (!refused.has(t.contactId)) refused.set(t.contactId, t);
+  const takenBack = claims.filter((c) => refused.has(c.contactId) && !(refused.get(c.contactId)!.field === c.field));
+  await keys.release(takenBack);
+  return refused;
+}
 
 /**
- * Writes a planned batch: reserves the ids of its new contacts on the import first (so a retry
- * reuses them), inserts and updates contacts, records rejected rows, schedules the sync. A row
- * whose email, phone or identifier another writer took meanwhile is rejected, not an error.
+ * Writes a planned batch, reading nothing back: reserves the ids of its new contacts on the
+ * import first (so a retry reuses them), takes their emails, phones and identifiers
+ * (contact_keys), inserts new contacts and updates matched ones conditionally on the version the
+ * plan read, records rejected rows, then indexes what it wrote from its own documents, with
+ * their versions as external versions. A row whose value another writer took meanwhile is
+ * rejected; an update that lost a race is retried through the contact writer.
  */
 export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatchWrite): Promise<ImportBatchWritten> {
-  const { imports, rejections, contacts, nextIds, sync } = deps;
+  const { imports, rejections, contacts, nextIds, keys, writer, indexer, sync } = deps;
   const { importId, accountId, reserved, plan } = batch;
-  const { creates, updates } = plan;
+  const { creates } = plan;
   const now = new Date();
+  const lostRace: RejectedRow[] = [];
 
   // 1. Reserve the ids of the new contacts before writing them: a retry reuses them.
   const fresh = creates.filter((c) => !reserved.has(c.row)).length;
@@ -75,69 +103,103 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       { $set: { pending_batch: { first_row: batch.firstRow, last_row: batch.lastRow, rows: creates.map((c) => c.row), ids } } },
     );
   }
-  const already = new Set<number>();
   const reusedIds = ids.filter((id, i) => reserved.get(creates[i].row) === id);
-  if (reusedIds.length) {
-    for (const c of await contacts.find({ _id: { $in: reusedIds.map(String) }, account_id: accountId }, { _id: 1 }).lean()) already.add(Number(c._id));
-  }
+  const already: Contact[] = reusedIds.length
+    ? ((await contacts.find({ _id: { $in: reusedIds.map(String) } }).lean()) as Contact[]).filter((c) => c.account_id === accountId)
+    : [];
+  const alreadyIds = new Set(already.map((c) => Number(c._id)));
 
-  // 2. New contacts in one unordered insert, changed ones in one bulk update.
-  const toInsert = creates.map((item, i) => ({ item, doc: newContact(ids[i], accountId, item.changes, item.labels, now) })).filter((c) => !already.has(Number(c.doc._id)));
-  const failedInserts = new Map<number, string>();
+  // 2. New contacts: their values first, then one unordered insert.
+  let toInsert = creates.map((item, i) => ({ item, doc: newContact(ids[i], accountId, item.changes, item.labels, now) })).filter((c) => !alreadyIds.has(Number(c.doc._id)));
+  const refusedCreates = await claimPerContact(keys, toInsert.flatMap((c) => identityClaims(accountId, Number(c.doc._id), c.doc)));
+  for (const c of toInsert) {
+    const t = refusedCreates.get(Number(c.doc._id));
+    if (t) lostRace.push(rejectedFor(c.item, takenReason(t)));
+  }
+  toInsert = toInsert.filter((c) => !refusedCreates.has(Number(c.doc._id)));
+  let inserted = toInsert.map((c) => c.doc);
   if (toInsert.length) {
     try {
       // The driver directly: the documents are complete, and mongoose's per-document casting costs.
-      await contacts.collection.insertMany(toInsert.map((c) => c.doc) as never[], { ordered: false });
+      await contacts.collection.insertMany(inserted as never[], { ordered: false });
     } catch (err) {
-      for (const e of writeErrorsOf(err)) {
-        if (!isDuplicateKey(e)) throw err;
-        failedInserts.set(e.index, takenKeyMessage(e.errmsg));
-      }
-    }
-  }
-  const failedUpdates = new Map<number, string>();
-  if (updates.length) {
-    try {
-      await contacts.collection.bulkWrite(
-        updates.map((u) => ({
-          updateOne: {
-            filter: { _id: String(u.id), account_id: accountId, deleted: false },
-            update: { $set: { ...u.set, updated_at: now }, $inc: { version: 1 } },
-          },
-        })) as never[],
-        { ordered: false },
-      );
-    } catch (err) {
-      for (const e of writeErrorsOf(err)) {
-        if (!isDuplicateKey(e)) throw err;
-        failedUpdates.set(e.index, takenKeyMessage(e.errmsg));
-      }
+      // Only a contact of this batch written by a crashed attempt after all: it is there.
+      const duplicates = duplicateIndexes(err);
+      inserted = inserted.filter((_, i) => !duplicates.has(i));
+      already.push(...toInsert.filter((_, i) => duplicates.has(i)).map((c) => c.doc));
     }
   }
 
-  // 3. Rejected rows, the planned ones and those that lost a race.
-  const rejected: ImportRejection[] = [
-    ...plan.rejections,
-    ...[...failedInserts].map(([index, reason]) => rejectedFor(toInsert[index].item, reason)),
-    ...[...failedUpdates].map(([index, reason]) => rejectedFor(updates[index].item, reason)),
-  ].map((r) => ({ _id: `${importId}:${r.row}`, import_id: importId, account_id: accountId, ...r }));
+  // 3. Matched contacts: new values taken, the write marked pending (a crash before it is
+  // indexed leaves it to the sweep), then one bulk of updates conditional on the version read.
+  const refusedUpdates = await claimPerContact(keys, plan.updates.flatMap((u) => newValuesOf(accountId, u)));
+  const updates = plan.updates.filter((u) => {
+    const t = refusedUpdates.get(u.id);
+    if (t) lostRace.push(rejectedFor(u.item, takenReason(t)));
+    return !t;
+  });
+  let updated: Contact[] = [];
+  const written: PlannedUpdate[] = [];
+  if (updates.length) {
+    await writer.markPending(updates.map((u) => ({ id: u.contact._id, accountId, version: u.contact.version + 1 })));
+    const res = await contacts.collection.bulkWrite(
+      updates.map((u) => ({
+        updateOne: {
+          filter: { _id: String(u.id), version: u.contact.version, deleted: false },
+          update: { $set: { ...u.set, updated_at: now }, $inc: { version: 1 } },
+        },
+      })) as never[],
+      { ordered: false },
+    );
+    let won = updates;
+    if (res.matchedCount < updates.length) {
+      // Some contact changed since the plan read it: those are written again from what they hold now.
+      const after = new Map((await contacts.find({ _id: { $in: updates.map((u) => String(u.id)) } }).lean()).map((c) => [Number(c._id), c]));
+      const surelyLost = updates.filter((u) => after.get(u.id)?.version !== u.contact.version + 1);
+      const lost = surelyLost.length === updates.length - res.matchedCount ? surelyLost : updates;
+      won = updates.filter((u) => !lost.includes(u));
+      // The values these took are not theirs yet: the retry takes them again.
+      await keys.release(lost.flatMap((u) => newValuesOf(accountId, u)));
+      for (const u of lost) {
+        try {
+          await writer.modify(accountId, u.id, (current) => {
+            const set = diffContact(current, u.item.changes, u.item.labels);
+            return set ? { set } : null;
+          });
+          written.push(u);
+        } catch (err) {
+          lostRace.push(rejectedFor(u.item, (err as Error).message));
+        }
+      }
+    }
+    await keys.release(won.flatMap((u) => oldValuesOf(accountId, u)));
+    updated = won.map((u) => applied(u.contact, u.set, now));
+    written.push(...won);
+  }
+
+  // 4. Rejected rows, the planned ones and those that lost a race.
+  const rejected: ImportRejection[] = [...plan.rejections, ...lostRace].map((r) => ({ _id: `${importId}:${r.row}`, import_id: importId, account_id: accountId, ...r }));
   if (rejected.length) {
     try {
       await rejections.collection.insertMany(rejected as never[], { ordered: false });
     } catch (err) {
       // Rows a crashed attempt already recorded keep their first record.
-      if (writeErrorsOf(err).some((e) => !isDuplicateKey(e))) throw err;
+      duplicateIndexes(err);
     }
   }
 
-  // 4. Index what was written.
-  const inserted = toInsert.filter((_, i) => !failedInserts.has(i)).map((c) => Number(c.doc._id));
-  const updated = updates.filter((_, i) => !failedUpdates.has(i));
-  await sync.schedule([...inserted, ...updated.map((u) => u.id)]);
+  // 5. Index what was written, from these documents: nothing is read back from MongoDB. What the
+  // index refuses is left to the sync worker.
+  const { failed } = await indexer.write([...inserted, ...already, ...updated], { clearPending: updated.length > 0 });
+  if (failed.size) {
+    const byId = new Map([...inserted, ...already, ...updated].map((c) => [Number(c._id), c]));
+    await writer.markPending([...failed.keys()].map((id) => ({ id: String(id), accountId, version: byId.get(id)!.version })));
+    await sync.schedule([...failed.keys()]);
+  }
 
   return {
-    created: inserted.length + already.size + plan.createdEarlier.length,
-    updated: updated.filter((u) => !u.createdEarlier).length,
+    created: inserted.length + already.length + plan.createdEarlier.length,
+    updated: written.filter((u) => !u.createdEarlier).length,
     rejected: rejected.length,
   };
 }

@@ -1,5 +1,6 @@
+import type { ContactWriter } from '../contacts/contact-writer';
 import type { ContactModel } from '../records/contact.model';
-import type { SyncScheduler } from '../search/sync-queue';
+import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
 import { isDuplicateKey } from '../shared/duplicate-key';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
@@ -22,7 +23,16 @@ export const normalizeLabels = (raw: string[]) => [...new Set(raw.map(normalizeL
 
 const CHUNK = 1000;
 
-export function createLabelsService({ labels, contacts, nextIds, sync }: { labels: LabelModel; contacts: ContactModel; nextIds: IdAllocator; sync: SyncScheduler }) {
+export interface LabelsServiceDeps {
+  labels: LabelModel;
+  contacts: ContactModel;
+  nextIds: IdAllocator;
+  writer: Pick<ContactWriter, 'modify' | 'modifyMany'>;
+  /** Where the contacts carrying a label are found: pending writes, then the index. */
+  candidates: ContactCandidatesDeps;
+}
+
+export function createLabelsService({ labels, contacts, nextIds, writer, candidates }: LabelsServiceDeps) {
   async function find(accountId: number, id: number): Promise<Label> {
     const label = await labels.findOne({ _id: id, account_id: accountId }).lean();
     if (!label) throw new NotFoundError('label', id);
@@ -47,24 +57,17 @@ export function createLabelsService({ labels, contacts, nextIds, sync }: { label
     }
   }
 
-  /** Removes a label from every contact of the account that carries it, bumping versions and re-syncing. */
+  /**
+   * Removes a label from every contact of the account that carries it. The index and the pending
+   * writes find them; each batch is written by _id, conditional on the versions read (a contact
+   * without the label is left alone), and re-synced.
+   */
   async function stripFromContacts(accountId: number, title: string): Promise<number> {
     let done = 0;
-    let lastId = '';
-    // Walks the account's contacts once, in _id order, a chunk at a time.
-    for (;;) {
-      const ids = (
-        await contacts.find({ account_id: accountId, deleted: false, labels: title, _id: { $gt: lastId } }, { _id: 1 }).sort({ _id: 1 }).limit(CHUNK).lean()
-      ).map((c) => c._id);
-      if (!ids.length) return done;
-      await contacts.updateMany(
-        { _id: { $in: ids }, account_id: accountId, deleted: false },
-        { $pull: { labels: title }, $set: { updated_at: new Date() }, $inc: { version: 1 } },
-      );
-      await sync.schedule(ids.map(Number));
-      done += ids.length;
-      lastId = ids[ids.length - 1];
+    for await (const ids of contactCandidates(candidates, accountId, { term: { labels: title } }, CHUNK)) {
+      done += (await writer.modifyMany(accountId, ids, (c) => ((c.labels ?? []).includes(title) ? { pull: { labels: [title] } } : null))).length;
     }
+    return done;
   }
 
   return {
@@ -115,12 +118,13 @@ export function createLabelsService({ labels, contacts, nextIds, sync }: { label
     async setContactLabels(accountId: number, contactId: number, raw: string[]): Promise<string[]> {
       const titles = normalizeLabels(raw);
       await ensureLabels(accountId, titles);
-      const res = await contacts.updateOne(
-        { _id: contactId, account_id: accountId, deleted: false },
-        { $set: { labels: titles, updated_at: new Date() }, $inc: { version: 1 } },
-      );
-      if (!res.matchedCount) throw new NotFoundError('contact', contactId);
-      await sync.schedule([contactId]);
+      // Added and removed as set operations, conditional on the version read.
+      await writer.modify(accountId, contactId, (current) => {
+        const held = current.labels ?? [];
+        const add = titles.filter((t) => !held.includes(t));
+        const remove = held.filter((t) => !titles.includes(t));
+        return add.length || remove.length ? { addToSet: { labels: add }, pull: { labels: remove } } : null;
+      });
       return titles;
     },
   };

@@ -3,7 +3,7 @@ import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
 import type { Inbox, InboxModel } from '../inboxes/inbox.model';
 import { toInboxPayload, type InboxPayload } from '../inboxes/inbox.presenter';
-import type { SyncScheduler } from '../search/sync-queue';
+import type { ContactWriter } from '../contacts/contact-writer';
 import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Logger } from '../shared/logger';
@@ -21,7 +21,7 @@ export interface MessagingServiceDeps {
   conversations: ConversationModel;
   messages: MessageModel;
   deliveryQueue: Queue.Queue<DeliveryJob>;
-  sync: SyncScheduler;
+  writer: Pick<ContactWriter, 'modify'>;
   nextIds: IdAllocator;
   logger: Logger;
 }
@@ -46,7 +46,7 @@ function reach(inbox: Inbox, contact: Contact, verified: ContactInbox[]): Reach 
 }
 
 export function createMessagingService(deps: MessagingServiceDeps) {
-  const { contacts, inboxes, contactInboxes, conversations, messages, deliveryQueue, sync, nextIds, logger } = deps;
+  const { contacts, inboxes, contactInboxes, conversations, messages, deliveryQueue, writer, nextIds, logger } = deps;
 
   async function findContact(accountId: number, id: number): Promise<Contact> {
     const contact = await contacts.findOne({ _id: id, account_id: accountId, deleted: false }).lean();
@@ -57,13 +57,11 @@ export function createMessagingService(deps: MessagingServiceDeps) {
   const verifiedIdentities = (accountId: number, contactId: number) =>
     contactInboxes.find({ account_id: accountId, contact_id: contactId, hmac_verified: true }).lean();
 
-  /** A conversation is activity: the contact's last_activity_at moves (a versioned contact write, then sync). */
+  /** A conversation is activity: the contact's last_activity_at moves (a write conditional on its version, then sync). */
   async function touchContact(accountId: number, contactId: number, at: Date) {
-    await contacts.updateOne(
-      { _id: contactId, account_id: accountId, deleted: false },
-      { $set: { last_activity_at: at, updated_at: new Date() }, $inc: { version: 1 } },
+    await writer.modify(accountId, contactId, (current) =>
+      current.last_activity_at && current.last_activity_at >= at ? null : { set: { last_activity_at: at } },
     );
-    await sync.schedule([contactId]);
   }
 
   async function record(input: {

@@ -24,7 +24,7 @@ const noteSchema = new Schema<Note>(
   },
   { versionKey: false },
 );
-noteSchema.index({ account_id: 1, contact_id: 1, created_at: -1 });
+// No secondary index: notes are read by _id; contact_notes lists a contact's note ids.
 
 export type NoteModel = Model<Note>;
 

@@ -3,18 +3,20 @@ import type { UserModel } from '../accounts/user.model';
 import type { ContactModel } from '../records/contact.model';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
+import type { ContactNotesModel } from './contact-notes.model';
 import type { Note, NoteModel } from './note.model';
 import { toNoteAuthor, toNotePayload, type NoteAuthor, type NotePayload } from './note.presenter';
 import type { NoteInput } from './notes.schemas';
 
 export interface NotesServiceDeps {
   notes: NoteModel;
+  contactNotes: ContactNotesModel;
   contacts: ContactModel;
   users: UserModel;
   nextIds: IdAllocator;
 }
 
-export function createNotesService({ notes, contacts, users, nextIds }: NotesServiceDeps) {
+export function createNotesService({ notes, contactNotes, contacts, users, nextIds }: NotesServiceDeps) {
   async function assertContact(accountId: number, contactId: number) {
     const found = await contacts.exists({ _id: contactId, account_id: accountId, deleted: false });
     if (!found) throw new NotFoundError('contact', contactId);
@@ -60,13 +62,22 @@ export function createNotesService({ notes, contacts, users, nextIds }: NotesSer
         updated_at: now,
       };
       await notes.create(note);
+      // After the note: a crash between the two leaves an unlisted note, never a listed one that is missing.
+      await contactNotes.updateOne(
+        { _id: String(contactId) },
+        { $addToSet: { note_ids: id }, $setOnInsert: { account_id: caller.accountId } },
+        { upsert: true },
+      );
       return (await present(caller.accountId, [note]))[0];
     },
 
     async list(accountId: number, contactId: number): Promise<NotePayload[]> {
       await assertContact(accountId, contactId);
-      const list = await notes.find({ account_id: accountId, contact_id: contactId }).sort({ created_at: -1, _id: -1 }).lean();
-      return present(accountId, list);
+      const ids = (await contactNotes.findById(String(contactId)).lean())?.note_ids ?? [];
+      const list = ids.length ? await notes.find({ _id: { $in: ids } }).lean() : [];
+      const own = list.filter((n) => n.account_id === accountId && n.contact_id === contactId);
+      own.sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b._id - a._id);
+      return present(accountId, own);
     },
 
     async show(accountId: number, contactId: number, noteId: number): Promise<NotePayload> {
@@ -91,7 +102,29 @@ export function createNotesService({ notes, contacts, users, nextIds }: NotesSer
     async remove(caller: Caller, contactId: number, noteId: number): Promise<void> {
       await assertContact(caller.accountId, contactId);
       assertMayChange(caller, await find(caller.accountId, contactId, noteId));
+      await contactNotes.updateOne({ _id: String(contactId) }, { $pull: { note_ids: noteId } });
       await notes.deleteOne({ _id: noteId, account_id: caller.accountId, contact_id: contactId });
+    },
+
+    /** The notes of deleted contacts go with them. */
+    async removeForContacts(accountId: number, contactIds: number[]): Promise<void> {
+      const lists = await contactNotes.find({ _id: { $in: contactIds.map(String) } }).lean();
+      const ids = lists.filter((l) => l.account_id === accountId).flatMap((l) => l.note_ids);
+      if (ids.length) await notes.deleteMany({ _id: { $in: ids } });
+      await contactNotes.deleteMany({ _id: { $in: lists.map((l) => l._id) } });
+    },
+
+    /** A merge: the mergee's notes become the base's. */
+    async moveToContact(accountId: number, fromId: number, toId: number): Promise<void> {
+      const list = await contactNotes.findById(String(fromId)).lean();
+      if (!list || list.account_id !== accountId || !list.note_ids.length) return;
+      await notes.updateMany({ _id: { $in: list.note_ids } }, { $set: { contact_id: toId } });
+      await contactNotes.updateOne(
+        { _id: String(toId) },
+        { $addToSet: { note_ids: { $each: list.note_ids } }, $setOnInsert: { account_id: accountId } },
+        { upsert: true },
+      );
+      await contactNotes.deleteOne({ _id: String(fromId) });
     },
   };
 }

@@ -6,7 +6,7 @@ import { isSuffixField, suffixPrefix } from './substring-terms';
 import { ValidationError } from '../shared/errors';
 
 // A pure compiler: Chatwoot's filter payload (SPEC §3.1-3.2) → one Elasticsearch bool query over
-// the fields of mappings/contacts.v1.json. Every attribute and operator is checked against the
+// the fields of mappings/contacts.v2.json. Every attribute and operator is checked against the
 // allowlist below and every value against its type; anything else is a ValidationError naming
 // the item. The account condition is not added here: createContactSearch adds it to every search.
 
@@ -38,7 +38,7 @@ const CUSTOM_DATE_OPS: FilterOperator[] = ['equal_to', 'is_greater_than', 'is_le
 
 interface AttributeRule {
   kind: Kind;
-  /** The index field, in mappings/contacts.v1.json. */
+  /** The index field, in mappings/contacts.v2.json. */
   field: string;
   operators: FilterOperator[];
 }

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Contact, ContactModel } from '../records/contact.model';
+import type { PendingSyncModel } from '../records/pending-sync.model';
 import type { CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
 import type { DefinitionRef } from '../records/custom-attribute-fields';
 import type { Logger } from '../shared/logger';
@@ -20,13 +21,15 @@ export interface IndexOutcome {
  */
 export function createContactIndexer(deps: {
   contacts: ContactModel;
+  /** Pending markers to clear once the index holds their version; none for an index not behind the alias yet. */
+  pending?: PendingSyncModel;
   definitions: CustomAttributeDefinitionModel;
   es: Client;
   index: string;
   logger: Logger;
   metrics: Metrics;
 }) {
-  const { contacts, definitions, es, index, logger, metrics } = deps;
+  const { contacts, pending, definitions, es, index, logger, metrics } = deps;
 
   /** The custom attribute definitions of the batch's accounts, read once per batch. */
   async function definitionsByAccount(docs: Contact[]): Promise<Map<number, DefinitionRef[]>> {
@@ -59,7 +62,8 @@ export function createContactIndexer(deps: {
     return docs;
   }
 
-  async function write(docs: Contact[]): Promise<IndexOutcome> {
+  /** `clearPending: false` when no pending marker can exist for these docs (an import's new contacts). */
+  async function write(docs: Contact[], options: { clearPending?: boolean } = {}): Promise<IndexOutcome> {
     const failed = new Map<number, string>();
     if (!docs.length) return { failed };
     const defs = await definitionsByAccount(docs);
@@ -80,6 +84,10 @@ export function createContactIndexer(deps: {
       else failed.set(Number(doc._id), result.error?.reason ?? `status ${result.status}`);
     });
 
+    // The index holds these versions: their pending markers go, unless a newer write raised one.
+    if (pending && options.clearPending !== false && done.length) {
+      await pending.deleteMany({ _id: { $in: done.map((d) => d._id) }, $or: done.map((d) => ({ _id: d._id, version: { $lte: d.version } })) });
+    }
     const purged = done.filter((doc) => doc.deleted).map((doc) => doc._id);
     // Nothing writes a deleted contact again, so this delete races with no one.
     if (purged.length) await contacts.deleteMany({ _id: { $in: purged }, deleted: true });

@@ -19,6 +19,8 @@ export interface ContactSearchDoc {
   country_code?: string;
   blocked: boolean;
   labels: string[];
+  /** The custom attribute keys the contact holds a value for, defined or not (to find holders of a key). */
+  custom_keys: string[];
   created_at: number;
   last_activity_at?: number;
   updated_at: number;
@@ -60,6 +62,7 @@ export function toContactSearchDoc(contact: Contact, definitions: DefinitionRef[
     country_code: countryCode,
     blocked: contact.blocked,
     labels: contact.labels ?? [],
+    custom_keys: Object.entries(contact.custom_attributes ?? {}).filter(([, v]) => v !== null && v !== undefined).map(([k]) => k),
     created_at: contact.created_at.getTime(),
     last_activity_at: contact.last_activity_at?.getTime(),
     updated_at: contact.updated_at.getTime(),

@@ -1,8 +1,8 @@
 import type { Client } from '@elastic/elasticsearch';
-import mappingV1 from '../../mappings/contacts.v1.json';
+import mappingV2 from '../../mappings/contacts.v2.json';
 
 // The newest mapping; a new file in mappings/ and a line here make the next version.
-export const CURRENT_MAPPING = mappingV1;
+export const CURRENT_MAPPING = mappingV2;
 export const MAPPING_VERSION = CURRENT_MAPPING.version;
 
 export interface IndexOptions {

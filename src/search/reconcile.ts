@@ -1,7 +1,9 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { ContactModel } from '../records/contact.model';
+import type { Contact, ContactModel } from '../records/contact.model';
+import { identityClaims, type ContactKeys } from '../records/contact-keys';
+import type { PendingSyncModel } from '../records/pending-sync.model';
 import type { IndexOutcome } from './contact-indexer';
-import { deleteFromIndex, findContactsBehindIndex, findOrphans } from './index-drift';
+import { deleteFromIndex, findContactsBehindIndex } from './index-drift';
 import type { ContactSearch } from './search-contacts';
 
 const PAGE = 1000;
@@ -19,29 +21,53 @@ export interface ReconcileReport {
   failed: { id: number; reason: string }[];
 }
 
+type Checked = Pick<Contact, '_id' | 'account_id' | 'version' | 'deleted' | 'email' | 'phone_number' | 'identifier'>;
+const CHECKED_FIELDS = { _id: 1, account_id: 1, version: 1, deleted: 1, email: 1, phone_number: 1, identifier: 1 };
+
 /**
  * Compares one account's contacts in MongoDB with the index and repairs the drift: contacts
  * the index lacks or holds at an older version are indexed again (through the indexer, with
- * external versions, as the sync worker does), and index documents with no contact behind
- * them are deleted. The sweep only looks at recent writes; this covers everything, e.g. after
- * an index was restored from a snapshot or a Redis outage outlasted the sweep's window.
- * A dry run only counts.
+ * external versions, as the sync worker does), index documents with no contact behind them are
+ * deleted, and each live contact's email, phone and identifier keys are made to point at it.
+ *
+ * MongoDB is read by _id only: the contacts to compare come from the pending writes
+ * (pending_sync), from every contact id ever handed out (read by _id, a thousand at a time,
+ * which also finds what the index lost after acknowledging it, e.g. restored from an old
+ * snapshot), and from the index (a point-in-time walk of the account's documents). `quick`
+ * skips the id walk: the pending writes and the index only. A dry run only counts.
  */
 export async function reconcileAccount(
   deps: {
     contacts: ContactModel;
+    pending: PendingSyncModel;
+    keys: Pick<ContactKeys, 'claimMany'>;
     es: Client;
     index: string;
     search: Pick<ContactSearch, 'matchingIds'>;
     indexContacts: (ids: number[]) => Promise<IndexOutcome>;
+    /** The highest contact id handed out (for the id walk). */
+    maxContactId?: () => Promise<number>;
   },
   accountId: number,
-  options: { dryRun?: boolean; onProgress?: (report: ReconcileReport) => void } = {},
+  options: { dryRun?: boolean; quick?: boolean; onProgress?: (report: ReconcileReport) => void } = {},
 ): Promise<ReconcileReport> {
   const report: ReconcileReport = { checked: 0, behind: 0, indexed: 0, orphans: 0, failed: [] };
+  const read = async (ids: string[]): Promise<Checked[]> =>
+    ids.length ? ((await deps.contacts.find({ _id: { $in: ids } }, CHECKED_FIELDS).lean()) as Checked[]) : [];
 
-  async function repair(page: { _id: string; version: number; deleted: boolean }[]) {
+  async function repairKeys(page: Checked[]) {
+    const claims = page.filter((c) => !c.deleted).flatMap((c) => identityClaims(accountId, Number(c._id), c, c.version));
+    if (!claims.length || options.dryRun) return;
+    // Taking a contact's own values again is a no-op; a key that pointed elsewhere is taken back,
+    // unless another live contact holds the same value, which only a person can settle.
+    for (const t of await deps.keys.claimMany(claims)) {
+      report.failed.push({ id: t.contactId, reason: `${t.field} "${t.value}" is also held by contact ${t.ownerId}` });
+    }
+  }
+
+  async function repair(page: Checked[]) {
     report.checked += page.length;
+    await repairKeys(page);
     const behind = await findContactsBehindIndex(deps.es, deps.index, page);
     report.behind += behind.length;
     if (behind.length && !options.dryRun) {
@@ -58,21 +84,44 @@ export async function reconcileAccount(
     options.onProgress?.(report);
   }
 
-  // 1. MongoDB → index, in one pass over the account's contacts.
-  let page: { _id: string; version: number; deleted: boolean }[] = [];
-  for await (const contact of deps.contacts.find({ account_id: accountId }, { _id: 1, version: 1, deleted: 1 }).lean().cursor({ batchSize: PAGE })) {
-    page.push(contact);
-    if (page.length >= PAGE) {
-      await repair(page);
-      page = [];
+  const ofAccount = (found: Checked[]) => found.filter((c) => c.account_id === accountId);
+  const checked = new Set<string>();
+
+  // 1. The account's pending writes: contacts the index may never have seen. The collection holds
+  // only what is pending, so this scan's cost follows the pending writes, not the contacts.
+  let ids: string[] = [];
+  const flush = async () => {
+    const found = ofAccount(await read(ids));
+    found.forEach((c) => checked.add(c._id));
+    if (found.length) await repair(found);
+    ids = [];
+  };
+  for await (const marker of deps.pending.find({ account_id: accountId }, { _id: 1 }).lean().cursor({ batchSize: PAGE })) {
+    ids.push(marker._id);
+    if (ids.length >= PAGE) await flush();
+  }
+  if (ids.length) await flush();
+
+  // 2. Unless `quick`, every contact id ever handed out, by _id.
+  if (!options.quick) {
+    const max = (await deps.maxContactId?.()) ?? 0;
+    for (let start = 1; start <= max; start += PAGE) {
+      ids = Array.from({ length: Math.min(PAGE, max - start + 1) }, (_, i) => String(start + i)).filter((id) => !checked.has(id));
+      const found = ofAccount(await read(ids));
+      found.forEach((c) => checked.add(c._id));
+      if (found.length) await repair(found);
     }
   }
-  if (page.length) await repair(page);
 
-  // 2. Index → MongoDB: what the index holds for the account with no contact behind it.
-  for await (const ids of deps.search.matchingIds(accountId, undefined, PAGE)) {
-    report.indexed += ids.length;
-    const orphans = await findOrphans(deps.contacts, ids.map(String));
+  // 3. The index's documents of the account: compared with MongoDB, or deleted when no contact
+  // of the account is behind them (ids are never reused, so such a document can only be stale).
+  for await (const page of deps.search.matchingIds(accountId, undefined, PAGE)) {
+    report.indexed += page.length;
+    const found = await read(page.map(String));
+    const live = new Set(ofAccount(found).map((c) => c._id));
+    const toCheck = ofAccount(found).filter((c) => !checked.has(c._id));
+    if (toCheck.length) await repair(toCheck);
+    const orphans = page.map(String).filter((id) => !live.has(id));
     report.orphans += orphans.length;
     if (!options.dryRun) report.failed.push(...(await deleteFromIndex(deps.es, deps.index, orphans)));
     options.onProgress?.(report);

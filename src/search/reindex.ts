@@ -2,6 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
 import type { Logger } from '../shared/logger';
+import { exemptBecause } from '../shared/id-only-guard';
 import { createMetrics } from '../shared/metrics';
 import { createContactIndexer, type IndexOutcome } from './contact-indexer';
 import { createContactsIndex, CURRENT_MAPPING, MAPPING_VERSION, versionedIndexName } from './contacts-index';
@@ -75,7 +76,9 @@ export async function reindexContacts(
     await progress('copy');
   };
   let batch: Contact[] = [];
-  for await (const contact of contacts.find({ deleted: false }).lean().cursor({ batchSize })) {
+  // One streaming pass over the whole collection: reading every contact once is the job.
+  const everyContact = contacts.find({ deleted: false }).comment(exemptBecause('reindex copies every contact in one pass'));
+  for await (const contact of everyContact.lean().cursor({ batchSize })) {
     batch.push(contact);
     if (batch.length >= batchSize) {
       await copy(batch);
@@ -92,10 +95,11 @@ export async function reindexContacts(
   });
   await progress('swap');
 
-  // 3. What was written during the copy, read again from MongoDB (deleted ones included).
-  const written = (await contacts.find({ updated_at: { $gte: since } }, { _id: 1 }).lean()).map((c) => Number(c._id));
-  for (let i = 0; i < written.length; i += batchSize) {
-    const ids = written.slice(i, i + batchSize);
+  // 3. What was written during the copy: the sync worker indexed it into the old index, which
+  // finds it (MongoDB is read by _id only); it is read again from MongoDB and indexed through
+  // the alias. Deletes made meanwhile are step 4's.
+  for await (const hits of walkIndex(es, from.join(','), { range: { updated_at: { gte: since.getTime() } } }, { batchSize, keepAlive: '5m', source: false })) {
+    const ids = hits.map((hit) => Number(hit._id));
     recordFailed(await deps.indexContacts(ids));
     report.caughtUp += ids.length;
     await progress('catch-up');

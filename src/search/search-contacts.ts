@@ -155,7 +155,12 @@ export function createContactSearch({ es, index }: { es: Client; index: string }
     for await (const hits of batches) yield hits.map((hit) => hit._source!.payload);
   }
 
-  return { page, count, countMany, matchingIds, scoped, scan };
+  /** Makes every write the index has acknowledged visible to the next search. */
+  const refresh = async () => {
+    await callSearch(() => es.indices.refresh({ index }));
+  };
+
+  return { page, count, countMany, matchingIds, refresh, scoped, scan };
 }
 
 export type ContactSearch = ReturnType<typeof createContactSearch>;

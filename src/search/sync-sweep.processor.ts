@@ -1,17 +1,7 @@
-import type { Client } from '@elastic/elasticsearch';
-import type { ContactModel } from '../records/contact.model';
 import type { Logger } from '../shared/logger';
-import type { SweepStateModel } from './sweep-state.model';
-import type { SyncScheduler } from './sync-queue';
-import { sweepUnsyncedContacts } from './sync-sweep';
+import { sweepPendingContacts, type SweepDeps } from './sync-sweep';
 
-export interface SyncSweepProcessorDeps {
-  contacts: ContactModel;
-  sweepState: SweepStateModel;
-  es: Client;
-  index: string;
-  scheduler: SyncScheduler;
-  graceMs: number;
+export interface SyncSweepProcessorDeps extends SweepDeps {
   logger: Logger;
 }
 
@@ -21,8 +11,8 @@ export interface SyncSweepProcessorDeps {
  */
 export function createSyncSweepProcessor({ logger, ...deps }: SyncSweepProcessorDeps) {
   return async function processSyncSweep(): Promise<{ queued: number }> {
-    const queued = await sweepUnsyncedContacts(deps);
-    if (queued) logger.info({ queued }, 'sweep re-queued contacts still marked for indexing');
+    const queued = await sweepPendingContacts(deps);
+    if (queued) logger.info({ queued }, 'sweep re-queued contacts of pending writes the index does not hold');
     return { queued };
   };
 }

@@ -1,50 +1,53 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { ContactModel } from '../records/contact.model';
+import type { PendingSync, PendingSyncModel } from '../records/pending-sync.model';
 import { findContactsBehindIndex } from './index-drift';
-import type { SweepStateModel } from './sweep-state.model';
 import type { SyncScheduler } from './sync-queue';
 
-const STATE_ID = 'contacts';
 const PAGE = 1000;
 
-/**
- * Finds contacts written since the watermark whose index version is behind MongoDB's (their
- * job was lost to a Redis outage, or failed every retry while Elasticsearch was down), queues
- * them again, and moves the watermark up to the oldest one still behind. Contacts younger
- * than `graceMs` are left to their own jobs.
- */
-export async function sweepUnsyncedContacts(deps: {
+export interface SweepDeps {
+  pending: PendingSyncModel;
   contacts: ContactModel;
-  sweepState: SweepStateModel;
   es: Client;
   index: string;
   scheduler: SyncScheduler;
+  /** Writes younger than this are left to their own sync jobs. */
   graceMs: number;
-  /** Where a first sweep starts; older contacts are the reconcile command's job. */
-  firstLookbackMs?: number;
-}): Promise<number> {
+}
+
+/**
+ * Re-queues the contacts of pending writes older than the grace time that the index does not
+ * hold yet (their job was lost to a Redis outage, or failed every retry while Elasticsearch
+ * was down), and drops the markers of those it does hold. It reads the pending_sync collection
+ * as a stream, a page of markers at a time, so its cost and memory follow what is pending,
+ * never the number of contacts. Answers how many contacts it re-queued.
+ */
+export async function sweepPendingContacts(deps: SweepDeps): Promise<number> {
   const upTo = new Date(Date.now() - deps.graceMs);
-  const state = await deps.sweepState.findById(STATE_ID).lean();
-  const from = state?.watermark ?? new Date(upTo.getTime() - (deps.firstLookbackMs ?? 3600_000));
-  // One pass, no server-side sort: FerretDB cannot sort from an index, so a sorted, paged scan
-  // would read the whole collection once per page.
-  const written = await deps.contacts
-    .find({ updated_at: { $gte: from, $lt: upTo } }, { _id: 1, version: 1, deleted: 1, updated_at: 1 })
-    .lean();
-  let oldestBehind: Date | undefined;
   let queued = 0;
-  for (let i = 0; i < written.length; i += PAGE) {
-    const page = written.slice(i, i + PAGE);
-    const behind = new Set(await findContactsBehindIndex(deps.es, deps.index, page));
-    if (!behind.size) continue;
-    await deps.scheduler.schedule([...behind]);
-    queued += behind.size;
-    for (const c of page) {
-      if (behind.has(Number(c._id)) && (!oldestBehind || c.updated_at < oldestBehind)) oldestBehind = c.updated_at;
+  let page: PendingSync[] = [];
+  for await (const marker of deps.pending.find({ at: { $lt: upTo } }).lean().cursor({ batchSize: PAGE })) {
+    page.push(marker as PendingSync);
+    if (page.length === PAGE) {
+      queued += await settle(deps, page);
+      page = [];
     }
   }
-
-  const watermark = oldestBehind ?? upTo;
-  await deps.sweepState.updateOne({ _id: STATE_ID }, { $set: { watermark } }, { upsert: true });
+  if (page.length) queued += await settle(deps, page);
   return queued;
+}
+
+async function settle(deps: SweepDeps, markers: PendingSync[]): Promise<number> {
+  const contacts = await deps.contacts.find({ _id: { $in: markers.map((m) => m._id) } }, { _id: 1, version: 1, deleted: 1 }).lean();
+  const behind = new Set(await findContactsBehindIndex(deps.es, deps.index, contacts));
+  if (behind.size) await deps.scheduler.schedule([...behind]);
+  // The rest are in the index as MongoDB has them (or purged): their markers are done with. A
+  // marker ahead of its contact is a write that failed after marking it. Deleted only as read,
+  // so a marker a new write has just raised stays.
+  const done = markers.filter((m) => !behind.has(Number(m._id)));
+  if (done.length) {
+    await deps.pending.deleteMany({ _id: { $in: done.map((m) => m._id) }, $or: done.map((m) => ({ _id: m._id, version: m.version, at: m.at })) });
+  }
+  return behind.size;
 }

@@ -14,3 +14,20 @@ export function isDuplicateKey(err: unknown): boolean {
   // A bulk error whose code the driver did not lift from its write errors still names it.
   return code === undefined && text.includes('E11000');
 }
+
+/**
+ * The positions of the documents an unordered insertMany refused as duplicates. Rethrows the
+ * error when it is anything else, or when any document failed for another reason.
+ */
+export function duplicateIndexes(err: unknown): Set<number> {
+  const writeErrors = (err as { writeErrors?: unknown } | null)?.writeErrors;
+  if (!writeErrors) throw err;
+  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index?: number; code?: number; errmsg?: string; err?: { index: number; code?: number; errmsg?: string } }[];
+  const indexes = new Set<number>();
+  for (const e of list) {
+    const one = e.err ?? e;
+    if (!isDuplicateKey({ code: one.code, errmsg: one.errmsg })) throw err;
+    indexes.add((e.index ?? e.err?.index)!);
+  }
+  return indexes;
+}

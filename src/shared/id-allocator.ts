@@ -65,3 +65,10 @@ export function createIdAllocator(blocks: IdBlockModel, blockSize = 1000) {
 }
 
 export type IdAllocator = ReturnType<typeof createIdAllocator>;
+
+/** The highest id a sequence may have handed out (the end of its last claimed block). */
+export async function highestId(blocks: IdBlockModel, sequence: string, blockSize = 1000): Promise<number> {
+  // id_blocks holds one document per thousand ids: reading it by sequence is cheap at any size.
+  const last = await blocks.findOne({ sequence }).sort({ block: -1 }).lean();
+  return last ? (last.block + 1) * blockSize - 1 : 0;
+}

@@ -58,8 +58,9 @@ describe('merging contacts', () => {
     const res = await merge(account, { base_contact_id: base.id, mergee_contact_id: mergee.id });
     expect(res.status).toBe(200);
     expect(res.body.email).toBe('moves@example.com');
-    const stored = await ctx.deps.models.contacts.findById(base.id).lean();
-    expect(stored!.email_key).toBe('moves@example.com');
+    // The base now owns the email's key.
+    const key = await ctx.deps.models.contactKeys.findById(`${account.id}:email:moves@example.com`).lean();
+    expect(key!.contact_id).toBe(base.id);
   });
 
   it.each([

@@ -10,18 +10,18 @@ describe('what an import row changes on a contact', () => {
     expect(diffContact(base, { name: 'Ana', email: 'ana@x.com', custom_attributes: { score: 1 }, created_at: new Date('2024-01-01T00:00:00Z') }, ['vip'])).toBeNull();
   });
 
-  it('when values differ, then only those are set, attributes key by key, labels added, keys in step', () => {
+  it('when values differ, then only those are set, attributes key by key, labels added', () => {
     expect(diffContact(base, { name: 'Ana', email: 'new@x.com', custom_attributes: { score: 2, plan: 'pro' }, additional_attributes: { city: 'Lima' } }, ['vip', 'lead'])).toEqual({
       email: 'new@x.com',
-      email_key: 'new@x.com',
       'custom_attributes.score': 2,
       'custom_attributes.plan': 'pro',
       labels: ['vip', 'lead'],
     });
   });
 
-  it('when a new contact is built, then contacts without keys get their own no-value keys', () => {
-    expect(base).toMatchObject({ email_key: 'ana@x.com', phone_key: '~7', identifier_key: '~7', version: 1, deleted: false, labels: ['vip'] });
+  it('when a new contact is built, then it holds its values at version 1 (its keys live in contact_keys)', () => {
+    expect(base).toMatchObject({ _id: '7', email: 'ana@x.com', phone_number: null, identifier: null, version: 1, deleted: false, labels: ['vip'] });
+    expect(base).not.toHaveProperty('email_key');
   });
 });
 

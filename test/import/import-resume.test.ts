@@ -26,21 +26,24 @@ const processorDeps = () => ({
   definitions: ctx.deps.models.customAttributeDefinitions,
   customAttributes: ctx.deps.services.customAttributes,
   nextIds: ctx.deps.nextIds,
+  keys: ctx.deps.keys,
+  writer: ctx.deps.writer,
+  indexer: ctx.deps.indexer,
   sync: ctx.deps.scheduler,
   logger: ctx.deps.logger,
   config: ctx.deps.config,
 });
 
-/** A processor whose sync step throws on the given call: the worker "dies" after writing a batch, before its checkpoint. */
+/** A processor whose indexing step throws on the given call: the worker "dies" after writing a batch to MongoDB, before indexing it and before its checkpoint. */
 function processorDyingAt(call: number) {
   let calls = 0;
   return createContactImportProcessor({
     ...processorDeps(),
-    sync: {
-      async schedule(ids) {
+    indexer: {
+      async write(docs, options) {
         calls += 1;
         if (calls === call) throw new Error('worker died');
-        await ctx.deps.scheduler.schedule(ids);
+        return ctx.deps.indexer.write(docs, options);
       },
     },
   });

@@ -150,12 +150,12 @@ describe('planning an import batch: matching existing contacts', () => {
   ])('when a row has the %s of a contact, then it updates that contact', (_key, line, id) => {
     const result = plan([line], { existing });
     expect(result.creates).toEqual([]);
-    expect(result.updates).toEqual([{ item: expect.objectContaining({ row: 1 }), id, set: { name: 'New' }, createdEarlier: false }]);
+    expect(result.updates).toEqual([{ item: expect.objectContaining({ row: 1 }), id, contact: expect.objectContaining({ _id: expect.any(String) }), set: { name: 'New' }, createdEarlier: false }]);
   });
 
-  it('when a row has the identifier of one contact and an email of none, then it matches by identifier and takes the email, keys in step', () => {
+  it('when a row has the identifier of one contact and an email of none, then it matches by identifier and takes the email', () => {
     const result = plan(['By Id,new@x.com,,crm-1,,'], { existing });
-    expect(result.updates).toEqual([{ item: expect.anything(), id: 10, set: { email: 'new@x.com', email_key: 'new@x.com' }, createdEarlier: false }]);
+    expect(result.updates).toEqual([{ item: expect.anything(), id: 10, contact: expect.objectContaining({ _id: expect.any(String) }), set: { email: 'new@x.com' }, createdEarlier: false }]);
   });
 
   it('when a row matches nobody, then it creates a contact even though others exist', () => {
@@ -200,7 +200,7 @@ describe('planning an import batch: matching existing contacts', () => {
   it('when a row adds a label and an attribute, then only those are set and the labels keep the contact\'s', () => {
     const ana = contact(50, { name: 'Ana', email: 'ana@x.com', additional_attributes: { country: 'Peru' } }, ['lead']);
     const result = plan(['Ana,ana@x.com,,,vip,Lima'], { existing: [ana] });
-    expect(result.updates).toEqual([{ item: expect.anything(), id: 50, set: { 'additional_attributes.city': 'Lima', labels: ['lead', 'vip'] }, createdEarlier: false }]);
+    expect(result.updates).toEqual([{ item: expect.anything(), id: 50, contact: expect.objectContaining({ _id: expect.any(String) }), set: { 'additional_attributes.city': 'Lima', labels: ['lead', 'vip'] }, createdEarlier: false }]);
   });
 
   it('when a conflicting or repeated row is rejected, then the rejections follow the earlier ones', () => {
@@ -220,7 +220,7 @@ describe('planning an import batch: a batch written again after a crash', () => 
     const created = contact(60, { name: 'Someone else', email: 'ana@x.com' });
     const result = plan(['Ana,ana@x.com,,,,'], { existing: [created], reserved: new Map([[1, 60]]) });
     expect(result.createdEarlier).toEqual([1]);
-    expect(result.updates).toEqual([{ item: expect.anything(), id: 60, set: { name: 'Ana' }, createdEarlier: true }]);
+    expect(result.updates).toEqual([{ item: expect.anything(), id: 60, contact: expect.objectContaining({ _id: expect.any(String) }), set: { name: 'Ana' }, createdEarlier: true }]);
   });
 
   it('when the row had a reserved id but matches another contact, then it is an ordinary match', () => {

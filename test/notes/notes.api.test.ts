@@ -72,9 +72,10 @@ describe('notes on a contact', () => {
 
   it('when the contact is deleted, then its notes go with it', async () => {
     const contact = await createContact(ctx, account);
-    await ctx.http.post(account.path(`/contacts/${contact.id}/notes`)).set(as(account.agentToken)).send({ content: 'gone soon' }).expect(200);
+    const note = await ctx.http.post(account.path(`/contacts/${contact.id}/notes`)).set(as(account.agentToken)).send({ content: 'gone soon' }).expect(200);
     await ctx.http.delete(account.path(`/contacts/${contact.id}`)).set(as(account.adminToken)).expect(200);
-    expect(await ctx.deps.models.notes.countDocuments({ contact_id: contact.id })).toBe(0);
+    expect(await ctx.deps.models.notes.findById(note.body.id).lean()).toBeNull();
+    expect(await ctx.deps.models.contactNotes.findById(String(contact.id)).lean()).toBeNull();
     expect((await ctx.http.get(account.path(`/contacts/${contact.id}/notes`)).set(as(account.adminToken))).status).toBe(404);
   });
 

@@ -1,4 +1,3 @@
-import { reconcileAccount } from '../../src/search/reconcile';
 import { toContactSearchDoc } from '../../src/search/contact-search-doc';
 import type { Contact } from '../../src/records/contact.model';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
@@ -16,12 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const reconcile = (accountId: number, dryRun = false) =>
-  reconcileAccount(
-    { contacts: ctx.deps.models.contacts, es: ctx.deps.es, index: ctx.deps.index, search: ctx.deps.search, indexContacts: ctx.deps.indexer.indexContacts },
-    accountId,
-    { dryRun },
-  );
+const reconcile = (accountId: number, dryRun = false) => ctx.deps.reconcile(accountId, { dryRun });
 
 const indexed = async (id: number) => {
   const res = await ctx.deps.es.get({ index: ctx.deps.index, id: String(id) }, { ignore: [404] });

@@ -6,7 +6,6 @@ import { buildApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createDependencies, type Dependencies } from '../../src/dependencies';
 import { createLogger } from '../../src/shared/logger';
-import { findContactsBehindIndex } from '../../src/search/index-drift';
 
 export interface TestAccount {
   id: number;
@@ -38,6 +37,8 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
     SWEEP_EVERY_MS: '30000',
     SWEEP_GRACE_MS: '500',
     SYNC_BATCH_WAIT_MS: '5',
+    // Every path the tests exercise is checked against the _id-only rule.
+    ENFORCE_ID_ONLY: 'true',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });
@@ -71,10 +72,8 @@ export async function startTestContext(options: { worker?: boolean; config?: Con
   }
 
   async function settle(accountId: number) {
-    await waitFor(async () => {
-      const contacts = await deps.models.contacts.find({ account_id: accountId }, { _id: 1, version: 1, deleted: 1 }).lean();
-      return (await findContactsBehindIndex(deps.es, deps.index, contacts)).length === 0;
-    }, `contacts of account ${accountId} to be indexed`);
+    // A write is marked pending before it is made and unmarked once the index holds it.
+    await waitFor(async () => !(await deps.models.pendingSync.exists({ account_id: accountId })), `contacts of account ${accountId} to be indexed`);
     await deps.es.indices.refresh({ index: deps.index });
   }
 

@@ -19,11 +19,7 @@ export async function createContact(ctx: TestContext, account: TestAccount, over
   return res.body.payload.contact as { id: number } & Record<string, unknown>;
 }
 
-/** Sets a contact's labels the way the labels feature writes them (versioned update, then sync). */
+/** Sets a contact's labels through the contact writer (conditional on the version, marked pending, then synced). */
 export async function setLabels(ctx: TestContext, accountId: number, contactId: number, labels: string[]) {
-  await ctx.deps.models.contacts.updateOne(
-    { _id: contactId, account_id: accountId, deleted: false },
-    { $set: { labels, updated_at: new Date() }, $inc: { version: 1 } },
-  );
-  await ctx.deps.scheduler.schedule([contactId]);
+  await ctx.deps.writer.modify(accountId, contactId, () => ({ set: { labels } }));
 }

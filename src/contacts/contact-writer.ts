@@ -1,0 +1,195 @@
+import { IDENTITY_FIELD_NAMES, type IdentityField } from '../records/contact-key.model';
+import { identityClaims, type ContactKeys, type IdentityValues } from '../records/contact-keys';
+import type { Contact, ContactModel } from '../records/contact.model';
+import type { PendingSyncModel } from '../records/pending-sync.model';
+import type { SyncScheduler } from '../search/sync-queue';
+import { ConflictError, NotFoundError } from '../shared/errors';
+
+/** One write to a contact. `set` may hold dotted attribute paths (`custom_attributes.plan`). */
+export interface ContactUpdate {
+  set?: Record<string, unknown>;
+  addToSet?: { labels: string[] };
+  pull?: { labels: string[] };
+}
+
+/** Decides the write from the contact as read; null when there is nothing to write. Plans given to modifyMany must be idempotent. */
+export type PlanUpdate = (current: Contact) => ContactUpdate | null;
+
+export interface ContactWriterDeps {
+  contacts: ContactModel;
+  pending: PendingSyncModel;
+  keys: ContactKeys;
+  sync: SyncScheduler;
+}
+
+// Conflicts mean another write landed between our read and our write; each retry re-reads.
+const ATTEMPTS = 20;
+
+const identityOf = (contact: Pick<Contact, IdentityField>): IdentityValues =>
+  Object.fromEntries(IDENTITY_FIELD_NAMES.map((field) => [field, contact[field]]));
+
+function toMongoUpdate(update: ContactUpdate, current: Contact, now: Date) {
+  const add = update.addToSet?.labels ?? [];
+  const pull = update.pull?.labels ?? [];
+  const set: Record<string, unknown> = { ...update.set, updated_at: now };
+  const ops: Record<string, unknown> = { $set: set, $inc: { version: 1 } };
+  if (add.length && pull.length) {
+    // One update may not both add to and pull from a field; the version condition makes the
+    // whole list as computed from this read just as safe.
+    set.labels = [...(current.labels ?? []).filter((l) => !pull.includes(l)), ...add.filter((l) => !(current.labels ?? []).includes(l))];
+  } else if (add.length) ops.$addToSet = { labels: { $each: add } };
+  else if (pull.length) ops.$pullAll = { labels: pull };
+  return ops;
+}
+
+/**
+ * Every write to a contact goes through here, and each is one single-document update
+ * conditional on the version it read, retried on conflict: no lost update, no write to a
+ * contact deleted meanwhile. Around it, in this order: new emails, phones and identifiers are
+ * taken (contact_keys), the write is marked pending for the index, the contact is written, the
+ * values it gave up are released, the sync job is queued.
+ */
+export function createContactWriter({ contacts, pending, keys, sync }: ContactWriterDeps) {
+  async function markPending(entries: { id: string; accountId: number; version: number }[]): Promise<void> {
+    if (!entries.length) return;
+    const at = new Date();
+    await pending.bulkWrite(
+      entries.map((e) => ({
+        updateOne: { filter: { _id: e.id }, update: { $max: { version: e.version }, $set: { account_id: e.accountId, at } }, upsert: true },
+      })),
+      { ordered: false },
+    );
+  }
+
+  async function readLive(accountId: number, id: number): Promise<Contact> {
+    const contact = await contacts.findById(String(id)).lean();
+    if (!contact || contact.account_id !== accountId || contact.deleted) throw new NotFoundError('contact', id);
+    return contact;
+  }
+
+  /** The values a write gives the contact that it did not hold. */
+  function newValues(current: Contact, update: ContactUpdate): IdentityValues {
+    const values: IdentityValues = {};
+    for (const field of IDENTITY_FIELD_NAMES) {
+      const next = update.set?.[field];
+      if (typeof next === 'string' && next !== current[field]) values[field] = next;
+    }
+    return values;
+  }
+
+  /** Releases the keys of values the contact held before (or took for this write) and does not hold now. */
+  async function releaseGivenUp(accountId: number, id: number, before: IdentityValues[], after: Contact | null) {
+    const held = after ? identityOf(after) : {};
+    const claims = before.flatMap((values) => identityClaims(accountId, id, values)).filter((c) => held[c.field] !== c.value);
+    await keys.release(claims);
+  }
+
+  async function modify(accountId: number, id: number, plan: PlanUpdate): Promise<Contact> {
+    const claimed: IdentityValues[] = [];
+    let current: Contact | undefined;
+    try {
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        current = await readLive(accountId, id);
+        const update = plan(current);
+        if (!update) return current;
+        const wanted = newValues(current, update);
+        await keys.claim(accountId, id, wanted, current.version + 1);
+        claimed.push(wanted);
+        await markPending([{ id: current._id, accountId, version: current.version + 1 }]);
+        const updated = await contacts
+          .findOneAndUpdate({ _id: current._id, version: current.version, deleted: false }, toMongoUpdate(update, current, new Date()), { new: true })
+          .lean();
+        if (updated) {
+          await releaseGivenUp(accountId, id, [identityOf(current), ...claimed], updated);
+          await sync.schedule([id]);
+          return updated;
+        }
+      }
+    } catch (err) {
+      // Deleted meanwhile, or a value taken: what this call took goes back.
+      await releaseGivenUp(accountId, id, claimed, err instanceof NotFoundError ? null : (current ?? null));
+      throw err;
+    }
+    throw new ConflictError(`contact ${id} changed ${ATTEMPTS} times while it was being written; try again`);
+  }
+
+  /**
+   * One update for many contacts of the account (labels, deletes): read together, written in one
+   * unordered bulk of conditional updates; those another write got to first are retried one by
+   * one. Answers the ids written. Identity values cannot change here.
+   */
+  async function modifyMany(accountId: number, ids: number[], plan: PlanUpdate): Promise<Contact[]> {
+    const unique = [...new Set(ids)].map(String);
+    if (!unique.length) return [];
+    const found = (await contacts.find({ _id: { $in: unique } }).lean()).filter((c) => c.account_id === accountId && !c.deleted);
+    const planned = found.flatMap((contact) => {
+      const update = plan(contact);
+      return update ? [{ contact, update }] : [];
+    });
+    if (!planned.length) return [];
+    await markPending(planned.map(({ contact }) => ({ id: contact._id, accountId, version: contact.version + 1 })));
+    const now = new Date();
+    const res = await contacts.bulkWrite(
+      planned.map(({ contact, update }) => ({
+        updateOne: { filter: { _id: contact._id, version: contact.version, deleted: false }, update: toMongoUpdate(update, contact, now) },
+      })),
+      { ordered: false },
+    );
+    const written: Contact[] = planned.map(({ contact }) => contact);
+    const lostCount = planned.length - res.matchedCount;
+    if (!lostCount) {
+      await sync.schedule(written.map((c) => Number(c._id)));
+      return written;
+    }
+    // Some lost a race. A contact not at version+1 surely did; when those are all that lost,
+    // the rest are ours, else which ones are is unknown and all are written again (the plans
+    // of many-contact writes are idempotent: add or remove labels, delete).
+    const after = new Map((await contacts.find({ _id: { $in: written.map((c) => c._id) } }).lean()).map((c) => [c._id, c]));
+    const surelyLost = written.filter((c) => after.get(c._id)?.version !== c.version + 1);
+    const again = surelyLost.length === lostCount ? surelyLost : written;
+    const retried = new Set(again.map((c) => c._id));
+    const done: Contact[] = written.filter((c) => !retried.has(c._id));
+    await sync.schedule(done.map((c) => Number(c._id)));
+    for (const contact of again) {
+      try {
+        done.push(await modify(accountId, Number(contact._id), plan));
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+      }
+    }
+    return done;
+  }
+
+  return {
+    markPending,
+    modify,
+    modifyMany,
+
+    /** Writes a new contact after taking its values; throws ValidationError naming a value another contact holds. */
+    async insert(contact: Contact): Promise<void> {
+      const id = Number(contact._id);
+      await keys.claim(contact.account_id, id, identityOf(contact));
+      try {
+        await markPending([{ id: contact._id, accountId: contact.account_id, version: contact.version }]);
+        await contacts.create(contact);
+      } catch (err) {
+        await keys.release(identityClaims(contact.account_id, id, identityOf(contact)));
+        throw err;
+      }
+      await sync.schedule([id]);
+    },
+
+    /**
+     * Deletes the account's live contacts among `ids`: a soft delete that bumps the version (so a
+     * late sync job cannot bring one back; the sync worker purges it once the index dropped it),
+     * then their values are released. Answers the ids deleted.
+     */
+    async remove(accountId: number, ids: number[]): Promise<number[]> {
+      const deleted = await modifyMany(accountId, ids, () => ({ set: { deleted: true } }));
+      await keys.release(deleted.flatMap((c) => identityClaims(accountId, Number(c._id), identityOf(c))));
+      return deleted.map((c) => Number(c._id));
+    },
+  };
+}
+
+export type ContactWriter = ReturnType<typeof createContactWriter>;

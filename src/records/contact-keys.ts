@@ -1,0 +1,177 @@
+import { duplicateIndexes } from '../shared/duplicate-key';
+import { ValidationError } from '../shared/errors';
+import { contactKeyId, IDENTITY_FIELD_NAMES, type ContactKey, type ContactKeyModel, type IdentityField } from './contact-key.model';
+import type { Contact, ContactModel } from './contact.model';
+
+export type IdentityValues = Partial<Record<IdentityField, string | null>>;
+
+/** One value a contact wants to hold. */
+export interface KeyClaim {
+  accountId: number;
+  contactId: number;
+  field: IdentityField;
+  value: string;
+  /** The version of the contact's write that will hold the value (1 for a new contact). */
+  version?: number;
+}
+
+/** Why a claim was refused: the live contact that holds the value. */
+export interface TakenKey extends KeyClaim {
+  ownerId: number;
+}
+
+export interface ContactKeysDeps {
+  keys: ContactKeyModel;
+  contacts: ContactModel;
+  /**
+   * How long a key is respected whose contact does not hold the value yet because the write
+   * that took it has not landed (the contact is missing or below the key's version): the time
+   * between taking a key and writing the contact. Past it, such a key is taken over (its writer
+   * died between the two steps), so no value stays blocked for longer. A key whose contact has
+   * reached its version without holding the value was left behind and is taken over at once.
+   */
+  graceMs: number;
+}
+
+const ROUNDS = 5;
+
+
+export const identityClaims = (accountId: number, contactId: number, values: IdentityValues, version = 1): KeyClaim[] =>
+  IDENTITY_FIELD_NAMES.flatMap((field) => (values[field] ? [{ accountId, contactId, field, value: values[field]!, version }] : []));
+
+/**
+ * Uniqueness of email, phone number and identifier in an account, kept in key documents read
+ * and written by _id only. Taking a value inserts its key; a key whose contact no longer holds
+ * the value (released late, or its writer died) is taken over; releasing deletes only one's
+ * own keys. Contacts are written after their keys are taken and before old keys are released,
+ * so at every step a value belongs to at most one contact.
+ */
+export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) {
+  /** The live contact that holds the key's value, if any: only such a contact makes a key binding. */
+  function holds(owner: Contact | undefined, claim: KeyClaim): boolean {
+    return !!owner && !owner.deleted && owner.account_id === claim.accountId && owner[claim.field] === claim.value;
+  }
+
+  /** Keys that another contact owns: answers the claims they block, taking over the stale ones. */
+  async function settle(claims: KeyClaim[]): Promise<{ taken: TakenKey[]; retry: KeyClaim[] }> {
+    const ids = claims.map((c) => contactKeyId(c.accountId, c.field, c.value));
+    const found = new Map((await keys.find({ _id: { $in: ids } }).lean()).map((k) => [k._id, k]));
+    const ownerIds = [...new Set([...found.values()].map((k) => String(k.contact_id)))];
+    const owners = new Map(
+      ownerIds.length ? (await contacts.find({ _id: { $in: ownerIds } }).lean()).map((c) => [Number(c._id), c as Contact]) : [],
+    );
+    const taken: TakenKey[] = [];
+    const retry: KeyClaim[] = [];
+    const now = Date.now();
+    for (const [i, claim] of claims.entries()) {
+      const key: ContactKey | undefined = found.get(ids[i]);
+      // Gone since the insert failed: insert again.
+      if (!key) retry.push(claim);
+      else if (key.contact_id === claim.contactId) continue;
+      else {
+        const owner = owners.get(key.contact_id);
+        const inFlight = !owner || (!owner.deleted && owner.version < (key.version ?? 1));
+        const fresh = inFlight && now - key.claimed_at.getTime() < graceMs;
+        if (holds(owner, claim) || fresh) taken.push({ ...claim, ownerId: key.contact_id });
+        else {
+          // Conditional on the key as read: of two claimants taking over, one wins.
+          const res = await keys.updateOne(
+            { _id: key._id, contact_id: key.contact_id, claimed_at: key.claimed_at },
+            { $set: { contact_id: claim.contactId, version: claim.version ?? 1, claimed_at: new Date() } },
+          );
+          if (!res.matchedCount) retry.push(claim);
+        }
+      }
+    }
+    return { taken, retry };
+  }
+
+  /**
+   * Takes every value for its contact. Answers the claims another live contact holds (those
+   * are not taken); the others are the claimant's when this returns.
+   */
+  async function claimMany(claims: KeyClaim[]): Promise<TakenKey[]> {
+    let pending = claims;
+    const taken: TakenKey[] = [];
+    for (let round = 0; round < ROUNDS && pending.length; round++) {
+      const now = new Date();
+      let failed = new Set<number>();
+      try {
+        await keys.insertMany(
+          pending.map((c) => ({ _id: contactKeyId(c.accountId, c.field, c.value), account_id: c.accountId, contact_id: c.contactId, version: c.version ?? 1, claimed_at: now })),
+          { ordered: false },
+        );
+      } catch (err) {
+        failed = duplicateIndexes(err);
+      }
+      const settled = await settle(pending.filter((_, i) => failed.has(i)));
+      taken.push(...settled.taken);
+      pending = settled.retry;
+    }
+    if (pending.length) throw new Error(`could not settle the keys of ${pending.length} values after ${ROUNDS} rounds`);
+    return taken;
+  }
+
+  /** Deletes the contact's keys of these values; a key another contact holds now is left alone. */
+  async function release(claims: KeyClaim[]): Promise<void> {
+    if (!claims.length) return;
+    await keys.deleteMany({
+      _id: { $in: claims.map((c) => contactKeyId(c.accountId, c.field, c.value)) },
+      $or: claims.map((c) => ({ _id: contactKeyId(c.accountId, c.field, c.value), contact_id: c.contactId })),
+    });
+  }
+
+  /** For each claim, the live contact that holds its value, if any. */
+  async function holders(claims: KeyClaim[]): Promise<(Contact | undefined)[]> {
+    if (!claims.length) return [];
+    const ids = claims.map((c) => contactKeyId(c.accountId, c.field, c.value));
+    const found = await keys.find({ _id: { $in: [...new Set(ids)] } }).lean();
+    if (!found.length) return claims.map(() => undefined);
+    const ownerOf = new Map(found.map((k) => [k._id, k.contact_id]));
+    const ownerIds = [...new Set(found.map((k) => String(k.contact_id)))];
+    const byId = new Map((await contacts.find({ _id: { $in: ownerIds } }).lean()).map((c) => [Number(c._id), c as Contact]));
+    return claims.map((claim, i) => {
+      const owner = byId.get(ownerOf.get(ids[i]) ?? -1);
+      return holds(owner, claim) ? owner : undefined;
+    });
+  }
+
+  return {
+    claimMany,
+    release,
+
+    /**
+     * Takes a contact's values, all or none: when one is held by another contact, the keys this
+     * call took are released and a ValidationError names the field and its owner.
+     */
+    async claim(accountId: number, contactId: number, values: IdentityValues, version = 1): Promise<void> {
+      const claims = identityClaims(accountId, contactId, values, version);
+      if (!claims.length) return;
+      const taken = await claimMany(claims);
+      if (!taken.length) return;
+      const refused = new Set(taken.map((t) => t.field));
+      await release(claims.filter((c) => !refused.has(c.field)));
+      const first = taken[0];
+      throw new ValidationError(`${first.field} "${first.value}" already belongs to contact ${first.ownerId}`, first.field);
+    },
+
+    /** The live contacts of the account that hold these values, by field. */
+    async owners(accountId: number, values: IdentityValues): Promise<Partial<Record<IdentityField, Contact>>> {
+      const claims = identityClaims(accountId, 0, values);
+      const found = await holders(claims);
+      const result: Partial<Record<IdentityField, Contact>> = {};
+      claims.forEach((claim, i) => {
+        if (found[i]) result[claim.field] = found[i];
+      });
+      return result;
+    },
+
+    /** The live contacts that hold any of these values (one read of keys and one of contacts). */
+    async holdersOf(claims: KeyClaim[]): Promise<Contact[]> {
+      const found = (await holders(claims)).filter((c): c is Contact => !!c);
+      return [...new Map(found.map((c) => [c._id, c])).values()];
+    },
+  };
+}
+
+export type ContactKeys = ReturnType<typeof createContactKeys>;

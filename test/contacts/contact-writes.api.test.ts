@@ -1,0 +1,153 @@
+import { IdOnlyViolation, exemptBecause, isByIdFilter } from '../../src/shared/id-only-guard';
+import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+import { importCsv } from '../import/import-support';
+
+// A short grace, so that a key left behind by a "dead" writer can be seen to free up.
+const GRACE_MS = 400;
+let ctx: TestContext;
+let account: TestAccount;
+
+beforeAll(async () => {
+  ctx = await startTestContext({ config: testConfig({ KEY_CLAIM_GRACE_MS: String(GRACE_MS) }) });
+  account = await ctx.createAccount();
+});
+afterAll(() => ctx.close());
+
+const as = (token: string) => ({ api_access_token: token });
+const keyOf = (field: 'email' | 'phone' | 'identifier', value: string) => ctx.deps.models.contactKeys.findById(`${account.id}:${field}:${value}`).lean();
+const post = (body: object) => ctx.http.post(account.path('/contacts')).set(as(account.adminToken)).send(body);
+const patch = (id: number, body: object) => ctx.http.patch(account.path(`/contacts/${id}`)).set(as(account.adminToken)).send(body);
+const show = async (id: number) => (await ctx.http.get(account.path(`/contacts/${id}`)).set(as(account.adminToken)).expect(200)).body.payload;
+
+describe('identity keys', () => {
+  it('when a contact is created, then its email, phone and identifier are key documents pointing at it', async () => {
+    const contact = await createContact(ctx, account, { email: 'keys@example.com', phone_number: '+51 999 111 222', identifier: 'crm-keys' });
+    for (const [kind, value] of [['email', 'keys@example.com'], ['phone', '+51999111222'], ['identifier', 'crm-keys']] as const) {
+      expect(await keyOf(kind, value)).toMatchObject({ account_id: account.id, contact_id: contact.id });
+    }
+  });
+
+  it('when many creates race for one email, then exactly one wins and the others answer 422 naming it', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => post({ name: `Racer ${i}`, email: 'race@example.com' })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    for (const r of results.filter((x) => x.status !== 200)) expect(r).toMatchObject({ status: 422, body: { field: 'email' } });
+  });
+
+  it('when a contact changes its email, then the old one is released at once and the new one is taken', async () => {
+    const contact = await createContact(ctx, account, { email: 'before@example.com' });
+    await patch(contact.id, { email: 'after@example.com' }).expect(200);
+    expect(await keyOf('email', 'before@example.com')).toBeNull();
+    expect(await keyOf('email', 'after@example.com')).toMatchObject({ contact_id: contact.id });
+    expect((await post({ email: 'before@example.com' })).status).toBe(200);
+  });
+
+  it('when a process died after taking a key and before writing its contact, then the value is free once the grace time has passed', async () => {
+    // The first step of a create whose process then died: the key is taken, no contact holds it.
+    const [ghostId] = await ctx.deps.nextIds('contacts');
+    await ctx.deps.keys.claim(account.id, ghostId, { email: 'orphan-key@example.com' });
+    const early = await post({ email: 'orphan-key@example.com' });
+    expect(early.status).toBe(422);
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 100));
+    const later = await post({ email: 'orphan-key@example.com' });
+    expect(later.status).toBe(200);
+    expect(await keyOf('email', 'orphan-key@example.com')).toMatchObject({ contact_id: later.body.payload.contact.id });
+  });
+
+  it('when a process died after writing a new email but before releasing the old one, then the old email can be taken at once', async () => {
+    const contact = await createContact(ctx, account, { email: 'left-behind@example.com' });
+    // The first two steps of a change of email, then the process died: new key taken, contact written, old key kept.
+    await ctx.deps.keys.claim(account.id, contact.id, { email: 'moved-on@example.com' });
+    await ctx.deps.models.contacts.updateOne({ _id: String(contact.id) }, { $set: { email: 'moved-on@example.com' }, $inc: { version: 1 } });
+    expect(await keyOf('email', 'left-behind@example.com')).toMatchObject({ contact_id: contact.id });
+
+    const other = await post({ email: 'left-behind@example.com' });
+    expect(other.status).toBe(200);
+    expect(await keyOf('email', 'left-behind@example.com')).toMatchObject({ contact_id: other.body.payload.contact.id });
+    // And the contact that moved on keeps its new email.
+    expect((await post({ email: 'moved-on@example.com' })).status).toBe(422);
+  });
+
+  it('when a contact is deleted while a PATCH gives it a new email, then the PATCH lands first or answers 404, and the email is free afterwards', async () => {
+    for (let i = 0; i < 5; i++) {
+      const contact = await createContact(ctx, account);
+      const email = `during-delete-${i}@example.com`;
+      const [patched, deleted] = await Promise.all([patch(contact.id, { email }), ctx.http.delete(account.path(`/contacts/${contact.id}`)).set(as(account.adminToken))]);
+      expect(deleted.status).toBe(200);
+      expect([200, 404]).toContain(patched.status);
+      // Whichever came first, nobody holds the email now.
+      expect((await post({ email })).status).toBe(200);
+    }
+  });
+});
+
+describe('no lost updates', () => {
+  it('when PATCHes, label changes, a merge and an import row hit one contact at once, then every change is kept', async () => {
+    const contact = await createContact(ctx, account, { name: 'Busy', identifier: 'busy-1' });
+    const mergee = await createContact(ctx, account, { phone_number: '+51988777666' });
+    await ctx.http.post(account.path(`/contacts/${mergee.id}/labels`)).set(as(account.adminToken)).send({ labels: ['from-mergee'] }).expect(200);
+    const before = (await ctx.deps.models.contacts.findById(String(contact.id)).lean())!.version;
+
+    const patches = Array.from({ length: 6 }, (_, i) => patch(contact.id, { custom_attributes: { [`k${i}`]: `v${i}` } }));
+    const labels = Array.from({ length: 4 }, (_, i) =>
+      ctx.http.post(account.path('/bulk_actions')).set(as(account.adminToken)).send({ type: 'Contact', ids: [contact.id], labels: { add: [`tag-${i}`] } }),
+    );
+    const merged = ctx.http.post(account.path('/actions/contact_merge')).set(as(account.adminToken)).send({ base_contact_id: contact.id, mergee_contact_id: mergee.id });
+    const imported = importCsv(ctx, account, 'identifier,company_name\nbusy-1,Imported Co\n');
+    const results = await Promise.all([...patches, ...labels, merged]);
+    for (const r of results) expect(r.status).toBe(200);
+    expect(await imported).toMatchObject({ status: 'completed', updated: 1, rejected: 0 });
+
+    const after = await show(contact.id);
+    expect(after.custom_attributes).toMatchObject(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`k${i}`, `v${i}`])));
+    expect(after.labels.sort()).toEqual(['from-mergee', 'tag-0', 'tag-1', 'tag-2', 'tag-3']);
+    expect(after.phone_number).toBe('+51988777666');
+    expect(after.additional_attributes.company_name).toBe('Imported Co');
+    // Every write bumped the version once: 6 patches, 4 label adds, the merge and the import row.
+    const stored = (await ctx.deps.models.contacts.findById(String(contact.id)).lean())!;
+    expect(stored.version).toBe(before + 12);
+
+    await ctx.settle(account.id);
+    const indexed = await ctx.deps.es.get({ index: ctx.deps.index, id: String(contact.id) });
+    expect(indexed._version).toBe(stored.version);
+  });
+});
+
+describe('the _id-only rule', () => {
+  it('when a filter pins _id, then it is by id; anything else is not', () => {
+    expect(isByIdFilter({ _id: '1' })).toBe(true);
+    expect(isByIdFilter({ _id: { $in: ['1', '2'] }, version: 3 })).toBe(true);
+    expect(isByIdFilter({ _id: 7, account_id: 1, deleted: false })).toBe(true);
+    expect(isByIdFilter({ account_id: 1, email: 'a@x.com' })).toBe(false);
+    expect(isByIdFilter({ _id: { $gt: '1' } })).toBe(false);
+    expect(isByIdFilter({ $or: [{ _id: '1' }] })).toBe(false);
+    expect(isByIdFilter({})).toBe(false);
+  });
+
+  it('when code asks a contact-sized collection for anything but _id, then it throws; an exemption needs a reason', async () => {
+    await expect(ctx.deps.models.contacts.find({ account_id: account.id }).lean()).rejects.toBeInstanceOf(IdOnlyViolation);
+    await expect(ctx.deps.models.contactKeys.deleteMany({ account_id: account.id })).rejects.toBeInstanceOf(IdOnlyViolation);
+    await expect(ctx.deps.models.notes.countDocuments({ contact_id: 1 })).rejects.toBeInstanceOf(IdOnlyViolation);
+    await expect(ctx.deps.models.contacts.bulkWrite([{ updateOne: { filter: { account_id: account.id }, update: { $set: { name: 'x' } } } }])).rejects.toBeInstanceOf(IdOnlyViolation);
+    expect(() => exemptBecause(' ')).toThrow();
+    const found = await ctx.deps.models.contacts.find({ account_id: account.id }).comment(exemptBecause('a test inspects an account')).limit(1).lean();
+    expect(found).toHaveLength(1);
+  });
+});
+
+describe('the sweep', () => {
+  it('when a write is marked pending and its sync job is lost, then the sweep queues it and clears the marker once indexed', async () => {
+    const contact = await createContact(ctx, account, { name: 'Lost job' });
+    await ctx.settle(account.id);
+    // A write whose sync job was lost: marked, written, never queued.
+    const current = (await ctx.deps.models.contacts.findById(String(contact.id)).lean())!;
+    await ctx.deps.writer.markPending([{ id: current._id, accountId: account.id, version: current.version + 1 }]);
+    await ctx.deps.models.contacts.updateOne({ _id: current._id, version: current.version }, { $set: { name: 'Found by the sweep' }, $inc: { version: 1 } });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const queued = await ctx.deps.sweep();
+    expect(queued).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => !(await ctx.deps.models.pendingSync.findById(current._id).lean()), 'the marker to clear');
+    await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
+    expect((await ctx.deps.es.get<{ payload: { name: string } }>({ index: ctx.deps.index, id: current._id }))._source!.payload.name).toBe('Found by the sweep');
+  });
+});
