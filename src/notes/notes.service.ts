@@ -111,7 +111,7 @@ export function createNotesService({ notes, contactNotes, contacts, users, nextI
       const lists = await contactNotes.find({ _id: { $in: contactIds.map(String) } }).lean();
       const ids = lists.filter((l) => l.account_id === accountId).flatMap((l) => l.note_ids);
       if (ids.length) await notes.deleteMany({ _id: { $in: ids } });
-      await contactNotes.deleteMany({ _id: { $in: lists.map((l) => l._id) } });
+      if (lists.length) await contactNotes.deleteMany({ _id: { $in: lists.map((l) => l._id) } });
     },
 
     /** A merge: the mergee's notes become the base's. */

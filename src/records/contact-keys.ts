@@ -54,6 +54,7 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
 
   /** Keys that another contact owns: answers the claims they block, taking over the stale ones. */
   async function settle(claims: KeyClaim[]): Promise<{ taken: TakenKey[]; retry: KeyClaim[] }> {
+    if (!claims.length) return { taken: [], retry: [] };
     const ids = claims.map((c) => contactKeyId(c.accountId, c.field, c.value));
     const found = new Map((await keys.find({ _id: { $in: ids } }).lean()).map((k) => [k._id, k]));
     const ownerIds = [...new Set([...found.values()].map((k) => String(k.contact_id)))];

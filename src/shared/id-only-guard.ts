@@ -35,14 +35,17 @@ const QUERY_HOOKS = [
 
 const isIdValue = (value: unknown) => typeof value === 'string' || typeof value === 'number';
 
-/** A filter whose top level pins _id to one value or a list: what every server serves from the _id index. */
+/**
+ * A filter whose top level pins _id to one value or a non-empty list: what every server serves
+ * from the _id index. An empty $in is not: the local server then scans the whole collection.
+ */
 export function isByIdFilter(filter: Record<string, unknown> | undefined): boolean {
   const id = filter?._id as unknown;
   if (isIdValue(id)) return true;
   if (id && typeof id === 'object' && !Array.isArray(id)) {
     const ops = Object.keys(id);
     const inList = (id as { $in?: unknown }).$in;
-    return ops.length === 1 && ((ops[0] === '$in' && Array.isArray(inList) && inList.every(isIdValue)) || (ops[0] === '$eq' && isIdValue((id as { $eq: unknown }).$eq)));
+    return ops.length === 1 && ((ops[0] === '$in' && Array.isArray(inList) && inList.length > 0 && inList.every(isIdValue)) || (ops[0] === '$eq' && isIdValue((id as { $eq: unknown }).$eq)));
   }
   return false;
 }

@@ -120,6 +120,8 @@ describe('the _id-only rule', () => {
     expect(isByIdFilter({ _id: 7, account_id: 1, deleted: false })).toBe(true);
     expect(isByIdFilter({ account_id: 1, email: 'a@x.com' })).toBe(false);
     expect(isByIdFilter({ _id: { $gt: '1' } })).toBe(false);
+    // An empty list is a scan of the whole collection on the local server.
+    expect(isByIdFilter({ _id: { $in: [] } })).toBe(false);
     expect(isByIdFilter({ $or: [{ _id: '1' }] })).toBe(false);
     expect(isByIdFilter({})).toBe(false);
   });
