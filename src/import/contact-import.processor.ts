@@ -19,7 +19,7 @@ import type { ImportRejectionModel } from './import-rejection.model';
 import { cellText, identityKeys, InvalidUtf8Cell, parseImportRow, type Cell } from './parse-import-row';
 import { planImportBatch } from './plan-import-batch';
 import { createSeenKeys } from './seen-keys';
-import { writeImportBatch, type ImportWriterDeps } from './write-import-batch';
+import { indexImportBatch, writeImportBatch, type ImportBatchWritten, type ImportWriterDeps } from './write-import-batch';
 
 export interface ImportProcessorDeps extends ImportWriterDeps {
   imports: ContactImportModel;
@@ -33,6 +33,15 @@ export interface ImportProcessorDeps extends ImportWriterDeps {
 }
 
 type Counters = Pick<ContactImport, 'rows_read' | 'created' | 'updated' | 'unchanged' | 'rejected' | 'bytes_read'>;
+
+/** A batch written to MongoDB whose indexing may still run; its checkpoint waits for it. */
+interface InFlight {
+  lastRow: number;
+  written: ImportBatchWritten;
+  indexing: Promise<void>;
+  rowsRead: number;
+  unchanged: number;
+}
 
 /** A failure that retrying cannot fix (a bad header, a missing file): the import fails at once. */
 class ImportFailure extends Error {}
@@ -154,6 +163,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       let batchChars = 0;
       let bytesRead = 0;
       let committedRow = doc.checkpoint_row;
+      let inFlight: InFlight | null = null;
 
       const records = readRecords(doc.file_path, (bytes) => (bytesRead = bytes));
       try {
@@ -193,6 +203,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       }
       if (!plan) throw new ImportFailure('the file is empty: it has no header line');
       if (batch.length) await importBatch(batch);
+      if (inFlight) await checkpoint(inFlight, null);
 
       const finished = await imports
         .findOneAndUpdate(
@@ -205,6 +216,10 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       log.info({ ...counters }, 'import completed');
       if (finished) onProgress?.(finished);
 
+      /**
+       * Plans and writes a batch while the previous one is being indexed (the two overlap: MongoDB
+       * and Elasticsearch work at once), then waits for the previous one and saves its checkpoint.
+       */
       async function importBatch(items: { row: number; cells: Cell[] }[]) {
         const rows = items.map((item) => ({ ...item, parsed: parseImportRow(item.cells, plan!) }));
         const wanted = rows.flatMap((r) => (r.parsed.kind === 'contact' ? [r.parsed] : []));
@@ -216,18 +231,30 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           reserved,
         });
         const lastRow = items[items.length - 1].row;
-        const written = await writeImportBatch(deps, { importId, accountId, firstRow: items[0].row, lastRow, reserved, plan: batchPlan });
+        const carried = inFlight?.written.reservation ?? null;
+        const written = await writeImportBatch(deps, { importId, accountId, firstRow: items[0].row, lastRow, reserved, carried, plan: batchPlan });
+        const indexing = indexImportBatch(deps, accountId, written);
+        // Awaited by the checkpoint; until then a failure must not count as unhandled.
+        indexing.catch(() => undefined);
+        const previous = inFlight;
+        inFlight = { lastRow, written, indexing, rowsRead: batchPlan.rowsRead, unchanged: batchPlan.unchanged.length };
+        if (previous) await checkpoint(previous, written.reservation);
+      }
 
-        counters.rows_read += batchPlan.rowsRead;
-        counters.created += written.created;
-        counters.updated += written.updated;
-        counters.unchanged += batchPlan.unchanged.length;
-        counters.rejected += written.rejected;
+      /** Once a batch is indexed: its counts and checkpoint in one update, the next batch's reservation kept. */
+      async function checkpoint(done: InFlight, nextReservation: ImportBatchWritten['reservation']) {
+        await done.indexing;
+        counters.rows_read += done.rowsRead;
+        counters.created += done.written.created;
+        counters.updated += done.written.updated;
+        counters.unchanged += done.unchanged;
+        counters.rejected += done.written.rejected;
         counters.bytes_read = Math.min(bytesRead, doc.file_size);
         const progress = await imports
-          .findOneAndUpdate({ _id: importId }, { $set: { ...counters, checkpoint_row: lastRow, pending_batch: null, updated_at: new Date() } }, { new: true })
+          .findOneAndUpdate({ _id: importId }, { $set: { ...counters, checkpoint_row: done.lastRow, pending_batch: nextReservation, updated_at: new Date() } }, { new: true })
           .lean();
-        committedRow = lastRow;
+        committedRow = done.lastRow;
+        if (inFlight === done) inFlight = null;
         if (progress) onProgress?.(progress);
       }
     }

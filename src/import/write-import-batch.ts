@@ -7,7 +7,7 @@ import type { ContactIndexer } from '../search/contact-indexer';
 import type { SyncScheduler } from '../search/sync-queue';
 import { duplicateIndexes } from '../shared/duplicate-key';
 import type { IdAllocator } from '../shared/id-allocator';
-import type { ContactImportModel } from './contact-import.model';
+import type { ContactImportModel, PendingBatch } from './contact-import.model';
 import { diffContact } from './diff-contact';
 import type { ImportRejection, ImportRejectionModel } from './import-rejection.model';
 import { cellText } from './parse-import-row';
@@ -31,14 +31,20 @@ export interface ImportBatchWrite {
   lastRow: number;
   /** Contact ids an interrupted attempt reserved for the rows it created, by row. */
   reserved: ReadonlyMap<number, number>;
+  /** The reservation of the batch still being indexed, if any: kept on the import with this one's. */
+  carried: PendingBatch | null;
   plan: ImportBatchPlan;
 }
 
-/** What the batch added to the import's counters of writes. */
+/** What the batch added to the import's counters of writes, what it reserved, and what it wrote, to be indexed. */
 export interface ImportBatchWritten {
   created: number;
   updated: number;
   rejected: number;
+  reservation: PendingBatch | null;
+  toIndex: Contact[];
+  /** Whether some written contacts were marked pending (their marks go once indexed). */
+  marked: boolean;
 }
 
 
@@ -82,12 +88,12 @@ async function claimPerContact(keys: ImportWriterDeps['keys'], claims: KeyClaim[
  * Writes a planned batch, reading nothing back: reserves the ids of its new contacts on the
  * import first (so a retry reuses them), takes their emails, phones and identifiers
  * (contact_keys), inserts new contacts and updates matched ones conditionally on the version the
- * plan read, records rejected rows, then indexes what it wrote from its own documents, with
- * their versions as external versions. A row whose value another writer took meanwhile is
- * rejected; an update that lost a race is retried through the contact writer.
+ * plan read, and records rejected rows; answers the documents it wrote, for indexImportBatch. A
+ * row whose value another writer took meanwhile is rejected; an update that lost a race is
+ * retried through the contact writer.
  */
 export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatchWrite): Promise<ImportBatchWritten> {
-  const { imports, rejections, contacts, nextIds, keys, writer, indexer, sync } = deps;
+  const { imports, rejections, contacts, nextIds, keys, writer } = deps;
   const { importId, accountId, reserved, plan } = batch;
   const { creates } = plan;
   const now = new Date();
@@ -97,11 +103,14 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
   const fresh = creates.filter((c) => !reserved.has(c.row)).length;
   const pool = fresh ? await nextIds('contacts', fresh) : [];
   const ids = creates.map((c) => reserved.get(c.row) ?? pool.shift()!);
-  if (creates.length) {
-    await imports.updateOne(
-      { _id: importId },
-      { $set: { pending_batch: { first_row: batch.firstRow, last_row: batch.lastRow, rows: creates.map((c) => c.row), ids } } },
-    );
+  const reservation: PendingBatch | null = creates.length ? { first_row: batch.firstRow, last_row: batch.lastRow, rows: creates.map((c) => c.row), ids } : null;
+  const carried = batch.carried;
+  if (reservation) {
+    // With the batch still being indexed: a crash before its checkpoint resumes both.
+    const pending = carried
+      ? { first_row: carried.first_row, last_row: reservation.last_row, rows: [...carried.rows, ...reservation.rows], ids: [...carried.ids, ...reservation.ids] }
+      : reservation;
+    await imports.updateOne({ _id: importId }, { $set: { pending_batch: pending } });
   }
   const reusedIds = ids.filter((id, i) => reserved.get(creates[i].row) === id);
   const already: Contact[] = reusedIds.length
@@ -188,18 +197,25 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
     }
   }
 
-  // 5. Index what was written, from these documents: nothing is read back from MongoDB. What the
-  // index refuses is left to the sync worker.
-  const { failed } = await indexer.write([...inserted, ...already, ...updated], { clearPending: updated.length > 0 });
-  if (failed.size) {
-    const byId = new Map([...inserted, ...already, ...updated].map((c) => [Number(c._id), c]));
-    await writer.markPending([...failed.keys()].map((id) => ({ id: String(id), accountId, version: byId.get(id)!.version })));
-    await sync.schedule([...failed.keys()]);
-  }
-
   return {
     created: inserted.length + already.length + plan.createdEarlier.length,
     updated: written.filter((u) => !u.createdEarlier).length,
     rejected: rejected.length,
+    reservation,
+    toIndex: [...inserted, ...already, ...updated],
+    marked: updated.length > 0,
   };
+}
+
+/**
+ * Indexes what a batch wrote, from its own documents (nothing is read back from MongoDB), with
+ * their versions as external versions. What the index refuses is marked pending and left to
+ * the sync worker.
+ */
+export async function indexImportBatch(deps: Pick<ImportWriterDeps, 'indexer' | 'writer' | 'sync'>, accountId: number, written: Pick<ImportBatchWritten, 'toIndex' | 'marked'>): Promise<void> {
+  const { failed } = await deps.indexer.write(written.toIndex, { clearPending: written.marked });
+  if (!failed.size) return;
+  const byId = new Map(written.toIndex.map((c) => [Number(c._id), c]));
+  await deps.writer.markPending([...failed.keys()].map((id) => ({ id: String(id), accountId, version: byId.get(id)!.version })));
+  await deps.sync.schedule([...failed.keys()]);
 }
