@@ -1,6 +1,6 @@
 // Imports a CSV file into an account from the command line, with a progress bar. It runs the
 // same processor as the import job, in this process, on the file where it lies (no upload, no
-// copy; the file is left in place). The sync worker indexes the contacts as usual.
+// copy; the file is left in place), which also indexes each batch it writes.
 //
 //   npm run import-csv -- --account 1 contacts.csv [--create-labels vip,lead] [--rejected rejected.csv]
 import { createWriteStream } from 'node:fs';
@@ -43,6 +43,8 @@ async function main() {
 
   const config = loadConfig();
   const deps = await createDependencies(config, createLogger(process.env.LOG_LEVEL ?? 'warn', 'import-csv'));
+  // The processor indexes each batch through the alias: it must exist with the mapping.
+  await deps.ensureIndex();
   try {
     if (!(await deps.models.accounts.exists({ _id: accountId }))) throw new Error(`account ${accountId} does not exist`);
     if (values['create-labels']) {
