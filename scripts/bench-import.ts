@@ -9,6 +9,7 @@
 //
 //   npm run bench:import                       # 1,000,000 rows
 //   BENCH_IMPORT_ROWS=100000 npm run bench:import
+//   npm run bench:import -- --writes-only      # only the writes, on the account a full run left
 //
 // Uses its own database and index (contacts_import_bench), emptied at the start of every run;
 // the generated file is kept under .local/bench/ and reused by the next run of the same size.
@@ -166,7 +167,7 @@ const latency = (label: string, times: number[]) =>
   `  ${label.padEnd(58)} p50 ${(percentile(times, 50) ?? 0).toFixed(1).padStart(7)} ms   p95 ${(percentile(times, 95) ?? 0).toFixed(1).padStart(7)} ms   (${times.length} requests)`;
 
 /** The writes of issue 10's budgets, against an account that holds the N imported contacts. */
-async function measureWrites(base: string, accountBase: string, token: string, accountId: number, sourceFile: string) {
+async function measureWrites(base: string, accountBase: string, token: string, accountId: number, runNumber: number) {
   const run = Date.now().toString(36);
   const existing: { id: number; email: string | null }[] = [];
   let after: string | null = null;
@@ -229,13 +230,13 @@ ${latency('website visitor typing an existing contact\'s email (merge)', merges)
 
   // 4. An import of N/10 rows, half of them rows of the first file with one more column (they
   // match their contacts by identifier, email or phone and update them), half new people.
-  const mixed = path.join(ROOT, '.local', 'bench', `mixed-${N}.csv`);
+  const mixed = path.join(ROOT, '.local', 'bench', `mixed-${N}-${runNumber}.csv`);
   const half = Math.round(N / 20);
   const out = createWriteStream(mixed);
   let line = 0;
   for (const row of generateRows(half, { bad: BAD_SHARE, seed: 1 })) out.write(csvLine([...row, line++ === 0 ? 'bench_batch' : run], { neutralise: false }));
   let first = true;
-  for (const row of generateRows(half, { bad: 0, seed: 2, firstId: 10 * N + 1 })) {
+  for (const row of generateRows(half, { bad: 0, seed: 2, firstId: 10 * N * runNumber + 1 })) {
     if (first) {
       first = false;
       continue;
@@ -244,7 +245,6 @@ ${latency('website visitor typing an existing contact\'s email (merge)', merges)
   }
   out.end();
   await once(out, 'finish');
-  void sourceFile;
   const mixedImport = await runImport(base, token, mixed);
   await waitUntilIndexed(accountId);
   const mixedSearchableMs = Date.now() - mixedImport.t0;
@@ -256,7 +256,9 @@ import of ${n(2 * half)} rows into the account (${n(half)} rows of the first fil
 
   // 5. Delete a label many contacts carry; the index drops it from every one of them.
   const labels = await getJson<{ payload: { id: number; title: string }[] }>(`${accountBase}/labels`, token);
-  const label = labels.payload.find((l) => l.title === 'churned')!;
+  // A label the generated file put on about an eighth of the rows (an earlier run may have deleted one).
+  const label = ['churned', 'customer', 'lead', 'vip'].map((title) => labels.payload.find((l) => l.title === title)).find((l) => !!l);
+  if (!label) throw new Error('none of the generated labels is left to delete');
   const carriers = async () =>
     (await postJson<{ meta: { count: number } }>(`${base}/filter?per_page=1`, token, { payload: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: [label.title] }] })).body.meta.count;
   const before = await carriers();
@@ -291,15 +293,41 @@ first sweep after the import: ${n(pending)} pending writes, ${n(queued)} re-queu
   }
 }
 
+type BenchState = { _id: string; accountId: number; token: string; size: number; runs: number };
+
+/** The account a full run made, kept so that `--writes-only` can measure the writes again on it. */
+async function benchState(update?: Omit<BenchState, '_id' | 'runs'>): Promise<BenchState | null> {
+  const deps = await createDependencies(loadConfig(env), createLogger('warn'));
+  try {
+    const states = deps.conn.db!.collection<BenchState>('bench_state');
+    if (update) await states.replaceOne({ _id: 'import' }, { ...update, runs: 0 }, { upsert: true });
+    return states.findOneAndUpdate({ _id: 'import' }, { $inc: { runs: 1 } }, { returnDocument: 'after' });
+  } finally {
+    await deps.close();
+  }
+}
+
 async function main() {
-  console.log(`import benchmark: ${n(N)} rows (${BAD_SHARE * 100}% bad), ${new Date().toISOString()}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
+  const writesOnly = process.argv.includes('--writes-only');
+  console.log(`import benchmark${writesOnly ? ' (writes only)' : ''}: ${n(N)} rows (${BAD_SHARE * 100}% bad), ${new Date().toISOString()}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
   const file = await generatedFile();
-  const { accountId, token } = await prepareAccount();
+  let state: BenchState | null;
+  if (writesOnly) {
+    state = await benchState();
+    if (state?.size !== N) throw new Error(`no account of ${n(N)} imported contacts to measure on: run npm run bench:import first`);
+  } else state = await benchState({ ...(await prepareAccount()), size: N });
+  const { accountId, token } = state!;
   const api = startProcess('src/main-api.ts', env);
   const worker = startProcess('src/main-worker.ts', env, WORKER_NODE_ARGS);
   try {
     await waitForHealth(PORT);
     const base = `http://127.0.0.1:${PORT}/api/v1/accounts/${accountId}/contacts`;
+    if (writesOnly) {
+      await measureSweep();
+      await measureWrites(base, base.replace(/\/contacts$/, ''), token, accountId, state!.runs);
+      console.log(`\npeak memory over the run (VmHWM): API ${peakMemoryMb(api.pid!).toFixed(0)} MB, worker ${peakMemoryMb(worker.pid!).toFixed(0)} MB`);
+      return;
+    }
     const importMemory = memorySampler({ api: api.pid!, worker: worker.pid! });
     importMemory.start();
 
@@ -346,7 +374,7 @@ peak memory over the run (VmHWM): API ${peakMemoryMb(api.pid!).toFixed(0)} MB, w
     if (lines - 1 !== searchable) throw new Error(`the export has ${lines - 1} rows but ${searchable} contacts are searchable`);
 
     await measureSweep();
-    await measureWrites(base, base.replace(/\/contacts$/, ''), token, accountId, file);
+    await measureWrites(base, base.replace(/\/contacts$/, ''), token, accountId, state!.runs);
     console.log(`
 peak memory over the whole run (VmHWM): API ${peakMemoryMb(api.pid!).toFixed(0)} MB, worker ${peakMemoryMb(worker.pid!).toFixed(0)} MB`);
   } finally {
