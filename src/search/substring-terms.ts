@@ -26,8 +26,11 @@ export function searchSuffixes(values: Partial<Record<SuffixField, string>>): st
   for (const [field, value] of Object.entries(values) as [SuffixField, string | undefined][]) {
     if (!value) continue;
     const chars = [...value];
+    // Most values have no character outside the BMP: then a string slice is the same suffix,
+    // without building an array per suffix (this runs for every contact the import indexes).
+    const simple = chars.length === value.length;
     for (let i = 0; i < Math.min(chars.length, MAX_SUFFIX_STARTS); i++) {
-      out.add(SUFFIX_TAGS[field] + chars.slice(i, i + MAX_SUFFIX_LENGTH).join(''));
+      out.add(SUFFIX_TAGS[field] + (simple ? value.slice(i, i + MAX_SUFFIX_LENGTH) : chars.slice(i, i + MAX_SUFFIX_LENGTH).join('')));
     }
   }
   return [...out];

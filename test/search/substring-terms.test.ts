@@ -25,4 +25,10 @@ describe('substring terms', () => {
     expect(Math.max(...searchSuffixes({ name: value }).map((t) => t.length))).toBe(MAX_SUFFIX_LENGTH + 2);
     expect(suffixPrefix('name', 'x'.repeat(MAX_SUFFIX_LENGTH + 1))).toBeUndefined();
   });
+
+  it('when a value holds characters outside the BMP, then suffixes start at characters, not halves of them', () => {
+    const terms = searchSuffixes({ name: 'a😀b名' });
+    expect(terms.sort()).toEqual(['n:a😀b名', 'n:b名', 'n:名', 'n:😀b名'].sort());
+    expect(contains('a😀b名', '😀b')).toBe(true);
+  });
 });
