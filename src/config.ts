@@ -20,6 +20,8 @@ const envSchema = z.object({
   SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(60000),
   // A contact still marked after this long is presumed to have lost its sync job.
   SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(10000),
+  // Deleting a label carried by more contacts than this answers at once and leaves them to a job.
+  LABEL_REMOVAL_IN_REQUEST: z.coerce.number().int().min(0).default(1000),
   // Tests switch this on: a query by anything but _id on a contact-sized collection throws (src/shared/id-only-guard.ts).
   ENFORCE_ID_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   // How long a freshly taken email/phone/identifier key is respected before its contact holds it (see contact-keys.ts).

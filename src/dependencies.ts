@@ -12,7 +12,8 @@ import { createContactWriter } from './contacts/contact-writer';
 import { defineCustomAttributeDefinitionModel } from './records/custom-attribute-definition.model';
 import { defineLabelModel } from './labels/label.model';
 import { createContactsService, type ContactDependent } from './contacts/contacts.service';
-import { createLabelsService } from './labels/labels.service';
+import { createLabelsService, type LabelRemovalJob } from './labels/labels.service';
+import { createLabelRemovalProcessor, LABEL_REMOVAL_QUEUE } from './labels/label-removal.processor';
 import { createCustomAttributesService } from './custom-attributes/custom-attributes.service';
 import { defineSegmentModel } from './segments/segment.model';
 import { createSegmentsService } from './segments/segments.service';
@@ -50,7 +51,7 @@ import { sweepPendingContacts } from './search/sync-sweep';
 import type { Logger } from './shared/logger';
 import { createMetrics } from './shared/metrics';
 import { connectMongo } from './shared/mongo';
-import { createQueueFactory } from './shared/queues';
+import { createQueueFactory, withTimeout } from './shared/queues';
 
 /** Records that carry their contact's id, removed and moved by it (still a query by contact_id). */
 interface ByContactIdModel {
@@ -121,7 +122,21 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contacts,
     definitionsOf: customAttributes.definitionsOf,
   });
-  const labels = createLabelsService({ labels: models.labels, contacts: models.contacts, nextIds, writer, candidates: { pending: models.pendingSync, search } });
+  const labelRemovalQueue = queues.createQueue<LabelRemovalJob>(LABEL_REMOVAL_QUEUE, { attempts: 3 });
+  const labels = createLabelsService({
+    labels: models.labels,
+    contacts: models.contacts,
+    nextIds,
+    writer,
+    candidates: { pending: models.pendingSync, search },
+    removeInRequestUpTo: config.LABEL_REMOVAL_IN_REQUEST,
+    // One job per label: queued twice (a retry, the worker's start) it still runs once at a time.
+    // Redis away: the label stays marked, and the worker queues it again when it starts.
+    enqueueRemoval: (job) =>
+      withTimeout(labelRemovalQueue.add(job, { jobId: `label-removal-${job.labelId}` }), 2000, 'queueing a label removal').catch((err) =>
+        logger.warn({ err, labelId: job.labelId }, 'label removal not queued; the worker queues it at its next start'),
+      ),
+  });
   const bulkQueue = queues.createQueue<BulkJob>(BULK_ACTION_QUEUE, { attempts: 3 });
   const bulkActions = createBulkActionsService({
     bulkActions: models.bulkActions,
@@ -244,6 +259,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     /** Registers every queue's processor: this process becomes a worker. */
     async startWorker() {
       void bulkQueue.process(createBulkActionProcessor({ bulkActions, logger }));
+      void labelRemovalQueue.process(createLabelRemovalProcessor({ labels, logger }));
+      await labels.requeueRemovals().catch((err) => logger.warn({ err }, 'label removals not re-queued'));
       void deliveryQueue.process(
         4,
         createDeliveryProcessor({ messages: models.messages, inboxes: models.inboxes, contacts: models.contacts, logger, timeoutMs: config.DELIVERY_TIMEOUT_MS }),

@@ -46,11 +46,9 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
     }
     const add = action.add_labels;
     const remove = action.remove_labels;
-    await deps.writer.modifyMany(accountId, ids, (contact) => {
+    await deps.writer.modifyMany(accountId, ids, { addToSet: { labels: add }, pull: { labels: remove } }, (contact) => {
       const held = contact.labels ?? [];
-      const adding = add.filter((t) => !held.includes(t));
-      const removing = remove.filter((t) => held.includes(t));
-      return adding.length || removing.length ? { addToSet: { labels: adding }, pull: { labels: removing } } : null;
+      return add.some((t) => !held.includes(t)) || remove.some((t) => held.includes(t));
     });
   }
 

@@ -3,7 +3,7 @@ import type { ContactSearch, SearchQuery } from '../search/search-contacts';
 
 export interface ContactCandidatesDeps {
   pending: PendingSyncModel;
-  search: Pick<ContactSearch, 'matchingIds' | 'refresh'>;
+  search: Pick<ContactSearch, 'matchingIds' | 'refresh' | 'count'>;
 }
 
 /**

@@ -2,6 +2,7 @@ import { IDENTITY_FIELD_NAMES, type IdentityField } from '../records/contact-key
 import { identityClaims, type ContactKeys, type IdentityValues } from '../records/contact-keys';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { PendingSyncModel } from '../records/pending-sync.model';
+import { markPending as markPendingWrites } from '../records/pending-writes';
 import type { SyncScheduler } from '../search/sync-queue';
 import { ConflictError, NotFoundError } from '../shared/errors';
 
@@ -12,7 +13,7 @@ export interface ContactUpdate {
   pull?: { labels: string[] };
 }
 
-/** Decides the write from the contact as read; null when there is nothing to write. Plans given to modifyMany must be idempotent. */
+/** Decides the write from the contact as read; null when there is nothing to write. */
 export type PlanUpdate = (current: Contact) => ContactUpdate | null;
 
 export interface ContactWriterDeps {
@@ -50,16 +51,7 @@ function toMongoUpdate(update: ContactUpdate, current: Contact, now: Date) {
  * values it gave up are released, the sync job is queued.
  */
 export function createContactWriter({ contacts, pending, keys, sync }: ContactWriterDeps) {
-  async function markPending(entries: { id: string; accountId: number; version: number }[]): Promise<void> {
-    if (!entries.length) return;
-    const at = new Date();
-    await pending.bulkWrite(
-      entries.map((e) => ({
-        updateOne: { filter: { _id: e.id }, update: { $max: { version: e.version }, $set: { account_id: e.accountId, at } }, upsert: true },
-      })),
-      { ordered: false },
-    );
-  }
+  const markPending = (entries: { id: string; accountId: number; version: number }[]) => markPendingWrites(pending, entries);
 
   async function readLive(accountId: number, id: number): Promise<Contact> {
     const contact = await contacts.findById(String(id)).lean();
@@ -114,50 +106,30 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
   }
 
   /**
-   * One update for many contacts of the account (labels, deletes): read together, written in one
-   * unordered bulk of conditional updates; those another write got to first are retried one by
-   * one. Answers the ids written. Identity values cannot change here.
+   * One update for many contacts of the account (labels, deletes, re-sync): the live contacts
+   * among `ids` that `applies` keeps are marked pending and written by one updateMany by _id per
+   * operator. No version condition is needed here: each operator commutes with any other write
+   * (add or remove a label, set a constant), and a single-document update is atomic (on FerretDB
+   * with patch 0003), so nothing is lost; a thousand contacts cost one statement, not a thousand.
+   * Answers the contacts as read. Identity values cannot change here.
    */
-  async function modifyMany(accountId: number, ids: number[], plan: PlanUpdate): Promise<Contact[]> {
+  async function modifyMany(accountId: number, ids: number[], update: ContactUpdate, applies: (contact: Contact) => boolean = () => true): Promise<Contact[]> {
     const unique = [...new Set(ids)].map(String);
     if (!unique.length) return [];
-    const found = (await contacts.find({ _id: { $in: unique } }).lean()).filter((c) => c.account_id === accountId && !c.deleted);
-    const planned = found.flatMap((contact) => {
-      const update = plan(contact);
-      return update ? [{ contact, update }] : [];
-    });
-    if (!planned.length) return [];
-    await markPending(planned.map(({ contact }) => ({ id: contact._id, accountId, version: contact.version + 1 })));
-    const now = new Date();
-    const res = await contacts.bulkWrite(
-      planned.map(({ contact, update }) => ({
-        updateOne: { filter: { _id: contact._id, version: contact.version, deleted: false }, update: toMongoUpdate(update, contact, now) },
-      })),
-      { ordered: false },
-    );
-    const written: Contact[] = planned.map(({ contact }) => contact);
-    const lostCount = planned.length - res.matchedCount;
-    if (!lostCount) {
-      await sync.schedule(written.map((c) => Number(c._id)));
-      return written;
+    const found = ((await contacts.find({ _id: { $in: unique } }).lean()) as Contact[]).filter((c) => c.account_id === accountId && !c.deleted && applies(c));
+    if (!found.length) return [];
+    // One update may not both add to and pull from a field: one statement for each.
+    const operators: Record<string, unknown>[] = [];
+    if (update.addToSet?.labels.length) operators.push({ $addToSet: { labels: { $each: update.addToSet.labels } } });
+    if (update.pull?.labels.length) operators.push({ $pullAll: { labels: update.pull.labels } });
+    if (!operators.length) operators.push({});
+    await markPending(found.map((c) => ({ id: c._id, accountId, version: c.version + operators.length })));
+    const filter = { _id: { $in: found.map((c) => c._id) }, account_id: accountId, deleted: false };
+    for (const operator of operators) {
+      await contacts.updateMany(filter, { ...operator, $set: { ...update.set, updated_at: new Date() }, $inc: { version: 1 } });
     }
-    // Some lost a race. A contact not at version+1 surely did; when those are all that lost,
-    // the rest are ours, else which ones are is unknown and all are written again (the plans
-    // of many-contact writes are idempotent: add or remove labels, delete).
-    const after = new Map((await contacts.find({ _id: { $in: written.map((c) => c._id) } }).lean()).map((c) => [c._id, c]));
-    const surelyLost = written.filter((c) => after.get(c._id)?.version !== c.version + 1);
-    const again = surelyLost.length === lostCount ? surelyLost : written;
-    const retried = new Set(again.map((c) => c._id));
-    const done: Contact[] = written.filter((c) => !retried.has(c._id));
-    await sync.schedule(done.map((c) => Number(c._id)));
-    for (const contact of again) {
-      try {
-        done.push(await modify(accountId, Number(contact._id), plan));
-      } catch (err) {
-        if (!(err instanceof NotFoundError)) throw err;
-      }
-    }
-    return done;
+    await sync.schedule(found.map((c) => Number(c._id)));
+    return found;
   }
 
   return {
@@ -185,7 +157,7 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
      * then their values are released. Answers the ids deleted.
      */
     async remove(accountId: number, ids: number[]): Promise<number[]> {
-      const deleted = await modifyMany(accountId, ids, () => ({ set: { deleted: true } }));
+      const deleted = await modifyMany(accountId, ids, { set: { deleted: true } });
       await keys.release(deleted.flatMap((c) => identityClaims(accountId, Number(c._id), identityOf(c))));
       return deleted.map((c) => Number(c._id));
     },

@@ -69,7 +69,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
   async function resyncHolders(accountId: number, key: string): Promise<void> {
     // The index knows which contacts hold a key (custom_keys), defined or not.
     for await (const ids of contactCandidates(candidates, accountId, { term: { custom_keys: key } }, CHUNK)) {
-      await writer.modifyMany(accountId, ids, (c) => (Object.hasOwn(c.custom_attributes ?? {}, key) ? { set: {} } : null));
+      await writer.modifyMany(accountId, ids, { set: {} }, (c) => Object.hasOwn(c.custom_attributes ?? {}, key));
     }
   }
 

@@ -9,6 +9,8 @@ export interface Label {
   color: string;
   show_on_sidebar: boolean;
   created_at: Date;
+  /** Deleted by its account, while a job removes it from the contacts that carry it: hidden from the API. */
+  deleting: boolean;
 }
 
 const labelSchema = new Schema<Label>(
@@ -20,6 +22,7 @@ const labelSchema = new Schema<Label>(
     color: { type: String, default: '#1f93ff' },
     show_on_sidebar: { type: Boolean, default: true },
     created_at: { type: Date, default: () => new Date() },
+    deleting: { type: Boolean, default: false },
   },
   { versionKey: false },
 );

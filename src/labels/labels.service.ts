@@ -30,11 +30,20 @@ export interface LabelsServiceDeps {
   writer: Pick<ContactWriter, 'modify' | 'modifyMany'>;
   /** Where the contacts carrying a label are found: pending writes, then the index. */
   candidates: ContactCandidatesDeps;
+  /** Queues the removal of a label from many contacts (label-removal.processor.ts). */
+  enqueueRemoval: (job: LabelRemovalJob) => Promise<unknown>;
+  /** A label on more contacts than this leaves them in a job, not within the request. */
+  removeInRequestUpTo: number;
 }
 
-export function createLabelsService({ labels, contacts, nextIds, writer, candidates }: LabelsServiceDeps) {
+export interface LabelRemovalJob {
+  labelId: number;
+}
+
+
+export function createLabelsService({ labels, contacts, nextIds, writer, candidates, enqueueRemoval, removeInRequestUpTo }: LabelsServiceDeps) {
   async function find(accountId: number, id: number): Promise<Label> {
-    const label = await labels.findOne({ _id: id, account_id: accountId }).lean();
+    const label = await labels.findOne({ _id: id, account_id: accountId, deleting: { $ne: true } }).lean();
     if (!label) throw new NotFoundError('label', id);
     return label;
   }
@@ -42,6 +51,8 @@ export function createLabelsService({ labels, contacts, nextIds, writer, candida
   /** Creates the account labels that do not exist yet, so every label on a contact is an account label. */
   async function ensureLabels(accountId: number, titles: string[]): Promise<void> {
     if (!titles.length) return;
+    // A label being deleted that a contact takes again stays (its removal job then leaves it be).
+    await labels.updateMany({ account_id: accountId, title: { $in: titles }, deleting: true }, { $set: { deleting: false } });
     const existing = new Set((await labels.find({ account_id: accountId, title: { $in: titles } }, { title: 1 }).lean()).map((l) => l.title));
     const missing = titles.filter((t) => !existing.has(t));
     if (!missing.length) return;
@@ -65,16 +76,24 @@ export function createLabelsService({ labels, contacts, nextIds, writer, candida
   async function stripFromContacts(accountId: number, title: string): Promise<number> {
     let done = 0;
     for await (const ids of contactCandidates(candidates, accountId, { term: { labels: title } }, CHUNK)) {
-      done += (await writer.modifyMany(accountId, ids, (c) => ((c.labels ?? []).includes(title) ? { pull: { labels: [title] } } : null))).length;
+      done += (await writer.modifyMany(accountId, ids, { pull: { labels: [title] } }, (c) => (c.labels ?? []).includes(title))).length;
     }
     return done;
+  }
+
+  /** Removes a deleted label from its contacts, then the label itself (safe to run twice). */
+  async function finishRemoval(labelId: number): Promise<void> {
+    const label = await labels.findById(labelId).lean();
+    if (!label?.deleting) return;
+    await stripFromContacts(label.account_id, label.title);
+    await labels.deleteOne({ _id: labelId, deleting: true });
   }
 
   return {
     ensureLabels,
 
     async list(accountId: number) {
-      return (await labels.find({ account_id: accountId }).sort({ title: 1 }).lean()).map(toLabelPayload);
+      return (await labels.find({ account_id: accountId, deleting: { $ne: true } }).sort({ title: 1 }).lean()).map(toLabelPayload);
     },
 
     async show(accountId: number, id: number) {
@@ -83,7 +102,10 @@ export function createLabelsService({ labels, contacts, nextIds, writer, candida
 
     async create(accountId: number, input: LabelInput & { title: string }) {
       const title = normalizeLabel(input.title);
-      if (await labels.exists({ account_id: accountId, title })) throw new ValidationError(`label "${title}" already exists`, 'title');
+      if (await labels.exists({ account_id: accountId, title, deleting: { $ne: true } })) throw new ValidationError(`label "${title}" already exists`, 'title');
+      // Created again while its removal runs: the label stays, with what was given now.
+      const revived = await labels.findOneAndUpdate({ account_id: accountId, title, deleting: true }, { $set: { ...input, title, deleting: false } }, { new: true }).lean();
+      if (revived) return toLabelPayload(revived);
       const [id] = await nextIds('labels');
       const doc = await labels.create({ _id: id, account_id: accountId, ...input, title });
       return toLabelPayload(doc.toObject());
@@ -102,10 +124,26 @@ export function createLabelsService({ labels, contacts, nextIds, writer, candida
       return toLabelPayload(updated);
     },
 
+    /**
+     * Deletes a label: hidden at once; removed from the contacts that carry it within the request
+     * when they are few, else by a job (answered at once either way).
+     */
     async remove(accountId: number, id: number): Promise<void> {
       const label = await find(accountId, id);
-      await labels.deleteOne({ _id: id, account_id: accountId });
-      await stripFromContacts(accountId, label.title);
+      await labels.updateOne({ _id: id, account_id: accountId }, { $set: { deleting: true } });
+      await candidates.search.refresh();
+      const carriers = await candidates.search.count(accountId, { term: { labels: label.title } });
+      if (carriers > removeInRequestUpTo) await enqueueRemoval({ labelId: id });
+      else await finishRemoval(id);
+    },
+
+    finishRemoval,
+
+    /** Labels whose removal job may have been lost (with Redis): queued again when the worker starts. */
+    async requeueRemovals(): Promise<number> {
+      const deleting = await labels.find({ deleting: true }, { _id: 1 }).lean();
+      for (const label of deleting) await enqueueRemoval({ labelId: label._id });
+      return deleting.length;
     },
 
     async contactLabels(accountId: number, contactId: number): Promise<string[]> {

@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { PendingSyncModel } from '../records/pending-sync.model';
+import { clearPending } from '../records/pending-writes';
 import type { CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
 import type { DefinitionRef } from '../records/custom-attribute-fields';
 import type { Logger } from '../shared/logger';
@@ -86,7 +87,7 @@ export function createContactIndexer(deps: {
 
     // The index holds these versions: their pending markers go, unless a newer write raised one.
     if (pending && options.clearPending !== false && done.length) {
-      await pending.deleteMany({ _id: { $in: done.map((d) => d._id) }, $or: done.map((d) => ({ _id: d._id, version: { $lte: d.version } })) });
+      await clearPending(pending, done);
     }
     const purged = done.filter((doc) => doc.deleted).map((doc) => doc._id);
     // Nothing writes a deleted contact again, so this delete races with no one.

@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { ContactModel } from '../records/contact.model';
 import type { PendingSync, PendingSyncModel } from '../records/pending-sync.model';
+import { deleteMarks } from '../records/pending-writes';
 import { findContactsBehindIndex } from './index-drift';
 import type { SyncScheduler } from './sync-queue';
 
@@ -46,8 +47,6 @@ async function settle(deps: SweepDeps, markers: PendingSync[]): Promise<number> 
   // marker ahead of its contact is a write that failed after marking it. Deleted only as read,
   // so a marker a new write has just raised stays.
   const done = markers.filter((m) => !behind.has(Number(m._id)));
-  if (done.length) {
-    await deps.pending.deleteMany({ _id: { $in: done.map((m) => m._id) }, $or: done.map((m) => ({ _id: m._id, version: m.version, at: m.at })) });
-  }
+  await deleteMarks(deps.pending, done);
   return behind.size;
 }

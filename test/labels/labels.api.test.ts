@@ -1,4 +1,4 @@
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 
 let ctx: TestContext;
@@ -81,6 +81,29 @@ describe('contact labels', () => {
     await ctx.settle(a.id);
     expect((await api.get('/contacts?labels[]=gone')).body.meta.count).toBe(0);
     expect((await api.get('/contacts?labels[]=stays')).body.meta.count).toBe(1);
+  });
+
+  it('when a label is carried by more contacts than LABEL_REMOVAL_IN_REQUEST, then it is gone from the list at once and a job takes it off every contact', async () => {
+    const small = await startTestContext({ config: testConfig({ LABEL_REMOVAL_IN_REQUEST: '1' }) });
+    try {
+      const a = await small.createAccount();
+      const h = { api_access_token: a.adminToken };
+      const ids: number[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await createContact(small, a)).id);
+      for (const id of ids) await small.http.post(a.path(`/contacts/${id}/labels`)).set(h).send({ labels: ['many', 'kept'] }).expect(200);
+      await small.settle(a.id);
+      const label = (await small.http.get(a.path('/labels')).set(h)).body.payload.find((l: { title: string }) => l.title === 'many');
+      expect((await small.http.delete(a.path(`/labels/${label.id}`)).set(h)).status).toBe(200);
+      expect((await small.http.get(a.path('/labels')).set(h)).body.payload.map((l: { title: string }) => l.title)).toEqual(['kept']);
+      expect((await small.http.get(a.path(`/labels/${label.id}`)).set(h)).status).toBe(404);
+      await waitFor(async () => !(await small.deps.models.labels.findById(label.id).lean()), 'the removal job to finish');
+      for (const id of ids) expect((await small.http.get(a.path(`/contacts/${id}/labels`)).set(h)).body.payload).toEqual(['kept']);
+      await small.settle(a.id);
+      expect((await small.http.get(a.path('/contacts?labels[]=many')).set(h)).body.meta.count).toBe(0);
+      expect((await small.http.get(a.path('/contacts?labels[]=kept')).set(h)).body.meta.count).toBe(3);
+    } finally {
+      await small.close();
+    }
   });
 
   it('when the contact belongs to another account, then its labels are a 404', async () => {
