@@ -301,7 +301,7 @@ async function benchState(update?: Omit<BenchState, '_id' | 'runs'>): Promise<Be
   try {
     const states = deps.conn.db!.collection<BenchState>('bench_state');
     if (update) await states.replaceOne({ _id: 'import' }, { ...update, runs: 0 }, { upsert: true });
-    return states.findOneAndUpdate({ _id: 'import' }, { $inc: { runs: 1 } }, { returnDocument: 'after' });
+    return await states.findOneAndUpdate({ _id: 'import' }, { $inc: { runs: 1 } }, { returnDocument: 'after' });
   } finally {
     await deps.close();
   }
