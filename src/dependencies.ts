@@ -160,7 +160,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     imports: models.contactImports,
     rejections: models.importRejections,
     contacts: models.contacts,
-    labels: models.labels,
+    labels,
     definitions: models.customAttributeDefinitions,
     customAttributes,
     nextIds,
