@@ -10,21 +10,19 @@ import type { Inbox, WebsiteSettings } from '../inboxes/inbox.model';
 import type { InboxesService } from '../inboxes/inboxes.service';
 import type { MessagingService } from '../messaging/messaging.service';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
-import type { IdAllocator } from '../shared/id-allocator';
 import { isGap } from '../contacts/merge-contacts';
 import type { VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
 import { verifyIdentifierHash } from './verify-identifier-hash';
 import { toVisitorPayload, type VisitorConversationPayload, type VisitorPayload } from './visitor.presenter';
 
 export interface CaptureServiceDeps {
-  inboxes: Pick<InboxesService, 'findByIdentifier'>;
+  inboxes: Pick<InboxesService, 'findByIdentifier' | 'createContactInbox'>;
   contactInboxes: ContactInboxModel;
   contacts: ContactModel;
   keys: Pick<ContactKeys, 'owners'>;
   contactsService: Pick<ContactsService, 'create' | 'update' | 'show'>;
   mergeContacts: (accountId: number, baseId: number, mergeeId: number) => Promise<ContactPayload>;
   messaging: Pick<MessagingService, 'recordIncoming'>;
-  nextIds: IdAllocator;
 }
 
 /**
@@ -32,7 +30,7 @@ export interface CaptureServiceDeps {
  * email prompt. A visitor whose email or phone already belongs to a contact is merged into it.
  */
 export function createCaptureService(deps: CaptureServiceDeps) {
-  const { inboxes, contactInboxes, contacts, keys, contactsService, mergeContacts, messaging, nextIds } = deps;
+  const { inboxes, contactInboxes, contacts, keys, contactsService, mergeContacts, messaging } = deps;
 
   async function visitor(inboxIdentifier: string, sourceId: string): Promise<{ inbox: Inbox; contactInbox: ContactInbox }> {
     const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
@@ -168,21 +166,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       // A bad claim creates nothing.
       if (input.identifier) checkClaim(inbox, input.identifier, input.identifier_hash);
       const contact = await contactsService.create(inbox.account_id, { name: `Visitor ${randomBytes(3).toString('hex')}` });
-      const [id] = await nextIds('contact_inboxes');
-      const now = new Date();
-      const contactInbox: ContactInbox = {
-        _id: id,
-        account_id: inbox.account_id,
-        contact_id: contact.id,
-        inbox_id: inbox._id,
-        source_id: randomUUID(),
-        pubsub_token: randomBytes(18).toString('base64url'),
-        hmac_verified: false,
-        visitor_contact_id: contact.id,
-        created_at: now,
-        updated_at: now,
-      };
-      await contactInboxes.create(contactInbox);
+      const contactInbox = await inboxes.createContactInbox(inbox, contact.id, randomUUID());
       return update(inbox, contactInbox, input);
     },
 
