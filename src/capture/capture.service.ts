@@ -6,12 +6,13 @@ import type { ContactKeys } from '../records/contact-keys';
 import type { ContactPayload } from '../records/contact.presenter';
 import type { ContactsService } from '../contacts/contacts.service';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
-import type { Inbox, WebsiteSettings } from '../inboxes/inbox.model';
+import { preChatFormOf, type Inbox, type WebsiteSettings } from '../inboxes/inbox.model';
 import type { InboxesService } from '../inboxes/inboxes.service';
 import type { MessagingService } from '../messaging/messaging.service';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import { isGap } from '../contacts/merge-contacts';
 import type { VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
+import { missingPreChatField } from './check-pre-chat-form';
 import { verifyIdentifierHash } from './verify-identifier-hash';
 import { toVisitorPayload, type VisitorConversationPayload, type VisitorPayload } from './visitor.presenter';
 
@@ -187,6 +188,11 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       for (const key of Object.keys(input.custom_attributes ?? {})) {
         const problem = checkAttributeKey(key);
         if (problem) throw new ValidationError(`custom_attributes: ${problem}`, 'custom_attributes');
+      }
+      const form = preChatFormOf(inbox.settings as WebsiteSettings);
+      if (form.enabled) {
+        const missing = await missingPreChatField(form.options.pre_chat_fields, input, () => contactsService.show(inbox.account_id, contactInbox.contact_id));
+        if (missing) throw new ValidationError(missing.message, missing.field);
       }
       const contactId = await capture(inbox.account_id, contactInbox, input.contact ?? {});
       const conversation = await messaging.recordIncoming({
