@@ -21,10 +21,13 @@ export interface CaptureServiceDeps {
   contactInboxes: ContactInboxModel;
   contacts: ContactModel;
   keys: Pick<ContactKeys, 'owners'>;
-  contactsService: Pick<ContactsService, 'create' | 'update' | 'show'>;
+  contactsService: Pick<ContactsService, 'create' | 'update' | 'show' | 'markSeen'>;
   mergeContacts: (accountId: number, baseId: number, mergeeId: number) => Promise<ContactPayload>;
   messaging: Pick<MessagingService, 'recordIncoming'>;
 }
+
+/** A visitor's widget calls often (every page view); its last_seen_at is written at most once in this long. */
+export const SEEN_EVERY_MS = 60_000;
 
 /**
  * The website widget's side: visitors, their verified identity, the pre-chat form and the
@@ -33,11 +36,28 @@ export interface CaptureServiceDeps {
 export function createCaptureService(deps: CaptureServiceDeps) {
   const { inboxes, contactInboxes, contacts, keys, contactsService, mergeContacts, messaging } = deps;
 
+  /** Every call of the visitor's widget is a sign of life: the visitor (and its contact) were seen now. */
   async function visitor(inboxIdentifier: string, sourceId: string): Promise<{ inbox: Inbox; contactInbox: ContactInbox }> {
     const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
     const contactInbox = await contactInboxes.findOne({ inbox_id: inbox._id, source_id: sourceId }).lean();
     if (!contactInbox) throw new NotFoundError('contact', sourceId);
+    await markSeen(contactInbox);
     return { inbox, contactInbox };
+  }
+
+  /**
+   * Records that the visitor was seen, at most once per SEEN_EVERY_MS: the contact inbox is
+   * updated by _id conditional on the time read (of concurrent calls one writes), and only then
+   * the contact, through the contact writer (a versioned write and a sync). A guest's session is
+   * not its contact's owner being online, so only the contact inbox records it.
+   */
+  async function markSeen(ci: ContactInbox): Promise<void> {
+    const now = new Date();
+    const last = ci.last_seen_at ?? null;
+    if (last && now.getTime() - last.getTime() < SEEN_EVERY_MS) return;
+    const res = await contactInboxes.updateOne({ _id: ci._id, last_seen_at: last }, { $set: { last_seen_at: now } });
+    if (!res.modifiedCount || standingOf(ci) === 'guest') return;
+    await contactsService.markSeen(ci.account_id, ci.contact_id, now);
   }
 
   /** Answers whether the claim is verified; throws 401 for a wrong hash, or a missing one the inbox requires. */
@@ -168,6 +188,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       if (input.identifier) checkClaim(inbox, input.identifier, input.identifier_hash);
       const contact = await contactsService.create(inbox.account_id, { name: `Visitor ${randomBytes(3).toString('hex')}` });
       const contactInbox = await inboxes.createContactInbox(inbox, contact.id, randomUUID());
+      await markSeen(contactInbox);
       return update(inbox, contactInbox, input);
     },
 

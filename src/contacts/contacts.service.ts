@@ -119,6 +119,11 @@ export function createContactsService({ contacts, customAttributes, writer, next
       return toContactPayload(updated);
     },
 
+    /** The contact's widget was seen at `at` (a versioned write, then sync); an earlier time never replaces a later one. */
+    async markSeen(accountId: number, id: number, at: Date): Promise<void> {
+      await writer.modify(accountId, id, (current) => (current.last_seen_at && current.last_seen_at >= at ? null : { set: { last_seen_at: at } }));
+    },
+
     async remove(accountId: number, id: number): Promise<void> {
       if (!(await removeMany(accountId, [id])).length) throw new NotFoundError('contact', id);
     },

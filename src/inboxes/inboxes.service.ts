@@ -39,6 +39,7 @@ export function createInboxesService({ inboxes, contactInboxes, nextIds }: Inbox
       pubsub_token: randomBytes(18).toString('base64url'),
       hmac_verified: false,
       visitor_contact_id: contactId,
+      last_seen_at: null,
       created_at: now,
       updated_at: now,
     };
