@@ -1,4 +1,4 @@
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 import { createInbox, createVisitor, visitorsPath, websiteChannel } from '../support/inboxes';
 
@@ -9,12 +9,13 @@ let ctx: TestContext;
 let account: TestAccount;
 let site: { id: number; inbox_identifier: string };
 
+withTestAccount((c, a) => {
+  ctx = c;
+  account = a;
+});
 beforeAll(async () => {
-  ctx = await startTestContext();
-  account = await ctx.createAccount();
   site = await createInbox(ctx, account, websiteChannel());
 });
-afterAll(() => ctx.close());
 
 const as = (token: string) => ({ api_access_token: token });
 const publicPath = (suffix = '') => visitorsPath(site, suffix);

@@ -1,4 +1,4 @@
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
 import { createInbox, createVisitor, visitorsPath, websiteChannel } from '../support/inboxes';
 
 // Issue 15: the pre-chat form is configured on the website inbox (Chatwoot's
@@ -7,11 +7,10 @@ import { createInbox, createVisitor, visitorsPath, websiteChannel } from '../sup
 let ctx: TestContext;
 let account: TestAccount;
 
-beforeAll(async () => {
-  ctx = await startTestContext();
-  account = await ctx.createAccount();
+withTestAccount((c, a) => {
+  ctx = c;
+  account = a;
 });
-afterAll(() => ctx.close());
 
 const as = (token: string) => ({ api_access_token: token });
 

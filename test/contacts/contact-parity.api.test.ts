@@ -1,4 +1,4 @@
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
 import { buildContact, createContact } from '../support/factories';
 import { createInbox, visitorsPath, websiteChannel } from '../support/inboxes';
 
@@ -8,11 +8,10 @@ import { createInbox, visitorsPath, websiteChannel } from '../support/inboxes';
 let ctx: TestContext;
 let account: TestAccount;
 
-beforeAll(async () => {
-  ctx = await startTestContext();
-  account = await ctx.createAccount();
+withTestAccount((c, a) => {
+  ctx = c;
+  account = a;
 });
-afterAll(() => ctx.close());
 
 const post = (body: object, who: TestAccount = account) => ctx.http.post(who.path('/contacts')).set('api_access_token', who.adminToken).send(body);
 const patch = (id: number, body: object) => ctx.http.patch(account.path(`/contacts/${id}`)).set('api_access_token', account.adminToken).send(body);
