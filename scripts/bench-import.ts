@@ -181,7 +181,7 @@ async function measureWrites(base: string, accountBase: string, token: string, a
   // 1. Creates from one client, then from 8 at once.
   const single: number[] = [];
   for (let i = 0; i < 200; i++) {
-    const res = await postJson(base, token, { name: `Bench ${run} ${i}`, email: `bench-${run}-${i}@bench.test`, phone_number: `+5199${String(i).padStart(7, '0')}` });
+    const res = await postJson(base, token, { name: `Bench ${run} ${i}`, email: `bench-${run}-${i}@bench.test`, phone_number: `+51${String(runNumber % 100).padStart(2, '0')}9${String(i).padStart(7, '0')}` });
     if (res.status !== 200) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
     single.push(res.ms);
   }
@@ -193,7 +193,7 @@ async function measureWrites(base: string, accountBase: string, token: string, a
     Array.from({ length: CLIENTS }, async (_, c) => {
       for (let i = 0; i < PER_CLIENT; i++) {
         const k = c * PER_CLIENT + i;
-        const res = await postJson(base, token, { name: `Bench8 ${run} ${k}`, email: `bench8-${run}-${k}@bench.test`, phone_number: `+5198${String(k).padStart(7, '0')}` });
+        const res = await postJson(base, token, { name: `Bench8 ${run} ${k}`, email: `bench8-${run}-${k}@bench.test`, phone_number: `+51${String(runNumber % 100).padStart(2, '0')}8${String(k).padStart(7, '0')}` });
         if (res.status !== 200) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
         parallel.push(res.ms);
       }

@@ -2,8 +2,8 @@
 // every kind the import rejects. Deterministic for a seed. Streams: any N in flat memory.
 //
 //   npm run generate-contacts-csv -- 1000000 .local/contacts-1m.csv [--bad 0.02] [--seed 1]
-// The labels it uses (vip, lead, customer, churned) must exist in the account; the CLI import
-// creates them with --create-labels vip,lead,customer,churned.
+// The labels it uses (vip, lead, customer, churned) are created by the import when the account
+// lacks them (or beforehand with the CLI's --create-labels vip,lead,customer,churned).
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
@@ -83,7 +83,8 @@ export function* generateRows(count: number, options: { bad: number; seed: numbe
       const kind = pick(BAD_KINDS);
       if (kind === 'email') row[2] = `${ascii(first)}.at.${pick(DOMAINS)}`;
       else if (kind === 'phone') row[4] = `call me ${i}`;
-      else if (kind === 'label') row[5] = 'no-such-label';
+      // The import creates labels the account lacks; a title that cannot be a label is what it rejects.
+      else if (kind === 'label') row[5] = 'no such label!';
       else if (kind === 'duplicate' && lastGoodEmail) row[2] = lastGoodEmail.toUpperCase();
       else if (kind === 'fields') row.push('an extra field');
       else row[11] = 'last tuesday';

@@ -11,6 +11,7 @@ import { labelsRouter } from './labels/labels.router';
 import { customAttributesRouter } from './custom-attributes/custom-attributes.router';
 import { segmentsRouter } from './segments/segments.router';
 import { bulkActionsRouter } from './bulk-actions/bulk-actions.router';
+import { contactInboxPayloadSchema } from './inboxes/contact-inbox.presenter';
 import { inboxesRouter } from './inboxes/inboxes.router';
 import { messagingRouter } from './messaging/messaging.router';
 import { notesRouter } from './notes/notes.router';
@@ -59,7 +60,7 @@ export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services'>
       path: '/api/v1/accounts/:account_id',
       guards: [requireAccountUser(services.accounts)],
       routers: [
-        contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE }),
+        contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE, contactInboxSchema: contactInboxPayloadSchema }),
         labelsRouter(services.labels),
         customAttributesRouter(services.customAttributes),
         segmentsRouter(services.segments, { maxPerPage: config.MAX_PER_PAGE }),

@@ -114,7 +114,17 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   // Everything that belongs to a contact: removed with it, moved by a merge.
   const notes = createNotesService({ notes: models.notes, contactNotes: models.contactNotes, contacts: models.contacts, users: models.users, nextIds });
   const contactDependents = [notes, ...[models.contactInboxes, models.conversations, models.messages].map(byContactId)];
-  const contacts = createContactsService({ contacts: models.contacts, customAttributes, writer, nextIds, search, dependents: contactDependents });
+  const inboxes = createInboxesService({ inboxes: models.inboxes, contactInboxes: models.contactInboxes, nextIds });
+  const contacts = createContactsService({
+    contacts: models.contacts,
+    customAttributes,
+    writer,
+    nextIds,
+    search,
+    dependents: contactDependents,
+    // The inboxes feature sits above contacts: POST /contacts with inbox_id reaches it through this.
+    prepareInboxLink: inboxes.prepareContactInbox,
+  });
   const segments = createSegmentsService({
     segments: models.segments,
     nextIds,
@@ -156,7 +166,6 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     attempts: config.DELIVERY_ATTEMPTS,
     backoff: { type: 'exponential', delay: config.DELIVERY_BACKOFF_MS },
   });
-  const inboxes = createInboxesService({ inboxes: models.inboxes, contactInboxes: models.contactInboxes, nextIds });
   const messaging = createMessagingService({
     contacts: models.contacts,
     inboxes: models.inboxes,
@@ -175,7 +184,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     imports: models.contactImports,
     rejections: models.importRejections,
     contacts: models.contacts,
-    labels: models.labels,
+    labels,
     definitions: models.customAttributeDefinitions,
     customAttributes,
     nextIds,
@@ -206,7 +215,6 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       contactsService: contacts,
       mergeContacts: merge,
       messaging,
-      nextIds,
     }),
     exports: createContactExportService({ search, segments }),
     imports: createContactImportService({ imports: models.contactImports, rejections: models.importRejections, queue: importQueue, nextIds, logger }),

@@ -6,39 +6,58 @@ import type { ContactKeys } from '../records/contact-keys';
 import type { ContactPayload } from '../records/contact.presenter';
 import type { ContactsService } from '../contacts/contacts.service';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
-import type { Inbox, WebsiteSettings } from '../inboxes/inbox.model';
+import { preChatFormOf, type Inbox, type WebsiteSettings } from '../inboxes/inbox.model';
 import type { InboxesService } from '../inboxes/inboxes.service';
 import type { MessagingService } from '../messaging/messaging.service';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
-import type { IdAllocator } from '../shared/id-allocator';
 import { isGap } from '../contacts/merge-contacts';
 import type { VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
+import { missingPreChatField } from './check-pre-chat-form';
 import { verifyIdentifierHash } from './verify-identifier-hash';
 import { toVisitorPayload, type VisitorConversationPayload, type VisitorPayload } from './visitor.presenter';
 
 export interface CaptureServiceDeps {
-  inboxes: Pick<InboxesService, 'findByIdentifier'>;
+  inboxes: Pick<InboxesService, 'findByIdentifier' | 'createContactInbox'>;
   contactInboxes: ContactInboxModel;
   contacts: ContactModel;
   keys: Pick<ContactKeys, 'owners'>;
-  contactsService: Pick<ContactsService, 'create' | 'update' | 'show'>;
+  contactsService: Pick<ContactsService, 'create' | 'update' | 'show' | 'markSeen'>;
   mergeContacts: (accountId: number, baseId: number, mergeeId: number) => Promise<ContactPayload>;
   messaging: Pick<MessagingService, 'recordIncoming'>;
-  nextIds: IdAllocator;
 }
+
+/** A visitor's widget calls often (every page view); its last_seen_at is written at most once in this long. */
+export const SEEN_EVERY_MS = 60_000;
 
 /**
  * The website widget's side: visitors, their verified identity, the pre-chat form and the
  * email prompt. A visitor whose email or phone already belongs to a contact is merged into it.
  */
 export function createCaptureService(deps: CaptureServiceDeps) {
-  const { inboxes, contactInboxes, contacts, keys, contactsService, mergeContacts, messaging, nextIds } = deps;
+  const { inboxes, contactInboxes, contacts, keys, contactsService, mergeContacts, messaging } = deps;
 
+  /** Every call of the visitor's widget is a sign of life: the visitor (and its contact) were seen now. */
   async function visitor(inboxIdentifier: string, sourceId: string): Promise<{ inbox: Inbox; contactInbox: ContactInbox }> {
     const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
     const contactInbox = await contactInboxes.findOne({ inbox_id: inbox._id, source_id: sourceId }).lean();
     if (!contactInbox) throw new NotFoundError('contact', sourceId);
+    await markSeen(contactInbox);
     return { inbox, contactInbox };
+  }
+
+  /**
+   * Records that the visitor was seen, at most once per SEEN_EVERY_MS: the contact inbox is
+   * updated by _id conditional on the time read (of concurrent calls one writes), and only then
+   * the contact, through the contact writer (a versioned write and a sync). A guest's session is
+   * not its contact's owner being online, so only the contact inbox records it.
+   */
+  async function markSeen(ci: ContactInbox): Promise<void> {
+    const now = new Date();
+    const last = ci.last_seen_at ?? null;
+    if (last && now.getTime() - last.getTime() < SEEN_EVERY_MS) return;
+    const res = await contactInboxes.updateOne({ _id: ci._id, last_seen_at: last }, { $set: { last_seen_at: now } });
+    if (!res.modifiedCount || standingOf(ci) === 'guest') return;
+    await contactsService.markSeen(ci.account_id, ci.contact_id, now);
   }
 
   /** Answers whether the claim is verified; throws 401 for a wrong hash, or a missing one the inbox requires. */
@@ -168,21 +187,8 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       // A bad claim creates nothing.
       if (input.identifier) checkClaim(inbox, input.identifier, input.identifier_hash);
       const contact = await contactsService.create(inbox.account_id, { name: `Visitor ${randomBytes(3).toString('hex')}` });
-      const [id] = await nextIds('contact_inboxes');
-      const now = new Date();
-      const contactInbox: ContactInbox = {
-        _id: id,
-        account_id: inbox.account_id,
-        contact_id: contact.id,
-        inbox_id: inbox._id,
-        source_id: randomUUID(),
-        pubsub_token: randomBytes(18).toString('base64url'),
-        hmac_verified: false,
-        visitor_contact_id: contact.id,
-        created_at: now,
-        updated_at: now,
-      };
-      await contactInboxes.create(contactInbox);
+      const contactInbox = await inboxes.createContactInbox(inbox, contact.id, randomUUID());
+      await markSeen(contactInbox);
       return update(inbox, contactInbox, input);
     },
 
@@ -203,6 +209,11 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       for (const key of Object.keys(input.custom_attributes ?? {})) {
         const problem = checkAttributeKey(key);
         if (problem) throw new ValidationError(`custom_attributes: ${problem}`, 'custom_attributes');
+      }
+      const form = preChatFormOf(inbox.settings as WebsiteSettings);
+      if (form.enabled) {
+        const missing = await missingPreChatField(form.options.pre_chat_fields, input, () => contactsService.show(inbox.account_id, contactInbox.contact_id));
+        if (missing) throw new ValidationError(missing.message, missing.field);
       }
       const contactId = await capture(inbox.account_id, contactInbox, input.contact ?? {});
       const conversation = await messaging.recordIncoming({

@@ -1,7 +1,7 @@
 import { ValidationError } from '../shared/errors';
-import { checkAttributeKey, normalizeEmail, normalizePhone } from '../records/contact-fields';
+import { checkAttributeKey, checkAvatarUrl, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
 import { parseTimestamp } from '../shared/time';
-import { ADDITIONAL_TEXT_FIELDS } from '../records/contact.model';
+import { ADDITIONAL_TEXT_FIELDS, SOCIAL_NETWORKS } from '../records/contact.model';
 import type { ContactInput } from './contacts.schemas';
 
 /** Validated, normalised changes to a contact; absent keys are left as they are. */
@@ -28,12 +28,42 @@ function checkKeys(field: string, attrs: Record<string, unknown>) {
   }
 }
 
+const SOCIAL_FIELD = 'additional_attributes.social_profiles';
+
+/**
+ * Chatwoot's social profiles: an object of known networks, each a handle or a URL; a null or
+ * empty value drops that network. The object replaces the one stored (attributes merge shallowly).
+ */
+function socialProfiles(raw: unknown): Record<string, string> | null {
+  if (raw === null) return null;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError(`${SOCIAL_FIELD} must be an object of ${SOCIAL_NETWORKS.join(', ')}`, SOCIAL_FIELD);
+  const profiles: Record<string, string> = {};
+  for (const [network, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (!(SOCIAL_NETWORKS as readonly string[]).includes(network)) {
+      throw new ValidationError(`${SOCIAL_FIELD}: unknown network "${network}"; use ${SOCIAL_NETWORKS.join(', ')}`, `${SOCIAL_FIELD}.${network}`);
+    }
+    if (value === null || (typeof value === 'string' && !value.trim())) continue;
+    const checked = checkSocialProfile(network, value);
+    if (!checked.ok) throw new ValidationError(checked.error, `${SOCIAL_FIELD}.${network}`);
+    profiles[network] = checked.value;
+  }
+  return profiles;
+}
+
 /** Applies SPEC §1.1's field rules to API input. Throws ValidationError naming the field. */
 export function toContactChanges(input: ContactInput): ContactChanges {
   const changes: ContactChanges = {};
   if (input.name !== undefined) changes.name = blankToNull(input.name);
   if (input.identifier !== undefined) changes.identifier = blankToNull(input.identifier);
-  if (input.avatar_url !== undefined) changes.thumbnail = blankToNull(input.avatar_url);
+  const avatar = blankToNull(input.avatar_url);
+  if (avatar !== undefined) {
+    if (avatar === null) changes.thumbnail = null;
+    else {
+      const checked = checkAvatarUrl(avatar);
+      if (!checked.ok) throw new ValidationError(checked.error, 'avatar_url');
+      changes.thumbnail = checked.value;
+    }
+  }
   if (input.blocked !== undefined) changes.blocked = input.blocked;
 
   const email = blankToNull(input.email);
@@ -71,6 +101,7 @@ export function toContactChanges(input: ContactInput): ContactChanges {
     if (code && !/^[A-Z]{2}$/.test(code)) throw new ValidationError('country_code must be a two-letter ISO 3166 code', 'country_code');
     additional.country_code = code || null;
   }
+  if (additional.social_profiles !== undefined) additional.social_profiles = socialProfiles(additional.social_profiles);
   if (Object.keys(additional).length) {
     checkKeys('additional_attributes', additional);
     changes.additional_attributes = additional;

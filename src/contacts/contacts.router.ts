@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import { z, type ZodType } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
 import { emptySchema, payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
@@ -10,7 +10,8 @@ import { toListResponse, toPageRequest } from '../search/list-request';
 
 const tag = 'Contacts';
 
-export function contactsRouter(contacts: ContactsService, options: { maxPerPage: number }): Router {
+/** `contactInboxSchema`: the shape of a contact inbox, which the inboxes feature above this one owns. */
+export function contactsRouter(contacts: ContactsService, options: { maxPerPage: number; contactInboxSchema: ZodType }): Router {
   const router = Router({ mergeParams: true });
 
   defineRoute(
@@ -45,11 +46,15 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     {
       method: 'post', path: '/contacts', operationId: 'createContact', summary: 'Create a contact', tag, access: accountAccess,
       body: contactInputSchema,
-      responses: { '200': json('The created contact', payloadOf(z.object({ contact: contactPayloadSchema, contact_inbox: z.null() }))) },
+      responses: {
+        '200': json(
+          'The created contact; with inbox_id, its new record in that inbox (null without)',
+          payloadOf(z.object({ contact: contactPayloadSchema, contact_inbox: options.contactInboxSchema.nullable() })),
+        ),
+      },
     },
     async ({ body }, req, res) => {
-      const contact = await contacts.create(callerOf(req).accountId, body);
-      res.status(200).json({ payload: { contact, contact_inbox: null } });
+      res.status(200).json({ payload: await contacts.createWithInbox(callerOf(req).accountId, body) });
     },
   );
 

@@ -17,6 +17,23 @@ export interface ContactDependent {
   moveToContact(accountId: number, fromId: number, toId: number): Promise<unknown>;
 }
 
+/** A contact's record in an inbox, as Chatwoot answers it on create: the inbox and the contact's source_id there. */
+export interface ContactInboxLink {
+  source_id: string;
+  inbox: object;
+}
+
+/**
+ * Checks that a contact with these values can be linked to the account's inbox (throwing
+ * NotFoundError or ValidationError otherwise) and answers the function that makes the link once
+ * the contact exists. The inboxes feature provides it (contacts sit below it and cannot import it).
+ */
+export type PrepareInboxLink = (
+  accountId: number,
+  inboxId: number,
+  contact: Pick<Contact, 'email' | 'phone_number'>,
+) => Promise<(contactId: number) => Promise<ContactInboxLink>>;
+
 export interface ContactsServiceDeps {
   contacts: ContactModel;
   /** Checks custom attribute values against their definitions, defining new keys on first use. */
@@ -28,9 +45,10 @@ export interface ContactsServiceDeps {
   nextIds: IdAllocator;
   search: ContactSearch;
   dependents?: ContactDependent[];
+  prepareInboxLink: PrepareInboxLink;
 }
 
-export function createContactsService({ contacts, customAttributes, writer, nextIds, search, dependents = [] }: ContactsServiceDeps) {
+export function createContactsService({ contacts, customAttributes, writer, nextIds, search, dependents = [], prepareInboxLink }: ContactsServiceDeps) {
   async function find(accountId: number, id: number): Promise<Contact> {
     // By _id alone (an index lookup on every backend); the account is checked here.
     const contact = await contacts.findById(String(id)).lean();
@@ -60,17 +78,28 @@ export function createContactsService({ contacts, customAttributes, writer, next
     return live;
   }
 
+  /** With inbox_id, the contact's link to that inbox is checked before anything is written and made after the contact. */
+  async function createWithInbox(accountId: number, input: ContactInput): Promise<{ contact: ContactPayload; contact_inbox: ContactInboxLink | null }> {
+    const changes = toContactChanges(input);
+    if (!IDENTITY_FIELDS.some((field) => changes[field])) {
+      throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
+    }
+    const link =
+      input.inbox_id === undefined
+        ? undefined
+        : await prepareInboxLink(accountId, input.inbox_id, { email: changes.email ?? null, phone_number: changes.phone_number ?? null });
+    await customAttributes.prepareValues(accountId, changes.custom_attributes);
+    const [id] = await nextIds('contacts');
+    const doc = newContact(id, accountId, changes, [], new Date());
+    await writer.insert(doc);
+    return { contact: toContactPayload(doc), contact_inbox: link ? await link(id) : null };
+  }
+
   return {
+    createWithInbox,
+
     async create(accountId: number, input: ContactInput): Promise<ContactPayload> {
-      const changes = toContactChanges(input);
-      if (!IDENTITY_FIELDS.some((field) => changes[field])) {
-        throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
-      }
-      await customAttributes.prepareValues(accountId, changes.custom_attributes);
-      const [id] = await nextIds('contacts');
-      const doc = newContact(id, accountId, changes, [], new Date());
-      await writer.insert(doc);
-      return toContactPayload(doc);
+      return (await createWithInbox(accountId, input)).contact;
     },
 
     async show(accountId: number, id: number): Promise<ContactPayload> {
@@ -88,6 +117,11 @@ export function createContactsService({ contacts, customAttributes, writer, next
         return toUpdate(changes);
       });
       return toContactPayload(updated);
+    },
+
+    /** The contact's widget was seen at `at` (a versioned write, then sync); an earlier time never replaces a later one. */
+    async markSeen(accountId: number, id: number, at: Date): Promise<void> {
+      await writer.modify(accountId, id, (current) => (current.last_seen_at && current.last_seen_at >= at ? null : { set: { last_seen_at: at } }));
     },
 
     async remove(accountId: number, id: number): Promise<void> {

@@ -39,6 +39,7 @@ export function mergedValues(base: Contact, mergee: Contact) {
     // The person has been known since the earlier of the two, and was last active at the later.
     created_at: base.created_at < mergee.created_at ? base.created_at : mergee.created_at,
     last_activity_at: later(base.last_activity_at, mergee.last_activity_at),
+    last_seen_at: later(base.last_seen_at ?? null, mergee.last_seen_at ?? null),
   };
 }
 

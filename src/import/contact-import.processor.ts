@@ -8,7 +8,7 @@ import { IDENTITY_FIELD_NAMES } from '../records/contact-key.model';
 import type { Contact } from '../records/contact.model';
 import type { CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
 import type { CustomAttributesService } from '../custom-attributes/custom-attributes.service';
-import type { LabelModel } from '../labels/label.model';
+import type { LabelsService } from '../labels/labels.service';
 import { ValidationError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { Queue } from '../shared/queues';
@@ -24,7 +24,8 @@ import { indexImportBatch, writeImportBatch, type ImportBatchWritten, type Impor
 export interface ImportProcessorDeps extends ImportWriterDeps {
   imports: ContactImportModel;
   rejections: ImportRejectionModel;
-  labels: LabelModel;
+  /** Which labels the account has, and the creation of those it lacks. */
+  labels: Pick<LabelsService, 'existingTitles' | 'ensureLabels'>;
   definitions: CustomAttributeDefinitionModel;
   /** Defines keys used for the first time, as every contact write does (lowest free slot). */
   customAttributes: Pick<CustomAttributesService, 'prepareValues'>;
@@ -47,7 +48,7 @@ interface InFlight {
 class ImportFailure extends Error {}
 
 export function createContactImportProcessor(deps: ImportProcessorDeps) {
-  const { imports, keys, labels: labelModel, definitions, customAttributes, logger, config } = deps;
+  const { imports, keys, labels, definitions, customAttributes, logger, config } = deps;
 
   async function fail(id: number, error: string) {
     const doc = await imports
@@ -78,13 +79,6 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     const second = planImportColumns(texts, await definitions.find({ account_id: accountId }).lean());
     if (!second.ok) throw new ImportFailure(second.error);
     return second.plan;
-  }
-
-  /** The titles among these that the account has labels for. */
-  async function knownLabels(accountId: number, titles: string[]): Promise<Set<string>> {
-    const unique = [...new Set(titles)];
-    if (!unique.length) return new Set();
-    return new Set((await labelModel.find({ account_id: accountId, title: { $in: unique } }, { title: 1 }).lean()).map((l) => l.title));
   }
 
   /** Live contacts that have an identifier, email or phone of these rows: their keys, then them, each one read by _id for the whole batch. */
@@ -226,10 +220,12 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         const batchPlan = planImportBatch({
           rows,
           seen,
-          knownLabels: await knownLabels(accountId, wanted.flatMap((p) => p.labels)),
+          knownLabels: await labels.existingTitles(accountId, wanted.flatMap((p) => p.labels)),
           existing: await matchingContacts(accountId, wanted.map((p) => p.changes)),
           reserved,
         });
+        // Before the contacts that carry them, so that every label on a contact is an account label.
+        await labels.ensureLabels(accountId, batchPlan.newLabels);
         const lastRow = items[items.length - 1].row;
         const carried = inFlight?.written.reservation ?? null;
         const written = await writeImportBatch(deps, { importId, accountId, firstRow: items[0].row, lastRow, reserved, carried, plan: batchPlan });

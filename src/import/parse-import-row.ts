@@ -2,6 +2,7 @@ import { toContactChanges, IDENTITY_FIELDS, type ContactChanges } from '../conta
 import { parseTimestamp } from '../shared/time';
 import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
 import { ValidationError } from '../shared/errors';
+import { labelTitleProblem } from '../labels/labels.service';
 import type { ColumnPlan, ImportColumn } from './import-columns';
 
 /** A cell whose bytes were not valid UTF-8; `text` has the bad bytes replaced by U+FFFD. */
@@ -138,9 +139,14 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
       case 'id':
       case 'errors':
         break;
-      case 'labels':
-        labels = splitLabels(value);
+      case 'labels': {
+        // Labels the account lacks are created (as POST /contacts/{id}/labels does); a title that cannot be a label rejects the row.
+        const titles = splitLabels(value);
+        const problems = titles.flatMap((title) => labelTitleProblem(title) ?? []);
+        if (problems.length) errors.push(`labels: ${problems.join('; ')}`);
+        else labels = titles;
         break;
+      }
       case 'ip_address':
         if (value.length > 255) errors.push('ip_address: must be at most 255 characters');
         else additional.ip_address = value;

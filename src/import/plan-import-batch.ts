@@ -44,13 +44,15 @@ export interface ImportBatchPlan {
   /** Rows whose contact an interrupted attempt created (their reserved id): counted as created again. */
   createdEarlier: number[];
   rejections: RejectedRow[];
+  /** Labels the planned rows name that the account does not have: created before the batch is written. */
+  newLabels: string[];
 }
 
 export interface ImportBatchInput {
   rows: BatchRow[];
   /** The keys of the file's earlier rows; the batch's keys are added to it. */
   seen: { claim(keys: string[]): string | undefined };
-  /** Titles of the account's labels (at least those the rows name). */
+  /** Titles of the account's labels (at least those the rows name); the others are to be created. */
   knownLabels: ReadonlySet<string>;
   /** Live contacts of the account that share an identifier, email or phone with a row. */
   existing: Contact[];
@@ -64,7 +66,8 @@ const MATCH_FIELDS = ['identifier', 'email', 'phone_number'] as const;
  * Decides what a batch of rows does, without reading or writing anything (apart from adding the
  * rows' keys to `seen`, the file's memory): each row is rejected, creates a contact, updates the
  * contact it matches, or leaves it as it is. Rejections come in the order of the checks: the
- * row's own values and earlier rows of the file, then labels, then matching.
+ * row's own values and earlier rows of the file, then matching. Labels the account lacks are
+ * listed to be created (only those of rows that are written), as POST /contacts/{id}/labels does.
  */
 export function planImportBatch({ rows, seen, knownLabels, existing, reserved }: ImportBatchInput): ImportBatchPlan {
   const rejections: RejectedRow[] = [];
@@ -88,14 +91,7 @@ export function planImportBatch({ rows, seen, knownLabels, existing, reserved }:
     candidates.push({ row, cells, changes: parsed.changes, labels: parsed.labels });
   }
 
-  // 2. Labels must exist in the account.
-  const planned = candidates.filter((item) => {
-    const unknown = item.labels.filter((title) => !knownLabels.has(title));
-    if (unknown.length) reject(item, [`unknown label${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `"${t}"`).join(', ')}; create ${unknown.length > 1 ? 'them' : 'it'} first`]);
-    return !unknown.length;
-  });
-
-  // 3. Match by identifier, then email, then phone.
+  // 2. Match by identifier, then email, then phone.
   const by = {
     identifier: new Map(existing.filter((c) => c.identifier).map((c) => [c.identifier!, c])),
     email: new Map(existing.filter((c) => c.email).map((c) => [c.email!, c])),
@@ -106,7 +102,7 @@ export function planImportBatch({ rows, seen, knownLabels, existing, reserved }:
   const unchanged: number[] = [];
   const createdEarlier: number[] = [];
   const matchedBy = new Map<number, number>();
-  for (const item of planned) {
+  for (const item of candidates) {
     const { changes } = item;
     const match = MATCH_FIELDS.map((field) => changes[field] && by[field].get(changes[field]!)).find((contact) => !!contact);
     if (!match) {
@@ -136,5 +132,9 @@ export function planImportBatch({ rows, seen, knownLabels, existing, reserved }:
     else if (!wasReserved) unchanged.push(item.row);
   }
 
-  return { rowsRead, creates, updates, unchanged, createdEarlier, rejections };
+  // 3. The labels of the rows that are written, where the account lacks them.
+  const named = [...creates, ...updates.map((u) => u.item)].flatMap((item) => item.labels);
+  const newLabels = [...new Set(named)].filter((title) => !knownLabels.has(title));
+
+  return { rowsRead, creates, updates, unchanged, createdEarlier, rejections, newLabels };
 }

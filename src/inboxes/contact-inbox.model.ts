@@ -17,6 +17,8 @@ export interface ContactInbox {
    * contact's gaps but not overwrite or read it.
    */
   visitor_contact_id: number;
+  /** When the visitor's widget last called the public API, recorded at most once a minute (see capture). */
+  last_seen_at?: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -31,6 +33,7 @@ const contactInboxSchema = new Schema<ContactInbox>(
     pubsub_token: { type: String, required: true },
     hmac_verified: { type: Boolean, default: false },
     visitor_contact_id: { type: Number, required: true },
+    last_seen_at: { type: Date, default: null },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
   },

@@ -3,12 +3,55 @@ import { Connection, Model, Schema } from 'mongoose';
 export const CHANNEL_TYPES = ['web_widget', 'email', 'sms', 'whatsapp'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
+/** Chatwoot's standard pre-chat fields and the contact field each fills. */
+export const PRE_CHAT_STANDARD_FIELDS = { emailAddress: 'email', fullName: 'name', phoneNumber: 'phone_number' } as const;
+export const PRE_CHAT_FIELD_TYPES = ['standard', 'contact_attribute', 'conversation_attribute'] as const;
+export const PRE_CHAT_INPUT_TYPES = ['text', 'email', 'number', 'date', 'list', 'checkbox', 'link', 'phone'] as const;
+
+/** One field of a website inbox's pre-chat form, as Chatwoot keeps it in `pre_chat_form_options.pre_chat_fields`. */
+export interface PreChatField {
+  /** A standard field's name (emailAddress, fullName, phoneNumber), or a custom attribute key. */
+  name: string;
+  type: (typeof PRE_CHAT_INPUT_TYPES)[number];
+  label: string;
+  placeholder?: string;
+  required: boolean;
+  enabled: boolean;
+  /** standard: a contact field; contact_attribute / conversation_attribute: a custom attribute of the contact / the conversation. */
+  field_type: (typeof PRE_CHAT_FIELD_TYPES)[number];
+  /** The choices of a list field. */
+  values?: string[];
+}
+
+export interface PreChatFormOptions {
+  pre_chat_message: string;
+  pre_chat_fields: PreChatField[];
+}
+
+/** What Chatwoot gives a new website inbox: the three standard fields, switched off. */
+export const DEFAULT_PRE_CHAT_FORM_OPTIONS: PreChatFormOptions = {
+  pre_chat_message: 'Share your queries or comments here.',
+  pre_chat_fields: [
+    { name: 'emailAddress', type: 'email', label: 'Email Id', required: true, enabled: false, field_type: 'standard' },
+    { name: 'fullName', type: 'text', label: 'Full name', required: false, enabled: false, field_type: 'standard' },
+    { name: 'phoneNumber', type: 'text', label: 'Phone number', required: false, enabled: false, field_type: 'standard' },
+  ],
+};
+
 export interface WebsiteSettings {
   website_url: string | null;
   /** Keys the identifier_hash a site computes for its signed-in users (HMAC-SHA256, hex). */
   hmac_token: string;
   /** When set, a visitor may only claim an identifier with a valid hash. */
   hmac_mandatory: boolean;
+  /** When set, starting a conversation must answer the form's required enabled fields. Absent on inboxes made before it existed (off). */
+  pre_chat_form_enabled?: boolean;
+  pre_chat_form_options?: PreChatFormOptions;
+}
+
+/** The pre-chat form of a website inbox, with Chatwoot's defaults where the inbox predates it. */
+export function preChatFormOf(settings: WebsiteSettings): { enabled: boolean; options: PreChatFormOptions } {
+  return { enabled: settings.pre_chat_form_enabled ?? false, options: settings.pre_chat_form_options ?? DEFAULT_PRE_CHAT_FORM_OPTIONS };
 }
 
 export interface EmailSettings {

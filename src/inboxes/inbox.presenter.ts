@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toUnixSeconds } from '../shared/time';
 import { unixSeconds } from '../shared/response-fields';
-import type { ChannelType, Inbox } from './inbox.model';
+import { PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, preChatFormOf, type ChannelType, type Inbox, type WebsiteSettings } from './inbox.model';
 
 const CHATWOOT_CHANNEL: Record<ChannelType, InboxPayload['channel_type']> = {
   web_widget: 'Channel::WebWidget',
@@ -26,12 +26,38 @@ const inboxBase = {
   created_at: unixSeconds.nullable(),
   updated_at: unixSeconds.nullable(),
 };
+const preChatFormOptions = z
+  .object({
+    pre_chat_message: z.string(),
+    pre_chat_fields: z.array(
+      z.object({
+        name: z.string(),
+        type: z.enum(PRE_CHAT_INPUT_TYPES),
+        label: z.string(),
+        placeholder: z.string().optional(),
+        required: z.boolean(),
+        enabled: z.boolean(),
+        field_type: z.enum(PRE_CHAT_FIELD_TYPES),
+        values: z.array(z.string()).optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'PreChatFormOptions' });
+
 const secret = z.string().describe('masked ("********" and the last 4 characters) except where the operation says otherwise');
 
 /** Chatwoot's inbox JSON: the channel's settings inline, secrets masked. */
 export const inboxPayloadSchema = z
   .discriminatedUnion('channel_type', [
-    z.object({ ...inboxBase, channel_type: z.literal('Channel::WebWidget'), website_url: z.string().nullable(), hmac_token: secret, hmac_mandatory: z.boolean() }),
+    z.object({
+      ...inboxBase,
+      channel_type: z.literal('Channel::WebWidget'),
+      website_url: z.string().nullable(),
+      hmac_token: secret,
+      hmac_mandatory: z.boolean(),
+      pre_chat_form_enabled: z.boolean(),
+      pre_chat_form_options: preChatFormOptions,
+    }),
     z.object({
       ...inboxBase,
       channel_type: z.literal('Channel::Email'),
@@ -52,6 +78,11 @@ export type InboxPayload = z.infer<typeof inboxPayloadSchema>;
 /** Chatwoot's inbox JSON with the channel's settings inline; secrets masked unless `reveal` names them. */
 export function toInboxPayload(inbox: Inbox, reveal: readonly string[] = []): InboxPayload {
   const settings: Record<string, unknown> = { ...inbox.settings };
+  if (inbox.channel_type === 'web_widget') {
+    const form = preChatFormOf(inbox.settings as WebsiteSettings);
+    settings.pre_chat_form_enabled = form.enabled;
+    settings.pre_chat_form_options = form.options;
+  }
   for (const key of SECRET_SETTINGS) {
     const value = settings[key];
     if (typeof value === 'string' && !reveal.includes(key)) settings[key] = maskSecret(value);

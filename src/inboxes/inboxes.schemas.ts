@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { checkAttributeKey } from '../records/contact-fields';
+import { DEFAULT_PRE_CHAT_FORM_OPTIONS, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, PRE_CHAT_STANDARD_FIELDS } from './inbox.model';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const httpUrl = z
@@ -7,10 +9,42 @@ const httpUrl = z
   .refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL')
   .transform((value) => value.replace(/\/+$/, ''));
 
+const STANDARD_NAMES = Object.keys(PRE_CHAT_STANDARD_FIELDS);
+
+export const preChatFieldSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, 'must not be empty').max(100),
+    type: z.enum(PRE_CHAT_INPUT_TYPES),
+    label: z.string().max(255).default(''),
+    placeholder: z.string().max(255).optional(),
+    required: z.boolean().default(false),
+    enabled: z.boolean().default(true),
+    field_type: z.enum(PRE_CHAT_FIELD_TYPES),
+    values: z.array(z.string().max(255)).max(100).optional(),
+  })
+  .superRefine((field, ctx) => {
+    if (field.field_type === 'standard' && !STANDARD_NAMES.includes(field.name)) {
+      ctx.addIssue({ code: 'custom', path: ['name'], message: `a standard field is one of ${STANDARD_NAMES.join(', ')}; got "${field.name}"` });
+    }
+    const problem = field.field_type === 'standard' ? undefined : checkAttributeKey(field.name);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['name'], message: problem });
+  });
+
+export const preChatFormOptionsSchema = z.strictObject({
+  pre_chat_message: z.string().max(5000).default(DEFAULT_PRE_CHAT_FORM_OPTIONS.pre_chat_message),
+  pre_chat_fields: z
+    .array(preChatFieldSchema)
+    .max(50, 'a pre-chat form holds at most 50 fields')
+    .refine((fields) => new Set(fields.map((f) => `${f.field_type}:${f.name}`)).size === fields.length, 'two pre-chat fields have the same name and field_type')
+    .default(DEFAULT_PRE_CHAT_FORM_OPTIONS.pre_chat_fields),
+});
+
 export const channelSettingsSchemas = {
   web_widget: z.strictObject({
     website_url: z.string().max(2048).nullable().default(null),
     hmac_mandatory: z.boolean().default(false),
+    pre_chat_form_enabled: z.boolean().default(false),
+    pre_chat_form_options: preChatFormOptionsSchema.default(DEFAULT_PRE_CHAT_FORM_OPTIONS),
   }),
   email: z.strictObject({
     email: z.string().email('must be an email address'),

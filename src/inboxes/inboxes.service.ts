@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { Contact } from '../records/contact.model';
+import { isDuplicateKey } from '../shared/duplicate-key';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import { parseOrThrow } from '../shared/validate';
-import type { ContactInboxModel } from './contact-inbox.model';
+import { channelSourceId } from './channel-source-id';
+import type { ContactInbox, ContactInboxModel } from './contact-inbox.model';
+import type { ContactInboxPayload } from './contact-inbox.presenter';
 import type { ChannelType, Inbox, InboxModel } from './inbox.model';
 import { toInboxPayload, type InboxPayload } from './inbox.presenter';
 import { channelSettingsSchemas, type CreateInboxInput, type UpdateInboxInput } from './inboxes.schemas';
@@ -22,9 +26,66 @@ export function createInboxesService({ inboxes, contactInboxes, nextIds }: Inbox
     return inbox;
   }
 
+  /** The contact's record in the inbox under `sourceId` (a website visitor's session, an e-mail or phone address). */
+  async function createContactInbox(inbox: Inbox, contactId: number, sourceId: string): Promise<ContactInbox> {
+    const [id] = await nextIds('contact_inboxes');
+    const now = new Date();
+    const contactInbox: ContactInbox = {
+      _id: id,
+      account_id: inbox.account_id,
+      contact_id: contactId,
+      inbox_id: inbox._id,
+      source_id: sourceId,
+      pubsub_token: randomBytes(18).toString('base64url'),
+      hmac_verified: false,
+      visitor_contact_id: contactId,
+      last_seen_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await contactInboxes.create(contactInbox);
+      return contactInbox;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // An email or phone address held by a contact that has since given it up (emails and phones
+      // are unique in the account, and this contact has just taken it): the address is this contact's now.
+      const taken = await contactInboxes
+        .findOneAndUpdate(
+          { inbox_id: inbox._id, source_id: sourceId },
+          { $set: { contact_id: contactId, visitor_contact_id: contactId, hmac_verified: false, updated_at: now } },
+          { new: true },
+        )
+        .lean();
+      if (!taken) throw err;
+      return taken;
+    }
+  }
+
   return {
     /** The inbox with its secrets, for delivery and verification; never for a response. */
     find,
+
+    createContactInbox,
+
+    /**
+     * Checks that a contact with these values can be linked to the inbox (it is the account's, and
+     * the contact has the address its channel needs), and answers the function that makes the link
+     * once the contact exists: POST /contacts with inbox_id checks before it writes anything.
+     */
+    async prepareContactInbox(
+      accountId: number,
+      inboxId: number,
+      contact: Pick<Contact, 'email' | 'phone_number'>,
+    ): Promise<(contactId: number) => Promise<ContactInboxPayload>> {
+      const inbox = await find(accountId, inboxId);
+      const address = channelSourceId(inbox, contact);
+      if (!address.ok) throw new ValidationError(`the contact cannot be linked to inbox ${inboxId} (${inbox.channel_type}): ${address.reason}`, 'inbox_id');
+      return async (contactId) => {
+        const link = await createContactInbox(inbox, contactId, address.sourceId);
+        return { source_id: link.source_id, inbox: toInboxPayload(inbox) };
+      };
+    },
 
     async findByIdentifier(inboxIdentifier: string, type: ChannelType): Promise<Inbox> {
       const inbox = await inboxes.findOne({ inbox_identifier: inboxIdentifier, channel_type: type }).lean();

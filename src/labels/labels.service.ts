@@ -10,12 +10,19 @@ import type { LabelInput } from './labels.schemas';
 
 const TITLE = /^[\p{L}\p{N}_-]+$/u;
 
-/** Labels are stored lowercased; Chatwoot allows letters, digits, "-" and "_". */
+/** Why a lowercased, trimmed title cannot be a label (Chatwoot allows letters, digits, "-" and "_"), or undefined when it can. */
+export function labelTitleProblem(title: string, raw = title): string | undefined {
+  if (!title.length) return 'a label must not be empty';
+  if (title.length > 255) return `label "${title.slice(0, 20)}…" is longer than 255 characters`;
+  if (!TITLE.test(title)) return `label "${raw}" may hold only letters, digits, "-" and "_"`;
+  return undefined;
+}
+
+/** Labels are stored lowercased. */
 export function normalizeLabel(raw: string): string {
   const title = raw.trim().toLowerCase();
-  if (!title.length) throw new ValidationError('a label must not be empty', 'labels');
-  if (title.length > 255) throw new ValidationError(`label "${title.slice(0, 20)}…" is longer than 255 characters`, 'labels');
-  if (!TITLE.test(title)) throw new ValidationError(`label "${raw}" may hold only letters, digits, "-" and "_"`, 'labels');
+  const problem = labelTitleProblem(title, raw);
+  if (problem) throw new ValidationError(problem, 'labels');
   return title;
 }
 
@@ -48,12 +55,23 @@ export function createLabelsService({ labels, contacts, nextIds, writer, candida
     return label;
   }
 
+  /** The titles among these that the account has labels for. */
+  async function existingTitles(accountId: number, titles: string[]): Promise<Set<string>> {
+    const unique = [...new Set(titles)];
+    if (!unique.length) return new Set();
+    return new Set((await labels.find({ account_id: accountId, title: { $in: unique } }, { title: 1 }).lean()).map((l) => l.title));
+  }
+
   /** Creates the account labels that do not exist yet, so every label on a contact is an account label. */
   async function ensureLabels(accountId: number, titles: string[]): Promise<void> {
     if (!titles.length) return;
+<<<<<<< HEAD
     // A label being deleted that a contact takes again stays (its removal job then leaves it be).
     await labels.updateMany({ account_id: accountId, title: { $in: titles }, deleting: true }, { $set: { deleting: false } });
     const existing = new Set((await labels.find({ account_id: accountId, title: { $in: titles } }, { title: 1 }).lean()).map((l) => l.title));
+=======
+    const existing = await existingTitles(accountId, titles);
+>>>>>>> parity
     const missing = titles.filter((t) => !existing.has(t));
     if (!missing.length) return;
     const ids = await nextIds('labels', missing.length);
@@ -91,6 +109,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, candida
 
   return {
     ensureLabels,
+    existingTitles,
 
     async list(accountId: number) {
       return (await labels.find({ account_id: accountId, deleting: { $ne: true } }).sort({ title: 1 }).lean()).map(toLabelPayload);

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
-import { inboxPayloadSchema } from '../inboxes/inbox.presenter';
+import { contactInboxPayloadSchema } from '../inboxes/contact-inbox.presenter';
 import { payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { conversationPayloadSchema } from './conversation.presenter';
@@ -18,7 +18,7 @@ export function messagingRouter(messaging: MessagingService): Router {
     {
       method: 'get', path: '/contacts/:id(\\d+)/contactable_inboxes', operationId: 'listContactableInboxes', summary: 'Inboxes that can reach the contact', tag,
       access: accountAccess, params: contactParams,
-      responses: { '200': json('Each inbox with the source_id it would send to', payloadOf(z.array(z.object({ source_id: z.string(), inbox: inboxPayloadSchema })))) },
+      responses: { '200': json('Each inbox with the source_id it would send to', payloadOf(z.array(contactInboxPayloadSchema))) },
     },
     async ({ params }, req, res) => {
       res.json({ payload: await messaging.contactableInboxes(callerOf(req).accountId, params.id) });

@@ -2,7 +2,9 @@ import type { Caller } from '../accounts/accounts.service';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
 import type { Inbox, InboxModel } from '../inboxes/inbox.model';
-import { toInboxPayload, type InboxPayload } from '../inboxes/inbox.presenter';
+import { toInboxPayload } from '../inboxes/inbox.presenter';
+import type { ContactInboxPayload } from '../inboxes/contact-inbox.presenter';
+import { channelSourceId } from '../inboxes/channel-source-id';
 import type { ContactWriter } from '../contacts/contact-writer';
 import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
@@ -30,19 +32,14 @@ type Reach = { ok: true; sourceId: string; contactInboxId: number | null } | { o
 
 /** Where a contact can be written to: e-mail needs an email, SMS and WhatsApp a phone, the website an HMAC-verified identity there. */
 function reach(inbox: Inbox, contact: Contact, verified: ContactInbox[]): Reach {
-  switch (inbox.channel_type) {
-    case 'email':
-      return contact.email ? { ok: true, sourceId: contact.email, contactInboxId: null } : { ok: false, reason: 'the contact has no email' };
-    case 'sms':
-    case 'whatsapp':
-      return contact.phone_number ? { ok: true, sourceId: contact.phone_number, contactInboxId: null } : { ok: false, reason: 'the contact has no phone number' };
-    case 'web_widget': {
-      const identity = verified.find((ci) => ci.inbox_id === inbox._id);
-      return identity
-        ? { ok: true, sourceId: identity.source_id, contactInboxId: identity._id }
-        : { ok: false, reason: 'the contact has no HMAC-verified identity in this website inbox' };
-    }
+  if (inbox.channel_type !== 'web_widget') {
+    const address = channelSourceId(inbox, contact);
+    return address.ok ? { ok: true, sourceId: address.sourceId, contactInboxId: null } : address;
   }
+  const identity = verified.find((ci) => ci.inbox_id === inbox._id);
+  return identity
+    ? { ok: true, sourceId: identity.source_id, contactInboxId: identity._id }
+    : { ok: false, reason: 'the contact has no HMAC-verified identity in this website inbox' };
 }
 
 export function createMessagingService(deps: MessagingServiceDeps) {
@@ -111,7 +108,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
   }
 
   return {
-    async contactableInboxes(accountId: number, contactId: number): Promise<{ source_id: string; inbox: InboxPayload }[]> {
+    async contactableInboxes(accountId: number, contactId: number): Promise<ContactInboxPayload[]> {
       const contact = await findContact(accountId, contactId);
       const [list, verified] = await Promise.all([inboxes.find({ account_id: accountId }).sort({ _id: 1 }).lean(), verifiedIdentities(accountId, contactId)]);
       return list.flatMap((inbox) => {

@@ -32,3 +32,35 @@ export function checkAttributeKey(key: string): string | undefined {
   if (key.includes('.') || key.startsWith('$')) return `attribute key "${key}" must not contain "." or start with "$"`;
   return undefined;
 }
+
+export const MAX_URL_LENGTH = 2048;
+
+/** An absolute http(s) URL without spaces, at most MAX_URL_LENGTH characters. */
+export function isHttpUrl(value: string): boolean {
+  if (value.length > MAX_URL_LENGTH || /\s/.test(value) || !/^https?:\/\//i.test(value)) return false;
+  try {
+    return !!new URL(value).hostname;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * avatar_url is stored as given once it is an http(s) URL and shown as `thumbnail`; it is never
+ * fetched, so whether it answers or is an image is the client's to find out (Chatwoot downloads it).
+ */
+export function checkAvatarUrl(raw: string): FieldCheck<string> {
+  const value = raw.trim();
+  if (!isHttpUrl(value)) return { ok: false, error: `avatar_url must be an http(s) URL of at most ${MAX_URL_LENGTH} characters; got ${JSON.stringify(raw.slice(0, 100))}` };
+  return { ok: true, value };
+}
+
+// A handle as the networks spell them (letters, digits, ".", "_", "-"; "/" for linkedin's "in/name"), with an optional "@".
+const SOCIAL_HANDLE = /^@?[\p{L}\p{N}._\-/]{1,100}$/u;
+
+/** A social profile is a handle (`chatwoot`, `@chatwoot`, `in/jane-doe`) or the profile's http(s) URL. */
+export function checkSocialProfile(network: string, raw: unknown): FieldCheck<string> {
+  const value = typeof raw === 'string' ? raw.trim() : undefined;
+  if (value !== undefined && (SOCIAL_HANDLE.test(value) || isHttpUrl(value))) return { ok: true, value };
+  return { ok: false, error: `social_profiles.${network} must be a handle or an http(s) URL; got ${JSON.stringify(raw)}` };
+}

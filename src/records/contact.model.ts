@@ -2,6 +2,10 @@ import { Connection, Model, Schema } from 'mongoose';
 
 export const ADDITIONAL_TEXT_FIELDS = ['company_name', 'city', 'country', 'country_code', 'description'] as const;
 
+/** Chatwoot's `additional_attributes.social_profiles` keys: each a handle or a profile URL. */
+export const SOCIAL_NETWORKS = ['facebook', 'twitter', 'linkedin', 'github', 'instagram'] as const;
+export type SocialNetwork = (typeof SOCIAL_NETWORKS)[number];
+
 export interface Contact {
   // The API's integer id, kept as a string: FerretDB v1 (SQLite) answers a lookup by _id from
   // its index only when the _id is a string; any other filter is a collection scan.
@@ -18,6 +22,12 @@ export interface Contact {
   labels: string[];
   created_at: Date;
   last_activity_at: Date | null;
+  /**
+   * When the contact's website widget last called the public API (throttled). Absent on contacts
+   * written before it existed. Availability ('online'/'offline') is derived from it when the
+   * contact is presented, never stored: a stored status would go stale without a write.
+   */
+  last_seen_at?: Date | null;
   updated_at: Date;
   // Bumped by every write in the same single-document update, which is conditional on the
   // version the writer read (no lost updates); the search index keeps only the highest version
@@ -41,6 +51,7 @@ const contactSchema = new Schema<Contact>(
     labels: { type: [String], default: () => [] },
     created_at: { type: Date, required: true },
     last_activity_at: { type: Date, default: null },
+    last_seen_at: { type: Date, default: null },
     updated_at: { type: Date, required: true },
     version: { type: Number, required: true },
     deleted: { type: Boolean, default: false },

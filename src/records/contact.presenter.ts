@@ -3,6 +3,9 @@ import { freeObject, unixSeconds } from '../shared/response-fields';
 import { toUnixSeconds } from '../shared/time';
 import type { Contact } from './contact.model';
 
+/** How long after its widget's last call a contact still counts as online. */
+export const ONLINE_WINDOW_SECONDS = 5 * 60;
+
 /** Chatwoot's contact JSON. Lists read it back from the search index, show reads MongoDB. */
 export const contactPayloadSchema = z
   .object({
@@ -12,13 +15,14 @@ export const contactPayloadSchema = z
     phone_number: z.string().nullable(),
     identifier: z.string().nullable(),
     thumbnail: z.string(),
-    availability_status: z.literal('offline'),
+    availability_status: z.enum(['online', 'offline']).describe(`'online' when the contact's website widget called the public API within the last ${ONLINE_WINDOW_SECONDS / 60} minutes (last_seen_at), computed when the contact is answered`),
     blocked: z.boolean(),
     additional_attributes: freeObject,
     custom_attributes: freeObject,
     labels: z.array(z.string()),
     created_at: unixSeconds.nullable(),
     last_activity_at: unixSeconds.nullable(),
+    last_seen_at: unixSeconds.nullable().describe("when the contact's website widget last called the public API (recorded at most once a minute)"),
   })
   .meta({ id: 'Contact' });
 
@@ -50,9 +54,24 @@ type ContactFields = Pick<
   | 'labels'
   | 'created_at'
   | 'last_activity_at'
+  | 'last_seen_at'
 >;
 
-export function toContactPayload(contact: ContactFields): ContactPayload {
+const availabilityAt = (lastSeenAt: number | null | undefined, now: Date): ContactPayload['availability_status'] =>
+  lastSeenAt !== null && lastSeenAt !== undefined && now.getTime() / 1000 - lastSeenAt < ONLINE_WINDOW_SECONDS ? 'online' : 'offline';
+
+/**
+ * The payload with its availability as of `now`. The index stores payloads, so lists pass them
+ * through here: availability is derived from last_seen_at when answering, never read from storage
+ * (payloads indexed before last_seen_at existed lack it and are offline).
+ */
+export function withAvailability(payload: ContactPayload, now = new Date()): ContactPayload {
+  const lastSeenAt = payload.last_seen_at ?? null;
+  return { ...payload, last_seen_at: lastSeenAt, availability_status: availabilityAt(lastSeenAt, now) };
+}
+
+export function toContactPayload(contact: ContactFields, now = new Date()): ContactPayload {
+  const lastSeenAt = toUnixSeconds(contact.last_seen_at);
   return {
     id: Number(contact._id),
     name: contact.name,
@@ -60,12 +79,13 @@ export function toContactPayload(contact: ContactFields): ContactPayload {
     phone_number: contact.phone_number,
     identifier: contact.identifier,
     thumbnail: contact.thumbnail ?? '',
-    availability_status: 'offline',
+    availability_status: availabilityAt(lastSeenAt, now),
     blocked: contact.blocked,
     additional_attributes: contact.additional_attributes ?? {},
     custom_attributes: contact.custom_attributes ?? {},
     labels: contact.labels ?? [],
     created_at: toUnixSeconds(contact.created_at),
     last_activity_at: toUnixSeconds(contact.last_activity_at),
+    last_seen_at: lastSeenAt,
   };
 }

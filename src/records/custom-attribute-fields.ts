@@ -41,6 +41,8 @@ export const RESERVED_KEYS = new Set([
   'labels',
   'created_at',
   'last_activity_at',
+  'last_seen_at',
+  'availability_status',
   'updated_at',
   'additional_attributes',
   'custom_attributes',

@@ -1,12 +1,13 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { normalizePhone } from '../records/contact-fields';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
+import { SOCIAL_NETWORKS } from '../records/contact.model';
 import { foldForIndex, searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
 import { isSuffixField, suffixPrefix } from './substring-terms';
 import { ValidationError } from '../shared/errors';
 
 // A pure compiler: Chatwoot's filter payload (SPEC §3.1-3.2) → one Elasticsearch bool query over
-// the fields of mappings/contacts.v2.json. Every attribute and operator is checked against the
+// the fields of mappings/contacts.v3.json. Every attribute and operator is checked against the
 // allowlist below and every value against its type; anything else is a ValidationError naming
 // the item. The account condition is not added here: createContactSearch adds it to every search.
 
@@ -38,12 +39,12 @@ const CUSTOM_DATE_OPS: FilterOperator[] = ['equal_to', 'is_greater_than', 'is_le
 
 interface AttributeRule {
   kind: Kind;
-  /** The index field, in mappings/contacts.v2.json. */
+  /** The index field, in mappings/contacts.v3.json. */
   field: string;
   operators: FilterOperator[];
 }
 
-/** The standard attributes a filter may name (SPEC §3.2; `country` is an extension). */
+/** The standard attributes a filter may name (SPEC §3.2; `country`, `last_seen_at` and the social profiles are extensions). */
 export const STANDARD_ATTRIBUTES: Record<string, AttributeRule> = {
   name: { kind: 'text', field: 'name', operators: TEXT_OPS },
   email: { kind: 'text', field: 'email', operators: TEXT_OPS },
@@ -56,7 +57,11 @@ export const STANDARD_ATTRIBUTES: Record<string, AttributeRule> = {
   labels: { kind: 'labels', field: 'labels', operators: EXACT_OPS },
   created_at: { kind: 'date', field: 'created_at', operators: DATE_OPS },
   last_activity_at: { kind: 'date', field: 'last_activity_at', operators: DATE_OPS },
+  last_seen_at: { kind: 'date', field: 'last_seen_at', operators: DATE_OPS },
   blocked: { kind: 'boolean', field: 'blocked', operators: BOOLEAN_OPS },
+  // Named by their place in the contact (additional_attributes.social_profiles.<network>); a
+  // custom attribute key cannot contain ".", so these never shadow one.
+  ...Object.fromEntries(SOCIAL_NETWORKS.map((network) => [`social_profiles.${network}`, { kind: 'text', field: `social_${network}`, operators: TEXT_OPS } satisfies AttributeRule])),
 };
 
 const CUSTOM_RULES: Record<AttributeType, Omit<AttributeRule, 'field'>> = {

@@ -1,11 +1,14 @@
 import { foldText } from '../shared/text';
-import type { Contact } from '../records/contact.model';
+import { SOCIAL_NETWORKS, type Contact, type SocialNetwork } from '../records/contact.model';
 import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
 import { searchFieldOf, toIndexValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import { searchSuffixes } from './substring-terms';
 
+/** additional_attributes.social_profiles, folded: social_twitter … (Chatwoot's networks, a fixed set). */
+type SocialFields = Partial<Record<`social_${SocialNetwork}`, string>>;
+
 /** What the search index holds for one contact: folded fields to filter and sort on, and the payload lists return. */
-export interface ContactSearchDoc {
+export interface ContactSearchDoc extends SocialFields {
   account_id: string;
   id: number;
   name?: string;
@@ -23,6 +26,7 @@ export interface ContactSearchDoc {
   custom_keys: string[];
   created_at: number;
   last_activity_at?: number;
+  last_seen_at?: number;
   updated_at: number;
   /** Tagged suffixes of the text fields: substring matching as a prefix query (see substring-terms.ts). */
   search_suffixes: string[];
@@ -65,6 +69,7 @@ export function toContactSearchDoc(contact: Contact, definitions: DefinitionRef[
     custom_keys: Object.entries(contact.custom_attributes ?? {}).filter(([, v]) => v !== null && v !== undefined).map(([k]) => k),
     created_at: contact.created_at.getTime(),
     last_activity_at: contact.last_activity_at?.getTime(),
+    last_seen_at: contact.last_seen_at?.getTime(),
     updated_at: contact.updated_at.getTime(),
     search_suffixes: [],
     payload: toContactPayload(contact),
@@ -75,6 +80,10 @@ export function toContactSearchDoc(contact: Contact, definitions: DefinitionRef[
     phone_number: doc.phone_number,
     identifier,
   });
+  const profiles = extra.social_profiles;
+  if (profiles && typeof profiles === 'object') {
+    for (const network of SOCIAL_NETWORKS) doc[`social_${network}`] = folded((profiles as Record<string, unknown>)[network]);
+  }
   const custom = contact.custom_attributes ?? {};
   for (const def of definitions) {
     const value = toIndexValue(def, custom[def.attribute_key]);

@@ -1,8 +1,9 @@
 import type { Client } from '@elastic/elasticsearch';
-import mappingV2 from '../../mappings/contacts.v2.json';
+import mappingV3 from '../../mappings/contacts.v3.json';
 
-// The newest mapping; a new file in mappings/ and a line here make the next version.
-export const CURRENT_MAPPING = mappingV2;
+// The newest mapping; a new file in mappings/ and a line here make the next version. v3 adds the
+// social profile fields and last_seen_at; an index of v2 is moved with `npm run reindex`.
+export const CURRENT_MAPPING = mappingV3;
 export const MAPPING_VERSION = CURRENT_MAPPING.version;
 
 export interface IndexOptions {

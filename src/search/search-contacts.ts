@@ -1,5 +1,5 @@
 import { errors as esErrors, type Client, type estypes } from '@elastic/elasticsearch';
-import type { ContactPayload } from '../records/contact.presenter';
+import { withAvailability, type ContactPayload } from '../records/contact.presenter';
 import { UnavailableError, ValidationError } from '../shared/errors';
 import { sortToString, toSearchSort, type ContactSort } from './contact-sort';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -118,7 +118,7 @@ export function createContactSearch({ es, index }: { es: Client; index: string }
     const shown = hits.slice(0, request.perPage);
     const last = shown[shown.length - 1];
     return {
-      contacts: shown.map((hit) => hit._source!.payload),
+      contacts: shown.map((hit) => withAvailability(hit._source!.payload)),
       count: total,
       nextCursor: hits.length > request.perPage && last?.sort ? encodeCursor(sortName, last.sort as never) : null,
     };
@@ -152,7 +152,7 @@ export function createContactSearch({ es, index }: { es: Client; index: string }
       keepAlive: options.keepAlive ?? '2m',
       source: ['payload'],
     });
-    for await (const hits of batches) yield hits.map((hit) => hit._source!.payload);
+    for await (const hits of batches) yield hits.map((hit) => withAvailability(hit._source!.payload));
   }
 
   /** Makes every write the index has acknowledged visible to the next search. */

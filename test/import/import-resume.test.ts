@@ -22,7 +22,7 @@ const processorDeps = () => ({
   imports: ctx.deps.models.contactImports,
   rejections: ctx.deps.models.importRejections,
   contacts: ctx.deps.models.contacts,
-  labels: ctx.deps.models.labels,
+  labels: ctx.deps.services.labels,
   definitions: ctx.deps.models.customAttributeDefinitions,
   customAttributes: ctx.deps.services.customAttributes,
   nextIds: ctx.deps.nextIds,

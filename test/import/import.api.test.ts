@@ -184,7 +184,7 @@ describe('the catalogue of nasty files', () => {
       'name,email,phone_number,identifier,labels,created_at,last_activity_at,country_code,blocked',
       'e,bad-email,,,,,,,',
       'p,,12ab,,,,,,',
-      'l,,,,"vip, nope",,,,',
+      'l,,,,"vip, n@pe",,,,',
       'c,,,,,someday,,,',
       'a,,,,,,tomorrow,,',
       'cc,,,,,,,XYZ,',
@@ -202,7 +202,7 @@ describe('the catalogue of nasty files', () => {
     expect(await rejectionsOf(account, done.id)).toEqual([
       'row 1: email: "bad-email" is not a valid email address',
       'row 2: phone_number: "12ab" is not a valid phone number (E.164: + then 2 to 15 digits, the first not 0)',
-      'row 3: unknown label "nope"; create it first',
+      'row 3: labels: label "n@pe" may hold only letters, digits, "-" and "_"',
       'row 4: created_at must be Unix seconds or an ISO 8601 date',
       'row 5: last_activity_at must be Unix seconds or an ISO 8601 date',
       'row 6: country_code must be a two-letter ISO 3166 code',
@@ -214,6 +214,23 @@ describe('the catalogue of nasty files', () => {
     ]);
     const good = (await ctx.deps.keys.owners(account.id, { email: 'good@x.com' })).email;
     expect(good?.labels).toEqual(['vip']);
+  });
+});
+
+describe('labels in the file', () => {
+  // Issue 15: labels the account lacks are created, as POST /contacts/{id}/labels does (they used to reject the row).
+  it('when rows name labels the account does not have, then the labels are created and the rows import carrying them', async () => {
+    const account = await freshAccount();
+    await addLabels(account, ['vip']);
+    const existing = await createContact(ctx, account, { email: 'known@x.com', name: 'Known' });
+    const csv = 'name,email,labels\nAna,ana@x.com,"VIP, brand-new"\nKnown,known@x.com,returning\n';
+    const done = await importCsv(ctx, account, csv);
+    expect(done).toMatchObject({ status: 'completed', rows_read: 2, created: 1, updated: 1, rejected: 0 });
+    const labels = await ctx.http.get(account.path('/labels')).set('api_access_token', account.agentToken);
+    expect(labels.body.payload.map((l: { title: string }) => l.title)).toEqual(['brand-new', 'returning', 'vip']);
+    const contacts = await contactsOf(ctx, account.id);
+    expect(contacts.find((c) => c.email === 'ana@x.com')?.labels).toEqual(['vip', 'brand-new']);
+    expect(contacts.find((c) => Number(c._id) === existing.id)?.labels).toEqual(['returning']);
   });
 });
 

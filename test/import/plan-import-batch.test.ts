@@ -111,29 +111,46 @@ describe('planning an import batch: rows for the same person in the file', () =>
 });
 
 describe('planning an import batch: labels', () => {
-  it('when a row names a label the account does not have, then it is rejected naming it; known labels pass', () => {
+  // Issue 15: an import creates the labels the account lacks, as POST /contacts/{id}/labels does
+  // (it used to reject such rows).
+  it('when a row names a label the account does not have, then the row is planned and the label is to be created; known labels are not', () => {
     const result = plan(['A,a@x.com,,,VIP,', 'B,b@x.com,,,nope,', 'C,c@x.com,,,lead,', 'D,d@x.com,,,,'], { knownLabels: new Set(['vip']) });
     expect(result.creates.map((c) => [c.row, c.labels])).toEqual([
       [1, ['vip']],
+      [2, ['nope']],
+      [3, ['lead']],
       [4, []],
     ]);
-    expect(reasonsOf(result)).toEqual(['row 2: unknown label "nope"; create it first', 'row 3: unknown label "lead"; create it first']);
+    expect(result.rejections).toEqual([]);
+    expect(result.newLabels).toEqual(['nope', 'lead']);
   });
 
-  it('when a row names several unknown labels, then the reason names them all', () => {
-    const result = plan([['A', 'a@x.com', '', '', 'vip, x, y', '']], { knownLabels: new Set(['vip']) });
-    expect(reasonsOf(result)).toEqual(['row 1: unknown labels "x", "y"; create them first']);
+  it('when rows name several unknown labels, some twice, then each is to be created once', () => {
+    const result = plan([['A', 'a@x.com', '', '', 'vip, x, y', ''], ['B', 'b@x.com', '', '', 'y,x', '']], { knownLabels: new Set(['vip']) });
+    expect(result.newLabels).toEqual(['x', 'y']);
   });
 
-  it('when a row is rejected for its labels, then its keys still count for later rows, and checks come in order', () => {
-    const result = plan(['A,a@x.com,,,nope,', 'B,bad-email,,,,', 'A2,a@x.com,,,,'], { knownLabels: new Set() });
-    expect(result.creates).toEqual([]);
-    // Rows rejected alone (values, duplicates) first, then labels.
+  it('when a row that updates a contact names an unknown label, then the label is to be created too', () => {
+    const existing = [contact(40, { name: 'Known', email: 'k@x.com' })];
+    const result = plan(['Known,k@x.com,,,fresh,'], { knownLabels: new Set(), existing });
+    expect(result.updates.map((u) => u.set)).toEqual([{ labels: ['fresh'] }]);
+    expect(result.newLabels).toEqual(['fresh']);
+  });
+
+  it('when a row naming an unknown label is rejected for another reason, then its label is not created, and its keys still count for later rows', () => {
+    const result = plan(['A,a@x.com,,,nope,', 'B,bad-email,,,other,', 'A2,a@x.com,,,third,'], { knownLabels: new Set() });
+    expect(result.creates.map((c) => c.row)).toEqual([1]);
     expect(reasonsOf(result)).toEqual([
       'row 2: email: "bad-email" is not a valid email address',
       'row 3: a second row for the same person: an earlier row of the file has the same email a@x.com',
-      'row 1: unknown label "nope"; create it first',
     ]);
+    expect(result.newLabels).toEqual(['nope']);
+  });
+
+  it('when a label cannot be a label title, then the row is rejected naming it', () => {
+    const result = plan([['A', 'a@x.com', '', '', 'vip, no pe!', '']], { knownLabels: new Set(['vip']) });
+    expect(reasonsOf(result)).toEqual(['row 1: labels: label "no pe!" may hold only letters, digits, "-" and "_"']);
+    expect(result.newLabels).toEqual([]);
   });
 });
 
@@ -204,7 +221,8 @@ describe('planning an import batch: matching existing contacts', () => {
   });
 
   it('when a conflicting or repeated row is rejected, then the rejections follow the earlier ones', () => {
-    const result = plan(['Bad,bad-email,,,,', 'X,mail@x.com,,crm-1,,', 'Y,,,,nope,'], { existing, knownLabels: new Set() });
+    // Row 3's label cannot be a label title: rejected on its own, before the matching that rejects row 2.
+    const result = plan(['Bad,bad-email,,,,', 'X,mail@x.com,,crm-1,,', 'Y,,,,n@pe,'], { existing, knownLabels: new Set() });
     expect(result.rejections.map((r) => r.row)).toEqual([1, 3, 2]);
   });
 });

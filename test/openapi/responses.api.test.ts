@@ -211,6 +211,24 @@ describe('inboxes, outbound messages and the public website API', () => {
     expect((await call('delete', `${A}/inboxes/{id}`, { params: { id: whatsapp.body.id } })).body).toEqual({});
   });
 
+  it('when a contact is created in an inbox and a pre-chat form is set, then the contact inbox, the inbox and the visitor\'s contact match', async () => {
+    const form = {
+      pre_chat_form_enabled: true,
+      pre_chat_form_options: { pre_chat_message: 'Hi', pre_chat_fields: [{ name: 'plan', type: 'text', label: 'Plan', required: true, enabled: true, field_type: 'contact_attribute' }] },
+    };
+    const formSite = await call('patch', `${A}/inboxes/{id}`, { params: { id: site.id }, body: { channel: form } });
+    expect(formSite.body).toEqual(expect.objectContaining(form));
+    const created = await call('post', `${A}/contacts`, { body: buildContact({ inbox_id: site.id, avatar_url: 'https://cdn.example/a.png', additional_attributes: { social_profiles: { twitter: 'ana' } } }) });
+    expect(created.body.payload.contact_inbox).toEqual({ source_id: expect.any(String), inbox: expect.objectContaining({ id: site.id }) });
+    const visitorParams = { inbox_identifier: site.inbox_identifier, source_id: created.body.payload.contact_inbox.source_id };
+    expect((await call('get', `${P}/contacts/{source_id}`, { params: visitorParams })).status).toBe(200);
+    const shown = await call('get', `${A}/contacts/{id}`, { params: { id: created.body.payload.contact.id } });
+    expect(shown.body.payload).toEqual(expect.objectContaining({ availability_status: 'online', thumbnail: 'https://cdn.example/a.png' }));
+    const refused = await call('post', `${P}/contacts/{source_id}/conversations`, { params: visitorParams, body: { message: { content: 'no plan' } } });
+    expect(refused.status).toBe(422);
+    await call('patch', `${A}/inboxes/{id}`, { params: { id: site.id }, body: { channel: { pre_chat_form_enabled: false } } });
+  });
+
   it('when a message is sent to a contact by email, then the conversation, the contactable inboxes and the conversation list match', async () => {
     const contact = await createContact(ctx, account);
     const reachable = await call('get', `${A}/contacts/{id}/contactable_inboxes`, { params: { id: contact.id } });

@@ -1,4 +1,4 @@
-import mapping from '../../mappings/contacts.v2.json';
+import { CURRENT_MAPPING as mapping } from '../../src/search/contacts-index';
 import { ATTRIBUTE_TYPES } from '../../src/records/custom-attribute-definition.model';
 import { MAX_SLOTS, poolOf, type DefinitionRef } from '../../src/records/custom-attribute-fields';
 import { buildSegmentQuery, MAX_CONDITIONS, STANDARD_ATTRIBUTES } from '../../src/search/build-segment-query';

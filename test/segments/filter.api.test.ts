@@ -25,6 +25,8 @@ interface Row {
   last_activity_at?: string;
   blocked?: boolean;
   custom?: Record<string, unknown>;
+  /** additional_attributes.social_profiles */
+  social?: Record<string, string>;
 }
 
 const rows: Row[] = [
@@ -32,11 +34,13 @@ const rows: Row[] = [
     name: 'José Pérez', email: 'jose@example.com', phone_number: '+34612345678', identifier: 'CRM-1', city: 'Bogotá D.C.', company_name: 'Acme',
     country_code: 'CO', labels: ['vip', 'lead'], created_at: '2025-03-10T08:00:00Z', last_activity_at: '2025-03-15T10:00:00Z', blocked: false,
     custom: { plan: 'pro', seats: 10, renewal: '2026-01-31', vip: true, site: 'https://acme.example', notes: 'Called twice' },
+    social: { twitter: '@JoseP', github: 'josep' },
   },
   {
     name: 'Álvaro Núñez', email: 'alvaro@correo.co', phone_number: '+573001112233', identifier: 'crm-2', city: 'Medellín', company_name: 'ACME Corp',
     country_code: 'CO', labels: ['lead'], created_at: '2025-03-15T23:59:59Z', blocked: true,
     custom: { plan: 'free', seats: 2, renewal: '2026-02-01', vip: false },
+    social: { twitter: 'https://twitter.com/alvaro', linkedin: 'in/álvaro-núñez', github: 'alvaro-n' },
   },
   {
     name: 'beatriz', phone_number: '+14155550100', city: 'Lima', country_code: 'PE', created_at: '2025-03-16T00:00:00Z', last_activity_at: '2024-01-01T00:00:00Z',
@@ -44,7 +48,7 @@ const rows: Row[] = [
   },
   {
     name: 'Zoë', email: 'zoe@example.org', identifier: 'X-9', company_name: 'Initech', labels: ['customer'], created_at: '2020-01-01T00:00:00Z',
-    last_activity_at: iso(now - DAY), custom: { notes: 'VIP prospect', site: 'http://zoe.example.org' },
+    last_activity_at: iso(now - DAY), custom: { notes: 'VIP prospect', site: 'http://zoe.example.org' }, social: { instagram: 'zoe.gram' },
   },
   {
     name: 'Carlos Bogotano', email: 'carlos@bogota.com', phone_number: '+34600000000', city: 'bogota', company_name: 'acme', country_code: 'ES',
@@ -70,6 +74,7 @@ function valueOf(c: (typeof created)[number], key: string): unknown {
     case 'blocked':
       return r.blocked ?? false;
     default:
+      if (key.startsWith('social_profiles.')) return r.social?.[key.slice('social_profiles.'.length)];
       if (key in (r.custom ?? {})) return r.custom![key];
       return (r as Record<string, unknown>)[key];
   }
@@ -79,6 +84,8 @@ const TYPES: Record<string, 'text' | 'phone' | 'exact' | 'labels' | 'date' | 'bo
   name: 'text', email: 'text', city: 'text', company_name: 'text', phone_number: 'phone', identifier: 'exact', country_code: 'exact',
   labels: 'labels', created_at: 'date', last_activity_at: 'date', blocked: 'bool',
   plan: 'text', site: 'text', notes: 'text', seats: 'number', renewal: 'cdate', vip: 'bool',
+  'social_profiles.twitter': 'text', 'social_profiles.github': 'text', 'social_profiles.linkedin': 'text', 'social_profiles.instagram': 'text',
+  'social_profiles.facebook': 'text',
 };
 
 function dayBound(v: string) {
@@ -147,8 +154,8 @@ beforeAll(async () => {
   await api('/custom_attribute_definitions', { attribute_key: 'site', attribute_display_type: 'link' });
   await api('/custom_attribute_definitions', { attribute_key: 'notes', attribute_display_type: 'text' });
   for (const row of rows) {
-    const { custom, labels, ...fields } = row;
-    const res = await api('/contacts', { ...fields, custom_attributes: custom ?? {} });
+    const { custom, labels, social, ...fields } = row;
+    const res = await api('/contacts', { ...fields, custom_attributes: custom ?? {}, ...(social ? { additional_attributes: { social_profiles: social } } : {}) });
     if (res.status !== 200) throw new Error(JSON.stringify(res.body));
     const contact = res.body.payload.contact;
     if (labels) await api(`/contacts/${contact.id}/labels`, { labels });
@@ -156,7 +163,7 @@ beforeAll(async () => {
   }
   // A contact of another account that matches everything must never appear.
   const other = await ctx.createAccount();
-  await ctx.http.post(other.path('/contacts')).set('api_access_token', other.adminToken).send({ ...rows[0], labels: undefined, custom: undefined });
+  await ctx.http.post(other.path('/contacts')).set('api_access_token', other.adminToken).send({ ...rows[0], labels: undefined, custom: undefined, social: undefined });
   await ctx.settle(account.id);
   await ctx.settle(other.id);
 });
@@ -230,6 +237,14 @@ const cases: Cond[] = [
   ['vip', 'equal_to', [true]],
   ['vip', 'not_equal_to', [true]],
   ['vip', 'equal_to', ['false']],
+  ['social_profiles.twitter', 'equal_to', ['@josep']],
+  ['social_profiles.twitter', 'contains', ['ALVARO']],
+  ['social_profiles.twitter', 'is_present', []],
+  ['social_profiles.github', 'not_equal_to', ['josep']],
+  ['social_profiles.github', 'starts_with', ['alv']],
+  ['social_profiles.linkedin', 'starts_with', ['in/alvaro']],
+  ['social_profiles.instagram', 'does_not_contain', ['gram']],
+  ['social_profiles.facebook', 'is_not_present', []],
 ];
 
 describe('each attribute and operator', () => {

@@ -86,3 +86,16 @@ export async function startTestContext(options: { worker?: boolean; config?: Con
     close: () => deps.close(),
   };
 }
+
+/**
+ * The usual frame of an API test file: one context (app, worker, real services) and one
+ * account, started before its tests and closed after; `use` receives them.
+ */
+export function withTestAccount(use: (ctx: TestContext, account: TestAccount) => void, options: Parameters<typeof startTestContext>[0] = {}): void {
+  let started: TestContext | undefined;
+  beforeAll(async () => {
+    started = await startTestContext(options);
+    use(started, await started.createAccount());
+  });
+  afterAll(() => started?.close());
+}

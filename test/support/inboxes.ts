@@ -7,3 +7,13 @@ export async function createInbox(ctx: TestContext, account: TestAccount, channe
 }
 
 export const websiteChannel = (overrides: Record<string, unknown> = {}) => ({ type: 'web_widget', website_url: 'https://shop.example', ...overrides });
+
+/** The website widget's public visitor routes of an inbox. */
+export const visitorsPath = (inbox: { inbox_identifier: string }, suffix = '') => `/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts${suffix}`;
+
+/** A new website visitor of the inbox, through the public API. */
+export async function createVisitor(ctx: TestContext, inbox: { inbox_identifier: string }, body: object = {}) {
+  const res = await ctx.http.post(visitorsPath(inbox)).send(body);
+  if (res.status !== 200) throw new Error(`visitor not created: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: number; source_id: string; pubsub_token: string; name: string | null; email: string | null };
+}

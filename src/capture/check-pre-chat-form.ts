@@ -1,0 +1,51 @@
+import { isGap } from '../contacts/merge-contacts';
+import type { ContactPayload } from '../records/contact.presenter';
+import { PRE_CHAT_STANDARD_FIELDS, type PreChatField } from '../inboxes/inbox.model';
+import type { VisitorConversationInput } from './capture.schemas';
+
+export interface MissingField {
+  /** Where the value belongs in the request body: contact.email, contact.custom_attributes.plan, custom_attributes.topic. */
+  field: string;
+  message: string;
+}
+
+type Known = Pick<ContactPayload, 'name' | 'email' | 'phone_number' | 'custom_attributes'>;
+
+/** Where a pre-chat field's answer is read from in the request, and where it may already be known on the contact. */
+function placeOf(field: PreChatField): { path: string; given: (input: VisitorConversationInput) => unknown; known?: (contact: Known) => unknown } {
+  if (field.field_type === 'standard') {
+    const key = PRE_CHAT_STANDARD_FIELDS[field.name as keyof typeof PRE_CHAT_STANDARD_FIELDS];
+    return { path: `contact.${key}`, given: (input) => input.contact?.[key], known: (contact) => contact[key] };
+  }
+  if (field.field_type === 'contact_attribute') {
+    return {
+      path: `contact.custom_attributes.${field.name}`,
+      given: (input) => input.contact?.custom_attributes?.[field.name],
+      known: (contact) => contact.custom_attributes?.[field.name],
+    };
+  }
+  return { path: `custom_attributes.${field.name}`, given: (input) => input.custom_attributes?.[field.name] };
+}
+
+/**
+ * The first required, enabled field of the inbox's pre-chat form that the request leaves
+ * unanswered. A contact field the visitor's contact already holds counts as answered (the
+ * widget does not ask a known visitor again). `contact` is read only when some answer is missing.
+ */
+export async function missingPreChatField(
+  fields: PreChatField[],
+  input: VisitorConversationInput,
+  contact: () => Promise<Known>,
+): Promise<MissingField | undefined> {
+  let known: Known | undefined;
+  for (const field of fields.filter((f) => f.enabled && f.required)) {
+    const place = placeOf(field);
+    if (!isGap(place.given(input))) continue;
+    if (place.known) {
+      known ??= await contact();
+      if (!isGap(place.known(known))) continue;
+    }
+    return { field: place.path, message: `the pre-chat form requires "${field.label || field.name}" (${place.path})` };
+  }
+  return undefined;
+}

@@ -1,0 +1,137 @@
+import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
+import { createInbox, createVisitor, visitorsPath, websiteChannel } from '../support/inboxes';
+
+// Issue 15: the pre-chat form is configured on the website inbox (Chatwoot's
+// pre_chat_form_enabled and pre_chat_form_options), and the widget's conversation start obeys it.
+
+let ctx: TestContext;
+let account: TestAccount;
+
+withTestAccount((c, a) => {
+  ctx = c;
+  account = a;
+});
+
+const as = (token: string) => ({ api_access_token: token });
+
+const FORM = {
+  pre_chat_message: 'Tell us who you are',
+  pre_chat_fields: [
+    { name: 'emailAddress', type: 'email', label: 'Email', required: true, enabled: true, field_type: 'standard' },
+    { name: 'fullName', type: 'text', label: 'Full name', required: false, enabled: true, field_type: 'standard' },
+    { name: 'phoneNumber', type: 'text', label: 'Phone', required: true, enabled: false, field_type: 'standard' },
+    { name: 'plan', type: 'list', label: 'Your plan', required: true, enabled: true, field_type: 'contact_attribute', values: ['free', 'pro'] },
+    { name: 'topic', type: 'text', label: 'Topic', required: true, enabled: true, field_type: 'conversation_attribute', placeholder: 'Billing, shipping…' },
+  ],
+};
+
+const newVisitor = (inbox: { inbox_identifier: string }) => createVisitor(ctx, inbox);
+const startChat = (inbox: { inbox_identifier: string }, sourceId: string, body: object) => ctx.http.post(visitorsPath(inbox, `/${sourceId}/conversations`)).send(body);
+
+describe('configuring the pre-chat form of a website inbox', () => {
+  it('when a website inbox is created, then its form is off with Chatwoot\'s three standard fields', async () => {
+    const site = await createInbox(ctx, account, websiteChannel());
+    expect(site).toMatchObject({
+      pre_chat_form_enabled: false,
+      pre_chat_form_options: {
+        pre_chat_message: expect.any(String),
+        pre_chat_fields: [
+          expect.objectContaining({ name: 'emailAddress', field_type: 'standard', enabled: false }),
+          expect.objectContaining({ name: 'fullName', field_type: 'standard', enabled: false }),
+          expect.objectContaining({ name: 'phoneNumber', field_type: 'standard', enabled: false }),
+        ],
+      },
+    });
+  });
+
+  it('when the form is set on create or by PATCH, then the inbox shows it as set', async () => {
+    const site = await createInbox(ctx, account, websiteChannel({ pre_chat_form_enabled: true, pre_chat_form_options: FORM }));
+    expect(site).toMatchObject({ pre_chat_form_enabled: true, pre_chat_form_options: FORM });
+
+    const other = await createInbox(ctx, account, websiteChannel());
+    const patched = await ctx.http
+      .patch(account.path(`/inboxes/${other.id}`))
+      .set(as(account.adminToken))
+      .send({ channel: { pre_chat_form_enabled: true, pre_chat_form_options: { pre_chat_fields: [FORM.pre_chat_fields[0]] } } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ pre_chat_form_enabled: true, pre_chat_form_options: { pre_chat_fields: [FORM.pre_chat_fields[0]] } });
+    const shown = await ctx.http.get(account.path(`/inboxes/${other.id}`)).set(as(account.agentToken));
+    expect(shown.body.pre_chat_form_options).toEqual(patched.body.pre_chat_form_options);
+  });
+
+  it.each([
+    [{ name: 'nickname', type: 'text', field_type: 'standard' }, /standard field is one of emailAddress, fullName, phoneNumber/],
+    [{ name: 'a.b', type: 'text', field_type: 'contact_attribute' }, /must not contain "\."/],
+    [{ name: 'plan', type: 'colour', field_type: 'contact_attribute' }, /type/],
+    [{ name: 'plan', type: 'text', field_type: 'account_attribute' }, /field_type/],
+    [{ name: 'plan', type: 'text', field_type: 'contact_attribute', regex: '.*' }, /regex/],
+  ])('when a field is %j, then the inbox answers 422 naming the problem', async (field, message) => {
+    const site = await createInbox(ctx, account, websiteChannel());
+    const res = await ctx.http
+      .patch(account.path(`/inboxes/${site.id}`))
+      .set(as(account.adminToken))
+      .send({ channel: { pre_chat_form_options: { pre_chat_fields: [field] } } });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(message);
+    expect(res.body.field).toMatch(/^pre_chat_form_options\.pre_chat_fields/);
+  });
+
+  it('when two fields share a name, then it answers 422', async () => {
+    const site = await createInbox(ctx, account, websiteChannel());
+    const field = FORM.pre_chat_fields[3];
+    const res = await ctx.http.patch(account.path(`/inboxes/${site.id}`)).set(as(account.adminToken)).send({ channel: { pre_chat_form_options: { pre_chat_fields: [field, field] } } });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(/same name/);
+  });
+});
+
+describe('starting a conversation through the form', () => {
+  let site: { id: number; inbox_identifier: string };
+  beforeAll(async () => {
+    site = await createInbox(ctx, account, websiteChannel({ pre_chat_form_enabled: true, pre_chat_form_options: FORM }));
+  });
+
+  it.each([
+    ['the email', {}, 'contact.email', /"Email"/],
+    ['a contact attribute', { contact: { email: 'a1@example.com' } }, 'contact.custom_attributes.plan', /"Your plan"/],
+    ['a conversation attribute', { contact: { email: 'a2@example.com', custom_attributes: { plan: 'pro' } } }, 'custom_attributes.topic', /"Topic"/],
+    ['the email (blank)', { contact: { email: '  ', custom_attributes: { plan: 'pro' } }, custom_attributes: { topic: 'x' } }, 'contact.email', /"Email"/],
+  ])('when %s required by the form is missing, then it answers 422 naming it and records nothing', async (_case, body, field, message) => {
+    const visitor = await newVisitor(site);
+    const res = await startChat(site, visitor.source_id, { ...body, message: { content: 'Hello' } });
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe(field);
+    expect(res.body.error).toMatch(message);
+    const conversations = await ctx.http.get(account.path(`/contacts/${visitor.id}/conversations`)).set(as(account.agentToken));
+    expect(conversations.body.payload).toEqual([]);
+  });
+
+  it('when every required enabled field is answered, then the contact takes the contact fields, the conversation the conversation fields; disabled fields are not asked', async () => {
+    const visitor = await newVisitor(site);
+    const res = await startChat(site, visitor.source_id, {
+      contact: { email: 'Form.Filler@example.com', custom_attributes: { plan: 'pro' } },
+      custom_attributes: { topic: 'billing' },
+      message: { content: 'Invoice question' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.custom_attributes).toEqual({ topic: 'billing' });
+    const contact = await ctx.http.get(account.path(`/contacts/${visitor.id}`)).set(as(account.agentToken));
+    expect(contact.body.payload).toMatchObject({ email: 'form.filler@example.com', custom_attributes: { plan: 'pro' } });
+  });
+
+  it('when the visitor\'s contact already holds a required contact field, then the form does not ask for it again', async () => {
+    const visitor = await newVisitor(site);
+    await startChat(site, visitor.source_id, { contact: { email: 'returning@example.com', custom_attributes: { plan: 'free' } }, custom_attributes: { topic: 'a' } }).expect(200);
+    const again = await startChat(site, visitor.source_id, { custom_attributes: { topic: 'b' }, message: { content: 'Me again' } });
+    expect(again.status).toBe(200);
+    const withoutTopic = await startChat(site, visitor.source_id, { message: { content: 'And again' } });
+    expect(withoutTopic.status).toBe(422);
+    expect(withoutTopic.body.field).toBe('custom_attributes.topic');
+  });
+
+  it('when the form is switched off, then its required fields are not enforced', async () => {
+    const relaxed = await createInbox(ctx, account, websiteChannel({ pre_chat_form_enabled: false, pre_chat_form_options: FORM }));
+    const visitor = await newVisitor(relaxed);
+    expect((await startChat(relaxed, visitor.source_id, { message: { content: 'No form' } })).status).toBe(200);
+  });
+});

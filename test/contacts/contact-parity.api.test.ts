@@ -1,0 +1,164 @@
+import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
+import { buildContact, createContact } from '../support/factories';
+import { createInbox, visitorsPath, websiteChannel } from '../support/inboxes';
+
+// Issue 15: what a Chatwoot client notices on POST/PATCH /contacts — the contact inbox made by
+// inbox_id, avatar_url, and additional_attributes.social_profiles.
+
+let ctx: TestContext;
+let account: TestAccount;
+
+withTestAccount((c, a) => {
+  ctx = c;
+  account = a;
+});
+
+const post = (body: object, who: TestAccount = account) => ctx.http.post(who.path('/contacts')).set('api_access_token', who.adminToken).send(body);
+const patch = (id: number, body: object) => ctx.http.patch(account.path(`/contacts/${id}`)).set('api_access_token', account.adminToken).send(body);
+const show = (id: number) => ctx.http.get(account.path(`/contacts/${id}`)).set('api_access_token', account.agentToken);
+
+const emailChannel = { type: 'email', email: 'support@shop.example', smtp_address: 'smtp.shop.example', smtp_port: 587 };
+const smsChannel = { type: 'sms', provider_url: 'https://api.twilio.example', account_sid: 'AC1', auth_token: 'token-0123456789abcdef', phone_number: '+15550001111' };
+const whatsappChannel = { type: 'whatsapp', provider_url: 'https://graph.example', api_key: 'key-0123456789abcdef', phone_number_id: '77', phone_number: '+15550002222' };
+
+describe('creating a contact in an inbox (inbox_id)', () => {
+  it('when inbox_id names a website inbox, then the answer has the contact inbox with a UUID source_id, usable by the widget', async () => {
+    const site = await createInbox(ctx, account, websiteChannel(), 'Site');
+    const res = await post(buildContact({ name: 'Web Person', inbox_id: site.id }));
+    expect(res.status).toBe(200);
+    const { contact, contact_inbox: link } = res.body.payload;
+    expect(link.source_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(link.inbox).toMatchObject({ id: site.id, channel_type: 'Channel::WebWidget', name: 'Site' });
+    expect(link.inbox.hmac_token).toMatch(/^\*{8}/);
+    // The source_id is the contact's session in the widget's public API, as in Chatwoot.
+    const visitor = await ctx.http.get(visitorsPath(site, `/${link.source_id}`));
+    expect(visitor.status).toBe(200);
+    expect(visitor.body).toMatchObject({ id: contact.id, source_id: link.source_id, name: 'Web Person' });
+  });
+
+  it.each([
+    ['email', emailChannel, { email: 'Mail.Person@Example.com' }, 'mail.person@example.com'],
+    ['SMS', smsChannel, { phone_number: '+34 612 000 111' }, '+34612000111'],
+    ['WhatsApp', whatsappChannel, { phone_number: '+34 612 000 222' }, '+34612000222'],
+  ])('when inbox_id names an %s inbox, then the source_id is the normalised address and the inbox lists the contact as reachable', async (_kind, channel, fields, sourceId) => {
+    const inbox = await createInbox(ctx, account, channel);
+    const res = await post({ name: 'Reachable', ...fields, inbox_id: inbox.id });
+    expect(res.status).toBe(200);
+    expect(res.body.payload.contact_inbox).toEqual({ source_id: sourceId, inbox: expect.objectContaining({ id: inbox.id }) });
+    const stored = await ctx.deps.models.contactInboxes.find({ account_id: account.id, contact_id: res.body.payload.contact.id }).lean();
+    expect(stored.map((ci) => [ci.inbox_id, ci.source_id])).toEqual([[inbox.id, sourceId]]);
+    const reachable = await ctx.http.get(account.path(`/contacts/${res.body.payload.contact.id}/contactable_inboxes`)).set('api_access_token', account.agentToken);
+    expect(reachable.body.payload).toContainEqual({ source_id: sourceId, inbox: expect.objectContaining({ id: inbox.id }) });
+  });
+
+  it.each([
+    ['an email inbox and no email', emailChannel, { name: 'No Mail', phone_number: '+34612000333' }],
+    ['an SMS inbox and no phone', smsChannel, { name: 'No Phone', email: 'nophone@example.com' }],
+  ])('when the contact lacks what the channel needs (%s), then it answers 422 naming inbox_id and creates nothing', async (_case, channel, fields) => {
+    const inbox = await createInbox(ctx, account, channel);
+    const res = await post({ ...fields, inbox_id: inbox.id });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ field: 'inbox_id', error: expect.stringMatching(/has no (email|phone number)/) });
+    if ('email' in fields) expect((await ctx.deps.keys.owners(account.id, { email: fields.email })).email).toBeUndefined();
+    else expect((await ctx.deps.keys.owners(account.id, { phone_number: fields.phone_number })).phone_number).toBeUndefined();
+  });
+
+  it('when inbox_id names an inbox of another account or none, then it answers 404 and creates nothing', async () => {
+    const other = await ctx.createAccount();
+    const theirs = await createInbox(ctx, other, websiteChannel());
+    for (const inboxId of [theirs.id, 999999999]) {
+      const res = await post({ email: `stranger-${inboxId}@example.com`, inbox_id: inboxId });
+      expect(res.status).toBe(404);
+      expect((await ctx.deps.keys.owners(account.id, { email: `stranger-${inboxId}@example.com` })).email).toBeUndefined();
+    }
+  });
+
+  it('when an email address passes from one contact to another, then the new contact takes over its address in the inbox', async () => {
+    const inbox = await createInbox(ctx, account, emailChannel);
+    const first = await post({ email: 'moving@example.com', inbox_id: inbox.id });
+    await patch(first.body.payload.contact.id, { email: 'moved@example.com' }).expect(200);
+    const second = await post({ email: 'moving@example.com', inbox_id: inbox.id });
+    expect(second.status).toBe(200);
+    expect(second.body.payload.contact_inbox.source_id).toBe('moving@example.com');
+    const link = await ctx.deps.models.contactInboxes.findOne({ inbox_id: inbox.id, source_id: 'moving@example.com' }).lean();
+    expect(link?.contact_id).toBe(second.body.payload.contact.id);
+  });
+
+  it('when inbox_id is not a positive integer, then it answers 422 naming it', async () => {
+    const res = await post({ name: 'x', inbox_id: 'abc' });
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe('inbox_id');
+  });
+});
+
+describe('avatar_url', () => {
+  it('when a contact is created with an http(s) avatar_url, then it is stored as given and shown as thumbnail, in show and in lists', async () => {
+    const url = 'https://cdn.example.com/avatars/ana.png?size=128';
+    const contact = await createContact(ctx, account, { avatar_url: url });
+    expect(contact.thumbnail).toBe(url);
+    expect((await show(contact.id)).body.payload.thumbnail).toBe(url);
+    await ctx.settle(account.id);
+    const listed = await ctx.http.get(account.path('/contacts?per_page=100')).set('api_access_token', account.agentToken);
+    expect(listed.body.payload.find((c: { id: number }) => c.id === contact.id).thumbnail).toBe(url);
+  });
+
+  it('when avatar_url is changed, then thumbnail follows; null or "" clears it to ""', async () => {
+    const contact = await createContact(ctx, account, { avatar_url: 'http://old.example/a.jpg' });
+    expect((await patch(contact.id, { avatar_url: 'https://new.example/b.jpg' })).body.payload.thumbnail).toBe('https://new.example/b.jpg');
+    expect((await patch(contact.id, { avatar_url: null })).body.payload.thumbnail).toBe('');
+    await patch(contact.id, { avatar_url: 'https://new.example/c.jpg' }).expect(200);
+    expect((await patch(contact.id, { avatar_url: '  ' })).body.payload.thumbnail).toBe('');
+  });
+
+  it('when avatar_url points at something that is not there or not an image, then it is kept as given: it is never fetched', async () => {
+    const url = 'http://127.0.0.1:9/not-an-image.txt';
+    const contact = await createContact(ctx, account, { avatar_url: url });
+    expect((await show(contact.id)).body.payload.thumbnail).toBe(url);
+  });
+
+  it.each([
+    ['not a URL', 'just text'],
+    ['another scheme', 'ftp://files.example/a.png'],
+    ['a data URL', 'data:image/png;base64,iVBORw0KGgo='],
+    ['a URL with spaces', 'https://cdn.example.com/a b.png'],
+    ['a URL longer than 2048 characters', `https://cdn.example.com/${'a'.repeat(2040)}.png`],
+  ])('when avatar_url is %s, then it answers 422 naming avatar_url', async (_case, url) => {
+    const res = await post(buildContact({ avatar_url: url }));
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe('avatar_url');
+  });
+});
+
+describe('social profiles', () => {
+  it('when social_profiles hold handles and URLs of the known networks, then they are stored trimmed, blanks dropped, and shown in additional_attributes', async () => {
+    const contact = await createContact(ctx, account, {
+      additional_attributes: {
+        city: 'Lima',
+        social_profiles: { twitter: ' @ana ', github: 'ana-dev', linkedin: 'https://www.linkedin.com/in/ana', facebook: '', instagram: null },
+      },
+    });
+    expect(contact.additional_attributes).toEqual({ city: 'Lima', social_profiles: { twitter: '@ana', github: 'ana-dev', linkedin: 'https://www.linkedin.com/in/ana' } });
+  });
+
+  it('when social_profiles are updated, then the object given replaces the one stored and other attributes stay', async () => {
+    const contact = await createContact(ctx, account, { additional_attributes: { city: 'Quito', social_profiles: { twitter: 'old', github: 'gh' } } });
+    const res = await patch(contact.id, { additional_attributes: { social_profiles: { twitter: 'new' } } });
+    expect(res.status).toBe(200);
+    expect(res.body.payload.additional_attributes).toEqual({ city: 'Quito', social_profiles: { twitter: 'new' } });
+  });
+
+  it.each([
+    [{ tiktok: 'ana' }, 'additional_attributes.social_profiles.tiktok', /unknown network "tiktok"/],
+    [{ twitter: 'two words' }, 'additional_attributes.social_profiles.twitter', /handle or an http\(s\) URL/],
+    [{ github: 42 }, 'additional_attributes.social_profiles.github', /handle or an http\(s\) URL/],
+    [{ linkedin: 'javascript:alert(1)' }, 'additional_attributes.social_profiles.linkedin', /handle or an http\(s\) URL/],
+    [{ instagram: 'x'.repeat(101) }, 'additional_attributes.social_profiles.instagram', /handle or an http\(s\) URL/],
+    [['twitter'], 'additional_attributes.social_profiles', /must be an object/],
+    ['@ana', 'additional_attributes.social_profiles', /must be an object/],
+  ])('when social_profiles is %j, then it answers 422 naming the key', async (profiles, field, message) => {
+    const res = await post(buildContact({ additional_attributes: { social_profiles: profiles } }));
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe(field);
+    expect(res.body.error).toMatch(message);
+  });
+});
