@@ -55,23 +55,19 @@ export function createLabelsService({ labels, contacts, nextIds, writer, candida
     return label;
   }
 
-  /** The titles among these that the account has labels for. */
+  /** The titles among these that the account has labels for (a label being deleted is not one). */
   async function existingTitles(accountId: number, titles: string[]): Promise<Set<string>> {
     const unique = [...new Set(titles)];
     if (!unique.length) return new Set();
-    return new Set((await labels.find({ account_id: accountId, title: { $in: unique } }, { title: 1 }).lean()).map((l) => l.title));
+    return new Set((await labels.find({ account_id: accountId, title: { $in: unique }, deleting: { $ne: true } }, { title: 1 }).lean()).map((l) => l.title));
   }
 
   /** Creates the account labels that do not exist yet, so every label on a contact is an account label. */
   async function ensureLabels(accountId: number, titles: string[]): Promise<void> {
     if (!titles.length) return;
-<<<<<<< HEAD
     // A label being deleted that a contact takes again stays (its removal job then leaves it be).
     await labels.updateMany({ account_id: accountId, title: { $in: titles }, deleting: true }, { $set: { deleting: false } });
-    const existing = new Set((await labels.find({ account_id: accountId, title: { $in: titles } }, { title: 1 }).lean()).map((l) => l.title));
-=======
     const existing = await existingTitles(accountId, titles);
->>>>>>> parity
     const missing = titles.filter((t) => !existing.has(t));
     if (!missing.length) return;
     const ids = await nextIds('labels', missing.length);
