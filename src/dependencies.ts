@@ -100,9 +100,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const metrics = createMetrics();
   const search = createContactSearch({ es, index });
   const nextIds = createIdAllocator(models.idBlocks);
-  const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, definitions: models.customAttributeDefinitions, es, index, logger, metrics });
-
   const keys = createContactKeys({ keys: models.contactKeys, contacts: models.contacts, graceMs: config.KEY_CLAIM_GRACE_MS });
+  const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions: models.customAttributeDefinitions, es, index, logger, metrics });
+
   const writer = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: scheduler });
   const customAttributes = createCustomAttributesService({
     definitions: models.customAttributeDefinitions,

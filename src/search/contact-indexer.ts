@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { PendingSyncModel } from '../records/pending-sync.model';
+import { identityClaims, type ContactKeys } from '../records/contact-keys';
 import { clearPending } from '../records/pending-writes';
 import type { CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
 import type { DefinitionRef } from '../records/custom-attribute-fields';
@@ -24,13 +25,15 @@ export function createContactIndexer(deps: {
   contacts: ContactModel;
   /** Pending markers to clear once the index holds their version; none for an index not behind the alias yet. */
   pending?: PendingSyncModel;
+  /** Releases the keys of purged contacts; none for an index not behind the alias yet. */
+  keys?: Pick<ContactKeys, 'release'>;
   definitions: CustomAttributeDefinitionModel;
   es: Client;
   index: string;
   logger: Logger;
   metrics: Metrics;
 }) {
-  const { contacts, pending, definitions, es, index, logger, metrics } = deps;
+  const { contacts, pending, keys, definitions, es, index, logger, metrics } = deps;
 
   /** The custom attribute definitions of the batch's accounts, read once per batch. */
   async function definitionsByAccount(docs: Contact[]): Promise<Map<number, DefinitionRef[]>> {
@@ -89,7 +92,11 @@ export function createContactIndexer(deps: {
     if (pending && options.clearPending !== false && done.length) {
       await clearPending(pending, done);
     }
-    const purged = done.filter((doc) => doc.deleted).map((doc) => doc._id);
+    const deleted = done.filter((doc) => doc.deleted);
+    // A purged contact can no longer show that it gave its values up (a missing contact may be one
+    // still being created), so its keys go first: a value it took while being deleted is free.
+    await keys?.release(deleted.flatMap((doc) => identityClaims(doc.account_id, Number(doc._id), doc)));
+    const purged = deleted.map((doc) => doc._id);
     // Nothing writes a deleted contact again, so this delete races with no one.
     if (purged.length) await contacts.deleteMany({ _id: { $in: purged }, deleted: true });
     const now = Date.now();
