@@ -1,5 +1,12 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './search/query-limits';
+
+// Signs cursors in development and tests only: production must set its own (below), or anyone
+// who reads this file could make cursors the service trusts.
+const DEVELOPMENT_CURSOR_SECRET = 'contacts-development-cursor-secret-not-for-production';
+
+const limit = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -35,14 +42,32 @@ const envSchema = z.object({
   // Where uploaded import files wait for the worker; the API and the worker must both see it.
   UPLOAD_DIR: z.string().min(1).default(path.resolve(__dirname, '..', '.local', 'uploads')),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(512 * 1024 * 1024),
-  // csv-parser cannot skip past an over-long row, so one stops the import with a clear error.
+  // A longer CSV record is a rejected row (src/import/row-size-guard.ts); it bounds what one row may hold in memory.
   IMPORT_MAX_ROW_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
   // A batch also ends once its rows hold this many characters.
   IMPORT_BATCH_MAX_CHARS: z.coerce.number().int().min(1).default(16 * 1024 * 1024),
   IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+  // Paging cursors are signed with it (HMAC-SHA256), so a tampered ?after= is a 422.
+  CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // How long one search may run (Elasticsearch's timeout; the client gives up a second later): a 503 with Retry-After past it.
+  SEARCH_TIMEOUT_MS: z.coerce.number().int().min(1).max(600000).default(5000),
+  // What one filter or search may ask of Elasticsearch (src/search/query-limits.ts).
+  FILTER_MAX_CONDITIONS: limit(DEFAULT_QUERY_LIMITS.maxConditions),
+  FILTER_MAX_VALUES: limit(DEFAULT_QUERY_LIMITS.maxValuesPerCondition),
+  FILTER_MAX_TOTAL_VALUES: limit(DEFAULT_QUERY_LIMITS.maxTotalValues),
+  FILTER_MAX_SUBSTRING_VALUES: limit(DEFAULT_QUERY_LIMITS.maxSubstringValues, 0),
+  FILTER_MAX_WILDCARDS: limit(DEFAULT_QUERY_LIMITS.maxWildcards, 0),
+  FILTER_MIN_WILDCARD_LENGTH: limit(DEFAULT_QUERY_LIMITS.minWildcardLength),
+  FILTER_MAX_SUBSTRING_LENGTH: limit(DEFAULT_QUERY_LIMITS.maxSubstringLength),
+})
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.CURSOR_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['CURSOR_SECRET'], message: 'must be set when NODE_ENV=production (a random string of at least 32 characters, e.g. `openssl rand -hex 32`)' });
+    }
+  })
+  .transform((env) => ({ ...env, CURSOR_SECRET: env.CURSOR_SECRET ?? DEVELOPMENT_CURSOR_SECRET }));
 
 export type Config = Readonly<z.infer<typeof envSchema>>;
 
@@ -53,4 +78,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${problems}`);
   }
   return Object.freeze(parsed.data);
+}
+
+/** The QueryLimits the FILTER_* settings make. */
+export function queryLimitsOf(config: Config): QueryLimits {
+  return {
+    maxConditions: config.FILTER_MAX_CONDITIONS,
+    maxValuesPerCondition: config.FILTER_MAX_VALUES,
+    maxTotalValues: config.FILTER_MAX_TOTAL_VALUES,
+    maxSubstringValues: config.FILTER_MAX_SUBSTRING_VALUES,
+    maxWildcards: config.FILTER_MAX_WILDCARDS,
+    minWildcardLength: config.FILTER_MIN_WILDCARD_LENGTH,
+    maxSubstringLength: config.FILTER_MAX_SUBSTRING_LENGTH,
+  };
 }

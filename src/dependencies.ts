@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import { createAccountsService } from './accounts/accounts.service';
 import { defineAccountModel } from './accounts/account.model';
 import { defineUserModel } from './accounts/user.model';
-import type { Config } from './config';
+import { queryLimitsOf, type Config } from './config';
 import { defineContactModel } from './records/contact.model';
 import { defineContactKeyModel } from './records/contact-key.model';
 import { createContactKeys } from './records/contact-keys';
@@ -98,7 +98,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const syncQueue = createSyncQueue(queues);
   const scheduler = createSyncScheduler(syncQueue, logger);
   const metrics = createMetrics();
-  const search = createContactSearch({ es, index });
+  const search = createContactSearch({ es, index, cursorSecret: config.CURSOR_SECRET, timeoutMs: config.SEARCH_TIMEOUT_MS });
+  const limits = queryLimitsOf(config);
   const nextIds = createIdAllocator(models.idBlocks);
   const keys = createContactKeys({ keys: models.contactKeys, contacts: models.contacts, graceMs: config.KEY_CLAIM_GRACE_MS });
   const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions: models.customAttributeDefinitions, es, index, logger, metrics });
@@ -124,6 +125,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     dependents: contactDependents,
     // The inboxes feature sits above contacts: POST /contacts with inbox_id reaches it through this.
     prepareInboxLink: inboxes.prepareContactInbox,
+    limits,
   });
   const segments = createSegmentsService({
     segments: models.segments,
@@ -131,6 +133,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     search,
     contacts,
     definitionsOf: customAttributes.definitionsOf,
+    limits,
   });
   const labelRemovalQueue = queues.createQueue<LabelRemovalJob>(LABEL_REMOVAL_QUEUE, { attempts: 3 });
   const labels = createLabelsService({

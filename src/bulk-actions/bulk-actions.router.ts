@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
+import { searchUnavailableResponse } from '../shared/error-handler';
 import { defineRoute, json } from '../shared/route';
 import { bulkActionPayloadSchema } from './bulk-action.presenter';
 import { bulkActionBody, bulkActionIdParams } from './bulk-actions.schemas';
@@ -18,6 +19,7 @@ export function bulkActionsRouter(bulkActions: BulkActionsService): Router {
       responses: {
         '200': json('Done within the request (a short list of ids)', bulkActionPayloadSchema),
         '202': json('Accepted and queued; poll GET /bulk_actions/{id}', bulkActionPayloadSchema),
+        '503': { ...searchUnavailableResponse, description: `${searchUnavailableResponse.description}; or the job queue cannot take the action` },
       },
     },
     async ({ body }, req, res) => {

@@ -92,7 +92,7 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
       await deps.labels.ensureLabels(accountId, add);
 
       const ids = input.ids ? [...new Set(input.ids)] : undefined;
-      const total = ids ? ids.length : await deps.search.count(accountId, compiled!);
+      const total = ids ? ids.length : await deps.search.count(accountId, compiled!, input.payload !== undefined ? 'payload' : 'custom_filter_id');
       const [id] = await deps.nextIds('bulk_actions');
       const now = new Date();
       const doc: BulkAction = {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
+import { searchUnavailableResponse } from '../shared/error-handler';
 import { emptySchema, payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { contactListSchema, contactPayloadSchema } from '../records/contact.presenter';
@@ -18,13 +19,13 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'get', path: '/contacts', operationId: 'listContacts', summary: 'List contacts (optionally by labels)', tag, access: accountAccess,
-      query: listQuery, responses: { '200': json('A page of contacts', contactListSchema) },
+      query: listQuery, responses: { '200': json('A page of contacts', contactListSchema), '503': searchUnavailableResponse },
     },
     async ({ query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
       const labels = query.labels === undefined ? [] : [query.labels].flat().map((label) => label.trim().toLowerCase());
       const filter = labels.length ? { terms: { labels } } : undefined;
-      const page = await contacts.list(callerOf(req).accountId, filter, request);
+      const page = await contacts.list(callerOf(req).accountId, filter, request, 'labels');
       res.json(toListResponse(page, request));
     },
   );
@@ -33,7 +34,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'get', path: '/contacts/search', operationId: 'searchContacts', summary: 'Search contacts by name, email, phone or identifier', tag, access: accountAccess,
-      query: searchQuery, responses: { '200': json('A page of matching contacts', contactListSchema) },
+      query: searchQuery, responses: { '200': json('A page of matching contacts', contactListSchema), '503': searchUnavailableResponse },
     },
     async ({ query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);

@@ -10,6 +10,7 @@ import type { ContactInput } from './contacts.schemas';
 import { searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
 import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
 import { buildTextSearchQuery } from '../search/build-text-search-query';
+import type { QueryLimits } from '../search/query-limits';
 
 /** Records that belong to a contact (notes, identities, conversations): they go when it is deleted, and follow it into a merge. */
 export interface ContactDependent {
@@ -46,9 +47,11 @@ export interface ContactsServiceDeps {
   search: ContactSearch;
   dependents?: ContactDependent[];
   prepareInboxLink: PrepareInboxLink;
+  /** Bounds the cost of a search `q` (its length). */
+  limits?: QueryLimits;
 }
 
-export function createContactsService({ contacts, customAttributes, writer, nextIds, search, dependents = [], prepareInboxLink }: ContactsServiceDeps) {
+export function createContactsService({ contacts, customAttributes, writer, nextIds, search, dependents = [], prepareInboxLink, limits }: ContactsServiceDeps) {
   async function find(accountId: number, id: number): Promise<Contact> {
     // By _id alone (an index lookup on every backend); the account is checked here.
     const contact = await contacts.findById(String(id)).lean();
@@ -132,13 +135,14 @@ export function createContactsService({ contacts, customAttributes, writer, next
 
     resolveSort,
 
-    async list(accountId: number, query: SearchQuery | undefined, request: PageRequest): Promise<ContactPage> {
-      return search.page(accountId, query, await resolveSort(accountId, request));
+    /** `field` names the input the query came from, should Elasticsearch refuse it. */
+    async list(accountId: number, query: SearchQuery | undefined, request: PageRequest, field?: string): Promise<ContactPage> {
+      return search.page(accountId, query, await resolveSort(accountId, request), field);
     },
 
     /** Free text over name, email, phone and identifier (substring, ignoring case and accents). */
     async search(accountId: number, q: string, request: PageRequest): Promise<ContactPage> {
-      return search.page(accountId, buildTextSearchQuery(q), await resolveSort(accountId, request));
+      return search.page(accountId, buildTextSearchQuery(q, limits), await resolveSort(accountId, request), 'q');
     },
   };
 }

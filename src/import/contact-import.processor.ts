@@ -16,8 +16,9 @@ import type { ContactImport, ContactImportModel } from './contact-import.model';
 import type { ImportJob } from './contact-import.service';
 import { planImportColumns, type ColumnPlan } from './import-columns';
 import type { ImportRejectionModel } from './import-rejection.model';
-import { cellText, identityKeys, InvalidUtf8Cell, parseImportRow, type Cell } from './parse-import-row';
+import { cellText, identityKeys, InvalidUtf8Cell, parseImportRow, type Cell, type ParsedRow } from './parse-import-row';
 import { planImportBatch } from './plan-import-batch';
+import { createRowSizeGuard } from './row-size-guard';
 import { createSeenKeys } from './seen-keys';
 import { indexImportBatch, writeImportBatch, type ImportBatchWritten, type ImportWriterDeps } from './write-import-batch';
 
@@ -33,6 +34,13 @@ export interface ImportProcessorDeps extends ImportWriterDeps {
   config: { IMPORT_BATCH_SIZE: number; IMPORT_BATCH_MAX_CHARS: number; IMPORT_MAX_ROW_BYTES: number };
 }
 
+/** A row waiting in the batch; `rejected` is the reason when it is refused before parsing. */
+interface BatchItem {
+  row: number;
+  cells: Cell[];
+  rejected?: string;
+}
+
 type Counters = Pick<ContactImport, 'rows_read' | 'created' | 'updated' | 'unchanged' | 'rejected' | 'bytes_read'>;
 
 /** A batch written to MongoDB whose indexing may still run; its checkpoint waits for it. */
@@ -46,6 +54,22 @@ interface InFlight {
 
 /** A failure that retrying cannot fix (a bad header, a missing file): the import fails at once. */
 class ImportFailure extends Error {}
+
+// What the rejected-rows file keeps of a row over IMPORT_MAX_ROW_BYTES: enough to find it in the file.
+export const OVER_LONG_ROW_KEPT_CHARS = 1000;
+
+/** The first `budget` characters of the row's cells, each cut cell marked with an ellipsis. */
+function truncatedCells(cells: Cell[], budget: number): string[] {
+  const kept: string[] = [];
+  for (const cell of cells) {
+    if (budget <= 0) break;
+    const text = cellText(cell);
+    if (text.length <= budget) kept.push(text);
+    else kept.push(`${text.slice(0, budget).replace(/[\uD800-\uDBFF]$/, '')}…`);
+    budget -= text.length;
+  }
+  return kept;
+}
 
 export function createContactImportProcessor(deps: ImportProcessorDeps) {
   const { imports, keys, labels, definitions, customAttributes, logger, config } = deps;
@@ -89,7 +113,10 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     return keys.holdersOf(claims);
   }
 
-  /** Streams the file's records as arrays of cells, with the bytes read so far. */
+  /**
+   * Streams the file's records as arrays of cells, with the bytes read so far; `overLong(n)` is
+   * the size of record n (0 the header) when it was longer than IMPORT_MAX_ROW_BYTES and cut.
+   */
   function readRecords(path: string, onBytes: (bytes: number) => void) {
     let bytes = 0;
     const counter = new Transform({
@@ -99,15 +126,15 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         done(null, chunk);
       },
     });
+    const guard = createRowSizeGuard(config.IMPORT_MAX_ROW_BYTES);
     const parser = csvParser({
       headers: false,
       raw: true,
-      maxRowBytes: config.IMPORT_MAX_ROW_BYTES,
       mapValues: ({ value }: { value: Buffer }) => (isUtf8(value) ? value.toString('utf8') : new InvalidUtf8Cell(value.toString('utf8'))),
     });
     const file = createReadStream(path);
     file.on('error', (err) => parser.destroy(err));
-    return file.pipe(counter).pipe(parser);
+    return { records: file.pipe(counter).pipe(guard.stream).pipe(parser), overLong: guard.take };
   }
 
   /**
@@ -153,28 +180,34 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       const seen = createSeenKeys();
       let plan: ColumnPlan | undefined;
       let row = 0;
-      let batch: { row: number; cells: Cell[] }[] = [];
+      let batch: BatchItem[] = [];
       let batchChars = 0;
       let bytesRead = 0;
-      let committedRow = doc.checkpoint_row;
       let inFlight: InFlight | null = null;
 
-      const records = readRecords(doc.file_path, (bytes) => (bytesRead = bytes));
+      const { records, overLong } = readRecords(doc.file_path, (bytes) => (bytesRead = bytes));
       try {
         for await (const record of records as AsyncIterable<Record<number, Cell>>) {
           const cells = Object.values(record);
           if (!plan) {
+            if (overLong(0) !== undefined) throw new ImportFailure(`the header line is longer than ${config.IMPORT_MAX_ROW_BYTES} bytes (IMPORT_MAX_ROW_BYTES)`);
             plan = await planColumns(accountId, cells);
             await imports.updateOne({ _id: importId }, { $set: { headers: cells.map(cellText).map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h)) } });
             continue;
           }
           row += 1;
+          const bytes = overLong(row);
           if (row <= doc.checkpoint_row) {
-            const parsed = parseImportRow(cells, plan);
-            if (parsed.kind === 'contact') seen.claim(identityKeys(parsed.changes));
+            const parsed = bytes === undefined ? parseImportRow(cells, plan) : undefined;
+            if (parsed?.kind === 'contact') seen.claim(identityKeys(parsed.changes));
             continue;
           }
-          batch.push({ row, cells });
+          if (bytes === undefined) batch.push({ row, cells });
+          else {
+            // Rejected whole: its cells were cut at the limit, so none of them can be trusted.
+            const reason = `the row is ${bytes} bytes, longer than ${config.IMPORT_MAX_ROW_BYTES} (IMPORT_MAX_ROW_BYTES); it was not imported, and only its first ${OVER_LONG_ROW_KEPT_CHARS} characters are kept here`;
+            batch.push({ row, cells: truncatedCells(cells, OVER_LONG_ROW_KEPT_CHARS), rejected: reason });
+          }
           // A file of very long rows must not hold IMPORT_BATCH_SIZE of them in memory at once.
           batchChars += cells.reduce((sum: number, cell) => sum + cellText(cell).length, 0);
           if (batch.length >= config.IMPORT_BATCH_SIZE || batchChars >= config.IMPORT_BATCH_MAX_CHARS) {
@@ -187,12 +220,6 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         if (err instanceof ImportFailure) throw err;
         const code = (err as { code?: string }).code;
         if (code === 'ENOENT') throw new ImportFailure('the uploaded file is no longer there; upload it again');
-        if ((err as Error).message === 'Row exceeds the maximum size') {
-          // csv-parser drops the rows it had parsed but not yet handed over, so only the checkpoint is certain.
-          throw new ImportFailure(
-            `a row after row ${row} is longer than ${config.IMPORT_MAX_ROW_BYTES} bytes (IMPORT_MAX_ROW_BYTES); the import stopped there, rows up to ${committedRow} were imported`,
-          );
-        }
         throw err;
       }
       if (!plan) throw new ImportFailure('the file is empty: it has no header line');
@@ -214,8 +241,12 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
        * Plans and writes a batch while the previous one is being indexed (the two overlap: MongoDB
        * and Elasticsearch work at once), then waits for the previous one and saves its checkpoint.
        */
-      async function importBatch(items: { row: number; cells: Cell[] }[]) {
-        const rows = items.map((item) => ({ ...item, parsed: parseImportRow(item.cells, plan!) }));
+      async function importBatch(items: BatchItem[]) {
+        const rows = items.map(({ row, cells, rejected }) => ({
+          row,
+          cells,
+          parsed: rejected === undefined ? parseImportRow(cells, plan!) : ({ kind: 'rejected', errors: [rejected] } satisfies ParsedRow),
+        }));
         const wanted = rows.flatMap((r) => (r.parsed.kind === 'contact' ? [r.parsed] : []));
         const batchPlan = planImportBatch({
           rows,
@@ -249,7 +280,6 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         const progress = await imports
           .findOneAndUpdate({ _id: importId }, { $set: { ...counters, checkpoint_row: done.lastRow, pending_batch: nextReservation, updated_at: new Date() } }, { new: true })
           .lean();
-        committedRow = done.lastRow;
         if (inFlight === done) inFlight = null;
         if (progress) onProgress?.(progress);
       }

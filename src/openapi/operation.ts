@@ -10,7 +10,7 @@ function errorResponses(access: Access['level']): Record<string, ResponseSpec> {
   const common = {
     '400': problem('The body is not valid JSON'),
     '404': problem(access === 'public' ? 'No such inbox or visitor' : 'No such account or record'),
-    '422': problem('The input breaks a rule; `field` names it when it can'),
+    '422': problem('The input breaks a rule or a documented limit; `field` names it when it can'),
     default: problem('Any other failure (503 when Elasticsearch or Redis cannot answer, 500 otherwise)'),
   };
   if (access === 'public') return common;

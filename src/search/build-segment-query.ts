@@ -3,13 +3,16 @@ import { normalizePhone } from '../records/contact-fields';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
 import { SOCIAL_NETWORKS } from '../records/contact.model';
 import { foldForIndex, searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
-import { isSuffixField, suffixPrefix } from './substring-terms';
+import { DEFAULT_QUERY_LIMITS, LIMIT_SETTINGS, type QueryLimits } from './query-limits';
+import { isSuffixField, MAX_SUFFIX_LENGTH, suffixPrefix } from './substring-terms';
 import { ValidationError } from '../shared/errors';
 
 // A pure compiler: Chatwoot's filter payload (SPEC §3.1-3.2) → one Elasticsearch bool query over
 // the fields of mappings/contacts.v3.json. Every attribute and operator is checked against the
 // allowlist below and every value against its type; anything else is a ValidationError naming
 // the item. The account condition is not added here: createContactSearch adds it to every search.
+// What one filter may cost is bounded by QueryLimits (query-limits.ts); crossing one is a
+// ValidationError naming the item and the setting.
 
 type Query = estypes.QueryDslQueryContainer;
 
@@ -73,21 +76,44 @@ const CUSTOM_RULES: Record<AttributeType, Omit<AttributeRule, 'field'>> = {
   checkbox: { kind: 'boolean', operators: BOOLEAN_OPS },
 };
 
-export const MAX_CONDITIONS = 200;
+export const MAX_CONDITIONS = DEFAULT_QUERY_LIMITS.maxConditions;
 export const MAX_GROUP_DEPTH = 5;
 const MAX_DAYS = 100000;
 const DAY_MS = 86400000;
 
 class Compiler {
   private conditions = 0;
+  private totalValues = 0;
+  private substringValues = 0;
+  private wildcards = 0;
   private readonly definitions: Map<string, DefinitionRef>;
 
-  constructor(definitions: DefinitionRef[]) {
+  constructor(
+    definitions: DefinitionRef[],
+    private readonly limits: QueryLimits,
+  ) {
     this.definitions = new Map(definitions.map((d) => [d.attribute_key, d]));
   }
 
   fail(where: string, message: string): never {
     throw new ValidationError(`${where}: ${message}`, where);
+  }
+
+  /** One more value that matches broadly (see FILTER_MAX_WILDCARDS in query-limits.ts). */
+  broad(at: string): void {
+    this.wildcards += 1;
+    this.within(
+      at,
+      'maxWildcards',
+      this.wildcards,
+      `too many values in one filter that match broadly (contains or does_not_contain on city, company_name, country or a custom text attribute, a value over ${MAX_SUFFIX_LENGTH} characters, or one shorter than ${this.limits.minWildcardLength})`,
+    );
+  }
+
+  /** Fails when `count` passes the limit, naming the setting behind it. */
+  within(where: string, limit: keyof QueryLimits, count: number, what: string): void {
+    const max = this.limits[limit];
+    if (count > max) this.fail(where, `${what}: at most ${max} (limit ${LIMIT_SETTINGS[limit]}); this item brings it to ${count}`);
   }
 
   /** A list of items joined by query_operator; AND binds tighter than OR. */
@@ -129,7 +155,7 @@ class Compiler {
 
   condition(item: Record<string, unknown>, at: string): Query {
     this.conditions += 1;
-    if (this.conditions > MAX_CONDITIONS) this.fail(at, `a filter holds at most ${MAX_CONDITIONS} conditions`);
+    this.within(at, 'maxConditions', this.conditions, 'too many conditions in one filter');
     const rule = this.rule(item.attribute_key, at);
     const key = item.attribute_key as string;
     const op = item.filter_operator;
@@ -157,9 +183,9 @@ class Compiler {
 
     switch (rule.kind) {
       case 'text':
-        return this.text(field, operator, values.map((v, j) => this.text_value(v, at, j)));
+        return this.text(field, operator, values.map((v, j) => this.text_value(v, at, j)), at);
       case 'phone':
-        return this.text(field, operator, values.map((v, j) => this.phone_value(v, operator, at, j)));
+        return this.text(field, operator, values.map((v, j) => this.phone_value(v, operator, at, j)), at);
       case 'folded_exact':
         return this.exact(field, operator, values.map((v, j) => this.text_value(v, at, j)));
       case 'country_code':
@@ -199,7 +225,9 @@ class Compiler {
   values(raw: unknown, at: string): unknown[] {
     const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
     if (!list.length) this.fail(at, 'values must hold at least one value for this operator');
-    if (list.length > 1000) this.fail(at, 'values holds at most 1000 values');
+    this.within(at, 'maxValuesPerCondition', list.length, 'too many values in one condition');
+    this.totalValues += list.length;
+    this.within(at, 'maxTotalValues', this.totalValues, 'too many values in one filter');
     // Chatwoot's dashboard sends dropdown choices as {id, name}; the id is the value.
     return list.map((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) && 'id' in v ? (v as { id: unknown }).id : v));
   }
@@ -263,13 +291,30 @@ class Compiler {
     this.fail(at, `values[${j}] must be a date (2025-03-15) or a date-time (2025-03-15T10:00:00Z); got ${JSON.stringify(value)}`);
   }
 
-  text(field: string, operator: FilterOperator, values: string[]): Query {
+  text(field: string, operator: FilterOperator, values: string[], at: string): Query {
     if (operator === 'equal_to' || operator === 'not_equal_to') return this.exact(field, operator, values);
-    const matchers: Query[] = values.map((v) => {
+    this.substringValues += values.length;
+    this.within(at, 'maxSubstringValues', this.substringValues, 'too many contains, does_not_contain and starts_with values in one filter');
+    const matchers: Query[] = values.map((v, j) => {
+      const length = [...v].length;
+      if (length > this.limits.maxSubstringLength) {
+        this.fail(at, `values[${j}] is ${length} characters; a ${operator} value holds at most ${this.limits.maxSubstringLength} (limit ${LIMIT_SETTINGS.maxSubstringLength})`);
+      }
       if (operator === 'starts_with') return { prefix: { [field]: { value: v } } };
-      // Standard text fields have indexed suffixes: contains is a prefix query on them.
+      // Standard text fields have indexed suffixes: contains is a prefix query on them. A
+      // needle shorter than FILTER_MIN_WILDCARD_LENGTH is allowed there, but it matches a suffix
+      // at nearly every position of every value, in every account: it costs as much as a wildcard.
       const term = isSuffixField(field) ? suffixPrefix(field, v) : undefined;
-      return term ? { prefix: { search_suffixes: { value: term } } } : { wildcard: { [field]: { value: `*${escapeWildcard(v)}*` } } };
+      if (term) {
+        if (length < this.limits.minWildcardLength) this.broad(at);
+        return { prefix: { search_suffixes: { value: term } } };
+      }
+      // A wildcard walks the field's whole term dictionary, in every account of the index.
+      this.broad(at);
+      if (length < this.limits.minWildcardLength) {
+        this.fail(at, `values[${j}] is too short to match by wildcard: at least ${this.limits.minWildcardLength} characters (limit ${LIMIT_SETTINGS.minWildcardLength})`);
+      }
+      return { wildcard: { [field]: { value: `*${escapeWildcard(v)}*` } } };
     });
     const any: Query = matchers.length === 1 ? matchers[0] : { bool: { should: matchers, minimum_should_match: 1 } };
     // does_not_contain: none of the values; a contact without the field is kept.
@@ -290,8 +335,8 @@ export const escapeWildcard = (value: string) => value.replace(/[\\*?]/g, (c) =>
  * Compiles a filter payload (the `payload` array of `{"payload": [...]}`) for an account whose
  * custom attribute definitions are given. Throws ValidationError naming the item on any fault.
  */
-export function buildSegmentQuery(payload: unknown, definitions: DefinitionRef[]): Query {
-  return new Compiler(definitions).list(payload, 'payload', 0);
+export function buildSegmentQuery(payload: unknown, definitions: DefinitionRef[], limits: QueryLimits = DEFAULT_QUERY_LIMITS): Query {
+  return new Compiler(definitions, limits).list(payload, 'payload', 0);
 }
 
 /** The payload with only the keys the compiler reads, safe to store as given. */

@@ -1,6 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { foldForIndex } from '../records/custom-attribute-fields';
 import { escapeWildcard } from './build-segment-query';
+import { DEFAULT_QUERY_LIMITS, LIMIT_SETTINGS, type QueryLimits } from './query-limits';
 import { suffixPrefix, type SuffixField } from './substring-terms';
 import { ValidationError } from '../shared/errors';
 
@@ -20,9 +21,14 @@ function substringOf(field: SuffixField, needle: string): Query {
  * accents: one prefix query per field on the indexed suffixes (see substring-terms.ts), never a
  * scan of the contacts.
  */
-export function buildTextSearchQuery(q: string): Query {
+export function buildTextSearchQuery(q: string, limits: Pick<QueryLimits, 'maxSubstringLength'> = DEFAULT_QUERY_LIMITS): Query {
   const text = foldForIndex(q);
   if (!text.length) throw new ValidationError('q must not be empty', 'q');
+  // A needle longer than the suffixes is a wildcard on four fields with a term per contact.
+  const length = [...text].length;
+  if (length > limits.maxSubstringLength) {
+    throw new ValidationError(`q is ${length} characters; it holds at most ${limits.maxSubstringLength} (limit ${LIMIT_SETTINGS.maxSubstringLength})`, 'q');
+  }
   const queries = FIELDS.map((field) => substringOf(field, text));
   // "612 34-56" finds +34612345678: phones are indexed without separators.
   const digits = text.replace(/[\s\-.()]/g, '');

@@ -1,4 +1,5 @@
 import { ValidationError } from '../shared/errors';
+import type { SortValueType } from './cursor';
 
 // Sort key of the API → field of the search index. Text fields hold folded text, phone_sort
 // the E.164 digits as a number, dates epoch millis.
@@ -57,6 +58,12 @@ function sortField(sort: ContactSort): string {
   if (sort.key in SORT_FIELDS) return SORT_FIELDS[sort.key as SortKey];
   throw new Error(`sort ${sort.key} was not resolved to an index field`);
 }
+
+// Keyword fields sort by text; phone_sort, dates, custom numbers and checkboxes by number.
+const TEXT_SORT_FIELD = /^(name|email|company_name|city|country|cf_text_\d+)$/;
+
+/** The type of this sort's value in a cursor (see cursor.ts). */
+export const sortValueType = (sort: ContactSort): SortValueType => (TEXT_SORT_FIELD.test(sortField(sort)) ? 'text' : 'number');
 
 export const sortToString = (sort: ContactSort) => `${sort.order === 'desc' ? '-' : ''}${sort.key}`;
 

@@ -1,10 +1,16 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ValidationError } from '../shared/errors';
 
-// A cursor carries the sort it was made for and the sort values of the last contact returned.
+// A cursor carries the sort it was made for and the sort values of the last contact returned,
+// signed with HMAC-SHA256 under the server's CURSOR_SECRET: Elasticsearch takes the values back
+// as search_after, so a cursor the service did not issue is refused before they reach it.
 // Elasticsearch reports a missing date or number as Long.MIN/MAX, which JSON numbers cannot
 // hold exactly; such values travel as strings so that search_after gets them back intact.
 
 type SortValue = string | number | boolean | null;
+
+/** What the first sort value of a cursor must be: text sorts hold a string (null when missing), the others a number. */
+export type SortValueType = 'text' | 'number';
 
 interface CursorBody {
   s: string;
@@ -13,6 +19,11 @@ interface CursorBody {
 
 const LONG_MAX = '9223372036854775807';
 const LONG_MIN = '-9223372036854775808';
+// How a number sort's missing value may travel: Long.MIN/MAX as strings (above), and the
+// infinities Elasticsearch uses for a missing double, which it writes as strings itself.
+const NUMBER_AS_STRING = new Set([LONG_MAX, LONG_MIN, 'Infinity', '-Infinity']);
+
+const NOT_OURS = 'after is not a cursor this service issued';
 
 function exact(value: SortValue): SortValue {
   if (typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value)) {
@@ -21,23 +32,53 @@ function exact(value: SortValue): SortValue {
   return value;
 }
 
-export function encodeCursor(sort: string, values: SortValue[]): string {
-  const body: CursorBody = { s: sort, v: values.map(exact) };
-  return Buffer.from(JSON.stringify(body)).toString('base64url');
+const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest();
+
+export function encodeCursor(secret: string, sort: string, values: SortValue[]): string {
+  const body = Buffer.from(JSON.stringify({ s: sort, v: values.map(exact) } satisfies CursorBody)).toString('base64url');
+  return `${body}.${sign(secret, body).toString('base64url')}`;
 }
 
-export function decodeCursor(cursor: string, sort: string): SortValue[] {
-  let body: CursorBody;
+/** The body of a cursor whose signature holds; anything else is a 422 naming `after`. */
+function verified(secret: string, cursor: string): unknown {
+  const [body, signature, ...rest] = cursor.split('.');
+  if (!body || !signature || rest.length) throw new ValidationError(NOT_OURS, 'after');
+  const expected = sign(secret, body);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new ValidationError(`${NOT_OURS} (its signature does not match)`, 'after');
+  }
   try {
-    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
   } catch {
-    throw new ValidationError('after is not a cursor this service issued', 'after');
+    throw new ValidationError(NOT_OURS, 'after');
   }
-  if (!body || typeof body.s !== 'string' || !Array.isArray(body.v)) {
-    throw new ValidationError('after is not a cursor this service issued', 'after');
-  }
+}
+
+function checkValue(value: unknown, type: SortValueType): boolean {
+  if (type === 'text') return value === null || typeof value === 'string';
+  return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && NUMBER_AS_STRING.has(value));
+}
+
+/**
+ * The search_after values of a cursor made for this sort: signed by this service, for this sort,
+ * and of the shape this sort's search takes (its value, then the contact id). A signed cursor can
+ * still be of another shape, e.g. one made before a custom attribute was redefined with another
+ * type; that is a 422 too, never an Elasticsearch error.
+ */
+export function decodeCursor(secret: string, cursor: string, sort: string, type: SortValueType): SortValue[] {
+  const body = verified(secret, cursor) as Partial<CursorBody> | null;
+  if (!body || typeof body !== 'object' || typeof body.s !== 'string' || !Array.isArray(body.v)) throw new ValidationError(NOT_OURS, 'after');
   if (body.s !== sort) {
     throw new ValidationError(`after is a cursor for sort "${body.s}", not "${sort}"`, 'after');
   }
-  return body.v;
+  const [value, id] = body.v as unknown[];
+  if (body.v.length !== 2) throw new ValidationError(`after holds ${body.v.length} sort values; a cursor for sort "${sort}" holds 2`, 'after');
+  if (!checkValue(value, type)) {
+    throw new ValidationError(`after holds ${JSON.stringify(value)} where sort "${sort}" expects ${type === 'text' ? 'a string or null' : 'a number'}`, 'after');
+  }
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
+    throw new ValidationError(`after holds ${JSON.stringify(id)} where a contact id is expected`, 'after');
+  }
+  return [value as SortValue, id];
 }

@@ -1,7 +1,7 @@
 import { errors as esErrors, type Client, type estypes } from '@elastic/elasticsearch';
 import { withAvailability, type ContactPayload } from '../records/contact.presenter';
 import { UnavailableError, ValidationError } from '../shared/errors';
-import { sortToString, toSearchSort, type ContactSort } from './contact-sort';
+import { sortToString, sortValueType, toSearchSort, type ContactSort } from './contact-sort';
 import { decodeCursor, encodeCursor } from './cursor';
 
 export type SearchQuery = estypes.QueryDslQueryContainer;
@@ -22,22 +22,109 @@ export interface ContactPage {
 // from/size pages stop here (Elasticsearch's max_result_window); deeper pages go by cursor.
 export const MAX_PAGED_WINDOW = 10000;
 
-/** Wraps transport failures so callers answer 503 instead of 500 while Elasticsearch is away. */
-export async function callSearch<T>(run: () => Promise<T>): Promise<T> {
+// A search that timed out or found Elasticsearch away is worth retrying only once it has had
+// time to drain what it was doing; sooner, the same request meets the same load.
+export const SEARCH_RETRY_AFTER_SECONDS = 5;
+// The client waits this much longer than Elasticsearch's own `timeout`, which is checked while
+// hits are collected, so that Elasticsearch's own answer (timed_out) usually comes first; the
+// client's limit catches what that check does not cover (rewriting a query, a hung node).
+const CLIENT_GRACE_MS = 1000;
+
+export interface SearchCall {
+  /** How long one search may run (SEARCH_TIMEOUT_MS); without it, the client's own timeout applies. */
+  timeoutMs?: number;
+  /** The input the query came from, named by a 422 when Elasticsearch refuses the query. */
+  field?: string;
+}
+
+// Causes by which Elasticsearch refuses a query for what it holds, not for its own state, the
+// most telling first: a search that fails on every shard reports a generic root cause
+// (query_shard_exception) and the specific one (too_many_clauses) only under its shards.
+const INPUT_FAULTS: [type: string, what: string][] = [
+  ['too_many_clauses', 'the query has more clauses than Elasticsearch allows (indices.query.bool.max_clause_count); use fewer conditions or values'],
+  ['too_many_nested_clauses', 'the query has more clauses than Elasticsearch allows (indices.query.bool.max_clause_count); use fewer conditions or values'],
+  ['too_complex_to_determinize_exception', 'a contains or starts_with value is too complex to match; use a shorter one'],
+  ['parse_exception', 'Elasticsearch could not parse a value of the query'],
+  ['number_format_exception', 'Elasticsearch could not read a number of the query'],
+  ['x_content_parse_exception', 'Elasticsearch could not parse the query'],
+  ['parsing_exception', 'Elasticsearch could not parse the query'],
+  ['illegal_argument_exception', 'Elasticsearch refused a value of the query'],
+  ['query_shard_exception', 'Elasticsearch refused the query'],
+];
+
+interface EsCause {
+  type?: string;
+  reason?: string;
+  caused_by?: EsCause;
+  root_cause?: EsCause[];
+  failed_shards?: { reason?: EsCause }[];
+}
+
+/** Every cause an Elasticsearch error body names: the error, its root causes, its shards' failures, and what each was caused by. */
+function causesOf(error: EsCause | undefined): EsCause[] {
+  if (!error) return [];
+  const tops = [error, ...(error.root_cause ?? []), ...(error.failed_shards ?? []).flatMap((shard) => (shard.reason ? [shard.reason] : []))];
+  return tops.flatMap((top) => {
+    const chain: EsCause[] = [];
+    for (let cause: EsCause | undefined = top; cause && chain.length < 20; cause = cause.caused_by) chain.push(cause);
+    return chain;
+  });
+}
+
+/**
+ * A refusal caused by the request (a 400, or a known input fault at any status): a 422 naming
+ * the input and what was refused. A cursor's values that do not parse name `after`.
+ */
+function inputRejection(err: InstanceType<typeof esErrors.ResponseError>, field: string): ValidationError | undefined {
+  const causes = causesOf((err.body as { error?: EsCause } | undefined)?.error);
+  const fault = INPUT_FAULTS.find(([type]) => causes.some((c) => c.type === type));
+  if (!fault && err.statusCode !== 400) return undefined;
+  const cause = (fault && causes.find((c) => c.type === fault[0])) ?? causes[causes.length - 1] ?? {};
+  const reason = (cause.reason ?? '').slice(0, 300);
+  const named = causes.some((c) => /search_after/i.test(c.reason ?? '')) ? 'after' : field;
+  return new ValidationError(`${fault?.[1] ?? 'Elasticsearch refused the query'}${reason ? ` (${reason})` : ''}`, named);
+}
+
+/**
+ * The one wrapper of every search: Elasticsearch away → 503; a search past its time (the
+ * client's timeout, or Elasticsearch answering timed_out with partial hits, which must never
+ * pass for the answer) → 503 with Retry-After; a query refused for its input → 422.
+ */
+export async function callSearch<T>(run: () => Promise<T>, call: SearchCall = {}): Promise<T> {
+  const timedOut = () =>
+    new UnavailableError(
+      `the search ran longer than ${call.timeoutMs ?? 'the client allows'} ms (SEARCH_TIMEOUT_MS) and was stopped; narrow the filter or try again shortly`,
+      SEARCH_RETRY_AFTER_SECONDS,
+    );
+  let res: T;
   try {
-    return await run();
+    res = await run();
   } catch (err) {
-    if (err instanceof esErrors.ConnectionError || err instanceof esErrors.TimeoutError || err instanceof esErrors.NoLivingConnectionsError) {
-      throw new UnavailableError('search is unavailable right now; try again shortly');
+    if (err instanceof esErrors.TimeoutError) throw timedOut();
+    if (err instanceof esErrors.ConnectionError || err instanceof esErrors.NoLivingConnectionsError) {
+      throw new UnavailableError('search is unavailable right now; try again shortly', SEARCH_RETRY_AFTER_SECONDS);
     }
+    if (err instanceof esErrors.ResponseError) throw inputRejection(err, call.field ?? 'payload') ?? err;
     throw err;
   }
+  if ((res as { timed_out?: unknown } | undefined)?.timed_out === true) throw timedOut();
+  return res;
+}
+
+/** Elasticsearch's `timeout` of a search body and the client's request options for it. */
+function timeLimits(timeoutMs: number | undefined) {
+  return {
+    body: timeoutMs === undefined ? {} : { timeout: `${timeoutMs}ms` },
+    options: timeoutMs === undefined ? undefined : { requestTimeout: timeoutMs + CLIENT_GRACE_MS },
+  };
 }
 
 interface WalkOptions {
   batchSize: number;
   keepAlive: string;
   source: string[] | false;
+  /** Each page's time limit (see callSearch); a walk that times out stops with a 503, it never skips. */
+  call?: SearchCall;
 }
 
 /**
@@ -47,20 +134,28 @@ interface WalkOptions {
  * at any size. Not scoped to an account: account-facing code walks through createContactSearch.
  */
 export async function* walkIndex<T>(es: Client, index: string, query: SearchQuery | undefined, options: WalkOptions): AsyncGenerator<estypes.SearchHit<T>[]> {
-  let pitId = (await callSearch(() => es.openPointInTime({ index, keep_alive: options.keepAlive }))).id;
+  const call = options.call ?? {};
+  const limits = timeLimits(call.timeoutMs);
+  let pitId = (await callSearch(() => es.openPointInTime({ index, keep_alive: options.keepAlive }, limits.options), call)).id;
   let searchAfter: estypes.SortResults | undefined;
   try {
     for (;;) {
-      const res = await callSearch(() =>
-        es.search<T>({
-          pit: { id: pitId, keep_alive: options.keepAlive },
-          query,
-          sort: [{ id: { order: 'asc' } }],
-          size: options.batchSize,
-          search_after: searchAfter,
-          track_total_hits: false,
-          _source: options.source,
-        }),
+      const res = await callSearch(
+        () =>
+          es.search<T>(
+            {
+              pit: { id: pitId, keep_alive: options.keepAlive },
+              query,
+              sort: [{ id: { order: 'asc' } }],
+              size: options.batchSize,
+              search_after: searchAfter,
+              track_total_hits: false,
+              _source: options.source,
+              ...limits.body,
+            },
+            limits.options,
+          ),
+        call,
       );
       pitId = res.pit_id ?? pitId;
       const hits = res.hits.hits;
@@ -73,23 +168,40 @@ export async function* walkIndex<T>(es: Client, index: string, query: SearchQuer
   }
 }
 
+export interface ContactSearchOptions {
+  es: Client;
+  index: string;
+  /** Signs and checks the paging cursors (CURSOR_SECRET). */
+  cursorSecret: string;
+  /** How long one search may run (SEARCH_TIMEOUT_MS). */
+  timeoutMs: number;
+}
+
 /**
  * The one place that runs searches over contacts. The account condition is added here and
- * nowhere else, so no caller can forget it.
+ * nowhere else, so no caller can forget it; so are the time limit of every search and the
+ * mapping of Elasticsearch's refusals to 422/503 (callSearch).
  */
-export function createContactSearch({ es, index }: { es: Client; index: string }) {
+export function createContactSearch({ es, index, cursorSecret, timeoutMs }: ContactSearchOptions) {
   const scoped = (accountId: number, query?: SearchQuery): SearchQuery => ({
     bool: { filter: [{ term: { account_id: String(accountId) } }, ...(query ? [query] : [])] },
   });
+  const limits = timeLimits(timeoutMs);
 
-  async function count(accountId: number, query?: SearchQuery): Promise<number> {
-    const res = await callSearch(() => es.count({ index, query: scoped(accountId, query) }));
-    return res.count;
+  /** `field` names the input the query came from when Elasticsearch refuses it. */
+  async function count(accountId: number, query?: SearchQuery, field?: string): Promise<number> {
+    // A size-0 search rather than _count, which takes no time limit.
+    const res = await callSearch(
+      () => es.search({ index, query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body }, limits.options),
+      { timeoutMs, field },
+    );
+    const total = res.hits.total ?? 0;
+    return typeof total === 'number' ? total : total.value;
   }
 
-  async function page(accountId: number, query: SearchQuery | undefined, request: PageRequest): Promise<ContactPage> {
+  async function page(accountId: number, query: SearchQuery | undefined, request: PageRequest, field?: string): Promise<ContactPage> {
     const sortName = sortToString(request.sort);
-    const searchAfter = request.after ? decodeCursor(request.after, sortName) : undefined;
+    const searchAfter = request.after ? decodeCursor(cursorSecret, request.after, sortName, sortValueType(request.sort)) : undefined;
     const from = searchAfter ? 0 : ((request.page ?? 1) - 1) * request.perPage;
     if (from + request.perPage > MAX_PAGED_WINDOW) {
       throw new ValidationError(
@@ -100,19 +212,25 @@ export function createContactSearch({ es, index }: { es: Client; index: string }
     // One extra hit tells whether a next page exists. The exact count is its own request:
     // counting inside the search would stop Elasticsearch from skipping non-competitive hits.
     const [res, total] = await Promise.all([
-      callSearch(() =>
-        es.search<{ payload: ContactPayload }>({
-          index,
-          query: scoped(accountId, query),
-          sort: toSearchSort(request.sort),
-          size: request.perPage + 1,
-          from,
-          search_after: searchAfter as estypes.SortResults | undefined,
-          track_total_hits: false,
-          _source: ['payload'],
-        }),
+      callSearch(
+        () =>
+          es.search<{ payload: ContactPayload }>(
+            {
+              index,
+              query: scoped(accountId, query),
+              sort: toSearchSort(request.sort),
+              size: request.perPage + 1,
+              from,
+              search_after: searchAfter as estypes.SortResults | undefined,
+              track_total_hits: false,
+              _source: ['payload'],
+              ...limits.body,
+            },
+            limits.options,
+          ),
+        { timeoutMs, field },
       ),
-      count(accountId, query),
+      count(accountId, query, field),
     ]);
     const hits = res.hits.hits;
     const shown = hits.slice(0, request.perPage);
@@ -120,24 +238,26 @@ export function createContactSearch({ es, index }: { es: Client; index: string }
     return {
       contacts: shown.map((hit) => withAvailability(hit._source!.payload)),
       count: total,
-      nextCursor: hits.length > request.perPage && last?.sort ? encodeCursor(sortName, last.sort as never) : null,
+      nextCursor: hits.length > request.perPage && last?.sort ? encodeCursor(cursorSecret, sortName, last.sort as never) : null,
     };
   }
 
   /**
    * Exact counts of many queries in ONE request (_msearch, size 0): the segment counts of an
-   * account. A query that fails answers null, the others still count.
+   * account. A query that fails or runs out of time answers null, the others still count.
    */
   async function countMany(accountId: number, queries: SearchQuery[]): Promise<(number | null)[]> {
     if (!queries.length) return [];
-    const searches = queries.flatMap((query) => [{ index }, { query: scoped(accountId, query), size: 0, track_total_hits: true }]);
-    const res = await callSearch(() => es.msearch({ searches }));
-    return res.responses.map((r) => ('hits' in r && r.hits.total !== undefined ? (typeof r.hits.total === 'number' ? r.hits.total : r.hits.total.value) : null));
+    const searches = queries.flatMap((query) => [{ index }, { query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body }]);
+    const res = await callSearch(() => es.msearch({ searches }, limits.options), { timeoutMs });
+    return res.responses.map((r) =>
+      'hits' in r && !r.timed_out && r.hits.total !== undefined ? (typeof r.hits.total === 'number' ? r.hits.total : r.hits.total.value) : null,
+    );
   }
 
   /** Every contact of the account the query matches, a batch of hits at a time (see walkIndex). */
   function walk<T>(accountId: number, query: SearchQuery | undefined, options: WalkOptions): AsyncGenerator<estypes.SearchHit<T>[]> {
-    return walkIndex<T>(es, index, scoped(accountId, query), options);
+    return walkIndex<T>(es, index, scoped(accountId, query), { ...options, call: { timeoutMs } });
   }
 
   /** Every matching contact id, a batch at a time (bulk actions). */

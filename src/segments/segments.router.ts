@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { contactListSchema } from '../records/contact.presenter';
 import { pageQuery, toListResponse, toPageRequest } from '../search/list-request';
+import { searchUnavailableResponse } from '../shared/error-handler';
 import { emptySchema } from '../shared/response-fields';
 import { defineRoute, json, type JsonSchema } from '../shared/route';
 import { segmentPayloadSchema } from './segment.presenter';
@@ -23,7 +24,7 @@ export function segmentsRouter(segments: SegmentsService, options: { maxPerPage:
     router,
     {
       method: 'post', path: '/contacts/filter', operationId: 'filterContacts', summary: "Run a filter (Chatwoot's filter payload)", tag, access: accountAccess,
-      query: pageQuery, body: filterBody, responses: { '200': json('A page of matching contacts', contactListSchema) },
+      query: pageQuery, body: filterBody, responses: { '200': json('A page of matching contacts', contactListSchema), '503': searchUnavailableResponse },
     },
     async ({ query, body }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
@@ -35,7 +36,7 @@ export function segmentsRouter(segments: SegmentsService, options: { maxPerPage:
     router,
     {
       method: 'get', path: '/custom_filters', operationId: 'listSegments', summary: 'List segments (saved filters), optionally with counts', tag, access: accountAccess,
-      query: segmentListQuery, responses: { '200': json('The segments, bare; each with `count` when with_counts is true', z.array(segmentPayloadSchema)) },
+      query: segmentListQuery, responses: { '200': json('The segments, bare; each with `count` when with_counts is true (null when it cannot be counted)', z.array(segmentPayloadSchema)), '503': searchUnavailableResponse },
     },
     async ({ query }, req, res) => {
       const withCounts = query.with_counts === 'true' || query.with_counts === '1';
@@ -89,7 +90,7 @@ export function segmentsRouter(segments: SegmentsService, options: { maxPerPage:
     router,
     {
       method: 'get', path: '/custom_filters/:id(\\d+)/contacts', operationId: 'runSegment', summary: "A page of the segment's contacts", tag, access: accountAccess,
-      params: segmentIdParams, query: pageQuery, responses: { '200': json('A page of contacts', contactListSchema) },
+      params: segmentIdParams, query: pageQuery, responses: { '200': json('A page of contacts', contactListSchema), '503': searchUnavailableResponse },
     },
     async ({ params, query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);

@@ -4,6 +4,7 @@ import { MAPPING_VERSION } from '../search/contacts-index';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import { buildSegmentQuery, sanitizeFilterPayload } from '../search/build-segment-query';
+import type { QueryLimits } from '../search/query-limits';
 import { toSegmentPayload } from './segment.presenter';
 import type { Segment, SegmentModel } from './segment.model';
 import type { SegmentInput } from './segments.schemas';
@@ -13,13 +14,15 @@ export interface SegmentsServiceDeps {
   nextIds: IdAllocator;
   search: Pick<ContactSearch, 'countMany'>;
   /** The contact list (resolves custom attribute sorts, adds the account condition). */
-  contacts: { list(accountId: number, query: SearchQuery | undefined, request: PageRequest): Promise<ContactPage> };
+  contacts: { list(accountId: number, query: SearchQuery | undefined, request: PageRequest, field?: string): Promise<ContactPage> };
   definitionsOf(accountId: number): Promise<DefinitionRef[]>;
+  /** What one filter may cost; every filter compiled here (filter, segments, bulk actions, export) is held to them. */
+  limits?: QueryLimits;
 }
 
-export function createSegmentsService({ segments, nextIds, search, contacts, definitionsOf }: SegmentsServiceDeps) {
+export function createSegmentsService({ segments, nextIds, search, contacts, definitionsOf, limits }: SegmentsServiceDeps) {
   async function compile(accountId: number, payload: unknown): Promise<SearchQuery> {
-    return buildSegmentQuery(payload, await definitionsOf(accountId));
+    return buildSegmentQuery(payload, await definitionsOf(accountId), limits);
   }
 
   async function find(accountId: number, id: number): Promise<Segment> {
@@ -53,7 +56,7 @@ export function createSegmentsService({ segments, nextIds, search, contacts, def
 
     /** Runs a filter payload (POST /contacts/filter) with the list's sort and paging. */
     async filter(accountId: number, payload: unknown, request: PageRequest): Promise<ContactPage> {
-      return contacts.list(accountId, await compile(accountId, payload), request);
+      return contacts.list(accountId, await compile(accountId, payload), request, 'payload');
     },
 
     async list(accountId: number, options: { filterType?: string; withCounts?: boolean } = {}) {
@@ -115,7 +118,7 @@ export function createSegmentsService({ segments, nextIds, search, contacts, def
     },
 
     async run(accountId: number, id: number, request: PageRequest): Promise<ContactPage> {
-      return contacts.list(accountId, await queryOf(await find(accountId, id)), request);
+      return contacts.list(accountId, await queryOf(await find(accountId, id)), request, 'id');
     },
 
     /** Makes every segment of the account recompile before its next run. */

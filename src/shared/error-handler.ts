@@ -15,6 +15,7 @@ import {
 } from './errors';
 import { isDuplicateKey } from './duplicate-key';
 import type { Logger } from './logger';
+import type { ResponseSpec } from './route';
 
 /** Every error answer. request_id is for the request-id middleware, which may add it. */
 export const errorBodySchema = z
@@ -26,6 +27,13 @@ export const errorBodySchema = z
   .meta({ id: 'Error' });
 
 type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** The 503 of a route that runs a search: it timed out or Elasticsearch is away (UnavailableError with a Retry-After). */
+export const searchUnavailableResponse: ResponseSpec = {
+  description: 'The search ran longer than SEARCH_TIMEOUT_MS, or Elasticsearch cannot answer right now; try again after Retry-After seconds',
+  schema: errorBodySchema,
+  headers: { 'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } } },
+};
 
 const statusByError: [new (...args: never[]) => AppError, number][] = [
   [ValidationError, 422],
@@ -79,6 +87,7 @@ export function errorHandler(fallback: Logger): ErrorRequestHandler {
       return;
     }
     const { status, body } = toResponse(err);
+    if (err instanceof UnavailableError && err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
     if (status >= 500 && status !== 503) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     else if (status === 503) log.warn({ err, url: req.originalUrl }, 'dependency unavailable');
     res.status(status).json({ ...body, request_id: requestIdOf(req) });

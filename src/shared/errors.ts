@@ -38,5 +38,15 @@ export class PayloadTooLargeError extends AppError {}
 /** A request body of a kind the endpoint does not take (e.g. not a CSV file). */
 export class UnsupportedMediaTypeError extends AppError {}
 
-/** A dependency (Elasticsearch, Redis) that cannot answer right now. */
-export class UnavailableError extends AppError {}
+/**
+ * A dependency (Elasticsearch, Redis) that cannot answer right now, or a search that ran out of
+ * time; `retryAfterSeconds` becomes the Retry-After header.
+ */
+export class UnavailableError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}

@@ -2,6 +2,7 @@ import { CURRENT_MAPPING as mapping } from '../../src/search/contacts-index';
 import { ATTRIBUTE_TYPES } from '../../src/records/custom-attribute-definition.model';
 import { MAX_SLOTS, poolOf, type DefinitionRef } from '../../src/records/custom-attribute-fields';
 import { buildSegmentQuery, MAX_CONDITIONS, STANDARD_ATTRIBUTES } from '../../src/search/build-segment-query';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../../src/search/query-limits';
 import { ValidationError } from '../../src/shared/errors';
 
 const defs: DefinitionRef[] = [
@@ -287,5 +288,77 @@ describe('malformed payloads', () => {
   it('when there are too many conditions, then it is refused', () => {
     const many = Array.from({ length: MAX_CONDITIONS + 1 }, () => item('name', 'is_present', [], 'and'));
     expect(failure(many).message).toMatch(/at most/);
+  });
+});
+
+describe('the limits of one filter', () => {
+  const limited = (payload: unknown, limits: Partial<QueryLimits> = {}) => {
+    try {
+      buildSegmentQuery(payload, defs, { ...DEFAULT_QUERY_LIMITS, ...limits });
+    } catch (err) {
+      if (err instanceof ValidationError) return err;
+      throw err;
+    }
+    throw new Error('expected a ValidationError');
+  };
+  const words = (n: number, prefix = 'w') => Array.from({ length: n }, (_, i) => `${prefix}${i}x`);
+  const and = (items: object[]) => items.map((it, i) => ({ ...it, query_operator: i < items.length - 1 ? 'and' : null }));
+
+  it('when 100 conditions of 100 contains values on city are given (the hostile filter of issue 11), then it is refused at the first item, naming the limit', () => {
+    const hostile = and(Array.from({ length: 100 }, (_, i) => item('city', 'contains', words(100, `c${i}-`))));
+    const err = limited(hostile);
+    expect(err.field).toBe('payload[0]');
+    expect(err.message).toBe('payload[0]: too many contains, does_not_contain and starts_with values in one filter: at most 20 (limit FILTER_MAX_SUBSTRING_VALUES); this item brings it to 100');
+    // With that limit raised, the wildcards' own limit refuses it.
+    expect(limited(hostile, { maxSubstringValues: 10000 }).message).toMatch(/^payload\[0\]: too many values in one filter that match broadly .*: at most 10 \(limit FILTER_MAX_WILDCARDS\); this item brings it to 11$/);
+  });
+
+  it('when wildcard values are spread over conditions, then they are counted across the filter, and values on fields with indexed suffixes are not wildcards', () => {
+    expect(limited(and([item('city', 'contains', words(6)), item('notes', 'does_not_contain', words(5))])).field).toBe('payload[1]');
+    expect(() => buildSegmentQuery(and([item('name', 'contains', words(10)), item('email', 'contains', words(10))]), defs)).not.toThrow();
+    // A needle longer than the suffixes is a wildcard even on a suffix field.
+    expect(limited([item('name', 'contains', ['x'.repeat(33)])], { maxWildcards: 0 }).message).toMatch(/FILTER_MAX_WILDCARDS/);
+  });
+
+  it('when contains, does_not_contain and starts_with values pass FILTER_MAX_SUBSTRING_VALUES together, then it is refused naming it', () => {
+    const err = limited(and([item('name', 'contains', words(15)), item('email', 'starts_with', words(6))]));
+    expect(err.field).toBe('payload[1]');
+    expect(err.message).toMatch(/too many contains, does_not_contain and starts_with values in one filter: at most 20 \(limit FILTER_MAX_SUBSTRING_VALUES\); this item brings it to 21/);
+  });
+
+  it('when one-letter contains values on a suffix field pass FILTER_MAX_WILDCARDS, then they are refused: each reads about as much as a wildcard', () => {
+    expect(() => buildSegmentQuery([item('name', 'contains', 'abcdefghij'.split(''))], defs)).not.toThrow();
+    const err = limited(and([item('name', 'contains', 'abcdefghij'.split('')), item('email', 'does_not_contain', ['x'])]));
+    expect(err.field).toBe('payload[1]');
+    expect(err.message).toMatch(/that match broadly .*or one shorter than 2\): at most 10 \(limit FILTER_MAX_WILDCARDS\); this item brings it to 11/);
+    // Two letters are a plain prefix on the suffixes; starts_with is a prefix of the field itself.
+    expect(() => buildSegmentQuery(and([item('name', 'contains', words(10, '')), item('name', 'starts_with', 'abcdefghij'.split(''))]), defs)).not.toThrow();
+  });
+
+  it('when a wildcard needle is shorter than FILTER_MIN_WILDCARD_LENGTH, then it is refused; a one-letter prefix on suffixes is allowed', () => {
+    expect(limited([item('city', 'contains', ['a'])]).message).toMatch(/payload\[0\]: values\[0\] is too short to match by wildcard: at least 2 characters \(limit FILTER_MIN_WILDCARD_LENGTH\)/);
+    expect(limited([item('company_name', 'does_not_contain', ['ok', 'é'])]).message).toMatch(/values\[1\] is too short/);
+    expect(one('name', 'contains', ['a'])).toEqual({ prefix: { search_suffixes: { value: 'n:a' } } });
+    expect(one('city', 'starts_with', ['l'])).toEqual({ prefix: { city: { value: 'l' } } });
+  });
+
+  it('when a contains or starts_with value is longer than FILTER_MAX_SUBSTRING_LENGTH, then it is refused naming it', () => {
+    expect(limited([item('notes', 'contains', ['n'.repeat(256)])]).message).toMatch(/values\[0\] is 256 characters; a contains value holds at most 255 \(limit FILTER_MAX_SUBSTRING_LENGTH\)/);
+    expect(limited([item('name', 'starts_with', ['n'.repeat(11)])], { maxSubstringLength: 10 }).message).toMatch(/FILTER_MAX_SUBSTRING_LENGTH/);
+    // equal_to looks one term up, whatever its length.
+    expect(() => one('notes', 'equal_to', ['n'.repeat(1000)])).not.toThrow();
+  });
+
+  it('when a condition holds more than FILTER_MAX_VALUES values, or the filter more than FILTER_MAX_TOTAL_VALUES, then it is refused naming the limit', () => {
+    expect(limited([item('labels', 'equal_to', words(1001))]).message).toMatch(/payload\[0\]: too many values in one condition: at most 1000 \(limit FILTER_MAX_VALUES\); this item brings it to 1001/);
+    const err = limited(and([item('labels', 'equal_to', words(1000)), item('email', 'not_equal_to', words(1000)), item('identifier', 'equal_to', ['x'])]));
+    expect(err.field).toBe('payload[2]');
+    expect(err.message).toMatch(/too many values in one filter: at most 2000 \(limit FILTER_MAX_TOTAL_VALUES\); this item brings it to 2001/);
+  });
+
+  it('when conditions pass FILTER_MAX_CONDITIONS, counting those inside groups, then it is refused naming it', () => {
+    const err = limited([{ group: and([item('name', 'is_present'), item('email', 'is_present')]), query_operator: 'or' }, item('city', 'is_present')], { maxConditions: 2 });
+    expect(err.field).toBe('payload[1]');
+    expect(err.message).toMatch(/too many conditions in one filter: at most 2 \(limit FILTER_MAX_CONDITIONS\)/);
   });
 });

@@ -1,0 +1,88 @@
+import { Transform, type TransformCallback } from 'node:stream';
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CLOSING_QUOTE = Buffer.from('"');
+
+export interface RowSizeGuard {
+  /** Sits between the file and csv-parser. */
+  stream: Transform;
+  /**
+   * The full size in bytes of record `ordinal` (0 is the header line) when it was longer than the
+   * limit and only its first `maxRowBytes` went through; undefined otherwise. Each answer is
+   * given once, so the guard keeps only records csv-parser has not yet handed over.
+   */
+  take(ordinal: number): number | undefined;
+}
+
+/**
+ * Bounds a CSV record's size without stopping the file: csv-parser's own `maxRowBytes` throws
+ * on the first long record and cannot go past it, so one giant row used to fail the import.
+ * This splits the byte stream into records as csv-parser does (a newline outside quotes ends
+ * one; every `"` flips quoting, which an escaped `""` flips twice), lets the first `maxRowBytes`
+ * of each record through and drops the rest up to its end (closing a quoted cell it cut open,
+ * so that csv-parser still sees one record), and notes which records it cut. Memory stays at
+ * one chunk plus csv-parser's one record of at most `maxRowBytes`.
+ */
+export function createRowSizeGuard(maxRowBytes: number): RowSizeGuard {
+  const cut = new Map<number, number>();
+  let ordinal = 0;
+  let length = 0;
+  let quoted = false;
+  // Set while the rest of an over-long record is being dropped: whether the bytes let through end inside a quoted cell.
+  let quotedAtCut: boolean | undefined;
+
+  /** The end of a record that was cut: its size is known now, before csv-parser can hand it over. */
+  function finishCut(out: Buffer[]) {
+    cut.set(ordinal, length);
+    if (quotedAtCut) out.push(CLOSING_QUOTE);
+    quotedAtCut = undefined;
+  }
+
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      const out: Buffer[] = [];
+      // Start of the bytes of this chunk being let through; -1 while dropping.
+      let from = quotedAtCut === undefined ? 0 : -1;
+      for (let i = 0; i < chunk.length; i++) {
+        const byte = chunk[i];
+        if (byte === LF && !quoted) {
+          if (from < 0) {
+            finishCut(out);
+            from = i;
+          }
+          ordinal += 1;
+          length = 0;
+          continue;
+        }
+        if (byte === QUOTE) quoted = !quoted;
+        length += 1;
+        if (from >= 0 && length > maxRowBytes) {
+          out.push(chunk.subarray(from, i));
+          quotedAtCut = byte === QUOTE ? !quoted : quoted;
+          from = -1;
+        }
+      }
+      if (from >= 0) out.push(chunk.subarray(from));
+      const through = Buffer.concat(out);
+      done(null, through.length ? through : undefined);
+    },
+    flush(done: TransformCallback) {
+      // A last record without a newline, cut: end it for csv-parser.
+      if (quotedAtCut === undefined) return done();
+      const out: Buffer[] = [];
+      finishCut(out);
+      out.push(Buffer.from('\n'));
+      done(null, Buffer.concat(out));
+    },
+  });
+
+  return {
+    stream,
+    take(at: number) {
+      const bytes = cut.get(at);
+      cut.delete(at);
+      return bytes;
+    },
+  };
+}

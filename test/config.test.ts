@@ -1,0 +1,26 @@
+import { loadConfig, queryLimitsOf } from '../src/config';
+import { DEFAULT_QUERY_LIMITS } from '../src/search/query-limits';
+
+describe('configuration', () => {
+  it('when NODE_ENV is production and CURSOR_SECRET is not set, then loading fails naming it', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/invalid configuration: CURSOR_SECRET: must be set when NODE_ENV=production/);
+  });
+
+  it('when CURSOR_SECRET is shorter than 32 characters, then loading fails naming it', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', CURSOR_SECRET: 'short' })).toThrow(/CURSOR_SECRET: must be at least 32 characters/);
+  });
+
+  it('when production sets CURSOR_SECRET, then it is used; development and tests fall back to a fixed one', () => {
+    const secret = 's'.repeat(40);
+    expect(loadConfig({ NODE_ENV: 'production', CURSOR_SECRET: secret }).CURSOR_SECRET).toBe(secret);
+    expect(loadConfig({ NODE_ENV: 'test' }).CURSOR_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({}).CURSOR_SECRET).toBe(loadConfig({ NODE_ENV: 'test' }).CURSOR_SECRET);
+  });
+
+  it('when no limit is set, then the filter limits are the documented defaults; each can be set', () => {
+    expect(queryLimitsOf(loadConfig({}))).toEqual(DEFAULT_QUERY_LIMITS);
+    expect(queryLimitsOf(loadConfig({ FILTER_MAX_WILDCARDS: '3', FILTER_MIN_WILDCARD_LENGTH: '4' }))).toMatchObject({ maxWildcards: 3, minWildcardLength: 4 });
+    expect(loadConfig({}).SEARCH_TIMEOUT_MS).toBe(5000);
+    expect(() => loadConfig({ FILTER_MAX_CONDITIONS: '0' })).toThrow(/FILTER_MAX_CONDITIONS/);
+  });
+});

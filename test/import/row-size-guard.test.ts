@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import csvParser from 'csv-parser';
+import { createRowSizeGuard } from '../../src/import/row-size-guard';
+
+/** The records csv-parser reads through the guard, each with the size the guard noted if it cut it. */
+async function read(text: string, maxRowBytes: number, chunkSize = text.length) {
+  const bytes = Buffer.from(text, 'utf8');
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
+  const guard = createRowSizeGuard(maxRowBytes);
+  const parser = Readable.from(chunks).pipe(guard.stream).pipe(csvParser({ headers: false }));
+  const out: { cells: string[]; cut?: number }[] = [];
+  for await (const record of parser as AsyncIterable<Record<number, string>>) {
+    const cut = guard.take(out.length);
+    out.push({ cells: Object.values(record), ...(cut === undefined ? {} : { cut }) });
+  }
+  return out;
+}
+
+describe('row size guard', () => {
+  it('when no record is over the limit, then csv-parser reads the file exactly as without the guard', async () => {
+    const text = 'name,notes\nAna,"a, ""quoted""\nvalue"\n\nLuis,x\r\nEva,last';
+    for (const chunkSize of [1, 2, 3, 7, 1000]) {
+      expect(await read(text, 1024, chunkSize)).toEqual([
+        { cells: ['name', 'notes'] },
+        { cells: ['Ana', 'a, "quoted"\nvalue'] },
+        { cells: [] },
+        { cells: ['Luis', 'x'] },
+        { cells: ['Eva', 'last'] },
+      ]);
+    }
+  });
+
+  it('when a record in the middle is over the limit, then only its first bytes go through, it is flagged with its size, and the records after it are intact', async () => {
+    const giant = `Zoe,${'y'.repeat(5000)}`;
+    const text = `name,notes\nAna,a\n${giant}\nEva,e\n`;
+    for (const chunkSize of [1, 10, 64, 100000]) {
+      expect(await read(text, 20, chunkSize)).toEqual([
+        { cells: ['name', 'notes'] },
+        { cells: ['Ana', 'a'] },
+        { cells: ['Zoe', 'y'.repeat(16)], cut: giant.length },
+        { cells: ['Eva', 'e'] },
+      ]);
+    }
+  });
+
+  it('when the cut falls inside a quoted cell holding commas, quotes and newlines, then the cell is closed and the next record still starts where it should', async () => {
+    const cell = `"${'a,"" \n'.repeat(1000)}"`;
+    const text = `name,notes\nZoe,${cell},tail\nEva,e`;
+    for (const chunkSize of [1, 5, 4096]) {
+      const records = await read(text, 30, chunkSize);
+      expect(records).toHaveLength(3);
+      expect(records[1].cut).toBe(`Zoe,${cell},tail`.length);
+      expect(records[1].cells[0]).toBe('Zoe');
+      expect(records[1].cells.join(',').length).toBeLessThanOrEqual(30);
+      expect(records[2]).toEqual({ cells: ['Eva', 'e'] });
+    }
+  });
+
+  it('when the last record has no newline and is over the limit, then it still ends as one flagged record', async () => {
+    expect(await read(`name\nAna\n"${'z'.repeat(100)}`, 10, 7)).toEqual([{ cells: ['name'] }, { cells: ['Ana'] }, { cells: ['z'.repeat(9)], cut: 101 }]);
+  });
+
+  it('when the header line is over the limit, then record 0 is flagged', async () => {
+    const [header] = await read(`${'h'.repeat(50)}\nAna\n`, 10);
+    expect(header.cut).toBe(50);
+  });
+});
