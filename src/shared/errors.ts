@@ -38,5 +38,8 @@ export class PayloadTooLargeError extends AppError {}
 /** A request body of a kind the endpoint does not take (e.g. not a CSV file). */
 export class UnsupportedMediaTypeError extends AppError {}
 
+/** Over a rate limit; the limiter has set Retry-After. */
+export class TooManyRequestsError extends AppError {}
+
 /** A dependency (Elasticsearch, Redis) that cannot answer right now. */
 export class UnavailableError extends AppError {}
