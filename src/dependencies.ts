@@ -126,7 +126,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   // Everything that belongs to a contact: removed with it, moved by a merge.
   const notes = createNotesService({ notes: models.notes, contactNotes: models.contactNotes, contacts: models.contacts, people: accounts, nextIds });
   const contactDependents = [notes, ...[models.contactInboxes, models.conversations, models.messages].map(byContactId)];
-  const inboxes = createInboxesService({ inboxes: models.inboxes, contactInboxes: models.contactInboxes, nextIds });
+  const inboxes = createInboxesService({ inboxes: models.inboxes, contactInboxes: models.contactInboxes, nextIds, outboundAllowedHosts: config.OUTBOUND_ALLOWED_HOSTS });
   const contacts = createContactsService({
     contacts: models.contacts,
     customAttributes,
@@ -298,7 +298,14 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       await labels.requeueRemovals().catch((err) => logger.warn({ err }, 'label removals not re-queued'));
       void deliveryQueue.process(
         4,
-        createDeliveryProcessor({ messages: models.messages, inboxes: models.inboxes, contacts: models.contacts, logger, timeoutMs: config.DELIVERY_TIMEOUT_MS }),
+        createDeliveryProcessor({
+          messages: models.messages,
+          inboxes: models.inboxes,
+          contacts: models.contacts,
+          logger,
+          timeoutMs: config.DELIVERY_TIMEOUT_MS,
+          allowedHosts: config.OUTBOUND_ALLOWED_HOSTS,
+        }),
       );
       // Many sync jobs in flight at once is what lets the batcher fill one bulk request.
       void syncQueue.process(config.SYNC_CONCURRENCY, createContactSyncProcessor({ config, indexContacts: indexer.indexContacts, logger }));

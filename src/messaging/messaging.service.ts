@@ -108,8 +108,10 @@ export function createMessagingService(deps: MessagingServiceDeps) {
   }
 
   return {
+    /** None for a blocked contact: nothing may be sent to it. */
     async contactableInboxes(accountId: number, contactId: number): Promise<ContactInboxPayload[]> {
       const contact = await findContact(accountId, contactId);
+      if (contact.blocked) return [];
       const [list, verified] = await Promise.all([inboxes.find({ account_id: accountId }).sort({ _id: 1 }).lean(), verifiedIdentities(accountId, contactId)]);
       return list.flatMap((inbox) => {
         const r = reach(inbox, contact, verified);
@@ -120,6 +122,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     /** Records the conversation and the message as queued, then hands delivery to the queue. */
     async startConversation(caller: Caller, input: NewConversationInput): Promise<ConversationPayload> {
       const contact = await findContact(caller.accountId, input.contact_id);
+      if (contact.blocked) throw new ValidationError(`contact ${contact._id} is blocked: no message is sent to a blocked contact`, 'contact_id');
       const inbox = await inboxes.findOne({ _id: input.inbox_id, account_id: caller.accountId }).lean();
       if (!inbox) throw new NotFoundError('inbox', input.inbox_id);
       const r = reach(inbox, contact, await verifiedIdentities(caller.accountId, Number(contact._id)));

@@ -44,6 +44,8 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
     // Files share the runner's IP: limits high enough never to matter unless a test sets its own.
     SIGN_IN_RATE_LIMIT: '1000',
     PUBLIC_RATE_LIMIT: '100000',
+    // The fake SMS/WhatsApp providers listen on loopback.
+    OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });
