@@ -68,7 +68,7 @@ describe('the document itself', () => {
     const limited = operations().filter(({ op }) => op.responses['429']);
     const paths = new Set(limited.map(({ path }) => path));
     expect(paths).toContain('/auth/sign_in');
-    expect(paths).toContain('/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}/email_collect');
+    expect(paths).toContain('/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}/conversations/{conversation_id}/messages');
     expect([...paths].every((path) => path.startsWith('/auth/') || path.startsWith('/public/'))).toBe(true);
     expect(operations().filter(({ path }) => path.startsWith('/public/')).every(({ op }) => op.responses['429'])).toBe(true);
     const sample = (document.paths['/auth/sign_in'].post as unknown as { responses: Record<string, { headers?: Record<string, unknown> }> }).responses['429'];

@@ -259,6 +259,10 @@ describe('inboxes, outbound messages and the public website API', () => {
     expect(conversation.body.contact.id).toBe(visitor.body.id);
     const collected = await call('post', `${P}/contacts/{source_id}/email_collect`, { params: visitorParams, body: { email: 'vee@visitor.example' } });
     expect(collected.body.email).toBe('vee@visitor.example');
+    const conversations = await call('get', `${P}/contacts/{source_id}/conversations`, { params: visitorParams });
+    expect(conversations.body[0].id).toBe(conversation.body.id);
+    const messages = await call('get', `${P}/contacts/{source_id}/conversations/{conversation_id}/messages`, { params: { ...visitorParams, conversation_id: conversation.body.id } });
+    expect(messages.body[0]).toEqual(expect.objectContaining({ content: 'Hi there', message_type: 0 }));
   });
 });
 
