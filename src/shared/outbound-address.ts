@@ -37,8 +37,14 @@ for (const [network, prefix] of [
 
 /** Whether an address is loopback, private, link-local or otherwise not on the public internet. */
 export function isForbiddenAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return forbidden.check(mapped[1], 'ipv4');
+  // IPv4 mapped in IPv6, dotted (::ffff:127.0.0.1) or as URLs write it (::ffff:7f00:1).
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (dotted) return isForbiddenAddress(dotted[1]);
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (hex) {
+    const [high, low] = [parseInt(hex[1], 16), parseInt(hex[2], 16)];
+    return isForbiddenAddress([high >> 8, high & 255, low >> 8, low & 255].join('.'));
+  }
   const family = isIP(address);
   if (family === 0) return true;
   return forbidden.check(address, family === 4 ? 'ipv4' : 'ipv6');
