@@ -86,42 +86,23 @@ export function toConversationPayload(conversation: Conversation, messages: Mess
  * A message as the website widget sees it (Chatwoot's public API message): no delivery details,
  * no provider ids, no failure reasons.
  */
-export const publicMessagePayloadSchema = z
-  .object({
-    id: z.int(),
-    content: z.string(),
-    message_type: z.union([z.literal(0), z.literal(1)]).describe('0 from the visitor, 1 to the visitor'),
-    content_type: z.literal('text'),
-    content_attributes: z.object({}),
-    created_at: unixSeconds.nullable(),
-    conversation_id: z.int(),
-  })
+export const publicMessagePayloadSchema = messagePayloadSchema
+  .pick({ id: true, content: true, message_type: true, content_type: true, created_at: true, conversation_id: true })
+  .extend({ content_attributes: z.object({}) })
   .meta({ id: 'PublicMessage' });
 
 export type PublicMessagePayload = z.infer<typeof publicMessagePayloadSchema>;
 
-export const publicConversationPayloadSchema = z
-  .object({
-    id: z.int(),
-    inbox_id: z.int(),
-    status: z.enum(['open', 'resolved']),
-    created_at: unixSeconds.nullable(),
-    messages: z.array(publicMessagePayloadSchema),
-  })
+export const publicConversationPayloadSchema = conversationPayloadSchema
+  .pick({ id: true, inbox_id: true, status: true, created_at: true })
+  .extend({ messages: z.array(publicMessagePayloadSchema) })
   .meta({ id: 'PublicConversation' });
 
 export type PublicConversationPayload = z.infer<typeof publicConversationPayloadSchema>;
 
 export function toPublicMessagePayload(message: Message): PublicMessagePayload {
-  return {
-    id: message._id,
-    content: message.content,
-    message_type: message.message_type === 'incoming' ? 0 : 1,
-    content_type: 'text',
-    content_attributes: {},
-    created_at: toUnixSeconds(message.created_at),
-    conversation_id: message.conversation_id,
-  };
+  const { id, content, message_type, content_type, created_at, conversation_id } = toMessagePayload(message);
+  return { id, content, message_type, content_type, content_attributes: {}, created_at, conversation_id };
 }
 
 export function toPublicConversationPayload(conversation: Conversation, messages: Message[]): PublicConversationPayload {
