@@ -23,7 +23,7 @@ const need = (value: string | null, what: string) => {
 /** Sends through the inbox's channel; answers the provider's id for the message. */
 async function deliver(inbox: Inbox, contact: Contact, message: Message, call: ProviderCall): Promise<string | null> {
   if (isChannel(inbox, 'email')) {
-    return sendEmail(inbox.settings, { to: need(contact.email, 'email'), subject: inbox.name, text: message.content }, call.timeoutMs);
+    return sendEmail(inbox.settings, { to: need(contact.email, 'email'), subject: inbox.name, text: message.content }, call);
   }
   if (isChannel(inbox, 'sms')) return sendSms(inbox.settings, need(contact.phone_number, 'phone number'), message.content, call);
   if (isChannel(inbox, 'whatsapp')) return sendWhatsapp(inbox.settings, need(contact.phone_number, 'phone number'), message.content, call);

@@ -75,7 +75,11 @@ export async function outboundUrlProblem(value: string, allowed: readonly string
   } catch {
     return 'is not a URL';
   }
-  const host = hostOf(url);
+  return outboundHostProblem(hostOf(url), allowed, timeoutMs);
+}
+
+/** Why a host (a name or an IP address) may not be connected to, or null; as outboundUrlProblem. */
+export async function outboundHostProblem(host: string, allowed: readonly string[], timeoutMs = 3000): Promise<string | null> {
   if (isAllowedHost(host, allowed)) return null;
   const addresses = isIP(host) ? [host] : ((await resolveAll(host, timeoutMs)) ?? []);
   const bad = addresses.find(isForbiddenAddress);
@@ -83,6 +87,13 @@ export async function outboundUrlProblem(value: string, allowed: readonly string
 }
 
 export class ForbiddenAddressError extends Error {}
+
+/** One address of the host that may be connected to (connect to it, not to the name), or a ForbiddenAddressError. */
+export function pinnedAddress(host: string, allowed: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    guardedLookup(allowed)(host, {}, (err, address) => (err ? reject(err) : resolve(address as string)));
+  });
+}
 
 /**
  * A DNS lookup for http.request that refuses forbidden addresses at the moment of connecting,

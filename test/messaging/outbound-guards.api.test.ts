@@ -67,6 +67,30 @@ describe('provider URLs', () => {
   });
 });
 
+describe('SMTP hosts', () => {
+  const email = (smtp_address: string) => ({ type: 'email', email: 'support@shop.example', smtp_address, smtp_port: 587 });
+
+  it.each(['127.0.0.1', 'localhost', '10.1.2.3', '[::1]'])('when an e-mail inbox names %s as its SMTP server, then it is refused with 422 naming channel.smtp_address', async (host) => {
+    const res = await newInbox(email(host));
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe('channel.smtp_address');
+  });
+
+  it('when a saved SMTP host leads inside by the time of delivery, then nothing is sent and the message fails saying why', async () => {
+    const created = await createInbox(ctx, account, email('smtp.shop.example'));
+    await ctx.deps.models.inboxes.updateOne({ _id: created.id }, { $set: { 'settings.smtp_address': 'localhost' } });
+    const contact = await createContact(ctx, account);
+    const res = await send({ inbox_id: created.id, contact_id: contact.id, message: { content: 'hello' } });
+    const id = res.body.messages[0].id;
+    let message: { status: string; failure_reason: string | null } | null = null;
+    await waitFor(async () => {
+      message = await ctx.deps.models.messages.findById(id).lean();
+      return message?.status === 'failed';
+    }, 'the delivery to fail');
+    expect(message!.failure_reason).toMatch(/SMTP server may not be called: localhost resolves to a loopback/);
+  });
+});
+
 describe('blocked contacts', () => {
   it('when a contact is blocked, then no inbox can reach it and a message to it is refused with 422 saying so', async () => {
     const inbox = await createInbox(ctx, account, { type: 'email', email: 'support@shop.example', smtp_address: 'smtp.shop.example', smtp_port: 587 });
