@@ -1,14 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
 
 let ctx: TestContext;
 let account: TestAccount;
 
-beforeAll(async () => {
-  ctx = await startTestContext({ worker: false });
-  account = await ctx.createAccount();
-});
-afterAll(() => ctx.close());
+withTestAccount(
+  (c, a) => {
+    ctx = c;
+    account = a;
+  },
+  { worker: false },
+);
 
 const as = (token: string) => ({ api_access_token: token });
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');

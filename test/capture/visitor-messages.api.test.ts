@@ -1,27 +1,23 @@
 import { createHmac } from 'node:crypto';
-import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
-import { createInbox, websiteChannel } from '../support/inboxes';
+import { waitFor, withTestAccount, type TestAccount, type TestContext } from '../support/context';
+import { createInbox, createVisitor, visitorsPath, websiteChannel } from '../support/inboxes';
 
 let ctx: TestContext;
 let account: TestAccount;
 let site: { id: number; inbox_identifier: string; hmac_token?: string };
 
+withTestAccount((c, a) => {
+  ctx = c;
+  account = a;
+});
 beforeAll(async () => {
-  ctx = await startTestContext();
-  account = await ctx.createAccount();
   site = await createInbox(ctx, account, websiteChannel(), 'Shop');
 });
-afterAll(() => ctx.close());
 
 const as = (token: string) => ({ api_access_token: token });
-const widget = (sourceId: string, suffix = '', inbox = site) => `/public/api/v1/inboxes/${inbox.inbox_identifier}/contacts/${sourceId}${suffix}`;
+const widget = (sourceId: string, suffix = '', inbox = site) => visitorsPath(inbox, `/${sourceId}${suffix}`);
 const sign = (identifier: string) => createHmac('sha256', site.hmac_token!).update(identifier).digest('hex');
-
-async function visitor(body: object = {}) {
-  const res = await ctx.http.post(`/public/api/v1/inboxes/${site.inbox_identifier}/contacts`).send(body);
-  if (res.status !== 200) throw new Error(`visitor not created: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { id: number; source_id: string };
-}
+const visitor = (body: object = {}) => createVisitor(ctx, site, body);
 
 const verifiedVisitor = (identifier: string) => visitor({ identifier, identifier_hash: sign(identifier) });
 const sendToContact = (contactId: number, content: string) =>

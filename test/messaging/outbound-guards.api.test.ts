@@ -1,4 +1,4 @@
-import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { testConfig, waitFor, withTestAccount, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 import { startFakeProvider } from '../support/fake-provider';
 import { createInbox } from '../support/inboxes';
@@ -7,21 +7,34 @@ let ctx: TestContext;
 let account: TestAccount;
 let twilio: Awaited<ReturnType<typeof startFakeProvider>>;
 
+// No host allowed: here the loopback fake provider counts as internal, as any would in production.
+withTestAccount(
+  (c, a) => {
+    ctx = c;
+    account = a;
+  },
+  { config: testConfig({ OUTBOUND_ALLOWED_HOSTS: '', DELIVERY_ATTEMPTS: '2', DELIVERY_BACKOFF_MS: '20', DELIVERY_TIMEOUT_MS: '800' }) },
+);
 beforeAll(async () => {
-  // No host allowed: here the loopback fake provider counts as internal, as any would in production.
-  ctx = await startTestContext({ config: testConfig({ OUTBOUND_ALLOWED_HOSTS: '', DELIVERY_ATTEMPTS: '2', DELIVERY_BACKOFF_MS: '20', DELIVERY_TIMEOUT_MS: '800' }) });
-  account = await ctx.createAccount();
   twilio = await startFakeProvider((n) => ({ sid: `SM${n}` }));
 });
-afterAll(async () => {
-  await ctx.close();
-  await twilio.close();
-});
+afterAll(() => twilio.close());
 
 const as = (token: string) => ({ api_access_token: token });
 const sms = (provider_url: string) => ({ type: 'sms', provider_url, account_sid: 'AC1', auth_token: 'token', phone_number: '+15550001111' });
 const newInbox = (channel: object) => ctx.http.post(account.path('/inboxes')).set(as(account.adminToken)).send({ name: 'Texts', channel });
 const send = (body: object) => ctx.http.post(account.path('/conversations')).set(as(account.agentToken)).send(body);
+
+/** Waits until the message's delivery has failed; answers why. */
+async function failureOf(messageId: number): Promise<string | null> {
+  let reason: string | null = null;
+  await waitFor(async () => {
+    const message = await ctx.deps.models.messages.findById(messageId).lean();
+    reason = message?.failure_reason ?? null;
+    return message?.status === 'failed';
+  }, 'the delivery to fail');
+  return reason;
+}
 
 describe('provider URLs', () => {
   it.each([
@@ -56,13 +69,7 @@ describe('provider URLs', () => {
     const contact = await createContact(ctx, account, { phone_number: '+14155550190' });
     const res = await send({ inbox_id: created.id, contact_id: contact.id, message: { content: 'hello' } });
     expect(res.status).toBe(200);
-    const id = res.body.messages[0].id;
-    let message: { status: string; failure_reason: string | null } | null = null;
-    await waitFor(async () => {
-      message = await ctx.deps.models.messages.findById(id).lean();
-      return message?.status === 'failed';
-    }, 'the delivery to fail');
-    expect(message!.failure_reason).toMatch(/may not be called: localhost resolves to (127\.0\.0\.1|::1)/);
+    expect(await failureOf(res.body.messages[0].id)).toMatch(/may not be called: localhost resolves to (127\.0\.0\.1|::1)/);
     expect(twilio.requests).toHaveLength(0);
   });
 });
@@ -81,13 +88,7 @@ describe('SMTP hosts', () => {
     await ctx.deps.models.inboxes.updateOne({ _id: created.id }, { $set: { 'settings.smtp_address': 'localhost' } });
     const contact = await createContact(ctx, account);
     const res = await send({ inbox_id: created.id, contact_id: contact.id, message: { content: 'hello' } });
-    const id = res.body.messages[0].id;
-    let message: { status: string; failure_reason: string | null } | null = null;
-    await waitFor(async () => {
-      message = await ctx.deps.models.messages.findById(id).lean();
-      return message?.status === 'failed';
-    }, 'the delivery to fail');
-    expect(message!.failure_reason).toMatch(/SMTP server may not be called: localhost resolves to a loopback/);
+    expect(await failureOf(res.body.messages[0].id)).toMatch(/SMTP server may not be called: localhost resolves to a loopback/);
   });
 });
 

@@ -4,7 +4,7 @@ import { buildApp } from '../../src/app';
 import { createDependencies } from '../../src/dependencies';
 import { createLogger } from '../../src/shared/logger';
 import { expectMatchesDocument } from '../openapi/document-support';
-import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
+import { testConfig, withTestAccount, type TestAccount, type TestContext } from '../support/context';
 import { createInbox, websiteChannel } from '../support/inboxes';
 
 let ctx: TestContext;
@@ -18,11 +18,13 @@ const config = testConfig({
   TRUST_PROXY: 'true',
 });
 
-beforeAll(async () => {
-  ctx = await startTestContext({ worker: false, config });
-  account = await ctx.createAccount();
-});
-afterAll(() => ctx.close());
+withTestAccount(
+  (c, a) => {
+    ctx = c;
+    account = a;
+  },
+  { worker: false, config },
+);
 
 const signIn = (ip: string, email: string) => ctx.http.post('/auth/sign_in').set('X-Forwarded-For', ip).send({ email, password: 'wrong password' });
 
