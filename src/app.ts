@@ -1,6 +1,8 @@
-import express, { Router, type Express } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { agentsRouter } from './accounts/agents.router';
 import { requireAccountUser } from './accounts/auth.middleware';
+import { authRouter, profileRouter } from './accounts/profile.router';
 import { captureRouter } from './capture/capture.router';
 import { contactMergeRouter } from './contacts/contact-merge.router';
 import { contactsRouter } from './contacts/contacts.router';
@@ -19,10 +21,18 @@ import { buildOpenApiDocument, type OpenApiDocument } from './openapi/build-docu
 import { openApiRouter } from './openapi/openapi.router';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
 import type { Metrics } from './shared/metrics';
+import { rateLimitedResponses } from './shared/rate-limit';
 import { createRequestLogger } from './shared/request-logger';
 import { defineRoute, json, openAccess, type Mount } from './shared/route';
 
-type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services'>;
+type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services' | 'rateLimits'>;
+type RateLimits = Dependencies['rateLimits'];
+
+/** Looked up when a request comes: building the routes (and the API document) needs no Redis. */
+const limitedBy =
+  (rateLimits: RateLimits, name: keyof RateLimits): RequestHandler =>
+  (req, res, next) =>
+    rateLimits[name](req, res, next);
 
 function serviceRouter(metrics: Metrics): Router {
   const router = Router();
@@ -52,14 +62,17 @@ function serviceRouter(metrics: Metrics): Router {
  * document is collected from the routes they declare, so the two cannot disagree. Routers only
  * keep their services for their handlers: the document needs none of them called.
  */
-export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services'>, document: () => OpenApiDocument): Mount[] {
-  const { config, metrics, services } = deps;
+export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services' | 'rateLimits'>, document: () => OpenApiDocument): Mount[] {
+  const { config, metrics, services, rateLimits } = deps;
   return [
     { path: '', routers: [serviceRouter(metrics), openApiRouter(document)] },
+    { path: '/auth', guards: [limitedBy(rateLimits, 'signIn')], responses: rateLimitedResponses, routers: [authRouter(services.profile, services.accounts)] },
+    { path: '/api/v1', routers: [profileRouter(services.profile, services.accounts)] },
     {
       path: '/api/v1/accounts/:account_id',
       guards: [requireAccountUser(services.accounts)],
       routers: [
+        agentsRouter(services.accounts),
         contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE, contactInboxSchema: contactInboxPayloadSchema }),
         labelsRouter(services.labels),
         customAttributesRouter(services.customAttributes),
@@ -74,7 +87,12 @@ export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services'>
       ],
     },
     // The website widget's public API: no api_access_token, so outside the account routers.
-    { path: '/public/api/v1/inboxes/:inbox_identifier', routers: [captureRouter(services.capture)] },
+    {
+      path: '/public/api/v1/inboxes/:inbox_identifier',
+      guards: [limitedBy(rateLimits, 'public')],
+      responses: rateLimitedResponses,
+      routers: [captureRouter(services.capture)],
+    },
   ];
 }
 
@@ -83,6 +101,8 @@ export function buildApp(deps: AppDeps): Express {
   const { logger, metrics } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // The client's IP (rate limits) comes from X-Forwarded-For only as far as this trusts proxies.
+  app.set('trust proxy', deps.config.TRUST_PROXY);
   app.set('query parser', 'extended');
 
   // First, so that every later line of the request, and its error response, carries its id.

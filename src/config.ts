@@ -48,6 +48,25 @@ const envSchema = z.object({
   // A batch also ends once its rows hold this many characters.
   IMPORT_BATCH_MAX_CHARS: z.coerce.number().int().min(1).default(16 * 1024 * 1024),
   IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  // People: bcrypt's cost factor (each step doubles the work of a sign-in), and how long a sign-in's session token lasts.
+  PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(11),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+  // Rate limits, counted in Redis so that every API process shares them: sign-in per client IP
+  // and per email, the website widget's public routes per client IP.
+  SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  SIGN_IN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+  PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
+  PUBLIC_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  // Express's "trust proxy": behind a proxy, how the client's IP is read from X-Forwarded-For (false, true, a hop count, or addresses).
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | number | string => (v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
+  // Hosts a provider URL may name even though they resolve to loopback, private or link-local addresses (comma-separated).
+  OUTBOUND_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Paging cursors are signed with it (HMAC-SHA256), so a tampered ?after= is a 422.
   CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -2,7 +2,11 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Connection } from 'mongoose';
 import { createAccountsService } from './accounts/accounts.service';
 import { defineAccountModel } from './accounts/account.model';
-import { defineUserModel } from './accounts/user.model';
+import { defineAccessTokenModel, defineUserEmailModel, defineUserModel } from './accounts/user.model';
+import { createPasswordHasher, normalizeEmail } from './accounts/credentials';
+import { createProfileService } from './accounts/profile.service';
+import { createTokens } from './accounts/tokens';
+import { upgradeLegacyUsers } from './accounts/upgrade-legacy-users';
 import { queryLimitsOf, type Config } from './config';
 import { defineContactModel } from './records/contact.model';
 import { defineContactKeyModel } from './records/contact-key.model';
@@ -52,6 +56,7 @@ import type { Logger } from './shared/logger';
 import { createMetrics } from './shared/metrics';
 import { connectMongo } from './shared/mongo';
 import { createQueueFactory, withTimeout } from './shared/queues';
+import { createRateLimit, inSequence } from './shared/rate-limit';
 
 /** Records that carry their contact's id, removed and moved by it (still a query by contact_id). */
 interface ByContactIdModel {
@@ -73,6 +78,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const models = {
     accounts: defineAccountModel(conn),
     users: defineUserModel(conn),
+    userEmails: defineUserEmailModel(conn),
+    accessTokens: defineAccessTokenModel(conn),
     idBlocks: defineIdBlockModel(conn),
     contacts: defineContactModel(conn),
     contactKeys: defineContactKeyModel(conn),
@@ -91,6 +98,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     importRejections: defineImportRejectionModel(conn),
   };
   await Promise.all(Object.values(models).map((model) => model.init()));
+  await upgradeLegacyUsers({ accounts: models.accounts, users: models.users, emails: models.userEmails, tokens: models.accessTokens }, logger);
 
   const es = overrides.es ?? createElasticsearchClient(config.ELASTICSEARCH_URL);
   const index = config.CONTACTS_INDEX;
@@ -101,6 +109,10 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const search = createContactSearch({ es, index, cursorSecret: config.CURSOR_SECRET, timeoutMs: config.SEARCH_TIMEOUT_MS });
   const limits = queryLimitsOf(config);
   const nextIds = createIdAllocator(models.idBlocks);
+  const tokens = createTokens({ tokens: models.accessTokens, users: models.users, sessionTtlMs: config.SESSION_TTL_HOURS * 3600 * 1000 });
+  const passwords = createPasswordHasher(config.PASSWORD_HASH_COST);
+  const accounts = createAccountsService({ accounts: models.accounts, users: models.users, emails: models.userEmails, tokens, passwords, nextIds });
+
   const keys = createContactKeys({ keys: models.contactKeys, contacts: models.contacts, graceMs: config.KEY_CLAIM_GRACE_MS });
   const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions: models.customAttributeDefinitions, es, index, logger, metrics });
 
@@ -113,9 +125,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     onDefinitionsRemoved: (accountId) => segments.markStale(accountId),
   });
   // Everything that belongs to a contact: removed with it, moved by a merge.
-  const notes = createNotesService({ notes: models.notes, contactNotes: models.contactNotes, contacts: models.contacts, users: models.users, nextIds });
+  const notes = createNotesService({ notes: models.notes, contactNotes: models.contactNotes, contacts: models.contacts, people: accounts, nextIds });
   const contactDependents = [notes, ...[models.contactInboxes, models.conversations, models.messages].map(byContactId)];
-  const inboxes = createInboxesService({ inboxes: models.inboxes, contactInboxes: models.contactInboxes, nextIds });
+  const inboxes = createInboxesService({ inboxes: models.inboxes, contactInboxes: models.contactInboxes, nextIds, outboundAllowedHosts: config.OUTBOUND_ALLOWED_HOSTS });
   const contacts = createContactsService({
     contacts: models.contacts,
     customAttributes,
@@ -200,7 +212,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   });
 
   const services = {
-    accounts: createAccountsService({ accounts: models.accounts, users: models.users, nextIds }),
+    accounts,
+    profile: createProfileService({ users: models.users, accounts, tokens, passwords }),
     customAttributes,
     contacts,
     segments,
@@ -223,10 +236,24 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     imports: createContactImportService({ imports: models.contactImports, rejections: models.importRejections, queue: importQueue, nextIds, logger }),
   };
 
+  // Counted in Redis under the queue prefix: the API processes of one deployment share it.
+  const limit = (name: string, max: number, windowSeconds: number, key?: Parameters<typeof createRateLimit>[0]['key']) =>
+    createRateLimit({ redis: queues.redis(), prefix: `${config.QUEUE_PREFIX}:rate:`, name, limit: max, windowSeconds, key, logger });
+  const rateLimits = {
+    signIn: inSequence([
+      limit('sign-in-ip', config.SIGN_IN_RATE_LIMIT, config.SIGN_IN_RATE_WINDOW_SECONDS),
+      limit('sign-in-email', config.SIGN_IN_RATE_LIMIT, config.SIGN_IN_RATE_WINDOW_SECONDS, (req) =>
+        typeof req.body?.email === 'string' ? normalizeEmail(req.body.email) : '',
+      ),
+    ]),
+    public: limit('public', config.PUBLIC_RATE_LIMIT, config.PUBLIC_RATE_WINDOW_SECONDS),
+  };
+
   return {
     config,
     logger,
     conn,
+    rateLimits,
     models,
     es,
     index,
@@ -274,7 +301,14 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       await labels.requeueRemovals().catch((err) => logger.warn({ err }, 'label removals not re-queued'));
       void deliveryQueue.process(
         4,
-        createDeliveryProcessor({ messages: models.messages, inboxes: models.inboxes, contacts: models.contacts, logger, timeoutMs: config.DELIVERY_TIMEOUT_MS }),
+        createDeliveryProcessor({
+          messages: models.messages,
+          inboxes: models.inboxes,
+          contacts: models.contacts,
+          logger,
+          timeoutMs: config.DELIVERY_TIMEOUT_MS,
+          allowedHosts: config.OUTBOUND_ALLOWED_HOSTS,
+        }),
       );
       // Many sync jobs in flight at once is what lets the batcher fill one bulk request.
       void syncQueue.process(config.SYNC_CONCURRENCY, createContactSyncProcessor({ config, indexContacts: indexer.indexContacts, logger }));

@@ -1,8 +1,20 @@
 import { Connection, Model, Schema } from 'mongoose';
 
+export type Role = 'administrator' | 'agent';
+export const ROLES = ['administrator', 'agent'] as const;
+
+/** A user's place in an account. The account holds its members: one document answers who may act here and as what. */
+export interface Member {
+  user_id: number;
+  role: Role;
+}
+
 export interface Account {
   _id: number;
   name: string;
+  members: Member[];
+  /** Bumped by every change of members, which is conditional on it: the last administrator cannot be removed by two racing changes. */
+  version: number;
   created_at: Date;
 }
 
@@ -10,6 +22,13 @@ const accountSchema = new Schema<Account>(
   {
     _id: Number,
     name: { type: String, required: true },
+    members: [
+      new Schema<Member>(
+        { user_id: { type: Number, required: true }, role: { type: String, enum: ROLES, required: true } },
+        { _id: false },
+      ),
+    ],
+    version: { type: Number, default: 0 },
     created_at: { type: Date, default: () => new Date() },
   },
   { versionKey: false },

@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { UnauthorizedError, ValidationError } from '../shared/errors';
+import { isDuplicateKey } from '../shared/duplicate-key';
+import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
-import type { AccountModel } from './account.model';
-import type { Role, UserModel } from './user.model';
+import type { Account, AccountModel, Member, Role } from './account.model';
+import { checkPassword, newPassword, normalizeEmail, type PasswordHasher } from './credentials';
+import type { Tokens } from './tokens';
+import type { AccessToken, User, UserEmailModel, UserModel } from './user.model';
 
 export interface Caller {
   userId: number;
@@ -10,42 +12,220 @@ export interface Caller {
   role: Role;
 }
 
+/** Who a request is, without an account (profile, sign-out), and the token it came with. */
+export interface UserCaller {
+  user: User;
+  token: AccessToken;
+}
+
 export interface AccountsServiceDeps {
   accounts: AccountModel;
   users: UserModel;
+  emails: UserEmailModel;
+  tokens: Tokens;
+  passwords: PasswordHasher;
   nextIds: IdAllocator;
 }
 
-export function createAccountsService({ accounts, users, nextIds }: AccountsServiceDeps) {
+export interface MemberView {
+  user: User;
+  role: Role;
+}
+
+export interface NewMemberInput {
+  name: string;
+  email: string;
+  role: Role;
+  /** For a new user; generated (and answered once) when left out. An existing user keeps theirs. */
+  password?: string;
+}
+
+// A key whose user was never written (a process died between the two inserts) is taken over after this long.
+const ABANDONED_EMAIL_MS = 60_000;
+const MEMBER_WRITE_TRIES = 20;
+
+export function createAccountsService({ accounts, users, emails, tokens, passwords, nextIds }: AccountsServiceDeps) {
+  async function findAccount(accountId: number): Promise<Account> {
+    const account = await accounts.findById(accountId).lean();
+    if (!account) throw new NotFoundError('account', accountId);
+    return account;
+  }
+
+  async function userByEmail(email: string): Promise<User | null> {
+    const key = await emails.findById(normalizeEmail(email)).lean();
+    if (!key) return null;
+    const user = await users.findById(key.user_id).lean();
+    return user && user.email === key._id ? user : null;
+  }
+
+  /** Takes the email's key document (its _id is the email), then writes the user. */
+  async function insertUser(input: { name: string; email: string; password: string | null }): Promise<User> {
+    const email = normalizeEmail(input.email);
+    const passwordHash = input.password === null ? null : await passwords.hash(input.password);
+    const [id] = await nextIds('users');
+    const now = new Date();
+    try {
+      await emails.create({ _id: email, user_id: id, created_at: now });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const key = await emails.findById(email).lean();
+      if (key && (await users.exists({ _id: key.user_id }))) throw new ValidationError('a user with that email already exists', 'email');
+      let taken = false;
+      if (key && now.getTime() - key.created_at.getTime() > ABANDONED_EMAIL_MS) {
+        taken = (await emails.updateOne({ _id: email, user_id: key.user_id }, { $set: { user_id: id, created_at: now } })).modifiedCount === 1;
+      }
+      if (!taken) throw new ConflictError('a user with that email is being created right now; try again');
+    }
+    const user: User = {
+      _id: id,
+      name: input.name.trim(),
+      email,
+      password_hash: passwordHash,
+      account_ids: [],
+      api_token_id: null,
+      sessions_valid_after: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await users.create(user);
+    return user;
+  }
+
+  /**
+   * Changes an account's members: a write conditional on the version read, retried on a race,
+   * so two changes that would each leave another administrator cannot together leave none.
+   */
+  async function changeMembers(accountId: number, change: (members: Member[]) => Member[]): Promise<void> {
+    for (let attempt = 0; attempt < MEMBER_WRITE_TRIES; attempt += 1) {
+      const account = await findAccount(accountId);
+      const before = account.members ?? [];
+      const after = change(before);
+      const isAdmin = (m: Member) => m.role === 'administrator';
+      if (before.some(isAdmin) && !after.some(isAdmin)) throw new ValidationError('an account needs at least one administrator', 'role');
+      const res = await accounts.updateOne({ _id: accountId, version: account.version ?? 0 }, { $set: { members: after }, $inc: { version: 1 } });
+      if (res.matchedCount === 1) return;
+    }
+    throw new ConflictError('the account was changed by other requests meanwhile; try again');
+  }
+
+  async function membersOf(accountId: number, userIds?: number[]): Promise<MemberView[]> {
+    const account = await findAccount(accountId);
+    const wanted = userIds ? new Set(userIds) : null;
+    const members = (account.members ?? []).filter((m) => !wanted || wanted.has(m.user_id));
+    if (!members.length) return [];
+    const found = await users.find({ _id: { $in: members.map((m) => m.user_id) } }).lean();
+    const byId = new Map(found.map((u) => [u._id, u]));
+    return members.flatMap((m) => {
+      const user = byId.get(m.user_id);
+      return user ? [{ user, role: m.role }] : [];
+    });
+  }
+
+  async function memberOf(accountId: number, userId: number): Promise<MemberView> {
+    const [member] = await membersOf(accountId, [userId]);
+    if (!member) throw new NotFoundError('agent', userId);
+    return member;
+  }
+
+  /** Adds the person to the account: a new user, or an existing user (by email) who keeps their password. */
+  async function addMember(accountId: number, input: NewMemberInput): Promise<{ member: MemberView; password: string | null }> {
+    if (input.password !== undefined) checkPassword(input.password);
+    await findAccount(accountId);
+    let user = await userByEmail(input.email);
+    let generated: string | null = null;
+    if (!user) {
+      if (input.password === undefined) generated = newPassword();
+      user = await insertUser({ name: input.name, email: input.email, password: input.password ?? generated });
+    }
+    const userId = user._id;
+    await changeMembers(accountId, (members) => {
+      if (members.some((m) => m.user_id === userId)) throw new ValidationError('that user is already a member of this account', 'email');
+      return [...members, { user_id: userId, role: input.role }];
+    });
+    await users.updateOne({ _id: userId }, { $addToSet: { account_ids: accountId }, $set: { updated_at: new Date() } });
+    return { member: { user: { ...user, account_ids: [...user.account_ids, accountId] }, role: input.role }, password: generated };
+  }
+
+  const notAMember = (userId: number) => new NotFoundError('agent', userId);
+
   return {
     async createAccount(name: string): Promise<{ id: number; name: string }> {
       if (!name.trim()) throw new ValidationError('name must not be empty', 'name');
       const [id] = await nextIds('accounts');
-      await accounts.create({ _id: id, name: name.trim() });
+      await accounts.create({ _id: id, name: name.trim(), members: [], version: 0 });
       return { id, name: name.trim() };
     },
 
-    /** Creates a user of one account and returns its access token. */
-    async createUser(input: { accountId: number; role: Role; name: string; email: string }) {
-      const [id] = await nextIds('users');
-      const accessToken = randomBytes(24).toString('base64url');
-      await users.create({
-        _id: id,
-        name: input.name,
-        email: input.email,
-        access_token: accessToken,
-        accounts: [{ account_id: input.accountId, role: input.role }],
-      });
-      return { id, accessToken };
+    /**
+     * A user of one account with an API token, for scripts and tests (create-account, the test
+     * context). Answers the token and the password, each shown this once.
+     */
+    async createUser(input: { accountId: number; role: Role; name: string; email: string; password?: string }) {
+      const { member, password } = await addMember(input.accountId, input);
+      const accessToken = await tokens.rotateApiToken(member.user._id);
+      return { id: member.user._id, accessToken, password: input.password ?? password };
     },
 
+    addMember,
+    membersOf,
+
+    /** These users with their role in the account (null for one who is no longer a member, e.g. a note's author). */
+    async usersIn(accountId: number, userIds: number[]): Promise<{ user: User; role: Role | null }[]> {
+      if (!userIds.length) return [];
+      const [account, found] = await Promise.all([findAccount(accountId), users.find({ _id: { $in: userIds } }).lean()]);
+      const roles = new Map((account.members ?? []).map((m) => [m.user_id, m.role]));
+      return found.map((user) => ({ user, role: roles.get(user._id) ?? null }));
+    },
+    memberOf,
+
+    async changeRole(accountId: number, userId: number, role: Role): Promise<MemberView> {
+      await changeMembers(accountId, (members) => {
+        if (!members.some((m) => m.user_id === userId)) throw notAMember(userId);
+        return members.map((m) => (m.user_id === userId ? { ...m, role } : m));
+      });
+      return memberOf(accountId, userId);
+    },
+
+    /** The user loses access to the account at once; the person (their sign-in, other accounts) stays. */
+    async removeMember(accountId: number, userId: number): Promise<void> {
+      await changeMembers(accountId, (members) => {
+        if (!members.some((m) => m.user_id === userId)) throw notAMember(userId);
+        return members.filter((m) => m.user_id !== userId);
+      });
+      await users.updateOne({ _id: userId }, { $pull: { account_ids: accountId }, $set: { updated_at: new Date() } });
+    },
+
+    /** The caller of an account route: the token's user must be a member of that account. */
     async authenticate(token: string | undefined, accountId: number): Promise<Caller> {
-      if (!token) throw new UnauthorizedError('missing api_access_token header');
-      const user = await users.findOne({ access_token: token }).lean();
-      if (!user) throw new UnauthorizedError('invalid api_access_token');
-      const membership = user.accounts.find((m) => m.account_id === accountId);
-      if (!membership) throw new UnauthorizedError('this token does not belong to a user of that account');
-      return { userId: user._id, accountId, role: membership.role };
+      const [{ user }, account] = await Promise.all([tokens.resolve(token), accounts.findById(accountId, { members: 1 }).lean()]);
+      const member = account?.members?.find((m) => m.user_id === user._id);
+      if (!member) throw new UnauthorizedError('this token does not belong to a user of that account');
+      return { userId: user._id, accountId, role: member.role };
+    },
+
+    /** The caller of a route outside any account (profile, sign-out). */
+    authenticateUser: (token: string | undefined): Promise<UserCaller> => tokens.resolve(token),
+
+    userByEmail,
+
+    /** An operator's reset (the agents CLI): a new password, every session ended. */
+    async setPassword(userId: number, password: string): Promise<void> {
+      checkPassword(password);
+      const now = new Date();
+      const res = await users.updateOne({ _id: userId }, { $set: { password_hash: await passwords.hash(password), sessions_valid_after: now, updated_at: now } });
+      if (!res.matchedCount) throw new NotFoundError('user', userId);
+    },
+
+    rotateApiToken: (userId: number) => tokens.rotateApiToken(userId),
+
+    /** The user's accounts with the role in each, confirmed by the accounts themselves. */
+    async accountsOf(user: User): Promise<{ id: number; name: string; role: Role }[]> {
+      if (!user.account_ids.length) return [];
+      const list = await accounts.find({ _id: { $in: user.account_ids } }).sort({ _id: 1 }).lean();
+      return list.flatMap((account) => {
+        const member = (account.members ?? []).find((m) => m.user_id === user._id);
+        return member ? [{ id: account._id, name: account.name, role: member.role }] : [];
+      });
     },
   };
 }

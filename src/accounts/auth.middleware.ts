@@ -1,11 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import type { Access } from '../shared/route';
-import type { AccountsService, Caller } from './accounts.service';
+import type { AccountsService, Caller, UserCaller } from './accounts.service';
 
 declare module 'express-serve-static-core' {
   interface Request {
     caller?: Caller;
+    userCaller?: UserCaller;
   }
 }
 
@@ -23,6 +24,23 @@ export function requireAccountUser(accounts: AccountsService): RequestHandler {
   };
 }
 
+/** Routes of a person outside any account (profile, sign-out): any valid token. */
+export function requireUser(accounts: AccountsService): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    try {
+      req.userCaller = await accounts.authenticateUser(req.header('api_access_token') ?? undefined);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+export function userCallerOf(req: Request): UserCaller {
+  if (!req.userCaller) throw new Error('route is mounted without requireUser');
+  return req.userCaller;
+}
+
 export function requireAdministrator(req: Request, _res: Response, next: NextFunction): void {
   next(req.caller?.role === 'administrator' ? undefined : new ForbiddenError('only administrators may do this'));
 }
@@ -34,5 +52,7 @@ export function callerOf(req: Request): Caller {
 
 /** Any user of the account: the account router checks the token before every route (requireAccountUser). */
 export const accountAccess: Access = { level: 'account', guards: [] };
+/** Any user with a valid token, whatever their accounts. */
+export const userAccess = (accounts: AccountsService): Access => ({ level: 'user', guards: [requireUser(accounts)] });
 /** Administrators of the account only. */
 export const administratorAccess: Access = { level: 'administrator', guards: [requireAdministrator] };

@@ -1,7 +1,9 @@
 import { Router } from 'express';
+import { z } from 'zod';
+import { publicConversationPayloadSchema, publicMessagePayloadSchema } from '../messaging/conversation.presenter';
 import { defineRoute, json, publicAccess } from '../shared/route';
 import type { CaptureService } from './capture.service';
-import { emailCollectSchema, inboxPublicParams, visitorConversationSchema, visitorInputSchema, visitorParams } from './capture.schemas';
+import { emailCollectSchema, inboxPublicParams, visitorConversationParams, visitorConversationSchema, visitorInputSchema, visitorParams } from './capture.schemas';
 import { visitorConversationPayloadSchema, visitorPayloadSchema } from './visitor.presenter';
 
 const tag = 'Website widget (public)';
@@ -10,7 +12,7 @@ const visitorPath = '/contacts/:source_id';
 /**
  * Chatwoot's public client API for a website inbox, mounted at
  * /public/api/v1/inboxes/:inbox_identifier: no api_access_token, the inbox identifier and the
- * visitor's source_id are the credentials.
+ * visitor's source_id are the credentials. Rate limited per client IP (the mount's guard).
  */
 export function captureRouter(capture: CaptureService): Router {
   const router = Router({ mergeParams: true });
@@ -59,6 +61,28 @@ export function captureRouter(capture: CaptureService): Router {
     },
     async ({ params, body }, _req, res) => {
       res.status(200).json(await capture.startConversation(params.inbox_identifier, params.source_id, body));
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'get', path: `${visitorPath}/conversations`, operationId: 'listVisitorConversations', summary: "The visitor's conversations in this inbox with their messages", tag,
+      access: publicAccess, params: visitorParams, responses: { '200': json('Newest first', z.array(publicConversationPayloadSchema)) },
+    },
+    async ({ params }, _req, res) => {
+      res.json(await capture.conversationsOf(params.inbox_identifier, params.source_id));
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'get', path: `${visitorPath}/conversations/:conversation_id(\\d+)/messages`, operationId: 'listVisitorMessages', summary: "A conversation's messages, for its visitor only", tag,
+      access: publicAccess, params: visitorConversationParams, responses: { '200': json('Oldest first', z.array(publicMessagePayloadSchema)) },
+    },
+    async ({ params }, _req, res) => {
+      res.json(await capture.messagesOf(params.inbox_identifier, params.source_id, params.conversation_id));
     },
   );
 

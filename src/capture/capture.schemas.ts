@@ -26,3 +26,6 @@ export const emailCollectSchema = z.strictObject({
 
 export const inboxPublicParams = z.object({ inbox_identifier: z.string().min(1).max(100) });
 export const visitorParams = inboxPublicParams.extend({ source_id: z.string().min(1).max(100) });
+export const visitorConversationParams = visitorParams.extend({
+  conversation_id: z.coerce.number().int().positive('conversation id must be a positive integer'),
+});

@@ -9,6 +9,12 @@ import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.m
 import { preChatFormOf, type Inbox, type WebsiteSettings } from '../inboxes/inbox.model';
 import type { InboxesService } from '../inboxes/inboxes.service';
 import type { MessagingService } from '../messaging/messaging.service';
+import {
+  toPublicConversationPayload,
+  toPublicMessagePayload,
+  type PublicConversationPayload,
+  type PublicMessagePayload,
+} from '../messaging/conversation.presenter';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import { isGap } from '../contacts/merge-contacts';
 import type { VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
@@ -23,7 +29,7 @@ export interface CaptureServiceDeps {
   keys: Pick<ContactKeys, 'owners'>;
   contactsService: Pick<ContactsService, 'create' | 'update' | 'show' | 'markSeen'>;
   mergeContacts: (accountId: number, baseId: number, mergeeId: number) => Promise<ContactPayload>;
-  messaging: Pick<MessagingService, 'recordIncoming'>;
+  messaging: Pick<MessagingService, 'recordIncoming' | 'visitorConversations' | 'visitorMessages'>;
 }
 
 /** A visitor's widget calls often (every page view); its last_seen_at is written at most once in this long. */
@@ -225,6 +231,19 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         customAttributes: input.custom_attributes,
       });
       return { ...conversation, contact: await present(inbox.account_id, contactInbox._id) };
+    },
+
+    /** The visitor's own conversations in this inbox, with their messages (what the widget shows). */
+    async conversationsOf(inboxIdentifier: string, sourceId: string): Promise<PublicConversationPayload[]> {
+      const { contactInbox } = await visitor(inboxIdentifier, sourceId);
+      const list = await messaging.visitorConversations(contactInbox);
+      return list.map(({ conversation, messages }) => toPublicConversationPayload(conversation, messages));
+    },
+
+    /** One of the visitor's conversations' messages; anybody else's conversation answers 404. */
+    async messagesOf(inboxIdentifier: string, sourceId: string, conversationId: number): Promise<PublicMessagePayload[]> {
+      const { contactInbox } = await visitor(inboxIdentifier, sourceId);
+      return (await messaging.visitorMessages(contactInbox, conversationId)).map(toPublicMessagePayload);
     },
 
     /** The email a visitor typed into the greeting's "get notified by email" prompt. */

@@ -19,6 +19,8 @@ export interface ContactInbox {
   visitor_contact_id: number;
   /** When the visitor's widget last called the public API, recorded at most once a minute (see capture). */
   last_seen_at?: Date | null;
+  /** The conversations of this visitor in this inbox, so that the widget reads them by _id. */
+  conversation_ids?: number[];
   created_at: Date;
   updated_at: Date;
 }
@@ -34,6 +36,7 @@ const contactInboxSchema = new Schema<ContactInbox>(
     hmac_verified: { type: Boolean, default: false },
     visitor_contact_id: { type: Number, required: true },
     last_seen_at: { type: Date, default: null },
+    conversation_ids: { type: [Number], default: () => [] },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
   },

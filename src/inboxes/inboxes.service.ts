@@ -3,6 +3,7 @@ import type { Contact } from '../records/contact.model';
 import { isDuplicateKey } from '../shared/duplicate-key';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
+import { outboundHostProblem, outboundUrlProblem } from '../shared/outbound-address';
 import { parseOrThrow } from '../shared/validate';
 import { channelSourceId } from './channel-source-id';
 import type { ContactInbox, ContactInboxModel } from './contact-inbox.model';
@@ -15,11 +16,25 @@ export interface InboxesServiceDeps {
   inboxes: InboxModel;
   contactInboxes: ContactInboxModel;
   nextIds: IdAllocator;
+  /** Hosts a provider URL may name although they lead to loopback or private addresses (OUTBOUND_ALLOWED_HOSTS). */
+  outboundAllowedHosts: readonly string[];
 }
 
 const newHmacToken = () => randomBytes(32).toString('hex');
 
-export function createInboxesService({ inboxes, contactInboxes, nextIds }: InboxesServiceDeps) {
+export function createInboxesService({ inboxes, contactInboxes, nextIds, outboundAllowedHosts }: InboxesServiceDeps) {
+  /** A provider URL or SMTP host must lead to the internet, not inside (checked again at each delivery). */
+  async function checkOutboundHosts(settings: object): Promise<void> {
+    const { provider_url: url, smtp_address: host } = settings as { provider_url?: unknown; smtp_address?: unknown };
+    const [field, problem] =
+      typeof url === 'string'
+        ? ['provider_url', await outboundUrlProblem(url, outboundAllowedHosts)]
+        : typeof host === 'string'
+          ? ['smtp_address', await outboundHostProblem(host.replace(/^\[|\]$/g, '').toLowerCase(), outboundAllowedHosts)]
+          : [];
+    if (problem) throw new ValidationError(`channel.${field}: ${problem}`, `channel.${field}`);
+  }
+
   async function find(accountId: number, id: number): Promise<Inbox> {
     const inbox = await inboxes.findOne({ _id: id, account_id: accountId }).lean();
     if (!inbox) throw new NotFoundError('inbox', id);
@@ -105,6 +120,7 @@ export function createInboxesService({ inboxes, contactInboxes, nextIds }: Inbox
     /** The generated HMAC secret is shown in full this once (and on reset): the site needs it to sign. */
     async create(accountId: number, input: CreateInboxInput): Promise<InboxPayload> {
       const { type, ...settings } = input.channel;
+      await checkOutboundHosts(settings);
       const [id] = await nextIds('inboxes');
       const now = new Date();
       const inbox = {
@@ -133,6 +149,7 @@ export function createInboxesService({ inboxes, contactInboxes, nextIds }: Inbox
         const changes = Object.fromEntries(Object.entries(input.channel).filter(([key]) => key !== 'type' && key !== 'hmac_token'));
         const { hmac_token: hmacToken, ...current } = inbox.settings as unknown as Record<string, unknown>;
         const merged = parseOrThrow(channelSettingsSchemas[inbox.channel_type], { ...current, ...changes });
+        await checkOutboundHosts(merged);
         set.settings = hmacToken === undefined ? merged : { ...merged, hmac_token: hmacToken };
       }
       const updated = await inboxes.findOneAndUpdate({ _id: id, account_id: accountId }, { $set: set }, { new: true }).lean();

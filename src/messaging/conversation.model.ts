@@ -7,6 +7,8 @@ export interface Conversation {
   contact_id: number;
   /** The website visitor's identity in the inbox, when the conversation came from the widget. */
   contact_inbox_id: number | null;
+  /** Its messages in order, so that they are read by _id. */
+  message_ids: number[];
   status: 'open' | 'resolved';
   custom_attributes: Record<string, unknown>;
   created_at: Date;
@@ -21,6 +23,7 @@ const conversationSchema = new Schema<Conversation>(
     inbox_id: { type: Number, required: true },
     contact_id: { type: Number, required: true },
     contact_inbox_id: { type: Number, default: null },
+    message_ids: { type: [Number], default: () => [] },
     status: { type: String, enum: ['open', 'resolved'], default: 'open' },
     custom_attributes: { type: Schema.Types.Mixed, default: () => ({}) },
     created_at: { type: Date, required: true },

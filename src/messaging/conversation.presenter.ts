@@ -81,3 +81,36 @@ export function toConversationPayload(conversation: Conversation, messages: Mess
     last_activity_at: toUnixSeconds(conversation.last_activity_at),
   };
 }
+
+/**
+ * A message as the website widget sees it (Chatwoot's public API message): no delivery details,
+ * no provider ids, no failure reasons.
+ */
+export const publicMessagePayloadSchema = messagePayloadSchema
+  .pick({ id: true, content: true, message_type: true, content_type: true, created_at: true, conversation_id: true })
+  .extend({ content_attributes: z.object({}) })
+  .meta({ id: 'PublicMessage' });
+
+export type PublicMessagePayload = z.infer<typeof publicMessagePayloadSchema>;
+
+export const publicConversationPayloadSchema = conversationPayloadSchema
+  .pick({ id: true, inbox_id: true, status: true, created_at: true })
+  .extend({ messages: z.array(publicMessagePayloadSchema) })
+  .meta({ id: 'PublicConversation' });
+
+export type PublicConversationPayload = z.infer<typeof publicConversationPayloadSchema>;
+
+export function toPublicMessagePayload(message: Message): PublicMessagePayload {
+  const { id, content, message_type, content_type, created_at, conversation_id } = toMessagePayload(message);
+  return { id, content, message_type, content_type, content_attributes: {}, created_at, conversation_id };
+}
+
+export function toPublicConversationPayload(conversation: Conversation, messages: Message[]): PublicConversationPayload {
+  return {
+    id: conversation._id,
+    inbox_id: conversation.inbox_id,
+    status: conversation.status,
+    created_at: toUnixSeconds(conversation.created_at),
+    messages: messages.map(toPublicMessagePayload),
+  };
+}

@@ -3,6 +3,7 @@ import { isChannel, type Inbox, type InboxModel } from '../inboxes/inbox.model';
 import type { Logger } from '../shared/logger';
 import type { Queue } from '../shared/queues';
 import { PermanentDeliveryError } from './delivery-errors';
+import type { ProviderCall } from './post-to-provider';
 import type { Message, MessageModel } from './message.model';
 import { sendEmail } from './send-email';
 import { sendSms } from './send-sms';
@@ -20,12 +21,12 @@ const need = (value: string | null, what: string) => {
 };
 
 /** Sends through the inbox's channel; answers the provider's id for the message. */
-async function deliver(inbox: Inbox, contact: Contact, message: Message, timeoutMs: number): Promise<string | null> {
+async function deliver(inbox: Inbox, contact: Contact, message: Message, call: ProviderCall): Promise<string | null> {
   if (isChannel(inbox, 'email')) {
-    return sendEmail(inbox.settings, { to: need(contact.email, 'email'), subject: inbox.name, text: message.content }, timeoutMs);
+    return sendEmail(inbox.settings, { to: need(contact.email, 'email'), subject: inbox.name, text: message.content }, call);
   }
-  if (isChannel(inbox, 'sms')) return sendSms(inbox.settings, need(contact.phone_number, 'phone number'), message.content, timeoutMs);
-  if (isChannel(inbox, 'whatsapp')) return sendWhatsapp(inbox.settings, need(contact.phone_number, 'phone number'), message.content, timeoutMs);
+  if (isChannel(inbox, 'sms')) return sendSms(inbox.settings, need(contact.phone_number, 'phone number'), message.content, call);
+  if (isChannel(inbox, 'whatsapp')) return sendWhatsapp(inbox.settings, need(contact.phone_number, 'phone number'), message.content, call);
   // The website widget fetches its conversation's messages itself: recording is the delivery.
   return null;
 }
@@ -36,6 +37,8 @@ export interface DeliveryProcessorDeps {
   contacts: ContactModel;
   logger: Logger;
   timeoutMs: number;
+  /** Hosts whose provider URLs may lead to loopback or private addresses (OUTBOUND_ALLOWED_HOSTS). */
+  allowedHosts: readonly string[];
 }
 
 /**
@@ -43,7 +46,7 @@ export interface DeliveryProcessorDeps {
  * A transient failure is rethrown for bull to retry with back-off; a permanent one, or the
  * last attempt, marks the message failed with the reason.
  */
-export function createDeliveryProcessor({ messages, inboxes, contacts, logger, timeoutMs }: DeliveryProcessorDeps) {
+export function createDeliveryProcessor({ messages, inboxes, contacts, logger, timeoutMs, allowedHosts }: DeliveryProcessorDeps) {
   return async function processDelivery(job: Queue.Job<DeliveryJob>): Promise<void> {
     const id = job.data?.messageId;
     if (!Number.isSafeInteger(id)) {
@@ -59,7 +62,9 @@ export function createDeliveryProcessor({ messages, inboxes, contacts, logger, t
       if (!inbox) throw new PermanentDeliveryError('the inbox no longer exists');
       const contact = await contacts.findOne({ _id: message.contact_id, account_id: message.account_id, deleted: false }).lean();
       if (!contact) throw new PermanentDeliveryError('the contact no longer exists');
-      const providerId = await deliver(inbox, contact, message, timeoutMs);
+      // Blocked after the message was queued: it is not sent.
+      if (contact.blocked) throw new PermanentDeliveryError('the contact is blocked');
+      const providerId = await deliver(inbox, contact, message, { timeoutMs, allowedHosts });
       const now = new Date();
       await messages.updateOne(
         { _id: id, status: 'queued' },

@@ -45,7 +45,6 @@ const messageSchema = new Schema<Message>(
   },
   { versionKey: false },
 );
-messageSchema.index({ account_id: 1, conversation_id: 1 });
 messageSchema.index({ account_id: 1, contact_id: 1 });
 
 export type MessageModel = Model<Message>;

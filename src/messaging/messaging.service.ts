@@ -61,6 +61,14 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     );
   }
 
+  /** The messages of these conversations, read by the ids each holds, in order. */
+  async function messagesOf(list: Conversation[]): Promise<Map<number, Message[]>> {
+    const ids = list.flatMap((c) => c.message_ids ?? []);
+    const found = ids.length ? await messages.find({ _id: { $in: ids } }).lean() : [];
+    const byId = new Map(found.map((m) => [m._id, m]));
+    return new Map(list.map((c) => [c._id, (c.message_ids ?? []).flatMap((id) => byId.get(id) ?? [])]));
+  }
+
   async function record(input: {
     accountId: number;
     inboxId: number;
@@ -71,12 +79,14 @@ export function createMessagingService(deps: MessagingServiceDeps) {
   }): Promise<{ conversation: Conversation; message: Message | null }> {
     const now = new Date();
     const [conversationId] = await nextIds('conversations');
+    const messageId = input.message ? (await nextIds('messages'))[0] : null;
     const conversation: Conversation = {
       _id: conversationId,
       account_id: input.accountId,
       inbox_id: input.inboxId,
       contact_id: input.contactId,
       contact_inbox_id: input.contactInboxId,
+      message_ids: messageId === null ? [] : [messageId],
       status: 'open',
       custom_attributes: input.customAttributes ?? {},
       created_at: now,
@@ -85,8 +95,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     };
     await conversations.create(conversation);
     let message: Message | null = null;
-    if (input.message) {
-      const [messageId] = await nextIds('messages');
+    if (input.message && messageId !== null) {
       message = {
         _id: messageId,
         account_id: input.accountId,
@@ -103,13 +112,17 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       };
       await messages.create(message);
     }
+    // The website visitor's widget lists its conversations from its own identity, by _id.
+    if (input.contactInboxId !== null) await contactInboxes.updateOne({ _id: input.contactInboxId }, { $addToSet: { conversation_ids: conversationId } });
     await touchContact(input.accountId, input.contactId, now);
     return { conversation, message };
   }
 
   return {
+    /** None for a blocked contact: nothing may be sent to it. */
     async contactableInboxes(accountId: number, contactId: number): Promise<ContactInboxPayload[]> {
       const contact = await findContact(accountId, contactId);
+      if (contact.blocked) return [];
       const [list, verified] = await Promise.all([inboxes.find({ account_id: accountId }).sort({ _id: 1 }).lean(), verifiedIdentities(accountId, contactId)]);
       return list.flatMap((inbox) => {
         const r = reach(inbox, contact, verified);
@@ -120,6 +133,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     /** Records the conversation and the message as queued, then hands delivery to the queue. */
     async startConversation(caller: Caller, input: NewConversationInput): Promise<ConversationPayload> {
       const contact = await findContact(caller.accountId, input.contact_id);
+      if (contact.blocked) throw new ValidationError(`contact ${contact._id} is blocked: no message is sent to a blocked contact`, 'contact_id');
       const inbox = await inboxes.findOne({ _id: input.inbox_id, account_id: caller.accountId }).lean();
       if (!inbox) throw new NotFoundError('inbox', input.inbox_id);
       const r = reach(inbox, contact, await verifiedIdentities(caller.accountId, Number(contact._id)));
@@ -162,14 +176,37 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     async conversationsOf(accountId: number, contactId: number): Promise<ConversationPayload[]> {
       await findContact(accountId, contactId);
       const list = await conversations.find({ account_id: accountId, contact_id: contactId }).sort({ created_at: -1, _id: -1 }).lean();
-      if (!list.length) return [];
-      const all = await messages
-        .find({ account_id: accountId, conversation_id: { $in: list.map((c) => c._id) } })
-        .sort({ created_at: 1, _id: 1 })
-        .lean();
-      return list.map((conversation) => toConversationPayload(conversation, all.filter((m) => m.conversation_id === conversation._id)));
+      const byConversation = await messagesOf(list);
+      return list.map((conversation) => toConversationPayload(conversation, byConversation.get(conversation._id) ?? []));
+    },
+
+    /**
+     * What a website visitor's widget may read: the conversations of its own identity in the
+     * inbox (by the ids its contact inbox holds) that still belong to its contact, newest first.
+     */
+    async visitorConversations(visitor: ContactInbox): Promise<{ conversation: Conversation; messages: Message[] }[]> {
+      const ids = visitor.conversation_ids ?? [];
+      if (!ids.length) return [];
+      const found = await conversations.find({ _id: { $in: ids }, account_id: visitor.account_id }).lean();
+      const own = found.filter((c) => isVisitors(visitor, c)).sort((a, b) => b._id - a._id);
+      const byConversation = await messagesOf(own);
+      return own.map((conversation) => ({ conversation, messages: (byConversation.get(conversation._id) ?? []).filter(isVisible) }));
+    },
+
+    /** One conversation's messages for its visitor; another visitor's conversation is a 404, as if it did not exist. */
+    async visitorMessages(visitor: ContactInbox, conversationId: number): Promise<Message[]> {
+      const conversation = await conversations.findOne({ _id: conversationId, account_id: visitor.account_id }).lean();
+      if (!conversation || !isVisitors(visitor, conversation)) throw new NotFoundError('conversation', conversationId);
+      return ((await messagesOf([conversation])).get(conversation._id) ?? []).filter(isVisible);
     },
   };
 }
+
+/** The conversation was started by (or sent to) this identity, and the identity still speaks for its contact. */
+const isVisitors = (visitor: ContactInbox, conversation: Conversation) =>
+  conversation.contact_inbox_id === visitor._id && conversation.inbox_id === visitor.inbox_id && conversation.contact_id === visitor.contact_id;
+
+/** A message that failed (its contact was blocked or deleted meanwhile) was never delivered: the widget does not show it. */
+const isVisible = (message: Message) => message.status !== 'failed';
 
 export type MessagingService = ReturnType<typeof createMessagingService>;

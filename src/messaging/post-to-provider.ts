@@ -1,4 +1,13 @@
+import http from 'node:http';
+import https from 'node:https';
+import { ForbiddenAddressError, guardedLookup, outboundUrlProblem } from '../shared/outbound-address';
 import { PermanentDeliveryError, TransientDeliveryError } from './delivery-errors';
+
+/** How a provider is called: the time one call may take, and the hosts that may lead to internal addresses. */
+export interface ProviderCall {
+  timeoutMs: number;
+  allowedHosts: readonly string[];
+}
 
 function describe(body: unknown, text: string): string {
   const b = body as { message?: unknown; error?: { message?: unknown } } | null;
@@ -7,24 +16,49 @@ function describe(body: unknown, text: string): string {
   return detail.slice(0, 500);
 }
 
+class TimeoutError extends Error {}
+
+/** node:http rather than fetch: its `lookup` lets the address be checked as the connection is made. */
+function post(url: URL, headers: Record<string, string>, body: string, call: ProviderCall): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const client = url.protocol === 'https:' ? https : http;
+    const req = client.request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: guardedLookup(call.allowedHosts) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    const timer = setTimeout(() => req.destroy(new TimeoutError(`timed out after ${call.timeoutMs} ms`)), call.timeoutMs);
+    req.on('error', reject);
+    req.on('close', () => clearTimeout(timer));
+    req.end(body);
+  });
+}
+
 /** One HTTP call to a messaging provider; the error it throws says whether retrying can help. */
-export async function postToProvider(provider: string, url: string, init: RequestInit, timeoutMs: number): Promise<unknown> {
-  let res: Response;
+export async function postToProvider(provider: string, url: string, init: { headers: Record<string, string>; body: string }, call: ProviderCall): Promise<unknown> {
+  // Checked again at delivery: the host may resolve elsewhere than when the inbox was saved.
+  const problem = await outboundUrlProblem(url, call.allowedHosts);
+  if (problem) throw new PermanentDeliveryError(`${provider} may not be called: ${problem}`);
+  let res: { status: number; text: string };
   try {
-    res = await fetch(url, { ...init, method: 'POST', signal: AbortSignal.timeout(timeoutMs) });
+    res = await post(new URL(url), init.headers, init.body, call);
   } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (err as Error).message;
-    throw new TransientDeliveryError(`${provider} could not be reached: ${reason}`);
+    if (err instanceof ForbiddenAddressError) throw new PermanentDeliveryError(`${provider} may not be called: ${err.message}`);
+    throw new TransientDeliveryError(`${provider} could not be reached: ${(err as Error).message}`);
   }
-  const text = await res.text().catch(() => '');
   let body: unknown = null;
   try {
-    body = text ? JSON.parse(text) : null;
+    body = res.text ? JSON.parse(res.text) : null;
   } catch {
     body = null;
   }
-  if (res.ok) return body;
-  const reason = `${provider} answered ${res.status}: ${describe(body, text)}`;
+  if (res.status >= 200 && res.status < 300) return body;
+  const reason = `${provider} answered ${res.status}: ${describe(body, res.text)}`;
   // 429 is "later", not "never": treat it like a 5xx.
   if (res.status >= 500 || res.status === 429) throw new TransientDeliveryError(reason);
   throw new PermanentDeliveryError(reason);

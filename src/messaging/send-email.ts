@@ -1,11 +1,27 @@
+import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { EmailSettings } from '../inboxes/inbox.model';
+import { ForbiddenAddressError, pinnedAddress } from '../shared/outbound-address';
 import { PermanentDeliveryError, TransientDeliveryError } from './delivery-errors';
+import type { ProviderCall } from './post-to-provider';
+
+/** The SMTP server's address, checked as the connection will use it (a name that leads inside is refused). */
+async function smtpAddress(host: string, allowedHosts: readonly string[]): Promise<string> {
+  try {
+    return await pinnedAddress(host, allowedHosts);
+  } catch (err) {
+    if (err instanceof ForbiddenAddressError) throw new PermanentDeliveryError(`the SMTP server may not be called: ${err.message}`);
+    throw new TransientDeliveryError(`the SMTP server could not be reached: ${(err as Error).message}`);
+  }
+}
 
 /** SMTP through the inbox's server; answers the Message-ID. */
-export async function sendEmail(settings: EmailSettings, mail: { to: string; subject: string; text: string }, timeoutMs: number): Promise<string> {
+export async function sendEmail(settings: EmailSettings, mail: { to: string; subject: string; text: string }, { timeoutMs, allowedHosts }: ProviderCall): Promise<string> {
+  const host = settings.smtp_address;
   const transport = nodemailer.createTransport({
-    host: settings.smtp_address,
+    // Connect to the address checked, and still verify the certificate for the name.
+    host: await smtpAddress(host, allowedHosts),
+    ...(isIP(host) ? {} : { tls: { servername: host } }),
     port: settings.smtp_port,
     secure: settings.smtp_enable_ssl_tls,
     auth: settings.smtp_login ? { user: settings.smtp_login, pass: settings.smtp_password ?? '' } : undefined,

@@ -1,9 +1,9 @@
 import type { SmsSettings } from '../inboxes/inbox.model';
 import { PermanentDeliveryError } from './delivery-errors';
-import { postToProvider } from './post-to-provider';
+import { postToProvider, type ProviderCall } from './post-to-provider';
 
 /** Twilio's Messages API: form-encoded To/From/Body, basic auth with the account SID; answers the message sid. */
-export async function sendSms(settings: SmsSettings, to: string, body: string, timeoutMs: number): Promise<string> {
+export async function sendSms(settings: SmsSettings, to: string, body: string, call: ProviderCall): Promise<string> {
   const url = `${settings.provider_url}/2010-04-01/Accounts/${encodeURIComponent(settings.account_sid)}/Messages.json`;
   const answer = (await postToProvider(
     'the SMS provider',
@@ -15,7 +15,7 @@ export async function sendSms(settings: SmsSettings, to: string, body: string, t
       },
       body: new URLSearchParams({ To: to, From: settings.phone_number, Body: body }).toString(),
     },
-    timeoutMs,
+    call,
   )) as { sid?: unknown } | null;
   if (typeof answer?.sid !== 'string') throw new PermanentDeliveryError('the SMS provider accepted the message but returned no sid');
   return answer.sid;

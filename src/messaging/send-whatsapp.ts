@@ -1,9 +1,9 @@
 import type { WhatsappSettings } from '../inboxes/inbox.model';
 import { PermanentDeliveryError } from './delivery-errors';
-import { postToProvider } from './post-to-provider';
+import { postToProvider, type ProviderCall } from './post-to-provider';
 
 /** WhatsApp Cloud API: a text message to the number's digits, bearer token; answers the wamid. */
-export async function sendWhatsapp(settings: WhatsappSettings, to: string, body: string, timeoutMs: number): Promise<string> {
+export async function sendWhatsapp(settings: WhatsappSettings, to: string, body: string, call: ProviderCall): Promise<string> {
   const url = `${settings.provider_url}/${encodeURIComponent(settings.phone_number_id)}/messages`;
   const answer = (await postToProvider(
     'the WhatsApp provider',
@@ -18,7 +18,7 @@ export async function sendWhatsapp(settings: WhatsappSettings, to: string, body:
         text: { preview_url: false, body },
       }),
     },
-    timeoutMs,
+    call,
   )) as { messages?: { id?: unknown }[] } | null;
   const id = answer?.messages?.[0]?.id;
   if (typeof id !== 'string') throw new PermanentDeliveryError('the WhatsApp provider accepted the message but returned no id');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Role } from '../accounts/account.model';
 import type { User } from '../accounts/user.model';
 import { toUnixSeconds } from '../shared/time';
 import { unixSeconds } from '../shared/response-fields';
@@ -32,14 +33,14 @@ export const notePayloadSchema = z
 
 export type NotePayload = z.infer<typeof notePayloadSchema>;
 
-export function toNoteAuthor(user: Pick<User, '_id' | 'name' | 'email' | 'accounts'>, accountId: number): NoteAuthor {
+export function toNoteAuthor({ user, role }: { user: Pick<User, '_id' | 'name' | 'email'>; role: Role | null }): NoteAuthor {
   return {
     id: user._id,
     name: user.name,
     available_name: user.name,
     email: user.email,
     thumbnail: '',
-    role: user.accounts.find((m) => m.account_id === accountId)?.role ?? null,
+    role,
   };
 }
 

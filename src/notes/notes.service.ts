@@ -1,5 +1,5 @@
 import type { Caller } from '../accounts/accounts.service';
-import type { UserModel } from '../accounts/user.model';
+import type { AccountsService } from '../accounts/accounts.service';
 import type { ContactModel } from '../records/contact.model';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
@@ -12,11 +12,11 @@ export interface NotesServiceDeps {
   notes: NoteModel;
   contactNotes: ContactNotesModel;
   contacts: ContactModel;
-  users: UserModel;
+  people: Pick<AccountsService, 'usersIn'>;
   nextIds: IdAllocator;
 }
 
-export function createNotesService({ notes, contactNotes, contacts, users, nextIds }: NotesServiceDeps) {
+export function createNotesService({ notes, contactNotes, contacts, people, nextIds }: NotesServiceDeps) {
   async function assertContact(accountId: number, contactId: number) {
     const found = await contacts.exists({ _id: contactId, account_id: accountId, deleted: false });
     if (!found) throw new NotFoundError('contact', contactId);
@@ -31,8 +31,8 @@ export function createNotesService({ notes, contactNotes, contacts, users, nextI
   async function authorsOf(accountId: number, list: Note[]): Promise<Map<number, NoteAuthor>> {
     const ids = [...new Set(list.map((n) => n.user_id).filter((id): id is number => id !== null))];
     if (!ids.length) return new Map();
-    const found = await users.find({ _id: { $in: ids } }, { name: 1, email: 1, accounts: 1 }).lean();
-    return new Map(found.map((user) => [user._id, toNoteAuthor(user, accountId)]));
+    const members = await people.usersIn(accountId, ids);
+    return new Map(members.map((member) => [member.user._id, toNoteAuthor(member)]));
   }
 
   async function present(accountId: number, list: Note[]): Promise<NotePayload[]> {

@@ -24,7 +24,7 @@ export function buildOpenApiDocument(mounts: Mount[]): OpenApiDocument {
         const template = toTemplate(mount.path + route.path);
         const item = (paths[template] ??= {});
         if (item[route.method]) throw new Error(`OpenAPI: ${route.method.toUpperCase()} ${template} is declared twice`);
-        item[route.method] = toOperation(route, template, schemas);
+        item[route.method] = toOperation(route, template, schemas, mount.responses);
         tags.add(route.tag);
       }
     }

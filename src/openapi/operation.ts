@@ -9,13 +9,15 @@ function errorResponses(access: Access['level']): Record<string, ResponseSpec> {
   if (access === 'open') return {};
   const common = {
     '400': problem('The body is not valid JSON'),
-    '404': problem(access === 'public' ? 'No such inbox or visitor' : 'No such account or record'),
     '422': problem('The input breaks a rule or a documented limit; `field` names it when it can'),
     default: problem('Any other failure (503 when Elasticsearch or Redis cannot answer, 500 otherwise)'),
   };
-  if (access === 'public') return common;
+  if (access === 'public') return { ...common, '404': problem('No such inbox or visitor') };
+  if (access === 'anonymous') return { ...common, '401': problem('The credentials are wrong') };
+  if (access === 'user') return { ...common, '401': problem('The api_access_token header is missing, unknown, revoked or expired') };
   return {
     ...common,
+    '404': problem('No such account or record'),
     '401': problem('The api_access_token header is missing, unknown, or not of a user of this account'),
     ...(access === 'administrator' ? { '403': problem('Only administrators may do this') } : {}),
   };
@@ -45,17 +47,17 @@ function responseObject(response: ResponseSpec, components: Record<string, JsonS
 }
 
 /** The OpenAPI operation object of one declared route at its full path (a template); named response schemas are added to `components`. */
-export function toOperation(route: RouteDeclaration, template: string, components: Record<string, JsonSchema>): JsonSchema {
+export function toOperation(route: RouteDeclaration, template: string, components: Record<string, JsonSchema>, mountResponses: Record<string, ResponseSpec> = {}): JsonSchema {
   const parameters = [...pathParameters(route, template), ...(route.query ? parametersOf(route.query, 'query') : [])];
   const requestBody = requestBodyOf(route);
   const level = route.access.level;
-  const responses = { ...route.responses, ...errorResponses(level) };
+  const responses = { ...route.responses, ...errorResponses(level), ...mountResponses };
   return {
     operationId: route.operationId,
     summary: route.summary,
     tags: [route.tag],
     ...(level === 'administrator' ? { description: 'Administrators only.' } : {}),
-    security: level === 'account' || level === 'administrator' ? [{ api_access_token: [] }] : [],
+    security: level === 'account' || level === 'administrator' || level === 'user' ? [{ api_access_token: [] }] : [],
     ...(parameters.length ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses: Object.fromEntries(Object.entries(responses).map(([status, response]) => [status, responseObject(response, components)])),

@@ -9,6 +9,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   UnauthorizedError,
+  TooManyRequestsError,
   UnsupportedMediaTypeError,
   UnavailableError,
   ValidationError,
@@ -44,6 +45,7 @@ const statusByError: [new (...args: never[]) => AppError, number][] = [
   [ConflictError, 409],
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
+  [TooManyRequestsError, 429],
   [UnavailableError, 503],
 ];
 

@@ -38,6 +38,9 @@ export class PayloadTooLargeError extends AppError {}
 /** A request body of a kind the endpoint does not take (e.g. not a CSV file). */
 export class UnsupportedMediaTypeError extends AppError {}
 
+/** Over a rate limit; the limiter has set Retry-After. */
+export class TooManyRequestsError extends AppError {}
+
 /**
  * A dependency (Elasticsearch, Redis) that cannot answer right now, or a search that ran out of
  * time; `retryAfterSeconds` becomes the Retry-After header.

@@ -18,13 +18,15 @@ export function createQueueFactory(redisUrl: string, prefix: string) {
   let subscriber: Redis | undefined;
   const queues: Queue.Queue[] = [];
 
+  // bull's blocking and subscriber connections need these options; the shared client
+  // fails fast while Redis is away so that writes never wait on it.
+  const sharedClient = () => (client ??= open({ maxRetriesPerRequest: 1, enableOfflineQueue: true }));
+
   function createQueue<T>(name: string, jobOptions: Queue.JobOptions = {}): Queue.Queue<T> {
     const queue = new Queue<T>(name, {
       prefix,
       createClient(type) {
-        // bull's blocking and subscriber connections need these options; the shared client
-        // fails fast while Redis is away so that writes never wait on it.
-        if (type === 'client') return (client ??= open({ maxRetriesPerRequest: 1, enableOfflineQueue: true }));
+        if (type === 'client') return sharedClient();
         if (type === 'subscriber') return (subscriber ??= open({ maxRetriesPerRequest: null, enableReadyCheck: false }));
         return open({ maxRetriesPerRequest: null, enableReadyCheck: false });
       },
@@ -45,7 +47,8 @@ export function createQueueFactory(redisUrl: string, prefix: string) {
     shared.forEach((conn) => conn.disconnect());
   }
 
-  return { createQueue, close };
+  /** The queues' shared client connection, for other short Redis commands (rate limit counts). */
+  return { createQueue, close, redis: sharedClient };
 }
 
 export type QueueFactory = ReturnType<typeof createQueueFactory>;

@@ -19,7 +19,7 @@ export type JsonSchema = Record<string, unknown>;
  * (src/accounts) define their own levels with their guards.
  */
 export interface Access {
-  level: 'open' | 'public' | 'account' | 'administrator';
+  level: 'open' | 'public' | 'anonymous' | 'user' | 'account' | 'administrator';
   guards: RequestHandler[];
 }
 
@@ -27,6 +27,8 @@ export interface Access {
 export const openAccess: Access = { level: 'open', guards: [] };
 /** The website widget's public API: the inbox identifier and the visitor's source_id are the credentials. */
 export const publicAccess: Access = { level: 'public', guards: [] };
+/** No token: the request carries its own credentials (sign-in). */
+export const anonymousAccess: Access = { level: 'anonymous', guards: [] };
 
 export interface ResponseSpec {
   description: string;
@@ -95,5 +97,7 @@ export function declaredRoutes(router: Router): readonly RouteDeclaration[] {
 export interface Mount {
   path: string;
   guards?: RequestHandler[];
+  /** Answers the guards may give to every route of the mount (a rate limit's 429), for the document. */
+  responses?: Record<string, ResponseSpec>;
   routers: Router[];
 }

@@ -8,7 +8,8 @@ import { testConfig } from '../support/context';
 // The document as buildApp collects it from the routers' declarations. Declaring routes calls no
 // service, so none is needed here (the served document must equal this one: document.api.test.ts).
 const services = {} as Parameters<typeof apiMounts>[0]['services'];
-export const document: OpenApiDocument = buildOpenApiDocument(apiMounts({ config: testConfig(), metrics: createMetrics(), services }, () => document));
+const rateLimits = {} as Parameters<typeof apiMounts>[0]['rateLimits'];
+export const document: OpenApiDocument = buildOpenApiDocument(apiMounts({ config: testConfig(), metrics: createMetrics(), services, rateLimits }, () => document));
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete'];

@@ -55,11 +55,24 @@ describe('the document itself', () => {
     expect(document.components.securitySchemes.api_access_token).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'api_access_token' }));
   });
 
-  it('when an operation is under the account API, then it needs api_access_token; public and service routes need nothing', () => {
+  it('when an operation is under the account API or the profile, or signs out, then it needs api_access_token; sign-in, public and service routes need nothing', () => {
+    const needsToken = (path: string) => path.startsWith('/api/v1/accounts/') || path.startsWith('/api/v1/profile') || path === '/auth/sign_out';
     for (const { path, op } of operations()) {
-      if (path.startsWith('/api/v1/accounts/')) expect({ path, security: op.security }).toEqual({ path, security: [{ api_access_token: [] }] });
+      if (needsToken(path)) expect({ path, security: op.security }).toEqual({ path, security: [{ api_access_token: [] }] });
       else expect({ path, security: op.security }).toEqual({ path, security: [] });
     }
+    expect(operations().filter(({ path }) => path.startsWith('/api/v1/profile')).length).toBeGreaterThan(0);
+  });
+
+  it('when a route is rate limited (sign-in, the public website API), then it declares 429 with Retry-After; account routes do not', () => {
+    const limited = operations().filter(({ op }) => op.responses['429']);
+    const paths = new Set(limited.map(({ path }) => path));
+    expect(paths).toContain('/auth/sign_in');
+    expect(paths).toContain('/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}/conversations/{conversation_id}/messages');
+    expect([...paths].every((path) => path.startsWith('/auth/') || path.startsWith('/public/'))).toBe(true);
+    expect(operations().filter(({ path }) => path.startsWith('/public/')).every(({ op }) => op.responses['429'])).toBe(true);
+    const sample = (document.paths['/auth/sign_in'].post as unknown as { responses: Record<string, { headers?: Record<string, unknown> }> }).responses['429'];
+    expect(sample.headers).toHaveProperty('Retry-After');
   });
 
   it('when a path has a template parameter, then the operation declares it as a required path parameter, and no other', () => {

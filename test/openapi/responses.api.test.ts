@@ -259,6 +259,33 @@ describe('inboxes, outbound messages and the public website API', () => {
     expect(conversation.body.contact.id).toBe(visitor.body.id);
     const collected = await call('post', `${P}/contacts/{source_id}/email_collect`, { params: visitorParams, body: { email: 'vee@visitor.example' } });
     expect(collected.body.email).toBe('vee@visitor.example');
+    const conversations = await call('get', `${P}/contacts/{source_id}/conversations`, { params: visitorParams });
+    expect(conversations.body[0].id).toBe(conversation.body.id);
+    const messages = await call('get', `${P}/contacts/{source_id}/conversations/{conversation_id}/messages`, { params: { ...visitorParams, conversation_id: conversation.body.id } });
+    expect(messages.body[0]).toEqual(expect.objectContaining({ content: 'Hi there', message_type: 0 }));
+  });
+});
+
+describe('people: agents, sign-in and profile', () => {
+  it('when an agent is added, listed, changed, signs in, reads and changes its profile, resets and revokes its token, signs out and is removed, then each response matches', async () => {
+    const added = await call('post', `${A}/agents`, { body: { name: 'Doc Agent', email: `doc-agent-${Date.now()}@people.test` } });
+    const id = added.body.id;
+    expect(typeof added.body.password).toBe('string');
+    expect((await call('get', `${A}/agents`)).body.length).toBeGreaterThan(1);
+    expect((await call('patch', `${A}/agents/{id}`, { params: { id }, body: { role: 'administrator' } })).body.role).toBe('administrator');
+    expect((await call('put', `${A}/agents/{id}`, { params: { id }, body: { role: 'agent' } })).body.role).toBe('agent');
+    const signedIn = await call('post', '/auth/sign_in', { body: { email: added.body.email, password: added.body.password } });
+    const session = signedIn.body.data.access_token;
+    expect((await call('get', '/api/v1/profile', { token: session })).body.id).toBe(id);
+    expect((await call('patch', '/api/v1/profile', { token: session, body: { name: 'Doc' } })).body.name).toBe('Doc');
+    expect((await call('put', '/api/v1/profile', { token: session, body: { profile: { name: 'Doc Two' } } })).body.name).toBe('Doc Two');
+    const reset = await call('post', '/api/v1/profile/reset_access_token', { token: session });
+    expect(typeof reset.body.access_token).toBe('string');
+    expect((await call('delete', '/api/v1/profile/access_token', { token: reset.body.access_token })).body).toEqual({});
+    expect((await call('delete', '/auth/sign_out', { token: session })).body).toEqual({});
+    expect((await call('get', '/api/v1/profile', { token: session })).status).toBe(401);
+    expect((await call('post', '/auth/sign_in', { body: { email: added.body.email, password: 'not the password' } })).status).toBe(401);
+    expect((await call('delete', `${A}/agents/{id}`, { params: { id } })).body).toEqual({});
   });
 });
 

@@ -39,6 +39,13 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
     SYNC_BATCH_WAIT_MS: '5',
     // Every path the tests exercise is checked against the _id-only rule.
     ENFORCE_ID_ONLY: 'true',
+    // bcrypt's lowest cost: tests make many users; production's cost is the default.
+    PASSWORD_HASH_COST: '4',
+    // Files share the runner's IP: limits high enough never to matter unless a test sets its own.
+    SIGN_IN_RATE_LIMIT: '1000',
+    PUBLIC_RATE_LIMIT: '100000',
+    // The fake SMS/WhatsApp providers listen on loopback.
+    OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { ROLES } from './account.model';
+import type { MemberView } from './accounts.service';
+
+const agentFields = {
+  id: z.int(),
+  account_id: z.int(),
+  name: z.string(),
+  available_name: z.string(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  confirmed: z.literal(true),
+  thumbnail: z.string(),
+};
+
+/** Chatwoot's agent JSON (the fields this service has). */
+export const agentPayloadSchema = z.object(agentFields).meta({ id: 'Agent' });
+export type AgentPayload = z.infer<typeof agentPayloadSchema>;
+
+export const newAgentPayloadSchema = z
+  .object({ ...agentFields, password: z.string().nullable().describe('the generated password of a new user, shown this once; null otherwise') })
+  .meta({ id: 'NewAgent' });
+
+export function toAgentPayload(accountId: number, { user, role }: MemberView): AgentPayload {
+  return { id: user._id, account_id: accountId, name: user.name, available_name: user.name, email: user.email, role, confirmed: true, thumbnail: '' };
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { ROLES } from './account.model';
+
+export const agentParams = z.object({
+  account_id: z.string(),
+  id: z.coerce.number().int().positive('agent id must be a positive integer'),
+});
+
+export const newAgentSchema = z.strictObject({
+  name: z.string().trim().min(1, 'name must not be empty').max(255),
+  email: z.email('must be an email address').max(320),
+  role: z.enum(ROLES).default('agent'),
+  password: z.string().max(1024).optional().describe('for a new user; generated and answered once when left out'),
+});
+export type NewAgentInput = z.infer<typeof newAgentSchema>;
+
+export const agentChangeSchema = z.strictObject({ role: z.enum(ROLES) });

@@ -1,0 +1,32 @@
+import { createHash, randomBytes } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import { ValidationError } from '../shared/errors';
+
+/** 256 random bits: hashing it with sha256 is enough (nothing to guess), and lets a request find its token by _id. */
+export const newToken = (): string => randomBytes(32).toString('base64url');
+export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+/** 18 random bytes as base64url: 24 characters, shown once. */
+export const newPassword = (): string => randomBytes(18).toString('base64url');
+
+const MIN_PASSWORD = 8;
+// bcrypt reads only the first 72 bytes: a longer password would silently match its prefix.
+const MAX_PASSWORD_BYTES = 72;
+
+export function checkPassword(password: string, field = 'password'): void {
+  if (password.length < MIN_PASSWORD) throw new ValidationError(`${field} must be at least ${MIN_PASSWORD} characters`, field);
+  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) throw new ValidationError(`${field} must be at most ${MAX_PASSWORD_BYTES} bytes`, field);
+}
+
+export function createPasswordHasher(cost: number) {
+  // Compared against when the email is unknown, so that an unknown email takes as long as a wrong password.
+  const decoy = bcrypt.hashSync(newPassword(), cost);
+  return {
+    hash: (password: string): Promise<string> => bcrypt.hash(password, cost),
+    verify: (password: string, hash: string | null): Promise<boolean> => bcrypt.compare(password, hash ?? decoy).then((ok) => ok && hash !== null),
+  };
+}
+
+export type PasswordHasher = ReturnType<typeof createPasswordHasher>;

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+export const signInSchema = z.object({
+  email: z.string().trim().min(1, 'email must not be empty').max(320),
+  password: z.string().min(1, 'password must not be empty').max(1024),
+});
+export type SignInInput = z.infer<typeof signInSchema>;
+
+const profileFields = z.strictObject({
+  name: z.string().trim().min(1, 'name must not be empty').max(255).optional(),
+  password: z.string().max(1024).optional(),
+  password_confirmation: z.string().max(1024).optional(),
+  current_password: z.string().max(1024).optional(),
+});
+
+// Chatwoot wraps the fields in `profile`; bare fields are accepted too.
+const unwrap = (body: unknown) => (typeof body === 'object' && body !== null && 'profile' in body ? (body as { profile: unknown }).profile : body);
+
+export const profileUpdateSchema = z.preprocess(unwrap, profileFields);
+export type ProfileUpdateInput = z.infer<typeof profileFields>;

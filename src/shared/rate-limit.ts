@@ -1,0 +1,104 @@
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit, type IncrementResponse, type Options, type Store } from 'express-rate-limit';
+import type Redis from 'ioredis';
+import { errorBodySchema } from './error-handler';
+import { TooManyRequestsError } from './errors';
+import type { Logger } from './logger';
+import type { ResponseSpec } from './route';
+
+// One round trip: count the hit and start the window on the first one.
+const INCREMENT = `
+local hits = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {hits, ttl}`;
+
+/**
+ * A fixed window per key in Redis, so that every API process counts the same hits. Not
+ * rate-limit-redis: it loads its script once when the limiter is made, and if Redis is away at
+ * that moment every later count fails for the life of the process; this store sends the script
+ * with each count (ioredis EVAL) and has nothing to lose.
+ */
+class RedisWindowStore implements Store {
+  private windowMs = 60_000;
+
+  constructor(
+    private readonly redis: Redis,
+    readonly prefix: string,
+  ) {}
+
+  init(options: Options): void {
+    this.windowMs = options.windowMs;
+  }
+
+  async increment(key: string): Promise<IncrementResponse> {
+    const [hits, ttl] = (await this.redis.eval(INCREMENT, 1, this.prefix + key, String(this.windowMs))) as [number, number];
+    return { totalHits: hits, resetTime: new Date(Date.now() + ttl) };
+  }
+
+  async decrement(key: string): Promise<void> {
+    await this.redis.decr(this.prefix + key);
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
+}
+
+export interface RateLimitOptions {
+  redis: Redis;
+  /** Keys are `<prefix><name>:<key>`; processes that share a prefix share the counts. */
+  prefix: string;
+  name: string;
+  limit: number;
+  windowSeconds: number;
+  /** What to count by; the client's IP (IPv6 by /56) when left out. */
+  key?: (req: Request) => string;
+  logger: Logger;
+}
+
+export const clientIp = (req: Request): string => ipKeyGenerator(req.ip ?? 'unknown');
+
+/**
+ * At most `limit` requests per key and window; beyond, a 429 with Retry-After (seconds) and the
+ * RateLimit-* headers. When Redis cannot count, requests pass (and it is logged): the API stays
+ * up without Redis, as writes do.
+ */
+export function createRateLimit({ redis, prefix, name, limit, windowSeconds, key = clientIp, logger }: RateLimitOptions): RequestHandler {
+  return rateLimit({
+    windowMs: windowSeconds * 1000,
+    limit,
+    store: new RedisWindowStore(redis, `${prefix}${name}:`),
+    keyGenerator: (req) => key(req),
+    standardHeaders: 'draft-6',
+    legacyHeaders: false,
+    passOnStoreError: true,
+    logger,
+    handler: (_req, res, next) => {
+      next(new TooManyRequestsError(`too many requests; try again in ${res.getHeader('Retry-After') ?? windowSeconds} seconds`));
+    },
+  });
+}
+
+/** What a rate-limited route may answer, for the API document. */
+export const rateLimitedResponses: Record<string, ResponseSpec> = {
+  '429': {
+    description: 'Too many requests from this client (or for this email, on sign-in): wait Retry-After seconds',
+    schema: errorBodySchema,
+    headers: { 'Retry-After': { description: 'seconds until the window ends', schema: { type: 'integer' } } },
+  },
+};
+
+/** Several limits as one middleware: each counts in turn, the first exceeded answers. */
+export function inSequence(handlers: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    const run = (i: number, err?: unknown): void => {
+      if (err || i === handlers.length) return next(err);
+      void handlers[i](req, res, (e?: unknown) => run(i + 1, e));
+    };
+    run(0);
+  };
+}

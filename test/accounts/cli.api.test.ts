@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startTestContext, type TestContext } from '../support/context';
+
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await startTestContext({ worker: false });
+});
+afterAll(() => ctx.close());
+
+const root = path.resolve(__dirname, '../..');
+
+/** Runs an npm script's file as `npm run` would, against the test database. */
+async function run(script: string, args: string[], env: Record<string, string> = {}): Promise<unknown> {
+  const { stdout } = await promisify(execFile)(path.join(root, 'node_modules/.bin/ts-node'), ['--transpile-only', `scripts/${script}.ts`, ...args], {
+    cwd: root,
+    env: {
+      ...process.env,
+      MONGODB_URI: ctx.deps.config.MONGODB_URI,
+      REDIS_URL: ctx.deps.config.REDIS_URL,
+      QUEUE_PREFIX: ctx.deps.config.QUEUE_PREFIX,
+      CONTACTS_INDEX: ctx.deps.config.CONTACTS_INDEX,
+      PASSWORD_HASH_COST: '4',
+      ...env,
+    },
+  });
+  return JSON.parse(stdout);
+}
+
+it('when create-account and the agents command run, then the administrator signs in with the printed password and the agent is listed, changed and removed', async () => {
+  const adminEmail = `cli-admin-${randomUUID()}@people.test`;
+  const created = (await run('create-account', ['CLI account', adminEmail])) as { account_id: number; user_id: number; password: string; api_access_token: string };
+  const signedIn = await ctx.http.post('/auth/sign_in').send({ email: adminEmail, password: created.password });
+  expect(signedIn.status).toBe(200);
+  expect(signedIn.body.data).toMatchObject({ account_id: created.account_id, role: 'administrator' });
+  expect((await ctx.http.get(`/api/v1/accounts/${created.account_id}/labels`).set('api_access_token', created.api_access_token)).status).toBe(200);
+
+  const account = String(created.account_id);
+  const agentEmail = `cli-agent-${randomUUID()}@people.test`;
+  const added = (await run('agents', ['add', '--account', account, '--email', agentEmail, '--name', 'Cli Agent'], { AGENT_PASSWORD: 'cli-agent-password' })) as { id: number; role: string };
+  expect(added.role).toBe('agent');
+  expect((await ctx.http.post('/auth/sign_in').send({ email: agentEmail, password: 'cli-agent-password' })).status).toBe(200);
+  const promoted = (await run('agents', ['role', '--account', account, '--user', String(added.id), '--role', 'administrator'])) as { role: string };
+  expect(promoted.role).toBe('administrator');
+  await run('agents', ['remove', '--account', account, '--user', String(added.id)]);
+  const listed = (await run('agents', ['list', '--account', account])) as { email: string }[];
+  expect(listed.map((a) => a.email)).toEqual([adminEmail]);
+}, 120000);

@@ -1,0 +1,202 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
+
+let ctx: TestContext;
+let account: TestAccount;
+
+withTestAccount(
+  (c, a) => {
+    ctx = c;
+    account = a;
+  },
+  { worker: false },
+);
+
+const as = (token: string) => ({ api_access_token: token });
+const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+const email = (who: string) => `${who}-${randomUUID()}@people.test`;
+const listLabels = (acc: TestAccount, token: string) => ctx.http.get(acc.path('/labels')).set(as(token));
+const signIn = (body: object) => ctx.http.post('/auth/sign_in').send(body);
+
+/** A fresh administrator with a known password and its API token. */
+async function person(acc: TestAccount, role: 'administrator' | 'agent' = 'administrator') {
+  const address = email(role);
+  const password = `pw-${randomUUID()}`;
+  const user = await ctx.deps.services.accounts.createUser({ accountId: acc.id, role, name: `Someone ${role}`, email: address, password });
+  return { id: user.id, email: address, password, token: user.accessToken };
+}
+
+describe('access tokens', () => {
+  it('when a user is made, then MongoDB holds only the hash of its token, found by _id', async () => {
+    const me = await person(account);
+    const user = await ctx.deps.models.users.findById(me.id).lean();
+    expect(JSON.stringify(user)).not.toContain(me.token);
+    expect(user!.api_token_id).toBe(sha256(me.token));
+    const stored = await ctx.deps.models.accessTokens.findById(sha256(me.token)).lean();
+    expect(stored).toMatchObject({ user_id: me.id, kind: 'api' });
+    expect(JSON.stringify(await ctx.deps.models.accessTokens.find({ user_id: me.id }).lean())).not.toContain(me.token);
+    expect(user!.password_hash).toMatch(/^\$2[aby]\$/);
+  });
+
+  it('when a user resets its token, then the new one is shown once and works, and the old one is a 401 at once', async () => {
+    const me = await person(account);
+    const reset = await ctx.http.post('/api/v1/profile/reset_access_token').set(as(me.token));
+    expect(reset.status).toBe(200);
+    const fresh = reset.body.access_token as string;
+    expect(fresh).not.toBe(me.token);
+    expect((await listLabels(account, me.token)).status).toBe(401);
+    expect((await listLabels(account, fresh)).status).toBe(200);
+    expect((await ctx.http.get('/api/v1/profile').set(as(fresh))).body).toMatchObject({ id: me.id, has_api_token: true });
+    expect((await ctx.http.get('/api/v1/profile').set(as(fresh))).body.access_token).toBeUndefined();
+    expect(await ctx.deps.models.accessTokens.findById(sha256(me.token)).lean()).toBeNull();
+  });
+
+  it('when a user revokes its token, then it is a 401 at once and the profile says there is none', async () => {
+    const me = await person(account);
+    const session = (await signIn({ email: me.email, password: me.password })).body.data.access_token as string;
+    expect((await ctx.http.delete('/api/v1/profile/access_token').set(as(me.token))).status).toBe(200);
+    expect((await listLabels(account, me.token)).status).toBe(401);
+    const profile = await ctx.http.get('/api/v1/profile').set(as(session));
+    expect(profile.body.has_api_token).toBe(false);
+  });
+
+  it('when a token is missing or unknown, then the profile answers 401', async () => {
+    expect((await ctx.http.get('/api/v1/profile')).status).toBe(401);
+    expect((await ctx.http.get('/api/v1/profile').set(as('not-a-token'))).status).toBe(401);
+  });
+});
+
+describe('sign-in, sessions and passwords', () => {
+  it("when a user signs in with email and password, then it gets Chatwoot's shape with a session token that works on its account", async () => {
+    const me = await person(account);
+    const res = await signIn({ email: me.email.toUpperCase(), password: me.password });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ id: me.id, email: me.email, uid: me.email, provider: 'email', account_id: account.id, role: 'administrator' });
+    expect(res.body.data.accounts).toEqual([expect.objectContaining({ id: account.id, role: 'administrator' })]);
+    expect(res.body.data.expires_at).toBeGreaterThan(Date.now() / 1000);
+    const session = res.body.data.access_token as string;
+    expect(session).not.toBe(me.token);
+    expect((await listLabels(account, session)).status).toBe(200);
+    expect((await ctx.deps.models.accessTokens.findById(sha256(session)).lean())?.kind).toBe('session');
+  });
+
+  it('when the password is wrong or the email unknown, then both answer the same 401', async () => {
+    const me = await person(account);
+    const wrong = await signIn({ email: me.email, password: 'wrong password' });
+    const unknown = await signIn({ email: email('nobody'), password: 'wrong password' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body.error).toBe(unknown.body.error);
+    expect((await signIn({ email: me.email })).status).toBe(422);
+  });
+
+  it('when a session signs out, then that session is a 401 and the API token still works', async () => {
+    const me = await person(account);
+    const session = (await signIn({ email: me.email, password: me.password })).body.data.access_token as string;
+    expect((await ctx.http.delete('/auth/sign_out').set(as(session))).status).toBe(200);
+    expect((await listLabels(account, session)).status).toBe(401);
+    expect((await listLabels(account, me.token)).status).toBe(200);
+  });
+
+  it('when a session has expired, then it is a 401', async () => {
+    const me = await person(account);
+    const session = (await signIn({ email: me.email, password: me.password })).body.data.access_token as string;
+    await ctx.deps.models.accessTokens.updateOne({ _id: sha256(session) }, { $set: { expires_at: new Date(Date.now() - 1000) } });
+    const res = await listLabels(account, session);
+    expect(res.status).toBe(401);
+    expect(res.body.error).toMatch(/expired/);
+  });
+
+  it('when a user changes its password, then the current one is required, every session ends, and only the new password signs in', async () => {
+    const me = await person(account);
+    const session = (await signIn({ email: me.email, password: me.password })).body.data.access_token as string;
+    const put = (body: object) => ctx.http.put('/api/v1/profile').set(as(me.token)).send(body);
+    expect((await put({ password: 'new-password-1' })).body.field).toBe('current_password');
+    expect((await put({ password: 'new-password-1', current_password: 'not it' })).body.field).toBe('current_password');
+    expect((await put({ password: 'short', current_password: me.password })).body.field).toBe('password');
+    expect((await put({ password: 'new-password-1', password_confirmation: 'other', current_password: me.password })).body.field).toBe('password_confirmation');
+    const changed = await put({ profile: { password: 'new-password-1', password_confirmation: 'new-password-1', current_password: me.password, name: 'Renamed' } });
+    expect(changed.status).toBe(200);
+    expect(changed.body.name).toBe('Renamed');
+    expect((await listLabels(account, session)).status).toBe(401);
+    expect((await listLabels(account, me.token)).status).toBe(200);
+    expect((await signIn({ email: me.email, password: me.password })).status).toBe(401);
+    expect((await signIn({ email: me.email, password: 'new-password-1' })).status).toBe(200);
+    expect((await ctx.http.patch('/api/v1/profile').set(as(me.token)).send({ unknown: 1 })).status).toBe(422);
+  });
+});
+
+describe('agents', () => {
+  const agents = (acc: TestAccount, token: string) => ({
+    list: () => ctx.http.get(acc.path('/agents')).set(as(token)),
+    add: (body: object) => ctx.http.post(acc.path('/agents')).set(as(token)).send(body),
+    change: (id: number, body: object) => ctx.http.patch(acc.path(`/agents/${id}`)).set(as(token)).send(body),
+    remove: (id: number) => ctx.http.delete(acc.path(`/agents/${id}`)).set(as(token)),
+  });
+
+  it('when an administrator adds an agent, then its generated password is shown once, it signs in and is listed; agents may list but not add', async () => {
+    const acc = await ctx.createAccount();
+    const admin = agents(acc, acc.adminToken);
+    const address = email('new-agent');
+    const added = await admin.add({ name: 'Nina Agent', email: address.toUpperCase() });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ account_id: acc.id, name: 'Nina Agent', email: address, role: 'agent' });
+    expect(typeof added.body.password).toBe('string');
+    const session = await signIn({ email: address, password: added.body.password });
+    expect(session.status).toBe(200);
+    expect((await listLabels(acc, session.body.data.access_token)).status).toBe(200);
+    const list = await agents(acc, acc.agentToken).list();
+    expect(list.status).toBe(200);
+    expect(list.body.map((a: { email: string }) => a.email)).toContain(address);
+    expect(list.body).toHaveLength(3);
+    expect((await agents(acc, acc.agentToken).add({ name: 'X', email: email('x') })).status).toBe(403);
+    expect((await admin.add({ name: 'Again', email: address })).body.field).toBe('email');
+    expect((await admin.add({ name: 'Bad', email: 'not-an-email' })).body.field).toBe('email');
+    expect((await admin.add({ name: 'Given', email: email('given'), password: 'short' })).body.field).toBe('password');
+  });
+
+  it('when an existing user of another account is added by email, then it joins with its own password and signs in to both', async () => {
+    const other = await ctx.createAccount();
+    const me = await person(account, 'agent');
+    const added = await agents(other, other.adminToken).add({ name: 'ignored', email: me.email, role: 'administrator', password: 'ignored-password' });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ id: me.id, role: 'administrator', password: null });
+    const res = await signIn({ email: me.email, password: me.password });
+    expect(res.body.data.accounts.map((a: { id: number; role: string }) => [a.id, a.role])).toEqual([
+      [account.id, 'agent'],
+      [other.id, 'administrator'],
+    ]);
+    expect((await listLabels(other, me.token)).status).toBe(200);
+  });
+
+  it('when an agent is made administrator, then it may act as one; when it is removed, then its token is a 401 on that account at once', async () => {
+    const acc = await ctx.createAccount();
+    const admin = agents(acc, acc.adminToken);
+    const me = await person(acc, 'agent');
+    expect((await agents(acc, me.token).add({ name: 'Y', email: email('y') })).status).toBe(403);
+    const promoted = await admin.change(me.id, { role: 'administrator' });
+    expect(promoted.body).toMatchObject({ id: me.id, role: 'administrator' });
+    expect((await agents(acc, me.token).add({ name: 'Y', email: email('y') })).status).toBe(200);
+    expect((await ctx.http.put(acc.path(`/agents/${me.id}`)).set(as(acc.adminToken)).send({ role: 'agent' })).body.role).toBe('agent');
+    expect((await admin.remove(me.id)).status).toBe(200);
+    expect((await listLabels(acc, me.token)).status).toBe(401);
+    expect((await admin.remove(me.id)).status).toBe(404);
+    expect((await admin.change(999999999, { role: 'agent' })).status).toBe(404);
+    expect((await ctx.http.get('/api/v1/profile').set(as(me.token))).body.accounts).toEqual([]);
+  });
+
+  it('when the last administrator would be demoted or removed, then it answers 422, also when two administrators demote each other at once', async () => {
+    const acc = await ctx.createAccount();
+    const admin = agents(acc, acc.adminToken);
+    const { id: adminId } = (await ctx.http.get('/api/v1/profile').set(as(acc.adminToken))).body;
+    expect((await admin.change(adminId, { role: 'agent' })).status).toBe(422);
+    expect((await admin.remove(adminId)).status).toBe(422);
+
+    const second = await person(acc, 'administrator');
+    const results = await Promise.all([admin.change(second.id, { role: 'agent' }), agents(acc, second.token).change(adminId, { role: 'agent' })]);
+    // One wins; the other is refused (422, or 403 once the winner has made it an agent).
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    const roles = (await admin.list()).body.filter((a: { role: string }) => a.role === 'administrator');
+    expect(roles).toHaveLength(1);
+  });
+});

@@ -1,0 +1,104 @@
+import { createHmac } from 'node:crypto';
+import { waitFor, withTestAccount, type TestAccount, type TestContext } from '../support/context';
+import { createInbox, createVisitor, visitorsPath, websiteChannel } from '../support/inboxes';
+
+let ctx: TestContext;
+let account: TestAccount;
+let site: { id: number; inbox_identifier: string; hmac_token?: string };
+
+withTestAccount((c, a) => {
+  ctx = c;
+  account = a;
+});
+beforeAll(async () => {
+  site = await createInbox(ctx, account, websiteChannel(), 'Shop');
+});
+
+const as = (token: string) => ({ api_access_token: token });
+const widget = (sourceId: string, suffix = '', inbox = site) => visitorsPath(inbox, `/${sourceId}${suffix}`);
+const sign = (identifier: string) => createHmac('sha256', site.hmac_token!).update(identifier).digest('hex');
+const visitor = (body: object = {}) => createVisitor(ctx, site, body);
+
+const verifiedVisitor = (identifier: string) => visitor({ identifier, identifier_hash: sign(identifier) });
+const sendToContact = (contactId: number, content: string) =>
+  ctx.http.post(account.path('/conversations')).set(as(account.agentToken)).send({ inbox_id: site.id, contact_id: contactId, message: { content } });
+
+describe("the visitor's widget reads its messages", () => {
+  it('when an agent writes to an HMAC-verified visitor, then the widget finds the conversation and reads the message, as sent', async () => {
+    const me = await verifiedVisitor(`user-${Date.now()}`);
+    const sent = await sendToContact(me.id, 'Your order has shipped.');
+    expect(sent.status).toBe(200);
+    const conversationId = sent.body.id as number;
+
+    const list = await ctx.http.get(widget(me.source_id, '/conversations'));
+    expect(list.status).toBe(200);
+    expect(list.body).toEqual([expect.objectContaining({ id: conversationId, inbox_id: site.id, status: 'open' })]);
+
+    let messages: { content: string; message_type: number; conversation_id: number }[] = [];
+    await waitFor(async () => {
+      const res = await ctx.http.get(widget(me.source_id, `/conversations/${conversationId}/messages`));
+      messages = res.body;
+      return res.status === 200 && messages.length === 1;
+    }, 'the message to be readable');
+    expect(messages[0]).toMatchObject({ content: 'Your order has shipped.', message_type: 1, content_type: 'text', conversation_id: conversationId });
+    expect(Object.keys(messages[0]).sort()).toEqual(['content', 'content_attributes', 'content_type', 'conversation_id', 'created_at', 'id', 'message_type']);
+    // The delivery marks it sent: recording is what delivers to the widget.
+    await waitFor(async () => (await ctx.deps.models.messages.findById(sent.body.messages[0].id).lean())?.status === 'sent', 'the website message to be marked sent');
+  });
+
+  it("when another visitor asks for that conversation, then it is a 404, and its own list does not show it; nor does another inbox's identifier", async () => {
+    const me = await verifiedVisitor(`owner-${Date.now()}`);
+    const conversationId = (await sendToContact(me.id, 'for your eyes only')).body.id as number;
+    const stranger = await visitor({ name: 'Stranger' });
+    const res = await ctx.http.get(widget(stranger.source_id, `/conversations/${conversationId}/messages`));
+    expect(res.status).toBe(404);
+    expect(JSON.stringify(res.body)).not.toContain('for your eyes only');
+    expect((await ctx.http.get(widget(stranger.source_id, '/conversations'))).body).toEqual([]);
+
+    const otherSite = await createInbox(ctx, account, websiteChannel(), 'Other shop');
+    expect((await ctx.http.get(widget(me.source_id, `/conversations/${conversationId}/messages`, otherSite))).status).toBe(404);
+    expect((await ctx.http.get(widget('no-such-source', `/conversations/${conversationId}/messages`))).status).toBe(404);
+    expect((await ctx.http.get(widget(me.source_id, '/conversations/999999999/messages'))).status).toBe(404);
+  });
+
+  it('when the same person is verified on a second visitor, then the first keeps its conversation and the second does not read it', async () => {
+    const identifier = `two-devices-${Date.now()}`;
+    const first = await verifiedVisitor(identifier);
+    const conversationId = (await sendToContact(first.id, 'hello first device')).body.id as number;
+    const second = await verifiedVisitor(identifier);
+    expect(second.id).toBe(first.id);
+    expect((await ctx.http.get(widget(second.source_id, `/conversations/${conversationId}/messages`))).status).toBe(404);
+    expect((await ctx.http.get(widget(first.source_id, `/conversations/${conversationId}/messages`))).status).toBe(200);
+  });
+
+  it('when a visitor starts a conversation with the pre-chat form, then its own message is in its list, oldest first', async () => {
+    const me = await visitor();
+    const started = await ctx.http.post(widget(me.source_id, '/conversations')).send({ contact: { name: 'Pat' }, message: { content: 'Is anyone there?' } });
+    expect(started.status).toBe(200);
+    const list = await ctx.http.get(widget(me.source_id, '/conversations'));
+    expect(list.body).toHaveLength(1);
+    expect(list.body[0].messages).toEqual([expect.objectContaining({ content: 'Is anyone there?', message_type: 0 })]);
+  });
+});
+
+describe('a blocked visitor', () => {
+  /*
+   * Decision: capture keeps working for a blocked visitor (what it types is recorded, its
+   * conversations and its own messages are there for it), but nothing is ever sent to it.
+   * Refusing the widget would tell a blocked person they are blocked, inviting them to come
+   * back under a new identity, and would lose what they wrote, which the account may need.
+   */
+  it('when a blocked visitor fills the pre-chat form, then it is recorded and readable by the visitor, but a message to it is refused with 422', async () => {
+    const me = await verifiedVisitor(`blocked-${Date.now()}`);
+    await ctx.http.patch(account.path(`/contacts/${me.id}`)).set(as(account.adminToken)).send({ blocked: true });
+    const started = await ctx.http.post(widget(me.source_id, '/conversations')).send({ contact: { email: `blocked-${Date.now()}@visitor.example` }, message: { content: 'let me in' } });
+    expect(started.status).toBe(200);
+    const contact = (await ctx.http.get(account.path(`/contacts/${me.id}`)).set(as(account.adminToken))).body.payload;
+    expect(contact).toMatchObject({ blocked: true, email: expect.stringMatching(/^blocked-/) });
+    expect((await ctx.http.get(widget(me.source_id, '/conversations'))).body[0].messages[0].content).toBe('let me in');
+
+    const refused = await sendToContact(me.id, 'hello');
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatch(/blocked/);
+  });
+});

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { buildApp } from '../../src/app';
+import { createDependencies } from '../../src/dependencies';
+import { createLogger } from '../../src/shared/logger';
+import { expectMatchesDocument } from '../openapi/document-support';
+import { testConfig, withTestAccount, type TestAccount, type TestContext } from '../support/context';
+import { createInbox, websiteChannel } from '../support/inboxes';
+
+let ctx: TestContext;
+let account: TestAccount;
+const config = testConfig({
+  SIGN_IN_RATE_LIMIT: '3',
+  SIGN_IN_RATE_WINDOW_SECONDS: '60',
+  PUBLIC_RATE_LIMIT: '4',
+  PUBLIC_RATE_WINDOW_SECONDS: '60',
+  // So that a test can be several clients: the IP is read from X-Forwarded-For.
+  TRUST_PROXY: 'true',
+});
+
+withTestAccount(
+  (c, a) => {
+    ctx = c;
+    account = a;
+  },
+  { worker: false, config },
+);
+
+const signIn = (ip: string, email: string) => ctx.http.post('/auth/sign_in').set('X-Forwarded-For', ip).send({ email, password: 'wrong password' });
+
+describe('sign-in', () => {
+  it('when one client tries to sign in more than the limit, then it gets 429 with Retry-After, and another client still may', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await signIn('203.0.113.1', `a${i}-${randomUUID()}@x.test`)).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const limited = await signIn('203.0.113.1', `b-${randomUUID()}@x.test`);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(limited.body.error).toMatch(/too many requests/);
+    expectMatchesDocument('post', '/auth/sign_in', limited);
+    expect((await signIn('203.0.113.2', `c-${randomUUID()}@x.test`)).status).toBe(401);
+  });
+
+  it('when many clients try one email, then that email is limited for all of them', async () => {
+    const email = `target-${randomUUID()}@x.test`;
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await signIn(`198.51.100.${i + 1}`, email)).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+  });
+
+  it('when another API process with the same prefix counts, then both share one count in Redis', async () => {
+    const other = await createDependencies(config, createLogger('silent'));
+    try {
+      const otherHttp = request(buildApp(other));
+      const ip = '203.0.113.77';
+      for (let i = 0; i < 3; i += 1) expect((await signIn(ip, `d${i}-${randomUUID()}@x.test`)).status).toBe(401);
+      const res = await otherHttp.post('/auth/sign_in').set('X-Forwarded-For', ip).send({ email: `e-${randomUUID()}@x.test`, password: 'x' });
+      expect(res.status).toBe(429);
+      expect(res.headers['retry-after']).toBeDefined();
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('public website routes', () => {
+  it('when one client calls the widget API more than the limit, then it gets 429 with Retry-After; the account API is not limited', async () => {
+    const site = await createInbox(ctx, account, websiteChannel());
+    const path = `/public/api/v1/inboxes/${site.inbox_identifier}/contacts`;
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await ctx.http.post(path).set('X-Forwarded-For', '192.0.2.10').send({})).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    const limited = await ctx.http.get(`${path}/whatever`).set('X-Forwarded-For', '192.0.2.10');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expectMatchesDocument('get', '/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}', limited);
+    expect((await ctx.http.post(path).set('X-Forwarded-For', '192.0.2.11').send({})).status).toBe(200);
+    for (let i = 0; i < 6; i += 1) expect((await ctx.http.get(account.path('/labels')).set('X-Forwarded-For', '192.0.2.10').set('api_access_token', account.agentToken)).status).toBe(200);
+  });
+});
