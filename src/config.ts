@@ -41,6 +41,8 @@ const envSchema = z.object({
   // A batch also ends once its rows hold this many characters.
   IMPORT_BATCH_MAX_CHARS: z.coerce.number().int().min(1).default(16 * 1024 * 1024),
   IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  // The console's built assets (npm run build:console), served at /app.
+  CONSOLE_DIR: z.string().min(1).default(path.resolve(__dirname, '..', 'console', 'dist')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
