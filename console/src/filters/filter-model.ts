@@ -52,7 +52,9 @@ export const STANDARD_FILTER_ATTRIBUTES: Omit<AttributeChoice, 'label' | 'custom
   { key: 'labels', operators: EXACT_OPS, input: 'labels' },
   { key: 'created_at', operators: DATE_OPS, input: 'date' },
   { key: 'last_activity_at', operators: DATE_OPS, input: 'date' },
+  { key: 'last_seen_at', operators: DATE_OPS, input: 'date' },
   { key: 'blocked', operators: BOOLEAN_OPS, input: 'boolean' },
+  ...['facebook', 'twitter', 'linkedin', 'github', 'instagram'].map((network) => ({ key: `social_profiles.${network}`, operators: TEXT_OPS, input: 'text' as const })),
 ];
 
 export const CUSTOM_FILTER_TYPES: Record<string, { operators: string[]; input: ValueInput }> = {

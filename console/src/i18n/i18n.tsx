@@ -36,7 +36,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         localStorage.setItem(STORAGE_KEY, next);
         setLanguageState(next);
       },
-      t: (key, vars) => tables[language][key].replace(/\{(\w+)\}/g, (_m, name: string) => String(vars?.[name] ?? '')),
+      t: (key, vars) => (tables[language][key] ?? key).replace(/\{(\w+)\}/g, (_m, name: string) => String(vars?.[name] ?? '')),
       formatDate: (seconds) => (seconds == null ? '' : dates.format(new Date(seconds * 1000))),
       formatNumber: (n) => numbers.format(n),
     };
