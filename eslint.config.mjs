@@ -1,8 +1,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.local/', 'node_modules/', 'coverage/'] },
+  { ignores: ['dist/', '.local/', 'node_modules/', 'coverage/', 'console/dist/', 'console/src/api/openapi.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,4 +23,13 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The console runs in the browser; its hooks follow React's two classic rules (the newer
+    // React Compiler rules of the plugin's presets are left out: the console is not compiled by it).
+    files: ['console/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+  },
+  { files: ['console/e2e/**', 'console/playwright.config.ts'], rules: { 'no-console': 'off' } },
 );

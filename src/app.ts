@@ -12,6 +12,7 @@ import type { Dependencies } from './dependencies';
 import { labelsRouter } from './labels/labels.router';
 import { customAttributesRouter } from './custom-attributes/custom-attributes.router';
 import { segmentsRouter } from './segments/segments.router';
+import { consoleAssetsRouter } from './console-assets';
 import { bulkActionsRouter } from './bulk-actions/bulk-actions.router';
 import { contactInboxPayloadSchema } from './inboxes/contact-inbox.presenter';
 import { inboxesRouter } from './inboxes/inboxes.router';
@@ -123,6 +124,7 @@ export function buildApp(deps: AppDeps): Express {
     else app.use(mounted);
   }
 
+  app.use(consoleAssetsRouter(deps.config.CONSOLE_DIR));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

@@ -67,6 +67,8 @@ const envSchema = z.object({
     .string()
     .default('')
     .transform((v) => v.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)),
+  // The console's built assets (npm run build:console), served at /app.
+  CONSOLE_DIR: z.string().min(1).default(path.resolve(__dirname, '..', 'console', 'dist')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Paging cursors are signed with it (HMAC-SHA256), so a tampered ?after= is a 422.
   CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -1,0 +1,33 @@
+import { createContacts, expect, screenshot, signIn, test } from './support';
+
+test('when two selected contacts get a label by bulk action, then both show its chip and the third does not', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Bulk One' }, { name: 'Bulk Two' }, { name: 'Bulk Three' }]);
+  await signIn(page, account);
+  await page.getByRole('checkbox', { name: 'Select Bulk One' }).check();
+  await page.getByRole('checkbox', { name: 'Select Bulk Two' }).check();
+  await expect(page.getByText('2 selected')).toBeVisible();
+  await page.getByRole('region', { name: '2 selected' }).getByLabel('Label').fill('VIP');
+  await page.getByRole('button', { name: 'Add label' }).click();
+
+  const row = (name: string) => page.getByTestId('contact-row').filter({ hasText: name });
+  await expect(row('Bulk One').locator('.chip')).toHaveText(['vip']);
+  await expect(row('Bulk Two').locator('.chip')).toHaveText(['vip']);
+  await expect(row('Bulk Three').locator('.chip')).toHaveCount(0);
+});
+
+test('when a CSV with a bad row is imported, then the progress finishes, the counts show, and the rejected row is offered', async ({ page, account }) => {
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const csv = ['name,email', 'Irene Import,irene@example.com', 'Iker Import,iker@example.com', ',not-an-email'].join('\n');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Upload' }).click();
+
+  await expect(page.getByTestId('import-state')).toHaveText('Status: completed', { timeout: 30_000 });
+  await expect(page.locator('progress')).toHaveAttribute('value', '1');
+  await expect(page.getByTestId('import-counts')).toContainText('created 2');
+  await expect(page.getByTestId('import-counts')).toContainText('rejected 1');
+  await page.getByRole('button', { name: 'Rejected rows', exact: true }).click();
+  const rejected = page.getByRole('table', { name: 'Rejected rows' });
+  await expect(rejected).toContainText('not-an-email');
+  await screenshot(page, 'import');
+});

@@ -1,0 +1,51 @@
+import { createContacts, expect, screenshot, signIn, test } from './support';
+
+test('when a note is written and Ctrl+Enter pressed, then it is saved and shown, and it is deleted after a confirmation', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Nora Notes', email: 'nora@example.com' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Nora Notes' }).click();
+  const box = page.getByLabel(/New note/);
+  await box.fill('Called about the **renewal**.');
+  await box.press('Control+Enter');
+  const note = page.getByTestId('note');
+  await expect(note).toHaveCount(1);
+  await expect(note.locator('strong')).toHaveText('renewal');
+  await expect(box).toHaveValue('');
+  await screenshot(page, 'contact');
+
+  await note.getByRole('button', { name: 'Delete note' }).click();
+  await note.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('note')).toHaveCount(0);
+  expect((await account.api<unknown[]>('GET', `/contacts/${id}/notes`)).body).toEqual([]);
+});
+
+test('when a Markdown note holds a script tag and an event handler, then they render inert', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Sam Script' }]);
+  await account.api('POST', `/contacts/${id}/notes`, {
+    content: 'Hello **there**\n\n<script>globalThis.__pwned = 1</script>\n\n<img src="x" onerror="globalThis.__pwned = 2">\n\n[link](javascript:globalThis.__pwned=3)',
+  });
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Sam Script' }).click();
+  const note = page.getByTestId('note');
+  await expect(note.locator('strong')).toHaveText('there');
+  await expect(note.locator('script')).toHaveCount(0);
+  await expect(note.locator('[onerror]')).toHaveCount(0);
+  await expect(note.locator('a[href^="javascript"]')).toHaveCount(0);
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+});
+
+test('when a field is edited in place with a bad value, then the API error shows at the field, and a good value is saved', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Eve Edit', email: 'eve@example.com' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Eve Edit' }).click();
+  const email = page.getByLabel('Email', { exact: true });
+  await email.fill('not-an-email');
+  await email.press('Enter');
+  await expect(page.locator('#field-email-error')).toBeVisible();
+  await email.fill('eve@new.example');
+  await email.press('Enter');
+  await expect(page.locator('#field-email-error')).toHaveCount(0);
+  await expect(page.getByText('Saved')).toBeVisible();
+  expect((await account.api<{ payload: { email: string } }>('GET', `/contacts/${id}`)).body.payload.email).toBe('eve@new.example');
+});

@@ -1,0 +1,31 @@
+import { startSmtpServer } from '../../test/support/fake-provider';
+import { createContacts, expect, signIn, test } from './support';
+
+test('when an e-mail message is sent to a contact, then the SMTP server receives it and the console shows it sent; the website inbox is disabled with its reason', async ({ page, account }) => {
+  const smtp = await startSmtpServer({ user: 'mailer', pass: 'smtp-secret-password' });
+  try {
+    const inbox = await account.api<{ id: number }>('POST', '/inboxes', {
+      name: 'Shop support',
+      channel: { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'smtp-secret-password' },
+    });
+    expect(inbox.status).toBe(200);
+    await account.api('POST', '/inboxes', { name: 'Website', channel: { type: 'web_widget', website_url: 'https://shop.example' } });
+    await createContacts(account, [{ name: 'Mia Mail', email: 'mia@example.com' }]);
+
+    await signIn(page, account);
+    await page.getByRole('link', { name: 'Mia Mail' }).click();
+    const channel = page.getByLabel('Channel');
+    await expect(channel.locator('option', { hasText: 'Website' })).toBeDisabled();
+    await expect(channel.locator('option', { hasText: 'Website' })).toContainText('needs an HMAC-verified visitor');
+    await channel.selectOption({ label: 'Shop support (mia@example.com)' });
+    await page.getByLabel('Message', { exact: true }).fill('Your order has shipped.');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    await expect(page.getByTestId('message')).toContainText('Your order has shipped.');
+    await expect(page.getByTestId('message-status')).toHaveText('sent', { timeout: 20_000 });
+    expect(smtp.received.map((m) => m.to)).toEqual([['mia@example.com']]);
+    expect(smtp.received[0].raw).toContain('Your order has shipped.');
+  } finally {
+    await smtp.close();
+  }
+});

@@ -1,0 +1,71 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from './openapi';
+
+// Typed from the service's own OpenAPI document (npm run gen:api-types writes openapi.d.ts
+// from the routers' declarations), so a call the API does not answer fails the typecheck.
+export type Contact = components['schemas']['Contact'];
+export type ContactList = components['schemas']['ContactList'];
+export type ContactPatch = NonNullable<paths['/api/v1/accounts/{account_id}/contacts/{id}']['patch']['requestBody']>['content']['application/json'];
+export type ApiError = { error: string; field?: string; request_id?: string };
+
+export interface Session {
+  accountId: number;
+  token: string;
+}
+
+const SESSION_KEY = 'contacts.session';
+
+export function loadSession(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(SESSION_KEY);
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as Session;
+    return Number.isInteger(parsed.accountId) && typeof parsed.token === 'string' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(session: Session | null): void {
+  if (session) sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  else sessionStorage.removeItem(SESSION_KEY);
+}
+
+export type Client = ReturnType<typeof createClient<paths>>;
+
+export function createApiClient(session: Session): Client {
+  const client = createClient<paths>({ baseUrl: window.location.origin });
+  const auth: Middleware = {
+    onRequest({ request }) {
+      request.headers.set('api_access_token', session.token);
+      return request;
+    },
+  };
+  client.use(auth);
+  return client;
+}
+
+/** Raw fetch with the token, for what openapi-fetch does not model (CSV downloads, uploads). */
+export function authorizedFetch(session: Session, path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('api_access_token', session.token);
+  return fetch(`/api/v1/accounts/${session.accountId}${path}`, { ...init, headers });
+}
+
+/** The message of an error answer (the API answers {error, field}), or a generic one. */
+export function errorOf(error: unknown): ApiError {
+  if (error && typeof error === 'object' && 'error' in error && typeof (error as ApiError).error === 'string') return error as ApiError;
+  return { error: 'Unexpected error' };
+}
+
+/** Saves a response body as a file named by its Content-Disposition, or by `fallback`. */
+export async function download(res: Response, fallback: string): Promise<void> {
+  const blob = await res.blob();
+  const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallback;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

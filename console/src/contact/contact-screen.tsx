@@ -1,0 +1,124 @@
+import { useEffect, useState } from 'react';
+import { errorOf, type Contact } from '../api/client';
+import { useDefinitions } from '../filters/use-filter-attributes';
+import { useI18n } from '../i18n/i18n';
+import { accountPath, useSession } from '../shell/session';
+import { DetailsForm } from './details-form';
+import { MessagesSection } from './messages-section';
+import { NotesSection } from './notes-section';
+
+export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: () => void; onChanged: () => void }) {
+  const { t, formatDate } = useI18n();
+  const session = useSession();
+  const definitions = useDefinitions();
+  const [contact, setContact] = useState<Contact | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [newLabel, setNewLabel] = useState('');
+  const [mergeeId, setMergeeId] = useState('');
+  const [confirming, setConfirming] = useState<'merge' | 'delete' | null>(null);
+  const [reload, setReload] = useState(0);
+  const path = { ...accountPath(session), id };
+
+  useEffect(() => {
+    session.client
+      .GET('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path: { ...accountPath(session), id } } })
+      .then(({ data, error: failed }) => (data ? setContact(data.payload) : setError(errorOf(failed).error)));
+  }, [session, id, reload]);
+
+  async function setLabels(labels: string[]) {
+    const { data, error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/contacts/{id}/labels', { params: { path }, body: { labels } });
+    if (failed || !data) return setError(errorOf(failed).error);
+    setError(null);
+    setNewLabel('');
+    setContact((c) => (c ? { ...c, labels: data.payload } : c));
+    onChanged();
+  }
+
+  async function merge() {
+    const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/actions/contact_merge', {
+      params: { path: accountPath(session) },
+      body: { base_contact_id: id, mergee_contact_id: Number(mergeeId) },
+    });
+    setConfirming(null);
+    if (failed) return setError(errorOf(failed).error);
+    setMergeeId('');
+    setReload((n) => n + 1);
+    onChanged();
+  }
+
+  async function remove() {
+    const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path } });
+    if (failed) return setError(errorOf(failed).error);
+    onChanged();
+    onBack();
+  }
+
+  if (!contact) return error ? <p role="alert" className="error">{error}</p> : <p>{t('loading')}</p>;
+
+  return (
+    <div className="contact-screen">
+      <div className="toolbar">
+        <button type="button" onClick={onBack}>← {t('back')}</button>
+        <h1>{contact.name || contact.email || contact.phone_number || `#${contact.id}`}</h1>
+        <span className="muted">#{contact.id} · {t('created_at')} {formatDate(contact.created_at)}</span>
+      </div>
+      {error && <p role="alert" className="error">{error}</p>}
+      <div className="columns">
+        <div>
+          <DetailsForm key={contact.id} contact={contact} definitions={definitions} onSaved={(c) => { setContact(c); onChanged(); }} />
+          <section aria-labelledby="labels-title" className="panel">
+            <h2 id="labels-title">{t('labels')}</h2>
+            <ul className="chips">
+              {contact.labels.map((label) => (
+                <li key={label} className="chip">
+                  {label}
+                  <button type="button" aria-label={`${t('removeLabel')} ${label}`} onClick={() => setLabels(contact.labels.filter((l) => l !== label))}>×</button>
+                </li>
+              ))}
+            </ul>
+            <form onSubmit={(e) => { e.preventDefault(); if (newLabel.trim()) void setLabels([...contact.labels, newLabel.trim().toLowerCase()]); }}>
+              <label>
+                {t('labelTitle')}
+                <input value={newLabel} onChange={(e) => setNewLabel(e.target.value)} />
+              </label>
+              <button type="submit" disabled={!newLabel.trim()}>{t('addLabel')}</button>
+            </form>
+          </section>
+          <section aria-labelledby="merge-title" className="panel">
+            <h2 id="merge-title">{t('merge')}</h2>
+            <p className="hint">{t('mergeHint')}</p>
+            <label>
+              {t('mergeeId')}
+              <input inputMode="numeric" value={mergeeId} onChange={(e) => setMergeeId(e.target.value)} />
+            </label>
+            {confirming === 'merge' ? (
+              <>
+                <button type="button" className="danger" onClick={merge}>{t('confirm')}</button>
+                <button type="button" onClick={() => setConfirming(null)}>{t('cancel')}</button>
+              </>
+            ) : (
+              <button type="button" disabled={!/^\d+$/.test(mergeeId)} onClick={() => setConfirming('merge')}>{t('merge')}</button>
+            )}
+          </section>
+          <section className="panel">
+            {session.role !== 'administrator' ? (
+              <p className="muted">{t('deleteContact')}: {t('administratorsOnly')}</p>
+            ) : confirming === 'delete' ? (
+              <>
+                <span>{t('confirmDeleteContact')}</span>{' '}
+                <button type="button" className="danger" onClick={remove}>{t('confirm')}</button>
+                <button type="button" onClick={() => setConfirming(null)}>{t('cancel')}</button>
+              </>
+            ) : (
+              <button type="button" className="danger" onClick={() => setConfirming('delete')}>{t('deleteContact')}</button>
+            )}
+          </section>
+        </div>
+        <div>
+          <NotesSection contactId={contact.id} />
+          <MessagesSection contactId={contact.id} />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import { useState } from 'react';
+import { errorOf, type Contact, type ContactPatch } from '../api/client';
+import type { CustomAttributeDefinition } from '../filters/use-filter-attributes';
+import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
+import { accountPath, useSession } from '../shell/session';
+
+const TOP_LEVEL = ['name', 'email', 'phone_number', 'identifier'] as const;
+const ADDITIONAL = ['company_name', 'city', 'country', 'country_code', 'description'] as const;
+
+/** Each field edited in place: saved (PATCH, that field only) when it loses focus or on Enter; the API's error shown at it. */
+export function DetailsForm({ contact, definitions, onSaved }: { contact: Contact; definitions: CustomAttributeDefinition[]; onSaved: (contact: Contact) => void }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [savedField, setSavedField] = useState<string | null>(null);
+
+  async function save(field: string, body: Record<string, unknown>) {
+    // One field at a time, named at run time: the API checks it (422 naming the field).
+    const { data, error } = await session.client.PATCH('/api/v1/accounts/{account_id}/contacts/{id}', {
+      params: { path: { ...accountPath(session), id: contact.id } },
+      body: body as ContactPatch,
+    });
+    if (error || !data) {
+      const failure = errorOf(error);
+      setErrors({ ...errors, [failure.field ?? field]: failure.error, ...(failure.field && failure.field !== field ? { [field]: failure.error } : {}) });
+      setSavedField(null);
+      return;
+    }
+    const rest = { ...errors };
+    delete rest[field];
+    setErrors(rest);
+    setSavedField(field);
+    onSaved(data.payload);
+  }
+
+  const additional = contact.additional_attributes as Record<string, unknown>;
+  const custom = contact.custom_attributes as Record<string, unknown>;
+
+  return (
+    <section aria-labelledby="details-title" className="panel">
+      <h2 id="details-title">{t('details')}</h2>
+      <div className="fields">
+        {TOP_LEVEL.map((field) => (
+          <InPlaceField key={field} id={field} label={t(field)} value={contact[field] ?? ''} error={errors[field]} saved={savedField === field}
+            onCommit={(value) => save(field, { [field]: value === '' ? null : value })} />
+        ))}
+        {ADDITIONAL.map((field) => (
+          <InPlaceField key={field} id={field} label={t(field as MessageKey)} value={String(additional[field] ?? '')} error={errors[field]} saved={savedField === field}
+            onCommit={(value) => save(field, { [field]: value === '' ? null : value })} />
+        ))}
+      </div>
+      {definitions.length > 0 && <h3>{t('customAttributes')}</h3>}
+      <div className="fields">
+        {definitions.map((d) => {
+          const field = `custom_attributes.${d.attribute_key}`;
+          const current = custom[d.attribute_key];
+          const commit = (raw: string) => {
+            const value = raw === '' ? null : d.attribute_display_type === 'number' && !Number.isNaN(Number(raw)) ? Number(raw) : d.attribute_display_type === 'checkbox' ? raw === 'true' : raw;
+            return save(field, { custom_attributes: { [d.attribute_key]: value } });
+          };
+          return (
+            <InPlaceField key={d.id} id={field} label={d.attribute_display_name || d.attribute_key} value={current == null ? '' : d.attribute_display_type === 'date' ? String(current).slice(0, 10) : String(current)} error={errors[field]}
+              saved={savedField === field} options={d.attribute_display_type === 'list' ? d.attribute_values : d.attribute_display_type === 'checkbox' ? ['true', 'false'] : undefined}
+              type={d.attribute_display_type === 'date' ? 'date' : 'text'} onCommit={commit} />
+          );
+        })}
+      </div>
+    </section>
+  );
+}
+
+function InPlaceField({ id, label, value, error, saved, options, type = 'text', onCommit }: {
+  id: string;
+  label: string;
+  value: string;
+  error?: string;
+  saved: boolean;
+  options?: string[];
+  type?: string;
+  onCommit: (value: string) => void;
+}) {
+  const { t } = useI18n();
+  const [draft, setDraft] = useState(value);
+  const [base, setBase] = useState(value);
+  // A new value from the API (after a save elsewhere) replaces an untouched draft.
+  if (value !== base) {
+    setBase(value);
+    setDraft(value);
+  }
+  const commit = () => {
+    if (draft.trim() !== value) onCommit(draft.trim());
+  };
+  const inputId = `field-${id}`;
+  const described = error ? `${inputId}-error` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={inputId}>{label}</label>
+      {options ? (
+        <select id={inputId} value={draft} aria-invalid={error ? true : undefined} aria-describedby={described}
+          onChange={(e) => { setDraft(e.target.value); if (e.target.value !== value) onCommit(e.target.value); }}>
+          <option value="">—</option>
+          {options.map((o) => (
+            <option key={o} value={o}>{o}</option>
+          ))}
+        </select>
+      ) : (
+        <input id={inputId} type={type} value={draft} aria-invalid={error ? true : undefined} aria-describedby={described}
+          onChange={(e) => setDraft(e.target.value)} onBlur={commit}
+          onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); commit(); } }} />
+      )}
+      {error && <span id={described} className="field-error" role="alert">{error}</span>}
+      {saved && !error && <span className="saved" role="status">{t('saved')}</span>}
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+import { useEffect, useState } from 'react';
+import { errorOf } from '../api/client';
+import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
+import { accountPath, useSession } from '../shell/session';
+
+interface Inbox {
+  id: number;
+  name: string;
+  channel_type: string;
+}
+interface Message {
+  id: number;
+  content: string;
+  message_type: number;
+  status: string;
+  created_at: number | null;
+  content_attributes: { external_error?: string };
+}
+interface Conversation {
+  id: number;
+  inbox_id: number;
+  messages: Message[];
+}
+
+/** The contact's conversations, and a new outbound message over the inboxes that can reach it. */
+export function MessagesSection({ contactId }: { contactId: number }) {
+  const { t, formatDate } = useI18n();
+  const session = useSession();
+  const [inboxes, setInboxes] = useState<Inbox[]>([]);
+  const [reachable, setReachable] = useState<Map<number, string>>(new Map());
+  const [conversations, setConversations] = useState<Conversation[]>([]);
+  const [inboxId, setInboxId] = useState('');
+  const [content, setContent] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    const p = { ...accountPath(session), id: contactId };
+    session.client.GET('/api/v1/accounts/{account_id}/inboxes', { params: { path: accountPath(session) } }).then(({ data }) => data && setInboxes(data.payload as Inbox[]));
+    session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}/contactable_inboxes', { params: { path: p } }).then(({ data }) => {
+      if (!data) return;
+      setReachable(new Map(data.payload.map((e) => [e.inbox.id, e.source_id] as const)));
+    });
+  }, [session, contactId]);
+
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      const { data } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}/conversations', { params: { path: { ...accountPath(session), id: contactId } } });
+      if (!live || !data) return;
+      const found = data.payload as Conversation[];
+      setConversations(found);
+      // Follow outbound messages until each is delivered or has failed.
+      if (found.some((c) => c.messages.some((m) => m.status === 'queued'))) timer = setTimeout(load, 700);
+    };
+    void load();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [session, contactId, reload]);
+
+  async function send() {
+    const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/conversations', {
+      params: { path: accountPath(session) },
+      body: { inbox_id: Number(inboxId), contact_id: contactId, message: { content } },
+    });
+    if (failed) return setError(errorOf(failed).error);
+    setError(null);
+    setContent('');
+    setReload((n) => n + 1);
+  }
+
+  const reason = (inbox: Inbox) => (inbox.channel_type === 'Channel::WebWidget' ? t('websiteNeedsVerified') : t('notReachable'));
+  const inboxName = (id: number) => inboxes.find((i) => i.id === id)?.name ?? `#${id}`;
+  const status = (s: string) => t(`status_${s}` as MessageKey);
+
+  return (
+    <section aria-labelledby="messages-title" className="panel">
+      <h2 id="messages-title">{t('conversations')}</h2>
+      {conversations.length === 0 && <p className="muted">{t('noConversations')}</p>}
+      <ul className="conversations">
+        {conversations.map((c) => (
+          <li key={c.id}>
+            <strong>{inboxName(c.inbox_id)}</strong>
+            <ul>
+              {c.messages.map((m) => (
+                <li key={m.id} data-testid="message">
+                  <span>{m.content}</span> · <span className={`status status-${m.status}`} data-testid="message-status">{status(m.status)}</span>
+                  {m.content_attributes.external_error && <span className="error"> ({m.content_attributes.external_error})</span>} · {formatDate(m.created_at)}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      <h3>{t('newMessage')}</h3>
+      <div className="fields">
+        <label>
+          {t('channel')}
+          <select value={inboxId} onChange={(e) => setInboxId(e.target.value)}>
+            <option value="">—</option>
+            {inboxes.map((inbox) => (
+              <option key={inbox.id} value={inbox.id} disabled={!reachable.has(inbox.id)}>
+                {inbox.name} {reachable.has(inbox.id) ? `(${reachable.get(inbox.id)})` : `— ${reason(inbox)}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="stacked">
+          {t('message')}
+          <textarea rows={2} value={content} onChange={(e) => setContent(e.target.value)} />
+        </label>
+      </div>
+      <button type="button" className="primary" disabled={!inboxId || !content.trim()} onClick={send}>{t('send')}</button>
+      {error && <p role="alert" className="error">{error}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+import { useState, type FormEvent } from 'react';
+import { errorOf } from '../api/client';
+import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
+import { accountPath, useSession } from '../shell/session';
+
+const FIELDS = ['name', 'email', 'phone_number', 'company_name', 'city', 'country'] as const;
+type Field = (typeof FIELDS)[number];
+
+/** POST /contacts; the API's 422 is shown at the field it names. */
+export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number) => void; onCancel: () => void }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const [values, setValues] = useState<Record<Field, string>>({ name: '', email: '', phone_number: '', company_name: '', city: '', country: '' });
+  const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const body: Partial<Record<Field, string>> = {};
+    for (const field of FIELDS) if (values[field].trim()) body[field] = values[field].trim();
+    const { data, error } = await session.client.POST('/api/v1/accounts/{account_id}/contacts', { params: { path: accountPath(session) }, body });
+    if (error || !data) {
+      const { error: message, field } = errorOf(error);
+      return setErrors({ [field && FIELDS.includes(field as Field) ? field : 'form']: message });
+    }
+    onCreated(data.payload.contact.id);
+  }
+
+  return (
+    <form className="panel new-contact" onSubmit={submit} aria-labelledby="new-contact-title" noValidate>
+      <h2 id="new-contact-title">{t('newContact')}</h2>
+      <div className="fields">
+        {FIELDS.map((field) => (
+          <label key={field}>
+            {t(field as MessageKey)}
+            <input
+              name={field}
+              type={field === 'email' ? 'email' : field === 'phone_number' ? 'tel' : 'text'}
+              value={values[field]}
+              aria-invalid={errors[field] ? true : undefined}
+              aria-describedby={errors[field] ? `new-${field}-error` : undefined}
+              onChange={(e) => setValues({ ...values, [field]: e.target.value })}
+            />
+            {errors[field] && <span id={`new-${field}-error`} className="field-error" role="alert">{errors[field]}</span>}
+          </label>
+        ))}
+      </div>
+      {errors.form && <p role="alert" className="error">{errors.form}</p>}
+      <div className="actions">
+        <button type="submit" className="primary">{t('create')}</button>
+        <button type="button" onClick={onCancel}>{t('cancel')}</button>
+      </div>
+    </form>
+  );
+}

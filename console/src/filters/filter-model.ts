@@ -1,0 +1,102 @@
+// The filter payload the API takes (POST /contacts/filter, segments), and which operators and
+// value inputs each attribute allows. The table mirrors the API's allowlist
+// (src/search/build-segment-query.ts); test/console/filter-operators.test.ts keeps them equal.
+
+export type QueryOperator = 'and' | 'or';
+
+export interface FilterCondition {
+  attribute_key: string;
+  filter_operator: string;
+  values: (string | number | boolean)[];
+  query_operator?: QueryOperator;
+}
+
+export interface FilterGroup {
+  group: FilterCondition[];
+  query_operator?: QueryOperator;
+}
+
+export type FilterItem = FilterCondition | FilterGroup;
+
+export const isGroup = (item: FilterItem): item is FilterGroup => 'group' in item;
+
+export type ValueInput = 'text' | 'number' | 'date' | 'boolean' | 'list' | 'labels' | 'none';
+
+const TEXT_OPS = ['equal_to', 'not_equal_to', 'contains', 'does_not_contain', 'starts_with', 'is_present', 'is_not_present'];
+const EXACT_OPS = ['equal_to', 'not_equal_to', 'is_present', 'is_not_present'];
+const DATE_OPS = ['is_greater_than', 'is_less_than', 'days_before', 'is_present', 'is_not_present'];
+const BOOLEAN_OPS = ['equal_to', 'not_equal_to'];
+const NUMBER_OPS = ['equal_to', 'not_equal_to', 'is_greater_than', 'is_less_than', 'is_present', 'is_not_present'];
+const CUSTOM_DATE_OPS = ['equal_to', 'is_greater_than', 'is_less_than', 'days_before', 'is_present', 'is_not_present'];
+
+export interface AttributeChoice {
+  key: string;
+  /** A message key for standard attributes, the display name for custom ones. */
+  label: string;
+  custom: boolean;
+  operators: string[];
+  input: ValueInput;
+  /** The values of a list attribute. */
+  values?: string[];
+}
+
+export const STANDARD_FILTER_ATTRIBUTES: Omit<AttributeChoice, 'label' | 'custom'>[] = [
+  { key: 'name', operators: TEXT_OPS, input: 'text' },
+  { key: 'email', operators: TEXT_OPS, input: 'text' },
+  { key: 'phone_number', operators: TEXT_OPS, input: 'text' },
+  { key: 'identifier', operators: EXACT_OPS, input: 'text' },
+  { key: 'company_name', operators: TEXT_OPS, input: 'text' },
+  { key: 'city', operators: TEXT_OPS, input: 'text' },
+  { key: 'country', operators: TEXT_OPS, input: 'text' },
+  { key: 'country_code', operators: EXACT_OPS, input: 'text' },
+  { key: 'labels', operators: EXACT_OPS, input: 'labels' },
+  { key: 'created_at', operators: DATE_OPS, input: 'date' },
+  { key: 'last_activity_at', operators: DATE_OPS, input: 'date' },
+  { key: 'last_seen_at', operators: DATE_OPS, input: 'date' },
+  { key: 'blocked', operators: BOOLEAN_OPS, input: 'boolean' },
+  ...['facebook', 'twitter', 'linkedin', 'github', 'instagram'].map((network) => ({ key: `social_profiles.${network}`, operators: TEXT_OPS, input: 'text' as const })),
+];
+
+export const CUSTOM_FILTER_TYPES: Record<string, { operators: string[]; input: ValueInput }> = {
+  text: { operators: TEXT_OPS, input: 'text' },
+  link: { operators: TEXT_OPS, input: 'text' },
+  list: { operators: TEXT_OPS, input: 'list' },
+  number: { operators: NUMBER_OPS, input: 'number' },
+  date: { operators: CUSTOM_DATE_OPS, input: 'date' },
+  checkbox: { operators: BOOLEAN_OPS, input: 'boolean' },
+};
+
+/** The value input an operator needs on an attribute: none for presence, a number of days for days_before. */
+export function inputFor(attribute: AttributeChoice, operator: string): ValueInput {
+  if (operator === 'is_present' || operator === 'is_not_present') return 'none';
+  if (operator === 'days_before') return 'number';
+  return attribute.input;
+}
+
+/** Operator names as the API spells them, shown readably. */
+export const OPERATOR_LABELS: Record<string, { en: string; es: string }> = {
+  equal_to: { en: 'is', es: 'es' },
+  not_equal_to: { en: 'is not', es: 'no es' },
+  contains: { en: 'contains', es: 'contiene' },
+  does_not_contain: { en: 'does not contain', es: 'no contiene' },
+  starts_with: { en: 'starts with', es: 'empieza por' },
+  is_present: { en: 'is present', es: 'tiene valor' },
+  is_not_present: { en: 'is not present', es: 'no tiene valor' },
+  is_greater_than: { en: 'is after / greater than', es: 'es posterior / mayor que' },
+  is_less_than: { en: 'is before / less than', es: 'es anterior / menor que' },
+  days_before: { en: 'is more than N days ago', es: 'hace más de N días' },
+};
+
+export const emptyCondition = (): FilterCondition => ({ attribute_key: 'name', filter_operator: 'contains', values: [''], query_operator: 'and' });
+
+/** The payload as the API takes it: the last item of each level carries no query_operator. */
+export function toPayload(items: FilterItem[]): FilterItem[] {
+  const strip = <T extends FilterItem>(list: T[]): T[] =>
+    list.map((item, i) => {
+      const copy = { ...item } as T;
+      if (i === list.length - 1) delete copy.query_operator;
+      if (isGroup(copy)) (copy as FilterGroup).group = strip(copy.group);
+      return copy;
+    });
+  return strip(items);
+}

@@ -1,0 +1,146 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { authorizedFetch, download, errorOf } from '../api/client';
+import { useI18n } from '../i18n/i18n';
+import { accountPath, useSession } from '../shell/session';
+
+interface Import {
+  id: number;
+  status: string;
+  file_name: string;
+  rows_read: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  progress: number;
+  error: string | null;
+}
+
+const FINISHED = ['completed', 'failed'];
+
+/** Upload a CSV (POST /contacts/import), then follow the import (GET /contacts/imports/{id}) until it finishes. */
+export function ImportScreen({ onChanged }: { onChanged: () => void }) {
+  const { t, formatNumber } = useI18n();
+  const session = useSession();
+  const [file, setFile] = useState<File | null>(null);
+  const [current, setCurrent] = useState<Import | null>(null);
+  const [rejectedCsv, setRejectedCsv] = useState<string[][] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function upload(event: FormEvent) {
+    event.preventDefault();
+    if (!file) return;
+    const form = new FormData();
+    form.append('import_file', file, file.name);
+    const res = await authorizedFetch(session, '/contacts/import', { method: 'POST', body: form });
+    const body = await res.json().catch(() => null);
+    if (!res.ok) return setError(errorOf(body).error);
+    setError(null);
+    setRejectedCsv(null);
+    setCurrent((body as { payload: Import }).payload);
+  }
+
+  const importId = current?.id;
+  const finished = current ? FINISHED.includes(current.status) : true;
+  useEffect(() => {
+    if (importId === undefined || finished) return;
+    const timer = setTimeout(async () => {
+      const { data } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/imports/{id}', {
+        params: { path: { ...accountPath(session), id: importId } },
+      });
+      if (!data) return;
+      const next = data.payload as Import;
+      setCurrent(next);
+      if (FINISHED.includes(next.status)) onChanged();
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [session, importId, finished, current, onChanged]);
+
+  async function showRejected() {
+    if (!current) return;
+    const res = await authorizedFetch(session, `/contacts/imports/${current.id}/rejected`);
+    const text = await res.text();
+    setRejectedCsv(parseCsv(text));
+  }
+
+  async function downloadRejected() {
+    if (!current) return;
+    const res = await authorizedFetch(session, `/contacts/imports/${current.id}/rejected`);
+    await download(res, `import-${current.id}-rejected.csv`);
+  }
+
+  return (
+    <section className="import" aria-labelledby="import-title">
+      <h1 id="import-title">{t('importTitle')}</h1>
+      {session.role !== 'administrator' && <p className="muted">{t('administratorsOnly')}</p>}
+      <form onSubmit={upload} className="panel">
+        <label>
+          {t('csvFile')}
+          <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </label>
+        <button type="submit" className="primary" disabled={!file || session.role !== 'administrator'}>{t('upload')}</button>
+      </form>
+      {error && <p role="alert" className="error">{error}</p>}
+      {current && (
+        <div className="panel" data-testid="import-status">
+          <p>{current.file_name} · <span data-testid="import-state">{t('importStatus', { status: current.status })}</span></p>
+          <label>
+            {t('progress')}
+            <progress max={1} value={current.progress} aria-valuetext={`${Math.round(current.progress * 100)}%`} />
+          </label>
+          <p data-testid="import-counts">
+            {t('importCounts', {
+              read: formatNumber(current.rows_read),
+              created: formatNumber(current.created),
+              updated: formatNumber(current.updated),
+              unchanged: formatNumber(current.unchanged),
+              rejected: formatNumber(current.rejected),
+            })}
+          </p>
+          {current.error && <p role="alert" className="error">{current.error}</p>}
+          {finished && current.rejected > 0 && (
+            <div className="actions">
+              <button type="button" onClick={showRejected}>{t('rejectedRows')}</button>
+              <button type="button" onClick={downloadRejected}>{t('downloadRejected')}</button>
+            </div>
+          )}
+          {rejectedCsv && (
+            <table className="rejected" aria-label={t('rejectedRows')}>
+              <thead>
+                <tr>{rejectedCsv[0]?.map((h, i) => <th key={i} scope="col">{h}</th>)}</tr>
+              </thead>
+              <tbody>
+                {rejectedCsv.slice(1).map((row, r) => (
+                  <tr key={r}>{row.map((v, i) => <td key={i}>{v}</td>)}</tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** A small RFC 4180 reader for the rejected rows (quoted fields, doubled quotes, newlines in quotes). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}

@@ -1,0 +1,80 @@
+import { useEffect, useState } from 'react';
+import { useI18n } from '../i18n/i18n';
+import { accountPath, useSession } from './session';
+import type { View } from './view';
+
+interface SegmentEntry {
+  id: number;
+  name: string;
+  count?: number | null;
+}
+
+export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate: (view: View) => void; revision: number }) {
+  const { t, formatNumber } = useI18n();
+  const session = useSession();
+  const [segments, setSegments] = useState<SegmentEntry[]>([]);
+  const [labels, setLabels] = useState<string[]>([]);
+
+  useEffect(() => {
+    let live = true;
+    const path = accountPath(session);
+    // Every segment's count in one request (the API runs them as one _msearch).
+    session.client
+      .GET('/api/v1/accounts/{account_id}/custom_filters', { params: { path, query: { filter_type: 'contact', with_counts: 'true' } } })
+      .then(({ data }) => live && data && setSegments(data));
+    session.client.GET('/api/v1/accounts/{account_id}/labels', { params: { path } }).then(({ data }) => live && data && setLabels(data.payload.map((l) => l.title)));
+    return () => {
+      live = false;
+    };
+  }, [session, revision, view]);
+
+  const current = view.screen === 'contacts' ? view.source : null;
+  const here = (active: boolean) => (active ? 'page' : undefined);
+
+  return (
+    <nav className="sidebar" aria-label={t('appName')}>
+      <button type="button" className="nav" aria-current={here(current?.kind === 'all')} onClick={() => onNavigate({ screen: 'contacts', source: { kind: 'all' } })}>
+        {t('allContacts')}
+      </button>
+      <h2 id="segments-heading">{t('segments')}</h2>
+      <ul aria-labelledby="segments-heading" data-testid="segments">
+        {segments.length === 0 && <li className="muted">{t('noSegments')}</li>}
+        {segments.map((s) => (
+          <li key={s.id}>
+            <button
+              type="button"
+              className="nav"
+              aria-current={here(current?.kind === 'segment' && current.id === s.id)}
+              onClick={() => onNavigate({ screen: 'contacts', source: { kind: 'segment', id: s.id } })}
+            >
+              <span className="segment-name">{s.name}</span>
+              <span className="badge" data-testid="segment-count">{s.count == null ? '–' : formatNumber(s.count)}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <h2 id="labels-heading">{t('labels')}</h2>
+      <ul aria-labelledby="labels-heading">
+        {labels.map((title) => (
+          <li key={title}>
+            <button
+              type="button"
+              className="nav"
+              aria-current={here(current?.kind === 'label' && current.title === title)}
+              onClick={() => onNavigate({ screen: 'contacts', source: { kind: 'label', title } })}
+            >
+              # {title}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <hr />
+      <button type="button" className="nav" aria-current={here(view.screen === 'import')} onClick={() => onNavigate({ screen: 'import' })}>
+        {t('importContacts')}
+      </button>
+      <button type="button" className="nav" aria-current={here(view.screen === 'admin')} onClick={() => onNavigate({ screen: 'admin' })}>
+        {t('administration')}
+      </button>
+    </nav>
+  );
+}
