@@ -11,6 +11,7 @@ import { createMetrics } from '../src/shared/metrics';
 
 const target = process.argv[2] ?? '.local/openapi.json';
 const services = {} as Parameters<typeof apiMounts>[0]['services'];
-const document: OpenApiDocument = buildOpenApiDocument(apiMounts({ config: loadConfig({}), metrics: createMetrics(), services }, () => document));
+const rateLimits = {} as Parameters<typeof apiMounts>[0]['rateLimits'];
+const document: OpenApiDocument = buildOpenApiDocument(apiMounts({ config: loadConfig({}), metrics: createMetrics(), services, rateLimits }, () => document));
 mkdirSync(path.dirname(target), { recursive: true });
 writeFileSync(target, JSON.stringify(document, null, 2));
