@@ -1,11 +1,16 @@
-import { createContacts, expect, screenshot, signIn, test } from './support';
+import { randomUUID } from 'node:crypto';
+import { createContacts, expect, screenshot, signIn, signInWithToken, test } from './support';
 
-test('when an administrator signs in with the account id and token, then the list shows with the role, and signing out returns to the sign-in screen', async ({ page, account }) => {
+const profileStatus = async (token: string) =>
+  (await fetch(`${process.env.E2E_BASE_URL}/api/v1/profile`, { headers: { api_access_token: token } })).status;
+
+test('when an administrator signs in with email and password, then the list shows with their name and role, and signing out ends the session', async ({ page, account }) => {
   await createContacts(account, [{ name: 'Ana Admin-View', email: 'ana@example.com' }]);
   await page.goto('/');
   await expect(page).toHaveURL(/\/app\/$/);
   await screenshot(page, 'sign-in');
   await signIn(page, account);
+  await expect(page.getByTestId('who')).toContainText('Ada Admin');
   await expect(page.getByTestId('who')).toContainText(`Account ${account.id}`);
   await expect(page.getByTestId('who')).toContainText('administrator');
   await expect(page.getByTestId('count')).toHaveText('1 contact');
@@ -13,19 +18,57 @@ test('when an administrator signs in with the account id and token, then the lis
   await page.reload();
   await expect(page.getByTestId('who')).toContainText('administrator');
 
+  const storedSession = () => page.evaluate<string | null>("sessionStorage.getItem('contacts.session')");
+  const stored = JSON.parse((await storedSession()) ?? 'null') as { token: string; kind: string } | null;
+  expect(stored?.kind).toBe('session');
+  expect(await profileStatus(stored!.token)).toBe(200);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in to Contacts' })).toBeVisible();
+  expect(await storedSession()).toBeNull();
+  // DELETE /auth/sign_out ended the session token; the user's API token is untouched.
+  expect(await profileStatus(stored!.token)).toBe(401);
+  expect(await profileStatus(account.adminToken)).toBe(200);
 });
 
 test('when an agent signs in, then the role shown is agent and administrator-only actions are explained', async ({ page, account }) => {
-  await signIn(page, account, account.agentToken);
+  await signIn(page, account, 'agent');
+  await expect(page.getByTestId('who')).toContainText('Alan Agent');
   await expect(page.getByTestId('who')).toContainText('agent');
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByText('Administrators only')).toBeVisible();
 });
 
-test('when the token is wrong, then the sign-in screen says so', async ({ page, account }) => {
+test('when a user of two accounts signs in, then they pick the account and see their role in it', async ({ page, account, deps }) => {
+  const second = await deps.services.accounts.createAccount(`e2e second ${randomUUID()}`);
+  await deps.services.accounts.addMember(second.id, { role: 'agent', name: 'Ada Admin', email: account.admin.email });
   await page.goto('/app/');
+  await page.getByLabel('Email').fill(account.admin.email);
+  await page.getByLabel('Password').fill(account.admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Choose an account' })).toBeVisible();
+  await page.getByRole('combobox', { name: 'Account' }).selectOption(String(second.id));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByTestId('who')).toContainText(`Account ${second.id}`);
+  await expect(page.getByTestId('who')).toContainText('agent');
+});
+
+test('when the password is wrong, then the sign-in screen says so', async ({ page, account }) => {
+  await page.goto('/app/');
+  await page.getByLabel('Email').fill(account.admin.email);
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('That email and password were refused.');
+});
+
+test('when an API user signs in with the account id and token, then the role shows, and a wrong token is refused', async ({ page, account }) => {
+  await signInWithToken(page, account, account.agentToken);
+  await expect(page.getByTestId('who')).toContainText('Alan Agent');
+  await expect(page.getByTestId('who')).toContainText('agent');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  // An API token is the user's, for scripts: signing out of the console leaves it valid.
+  expect(await profileStatus(account.agentToken)).toBe(200);
+
+  await page.getByRole('button', { name: 'Use an access token instead' }).click();
   await page.getByLabel('Account id').fill(String(account.id));
   await page.getByLabel('API access token').fill('not-a-token');
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -10,6 +10,9 @@ export interface E2eAccount {
   id: number;
   adminToken: string;
   agentToken: string;
+  /** Each user's email and password, for the console's sign-in. */
+  admin: { email: string; password: string };
+  agent: { email: string; password: string };
   /** A call to the account's API as its administrator: the same public API the console uses. */
   api: <T = unknown>(method: string, suffix: string, body?: unknown) => Promise<{ status: number; body: T }>;
 }
@@ -33,8 +36,10 @@ export const test = base.extend<{ account: E2eAccount }, { deps: Dependencies }>
   ],
   account: async ({ deps }, use) => {
     const account = await deps.services.accounts.createAccount(`e2e ${randomUUID()}`);
-    const admin = await deps.services.accounts.createUser({ accountId: account.id, role: 'administrator', name: 'Ada Admin', email: `ada-${randomUUID()}@test.local` });
-    const agent = await deps.services.accounts.createUser({ accountId: account.id, role: 'agent', name: 'Alan Agent', email: `alan-${randomUUID()}@test.local` });
+    const adminLogin = { email: `ada-${randomUUID()}@test.local`, password: `pw-${randomUUID()}` };
+    const agentLogin = { email: `alan-${randomUUID()}@test.local`, password: `pw-${randomUUID()}` };
+    const admin = await deps.services.accounts.createUser({ accountId: account.id, role: 'administrator', name: 'Ada Admin', ...adminLogin });
+    const agent = await deps.services.accounts.createUser({ accountId: account.id, role: 'agent', name: 'Alan Agent', ...agentLogin });
     const api: E2eAccount['api'] = async (method, suffix, body) => {
       const res = await fetch(`${process.env.E2E_BASE_URL}/api/v1/accounts/${account.id}${suffix}`, {
         method,
@@ -44,7 +49,7 @@ export const test = base.extend<{ account: E2eAccount }, { deps: Dependencies }>
       const text = await res.text();
       return { status: res.status, body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as never };
     };
-    await use({ id: account.id, adminToken: admin.accessToken, agentToken: agent.accessToken, api });
+    await use({ id: account.id, adminToken: admin.accessToken, agentToken: agent.accessToken, admin: adminLogin, agent: agentLogin, api });
   },
 });
 
@@ -64,8 +69,19 @@ export async function createContacts(account: E2eAccount, contacts: Record<strin
   return ids;
 }
 
-export async function signIn(page: Page, account: E2eAccount, token = account.adminToken): Promise<void> {
+/** Signs in with email and password, as the administrator unless told (a user of one account goes straight in). */
+export async function signIn(page: Page, account: E2eAccount, who: 'admin' | 'agent' = 'admin'): Promise<void> {
   await page.goto('/app/');
+  await page.getByLabel('Email').fill(account[who].email);
+  await page.getByLabel('Password').fill(account[who].password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('who')).toBeVisible();
+}
+
+/** Signs in with the account id and an API access token (the form behind "Use an access token instead"). */
+export async function signInWithToken(page: Page, account: E2eAccount, token = account.adminToken): Promise<void> {
+  await page.goto('/app/');
+  await page.getByRole('button', { name: 'Use an access token instead' }).click();
   await page.getByLabel('Account id').fill(String(account.id));
   await page.getByLabel('API access token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();

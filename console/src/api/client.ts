@@ -11,6 +11,8 @@ export type ApiError = { error: string; field?: string; request_id?: string };
 export interface Session {
   accountId: number;
   token: string;
+  /** `session`: a sign-in's session token (ended by DELETE /auth/sign_out); `api`: the user's API token, pasted. */
+  kind: 'session' | 'api';
 }
 
 const SESSION_KEY = 'contacts.session';
@@ -19,8 +21,9 @@ export function loadSession(): Session | null {
   try {
     const raw = sessionStorage.getItem(SESSION_KEY);
     if (!raw) return null;
-    const parsed = JSON.parse(raw) as Session;
-    return Number.isInteger(parsed.accountId) && typeof parsed.token === 'string' ? parsed : null;
+    const parsed = JSON.parse(raw) as Partial<Session>;
+    if (!Number.isInteger(parsed.accountId) || typeof parsed.token !== 'string') return null;
+    return { accountId: parsed.accountId!, token: parsed.token, kind: parsed.kind === 'session' ? 'session' : 'api' };
   } catch {
     return null;
   }

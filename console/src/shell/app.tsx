@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { createApiClient, loadSession, saveSession, type Session } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { SignInScreen } from '../sign-in/sign-in-screen';
-import { checkSession } from '../sign-in/sign-in';
+import { checkSession, endSession } from '../sign-in/sign-in';
 import { ContactsScreen } from '../contacts/contacts-screen';
 import { ContactScreen } from '../contact/contact-screen';
 import { ImportScreen } from '../import/import-screen';
@@ -26,17 +26,24 @@ export function App() {
   const [revision, setRevision] = useState(0);
   const changed = useCallback(() => setRevision((r) => r + 1), []);
 
-  const signOut = useCallback(() => {
+  const clear = useCallback(() => {
     saveSession(null);
     setSession(null);
     setWho(null);
     setView({ screen: 'contacts', source: { kind: 'all' } });
   }, []);
 
-  // A session restored from sessionStorage (a reload) is checked again for its role.
+  // A session token is ended on the server (DELETE /auth/sign_out) before the storage is cleared.
+  const signOut = useCallback(() => {
+    if (session) void endSession(session).finally(clear);
+    else clear();
+  }, [session, clear]);
+
+  // A session restored from sessionStorage (a reload) is checked again for its name and role;
+  // one refused (expired, ended elsewhere) is forgotten.
   useEffect(() => {
-    if (session && !who) checkSession(session).then(setWho, signOut);
-  }, [session, who, signOut]);
+    if (session && !who) checkSession(session).then(setWho, clear);
+  }, [session, who, clear]);
 
   const state = useMemo<SessionState | null>(
     () => (session && who ? { ...session, ...who, client: createApiClient(session), signOut } : null),

@@ -1,48 +1,148 @@
 import { useState, type FormEvent } from 'react';
 import type { Session } from '../api/client';
 import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
 import { LanguageSwitch } from '../shell/language-switch';
-import { checkSession, SignInRefused } from './sign-in';
+import { checkSession, endSession, signInWithPassword, SignInLimited, SignInRefused, type PasswordSignIn } from './sign-in';
 import type { Role } from '../shell/session';
 
-export function SignInScreen({ onSignedIn }: { onSignedIn: (session: Session, who: { role: Role; userName: string | null }) => void }) {
+type Who = { role: Role; userName: string | null };
+
+/**
+ * Email and password by default (POST /auth/sign_in: a session token); a user of several
+ * accounts then picks one. The API-token form stays behind a toggle, for API users.
+ */
+export function SignInScreen({ onSignedIn }: { onSignedIn: (session: Session, who: Who) => void }) {
   const { t } = useI18n();
+  const [mode, setMode] = useState<'password' | 'token'>('password');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
   const [accountId, setAccountId] = useState('');
   const [token, setToken] = useState('');
+  // A password sign-in of a user with several accounts, waiting for the choice.
+  const [pending, setPending] = useState<PasswordSignIn | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  async function run(refused: MessageKey, work: () => Promise<void>) {
     setBusy(true);
     setError(null);
-    const session = { accountId: Number(accountId), token: token.trim() };
     try {
-      onSignedIn(session, await checkSession(session));
+      await work();
     } catch (err) {
-      setError(err instanceof SignInRefused ? t('signInFailed') : t('error', { message: String(err) }));
+      if (err instanceof SignInRefused) setError(t(refused));
+      else if (err instanceof SignInLimited) setError(t('signInLimited'));
+      else setError(t('error', { message: String(err) }));
     } finally {
       setBusy(false);
     }
   }
 
+  async function enter(session: Session) {
+    onSignedIn(session, await checkSession(session));
+  }
+
+  function submitPassword(event: FormEvent) {
+    event.preventDefault();
+    void run('signInPasswordFailed', async () => {
+      const signedIn = await signInWithPassword(email, password);
+      if (signedIn.accounts.length === 0) {
+        await endSession({ accountId: 0, token: signedIn.token, kind: 'session' });
+        setError(t('signInNoAccounts'));
+      } else if (signedIn.accounts.length === 1) {
+        await enter({ accountId: signedIn.accounts[0].id, token: signedIn.token, kind: 'session' });
+      } else {
+        setAccountId(String(signedIn.accounts[0].id));
+        setPending(signedIn);
+      }
+    });
+  }
+
+  function submitAccount(event: FormEvent) {
+    event.preventDefault();
+    if (!pending) return;
+    void run('signInPasswordFailed', () => enter({ accountId: Number(accountId), token: pending.token, kind: 'session' }));
+  }
+
+  function cancelAccount() {
+    if (pending) void endSession({ accountId: 0, token: pending.token, kind: 'session' });
+    setPending(null);
+    setAccountId('');
+  }
+
+  function submitToken(event: FormEvent) {
+    event.preventDefault();
+    void run('signInFailed', () => enter({ accountId: Number(accountId), token: token.trim(), kind: 'api' }));
+  }
+
+  function switchMode() {
+    setMode(mode === 'password' ? 'token' : 'password');
+    setAccountId('');
+    setError(null);
+  }
+
+  if (pending) {
+    return (
+      <main className="sign-in">
+        <form onSubmit={submitAccount} aria-labelledby="sign-in-title">
+          <h1 id="sign-in-title">{t('chooseAccountTitle')}</h1>
+          <p className="hint">{t('chooseAccountHint', { name: pending.name })}</p>
+          <label>
+            {t('chooseAccount')}
+            <select name="account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+              {pending.accounts.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name} ({t(a.role === 'administrator' ? 'roleAdministrator' : 'roleAgent')})
+                </option>
+              ))}
+            </select>
+          </label>
+          {error && <p role="alert" className="error">{error}</p>}
+          <button type="submit" disabled={busy}>{t('continue')}</button>
+          <button type="button" className="link" onClick={cancelAccount} disabled={busy}>{t('cancel')}</button>
+          <LanguageSwitch />
+        </form>
+      </main>
+    );
+  }
+
   return (
     <main className="sign-in">
-      <form onSubmit={submit} aria-labelledby="sign-in-title">
-        <h1 id="sign-in-title">{t('signInTitle')}</h1>
-        <p className="hint">{t('signInHint')}</p>
-        <label>
-          {t('accountId')}
-          <input name="account_id" inputMode="numeric" required pattern="[0-9]+" value={accountId} onChange={(e) => setAccountId(e.target.value)} />
-        </label>
-        <label>
-          {t('accessToken')}
-          <input name="api_access_token" type="password" required autoComplete="current-password" value={token} onChange={(e) => setToken(e.target.value)} />
-        </label>
-        {error && <p role="alert" className="error">{error}</p>}
-        <button type="submit" disabled={busy}>{t('signIn')}</button>
-        <LanguageSwitch />
-      </form>
+      {mode === 'password' ? (
+        <form onSubmit={submitPassword} aria-labelledby="sign-in-title">
+          <h1 id="sign-in-title">{t('signInTitle')}</h1>
+          <p className="hint">{t('signInPasswordHint')}</p>
+          <label>
+            {t('email')}
+            <input name="email" type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
+          </label>
+          <label>
+            {t('password')}
+            <input name="password" type="password" required autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          </label>
+          {error && <p role="alert" className="error">{error}</p>}
+          <button type="submit" disabled={busy}>{t('signIn')}</button>
+          <button type="button" className="link" onClick={switchMode}>{t('useAccessToken')}</button>
+          <LanguageSwitch />
+        </form>
+      ) : (
+        <form onSubmit={submitToken} aria-labelledby="sign-in-title">
+          <h1 id="sign-in-title">{t('signInTitle')}</h1>
+          <p className="hint">{t('signInHint')}</p>
+          <label>
+            {t('accountId')}
+            <input name="account_id" inputMode="numeric" required pattern="[0-9]+" value={accountId} onChange={(e) => setAccountId(e.target.value)} />
+          </label>
+          <label>
+            {t('accessToken')}
+            <input name="api_access_token" type="password" required autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
+          </label>
+          {error && <p role="alert" className="error">{error}</p>}
+          <button type="submit" disabled={busy}>{t('signIn')}</button>
+          <button type="button" className="link" onClick={switchMode}>{t('usePassword')}</button>
+          <LanguageSwitch />
+        </form>
+      )}
     </main>
   );
 }

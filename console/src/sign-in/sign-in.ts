@@ -1,28 +1,54 @@
+import createClient from 'openapi-fetch';
 import { createApiClient, type Session } from '../api/client';
+import type { paths } from '../api/openapi';
 import type { Role } from '../shell/session';
 
+/** The credentials were refused (401), or the token's user is not a member of the account. */
 export class SignInRefused extends Error {}
+/** Too many sign-in attempts (429). */
+export class SignInLimited extends Error {}
+
+export interface UserAccount {
+  id: number;
+  name: string;
+  role: Role;
+}
+
+export interface PasswordSignIn {
+  token: string;
+  name: string;
+  accounts: UserAccount[];
+}
+
+/** POST /auth/sign_in: a new session token and the accounts the user may choose from. */
+export async function signInWithPassword(email: string, password: string): Promise<PasswordSignIn> {
+  const client = createClient<paths>({ baseUrl: window.location.origin });
+  const { data, response } = await client.POST('/auth/sign_in', { body: { email: email.trim(), password } });
+  if (response.status === 401) throw new SignInRefused();
+  if (response.status === 429) throw new SignInLimited();
+  if (!data) throw new Error(`the API answered ${response.status}`);
+  return { token: data.data.access_token, name: data.data.name, accounts: data.data.accounts };
+}
 
 /**
- * Checks a session against the API and finds the user's role and name. No endpoint tells the
- * role yet, so it is read from the API's own rule: POST /labels with an empty body is refused
- * with 403 to an agent before validation, and with 422 (nothing created) to an administrator.
+ * Checks a session against the API and finds the user's name and role in the session's account,
+ * from GET /api/v1/profile (its accounts carry the role in each).
  */
 export async function checkSession(session: Session): Promise<{ role: Role; userName: string | null }> {
-  const client = createApiClient(session);
-  const account_id = String(session.accountId);
-  const list = await client.GET('/api/v1/accounts/{account_id}/contacts', { params: { path: { account_id }, query: { per_page: 1 } } });
-  if (list.response.status === 401 || list.response.status === 404) throw new SignInRefused();
-  if (!list.response.ok) throw new Error(`the API answered ${list.response.status}`);
-  const probe = await client.POST('/api/v1/accounts/{account_id}/labels', { params: { path: { account_id } }, body: {} as never });
-  const role: Role = probe.response.status === 403 ? 'agent' : 'administrator';
-  let userName: string | null = null;
+  const { data, response } = await createApiClient(session).GET('/api/v1/profile');
+  if (response.status === 401) throw new SignInRefused();
+  if (!data) throw new Error(`the API answered ${response.status}`);
+  const account = data.accounts.find((a) => a.id === session.accountId);
+  if (!account) throw new SignInRefused();
+  return { role: account.role, userName: data.name };
+}
+
+/** DELETE /auth/sign_out for a session token (an API token is left alone: it is the user's, for scripts). */
+export async function endSession(session: Session): Promise<void> {
+  if (session.kind !== 'session') return;
   try {
-    // Not in the API yet (another issue adds it); used when it answers.
-    const profile = await fetch('/api/v1/profile', { headers: { api_access_token: session.token } });
-    if (profile.ok) userName = ((await profile.json()) as { name?: string }).name ?? null;
+    await createApiClient(session).DELETE('/auth/sign_out');
   } catch {
-    userName = null;
+    // Signing out locally goes ahead: the token expires on its own.
   }
-  return { role, userName };
 }
