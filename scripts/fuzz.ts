@@ -110,7 +110,8 @@ async function main() {
     console.log(`schemathesis ${SCHEMATHESIS_VERSION}: account ${accountId}, max ${MAX_EXAMPLES} examples per operation, phases ${PHASES}`);
     const t = Date.now();
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(schemathesis, argv, { env: { ...process.env, FUZZ_ACCOUNT_ID: String(accountId), FUZZ_INBOX_IDENTIFIER: inboxIdentifier }, stdio: 'inherit' });
+      // In .local/fuzz: schemathesis keeps its state (.schemathesis/) in its working folder.
+      const child = spawn(schemathesis, argv, { cwd: DIR, env: { ...process.env, FUZZ_ACCOUNT_ID: String(accountId), FUZZ_INBOX_IDENTIFIER: inboxIdentifier }, stdio: 'inherit' });
       child.on('exit', (c) => resolve(c));
     });
     console.log(`fuzzing took ${((Date.now() - t) / 1000).toFixed(1)} s; exit code ${code}; the API's log: ${path.relative(ROOT, path.join(DIR, 'api.log'))}`);
