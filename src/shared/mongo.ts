@@ -11,7 +11,9 @@ export async function connectMongo(uri: string, options: { timeoutMs?: number; c
   const deadline = Date.now() + (options.connectWithinMs ?? 10000);
   for (;;) {
     // autoIndex stays on: indexes are created once per collection at start-up, idempotently.
-    const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: timeoutMs, bufferCommands: false, autoIndex: true });
+    // heartbeatFrequencyMS: a server that went away and came back is seen within a second (the
+    // driver's 10 s default kept requests failing for seconds after a restart).
+    const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: timeoutMs, heartbeatFrequencyMS: 1000, bufferCommands: false, autoIndex: true });
     try {
       await conn.asPromise();
       return conn;
