@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { createDependencies } from '../src/dependencies';
+import { createInboxSchema } from '../src/inboxes/inboxes.schemas';
 import { createLogger } from '../src/shared/logger';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';
@@ -72,7 +73,7 @@ async function prepare(): Promise<{ accountId: number; token: string; inboxIdent
     await deps.ensureIndex();
     const account = await deps.services.accounts.createAccount('fuzz');
     const admin = await deps.services.accounts.createUser({ accountId: account.id, role: 'administrator', name: 'Fuzz', email: `fuzz-${Date.now()}@fuzz.test` });
-    const inbox = await deps.services.inboxes.create(account.id, { name: 'fuzz widget', channel: { type: 'web_widget', website_url: 'https://fuzz.example', hmac_mandatory: false } });
+    const inbox = await deps.services.inboxes.create(account.id, createInboxSchema.parse({ name: 'fuzz widget', channel: { type: 'web_widget', website_url: 'https://fuzz.example' } }));
     return { accountId: account.id, token: admin.accessToken, inboxIdentifier: inbox.inbox_identifier };
   } finally {
     await deps.close();
