@@ -55,7 +55,7 @@ import { sweepPendingContacts } from './search/sync-sweep';
 import type { Logger } from './shared/logger';
 import { createMetrics } from './shared/metrics';
 import { connectMongo } from './shared/mongo';
-import { createQueueFactory, enqueueWithin, withTimeout } from './shared/queues';
+import { createQueueFactory, enqueueWithin } from './shared/queues';
 import { createRateLimit, inSequence } from './shared/rate-limit';
 import { settleWithin } from './shared/lifecycle';
 
