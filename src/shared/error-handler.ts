@@ -68,10 +68,17 @@ export function isMongoUnavailable(err: unknown): boolean {
   return false;
 }
 
+// What the server answers a document key it will not store (DollarPrefixedFieldName,
+// EmptyFieldName, DottedFieldName): input the validation did not foresee, so a 422, never a 500.
+const INVALID_FIELD_NAME_CODES = new Set([52, 56, 57]);
+
 /** Seconds a client should wait before retrying a 503. */
 const RETRY_AFTER_SECONDS = 2;
 
 function toResponse(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof mongoose.mongo.MongoServerError && INVALID_FIELD_NAME_CODES.has(Number(err.code))) {
+    return { status: 422, body: { error: `a key of the request is not allowed in a stored document: ${err.message}` } };
+  }
   if (isMongoUnavailable(err)) {
     return { status: 503, body: { error: 'the database is unavailable right now; try again shortly' } };
   }
@@ -118,7 +125,8 @@ export function errorHandler(fallback: Logger): ErrorRequestHandler {
     if (status >= 500 && status !== 503) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     else if (status === 503) {
       log.warn({ err, url: req.originalUrl }, 'dependency unavailable');
-      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      // A 503 whose error named its own wait (a search timeout) keeps it.
+      if (!res.get('Retry-After')) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
     }
     res.status(status).json({ ...body, request_id: requestIdOf(req) });
   };
