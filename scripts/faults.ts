@@ -8,6 +8,7 @@
 //   npm run faults [-- --quick] [--only a,c,f] [--es-down-ms 30000] [--keep-services]
 //
 // Prints each case's outcome and figures; exit code 1 if any case failed.
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, openAsBlob, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -55,6 +56,8 @@ const appEnv: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: 'production',
   PORT: String(PORTS.api),
+  // Production settings, so a cursor secret of the run's own.
+  CURSOR_SECRET: randomBytes(32).toString('hex'),
   MONGODB_URI: `mongodb://127.0.0.1:${PORTS.mongo}/contacts_faults`,
   ELASTICSEARCH_URL: `http://127.0.0.1:${PORTS.es}`,
   REDIS_URL: `redis://127.0.0.1:${PORTS.redis}`,

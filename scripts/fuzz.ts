@@ -7,6 +7,7 @@
 //
 //   npm run fuzz              bounded (CI): a few examples per operation
 //   npm run fuzz -- --long    many more examples, and the stateful phase, within 15 minutes
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,6 +35,8 @@ const env: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: 'production',
   PORT: String(PORT),
+  // Production settings, so a cursor secret of the run's own.
+  CURSOR_SECRET: randomBytes(32).toString('hex'),
   MONGODB_URI: process.env.FUZZ_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_fuzz',
   CONTACTS_INDEX: process.env.FUZZ_CONTACTS_INDEX ?? 'contacts_fuzz',
   QUEUE_PREFIX: `fuzz-${Date.now()}`,
