@@ -100,6 +100,8 @@ async function main() {
       'run', `http://127.0.0.1:${PORT}/api/openapi.json`,
       '-H', `api_access_token: ${token}`,
       '--checks', 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance',
+      // Revoking or rotating the run's own token would turn every later request into a 401.
+      '--exclude-path', '/api/v1/profile/access_token',
       '--max-examples', MAX_EXAMPLES,
       '--phases', PHASES,
       ...(args.long ? ['--max-time', '900'] : []),
