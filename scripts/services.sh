@@ -4,13 +4,19 @@
 # writes goes under .local/ (git-ignored). A service whose URL is given in the environment
 # (REDIS_URL, ELASTICSEARCH_URL, MONGODB_URI) is left alone: the caller brings its own.
 #
-#   scripts/services.sh up      install + start + wait until healthy (idempotent)
-#   scripts/services.sh down    stop what this script started
+#   scripts/services.sh up [redis|es|ferretdb]     install + start + wait until healthy (idempotent)
+#   scripts/services.sh down [redis|es|ferretdb]   stop what this script started (and wait until it is gone)
 #   scripts/services.sh status
+#
+# A second, separate set (the fault suite's, which stops and starts its services on purpose)
+# runs on other ports with its own data: REDIS_PORT, ES_PORT, MONGO_PORT and SERVICES_DIR (where
+# data, logs and pid files go; default .local). Installs (Elasticsearch, the FerretDB binary)
+# stay under .local and are shared.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LOCAL="$ROOT/.local"
+DATA=${SERVICES_DIR:-$LOCAL}
 ES_VERSION=8.19.8
 FERRETDB_VERSION=v1.24.2
 ES_HOME="$LOCAL/elasticsearch-$ES_VERSION"
@@ -20,9 +26,11 @@ ES_HEAP=${ES_HEAP:-1g}
 # so changing a patch rebuilds it.
 FERRETDB_PATCHES=$(cat "$ROOT"/scripts/ferretdb/*.patch | sha256sum | cut -c1-12)
 FERRETDB_BIN="$LOCAL/bin/ferretdb-$FERRETDB_VERSION-$FERRETDB_PATCHES"
-REDIS_PORT=6379
-ES_PORT=9200
-MONGO_PORT=27017
+REDIS_PORT=${REDIS_PORT:-6379}
+ES_PORT=${ES_PORT:-9200}
+MONGO_PORT=${MONGO_PORT:-27017}
+# FerretDB's debug HTTP server; a second set must not take the default set's :8088 ("-" = none).
+if [ "$DATA" = "$LOCAL" ]; then FERRETDB_DEBUG_ADDR=${FERRETDB_DEBUG_ADDR:-127.0.0.1:8088}; else FERRETDB_DEBUG_ADDR=${FERRETDB_DEBUG_ADDR:--}; fi
 
 log() { echo "[services] $*" >&2; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -49,11 +57,11 @@ redis_up() {
   if [ -n "${REDIS_URL:-}" ]; then log "REDIS_URL given, not starting Redis"; return; fi
   if ! port_open $REDIS_PORT; then
     redis_install
-    mkdir -p "$LOCAL/redis"
+    mkdir -p "$DATA/redis"
     # bull needs noeviction: an evicting Redis may silently drop queue keys.
     redis-server --daemonize yes --bind 127.0.0.1 --port $REDIS_PORT --save "" --appendonly no \
-      --maxmemory-policy noeviction --dir "$LOCAL/redis" --pidfile "$LOCAL/redis/redis.pid" \
-      --logfile "$LOCAL/redis/redis.log"
+      --maxmemory-policy noeviction --dir "$DATA/redis" --pidfile "$DATA/redis/redis.pid" \
+      --logfile "$DATA/redis/redis.log"
   fi
   wait_for redis 30 redis-cli -p $REDIS_PORT ping
   log "redis ready on 127.0.0.1:$REDIS_PORT"
@@ -78,16 +86,19 @@ es_install() {
   (cd "$ES_HOME.tmp" && unzip -q "$LOCAL/download/elasticsearch-$ES_VERSION.zip")
   mv "$ES_HOME.tmp/elasticsearch-$ES_VERSION" "$ES_HOME" && rm -rf "$ES_HOME.tmp"
 }
-# The node runs as another user, who must be able to pass through every folder above .local/
-# (a clone under a 0700 folder such as mktemp's would keep it out). Grant only traversal (o+x).
+# The node runs as another user, who must be able to pass through every folder above its data
+# and install folders (a clone under a 0700 folder such as mktemp's would keep it out). Grant only
+# traversal (o+x).
 es_user_can_reach_local() {
-  local dir="$LOCAL"
-  while [ "$dir" != "/" ]; do
-    if ! as_root su -s /bin/sh "$ES_USER" -c "test -x '$dir'" 2>/dev/null; then
-      log "granting traversal (o+x) on $dir so that $ES_USER can reach .local/"
-      as_root chmod o+x "$dir"
-    fi
-    dir=$(dirname "$dir")
+  local dir
+  for dir in "$DATA" "$LOCAL"; do
+    while [ "$dir" != "/" ]; do
+      if ! as_root su -s /bin/sh "$ES_USER" -c "test -x '$dir'" 2>/dev/null; then
+        log "granting traversal (o+x) on $dir so that $ES_USER can reach it"
+        as_root chmod o+x "$dir"
+      fi
+      dir=$(dirname "$dir")
+    done
   done
 }
 es_healthy() { curl -fsS "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null; }
@@ -97,18 +108,18 @@ es_up() {
     es_install
     # Elasticsearch refuses to run as root.
     id "$ES_USER" >/dev/null 2>&1 || as_root useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
-    mkdir -p "$LOCAL/es-data" "$LOCAL/es-logs" "$LOCAL/es-run"
-    as_root chown -R "$ES_USER" "$ES_HOME" "$LOCAL/es-data" "$LOCAL/es-logs" "$LOCAL/es-run"
+    mkdir -p "$DATA/es-data" "$DATA/es-logs" "$DATA/es-run"
+    as_root chown -R "$ES_USER" "$ES_HOME" "$DATA/es-data" "$DATA/es-logs" "$DATA/es-run"
     es_user_can_reach_local
     local security=""
     # x-pack security ships in this distribution; switch it off for a loopback-only node.
     [ -d "$ES_HOME/modules/x-pack-security" ] && security="-Expack.security.enabled=false"
     log "starting Elasticsearch $ES_VERSION (heap $ES_HEAP)"
     as_root su -s /bin/bash "$ES_USER" -c "ES_JAVA_HOME='$(es_java_home)' ES_JAVA_OPTS='-Xms$ES_HEAP -Xmx$ES_HEAP' \
-      '$ES_HOME/bin/elasticsearch' -d -p '$LOCAL/es-run/es.pid' -Ediscovery.type=single-node \
-      -Enetwork.host=127.0.0.1 -Ehttp.port=$ES_PORT -Epath.data='$LOCAL/es-data' -Epath.logs='$LOCAL/es-logs' \
-      -Ecluster.routing.allocation.disk.threshold_enabled=false $security" >"$LOCAL/es-logs/start.log" 2>&1 \
-      || { log "Elasticsearch failed to start:"; tail -20 "$LOCAL/es-logs/start.log" >&2; return 1; }
+      '$ES_HOME/bin/elasticsearch' -d -p '$DATA/es-run/es.pid' -Ediscovery.type=single-node \
+      -Enetwork.host=127.0.0.1 -Ehttp.port=$ES_PORT -Epath.data='$DATA/es-data' -Epath.logs='$DATA/es-logs' \
+      -Ecluster.routing.allocation.disk.threshold_enabled=false $security" >"$DATA/es-logs/start.log" 2>&1 \
+      || { log "Elasticsearch failed to start:"; tail -20 "$DATA/es-logs/start.log" >&2; return 1; }
   fi
   wait_for elasticsearch 120 es_healthy
   log "elasticsearch ready on 127.0.0.1:$ES_PORT"
@@ -147,7 +158,7 @@ ferretdb_up() {
   # A FerretDB this script started from an older patch set (the binary's name carries the
   # patches' hash) is replaced: the code relies on what the patches fix.
   local pid
-  pid=$(cat "$LOCAL/ferretdb.pid" 2>/dev/null || true)
+  pid=$(cat "$DATA/ferretdb.pid" 2>/dev/null || true)
   if [ -n "$pid" ] && port_open $MONGO_PORT && [ -e "/proc/$pid/exe" ] && [ "$(readlink -f "/proc/$pid/exe")" != "$(readlink -f "$FERRETDB_BIN" 2>/dev/null || echo "$FERRETDB_BIN")" ]; then
     ferretdb_install
     log "FerretDB runs an older patch set; restarting it with $(basename "$FERRETDB_BIN")"
@@ -156,24 +167,33 @@ ferretdb_up() {
   fi
   if ! port_open $MONGO_PORT; then
     ferretdb_install
-    mkdir -p "$LOCAL/ferretdb-data" "$LOCAL/ferretdb-state"
+    mkdir -p "$DATA/ferretdb-data" "$DATA/ferretdb-state"
     log "starting FerretDB $FERRETDB_VERSION (SQLite backend)"
-    nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$LOCAL/ferretdb-data/" \
-      --listen-addr=127.0.0.1:$MONGO_PORT --telemetry=disable --log-level=warn --state-dir="$LOCAL/ferretdb-state" \
-      >"$LOCAL/ferretdb.log" 2>&1 &
-    echo $! >"$LOCAL/ferretdb.pid"
+    nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$DATA/ferretdb-data/" \
+      --listen-addr=127.0.0.1:$MONGO_PORT --telemetry=disable --log-level=warn --state-dir="$DATA/ferretdb-state" --debug-addr="$FERRETDB_DEBUG_ADDR" \
+      >"$DATA/ferretdb.log" 2>&1 &
+    echo $! >"$DATA/ferretdb.pid"
   fi
   wait_for ferretdb 30 port_open $MONGO_PORT
   log "ferretdb ready on 127.0.0.1:$MONGO_PORT"
 }
 
-down() {
-  [ -f "$LOCAL/ferretdb.pid" ] && kill "$(cat "$LOCAL/ferretdb.pid")" 2>/dev/null || true
-  rm -f "$LOCAL/ferretdb.pid"
-  [ -f "$LOCAL/es-run/es.pid" ] && kill "$(cat "$LOCAL/es-run/es.pid")" 2>/dev/null || true
-  [ -f "$LOCAL/redis/redis.pid" ] && kill "$(cat "$LOCAL/redis/redis.pid")" 2>/dev/null || true
-  log "stopped"
+# Stops one service this script started (its pid file under $DATA) and waits until its port is free.
+stop_one() { # name, pid file, port
+  local name=$1 pidfile=$2 port=$3 pid
+  pid=$(cat "$pidfile" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    as_root kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && { log "$name did not stop in 60 s; killing it"; as_root kill -9 "$pid" 2>/dev/null || true; }
+  fi
+  rm -f "$pidfile"
+  for _ in $(seq 1 60); do port_open "$port" || break; sleep 0.5; done
+  log "$name stopped"
 }
+redis_down() { stop_one redis "$DATA/redis/redis.pid" "$REDIS_PORT"; }
+es_down() { stop_one elasticsearch "$DATA/es-run/es.pid" "$ES_PORT"; }
+ferretdb_down() { stop_one ferretdb "$DATA/ferretdb.pid" "$MONGO_PORT"; }
 
 status() {
   for p in "redis $REDIS_PORT" "elasticsearch $ES_PORT" "ferretdb $MONGO_PORT"; do
@@ -182,16 +202,22 @@ status() {
   done
 }
 
-case "${1:-up}" in
-  up)
-    mkdir -p "$LOCAL"
+case "${1:-up}/${2:-all}" in
+  up/all)
+    mkdir -p "$LOCAL" "$DATA"
     # The slow installs (a Maven download, a Go build) run side by side.
     es_up & es_pid=$!
     ferretdb_up & fdb_pid=$!
     redis_up
     wait $es_pid; wait $fdb_pid
     ;;
-  down) down ;;
-  status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  up/redis) mkdir -p "$LOCAL" "$DATA"; redis_up ;;
+  up/es) mkdir -p "$LOCAL" "$DATA"; es_up ;;
+  up/ferretdb) mkdir -p "$LOCAL" "$DATA"; ferretdb_up ;;
+  down/all) ferretdb_down & es_down & redis_down; wait ;;
+  down/redis) redis_down ;;
+  down/es) es_down ;;
+  down/ferretdb) ferretdb_down ;;
+  status/*) status ;;
+  *) echo "usage: $0 up|down [redis|es|ferretdb] | status" >&2; exit 2 ;;
 esac

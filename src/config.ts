@@ -69,6 +69,10 @@ const envSchema = z.object({
     .transform((v) => v.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)),
   // The console's built assets (npm run build:console), served at /app.
   CONSOLE_DIR: z.string().min(1).default(path.resolve(__dirname, '..', 'console', 'dist')),
+  // How long an operation waits for a MongoDB server before failing (a 503 for the API).
+  MONGO_TIMEOUT_MS: z.coerce.number().int().min(100).default(1500),
+  // After SIGTERM, in-flight requests and jobs get this long; then the process exits 1 regardless.
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Paging cursors are signed with it (HMAC-SHA256), so a tampered ?after= is a 422.
   CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -55,8 +55,9 @@ import { sweepPendingContacts } from './search/sync-sweep';
 import type { Logger } from './shared/logger';
 import { createMetrics } from './shared/metrics';
 import { connectMongo } from './shared/mongo';
-import { createQueueFactory, withTimeout } from './shared/queues';
+import { createQueueFactory, enqueueWithin } from './shared/queues';
 import { createRateLimit, inSequence } from './shared/rate-limit';
+import { settleWithin } from './shared/lifecycle';
 
 /** Records that carry their contact's id, removed and moved by it (still a query by contact_id). */
 interface ByContactIdModel {
@@ -73,7 +74,7 @@ const byContactId = (model: ByContactIdModel): ContactDependent => ({
  * The API, the worker, the scripts and the tests all start here, each with its own config.
  */
 export async function createDependencies(config: Config, logger: Logger, overrides: { es?: Client } = {}) {
-  const conn: Connection = await connectMongo(config.MONGODB_URI);
+  const conn: Connection = await connectMongo(config.MONGODB_URI, { timeoutMs: config.MONGO_TIMEOUT_MS });
   if (config.ENFORCE_ID_ONLY) conn.plugin(idOnlyGuard(['contacts', 'contact_keys', 'notes', 'contact_notes']));
   const models = {
     accounts: defineAccountModel(conn),
@@ -158,7 +159,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     // One job per label: queued twice (a retry, the worker's start) it still runs once at a time.
     // Redis away: the label stays marked, and the worker queues it again when it starts.
     enqueueRemoval: (job) =>
-      withTimeout(labelRemovalQueue.add(job, { jobId: `label-removal-${job.labelId}` }), 2000, 'queueing a label removal').catch((err) =>
+      enqueueWithin(labelRemovalQueue, () => labelRemovalQueue.add(job, { jobId: `label-removal-${job.labelId}` }), 2000, 'queueing a label removal').catch((err) =>
         logger.warn({ err, labelId: job.labelId }, 'label removal not queued; the worker queues it at its next start'),
       ),
   });
@@ -317,14 +318,28 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         createSyncSweepProcessor({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS, logger }),
       );
       await scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS);
+      sweepQueue.client.on('ready', () => {
+        scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS).catch((err) => logger.warn({ err }, 'sweep not scheduled again after Redis came back'));
+      });
       importProcessor.register(importQueue, config.IMPORT_CONCURRENCY);
       await importProcessor.requeueUnfinished(importQueue).catch((err) => logger.warn({ err }, 'unfinished imports not re-queued'));
     },
 
-    async close() {
-      await queues.close();
-      await conn.close();
-      if (!overrides.es) await es.close();
+    /**
+     * Closes the queues (letting active jobs finish), then the connections, each given at most
+     * `stepMs`: a dependency that is gone must not keep the process from exiting. Answers what
+     * did not close cleanly (empty when all did).
+     */
+    async close(stepMs = 30000): Promise<string[]> {
+      const outcomes = {
+        queues: await settleWithin(queues.close(), stepMs),
+        mongodb: await settleWithin(conn.close(), stepMs),
+        elasticsearch: overrides.es ? 'done' : await settleWithin(es.close(), stepMs),
+      };
+      queues.disconnect();
+      const unclean = Object.entries(outcomes).filter(([, outcome]) => outcome !== 'done');
+      if (unclean.some(([name]) => name === 'mongodb')) await conn.close(true).catch(() => undefined);
+      return unclean.map(([name, outcome]) => `${name} ${outcome}`);
     },
   };
 }

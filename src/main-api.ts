@@ -2,7 +2,7 @@ import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createDependencies } from './dependencies';
 import { createLogger } from './shared/logger';
-import { runUntilSignal } from './shared/lifecycle';
+import { runUntilSignal, settleWithin } from './shared/lifecycle';
 
 export async function startApi(options: { withWorker?: boolean } = {}) {
   const config = loadConfig();
@@ -11,10 +11,28 @@ export async function startApi(options: { withWorker?: boolean } = {}) {
   await deps.ensureIndex();
   if (options.withWorker) await deps.startWorker();
   const server = buildApp(deps).listen(config.PORT, () => logger.info({ port: config.PORT, worker: !!options.withWorker }, 'listening'));
-  runUntilSignal(logger, async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await deps.close();
-  });
+  // First no new requests, and the requests in flight finish (half the time allowed); then the
+  // queues and connections close, each bounded, within the rest. Past SHUTDOWN_TIMEOUT_MS the
+  // process exits 1 whatever is still open.
+  runUntilSignal(
+    logger,
+    async () => {
+      const closed = new Promise((resolve) => server.close(resolve));
+      // Keep-alive connections go as soon as their request is answered.
+      const idle = setInterval(() => server.closeIdleConnections(), 100);
+      server.closeIdleConnections();
+      const http = await settleWithin(closed, config.SHUTDOWN_TIMEOUT_MS / 2);
+      clearInterval(idle);
+      if (http !== 'done') {
+        server.closeAllConnections();
+        logger.warn({ outcome: http }, 'requests still in flight at shutdown were cut');
+      }
+      const unclean = await deps.close(config.SHUTDOWN_TIMEOUT_MS / 7);
+      if (http !== 'done') unclean.unshift(`HTTP requests ${http}`);
+      if (unclean.length) throw new Error(`not closed cleanly: ${unclean.join(', ')}`);
+    },
+    config.SHUTDOWN_TIMEOUT_MS,
+  );
 }
 
 if (require.main === module) {

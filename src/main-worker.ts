@@ -10,7 +10,16 @@ async function main() {
   await deps.ensureIndex();
   await deps.startWorker();
   logger.info('sync worker started');
-  runUntilSignal(logger, () => deps.close());
+  // Active jobs get most of the time allowed (bull waits for them); an import that cannot finish
+  // in time is cut and resumes from its checkpoint in the next worker.
+  runUntilSignal(
+    logger,
+    async () => {
+      const unclean = await deps.close(config.SHUTDOWN_TIMEOUT_MS / 2);
+      if (unclean.length) throw new Error(`not closed cleanly: ${unclean.join(', ')}`);
+    },
+    config.SHUTDOWN_TIMEOUT_MS,
+  );
 }
 
 main().catch((err) => {

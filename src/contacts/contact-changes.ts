@@ -1,5 +1,5 @@
 import { ValidationError } from '../shared/errors';
-import { checkAttributeKey, checkAvatarUrl, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
+import { checkAttributeKey, checkAvatarUrl, checkNestedKeys, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
 import { parseTimestamp } from '../shared/time';
 import { ADDITIONAL_TEXT_FIELDS, SOCIAL_NETWORKS } from '../records/contact.model';
 import type { ContactInput } from './contacts.schemas';
@@ -22,8 +22,8 @@ const blankToNull = (value: string | null | undefined) =>
   value === undefined ? undefined : value === null || value.trim() === '' ? null : value.trim();
 
 function checkKeys(field: string, attrs: Record<string, unknown>) {
-  for (const key of Object.keys(attrs)) {
-    const problem = checkAttributeKey(key);
+  for (const [key, value] of Object.entries(attrs)) {
+    const problem = checkAttributeKey(key) ?? checkNestedKeys(value);
     if (problem) throw new ValidationError(`${field}: ${problem}`, field);
   }
 }

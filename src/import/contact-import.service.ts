@@ -3,7 +3,7 @@ import { csvLine } from '../shared/csv';
 import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Logger } from '../shared/logger';
-import { withTimeout, type Queue } from '../shared/queues';
+import { enqueueWithin, type Queue } from '../shared/queues';
 import type { ContactImport, ContactImportModel } from './contact-import.model';
 import { toImportPayload, type ImportPayload } from './contact-import.presenter';
 import type { ImportRejectionModel } from './import-rejection.model';
@@ -80,7 +80,7 @@ export function createContactImportService(deps: {
       const recorded = await record(accountId, file, true);
       try {
         // One job per import (jobId): queueing it twice cannot run it twice.
-        await withTimeout(queue.add({ importId: recorded._id }, { jobId: `import-${recorded._id}` }), 5000, 'queueing the import');
+        await enqueueWithin(queue, () => queue.add({ importId: recorded._id }, { jobId: `import-${recorded._id}` }), 5000, 'queueing the import');
       } catch (err) {
         logger.warn({ err, importId: recorded._id }, 'import not queued');
         const failed = await imports

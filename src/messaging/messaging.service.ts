@@ -9,7 +9,7 @@ import type { ContactWriter } from '../contacts/contact-writer';
 import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Logger } from '../shared/logger';
-import { withTimeout, type Queue } from '../shared/queues';
+import { enqueueWithin, type Queue } from '../shared/queues';
 import type { Conversation, ConversationModel } from './conversation.model';
 import { toConversationPayload, type ConversationPayload } from './conversation.presenter';
 import type { DeliveryJob } from './delivery.processor';
@@ -147,7 +147,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         message: { content: input.message.content, message_type: 'outgoing', sender_id: caller.userId, status: 'queued' },
       });
       try {
-        await withTimeout(deliveryQueue.add({ messageId: message!._id }, { jobId: `message-${message!._id}` }), 2000, 'queueing the delivery');
+        await enqueueWithin(deliveryQueue, () => deliveryQueue.add({ messageId: message!._id }, { jobId: `message-${message!._id}` }), 2000, 'queueing the delivery');
       } catch (err) {
         const reason = `delivery could not be queued: ${(err as Error).message}`;
         await messages.updateOne({ _id: message!._id }, { $set: { status: 'failed', failure_reason: reason, updated_at: new Date() } });

@@ -29,7 +29,30 @@ export function normalizePhone(raw: string): FieldCheck<string> {
 export function checkAttributeKey(key: string): string | undefined {
   if (!key.length) return 'attribute keys must not be empty';
   if (key.length > 100) return `attribute key "${key.slice(0, 20)}…" is longer than 100 characters`;
+  return checkNestedKey(key);
+}
+
+/**
+ * A key anywhere inside an attribute's value: the server refuses "." and a leading "$" there too
+ * (a 500 before, found by fuzzing), and NUL anywhere.
+ */
+export function checkNestedKey(key: string): string | undefined {
   if (key.includes('.') || key.startsWith('$')) return `attribute key "${key}" must not contain "." or start with "$"`;
+  if (key.includes('\u0000')) return `attribute key ${JSON.stringify(key)} must not contain NUL`;
+  return undefined;
+}
+
+export const MAX_ATTRIBUTE_DEPTH = 20;
+
+/** The first problem with the keys inside an attribute value (objects and arrays, at most MAX_ATTRIBUTE_DEPTH deep). */
+export function checkNestedKeys(value: unknown, depth = 1): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_ATTRIBUTE_DEPTH) return `attribute values must not be nested more than ${MAX_ATTRIBUTE_DEPTH} deep`;
+  const entries = Array.isArray(value) ? value.map((v) => ['', v] as const) : Object.entries(value);
+  for (const [key, inner] of entries) {
+    const problem = (Array.isArray(value) ? undefined : checkNestedKey(key)) ?? checkNestedKeys(inner, depth + 1);
+    if (problem) return problem;
+  }
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../shared/logger';
-import { withTimeout, type Queue, type QueueFactory } from '../shared/queues';
+import { enqueueWithin, type Queue, type QueueFactory } from '../shared/queues';
 
 export interface SyncJob {
   ids: number[];
@@ -16,7 +16,11 @@ export function createSweepQueue(factory: QueueFactory): Queue.Queue<object> {
   return factory.createQueue<object>(SWEEP_QUEUE);
 }
 
-/** Repeats the sweep; one repeatable job id, so every worker process shares one schedule. */
+/**
+ * Repeats the sweep; one repeatable job id, so every worker process shares one schedule. Also
+ * scheduled again whenever the Redis connection comes back: a Redis restarted without its data
+ * has lost the schedule, and the sweep is what re-queues the writes made while it was away.
+ */
 export function scheduleSweep(queue: Queue.Queue<object>, everyMs: number): Promise<unknown> {
   return queue.add({}, { repeat: { every: everyMs }, jobId: 'sweep', removeOnComplete: true, removeOnFail: true, attempts: 1 });
 }
@@ -27,16 +31,21 @@ export interface SyncScheduler {
 }
 
 export function createSyncScheduler(queue: Queue.Queue<SyncJob>, logger: Logger, chunk = 500): SyncScheduler {
+  let lastWarned = 0;
   return {
     async schedule(ids) {
       if (!ids.length) return;
       try {
-        const jobs = [];
+        const jobs: { data: SyncJob }[] = [];
         for (let i = 0; i < ids.length; i += chunk) jobs.push({ data: { ids: ids.slice(i, i + chunk) } });
-        await withTimeout<unknown>(jobs.length === 1 ? queue.add(jobs[0].data) : queue.addBulk(jobs), 2000, 'queueing the sync job');
+        await enqueueWithin<unknown>(queue, () => (jobs.length === 1 ? queue.add(jobs[0].data) : queue.addBulk(jobs)), 2000, 'queueing the sync job');
       } catch (err) {
-        // The write already succeeded in MongoDB and the contact stays marked needs_index.
-        logger.warn({ err, count: ids.length }, 'sync job not queued; the sweep will pick the contacts up');
+        // The write already succeeded in MongoDB and the contact stays marked in pending_sync.
+        // Once a minute at most: while Redis is away every write lands here.
+        if (Date.now() - lastWarned > 60000) {
+          lastWarned = Date.now();
+          logger.warn({ err, count: ids.length }, 'sync job not queued; the sweep will pick the contacts up (said once a minute)');
+        }
       }
     },
   };

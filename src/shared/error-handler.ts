@@ -49,7 +49,39 @@ const statusByError: [new (...args: never[]) => AppError, number][] = [
   [UnavailableError, 503],
 ];
 
+const { MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError } = mongoose.mongo;
+// Driver errors that are not exported as classes, known by name.
+const UNREACHABLE_MONGO_NAMES = new Set(['MongoPoolClosedError', 'MongoWaitQueueTimeoutError']);
+
+/**
+ * The database server cannot be reached (stopped, restarting, connections dropped): the request
+ * may succeed when retried, so it is a 503, not a 500. Looks through `cause`, as bulk writes
+ * and mongoose wrap what the driver threw.
+ */
+export function isMongoUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof MongoNetworkError || e instanceof MongoServerSelectionError || e instanceof MongoNotConnectedError || e instanceof MongoTopologyClosedError) return true;
+    if (UNREACHABLE_MONGO_NAMES.has(e.name)) return true;
+    // mongoose's own, if commands are ever buffered while disconnected.
+    if (e instanceof mongoose.Error && /buffering timed out|Client must be connected|connection .* was force closed/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+// What the server answers a document key it will not store (DollarPrefixedFieldName,
+// EmptyFieldName, DottedFieldName): input the validation did not foresee, so a 422, never a 500.
+const INVALID_FIELD_NAME_CODES = new Set([52, 56, 57]);
+
+/** Seconds a client should wait before retrying a 503. */
+const RETRY_AFTER_SECONDS = 2;
+
 function toResponse(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof mongoose.mongo.MongoServerError && INVALID_FIELD_NAME_CODES.has(Number(err.code))) {
+    return { status: 422, body: { error: `a key of the request is not allowed in a stored document: ${err.message}` } };
+  }
+  if (isMongoUnavailable(err)) {
+    return { status: 503, body: { error: 'the database is unavailable right now; try again shortly' } };
+  }
   if (err instanceof AppError) {
     const status = statusByError.find(([type]) => err instanceof type)?.[1] ?? 500;
     const body: ErrorBody = { error: err.message };
@@ -91,7 +123,11 @@ export function errorHandler(fallback: Logger): ErrorRequestHandler {
     const { status, body } = toResponse(err);
     if (err instanceof UnavailableError && err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
     if (status >= 500 && status !== 503) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
-    else if (status === 503) log.warn({ err, url: req.originalUrl }, 'dependency unavailable');
+    else if (status === 503) {
+      log.warn({ err, url: req.originalUrl }, 'dependency unavailable');
+      // A 503 whose error named its own wait (a search timeout) keeps it.
+      if (!res.get('Retry-After')) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    }
     res.status(status).json({ ...body, request_id: requestIdOf(req) });
   };
 }

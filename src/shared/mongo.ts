@@ -1,8 +1,26 @@
 import mongoose, { Connection } from 'mongoose';
 
-export async function connectMongo(uri: string): Promise<Connection> {
-  // autoIndex stays on: indexes are created once per collection at start-up, idempotently.
-  const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10000, autoIndex: true });
-  await conn.asPromise();
-  return conn;
+/**
+ * Connects, trying for up to `connectWithinMs` (a server that is still starting). Afterwards an
+ * operation that finds no server fails after `timeoutMs` (serverSelectionTimeoutMS) instead of
+ * waiting in mongoose's buffer: a request answers 503 in about that time while the server is
+ * away (src/shared/error-handler.ts), rather than hanging.
+ */
+export async function connectMongo(uri: string, options: { timeoutMs?: number; connectWithinMs?: number } = {}): Promise<Connection> {
+  const timeoutMs = options.timeoutMs ?? 1500;
+  const deadline = Date.now() + (options.connectWithinMs ?? 10000);
+  for (;;) {
+    // autoIndex stays on: indexes are created once per collection at start-up, idempotently.
+    // heartbeatFrequencyMS: a server that went away and came back is seen within a second (the
+    // driver's 10 s default kept requests failing for seconds after a restart).
+    const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: timeoutMs, heartbeatFrequencyMS: 1000, bufferCommands: false, autoIndex: true });
+    try {
+      await conn.asPromise();
+      return conn;
+    } catch (err) {
+      await conn.close(true).catch(() => undefined);
+      if (Date.now() >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }

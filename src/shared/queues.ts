@@ -3,6 +3,9 @@ import Redis, { type RedisOptions } from 'ioredis';
 
 export type { Queue };
 
+// Redis clients that have been connected once: one of these that is not ready now has lost Redis.
+const connectedOnce = new WeakSet<Redis>();
+
 /**
  * Makes bull queues that share two Redis connections (client and subscriber) instead of
  * opening three per queue, with retries and back-off, and completed jobs cleaned up.
@@ -11,6 +14,7 @@ export function createQueueFactory(redisUrl: string, prefix: string) {
   const shared: Redis[] = [];
   const open = (extra: RedisOptions) => {
     const conn = new Redis(redisUrl, extra);
+    conn.on('ready', () => connectedOnce.add(conn));
     shared.push(conn);
     return conn;
   };
@@ -42,16 +46,35 @@ export function createQueueFactory(redisUrl: string, prefix: string) {
     return queue;
   }
 
+  /** Closes the queues (bull waits for this process's active jobs); may wait as long as Redis is away. */
   async function close(): Promise<void> {
     await Promise.allSettled(queues.map((q) => q.close()));
+    disconnect();
+  }
+
+  /** Drops every connection at once (after a close that took too long). */
+  function disconnect(): void {
     shared.forEach((conn) => conn.disconnect());
   }
 
   /** The queues' shared client connection, for other short Redis commands (rate limit counts). */
-  return { createQueue, close, redis: sharedClient };
+  return { createQueue, close, disconnect, redis: sharedClient };
 }
 
 export type QueueFactory = ReturnType<typeof createQueueFactory>;
+
+/**
+ * Adds to a queue for a request: rejects at once while the queue's Redis connection is lost
+ * (ioredis would hold the command until it reconnects or gives up, seconds later), and after
+ * `ms` otherwise. Before the first connection it waits up to `ms` (a process that has just started).
+ */
+export function enqueueWithin<T>(queue: Queue.Queue, add: () => Promise<T>, ms: number, what: string): Promise<T> {
+  const client = queue.client as Redis | undefined;
+  if (client && client.status !== 'ready' && connectedOnce.has(client)) {
+    return Promise.reject(new Error(`${what}: the Redis connection is lost (${client.status})`));
+  }
+  return withTimeout(add(), ms, what);
+}
 
 /** Rejects when `promise` takes longer than `ms`: a queue write must never hold up a request. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

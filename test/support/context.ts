@@ -90,7 +90,9 @@ export async function startTestContext(options: { worker?: boolean; config?: Con
     http: request(app),
     createAccount,
     settle,
-    close: () => deps.close(),
+    close: async () => {
+      await deps.close();
+    },
   };
 }
 

@@ -1,0 +1,85 @@
+import { enqueueWithin } from '../../src/shared/queues';
+import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { startTcpProxy } from '../support/tcp-proxy';
+
+// Each process reaches the shared local service through a proxy of its own, which the test
+// cuts and restores: the service itself keeps running for everyone else.
+const mongoUrl = new URL(process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_test');
+const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+
+describe('when the MongoDB server cannot be reached', () => {
+  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  let ctx: TestContext;
+  let account: TestAccount;
+
+  beforeAll(async () => {
+    proxy = await startTcpProxy(Number(mongoUrl.port || 27017));
+    const uri = `mongodb://127.0.0.1:${proxy.port}${mongoUrl.pathname}`;
+    ctx = await startTestContext({ worker: false, config: testConfig({ MONGODB_URI: uri, MONGO_TIMEOUT_MS: '500' }) });
+    account = await ctx.createAccount();
+  });
+  afterAll(async () => {
+    await proxy.restore().catch(() => undefined);
+    await ctx.close().catch(() => undefined);
+    await proxy.close();
+  });
+
+  it('then requests answer 503 with Retry-After, never 500, and succeed again once it is back', async () => {
+    const auth = { api_access_token: account.adminToken };
+    const created = await ctx.http.post(account.path('/contacts')).set(auth).send({ name: 'Before the cut' });
+    expect(created.status).toBe(200);
+    const id = created.body.payload.contact.id;
+
+    await proxy.cut();
+    const during = [
+      await ctx.http.post(account.path('/contacts')).set(auth).send({ name: 'During the cut' }),
+      await ctx.http.get(account.path(`/contacts/${id}`)).set(auth),
+      await ctx.http.patch(account.path(`/contacts/${id}`)).set(auth).send({ name: 'Renamed during the cut' }),
+    ];
+    for (const res of during) {
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('2');
+      expect(res.body).toEqual({ error: expect.stringMatching(/database is unavailable/), request_id: expect.any(String) });
+    }
+
+    await proxy.restore();
+    await waitFor(async () => (await ctx.http.get(account.path(`/contacts/${id}`)).set(auth)).status === 200, 'MongoDB to answer again');
+  });
+});
+
+describe('when Redis cannot be reached', () => {
+  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  let ctx: TestContext;
+  let account: TestAccount;
+
+  beforeAll(async () => {
+    proxy = await startTcpProxy(Number(redisUrl.port || 6379));
+    ctx = await startTestContext({ config: testConfig({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, SWEEP_EVERY_MS: '1000', SWEEP_GRACE_MS: '500' }) });
+    account = await ctx.createAccount();
+    await waitFor(async () => ctx.deps.syncQueue.client.status === 'ready', 'the queue connection');
+  });
+  afterAll(async () => {
+    await proxy.restore().catch(() => undefined);
+    await ctx.close().catch(() => undefined);
+    await proxy.close();
+  });
+
+  it('then queueing gives up at once, writes still succeed, and the sweep indexes them once Redis is back', async () => {
+    const auth = { api_access_token: account.adminToken };
+    await proxy.cut();
+    await waitFor(async () => ctx.deps.syncQueue.client.status !== 'ready', 'the queue connection to be lost');
+
+    // Not after ioredis's reconnection attempts or a timeout: at once, naming the cause.
+    await expect(enqueueWithin(ctx.deps.syncQueue, () => ctx.deps.syncQueue.add({ ids: [1] }), 60000, 'queueing')).rejects.toThrow(/Redis connection is lost/);
+
+    const created = await ctx.http.post(account.path('/contacts')).set(auth).send({ name: 'Written without Redis', email: 'no-redis@example.com' });
+    expect(created.status).toBe(200);
+    const id = created.body.payload.contact.id;
+    expect(await ctx.deps.models.pendingSync.exists({ _id: String(id) })).toBeTruthy();
+
+    await proxy.restore();
+    await ctx.settle(account.id);
+    const listed = await ctx.http.get(account.path('/contacts')).set(auth);
+    expect(listed.body.payload.map((c: { id: number }) => c.id)).toEqual([id]);
+  });
+});
