@@ -97,12 +97,12 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
           return updated;
         }
       }
+      throw new ConflictError(`contact ${id} changed ${ATTEMPTS} times while it was being written; try again`);
     } catch (err) {
-      // Deleted meanwhile, or a value taken: what this call took goes back.
+      // Deleted meanwhile, a value taken, or too many conflicts: what this call took goes back.
       await releaseGivenUp(accountId, id, claimed, err instanceof NotFoundError ? null : (current ?? null));
       throw err;
     }
-    throw new ConflictError(`contact ${id} changed ${ATTEMPTS} times while it was being written; try again`);
   }
 
   /**
