@@ -15,18 +15,24 @@ const ignoreDuplicate = (err: unknown) => {
   if (!isDuplicateKey(err)) throw err;
 };
 
+const MIGRATION_ID = 'users-hashed-tokens';
+
 /**
  * Databases written before tokens were hashed hold each user's token in plain text and the
- * memberships on the user. Moves them, once, at start (users and accounts are small
- * collections): the token's hash becomes an API token document (the same token keeps working),
- * the email its key document, the memberships the accounts' members; then the plain token is
- * removed, with its unique index (which would refuse a second user without one).
+ * memberships on the user. Moves them, once: the token's hash becomes an API token document (the
+ * same token keeps working), the email its key document, the memberships the accounts' members;
+ * then the plain token is removed, with its unique index (which would refuse a second user
+ * without one). Finding them filters users and accounts by other fields than _id (collections
+ * that grow with people, not contacts), so it runs until a marker in `migrations` says it is
+ * done; after that a start costs one read by _id.
  */
 export async function upgradeLegacyUsers(
   models: { accounts: AccountModel; users: UserModel; emails: UserEmailModel; tokens: AccessTokenModel },
   logger: Logger,
 ): Promise<number> {
   const { accounts, users, emails, tokens } = models;
+  const migrations = users.db.collection<{ _id: string; done_at: Date }>('migrations');
+  if (await migrations.findOne({ _id: MIGRATION_ID })) return 0;
   await accounts.collection.updateMany({ version: { $exists: false } }, { $set: { version: 0 } });
   await accounts.collection.updateMany({ members: { $exists: false } }, { $set: { members: [] } });
   const legacy = (await users.collection.find({ access_token: { $exists: true } }).toArray()) as unknown as LegacyUser[];
@@ -52,5 +58,6 @@ export async function upgradeLegacyUsers(
   const indexes = await users.collection.indexes().catch(() => []);
   if (indexes.some((index) => index.name === 'access_token_1')) await users.collection.dropIndex('access_token_1');
   if (legacy.length) logger.info({ users: legacy.length }, 'users moved to hashed tokens and account members');
+  await migrations.updateOne({ _id: MIGRATION_ID }, { $set: { done_at: new Date() } }, { upsert: true });
   return legacy.length;
 }
