@@ -43,6 +43,11 @@ export interface ImportBatchPlan {
   unchanged: number[];
   /** Rows whose contact an interrupted attempt created (their reserved id): counted as created again. */
   createdEarlier: number[];
+  /**
+   * Those contacts when the row changes nothing in them: indexed again, since the attempt may
+   * have died before indexing them (a new contact carries no pending mark).
+   */
+  reindex: Contact[];
   rejections: RejectedRow[];
   /** Labels the planned rows name that the account does not have: created before the batch is written. */
   newLabels: string[];
@@ -101,6 +106,7 @@ export function planImportBatch({ rows, seen, knownLabels, existing, reserved }:
   const updates: PlannedUpdate[] = [];
   const unchanged: number[] = [];
   const createdEarlier: number[] = [];
+  const reindex: Contact[] = [];
   const matchedBy = new Map<number, number>();
   for (const item of candidates) {
     const { changes } = item;
@@ -129,12 +135,13 @@ export function planImportBatch({ rows, seen, knownLabels, existing, reserved }:
     const wasReserved = reserved.get(item.row) === id;
     if (wasReserved) createdEarlier.push(item.row);
     if (set) updates.push({ item, id, contact: match, set, createdEarlier: wasReserved });
-    else if (!wasReserved) unchanged.push(item.row);
+    else if (wasReserved) reindex.push(match);
+    else unchanged.push(item.row);
   }
 
   // 3. The labels of the rows that are written, where the account lacks them.
   const named = [...creates, ...updates.map((u) => u.item)].flatMap((item) => item.labels);
   const newLabels = [...new Set(named)].filter((title) => !knownLabels.has(title));
 
-  return { rowsRead, creates, updates, unchanged, createdEarlier, rejections, newLabels };
+  return { rowsRead, creates, updates, unchanged, createdEarlier, reindex, rejections, newLabels };
 }

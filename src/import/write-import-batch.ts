@@ -202,7 +202,7 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
     updated: written.filter((u) => !u.createdEarlier).length,
     rejected: rejected.length,
     reservation,
-    toIndex: [...inserted, ...already, ...updated],
+    toIndex: [...inserted, ...already, ...plan.reindex, ...updated],
     marked: updated.length > 0,
   };
 }

@@ -94,6 +94,10 @@ describe('an import across its lifecycle', () => {
     const names = (await contactsOf(ctx, account.id)).map((c) => c.name).sort();
     expect(names).toEqual(['Ana', 'Eva', 'Luis', 'No Key 1', 'No Key 2', 'No Key 3']);
     expect(await ctx.deps.models.importRejections.countDocuments({ import_id: id })).toBe(1);
+    // The contacts the dead attempt wrote but never indexed are searchable too, with no sweep run.
+    await ctx.settle(account.id);
+    const listed = await ctx.http.get(account.path('/contacts?per_page=25')).set('api_access_token', account.adminToken);
+    expect(listed.body.payload.map((c: { name: string }) => c.name).sort()).toEqual(names);
   });
 
   it('when the worker dies after recording rejected rows, then a resumed run records each of them once', async () => {

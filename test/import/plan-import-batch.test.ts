@@ -232,6 +232,8 @@ describe('planning an import batch: a batch written again after a crash', () => 
     const created = contact(60, { name: 'Ana', email: 'ana@x.com' });
     const result = plan(['Ana,ana@x.com,,,,'], { existing: [created], reserved: new Map([[1, 60]]) });
     expect(result).toMatchObject({ createdEarlier: [1], unchanged: [], updates: [], creates: [] });
+    // The attempt may have died before indexing it.
+    expect(result.reindex).toEqual([created]);
   });
 
   it('when that contact was changed since, then the row updates it and still counts as created', () => {
@@ -244,7 +246,7 @@ describe('planning an import batch: a batch written again after a crash', () => 
   it('when the row had a reserved id but matches another contact, then it is an ordinary match', () => {
     const other = contact(70, { name: 'Ana', email: 'ana@x.com' });
     const result = plan(['Ana,ana@x.com,,,,'], { existing: [other], reserved: new Map([[1, 61]]) });
-    expect(result).toMatchObject({ createdEarlier: [], unchanged: [1] });
+    expect(result).toMatchObject({ createdEarlier: [], unchanged: [1], reindex: [] });
   });
 
   it('when the account had no contacts to match, then reserved rows are planned as creates (the writer finds them)', () => {
