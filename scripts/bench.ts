@@ -3,6 +3,8 @@
 //
 //   npm run bench                      # 1,000,000 contacts
 //   BENCH_CONTACTS=200000 npm run bench
+//   npm run bench -- --seed-only       # seeds (or checks the seed) and stops
+//   npm run bench -- --reads-only      # lists, filters, search and segment counts; no writes
 //
 // Uses its own database (contacts_bench) and index alias (contacts_bench); a second run with the
 // same size reuses the seeded data. The API and the sync worker run as child processes so that
@@ -146,9 +148,16 @@ async function timed(url: string, token: string): Promise<{ ms: number; body: { 
   return { ms: performance.now() - t, body };
 }
 
+/** Figures checked against SPEC §8 and issue 14 at the end of the run. */
+const verdicts: string[] = [];
+function check(what: string, value: number, limit: number, unit = 'ms') {
+  const ok = value <= limit;
+  verdicts.push(`${ok ? 'meets ' : 'MISSES'} ${what}: ${value.toFixed(unit === 'ms' ? 1 : 2)} ${unit} (target ≤ ${limit} ${unit})`);
+}
+
 async function measureSorts(base: string, token: string) {
   console.log(`\nGET /contacts through HTTP, ${SAMPLES} requests each (per_page 50), count included:`);
-  console.log('sort                 | first page p50 / p95 | ' + `${DEEP_ROWS.toLocaleString('en')} deep by cursor p50 / p95`);
+  console.log('sort                 | first page p50 / p95 | ' + `${DEEP_ROWS.toLocaleString('en')} deep by cursor p50 / p95 | deep / first (p50)`);
   for (const key of Object.keys(SORT_FIELDS)) {
     for (const sort of [key, `-${key}`]) {
       const firstPage: number[] = [];
@@ -160,7 +169,11 @@ async function measureSorts(base: string, token: string) {
       }
       const deep: number[] = [];
       for (let i = 0; i < SAMPLES; i++) deep.push((await timed(`${base}?sort=${sort}&per_page=50&after=${after}`, token)).ms);
-      console.log(`${sort.padEnd(20)} | ${ms(percentile(firstPage, 50)).padStart(8)} / ${ms(percentile(firstPage, 95)).padStart(8)} | ${ms(percentile(deep, 50)).padStart(8)} / ${ms(percentile(deep, 95)).padStart(8)}`);
+      const [first50, first95, deep50, deep95] = [percentile(firstPage, 50), percentile(firstPage, 95), percentile(deep, 50), percentile(deep, 95)];
+      console.log(`${sort.padEnd(20)} | ${ms(first50).padStart(8)} / ${ms(first95).padStart(8)} | ${ms(deep50).padStart(8)} / ${ms(deep95).padStart(8)} | ${(deep50 / first50).toFixed(2)}×`);
+      check(`list ${sort} p50`, first50, 5);
+      check(`list ${sort} p95 ≤ 2× p50`, first95 / first50, 2, '×');
+      check(`list ${sort} ${DEEP_ROWS.toLocaleString('en')} deep / first page`, deep50 / first50, 1.2, '×');
     }
   }
 }
@@ -217,11 +230,15 @@ POST /contacts/filter through HTTP, sort -last_activity_at, per_page 50, ${SAMPL
       count = res.body.meta!.count;
     }
     console.log(`${label.padEnd(52)} | p50 ${ms(percentile(times, 50)).padStart(8)} | p95 ${ms(percentile(times, 95)).padStart(8)} | ${count.toLocaleString('en')} matches`);
+    check(`filter "${label}" p50`, percentile(times, 50), 10);
+    check(`filter "${label}" p95 ≤ 2× p50`, percentile(times, 95) / percentile(times, 50), 2, '×');
   }
   for (const q of ['garc', 'gmail', '900001']) {
     const times: number[] = [];
     for (let i = 0; i < SAMPLES; i++) times.push((await timed(`${base}/search?q=${q}&per_page=50`, token)).ms);
     console.log(`${`search q=${q}`.padEnd(52)} | p50 ${ms(percentile(times, 50)).padStart(8)} | p95 ${ms(percentile(times, 95)).padStart(8)}`);
+    check(`search q=${q} p50`, percentile(times, 50), 5);
+    check(`search q=${q} p95 ≤ 2× p50`, percentile(times, 95) / percentile(times, 50), 2, '×');
   }
 }
 
@@ -235,6 +252,7 @@ async function measureSegmentCounts(accountBase: string, token: string) {
   for (let i = 0; i < SAMPLES; i++) times.push((await timed(`${accountBase}/custom_filters?filter_type=contact&with_counts=true`, token)).ms);
   console.log(`
 GET /custom_filters?with_counts=true (50 segments, one request): p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}`);
+  check('50 segment counts p95', percentile(times, 95), 100);
 }
 
 /** Creates contacts at a steady rate and measures how long each takes to become searchable. */
@@ -304,9 +322,29 @@ async function measureSync(base: string, token: string, accountId: number) {
   console.log(`sync throughput during the run: ${(lags.length / writeSeconds).toFixed(0)} contacts/s`);
 }
 
+/** What the data costs at rest: the inputs of the capacity model (README, "How cost grows"). */
+async function printStorage(accountId: number) {
+  const config = loadConfig(env);
+  const deps = await createDependencies(config, createLogger('warn'));
+  try {
+    const stats = await deps.es.indices.stats({ index: deps.index, metric: ['docs', 'store', 'segments'] });
+    const all = stats._all.primaries!;
+    const nodes = await deps.es.nodes.stats({ metric: ['jvm'] });
+    const heaps = Object.values(nodes.nodes).map((n) => `${((n.jvm?.mem?.heap_used_in_bytes ?? 0) / 2 ** 20).toFixed(0)} of ${((n.jvm?.mem?.heap_max_in_bytes ?? 0) / 2 ** 20).toFixed(0)} MB`);
+    const db = await deps.conn.db!.stats();
+    const contacts = await deps.search.count(accountId);
+    console.log(`\nstorage: ${contacts.toLocaleString('en')} contacts in the account; index ${all.docs!.count!.toLocaleString('en')} documents, ` +
+      `${((all.store!.size_in_bytes ?? 0) / 2 ** 20).toFixed(0)} MB on disk (${((all.store!.size_in_bytes ?? 0) / all.docs!.count!).toFixed(0)} bytes a contact), ${all.segments!.count} segments; ` +
+      `Elasticsearch heap ${heaps.join(', ')}; MongoDB database ${(((db.storageSize as number) || (db.dataSize as number) || 0) / 2 ** 20).toFixed(0)} MB`);
+  } finally {
+    await deps.close();
+  }
+}
+
 async function main() {
   console.log(`benchmark: ${N.toLocaleString('en')} contacts, ${new Date().toISOString()}`);
   const state = await seed();
+  if (process.argv.includes('--seed-only')) return;
   const api = startProcess('src/main-api.ts', env);
   const worker = startProcess('src/main-worker.ts', env, WORKER_NODE_ARGS);
   try {
@@ -315,8 +353,10 @@ async function main() {
     await measureSorts(base, state.token);
     await measureFilters(base, state.token);
     await measureSegmentCounts(base.replace(/\/contacts$/, ''), state.token);
-    await measureSync(base, state.token, state.account_id);
+    if (!process.argv.includes('--reads-only')) await measureSync(base, state.token, state.account_id);
     console.log(`\npeak memory (VmHWM): API ${peakMemoryMb(api.pid!).toFixed(0)} MB, worker ${peakMemoryMb(worker.pid!).toFixed(0)} MB`);
+    await printStorage(state.account_id);
+    console.log(`\nagainst the latency targets (SPEC §8, issue 14):\n${verdicts.join('\n')}`);
   } finally {
     api.kill('SIGTERM');
     worker.kill('SIGTERM');

@@ -75,15 +75,25 @@ function causesOf(error: EsCause | undefined): EsCause[] {
  * A refusal caused by the request (a 400, or a known input fault at any status): a 422 naming
  * the input and what was refused. A cursor's values that do not parse name `after`.
  */
-function inputRejection(err: InstanceType<typeof esErrors.ResponseError>, field: string): ValidationError | undefined {
-  const causes = causesOf((err.body as { error?: EsCause } | undefined)?.error);
+function inputRejection(error: EsCause | undefined, statusCode: number | undefined, field: string): ValidationError | undefined {
+  const causes = causesOf(error);
   const fault = INPUT_FAULTS.find(([type]) => causes.some((c) => c.type === type));
-  if (!fault && err.statusCode !== 400) return undefined;
+  if (!fault && statusCode !== 400) return undefined;
   const cause = (fault && causes.find((c) => c.type === fault[0])) ?? causes[causes.length - 1] ?? {};
   const reason = (cause.reason ?? '').slice(0, 300);
   const named = causes.some((c) => /search_after/i.test(c.reason ?? '')) ? 'after' : field;
   return new ValidationError(`${fault?.[1] ?? 'Elasticsearch refused the query'}${reason ? ` (${reason})` : ''}`, named);
 }
+
+// Elasticsearch busy (429) or without the shards to answer (a node gone, 503): worth a retry.
+const BUSY_STATUSES = new Set([429, 502, 503, 504]);
+const unavailableError = () => new UnavailableError('search is unavailable right now; try again shortly', SEARCH_RETRY_AFTER_SECONDS);
+
+const timedOutError = (call: SearchCall) =>
+  new UnavailableError(
+    `the search ran longer than ${call.timeoutMs ?? 'the client allows'} ms (SEARCH_TIMEOUT_MS) and was stopped; narrow the filter or try again shortly`,
+    SEARCH_RETRY_AFTER_SECONDS,
+  );
 
 /**
  * The one wrapper of every search: Elasticsearch away → 503; a search past its time (the
@@ -91,24 +101,37 @@ function inputRejection(err: InstanceType<typeof esErrors.ResponseError>, field:
  * pass for the answer) → 503 with Retry-After; a query refused for its input → 422.
  */
 export async function callSearch<T>(run: () => Promise<T>, call: SearchCall = {}): Promise<T> {
-  const timedOut = () =>
-    new UnavailableError(
-      `the search ran longer than ${call.timeoutMs ?? 'the client allows'} ms (SEARCH_TIMEOUT_MS) and was stopped; narrow the filter or try again shortly`,
-      SEARCH_RETRY_AFTER_SECONDS,
-    );
   let res: T;
   try {
     res = await run();
   } catch (err) {
-    if (err instanceof esErrors.TimeoutError) throw timedOut();
-    if (err instanceof esErrors.ConnectionError || err instanceof esErrors.NoLivingConnectionsError) {
-      throw new UnavailableError('search is unavailable right now; try again shortly', SEARCH_RETRY_AFTER_SECONDS);
+    if (err instanceof esErrors.TimeoutError) throw timedOutError(call);
+    if (err instanceof esErrors.ConnectionError || err instanceof esErrors.NoLivingConnectionsError) throw unavailableError();
+    if (err instanceof esErrors.ResponseError) {
+      const rejection = inputRejection((err.body as { error?: EsCause } | undefined)?.error, err.statusCode, call.field ?? 'payload');
+      if (rejection) throw rejection;
+      if (BUSY_STATUSES.has(err.statusCode ?? 0)) throw unavailableError();
+      throw err;
     }
-    if (err instanceof esErrors.ResponseError) throw inputRejection(err, call.field ?? 'payload') ?? err;
     throw err;
   }
-  if ((res as { timed_out?: unknown } | undefined)?.timed_out === true) throw timedOut();
+  if ((res as { timed_out?: unknown } | undefined)?.timed_out === true) throw timedOutError(call);
   return res;
+}
+
+/**
+ * One answer of an _msearch, held to the same rules as callSearch: a failed search is a 422
+ * when its input caused it, else an error; a timed-out one a 503.
+ */
+function msearchItem<T>(item: estypes.MsearchResponseItem<T>, call: SearchCall): estypes.MsearchMultiSearchItem<T> {
+  if ('error' in item) {
+    const rejection = inputRejection(item.error as EsCause, item.status, call.field ?? 'payload');
+    if (rejection) throw rejection;
+    if (BUSY_STATUSES.has(item.status)) throw unavailableError();
+    throw new Error(`search failed (${item.status}): ${item.error.type}: ${item.error.reason ?? ''}`);
+  }
+  if (item.timed_out) throw timedOutError(call);
+  return item;
 }
 
 /** Elasticsearch's `timeout` of a search body and the client's request options for it. */
@@ -209,29 +232,38 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
         'page',
       );
     }
-    // One extra hit tells whether a next page exists. The exact count is its own request:
-    // counting inside the search would stop Elasticsearch from skipping non-competitive hits.
-    const [res, total] = await Promise.all([
-      callSearch(
-        () =>
-          es.search<{ payload: ContactPayload }>(
-            {
-              index,
-              query: scoped(accountId, query),
-              sort: toSearchSort(request.sort),
-              size: request.perPage + 1,
-              from,
-              search_after: searchAfter as estypes.SortResults | undefined,
-              track_total_hits: false,
-              _source: ['payload'],
-              ...limits.body,
-            },
-            limits.options,
-          ),
-        { timeoutMs, field },
-      ),
-      count(accountId, query, field),
-    ]);
+    // One extra hit tells whether a next page exists. The exact count is its own search:
+    // counting inside the page's search would stop Elasticsearch from skipping non-competitive
+    // hits. Both go in one _msearch: one round trip, and Elasticsearch runs them side by side.
+    const call = { timeoutMs, field };
+    const { responses } = await callSearch(
+      () =>
+        es.msearch<{ payload: ContactPayload }>(
+          {
+            index,
+            searches: [
+              {},
+              {
+                query: scoped(accountId, query),
+                sort: toSearchSort(request.sort),
+                size: request.perPage + 1,
+                from,
+                search_after: searchAfter as estypes.SortResults | undefined,
+                track_total_hits: false,
+                _source: ['payload'],
+                ...limits.body,
+              },
+              {},
+              { query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body },
+            ],
+          },
+          limits.options,
+        ),
+      call,
+    );
+    const res = msearchItem(responses[0], call);
+    const counted = msearchItem(responses[1], call).hits.total ?? 0;
+    const total = typeof counted === 'number' ? counted : counted.value;
     const hits = res.hits.hits;
     const shown = hits.slice(0, request.perPage);
     const last = shown[shown.length - 1];
