@@ -11,6 +11,9 @@ const limit = (fallback: number, min = 1) => z.coerce.number().int().min(min).de
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // src/main-cluster.ts: API processes sharing PORT, and sync worker processes beside them.
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  WORKER_PROCESSES: z.coerce.number().int().min(0).max(64).default(0),
   MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/contacts'),
   ELASTICSEARCH_URL: z.string().url().default('http://127.0.0.1:9200'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
