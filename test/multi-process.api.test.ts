@@ -46,9 +46,15 @@ afterAll(async () => {
   });
 }, 60000);
 
+// The answers' shapes are checked by the API tests; here only these fields are read.
+interface Answer {
+  status: number;
+  body: { id: number; status: string; payload: { id: number; contact: { id: number }; status: string } } & Record<string, unknown>;
+}
+
 let turn = 0;
 /** The next API, in turn. */
-async function call(account: TestAccount, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; body: any }> {
+async function call(account: TestAccount, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Answer> {
   const { port } = apis[turn++ % apis.length];
   const res = await fetch(`http://127.0.0.1:${port}${account.path(path)}`, {
     method,
@@ -134,7 +140,7 @@ describe('two API processes and two workers at once', () => {
     const uploads = await Promise.all(files.map(upload));
     expect(uploads.map((r) => r.status)).toEqual([200, 200]);
     const finished = async (id: number) => {
-      let last: any;
+      let last: Record<string, unknown> = {};
       await waitFor(async () => {
         last = (await call(account, 'GET', `/contacts/imports/${id}`)).body.payload;
         return last.status === 'completed' || last.status === 'failed';
@@ -170,7 +176,7 @@ describe('two API processes and two workers at once', () => {
     ]);
     expect([byFilter.status, byIds.status]).toEqual([202, 202]);
     for (const job of [byFilter, byIds]) {
-      let last: any;
+      let last: Record<string, unknown> = {};
       await waitFor(async () => {
         last = (await call(account, 'GET', `/bulk_actions/${job.body.id}`)).body;
         return last.status === 'completed' || last.status === 'failed';
