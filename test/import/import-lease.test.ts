@@ -1,6 +1,6 @@
 import { createContactImportProcessor } from '../../src/import/contact-import.processor';
 import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
-import { contactsOf, showImport, uploadCsv } from './import-support';
+import { contactsOf, importProcessorDeps, showImport, uploadCsv } from './import-support';
 
 // No worker here: the tests run processors themselves, as two workers would, on one import.
 let ctx: TestContext;
@@ -29,21 +29,7 @@ function processor(options: { gate?: Promise<void> } = {}) {
     if (batches.count === 1 && options.gate) await options.gate;
     return ctx.deps.indexer.write(docs, opts);
   };
-  const instance = createContactImportProcessor({
-    imports: ctx.deps.models.contactImports,
-    rejections: ctx.deps.models.importRejections,
-    contacts: ctx.deps.models.contacts,
-    labels: ctx.deps.services.labels,
-    definitions: ctx.deps.models.customAttributeDefinitions,
-    customAttributes: ctx.deps.services.customAttributes,
-    nextIds: ctx.deps.nextIds,
-    keys: ctx.deps.keys,
-    writer: ctx.deps.writer,
-    indexer: { write },
-    sync: ctx.deps.scheduler,
-    logger: ctx.deps.logger,
-    config: ctx.deps.config,
-  });
+  const instance = createContactImportProcessor({ ...importProcessorDeps(ctx), indexer: { write } });
   return { instance, batches };
 }
 
