@@ -11,6 +11,9 @@ const limit = (fallback: number, min = 1) => z.coerce.number().int().min(min).de
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // src/main-cluster.ts: API processes sharing PORT, and sync worker processes beside them.
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  WORKER_PROCESSES: z.coerce.number().int().min(0).max(64).default(0),
   MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/contacts'),
   ELASTICSEARCH_URL: z.string().url().default('http://127.0.0.1:9200'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
@@ -48,6 +51,8 @@ const envSchema = z.object({
   // A batch also ends once its rows hold this many characters.
   IMPORT_BATCH_MAX_CHARS: z.coerce.number().int().min(1).default(16 * 1024 * 1024),
   IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  // How long a runner's hold on an import lasts unless renewed (a third of it apart): a worker that died lets another take over after it.
+  IMPORT_LEASE_MS: z.coerce.number().int().min(100).default(30000),
   // People: bcrypt's cost factor (each step doubles the work of a sign-in), and how long a sign-in's session token lasts.
   PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(11),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),

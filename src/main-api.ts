@@ -2,7 +2,7 @@ import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createDependencies } from './dependencies';
 import { createLogger } from './shared/logger';
-import { runUntilSignal, settleWithin } from './shared/lifecycle';
+import { isSupervised, reportReady, runUntilSignal, settleWithin } from './shared/lifecycle';
 
 export async function startApi(options: { withWorker?: boolean } = {}) {
   const config = loadConfig();
@@ -10,7 +10,10 @@ export async function startApi(options: { withWorker?: boolean } = {}) {
   const deps = await createDependencies(config, logger);
   await deps.ensureIndex();
   if (options.withWorker) await deps.startWorker();
-  const server = buildApp(deps).listen(config.PORT, () => logger.info({ port: config.PORT, worker: !!options.withWorker }, 'listening'));
+  const server = buildApp(deps).listen(config.PORT, () => {
+    logger.info({ port: config.PORT, worker: !!options.withWorker }, 'listening');
+    reportReady();
+  });
   // First no new requests, and the requests in flight finish (half the time allowed); then the
   // queues and connections close, each bounded, within the rest. Past SHUTDOWN_TIMEOUT_MS the
   // process exits 1 whatever is still open.
@@ -32,6 +35,7 @@ export async function startApi(options: { withWorker?: boolean } = {}) {
       if (unclean.length) throw new Error(`not closed cleanly: ${unclean.join(', ')}`);
     },
     config.SHUTDOWN_TIMEOUT_MS,
+    { supervised: isSupervised() },
   );
 }
 

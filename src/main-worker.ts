@@ -1,7 +1,7 @@
 import { loadConfig } from './config';
 import { createDependencies } from './dependencies';
 import { createLogger } from './shared/logger';
-import { runUntilSignal } from './shared/lifecycle';
+import { isSupervised, reportReady, runUntilSignal } from './shared/lifecycle';
 
 async function main() {
   const config = loadConfig();
@@ -19,7 +19,9 @@ async function main() {
       if (unclean.length) throw new Error(`not closed cleanly: ${unclean.join(', ')}`);
     },
     config.SHUTDOWN_TIMEOUT_MS,
+    { supervised: isSupervised() },
   );
+  reportReady();
 }
 
 main().catch((err) => {

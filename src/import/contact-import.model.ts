@@ -40,6 +40,9 @@ export interface ContactImport {
    */
   match_existing: boolean | null;
   attempts: number;
+  /** The run that holds the import (import-lease.ts) and until when; null when none does. */
+  lease_owner: string | null;
+  lease_until: Date | null;
   error: string | null;
   created_at: Date;
   started_at: Date | null;
@@ -67,6 +70,8 @@ const contactImportSchema = new Schema<ContactImport>(
     pending_batch: { type: Schema.Types.Mixed, default: null },
     match_existing: { type: Boolean, default: null },
     attempts: { type: Number, default: 0 },
+    lease_owner: { type: String, default: null },
+    lease_until: { type: Date, default: null },
     error: { type: String, default: null },
     created_at: { type: Date, required: true },
     started_at: { type: Date, default: null },

@@ -15,6 +15,7 @@ import type { Queue } from '../shared/queues';
 import type { ContactImport, ContactImportModel } from './contact-import.model';
 import type { ImportJob } from './contact-import.service';
 import { planImportColumns, type ColumnPlan } from './import-columns';
+import { createImportLease, ImportLeaseLost, type HeldLease } from './import-lease';
 import type { ImportRejectionModel } from './import-rejection.model';
 import { cellText, identityKeys, InvalidUtf8Cell, parseImportRow, type Cell, type ParsedRow } from './parse-import-row';
 import { planImportBatch } from './plan-import-batch';
@@ -31,7 +32,7 @@ export interface ImportProcessorDeps extends ImportWriterDeps {
   /** Defines keys used for the first time, as every contact write does (lowest free slot). */
   customAttributes: Pick<CustomAttributesService, 'prepareValues'>;
   logger: Logger;
-  config: { IMPORT_BATCH_SIZE: number; IMPORT_BATCH_MAX_CHARS: number; IMPORT_MAX_ROW_BYTES: number };
+  config: { IMPORT_BATCH_SIZE: number; IMPORT_BATCH_MAX_CHARS: number; IMPORT_MAX_ROW_BYTES: number; IMPORT_LEASE_MS: number };
 }
 
 /** A row waiting in the batch; `rejected` is the reason when it is refused before parsing. */
@@ -73,11 +74,13 @@ function truncatedCells(cells: Cell[], budget: number): string[] {
 
 export function createContactImportProcessor(deps: ImportProcessorDeps) {
   const { imports, keys, labels, definitions, customAttributes, logger, config } = deps;
+  const lease = createImportLease(imports, config.IMPORT_LEASE_MS);
 
-  async function fail(id: number, error: string) {
+  /** Marks the import failed: by the run that holds it, or by anyone once no live run does (never under a live runner's feet). */
+  async function fail(id: number, error: string, held?: HeldLease) {
     const doc = await imports
       .findOneAndUpdate(
-        { _id: id, status: { $in: ['queued', 'processing'] } },
+        { ...(held ? held.fence() : { _id: id, ...lease.freeOrLapsed() }), status: { $in: ['queued', 'processing'] } },
         { $set: { status: 'failed', error, finished_at: new Date(), updated_at: new Date(), pending_batch: null } },
         { new: true },
       )
@@ -144,24 +147,40 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
    * is created twice.
    */
   async function run(importId: number, options: { onProgress?: (progress: ContactImport) => void } = {}): Promise<ContactImport | null> {
-    const started = await imports
-      .findOneAndUpdate(
-        { _id: importId, status: { $in: ['queued', 'processing'] } },
-        { $set: { status: 'processing', updated_at: new Date() }, $inc: { attempts: 1 } },
-        { new: true },
-      )
-      .lean();
-    if (!started) {
-      logger.warn({ importId }, 'import job for an import that is missing or already finished; skipped');
-      return imports.findById(importId).lean();
+    let waiting = false;
+    for (;;) {
+      const taken = await lease.take(importId);
+      if (taken) return runHeld(taken.doc, taken.held, options.onProgress);
+      const doc = await imports.findById(importId).lean();
+      if (!doc || (doc.status !== 'queued' && doc.status !== 'processing')) {
+        if (!waiting) logger.warn({ importId }, 'import job for an import that is missing or already finished; skipped');
+        return doc;
+      }
+      // Another run holds it. Failing here would fail an import that is going well, and leaving
+      // at once would strand it if that run has just died: so wait until it ends, or until its
+      // lease lapses and this run takes over.
+      if (!waiting) logger.info({ importId, leaseUntil: doc.lease_until }, 'import held by another run; waiting until it ends or its lease lapses');
+      waiting = true;
+      const untilLapse = doc.lease_until ? doc.lease_until.getTime() - Date.now() + 10 : 0;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(untilLapse, 50), config.IMPORT_LEASE_MS / 3)));
     }
+  }
+
+  async function runHeld(started: ContactImport, held: HeldLease, onProgress?: (progress: ContactImport) => void): Promise<ContactImport | null> {
+    const importId = started._id;
     if (!started.started_at) await imports.updateOne({ _id: importId }, { $set: { started_at: new Date() } });
     const log = logger.child({ importId, accountId: started.account_id });
     try {
-      await process(started, options.onProgress);
+      await process(started, onProgress);
     } catch (err) {
-      if (!(err instanceof ImportFailure)) throw err;
-      await fail(importId, err.message);
+      if (err instanceof ImportLeaseLost) {
+        // This run stalled past its lease and another took the import over: it carries on from the checkpoint.
+        log.warn({ err }, 'import lease lost; this run stops and leaves the import to the run that took it');
+      } else if (err instanceof ImportFailure) {
+        await fail(importId, err.message, held);
+      } else throw err;
+    } finally {
+      await held.release().catch((err) => log.warn({ err }, 'import lease not released; it lapses by itself'));
     }
     return imports.findById(importId).lean();
 
@@ -228,20 +247,23 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
 
       const finished = await imports
         .findOneAndUpdate(
-          { _id: importId },
+          held.fence(),
           { $set: { status: 'completed', finished_at: new Date(), updated_at: new Date(), bytes_read: doc.file_size, pending_batch: null } },
           { new: true },
         )
         .lean();
+      if (!finished) throw new ImportLeaseLost(`import ${importId} was taken over before it could be marked completed`);
       if (doc.owns_file) await unlink(doc.file_path).catch(() => undefined);
       log.info({ ...counters }, 'import completed');
-      if (finished) onProgress?.(finished);
+      onProgress?.(finished);
 
       /**
        * Plans and writes a batch while the previous one is being indexed (the two overlap: MongoDB
        * and Elasticsearch work at once), then waits for the previous one and saves its checkpoint.
        */
       async function importBatch(items: BatchItem[]) {
+        // Nothing of the batch is written unless this run still holds the import.
+        await held.renew();
         const rows = items.map(({ row, cells, rejected }) => ({
           row,
           cells,
@@ -278,10 +300,11 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         counters.rejected += done.written.rejected;
         counters.bytes_read = Math.min(bytesRead, doc.file_size);
         const progress = await imports
-          .findOneAndUpdate({ _id: importId }, { $set: { ...counters, checkpoint_row: done.lastRow, pending_batch: nextReservation, updated_at: new Date() } }, { new: true })
+          .findOneAndUpdate(held.fence(), { $set: { ...counters, checkpoint_row: done.lastRow, pending_batch: nextReservation, updated_at: new Date() } }, { new: true })
           .lean();
+        if (!progress) throw new ImportLeaseLost(`import ${importId} was taken over before its checkpoint at row ${done.lastRow}`);
         if (inFlight === done) inFlight = null;
-        if (progress) onProgress?.(progress);
+        onProgress?.(progress);
       }
     }
   }

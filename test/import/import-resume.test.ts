@@ -1,6 +1,6 @@
 import { createContactImportProcessor } from '../../src/import/contact-import.processor';
 import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
-import { contactsOf, showImport, uploadCsv } from './import-support';
+import { contactsOf, importProcessorDeps, showImport, uploadCsv } from './import-support';
 
 // No worker here: the test runs the processor itself to stop and resume it where it wants.
 let ctx: TestContext;
@@ -18,21 +18,7 @@ async function upload(account: TestAccount, csv = CSV): Promise<number> {
   return res.body.payload.id;
 }
 
-const processorDeps = () => ({
-  imports: ctx.deps.models.contactImports,
-  rejections: ctx.deps.models.importRejections,
-  contacts: ctx.deps.models.contacts,
-  labels: ctx.deps.services.labels,
-  definitions: ctx.deps.models.customAttributeDefinitions,
-  customAttributes: ctx.deps.services.customAttributes,
-  nextIds: ctx.deps.nextIds,
-  keys: ctx.deps.keys,
-  writer: ctx.deps.writer,
-  indexer: ctx.deps.indexer,
-  sync: ctx.deps.scheduler,
-  logger: ctx.deps.logger,
-  config: ctx.deps.config,
-});
+const processorDeps = () => importProcessorDeps(ctx);
 
 /** A processor whose indexing step throws on the given call: the worker "dies" after writing a batch to MongoDB, before indexing it and before its checkpoint. */
 function processorDyingAt(call: number) {

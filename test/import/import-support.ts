@@ -56,3 +56,20 @@ export async function parseCsv(text: string): Promise<Record<string, string>[]> 
   for await (const row of Readable.from([Buffer.from(text.replace(/^\uFEFF/, ''))]).pipe(csvParser())) rows.push(row);
   return rows;
 }
+
+/** What the import processor is made of in the test's context: a test makes its own processor from it, as another worker would have. */
+export const importProcessorDeps = (ctx: TestContext) => ({
+  imports: ctx.deps.models.contactImports,
+  rejections: ctx.deps.models.importRejections,
+  contacts: ctx.deps.models.contacts,
+  labels: ctx.deps.services.labels,
+  definitions: ctx.deps.models.customAttributeDefinitions,
+  customAttributes: ctx.deps.services.customAttributes,
+  nextIds: ctx.deps.nextIds,
+  keys: ctx.deps.keys,
+  writer: ctx.deps.writer,
+  indexer: ctx.deps.indexer,
+  sync: ctx.deps.scheduler,
+  logger: ctx.deps.logger,
+  config: ctx.deps.config,
+});
