@@ -56,6 +56,10 @@ const envSchema = z.object({
   // People: bcrypt's cost factor (each step doubles the work of a sign-in), and how long a sign-in's session token lasts.
   PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(11),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+  // How long an API process may reuse its answer to "who is this token, in this account"
+  // (0: never). Every change of access clears it in every process at once (Redis pub/sub);
+  // this bounds only what a missed announcement could leave behind.
+  AUTH_CACHE_MS: z.coerce.number().int().min(0).default(5000),
   // Rate limits, counted in Redis so that every API process shares them: sign-in per client IP
   // and per email, the website widget's public routes per client IP.
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),

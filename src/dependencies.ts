@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Connection } from 'mongoose';
-import { createAccountsService } from './accounts/accounts.service';
+import { createAccountsService, type Caller } from './accounts/accounts.service';
+import { createCallerCache } from './accounts/caller-cache';
 import { defineAccountModel } from './accounts/account.model';
 import { defineAccessTokenModel, defineUserEmailModel, defineUserModel } from './accounts/user.model';
 import { createPasswordHasher, normalizeEmail } from './accounts/credentials';
@@ -110,9 +111,17 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const search = createContactSearch({ es, index, cursorSecret: config.CURSOR_SECRET, timeoutMs: config.SEARCH_TIMEOUT_MS });
   const limits = queryLimitsOf(config);
   const nextIds = createIdAllocator(models.idBlocks);
-  const tokens = createTokens({ tokens: models.accessTokens, users: models.users, sessionTtlMs: config.SESSION_TTL_HOURS * 3600 * 1000 });
+  const callers = createCallerCache<Caller>({
+    ttlMs: config.AUTH_CACHE_MS,
+    maxEntries: 10000,
+    channel: `${config.QUEUE_PREFIX}:access-changed`,
+    publisher: queues.redis,
+    subscriber: queues.subscriberConnection,
+    logger,
+  });
+  const tokens = createTokens({ tokens: models.accessTokens, users: models.users, sessionTtlMs: config.SESSION_TTL_HOURS * 3600 * 1000, accessChanged: callers.changed });
   const passwords = createPasswordHasher(config.PASSWORD_HASH_COST);
-  const accounts = createAccountsService({ accounts: models.accounts, users: models.users, emails: models.userEmails, tokens, passwords, nextIds });
+  const accounts = createAccountsService({ accounts: models.accounts, users: models.users, emails: models.userEmails, tokens, passwords, nextIds, callers });
 
   const keys = createContactKeys({ keys: models.contactKeys, contacts: models.contacts, graceMs: config.KEY_CLAIM_GRACE_MS });
   const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions: models.customAttributeDefinitions, es, index, logger, metrics });
@@ -214,7 +223,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
   const services = {
     accounts,
-    profile: createProfileService({ users: models.users, accounts, tokens, passwords }),
+    profile: createProfileService({ users: models.users, accounts, tokens, passwords, accessChanged: callers.changed }),
     customAttributes,
     contacts,
     segments,
@@ -255,6 +264,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     logger,
     conn,
     rateLimits,
+    callers,
     models,
     es,
     index,

@@ -3,6 +3,8 @@ import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Account, AccountModel, Member, Role } from './account.model';
 import { checkPassword, newPassword, normalizeEmail, type PasswordHasher } from './credentials';
+import type { CallerCache } from './caller-cache';
+import { hashToken } from './credentials';
 import type { Tokens } from './tokens';
 import type { AccessToken, User, UserEmailModel, UserModel } from './user.model';
 
@@ -25,6 +27,8 @@ export interface AccountsServiceDeps {
   tokens: Tokens;
   passwords: PasswordHasher;
   nextIds: IdAllocator;
+  /** Recent answers of authenticate; told of every change of membership or password. */
+  callers?: Pick<CallerCache<Caller>, 'get' | 'changed'>;
 }
 
 export interface MemberView {
@@ -44,7 +48,9 @@ export interface NewMemberInput {
 const ABANDONED_EMAIL_MS = 60_000;
 const MEMBER_WRITE_TRIES = 20;
 
-export function createAccountsService({ accounts, users, emails, tokens, passwords, nextIds }: AccountsServiceDeps) {
+const uncached: Pick<CallerCache<Caller>, 'get' | 'changed'> = { get: (_key, load) => load(), changed: async () => undefined };
+
+export function createAccountsService({ accounts, users, emails, tokens, passwords, nextIds, callers = uncached }: AccountsServiceDeps) {
   async function findAccount(accountId: number): Promise<Account> {
     const account = await accounts.findById(accountId).lean();
     if (!account) throw new NotFoundError('account', accountId);
@@ -103,7 +109,7 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
       const isAdmin = (m: Member) => m.role === 'administrator';
       if (before.some(isAdmin) && !after.some(isAdmin)) throw new ValidationError('an account needs at least one administrator', 'role');
       const res = await accounts.updateOne({ _id: accountId, version: account.version ?? 0 }, { $set: { members: after }, $inc: { version: 1 } });
-      if (res.matchedCount === 1) return;
+      if (res.matchedCount === 1) return callers.changed();
     }
     throw new ConflictError('the account was changed by other requests meanwhile; try again');
   }
@@ -197,10 +203,20 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
 
     /** The caller of an account route: the token's user must be a member of that account. */
     async authenticate(token: string | undefined, accountId: number): Promise<Caller> {
-      const [{ user }, account] = await Promise.all([tokens.resolve(token), accounts.findById(accountId, { members: 1 }).lean()]);
-      const member = account?.members?.find((m) => m.user_id === user._id);
-      if (!member) throw new UnauthorizedError('this token does not belong to a user of that account');
-      return { userId: user._id, accountId, role: member.role };
+      if (!token) throw new UnauthorizedError('missing api_access_token header');
+      let expires = Infinity;
+      return callers.get(
+        `${hashToken(token)}:${accountId}`,
+        async () => {
+          const [{ user, token: found }, account] = await Promise.all([tokens.resolve(token), accounts.findById(accountId, { members: 1 }).lean()]);
+          const member = account?.members?.find((m) => m.user_id === user._id);
+          if (!member) throw new UnauthorizedError('this token does not belong to a user of that account');
+          expires = found.expires_at?.getTime() ?? Infinity;
+          return { userId: user._id, accountId, role: member.role };
+        },
+        // A session's answer is not kept past the session.
+        () => expires,
+      );
     },
 
     /** The caller of a route outside any account (profile, sign-out). */
@@ -214,6 +230,7 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
       const now = new Date();
       const res = await users.updateOne({ _id: userId }, { $set: { password_hash: await passwords.hash(password), sessions_valid_after: now, updated_at: now } });
       if (!res.matchedCount) throw new NotFoundError('user', userId);
+      await callers.changed();
     },
 
     rotateApiToken: (userId: number) => tokens.rotateApiToken(userId),

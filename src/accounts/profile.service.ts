@@ -11,10 +11,12 @@ export interface ProfileServiceDeps {
   accounts: Pick<AccountsService, 'userByEmail' | 'accountsOf'>;
   tokens: Tokens;
   passwords: PasswordHasher;
+  /** Told when a password change ends the user's sessions (answers about tokens may be cached). */
+  accessChanged?: () => Promise<void>;
 }
 
 /** A person's own side: sign-in and sign-out, their profile and password, their API token. */
-export function createProfileService({ users, accounts, tokens, passwords }: ProfileServiceDeps) {
+export function createProfileService({ users, accounts, tokens, passwords, accessChanged = async () => undefined }: ProfileServiceDeps) {
   async function present(user: User): Promise<ProfilePayload> {
     return toProfilePayload(user, await accounts.accountsOf(user));
   }
@@ -56,6 +58,7 @@ export function createProfileService({ users, accounts, tokens, passwords }: Pro
         set.sessions_valid_after = new Date();
       }
       await users.updateOne({ _id: caller.user._id }, { $set: set });
+      if (set.sessions_valid_after) await accessChanged();
       return present(await reload(caller.user._id));
     },
 

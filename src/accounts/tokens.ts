@@ -6,6 +6,8 @@ export interface TokensDeps {
   tokens: AccessTokenModel;
   users: UserModel;
   sessionTtlMs: number;
+  /** Told after a token stops being valid (answers about tokens may be cached: caller-cache.ts). */
+  accessChanged?: () => Promise<void>;
 }
 
 /**
@@ -13,7 +15,7 @@ export interface TokensDeps {
  * when it is made. The user document names its current API token: rotating or revoking it
  * changes that name first, so the old token is refused at once, then deletes the old document.
  */
-export function createTokens({ tokens, users, sessionTtlMs }: TokensDeps) {
+export function createTokens({ tokens, users, sessionTtlMs, accessChanged = async () => undefined }: TokensDeps) {
   async function insert(userId: number, kind: AccessToken['kind']): Promise<{ token: string; id: string; expiresAt: Date | null }> {
     const token = newToken();
     const now = new Date();
@@ -26,6 +28,7 @@ export function createTokens({ tokens, users, sessionTtlMs }: TokensDeps) {
   /** Points the user at `next` (a token id or null) and deletes the token it named before. */
   async function replaceApiToken(userId: number, next: string | null): Promise<boolean> {
     const before = await users.findOneAndUpdate({ _id: userId }, { $set: { api_token_id: next, updated_at: new Date() } }).lean();
+    await accessChanged();
     if (before?.api_token_id) await tokens.deleteOne({ _id: before.api_token_id });
     return before !== null;
   }
@@ -71,6 +74,7 @@ export function createTokens({ tokens, users, sessionTtlMs }: TokensDeps) {
     async revoke(token: AccessToken): Promise<void> {
       if (token.kind === 'api') await users.updateOne({ _id: token.user_id, api_token_id: token._id }, { $set: { api_token_id: null, updated_at: new Date() } });
       await tokens.deleteOne({ _id: token._id });
+      await accessChanged();
     },
   };
 }

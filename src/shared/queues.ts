@@ -57,8 +57,11 @@ export function createQueueFactory(redisUrl: string, prefix: string) {
     shared.forEach((conn) => conn.disconnect());
   }
 
+  /** A new connection for a subscriber of its own (it cannot run other commands); closed with the queues. */
+  const subscriberConnection = () => open({ maxRetriesPerRequest: null, enableReadyCheck: false });
+
   /** The queues' shared client connection, for other short Redis commands (rate limit counts). */
-  return { createQueue, close, disconnect, redis: sharedClient };
+  return { createQueue, close, disconnect, redis: sharedClient, subscriberConnection };
 }
 
 export type QueueFactory = ReturnType<typeof createQueueFactory>;
