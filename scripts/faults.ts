@@ -526,7 +526,7 @@ const elasticsearchStoppedDuringImport: Case = async (verdict) => {
     const done = await importReaches(status, () => false, 300000, 250);
     const finished = Date.now();
     const attempts = (await deps.models.contactImports.findById(done.id).lean())?.attempts;
-    verdict.figures.push(`the import ${done.status} ${s((endedAt || finished) - down)} after the stop, in ${attempts} attempts: ${done.created} created, ${done.updated} updated, ${done.rejected} rejected`);
+    verdict.figures.push(`the import ${done.status} ${s((endedAt || finished) - down)} after the stop, in ${attempts} attempt${attempts === 1 ? '' : 's'}: ${done.created} created, ${done.updated} updated, ${done.rejected} rejected`);
     await verifyImport(account, done, rows, verdict, up);
   } finally {
     await Promise.all([stopApp(api), stopApp(worker)]);
