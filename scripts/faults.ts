@@ -1,5 +1,5 @@
 // The fault suite: takes Redis, Elasticsearch, FerretDB, the worker and the API away in the
-// middle of work and checks that nothing is lost. It starts its OWN Redis, Elasticsearch and
+// middle of work (steady writes, or an import) and checks that nothing is lost. It starts its OWN Redis, Elasticsearch and
 // FerretDB (other ports, data under .local/faults/; scripts/services.sh), runs the API and the
 // worker as child processes against them, and stops them all at the end. Each case ends with
 // the account's reconcile reporting no drift and exact counts: contacts in MongoDB = documents
@@ -32,7 +32,7 @@ const { values: args } = parseArgs({
   },
 });
 const QUICK = args.quick;
-const CASES = (args.only ?? (QUICK ? 'a,c,f' : 'a,b,c,d,e,f')).split(',');
+const CASES = (args.only ?? (QUICK ? 'a,c,f' : 'a,b,c,d,e,f,g')).split(',');
 const ES_DOWN_MS = Number(args['es-down-ms']);
 
 const SERVICES_DIR = path.join(ROOT, '.local', 'faults');
@@ -404,32 +404,67 @@ const elasticsearchStopped: Case = async (verdict) => {
   }
 };
 
+// ---------- imports through HTTP ----------
+
+/** A file of `rows` generated contacts, every one new and valid, and the labels it uses. */
+async function importFile(account: Account, rows: number): Promise<string> {
+  for (const title of GENERATED_LABELS) await deps.services.labels.create(account.id, { title });
+  const file = path.join(SERVICES_DIR, `contacts-${rows}.csv`);
+  await writeContactsCsv(file, rows, { bad: 0, seed: 7 });
+  return file;
+}
+
+/** Uploads the file as a user does; answers a function that reads the import's status. */
+async function uploadImport(account: Account, file: string): Promise<() => Promise<ImportPayload>> {
+  const form = new FormData();
+  form.append('import_file', await openAsBlob(file, { type: 'text/csv' }), path.basename(file));
+  const res = await fetch(`${API}/api/v1/accounts/${account.id}/contacts/import`, { method: 'POST', headers: { api_access_token: account.token }, body: form });
+  const started = (await res.json()) as { payload: ImportPayload };
+  if (res.status !== 200) throw new Error(`upload: ${res.status} ${JSON.stringify(started)}`);
+  return async () => {
+    const r = await fetch(`${API}/api/v1/accounts/${account.id}/contacts/imports/${started.payload.id}`, { headers: { api_access_token: account.token } });
+    return ((await r.json()) as { payload: ImportPayload }).payload;
+  };
+}
+
+/** Polls until `until` holds for the import's status, or it has finished; at most `timeoutMs`. */
+async function importReaches(status: () => Promise<ImportPayload>, until: (at: ImportPayload) => boolean, timeoutMs: number, pollMs: number): Promise<ImportPayload> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const at = await status();
+    if (until(at) || at.status === 'completed' || at.status === 'failed') return at;
+    if (Date.now() > deadline) throw new Error(`the import did not get there within ${s(timeoutMs)}: ${JSON.stringify(at)}`);
+    await sleep(pollMs);
+  }
+}
+
+/**
+ * The end of an import case: completed, every row of the file created once (the import's own
+ * counts and MongoDB's), then what every case checks, with the import's contacts as the
+ * acknowledged writes.
+ */
+async function verifyImport(account: Account, done: ImportPayload, rows: number, verdict: Verdict, since: number): Promise<void> {
+  if (done.status !== 'completed') verdict.problems.push(`the import ${done.status}: ${done.error}`);
+  if (done.created !== rows || done.rejected !== 0) verdict.problems.push(`the import counted ${done.created} created, ${done.rejected} rejected of ${rows} rows`);
+  const inMongo = await deps.models.contacts.find({ account_id: account.id, deleted: false }, { _id: 1, email: 1 }).lean();
+  const emails = new Set(inMongo.map((c) => c.email));
+  if (emails.size !== inMongo.length) verdict.problems.push(`${inMongo.length - emails.size} duplicate contacts`);
+  const acked = new Map(inMongo.map((c) => [c.email!, Number(c._id)]));
+  if (inMongo.length !== rows) verdict.problems.push(`MongoDB holds ${inMongo.length} contacts for ${rows} rows`);
+  await verify(account, acked, new Set(acked.keys()), verdict, since);
+}
+
 /** c. The worker killed with -9 in the middle of an import. */
 const workerKilledDuringImport: Case = async (verdict) => {
   const account = await createAccount('import');
-  for (const title of GENERATED_LABELS) await deps.services.labels.create(account.id, { title });
   const rows = QUICK ? 6000 : 30000;
-  const file = path.join(SERVICES_DIR, `contacts-${rows}.csv`);
-  await writeContactsCsv(file, rows, { bad: 0, seed: 7 });
+  const file = await importFile(account, rows);
   const { api, worker } = await startApiAndWorker();
   let second: AppProcess | undefined;
   try {
-    const form = new FormData();
-    form.append('import_file', await openAsBlob(file, { type: 'text/csv' }), path.basename(file));
-    const res = await fetch(`${API}/api/v1/accounts/${account.id}/contacts/import`, { method: 'POST', headers: { api_access_token: account.token }, body: form });
-    const started = (await res.json()) as { payload: ImportPayload };
-    if (res.status !== 200) throw new Error(`upload: ${res.status} ${JSON.stringify(started)}`);
-    const status = async () => {
-      const r = await fetch(`${API}/api/v1/accounts/${account.id}/contacts/imports/${started.payload.id}`, { headers: { api_access_token: account.token } });
-      return ((await r.json()) as { payload: ImportPayload }).payload;
-    };
+    const status = await uploadImport(account, file);
     // Kill it once a third of the file is in, between batches or in the middle of one.
-    let at: ImportPayload;
-    for (;;) {
-      at = await status();
-      if (at.created >= rows / 3 || at.status === 'completed' || at.status === 'failed') break;
-      await sleep(50);
-    }
+    const at = await importReaches(status, (p) => p.created >= rows / 3, 300000, 50);
     if (at.status !== 'processing') throw new Error(`the import was ${at.status} before the worker could be killed; use more rows`);
     worker.child.kill('SIGKILL');
     await worker.exited;
@@ -437,27 +472,64 @@ const workerKilledDuringImport: Case = async (verdict) => {
     verdict.figures.push(`worker killed at ${at.created} of ${rows} rows created`);
     second = startApp('worker');
     let resumed = 0;
-    let done: ImportPayload;
-    for (;;) {
-      done = await status();
-      if (!resumed && done.created > at.created) resumed = Date.now();
-      if (done.status === 'completed' || done.status === 'failed') break;
-      if (Date.now() - killed > 300000) throw new Error(`the import did not finish within 300 s of the kill: ${JSON.stringify(done)}`);
-      await sleep(250);
-    }
+    const done = await importReaches(
+      status,
+      (p) => {
+        if (!resumed && p.created > at.created) resumed = Date.now();
+        return false;
+      },
+      300000,
+      250,
+    );
     const finished = Date.now();
     verdict.figures.push(`a new worker resumed it after ${s((resumed || finished) - killed)} (bull's stalled-job check), completed ${s(finished - killed)} after the kill`);
-    if (done.status !== 'completed') verdict.problems.push(`the import ${done.status}: ${done.error}`);
-    if (done.created !== rows || done.rejected !== 0) verdict.problems.push(`the import counted ${done.created} created, ${done.rejected} rejected of ${rows} rows`);
-    // Every row of the file is one contact, acknowledged by the import's own count.
-    const inMongo = await deps.models.contacts.find({ account_id: account.id, deleted: false }, { _id: 1, email: 1 }).lean();
-    const emails = new Set(inMongo.map((c) => c.email));
-    if (emails.size !== inMongo.length) verdict.problems.push(`${inMongo.length - emails.size} duplicate contacts`);
-    const acked = new Map(inMongo.map((c) => [c.email!, Number(c._id)]));
-    if (inMongo.length !== rows) verdict.problems.push(`MongoDB holds ${inMongo.length} contacts for ${rows} rows`);
-    await verify(account, acked, new Set(acked.keys()), verdict, finished);
+    await verifyImport(account, done, rows, verdict, finished);
   } finally {
     await Promise.all([stopApp(api), stopApp(worker), ...(second ? [stopApp(second)] : [])]);
+  }
+};
+
+/**
+ * g. Elasticsearch stopped for --es-down-ms while an import runs: the import must complete with
+ * every row created once, and every contact it wrote indexed once Elasticsearch is back.
+ */
+const elasticsearchStoppedDuringImport: Case = async (verdict) => {
+  const account = await createAccount('es-import');
+  const rows = 6000;
+  const file = await importFile(account, rows);
+  const { api, worker } = await startApiAndWorker();
+  try {
+    const status = await uploadImport(account, file);
+    // Once the first batch is in: the rest of the file meets an index that is gone.
+    const at = await importReaches(status, (p) => p.created > 0, 300000, 50);
+    if (at.status !== 'processing') throw new Error(`the import was ${at.status} before Elasticsearch could be stopped; use more rows`);
+    const down = Date.now();
+    await services('down', 'es');
+    const stopped = Date.now();
+    let meanwhile = await status();
+    let endedAt = 0;
+    while (Date.now() - stopped < ES_DOWN_MS) {
+      await sleep(500);
+      meanwhile = await status();
+      if (!endedAt && (meanwhile.status === 'completed' || meanwhile.status === 'failed')) endedAt = Date.now();
+    }
+    const upStart = Date.now();
+    await services('up', 'es');
+    const up = Date.now();
+    const pendingAtUp = await deps.models.pendingSync.countDocuments({ account_id: account.id });
+    verdict.figures.push(
+      `Elasticsearch stopped at ${at.created} of ${rows} rows created; down ${s(up - down)} (stopped ${s(stopped - down)}, then ${s(ES_DOWN_MS)}, then ${s(up - upStart)} to start)`,
+    );
+    verdict.figures.push(
+      `while it was down the import ${endedAt ? `${meanwhile.status} ${s(endedAt - down)} after the stop` : `was ${meanwhile.status} at ${meanwhile.created} created`}; once it was back: ${pendingAtUp} contacts pending`,
+    );
+    const done = await importReaches(status, () => false, 300000, 250);
+    const finished = Date.now();
+    const attempts = (await deps.models.contactImports.findById(done.id).lean())?.attempts;
+    verdict.figures.push(`the import ${done.status} ${s((endedAt || finished) - down)} after the stop, in ${attempts} attempt${attempts === 1 ? '' : 's'}: ${done.created} created, ${done.updated} updated, ${done.rejected} rejected`);
+    await verifyImport(account, done, rows, verdict, up);
+  } finally {
+    await Promise.all([stopApp(api), stopApp(worker)]);
   }
 };
 
@@ -642,6 +714,7 @@ const ALL: Record<string, [string, Case]> = {
   d: ['FerretDB restarted during steady writes', mongoRestarted],
   e: ['the API killed -9 with requests in flight', apiKilled],
   f: ['SIGTERM with requests in flight, and with a dependency gone', sigterm],
+  g: [`Elasticsearch stopped ${s(ES_DOWN_MS)} during an import`, elasticsearchStoppedDuringImport],
 };
 
 async function main() {

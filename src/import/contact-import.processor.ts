@@ -73,11 +73,28 @@ function truncatedCells(cells: Cell[], budget: number): string[] {
 }
 
 export function createContactImportProcessor(deps: ImportProcessorDeps) {
-  const { imports, keys, labels, definitions, customAttributes, logger, config } = deps;
+  const { imports, contacts, keys, labels, definitions, customAttributes, writer, sync, logger, config } = deps;
   const lease = createImportLease(imports, config.IMPORT_LEASE_MS);
+
+  /**
+   * Marks pending the contacts of the batches an import had written but not indexed when it
+   * stopped: new contacts carry no mark (the import indexes them itself), and no resume will.
+   */
+  async function markUnindexed(doc: Pick<ContactImport, 'account_id' | 'pending_batch'>) {
+    if (!doc.pending_batch?.ids.length) return;
+    const written = await contacts.find({ _id: { $in: doc.pending_batch.ids.map(String) } }, { _id: 1, account_id: 1, version: 1 }).lean();
+    const ours = written.filter((c) => c.account_id === doc.account_id);
+    await writer.markPending(ours.map((c) => ({ id: c._id, accountId: c.account_id, version: c.version })));
+    await sync.schedule(ours.map((c) => Number(c._id)));
+  }
 
   /** Marks the import failed: by the run that holds it, or by anyone once no live run does (never under a live runner's feet). */
   async function fail(id: number, error: string, held?: HeldLease) {
+    // Before the import is failed and its reservation cleared: should this throw, it stays
+    // unfinished and is resumed. Marks made when a live runner keeps the import (the update
+    // below then matches nothing) only index those contacts once more.
+    const before = await imports.findById(id).lean();
+    if (before && (before.status === 'queued' || before.status === 'processing')) await markUnindexed(before);
     const doc = await imports
       .findOneAndUpdate(
         { ...(held ? held.fence() : { _id: id, ...lease.freeOrLapsed() }), status: { $in: ['queued', 'processing'] } },

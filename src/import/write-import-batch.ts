@@ -6,6 +6,7 @@ import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactIndexer } from '../search/contact-indexer';
 import type { SyncScheduler } from '../search/sync-queue';
 import { duplicateIndexes } from '../shared/duplicate-key';
+import { isElasticsearchUnavailable } from '../shared/elasticsearch';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { ContactImportModel, PendingBatch } from './contact-import.model';
 import { diffContact } from './diff-contact';
@@ -210,10 +211,18 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
 /**
  * Indexes what a batch wrote, from its own documents (nothing is read back from MongoDB), with
  * their versions as external versions. What the index refuses is marked pending and left to
- * the sync worker.
+ * the sync worker, and so is the whole batch while Elasticsearch is unavailable: the rows are
+ * in MongoDB, so the import goes on rather than fail its attempts until it fails for good,
+ * which left its last batches' new contacts (they carry no pending mark) out of the index.
  */
 export async function indexImportBatch(deps: Pick<ImportWriterDeps, 'indexer' | 'writer' | 'sync'>, accountId: number, written: Pick<ImportBatchWritten, 'toIndex' | 'marked'>): Promise<void> {
-  const { failed } = await deps.indexer.write(written.toIndex, { clearPending: written.marked });
+  let failed: Map<number, string>;
+  try {
+    ({ failed } = await deps.indexer.write(written.toIndex, { clearPending: written.marked }));
+  } catch (err) {
+    if (!isElasticsearchUnavailable(err)) throw err;
+    failed = new Map(written.toIndex.map((c) => [Number(c._id), (err as Error).message]));
+  }
   if (!failed.size) return;
   const byId = new Map(written.toIndex.map((c) => [Number(c._id), c]));
   await deps.writer.markPending([...failed.keys()].map((id) => ({ id: String(id), accountId, version: byId.get(id)!.version })));

@@ -103,6 +103,21 @@ describe('an import across its lifecycle', () => {
     expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 2, rejected: 1 });
   });
 
+  it('when the last attempt fails after a batch was written but not indexed, then its new contacts are marked pending for the sweep', async () => {
+    const account = await ctx.createAccount();
+    const id = await upload(account);
+    await expect(processorDyingAt(2).run(id)).rejects.toThrow('worker died');
+    const written = await contactsOf(ctx, account.id);
+    expect(written).toHaveLength(5);
+    await ctx.deps.importProcessor.fail(id, 'the import stopped: worker died');
+
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'failed', created: 2 });
+    // Rows 1–2 were indexed; rows 3–5, whose checkpoint never came, are left to the sweep.
+    const unindexed = written.filter((c) => ['Luis', 'No Key 2', 'Eva'].includes(c.name!));
+    const marks = await ctx.deps.models.pendingSync.find({ _id: { $in: written.map((c) => c._id) } }).lean();
+    expect(new Map(marks.map((m) => [m._id, m.version]))).toEqual(new Map(unindexed.map((c) => [c._id, c.version])));
+  });
+
   it('when the last attempt fails, then the import is marked failed with the error and its file removed', async () => {
     const account = await ctx.createAccount();
     const id = await upload(account);
