@@ -36,6 +36,7 @@ import { createContactInboxStore } from './inboxes/contact-inbox-store';
 import { defineInboxModel } from './inboxes/inbox.model';
 import { createInboxesService, type InboxRemovalJob } from './inboxes/inboxes.service';
 import { createInboxRemovalProcessor, INBOX_REMOVAL_QUEUE } from './inboxes/inbox-removal.processor';
+import { linkExistingRecords } from './messaging/link-existing-records';
 import { defineNoteModel } from './notes/note.model';
 import { defineContactNotesModel } from './notes/contact-notes.model';
 import { createNotesService } from './notes/notes.service';
@@ -112,6 +113,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   };
   await Promise.all(Object.values(models).map((model) => model.init()));
   await upgradeLegacyUsers({ accounts: models.accounts, users: models.users, emails: models.userEmails, tokens: models.accessTokens }, logger);
+  await linkExistingRecords(models, logger);
 
   const es = overrides.es ?? createElasticsearchClient(config.ELASTICSEARCH_URL);
   const index = config.CONTACTS_INDEX;
