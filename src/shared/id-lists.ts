@@ -57,10 +57,13 @@ export function createIdLists(model: IdListModel) {
       await model.updateOne({ _id: listId }, { $addToSet: { ids: { $each: ids } }, $setOnInsert: { account_id: accountId } }, { upsert: true });
     },
 
-    /** Removes ids from lists, one statement per list, all in one round trip. */
+    /** Removes ids from lists, one statement per list, all in one round trip; a list left empty goes. */
     async pull(removals: Map<string, number[]>): Promise<void> {
-      const ops = [...removals].filter(([, ids]) => ids.length).map(([listId, ids]) => ({ updateOne: { filter: { _id: listId }, update: { $pullAll: { ids } } } }));
-      if (ops.length) await model.bulkWrite(ops, { ordered: false });
+      const lists = [...removals].filter(([, ids]) => ids.length);
+      if (!lists.length) return;
+      await model.bulkWrite(lists.map(([listId, ids]) => ({ updateOne: { filter: { _id: listId }, update: { $pullAll: { ids } } } })), { ordered: false });
+      // Only while still empty: an id added meanwhile keeps its list.
+      await model.deleteMany({ _id: { $in: lists.map(([listId]) => listId) }, ids: { $size: 0 } });
     },
 
     async drop(listIds: string[]): Promise<void> {
