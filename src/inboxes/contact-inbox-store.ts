@@ -169,8 +169,9 @@ export function createContactInboxStore({ contactInboxes, keys, contactLinks, in
         const listIds = Array.from({ length: Math.min(1000, lastBlock + 1 - first) }, (_, i) => `${inboxId}:${first + i}`);
         for (const [listId, ids] of await inboxLinks.read(accountId, listIds)) {
           const records = (await read(accountId, ids)).filter((ci) => ci.inbox_id === inboxId);
-          await removeRecords(records);
+          // The block's list goes last: until then a run that died here is finished by the next.
           await contactLinks.pull(byList(records, (ci) => contactList(ci.contact_id), (ci) => ci._id));
+          await removeRecords(records);
           await inboxLinks.drop([listId]);
           removed += records.length;
         }

@@ -134,14 +134,15 @@ describe('what belongs to a contact, by _id', () => {
     expect((await ctx.http.get(visitorsPath(site, `/${visitors[0].source_id}`))).status).toBe(404);
 
     const ids = records.map((ci) => ci._id);
-    await waitFor(async () => !(await ctx.deps.models.contactInboxes.find({ _id: { $in: ids } }).lean()).length, 'the inbox\'s contact inboxes to be removed');
+    // Each block's list goes last, after its records, keys and the contacts' list entries.
+    await waitFor(async () => !(await ctx.deps.models.inboxLinks.find({ _id: { $in: ids.map((id) => inboxLinksId(site.id, id)) } }).lean()).length, 'the inbox\'s lists to go');
+    expect(await ctx.deps.models.contactInboxes.find({ _id: { $in: ids } }).lean()).toEqual([]);
     for (const v of visitors) {
       expect(await keyOf(site.id, v.source_id)).toBeNull();
       expect(await ctx.deps.services.inboxes.contactInboxesOf(account.id, v.id)).toEqual([]);
       expect(await list(`${v.id}:contact_inboxes`)).toBeNull();
       expect((await ctx.http.get(account.path(`/contacts/${v.id}`)).set(as(account.agentToken))).status).toBe(200);
     }
-    await waitFor(async () => !(await ctx.deps.models.inboxLinks.find({ _id: { $in: ids.map((id) => inboxLinksId(site.id, id)) } }).lean()).length, 'the inbox\'s lists to go');
   });
 
   it('when code reads these collections by anything but _id, then the guard refuses it', async () => {
