@@ -16,7 +16,7 @@ import { definePendingSyncModel } from './records/pending-sync.model';
 import { createContactWriter } from './contacts/contact-writer';
 import { defineCustomAttributeDefinitionModel } from './records/custom-attribute-definition.model';
 import { defineLabelModel } from './labels/label.model';
-import { createContactsService, type ContactDependent } from './contacts/contacts.service';
+import { createContactsService } from './contacts/contacts.service';
 import { createLabelsService, type LabelRemovalJob } from './labels/labels.service';
 import { createLabelRemovalProcessor, LABEL_REMOVAL_QUEUE } from './labels/label-removal.processor';
 import { createCustomAttributesService } from './custom-attributes/custom-attributes.service';
@@ -32,8 +32,12 @@ import { createDeliveryProcessor, DELIVERY_QUEUE, type DeliveryJob } from './mes
 import { createMessagingService } from './messaging/messaging.service';
 import { defineMessageModel } from './messaging/message.model';
 import { defineContactInboxModel } from './inboxes/contact-inbox.model';
+import { defineContactInboxKeyModel } from './inboxes/contact-inbox-key.model';
+import { createContactInboxStore } from './inboxes/contact-inbox-store';
 import { defineInboxModel } from './inboxes/inbox.model';
-import { createInboxesService } from './inboxes/inboxes.service';
+import { createInboxesService, type InboxRemovalJob } from './inboxes/inboxes.service';
+import { createInboxRemovalProcessor, INBOX_REMOVAL_QUEUE } from './inboxes/inbox-removal.processor';
+import { linkExistingRecords } from './messaging/link-existing-records';
 import { defineNoteModel } from './notes/note.model';
 import { defineContactNotesModel } from './notes/contact-notes.model';
 import { createNotesService } from './notes/notes.service';
@@ -51,6 +55,7 @@ import { createSyncSweepProcessor } from './search/sync-sweep.processor';
 import { createElasticsearchClient } from './shared/elasticsearch';
 import { createIdAllocator, defineIdBlockModel, highestId } from './shared/id-allocator';
 import { idOnlyGuard } from './shared/id-only-guard';
+import { createIdLists, defineIdListModel } from './shared/id-lists';
 import { reconcileAccount } from './search/reconcile';
 import { sweepPendingContacts } from './search/sync-sweep';
 import type { Logger } from './shared/logger';
@@ -60,23 +65,28 @@ import { createQueueFactory, enqueueWithin } from './shared/queues';
 import { createRateLimit, inSequence } from './shared/rate-limit';
 import { settleWithin } from './shared/lifecycle';
 
-/** Records that carry their contact's id, removed and moved by it (still a query by contact_id). */
-interface ByContactIdModel {
-  deleteMany(filter: object): { exec(): Promise<unknown> };
-  updateMany(filter: object, update: object): { exec(): Promise<unknown> };
-}
-const byContactId = (model: ByContactIdModel): ContactDependent => ({
-  removeForContacts: (accountId, contactIds) => model.deleteMany({ account_id: accountId, contact_id: { $in: contactIds } }).exec(),
-  moveToContact: (accountId, fromId, toId) => model.updateMany({ account_id: accountId, contact_id: fromId }, { $set: { contact_id: toId } }).exec(),
-});
-
 /**
  * Connects to MongoDB, Elasticsearch and Redis and builds every model and service from them.
  * The API, the worker, the scripts and the tests all start here, each with its own config.
  */
 export async function createDependencies(config: Config, logger: Logger, overrides: { es?: Client } = {}) {
   const conn: Connection = await connectMongo(config.MONGODB_URI, { timeoutMs: config.MONGO_TIMEOUT_MS });
-  if (config.ENFORCE_ID_ONLY) conn.plugin(idOnlyGuard(['contacts', 'contact_keys', 'notes', 'contact_notes']));
+  if (config.ENFORCE_ID_ONLY) {
+    conn.plugin(
+      idOnlyGuard([
+        'contacts',
+        'contact_keys',
+        'notes',
+        'contact_notes',
+        'contact_links',
+        'contact_inboxes',
+        'contact_inbox_keys',
+        'inbox_links',
+        'conversations',
+        'messages',
+      ]),
+    );
+  }
   const models = {
     accounts: defineAccountModel(conn),
     users: defineUserModel(conn),
@@ -94,6 +104,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contactNotes: defineContactNotesModel(conn),
     inboxes: defineInboxModel(conn),
     contactInboxes: defineContactInboxModel(conn),
+    contactInboxKeys: defineContactInboxKeyModel(conn),
+    contactLinks: defineIdListModel(conn, 'ContactLinks', 'contact_links'),
+    inboxLinks: defineIdListModel(conn, 'InboxLinks', 'inbox_links'),
     conversations: defineConversationModel(conn),
     messages: defineMessageModel(conn),
     contactImports: defineContactImportModel(conn),
@@ -101,6 +114,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   };
   await Promise.all(Object.values(models).map((model) => model.init()));
   await upgradeLegacyUsers({ accounts: models.accounts, users: models.users, emails: models.userEmails, tokens: models.accessTokens }, logger);
+  await linkExistingRecords(models, logger);
 
   const es = overrides.es ?? createElasticsearchClient(config.ELASTICSEARCH_URL);
   const index = config.CONTACTS_INDEX;
@@ -134,10 +148,46 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     candidates: { pending: models.pendingSync, search },
     onDefinitionsRemoved: (accountId) => segments.markStale(accountId),
   });
-  // Everything that belongs to a contact: removed with it, moved by a merge.
   const notes = createNotesService({ notes: models.notes, contactNotes: models.contactNotes, contacts: models.contacts, people: accounts, nextIds });
-  const contactDependents = [notes, ...[models.contactInboxes, models.conversations, models.messages].map(byContactId)];
-  const inboxes = createInboxesService({ inboxes: models.inboxes, contactInboxes: models.contactInboxes, nextIds, outboundAllowedHosts: config.OUTBOUND_ALLOWED_HOSTS });
+  const contactLinks = createIdLists(models.contactLinks);
+  const contactInboxStore = createContactInboxStore({
+    contactInboxes: models.contactInboxes,
+    keys: models.contactInboxKeys,
+    contactLinks,
+    inboxLinks: createIdLists(models.inboxLinks),
+    nextIds,
+    highestId: () => highestId(models.idBlocks, 'contact_inboxes'),
+  });
+  // One job per inbox; Redis away, the request removes them itself.
+  const inboxRemovalQueue = queues.createQueue<InboxRemovalJob>(INBOX_REMOVAL_QUEUE, { attempts: 5 });
+  const inboxes = createInboxesService({
+    inboxes: models.inboxes,
+    contactInboxes: contactInboxStore,
+    nextIds,
+    outboundAllowedHosts: config.OUTBOUND_ALLOWED_HOSTS,
+    enqueueRemoval: (job) =>
+      enqueueWithin(inboxRemovalQueue, () => inboxRemovalQueue.add(job, { jobId: `inbox-removal-${job.inboxId}` }), 2000, 'queueing an inbox removal'),
+  });
+  const deliveryQueue = queues.createQueue<DeliveryJob>(DELIVERY_QUEUE, {
+    attempts: config.DELIVERY_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.DELIVERY_BACKOFF_MS },
+  });
+  const messaging = createMessagingService({
+    contacts: models.contacts,
+    inboxes: models.inboxes,
+    contactInboxes: models.contactInboxes,
+    identities: inboxes,
+    contactLinks,
+    conversations: models.conversations,
+    messages: models.messages,
+    deliveryQueue,
+    writer,
+    nextIds,
+    logger,
+  });
+
+  // Everything that belongs to a contact: removed with it, moved by a merge (each through its contact_links or contact_notes list).
+  const contactDependents = [notes, inboxes, messaging];
   const contacts = createContactsService({
     contacts: models.contacts,
     customAttributes,
@@ -186,22 +236,6 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   });
   const merge = (accountId: number, baseId: number, mergeeId: number) =>
     mergeContacts({ contacts: models.contacts, contactsService: contacts, dependents: contactDependents, writer }, accountId, baseId, mergeeId);
-
-  const deliveryQueue = queues.createQueue<DeliveryJob>(DELIVERY_QUEUE, {
-    attempts: config.DELIVERY_ATTEMPTS,
-    backoff: { type: 'exponential', delay: config.DELIVERY_BACKOFF_MS },
-  });
-  const messaging = createMessagingService({
-    contacts: models.contacts,
-    inboxes: models.inboxes,
-    contactInboxes: models.contactInboxes,
-    conversations: models.conversations,
-    messages: models.messages,
-    deliveryQueue,
-    writer,
-    nextIds,
-    logger,
-  });
 
   // Few attempts, spaced out: each resumes from the import's checkpoint.
   const importQueue = queues.createQueue<ImportJob>(IMPORT_QUEUE, { attempts: 3, backoff: { type: 'fixed', delay: 5000 }, removeOnFail: 100 });
@@ -309,6 +343,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     async startWorker() {
       void bulkQueue.process(createBulkActionProcessor({ bulkActions, logger }));
       void labelRemovalQueue.process(createLabelRemovalProcessor({ labels, logger }));
+      void inboxRemovalQueue.process(createInboxRemovalProcessor({ inboxes, logger }));
       await labels.requeueRemovals().catch((err) => logger.warn({ err }, 'label removals not re-queued'));
       void deliveryQueue.process(
         4,

@@ -23,7 +23,7 @@ import { verifyIdentifierHash } from './verify-identifier-hash';
 import { toVisitorPayload, type VisitorConversationPayload, type VisitorPayload } from './visitor.presenter';
 
 export interface CaptureServiceDeps {
-  inboxes: Pick<InboxesService, 'findByIdentifier' | 'createContactInbox'>;
+  inboxes: Pick<InboxesService, 'findByIdentifier' | 'createContactInbox' | 'findContactInbox' | 'updateContactInbox'>;
   contactInboxes: ContactInboxModel;
   contacts: ContactModel;
   keys: Pick<ContactKeys, 'owners'>;
@@ -45,7 +45,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
   /** Every call of the visitor's widget is a sign of life: the visitor (and its contact) were seen now. */
   async function visitor(inboxIdentifier: string, sourceId: string): Promise<{ inbox: Inbox; contactInbox: ContactInbox }> {
     const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
-    const contactInbox = await contactInboxes.findOne({ inbox_id: inbox._id, source_id: sourceId }).lean();
+    const contactInbox = await inboxes.findContactInbox(inbox._id, sourceId);
     if (!contactInbox) throw new NotFoundError('contact', sourceId);
     await markSeen(contactInbox);
     return { inbox, contactInbox };
@@ -91,8 +91,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     return ci;
   }
 
-  const attach = (ci: ContactInbox, set: Partial<ContactInbox>) =>
-    contactInboxes.updateOne({ _id: ci._id }, { $set: { ...set, updated_at: new Date() } });
+  const attach = (ci: ContactInbox, set: Partial<ContactInbox>) => inboxes.updateContactInbox(ci, set);
 
   async function identify(inbox: Inbox, ci: ContactInbox, identifier: string, hash: string | undefined): Promise<void> {
     const verified = checkClaim(inbox, identifier, hash);

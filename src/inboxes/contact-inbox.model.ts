@@ -1,6 +1,9 @@
 import { Connection, Model, Schema } from 'mongoose';
 
-/** A contact as known to one inbox: the website visitor's source_id, and whether its identity was verified there. */
+/**
+ * A contact as known to one inbox: the website visitor's source_id, and whether its identity was verified there.
+ * Read and written by _id only (see contact-inbox-store.ts).
+ */
 export interface ContactInbox {
   _id: number;
   account_id: number;
@@ -42,8 +45,8 @@ const contactInboxSchema = new Schema<ContactInbox>(
   },
   { versionKey: false },
 );
-contactInboxSchema.index({ inbox_id: 1, source_id: 1 }, { unique: true });
-contactInboxSchema.index({ account_id: 1, contact_id: 1 });
+// No secondary index: a contact inbox is found by its (inbox, source_id) key document
+// (contact-inbox-key.model.ts), by its contact's list in contact_links, or by its inbox's lists.
 
 export type ContactInboxModel = Model<ContactInbox>;
 

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Contact } from '../records/contact.model';
-import { isDuplicateKey } from '../shared/duplicate-key';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import { outboundHostProblem, outboundUrlProblem } from '../shared/outbound-address';
 import { parseOrThrow } from '../shared/validate';
 import { channelSourceId } from './channel-source-id';
-import type { ContactInbox, ContactInboxModel } from './contact-inbox.model';
+import type { ContactInboxStore } from './contact-inbox-store';
 import type { ContactInboxPayload } from './contact-inbox.presenter';
 import type { ChannelType, Inbox, InboxModel } from './inbox.model';
 import { toInboxPayload, type InboxPayload } from './inbox.presenter';
@@ -14,15 +13,22 @@ import { channelSettingsSchemas, type CreateInboxInput, type UpdateInboxInput } 
 
 export interface InboxesServiceDeps {
   inboxes: InboxModel;
-  contactInboxes: ContactInboxModel;
+  contactInboxes: ContactInboxStore;
   nextIds: IdAllocator;
   /** Hosts a provider URL may name although they lead to loopback or private addresses (OUTBOUND_ALLOWED_HOSTS). */
   outboundAllowedHosts: readonly string[];
+  /** Hands a deleted inbox's contact inboxes to a job; when that fails they are removed within the request. */
+  enqueueRemoval: (job: InboxRemovalJob) => Promise<unknown>;
+}
+
+export interface InboxRemovalJob {
+  accountId: number;
+  inboxId: number;
 }
 
 const newHmacToken = () => randomBytes(32).toString('hex');
 
-export function createInboxesService({ inboxes, contactInboxes, nextIds, outboundAllowedHosts }: InboxesServiceDeps) {
+export function createInboxesService({ inboxes, contactInboxes, nextIds, outboundAllowedHosts, enqueueRemoval }: InboxesServiceDeps) {
   /** A provider URL or SMTP host must lead to the internet, not inside (checked again at each delivery). */
   async function checkOutboundHosts(settings: object): Promise<void> {
     const { provider_url: url, smtp_address: host } = settings as { provider_url?: unknown; smtp_address?: unknown };
@@ -41,47 +47,25 @@ export function createInboxesService({ inboxes, contactInboxes, nextIds, outboun
     return inbox;
   }
 
-  /** The contact's record in the inbox under `sourceId` (a website visitor's session, an e-mail or phone address). */
-  async function createContactInbox(inbox: Inbox, contactId: number, sourceId: string): Promise<ContactInbox> {
-    const [id] = await nextIds('contact_inboxes');
-    const now = new Date();
-    const contactInbox: ContactInbox = {
-      _id: id,
-      account_id: inbox.account_id,
-      contact_id: contactId,
-      inbox_id: inbox._id,
-      source_id: sourceId,
-      pubsub_token: randomBytes(18).toString('base64url'),
-      hmac_verified: false,
-      visitor_contact_id: contactId,
-      last_seen_at: null,
-      created_at: now,
-      updated_at: now,
-    };
-    try {
-      await contactInboxes.create(contactInbox);
-      return contactInbox;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      // An email or phone address held by a contact that has since given it up (emails and phones
-      // are unique in the account, and this contact has just taken it): the address is this contact's now.
-      const taken = await contactInboxes
-        .findOneAndUpdate(
-          { inbox_id: inbox._id, source_id: sourceId },
-          { $set: { contact_id: contactId, visitor_contact_id: contactId, hmac_verified: false, updated_at: now } },
-          { new: true },
-        )
-        .lean();
-      if (!taken) throw err;
-      return taken;
-    }
-  }
-
   return {
     /** The inbox with its secrets, for delivery and verification; never for a response. */
     find,
 
-    createContactInbox,
+    /** The contact's record in the inbox under `sourceId` (a website visitor's session, an e-mail or phone address). */
+    createContactInbox: contactInboxes.create,
+
+    /** The contact inbox holding `sourceId` in the inbox, or null. */
+    findContactInbox: contactInboxes.find,
+
+    /** Changes a contact inbox; a new contact_id moves it between the contacts' lists. */
+    updateContactInbox: contactInboxes.update,
+
+    /** The contact's identities in the account's inboxes. */
+    contactInboxesOf: contactInboxes.ofContact,
+
+    /** A contact's inbox identities are deleted with it and follow it into a merge. */
+    removeForContacts: contactInboxes.removeForContacts,
+    moveToContact: contactInboxes.moveToContact,
 
     /**
      * Checks that a contact with these values can be linked to the inbox (it is the account's, and
@@ -97,7 +81,7 @@ export function createInboxesService({ inboxes, contactInboxes, nextIds, outboun
       const address = channelSourceId(inbox, contact);
       if (!address.ok) throw new ValidationError(`the contact cannot be linked to inbox ${inboxId} (${inbox.channel_type}): ${address.reason}`, 'inbox_id');
       return async (contactId) => {
-        const link = await createContactInbox(inbox, contactId, address.sourceId);
+        const link = await contactInboxes.create(inbox, contactId, address.sourceId);
         return { source_id: link.source_id, inbox: toInboxPayload(inbox) };
       };
     },
@@ -168,10 +152,23 @@ export function createInboxesService({ inboxes, contactInboxes, nextIds, outboun
       return toInboxPayload(updated, ['hmac_token']);
     },
 
+    /**
+     * The inbox goes at once (its visitors' routes answer 404 from then on); its contact inboxes,
+     * possibly millions, are removed by a job walking the inbox's lists.
+     */
     async remove(accountId: number, id: number): Promise<void> {
       const res = await inboxes.deleteOne({ _id: id, account_id: accountId });
       if (!res.deletedCount) throw new NotFoundError('inbox', id);
-      await contactInboxes.deleteMany({ account_id: accountId, inbox_id: id });
+      try {
+        await enqueueRemoval({ accountId, inboxId: id });
+      } catch {
+        await contactInboxes.removeInbox(accountId, id);
+      }
+    },
+
+    /** The job's work: the contact inboxes of a deleted inbox (safe to run twice). */
+    async finishRemoval(job: InboxRemovalJob): Promise<number> {
+      return contactInboxes.removeInbox(job.accountId, job.inboxId);
     },
   };
 }

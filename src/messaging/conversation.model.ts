@@ -32,7 +32,7 @@ const conversationSchema = new Schema<Conversation>(
   },
   { versionKey: false, minimize: false },
 );
-conversationSchema.index({ account_id: 1, contact_id: 1 });
+// No secondary index: a contact's conversations are listed in contact_links (`<contact>:conversations`).
 
 export type ConversationModel = Model<Conversation>;
 

@@ -9,7 +9,7 @@ export interface Message {
   account_id: number;
   conversation_id: number;
   inbox_id: number;
-  /** Kept beside conversation_id so that a merge or a contact deletion moves or removes messages in one update. */
+  /** The contact delivery writes to; a merge moves it (by the ids the conversations hold). */
   contact_id: number;
   content: string;
   message_type: 'incoming' | 'outgoing';
@@ -45,7 +45,7 @@ const messageSchema = new Schema<Message>(
   },
   { versionKey: false },
 );
-messageSchema.index({ account_id: 1, contact_id: 1 });
+// No secondary index: messages are read by the ids their conversation holds.
 
 export type MessageModel = Model<Message>;
 

@@ -2,12 +2,15 @@ import type { Caller } from '../accounts/accounts.service';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
 import type { Inbox, InboxModel } from '../inboxes/inbox.model';
+import type { InboxesService } from '../inboxes/inboxes.service';
 import { toInboxPayload } from '../inboxes/inbox.presenter';
 import type { ContactInboxPayload } from '../inboxes/contact-inbox.presenter';
 import { channelSourceId } from '../inboxes/channel-source-id';
 import type { ContactWriter } from '../contacts/contact-writer';
 import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
+import { inChunks, type IdLists } from '../shared/id-lists';
+import { contactLinksId } from '../records/contact-links';
 import type { Logger } from '../shared/logger';
 import { enqueueWithin, type Queue } from '../shared/queues';
 import type { Conversation, ConversationModel } from './conversation.model';
@@ -20,6 +23,10 @@ export interface MessagingServiceDeps {
   contacts: ContactModel;
   inboxes: InboxModel;
   contactInboxes: ContactInboxModel;
+  /** The contact's identities in the inboxes (read through its list in contact_links). */
+  identities: Pick<InboxesService, 'contactInboxesOf'>;
+  /** `<contact>:conversations` → the contact's conversation ids. */
+  contactLinks: IdLists;
   conversations: ConversationModel;
   messages: MessageModel;
   deliveryQueue: Queue.Queue<DeliveryJob>;
@@ -43,7 +50,8 @@ function reach(inbox: Inbox, contact: Contact, verified: ContactInbox[]): Reach 
 }
 
 export function createMessagingService(deps: MessagingServiceDeps) {
-  const { contacts, inboxes, contactInboxes, conversations, messages, deliveryQueue, writer, nextIds, logger } = deps;
+  const { contacts, inboxes, contactInboxes, identities, contactLinks, conversations, messages, deliveryQueue, writer, nextIds, logger } = deps;
+  const conversationList = (contactId: number) => contactLinksId(contactId, 'conversations');
 
   async function findContact(accountId: number, id: number): Promise<Contact> {
     const contact = await contacts.findOne({ _id: id, account_id: accountId, deleted: false }).lean();
@@ -51,8 +59,22 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     return contact;
   }
 
-  const verifiedIdentities = (accountId: number, contactId: number) =>
-    contactInboxes.find({ account_id: accountId, contact_id: contactId, hmac_verified: true }).lean();
+  const verifiedIdentities = async (accountId: number, contactId: number) =>
+    (await identities.contactInboxesOf(accountId, contactId)).filter((ci) => ci.hmac_verified);
+
+  /** The account's conversations among these ids, read by _id. */
+  async function readConversations(accountId: number, ids: number[]): Promise<Conversation[]> {
+    const found: Conversation[] = [];
+    for (const chunk of inChunks(ids)) found.push(...(await conversations.find({ _id: { $in: chunk }, account_id: accountId }).lean()));
+    return found;
+  }
+
+  /** The conversations a contact's list names that are still its own. */
+  async function conversationsOfContacts(accountId: number, contactIds: number[]): Promise<Conversation[]> {
+    const ids = await contactLinks.idsOf(accountId, contactIds.map(conversationList));
+    const owners = new Set(contactIds);
+    return (await readConversations(accountId, ids)).filter((c) => owners.has(c.contact_id));
+  }
 
   /** A conversation is activity: the contact's last_activity_at moves (a write conditional on its version, then sync). */
   async function touchContact(accountId: number, contactId: number, at: Date) {
@@ -93,6 +115,9 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       updated_at: now,
       last_activity_at: now,
     };
+    // Listed before it is written: a crash between leaves an id that names nothing (readers skip it),
+    // never a conversation that its contact's deletion would miss.
+    await contactLinks.add(input.accountId, conversationList(input.contactId), [conversationId]);
     await conversations.create(conversation);
     let message: Message | null = null;
     if (input.message && messageId !== null) {
@@ -175,7 +200,8 @@ export function createMessagingService(deps: MessagingServiceDeps) {
 
     async conversationsOf(accountId: number, contactId: number): Promise<ConversationPayload[]> {
       await findContact(accountId, contactId);
-      const list = await conversations.find({ account_id: accountId, contact_id: contactId }).sort({ created_at: -1, _id: -1 }).lean();
+      const list = await conversationsOfContacts(accountId, [contactId]);
+      list.sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b._id - a._id);
       const byConversation = await messagesOf(list);
       return list.map((conversation) => toConversationPayload(conversation, byConversation.get(conversation._id) ?? []));
     },
@@ -198,6 +224,27 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       const conversation = await conversations.findOne({ _id: conversationId, account_id: visitor.account_id }).lean();
       if (!conversation || !isVisitors(visitor, conversation)) throw new NotFoundError('conversation', conversationId);
       return ((await messagesOf([conversation])).get(conversation._id) ?? []).filter(isVisible);
+    },
+
+    /** A merge: the mergee's conversations and their messages become the base's (listed by the base first). */
+    async moveToContact(accountId: number, fromId: number, toId: number): Promise<void> {
+      const list = await conversationsOfContacts(accountId, [fromId]);
+      if (list.length) {
+        const ids = list.map((c) => c._id);
+        await contactLinks.add(accountId, conversationList(toId), ids);
+        // Messages before their conversations: a crash between leaves the merge to be run again, with every conversation still the mergee's.
+        for (const chunk of inChunks(list.flatMap((c) => c.message_ids ?? []))) await messages.updateMany({ _id: { $in: chunk } }, { $set: { contact_id: toId } });
+        for (const chunk of inChunks(ids)) await conversations.updateMany({ _id: { $in: chunk }, contact_id: fromId }, { $set: { contact_id: toId } });
+      }
+      await contactLinks.drop([conversationList(fromId)]);
+    },
+
+    /** The conversations of deleted contacts go with them, and their messages (by the ids each conversation holds). */
+    async removeForContacts(accountId: number, contactIds: number[]): Promise<void> {
+      const list = await conversationsOfContacts(accountId, contactIds);
+      for (const chunk of inChunks(list.flatMap((c) => c.message_ids ?? []))) await messages.deleteMany({ _id: { $in: chunk } });
+      for (const chunk of inChunks(list.map((c) => c._id))) await conversations.deleteMany({ _id: { $in: chunk } });
+      await contactLinks.drop(contactIds.map(conversationList));
     },
   };
 }

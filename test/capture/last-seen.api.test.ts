@@ -22,7 +22,7 @@ const publicPath = (suffix = '') => visitorsPath(site, suffix);
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const show = async (id: number) => (await ctx.http.get(account.path(`/contacts/${id}`)).set(as(account.agentToken))).body.payload;
 const versionOf = async (id: number) => (await ctx.deps.models.contacts.findById(String(id)).lean())!.version;
-const linkOf = async (sourceId: string) => (await ctx.deps.models.contactInboxes.findOne({ inbox_id: site.id, source_id: sourceId }).lean())!;
+const linkOf = async (sourceId: string) => (await ctx.deps.services.inboxes.findContactInbox(site.id, sourceId))!;
 
 const newVisitor = () => createVisitor(ctx, site);
 

@@ -45,7 +45,7 @@ describe('creating a contact in an inbox (inbox_id)', () => {
     const res = await post({ name: 'Reachable', ...fields, inbox_id: inbox.id });
     expect(res.status).toBe(200);
     expect(res.body.payload.contact_inbox).toEqual({ source_id: sourceId, inbox: expect.objectContaining({ id: inbox.id }) });
-    const stored = await ctx.deps.models.contactInboxes.find({ account_id: account.id, contact_id: res.body.payload.contact.id }).lean();
+    const stored = await ctx.deps.services.inboxes.contactInboxesOf(account.id, res.body.payload.contact.id);
     expect(stored.map((ci) => [ci.inbox_id, ci.source_id])).toEqual([[inbox.id, sourceId]]);
     const reachable = await ctx.http.get(account.path(`/contacts/${res.body.payload.contact.id}/contactable_inboxes`)).set('api_access_token', account.agentToken);
     expect(reachable.body.payload).toContainEqual({ source_id: sourceId, inbox: expect.objectContaining({ id: inbox.id }) });
@@ -80,7 +80,7 @@ describe('creating a contact in an inbox (inbox_id)', () => {
     const second = await post({ email: 'moving@example.com', inbox_id: inbox.id });
     expect(second.status).toBe(200);
     expect(second.body.payload.contact_inbox.source_id).toBe('moving@example.com');
-    const link = await ctx.deps.models.contactInboxes.findOne({ inbox_id: inbox.id, source_id: 'moving@example.com' }).lean();
+    const link = await ctx.deps.services.inboxes.findContactInbox(inbox.id, 'moving@example.com');
     expect(link?.contact_id).toBe(second.body.payload.contact.id);
   });
 
