@@ -2,6 +2,7 @@ import { errors as esErrors, type Client, type estypes } from '@elastic/elastics
 import { withAvailability, type ContactPayload } from '../records/contact.presenter';
 import { UnavailableError, ValidationError } from '../shared/errors';
 import { sortToString, sortValueType, toSearchSort, type ContactSort } from './contact-sort';
+import { accountRouting } from './contacts-index';
 import { decodeCursor, encodeCursor } from './cursor';
 
 export type SearchQuery = estypes.QueryDslQueryContainer;
@@ -125,6 +126,8 @@ interface WalkOptions {
   source: string[] | false;
   /** Each page's time limit (see callSearch); a walk that times out stops with a 503, it never skips. */
   call?: SearchCall;
+  /** One account's routing: the walk reads only the shard that holds its documents. */
+  routing?: string;
 }
 
 /**
@@ -136,7 +139,7 @@ interface WalkOptions {
 export async function* walkIndex<T>(es: Client, index: string, query: SearchQuery | undefined, options: WalkOptions): AsyncGenerator<estypes.SearchHit<T>[]> {
   const call = options.call ?? {};
   const limits = timeLimits(call.timeoutMs);
-  let pitId = (await callSearch(() => es.openPointInTime({ index, keep_alive: options.keepAlive }, limits.options), call)).id;
+  let pitId = (await callSearch(() => es.openPointInTime({ index, keep_alive: options.keepAlive, routing: options.routing }, limits.options), call)).id;
   let searchAfter: estypes.SortResults | undefined;
   try {
     for (;;) {
@@ -186,13 +189,15 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
   const scoped = (accountId: number, query?: SearchQuery): SearchQuery => ({
     bool: { filter: [{ term: { account_id: String(accountId) } }, ...(query ? [query] : [])] },
   });
+  // Every search here is of one account: it asks only the shard that holds the account.
+  const routing = accountRouting;
   const limits = timeLimits(timeoutMs);
 
   /** `field` names the input the query came from when Elasticsearch refuses it. */
   async function count(accountId: number, query?: SearchQuery, field?: string): Promise<number> {
     // A size-0 search rather than _count, which takes no time limit.
     const res = await callSearch(
-      () => es.search({ index, query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body }, limits.options),
+      () => es.search({ index, routing: routing(accountId), query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body }, limits.options),
       { timeoutMs, field },
     );
     const total = res.hits.total ?? 0;
@@ -217,6 +222,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
           es.search<{ payload: ContactPayload }>(
             {
               index,
+              routing: routing(accountId),
               query: scoped(accountId, query),
               sort: toSearchSort(request.sort),
               size: request.perPage + 1,
@@ -248,7 +254,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
    */
   async function countMany(accountId: number, queries: SearchQuery[]): Promise<(number | null)[]> {
     if (!queries.length) return [];
-    const searches = queries.flatMap((query) => [{ index }, { query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body }]);
+    const searches = queries.flatMap((query) => [{ index, routing: routing(accountId) }, { query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body }]);
     const res = await callSearch(() => es.msearch({ searches }, limits.options), { timeoutMs });
     return res.responses.map((r) =>
       'hits' in r && !r.timed_out && r.hits.total !== undefined ? (typeof r.hits.total === 'number' ? r.hits.total : r.hits.total.value) : null,
@@ -257,7 +263,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
 
   /** Every contact of the account the query matches, a batch of hits at a time (see walkIndex). */
   function walk<T>(accountId: number, query: SearchQuery | undefined, options: WalkOptions): AsyncGenerator<estypes.SearchHit<T>[]> {
-    return walkIndex<T>(es, index, scoped(accountId, query), { ...options, call: { timeoutMs } });
+    return walkIndex<T>(es, index, scoped(accountId, query), { ...options, call: { timeoutMs }, routing: routing(accountId) });
   }
 
   /** Every matching contact id, a batch at a time (bulk actions). */
