@@ -2,6 +2,7 @@
 // adds the two shards and shards the collections that grow with the contacts. Idempotent.
 // Why these keys: README, "MongoDB sharded". test/deployment/docker-compose.test.ts checks that
 // every collection named here is one the code defines.
+/* global db, sh, print -- mongosh's own globals: this runs in mongosh, not Node */
 const dbName = process.env.CONTACTS_DB || 'contacts';
 
 // Every collection here is read and written by _id (or _id: {$in}) only, so a hashed _id sends
