@@ -89,7 +89,9 @@ function inputRejection(err: InstanceType<typeof esErrors.ResponseError>, field:
 /**
  * The one wrapper of every search: Elasticsearch away → 503; a search past its time (the
  * client's timeout, or Elasticsearch answering timed_out with partial hits, which must never
- * pass for the answer) → 503 with Retry-After; a query refused for its input → 422.
+ * pass for the answer) → 503 with Retry-After; a query refused for its input → 422. So is a
+ * search some of whose shards failed (a node lost with no copy of its shards elsewhere): its
+ * hits and counts are those of the other shards, not the answer.
  */
 export async function callSearch<T>(run: () => Promise<T>, call: SearchCall = {}): Promise<T> {
   const timedOut = () =>
@@ -105,12 +107,23 @@ export async function callSearch<T>(run: () => Promise<T>, call: SearchCall = {}
     if (err instanceof esErrors.ConnectionError || err instanceof esErrors.NoLivingConnectionsError) {
       throw new UnavailableError('search is unavailable right now; try again shortly', SEARCH_RETRY_AFTER_SECONDS);
     }
-    if (err instanceof esErrors.ResponseError) throw inputRejection(err, call.field ?? 'payload') ?? err;
+    if (err instanceof esErrors.ResponseError) {
+      const rejected = inputRejection(err, call.field ?? 'payload');
+      if (rejected) throw rejected;
+      // Elasticsearch up but unable to answer: no copy of a shard left to ask (all shards
+      // failed), or its search queue full.
+      if (err.statusCode === 503 || err.statusCode === 429) throw partOfTheIndexAway();
+      throw err;
+    }
     throw err;
   }
   if ((res as { timed_out?: unknown } | undefined)?.timed_out === true) throw timedOut();
+  if ((res as { _shards?: { failed?: number } } | undefined)?._shards?.failed) throw partOfTheIndexAway();
   return res;
 }
+
+const partOfTheIndexAway = () =>
+  new UnavailableError('part of the index did not answer (a search node lost, or busy); try again shortly', SEARCH_RETRY_AFTER_SECONDS);
 
 /** Elasticsearch's `timeout` of a search body and the client's request options for it. */
 function timeLimits(timeoutMs: number | undefined) {
@@ -257,7 +270,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
     const searches = queries.flatMap((query) => [{ index, routing: routing(accountId) }, { query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body }]);
     const res = await callSearch(() => es.msearch({ searches }, limits.options), { timeoutMs });
     return res.responses.map((r) =>
-      'hits' in r && !r.timed_out && r.hits.total !== undefined ? (typeof r.hits.total === 'number' ? r.hits.total : r.hits.total.value) : null,
+      'hits' in r && !r.timed_out && !r._shards.failed && r.hits.total !== undefined ? (typeof r.hits.total === 'number' ? r.hits.total : r.hits.total.value) : null,
     );
   }
 
