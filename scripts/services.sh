@@ -12,6 +12,10 @@
 # runs on other ports with its own data: REDIS_PORT, ES_PORT, MONGO_PORT and SERVICES_DIR (where
 # data, logs and pid files go; default .local). Installs (Elasticsearch, the FerretDB binary)
 # stay under .local and are shared.
+#
+# ES_NODES=N (default 1) starts N Elasticsearch nodes on loopback as one cluster: HTTP on
+# ES_PORT … ES_PORT+N-1, transport on ES_TRANSPORT_PORT (default ES_PORT+100) onwards, each with
+# its own data under $SERVICES_DIR/es-node<i>/. One node keeps the single-node setup and folders.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +33,8 @@ FERRETDB_BIN="$LOCAL/bin/ferretdb-$FERRETDB_VERSION-$FERRETDB_PATCHES"
 REDIS_PORT=${REDIS_PORT:-6379}
 ES_PORT=${ES_PORT:-9200}
 MONGO_PORT=${MONGO_PORT:-27017}
+ES_NODES=${ES_NODES:-1}
+ES_TRANSPORT_PORT=${ES_TRANSPORT_PORT:-$((ES_PORT + 100))}
 # FerretDB's debug HTTP server; a second set must not take the default set's :8088 ("-" = none).
 if [ "$DATA" = "$LOCAL" ]; then FERRETDB_DEBUG_ADDR=${FERRETDB_DEBUG_ADDR:-127.0.0.1:8088}; else FERRETDB_DEBUG_ADDR=${FERRETDB_DEBUG_ADDR:--}; fi
 
@@ -101,28 +107,61 @@ es_user_can_reach_local() {
     done
   done
 }
-es_healthy() { curl -fsS "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null; }
+# Node i of a cluster (ES_NODES > 1): its folder, HTTP port and pid file. A single node keeps the
+# folders it always had (es-data, es-logs, es-run), so an existing single-node install is untouched.
+es_node_dir() { echo "$DATA/es-node$1"; }
+es_pidfile() { if [ "$ES_NODES" = 1 ]; then echo "$DATA/es-run/es.pid"; else echo "$(es_node_dir "$1")/run/es.pid"; fi; }
+es_healthy() {
+  curl -fsS "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&wait_for_nodes=$ES_NODES&timeout=1s" >/dev/null
+}
+es_start_node() { # node number (0 for a single node)
+  local i=$1 http_port=$(($ES_PORT + $1)) data logs run cluster
+  if [ "$ES_NODES" = 1 ]; then
+    data="$DATA/es-data" logs="$DATA/es-logs" run="$DATA/es-run"
+    cluster="-Ediscovery.type=single-node"
+  else
+    data="$(es_node_dir "$i")/data" logs="$(es_node_dir "$i")/logs" run="$(es_node_dir "$i")/run"
+    local seeds="" masters="" n
+    for n in $(seq 0 $(($ES_NODES - 1))); do
+      seeds="$seeds${seeds:+,}127.0.0.1:$(($ES_TRANSPORT_PORT + n))"
+      masters="$masters${masters:+,}node-$n"
+    done
+    # The transport port is pinned: left to pick from 9300-9399, a node could take another set's
+    # HTTP port. initial_master_nodes only matters the first time the cluster forms; a node that
+    # restarts rejoins from its own cluster state.
+    cluster="-Ecluster.name=contacts-$ES_PORT -Enode.name=node-$i -Etransport.port=$(($ES_TRANSPORT_PORT + i)) \
+      -Ediscovery.seed_hosts=$seeds -Ecluster.initial_master_nodes=$masters"
+  fi
+  mkdir -p "$data" "$logs" "$run"
+  as_root chown -R "$ES_USER" "$data" "$logs" "$run"
+  local security=""
+  # x-pack security ships in this distribution; switch it off for a loopback-only node.
+  [ -d "$ES_HOME/modules/x-pack-security" ] && security="-Expack.security.enabled=false"
+  log "starting Elasticsearch $ES_VERSION (heap $ES_HEAP)$([ "$ES_NODES" = 1 ] || echo ", node $i of $ES_NODES on :$http_port")"
+  as_root su -s /bin/bash "$ES_USER" -c "ES_JAVA_HOME='$(es_java_home)' ES_JAVA_OPTS='-Xms$ES_HEAP -Xmx$ES_HEAP' \
+    '$ES_HOME/bin/elasticsearch' -d -p '$run/es.pid' $cluster \
+    -Enetwork.host=127.0.0.1 -Ehttp.port=$http_port -Epath.data='$data' -Epath.logs='$logs' \
+    -Ecluster.routing.allocation.disk.threshold_enabled=false $security" >"$logs/start.log" 2>&1 \
+    || { log "Elasticsearch failed to start:"; tail -20 "$logs/start.log" >&2; return 1; }
+}
 es_up() {
   if [ -n "${ELASTICSEARCH_URL:-}" ]; then log "ELASTICSEARCH_URL given, not starting Elasticsearch"; return; fi
-  if ! port_open $ES_PORT; then
-    es_install
-    # Elasticsearch refuses to run as root.
-    id "$ES_USER" >/dev/null 2>&1 || as_root useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
-    mkdir -p "$DATA/es-data" "$DATA/es-logs" "$DATA/es-run"
-    as_root chown -R "$ES_USER" "$ES_HOME" "$DATA/es-data" "$DATA/es-logs" "$DATA/es-run"
-    es_user_can_reach_local
-    local security=""
-    # x-pack security ships in this distribution; switch it off for a loopback-only node.
-    [ -d "$ES_HOME/modules/x-pack-security" ] && security="-Expack.security.enabled=false"
-    log "starting Elasticsearch $ES_VERSION (heap $ES_HEAP)"
-    as_root su -s /bin/bash "$ES_USER" -c "ES_JAVA_HOME='$(es_java_home)' ES_JAVA_OPTS='-Xms$ES_HEAP -Xmx$ES_HEAP' \
-      '$ES_HOME/bin/elasticsearch' -d -p '$DATA/es-run/es.pid' -Ediscovery.type=single-node \
-      -Enetwork.host=127.0.0.1 -Ehttp.port=$ES_PORT -Epath.data='$DATA/es-data' -Epath.logs='$DATA/es-logs' \
-      -Ecluster.routing.allocation.disk.threshold_enabled=false $security" >"$DATA/es-logs/start.log" 2>&1 \
-      || { log "Elasticsearch failed to start:"; tail -20 "$DATA/es-logs/start.log" >&2; return 1; }
-  fi
+  local i started=""
+  for i in $(seq 0 $(($ES_NODES - 1))); do
+    port_open $(($ES_PORT + i)) && continue
+    if [ -z "$started" ]; then
+      es_install
+      # Elasticsearch refuses to run as root.
+      id "$ES_USER" >/dev/null 2>&1 || as_root useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
+      as_root chown -R "$ES_USER" "$ES_HOME"
+      mkdir -p "$DATA"
+      es_user_can_reach_local
+      started=1
+    fi
+    es_start_node "$i"
+  done
   wait_for elasticsearch 120 es_healthy
-  log "elasticsearch ready on 127.0.0.1:$ES_PORT"
+  log "elasticsearch ready on 127.0.0.1:$ES_PORT$([ "$ES_NODES" = 1 ] || echo " … :$(($ES_PORT + $ES_NODES - 1)) ($ES_NODES nodes)")"
 }
 
 # ---------- FerretDB (Go module proxy, SQLite backend) ----------
@@ -192,13 +231,21 @@ stop_one() { # name, pid file, port
   log "$name stopped"
 }
 redis_down() { stop_one redis "$DATA/redis/redis.pid" "$REDIS_PORT"; }
-es_down() { stop_one elasticsearch "$DATA/es-run/es.pid" "$ES_PORT"; }
+es_down() {
+  if [ "$ES_NODES" = 1 ]; then stop_one elasticsearch "$(es_pidfile 0)" "$ES_PORT"; return; fi
+  local i
+  for i in $(seq 0 $(($ES_NODES - 1))); do stop_one "elasticsearch node $i" "$(es_pidfile "$i")" $(($ES_PORT + i)) & done
+  wait
+}
 ferretdb_down() { stop_one ferretdb "$DATA/ferretdb.pid" "$MONGO_PORT"; }
 
 status() {
-  for p in "redis $REDIS_PORT" "elasticsearch $ES_PORT" "ferretdb $MONGO_PORT"; do
-    set -- $p
+  local es="elasticsearch $ES_PORT" i
+  [ "$ES_NODES" = 1 ] || { es=""; for i in $(seq 0 $(($ES_NODES - 1))); do es="$es elasticsearch-node-$i $(($ES_PORT + i))"; done; }
+  set -- redis $REDIS_PORT $es ferretdb $MONGO_PORT
+  while [ $# -gt 0 ]; do
     if port_open "$2"; then echo "$1: up on 127.0.0.1:$2"; else echo "$1: down"; fi
+    shift 2
   done
 }
 

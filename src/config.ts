@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './search/query-limits';
+import { elasticsearchNodes } from './shared/elasticsearch';
 
 // Signs cursors in development and tests only: production must set its own (below), or anyone
 // who reads this file could make cursors the service trusts.
@@ -15,7 +16,12 @@ const envSchema = z.object({
   API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   WORKER_PROCESSES: z.coerce.number().int().min(0).max(64).default(0),
   MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/contacts'),
-  ELASTICSEARCH_URL: z.string().url().default('http://127.0.0.1:9200'),
+  // One URL, or a cluster's nodes separated by commas: the client spreads requests over them and
+  // passes over a node that is down, so losing one node does not stop searches.
+  ELASTICSEARCH_URL: z
+    .string()
+    .default('http://127.0.0.1:9200')
+    .refine((v) => elasticsearchNodes(v).every((url) => URL.canParse(url)), 'must be a URL or URLs separated by commas'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   // The alias the application reads and writes; versioned indices sit behind it.
   CONTACTS_INDEX: z.string().regex(/^[a-z0-9_-]+$/).default('contacts'),

@@ -1,5 +1,6 @@
 import { loadConfig, queryLimitsOf } from '../src/config';
 import { DEFAULT_QUERY_LIMITS } from '../src/search/query-limits';
+import { createElasticsearchClient, elasticsearchNodes } from '../src/shared/elasticsearch';
 
 describe('configuration', () => {
   it('when NODE_ENV is production and CURSOR_SECRET is not set, then loading fails naming it', () => {
@@ -22,5 +23,13 @@ describe('configuration', () => {
     expect(queryLimitsOf(loadConfig({ FILTER_MAX_WILDCARDS: '3', FILTER_MIN_WILDCARD_LENGTH: '4' }))).toMatchObject({ maxWildcards: 3, minWildcardLength: 4 });
     expect(loadConfig({}).SEARCH_TIMEOUT_MS).toBe(5000);
     expect(() => loadConfig({ FILTER_MAX_CONDITIONS: '0' })).toThrow(/FILTER_MAX_CONDITIONS/);
+  });
+
+  it('when ELASTICSEARCH_URL names several nodes separated by commas, then each is a URL of the client; anything else fails naming it', () => {
+    const url = 'http://127.0.0.1:9400, http://127.0.0.1:9401,http://127.0.0.1:9402';
+    expect(loadConfig({ ELASTICSEARCH_URL: url }).ELASTICSEARCH_URL).toBe(url);
+    expect(elasticsearchNodes(url)).toEqual(['http://127.0.0.1:9400', 'http://127.0.0.1:9401', 'http://127.0.0.1:9402']);
+    expect(createElasticsearchClient(url).connectionPool.size).toBe(3);
+    expect(() => loadConfig({ ELASTICSEARCH_URL: 'http://127.0.0.1:9400,not a url' })).toThrow(/ELASTICSEARCH_URL/);
   });
 });

@@ -8,6 +8,7 @@ import type { DefinitionRef } from '../records/custom-attribute-fields';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import { toContactSearchDoc } from './contact-search-doc';
+import { accountRouting } from './contacts-index';
 
 const READ_CHUNK = 1000;
 
@@ -73,7 +74,7 @@ export function createContactIndexer(deps: {
     const defs = await definitionsByAccount(docs);
     const operations: object[] = [];
     for (const doc of docs) {
-      const meta = { _index: index, _id: String(doc._id), version: doc.version, version_type: 'external' as const };
+      const meta = { _index: index, _id: String(doc._id), routing: accountRouting(doc.account_id), version: doc.version, version_type: 'external' as const };
       if (doc.deleted) operations.push({ delete: meta });
       else operations.push({ index: meta }, toContactSearchDoc(doc, defs.get(doc.account_id)));
     }

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Contact, ContactModel } from '../records/contact.model';
+import { accountRouting } from './contacts-index';
 
 /**
  * The contacts whose MongoDB version is ahead of the index: never indexed, indexed at an
@@ -8,10 +9,10 @@ import type { Contact, ContactModel } from '../records/contact.model';
 export async function findContactsBehindIndex(
   es: Client,
   index: string,
-  contacts: Pick<Contact, '_id' | 'version' | 'deleted'>[],
+  contacts: Pick<Contact, '_id' | 'account_id' | 'version' | 'deleted'>[],
 ): Promise<number[]> {
   if (!contacts.length) return [];
-  const res = await es.mget({ index, ids: contacts.map((c) => String(c._id)), _source: false });
+  const res = await es.mget({ index, docs: contacts.map((c) => ({ _id: String(c._id), routing: accountRouting(c.account_id) })), _source: false });
   const indexed = new Map<string, number>();
   for (const doc of res.docs) {
     if ('found' in doc && doc.found) indexed.set(doc._id, doc._version ?? 0);
@@ -28,12 +29,15 @@ export async function findOrphans(contacts: ContactModel, ids: string[]): Promis
   return ids.filter((id) => !present.has(id));
 }
 
-/** Deletes these documents from the index; answers those whose delete failed (one already gone is not). */
-export async function deleteFromIndex(es: Client, index: string, ids: string[]): Promise<{ id: number; reason: string }[]> {
-  if (!ids.length) return [];
-  const res = await es.bulk({ operations: ids.map((id) => ({ delete: { _index: index, _id: id } })) });
+/**
+ * Deletes these documents from the index, each with the routing it was indexed with (the
+ * account's, or a hit's `_routing`); answers those whose delete failed (one already gone is not).
+ */
+export async function deleteFromIndex(es: Client, index: string, docs: { id: string; routing: string }[]): Promise<{ id: number; reason: string }[]> {
+  if (!docs.length) return [];
+  const res = await es.bulk({ operations: docs.map(({ id, routing }) => ({ delete: { _index: index, _id: id, routing } })) });
   return res.items.flatMap((item, i) => {
     const { status, error } = item.delete!;
-    return status >= 300 && status !== 404 ? [{ id: Number(ids[i]), reason: error?.reason ?? `status ${status}` }] : [];
+    return status >= 300 && status !== 404 ? [{ id: Number(docs[i].id), reason: error?.reason ?? `status ${status}` }] : [];
   });
 }

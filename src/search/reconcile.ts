@@ -3,6 +3,7 @@ import type { Contact, ContactModel } from '../records/contact.model';
 import { identityClaims, type ContactKeys } from '../records/contact-keys';
 import type { PendingSyncModel } from '../records/pending-sync.model';
 import type { IndexOutcome } from './contact-indexer';
+import { accountRouting } from './contacts-index';
 import { deleteFromIndex, findContactsBehindIndex } from './index-drift';
 import type { ContactSearch } from './search-contacts';
 
@@ -123,7 +124,7 @@ export async function reconcileAccount(
     if (toCheck.length) await repair(toCheck);
     const orphans = page.map(String).filter((id) => !live.has(id));
     report.orphans += orphans.length;
-    if (!options.dryRun) report.failed.push(...(await deleteFromIndex(deps.es, deps.index, orphans)));
+    if (!options.dryRun) report.failed.push(...(await deleteFromIndex(deps.es, deps.index, orphans.map((id) => ({ id, routing: accountRouting(accountId) })))));
     options.onProgress?.(report);
   }
   return report;

@@ -113,9 +113,10 @@ export async function reindexContacts(
   // left to catch up from: find the new index's documents with no contact behind them.
   await es.indices.refresh({ index: to });
   for await (const hits of walkIndex(es, to, undefined, { batchSize, keepAlive: '5m', source: false })) {
-    const orphans = await findOrphans(contacts, hits.map((hit) => hit._id!));
-    report.orphans += orphans.length;
-    report.failed.push(...(await deleteFromIndex(es, to, orphans)));
+    const orphans = new Set(await findOrphans(contacts, hits.map((hit) => hit._id!)));
+    report.orphans += orphans.size;
+    // Each deleted with the routing it was indexed with (its account's).
+    report.failed.push(...(await deleteFromIndex(es, to, hits.filter((hit) => orphans.has(hit._id!)).map((hit) => ({ id: hit._id!, routing: hit._routing! })))));
     await progress('orphans');
   }
 

@@ -2,6 +2,7 @@ import { errors as esErrors, type Client, type estypes } from '@elastic/elastics
 import { withAvailability, type ContactPayload } from '../records/contact.presenter';
 import { UnavailableError, ValidationError } from '../shared/errors';
 import { sortToString, sortValueType, toSearchSort, type ContactSort } from './contact-sort';
+import { accountRouting } from './contacts-index';
 import { decodeCursor, encodeCursor } from './cursor';
 
 export type SearchQuery = estypes.QueryDslQueryContainer;
@@ -98,7 +99,9 @@ const timedOutError = (call: SearchCall) =>
 /**
  * The one wrapper of every search: Elasticsearch away → 503; a search past its time (the
  * client's timeout, or Elasticsearch answering timed_out with partial hits, which must never
- * pass for the answer) → 503 with Retry-After; a query refused for its input → 422.
+ * pass for the answer) → 503 with Retry-After; a query refused for its input → 422. So is a
+ * search some of whose shards failed (a node lost with no copy of its shards elsewhere): its
+ * hits and counts are those of the other shards, not the answer.
  */
 export async function callSearch<T>(run: () => Promise<T>, call: SearchCall = {}): Promise<T> {
   let res: T;
@@ -116,8 +119,13 @@ export async function callSearch<T>(run: () => Promise<T>, call: SearchCall = {}
     throw err;
   }
   if ((res as { timed_out?: unknown } | undefined)?.timed_out === true) throw timedOutError(call);
+  if ((res as { _shards?: { failed?: number } } | undefined)?._shards?.failed) throw partOfTheIndexAway();
   return res;
 }
+
+/** A search some of whose shards failed: its hits and counts are those of the others, not the answer. */
+const partOfTheIndexAway = () =>
+  new UnavailableError('part of the index did not answer (a search node lost, or busy); try again shortly', SEARCH_RETRY_AFTER_SECONDS);
 
 /**
  * One answer of an _msearch, held to the same rules as callSearch: a failed search is a 422
@@ -131,6 +139,7 @@ function msearchItem<T>(item: estypes.MsearchResponseItem<T>, call: SearchCall):
     throw new Error(`search failed (${item.status}): ${item.error.type}: ${item.error.reason ?? ''}`);
   }
   if (item.timed_out) throw timedOutError(call);
+  if (item._shards.failed) throw partOfTheIndexAway();
   return item;
 }
 
@@ -148,6 +157,8 @@ interface WalkOptions {
   source: string[] | false;
   /** Each page's time limit (see callSearch); a walk that times out stops with a 503, it never skips. */
   call?: SearchCall;
+  /** One account's routing: the walk reads only the shard that holds its documents. */
+  routing?: string;
 }
 
 /**
@@ -159,7 +170,7 @@ interface WalkOptions {
 export async function* walkIndex<T>(es: Client, index: string, query: SearchQuery | undefined, options: WalkOptions): AsyncGenerator<estypes.SearchHit<T>[]> {
   const call = options.call ?? {};
   const limits = timeLimits(call.timeoutMs);
-  let pitId = (await callSearch(() => es.openPointInTime({ index, keep_alive: options.keepAlive }, limits.options), call)).id;
+  let pitId = (await callSearch(() => es.openPointInTime({ index, keep_alive: options.keepAlive, routing: options.routing }, limits.options), call)).id;
   let searchAfter: estypes.SortResults | undefined;
   try {
     for (;;) {
@@ -209,13 +220,15 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
   const scoped = (accountId: number, query?: SearchQuery): SearchQuery => ({
     bool: { filter: [{ term: { account_id: String(accountId) } }, ...(query ? [query] : [])] },
   });
+  // Every search here is of one account: it asks only the shard that holds the account.
+  const routing = accountRouting;
   const limits = timeLimits(timeoutMs);
 
   /** `field` names the input the query came from when Elasticsearch refuses it. */
   async function count(accountId: number, query?: SearchQuery, field?: string): Promise<number> {
     // A size-0 search rather than _count, which takes no time limit.
     const res = await callSearch(
-      () => es.search({ index, query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body }, limits.options),
+      () => es.search({ index, routing: routing(accountId), query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body }, limits.options),
       { timeoutMs, field },
     );
     const total = res.hits.total ?? 0;
@@ -242,7 +255,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
           {
             index,
             searches: [
-              {},
+              { routing: routing(accountId) },
               {
                 query: scoped(accountId, query),
                 sort: toSearchSort(request.sort),
@@ -253,7 +266,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
                 _source: ['payload'],
                 ...limits.body,
               },
-              {},
+              { routing: routing(accountId) },
               { query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body },
             ],
           },
@@ -280,16 +293,16 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
    */
   async function countMany(accountId: number, queries: SearchQuery[]): Promise<(number | null)[]> {
     if (!queries.length) return [];
-    const searches = queries.flatMap((query) => [{ index }, { query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body }]);
+    const searches = queries.flatMap((query) => [{ index, routing: routing(accountId) }, { query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body }]);
     const res = await callSearch(() => es.msearch({ searches }, limits.options), { timeoutMs });
     return res.responses.map((r) =>
-      'hits' in r && !r.timed_out && r.hits.total !== undefined ? (typeof r.hits.total === 'number' ? r.hits.total : r.hits.total.value) : null,
+      'hits' in r && !r.timed_out && !r._shards.failed && r.hits.total !== undefined ? (typeof r.hits.total === 'number' ? r.hits.total : r.hits.total.value) : null,
     );
   }
 
   /** Every contact of the account the query matches, a batch of hits at a time (see walkIndex). */
   function walk<T>(accountId: number, query: SearchQuery | undefined, options: WalkOptions): AsyncGenerator<estypes.SearchHit<T>[]> {
-    return walkIndex<T>(es, index, scoped(accountId, query), { ...options, call: { timeoutMs } });
+    return walkIndex<T>(es, index, scoped(accountId, query), { ...options, call: { timeoutMs }, routing: routing(accountId) });
   }
 
   /** Every matching contact id, a batch at a time (bulk actions). */

@@ -40,7 +40,7 @@ export async function sweepPendingContacts(deps: SweepDeps): Promise<number> {
 }
 
 async function settle(deps: SweepDeps, markers: PendingSync[]): Promise<number> {
-  const contacts = await deps.contacts.find({ _id: { $in: markers.map((m) => m._id) } }, { _id: 1, version: 1, deleted: 1 }).lean();
+  const contacts = await deps.contacts.find({ _id: { $in: markers.map((m) => m._id) } }, { _id: 1, account_id: 1, version: 1, deleted: 1 }).lean();
   const behind = new Set(await findContactsBehindIndex(deps.es, deps.index, contacts));
   if (behind.size) await deps.scheduler.schedule([...behind]);
   // The rest are in the index as MongoDB has them (or purged): their markers are done with. A

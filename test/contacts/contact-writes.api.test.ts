@@ -1,5 +1,6 @@
 import { IdOnlyViolation, exemptBecause, isByIdFilter } from '../../src/shared/id-only-guard';
 import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { accountRouting } from '../../src/search/contacts-index';
 import { createContact } from '../support/factories';
 import { importCsv } from '../import/import-support';
 
@@ -118,7 +119,7 @@ describe('no lost updates', () => {
     expect(stored.version).toBe(before + 12);
 
     await ctx.settle(account.id);
-    const indexed = await ctx.deps.es.get({ index: ctx.deps.index, id: String(contact.id) });
+    const indexed = await ctx.deps.es.get({ index: ctx.deps.index, id: String(contact.id), routing: accountRouting(account.id) });
     expect(indexed._version).toBe(stored.version);
   });
 });
@@ -160,6 +161,6 @@ describe('the sweep', () => {
     expect(queued).toBeGreaterThanOrEqual(1);
     await waitFor(async () => !(await ctx.deps.models.pendingSync.findById(current._id).lean()), 'the marker to clear');
     await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
-    expect((await ctx.deps.es.get<{ payload: { name: string } }>({ index: ctx.deps.index, id: current._id }))._source!.payload.name).toBe('Found by the sweep');
+    expect((await ctx.deps.es.get<{ payload: { name: string } }>({ index: ctx.deps.index, id: current._id, routing: accountRouting(account.id) }))._source!.payload.name).toBe('Found by the sweep');
   });
 });

@@ -1,6 +1,7 @@
 import { toContactSearchDoc } from '../../src/search/contact-search-doc';
 import type { Contact } from '../../src/records/contact.model';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { accountRouting } from '../../src/search/contacts-index';
 import { createContact } from '../support/factories';
 
 // No sync worker: the drift made here must stay until reconcile repairs it (a sweep would race it).
@@ -17,15 +18,16 @@ afterAll(() => ctx.close());
 
 const reconcile = (accountId: number, dryRun = false) => ctx.deps.reconcile(accountId, { dryRun });
 
-const indexed = async (id: number) => {
-  const res = await ctx.deps.es.get({ index: ctx.deps.index, id: String(id) }, { ignore: [404] });
+/** The index document of a contact of the account (documents are routed by account). */
+const indexed = async (id: number, accountId = account.id) => {
+  const res = await ctx.deps.es.get({ index: ctx.deps.index, id: String(id), routing: accountRouting(accountId) }, { ignore: [404] });
   return res.found ? { version: res._version, name: (res._source as { payload: { name: string } }).payload.name } : null;
 };
 
 /** An index document for a contact MongoDB never had (as a restored snapshot could hold). */
 async function indexOrphan(accountId: number, id: number) {
   const ghost = { _id: String(id), account_id: accountId, name: 'Ghost', email: null, phone_number: null, identifier: null, thumbnail: null, blocked: false, additional_attributes: {}, custom_attributes: {}, labels: [], created_at: new Date(), last_activity_at: null, updated_at: new Date(), version: 1, deleted: false } as unknown as Contact;
-  await ctx.deps.es.index({ index: ctx.deps.index, id: String(id), version: 1, version_type: 'external', document: toContactSearchDoc(ghost) });
+  await ctx.deps.es.index({ index: ctx.deps.index, id: String(id), routing: accountRouting(accountId), version: 1, version_type: 'external', document: toContactSearchDoc(ghost) });
 }
 
 describe('reconcile', () => {
@@ -58,7 +60,7 @@ describe('reconcile', () => {
     expect(await indexed(fine.id)).toEqual({ version: 1, name: 'In step' });
     expect(await indexed(ghostId)).toBeNull();
     // Another account's ghost is that account's business.
-    expect(await indexed(otherGhostId)).not.toBeNull();
+    expect(await indexed(otherGhostId, other.id)).not.toBeNull();
 
     await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
     expect(await reconcile(account.id)).toEqual({ checked: 3, behind: 0, indexed: 3, orphans: 0, failed: [] });
@@ -71,7 +73,7 @@ describe('reconcile', () => {
     const contact = await createContact(ctx, own, { name: 'Deleted by hand from the index' });
     await ctx.deps.indexer.indexContacts([contact.id]);
     // A delete made outside the service leaves a tombstone newer than the contact's version.
-    await ctx.deps.es.delete({ index: ctx.deps.index, id: String(contact.id) });
+    await ctx.deps.es.delete({ index: ctx.deps.index, id: String(contact.id), routing: accountRouting(own.id) });
 
     const report = await reconcile(own.id);
     expect(report.failed).toEqual([{ id: contact.id, reason: expect.stringContaining('the index refused the MongoDB version') }]);
@@ -82,12 +84,12 @@ describe('reconcile', () => {
     const gone = await createContact(ctx, own, { name: 'Deleted while Elasticsearch was down' });
     await ctx.deps.indexer.indexContacts([gone.id]);
     await ctx.http.delete(own.path(`/contacts/${gone.id}`)).set('api_access_token', own.adminToken).expect(200);
-    expect(await indexed(gone.id)).not.toBeNull();
+    expect(await indexed(gone.id, own.id)).not.toBeNull();
 
     const report = await reconcile(own.id);
     expect(report.behind).toBe(1);
     expect(report.failed).toEqual([]);
-    expect(await indexed(gone.id)).toBeNull();
+    expect(await indexed(gone.id, own.id)).toBeNull();
     expect(await ctx.deps.models.contacts.findById(String(gone.id)).lean()).toBeNull();
   });
 });

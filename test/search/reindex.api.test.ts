@@ -1,6 +1,7 @@
 import { connectMongo } from '../../src/shared/mongo';
 import { reindexContacts } from '../../src/search/reindex';
 import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
+import { accountRouting } from '../../src/search/contacts-index';
 import { createContact } from '../support/factories';
 
 // A database and alias of its own: a reindex copies every contact of the database.
@@ -98,7 +99,7 @@ describe('reindex', () => {
       .send({ payload: [{ attribute_key: 'plan', filter_operator: 'equal_to', values: ['pro'] }] })
       .expect(200);
     expect(plan.body.payload.map((c: { id: number }) => c.id)).toEqual([renamed.id]);
-    const indexed = await ctx.deps.es.get({ index: report.to, id: String(renamed.id) });
+    const indexed = await ctx.deps.es.get({ index: report.to, id: String(renamed.id), routing: accountRouting(account.id) });
     expect(indexed._version).toBe((await ctx.deps.models.contacts.findById(String(renamed.id)).lean())!.version);
   });
 

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { accountRouting } from '../../src/search/contacts-index';
 import { createContact } from '../support/factories';
 
 let ctx: TestContext;
@@ -12,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const indexed = async (id: number) => {
-  const res = await ctx.deps.es.get({ index: ctx.deps.index, id: String(id) }, { ignore: [404] });
+  const res = await ctx.deps.es.get({ index: ctx.deps.index, id: String(id), routing: accountRouting(account.id) }, { ignore: [404] });
   return res.found ? (res._source as { payload: { name: string } }).payload : null;
 };
 
@@ -48,7 +49,7 @@ describe('the sync pipeline', () => {
     const contact = await createContact(ctx, account, { name: 'Twice' });
     await ctx.settle(account.id);
     await ctx.deps.indexer.indexContacts([contact.id, contact.id]);
-    const res = await ctx.deps.es.get({ index: ctx.deps.index, id: String(contact.id) });
+    const res = await ctx.deps.es.get({ index: ctx.deps.index, id: String(contact.id), routing: accountRouting(account.id) });
     expect(res._version).toBe(1);
   });
 

@@ -1,0 +1,45 @@
+// mongosh script, run against mongos by docker-compose's mongo-cluster-init (profile "cluster"):
+// adds the two shards and shards the collections that grow with the contacts. Idempotent.
+// Why these keys: README, "MongoDB sharded". test/deployment/docker-compose.test.ts checks that
+// every collection named here is one the code defines.
+/* global db, sh, print -- mongosh's own globals: this runs in mongosh, not Node */
+const dbName = process.env.CONTACTS_DB || 'contacts';
+
+// Every collection here is read and written by _id (or _id: {$in}) only, so a hashed _id sends
+// each operation to the one shard that holds it and spreads any account, however large, evenly.
+// It is also what keeps _id unique across shards: the same _id always lands on the same shard,
+// whose _id index settles two inserts of one key (contact_keys depends on that).
+const HASHED_ID = ['contacts', 'contact_keys', 'pending_sync', 'notes', 'contact_notes', 'conversations', 'messages'];
+// Ranged keys where a collection is found by something other than _id:
+const RANGED = {
+  // The visitor's session is looked up by (inbox_id, source_id), and that pair is unique: a
+  // unique index must start with the shard key. Sharded as unique, so that the index is the one
+  // the application declares (contact-inbox.model.ts), not a non-unique one in its place.
+  contact_inboxes: { key: { inbox_id: 1, source_id: 1 }, unique: true },
+  // Read by import, in row order.
+  contact_import_rejections: { key: { import_id: 1, row: 1 }, unique: false },
+};
+
+for (const [name, host] of [['shard-a', 'mongo-shard-a:27018'], ['shard-b', 'mongo-shard-b:27018']]) {
+  if (!db.getSiblingDB('config').shards.findOne({ _id: name })) sh.addShard(`${name}/${host}`);
+}
+sh.enableSharding(dbName);
+
+const sharded = (name) => !!db.getSiblingDB('config').collections.findOne({ _id: `${dbName}.${name}`, dropped: { $ne: true }, key: { $exists: true } });
+// The shard key's index first: a collection that already holds documents (the application was
+// started before this) can only be sharded on an existing index.
+const contacts = db.getSiblingDB(dbName);
+for (const name of HASHED_ID) {
+  if (sharded(name)) continue;
+  contacts[name].createIndex({ _id: 'hashed' });
+  sh.shardCollection(`${dbName}.${name}`, { _id: 'hashed' });
+}
+for (const [name, { key, unique }] of Object.entries(RANGED)) {
+  if (sharded(name)) continue;
+  contacts[name].createIndex(key, { unique });
+  sh.shardCollection(`${dbName}.${name}`, key, unique);
+}
+// The rest (accounts, users, user_emails, access_tokens, inboxes, labels, segments,
+// custom_attribute_definitions, contact_imports, bulk_actions, id_blocks, migrations) grows with
+// accounts and users, not contacts, and stays unsharded on the database's primary shard.
+print(`sharded in ${dbName}: ${[...HASHED_ID, ...Object.keys(RANGED)].join(', ')}`);
