@@ -99,9 +99,9 @@ const timedOutError = (call: SearchCall) =>
 /**
  * The one wrapper of every search: Elasticsearch away → 503; a search past its time (the
  * client's timeout, or Elasticsearch answering timed_out with partial hits, which must never
- * pass for the answer) → 503 with Retry-After; a query refused for its input → 422. So is a
- * search some of whose shards failed (a node lost with no copy of its shards elsewhere): its
- * hits and counts are those of the other shards, not the answer.
+ * pass for the answer) → 503 with Retry-After; a query refused for its input → 422;
+ * Elasticsearch busy or short of shards (a node lost with no copy of its shards elsewhere),
+ * or an answer some of whose shards failed (its hits and counts would be the others') → 503.
  */
 export async function callSearch<T>(run: () => Promise<T>, call: SearchCall = {}): Promise<T> {
   let res: T;
