@@ -14,6 +14,8 @@ export function createQueueFactory(redisUrl: string, prefix: string) {
   const shared: Redis[] = [];
   const open = (extra: RedisOptions) => {
     const conn = new Redis(redisUrl, extra);
+    // Every queue that shares the connection listens for its errors (a dozen queues): not a leak.
+    conn.setMaxListeners(50);
     conn.on('ready', () => connectedOnce.add(conn));
     shared.push(conn);
     return conn;
