@@ -1,3 +1,4 @@
+import { accountRouting } from '../../src/search/contacts-index';
 import { createContactIndexer } from '../../src/search/contact-indexer';
 import type { Contact } from '../../src/records/contact.model';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch';
@@ -81,7 +82,7 @@ describe('several workers indexing the same contacts', () => {
     );
     await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
 
-    const res = await ctx.deps.es.mget<{ payload: { name: string } }>({ index: ctx.deps.index, ids: ids.map(String) });
+    const res = await ctx.deps.es.mget<{ payload: { name: string } }>({ index: ctx.deps.index, ids: ids.map(String), routing: accountRouting(account.id) });
     res.docs.forEach((doc, i) => {
       const found = 'found' in doc && doc.found;
       if (i % 5 === 0) {
