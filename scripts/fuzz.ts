@@ -106,6 +106,12 @@ async function main() {
       '--exclude-path', '/api/v1/profile/reset_access_token',
       '--exclude-path', '/api/v1/profile',
       '--exclude-path', '/auth/sign_out',
+      // Changing or removing an agent picks ids at random: the long run made a second
+      // administrator and then demoted its own user, after which the administrator-only
+      // operations could only answer 403. Their API tests cover them.
+      '--exclude-operation-id', 'patchAgent',
+      '--exclude-operation-id', 'putAgent',
+      '--exclude-operation-id', 'deleteAgent',
       '--max-examples', MAX_EXAMPLES,
       '--phases', PHASES,
       ...(args.long ? ['--max-time', '900'] : []),
