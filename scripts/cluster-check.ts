@@ -12,10 +12,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config';
-import { createDependencies, type Dependencies } from '../src/dependencies';
-import { createLogger } from '../src/shared/logger';
+import type { Dependencies } from '../src/dependencies';
 import { percentile, WORKER_NODE_ARGS } from './bench-support';
+import { freshDependencies, msFig, ownServicesEnv, s, sleep } from './own-services';
 
 const ROOT = path.resolve(__dirname, '..');
 const { values: args } = parseArgs({
@@ -34,8 +33,7 @@ const SERVICES_DIR = path.join(ROOT, '.local', 'cluster-check');
 const LOGS = path.join(SERVICES_DIR, 'logs');
 const ES_URLS = Array.from({ length: NODES }, (_, i) => `http://127.0.0.1:${PORTS.es + i}`);
 
-const serviceEnv: NodeJS.ProcessEnv = {
-  ...process.env,
+const serviceEnv = ownServicesEnv({
   SERVICES_DIR,
   REDIS_PORT: String(PORTS.redis),
   ES_PORT: String(PORTS.es),
@@ -43,11 +41,7 @@ const serviceEnv: NodeJS.ProcessEnv = {
   ES_NODES: String(NODES),
   ES_HEAP: '512m',
   MONGO_PORT: String(PORTS.mongo),
-};
-// services.sh leaves alone a service whose URL is set.
-delete serviceEnv.MONGODB_URI;
-delete serviceEnv.ELASTICSEARCH_URL;
-delete serviceEnv.REDIS_URL;
+});
 
 const appEnv: NodeJS.ProcessEnv = {
   ...process.env,
@@ -70,9 +64,6 @@ const appEnv: NodeJS.ProcessEnv = {
 };
 const API = `http://127.0.0.1:${PORTS.api}`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const msFig = (v: number | undefined) => (v === undefined ? '-' : `${v.toFixed(0)} ms`);
 
 function services(action: 'up' | 'down', name?: 'es'): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -260,12 +251,7 @@ async function main() {
   await services('up');
   let watcher: ReturnType<typeof watchCluster> | undefined;
   try {
-    deps = await createDependencies(loadConfig({ ...appEnv, LOG_LEVEL: 'silent' }), createLogger('silent'));
-    await deps.conn.db!.dropDatabase();
-    if (await deps.es.indices.existsAlias({ name: deps.index })) {
-      await deps.es.indices.delete({ index: Object.keys(await deps.es.indices.getAlias({ name: deps.index })) });
-    }
-    await deps.ensureIndex();
+    deps = await freshDependencies(appEnv);
     await deps.es.cluster.health({ index: deps.index, wait_for_status: 'green', timeout: '60s' });
     const account = await deps.services.accounts.createAccount('cluster check');
     const admin = await deps.services.accounts.createUser({ accountId: account.id, role: 'administrator', name: 'Cluster', email: `cluster-${Date.now()}@cluster.test` });

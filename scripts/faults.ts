@@ -14,12 +14,11 @@ import { mkdirSync, openSync, openAsBlob, rmSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config';
-import { createDependencies, type Dependencies } from '../src/dependencies';
+import type { Dependencies } from '../src/dependencies';
 import type { ImportPayload } from '../src/import/contact-import.presenter';
 import { contactKeyId } from '../src/records/contact-key.model';
-import { createLogger } from '../src/shared/logger';
 import { percentile, WORKER_NODE_ARGS } from './bench-support';
+import { freshDependencies, msFig, ownServicesEnv, s, sleep } from './own-services';
 import { GENERATED_LABELS, writeContactsCsv } from './generate-contacts-csv';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -39,18 +38,13 @@ const SERVICES_DIR = path.join(ROOT, '.local', 'faults');
 const PORTS = { redis: Number(process.env.FAULTS_REDIS_PORT ?? 6390), es: Number(process.env.FAULTS_ES_PORT ?? 9290), mongo: Number(process.env.FAULTS_MONGO_PORT ?? 27090), api: Number(process.env.FAULTS_API_PORT ?? 3190) };
 const LOGS = path.join(SERVICES_DIR, 'logs');
 
-const serviceEnv: NodeJS.ProcessEnv = {
-  ...process.env,
+const serviceEnv = ownServicesEnv({
   SERVICES_DIR,
   REDIS_PORT: String(PORTS.redis),
   ES_PORT: String(PORTS.es),
   MONGO_PORT: String(PORTS.mongo),
   ES_HEAP: process.env.FAULTS_ES_HEAP ?? '640m',
-};
-// services.sh leaves alone a service whose URL is set: these must be unset for it to start ours.
-delete serviceEnv.MONGODB_URI;
-delete serviceEnv.ELASTICSEARCH_URL;
-delete serviceEnv.REDIS_URL;
+});
 
 const appEnv: NodeJS.ProcessEnv = {
   ...process.env,
@@ -73,9 +67,6 @@ const appEnv: NodeJS.ProcessEnv = {
 };
 const API = `http://127.0.0.1:${PORTS.api}`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const msFig = (v: number | undefined) => (v === undefined ? '-' : `${v.toFixed(0)} ms`);
 
 // ---------- services and processes ----------
 
@@ -727,13 +718,7 @@ async function main() {
   await services('up');
   const verdicts: [string, Verdict][] = [];
   try {
-    deps = await createDependencies(loadConfig({ ...appEnv, LOG_LEVEL: 'silent' }), createLogger('silent'));
-    // A fresh database and index each run (these are the suite's own instances).
-    await deps.conn.db!.dropDatabase();
-    if (await deps.es.indices.existsAlias({ name: deps.index })) {
-      await deps.es.indices.delete({ index: Object.keys(await deps.es.indices.getAlias({ name: deps.index })) });
-    }
-    await deps.ensureIndex();
+    deps = await freshDependencies(appEnv);
     for (const key of CASES) {
       const [title, run] = ALL[key];
       const verdict: Verdict = { ok: false, problems: printed('PROBLEM: '), figures: printed('') };
