@@ -1,5 +1,5 @@
 import { createContactImportProcessor } from '../../src/import/contact-import.processor';
-import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
+import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { contactsOf, importProcessorDeps, showImport, uploadCsv } from './import-support';
 
 // No worker here: the tests run processors themselves, as two workers would, on one import.
@@ -76,7 +76,9 @@ describe('one import, several runners', () => {
     const stalled = processor({ gate: new Promise<void>((resolve) => (wake = resolve)) });
     const first = stalled.instance.run(id);
     const imports = ctx.deps.models.contactImports;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // It writes two batches before it stalls: the second is written while the first is indexed
+    // (held by the gate), then the checkpoint of the first waits.
+    await waitFor(async () => stalled.batches.count === 2, 'the runner to write its second batch');
     // Its process froze past the lease (no renewal) and another runner took the import.
     await imports.updateOne({ _id: id }, { $set: { lease_owner: 'another-runner', lease_until: new Date(Date.now() + 60000) } });
     wake();
