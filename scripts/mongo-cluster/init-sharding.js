@@ -9,13 +9,15 @@ const dbName = process.env.CONTACTS_DB || 'contacts';
 // each operation to the one shard that holds it and spreads any account, however large, evenly.
 // It is also what keeps _id unique across shards: the same _id always lands on the same shard,
 // whose _id index settles two inserts of one key (contact_keys depends on that).
-const HASHED_ID = ['contacts', 'contact_keys', 'pending_sync', 'notes', 'contact_notes', 'conversations', 'messages'];
+// contact_inbox_keys holds the (inbox_id, source_id) uniqueness of a visitor as a key document,
+// as contact_keys does for emails and phones; contact_links and inbox_links list a contact's or
+// an inbox's records by _id.
+const HASHED_ID = [
+  'contacts', 'contact_keys', 'pending_sync', 'notes', 'contact_notes', 'conversations', 'messages',
+  'contact_inboxes', 'contact_inbox_keys', 'contact_links', 'inbox_links',
+];
 // Ranged keys where a collection is found by something other than _id:
 const RANGED = {
-  // The visitor's session is looked up by (inbox_id, source_id), and that pair is unique: a
-  // unique index must start with the shard key. Sharded as unique, so that the index is the one
-  // the application declares (contact-inbox.model.ts), not a non-unique one in its place.
-  contact_inboxes: { key: { inbox_id: 1, source_id: 1 }, unique: true },
   // Read by import, in row order.
   contact_import_rejections: { key: { import_id: 1, row: 1 }, unique: false },
 };
