@@ -86,6 +86,8 @@ const envSchema = z.object({
   CONSOLE_DIR: z.string().min(1).default(path.resolve(__dirname, '..', 'console', 'dist')),
   // How long an operation waits for a MongoDB server before failing (a 503 for the API).
   MONGO_TIMEOUT_MS: z.coerce.number().int().min(100).default(1500),
+  // How long one MongoDB operation may wait for its answer (or for a pooled connection) before it fails (503).
+  MONGO_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
   // After SIGTERM, in-flight requests and jobs get this long; then the process exits 1 regardless.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

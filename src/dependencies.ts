@@ -70,7 +70,7 @@ import { settleWithin } from './shared/lifecycle';
  * The API, the worker, the scripts and the tests all start here, each with its own config.
  */
 export async function createDependencies(config: Config, logger: Logger, overrides: { es?: Client } = {}) {
-  const conn: Connection = await connectMongo(config.MONGODB_URI, { timeoutMs: config.MONGO_TIMEOUT_MS });
+  const conn: Connection = await connectMongo(config.MONGODB_URI, { timeoutMs: config.MONGO_TIMEOUT_MS, socketTimeoutMs: config.MONGO_SOCKET_TIMEOUT_MS });
   if (config.ENFORCE_ID_ONLY) {
     conn.plugin(
       idOnlyGuard([

@@ -2,13 +2,14 @@ import net from 'node:net';
 
 /**
  * A TCP proxy in front of a real local service, so that a test can take the service away from
- * one process (every connection cut, new ones refused) and give it back, on the same port,
- * without stopping the service that other tests share.
+ * one process (every connection cut, new ones refused) or make it hang, and give it back, on the
+ * same port, without stopping the service that other tests share.
  */
 export async function startTcpProxy(targetPort: number) {
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   let port = 0;
+  let frozen = false;
 
   function listen(): Promise<void> {
     if (server?.listening) return Promise.resolve();
@@ -19,7 +20,9 @@ export async function startTcpProxy(targetPort: number) {
         s.on('close', () => sockets.delete(s));
         s.on('error', () => undefined);
       }
-      client.pipe(upstream).pipe(client);
+      // Bytes pass unless frozen; frozen, they are dropped and the connections stay open.
+      client.on('data', (chunk) => frozen || upstream.write(chunk));
+      upstream.on('data', (chunk) => frozen || client.write(chunk));
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -45,6 +48,13 @@ export async function startTcpProxy(targetPort: number) {
     },
     /** Accepts connections again, on the same port. */
     restore: listen,
+    /** Answers nothing and closes nothing (a server that hangs): until thawed, bytes either way are dropped. */
+    freeze(): void {
+      frozen = true;
+    },
+    thaw(): void {
+      frozen = false;
+    },
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise((resolve) => (server?.listening ? server.close(resolve) : resolve(undefined)));
