@@ -5,6 +5,7 @@ import type { PendingSyncModel } from '../records/pending-sync.model';
 import { markPending as markPendingWrites } from '../records/pending-writes';
 import type { SyncScheduler } from '../search/sync-queue';
 import { ConflictError, NotFoundError } from '../shared/errors';
+import { isMongoUnavailable } from '../shared/mongo';
 
 /** One write to a contact. `set` may hold dotted attribute paths (`custom_attributes.plan`). */
 export interface ContactUpdate {
@@ -69,6 +70,17 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
     return values;
   }
 
+  /**
+   * Gives back what a failed write took. With the database away the request does not wait for
+   * it a second time (each wait is a server-selection timeout): the give-back runs on its own and
+   * succeeds if the database is back by then; if not, the keys are taken over later as a crash's
+   * would be (contact-keys.ts).
+   */
+  async function giveBack(cause: unknown, release: () => Promise<unknown>): Promise<void> {
+    if (isMongoUnavailable(cause)) void release().catch(() => undefined);
+    else await release();
+  }
+
   /** Releases the keys of values the contact held before (or took for this write) and does not hold now. */
   async function releaseGivenUp(accountId: number, id: number, before: IdentityValues[], after: Contact | null) {
     const held = after ? identityOf(after) : {};
@@ -100,7 +112,7 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
       throw new ConflictError(`contact ${id} changed ${ATTEMPTS} times while it was being written; try again`);
     } catch (err) {
       // Deleted meanwhile, a value taken, or too many conflicts: what this call took goes back.
-      await releaseGivenUp(accountId, id, claimed, err instanceof NotFoundError ? null : (current ?? null));
+      await giveBack(err, () => releaseGivenUp(accountId, id, claimed, err instanceof NotFoundError ? null : (current ?? null)));
       throw err;
     }
   }
@@ -145,7 +157,7 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
         await markPending([{ id: contact._id, accountId: contact.account_id, version: contact.version }]);
         await contacts.create(contact);
       } catch (err) {
-        await keys.release(identityClaims(contact.account_id, id, identityOf(contact)));
+        await giveBack(err, () => keys.release(identityClaims(contact.account_id, id, identityOf(contact))));
         throw err;
       }
       await sync.schedule([id]);

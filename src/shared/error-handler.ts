@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from './errors';
 import { isDuplicateKey } from './duplicate-key';
+import { isMongoUnavailable } from './mongo';
 import type { Logger } from './logger';
 import type { ResponseSpec } from './route';
 
@@ -48,25 +49,6 @@ const statusByError: [new (...args: never[]) => AppError, number][] = [
   [TooManyRequestsError, 429],
   [UnavailableError, 503],
 ];
-
-const { MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError } = mongoose.mongo;
-// Driver errors that are not exported as classes, known by name.
-const UNREACHABLE_MONGO_NAMES = new Set(['MongoPoolClosedError', 'MongoWaitQueueTimeoutError']);
-
-/**
- * The database server cannot be reached (stopped, restarting, connections dropped): the request
- * may succeed when retried, so it is a 503, not a 500. Looks through `cause`, as bulk writes
- * and mongoose wrap what the driver threw.
- */
-export function isMongoUnavailable(err: unknown): boolean {
-  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof MongoNetworkError || e instanceof MongoServerSelectionError || e instanceof MongoNotConnectedError || e instanceof MongoTopologyClosedError) return true;
-    if (UNREACHABLE_MONGO_NAMES.has(e.name)) return true;
-    // mongoose's own, if commands are ever buffered while disconnected.
-    if (e instanceof mongoose.Error && /buffering timed out|Client must be connected|connection .* was force closed/i.test(e.message)) return true;
-  }
-  return false;
-}
 
 // What the server answers a document key it will not store (DollarPrefixedFieldName,
 // EmptyFieldName, DottedFieldName): input the validation did not foresee, so a 422, never a 500.
