@@ -10,6 +10,7 @@
 //   npm run bench:import                       # 1,000,000 rows
 //   BENCH_IMPORT_ROWS=100000 npm run bench:import
 //   npm run bench:import -- --writes-only      # only the writes, on the account a full run left
+//   npm run bench:import -- --requests-only    # of those, only the single requests (no import, no label deletion)
 //
 // Uses its own database and index (contacts_import_bench), emptied at the start of every run;
 // the generated file is kept under .local/bench/ and reused by the next run of the same size.
@@ -227,6 +228,7 @@ ${latency('POST /contacts with email and phone, 1 client', single)}
 ${latency(`POST /contacts with email and phone, ${CLIENTS} clients`, parallel)}  ${n(Math.round(parallel.length / parallelSeconds))} creates/s
 ${latency('PATCH /contacts/{id} changing the email', patches)}
 ${latency('website visitor typing an existing contact\'s email (merge)', merges)}`);
+  if (process.argv.includes('--requests-only')) return;
 
   // 4. An import of N/10 rows, half of them rows of the first file with one more column (they
   // match their contacts by identifier, email or phone and update them), half new people.
@@ -308,7 +310,7 @@ async function benchState(update?: Omit<BenchState, '_id' | 'runs'>): Promise<Be
 }
 
 async function main() {
-  const writesOnly = process.argv.includes('--writes-only');
+  const writesOnly = process.argv.includes('--writes-only') || process.argv.includes('--requests-only');
   console.log(`import benchmark${writesOnly ? ' (writes only)' : ''}: ${n(N)} rows (${BAD_SHARE * 100}% bad), ${new Date().toISOString()}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
   const file = await generatedFile();
   let state: BenchState | null;
