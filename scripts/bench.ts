@@ -5,6 +5,7 @@
 //   BENCH_CONTACTS=200000 npm run bench
 //   npm run bench -- --seed-only       # seeds (or checks the seed) and stops
 //   npm run bench -- --reads-only      # lists, filters, search and segment counts; no writes
+//   npm run bench -- --storage-only    # what the seeded data costs at rest
 //
 // Uses its own database (contacts_bench) and index alias (contacts_bench); a second run with the
 // same size reuses the seeded data. The API and the sync worker run as child processes so that
@@ -30,6 +31,8 @@ const env = {
   CONTACTS_INDEX: 'contacts_bench',
   QUEUE_PREFIX: 'contacts-bench',
   MAX_PER_PAGE: '1000',
+  // dbStats of a database of millions of contacts takes FerretDB longer than the default 15 s.
+  MONGO_SOCKET_TIMEOUT_MS: '600000',
   // The benchmark measures the job path; the sweep (which reads only pending writes) stays out of its way.
   SWEEP_EVERY_MS: '3600000',
   LOG_LEVEL: 'warn',
@@ -348,6 +351,7 @@ async function main() {
   console.log(`benchmark: ${N.toLocaleString('en')} contacts, ${new Date().toISOString()}`);
   const state = await seed();
   if (process.argv.includes('--seed-only')) return;
+  if (process.argv.includes('--storage-only')) return printStorage(state.account_id);
   const api = startProcess('src/main-api.ts', env);
   const worker = startProcess('src/main-worker.ts', env, WORKER_NODE_ARGS);
   try {
