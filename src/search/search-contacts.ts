@@ -223,16 +223,15 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
   // Every search here is of one account: it asks only the shard that holds the account.
   const routing = accountRouting;
   const limits = timeLimits(timeoutMs);
+  // The exact count of the account's contacts the query matches, as a search body (a size-0
+  // search rather than _count, which takes no time limit): for a count, a page and segment counts.
+  const countBody = (accountId: number, query?: SearchQuery) => ({ query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body });
+  const totalOf = (total: number | estypes.SearchTotalHits) => (typeof total === 'number' ? total : total.value);
 
   /** `field` names the input the query came from when Elasticsearch refuses it. */
   async function count(accountId: number, query?: SearchQuery, field?: string): Promise<number> {
-    // A size-0 search rather than _count, which takes no time limit.
-    const res = await callSearch(
-      () => es.search({ index, routing: routing(accountId), query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body }, limits.options),
-      { timeoutMs, field },
-    );
-    const total = res.hits.total ?? 0;
-    return typeof total === 'number' ? total : total.value;
+    const res = await callSearch(() => es.search({ index, routing: routing(accountId), ...countBody(accountId, query) }, limits.options), { timeoutMs, field });
+    return totalOf(res.hits.total ?? 0);
   }
 
   async function page(accountId: number, query: SearchQuery | undefined, request: PageRequest, field?: string): Promise<ContactPage> {
@@ -267,7 +266,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
                 ...limits.body,
               },
               { routing: routing(accountId) },
-              { query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body },
+              countBody(accountId, query),
             ],
           },
           limits.options,
@@ -275,8 +274,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
       call,
     );
     const res = msearchItem(responses[0], call);
-    const counted = msearchItem(responses[1], call).hits.total ?? 0;
-    const total = typeof counted === 'number' ? counted : counted.value;
+    const total = totalOf(msearchItem(responses[1], call).hits.total ?? 0);
     const hits = res.hits.hits;
     const shown = hits.slice(0, request.perPage);
     const last = shown[shown.length - 1];
@@ -293,10 +291,10 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
    */
   async function countMany(accountId: number, queries: SearchQuery[]): Promise<(number | null)[]> {
     if (!queries.length) return [];
-    const searches = queries.flatMap((query) => [{ index, routing: routing(accountId) }, { query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body }]);
+    const searches = queries.flatMap((query) => [{ index, routing: routing(accountId) }, countBody(accountId, query)]);
     const res = await callSearch(() => es.msearch({ searches }, limits.options), { timeoutMs });
     return res.responses.map((r) =>
-      'hits' in r && !r.timed_out && !r._shards.failed && r.hits.total !== undefined ? (typeof r.hits.total === 'number' ? r.hits.total : r.hits.total.value) : null,
+      'hits' in r && !r.timed_out && !r._shards.failed && r.hits.total !== undefined ? totalOf(r.hits.total) : null,
     );
   }
 
