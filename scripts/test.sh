@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# The test command: installs dependencies when missing, starts the local services, runs the
-# whole suite against them, then the console's browser tests (Playwright driving Debian's
-# Chromium against the real service). Arguments go to jest and then skip the browser tests;
-# `npm run test:e2e` runs those alone. The whole suite then also runs the short fault subset,
-# which starts and stops services of its own on other ports, and a bounded fuzzing run of the
-# API document; each exits non-zero on failure.
+# The test command: installs dependencies when missing, starts the local services, then runs
+# the console's browser tests (Playwright driving Debian's Chromium against the real service),
+# the short fault subset (services of its own on other ports), a bounded fuzzing run of the API
+# document, and last the whole jest suite against the local services, so that a run ends with
+# its test summary. Arguments go to jest and skip the other three; `npm run test:e2e`,
+# `npm run faults` and `npm run fuzz` run those alone. Each step exits non-zero on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash scripts/services.sh up
-npx jest --runInBand "$@"
 if [ $# -eq 0 ]; then
   bash scripts/test-e2e.sh
   npm run --silent faults -- --quick
   npm run --silent fuzz
 fi
+npx jest --runInBand "$@"
