@@ -235,7 +235,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     logger,
   });
   const merge = (accountId: number, baseId: number, mergeeId: number) =>
-    mergeContacts({ contacts: models.contacts, contactsService: contacts, dependents: contactDependents, writer }, accountId, baseId, mergeeId);
+    mergeContacts({ contacts: models.contacts, dependents: contactDependents, writer }, accountId, baseId, mergeeId);
 
   // Few attempts, spaced out: each resumes from the import's checkpoint.
   const importQueue = queues.createQueue<ImportJob>(IMPORT_QUEUE, { attempts: 3, backoff: { type: 'fixed', delay: 5000 }, removeOnFail: 100 });

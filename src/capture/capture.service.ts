@@ -171,7 +171,15 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     return Number(base._id);
   }
 
-  async function present(accountId: number, contactInboxId: number): Promise<VisitorPayload> {
+  /**
+   * The visitor as it is now. With its contact's id known (`contactId`, what the call just wrote)
+   * the two are read at once; if a concurrent call moved the visitor meanwhile, they are read again in turn.
+   */
+  async function present(accountId: number, contactInboxId: number, contactId?: number): Promise<VisitorPayload> {
+    if (contactId !== undefined) {
+      const [ci, contact] = await Promise.all([reload(contactInboxId), contactsService.show(accountId, contactId).catch(() => null)]);
+      if (contact && ci.contact_id === contactId) return toVisitorPayload(contact, ci, standingOf(ci) === 'guest');
+    }
     const ci = await reload(contactInboxId);
     return toVisitorPayload(await contactsService.show(accountId, ci.contact_id), ci, standingOf(ci) === 'guest');
   }
@@ -180,9 +188,10 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     Object.fromEntries(Object.entries({ name, email, phone_number, custom_attributes }).filter(([, v]) => v !== undefined));
 
   async function update(inbox: Inbox, ci: ContactInbox, input: VisitorInput): Promise<VisitorPayload> {
-    if (input.identifier) await identify(inbox, ci, input.identifier, input.identifier_hash);
-    await capture(inbox.account_id, await reload(ci._id), visitorFields(input));
-    return present(inbox.account_id, ci._id);
+    // Identifying may point the visitor at another contact: what follows reads it again.
+    if (input.identifier) ci = await identify(inbox, ci, input.identifier, input.identifier_hash).then(() => reload(ci._id));
+    const contactId = await capture(inbox.account_id, ci, visitorFields(input));
+    return present(inbox.account_id, ci._id, contactId);
   }
 
   return {
@@ -229,7 +238,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         content: input.message?.content,
         customAttributes: input.custom_attributes,
       });
-      return { ...conversation, contact: await present(inbox.account_id, contactInbox._id) };
+      return { ...conversation, contact: await present(inbox.account_id, contactInbox._id, contactId) };
     },
 
     /** The visitor's own conversations in this inbox, with their messages (what the widget shows). */
@@ -248,8 +257,8 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     /** The email a visitor typed into the greeting's "get notified by email" prompt. */
     async collectEmail(inboxIdentifier: string, sourceId: string, email: string): Promise<VisitorPayload> {
       const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
-      await capture(inbox.account_id, contactInbox, { email });
-      return present(inbox.account_id, contactInbox._id);
+      const contactId = await capture(inbox.account_id, contactInbox, { email });
+      return present(inbox.account_id, contactInbox._id, contactId);
     },
   };
 }

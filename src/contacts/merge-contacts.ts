@@ -2,11 +2,10 @@ import { NotFoundError, ValidationError } from '../shared/errors';
 import type { Contact, ContactModel } from '../records/contact.model';
 import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
 import type { ContactWriter } from './contact-writer';
-import type { ContactDependent, ContactsService } from './contacts.service';
+import type { ContactDependent } from './contacts.service';
 
 export interface MergeContactsDeps {
   contacts: ContactModel;
-  contactsService: Pick<ContactsService, 'remove'>;
   dependents: ContactDependent[];
   writer: ContactWriter;
 }
@@ -58,9 +57,14 @@ export async function mergeContacts(deps: MergeContactsDeps, accountId: number, 
   if (!mergee) throw new NotFoundError('contact', mergeeId);
 
   await Promise.all(deps.dependents.map((dependent) => dependent.moveToContact(accountId, mergeeId, baseId)));
-  await deps.contactsService.remove(accountId, mergeeId);
+  if (!(await deps.writer.remove(accountId, [mergeeId])).length) throw new NotFoundError('contact', mergeeId);
 
-  // Conditional on the base's version, recomputed from the base as it is on each attempt.
-  const updated = await deps.writer.modify(accountId, baseId, (current) => ({ set: mergedValues(current, mergee) }));
+  // Conditional on the base's version, recomputed from the base as it is on each attempt. What
+  // was added to the mergee while it moved goes with it meanwhile: the base's write does not wait
+  // for that (a merge is on the website visitor's path).
+  const [updated] = await Promise.all([
+    deps.writer.modify(accountId, baseId, (current) => ({ set: mergedValues(current, mergee) })),
+    ...deps.dependents.map((dependent) => dependent.removeForContacts(accountId, [mergeeId])),
+  ]);
   return toContactPayload(updated);
 }
