@@ -30,23 +30,53 @@ export interface SyncScheduler {
   schedule(ids: number[]): Promise<void>;
 }
 
+/**
+ * Queues sync jobs with group commit: a call while no job is being queued queues its ids at once;
+ * calls made while one is being queued wait for it and then go together, in one job (or one bulk
+ * of `chunk`-sized jobs). Idle, a write waits for nothing more than before; under load, many
+ * writes share one job, and bull's Redis round trips per job (in the API and in the worker) are
+ * paid once for all of them. A call resolves once its ids are queued, or given up on.
+ */
 export function createSyncScheduler(queue: Queue.Queue<SyncJob>, logger: Logger, chunk = 500): SyncScheduler {
   let lastWarned = 0;
-  return {
-    async schedule(ids) {
-      if (!ids.length) return;
-      try {
-        const jobs: { data: SyncJob }[] = [];
-        for (let i = 0; i < ids.length; i += chunk) jobs.push({ data: { ids: ids.slice(i, i + chunk) } });
-        await enqueueWithin<unknown>(queue, () => (jobs.length === 1 ? queue.add(jobs[0].data) : queue.addBulk(jobs)), 2000, 'queueing the sync job');
-      } catch (err) {
-        // The write already succeeded in MongoDB and the contact stays marked in pending_sync.
-        // Once a minute at most: while Redis is away every write lands here.
-        if (Date.now() - lastWarned > 60000) {
-          lastWarned = Date.now();
-          logger.warn({ err, count: ids.length }, 'sync job not queued; the sweep will pick the contacts up (said once a minute)');
-        }
+  let waiting: number[] = [];
+  let next: Promise<void> | null = null;
+  let inFlight: Promise<void> | null = null;
+
+  async function send(ids: number[]): Promise<void> {
+    try {
+      const jobs: { data: SyncJob }[] = [];
+      for (let i = 0; i < ids.length; i += chunk) jobs.push({ data: { ids: ids.slice(i, i + chunk) } });
+      await enqueueWithin<unknown>(queue, () => (jobs.length === 1 ? queue.add(jobs[0].data) : queue.addBulk(jobs)), 2000, 'queueing the sync job');
+    } catch (err) {
+      // The write already succeeded in MongoDB and the contact stays marked in pending_sync.
+      // Once a minute at most: while Redis is away every write lands here.
+      if (Date.now() - lastWarned > 60000) {
+        lastWarned = Date.now();
+        logger.warn({ err, count: ids.length }, 'sync job not queued; the sweep will pick the contacts up (said once a minute)');
       }
+    }
+  }
+
+  function flush(): Promise<void> {
+    const ids = [...new Set(waiting)];
+    waiting = [];
+    next = null;
+    inFlight = send(ids).finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  }
+
+  return {
+    schedule(ids) {
+      if (!ids.length) return Promise.resolve();
+      waiting.push(...ids);
+      if (next) return next;
+      if (!inFlight) return flush();
+      const after = inFlight;
+      next = after.then(flush);
+      return next;
     },
   };
 }
