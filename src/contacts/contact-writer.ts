@@ -155,7 +155,9 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
       await keys.claim(contact.account_id, id, identityOf(contact));
       try {
         await markPending([{ id: contact._id, accountId: contact.account_id, version: contact.version }]);
-        await contacts.create(contact);
+        // The driver directly: newContact's document is complete, and mongoose's casting and
+        // validation of it was a tenth of the API's CPU per create.
+        await contacts.collection.insertOne(contact as never);
       } catch (err) {
         await giveBack(err, () => keys.release(identityClaims(contact.account_id, id, identityOf(contact))));
         throw err;

@@ -17,6 +17,7 @@ export function newContact(id: number, accountId: number, changes: ContactChange
     labels,
     created_at: changes.created_at ?? now,
     last_activity_at: changes.last_activity_at ?? null,
+    last_seen_at: null,
     updated_at: now,
     version: 1,
     deleted: false,
