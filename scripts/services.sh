@@ -178,8 +178,9 @@ ferretdb_install() {
   # `go install pkg@version` yields a binary that panics at start: the module has no
   # build/version/version.txt (their release process generates it). Write it and build.
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
-  # The SQLite backend's _id lookups, fixed and widened, atomic updates, no resource tracking
-  # outside debug builds, and writers that queue in the process; each patch says why.
+  # The SQLite backend's _id lookups (fixed, widened to $in and to numeric ids), atomic updates,
+  # no resource tracking outside debug builds, and writers that queue in the process; each
+  # patch says why.
   local patch
   for patch in "$ROOT"/scripts/ferretdb/*.patch; do
     (cd "$src" && GIT_CEILING_DIRECTORIES="$work" git apply "$patch") || { log "could not apply $patch to FerretDB"; return 1; }
@@ -190,6 +191,7 @@ ferretdb_install() {
     && grep -qF 'defer lockCollectionForWrite(' "$src/internal/handler/msg_findandmodify.go" \
     && grep -qF 'if !debugbuild.Enabled {' "$src/internal/util/resource/resource.go" \
     && grep -qF 'db.writeM.Lock()' "$src/internal/util/fsql/db.go" \
+    && grep -qF 'func idArg' "$src/internal/backends/sqlite/collection.go" \
     || { log "the FerretDB patches did not take"; return 1; }
   mkdir -p "$LOCAL/bin"
   (cd "$src" && go build -trimpath -o "$FERRETDB_BIN" ./cmd/ferretdb)
