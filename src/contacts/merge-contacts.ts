@@ -59,9 +59,10 @@ export async function mergeContacts(deps: MergeContactsDeps, accountId: number, 
   await Promise.all(deps.dependents.map((dependent) => dependent.moveToContact(accountId, mergeeId, baseId)));
   if (!(await deps.writer.remove(accountId, [mergeeId])).length) throw new NotFoundError('contact', mergeeId);
 
-  // Conditional on the base's version, recomputed from the base as it is on each attempt. What
-  // was added to the mergee while it moved goes with it meanwhile: the base's write does not wait
-  // for that (a merge is on the website visitor's path).
+  // Conditional on the base's version, recomputed from the base as it is on each attempt. At the
+  // same time, whatever reached the mergee after its move (its lists, now empty, and anything a
+  // concurrent write attached) is deleted with it: the base's write need not wait for that, and a
+  // merge is on the website visitor's path.
   const [updated] = await Promise.all([
     deps.writer.modify(accountId, baseId, (current) => ({ set: mergedValues(current, mergee) })),
     ...deps.dependents.map((dependent) => dependent.removeForContacts(accountId, [mergeeId])),
