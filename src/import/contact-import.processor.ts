@@ -18,7 +18,7 @@ import { planImportColumns, type ColumnPlan } from './import-columns';
 import { createImportLease, ImportLeaseLost, type HeldLease } from './import-lease';
 import type { ImportRejectionModel } from './import-rejection.model';
 import { cellText, identityKeys, InvalidUtf8Cell, parseImportRow, type Cell, type ParsedRow } from './parse-import-row';
-import { planImportBatch } from './plan-import-batch';
+import { planImportBatch, type ImportBatchPlan } from './plan-import-batch';
 import { createRowSizeGuard } from './row-size-guard';
 import { createSeenKeys } from './seen-keys';
 import { indexImportBatch, writeImportBatch, type ImportBatchWritten, type ImportWriterDeps } from './write-import-batch';
@@ -220,6 +220,8 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       let batchChars = 0;
       let bytesRead = 0;
       let inFlight: InFlight | null = null;
+      let lastPlanned: Promise<unknown> = Promise.resolve();
+      let committing: Promise<void> = Promise.resolve();
 
       const { records, overLong } = readRecords(doc.file_path, (bytes) => (bytesRead = bytes));
       try {
@@ -253,6 +255,8 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           }
         }
       } catch (err) {
+        // A batch still being written finishes first: nothing may write once this run has stopped.
+        await committing.catch(() => undefined);
         if (err instanceof ImportFailure) throw err;
         const code = (err as { code?: string }).code;
         if (code === 'ENOENT') throw new ImportFailure('the uploaded file is no longer there; upload it again');
@@ -260,6 +264,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       }
       if (!plan) throw new ImportFailure('the file is empty: it has no header line');
       if (batch.length) await importBatch(batch);
+      await committing;
       if (inFlight) await checkpoint(inFlight, null);
 
       const finished = await imports
@@ -275,25 +280,39 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       onProgress?.(finished);
 
       /**
-       * Plans and writes a batch while the previous one is being indexed (the two overlap: MongoDB
-       * and Elasticsearch work at once), then waits for the previous one and saves its checkpoint.
+       * Three batches overlap, each at another stage: this one is parsed and its matching
+       * contacts read while the one before is written, and that one is written while the one
+       * before it is indexed (MongoDB reads, MongoDB writes and Elasticsearch work at once). Plans
+       * are made in file order (the first of two rows with one email wins), and writes one after
+       * another; the caller goes on reading the file once the previous batch is written, so at
+       * most these three batches are held.
        */
       async function importBatch(items: BatchItem[]) {
-        // Nothing of the batch is written unless this run still holds the import.
-        await held.renew();
         const rows = items.map(({ row, cells, rejected }) => ({
           row,
           cells,
           parsed: rejected === undefined ? parseImportRow(cells, plan!) : ({ kind: 'rejected', errors: [rejected] } satisfies ParsedRow),
         }));
         const wanted = rows.flatMap((r) => (r.parsed.kind === 'contact' ? [r.parsed] : []));
-        const batchPlan = planImportBatch({
-          rows,
-          seen,
-          knownLabels: await labels.existingTitles(accountId, wanted.flatMap((p) => p.labels)),
-          existing: await matchingContacts(accountId, wanted.map((p) => p.changes)),
-          reserved,
-        });
+        const lookups = Promise.all([
+          labels.existingTitles(accountId, wanted.flatMap((p) => p.labels)),
+          matchingContacts(accountId, wanted.map((p) => p.changes)),
+        ]);
+        const planned = Promise.all([lookups, lastPlanned]).then(([[knownLabels, existing]]) =>
+          planImportBatch({ rows, seen, knownLabels, existing, reserved }),
+        );
+        lastPlanned = planned;
+        const previous = committing;
+        committing = Promise.all([planned, previous]).then(([batchPlan]) => commit(items, batchPlan));
+        // Awaited by the next batch or at the end; until then a failure must not count as unhandled.
+        committing.catch(() => undefined);
+        await previous;
+      }
+
+      /** Writes a planned batch, starts its indexing, then waits for the previous one's and saves its checkpoint. */
+      async function commit(items: BatchItem[], batchPlan: ImportBatchPlan) {
+        // Nothing of the batch is written unless this run still holds the import.
+        await held.renew();
         // Before the contacts that carry them, so that every label on a contact is an account label.
         await labels.ensureLabels(accountId, batchPlan.newLabels);
         const lastRow = items[items.length - 1].row;

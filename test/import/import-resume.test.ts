@@ -103,6 +103,30 @@ describe('an import across its lifecycle', () => {
     expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 2, rejected: 1 });
   });
 
+  it('when a later batch repeats an email and its reads finish first, then the earlier row still wins and the later one is rejected', async () => {
+    const account = await ctx.createAccount();
+    // Batches of two rows: row 1 is in the first batch, row 3 in the second.
+    const id = await upload(account, 'name,email\nAna first,ana@x.com\nB,b@x.com\nAna later,ANA@x.com\nC,c@x.com\n');
+    let lookups = 0;
+    const processor = createContactImportProcessor({
+      ...processorDeps(),
+      keys: {
+        ...ctx.deps.keys,
+        // The first batch's lookup of existing contacts is slow: the second batch's reads overtake it.
+        async holdersOf(claims) {
+          if (++lookups === 1) await new Promise((resolve) => setTimeout(resolve, 300));
+          return ctx.deps.keys.holdersOf(claims);
+        },
+      },
+    });
+    await processor.run(id);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 3, rejected: 1 });
+    const names = (await contactsOf(ctx, account.id)).map((c) => c.name).sort();
+    expect(names).toEqual(['Ana first', 'B', 'C']);
+    const rejected = await ctx.deps.models.importRejections.find({ import_id: id }).lean();
+    expect(rejected.map((r) => r.row)).toEqual([3]);
+  });
+
   it('when the last attempt fails after a batch was written but not indexed, then its new contacts are marked pending for the sweep', async () => {
     const account = await ctx.createAccount();
     const id = await upload(account);
