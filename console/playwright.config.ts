@@ -17,7 +17,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   outputDir: '../.local/e2e-results',
-  reporter: [['list']],
+  // The JSON report gives scripts/test.sh its count for the run's closing line.
+  reporter: [['list'], ['json', { outputFile: '../.local/test-results/e2e.json' }]],
   use: {
     baseURL: process.env.E2E_BASE_URL,
     locale: 'en-US',
