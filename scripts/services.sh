@@ -180,7 +180,8 @@ ferretdb_install() {
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
   # The SQLite backend's _id lookups (fixed, widened to $in and to numeric ids), atomic updates,
   # no resource tracking outside debug builds, writers that queue in the process, a faster
-  # decoding of stored documents, and $in lists of ids matched through a set; each patch says why.
+  # decoding of stored documents, $in lists of ids matched through a set, and updates of many
+  # documents written in batches; each patch says why.
   local patch
   for patch in "$ROOT"/scripts/ferretdb/*.patch; do
     (cd "$src" && GIT_CEILING_DIRECTORIES="$work" git apply "$patch") || { log "could not apply $patch to FerretDB"; return 1; }
@@ -194,6 +195,7 @@ ferretdb_install() {
     && grep -qF 'func idArg' "$src/internal/backends/sqlite/collection.go" \
     && grep -qF 'func parseSchema' "$src/internal/handler/sjson/fast_decode.go" \
     && grep -qF 'match := common.FilterMatcher(p.Filter)' "$src/internal/handler/msg_delete.go" \
+    && grep -qF 'const updateBatchSize' "$src/internal/handler/common/update.go" \
     || { log "the FerretDB patches did not take"; return 1; }
   mkdir -p "$LOCAL/bin"
   (cd "$src" && go build -trimpath -o "$FERRETDB_BIN" ./cmd/ferretdb)
@@ -209,6 +211,9 @@ ferretdb_up() {
     ferretdb_install
     log "FerretDB runs an older patch set; restarting it with $(basename "$FERRETDB_BIN")"
     kill "$pid"
+    # Its port closes before SQLite's last checkpoint; the next one cannot open the files until
+    # the process is gone.
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
     for _ in $(seq 1 30); do port_open $MONGO_PORT || break; sleep 1; done
   fi
   if ! port_open $MONGO_PORT; then
@@ -217,7 +222,12 @@ ferretdb_up() {
     log "starting FerretDB $FERRETDB_VERSION (SQLite backend)"
     # GOGC: FerretDB decodes every document it reads or writes into short-lived Go values, and with
     # Go's default (100) the collector took a fifth of its CPU; its live heap is tens of MB.
-    GOGC=${FERRETDB_GOGC:-400} nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$DATA/ferretdb-data/" \
+    # synchronous(normal): in WAL mode a commit is not flushed to disk until the next checkpoint.
+    # A crash of FerretDB or of any process loses nothing; a power loss or an OS crash can lose
+    # the last commits (the files stay consistent), as MongoDB's default write concern can (its
+    # journal is flushed every 100 ms). The fsync of every commit was a tenth of FerretDB's time
+    # in updates. FERRETDB_SYNCHRONOUS=full flushes each commit.
+    GOGC=${FERRETDB_GOGC:-400} nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$DATA/ferretdb-data/?_pragma=synchronous(${FERRETDB_SYNCHRONOUS:-normal})" \
       --listen-addr=127.0.0.1:$MONGO_PORT --telemetry=disable --log-level=warn --state-dir="$DATA/ferretdb-state" --debug-addr="$FERRETDB_DEBUG_ADDR" \
       >"$DATA/ferretdb.log" 2>&1 &
     echo $! >"$DATA/ferretdb.pid"
