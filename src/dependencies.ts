@@ -213,6 +213,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contacts: models.contacts,
     nextIds,
     writer,
+    indexer,
+    sync: scheduler,
     candidates: { pending: models.pendingSync, search },
     removeInRequestUpTo: config.LABEL_REMOVAL_IN_REQUEST,
     // One job per label: queued twice (a retry, the worker's start) it still runs once at a time.

@@ -1,4 +1,5 @@
 import type { ContactWriter } from '../contacts/contact-writer';
+import { indexWritten } from '../contacts/index-written';
 import { newContact } from '../contacts/new-contact';
 import { IDENTITY_FIELD_NAMES } from '../records/contact-key.model';
 import { identityClaims, type ContactKeys, type KeyClaim, type TakenKey } from '../records/contact-keys';
@@ -6,7 +7,6 @@ import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactIndexer } from '../search/contact-indexer';
 import type { SyncScheduler } from '../search/sync-queue';
 import { duplicateIndexes } from '../shared/duplicate-key';
-import { isElasticsearchUnavailable } from '../shared/elasticsearch';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { ContactImportModel, PendingBatch } from './contact-import.model';
 import { diffContact } from './diff-contact';
@@ -216,15 +216,5 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
  * which left its last batches' new contacts (they carry no pending mark) out of the index.
  */
 export async function indexImportBatch(deps: Pick<ImportWriterDeps, 'indexer' | 'writer' | 'sync'>, accountId: number, written: Pick<ImportBatchWritten, 'toIndex' | 'marked'>): Promise<void> {
-  let failed: Map<number, string>;
-  try {
-    ({ failed } = await deps.indexer.write(written.toIndex, { clearPending: written.marked }));
-  } catch (err) {
-    if (!isElasticsearchUnavailable(err)) throw err;
-    failed = new Map(written.toIndex.map((c) => [Number(c._id), (err as Error).message]));
-  }
-  if (!failed.size) return;
-  const byId = new Map(written.toIndex.map((c) => [Number(c._id), c]));
-  await deps.writer.markPending([...failed.keys()].map((id) => ({ id: String(id), accountId, version: byId.get(id)!.version })));
-  await deps.sync.schedule([...failed.keys()]);
+  await indexWritten(deps, accountId, written.toIndex, { clearPending: written.marked });
 }

@@ -11,6 +11,11 @@ export interface Label {
   created_at: Date;
   /** Deleted by its account, while a job removes it from the contacts that carry it: hidden from the API. */
   deleting: boolean;
+  /**
+   * The contacts the removal job is taking the label off right now (one chunk): written before
+   * them and cleared once the index holds them, so that a run stopped in between re-indexes them.
+   */
+  stripping?: number[] | null;
 }
 
 const labelSchema = new Schema<Label>(
@@ -23,6 +28,7 @@ const labelSchema = new Schema<Label>(
     show_on_sidebar: { type: Boolean, default: true },
     created_at: { type: Date, default: () => new Date() },
     deleting: { type: Boolean, default: false },
+    stripping: { type: [Number], default: undefined },
   },
   { versionKey: false },
 );

@@ -1,6 +1,9 @@
 import type { ContactWriter } from '../contacts/contact-writer';
 import type { ContactModel } from '../records/contact.model';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
+import { indexWritten } from '../contacts/index-written';
+import type { ContactIndexer } from '../search/contact-indexer';
+import type { SyncScheduler } from '../search/sync-queue';
 import { isDuplicateKey } from '../shared/duplicate-key';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
@@ -34,7 +37,10 @@ export interface LabelsServiceDeps {
   labels: LabelModel;
   contacts: ContactModel;
   nextIds: IdAllocator;
-  writer: Pick<ContactWriter, 'modify' | 'modifyMany'>;
+  writer: Pick<ContactWriter, 'modify' | 'pullLabelUnsynced' | 'markPending'>;
+  /** The removal job indexes the contacts it wrote itself (see stripFromContacts). */
+  indexer: Pick<ContactIndexer, 'read' | 'write'>;
+  sync: SyncScheduler;
   /** Where the contacts carrying a label are found: pending writes, then the index. */
   candidates: ContactCandidatesDeps;
   /** Queues the removal of a label from many contacts (label-removal.processor.ts). */
@@ -48,7 +54,7 @@ export interface LabelRemovalJob {
 }
 
 
-export function createLabelsService({ labels, contacts, nextIds, writer, candidates, enqueueRemoval, removeInRequestUpTo }: LabelsServiceDeps) {
+export function createLabelsService({ labels, contacts, nextIds, writer, indexer, sync, candidates, enqueueRemoval, removeInRequestUpTo }: LabelsServiceDeps) {
   async function find(accountId: number, id: number): Promise<Label> {
     const label = await labels.findOne({ _id: id, account_id: accountId, deleting: { $ne: true } }).lean();
     if (!label) throw new NotFoundError('label', id);
@@ -87,19 +93,35 @@ export function createLabelsService({ labels, contacts, nextIds, writer, candida
    * writes find them; each batch is written by _id, conditional on the versions read (a contact
    * without the label is left alone), and re-synced.
    */
-  async function stripFromContacts(accountId: number, title: string): Promise<number> {
-    let done = 0;
+  /** The account's contacts among `ids` into the index as MongoDB holds them now. */
+  async function reindex(accountId: number, ids: number[]): Promise<void> {
+    const docs = (await indexer.read(ids)).filter((c) => c.account_id === accountId);
+    await indexWritten({ indexer, writer, sync }, accountId, docs);
+  }
+
+  /**
+   * Takes the label off every contact that carries it, a chunk at a time: the chunk's ids are
+   * recorded on the label, the label pulled from them in one write, and the contacts indexed
+   * from MongoDB at once. A run stopped between the write and the index leaves the record, and
+   * the next run (or the label's revival) re-indexes those contacts first; the index still
+   * shows the label on them until then, so the walk finds them again anyway.
+   */
+  async function stripFromContacts(label: Label): Promise<void> {
+    const { _id: labelId, account_id: accountId, title } = label;
+    if (label.stripping?.length) await reindex(accountId, label.stripping);
     for await (const ids of contactCandidates(candidates, accountId, { term: { labels: title } }, CHUNK)) {
-      done += (await writer.modifyMany(accountId, ids, { pull: { labels: [title] } }, (c) => (c.labels ?? []).includes(title))).length;
+      await labels.updateOne({ _id: labelId }, { $set: { stripping: ids } });
+      await writer.pullLabelUnsynced(accountId, ids, title);
+      await reindex(accountId, ids);
     }
-    return done;
+    await labels.updateOne({ _id: labelId }, { $unset: { stripping: 1 } });
   }
 
   /** Removes a deleted label from its contacts, then the label itself (safe to run twice). */
   async function finishRemoval(labelId: number): Promise<void> {
     const label = await labels.findById(labelId).lean();
     if (!label?.deleting) return;
-    await stripFromContacts(label.account_id, label.title);
+    await stripFromContacts(label);
     await labels.deleteOne({ _id: labelId, deleting: true });
   }
 
@@ -119,8 +141,14 @@ export function createLabelsService({ labels, contacts, nextIds, writer, candida
       const title = normalizeLabel(input.title);
       if (await labels.exists({ account_id: accountId, title, deleting: { $ne: true } })) throw new ValidationError(`label "${title}" already exists`, 'title');
       // Created again while its removal runs: the label stays, with what was given now.
-      const revived = await labels.findOneAndUpdate({ account_id: accountId, title, deleting: true }, { $set: { ...input, title, deleting: false } }, { new: true }).lean();
-      if (revived) return toLabelPayload(revived);
+      const revived = await labels
+        .findOneAndUpdate({ account_id: accountId, title, deleting: true }, { $set: { ...input, title, deleting: false }, $unset: { stripping: 1 } })
+        .lean();
+      if (revived) {
+        // A removal stopped between writing a chunk and indexing it: the index catches up now.
+        if (revived.stripping?.length) await reindex(accountId, revived.stripping);
+        return toLabelPayload({ ...revived, ...input, title, deleting: false });
+      }
       const [id] = await nextIds('labels');
       const doc = await labels.create({ _id: id, account_id: accountId, ...input, title });
       return toLabelPayload(doc.toObject());

@@ -106,6 +106,42 @@ describe('contact labels', () => {
     }
   });
 
+  it('when a removal stopped between taking the label off a chunk and indexing it, then its next run, or the label created again, indexes that chunk', async () => {
+    const a = await ctx.createAccount();
+    const api = as(a);
+    const c1 = await createContact(ctx, a);
+    const c2 = await createContact(ctx, a);
+    for (const c of [c1, c2]) await api.post(`/contacts/${c.id}/labels`, { labels: ['half', 'back', 'kept'] }).expect(200);
+    await ctx.settle(a.id);
+    const titles = (await api.get('/labels')).body.payload as { id: number; title: string }[];
+    const idOf = (title: string) => titles.find((l) => l.title === title)!.id;
+    const count = async (title: string) => {
+      await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
+      return (await api.get(`/contacts?labels[]=${title}`)).body.meta.count;
+    };
+    // What a run leaves when it stops after its write: the chunk recorded, the label off c1 in
+    // MongoDB, the index not told.
+    const interrupt = async (title: string) => {
+      await ctx.deps.models.labels.updateOne({ _id: idOf(title) }, { $set: { deleting: true, stripping: [c1.id] } });
+      await ctx.deps.writer.pullLabelUnsynced(a.id, [c1.id], title);
+    };
+
+    await interrupt('half');
+    await ctx.settle(a.id);
+    expect(await count('half')).toBe(2);
+    await ctx.deps.services.labels.finishRemoval(idOf('half'));
+    expect(await count('half')).toBe(0);
+    expect(await ctx.deps.models.labels.findById(idOf('half')).lean()).toBeNull();
+
+    await interrupt('back');
+    expect(await count('back')).toBe(2);
+    expect((await api.post('/labels', { title: 'back' })).status).toBe(200);
+    expect(await count('back')).toBe(1);
+    expect((await api.get(`/contacts/${c1.id}/labels`)).body.payload).toEqual(['kept']);
+    expect(await count('kept')).toBe(2);
+    expect((await ctx.deps.models.labels.findById(idOf('back')).lean())?.stripping).toBeUndefined();
+  });
+
   it('when the contact belongs to another account, then its labels are a 404', async () => {
     const other = await ctx.createAccount();
     const theirs = await createContact(ctx, other);
