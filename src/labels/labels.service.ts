@@ -93,27 +93,32 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
    * writes find them; each batch is written by _id, conditional on the versions read (a contact
    * without the label is left alone), and re-synced.
    */
-  /** The account's contacts among `ids` into the index as MongoDB holds them now. */
-  async function reindex(accountId: number, ids: number[]): Promise<void> {
-    const docs = (await indexer.read(ids)).filter((c) => c.account_id === accountId);
-    await indexWritten({ indexer, writer, sync }, accountId, docs);
-  }
+  /** The account's contacts among `ids` as MongoDB holds them now. */
+  const readLive = async (accountId: number, ids: number[]) => (await indexer.read(ids)).filter((c) => c.account_id === accountId);
+  const reindex = async (accountId: number, ids: number[]) => indexWritten({ indexer, writer, sync }, accountId, await readLive(accountId, ids));
 
   /**
    * Takes the label off every contact that carries it, a chunk at a time: the chunk's ids are
-   * recorded on the label, the label pulled from them in one write, and the contacts indexed
-   * from MongoDB at once. A run stopped between the write and the index leaves the record, and
-   * the next run (or the label's revival) re-indexes those contacts first; the index still
-   * shows the label on them until then, so the walk finds them again anyway.
+   * recorded on the label, the label pulled from them in one write, and the contacts read back
+   * and indexed, while the next chunk is written (MongoDB and Elasticsearch work at once). A run
+   * stopped between a write and its index leaves the record (of the chunks in flight), and the
+   * next run, or the label's revival, re-indexes those contacts first; the index still shows
+   * the label on them until then, so the walk finds them again anyway.
    */
   async function stripFromContacts(label: Label): Promise<void> {
     const { _id: labelId, account_id: accountId, title } = label;
     if (label.stripping?.length) await reindex(accountId, label.stripping);
+    let indexing: { ids: number[]; done: Promise<void> } | null = null;
     for await (const ids of contactCandidates(candidates, accountId, { term: { labels: title } }, CHUNK)) {
-      await labels.updateOne({ _id: labelId }, { $set: { stripping: ids } });
+      await labels.updateOne({ _id: labelId }, { $set: { stripping: [...(indexing?.ids ?? []), ...ids] } });
       await writer.pullLabelUnsynced(accountId, ids, title);
-      await reindex(accountId, ids);
+      const docs = await readLive(accountId, ids);
+      await indexing?.done;
+      indexing = { ids, done: indexWritten({ indexer, writer, sync }, accountId, docs) };
+      // Awaited with the next chunk or at the end; until then a failure must not count as unhandled.
+      indexing.done.catch(() => undefined);
     }
+    await indexing?.done;
     await labels.updateOne({ _id: labelId }, { $unset: { stripping: 1 } });
   }
 
