@@ -88,17 +88,13 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     }
   }
 
-  /**
-   * Removes a label from every contact of the account that carries it. The index and the pending
-   * writes find them; each batch is written by _id, conditional on the versions read (a contact
-   * without the label is left alone), and re-synced.
-   */
-  /** The account's contacts among `ids` as MongoDB holds them now. */
-  const readLive = async (accountId: number, ids: number[]) => (await indexer.read(ids)).filter((c) => c.account_id === accountId);
-  const reindex = async (accountId: number, ids: number[]) => indexWritten({ indexer, writer, sync }, accountId, await readLive(accountId, ids));
+  /** The account's contacts among `ids` as MongoDB holds them now (not only live ones: a deleted one is indexed as deleted). */
+  const readBack = async (accountId: number, ids: number[]) => (await indexer.read(ids)).filter((c) => c.account_id === accountId);
+  const reindex = async (accountId: number, ids: number[]) => indexWritten({ indexer, writer, sync }, accountId, await readBack(accountId, ids));
 
   /**
-   * Takes the label off every contact that carries it, a chunk at a time: the chunk's ids are
+   * Takes the label off every contact that carries it (the pending writes and the index find
+   * them; a contact without the label is left alone), a chunk at a time: the chunk's ids are
    * recorded on the label, the label pulled from them in one write, and the contacts read back
    * and indexed, while the next chunk is written (MongoDB and Elasticsearch work at once). A run
    * stopped between a write and its index leaves the record (of the chunks in flight), and the
@@ -112,7 +108,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     for await (const ids of contactCandidates(candidates, accountId, { term: { labels: title } }, CHUNK)) {
       await labels.updateOne({ _id: labelId }, { $set: { stripping: [...(indexing?.ids ?? []), ...ids] } });
       await writer.pullLabelUnsynced(accountId, ids, title);
-      const docs = await readLive(accountId, ids);
+      const docs = await readBack(accountId, ids);
       await indexing?.done;
       indexing = { ids, done: indexWritten({ indexer, writer, sync }, accountId, docs) };
       // Awaited with the next chunk or at the end; until then a failure must not count as unhandled.
