@@ -7,7 +7,7 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..');
 
 /** The worker's heap cap, as `npm run start:worker` sets it (package.json). */
-export const WORKER_NODE_ARGS = ['--max-old-space-size=256'];
+export const WORKER_NODE_ARGS = ['--max-old-space-size=256', '--max-semi-space-size=32'];
 
 export function startProcess(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', path.join(ROOT, entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] });

@@ -30,7 +30,7 @@ beforeAll(async () => {
   };
   const ports = [await freePort(), await freePort()];
   apis = ports.map((port) => ({ port, child: startChild('main-api.ts', { ...env, PORT: String(port) }) }));
-  workers = [0, 1].map(() => startChild('main-worker.ts', { ...env, LOG_LEVEL: 'info' }, ['--max-old-space-size=256']));
+  workers = [0, 1].map(() => startChild('main-worker.ts', { ...env, LOG_LEVEL: 'info' }, ['--max-old-space-size=256', '--max-semi-space-size=32']));
   await Promise.all([...apis.map((a) => waitForHealth(a.port, 200000)), ...workers.map((w) => waitForLog(w, 'sync worker started', 200000))]);
 }, 240000);
 
