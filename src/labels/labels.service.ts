@@ -142,13 +142,14 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
       const title = normalizeLabel(input.title);
       if (await labels.exists({ account_id: accountId, title, deleting: { $ne: true } })) throw new ValidationError(`label "${title}" already exists`, 'title');
       // Created again while its removal runs: the label stays, with what was given now.
-      const revived = await labels
-        .findOneAndUpdate({ account_id: accountId, title, deleting: true }, { $set: { ...input, title, deleting: false }, $unset: { stripping: 1 } })
-        .lean();
+      const revived = await labels.findOneAndUpdate({ account_id: accountId, title, deleting: true }, { $set: { ...input, title, deleting: false } }, { new: true }).lean();
       if (revived) {
         // A removal stopped between writing a chunk and indexing it: the index catches up now.
-        if (revived.stripping?.length) await reindex(accountId, revived.stripping);
-        return toLabelPayload({ ...revived, ...input, title, deleting: false });
+        if (revived.stripping?.length) {
+          await reindex(accountId, revived.stripping);
+          await labels.updateOne({ _id: revived._id }, { $unset: { stripping: 1 } });
+        }
+        return toLabelPayload(revived);
       }
       const [id] = await nextIds('labels');
       const doc = await labels.create({ _id: id, account_id: accountId, ...input, title });
