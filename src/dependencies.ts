@@ -47,7 +47,7 @@ import { createContactImportProcessor } from './import/contact-import.processor'
 import { createContactImportService, IMPORT_QUEUE, type ImportJob } from './import/contact-import.service';
 import { defineImportRejectionModel } from './import/import-rejection.model';
 import { createContactIndexer } from './search/contact-indexer';
-import { ensureContactsIndex } from './search/contacts-index';
+import { ensureContactsIndex, MAPPING_VERSION } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
 import { createContactSyncProcessor } from './search/contact-sync.processor';
 import { createSweepQueue, createSyncQueue, createSyncScheduler, scheduleSweep } from './search/sync-queue';
@@ -337,7 +337,12 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         options,
       ),
 
-    ensureIndex: () => ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS }),
+    async ensureIndex() {
+      const { outdated } = await ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS });
+      if (outdated.length) {
+        logger.warn({ alias: index, outdated, mappingVersion: MAPPING_VERSION }, 'the search index was built by an older mapping: run `npm run reindex`');
+      }
+    },
 
     deliveryQueue,
 

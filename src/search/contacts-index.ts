@@ -1,11 +1,13 @@
 import type { Client } from '@elastic/elasticsearch';
-import mappingV4 from '../../mappings/contacts.v4.json';
+import mappingV5 from '../../mappings/contacts.v5.json';
 
-// The newest mapping; a new file in mappings/ and a line here make the next version. v4 places an
-// account's contacts on one shard (routing by account, required on every write and read by id;
-// README, "Routing by account"); v3 added the social profile fields and last_seen_at. An index of
-// an older version is moved with `npm run reindex`.
-export const CURRENT_MAPPING = mappingV4;
+// The newest mapping; a new file in mappings/ and a line here make the next version. v5 stores
+// each segment sorted as the default list is (an account's contacts, latest activity first), so
+// that sort stops after one page (contact-sort.ts); v4 places an account's contacts on one shard
+// (routing by account, required on every write and read by id; README, "Routing by account"); v3
+// added the social profile fields and last_seen_at. An index of an older version is moved with
+// `npm run reindex`.
+export const CURRENT_MAPPING = mappingV5;
 export const MAPPING_VERSION = CURRENT_MAPPING.version;
 
 /**
@@ -38,9 +40,17 @@ export async function createContactsIndex(es: Client, index: string, options: Om
   await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
 }
 
-/** Creates the current versioned index behind the alias when the alias is missing. Idempotent. */
-export async function ensureContactsIndex(es: Client, options: IndexOptions): Promise<void> {
-  if (await es.indices.existsAlias({ name: options.alias })) return;
+/**
+ * Creates the current versioned index behind the alias when the alias is missing. Idempotent.
+ * Answers the indices already behind the alias that an older mapping built: they keep serving,
+ * with what the newer mapping adds missing, until `npm run reindex` moves them.
+ */
+export async function ensureContactsIndex(es: Client, options: IndexOptions): Promise<{ outdated: string[] }> {
+  if (await es.indices.existsAlias({ name: options.alias })) {
+    const behind = Object.keys(await es.indices.getAlias({ name: options.alias }));
+    const versionOf = (name: string) => Number(/_v(\d+)(-\d+)?$/.exec(name)?.[1] ?? 0);
+    return { outdated: behind.filter((name) => versionOf(name) < MAPPING_VERSION) };
+  }
   const index = versionedIndexName(options.alias, MAPPING_VERSION);
   try {
     await createContactsIndex(es, index, options);
@@ -49,4 +59,5 @@ export async function ensureContactsIndex(es: Client, options: IndexOptions): Pr
     if ((err as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type !== 'resource_already_exists_exception') throw err;
     await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
   }
+  return { outdated: [] };
 }
