@@ -10,6 +10,7 @@
 // Uses its own database (contacts_bench) and index alias (contacts_bench); a second run with the
 // same size reuses the seeded data. The API and the sync worker run as child processes so that
 // their peak memory can be read.
+import { forceMergeToOneSegment } from '../src/search/force-merge';
 import { loadConfig } from '../src/config';
 import { createDependencies } from '../src/dependencies';
 import type { Contact } from '../src/records/contact.model';
@@ -134,7 +135,7 @@ async function seed() {
     await pendingIndex;
     // As a reindex leaves an index it built (src/search/reindex.ts): merged, so that the figures
     // do not depend on where the merge scheduler happened to be.
-    await deps.es.indices.forcemerge({ index: deps.index, max_num_segments: 1 }, { requestTimeout: 6 * 3600_000, maxRetries: 0 });
+    await forceMergeToOneSegment(deps.es, deps.index);
     await deps.es.indices.refresh({ index: deps.index });
     const seconds = (Date.now() - started) / 1000;
     console.log(`\nseeded ${N} contacts in ${seconds.toFixed(0)} s: MongoDB insert ${(N / (mongoMs / 1000)).toFixed(0)}/s, index ${(N / (indexMs / 1000)).toFixed(0)}/s`);

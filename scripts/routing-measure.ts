@@ -9,6 +9,7 @@
 //   npm run routing-measure -- [--es http://127.0.0.1:9410] [--shards 4] [--accounts 100000,50000,25000,15000,7000,2000,1000] [--samples 100] [--keep] [--reuse]
 //
 // Deletes its indices at the end (--keep to leave them; --reuse takes them if they hold the same contacts).
+import { forceMergeToOneSegment } from '../src/search/force-merge';
 import { Client, type estypes } from '@elastic/elasticsearch';
 import { parseArgs } from 'node:util';
 import type { Contact } from '../src/records/contact.model';
@@ -112,7 +113,7 @@ async function load() {
     await es.indices.putSettings({ index: INDEX[layout], settings: { refresh_interval: '1s' } });
     await es.indices.refresh({ index: INDEX[layout] });
     // The same segment shape in each, so that only the routing differs.
-    await es.indices.forcemerge({ index: INDEX[layout], max_num_segments: 1 });
+    await forceMergeToOneSegment(es, INDEX[layout]);
   }
   for (const layout of LAYOUTS) {
     const shards = (await es.cat.shards({ index: INDEX[layout], format: 'json', h: 'shard,prirep,docs' })) as { shard: string; prirep: string; docs: string }[];

@@ -1,4 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
+import { forceMergeToOneSegment } from './force-merge';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
 import type { Logger } from '../shared/logger';
@@ -90,8 +91,8 @@ export async function reindexContacts(
   // A search visits every segment of its shard; bulk loading leaves dozens of them. Merged
   // before it takes traffic (at a million contacts, 18 segments merged into one took a sorted
   // page from 7–9 ms to 4 ms inside Elasticsearch, and a count from 9 ms to 0 — README, Benchmark).
-  // Minutes at millions of contacts: longer than the client's request timeout, and not to be retried.
-  await es.indices.forcemerge({ index: to, max_num_segments: 1 }, { requestTimeout: 6 * 3600_000, maxRetries: 0 });
+  // Minutes at millions of contacts: a task, polled until done (force-merge.ts).
+  await forceMergeToOneSegment(es, to);
   await es.indices.refresh({ index: to });
 
   // 2. One atomic alias update: from now on every read and write goes to the new index.
