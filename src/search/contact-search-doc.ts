@@ -3,7 +3,6 @@ import { SOCIAL_NETWORKS, type Contact, type SocialNetwork } from '../records/co
 import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
 import { searchFieldOf, toIndexValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import { searchSuffixes } from './substring-terms';
-import { NEVER_ACTIVE } from './contact-sort';
 
 /** additional_attributes.social_profiles, folded: social_twitter … (Chatwoot's networks, a fixed set). */
 type SocialFields = Partial<Record<`social_${SocialNetwork}`, string>>;
@@ -27,8 +26,6 @@ export interface ContactSearchDoc extends SocialFields {
   custom_keys: string[];
   created_at: number;
   last_activity_at?: number;
-  /** last_activity_at, or NEVER_ACTIVE: the index is stored in this order (contact-sort.ts). */
-  activity_sort: number;
   last_seen_at?: number;
   updated_at: number;
   /** Tagged suffixes of the text fields: substring matching as a prefix query (see substring-terms.ts). */
@@ -72,7 +69,6 @@ export function toContactSearchDoc(contact: Contact, definitions: DefinitionRef[
     custom_keys: Object.entries(contact.custom_attributes ?? {}).filter(([, v]) => v !== null && v !== undefined).map(([k]) => k),
     created_at: contact.created_at.getTime(),
     last_activity_at: contact.last_activity_at?.getTime(),
-    activity_sort: contact.last_activity_at?.getTime() ?? NEVER_ACTIVE,
     last_seen_at: contact.last_seen_at?.getTime(),
     updated_at: contact.updated_at.getTime(),
     search_suffixes: [],

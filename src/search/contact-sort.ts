@@ -1,6 +1,5 @@
-import type { estypes } from '@elastic/elasticsearch';
 import { ValidationError } from '../shared/errors';
-import type { SortValue, SortValueType } from './cursor';
+import type { SortValueType } from './cursor';
 
 // Sort key of the API → field of the search index. Text fields hold folded text, phone_sort
 // the E.164 digits as a number, dates epoch millis.
@@ -32,9 +31,6 @@ export const DEFAULT_SORT = '-last_activity_at';
 // Elasticsearch's own "_last" for a date is Long.MIN/MAX, which it then refuses to parse back
 // as a search_after date; the ends of the date range sort last just the same and round-trip.
 const LAST_DATE = { asc: Date.UTC(9999, 11, 31), desc: Date.UTC(1, 0, 1) - 1 };
-
-/** activity_sort of a contact never active: the last of the newest-first order, as the default sort's missing value is. */
-export const NEVER_ACTIVE = LAST_DATE.desc;
 const isDateField = (field: string) => field === 'last_activity_at' || field === 'created_at' || field.startsWith('cf_date_');
 
 function missingLast(sort: ContactSort): '_last' | number {
@@ -71,28 +67,11 @@ export const sortValueType = (sort: ContactSort): SortValueType => (TEXT_SORT_FI
 
 export const sortToString = (sort: ContactSort) => `${sort.order === 'desc' ? '-' : ''}${sort.key}`;
 
-// The index stores each segment in the default sort's order (mappings v5 `index.sort`: account,
-// activity_sort descending, id descending). A search sorted by a prefix of the index sort reads
-// only the documents of its page (Lucene stops once the page is full: measured, README
-// "Latency near the limit"), so the default sort is asked exactly that way: led by the account
-// (one value within an account, so the order is unchanged) and on activity_sort, which holds
-// last_activity_at or NEVER_ACTIVE — the sort values of the old date sort, so cursors carry on.
-const INDEX_SORT: estypes.SortCombinations[] = [{ account_id: { order: 'asc' } }, { activity_sort: { order: 'desc', unmapped_type: 'long' } }, { id: { order: 'desc' } }];
-const isIndexSort = (sort: ContactSort) => !sort.field && sort.key === 'last_activity_at' && sort.order === 'desc';
-
-/** The search_after of a cursor's values (this sort's value, then the contact id) in an account. */
-export const toSearchAfter = (sort: ContactSort, accountId: number, values: SortValue[]): SortValue[] =>
-  isIndexSort(sort) ? [String(accountId), ...values] : values;
-
-/** What a cursor keeps of a hit's sort values: this sort's value, then the contact id. */
-export const toCursorValues = (sort: ContactSort, hitSort: SortValue[]): SortValue[] => (isIndexSort(sort) ? hitSort.slice(1) : hitSort);
-
 /**
  * The Elasticsearch sort: the field, missing values last in both directions, then the contact
  * id so that the order is total and a cursor never skips or repeats a contact.
  */
-export function toSearchSort(sort: ContactSort): estypes.SortCombinations[] {
-  if (isIndexSort(sort)) return INDEX_SORT;
+export function toSearchSort(sort: ContactSort) {
   return [
     { [sortField(sort)]: { order: sort.order, missing: missingLast(sort), unmapped_type: 'keyword' } },
     { id: { order: sort.order } },

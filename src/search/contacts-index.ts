@@ -1,13 +1,11 @@
 import type { Client } from '@elastic/elasticsearch';
-import mappingV5 from '../../mappings/contacts.v5.json';
+import mappingV4 from '../../mappings/contacts.v4.json';
 
-// The newest mapping; a new file in mappings/ and a line here make the next version. v5 stores
-// each segment sorted as the default list is (an account's contacts, latest activity first), so
-// that sort stops after one page (contact-sort.ts); v4 places an account's contacts on one shard
-// (routing by account, required on every write and read by id; README, "Routing by account"); v3
-// added the social profile fields and last_seen_at. An index of an older version is moved with
-// `npm run reindex`.
-export const CURRENT_MAPPING = mappingV5;
+// The newest mapping; a new file in mappings/ and a line here make the next version. v4 places an
+// account's contacts on one shard (routing by account, required on every write and read by id;
+// README, "Routing by account"); v3 added the social profile fields and last_seen_at. An index of
+// an older version is moved with `npm run reindex`.
+export const CURRENT_MAPPING = mappingV4;
 export const MAPPING_VERSION = CURRENT_MAPPING.version;
 
 /**

@@ -1,5 +1,3 @@
-import type { estypes } from '@elastic/elasticsearch';
-import { NEVER_ACTIVE, parseSort, toSearchSort } from '../../src/search/contact-sort';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
 
 let ctx: TestContext;
@@ -135,41 +133,5 @@ describe('paging the list', () => {
       after = res.body.meta.next_cursor ?? undefined;
     } while (after);
     expect(ids).toEqual(expectedOrder(created, sort.replace('-', '') as Key, sort.startsWith('-')));
-  });
-});
-
-describe('the default sort is the order the index is stored in', () => {
-  // Documents of an account no API call can reach, written in one bulk: one segment of 500.
-  const accountId = 2_000_000_000 + Math.floor(Math.random() * 100_000_000);
-  const query = { bool: { filter: [{ term: { account_id: String(accountId) } }] } };
-  const docsRead = async (sort: estypes.SortCombinations[]) => {
-    const res = await ctx.deps.es.search({ index: ctx.deps.index, routing: String(accountId), profile: true, size: 11, track_total_hits: false, query, sort });
-    return res.profile!.shards.flatMap((shard) => shard.searches.flatMap((s) => s.query)).reduce((sum, q) => sum + (q.breakdown.next_doc_count ?? 0), 0);
-  };
-
-  beforeAll(async () => {
-    const docs = Array.from({ length: 500 }, (_, i) => ({
-      account_id: String(accountId),
-      id: 1_000_000_000 + i,
-      activity_sort: i % 7 === 0 ? NEVER_ACTIVE : 1_700_000_000_000 + ((i * 7919) % 500) * 1000,
-      blocked: false,
-      labels: [],
-      custom_keys: [],
-      created_at: 1_600_000_000_000,
-      updated_at: 1_600_000_000_000,
-      search_suffixes: [],
-      payload: {},
-    }));
-    const res = await ctx.deps.es.bulk({
-      refresh: true,
-      operations: docs.flatMap((doc) => [{ index: { _index: ctx.deps.index, _id: String(doc.id), routing: String(accountId) } }, doc]),
-    });
-    expect(res.errors).toBe(false);
-  });
-
-  it('when a page is asked in the default sort, then Elasticsearch reads that page of documents, not the whole account', async () => {
-    expect(await docsRead(toSearchSort(parseSort(undefined)))).toBeLessThanOrEqual(12);
-    // The same order without the account ahead of it is not the index's: every document is read.
-    expect(await docsRead([{ activity_sort: { order: 'desc' } }, { id: { order: 'desc' } }])).toBeGreaterThanOrEqual(500);
   });
 });
