@@ -10,7 +10,6 @@
 // Uses its own database (contacts_bench) and index alias (contacts_bench); a second run with the
 // same size reuses the seeded data. The API and the sync worker run as child processes so that
 // their peak memory can be read.
-import { forceMergeToOneSegment } from '../src/search/force-merge';
 import { loadConfig } from '../src/config';
 import { createDependencies } from '../src/dependencies';
 import type { Contact } from '../src/records/contact.model';
@@ -18,6 +17,7 @@ import { identityClaims } from '../src/records/contact-keys';
 import { foldText } from '../src/shared/text';
 import { createLogger } from '../src/shared/logger';
 import { SORT_FIELDS } from '../src/search/contact-sort';
+import { forceMergeToOneSegment } from '../src/search/force-merge';
 import { peakMemoryMb, percentile, startProcess, waitForHealth, WORKER_NODE_ARGS } from './bench-support';
 
 const N = Number(process.env.BENCH_CONTACTS ?? 1_000_000);

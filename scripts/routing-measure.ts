@@ -9,10 +9,10 @@
 //   npm run routing-measure -- [--es http://127.0.0.1:9410] [--shards 4] [--accounts 100000,50000,25000,15000,7000,2000,1000] [--samples 100] [--keep] [--reuse]
 //
 // Deletes its indices at the end (--keep to leave them; --reuse takes them if they hold the same contacts).
-import { forceMergeToOneSegment } from '../src/search/force-merge';
 import { Client, type estypes } from '@elastic/elasticsearch';
 import { parseArgs } from 'node:util';
 import type { Contact } from '../src/records/contact.model';
+import { forceMergeToOneSegment } from '../src/search/force-merge';
 import { buildSegmentQuery } from '../src/search/build-segment-query';
 import { buildTextSearchQuery } from '../src/search/build-text-search-query';
 import { toContactSearchDoc } from '../src/search/contact-search-doc';

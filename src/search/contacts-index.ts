@@ -24,6 +24,9 @@ export interface IndexOptions {
 
 export const versionedIndexName = (alias: string, version: number) => `${alias}_v${version}`;
 
+/** The mapping version in a name versionedIndexName (or a reindex, which adds `-<timestamp>`) gave; 0 for any other name. */
+const versionOfIndexName = (name: string) => Number(/_v(\d+)(-\d+)?$/.exec(name)?.[1] ?? 0);
+
 /** Creates an index with the current mapping; with `alias`, as that alias's write index. */
 export async function createContactsIndex(es: Client, index: string, options: Omit<IndexOptions, 'alias'> & { alias?: string }): Promise<void> {
   await es.indices.create({
@@ -46,8 +49,7 @@ export async function createContactsIndex(es: Client, index: string, options: Om
 export async function ensureContactsIndex(es: Client, options: IndexOptions): Promise<{ outdated: string[] }> {
   if (await es.indices.existsAlias({ name: options.alias })) {
     const behind = Object.keys(await es.indices.getAlias({ name: options.alias }));
-    const versionOf = (name: string) => Number(/_v(\d+)(-\d+)?$/.exec(name)?.[1] ?? 0);
-    return { outdated: behind.filter((name) => versionOf(name) < MAPPING_VERSION) };
+    return { outdated: behind.filter((name) => versionOfIndexName(name) < MAPPING_VERSION) };
   }
   const index = versionedIndexName(options.alias, MAPPING_VERSION);
   try {
