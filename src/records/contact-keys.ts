@@ -61,12 +61,25 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
     const owners = new Map(
       ownerIds.length ? (await contacts.find({ _id: { $in: ownerIds } }).lean()).map((c) => [Number(c._id), c as Contact]) : [],
     );
+    // A purge releases a deleted contact's keys and then removes the contact, so a key read before
+    // that release and a contact read after it would look like a create in flight and block the
+    // value for the grace time. A key whose contact is missing is read again: if it is still
+    // there as it was, its contact is truly not written yet (or its writer died).
+    const orphans = [...found.values()].filter((k) => !owners.has(k.contact_id)).map((k) => k._id);
+    if (orphans.length) {
+      const again = new Map((await keys.find({ _id: { $in: orphans } }).lean()).map((k) => [k._id, k]));
+      for (const id of orphans) {
+        const before = found.get(id)!;
+        const current = again.get(id);
+        if (!current || current.contact_id !== before.contact_id || current.claimed_at.getTime() !== before.claimed_at.getTime()) found.delete(id);
+      }
+    }
     const taken: TakenKey[] = [];
     const retry: KeyClaim[] = [];
     const now = Date.now();
     for (const [i, claim] of claims.entries()) {
       const key: ContactKey | undefined = found.get(ids[i]);
-      // Gone since the insert failed: insert again.
+      // Gone (or changed hands) since the insert failed: insert again.
       if (!key) retry.push(claim);
       else if (key.contact_id === claim.contactId) continue;
       else {

@@ -3,6 +3,8 @@ import { startTestContext, testConfig, waitFor, type TestAccount, type TestConte
 import { accountRouting } from '../../src/search/contacts-index';
 import { createContact } from '../support/factories';
 import { importCsv } from '../import/import-support';
+import { createContactKeys } from '../../src/records/contact-keys';
+import type { ContactModel } from '../../src/records/contact.model';
 
 // The default grace (a minute): a loaded machine may stall a write for longer than a short one,
 // and the races below must be settled by the keys, not by a takeover.
@@ -89,6 +91,32 @@ describe('identity keys', () => {
       // Whichever came first, nobody holds the email now.
       expect((await post({ email })).status).toBe(200);
     }
+  });
+
+  it('when the sync worker purges a deleted contact between a claim reading its key and reading its contact, then the value is taken at once', async () => {
+    const gone = await createContact(ctx, account, { email: 'purged-meanwhile@example.com' });
+    const keyId = `${account.id}:email:purged-meanwhile@example.com`;
+    const real = ctx.deps.models;
+    // The purge's two steps (release the keys, remove the contact) land just before the claim reads the contact.
+    let purged = false;
+    const contacts = {
+      find: (filter: object) => ({
+        lean: async () => {
+          if (!purged) {
+            purged = true;
+            await real.contactKeys.deleteOne({ _id: keyId });
+            await real.contacts.deleteOne({ _id: String(gone.id) });
+          }
+          return real.contacts.find(filter).lean();
+        },
+      }),
+    } as unknown as ContactModel;
+    const keys = createContactKeys({ keys: real.contactKeys, contacts, graceMs: 60_000 });
+    const [newcomer] = await ctx.deps.nextIds('contacts');
+
+    await keys.claim(account.id, newcomer, { email: 'purged-meanwhile@example.com' });
+    expect(purged).toBe(true);
+    expect(await keyOf('email', 'purged-meanwhile@example.com')).toMatchObject({ contact_id: newcomer });
   });
 });
 
