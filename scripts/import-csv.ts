@@ -2,7 +2,10 @@
 // same processor as the import job, in this process, on the file where it lies (no upload, no
 // copy; the file is left in place), which also indexes each batch it writes.
 //
-//   npm run import-csv -- --account 1 contacts.csv [--create-labels vip,lead] [--rejected rejected.csv]
+//   npm run import-csv -- --account 1 contacts.csv [--create-labels vip,lead] [--create-missing-labels] [--rejected rejected.csv]
+//
+// --create-labels creates the labels named; --create-missing-labels creates every label the file
+// names that the account lacks (without either, a row naming an unknown label is rejected).
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +16,7 @@ import { createDependencies } from '../src/dependencies';
 import type { ContactImport } from '../src/import/contact-import.model';
 import { createLogger } from '../src/shared/logger';
 
-const USAGE = 'usage: import-csv --account <id> <file.csv> [--create-labels a,b] [--rejected <out.csv>]';
+const USAGE = 'usage: import-csv --account <id> <file.csv> [--create-labels a,b] [--create-missing-labels] [--rejected <out.csv>]';
 
 function bar(share: number, width = 30): string {
   const filled = Math.round(Math.min(1, Math.max(0, share)) * width);
@@ -33,6 +36,7 @@ async function main() {
     options: {
       account: { type: 'string' },
       'create-labels': { type: 'string' },
+      'create-missing-labels': { type: 'boolean' },
       rejected: { type: 'string' },
     },
     allowPositionals: true,
@@ -60,7 +64,9 @@ async function main() {
 
     const absolute = path.resolve(file);
     const { size } = await stat(absolute);
-    const recorded = await deps.services.imports.record(accountId, { path: absolute, originalname: path.basename(absolute), size }, false);
+    const recorded = await deps.services.imports.record(accountId, { path: absolute, originalname: path.basename(absolute), size }, false, {
+      createLabels: values['create-missing-labels'] === true,
+    });
     const startedAt = Date.now();
     const tty = process.stderr.isTTY;
     let lastPrint = 0;

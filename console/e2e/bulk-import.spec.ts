@@ -31,3 +31,24 @@ test('when a CSV with a bad row is imported, then the progress finishes, the cou
   await expect(rejected).toContainText('not-an-email');
   await screenshot(page, 'import');
 });
+
+test('when a CSV names a label the account lacks, then its row is rejected, unless "create the labels" is ticked', async ({ page, account }) => {
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const csv = ['name,email,labels', 'Lara Label,lara@example.com,newcomers'].join('\n');
+  const upload = async () => {
+    await page.getByLabel('CSV file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await expect(page.getByTestId('import-state')).toHaveText('Status: completed', { timeout: 30_000 });
+  };
+
+  await upload();
+  await expect(page.getByTestId('import-counts')).toContainText('rejected 1');
+  await page.getByRole('button', { name: 'Rejected rows', exact: true }).click();
+  await expect(page.getByRole('table', { name: 'Rejected rows' })).toContainText('the account has no label "newcomers"');
+
+  await page.getByRole('checkbox', { name: /Create the labels/ }).check();
+  await upload();
+  await expect(page.getByTestId('import-counts')).toContainText('created 1');
+  await expect(page.getByTestId('import-counts')).toContainText('rejected 0');
+});

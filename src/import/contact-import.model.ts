@@ -22,6 +22,8 @@ export interface ContactImport {
   file_size: number;
   /** Whether the import owns the file (an upload) and deletes it when done; the CLI's file stays. */
   owns_file: boolean;
+  /** Whether labels the file names and the account lacks are created; if not, their rows are rejected (the spec's rule). */
+  create_labels: boolean;
   /** The header cells as the file has them: the rejected-rows CSV repeats them. */
   headers: string[];
   rows_read: number;
@@ -59,6 +61,7 @@ const contactImportSchema = new Schema<ContactImport>(
     file_path: { type: String, required: true },
     file_size: { type: Number, required: true },
     owns_file: { type: Boolean, default: true },
+    create_labels: { type: Boolean, default: false },
     headers: { type: [String], default: () => [] },
     rows_read: { type: Number, default: 0 },
     created: { type: Number, default: 0 },

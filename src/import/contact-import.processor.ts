@@ -299,7 +299,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           matchingContacts(accountId, wanted.map((p) => p.changes)),
         ]);
         const planned = Promise.all([lookups, lastPlanned]).then(([[knownLabels, existing]]) =>
-          planImportBatch({ rows, seen, knownLabels, existing, reserved }),
+          planImportBatch({ rows, seen, knownLabels, createLabels: doc.create_labels === true, existing, reserved }),
         );
         lastPlanned = planned;
         const previous = committing;
@@ -313,7 +313,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       async function commit(items: BatchItem[], batchPlan: ImportBatchPlan) {
         // Nothing of the batch is written unless this run still holds the import.
         await held.renew();
-        // Before the contacts that carry them, so that every label on a contact is an account label.
+        // Before the contacts that carry them, so that every label on a contact is an account label (none without create_labels).
         await labels.ensureLabels(accountId, batchPlan.newLabels);
         const lastRow = items[items.length - 1].row;
         const carried = inFlight?.written.reservation ?? null;

@@ -6,7 +6,7 @@ import { payloadOf } from '../shared/response-fields';
 import { csv, defineRoute, json } from '../shared/route';
 import { sendCsv } from '../shared/send-csv';
 import { importPayloadSchema } from './contact-import.presenter';
-import { importIdParams, importListQuery } from './contact-import.schemas';
+import { importIdParams, importListQuery, importUploadFields } from './contact-import.schemas';
 import type { ContactImportService } from './contact-import.service';
 import { uploadCsv } from './upload';
 
@@ -20,13 +20,22 @@ export function contactImportRouter(imports: ContactImportService, options: { up
     {
       method: 'post', path: '/contacts/import', operationId: 'importContacts', summary: 'Upload a CSV file of contacts to import', tag, access: administratorAccess,
       before: [uploadCsv({ dir: options.uploadDir, maxBytes: options.maxBytes, field: 'import_file' })],
+      body: importUploadFields,
       requestBody: {
         required: true,
         content: {
           'multipart/form-data': {
             schema: {
               type: 'object',
-              properties: { import_file: { type: 'string', contentMediaType: 'text/csv', description: 'the CSV file' } },
+              properties: {
+                import_file: { type: 'string', contentMediaType: 'text/csv', description: 'the CSV file' },
+                create_labels: {
+                  type: 'string',
+                  enum: ['true', 'false', '1', '0'],
+                  default: 'false',
+                  description: 'create the labels the file names that the account lacks; by default a row naming one is rejected',
+                },
+              },
               required: ['import_file'],
             },
             encoding: { import_file: { contentType: 'text/csv' } },
@@ -39,8 +48,8 @@ export function contactImportRouter(imports: ContactImportService, options: { up
         '415': json('The upload is not a text CSV file', errorBodySchema),
       },
     },
-    async (_input, req, res) => {
-      const started = await imports.start(callerOf(req).accountId, req.file);
+    async ({ body }, req, res) => {
+      const started = await imports.start(callerOf(req).accountId, req.file, { createLabels: body.create_labels });
       res.status(200).json({ payload: started });
     },
   );

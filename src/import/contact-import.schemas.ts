@@ -5,6 +5,14 @@ export const importIdParams = z.object({
   id: z.coerce.number().int().positive('import id must be a positive integer'),
 });
 
+/** The text fields of the upload's multipart body (the file itself is multer's). */
+export const importUploadFields = z.object({
+  // A multipart field is text; a JSON client may send a boolean.
+  create_labels: z
+    .preprocess((value) => (typeof value === 'boolean' ? String(value) : value), z.enum(['true', 'false', '1', '0'], { error: 'create_labels must be true or false' }).optional())
+    .transform((value) => value === 'true' || value === '1'),
+});
+
 export const importListQuery = z.object({
   page: z.coerce.number().int().min(1, 'page starts at 1').default(1),
   per_page: z.coerce.number().int().min(1).max(100, 'per_page must be at most 100').default(25),

@@ -33,6 +33,11 @@ async function checkLooksLikeText(file: UploadedFile): Promise<string | undefine
   return undefined;
 }
 
+export interface ImportOptions {
+  /** Create the labels the file names that the account lacks, instead of rejecting their rows. */
+  createLabels?: boolean;
+}
+
 export function createContactImportService(deps: {
   imports: ContactImportModel;
   rejections: ImportRejectionModel;
@@ -49,7 +54,7 @@ export function createContactImportService(deps: {
   }
 
   /** Records an import of a file already on disk; `ownsFile` files are deleted when it ends. */
-  async function record(accountId: number, file: UploadedFile, ownsFile: boolean): Promise<ContactImport> {
+  async function record(accountId: number, file: UploadedFile, ownsFile: boolean, options: ImportOptions = {}): Promise<ContactImport> {
     const problem = await checkLooksLikeText(file);
     if (problem) {
       if (ownsFile) await unlink(file.path).catch(() => undefined);
@@ -65,6 +70,7 @@ export function createContactImportService(deps: {
       file_path: file.path,
       file_size: file.size,
       owns_file: ownsFile,
+      create_labels: options.createLabels === true,
       created_at: now,
       updated_at: now,
     });
@@ -75,9 +81,9 @@ export function createContactImportService(deps: {
     record,
 
     /** Records the import and queues its job; the job does the work. */
-    async start(accountId: number, file: UploadedFile | undefined): Promise<ImportPayload> {
+    async start(accountId: number, file: UploadedFile | undefined, options: ImportOptions = {}): Promise<ImportPayload> {
       if (!file) throw new ValidationError('import_file is required: send the CSV as the multipart field "import_file"', 'import_file');
-      const recorded = await record(accountId, file, true);
+      const recorded = await record(accountId, file, true, options);
       try {
         // One job per import (jobId): queueing it twice cannot run it twice.
         await enqueueWithin(queue, () => queue.add({ importId: recorded._id }, { jobId: `import-${recorded._id}` }), 5000, 'queueing the import');

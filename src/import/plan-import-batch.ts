@@ -49,7 +49,7 @@ export interface ImportBatchPlan {
    */
   reindex: Contact[];
   rejections: RejectedRow[];
-  /** Labels the planned rows name that the account does not have: created before the batch is written. */
+  /** With `createLabels`, the labels the planned rows name that the account does not have: created before the batch is written. */
   newLabels: string[];
 }
 
@@ -57,8 +57,10 @@ export interface ImportBatchInput {
   rows: BatchRow[];
   /** The keys of the file's earlier rows; the batch's keys are added to it. */
   seen: { claim(keys: string[]): string | undefined };
-  /** Titles of the account's labels (at least those the rows name); the others are to be created. */
+  /** Titles of the account's labels (at least those the rows name). */
   knownLabels: ReadonlySet<string>;
+  /** Whether labels the account lacks are created (the import's `create_labels`); if not, a row naming one is rejected. */
+  createLabels: boolean;
   /** Live contacts of the account that share an identifier, email or phone with a row. */
   existing: Contact[];
   /** Contact ids an interrupted attempt reserved for the rows it created, by row. */
@@ -71,14 +73,17 @@ const MATCH_FIELDS = ['identifier', 'email', 'phone_number'] as const;
  * Decides what a batch of rows does, without reading or writing anything (apart from adding the
  * rows' keys to `seen`, the file's memory): each row is rejected, creates a contact, updates the
  * contact it matches, or leaves it as it is. Rejections come in the order of the checks: the
- * row's own values and earlier rows of the file, then matching. Labels the account lacks are
- * listed to be created (only those of rows that are written), as POST /contacts/{id}/labels does.
+ * row's own values, earlier rows of the file, labels the account lacks, then matching. With
+ * `createLabels` such labels are no reason: they are listed to be created (only those of rows
+ * that are written), as POST /contacts/{id}/labels does.
  */
-export function planImportBatch({ rows, seen, knownLabels, existing, reserved }: ImportBatchInput): ImportBatchPlan {
+export function planImportBatch({ rows, seen, knownLabels, createLabels, existing, reserved }: ImportBatchInput): ImportBatchPlan {
   const rejections: RejectedRow[] = [];
   const reject = (item: { row: number; cells: Cell[] }, reasons: string[]) => rejections.push({ row: item.row, cells: item.cells.map(cellText), reasons });
 
-  // 1. Each row on its own: fields, then duplicates of earlier rows of the file.
+  // 1. Each row on its own: fields, duplicates of earlier rows of the file, then labels. A row
+  // rejected for its labels still names its person, so a later row for them is a duplicate
+  // (as it would be once the labels exist and the file is imported again).
   let rowsRead = 0;
   const candidates: PlannedRow[] = [];
   for (const { row, cells, parsed } of rows) {
@@ -91,6 +96,11 @@ export function planImportBatch({ rows, seen, knownLabels, existing, reserved }:
     const again = seen.claim(identityKeys(parsed.changes));
     if (again) {
       reject({ row, cells }, [`a second row for the same person: an earlier row of the file has the same ${again}`]);
+      continue;
+    }
+    const unknown = createLabels ? [] : parsed.labels.filter((title) => !knownLabels.has(title));
+    if (unknown.length) {
+      reject({ row, cells }, [`labels: the account has no label ${unknown.map((t) => `"${t}"`).join(', ')}; create it first, or import with create_labels=true`]);
       continue;
     }
     candidates.push({ row, cells, changes: parsed.changes, labels: parsed.labels });

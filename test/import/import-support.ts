@@ -2,11 +2,13 @@ import { exemptBecause } from '../../src/shared/id-only-guard';
 import type { TestAccount, TestContext } from '../support/context';
 import { waitFor } from '../support/context';
 
-export async function uploadCsv(ctx: TestContext, account: TestAccount, content: string | Buffer, fileName = 'contacts.csv') {
-  return ctx.http
-    .post(account.path('/contacts/import'))
-    .set('api_access_token', account.adminToken)
-    .attach('import_file', Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), fileName);
+/** The multipart text fields beside the file (`create_labels`). */
+export type ImportFields = Record<string, string>;
+
+export async function uploadCsv(ctx: TestContext, account: TestAccount, content: string | Buffer, fileName = 'contacts.csv', fields: ImportFields = {}) {
+  let req = ctx.http.post(account.path('/contacts/import')).set('api_access_token', account.adminToken);
+  for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
+  return req.attach('import_file', Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'), fileName);
 }
 
 export async function showImport(ctx: TestContext, account: TestAccount, id: number) {
@@ -16,8 +18,8 @@ export async function showImport(ctx: TestContext, account: TestAccount, id: num
 }
 
 /** Uploads the file and waits until its import has finished; answers the final status. */
-export async function importCsv(ctx: TestContext, account: TestAccount, content: string | Buffer, fileName?: string) {
-  const res = await uploadCsv(ctx, account, content, fileName);
+export async function importCsv(ctx: TestContext, account: TestAccount, content: string | Buffer, fileName?: string, fields?: ImportFields) {
+  const res = await uploadCsv(ctx, account, content, fileName, fields);
   if (res.status !== 200) throw new Error(`upload: ${res.status} ${JSON.stringify(res.body)}`);
   const id = res.body.payload.id as number;
   let last: Awaited<ReturnType<typeof showImport>> | undefined;

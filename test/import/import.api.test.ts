@@ -241,14 +241,34 @@ describe('the catalogue of nasty files', () => {
 });
 
 describe('labels in the file', () => {
-  // Issue 15: labels the account lacks are created, as POST /contacts/{id}/labels does (they used to reject the row).
-  it('when rows name labels the account does not have, then the labels are created and the rows import carrying them', async () => {
+  // The spec: "A bad row (invalid email or phone, duplicate in the file, unknown label) is rejected with its reason; the rest still import."
+  it('when rows name labels the account does not have, then those rows are rejected naming the labels, the rest import, and no label is created', async () => {
+    const account = await freshAccount();
+    await addLabels(account, ['vip']);
+    const csv = 'name,email,labels\nAna,ana@x.com,"VIP, brand-new"\nLuis,luis@x.com,vip\nEva,eva@x.com,\n';
+    const done = await importCsv(ctx, account, csv);
+    expect(done).toMatchObject({ status: 'completed', create_labels: false, rows_read: 3, created: 2, updated: 0, rejected: 1 });
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 1: labels: the account has no label "brand-new"; create it first, or import with create_labels=true']);
+    const labels = await ctx.http.get(account.path('/labels')).set('api_access_token', account.agentToken);
+    expect(labels.body.payload.map((l: { title: string }) => l.title)).toEqual(['vip']);
+    expect((await contactsOf(ctx, account.id)).map((c) => c.email).sort()).toEqual(['eva@x.com', 'luis@x.com']);
+  });
+
+  it('when create_labels is not true or false, then the upload answers 422 naming it', async () => {
+    const account = await freshAccount();
+    const res = await uploadCsv(ctx, account, 'name\nAna\n', 'contacts.csv', { create_labels: 'maybe' });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(/create_labels/);
+  });
+
+  // Issue 15: on request, labels the account lacks are created, as POST /contacts/{id}/labels does.
+  it('when rows name labels the account does not have and create_labels is true, then the labels are created and the rows import carrying them', async () => {
     const account = await freshAccount();
     await addLabels(account, ['vip']);
     const existing = await createContact(ctx, account, { email: 'known@x.com', name: 'Known' });
     const csv = 'name,email,labels\nAna,ana@x.com,"VIP, brand-new"\nKnown,known@x.com,returning\n';
-    const done = await importCsv(ctx, account, csv);
-    expect(done).toMatchObject({ status: 'completed', rows_read: 2, created: 1, updated: 1, rejected: 0 });
+    const done = await importCsv(ctx, account, csv, undefined, { create_labels: 'true' });
+    expect(done).toMatchObject({ status: 'completed', create_labels: true, rows_read: 2, created: 1, updated: 1, rejected: 0 });
     const labels = await ctx.http.get(account.path('/labels')).set('api_access_token', account.agentToken);
     expect(labels.body.payload.map((l: { title: string }) => l.title)).toEqual(['brand-new', 'returning', 'vip']);
     const contacts = await contactsOf(ctx, account.id);

@@ -27,6 +27,7 @@ function plan(lines: (string | Cell[])[], input: Partial<Omit<ImportBatchInput, 
     rows: rows(lines),
     seen: createSeenKeys(),
     knownLabels: new Set(['vip', 'lead']),
+    createLabels: false,
     existing: [],
     reserved: new Map(),
     ...input,
@@ -111,10 +112,35 @@ describe('planning an import batch: rows for the same person in the file', () =>
 });
 
 describe('planning an import batch: labels', () => {
-  // Issue 15: an import creates the labels the account lacks, as POST /contacts/{id}/labels does
-  // (it used to reject such rows).
+  // The spec: "A bad row (invalid email or phone, duplicate in the file, unknown label) is rejected with its reason".
+  it('when a row names a label the account does not have, then the row is rejected naming it, and no label is to be created', () => {
+    const result = plan(['A,a@x.com,,,VIP,', 'B,b@x.com,,,nope,', ['C', 'c@x.com', '', '', 'lead, other, vip', ''], 'D,d@x.com,,,,'], { knownLabels: new Set(['vip']) });
+    expect(result.creates.map((c) => [c.row, c.labels])).toEqual([
+      [1, ['vip']],
+      [4, []],
+    ]);
+    expect(reasonsOf(result)).toEqual([
+      'row 2: labels: the account has no label "nope"; create it first, or import with create_labels=true',
+      'row 3: labels: the account has no label "lead", "other"; create it first, or import with create_labels=true',
+    ]);
+    expect(result.newLabels).toEqual([]);
+  });
+
+  it('when a row rejected for an unknown label names a person, then a later row for that person is a second row for them', () => {
+    const result = plan(['A,a@x.com,,,nope,', 'A again,a@x.com,,,vip,'], { knownLabels: new Set(['vip']) });
+    expect(reasonsOf(result)).toEqual([
+      'row 1: labels: the account has no label "nope"; create it first, or import with create_labels=true',
+      'row 2: a second row for the same person: an earlier row of the file has the same email a@x.com',
+    ]);
+  });
+});
+
+describe('planning an import batch: labels with create_labels', () => {
+  // Issue 15: on request, an import creates the labels the account lacks, as POST /contacts/{id}/labels does.
+  const planCreating = (lines: Parameters<typeof plan>[0], input: Parameters<typeof plan>[1] = {}) => plan(lines, { createLabels: true, ...input });
+
   it('when a row names a label the account does not have, then the row is planned and the label is to be created; known labels are not', () => {
-    const result = plan(['A,a@x.com,,,VIP,', 'B,b@x.com,,,nope,', 'C,c@x.com,,,lead,', 'D,d@x.com,,,,'], { knownLabels: new Set(['vip']) });
+    const result = planCreating(['A,a@x.com,,,VIP,', 'B,b@x.com,,,nope,', 'C,c@x.com,,,lead,', 'D,d@x.com,,,,'], { knownLabels: new Set(['vip']) });
     expect(result.creates.map((c) => [c.row, c.labels])).toEqual([
       [1, ['vip']],
       [2, ['nope']],
@@ -126,19 +152,19 @@ describe('planning an import batch: labels', () => {
   });
 
   it('when rows name several unknown labels, some twice, then each is to be created once', () => {
-    const result = plan([['A', 'a@x.com', '', '', 'vip, x, y', ''], ['B', 'b@x.com', '', '', 'y,x', '']], { knownLabels: new Set(['vip']) });
+    const result = planCreating([['A', 'a@x.com', '', '', 'vip, x, y', ''], ['B', 'b@x.com', '', '', 'y,x', '']], { knownLabels: new Set(['vip']) });
     expect(result.newLabels).toEqual(['x', 'y']);
   });
 
   it('when a row that updates a contact names an unknown label, then the label is to be created too', () => {
     const existing = [contact(40, { name: 'Known', email: 'k@x.com' })];
-    const result = plan(['Known,k@x.com,,,fresh,'], { knownLabels: new Set(), existing });
+    const result = planCreating(['Known,k@x.com,,,fresh,'], { knownLabels: new Set(), existing });
     expect(result.updates.map((u) => u.set)).toEqual([{ labels: ['fresh'] }]);
     expect(result.newLabels).toEqual(['fresh']);
   });
 
   it('when a row naming an unknown label is rejected for another reason, then its label is not created, and its keys still count for later rows', () => {
-    const result = plan(['A,a@x.com,,,nope,', 'B,bad-email,,,other,', 'A2,a@x.com,,,third,'], { knownLabels: new Set() });
+    const result = planCreating(['A,a@x.com,,,nope,', 'B,bad-email,,,other,', 'A2,a@x.com,,,third,'], { knownLabels: new Set() });
     expect(result.creates.map((c) => c.row)).toEqual([1]);
     expect(reasonsOf(result)).toEqual([
       'row 2: email: "bad-email" is not a valid email address',
@@ -148,7 +174,7 @@ describe('planning an import batch: labels', () => {
   });
 
   it('when a label cannot be a label title, then the row is rejected naming it', () => {
-    const result = plan([['A', 'a@x.com', '', '', 'vip, no pe!', '']], { knownLabels: new Set(['vip']) });
+    const result = planCreating([['A', 'a@x.com', '', '', 'vip, no pe!', '']], { knownLabels: new Set(['vip']) });
     expect(reasonsOf(result)).toEqual(['row 1: labels: label "no pe!" may hold only letters, digits, "-" and "_"']);
     expect(result.newLabels).toEqual([]);
   });

@@ -23,6 +23,7 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
   const { t, formatNumber } = useI18n();
   const session = useSession();
   const [file, setFile] = useState<File | null>(null);
+  const [createLabels, setCreateLabels] = useState(false);
   const [current, setCurrent] = useState<Import | null>(null);
   const [rejectedCsv, setRejectedCsv] = useState<string[][] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -31,6 +32,7 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
     event.preventDefault();
     if (!file) return;
     const form = new FormData();
+    form.append('create_labels', String(createLabels));
     form.append('import_file', file, file.name);
     const res = await authorizedFetch(session, '/contacts/import', { method: 'POST', body: form });
     const body = await res.json().catch(() => null);
@@ -77,6 +79,10 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
         <label>
           {t('csvFile')}
           <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </label>
+        <label>
+          <input type="checkbox" checked={createLabels} onChange={(e) => setCreateLabels(e.target.checked)} />
+          {t('createMissingLabels')}
         </label>
         <button type="submit" className="primary" disabled={!file || session.role !== 'administrator'}>{t('upload')}</button>
       </form>
