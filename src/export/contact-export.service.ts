@@ -32,7 +32,8 @@ const STANDARD: Record<string, (c: ContactPayload) => CsvValue> = {
 
 function customValue(key: string) {
   return (c: ContactPayload): CsvValue => {
-    const value = c.custom_attributes?.[key];
+    // Own keys only: a column named "constructor" must not read Object.prototype's.
+    const value = c.custom_attributes && Object.hasOwn(c.custom_attributes, key) ? c.custom_attributes[key] : undefined;
     return value !== null && typeof value === 'object' ? JSON.stringify(value) : (value as CsvValue);
   };
 }
@@ -42,7 +43,7 @@ export function exportColumns(requested: string[] | undefined): { names: string[
   const names = [...new Set((requested?.length ? requested : DEFAULT_EXPORT_COLUMNS).map((n) => n.trim()).filter(Boolean))];
   if (!names.length) throw new ValidationError('column_names must name at least one column', 'column_names');
   const read = names.map((name) => {
-    const standard = STANDARD[name.toLowerCase()];
+    const standard = Object.hasOwn(STANDARD, name.toLowerCase()) ? STANDARD[name.toLowerCase()] : undefined;
     if (standard) return standard;
     const problem = checkAttributeKey(name);
     if (problem) throw new ValidationError(`column_names: ${problem}`, 'column_names');

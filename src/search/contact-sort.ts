@@ -44,7 +44,7 @@ export function parseSort(raw: string | undefined): ContactSort {
   if (key.startsWith(CUSTOM_SORT_PREFIX) && key.length > CUSTOM_SORT_PREFIX.length) {
     return { key: key as ContactSort['key'], order };
   }
-  if (!(key in SORT_FIELDS)) {
+  if (!Object.hasOwn(SORT_FIELDS, key)) {
     throw new ValidationError(
       `unknown sort key "${key}"; use one of ${Object.keys(SORT_FIELDS).join(', ')} or custom_attributes.<key>, with - for descending`,
       'sort',
@@ -55,7 +55,7 @@ export function parseSort(raw: string | undefined): ContactSort {
 
 function sortField(sort: ContactSort): string {
   if (sort.field) return sort.field;
-  if (sort.key in SORT_FIELDS) return SORT_FIELDS[sort.key as SortKey];
+  if (Object.hasOwn(SORT_FIELDS, sort.key)) return SORT_FIELDS[sort.key as SortKey];
   throw new Error(`sort ${sort.key} was not resolved to an index field`);
 }
 

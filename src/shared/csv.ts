@@ -2,10 +2,13 @@ export type CsvValue = string | number | boolean | null | undefined;
 
 // A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 const FORMULA_START = /^[=+\-@\t\r]/;
+// ...except a plain signed number, which it reads as a number and runs nothing: a phone number in
+// E.164 (+34612345678) stays as the contact has it.
+const PLAIN_NUMBER = /^[+-]\d+(\.\d+)?$/;
 
 /** Prefixes an apostrophe so a spreadsheet shows the text instead of running it; the import drops it again. */
 export function neutraliseFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
 }
 
 function csvCell(value: CsvValue, neutralise: boolean): string {

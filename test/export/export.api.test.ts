@@ -45,17 +45,32 @@ describe('exporting contacts', () => {
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     expect(res.headers['content-disposition']).toMatch(/attachment; filename="contacts-\d+-.*\.csv"/);
     expect(await parseCsv(res.body)).toEqual([
-      { id: String(a.id), name: 'Ana', email: a.email, phone_number: "'+34612345678", labels: '' },
+      { id: String(a.id), name: 'Ana', email: a.email, phone_number: '+34612345678', labels: '' },
       { id: String(b.id), name: 'Luis', email: b.email, phone_number: '', labels: '' },
     ]);
   });
 
   it('when cells start like formulas, then they are neutralised with an apostrophe', async () => {
     const account = await ctx.createAccount();
-    await createContact(ctx, account, { name: '=HYPERLINK("http://evil")', company_name: '@SUM(A1)', city: '-1+2', custom_attributes: { note: '+cmd' } });
+    await createContact(ctx, account, {
+      name: '=HYPERLINK("http://evil")',
+      company_name: '@SUM(A1)',
+      city: '-1+2',
+      phone_number: '+34 612 345 678',
+      custom_attributes: { note: '+cmd', score: '-12.5', trick: '+1+1' },
+    });
     await ctx.settle(account.id);
-    const [row] = await parseCsv((await exportCsv(account, { column_names: ['name', 'company_name', 'city', 'note'] })).body);
-    expect(row).toEqual({ name: '\'=HYPERLINK("http://evil")', company_name: "'@SUM(A1)", city: "'-1+2", note: "'+cmd" });
+    const [row] = await parseCsv((await exportCsv(account, { column_names: ['name', 'company_name', 'city', 'note', 'phone_number', 'score', 'trick'] })).body);
+    // A plain signed number runs nothing: a phone number stays as the contact has it.
+    expect(row).toEqual({
+      name: '\'=HYPERLINK("http://evil")',
+      company_name: "'@SUM(A1)",
+      city: "'-1+2",
+      note: "'+cmd",
+      phone_number: '+34612345678',
+      score: '-12.5',
+      trick: "'+1+1",
+    });
   });
 
   it('when labels are given, then only contacts with any of them are exported', async () => {

@@ -27,9 +27,11 @@ describe('what an import row changes on a contact', () => {
 
 describe('writing CSV', () => {
   it('when cells hold commas, quotes, newlines or formulas, then they are quoted and neutralised', () => {
-    expect(csvLine(['a,b', 'say "hi"', 'x\ny', '=SUM(A1)', '+1', '-2', '@x', 'plain', null, 3, true])).toBe(
-      '"a,b","say ""hi""","x\ny",\'=SUM(A1),\'+1,\'-2,\'@x,plain,,3,true\r\n',
+    expect(csvLine(['a,b', 'say "hi"', 'x\ny', '=SUM(A1)', '+1+1', '-2-A1', '@x', 'plain', null, 3, true])).toBe(
+      '"a,b","say ""hi""","x\ny",\'=SUM(A1),\'+1+1,\'-2-A1,\'@x,plain,,3,true\r\n',
     );
+    // A plain signed number runs nothing (a spreadsheet reads a number): phones in E.164 stay as they are.
+    expect(csvLine(['+34612345678', '-2', '+1.5', '+1e5', '-0x1'])).toBe("+34612345678,-2,+1.5,'+1e5,'-0x1\r\n");
     expect(neutraliseFormula('\tcmd')).toBe("'\tcmd");
   });
 });
