@@ -7,7 +7,7 @@ import { searchUnavailableResponse } from '../shared/error-handler';
 import { emptySchema } from '../shared/response-fields';
 import { defineRoute, json, type JsonSchema } from '../shared/route';
 import { segmentPayloadSchema } from './segment.presenter';
-import { filterBody, segmentCreateBody, segmentIdParams, segmentListQuery, segmentUpdateBody } from './segments.schemas';
+import { filterBody, filterPaging, filterQuery, segmentCreateBody, segmentIdParams, segmentListQuery, segmentUpdateBody } from './segments.schemas';
 import type { SegmentsService } from './segments.service';
 
 const tag = 'Segments';
@@ -24,10 +24,10 @@ export function segmentsRouter(segments: SegmentsService, options: { maxPerPage:
     router,
     {
       method: 'post', path: '/contacts/filter', operationId: 'filterContacts', summary: "Run a filter (Chatwoot's filter payload)", tag, access: accountAccess,
-      query: pageQuery, body: filterBody, responses: { '200': json('A page of matching contacts', contactListSchema), '503': searchUnavailableResponse },
+      query: filterQuery, body: filterBody, responses: { '200': json('A page of matching contacts', contactListSchema), '503': searchUnavailableResponse },
     },
     async ({ query, body }, req, res) => {
-      const request = toPageRequest(query, options.maxPerPage);
+      const request = toPageRequest(filterPaging(query, body), options.maxPerPage);
       res.json(toListResponse(await segments.filter(callerOf(req).accountId, body.payload, request), request));
     },
   );

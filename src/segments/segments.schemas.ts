@@ -1,7 +1,21 @@
 import { z } from 'zod';
+import { pageQuery } from '../search/list-request';
 
-/** `{payload: [...]}`; the payload itself is checked by buildSegmentQuery, which names the faulty item. */
-export const filterBody = z.object({ payload: z.unknown() });
+// Sort and paging may come in the query string (as Chatwoot's clients send them) or in the body.
+const pageFields = pageQuery.extend({ page: z.coerce.number().int().min(1, 'page starts at 1').optional() });
+
+export const filterQuery = pageFields;
+
+/** `{payload: [...]}`, optionally with sort and paging; the payload itself is checked by buildSegmentQuery, which names the faulty item. */
+export const filterBody = pageFields.extend({ payload: z.unknown() });
+
+/** The query string's sort and paging, and the body's where the query string has none. */
+export const filterPaging = (query: z.infer<typeof filterQuery>, body: z.infer<typeof filterBody>) => ({
+  sort: query.sort ?? body.sort,
+  page: query.page ?? body.page ?? 1,
+  per_page: query.per_page ?? body.per_page,
+  after: query.after ?? body.after,
+});
 
 export const segmentIdParams = z.object({
   account_id: z.string(),

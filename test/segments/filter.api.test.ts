@@ -307,6 +307,23 @@ describe('sorting and paging a filter', () => {
     expect(seen).toEqual(want);
   });
 
+  it('when sort and paging come in the body instead of the query string, then they are used; the query string wins over the body', async () => {
+    const payload = [item(['name', 'is_present', []])];
+    const post = (body: object, query = '') => ctx.http.post(account.path(`/contacts/filter${query ? `?${query}` : ''}`)).set('api_access_token', account.agentToken).send(body);
+    const byQuery = await post({ payload }, 'sort=name&per_page=2&page=2');
+    const byBody = await post({ payload, sort: 'name', per_page: 2, page: 2 });
+    expect(byBody.status).toBe(200);
+    expect(byBody.body.payload.map((c: { id: number }) => c.id)).toEqual(byQuery.body.payload.map((c: { id: number }) => c.id));
+    expect(byBody.body.meta.current_page).toBe(2);
+    const next = await post({ payload, sort: 'name', per_page: 2, after: byBody.body.meta.next_cursor });
+    expect(next.body.payload.map((c: { id: number }) => c.id)).toEqual((await post({ payload }, `sort=name&per_page=2&after=${byBody.body.meta.next_cursor}`)).body.payload.map((c: { id: number }) => c.id));
+    const both = await post({ payload, sort: 'name', per_page: 3 }, 'sort=-name');
+    expect(both.body.payload).toHaveLength(3);
+    expect(both.body.payload.map((c: { id: number }) => c.id)).toEqual((await post({ payload }, 'sort=-name&per_page=3')).body.payload.map((c: { id: number }) => c.id));
+    expect((await post({ payload, per_page: 'lots' })).status).toBe(422);
+    expect((await post({ payload, sort: 'nope' })).status).toBe(422);
+  });
+
   it('when a filter is sorted by a custom attribute, then it orders by it', async () => {
     const res = await filter([item(['seats', 'is_present', []])], 'sort=-custom_attributes.seats');
     const want = created.filter((c) => c.row.custom?.seats !== undefined).sort((a, b) => (b.row.custom!.seats as number) - (a.row.custom!.seats as number));
