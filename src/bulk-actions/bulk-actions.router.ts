@@ -17,7 +17,7 @@ export function bulkActionsRouter(bulkActions: BulkActionsService): Router {
       method: 'post', path: '/bulk_actions', operationId: 'createBulkAction', summary: 'Add or remove labels, or delete, on selected contacts', tag, access: accountAccess,
       body: bulkActionBody,
       responses: {
-        '200': json('Done within the request (a short list of ids)', bulkActionPayloadSchema),
+        '200': json('Done within the request (up to 100 contacts selected)', bulkActionPayloadSchema),
         '202': json('Accepted and queued; poll GET /bulk_actions/{id}', bulkActionPayloadSchema),
         '503': { ...searchUnavailableResponse, description: `${searchUnavailableResponse.description}; or the job queue cannot take the action` },
       },

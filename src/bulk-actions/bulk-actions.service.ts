@@ -10,7 +10,7 @@ import type { BulkAction, BulkActionModel } from './bulk-action.model';
 import { toBulkActionPayload } from './bulk-action.presenter';
 import type { BulkActionInput } from './bulk-actions.schemas';
 
-/** A list of ids up to this size is done within the request; anything larger runs as a job. */
+/** A selection of up to this many contacts (ids, or a filter's or segment's count) is done within the request; anything larger runs as a job. */
 export const INLINE_LIMIT = 100;
 const BATCH = 1000;
 
@@ -113,7 +113,7 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
       };
       await bulkActions.create(doc);
 
-      if (ids && ids.length <= INLINE_LIMIT) {
+      if (total <= INLINE_LIMIT) {
         await run(id);
         return { inline: true, action: toBulkActionPayload((await bulkActions.findById(id).lean())!) };
       }

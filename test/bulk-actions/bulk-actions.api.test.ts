@@ -1,5 +1,6 @@
 import { createBulkActionProcessor } from '../../src/bulk-actions/bulk-action.processor';
-import type { BulkJob } from '../../src/bulk-actions/bulk-actions.service';
+import { INLINE_LIMIT, type BulkJob } from '../../src/bulk-actions/bulk-actions.service';
+import { importCsv } from '../import/import-support';
 import type { Logger } from '../../src/shared/logger';
 import type { Queue } from '../../src/shared/queues';
 import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
@@ -51,7 +52,7 @@ describe('bulk actions', () => {
     expect((await as(account).get('/labels')).body.payload.map((l: { title: string }) => l.title)).toEqual(expect.arrayContaining(['hot', 'new']));
   });
 
-  it('when labels are removed from a filter\'s contacts, then it runs as a job whose progress is readable', async () => {
+  it('when labels are removed from a filter\'s few contacts, then it is done within the request', async () => {
     const account = await ctx.createAccount();
     const lima = [await createContact(ctx, account, { city: 'Lima' }), await createContact(ctx, account, { city: 'Líma' })];
     const cusco = await createContact(ctx, account, { city: 'Cusco' });
@@ -62,10 +63,9 @@ describe('bulk actions', () => {
       payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['lima'], 'odd.key': true }],
       labels: { remove: ['a'] },
     });
-    expect(res.status).toBe(202);
-    expect(res.body.total).toBe(2);
-    const done = await finished(account, res.body.id);
-    expect(done).toMatchObject({ status: 'completed', processed: 2, total: 2 });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed', processed: 2, total: 2 });
+    expect(await finished(account, res.body.id)).toMatchObject({ status: 'completed', processed: 2, total: 2 });
     for (const c of lima) expect(await labelsOf(account, c.id)).toEqual(['b']);
     expect(await labelsOf(account, cusco.id)).toEqual(['a', 'b']);
     await ctx.settle(account.id);
@@ -81,13 +81,30 @@ describe('bulk actions', () => {
     const body = { type: 'Contact', custom_filter_id: seg.body.id, action_name: 'delete' };
     expect((await as(account, account.agentToken).post('/bulk_actions', body)).status).toBe(403);
     const res = await as(account).post('/bulk_actions', body);
-    expect(res.status).toBe(202);
-    expect((await finished(account, res.body.id)).status).toBe('completed');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed', total: 2, processed: 2 });
     for (const c of drop) expect((await as(account).get(`/contacts/${c.id}`)).status).toBe(404);
     await ctx.settle(account.id);
     expect(idsOf((await as(account).get('/contacts')).body.payload)).toEqual([keep.id]);
     // The deleted contacts' emails are free again.
     expect((await as(account).post('/contacts', { email: drop[0].email })).status).toBe(200);
+  });
+
+  it('when a filter selects more contacts than run inline, then it runs as a job whose progress is readable', async () => {
+    const account = await ctx.createAccount();
+    const csv = ['name,city', ...Array.from({ length: INLINE_LIMIT + 1 }, (_, i) => `Many ${i},Arequipa`), 'Other,Cusco'].join('\n');
+    expect(await importCsv(ctx, account, csv)).toMatchObject({ status: 'completed', created: INLINE_LIMIT + 2 });
+    await ctx.settle(account.id);
+    const res = await as(account).post('/bulk_actions', {
+      type: 'Contact',
+      payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['arequipa'] }],
+      labels: { add: ['south'] },
+    });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: 'queued', total: INLINE_LIMIT + 1 });
+    expect(await finished(account, res.body.id)).toMatchObject({ status: 'completed', processed: INLINE_LIMIT + 1, total: INLINE_LIMIT + 1 });
+    await ctx.settle(account.id);
+    expect((await as(account).get('/contacts?labels[]=south')).body.meta.count).toBe(INLINE_LIMIT + 1);
   });
 
   it('when more ids are given than run inline, then a job does them', async () => {

@@ -31,7 +31,7 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
       setBusy(false);
       return setMessage(errorOf(error).error);
     }
-    // More than 100 ids run as a job: follow it until it finishes.
+    // More than 100 contacts run as a job: follow it until it finishes.
     let action = data as BulkAction;
     while (action.status === 'queued' || action.status === 'running') {
       await new Promise((resolve) => setTimeout(resolve, 500));
