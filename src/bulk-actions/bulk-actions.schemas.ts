@@ -6,6 +6,8 @@ export const bulkActionBody = z
     ids: z.array(z.coerce.number().int().positive(), 'ids must be an array of contact ids').min(1, 'ids must not be empty').max(10000).optional(),
     payload: z.unknown().optional(),
     custom_filter_id: z.coerce.number().int().positive().optional(),
+    // The export's name for a segment, accepted here too.
+    segment_id: z.coerce.number().int().positive().optional().describe('the same as custom_filter_id'),
     action_name: z.enum(['delete'], 'action_name must be "delete"').optional(),
     labels: z
       .object({
@@ -16,13 +18,16 @@ export const bulkActionBody = z
       .optional(),
   })
   .superRefine((body, ctx) => {
-    const selections = [body.ids !== undefined, body.payload !== undefined, body.custom_filter_id !== undefined].filter(Boolean).length;
-    if (selections !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of ids, payload (a filter) or custom_filter_id (a segment)' });
+    const selections = [body.ids !== undefined, body.payload !== undefined, body.custom_filter_id !== undefined, body.segment_id !== undefined].filter(Boolean).length;
+    if (selections !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of ids, payload (a filter) or custom_filter_id (a segment; segment_id is the same)' });
     const labelWork = (body.labels?.add?.length ?? 0) + (body.labels?.remove?.length ?? 0) > 0;
     if (!labelWork && !body.action_name) ctx.addIssue({ code: 'custom', message: 'give labels.add, labels.remove or action_name "delete"' });
     if (labelWork && body.action_name) ctx.addIssue({ code: 'custom', message: 'a delete cannot be combined with label changes' });
   });
 export type BulkActionInput = z.infer<typeof bulkActionBody>;
+
+/** The segment a bulk action selects, by either name. */
+export const segmentOf = (input: BulkActionInput): number | undefined => input.custom_filter_id ?? input.segment_id;
 
 export const bulkActionIdParams = z.object({
   account_id: z.string(),

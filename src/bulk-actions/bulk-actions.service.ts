@@ -8,7 +8,7 @@ import { withTimeout } from '../shared/queues';
 import { sanitizeFilterPayload } from '../search/build-segment-query';
 import type { BulkAction, BulkActionModel } from './bulk-action.model';
 import { toBulkActionPayload } from './bulk-action.presenter';
-import type { BulkActionInput } from './bulk-actions.schemas';
+import { segmentOf, type BulkActionInput } from './bulk-actions.schemas';
 
 /** A selection of up to this many contacts (ids, or a filter's or segment's count) is done within the request; anything larger runs as a job. */
 export const INLINE_LIMIT = 100;
@@ -88,7 +88,7 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
       const remove = normalizeLabels(input.labels?.remove ?? []);
       let compiled: SearchQuery | null = null;
       if (input.payload !== undefined) compiled = await deps.segments.compile(accountId, input.payload);
-      else if (input.custom_filter_id !== undefined) compiled = await deps.segments.queryOfSegment(accountId, input.custom_filter_id);
+      else if (segmentOf(input) !== undefined) compiled = await deps.segments.queryOfSegment(accountId, segmentOf(input)!);
       await deps.labels.ensureLabels(accountId, add);
 
       const ids = input.ids ? [...new Set(input.ids)] : undefined;
@@ -102,7 +102,7 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
         add_labels: add,
         remove_labels: remove,
         delete: input.action_name === 'delete',
-        selection: ids ? { ids } : input.payload !== undefined ? { payload: sanitizeFilterPayload(input.payload) } : { custom_filter_id: input.custom_filter_id },
+        selection: ids ? { ids } : input.payload !== undefined ? { payload: sanitizeFilterPayload(input.payload) } : { custom_filter_id: segmentOf(input) },
         compiled_query: compiled ? JSON.stringify(compiled) : null,
         total,
         processed: 0,

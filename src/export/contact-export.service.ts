@@ -71,7 +71,8 @@ export function createContactExportService(deps: ExportScopeDeps) {
     // Chatwoot clients send an empty payload when no filter is applied.
     const hasPayload = body.payload !== undefined && body.payload !== null && !(Array.isArray(body.payload) && body.payload.length === 0);
     if (hasPayload) parts.push(await deps.segments.compile(accountId, body.payload));
-    if (body.segment_id !== undefined) parts.push(await deps.segments.queryOfSegment(accountId, body.segment_id));
+    const segmentId = body.segment_id ?? body.custom_filter_id;
+    if (segmentId !== undefined) parts.push(await deps.segments.queryOfSegment(accountId, segmentId));
     if (parts.length <= 1) return parts[0];
     return { bool: { filter: parts } };
   }

@@ -78,7 +78,8 @@ describe('bulk actions', () => {
     const drop = [await createContact(ctx, account, { company_name: 'Drop Inc' }), await createContact(ctx, account, { company_name: 'drop' })];
     await ctx.settle(account.id);
     const seg = await as(account).post('/custom_filters', { name: 'drop', query: { payload: [{ attribute_key: 'company_name', filter_operator: 'starts_with', values: ['drop'] }] } });
-    const body = { type: 'Contact', custom_filter_id: seg.body.id, action_name: 'delete' };
+    // segment_id, the export's name for a segment, is the same as custom_filter_id.
+    const body = { type: 'Contact', segment_id: seg.body.id, action_name: 'delete' };
     expect((await as(account, account.agentToken).post('/bulk_actions', body)).status).toBe(403);
     const res = await as(account).post('/bulk_actions', body);
     expect(res.status).toBe(200);
@@ -145,6 +146,7 @@ describe('bulk actions', () => {
     [{ type: 'Conversation', ids: [1], labels: { add: ['x'] } }, /type/],
     [{ type: 'Contact', labels: { add: ['x'] } }, /exactly one of/],
     [{ type: 'Contact', ids: [1], payload: [], labels: { add: ['x'] } }, /exactly one of/],
+    [{ type: 'Contact', custom_filter_id: 1, segment_id: 1, labels: { add: ['x'] } }, /exactly one of/],
     [{ type: 'Contact', ids: [1] }, /labels.add, labels.remove or action_name/],
     [{ type: 'Contact', ids: [1], action_name: 'delete', labels: { add: ['x'] } }, /cannot be combined/],
     [{ type: 'Contact', ids: [1], labels: { add: ['not valid'] } }, /label/],

@@ -141,6 +141,12 @@ describe('exporting contacts', () => {
     expect(all.map((r) => r.name)).toEqual(['Acme VIP', 'Acme Plain']);
     const vip = await parseCsv((await exportCsv(account, { segment_id: segment.body.id, labels: ['vip'], column_names: ['name'] })).body);
     expect(vip.map((r) => r.name)).toEqual(['Acme VIP']);
+    // Bulk actions' name for a segment works here too; both at once is a 422.
+    const byOtherName = await parseCsv((await exportCsv(account, { custom_filter_id: segment.body.id, column_names: ['name'] })).body);
+    expect(byOtherName.map((r) => r.name)).toEqual(['Acme VIP', 'Acme Plain']);
+    const both = await ctx.http.post(account.path('/contacts/export')).set('api_access_token', account.adminToken).send({ segment_id: segment.body.id, custom_filter_id: segment.body.id });
+    expect(both.status).toBe(422);
+    expect(both.body.error).toMatch(/segment_id or custom_filter_id/);
 
     const other = await ctx.createAccount();
     const foreign = await ctx.http.post(other.path('/contacts/export')).set('api_access_token', other.adminToken).send({ segment_id: segment.body.id });

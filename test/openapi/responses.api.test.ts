@@ -161,13 +161,16 @@ describe('filters and segments', () => {
 });
 
 describe('bulk actions', () => {
-  it('when a short list of ids is labelled inline (200) and a filter is queued (202), then both and the progress match', async () => {
+  it('when a filter of few contacts is labelled inline (200) and more than 100 ids are queued (202), then both and the progress match', async () => {
     const contact = await createContact(ctx, account);
     const inline = await call('post', `${A}/bulk_actions`, { body: { type: 'Contact', ids: [contact.id], labels: { add: ['bulk'] } } });
     expect(inline.status).toBe(200);
     expect(inline.body.status).toBe('completed');
     await ctx.settle(account.id);
-    const queued = await call('post', `${A}/bulk_actions`, { body: { type: 'Contact', payload: [condition('email', 'contains', ['example.com'])], labels: { add: ['everyone'] } } });
+    const filtered = await call('post', `${A}/bulk_actions`, { body: { type: 'Contact', payload: [condition('email', 'contains', ['example.com'])], labels: { add: ['everyone'] } } });
+    expect(filtered.status).toBe(200);
+    const ids = [contact.id, ...Array.from({ length: 100 }, (_, i) => 900000000 + i)];
+    const queued = await call('post', `${A}/bulk_actions`, { body: { type: 'Contact', ids, labels: { add: ['everyone'] } } });
     expect(queued.status).toBe(202);
     await waitFor(async () => (await call('get', `${A}/bulk_actions/{id}`, { params: { id: queued.body.id } })).body.status === 'completed', 'the bulk action');
   });
