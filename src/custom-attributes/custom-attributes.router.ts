@@ -2,12 +2,29 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
 import { emptySchema } from '../shared/response-fields';
-import { defineRoute, json } from '../shared/route';
+import { defineRoute, json, type JsonSchema } from '../shared/route';
 import { definitionPayloadSchema } from './custom-attribute-definition.presenter';
 import { definitionCreateSchema, definitionIdParams, definitionListQuery, definitionUpdateSchema } from './custom-attributes.schemas';
 import type { CustomAttributesService } from './custom-attributes.service';
 
 const tag = 'Custom attributes';
+
+/**
+ * What the schemas' preprocessing takes beyond the generated schema: Chatwoot's numbers for the
+ * display type and model, and the fields wrapped in `custom_attribute_definition`.
+ */
+function chatwootDefinitionBody(fields: JsonSchema): JsonSchema {
+  const properties = fields.properties as Record<string, JsonSchema>;
+  const withNumbers = {
+    ...fields,
+    properties: {
+      ...properties,
+      attribute_display_type: { anyOf: [properties.attribute_display_type, { type: 'integer', enum: [0, 1, 4, 5, 6, 7], description: "Chatwoot's numbers: 0 text, 1 number, 4 link, 5 date, 6 list, 7 checkbox" }] },
+      attribute_model: { anyOf: [properties.attribute_model, { type: 'integer', const: 1, description: "Chatwoot's number for contact_attribute" }] },
+    },
+  };
+  return { anyOf: [withNumbers, { type: 'object', properties: { custom_attribute_definition: withNumbers }, required: ['custom_attribute_definition'] }] };
+}
 
 export function customAttributesRouter(service: CustomAttributesService): Router {
   const router = Router({ mergeParams: true });
@@ -27,7 +44,7 @@ export function customAttributesRouter(service: CustomAttributesService): Router
     router,
     {
       method: 'post', path, operationId: 'createCustomAttributeDefinition', summary: 'Define a custom attribute', tag, access: administratorAccess,
-      body: definitionCreateSchema, responses: { '200': json('The definition', definitionPayloadSchema) },
+      body: definitionCreateSchema, bodySchema: chatwootDefinitionBody, responses: { '200': json('The definition', definitionPayloadSchema) },
     },
     async ({ body }, req, res) => {
       res.json(await service.create(callerOf(req).accountId, body));
@@ -48,7 +65,7 @@ export function customAttributesRouter(service: CustomAttributesService): Router
       router,
       {
         method, path: `${path}/:id(\\d+)`, operationId: `${method}CustomAttributeDefinition`, summary: 'Update a custom attribute definition (key and type cannot change)', tag,
-        access: administratorAccess, params: definitionIdParams, body: definitionUpdateSchema, responses: { '200': json('The definition', definitionPayloadSchema) },
+        access: administratorAccess, params: definitionIdParams, body: definitionUpdateSchema, bodySchema: chatwootDefinitionBody, responses: { '200': json('The definition', definitionPayloadSchema) },
       },
       async ({ params, body }, req, res) => {
         res.json(await service.update(callerOf(req).accountId, params.id, body));

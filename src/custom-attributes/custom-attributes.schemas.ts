@@ -10,24 +10,39 @@ export const definitionListQuery = z.object({
   attribute_model: z.string().optional(),
 });
 
+// Chatwoot's API documents its enums by number (its Rails enums accept either): display types
+// 0 text, 1 number, 2 currency, 3 percent, 4 link, 5 date, 6 list, 7 checkbox; models 0
+// conversation, 1 contact. Currency and percent have no counterpart here.
+const CHATWOOT_DISPLAY_TYPES = ['text', 'number', 'currency', 'percent', 'link', 'date', 'list', 'checkbox'];
+const CHATWOOT_MODELS = ['conversation_attribute', 'contact_attribute'];
+const fromChatwootNumber = (names: string[]) => (value: unknown) =>
+  typeof value === 'number' && Number.isInteger(value) && names[value] !== undefined ? names[value] : value;
+
 const fields = {
   attribute_key: z.string().min(1).max(100),
   attribute_display_name: z.string().min(1, 'attribute_display_name must not be empty').max(255),
-  attribute_display_type: z.enum(ATTRIBUTE_TYPES, `attribute_display_type must be one of ${ATTRIBUTE_TYPES.join(', ')}`),
+  attribute_display_type: z.preprocess(
+    fromChatwootNumber(CHATWOOT_DISPLAY_TYPES),
+    z.enum(ATTRIBUTE_TYPES, `attribute_display_type must be one of ${ATTRIBUTE_TYPES.join(', ')} (or Chatwoot's numbers 0, 1, 4, 5, 6, 7)`),
+  ),
   attribute_description: z.string().max(1000).nullable(),
   attribute_values: z.array(z.string().min(1).max(255)).max(500),
-  attribute_model: z.literal('contact_attribute', 'only contact_attribute definitions are supported'),
+  attribute_model: z.preprocess(fromChatwootNumber(CHATWOOT_MODELS), z.literal('contact_attribute', 'only contact_attribute (1) definitions are supported')),
   // Chatwoot's fields that this service keeps no behaviour for; accepted so its clients work.
   regex_pattern: z.string().nullable(),
   regex_cue: z.string().nullable(),
   default_value: z.unknown(),
 };
 
-export const definitionCreateSchema = z
-  .strictObject(fields)
-  .partial()
-  .required({ attribute_key: true, attribute_display_type: true });
-export type DefinitionCreateInput = z.infer<typeof definitionCreateSchema>;
+// Chatwoot's controllers read the fields from `custom_attribute_definition` (Rails wraps bare JSON
+// fields in it); clients send either.
+const unwrap = (body: unknown) =>
+  typeof body === 'object' && body !== null && 'custom_attribute_definition' in body ? (body as { custom_attribute_definition: unknown }).custom_attribute_definition : body;
 
-export const definitionUpdateSchema = z.strictObject(fields).partial();
-export type DefinitionUpdateInput = z.infer<typeof definitionUpdateSchema>;
+const createFields = z.strictObject(fields).partial().required({ attribute_key: true, attribute_display_type: true });
+export const definitionCreateSchema = z.preprocess(unwrap, createFields);
+export type DefinitionCreateInput = z.infer<typeof createFields>;
+
+const updateFields = z.strictObject(fields).partial();
+export const definitionUpdateSchema = z.preprocess(unwrap, updateFields);
+export type DefinitionUpdateInput = z.infer<typeof updateFields>;

@@ -44,11 +44,30 @@ describe('custom attribute definitions', () => {
     [{ attribute_key: 'x', attribute_display_type: 'currency' }, 'attribute_display_type'],
     [{ attribute_key: 'x', attribute_display_type: 'list' }, 'attribute_values'],
     [{ attribute_key: 'x', attribute_display_type: 'text', attribute_model: 'conversation_attribute' }, 'attribute_model'],
+    [{ attribute_key: 'x', attribute_display_type: 2 }, 'attribute_display_type'],
+    [{ attribute_key: 'x', attribute_display_type: 9 }, 'attribute_display_type'],
+    [{ attribute_key: 'x', attribute_display_type: 0, attribute_model: 0 }, 'attribute_model'],
   ])('when the definition is %j, then it answers 422 naming %s', async (body, field) => {
     const account = await ctx.createAccount();
     const res = await as(account).post('/custom_attribute_definitions', body);
     expect(res.status).toBe(422);
     expect(res.body.field).toBe(field);
+  });
+
+  it('when a Chatwoot client sends its numbers for type and model, wrapped in custom_attribute_definition or not, then they are understood', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const bare = await api.post('/custom_attribute_definitions', { attribute_key: 'seats', attribute_display_name: 'Seats', attribute_display_type: 1, attribute_model: 1 });
+    expect(bare.status).toBe(200);
+    expect(bare.body).toMatchObject({ attribute_key: 'seats', attribute_display_type: 'number', attribute_model: 'contact_attribute' });
+    const wrapped = await api.post('/custom_attribute_definitions', {
+      custom_attribute_definition: { attribute_key: 'renews', attribute_display_name: 'Renews', attribute_display_type: 5, attribute_model: 1 },
+    });
+    expect(wrapped.status).toBe(200);
+    expect(wrapped.body).toMatchObject({ attribute_key: 'renews', attribute_display_type: 'date' });
+    const renamed = await api.patch(`/custom_attribute_definitions/${wrapped.body.id}`, { custom_attribute_definition: { attribute_display_name: 'Renewal' } });
+    expect(renamed.body).toMatchObject({ attribute_display_name: 'Renewal', attribute_display_type: 'date' });
+    expect((await api.get('/custom_attribute_definitions?attribute_model=1')).body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['seats', 'renews']);
   });
 
   it('when a key is defined twice or by an agent, then it is refused; another account does not see it', async () => {
