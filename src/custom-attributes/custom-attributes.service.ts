@@ -155,22 +155,30 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         if (problem) throw new ValidationError(`custom_attributes: ${problem}`, `custom_attributes.${key}`);
       }
       const byKey = new Map((await definitions.find({ account_id: accountId, attribute_key: { $in: keys } }).lean()).map((d) => [d.attribute_key, d as DefinitionRef]));
-      for (const key of keys) {
-        let def = byKey.get(key);
-        if (!def) {
-          if (values[key] === null) continue;
-          const type: AttributeType = typeForValue(values[key]);
-          def = (await insert(accountId, {
-            attribute_key: key,
-            attribute_display_name: key,
-            attribute_display_type: type,
-            attribute_description: null,
-            attribute_values: [],
-            attribute_model: 'contact_attribute',
-          })).def;
-        }
+      const check = (def: DefinitionRef, key: string) => {
         const problem = checkCustomValue(def, values[key]);
         if (problem) throw new ValidationError(problem, `custom_attributes.${key}`);
+      };
+      // Every value is checked before any definition is created: a write refused for one value
+      // leaves no definition behind (an object would otherwise define a text attribute, then fail it).
+      const undefinedKeys = keys.filter((key) => !byKey.has(key) && values[key] !== null);
+      for (const key of keys) {
+        const def = byKey.get(key);
+        if (def) check(def, key);
+        else if (values[key] !== null) check({ attribute_key: key, attribute_display_type: typeForValue(values[key]), attribute_values: [], slot: 0 }, key);
+      }
+      for (const key of undefinedKeys) {
+        const type: AttributeType = typeForValue(values[key]);
+        const { def } = await insert(accountId, {
+          attribute_key: key,
+          attribute_display_name: key,
+          attribute_display_type: type,
+          attribute_description: null,
+          attribute_values: [],
+          attribute_model: 'contact_attribute',
+        });
+        // Another write may have defined the key meanwhile, with another type.
+        check(def, key);
       }
     },
   };

@@ -118,6 +118,18 @@ describe('custom attribute values on contacts', () => {
     expect(res.status).toBe(422);
   });
 
+  it('when a write is refused for one of its values, then no definition is left behind for its new keys', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const nested = await api.post('/contacts', { name: 'z', custom_attributes: { fresh: 'fine', shape: { a: 1 } } });
+    expect(nested.status).toBe(422);
+    expect(nested.body.field).toBe('custom_attributes.shape');
+    await api.post('/custom_attribute_definitions', { attribute_key: 'seats', attribute_display_type: 'number' });
+    const wrongType = await api.post('/contacts', { name: 'z', custom_attributes: { brand_new: 1, seats: 'many' } });
+    expect(wrongType.status).toBe(422);
+    expect((await api.get('/custom_attribute_definitions')).body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['seats']);
+  });
+
   it('when contacts are sorted by a custom attribute, then values order them and missing values come last', async () => {
     const account = await ctx.createAccount();
     const api = as(account);
