@@ -44,6 +44,8 @@ const env = {
   // The benchmark runs the first sweep itself, to time it.
   SWEEP_EVERY_MS: '3600000',
   LOG_LEVEL: 'warn',
+  // The website visitors it creates would meet the public API's per-address limit when runs follow each other.
+  PUBLIC_RATE_LIMIT: '1000000',
   PORT: String(PORT),
 };
 
