@@ -25,7 +25,7 @@ import { createSegmentsService } from './segments/segments.service';
 import { defineBulkActionModel } from './bulk-actions/bulk-action.model';
 import { BULK_ACTION_QUEUE, createBulkActionProcessor } from './bulk-actions/bulk-action.processor';
 import { createBulkActionsService, type BulkJob } from './bulk-actions/bulk-actions.service';
-import { mergeContacts } from './contacts/merge-contacts';
+import { mergeContacts, type MergeOptions } from './contacts/merge-contacts';
 import { createCaptureService } from './capture/capture.service';
 import { defineConversationModel } from './messaging/conversation.model';
 import { createDeliveryProcessor, DELIVERY_QUEUE, type DeliveryJob } from './messaging/delivery.processor';
@@ -236,8 +236,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     removeContacts: contacts.removeMany,
     logger,
   });
-  const merge = (accountId: number, baseId: number, mergeeId: number) =>
-    mergeContacts({ contacts: models.contacts, dependents: contactDependents, writer }, accountId, baseId, mergeeId);
+  const merge = (accountId: number, baseId: number, mergeeId: number, options?: MergeOptions) =>
+    mergeContacts({ contacts: models.contacts, dependents: contactDependents, writer }, accountId, baseId, mergeeId, options);
 
   // Few attempts, spaced out: each resumes from the import's checkpoint.
   const importQueue = queues.createQueue<ImportJob>(IMPORT_QUEUE, { attempts: 3, backoff: { type: 'fixed', delay: 5000 }, removeOnFail: 100 });

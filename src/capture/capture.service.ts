@@ -16,7 +16,7 @@ import {
   type PublicMessagePayload,
 } from '../messaging/conversation.presenter';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
-import { isGap } from '../contacts/merge-contacts';
+import { isGap, type MergeOptions } from '../contacts/merge-contacts';
 import type { VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
 import { missingPreChatField } from './check-pre-chat-form';
 import { verifyIdentifierHash } from './verify-identifier-hash';
@@ -28,9 +28,18 @@ export interface CaptureServiceDeps {
   contacts: ContactModel;
   keys: Pick<ContactKeys, 'owners'>;
   contactsService: Pick<ContactsService, 'create' | 'update' | 'show' | 'markSeen'>;
-  mergeContacts: (accountId: number, baseId: number, mergeeId: number) => Promise<ContactPayload>;
+  mergeContacts: (accountId: number, baseId: number, mergeeId: number, options?: MergeOptions) => Promise<ContactPayload>;
   messaging: Pick<MessagingService, 'recordIncoming' | 'visitorConversations' | 'visitorMessages'>;
 }
+
+/**
+ * A new visitor's contact needs a name until the visitor gives something (a contact needs one of
+ * name, email, phone or identifier). It is not the person's name: merged into a known contact
+ * without one, the visitor leaves it behind (an imported contact must not become "Visitor 3fa2b1").
+ */
+const placeholderVisitorName = () => `Visitor ${randomBytes(3).toString('hex')}`;
+const PLACEHOLDER_NAME = /^Visitor [0-9a-f]{6}$/;
+const visitorMerge: MergeOptions = { isPlaceholderName: (name) => PLACEHOLDER_NAME.test(name) };
 
 /** A visitor's widget calls often (every page view); its last_seen_at is written at most once in this long. */
 export const SEEN_EVERY_MS = 60_000;
@@ -104,7 +113,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         throw new UnauthorizedError('identifier_hash is required to claim that identifier');
       }
       if (owner && standing === 'own') {
-        await mergeContacts(accountId, Number(owner._id), ci.contact_id);
+        await mergeContacts(accountId, Number(owner._id), ci.contact_id, visitorMerge);
       } else if (owner) {
         // The contact this session was attached to is somebody else's: leave it, follow the proof.
         await attach(ci, { contact_id: Number(owner._id) });
@@ -167,7 +176,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     if (emailOwner) delete own.email;
     if (phoneOwner) delete own.phone_number;
     if (Object.keys(own).length) await contactsService.update(accountId, contactId, own);
-    await mergeContacts(accountId, Number(base._id), contactId);
+    await mergeContacts(accountId, Number(base._id), contactId, visitorMerge);
     return Number(base._id);
   }
 
@@ -200,7 +209,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
       // A bad claim creates nothing.
       if (input.identifier) checkClaim(inbox, input.identifier, input.identifier_hash);
-      const contact = await contactsService.create(inbox.account_id, { name: `Visitor ${randomBytes(3).toString('hex')}` });
+      const contact = await contactsService.create(inbox.account_id, { name: placeholderVisitorName() });
       const contactInbox = await inboxes.createContactInbox(inbox, contact.id, randomUUID());
       await markSeen(contactInbox);
       return update(inbox, contactInbox, input);

@@ -21,13 +21,19 @@ function fillAttributes(base: Record<string, unknown> = {}, mergee: Record<strin
 
 const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a : b);
 
+export interface MergeOptions {
+  /** A name the mergee was given as a placeholder (a website visitor's), not the person's: it does not fill the base's. */
+  isPlaceholderName?: (name: string) => boolean;
+}
+
 /** The base's values win; the mergee fills what the base lacks; labels are the union. */
-export function mergedValues(base: Contact, mergee: Contact) {
+export function mergedValues(base: Contact, mergee: Contact, options: MergeOptions = {}) {
+  const mergeeName = mergee.name && options.isPlaceholderName?.(mergee.name) ? null : mergee.name;
   const email = fill(base.email, mergee.email);
   const phone = fill(base.phone_number, mergee.phone_number);
   const identifier = fill(base.identifier, mergee.identifier);
   return {
-    name: fill(base.name, mergee.name),
+    name: fill(base.name, mergeeName),
     email,
     phone_number: phone,
     identifier,
@@ -48,7 +54,13 @@ export function mergedValues(base: Contact, mergee: Contact) {
  * identifier), then the base takes the merged values in one update conditional on its version.
  * There are no transactions, so the order is what keeps the values unique at every step.
  */
-export async function mergeContacts(deps: MergeContactsDeps, accountId: number, baseId: number, mergeeId: number): Promise<ContactPayload> {
+export async function mergeContacts(
+  deps: MergeContactsDeps,
+  accountId: number,
+  baseId: number,
+  mergeeId: number,
+  options: MergeOptions = {},
+): Promise<ContactPayload> {
   if (baseId === mergeeId) throw new ValidationError('a contact cannot be merged into itself', 'mergee_contact_id');
   const [base, mergee] = await Promise.all(
     [baseId, mergeeId].map((id) => deps.contacts.findOne({ _id: id, account_id: accountId, deleted: false }).lean()),
@@ -64,7 +76,7 @@ export async function mergeContacts(deps: MergeContactsDeps, accountId: number, 
   // concurrent write attached) is deleted with it: the base's write need not wait for that, and a
   // merge is on the website visitor's path.
   const [updated] = await Promise.all([
-    deps.writer.modify(accountId, baseId, (current) => ({ set: mergedValues(current, mergee) })),
+    deps.writer.modify(accountId, baseId, (current) => ({ set: mergedValues(current, mergee, options) })),
     ...deps.dependents.map((dependent) => dependent.removeForContacts(accountId, [mergeeId])),
   ]);
   return toContactPayload(updated);

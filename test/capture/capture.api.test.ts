@@ -225,6 +225,20 @@ describe('email collect', () => {
     expect((await contactOf(existing.id)).body.payload).toMatchObject({ name: 'Dora', email: 'dora@example.com' });
   });
 
+  it('when a known contact without a name takes in a visitor, then it does not get the visitor\'s placeholder name; a name the visitor typed fills it', async () => {
+    const nameless = await createContact(ctx, account, { name: null, email: 'nameless@example.com' });
+    const visitor = await newVisitor();
+    expect(visitor.name).toMatch(/^Visitor [0-9a-f]{6}$/);
+    expect((await collect(visitor.source_id, { email: 'nameless@example.com' })).status).toBe(200);
+    expect((await contactOf(nameless.id)).body.payload).toMatchObject({ name: null, email: 'nameless@example.com' });
+
+    const alsoNameless = await createContact(ctx, account, { name: null, phone_number: '+51911222333' });
+    const named = await newVisitor();
+    const form = await ctx.http.post(publicPath(site, `/${named.source_id}/conversations`)).send({ contact: { name: 'Rosa Ríos', phone_number: '+51 911 222 333' }, message: { content: 'hola' } });
+    expect(form.status).toBe(200);
+    expect((await contactOf(alsoNameless.id)).body.payload).toMatchObject({ name: 'Rosa Ríos', phone_number: '+51911222333' });
+  });
+
   it.each([[{ email: 'dora-at-example' }], [{ email: '' }], [{}]])('when the body is %j, then it answers 422 naming email', async (body) => {
     const visitor = await newVisitor();
     const res = await collect(visitor.source_id, body);
