@@ -1,7 +1,9 @@
+import { unlink } from 'node:fs/promises';
 import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
 import { errorBodySchema } from '../shared/error-handler';
+import { ValidationError } from '../shared/errors';
 import { payloadOf } from '../shared/response-fields';
 import { csv, defineRoute, json } from '../shared/route';
 import { sendCsv } from '../shared/send-csv';
@@ -20,7 +22,6 @@ export function contactImportRouter(imports: ContactImportService, options: { up
     {
       method: 'post', path: '/contacts/import', operationId: 'importContacts', summary: 'Upload a CSV file of contacts to import', tag, access: administratorAccess,
       before: [uploadCsv({ dir: options.uploadDir, maxBytes: options.maxBytes, field: 'import_file' })],
-      body: importUploadFields,
       requestBody: {
         required: true,
         content: {
@@ -48,8 +49,15 @@ export function contactImportRouter(imports: ContactImportService, options: { up
         '415': json('The upload is not a text CSV file', errorBodySchema),
       },
     },
-    async ({ body }, req, res) => {
-      const started = await imports.start(callerOf(req).accountId, req.file, { createLabels: body.create_labels });
+    async (_input, req, res) => {
+      // Checked here rather than by the route's body schema: the file is on disk by now, and a
+      // refused upload must not leave it there.
+      const fields = importUploadFields.safeParse(req.body ?? {});
+      if (!fields.success) {
+        if (req.file) await unlink(req.file.path).catch(() => undefined);
+        throw new ValidationError(fields.error.issues[0].message, String(fields.error.issues[0].path[0] ?? 'body'));
+      }
+      const started = await imports.start(callerOf(req).accountId, req.file, { createLabels: fields.data.create_labels });
       res.status(200).json({ payload: started });
     },
   );

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 import { contactsOf, importCsv, parseCsv, rejectedCsv, showImport, uploadCsv } from './import-support';
@@ -254,11 +255,13 @@ describe('labels in the file', () => {
     expect((await contactsOf(ctx, account.id)).map((c) => c.email).sort()).toEqual(['eva@x.com', 'luis@x.com']);
   });
 
-  it('when create_labels is not true or false, then the upload answers 422 naming it', async () => {
+  it('when create_labels is not true or false, then the upload answers 422 naming it and leaves no file behind', async () => {
     const account = await freshAccount();
+    const before = readdirSync(ctx.deps.config.UPLOAD_DIR).length;
     const res = await uploadCsv(ctx, account, 'name\nAna\n', 'contacts.csv', { create_labels: 'maybe' });
     expect(res.status).toBe(422);
-    expect(res.body.error).toMatch(/create_labels/);
+    expect(res.body).toMatchObject({ field: 'create_labels', error: expect.stringMatching(/create_labels must be true or false/) });
+    expect(readdirSync(ctx.deps.config.UPLOAD_DIR)).toHaveLength(before);
   });
 
   // Issue 15: on request, labels the account lacks are created, as POST /contacts/{id}/labels does.
