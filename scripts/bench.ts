@@ -236,14 +236,20 @@ POST /contacts/filter through HTTP, sort -last_activity_at, per_page 50, ${SAMPL
       times.push(res.ms);
       count = res.body.meta!.count;
     }
-    console.log(`${label.padEnd(52)} | p50 ${ms(percentile(times, 50)).padStart(8)} | p95 ${ms(percentile(times, 95)).padStart(8)} | ${count.toLocaleString('en')} matches`);
+    // The first answer is the cold one (Elasticsearch's caches have not seen this filter); a user's
+    // ad-hoc filter is mostly that one, so it is printed on its own as well as in the percentiles.
+    console.log(
+      `${label.padEnd(52)} | p50 ${ms(percentile(times, 50)).padStart(8)} | p95 ${ms(percentile(times, 95)).padStart(8)} | first ${ms(times[0]).padStart(8)} | p95 after it ${ms(percentile(times.slice(1), 95)).padStart(8)} | ${count.toLocaleString('en')} matches`,
+    );
     check(`filter "${label}" p50`, percentile(times, 50), 10);
     check(`filter "${label}" p95 ≤ 2× p50`, percentile(times, 95) / percentile(times, 50), 2, '×');
   }
   for (const q of ['garc', 'gmail', '900001']) {
     const times: number[] = [];
     for (let i = 0; i < SAMPLES; i++) times.push((await timed(`${base}/search?q=${q}&per_page=50`, token)).ms);
-    console.log(`${`search q=${q}`.padEnd(52)} | p50 ${ms(percentile(times, 50)).padStart(8)} | p95 ${ms(percentile(times, 95)).padStart(8)}`);
+    console.log(
+      `${`search q=${q}`.padEnd(52)} | p50 ${ms(percentile(times, 50)).padStart(8)} | p95 ${ms(percentile(times, 95)).padStart(8)} | first ${ms(times[0]).padStart(8)} | p95 after it ${ms(percentile(times.slice(1), 95)).padStart(8)}`,
+    );
     check(`search q=${q} p50`, percentile(times, 50), 5);
     check(`search q=${q} p95 ≤ 2× p50`, percentile(times, 95) / percentile(times, 50), 2, '×');
   }
