@@ -87,8 +87,9 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
       const add = normalizeLabels(input.labels?.add ?? []);
       const remove = normalizeLabels(input.labels?.remove ?? []);
       let compiled: SearchQuery | null = null;
+      const segmentId = segmentOf(input);
       if (input.payload !== undefined) compiled = await deps.segments.compile(accountId, input.payload);
-      else if (segmentOf(input) !== undefined) compiled = await deps.segments.queryOfSegment(accountId, segmentOf(input)!);
+      else if (segmentId !== undefined) compiled = await deps.segments.queryOfSegment(accountId, segmentId);
       await deps.labels.ensureLabels(accountId, add);
 
       const ids = input.ids ? [...new Set(input.ids)] : undefined;
@@ -102,7 +103,7 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
         add_labels: add,
         remove_labels: remove,
         delete: input.action_name === 'delete',
-        selection: ids ? { ids } : input.payload !== undefined ? { payload: sanitizeFilterPayload(input.payload) } : { custom_filter_id: segmentOf(input) },
+        selection: ids ? { ids } : input.payload !== undefined ? { payload: sanitizeFilterPayload(input.payload) } : { custom_filter_id: segmentId },
         compiled_query: compiled ? JSON.stringify(compiled) : null,
         total,
         processed: 0,

@@ -161,13 +161,9 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
       };
       // Every value is checked before any definition is created: a write refused for one value
       // leaves no definition behind (an object would otherwise define a text attribute, then fail it).
-      const undefinedKeys = keys.filter((key) => !byKey.has(key) && values[key] !== null);
-      for (const key of keys) {
-        const def = byKey.get(key);
-        if (def) check(def, key);
-        else if (values[key] !== null) check({ attribute_key: key, attribute_display_type: typeForValue(values[key]), attribute_values: [], slot: 0 }, key);
-      }
-      for (const key of undefinedKeys) {
+      // A new key is checked against the type its value would give it (null clears and passes).
+      for (const key of keys) check(byKey.get(key) ?? { attribute_key: key, attribute_display_type: typeForValue(values[key]), attribute_values: [], slot: 0 }, key);
+      for (const key of keys.filter((k) => !byKey.has(k) && values[k] !== null)) {
         const type: AttributeType = typeForValue(values[key]);
         const { def } = await insert(accountId, {
           attribute_key: key,
