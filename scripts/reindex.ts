@@ -20,7 +20,7 @@ async function main() {
     const report = await reindexContacts(
       {
         contacts: deps.models.contacts,
-        definitions: deps.models.customAttributeDefinitions,
+        definitions: deps.definitions,
         es: deps.es,
         alias: deps.index,
         shards: config.INDEX_SHARDS,

@@ -14,7 +14,9 @@ import { defineContactKeyModel } from './records/contact-key.model';
 import { createContactKeys } from './records/contact-keys';
 import { definePendingSyncModel } from './records/pending-sync.model';
 import { createContactWriter } from './contacts/contact-writer';
-import { defineCustomAttributeDefinitionModel } from './records/custom-attribute-definition.model';
+import { defineCustomAttributeSetModel } from './records/custom-attribute-definition.model';
+import { createDefinitionStore } from './records/custom-attribute-definitions';
+import { upgradeLegacyDefinitions } from './records/upgrade-legacy-definitions';
 import { defineLabelModel } from './labels/label.model';
 import { createContactsService } from './contacts/contacts.service';
 import { createLabelsService, type LabelRemovalJob } from './labels/labels.service';
@@ -84,6 +86,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         'inbox_links',
         'conversations',
         'messages',
+        'custom_attribute_sets',
       ]),
     );
   }
@@ -97,7 +100,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contactKeys: defineContactKeyModel(conn),
     pendingSync: definePendingSyncModel(conn),
     labels: defineLabelModel(conn),
-    customAttributeDefinitions: defineCustomAttributeDefinitionModel(conn),
+    customAttributeSets: defineCustomAttributeSetModel(conn),
     segments: defineSegmentModel(conn),
     bulkActions: defineBulkActionModel(conn),
     notes: defineNoteModel(conn),
@@ -115,6 +118,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   await Promise.all(Object.values(models).map((model) => model.init()));
   await upgradeLegacyUsers({ accounts: models.accounts, users: models.users, emails: models.userEmails, tokens: models.accessTokens }, logger);
   await linkExistingRecords(models, logger);
+  await upgradeLegacyDefinitions(models.customAttributeSets, logger);
 
   const es = overrides.es ?? createElasticsearchClient(config.ELASTICSEARCH_URL);
   const index = config.CONTACTS_INDEX;
@@ -137,12 +141,13 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const passwords = createPasswordHasher(config.PASSWORD_HASH_COST);
   const accounts = createAccountsService({ accounts: models.accounts, users: models.users, emails: models.userEmails, tokens, passwords, nextIds, callers });
 
+  const definitions = createDefinitionStore(models.customAttributeSets);
   const keys = createContactKeys({ keys: models.contactKeys, contacts: models.contacts, graceMs: config.KEY_CLAIM_GRACE_MS });
-  const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions: models.customAttributeDefinitions, es, index, logger, metrics });
+  const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions, es, index, logger, metrics });
 
   const writer = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: scheduler });
   const customAttributes = createCustomAttributesService({
-    definitions: models.customAttributeDefinitions,
+    definitions,
     nextIds,
     writer,
     candidates: { pending: models.pendingSync, search },
@@ -246,7 +251,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     rejections: models.importRejections,
     contacts: models.contacts,
     labels,
-    definitions: models.customAttributeDefinitions,
+    definitions,
     customAttributes,
     nextIds,
     keys,
@@ -311,6 +316,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     search,
     indexer,
     keys,
+    definitions,
     writer,
     nextIds,
     importQueue,

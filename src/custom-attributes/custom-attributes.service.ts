@@ -1,10 +1,10 @@
 import { checkAttributeKey } from '../records/contact-fields';
 import type { ContactWriter } from '../contacts/contact-writer';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
-import { isDuplicateKey } from '../shared/duplicate-key';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
-import type { AttributeType, CustomAttributeDefinition, CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
+import type { AttributeType, CustomAttributeDefinition } from '../records/custom-attribute-definition.model';
+import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import { toDefinitionPayload } from './custom-attribute-definition.presenter';
 import { checkCustomValue, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
@@ -19,7 +19,7 @@ export function checkDefinitionKey(key: string): string | undefined {
 const CHUNK = 1000;
 
 export interface CustomAttributesDeps {
-  definitions: CustomAttributeDefinitionModel;
+  definitions: DefinitionStore;
   nextIds: IdAllocator;
   writer: Pick<ContactWriter, 'modifyMany'>;
   /** Where the holders of a key are found: pending writes, then the index. */
@@ -28,38 +28,34 @@ export interface CustomAttributesDeps {
   onDefinitionsRemoved?: (accountId: number) => Promise<void>;
 }
 
-export function createCustomAttributesService({ definitions, nextIds, writer, candidates, onDefinitionsRemoved }: CustomAttributesDeps) {
-  async function find(accountId: number, id: number): Promise<CustomAttributeDefinition> {
-    const def = await definitions.findOne({ _id: id, account_id: accountId }).lean();
-    if (!def) throw new NotFoundError('custom attribute definition', id);
-    return def;
-  }
+type NewDefinition = Omit<CustomAttributeDefinition, '_id' | 'account_id' | 'slot' | 'created_at' | 'updated_at'>;
 
+function definitionOf(list: CustomAttributeDefinition[], id: number): CustomAttributeDefinition {
+  const def = list.find((d) => d._id === id);
+  if (!def) throw new NotFoundError('custom attribute definition', id);
+  return def;
+}
+
+export function createCustomAttributesService({ definitions, nextIds, writer, candidates, onDefinitionsRemoved }: CustomAttributesDeps) {
   /**
-   * Inserts a definition in the lowest free slot. Two concurrent inserts of the same slot: the
-   * unique index refuses the second, which tries again. Answers the existing definition when
-   * the key was defined meanwhile.
+   * Adds a definition in the lowest free slot, or answers the existing one when the key is
+   * defined already (perhaps by a write that ran meanwhile).
    */
-  async function insert(accountId: number, fields: Omit<CustomAttributeDefinition, '_id' | 'account_id' | 'slot' | 'created_at' | 'updated_at'>) {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const used = new Set((await definitions.find({ account_id: accountId }, { slot: 1 }).lean()).map((d) => d.slot));
+  async function insert(accountId: number, fields: NewDefinition): Promise<{ def: CustomAttributeDefinition; created: boolean }> {
+    const [id] = await nextIds('custom_attribute_definitions');
+    return definitions.change<{ def: CustomAttributeDefinition; created: boolean }>(accountId, (current) => {
+      const existing = current.find((d) => d.attribute_key === fields.attribute_key);
+      if (existing) return { result: { def: existing, created: false } };
+      const used = new Set(current.map((d) => d.slot));
       let slot = 1;
       while (used.has(slot)) slot++;
       if (slot > MAX_SLOTS) {
         throw new ValidationError(`an account holds at most ${MAX_SLOTS} custom attribute definitions; delete one first`, 'attribute_key');
       }
-      const [id] = await nextIds('custom_attribute_definitions');
       const now = new Date();
-      try {
-        const created = await definitions.create({ _id: id, account_id: accountId, slot, created_at: now, updated_at: now, ...fields });
-        return { def: created.toObject() as CustomAttributeDefinition, created: true };
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        const existing = await definitions.findOne({ account_id: accountId, attribute_key: fields.attribute_key }).lean();
-        if (existing) return { def: existing, created: false };
-      }
-    }
-    throw new Error('could not claim a custom attribute slot');
+      const def: CustomAttributeDefinition = { _id: id, account_id: accountId, slot, created_at: now, updated_at: now, ...fields };
+      return { definitions: [...current, def], result: { def, created: true } };
+    });
   }
 
   /**
@@ -74,7 +70,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
   }
 
   async function definitionsOf(accountId: number): Promise<DefinitionRef[]> {
-    return definitions.find({ account_id: accountId }, { attribute_key: 1, attribute_display_type: 1, attribute_values: 1, slot: 1 }).lean();
+    return definitions.of(accountId);
   }
 
   return {
@@ -82,20 +78,17 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
 
     async list(accountId: number, attributeModel?: string) {
       if (attributeModel && attributeModel !== 'contact_attribute' && attributeModel !== '1') return [];
-      return (await definitions.find({ account_id: accountId }).sort({ _id: 1 }).lean()).map(toDefinitionPayload);
+      return (await definitions.of(accountId)).sort((a, b) => a._id - b._id).map(toDefinitionPayload);
     },
 
     async show(accountId: number, id: number) {
-      return toDefinitionPayload(await find(accountId, id));
+      return toDefinitionPayload(definitionOf(await definitions.of(accountId), id));
     },
 
     async create(accountId: number, input: DefinitionCreateInput) {
       const key = input.attribute_key.trim();
       const problem = checkDefinitionKey(key);
       if (problem) throw new ValidationError(`attribute_key: ${problem}`, 'attribute_key');
-      if (await definitions.exists({ account_id: accountId, attribute_key: key })) {
-        throw new ValidationError(`attribute_key "${key}" is already defined`, 'attribute_key');
-      }
       if (input.attribute_display_type === 'list' && !input.attribute_values?.length) {
         throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
       }
@@ -113,29 +106,32 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
     },
 
     async update(accountId: number, id: number, input: DefinitionUpdateInput) {
-      const def = await find(accountId, id);
-      if (input.attribute_key !== undefined && input.attribute_key.trim() !== def.attribute_key) {
-        throw new ValidationError('attribute_key cannot change; contacts hold values under it', 'attribute_key');
-      }
-      if (input.attribute_display_type !== undefined && input.attribute_display_type !== def.attribute_display_type) {
-        throw new ValidationError('attribute_display_type cannot change; contacts hold values of the current type', 'attribute_display_type');
-      }
-      const set: Partial<CustomAttributeDefinition> = { updated_at: new Date() };
-      if (input.attribute_display_name !== undefined) set.attribute_display_name = input.attribute_display_name;
-      if (input.attribute_description !== undefined) set.attribute_description = input.attribute_description;
-      if (input.attribute_values !== undefined) {
-        if (def.attribute_display_type !== 'list') throw new ValidationError('only list attributes take attribute_values', 'attribute_values');
-        if (!input.attribute_values.length) throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
-        set.attribute_values = [...new Set(input.attribute_values)];
-      }
-      const updated = await definitions.findOneAndUpdate({ _id: id, account_id: accountId }, { $set: set }, { new: true }).lean();
-      if (!updated) throw new NotFoundError('custom attribute definition', id);
+      const updated = await definitions.change(accountId, (current) => {
+        const def = definitionOf(current, id);
+        if (input.attribute_key !== undefined && input.attribute_key.trim() !== def.attribute_key) {
+          throw new ValidationError('attribute_key cannot change; contacts hold values under it', 'attribute_key');
+        }
+        if (input.attribute_display_type !== undefined && input.attribute_display_type !== def.attribute_display_type) {
+          throw new ValidationError('attribute_display_type cannot change; contacts hold values of the current type', 'attribute_display_type');
+        }
+        const next: CustomAttributeDefinition = { ...def, updated_at: new Date() };
+        if (input.attribute_display_name !== undefined) next.attribute_display_name = input.attribute_display_name;
+        if (input.attribute_description !== undefined) next.attribute_description = input.attribute_description;
+        if (input.attribute_values !== undefined) {
+          if (def.attribute_display_type !== 'list') throw new ValidationError('only list attributes take attribute_values', 'attribute_values');
+          if (!input.attribute_values.length) throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
+          next.attribute_values = [...new Set(input.attribute_values)];
+        }
+        return { definitions: current.map((d) => (d._id === id ? next : d)), result: next };
+      });
       return toDefinitionPayload(updated);
     },
 
     async remove(accountId: number, id: number): Promise<void> {
-      const def = await find(accountId, id);
-      await definitions.deleteOne({ _id: id, account_id: accountId });
+      const def = await definitions.change(accountId, (current) => {
+        const found = definitionOf(current, id);
+        return { definitions: current.filter((d) => d._id !== id), result: found };
+      });
       // Values stay on the contacts (as in Chatwoot) but leave the search slot, which is free again.
       await resyncHolders(accountId, def.attribute_key);
       await onDefinitionsRemoved?.(accountId);
@@ -154,7 +150,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         const problem = checkDefinitionKey(key);
         if (problem) throw new ValidationError(`custom_attributes: ${problem}`, `custom_attributes.${key}`);
       }
-      const byKey = new Map((await definitions.find({ account_id: accountId, attribute_key: { $in: keys } }).lean()).map((d) => [d.attribute_key, d as DefinitionRef]));
+      const byKey = new Map<string, DefinitionRef>((await definitions.of(accountId)).map((d) => [d.attribute_key, d]));
       const check = (def: DefinitionRef, key: string) => {
         const problem = checkCustomValue(def, values[key]);
         if (problem) throw new ValidationError(problem, `custom_attributes.${key}`);

@@ -6,7 +6,7 @@ import csvParser from 'csv-parser';
 import type { ContactChanges } from '../contacts/contact-changes';
 import { IDENTITY_FIELD_NAMES } from '../records/contact-key.model';
 import type { Contact } from '../records/contact.model';
-import type { CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
+import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import type { CustomAttributesService } from '../custom-attributes/custom-attributes.service';
 import type { LabelsService } from '../labels/labels.service';
 import { ValidationError } from '../shared/errors';
@@ -28,7 +28,7 @@ export interface ImportProcessorDeps extends ImportWriterDeps {
   rejections: ImportRejectionModel;
   /** Which labels the account has, and the creation of those it lacks. */
   labels: Pick<LabelsService, 'existingTitles' | 'ensureLabels'>;
-  definitions: CustomAttributeDefinitionModel;
+  definitions: Pick<DefinitionStore, 'of'>;
   /** Defines keys used for the first time, as every contact write does (lowest free slot). */
   customAttributes: Pick<CustomAttributesService, 'prepareValues'>;
   logger: Logger;
@@ -109,7 +109,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
   async function planColumns(accountId: number, headerCells: Cell[]): Promise<ColumnPlan> {
     if (headerCells.some((cell) => cell instanceof InvalidUtf8Cell)) throw new ImportFailure('the header line is not valid UTF-8');
     const texts = headerCells.map(cellText);
-    const known = await definitions.find({ account_id: accountId }).lean();
+    const known = await definitions.of(accountId);
     const first = planImportColumns(texts, known);
     if (!first.ok) throw new ImportFailure(first.error);
     if (!first.plan.undefinedKeys.length) return first.plan;
@@ -120,7 +120,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       if (err instanceof ValidationError) throw new ImportFailure(`the header's custom attribute columns cannot be defined: ${err.message}`);
       throw err;
     }
-    const second = planImportColumns(texts, await definitions.find({ account_id: accountId }).lean());
+    const second = planImportColumns(texts, await definitions.of(accountId));
     if (!second.ok) throw new ImportFailure(second.error);
     return second.plan;
   }

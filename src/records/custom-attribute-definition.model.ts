@@ -23,6 +23,19 @@ export interface CustomAttributeDefinition {
   updated_at: Date;
 }
 
+/**
+ * All of an account's definitions in one document whose _id is the account id. Every filter,
+ * contact write with custom values, import and index batch needs them, so one read by _id finds
+ * them (a collection of definitions read by account_id is a scan on the local MongoDB-wire
+ * server). A key and a slot are unique within the list because every change is conditional on
+ * the version it read; at most MAX_SLOTS definitions keep the document small.
+ */
+export interface CustomAttributeSet {
+  _id: number;
+  version: number;
+  definitions: CustomAttributeDefinition[];
+}
+
 const definitionSchema = new Schema<CustomAttributeDefinition>(
   {
     _id: Number,
@@ -39,12 +52,18 @@ const definitionSchema = new Schema<CustomAttributeDefinition>(
   },
   { versionKey: false },
 );
-definitionSchema.index({ account_id: 1, attribute_key: 1 }, { unique: true });
-// Two definitions created at once must not share a slot: the insert of the second one fails.
-definitionSchema.index({ account_id: 1, slot: 1 }, { unique: true });
 
-export type CustomAttributeDefinitionModel = Model<CustomAttributeDefinition>;
+const setSchema = new Schema<CustomAttributeSet>(
+  {
+    _id: Number,
+    version: { type: Number, required: true },
+    definitions: { type: [definitionSchema], default: () => [] },
+  },
+  { versionKey: false },
+);
 
-export function defineCustomAttributeDefinitionModel(conn: Connection): CustomAttributeDefinitionModel {
-  return conn.model<CustomAttributeDefinition>('CustomAttributeDefinition', definitionSchema, 'custom_attribute_definitions');
+export type CustomAttributeSetModel = Model<CustomAttributeSet>;
+
+export function defineCustomAttributeSetModel(conn: Connection): CustomAttributeSetModel {
+  return conn.model<CustomAttributeSet>('CustomAttributeSet', setSchema, 'custom_attribute_sets');
 }

@@ -3,7 +3,7 @@ import type { Contact, ContactModel } from '../records/contact.model';
 import type { PendingSyncModel } from '../records/pending-sync.model';
 import { identityClaims, type ContactKeys } from '../records/contact-keys';
 import { clearPending } from '../records/pending-writes';
-import type { CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
+import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import type { DefinitionRef } from '../records/custom-attribute-fields';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
@@ -28,7 +28,7 @@ export function createContactIndexer(deps: {
   pending?: PendingSyncModel;
   /** Releases the keys of purged contacts; none for an index not behind the alias yet. */
   keys?: Pick<ContactKeys, 'release'>;
-  definitions: CustomAttributeDefinitionModel;
+  definitions: Pick<DefinitionStore, 'ofAccounts'>;
   es: Client;
   index: string;
   logger: Logger;
@@ -42,17 +42,7 @@ export function createContactIndexer(deps: {
     const accounts = [
       ...new Set(docs.filter((doc) => !doc.deleted && Object.keys(doc.custom_attributes ?? {}).length).map((doc) => doc.account_id)),
     ];
-    const byAccount = new Map<number, DefinitionRef[]>();
-    if (!accounts.length) return byAccount;
-    const defs = await definitions
-      .find({ account_id: { $in: accounts } }, { account_id: 1, attribute_key: 1, attribute_display_type: 1, attribute_values: 1, slot: 1 })
-      .lean();
-    for (const def of defs) {
-      const list = byAccount.get(def.account_id) ?? [];
-      list.push(def);
-      byAccount.set(def.account_id, list);
-    }
-    return byAccount;
+    return definitions.ofAccounts(accounts);
   }
 
   /** What MongoDB holds now. A contact missing there was purged after the index dropped it. */

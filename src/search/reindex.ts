@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { forceMergeToOneSegment } from './force-merge';
 import type { Contact, ContactModel } from '../records/contact.model';
-import type { CustomAttributeDefinitionModel } from '../records/custom-attribute-definition.model';
+import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import type { Logger } from '../shared/logger';
 import { exemptBecause } from '../shared/id-only-guard';
 import { createMetrics } from '../shared/metrics';
@@ -41,7 +41,7 @@ type Phase = 'copy' | 'swap' | 'catch-up' | 'orphans' | 'done';
 export async function reindexContacts(
   deps: {
     contacts: ContactModel;
-    definitions: CustomAttributeDefinitionModel;
+    definitions: Pick<DefinitionStore, 'ofAccounts'>;
     es: Client;
     alias: string;
     shards: number;

@@ -163,4 +163,24 @@ describe('custom attribute values on contacts', () => {
     await ctx.settle(account.id);
     expect(await ctx.deps.search.count(account.id, { term: { [slotField]: 'value' } })).toBe(1);
   });
+
+  it('when definitions are created at the same time, then each key is defined once and no two share a slot', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const keys = Array.from({ length: 12 }, (_, i) => `k${i}`);
+    // Each key twice at once, and contact writes defining the same keys on first use beside them.
+    const answers = await Promise.all([
+      ...keys.flatMap((key) => [api.post('/custom_attribute_definitions', { attribute_key: key, attribute_display_type: 'text' }), api.post('/custom_attribute_definitions', { attribute_key: key, attribute_display_type: 'text' })]),
+      ...keys.map((key) => api.post('/contacts', { name: key, custom_attributes: { [key]: 'x' } })),
+    ]);
+    const creates = answers.slice(0, keys.length * 2).map((res) => res.status);
+    expect(creates.every((status) => status === 200 || status === 422)).toBe(true);
+    // Of a key's two definitions, one at most is created (none when a contact write came first).
+    keys.forEach((_, i) => expect(creates.slice(2 * i, 2 * i + 2).filter((status) => status === 200).length).toBeLessThanOrEqual(1));
+    expect(answers.slice(keys.length * 2).every((res) => res.status === 200)).toBe(true);
+    const list = (await api.get('/custom_attribute_definitions')).body as { attribute_key: string }[];
+    expect(list.map((d) => d.attribute_key).sort()).toEqual([...keys].sort());
+    const slots = (await ctx.deps.definitions.of(account.id)).map((d) => d.slot).sort((a, b) => a - b);
+    expect(slots).toEqual(keys.map((_, i) => i + 1));
+  });
 });

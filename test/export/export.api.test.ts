@@ -1,6 +1,6 @@
 import { createContactExportService } from '../../src/export/contact-export.service';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
-import { createContact } from '../support/factories';
+import { createContact, storeDefinition } from '../support/factories';
 import { contactsOf, importCsv, parseCsv } from '../import/import-support';
 
 let ctx: TestContext;
@@ -16,8 +16,7 @@ async function addLabels(account: TestAccount, titles: string[]) {
 }
 
 async function addDefinition(account: TestAccount, key: string, type: 'number' | 'checkbox' | 'date' | 'text', slot: number) {
-  const [id] = await ctx.deps.nextIds('custom_attribute_definitions');
-  await ctx.deps.models.customAttributeDefinitions.create({ _id: id, account_id: account.id, attribute_key: key, attribute_display_name: key, attribute_display_type: type, slot });
+  await storeDefinition(ctx, account.id, { attribute_key: key, attribute_display_type: type, slot });
 }
 
 async function exportCsv(account: TestAccount, body: object = {}, token = account.adminToken) {

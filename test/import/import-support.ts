@@ -65,7 +65,7 @@ export const importProcessorDeps = (ctx: TestContext) => ({
   rejections: ctx.deps.models.importRejections,
   contacts: ctx.deps.models.contacts,
   labels: ctx.deps.services.labels,
-  definitions: ctx.deps.models.customAttributeDefinitions,
+  definitions: ctx.deps.definitions,
   customAttributes: ctx.deps.services.customAttributes,
   nextIds: ctx.deps.nextIds,
   keys: ctx.deps.keys,

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
-import { createContact } from '../support/factories';
+import { createContact, storeDefinition } from '../support/factories';
 import { contactsOf, importCsv, parseCsv, rejectedCsv, showImport, uploadCsv } from './import-support';
 
 let ctx: TestContext;
@@ -71,29 +71,13 @@ describe('importing a CSV', () => {
 
   it('when a column is not a standard one, then it becomes a custom attribute with a text definition in the lowest free slot', async () => {
     const account = await freshAccount();
-    const [defId] = await ctx.deps.nextIds('custom_attribute_definitions');
-    await ctx.deps.models.customAttributeDefinitions.create({
-      _id: defId,
-      account_id: account.id,
-      attribute_key: 'score',
-      attribute_display_name: 'Score',
-      attribute_display_type: 'number',
-      slot: 1,
-    });
-    const [textId] = await ctx.deps.nextIds('custom_attribute_definitions');
-    await ctx.deps.models.customAttributeDefinitions.create({
-      _id: textId,
-      account_id: account.id,
-      attribute_key: 'old_text',
-      attribute_display_name: 'Old',
-      attribute_display_type: 'text',
-      slot: 4,
-    });
+    await storeDefinition(ctx, account.id, { attribute_key: 'score', attribute_display_name: 'Score', attribute_display_type: 'number', slot: 1 });
+    await storeDefinition(ctx, account.id, { attribute_key: 'old_text', attribute_display_name: 'Old', attribute_display_type: 'text', slot: 4 });
     const done = await importCsv(ctx, account, 'name,Score,Plan Tier\nAna,250,pro\nLuis,lots,basic\n');
     expect(done).toMatchObject({ created: 1, rejected: 1 });
     const [ana] = await contactsOf(ctx, account.id);
     expect(ana.custom_attributes).toEqual({ score: 250, 'Plan Tier': 'pro' });
-    const created = await ctx.deps.models.customAttributeDefinitions.findOne({ account_id: account.id, attribute_key: 'Plan Tier' }).lean();
+    const created = (await ctx.deps.definitions.of(account.id)).find((d) => d.attribute_key === 'Plan Tier');
     expect(created).toMatchObject({ attribute_display_type: 'text', slot: 2 });
     expect(await rejectionsOf(account, done.id)).toEqual(['row 2: score: "lots" is not a number']);
   });

@@ -27,7 +27,7 @@ function workerIndexer() {
     contacts: models.contacts,
     pending: models.pendingSync,
     keys: ctx.deps.keys,
-    definitions: models.customAttributeDefinitions,
+    definitions: ctx.deps.definitions,
     es,
     index: ctx.deps.index,
     logger: ctx.deps.logger,

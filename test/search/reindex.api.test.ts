@@ -38,7 +38,7 @@ const reindex = (options: Parameters<typeof reindexContacts>[1]) =>
   reindexContacts(
     {
       contacts: ctx.deps.models.contacts,
-      definitions: ctx.deps.models.customAttributeDefinitions,
+      definitions: ctx.deps.definitions,
       es: ctx.deps.es,
       alias: ALIAS,
       shards: 1,

@@ -23,3 +23,28 @@ export async function createContact(ctx: TestContext, account: TestAccount, over
 export async function setLabels(ctx: TestContext, accountId: number, contactId: number, labels: string[]) {
   await ctx.deps.writer.modify(accountId, contactId, () => ({ set: { labels } }));
 }
+
+/**
+ * Stores a custom attribute definition as given (its slot, a key the API would refuse), past the
+ * service: for data an older version or another writer left behind.
+ */
+export async function storeDefinition(
+  ctx: TestContext,
+  accountId: number,
+  fields: { attribute_key: string; attribute_display_type: 'text' | 'number' | 'date' | 'checkbox'; slot: number; attribute_display_name?: string },
+) {
+  const [id] = await ctx.deps.nextIds('custom_attribute_definitions');
+  const now = new Date();
+  const def = {
+    _id: id,
+    account_id: accountId,
+    attribute_display_name: fields.attribute_key,
+    attribute_description: null,
+    attribute_values: [],
+    attribute_model: 'contact_attribute' as const,
+    created_at: now,
+    updated_at: now,
+    ...fields,
+  };
+  await ctx.deps.definitions.change(accountId, (current) => ({ definitions: [...current, def], result: def }));
+}
