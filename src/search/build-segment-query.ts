@@ -339,6 +339,25 @@ export function buildSegmentQuery(payload: unknown, definitions: DefinitionRef[]
   return new Compiler(definitions, limits).list(payload, 'payload', 0);
 }
 
+/**
+ * Whether a filter payload may name a custom attribute: only then does compiling it need the
+ * account's definitions (a read of MongoDB). Looks at every object at any depth, so a payload
+ * the compiler would refuse answers true rather than skip a definition it names.
+ */
+export function mayNameCustomAttributes(payload: unknown): boolean {
+  const pending: unknown[] = [payload];
+  while (pending.length) {
+    const value = pending.pop();
+    if (!value || typeof value !== 'object') continue;
+    if (!Array.isArray(value) && Object.hasOwn(value, 'attribute_key')) {
+      const key = (value as { attribute_key: unknown }).attribute_key;
+      if (typeof key !== 'string' || !Object.hasOwn(STANDARD_ATTRIBUTES, key)) return true;
+    }
+    pending.push(...Object.values(value));
+  }
+  return false;
+}
+
 /** The payload with only the keys the compiler reads, safe to store as given. */
 export function sanitizeFilterPayload(payload: unknown): unknown {
   if (!Array.isArray(payload)) return payload;

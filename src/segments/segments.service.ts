@@ -3,7 +3,7 @@ import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../se
 import { MAPPING_VERSION } from '../search/contacts-index';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
-import { buildSegmentQuery, sanitizeFilterPayload } from '../search/build-segment-query';
+import { buildSegmentQuery, mayNameCustomAttributes, sanitizeFilterPayload } from '../search/build-segment-query';
 import type { QueryLimits } from '../search/query-limits';
 import { toSegmentPayload } from './segment.presenter';
 import type { Segment, SegmentModel } from './segment.model';
@@ -22,7 +22,9 @@ export interface SegmentsServiceDeps {
 
 export function createSegmentsService({ segments, nextIds, search, contacts, definitionsOf, limits }: SegmentsServiceDeps) {
   async function compile(accountId: number, payload: unknown): Promise<SearchQuery> {
-    return buildSegmentQuery(payload, await definitionsOf(accountId), limits);
+    // Most filters name standard attributes only: they compile without reading the definitions.
+    const definitions = mayNameCustomAttributes(payload) ? await definitionsOf(accountId) : [];
+    return buildSegmentQuery(payload, definitions, limits);
   }
 
   async function find(accountId: number, id: number): Promise<Segment> {

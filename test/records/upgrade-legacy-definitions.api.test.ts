@@ -4,8 +4,10 @@ import { startTestContext, testConfig, type TestAccount, type TestContext } from
 import { createContact } from '../support/factories';
 
 // A database written when each definition was its own document, found by account_id. Its own
-// database, so that the migration's full read sees only this test's records.
+// database, so that the migration's full read sees only this test's records, and its own index,
+// because this database hands out account and contact ids that the shared test index holds already.
 const uri = `${process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_test'}_definitions_migration`;
+const index = `${process.env.TEST_CONTACTS_INDEX ?? 'contacts_test'}_definitions_migration`;
 
 let ctx: TestContext;
 let account: TestAccount;
@@ -15,11 +17,15 @@ beforeAll(async () => {
   const conn = await mongoose.createConnection(uri).asPromise();
   await conn.dropDatabase();
   await conn.close();
-  ctx = await startTestContext({ config: testConfig({ MONGODB_URI: uri }) });
+  ctx = await startTestContext({ config: testConfig({ MONGODB_URI: uri, CONTACTS_INDEX: index }) });
   account = await ctx.createAccount();
   moved = await ctx.createAccount();
 });
-afterAll(() => ctx?.close());
+afterAll(async () => {
+  if (!ctx) return;
+  await ctx.deps.es.indices.delete({ index: Object.keys(await ctx.deps.es.indices.getAlias({ name: index })) });
+  await ctx.close();
+});
 
 const db = () => ctx.deps.conn.db!;
 

@@ -1,7 +1,7 @@
 import { CURRENT_MAPPING as mapping } from '../../src/search/contacts-index';
 import { ATTRIBUTE_TYPES } from '../../src/records/custom-attribute-definition.model';
 import { MAX_SLOTS, poolOf, type DefinitionRef } from '../../src/records/custom-attribute-fields';
-import { buildSegmentQuery, MAX_CONDITIONS, STANDARD_ATTRIBUTES } from '../../src/search/build-segment-query';
+import { buildSegmentQuery, MAX_CONDITIONS, mayNameCustomAttributes, STANDARD_ATTRIBUTES } from '../../src/search/build-segment-query';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../../src/search/query-limits';
 import { ValidationError } from '../../src/shared/errors';
 
@@ -360,5 +360,25 @@ describe('the limits of one filter', () => {
     const err = limited([{ group: and([item('name', 'is_present'), item('email', 'is_present')]), query_operator: 'or' }, item('city', 'is_present')], { maxConditions: 2 });
     expect(err.field).toBe('payload[1]');
     expect(err.message).toMatch(/too many conditions in one filter: at most 2 \(limit FILTER_MAX_CONDITIONS\)/);
+  });
+});
+
+describe('which filters need the account\'s definitions', () => {
+  const standardOnly = [
+    item('city', 'equal_to', ['Lima'], 'and'),
+    { group: [item('company_name', 'contains', ['acme'], 'or'), item('labels', 'equal_to', ['vip'])], query_operator: null },
+  ];
+
+  it('when a filter names standard attributes only, at any depth, then it compiles the same without them', () => {
+    expect(mayNameCustomAttributes(standardOnly)).toBe(false);
+    expect(buildSegmentQuery(standardOnly, [])).toEqual(buildSegmentQuery(standardOnly, defs));
+  });
+
+  it('when a custom key appears anywhere, or the payload is not what the compiler takes, then they are read', () => {
+    expect(mayNameCustomAttributes([item('seats', 'is_greater_than', [3])])).toBe(true);
+    expect(mayNameCustomAttributes([item('city', 'equal_to', ['x'], 'and'), { group: [{ group: [item('plan', 'equal_to', ['pro'])] }] }])).toBe(true);
+    expect(mayNameCustomAttributes([item('constructor', 'equal_to', ['x'])])).toBe(true);
+    expect(mayNameCustomAttributes([{ attribute_key: 42 }])).toBe(true);
+    expect(mayNameCustomAttributes({ payload: [item('notes', 'contains', ['x'])] })).toBe(true);
   });
 });
