@@ -42,6 +42,6 @@ for (const [name, { key, unique }] of Object.entries(RANGED)) {
   sh.shardCollection(`${dbName}.${name}`, key, unique);
 }
 // The rest (accounts, users, user_emails, access_tokens, inboxes, labels, segments,
-// custom_attribute_definitions, contact_imports, bulk_actions, id_blocks, migrations) grows with
+// custom_attribute_sets, contact_imports, bulk_actions, id_blocks, migrations) grows with
 // accounts and users, not contacts, and stays unsharded on the database's primary shard.
 print(`sharded in ${dbName}: ${[...HASHED_ID, ...Object.keys(RANGED)].join(', ')}`);
