@@ -35,6 +35,8 @@ import { createMessagingService } from './messaging/messaging.service';
 import { defineMessageModel } from './messaging/message.model';
 import { defineContactInboxModel } from './inboxes/contact-inbox.model';
 import { defineContactInboxKeyModel } from './inboxes/contact-inbox-key.model';
+import { defineInboxKeyModel } from './inboxes/inbox-key.model';
+import { keyExistingInboxes } from './inboxes/key-existing-inboxes';
 import { createContactInboxStore } from './inboxes/contact-inbox-store';
 import { defineInboxModel } from './inboxes/inbox.model';
 import { createInboxesService, type InboxRemovalJob } from './inboxes/inboxes.service';
@@ -87,6 +89,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         'conversations',
         'messages',
         'custom_attribute_sets',
+        'inbox_keys',
       ]),
     );
   }
@@ -108,6 +111,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     inboxes: defineInboxModel(conn),
     contactInboxes: defineContactInboxModel(conn),
     contactInboxKeys: defineContactInboxKeyModel(conn),
+    inboxKeys: defineInboxKeyModel(conn),
     contactLinks: defineIdListModel(conn, 'ContactLinks', 'contact_links'),
     inboxLinks: defineIdListModel(conn, 'InboxLinks', 'inbox_links'),
     conversations: defineConversationModel(conn),
@@ -119,6 +123,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   await upgradeLegacyUsers({ accounts: models.accounts, users: models.users, emails: models.userEmails, tokens: models.accessTokens }, logger);
   await linkExistingRecords(models, logger);
   await upgradeLegacyDefinitions(models.customAttributeSets, logger);
+  await keyExistingInboxes(models, logger);
 
   const es = overrides.es ?? createElasticsearchClient(config.ELASTICSEARCH_URL);
   const index = config.CONTACTS_INDEX;
@@ -167,6 +172,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const inboxRemovalQueue = queues.createQueue<InboxRemovalJob>(INBOX_REMOVAL_QUEUE, { attempts: 5 });
   const inboxes = createInboxesService({
     inboxes: models.inboxes,
+    inboxKeys: models.inboxKeys,
     contactInboxes: contactInboxStore,
     nextIds,
     outboundAllowedHosts: config.OUTBOUND_ALLOWED_HOSTS,

@@ -7,12 +7,15 @@ import { parseOrThrow } from '../shared/validate';
 import { channelSourceId } from './channel-source-id';
 import type { ContactInboxStore } from './contact-inbox-store';
 import type { ContactInboxPayload } from './contact-inbox.presenter';
+import type { InboxKeyModel } from './inbox-key.model';
 import type { ChannelType, Inbox, InboxModel } from './inbox.model';
 import { toInboxPayload, type InboxPayload } from './inbox.presenter';
 import { channelSettingsSchemas, type CreateInboxInput, type UpdateInboxInput } from './inboxes.schemas';
 
 export interface InboxesServiceDeps {
   inboxes: InboxModel;
+  /** The inboxes' public identifiers, read by _id. */
+  inboxKeys: InboxKeyModel;
   contactInboxes: ContactInboxStore;
   nextIds: IdAllocator;
   /** Hosts a provider URL may name although they lead to loopback or private addresses (OUTBOUND_ALLOWED_HOSTS). */
@@ -28,7 +31,7 @@ export interface InboxRemovalJob {
 
 const newHmacToken = () => randomBytes(32).toString('hex');
 
-export function createInboxesService({ inboxes, contactInboxes, nextIds, outboundAllowedHosts, enqueueRemoval }: InboxesServiceDeps) {
+export function createInboxesService({ inboxes, inboxKeys, contactInboxes, nextIds, outboundAllowedHosts, enqueueRemoval }: InboxesServiceDeps) {
   /** A provider URL or SMTP host must lead to the internet, not inside (checked again at each delivery). */
   async function checkOutboundHosts(settings: object): Promise<void> {
     const { provider_url: url, smtp_address: host } = settings as { provider_url?: unknown; smtp_address?: unknown };
@@ -87,8 +90,9 @@ export function createInboxesService({ inboxes, contactInboxes, nextIds, outboun
     },
 
     async findByIdentifier(inboxIdentifier: string, type: ChannelType): Promise<Inbox> {
-      const inbox = await inboxes.findOne({ inbox_identifier: inboxIdentifier, channel_type: type }).lean();
-      if (!inbox) throw new NotFoundError('inbox', inboxIdentifier);
+      const key = await inboxKeys.findById(inboxIdentifier).lean();
+      const inbox = key && (await inboxes.findById(key.inbox_id).lean());
+      if (!inbox || inbox.inbox_identifier !== inboxIdentifier || inbox.channel_type !== type) throw new NotFoundError('inbox', inboxIdentifier);
       return inbox;
     },
 
@@ -117,6 +121,7 @@ export function createInboxesService({ inboxes, contactInboxes, nextIds, outboun
         created_at: now,
         updated_at: now,
       } as Inbox;
+      await inboxKeys.create({ _id: inbox.inbox_identifier, inbox_id: id });
       await inboxes.create(inbox);
       return toInboxPayload(inbox, ['hmac_token']);
     },
@@ -157,8 +162,9 @@ export function createInboxesService({ inboxes, contactInboxes, nextIds, outboun
      * possibly millions, are removed by a job walking the inbox's lists.
      */
     async remove(accountId: number, id: number): Promise<void> {
-      const res = await inboxes.deleteOne({ _id: id, account_id: accountId });
-      if (!res.deletedCount) throw new NotFoundError('inbox', id);
+      const removed = await inboxes.findOneAndDelete({ _id: id, account_id: accountId }).lean();
+      if (!removed) throw new NotFoundError('inbox', id);
+      await inboxKeys.deleteOne({ _id: removed.inbox_identifier, inbox_id: id });
       try {
         await enqueueRemoval({ accountId, inboxId: id });
       } catch {

@@ -82,4 +82,17 @@ describe('inboxes', () => {
     expect(list.body.payload.map((i: { id: number }) => i.id)).not.toContain(theirs.id);
     expect((await ctx.http.get(other.path(`/inboxes/${theirs.id}`)).set(as(other.adminToken))).body.name).toBe('Theirs');
   });
+
+  it('when an inbox is deleted or is of another channel, then its identifier finds nothing, and its key goes with it', async () => {
+    const site = await createInbox(ctx, account, websiteChannel());
+    const sms = await createInbox(ctx, account, { type: 'sms', provider_url: 'https://api.twilio.com', account_sid: 'AC1', auth_token: 'twilio-token-abcdefgh', phone_number: '+15550003333' });
+    const visit = (identifier: string) => ctx.http.post(`/public/api/v1/inboxes/${identifier}/contacts`).send({});
+    expect((await visit(site.inbox_identifier)).status).toBe(200);
+    expect((await visit(sms.inbox_identifier)).status).toBe(404);
+    expect(await ctx.deps.models.inboxKeys.findById(site.inbox_identifier).lean()).toEqual({ _id: site.inbox_identifier, inbox_id: site.id });
+
+    expect((await ctx.http.delete(account.path(`/inboxes/${site.id}`)).set(as(account.adminToken))).status).toBe(200);
+    expect((await visit(site.inbox_identifier)).status).toBe(404);
+    expect(await ctx.deps.models.inboxKeys.findById(site.inbox_identifier).lean()).toBeNull();
+  });
 });
