@@ -53,11 +53,10 @@ async function main() {
     if (!(await deps.models.accounts.exists({ _id: accountId }))) throw new Error(`account ${accountId} does not exist`);
     if (values['create-labels']) {
       const titles = values['create-labels'].split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
-      const existing = new Set((await deps.models.labels.find({ account_id: accountId, title: { $in: titles } }).lean()).map((l) => l.title));
+      const existing = await deps.services.labels.existingTitles(accountId, titles);
       const missing = titles.filter((t) => !existing.has(t));
       if (missing.length) {
-        const ids = await deps.nextIds('labels', missing.length);
-        await deps.models.labels.insertMany(missing.map((title, i) => ({ _id: ids[i], account_id: accountId, title })));
+        await deps.services.labels.ensureLabels(accountId, missing);
         process.stderr.write(`created labels: ${missing.join(', ')}\n`);
       }
     }

@@ -17,7 +17,9 @@ import { createContactWriter } from './contacts/contact-writer';
 import { defineCustomAttributeSetModel } from './records/custom-attribute-definition.model';
 import { createDefinitionStore } from './records/custom-attribute-definitions';
 import { upgradeLegacyDefinitions } from './records/upgrade-legacy-definitions';
-import { defineLabelModel } from './labels/label.model';
+import { defineLabelSetModel } from './labels/label.model';
+import { createLabelStore } from './labels/label-store';
+import { upgradeLegacyLabels } from './labels/upgrade-legacy-labels';
 import { createContactsService } from './contacts/contacts.service';
 import { createLabelsService, type LabelRemovalJob } from './labels/labels.service';
 import { createLabelRemovalProcessor, LABEL_REMOVAL_QUEUE } from './labels/label-removal.processor';
@@ -90,6 +92,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         'messages',
         'custom_attribute_sets',
         'inbox_keys',
+        'label_sets',
       ]),
     );
   }
@@ -102,7 +105,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contacts: defineContactModel(conn),
     contactKeys: defineContactKeyModel(conn),
     pendingSync: definePendingSyncModel(conn),
-    labels: defineLabelModel(conn),
+    labelSets: defineLabelSetModel(conn),
     customAttributeSets: defineCustomAttributeSetModel(conn),
     segments: defineSegmentModel(conn),
     bulkActions: defineBulkActionModel(conn),
@@ -124,6 +127,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   await linkExistingRecords(models, logger);
   await upgradeLegacyDefinitions(models.customAttributeSets, logger);
   await keyExistingInboxes(models, logger);
+  await upgradeLegacyLabels(models.labelSets, logger);
 
   const es = overrides.es ?? createElasticsearchClient(config.ELASTICSEARCH_URL);
   const index = config.CONTACTS_INDEX;
@@ -219,8 +223,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     limits,
   });
   const labelRemovalQueue = queues.createQueue<LabelRemovalJob>(LABEL_REMOVAL_QUEUE, { attempts: 3 });
+  const labelStore = createLabelStore(models.labelSets);
   const labels = createLabelsService({
-    labels: models.labels,
+    labels: labelStore,
     contacts: models.contacts,
     nextIds,
     writer,
@@ -323,6 +328,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     indexer,
     keys,
     definitions,
+    labelStore,
     writer,
     nextIds,
     importQueue,

@@ -54,7 +54,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
       }
       const now = new Date();
       const def: CustomAttributeDefinition = { _id: id, account_id: accountId, slot, created_at: now, updated_at: now, ...fields };
-      return { definitions: [...current, def], result: { def, created: true } };
+      return { items: [...current, def], result: { def, created: true } };
     });
   }
 
@@ -122,7 +122,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
           if (!input.attribute_values.length) throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
           next.attribute_values = [...new Set(input.attribute_values)];
         }
-        return { definitions: current.map((d) => (d._id === id ? next : d)), result: next };
+        return { items: current.map((d) => (d._id === id ? next : d)), result: next };
       });
       return toDefinitionPayload(updated);
     },
@@ -130,7 +130,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
     async remove(accountId: number, id: number): Promise<void> {
       const def = await definitions.change(accountId, (current) => {
         const found = definitionOf(current, id);
-        return { definitions: current.filter((d) => d._id !== id), result: found };
+        return { items: current.filter((d) => d._id !== id), result: found };
       });
       // Values stay on the contacts (as in Chatwoot) but leave the search slot, which is free again.
       await resyncHolders(accountId, def.attribute_key);

@@ -10,11 +10,11 @@ export const LABEL_REMOVAL_QUEUE = 'label-removals';
  */
 export function createLabelRemovalProcessor({ labels, logger }: { labels: Pick<LabelsService, 'finishRemoval'>; logger: Logger }) {
   return async function processLabelRemoval(job: Queue.Job<LabelRemovalJob>): Promise<void> {
-    const id = job.data?.labelId;
-    if (!Number.isSafeInteger(id)) {
+    const { labelId, accountId } = job.data ?? {};
+    if (!Number.isSafeInteger(labelId) || (accountId !== undefined && !Number.isSafeInteger(accountId))) {
       logger.warn({ jobId: job.id, data: job.data }, 'malformed label removal job discarded');
       return;
     }
-    await labels.finishRemoval(id);
+    await labels.finishRemoval({ labelId, accountId });
   };
 }

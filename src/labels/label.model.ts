@@ -18,6 +18,16 @@ export interface Label {
   stripping?: number[] | null;
 }
 
+/**
+ * All of an account's labels in one document whose _id is the account id (see
+ * src/shared/account-list-store.ts): every labelled write checks its titles with one read by _id.
+ */
+export interface LabelSet {
+  _id: number;
+  version: number;
+  labels: Label[];
+}
+
 const labelSchema = new Schema<Label>(
   {
     _id: Number,
@@ -32,10 +42,18 @@ const labelSchema = new Schema<Label>(
   },
   { versionKey: false },
 );
-labelSchema.index({ account_id: 1, title: 1 }, { unique: true });
 
-export type LabelModel = Model<Label>;
+const labelSetSchema = new Schema<LabelSet>(
+  {
+    _id: Number,
+    version: { type: Number, required: true },
+    labels: { type: [labelSchema], default: () => [] },
+  },
+  { versionKey: false },
+);
 
-export function defineLabelModel(conn: Connection): LabelModel {
-  return conn.model<Label>('Label', labelSchema, 'labels');
+export type LabelSetModel = Model<LabelSet>;
+
+export function defineLabelSetModel(conn: Connection): LabelSetModel {
+  return conn.model<LabelSet>('LabelSet', labelSetSchema, 'label_sets');
 }

@@ -4,14 +4,15 @@ import { contactCandidates, type ContactCandidatesDeps } from '../contacts/conta
 import { indexWritten } from '../contacts/index-written';
 import type { ContactIndexer } from '../search/contact-indexer';
 import type { SyncScheduler } from '../search/sync-queue';
-import { isDuplicateKey } from '../shared/duplicate-key';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
-import type { Label, LabelModel } from './label.model';
+import type { Label } from './label.model';
+import type { LabelStore } from './label-store';
 import { toLabelPayload } from './label.presenter';
 import type { LabelInput } from './labels.schemas';
 
 const TITLE = /^[\p{L}\p{N}_-]+$/u;
+const DEFAULT_COLOR = '#1f93ff';
 
 /** Why a lowercased, trimmed title cannot be a label (Chatwoot allows letters, digits, "-" and "_"), or undefined when it can. */
 export function labelTitleProblem(title: string, raw = title): string | undefined {
@@ -33,8 +34,11 @@ export const normalizeLabels = (raw: string[]) => [...new Set(raw.map(normalizeL
 
 const CHUNK = 1000;
 
+/** Labels an account may hold (they live in one document; see label.model.ts). */
+export const MAX_LABELS = 10000;
+
 export interface LabelsServiceDeps {
-  labels: LabelModel;
+  labels: LabelStore;
   contacts: ContactModel;
   nextIds: IdAllocator;
   writer: Pick<ContactWriter, 'modify' | 'pullLabelUnsynced' | 'markPending'>;
@@ -51,41 +55,67 @@ export interface LabelsServiceDeps {
 
 export interface LabelRemovalJob {
   labelId: number;
+  /** Missing from jobs queued before jobs named their account. */
+  accountId?: number;
 }
 
+const isLive = (label: Label) => !label.deleting;
+
+function liveLabel(list: Label[], id: number): Label {
+  const label = list.find((l) => l._id === id && isLive(l));
+  if (!label) throw new NotFoundError('label', id);
+  return label;
+}
+
+const replace = (list: Label[], next: Label) => list.map((l) => (l._id === next._id ? next : l));
+
+function checkRoom(count: number): void {
+  if (count > MAX_LABELS) throw new ValidationError(`an account holds at most ${MAX_LABELS} labels; delete some first`, 'labels');
+}
 
 export function createLabelsService({ labels, contacts, nextIds, writer, indexer, sync, candidates, enqueueRemoval, removeInRequestUpTo }: LabelsServiceDeps) {
   async function find(accountId: number, id: number): Promise<Label> {
-    const label = await labels.findOne({ _id: id, account_id: accountId, deleting: { $ne: true } }).lean();
-    if (!label) throw new NotFoundError('label', id);
-    return label;
+    return liveLabel(await labels.of(accountId), id);
   }
 
   /** The titles among these that the account has labels for (a label being deleted is not one). */
   async function existingTitles(accountId: number, titles: string[]): Promise<Set<string>> {
-    const unique = [...new Set(titles)];
-    if (!unique.length) return new Set();
-    return new Set((await labels.find({ account_id: accountId, title: { $in: unique }, deleting: { $ne: true } }, { title: 1 }).lean()).map((l) => l.title));
+    const wanted = new Set(titles);
+    if (!wanted.size) return new Set();
+    return new Set((await labels.of(accountId)).filter((l) => isLive(l) && wanted.has(l.title)).map((l) => l.title));
   }
 
   /** Creates the account labels that do not exist yet, so every label on a contact is an account label. */
   async function ensureLabels(accountId: number, titles: string[]): Promise<void> {
-    if (!titles.length) return;
-    // A label being deleted that a contact takes again stays (its removal job then leaves it be).
-    await labels.updateMany({ account_id: accountId, title: { $in: titles }, deleting: true }, { $set: { deleting: false } });
-    const existing = await existingTitles(accountId, titles);
-    const missing = titles.filter((t) => !existing.has(t));
-    if (!missing.length) return;
-    const ids = await nextIds('labels', missing.length);
-    try {
-      await labels.insertMany(
-        missing.map((title, i) => ({ _id: ids[i], account_id: accountId, title })),
-        { ordered: false },
-      );
-    } catch (err) {
-      // A concurrent request created the same label: it exists, which is all we need.
-      if (!isDuplicateKey(err)) throw err;
-    }
+    const wanted = [...new Set(titles)];
+    if ((await existingTitles(accountId, wanted)).size === wanted.length) return;
+    // Enough ids for every title: the list may change between this read and the write.
+    const ids = await nextIds('labels', wanted.length);
+    await labels.change(accountId, (list) => {
+      const now = new Date();
+      let next = list;
+      for (const [i, title] of wanted.entries()) {
+        const held = next.find((l) => l.title === title);
+        // A label being deleted that a contact takes again stays (its removal job then leaves it be).
+        if (held?.deleting) next = replace(next, { ...held, deleting: false });
+        if (!held) next = [...next, { _id: ids[i], account_id: accountId, title, description: null, color: DEFAULT_COLOR, show_on_sidebar: true, created_at: now, deleting: false }];
+      }
+      if (next === list) return { result: undefined };
+      checkRoom(next.length);
+      return { items: next, result: undefined };
+    });
+  }
+
+  /** Records the chunk a removal is taking the label off (none: the chunk is indexed). */
+  async function setStripping(accountId: number, labelId: number, ids: number[] | undefined): Promise<void> {
+    await labels.change(accountId, (list) => {
+      const label = list.find((l) => l._id === labelId);
+      if (!label) return { result: undefined };
+      const next: Label = { ...label };
+      if (ids) next.stripping = ids;
+      else delete next.stripping;
+      return { items: replace(list, next), result: undefined };
+    });
   }
 
   /** The account's contacts among `ids` as MongoDB holds them now (not only live ones: a deleted one is indexed as deleted). */
@@ -106,7 +136,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     if (label.stripping?.length) await reindex(accountId, label.stripping);
     let indexing: { ids: number[]; done: Promise<void> } | null = null;
     for await (const ids of contactCandidates(candidates, accountId, { term: { labels: title } }, CHUNK)) {
-      await labels.updateOne({ _id: labelId }, { $set: { stripping: [...(indexing?.ids ?? []), ...ids] } });
+      await setStripping(accountId, labelId, [...(indexing?.ids ?? []), ...ids]);
       await writer.pullLabelUnsynced(accountId, ids, title);
       const docs = await readBack(accountId, ids);
       await indexing?.done;
@@ -115,15 +145,20 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
       indexing.done.catch(() => undefined);
     }
     await indexing?.done;
-    await labels.updateOne({ _id: labelId }, { $unset: { stripping: 1 } });
+    await setStripping(accountId, labelId, undefined);
   }
 
   /** Removes a deleted label from its contacts, then the label itself (safe to run twice). */
-  async function finishRemoval(labelId: number): Promise<void> {
-    const label = await labels.findById(labelId).lean();
+  async function finishRemoval(job: LabelRemovalJob): Promise<void> {
+    const accountId = job.accountId ?? (await labels.accountOf(job.labelId));
+    if (accountId === undefined) return;
+    const label = (await labels.of(accountId)).find((l) => l._id === job.labelId);
     if (!label?.deleting) return;
     await stripFromContacts(label);
-    await labels.deleteOne({ _id: labelId, deleting: true });
+    // Gone only while still deleted: a label taken again meanwhile stays.
+    await labels.change(accountId, (list) =>
+      list.some((l) => l._id === job.labelId && l.deleting) ? { items: list.filter((l) => l._id !== job.labelId), result: undefined } : { result: undefined },
+    );
   }
 
   return {
@@ -131,7 +166,10 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     existingTitles,
 
     async list(accountId: number) {
-      return (await labels.find({ account_id: accountId, deleting: { $ne: true } }).sort({ title: 1 }).lean()).map(toLabelPayload);
+      return (await labels.of(accountId))
+        .filter(isLive)
+        .sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0))
+        .map(toLabelPayload);
     },
 
     async show(accountId: number, id: number) {
@@ -140,32 +178,48 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
 
     async create(accountId: number, input: LabelInput & { title: string }) {
       const title = normalizeLabel(input.title);
-      if (await labels.exists({ account_id: accountId, title, deleting: { $ne: true } })) throw new ValidationError(`label "${title}" already exists`, 'title');
-      // Created again while its removal runs: the label stays, with what was given now.
-      const revived = await labels.findOneAndUpdate({ account_id: accountId, title, deleting: true }, { $set: { ...input, title, deleting: false } }, { new: true }).lean();
-      if (revived) {
-        // A removal stopped between writing a chunk and indexing it: the index catches up now.
-        if (revived.stripping?.length) {
-          await reindex(accountId, revived.stripping);
-          await labels.updateOne({ _id: revived._id }, { $unset: { stripping: 1 } });
-        }
-        return toLabelPayload(revived);
-      }
       const [id] = await nextIds('labels');
-      const doc = await labels.create({ _id: id, account_id: accountId, ...input, title });
-      return toLabelPayload(doc.toObject());
+      const { label, revived } = await labels.change(accountId, (list) => {
+        const held = list.find((l) => l.title === title);
+        if (held && isLive(held)) throw new ValidationError(`label "${title}" already exists`, 'title');
+        if (held) {
+          // Created again while its removal runs: the label stays, with what was given now.
+          const next: Label = { ...held, ...input, title, deleting: false };
+          return { items: replace(list, next), result: { label: next, revived: true } };
+        }
+        checkRoom(list.length + 1);
+        const label: Label = {
+          _id: id,
+          account_id: accountId,
+          title,
+          description: input.description ?? null,
+          color: input.color ?? DEFAULT_COLOR,
+          show_on_sidebar: input.show_on_sidebar ?? true,
+          created_at: new Date(),
+          deleting: false,
+        };
+        return { items: [...list, label], result: { label, revived: false } };
+      });
+      // A removal stopped between writing a chunk and indexing it: the index catches up now.
+      if (revived && label.stripping?.length) {
+        await reindex(accountId, label.stripping);
+        await setStripping(accountId, label._id, undefined);
+      }
+      return toLabelPayload(label);
     },
 
     async update(accountId: number, id: number, input: LabelInput) {
-      const label = await find(accountId, id);
-      // Contacts carry titles; renaming would have to rewrite them all, so the title stays.
-      if (input.title !== undefined && normalizeLabel(input.title) !== label.title) {
-        throw new ValidationError('a label cannot be renamed; create a new label and move contacts with a bulk action', 'title');
-      }
-      const rest: LabelInput = { ...input };
-      delete rest.title;
-      const updated = await labels.findOneAndUpdate({ _id: id, account_id: accountId }, { $set: rest }, { new: true }).lean();
-      if (!updated) throw new NotFoundError('label', id);
+      const updated = await labels.change(accountId, (list) => {
+        const label = liveLabel(list, id);
+        // Contacts carry titles; renaming would have to rewrite them all, so the title stays.
+        if (input.title !== undefined && normalizeLabel(input.title) !== label.title) {
+          throw new ValidationError('a label cannot be renamed; create a new label and move contacts with a bulk action', 'title');
+        }
+        const rest: LabelInput = { ...input };
+        delete rest.title;
+        const next: Label = { ...label, ...rest };
+        return { items: replace(list, next), result: next };
+      });
       return toLabelPayload(updated);
     },
 
@@ -174,20 +228,22 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
      * when they are few, else by a job (answered at once either way).
      */
     async remove(accountId: number, id: number): Promise<void> {
-      const label = await find(accountId, id);
-      await labels.updateOne({ _id: id, account_id: accountId }, { $set: { deleting: true } });
+      const label = await labels.change(accountId, (list) => {
+        const found = liveLabel(list, id);
+        return { items: replace(list, { ...found, deleting: true }), result: found };
+      });
       await candidates.search.refresh();
       const carriers = await candidates.search.count(accountId, { term: { labels: label.title } });
-      if (carriers > removeInRequestUpTo) await enqueueRemoval({ labelId: id });
-      else await finishRemoval(id);
+      if (carriers > removeInRequestUpTo) await enqueueRemoval({ labelId: id, accountId });
+      else await finishRemoval({ labelId: id, accountId });
     },
 
     finishRemoval,
 
     /** Labels whose removal job may have been lost (with Redis): queued again when the worker starts. */
     async requeueRemovals(): Promise<number> {
-      const deleting = await labels.find({ deleting: true }, { _id: 1 }).lean();
-      for (const label of deleting) await enqueueRemoval({ labelId: label._id });
+      const deleting = await labels.deleting();
+      for (const job of deleting) await enqueueRemoval(job);
       return deleting.length;
     },
 

@@ -11,8 +11,7 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 async function addLabels(account: TestAccount, titles: string[]) {
-  const ids = await ctx.deps.nextIds('labels', titles.length);
-  await ctx.deps.models.labels.insertMany(titles.map((title, i) => ({ _id: ids[i], account_id: account.id, title })));
+  await ctx.deps.services.labels.ensureLabels(account.id, titles);
 }
 
 async function addDefinition(account: TestAccount, key: string, type: 'number' | 'checkbox' | 'date' | 'text', slot: number) {

@@ -15,8 +15,7 @@ async function freshAccount() {
 }
 
 async function addLabels(account: TestAccount, titles: string[]) {
-  const ids = await ctx.deps.nextIds('labels', titles.length);
-  await ctx.deps.models.labels.insertMany(titles.map((title, i) => ({ _id: ids[i], account_id: account.id, title })));
+  await ctx.deps.services.labels.ensureLabels(account.id, titles);
 }
 
 async function rejectionsOf(account: TestAccount, id: number) {

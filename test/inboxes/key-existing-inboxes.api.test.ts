@@ -1,20 +1,15 @@
-import mongoose from 'mongoose';
 import { keyExistingInboxes } from '../../src/inboxes/key-existing-inboxes';
-import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
+import { startTestContextOnOwnDatabase, type TestAccount, type TestContext } from '../support/context';
 import { createInbox, websiteChannel } from '../support/inboxes';
 
 // A database written before inboxes had keys: found by a unique index on inbox_identifier. Its
 // own database, so that the migration's full read sees only this test's inboxes.
-const uri = `${process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_test'}_inbox_keys`;
 
 let ctx: TestContext;
 let account: TestAccount;
 
 beforeAll(async () => {
-  const conn = await mongoose.createConnection(uri).asPromise();
-  await conn.dropDatabase();
-  await conn.close();
-  ctx = await startTestContext({ worker: false, config: testConfig({ MONGODB_URI: uri }) });
+  ctx = await startTestContextOnOwnDatabase('inbox_keys', { worker: false });
   account = await ctx.createAccount();
 });
 afterAll(() => ctx?.close());

@@ -96,7 +96,7 @@ describe('contact labels', () => {
       expect((await small.http.delete(a.path(`/labels/${label.id}`)).set(h)).status).toBe(200);
       expect((await small.http.get(a.path('/labels')).set(h)).body.payload.map((l: { title: string }) => l.title)).toEqual(['kept']);
       expect((await small.http.get(a.path(`/labels/${label.id}`)).set(h)).status).toBe(404);
-      await waitFor(async () => !(await small.deps.models.labels.findById(label.id).lean()), 'the removal job to finish');
+      await waitFor(async () => !(await small.deps.labelStore.of(a.id)).some((l) => l._id === label.id), 'the removal job to finish');
       for (const id of ids) expect((await small.http.get(a.path(`/contacts/${id}/labels`)).set(h)).body.payload).toEqual(['kept']);
       await small.settle(a.id);
       expect((await small.http.get(a.path('/contacts?labels[]=many')).set(h)).body.meta.count).toBe(0);
@@ -122,16 +122,16 @@ describe('contact labels', () => {
     // What a run leaves when it stops after its write: the chunk recorded, the label off c1 in
     // MongoDB, the index not told.
     const interrupt = async (title: string) => {
-      await ctx.deps.models.labels.updateOne({ _id: idOf(title) }, { $set: { deleting: true, stripping: [c1.id] } });
+      await ctx.deps.labelStore.change(a.id, (list) => ({ items: list.map((l) => (l._id === idOf(title) ? { ...l, deleting: true, stripping: [c1.id] } : l)), result: undefined }));
       await ctx.deps.writer.pullLabelUnsynced(a.id, [c1.id], title);
     };
 
     await interrupt('half');
     await ctx.settle(a.id);
     expect(await count('half')).toBe(2);
-    await ctx.deps.services.labels.finishRemoval(idOf('half'));
+    await ctx.deps.services.labels.finishRemoval({ labelId: idOf('half'), accountId: a.id });
     expect(await count('half')).toBe(0);
-    expect(await ctx.deps.models.labels.findById(idOf('half')).lean()).toBeNull();
+    expect((await ctx.deps.labelStore.of(a.id)).map((l) => l._id)).not.toContain(idOf('half'));
 
     await interrupt('back');
     expect(await count('back')).toBe(2);
@@ -139,7 +139,7 @@ describe('contact labels', () => {
     expect(await count('back')).toBe(1);
     expect((await api.get(`/contacts/${c1.id}/labels`)).body.payload).toEqual(['kept']);
     expect(await count('kept')).toBe(2);
-    expect((await ctx.deps.models.labels.findById(idOf('back')).lean())?.stripping).toBeUndefined();
+    expect((await ctx.deps.labelStore.of(a.id)).find((l) => l._id === idOf('back'))?.stripping).toBeUndefined();
   });
 
   it('when the contact belongs to another account, then its labels are a 404', async () => {
@@ -147,5 +147,38 @@ describe('contact labels', () => {
     const theirs = await createContact(ctx, other);
     expect((await as(account).get(`/contacts/${theirs.id}/labels`)).status).toBe(404);
     expect((await as(account).post(`/contacts/${theirs.id}/labels`, { labels: ['x'] })).status).toBe(404);
+  });
+
+  it('when labels are created at the same time, by hand and by contact writes, then each title is one label with its own id', async () => {
+    const a = await ctx.createAccount();
+    const api = as(a);
+    const contacts = await Promise.all(Array.from({ length: 6 }, () => createContact(ctx, a)));
+    const titles = ['alpha', 'beta', 'gamma', 'delta'];
+    const answers = await Promise.all([
+      ...contacts.map((c, i) => api.post(`/contacts/${c.id}/labels`, { labels: [titles[i % 4], titles[(i + 1) % 4]] })),
+      ...titles.map((title) => api.post('/labels', { title })),
+    ]);
+    expect(answers.slice(0, contacts.length).every((res) => res.status === 200)).toBe(true);
+    // A hand-made label is refused only when a contact write created it first.
+    expect(answers.slice(contacts.length).every((res) => res.status === 200 || res.status === 422)).toBe(true);
+    const list = (await api.get('/labels')).body.payload as { id: number; title: string }[];
+    expect(list.map((l) => l.title)).toEqual(['alpha', 'beta', 'delta', 'gamma']);
+    expect(new Set(list.map((l) => l.id)).size).toBe(4);
+  });
+
+  it('when a removal job was queued before jobs named their account, then it still finds the label and finishes', async () => {
+    const a = await ctx.createAccount();
+    const api = as(a);
+    const c = await createContact(ctx, a);
+    await api.post(`/contacts/${c.id}/labels`, { labels: ['old-job', 'kept'] }).expect(200);
+    await ctx.settle(a.id);
+    const id = ((await api.get('/labels')).body.payload as { id: number; title: string }[]).find((l) => l.title === 'old-job')!.id;
+    await ctx.deps.labelStore.change(a.id, (list) => ({ items: list.map((l) => (l._id === id ? { ...l, deleting: true } : l)), result: undefined }));
+    expect(await ctx.deps.labelStore.deleting()).toContainEqual({ accountId: a.id, labelId: id });
+
+    await ctx.deps.services.labels.finishRemoval({ labelId: id });
+
+    expect((await api.get(`/contacts/${c.id}/labels`)).body.payload).toEqual(['kept']);
+    expect((await ctx.deps.labelStore.of(a.id)).map((l) => l.title)).toEqual(['kept']);
   });
 });

@@ -1,23 +1,18 @@
 import { createHmac } from 'node:crypto';
-import mongoose from 'mongoose';
 import { linkExistingRecords } from '../../src/messaging/link-existing-records';
-import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
+import { startTestContextOnOwnDatabase, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 import { createInbox, visitorsPath, websiteChannel } from '../support/inboxes';
 
 // A database written before contact inboxes and conversations were read by _id only: records
 // without keys or lists, and the old secondary indexes. Its own database, so that the old unique
 // index can be built and nothing else is scanned.
-const uri = `${process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_test'}_migration`;
 
 let ctx: TestContext;
 let account: TestAccount;
 
 beforeAll(async () => {
-  const conn = await mongoose.createConnection(uri).asPromise();
-  await conn.dropDatabase();
-  await conn.close();
-  ctx = await startTestContext({ config: testConfig({ MONGODB_URI: uri }) });
+  ctx = await startTestContextOnOwnDatabase('migration');
   account = await ctx.createAccount();
 });
 afterAll(() => ctx?.close());

@@ -1,12 +1,10 @@
-import mongoose from 'mongoose';
 import { LEGACY_COLLECTION, upgradeLegacyDefinitions } from '../../src/records/upgrade-legacy-definitions';
-import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
+import { startTestContextOnOwnDatabase, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 
 // A database written when each definition was its own document, found by account_id. Its own
 // database, so that the migration's full read sees only this test's records, and its own index,
 // because this database hands out account and contact ids that the shared test index holds already.
-const uri = `${process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_test'}_definitions_migration`;
 const index = `${process.env.TEST_CONTACTS_INDEX ?? 'contacts_test'}_definitions_migration`;
 
 let ctx: TestContext;
@@ -14,10 +12,7 @@ let account: TestAccount;
 let moved: TestAccount;
 
 beforeAll(async () => {
-  const conn = await mongoose.createConnection(uri).asPromise();
-  await conn.dropDatabase();
-  await conn.close();
-  ctx = await startTestContext({ config: testConfig({ MONGODB_URI: uri, CONTACTS_INDEX: index }) });
+  ctx = await startTestContextOnOwnDatabase('definitions_migration', { config: { CONTACTS_INDEX: index } });
   account = await ctx.createAccount();
   moved = await ctx.createAccount();
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
+import mongoose from 'mongoose';
 import request from 'supertest';
 import type { Express } from 'express';
 import { buildApp } from '../../src/app';
@@ -94,6 +95,21 @@ export async function startTestContext(options: { worker?: boolean; config?: Con
       await deps.close();
     },
   };
+}
+
+/**
+ * A context on a database of its own (the test database's name plus `suffix`), emptied first: for
+ * a migration test, whose one full read must see only the records the test wrote.
+ */
+export async function startTestContextOnOwnDatabase(
+  suffix: string,
+  options: { worker?: boolean; config?: Partial<Record<keyof Config, string>> } = {},
+): Promise<TestContext> {
+  const uri = `${process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_test'}_${suffix}`;
+  const conn = await mongoose.createConnection(uri).asPromise();
+  await conn.dropDatabase();
+  await conn.close();
+  return startTestContext({ worker: options.worker, config: testConfig({ MONGODB_URI: uri, ...options.config }) });
 }
 
 /**

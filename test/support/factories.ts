@@ -46,5 +46,5 @@ export async function storeDefinition(
     updated_at: now,
     ...fields,
   };
-  await ctx.deps.definitions.change(accountId, (current) => ({ definitions: [...current, def], result: def }));
+  await ctx.deps.definitions.change(accountId, (current) => ({ items: [...current, def], result: def }));
 }

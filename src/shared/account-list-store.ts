@@ -1,0 +1,64 @@
+import type { Model } from 'mongoose';
+import { isDuplicateKey } from './duplicate-key';
+
+/** What a change of an account's list answers: the new list (none: nothing to write) and a result. */
+export interface ListChange<Item, T> {
+  items?: Item[];
+  result: T;
+}
+
+const ATTEMPTS = 20;
+
+/**
+ * A small list that belongs to an account (its custom attribute definitions, its labels), held in
+ * one document whose _id is the account id: every read is one read by _id, whatever the number of
+ * accounts (a collection of such records read by account_id is a scan of every account's records
+ * on the local MongoDB-wire server). A change is conditional on the version it read and tried
+ * again on a conflict, so what must be unique within the list (a key, a slot, a title) stays so.
+ */
+export function createAccountListStore<Item>(model: Model<{ _id: number; version: number }>, field: string, what: string) {
+  type Doc = { _id: number; version: number };
+  const read = async (accountId: number): Promise<Doc | null> => model.findById(accountId).lean();
+  const itemsOf = (doc: Doc | null): Item[] => ((doc as Record<string, unknown> | null)?.[field] as Item[] | undefined) ?? [];
+
+  return {
+    async of(accountId: number): Promise<Item[]> {
+      return itemsOf(await read(accountId));
+    },
+
+    /** The lists of several accounts, in one read. */
+    async ofAccounts(accountIds: number[]): Promise<Map<number, Item[]>> {
+      const byAccount = new Map<number, Item[]>();
+      if (!accountIds.length) return byAccount;
+      for (const doc of await model.find({ _id: { $in: accountIds } }).lean()) byAccount.set(doc._id, itemsOf(doc));
+      return byAccount;
+    },
+
+    /**
+     * Runs `decide` on the account's current list and stores the list it answers, unless another
+     * change landed since the read: then reads and decides again. `decide` may throw (a
+     * ValidationError, a NotFoundError): nothing is written.
+     */
+    async change<T>(accountId: number, decide: (current: Item[]) => ListChange<Item, T>): Promise<T> {
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        const doc = await read(accountId);
+        const { items, result } = decide(itemsOf(doc));
+        if (!items) return result;
+        if (!doc) {
+          try {
+            await model.create({ _id: accountId, version: 1, [field]: items });
+            return result;
+          } catch (err) {
+            if (!isDuplicateKey(err)) throw err;
+            continue;
+          }
+        }
+        const { matchedCount } = await model.updateOne({ _id: accountId, version: doc.version }, { $set: { [field]: items, version: doc.version + 1 } });
+        if (matchedCount === 1) return result;
+      }
+      throw new Error(`the ${what} of account ${accountId} kept changing under ${ATTEMPTS} attempts`);
+    },
+  };
+}
+
+export type AccountListStore<Item> = ReturnType<typeof createAccountListStore<Item>>;
