@@ -24,7 +24,7 @@ import { createContactsService } from './contacts/contacts.service';
 import { createLabelsService, type LabelRemovalJob } from './labels/labels.service';
 import { createLabelRemovalProcessor, LABEL_REMOVAL_QUEUE } from './labels/label-removal.processor';
 import { createCustomAttributesService } from './custom-attributes/custom-attributes.service';
-import { defineSegmentModel } from './segments/segment.model';
+import { defineSegmentModel, type Segment } from './segments/segment.model';
 import { createSegmentsService } from './segments/segments.service';
 import { defineBulkActionModel } from './bulk-actions/bulk-action.model';
 import { BULK_ACTION_QUEUE, createBulkActionProcessor } from './bulk-actions/bulk-action.processor';
@@ -40,7 +40,7 @@ import { defineContactInboxKeyModel } from './inboxes/contact-inbox-key.model';
 import { defineInboxKeyModel } from './inboxes/inbox-key.model';
 import { keyExistingInboxes } from './inboxes/key-existing-inboxes';
 import { createContactInboxStore } from './inboxes/contact-inbox-store';
-import { defineInboxModel } from './inboxes/inbox.model';
+import { defineInboxModel, type Inbox } from './inboxes/inbox.model';
 import { createInboxesService, type InboxRemovalJob } from './inboxes/inboxes.service';
 import { createInboxRemovalProcessor, INBOX_REMOVAL_QUEUE } from './inboxes/inbox-removal.processor';
 import { linkExistingRecords } from './messaging/link-existing-records';
@@ -62,6 +62,7 @@ import { createElasticsearchClient } from './shared/elasticsearch';
 import { createIdAllocator, defineIdBlockModel, highestId } from './shared/id-allocator';
 import { idOnlyGuard } from './shared/id-only-guard';
 import { createIdLists, defineIdListModel } from './shared/id-lists';
+import { createAccountRecords, listExistingRecords } from './shared/account-records';
 import { reconcileAccount } from './search/reconcile';
 import { sweepPendingContacts } from './search/sync-sweep';
 import type { Logger } from './shared/logger';
@@ -93,6 +94,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         'custom_attribute_sets',
         'inbox_keys',
         'label_sets',
+        'account_links',
       ]),
     );
   }
@@ -117,6 +119,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     inboxKeys: defineInboxKeyModel(conn),
     contactLinks: defineIdListModel(conn, 'ContactLinks', 'contact_links'),
     inboxLinks: defineIdListModel(conn, 'InboxLinks', 'inbox_links'),
+    accountLinks: defineIdListModel(conn, 'AccountLinks', 'account_links'),
     conversations: defineConversationModel(conn),
     messages: defineMessageModel(conn),
     contactImports: defineContactImportModel(conn),
@@ -128,6 +131,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   await upgradeLegacyDefinitions(models.customAttributeSets, logger);
   await keyExistingInboxes(models, logger);
   await upgradeLegacyLabels(models.labelSets, logger);
+  const accountLinks = createIdLists(models.accountLinks);
+  await listExistingRecords(models.segments as never, accountLinks, 'segments', logger);
+  await listExistingRecords(models.inboxes as never, accountLinks, 'inboxes', logger);
 
   const es = overrides.es ?? createElasticsearchClient(config.ELASTICSEARCH_URL);
   const index = config.CONTACTS_INDEX;
@@ -177,6 +183,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const inboxes = createInboxesService({
     inboxes: models.inboxes,
     inboxKeys: models.inboxKeys,
+    listed: createAccountRecords<Inbox>(accountLinks, models.inboxes, 'inboxes'),
     contactInboxes: contactInboxStore,
     nextIds,
     outboundAllowedHosts: config.OUTBOUND_ALLOWED_HOSTS,
@@ -216,6 +223,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   });
   const segments = createSegmentsService({
     segments: models.segments,
+    listed: createAccountRecords<Segment>(accountLinks, models.segments, 'segments'),
     nextIds,
     search,
     contacts,

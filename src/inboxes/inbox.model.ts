@@ -115,7 +115,6 @@ const inboxSchema = new Schema<Inbox>(
   },
   { versionKey: false, minimize: false },
 );
-inboxSchema.index({ account_id: 1 });
 
 export type InboxModel = Model<Inbox>;
 

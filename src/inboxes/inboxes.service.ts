@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Contact } from '../records/contact.model';
 import { NotFoundError, ValidationError } from '../shared/errors';
+import type { AccountRecords } from '../shared/account-records';
 import type { IdAllocator } from '../shared/id-allocator';
 import { outboundHostProblem, outboundUrlProblem } from '../shared/outbound-address';
 import { parseOrThrow } from '../shared/validate';
@@ -16,6 +17,8 @@ export interface InboxesServiceDeps {
   inboxes: InboxModel;
   /** The inboxes' public identifiers, read by _id. */
   inboxKeys: InboxKeyModel;
+  /** The account's inboxes by id (account_links), so that listing them is two reads by _id. */
+  listed: AccountRecords<Inbox>;
   contactInboxes: ContactInboxStore;
   nextIds: IdAllocator;
   /** Hosts a provider URL may name although they lead to loopback or private addresses (OUTBOUND_ALLOWED_HOSTS). */
@@ -31,7 +34,7 @@ export interface InboxRemovalJob {
 
 const newHmacToken = () => randomBytes(32).toString('hex');
 
-export function createInboxesService({ inboxes, inboxKeys, contactInboxes, nextIds, outboundAllowedHosts, enqueueRemoval }: InboxesServiceDeps) {
+export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxes, nextIds, outboundAllowedHosts, enqueueRemoval }: InboxesServiceDeps) {
   /** A provider URL or SMTP host must lead to the internet, not inside (checked again at each delivery). */
   async function checkOutboundHosts(settings: object): Promise<void> {
     const { provider_url: url, smtp_address: host } = settings as { provider_url?: unknown; smtp_address?: unknown };
@@ -96,9 +99,11 @@ export function createInboxesService({ inboxes, inboxKeys, contactInboxes, nextI
       return inbox;
     },
 
+    /** The account's inboxes with their secrets, oldest first; never for a response. */
+    inboxesOf: (accountId: number) => listed.all(accountId),
+
     async list(accountId: number): Promise<InboxPayload[]> {
-      const list = await inboxes.find({ account_id: accountId }).sort({ _id: 1 }).lean();
-      return list.map((inbox) => toInboxPayload(inbox));
+      return (await listed.all(accountId)).map((inbox) => toInboxPayload(inbox));
     },
 
     async show(accountId: number, id: number): Promise<InboxPayload> {
@@ -121,6 +126,7 @@ export function createInboxesService({ inboxes, inboxKeys, contactInboxes, nextI
         created_at: now,
         updated_at: now,
       } as Inbox;
+      await listed.listed(accountId, id);
       await inboxKeys.create({ _id: inbox.inbox_identifier, inbox_id: id });
       await inboxes.create(inbox);
       return toInboxPayload(inbox, ['hmac_token']);
@@ -165,6 +171,7 @@ export function createInboxesService({ inboxes, inboxKeys, contactInboxes, nextI
       const removed = await inboxes.findOneAndDelete({ _id: id, account_id: accountId }).lean();
       if (!removed) throw new NotFoundError('inbox', id);
       await inboxKeys.deleteOne({ _id: removed.inbox_identifier, inbox_id: id });
+      await listed.unlisted(accountId, id);
       try {
         await enqueueRemoval({ accountId, inboxId: id });
       } catch {

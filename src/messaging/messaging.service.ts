@@ -24,7 +24,7 @@ export interface MessagingServiceDeps {
   inboxes: InboxModel;
   contactInboxes: ContactInboxModel;
   /** The contact's identities in the inboxes (read through its list in contact_links). */
-  identities: Pick<InboxesService, 'contactInboxesOf'>;
+  identities: Pick<InboxesService, 'contactInboxesOf' | 'inboxesOf'>;
   /** `<contact>:conversations` → the contact's conversation ids. */
   contactLinks: IdLists;
   conversations: ConversationModel;
@@ -148,7 +148,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     async contactableInboxes(accountId: number, contactId: number): Promise<ContactInboxPayload[]> {
       const contact = await findContact(accountId, contactId);
       if (contact.blocked) return [];
-      const [list, verified] = await Promise.all([inboxes.find({ account_id: accountId }).sort({ _id: 1 }).lean(), verifiedIdentities(accountId, contactId)]);
+      const [list, verified] = await Promise.all([identities.inboxesOf(accountId), verifiedIdentities(accountId, contactId)]);
       return list.flatMap((inbox) => {
         const r = reach(inbox, contact, verified);
         return r.ok ? [{ source_id: r.sourceId, inbox: toInboxPayload(inbox) }] : [];

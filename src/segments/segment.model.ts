@@ -30,7 +30,6 @@ const segmentSchema = new Schema<Segment>(
   },
   { versionKey: false, minimize: false },
 );
-segmentSchema.index({ account_id: 1, _id: 1 });
 
 export type SegmentModel = Model<Segment>;
 

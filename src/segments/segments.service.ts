@@ -2,7 +2,9 @@ import type { DefinitionRef } from '../records/custom-attribute-fields';
 import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../search/search-contacts';
 import { MAPPING_VERSION } from '../search/contacts-index';
 import { NotFoundError, ValidationError } from '../shared/errors';
+import type { AccountRecords } from '../shared/account-records';
 import type { IdAllocator } from '../shared/id-allocator';
+import { inChunks } from '../shared/id-lists';
 import { buildSegmentQuery, mayNameCustomAttributes, sanitizeFilterPayload } from '../search/build-segment-query';
 import type { QueryLimits } from '../search/query-limits';
 import { toSegmentPayload } from './segment.presenter';
@@ -11,6 +13,8 @@ import type { SegmentInput } from './segments.schemas';
 
 export interface SegmentsServiceDeps {
   segments: SegmentModel;
+  /** The account's segments by id (account_links), so that listing them is two reads by _id. */
+  listed: AccountRecords<Segment>;
   nextIds: IdAllocator;
   search: Pick<ContactSearch, 'countMany'>;
   /** The contact list (resolves custom attribute sorts, adds the account condition). */
@@ -20,7 +24,7 @@ export interface SegmentsServiceDeps {
   limits?: QueryLimits;
 }
 
-export function createSegmentsService({ segments, nextIds, search, contacts, definitionsOf, limits }: SegmentsServiceDeps) {
+export function createSegmentsService({ segments, listed, nextIds, search, contacts, definitionsOf, limits }: SegmentsServiceDeps) {
   async function compile(accountId: number, payload: unknown): Promise<SearchQuery> {
     // Most filters name standard attributes only: they compile without reading the definitions.
     const definitions = mayNameCustomAttributes(payload) ? await definitionsOf(accountId) : [];
@@ -63,7 +67,7 @@ export function createSegmentsService({ segments, nextIds, search, contacts, def
 
     async list(accountId: number, options: { filterType?: string; withCounts?: boolean } = {}) {
       if (options.filterType && options.filterType !== 'contact') return [];
-      const all = await segments.find({ account_id: accountId }).sort({ _id: 1 }).lean();
+      const all = await listed.all(accountId);
       if (!options.withCounts) return all.map((s) => toSegmentPayload(s));
       const queries = await Promise.all(all.map((s) => queryOf(s).catch((err) => (err instanceof ValidationError ? null : Promise.reject(err)))));
       const runnable = queries.map((q, i) => ({ q, i })).filter((x): x is { q: SearchQuery; i: number } => x.q !== null);
@@ -91,6 +95,7 @@ export function createSegmentsService({ segments, nextIds, search, contacts, def
         created_at: now,
         updated_at: now,
       };
+      await listed.listed(accountId, id);
       await segments.create(doc);
       return toSegmentPayload(doc);
     },
@@ -112,6 +117,7 @@ export function createSegmentsService({ segments, nextIds, search, contacts, def
     async remove(accountId: number, id: number): Promise<void> {
       const res = await segments.deleteOne({ _id: id, account_id: accountId });
       if (!res.deletedCount) throw new NotFoundError('custom filter', id);
+      await listed.unlisted(accountId, id);
     },
 
     /** The stored query of a segment (for running it, exporting it, bulk actions on it). */
@@ -125,7 +131,9 @@ export function createSegmentsService({ segments, nextIds, search, contacts, def
 
     /** Makes every segment of the account recompile before its next run. */
     async markStale(accountId: number): Promise<void> {
-      await segments.updateMany({ account_id: accountId }, { $set: { mapping_version: 0 } });
+      for (const chunk of inChunks(await listed.ids(accountId))) {
+        await segments.updateMany({ _id: { $in: chunk }, account_id: accountId }, { $set: { mapping_version: 0 } });
+      }
     },
   };
 }
