@@ -48,7 +48,7 @@ import { defineNoteModel } from './notes/note.model';
 import { defineContactNotesModel } from './notes/contact-notes.model';
 import { createNotesService } from './notes/notes.service';
 import { createContactExportService } from './export/contact-export.service';
-import { defineContactImportModel } from './import/contact-import.model';
+import { defineContactImportModel, type ContactImport } from './import/contact-import.model';
 import { createContactImportProcessor } from './import/contact-import.processor';
 import { createContactImportService, IMPORT_QUEUE, type ImportJob } from './import/contact-import.service';
 import { defineImportRejectionModel } from './import/import-rejection.model';
@@ -134,6 +134,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const accountLinks = createIdLists(models.accountLinks);
   await listExistingRecords(models.segments as never, accountLinks, 'segments', logger);
   await listExistingRecords(models.inboxes as never, accountLinks, 'inboxes', logger);
+  await listExistingRecords(models.contactImports as never, accountLinks, 'imports', logger);
 
   const es = overrides.es ?? createElasticsearchClient(config.ELASTICSEARCH_URL);
   const index = config.CONTACTS_INDEX;
@@ -303,7 +304,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       messaging,
     }),
     exports: createContactExportService({ search, segments }),
-    imports: createContactImportService({ imports: models.contactImports, rejections: models.importRejections, queue: importQueue, nextIds, logger }),
+    imports: createContactImportService({ imports: models.contactImports, listed: createAccountRecords<ContactImport>(accountLinks, models.contactImports, 'imports'), rejections: models.importRejections, queue: importQueue, nextIds, logger }),
   };
 
   // Counted in Redis under the queue prefix: the API processes of one deployment share it.

@@ -83,7 +83,6 @@ const contactImportSchema = new Schema<ContactImport>(
   },
   { versionKey: false, minimize: false },
 );
-contactImportSchema.index({ account_id: 1, created_at: -1 });
 
 export type ContactImportModel = Model<ContactImport>;
 

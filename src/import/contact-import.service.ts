@@ -1,6 +1,7 @@
 import { open, unlink } from 'node:fs/promises';
 import { csvLine } from '../shared/csv';
 import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
+import type { AccountRecords } from '../shared/account-records';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Logger } from '../shared/logger';
 import { enqueueWithin, type Queue } from '../shared/queues';
@@ -40,12 +41,14 @@ export interface ImportOptions {
 
 export function createContactImportService(deps: {
   imports: ContactImportModel;
+  /** The account's imports by id (account_links), so that its history is two reads by _id. */
+  listed: AccountRecords<ContactImport>;
   rejections: ImportRejectionModel;
   queue: Queue.Queue<ImportJob>;
   nextIds: IdAllocator;
   logger: Logger;
 }) {
-  const { imports, rejections, queue, nextIds, logger } = deps;
+  const { imports, listed, rejections, queue, nextIds, logger } = deps;
 
   async function find(accountId: number, id: number): Promise<ContactImport> {
     const found = await imports.findOne({ _id: id, account_id: accountId }).lean();
@@ -62,6 +65,7 @@ export function createContactImportService(deps: {
     }
     const [id] = await nextIds('contact_imports');
     const now = new Date();
+    await listed.listed(accountId, id);
     const doc = await imports.create({
       _id: id,
       account_id: accountId,
@@ -103,16 +107,13 @@ export function createContactImportService(deps: {
     },
 
     async list(accountId: number, page: number, perPage: number): Promise<{ count: number; imports: ImportPayload[] }> {
-      const [count, found] = await Promise.all([
-        imports.countDocuments({ account_id: accountId }),
-        imports
-          .find({ account_id: accountId })
-          .sort({ _id: -1 })
-          .skip((page - 1) * perPage)
-          .limit(perPage)
-          .lean(),
-      ]);
-      return { count, imports: found.map(toImportPayload) };
+      // Newest first. The count is of the ids listed: one whose record a crash never wrote counts
+      // but is not shown.
+      const ids = (await listed.ids(accountId)).sort((a, b) => b - a);
+      const shown = ids.slice((page - 1) * perPage, page * perPage);
+      const found = shown.length ? await imports.find({ _id: { $in: shown } }).lean() : [];
+      const byId = new Map(found.filter((doc) => doc.account_id === accountId).map((doc) => [doc._id, doc]));
+      return { count: ids.length, imports: shown.flatMap((id) => (byId.has(id) ? [toImportPayload(byId.get(id)!)] : [])) };
     },
 
     async show(accountId: number, id: number): Promise<ImportPayload> {

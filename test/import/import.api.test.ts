@@ -349,6 +349,9 @@ describe('import status and tenancy', () => {
     expect(list.status).toBe(200);
     expect(list.body.meta.count).toBe(2);
     expect(list.body.payload.map((i: { id: number }) => i.id)).toEqual([b.id, a.id]);
+    const second = await ctx.http.get(account.path('/contacts/imports?per_page=1&page=2')).set('api_access_token', account.agentToken);
+    expect(second.body).toMatchObject({ meta: { count: 2, current_page: 2 } });
+    expect(second.body.payload.map((i: { id: number }) => i.id)).toEqual([a.id]);
 
     const otherList = await ctx.http.get(other.path('/contacts/imports')).set('api_access_token', other.adminToken);
     expect(otherList.body).toMatchObject({ meta: { count: 0 }, payload: [] });

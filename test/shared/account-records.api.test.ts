@@ -1,3 +1,6 @@
+import { unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { listExistingRecords } from '../../src/shared/account-records';
 import { createIdLists } from '../../src/shared/id-lists';
 import { startTestContextOnOwnDatabase, type TestAccount, type TestContext } from '../support/context';
@@ -22,7 +25,7 @@ const segment = (a: TestAccount, name: string) =>
     .expect(200);
 const names = (res: { body: unknown }) => (Array.isArray(res.body) ? res.body : (res.body as { payload: unknown[] }).payload).map((r) => (r as { name: string }).name);
 
-describe('an account\'s segments and inboxes, listed by id', () => {
+describe('an account\'s segments, inboxes and imports, listed by id', () => {
   it('when they are created and deleted, then the account lists its own only; an id left naming nothing is skipped', async () => {
     const first = (await segment(account, 'first')).body;
     await segment(account, 'second');
@@ -45,9 +48,13 @@ describe('an account\'s segments and inboxes, listed by id', () => {
     const a = await ctx.createAccount();
     await segment(a, 'old segment');
     await createInbox(ctx, a, websiteChannel(), 'Old site');
-    await ctx.deps.models.accountLinks.deleteMany({ _id: { $in: [`${a.id}:segments`, `${a.id}:inboxes`] } });
-    await ctx.deps.conn.db!.collection('migrations').deleteMany({ _id: { $in: ['account-links-segments', 'account-links-inboxes'] as never[] } });
+    const file = path.join(tmpdir(), `old-import-${a.id}.csv`);
+    await writeFile(file, 'name\nAna\n');
+    const imported = await ctx.deps.services.imports.record(a.id, { path: file, originalname: 'old.csv', size: 9 }, false);
+    await ctx.deps.models.accountLinks.deleteMany({ _id: { $in: [`${a.id}:segments`, `${a.id}:inboxes`, `${a.id}:imports`] } });
+    await ctx.deps.conn.db!.collection('migrations').deleteMany({ _id: { $in: ['account-links-segments', 'account-links-inboxes', 'account-links-imports'] as never[] } });
     expect(names(await get(a, '/custom_filters'))).toEqual([]);
+    expect((await get(a, '/contacts/imports')).body.meta.count).toBe(0);
 
     const lists = createIdLists(ctx.deps.models.accountLinks);
     expect(await listExistingRecords(ctx.deps.models.segments as never, lists, 'segments', ctx.deps.logger)).toBeGreaterThanOrEqual(1);
@@ -55,6 +62,9 @@ describe('an account\'s segments and inboxes, listed by id', () => {
 
     expect(names(await get(a, '/custom_filters'))).toEqual(['old segment']);
     expect(names(await get(a, '/inboxes'))).toEqual(['Old site']);
+    expect(await listExistingRecords(ctx.deps.models.contactImports as never, lists, 'imports', ctx.deps.logger)).toBeGreaterThanOrEqual(1);
+    expect((await get(a, '/contacts/imports')).body.payload.map((i: { id: number }) => i.id)).toEqual([imported._id]);
+    await unlink(file);
     // Run again (a restart): nothing to do.
     expect(await listExistingRecords(ctx.deps.models.segments as never, lists, 'segments', ctx.deps.logger)).toBe(0);
   });
