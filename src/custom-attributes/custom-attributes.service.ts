@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { AttributeType, CustomAttributeDefinition } from '../records/custom-attribute-definition.model';
 import type { DefinitionStore } from '../records/custom-attribute-definitions';
+import { replaceById } from '../shared/account-list-store';
 import { toDefinitionPayload } from './custom-attribute-definition.presenter';
 import { checkCustomValue, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
@@ -69,12 +70,9 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
     }
   }
 
-  async function definitionsOf(accountId: number): Promise<DefinitionRef[]> {
-    return definitions.of(accountId);
-  }
-
   return {
-    definitionsOf,
+    /** What searching and indexing need: the account's definitions. */
+    definitionsOf: (accountId: number): Promise<DefinitionRef[]> => definitions.of(accountId),
 
     async list(accountId: number, attributeModel?: string) {
       if (attributeModel && attributeModel !== 'contact_attribute' && attributeModel !== '1') return [];
@@ -122,7 +120,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
           if (!input.attribute_values.length) throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
           next.attribute_values = [...new Set(input.attribute_values)];
         }
-        return { items: current.map((d) => (d._id === id ? next : d)), result: next };
+        return { items: replaceById(current, next), result: next };
       });
       return toDefinitionPayload(updated);
     },

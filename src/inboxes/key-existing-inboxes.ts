@@ -1,5 +1,6 @@
 import { duplicateIndexes } from '../shared/duplicate-key';
 import type { Logger } from '../shared/logger';
+import { runOnce } from '../shared/run-once';
 import type { InboxKeyModel } from './inbox-key.model';
 import type { Inbox, InboxModel } from './inbox.model';
 
@@ -14,23 +15,22 @@ const BATCH = 1000;
  * `migrations` says it is done, after which a start costs one read by _id.
  */
 export async function keyExistingInboxes(models: { inboxes: InboxModel; inboxKeys: InboxKeyModel }, logger: Logger): Promise<number> {
-  const migrations = models.inboxes.db.collection<{ _id: string; done_at: Date }>('migrations');
-  if (await migrations.findOne({ _id: MIGRATION_ID })) return 0;
-  let keyed = 0;
-  let batch: { _id: string; inbox_id: number }[] = [];
-  const flush = async () => {
-    if (batch.length) await models.inboxKeys.collection.insertMany(batch as never[], { ordered: false }).catch(duplicateIndexes);
-    keyed += batch.length;
-    batch = [];
-  };
-  for await (const inbox of models.inboxes.find({}, { inbox_identifier: 1 }).lean().cursor() as AsyncIterable<Pick<Inbox, '_id' | 'inbox_identifier'>>) {
-    batch.push({ _id: inbox.inbox_identifier, inbox_id: inbox._id });
-    if (batch.length === BATCH) await flush();
-  }
-  await flush();
-  const indexes = await models.inboxes.collection.indexes().catch(() => []);
-  if (indexes.some((index) => index.name === LEGACY_INDEX)) await models.inboxes.collection.dropIndex(LEGACY_INDEX);
-  if (keyed) logger.info({ inboxes: keyed }, 'inboxes keyed by their identifier');
-  await migrations.updateOne({ _id: MIGRATION_ID }, { $set: { done_at: new Date() } }, { upsert: true });
-  return keyed;
+  return runOnce(models.inboxes.db, MIGRATION_ID, 0, async () => {
+    let keyed = 0;
+    let batch: { _id: string; inbox_id: number }[] = [];
+    const flush = async () => {
+      if (batch.length) await models.inboxKeys.collection.insertMany(batch as never[], { ordered: false }).catch(duplicateIndexes);
+      keyed += batch.length;
+      batch = [];
+    };
+    for await (const inbox of models.inboxes.find({}, { inbox_identifier: 1 }).lean().cursor() as AsyncIterable<Pick<Inbox, '_id' | 'inbox_identifier'>>) {
+      batch.push({ _id: inbox.inbox_identifier, inbox_id: inbox._id });
+      if (batch.length === BATCH) await flush();
+    }
+    await flush();
+    const indexes = await models.inboxes.collection.indexes().catch(() => []);
+    if (indexes.some((index) => index.name === LEGACY_INDEX)) await models.inboxes.collection.dropIndex(LEGACY_INDEX);
+    if (keyed) logger.info({ inboxes: keyed }, 'inboxes keyed by their identifier');
+    return keyed;
+  });
 }

@@ -5,6 +5,7 @@ import { indexWritten } from '../contacts/index-written';
 import type { ContactIndexer } from '../search/contact-indexer';
 import type { SyncScheduler } from '../search/sync-queue';
 import { NotFoundError, ValidationError } from '../shared/errors';
+import { replaceById } from '../shared/account-list-store';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Label } from './label.model';
 import type { LabelStore } from './label-store';
@@ -67,7 +68,17 @@ function liveLabel(list: Label[], id: number): Label {
   return label;
 }
 
-const replace = (list: Label[], next: Label) => list.map((l) => (l._id === next._id ? next : l));
+/** A new label with Chatwoot's defaults for what was not given. */
+const newLabel = (id: number, accountId: number, title: string, input: LabelInput = {}): Label => ({
+  _id: id,
+  account_id: accountId,
+  title,
+  description: input.description ?? null,
+  color: input.color ?? DEFAULT_COLOR,
+  show_on_sidebar: input.show_on_sidebar ?? true,
+  created_at: new Date(),
+  deleting: false,
+});
 
 function checkRoom(count: number): void {
   if (count > MAX_LABELS) throw new ValidationError(`an account holds at most ${MAX_LABELS} labels; delete some first`, 'labels');
@@ -92,13 +103,12 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     // Enough ids for every title: the list may change between this read and the write.
     const ids = await nextIds('labels', wanted.length);
     await labels.change(accountId, (list) => {
-      const now = new Date();
       let next = list;
       for (const [i, title] of wanted.entries()) {
         const held = next.find((l) => l.title === title);
         // A label being deleted that a contact takes again stays (its removal job then leaves it be).
-        if (held?.deleting) next = replace(next, { ...held, deleting: false });
-        if (!held) next = [...next, { _id: ids[i], account_id: accountId, title, description: null, color: DEFAULT_COLOR, show_on_sidebar: true, created_at: now, deleting: false }];
+        if (held?.deleting) next = replaceById(next, { ...held, deleting: false });
+        if (!held) next = [...next, newLabel(ids[i], accountId, title)];
       }
       if (next === list) return { result: undefined };
       checkRoom(next.length);
@@ -114,7 +124,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
       const next: Label = { ...label };
       if (ids) next.stripping = ids;
       else delete next.stripping;
-      return { items: replace(list, next), result: undefined };
+      return { items: replaceById(list, next), result: undefined };
     });
   }
 
@@ -185,19 +195,10 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
         if (held) {
           // Created again while its removal runs: the label stays, with what was given now.
           const next: Label = { ...held, ...input, title, deleting: false };
-          return { items: replace(list, next), result: { label: next, revived: true } };
+          return { items: replaceById(list, next), result: { label: next, revived: true } };
         }
         checkRoom(list.length + 1);
-        const label: Label = {
-          _id: id,
-          account_id: accountId,
-          title,
-          description: input.description ?? null,
-          color: input.color ?? DEFAULT_COLOR,
-          show_on_sidebar: input.show_on_sidebar ?? true,
-          created_at: new Date(),
-          deleting: false,
-        };
+        const label = newLabel(id, accountId, title, input);
         return { items: [...list, label], result: { label, revived: false } };
       });
       // A removal stopped between writing a chunk and indexing it: the index catches up now.
@@ -218,7 +219,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
         const rest: LabelInput = { ...input };
         delete rest.title;
         const next: Label = { ...label, ...rest };
-        return { items: replace(list, next), result: next };
+        return { items: replaceById(list, next), result: next };
       });
       return toLabelPayload(updated);
     },
@@ -230,7 +231,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     async remove(accountId: number, id: number): Promise<void> {
       const label = await labels.change(accountId, (list) => {
         const found = liveLabel(list, id);
-        return { items: replace(list, { ...found, deleting: true }), result: found };
+        return { items: replaceById(list, { ...found, deleting: true }), result: found };
       });
       await candidates.search.refresh();
       const carriers = await candidates.search.count(accountId, { term: { labels: label.title } });

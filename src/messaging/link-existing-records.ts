@@ -6,6 +6,7 @@ import { duplicateIndexes } from '../shared/duplicate-key';
 import { exemptBecause } from '../shared/id-only-guard';
 import type { IdListModel } from '../shared/id-lists';
 import type { Logger } from '../shared/logger';
+import { runOnce } from '../shared/run-once';
 import type { Conversation, ConversationModel } from './conversation.model';
 import type { MessageModel } from './message.model';
 
@@ -67,34 +68,33 @@ async function* batches<T>(cursor: AsyncIterable<T>): AsyncGenerator<T[]> {
  * `migrations` says it is done, after which a start costs one read by _id.
  */
 export async function linkExistingRecords(models: Models, logger: Logger): Promise<{ contactInboxes: number; conversations: number }> {
-  const migrations = models.contactLinks.db.collection<{ _id: string; done_at: Date }>('migrations');
-  if (await migrations.findOne({ _id: MIGRATION_ID })) return { contactInboxes: 0, conversations: 0 };
-  const reason = exemptBecause('the one-time migration to contact_links reads every record once');
-  let contactInboxes = 0;
-  let conversations = 0;
+  return runOnce(models.contactLinks.db, MIGRATION_ID, { contactInboxes: 0, conversations: 0 }, async () => {
+    const reason = exemptBecause('the one-time migration to contact_links reads every record once');
+    let contactInboxes = 0;
+    let conversations = 0;
 
-  const everyContactInbox = models.contactInboxes.find({}).comment(reason).lean().cursor({ batchSize: BATCH }) as AsyncIterable<ContactInbox>;
-  for await (const batch of batches(everyContactInbox)) {
-    // The old unique index held one record per pair: a key already there was inserted by an earlier run.
-    const keys = batch.map((ci) => ({ _id: contactInboxKeyId(ci.inbox_id, ci.source_id), account_id: ci.account_id, contact_inbox_id: ci._id, created_at: ci.created_at }));
-    await models.contactInboxKeys.collection.insertMany(keys as never[], { ordered: false }).catch(duplicateIndexes);
-    await models.contactLinks.bulkWrite(listWrites(batch, (ci) => contactLinksId(ci.contact_id, 'contact_inboxes')), { ordered: false });
-    await models.inboxLinks.bulkWrite(listWrites(batch, (ci) => inboxLinksId(ci.inbox_id, ci._id)), { ordered: false });
-    contactInboxes += batch.length;
-  }
+    const everyContactInbox = models.contactInboxes.find({}).comment(reason).lean().cursor({ batchSize: BATCH }) as AsyncIterable<ContactInbox>;
+    for await (const batch of batches(everyContactInbox)) {
+      // The old unique index held one record per pair: a key already there was inserted by an earlier run.
+      const keys = batch.map((ci) => ({ _id: contactInboxKeyId(ci.inbox_id, ci.source_id), account_id: ci.account_id, contact_inbox_id: ci._id, created_at: ci.created_at }));
+      await models.contactInboxKeys.collection.insertMany(keys as never[], { ordered: false }).catch(duplicateIndexes);
+      await models.contactLinks.bulkWrite(listWrites(batch, (ci) => contactLinksId(ci.contact_id, 'contact_inboxes')), { ordered: false });
+      await models.inboxLinks.bulkWrite(listWrites(batch, (ci) => inboxLinksId(ci.inbox_id, ci._id)), { ordered: false });
+      contactInboxes += batch.length;
+    }
 
-  const everyConversation = models.conversations.find({}, { account_id: 1, contact_id: 1 }).comment(reason).lean().cursor({ batchSize: BATCH }) as AsyncIterable<Conversation>;
-  for await (const batch of batches(everyConversation)) {
-    await models.contactLinks.bulkWrite(listWrites(batch, (c) => contactLinksId(c.contact_id, 'conversations')), { ordered: false });
-    conversations += batch.length;
-  }
+    const everyConversation = models.conversations.find({}, { account_id: 1, contact_id: 1 }).comment(reason).lean().cursor({ batchSize: BATCH }) as AsyncIterable<Conversation>;
+    for await (const batch of batches(everyConversation)) {
+      await models.contactLinks.bulkWrite(listWrites(batch, (c) => contactLinksId(c.contact_id, 'conversations')), { ordered: false });
+      conversations += batch.length;
+    }
 
-  for (const [model, name] of LEGACY_INDEXES) {
-    const collection = models[model].collection;
-    const indexes = await collection.indexes().catch(() => []);
-    if (indexes.some((index) => index.name === name)) await collection.dropIndex(name);
-  }
-  if (contactInboxes || conversations) logger.info({ contactInboxes, conversations }, 'contact inboxes and conversations listed by _id');
-  await migrations.updateOne({ _id: MIGRATION_ID }, { $set: { done_at: new Date() } }, { upsert: true });
-  return { contactInboxes, conversations };
+    for (const [model, name] of LEGACY_INDEXES) {
+      const collection = models[model].collection;
+      const indexes = await collection.indexes().catch(() => []);
+      if (indexes.some((index) => index.name === name)) await collection.dropIndex(name);
+    }
+    if (contactInboxes || conversations) logger.info({ contactInboxes, conversations }, 'contact inboxes and conversations listed by _id');
+    return { contactInboxes, conversations };
+  });
 }

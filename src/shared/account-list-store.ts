@@ -9,6 +9,9 @@ export interface ListChange<Item, T> {
 
 const ATTEMPTS = 20;
 
+/** The list with `next` in the place of the item of the same _id. */
+export const replaceById = <Item extends { _id: number }>(list: Item[], next: Item): Item[] => list.map((item) => (item._id === next._id ? next : item));
+
 /**
  * A small list that belongs to an account (its custom attribute definitions, its labels), held in
  * one document whose _id is the account id: every read is one read by _id, whatever the number of

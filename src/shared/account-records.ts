@@ -1,6 +1,7 @@
 import type { Model } from 'mongoose';
 import { inChunks, type IdLists } from './id-lists';
 import type { Logger } from './logger';
+import { runOnce } from './run-once';
 
 type AccountRecord = { _id: number; account_id: number };
 
@@ -43,19 +44,17 @@ export type AccountRecords<T extends AccountRecord> = ReturnType<typeof createAc
  * one full read of the collection (marker in `migrations`). Safe to run again: lists are sets.
  */
 export async function listExistingRecords(records: Model<AccountRecord>, lists: Pick<IdLists, 'add'>, kind: string, logger: Logger): Promise<number> {
-  const migrations = records.db.collection<{ _id: string; done_at: Date }>('migrations');
-  const marker = `account-links-${kind}`;
-  if (await migrations.findOne({ _id: marker })) return 0;
-  const byAccount = new Map<number, number[]>();
-  for await (const doc of records.find({}, { account_id: 1 }).lean().cursor() as AsyncIterable<AccountRecord>) {
-    byAccount.set(doc.account_id, [...(byAccount.get(doc.account_id) ?? []), doc._id]);
-  }
-  let listed = 0;
-  for (const [accountId, ids] of byAccount) {
-    await lists.add(accountId, `${accountId}:${kind}`, ids);
-    listed += ids.length;
-  }
-  if (listed) logger.info({ kind, listed }, 'existing records listed by account');
-  await migrations.updateOne({ _id: marker }, { $set: { done_at: new Date() } }, { upsert: true });
-  return listed;
+  return runOnce(records.db, `account-links-${kind}`, 0, async () => {
+    const byAccount = new Map<number, number[]>();
+    for await (const doc of records.find({}, { account_id: 1 }).lean().cursor() as AsyncIterable<AccountRecord>) {
+      byAccount.set(doc.account_id, [...(byAccount.get(doc.account_id) ?? []), doc._id]);
+    }
+    let listed = 0;
+    for (const [accountId, ids] of byAccount) {
+      await lists.add(accountId, `${accountId}:${kind}`, ids);
+      listed += ids.length;
+    }
+    if (listed) logger.info({ kind, listed }, 'existing records listed by account');
+    return listed;
+  });
 }
