@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import { inChunks, type IdLists } from './id-lists';
 import type { Logger } from './logger';
 import { runOnce } from './run-once';
+import { exemptBecause } from './id-only-guard';
 
 type AccountRecord = { _id: number; account_id: number };
 
@@ -46,7 +47,7 @@ export type AccountRecords<T extends AccountRecord> = ReturnType<typeof createAc
 export async function listExistingRecords(records: Model<AccountRecord>, lists: Pick<IdLists, 'add'>, kind: string, logger: Logger): Promise<number> {
   return runOnce(records.db, `account-links-${kind}`, 0, async () => {
     const byAccount = new Map<number, number[]>();
-    for await (const doc of records.find({}, { account_id: 1 }).lean().cursor() as AsyncIterable<AccountRecord>) {
+    for await (const doc of records.find({}, { account_id: 1 }).comment(exemptBecause(`the one-time listing of existing ${kind} reads them once`)).lean().cursor() as AsyncIterable<AccountRecord>) {
       byAccount.set(doc.account_id, [...(byAccount.get(doc.account_id) ?? []), doc._id]);
     }
     let listed = 0;
