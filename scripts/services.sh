@@ -180,8 +180,9 @@ ferretdb_install() {
   echo "$FERRETDB_VERSION" >"$src/build/version/version.txt"
   # The SQLite backend's _id lookups (fixed, widened to $in and to numeric ids), atomic updates,
   # no resource tracking outside debug builds, writers that queue in the process, a faster
-  # decoding of stored documents, $in lists of ids matched through a set, and updates of many
-  # documents written in batches; each patch says why.
+  # decoding of stored documents, $in lists of ids matched through a set, updates of many
+  # documents written in batches, and arrays of arrays stored as MongoDB stores them; each patch
+  # says why.
   local patch
   for patch in "$ROOT"/scripts/ferretdb/*.patch; do
     (cd "$src" && GIT_CEILING_DIRECTORIES="$work" git apply "$patch") || { log "could not apply $patch to FerretDB"; return 1; }
@@ -196,6 +197,7 @@ ferretdb_install() {
     && grep -qF 'func parseSchema' "$src/internal/handler/sjson/fast_decode.go" \
     && grep -qF 'match := common.FilterMatcher(p.Filter)' "$src/internal/handler/msg_delete.go" \
     && grep -qF 'const updateBatchSize' "$src/internal/handler/common/update.go" \
+    && grep -qF 'func validateArrayItems' "$src/internal/types/document_validation.go" \
     || { log "the FerretDB patches did not take"; return 1; }
   mkdir -p "$LOCAL/bin"
   (cd "$src" && go build -trimpath -o "$FERRETDB_BIN" ./cmd/ferretdb)

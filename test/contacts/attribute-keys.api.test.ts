@@ -10,6 +10,7 @@ withTestAccount((c, a) => {
 });
 
 const patch = (id: number, body: object) => ctx.http.patch(account.path(`/contacts/${id}`)).set('api_access_token', account.adminToken).send(body);
+const put = (id: number, body: object) => ctx.http.put(account.path(`/contacts/${id}`)).set('api_access_token', account.adminToken).send(body);
 const post = (body: object) => ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).send(body);
 
 // Found by schemathesis (npm run fuzz -- --long): attribute objects with keys MongoDB-wire
@@ -26,6 +27,42 @@ describe('attribute keys', () => {
     const contact = await createContact(ctx, account);
     const res = await patch(contact.id, fuzzed);
     expect(res.status).toBeLessThan(500);
+  });
+
+  // CI's bounded fuzzing (seed 61805) answered this PUT 500.
+  const fuzzedPut = JSON.parse(
+    "{\"additional_attributes\": {\"lorem \\u0644\\u0627 \\u0628\\u0633\\u0645 \\u0627\\u0644\\u0644\\u0647 ipsum \\u4f60\\u597d1234\\u4f60\\u597d\": {\"\\u0012\": null, \"__main__\": 2936954507079721.0, \"p\\u00bf\\udac6\\udc00\\u00f5\\uf3bcv\\uda61\\ude66\\u008f\\u001e\\udaee\\udf4c\\u00a5\\u008c\\ud9a5\\udd7b\": \"(\\u256f\\u00b0\\u25a1\\u00b0\\uff09\\u256f\\ufe35 \\u253b\\u2501\\u253b)\"}, \"\\udb18\\udf41\": [null], \">\": [], \"9e\": [true, true], \"undefined\": [[], [true, -436776965293457011965427712], {}], \"\\udb9a\\udf12\\u00a6\\u007fG*\\u00ce\\u00d2\\u00a3\\u00c75(h\\u00d3\\u009a\\u0098\\udaae\\ude9f\\u00ae\\ud8ca\\udd73\\ud8b1\\udd85\\\"\": [{\"D\\t\\u00ed@\\ud9ba\\ude5b\\ubfee\\ud96d\\udea2\\u008f\\u0089\": \"\\u0005Dh\\u00d1\\u00c5\\u0098\", \"\\u00df\\u00df\\ud855\\udd62\\u0090\\u00e8\\ud883\\udc1e\\uda16\\udc2dQ\": \"\\u00fa\\u00aa\"}, -9007199254740992.0]}, \"phone_number\": null, \"avatar_url\": \"\", \"country\": \"\\ud986\\udfa4\\ud9fa\\udf83*\\u0081\", \"inbox_id\": 1000}",
+  );
+
+  it('when the fuzzer\'s PUT is sent, then it is not a 500', async () => {
+    const contact = await createContact(ctx, account);
+    const res = await put(contact.id, fuzzedPut);
+    expect(res.status).toBeLessThan(500);
+  });
+
+  // MongoDB stores arrays of arrays; the local server refused them (BadValue, a 500) until
+  // scripts/ferretdb/0010-store-nested-arrays.patch.
+  it('when additional_attributes hold arrays of arrays, then create, PATCH and PUT store them as sent and lists show them', async () => {
+    const nested = { matrix: [[], [1, [true, 'x']], [{ seats: [[2, 3]] }]], profile: { tags: [['a', 'b'], ['c']] } };
+    const created = await post({ name: 'Nested arrays', additional_attributes: nested });
+    expect(created.status).toBe(200);
+    const id = created.body.payload.contact.id;
+    expect(created.body.payload.contact.additional_attributes).toEqual(nested);
+
+    const patched = await patch(id, { additional_attributes: { grid: [[0, 1], [1, 0]] } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.payload.additional_attributes).toEqual({ ...nested, grid: [[0, 1], [1, 0]] });
+
+    const replaced = await put(id, { additional_attributes: { only: [[['deep']]] } });
+    expect(replaced.status).toBe(200);
+    const shown = await ctx.http.get(account.path(`/contacts/${id}`)).set('api_access_token', account.adminToken);
+    expect(shown.body.payload.additional_attributes).toEqual(replaced.body.payload.additional_attributes);
+    expect(shown.body.payload.additional_attributes.only).toEqual([[['deep']]]);
+
+    await ctx.settle(account.id);
+    const listed = await ctx.http.get(account.path('/contacts/search?q=nested')).set('api_access_token', account.adminToken);
+    expect(listed.body.payload.map((c: { id: number }) => c.id)).toEqual([id]);
+    expect(listed.body.payload[0].additional_attributes.only).toEqual([[['deep']]]);
   });
 
   it.each([
