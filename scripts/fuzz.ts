@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
 import { createDependencies } from '../src/dependencies';
+import { visitorConversationSchema, visitorInputSchema } from '../src/capture/capture.schemas';
 import { createInboxSchema } from '../src/inboxes/inboxes.schemas';
 import { createLogger } from '../src/shared/logger';
 
@@ -44,6 +45,10 @@ const env: NodeJS.ProcessEnv = {
   WITH_WORKER: 'true',
   // Every path the fuzzer reaches is also held to the _id-only rule.
   ENFORCE_ID_ONLY: 'true',
+  // At the default limits the public widget routes and sign-in answered the fuzzer mostly 429,
+  // leaving their logic untested; the limits have tests of their own (rate-limit.api.test.ts).
+  PUBLIC_RATE_LIMIT: '1000000',
+  SIGN_IN_RATE_LIMIT: '1000000',
   LOG_LEVEL: 'warn',
 };
 
@@ -65,8 +70,17 @@ function ensureSchemathesis(): string {
   return bin;
 }
 
-/** A fresh database and index, an account with an administrator, and a website inbox for the public routes. */
-async function prepare(): Promise<{ accountId: number; token: string; inboxIdentifier: string }> {
+interface Prepared {
+  accountId: number;
+  token: string;
+  inboxIdentifier: string;
+  /** A visitor of that inbox with one conversation: made-up source ids only ever meet 404. */
+  sourceId: string;
+  conversationId: number;
+}
+
+/** A fresh database and index, an account with an administrator, and a website inbox with a visitor for the public routes. */
+async function prepare(): Promise<Prepared> {
   const deps = await createDependencies(loadConfig({ ...env, ENFORCE_ID_ONLY: 'false' }), createLogger('warn'));
   try {
     await deps.conn.db!.dropDatabase();
@@ -77,7 +91,9 @@ async function prepare(): Promise<{ accountId: number; token: string; inboxIdent
     const account = await deps.services.accounts.createAccount('fuzz');
     const admin = await deps.services.accounts.createUser({ accountId: account.id, role: 'administrator', name: 'Fuzz', email: `fuzz-${Date.now()}@fuzz.test` });
     const inbox = await deps.services.inboxes.create(account.id, createInboxSchema.parse({ name: 'fuzz widget', channel: { type: 'web_widget', website_url: 'https://fuzz.example' } }));
-    return { accountId: account.id, token: admin.accessToken, inboxIdentifier: inbox.inbox_identifier };
+    const visitor = await deps.services.capture.createVisitor(inbox.inbox_identifier, visitorInputSchema.parse({}));
+    const conversation = await deps.services.capture.startConversation(inbox.inbox_identifier, visitor.source_id, visitorConversationSchema.parse({ message: { content: 'hello' } }));
+    return { accountId: account.id, token: admin.accessToken, inboxIdentifier: inbox.inbox_identifier, sourceId: visitor.source_id, conversationId: conversation.id };
   } finally {
     await deps.close();
   }
@@ -93,7 +109,7 @@ function summaryOf(report: string): string {
 async function main() {
   const schemathesis = ensureSchemathesis();
   mkdirSync(DIR, { recursive: true });
-  const { accountId, token, inboxIdentifier } = await prepare();
+  const { accountId, token, inboxIdentifier, sourceId, conversationId } = await prepare();
   const log = openSync(path.join(DIR, 'api.log'), 'w');
   const api = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src/main-api.ts')], { env, stdio: ['ignore', log, log] });
   const apiExited = new Promise<number | null>((resolve) => api.on('exit', (code) => resolve(code)));
@@ -136,7 +152,7 @@ async function main() {
     const code = await new Promise<number | null>((resolve) => {
       // In .local/fuzz: schemathesis keeps its state (.schemathesis/) in its working folder.
       const out = openSync(report, 'w');
-      const child = spawn(schemathesis, argv, { cwd: DIR, env: { ...process.env, FUZZ_ACCOUNT_ID: String(accountId), FUZZ_INBOX_IDENTIFIER: inboxIdentifier }, stdio: ['ignore', out, out] });
+      const child = spawn(schemathesis, argv, { cwd: DIR, env: { ...process.env, FUZZ_ACCOUNT_ID: String(accountId), FUZZ_INBOX_IDENTIFIER: inboxIdentifier, FUZZ_SOURCE_ID: sourceId, FUZZ_CONVERSATION_ID: String(conversationId) }, stdio: ['ignore', out, out] });
       child.on('exit', (c) => resolve(c));
     });
     const text = readFileSync(report, 'utf8');
