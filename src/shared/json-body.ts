@@ -2,9 +2,9 @@ import { ValidationError } from './errors';
 
 /**
  * A JSON.parse reviver for request bodies: a number literal beyond a double's range (`1e400`)
- * parses to Infinity, which no field can mean, JSON cannot write back and MongoDB servers refuse
- * to store (the local one answered a 500 for it in free-form attributes). Refused here, once, for
- * every route.
+ * parses to Infinity, which no field can mean, JSON cannot write back (a response would show
+ * null) and the local MongoDB-wire server refuses to store (a 500 for it in free-form attributes,
+ * where MongoDB would keep it). Refused here, once, for every route.
  */
 export function finiteNumbersOnly(this: unknown, key: string, value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) {
