@@ -1,6 +1,8 @@
 // Field rules of SPEC §1.1, as pure functions shared by the API, the import and capture.
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// No spaces or control characters (NUL, tabs, escapes: a 'valid' a\u0000@x.com was stored),
+// one @, a dot in the domain; letters of any script are kept (ü@example.com).
+const EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 const PHONE_SEPARATORS = /[\s\-.()]/g;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
@@ -8,7 +10,7 @@ export type FieldCheck<T> = { ok: true; value: T } | { ok: false; error: string 
 
 export function normalizeEmail(raw: string): FieldCheck<string> {
   const value = raw.trim().toLowerCase();
-  if (value.length > 254 || !EMAIL.test(value)) return { ok: false, error: `"${raw}" is not a valid email address` };
+  if (value.length > 254 || !EMAIL.test(value)) return { ok: false, error: `${JSON.stringify(raw)} is not a valid email address` };
   return { ok: true, value };
 }
 
