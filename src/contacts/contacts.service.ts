@@ -117,7 +117,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
         if (!IDENTITY_FIELDS.some((field) => next[field])) {
           throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
         }
-        return toUpdate(changes);
+        return toUpdate(changes, current);
       });
       return toContactPayload(updated);
     },
@@ -147,13 +147,16 @@ export function createContactsService({ contacts, customAttributes, writer, next
   };
 }
 
-/** The changes as one update; attribute hashes merge shallowly, each key its own $set. */
-function toUpdate(changes: ContactChanges): ContactUpdate {
+/**
+ * The changes as one update; attribute hashes merge shallowly into the contact as read (the write
+ * is conditional on its version), written whole: a dotted $set per key could not name every key a
+ * document holds (the local server refuses path elements with leading or trailing spaces).
+ */
+function toUpdate(changes: ContactChanges, current: Contact): ContactUpdate {
   const set: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(changes)) {
-    if (key === 'additional_attributes' || key === 'custom_attributes') {
-      for (const [attr, attrValue] of Object.entries(value as Record<string, unknown>)) set[`${key}.${attr}`] = attrValue;
-    } else set[key] = value;
+    if (key === 'additional_attributes' || key === 'custom_attributes') set[key] = { ...(current[key] ?? {}), ...(value as Record<string, unknown>) };
+    else set[key] = value;
   }
   return { set };
 }

@@ -21,10 +21,12 @@ export function diffContact(current: Contact, changes: ContactChanges, labels: s
   if (changes.last_activity_at !== undefined && !sameTime(changes.last_activity_at, current.last_activity_at)) {
     set.last_activity_at = changes.last_activity_at;
   }
+  // Written whole, as the API's updates are (contacts.service.ts says why); the write is
+  // conditional on the version of `current`.
   for (const hash of ['additional_attributes', 'custom_attributes'] as const) {
-    for (const [key, value] of Object.entries(changes[hash] ?? {})) {
-      if ((current[hash] ?? {})[key] !== value) set[`${hash}.${key}`] = value;
-    }
+    const held = current[hash] ?? {};
+    const changed = Object.entries(changes[hash] ?? {}).filter(([key, value]) => held[key] !== value);
+    if (changed.length) set[hash] = { ...held, ...Object.fromEntries(changed) };
   }
   const added = labels.filter((label) => !(current.labels ?? []).includes(label));
   if (added.length) set.labels = [...(current.labels ?? []), ...added];

@@ -52,15 +52,9 @@ export interface ImportBatchWritten {
 const rejectedFor = (item: PlannedRow, reason: string): RejectedRow => ({ row: item.row, cells: item.cells.map(cellText), reasons: [reason] });
 const takenReason = (t: TakenKey) => `${t.field} "${t.value}" already belongs to contact ${t.ownerId} (written while this import ran)`;
 
-/** The contact an update conditional on its version made: the same $set applied to the copy that was read. */
+/** The contact an update conditional on its version made: the same $set (of whole fields) applied to the copy that was read. */
 function applied(contact: Contact, set: Record<string, unknown>, now: Date): Contact {
-  const next = structuredClone(contact) as Contact & Record<string, unknown>;
-  for (const [path, value] of Object.entries(set)) {
-    const [head, key] = path.split(/\.(.*)/s);
-    if (key !== undefined) (next[head] as Record<string, unknown>)[key] = value;
-    else next[head] = value;
-  }
-  return { ...next, version: contact.version + 1, updated_at: now };
+  return { ...structuredClone(contact), ...set, version: contact.version + 1, updated_at: now };
 }
 
 /** The values an update gives its contact that the contact did not hold. */

@@ -10,11 +10,11 @@ describe('what an import row changes on a contact', () => {
     expect(diffContact(base, { name: 'Ana', email: 'ana@x.com', custom_attributes: { score: 1 }, created_at: new Date('2024-01-01T00:00:00Z') }, ['vip'])).toBeNull();
   });
 
-  it('when values differ, then only those are set, attributes key by key, labels added', () => {
-    expect(diffContact(base, { name: 'Ana', email: 'new@x.com', custom_attributes: { score: 2, plan: 'pro' }, additional_attributes: { city: 'Lima' } }, ['vip', 'lead'])).toEqual({
+  it('when values differ, then only those are set, an attribute hash merged whole with what it held, labels added', () => {
+    const held = { ...base, custom_attributes: { score: 1, region: 'emea' } };
+    expect(diffContact(held, { name: 'Ana', email: 'new@x.com', custom_attributes: { score: 2, plan: 'pro' }, additional_attributes: { city: 'Lima' } }, ['vip', 'lead'])).toEqual({
       email: 'new@x.com',
-      'custom_attributes.score': 2,
-      'custom_attributes.plan': 'pro',
+      custom_attributes: { score: 2, region: 'emea', plan: 'pro' },
       labels: ['vip', 'lead'],
     });
   });

@@ -243,7 +243,7 @@ describe('planning an import batch: matching existing contacts', () => {
   it('when a row adds a label and an attribute, then only those are set and the labels keep the contact\'s', () => {
     const ana = contact(50, { name: 'Ana', email: 'ana@x.com', additional_attributes: { country: 'Peru' } }, ['lead']);
     const result = plan(['Ana,ana@x.com,,,vip,Lima'], { existing: [ana] });
-    expect(result.updates).toEqual([{ item: expect.anything(), id: 50, contact: expect.objectContaining({ _id: expect.any(String) }), set: { 'additional_attributes.city': 'Lima', labels: ['lead', 'vip'] }, createdEarlier: false }]);
+    expect(result.updates).toEqual([{ item: expect.anything(), id: 50, contact: expect.objectContaining({ _id: expect.any(String) }), set: { additional_attributes: { country: 'Peru', city: 'Lima' }, labels: ['lead', 'vip'] }, createdEarlier: false }]);
   });
 
   it('when a conflicting or repeated row is rejected, then the rejections follow the earlier ones', () => {
