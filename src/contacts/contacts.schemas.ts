@@ -30,9 +30,6 @@ const contactFields = {
 export const contactInputSchema = z.strictObject(contactFields).partial();
 export type ContactInput = z.infer<typeof contactInputSchema>;
 
-/** An update takes no inbox_id: it made the new contact's record in an inbox, and was dropped silently on update. */
-export const contactUpdateSchema = contactInputSchema.omit({ inbox_id: true });
-
 export const contactIdParams = z.object({
   account_id: z.string(),
   id: z.coerce.number().int().positive('contact id must be a positive integer'),
