@@ -365,9 +365,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       ),
 
     async ensureIndex() {
-      const { outdated } = await ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS });
+      const { outdated, unmerged } = await ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS });
       if (outdated.length) {
-        logger.warn({ alias: index, outdated, mappingVersion: MAPPING_VERSION }, 'the search index was built by an older mapping: run `npm run reindex`');
+        logger.warn({ alias: index, outdated, unmerged, mappingVersion: MAPPING_VERSION }, 'the search index was built by an older mapping: run `npm run reindex`');
       }
     },
 

@@ -3,6 +3,7 @@ import { SOCIAL_NETWORKS, type Contact, type SocialNetwork } from '../records/co
 import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
 import { searchFieldOf, toIndexValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import { searchSuffixes } from './substring-terms';
+import { textSortKey } from './text-sort-key';
 
 /** additional_attributes.social_profiles, folded: social_twitter … (Chatwoot's networks, a fixed set). */
 type SocialFields = Partial<Record<`social_${SocialNetwork}`, string>>;
@@ -13,6 +14,8 @@ export interface ContactSearchDoc extends SocialFields {
   id: number;
   name?: string;
   email?: string;
+  /** The email's sort key (text-sort-key.ts): a page sorted by email is sorted by it first. */
+  email_sort?: number;
   phone_number?: string;
   phone_sort?: number;
   identifier?: string;
@@ -57,6 +60,7 @@ export function toContactSearchDoc(contact: Contact, definitions: DefinitionRef[
     id: Number(contact._id),
     name,
     email,
+    email_sort: email === undefined ? undefined : textSortKey(email),
     phone_number: contact.phone_number ?? undefined,
     phone_sort: contact.phone_number ? Number(contact.phone_number.slice(1)) : undefined,
     identifier,

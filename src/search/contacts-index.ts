@@ -1,11 +1,12 @@
 import type { Client } from '@elastic/elasticsearch';
-import mappingV4 from '../../mappings/contacts.v4.json';
+import mappingV5 from '../../mappings/contacts.v5.json';
 
-// The newest mapping; a new file in mappings/ and a line here make the next version. v4 places an
+// The newest mapping; a new file in mappings/ and a line here make the next version. v5 adds
+// email_sort, a numeric key a sort by email runs on first (text-sort-key.ts); v4 places an
 // account's contacts on one shard (routing by account, required on every write and read by id;
 // README, "Routing by account"); v3 added the social profile fields and last_seen_at. An index of
 // an older version is moved with `npm run reindex`.
-export const CURRENT_MAPPING = mappingV4;
+export const CURRENT_MAPPING = mappingV5;
 export const MAPPING_VERSION = CURRENT_MAPPING.version;
 
 /**
@@ -43,13 +44,22 @@ export async function createContactsIndex(es: Client, index: string, options: Om
 
 /**
  * Creates the current versioned index behind the alias when the alias is missing. Idempotent.
- * Answers the indices already behind the alias that an older mapping built: they keep serving,
- * with what the newer mapping adds missing, until `npm run reindex` moves them.
+ * Answers the indices already behind the alias that an older mapping built: they keep serving
+ * until `npm run reindex` moves them. The fields the current mapping adds are added to them, since
+ * their strict mappings would refuse every document that carries one; documents written before
+ * stay without those fields until the reindex (`unmerged` says why a field could not be added).
  */
-export async function ensureContactsIndex(es: Client, options: IndexOptions): Promise<{ outdated: string[] }> {
+export async function ensureContactsIndex(es: Client, options: IndexOptions): Promise<{ outdated: string[]; unmerged?: string }> {
   if (await es.indices.existsAlias({ name: options.alias })) {
     const behind = Object.keys(await es.indices.getAlias({ name: options.alias }));
-    return { outdated: behind.filter((name) => versionOfIndexName(name) < MAPPING_VERSION) };
+    const outdated = behind.filter((name) => versionOfIndexName(name) < MAPPING_VERSION);
+    if (!outdated.length) return { outdated };
+    try {
+      await es.indices.putMapping({ index: outdated, properties: CURRENT_MAPPING.mappings.properties as never });
+      return { outdated };
+    } catch (err) {
+      return { outdated, unmerged: (err as Error).message };
+    }
   }
   const index = versionedIndexName(options.alias, MAPPING_VERSION);
   try {

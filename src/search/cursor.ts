@@ -7,7 +7,7 @@ import { ValidationError } from '../shared/errors';
 // Elasticsearch reports a missing date or number as Long.MIN/MAX, which JSON numbers cannot
 // hold exactly; such values travel as strings so that search_after gets them back intact.
 
-type SortValue = string | number | boolean | null;
+export type SortValue = string | number | boolean | null;
 
 /** What the first sort value of a cursor must be: text sorts hold a string (null when missing), the others a number. */
 export type SortValueType = 'text' | 'number';

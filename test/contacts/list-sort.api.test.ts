@@ -26,6 +26,14 @@ const seeds: Seed[] = [
   { name: 'Дмитрий', email: 'dmitri@d.com', city: 'Москва', created_at: 1600000008, last_activity_at: 1700000007 },
   { name: 'ALVARO', email: 'alvaro2@b.com', phone_number: '+33100', created_at: 1600000006, last_activity_at: 1700000004 },
   { phone_number: '+861234567', country: 'China', created_at: 1600000010, last_activity_at: 1700000006 },
+  // Emails the numeric sort key (text-sort-key.ts) cannot tell apart: the same first nine
+  // characters, a character without a code of its own early on, another script.
+  { email: 'ana.garcia.2@x.com', created_at: 1600000011 },
+  { email: 'ana.garcia.10@x.com', created_at: 1600000012, last_activity_at: 1700000008 },
+  { email: 'a+b@x.com', created_at: 1600000013 },
+  { email: 'a+a@y.com', created_at: 1600000014 },
+  { email: 'дмитрий@x.ru', created_at: 1600000015 },
+  { email: 'дима@x.ru', created_at: 1600000016 },
 ];
 
 const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
@@ -95,7 +103,7 @@ describe('paging the list', () => {
   it('when pages are read by number, then they are consecutive slices of the order', async () => {
     const order = expectedOrder(created, 'created_at', false);
     const ids: number[] = [];
-    for (let page = 1; page <= 4; page++) {
+    for (let page = 1; page <= Math.ceil(seeds.length / 3); page++) {
       const res = await ctx.http.get(account.path('/contacts')).query({ sort: 'created_at', page, per_page: 3 }).set('api_access_token', account.agentToken);
       expect(res.body.meta).toMatchObject({ count: seeds.length, current_page: page });
       ids.push(...res.body.payload.map((c: { id: number }) => c.id));

@@ -30,4 +30,23 @@ describe('ensuring the contacts index', () => {
     expect(await ensureContactsIndex(es, options)).toEqual({ outdated: [old] });
     expect(Object.keys(await es.indices.getAlias({ name: ALIAS }))).toEqual([old]);
   });
+
+  it('when the older index has a strict mapping without the newest fields, then they are added so that it keeps taking documents', async () => {
+    const old = `${ALIAS}_v4`;
+    const v4 = (await import('../../mappings/contacts.v4.json')).default;
+    await es.indices.create({ index: old, mappings: v4.mappings as never, aliases: { [ALIAS]: { is_write_index: true } } });
+    const doc = { account_id: '1', id: 7, email: 'ana@example.com', email_sort: 1, blocked: false, labels: [], custom_keys: [], created_at: 1, updated_at: 1, search_suffixes: [], payload: {} };
+    await expect(es.index({ index: ALIAS, id: '7', routing: '1', document: doc })).rejects.toThrow(/strict_dynamic_mapping_exception/);
+
+    expect(await ensureContactsIndex(es, options)).toEqual({ outdated: [old] });
+    expect((await es.index({ index: ALIAS, id: '7', routing: '1', document: doc })).result).toBe('created');
+  });
+
+  it('when a field of the current mapping cannot be added to the older index, then it says why and the index keeps serving', async () => {
+    const old = `${ALIAS}_v4`;
+    await es.indices.create({ index: old, mappings: { properties: { email_sort: { type: 'keyword' } } }, aliases: { [ALIAS]: { is_write_index: true } } });
+    const result = await ensureContactsIndex(es, options);
+    expect(result.outdated).toEqual([old]);
+    expect(result.unmerged).toMatch(/email_sort/);
+  });
 });
