@@ -1,6 +1,6 @@
 import { ValidationError } from '../shared/errors';
-import type { SortValue, SortValueType } from './cursor';
-import { ABOVE_EVERY_KEY, textSortKey } from './text-sort-key';
+import type { SortValueType } from './cursor';
+import { ABOVE_EVERY_KEY } from './text-sort-key';
 
 // Sort key of the API → field of the search index. Text fields hold folded text, phone_sort
 // the E.164 digits as a number, dates epoch millis.
@@ -63,9 +63,6 @@ function sortField(sort: ContactSort): string {
 // Keyword fields sort by text; phone_sort, dates, custom numbers and checkboxes by number.
 const TEXT_SORT_FIELD = /^(name|email|company_name|city|country|cf_text_\d+)$/;
 
-/** The type of this sort's value in a cursor (see cursor.ts). */
-export const sortValueType = (sort: ContactSort): SortValueType => (TEXT_SORT_FIELD.test(sortField(sort)) ? 'text' : 'number');
-
 export const sortToString = (sort: ContactSort) => `${sort.order === 'desc' ? '-' : ''}${sort.key}`;
 
 // Text fields Elasticsearch sorts faster by a numeric key of their start first (text-sort-key.ts).
@@ -82,7 +79,9 @@ const missingKey = (order: ContactSort['order']) => (order === 'asc' ? ABOVE_EVE
  * The Elasticsearch sort: the field (after its numeric key, where it has one), missing values
  * last in both directions, then the contact id so that the order is total and a cursor never
  * skips or repeats a contact. The key's missing value sorts where the field's does; an index
- * without the key (an older mapping) ties every key and sorts by the field alone.
+ * without the key (an older mapping) ties every key and sorts by the field alone. A cursor
+ * carries every value, the key's too: a document of an older mapping has none, so the key
+ * could not be derived from the text again.
  */
 export function toSearchSort(sort: ContactSort) {
   const keyField = keyFieldOf(sort);
@@ -93,14 +92,8 @@ export function toSearchSort(sort: ContactSort) {
   ];
 }
 
-/** What a cursor keeps of a hit's sort values: the field's value and the id (a key is derived from the value again). */
-export function cursorValues(sort: ContactSort, hitSort: SortValue[]): SortValue[] {
-  return keyFieldOf(sort) ? hitSort.slice(1) : hitSort;
-}
-
-/** The search_after of a cursor's values (cursorValues), for toSearchSort. */
-export function searchAfterOf(sort: ContactSort, values: SortValue[]): SortValue[] {
-  if (!keyFieldOf(sort)) return values;
-  const [text] = values;
-  return [typeof text === 'string' ? textSortKey(text) : missingKey(sort.order), ...values];
+/** The types of this sort's values in a cursor, before the contact id (see cursor.ts). */
+export function sortValueTypes(sort: ContactSort): SortValueType[] {
+  const type = TEXT_SORT_FIELD.test(sortField(sort)) ? 'text' : 'number';
+  return keyFieldOf(sort) ? ['number', type] : [type];
 }

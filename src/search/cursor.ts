@@ -7,9 +7,9 @@ import { ValidationError } from '../shared/errors';
 // Elasticsearch reports a missing date or number as Long.MIN/MAX, which JSON numbers cannot
 // hold exactly; such values travel as strings so that search_after gets them back intact.
 
-export type SortValue = string | number | boolean | null;
+type SortValue = string | number | boolean | null;
 
-/** What the first sort value of a cursor must be: text sorts hold a string (null when missing), the others a number. */
+/** What a sort value of a cursor must be: a text sort's a string (null when missing), the others' a number. */
 export type SortValueType = 'text' | 'number';
 
 interface CursorBody {
@@ -62,23 +62,28 @@ function checkValue(value: unknown, type: SortValueType): boolean {
 
 /**
  * The search_after values of a cursor made for this sort: signed by this service, for this sort,
- * and of the shape this sort's search takes (its value, then the contact id). A signed cursor can
- * still be of another shape, e.g. one made before a custom attribute was redefined with another
- * type; that is a 422 too, never an Elasticsearch error.
+ * and of the shape this sort's search takes (`types`: its values, e.g. a numeric key and then the
+ * text, then the contact id). A signed cursor can still be of another shape, e.g. one made before
+ * a custom attribute was redefined with another type; that is a 422 too, never an Elasticsearch error.
  */
-export function decodeCursor(secret: string, cursor: string, sort: string, type: SortValueType): SortValue[] {
+export function decodeCursor(secret: string, cursor: string, sort: string, types: SortValueType[]): SortValue[] {
   const body = verified(secret, cursor) as Partial<CursorBody> | null;
   if (!body || typeof body !== 'object' || typeof body.s !== 'string' || !Array.isArray(body.v)) throw new ValidationError(NOT_OURS, 'after');
   if (body.s !== sort) {
     throw new ValidationError(`after is a cursor for sort "${body.s}", not "${sort}"`, 'after');
   }
-  const [value, id] = body.v as unknown[];
-  if (body.v.length !== 2) throw new ValidationError(`after holds ${body.v.length} sort values; a cursor for sort "${sort}" holds 2`, 'after');
-  if (!checkValue(value, type)) {
-    throw new ValidationError(`after holds ${JSON.stringify(value)} where sort "${sort}" expects ${type === 'text' ? 'a string or null' : 'a number'}`, 'after');
+  const values = body.v as unknown[];
+  if (values.length !== types.length + 1) {
+    throw new ValidationError(`after holds ${values.length} sort values; a cursor for sort "${sort}" holds ${types.length + 1}`, 'after');
   }
+  types.forEach((type, i) => {
+    if (!checkValue(values[i], type)) {
+      throw new ValidationError(`after holds ${JSON.stringify(values[i])} where sort "${sort}" expects ${type === 'text' ? 'a string or null' : 'a number'}`, 'after');
+    }
+  });
+  const id = values[types.length];
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
     throw new ValidationError(`after holds ${JSON.stringify(id)} where a contact id is expected`, 'after');
   }
-  return [value as SortValue, id];
+  return values as SortValue[];
 }

@@ -1,9 +1,9 @@
 import { errors as esErrors, type Client, type estypes } from '@elastic/elasticsearch';
 import { withAvailability, type ContactPayload } from '../records/contact.presenter';
 import { UnavailableError, ValidationError } from '../shared/errors';
-import { cursorValues, searchAfterOf, sortToString, sortValueType, toSearchSort, type ContactSort } from './contact-sort';
+import { sortToString, sortValueTypes, toSearchSort, type ContactSort } from './contact-sort';
 import { accountRouting } from './contacts-index';
-import { decodeCursor, encodeCursor, type SortValue } from './cursor';
+import { decodeCursor, encodeCursor } from './cursor';
 
 export type SearchQuery = estypes.QueryDslQueryContainer;
 
@@ -236,7 +236,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
 
   async function page(accountId: number, query: SearchQuery | undefined, request: PageRequest, field?: string): Promise<ContactPage> {
     const sortName = sortToString(request.sort);
-    const searchAfter = request.after ? searchAfterOf(request.sort, decodeCursor(cursorSecret, request.after, sortName, sortValueType(request.sort))) : undefined;
+    const searchAfter = request.after ? decodeCursor(cursorSecret, request.after, sortName, sortValueTypes(request.sort)) : undefined;
     const from = searchAfter ? 0 : ((request.page ?? 1) - 1) * request.perPage;
     if (from + request.perPage > MAX_PAGED_WINDOW) {
       throw new ValidationError(
@@ -281,7 +281,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
     return {
       contacts: shown.map((hit) => withAvailability(hit._source!.payload)),
       count: total,
-      nextCursor: hits.length > request.perPage && last?.sort ? encodeCursor(cursorSecret, sortName, cursorValues(request.sort, last.sort as SortValue[])) : null,
+      nextCursor: hits.length > request.perPage && last?.sort ? encodeCursor(cursorSecret, sortName, last.sort as never) : null,
     };
   }
 

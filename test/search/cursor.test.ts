@@ -23,19 +23,19 @@ function refusal(run: () => unknown): ValidationError {
 
 describe('cursor', () => {
   it('when a cursor is made and read back for its sort, then it gives the sort values, huge longs intact', () => {
-    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'name', ['ana', 7]), 'name', 'text')).toEqual(['ana', 7]);
-    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'name', [null, 7]), 'name', 'text')).toEqual([null, 7]);
-    expect(decodeCursor(SECRET, encodeCursor(SECRET, '-created_at', [2 ** 63, 9]), '-created_at', 'number')).toEqual(['9223372036854775807', 9]);
-    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'phone_number', [34612345678, 3]), 'phone_number', 'number')).toEqual([34612345678, 3]);
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'name', ['ana', 7]), 'name', ['text'])).toEqual(['ana', 7]);
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'name', [null, 7]), 'name', ['text'])).toEqual([null, 7]);
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, '-created_at', [2 ** 63, 9]), '-created_at', ['number'])).toEqual(['9223372036854775807', 9]);
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'phone_number', [34612345678, 3]), 'phone_number', ['number'])).toEqual([34612345678, 3]);
   });
 
   it('when a byte of the cursor is changed, then the signature does not hold and it is a 422 naming after', () => {
     const cursor = encodeCursor(SECRET, 'name', ['ana', 7]);
     const [body, signature] = cursor.split('.');
     const forged = Buffer.from(JSON.stringify({ s: 'name', v: ['zzz', 7] })).toString('base64url');
-    expect(refusal(() => decodeCursor(SECRET, `${forged}.${signature}`, 'name', 'text')).message).toMatch(/signature does not match/);
-    expect(refusal(() => decodeCursor(SECRET, `${body}.${signature.slice(1)}A`, 'name', 'text')).message).toMatch(/signature/);
-    expect(refusal(() => decodeCursor('another-secret-of-at-least-32-characters', cursor, 'name', 'text')).message).toMatch(/signature/);
+    expect(refusal(() => decodeCursor(SECRET, `${forged}.${signature}`, 'name', ['text'])).message).toMatch(/signature does not match/);
+    expect(refusal(() => decodeCursor(SECRET, `${body}.${signature.slice(1)}A`, 'name', ['text'])).message).toMatch(/signature/);
+    expect(refusal(() => decodeCursor('another-secret-of-at-least-32-characters', cursor, 'name', ['text'])).message).toMatch(/signature/);
   });
 
   it.each([
@@ -44,11 +44,22 @@ describe('cursor', () => {
     ['three parts', 'a.b.c'],
     ['an empty signature', 'abc.'],
   ])('when after is %s, then it is a 422 naming after', (_what, cursor) => {
-    expect(refusal(() => decodeCursor(SECRET, cursor, 'name', 'text')).message).toMatch(/not a cursor this service issued/);
+    expect(refusal(() => decodeCursor(SECRET, cursor, 'name', ['text'])).message).toMatch(/not a cursor this service issued/);
+  });
+
+  it('when a sort runs on a numeric key before its text (email), then its cursor holds the key, the text and the id', () => {
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'email', [1234, 'ana@x.com', 7]), 'email', ['number', 'text'])).toEqual([1234, 'ana@x.com', 7]);
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, '-email', [-1, null, 7]), '-email', ['number', 'text'])).toEqual([-1, null, 7]);
+    expect(refusal(() => decodeCursor(SECRET, encodeCursor(SECRET, 'email', ['ana@x.com', 7]), 'email', ['number', 'text'])).message).toMatch(
+      /holds 2 sort values; a cursor for sort "email" holds 3/,
+    );
+    expect(refusal(() => decodeCursor(SECRET, encodeCursor(SECRET, 'email', ['ana@x.com', 'ana@x.com', 7]), 'email', ['number', 'text'])).message).toMatch(
+      /"ana@x.com" where sort "email" expects a number/,
+    );
   });
 
   it('when a cursor made for one sort is used with another, then it says which', () => {
-    expect(refusal(() => decodeCursor(SECRET, encodeCursor(SECRET, 'name', ['a', 1]), 'email', 'text')).message).toMatch(/for sort "name", not "email"/);
+    expect(refusal(() => decodeCursor(SECRET, encodeCursor(SECRET, 'name', ['a', 1]), 'email', ['text'])).message).toMatch(/for sort "name", not "email"/);
   });
 
   // The six shapes that used to reach Elasticsearch and answer 500, signed here so that the
@@ -65,6 +76,6 @@ describe('cursor', () => {
     ['a fraction for the contact id', 'name', 'text', { s: 'name', v: ['ana', 1.5] }, /where a contact id is expected/],
     ['a body that is not an object', 'name', 'text', null, /not a cursor this service issued/],
   ] as const)('when a signed cursor holds %s, then it is a 422 naming after', (_what, sort, type, body, message) => {
-    expect(refusal(() => decodeCursor(SECRET, signed(body), sort, type)).message).toMatch(message);
+    expect(refusal(() => decodeCursor(SECRET, signed(body), sort, [type])).message).toMatch(message);
   });
 });
