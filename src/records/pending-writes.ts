@@ -3,27 +3,37 @@ import type { PendingSync, PendingSyncModel } from './pending-sync.model';
 
 /**
  * Marks writes pending, before they are made. Most contacts have no mark yet, so the marks go in
- * as one unordered insert; those that exist are raised to the new version one by one.
+ * as one unordered insert; those that exist are raised to the new version one by one. A mark
+ * can go between the two (the index caught up with the version it held), so raising upserts it;
+ * of two upserts racing to make one mark, one is refused as a duplicate and raises it next round.
  */
 export async function markPending(pending: PendingSyncModel, entries: { id: string; accountId: number; version: number }[]): Promise<void> {
   if (!entries.length) return;
   const at = new Date();
-  let existing = new Set<number>();
+  let existing: Set<number>;
   try {
     await pending.collection.insertMany(
       entries.map((e) => ({ _id: e.id, account_id: e.accountId, version: e.version, at })) as never[],
       { ordered: false },
     );
+    return;
   } catch (err) {
     existing = duplicateIndexes(err);
   }
-  if (!existing.size) return;
-  await pending.bulkWrite(
-    entries
-      .filter((_, i) => existing.has(i))
-      .map((e) => ({ updateOne: { filter: { _id: e.id }, update: { $max: { version: e.version }, $set: { account_id: e.accountId, at } } } })),
-    { ordered: false },
-  );
+  let raise = entries.filter((_, i) => existing.has(i));
+  for (let round = 1; ; round++) {
+    try {
+      await pending.bulkWrite(
+        raise.map((e) => ({ updateOne: { filter: { _id: e.id }, update: { $max: { version: e.version }, $set: { account_id: e.accountId, at } }, upsert: true } })),
+        { ordered: false },
+      );
+      return;
+    } catch (err) {
+      const refused = duplicateIndexes(err);
+      if (round === 3) throw err;
+      raise = raise.filter((_, i) => refused.has(i));
+    }
+  }
 }
 
 /**
