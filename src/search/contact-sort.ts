@@ -70,9 +70,9 @@ export const sortToString = (sort: ContactSort) => `${sort.order === 'desc' ? '-
 // at a million contacts it made a page sorted by name up to 3x slower (names share their starts:
 // every contact whose key ties the page's last one is compared again by the keyword), and city,
 // country and company hold few distinct values, whose ties no key of the text can break.
-const SORT_KEY_FIELDS: Record<string, string> = { email: 'email_sort' };
+const SORT_KEY_FIELDS = new Map([['email', 'email_sort']]);
 
-const keyFieldOf = (sort: ContactSort): string | undefined => SORT_KEY_FIELDS[sortField(sort)];
+const keyFieldOf = (sort: ContactSort): string | undefined => SORT_KEY_FIELDS.get(sortField(sort));
 const missingKey = (order: ContactSort['order']) => (order === 'asc' ? ABOVE_EVERY_KEY : -1);
 
 /**
