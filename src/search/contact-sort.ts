@@ -33,9 +33,16 @@ export const DEFAULT_SORT = '-last_activity_at';
 // as a search_after date; the ends of the date range sort last just the same and round-trip.
 const LAST_DATE = { asc: Date.UTC(9999, 11, 31), desc: Date.UTC(1, 0, 1) - 1 };
 const isDateField = (field: string) => field === 'last_activity_at' || field === 'created_at' || field.startsWith('cf_date_');
+// A checkbox sorts as 0 and 1, but a search_after value for it must read "true" or "false",
+// so "_last" (Long.MIN/MAX, which travel as strings) could not come back: a cursor ending on a
+// contact without the value was refused. A number past either end sorts last and comes back as one.
+const LAST_CHECKBOX = { asc: 2, desc: -1 };
+const isCheckboxField = (field: string) => field.startsWith('cf_bool_');
 
 function missingLast(sort: ContactSort): '_last' | number {
-  return isDateField(sortField(sort)) ? LAST_DATE[sort.order] : '_last';
+  const field = sortField(sort);
+  if (isDateField(field)) return LAST_DATE[sort.order];
+  return isCheckboxField(field) ? LAST_CHECKBOX[sort.order] : '_last';
 }
 
 export function parseSort(raw: string | undefined): ContactSort {

@@ -147,6 +147,42 @@ describe('custom attribute values on contacts', () => {
     expect((await api.get('/contacts?sort=custom_attributes.nope')).status).toBe(422);
   });
 
+  it('when contacts are walked by cursor sorted by a custom attribute of each type, then every contact comes once, those without a value last', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const types = { ok: 'checkbox', n: 'number', d: 'date', t: 'text' } as const;
+    for (const [key, type] of Object.entries(types)) {
+      const res = await api.post('/custom_attribute_definitions', { attribute_key: key, attribute_display_name: key, attribute_display_type: type, attribute_model: 'contact_attribute' });
+      expect(res.status).toBe(200);
+    }
+    const values = [
+      { ok: true, n: 2, d: '2024-01-02', t: 'b' },
+      {},
+      { ok: false, n: 1, d: '2023-05-06', t: 'a' },
+      { ok: true, n: 3, d: '2025-07-08', t: 'c' },
+      {},
+    ];
+    const ids: number[] = [];
+    for (const custom_attributes of values) ids.push((await createContact(ctx, account, { custom_attributes })).id);
+    await ctx.settle(account.id);
+    const without = [ids[1], ids[4]];
+    for (const key of Object.keys(types)) {
+      for (const sort of [key, `-${key}`]) {
+        const seen: number[] = [];
+        let after: string | null = null;
+        do {
+          const res = await api.get(`/contacts?sort=${sort.startsWith('-') ? '-' : ''}custom_attributes.${key}&per_page=1${after ? `&after=${after}` : ''}`);
+          expect({ sort, status: res.status, body: res.status === 200 ? 'ok' : res.body }).toEqual({ sort, status: 200, body: 'ok' });
+          seen.push(...res.body.payload.map((c: { id: number }) => c.id));
+          after = res.body.meta.next_cursor;
+        } while (after);
+        expect(seen).toHaveLength(ids.length);
+        expect(new Set(seen)).toEqual(new Set(ids));
+        expect(new Set(seen.slice(-2))).toEqual(new Set(without));
+      }
+    }
+  });
+
   it('when a definition is deleted, then its values leave the index slot and a new definition may reuse it', async () => {
     const account = await ctx.createAccount();
     const api = as(account);
