@@ -244,10 +244,12 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
         'page',
       );
     }
-    // One extra hit tells whether a next page exists. The exact count is its own search:
+    // One extra hit tells whether a next page exists, except on the window's last page, which
+    // Elasticsearch would refuse one more hit: there the exact count tells. The count is its own search:
     // counting inside the page's search would stop Elasticsearch from skipping non-competitive
     // hits. Both go in one _msearch: one round trip, and Elasticsearch runs them side by side.
     const call = { timeoutMs, field };
+    const askExtra = from + request.perPage < MAX_PAGED_WINDOW;
     const { responses } = await callSearch(
       () =>
         es.msearch<{ payload: ContactPayload }>(
@@ -258,7 +260,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
               {
                 query: scoped(accountId, query),
                 sort: toSearchSort(request.sort),
-                size: request.perPage + 1,
+                size: request.perPage + (askExtra ? 1 : 0),
                 from,
                 search_after: searchAfter as estypes.SortResults | undefined,
                 track_total_hits: false,
@@ -281,7 +283,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
     return {
       contacts: shown.map((hit) => withAvailability(hit._source!.payload)),
       count: total,
-      nextCursor: hits.length > request.perPage && last?.sort ? encodeCursor(cursorSecret, sortName, last.sort as never) : null,
+      nextCursor: (askExtra ? hits.length > request.perPage : total > from + shown.length) && last?.sort ? encodeCursor(cursorSecret, sortName, last.sort as never) : null,
     };
   }
 

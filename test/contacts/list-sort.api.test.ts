@@ -124,6 +124,17 @@ describe('paging the list', () => {
     expect(res.body.field).toBe(field);
   });
 
+  it.each([
+    [{ page: 100, per_page: 100 }],
+    [{ page: 20, per_page: 500 }],
+    [{ page: 10000, per_page: 1 }],
+  ])('when the page %j ends exactly at the paged window, then it answers the page (empty here, with the count)', async (query) => {
+    const res = await ctx.http.get(account.path('/contacts')).query(query).set('api_access_token', account.agentToken);
+    expect(res.status).toBe(200);
+    expect(res.body.meta).toMatchObject({ count: seeds.length, current_page: query.page, next_cursor: null });
+    expect(res.body.payload).toEqual([]);
+  });
+
   it('when a cursor made for one sort is used with another, then it answers 422', async () => {
     const first = await ctx.http.get(account.path('/contacts')).query({ sort: 'name', per_page: 2 }).set('api_access_token', account.agentToken);
     const res = await ctx.http.get(account.path('/contacts')).query({ sort: 'email', after: first.body.meta.next_cursor }).set('api_access_token', account.agentToken);
