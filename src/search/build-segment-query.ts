@@ -6,6 +6,7 @@ import { foldForIndex, searchFieldOf, type DefinitionRef } from '../records/cust
 import { DEFAULT_QUERY_LIMITS, LIMIT_SETTINGS, type QueryLimits } from './query-limits';
 import { isSuffixField, MAX_SUFFIX_LENGTH, suffixPrefix } from './substring-terms';
 import { ValidationError } from '../shared/errors';
+import { parseIsoMoment, type IsoMoment } from '../shared/time';
 
 // A pure compiler: Chatwoot's filter payload (SPEC §3.1-3.2) → one Elasticsearch bool query over
 // the fields of mappings/contacts.v3.json. Every attribute and operator is checked against the
@@ -275,20 +276,10 @@ class Compiler {
     return n;
   }
 
-  date(value: unknown, at: string, j: number): { ms: number; day: boolean } {
-    if (typeof value === 'string') {
-      const text = value.trim();
-      if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-        const ms = Date.parse(`${text}T00:00:00Z`);
-        if (!Number.isNaN(ms) && new Date(ms).toISOString().startsWith(text)) return { ms, day: true };
-      } else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(text)) {
-        // A date-time without a zone is UTC, as every comparison is.
-        const zoned = /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? text : `${text}Z`;
-        const ms = Date.parse(zoned.replace(' ', 'T'));
-        if (!Number.isNaN(ms)) return { ms, day: false };
-      }
-    }
-    this.fail(at, `values[${j}] must be a date (2025-03-15) or a date-time (2025-03-15T10:00:00Z); got ${JSON.stringify(value)}`);
+  date(value: unknown, at: string, j: number): IsoMoment {
+    const moment = typeof value === 'string' ? parseIsoMoment(value) : undefined;
+    if (!moment) this.fail(at, `values[${j}] must be a date (2025-03-15) or a date-time (2025-03-15T10:00:00Z) that exists on the calendar; got ${JSON.stringify(value)}`);
+    return moment;
   }
 
   text(field: string, operator: FilterOperator, values: string[], at: string): Query {

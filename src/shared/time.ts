@@ -1,3 +1,41 @@
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+export interface IsoMoment {
+  ms: number;
+  /** A date without a time of day: the start of that day, UTC. */
+  day: boolean;
+}
+
+/**
+ * An ISO 8601 date or date-time, read strictly: JavaScript's own parser rolls an impossible
+ * day over (2024-02-30 → March 1) and reads a date-time without a zone in the server's local
+ * time, so a typo became another date and the same input meant different moments on different
+ * machines. Here every field must exist on the calendar, and a date-time without a zone is UTC,
+ * as every comparison of the service is.
+ */
+export function parseIsoMoment(value: string): IsoMoment | undefined {
+  const m = ISO.exec(value.trim());
+  if (!m) return undefined;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part)));
+  if (month! < 1 || month! > 12 || day! < 1 || day! > daysIn(year!, month!)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const zone = m[8];
+  const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}${m[7] ?? ''}${zone ? normalisedZone(zone) : 'Z'}`);
+  return Number.isNaN(ms) ? undefined : { ms, day: m[4] === undefined };
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+// An offset of more than 23:59 or with minutes past 59 names no zone.
+function normalisedZone(zone: string): string {
+  if (zone.toUpperCase() === 'Z') return 'Z';
+  const [, sign, hh, mm] = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+  return Number(hh) > 23 || Number(mm) > 59 ? 'invalid' : `${sign}${hh}:${mm}`;
+}
+
 /** Dates arrive as Unix seconds or ISO 8601; answers undefined for anything else. */
 export function parseTimestamp(value: number | string): Date | undefined {
   if (typeof value === 'number' || /^\d+(\.\d+)?$/.test(value)) {
@@ -5,10 +43,11 @@ export function parseTimestamp(value: number | string): Date | undefined {
     if (!Number.isFinite(seconds) || seconds < 0 || seconds > 32503680000) return undefined;
     return new Date(Math.round(seconds * 1000));
   }
-  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) return undefined;
-  const date = new Date(value.trim());
+  const moment = parseIsoMoment(value);
+  if (!moment) return undefined;
+  const date = new Date(moment.ms);
   const year = date.getUTCFullYear();
-  return Number.isNaN(date.getTime()) || year < 1000 || year > 3000 ? undefined : date;
+  return year < 1000 || year > 3000 ? undefined : date;
 }
 
 export function toUnixSeconds(date: Date | null | undefined): number | null {

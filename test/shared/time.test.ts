@@ -1,0 +1,31 @@
+import { parseIsoMoment, parseTimestamp } from '../../src/shared/time';
+
+describe('reading ISO 8601 dates strictly', () => {
+  it.each([
+    ['2024-02-29', Date.UTC(2024, 1, 29), true],
+    ['2000-02-29', Date.UTC(2000, 1, 29), true],
+    ['  2020-01-01  ', Date.UTC(2020, 0, 1), true],
+    ['2020-01-01T10:00', Date.UTC(2020, 0, 1, 10), false],
+    ['2020-01-01 10:00:00', Date.UTC(2020, 0, 1, 10), false],
+    ['2020-01-01T10:00:00.123456789Z', Date.UTC(2020, 0, 1, 10, 0, 0, 123), false],
+    ['2020-01-01T10:00+05:30', Date.UTC(2020, 0, 1, 4, 30), false],
+    ['2020-01-01T10:00-0300', Date.UTC(2020, 0, 1, 13), false],
+    ['2020-12-31t23:59:59z', Date.UTC(2020, 11, 31, 23, 59, 59), false],
+  ])('when %s is read, then it is that moment, a date-time without a zone in UTC', (text, ms, day) => {
+    expect(parseIsoMoment(text)).toEqual({ ms, day });
+  });
+
+  it.each(['2024-02-30', '2023-02-29', '1900-02-29', '2020-04-31', '2020-13-01', '2020-00-10', '2020-01-00', '2020-01-01T24:00', '2020-01-01T23:60', '2020-01-01T23:59:60Z', '2020-01-01T10:00+24:00', '2020-01-01T10:00+05:60', '2020-01-01T10', '2020-1-1', 'yesterday'])(
+    'when %s is read, then it is no date (never rolled over to another day)',
+    (text) => {
+      expect(parseIsoMoment(text)).toBeUndefined();
+      expect(parseTimestamp(text)).toBeUndefined();
+    },
+  );
+
+  it('when Unix seconds are given, then they are read as seconds, as a number or as text', () => {
+    expect(parseTimestamp(1700000000)?.getTime()).toBe(1700000000000);
+    expect(parseTimestamp('1700000000')?.getTime()).toBe(1700000000000);
+    expect(parseTimestamp('0999-01-01')).toBeUndefined();
+  });
+});
