@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { bodyId } from '../shared/id-schema';
 
 export const bulkActionBody = z
   .object({
     type: z.enum(['Contact', 'contact'], 'type must be "Contact"'),
-    ids: z.array(z.coerce.number().int().positive(), 'ids must be an array of contact ids').min(1, 'ids must not be empty').max(10000).optional(),
+    ids: z.array(bodyId('each of ids must be a contact id (a positive integer)'), 'ids must be an array of contact ids').min(1, 'ids must not be empty').max(10000).optional(),
     payload: z.unknown().optional(),
-    custom_filter_id: z.coerce.number().int().positive().optional(),
+    custom_filter_id: bodyId('custom_filter_id must be a segment id (a positive integer)').optional(),
     // The export's name for a segment, accepted here too.
-    segment_id: z.coerce.number().int().positive().optional().describe('the same as custom_filter_id'),
+    segment_id: bodyId('segment_id must be a segment id (a positive integer)').optional().describe('the same as custom_filter_id'),
     action_name: z.enum(['delete'], 'action_name must be "delete"').optional(),
     labels: z
       .object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { bodyId } from '../shared/id-schema';
 
-const contactId = (field: string) => z.coerce.number({ error: `${field} must be a contact id` }).int().positive(`${field} must be a positive integer`);
+const contactId = (field: string) => bodyId(`${field} must be a contact id (a positive integer)`);
 
 export const contactMergeSchema = z.object({
   base_contact_id: contactId('base_contact_id'),

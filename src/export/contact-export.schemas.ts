@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bodyId } from '../shared/id-schema';
 
 const names = z.union([z.array(z.string().min(1)).max(200), z.string().min(1)]);
 
@@ -11,8 +12,8 @@ export const exportBody = z
     label: z.string().min(1).optional(),
     labels: z.array(z.string().min(1)).max(100).optional(),
     payload: z.unknown().optional(),
-    segment_id: z.coerce.number().int().positive().optional(),
-    custom_filter_id: z.coerce.number().int().positive().optional().describe('the same as segment_id'),
+    segment_id: bodyId('segment_id must be a segment id (a positive integer)').optional(),
+    custom_filter_id: bodyId('custom_filter_id must be a segment id (a positive integer)').optional().describe('the same as segment_id'),
   })
   .refine((body) => body.segment_id === undefined || body.custom_filter_id === undefined, {
     message: 'give segment_id or custom_filter_id (the same thing), not both',

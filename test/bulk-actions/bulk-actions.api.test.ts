@@ -150,6 +150,10 @@ describe('bulk actions', () => {
     [{ type: 'Contact', ids: [1] }, /labels.add, labels.remove or action_name/],
     [{ type: 'Contact', ids: [1], action_name: 'delete', labels: { add: ['x'] } }, /cannot be combined/],
     [{ type: 'Contact', ids: [1], labels: { add: ['not valid'] } }, /label/],
+    // true once read as contact 1 and [2] as 2: a malformed delete would have deleted them.
+    [{ type: 'Contact', ids: [true, '2'], action_name: 'delete' }, /contact id/],
+    [{ type: 'Contact', ids: [[2]], action_name: 'delete' }, /contact id/],
+    [{ type: 'Contact', custom_filter_id: true, action_name: 'delete' }, /segment id/],
     [{ type: 'Contact', payload: [{ attribute_key: 'nope', filter_operator: 'equal_to', values: ['x'] }], labels: { add: ['x'] } }, /payload\[0\]: unknown attribute/],
   ])('when the body is %j, then it answers 422', async (body, message) => {
     const account = await ctx.createAccount();

@@ -66,6 +66,11 @@ describe('merging contacts', () => {
   it.each([
     [{ base_contact_id: 1 }, 'mergee_contact_id'],
     [{ base_contact_id: 'x', mergee_contact_id: 2 }, 'base_contact_id'],
+    // Each of these once read as a contact id (true as 1, [2] as 2, "1e1" as 10) and merged.
+    [{ base_contact_id: true, mergee_contact_id: 2 }, 'base_contact_id'],
+    [{ base_contact_id: 1, mergee_contact_id: [2] }, 'mergee_contact_id'],
+    [{ base_contact_id: '1e1', mergee_contact_id: 2 }, 'base_contact_id'],
+    [{ base_contact_id: 1.5, mergee_contact_id: 2 }, 'base_contact_id'],
   ])('when the body is %j, then it answers 422 naming the field', async (body, field) => {
     const res = await merge(account, body);
     expect(res.status).toBe(422);

@@ -198,6 +198,13 @@ describe('isolation and input', () => {
     [{ inbox_id: 1, message: { content: 'x' } }, 'contact_id'],
     [{ inbox_id: 1, contact_id: 1, message: { content: '  ' } }, 'message.content'],
     [{ inbox_id: 1, contact_id: 1 }, 'message'],
+    // Once read as inbox 1 and inbox 2: a message went out through an inbox nobody named.
+    [{ inbox_id: true, contact_id: 1, message: { content: 'x' } }, 'inbox_id'],
+    [{ inbox_id: [2], contact_id: 1, message: { content: 'x' } }, 'inbox_id'],
+    [{ inbox_id: 1, contact_id: '1e1', message: { content: 'x' } }, 'contact_id'],
+    // Meant as an internal note, it was delivered to the contact.
+    [{ inbox_id: 1, contact_id: 1, message: { content: 'x', private: true } }, 'message.private'],
+    [{ inbox_id: 1, contact_id: 1, message: { content: 'x', cc_emails: 'a@b.co' } }, 'message'],
   ])('when the body is %j, then it answers 422 naming the field', async (body, field) => {
     const res = await send(account, body);
     expect(res.status).toBe(422);
