@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import type { Client } from '@elastic/elasticsearch';
 import type { Connection } from 'mongoose';
 import { createAccountsService, type Caller } from './accounts/accounts.service';
@@ -308,14 +309,15 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   };
 
   // Counted in Redis under the queue prefix: the API processes of one deployment share it.
-  const limit = (name: string, max: number, windowSeconds: number, key?: Parameters<typeof createRateLimit>[0]['key']) =>
-    createRateLimit({ redis: queues.redis(), prefix: `${config.QUEUE_PREFIX}:rate:`, name, limit: max, windowSeconds, key, logger });
+  const limit = (name: string, max: number, windowSeconds: number, by: Pick<Parameters<typeof createRateLimit>[0], 'key' | 'skip'> = {}) =>
+    createRateLimit({ redis: queues.redis(), prefix: `${config.QUEUE_PREFIX}:rate:`, name, limit: max, windowSeconds, ...by, logger });
+  // A request naming no email (every sign-out) is not counted per email: under one shared key,
+  // anyone could have spent the window's allowance and kept every user from signing out.
+  const namedEmail = (req: Request) => (typeof req.body?.email === 'string' ? normalizeEmail(req.body.email) : undefined);
   const rateLimits = {
     signIn: inSequence([
       limit('sign-in-ip', config.SIGN_IN_RATE_LIMIT, config.SIGN_IN_RATE_WINDOW_SECONDS),
-      limit('sign-in-email', config.SIGN_IN_RATE_LIMIT, config.SIGN_IN_RATE_WINDOW_SECONDS, (req) =>
-        typeof req.body?.email === 'string' ? normalizeEmail(req.body.email) : '',
-      ),
+      limit('sign-in-email', config.SIGN_IN_RATE_LIMIT, config.SIGN_IN_RATE_WINDOW_SECONDS, { key: (req) => namedEmail(req)!, skip: (req) => !namedEmail(req) }),
     ]),
     public: limit('public', config.PUBLIC_RATE_LIMIT, config.PUBLIC_RATE_WINDOW_SECONDS),
   };

@@ -57,6 +57,8 @@ export interface RateLimitOptions {
   windowSeconds: number;
   /** What to count by; the client's IP (IPv6 by /56) when left out. */
   key?: (req: Request) => string;
+  /** Requests this limit does not count (e.g. a per-email limit, those that name no email). */
+  skip?: (req: Request) => boolean;
   logger: Logger;
 }
 
@@ -67,12 +69,13 @@ export const clientIp = (req: Request): string => ipKeyGenerator(req.ip ?? 'unkn
  * RateLimit-* headers. When Redis cannot count, requests pass (and it is logged): the API stays
  * up without Redis, as writes do.
  */
-export function createRateLimit({ redis, prefix, name, limit, windowSeconds, key = clientIp, logger }: RateLimitOptions): RequestHandler {
+export function createRateLimit({ redis, prefix, name, limit, windowSeconds, key = clientIp, skip, logger }: RateLimitOptions): RequestHandler {
   return rateLimit({
     windowMs: windowSeconds * 1000,
     limit,
     store: new RedisWindowStore(redis, `${prefix}${name}:`),
     keyGenerator: (req) => key(req),
+    ...(skip ? { skip } : {}),
     standardHeaders: 'draft-6',
     legacyHeaders: false,
     passOnStoreError: true,

@@ -49,6 +49,16 @@ describe('sign-in', () => {
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
 
+  it('when many clients sign out (no email in the body), then they are not counted together: a user can still sign out', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      const res = await ctx.http.delete('/auth/sign_out').set('X-Forwarded-For', `192.0.2.${i + 1}`).set('api_access_token', `junk-${i}`);
+      expect(res.status).toBe(401);
+    }
+    const user = await ctx.createAccount();
+    const own = await ctx.http.delete('/auth/sign_out').set('X-Forwarded-For', '192.0.2.99').set('api_access_token', user.agentToken);
+    expect(own.status).toBe(200);
+  });
+
   it('when another API process with the same prefix counts, then both share one count in Redis', async () => {
     const other = await createDependencies(config, createLogger('silent'));
     try {
