@@ -102,3 +102,25 @@ describe('a blocked visitor', () => {
     expect(refused.body.error).toMatch(/blocked/);
   });
 });
+
+describe("the conversation's attributes from the widget", () => {
+  it.each([
+    [{ topic: { $gt: 1 } }, /"\$gt"/],
+    [{ topic: { 'a.b': 1 } }, /"a\.b"/],
+    [{ 'x.y': 1 }, /"x\.y"/],
+    [{ deep: JSON.parse('{"a":'.repeat(30) + '1' + '}'.repeat(30)) }, /nested more than/],
+    [Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])), /at most 50/],
+    [{ big: 'x'.repeat(20000) }, /at most 16384 characters/],
+  ])('when they are %j, then the pre-chat form answers 422 saying what is wrong (MongoDB refused some: a 500)', async (custom_attributes, message) => {
+    const me = await visitor();
+    const res = await ctx.http.post(widget(me.source_id, '/conversations')).send({ message: { content: 'hi' }, custom_attributes });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(message);
+  });
+
+  it('when they are a few plain values, then the conversation keeps them', async () => {
+    const me = await visitor();
+    const res = await ctx.http.post(widget(me.source_id, '/conversations')).send({ message: { content: 'hi' }, custom_attributes: { topic: 'billing', order: { id: 7 } } });
+    expect(res.status).toBe(200);
+  });
+});
