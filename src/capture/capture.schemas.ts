@@ -42,7 +42,7 @@ export const visitorConversationSchema = z.strictObject({
 export type VisitorConversationInput = z.infer<typeof visitorConversationSchema>;
 
 export const emailCollectSchema = z.strictObject({
-  email: z.string({ error: 'email is required' }).trim().min(1, 'must not be empty').max(254),
+  email: z.string({ error: (issue) => (issue.input === undefined ? 'email is required' : 'email must be a string') }).trim().min(1, 'must not be empty').max(254),
 });
 
 export const inboxPublicParams = z.object({ inbox_identifier: z.string().min(1).max(100) });

@@ -246,6 +246,16 @@ describe('email collect', () => {
     expect(res.body.field).toBe('email');
   });
 
+  it.each([
+    [{}, /email is required/],
+    [{ email: 123 }, /email must be a string/],
+  ])('when the body is %j, then the message says what is wrong with email', async (body, message) => {
+    const visitor = await newVisitor();
+    const res = await collect(visitor.source_id, body);
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(message);
+  });
+
   it('when an HMAC-verified visitor types another contact\'s email, then it answers 422 rather than moving its identity', async () => {
     await createContact(ctx, account, { email: 'someone-else@example.com' });
     const visitor = await newVisitor();
