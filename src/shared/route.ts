@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
+import { UnsupportedMediaTypeError } from './errors';
 import { handle, type Validated } from './validate';
 
 /*
@@ -84,9 +85,26 @@ export function defineRoute<S extends InputSchemas>(
 ): void {
   const { before = [], ...declaration } = spec;
   const schemas = { params: spec.params, query: spec.query, body: spec.body } as S;
-  router[spec.method](spec.path, ...spec.access.guards, ...before, handle(schemas, handler));
+  const jsonOnly = spec.body && !spec.requestBody ? [jsonBodyOnly] : [];
+  router[spec.method](spec.path, ...spec.access.guards, ...jsonOnly, ...before, handle(schemas, handler));
   declarations.set(router, [...(declarations.get(router) ?? []), declaration]);
 }
+
+/**
+ * A route that reads a JSON body refuses a body of any other type: express.json leaves it
+ * unparsed, so a form post, or a JSON text sent without its content type (fetch's default is
+ * text/plain), validated as an empty body: a create said a contact needs a name, and an update
+ * answered 200 having changed nothing.
+ */
+const hasBody = (req: Request) => req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+
+const jsonBodyOnly: RequestHandler = (req, _res, next) => {
+  if (hasBody(req) && !req.is('application/json')) {
+    next(new UnsupportedMediaTypeError(`the request body must be JSON, sent with content-type: application/json; got ${req.headers['content-type'] ? `"${req.headers['content-type']}"` : 'no content-type'}`));
+    return;
+  }
+  next();
+};
 
 /** The routes defineRoute registered on this router, in order. */
 export function declaredRoutes(router: Router): readonly RouteDeclaration[] {

@@ -40,3 +40,34 @@ describe('numbers beyond a double in a JSON body', () => {
     expect(res.body.payload.contact.additional_attributes).toEqual({ n: Number.MAX_VALUE, m: -5e-324 });
   });
 });
+
+// express.json leaves any other type unparsed: the route saw an empty body, so a PATCH answered
+// 200 having changed nothing and a create said a contact needs a name.
+describe('a body that is not JSON', () => {
+  it.each([
+    ['application/x-www-form-urlencoded', 'name=formx'],
+    ['text/plain;charset=UTF-8', '{"name":"formx"}'],
+    ['application/vnd.api+json', '{"name":"formx"}'],
+  ])('when a PATCH sends %s, then it answers 415 saying the body must be JSON, and the contact is unchanged', async (type, body) => {
+    const contact = await createContact(ctx, account, { name: 'Before' });
+    const res = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).set('content-type', type).send(body);
+    expect(res.status).toBe(415);
+    expect(res.body.error).toMatch(/must be JSON, sent with content-type: application\/json/);
+    const shown = await ctx.http.get(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken);
+    expect(shown.body.payload.name).toBe('Before');
+  });
+
+  it('when a POST sends a form, then it answers 415, not that the contact lacks a name', async () => {
+    const res = await ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).type('form').send('name=x');
+    expect(res.status).toBe(415);
+  });
+
+  it('when JSON comes with a charset or no body comes at all, then the route answers as ever', async () => {
+    const contact = await createContact(ctx, account, { name: 'Same' });
+    const patched = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).set('content-type', 'application/json; charset=utf-8').send('{"name":"After"}');
+    expect(patched.status).toBe(200);
+    expect(patched.body.payload.name).toBe('After');
+    const empty = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.adminToken);
+    expect(empty.status).toBe(422);
+  });
+});
