@@ -2,7 +2,9 @@
 
 // No spaces or control characters (NUL, tabs, escapes: a 'valid' a\u0000@x.com was stored),
 // one @, a dot in the domain; letters of any script are kept (ü@example.com).
-const EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
+// No spaces, control or invisible format characters (a zero-width space made an address that
+// looks like another one and passed as a different key), and a domain of non-empty labels.
+const EMAIL = /^[^\s@\p{Cc}\p{Cf}]+@[^\s@.\p{Cc}\p{Cf}]+(\.[^\s@.\p{Cc}\p{Cf}]+)+$/u;
 const PHONE_SEPARATORS = /[\s\-.()]/g;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
