@@ -25,7 +25,8 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       const request = toPageRequest(query, options.maxPerPage);
       const labels = query.labels === undefined ? [] : [query.labels].flat().map((label) => label.trim().toLowerCase());
       const filter = labels.length ? { terms: { labels } } : undefined;
-      const page = await contacts.list(callerOf(req).accountId, filter, request, 'labels');
+      // What a refusal of Elasticsearch names: the labels when there are any, else the sort (a cursor's names `after` itself).
+      const page = await contacts.list(callerOf(req).accountId, filter, request, labels.length ? 'labels' : 'sort');
       res.json(toListResponse(page, request));
     },
   );
