@@ -12,6 +12,12 @@ import { toListResponse, toPageRequest } from '../search/list-request';
 const tag = 'Contacts';
 
 /** `contactInboxSchema`: the shape of a contact inbox, which the inboxes feature above this one owns. */
+// `labels[]` of a list or search: contacts holding any of them (labels are stored lowercased).
+function labelFilter(raw: string | string[] | undefined) {
+  const labels = raw === undefined ? [] : [raw].flat().map((label) => label.trim().toLowerCase());
+  return labels.length ? { terms: { labels } } : undefined;
+}
+
 export function contactsRouter(contacts: ContactsService, options: { maxPerPage: number; contactInboxSchema: ZodType }): Router {
   const router = Router({ mergeParams: true });
 
@@ -23,10 +29,9 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     },
     async ({ query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
-      const labels = query.labels === undefined ? [] : [query.labels].flat().map((label) => label.trim().toLowerCase());
-      const filter = labels.length ? { terms: { labels } } : undefined;
+      const filter = labelFilter(query.labels);
       // What a refusal of Elasticsearch names: the labels when there are any, else the sort (a cursor's names `after` itself).
-      const page = await contacts.list(callerOf(req).accountId, filter, request, labels.length ? 'labels' : 'sort');
+      const page = await contacts.list(callerOf(req).accountId, filter, request, filter ? 'labels' : 'sort');
       res.json(toListResponse(page, request));
     },
   );
@@ -39,7 +44,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     },
     async ({ query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
-      res.json(toListResponse(await contacts.search(callerOf(req).accountId, query.q, request), request));
+      res.json(toListResponse(await contacts.search(callerOf(req).accountId, query.q, request, labelFilter(query.labels)), request));
     },
   );
 

@@ -39,6 +39,6 @@ export const listQuery = pageQuery.extend({
   labels: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
-export const searchQuery = listQuery.omit({ labels: true }).extend({
+export const searchQuery = listQuery.extend({
   q: z.string({ error: 'q is required' }).max(255, 'q must be at most 255 characters'),
 });

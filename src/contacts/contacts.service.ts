@@ -141,8 +141,10 @@ export function createContactsService({ contacts, customAttributes, writer, next
     },
 
     /** Free text over name, email, phone and identifier (substring, ignoring case and accents). */
-    async search(accountId: number, q: string, request: PageRequest): Promise<ContactPage> {
-      return search.page(accountId, buildTextSearchQuery(q, limits), await resolveSort(accountId, request), 'q');
+    /** `within`: a further condition the matches must meet (the labels of `labels[]`). */
+    async search(accountId: number, q: string, request: PageRequest, within?: SearchQuery): Promise<ContactPage> {
+      const text = buildTextSearchQuery(q, limits);
+      return search.page(accountId, within ? { bool: { filter: [text, within] } } : text, await resolveSort(accountId, request), 'q');
     },
   };
 }

@@ -60,6 +60,21 @@ describe('searching contacts', () => {
     expect(first.body.meta.next_cursor).toEqual(expect.any(String));
   });
 
+  it('when labels[] are given, then only matches holding one of them come back, as on the list', async () => {
+    const as = (r: ReturnType<typeof ctx.http.get>) => r.set('api_access_token', account.adminToken);
+    await ctx.http.post(account.path('/labels')).set('api_access_token', account.adminToken).send({ title: 'vip' });
+    const [jose, zoe] = [made[0], made[2]];
+    for (const c of [jose, zoe]) {
+      await ctx.http.post(account.path(`/contacts/${c.id}/labels`)).set('api_access_token', account.adminToken).send({ labels: ['vip'] });
+    }
+    await ctx.settle(account.id);
+    const res = await as(ctx.http.get(account.path('/contacts/search?q=example&labels[]=VIP&per_page=50')));
+    expect(res.status).toBe(200);
+    expect(res.body.payload.map((c: { id: number }) => c.id).sort((a: number, b: number) => a - b)).toEqual([jose.id, zoe.id].sort((a, b) => a - b));
+    expect(res.body.meta.count).toBe(2);
+    expect((await as(ctx.http.get(account.path('/contacts/search?q=pampa&labels[]=vip')))).body.payload).toEqual([]);
+  });
+
   it('when q is missing or blank, then it answers 422', async () => {
     expect((await ctx.http.get(account.path('/contacts/search')).set('api_access_token', account.agentToken)).status).toBe(422);
     expect((await ctx.http.get(account.path('/contacts/search?q=%20')).set('api_access_token', account.agentToken)).status).toBe(422);
