@@ -83,6 +83,14 @@ describe('text attributes', () => {
     });
   });
 
+  it('when a value holds spacing marks such as ^, ` or ·, then they are kept: only accents on letters are folded away', () => {
+    expect(one('email', 'equal_to', ['A^B@x.io'])).toEqual({ term: { email: 'a^b@x.io' } });
+    expect(one('email', 'equal_to', ['ab@x.io'])).toEqual({ term: { email: 'ab@x.io' } });
+    expect(one('email', 'contains', ['a^'])).toEqual({ prefix: { search_suffixes: { value: 'e:a^' } } });
+    expect(one('name', 'equal_to', ['Col·legi `Ñandú´ Müller ʰ コーヒー'])).toEqual({ term: { name: 'col·legi `nandu´ muller ʰ コーヒー' } });
+    expect(one('name', 'starts_with', ['^'])).toEqual({ prefix: { name: { value: '^' } } });
+  });
+
   it('when starts_with is used, then it is a real prefix query', () => {
     expect(one('name', 'starts_with', ['Ál'])).toEqual({ prefix: { name: { value: 'al' } } });
   });

@@ -354,6 +354,33 @@ describe('invalid filters', () => {
   });
 });
 
+describe('folding text', () => {
+  it('when texts differ only by a spacing mark (^, `), then filters, search and sort keep them apart; accents on letters still fold', async () => {
+    const acc = await ctx.createAccount();
+    const h = { api_access_token: acc.adminToken };
+    const contact = async (name: string, email: string) => (await ctx.http.post(acc.path('/contacts')).set(h).send({ name, email })).body.payload.contact.id as number;
+    const caret = await contact('Ana ^', 'a^b@x.io');
+    const grave = await contact('Ana `', 'a`b@x.io');
+    const plain = await contact('José', 'ab@x.io');
+    await ctx.settle(acc.id);
+    const run = async (cond: Cond) => {
+      const res = await ctx.http.post(acc.path('/contacts/filter?per_page=100')).set(h).send({ payload: [item(cond)] });
+      expect(res.status).toBe(200);
+      return ids(res.body.payload);
+    };
+    expect(await run(['email', 'equal_to', ['ab@x.io']])).toEqual([plain]);
+    expect(await run(['email', 'equal_to', ['A^B@X.IO']])).toEqual([caret]);
+    expect(await run(['email', 'contains', ['a^']])).toEqual([caret]);
+    expect(await run(['email', 'does_not_contain', ['`']])).toEqual(ids([{ id: caret }, { id: plain }]));
+    expect(await run(['name', 'equal_to', ['jose']])).toEqual([plain]);
+    const search = await ctx.http.get(acc.path('/contacts/search?q=a%5Eb')).set(h);
+    expect(ids(search.body.payload)).toEqual([caret]);
+    // By the folded bytes: ^ (0x5e) < ` (0x60) < b (0x62).
+    const sorted = await ctx.http.get(acc.path('/contacts?sort=email')).set(h);
+    expect(sorted.body.payload.map((c: { id: number }) => c.id)).toEqual([caret, grave, plain]);
+  });
+});
+
 describe('segments', () => {
   const path = (p = '') => account.path(`/custom_filters${p}`);
   const h = () => ({ api_access_token: account.agentToken });
