@@ -349,6 +349,16 @@ describe('invalid filters', () => {
     expect(res.body.error).toMatch(message);
   });
 
+  it.each([
+    ['labels', 'equal_to'],
+    ['country_code', 'equal_to'],
+    ['identifier', 'not_equal_to'],
+  ])('when %s %s gets a value of 40,000 characters, then it answers 422 naming the item, not a refusal of Elasticsearch', async (key, op) => {
+    const res = await filter([item(['name', 'is_present', []], 'and'), item([key, op, ['x'.repeat(40000)]])]);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ error: 'payload[1]: values[0] is 40000 characters long; a filter value holds at most 1000 (no indexed text is longer)', field: 'payload[1]' });
+  });
+
   it('when the sort key is unknown, then it answers 422', async () => {
     expect((await filter([item(['name', 'is_present', []])], 'sort=nope')).status).toBe(422);
   });
