@@ -127,13 +127,23 @@ class Compiler {
       const at = `${where}[${i}]`;
       if (typeof item !== 'object' || item === null || Array.isArray(item)) this.fail(at, 'must be an object with attribute_key, filter_operator and values, or a group');
       const record = item as Record<string, unknown>;
-      const query = 'group' in record ? this.list(record.group, `${at}.group`, depth + 1) : this.condition(record, at);
+      const query = 'group' in record ? this.group(record, at, depth) : this.condition(record, at);
       alternatives[alternatives.length - 1].push(query);
       const join = this.joinOf(record.query_operator, at, i === items.length - 1);
       if (join === 'or') alternatives.push([]);
     });
     const ands = alternatives.map((chain) => (chain.length === 1 ? chain[0] : { bool: { filter: chain } }));
     return ands.length === 1 ? ands[0] : { bool: { should: ands, minimum_should_match: 1 } };
+  }
+
+  /** A group item: parentheses around its list. Anything beside it would be ignored, so it is refused. */
+  group(record: Record<string, unknown>, at: string, depth: number): Query {
+    const extra = Object.keys(record).filter((key) => key !== 'group' && key !== 'query_operator');
+    if (extra.length) {
+      const named = extra.slice(0, 3).map((key) => (key.length > 40 ? `${JSON.stringify(key.slice(0, 40)).slice(0, -1)}…"` : JSON.stringify(key)));
+      this.fail(at, `a group item takes only group and query_operator; remove ${named.join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}`);
+    }
+    return this.list(record.group, `${at}.group`, depth + 1);
   }
 
   /** The operator joining an item to the next one; a trailing operator on the last item is ignored. */

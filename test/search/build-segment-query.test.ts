@@ -249,6 +249,18 @@ describe('joining conditions', () => {
     expect(failure([{ ...A, query_operator: 'and' }, { ...B, query_operator: null }, C]).message).toMatch(/^payload\[1\]: query_operator/);
   });
 
+  it('when a group item also carries a condition\'s keys, then it is refused naming the item instead of ignoring them', () => {
+    const err = failure([{ group: [A], attribute_key: 'nope', filter_operator: 'x' }]);
+    expect(err.field).toBe('payload[0]');
+    expect(err.message).toBe('payload[0]: a group item takes only group and query_operator; remove "attribute_key", "filter_operator"');
+    expect(failure([{ ...A, query_operator: 'or' }, { group: [{ group: [A], values: ['b'], query_operator: 'and' }, B] }]).message).toBe(
+      'payload[1].group[0]: a group item takes only group and query_operator; remove "values"',
+    );
+    expect(failure([{ group: [A], ['k'.repeat(100)]: 1, a: 1, b: 2, c: 3 }]).message).toBe(
+      `payload[0]: a group item takes only group and query_operator; remove "${'k'.repeat(40)}…", "a", "b" and 1 more`,
+    );
+  });
+
   it('when a group nests too deep or is empty, then it is refused', () => {
     let deep: unknown = [A];
     for (let i = 0; i < 7; i++) deep = [{ group: deep }];

@@ -343,6 +343,7 @@ describe('invalid filters', () => {
     [{ payload: [item(['created_at', 'is_greater_than', []])] }, /payload\[0\]: values must hold/],
     [{ payload: [item(['created_at', 'is_greater_than', ['last week']])] }, /payload\[0\]: values\[0\] must be a date/],
     [{ payload: 'name=x' }, /payload/],
+    [{ payload: [{ group: [item(['name', 'equal_to', ['x']])], attribute_key: 'nope', filter_operator: 'x' }] }, /^payload\[0\]: a group item takes only group and query_operator/],
   ])('when the body is %j, then it answers 422 naming the item', async (body, message) => {
     const res = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send(body);
     expect(res.status).toBe(422);
