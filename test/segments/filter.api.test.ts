@@ -360,6 +360,15 @@ describe('invalid filters', () => {
     expect(res.body).toMatchObject({ error: 'payload[1]: values[0] is 40000 characters long; a filter value holds at most 1000 (no indexed text is longer)', field: 'payload[1]' });
   });
 
+  it('when the body has no payload, then it answers 422 saying payload is required, naming it', async () => {
+    const res = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send({});
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ error: 'payload is required: a list of filter conditions', field: 'payload' });
+    const segment = await ctx.http.post(account.path('/custom_filters')).set('api_access_token', account.agentToken).send({ name: 'none', query: {} });
+    expect(segment.status).toBe(422);
+    expect(segment.body).toMatchObject({ error: 'query.payload is required: a list of filter conditions', field: 'query.payload' });
+  });
+
   it('when the sort key is unknown, then it answers 422', async () => {
     expect((await filter([item(['name', 'is_present', []])], 'sort=nope')).status).toBe(422);
   });
