@@ -59,7 +59,7 @@ export function typeForValue(value: unknown): AttributeType {
   return 'text';
 }
 
-// Lucene refuses terms over 32 KB; long texts are cut where they are indexed (and where filter values are compiled).
+// Lucene refuses terms over 32 KB; long texts are cut where they are indexed (a filter refuses longer values).
 export const MAX_INDEXED_TEXT = 1000;
 
 export const foldForIndex = (value: string) => foldText(value.trim()).slice(0, MAX_INDEXED_TEXT);

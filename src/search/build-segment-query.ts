@@ -2,7 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { normalizePhone } from '../records/contact-fields';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
 import { SOCIAL_NETWORKS } from '../records/contact.model';
-import { foldForIndex, searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
+import { foldForIndex, MAX_INDEXED_TEXT, searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
 import { DEFAULT_QUERY_LIMITS, LIMIT_SETTINGS, type QueryLimits } from './query-limits';
 import { isSuffixField, MAX_SUFFIX_LENGTH, suffixPrefix } from './substring-terms';
 import { ValidationError } from '../shared/errors';
@@ -79,6 +79,8 @@ const CUSTOM_RULES: Record<AttributeType, Omit<AttributeRule, 'field'>> = {
 
 export const MAX_CONDITIONS = DEFAULT_QUERY_LIMITS.maxConditions;
 export const MAX_GROUP_DEPTH = 5;
+/** The longest value of any kind: the index cuts texts there (MAX_INDEXED_TEXT), so a longer one cannot match as given. */
+export const MAX_VALUE_LENGTH = MAX_INDEXED_TEXT;
 const MAX_DAYS = 100000;
 const DAY_MS = 86400000;
 
@@ -126,13 +128,23 @@ class Compiler {
       const at = `${where}[${i}]`;
       if (typeof item !== 'object' || item === null || Array.isArray(item)) this.fail(at, 'must be an object with attribute_key, filter_operator and values, or a group');
       const record = item as Record<string, unknown>;
-      const query = 'group' in record ? this.list(record.group, `${at}.group`, depth + 1) : this.condition(record, at);
+      const query = 'group' in record ? this.group(record, at, depth) : this.condition(record, at);
       alternatives[alternatives.length - 1].push(query);
       const join = this.joinOf(record.query_operator, at, i === items.length - 1);
       if (join === 'or') alternatives.push([]);
     });
     const ands = alternatives.map((chain) => (chain.length === 1 ? chain[0] : { bool: { filter: chain } }));
     return ands.length === 1 ? ands[0] : { bool: { should: ands, minimum_should_match: 1 } };
+  }
+
+  /** A group item: parentheses around its list. Anything beside it would be ignored, so it is refused. */
+  group(record: Record<string, unknown>, at: string, depth: number): Query {
+    const extra = Object.keys(record).filter((key) => key !== 'group' && key !== 'query_operator');
+    if (extra.length) {
+      const named = extra.slice(0, 3).map((key) => (key.length > 40 ? `${JSON.stringify(key.slice(0, 40)).slice(0, -1)}…"` : JSON.stringify(key)));
+      this.fail(at, `a group item takes only group and query_operator; remove ${named.join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}`);
+    }
+    return this.list(record.group, `${at}.group`, depth + 1);
   }
 
   /** The operator joining an item to the next one; a trailing operator on the last item is ignored. */
@@ -230,7 +242,14 @@ class Compiler {
     this.totalValues += list.length;
     this.within(at, 'maxTotalValues', this.totalValues, 'too many values in one filter');
     // Chatwoot's dashboard sends dropdown choices as {id, name}; the id is the value.
-    return list.map((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) && 'id' in v ? (v as { id: unknown }).id : v));
+    const values = list.map((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) && 'id' in v ? (v as { id: unknown }).id : v));
+    // Before any kind reads them: a longer label or country code went to Elasticsearch as is and
+    // came back as a query it could not parse, and error messages quote the values they refuse.
+    values.forEach((v, j) => {
+      const length = typeof v === 'string' ? [...v].length : (JSON.stringify(v) ?? '').length;
+      if (length > MAX_VALUE_LENGTH) this.fail(at, `values[${j}] is ${length} characters long; a filter value holds at most ${MAX_VALUE_LENGTH} (no indexed text is longer)`);
+    });
+    return values;
   }
 
   single<T>(values: T[], at: string, operator: string): T {

@@ -7,7 +7,7 @@ const pageFields = pageQuery.extend({ page: z.coerce.number().int().min(1, 'page
 export const filterQuery = pageFields;
 
 /** `{payload: [...]}`, optionally with sort and paging; the payload itself is checked by buildSegmentQuery, which names the faulty item. */
-export const filterBody = pageFields.extend({ payload: z.unknown() });
+export const filterBody = pageFields.extend({ payload: z.unknown().nonoptional('payload is required: a list of filter conditions') });
 
 /** The query string's sort and paging, and the body's where the query string has none. */
 export const filterPaging = (query: z.infer<typeof filterQuery>, body: z.infer<typeof filterBody>) => ({
@@ -30,7 +30,7 @@ export const segmentListQuery = z.object({
 const segmentFields = z.object({
   name: z.string().trim().min(1, 'name must not be empty').max(255),
   filter_type: z.literal('contact', 'only filter_type "contact" is supported').optional(),
-  query: z.object({ payload: z.unknown() }, 'query must be an object holding the filter payload'),
+  query: z.object({ payload: z.unknown().nonoptional('query.payload is required: a list of filter conditions') }, 'query must be an object holding the filter payload'),
 });
 
 // Chatwoot wraps the fields in `custom_filter`; bare fields are accepted too.

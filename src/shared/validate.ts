@@ -5,7 +5,9 @@ import { ValidationError } from './errors';
 export function describeIssues(error: z.ZodError): { message: string; field?: string } {
   const issue = error.issues[0];
   const field = issue.path.length ? issue.path.join('.') : undefined;
-  return { message: field ? `${field}: ${issue.message}` : issue.message, field };
+  // A message that already names its field ("q is required") is not prefixed with it again.
+  const named = !field || issue.message.startsWith(`${field} `);
+  return { message: named ? issue.message : `${field}: ${issue.message}`, field };
 }
 
 export function parseOrThrow<T extends ZodType>(schema: T, value: unknown): z.infer<T> {

@@ -83,6 +83,14 @@ describe('text attributes', () => {
     });
   });
 
+  it('when a value holds spacing marks such as ^, ` or ·, then they are kept: only accents on letters are folded away', () => {
+    expect(one('email', 'equal_to', ['A^B@x.io'])).toEqual({ term: { email: 'a^b@x.io' } });
+    expect(one('email', 'equal_to', ['ab@x.io'])).toEqual({ term: { email: 'ab@x.io' } });
+    expect(one('email', 'contains', ['a^'])).toEqual({ prefix: { search_suffixes: { value: 'e:a^' } } });
+    expect(one('name', 'equal_to', ['Col·legi `Ñandú´ Müller ʰ コーヒー'])).toEqual({ term: { name: 'col·legi `nandu´ muller ʰ コーヒー' } });
+    expect(one('name', 'starts_with', ['^'])).toEqual({ prefix: { name: { value: '^' } } });
+  });
+
   it('when starts_with is used, then it is a real prefix query', () => {
     expect(one('name', 'starts_with', ['Ál'])).toEqual({ prefix: { name: { value: 'al' } } });
   });
@@ -241,6 +249,18 @@ describe('joining conditions', () => {
     expect(failure([{ ...A, query_operator: 'and' }, { ...B, query_operator: null }, C]).message).toMatch(/^payload\[1\]: query_operator/);
   });
 
+  it('when a group item also carries a condition\'s keys, then it is refused naming the item instead of ignoring them', () => {
+    const err = failure([{ group: [A], attribute_key: 'nope', filter_operator: 'x' }]);
+    expect(err.field).toBe('payload[0]');
+    expect(err.message).toBe('payload[0]: a group item takes only group and query_operator; remove "attribute_key", "filter_operator"');
+    expect(failure([{ ...A, query_operator: 'or' }, { group: [{ group: [A], values: ['b'], query_operator: 'and' }, B] }]).message).toBe(
+      'payload[1].group[0]: a group item takes only group and query_operator; remove "values"',
+    );
+    expect(failure([{ group: [A], ['k'.repeat(100)]: 1, a: 1, b: 2, c: 3 }]).message).toBe(
+      `payload[0]: a group item takes only group and query_operator; remove "${'k'.repeat(40)}…", "a", "b" and 1 more`,
+    );
+  });
+
   it('when a group nests too deep or is empty, then it is refused', () => {
     let deep: unknown = [A];
     for (let i = 0; i < 7; i++) deep = [{ group: deep }];
@@ -345,8 +365,34 @@ describe('the limits of one filter', () => {
   it('when a contains or starts_with value is longer than FILTER_MAX_SUBSTRING_LENGTH, then it is refused naming it', () => {
     expect(limited([item('notes', 'contains', ['n'.repeat(256)])]).message).toMatch(/values\[0\] is 256 characters; a contains value holds at most 255 \(limit FILTER_MAX_SUBSTRING_LENGTH\)/);
     expect(limited([item('name', 'starts_with', ['n'.repeat(11)])], { maxSubstringLength: 10 }).message).toMatch(/FILTER_MAX_SUBSTRING_LENGTH/);
-    // equal_to looks one term up, whatever its length.
+    // equal_to looks one term up, whatever its length up to the cap on every value.
     expect(() => one('notes', 'equal_to', ['n'.repeat(1000)])).not.toThrow();
+  });
+
+  it('when a value of any kind is longer than any indexed text, then it is refused naming the item before it reaches Elasticsearch', () => {
+    const long = 'x'.repeat(40000);
+    const cases: [string, string, unknown][] = [
+      ['labels', 'equal_to', long],
+      ['country_code', 'not_equal_to', long],
+      ['identifier', 'equal_to', long],
+      ['name', 'equal_to', long],
+      ['notes', 'equal_to', long],
+      ['phone_number', 'equal_to', '1'.repeat(40000)],
+      ['seats', 'equal_to', '1'.repeat(40000)],
+      ['vip', 'equal_to', long],
+      ['renewal', 'equal_to', long],
+      ['created_at', 'days_before', '1'.repeat(40000)],
+      ['labels', 'equal_to', { id: long, name: 'x' }],
+      ['labels', 'equal_to', [long]],
+    ];
+    for (const [key, op, value] of cases) {
+      const err = failure([item(key, op, ['ok', value])]);
+      expect(err.field).toBe('payload[0]');
+      expect(err.message).toMatch(/^payload\[0\]: values\[1\] is 400\d\d characters long; a filter value holds at most 1000 \(no indexed text is longer\)$/);
+    }
+    expect(failure([item('name', 'is_present', [], 'or'), { group: [item('labels', 'equal_to', ['😀'.repeat(1001)])] }]).message).toMatch(/^payload\[1\]\.group\[0\]: values\[0\] is 1001 characters long/);
+    expect(one('labels', 'equal_to', ['😀'.repeat(1000)])).toEqual({ term: { labels: '😀'.repeat(1000) } });
+    expect(one('country_code', 'equal_to', ['c'.repeat(1000)])).toEqual({ term: { country_code: 'C'.repeat(1000) } });
   });
 
   it('when a condition holds more than FILTER_MAX_VALUES values, or the filter more than FILTER_MAX_TOTAL_VALUES, then it is refused naming the limit', () => {

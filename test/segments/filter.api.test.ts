@@ -343,14 +343,61 @@ describe('invalid filters', () => {
     [{ payload: [item(['created_at', 'is_greater_than', []])] }, /payload\[0\]: values must hold/],
     [{ payload: [item(['created_at', 'is_greater_than', ['last week']])] }, /payload\[0\]: values\[0\] must be a date/],
     [{ payload: 'name=x' }, /payload/],
+    [{ payload: [{ group: [item(['name', 'equal_to', ['x']])], attribute_key: 'nope', filter_operator: 'x' }] }, /^payload\[0\]: a group item takes only group and query_operator/],
   ])('when the body is %j, then it answers 422 naming the item', async (body, message) => {
     const res = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send(body);
     expect(res.status).toBe(422);
     expect(res.body.error).toMatch(message);
   });
 
+  it.each([
+    ['labels', 'equal_to'],
+    ['country_code', 'equal_to'],
+    ['identifier', 'not_equal_to'],
+  ])('when %s %s gets a value of 40,000 characters, then it answers 422 naming the item, not a refusal of Elasticsearch', async (key, op) => {
+    const res = await filter([item(['name', 'is_present', []], 'and'), item([key, op, ['x'.repeat(40000)]])]);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ error: 'payload[1]: values[0] is 40000 characters long; a filter value holds at most 1000 (no indexed text is longer)', field: 'payload[1]' });
+  });
+
+  it('when the body has no payload, then it answers 422 saying payload is required, naming it', async () => {
+    const res = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send({});
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ error: 'payload is required: a list of filter conditions', field: 'payload' });
+    const segment = await ctx.http.post(account.path('/custom_filters')).set('api_access_token', account.agentToken).send({ name: 'none', query: {} });
+    expect(segment.status).toBe(422);
+    expect(segment.body).toMatchObject({ error: 'query.payload is required: a list of filter conditions', field: 'query.payload' });
+  });
+
   it('when the sort key is unknown, then it answers 422', async () => {
     expect((await filter([item(['name', 'is_present', []])], 'sort=nope')).status).toBe(422);
+  });
+});
+
+describe('folding text', () => {
+  it('when texts differ only by a spacing mark (^, `), then filters, search and sort keep them apart; accents on letters still fold', async () => {
+    const acc = await ctx.createAccount();
+    const h = { api_access_token: acc.adminToken };
+    const contact = async (name: string, email: string) => (await ctx.http.post(acc.path('/contacts')).set(h).send({ name, email })).body.payload.contact.id as number;
+    const caret = await contact('Ana ^', 'a^b@x.io');
+    const grave = await contact('Ana `', 'a`b@x.io');
+    const plain = await contact('José', 'ab@x.io');
+    await ctx.settle(acc.id);
+    const run = async (cond: Cond) => {
+      const res = await ctx.http.post(acc.path('/contacts/filter?per_page=100')).set(h).send({ payload: [item(cond)] });
+      expect(res.status).toBe(200);
+      return ids(res.body.payload);
+    };
+    expect(await run(['email', 'equal_to', ['ab@x.io']])).toEqual([plain]);
+    expect(await run(['email', 'equal_to', ['A^B@X.IO']])).toEqual([caret]);
+    expect(await run(['email', 'contains', ['a^']])).toEqual([caret]);
+    expect(await run(['email', 'does_not_contain', ['`']])).toEqual(ids([{ id: caret }, { id: plain }]));
+    expect(await run(['name', 'equal_to', ['jose']])).toEqual([plain]);
+    const search = await ctx.http.get(acc.path('/contacts/search?q=a%5Eb')).set(h);
+    expect(ids(search.body.payload)).toEqual([caret]);
+    // By the folded bytes: ^ (0x5e) < ` (0x60) < b (0x62).
+    const sorted = await ctx.http.get(acc.path('/contacts?sort=email')).set(h);
+    expect(sorted.body.payload.map((c: { id: number }) => c.id)).toEqual([caret, grave, plain]);
   });
 });
 
