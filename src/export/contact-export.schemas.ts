@@ -8,7 +8,11 @@ const names = z.union([z.array(z.string().min(1)).max(200), z.string().min(1)]);
 export const exportBody = z
   .strictObject({
     column_names: names.optional(),
-    label: z.string().min(1).optional(),
+    // Chatwoot's dashboard sends `label: ''` when no label is chosen: empty means none.
+    label: z
+      .string()
+      .refine((label) => label === '' || label.trim() !== '', 'label must name a label, or be empty for none')
+      .optional(),
     labels: z.array(z.string().min(1)).max(100).optional(),
     payload: z.unknown().optional(),
     segment_id: z.coerce.number().int().positive().optional(),

@@ -173,6 +173,26 @@ describe('exporting contacts', () => {
     expect(await parseCsv(res.body)).toEqual([{ name: 'Everyone' }]);
   });
 
+  // Chatwoot's dashboard sends `label: route.params.label || ''` outside a label's view.
+  it('when the dashboard sends an empty label, then it means no label: all contacts, or the filter\'s', async () => {
+    const account = await ctx.createAccount();
+    await createContact(ctx, account, { name: 'In Lima', city: 'Lima' });
+    await createContact(ctx, account, { name: 'In Quito', city: 'Quito' });
+    await ctx.settle(account.id);
+    const all = await exportCsv(account, { payload: [], label: '', column_names: ['name'] });
+    expect(all.status).toBe(200);
+    expect((await parseCsv(all.body)).map((r) => r.name)).toEqual(['In Lima', 'In Quito']);
+    const filtered = await exportCsv(account, {
+      payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'], query_operator: null }],
+      label: '',
+      column_names: ['name'],
+    });
+    expect(filtered.status).toBe(200);
+    expect((await parseCsv(filtered.body)).map((r) => r.name)).toEqual(['In Lima']);
+    // Blank but not empty is not what any client sends for "none": still refused.
+    expect((await exportCsv(account, { label: '  ' })).status).toBe(422);
+  });
+
   it('when an agent asks for an export, then it answers 403', async () => {
     const account = await ctx.createAccount();
     const res = await ctx.http.post(account.path('/contacts/export')).set('api_access_token', account.agentToken).send({});
