@@ -46,6 +46,15 @@ export type PlanResult = { ok: true; plan: ColumnPlan } | { ok: false; error: st
 const BOM = '\uFEFF';
 
 /**
+ * A line with nothing on it (spaces at most, and the BOM when it is the file's first). Such lines
+ * before the header are skipped: read as the header, one failed the whole import ("the file has
+ * no header line"). Empty cells between commas are not a blank line but a header without names.
+ */
+export function isBlankLine(cells: string[]): boolean {
+  return cells.length === 0 || (cells.length === 1 && cells[0].replace(BOM, '').trim() === '');
+}
+
+/**
  * Reads the header line: standard columns are matched case-insensitively, every other column
  * is a custom attribute (matched to its definition case-insensitively too). A header that
  * cannot be read right fails the whole import rather than mis-assigning every row.

@@ -104,6 +104,31 @@ describe('the catalogue of nasty files', () => {
     expect(done).toMatchObject({ status: 'completed', rows_read: 2, created: 2, rejected: 0 });
   });
 
+  // A blank first line used to be read as the header: "the file has no header line".
+  it.each([
+    ['an empty line', '\nname,email\nBL,bl@x.com\n'],
+    ['CRLF blank lines and spaces after a BOM', '\uFEFF  \r\n\r\nName,EMAIL\r\nBL,bl@x.com\r\n'],
+  ])('when the file starts with %s before the header, then they are skipped and the rows import', async (_what, csv) => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, csv);
+    expect(done).toMatchObject({ status: 'completed', rows_read: 1, created: 1, rejected: 0 });
+    expect((await contactsOf(ctx, account.id)).map((c) => c.email)).toEqual(['bl@x.com']);
+  });
+
+  it('when blank lines come before the header, then rows are still numbered from the header and an over-long one is found', async () => {
+    const account = await freshAccount();
+    const giant = 'z'.repeat(1024 * 1024 + 10);
+    const done = await importCsv(ctx, account, `\n\n\nname,notes\nAna,a\n${giant},b\nEva,e\n`);
+    expect(done).toMatchObject({ status: 'completed', rows_read: 3, created: 2, rejected: 1 });
+    expect(await rejectionsOf(account, done.id)).toEqual([expect.stringMatching(/^row 2: the row is \d+ bytes, longer than 1048576/)]);
+  });
+
+  it('when the file holds only blank lines, then the import fails: it has no header line', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, '\n \r\n\n');
+    expect(done).toMatchObject({ status: 'failed', error: 'the file is empty: it has no header line' });
+  });
+
   it('when lines have too many or too few fields, then those rows are rejected and the rest import', async () => {
     const account = await freshAccount();
     const done = await importCsv(ctx, account, 'name,email\nAna,ana@x.com,extra\nLuis\nEva,eva@x.com\n');

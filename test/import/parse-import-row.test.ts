@@ -1,4 +1,4 @@
-import { planImportColumns, type ColumnPlan, type DefinitionInfo } from '../../src/import/import-columns';
+import { isBlankLine, planImportColumns, type ColumnPlan, type DefinitionInfo } from '../../src/import/import-columns';
 import { identityKeys, InvalidUtf8Cell, parseImportRow, splitLabels, unneutralise } from '../../src/import/parse-import-row';
 import { createSeenKeys } from '../../src/import/seen-keys';
 
@@ -30,6 +30,17 @@ describe('reading the header', () => {
     const result = planImportColumns(header, []);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatch(error);
+  });
+});
+
+describe('blank lines before the header', () => {
+  it.each([[[]], [['']], [['   ']], [['\uFEFF']], [['\uFEFF  ']]])('when a line reads %j, then it is blank', (cells) => {
+    expect(isBlankLine(cells)).toBe(true);
+  });
+
+  // Empty cells between commas are a header without names, not a blank line: still refused.
+  it.each([[['name']], [['', '']], [[' ', 'email']]])('when a line reads %j, then it is not blank', (cells) => {
+    expect(isBlankLine(cells)).toBe(false);
   });
 });
 
