@@ -272,6 +272,28 @@ describe('labels in the file', () => {
     expect(readdirSync(ctx.deps.config.UPLOAD_DIR)).toHaveLength(before);
   });
 
+  // A typo such as createLabels=true was ignored: the import ran without creating labels.
+  it.each([
+    [{ createLabels: 'true' }, 'createLabels'],
+    [{ create_labels: 'true', labels: 'vip' }, 'labels'],
+  ])('when the upload carries an unknown field (%j), then it answers 422 naming it and leaves no file behind', async (fields, unknown) => {
+    const account = await freshAccount();
+    const before = readdirSync(ctx.deps.config.UPLOAD_DIR).length;
+    const res = await uploadCsv(ctx, account, 'name\nAna\n', 'contacts.csv', fields);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ field: unknown, error: `unknown field "${unknown}": the upload takes the file import_file and the field create_labels` });
+    expect(readdirSync(ctx.deps.config.UPLOAD_DIR)).toHaveLength(before);
+    const listed = await ctx.http.get(account.path('/contacts/imports')).set('api_access_token', account.adminToken);
+    expect(listed.body.meta.count).toBe(0);
+  });
+
+  it('when import_file is sent as a text field, then it answers 422 saying it must be a file', async () => {
+    const account = await freshAccount();
+    const res = await ctx.http.post(account.path('/contacts/import')).set('api_access_token', account.adminToken).field('import_file', 'name\nAna\n');
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ field: 'import_file', error: expect.stringMatching(/import_file must be a file/) });
+  });
+
   // Issue 15: on request, labels the account lacks are created, as POST /contacts/{id}/labels does.
   it('when rows name labels the account does not have and create_labels is true, then the labels are created and the rows import carrying them', async () => {
     const account = await freshAccount();
