@@ -192,6 +192,19 @@ describe('the catalogue of nasty files', () => {
     expect(res.body.error).toMatch(/empty/);
   });
 
+  // A ";" file created a custom attribute "name;email" and rejected every row with a reason about a missing name.
+  it.each([
+    ['semicolons', 'name;email\nAna;ana@x.com\nLuis;luis@x.com\n', /the file must be comma-separated/],
+    ['tabs', 'name\temail\nAna\tana@x.com\n', /the file must be comma-separated/],
+    ['CR-only line ends', 'name,email\rAna,ana@x.com\rLuis,luis@x.com\r', /lines must end with LF or CRLF/],
+  ])('when the file is separated by %s, then the import fails saying why, defining no attribute and writing no contact', async (_what, csv, error) => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, csv);
+    expect(done).toMatchObject({ status: 'failed', rows_read: 0, created: 0, rejected: 0, error: expect.stringMatching(error) });
+    expect(await ctx.deps.definitions.of(account.id)).toEqual([]);
+    expect(await contactsOf(ctx, account.id)).toEqual([]);
+  });
+
   it('when the header names a column twice, then the import fails saying which', async () => {
     const account = await freshAccount();
     const done = await importCsv(ctx, account, 'name,email,Email\nAna,a@x.com,b@x.com\n');
