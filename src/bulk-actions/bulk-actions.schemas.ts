@@ -1,9 +1,19 @@
 import { z } from 'zod';
 
+const MAX_BULK_IDS = 10_000;
+
 export const bulkActionBody = z
   .object({
     type: z.enum(['Contact', 'contact'], 'type must be "Contact"'),
-    ids: z.array(z.coerce.number().int().positive(), 'ids must be an array of contact ids').min(1, 'ids must not be empty').max(10000).optional(),
+    // The array's own message would cover its checks too: the limit gets its own, or it reads "must be an array".
+    ids: z
+      .array(z.coerce.number().int().positive(), 'ids must be an array of contact ids')
+      .min(1, 'ids must not be empty')
+      .max(MAX_BULK_IDS, {
+        error: (issue) =>
+          `ids may name at most ${MAX_BULK_IDS.toLocaleString('en-US')} contacts (${(issue.input as unknown[]).length} given); select more with a filter (payload) or a segment (custom_filter_id)`,
+      })
+      .optional(),
     payload: z.unknown().optional(),
     custom_filter_id: z.coerce.number().int().positive().optional(),
     // The export's name for a segment, accepted here too.
