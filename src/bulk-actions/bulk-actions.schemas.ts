@@ -1,10 +1,20 @@
 import { z } from 'zod';
 import { bodyId } from '../shared/id-schema';
 
+const MAX_BULK_IDS = 10_000;
+
 export const bulkActionBody = z
   .object({
     type: z.enum(['Contact', 'contact'], 'type must be "Contact"'),
-    ids: z.array(bodyId('each of ids must be a contact id (a positive integer)'), 'ids must be an array of contact ids').min(1, 'ids must not be empty').max(10000).optional(),
+    // The array's own message would cover its checks too: the limit gets its own, or it reads "must be an array".
+    ids: z
+      .array(bodyId('each of ids must be a contact id (a positive integer)'), 'ids must be an array of contact ids')
+      .min(1, 'ids must not be empty')
+      .max(MAX_BULK_IDS, {
+        error: (issue) =>
+          `ids may name at most ${MAX_BULK_IDS.toLocaleString('en-US')} contacts (${(issue.input as unknown[]).length} given); select more with a filter (payload) or a segment (custom_filter_id)`,
+      })
+      .optional(),
     payload: z.unknown().optional(),
     custom_filter_id: bodyId('custom_filter_id must be a segment id (a positive integer)').optional(),
     // The export's name for a segment, accepted here too.

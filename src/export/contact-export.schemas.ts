@@ -1,15 +1,30 @@
 import { z } from 'zod';
 import { bodyId } from '../shared/id-schema';
 
-const names = z.union([z.array(z.string().min(1)).max(200), z.string().min(1)]);
+export const MAX_EXPORT_COLUMNS = 200;
+
+// A comma-separated string is split here, before the cap: split later, a string of 5,000 names
+// went past it. Which names exist depends on the account, so the service checks them.
+const columnNames = z
+  .union([z.array(z.string().min(1)), z.string().min(1)], { error: 'column_names must be an array of column names or one comma-separated string' })
+  .transform((names) => (typeof names === 'string' ? names.split(',') : names))
+  .pipe(
+    z.array(z.string()).max(MAX_EXPORT_COLUMNS, {
+      error: (issue) => `at most ${MAX_EXPORT_COLUMNS} columns can be exported; ${(issue.input as unknown[]).length} were given`,
+    }),
+  );
 
 // Chatwoot's export body (`column_names`, `label`, `payload`), plus `labels` like the list's and
 // `segment_id` (or `custom_filter_id`, as bulk actions call it). A filter `payload` selects contacts as POST /contacts/filter does (checked by the
 // filter compiler, which names the faulty item); a segment as GET /custom_filters/{id}/contacts.
 export const exportBody = z
   .strictObject({
-    column_names: names.optional(),
-    label: z.string().min(1).optional(),
+    column_names: columnNames.optional(),
+    // Chatwoot's dashboard sends `label: ''` when no label is chosen: empty means none.
+    label: z
+      .string()
+      .refine((label) => label === '' || label.trim() !== '', 'label must name a label, or be empty for none')
+      .optional(),
     labels: z.array(z.string().min(1)).max(100).optional(),
     payload: z.unknown().optional(),
     segment_id: bodyId('segment_id must be a segment id (a positive integer)').optional(),

@@ -1,5 +1,5 @@
-import { checkAttributeKey } from '../records/contact-fields';
 import type { ContactPayload } from '../records/contact.presenter';
+import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import type { ContactSearch, SearchQuery } from '../search/search-contacts';
 import { csvLine, type CsvValue } from '../shared/csv';
 import { ValidationError } from '../shared/errors';
@@ -38,24 +38,51 @@ function customValue(key: string) {
   };
 }
 
-/** Column names → how to read each; any name that is not standard is a custom attribute key. */
-export function exportColumns(requested: string[] | undefined): { names: string[]; read: ((c: ContactPayload) => CsvValue)[] } {
-  const names = [...new Set((requested?.length ? requested : DEFAULT_EXPORT_COLUMNS).map((n) => n.trim()).filter(Boolean))];
-  if (!names.length) throw new ValidationError('column_names must name at least one column', 'column_names');
-  const read = names.map((name) => {
-    const standard = Object.hasOwn(STANDARD, name.toLowerCase()) ? STANDARD[name.toLowerCase()] : undefined;
-    if (standard) return standard;
-    const problem = checkAttributeKey(name);
-    if (problem) throw new ValidationError(`column_names: ${problem}`, 'column_names');
-    return customValue(name);
-  });
-  return { names, read };
+const quoted = (names: string[]) => names.map((name) => JSON.stringify(name)).join(', ');
+
+/**
+ * Column names → how to read each. A name is a standard column or a custom attribute key the
+ * account defines, matched case-insensitively as the import matches headers (an exact key first:
+ * two definitions may differ only in case); the column takes the canonical name, and a name
+ * asked for twice comes out once. Anything else is refused: it would export a column of empty
+ * cells, and a typo would go unnoticed.
+ */
+export function exportColumns(requested: string[] | undefined, customKeys: string[]): { names: string[]; read: ((c: ContactPayload) => CsvValue)[] } {
+  const wanted = (requested?.length ? requested : DEFAULT_EXPORT_COLUMNS).map((n) => n.trim()).filter(Boolean);
+  if (!wanted.length) throw new ValidationError('column_names must name at least one column', 'column_names');
+  const exact = new Set(customKeys);
+  const byLowercase = new Map<string, string>();
+  for (const key of customKeys) if (!byLowercase.has(key.toLowerCase())) byLowercase.set(key.toLowerCase(), key);
+
+  const columns = new Map<string, (c: ContactPayload) => CsvValue>();
+  const unknown: string[] = [];
+  for (const name of wanted) {
+    const lower = name.toLowerCase();
+    if (Object.hasOwn(STANDARD, lower)) {
+      if (!columns.has(lower)) columns.set(lower, STANDARD[lower]);
+      continue;
+    }
+    const key = exact.has(name) ? name : byLowercase.get(lower);
+    if (key === undefined) {
+      if (!unknown.includes(name)) unknown.push(name);
+    } else if (!columns.has(key)) columns.set(key, customValue(key));
+  }
+  if (unknown.length) {
+    const custom = customKeys.length ? `and the account's custom attribute keys: ${customKeys.join(', ')}` : 'the account has no custom attribute definitions';
+    throw new ValidationError(
+      `column_names: unknown column${unknown.length > 1 ? 's' : ''} ${quoted(unknown)}; the accepted columns are the standard ones (${Object.keys(STANDARD).join(', ')}); ${custom}`,
+      'column_names',
+    );
+  }
+  return { names: [...columns.keys()], read: [...columns.values()] };
 }
 
 export interface ExportScopeDeps {
   search: ContactSearch;
   /** Compiles filter payloads and reads segments' stored queries (the segments service). */
   segments: { compile(accountId: number, payload: unknown): Promise<SearchQuery>; queryOfSegment(accountId: number, id: number): Promise<SearchQuery> };
+  /** The account's custom attribute definitions: which column names are its keys. */
+  definitions: Pick<DefinitionStore, 'of'>;
   batchSize?: number;
 }
 
@@ -83,8 +110,8 @@ export function createContactExportService(deps: ExportScopeDeps) {
      * that cannot run fails the request with its status instead of cutting a download short.
      */
     async exportCsv(accountId: number, body: ExportBody): Promise<{ fileName: string; lines: AsyncIterable<string> }> {
-      const requested = typeof body.column_names === 'string' ? body.column_names.split(',') : body.column_names;
-      const columns = exportColumns(requested);
+      const definitions = await deps.definitions.of(accountId);
+      const columns = exportColumns(body.column_names, definitions.map((d) => d.attribute_key));
       const batches = deps.search.scan(accountId, await scopeQuery(accountId, body), { batchSize: deps.batchSize });
       const first = await batches.next();
 

@@ -14,7 +14,7 @@ import type { Logger } from '../shared/logger';
 import type { Queue } from '../shared/queues';
 import type { ContactImport, ContactImportModel } from './contact-import.model';
 import type { ImportJob } from './contact-import.service';
-import { planImportColumns, type ColumnPlan } from './import-columns';
+import { isBlankLine, planImportColumns, type ColumnPlan } from './import-columns';
 import { createImportLease, ImportLeaseLost, type HeldLease } from './import-lease';
 import type { ImportRejectionModel } from './import-rejection.model';
 import { cellText, identityKeys, InvalidUtf8Cell, parseImportRow, type Cell, type ParsedRow } from './parse-import-row';
@@ -216,6 +216,8 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       const seen = createSeenKeys();
       let plan: ColumnPlan | undefined;
       let row = 0;
+      // Blank lines before the header: records the row-size guard counts but that are not rows.
+      let blankLead = 0;
       let batch: BatchItem[] = [];
       let batchChars = 0;
       let bytesRead = 0;
@@ -228,13 +230,18 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         for await (const record of records as AsyncIterable<Record<number, Cell>>) {
           const cells = Object.values(record);
           if (!plan) {
-            if (overLong(0) !== undefined) throw new ImportFailure(`the header line is longer than ${config.IMPORT_MAX_ROW_BYTES} bytes (IMPORT_MAX_ROW_BYTES)`);
+            if (isBlankLine(cells.map(cellText))) {
+              overLong(blankLead);
+              blankLead += 1;
+              continue;
+            }
+            if (overLong(blankLead) !== undefined) throw new ImportFailure(`the header line is longer than ${config.IMPORT_MAX_ROW_BYTES} bytes (IMPORT_MAX_ROW_BYTES)`);
             plan = await planColumns(accountId, cells);
             await imports.updateOne({ _id: importId }, { $set: { headers: cells.map(cellText).map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h)) } });
             continue;
           }
           row += 1;
-          const bytes = overLong(row);
+          const bytes = overLong(blankLead + row);
           if (row <= doc.checkpoint_row) {
             const parsed = bytes === undefined ? parseImportRow(cells, plan) : undefined;
             if (parsed?.kind === 'contact') seen.claim(identityKeys(parsed.changes));

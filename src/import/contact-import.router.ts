@@ -55,7 +55,8 @@ export function contactImportRouter(imports: ContactImportService, options: { up
       const fields = importUploadFields.safeParse(req.body ?? {});
       if (!fields.success) {
         if (req.file) await unlink(req.file.path).catch(() => undefined);
-        throw new ValidationError(fields.error.issues[0].message, String(fields.error.issues[0].path[0] ?? 'body'));
+        const issue = fields.error.issues[0];
+        throw new ValidationError(issue.message, issue.code === 'unrecognized_keys' ? issue.keys[0] : String(issue.path[0] ?? 'body'));
       }
       const started = await imports.start(callerOf(req).accountId, req.file, { createLabels: fields.data.create_labels });
       res.status(200).json({ payload: started });

@@ -5,13 +5,24 @@ export const importIdParams = z.object({
   id: z.coerce.number().int().positive('import id must be a positive integer'),
 });
 
-/** The text fields of the upload's multipart body (the file itself is multer's). */
-export const importUploadFields = z.object({
-  // A multipart field is text; a JSON client may send a boolean.
-  create_labels: z
-    .preprocess((value) => (typeof value === 'boolean' ? String(value) : value), z.enum(['true', 'false', '1', '0'], { error: 'create_labels must be true or false' }).optional())
-    .transform((value) => value === 'true' || value === '1'),
-});
+/**
+ * The text fields of the upload's multipart body (the file itself is multer's). Strict: a
+ * misspelt field (`createLabels=true`) was ignored, and the import ran without what it asked for.
+ */
+export const importUploadFields = z.strictObject(
+  {
+    // A multipart field is text; a JSON client may send a boolean.
+    create_labels: z
+      .preprocess((value) => (typeof value === 'boolean' ? String(value) : value), z.enum(['true', 'false', '1', '0'], { error: 'create_labels must be true or false' }).optional())
+      .transform((value) => value === 'true' || value === '1'),
+    // Here only when sent as text, not as a file.
+    import_file: z.never({ error: 'import_file must be a file (a multipart file part), not a text field' }).optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown field "${issue.keys[0]}": the upload takes the file import_file and the field create_labels` : undefined,
+  },
+);
 
 export const importListQuery = z.object({
   page: z.coerce.number().int().min(1, 'page starts at 1').default(1),

@@ -46,6 +46,31 @@ export type PlanResult = { ok: true; plan: ColumnPlan } | { ok: false; error: st
 const BOM = '\uFEFF';
 
 /**
+ * A line with nothing on it (spaces at most, and the BOM when it is the file's first). Such lines
+ * before the header are skipped: read as the header, one failed the whole import ("the file has
+ * no header line"). Empty cells between commas are not a blank line but a header without names.
+ */
+export function isBlankLine(cells: string[]): boolean {
+  return cells.length === 0 || (cells.length === 1 && cells[0].replace(BOM, '').trim() === '');
+}
+
+/**
+ * A header read from a file that is not comma-separated: it would become one custom attribute
+ * named after the whole line ("name;email") and every row would be rejected for a reason that
+ * hides the cause. csv-parser ends lines at LF only, so a file whose lines end with CR alone is
+ * one line, its header swallowing the rows (CRLF's CR is removed, so a CR left is inside a cell).
+ */
+function checkSeparators(cells: string[]): string | undefined {
+  if (cells.some((cell) => cell.includes('\r'))) {
+    return 'the header line holds a carriage return (CR) inside a cell: the file\'s lines seem to end with CR alone, which reads as one line; lines must end with LF or CRLF';
+  }
+  if (cells.length !== 1) return undefined;
+  const other = cells[0].includes(';') ? 'semicolons (;)' : cells[0].includes('\t') ? 'tabs' : undefined;
+  if (!other) return undefined;
+  return `the header line has no comma but has ${other}: the file must be comma-separated; save it again as CSV with "," between fields`;
+}
+
+/**
  * Reads the header line: standard columns are matched case-insensitively, every other column
  * is a custom attribute (matched to its definition case-insensitively too). A header that
  * cannot be read right fails the whole import rather than mis-assigning every row.
@@ -53,6 +78,8 @@ const BOM = '\uFEFF';
 export function planImportColumns(headerCells: string[], definitions: DefinitionInfo[]): PlanResult {
   const cells = headerCells.map((cell, i) => (i === 0 && cell.startsWith(BOM) ? cell.slice(1) : cell).trim());
   if (!cells.some((cell) => cell.length)) return { ok: false, error: 'the file has no header line' };
+  const notCommaSeparated = checkSeparators(cells);
+  if (notCommaSeparated) return { ok: false, error: notCommaSeparated };
 
   const byKey = new Map(definitions.map((d) => [d.attribute_key.toLowerCase(), d]));
   const seen = new Map<string, number>();

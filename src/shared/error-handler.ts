@@ -89,6 +89,18 @@ function toResponse(err: unknown): { status: number; body: ErrorBody } {
   return { status: 500, body: { error: 'internal error' } };
 }
 
+// What writing to a client that has gone away fails with: its socket reset or closed (a
+// cancelled download, a closed tab), or the stream ended before the response was written.
+const CLIENT_GONE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/** The client left mid-response: its doing, not a server failure. Our own errors (AppError) never are. */
+function isClientGone(err: unknown): boolean {
+  // Duck-typed: Node's own errors need not be instances of this realm's Error (under jest they are not).
+  if (typeof err !== 'object' || err === null || err instanceof AppError) return false;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  return (typeof code === 'string' && CLIENT_GONE_CODES.has(code)) || message === 'aborted';
+}
+
 /** The request's id (src/shared/request-logger.ts), so that a caller can quote it and we can find its log lines. */
 const requestIdOf = (req: Request): string | undefined => (req.id === undefined ? undefined : String(req.id));
 
@@ -98,7 +110,9 @@ export function errorHandler(fallback: Logger): ErrorRequestHandler {
     const log = req.log ?? fallback;
     if (res.headersSent) {
       // A streamed download that failed midway: the status is gone, only cutting it short is left.
-      log.error({ err, method: req.method, url: req.originalUrl }, 'response failed while streaming');
+      // A client that went away is logged, but not as an error: alerts on errors must mean a fault of ours.
+      if (isClientGone(err)) log.info({ err, method: req.method, url: req.originalUrl }, 'client went away during a streamed response');
+      else log.error({ err, method: req.method, url: req.originalUrl }, 'response failed while streaming');
       res.destroy();
       return;
     }

@@ -155,11 +155,25 @@ describe('bulk actions', () => {
     [{ type: 'Contact', ids: [[2]], action_name: 'delete' }, /contact id/],
     [{ type: 'Contact', custom_filter_id: true, action_name: 'delete' }, /segment id/],
     [{ type: 'Contact', payload: [{ attribute_key: 'nope', filter_operator: 'equal_to', values: ['x'] }], labels: { add: ['x'] } }, /payload\[0\]: unknown attribute/],
+    [{ type: 'Contact', ids: 'all', labels: { add: ['x'] } }, /^ids: ids must be an array of contact ids$/],
+    [{ type: 'Contact', ids: [], labels: { add: ['x'] } }, /^ids: ids must not be empty$/],
   ])('when the body is %j, then it answers 422', async (body, message) => {
     const account = await ctx.createAccount();
     const res = await as(account).post('/bulk_actions', body);
     expect(res.status).toBe(422);
     expect(res.body.error).toMatch(message);
+  });
+
+  // It answered "ids must be an array of contact ids", hiding the limit.
+  it('when ids name more than 10,000 contacts, then it answers 422 naming the limit and the way to select more', async () => {
+    const account = await ctx.createAccount();
+    const ids = Array.from({ length: 10001 }, (_, i) => i + 1);
+    const res = await as(account).post('/bulk_actions', { type: 'Contact', ids, labels: { add: ['x'] } });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({
+      field: 'ids',
+      error: 'ids: ids may name at most 10,000 contacts (10001 given); select more with a filter (payload) or a segment (custom_filter_id)',
+    });
   });
 
   it('when another account\'s segment or bulk action is named, then it is a 404', async () => {

@@ -90,7 +90,7 @@ describe('exporting contacts', () => {
     const names = Array.from({ length: 7 }, (_, i) => `Page ${i}`);
     await importCsv(ctx, account, `name\n${names.join('\n')}\n`);
     await ctx.settle(account.id);
-    const service = createContactExportService({ search: ctx.deps.search, segments: ctx.deps.services.segments, batchSize: 2 });
+    const service = createContactExportService({ search: ctx.deps.search, segments: ctx.deps.services.segments, definitions: ctx.deps.definitions, batchSize: 2 });
     const { lines } = await service.exportCsv(account.id, { column_names: ['name'] });
     let text = '';
     for await (const line of lines) text += line;
@@ -171,6 +171,70 @@ describe('exporting contacts', () => {
     const res = await exportCsv(account, { payload: [], column_names: ['name'] });
     expect(res.status).toBe(200);
     expect(await parseCsv(res.body)).toEqual([{ name: 'Everyone' }]);
+  });
+
+  // Chatwoot's dashboard sends `label: route.params.label || ''` outside a label's view.
+  it('when the dashboard sends an empty label, then it means no label: all contacts, or the filter\'s', async () => {
+    const account = await ctx.createAccount();
+    await createContact(ctx, account, { name: 'In Lima', city: 'Lima' });
+    await createContact(ctx, account, { name: 'In Quito', city: 'Quito' });
+    await ctx.settle(account.id);
+    const all = await exportCsv(account, { payload: [], label: '', column_names: ['name'] });
+    expect(all.status).toBe(200);
+    expect((await parseCsv(all.body)).map((r) => r.name)).toEqual(['In Lima', 'In Quito']);
+    const filtered = await exportCsv(account, {
+      payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'], query_operator: null }],
+      label: '',
+      column_names: ['name'],
+    });
+    expect(filtered.status).toBe(200);
+    expect((await parseCsv(filtered.body)).map((r) => r.name)).toEqual(['In Lima']);
+    // Blank but not empty is not what any client sends for "none": still refused.
+    expect((await exportCsv(account, { label: '  ' })).status).toBe(422);
+  });
+
+  // An unknown name used to export a column of empty cells: a typo went unnoticed.
+  it('when a column name is neither standard nor a custom attribute key of the account, then it answers 422 naming it and what is accepted', async () => {
+    const account = await ctx.createAccount();
+    await addDefinition(account, 'score', 'number', 1);
+    const res = await ctx.http
+      .post(account.path('/contacts/export'))
+      .set('api_access_token', account.adminToken)
+      .send({ column_names: ['name', 'nonexistent_attr', 'Scor'] });
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe('column_names');
+    expect(res.body.error).toMatch(/unknown columns? "nonexistent_attr", "Scor"/);
+    expect(res.body.error).toMatch(/id, name, email, phone_number, identifier, labels, company_name, city, country, country_code, description, ip_address, blocked, created_at, last_activity_at/);
+    expect(res.body.error).toMatch(/custom attribute keys: score/);
+  });
+
+  it('when column names differ in case from a definition or repeat, then each is matched as the import matches headers and exported once', async () => {
+    const account = await ctx.createAccount();
+    await addDefinition(account, 'score', 'number', 1);
+    await createContact(ctx, account, { name: 'Ana', custom_attributes: { score: 7 } });
+    await ctx.settle(account.id);
+    const res = await exportCsv(account, { column_names: ['Score', 'name', 'NAME', 'score'] });
+    expect(res.status).toBe(200);
+    expect(res.body.split('\r\n')[0]).toBe('score,name');
+    expect(await parseCsv(res.body)).toEqual([{ score: '7', name: 'Ana' }]);
+  });
+
+  // A comma-separated string was split after the schema's cap: 5,000 names went through.
+  it.each([
+    ['a comma-separated string', Array(201).fill('name').join(',')],
+    ['an array', Array(201).fill('name')],
+  ])('when %s names more than 200 columns, then it answers 422 naming the limit', async (_how, columnNames) => {
+    const account = await ctx.createAccount();
+    const res = await ctx.http.post(account.path('/contacts/export')).set('api_access_token', account.adminToken).send({ column_names: columnNames });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ field: 'column_names', error: expect.stringMatching(/at most 200 columns/) });
+  });
+
+  it('when a comma-separated string names exactly 200 columns, then it is accepted', async () => {
+    const account = await ctx.createAccount();
+    const res = await exportCsv(account, { column_names: Array(200).fill('name').join(',') });
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('name\r\n');
   });
 
   it('when an agent asks for an export, then it answers 403', async () => {

@@ -104,6 +104,31 @@ describe('the catalogue of nasty files', () => {
     expect(done).toMatchObject({ status: 'completed', rows_read: 2, created: 2, rejected: 0 });
   });
 
+  // A blank first line used to be read as the header: "the file has no header line".
+  it.each([
+    ['an empty line', '\nname,email\nBL,bl@x.com\n'],
+    ['CRLF blank lines and spaces after a BOM', '\uFEFF  \r\n\r\nName,EMAIL\r\nBL,bl@x.com\r\n'],
+  ])('when the file starts with %s before the header, then they are skipped and the rows import', async (_what, csv) => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, csv);
+    expect(done).toMatchObject({ status: 'completed', rows_read: 1, created: 1, rejected: 0 });
+    expect((await contactsOf(ctx, account.id)).map((c) => c.email)).toEqual(['bl@x.com']);
+  });
+
+  it('when blank lines come before the header, then rows are still numbered from the header and an over-long one is found', async () => {
+    const account = await freshAccount();
+    const giant = 'z'.repeat(1024 * 1024 + 10);
+    const done = await importCsv(ctx, account, `\n\n\nname,notes\nAna,a\n${giant},b\nEva,e\n`);
+    expect(done).toMatchObject({ status: 'completed', rows_read: 3, created: 2, rejected: 1 });
+    expect(await rejectionsOf(account, done.id)).toEqual([expect.stringMatching(/^row 2: the row is \d+ bytes, longer than 1048576/)]);
+  });
+
+  it('when the file holds only blank lines, then the import fails: it has no header line', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, '\n \r\n\n');
+    expect(done).toMatchObject({ status: 'failed', error: 'the file is empty: it has no header line' });
+  });
+
   it('when lines have too many or too few fields, then those rows are rejected and the rest import', async () => {
     const account = await freshAccount();
     const done = await importCsv(ctx, account, 'name,email\nAna,ana@x.com,extra\nLuis\nEva,eva@x.com\n');
@@ -165,6 +190,19 @@ describe('the catalogue of nasty files', () => {
     const res = await uploadCsv(ctx, account, '');
     expect(res.status).toBe(422);
     expect(res.body.error).toMatch(/empty/);
+  });
+
+  // A ";" file created a custom attribute "name;email" and rejected every row with a reason about a missing name.
+  it.each([
+    ['semicolons', 'name;email\nAna;ana@x.com\nLuis;luis@x.com\n', /the file must be comma-separated/],
+    ['tabs', 'name\temail\nAna\tana@x.com\n', /the file must be comma-separated/],
+    ['CR-only line ends', 'name,email\rAna,ana@x.com\rLuis,luis@x.com\r', /lines must end with LF or CRLF/],
+  ])('when the file is separated by %s, then the import fails saying why, defining no attribute and writing no contact', async (_what, csv, error) => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, csv);
+    expect(done).toMatchObject({ status: 'failed', rows_read: 0, created: 0, rejected: 0, error: expect.stringMatching(error) });
+    expect(await ctx.deps.definitions.of(account.id)).toEqual([]);
+    expect(await contactsOf(ctx, account.id)).toEqual([]);
   });
 
   it('when the header names a column twice, then the import fails saying which', async () => {
@@ -245,6 +283,28 @@ describe('labels in the file', () => {
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ field: 'create_labels', error: expect.stringMatching(/create_labels must be true or false/) });
     expect(readdirSync(ctx.deps.config.UPLOAD_DIR)).toHaveLength(before);
+  });
+
+  // A typo such as createLabels=true was ignored: the import ran without creating labels.
+  it.each([
+    [{ createLabels: 'true' }, 'createLabels'],
+    [{ create_labels: 'true', labels: 'vip' }, 'labels'],
+  ])('when the upload carries an unknown field (%j), then it answers 422 naming it and leaves no file behind', async (fields, unknown) => {
+    const account = await freshAccount();
+    const before = readdirSync(ctx.deps.config.UPLOAD_DIR).length;
+    const res = await uploadCsv(ctx, account, 'name\nAna\n', 'contacts.csv', fields);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ field: unknown, error: `unknown field "${unknown}": the upload takes the file import_file and the field create_labels` });
+    expect(readdirSync(ctx.deps.config.UPLOAD_DIR)).toHaveLength(before);
+    const listed = await ctx.http.get(account.path('/contacts/imports')).set('api_access_token', account.adminToken);
+    expect(listed.body.meta.count).toBe(0);
+  });
+
+  it('when import_file is sent as a text field, then it answers 422 saying it must be a file', async () => {
+    const account = await freshAccount();
+    const res = await ctx.http.post(account.path('/contacts/import')).set('api_access_token', account.adminToken).field('import_file', 'name\nAna\n');
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ field: 'import_file', error: expect.stringMatching(/import_file must be a file/) });
   });
 
   // Issue 15: on request, labels the account lacks are created, as POST /contacts/{id}/labels does.

@@ -1,4 +1,4 @@
-import { planImportColumns, type ColumnPlan, type DefinitionInfo } from '../../src/import/import-columns';
+import { isBlankLine, planImportColumns, type ColumnPlan, type DefinitionInfo } from '../../src/import/import-columns';
 import { identityKeys, InvalidUtf8Cell, parseImportRow, splitLabels, unneutralise } from '../../src/import/parse-import-row';
 import { createSeenKeys } from '../../src/import/seen-keys';
 
@@ -26,10 +26,32 @@ describe('reading the header', () => {
     [['name', 'a.b'], /must not contain "."/],
     [['name', '$set'], /must not contain "." or start with "\$"/],
     [['', ' '], /no header line/],
+    [['name;email;phone_number'], /^the header line has no comma but has semicolons \(;\): the file must be comma-separated/],
+    [['\uFEFFname\temail'], /^the header line has no comma but has tabs: the file must be comma-separated/],
+    [['name', 'email\rAna', 'a@x.com\rLuis', 'l@x.com'], /^the header line holds a carriage return \(CR\) inside a cell: .*lines must end with LF or CRLF/],
+    [['name\rAna\r'], /carriage return/],
   ])('when the header is %j, then the import cannot run: %s', (header, error) => {
     const result = planImportColumns(header, []);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatch(error);
+  });
+});
+
+describe('a header that is almost surely not comma-separated', () => {
+  // A one-column file whose name has a semicolon cannot be told from a ";" file: refused too.
+  it.each([[['name', 'a;b']], [['name,email']], [['notes']], [['company name']]])('when the header is %j, then it is read as columns', (header) => {
+    expect(planImportColumns(header, []).ok).toBe(true);
+  });
+});
+
+describe('blank lines before the header', () => {
+  it.each([[[]], [['']], [['   ']], [['\uFEFF']], [['\uFEFF  ']]])('when a line reads %j, then it is blank', (cells) => {
+    expect(isBlankLine(cells)).toBe(true);
+  });
+
+  // Empty cells between commas are a header without names, not a blank line: still refused.
+  it.each([[['name']], [['', '']], [[' ', 'email']]])('when a line reads %j, then it is not blank', (cells) => {
+    expect(isBlankLine(cells)).toBe(false);
   });
 });
 
