@@ -155,8 +155,8 @@ describe('bulk actions', () => {
     [{ type: 'Contact', ids: [[2]], action_name: 'delete' }, /contact id/],
     [{ type: 'Contact', custom_filter_id: true, action_name: 'delete' }, /segment id/],
     [{ type: 'Contact', payload: [{ attribute_key: 'nope', filter_operator: 'equal_to', values: ['x'] }], labels: { add: ['x'] } }, /payload\[0\]: unknown attribute/],
-    [{ type: 'Contact', ids: 'all', labels: { add: ['x'] } }, /^ids: ids must be an array of contact ids$/],
-    [{ type: 'Contact', ids: [], labels: { add: ['x'] } }, /^ids: ids must not be empty$/],
+    [{ type: 'Contact', ids: 'all', labels: { add: ['x'] } }, /^ids must be an array of contact ids$/],
+    [{ type: 'Contact', ids: [], labels: { add: ['x'] } }, /^ids must not be empty$/],
   ])('when the body is %j, then it answers 422', async (body, message) => {
     const account = await ctx.createAccount();
     const res = await as(account).post('/bulk_actions', body);
@@ -172,7 +172,7 @@ describe('bulk actions', () => {
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({
       field: 'ids',
-      error: 'ids: ids may name at most 10,000 contacts (10001 given); select more with a filter (payload) or a segment (custom_filter_id)',
+      error: 'ids may name at most 10,000 contacts (10001 given); select more with a filter (payload) or a segment (custom_filter_id)',
     });
   });
 
