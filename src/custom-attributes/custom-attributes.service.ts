@@ -31,6 +31,14 @@ export interface CustomAttributesDeps {
 
 type NewDefinition = Omit<CustomAttributeDefinition, '_id' | 'account_id' | 'slot' | 'created_at' | 'updated_at'>;
 
+/**
+ * Chatwoot's dashboard sends `attribute_values: []` with every definition it saves, whatever the
+ * type: an empty list means "no values" and passes; values for a type other than list are refused.
+ */
+function checkValuesFitType(type: AttributeType, values: string[] | undefined): void {
+  if (type !== 'list' && values?.length) throw new ValidationError('only list attributes take attribute_values', 'attribute_values');
+}
+
 function definitionOf(list: CustomAttributeDefinition[], id: number): CustomAttributeDefinition {
   const def = list.find((d) => d._id === id);
   if (!def) throw new NotFoundError('custom attribute definition', id);
@@ -90,6 +98,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
       if (input.attribute_display_type === 'list' && !input.attribute_values?.length) {
         throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
       }
+      checkValuesFitType(input.attribute_display_type, input.attribute_values);
       const { def, created } = await insert(accountId, {
         attribute_key: key,
         attribute_display_name: input.attribute_display_name ?? key,
@@ -115,8 +124,8 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         const next: CustomAttributeDefinition = { ...def, updated_at: new Date() };
         if (input.attribute_display_name !== undefined) next.attribute_display_name = input.attribute_display_name;
         if (input.attribute_description !== undefined) next.attribute_description = input.attribute_description;
-        if (input.attribute_values !== undefined) {
-          if (def.attribute_display_type !== 'list') throw new ValidationError('only list attributes take attribute_values', 'attribute_values');
+        checkValuesFitType(def.attribute_display_type, input.attribute_values);
+        if (input.attribute_values !== undefined && def.attribute_display_type === 'list') {
           if (!input.attribute_values.length) throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
           next.attribute_values = [...new Set(input.attribute_values)];
         }

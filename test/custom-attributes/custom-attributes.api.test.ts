@@ -70,6 +70,28 @@ describe('custom attribute definitions', () => {
     expect((await api.get('/custom_attribute_definitions?attribute_model=1')).body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['seats', 'renews']);
   });
 
+  it("when Chatwoot's dashboard sends attribute_values [] for a type that is not a list, then create and update take it; values for such a type are a 422", async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const text = await api.post('/custom_attribute_definitions', { attribute_key: 'nickname', attribute_display_type: 'text', attribute_values: [] });
+    expect(text.status).toBe(200);
+    expect(text.body).toMatchObject({ attribute_key: 'nickname', attribute_values: [] });
+    const number = await api.post('/custom_attribute_definitions', { custom_attribute_definition: { attribute_key: 'seats', attribute_display_type: 1, attribute_values: [] } });
+    expect(number.status).toBe(200);
+    for (const def of [text.body, number.body]) {
+      const edited = await api.patch(`/custom_attribute_definitions/${def.id}`, { attribute_display_name: 'Edited', attribute_description: 'from the dashboard', attribute_values: [] });
+      expect(edited.status).toBe(200);
+      expect(edited.body).toMatchObject({ attribute_display_name: 'Edited', attribute_description: 'from the dashboard', attribute_values: [] });
+    }
+    const patched = await api.patch(`/custom_attribute_definitions/${text.body.id}`, { attribute_values: ['a'] });
+    expect(patched.status).toBe(422);
+    expect(patched.body.field).toBe('attribute_values');
+    const created = await api.post('/custom_attribute_definitions', { attribute_key: 'age', attribute_display_type: 'number', attribute_values: ['1'] });
+    expect(created.status).toBe(422);
+    expect(created.body.field).toBe('attribute_values');
+    expect((await api.get('/custom_attribute_definitions')).body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['nickname', 'seats']);
+  });
+
   it('when a key is defined twice or by an agent, then it is refused; another account does not see it', async () => {
     const account = await ctx.createAccount();
     const other = await ctx.createAccount();
