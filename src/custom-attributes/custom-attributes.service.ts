@@ -106,6 +106,8 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         attribute_description: input.attribute_description ?? null,
         attribute_values: input.attribute_display_type === 'list' ? [...new Set(input.attribute_values)] : [],
         attribute_model: 'contact_attribute',
+        regex_pattern: input.regex_pattern ?? null,
+        regex_cue: input.regex_cue ?? null,
       });
       if (!created) throw new ValidationError(`attribute_key "${key}" is already defined`, 'attribute_key');
       await resyncHolders(accountId, key);
@@ -124,6 +126,8 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         const next: CustomAttributeDefinition = { ...def, updated_at: new Date() };
         if (input.attribute_display_name !== undefined) next.attribute_display_name = input.attribute_display_name;
         if (input.attribute_description !== undefined) next.attribute_description = input.attribute_description;
+        if (input.regex_pattern !== undefined) next.regex_pattern = input.regex_pattern;
+        if (input.regex_cue !== undefined) next.regex_cue = input.regex_cue;
         checkValuesFitType(def.attribute_display_type, input.attribute_values);
         if (input.attribute_values !== undefined && def.attribute_display_type === 'list') {
           if (!input.attribute_values.length) throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');

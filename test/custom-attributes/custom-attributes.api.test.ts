@@ -92,6 +92,46 @@ describe('custom attribute definitions', () => {
     expect((await api.get('/custom_attribute_definitions')).body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['nickname', 'seats']);
   });
 
+  it('when a definition has regex_pattern and regex_cue, then they are stored and answered by create, show, list and update; contact values are not checked against them', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    // Chatwoot's dashboard writes the pattern as a literal (new RegExp(p).toString()) and reads it back the same way.
+    const created = await api.post('/custom_attribute_definitions', { attribute_key: 'code', attribute_display_type: 'text', regex_pattern: '/^[a-z]{3}$/i', regex_cue: 'three letters' });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ regex_pattern: '/^[a-z]{3}$/i', regex_cue: 'three letters' });
+    expect((await api.get(`/custom_attribute_definitions/${created.body.id}`)).body).toMatchObject({ regex_pattern: '/^[a-z]{3}$/i', regex_cue: 'three letters' });
+    expect((await api.get('/custom_attribute_definitions')).body[0]).toMatchObject({ regex_pattern: '/^[a-z]{3}$/i', regex_cue: 'three letters' });
+    const bare = await api.patch(`/custom_attribute_definitions/${created.body.id}`, { custom_attribute_definition: { regex_pattern: '^\\d+$', regex_cue: 'digits' } });
+    expect(bare.body).toMatchObject({ regex_pattern: '^\\d+$', regex_cue: 'digits' });
+    const untouched = await api.patch(`/custom_attribute_definitions/${created.body.id}`, { attribute_display_name: 'Code' });
+    expect(untouched.body).toMatchObject({ attribute_display_name: 'Code', regex_pattern: '^\\d+$', regex_cue: 'digits' });
+    const cleared = await api.patch(`/custom_attribute_definitions/${created.body.id}`, { regex_pattern: null, regex_cue: null });
+    expect(cleared.body).toMatchObject({ regex_pattern: null, regex_cue: null });
+    const plain = await api.post('/custom_attribute_definitions', { attribute_key: 'plain', attribute_display_type: 'text' });
+    expect(plain.body).toMatchObject({ regex_pattern: null, regex_cue: null });
+
+    await api.patch(`/custom_attribute_definitions/${created.body.id}`, { regex_pattern: '/^[a-z]{3}$/' });
+    expect((await api.post('/contacts', { name: 'n', custom_attributes: { code: 'not three letters' } })).status).toBe(200);
+  });
+
+  it.each([
+    [{ regex_pattern: '([a-z' }],
+    [{ regex_pattern: '/abc/q' }],
+    [{ regex_pattern: 'a'.repeat(501) }],
+    [{ regex_pattern: 5 }],
+  ])('when regex_pattern is %j, then create and update answer 422 naming regex_pattern', async (fields) => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const created = await api.post('/custom_attribute_definitions', { attribute_key: 'code', attribute_display_type: 'text', ...fields });
+    expect(created.status).toBe(422);
+    expect(created.body.field).toBe('regex_pattern');
+    const def = await api.post('/custom_attribute_definitions', { attribute_key: 'code', attribute_display_type: 'text' });
+    const updated = await api.patch(`/custom_attribute_definitions/${def.body.id}`, fields);
+    expect(updated.status).toBe(422);
+    expect(updated.body.field).toBe('regex_pattern');
+    expect((await api.get(`/custom_attribute_definitions/${def.body.id}`)).body.regex_pattern).toBeNull();
+  });
+
   it('when a key is defined twice or by an agent, then it is refused; another account does not see it', async () => {
     const account = await ctx.createAccount();
     const other = await ctx.createAccount();
