@@ -39,6 +39,14 @@ function checkValuesFitType(type: AttributeType, values: string[] | undefined): 
   if (type !== 'list' && values?.length) throw new ValidationError('only list attributes take attribute_values', 'attribute_values');
 }
 
+/** The lowest `count` slots no definition holds (fewer when the account has fewer free). */
+function freeSlots(current: CustomAttributeDefinition[], count: number): number[] {
+  const used = new Set(current.map((d) => d.slot));
+  const free: number[] = [];
+  for (let slot = 1; slot <= MAX_SLOTS && free.length < count; slot++) if (!used.has(slot)) free.push(slot);
+  return free;
+}
+
 function definitionOf(list: CustomAttributeDefinition[], id: number): CustomAttributeDefinition {
   const def = list.find((d) => d._id === id);
   if (!def) throw new NotFoundError('custom attribute definition', id);
@@ -55,10 +63,8 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
     return definitions.change<{ def: CustomAttributeDefinition; created: boolean }>(accountId, (current) => {
       const existing = current.find((d) => d.attribute_key === fields.attribute_key);
       if (existing) return { result: { def: existing, created: false } };
-      const used = new Set(current.map((d) => d.slot));
-      let slot = 1;
-      while (used.has(slot)) slot++;
-      if (slot > MAX_SLOTS) {
+      const [slot] = freeSlots(current, 1);
+      if (slot === undefined) {
         throw new ValidationError(`an account holds at most ${MAX_SLOTS} custom attribute definitions; delete one first`, 'attribute_key');
       }
       const now = new Date();
@@ -170,19 +176,48 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
       // leaves no definition behind (an object would otherwise define a text attribute, then fail it).
       // A new key is checked against the type its value would give it (null clears and passes).
       for (const key of keys) check(byKey.get(key) ?? { attribute_key: key, attribute_display_type: typeForValue(values[key]), attribute_values: [], slot: 0 }, key);
-      for (const key of keys.filter((k) => !byKey.has(k) && values[k] !== null)) {
-        const type: AttributeType = typeForValue(values[key]);
-        const { def } = await insert(accountId, {
-          attribute_key: key,
-          attribute_display_name: key,
-          attribute_display_type: type,
-          attribute_description: null,
-          attribute_values: [],
-          attribute_model: 'contact_attribute',
+      const fresh = keys.filter((k) => !byKey.has(k) && values[k] !== null);
+      if (!fresh.length) return;
+      const ids = await nextIds('custom_attribute_definitions', fresh.length);
+      // Every new key is defined by one conditional write of the account's document, or none is:
+      // a write refused for want of slots (or for a key defined meanwhile with another type)
+      // leaves no definition behind, as a write refused for a value does.
+      await definitions.change(accountId, (current) => {
+        const held = new Map(current.map((d) => [d.attribute_key, d]));
+        const missing = fresh.filter((key) => {
+          const def = held.get(key);
+          if (def) check(def, key);
+          return !def;
         });
-        // Another write may have defined the key meanwhile, with another type.
-        check(def, key);
-      }
+        if (!missing.length) return { result: undefined };
+        const slots = freeSlots(current, missing.length);
+        if (slots.length < missing.length) {
+          const key = missing[slots.length];
+          throw new ValidationError(
+            `custom attribute "${key}" cannot be defined: an account holds at most ${MAX_SLOTS} custom attribute definitions, and this write needs ${missing.length} new ones with ${slots.length} free; nothing was defined`,
+            `custom_attributes.${key}`,
+          );
+        }
+        const now = new Date();
+        const added = missing.map(
+          (key, i): CustomAttributeDefinition => ({
+            _id: ids[i],
+            account_id: accountId,
+            slot: slots[i],
+            attribute_key: key,
+            attribute_display_name: key,
+            attribute_display_type: typeForValue(values[key]),
+            attribute_description: null,
+            attribute_values: [],
+            attribute_model: 'contact_attribute',
+            regex_pattern: null,
+            regex_cue: null,
+            created_at: now,
+            updated_at: now,
+          }),
+        );
+        return { items: [...current, ...added], result: undefined };
+      });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
-import { createContact } from '../support/factories';
+import { createContact, storeDefinition } from '../support/factories';
+import { MAX_SLOTS } from '../../src/records/custom-attribute-fields';
 
 let ctx: TestContext;
 
@@ -190,6 +191,26 @@ describe('custom attribute values on contacts', () => {
     const wrongType = await api.post('/contacts', { name: 'z', custom_attributes: { brand_new: 1, seats: 'many' } });
     expect(wrongType.status).toBe(422);
     expect((await api.get('/custom_attribute_definitions')).body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['seats']);
+  });
+
+  it('when a write brings more new keys than the account has free slots, then it answers 422 naming the first key that does not fit and defines none', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    for (let slot = 1; slot <= MAX_SLOTS - 5; slot++) await storeDefinition(ctx, account.id, { attribute_key: `f${slot}`, attribute_display_type: 'text', slot });
+    const seven = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`q${i + 1}`, i + 1]));
+    const over = await api.post('/contacts', { name: 'over', custom_attributes: seven });
+    expect(over.status).toBe(422);
+    expect(over.body.field).toBe('custom_attributes.q6');
+    expect(over.body.error).toMatch(/q6/);
+    expect(await ctx.deps.definitions.of(account.id)).toHaveLength(MAX_SLOTS - 5);
+    const created = await createContact(ctx, account);
+    expect((await api.patch(`/contacts/${created.id}`, { custom_attributes: seven })).status).toBe(422);
+    expect(await ctx.deps.definitions.of(account.id)).toHaveLength(MAX_SLOTS - 5);
+    // Five fit, all at once.
+    const five = Object.fromEntries(Object.entries(seven).slice(0, 5));
+    expect((await api.patch(`/contacts/${created.id}`, { custom_attributes: five })).status).toBe(200);
+    const slots = (await ctx.deps.definitions.of(account.id)).map((d) => d.slot).sort((a, b) => a - b);
+    expect(slots).toEqual(Array.from({ length: MAX_SLOTS }, (_, i) => i + 1));
   });
 
   it('when contacts are sorted by a custom attribute, then values order them and missing values come last', async () => {
