@@ -1,4 +1,4 @@
-import { checkAttributeKey } from '../records/contact-fields';
+import { checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
 import type { ContactWriter } from '../contacts/contact-writer';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
 import { NotFoundError, ValidationError } from '../shared/errors';
@@ -11,7 +11,7 @@ import { checkCustomValue, MAX_SLOTS, RESERVED_KEYS, typeForValue, type Definiti
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
 
 export function checkDefinitionKey(key: string): string | undefined {
-  const problem = checkAttributeKey(key);
+  const problem = checkAttributeKey(key) ?? machineryKeyProblem(key);
   if (problem) return problem;
   if (RESERVED_KEYS.has(key)) return `"${key}" is a standard contact field and cannot be a custom attribute key`;
   return undefined;

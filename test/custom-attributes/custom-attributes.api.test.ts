@@ -213,6 +213,28 @@ describe('custom attribute values on contacts', () => {
     expect(slots).toEqual(Array.from({ length: MAX_SLOTS }, (_, i) => i + 1));
   });
 
+  it.each(['__proto__', 'constructor', 'prototype'])('when a custom attribute key is %s, then contact writes and definitions answer 422 naming it, and nothing is defined', async (key) => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    // Sent as written: an object literal in a test would take "__proto__" as its prototype.
+    const raw = (method: 'post' | 'patch', path: string, body: string) =>
+      ctx.http[method](account.path(path)).set('api_access_token', account.adminToken).set('content-type', 'application/json').send(body);
+    const created = await raw('post', '/contacts', `{"name":"x","custom_attributes":{${JSON.stringify(key)}:{"polluted":1},"fine":"yes"}}`);
+    expect(created.status).toBe(422);
+    expect(created.body.field).toBe(`custom_attributes.${key}`);
+    expect(created.body.error).toContain(key);
+    const contact = await createContact(ctx, account);
+    const patched = await raw('patch', `/contacts/${contact.id}`, `{"custom_attributes":{${JSON.stringify(key)}:"x"}}`);
+    expect(patched.status).toBe(422);
+    expect(patched.body.field).toBe(`custom_attributes.${key}`);
+    const defined = await api.post('/custom_attribute_definitions', { attribute_key: key, attribute_display_type: 'text' });
+    expect(defined.status).toBe(422);
+    expect(defined.body.field).toBe('attribute_key');
+    expect(defined.body.error).toContain(key);
+    expect((await api.get('/custom_attribute_definitions')).body).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('when contacts are sorted by a custom attribute, then values order them and missing values come last', async () => {
     const account = await ctx.createAccount();
     const api = as(account);

@@ -186,6 +186,15 @@ describe('the catalogue of nasty files', () => {
     expect(await contactsOf(ctx, account.id)).toEqual([]);
   });
 
+  it.each(['__proto__', 'constructor', 'prototype'])('when a header column is named %s, then the import fails naming it and defines nothing', async (name) => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, `name,${name}\nAna,x\n`);
+    expect(done).toMatchObject({ status: 'failed', created: 0 });
+    expect(done.error).toContain(`"${name}"`);
+    expect(await ctx.deps.definitions.of(account.id)).toEqual([]);
+    expect(await contactsOf(ctx, account.id)).toEqual([]);
+  });
+
   it('when cells look like formulas, then they are stored as text', async () => {
     const account = await freshAccount();
     await importCsv(ctx, account, 'name,company_name,city\n"=HYPERLINK(""http://x"")",@SUM(1),-2+3\n');
