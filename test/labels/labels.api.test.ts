@@ -149,6 +149,19 @@ describe('contact labels', () => {
     expect((await as(account).post(`/contacts/${theirs.id}/labels`, { labels: ['x'] })).status).toBe(404);
   });
 
+  it('when labels are posted to a contact that does not exist or is another account\'s, then it is a 404 and no label is created', async () => {
+    const fresh = await ctx.createAccount();
+    const other = await ctx.createAccount();
+    const theirs = await createContact(ctx, other);
+    expect((await as(fresh).post('/contacts/99999999/labels', { labels: ['orphanlabel'] })).status).toBe(404);
+    expect((await as(fresh).post(`/contacts/${theirs.id}/labels`, { labels: ['stolenlabel'] })).status).toBe(404);
+    const deleted = await createContact(ctx, fresh);
+    expect((await as(fresh).delete(`/contacts/${deleted.id}`)).status).toBe(200);
+    expect((await as(fresh).post(`/contacts/${deleted.id}/labels`, { labels: ['deadlabel'] })).status).toBe(404);
+    expect((await as(fresh).get('/labels')).body.payload).toEqual([]);
+    expect((await as(other).get('/labels')).body.payload).toEqual([]);
+  });
+
   it('when labels are created at the same time, by hand and by contact writes, then each title is one label with its own id', async () => {
     const a = await ctx.createAccount();
     const api = as(a);
