@@ -16,6 +16,7 @@ export const labelCreateSchema = z.strictObject(labelFields).partial().required(
 export const labelUpdateSchema = z.strictObject(labelFields).partial();
 export type LabelInput = z.infer<typeof labelUpdateSchema>;
 
-export const contactLabelsSchema = z.object({
+// Strict, as every body that writes a resource here: an unknown key is a 422 naming it, not dropped.
+export const contactLabelsSchema = z.strictObject({
   labels: z.array(z.string(), 'labels must be an array of label titles').max(100, 'a contact takes at most 100 labels'),
 });

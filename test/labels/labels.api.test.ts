@@ -67,6 +67,15 @@ describe('contact labels', () => {
     expect((await as(account).post(`/contacts/${contact.id}/labels`, {})).status).toBe(422);
   });
 
+  it('when the body holds a key besides labels, then it answers 422 naming the key and the labels stay as they were', async () => {
+    const contact = await createContact(ctx, account);
+    const res = await as(account).post(`/contacts/${contact.id}/labels`, { labels: ['unknown-key-label'], extra: 1 });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toContain('extra');
+    expect((await as(account).get(`/contacts/${contact.id}/labels`)).body.payload).toEqual([]);
+    expect((await as(account).get('/labels')).body.payload.map((l: { title: string }) => l.title)).not.toContain('unknown-key-label');
+  });
+
   it('when an account label is deleted, then contacts lose it in MongoDB and in the index', async () => {
     const a = await ctx.createAccount();
     const api = as(a);
