@@ -30,6 +30,23 @@ describe('account labels', () => {
     expect((await as(account, account.agentToken).post('/labels', { title: 'agents-cannot' })).status).toBe(403);
   });
 
+  it('when a label is sent wrapped in "label", as Chatwoot\'s clients may, then create and update take it; a wrapper beside bare fields is a 422', async () => {
+    const api = as(account);
+    const created = await api.post('/labels', { label: { title: 'Wrapped', description: 'in a label', color: '#00aa00' } });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ title: 'wrapped', description: 'in a label', color: '#00aa00' });
+    const updated = await api.patch(`/labels/${created.body.id}`, { label: { description: 'changed', show_on_sidebar: false } });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ title: 'wrapped', description: 'changed', color: '#00aa00', show_on_sidebar: false });
+    expect((await api.get(`/labels/${created.body.id}`)).body).toMatchObject({ description: 'changed', show_on_sidebar: false });
+    const mixed = await api.post('/labels', { title: 'mixed', label: { color: '#000000' } });
+    expect(mixed.status).toBe(422);
+    expect(mixed.body.error).toContain('label');
+    const unknownInside = await api.patch(`/labels/${created.body.id}`, { label: { extra: 1 } });
+    expect(unknownInside.status).toBe(422);
+    expect(unknownInside.body.error).toContain('extra');
+  });
+
   it('when another account reads or deletes a label, then it does not see it', async () => {
     const other = await ctx.createAccount();
     const created = await as(account).post('/labels', { title: 'private-one' });
