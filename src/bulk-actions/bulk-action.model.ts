@@ -16,7 +16,10 @@ export interface BulkAction {
   compiled_query: string | null;
   /** Contacts selected so far (known for ids; grows as a filter is walked). */
   total: number;
+  /** Selected ids (or matches) gone through so far, whether or not they named a contact of the account. */
   processed: number;
+  /** Contacts of the account the action changed (a label added or removed, deleted); absent on actions from before it was counted. */
+  changed?: number;
   error: string | null;
   created_at: Date;
   updated_at: Date;
@@ -35,6 +38,7 @@ const bulkActionSchema = new Schema<BulkAction>(
     compiled_query: { type: String, default: null },
     total: { type: Number, default: 0 },
     processed: { type: Number, default: 0 },
+    changed: { type: Number, default: 0 },
     error: { type: String, default: null },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },

@@ -21,7 +21,7 @@ export interface BulkJob {
 export interface BulkActionsDeps {
   bulkActions: BulkActionModel;
   nextIds: IdAllocator;
-  writer: Pick<ContactWriter, 'modifyMany'>;
+  writer: Pick<ContactWriter, 'liveAmong' | 'writeMany'>;
   removeContacts(accountId: number, ids: number[]): Promise<number[]>;
   search: Pick<ContactSearch, 'matchingIds' | 'count'>;
   labels: { ensureLabels(accountId: number, titles: string[]): Promise<void> };
@@ -36,20 +36,29 @@ export interface BulkActionsDeps {
 export function createBulkActionsService(deps: BulkActionsDeps) {
   const { bulkActions, logger } = deps;
 
-  /** One batch: the account's live contacts among `ids`, each changed by one update conditional on its version, then re-synced. */
-  async function apply(action: BulkAction, ids: number[]): Promise<void> {
+  /**
+   * One batch: the account's live contacts among `ids`, each changed by one update conditional
+   * on its version, then re-synced. Answers how many contacts it changed.
+   */
+  async function apply(action: BulkAction, ids: number[]): Promise<number> {
     const accountId = action.account_id;
     if (action.delete) {
       // The contacts service's own removal: notes, identities and conversations go with them.
-      await deps.removeContacts(accountId, ids);
-      return;
+      return (await deps.removeContacts(accountId, ids)).length;
     }
     const add = action.add_labels;
     const remove = action.remove_labels;
-    await deps.writer.modifyMany(accountId, ids, { addToSet: { labels: add }, pull: { labels: remove } }, (contact) => {
+    const live = await deps.writer.liveAmong(accountId, ids);
+    if (!live.length) return 0;
+    // Labels are created once a contact of the account is there to carry them (not for ids that
+    // name none), and before any contact carries them: every label on a contact is an account label.
+    if (add.length) await deps.labels.ensureLabels(accountId, add);
+    const changing = live.filter((contact) => {
       const held = contact.labels ?? [];
       return add.some((t) => !held.includes(t)) || remove.some((t) => held.includes(t));
     });
+    await deps.writer.writeMany(accountId, changing, { addToSet: { labels: add }, pull: { labels: remove } });
+    return changing.length;
   }
 
   async function* batchesOf(action: BulkAction): AsyncGenerator<number[]> {
@@ -67,9 +76,11 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
     let processed = 0;
     try {
       for await (const ids of batchesOf(action)) {
-        await apply(action, ids);
+        const changed = await apply(action, ids);
         processed += ids.length;
-        await bulkActions.updateOne({ _id: id }, { $set: { processed, updated_at: new Date() } });
+        // Added up over runs, not reset: a run after a failed one finds the contacts changed
+        // before already changed and does not count them again.
+        await bulkActions.updateOne({ _id: id }, { $set: { processed, updated_at: new Date() }, $inc: { changed } });
       }
       await bulkActions.updateOne({ _id: id }, { $set: { status: 'completed', processed, finished_at: new Date(), updated_at: new Date() } });
     } catch (err) {
@@ -90,7 +101,6 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
       const segmentId = segmentOf(input);
       if (input.payload !== undefined) compiled = await deps.segments.compile(accountId, input.payload);
       else if (segmentId !== undefined) compiled = await deps.segments.queryOfSegment(accountId, segmentId);
-      await deps.labels.ensureLabels(accountId, add);
 
       const ids = input.ids ? [...new Set(input.ids)] : undefined;
       const total = ids ? ids.length : await deps.search.count(accountId, compiled!, input.payload !== undefined ? 'payload' : 'custom_filter_id');
@@ -107,6 +117,7 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
         compiled_query: compiled ? JSON.stringify(compiled) : null,
         total,
         processed: 0,
+        changed: 0,
         error: null,
         created_at: now,
         updated_at: now,

@@ -117,19 +117,23 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
     }
   }
 
-  /**
-   * One update for many contacts of the account (labels, deletes, re-sync): the live contacts
-   * among `ids` that `applies` keeps are marked pending and written by one updateMany by _id per
-   * operator. No version condition is needed here: each operator commutes with any other write
-   * (add or remove a label, set a constant), and a single-document update is atomic (on FerretDB
-   * with patch 0003), so nothing is lost; a thousand contacts cost one statement, not a thousand.
-   * Answers the contacts as read. Identity values cannot change here.
-   */
-  async function modifyMany(accountId: number, ids: number[], update: ContactUpdate, applies: (contact: Contact) => boolean = () => true): Promise<Contact[]> {
+  /** The account's live contacts among `ids`, as read now: one read by _id. */
+  async function liveAmong(accountId: number, ids: number[]): Promise<Contact[]> {
     const unique = [...new Set(ids)].map(String);
     if (!unique.length) return [];
-    const found = ((await contacts.find({ _id: { $in: unique } }).lean()) as Contact[]).filter((c) => c.account_id === accountId && !c.deleted && applies(c));
-    if (!found.length) return [];
+    return ((await contacts.find({ _id: { $in: unique } }).lean()) as Contact[]).filter((c) => c.account_id === accountId && !c.deleted);
+  }
+
+  /**
+   * One update for many contacts of the account (labels, deletes, re-sync), as read by
+   * liveAmong: they are marked pending and written by one updateMany by _id per operator. No
+   * version condition is needed here: each operator commutes with any other write (add or
+   * remove a label, set a constant), and a single-document update is atomic (on FerretDB with
+   * patch 0003), so nothing is lost; a thousand contacts cost one statement, not a thousand.
+   * A contact deleted since it was read is left alone. Identity values cannot change here.
+   */
+  async function writeMany(accountId: number, found: Contact[], update: ContactUpdate): Promise<void> {
+    if (!found.length) return;
     // One update may not both add to and pull from a field: one statement for each.
     const operators: Record<string, unknown>[] = [];
     if (update.addToSet?.labels.length) operators.push({ $addToSet: { labels: { $each: update.addToSet.labels } } });
@@ -141,6 +145,12 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
       await contacts.updateMany(filter, { ...operator, $set: { ...update.set, updated_at: new Date() }, $inc: { version: 1 } });
     }
     await sync.schedule(found.map((c) => Number(c._id)));
+  }
+
+  /** writeMany on the live contacts among `ids` that `applies` keeps; answers them as read. */
+  async function modifyMany(accountId: number, ids: number[], update: ContactUpdate, applies: (contact: Contact) => boolean = () => true): Promise<Contact[]> {
+    const found = (await liveAmong(accountId, ids)).filter(applies);
+    await writeMany(accountId, found, update);
     return found;
   }
 
@@ -163,6 +173,8 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
   return {
     markPending,
     modify,
+    liveAmong,
+    writeMany,
     modifyMany,
     pullLabelUnsynced,
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoTime } from '../shared/response-fields';
 import { ATTRIBUTE_TYPES, type CustomAttributeDefinition } from '../records/custom-attribute-definition.model';
 
-/** Chatwoot's definition JSON; the regex and default fields Chatwoot has are always null here. */
+/** Chatwoot's definition JSON; default_value, which this service keeps no behaviour for, is always null here. */
 export const definitionPayloadSchema = z
   .object({
     id: z.int(),
@@ -12,8 +12,8 @@ export const definitionPayloadSchema = z
     attribute_description: z.string().nullable(),
     attribute_values: z.array(z.string()),
     attribute_model: z.literal('contact_attribute'),
-    regex_pattern: z.null(),
-    regex_cue: z.null(),
+    regex_pattern: z.string().nullable(),
+    regex_cue: z.string().nullable(),
     default_value: z.null(),
     created_at: isoTime,
     updated_at: isoTime,
@@ -31,8 +31,8 @@ export function toDefinitionPayload(def: CustomAttributeDefinition): DefinitionP
     attribute_description: def.attribute_description,
     attribute_values: def.attribute_values,
     attribute_model: def.attribute_model,
-    regex_pattern: null,
-    regex_cue: null,
+    regex_pattern: def.regex_pattern ?? null,
+    regex_cue: def.regex_cue ?? null,
     default_value: null,
     created_at: def.created_at.toISOString(),
     updated_at: def.updated_at.toISOString(),

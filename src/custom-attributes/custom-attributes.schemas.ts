@@ -18,6 +18,24 @@ const CHATWOOT_MODELS = ['conversation_attribute', 'contact_attribute'];
 const fromChatwootNumber = (names: string[]) => (value: unknown) =>
   typeof value === 'number' && Number.isInteger(value) && names[value] !== undefined ? names[value] : value;
 
+export const MAX_REGEX_PATTERN = 500;
+
+// Chatwoot's dashboard saves a pattern as a literal, `new RegExp(p).toString()` ("/^[a-z]+$/i"),
+// and reads it back by splitting at the last slash; a bare pattern ("^[a-z]+$") is one too.
+const REGEX_LITERAL = /^\/(.*)\/([^/]*)$/s;
+
+/** Why the pattern does not compile as a JavaScript RegExp (either form), or undefined when it does. */
+export function regexPatternProblem(pattern: string): string | undefined {
+  const literal = REGEX_LITERAL.exec(pattern);
+  try {
+    if (literal) new RegExp(literal[1], literal[2]);
+    else new RegExp(pattern);
+    return undefined;
+  } catch (err) {
+    return `not a valid JavaScript regular expression: ${(err as Error).message}`;
+  }
+}
+
 const fields = {
   attribute_key: z.string().min(1).max(100),
   attribute_display_name: z.string().min(1, 'attribute_display_name must not be empty').max(255),
@@ -28,9 +46,15 @@ const fields = {
   attribute_description: z.string().max(1000).nullable(),
   attribute_values: z.array(z.string().min(1).max(255)).max(500),
   attribute_model: z.preprocess(fromChatwootNumber(CHATWOOT_MODELS), z.literal('contact_attribute', 'only contact_attribute (1) definitions are supported')),
-  // Chatwoot's fields that this service keeps no behaviour for; accepted so its clients work.
-  regex_pattern: z.string().nullable(),
-  regex_cue: z.string().nullable(),
+  // Stored and answered for clients that check values with them (Chatwoot's dashboard does);
+  // contact writes are not checked against them (README: custom attribute definitions).
+  regex_pattern: z
+    .string()
+    .max(MAX_REGEX_PATTERN, `must be at most ${MAX_REGEX_PATTERN} characters`)
+    .refine((pattern) => regexPatternProblem(pattern) === undefined, { error: (issue) => regexPatternProblem(issue.input as string) })
+    .nullable(),
+  regex_cue: z.string().max(255, 'must be at most 255 characters').nullable(),
+  // Chatwoot's field that this service keeps no behaviour for; accepted so its clients work.
   default_value: z.unknown(),
 };
 

@@ -1,4 +1,4 @@
-import { checkAttributeKey } from '../records/contact-fields';
+import { checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
 import type { ContactWriter } from '../contacts/contact-writer';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
 import { NotFoundError, ValidationError } from '../shared/errors';
@@ -11,7 +11,7 @@ import { checkCustomValue, MAX_SLOTS, RESERVED_KEYS, typeForValue, type Definiti
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
 
 export function checkDefinitionKey(key: string): string | undefined {
-  const problem = checkAttributeKey(key);
+  const problem = checkAttributeKey(key) ?? machineryKeyProblem(key);
   if (problem) return problem;
   if (RESERVED_KEYS.has(key)) return `"${key}" is a standard contact field and cannot be a custom attribute key`;
   return undefined;
@@ -31,6 +31,22 @@ export interface CustomAttributesDeps {
 
 type NewDefinition = Omit<CustomAttributeDefinition, '_id' | 'account_id' | 'slot' | 'created_at' | 'updated_at'>;
 
+/**
+ * Chatwoot's dashboard sends `attribute_values: []` with every definition it saves, whatever the
+ * type: an empty list means "no values" and passes; values for a type other than list are refused.
+ */
+function checkValuesFitType(type: AttributeType, values: string[] | undefined): void {
+  if (type !== 'list' && values?.length) throw new ValidationError('only list attributes take attribute_values', 'attribute_values');
+}
+
+/** The lowest `count` slots no definition holds (fewer when the account has fewer free). */
+function freeSlots(current: CustomAttributeDefinition[], count: number): number[] {
+  const used = new Set(current.map((d) => d.slot));
+  const free: number[] = [];
+  for (let slot = 1; slot <= MAX_SLOTS && free.length < count; slot++) if (!used.has(slot)) free.push(slot);
+  return free;
+}
+
 function definitionOf(list: CustomAttributeDefinition[], id: number): CustomAttributeDefinition {
   const def = list.find((d) => d._id === id);
   if (!def) throw new NotFoundError('custom attribute definition', id);
@@ -47,10 +63,8 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
     return definitions.change<{ def: CustomAttributeDefinition; created: boolean }>(accountId, (current) => {
       const existing = current.find((d) => d.attribute_key === fields.attribute_key);
       if (existing) return { result: { def: existing, created: false } };
-      const used = new Set(current.map((d) => d.slot));
-      let slot = 1;
-      while (used.has(slot)) slot++;
-      if (slot > MAX_SLOTS) {
+      const [slot] = freeSlots(current, 1);
+      if (slot === undefined) {
         throw new ValidationError(`an account holds at most ${MAX_SLOTS} custom attribute definitions; delete one first`, 'attribute_key');
       }
       const now = new Date();
@@ -90,6 +104,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
       if (input.attribute_display_type === 'list' && !input.attribute_values?.length) {
         throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
       }
+      checkValuesFitType(input.attribute_display_type, input.attribute_values);
       const { def, created } = await insert(accountId, {
         attribute_key: key,
         attribute_display_name: input.attribute_display_name ?? key,
@@ -97,6 +112,8 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         attribute_description: input.attribute_description ?? null,
         attribute_values: input.attribute_display_type === 'list' ? [...new Set(input.attribute_values)] : [],
         attribute_model: 'contact_attribute',
+        regex_pattern: input.regex_pattern ?? null,
+        regex_cue: input.regex_cue ?? null,
       });
       if (!created) throw new ValidationError(`attribute_key "${key}" is already defined`, 'attribute_key');
       await resyncHolders(accountId, key);
@@ -115,8 +132,10 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         const next: CustomAttributeDefinition = { ...def, updated_at: new Date() };
         if (input.attribute_display_name !== undefined) next.attribute_display_name = input.attribute_display_name;
         if (input.attribute_description !== undefined) next.attribute_description = input.attribute_description;
-        if (input.attribute_values !== undefined) {
-          if (def.attribute_display_type !== 'list') throw new ValidationError('only list attributes take attribute_values', 'attribute_values');
+        if (input.regex_pattern !== undefined) next.regex_pattern = input.regex_pattern;
+        if (input.regex_cue !== undefined) next.regex_cue = input.regex_cue;
+        checkValuesFitType(def.attribute_display_type, input.attribute_values);
+        if (input.attribute_values !== undefined && def.attribute_display_type === 'list') {
           if (!input.attribute_values.length) throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
           next.attribute_values = [...new Set(input.attribute_values)];
         }
@@ -157,19 +176,48 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
       // leaves no definition behind (an object would otherwise define a text attribute, then fail it).
       // A new key is checked against the type its value would give it (null clears and passes).
       for (const key of keys) check(byKey.get(key) ?? { attribute_key: key, attribute_display_type: typeForValue(values[key]), attribute_values: [], slot: 0 }, key);
-      for (const key of keys.filter((k) => !byKey.has(k) && values[k] !== null)) {
-        const type: AttributeType = typeForValue(values[key]);
-        const { def } = await insert(accountId, {
-          attribute_key: key,
-          attribute_display_name: key,
-          attribute_display_type: type,
-          attribute_description: null,
-          attribute_values: [],
-          attribute_model: 'contact_attribute',
+      const fresh = keys.filter((k) => !byKey.has(k) && values[k] !== null);
+      if (!fresh.length) return;
+      const ids = await nextIds('custom_attribute_definitions', fresh.length);
+      // Every new key is defined by one conditional write of the account's document, or none is:
+      // a write refused for want of slots (or for a key defined meanwhile with another type)
+      // leaves no definition behind, as a write refused for a value does.
+      await definitions.change(accountId, (current) => {
+        const held = new Map(current.map((d) => [d.attribute_key, d]));
+        const missing = fresh.filter((key) => {
+          const def = held.get(key);
+          if (def) check(def, key);
+          return !def;
         });
-        // Another write may have defined the key meanwhile, with another type.
-        check(def, key);
-      }
+        if (!missing.length) return { result: undefined };
+        const slots = freeSlots(current, missing.length);
+        if (slots.length < missing.length) {
+          const key = missing[slots.length];
+          throw new ValidationError(
+            `custom attribute "${key}" cannot be defined: an account holds at most ${MAX_SLOTS} custom attribute definitions, and this write needs ${missing.length} new ones with ${slots.length} free; nothing was defined`,
+            `custom_attributes.${key}`,
+          );
+        }
+        const now = new Date();
+        const added = missing.map(
+          (key, i): CustomAttributeDefinition => ({
+            _id: ids[i],
+            account_id: accountId,
+            slot: slots[i],
+            attribute_key: key,
+            attribute_display_name: key,
+            attribute_display_type: typeForValue(values[key]),
+            attribute_description: null,
+            attribute_values: [],
+            attribute_model: 'contact_attribute',
+            regex_pattern: null,
+            regex_cue: null,
+            created_at: now,
+            updated_at: now,
+          }),
+        );
+        return { items: [...current, ...added], result: undefined };
+      });
     },
   };
 }

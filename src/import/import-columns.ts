@@ -1,4 +1,4 @@
-import { checkAttributeKey } from '../records/contact-fields';
+import { checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
 
 // Chatwoot's sample columns plus the ones SPEC §5 adds. `id` is read and ignored: ids belong to
@@ -104,7 +104,7 @@ export function planImportColumns(headerCells: string[], definitions: Definition
     }
     const definition = byKey.get(lower);
     const key = definition?.attribute_key ?? header;
-    const problem = checkAttributeKey(key);
+    const problem = checkAttributeKey(key) ?? machineryKeyProblem(key);
     if (problem) return { ok: false, error: `column ${index + 1}: ${problem}` };
     if (!definition) undefinedKeys.push(key);
     columns.push({

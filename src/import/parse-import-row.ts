@@ -111,8 +111,10 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
 
   const errors: string[] = [];
   const input: ContactInput = {};
-  const additional: Record<string, unknown> = {};
-  const custom: Record<string, unknown> = {};
+  // Without a prototype: a key such as "__proto__" stays a key (and is refused by name) instead of
+  // replacing the object's prototype and losing the value.
+  const additional: Record<string, unknown> = Object.create(null);
+  const custom: Record<string, unknown> = Object.create(null);
   let labels: string[] = [];
 
   for (const [index, column] of plan.columns.entries()) {

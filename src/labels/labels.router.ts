@@ -3,12 +3,17 @@ import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
 import { contactIdParams } from '../contacts/contacts.schemas';
 import { emptySchema, payloadOf } from '../shared/response-fields';
-import { defineRoute, json } from '../shared/route';
+import { defineRoute, json, type JsonSchema } from '../shared/route';
 import { labelPayloadSchema } from './label.presenter';
 import { contactLabelsSchema, labelCreateSchema, labelIdParams, labelUpdateSchema } from './labels.schemas';
 import type { LabelsService } from './labels.service';
 
 const tag = 'Labels';
+
+/** The fields bare or wrapped in `label`: the schemas' preprocessing, which the generated schema cannot show. */
+const bareOrWrapped = (fields: JsonSchema): JsonSchema => ({
+  anyOf: [fields, { type: 'object', properties: { label: fields }, required: ['label'], additionalProperties: false }],
+});
 
 export function labelsRouter(labels: LabelsService): Router {
   const router = Router({ mergeParams: true });
@@ -27,7 +32,7 @@ export function labelsRouter(labels: LabelsService): Router {
     router,
     {
       method: 'post', path: '/labels', operationId: 'createLabel', summary: 'Create a label', tag, access: administratorAccess,
-      body: labelCreateSchema, responses: { '200': json('The label', labelPayloadSchema) },
+      body: labelCreateSchema, bodySchema: bareOrWrapped, responses: { '200': json('The label', labelPayloadSchema) },
     },
     async ({ body }, req, res) => {
       res.json(await labels.create(callerOf(req).accountId, body));
@@ -47,7 +52,7 @@ export function labelsRouter(labels: LabelsService): Router {
     router,
     {
       method: 'patch', path: '/labels/:id(\\d+)', operationId: 'updateLabel', summary: 'Update a label (its title cannot change)', tag, access: administratorAccess,
-      params: labelIdParams, body: labelUpdateSchema, responses: { '200': json('The label', labelPayloadSchema) },
+      params: labelIdParams, body: labelUpdateSchema, bodySchema: bareOrWrapped, responses: { '200': json('The label', labelPayloadSchema) },
     },
     async ({ params, body }, req, res) => {
       res.json(await labels.update(callerOf(req).accountId, params.id, body));

@@ -12,10 +12,19 @@ const labelFields = {
   show_on_sidebar: z.boolean(),
 };
 
-export const labelCreateSchema = z.strictObject(labelFields).partial().required({ title: true });
-export const labelUpdateSchema = z.strictObject(labelFields).partial();
-export type LabelInput = z.infer<typeof labelUpdateSchema>;
+// Chatwoot's controller reads the fields from `label` (Rails wraps bare JSON fields in it);
+// clients send either. Unwrapped only when it is the body's one key: bare fields beside it would
+// otherwise be dropped unread, and are refused as unknown instead.
+const unwrap = (body: unknown) =>
+  typeof body === 'object' && body !== null && Object.keys(body).length === 1 && 'label' in body ? (body as { label: unknown }).label : body;
 
-export const contactLabelsSchema = z.object({
+const createFields = z.strictObject(labelFields).partial().required({ title: true });
+export const labelCreateSchema = z.preprocess(unwrap, createFields);
+const updateFields = z.strictObject(labelFields).partial();
+export const labelUpdateSchema = z.preprocess(unwrap, updateFields);
+export type LabelInput = z.infer<typeof updateFields>;
+
+// Strict, as every body that writes a resource here: an unknown key is a 422 naming it, not dropped.
+export const contactLabelsSchema = z.strictObject({
   labels: z.array(z.string(), 'labels must be an array of label titles').max(100, 'a contact takes at most 100 labels'),
 });

@@ -116,6 +116,13 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     });
   }
 
+  /** The labels of a live contact of the account (one read by _id); NotFoundError for any other. */
+  async function liveContactLabels(accountId: number, contactId: number): Promise<string[]> {
+    const contact = await contacts.findOne({ _id: contactId, account_id: accountId, deleted: false }, { labels: 1 }).lean();
+    if (!contact) throw new NotFoundError('contact', contactId);
+    return contact.labels ?? [];
+  }
+
   /** Records the chunk a removal is taking the label off (none: the chunk is indexed). */
   async function setStripping(accountId: number, labelId: number, ids: number[] | undefined): Promise<void> {
     await labels.change(accountId, (list) => {
@@ -248,15 +255,14 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
       return deleting.length;
     },
 
-    async contactLabels(accountId: number, contactId: number): Promise<string[]> {
-      const contact = await contacts.findOne({ _id: contactId, account_id: accountId, deleted: false }, { labels: 1 }).lean();
-      if (!contact) throw new NotFoundError('contact', contactId);
-      return contact.labels ?? [];
-    },
+    contactLabels: liveContactLabels,
 
     /** Replaces the contact's labels (Chatwoot's POST /contacts/{id}/labels). */
     async setContactLabels(accountId: number, contactId: number, raw: string[]): Promise<string[]> {
       const titles = normalizeLabels(raw);
+      // The contact first: a request naming no live contact of the account creates no label (one
+      // deleted between this read and the write below leaves it, as a label whose contacts went).
+      await liveContactLabels(accountId, contactId);
       await ensureLabels(accountId, titles);
       // Added and removed as set operations, conditional on the version read.
       await writer.modify(accountId, contactId, (current) => {

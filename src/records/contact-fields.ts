@@ -36,6 +36,16 @@ export function checkAttributeKey(key: string): string | undefined {
   return checkNestedKey(key);
 }
 
+// JSON.parse keeps "__proto__" as an own key, but a record or object built from it by assignment
+// (zod's, or a plain {}) loses it, or takes it for its prototype: the value vanished without a
+// word. constructor and prototype name the same machinery. None of them is a key here.
+const OBJECT_MACHINERY_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Why the key cannot be an attribute key of ours (a custom attribute, an attribute object's key), or undefined. */
+export function machineryKeyProblem(key: string): string | undefined {
+  return OBJECT_MACHINERY_KEYS.has(key) ? `attribute key "${key}" is not allowed (__proto__, constructor and prototype are a JavaScript object's own machinery)` : undefined;
+}
+
 /**
  * A key anywhere inside an attribute's value: the server refuses "." and a leading "$" there too
  * (a 500 before, found by fuzzing), and NUL anywhere.

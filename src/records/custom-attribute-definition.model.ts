@@ -14,6 +14,9 @@ export interface CustomAttributeDefinition {
   /** Allowed values of a list attribute. */
   attribute_values: string[];
   attribute_model: 'contact_attribute';
+  /** For clients that check values (Chatwoot's dashboard); absent on definitions stored before they were kept. */
+  regex_pattern?: string | null;
+  regex_cue?: string | null;
   /**
    * Which of the account's typed search fields of this type holds the values (see
    * mappings/). Assigned once on creation and never reused while the definition exists.
@@ -46,6 +49,8 @@ const definitionSchema = new Schema<CustomAttributeDefinition>(
     attribute_description: { type: String, default: null },
     attribute_values: { type: [String], default: () => [] },
     attribute_model: { type: String, default: 'contact_attribute' },
+    regex_pattern: { type: String, default: null },
+    regex_cue: { type: String, default: null },
     slot: { type: Number, required: true },
     created_at: { type: Date, default: () => new Date() },
     updated_at: { type: Date, default: () => new Date() },

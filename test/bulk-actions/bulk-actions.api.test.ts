@@ -52,6 +52,34 @@ describe('bulk actions', () => {
     expect((await as(account).get('/labels')).body.payload.map((l: { title: string }) => l.title)).toEqual(expect.arrayContaining(['hot', 'new']));
   });
 
+  it('when the ids name no contact of the account, then no label is created and the action reports that none changed', async () => {
+    const account = await ctx.createAccount();
+    const other = await ctx.createAccount();
+    const theirs = await createContact(ctx, other);
+    const res = await as(account).post('/bulk_actions', { type: 'Contact', ids: [999999999, theirs.id], labels: { add: ['ghost'] } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed', total: 2, processed: 2, changed: 0 });
+    expect((await as(account).get('/labels')).body.payload).toEqual([]);
+    expect(await labelsOf(other, theirs.id)).toEqual([]);
+    expect((await as(other).get('/labels')).body.payload).toEqual([]);
+  });
+
+  it('when some selected contacts already hold the label, then changed counts only the contacts the action changed', async () => {
+    const account = await ctx.createAccount();
+    const [holder, lacking] = [await createContact(ctx, account), await createContact(ctx, account)];
+    await as(account).post(`/contacts/${holder.id}/labels`, { labels: ['warm'] });
+    const added = await as(account).post('/bulk_actions', { type: 'Contact', ids: [holder.id, lacking.id, 999999999], labels: { add: ['warm'] } });
+    expect(added.body).toMatchObject({ status: 'completed', total: 3, processed: 3, changed: 1 });
+    expect((await as(account).get(`/bulk_actions/${added.body.id}`)).body).toMatchObject({ changed: 1 });
+    const again = await as(account).post('/bulk_actions', { type: 'Contact', ids: [holder.id, lacking.id], labels: { add: ['warm'] } });
+    expect(again.body).toMatchObject({ total: 2, processed: 2, changed: 0 });
+    const removed = await as(account).post('/bulk_actions', { type: 'Contact', ids: [holder.id, lacking.id], labels: { remove: ['warm', 'never'] } });
+    expect(removed.body).toMatchObject({ changed: 2 });
+    expect((await as(account).get('/labels')).body.payload.map((l: { title: string }) => l.title)).toEqual(['warm']);
+    const deleted = await as(account).post('/bulk_actions', { type: 'Contact', ids: [holder.id, 999999999], action_name: 'delete' });
+    expect(deleted.body).toMatchObject({ total: 2, processed: 2, changed: 1 });
+  });
+
   it('when labels are removed from a filter\'s few contacts, then it is done within the request', async () => {
     const account = await ctx.createAccount();
     const lima = [await createContact(ctx, account, { city: 'Lima' }), await createContact(ctx, account, { city: 'Líma' })];

@@ -1,5 +1,6 @@
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
-import { createContact } from '../support/factories';
+import { createContact, storeDefinition } from '../support/factories';
+import { MAX_SLOTS } from '../../src/records/custom-attribute-fields';
 
 let ctx: TestContext;
 
@@ -70,6 +71,68 @@ describe('custom attribute definitions', () => {
     expect((await api.get('/custom_attribute_definitions?attribute_model=1')).body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['seats', 'renews']);
   });
 
+  it("when Chatwoot's dashboard sends attribute_values [] for a type that is not a list, then create and update take it; values for such a type are a 422", async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const text = await api.post('/custom_attribute_definitions', { attribute_key: 'nickname', attribute_display_type: 'text', attribute_values: [] });
+    expect(text.status).toBe(200);
+    expect(text.body).toMatchObject({ attribute_key: 'nickname', attribute_values: [] });
+    const number = await api.post('/custom_attribute_definitions', { custom_attribute_definition: { attribute_key: 'seats', attribute_display_type: 1, attribute_values: [] } });
+    expect(number.status).toBe(200);
+    for (const def of [text.body, number.body]) {
+      const edited = await api.patch(`/custom_attribute_definitions/${def.id}`, { attribute_display_name: 'Edited', attribute_description: 'from the dashboard', attribute_values: [] });
+      expect(edited.status).toBe(200);
+      expect(edited.body).toMatchObject({ attribute_display_name: 'Edited', attribute_description: 'from the dashboard', attribute_values: [] });
+    }
+    const patched = await api.patch(`/custom_attribute_definitions/${text.body.id}`, { attribute_values: ['a'] });
+    expect(patched.status).toBe(422);
+    expect(patched.body.field).toBe('attribute_values');
+    const created = await api.post('/custom_attribute_definitions', { attribute_key: 'age', attribute_display_type: 'number', attribute_values: ['1'] });
+    expect(created.status).toBe(422);
+    expect(created.body.field).toBe('attribute_values');
+    expect((await api.get('/custom_attribute_definitions')).body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['nickname', 'seats']);
+  });
+
+  it('when a definition has regex_pattern and regex_cue, then they are stored and answered by create, show, list and update; contact values are not checked against them', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    // Chatwoot's dashboard writes the pattern as a literal (new RegExp(p).toString()) and reads it back the same way.
+    const created = await api.post('/custom_attribute_definitions', { attribute_key: 'code', attribute_display_type: 'text', regex_pattern: '/^[a-z]{3}$/i', regex_cue: 'three letters' });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ regex_pattern: '/^[a-z]{3}$/i', regex_cue: 'three letters' });
+    expect((await api.get(`/custom_attribute_definitions/${created.body.id}`)).body).toMatchObject({ regex_pattern: '/^[a-z]{3}$/i', regex_cue: 'three letters' });
+    expect((await api.get('/custom_attribute_definitions')).body[0]).toMatchObject({ regex_pattern: '/^[a-z]{3}$/i', regex_cue: 'three letters' });
+    const bare = await api.patch(`/custom_attribute_definitions/${created.body.id}`, { custom_attribute_definition: { regex_pattern: '^\\d+$', regex_cue: 'digits' } });
+    expect(bare.body).toMatchObject({ regex_pattern: '^\\d+$', regex_cue: 'digits' });
+    const untouched = await api.patch(`/custom_attribute_definitions/${created.body.id}`, { attribute_display_name: 'Code' });
+    expect(untouched.body).toMatchObject({ attribute_display_name: 'Code', regex_pattern: '^\\d+$', regex_cue: 'digits' });
+    const cleared = await api.patch(`/custom_attribute_definitions/${created.body.id}`, { regex_pattern: null, regex_cue: null });
+    expect(cleared.body).toMatchObject({ regex_pattern: null, regex_cue: null });
+    const plain = await api.post('/custom_attribute_definitions', { attribute_key: 'plain', attribute_display_type: 'text' });
+    expect(plain.body).toMatchObject({ regex_pattern: null, regex_cue: null });
+
+    await api.patch(`/custom_attribute_definitions/${created.body.id}`, { regex_pattern: '/^[a-z]{3}$/' });
+    expect((await api.post('/contacts', { name: 'n', custom_attributes: { code: 'not three letters' } })).status).toBe(200);
+  });
+
+  it.each([
+    [{ regex_pattern: '([a-z' }],
+    [{ regex_pattern: '/abc/q' }],
+    [{ regex_pattern: 'a'.repeat(501) }],
+    [{ regex_pattern: 5 }],
+  ])('when regex_pattern is %j, then create and update answer 422 naming regex_pattern', async (fields) => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const created = await api.post('/custom_attribute_definitions', { attribute_key: 'code', attribute_display_type: 'text', ...fields });
+    expect(created.status).toBe(422);
+    expect(created.body.field).toBe('regex_pattern');
+    const def = await api.post('/custom_attribute_definitions', { attribute_key: 'code', attribute_display_type: 'text' });
+    const updated = await api.patch(`/custom_attribute_definitions/${def.body.id}`, fields);
+    expect(updated.status).toBe(422);
+    expect(updated.body.field).toBe('regex_pattern');
+    expect((await api.get(`/custom_attribute_definitions/${def.body.id}`)).body.regex_pattern).toBeNull();
+  });
+
   it('when a key is defined twice or by an agent, then it is refused; another account does not see it', async () => {
     const account = await ctx.createAccount();
     const other = await ctx.createAccount();
@@ -128,6 +191,48 @@ describe('custom attribute values on contacts', () => {
     const wrongType = await api.post('/contacts', { name: 'z', custom_attributes: { brand_new: 1, seats: 'many' } });
     expect(wrongType.status).toBe(422);
     expect((await api.get('/custom_attribute_definitions')).body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['seats']);
+  });
+
+  it('when a write brings more new keys than the account has free slots, then it answers 422 naming the first key that does not fit and defines none', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    for (let slot = 1; slot <= MAX_SLOTS - 5; slot++) await storeDefinition(ctx, account.id, { attribute_key: `f${slot}`, attribute_display_type: 'text', slot });
+    const seven = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`q${i + 1}`, i + 1]));
+    const over = await api.post('/contacts', { name: 'over', custom_attributes: seven });
+    expect(over.status).toBe(422);
+    expect(over.body.field).toBe('custom_attributes.q6');
+    expect(over.body.error).toMatch(/q6/);
+    expect(await ctx.deps.definitions.of(account.id)).toHaveLength(MAX_SLOTS - 5);
+    const created = await createContact(ctx, account);
+    expect((await api.patch(`/contacts/${created.id}`, { custom_attributes: seven })).status).toBe(422);
+    expect(await ctx.deps.definitions.of(account.id)).toHaveLength(MAX_SLOTS - 5);
+    // Five fit, all at once.
+    const five = Object.fromEntries(Object.entries(seven).slice(0, 5));
+    expect((await api.patch(`/contacts/${created.id}`, { custom_attributes: five })).status).toBe(200);
+    const slots = (await ctx.deps.definitions.of(account.id)).map((d) => d.slot).sort((a, b) => a - b);
+    expect(slots).toEqual(Array.from({ length: MAX_SLOTS }, (_, i) => i + 1));
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('when a custom attribute key is %s, then contact writes and definitions answer 422 naming it, and nothing is defined', async (key) => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    // Sent as written: an object literal in a test would take "__proto__" as its prototype.
+    const raw = (method: 'post' | 'patch', path: string, body: string) =>
+      ctx.http[method](account.path(path)).set('api_access_token', account.adminToken).set('content-type', 'application/json').send(body);
+    const created = await raw('post', '/contacts', `{"name":"x","custom_attributes":{${JSON.stringify(key)}:{"polluted":1},"fine":"yes"}}`);
+    expect(created.status).toBe(422);
+    expect(created.body.field).toBe(`custom_attributes.${key}`);
+    expect(created.body.error).toContain(key);
+    const contact = await createContact(ctx, account);
+    const patched = await raw('patch', `/contacts/${contact.id}`, `{"custom_attributes":{${JSON.stringify(key)}:"x"}}`);
+    expect(patched.status).toBe(422);
+    expect(patched.body.field).toBe(`custom_attributes.${key}`);
+    const defined = await api.post('/custom_attribute_definitions', { attribute_key: key, attribute_display_type: 'text' });
+    expect(defined.status).toBe(422);
+    expect(defined.body.field).toBe('attribute_key');
+    expect(defined.body.error).toContain(key);
+    expect((await api.get('/custom_attribute_definitions')).body).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('when contacts are sorted by a custom attribute, then values order them and missing values come last', async () => {

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { createContact, storeDefinition } from '../support/factories';
+import { MAX_SLOTS } from '../../src/records/custom-attribute-fields';
 import { contactsOf, importCsv, parseCsv, rejectedCsv, showImport, uploadCsv } from './import-support';
 
 let ctx: TestContext;
@@ -210,6 +211,25 @@ describe('the catalogue of nasty files', () => {
     const done = await importCsv(ctx, account, 'name,email,Email\nAna,a@x.com,b@x.com\n');
     expect(done).toMatchObject({ status: 'failed', created: 0 });
     expect(done.error).toMatch(/names column "Email" twice/);
+    expect(await contactsOf(ctx, account.id)).toEqual([]);
+  });
+
+  it('when the header has more new columns than the account has free definition slots, then the import fails saying so and defines none of them', async () => {
+    const account = await freshAccount();
+    for (let slot = 1; slot <= MAX_SLOTS - 2; slot++) await storeDefinition(ctx, account.id, { attribute_key: `f${slot}`, attribute_display_type: 'text', slot });
+    const done = await importCsv(ctx, account, 'name,n1,n2,n3\nAna,a,b,c\n');
+    expect(done).toMatchObject({ status: 'failed', created: 0 });
+    expect(done.error).toMatch(/n3/);
+    expect(await ctx.deps.definitions.of(account.id)).toHaveLength(MAX_SLOTS - 2);
+    expect(await contactsOf(ctx, account.id)).toEqual([]);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('when a header column is named %s, then the import fails naming it and defines nothing', async (name) => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, `name,${name}\nAna,x\n`);
+    expect(done).toMatchObject({ status: 'failed', created: 0 });
+    expect(done.error).toContain(`"${name}"`);
+    expect(await ctx.deps.definitions.of(account.id)).toEqual([]);
     expect(await contactsOf(ctx, account.id)).toEqual([]);
   });
 

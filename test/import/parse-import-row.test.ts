@@ -30,6 +30,8 @@ describe('reading the header', () => {
     [['\uFEFFname\temail'], /^the header line has no comma but has tabs: the file must be comma-separated/],
     [['name', 'email\rAna', 'a@x.com\rLuis', 'l@x.com'], /^the header line holds a carriage return \(CR\) inside a cell: .*lines must end with LF or CRLF/],
     [['name\rAna\r'], /carriage return/],
+    [['name', '__proto__'], /column 2: .*"__proto__" is not allowed/],
+    [['name', 'constructor'], /column 2: .*"constructor" is not allowed/],
   ])('when the header is %j, then the import cannot run: %s', (header, error) => {
     const result = planImportColumns(header, []);
     expect(result.ok).toBe(false);
@@ -178,6 +180,20 @@ describe('custom attribute values', () => {
   ])('when the row is %j, then it is rejected: %s', (cells, reason) => {
     const parsed = parseImportRow(cells, p);
     expect(parsed.kind === 'rejected' && parsed.errors.join('; ')).toMatch(reason);
+  });
+});
+
+describe('a custom column named like an object\'s own machinery', () => {
+  it('when a plan holds a column __proto__ (the header refuses it; made by hand here), then its value is not lost: the row is rejected naming it', () => {
+    const byHand: ColumnPlan = {
+      columns: [
+        { kind: 'standard', field: 'name', header: 'name' },
+        { kind: 'custom', key: '__proto__', type: 'text', values: [], header: '__proto__' },
+      ],
+      undefinedKeys: [],
+    };
+    const parsed = parseImportRow(['Ana', 'x'], byHand);
+    expect(parsed.kind === 'rejected' && parsed.errors.join('; ')).toMatch(/__proto__/);
   });
 });
 

@@ -30,6 +30,23 @@ describe('account labels', () => {
     expect((await as(account, account.agentToken).post('/labels', { title: 'agents-cannot' })).status).toBe(403);
   });
 
+  it('when a label is sent wrapped in "label", as Chatwoot\'s clients may, then create and update take it; a wrapper beside bare fields is a 422', async () => {
+    const api = as(account);
+    const created = await api.post('/labels', { label: { title: 'Wrapped', description: 'in a label', color: '#00aa00' } });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ title: 'wrapped', description: 'in a label', color: '#00aa00' });
+    const updated = await api.patch(`/labels/${created.body.id}`, { label: { description: 'changed', show_on_sidebar: false } });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ title: 'wrapped', description: 'changed', color: '#00aa00', show_on_sidebar: false });
+    expect((await api.get(`/labels/${created.body.id}`)).body).toMatchObject({ description: 'changed', show_on_sidebar: false });
+    const mixed = await api.post('/labels', { title: 'mixed', label: { color: '#000000' } });
+    expect(mixed.status).toBe(422);
+    expect(mixed.body.error).toContain('label');
+    const unknownInside = await api.patch(`/labels/${created.body.id}`, { label: { extra: 1 } });
+    expect(unknownInside.status).toBe(422);
+    expect(unknownInside.body.error).toContain('extra');
+  });
+
   it('when another account reads or deletes a label, then it does not see it', async () => {
     const other = await ctx.createAccount();
     const created = await as(account).post('/labels', { title: 'private-one' });
@@ -65,6 +82,15 @@ describe('contact labels', () => {
     expect((await as(account).post(`/contacts/${contact.id}/labels`, { labels: ['a b'] })).status).toBe(422);
     expect((await as(account).post(`/contacts/${contact.id}/labels`, { labels: 'x' })).status).toBe(422);
     expect((await as(account).post(`/contacts/${contact.id}/labels`, {})).status).toBe(422);
+  });
+
+  it('when the body holds a key besides labels, then it answers 422 naming the key and the labels stay as they were', async () => {
+    const contact = await createContact(ctx, account);
+    const res = await as(account).post(`/contacts/${contact.id}/labels`, { labels: ['unknown-key-label'], extra: 1 });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toContain('extra');
+    expect((await as(account).get(`/contacts/${contact.id}/labels`)).body.payload).toEqual([]);
+    expect((await as(account).get('/labels')).body.payload.map((l: { title: string }) => l.title)).not.toContain('unknown-key-label');
   });
 
   it('when an account label is deleted, then contacts lose it in MongoDB and in the index', async () => {
@@ -147,6 +173,19 @@ describe('contact labels', () => {
     const theirs = await createContact(ctx, other);
     expect((await as(account).get(`/contacts/${theirs.id}/labels`)).status).toBe(404);
     expect((await as(account).post(`/contacts/${theirs.id}/labels`, { labels: ['x'] })).status).toBe(404);
+  });
+
+  it('when labels are posted to a contact that does not exist or is another account\'s, then it is a 404 and no label is created', async () => {
+    const fresh = await ctx.createAccount();
+    const other = await ctx.createAccount();
+    const theirs = await createContact(ctx, other);
+    expect((await as(fresh).post('/contacts/99999999/labels', { labels: ['orphanlabel'] })).status).toBe(404);
+    expect((await as(fresh).post(`/contacts/${theirs.id}/labels`, { labels: ['stolenlabel'] })).status).toBe(404);
+    const deleted = await createContact(ctx, fresh);
+    expect((await as(fresh).delete(`/contacts/${deleted.id}`)).status).toBe(200);
+    expect((await as(fresh).post(`/contacts/${deleted.id}/labels`, { labels: ['deadlabel'] })).status).toBe(404);
+    expect((await as(fresh).get('/labels')).body.payload).toEqual([]);
+    expect((await as(other).get('/labels')).body.payload).toEqual([]);
   });
 
   it('when labels are created at the same time, by hand and by contact writes, then each title is one label with its own id', async () => {
