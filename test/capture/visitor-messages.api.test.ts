@@ -111,6 +111,7 @@ describe("the conversation's attributes from the widget", () => {
     [{ deep: JSON.parse('{"a":'.repeat(30) + '1' + '}'.repeat(30)) }, /nested more than/],
     [Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])), /at most 50/],
     [{ big: 'x'.repeat(20000) }, /at most 16384 characters/],
+    [JSON.parse('{"__proto__":{"polluted":1}}'), /"__proto__" is not allowed/],
   ])('when they are %j, then the pre-chat form answers 422 saying what is wrong (MongoDB refused some: a 500)', async (custom_attributes, message) => {
     const me = await visitor();
     const res = await ctx.http.post(widget(me.source_id, '/conversations')).send({ message: { content: 'hi' }, custom_attributes });
