@@ -6,10 +6,17 @@ import { messageContent } from '../messaging/messaging.schemas';
 export const visitorFieldsSchema = contactInputSchema.pick({ name: true, email: true, phone_number: true, custom_attributes: true });
 export type VisitorFields = z.infer<typeof visitorFieldsSchema>;
 
-export const visitorInputSchema = visitorFieldsSchema.extend({
-  identifier: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').optional(),
-  identifier_hash: z.string().max(256).optional(),
-});
+export const visitorInputSchema = visitorFieldsSchema
+  .extend({
+    identifier: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').optional(),
+    identifier_hash: z.string().max(256).optional(),
+  })
+  // A hash proves an identifier; alone it proves nothing, and ignoring it would let a client
+  // believe its visitor was verified.
+  .refine((body) => body.identifier_hash === undefined || body.identifier !== undefined, {
+    message: 'identifier_hash needs the identifier it signs',
+    path: ['identifier'],
+  });
 export type VisitorInput = z.infer<typeof visitorInputSchema>;
 
 /** Chatwoot's widget sends the pre-chat form as `contact` beside the first `message`. */
