@@ -75,15 +75,16 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     await contactsService.markSeen(ci.account_id, ci.contact_id, now);
   }
 
-  /** Answers whether the claim is verified; throws 401 for a wrong hash, or a missing one the inbox requires. */
-  function checkClaim(inbox: Inbox, identifier: string, hash: string | undefined): boolean {
+  /**
+   * Throws 401 unless `hash` signs `identifier` with the inbox's secret. Every website inbox has a
+   * secret, so an unsigned identifier is refused whether or not the inbox makes HMAC mandatory:
+   * kept anywhere, it would bind the contact holding it to whoever typed it first (and hold the
+   * account's own systems off the value), and anyone can type one.
+   */
+  function checkClaim(inbox: Inbox, identifier: string, hash: string | undefined): void {
     const settings = inbox.settings as WebsiteSettings;
-    if (!hash) {
-      if (settings.hmac_mandatory) throw new UnauthorizedError('this inbox requires identifier_hash with an identifier');
-      return false;
-    }
+    if (!hash) throw new UnauthorizedError('identifier_hash is required with an identifier: an unsigned identifier is not accepted from a website visitor');
     if (!verifyIdentifierHash(settings.hmac_token, identifier, hash)) throw new UnauthorizedError('identifier_hash does not match the identifier');
-    return true;
   }
 
   /**
@@ -103,15 +104,11 @@ export function createCaptureService(deps: CaptureServiceDeps) {
   const attach = (ci: ContactInbox, set: Partial<ContactInbox>) => inboxes.updateContactInbox(ci, set);
 
   async function identify(inbox: Inbox, ci: ContactInbox, identifier: string, hash: string | undefined): Promise<void> {
-    const verified = checkClaim(inbox, identifier, hash);
+    checkClaim(inbox, identifier, hash);
     const accountId = inbox.account_id;
     const standing = standingOf(ci);
     const { identifier: owner } = await keys.owners(accountId, { identifier });
     if ((owner ? Number(owner._id) : undefined) !== ci.contact_id) {
-      // Only a signed claim may take over a known person, or speak for a contact that is not the visitor's own.
-      if (!verified && (owner || standing === 'guest')) {
-        throw new UnauthorizedError('identifier_hash is required to claim that identifier');
-      }
       if (owner && standing === 'own') {
         await mergeContacts(accountId, Number(owner._id), ci.contact_id, visitorMerge);
       } else if (owner) {
@@ -124,7 +121,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         await contactsService.update(accountId, ci.contact_id, { identifier });
       }
     }
-    if (verified) await attach(ci, { hmac_verified: true });
+    await attach(ci, { hmac_verified: true });
   }
 
   /** What a guest may write to somebody else's contact: only values it lacks, never a key another contact holds. */

@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
 import { createInbox, createVisitor, visitorsPath, websiteChannel } from '../support/inboxes';
 
 // What a probe of the public widget routes found, each replayed as the attacker would: a website
@@ -16,7 +18,18 @@ beforeAll(async () => {
   site = await createInbox(ctx, account, websiteChannel(), 'Open shop');
 });
 
+const as = (token: string) => ({ api_access_token: token });
 const widget = (suffix = '') => visitorsPath(site, suffix);
+const sign = (identifier: string) => createHmac('sha256', site.hmac_token!).update(identifier).digest('hex');
+const contactOf = async (id: number) => (await ctx.http.get(account.path(`/contacts/${id}`)).set(as(account.adminToken))).body.payload;
+const identify = (sourceId: string, body: object) => ctx.http.patch(widget(`/${sourceId}`)).send(body);
+/** The real holder of `identifier`, signing in on a visitor of its own. */
+async function realUser(identifier: string, details: object = {}) {
+  const visitor = await createVisitor(ctx, site);
+  const res = await identify(visitor.source_id, { identifier, identifier_hash: sign(identifier), ...details });
+  expect(res.status).toBe(200);
+  return { visitor, contact: res.body as { id: number; name: string | null; email: string | null } };
+}
 
 describe('identifier_hash without an identifier', () => {
   it.each([
@@ -26,5 +39,54 @@ describe('identifier_hash without an identifier', () => {
     const res = await call();
     expect(res.status).toBe(422);
     expect(res.body.field).toBe('identifier');
+  });
+});
+
+describe('an identifier without a valid hash', () => {
+  it('when an attacker claims an identifier first, unsigned, then it is refused and the real user later lands on a contact of its own', async () => {
+    expect((await ctx.http.post(widget()).send({ identifier: 'victim-7' })).status).toBe(401);
+    const attacker = await createVisitor(ctx, site, { name: 'Attacker' });
+    expect((await identify(attacker.source_id, { identifier: 'victim-7' })).status).toBe(401);
+    expect((await contactOf(attacker.id)).identifier).toBeNull();
+
+    const { visitor, contact } = await realUser('victim-7', { name: 'Vera', email: 'vera@victim.test' });
+    expect(contact).toMatchObject({ id: visitor.id, name: 'Vera', email: 'vera@victim.test' });
+    const attackerView = await ctx.http.get(widget(`/${attacker.source_id}`));
+    expect(attackerView.body).toMatchObject({ id: attacker.id, name: 'Attacker', email: null });
+    expect((await ctx.http.patch(widget(`/${attacker.source_id}`)).send({ email: 'attacker@evil.test' })).body.id).toBe(attacker.id);
+    expect((await contactOf(visitor.id)).email).toBe('vera@victim.test');
+  });
+
+  it("when an unsigned identifier comes with a known contact's email, then nothing is merged or planted, and the identifier's real holder is not shown that contact", async () => {
+    const mo = await createContact(ctx, account, { name: 'Mo', email: 'mo@x.test' });
+    expect((await ctx.http.post(widget()).send({ identifier: 'victim-8', email: 'mo@x.test' })).status).toBe(401);
+    const attacker = await createVisitor(ctx, site);
+    expect((await identify(attacker.source_id, { identifier: 'victim-8', email: 'mo@x.test' })).status).toBe(401);
+    expect(await contactOf(mo.id)).toMatchObject({ identifier: null, email: 'mo@x.test' });
+
+    const { visitor, contact } = await realUser('victim-8');
+    expect(contact.id).toBe(visitor.id);
+    expect(contact).toMatchObject({ email: null });
+    expect(contact.name).not.toBe('Mo');
+  });
+
+  it('when a verified visitor sends another identifier without a hash, then it answers 401 and its contact keeps its identifier', async () => {
+    const { visitor } = await realUser('user-998');
+    const res = await identify(visitor.source_id, { identifier: 'user-999' });
+    expect(res.status).toBe(401);
+    expect((await contactOf(visitor.id)).identifier).toBe('user-998');
+
+    const other = await realUser('user-999');
+    expect(other.contact.id).toBe(other.visitor.id);
+    expect(other.contact.id).not.toBe(visitor.id);
+  });
+
+  it('when the inbox does not make HMAC mandatory, then an unsigned identifier is still refused, as on one that does', async () => {
+    const strict = await createInbox(ctx, account, websiteChannel({ hmac_mandatory: true }), 'Strict shop');
+    for (const inbox of [site, strict]) {
+      const res = await ctx.http.post(visitorsPath(inbox)).send({ identifier: 'anyone-1', name: 'Anyone' });
+      expect(res.status).toBe(401);
+      expect(res.body.error).toMatch(/identifier_hash/);
+    }
   });
 });
