@@ -103,25 +103,38 @@ export function createCaptureService(deps: CaptureServiceDeps) {
 
   const attach = (ci: ContactInbox, set: Partial<ContactInbox>) => inboxes.updateContactInbox(ci, set);
 
+  /**
+   * Binds the session to the identity its valid hash proves. The visitor's own contact, while it
+   * holds no identifier, becomes that identity (merged into the contact holding it, or given it).
+   * Any other contact the session is attached to (somebody's whose email it typed, one the
+   * account identified, or an identity verified before) is left as it is: the session moves to
+   * the identifier's contact, or to a new one. A proof of one identifier never renames another.
+   */
   async function identify(inbox: Inbox, ci: ContactInbox, identifier: string, hash: string | undefined): Promise<void> {
     checkClaim(inbox, identifier, hash);
     const accountId = inbox.account_id;
-    const standing = standingOf(ci);
     const { identifier: owner } = await keys.owners(accountId, { identifier });
-    if ((owner ? Number(owner._id) : undefined) !== ci.contact_id) {
-      if (owner && standing === 'own') {
-        await mergeContacts(accountId, Number(owner._id), ci.contact_id, visitorMerge);
-      } else if (owner) {
-        // The contact this session was attached to is somebody else's: leave it, follow the proof.
-        await attach(ci, { contact_id: Number(owner._id) });
-      } else if (standing === 'guest') {
-        const contact = await contactsService.create(accountId, { identifier });
-        await attach(ci, { contact_id: contact.id, visitor_contact_id: contact.id });
-      } else {
-        await contactsService.update(accountId, ci.contact_id, { identifier });
-      }
+    const ownerId = owner ? Number(owner._id) : undefined;
+    if (ownerId === ci.contact_id || (standingOf(ci) === 'own' && (await becomeIdentity(accountId, ci.contact_id, identifier, ownerId)))) {
+      await attach(ci, { hmac_verified: true });
+    } else if (ownerId !== undefined) {
+      await attach(ci, { contact_id: ownerId, hmac_verified: true });
+    } else {
+      const contact = await contactsService.create(accountId, { identifier });
+      await attach(ci, { contact_id: contact.id, visitor_contact_id: contact.id, hmac_verified: true });
     }
-    await attach(ci, { hmac_verified: true });
+  }
+
+  /** Makes the visitor's own contact the proven identity, if it holds no identifier yet; answers whether it did. */
+  async function becomeIdentity(accountId: number, contactId: number, identifier: string, ownerId: number | undefined): Promise<boolean> {
+    if (!isGap((await contactsService.show(accountId, contactId)).identifier)) return false;
+    if (ownerId !== undefined) {
+      await mergeContacts(accountId, ownerId, contactId, visitorMerge);
+      return true;
+    }
+    // Conditional on the version written: an identifier the account set meanwhile is not replaced.
+    const updated = await contactsService.update(accountId, contactId, { identifier }, (current, changes) => (isGap(current.identifier) ? changes : {}));
+    return updated.identifier === identifier;
   }
 
   /** What a guest may write to somebody else's contact: only values it lacks, never a key another contact holds. */

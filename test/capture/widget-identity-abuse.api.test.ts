@@ -90,3 +90,27 @@ describe('an identifier without a valid hash', () => {
     }
   });
 });
+
+describe('a session that proves another identifier', () => {
+  it("when a verified visitor proves a second identifier, then it leaves for that identity and the first contact keeps its identifier", async () => {
+    const { visitor } = await realUser('user-1001', { name: 'First Person' });
+    const res = await identify(visitor.source_id, { identifier: 'user-1002', identifier_hash: sign('user-1002') });
+    expect(res.status).toBe(200);
+    expect(res.body.id).not.toBe(visitor.id);
+    expect((await contactOf(visitor.id)).identifier).toBe('user-1001');
+    expect((await contactOf(res.body.id)).identifier).toBe('user-1002');
+    expect(res.body.name).not.toBe('First Person');
+
+    const second = await realUser('user-1002');
+    expect(second.contact.id).toBe(res.body.id);
+  });
+
+  it('when a visitor whose contact the account identified proves another identifier, then that contact keeps the account\'s identifier', async () => {
+    const visitor = await createVisitor(ctx, site, { name: 'Chatting' });
+    await ctx.http.patch(account.path(`/contacts/${visitor.id}`)).set(as(account.adminToken)).send({ identifier: 'crm-77' }).expect(200);
+    const res = await identify(visitor.source_id, { identifier: 'user-1003', identifier_hash: sign('user-1003') });
+    expect(res.status).toBe(200);
+    expect(res.body.id).not.toBe(visitor.id);
+    expect((await contactOf(visitor.id)).identifier).toBe('crm-77');
+  });
+});
