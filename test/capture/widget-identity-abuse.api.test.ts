@@ -114,3 +114,44 @@ describe('a session that proves another identifier', () => {
     expect((await contactOf(visitor.id)).identifier).toBe('crm-77');
   });
 });
+
+describe('a session whose contact became a verified identity', () => {
+  const calls = (sourceId: string) => [
+    ['show', () => ctx.http.get(widget(`/${sourceId}`))],
+    ['update', () => ctx.http.patch(widget(`/${sourceId}`)).send({ email: 'attacker@evil.test' })],
+    ['email collect', () => ctx.http.post(widget(`/${sourceId}/email_collect`)).send({ email: 'attacker@evil.test' })],
+    ['pre-chat form', () => ctx.http.post(widget(`/${sourceId}/conversations`)).send({ contact: { phone_number: '+15550009999' }, message: { content: 'hi' } })],
+    ['conversations', () => ctx.http.get(widget(`/${sourceId}/conversations`))],
+  ] as const;
+
+  it("when the identifier on an attacker's contact is proven by its real holder, then the attacker's session neither reads nor writes it (401) until it proves an identity of its own", async () => {
+    // As an identifier claimed before unsigned identifiers were refused left it (or an agent set on the word of the chatter).
+    const attacker = await createVisitor(ctx, site, { name: 'Attacker' });
+    await ctx.http.patch(account.path(`/contacts/${attacker.id}`)).set(as(account.adminToken)).send({ identifier: 'victim-9' }).expect(200);
+    const { visitor, contact } = await realUser('victim-9', { email: 'vic@victim.test', phone_number: '+15550001234' });
+    expect(contact.id).toBe(attacker.id);
+
+    for (const [what, call] of calls(attacker.source_id)) {
+      const res = await call();
+      expect([what, res.status]).toEqual([what, 401]);
+      expect(JSON.stringify(res.body)).not.toContain('vic@victim.test');
+    }
+    expect(await contactOf(attacker.id)).toMatchObject({ email: 'vic@victim.test', phone_number: '+15550001234' });
+    expect((await ctx.http.get(widget(`/${visitor.source_id}`))).body).toMatchObject({ id: attacker.id, email: 'vic@victim.test' });
+
+    // Its way back: a valid hash of an identity of its own, on a contact of its own.
+    const own = await identify(attacker.source_id, { identifier: 'attacker-1', identifier_hash: sign('attacker-1') });
+    expect(own.status).toBe(200);
+    expect(own.body.id).not.toBe(attacker.id);
+    expect((await contactOf(attacker.id)).identifier).toBe('victim-9');
+    expect((await ctx.http.get(widget(`/${attacker.source_id}`))).body.id).toBe(own.body.id);
+  });
+
+  it("when an agent merges a verified contact into an anonymous visitor's contact, then that visitor's unproven session is shut out of it", async () => {
+    const anonymous = await createVisitor(ctx, site, { name: 'Anon' });
+    const { visitor, contact } = await realUser('user-1004', { email: 'u1004@example.com' });
+    await ctx.http.post(account.path('/actions/contact_merge')).set(as(account.agentToken)).send({ base_contact_id: anonymous.id, mergee_contact_id: contact.id }).expect(200);
+    expect((await ctx.http.get(widget(`/${anonymous.source_id}`))).status).toBe(401);
+    expect((await ctx.http.get(widget(`/${visitor.source_id}`))).body).toMatchObject({ id: anonymous.id, email: 'u1004@example.com' });
+  });
+});
