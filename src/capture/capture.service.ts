@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { checkAttributeKey } from '../records/contact-fields';
-import { toContactChanges } from '../contacts/contact-changes';
-import type { ContactModel } from '../records/contact.model';
+import { toContactChanges, type ContactChanges } from '../contacts/contact-changes';
 import type { ContactKeys } from '../records/contact-keys';
 import type { ContactPayload } from '../records/contact.presenter';
-import type { ContactsService } from '../contacts/contacts.service';
+import type { ContactsService, NarrowChanges } from '../contacts/contacts.service';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
 import { preChatFormOf, type Inbox, type WebsiteSettings } from '../inboxes/inbox.model';
 import type { InboxesService } from '../inboxes/inboxes.service';
@@ -25,7 +24,6 @@ import { toVisitorPayload, type VisitorConversationPayload, type VisitorPayload 
 export interface CaptureServiceDeps {
   inboxes: Pick<InboxesService, 'findByIdentifier' | 'createContactInbox' | 'findContactInbox' | 'updateContactInbox' | 'contactInboxesOf'>;
   contactInboxes: ContactInboxModel;
-  contacts: ContactModel;
   keys: Pick<ContactKeys, 'owners'>;
   contactsService: Pick<ContactsService, 'create' | 'update' | 'show' | 'markSeen'>;
   mergeContacts: (accountId: number, baseId: number, mergeeId: number, options?: MergeOptions) => Promise<ContactPayload>;
@@ -51,7 +49,7 @@ export const SEEN_EVERY_MS = 60_000;
  * email prompt. A visitor whose email or phone already belongs to a contact is merged into it.
  */
 export function createCaptureService(deps: CaptureServiceDeps) {
-  const { inboxes, contactInboxes, contacts, keys, contactsService, mergeContacts, messaging } = deps;
+  const { inboxes, contactInboxes, keys, contactsService, mergeContacts, messaging } = deps;
 
   /**
    * The visitor's session and how far it speaks for its contact. A displaced session answers 401
@@ -160,18 +158,22 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     return updated.identifier === identifier;
   }
 
-  /** What a guest may write to somebody else's contact: only values it lacks, never a key another contact holds. */
-  async function gapsOnly(accountId: number, contactId: number, fields: VisitorFields, taken: { email: boolean; phone: boolean }) {
-    const current = await contacts.findOne({ _id: contactId, account_id: accountId, deleted: false }).lean();
-    if (!current) throw new NotFoundError('contact', contactId);
-    const gaps: VisitorFields = {};
-    if (fields.name && isGap(current.name)) gaps.name = fields.name;
-    if (fields.email && !current.email && !taken.email) gaps.email = fields.email;
-    if (fields.phone_number && !current.phone_number && !taken.phone) gaps.phone_number = fields.phone_number;
-    const attributes = Object.entries(fields.custom_attributes ?? {}).filter(([key]) => isGap(current.custom_attributes?.[key]));
-    if (attributes.length) gaps.custom_attributes = Object.fromEntries(attributes);
-    return gaps;
-  }
+  /**
+   * What a guest may write to somebody else's contact: only values it lacks, never a key another
+   * contact holds. Decided on the contact as the versioned write reads it, so a value that arrived
+   * since is not overwritten.
+   */
+  const gapsOnly =
+    (taken: { email: boolean; phone: boolean }): NarrowChanges =>
+    (current, changes) => {
+      const gaps: ContactChanges = {};
+      if (changes.name && isGap(current.name)) gaps.name = changes.name;
+      if (changes.email && !current.email && !taken.email) gaps.email = changes.email;
+      if (changes.phone_number && !current.phone_number && !taken.phone) gaps.phone_number = changes.phone_number;
+      const attributes = Object.entries(changes.custom_attributes ?? {}).filter(([key]) => isGap(current.custom_attributes?.[key]));
+      if (attributes.length) gaps.custom_attributes = Object.fromEntries(attributes);
+      return gaps;
+    };
 
   /**
    * Applies what the visitor typed. When its email or phone belongs to another contact, the
@@ -190,8 +192,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     const phoneOwner = other(owners.phone_number);
 
     if (!speaksFor(standing)) {
-      const gaps = await gapsOnly(accountId, contactId, fields, { email: !!emailOwner, phone: !!phoneOwner });
-      if (Object.keys(gaps).length) await contactsService.update(accountId, contactId, gaps);
+      await contactsService.update(accountId, contactId, fields, gapsOnly({ email: !!emailOwner, phone: !!phoneOwner }));
       return contactId;
     }
     const base = emailOwner ?? phoneOwner;
