@@ -179,8 +179,9 @@ export function createCaptureService(deps: CaptureServiceDeps) {
    * Applies what the visitor typed. When its email or phone belongs to another contact, the
    * visitor's other values are saved first and the visitor is then merged into that contact,
    * whose values win. A verified visitor is never merged by what it typed (it is somebody known,
-   * and its identity must not move to whoever owns that email): that answers 422. A guest only
-   * fills gaps of the contact it is attached to.
+   * and its identity must not move to whoever owns that email): that answers 422. A blocked
+   * visitor is not merged either (see keepBlock), silently, as the widget never tells a visitor
+   * it is blocked. A guest only fills gaps of the contact it is attached to.
    */
   async function capture(accountId: number, ci: ContactInbox, standing: Standing, fields: VisitorFields): Promise<number> {
     const contactId = ci.contact_id;
@@ -196,11 +197,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       return contactId;
     }
     const base = emailOwner ?? phoneOwner;
-    if (!base) {
-      await contactsService.update(accountId, contactId, fields);
-      return contactId;
-    }
-    if (standing === 'verified') {
+    if (base && standing === 'verified') {
       const field = emailOwner ? 'email' : 'phone_number';
       throw new ValidationError(`${field} already belongs to another contact`, field);
     }
@@ -208,10 +205,29 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     const own: VisitorFields = { ...fields };
     if (emailOwner) delete own.email;
     if (phoneOwner) delete own.phone_number;
-    if (Object.keys(own).length) await contactsService.update(accountId, contactId, own);
+    // Should the block land after this read, the merge keeps it (mergedValues): it is not shed either way.
+    const merging = !!base && !(await contactsService.show(accountId, contactId)).blocked;
+    if (Object.keys(own).length) await contactsService.update(accountId, contactId, own, keepBlock);
+    if (!merging) return contactId;
     await mergeContacts(accountId, Number(base._id), contactId, visitorMerge);
     return Number(base._id);
   }
+
+  /**
+   * A blocked contact keeps its email and phone: what its visitor types may fill them, not clear
+   * or replace them. Freed, an address could be typed again on a new visitor, whose unblocked
+   * contact outbound messages would reach; kept, that visitor is merged into the blocked contact.
+   * For the same reason a blocked visitor is not merged into the contact whose email or phone it
+   * typed: the merged contact would be blocked (mergedValues), so typing somebody's email would
+   * block them. Its typed address is dropped instead.
+   */
+  const keepBlock: NarrowChanges = (current, changes) => {
+    if (!current.blocked) return changes;
+    const kept = { ...changes };
+    if (current.email && kept.email !== undefined && kept.email !== current.email) delete kept.email;
+    if (current.phone_number && kept.phone_number !== undefined && kept.phone_number !== current.phone_number) delete kept.phone_number;
+    return kept;
+  };
 
   /**
    * The visitor as it is now. With its contact's id known (`contactId`, what the call just wrote)

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
+import { startFakeProvider } from '../support/fake-provider';
 import { createInbox, createVisitor, visitorsPath, websiteChannel } from '../support/inboxes';
 
 // What a probe of the public widget routes found, each replayed as the attacker would: a website
@@ -153,5 +154,62 @@ describe('a session whose contact became a verified identity', () => {
     await ctx.http.post(account.path('/actions/contact_merge')).set(as(account.agentToken)).send({ base_contact_id: anonymous.id, mergee_contact_id: contact.id }).expect(200);
     expect((await ctx.http.get(widget(`/${anonymous.source_id}`))).status).toBe(401);
     expect((await ctx.http.get(widget(`/${visitor.source_id}`))).body).toMatchObject({ id: anonymous.id, email: 'u1004@example.com' });
+  });
+});
+
+describe('a blocked visitor', () => {
+  let twilio: Awaited<ReturnType<typeof startFakeProvider>>;
+  let texts: { id: number };
+  beforeAll(async () => {
+    twilio = await startFakeProvider((n) => ({ sid: `SM${n}` }));
+    texts = await createInbox(ctx, account, { type: 'sms', provider_url: twilio.url, account_sid: 'AC1', auth_token: 'token', phone_number: '+15550001111' }, 'Texts');
+  });
+  afterAll(() => twilio.close());
+
+  const block = (id: number) => ctx.http.patch(account.path(`/contacts/${id}`)).set(as(account.adminToken)).send({ blocked: true }).expect(200);
+  const textTo = (contactId: number) =>
+    ctx.http.post(account.path('/conversations')).set(as(account.agentToken)).send({ inbox_id: texts.id, contact_id: contactId, message: { content: 'hello' } });
+  const reachable = async (contactId: number) =>
+    (await ctx.http.get(account.path(`/contacts/${contactId}/contactable_inboxes`)).set(as(account.agentToken))).body.payload.map((e: { inbox: { id: number } }) => e.inbox.id);
+
+  it("when a blocked visitor types another contact's email, then it is not merged into it, and its phone does not reach that contact", async () => {
+    const bea = await createContact(ctx, account, { name: 'Bea', email: 'bea@x.test', phone_number: null });
+    const visitor = await createVisitor(ctx, site);
+    await ctx.http.post(widget(`/${visitor.source_id}/conversations`)).send({ contact: { phone_number: '+15550004444' }, message: { content: 'hi' } }).expect(200);
+    await block(visitor.id);
+
+    const res = await ctx.http.post(widget(`/${visitor.source_id}/email_collect`)).send({ email: 'bea@x.test' });
+    expect(res.status).toBe(200);
+    expect(res.body.id).toBe(visitor.id);
+    expect(await contactOf(visitor.id)).toMatchObject({ blocked: true, phone_number: '+15550004444', email: null });
+    expect(await contactOf(bea.id)).toMatchObject({ blocked: false, phone_number: null });
+    expect(await reachable(bea.id)).not.toContain(texts.id);
+    expect((await textTo(bea.id)).status).toBe(422);
+    expect((await textTo(visitor.id)).status).toBe(422);
+    expect(twilio.requests).toHaveLength(0);
+  });
+
+  it('when a blocked visitor clears or replaces its phone, then the phone stays with the block, and a new visitor typing it joins the blocked contact', async () => {
+    const visitor = await createVisitor(ctx, site, { phone_number: '+15550005555' });
+    await block(visitor.id);
+    expect((await ctx.http.patch(widget(`/${visitor.source_id}`)).send({ phone_number: null })).status).toBe(200);
+    expect((await ctx.http.patch(widget(`/${visitor.source_id}`)).send({ phone_number: '+15550005556' })).status).toBe(200);
+    expect(await contactOf(visitor.id)).toMatchObject({ blocked: true, phone_number: '+15550005555' });
+
+    const again = await createVisitor(ctx, site, { phone_number: '+15550005555' });
+    expect(again.id).toBe(visitor.id);
+    expect((await contactOf(visitor.id)).blocked).toBe(true);
+    expect((await textTo(again.id)).status).toBe(422);
+  });
+
+  it('when a blocked visitor proves an identifier a known contact holds, then it is merged into it and the merged contact is blocked', async () => {
+    const known = await createContact(ctx, account, { name: 'Known K', identifier: 'crm-blocked-1', phone_number: null });
+    const visitor = await createVisitor(ctx, site, { phone_number: '+15550006666' });
+    await block(visitor.id);
+    const res = await identify(visitor.source_id, { identifier: 'crm-blocked-1', identifier_hash: sign('crm-blocked-1') });
+    expect(res.status).toBe(200);
+    expect(res.body.id).toBe(known.id);
+    expect(await contactOf(known.id)).toMatchObject({ blocked: true, phone_number: '+15550006666' });
+    expect((await textTo(known.id)).status).toBe(422);
   });
 });
