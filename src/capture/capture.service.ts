@@ -38,6 +38,8 @@ export interface CaptureServiceDeps {
 const placeholderVisitorName = () => `Visitor ${randomBytes(3).toString('hex')}`;
 const PLACEHOLDER_NAME = /^Visitor [0-9a-f]{6}$/;
 const visitorMerge: MergeOptions = { isPlaceholderName: (name) => PLACEHOLDER_NAME.test(name) };
+/** A visitor merged on its word (an email or phone it typed) becomes a guest: its being on the site is not that person being seen. */
+const guestMerge: MergeOptions = { ...visitorMerge, keepBaseLastSeen: true };
 
 type Standing = 'verified' | 'own' | 'guest' | 'displaced';
 
@@ -209,7 +211,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     const merging = !!base && !(await contactsService.show(accountId, contactId)).blocked;
     if (Object.keys(own).length) await contactsService.update(accountId, contactId, own, keepBlock);
     if (!merging) return contactId;
-    await mergeContacts(accountId, Number(base._id), contactId, visitorMerge);
+    await mergeContacts(accountId, Number(base._id), contactId, guestMerge);
     return Number(base._id);
   }
 

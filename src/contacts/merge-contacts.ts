@@ -24,6 +24,11 @@ const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a :
 export interface MergeOptions {
   /** A name the mergee was given as a placeholder (a website visitor's), not the person's: it does not fill the base's. */
   isPlaceholderName?: (name: string) => boolean;
+  /**
+   * The mergee's last_seen_at is not the base's person being seen (a website visitor merged in
+   * because it typed the base's email or phone): the base keeps its own.
+   */
+  keepBaseLastSeen?: boolean;
 }
 
 /**
@@ -49,7 +54,7 @@ export function mergedValues(base: Contact, mergee: Contact, options: MergeOptio
     // The person has been known since the earlier of the two, and was last active at the later.
     created_at: base.created_at < mergee.created_at ? base.created_at : mergee.created_at,
     last_activity_at: later(base.last_activity_at, mergee.last_activity_at),
-    last_seen_at: later(base.last_seen_at ?? null, mergee.last_seen_at ?? null),
+    last_seen_at: options.keepBaseLastSeen ? (base.last_seen_at ?? null) : later(base.last_seen_at ?? null, mergee.last_seen_at ?? null),
   };
 }
 
