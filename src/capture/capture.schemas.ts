@@ -8,8 +8,14 @@ export type VisitorFields = z.infer<typeof visitorFieldsSchema>;
 
 export const visitorInputSchema = visitorFieldsSchema
   .extend({
-    identifier: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').optional(),
-    identifier_hash: z.string().max(256).optional(),
+    identifier: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(255, 'must be at most 255 characters')
+      .optional()
+      .describe('your user id for the visitor; taken only with a valid identifier_hash (401 otherwise)'),
+    identifier_hash: z.string().max(256).optional().describe("hex HMAC-SHA256 of identifier, keyed with the inbox's hmac_token"),
   })
   // A hash proves an identifier; alone it proves nothing, and ignoring it would let a client
   // believe its visitor was verified.

@@ -130,8 +130,8 @@ export function createCaptureService(deps: CaptureServiceDeps) {
    * holds no identifier, becomes that identity (merged into the contact holding it, or given it).
    * Any other contact the session is attached to (somebody's whose email it typed, one the
    * account identified, an identity verified before, or one that became somebody else's verified
-   * identity under it) is left as it is: the session moves to
-   * the identifier's contact, or to a new one. A proof of one identifier never renames another.
+   * identity under it) is left as it is: the session moves to the identifier's contact, or to a
+   * new one. A proof of one identifier never renames another.
    */
   async function identify(inbox: Inbox, ci: ContactInbox, standing: Standing, identifier: string, hash: string | undefined): Promise<void> {
     checkClaim(inbox, identifier, hash);
