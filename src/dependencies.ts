@@ -298,7 +298,6 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     capture: createCaptureService({
       inboxes,
       contactInboxes: models.contactInboxes,
-      contacts: models.contacts,
       keys,
       contactsService: contacts,
       mergeContacts: merge,

@@ -7,10 +7,23 @@ import { checkAttributeKey, checkNestedKeys, machineryKeyProblem } from '../reco
 export const visitorFieldsSchema = contactInputSchema.pick({ name: true, email: true, phone_number: true, custom_attributes: true });
 export type VisitorFields = z.infer<typeof visitorFieldsSchema>;
 
-export const visitorInputSchema = visitorFieldsSchema.extend({
-  identifier: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').optional(),
-  identifier_hash: z.string().max(256).optional(),
-});
+export const visitorInputSchema = visitorFieldsSchema
+  .extend({
+    identifier: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(255, 'must be at most 255 characters')
+      .optional()
+      .describe('your user id for the visitor; taken only with a valid identifier_hash (401 otherwise)'),
+    identifier_hash: z.string().max(256).optional().describe("hex HMAC-SHA256 of identifier, keyed with the inbox's hmac_token"),
+  })
+  // A hash proves an identifier; alone it proves nothing, and ignoring it would let a client
+  // believe its visitor was verified.
+  .refine((body) => body.identifier_hash === undefined || body.identifier !== undefined, {
+    message: 'identifier_hash needs the identifier it signs',
+    path: ['identifier'],
+  });
 export type VisitorInput = z.infer<typeof visitorInputSchema>;
 
 export const MAX_CONVERSATION_ATTRIBUTES = 50;

@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { checkAttributeKey } from '../records/contact-fields';
-import { toContactChanges } from '../contacts/contact-changes';
-import type { ContactModel } from '../records/contact.model';
+import { toContactChanges, type ContactChanges } from '../contacts/contact-changes';
 import type { ContactKeys } from '../records/contact-keys';
 import type { ContactPayload } from '../records/contact.presenter';
-import type { ContactsService } from '../contacts/contacts.service';
+import type { ContactsService, NarrowChanges } from '../contacts/contacts.service';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
 import { preChatFormOf, type Inbox, type WebsiteSettings } from '../inboxes/inbox.model';
 import type { InboxesService } from '../inboxes/inboxes.service';
@@ -23,9 +22,8 @@ import { verifyIdentifierHash } from './verify-identifier-hash';
 import { toVisitorPayload, type VisitorConversationPayload, type VisitorPayload } from './visitor.presenter';
 
 export interface CaptureServiceDeps {
-  inboxes: Pick<InboxesService, 'findByIdentifier' | 'createContactInbox' | 'findContactInbox' | 'updateContactInbox'>;
+  inboxes: Pick<InboxesService, 'findByIdentifier' | 'createContactInbox' | 'findContactInbox' | 'updateContactInbox' | 'contactInboxesOf'>;
   contactInboxes: ContactInboxModel;
-  contacts: ContactModel;
   keys: Pick<ContactKeys, 'owners'>;
   contactsService: Pick<ContactsService, 'create' | 'update' | 'show' | 'markSeen'>;
   mergeContacts: (accountId: number, baseId: number, mergeeId: number, options?: MergeOptions) => Promise<ContactPayload>;
@@ -40,6 +38,10 @@ export interface CaptureServiceDeps {
 const placeholderVisitorName = () => `Visitor ${randomBytes(3).toString('hex')}`;
 const PLACEHOLDER_NAME = /^Visitor [0-9a-f]{6}$/;
 const visitorMerge: MergeOptions = { isPlaceholderName: (name) => PLACEHOLDER_NAME.test(name) };
+/** A visitor merged on its word (an email or phone it typed) becomes a guest: its being on the site is not that person being seen. */
+const guestMerge: MergeOptions = { ...visitorMerge, keepBaseLastSeen: true };
+
+type Standing = 'verified' | 'own' | 'guest' | 'displaced';
 
 /** A visitor's widget calls often (every page view); its last_seen_at is written at most once in this long. */
 export const SEEN_EVERY_MS = 60_000;
@@ -49,50 +51,71 @@ export const SEEN_EVERY_MS = 60_000;
  * email prompt. A visitor whose email or phone already belongs to a contact is merged into it.
  */
 export function createCaptureService(deps: CaptureServiceDeps) {
-  const { inboxes, contactInboxes, contacts, keys, contactsService, mergeContacts, messaging } = deps;
+  const { inboxes, contactInboxes, keys, contactsService, mergeContacts, messaging } = deps;
 
-  /** Every call of the visitor's widget is a sign of life: the visitor (and its contact) were seen now. */
-  async function visitor(inboxIdentifier: string, sourceId: string): Promise<{ inbox: Inbox; contactInbox: ContactInbox }> {
+  /**
+   * The visitor's session and how far it speaks for its contact. A displaced session answers 401
+   * (before anything is written), unless the call is proving an identity (`proving`): a valid
+   * hash is its one way back. Every call of the widget is a sign of life: the visitor was seen now.
+   */
+  async function visitor(inboxIdentifier: string, sourceId: string, proving = false): Promise<{ inbox: Inbox; contactInbox: ContactInbox; standing: Standing }> {
     const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
     const contactInbox = await inboxes.findContactInbox(inbox._id, sourceId);
     if (!contactInbox) throw new NotFoundError('contact', sourceId);
-    await markSeen(contactInbox);
-    return { inbox, contactInbox };
+    const standing = await standingOf(contactInbox);
+    if (standing === 'displaced' && !proving) {
+      throw new UnauthorizedError("this visitor's contact has become a verified identity: identify with identifier and identifier_hash to go on");
+    }
+    await markSeen(contactInbox, standing);
+    return { inbox, contactInbox, standing };
   }
 
   /**
    * Records that the visitor was seen, at most once per SEEN_EVERY_MS: the contact inbox is
    * updated by _id conditional on the time read (of concurrent calls one writes), and only then
-   * the contact, through the contact writer (a versioned write and a sync). A guest's session is
-   * not its contact's owner being online, so only the contact inbox records it.
+   * the contact, through the contact writer (a versioned write and a sync). A guest's or a
+   * displaced session is not its contact's owner being online, so only the contact inbox records it.
    */
-  async function markSeen(ci: ContactInbox): Promise<void> {
+  async function markSeen(ci: ContactInbox, standing: Standing): Promise<void> {
     const now = new Date();
     const last = ci.last_seen_at ?? null;
     if (last && now.getTime() - last.getTime() < SEEN_EVERY_MS) return;
     const res = await contactInboxes.updateOne({ _id: ci._id, last_seen_at: last }, { $set: { last_seen_at: now } });
-    if (!res.modifiedCount || standingOf(ci) === 'guest') return;
+    if (!res.modifiedCount || !speaksFor(standing)) return;
     await contactsService.markSeen(ci.account_id, ci.contact_id, now);
   }
 
-  /** Answers whether the claim is verified; throws 401 for a wrong hash, or a missing one the inbox requires. */
-  function checkClaim(inbox: Inbox, identifier: string, hash: string | undefined): boolean {
+  /**
+   * Throws 401 unless `hash` signs `identifier` with the inbox's secret. Every website inbox has a
+   * secret, so an unsigned identifier is refused whether or not the inbox makes HMAC mandatory:
+   * kept anywhere, it would bind the contact holding it to whoever typed it first (and hold the
+   * account's own systems off the value), and anyone can type one.
+   */
+  function checkClaim(inbox: Inbox, identifier: string, hash: string | undefined): void {
     const settings = inbox.settings as WebsiteSettings;
-    if (!hash) {
-      if (settings.hmac_mandatory) throw new UnauthorizedError('this inbox requires identifier_hash with an identifier');
-      return false;
-    }
+    if (!hash) throw new UnauthorizedError('identifier_hash is required with an identifier: an unsigned identifier is not accepted from a website visitor');
     if (!verifyIdentifierHash(settings.hmac_token, identifier, hash)) throw new UnauthorizedError('identifier_hash does not match the identifier');
-    return true;
   }
 
   /**
    * How far the widget session may speak for its contact: `verified` (a valid identifier_hash),
-   * `own` (the contact made for this visitor), or `guest` (an unverified visitor that typed
-   * somebody's email or phone and was merged into their contact).
+   * `own` (the contact made for this visitor), `guest` (an unverified visitor that typed somebody's
+   * email or phone and was merged into their contact), or `displaced` (the contact made for this
+   * visitor has since become somebody's verified identity, in any inbox: an identifier on it was
+   * proven by someone else, or an agent merged a verified contact into it). An unproven session
+   * cannot tell its visitor from whoever was verified, so it reads and writes nothing of that
+   * contact. Known by reading the contact's identities (its list, then by _id) on an unverified
+   * visitor's own contact: two reads by _id, and no write when a contact becomes verified.
    */
-  const standingOf = (ci: ContactInbox): 'verified' | 'own' | 'guest' =>
-    ci.hmac_verified ? 'verified' : ci.contact_id === ci.visitor_contact_id ? 'own' : 'guest';
+  async function standingOf(ci: ContactInbox): Promise<Standing> {
+    if (ci.hmac_verified) return 'verified';
+    if (ci.contact_id !== ci.visitor_contact_id) return 'guest';
+    const identities = await inboxes.contactInboxesOf(ci.account_id, ci.contact_id);
+    return identities.some((identity) => identity.hmac_verified) ? 'displaced' : 'own';
+  }
+
+  /** Whether the session reads its contact's details, and its calls are that person being seen. */
+  const speaksFor = (standing: Standing) => standing === 'verified' || standing === 'own';
 
   async function reload(contactInboxId: number): Promise<ContactInbox> {
     const ci = await contactInboxes.findById(contactInboxId).lean();
@@ -102,52 +125,67 @@ export function createCaptureService(deps: CaptureServiceDeps) {
 
   const attach = (ci: ContactInbox, set: Partial<ContactInbox>) => inboxes.updateContactInbox(ci, set);
 
-  async function identify(inbox: Inbox, ci: ContactInbox, identifier: string, hash: string | undefined): Promise<void> {
-    const verified = checkClaim(inbox, identifier, hash);
+  /**
+   * Binds the session to the identity its valid hash proves. The visitor's own contact, while it
+   * holds no identifier, becomes that identity (merged into the contact holding it, or given it).
+   * Any other contact the session is attached to (somebody's whose email it typed, one the
+   * account identified, an identity verified before, or one that became somebody else's verified
+   * identity under it) is left as it is: the session moves to the identifier's contact, or to a
+   * new one. A proof of one identifier never renames another.
+   */
+  async function identify(inbox: Inbox, ci: ContactInbox, standing: Standing, identifier: string, hash: string | undefined): Promise<void> {
+    checkClaim(inbox, identifier, hash);
     const accountId = inbox.account_id;
-    const standing = standingOf(ci);
     const { identifier: owner } = await keys.owners(accountId, { identifier });
-    if ((owner ? Number(owner._id) : undefined) !== ci.contact_id) {
-      // Only a signed claim may take over a known person, or speak for a contact that is not the visitor's own.
-      if (!verified && (owner || standing === 'guest')) {
-        throw new UnauthorizedError('identifier_hash is required to claim that identifier');
-      }
-      if (owner && standing === 'own') {
-        await mergeContacts(accountId, Number(owner._id), ci.contact_id, visitorMerge);
-      } else if (owner) {
-        // The contact this session was attached to is somebody else's: leave it, follow the proof.
-        await attach(ci, { contact_id: Number(owner._id) });
-      } else if (standing === 'guest') {
-        const contact = await contactsService.create(accountId, { identifier });
-        await attach(ci, { contact_id: contact.id, visitor_contact_id: contact.id });
-      } else {
-        await contactsService.update(accountId, ci.contact_id, { identifier });
-      }
+    const ownerId = owner ? Number(owner._id) : undefined;
+    if (ownerId === ci.contact_id || (standing === 'own' && (await becomeIdentity(accountId, ci.contact_id, identifier, ownerId)))) {
+      await attach(ci, { hmac_verified: true });
+    } else if (ownerId !== undefined) {
+      await attach(ci, { contact_id: ownerId, hmac_verified: true });
+    } else {
+      const contact = await contactsService.create(accountId, { identifier });
+      await attach(ci, { contact_id: contact.id, visitor_contact_id: contact.id, hmac_verified: true });
     }
-    if (verified) await attach(ci, { hmac_verified: true });
   }
 
-  /** What a guest may write to somebody else's contact: only values it lacks, never a key another contact holds. */
-  async function gapsOnly(accountId: number, contactId: number, fields: VisitorFields, taken: { email: boolean; phone: boolean }) {
-    const current = await contacts.findOne({ _id: contactId, account_id: accountId, deleted: false }).lean();
-    if (!current) throw new NotFoundError('contact', contactId);
-    const gaps: VisitorFields = {};
-    if (fields.name && isGap(current.name)) gaps.name = fields.name;
-    if (fields.email && !current.email && !taken.email) gaps.email = fields.email;
-    if (fields.phone_number && !current.phone_number && !taken.phone) gaps.phone_number = fields.phone_number;
-    const attributes = Object.entries(fields.custom_attributes ?? {}).filter(([key]) => isGap(current.custom_attributes?.[key]));
-    if (attributes.length) gaps.custom_attributes = Object.fromEntries(attributes);
-    return gaps;
+  /** Makes the visitor's own contact the proven identity, if it holds no identifier yet; answers whether it did. */
+  async function becomeIdentity(accountId: number, contactId: number, identifier: string, ownerId: number | undefined): Promise<boolean> {
+    if (!isGap((await contactsService.show(accountId, contactId)).identifier)) return false;
+    if (ownerId !== undefined) {
+      await mergeContacts(accountId, ownerId, contactId, visitorMerge);
+      return true;
+    }
+    // Conditional on the version written: an identifier the account set meanwhile is not replaced.
+    const updated = await contactsService.update(accountId, contactId, { identifier }, (current, changes) => (isGap(current.identifier) ? changes : {}));
+    return updated.identifier === identifier;
   }
+
+  /**
+   * What a guest may write to somebody else's contact: only values it lacks, never a key another
+   * contact holds. Decided on the contact as the versioned write reads it, so a value that arrived
+   * since is not overwritten.
+   */
+  const gapsOnly =
+    (taken: { email: boolean; phone: boolean }): NarrowChanges =>
+    (current, changes) => {
+      const gaps: ContactChanges = {};
+      if (changes.name && isGap(current.name)) gaps.name = changes.name;
+      if (changes.email && !current.email && !taken.email) gaps.email = changes.email;
+      if (changes.phone_number && !current.phone_number && !taken.phone) gaps.phone_number = changes.phone_number;
+      const attributes = Object.entries(changes.custom_attributes ?? {}).filter(([key]) => isGap(current.custom_attributes?.[key]));
+      if (attributes.length) gaps.custom_attributes = Object.fromEntries(attributes);
+      return gaps;
+    };
 
   /**
    * Applies what the visitor typed. When its email or phone belongs to another contact, the
    * visitor's other values are saved first and the visitor is then merged into that contact,
    * whose values win. A verified visitor is never merged by what it typed (it is somebody known,
-   * and its identity must not move to whoever owns that email): that answers 422. A guest only
-   * fills gaps of the contact it is attached to.
+   * and its identity must not move to whoever owns that email): that answers 422. A blocked
+   * visitor is not merged either (see keepBlock), silently, as the widget never tells a visitor
+   * it is blocked. A guest only fills gaps of the contact it is attached to.
    */
-  async function capture(accountId: number, ci: ContactInbox, fields: VisitorFields): Promise<number> {
+  async function capture(accountId: number, ci: ContactInbox, standing: Standing, fields: VisitorFields): Promise<number> {
     const contactId = ci.contact_id;
     if (!Object.keys(fields).length) return contactId;
     const changes = toContactChanges(fields);
@@ -155,19 +193,13 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     const other = (owner: (typeof owners)['email']) => (owner && Number(owner._id) !== contactId ? owner : undefined);
     const emailOwner = other(owners.email);
     const phoneOwner = other(owners.phone_number);
-    const standing = standingOf(ci);
 
-    if (standing === 'guest') {
-      const gaps = await gapsOnly(accountId, contactId, fields, { email: !!emailOwner, phone: !!phoneOwner });
-      if (Object.keys(gaps).length) await contactsService.update(accountId, contactId, gaps);
+    if (!speaksFor(standing)) {
+      await contactsService.update(accountId, contactId, fields, gapsOnly({ email: !!emailOwner, phone: !!phoneOwner }));
       return contactId;
     }
     const base = emailOwner ?? phoneOwner;
-    if (!base) {
-      await contactsService.update(accountId, contactId, fields);
-      return contactId;
-    }
-    if (standing === 'verified') {
+    if (base && standing === 'verified') {
       const field = emailOwner ? 'email' : 'phone_number';
       throw new ValidationError(`${field} already belongs to another contact`, field);
     }
@@ -175,10 +207,29 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     const own: VisitorFields = { ...fields };
     if (emailOwner) delete own.email;
     if (phoneOwner) delete own.phone_number;
-    if (Object.keys(own).length) await contactsService.update(accountId, contactId, own);
-    await mergeContacts(accountId, Number(base._id), contactId, visitorMerge);
+    // Should the block land after this read, the merge keeps it (mergedValues): it is not shed either way.
+    const merging = !!base && !(await contactsService.show(accountId, contactId)).blocked;
+    if (Object.keys(own).length) await contactsService.update(accountId, contactId, own, keepBlock);
+    if (!merging) return contactId;
+    await mergeContacts(accountId, Number(base._id), contactId, guestMerge);
     return Number(base._id);
   }
+
+  /**
+   * A blocked contact keeps its email and phone: what its visitor types may fill them, not clear
+   * or replace them. Freed, an address could be typed again on a new visitor, whose unblocked
+   * contact outbound messages would reach; kept, that visitor is merged into the blocked contact.
+   * For the same reason a blocked visitor is not merged into the contact whose email or phone it
+   * typed: the merged contact would be blocked (mergedValues), so typing somebody's email would
+   * block them. Its typed address is dropped instead.
+   */
+  const keepBlock: NarrowChanges = (current, changes) => {
+    if (!current.blocked) return changes;
+    const kept = { ...changes };
+    if (current.email && kept.email !== undefined && kept.email !== current.email) delete kept.email;
+    if (current.phone_number && kept.phone_number !== undefined && kept.phone_number !== current.phone_number) delete kept.phone_number;
+    return kept;
+  };
 
   /**
    * The visitor as it is now. With its contact's id known (`contactId`, what the call just wrote)
@@ -187,19 +238,26 @@ export function createCaptureService(deps: CaptureServiceDeps) {
   async function present(accountId: number, contactInboxId: number, contactId?: number): Promise<VisitorPayload> {
     if (contactId !== undefined) {
       const [ci, contact] = await Promise.all([reload(contactInboxId), contactsService.show(accountId, contactId).catch(() => null)]);
-      if (contact && ci.contact_id === contactId) return toVisitorPayload(contact, ci, standingOf(ci) === 'guest');
+      if (contact && ci.contact_id === contactId) return toVisitorPayload(contact, ci, !speaksFor(await standingOf(ci)));
     }
     const ci = await reload(contactInboxId);
-    return toVisitorPayload(await contactsService.show(accountId, ci.contact_id), ci, standingOf(ci) === 'guest');
+    return presentAs(accountId, ci, await standingOf(ci));
   }
+
+  const presentAs = async (accountId: number, ci: ContactInbox, standing: Standing) =>
+    toVisitorPayload(await contactsService.show(accountId, ci.contact_id), ci, !speaksFor(standing));
 
   const visitorFields = ({ name, email, phone_number, custom_attributes }: VisitorInput): VisitorFields =>
     Object.fromEntries(Object.entries({ name, email, phone_number, custom_attributes }).filter(([, v]) => v !== undefined));
 
-  async function update(inbox: Inbox, ci: ContactInbox, input: VisitorInput): Promise<VisitorPayload> {
-    // Identifying may point the visitor at another contact: what follows reads it again.
-    if (input.identifier) ci = await identify(inbox, ci, input.identifier, input.identifier_hash).then(() => reload(ci._id));
-    const contactId = await capture(inbox.account_id, ci, visitorFields(input));
+  async function update(inbox: Inbox, ci: ContactInbox, standing: Standing, input: VisitorInput): Promise<VisitorPayload> {
+    if (input.identifier) {
+      await identify(inbox, ci, standing, input.identifier, input.identifier_hash);
+      // Identifying may have pointed the visitor at another contact: what follows reads it again.
+      ci = await reload(ci._id);
+      standing = await standingOf(ci);
+    }
+    const contactId = await capture(inbox.account_id, ci, standing, visitorFields(input));
     return present(inbox.account_id, ci._id, contactId);
   }
 
@@ -211,24 +269,24 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       if (input.identifier) checkClaim(inbox, input.identifier, input.identifier_hash);
       const contact = await contactsService.create(inbox.account_id, { name: placeholderVisitorName() });
       const contactInbox = await inboxes.createContactInbox(inbox, contact.id, randomUUID());
-      await markSeen(contactInbox);
-      return update(inbox, contactInbox, input);
+      await markSeen(contactInbox, 'own');
+      return update(inbox, contactInbox, 'own', input);
     },
 
     async showVisitor(inboxIdentifier: string, sourceId: string): Promise<VisitorPayload> {
-      const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
-      return present(inbox.account_id, contactInbox._id);
+      const { inbox, contactInbox, standing } = await visitor(inboxIdentifier, sourceId);
+      return presentAs(inbox.account_id, contactInbox, standing);
     },
 
     /** Identify (identifier + identifier_hash) and/or update the visitor's details. */
     async updateVisitor(inboxIdentifier: string, sourceId: string, input: VisitorInput): Promise<VisitorPayload> {
-      const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
-      return update(inbox, contactInbox, input);
+      const { inbox, contactInbox, standing } = await visitor(inboxIdentifier, sourceId, input.identifier !== undefined);
+      return update(inbox, contactInbox, standing, input);
     },
 
     /** The pre-chat form with the first message: the contact is created or updated, then the conversation recorded. */
     async startConversation(inboxIdentifier: string, sourceId: string, input: VisitorConversationInput): Promise<VisitorConversationPayload> {
-      const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
+      const { inbox, contactInbox, standing } = await visitor(inboxIdentifier, sourceId);
       for (const key of Object.keys(input.custom_attributes ?? {})) {
         const problem = checkAttributeKey(key);
         if (problem) throw new ValidationError(`custom_attributes: ${problem}`, 'custom_attributes');
@@ -238,7 +296,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         const missing = await missingPreChatField(form.options.pre_chat_fields, input, () => contactsService.show(inbox.account_id, contactInbox.contact_id));
         if (missing) throw new ValidationError(missing.message, missing.field);
       }
-      const contactId = await capture(inbox.account_id, contactInbox, input.contact ?? {});
+      const contactId = await capture(inbox.account_id, contactInbox, standing, input.contact ?? {});
       const conversation = await messaging.recordIncoming({
         accountId: inbox.account_id,
         inboxId: inbox._id,
@@ -265,8 +323,8 @@ export function createCaptureService(deps: CaptureServiceDeps) {
 
     /** The email a visitor typed into the greeting's "get notified by email" prompt. */
     async collectEmail(inboxIdentifier: string, sourceId: string, email: string): Promise<VisitorPayload> {
-      const { inbox, contactInbox } = await visitor(inboxIdentifier, sourceId);
-      const contactId = await capture(inbox.account_id, contactInbox, { email });
+      const { inbox, contactInbox, standing } = await visitor(inboxIdentifier, sourceId);
+      const contactId = await capture(inbox.account_id, contactInbox, standing, { email });
       return present(inbox.account_id, contactInbox._id, contactId);
     },
   };

@@ -35,6 +35,12 @@ export type PrepareInboxLink = (
   contact: Pick<Contact, 'email' | 'phone_number'>,
 ) => Promise<(contactId: number) => Promise<ContactInboxLink>>;
 
+/**
+ * What to keep of the changes, decided from the contact as read on each attempt of the versioned
+ * write: a rule such as "only fill gaps" then holds for the version written, not for an older read.
+ */
+export type NarrowChanges = (current: Contact, changes: ContactChanges) => ContactChanges;
+
 export interface ContactsServiceDeps {
   contacts: ContactModel;
   /** Checks custom attribute values against their definitions, defining new keys on first use. */
@@ -109,15 +115,17 @@ export function createContactsService({ contacts, customAttributes, writer, next
       return toContactPayload(await find(accountId, id));
     },
 
-    async update(accountId: number, id: number, input: ContactInput): Promise<ContactPayload> {
+    async update(accountId: number, id: number, input: ContactInput, narrow?: NarrowChanges): Promise<ContactPayload> {
       const changes = toContactChanges(input);
       await customAttributes.prepareValues(accountId, changes.custom_attributes);
       const updated = await writer.modify(accountId, id, (current) => {
-        const next = { ...current, ...changes };
+        const kept = narrow ? narrow(current, changes) : changes;
+        if (!Object.keys(kept).length) return null;
+        const next = { ...current, ...kept };
         if (!IDENTITY_FIELDS.some((field) => next[field])) {
           throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
         }
-        return toUpdate(changes, current);
+        return toUpdate(kept, current);
       });
       return toContactPayload(updated);
     },

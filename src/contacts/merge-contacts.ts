@@ -24,9 +24,18 @@ const later = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a > b ? a :
 export interface MergeOptions {
   /** A name the mergee was given as a placeholder (a website visitor's), not the person's: it does not fill the base's. */
   isPlaceholderName?: (name: string) => boolean;
+  /**
+   * The mergee's last_seen_at is not the base's person being seen (a website visitor merged in
+   * because it typed the base's email or phone): the base keeps its own.
+   */
+  keepBaseLastSeen?: boolean;
 }
 
-/** The base's values win; the mergee fills what the base lacks; labels are the union. */
+/**
+ * The base's values win; the mergee fills what the base lacks; labels are the union. A block
+ * is kept by either side: otherwise merging a blocked contact into an unblocked one (a visitor
+ * typing somebody's email) would shed it, and outbound messages would reach its addresses again.
+ */
 export function mergedValues(base: Contact, mergee: Contact, options: MergeOptions = {}) {
   const mergeeName = mergee.name && options.isPlaceholderName?.(mergee.name) ? null : mergee.name;
   const email = fill(base.email, mergee.email);
@@ -41,10 +50,11 @@ export function mergedValues(base: Contact, mergee: Contact, options: MergeOptio
     additional_attributes: fillAttributes(base.additional_attributes, mergee.additional_attributes),
     custom_attributes: fillAttributes(base.custom_attributes, mergee.custom_attributes),
     labels: [...new Set([...(base.labels ?? []), ...(mergee.labels ?? [])])],
+    blocked: base.blocked || mergee.blocked,
     // The person has been known since the earlier of the two, and was last active at the later.
     created_at: base.created_at < mergee.created_at ? base.created_at : mergee.created_at,
     last_activity_at: later(base.last_activity_at, mergee.last_activity_at),
-    last_seen_at: later(base.last_seen_at ?? null, mergee.last_seen_at ?? null),
+    last_seen_at: options.keepBaseLastSeen ? (base.last_seen_at ?? null) : later(base.last_seen_at ?? null, mergee.last_seen_at ?? null),
   };
 }
 
@@ -70,13 +80,16 @@ export async function mergeContacts(
 
   await Promise.all(deps.dependents.map((dependent) => dependent.moveToContact(accountId, mergeeId, baseId)));
   if (!(await deps.writer.remove(accountId, [mergeeId])).length) throw new NotFoundError('contact', mergeeId);
+  // The mergee as it was deleted (a write after that finds it gone): a block an agent set after
+  // the first read is not shed. Once the sync worker has purged it, the first read stands.
+  const removed = (await deps.contacts.findById(String(mergeeId)).lean()) ?? mergee;
 
   // Conditional on the base's version, recomputed from the base as it is on each attempt. At the
   // same time, whatever reached the mergee after its move (its lists, now empty, and anything a
   // concurrent write attached) is deleted with it: the base's write need not wait for that, and a
   // merge is on the website visitor's path.
   const [updated] = await Promise.all([
-    deps.writer.modify(accountId, baseId, (current) => ({ set: mergedValues(current, mergee, options) })),
+    deps.writer.modify(accountId, baseId, (current) => ({ set: mergedValues(current, { ...mergee, blocked: mergee.blocked || removed.blocked }, options) })),
     ...deps.dependents.map((dependent) => dependent.removeForContacts(accountId, [mergeeId])),
   ]);
   return toContactPayload(updated);

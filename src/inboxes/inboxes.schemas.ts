@@ -42,7 +42,10 @@ export const preChatFormOptionsSchema = z.strictObject({
 export const channelSettingsSchemas = {
   web_widget: z.strictObject({
     website_url: z.string().max(2048).nullable().default(null),
-    hmac_mandatory: z.boolean().default(false),
+    hmac_mandatory: z
+      .boolean()
+      .default(false)
+      .describe("Chatwoot's setting, stored and answered; here every website inbox refuses an identifier without its identifier_hash, so it changes nothing"),
     pre_chat_form_enabled: z.boolean().default(false),
     pre_chat_form_options: preChatFormOptionsSchema.default(DEFAULT_PRE_CHAT_FORM_OPTIONS),
   }),

@@ -12,7 +12,13 @@ function errorResponses(access: Access['level']): Record<string, ResponseSpec> {
     '422': problem('The input breaks a rule or a documented limit; `field` names it when it can'),
     default: problem('Any other failure (503 when Elasticsearch or Redis cannot answer, 500 otherwise)'),
   };
-  if (access === 'public') return { ...common, '404': problem('No such inbox or visitor') };
+  if (access === 'public') {
+    return {
+      ...common,
+      '404': problem('No such inbox or visitor'),
+      '401': problem('An identifier without a valid identifier_hash, or a visitor whose contact has since become a verified identity'),
+    };
+  }
   if (access === 'anonymous') return { ...common, '401': problem('The credentials are wrong') };
   if (access === 'user') return { ...common, '401': problem('The api_access_token header is missing, unknown, revoked or expired') };
   return {

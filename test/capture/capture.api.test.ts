@@ -66,15 +66,15 @@ describe('website visitors and verified identity', () => {
     expect(await verifiedInboxIds(visitor.id)).toEqual([]);
   });
 
-  it('when the hash is missing, then an inbox with HMAC mandatory answers 401 and another saves the identifier unverified', async () => {
+  it('when the hash is missing, then an inbox with HMAC mandatory answers 401, and so does another: the identifier is not saved', async () => {
     const strictVisitor = await newVisitor(strictSite);
     expect((await identify(strictSite, strictVisitor.source_id, { identifier: 'user-104' })).status).toBe(401);
     expect((await ctx.http.post(publicPath(strictSite)).send({ identifier: 'user-104' })).status).toBe(401);
 
     const visitor = await newVisitor();
     const res = await identify(site, visitor.source_id, { identifier: 'user-105' });
-    expect(res.status).toBe(200);
-    expect((await contactOf(visitor.id)).body.payload.identifier).toBe('user-105');
+    expect(res.status).toBe(401);
+    expect((await contactOf(visitor.id)).body.payload.identifier).toBeNull();
     expect(await verifiedInboxIds(visitor.id)).toEqual([]);
   });
 

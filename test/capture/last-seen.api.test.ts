@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 import { createInbox, createVisitor, visitorsPath, websiteChannel } from '../support/inboxes';
@@ -7,7 +8,7 @@ import { createInbox, createVisitor, visitorsPath, websiteChannel } from '../sup
 
 let ctx: TestContext;
 let account: TestAccount;
-let site: { id: number; inbox_identifier: string };
+let site: { id: number; inbox_identifier: string; hmac_token?: string };
 
 withTestAccount((c, a) => {
   ctx = c;
@@ -122,5 +123,22 @@ describe('last seen and availability', () => {
     await ctx.http.get(publicPath(`/${visitor.source_id}`)).expect(200);
     expect((await linkOf(visitor.source_id)).last_seen_at!.getTime()).toBeGreaterThan(old.getTime());
     expect(await show(owner.id)).toMatchObject({ last_seen_at: Math.floor(old.getTime() / 1000), availability_status: 'offline' });
+  });
+
+  it("when a visitor types a known contact's email and is merged into it, then its own last seen does not move there: that person is not shown online", async () => {
+    const owner = await createContact(ctx, account, { email: 'never-online@example.com', name: 'Never Online' });
+    const visitor = await newVisitor();
+    expect((await show(visitor.id)).availability_status).toBe('online');
+    await ctx.http.post(publicPath(`/${visitor.source_id}/email_collect`)).send({ email: 'never-online@example.com' }).expect(200);
+    expect((await linkOf(visitor.source_id)).contact_id).toBe(owner.id);
+    expect(await show(owner.id)).toMatchObject({ last_seen_at: null, availability_status: 'offline' });
+  });
+
+  it('when a visitor proves an identifier a known contact holds, then it is that person, seen now', async () => {
+    const known = await createContact(ctx, account, { name: 'Proven', identifier: 'seen-proven-1' });
+    const visitor = await newVisitor();
+    const hash = createHmac('sha256', site.hmac_token!).update('seen-proven-1').digest('hex');
+    await ctx.http.patch(publicPath(`/${visitor.source_id}`)).send({ identifier: 'seen-proven-1', identifier_hash: hash }).expect(200);
+    expect((await show(known.id)).availability_status).toBe('online');
   });
 });

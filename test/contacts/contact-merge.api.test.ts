@@ -91,4 +91,12 @@ describe('merging contacts', () => {
     expect((await ctx.http.get(other.path(`/contacts/${theirs.id}`)).set(as(other.adminToken))).status).toBe(200);
     expect((await ctx.http.get(account.path(`/contacts/${mine.id}`)).set(as(account.adminToken))).status).toBe(200);
   });
+
+  it('when a blocked contact is merged into one that is not, then the merged contact is blocked: a merge does not shed a block', async () => {
+    const base = await createContact(ctx, account, { name: 'Unblocked', phone_number: null });
+    const blocked = await createContact(ctx, account, { name: 'Blocked', phone_number: '+15550007777', blocked: true });
+    const res = await merge(account, { base_contact_id: base.id, mergee_contact_id: blocked.id });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: base.id, blocked: true, phone_number: '+15550007777' });
+  });
 });

@@ -266,6 +266,8 @@ describe('inboxes, outbound messages and the public website API', () => {
     expect(conversations.body[0].id).toBe(conversation.body.id);
     const messages = await call('get', `${P}/contacts/{source_id}/conversations/{conversation_id}/messages`, { params: { ...visitorParams, conversation_id: conversation.body.id } });
     expect(messages.body[0]).toEqual(expect.objectContaining({ content: 'Hi there', message_type: 0 }));
+    const unsigned = await call('patch', `${P}/contacts/{source_id}`, { params: visitorParams, body: { identifier: 'user-unsigned' } });
+    expect(unsigned.status).toBe(401);
   });
 });
 
