@@ -95,6 +95,9 @@ export function toContactChanges(input: ContactInput): ContactChanges {
     if (value !== undefined && value !== null && typeof value !== 'string') {
       throw new ValidationError(`additional_attributes.${field} must be a string`, field);
     }
+    // Inside additional_attributes as at the top level: trimmed, and blank is no value (a city of
+    // spaces was kept, present to filters and first in every sort).
+    if (typeof value === 'string') additional[field] = blankToNull(value);
   }
   if (typeof additional.country_code === 'string') {
     const code = additional.country_code.trim().toUpperCase();

@@ -122,6 +122,12 @@ describe('showing, updating and deleting a contact', () => {
     expect(shown.body.payload).toEqual(res.body.payload);
   });
 
+  it('when city and company come blank or padded inside additional_attributes, then they are kept as at the top level: trimmed, blank as null', async () => {
+    const contact = await createContact(ctx, account, { additional_attributes: { city: '   ', company_name: '  Initech  ', plan: '  as sent  ' } });
+    const shown = await ctx.http.get(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.agentToken);
+    expect(shown.body.payload.additional_attributes).toEqual({ city: null, company_name: 'Initech', plan: '  as sent  ' });
+  });
+
   it('when PUT is used, then it updates like PATCH', async () => {
     const contact = await createContact(ctx, account);
     const res = await ctx.http.put(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).send({ name: 'Renamed' });
