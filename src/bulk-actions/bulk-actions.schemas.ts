@@ -22,8 +22,8 @@ export const bulkActionBody = z
     action_name: z.enum(['delete'], 'action_name must be "delete"').optional(),
     labels: z
       .object({
-        add: z.array(z.string()).max(100).optional(),
-        remove: z.array(z.string()).max(100).optional(),
+        add: z.array(z.string(), 'labels.add must be an array of label titles').max(100, 'labels.add may name at most 100 labels').optional(),
+        remove: z.array(z.string(), 'labels.remove must be an array of label titles').max(100, 'labels.remove may name at most 100 labels').optional(),
       })
       .strict()
       .optional(),

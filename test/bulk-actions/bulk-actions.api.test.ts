@@ -178,6 +178,8 @@ describe('bulk actions', () => {
     [{ type: 'Contact', ids: [1] }, /labels.add, labels.remove or action_name/],
     [{ type: 'Contact', ids: [1], action_name: 'delete', labels: { add: ['x'] } }, /cannot be combined/],
     [{ type: 'Contact', ids: [1], labels: { add: ['not valid'] } }, /label/],
+    [{ type: 'Contact', ids: [1], labels: { add: Array.from({ length: 101 }, (_, i) => `l${i}`) } }, /^labels.add may name at most 100 labels$/],
+    [{ type: 'Contact', ids: [1], labels: { remove: 'vip' } }, /^labels.remove must be an array of label titles$/],
     // true once read as contact 1 and [2] as 2: a malformed delete would have deleted them.
     [{ type: 'Contact', ids: [true, '2'], action_name: 'delete' }, /contact id/],
     [{ type: 'Contact', ids: [[2]], action_name: 'delete' }, /contact id/],
