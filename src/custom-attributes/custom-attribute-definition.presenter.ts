@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoTime } from '../shared/response-fields';
 import { ATTRIBUTE_TYPES, type CustomAttributeDefinition } from '../records/custom-attribute-definition.model';
 
-/** Chatwoot's definition JSON; default_value, which this service keeps no behaviour for, is always null here. */
+/** Chatwoot's definition JSON. */
 export const definitionPayloadSchema = z
   .object({
     id: z.int(),
@@ -14,7 +14,7 @@ export const definitionPayloadSchema = z
     attribute_model: z.literal('contact_attribute'),
     regex_pattern: z.string().nullable(),
     regex_cue: z.string().nullable(),
-    default_value: z.null(),
+    default_value: z.union([z.string(), z.number(), z.boolean()]).nullable(),
     created_at: isoTime,
     updated_at: isoTime,
   })
@@ -33,7 +33,7 @@ export function toDefinitionPayload(def: CustomAttributeDefinition): DefinitionP
     attribute_model: def.attribute_model,
     regex_pattern: def.regex_pattern ?? null,
     regex_cue: def.regex_cue ?? null,
-    default_value: null,
+    default_value: def.default_value ?? null,
     created_at: def.created_at.toISOString(),
     updated_at: def.updated_at.toISOString(),
   };

@@ -54,8 +54,10 @@ const fields = {
     .refine((pattern) => regexPatternProblem(pattern) === undefined, { error: (issue) => regexPatternProblem(issue.input as string) })
     .nullable(),
   regex_cue: z.string().max(255, 'must be at most 255 characters').nullable(),
-  // Chatwoot's field that this service keeps no behaviour for; accepted so its clients work.
-  default_value: z.unknown(),
+  // Chatwoot's field: stored and answered for its clients; nothing is filled with it.
+  default_value: z
+    .union([z.string().max(255, 'must be at most 255 characters'), z.number(), z.boolean()], 'default_value must be a string, a number or a boolean')
+    .nullable(),
 };
 
 // Chatwoot's controllers read the fields from `custom_attribute_definition` (Rails wraps bare JSON

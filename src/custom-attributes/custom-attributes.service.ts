@@ -114,6 +114,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         attribute_model: 'contact_attribute',
         regex_pattern: input.regex_pattern ?? null,
         regex_cue: input.regex_cue ?? null,
+        default_value: input.default_value ?? null,
       });
       if (!created) throw new ValidationError(`attribute_key "${key}" is already defined`, 'attribute_key');
       await resyncHolders(accountId, key);
@@ -134,6 +135,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         if (input.attribute_description !== undefined) next.attribute_description = input.attribute_description;
         if (input.regex_pattern !== undefined) next.regex_pattern = input.regex_pattern;
         if (input.regex_cue !== undefined) next.regex_cue = input.regex_cue;
+        if (input.default_value !== undefined) next.default_value = input.default_value;
         checkValuesFitType(def.attribute_display_type, input.attribute_values);
         if (input.attribute_values !== undefined && def.attribute_display_type === 'list') {
           if (!input.attribute_values.length) throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
@@ -212,6 +214,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
             attribute_model: 'contact_attribute',
             regex_pattern: null,
             regex_cue: null,
+            default_value: null,
             created_at: now,
             updated_at: now,
           }),

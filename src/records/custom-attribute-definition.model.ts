@@ -17,6 +17,8 @@ export interface CustomAttributeDefinition {
   /** For clients that check values (Chatwoot's dashboard); absent on definitions stored before they were kept. */
   regex_pattern?: string | null;
   regex_cue?: string | null;
+  /** Chatwoot's default value, kept for its clients; the service fills nothing with it. */
+  default_value?: string | number | boolean | null;
   /**
    * Which of the account's typed search fields of this type holds the values (see
    * mappings/). Assigned once on creation and never reused while the definition exists.
@@ -51,6 +53,7 @@ const definitionSchema = new Schema<CustomAttributeDefinition>(
     attribute_model: { type: String, default: 'contact_attribute' },
     regex_pattern: { type: String, default: null },
     regex_cue: { type: String, default: null },
+    default_value: { type: Schema.Types.Mixed, default: null },
     slot: { type: Number, required: true },
     created_at: { type: Date, default: () => new Date() },
     updated_at: { type: Date, default: () => new Date() },

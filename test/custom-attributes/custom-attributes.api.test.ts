@@ -115,6 +115,21 @@ describe('custom attribute definitions', () => {
     expect((await api.post('/contacts', { name: 'n', custom_attributes: { code: 'not three letters' } })).status).toBe(200);
   });
 
+  it('when a definition has a default_value, then it is stored and answered; a value of another shape is a 422', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const created = await api.post('/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_type: 'text', default_value: 'basic' });
+    expect(created.status).toBe(200);
+    expect(created.body.default_value).toBe('basic');
+    expect((await api.get(`/custom_attribute_definitions/${created.body.id}`)).body.default_value).toBe('basic');
+    expect((await api.patch(`/custom_attribute_definitions/${created.body.id}`, { default_value: 3 })).body.default_value).toBe(3);
+    expect((await api.patch(`/custom_attribute_definitions/${created.body.id}`, { attribute_display_name: 'Tier' })).body.default_value).toBe(3);
+    expect((await api.patch(`/custom_attribute_definitions/${created.body.id}`, { default_value: null })).body.default_value).toBeNull();
+    const refused = await api.patch(`/custom_attribute_definitions/${created.body.id}`, { default_value: { a: 1 } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.field).toBe('default_value');
+  });
+
   it.each([
     [{ regex_pattern: '([a-z' }],
     [{ regex_pattern: '/abc/q' }],
