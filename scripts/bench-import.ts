@@ -27,7 +27,7 @@ import { GENERATED_LABELS, generateRows, writeContactsCsv } from './generate-con
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { percentile } from './bench-support';
-import { peakMemoryMb, residentMemoryMb, startProcess, waitForHealth, WORKER_NODE_ARGS } from './bench-support';
+import { API_NODE_ARGS, peakMemoryMb, residentMemoryMb, startProcess, waitForHealth, WORKER_NODE_ARGS } from './bench-support';
 
 const N = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const BAD_SHARE = Number(process.env.BENCH_IMPORT_BAD ?? 0.02);
@@ -321,7 +321,7 @@ async function main() {
     if (state?.size !== N) throw new Error(`no account of ${n(N)} imported contacts to measure on: run npm run bench:import first`);
   } else state = await benchState({ ...(await prepareAccount()), size: N });
   const { accountId, token } = state!;
-  const api = startProcess('src/main-api.ts', env);
+  const api = startProcess('src/main-api.ts', env, API_NODE_ARGS);
   const worker = startProcess('src/main-worker.ts', env, WORKER_NODE_ARGS);
   try {
     await waitForHealth(PORT);

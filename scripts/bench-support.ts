@@ -9,6 +9,12 @@ const ROOT = path.resolve(__dirname, '..');
 /** The worker's heap cap, as `npm run start:worker` sets it (package.json). */
 export const WORKER_NODE_ARGS = ['--max-old-space-size=256', '--max-semi-space-size=32'];
 
+/**
+ * The API's node flags, as `npm start` sets them; BENCH_API_NODE_ARGS (space-separated) replaces
+ * them for a comparison.
+ */
+export const API_NODE_ARGS = process.env.BENCH_API_NODE_ARGS !== undefined ? process.env.BENCH_API_NODE_ARGS.split(' ').filter(Boolean) : [];
+
 export function startProcess(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', path.join(ROOT, entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
 }

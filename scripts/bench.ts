@@ -18,7 +18,7 @@ import { foldText } from '../src/shared/text';
 import { createLogger } from '../src/shared/logger';
 import { SORT_FIELDS } from '../src/search/contact-sort';
 import { forceMergeToOneSegment } from '../src/search/force-merge';
-import { peakMemoryMb, percentile, startProcess, waitForHealth, WORKER_NODE_ARGS } from './bench-support';
+import { API_NODE_ARGS, peakMemoryMb, percentile, startProcess, waitForHealth, WORKER_NODE_ARGS } from './bench-support';
 
 const N = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
 const PORT = Number(process.env.BENCH_PORT ?? 3901);
@@ -360,7 +360,7 @@ async function main() {
   const state = await seed();
   if (process.argv.includes('--seed-only')) return;
   if (process.argv.includes('--storage-only')) return printStorage(state.account_id);
-  const api = startProcess('src/main-api.ts', env);
+  const api = startProcess('src/main-api.ts', env, API_NODE_ARGS);
   const worker = startProcess('src/main-worker.ts', env, WORKER_NODE_ARGS);
   try {
     const base = `http://127.0.0.1:${PORT}/api/v1/accounts/${state.account_id}/contacts`;
