@@ -19,6 +19,57 @@ test('when a note is written and Ctrl+Enter pressed, then it is saved and shown,
   expect((await account.api<unknown[]>('GET', `/contacts/${id}/notes`)).body).toEqual([]);
 });
 
+test('when a note is edited, then Escape leaves it as it was, Ctrl+Enter saves it, and the newest note stays first', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Olga Older' }]);
+  const first = await account.api<{ id: number }>('POST', `/contacts/${id}/notes`, { content: 'First note' });
+  await account.api('POST', `/contacts/${id}/notes`, { content: 'Second note' });
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Olga Older' }).click();
+  const notes = page.getByTestId('note');
+  await expect(notes.locator('.markdown')).toHaveText(['Second note', 'First note']);
+
+  const older = notes.filter({ hasText: 'First note' });
+  await older.getByRole('button', { name: 'Edit note' }).click();
+  const editor = page.getByLabel(/Edit the note/);
+  await expect(editor).toHaveValue('First note');
+  await expect(editor).toBeFocused();
+  await editor.fill('Thrown away');
+  await editor.press('Escape');
+  await expect(editor).toHaveCount(0);
+  await expect(notes.locator('.markdown')).toHaveText(['Second note', 'First note']);
+
+  await older.getByRole('button', { name: 'Edit note' }).click();
+  await editor.fill('First note, **revised**');
+  await editor.press('Control+Enter');
+  await expect(editor).toHaveCount(0);
+  await expect(notes.locator('.markdown')).toHaveText(['Second note', 'First note, revised']);
+  await expect(notes.nth(1).locator('strong')).toHaveText('revised');
+  expect((await account.api<{ content: string }>('GET', `/contacts/${id}/notes/${first.body.id}`)).body.content).toBe('First note, **revised**');
+});
+
+test('when an agent opens a contact, then only their own notes offer edit and delete, and an administrator may change anyone\'s', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Paula Permissions' }]);
+  await account.api('POST', `/contacts/${id}/notes`, { content: 'Written by the administrator' });
+  await signIn(page, account, 'agent');
+  await page.getByRole('link', { name: 'Paula Permissions' }).click();
+  await page.getByLabel(/New note/).fill('Written by the agent');
+  await page.getByLabel(/New note/).press('Control+Enter');
+  const note = (text: string) => page.getByTestId('note').filter({ hasText: text });
+  await expect(note('Written by the agent').getByRole('button', { name: 'Edit note' })).toBeVisible();
+  await expect(note('Written by the agent').getByRole('button', { name: 'Delete note' })).toBeVisible();
+  await expect(note('Written by the administrator').getByRole('button')).toHaveCount(0);
+  await expect(note('Written by the administrator')).toContainText('only its author or an administrator may edit or delete it');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Paula Permissions' }).click();
+  await expect(note('Written by the administrator').getByRole('button', { name: 'Edit note' })).toBeVisible();
+  await note('Written by the agent').getByRole('button', { name: 'Delete note' }).click();
+  await note('Written by the agent').getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('note')).toHaveCount(1);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
 test('when a Markdown note holds a script tag and an event handler, then they render inert', async ({ page, account }) => {
   const [id] = await createContacts(account, [{ name: 'Sam Script' }]);
   await account.api('POST', `/contacts/${id}/notes`, {
