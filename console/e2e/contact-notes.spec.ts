@@ -118,7 +118,7 @@ test('when a note holds styles, a form, a frame or a remote image, then none of 
   expect(remote).toEqual([]);
 });
 
-test('when a field is edited in place with a bad value, then the API error shows at the field, and a good value is saved', async ({ page, account }) => {
+test('when a field is edited in place with a bad value, then the API error shows at the field, a good value is saved and shown as stored, and Escape gives up an edit', async ({ page, account }) => {
   const [id] = await createContacts(account, [{ name: 'Eve Edit', email: 'eve@example.com' }]);
   await signIn(page, account);
   await page.getByRole('link', { name: 'Eve Edit' }).click();
@@ -131,4 +131,15 @@ test('when a field is edited in place with a bad value, then the API error shows
   await expect(page.locator('#field-email-error')).toHaveCount(0);
   await expect(page.getByText('Saved')).toBeVisible();
   expect((await account.api<{ payload: { email: string } }>('GET', `/contacts/${id}`)).body.payload.email).toBe('eve@new.example');
+
+  // The API stores emails lowercased: the field shows what was stored, not what was typed.
+  await email.fill('EVE@New.Example');
+  await email.press('Enter');
+  await expect(email).toHaveValue('eve@new.example');
+  // Escape gives up an edit.
+  await email.fill('half-typed');
+  await email.press('Escape');
+  await expect(email).toHaveValue('eve@new.example');
+  await email.blur();
+  await expect(page.locator('#field-email-error')).toHaveCount(0);
 });

@@ -15,7 +15,8 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [savedField, setSavedField] = useState<string | null>(null);
 
-  async function save(field: string, body: Record<string, unknown>) {
+  /** True when saved: the field then shows the value as the API stored it (an email lowercased). */
+  async function save(field: string, body: Record<string, unknown>): Promise<boolean> {
     // One field at a time, named at run time: the API checks it (422 naming the field).
     const { data, error } = await session.client.PATCH('/api/v1/accounts/{account_id}/contacts/{id}', {
       params: { path: { ...accountPath(session), id: contact.id } },
@@ -25,13 +26,14 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
       const failure = errorOf(error);
       setErrors({ ...errors, [failure.field ?? field]: failure.error, ...(failure.field && failure.field !== field ? { [field]: failure.error } : {}) });
       setSavedField(null);
-      return;
+      return false;
     }
     const rest = { ...errors };
     delete rest[field];
     setErrors(rest);
     setSavedField(field);
     onSaved(data.payload);
+    return true;
   }
 
   const additional = contact.additional_attributes as Record<string, unknown>;
@@ -78,18 +80,23 @@ function InPlaceField({ id, label, value, error, saved, options, type = 'text', 
   saved: boolean;
   options?: string[];
   type?: string;
-  onCommit: (value: string) => void;
+  onCommit: (value: string) => Promise<boolean>;
 }) {
   const { t } = useI18n();
   const [draft, setDraft] = useState(value);
-  const [base, setBase] = useState(value);
-  // A new value from the API (after a save elsewhere) replaces an untouched draft.
+  // The value the draft was last taken from; null after a save, so that the stored value
+  // replaces the draft even when it equals the previous one (EVE@x.com saved as eve@x.com).
+  const [base, setBase] = useState<string | null>(value);
+  // A new value from the API (after a save here or elsewhere) replaces the draft.
   if (value !== base) {
     setBase(value);
     setDraft(value);
   }
+  const save = (next: string) => {
+    void onCommit(next).then((saved) => saved && setBase(null));
+  };
   const commit = () => {
-    if (draft.trim() !== value) onCommit(draft.trim());
+    if (draft.trim() !== value) save(draft.trim());
   };
   const inputId = `field-${id}`;
   const described = error ? `${inputId}-error` : undefined;
@@ -98,7 +105,7 @@ function InPlaceField({ id, label, value, error, saved, options, type = 'text', 
       <label htmlFor={inputId}>{label}</label>
       {options ? (
         <select id={inputId} value={draft} aria-invalid={error ? true : undefined} aria-describedby={described}
-          onChange={(e) => { setDraft(e.target.value); if (e.target.value !== value) onCommit(e.target.value); }}>
+          onChange={(e) => { setDraft(e.target.value); if (e.target.value !== value) save(e.target.value); }}>
           <option value="">—</option>
           {options.map((o) => (
             <option key={o} value={o}>{o}</option>
@@ -107,7 +114,11 @@ function InPlaceField({ id, label, value, error, saved, options, type = 'text', 
       ) : (
         <input id={inputId} type={type} value={draft} aria-invalid={error ? true : undefined} aria-describedby={described}
           onChange={(e) => setDraft(e.target.value)} onBlur={commit}
-          onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); commit(); } }} />
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') { e.preventDefault(); commit(); }
+            // Escape gives up the edit: the field shows the stored value again.
+            if (e.key === 'Escape') { e.preventDefault(); setDraft(value); }
+          }} />
       )}
       {error && <span id={described} className="field-error" role="alert">{error}</span>}
       {saved && !error && <span className="saved" role="status">{t('saved')}</span>}
