@@ -143,3 +143,23 @@ test('when a field is edited in place with a bad value, then the API error shows
   await email.blur();
   await expect(page.locator('#field-email-error')).toHaveCount(0);
 });
+
+test('when social profiles are edited in place, then each is saved beside the others, and a bad one shows its error at the field', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Sofia Social', additional_attributes: { social_profiles: { github: 'sofia' } } }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Sofia Social' }).click();
+  await expect(page.getByLabel('GitHub')).toHaveValue('sofia');
+  const twitter = page.getByLabel('Twitter');
+  await twitter.fill('not a handle!');
+  await twitter.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('social_profiles.twitter must be a handle or an http(s) URL');
+  await expect(twitter).toHaveAttribute('aria-invalid', 'true');
+  await twitter.fill('@sofia');
+  await twitter.press('Enter');
+  await expect(twitter).not.toHaveAttribute('aria-invalid');
+  const profiles = async () => (await account.api<{ payload: { additional_attributes: { social_profiles?: unknown } } }>('GET', `/contacts/${id}`)).body.payload.additional_attributes.social_profiles;
+  expect(await profiles()).toEqual({ github: 'sofia', twitter: '@sofia' });
+  await page.getByLabel('GitHub').fill('');
+  await page.getByLabel('GitHub').press('Enter');
+  await expect.poll(profiles).toEqual({ twitter: '@sofia' });
+});

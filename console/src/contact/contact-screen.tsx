@@ -60,6 +60,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
       <div className="toolbar">
         <button type="button" onClick={onBack}>← {t('back')}</button>
         <h1>{contact.name || contact.email || contact.phone_number || `#${contact.id}`}</h1>
+        {contact.blocked && <span className="blocked-marker" data-testid="blocked-marker">{t('blocked')}</span>}
         <span className="muted">#{contact.id} · {t('created_at')} {formatDate(contact.created_at)}</span>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
@@ -116,7 +117,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
         </div>
         <div>
           <NotesSection contactId={contact.id} />
-          <MessagesSection contactId={contact.id} />
+          <MessagesSection contactId={contact.id} blocked={contact.blocked} />
         </div>
       </div>
     </div>

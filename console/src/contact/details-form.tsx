@@ -7,6 +7,7 @@ import { accountPath, useSession } from '../shell/session';
 
 const TOP_LEVEL = ['name', 'email', 'phone_number', 'identifier'] as const;
 const ADDITIONAL = ['company_name', 'city', 'country', 'country_code', 'description'] as const;
+const SOCIAL_NETWORKS = ['facebook', 'twitter', 'linkedin', 'github', 'instagram'] as const;
 
 /** Each field edited in place: saved (PATCH, that field only) when it loses focus or on Enter; the API's error shown at it. */
 export function DetailsForm({ contact, definitions, onSaved }: { contact: Contact; definitions: CustomAttributeDefinition[]; onSaved: (contact: Contact) => void }) {
@@ -14,6 +15,13 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
   const session = useSession();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [savedField, setSavedField] = useState<string | null>(null);
+  // The box follows a click at once (a checkbox that waits for the API seems not to take it), back if refused.
+  const [blocked, setBlocked] = useState(contact.blocked);
+  const [blockedBase, setBlockedBase] = useState(contact.blocked);
+  if (contact.blocked !== blockedBase) {
+    setBlockedBase(contact.blocked);
+    setBlocked(contact.blocked);
+  }
 
   /** True when saved: the field then shows the value as the API stored it (an email lowercased). */
   async function save(field: string, body: Record<string, unknown>): Promise<boolean> {
@@ -38,6 +46,10 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
 
   const additional = contact.additional_attributes as Record<string, unknown>;
   const custom = contact.custom_attributes as Record<string, unknown>;
+  const social = (additional.social_profiles ?? {}) as Record<string, string>;
+  // The API replaces social_profiles as a whole: the others are sent along, an empty one drops that network.
+  const saveSocial = (network: string, value: string) =>
+    save(`additional_attributes.social_profiles.${network}`, { additional_attributes: { social_profiles: { ...social, [network]: value === '' ? null : value } } });
 
   return (
     <section aria-labelledby="details-title" className="panel">
@@ -51,6 +63,30 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
           <InPlaceField key={field} id={field} label={t(field as MessageKey)} value={String(additional[field] ?? '')} error={errors[field]} saved={savedField === field}
             onCommit={(value) => save(field, { [field]: value === '' ? null : value })} />
         ))}
+        <div className="field">
+          <label className="checkbox">
+            <input type="checkbox" checked={blocked} aria-describedby="blocked-hint"
+              onChange={(e) => {
+                const next = e.target.checked;
+                setBlocked(next);
+                void save('blocked', { blocked: next }).then((saved) => saved || setBlocked(!next));
+              }} />
+            {t('blocked')}
+          </label>
+          <span id="blocked-hint" className="hint">{t('blockedHint')}</span>
+          {errors.blocked && <span className="field-error" role="alert">{errors.blocked}</span>}
+          {savedField === 'blocked' && !errors.blocked && <span className="saved" role="status">{t('saved')}</span>}
+        </div>
+      </div>
+      <h3>{t('socialProfiles')}</h3>
+      <div className="fields">
+        {SOCIAL_NETWORKS.map((network) => {
+          const field = `additional_attributes.social_profiles.${network}`;
+          return (
+            <InPlaceField key={network} id={`social_profiles.${network}`} label={t(`social_profiles.${network}`)} value={social[network] ?? ''} error={errors[field]}
+              saved={savedField === field} onCommit={(value) => saveSocial(network, value)} />
+          );
+        })}
       </div>
       {definitions.length > 0 && <h3>{t('customAttributes')}</h3>}
       <div className="fields">
