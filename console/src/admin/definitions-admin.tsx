@@ -49,6 +49,8 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
   const [confirming, setConfirming] = useState<number | null>(null);
   const [rowError, setRowError] = useState<{ id: number; error: string } | null>(null);
 
+  const typeName = (type: string) => ((TYPES as readonly string[]).includes(type) ? t(`type_${type as AttributeType}`) : type);
+
   const changed = () => {
     setRevision((n) => n + 1);
     onChanged();
@@ -145,7 +147,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
               <tr key={d.id} data-testid="definition-row">
                 <td>{d.attribute_key}</td>
                 <td>{d.attribute_display_name}</td>
-                <td>{d.attribute_display_type}{d.attribute_values.length ? ` (${d.attribute_values.join(', ')})` : ''}</td>
+                <td>{typeName(d.attribute_display_type)}{d.attribute_values.length ? ` (${d.attribute_values.join(', ')})` : ''}</td>
                 <td>{description}</td>
                 <td>
                   {admin && confirming === d.id && (
@@ -191,7 +193,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
           <span className="field">
             <label htmlFor="new-attribute-type">{t('type')}</label>
             <select id="new-attribute-type" value={draft.type} {...describedBy('new-attribute-type', errors.type)} onChange={(e) => setDraft({ ...draft, type: e.target.value as AttributeType })}>
-              {TYPES.map((type) => <option key={type} value={type}>{type}</option>)}
+              {TYPES.map((type) => <option key={type} value={type}>{typeName(type)}</option>)}
             </select>
             <FieldError id="new-attribute-type" error={errors.type} />
           </span>

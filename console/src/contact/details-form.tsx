@@ -100,6 +100,7 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
           return (
             <InPlaceField key={d.id} id={field} label={d.attribute_display_name || d.attribute_key} value={current == null ? '' : d.attribute_display_type === 'date' ? String(current).slice(0, 10) : String(current)} error={errors[field]}
               saved={savedField === field} options={d.attribute_display_type === 'list' ? d.attribute_values : d.attribute_display_type === 'checkbox' ? ['true', 'false'] : undefined}
+              optionLabel={d.attribute_display_type === 'checkbox' ? (o) => t(o === 'true' ? 'true' : 'false') : undefined}
               type={d.attribute_display_type === 'date' ? 'date' : 'text'} onCommit={commit} />
           );
         })}
@@ -108,13 +109,15 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
   );
 }
 
-function InPlaceField({ id, label, value, error, saved, options, type = 'text', onCommit }: {
+function InPlaceField({ id, label, value, error, saved, options, optionLabel = (o) => o, type = 'text', onCommit }: {
   id: string;
   label: string;
   value: string;
   error?: string;
   saved: boolean;
   options?: string[];
+  /** What an option shows (a checkbox's true and false in the console's language); its value otherwise. */
+  optionLabel?: (option: string) => string;
   type?: string;
   onCommit: (value: string) => Promise<boolean>;
 }) {
@@ -144,7 +147,7 @@ function InPlaceField({ id, label, value, error, saved, options, type = 'text', 
           onChange={(e) => { setDraft(e.target.value); if (e.target.value !== value) save(e.target.value); }}>
           <option value="">—</option>
           {options.map((o) => (
-            <option key={o} value={o}>{o}</option>
+            <option key={o} value={o}>{optionLabel(o)}</option>
           ))}
         </select>
       ) : (
