@@ -1,6 +1,6 @@
 import { createContacts, expect, screenshot, signIn, test } from './support';
 
-test('when a note is written and Ctrl+Enter pressed, then it is saved and shown, and it is deleted after a confirmation', async ({ page, account }) => {
+test('when a note is written and Ctrl+Enter pressed, then it is saved and shown, and it is deleted after a confirmation that Escape gives up', async ({ page, account }) => {
   const [id] = await createContacts(account, [{ name: 'Nora Notes', email: 'nora@example.com' }]);
   await signIn(page, account);
   await page.getByRole('link', { name: 'Nora Notes' }).click();
@@ -14,9 +14,18 @@ test('when a note is written and Ctrl+Enter pressed, then it is saved and shown,
   await screenshot(page, 'contact');
 
   await note.getByRole('button', { name: 'Delete note' }).click();
+  await page.keyboard.press('Escape');
+  await expect(note.getByRole('button', { name: 'Confirm' })).toHaveCount(0);
+  await note.getByRole('button', { name: 'Delete note' }).click();
   await note.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByTestId('note')).toHaveCount(0);
   expect((await account.api<unknown[]>('GET', `/contacts/${id}/notes`)).body).toEqual([]);
+
+  // Escape gives up deleting the contact too.
+  await page.getByRole('button', { name: 'Delete contact' }).click();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('button', { name: 'Confirm' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Delete contact' })).toBeVisible();
 });
 
 test('when a note is edited, then Escape leaves it as it was, Ctrl+Enter saves it, and the newest note stays first', async ({ page, account }) => {
