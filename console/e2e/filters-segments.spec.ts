@@ -68,3 +68,12 @@ test('when a filter with an OR and an AND group is applied and saved as a segmen
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByTestId('segments')).toContainText('No segments yet');
 });
+
+test('when the filter builder is open, then Escape closes it', async ({ page, account }) => {
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  const builder = page.getByRole('region', { name: 'Filter contacts' });
+  await builder.locator('.condition').first().getByLabel('Attribute').focus();
+  await page.keyboard.press('Escape');
+  await expect(builder).toHaveCount(0);
+});

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createContacts, expect, signIn, test } from './support';
+import { createContacts, expect, screenshot, signIn, test } from './support';
 
 test('when a new contact is created with a bad email, then the error shows at the email field, and once fixed the contact page opens', async ({ page, account }) => {
   await signIn(page, account);
@@ -48,4 +48,77 @@ test('when the list of a label is exported, then the CSV holds that label\'s con
   const csv = readFileSync(await download.path(), 'utf8');
   expect(csv).toContain('xena@example.com');
   expect(csv).not.toContain('yuri@example.com');
+});
+
+test('when an administrator edits and deletes a label, then Escape gives up an edit, Save keeps colour and description, a bad title shows at its field, and deleting asks first', async ({ page, account }) => {
+  await account.api('POST', '/labels', { title: 'vip', color: '#ff0000' });
+  const [id] = await createContacts(account, [{ name: 'Lola Label' }]);
+  await account.api('POST', `/contacts/${id}/labels`, { labels: ['vip'] });
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Administration' }).click();
+  const labels = page.getByRole('region', { name: 'Labels' });
+  const label = async () => (await account.api<{ payload: { title: string; color: string; description: string | null }[] }>('GET', '/labels')).body.payload;
+
+  await labels.getByRole('button', { name: 'Edit vip' }).click();
+  const editor = labels.getByRole('form', { name: 'Edit vip' });
+  await editor.getByLabel('Description').fill('Thrown away');
+  await editor.getByLabel('Description').press('Escape');
+  await expect(editor).toHaveCount(0);
+  await labels.getByRole('button', { name: 'Edit vip' }).click();
+  await editor.getByLabel('Color').fill('#00aa00');
+  await editor.getByLabel('Description').fill('Very important');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(labels.getByTestId('label-row').filter({ hasText: 'vip' })).toContainText('Very important');
+  expect(await label()).toMatchObject([{ title: 'vip', color: '#00aa00', description: 'Very important' }]);
+
+  const newLabel = labels.getByRole('form', { name: 'New label' });
+  await newLabel.getByLabel('Title').fill('not a label!');
+  await newLabel.getByRole('button', { name: 'Add' }).click();
+  await expect(newLabel.locator('#new-label-title-error')).toContainText('may hold only letters, digits');
+  await expect(newLabel.getByLabel('Title')).toHaveAttribute('aria-invalid', 'true');
+
+  await labels.getByRole('button', { name: 'Delete vip' }).click();
+  await expect(labels).toContainText('It is removed from every contact that carries it.');
+  expect(await label()).toHaveLength(1);
+  await labels.getByRole('button', { name: 'Cancel' }).click();
+  await labels.getByRole('button', { name: 'Delete vip' }).click();
+  await labels.getByRole('button', { name: 'Confirm' }).click();
+  await expect(labels.getByTestId('label-row')).toHaveCount(0);
+  expect(await label()).toEqual([]);
+  await expect.poll(async () => (await account.api<{ payload: { labels: string[] } }>('GET', `/contacts/${id}`)).body.payload.labels).toEqual([]);
+});
+
+test('when an administrator edits and deletes a custom attribute, then name, description and list values are saved, an error shows at its field, and deleting asks first', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_name: 'Plan', attribute_display_type: 'list', attribute_model: 'contact_attribute', attribute_values: ['free', 'pro'] });
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Administration' }).click();
+  const attributes = page.getByRole('region', { name: 'Custom attributes' });
+  const definitions = async () => (await account.api<{ attribute_display_name: string; attribute_description: string | null; attribute_values: string[] }[]>('GET', '/custom_attribute_definitions')).body;
+
+  await attributes.getByRole('button', { name: 'Edit plan' }).click();
+  const editor = attributes.getByRole('form', { name: 'Edit plan' });
+  await editor.getByLabel('List values').fill('');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(editor.locator('[id$="-values-error"]')).toContainText('a list attribute needs attribute_values');
+  await editor.getByLabel('Display name').fill('Plan tier');
+  await editor.getByLabel('Description').fill('Billing plan');
+  await editor.getByLabel('List values').fill('free, pro, enterprise');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(editor).toHaveCount(0);
+  const row = attributes.getByTestId('definition-row').filter({ hasText: 'plan' });
+  await expect(row).toContainText('Plan tier');
+  await expect(row).toContainText('Billing plan');
+  expect(await definitions()).toMatchObject([{ attribute_display_name: 'Plan tier', attribute_description: 'Billing plan', attribute_values: ['free', 'pro', 'enterprise'] }]);
+
+  await attributes.getByRole('button', { name: 'Edit plan' }).click();
+  await editor.getByLabel('Display name').press('Escape');
+  await expect(editor).toHaveCount(0);
+
+  await attributes.getByRole('button', { name: 'Delete plan' }).click();
+  await expect(attributes).toContainText('Delete the attribute "plan"?');
+  await screenshot(page, 'administration');
+  expect(await definitions()).toHaveLength(1);
+  await attributes.getByRole('button', { name: 'Confirm' }).click();
+  await expect(attributes.getByTestId('definition-row')).toHaveCount(0);
+  expect(await definitions()).toEqual([]);
 });

@@ -29,3 +29,27 @@ test('when an e-mail message is sent to a contact, then the SMTP server receives
     await smtp.close();
   }
 });
+
+test('when a contact is blocked on its screen, then it is marked blocked, and its channels are disabled saying so until it is unblocked', async ({ page, account }) => {
+  await account.api('POST', '/inboxes', {
+    name: 'Shop support',
+    channel: { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: 2525, smtp_login: 'mailer', smtp_password: 'smtp-secret-password' },
+  });
+  const [id] = await createContacts(account, [{ name: 'Bea Blocked', email: 'bea@example.com' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Bea Blocked' }).click();
+  const option = page.getByLabel('Channel').locator('option', { hasText: 'Shop support' });
+  await expect(option).toBeEnabled();
+  await expect(page.getByTestId('blocked-marker')).toHaveCount(0);
+
+  await page.getByRole('checkbox', { name: 'Blocked' }).check();
+  await expect(page.getByTestId('blocked-marker')).toHaveText('Blocked');
+  await expect(option).toBeDisabled();
+  await expect(option).toContainText('the contact is blocked');
+  expect((await account.api<{ payload: { blocked: boolean } }>('GET', `/contacts/${id}`)).body.payload.blocked).toBe(true);
+
+  await page.getByRole('checkbox', { name: 'Blocked' }).uncheck();
+  await expect(page.getByTestId('blocked-marker')).toHaveCount(0);
+  await expect(option).toBeEnabled();
+  expect((await account.api<{ payload: { blocked: boolean } }>('GET', `/contacts/${id}`)).body.payload.blocked).toBe(false);
+});

@@ -81,3 +81,16 @@ test('when the language is switched to Spanish, then the console speaks Spanish'
   await expect(page.getByRole('button', { name: 'Salir' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Todos los contactos' })).toBeVisible();
 });
+
+test('when the console loads, then it declares its own icon, so the browser asks for no /favicon.ico, and nothing it asks for is missing', async ({ page, account }) => {
+  const missing: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() === 404) missing.push(response.url());
+  });
+  await signIn(page, account);
+  await page.reload();
+  await expect(page.getByTestId('who')).toBeVisible();
+  // Headless Chromium never asks for a favicon; a browser with a window asks /favicon.ico (a 404) unless the page names one.
+  await expect(page.locator('link[rel="icon"]')).toHaveAttribute('href', /^data:image\/svg\+xml,/);
+  expect(missing).toEqual([]);
+});

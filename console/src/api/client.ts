@@ -55,10 +55,16 @@ export function authorizedFetch(session: Session, path: string, init: RequestIni
   return fetch(`/api/v1/accounts/${session.accountId}${path}`, { ...init, headers });
 }
 
-/** The message of an error answer (the API answers {error, field}), or a generic one. */
+// In the console's language: the I18nProvider sets it, as it sets <html lang>.
+let unexpectedErrorText = 'Unexpected error';
+export function setUnexpectedErrorText(text: string): void {
+  unexpectedErrorText = text;
+}
+
+/** The message of an error answer (the API answers {error, field}), or a generic one (a proxy's HTML page, say). */
 export function errorOf(error: unknown): ApiError {
   if (error && typeof error === 'object' && 'error' in error && typeof (error as ApiError).error === 'string') return error as ApiError;
-  return { error: 'Unexpected error' };
+  return { error: unexpectedErrorText };
 }
 
 /** Saves a response body as a file named by its Content-Disposition, or by `fallback`. */

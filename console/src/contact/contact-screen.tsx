@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorOf, type Contact } from '../api/client';
 import { useDefinitions } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
@@ -53,6 +53,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     onBack();
   }
 
+  const cancelOnEscape = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') setConfirming(null);
+  };
+
   if (!contact) return error ? <p role="alert" className="error">{error}</p> : <p>{t('loading')}</p>;
 
   return (
@@ -60,6 +64,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
       <div className="toolbar">
         <button type="button" onClick={onBack}>← {t('back')}</button>
         <h1>{contact.name || contact.email || contact.phone_number || `#${contact.id}`}</h1>
+        {contact.blocked && <span className="blocked-marker" data-testid="blocked-marker">{t('blocked')}</span>}
         <span className="muted">#{contact.id} · {t('created_at')} {formatDate(contact.created_at)}</span>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
@@ -92,10 +97,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
               <input inputMode="numeric" value={mergeeId} onChange={(e) => setMergeeId(e.target.value)} />
             </label>
             {confirming === 'merge' ? (
-              <>
+              <span onKeyDown={cancelOnEscape}>
                 <button type="button" className="danger" onClick={merge}>{t('confirm')}</button>
-                <button type="button" onClick={() => setConfirming(null)}>{t('cancel')}</button>
-              </>
+                <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
+              </span>
             ) : (
               <button type="button" disabled={!/^\d+$/.test(mergeeId)} onClick={() => setConfirming('merge')}>{t('merge')}</button>
             )}
@@ -104,11 +109,11 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
             {session.role !== 'administrator' ? (
               <p className="muted">{t('deleteContact')}: {t('administratorsOnly')}</p>
             ) : confirming === 'delete' ? (
-              <>
+              <span onKeyDown={cancelOnEscape}>
                 <span>{t('confirmDeleteContact')}</span>{' '}
                 <button type="button" className="danger" onClick={remove}>{t('confirm')}</button>
-                <button type="button" onClick={() => setConfirming(null)}>{t('cancel')}</button>
-              </>
+                <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
+              </span>
             ) : (
               <button type="button" className="danger" onClick={() => setConfirming('delete')}>{t('deleteContact')}</button>
             )}
@@ -116,7 +121,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
         </div>
         <div>
           <NotesSection contactId={contact.id} />
-          <MessagesSection contactId={contact.id} />
+          <MessagesSection contactId={contact.id} blocked={contact.blocked} />
         </div>
       </div>
     </div>

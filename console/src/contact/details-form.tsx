@@ -7,6 +7,7 @@ import { accountPath, useSession } from '../shell/session';
 
 const TOP_LEVEL = ['name', 'email', 'phone_number', 'identifier'] as const;
 const ADDITIONAL = ['company_name', 'city', 'country', 'country_code', 'description'] as const;
+const SOCIAL_NETWORKS = ['facebook', 'twitter', 'linkedin', 'github', 'instagram'] as const;
 
 /** Each field edited in place: saved (PATCH, that field only) when it loses focus or on Enter; the API's error shown at it. */
 export function DetailsForm({ contact, definitions, onSaved }: { contact: Contact; definitions: CustomAttributeDefinition[]; onSaved: (contact: Contact) => void }) {
@@ -14,8 +15,16 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
   const session = useSession();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [savedField, setSavedField] = useState<string | null>(null);
+  // The box follows a click at once (a checkbox that waits for the API seems not to take it), back if refused.
+  const [blocked, setBlocked] = useState(contact.blocked);
+  const [blockedBase, setBlockedBase] = useState(contact.blocked);
+  if (contact.blocked !== blockedBase) {
+    setBlockedBase(contact.blocked);
+    setBlocked(contact.blocked);
+  }
 
-  async function save(field: string, body: Record<string, unknown>) {
+  /** True when saved: the field then shows the value as the API stored it (an email lowercased). */
+  async function save(field: string, body: Record<string, unknown>): Promise<boolean> {
     // One field at a time, named at run time: the API checks it (422 naming the field).
     const { data, error } = await session.client.PATCH('/api/v1/accounts/{account_id}/contacts/{id}', {
       params: { path: { ...accountPath(session), id: contact.id } },
@@ -25,17 +34,22 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
       const failure = errorOf(error);
       setErrors({ ...errors, [failure.field ?? field]: failure.error, ...(failure.field && failure.field !== field ? { [field]: failure.error } : {}) });
       setSavedField(null);
-      return;
+      return false;
     }
     const rest = { ...errors };
     delete rest[field];
     setErrors(rest);
     setSavedField(field);
     onSaved(data.payload);
+    return true;
   }
 
   const additional = contact.additional_attributes as Record<string, unknown>;
   const custom = contact.custom_attributes as Record<string, unknown>;
+  const social = (additional.social_profiles ?? {}) as Record<string, string>;
+  // The API replaces social_profiles as a whole: the others are sent along, an empty one drops that network.
+  const saveSocial = (network: string, value: string) =>
+    save(`additional_attributes.social_profiles.${network}`, { additional_attributes: { social_profiles: { ...social, [network]: value === '' ? null : value } } });
 
   return (
     <section aria-labelledby="details-title" className="panel">
@@ -49,6 +63,30 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
           <InPlaceField key={field} id={field} label={t(field as MessageKey)} value={String(additional[field] ?? '')} error={errors[field]} saved={savedField === field}
             onCommit={(value) => save(field, { [field]: value === '' ? null : value })} />
         ))}
+        <div className="field">
+          <label className="checkbox">
+            <input type="checkbox" checked={blocked} aria-describedby="blocked-hint"
+              onChange={(e) => {
+                const next = e.target.checked;
+                setBlocked(next);
+                void save('blocked', { blocked: next }).then((saved) => saved || setBlocked(!next));
+              }} />
+            {t('blocked')}
+          </label>
+          <span id="blocked-hint" className="hint">{t('blockedHint')}</span>
+          {errors.blocked && <span className="field-error" role="alert">{errors.blocked}</span>}
+          {savedField === 'blocked' && !errors.blocked && <span className="saved" role="status">{t('saved')}</span>}
+        </div>
+      </div>
+      <h3>{t('socialProfiles')}</h3>
+      <div className="fields">
+        {SOCIAL_NETWORKS.map((network) => {
+          const field = `additional_attributes.social_profiles.${network}`;
+          return (
+            <InPlaceField key={network} id={`social_profiles.${network}`} label={t(`social_profiles.${network}`)} value={social[network] ?? ''} error={errors[field]}
+              saved={savedField === field} onCommit={(value) => saveSocial(network, value)} />
+          );
+        })}
       </div>
       {definitions.length > 0 && <h3>{t('customAttributes')}</h3>}
       <div className="fields">
@@ -62,6 +100,7 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
           return (
             <InPlaceField key={d.id} id={field} label={d.attribute_display_name || d.attribute_key} value={current == null ? '' : d.attribute_display_type === 'date' ? String(current).slice(0, 10) : String(current)} error={errors[field]}
               saved={savedField === field} options={d.attribute_display_type === 'list' ? d.attribute_values : d.attribute_display_type === 'checkbox' ? ['true', 'false'] : undefined}
+              optionLabel={d.attribute_display_type === 'checkbox' ? (o) => t(o === 'true' ? 'true' : 'false') : undefined}
               type={d.attribute_display_type === 'date' ? 'date' : 'text'} onCommit={commit} />
           );
         })}
@@ -70,26 +109,33 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
   );
 }
 
-function InPlaceField({ id, label, value, error, saved, options, type = 'text', onCommit }: {
+function InPlaceField({ id, label, value, error, saved, options, optionLabel = (o) => o, type = 'text', onCommit }: {
   id: string;
   label: string;
   value: string;
   error?: string;
   saved: boolean;
   options?: string[];
+  /** What an option shows (a checkbox's true and false in the console's language); its value otherwise. */
+  optionLabel?: (option: string) => string;
   type?: string;
-  onCommit: (value: string) => void;
+  onCommit: (value: string) => Promise<boolean>;
 }) {
   const { t } = useI18n();
   const [draft, setDraft] = useState(value);
-  const [base, setBase] = useState(value);
-  // A new value from the API (after a save elsewhere) replaces an untouched draft.
+  // The value the draft was last taken from; null after a save, so that the stored value
+  // replaces the draft even when it equals the previous one (EVE@x.com saved as eve@x.com).
+  const [base, setBase] = useState<string | null>(value);
+  // A new value from the API (after a save here or elsewhere) replaces the draft.
   if (value !== base) {
     setBase(value);
     setDraft(value);
   }
+  const save = (next: string) => {
+    void onCommit(next).then((saved) => saved && setBase(null));
+  };
   const commit = () => {
-    if (draft.trim() !== value) onCommit(draft.trim());
+    if (draft.trim() !== value) save(draft.trim());
   };
   const inputId = `field-${id}`;
   const described = error ? `${inputId}-error` : undefined;
@@ -98,16 +144,20 @@ function InPlaceField({ id, label, value, error, saved, options, type = 'text', 
       <label htmlFor={inputId}>{label}</label>
       {options ? (
         <select id={inputId} value={draft} aria-invalid={error ? true : undefined} aria-describedby={described}
-          onChange={(e) => { setDraft(e.target.value); if (e.target.value !== value) onCommit(e.target.value); }}>
+          onChange={(e) => { setDraft(e.target.value); if (e.target.value !== value) save(e.target.value); }}>
           <option value="">—</option>
           {options.map((o) => (
-            <option key={o} value={o}>{o}</option>
+            <option key={o} value={o}>{optionLabel(o)}</option>
           ))}
         </select>
       ) : (
         <input id={inputId} type={type} value={draft} aria-invalid={error ? true : undefined} aria-describedby={described}
           onChange={(e) => setDraft(e.target.value)} onBlur={commit}
-          onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); commit(); } }} />
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') { e.preventDefault(); commit(); }
+            // Escape gives up the edit: the field shows the stored value again.
+            if (e.key === 'Escape') { e.preventDefault(); setDraft(value); }
+          }} />
       )}
       {error && <span id={described} className="field-error" role="alert">{error}</span>}
       {saved && !error && <span className="saved" role="status">{t('saved')}</span>}

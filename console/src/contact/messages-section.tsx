@@ -24,7 +24,7 @@ interface Conversation {
 }
 
 /** The contact's conversations, and a new outbound message over the inboxes that can reach it. */
-export function MessagesSection({ contactId }: { contactId: number }) {
+export function MessagesSection({ contactId, blocked }: { contactId: number; blocked: boolean }) {
   const { t, formatDate } = useI18n();
   const session = useSession();
   const [inboxes, setInboxes] = useState<Inbox[]>([]);
@@ -36,13 +36,18 @@ export function MessagesSection({ contactId }: { contactId: number }) {
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
+    let live = true;
     const p = { ...accountPath(session), id: contactId };
-    session.client.GET('/api/v1/accounts/{account_id}/inboxes', { params: { path: accountPath(session) } }).then(({ data }) => data && setInboxes(data.payload as Inbox[]));
+    session.client.GET('/api/v1/accounts/{account_id}/inboxes', { params: { path: accountPath(session) } }).then(({ data }) => live && data && setInboxes(data.payload as Inbox[]));
     session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}/contactable_inboxes', { params: { path: p } }).then(({ data }) => {
-      if (!data) return;
+      if (!live || !data) return;
       setReachable(new Map(data.payload.map((e) => [e.inbox.id, e.source_id] as const)));
     });
-  }, [session, contactId]);
+    return () => {
+      live = false;
+    };
+    // None is reachable while the contact is blocked: asked again when that changes.
+  }, [session, contactId, blocked]);
 
   useEffect(() => {
     let live = true;
@@ -73,7 +78,7 @@ export function MessagesSection({ contactId }: { contactId: number }) {
     setReload((n) => n + 1);
   }
 
-  const reason = (inbox: Inbox) => (inbox.channel_type === 'Channel::WebWidget' ? t('websiteNeedsVerified') : t('notReachable'));
+  const reason = (inbox: Inbox) => (blocked ? t('contactIsBlocked') : inbox.channel_type === 'Channel::WebWidget' ? t('websiteNeedsVerified') : t('notReachable'));
   const inboxName = (id: number) => inboxes.find((i) => i.id === id)?.name ?? `#${id}`;
   const status = (s: string) => t(`status_${s}` as MessageKey);
 
@@ -97,6 +102,7 @@ export function MessagesSection({ contactId }: { contactId: number }) {
         ))}
       </ul>
       <h3>{t('newMessage')}</h3>
+      {blocked && <p className="hint">{t('blockedNoMessages')}</p>}
       <div className="fields">
         <label>
           {t('channel')}
@@ -114,7 +120,7 @@ export function MessagesSection({ contactId }: { contactId: number }) {
           <textarea rows={2} value={content} onChange={(e) => setContent(e.target.value)} />
         </label>
       </div>
-      <button type="button" className="primary" disabled={!inboxId || !content.trim()} onClick={send}>{t('send')}</button>
+      <button type="button" className="primary" disabled={blocked || !inboxId || !content.trim()} onClick={send}>{t('send')}</button>
       {error && <p role="alert" className="error">{error}</p>}
     </section>
   );

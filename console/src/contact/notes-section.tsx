@@ -8,11 +8,28 @@ interface Note {
   id: number;
   content: string;
   created_at: number;
-  user: { name: string } | null;
+  updated_at: number;
+  user: { id: number; name: string } | null;
 }
 
 const notePath = (session: Session, contactId: number) => ({ ...accountPath(session), id: contactId });
 
+/** Cmd+Enter (macOS) or Ctrl+Enter saves, as in Chatwoot; Escape cancels. */
+const editorKeys = (save: () => void, cancel?: () => void) => (event: KeyboardEvent<HTMLTextAreaElement>) => {
+  if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) {
+    event.preventDefault();
+    save();
+  } else if (event.key === 'Escape' && cancel) {
+    event.preventDefault();
+    cancel();
+  }
+};
+
+/**
+ * The contact's notes, newest first (the API's order, which an edit does not change). Only a
+ * note's author or an administrator may edit or delete it (the API answers 403 to anyone else),
+ * so other users' notes say so instead of offering buttons that would fail.
+ */
 export function NotesSection({ contactId }: { contactId: number }) {
   const { t, formatDate } = useI18n();
   const session = useSession();
@@ -20,6 +37,7 @@ export function NotesSection({ contactId }: { contactId: number }) {
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
+  const [editing, setEditing] = useState<{ id: number; content: string; error: string | null } | null>(null);
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
@@ -27,6 +45,8 @@ export function NotesSection({ contactId }: { contactId: number }) {
       .GET('/api/v1/accounts/{account_id}/contacts/{id}/notes', { params: { path: notePath(session, contactId) } })
       .then(({ data }) => data && setNotes(data as Note[]));
   }, [session, contactId, reload]);
+
+  const mayChange = (note: Note) => session.role === 'administrator' || note.user?.id === session.userId;
 
   async function add() {
     if (!draft.trim()) return;
@@ -40,21 +60,25 @@ export function NotesSection({ contactId }: { contactId: number }) {
     setReload((n) => n + 1);
   }
 
+  async function saveEdit() {
+    if (!editing || !editing.content.trim()) return;
+    const { error: failed } = await session.client.PATCH('/api/v1/accounts/{account_id}/contacts/{id}/notes/{note_id}', {
+      params: { path: { ...notePath(session, contactId), note_id: editing.id } },
+      body: { content: editing.content },
+    });
+    if (failed) return setEditing({ ...editing, error: errorOf(failed).error });
+    setEditing(null);
+    setReload((n) => n + 1);
+  }
+
   async function remove(noteId: number) {
     const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/contacts/{id}/notes/{note_id}', {
       params: { path: { ...notePath(session, contactId), note_id: noteId } },
     });
-    if (failed) return setError(errorOf(failed).error);
     setConfirming(null);
+    if (failed) return setError(errorOf(failed).error);
+    setError(null);
     setReload((n) => n + 1);
-  }
-
-  // Cmd+Enter (macOS) or Ctrl+Enter saves, as in Chatwoot.
-  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) {
-      event.preventDefault();
-      void add();
-    }
   }
 
   return (
@@ -62,25 +86,50 @@ export function NotesSection({ contactId }: { contactId: number }) {
       <h2 id="notes-title">{t('notes')}</h2>
       <label className="stacked">
         {t('newNote')}
-        <textarea rows={3} value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={onKeyDown} />
+        <textarea rows={3} value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={editorKeys(() => void add())} />
       </label>
       <button type="button" onClick={add} disabled={!draft.trim()}>{t('addNote')}</button>
       {error && <p role="alert" className="error">{error}</p>}
       <ul className="notes">
         {notes.map((note) => (
           <li key={note.id} className="note" data-testid="note">
-            {/* Sanitized by DOMPurify in renderMarkdown. */}
-            <div className="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(note.content) }} />
+            {editing?.id === note.id ? (
+              <div className="note-editor">
+                <label className="stacked">
+                  {t('editNoteLabel')}
+                  <textarea rows={4} autoFocus value={editing.content} aria-invalid={editing.error ? true : undefined}
+                    aria-describedby={editing.error ? `note-${note.id}-error` : undefined}
+                    onChange={(e) => setEditing({ ...editing, content: e.target.value })}
+                    onKeyDown={editorKeys(() => void saveEdit(), () => setEditing(null))} />
+                </label>
+                {editing.error && <p id={`note-${note.id}-error`} role="alert" className="field-error">{editing.error}</p>}
+                <div className="actions">
+                  <button type="button" className="primary" disabled={!editing.content.trim()} onClick={saveEdit}>{t('save')}</button>
+                  <button type="button" onClick={() => setEditing(null)}>{t('cancel')}</button>
+                </div>
+              </div>
+            ) : (
+              // Sanitized by DOMPurify in renderMarkdown.
+              <div className="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(note.content, t('image')) }} />
+            )}
             <div className="meta">
-              {note.user?.name} · {formatDate(note.created_at)}{' '}
-              {confirming === note.id ? (
-                <>
+              {note.user?.name} · {formatDate(note.created_at)}
+              {note.updated_at > note.created_at && <> · <span title={formatDate(note.updated_at)}>{t('edited')}</span></>}{' '}
+              {!mayChange(note) ? (
+                <span className="muted">· {t('noteAuthorOnly')}</span>
+              ) : confirming === note.id ? (
+                <span onKeyDown={(e) => { if (e.key === 'Escape') setConfirming(null); }}>
                   <span>{t('confirmDeleteNote')}</span>{' '}
                   <button type="button" className="danger" onClick={() => remove(note.id)}>{t('confirm')}</button>
-                  <button type="button" onClick={() => setConfirming(null)}>{t('cancel')}</button>
-                </>
+                  <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
+                </span>
               ) : (
-                <button type="button" onClick={() => setConfirming(note.id)}>{t('deleteNote')}</button>
+                editing?.id !== note.id && (
+                  <>
+                    <button type="button" onClick={() => { setConfirming(null); setEditing({ id: note.id, content: note.content, error: null }); }}>{t('editNote')}</button>{' '}
+                    <button type="button" onClick={() => { setEditing(null); setConfirming(note.id); }}>{t('deleteNote')}</button>
+                  </>
+                )
               )}
             </div>
           </li>

@@ -15,7 +15,7 @@ export type BulkSelection = { ids: number[] } | { payload: unknown[] } | { custo
 
 /** Bulk actions on the selection: add or remove a label, delete (administrators). */
 export function BulkBar({ selection, count, onDone }: { selection: BulkSelection; count: number; onDone: () => void }) {
-  const { t } = useI18n();
+  const { t, plural } = useI18n();
   const session = useSession();
   const [label, setLabel] = useState('');
   const [message, setMessage] = useState<string | null>(null);
@@ -42,13 +42,13 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
     setBusy(false);
     setLabel('');
     setConfirming(false);
-    setMessage(t('bulkDone', { n: action.processed ?? count }));
+    setMessage(plural('bulkDone', action.processed ?? count));
     onDone();
   }
 
   return (
-    <div className="bulk-bar" role="region" aria-label={t('selectedN', { n: count })}>
-      <strong>{t('selectedN', { n: count })}</strong>
+    <div className="bulk-bar" role="region" aria-label={plural('selectedN', count)}>
+      <strong>{plural('selectedN', count)}</strong>
       <label>
         {t('labelTitle')}
         <input value={label} onChange={(e) => setLabel(e.target.value)} />
@@ -58,7 +58,7 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
       {session.role === 'administrator' &&
         (confirming ? (
           <>
-            <span>{t('confirmDeleteSelected', { n: count })}</span>
+            <span>{plural('confirmDeleteSelected', count)}</span>
             <button type="button" className="danger" disabled={busy} onClick={() => run({ action_name: 'delete' })}>{t('confirm')}</button>
             <button type="button" onClick={() => setConfirming(false)}>{t('cancel')}</button>
           </>

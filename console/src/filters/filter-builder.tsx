@@ -38,7 +38,8 @@ export function FilterBuilder({ initial, segmentName, error, onApply, onClear, o
   const removeItem = (index: number) => setItems(items.filter((_, i) => i !== index));
 
   return (
-    <section className="filter-builder" aria-labelledby="filter-title">
+    // Escape closes the builder, as its Cancel does.
+    <section className="filter-builder" aria-labelledby="filter-title" onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); onCancel(); } }}>
       <h2 id="filter-title">{segmentName !== undefined ? t('editSegment') : t('filterTitle')}</h2>
       <ol className="conditions">
         {items.map((item, index) => (

@@ -8,6 +8,7 @@ export interface CustomAttributeDefinition {
   attribute_display_name: string;
   attribute_display_type: string;
   attribute_values: string[];
+  attribute_description: string | null;
 }
 
 /** The account's custom attribute definitions (GET /custom_attribute_definitions). */

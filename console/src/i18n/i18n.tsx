@@ -1,4 +1,5 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+import { setUnexpectedErrorText } from '../api/client';
 import { en, es, type MessageKey } from './messages';
 
 export type Language = 'en' | 'es';
@@ -11,10 +12,15 @@ function initialLanguage(): Language {
   return (navigator.languages ?? [navigator.language]).some((l) => l.toLowerCase().startsWith('es')) ? 'es' : 'en';
 }
 
+/** A message with a singular form: `key` is the general (plural) form, `key_one` the singular. */
+export type PluralKey = { [K in MessageKey]: `${K}_one` extends MessageKey ? K : never }[MessageKey];
+
 export interface I18n {
   language: Language;
   setLanguage: (language: Language) => void;
   t: (key: MessageKey, vars?: Record<string, string | number>) => string;
+  /** The form of `key` for the count `n` in the language's plural rules, `{n}` formatted as a number. */
+  plural: (key: PluralKey, n: number, vars?: Record<string, string | number>) => string;
   /** A Unix-seconds timestamp in the user's locale (the browser's, in the chosen language). */
   formatDate: (seconds: number | null | undefined) => string;
   formatNumber: (n: number) => string;
@@ -29,14 +35,24 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const locale = (navigator.languages ?? [navigator.language]).find((l) => l.toLowerCase().startsWith(language)) ?? language;
     const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
     const numbers = new Intl.NumberFormat(locale);
+    const plurals = new Intl.PluralRules(language);
+    const table = tables[language];
+    const t: I18n['t'] = (key, vars) => (table[key] ?? key).replace(/\{(\w+)\}/g, (_m, name: string) => String(vars?.[name] ?? ''));
     document.documentElement.lang = language;
+    document.title = table.appName;
+    setUnexpectedErrorText(table.unexpectedError);
     return {
       language,
       setLanguage: (next) => {
         localStorage.setItem(STORAGE_KEY, next);
         setLanguageState(next);
       },
-      t: (key, vars) => (tables[language][key] ?? key).replace(/\{(\w+)\}/g, (_m, name: string) => String(vars?.[name] ?? '')),
+      t,
+      plural: (key, n, vars) => {
+        // Spanish and English have only `one` apart from the general form (Spanish's `many`, for millions, reads as the plural).
+        const form = plurals.select(n) === 'one' ? (`${key}_one` as MessageKey) : key;
+        return t(form, { n: numbers.format(n), ...vars });
+      },
       formatDate: (seconds) => (seconds == null ? '' : dates.format(new Date(seconds * 1000))),
       formatNumber: (n) => numbers.format(n),
     };

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { authorizedFetch, download, errorOf } from '../api/client';
 import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
 import { accountPath, useSession } from '../shell/session';
 
 interface Import {
@@ -17,6 +18,7 @@ interface Import {
 }
 
 const FINISHED = ['completed', 'failed'];
+const STATUSES = ['queued', 'processing', 'completed', 'failed'];
 
 /** Upload a CSV (POST /contacts/import), then follow the import (GET /contacts/imports/{id}) until it finishes. */
 export function ImportScreen({ onChanged }: { onChanged: () => void }) {
@@ -89,7 +91,7 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
       {error && <p role="alert" className="error">{error}</p>}
       {current && (
         <div className="panel" data-testid="import-status">
-          <p>{current.file_name} · <span data-testid="import-state">{t('importStatus', { status: current.status })}</span></p>
+          <p>{current.file_name} · <span data-testid="import-state">{t('importStatus', { status: STATUSES.includes(current.status) ? t(`import_${current.status}` as MessageKey) : current.status })}</span></p>
           <label>
             {t('progress')}
             <progress max={1} value={current.progress} aria-valuetext={`${Math.round(current.progress * 100)}%`} />

@@ -2,20 +2,15 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { createApiClient, loadSession, saveSession, type Session } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { SignInScreen } from '../sign-in/sign-in-screen';
-import { checkSession, endSession } from '../sign-in/sign-in';
+import { checkSession, endSession, type Who } from '../sign-in/sign-in';
 import { ContactsScreen } from '../contacts/contacts-screen';
 import { ContactScreen } from '../contact/contact-screen';
 import { ImportScreen } from '../import/import-screen';
 import { AdminScreen } from '../admin/admin-screen';
 import { Sidebar } from './sidebar';
 import { LanguageSwitch } from './language-switch';
-import { SessionContext, type Role, type SessionState } from './session';
+import { SessionContext, type SessionState } from './session';
 import type { View } from './view';
-
-interface Who {
-  role: Role;
-  userName: string | null;
-}
 
 export function App() {
   const { t } = useI18n();

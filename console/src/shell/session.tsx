@@ -8,6 +8,7 @@ export interface SessionState extends Session {
   role: Role;
   /** The user's name when the API can tell it (GET /api/v1/profile), else null. */
   userName: string | null;
+  userId: number;
   signOut: () => void;
 }
 

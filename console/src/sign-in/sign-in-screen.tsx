@@ -3,10 +3,7 @@ import type { Session } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { LanguageSwitch } from '../shell/language-switch';
-import { checkSession, endSession, signInWithPassword, SignInLimited, SignInRefused, type PasswordSignIn } from './sign-in';
-import type { Role } from '../shell/session';
-
-type Who = { role: Role; userName: string | null };
+import { checkSession, endSession, signInWithPassword, SignInLimited, SignInRefused, type PasswordSignIn, type Who } from './sign-in';
 
 /**
  * Email and password by default (POST /auth/sign_in: a session token); a user of several

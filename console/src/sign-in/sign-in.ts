@@ -34,13 +34,20 @@ export async function signInWithPassword(email: string, password: string): Promi
  * Checks a session against the API and finds the user's name and role in the session's account,
  * from GET /api/v1/profile (its accounts carry the role in each).
  */
-export async function checkSession(session: Session): Promise<{ role: Role; userName: string | null }> {
+export interface Who {
+  role: Role;
+  userName: string | null;
+  /** The user's id: notes carry their author's, and only the author (or an administrator) may change one. */
+  userId: number;
+}
+
+export async function checkSession(session: Session): Promise<Who> {
   const { data, response } = await createApiClient(session).GET('/api/v1/profile');
   if (response.status === 401) throw new SignInRefused();
   if (!data) throw new Error(`the API answered ${response.status}`);
   const account = data.accounts.find((a) => a.id === session.accountId);
   if (!account) throw new SignInRefused();
-  return { role: account.role, userName: data.name };
+  return { role: account.role, userName: data.name, userId: data.id };
 }
 
 /** DELETE /auth/sign_out for a session token (an API token is left alone: it is the user's, for scripts). */

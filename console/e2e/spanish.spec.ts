@@ -1,0 +1,47 @@
+import { createContacts, expect, signIn, test } from './support';
+
+test('when the console speaks Spanish, then its title, a selection of one and its confirmation take the singular, a checkbox says sí, and an unexpected error is in Spanish', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'vip', attribute_display_name: 'VIP', attribute_display_type: 'checkbox', attribute_model: 'contact_attribute' });
+  await createContacts(account, [{ name: 'Sara Sola', custom_attributes: { vip: true } }]);
+  await signIn(page, account);
+  await page.getByLabel('Language').selectOption('es');
+  await expect(page).toHaveTitle('Contactos');
+  await expect(page.getByTestId('count')).toHaveText('1 contacto');
+
+  await page.getByRole('checkbox', { name: 'Seleccionar a Sara Sola' }).check();
+  const bar = page.getByRole('region', { name: '1 seleccionado', exact: true });
+  await expect(bar).toContainText('1 seleccionado');
+  await bar.getByRole('button', { name: 'Borrar seleccionados' }).click();
+  await expect(bar).toContainText('¿Borrar 1 contacto?');
+  await bar.getByRole('button', { name: 'Cancelar' }).click();
+
+  await page.getByRole('link', { name: 'Sara Sola' }).click();
+  await expect(page.getByLabel('VIP').locator('option:checked')).toHaveText('sí');
+  await expect(page.getByLabel('VIP').locator('option')).toHaveText(['—', 'sí', 'no']);
+
+  // A proxy's error page, not the API's JSON: the console has no message of the API's to show.
+  await page.route('**/notes', (route) =>
+    route.request().method() === 'POST' ? route.fulfill({ status: 502, contentType: 'text/html', body: '<html>Bad gateway</html>' }) : route.continue(),
+  );
+  await page.getByLabel(/Nueva nota/).fill('Hola');
+  await page.getByRole('button', { name: 'Añadir nota' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Error inesperado');
+});
+
+test('when the console speaks Spanish, then attribute types and the import status are Spanish', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_name: 'Plan', attribute_display_type: 'list', attribute_model: 'contact_attribute', attribute_values: ['free', 'pro'] });
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'vip', attribute_display_name: 'VIP', attribute_display_type: 'checkbox', attribute_model: 'contact_attribute' });
+  await signIn(page, account);
+  await page.getByLabel('Language').selectOption('es');
+
+  await page.getByRole('button', { name: 'Administración' }).click();
+  const attributes = page.getByRole('region', { name: 'Atributos personalizados' });
+  await expect(attributes.getByTestId('definition-row').filter({ hasText: 'plan' })).toContainText('lista (free, pro)');
+  await expect(attributes.getByTestId('definition-row').filter({ hasText: 'vip' })).toContainText('casilla');
+  await expect(attributes.getByLabel('Tipo').locator('option')).toHaveText(['texto', 'número', 'fecha', 'lista', 'casilla', 'enlace']);
+
+  await page.getByRole('button', { name: 'Importar', exact: true }).click();
+  await page.getByLabel('Fichero CSV').setInputFiles({ name: 'contactos.csv', mimeType: 'text/csv', buffer: Buffer.from('name,email\nIsa Importada,isa@example.com\n') });
+  await page.getByRole('button', { name: 'Subir' }).click();
+  await expect(page.getByTestId('import-state')).toHaveText('Estado: completada', { timeout: 30_000 });
+});

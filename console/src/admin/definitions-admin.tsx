@@ -1,0 +1,219 @@
+import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useDefinitions } from '../filters/use-filter-attributes';
+import { useI18n } from '../i18n/i18n';
+import { accountPath, useSession } from '../shell/session';
+import { describedBy, FieldError, placeError, type FieldErrors } from './field-errors';
+
+const TYPES = ['text', 'number', 'date', 'list', 'checkbox', 'link'] as const;
+type AttributeType = (typeof TYPES)[number];
+
+const DEFINITION_FIELDS = {
+  attribute_key: 'key',
+  attribute_display_name: 'name',
+  attribute_display_type: 'type',
+  attribute_values: 'values',
+  attribute_description: 'description',
+};
+
+const splitValues = (raw: string) => raw.split(',').map((v) => v.trim()).filter(Boolean);
+
+const escapeCancels = (cancel: () => void) => (event: KeyboardEvent) => {
+  if (event.key === 'Escape') {
+    event.preventDefault();
+    cancel();
+  }
+};
+
+interface Editing {
+  id: number;
+  name: string;
+  description: string;
+  values: string;
+  errors: FieldErrors;
+}
+
+/**
+ * The account's custom attribute definitions: defined (key, name, type, list values, description),
+ * edited (name, description, list values: the key and type cannot change, contacts hold values
+ * under them), deleted after a confirmation.
+ */
+export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChanged: () => void }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const path = accountPath(session);
+  const [revision, setRevision] = useState(0);
+  const definitions = useDefinitions(revision);
+  const [draft, setDraft] = useState({ key: '', name: '', type: 'text' as AttributeType, values: '', description: '' });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [editing, setEditing] = useState<Editing | null>(null);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [rowError, setRowError] = useState<{ id: number; error: string } | null>(null);
+
+  const typeName = (type: string) => ((TYPES as readonly string[]).includes(type) ? t(`type_${type as AttributeType}`) : type);
+
+  const changed = () => {
+    setRevision((n) => n + 1);
+    onChanged();
+  };
+
+  async function add(event: FormEvent) {
+    event.preventDefault();
+    const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/custom_attribute_definitions', {
+      params: { path },
+      body: {
+        attribute_key: draft.key.trim(),
+        attribute_display_name: draft.name.trim() || draft.key.trim(),
+        attribute_display_type: draft.type,
+        attribute_model: 'contact_attribute',
+        ...(draft.description.trim() ? { attribute_description: draft.description.trim() } : {}),
+        ...(draft.type === 'list' ? { attribute_values: splitValues(draft.values) } : {}),
+      } as never,
+    });
+    if (failed) return setErrors(placeError(failed, DEFINITION_FIELDS));
+    setErrors({});
+    setDraft({ key: '', name: '', type: 'text', values: '', description: '' });
+    changed();
+  }
+
+  async function saveEdit(event: FormEvent, type: string) {
+    event.preventDefault();
+    if (!editing) return;
+    const { error: failed } = await session.client.PATCH('/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}', {
+      params: { path: { ...path, id: editing.id } },
+      body: {
+        attribute_display_name: editing.name.trim(),
+        attribute_description: editing.description.trim() || null,
+        ...(type === 'list' ? { attribute_values: splitValues(editing.values) } : {}),
+      },
+    });
+    if (failed) return setEditing({ ...editing, errors: placeError(failed, DEFINITION_FIELDS) });
+    setEditing(null);
+    changed();
+  }
+
+  async function remove(id: number) {
+    const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}', { params: { path: { ...path, id } } });
+    setConfirming(null);
+    if (failed) return setRowError({ id, error: placeError(failed, {}).form });
+    setRowError(null);
+    changed();
+  }
+
+  return (
+    <section className="panel" aria-labelledby="attributes-admin-title">
+      <h2 id="attributes-admin-title">{t('attributesAdmin')}</h2>
+      <table className="admin-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('key')}</th><th scope="col">{t('displayName')}</th><th scope="col">{t('type')}</th>
+            <th scope="col">{t('description')}</th><th scope="col"><span className="visually-hidden">{t('actions')}</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {definitions.map((d) => {
+            const id = `definition-${d.id}`;
+            const description = d.attribute_description ?? '';
+            return editing?.id === d.id ? (
+              <tr key={d.id} data-testid="definition-row">
+                <td>{d.attribute_key}</td>
+                <td colSpan={4}>
+                  <form className="inline-editor" aria-label={`${t('edit')} ${d.attribute_key}`} onSubmit={(e) => saveEdit(e, d.attribute_display_type)}
+                    onKeyDown={escapeCancels(() => setEditing(null))}>
+                    <span className="field">
+                      <label htmlFor={`${id}-name`}>{t('displayName')}</label>
+                      <input id={`${id}-name`} value={editing.name} autoFocus {...describedBy(`${id}-name`, editing.errors.name)} onChange={(e) => setEditing({ ...editing, name: e.target.value })} />
+                      <FieldError id={`${id}-name`} error={editing.errors.name} />
+                    </span>
+                    <span className="field">
+                      <label htmlFor={`${id}-description`}>{t('description')}</label>
+                      <input id={`${id}-description`} value={editing.description} {...describedBy(`${id}-description`, editing.errors.description)}
+                        onChange={(e) => setEditing({ ...editing, description: e.target.value })} />
+                      <FieldError id={`${id}-description`} error={editing.errors.description} />
+                    </span>
+                    {d.attribute_display_type === 'list' && (
+                      <span className="field">
+                        <label htmlFor={`${id}-values`}>{t('listValues')}</label>
+                        <input id={`${id}-values`} value={editing.values} {...describedBy(`${id}-values`, editing.errors.values)} onChange={(e) => setEditing({ ...editing, values: e.target.value })} />
+                        <FieldError id={`${id}-values`} error={editing.errors.values} />
+                      </span>
+                    )}
+                    <button type="submit" className="primary" disabled={!editing.name.trim()}>{t('save')}</button>
+                    <button type="button" onClick={() => setEditing(null)}>{t('cancel')}</button>
+                    {editing.errors.form && <p role="alert" className="error">{editing.errors.form}</p>}
+                  </form>
+                </td>
+              </tr>
+            ) : (
+              <tr key={d.id} data-testid="definition-row">
+                <td>{d.attribute_key}</td>
+                <td>{d.attribute_display_name}</td>
+                <td>{typeName(d.attribute_display_type)}{d.attribute_values.length ? ` (${d.attribute_values.join(', ')})` : ''}</td>
+                <td>{description}</td>
+                <td>
+                  {admin && confirming === d.id && (
+                    <span className="confirm" onKeyDown={escapeCancels(() => setConfirming(null))}>
+                      <span>{t('confirmDeleteAttribute', { key: d.attribute_key })}</span>{' '}
+                      <button type="button" className="danger" onClick={() => remove(d.id)}>{t('confirm')}</button>
+                      <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
+                    </span>
+                  )}
+                  {admin && confirming !== d.id && (
+                    <span className="row-actions">
+                      <button type="button" aria-label={`${t('edit')} ${d.attribute_key}`}
+                        onClick={() => {
+                          setConfirming(null);
+                          setEditing({ id: d.id, name: d.attribute_display_name, description, values: d.attribute_values.join(', '), errors: {} });
+                        }}>
+                        {t('edit')}
+                      </button>
+                      <button type="button" className="danger" aria-label={`${t('delete')} ${d.attribute_key}`} onClick={() => { setEditing(null); setConfirming(d.id); }}>
+                        {t('delete')}
+                      </button>
+                    </span>
+                  )}
+                  {rowError?.id === d.id && <span role="alert" className="error">{rowError.error}</span>}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {admin && (
+        <form onSubmit={add} className="admin-form" aria-label={t('newAttribute')}>
+          <span className="field">
+            <label htmlFor="new-attribute-key">{t('key')}</label>
+            <input id="new-attribute-key" value={draft.key} {...describedBy('new-attribute-key', errors.key)} onChange={(e) => setDraft({ ...draft, key: e.target.value })} />
+            <FieldError id="new-attribute-key" error={errors.key} />
+          </span>
+          <span className="field">
+            <label htmlFor="new-attribute-name">{t('displayName')}</label>
+            <input id="new-attribute-name" value={draft.name} {...describedBy('new-attribute-name', errors.name)} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
+            <FieldError id="new-attribute-name" error={errors.name} />
+          </span>
+          <span className="field">
+            <label htmlFor="new-attribute-type">{t('type')}</label>
+            <select id="new-attribute-type" value={draft.type} {...describedBy('new-attribute-type', errors.type)} onChange={(e) => setDraft({ ...draft, type: e.target.value as AttributeType })}>
+              {TYPES.map((type) => <option key={type} value={type}>{typeName(type)}</option>)}
+            </select>
+            <FieldError id="new-attribute-type" error={errors.type} />
+          </span>
+          {draft.type === 'list' && (
+            <span className="field">
+              <label htmlFor="new-attribute-values">{t('listValues')}</label>
+              <input id="new-attribute-values" value={draft.values} {...describedBy('new-attribute-values', errors.values)} onChange={(e) => setDraft({ ...draft, values: e.target.value })} />
+              <FieldError id="new-attribute-values" error={errors.values} />
+            </span>
+          )}
+          <span className="field">
+            <label htmlFor="new-attribute-description">{t('description')}</label>
+            <input id="new-attribute-description" value={draft.description} {...describedBy('new-attribute-description', errors.description)}
+              onChange={(e) => setDraft({ ...draft, description: e.target.value })} />
+            <FieldError id="new-attribute-description" error={errors.description} />
+          </span>
+          <button type="submit" disabled={!draft.key.trim()}>{t('add')}</button>
+          {errors.form && <p role="alert" className="error">{errors.form}</p>}
+        </form>
+      )}
+    </section>
+  );
+}

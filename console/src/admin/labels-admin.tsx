@@ -1,0 +1,164 @@
+import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useI18n } from '../i18n/i18n';
+import { accountPath, useSession } from '../shell/session';
+import { describedBy, FieldError, placeError, type FieldErrors } from './field-errors';
+
+interface Label {
+  id: number;
+  title: string;
+  color: string;
+  description: string | null;
+}
+
+// The API names a bad title `labels` (the rule every label title follows) or `title`.
+const LABEL_FIELDS = { title: 'title', labels: 'title', color: 'color', description: 'description' };
+
+const escapeCancels = (cancel: () => void) => (event: KeyboardEvent) => {
+  if (event.key === 'Escape') {
+    event.preventDefault();
+    cancel();
+  }
+};
+
+/**
+ * The account's labels: created with a colour and a description, edited (colour and description;
+ * a title cannot change), deleted after a confirmation that says it leaves every contact.
+ */
+export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: () => void }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const path = accountPath(session);
+  const [labels, setLabels] = useState<Label[]>([]);
+  const [revision, setRevision] = useState(0);
+  const [draft, setDraft] = useState({ title: '', color: '#1f93ff', description: '' });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [editing, setEditing] = useState<{ id: number; color: string; description: string; errors: FieldErrors } | null>(null);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [rowError, setRowError] = useState<{ id: number; error: string } | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    session.client
+      .GET('/api/v1/accounts/{account_id}/labels', { params: { path: accountPath(session) } })
+      .then(({ data }) => live && data && setLabels(data.payload));
+    return () => {
+      live = false;
+    };
+  }, [session, revision]);
+
+  const changed = () => {
+    setRevision((n) => n + 1);
+    onChanged();
+  };
+
+  async function add(event: FormEvent) {
+    event.preventDefault();
+    const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/labels', {
+      params: { path },
+      body: { title: draft.title.trim(), color: draft.color, ...(draft.description.trim() ? { description: draft.description.trim() } : {}) },
+    });
+    if (failed) return setErrors(placeError(failed, LABEL_FIELDS));
+    setErrors({});
+    setDraft({ ...draft, title: '', description: '' });
+    changed();
+  }
+
+  async function saveEdit(event: FormEvent) {
+    event.preventDefault();
+    if (!editing) return;
+    const { error: failed } = await session.client.PATCH('/api/v1/accounts/{account_id}/labels/{id}', {
+      params: { path: { ...path, id: editing.id } },
+      body: { color: editing.color, description: editing.description.trim() || null },
+    });
+    if (failed) return setEditing({ ...editing, errors: placeError(failed, LABEL_FIELDS) });
+    setEditing(null);
+    changed();
+  }
+
+  async function remove(id: number) {
+    const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/labels/{id}', { params: { path: { ...path, id } } });
+    setConfirming(null);
+    if (failed) return setRowError({ id, error: placeError(failed, {}).form });
+    setRowError(null);
+    changed();
+  }
+
+  return (
+    <section className="panel" aria-labelledby="labels-admin-title">
+      <h2 id="labels-admin-title">{t('labelsAdmin')}</h2>
+      <ul className="admin-list">
+        {labels.map((label) => (
+          <li key={label.id} data-testid="label-row">
+            {editing?.id === label.id ? (
+              <form className="inline-editor" aria-label={`${t('edit')} ${label.title}`} onSubmit={saveEdit} onKeyDown={escapeCancels(() => setEditing(null))}>
+                <strong>{label.title}</strong>
+                <span className="field">
+                  <label htmlFor={`label-${label.id}-color`}>{t('color')}</label>
+                  <input id={`label-${label.id}-color`} type="color" value={editing.color} autoFocus {...describedBy(`label-${label.id}-color`, editing.errors.color)}
+                    onChange={(e) => setEditing({ ...editing, color: e.target.value })} />
+                  <FieldError id={`label-${label.id}-color`} error={editing.errors.color} />
+                </span>
+                <span className="field">
+                  <label htmlFor={`label-${label.id}-description`}>{t('description')}</label>
+                  <input id={`label-${label.id}-description`} value={editing.description} {...describedBy(`label-${label.id}-description`, editing.errors.description)}
+                    onChange={(e) => setEditing({ ...editing, description: e.target.value })} />
+                  <FieldError id={`label-${label.id}-description`} error={editing.errors.description} />
+                </span>
+                <button type="submit" className="primary">{t('save')}</button>
+                <button type="button" onClick={() => setEditing(null)}>{t('cancel')}</button>
+                {(editing.errors.form || editing.errors.title) && <p role="alert" className="error">{editing.errors.form || editing.errors.title}</p>}
+              </form>
+            ) : (
+              <>
+                <span className="swatch" style={{ background: label.color }} aria-hidden="true" />
+                <strong>{label.title}</strong>
+                {label.description && <span className="muted">{label.description}</span>}
+                {admin && confirming === label.id && (
+                  <span className="confirm" onKeyDown={escapeCancels(() => setConfirming(null))}>
+                    <span>{t('confirmDeleteLabel', { title: label.title })}</span>{' '}
+                    <button type="button" className="danger" onClick={() => remove(label.id)}>{t('confirm')}</button>
+                    <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
+                  </span>
+                )}
+                {admin && confirming !== label.id && (
+                  <span className="row-actions">
+                    <button type="button" aria-label={`${t('edit')} ${label.title}`}
+                      onClick={() => { setConfirming(null); setEditing({ id: label.id, color: label.color, description: label.description ?? '', errors: {} }); }}>
+                      {t('edit')}
+                    </button>
+                    <button type="button" className="danger" aria-label={`${t('delete')} ${label.title}`} onClick={() => { setEditing(null); setConfirming(label.id); }}>
+                      {t('delete')}
+                    </button>
+                  </span>
+                )}
+                {rowError?.id === label.id && <span role="alert" className="error">{rowError.error}</span>}
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+      {admin && (
+        <form onSubmit={add} className="admin-form" aria-label={t('newLabel')}>
+          <span className="field">
+            <label htmlFor="new-label-title">{t('title')}</label>
+            <input id="new-label-title" value={draft.title} {...describedBy('new-label-title', errors.title)} onChange={(e) => setDraft({ ...draft, title: e.target.value })} />
+            <FieldError id="new-label-title" error={errors.title} />
+          </span>
+          <span className="field">
+            <label htmlFor="new-label-color">{t('color')}</label>
+            <input id="new-label-color" type="color" value={draft.color} {...describedBy('new-label-color', errors.color)} onChange={(e) => setDraft({ ...draft, color: e.target.value })} />
+            <FieldError id="new-label-color" error={errors.color} />
+          </span>
+          <span className="field">
+            <label htmlFor="new-label-description">{t('description')}</label>
+            <input id="new-label-description" value={draft.description} {...describedBy('new-label-description', errors.description)}
+              onChange={(e) => setDraft({ ...draft, description: e.target.value })} />
+            <FieldError id="new-label-description" error={errors.description} />
+          </span>
+          <button type="submit" disabled={!draft.title.trim()}>{t('add')}</button>
+          {errors.form && <p role="alert" className="error">{errors.form}</p>}
+        </form>
+      )}
+    </section>
+  );
+}
