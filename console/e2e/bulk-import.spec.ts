@@ -13,6 +13,40 @@ test('when two selected contacts get a label by bulk action, then both show its 
   await expect(row('Bulk One').locator('.chip')).toHaveText(['vip']);
   await expect(row('Bulk Two').locator('.chip')).toHaveText(['vip']);
   await expect(row('Bulk Three').locator('.chip')).toHaveCount(0);
+  // The bar goes with the selection; the result stays in view.
+  await expect(page.getByTestId('bulk-result')).toContainText('Done: 2 contacts changed');
+  await expect(page.getByRole('region', { name: '2 selected' })).toHaveCount(0);
+});
+
+test('when more than 100 contacts of a segment are deleted, then the job shows its progress, then the result, and the segment count in the sidebar follows', async ({ page, account }) => {
+  const ids: number[] = [];
+  for (let i = 0; i < 101; i++) {
+    const res = await account.api<{ payload: { contact: { id: number } } }>('POST', '/contacts', { name: `Job ${String(i).padStart(3, '0')}` });
+    ids.push(res.body.payload.contact.id);
+  }
+  await createContacts(account, [{ name: 'Keeper' }]);
+  await account.api('POST', '/custom_filters', { name: 'Job people', query: { payload: [{ attribute_key: 'name', filter_operator: 'starts_with', values: ['job'] }] } });
+  await expect.poll(async () => (await account.api<{ meta: { count: number } }>('GET', '/contacts?per_page=1')).body.meta.count).toBe(102);
+  // The job's progress is read more slowly than it runs, so that it can be seen.
+  await page.route('**/bulk_actions/*', async (route) => {
+    const response = await route.fetch();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await route.fulfill({ response });
+  });
+  await signIn(page, account);
+  const segment = page.getByTestId('segments').getByRole('button', { name: /Job people/ });
+  await expect(segment.getByTestId('segment-count')).toHaveText('101');
+  await segment.click();
+  await expect(page.getByTestId('count')).toHaveText('101 contacts');
+  await page.getByRole('checkbox', { name: 'Select every contact on this page' }).check();
+  await page.getByRole('checkbox', { name: 'Select all 101 matching contacts' }).check();
+  await page.getByRole('button', { name: 'Delete selected' }).click();
+  await page.getByRole('button', { name: 'Confirm' }).click();
+
+  await expect(page.getByTestId('bulk-progress')).toContainText('of 101 contacts done');
+  await expect(page.getByTestId('bulk-result')).toContainText('Done: 101 contacts changed', { timeout: 30_000 });
+  await expect(segment.getByTestId('segment-count')).toHaveText('0', { timeout: 15_000 });
+  await expect(page.getByTestId('count')).toHaveText('0 contacts');
 });
 
 test('when a CSV with a bad row is imported, then the progress finishes, the counts show, and the rejected row is offered', async ({ page, account }) => {

@@ -9,6 +9,8 @@ export interface SessionState extends Session {
   /** The user's name when the API can tell it (GET /api/v1/profile), else null. */
   userName: string | null;
   signOut: () => void;
+  /** Told of a 401 from any call: the session ended elsewhere, and the sign-in screen shows again. */
+  onUnauthorized: () => void;
 }
 
 export const SessionContext = createContext<SessionState | null>(null);
