@@ -66,6 +66,34 @@ test('when a CSV with a bad row is imported, then the progress finishes, the cou
   await screenshot(page, 'import');
 });
 
+test('when an import is under way, then the bar is indeterminate until rows are imported, then shows the share imported with the rows so far', async ({ page, account }) => {
+  // A small file goes through these stages in milliseconds: the import's status is held at each
+  // stage here (the real answer, with the stage's figures), so that the console can be seen at it.
+  let stage: 'started' | 'half' | 'real' = 'started';
+  await page.route(/\/contacts\/imports\/\d+$/, async (route) => {
+    const response = await route.fetch();
+    if (stage === 'real') return route.fulfill({ response });
+    const body = (await response.json()) as { payload: Record<string, unknown> };
+    const figures = stage === 'started' ? { rows_read: 0, created: 0, progress: 0 } : { rows_read: 1000, created: 1000, progress: 0.4 };
+    await route.fulfill({ response, json: { payload: { ...body.payload, status: 'processing', finished_at: null, ...figures } } });
+  });
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByLabel('CSV file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from('name\nPia Progress\n') });
+  await page.getByRole('button', { name: 'Upload' }).click();
+
+  await expect(page.getByTestId('import-state')).toHaveText('Status: processing');
+  await expect(page.locator('progress')).not.toHaveAttribute('value');
+  await expect(page.getByTestId('import-progress')).toHaveText('Reading the file: the first rows are on their way…');
+  stage = 'half';
+  await expect(page.getByTestId('import-progress')).toHaveText('1,000 rows imported so far (40% of the file)');
+  await expect(page.locator('progress')).toHaveAttribute('value', '0.4');
+  stage = 'real';
+  await expect(page.getByTestId('import-state')).toHaveText('Status: completed');
+  await expect(page.locator('progress')).toHaveAttribute('value', '1');
+  await expect(page.getByTestId('import-progress')).toHaveCount(0);
+});
+
 test('when a CSV names a label the account lacks, then its row is rejected, unless "create the labels" is ticked', async ({ page, account }) => {
   await signIn(page, account);
   await page.getByRole('button', { name: 'Import', exact: true }).click();

@@ -175,6 +175,8 @@ export const en = {
   previousUnknown: 'This page was opened from a link: go back through the first page',
   sessionEnded: 'Your session has ended (signed out elsewhere or revoked). Sign in again to go on.',
   menu: 'Menu',
+  importWaiting: 'Reading the file: the first rows are on their way…',
+  importProgress: '{rows} rows imported so far ({percent} of the file)',
 };
 
 export type MessageKey = keyof typeof en;
@@ -354,4 +356,6 @@ export const es: Record<MessageKey, string> = {
   previousUnknown: 'Esta página se abrió desde un enlace: vuelve por la primera página',
   sessionEnded: 'Tu sesión ha terminado (se cerró en otro sitio o se revocó). Vuelve a entrar para seguir.',
   menu: 'Menú',
+  importWaiting: 'Leyendo el fichero: las primeras filas están en camino…',
+  importProgress: '{rows} filas importadas hasta ahora ({percent} del fichero)',
 };
