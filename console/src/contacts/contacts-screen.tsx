@@ -65,7 +65,10 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
 }) {
   const { t, formatDate, formatNumber } = useI18n();
   const session = useSession();
-  const { source, sort, q, cursors } = list;
+  // The screen is keyed by its source (App): the first one is kept, so that a sort or a page,
+  // which brings a new but equal source from the URL, does not read the segment again.
+  const [source] = useState(list.source);
+  const { sort, q, cursors } = list;
   const after = cursors[cursors.length - 1] ?? undefined;
   const [result, setResult] = useState<{ key: string; list: ContactList | null; error: ApiError | null } | null>(null);
   const [loading, setLoading] = useState(false);
