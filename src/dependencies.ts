@@ -303,7 +303,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       mergeContacts: merge,
       messaging,
     }),
-    exports: createContactExportService({ search, segments, definitions }),
+    exports: createContactExportService({ search, segments, definitions, limits }),
     imports: createContactImportService({ imports: models.contactImports, listed: createAccountRecords<ContactImport>(accountLinks, models.contactImports, 'imports'), rejections: models.importRejections, queue: importQueue, nextIds, logger }),
   };
 

@@ -13,6 +13,40 @@ test('when two selected contacts get a label by bulk action, then both show its 
   await expect(row('Bulk One').locator('.chip')).toHaveText(['vip']);
   await expect(row('Bulk Two').locator('.chip')).toHaveText(['vip']);
   await expect(row('Bulk Three').locator('.chip')).toHaveCount(0);
+  // The bar goes with the selection; the result stays in view.
+  await expect(page.getByTestId('bulk-result')).toContainText('Done: 2 contacts changed');
+  await expect(page.getByRole('region', { name: '2 selected' })).toHaveCount(0);
+});
+
+test('when more than 100 contacts of a segment are deleted, then the job shows its progress, then the result, and the segment count in the sidebar follows', async ({ page, account }) => {
+  const ids: number[] = [];
+  for (let i = 0; i < 101; i++) {
+    const res = await account.api<{ payload: { contact: { id: number } } }>('POST', '/contacts', { name: `Job ${String(i).padStart(3, '0')}` });
+    ids.push(res.body.payload.contact.id);
+  }
+  await createContacts(account, [{ name: 'Keeper' }]);
+  await account.api('POST', '/custom_filters', { name: 'Job people', query: { payload: [{ attribute_key: 'name', filter_operator: 'starts_with', values: ['job'] }] } });
+  await expect.poll(async () => (await account.api<{ meta: { count: number } }>('GET', '/contacts?per_page=1')).body.meta.count).toBe(102);
+  // The job's progress is read more slowly than it runs, so that it can be seen.
+  await page.route('**/bulk_actions/*', async (route) => {
+    const response = await route.fetch();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await route.fulfill({ response });
+  });
+  await signIn(page, account);
+  const segment = page.getByTestId('segments').getByRole('button', { name: /Job people/ });
+  await expect(segment.getByTestId('segment-count')).toHaveText('101');
+  await segment.click();
+  await expect(page.getByTestId('count')).toHaveText('101 contacts');
+  await page.getByRole('checkbox', { name: 'Select every contact on this page' }).check();
+  await page.getByRole('checkbox', { name: 'Select all 101 matching contacts' }).check();
+  await page.getByRole('button', { name: 'Delete selected' }).click();
+  await page.getByRole('button', { name: 'Confirm' }).click();
+
+  await expect(page.getByTestId('bulk-progress')).toContainText('of 101 contacts done');
+  await expect(page.getByTestId('bulk-result')).toContainText('Done: 101 contacts changed', { timeout: 30_000 });
+  await expect(segment.getByTestId('segment-count')).toHaveText('0', { timeout: 15_000 });
+  await expect(page.getByTestId('count')).toHaveText('0 contacts');
 });
 
 test('when a CSV with a bad row is imported, then the progress finishes, the counts show, and the rejected row is offered', async ({ page, account }) => {
@@ -30,6 +64,34 @@ test('when a CSV with a bad row is imported, then the progress finishes, the cou
   const rejected = page.getByRole('table', { name: 'Rejected rows' });
   await expect(rejected).toContainText('not-an-email');
   await screenshot(page, 'import');
+});
+
+test('when an import is under way, then the bar is indeterminate until rows are imported, then shows the share imported with the rows so far', async ({ page, account }) => {
+  // A small file goes through these stages in milliseconds: the import's status is held at each
+  // stage here (the real answer, with the stage's figures), so that the console can be seen at it.
+  let stage: 'started' | 'half' | 'real' = 'started';
+  await page.route(/\/contacts\/imports\/\d+$/, async (route) => {
+    const response = await route.fetch();
+    if (stage === 'real') return route.fulfill({ response });
+    const body = (await response.json()) as { payload: Record<string, unknown> };
+    const figures = stage === 'started' ? { rows_read: 0, created: 0, progress: 0 } : { rows_read: 1000, created: 1000, progress: 0.4 };
+    await route.fulfill({ response, json: { payload: { ...body.payload, status: 'processing', finished_at: null, ...figures } } });
+  });
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByLabel('CSV file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from('name\nPia Progress\n') });
+  await page.getByRole('button', { name: 'Upload' }).click();
+
+  await expect(page.getByTestId('import-state')).toHaveText('Status: processing');
+  await expect(page.locator('progress')).not.toHaveAttribute('value');
+  await expect(page.getByTestId('import-progress')).toHaveText('Reading the file: the first rows are on their way…');
+  stage = 'half';
+  await expect(page.getByTestId('import-progress')).toHaveText('1,000 rows imported so far (40% of the file)');
+  await expect(page.locator('progress')).toHaveAttribute('value', '0.4');
+  stage = 'real';
+  await expect(page.getByTestId('import-state')).toHaveText('Status: completed');
+  await expect(page.locator('progress')).toHaveAttribute('value', '1');
+  await expect(page.getByTestId('import-progress')).toHaveCount(0);
 });
 
 test('when a CSV names a label the account lacks, then its row is rejected, unless "create the labels" is ticked', async ({ page, account }) => {

@@ -44,3 +44,80 @@ test('when there are more contacts than a page, then next page follows the curso
   await expect(page.getByTestId('contact-row')).toHaveCount(25);
   await expect(page.getByTestId('contact-row').first()).toContainText('Person 01');
 });
+
+test('when a segment or a label is open and the search box is typed into, then the search stays within it and the title still names it', async ({ page, account }) => {
+  const [lima1] = await createContacts(account, [
+    { name: 'User Lima One', city: 'Lima' },
+    { name: 'User Lima Two', city: 'Lima' },
+    { name: 'Other Lima', city: 'Lima' },
+    { name: 'User Quito', city: 'Quito' },
+    { name: 'User Bogotá', city: 'Bogotá' },
+  ]);
+  await account.api('POST', `/contacts/${lima1}/labels`, { labels: ['pro'] });
+  await account.api('POST', '/custom_filters', { name: 'Lima people', query: { payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }] } });
+  await expect.poll(async () => (await account.api<{ meta: { count: number } }>('GET', '/contacts?labels[]=pro')).body.meta.count).toBe(1);
+  await signIn(page, account);
+
+  await page.getByTestId('segments').getByRole('button', { name: /Lima people/ }).click();
+  await expect(page.getByTestId('count')).toHaveText('3 contacts');
+  await page.getByLabel('Search contacts').fill('user');
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await expect.poll(async () => (await rowNames(page)).sort()).toEqual(['User Lima One', 'User Lima Two']);
+  await expect(page.getByRole('heading', { name: 'Lima people' })).toBeVisible();
+  await expect(page.getByTestId('search-scope')).toHaveText('Searching "user" within Lima people');
+
+  await page.getByRole('button', { name: '# pro' }).click();
+  await expect(page.getByLabel('Search contacts')).toHaveValue('');
+  await page.getByLabel('Search contacts').fill('user');
+  await expect(page.getByTestId('count')).toHaveText('1 contact');
+  expect(await rowNames(page)).toEqual(['User Lima One']);
+
+  await page.getByRole('button', { name: 'All contacts' }).click();
+  await page.getByLabel('Search contacts').fill('user');
+  await expect(page.getByTestId('count')).toHaveText('4 contacts');
+});
+
+test('when a contact is opened from page 2 of a sorted, searched list, then reload keeps it, and Back, Forward and "Back to the list" restore the list as it was', async ({ page, account }) => {
+  await createContacts(account, [
+    ...Array.from({ length: 27 }, (_, i) => ({ name: `Person ${String(i + 1).padStart(2, '0')}` })),
+    { name: 'Somebody Else' },
+  ]);
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Name', exact: true }).click();
+  await page.getByLabel('Search contacts').fill('person');
+  await expect(page.getByTestId('count')).toHaveText('27 contacts');
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await expect.poll(() => rowNames(page)).toEqual(['Person 26', 'Person 27']);
+
+  const listIsPage2 = async () => {
+    await expect.poll(() => rowNames(page)).toEqual(['Person 26', 'Person 27']);
+    await expect(page.getByLabel('Search contacts')).toHaveValue('person');
+    await expect(page.getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'ascending');
+    await expect(page.getByText('Page 2', { exact: true })).toBeVisible();
+  };
+
+  // A reload keeps the page, and Previous still works (the earlier cursors are in the history).
+  await page.reload();
+  await listIsPage2();
+  await page.getByRole('button', { name: 'Previous page' }).click();
+  await expect(page.getByTestId('contact-row').first()).toContainText('Person 01');
+  await page.goBack();
+  await listIsPage2();
+
+  await page.getByRole('link', { name: 'Person 26' }).click();
+  await expect(page.getByRole('heading', { name: 'Person 26' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Person 26' })).toBeVisible();
+  await page.getByRole('button', { name: 'Back to the list' }).click();
+  await listIsPage2();
+  await page.goForward();
+  await expect(page.getByRole('heading', { name: 'Person 26' })).toBeVisible();
+  await page.goBack();
+  await listIsPage2();
+  // Back again, past the search: the first page of the unsearched list, still in the app.
+  await page.goBack();
+  await page.goBack();
+  await expect(page.getByTestId('count')).toHaveText('28 contacts');
+  await expect(page.getByLabel('Search contacts')).toHaveValue('');
+  await expect(page.getByTestId('who')).toBeVisible();
+});

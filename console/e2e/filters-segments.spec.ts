@@ -77,3 +77,83 @@ test('when the filter builder is open, then Escape closes it', async ({ page, ac
   await page.keyboard.press('Escape');
   await expect(builder).toHaveCount(0);
 });
+
+test('when a condition has no value, a day count that is negative or not whole, or a group is empty, then the builder marks it and stays open, and the list does not hang', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Lucía Lima', city: 'Lima' }, { name: 'Bea Bogotá', city: 'Bogotá' }]);
+  await signIn(page, account);
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  const builder = page.locator('section.filter-builder');
+  const row = (i: number) => page.locator('.condition').nth(i);
+
+  await setCondition(page, 0, 'city', 'contains', '');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(row(0).getByTestId('filter-problem')).toHaveText('Enter a value.');
+  await expect(row(0).getByLabel('Value')).toHaveAttribute('aria-invalid', 'true');
+  await expect(builder).toBeVisible();
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+
+  await setCondition(page, 0, 'city', 'contains', 'Lima');
+  await expect(row(0).getByTestId('filter-problem')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Add condition' }).click();
+  for (const days of ['-5', '1.5']) {
+    await setCondition(page, 1, 'created_at', 'days_before', days);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(row(1).getByTestId('filter-problem')).toHaveText('Enter a whole number of days, 0 or more.');
+  }
+  await setCondition(page, 1, 'created_at', 'is_greater_than', '');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(row(1).getByTestId('filter-problem')).toHaveText('Pick a date.');
+  await row(1).getByRole('button', { name: 'Remove condition' }).click();
+
+  await page.getByRole('button', { name: 'Add group' }).click();
+  await page.locator('fieldset.group').getByRole('button', { name: 'Remove condition' }).click();
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.locator('fieldset.group').getByTestId('filter-problem')).toHaveText('This group has no conditions: add one or remove the group.');
+  await page.getByRole('button', { name: 'Remove group' }).click();
+
+  await row(0).getByRole('button', { name: 'Remove condition' }).click();
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(builder.getByTestId('filter-problem')).toHaveText('Add at least one condition.');
+  await expect(builder).toBeVisible();
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await expect(page.getByRole('heading', { name: 'All contacts' })).toBeVisible();
+});
+
+test('when the API refuses a condition the builder let through, then its message shows at that condition, in a group too, and the builder stays open', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Lucía Lima', city: 'Lima', phone_number: '+51987654321' }, { name: 'Bea Bogotá', city: 'Bogotá' }]);
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  const builder = page.locator('section.filter-builder');
+  await setCondition(page, 0, 'city', 'equal_to', 'Lima');
+  await page.getByRole('button', { name: 'Add group' }).click();
+  await page.locator('fieldset.group').getByRole('button', { name: 'Add condition' }).click();
+  await setCondition(page, 1, 'name', 'is_present');
+  // Not a phone number: the API's own rules (E.164) refuse it, naming payload[1].group[1].
+  await setCondition(page, 2, 'phone_number', 'equal_to', 'not-a-phone');
+  await page.getByRole('button', { name: 'Apply' }).click();
+
+  const problem = page.locator('.condition').nth(2).getByTestId('filter-problem');
+  await expect(problem).toContainText('The server refused this:');
+  await expect(page.locator('.condition').nth(2)).toHaveAttribute('data-invalid', 'true');
+  await expect(page.locator('.condition').nth(0).getByTestId('filter-problem')).toHaveCount(0);
+  await expect(builder).toBeVisible();
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+
+  await setCondition(page, 2, 'phone_number', 'equal_to', '+51 987 654 321');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('count')).toHaveText('1 contact');
+  await expect(builder).toHaveCount(0);
+  expect(await rowNames(page)).toEqual(['Lucía Lima']);
+});
+
+test('when a filter from a link is refused, then the builder opens at the condition and the list says why instead of loading for ever', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Lucía Lima', city: 'Lima' }]);
+  await signIn(page, account);
+  const payload = [{ attribute_key: 'city', filter_operator: 'contains', values: ['Lima'], query_operator: 'and' }, { attribute_key: 'created_at', filter_operator: 'days_before', values: [-5] }];
+  await page.goto(`/app/#/filter?payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  await expect(page.locator('.condition').nth(1).getByTestId('filter-problem')).toContainText('days_before takes a whole number');
+  await expect(page.getByTestId('count')).not.toHaveText('Loading…');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('alert')).toContainText('The list could not be read');
+});

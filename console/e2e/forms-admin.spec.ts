@@ -44,7 +44,8 @@ test('when the list of a label is exported, then the CSV holds that label\'s con
   await signIn(page, account);
   await page.getByRole('button', { name: '# export-me' }).click();
   await expect(page.getByTestId('count')).toHaveText('1 contact');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   const csv = readFileSync(await download.path(), 'utf8');
   expect(csv).toContain('xena@example.com');
   expect(csv).not.toContain('yuri@example.com');

@@ -94,3 +94,34 @@ test('when the console loads, then it declares its own icon, so the browser asks
   await expect(page.locator('link[rel="icon"]')).toHaveAttribute('href', /^data:image\/svg\+xml,/);
   expect(missing).toEqual([]);
 });
+
+test('when the session is ended elsewhere, then the next call returns to the sign-in screen saying so, and signing in again comes back to the same list', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Sol Session' }]);
+  await account.api('POST', '/labels', { label: { title: 'kept' } });
+  await signIn(page, account);
+  await page.getByRole('button', { name: '# kept' }).click();
+  await expect(page.getByRole('heading', { name: '# kept' })).toBeVisible();
+  const stored = JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('contacts.session')")) ?? 'null') as { token: string };
+  // Signed out in another tab: the token is ended.
+  await fetch(`${process.env.E2E_BASE_URL}/auth/sign_out`, { method: 'DELETE', headers: { api_access_token: stored.token } });
+  expect(await profileStatus(stored.token)).toBe(401);
+
+  await page.getByRole('button', { name: 'Name', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to Contacts' })).toBeVisible();
+  await expect(page.getByTestId('sign-in-notice')).toHaveText('Your session has ended (signed out elsewhere or revoked). Sign in again to go on.');
+  await expect(page.getByText('invalid api_access_token')).toHaveCount(0);
+
+  await page.getByLabel('Email').fill(account.admin.email);
+  await page.getByLabel('Password').fill(account.admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: '# kept' })).toBeVisible();
+  await expect(page.getByTestId('sign-in-notice')).toHaveCount(0);
+});
+
+test('when a reload finds the session ended, then the sign-in screen says so', async ({ page, account }) => {
+  await signIn(page, account);
+  const stored = JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('contacts.session')")) ?? 'null') as { token: string };
+  await fetch(`${process.env.E2E_BASE_URL}/auth/sign_out`, { method: 'DELETE', headers: { api_access_token: stored.token } });
+  await page.reload();
+  await expect(page.getByTestId('sign-in-notice')).toContainText('Your session has ended');
+});

@@ -14,8 +14,8 @@ const columnNames = z
     }),
   );
 
-// Chatwoot's export body (`column_names`, `label`, `payload`), plus `labels` like the list's and
-// `segment_id` (or `custom_filter_id`, as bulk actions call it). A filter `payload` selects contacts as POST /contacts/filter does (checked by the
+// Chatwoot's export body (`column_names`, `label`, `payload`), plus `labels` like the list's,
+// `q` like the search's (so the console exports the list it shows) and `segment_id` (or `custom_filter_id`, as bulk actions call it). A filter `payload` selects contacts as POST /contacts/filter does (checked by the
 // filter compiler, which names the faulty item); a segment as GET /custom_filters/{id}/contacts.
 export const exportBody = z
   .strictObject({
@@ -27,6 +27,7 @@ export const exportBody = z
       .optional(),
     labels: z.array(z.string().min(1)).max(100).optional(),
     payload: z.unknown().optional(),
+    q: z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only its matches are exported'),
     segment_id: bodyId('segment_id must be a segment id (a positive integer)').optional(),
     custom_filter_id: bodyId('custom_filter_id must be a segment id (a positive integer)').optional().describe('the same as segment_id'),
   })

@@ -1,5 +1,7 @@
 import type { ContactPayload } from '../records/contact.presenter';
 import type { DefinitionStore } from '../records/custom-attribute-definitions';
+import { buildTextSearchQuery } from '../search/build-text-search-query';
+import type { QueryLimits } from '../search/query-limits';
 import type { ContactSearch, SearchQuery } from '../search/search-contacts';
 import { csvLine, type CsvValue } from '../shared/csv';
 import { ValidationError } from '../shared/errors';
@@ -83,13 +85,15 @@ export interface ExportScopeDeps {
   segments: { compile(accountId: number, payload: unknown): Promise<SearchQuery>; queryOfSegment(accountId: number, id: number): Promise<SearchQuery> };
   /** The account's custom attribute definitions: which column names are its keys. */
   definitions: Pick<DefinitionStore, 'of'>;
+  /** Bounds a search `q` as GET /contacts/search does. */
+  limits?: QueryLimits;
   batchSize?: number;
 }
 
 export function createContactExportService(deps: ExportScopeDeps) {
   /**
    * Which contacts: all, those with any of the labels, those a filter payload or a segment
-   * selects; what is given applies together. The account condition is added by the search.
+   * selects, those a search text finds; what is given applies together. The account condition is added by the search.
    */
   async function scopeQuery(accountId: number, body: ExportBody): Promise<SearchQuery | undefined> {
     const parts: SearchQuery[] = [];
@@ -100,6 +104,7 @@ export function createContactExportService(deps: ExportScopeDeps) {
     if (hasPayload) parts.push(await deps.segments.compile(accountId, body.payload));
     const segmentId = body.segment_id ?? body.custom_filter_id;
     if (segmentId !== undefined) parts.push(await deps.segments.queryOfSegment(accountId, segmentId));
+    if (body.q !== undefined) parts.push(buildTextSearchQuery(body.q, deps.limits));
     if (parts.length <= 1) return parts[0];
     return { bool: { filter: parts } };
   }

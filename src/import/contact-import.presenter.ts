@@ -15,7 +15,7 @@ export const importPayloadSchema = z
     updated: z.int(),
     unchanged: z.int(),
     rejected: z.int(),
-    progress: z.number().min(0).max(1).describe('share of the file read so far'),
+    progress: z.number().min(0).max(1).describe('share of the file imported so far: up to the end of the last row committed, 1 once completed'),
     error: z.string().nullable(),
     created_at: unixSeconds.nullable(),
     started_at: unixSeconds.nullable(),

@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
-import { Transform } from 'node:stream';
 import csvParser from 'csv-parser';
 import type { ContactChanges } from '../contacts/contact-changes';
 import { IDENTITY_FIELD_NAMES } from '../records/contact-key.model';
@@ -40,6 +39,8 @@ interface BatchItem {
   row: number;
   cells: Cell[];
   rejected?: string;
+  /** Where the row ends in the file, in bytes. */
+  end?: number;
 }
 
 type Counters = Pick<ContactImport, 'rows_read' | 'created' | 'updated' | 'unchanged' | 'rejected' | 'bytes_read'>;
@@ -47,6 +48,8 @@ type Counters = Pick<ContactImport, 'rows_read' | 'created' | 'updated' | 'uncha
 /** A batch written to MongoDB whose indexing may still run; its checkpoint waits for it. */
 interface InFlight {
   lastRow: number;
+  /** Where its last row ends in the file: the import's progress once it is checkpointed. */
+  lastByte: number | undefined;
   written: ImportBatchWritten;
   indexing: Promise<void>;
   rowsRead: number;
@@ -137,15 +140,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
    * Streams the file's records as arrays of cells, with the bytes read so far; `overLong(n)` is
    * the size of record n (0 the header) when it was longer than IMPORT_MAX_ROW_BYTES and cut.
    */
-  function readRecords(path: string, onBytes: (bytes: number) => void) {
-    let bytes = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        bytes += chunk.length;
-        onBytes(bytes);
-        done(null, chunk);
-      },
-    });
+  function readRecords(path: string) {
     const guard = createRowSizeGuard(config.IMPORT_MAX_ROW_BYTES);
     const parser = csvParser({
       headers: false,
@@ -154,7 +149,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     });
     const file = createReadStream(path);
     file.on('error', (err) => parser.destroy(err));
-    return { records: file.pipe(counter).pipe(guard.stream).pipe(parser), overLong: guard.take };
+    return { records: file.pipe(guard.stream).pipe(parser), overLong: guard.take, endOf: guard.endOf };
   }
 
   /**
@@ -220,21 +215,22 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       let blankLead = 0;
       let batch: BatchItem[] = [];
       let batchChars = 0;
-      let bytesRead = 0;
       let inFlight: InFlight | null = null;
       let lastPlanned: Promise<unknown> = Promise.resolve();
       let committing: Promise<void> = Promise.resolve();
 
-      const { records, overLong } = readRecords(doc.file_path, (bytes) => (bytesRead = bytes));
+      const { records, overLong, endOf } = readRecords(doc.file_path);
       try {
         for await (const record of records as AsyncIterable<Record<number, Cell>>) {
           const cells = Object.values(record);
           if (!plan) {
             if (isBlankLine(cells.map(cellText))) {
               overLong(blankLead);
+              endOf(blankLead);
               blankLead += 1;
               continue;
             }
+            endOf(blankLead);
             if (overLong(blankLead) !== undefined) throw new ImportFailure(`the header line is longer than ${config.IMPORT_MAX_ROW_BYTES} bytes (IMPORT_MAX_ROW_BYTES)`);
             plan = await planColumns(accountId, cells);
             await imports.updateOne({ _id: importId }, { $set: { headers: cells.map(cellText).map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h)) } });
@@ -242,16 +238,17 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           }
           row += 1;
           const bytes = overLong(blankLead + row);
+          const end = endOf(blankLead + row);
           if (row <= doc.checkpoint_row) {
             const parsed = bytes === undefined ? parseImportRow(cells, plan) : undefined;
             if (parsed?.kind === 'contact') seen.claim(identityKeys(parsed.changes));
             continue;
           }
-          if (bytes === undefined) batch.push({ row, cells });
+          if (bytes === undefined) batch.push({ row, cells, end });
           else {
             // Rejected whole: its cells were cut at the limit, so none of them can be trusted.
             const reason = `the row is ${bytes} bytes, longer than ${config.IMPORT_MAX_ROW_BYTES} (IMPORT_MAX_ROW_BYTES); it was not imported, and only its first ${OVER_LONG_ROW_KEPT_CHARS} characters are kept here`;
-            batch.push({ row, cells: truncatedCells(cells, OVER_LONG_ROW_KEPT_CHARS), rejected: reason });
+            batch.push({ row, cells: truncatedCells(cells, OVER_LONG_ROW_KEPT_CHARS), rejected: reason, end });
           }
           // A file of very long rows must not hold IMPORT_BATCH_SIZE of them in memory at once.
           batchChars += cells.reduce((sum: number, cell) => sum + cellText(cell).length, 0);
@@ -322,14 +319,14 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         await held.renew();
         // Before the contacts that carry them, so that every label on a contact is an account label (none without create_labels).
         await labels.ensureLabels(accountId, batchPlan.newLabels);
-        const lastRow = items[items.length - 1].row;
+        const { row: lastRow, end: lastByte } = items[items.length - 1];
         const carried = inFlight?.written.reservation ?? null;
         const written = await writeImportBatch(deps, { importId, accountId, firstRow: items[0].row, lastRow, reserved, carried, plan: batchPlan });
         const indexing = indexImportBatch(deps, accountId, written);
         // Awaited by the checkpoint; until then a failure must not count as unhandled.
         indexing.catch(() => undefined);
         const previous = inFlight;
-        inFlight = { lastRow, written, indexing, rowsRead: batchPlan.rowsRead, unchanged: batchPlan.unchanged.length };
+        inFlight = { lastRow, lastByte, written, indexing, rowsRead: batchPlan.rowsRead, unchanged: batchPlan.unchanged.length };
         if (previous) await checkpoint(previous, written.reservation);
       }
 
@@ -341,7 +338,8 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         counters.updated += done.written.updated;
         counters.unchanged += done.unchanged;
         counters.rejected += done.written.rejected;
-        counters.bytes_read = Math.min(bytesRead, doc.file_size);
+        // The rows imported so far, not how far csv-parser has read ahead of them.
+        if (done.lastByte !== undefined) counters.bytes_read = Math.min(done.lastByte, doc.file_size);
         const progress = await imports
           .findOneAndUpdate(held.fence(), { $set: { ...counters, checkpoint_row: done.lastRow, pending_batch: nextReservation, updated_at: new Date() } }, { new: true })
           .lean();

@@ -13,6 +13,12 @@ export interface RowSizeGuard {
    * given once, so the guard keeps only records csv-parser has not yet handed over.
    */
   take(ordinal: number): number | undefined;
+  /**
+   * Where record `ordinal` ends in the file: the byte after its newline (the file's size for a
+   * last record without one). Given once, as `take`: the import's progress is the end of the last
+   * row it committed, not how far the file was read ahead of it.
+   */
+  endOf(ordinal: number): number | undefined;
 }
 
 /**
@@ -26,6 +32,9 @@ export interface RowSizeGuard {
  */
 export function createRowSizeGuard(maxRowBytes: number): RowSizeGuard {
   const cut = new Map<number, number>();
+  const ends = new Map<number, number>();
+  // Bytes of the file before the current chunk.
+  let offset = 0;
   let ordinal = 0;
   let length = 0;
   let quoted = false;
@@ -51,6 +60,7 @@ export function createRowSizeGuard(maxRowBytes: number): RowSizeGuard {
             finishCut(out);
             from = i;
           }
+          ends.set(ordinal, offset + i + 1);
           ordinal += 1;
           length = 0;
           continue;
@@ -64,10 +74,12 @@ export function createRowSizeGuard(maxRowBytes: number): RowSizeGuard {
         }
       }
       if (from >= 0) out.push(chunk.subarray(from));
+      offset += chunk.length;
       const through = Buffer.concat(out);
       done(null, through.length ? through : undefined);
     },
     flush(done: TransformCallback) {
+      if (length > 0) ends.set(ordinal, offset);
       // A last record without a newline, cut: end it for csv-parser.
       if (quotedAtCut === undefined) return done();
       const out: Buffer[] = [];
@@ -83,6 +95,11 @@ export function createRowSizeGuard(maxRowBytes: number): RowSizeGuard {
       const bytes = cut.get(at);
       cut.delete(at);
       return bytes;
+    },
+    endOf(at: number) {
+      const end = ends.get(at);
+      ends.delete(at);
+      return end;
     },
   };
 }

@@ -2,12 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { contactListSchema } from '../records/contact.presenter';
-import { pageQuery, toListResponse, toPageRequest } from '../search/list-request';
+import { toListResponse, toPageRequest } from '../search/list-request';
 import { searchUnavailableResponse } from '../shared/error-handler';
 import { emptySchema } from '../shared/response-fields';
 import { defineRoute, json, type JsonSchema } from '../shared/route';
 import { segmentPayloadSchema } from './segment.presenter';
-import { filterBody, filterPaging, filterQuery, segmentCreateBody, segmentIdParams, segmentListQuery, segmentUpdateBody } from './segments.schemas';
+import { filterBody, filterPaging, filterQuery, filterSearch, segmentCreateBody, segmentIdParams, segmentListQuery, segmentRunQuery, segmentUpdateBody } from './segments.schemas';
 import type { SegmentsService } from './segments.service';
 
 const tag = 'Segments';
@@ -28,7 +28,7 @@ export function segmentsRouter(segments: SegmentsService, options: { maxPerPage:
     },
     async ({ query, body }, req, res) => {
       const request = toPageRequest(filterPaging(query, body), options.maxPerPage);
-      res.json(toListResponse(await segments.filter(callerOf(req).accountId, body.payload, request), request));
+      res.json(toListResponse(await segments.filter(callerOf(req).accountId, body.payload, request, filterSearch(query, body)), request));
     },
   );
 
@@ -90,11 +90,11 @@ export function segmentsRouter(segments: SegmentsService, options: { maxPerPage:
     router,
     {
       method: 'get', path: '/custom_filters/:id(\\d+)/contacts', operationId: 'runSegment', summary: "A page of the segment's contacts", tag, access: accountAccess,
-      params: segmentIdParams, query: pageQuery, responses: { '200': json('A page of contacts', contactListSchema), '503': searchUnavailableResponse },
+      params: segmentIdParams, query: segmentRunQuery, responses: { '200': json('A page of contacts', contactListSchema), '503': searchUnavailableResponse },
     },
     async ({ params, query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
-      res.json(toListResponse(await segments.run(callerOf(req).accountId, params.id, request), request));
+      res.json(toListResponse(await segments.run(callerOf(req).accountId, params.id, request, query.q), request));
     },
   );
 

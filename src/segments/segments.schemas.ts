@@ -4,10 +4,13 @@ import { pageQuery } from '../search/list-request';
 // Sort and paging may come in the query string (as Chatwoot's clients send them) or in the body.
 const pageFields = pageQuery.extend({ page: z.coerce.number().int().min(1, 'page starts at 1').optional() });
 
-export const filterQuery = pageFields;
+/** A search text within a filter or segment: the matches of both (the console's search box within the view). */
+export const withinSearch = { q: z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only matches of both are listed') };
+
+export const filterQuery = pageFields.extend(withinSearch);
 
 /** `{payload: [...]}`, optionally with sort and paging; the payload itself is checked by buildSegmentQuery, which names the faulty item. */
-export const filterBody = pageFields.extend({ payload: z.unknown().nonoptional('payload is required: a list of filter conditions') });
+export const filterBody = pageFields.extend({ ...withinSearch, payload: z.unknown().nonoptional('payload is required: a list of filter conditions') });
 
 /** The query string's sort and paging, and the body's where the query string has none. */
 export const filterPaging = (query: z.infer<typeof filterQuery>, body: z.infer<typeof filterBody>) => ({
@@ -16,6 +19,11 @@ export const filterPaging = (query: z.infer<typeof filterQuery>, body: z.infer<t
   per_page: query.per_page ?? body.per_page,
   after: query.after ?? body.after,
 });
+
+/** The search text within the filter: the query string's, else the body's. */
+export const filterSearch = (query: z.infer<typeof filterQuery>, body: z.infer<typeof filterBody>) => query.q ?? body.q;
+
+export const segmentRunQuery = pageQuery.extend(withinSearch);
 
 export const segmentIdParams = z.object({
   account_id: z.string(),

@@ -18,7 +18,10 @@ export interface SegmentsServiceDeps {
   nextIds: IdAllocator;
   search: Pick<ContactSearch, 'countMany'>;
   /** The contact list (resolves custom attribute sorts, adds the account condition). */
-  contacts: { list(accountId: number, query: SearchQuery | undefined, request: PageRequest, field?: string): Promise<ContactPage> };
+  contacts: {
+    list(accountId: number, query: SearchQuery | undefined, request: PageRequest, field?: string): Promise<ContactPage>;
+    search(accountId: number, q: string, request: PageRequest, within?: SearchQuery): Promise<ContactPage>;
+  };
   definitionsOf(accountId: number): Promise<DefinitionRef[]>;
   /** What one filter may cost; every filter compiled here (filter, segments, bulk actions, export) is held to them. */
   limits?: QueryLimits;
@@ -60,9 +63,10 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
   return {
     compile,
 
-    /** Runs a filter payload (POST /contacts/filter) with the list's sort and paging. */
-    async filter(accountId: number, payload: unknown, request: PageRequest): Promise<ContactPage> {
-      return contacts.list(accountId, await compile(accountId, payload), request, 'payload');
+    /** Runs a filter payload (POST /contacts/filter) with the list's sort and paging; with `q`, only its matches of that search. */
+    async filter(accountId: number, payload: unknown, request: PageRequest, q?: string): Promise<ContactPage> {
+      const query = await compile(accountId, payload);
+      return q === undefined ? contacts.list(accountId, query, request, 'payload') : contacts.search(accountId, q, request, query);
     },
 
     async list(accountId: number, options: { filterType?: string; withCounts?: boolean } = {}) {
@@ -125,8 +129,9 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
       return queryOf(await find(accountId, id));
     },
 
-    async run(accountId: number, id: number, request: PageRequest): Promise<ContactPage> {
-      return contacts.list(accountId, await queryOf(await find(accountId, id)), request, 'id');
+    async run(accountId: number, id: number, request: PageRequest, q?: string): Promise<ContactPage> {
+      const query = await queryOf(await find(accountId, id));
+      return q === undefined ? contacts.list(accountId, query, request, 'id') : contacts.search(accountId, q, request, query);
     },
 
     /** Makes every segment of the account recompile before its next run. */

@@ -1,4 +1,13 @@
-import { CUSTOM_FILTER_TYPES, STANDARD_FILTER_ATTRIBUTES, toPayload, type FilterItem } from '../../console/src/filters/filter-model';
+import {
+  CUSTOM_FILTER_TYPES,
+  filterProblems,
+  problemPathOf,
+  STANDARD_FILTER_ATTRIBUTES,
+  toPayload,
+  type AttributeChoice,
+  type FilterCondition,
+  type FilterItem,
+} from '../../console/src/filters/filter-model';
 import { ATTRIBUTE_TYPES } from '../../src/records/custom-attribute-definition.model';
 import { buildSegmentQuery, STANDARD_ATTRIBUTES } from '../../src/search/build-segment-query';
 
@@ -35,5 +44,65 @@ describe("the console's filter table", () => {
     });
     expect(payload[0]).toMatchObject({ query_operator: 'or' });
     expect(() => buildSegmentQuery(payload, [])).not.toThrow();
+  });
+});
+
+describe("the console's checks of a filter before it is sent", () => {
+  const attributeOf = (key: string): AttributeChoice | undefined => {
+    const found = STANDARD_FILTER_ATTRIBUTES.find((a) => a.key === key);
+    return found && { ...found, label: key, custom: false };
+  };
+  const condition = (attribute_key: string, filter_operator: string, values: FilterCondition['values']): FilterCondition => ({ attribute_key, filter_operator, values });
+  const compiles = (items: FilterItem[]) => {
+    try {
+      buildSegmentQuery(toPayload(items), []);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it.each([
+    [condition('city', 'contains', ['']), 'valueRequired'],
+    [condition('city', 'contains', ['  ']), 'valueRequired'],
+    [condition('labels', 'equal_to', ['']), 'valueChoose'],
+    [condition('created_at', 'is_greater_than', ['']), 'valueDate'],
+    [condition('created_at', 'days_before', [-5]), 'daysWhole'],
+    [condition('created_at', 'days_before', [1.5]), 'daysWhole'],
+    [condition('created_at', 'days_before', ['']), 'daysWhole'],
+    [condition('phone_number', 'contains', ['abc']), 'phoneDigits'],
+  ])('when a condition is %j, then it is marked %s, and the API refuses it too', (item, problem) => {
+    expect(filterProblems([item], attributeOf)).toEqual(new Map([['0', problem]]));
+    expect(compiles([item])).toBe(false);
+  });
+
+  it.each([
+    [condition('city', 'contains', ['Lima'])],
+    [condition('created_at', 'days_before', [0])],
+    [condition('created_at', 'is_less_than', ['2025-03-15'])],
+    [condition('phone_number', 'starts_with', ['+34 612'])],
+    [condition('name', 'is_present', [])],
+    [condition('blocked', 'equal_to', [true])],
+  ])('when a condition is %j, then nothing is marked and the API compiles it', (item) => {
+    expect(filterProblems([item], attributeOf).size).toBe(0);
+    expect(compiles([item])).toBe(true);
+  });
+
+  it('when the filter or a group is empty, then that is marked where the API would name it', () => {
+    expect(filterProblems([], attributeOf)).toEqual(new Map([['', 'filterEmpty']]));
+    const items: FilterItem[] = [{ ...condition('city', 'contains', ['Lima']), query_operator: 'and' }, { group: [] }];
+    expect(filterProblems(items, attributeOf)).toEqual(new Map([['1', 'groupEmpty']]));
+    const inGroup: FilterItem[] = [{ ...condition('city', 'contains', ['Lima']), query_operator: 'or' }, { group: [condition('name', 'contains', [''])] }];
+    expect(filterProblems(inGroup, attributeOf)).toEqual(new Map([['1.0', 'valueRequired']]));
+  });
+
+  it('when the API names a place in the filter, then it is turned into the place of the builder', () => {
+    expect(problemPathOf('payload[2]')).toBe('2');
+    expect(problemPathOf('payload[1].group[0]')).toBe('1.0');
+    expect(problemPathOf('payload[1].group')).toBe('1');
+    expect(problemPathOf('query.payload[0]')).toBe('0');
+    expect(problemPathOf('payload')).toBe('');
+    expect(problemPathOf('q')).toBeNull();
+    expect(problemPathOf(undefined)).toBeNull();
   });
 });

@@ -85,6 +85,20 @@ describe('exporting contacts', () => {
     expect(byLabel.map((r) => r.name)).toEqual(['Luis', 'Zoe']);
   });
 
+  it('when q is given, then only the contacts that search finds are exported, with a label or filter too; a blank q is a 422', async () => {
+    const account = await ctx.createAccount();
+    await addLabels(account, ['vip']);
+    await importCsv(ctx, account, 'name,email,labels\nÁlvaro Ruiz,ar@example.com,vip\nAlvarez Soto,as@example.com,\nLuis Pérez,alvaro.fan@example.com,vip\nEva Díaz,eva@example.com,vip\n');
+    await ctx.settle(account.id);
+    const names = async (body: object) => (await parseCsv((await exportCsv(account, { column_names: ['name'], ...body })).body)).map((r) => r.name);
+    expect(await names({ q: 'alvaro' })).toEqual(['Álvaro Ruiz', 'Luis Pérez']);
+    expect(await names({ q: 'alvar', label: 'vip' })).toEqual(['Álvaro Ruiz', 'Luis Pérez']);
+    expect(await names({ q: 'alvar', payload: [{ attribute_key: 'name', filter_operator: 'starts_with', values: ['alvarez'] }] })).toEqual(['Alvarez Soto']);
+    const blank = await exportCsv(account, { q: ' ' });
+    expect(blank.status).toBe(422);
+    expect(JSON.parse(blank.body)).toMatchObject({ field: 'q' });
+  });
+
   it('when the export walks many pages, then every contact comes out once, in order', async () => {
     const account = await ctx.createAccount();
     const names = Array.from({ length: 7 }, (_, i) => `Page ${i}`);

@@ -62,6 +62,26 @@ describe('an import across its lifecycle', () => {
     expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', rows_read: 7, created: 6, rejected: 1, progress: 1 });
   });
 
+  it('when batches are checkpointed, then bytes_read is where the last row imported ends: the progress follows the rows imported, not the file read ahead', async () => {
+    const account = await ctx.createAccount();
+    // CRLF, a quoted newline, multi-byte letters and a blank line: offsets are in bytes of the file as it is.
+    const csv = 'name,email\r\nÁna Ñ,ana@x.com\r\n"Luis\nLópez",luis@x.com\r\n\r\nEva,eva@x.com\r\nZoe,zoe@x.com';
+    const id = await upload(account, csv);
+    const seen: [string, number, number][] = [];
+    await ctx.deps.importProcessor.run(id, { onProgress: (p) => seen.push([p.status, p.rows_read, p.bytes_read]) });
+    const bytesTo = (text: string) => Buffer.byteLength(csv.slice(0, csv.indexOf(text) + text.length));
+    const size = Buffer.byteLength(csv);
+    expect(seen).toEqual([
+      ['processing', 2, bytesTo('luis@x.com\r\n')],
+      // The blank line is a record of the second batch, not a row read.
+      ['processing', 3, bytesTo('eva@x.com\r\n')],
+      ['processing', 4, size],
+      ['completed', 4, size],
+    ]);
+    const shown = await ctx.http.get(account.path(`/contacts/imports/${id}`)).set('api_access_token', account.adminToken);
+    expect(shown.body.payload.progress).toBe(1);
+  });
+
   it('when the worker dies after writing a batch but before its checkpoint, then the resumed run neither loses nor repeats a row', async () => {
     const account = await ctx.createAccount();
     const id = await upload(account);

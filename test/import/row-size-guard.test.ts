@@ -18,6 +18,26 @@ async function read(text: string, maxRowBytes: number, chunkSize = text.length) 
 }
 
 describe('row size guard', () => {
+  it('when records are read, then each one\'s end is the byte after its newline (the file\'s size for the last), whatever the chunks and however long the record', async () => {
+    const giant = `Zoe,"${'ñ,\n'.repeat(50)}"`;
+    const text = `name,notes\r\nÁna,"a\nb"\n\n${giant}\nEva,last`;
+    const bytes = Buffer.from(text, 'utf8');
+    const endAfter = (s: string) => Buffer.byteLength(text.slice(0, text.indexOf(s) + s.length));
+    for (const chunkSize of [1, 3, 64, 100000]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
+      const guard = createRowSizeGuard(20);
+      const parser = Readable.from(chunks).pipe(guard.stream).pipe(csvParser({ headers: false }));
+      const ends: (number | undefined)[] = [];
+      parser.on('data', () => ends.push(guard.endOf(ends.length)));
+      await new Promise((resolve) => parser.on('end', resolve));
+      expect(ends).toEqual([endAfter('notes\r\n'), endAfter('b"\n'), endAfter('b"\n\n'), endAfter(`${giant}\n`), bytes.length]);
+      // Each end is given once.
+      expect(guard.endOf(0)).toBeUndefined();
+    }
+  });
+
+
   it('when no record is over the limit, then csv-parser reads the file exactly as without the guard', async () => {
     const text = 'name,notes\nAna,"a, ""quoted""\nvalue"\n\nLuis,x\r\nEva,last';
     for (const chunkSize of [1, 2, 3, 7, 1000]) {

@@ -331,6 +331,40 @@ describe('sorting and paging a filter', () => {
   });
 });
 
+describe('searching within a filter or a segment', () => {
+  const colombia = [item(['country_code', 'equal_to', ['co']])];
+  const inColombia = (pred: (c: (typeof created)[number]) => boolean) => expected((c) => matches(c, 'country_code', 'equal_to', ['co']) && pred(c));
+
+  it('when a filter carries q, in the query string or the body, then only its matches of that search are listed, counted exactly', async () => {
+    const byQuery = await filter(colombia, 'per_page=100&q=JOSE');
+    expect(byQuery.status).toBe(200);
+    expect(ids(byQuery.body.payload)).toEqual(inColombia((c) => c.row.name === 'José Pérez'));
+    expect(byQuery.body.meta.count).toBe(1);
+    const byBody = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send({ payload: colombia, q: 'crm' });
+    expect(ids(byBody.body.payload)).toEqual(inColombia(() => true));
+    // Search's own rules: a phone typed with separators.
+    expect(ids((await filter(colombia, 'per_page=100&q=612%2034')).body.payload)).toEqual(inColombia((c) => c.row.phone_number === '+34612345678'));
+    // The filter still applies: "carlos" is a contact, not in Colombia.
+    expect((await filter(colombia, 'q=carlos')).body.meta.count).toBe(0);
+  });
+
+  it('when a segment is run with q, then only its matches of that search are listed', async () => {
+    const created1 = await ctx.http.post(account.path('/custom_filters')).set('api_access_token', account.agentToken).send({ name: 'Colombia', query: { payload: colombia } });
+    const run = await ctx.http.get(account.path(`/custom_filters/${created1.body.id}/contacts?q=alvaro&per_page=100`)).set('api_access_token', account.agentToken);
+    expect(run.status).toBe(200);
+    expect(ids(run.body.payload)).toEqual(inColombia((c) => c.row.name === 'Álvaro Núñez'));
+    expect(run.body.meta.count).toBe(1);
+  });
+
+  it('when q is blank or too long, then it answers 422 naming q', async () => {
+    for (const q of ['%20', 'x'.repeat(256)]) {
+      const res = await filter(colombia, `q=${q}`);
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe('q');
+    }
+  });
+});
+
 describe('invalid filters', () => {
   it.each([
     [{}, /payload/],

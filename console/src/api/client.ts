@@ -36,12 +36,19 @@ export function saveSession(session: Session | null): void {
 
 export type Client = ReturnType<typeof createClient<paths>>;
 
-export function createApiClient(session: Session): Client {
+/** A session as the screens hold it: `onUnauthorized` is told of a 401 (the token was revoked or signed out elsewhere). */
+export type CallingSession = Session & { onUnauthorized?: () => void };
+
+export function createApiClient(session: CallingSession): Client {
   const client = createClient<paths>({ baseUrl: window.location.origin });
   const auth: Middleware = {
     onRequest({ request }) {
       request.headers.set('api_access_token', session.token);
       return request;
+    },
+    onResponse({ response }) {
+      if (response.status === 401) session.onUnauthorized?.();
+      return response;
     },
   };
   client.use(auth);
@@ -49,10 +56,12 @@ export function createApiClient(session: Session): Client {
 }
 
 /** Raw fetch with the token, for what openapi-fetch does not model (CSV downloads, uploads). */
-export function authorizedFetch(session: Session, path: string, init: RequestInit = {}): Promise<Response> {
+export async function authorizedFetch(session: CallingSession, path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('api_access_token', session.token);
-  return fetch(`/api/v1/accounts/${session.accountId}${path}`, { ...init, headers });
+  const res = await fetch(`/api/v1/accounts/${session.accountId}${path}`, { ...init, headers });
+  if (res.status === 401) session.onUnauthorized?.();
+  return res;
 }
 
 // In the console's language: the I18nProvider sets it, as it sets <html lang>.

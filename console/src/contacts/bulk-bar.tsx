@@ -3,23 +3,34 @@ import { errorOf } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { accountPath, useSession } from '../shell/session';
 
-interface BulkAction {
+/** A bulk action as the API answers it (POST /bulk_actions, GET /bulk_actions/{id}). */
+export interface BulkAction {
   id: number;
-  status: string;
-  processed?: number;
-  total?: number;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  total: number;
+  /** Contacts of the selection gone through so far (progress). */
+  processed: number;
+  /** Contacts the action changed (a label added or removed, a contact deleted). */
+  changed: number;
+  error: string | null;
 }
 
 /** Which contacts a bulk action takes: the selected rows, or every contact of a filter or segment. */
 export type BulkSelection = { ids: number[] } | { payload: unknown[] } | { custom_filter_id: number };
 
-/** Bulk actions on the selection: add or remove a label, delete (administrators). */
-export function BulkBar({ selection, count, onDone }: { selection: BulkSelection; count: number; onDone: () => void }) {
-  const { t, plural } = useI18n();
+/**
+ * Bulk actions on the selection: add or remove a label, delete (administrators). Up to 100
+ * contacts the API answers with the finished action; more run as a job, followed here with its
+ * progress until it ends. `onDone` gets the finished action (the bar goes with the selection, so
+ * the screen shows the result).
+ */
+export function BulkBar({ selection, count, onDone }: { selection: BulkSelection; count: number; onDone: (action: BulkAction) => void }) {
+  const { t, plural, formatNumber } = useI18n();
   const session = useSession();
   const [label, setLabel] = useState('');
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [job, setJob] = useState<BulkAction | null>(null);
   const [confirming, setConfirming] = useState(false);
 
   async function run(body: { labels?: { add?: string[]; remove?: string[] }; action_name?: 'delete' }) {
@@ -31,19 +42,24 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
       setBusy(false);
       return setMessage(errorOf(error).error);
     }
-    // More than 100 contacts run as a job: follow it until it finishes.
+    // More than 100 contacts run as a job: follow it, showing its progress, until it ends.
     let action = data as BulkAction;
     while (action.status === 'queued' || action.status === 'running') {
+      setJob(action);
       await new Promise((resolve) => setTimeout(resolve, 500));
       const next = await session.client.GET('/api/v1/accounts/{account_id}/bulk_actions/{id}', { params: { path: { ...path, id: action.id } } });
-      if (!next.data) break;
+      if (!next.data) {
+        setBusy(false);
+        setJob(null);
+        return setMessage(errorOf(next.error).error);
+      }
       action = next.data as BulkAction;
     }
     setBusy(false);
+    setJob(null);
     setLabel('');
     setConfirming(false);
-    setMessage(plural('bulkDone', action.processed ?? count));
-    onDone();
+    onDone(action);
   }
 
   return (
@@ -60,12 +76,18 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
           <>
             <span>{plural('confirmDeleteSelected', count)}</span>
             <button type="button" className="danger" disabled={busy} onClick={() => run({ action_name: 'delete' })}>{t('confirm')}</button>
-            <button type="button" onClick={() => setConfirming(false)}>{t('cancel')}</button>
+            <button type="button" disabled={busy} onClick={() => setConfirming(false)}>{t('cancel')}</button>
           </>
         ) : (
-          <button type="button" className="danger" onClick={() => setConfirming(true)}>{t('deleteSelected')}</button>
+          <button type="button" className="danger" disabled={busy} onClick={() => setConfirming(true)}>{t('deleteSelected')}</button>
         ))}
-      {message && <span role="status">{message}</span>}
+      {job && (
+        <label className="bulk-progress">
+          <span data-testid="bulk-progress">{t('bulkProgress', { processed: formatNumber(job.processed), total: formatNumber(job.total) })}</span>
+          <progress max={Math.max(job.total, 1)} value={job.processed} />
+        </label>
+      )}
+      {message && <span role="alert" className="error">{message}</span>}
     </div>
   );
 }

@@ -1,17 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
-import { authorizedFetch, download, errorOf, type Contact, type ContactList } from '../api/client';
+import { errorOf, type ApiError, type Contact, type ContactList } from '../api/client';
 import { FilterBuilder } from '../filters/filter-builder';
-import { toPayload, type FilterItem } from '../filters/filter-model';
+import { problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
 import { useI18n } from '../i18n/i18n';
 import { accountPath, useSession } from '../shell/session';
-import type { ListSource, View } from '../shell/view';
-import { BulkBar, type BulkSelection } from './bulk-bar';
+import { hashOf, listOf, type ListSource, type ListView, type Navigate } from '../shell/view';
+import { BulkBar, type BulkAction, type BulkSelection } from './bulk-bar';
+import { ExportPanel } from './export-panel';
 import { exportBodyOf, fetchContacts } from './fetch-contacts';
 import { NewContactForm } from './new-contact-form';
 
 const COLUMNS = ['name', 'email', 'phone_number', 'company_name', 'city', 'country', 'last_activity_at', 'created_at'] as const;
 type Column = (typeof COLUMNS)[number];
-const DEFAULT_SORT = '-last_activity_at';
 
 interface Segment {
   id: number;
@@ -32,141 +32,180 @@ function bulkSelection(source: ListSource, selected: Set<number>, allMatching: b
   return { ids: [...selected] };
 }
 
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
+/** The search box: typed text goes to the list (and the URL) 300 ms after the last key. */
+function SearchBox({ initial, placeholder, onSearch }: { initial: string; placeholder: string; onSearch: (q: string) => void }) {
+  const { t } = useI18n();
+  const [text, setText] = useState(initial);
   useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
+    const q = text.trim();
+    if (q === initial) return;
+    const timer = setTimeout(() => onSearch(q), 300);
     return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
+  }, [text, initial, onSearch]);
+  return (
+    <label className="search">
+      <span className="visually-hidden">{t('search')}</span>
+      <input type="search" aria-label={t('search')} placeholder={placeholder} value={text} onChange={(e) => setText(e.target.value)} />
+    </label>
+  );
 }
 
-export function ContactsScreen({ source, onNavigate, onChanged, revision }: {
-  source: ListSource;
-  onNavigate: (view: View) => void;
+/**
+ * A list of contacts: all, a label's, a filter's or a segment's, searched within, sorted and paged
+ * as `list` says (the URL holds it: see shell/view.ts). Every change of sort, search or page goes
+ * through `navigate`, so that Back, Forward and a reload find the list as it was.
+ */
+export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revision }: {
+  list: ListView;
+  /** Changes when the list was changed from outside the search box (Back, a link): the box shows the list's search again. */
+  searchEpoch: number;
+  navigate: Navigate;
   onChanged: () => void;
   revision: number;
 }) {
-  const { t, formatDate, formatNumber } = useI18n();
+  const { t, plural, formatDate, formatNumber } = useI18n();
   const session = useSession();
-  const [sort, setSort] = useState(DEFAULT_SORT);
-  const [search, setSearch] = useState('');
-  const q = useDebounced(search.trim(), 300);
-  // The cursors of the pages up to this one (paging is by cursor, to any depth), kept for one
-  // sort and search: another starts again from the first page.
-  const pagingKey = `${sort}|${q}`;
-  const [paging, setPaging] = useState<{ key: string; cursors: (string | undefined)[] }>({ key: pagingKey, cursors: [undefined] });
-  const cursors = paging.key === pagingKey ? paging.cursors : [undefined];
-  const setCursors = (next: (string | undefined)[]) => {
-    setSelected(new Set());
-    setPaging({ key: pagingKey, cursors: next });
-  };
-  const [list, setList] = useState<ContactList | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // The screen is keyed by its source (App): the first one is kept, so that a sort or a page,
+  // which brings a new but equal source from the URL, does not read the segment again.
+  const [source] = useState(list.source);
+  const { sort, q, cursors } = list;
+  const after = cursors[cursors.length - 1] ?? undefined;
+  const [result, setResult] = useState<{ key: string; list: ContactList | null; error: ApiError | null } | null>(null);
   const [loading, setLoading] = useState(false);
-  const [selected, setSelected] = useState<Set<number>>(new Set());
+  // The rows selected on this page (of this sort and search): another page starts with none.
+  const pageKey = JSON.stringify([sort, q, after]);
+  const [selection, setSelection] = useState<{ key: string; ids: Set<number> }>({ key: pageKey, ids: new Set() });
+  const selected = selection.key === pageKey ? selection.ids : new Set<number>();
+  const setSelected = (ids: Set<number>) => setSelection({ key: pageKey, ids });
   // "All matching": the bulk action takes the filter or segment itself, not the page's ids.
   const [allMatching, setAllMatching] = useState(false);
-  const [reload, setReload] = useState(0);
-  const [panel, setPanel] = useState<'none' | 'filter' | 'new'>('none');
-  const [filterError, setFilterError] = useState<string | null>(null);
+  const [bulkResult, setBulkResult] = useState<string | null>(null);
+  // 'auto': the filter builder opens by itself when the API refuses the list's filter (a filter from a link).
+  const [panel, setPanel] = useState<'auto' | 'none' | 'filter' | 'new' | 'export'>('auto');
   const [segment, setSegment] = useState<Segment | null>(null);
+  const [segmentError, setSegmentError] = useState<string | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
-  const after = cursors[cursors.length - 1];
 
-  const refresh = useCallback(() => setReload((n) => n + 1), []);
+  const showList = useCallback((next: ListView, replace = false) => navigate({ screen: 'contacts', list: next }, { replace, keepSearch: true }), [navigate]);
+  const onSearch = useCallback(
+    // The first search of a list is a new entry in the history (Back leaves the search); refining it is not.
+    (text: string) => showList({ ...list, q: text, cursors: [undefined] }, list.q !== '' && text !== ''),
+    [list, showList],
+  );
 
   useEffect(() => {
     if (source.kind !== 'segment') return;
     session.client
       .GET('/api/v1/accounts/{account_id}/custom_filters/{id}', { params: { path: { ...accountPath(session), id: source.id } } })
-      .then(({ data }) => data && setSegment(data as Segment));
+      .then(({ data, error }) => (data ? setSegment(data as Segment) : setSegmentError(errorOf(error).error)));
   }, [session, source, revision]);
 
+  const fetchKey = JSON.stringify([source, sort, after, q]);
   useEffect(() => {
     let live = true;
     setLoading(true);
     fetchContacts(session.client, session, source, { sort, after, q: q || undefined })
-      .then((page) => {
-        if (!live) return;
-        setList(page);
-        setError(null);
-        setFilterError(null);
-      })
-      .catch((err) => {
-        if (!live) return;
-        const message = errorOf(err).error;
-        if (source.kind === 'filter') setFilterError(message);
-        else setError(message);
-      })
+      .then((page) => live && setResult({ key: fetchKey, list: page, error: null }))
+      // A list that cannot be read says why, instead of loading for ever.
+      .catch((err) => live && setResult({ key: fetchKey, list: null, error: errorOf(err) }))
       .finally(() => live && setLoading(false));
     return () => {
       live = false;
     };
-  }, [session, source, sort, after, q, reload, revision]);
+  }, [session, source, sort, after, q, fetchKey, revision]);
+
+  const current = result?.key === fetchKey ? result : null;
+  const shown = current?.list ?? (loading ? result?.list ?? null : null);
+  const failure = current?.error ?? null;
+  // A filter from a link that the API refuses opens the builder at the condition it names.
+  const filterRefused = source.kind === 'filter' && failure && problemPathOf(failure.field) !== null ? failure : null;
+  const panelShown = panel === 'auto' ? (filterRefused ? 'filter' : 'none') : panel;
 
   function sortBy(column: Column) {
-    setSelected(new Set());
-    setSort((current) => (current === column ? `-${column}` : column));
+    showList({ ...list, sort: sort === column ? `-${column}` : column, cursors: [undefined] });
   }
   const ariaSort = (column: Column) => (sort === column ? 'ascending' : sort === `-${column}` ? 'descending' : 'none');
 
-  async function exportCsv() {
-    const res = await authorizedFetch(session, '/contacts/export', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(exportBodyOf(source)),
+  /** Runs the filter once (one row) before showing it, so that a refusal keeps the builder open at the condition. */
+  async function applyFilter(items: FilterItem[]): Promise<ApiError | null> {
+    const { error: refused } = await session.client.POST('/api/v1/accounts/{account_id}/contacts/filter', {
+      params: { path: accountPath(session), query: { per_page: 1 } },
+      body: { payload: toPayload(items) },
     });
-    if (res.ok) await download(res, 'contacts.csv');
-    else setError(errorOf(await res.json().catch(() => null)).error);
+    if (refused) return errorOf(refused);
+    setPanel('none');
+    navigate({ screen: 'contacts', list: { ...listOf({ kind: 'filter', payload: items }), sort } });
+    return null;
   }
 
-  async function saveSegment(name: string, items: FilterItem[]) {
+  async function saveSegment(name: string, items: FilterItem[]): Promise<ApiError | null> {
     const { data, error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/custom_filters', {
       params: { path: accountPath(session) },
       body: { name, filter_type: 'contact', query: { payload: toPayload(items) } },
     });
-    if (failed || !data) return setFilterError(errorOf(failed).error);
+    if (failed || !data) return errorOf(failed);
     onChanged();
-    onNavigate({ screen: 'contacts', source: { kind: 'segment', id: (data as Segment).id } });
+    navigate({ screen: 'contacts', list: listOf({ kind: 'segment', id: (data as Segment).id }) });
+    return null;
   }
 
-  async function updateSegment(name: string, items: FilterItem[]) {
-    if (source.kind !== 'segment') return;
+  async function updateSegment(name: string, items: FilterItem[]): Promise<ApiError | null> {
+    if (source.kind !== 'segment') return null;
     const { error: failed } = await session.client.PATCH('/api/v1/accounts/{account_id}/custom_filters/{id}', {
       params: { path: { ...accountPath(session), id: source.id } },
       body: { name, query: { payload: toPayload(items) } },
     });
-    if (failed) return setFilterError(errorOf(failed).error);
+    if (failed) return errorOf(failed);
     setPanel('none');
     onChanged();
+    return null;
   }
 
   async function deleteSegment() {
     if (source.kind !== 'segment') return;
     await session.client.DELETE('/api/v1/accounts/{account_id}/custom_filters/{id}', { params: { path: { ...accountPath(session), id: source.id } } });
     onChanged();
-    onNavigate({ screen: 'contacts', source: { kind: 'all' } });
+    navigate({ screen: 'contacts', list: listOf({ kind: 'all' }) });
   }
 
-  const title =
+  function bulkDone(action: BulkAction) {
+    setAllMatching(false);
+    setSelected(new Set());
+    setBulkResult(
+      action.status === 'failed'
+        ? t('bulkFailed', { message: action.error ?? '' })
+        : action.changed === action.processed
+          ? plural('bulkDone', action.changed)
+          : t('bulkDoneSome', { n: formatNumber(action.changed), processed: formatNumber(action.processed) }),
+    );
+    // The list and the segment counts read the search index, which holds the change within a
+    // second or so (a job's last contacts are indexed after it completes): read them again until then.
+    for (const ms of [0, 800, 2000, 4000]) setTimeout(onChanged, ms);
+  }
+
+  const listName =
     source.kind === 'segment' ? segment?.name ?? '' : source.kind === 'label' ? `# ${source.title}` : source.kind === 'filter' ? t('filterTitle') : t('allContacts');
-  const rows = list?.payload ?? [];
+  const rows = shown?.payload ?? [];
   const allSelected = rows.length > 0 && rows.every((c) => selected.has(c.id));
+  const count = shown ? plural('count', shown.meta.count) : '';
+  const admin = session.role === 'administrator';
+  const previous = cursors.length > 1 ? cursors[cursors.length - 2] : null;
 
   return (
     <section className="contacts" aria-labelledby="list-title">
       <div className="toolbar">
-        <h1 id="list-title">{title}</h1>
-        <label className="search">
-          <span className="visually-hidden">{t('search')}</span>
-          <input type="search" aria-label={t('search')} placeholder={t('searchPlaceholder')} value={search} onChange={(e) => setSearch(e.target.value)} />
-        </label>
-        <button type="button" aria-expanded={panel === 'filter'} onClick={() => setPanel(panel === 'filter' ? 'none' : 'filter')}>
+        <h1 id="list-title">{listName}</h1>
+        <SearchBox
+          key={searchEpoch}
+          initial={q}
+          placeholder={source.kind === 'all' ? t('searchPlaceholder') : t('searchWithin', { list: listName })}
+          onSearch={onSearch}
+        />
+        <button type="button" aria-expanded={panelShown === 'filter'} onClick={() => setPanel(panelShown === 'filter' ? 'none' : 'filter')}>
           {source.kind === 'segment' ? t('editSegment') : t('filter')}
         </button>
         {source.kind === 'filter' && (
-          <button type="button" onClick={() => onNavigate({ screen: 'contacts', source: { kind: 'all' } })}>{t('clear')}</button>
+          <button type="button" onClick={() => navigate({ screen: 'contacts', list: listOf({ kind: 'all' }) })}>{t('clear')}</button>
         )}
         {source.kind === 'segment' && !confirmingDelete && <button type="button" onClick={() => setConfirmingDelete(true)}>{t('deleteSegment')}</button>}
         {source.kind === 'segment' && confirmingDelete && (
@@ -176,8 +215,12 @@ export function ContactsScreen({ source, onNavigate, onChanged, revision }: {
             <button type="button" onClick={() => setConfirmingDelete(false)}>{t('cancel')}</button>
           </span>
         )}
-        <button type="button" onClick={exportCsv}>{t('export')}</button>
-        <button type="button" className="primary" onClick={() => setPanel(panel === 'new' ? 'none' : 'new')}>{t('newContact')}</button>
+        {admin ? (
+          <button type="button" aria-expanded={panel === 'export'} onClick={() => setPanel(panel === 'export' ? 'none' : 'export')}>{t('export')}</button>
+        ) : (
+          <span className="muted" data-testid="export-admins-only">{t('export')}: {t('administratorsOnly')}</span>
+        )}
+        <button type="button" className="primary" aria-expanded={panel === 'new'} onClick={() => setPanel(panel === 'new' ? 'none' : 'new')}>{t('newContact')}</button>
       </div>
 
       {panel === 'new' && (
@@ -185,130 +228,157 @@ export function ContactsScreen({ source, onNavigate, onChanged, revision }: {
           onCreated={(id) => {
             setPanel('none');
             onChanged();
-            onNavigate({ screen: 'contact', id, back: source });
+            navigate({ screen: 'contact', id, back: list }, { fromList: true });
           }}
           onCancel={() => setPanel('none')}
         />
       )}
-      {panel === 'filter' && (source.kind !== 'segment' || segment) && (
+      {panel === 'export' && admin && (
+        <ExportPanel
+          body={exportBodyOf(source, q || undefined)}
+          scope={
+            q
+              ? t('exportScopeSearch', { n: shown ? formatNumber(shown.meta.count) : '…', list: listName, q })
+              : t('exportScope', { n: shown ? formatNumber(shown.meta.count) : '…', list: listName })
+          }
+          onClose={() => setPanel('none')}
+        />
+      )}
+      {panelShown === 'filter' && (source.kind !== 'segment' || segment) && (
         <FilterBuilder
           initial={source.kind === 'filter' ? source.payload : source.kind === 'segment' ? ((segment?.query.payload as FilterItem[]) ?? []) : []}
           segmentName={source.kind === 'segment' ? segment?.name : undefined}
-          error={filterError}
-          onApply={(items) => {
-            setPanel('none');
-            onNavigate({ screen: 'contacts', source: { kind: 'filter', payload: items } });
-          }}
-          onClear={() => onNavigate({ screen: 'contacts', source: { kind: 'all' } })}
+          refused={filterRefused}
+          onApply={applyFilter}
+          onClear={() => navigate({ screen: 'contacts', list: listOf({ kind: 'all' }) })}
           onSaveAs={source.kind === 'segment' ? undefined : saveSegment}
           onUpdateSegment={source.kind === 'segment' ? updateSegment : undefined}
           onCancel={() => setPanel('none')}
         />
       )}
-      {filterError && panel !== 'filter' && <p role="alert" className="error">{filterError}</p>}
-      {error && <p role="alert" className="error">{error}</p>}
+      {failure && panelShown !== 'filter' && <p role="alert" className="error">{t('listFailed', { message: failure.error })}</p>}
+      {segmentError && <p role="alert" className="error">{segmentError}</p>}
 
       <p className="count" aria-live="polite" data-testid="count">
-        {list ? (list.meta.count === 1 ? t('countOne') : t('count', { n: formatNumber(list.meta.count) })) : t('loading')}
+        {loading && !shown ? t('loading') : count}
       </p>
+      {q && (
+        <p className="hint" data-testid="search-scope">
+          {t('searchingWithin', { q, list: listName })}
+        </p>
+      )}
+      {bulkResult && (
+        <p role="status" className="saved" data-testid="bulk-result">
+          {bulkResult}{' '}
+          <button type="button" className="link" onClick={() => setBulkResult(null)}>{t('dismiss')}</button>
+        </p>
+      )}
 
-      {allSelected && list && list.meta.count > rows.length && (source.kind === 'filter' || source.kind === 'segment') && !q && (
+      {allSelected && shown && shown.meta.count > rows.length && (source.kind === 'filter' || source.kind === 'segment') && !q && (
         <label className="all-matching">
           <input type="checkbox" checked={allMatching} onChange={(e) => setAllMatching(e.target.checked)} />
-          {t('selectAllMatching', { n: formatNumber(list.meta.count) })}
+          {plural('selectAllMatching', shown.meta.count)}
         </label>
       )}
       {selected.size > 0 && (
         <BulkBar
           selection={bulkSelection(source, selected, allMatching && allSelected)}
-          count={allMatching && allSelected && list ? list.meta.count : selected.size}
-          onDone={() => {
-            setAllMatching(false);
-            setSelected(new Set());
-            onChanged();
-            // The list reads the search index, which holds the change within a second or so.
-            for (const ms of [0, 800, 2000, 4000]) setTimeout(refresh, ms);
-          }}
+          count={allMatching && allSelected && shown ? shown.meta.count : selected.size}
+          onDone={bulkDone}
         />
       )}
 
-      <table className="contact-table" aria-busy={loading}>
-        <thead>
-          <tr>
-            <th scope="col">
-              <input
-                type="checkbox"
-                aria-label={t('selectAll')}
-                checked={allSelected}
-                onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((c) => c.id)))}
-              />
-            </th>
-            {COLUMNS.map((column) => (
-              <th key={column} scope="col" aria-sort={ariaSort(column)}>
-                <button type="button" className="sort" onClick={() => sortBy(column)} title={t('sortBy', { column: t(column) })}>
-                  {t(column)}
-                  <span aria-hidden="true">{sort === column ? ' ▲' : sort === `-${column}` ? ' ▼' : ''}</span>
-                </button>
-              </th>
-            ))}
-            <th scope="col">{t('labels')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((contact) => (
-            <tr key={contact.id} data-testid="contact-row">
-              <td>
+      <div className="table-scroll">
+        <table className="contact-table" aria-busy={loading}>
+          <thead>
+            <tr>
+              <th scope="col">
                 <input
                   type="checkbox"
-                  aria-label={t('selectRow', { name: contact.name ?? contact.email ?? String(contact.id) })}
-                  checked={selected.has(contact.id)}
-                  onChange={() => {
-                    const next = new Set(selected);
-                    if (next.has(contact.id)) next.delete(contact.id);
-                    else next.add(contact.id);
-                    setSelected(next);
-                  }}
+                  aria-label={t('selectAll')}
+                  checked={allSelected}
+                  onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((c) => c.id)))}
                 />
-              </td>
+              </th>
               {COLUMNS.map((column) => (
-                <td key={column}>
-                  {column === 'name' ? (
-                    <a
-                      href={`#contact-${contact.id}`}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        onNavigate({ screen: 'contact', id: contact.id, back: source });
-                      }}
-                    >
-                      {contact.name || contact.email || contact.phone_number || `#${contact.id}`}
-                    </a>
-                  ) : (
-                    cell(contact, column, formatDate)
-                  )}
-                </td>
+                <th key={column} scope="col" aria-sort={ariaSort(column)}>
+                  <button type="button" className="sort" onClick={() => sortBy(column)} title={t('sortBy', { column: t(column) })}>
+                    {t(column)}
+                    <span aria-hidden="true">{sort === column ? ' ▲' : sort === `-${column}` ? ' ▼' : ''}</span>
+                  </button>
+                </th>
               ))}
-              <td>
-                <ul className="chips">
-                  {contact.labels.map((label) => (
-                    <li key={label} className="chip">{label}</li>
-                  ))}
-                </ul>
-              </td>
+              <th scope="col">{t('labels')}</th>
             </tr>
-          ))}
-          {list && rows.length === 0 && (
-            <tr>
-              <td colSpan={COLUMNS.length + 2} className="muted">{t('noContacts')}</td>
-            </tr>
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((contact) => (
+              <tr key={contact.id} data-testid="contact-row">
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={t('selectRow', { name: contact.name ?? contact.email ?? String(contact.id) })}
+                    checked={selected.has(contact.id)}
+                    onChange={() => {
+                      const next = new Set(selected);
+                      if (next.has(contact.id)) next.delete(contact.id);
+                      else next.add(contact.id);
+                      setSelected(next);
+                    }}
+                  />
+                </td>
+                {COLUMNS.map((column) => (
+                  <td key={column}>
+                    {column === 'name' ? (
+                      <a
+                        href={hashOf({ screen: 'contact', id: contact.id, back: list })}
+                        onClick={(e) => {
+                          if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+                          e.preventDefault();
+                          navigate({ screen: 'contact', id: contact.id, back: list }, { fromList: true });
+                        }}
+                      >
+                        {contact.name || contact.email || contact.phone_number || `#${contact.id}`}
+                      </a>
+                    ) : (
+                      cell(contact, column, formatDate)
+                    )}
+                  </td>
+                ))}
+                <td>
+                  <ul className="chips">
+                    {contact.labels.map((label) => (
+                      <li key={label} className="chip">{label}</li>
+                    ))}
+                  </ul>
+                </td>
+              </tr>
+            ))}
+            {shown && rows.length === 0 && (
+              <tr>
+                <td colSpan={COLUMNS.length + 2} className="muted">{t('noContacts')}</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
 
       <nav className="pager" aria-label={t('pageN', { n: cursors.length })}>
-        <button type="button" disabled={cursors.length === 1} onClick={() => setCursors([undefined])}>{t('firstPage')}</button>
-        <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>{t('previousPage')}</button>
+        <button type="button" disabled={cursors.length === 1} onClick={() => showList({ ...list, cursors: [undefined] })}>{t('firstPage')}</button>
+        <button
+          type="button"
+          disabled={cursors.length === 1 || previous === null}
+          title={cursors.length > 1 && previous === null ? t('previousUnknown') : undefined}
+          onClick={() => showList({ ...list, cursors: cursors.slice(0, -1) })}
+        >
+          {t('previousPage')}
+        </button>
         <span>{t('pageN', { n: cursors.length })}</span>
-        <button type="button" disabled={loading || !list?.meta.next_cursor || rows.length === 0} onClick={() => list?.meta.next_cursor && setCursors([...cursors, list.meta.next_cursor])}>
+        <button
+          type="button"
+          disabled={loading || !shown?.meta.next_cursor || rows.length === 0}
+          onClick={() => shown?.meta.next_cursor && showList({ ...list, cursors: [...cursors, shown.meta.next_cursor] })}
+        >
           {t('nextPage')}
         </button>
       </nav>

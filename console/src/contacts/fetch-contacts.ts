@@ -7,38 +7,39 @@ export const PER_PAGE = 25;
 export interface PageRequest {
   sort: string;
   after?: string;
-  /** A search box text; searches the whole account (GET /contacts/search). */
+  /** A search box text: searched within the source (a filter's or segment's `q`, a label's search with `labels[]`). */
   q?: string;
 }
 
 /** One page of the list's source: never more than a page, paged by cursor to any depth. */
 export async function fetchContacts(client: Client, session: Session, source: ListSource, { sort, after, q }: PageRequest): Promise<ContactList> {
   const account_id = String(session.accountId);
-  const paging = { sort, per_page: PER_PAGE, ...(after ? { after } : {}) };
-  const result = q
-    ? await client.GET('/api/v1/accounts/{account_id}/contacts/search', { params: { path: { account_id }, query: { ...paging, q } } })
-    : source.kind === 'filter'
+  const paging = { sort, per_page: PER_PAGE, ...(after ? { after } : {}), ...(q ? { q } : {}) };
+  const labels = source.kind === 'label' ? { labels: [source.title] } : {};
+  const result =
+    source.kind === 'filter'
       ? await client.POST('/api/v1/accounts/{account_id}/contacts/filter', { params: { path: { account_id }, query: paging }, body: { payload: toPayload(source.payload) } })
       : source.kind === 'segment'
         ? await client.GET('/api/v1/accounts/{account_id}/custom_filters/{id}/contacts', { params: { path: { account_id, id: source.id }, query: paging } })
-        : await client.GET('/api/v1/accounts/{account_id}/contacts', {
-            params: { path: { account_id }, query: { ...paging, ...(source.kind === 'label' ? { labels: [source.title] } : {}) } },
-          });
+        : q
+          ? await client.GET('/api/v1/accounts/{account_id}/contacts/search', { params: { path: { account_id }, query: { ...paging, q, ...labels } } })
+          : await client.GET('/api/v1/accounts/{account_id}/contacts', { params: { path: { account_id }, query: { ...paging, ...labels } } });
   const status = result.response.status;
   if (result.error || !result.data) throw result.error ?? new Error(`the API answered ${status}`);
   return result.data;
 }
 
-/** The export body for the list's source (POST /contacts/export). */
-export function exportBodyOf(source: ListSource): Record<string, unknown> {
+/** The export body for the list as shown (POST /contacts/export): its source, and its search. */
+export function exportBodyOf(source: ListSource, q?: string): Record<string, unknown> {
+  const search = q ? { q } : {};
   switch (source.kind) {
     case 'filter':
-      return { payload: toPayload(source.payload) };
+      return { payload: toPayload(source.payload), ...search };
     case 'segment':
-      return { segment_id: source.id };
+      return { segment_id: source.id, ...search };
     case 'label':
-      return { label: source.title };
+      return { label: source.title, ...search };
     default:
-      return {};
+      return search;
   }
 }

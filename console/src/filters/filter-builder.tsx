@@ -1,11 +1,14 @@
 import { useId, useState } from 'react';
+import type { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import {
   emptyCondition,
+  filterProblems,
   inputFor,
   isGroup,
   OPERATOR_LABELS,
+  problemPathOf,
   type AttributeChoice,
   type FilterCondition,
   type FilterItem,
@@ -13,19 +16,31 @@ import {
 } from './filter-model';
 import { filterAttributes, useDefinitions, useLabelTitles } from './use-filter-attributes';
 
+/** What the API answered to a filter it refused (its 422 names the item), or nothing when it took it. */
+type Outcome = Promise<ApiError | null | void>;
+
 interface Props {
   initial: FilterItem[];
   /** Set when the builder edits a saved segment. */
   segmentName?: string;
-  error?: string | null;
-  onApply: (items: FilterItem[]) => void;
+  /** The API's refusal of the filter the builder opens with (a filter from a link). */
+  refused?: ApiError | null;
+  onApply: (items: FilterItem[]) => Outcome;
   onClear: () => void;
-  onSaveAs?: (name: string, items: FilterItem[]) => void;
-  onUpdateSegment?: (name: string, items: FilterItem[]) => void;
+  onSaveAs?: (name: string, items: FilterItem[]) => Outcome;
+  onUpdateSegment?: (name: string, items: FilterItem[]) => Outcome;
   onCancel: () => void;
 }
 
-export function FilterBuilder({ initial, segmentName, error, onApply, onClear, onSaveAs, onUpdateSegment, onCancel }: Props) {
+/** Problems by place in the builder ("" the whole filter, "1" an item, "1.0" a condition of a group), as shown. */
+type Shown = Map<string, string>;
+
+/**
+ * Each condition is checked before the filter is sent, and the problem shown at its row; what
+ * the API still refuses (422, naming payload[1].group[0]) is shown at the condition it names, and
+ * the builder stays open with the filter as it was.
+ */
+export function FilterBuilder({ initial, segmentName, refused, onApply, onClear, onSaveAs, onUpdateSegment, onCancel }: Props) {
   const { t } = useI18n();
   const definitions = useDefinitions();
   const labels = useLabelTitles();
@@ -33,9 +48,44 @@ export function FilterBuilder({ initial, segmentName, error, onApply, onClear, o
   const [items, setItems] = useState<FilterItem[]>(initial.length ? initial : [emptyCondition()]);
   const [name, setName] = useState(segmentName ?? '');
   const [naming, setNaming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const refusedShown = (error: ApiError): Shown => {
+    const message = t('filterRefused', { message: error.error });
+    return new Map([[problemPathOf(error.field) ?? '', message]]);
+  };
+  const [shown, setShown] = useState<Shown>(() => (refused ? refusedShown(refused) : new Map()));
 
-  const setItem = (index: number, item: FilterItem) => setItems(items.map((it, i) => (i === index ? item : it)));
-  const removeItem = (index: number) => setItems(items.filter((_, i) => i !== index));
+  // Editing a condition clears what was shown about it.
+  const forget = (...paths: string[]) => {
+    if (!paths.some((p) => shown.has(p)) && !shown.has('')) return;
+    const next = new Map(shown);
+    for (const p of [...paths, '']) next.delete(p);
+    setShown(next);
+  };
+  const setItem = (index: number, item: FilterItem, at = String(index)) => {
+    forget(String(index), at);
+    setItems(items.map((it, i) => (i === index ? item : it)));
+  };
+  // Removing an item moves the ones after it: what was shown no longer points at the right row.
+  const removeItem = (index: number) => {
+    setShown(new Map());
+    setItems(items.filter((_, i) => i !== index));
+  };
+
+  /** Checks the filter, then hands it over; a refusal is shown where it points. */
+  async function submit(send: () => Outcome) {
+    const problems = filterProblems(items, (key) => attributes.find((a) => a.key === key));
+    if (problems.size) return setShown(new Map([...problems].map(([at, problem]) => [at, t(problem)])));
+    setShown(new Map());
+    setBusy(true);
+    try {
+      const error = await send();
+      if (error) setShown(refusedShown(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const error = shown.get('');
 
   return (
     // Escape closes the builder, as its Cancel does.
@@ -45,8 +95,9 @@ export function FilterBuilder({ initial, segmentName, error, onApply, onClear, o
         {items.map((item, index) => (
           <li key={index}>
             {isGroup(item) ? (
-              <fieldset className="group">
+              <fieldset className="group" aria-invalid={shown.has(String(index)) || undefined}>
                 <legend>{t('group')}</legend>
+                {shown.has(String(index)) && <p className="field-error" role="alert" data-testid="filter-problem">{shown.get(String(index))}</p>}
                 <ol className="conditions">
                   {item.group.map((condition, ci) => (
                     <li key={ci}>
@@ -54,8 +105,12 @@ export function FilterBuilder({ initial, segmentName, error, onApply, onClear, o
                         condition={condition}
                         attributes={attributes}
                         labels={labels}
-                        onChange={(next) => setItem(index, { ...item, group: item.group.map((c, j) => (j === ci ? next : c)) })}
-                        onRemove={() => setItem(index, { ...item, group: item.group.filter((_, j) => j !== ci) })}
+                        problem={shown.get(`${index}.${ci}`)}
+                        onChange={(next) => setItem(index, { ...item, group: item.group.map((c, j) => (j === ci ? next : c)) }, `${index}.${ci}`)}
+                        onRemove={() => {
+                          setShown(new Map());
+                          setItems(items.map((it, i) => (i === index ? { ...item, group: item.group.filter((_, j) => j !== ci) } : it)));
+                        }}
                       />
                       {ci < item.group.length - 1 && (
                         <JoinSelect
@@ -72,19 +127,19 @@ export function FilterBuilder({ initial, segmentName, error, onApply, onClear, o
                 <button type="button" onClick={() => removeItem(index)}>{t('removeGroup')}</button>
               </fieldset>
             ) : (
-              <ConditionRow condition={item} attributes={attributes} labels={labels} onChange={(next) => setItem(index, next)} onRemove={() => removeItem(index)} />
+              <ConditionRow condition={item} attributes={attributes} labels={labels} problem={shown.get(String(index))} onChange={(next) => setItem(index, next)} onRemove={() => removeItem(index)} />
             )}
             {index < items.length - 1 && <JoinSelect value={item.query_operator ?? 'and'} onChange={(op) => setItem(index, { ...item, query_operator: op })} />}
           </li>
         ))}
       </ol>
       <div className="actions">
-        <button type="button" onClick={() => setItems([...items, emptyCondition()])}>{t('addCondition')}</button>
-        <button type="button" onClick={() => setItems([...items, { group: [emptyCondition()], query_operator: 'and' }])}>{t('addGroup')}</button>
+        <button type="button" onClick={() => { forget(); setItems([...items, emptyCondition()]); }}>{t('addCondition')}</button>
+        <button type="button" onClick={() => { forget(); setItems([...items, { group: [emptyCondition()], query_operator: 'and' }]); }}>{t('addGroup')}</button>
       </div>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && <p role="alert" className="error" data-testid="filter-problem">{error}</p>}
       <div className="actions">
-        <button type="button" className="primary" onClick={() => onApply(items)}>{t('apply')}</button>
+        <button type="button" className="primary" disabled={busy} onClick={() => submit(() => onApply(items))}>{t('apply')}</button>
         <button type="button" onClick={() => { setItems([emptyCondition()]); onClear(); }}>{t('clear')}</button>
         {onSaveAs && !naming && <button type="button" onClick={() => setNaming(true)}>{t('saveAsSegment')}</button>}
         {(naming || onUpdateSegment) && (
@@ -94,10 +149,10 @@ export function FilterBuilder({ initial, segmentName, error, onApply, onClear, o
           </label>
         )}
         {naming && onSaveAs && (
-          <button type="button" className="primary" disabled={!name.trim()} onClick={() => onSaveAs(name.trim(), items)}>{t('save')}</button>
+          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={() => submit(() => onSaveAs(name.trim(), items))}>{t('save')}</button>
         )}
         {onUpdateSegment && (
-          <button type="button" className="primary" disabled={!name.trim()} onClick={() => onUpdateSegment(name.trim(), items)}>{t('updateSegment')}</button>
+          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={() => submit(() => onUpdateSegment(name.trim(), items))}>{t('updateSegment')}</button>
         )}
         <button type="button" onClick={onCancel}>{t('cancel')}</button>
       </div>
@@ -118,15 +173,20 @@ function JoinSelect({ value, onChange }: { value: QueryOperator; onChange: (op: 
   );
 }
 
-function ConditionRow({ condition, attributes, labels, onChange, onRemove }: {
+function ConditionRow({ condition, attributes, labels, problem, onChange, onRemove }: {
   condition: FilterCondition;
   attributes: AttributeChoice[];
   labels: string[];
+  /** What is wrong with this condition, shown at it. */
+  problem?: string;
   onChange: (condition: FilterCondition) => void;
   onRemove: () => void;
 }) {
   const { t, language } = useI18n();
   const id = useId();
+  const problemId = `${id}-problem`;
+  // The value input carries the problem when there is one; otherwise the row does.
+  const invalid = problem ? { 'aria-invalid': true, 'aria-describedby': problemId } : {};
   const attribute = attributes.find((a) => a.key === condition.attribute_key) ?? attributes[0];
   const input = inputFor(attribute, condition.filter_operator);
   const value = condition.values[0];
@@ -143,7 +203,7 @@ function ConditionRow({ condition, attributes, labels, onChange, onRemove }: {
   const setValue = (v: string | number | boolean) => onChange({ ...condition, values: [v] });
 
   return (
-    <div className="condition" role="group" aria-label={attribute.label}>
+    <div className={problem ? 'condition invalid' : 'condition'} role="group" aria-label={attribute.label} data-invalid={problem ? 'true' : undefined}>
       <label>
         <span className="visually-hidden">{t('attribute')}</span>
         <select aria-label={t('attribute')} value={attribute.key} onChange={(e) => changeAttribute(e.target.value)}>
@@ -163,11 +223,11 @@ function ConditionRow({ condition, attributes, labels, onChange, onRemove }: {
       {input !== 'none' && (
         <label htmlFor={id}>
           <span className="visually-hidden">{t('value')}</span>
-          {input === 'text' && <input id={id} aria-label={t('value')} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
+          {input === 'text' && <input id={id} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
           {input === 'number' && (
-            <input id={id} aria-label={t('value')} type="number" value={String(value ?? '')} onChange={(e) => setValue(e.target.value === '' ? '' : Number(e.target.value))} />
+            <input id={id} aria-label={t('value')} {...invalid} type="number" value={String(value ?? '')} onChange={(e) => setValue(e.target.value === '' ? '' : Number(e.target.value))} />
           )}
-          {input === 'date' && <input id={id} aria-label={t('value')} type="date" value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
+          {input === 'date' && <input id={id} aria-label={t('value')} {...invalid} type="date" value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
           {input === 'boolean' && (
             <select id={id} aria-label={t('value')} value={String(value ?? true)} onChange={(e) => setValue(e.target.value === 'true')}>
               <option value="true">{t('true')}</option>
@@ -175,7 +235,7 @@ function ConditionRow({ condition, attributes, labels, onChange, onRemove }: {
             </select>
           )}
           {(input === 'list' || input === 'labels') && (
-            <select id={id} aria-label={t('value')} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)}>
+            <select id={id} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)}>
               <option value="">—</option>
               {(input === 'labels' ? labels : attribute.values ?? []).map((v) => (
                 <option key={v} value={v}>{v}</option>
@@ -185,6 +245,7 @@ function ConditionRow({ condition, attributes, labels, onChange, onRemove }: {
         </label>
       )}
       <button type="button" aria-label={t('removeCondition')} title={t('removeCondition')} onClick={onRemove}>×</button>
+      {problem && <span id={problemId} className="field-error" role="alert" data-testid="filter-problem">{problem}</span>}
     </div>
   );
 }

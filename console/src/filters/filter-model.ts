@@ -100,3 +100,59 @@ export function toPayload(items: FilterItem[]): FilterItem[] {
     });
   return strip(items);
 }
+
+/** What keeps a filter from running, found before it is sent (each a message key of the console). */
+export type FilterProblem = 'filterEmpty' | 'groupEmpty' | 'valueRequired' | 'valueChoose' | 'valueNumber' | 'valueDate' | 'daysWhole' | 'phoneDigits';
+
+const MAX_DAYS = 100000;
+
+function conditionProblem(condition: FilterCondition, attribute: AttributeChoice | undefined): FilterProblem | null {
+  // Not known yet (the account's definitions still loading): the API decides.
+  if (!attribute) return null;
+  const input = inputFor(attribute, condition.filter_operator);
+  if (input === 'none' || input === 'boolean') return null;
+  const value = condition.values[0];
+  const days = condition.filter_operator === 'days_before';
+  if (value === undefined || value === null || (typeof value === 'string' && !value.trim())) {
+    if (days) return 'daysWhole';
+    return input === 'date' ? 'valueDate' : input === 'number' ? 'valueNumber' : input === 'text' ? 'valueRequired' : 'valueChoose';
+  }
+  if (days) return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_DAYS ? null : 'daysWhole';
+  if (input === 'number') return typeof value === 'number' && Number.isFinite(value) ? null : 'valueNumber';
+  if (input === 'date') return /^\d{4}-\d{2}-\d{2}$/.test(String(value)) ? null : 'valueDate';
+  // The API compares a phone substring or prefix on its digits.
+  if (attribute.key === 'phone_number' && condition.filter_operator !== 'equal_to' && condition.filter_operator !== 'not_equal_to') {
+    return /^\+?\d+$/.test(String(value).replace(/[\s\-.()]/g, '')) ? null : 'phoneDigits';
+  }
+  return null;
+}
+
+/**
+ * The problems of a filter, by where they are: "" the whole filter, "2" its third item, "1.0" the
+ * first condition of its second item (a group), the places the API names payload[2] and
+ * payload[1].group[0]. Empty when the filter can be sent.
+ */
+export function filterProblems(items: FilterItem[], attributeOf: (key: string) => AttributeChoice | undefined): Map<string, FilterProblem> {
+  const problems = new Map<string, FilterProblem>();
+  if (!items.length) problems.set('', 'filterEmpty');
+  items.forEach((item, i) => {
+    if (isGroup(item)) {
+      if (!item.group.length) problems.set(String(i), 'groupEmpty');
+      item.group.forEach((condition, j) => {
+        const problem = conditionProblem(condition, attributeOf(condition.attribute_key));
+        if (problem) problems.set(`${i}.${j}`, problem);
+      });
+    } else {
+      const problem = conditionProblem(item, attributeOf(item.attribute_key));
+      if (problem) problems.set(String(i), problem);
+    }
+  });
+  return problems;
+}
+
+/** Where an API error's field points in the builder ("payload[1].group[0]" → "1.0", "query.payload" → ""), or null when it names no part of the filter. */
+export function problemPathOf(field: string | undefined): string | null {
+  const match = field ? /^(?:query\.)?payload((?:\[\d+\](?:\.group)?)*)$/.exec(field) : null;
+  if (!match) return null;
+  return [...match[1].matchAll(/\[(\d+)\]/g)].map((m) => m[1]).join('.');
+}

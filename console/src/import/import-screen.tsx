@@ -22,7 +22,7 @@ const STATUSES = ['queued', 'processing', 'completed', 'failed'];
 
 /** Upload a CSV (POST /contacts/import), then follow the import (GET /contacts/imports/{id}) until it finishes. */
 export function ImportScreen({ onChanged }: { onChanged: () => void }) {
-  const { t, formatNumber } = useI18n();
+  const { t, formatNumber, language } = useI18n();
   const session = useSession();
   const [file, setFile] = useState<File | null>(null);
   const [createLabels, setCreateLabels] = useState(false);
@@ -46,6 +46,8 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
 
   const importId = current?.id;
   const finished = current ? FINISHED.includes(current.status) : true;
+  const working = current !== null && !finished;
+  const percent = (share: number) => new Intl.NumberFormat(language, { style: 'percent' }).format(share);
   useEffect(() => {
     if (importId === undefined || finished) return;
     const timer = setTimeout(async () => {
@@ -94,8 +96,19 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
           <p>{current.file_name} · <span data-testid="import-state">{t('importStatus', { status: STATUSES.includes(current.status) ? t(`import_${current.status}` as MessageKey) : current.status })}</span></p>
           <label>
             {t('progress')}
-            <progress max={1} value={current.progress} aria-valuetext={`${Math.round(current.progress * 100)}%`} />
+            {/* The API's progress is the share of the file imported (to the last row committed):
+                until the first rows are in it is 0, and the bar is indeterminate rather than empty. */}
+            <progress
+              max={1}
+              value={working && current.progress === 0 ? undefined : current.progress}
+              aria-valuetext={working && current.progress === 0 ? t('importWaiting') : percent(current.progress)}
+            />
           </label>
+          {working && (
+            <p className="hint" data-testid="import-progress">
+              {current.progress === 0 ? t('importWaiting') : t('importProgress', { rows: formatNumber(current.rows_read), percent: percent(current.progress) })}
+            </p>
+          )}
           <p data-testid="import-counts">
             {t('importCounts', {
               read: formatNumber(current.rows_read),
@@ -113,16 +126,18 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
             </div>
           )}
           {rejectedCsv && (
-            <table className="rejected" aria-label={t('rejectedRows')}>
-              <thead>
-                <tr>{rejectedCsv[0]?.map((h, i) => <th key={i} scope="col">{h}</th>)}</tr>
-              </thead>
-              <tbody>
-                {rejectedCsv.slice(1).map((row, r) => (
-                  <tr key={r}>{row.map((v, i) => <td key={i}>{v}</td>)}</tr>
-                ))}
-              </tbody>
-            </table>
+            <div className="table-scroll">
+              <table className="rejected" aria-label={t('rejectedRows')}>
+                <thead>
+                  <tr>{rejectedCsv[0]?.map((h, i) => <th key={i} scope="col">{h}</th>)}</tr>
+                </thead>
+                <tbody>
+                  {rejectedCsv.slice(1).map((row, r) => (
+                    <tr key={r}>{row.map((v, i) => <td key={i}>{v}</td>)}</tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </div>
       )}

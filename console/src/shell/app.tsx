@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { createApiClient, loadSession, saveSession, type Session } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { SignInScreen } from '../sign-in/sign-in-screen';
-import { checkSession, endSession, type Who } from '../sign-in/sign-in';
+import { checkSession, endSession, SignInRefused, type Who } from '../sign-in/sign-in';
 import { ContactsScreen } from '../contacts/contacts-screen';
 import { ContactScreen } from '../contact/contact-screen';
 import { ImportScreen } from '../import/import-screen';
@@ -10,58 +10,115 @@ import { AdminScreen } from '../admin/admin-screen';
 import { Sidebar } from './sidebar';
 import { LanguageSwitch } from './language-switch';
 import { SessionContext, type SessionState } from './session';
-import type { View } from './view';
+import { ALL_CONTACTS, hashOf, viewOf, type Navigate, type View } from './view';
+
+/** What history.state holds for an entry: the list's earlier cursors, and whether a contact was opened from its list. */
+interface EntryState {
+  cursors?: unknown;
+  fromList?: boolean;
+}
+
+const entryState = (): EntryState => (history.state && typeof history.state === 'object' ? (history.state as EntryState) : {});
+const viewOfLocation = (): View => viewOf(location.hash, entryState());
 
 export function App() {
   const { t } = useI18n();
   const [session, setSession] = useState<Session | null>(loadSession);
   const [who, setWho] = useState<Who | null>(null);
-  const [view, setView] = useState<View>({ screen: 'contacts', source: { kind: 'all' } });
+  // Why the sign-in screen shows again (the session ended elsewhere), when it does.
+  const [ended, setEnded] = useState<string | null>(null);
+  // The view is the URL's (see view.ts); `epoch` counts changes that did not come from the search box.
+  const [nav, setNav] = useState<{ view: View; epoch: number }>(() => ({ view: viewOfLocation(), epoch: 0 }));
+  const [menuOpen, setMenuOpen] = useState(false);
   // Bumped after a change that moves the segment counts (save, bulk action, import).
   const [revision, setRevision] = useState(0);
   const changed = useCallback(() => setRevision((r) => r + 1), []);
 
-  const clear = useCallback(() => {
+  // Back, Forward, a link or a hash typed in: the view follows the URL.
+  useEffect(() => {
+    const follow = () => setNav((n) => ({ view: viewOfLocation(), epoch: n.epoch + 1 }));
+    window.addEventListener('popstate', follow);
+    window.addEventListener('hashchange', follow);
+    return () => {
+      window.removeEventListener('popstate', follow);
+      window.removeEventListener('hashchange', follow);
+    };
+  }, []);
+
+  const navigate = useCallback<Navigate>((view, options = {}) => {
+    const state: EntryState =
+      view.screen === 'contacts' ? { cursors: view.list.cursors } : view.screen === 'contact' ? { cursors: view.back.cursors, fromList: options.fromList } : {};
+    const hash = hashOf(view);
+    if (options.replace || hash === location.hash) history.replaceState(state, '', hash);
+    else history.pushState(state, '', hash);
+    setMenuOpen(false);
+    setNav((n) => ({ view: viewOf(hash, state), epoch: options.keepSearch ? n.epoch : n.epoch + 1 }));
+  }, []);
+
+  const clear = useCallback((message: string | null = null) => {
     saveSession(null);
     setSession(null);
     setWho(null);
-    setView({ screen: 'contacts', source: { kind: 'all' } });
+    setEnded(message);
   }, []);
+
+  // Signing out starts the next user on all contacts; an ended session keeps the URL, so that
+  // signing in again comes back to the same place.
+  const signedOut = useCallback(() => {
+    clear();
+    history.replaceState(null, '', location.pathname + location.search);
+    setNav((n) => ({ view: ALL_CONTACTS, epoch: n.epoch + 1 }));
+  }, [clear]);
 
   // A session token is ended on the server (DELETE /auth/sign_out) before the storage is cleared.
   const signOut = useCallback(() => {
-    if (session) void endSession(session).finally(clear);
-    else clear();
-  }, [session, clear]);
+    if (session) void endSession(session).finally(signedOut);
+    else signedOut();
+  }, [session, signedOut]);
+
+  // Any call answered 401: the token was revoked, or signed out elsewhere.
+  const sessionEnded = useCallback(() => clear(t('sessionEnded')), [clear, t]);
 
   // A session restored from sessionStorage (a reload) is checked again for its name and role;
-  // one refused (expired, ended elsewhere) is forgotten.
+  // one refused (expired, ended elsewhere) is forgotten, saying so.
   useEffect(() => {
-    if (session && !who) checkSession(session).then(setWho, clear);
-  }, [session, who, clear]);
+    if (session && !who) checkSession(session).then(setWho, (err) => clear(err instanceof SignInRefused ? t('sessionEnded') : null));
+  }, [session, who, clear, t]);
 
   const state = useMemo<SessionState | null>(
-    () => (session && who ? { ...session, ...who, client: createApiClient(session), signOut } : null),
-    [session, who, signOut],
+    () => (session && who ? { ...session, ...who, client: createApiClient({ ...session, onUnauthorized: sessionEnded }), signOut, onUnauthorized: sessionEnded } : null),
+    [session, who, signOut, sessionEnded],
   );
 
   if (!session) {
     return (
       <SignInScreen
+        notice={ended}
         onSignedIn={(next, found) => {
           saveSession(next);
           setSession(next);
           setWho(found);
+          setEnded(null);
         }}
       />
     );
   }
   if (!state) return <p className="loading">{t('loading')}</p>;
 
+  const { view, epoch } = nav;
+  const backToList = (back: View & { screen: 'contact' }) => () => {
+    // Opened from the list: going back in the history restores it as it was (page, search, sort).
+    if (entryState().fromList) history.back();
+    else navigate({ screen: 'contacts', list: back.back });
+  };
+
   return (
     <SessionContext.Provider value={state}>
-      <div className="shell">
+      <div className={menuOpen ? 'shell menu-open' : 'shell'}>
         <header className="topbar">
+          <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="sidebar" onClick={() => setMenuOpen(!menuOpen)}>
+            {t('menu')}
+          </button>
           <span className="brand">{t('appName')}</span>
           <span className="who" data-testid="who">
             {state.userName ? `${state.userName} · ` : ''}
@@ -70,12 +127,19 @@ export function App() {
           <LanguageSwitch />
           <button type="button" onClick={signOut}>{t('signOut')}</button>
         </header>
-        <Sidebar view={view} onNavigate={setView} revision={revision} />
+        <Sidebar view={view} onNavigate={navigate} revision={revision} />
         <main className="content">
           {view.screen === 'contacts' && (
-            <ContactsScreen key={JSON.stringify(view.source)} source={view.source} onNavigate={setView} onChanged={changed} revision={revision} />
+            <ContactsScreen
+              key={JSON.stringify(view.list.source)}
+              list={view.list}
+              searchEpoch={epoch}
+              navigate={navigate}
+              onChanged={changed}
+              revision={revision}
+            />
           )}
-          {view.screen === 'contact' && <ContactScreen id={view.id} onBack={() => setView({ screen: 'contacts', source: view.back })} onChanged={changed} />}
+          {view.screen === 'contact' && <ContactScreen key={view.id} id={view.id} onBack={backToList(view)} onChanged={changed} />}
           {view.screen === 'import' && <ImportScreen onChanged={changed} />}
           {view.screen === 'admin' && <AdminScreen onChanged={changed} />}
         </main>

@@ -10,6 +10,8 @@ export interface SessionState extends Session {
   userName: string | null;
   userId: number;
   signOut: () => void;
+  /** Told of a 401 from any call: the session ended elsewhere, and the sign-in screen shows again. */
+  onUnauthorized: () => void;
 }
 
 export const SessionContext = createContext<SessionState | null>(null);

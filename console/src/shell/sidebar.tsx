@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { accountPath, useSession } from './session';
-import type { View } from './view';
+import { listOf, type ListSource, type Navigate, type View } from './view';
 
 interface SegmentEntry {
   id: number;
@@ -9,12 +9,14 @@ interface SegmentEntry {
   count?: number | null;
 }
 
-export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate: (view: View) => void; revision: number }) {
+export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate: Navigate; revision: number }) {
   const { t, formatNumber } = useI18n();
   const session = useSession();
   const [segments, setSegments] = useState<SegmentEntry[]>([]);
   const [labels, setLabels] = useState<string[]>([]);
 
+  // Read again on every move to another list or screen (counts move as contacts change), not on each sort or search.
+  const where = view.screen === 'contacts' ? JSON.stringify(view.list.source) : view.screen;
   useEffect(() => {
     let live = true;
     const path = accountPath(session);
@@ -26,14 +28,15 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
     return () => {
       live = false;
     };
-  }, [session, revision, view]);
+  }, [session, revision, where]);
 
-  const current = view.screen === 'contacts' ? view.source : null;
+  const current = view.screen === 'contacts' ? view.list.source : null;
   const here = (active: boolean) => (active ? 'page' : undefined);
+  const show = (source: ListSource) => onNavigate({ screen: 'contacts', list: listOf(source) });
 
   return (
-    <nav className="sidebar" aria-label={t('appName')}>
-      <button type="button" className="nav" aria-current={here(current?.kind === 'all')} onClick={() => onNavigate({ screen: 'contacts', source: { kind: 'all' } })}>
+    <nav className="sidebar" id="sidebar" aria-label={t('appName')}>
+      <button type="button" className="nav" aria-current={here(current?.kind === 'all')} onClick={() => show({ kind: 'all' })}>
         {t('allContacts')}
       </button>
       <h2 id="segments-heading">{t('segments')}</h2>
@@ -45,7 +48,7 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
               type="button"
               className="nav"
               aria-current={here(current?.kind === 'segment' && current.id === s.id)}
-              onClick={() => onNavigate({ screen: 'contacts', source: { kind: 'segment', id: s.id } })}
+              onClick={() => show({ kind: 'segment', id: s.id })}
             >
               <span className="segment-name">{s.name}</span>
               <span className="badge" data-testid="segment-count">{s.count == null ? '–' : formatNumber(s.count)}</span>
@@ -61,7 +64,7 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
               type="button"
               className="nav"
               aria-current={here(current?.kind === 'label' && current.title === title)}
-              onClick={() => onNavigate({ screen: 'contacts', source: { kind: 'label', title } })}
+              onClick={() => show({ kind: 'label', title })}
             >
               # {title}
             </button>

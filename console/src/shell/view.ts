@@ -7,8 +7,130 @@ export type ListSource =
   | { kind: 'segment'; id: number }
   | { kind: 'label'; title: string };
 
+export const DEFAULT_SORT = '-last_activity_at';
+
+/**
+ * Where the user is in a list: its source, sort, search text, and the cursors of the pages up to
+ * the one shown (paging is by cursor, to any depth; the first page has none). A cursor is null
+ * when it is not known (a page opened from a link): that page can be reached again only from the first.
+ */
+export interface ListView {
+  source: ListSource;
+  sort: string;
+  q: string;
+  cursors: (string | null | undefined)[];
+}
+
+export const listOf = (source: ListSource): ListView => ({ source, sort: DEFAULT_SORT, q: '', cursors: [undefined] });
+
 export type View =
-  | { screen: 'contacts'; source: ListSource }
-  | { screen: 'contact'; id: number; back: ListSource }
+  | { screen: 'contacts'; list: ListView }
+  | { screen: 'contact'; id: number; back: ListView }
   | { screen: 'import' }
   | { screen: 'admin' };
+
+export const ALL_CONTACTS: View & { screen: 'contacts' } = { screen: 'contacts', list: listOf({ kind: 'all' }) };
+
+export interface NavigateOptions {
+  /** Replace the current history entry instead of adding one (a search being refined). */
+  replace?: boolean;
+  /** Leave the search box as it is: the change came from it, or does not touch the search. */
+  keepSearch?: boolean;
+  /** A contact opened from the list: "Back to the list" goes back in the history, to that list as it was. */
+  fromList?: boolean;
+}
+
+export type Navigate = (view: View, options?: NavigateOptions) => void;
+
+// The view lives in the URL's hash, so that a reload, Back and Forward and a copied link keep it:
+//   #/contacts, #/label/<title>, #/segment/<id>, #/filter?payload=<json>   a list, with
+//     ?sort=&q=&page=&after=   (page n's cursor is `after`; the earlier ones are kept in history.state)
+//   #/contact/<id>?from=<the list's hash>   a contact, and the list to go back to
+//   #/import, #/admin
+
+function listPath(source: ListSource): string {
+  switch (source.kind) {
+    case 'label':
+      return `/label/${encodeURIComponent(source.title)}`;
+    case 'segment':
+      return `/segment/${source.id}`;
+    case 'filter':
+      return '/filter';
+    default:
+      return '/contacts';
+  }
+}
+
+function listHash(list: ListView): string {
+  const params = new URLSearchParams();
+  if (list.source.kind === 'filter') params.set('payload', JSON.stringify(list.source.payload));
+  if (list.sort !== DEFAULT_SORT) params.set('sort', list.sort);
+  if (list.q) params.set('q', list.q);
+  const after = list.cursors[list.cursors.length - 1];
+  if (list.cursors.length > 1 && after) {
+    params.set('page', String(list.cursors.length));
+    params.set('after', after);
+  }
+  const query = params.toString();
+  return `${listPath(list.source)}${query ? `?${query}` : ''}`;
+}
+
+export function hashOf(view: View): string {
+  switch (view.screen) {
+    case 'contact':
+      return `#/contact/${view.id}?${new URLSearchParams({ from: listHash(view.back) })}`;
+    case 'import':
+      return '#/import';
+    case 'admin':
+      return '#/admin';
+    default:
+      return `#${listHash(view.list)}`;
+  }
+}
+
+function parseSource(path: string, params: URLSearchParams): ListSource | null {
+  if (path === '/contacts' || path === '' || path === '/') return { kind: 'all' };
+  const label = /^\/label\/(.+)$/.exec(path);
+  if (label) return { kind: 'label', title: decodeURIComponent(label[1]) };
+  const segment = /^\/segment\/(\d+)$/.exec(path);
+  if (segment) return { kind: 'segment', id: Number(segment[1]) };
+  if (path === '/filter') {
+    try {
+      const payload: unknown = JSON.parse(params.get('payload') ?? '');
+      if (Array.isArray(payload)) return { kind: 'filter', payload: payload as FilterItem[] };
+    } catch {
+      // A payload that is not JSON: the list of all contacts instead.
+    }
+  }
+  return null;
+}
+
+/** A list from its hash; `known` are the cursors history.state kept for it, when it has them. */
+function parseList(hash: string, known?: unknown): ListView | null {
+  const [path, query = ''] = hash.split('?', 2) as [string, string?];
+  const params = new URLSearchParams(query);
+  const source = parseSource(path, params);
+  if (!source) return null;
+  const page = Number(params.get('page'));
+  const after = params.get('after');
+  let cursors: ListView['cursors'] = [undefined];
+  if (Number.isInteger(page) && page > 1 && page <= 10_000 && after) {
+    const kept = Array.isArray(known) && known.length === page && known[page - 1] === after ? (known as ListView['cursors']) : null;
+    cursors = kept ?? [undefined, ...Array<null>(page - 2).fill(null), after];
+  }
+  return { source, sort: params.get('sort') || DEFAULT_SORT, q: params.get('q') ?? '', cursors };
+}
+
+/** The view a hash names (with the cursors history.state kept for it); all contacts for anything else. */
+export function viewOf(hash: string, state?: { cursors?: unknown }): View {
+  const path = hash.replace(/^#/, '');
+  if (path === '/import') return { screen: 'import' };
+  if (path === '/admin') return { screen: 'admin' };
+  const contact = /^\/contact\/(\d+)(?:\?(.*))?$/.exec(path);
+  if (contact) {
+    const from = new URLSearchParams(contact[2] ?? '').get('from');
+    return { screen: 'contact', id: Number(contact[1]), back: (from && parseList(from, state?.cursors)) || ALL_CONTACTS.list };
+  }
+  const list = parseList(path, state?.cursors);
+  return list ? { screen: 'contacts', list } : ALL_CONTACTS;
+}

@@ -9,7 +9,7 @@ import { checkSession, endSession, signInWithPassword, SignInLimited, SignInRefu
  * Email and password by default (POST /auth/sign_in: a session token); a user of several
  * accounts then picks one. The API-token form stays behind a toggle, for API users.
  */
-export function SignInScreen({ onSignedIn }: { onSignedIn: (session: Session, who: Who) => void }) {
+export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; onSignedIn: (session: Session, who: Who) => void }) {
   const { t } = useI18n();
   const [mode, setMode] = useState<'password' | 'token'>('password');
   const [email, setEmail] = useState('');
@@ -108,6 +108,7 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (session: Session, wh
       {mode === 'password' ? (
         <form onSubmit={submitPassword} aria-labelledby="sign-in-title">
           <h1 id="sign-in-title">{t('signInTitle')}</h1>
+          {notice && <p role="status" className="notice" data-testid="sign-in-notice">{notice}</p>}
           <p className="hint">{t('signInPasswordHint')}</p>
           <label>
             {t('email')}
@@ -125,6 +126,7 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (session: Session, wh
       ) : (
         <form onSubmit={submitToken} aria-labelledby="sign-in-title">
           <h1 id="sign-in-title">{t('signInTitle')}</h1>
+          {notice && <p role="status" className="notice" data-testid="sign-in-notice">{notice}</p>}
           <p className="hint">{t('signInHint')}</p>
           <label>
             {t('accountId')}

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import type { Download, Page } from '@playwright/test';
+import { createContacts, expect, signIn, test } from './support';
+
+const csvOf = async (download: Download) => readFileSync(await download.path(), 'utf8').trim().split(/\r?\n/);
+
+async function downloadCsv(page: Page): Promise<string[]> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  return csvOf(download);
+}
+
+test('when columns are chosen while a search is active, then the CSV has those columns and only the contacts found, and the choice is kept for the session', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_name: 'Plan', attribute_display_type: 'text' });
+  await createContacts(account, [
+    { name: 'Álvaro Ruiz', email: 'alvaro@example.com', city: 'Lima', custom_attributes: { plan: 'pro' } },
+    { name: 'Alvaro Soto', email: 'soto@example.com', city: 'Quito' },
+    { name: 'Beatriz Díaz', email: 'bea@example.com', city: 'Lima' },
+  ]);
+  await signIn(page, account);
+  await page.getByLabel('Search contacts').fill('alvaro');
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const panel = page.getByRole('region', { name: 'Export CSV' });
+  await expect(panel.getByTestId('export-scope')).toHaveText('Exports the 2 contacts of "All contacts" that match "alvaro".');
+  // The API's default columns are ticked; the account's custom attribute is offered.
+  for (const column of ['Id', 'Name', 'Email', 'Phone', 'Labels']) await expect(panel.getByRole('checkbox', { name: column, exact: true })).toBeChecked();
+  for (const column of ['Id', 'Phone', 'Labels']) await panel.getByRole('checkbox', { name: column, exact: true }).uncheck();
+  await panel.getByRole('checkbox', { name: 'City', exact: true }).check();
+  await panel.getByRole('checkbox', { name: 'Plan', exact: true }).check();
+
+  const lines = await downloadCsv(page);
+  expect(lines[0]).toBe('name,email,city,plan');
+  expect(lines.slice(1).sort()).toEqual(['Alvaro Soto,soto@example.com,Quito,', 'Álvaro Ruiz,alvaro@example.com,Lima,pro']);
+
+  await page.reload();
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  await expect(panel.getByRole('checkbox', { name: 'Id', exact: true })).not.toBeChecked();
+  await expect(panel.getByRole('checkbox', { name: 'Plan', exact: true })).toBeChecked();
+  await expect(panel.getByRole('checkbox', { name: 'City', exact: true })).toBeChecked();
+});
+
+test('when Download is double-clicked, then the button is busy while the file is made and one file is downloaded', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Dora Double' }]);
+  await signIn(page, account);
+  // The export is held back a moment, as a large one would be.
+  await page.route('**/contacts/export', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await route.continue();
+  });
+  const downloads: Download[] = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const button = page.getByRole('button', { name: 'Download CSV' });
+  await button.dblclick();
+  await expect(page.getByRole('button', { name: 'Exporting…' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Download CSV' })).toBeEnabled();
+  await page.waitForTimeout(1500);
+  expect(downloads).toHaveLength(1);
+});
+
+test('when an agent opens the list, then export is explained as for administrators, not offered', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Ana Agent-View' }]);
+  await signIn(page, account, 'agent');
+  await expect(page.getByTestId('count')).toHaveText('1 contact');
+  await expect(page.getByRole('button', { name: 'Export CSV' })).toHaveCount(0);
+  await expect(page.getByTestId('export-admins-only')).toHaveText('Export CSV: Administrators only');
+});

@@ -1,0 +1,42 @@
+import { createContacts, expect, screenshot, signIn, test } from './support';
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+test('when the screen is phone-sized, then nothing is wider than it: the sidebar folds behind Menu, the header wraps and the table scrolls in its box', async ({ page, account }) => {
+  await createContacts(account, [
+    { name: 'Maximiliano Fernández de la Cruz', email: 'maximiliano.fernandez.delacruz@example.com', company_name: 'Compañía Internacional de Ejemplos', city: 'San Juan de Lurigancho', country: 'Perú' },
+  ]);
+  await account.api('POST', '/labels', { label: { title: 'small' } });
+  await signIn(page, account);
+  await expect(page.getByTestId('count')).toHaveText('1 contact');
+
+  const pageWidth = () => page.evaluate<number>('document.documentElement.scrollWidth');
+  expect(await pageWidth()).toBeLessThanOrEqual(390);
+  const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
+  expect(signOut!.x + signOut!.width).toBeLessThanOrEqual(390);
+  // The table is wider than the screen and scrolls inside its own box.
+  const scroll = page.locator('.table-scroll');
+  expect(await scroll.evaluate((el: { scrollWidth: number; clientWidth: number }) => el.scrollWidth > el.clientWidth)).toBe(true);
+  expect((await scroll.boundingBox())!.width).toBeLessThanOrEqual(390);
+  await screenshot(page, 'small-screen');
+
+  await expect(page.getByRole('button', { name: '# small' })).toBeHidden();
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await expect(page.getByRole('button', { name: 'Menu' })).toHaveAttribute('aria-expanded', 'true');
+  await page.getByRole('button', { name: '# small' }).click();
+  await expect(page.getByRole('heading', { name: '# small' })).toBeVisible();
+  await expect(page.getByRole('button', { name: '# small' })).toBeHidden();
+  expect(await pageWidth()).toBeLessThanOrEqual(390);
+
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Import contacts from CSV' })).toBeVisible();
+  expect(await pageWidth()).toBeLessThanOrEqual(390);
+});
+
+test('when the screen is wide, then the sidebar shows and there is no Menu button', async ({ page, account }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await signIn(page, account);
+  await expect(page.getByRole('button', { name: 'Menu' })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'All contacts' })).toBeVisible();
+});

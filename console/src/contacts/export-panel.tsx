@@ -1,0 +1,106 @@
+import { useRef, useState } from 'react';
+import { authorizedFetch, download, errorOf } from '../api/client';
+import { useDefinitions } from '../filters/use-filter-attributes';
+import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
+import { useSession } from '../shell/session';
+
+/** The export's standard columns (POST /contacts/export `column_names`), in the API's order. */
+export const STANDARD_EXPORT_COLUMNS = [
+  'id', 'name', 'email', 'phone_number', 'identifier', 'labels', 'company_name', 'city', 'country', 'country_code',
+  'description', 'ip_address', 'blocked', 'created_at', 'last_activity_at',
+] as const;
+/** The API's default columns, offered until the user chooses others. */
+const DEFAULT_COLUMNS = ['id', 'name', 'email', 'phone_number', 'labels'];
+const STORAGE_KEY = 'contacts.exportColumns';
+
+const COLUMN_LABELS: Record<string, MessageKey> = { id: 'columnId', ip_address: 'columnIpAddress' };
+
+function rememberedColumns(): string[] {
+  try {
+    const stored: unknown = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null');
+    if (Array.isArray(stored) && stored.every((c) => typeof c === 'string')) return stored as string[];
+  } catch {
+    // Nothing usable remembered: the defaults.
+  }
+  return DEFAULT_COLUMNS;
+}
+
+/**
+ * Chooses the columns (the standard ones and the account's custom attributes; the choice is kept
+ * for the session) and downloads the list as it is shown: its source and its search (`body`).
+ * Administrators only: the API answers 403 to agents.
+ */
+export function ExportPanel({ body, scope, onClose }: { body: Record<string, unknown>; scope: string; onClose: () => void }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const definitions = useDefinitions();
+  const [columns, setColumns] = useState<string[]>(rememberedColumns);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // A second click before the first has re-rendered the button disabled must not download twice.
+  const running = useRef(false);
+
+  const customKeys = definitions.map((d) => d.attribute_key);
+  // A remembered custom column whose attribute was deleted since would be refused (422).
+  const known = (column: string) => (STANDARD_EXPORT_COLUMNS as readonly string[]).includes(column) || customKeys.includes(column);
+  const chosen = columns.filter(known);
+
+  function toggle(column: string, on: boolean) {
+    const next = on ? [...columns.filter((c) => c !== column), column] : columns.filter((c) => c !== column);
+    // Kept in the order the columns are offered, which is the file's.
+    const order = [...STANDARD_EXPORT_COLUMNS, ...customKeys] as string[];
+    next.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    setColumns(next);
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+  }
+
+  async function run() {
+    if (running.current) return;
+    running.current = true;
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await authorizedFetch(session, '/contacts/export', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...body, column_names: chosen }),
+      });
+      if (res.ok) await download(res, 'contacts.csv');
+      else setError(errorOf(await res.json().catch(() => null)).error);
+    } catch (err) {
+      setError(t('error', { message: String(err) }));
+    } finally {
+      running.current = false;
+      setBusy(false);
+    }
+  }
+
+  const checkbox = (column: string, label: string) => (
+    <label key={column}>
+      <input type="checkbox" checked={chosen.includes(column)} onChange={(e) => toggle(column, e.target.checked)} />
+      {label}
+    </label>
+  );
+
+  return (
+    <section className="panel export-panel" aria-labelledby="export-title">
+      <h2 id="export-title">{t('export')}</h2>
+      <p className="hint" data-testid="export-scope">{scope}</p>
+      <fieldset>
+        <legend>{t('exportColumns')}</legend>
+        <div className="fields">
+          {STANDARD_EXPORT_COLUMNS.map((column) => checkbox(column, t(COLUMN_LABELS[column] ?? (column as MessageKey))))}
+          {definitions.map((d) => checkbox(d.attribute_key, d.attribute_display_name || d.attribute_key))}
+        </div>
+      </fieldset>
+      {error && <p role="alert" className="error">{error}</p>}
+      <div className="actions">
+        <button type="button" className="primary" disabled={busy || chosen.length === 0} aria-busy={busy} onClick={run}>
+          {busy ? t('exporting') : t('downloadCsv')}
+        </button>
+        <button type="button" onClick={onClose}>{t('cancel')}</button>
+      </div>
+    </section>
+  );
+}
