@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { contactInputSchema } from '../contacts/contacts.schemas';
+import { contactInputSchema, keysCheckedFirst } from '../contacts/contacts.schemas';
 import { messageContent } from '../messaging/messaging.schemas';
-import { checkAttributeKey, checkNestedKeys, machineryKeyProblem } from '../records/contact-fields';
+import { checkAttributeKey, checkNestedKeys } from '../records/contact-fields';
 
 /** What a website visitor may say about itself: the pre-chat form's fields. */
 export const visitorFieldsSchema = contactInputSchema.pick({ name: true, email: true, phone_number: true, custom_attributes: true });
@@ -50,15 +50,7 @@ const conversationAttributes = z.record(z.string(), z.unknown()).superRefine((at
 export const visitorConversationSchema = z.strictObject({
   contact: visitorFieldsSchema.optional(),
   message: z.object({ content: messageContent }).optional(),
-  // Its keys are looked at before zod's record is built from them: building it loses a "__proto__" key.
-  custom_attributes: z
-    .unknown()
-    .superRefine((raw, ctx) => {
-      const key = raw && typeof raw === 'object' ? Object.keys(raw).find((k) => machineryKeyProblem(k)) : undefined;
-      if (key !== undefined) ctx.addIssue({ code: 'custom', message: machineryKeyProblem(key)!, path: [key] });
-    })
-    .pipe(conversationAttributes)
-    .optional(),
+  custom_attributes: keysCheckedFirst(conversationAttributes).optional(),
 });
 export type VisitorConversationInput = z.infer<typeof visitorConversationSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z, type ZodType } from 'zod';
 import { machineryKeyProblem } from '../records/contact-fields';
 import { pageQuery } from '../search/list-request';
 
@@ -10,17 +10,20 @@ const attributeRecord = z.record(z.string(), z.unknown());
 // A record drops "__proto__" from what it answers, so the raw object is checked first: such a key
 // is refused by name rather than lost (machineryKeyProblem). The meta keeps the record's shape
 // in the API document, which cannot see through the check.
-const attributes = z
-  .unknown()
-  .superRefine((value, ctx) => {
-    if (typeof value !== 'object' || value === null) return;
-    for (const key of Object.keys(value)) {
-      const problem = machineryKeyProblem(key);
-      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
-    }
-  })
-  .meta({ type: 'object', propertyNames: { type: 'string' }, additionalProperties: {} })
-  .pipe(attributeRecord);
+export const keysCheckedFirst = <T extends ZodType>(record: T) =>
+  z
+    .unknown()
+    .superRefine((value, ctx) => {
+      if (typeof value !== 'object' || value === null) return;
+      for (const key of Object.keys(value)) {
+        const problem = machineryKeyProblem(key);
+        if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
+      }
+    })
+    .meta({ type: 'object', propertyNames: { type: 'string' }, additionalProperties: {} })
+    .pipe(record);
+
+const attributes = keysCheckedFirst(attributeRecord);
 
 // Chatwoot keeps company, city, country… inside additional_attributes; clients may also send
 // them at the top level (as the CSV columns are), and they land in the same place.
