@@ -16,6 +16,23 @@ test('when a new contact is created with a bad email, then the error shows at th
   await expect(page.getByLabel('Email', { exact: true })).toHaveValue('nico@example.com');
 });
 
+test('when Escape is pressed in the new-contact form or the export panel, then the panel closes and nothing is created', async ({ page, account }) => {
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'New contact' }).click();
+  const form = page.locator('form.new-contact');
+  await form.getByLabel('Name').fill('Never Saved');
+  await form.getByLabel('Name').press('Escape');
+  await expect(form).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'New contact' })).toHaveAttribute('aria-expanded', 'false');
+
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const panel = page.locator('section.export-panel');
+  await expect(panel).toBeVisible();
+  await panel.getByRole('button', { name: 'Download CSV' }).press('Escape');
+  await expect(panel).toHaveCount(0);
+  expect((await account.api<{ meta: { count: number } }>('GET', '/contacts')).body.meta.count).toBe(0);
+});
+
 test('when an administrator defines a list attribute, then the filter builder offers it with its values and only its operators', async ({ page, account }) => {
   await signIn(page, account);
   await page.getByRole('button', { name: 'Administration' }).click();

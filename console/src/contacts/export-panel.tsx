@@ -84,7 +84,7 @@ export function ExportPanel({ body, scope, onClose }: { body: Record<string, unk
   );
 
   return (
-    <section className="panel export-panel" aria-labelledby="export-title">
+    <section className="panel export-panel" aria-labelledby="export-title" onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); onClose(); } }}>
       <h2 id="export-title">{t('export')}</h2>
       <p className="hint" data-testid="export-scope">{scope}</p>
       <fieldset>

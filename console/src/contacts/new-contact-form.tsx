@@ -27,7 +27,8 @@ export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number
   }
 
   return (
-    <form className="panel new-contact" onSubmit={submit} aria-labelledby="new-contact-title" noValidate>
+    // Escape gives up the form, as its Cancel does.
+    <form className="panel new-contact" onSubmit={submit} aria-labelledby="new-contact-title" noValidate onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); onCancel(); } }}>
       <h2 id="new-contact-title">{t('newContact')}</h2>
       <div className="fields">
         {FIELDS.map((field) => (
