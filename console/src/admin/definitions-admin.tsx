@@ -1,6 +1,7 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useDefinitions } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
+import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
 import { describedBy, FieldError, placeError, type FieldErrors } from './field-errors';
 
@@ -16,13 +17,6 @@ const DEFINITION_FIELDS = {
 };
 
 const splitValues = (raw: string) => raw.split(',').map((v) => v.trim()).filter(Boolean);
-
-const escapeCancels = (cancel: () => void) => (event: KeyboardEvent) => {
-  if (event.key === 'Escape') {
-    event.preventDefault();
-    cancel();
-  }
-};
 
 interface Editing {
   id: number;

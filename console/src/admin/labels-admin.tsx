@@ -1,5 +1,6 @@
-import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n/i18n';
+import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
 import { describedBy, FieldError, placeError, type FieldErrors } from './field-errors';
 
@@ -12,13 +13,6 @@ interface Label {
 
 // The API names a bad title `labels` (the rule every label title follows) or `title`.
 const LABEL_FIELDS = { title: 'title', labels: 'title', color: 'color', description: 'description' };
-
-const escapeCancels = (cancel: () => void) => (event: KeyboardEvent) => {
-  if (event.key === 'Escape') {
-    event.preventDefault();
-    cancel();
-  }
-};
 
 /**
  * The account's labels: created with a colour and a description, edited (colour and description;

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
+import { escapeCancels } from '../shell/escape-cancels';
 import {
   emptyCondition,
   filterProblems,
@@ -88,8 +89,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
   const error = shown.get('');
 
   return (
-    // Escape closes the builder, as its Cancel does.
-    <section className="filter-builder" aria-labelledby="filter-title" onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); onCancel(); } }}>
+    <section className="filter-builder" aria-labelledby="filter-title" onKeyDown={escapeCancels(onCancel)}>
       <h2 id="filter-title">{segmentName !== undefined ? t('editSegment') : t('filterTitle')}</h2>
       <ol className="conditions">
         {items.map((item, index) => (
