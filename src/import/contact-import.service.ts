@@ -7,6 +7,7 @@ import type { Logger } from '../shared/logger';
 import { enqueueWithin, type Queue } from '../shared/queues';
 import type { ContactImport, ContactImportModel } from './contact-import.model';
 import { toImportPayload, type ImportPayload } from './contact-import.presenter';
+import { unneutralise } from './parse-import-row';
 import type { ImportRejectionModel } from './import-rejection.model';
 
 export interface ImportJob {
@@ -129,7 +130,9 @@ export function createContactImportService(deps: {
         for await (const rejection of cursor) {
           // Errors stay in their column; the extra fields of a too-long row follow it.
           const width = found.headers.length;
-          const cells = rejection.cells.slice(0, width);
+          // A cell is written as what the import read it to mean (an apostrophe an export put
+          // before a formula dropped), then neutralised again: uploaded back, it means the same.
+          const cells = rejection.cells.slice(0, width).map(unneutralise);
           while (cells.length < width) cells.push('');
           yield csvLine([...cells, `row ${rejection.row}: ${rejection.reasons.join('; ')}`, ...rejection.cells.slice(width)]);
         }

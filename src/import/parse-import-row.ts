@@ -24,10 +24,11 @@ export const MAX_ATTRIBUTE_TEXT = 10000;
 
 /**
  * Our export prefixes cells that a spreadsheet would run as a formula with an apostrophe;
- * reading them back drops it, so an exported file imports to the same values.
+ * reading them back drops it, so an exported file imports to the same values (a text that
+ * started with apostrophes before such a character was exported with one more: one is dropped).
  */
 export function unneutralise(value: string): string {
-  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+  return /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
 }
 
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1']);

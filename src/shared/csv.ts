@@ -1,7 +1,9 @@
 export type CsvValue = string | number | boolean | null | undefined;
 
 // A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-const FORMULA_START = /^[=+\-@\t\r]/;
+// Apostrophes before one are counted in: the import drops one apostrophe before a formula
+// character, so a text that already starts that way ("'=x") is given one more and comes back whole.
+const FORMULA_START = /^'*[=+\-@\t\r]/;
 // ...except a plain signed number, which it reads as a number and runs nothing: a phone number in
 // E.164 (+34612345678) stays as the contact has it.
 const PLAIN_NUMBER = /^[+-]\d+(\.\d+)?$/;

@@ -275,6 +275,8 @@ describe('the export round trip', () => {
         'José Pérez,jose@x.com,+34612345678,crm-1,"vip,lead","Acme, Inc.",Bogotá,Colombia,CO,"Line 1\nLine 2",10.0.0.1,false,2020-01-02T03:04:05Z,1600000000,250,true,pro',
         '=cmd(),,,,,,,,,,,true,,,-5,false,@x',
         'Only Phone,,+1 555 0100,,,,,,,,,,,,,,',
+        // Texts that start with an apostrophe before a formula character (written as the export writes them).
+        "''=quoted,,,,,,,,,,,,,,,,''+1",
       ].join('\n'),
     );
     await ctx.settle(source.id);
@@ -283,7 +285,7 @@ describe('the export round trip', () => {
     expect(exported.status).toBe(200);
 
     const done = await importCsv(ctx, target, exported.body, 'export.csv');
-    expect(done).toMatchObject({ status: 'completed', created: 3, rejected: 0 });
+    expect(done).toMatchObject({ status: 'completed', created: 4, rejected: 0 });
     const comparable = (contacts: Awaited<ReturnType<typeof contactsOf>>) =>
       contacts
         .map(({ name, email, phone_number, identifier, labels, additional_attributes, custom_attributes, blocked, created_at, last_activity_at }) => ({
@@ -300,7 +302,8 @@ describe('the export round trip', () => {
         }))
         .sort((a, b) => String(a.name).localeCompare(String(b.name)));
     const original = comparable(await contactsOf(ctx, source.id));
-    expect(original[0]).toMatchObject({ name: '=cmd()', custom_attributes: { score: -5, active: false, plan: '@x' }, blocked: true });
+    expect(original[0]).toMatchObject({ name: "'=quoted", custom_attributes: { plan: "'+1" } });
+    expect(original[1]).toMatchObject({ name: '=cmd()', custom_attributes: { score: -5, active: false, plan: '@x' }, blocked: true });
     expect(comparable(await contactsOf(ctx, target.id))).toEqual(original);
   });
 });

@@ -407,6 +407,15 @@ describe('fixing rejected rows', () => {
     const bad = (await ctx.deps.keys.owners(account.id, { email: 'fixed@x.com' })).email;
     expect(bad).toMatchObject({ name: 'Bad', phone_number: '+34699999999', custom_attributes: {} });
   });
+
+  it('when a rejected row held cells an export had neutralised, then the download uploads again to what the first file meant', async () => {
+    const account = await freshAccount();
+    const first = await importCsv(ctx, account, "name,email,city,company_name\n'=cmd,bad-email,''=x,'Tis\n");
+    const fixed = (await rejectedCsv(ctx, account, first.id)).replace('bad-email', 'fixed@x.com');
+    expect(await importCsv(ctx, account, fixed, 'fixed.csv')).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    const contact = (await ctx.deps.keys.owners(account.id, { email: 'fixed@x.com' })).email;
+    expect(contact).toMatchObject({ name: '=cmd', additional_attributes: { city: "'=x", company_name: "'Tis" } });
+  });
 });
 
 describe('import status and tenancy', () => {

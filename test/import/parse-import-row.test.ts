@@ -150,6 +150,9 @@ describe('parsing a row', () => {
     const parsed = parseImportRow(["'+34612345678", "'=1+2"], plan(['phone_number', 'name']));
     expect(parsed).toMatchObject({ kind: 'contact', changes: { phone_number: '+34612345678', name: '=1+2' } });
     expect(unneutralise("'hello")).toBe("'hello");
+    // A text that held an apostrophe before a formula character was exported with one more.
+    expect(unneutralise("''=x")).toBe("'=x");
+    expect(unneutralise("''+34612345678")).toBe("'+34612345678");
   });
 });
 
