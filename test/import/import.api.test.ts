@@ -91,6 +91,14 @@ describe('the catalogue of nasty files', () => {
     expect((await contactsOf(ctx, account.id)).map((c) => c.name)).toEqual(['Ana', 'Luis']);
   });
 
+  it('when the file has a BOM and its headers are quoted, then the first header is read without its quotes', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, '\uFEFF"Name","Email"\r\n"Ana","ana@x.com"\r\n');
+    expect(done).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    expect(await contactsOf(ctx, account.id)).toEqual([expect.objectContaining({ name: 'Ana', email: 'ana@x.com', custom_attributes: {} })]);
+    expect(await ctx.deps.services.customAttributes.list(account.id)).toEqual([]);
+  });
+
   it('when quoted fields hold commas, quotes and newlines, then they are read whole', async () => {
     const account = await freshAccount();
     const done = await importCsv(ctx, account, 'name,email,city\n"Doe, John","j@x.com","Line 1\nLine ""2"""\n');
