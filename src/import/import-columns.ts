@@ -81,7 +81,13 @@ export function planImportColumns(headerCells: string[], definitions: Definition
   const notCommaSeparated = checkSeparators(cells);
   if (notCommaSeparated) return { ok: false, error: notCommaSeparated };
 
-  const byKey = new Map(definitions.map((d) => [d.attribute_key.toLowerCase(), d]));
+  // An exact key first: two definitions may differ only in case (an API write may define `tier`
+  // beside an imported `Tier`), and each is then its own column, as the export writes them.
+  // Otherwise the first defined, as the export reads a column name.
+  const exactKey = new Map(definitions.map((d) => [d.attribute_key, d]));
+  const byKey = new Map<string, DefinitionInfo>();
+  for (const d of definitions) if (!byKey.has(d.attribute_key.toLowerCase())) byKey.set(d.attribute_key.toLowerCase(), d);
+  // Columns by what they write to: a standard field, a definition's key, or a new key (by its lowercase).
   const seen = new Map<string, number>();
   const columns: ImportColumn[] = [];
   const undefinedKeys: string[] = [];
@@ -92,17 +98,19 @@ export function planImportColumns(headerCells: string[], definitions: Definition
       continue;
     }
     const lower = header.toLowerCase();
-    const earlier = seen.get(lower);
+    const standard = (STANDARD_COLUMNS as readonly string[]).includes(lower);
+    const definition = standard ? undefined : (exactKey.get(header) ?? byKey.get(lower));
+    const target = standard ? `standard:${lower}` : definition ? `defined:${definition.attribute_key}` : `new:${lower}`;
+    const earlier = seen.get(target);
     if (earlier !== undefined) {
       return { ok: false, error: `the header names column "${header}" twice (columns ${earlier + 1} and ${index + 1})` };
     }
-    seen.set(lower, index);
+    seen.set(target, index);
 
-    if ((STANDARD_COLUMNS as readonly string[]).includes(lower)) {
+    if (standard) {
       columns.push({ kind: 'standard', field: lower as StandardColumn, header });
       continue;
     }
-    const definition = byKey.get(lower);
     const key = definition?.attribute_key ?? header;
     const problem = checkAttributeKey(key) ?? machineryKeyProblem(key);
     if (problem) return { ok: false, error: `column ${index + 1}: ${problem}` };

@@ -81,6 +81,17 @@ describe('importing a CSV', () => {
     expect(created).toMatchObject({ attribute_display_type: 'text', slot: 2 });
     expect(await rejectionsOf(account, done.id)).toEqual(['row 2: score: "lots" is not a number']);
   });
+
+  it('when two definitions differ only in case, then a column naming one exactly fills that one, and a file may carry both', async () => {
+    const account = await freshAccount();
+    await storeDefinition(ctx, account.id, { attribute_key: 'Tier', attribute_display_type: 'text', slot: 1 });
+    await storeDefinition(ctx, account.id, { attribute_key: 'tier', attribute_display_type: 'number', slot: 1 });
+    const done = await importCsv(ctx, account, 'name,Tier\nAna,gold\n');
+    expect(done).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    const both = await importCsv(ctx, account, 'name,email,tier,Tier\nLuis,luis@x.com,3,silver\n');
+    expect(both).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    expect((await contactsOf(ctx, account.id)).map((c) => c.custom_attributes)).toEqual([{ Tier: 'gold' }, { tier: 3, Tier: 'silver' }]);
+  });
 });
 
 describe('the catalogue of nasty files', () => {

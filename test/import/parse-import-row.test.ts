@@ -21,6 +21,23 @@ describe('reading the header', () => {
     expect(p.undefinedKeys).toEqual([]);
   });
 
+  it('when two definitions differ only in case, then a column naming one exactly goes to that one, and both may be columns of one file', () => {
+    const definitions: DefinitionInfo[] = [
+      { attribute_key: 'Tier', attribute_display_type: 'text' },
+      { attribute_key: 'tier', attribute_display_type: 'number' },
+    ];
+    for (const order of [definitions, [...definitions].reverse()]) {
+      const p = plan(['name', 'Tier', 'tier'], order);
+      expect(p.columns.slice(1)).toEqual([
+        expect.objectContaining({ kind: 'custom', key: 'Tier', type: 'text' }),
+        expect.objectContaining({ kind: 'custom', key: 'tier', type: 'number' }),
+      ]);
+      // A header matching neither exactly goes to the first one defined, as the export reads column names.
+      expect(plan(['name', 'TIER'], order).columns[1]).toMatchObject({ key: order[0].attribute_key });
+    }
+    expect(planImportColumns(['name', 'Tier', 'TIER'], definitions)).toEqual({ ok: false, error: expect.stringMatching(/names column "TIER" twice \(columns 2 and 3\)/) });
+  });
+
   it.each([
     [['name', 'email', 'Email'], /names column "Email" twice \(columns 2 and 3\)/],
     [['name', 'a.b'], /must not contain "."/],
