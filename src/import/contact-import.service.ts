@@ -1,5 +1,5 @@
 import { open, unlink } from 'node:fs/promises';
-import { csvLine } from '../shared/csv';
+import { csvLine, unneutralise } from '../shared/csv';
 import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { AccountRecords } from '../shared/account-records';
 import type { IdAllocator } from '../shared/id-allocator';
@@ -7,7 +7,6 @@ import type { Logger } from '../shared/logger';
 import { enqueueWithin, type Queue } from '../shared/queues';
 import type { ContactImport, ContactImportModel } from './contact-import.model';
 import { toImportPayload, type ImportPayload } from './contact-import.presenter';
-import { unneutralise } from './parse-import-row';
 import type { ImportRejectionModel } from './import-rejection.model';
 
 export interface ImportJob {
@@ -125,7 +124,7 @@ export function createContactImportService(deps: {
     async rejectedCsv(accountId: number, id: number): Promise<{ fileName: string; lines: AsyncIterable<string> }> {
       const found = await find(accountId, id);
       async function* lines() {
-        yield csvLine([...found.headers, 'errors']);
+        yield csvLine([...found.headers.map(unneutralise), 'errors']);
         const cursor = rejections.find({ import_id: found._id, account_id: accountId }).sort({ row: 1 }).lean().cursor({ batchSize: 500 });
         for await (const rejection of cursor) {
           // Errors stay in their column; the extra fields of a too-long row follow it.

@@ -1,4 +1,5 @@
 import { checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
+import { unneutralise } from '../shared/csv';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
 
 // Chatwoot's sample columns plus the ones SPEC §5 adds. `id` is read and ignored: ids belong to
@@ -76,7 +77,8 @@ function checkSeparators(cells: string[]): string | undefined {
  * cannot be read right fails the whole import rather than mis-assigning every row.
  */
 export function planImportColumns(headerCells: string[], definitions: DefinitionInfo[]): PlanResult {
-  const cells = headerCells.map((cell, i) => (i === 0 && cell.startsWith(BOM) ? cell.slice(1) : cell).trim());
+  // A heading the export neutralised (a key that starts like a formula, `'@handle`) is read back as its cells are.
+  const cells = headerCells.map((cell, i) => unneutralise((i === 0 && cell.startsWith(BOM) ? cell.slice(1) : cell).trim()));
   if (!cells.some((cell) => cell.length)) return { ok: false, error: 'the file has no header line' };
   const notCommaSeparated = checkSeparators(cells);
   if (notCommaSeparated) return { ok: false, error: notCommaSeparated };

@@ -13,6 +13,15 @@ export function neutraliseFormula(value: string): string {
   return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
 }
 
+/**
+ * Reads back a cell (or a heading) that neutraliseFormula wrote: one apostrophe before a formula
+ * character is dropped, so an exported file imports to the same values (a text that started with
+ * apostrophes before such a character was written with one more).
+ */
+export function unneutralise(value: string): string {
+  return /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+}
+
 function csvCell(value: CsvValue, neutralise: boolean): string {
   if (value === null || value === undefined) return '';
   const text = neutralise ? neutraliseFormula(String(value)) : String(value);

@@ -1,8 +1,7 @@
 import type { Contact } from '../../src/records/contact.model';
 import { newContact } from '../../src/contacts/new-contact';
 import { diffContact } from '../../src/import/diff-contact';
-import { csvLine, neutraliseFormula } from '../../src/shared/csv';
-import { unneutralise } from '../../src/import/parse-import-row';
+import { csvLine, neutraliseFormula, unneutralise } from '../../src/shared/csv';
 
 const base: Contact = newContact(7, 1, { name: 'Ana', email: 'ana@x.com', custom_attributes: { score: 1 }, additional_attributes: { city: 'Lima' } }, ['vip'], new Date('2024-01-01T00:00:00Z'));
 

@@ -1,5 +1,6 @@
 import { isBlankLine, planImportColumns, type ColumnPlan, type DefinitionInfo } from '../../src/import/import-columns';
-import { identityKeys, InvalidUtf8Cell, parseImportRow, splitLabels, unneutralise } from '../../src/import/parse-import-row';
+import { identityKeys, InvalidUtf8Cell, parseImportRow, splitLabels } from '../../src/import/parse-import-row';
+import { unneutralise } from '../../src/shared/csv';
 import { createSeenKeys } from '../../src/import/seen-keys';
 
 function plan(header: string[], definitions: DefinitionInfo[] = []): ColumnPlan {
@@ -36,6 +37,12 @@ describe('reading the header', () => {
       expect(plan(['name', 'TIER'], order).columns[1]).toMatchObject({ key: order[0].attribute_key });
     }
     expect(planImportColumns(['name', 'Tier', 'TIER'], definitions)).toEqual({ ok: false, error: expect.stringMatching(/names column "TIER" twice \(columns 2 and 3\)/) });
+  });
+
+  it('when a header was neutralised by an export (a key that starts like a formula), then the apostrophe is dropped', () => {
+    const p = plan(['name', "'@handle", "'-x"], [{ attribute_key: '@handle', attribute_display_type: 'text' }]);
+    expect(p.columns.slice(1)).toEqual([expect.objectContaining({ key: '@handle' }), expect.objectContaining({ key: '-x' })]);
+    expect(p.undefinedKeys).toEqual(['-x']);
   });
 
   it.each([
