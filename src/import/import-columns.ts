@@ -104,7 +104,8 @@ export function planImportColumns(headerCells: string[], definitions: Definition
     const definition = standard ? undefined : (exactKey.get(header) ?? byKey.get(lower));
     const target = standard ? `standard:${lower}` : definition ? `defined:${definition.attribute_key}` : `new:${lower}`;
     const earlier = seen.get(target);
-    if (earlier !== undefined) {
+    // Ignored, so harmless twice: a rejected-rows download used to add `errors` beside the file's own.
+    if (earlier !== undefined && target !== 'standard:errors') {
       return { ok: false, error: `the header names column "${header}" twice (columns ${earlier + 1} and ${index + 1})` };
     }
     seen.set(target, index);

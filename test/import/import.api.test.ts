@@ -427,6 +427,18 @@ describe('fixing rejected rows', () => {
     expect(bad).toMatchObject({ name: 'Bad', phone_number: '+34699999999', custom_attributes: {} });
   });
 
+  it('when a rejected-rows download is uploaded again still bad, then its own download has one errors column and can be uploaded once more', async () => {
+    const account = await freshAccount();
+    const first = await importCsv(ctx, account, 'name,email\nAna,bad-1\nLuis,bad-2\n');
+    const second = await importCsv(ctx, account, (await rejectedCsv(ctx, account, first.id)).replace('bad-1', 'ana@x.com'), 'again.csv');
+    expect(second).toMatchObject({ status: 'completed', created: 1, rejected: 1 });
+    const download = await rejectedCsv(ctx, account, second.id);
+    expect(download.split('\r\n')[0]).toBe('name,email,errors');
+    expect(await parseCsv(download)).toEqual([{ name: 'Luis', email: 'bad-2', errors: 'row 2: email: "bad-2" is not a valid email address' }]);
+    const third = await importCsv(ctx, account, download.replace('bad-2', 'luis@x.com'), 'third.csv');
+    expect(third).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+  });
+
   it('when a rejected row held cells an export had neutralised, then the download uploads again to what the first file meant', async () => {
     const account = await freshAccount();
     const first = await importCsv(ctx, account, "name,email,city,company_name\n'=cmd,bad-email,''=x,'Tis\n");

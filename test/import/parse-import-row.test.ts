@@ -45,6 +45,12 @@ describe('reading the header', () => {
     expect(p.undefinedKeys).toEqual(['-x']);
   });
 
+  it('when the header has errors columns, even two (a download of an earlier version), then they are ignored', () => {
+    const p = plan(['name', 'errors', 'Errors']);
+    expect(p.columns.map((c) => (c.kind === 'standard' ? c.field : c.kind))).toEqual(['name', 'errors', 'errors']);
+    expect(parseImportRow(['Ana', 'row 1: x', 'row 1: x'], p)).toMatchObject({ kind: 'contact', changes: { name: 'Ana' } });
+  });
+
   it.each([
     [['name', 'email', 'Email'], /names column "Email" twice \(columns 2 and 3\)/],
     [['name', 'a.b'], /must not contain "."/],
