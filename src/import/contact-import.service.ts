@@ -1,5 +1,5 @@
 import { open, unlink } from 'node:fs/promises';
-import { csvLine } from '../shared/csv';
+import { csvLine, unneutralise } from '../shared/csv';
 import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { AccountRecords } from '../shared/account-records';
 import type { IdAllocator } from '../shared/id-allocator';
@@ -120,17 +120,23 @@ export function createContactImportService(deps: {
       return toImportPayload(await find(accountId, id));
     },
 
-    /** The rejected rows as CSV lines: the file's own columns, then `errors` (which names the row). */
+    /**
+     * The rejected rows as CSV lines: the file's own columns, then `errors` (which names the row).
+     * A file that was itself such a download has an `errors` column already: it is left out, so
+     * the download of a download has one `errors` column and can be uploaded again in turn.
+     */
     async rejectedCsv(accountId: number, id: number): Promise<{ fileName: string; lines: AsyncIterable<string> }> {
       const found = await find(accountId, id);
+      const kept = found.headers.flatMap((header, i) => (header.trim().toLowerCase() === 'errors' ? [] : [i]));
       async function* lines() {
-        yield csvLine([...found.headers, 'errors']);
+        yield csvLine([...kept.map((i) => unneutralise(found.headers[i])), 'errors']);
         const cursor = rejections.find({ import_id: found._id, account_id: accountId }).sort({ row: 1 }).lean().cursor({ batchSize: 500 });
         for await (const rejection of cursor) {
           // Errors stay in their column; the extra fields of a too-long row follow it.
           const width = found.headers.length;
-          const cells = rejection.cells.slice(0, width);
-          while (cells.length < width) cells.push('');
+          // A cell is written as what the import read it to mean (an apostrophe an export put
+          // before a formula dropped), then neutralised again: uploaded back, it means the same.
+          const cells = kept.map((i) => unneutralise(rejection.cells[i] ?? ''));
           yield csvLine([...cells, `row ${rejection.row}: ${rejection.reasons.join('; ')}`, ...rejection.cells.slice(width)]);
         }
       }

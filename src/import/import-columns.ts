@@ -1,4 +1,5 @@
 import { checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
+import { unneutralise } from '../shared/csv';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
 
 // Chatwoot's sample columns plus the ones SPEC §5 adds. `id` is read and ignored: ids belong to
@@ -76,12 +77,19 @@ function checkSeparators(cells: string[]): string | undefined {
  * cannot be read right fails the whole import rather than mis-assigning every row.
  */
 export function planImportColumns(headerCells: string[], definitions: DefinitionInfo[]): PlanResult {
-  const cells = headerCells.map((cell, i) => (i === 0 && cell.startsWith(BOM) ? cell.slice(1) : cell).trim());
+  // A heading the export neutralised (a key that starts like a formula, `'@handle`) is read back as its cells are.
+  const cells = headerCells.map((cell, i) => unneutralise((i === 0 && cell.startsWith(BOM) ? cell.slice(1) : cell).trim()));
   if (!cells.some((cell) => cell.length)) return { ok: false, error: 'the file has no header line' };
   const notCommaSeparated = checkSeparators(cells);
   if (notCommaSeparated) return { ok: false, error: notCommaSeparated };
 
-  const byKey = new Map(definitions.map((d) => [d.attribute_key.toLowerCase(), d]));
+  // An exact key first: two definitions may differ only in case (an API write may define `tier`
+  // beside an imported `Tier`), and each is then its own column, as the export writes them.
+  // Otherwise the first defined, as the export reads a column name.
+  const exactKey = new Map(definitions.map((d) => [d.attribute_key, d]));
+  const byKey = new Map<string, DefinitionInfo>();
+  for (const d of definitions) if (!byKey.has(d.attribute_key.toLowerCase())) byKey.set(d.attribute_key.toLowerCase(), d);
+  // Columns by what they write to: a standard field, a definition's key, or a new key (by its lowercase).
   const seen = new Map<string, number>();
   const columns: ImportColumn[] = [];
   const undefinedKeys: string[] = [];
@@ -92,17 +100,20 @@ export function planImportColumns(headerCells: string[], definitions: Definition
       continue;
     }
     const lower = header.toLowerCase();
-    const earlier = seen.get(lower);
-    if (earlier !== undefined) {
+    const standard = (STANDARD_COLUMNS as readonly string[]).includes(lower);
+    const definition = standard ? undefined : (exactKey.get(header) ?? byKey.get(lower));
+    const target = standard ? `standard:${lower}` : definition ? `defined:${definition.attribute_key}` : `new:${lower}`;
+    const earlier = seen.get(target);
+    // Ignored, so harmless twice: a rejected-rows download used to add `errors` beside the file's own.
+    if (earlier !== undefined && target !== 'standard:errors') {
       return { ok: false, error: `the header names column "${header}" twice (columns ${earlier + 1} and ${index + 1})` };
     }
-    seen.set(lower, index);
+    seen.set(target, index);
 
-    if ((STANDARD_COLUMNS as readonly string[]).includes(lower)) {
+    if (standard) {
       columns.push({ kind: 'standard', field: lower as StandardColumn, header });
       continue;
     }
-    const definition = byKey.get(lower);
     const key = definition?.attribute_key ?? header;
     const problem = checkAttributeKey(key) ?? machineryKeyProblem(key);
     if (problem) return { ok: false, error: `column ${index + 1}: ${problem}` };

@@ -1,4 +1,5 @@
 import { toContactChanges, IDENTITY_FIELDS, type ContactChanges } from '../contacts/contact-changes';
+import { unneutralise } from '../shared/csv';
 import { parseTimestamp } from '../shared/time';
 import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
 import { ValidationError } from '../shared/errors';
@@ -21,14 +22,6 @@ export type ParsedRow =
 
 // Longest value a custom text attribute takes from a file.
 export const MAX_ATTRIBUTE_TEXT = 10000;
-
-/**
- * Our export prefixes cells that a spreadsheet would run as a formula with an apostrophe;
- * reading them back drops it, so an exported file imports to the same values.
- */
-export function unneutralise(value: string): string {
-  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
-}
 
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'n', '0']);

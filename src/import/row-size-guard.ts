@@ -3,6 +3,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CLOSING_QUOTE = Buffer.from('"');
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export interface RowSizeGuard {
   /** Sits between the file and csv-parser. */
@@ -29,6 +30,9 @@ export interface RowSizeGuard {
  * of each record through and drops the rest up to its end (closing a quoted cell it cut open,
  * so that csv-parser still sees one record), and notes which records it cut. Memory stays at
  * one chunk plus csv-parser's one record of at most `maxRowBytes`.
+ * It also drops the file's UTF-8 byte order mark: csv-parser keeps it, and a BOM before a quoted
+ * first header (`\uFEFF"name"`) made the header the text `"name"`, quotes included, a custom
+ * attribute. Offsets still count the file's bytes, the BOM included.
  */
 export function createRowSizeGuard(maxRowBytes: number): RowSizeGuard {
   const cut = new Map<number, number>();
@@ -40,6 +44,8 @@ export function createRowSizeGuard(maxRowBytes: number): RowSizeGuard {
   let quoted = false;
   // Set while the rest of an over-long record is being dropped: whether the bytes let through end inside a quoted cell.
   let quotedAtCut: boolean | undefined;
+  // Bytes of a leading BOM read so far (held back, possibly across chunks); -1 once settled.
+  let bomRead = 0;
 
   /** The end of a record that was cut: its size is known now, before csv-parser can hand it over. */
   function finishCut(out: Buffer[]) {
@@ -50,6 +56,22 @@ export function createRowSizeGuard(maxRowBytes: number): RowSizeGuard {
 
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      if (bomRead >= 0) {
+        let i = 0;
+        while (i < chunk.length && bomRead + i < BOM.length && chunk[i] === BOM[bomRead + i]) i++;
+        if (bomRead + i === BOM.length) {
+          offset += BOM.length;
+          chunk = chunk.subarray(i);
+          bomRead = -1;
+        } else if (i === chunk.length) {
+          bomRead += i;
+          return done();
+        } else {
+          // Not a BOM: what was held back goes through with the rest.
+          chunk = Buffer.concat([BOM.subarray(0, bomRead), chunk]);
+          bomRead = -1;
+        }
+      }
       const out: Buffer[] = [];
       // Start of the bytes of this chunk being let through; -1 while dropping.
       let from = quotedAtCut === undefined ? 0 : -1;
@@ -79,9 +101,15 @@ export function createRowSizeGuard(maxRowBytes: number): RowSizeGuard {
       done(null, through.length ? through : undefined);
     },
     flush(done: TransformCallback) {
+      // A file that is only the start of a BOM: its bytes are a record's.
+      const held = bomRead > 0 ? BOM.subarray(0, bomRead) : undefined;
+      if (held) {
+        offset += held.length;
+        length += held.length;
+      }
       if (length > 0) ends.set(ordinal, offset);
       // A last record without a newline, cut: end it for csv-parser.
-      if (quotedAtCut === undefined) return done();
+      if (quotedAtCut === undefined) return done(null, held);
       const out: Buffer[] = [];
       finishCut(out);
       out.push(Buffer.from('\n'));

@@ -1,7 +1,9 @@
 export type CsvValue = string | number | boolean | null | undefined;
 
 // A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-const FORMULA_START = /^[=+\-@\t\r]/;
+// Apostrophes before one are counted in: the import drops one apostrophe before a formula
+// character, so a text that already starts that way ("'=x") is given one more and comes back whole.
+const FORMULA_START = /^'*[=+\-@\t\r]/;
 // ...except a plain signed number, which it reads as a number and runs nothing: a phone number in
 // E.164 (+34612345678) stays as the contact has it.
 const PLAIN_NUMBER = /^[+-]\d+(\.\d+)?$/;
@@ -9,6 +11,15 @@ const PLAIN_NUMBER = /^[+-]\d+(\.\d+)?$/;
 /** Prefixes an apostrophe so a spreadsheet shows the text instead of running it; the import drops it again. */
 export function neutraliseFormula(value: string): string {
   return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
+}
+
+/**
+ * Reads back a cell (or a heading) that neutraliseFormula wrote: one apostrophe before a formula
+ * character is dropped, so an exported file imports to the same values (a text that started with
+ * apostrophes before such a character was written with one more).
+ */
+export function unneutralise(value: string): string {
+  return /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
 }
 
 function csvCell(value: CsvValue, neutralise: boolean): string {

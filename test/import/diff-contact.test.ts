@@ -1,7 +1,7 @@
 import type { Contact } from '../../src/records/contact.model';
 import { newContact } from '../../src/contacts/new-contact';
 import { diffContact } from '../../src/import/diff-contact';
-import { csvLine, neutraliseFormula } from '../../src/shared/csv';
+import { csvLine, neutraliseFormula, unneutralise } from '../../src/shared/csv';
 
 const base: Contact = newContact(7, 1, { name: 'Ana', email: 'ana@x.com', custom_attributes: { score: 1 }, additional_attributes: { city: 'Lima' } }, ['vip'], new Date('2024-01-01T00:00:00Z'));
 
@@ -33,5 +33,13 @@ describe('writing CSV', () => {
     // A plain signed number runs nothing (a spreadsheet reads a number): phones in E.164 stay as they are.
     expect(csvLine(['+34612345678', '-2', '+1.5', '+1e5', '-0x1'])).toBe("+34612345678,-2,+1.5,'+1e5,'-0x1\r\n");
     expect(neutraliseFormula('\tcmd')).toBe("'\tcmd");
+  });
+
+  it('when a text already starts with an apostrophe before a formula character, then it gets one more, so the import gives the text back', () => {
+    // The import drops one apostrophe before = + - @ tab CR: without the extra one, "'=x" came back as "=x".
+    expect(csvLine(["'=x", "''+1", "'+34612345678", "'hello", "'"])).toBe("''=x,'''+1,''+34612345678,'hello,'\r\n");
+    for (const text of ["'=x", "''+1", "'+34612345678", '=x', '+34612345678', "'hello", '-', "'-"]) {
+      expect(unneutralise(neutraliseFormula(text))).toBe(text);
+    }
   });
 });

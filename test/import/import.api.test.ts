@@ -81,6 +81,17 @@ describe('importing a CSV', () => {
     expect(created).toMatchObject({ attribute_display_type: 'text', slot: 2 });
     expect(await rejectionsOf(account, done.id)).toEqual(['row 2: score: "lots" is not a number']);
   });
+
+  it('when two definitions differ only in case, then a column naming one exactly fills that one, and a file may carry both', async () => {
+    const account = await freshAccount();
+    await storeDefinition(ctx, account.id, { attribute_key: 'Tier', attribute_display_type: 'text', slot: 1 });
+    await storeDefinition(ctx, account.id, { attribute_key: 'tier', attribute_display_type: 'number', slot: 1 });
+    const done = await importCsv(ctx, account, 'name,Tier\nAna,gold\n');
+    expect(done).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    const both = await importCsv(ctx, account, 'name,email,tier,Tier\nLuis,luis@x.com,3,silver\n');
+    expect(both).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    expect((await contactsOf(ctx, account.id)).map((c) => c.custom_attributes)).toEqual([{ Tier: 'gold' }, { tier: 3, Tier: 'silver' }]);
+  });
 });
 
 describe('the catalogue of nasty files', () => {
@@ -89,6 +100,14 @@ describe('the catalogue of nasty files', () => {
     const done = await importCsv(ctx, account, '\uFEFFName,EMAIL\r\nAna,ana@x.com\r\nLuis,luis@x.com\r\n');
     expect(done).toMatchObject({ status: 'completed', created: 2, rejected: 0 });
     expect((await contactsOf(ctx, account.id)).map((c) => c.name)).toEqual(['Ana', 'Luis']);
+  });
+
+  it('when the file has a BOM and its headers are quoted, then the first header is read without its quotes', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, '\uFEFF"Name","Email"\r\n"Ana","ana@x.com"\r\n');
+    expect(done).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    expect(await contactsOf(ctx, account.id)).toEqual([expect.objectContaining({ name: 'Ana', email: 'ana@x.com', custom_attributes: {} })]);
+    expect(await ctx.deps.services.customAttributes.list(account.id)).toEqual([]);
   });
 
   it('when quoted fields hold commas, quotes and newlines, then they are read whole', async () => {
@@ -406,6 +425,27 @@ describe('fixing rejected rows', () => {
     expect(second).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
     const bad = (await ctx.deps.keys.owners(account.id, { email: 'fixed@x.com' })).email;
     expect(bad).toMatchObject({ name: 'Bad', phone_number: '+34699999999', custom_attributes: {} });
+  });
+
+  it('when a rejected-rows download is uploaded again still bad, then its own download has one errors column and can be uploaded once more', async () => {
+    const account = await freshAccount();
+    const first = await importCsv(ctx, account, 'name,email\nAna,bad-1\nLuis,bad-2\n');
+    const second = await importCsv(ctx, account, (await rejectedCsv(ctx, account, first.id)).replace('bad-1', 'ana@x.com'), 'again.csv');
+    expect(second).toMatchObject({ status: 'completed', created: 1, rejected: 1 });
+    const download = await rejectedCsv(ctx, account, second.id);
+    expect(download.split('\r\n')[0]).toBe('name,email,errors');
+    expect(await parseCsv(download)).toEqual([{ name: 'Luis', email: 'bad-2', errors: 'row 2: email: "bad-2" is not a valid email address' }]);
+    const third = await importCsv(ctx, account, download.replace('bad-2', 'luis@x.com'), 'third.csv');
+    expect(third).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+  });
+
+  it('when a rejected row held cells an export had neutralised, then the download uploads again to what the first file meant', async () => {
+    const account = await freshAccount();
+    const first = await importCsv(ctx, account, "name,email,city,company_name\n'=cmd,bad-email,''=x,'Tis\n");
+    const fixed = (await rejectedCsv(ctx, account, first.id)).replace('bad-email', 'fixed@x.com');
+    expect(await importCsv(ctx, account, fixed, 'fixed.csv')).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    const contact = (await ctx.deps.keys.owners(account.id, { email: 'fixed@x.com' })).email;
+    expect(contact).toMatchObject({ name: '=cmd', additional_attributes: { city: "'=x", company_name: "'Tis" } });
   });
 });
 

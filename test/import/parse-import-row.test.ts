@@ -1,5 +1,6 @@
 import { isBlankLine, planImportColumns, type ColumnPlan, type DefinitionInfo } from '../../src/import/import-columns';
-import { identityKeys, InvalidUtf8Cell, parseImportRow, splitLabels, unneutralise } from '../../src/import/parse-import-row';
+import { identityKeys, InvalidUtf8Cell, parseImportRow, splitLabels } from '../../src/import/parse-import-row';
+import { unneutralise } from '../../src/shared/csv';
 import { createSeenKeys } from '../../src/import/seen-keys';
 
 function plan(header: string[], definitions: DefinitionInfo[] = []): ColumnPlan {
@@ -19,6 +20,35 @@ describe('reading the header', () => {
     const p = plan(['name', 'SCORE'], [{ attribute_key: 'score', attribute_display_type: 'number' }]);
     expect(p.columns[1]).toMatchObject({ kind: 'custom', key: 'score', type: 'number' });
     expect(p.undefinedKeys).toEqual([]);
+  });
+
+  it('when two definitions differ only in case, then a column naming one exactly goes to that one, and both may be columns of one file', () => {
+    const definitions: DefinitionInfo[] = [
+      { attribute_key: 'Tier', attribute_display_type: 'text' },
+      { attribute_key: 'tier', attribute_display_type: 'number' },
+    ];
+    for (const order of [definitions, [...definitions].reverse()]) {
+      const p = plan(['name', 'Tier', 'tier'], order);
+      expect(p.columns.slice(1)).toEqual([
+        expect.objectContaining({ kind: 'custom', key: 'Tier', type: 'text' }),
+        expect.objectContaining({ kind: 'custom', key: 'tier', type: 'number' }),
+      ]);
+      // A header matching neither exactly goes to the first one defined, as the export reads column names.
+      expect(plan(['name', 'TIER'], order).columns[1]).toMatchObject({ key: order[0].attribute_key });
+    }
+    expect(planImportColumns(['name', 'Tier', 'TIER'], definitions)).toEqual({ ok: false, error: expect.stringMatching(/names column "TIER" twice \(columns 2 and 3\)/) });
+  });
+
+  it('when a header was neutralised by an export (a key that starts like a formula), then the apostrophe is dropped', () => {
+    const p = plan(['name', "'@handle", "'-x"], [{ attribute_key: '@handle', attribute_display_type: 'text' }]);
+    expect(p.columns.slice(1)).toEqual([expect.objectContaining({ key: '@handle' }), expect.objectContaining({ key: '-x' })]);
+    expect(p.undefinedKeys).toEqual(['-x']);
+  });
+
+  it('when the header has errors columns, even two (a download of an earlier version), then they are ignored', () => {
+    const p = plan(['name', 'errors', 'Errors']);
+    expect(p.columns.map((c) => (c.kind === 'standard' ? c.field : c.kind))).toEqual(['name', 'errors', 'errors']);
+    expect(parseImportRow(['Ana', 'row 1: x', 'row 1: x'], p)).toMatchObject({ kind: 'contact', changes: { name: 'Ana' } });
   });
 
   it.each([
@@ -150,6 +180,9 @@ describe('parsing a row', () => {
     const parsed = parseImportRow(["'+34612345678", "'=1+2"], plan(['phone_number', 'name']));
     expect(parsed).toMatchObject({ kind: 'contact', changes: { phone_number: '+34612345678', name: '=1+2' } });
     expect(unneutralise("'hello")).toBe("'hello");
+    // A text that held an apostrophe before a formula character was exported with one more.
+    expect(unneutralise("''=x")).toBe("'=x");
+    expect(unneutralise("''+34612345678")).toBe("'+34612345678");
   });
 });
 

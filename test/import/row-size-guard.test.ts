@@ -37,6 +37,36 @@ describe('row size guard', () => {
     }
   });
 
+  it('when the file starts with a BOM, then it is dropped before csv-parser (a quoted first header is read without its quotes) and ends still count the file\'s bytes', async () => {
+    const text = '\uFEFF"name","notes"\nAna,x\n';
+    const bytes = Buffer.from(text, 'utf8');
+    for (const chunkSize of [1, 2, 3, 4, 1000]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
+      const guard = createRowSizeGuard(1024);
+      const parser = Readable.from(chunks).pipe(guard.stream).pipe(csvParser({ headers: false }));
+      const records: string[][] = [];
+      const ends: (number | undefined)[] = [];
+      for await (const record of parser as AsyncIterable<Record<number, string>>) {
+        records.push(Object.values(record));
+        ends.push(guard.endOf(ends.length));
+      }
+      expect(records).toEqual([['name', 'notes'], ['Ana', 'x']]);
+      expect(ends).toEqual([Buffer.byteLength('\uFEFF"name","notes"\n'), bytes.length]);
+    }
+  });
+
+  it('when the file starts with only part of a BOM, then those bytes go through as they are', async () => {
+    const text = Buffer.concat([Buffer.from([0xef, 0xbb]), Buffer.from('a,b\nc,d\n')]);
+    for (const chunkSize of [1, 2, 3, 1000]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < text.length; i += chunkSize) chunks.push(text.subarray(i, i + chunkSize));
+      const guard = createRowSizeGuard(1024);
+      const through: Buffer[] = [];
+      for await (const chunk of Readable.from(chunks).pipe(guard.stream)) through.push(chunk as Buffer);
+      expect(Buffer.concat(through)).toEqual(text);
+    }
+  });
 
   it('when no record is over the limit, then csv-parser reads the file exactly as without the guard', async () => {
     const text = 'name,notes\nAna,"a, ""quoted""\nvalue"\n\nLuis,x\r\nEva,last';
