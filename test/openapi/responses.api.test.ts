@@ -113,6 +113,7 @@ describe('labels', () => {
     expect((await call('get', `${A}/labels`)).body.payload.length).toBeGreaterThan(0);
     expect((await call('get', `${A}/labels/{id}`, { params: { id } })).body.id).toBe(id);
     expect((await call('patch', `${A}/labels/{id}`, { params: { id }, body: { show_on_sidebar: false } })).body.show_on_sidebar).toBe(false);
+    expect((await call('put', `${A}/labels/{id}`, { params: { id }, body: { label: { description: 'by put' } } })).body.description).toBe('by put');
     const contact = await createContact(ctx, account);
     expect((await call('post', `${A}/contacts/{id}/labels`, { params: { id: contact.id }, body: { labels: ['gold', 'New'] } })).body.payload).toEqual(['gold', 'new']);
     expect((await call('get', `${A}/contacts/{id}/labels`, { params: { id: contact.id } })).body.payload).toEqual(['gold', 'new']);
