@@ -1,5 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { machineryKeyProblem } from '../records/contact-fields';
+import { bodyId } from '../shared/id-schema';
 import { pageQuery } from '../search/list-request';
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
@@ -43,7 +44,8 @@ const contactFields = {
   custom_attributes: attributes,
   created_at: timestamp,
   last_activity_at: timestamp.nullable(),
-  inbox_id: z.number().int().positive(),
+  // As Chatwoot reads it: an id as a number or a string of digits; null or "" (blank) mean no inbox.
+  inbox_id: z.preprocess((value) => (value === '' ? null : value), bodyId('inbox_id must be an inbox id (a positive integer)').nullable()),
 };
 
 export const contactInputSchema = z.strictObject(contactFields).partial();

@@ -94,7 +94,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
       throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
     }
     const link =
-      input.inbox_id === undefined
+      input.inbox_id === undefined || input.inbox_id === null
         ? undefined
         : await prepareInboxLink(accountId, input.inbox_id, { email: changes.email ?? null, phone_number: changes.phone_number ?? null });
     await customAttributes.prepareValues(accountId, changes.custom_attributes);

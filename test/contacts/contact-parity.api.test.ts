@@ -84,10 +84,24 @@ describe('creating a contact in an inbox (inbox_id)', () => {
     expect(link?.contact_id).toBe(second.body.payload.contact.id);
   });
 
+  it('when inbox_id comes as a string of digits, as Chatwoot reads it, then it names that inbox; null or "" mean no inbox', async () => {
+    const inbox = await createInbox(ctx, account, emailChannel);
+    const asText = await post({ email: 'text-id@example.com', inbox_id: String(inbox.id) });
+    expect(asText.status).toBe(200);
+    expect(asText.body.payload.contact_inbox).toEqual({ source_id: 'text-id@example.com', inbox: expect.objectContaining({ id: inbox.id }) });
+    for (const blank of [null, '']) {
+      const res = await post({ name: `No inbox ${JSON.stringify(blank)}`, inbox_id: blank });
+      expect(res.status).toBe(200);
+      expect(res.body.payload.contact_inbox).toBeNull();
+    }
+  });
+
   it('when inbox_id is not a positive integer, then it answers 422 naming it', async () => {
-    const res = await post({ name: 'x', inbox_id: 'abc' });
-    expect(res.status).toBe(422);
-    expect(res.body.field).toBe('inbox_id');
+    for (const inboxId of ['abc', 0, -1, 1.5, '1e1', true, [1]]) {
+      const res = await post({ name: 'x', inbox_id: inboxId });
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe('inbox_id');
+    }
   });
 });
 
