@@ -12,9 +12,10 @@ import { toListResponse, toPageRequest } from '../search/list-request';
 const tag = 'Contacts';
 
 /** `contactInboxSchema`: the shape of a contact inbox, which the inboxes feature above this one owns. */
-// `labels[]` of a list or search: contacts holding any of them (labels are stored lowercased).
+// `labels[]` of a list or search: contacts holding any of them (labels are stored lowercased). A value
+// may also list several separated by commas, as Chatwoot's tagged_with reads `labels=a,b` (a title holds no comma).
 function labelFilter(raw: string | string[] | undefined) {
-  const labels = raw === undefined ? [] : [raw].flat().map((label) => label.trim().toLowerCase());
+  const labels = raw === undefined ? [] : [raw].flat().flatMap((value) => value.split(',')).map((label) => label.trim().toLowerCase());
   return labels.length ? { terms: { labels } } : undefined;
 }
 

@@ -90,6 +90,18 @@ describe('contact labels', () => {
     expect((await api.get('/contacts?labels[]=lead')).body.meta.count).toBe(0);
   });
 
+  it('when labels is one comma-separated string, as Chatwoot\'s tagged_with reads it, then contacts holding any of them are listed', async () => {
+    const api = as(account, account.agentToken);
+    const [gold, silver] = [await createContact(ctx, account), await createContact(ctx, account)];
+    await api.post(`/contacts/${gold.id}/labels`, { labels: ['comma-gold'] });
+    await api.post(`/contacts/${silver.id}/labels`, { labels: ['comma-silver'] });
+    await ctx.settle(account.id);
+    const ids = (res: { body: { payload: { id: number }[] } }) => res.body.payload.map((c) => c.id).sort((a, b) => a - b);
+    expect(ids(await api.get('/contacts?labels=comma-gold,%20Comma-Silver'))).toEqual([gold.id, silver.id].sort((a, b) => a - b));
+    expect(ids(await api.get('/contacts?labels=comma-gold'))).toEqual([gold.id]);
+    expect(ids(await api.get('/contacts?labels[]=comma-silver,comma-gold'))).toEqual([gold.id, silver.id].sort((a, b) => a - b));
+  });
+
   it('when a label is invalid or the body is wrong, then it answers 422', async () => {
     const contact = await createContact(ctx, account);
     expect((await as(account).post(`/contacts/${contact.id}/labels`, { labels: ['a b'] })).status).toBe(422);
