@@ -46,6 +46,8 @@ const contactFields = {
   last_activity_at: timestamp.nullable(),
   // As Chatwoot reads it: an id as a number or a string of digits; null or "" (blank) mean no inbox.
   inbox_id: z.preprocess((value) => (value === '' ? null : value), bodyId('inbox_id must be an inbox id (a positive integer)').nullable()),
+  // With inbox_id on create, the contact's address in that inbox, as Chatwoot's clients may send it (checked by the inbox).
+  source_id: z.preprocess((value) => (value === '' ? null : value), text(255).nullable()),
 };
 
 export const contactInputSchema = z.strictObject(contactFields).partial();

@@ -96,6 +96,38 @@ describe('creating a contact in an inbox (inbox_id)', () => {
     }
   });
 
+  it.each([
+    ['email', emailChannel, { email: 'Given.Source@Example.com' }, 'given.source@example.com', 'given.source@example.com'],
+    ['SMS', smsChannel, { phone_number: '+34 612 000 444' }, '+34612000444', '+34612000444'],
+    // Chatwoot's WhatsApp source_id is the number without its +.
+    ['WhatsApp', whatsappChannel, { phone_number: '+34 612 000 555' }, '34612000555', '+34612000555'],
+  ])('when source_id comes with inbox_id of an %s inbox and is the contact\'s address there, then it is taken, as Chatwoot takes it', async (_kind, channel, fields, given, stored) => {
+    const inbox = await createInbox(ctx, account, channel);
+    const res = await post({ name: 'Given source', ...fields, inbox_id: inbox.id, source_id: given });
+    expect(res.status).toBe(200);
+    expect(res.body.payload.contact_inbox).toEqual({ source_id: stored, inbox: expect.objectContaining({ id: inbox.id }) });
+  });
+
+  it('when source_id is not the contact\'s address in the inbox, names a website inbox or comes without inbox_id, then it answers 422 naming source_id and creates nothing', async () => {
+    const mail = await createInbox(ctx, account, emailChannel);
+    const site = await createInbox(ctx, account, websiteChannel());
+    const cases = [
+      { email: 'mismatch@example.com', inbox_id: mail.id, source_id: 'other@example.com' },
+      { email: 'website-given@example.com', inbox_id: site.id, source_id: 'my-own-session-id' },
+      { email: 'no-inbox-given@example.com', source_id: 'no-inbox-given@example.com' },
+    ];
+    for (const body of cases) {
+      const res = await post(body);
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe('source_id');
+      expect((await ctx.deps.keys.owners(account.id, { email: body.email })).email).toBeUndefined();
+    }
+    // null is no source_id, as Chatwoot's blank; on an update, as inbox_id, it is not read (Chatwoot's update ignores both).
+    const created = await post({ email: 'null-source@example.com', inbox_id: mail.id, source_id: null });
+    expect(created.status).toBe(200);
+    expect((await patch(created.body.payload.contact.id, { inbox_id: mail.id, source_id: 'anything' })).status).toBe(200);
+  });
+
   it('when inbox_id is not a positive integer, then it answers 422 naming it', async () => {
     for (const inboxId of ['abc', 0, -1, 1.5, '1e1', true, [1]]) {
       const res = await post({ name: 'x', inbox_id: inboxId });
