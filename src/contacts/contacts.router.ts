@@ -6,7 +6,7 @@ import { emptySchema, payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { contactListSchema, contactPayloadSchema } from '../records/contact.presenter';
 import type { ContactsService } from './contacts.service';
-import { contactIdParams, contactInputSchema, listQuery, searchQuery } from './contacts.schemas';
+import { contactIdParams, contactInputSchema, destroyCustomAttributesSchema, listQuery, searchQuery } from './contacts.schemas';
 import { toListResponse, toPageRequest } from '../search/list-request';
 
 const tag = 'Contacts';
@@ -89,6 +89,18 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       },
     );
   }
+
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/contacts/:id(\\d+)/destroy_custom_attributes', operationId: 'destroyContactCustomAttributes',
+      summary: "Take custom attribute keys off a contact (Chatwoot's destroy_custom_attributes)", tag, access: accountAccess,
+      params: contactIdParams, body: destroyCustomAttributesSchema, responses: { '200': json('The contact without those keys', payloadOf(contactPayloadSchema)) },
+    },
+    async ({ params, body }, req, res) => {
+      res.json({ payload: await contacts.removeCustomAttributes(callerOf(req).accountId, params.id, body.custom_attributes) });
+    },
+  );
 
   defineRoute(
     router,

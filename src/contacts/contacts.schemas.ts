@@ -53,6 +53,11 @@ const contactFields = {
 export const contactInputSchema = z.strictObject(contactFields).partial();
 export type ContactInput = z.infer<typeof contactInputSchema>;
 
+/** Chatwoot's `POST /contacts/{id}/destroy_custom_attributes`: the keys to take off the contact. */
+export const destroyCustomAttributesSchema = z.strictObject({
+  custom_attributes: z.array(z.string().max(255), 'custom_attributes must be an array of attribute keys').max(100, 'at most 100 keys at once'),
+});
+
 export const contactIdParams = z.object({
   account_id: z.string(),
   id: z.coerce.number().int().positive('contact id must be a positive integer'),

@@ -121,6 +121,16 @@ export function createContactsService({ contacts, customAttributes, writer, next
       return toContactPayload(await find(accountId, id));
     },
 
+    /** Takes these custom attribute keys off the contact (null keeps a key; this removes it), as Chatwoot's destroy_custom_attributes. */
+    async removeCustomAttributes(accountId: number, id: number, keys: string[]): Promise<ContactPayload> {
+      const updated = await writer.modify(accountId, id, (current) => {
+        const attributes = current.custom_attributes ?? {};
+        if (!keys.some((key) => Object.hasOwn(attributes, key))) return null;
+        return { set: { custom_attributes: Object.fromEntries(Object.entries(attributes).filter(([key]) => !keys.includes(key))) } };
+      });
+      return toContactPayload(updated);
+    },
+
     async update(accountId: number, id: number, input: ContactInput, narrow?: NarrowChanges): Promise<ContactPayload> {
       const changes = toContactChanges(input);
       await customAttributes.prepareValues(accountId, changes.custom_attributes);

@@ -208,3 +208,35 @@ describe('social profiles', () => {
     expect(res.body.error).toMatch(message);
   });
 });
+
+describe('destroy_custom_attributes', () => {
+  const destroy = (id: number, body: object, token = account.agentToken) =>
+    ctx.http.post(account.path(`/contacts/${id}/destroy_custom_attributes`)).set('api_access_token', token).send(body);
+
+  it('when keys are named, then they leave the contact (not merely set to null), in the answer, in show and in the index, as Chatwoot\'s route does', async () => {
+    const contact = await createContact(ctx, account, { custom_attributes: { drop_plan: 'gold', drop_seats: 3, drop_keep: 'yes' } });
+    const res = await destroy(contact.id, { custom_attributes: ['drop_plan', 'drop_seats', 'never_there'] });
+    expect(res.status).toBe(200);
+    expect(res.body.payload).toMatchObject({ id: contact.id, custom_attributes: { drop_keep: 'yes' } });
+    expect(Object.keys(res.body.payload.custom_attributes)).toEqual(['drop_keep']);
+    expect((await show(contact.id)).body.payload.custom_attributes).toEqual({ drop_keep: 'yes' });
+    await ctx.settle(account.id);
+    const present = await ctx.http
+      .post(account.path('/contacts/filter'))
+      .set('api_access_token', account.agentToken)
+      .send({ payload: [{ attribute_key: 'drop_plan', filter_operator: 'is_present', values: [] }] });
+    expect(present.body.payload.map((c: { id: number }) => c.id)).not.toContain(contact.id);
+  });
+
+  it('when the body is wrong or the contact is not the account\'s, then it answers 422 or 404', async () => {
+    const contact = await createContact(ctx, account, { custom_attributes: { drop_other: 'x' } });
+    for (const body of [{}, { custom_attributes: 'drop_other' }, { custom_attributes: [1] }, { custom_attributes: ['drop_other'], extra: 1 }]) {
+      expect((await destroy(contact.id, body)).status).toBe(422);
+    }
+    expect((await destroy(999999999, { custom_attributes: ['drop_other'] })).status).toBe(404);
+    const other = await ctx.createAccount();
+    const theirs = await createContact(ctx, other, { custom_attributes: { drop_other: 'x' } });
+    expect((await destroy(theirs.id, { custom_attributes: ['drop_other'] })).status).toBe(404);
+    expect((await show(contact.id)).body.payload.custom_attributes).toEqual({ drop_other: 'x' });
+  });
+});

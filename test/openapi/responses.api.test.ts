@@ -71,6 +71,8 @@ describe('contacts', () => {
     expect((await call('get', `${A}/contacts/{id}`, { params: { id } })).body.payload.id).toBe(id);
     expect((await call('patch', `${A}/contacts/{id}`, { params: { id }, body: { name: 'Patched' } })).body.payload.name).toBe('Patched');
     expect((await call('put', `${A}/contacts/{id}`, { params: { id }, body: { blocked: true } })).body.payload.blocked).toBe(true);
+    const dropped = await call('post', `${A}/contacts/{id}/destroy_custom_attributes`, { params: { id }, body: { custom_attributes: ['gone'] } });
+    expect(dropped.body.payload.custom_attributes).toEqual({ plan: 'pro' });
   });
 
   it('when contacts are listed, listed by label, searched, then the pages match ContactList', async () => {
