@@ -4,7 +4,7 @@ import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.m
 import { searchUnavailableResponse } from '../shared/error-handler';
 import { emptySchema, payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
-import { contactListSchema, contactPayloadSchema } from '../records/contact.presenter';
+import { contactListSchema, contactPayloadSchema, ONLINE_WINDOW_SECONDS } from '../records/contact.presenter';
 import type { ContactsService } from './contacts.service';
 import { contactIdParams, contactInputSchema, destroyCustomAttributesSchema, listQuery, searchQuery } from './contacts.schemas';
 import { toListResponse, toPageRequest } from '../search/list-request';
@@ -46,6 +46,23 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     async ({ query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
       res.json(toListResponse(await contacts.search(callerOf(req).accountId, query.q, request, labelFilter(query.labels)), request));
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/contacts/active', operationId: 'listActiveContacts', tag, access: accountAccess,
+      summary: `List the contacts online now (seen by their website widget within ${ONLINE_WINDOW_SECONDS / 60} minutes), as Chatwoot's active contacts`,
+      query: listQuery, responses: { '200': json('A page of online contacts', contactListSchema), '503': searchUnavailableResponse },
+    },
+    async ({ query }, req, res) => {
+      const request = toPageRequest(query, options.maxPerPage);
+      // The same window as availability_status, which is computed when a contact is answered.
+      const online = { range: { last_seen_at: { gt: Date.now() - ONLINE_WINDOW_SECONDS * 1000 } } };
+      const labels = labelFilter(query.labels);
+      const filter = labels ? { bool: { filter: [online, labels] } } : online;
+      res.json(toListResponse(await contacts.list(callerOf(req).accountId, filter, request, labels ? 'labels' : 'sort'), request));
     },
   );
 

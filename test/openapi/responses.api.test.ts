@@ -87,6 +87,7 @@ describe('contacts', () => {
     expect(byLabel.body.payload.map((c: { id: number }) => c.id)).toEqual([id]);
     const searched = await call('get', `${A}/contacts/search`, { query: 'q=Patched' });
     expect(searched.body.meta.count).toBe(1);
+    expect((await call('get', `${A}/contacts/active`)).body.payload).toEqual([]);
     // A cursor page: current_page is null.
     const cursor = await call('get', `${A}/contacts`, { query: `per_page=1&sort=-created_at&after=${encodeURIComponent(list.body.meta.next_cursor)}` });
     expect(cursor.status).toBe(200);
