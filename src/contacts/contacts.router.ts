@@ -110,6 +110,17 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
   defineRoute(
     router,
     {
+      method: 'delete', path: '/contacts/:id(\\d+)/avatar', operationId: 'deleteContactAvatar', summary: "Remove a contact's avatar (Chatwoot's DELETE avatar)", tag, access: accountAccess,
+      params: contactIdParams, responses: { '200': json('The contact without its avatar', payloadOf(contactPayloadSchema)) },
+    },
+    async ({ params }, req, res) => {
+      res.json({ payload: await contacts.update(callerOf(req).accountId, params.id, { avatar_url: null }) });
+    },
+  );
+
+  defineRoute(
+    router,
+    {
       method: 'post', path: '/contacts/:id(\\d+)/destroy_custom_attributes', operationId: 'destroyContactCustomAttributes',
       summary: "Take custom attribute keys off a contact (Chatwoot's destroy_custom_attributes)", tag, access: accountAccess,
       params: contactIdParams, body: destroyCustomAttributesSchema, responses: { '200': json('The contact without those keys', payloadOf(contactPayloadSchema)) },

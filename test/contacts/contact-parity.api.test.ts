@@ -156,6 +156,19 @@ describe('avatar_url', () => {
     expect((await patch(contact.id, { avatar_url: '  ' })).body.payload.thumbnail).toBe('');
   });
 
+  it('when DELETE /contacts/{id}/avatar is called, as Chatwoot\'s route, then the avatar is gone and the contact is answered; another account\'s is a 404', async () => {
+    const contact = await createContact(ctx, account, { avatar_url: 'https://cdn.example.com/remove-me.png' });
+    const res = await ctx.http.delete(account.path(`/contacts/${contact.id}/avatar`)).set('api_access_token', account.agentToken);
+    expect(res.status).toBe(200);
+    expect(res.body.payload).toMatchObject({ id: contact.id, thumbnail: '' });
+    expect((await show(contact.id)).body.payload.thumbnail).toBe('');
+    // Without an avatar it is the same answer.
+    expect((await ctx.http.delete(account.path(`/contacts/${contact.id}/avatar`)).set('api_access_token', account.agentToken)).status).toBe(200);
+    const other = await ctx.createAccount();
+    const theirs = await createContact(ctx, other, { avatar_url: 'https://cdn.example.com/theirs.png' });
+    expect((await ctx.http.delete(account.path(`/contacts/${theirs.id}/avatar`)).set('api_access_token', account.agentToken)).status).toBe(404);
+  });
+
   it('when avatar_url points at something that is not there or not an image, then it is kept as given: it is never fetched', async () => {
     const url = 'http://127.0.0.1:9/not-an-image.txt';
     const contact = await createContact(ctx, account, { avatar_url: url });

@@ -73,6 +73,7 @@ describe('contacts', () => {
     expect((await call('put', `${A}/contacts/{id}`, { params: { id }, body: { blocked: true } })).body.payload.blocked).toBe(true);
     const dropped = await call('post', `${A}/contacts/{id}/destroy_custom_attributes`, { params: { id }, body: { custom_attributes: ['gone'] } });
     expect(dropped.body.payload.custom_attributes).toEqual({ plan: 'pro' });
+    expect((await call('delete', `${A}/contacts/{id}/avatar`, { params: { id } })).body.payload.thumbnail).toBe('');
   });
 
   it('when contacts are listed, listed by label, searched, then the pages match ContactList', async () => {
