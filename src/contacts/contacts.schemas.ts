@@ -32,7 +32,8 @@ const contactFields = {
   name: nullableText(255),
   email: nullableText(254),
   phone_number: nullableText(40),
-  identifier: nullableText(255),
+  // A whole number is taken as its text, as Rails casts it (scripts syncing from a database send ids as numbers).
+  identifier: z.preprocess((value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value), nullableText(255)),
   blocked: z.boolean(),
   avatar_url: nullableText(2048),
   company_name: nullableText(255),

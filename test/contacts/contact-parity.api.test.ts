@@ -253,3 +253,22 @@ describe('destroy_custom_attributes', () => {
     expect((await show(contact.id)).body.payload.custom_attributes).toEqual({ drop_other: 'x' });
   });
 });
+
+describe('identifier as a JSON number', () => {
+  it('when identifier is a whole number, as scripts syncing from a database send it, then it is stored as its text, as Rails casts it', async () => {
+    const created = await post({ name: 'Numbered', identifier: 770001 });
+    expect(created.status).toBe(200);
+    expect(created.body.payload.contact.identifier).toBe('770001');
+    const id = created.body.payload.contact.id;
+    expect((await patch(id, { identifier: 770002 })).body.payload.identifier).toBe('770002');
+    // The same identifier as text is the same identifier.
+    const twin = await post({ name: 'Twin', identifier: '770002' });
+    expect(twin.status).toBe(422);
+    expect(twin.body.field).toBe('identifier');
+    for (const bad of [1.5, -0.5, 1e21, true]) {
+      const res = await patch(id, { identifier: bad });
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe('identifier');
+    }
+  });
+});
