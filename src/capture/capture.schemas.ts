@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { contactInputSchema, keysCheckedFirst } from '../contacts/contacts.schemas';
-import { messageContent } from '../messaging/messaging.schemas';
-import { checkAttributeKey, checkNestedKeys } from '../records/contact-fields';
+import { conversationAttributes, messageContent } from '../messaging/messaging.schemas';
 
 /** What a website visitor may say about itself: the pre-chat form's fields. */
 export const visitorFieldsSchema = contactInputSchema.pick({ name: true, email: true, phone_number: true, custom_attributes: true });
@@ -25,26 +24,6 @@ export const visitorInputSchema = visitorFieldsSchema
     path: ['identifier'],
   });
 export type VisitorInput = z.infer<typeof visitorInputSchema>;
-
-export const MAX_CONVERSATION_ATTRIBUTES = 50;
-export const MAX_CONVERSATION_ATTRIBUTES_CHARS = 16384;
-
-// From anonymous visitors: keys checked at every depth as a contact's are (a "$" or "." key was
-// a 500 from MongoDB), and bounded in number and size, or one IP could store a megabyte a request.
-const conversationAttributes = z.record(z.string(), z.unknown()).superRefine((attributes, ctx) => {
-  const keys = Object.keys(attributes);
-  if (keys.length > MAX_CONVERSATION_ATTRIBUTES) {
-    ctx.addIssue({ code: 'custom', message: `at most ${MAX_CONVERSATION_ATTRIBUTES} conversation attributes` });
-    return;
-  }
-  for (const key of keys) {
-    const problem = checkAttributeKey(key) ?? checkNestedKeys(attributes[key]);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [key] });
-  }
-  if (JSON.stringify(attributes).length > MAX_CONVERSATION_ATTRIBUTES_CHARS) {
-    ctx.addIssue({ code: 'custom', message: `conversation attributes must be at most ${MAX_CONVERSATION_ATTRIBUTES_CHARS} characters as JSON` });
-  }
-});
 
 /** Chatwoot's widget sends the pre-chat form as `contact` beside the first `message`. */
 export const visitorConversationSchema = z.strictObject({

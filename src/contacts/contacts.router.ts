@@ -4,17 +4,18 @@ import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.m
 import { searchUnavailableResponse } from '../shared/error-handler';
 import { emptySchema, payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
-import { contactListSchema, contactPayloadSchema } from '../records/contact.presenter';
+import { contactListSchema, contactPayloadSchema, ONLINE_WINDOW_SECONDS } from '../records/contact.presenter';
 import type { ContactsService } from './contacts.service';
-import { contactIdParams, contactInputSchema, listQuery, searchQuery } from './contacts.schemas';
+import { contactIdParams, contactInputSchema, destroyCustomAttributesSchema, listQuery, searchQuery } from './contacts.schemas';
 import { toListResponse, toPageRequest } from '../search/list-request';
 
 const tag = 'Contacts';
 
 /** `contactInboxSchema`: the shape of a contact inbox, which the inboxes feature above this one owns. */
-// `labels[]` of a list or search: contacts holding any of them (labels are stored lowercased).
+// `labels[]` of a list or search: contacts holding any of them (labels are stored lowercased). A value
+// may also list several separated by commas, as Chatwoot's tagged_with reads `labels=a,b` (a title holds no comma).
 function labelFilter(raw: string | string[] | undefined) {
-  const labels = raw === undefined ? [] : [raw].flat().map((label) => label.trim().toLowerCase());
+  const labels = raw === undefined ? [] : [raw].flat().flatMap((value) => value.split(',')).map((label) => label.trim().toLowerCase());
   return labels.length ? { terms: { labels } } : undefined;
 }
 
@@ -45,6 +46,23 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     async ({ query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
       res.json(toListResponse(await contacts.search(callerOf(req).accountId, query.q, request, labelFilter(query.labels)), request));
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/contacts/active', operationId: 'listActiveContacts', tag, access: accountAccess,
+      summary: `List the contacts online now (seen by their website widget within ${ONLINE_WINDOW_SECONDS / 60} minutes), as Chatwoot's active contacts`,
+      query: listQuery, responses: { '200': json('A page of online contacts', contactListSchema), '503': searchUnavailableResponse },
+    },
+    async ({ query }, req, res) => {
+      const request = toPageRequest(query, options.maxPerPage);
+      // The same window as availability_status, which is computed when a contact is answered.
+      const online = { range: { last_seen_at: { gt: Date.now() - ONLINE_WINDOW_SECONDS * 1000 } } };
+      const labels = labelFilter(query.labels);
+      const filter = labels ? { bool: { filter: [online, labels] } } : online;
+      res.json(toListResponse(await contacts.list(callerOf(req).accountId, filter, request, labels ? 'labels' : 'sort'), request));
     },
   );
 
@@ -88,6 +106,29 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       },
     );
   }
+
+  defineRoute(
+    router,
+    {
+      method: 'delete', path: '/contacts/:id(\\d+)/avatar', operationId: 'deleteContactAvatar', summary: "Remove a contact's avatar (Chatwoot's DELETE avatar)", tag, access: accountAccess,
+      params: contactIdParams, responses: { '200': json('The contact without its avatar', payloadOf(contactPayloadSchema)) },
+    },
+    async ({ params }, req, res) => {
+      res.json({ payload: await contacts.update(callerOf(req).accountId, params.id, { avatar_url: null }) });
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/contacts/:id(\\d+)/destroy_custom_attributes', operationId: 'destroyContactCustomAttributes',
+      summary: "Take custom attribute keys off a contact (Chatwoot's destroy_custom_attributes)", tag, access: accountAccess,
+      params: contactIdParams, body: destroyCustomAttributesSchema, responses: { '200': json('The contact without those keys', payloadOf(contactPayloadSchema)) },
+    },
+    async ({ params, body }, req, res) => {
+      res.json({ payload: await contacts.removeCustomAttributes(callerOf(req).accountId, params.id, body.custom_attributes) });
+    },
+  );
 
   defineRoute(
     router,

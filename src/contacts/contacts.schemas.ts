@@ -1,5 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { machineryKeyProblem } from '../records/contact-fields';
+import { bodyId } from '../shared/id-schema';
 import { pageQuery } from '../search/list-request';
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
@@ -31,7 +32,8 @@ const contactFields = {
   name: nullableText(255),
   email: nullableText(254),
   phone_number: nullableText(40),
-  identifier: nullableText(255),
+  // A whole number is taken as its text, as Rails casts it (scripts syncing from a database send ids as numbers).
+  identifier: z.preprocess((value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value), nullableText(255)),
   blocked: z.boolean(),
   avatar_url: nullableText(2048),
   company_name: nullableText(255),
@@ -43,11 +45,19 @@ const contactFields = {
   custom_attributes: attributes,
   created_at: timestamp,
   last_activity_at: timestamp.nullable(),
-  inbox_id: z.number().int().positive(),
+  // As Chatwoot reads it: an id as a number or a string of digits; null or "" (blank) mean no inbox.
+  inbox_id: z.preprocess((value) => (value === '' ? null : value), bodyId('inbox_id must be an inbox id (a positive integer)').nullable()),
+  // With inbox_id on create, the contact's address in that inbox, as Chatwoot's clients may send it (checked by the inbox).
+  source_id: z.preprocess((value) => (value === '' ? null : value), text(255).nullable()),
 };
 
 export const contactInputSchema = z.strictObject(contactFields).partial();
 export type ContactInput = z.infer<typeof contactInputSchema>;
+
+/** Chatwoot's `POST /contacts/{id}/destroy_custom_attributes`: the keys to take off the contact. */
+export const destroyCustomAttributesSchema = z.strictObject({
+  custom_attributes: z.array(z.string().max(255), 'custom_attributes must be an array of attribute keys').max(100, 'at most 100 keys at once'),
+});
 
 export const contactIdParams = z.object({
   account_id: z.string(),

@@ -33,6 +33,8 @@ export type PrepareInboxLink = (
   accountId: number,
   inboxId: number,
   contact: Pick<Contact, 'email' | 'phone_number'>,
+  /** The source_id the caller gave, refused unless it is the contact's address in that inbox. */
+  sourceId?: string,
 ) => Promise<(contactId: number) => Promise<ContactInboxLink>>;
 
 /**
@@ -93,10 +95,14 @@ export function createContactsService({ contacts, customAttributes, writer, next
     if (!IDENTITY_FIELDS.some((field) => changes[field])) {
       throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
     }
+    const sourceId = input.source_id ?? undefined;
+    if (sourceId !== undefined && (input.inbox_id === undefined || input.inbox_id === null)) {
+      throw new ValidationError("source_id is the contact's address in an inbox: it needs inbox_id", 'source_id');
+    }
     const link =
-      input.inbox_id === undefined
+      input.inbox_id === undefined || input.inbox_id === null
         ? undefined
-        : await prepareInboxLink(accountId, input.inbox_id, { email: changes.email ?? null, phone_number: changes.phone_number ?? null });
+        : await prepareInboxLink(accountId, input.inbox_id, { email: changes.email ?? null, phone_number: changes.phone_number ?? null }, sourceId);
     await customAttributes.prepareValues(accountId, changes.custom_attributes);
     const [id] = await nextIds('contacts');
     const doc = newContact(id, accountId, changes, [], new Date());
@@ -113,6 +119,16 @@ export function createContactsService({ contacts, customAttributes, writer, next
 
     async show(accountId: number, id: number): Promise<ContactPayload> {
       return toContactPayload(await find(accountId, id));
+    },
+
+    /** Takes these custom attribute keys off the contact (null keeps a key; this removes it), as Chatwoot's destroy_custom_attributes. */
+    async removeCustomAttributes(accountId: number, id: number, keys: string[]): Promise<ContactPayload> {
+      const updated = await writer.modify(accountId, id, (current) => {
+        const attributes = current.custom_attributes ?? {};
+        if (!keys.some((key) => Object.hasOwn(attributes, key))) return null;
+        return { set: { custom_attributes: Object.fromEntries(Object.entries(attributes).filter(([key]) => !keys.includes(key))) } };
+      });
+      return toContactPayload(updated);
     },
 
     async update(accountId: number, id: number, input: ContactInput, narrow?: NarrowChanges): Promise<ContactPayload> {

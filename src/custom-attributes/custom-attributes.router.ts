@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
-import { emptySchema } from '../shared/response-fields';
-import { defineRoute, json, type JsonSchema } from '../shared/route';
+import { defineRoute, json, noContent, type JsonSchema } from '../shared/route';
 import { definitionPayloadSchema } from './custom-attribute-definition.presenter';
 import { definitionCreateSchema, definitionIdParams, definitionListQuery, definitionUpdateSchema } from './custom-attributes.schemas';
 import type { CustomAttributesService } from './custom-attributes.service';
@@ -76,11 +75,11 @@ export function customAttributesRouter(service: CustomAttributesService): Router
     router,
     {
       method: 'delete', path: `${path}/:id(\\d+)`, operationId: 'deleteCustomAttributeDefinition', summary: 'Delete a custom attribute definition (values stay on contacts)', tag,
-      access: administratorAccess, params: definitionIdParams, responses: { '200': json('Deleted', emptySchema) },
+      access: administratorAccess, params: definitionIdParams, responses: { '204': noContent('Deleted (204 No Content, as Chatwoot answers)') },
     },
     async ({ params }, req, res) => {
       await service.remove(callerOf(req).accountId, params.id);
-      res.json({});
+      res.status(204).end();
     },
   );
   return router;

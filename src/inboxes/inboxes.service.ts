@@ -5,7 +5,7 @@ import type { AccountRecords } from '../shared/account-records';
 import type { IdAllocator } from '../shared/id-allocator';
 import { outboundHostProblem, outboundUrlProblem } from '../shared/outbound-address';
 import { parseOrThrow } from '../shared/validate';
-import { channelSourceId } from './channel-source-id';
+import { channelSourceId, givenSourceIdProblem } from './channel-source-id';
 import type { ContactInboxStore } from './contact-inbox-store';
 import type { ContactInboxPayload } from './contact-inbox.presenter';
 import type { InboxKeyModel } from './inbox-key.model';
@@ -82,10 +82,13 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
       accountId: number,
       inboxId: number,
       contact: Pick<Contact, 'email' | 'phone_number'>,
+      givenSourceId?: string,
     ): Promise<(contactId: number) => Promise<ContactInboxPayload>> {
       const inbox = await find(accountId, inboxId);
       const address = channelSourceId(inbox, contact);
       if (!address.ok) throw new ValidationError(`the contact cannot be linked to inbox ${inboxId} (${inbox.channel_type}): ${address.reason}`, 'inbox_id');
+      const problem = givenSourceId === undefined ? null : givenSourceIdProblem(inbox, givenSourceId, address.sourceId);
+      if (problem) throw new ValidationError(problem, 'source_id');
       return async (contactId) => {
         const link = await contactInboxes.create(inbox, contactId, address.sourceId);
         return { source_id: link.source_id, inbox: toInboxPayload(inbox) };

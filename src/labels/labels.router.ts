@@ -48,16 +48,19 @@ export function labelsRouter(labels: LabelsService): Router {
       res.json(await labels.show(callerOf(req).accountId, params.id));
     },
   );
-  defineRoute(
-    router,
-    {
-      method: 'patch', path: '/labels/:id(\\d+)', operationId: 'updateLabel', summary: 'Update a label (its title cannot change)', tag, access: administratorAccess,
-      params: labelIdParams, body: labelUpdateSchema, bodySchema: bareOrWrapped, responses: { '200': json('The label', labelPayloadSchema) },
-    },
-    async ({ params, body }, req, res) => {
-      res.json(await labels.update(callerOf(req).accountId, params.id, body));
-    },
-  );
+  // PUT as well as PATCH: Rails routes both to Chatwoot's update, and its clients use either.
+  for (const [method, operationId] of [['patch', 'updateLabel'], ['put', 'putLabel']] as const) {
+    defineRoute(
+      router,
+      {
+        method, path: '/labels/:id(\\d+)', operationId, summary: 'Update a label (its title cannot change)', tag, access: administratorAccess,
+        params: labelIdParams, body: labelUpdateSchema, bodySchema: bareOrWrapped, responses: { '200': json('The label', labelPayloadSchema) },
+      },
+      async ({ params, body }, req, res) => {
+        res.json(await labels.update(callerOf(req).accountId, params.id, body));
+      },
+    );
+  }
   defineRoute(
     router,
     {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { keysCheckedFirst } from '../contacts/contacts.schemas';
+import { checkAttributeKey, checkNestedKeys } from '../records/contact-fields';
 import { bodyId } from '../shared/id-schema';
 
 export const MAX_MESSAGE_LENGTH = 20000;
@@ -8,11 +10,36 @@ export const messageContent = z
   .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`)
   .refine((value) => value.trim().length > 0, 'must not be empty');
 
-export const newConversationSchema = z.object({
+export const MAX_CONVERSATION_ATTRIBUTES = 50;
+export const MAX_CONVERSATION_ATTRIBUTES_CHARS = 16384;
+
+// Conversation custom attributes, from anonymous visitors (the widget) and agents alike: keys checked at every depth as a contact's are (a "$" or "." key was
+// a 500 from MongoDB), and bounded in number and size, or one IP could store a megabyte a request.
+export const conversationAttributes = z.record(z.string(), z.unknown()).superRefine((attributes, ctx) => {
+  const keys = Object.keys(attributes);
+  if (keys.length > MAX_CONVERSATION_ATTRIBUTES) {
+    ctx.addIssue({ code: 'custom', message: `at most ${MAX_CONVERSATION_ATTRIBUTES} conversation attributes` });
+    return;
+  }
+  for (const key of keys) {
+    const problem = checkAttributeKey(key) ?? checkNestedKeys(attributes[key]);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [key] });
+  }
+  if (JSON.stringify(attributes).length > MAX_CONVERSATION_ATTRIBUTES_CHARS) {
+    ctx.addIssue({ code: 'custom', message: `conversation attributes must be at most ${MAX_CONVERSATION_ATTRIBUTES_CHARS} characters as JSON` });
+  }
+});
+
+// Strict: a Chatwoot field this service does not act on (assignee_id, team_id,
+// additional_attributes, snoozed_until) is a 422 naming it, never dropped with a 200.
+export const newConversationSchema = z.strictObject({
   inbox_id: bodyId('inbox_id must be an inbox id (a positive integer)'),
   contact_id: bodyId('contact_id must be a contact id (a positive integer)'),
   // Chatwoot clients send the contact_inbox's source_id; the contact and inbox decide it here.
   source_id: z.string().optional(),
+  // Conversations here are open until answered; Chatwoot's other statuses have no meaning yet.
+  status: z.literal('open', 'a new conversation is open; pending, snoozed and resolved are not kept here').optional(),
+  custom_attributes: keysCheckedFirst(conversationAttributes).optional(),
   // Strict: a key this service does not act on must not pass for done. `private: true` above all:
   // meant as an internal note, it would have been delivered to the contact.
   message: z

@@ -169,6 +169,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         inboxId: inbox._id,
         contactId: Number(contact._id),
         contactInboxId: r.contactInboxId,
+        customAttributes: input.custom_attributes,
         message: { content: input.message.content, message_type: 'outgoing', sender_id: caller.userId, status: 'queued' },
       });
       try {

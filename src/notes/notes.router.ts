@@ -2,10 +2,15 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { emptySchema } from '../shared/response-fields';
-import { defineRoute, json } from '../shared/route';
+import { defineRoute, json, type JsonSchema } from '../shared/route';
 import { notePayloadSchema } from './note.presenter';
 import type { NotesService } from './notes.service';
 import { contactNotesParams, noteInputSchema, noteParams } from './notes.schemas';
+
+/** The fields bare or wrapped in `note`: the schema's preprocessing, which the generated schema cannot show. */
+const bareOrWrapped = (fields: JsonSchema): JsonSchema => ({
+  anyOf: [fields, { type: 'object', properties: { note: fields }, required: ['note'], additionalProperties: false }],
+});
 
 const tag = 'Notes';
 const notePath = '/contacts/:id(\\d+)/notes/:note_id(\\d+)';
@@ -28,7 +33,7 @@ export function notesRouter(notes: NotesService): Router {
     router,
     {
       method: 'post', path: '/contacts/:id(\\d+)/notes', operationId: 'createNote', summary: 'Write a note on a contact', tag, access: accountAccess,
-      params: contactNotesParams, body: noteInputSchema, responses: { '200': json('The note', notePayloadSchema) },
+      params: contactNotesParams, body: noteInputSchema, bodySchema: bareOrWrapped, responses: { '200': json('The note', notePayloadSchema) },
     },
     async ({ params, body }, req, res) => {
       res.status(200).json(await notes.create(callerOf(req), params.id, body));
@@ -51,7 +56,7 @@ export function notesRouter(notes: NotesService): Router {
       router,
       {
         method, path: notePath, operationId: `${method}Note`, summary: 'Edit a note (its author or an administrator)', tag, access: accountAccess,
-        params: noteParams, body: noteInputSchema, responses: { '200': json('The note', notePayloadSchema) },
+        params: noteParams, body: noteInputSchema, bodySchema: bareOrWrapped, responses: { '200': json('The note', notePayloadSchema) },
       },
       async ({ params, body }, req, res) => {
         res.json(await notes.update(callerOf(req), params.id, params.note_id, body));

@@ -35,6 +35,7 @@ export const contactListSchema = z
       count: z.int(),
       current_page: z.int().nullable().describe('null when the page was asked for with a cursor (after)'),
       next_cursor: z.string().nullable().describe('pass as `after` for the next page; null on the last page'),
+      has_more: z.boolean().describe('whether another page follows (as Chatwoot\'s search answers)'),
     }),
     payload: z.array(contactPayloadSchema),
   })

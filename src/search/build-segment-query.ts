@@ -163,6 +163,8 @@ class Compiler {
     if (Object.prototype.hasOwnProperty.call(STANDARD_ATTRIBUTES, key)) return STANDARD_ATTRIBUTES[key];
     const def = this.definitions.get(key);
     if (def) return { ...CUSTOM_RULES[def.attribute_display_type], field: searchFieldOf(def) };
+    // Chatwoot's contact filters call the company `company`; an account's own custom attribute of that key comes first.
+    if (key === 'company') return STANDARD_ATTRIBUTES.company_name;
     this.fail(at, `unknown attribute "${key}"; use one of ${Object.keys(STANDARD_ATTRIBUTES).join(', ')} or a custom attribute key of the account`);
   }
 

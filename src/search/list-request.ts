@@ -22,7 +22,8 @@ export function toPageRequest(query: z.infer<typeof pageQuery>, maxPerPage: numb
 
 export function toListResponse(page: { contacts: unknown[]; count: number; nextCursor: string | null }, request: PageRequest) {
   return {
-    meta: { count: page.count, current_page: request.after ? null : request.page, next_cursor: page.nextCursor },
+    // has_more: Chatwoot's search answers it (and its clients page on it); a next page exists exactly when a cursor to it does.
+    meta: { count: page.count, current_page: request.after ? null : request.page, next_cursor: page.nextCursor, has_more: page.nextCursor !== null },
     payload: page.contacts,
   };
 }

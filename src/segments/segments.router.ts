@@ -4,8 +4,7 @@ import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { contactListSchema } from '../records/contact.presenter';
 import { toListResponse, toPageRequest } from '../search/list-request';
 import { searchUnavailableResponse } from '../shared/error-handler';
-import { emptySchema } from '../shared/response-fields';
-import { defineRoute, json, type JsonSchema } from '../shared/route';
+import { defineRoute, json, noContent, type JsonSchema } from '../shared/route';
 import { segmentPayloadSchema } from './segment.presenter';
 import { filterBody, filterPaging, filterQuery, filterSearch, segmentCreateBody, segmentIdParams, segmentListQuery, segmentRunQuery, segmentUpdateBody } from './segments.schemas';
 import type { SegmentsService } from './segments.service';
@@ -79,11 +78,11 @@ export function segmentsRouter(segments: SegmentsService, options: { maxPerPage:
     router,
     {
       method: 'delete', path: '/custom_filters/:id(\\d+)', operationId: 'deleteSegment', summary: 'Delete a segment', tag, access: accountAccess,
-      params: segmentIdParams, responses: { '200': json('Deleted', emptySchema) },
+      params: segmentIdParams, responses: { '204': noContent('Deleted (204 No Content, as Chatwoot answers)') },
     },
     async ({ params }, req, res) => {
       await segments.remove(callerOf(req).accountId, params.id);
-      res.json({});
+      res.status(204).end();
     },
   );
   defineRoute(

@@ -30,14 +30,18 @@ export const segmentIdParams = z.object({
   id: z.coerce.number().int().positive('custom filter id must be a positive integer'),
 });
 
+// Chatwoot's enum numbers for filter_type (conversation 0, contact 1, report 2), read as their names.
+const FILTER_TYPE_NUMBERS: Record<string, string> = { '0': 'conversation', '1': 'contact', '2': 'report' };
+const filterTypeName = (value: unknown) => (typeof value === 'number' || typeof value === 'string' ? (FILTER_TYPE_NUMBERS[String(value)] ?? value) : value);
+
 export const segmentListQuery = z.object({
-  filter_type: z.string().optional(),
+  filter_type: z.preprocess(filterTypeName, z.string()).optional(),
   with_counts: z.enum(['true', 'false', '1', '0'], 'with_counts must be true or false').optional(),
 });
 
 const segmentFields = z.object({
   name: z.string().trim().min(1, 'name must not be empty').max(255),
-  filter_type: z.literal('contact', 'only filter_type "contact" is supported').optional(),
+  filter_type: z.preprocess(filterTypeName, z.literal('contact', 'only filter_type "contact" (or 1) is supported')).optional(),
   query: z.object({ payload: z.unknown().nonoptional('query.payload is required: a list of filter conditions') }, 'query must be an object holding the filter payload'),
 });
 

@@ -42,6 +42,9 @@ export interface ResponseSpec {
 
 export const json = (description: string, schema: ZodType): ResponseSpec => ({ description, schema });
 
+/** No body at all (204 No Content). */
+export const noContent = (description: string): ResponseSpec => ({ description });
+
 export const csv = (description: string): ResponseSpec => ({
   description,
   schema: z.string(),

@@ -98,6 +98,22 @@ describe('last seen and availability', () => {
     expect(byId.get(never.id)).toMatchObject({ availability_status: 'offline', last_seen_at: null });
   });
 
+  it('when GET /contacts/active is asked, as Chatwoot\'s online contacts, then only contacts seen within five minutes are listed, in the list\'s shape', async () => {
+    const online = await newVisitor();
+    const gone = await newVisitor();
+    await seenAgo(gone.id, gone.source_id, 6);
+    const plain = await createContact(ctx, account);
+    await ctx.settle(account.id);
+    const res = await ctx.http.get(account.path('/contacts/active?per_page=100')).set(as(account.agentToken));
+    expect(res.status).toBe(200);
+    const ids = res.body.payload.map((c: { id: number }) => c.id);
+    expect(ids).toContain(online.id);
+    expect(ids).not.toContain(gone.id);
+    expect(ids).not.toContain(plain.id);
+    expect(res.body.meta).toMatchObject({ count: ids.length, current_page: 1 });
+    expect(res.body.payload.every((c: { availability_status: string }) => c.availability_status === 'online')).toBe(true);
+  });
+
   it('when contacts are filtered by last_seen_at, then the index answers from the recorded time', async () => {
     const fresh = await ctx.createAccount();
     const freshSite = await createInbox(ctx, fresh, websiteChannel());

@@ -84,10 +84,56 @@ describe('creating a contact in an inbox (inbox_id)', () => {
     expect(link?.contact_id).toBe(second.body.payload.contact.id);
   });
 
+  it('when inbox_id comes as a string of digits, as Chatwoot reads it, then it names that inbox; null or "" mean no inbox', async () => {
+    const inbox = await createInbox(ctx, account, emailChannel);
+    const asText = await post({ email: 'text-id@example.com', inbox_id: String(inbox.id) });
+    expect(asText.status).toBe(200);
+    expect(asText.body.payload.contact_inbox).toEqual({ source_id: 'text-id@example.com', inbox: expect.objectContaining({ id: inbox.id }) });
+    for (const blank of [null, '']) {
+      const res = await post({ name: `No inbox ${JSON.stringify(blank)}`, inbox_id: blank });
+      expect(res.status).toBe(200);
+      expect(res.body.payload.contact_inbox).toBeNull();
+    }
+  });
+
+  it.each([
+    ['email', emailChannel, { email: 'Given.Source@Example.com' }, 'given.source@example.com', 'given.source@example.com'],
+    ['SMS', smsChannel, { phone_number: '+34 612 000 444' }, '+34612000444', '+34612000444'],
+    // Chatwoot's WhatsApp source_id is the number without its +.
+    ['WhatsApp', whatsappChannel, { phone_number: '+34 612 000 555' }, '34612000555', '+34612000555'],
+  ])('when source_id comes with inbox_id of an %s inbox and is the contact\'s address there, then it is taken, as Chatwoot takes it', async (_kind, channel, fields, given, stored) => {
+    const inbox = await createInbox(ctx, account, channel);
+    const res = await post({ name: 'Given source', ...fields, inbox_id: inbox.id, source_id: given });
+    expect(res.status).toBe(200);
+    expect(res.body.payload.contact_inbox).toEqual({ source_id: stored, inbox: expect.objectContaining({ id: inbox.id }) });
+  });
+
+  it('when source_id is not the contact\'s address in the inbox, names a website inbox or comes without inbox_id, then it answers 422 naming source_id and creates nothing', async () => {
+    const mail = await createInbox(ctx, account, emailChannel);
+    const site = await createInbox(ctx, account, websiteChannel());
+    const cases = [
+      { email: 'mismatch@example.com', inbox_id: mail.id, source_id: 'other@example.com' },
+      { email: 'website-given@example.com', inbox_id: site.id, source_id: 'my-own-session-id' },
+      { email: 'no-inbox-given@example.com', source_id: 'no-inbox-given@example.com' },
+    ];
+    for (const body of cases) {
+      const res = await post(body);
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe('source_id');
+      expect((await ctx.deps.keys.owners(account.id, { email: body.email })).email).toBeUndefined();
+    }
+    // null is no source_id, as Chatwoot's blank; on an update, as inbox_id, it is not read (Chatwoot's update ignores both).
+    const created = await post({ email: 'null-source@example.com', inbox_id: mail.id, source_id: null });
+    expect(created.status).toBe(200);
+    expect((await patch(created.body.payload.contact.id, { inbox_id: mail.id, source_id: 'anything' })).status).toBe(200);
+  });
+
   it('when inbox_id is not a positive integer, then it answers 422 naming it', async () => {
-    const res = await post({ name: 'x', inbox_id: 'abc' });
-    expect(res.status).toBe(422);
-    expect(res.body.field).toBe('inbox_id');
+    for (const inboxId of ['abc', 0, -1, 1.5, '1e1', true, [1]]) {
+      const res = await post({ name: 'x', inbox_id: inboxId });
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe('inbox_id');
+    }
   });
 });
 
@@ -108,6 +154,19 @@ describe('avatar_url', () => {
     expect((await patch(contact.id, { avatar_url: null })).body.payload.thumbnail).toBe('');
     await patch(contact.id, { avatar_url: 'https://new.example/c.jpg' }).expect(200);
     expect((await patch(contact.id, { avatar_url: '  ' })).body.payload.thumbnail).toBe('');
+  });
+
+  it('when DELETE /contacts/{id}/avatar is called, as Chatwoot\'s route, then the avatar is gone and the contact is answered; another account\'s is a 404', async () => {
+    const contact = await createContact(ctx, account, { avatar_url: 'https://cdn.example.com/remove-me.png' });
+    const res = await ctx.http.delete(account.path(`/contacts/${contact.id}/avatar`)).set('api_access_token', account.agentToken);
+    expect(res.status).toBe(200);
+    expect(res.body.payload).toMatchObject({ id: contact.id, thumbnail: '' });
+    expect((await show(contact.id)).body.payload.thumbnail).toBe('');
+    // Without an avatar it is the same answer.
+    expect((await ctx.http.delete(account.path(`/contacts/${contact.id}/avatar`)).set('api_access_token', account.agentToken)).status).toBe(200);
+    const other = await ctx.createAccount();
+    const theirs = await createContact(ctx, other, { avatar_url: 'https://cdn.example.com/theirs.png' });
+    expect((await ctx.http.delete(account.path(`/contacts/${theirs.id}/avatar`)).set('api_access_token', account.agentToken)).status).toBe(404);
   });
 
   it('when avatar_url points at something that is not there or not an image, then it is kept as given: it is never fetched', async () => {
@@ -160,5 +219,56 @@ describe('social profiles', () => {
     expect(res.status).toBe(422);
     expect(res.body.field).toBe(field);
     expect(res.body.error).toMatch(message);
+  });
+});
+
+describe('destroy_custom_attributes', () => {
+  const destroy = (id: number, body: object, token = account.agentToken) =>
+    ctx.http.post(account.path(`/contacts/${id}/destroy_custom_attributes`)).set('api_access_token', token).send(body);
+
+  it('when keys are named, then they leave the contact (not merely set to null), in the answer, in show and in the index, as Chatwoot\'s route does', async () => {
+    const contact = await createContact(ctx, account, { custom_attributes: { drop_plan: 'gold', drop_seats: 3, drop_keep: 'yes' } });
+    const res = await destroy(contact.id, { custom_attributes: ['drop_plan', 'drop_seats', 'never_there'] });
+    expect(res.status).toBe(200);
+    expect(res.body.payload).toMatchObject({ id: contact.id, custom_attributes: { drop_keep: 'yes' } });
+    expect(Object.keys(res.body.payload.custom_attributes)).toEqual(['drop_keep']);
+    expect((await show(contact.id)).body.payload.custom_attributes).toEqual({ drop_keep: 'yes' });
+    await ctx.settle(account.id);
+    const present = await ctx.http
+      .post(account.path('/contacts/filter'))
+      .set('api_access_token', account.agentToken)
+      .send({ payload: [{ attribute_key: 'drop_plan', filter_operator: 'is_present', values: [] }] });
+    expect(present.body.payload.map((c: { id: number }) => c.id)).not.toContain(contact.id);
+  });
+
+  it('when the body is wrong or the contact is not the account\'s, then it answers 422 or 404', async () => {
+    const contact = await createContact(ctx, account, { custom_attributes: { drop_other: 'x' } });
+    for (const body of [{}, { custom_attributes: 'drop_other' }, { custom_attributes: [1] }, { custom_attributes: ['drop_other'], extra: 1 }]) {
+      expect((await destroy(contact.id, body)).status).toBe(422);
+    }
+    expect((await destroy(999999999, { custom_attributes: ['drop_other'] })).status).toBe(404);
+    const other = await ctx.createAccount();
+    const theirs = await createContact(ctx, other, { custom_attributes: { drop_other: 'x' } });
+    expect((await destroy(theirs.id, { custom_attributes: ['drop_other'] })).status).toBe(404);
+    expect((await show(contact.id)).body.payload.custom_attributes).toEqual({ drop_other: 'x' });
+  });
+});
+
+describe('identifier as a JSON number', () => {
+  it('when identifier is a whole number, as scripts syncing from a database send it, then it is stored as its text, as Rails casts it', async () => {
+    const created = await post({ name: 'Numbered', identifier: 770001 });
+    expect(created.status).toBe(200);
+    expect(created.body.payload.contact.identifier).toBe('770001');
+    const id = created.body.payload.contact.id;
+    expect((await patch(id, { identifier: 770002 })).body.payload.identifier).toBe('770002');
+    // The same identifier as text is the same identifier.
+    const twin = await post({ name: 'Twin', identifier: '770002' });
+    expect(twin.status).toBe(422);
+    expect(twin.body.field).toBe('identifier');
+    for (const bad of [1.5, -0.5, 1e21, true]) {
+      const res = await patch(id, { identifier: bad });
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe('identifier');
+    }
   });
 });

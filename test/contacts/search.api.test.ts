@@ -60,6 +60,20 @@ describe('searching contacts', () => {
     expect(first.body.meta.next_cursor).toEqual(expect.any(String));
   });
 
+  it('when results are paged by page, then meta.has_more says whether another page follows, as Chatwoot\'s search answers', async () => {
+    const want = expectedFor('example');
+    expect(want.length).toBeGreaterThan(2);
+    const get = (query: string) => ctx.http.get(account.path(`/contacts/search?q=example&sort=name&${query}`)).set('api_access_token', account.agentToken);
+    const first = await get('per_page=2&page=1');
+    expect(first.body.meta).toMatchObject({ count: want.length, current_page: 1, has_more: true });
+    const last = await get(`per_page=2&page=${Math.ceil(want.length / 2)}`);
+    expect(last.body.meta.has_more).toBe(false);
+    expect((await get('per_page=50')).body.meta.has_more).toBe(false);
+    // The same meta on the plain list.
+    const list = await ctx.http.get(account.path('/contacts?per_page=1')).set('api_access_token', account.agentToken);
+    expect(list.body.meta.has_more).toBe(true);
+  });
+
   it('when labels[] are given, then only matches holding one of them come back, as on the list', async () => {
     const as = (r: ReturnType<typeof ctx.http.get>) => r.set('api_access_token', account.adminToken);
     await ctx.http.post(account.path('/labels')).set('api_access_token', account.adminToken).send({ title: 'vip' });

@@ -47,6 +47,19 @@ describe('account labels', () => {
     expect(unknownInside.body.error).toContain('extra');
   });
 
+  it('when a label is updated with PUT, as Rails routes Chatwoot\'s resources, then it is the same update as PATCH', async () => {
+    const api = as(account);
+    const created = await api.post('/labels', { title: 'put-me', color: '#112233' });
+    const put = (body: object, token = account.adminToken) =>
+      ctx.http.put(account.path(`/labels/${created.body.id}`)).set('api_access_token', token).send(body);
+    const updated = await put({ label: { title: 'put-me', description: 'by put', show_on_sidebar: false } });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toEqual({ id: created.body.id, title: 'put-me', description: 'by put', color: '#112233', show_on_sidebar: false });
+    expect((await api.get(`/labels/${created.body.id}`)).body).toEqual(updated.body);
+    expect((await put({ color: 'red' })).status).toBe(422);
+    expect((await put({ description: 'agent' }, account.agentToken)).status).toBe(403);
+  });
+
   it('when another account reads or deletes a label, then it does not see it', async () => {
     const other = await ctx.createAccount();
     const created = await as(account).post('/labels', { title: 'private-one' });
@@ -75,6 +88,18 @@ describe('contact labels', () => {
     expect(listed.body.payload.map((c: { id: number }) => c.id)).toEqual([contact.id]);
     expect(listed.body.payload[0].labels).toEqual(['customer']);
     expect((await api.get('/contacts?labels[]=lead')).body.meta.count).toBe(0);
+  });
+
+  it('when labels is one comma-separated string, as Chatwoot\'s tagged_with reads it, then contacts holding any of them are listed', async () => {
+    const api = as(account, account.agentToken);
+    const [gold, silver] = [await createContact(ctx, account), await createContact(ctx, account)];
+    await api.post(`/contacts/${gold.id}/labels`, { labels: ['comma-gold'] });
+    await api.post(`/contacts/${silver.id}/labels`, { labels: ['comma-silver'] });
+    await ctx.settle(account.id);
+    const ids = (res: { body: { payload: { id: number }[] } }) => res.body.payload.map((c) => c.id).sort((a, b) => a - b);
+    expect(ids(await api.get('/contacts?labels=comma-gold,%20Comma-Silver'))).toEqual([gold.id, silver.id].sort((a, b) => a - b));
+    expect(ids(await api.get('/contacts?labels=comma-gold'))).toEqual([gold.id]);
+    expect(ids(await api.get('/contacts?labels[]=comma-silver,comma-gold'))).toEqual([gold.id, silver.id].sort((a, b) => a - b));
   });
 
   it('when a label is invalid or the body is wrong, then it answers 422', async () => {

@@ -193,6 +193,15 @@ describe('isolation and input', () => {
     expect(list.body.payload.map((i: { id: number }) => i.id)).not.toContain(theirInbox.id);
   });
 
+  it('when Chatwoot\'s custom_attributes and status "open" come with the conversation, then the attributes are kept on it', async () => {
+    const contact = await createContact(ctx, account, { phone_number: '+14155550177' });
+    const res = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'Your order' }, status: 'open', custom_attributes: { order_id: 'A-17', priority: 2 } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'open', custom_attributes: { order_id: 'A-17', priority: 2 } });
+    const listed = await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken));
+    expect(listed.body.payload[0]).toMatchObject({ id: res.body.id, custom_attributes: { order_id: 'A-17', priority: 2 } });
+  });
+
   it.each([
     [{ contact_id: 1, message: { content: 'x' } }, 'inbox_id'],
     [{ inbox_id: 1, message: { content: 'x' } }, 'contact_id'],
@@ -205,9 +214,25 @@ describe('isolation and input', () => {
     // Meant as an internal note, it was delivered to the contact.
     [{ inbox_id: 1, contact_id: 1, message: { content: 'x', private: true } }, 'message.private'],
     [{ inbox_id: 1, contact_id: 1, message: { content: 'x', cc_emails: 'a@b.co' } }, 'message'],
+    [{ inbox_id: 1, contact_id: 1, message: { content: 'x' }, status: 'pending' }, 'status'],
+    [{ inbox_id: 1, contact_id: 1, message: { content: 'x' }, custom_attributes: { 'a.b': 1 } }, 'custom_attributes.a.b'],
   ])('when the body is %j, then it answers 422 naming the field', async (body, field) => {
     const res = await send(account, body);
     expect(res.status).toBe(422);
     expect(res.body.field).toBe(field);
+  });
+
+  // Chatwoot's conversation fields this service does not act on: they were dropped with a 200.
+  it.each([
+    ['assignee_id', '+14155550161'],
+    ['team_id', '+14155550162'],
+    ['additional_attributes', '+14155550163'],
+    ['snoozed_until', '+14155550164'],
+  ])('when the body carries Chatwoot\'s %s, then it answers 422 naming it and sends nothing', async (key, phone) => {
+    const contact = await createContact(ctx, account, { phone_number: phone });
+    const res = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'x' }, [key]: key === 'additional_attributes' ? { mail_subject: 'Hi' } : 1 });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toContain(key);
+    expect((await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken))).body.payload).toEqual([]);
   });
 });

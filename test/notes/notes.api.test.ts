@@ -57,6 +57,23 @@ describe('notes on a contact', () => {
     expect(res.body.field).toBe(field);
   });
 
+  it('when the content comes wrapped in note, as Chatwoot\'s controller reads it, then it is created and edited the same', async () => {
+    const contact = await createContact(ctx, account);
+    const notesPath = account.path(`/contacts/${contact.id}/notes`);
+    const created = await ctx.http.post(notesPath).set(as(account.agentToken)).send({ note: { content: 'wrapped' } });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ content: 'wrapped', contact_id: contact.id });
+    const edited = await ctx.http.put(`${notesPath}/${created.body.id}`).set(as(account.agentToken)).send({ note: { content: 'edited' } });
+    expect(edited.status).toBe(200);
+    expect(edited.body.content).toBe('edited');
+    // Bare fields beside the wrapper would be read by nobody: refused rather than dropped.
+    const mixed = await ctx.http.post(notesPath).set(as(account.agentToken)).send({ note: { content: 'a' }, content: 'b' });
+    expect(mixed.status).toBe(422);
+    const empty = await ctx.http.post(notesPath).set(as(account.agentToken)).send({ note: { content: ' ' } });
+    expect(empty.status).toBe(422);
+    expect(empty.body.field).toBe('content');
+  });
+
   it('when another agent edits or deletes a note, then it answers 403; an administrator may', async () => {
     const contact = await createContact(ctx, account);
     const notesPath = account.path(`/contacts/${contact.id}/notes`);

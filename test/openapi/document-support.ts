@@ -117,6 +117,11 @@ export function expectMatchesDocument(method: Method, pathTemplate: string, res:
     throw new Error(`${method.toUpperCase()} ${pathTemplate} answered ${res.status}, which the document does not declare: ${JSON.stringify(res.body)}`);
   }
   const mediaType = String(res.headers['content-type'] ?? '').split(';')[0].trim();
+  if (!declared.content && !mediaType && !res.text) {
+    // Declared without a body (204 No Content), and none came.
+    exercised.add(`${method.toUpperCase()} ${pathTemplate}`);
+    return;
+  }
   const content = declared.content?.[mediaType];
   if (!content) {
     throw new Error(`${method.toUpperCase()} ${pathTemplate} ${res.status} answered ${mediaType}; the document declares ${Object.keys(declared.content ?? {}).join(', ') || 'no body'}`);

@@ -75,6 +75,15 @@ describe('text attributes', () => {
     expect(one('company_name', 'contains', ['Ácme*?'])).toEqual({ wildcard: { company_name: { value: '*acme\\*\\?*' } } });
   });
 
+  it('when a filter names company, as Chatwoot\'s contact filters do, then it is company_name; a custom attribute of that key keeps it', () => {
+    for (const op of ['equal_to', 'not_equal_to', 'contains', 'does_not_contain']) {
+      expect(one('company', op, ['Acme'])).toEqual(one('company_name', op, ['Acme']));
+    }
+    const own: DefinitionRef[] = [...defs, { attribute_key: 'company', attribute_display_type: 'text', attribute_values: [], slot: 7 }];
+    const field = `cf_${poolOf('text')}_7`;
+    expect(buildSegmentQuery([item('company', 'contains', ['acme'])], own)).toEqual({ wildcard: { [field]: { value: '*acme*' } } });
+  });
+
   it('when does_not_contain has several values, then none of them may be contained', () => {
     expect(one('email', 'does_not_contain', ['spam', 'TEST'])).toEqual({
       bool: {

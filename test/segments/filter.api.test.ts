@@ -461,7 +461,10 @@ describe('segments', () => {
     const rerun = await ctx.http.get(path(`/${id}/contacts?per_page=100`)).set(h());
     expect(ids(rerun.body.payload)).toEqual(expected((c) => matches(c, 'country_code', 'equal_to', ['co']) || matches(c, 'name', 'starts_with', ['zo'])));
 
-    expect((await ctx.http.delete(path(`/${id}`)).set(h())).status).toBe(200);
+    // Chatwoot answers a deleted custom filter with 204 No Content.
+    const deleted = await ctx.http.delete(path(`/${id}`)).set(h());
+    expect(deleted.status).toBe(204);
+    expect(deleted.text).toBe('');
     expect((await ctx.http.get(path(`/${id}`)).set(h())).status).toBe(404);
     expect((await ctx.http.get(path(`/${id}/contacts`)).set(h())).status).toBe(404);
   });
@@ -480,6 +483,15 @@ describe('segments', () => {
     expect((await ctx.http.post(path()).set(h()).send({ name: 'x', filter_type: 'conversation', query: { payload: vip } })).status).toBe(422);
     const ok = await ctx.http.post(path()).set(h()).send({ name: 'ok', query: { payload: vip } });
     expect((await ctx.http.patch(path(`/${ok.body.id}`)).set(h()).send({ query: { payload: [] } })).status).toBe(422);
+  });
+
+  it('when filter_type is Chatwoot\'s enum number (1 contact, 0 conversation), then it is read as its name, on create and on the list', async () => {
+    const made = await ctx.http.post(path()).set(h()).send({ custom_filter: { name: 'by number', filter_type: 1, query: { payload: vip } } });
+    expect(made.status).toBe(200);
+    expect(made.body.filter_type).toBe('contact');
+    expect((await ctx.http.get(path('?filter_type=1')).set(h())).body.map((s: { id: number }) => s.id)).toContain(made.body.id);
+    expect((await ctx.http.get(path('?filter_type=0')).set(h())).body).toEqual([]);
+    expect((await ctx.http.post(path()).set(h()).send({ name: 'x', filter_type: 0, query: { payload: vip } })).status).toBe(422);
   });
 
   it('when counts are asked for, then each segment carries its exact count', async () => {

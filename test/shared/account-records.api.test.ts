@@ -37,7 +37,7 @@ describe('an account\'s segments, inboxes and imports, listed by id', () => {
 
     expect(names(await get(account, '/custom_filters'))).toEqual(['first', 'second']);
     expect(names(await get(account, '/inboxes'))).toEqual(['Site']);
-    await ctx.http.delete(account.path(`/custom_filters/${first.id}`)).set('api_access_token', account.adminToken).expect(200);
+    await ctx.http.delete(account.path(`/custom_filters/${first.id}`)).set('api_access_token', account.adminToken).expect(204);
     await ctx.http.delete(account.path(`/inboxes/${site.id}`)).set('api_access_token', account.adminToken).expect(200);
     expect(names(await get(account, '/custom_filters'))).toEqual(['second']);
     expect(names(await get(account, '/inboxes'))).toEqual([]);
