@@ -134,7 +134,10 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
         { $addToSet: { note_ids: { $each: list.note_ids } }, $setOnInsert: { account_id: accountId } },
         { upsert: true },
       );
-      await contactNotes.deleteOne({ _id: String(fromId) });
+      // Only the ids moved: a note listed meanwhile stays for the merge's second pass. The list
+      // goes only while still empty.
+      await contactNotes.updateOne({ _id: String(fromId) }, { $pullAll: { note_ids: list.note_ids } });
+      await contactNotes.deleteOne({ _id: String(fromId), note_ids: { $size: 0 } });
     },
   };
 }

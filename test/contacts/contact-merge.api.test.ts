@@ -1,5 +1,6 @@
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
 import { createContact, setLabels } from '../support/factories';
+import { createInbox } from '../support/inboxes';
 
 let ctx: TestContext;
 let account: TestAccount;
@@ -178,5 +179,45 @@ describe('merges racing other writes', () => {
     const listed = (await ctx.http.get(account.path(`/contacts/${base.id}/notes`)).set(as(account.adminToken))).body;
     expect(listed.map((n: { id: number }) => n.id)).toContain(note!.id);
   });
-});
 
+  it('when a note and a conversation are written to the mergee while its records are being moved, then they are not dropped with its old lists', async () => {
+    const inbox = await createInbox(ctx, account, { type: 'email', email: 'support@shop.example', smtp_address: 'smtp.shop.example', smtp_port: 587 });
+    const base = await createContact(ctx, account, { email: null });
+    const mergee = await createContact(ctx, account, {});
+    await ctx.http.post(account.path(`/contacts/${mergee.id}/notes`)).set(as(account.adminToken)).send({ content: 'early note' }).expect(200);
+    await ctx.http.post(account.path('/conversations')).set(as(account.adminToken)).send({ inbox_id: inbox.id, contact_id: mergee.id, message: { content: 'early' } }).expect(200);
+    const { notes, conversations } = ctx.deps.models;
+    const originalNotes = notes.updateMany.bind(notes);
+    const originalConversations = conversations.updateMany.bind(conversations);
+    let note: { id: number } | undefined;
+    let conversation: { id: number } | undefined;
+    // Each lands after the move read the mergee's list and before it dropped that list.
+    const noteSpy = jest.spyOn(notes, 'updateMany').mockImplementation(((...args: unknown[]) => {
+      const run = async () => {
+        if (!note) note = (await ctx.http.post(account.path(`/contacts/${mergee.id}/notes`)).set(as(account.adminToken)).send({ content: 'late note' }).expect(200)).body;
+        return (originalNotes as (...a: unknown[]) => unknown)(...args);
+      };
+      return run();
+    }) as never);
+    const conversationSpy = jest.spyOn(conversations, 'updateMany').mockImplementation(((...args: unknown[]) => {
+      const run = async () => {
+        if (!conversation) {
+          conversation = (await ctx.http.post(account.path('/conversations')).set(as(account.adminToken)).send({ inbox_id: inbox.id, contact_id: mergee.id, message: { content: 'late' } }).expect(200)).body;
+        }
+        return (originalConversations as (...a: unknown[]) => unknown)(...args);
+      };
+      return run();
+    }) as never);
+    try {
+      expect((await merge(account, { base_contact_id: base.id, mergee_contact_id: mergee.id })).status).toBe(200);
+    } finally {
+      noteSpy.mockRestore();
+      conversationSpy.mockRestore();
+    }
+    const listedNotes = (await ctx.http.get(account.path(`/contacts/${base.id}/notes`)).set(as(account.adminToken))).body;
+    expect(listedNotes.map((n: { content: string }) => n.content).sort()).toEqual(['early note', 'late note']);
+    const listedConversations = (await ctx.http.get(account.path(`/contacts/${base.id}/conversations`)).set(as(account.adminToken))).body.payload;
+    expect(listedConversations.map((c: { id: number }) => c.id)).toContain(conversation!.id);
+    expect(listedConversations).toHaveLength(2);
+  });
+});
