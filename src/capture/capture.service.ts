@@ -50,6 +50,9 @@ export const SEEN_EVERY_MS = 60_000;
  * The website widget's side: visitors, their verified identity, the pre-chat form and the
  * email prompt. A visitor whose email or phone already belongs to a contact is merged into it.
  */
+/** Tries of a visitor's write whose email or phone another contact took meanwhile (see capture). */
+const CAPTURE_ATTEMPTS = 3;
+
 export function createCaptureService(deps: CaptureServiceDeps) {
   const { inboxes, contactInboxes, keys, contactsService, mergeContacts, messaging } = deps;
 
@@ -186,6 +189,27 @@ export function createCaptureService(deps: CaptureServiceDeps) {
    * it is blocked. A guest only fills gaps of the contact it is attached to.
    */
   async function capture(accountId: number, ci: ContactInbox, standing: Standing, fields: VisitorFields): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await captureOnce(accountId, ci, standing, fields);
+      } catch (err) {
+        // Another visitor (or writer) took the email or phone between the owners' read and the
+        // write: read the owners again, and this visitor is merged into the one that took it.
+        // Several visitors typing one new email at once each answered 422 naming its owner.
+        if (attempt >= CAPTURE_ATTEMPTS || standing === 'verified' || !(await takenMeanwhile(accountId, ci.contact_id, fields, err))) throw err;
+      }
+    }
+  }
+
+  /** Whether `err` refused a value of `fields` that another contact now holds. */
+  async function takenMeanwhile(accountId: number, contactId: number, fields: VisitorFields, err: unknown): Promise<boolean> {
+    if (!(err instanceof ValidationError) || (err.field !== 'email' && err.field !== 'phone_number')) return false;
+    const changes = toContactChanges(fields);
+    const owner = (await keys.owners(accountId, { [err.field]: changes[err.field] }))[err.field];
+    return !!owner && Number(owner._id) !== contactId;
+  }
+
+  async function captureOnce(accountId: number, ci: ContactInbox, standing: Standing, fields: VisitorFields): Promise<number> {
     const contactId = ci.contact_id;
     if (!Object.keys(fields).length) return contactId;
     const changes = toContactChanges(fields);

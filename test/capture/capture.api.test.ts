@@ -225,6 +225,25 @@ describe('email collect', () => {
     expect((await contactOf(existing.id)).body.payload).toMatchObject({ name: 'Dora', email: 'dora@example.com' });
   });
 
+  it('when several visitors type the same new email at once, then each is answered 200: one holds it and the others are merged into that contact', async () => {
+    for (let round = 0; round < 3; round++) {
+      const email = `crowd-${round}@example.com`;
+      const visitors = await Promise.all(Array.from({ length: 8 }, () => newVisitor()));
+      const results = await Promise.all(visitors.map((v) => collect(v.source_id, { email })));
+      expect(results.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+      const ids = new Set(results.map((r) => r.body.id as number));
+      expect(ids.size).toBe(1);
+      const [holder] = [...ids];
+      expect((await contactOf(holder!)).body.payload.email).toBe(email);
+    }
+  });
+
+  it('when several new visitors give the same new email at once, then each is created: one holds it and the others are merged into that contact', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ctx.http.post(publicPath(site)).send({ email: 'crowd-new@example.com', name: `Visitor ${i}` })));
+    expect(results.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+    expect(new Set(results.map((r) => r.body.id as number)).size).toBe(1);
+  });
+
   it('when a known contact without a name takes in a visitor, then it does not get the visitor\'s placeholder name; a name the visitor typed fills it', async () => {
     const nameless = await createContact(ctx, account, { name: null, email: 'nameless@example.com' });
     const visitor = await newVisitor();
