@@ -216,6 +216,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
   // Everything that belongs to a contact: removed with it, moved by a merge (each through its contact_links or contact_notes list).
   const contactDependents = [notes, inboxes, messaging];
+  // Merges hold their two contacts meanwhile; deletes wait for them (src/contacts/merge-locks.ts).
+  const mergeLocks = createMergeLocks(models.mergeLocks);
   const contacts = createContactsService({
     contacts: models.contacts,
     customAttributes,
@@ -223,6 +225,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     nextIds,
     search,
     dependents: contactDependents,
+    mergeLocks,
     // The inboxes feature sits above contacts: POST /contacts with inbox_id reaches it through this.
     prepareInboxLink: inboxes.prepareContactInbox,
     limits,
@@ -266,7 +269,6 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     removeContacts: contacts.removeMany,
     logger,
   });
-  const mergeLocks = createMergeLocks(models.mergeLocks);
   const merge = (accountId: number, baseId: number, mergeeId: number, options?: MergeOptions) =>
     mergeContacts({ contacts: models.contacts, dependents: contactDependents, writer, locks: mergeLocks }, accountId, baseId, mergeeId, options);
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { isDuplicateKey } from '../shared/duplicate-key';
+import { duplicateIndexes, isDuplicateKey } from '../shared/duplicate-key';
+import { inChunks } from '../shared/id-lists';
 import { ConflictError } from '../shared/errors';
 import { mergeLockId, type MergeLockModel } from './merge-lock.model';
 
@@ -61,6 +62,39 @@ export function createMergeLocks(locks: MergeLockModel, options: MergeLockOption
         throw err;
       }
       return release;
+    },
+
+    /**
+     * Takes many contacts at once, all or none, for a delete: a delete that removed a merge's
+     * base while the merge ran left the merge answering 404 after it had deleted the mergee. One
+     * insert of every lock; when a merge holds any, the ones taken are given back and the whole
+     * set is tried again after a pause, so a delete never waits while holding (a merge waits
+     * while holding, in id order: the two cannot wait on each other).
+     */
+    async acquireAll(accountId: number, contactIds: number[]): Promise<() => Promise<void>> {
+      const owner = randomUUID();
+      const ids = [...new Set(contactIds)];
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const until = new Date(Date.now() + holdMs);
+        const docs = ids.map((id) => ({ _id: mergeLockId(accountId, id), account_id: accountId, contact_id: id, owner, until }));
+        let refused = new Set<number>();
+        try {
+          if (docs.length) await locks.collection.insertMany(docs as never[], { ordered: false });
+        } catch (err) {
+          refused = duplicateIndexes(err);
+        }
+        const busy: number[] = [];
+        for (const i of refused) if (!(await takeOne(accountId, ids[i]!, owner))) busy.push(ids[i]!);
+        const held = docs.map((d) => d._id);
+        const release = async () => {
+          for (const chunk of inChunks(held)) await locks.deleteMany({ _id: { $in: chunk }, owner });
+        };
+        if (!busy.length) return release;
+        await release();
+        if (Date.now() > deadline) throw new ConflictError(`contact ${busy[0]} is being merged by another request; try again`);
+        await pause(pollMs);
+      }
     },
   };
 }

@@ -220,4 +220,31 @@ describe('merges racing other writes', () => {
     expect(listedConversations.map((c: { id: number }) => c.id)).toContain(conversation!.id);
     expect(listedConversations).toHaveLength(2);
   });
+
+  it('when the base is deleted while the merge runs, then the delete waits for the merge: the merge is not answered 404 after deleting the mergee', async () => {
+    const base = await createContact(ctx, account, { email: null });
+    const mergee = await createContact(ctx, account, { email: 'kept-by-merge@example.com' });
+    const notes = ctx.deps.services.notes;
+    const original = notes.moveToContact.bind(notes);
+    let deletion: Promise<{ status: number }> | undefined;
+    const spy = jest.spyOn(notes, 'moveToContact').mockImplementation(async (accountId, fromId, toId) => {
+      if (fromId === mergee.id && !deletion) {
+        // An administrator deletes the base at this moment; the merge goes on meanwhile.
+        deletion = ctx.http.delete(account.path(`/contacts/${base.id}`)).set(as(account.adminToken)).then((r) => r);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      await original(accountId, fromId, toId);
+    });
+    let merged;
+    try {
+      merged = await merge(account, { base_contact_id: base.id, mergee_contact_id: mergee.id });
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await deletion!).status).toBe(200);
+    // The delete came second: the merge finished on a live base, which the delete then removed.
+    expect(merged.status).toBe(200);
+    expect(merged.body.email).toBe('kept-by-merge@example.com');
+  });
 });
+
