@@ -91,6 +91,18 @@ describe('website visitors and verified identity', () => {
     expect(await verifiedInboxIds(known.id)).toEqual([site.id]);
   });
 
+  it('when several sessions prove the same new identifier at once (one person\'s tabs), then each is answered 200 on one contact', async () => {
+    const secret = site.hmac_token!;
+    const visitors = await Promise.all(Array.from({ length: 6 }, () => newVisitor()));
+    const results = await Promise.all(visitors.map((v) => identify(site, v.source_id, { identifier: 'tabs-1', identifier_hash: sign('tabs-1', secret) })));
+    expect(results.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+
+    const created = await Promise.all(Array.from({ length: 6 }, () => ctx.http.post(publicPath(site)).send({ identifier: 'tabs-2', identifier_hash: sign('tabs-2', secret) })));
+    expect(created.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+    expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
+  });
+
   it('when the inbox identifier or the source_id is unknown, then it answers 404', async () => {
     const visitor = await newVisitor();
     expect((await ctx.http.post('/public/api/v1/inboxes/nope/contacts').send({})).status).toBe(404);
