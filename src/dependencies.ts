@@ -31,6 +31,8 @@ import { defineBulkActionModel } from './bulk-actions/bulk-action.model';
 import { BULK_ACTION_QUEUE, createBulkActionProcessor } from './bulk-actions/bulk-action.processor';
 import { createBulkActionsService, type BulkJob } from './bulk-actions/bulk-actions.service';
 import { mergeContacts, type MergeOptions } from './contacts/merge-contacts';
+import { defineMergeLockModel } from './contacts/merge-lock.model';
+import { createMergeLocks } from './contacts/merge-locks';
 import { createCaptureService } from './capture/capture.service';
 import { defineConversationModel } from './messaging/conversation.model';
 import { createDeliveryProcessor, DELIVERY_QUEUE, type DeliveryJob } from './messaging/delivery.processor';
@@ -96,6 +98,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         'inbox_keys',
         'label_sets',
         'account_links',
+        'merge_locks',
       ]),
     );
   }
@@ -107,6 +110,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     idBlocks: defineIdBlockModel(conn),
     contacts: defineContactModel(conn),
     contactKeys: defineContactKeyModel(conn),
+    mergeLocks: defineMergeLockModel(conn),
     pendingSync: definePendingSyncModel(conn),
     labelSets: defineLabelSetModel(conn),
     customAttributeSets: defineCustomAttributeSetModel(conn),
@@ -212,6 +216,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
   // Everything that belongs to a contact: removed with it, moved by a merge (each through its contact_links or contact_notes list).
   const contactDependents = [notes, inboxes, messaging];
+  // Merges hold their two contacts meanwhile; deletes wait for them (src/contacts/merge-locks.ts).
+  const mergeLocks = createMergeLocks(models.mergeLocks);
   const contacts = createContactsService({
     contacts: models.contacts,
     customAttributes,
@@ -219,6 +225,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     nextIds,
     search,
     dependents: contactDependents,
+    mergeLocks,
     // The inboxes feature sits above contacts: POST /contacts with inbox_id reaches it through this.
     prepareInboxLink: inboxes.prepareContactInbox,
     limits,
@@ -263,7 +270,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     logger,
   });
   const merge = (accountId: number, baseId: number, mergeeId: number, options?: MergeOptions) =>
-    mergeContacts({ contacts: models.contacts, dependents: contactDependents, writer }, accountId, baseId, mergeeId, options);
+    mergeContacts({ contacts: models.contacts, dependents: contactDependents, writer, locks: mergeLocks }, accountId, baseId, mergeeId, options);
 
   // Few attempts, spaced out: each resumes from the import's checkpoint.
   const importQueue = queues.createQueue<ImportJob>(IMPORT_QUEUE, { attempts: 3, backoff: { type: 'fixed', delay: 5000 }, removeOnFail: 100 });

@@ -47,6 +47,8 @@ export interface NewMemberInput {
 // A key whose user was never written (a process died between the two inserts) is taken over after this long.
 const ABANDONED_EMAIL_MS = 60_000;
 const MEMBER_WRITE_TRIES = 20;
+// Adding a person whose email another request is making a user of at the same moment: they join that user.
+const ADD_MEMBER_TRIES = 5;
 
 const uncached: Pick<CallerCache<Caller>, 'get' | 'changed'> = { get: (_key, load) => load(), changed: async () => undefined };
 
@@ -139,9 +141,19 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
     await findAccount(accountId);
     let user = await userByEmail(input.email);
     let generated: string | null = null;
-    if (!user) {
-      if (input.password === undefined) generated = newPassword();
-      user = await insertUser({ name: input.name, email: input.email, password: input.password ?? generated });
+    for (let attempt = 1; !user; attempt++) {
+      generated = input.password === undefined ? newPassword() : null;
+      try {
+        user = await insertUser({ name: input.name, email: input.email, password: input.password ?? generated });
+      } catch (err) {
+        // The email was taken after it was looked up: another request (adding the same person to
+        // another account, most often) made the user, which then joins here as an existing user,
+        // as it would have a moment later. One still being written is waited for.
+        if (!(err instanceof ValidationError || err instanceof ConflictError) || attempt >= ADD_MEMBER_TRIES) throw err;
+        if (err instanceof ConflictError) await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+        generated = null;
+        user = await userByEmail(input.email);
+      }
     }
     const userId = user._id;
     await changeMembers(accountId, (members) => {

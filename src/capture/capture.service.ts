@@ -50,6 +50,9 @@ export const SEEN_EVERY_MS = 60_000;
  * The website widget's side: visitors, their verified identity, the pre-chat form and the
  * email prompt. A visitor whose email or phone already belongs to a contact is merged into it.
  */
+/** Tries of a visitor's write whose email or phone another contact took meanwhile (see capture). */
+const CAPTURE_ATTEMPTS = 3;
+
 export function createCaptureService(deps: CaptureServiceDeps) {
   const { inboxes, contactInboxes, keys, contactsService, mergeContacts, messaging } = deps;
 
@@ -135,6 +138,18 @@ export function createCaptureService(deps: CaptureServiceDeps) {
    */
   async function identify(inbox: Inbox, ci: ContactInbox, standing: Standing, identifier: string, hash: string | undefined): Promise<void> {
     checkClaim(inbox, identifier, hash);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await identifyOnce(inbox, ci, standing, identifier);
+      } catch (err) {
+        // Another session proved the same new identifier at the same moment (one person's two
+        // tabs): its contact is the identity now, which this session joins as it would a moment later.
+        if (attempt >= CAPTURE_ATTEMPTS || !(await takenMeanwhile(inbox.account_id, ci.contact_id, { identifier }, err))) throw err;
+      }
+    }
+  }
+
+  async function identifyOnce(inbox: Inbox, ci: ContactInbox, standing: Standing, identifier: string): Promise<void> {
     const accountId = inbox.account_id;
     const { identifier: owner } = await keys.owners(accountId, { identifier });
     const ownerId = owner ? Number(owner._id) : undefined;
@@ -186,6 +201,34 @@ export function createCaptureService(deps: CaptureServiceDeps) {
    * it is blocked. A guest only fills gaps of the contact it is attached to.
    */
   async function capture(accountId: number, ci: ContactInbox, standing: Standing, fields: VisitorFields): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await captureOnce(accountId, ci, standing, fields);
+      } catch (err) {
+        // Another visitor (or writer) took the email or phone between the owners' read and the
+        // write: read the owners again, and this visitor is merged into the one that took it.
+        // Several visitors typing one new email at once each answered 422 naming its owner.
+        if (attempt >= CAPTURE_ATTEMPTS || standing === 'verified' || !(await takenMeanwhile(accountId, ci.contact_id, fields, err))) throw err;
+      }
+    }
+  }
+
+  /** Whether `err` refused a value of `fields` (an email, phone or identifier) that another contact now holds. */
+  async function takenMeanwhile(accountId: number, contactId: number, fields: VisitorFields & { identifier?: string }, err: unknown): Promise<boolean> {
+    if (!(err instanceof ValidationError) || (err.field !== 'email' && err.field !== 'phone_number' && err.field !== 'identifier')) return false;
+    const value = err.field === 'identifier' ? fields.identifier : toContactChanges(fields)[err.field];
+    if (!value) return false;
+    // The winner's key is taken before its contact is written: until that write lands, the
+    // value has no owner to be merged into, so it is looked for again a moment later.
+    for (let look = 0; look < 5; look++) {
+      const owner = (await keys.owners(accountId, { [err.field]: value }))[err.field];
+      if (owner) return Number(owner._id) !== contactId;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return false;
+  }
+
+  async function captureOnce(accountId: number, ci: ContactInbox, standing: Standing, fields: VisitorFields): Promise<number> {
     const contactId = ci.contact_id;
     if (!Object.keys(fields).length) return contactId;
     const changes = toContactChanges(fields);

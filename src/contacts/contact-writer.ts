@@ -4,6 +4,7 @@ import type { Contact, ContactModel } from '../records/contact.model';
 import type { PendingSyncModel } from '../records/pending-sync.model';
 import { markPending as markPendingWrites } from '../records/pending-writes';
 import type { SyncScheduler } from '../search/sync-queue';
+import { conflictBackoff } from '../shared/conflict-backoff';
 import { ConflictError, NotFoundError } from '../shared/errors';
 import { isMongoUnavailable } from '../shared/mongo';
 
@@ -108,6 +109,7 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
           await sync.schedule([id]);
           return updated;
         }
+        if (attempt < ATTEMPTS - 1) await conflictBackoff(attempt);
       }
       throw new ConflictError(`contact ${id} changed ${ATTEMPTS} times while it was being written; try again`);
     } catch (err) {

@@ -4,6 +4,7 @@ import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../se
 import { IDENTITY_FIELDS, toContactChanges, type ContactChanges } from './contact-changes';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactWriter, ContactUpdate } from './contact-writer';
+import type { MergeLocks } from './merge-locks';
 import { newContact } from './new-contact';
 import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
 import type { ContactInput } from './contacts.schemas';
@@ -57,9 +58,11 @@ export interface ContactsServiceDeps {
   prepareInboxLink: PrepareInboxLink;
   /** Bounds the cost of a search `q` (its length). */
   limits?: QueryLimits;
+  /** Deletes wait for a merge running on any of their contacts (merge-locks.ts). */
+  mergeLocks?: Pick<MergeLocks, 'acquireAll'>;
 }
 
-export function createContactsService({ contacts, customAttributes, writer, nextIds, search, dependents = [], prepareInboxLink, limits }: ContactsServiceDeps) {
+export function createContactsService({ contacts, customAttributes, writer, nextIds, search, dependents = [], prepareInboxLink, limits, mergeLocks }: ContactsServiceDeps) {
   async function find(accountId: number, id: number): Promise<Contact> {
     // By _id alone (an index lookup on every backend); the account is checked here.
     const contact = await contacts.findById(String(id)).lean();
@@ -82,11 +85,16 @@ export function createContactsService({ contacts, customAttributes, writer, next
    * contact back, and the sync worker purges the document once the index has dropped it.
    */
   async function removeMany(accountId: number, ids: number[]): Promise<number[]> {
-    const live = await writer.remove(accountId, ids);
-    if (!live.length) return [];
-    // A merge moves these to the base contact before removing the mergee, so nothing is lost there.
-    await Promise.all(dependents.map((dependent) => dependent.removeForContacts(accountId, live)));
-    return live;
+    const release = mergeLocks ? await mergeLocks.acquireAll(accountId, ids) : async () => undefined;
+    try {
+      const live = await writer.remove(accountId, ids);
+      if (!live.length) return [];
+      // A merge moves these to the base contact before removing the mergee, so nothing is lost there.
+      await Promise.all(dependents.map((dependent) => dependent.removeForContacts(accountId, live)));
+      return live;
+    } finally {
+      await release();
+    }
   }
 
   /** With inbox_id, the contact's link to that inbox is checked before anything is written and made after the contact. */

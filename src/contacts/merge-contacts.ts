@@ -3,11 +3,13 @@ import type { Contact, ContactModel } from '../records/contact.model';
 import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
 import type { ContactWriter } from './contact-writer';
 import type { ContactDependent } from './contacts.service';
+import type { MergeLocks } from './merge-locks';
 
 export interface MergeContactsDeps {
   contacts: ContactModel;
   dependents: ContactDependent[];
   writer: ContactWriter;
+  locks: MergeLocks;
 }
 
 export const isGap = (value: unknown) => value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
@@ -62,7 +64,9 @@ export function mergedValues(base: Contact, mergee: Contact, options: MergeOptio
  * Merges the mergee into the base: its notes, conversations, messages and inbox identities
  * move to the base, then the mergee is deleted (which releases its email, phone and
  * identifier), then the base takes the merged values in one update conditional on its version.
- * There are no transactions, so the order is what keeps the values unique at every step.
+ * There are no transactions, so the order is what keeps the values unique at every step. The
+ * two contacts are held from other merges meanwhile (merge-locks.ts): a merge that deleted its
+ * mergee and then found its base merged away would lose the mergee.
  */
 export async function mergeContacts(
   deps: MergeContactsDeps,
@@ -72,6 +76,15 @@ export async function mergeContacts(
   options: MergeOptions = {},
 ): Promise<ContactPayload> {
   if (baseId === mergeeId) throw new ValidationError('a contact cannot be merged into itself', 'mergee_contact_id');
+  const release = await deps.locks.acquire(accountId, [baseId, mergeeId]);
+  try {
+    return await mergeHeld(deps, accountId, baseId, mergeeId, options);
+  } finally {
+    await release();
+  }
+}
+
+async function mergeHeld(deps: MergeContactsDeps, accountId: number, baseId: number, mergeeId: number, options: MergeOptions): Promise<ContactPayload> {
   const [base, mergee] = await Promise.all(
     [baseId, mergeeId].map((id) => deps.contacts.findOne({ _id: id, account_id: accountId, deleted: false }).lean()),
   );
@@ -80,17 +93,19 @@ export async function mergeContacts(
 
   await Promise.all(deps.dependents.map((dependent) => dependent.moveToContact(accountId, mergeeId, baseId)));
   if (!(await deps.writer.remove(accountId, [mergeeId])).length) throw new NotFoundError('contact', mergeeId);
-  // The mergee as it was deleted (a write after that finds it gone): a block an agent set after
-  // the first read is not shed. Once the sync worker has purged it, the first read stands.
+  // The mergee as it was deleted, which no write changes any more: what other requests wrote to
+  // it after the first read (a custom attribute, a label, a block) reaches the base. Once the
+  // sync worker has purged it, the first read stands.
   const removed = (await deps.contacts.findById(String(mergeeId)).lean()) ?? mergee;
 
   // Conditional on the base's version, recomputed from the base as it is on each attempt. At the
-  // same time, whatever reached the mergee after its move (its lists, now empty, and anything a
-  // concurrent write attached) is deleted with it: the base's write need not wait for that, and a
-  // merge is on the website visitor's path.
+  // same time, whatever reached the mergee after the first move (a note, a conversation written
+  // meanwhile) moves too: the mergee is deleted now, so nothing is attached to it after this
+  // (notes.service create checks again). The base's write need not wait for that, and a merge
+  // is on the website visitor's path.
   const [updated] = await Promise.all([
-    deps.writer.modify(accountId, baseId, (current) => ({ set: mergedValues(current, { ...mergee, blocked: mergee.blocked || removed.blocked }, options) })),
-    ...deps.dependents.map((dependent) => dependent.removeForContacts(accountId, [mergeeId])),
+    deps.writer.modify(accountId, baseId, (current) => ({ set: mergedValues(current, removed, options) })),
+    ...deps.dependents.map((dependent) => dependent.moveToContact(accountId, mergeeId, baseId)),
   ]);
   return toContactPayload(updated);
 }

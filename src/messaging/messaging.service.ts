@@ -229,7 +229,8 @@ export function createMessagingService(deps: MessagingServiceDeps) {
 
     /** A merge: the mergee's conversations and their messages become the base's (listed by the base first). */
     async moveToContact(accountId: number, fromId: number, toId: number): Promise<void> {
-      const list = await conversationsOfContacts(accountId, [fromId]);
+      const found = await readConversations(accountId, await contactLinks.idsOf(accountId, [conversationList(fromId)]));
+      const list = found.filter((c) => c.contact_id === fromId);
       if (list.length) {
         const ids = list.map((c) => c._id);
         await contactLinks.add(accountId, conversationList(toId), ids);
@@ -237,7 +238,9 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         for (const chunk of inChunks(list.flatMap((c) => c.message_ids ?? []))) await messages.updateMany({ _id: { $in: chunk } }, { $set: { contact_id: toId } });
         for (const chunk of inChunks(ids)) await conversations.updateMany({ _id: { $in: chunk }, contact_id: fromId }, { $set: { contact_id: toId } });
       }
-      await contactLinks.drop([conversationList(fromId)]);
+      // Only the ids read: a conversation listed meanwhile (listed before it is written) stays
+      // for the merge's second pass; the list goes once empty.
+      await contactLinks.pull(new Map([[conversationList(fromId), found.map((c) => c._id)]]));
     },
 
     /** The conversations of deleted contacts go with them, and their messages (by the ids each conversation holds). */

@@ -68,6 +68,16 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
         { $addToSet: { note_ids: id }, $setOnInsert: { account_id: caller.accountId } },
         { upsert: true },
       );
+      if (!(await contacts.exists({ _id: contactId, account_id: caller.accountId, deleted: false }))) {
+        // Deleted or merged away since the first check. A merge moves what it finds on the
+        // contact after deleting it: the note is kept if it was moved, otherwise it would be
+        // listed nowhere, so it is taken back and the write refused.
+        const moved = await notes.findById(id).lean();
+        if (moved && moved.contact_id !== contactId) return (await present(caller.accountId, [moved]))[0];
+        await contactNotes.updateOne({ _id: String(contactId) }, { $pull: { note_ids: id } });
+        await notes.deleteOne({ _id: id, contact_id: contactId });
+        throw new NotFoundError('contact', contactId);
+      }
       return (await present(caller.accountId, [note]))[0];
     },
 
@@ -124,7 +134,10 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
         { $addToSet: { note_ids: { $each: list.note_ids } }, $setOnInsert: { account_id: accountId } },
         { upsert: true },
       );
-      await contactNotes.deleteOne({ _id: String(fromId) });
+      // Only the ids moved: a note listed meanwhile stays for the merge's second pass. The list
+      // goes only while still empty.
+      await contactNotes.updateOne({ _id: String(fromId) }, { $pullAll: { note_ids: list.note_ids } });
+      await contactNotes.deleteOne({ _id: String(fromId), note_ids: { $size: 0 } });
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { Model } from 'mongoose';
+import { conflictBackoff } from './conflict-backoff';
 import { isDuplicateKey } from './duplicate-key';
+import { ConflictError } from './errors';
 
 /** What a change of an account's list answers: the new list (none: nothing to write) and a result. */
 export interface ListChange<Item, T> {
@@ -53,13 +55,15 @@ export function createAccountListStore<Item>(model: Model<{ _id: number; version
             return result;
           } catch (err) {
             if (!isDuplicateKey(err)) throw err;
+            await conflictBackoff(attempt);
             continue;
           }
         }
         const { matchedCount } = await model.updateOne({ _id: accountId, version: doc.version }, { $set: { [field]: items, version: doc.version + 1 } });
         if (matchedCount === 1) return result;
+        if (attempt < ATTEMPTS - 1) await conflictBackoff(attempt);
       }
-      throw new Error(`the ${what} of account ${accountId} kept changing under ${ATTEMPTS} attempts`);
+      throw new ConflictError(`the ${what} of account ${accountId} kept changing under ${ATTEMPTS} attempts; try again`);
     },
   };
 }

@@ -169,6 +169,19 @@ describe('agents', () => {
     expect((await listLabels(other, me.token)).status).toBe(200);
   });
 
+  it('when one new email is added to several accounts at once, then it is one user who joins every account', async () => {
+    const accounts = await Promise.all(Array.from({ length: 4 }, () => ctx.createAccount()));
+    const address = email('everywhere');
+    const results = await Promise.all(accounts.map((acc) => agents(acc, acc.adminToken).add({ name: 'Everywhere', email: address })));
+    expect(results.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    // One of them made the user and shows its password once; the others joined it.
+    const made = results.filter((r) => typeof r.body.password === 'string');
+    expect(made).toHaveLength(1);
+    const session = await signIn({ email: address, password: made[0]!.body.password });
+    expect(session.body.data.accounts.map((a: { id: number }) => a.id).sort()).toEqual(accounts.map((a) => a.id).sort());
+  });
+
   it('when an agent is made administrator, then it may act as one; when it is removed, then its token is a 401 on that account at once', async () => {
     const acc = await ctx.createAccount();
     const admin = agents(acc, acc.adminToken);

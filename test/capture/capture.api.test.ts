@@ -91,6 +91,18 @@ describe('website visitors and verified identity', () => {
     expect(await verifiedInboxIds(known.id)).toEqual([site.id]);
   });
 
+  it('when several sessions prove the same new identifier at once (one person\'s tabs), then each is answered 200 on one contact', async () => {
+    const secret = site.hmac_token!;
+    const visitors = await Promise.all(Array.from({ length: 6 }, () => newVisitor()));
+    const results = await Promise.all(visitors.map((v) => identify(site, v.source_id, { identifier: 'tabs-1', identifier_hash: sign('tabs-1', secret) })));
+    expect(results.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+
+    const created = await Promise.all(Array.from({ length: 6 }, () => ctx.http.post(publicPath(site)).send({ identifier: 'tabs-2', identifier_hash: sign('tabs-2', secret) })));
+    expect(created.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+    expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
+  });
+
   it('when the inbox identifier or the source_id is unknown, then it answers 404', async () => {
     const visitor = await newVisitor();
     expect((await ctx.http.post('/public/api/v1/inboxes/nope/contacts').send({})).status).toBe(404);
@@ -223,6 +235,25 @@ describe('email collect', () => {
     expect(res.body).toMatchObject({ id: existing.id, source_id: visitor.source_id });
     expect((await contactOf(visitor.id)).status).toBe(404);
     expect((await contactOf(existing.id)).body.payload).toMatchObject({ name: 'Dora', email: 'dora@example.com' });
+  });
+
+  it('when several visitors type the same new email at once, then each is answered 200: one holds it and the others are merged into that contact', async () => {
+    for (let round = 0; round < 3; round++) {
+      const email = `crowd-${round}@example.com`;
+      const visitors = await Promise.all(Array.from({ length: 8 }, () => newVisitor()));
+      const results = await Promise.all(visitors.map((v) => collect(v.source_id, { email })));
+      expect(results.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+      const ids = new Set(results.map((r) => r.body.id as number));
+      expect(ids.size).toBe(1);
+      const [holder] = [...ids];
+      expect((await contactOf(holder!)).body.payload.email).toBe(email);
+    }
+  });
+
+  it('when several new visitors give the same new email at once, then each is created: one holds it and the others are merged into that contact', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ctx.http.post(publicPath(site)).send({ email: 'crowd-new@example.com', name: `Visitor ${i}` })));
+    expect(results.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+    expect(new Set(results.map((r) => r.body.id as number)).size).toBe(1);
   });
 
   it('when a known contact without a name takes in a visitor, then it does not get the visitor\'s placeholder name; a name the visitor typed fills it', async () => {

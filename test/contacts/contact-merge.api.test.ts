@@ -1,5 +1,6 @@
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
 import { createContact, setLabels } from '../support/factories';
+import { createInbox } from '../support/inboxes';
 
 let ctx: TestContext;
 let account: TestAccount;
@@ -100,3 +101,150 @@ describe('merging contacts', () => {
     expect(res.body).toMatchObject({ id: base.id, blocked: true, phone_number: '+15550007777' });
   });
 });
+
+describe('merges racing other writes', () => {
+  const show = (id: number) => ctx.http.get(account.path(`/contacts/${id}`)).set(as(account.adminToken));
+  const live = async (ids: number[]) => (await Promise.all(ids.map(async (id) => ((await show(id)).status === 200 ? id : null)))).filter((id) => id !== null);
+
+  it('when two contacts are merged into each other at once, then one merge wins and the other answers 404: one contact survives with both', async () => {
+    for (let round = 0; round < 3; round++) {
+      const p = await createContact(ctx, account, { name: null, email: `swap-p-${round}@example.com` });
+      const q = await createContact(ctx, account, { name: null, email: null, phone_number: `+5199911${round}000` });
+      const results = await Promise.all([
+        merge(account, { base_contact_id: p.id, mergee_contact_id: q.id }),
+        merge(account, { base_contact_id: q.id, mergee_contact_id: p.id }),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual([200, 404]);
+      const survivors = await live([p.id, q.id]);
+      expect(survivors).toHaveLength(1);
+      expect((await show(survivors[0]!)).body.payload).toMatchObject({ email: `swap-p-${round}@example.com`, phone_number: `+5199911${round}000` });
+    }
+  });
+
+  it('when one contact is merged into two bases at once, then it lands in one of them and the other merge answers 404', async () => {
+    for (let round = 0; round < 3; round++) {
+      const mergee = await createContact(ctx, account, { email: `twice-${round}@example.com` });
+      await ctx.http.post(account.path(`/contacts/${mergee.id}/notes`)).set(as(account.adminToken)).send({ content: 'kept once' }).expect(200);
+      const x = await createContact(ctx, account, { email: null });
+      const y = await createContact(ctx, account, { email: null });
+      const results = await Promise.all([x, y].map((base) => merge(account, { base_contact_id: base.id, mergee_contact_id: mergee.id })));
+      expect(results.map((r) => r.status).sort()).toEqual([200, 404]);
+      const winner = results[0]!.status === 200 ? x : y;
+      expect((await show(winner.id)).body.payload.email).toBe(`twice-${round}@example.com`);
+      const notes = await Promise.all([x, y].map(async (c) => (await ctx.http.get(account.path(`/contacts/${c.id}/notes`)).set(as(account.adminToken))).body.length));
+      expect(notes[0]! + notes[1]!).toBe(1);
+    }
+  });
+
+  it('when a contact is merged away while it is itself the base of another merge, then no merged contact is lost', async () => {
+    for (let round = 0; round < 3; round++) {
+      const a = await createContact(ctx, account, { email: null });
+      const b = await createContact(ctx, account, { email: null });
+      const c = await createContact(ctx, account, { email: `chain-c-${round}@example.com`, custom_attributes: { chain_mark: `c${round}` } });
+      const [ab, bc] = await Promise.all([
+        merge(account, { base_contact_id: a.id, mergee_contact_id: b.id }),
+        merge(account, { base_contact_id: b.id, mergee_contact_id: c.id }),
+      ]);
+      expect(ab.status).toBe(200);
+      expect([200, 404]).toContain(bc.status);
+      // c is either still itself (its merge found b gone) or in a, through b.
+      const holder = bc.status === 200 ? a.id : c.id;
+      expect((await show(holder)).body.payload).toMatchObject({ email: `chain-c-${round}@example.com`, custom_attributes: { chain_mark: `c${round}` } });
+    }
+  });
+
+  it('when the mergee is written while the merge runs (after it was read, before it is deleted), then those writes reach the base', async () => {
+    const base = await createContact(ctx, account, { email: null });
+    const mergee = await createContact(ctx, account, {});
+    const notes = ctx.deps.services.notes;
+    const original = notes.moveToContact.bind(notes);
+    let note: { id: number } | undefined;
+    const spy = jest.spyOn(notes, 'moveToContact').mockImplementation(async (accountId, fromId, toId) => {
+      await original(accountId, fromId, toId);
+      if (fromId !== mergee.id || note) return;
+      // Another agent, between the merge's read of the mergee and its deletion.
+      await ctx.http.patch(account.path(`/contacts/${mergee.id}`)).set(as(account.adminToken)).send({ custom_attributes: { late_key: 'late' } }).expect(200);
+      await ctx.http.post(account.path('/bulk_actions')).set(as(account.adminToken)).send({ type: 'Contact', ids: [mergee.id], labels: { add: ['late-label'] } }).expect(200);
+      note = (await ctx.http.post(account.path(`/contacts/${mergee.id}/notes`)).set(as(account.adminToken)).send({ content: 'late note' }).expect(200)).body;
+    });
+    try {
+      const res = await merge(account, { base_contact_id: base.id, mergee_contact_id: mergee.id });
+      expect(res.status).toBe(200);
+    } finally {
+      spy.mockRestore();
+    }
+    const after = (await show(base.id)).body.payload;
+    expect(after.custom_attributes).toMatchObject({ late_key: 'late' });
+    expect(after.labels).toContain('late-label');
+    const listed = (await ctx.http.get(account.path(`/contacts/${base.id}/notes`)).set(as(account.adminToken))).body;
+    expect(listed.map((n: { id: number }) => n.id)).toContain(note!.id);
+  });
+
+  it('when a note and a conversation are written to the mergee while its records are being moved, then they are not dropped with its old lists', async () => {
+    const inbox = await createInbox(ctx, account, { type: 'email', email: 'support@shop.example', smtp_address: 'smtp.shop.example', smtp_port: 587 });
+    const base = await createContact(ctx, account, { email: null });
+    const mergee = await createContact(ctx, account, {});
+    await ctx.http.post(account.path(`/contacts/${mergee.id}/notes`)).set(as(account.adminToken)).send({ content: 'early note' }).expect(200);
+    await ctx.http.post(account.path('/conversations')).set(as(account.adminToken)).send({ inbox_id: inbox.id, contact_id: mergee.id, message: { content: 'early' } }).expect(200);
+    const { notes, conversations } = ctx.deps.models;
+    const originalNotes = notes.updateMany.bind(notes);
+    const originalConversations = conversations.updateMany.bind(conversations);
+    let note: { id: number } | undefined;
+    let conversation: { id: number } | undefined;
+    // Each lands after the move read the mergee's list and before it dropped that list.
+    const noteSpy = jest.spyOn(notes, 'updateMany').mockImplementation(((...args: unknown[]) => {
+      const run = async () => {
+        if (!note) note = (await ctx.http.post(account.path(`/contacts/${mergee.id}/notes`)).set(as(account.adminToken)).send({ content: 'late note' }).expect(200)).body;
+        return (originalNotes as (...a: unknown[]) => unknown)(...args);
+      };
+      return run();
+    }) as never);
+    const conversationSpy = jest.spyOn(conversations, 'updateMany').mockImplementation(((...args: unknown[]) => {
+      const run = async () => {
+        if (!conversation) {
+          conversation = (await ctx.http.post(account.path('/conversations')).set(as(account.adminToken)).send({ inbox_id: inbox.id, contact_id: mergee.id, message: { content: 'late' } }).expect(200)).body;
+        }
+        return (originalConversations as (...a: unknown[]) => unknown)(...args);
+      };
+      return run();
+    }) as never);
+    try {
+      expect((await merge(account, { base_contact_id: base.id, mergee_contact_id: mergee.id })).status).toBe(200);
+    } finally {
+      noteSpy.mockRestore();
+      conversationSpy.mockRestore();
+    }
+    const listedNotes = (await ctx.http.get(account.path(`/contacts/${base.id}/notes`)).set(as(account.adminToken))).body;
+    expect(listedNotes.map((n: { content: string }) => n.content).sort()).toEqual(['early note', 'late note']);
+    const listedConversations = (await ctx.http.get(account.path(`/contacts/${base.id}/conversations`)).set(as(account.adminToken))).body.payload;
+    expect(listedConversations.map((c: { id: number }) => c.id)).toContain(conversation!.id);
+    expect(listedConversations).toHaveLength(2);
+  });
+
+  it('when the base is deleted while the merge runs, then the delete waits for the merge: the merge is not answered 404 after deleting the mergee', async () => {
+    const base = await createContact(ctx, account, { email: null });
+    const mergee = await createContact(ctx, account, { email: 'kept-by-merge@example.com' });
+    const notes = ctx.deps.services.notes;
+    const original = notes.moveToContact.bind(notes);
+    let deletion: Promise<{ status: number }> | undefined;
+    const spy = jest.spyOn(notes, 'moveToContact').mockImplementation(async (accountId, fromId, toId) => {
+      if (fromId === mergee.id && !deletion) {
+        // An administrator deletes the base at this moment; the merge goes on meanwhile.
+        deletion = ctx.http.delete(account.path(`/contacts/${base.id}`)).set(as(account.adminToken)).then((r) => r);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      await original(accountId, fromId, toId);
+    });
+    let merged;
+    try {
+      merged = await merge(account, { base_contact_id: base.id, mergee_contact_id: mergee.id });
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await deletion!).status).toBe(200);
+    // The delete came second: the merge finished on a live base, which the delete then removed.
+    expect(merged.status).toBe(200);
+    expect(merged.body.email).toBe('kept-by-merge@example.com');
+  });
+});
+

@@ -152,6 +152,17 @@ describe('no lost updates', () => {
   });
 });
 
+describe('many writers on one contact', () => {
+  it('when 40 PATCHes of different custom attributes hit one contact at once, then every one succeeds and every key is kept', async () => {
+    const contact = await createContact(ctx, account, { name: 'Crowded' });
+    const keys = Array.from({ length: 40 }, (_, i) => `crowd_${i}`);
+    const results = await Promise.all(keys.map((key, i) => patch(contact.id, { custom_attributes: { [key]: `v${i}` } })));
+    expect(results.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+    const after = await show(contact.id);
+    expect(Object.keys(after.custom_attributes).filter((k) => k.startsWith('crowd_')).sort()).toEqual([...keys].sort());
+  });
+});
+
 describe('the _id-only rule', () => {
   it('when a filter pins _id, then it is by id; anything else is not', () => {
     expect(isByIdFilter({ _id: '1' })).toBe(true);

@@ -162,6 +162,18 @@ describe('custom attribute definitions', () => {
   });
 });
 
+describe('many definitions at once', () => {
+  it('when 60 definitions of different keys are created at once, then every one is created (none runs out of attempts)', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const keys = Array.from({ length: 60 }, (_, i) => `crowd_${i}`);
+    const results = await Promise.all(keys.map((key) => api.post('/custom_attribute_definitions', { attribute_key: key, attribute_display_type: 'text' })));
+    expect(results.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+    const listed = (await api.get('/custom_attribute_definitions')).body as { attribute_key: string }[];
+    expect(listed.map((d) => d.attribute_key).sort()).toEqual([...keys].sort());
+  });
+});
+
 describe('custom attribute values on contacts', () => {
   it('when a value does not fit its definition, then the write answers 422 naming the key', async () => {
     const account = await ctx.createAccount();

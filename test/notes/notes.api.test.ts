@@ -96,6 +96,31 @@ describe('notes on a contact', () => {
     expect((await ctx.http.get(account.path(`/contacts/${contact.id}/notes`)).set(as(account.adminToken))).status).toBe(404);
   });
 
+  it('when the contact is deleted while a note is being written to it, then the write answers 404 and leaves no note behind', async () => {
+    const contact = await createContact(ctx, account);
+    const lists = ctx.deps.models.contactNotes;
+    const original = lists.updateOne.bind(lists);
+    let deleted = false;
+    // The contact goes between the note's check of it and its listing (a DELETE or a merge that landed meanwhile).
+    const spy = jest.spyOn(lists, 'updateOne').mockImplementation(((filter: { _id?: string }, ...rest: unknown[]) => {
+      if (!deleted && filter._id === String(contact.id)) {
+        deleted = true;
+        return ctx.deps.services.contacts.remove(account.id, contact.id).then(() => (original as (...args: unknown[]) => unknown)(filter, ...rest));
+      }
+      return (original as (...args: unknown[]) => unknown)(filter, ...rest);
+    }) as never);
+    let res;
+    try {
+      res = await ctx.http.post(account.path(`/contacts/${contact.id}/notes`)).set(as(account.agentToken)).send({ content: 'too late' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(deleted).toBe(true);
+    expect(res.status).toBe(404);
+    const list = await ctx.deps.models.contactNotes.findById(String(contact.id)).lean();
+    expect(list?.note_ids ?? []).toEqual([]);
+  });
+
   it('when another account\'s contact or note ids are used, then they are 404 and untouched', async () => {
     const other = await ctx.createAccount();
     const theirs = await createContact(ctx, other);
