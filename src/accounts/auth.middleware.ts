@@ -14,8 +14,11 @@ declare module 'express-serve-static-core' {
 export function requireAccountUser(accounts: AccountsService): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
-      const accountId = Number(req.params.account_id);
-      if (!Number.isSafeInteger(accountId) || accountId <= 0) throw new NotFoundError('account', req.params.account_id);
+      // Only the plain number names an account: Number() also reads 0x1, 01, +1 and 1.0 as 1, and
+      // one account must have one path (caches, logs and rate limits key on it).
+      const written = req.params.account_id ?? '';
+      const accountId = /^[1-9]\d*$/.test(written) ? Number(written) : NaN;
+      if (!Number.isSafeInteger(accountId)) throw new NotFoundError('account', written);
       req.caller = await accounts.authenticate(req.header('api_access_token') ?? undefined, accountId);
       next();
     } catch (err) {

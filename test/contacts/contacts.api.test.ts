@@ -186,6 +186,14 @@ describe('access', () => {
     expect(res.status).toBe(401);
   });
 
+  it('when the account in the path is not written as its plain number (0x1, 01, +1, 1.0, 1e0), then it is a 404 naming the account, whatever the token', async () => {
+    for (const written of [`0x${account.id.toString(16)}`, `0${account.id}`, `+${account.id}`, `${account.id}.0`, `${account.id}e0`]) {
+      const res = await ctx.http.get(`/api/v1/accounts/${encodeURIComponent(written)}/contacts`).set('api_access_token', account.adminToken);
+      expect({ written, status: res.status }).toEqual({ written, status: 404 });
+      expect(res.body.error).toContain(written);
+    }
+  });
+
   it('when a contact id of another account is used, then it is a 404 and nothing changes', async () => {
     const other = await ctx.createAccount();
     const theirs = await createContact(ctx, other, { name: 'Theirs' });
