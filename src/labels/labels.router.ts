@@ -3,17 +3,15 @@ import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
 import { contactIdParams } from '../contacts/contacts.schemas';
 import { emptySchema, payloadOf } from '../shared/response-fields';
-import { defineRoute, json, type JsonSchema } from '../shared/route';
+import { defineRoute, json } from '../shared/route';
+import { bareOrWrappedSchema } from '../shared/wrapped-body';
 import { labelPayloadSchema } from './label.presenter';
 import { contactLabelsSchema, labelCreateSchema, labelIdParams, labelUpdateSchema } from './labels.schemas';
 import type { LabelsService } from './labels.service';
 
 const tag = 'Labels';
 
-/** The fields bare or wrapped in `label`: the schemas' preprocessing, which the generated schema cannot show. */
-const bareOrWrapped = (fields: JsonSchema): JsonSchema => ({
-  anyOf: [fields, { type: 'object', properties: { label: fields }, required: ['label'], additionalProperties: false }],
-});
+const bareOrWrapped = bareOrWrappedSchema('label');
 
 export function labelsRouter(labels: LabelsService): Router {
   const router = Router({ mergeParams: true });

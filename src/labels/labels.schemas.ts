@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bareOrWrappedIn } from '../shared/wrapped-body';
 
 export const labelIdParams = z.object({
   account_id: z.string(),
@@ -12,16 +13,10 @@ const labelFields = {
   show_on_sidebar: z.boolean(),
 };
 
-// Chatwoot's controller reads the fields from `label` (Rails wraps bare JSON fields in it);
-// clients send either. Unwrapped only when it is the body's one key: bare fields beside it would
-// otherwise be dropped unread, and are refused as unknown instead.
-const unwrap = (body: unknown) =>
-  typeof body === 'object' && body !== null && Object.keys(body).length === 1 && 'label' in body ? (body as { label: unknown }).label : body;
-
 const createFields = z.strictObject(labelFields).partial().required({ title: true });
-export const labelCreateSchema = z.preprocess(unwrap, createFields);
+export const labelCreateSchema = bareOrWrappedIn('label', createFields);
 const updateFields = z.strictObject(labelFields).partial();
-export const labelUpdateSchema = z.preprocess(unwrap, updateFields);
+export const labelUpdateSchema = bareOrWrappedIn('label', updateFields);
 export type LabelInput = z.infer<typeof updateFields>;
 
 // Strict, as every body that writes a resource here: an unknown key is a 422 naming it, not dropped.

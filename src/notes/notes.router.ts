@@ -2,15 +2,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { emptySchema } from '../shared/response-fields';
-import { defineRoute, json, type JsonSchema } from '../shared/route';
+import { defineRoute, json } from '../shared/route';
+import { bareOrWrappedSchema } from '../shared/wrapped-body';
 import { notePayloadSchema } from './note.presenter';
 import type { NotesService } from './notes.service';
 import { contactNotesParams, noteInputSchema, noteParams } from './notes.schemas';
 
-/** The fields bare or wrapped in `note`: the schema's preprocessing, which the generated schema cannot show. */
-const bareOrWrapped = (fields: JsonSchema): JsonSchema => ({
-  anyOf: [fields, { type: 'object', properties: { note: fields }, required: ['note'], additionalProperties: false }],
-});
+const bareOrWrapped = bareOrWrappedSchema('note');
 
 const tag = 'Notes';
 const notePath = '/contacts/:id(\\d+)/notes/:note_id(\\d+)';

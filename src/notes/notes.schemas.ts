@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bareOrWrappedIn } from '../shared/wrapped-body';
 
 /** Markdown is stored as given; this bound keeps one note from holding a document. */
 export const MAX_NOTE_LENGTH = 50000;
@@ -10,13 +11,7 @@ const noteFields = z.strictObject({
     .refine((value) => value.trim().length > 0, 'must not be empty'),
 });
 
-// Chatwoot's controller reads the fields from `note` when it is there (older versions only from
-// there; Rails wraps bare JSON fields in it), so clients send either. Unwrapped only when it is
-// the body's one key: bare fields beside it would be dropped unread, and are refused instead.
-const unwrap = (body: unknown) =>
-  typeof body === 'object' && body !== null && Object.keys(body).length === 1 && 'note' in body ? (body as { note: unknown }).note : body;
-
-export const noteInputSchema = z.preprocess(unwrap, noteFields);
+export const noteInputSchema = bareOrWrappedIn('note', noteFields);
 export type NoteInput = z.infer<typeof noteFields>;
 
 export const contactNotesParams = z.object({
