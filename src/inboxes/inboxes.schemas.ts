@@ -7,6 +7,13 @@ const httpUrl = z
   .string()
   .url('must be a URL')
   .refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL')
+  // The API's path is appended to it: a query or fragment would swallow that path, and
+  // credentials belong in the channel's secret settings (masked), not in a URL shown in full.
+  .refine((value) => !value.includes('?') && !value.includes('#'), 'must not have a query or fragment (the API path is appended to it)')
+  .refine((value) => {
+    const url = URL.canParse(value) ? new URL(value) : null;
+    return !url || (!url.username && !url.password);
+  }, 'must not hold credentials (user:password@): put them in the channel settings')
   .transform((value) => value.replace(/\/+$/, ''));
 
 const STANDARD_NAMES = Object.keys(PRE_CHAT_STANDARD_FIELDS);

@@ -146,4 +146,18 @@ describe('inbox settings, changed', () => {
     const stored = await model.findById(inbox.id).lean();
     expect(stored!.settings).toMatchObject({ website_url: 'https://new.example', hmac_token: 'f'.repeat(64) });
   });
+
+  it.each(['https://api.twilio.com/?x=1', 'https://api.twilio.com/#frag', 'https://user:secret@api.twilio.com'])(
+    'when the provider URL is %s (the request path is appended to it), then it answers 422 naming provider_url, on create and on change',
+    async (url) => {
+      const created = await ctx.http.post(account.path('/inboxes')).set(as(account.adminToken)).send({ name: 'bad', channel: { ...secrets.sms, provider_url: url } });
+      expect(created.status).toBe(422);
+      expect(created.body.field).toBe('channel.provider_url');
+      const inbox = await createInbox(ctx, account, secrets.whatsapp);
+      const changed = await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken)).send({ channel: { provider_url: url } });
+      expect(changed.status).toBe(422);
+      // A PATCH names the setting as its channel schema does (as pre_chat_form_options' fields are named).
+      expect(changed.body.field).toMatch(/^(channel\.)?provider_url$/);
+    },
+  );
 });
