@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { checkAttributeKey } from '../records/contact-fields';
 import { DEFAULT_PRE_CHAT_FORM_OPTIONS, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, PRE_CHAT_STANDARD_FIELDS } from './inbox.model';
@@ -15,6 +16,15 @@ const httpUrl = z
     return !url || (!url.username && !url.password);
   }, 'must not hold credentials (user:password@): put them in the channel settings')
   .transform((value) => value.replace(/\/+$/, ''));
+
+/**
+ * A host name or an IP address (an IPv6 one with or without brackets, kept without): a URL, a
+ * `host:port` or a name with spaces was saved and then failed every delivery on a DNS error.
+ */
+const HOST_NAME = /^(?=.{1,253}\.?$)[\p{L}\p{N}_](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}_])?(?:\.[\p{L}\p{N}_](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}_])?)*\.?$/u;
+const smtpHost = text(255)
+  .transform((value) => (/^\[.*\]$/.test(value) && isIP(value.slice(1, -1)) === 6 ? value.slice(1, -1) : value))
+  .refine((value) => isIP(value) !== 0 || HOST_NAME.test(value), 'must be a host name or an IP address (no scheme, port or path: the port is smtp_port)');
 
 const STANDARD_NAMES = Object.keys(PRE_CHAT_STANDARD_FIELDS);
 
@@ -58,7 +68,7 @@ export const channelSettingsSchemas = {
   }),
   email: z.strictObject({
     email: z.string().email('must be an email address'),
-    smtp_address: text(255),
+    smtp_address: smtpHost,
     smtp_port: z.number().int().min(1).max(65535),
     smtp_login: z.string().max(255).nullable().default(null),
     smtp_password: z.string().max(1024).nullable().default(null),

@@ -160,4 +160,26 @@ describe('inbox settings, changed', () => {
       expect(changed.body.field).toMatch(/^(channel\.)?provider_url$/);
     },
   );
+
+  it.each(['http://smtp.shop.example', 'smtp shop.example', 'smtp.shop.example:587', 'smtp.shop.example/x', ''])(
+    'when the SMTP address is %j (not a host), then it answers 422 naming smtp_address, on create and on change',
+    async (host) => {
+      const created = await ctx.http.post(account.path('/inboxes')).set(as(account.adminToken)).send({ name: 'bad', channel: { ...secrets.email, smtp_address: host } });
+      expect(created.status).toBe(422);
+      expect(created.body.field).toBe('channel.smtp_address');
+      const inbox = await createInbox(ctx, account, secrets.email);
+      const changed = await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken)).send({ channel: { smtp_address: host } });
+      expect(changed.status).toBe(422);
+      expect(changed.body.field).toMatch(/^(channel\.)?smtp_address$/);
+    },
+  );
+
+  it.each(['smtp.shop.example', 'SMTP.Shop.Example.', 'mail-1.shop.example', 'smtp.exämple.de', '203.0.113.7', '2001:db8::25', '[2001:db8::25]'])(
+    'when the SMTP address is %j, then it is accepted',
+    async (host) => {
+      const created = await ctx.http.post(account.path('/inboxes')).set(as(account.adminToken)).send({ name: 'ok', channel: { ...secrets.email, smtp_address: host } });
+      expect(created.status).toBe(200);
+      expect(created.body.smtp_address).toBe(host.replace(/^\[|\]$/g, ''));
+    },
+  );
 });
