@@ -149,8 +149,12 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
           throw new ValidationError('an inbox cannot change its channel type', 'channel.type');
         }
         const current = inbox.settings as unknown as Record<string, unknown>;
-        // The HMAC secret is generated, never set by hand (reset_hmac_token makes a new one). A
-        // secret sent back as it was shown (masked) is kept: a form that shows the inbox and saves
+        const given = input.channel.hmac_token;
+        if (given !== undefined && !isMaskOf(given, current.hmac_token)) {
+          // Ignored with a 200, the site went on signing with a secret nobody checks: every identify a 401.
+          throw new ValidationError('channel.hmac_token: the HMAC secret is generated, not set by hand; POST /inboxes/{id}/reset_hmac_token makes a new one', 'channel.hmac_token');
+        }
+        // A secret sent back as it was shown (masked) is kept: a form that shows the inbox and saves
         // it whole used to store the mask itself as the SMTP password or provider token.
         const changes = Object.fromEntries(
           Object.entries(input.channel).filter(

@@ -182,4 +182,18 @@ describe('inbox settings, changed', () => {
       expect(created.body.smtp_address).toBe(host.replace(/^\[|\]$/g, ''));
     },
   );
+
+  it('when a PATCH sets the HMAC secret by hand, then it answers 422 pointing to reset_hmac_token and the secret is unchanged; sent back masked, it is ignored', async () => {
+    const site = await createInbox(ctx, account, websiteChannel());
+    const set = await ctx.http.patch(account.path(`/inboxes/${site.id}`)).set(as(account.adminToken)).send({ channel: { hmac_token: 'my-own-secret' } });
+    expect(set.status).toBe(422);
+    expect(set.body.field).toBe('channel.hmac_token');
+    expect(set.body.error).toMatch(/reset_hmac_token/);
+    expect(((await ctx.deps.models.inboxes.findById(site.id).lean())!.settings as unknown as Record<string, unknown>).hmac_token).toBe(site.hmac_token);
+
+    const shown = (await ctx.http.get(account.path(`/inboxes/${site.id}`)).set(as(account.adminToken))).body;
+    const echoed = await ctx.http.patch(account.path(`/inboxes/${site.id}`)).set(as(account.adminToken)).send({ channel: { hmac_token: shown.hmac_token, website_url: 'https://other.example' } });
+    expect(echoed.status).toBe(200);
+    expect(echoed.body).toMatchObject({ website_url: 'https://other.example', hmac_token: shown.hmac_token });
+  });
 });
