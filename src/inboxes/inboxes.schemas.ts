@@ -82,7 +82,9 @@ export const channelSettingsSchemas = {
   }),
   whatsapp: z.strictObject({
     provider_url: httpUrl,
-    api_key: text(4096),
+    // Sent as `Authorization: Bearer <api_key>`: a line break or a character outside visible ASCII
+    // was saved, then failed every delivery after all its retries.
+    api_key: text(4096).regex(/^[\x21-\x7e]+$/, 'must be visible ASCII without spaces (it is sent as a Bearer token in an HTTP header)'),
     phone_number_id: text(255),
     phone_number: text(40),
   }),

@@ -196,4 +196,14 @@ describe('inbox settings, changed', () => {
     expect(echoed.status).toBe(200);
     expect(echoed.body).toMatchObject({ website_url: 'https://other.example', hmac_token: shown.hmac_token });
   });
+
+  it.each(['wa-key\r\nX-Injected: 1', 'wa key', 'wa-kéy'])('when the WhatsApp api_key is %j (not sendable in an HTTP header), then it answers 422 naming api_key, on create and on change', async (key) => {
+    const created = await ctx.http.post(account.path('/inboxes')).set(as(account.adminToken)).send({ name: 'bad', channel: { ...secrets.whatsapp, api_key: key } });
+    expect(created.status).toBe(422);
+    expect(created.body.field).toBe('channel.api_key');
+    const inbox = await createInbox(ctx, account, secrets.whatsapp);
+    const changed = await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken)).send({ channel: { api_key: key } });
+    expect(changed.status).toBe(422);
+    expect(changed.body.field).toMatch(/^(channel\.)?api_key$/);
+  });
 });

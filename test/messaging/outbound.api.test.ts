@@ -157,6 +157,19 @@ describe('outbound SMS and WhatsApp', () => {
     expect(message.content_attributes.external_error).toContain('500: internal');
     expect(whatsapp.requests.length - already).toBe(4);
   });
+  it('when a stored WhatsApp api_key cannot be sent in a header, then the message fails at once with the reason, not after every retry', async () => {
+    const contact = await createContact(ctx, account, { phone_number: '+5511987654323' });
+    const inbox = await createInbox(ctx, account, { type: 'whatsapp', provider_url: whatsapp.url, api_key: 'wa-key', phone_number_id: '10988', phone_number: '+15550002222' });
+    // Saved before such keys were refused.
+    await ctx.deps.models.inboxes.updateOne({ _id: inbox.id }, { $set: { 'settings.api_key': 'wa-key\r\nX-Injected: 1' } });
+    const already = whatsapp.requests.length;
+    const res = await send(account, { inbox_id: inbox.id, contact_id: contact.id, message: { content: 'header' } });
+    const message = await settledMessage(contact.id, res.body.messages[0].id);
+    expect(message.status).toBe('failed');
+    expect(message.attempts).toBe(1);
+    expect(message.content_attributes.external_error).toMatch(/WhatsApp provider.*header/i);
+    expect(whatsapp.requests.length - already).toBe(0);
+  });
 });
 
 describe('website messages', () => {
