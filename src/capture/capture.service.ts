@@ -17,7 +17,7 @@ import {
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import { isGap, type MergeOptions } from '../contacts/merge-contacts';
 import type { VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
-import { missingPreChatField } from './check-pre-chat-form';
+import { missingPreChatField, withoutBlankRequiredAnswers } from './check-pre-chat-form';
 import { verifyIdentifierHash } from './verify-identifier-hash';
 import { toVisitorPayload, type VisitorConversationPayload, type VisitorPayload } from './visitor.presenter';
 
@@ -336,6 +336,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       }
       const form = preChatFormOf(inbox.settings as WebsiteSettings);
       if (form.enabled) {
+        input = withoutBlankRequiredAnswers(form.options.pre_chat_fields, input);
         const missing = await missingPreChatField(form.options.pre_chat_fields, input, () => contactsService.show(inbox.account_id, contactInbox.contact_id));
         if (missing) throw new ValidationError(missing.message, missing.field);
       }

@@ -49,3 +49,26 @@ export async function missingPreChatField(
   }
   return undefined;
 }
+
+/**
+ * The request without the blank answers (null, empty) it gives to required contact fields: the
+ * contact keeps what it holds there. Sent on, such an answer counted as answered by the value the
+ * contact held and then cleared it, so a returning visitor's blank form wiped its email or a
+ * required attribute. A field the contact does not hold stays unanswered (missingPreChatField).
+ */
+export function withoutBlankRequiredAnswers(fields: PreChatField[], input: VisitorConversationInput): VisitorConversationInput {
+  const contact = input.contact;
+  if (!contact) return input;
+  const kept = { ...contact } as Record<string, unknown>;
+  const attributes = contact.custom_attributes ? { ...contact.custom_attributes } : undefined;
+  for (const field of fields.filter((f) => f.enabled && f.required)) {
+    if (field.field_type === 'standard') {
+      const key = PRE_CHAT_STANDARD_FIELDS[field.name as keyof typeof PRE_CHAT_STANDARD_FIELDS];
+      if (key in kept && isGap(kept[key])) delete kept[key];
+    } else if (field.field_type === 'contact_attribute' && attributes && field.name in attributes && isGap(attributes[field.name])) {
+      delete attributes[field.name];
+    }
+  }
+  if (attributes) kept.custom_attributes = attributes;
+  return { ...input, contact: kept as VisitorConversationInput['contact'] };
+}

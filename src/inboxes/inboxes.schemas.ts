@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { checkAttributeKey } from '../records/contact-fields';
 import { DEFAULT_PRE_CHAT_FORM_OPTIONS, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, PRE_CHAT_STANDARD_FIELDS } from './inbox.model';
@@ -7,7 +8,23 @@ const httpUrl = z
   .string()
   .url('must be a URL')
   .refine((value) => /^https?:\/\//i.test(value), 'must be an http(s) URL')
+  // The API's path is appended to it: a query or fragment would swallow that path, and
+  // credentials belong in the channel's secret settings (masked), not in a URL shown in full.
+  .refine((value) => !value.includes('?') && !value.includes('#'), 'must not have a query or fragment (the API path is appended to it)')
+  .refine((value) => {
+    const url = URL.canParse(value) ? new URL(value) : null;
+    return !url || (!url.username && !url.password);
+  }, 'must not hold credentials (user:password@): put them in the channel settings')
   .transform((value) => value.replace(/\/+$/, ''));
+
+/**
+ * A host name or an IP address (an IPv6 one with or without brackets, kept without): a URL, a
+ * `host:port` or a name with spaces was saved and then failed every delivery on a DNS error.
+ */
+const HOST_NAME = /^(?=.{1,253}\.?$)[\p{L}\p{N}_](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}_])?(?:\.[\p{L}\p{N}_](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}_])?)*\.?$/u;
+const smtpHost = text(255)
+  .transform((value) => (/^\[.*\]$/.test(value) && isIP(value.slice(1, -1)) === 6 ? value.slice(1, -1) : value))
+  .refine((value) => isIP(value) !== 0 || HOST_NAME.test(value), 'must be a host name or an IP address (no scheme, port or path: the port is smtp_port)');
 
 const STANDARD_NAMES = Object.keys(PRE_CHAT_STANDARD_FIELDS);
 
@@ -51,7 +68,7 @@ export const channelSettingsSchemas = {
   }),
   email: z.strictObject({
     email: z.string().email('must be an email address'),
-    smtp_address: text(255),
+    smtp_address: smtpHost,
     smtp_port: z.number().int().min(1).max(65535),
     smtp_login: z.string().max(255).nullable().default(null),
     smtp_password: z.string().max(1024).nullable().default(null),
@@ -65,7 +82,9 @@ export const channelSettingsSchemas = {
   }),
   whatsapp: z.strictObject({
     provider_url: httpUrl,
-    api_key: text(4096),
+    // Sent as `Authorization: Bearer <api_key>`: a line break or a character outside visible ASCII
+    // was saved, then failed every delivery after all its retries.
+    api_key: text(4096).regex(/^[\x21-\x7e]+$/, 'must be visible ASCII without spaces (it is sent as a Bearer token in an HTTP header)'),
     phone_number_id: text(255),
     phone_number: text(40),
   }),

@@ -10,7 +10,7 @@ import type { ContactInboxStore } from './contact-inbox-store';
 import type { ContactInboxPayload } from './contact-inbox.presenter';
 import type { InboxKeyModel } from './inbox-key.model';
 import type { ChannelType, Inbox, InboxModel } from './inbox.model';
-import { toInboxPayload, type InboxPayload } from './inbox.presenter';
+import { maskSecret, SECRET_SETTINGS, toInboxPayload, type InboxPayload } from './inbox.presenter';
 import { channelSettingsSchemas, type CreateInboxInput, type UpdateInboxInput } from './inboxes.schemas';
 
 export interface InboxesServiceDeps {
@@ -33,6 +33,11 @@ export interface InboxRemovalJob {
 }
 
 const newHmacToken = () => randomBytes(32).toString('hex');
+
+const isSecretSetting = (key: string) => (SECRET_SETTINGS as readonly string[]).includes(key);
+
+/** The value is the secret as responses show it (maskSecret), not a new secret. */
+const isMaskOf = (value: unknown, secret: unknown) => typeof value === 'string' && typeof secret === 'string' && value === maskSecret(secret);
 
 export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxes, nextIds, outboundAllowedHosts, enqueueRemoval }: InboxesServiceDeps) {
   /** A provider URL or SMTP host must lead to the internet, not inside (checked again at each delivery). */
@@ -143,12 +148,26 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
         if ('type' in input.channel && input.channel.type !== inbox.channel_type) {
           throw new ValidationError('an inbox cannot change its channel type', 'channel.type');
         }
-        // The HMAC secret is generated, never set by hand (reset_hmac_token makes a new one).
-        const changes = Object.fromEntries(Object.entries(input.channel).filter(([key]) => key !== 'type' && key !== 'hmac_token'));
-        const { hmac_token: hmacToken, ...current } = inbox.settings as unknown as Record<string, unknown>;
-        const merged = parseOrThrow(channelSettingsSchemas[inbox.channel_type], { ...current, ...changes });
+        const current = inbox.settings as unknown as Record<string, unknown>;
+        const given = input.channel.hmac_token;
+        if (given !== undefined && !isMaskOf(given, current.hmac_token)) {
+          // Ignored with a 200, the site went on signing with a secret nobody checks: every identify a 401.
+          throw new ValidationError('channel.hmac_token: the HMAC secret is generated, not set by hand; POST /inboxes/{id}/reset_hmac_token makes a new one', 'channel.hmac_token');
+        }
+        // A secret sent back as it was shown (masked) is kept: a form that shows the inbox and saves
+        // it whole used to store the mask itself as the SMTP password or provider token.
+        const changes = Object.fromEntries(
+          Object.entries(input.channel).filter(
+            ([key, value]) => key !== 'type' && key !== 'hmac_token' && !(isSecretSetting(key) && isMaskOf(value, current[key])),
+          ),
+        );
+        const others = Object.fromEntries(Object.entries(current).filter(([key]) => key !== 'hmac_token'));
+        const merged = parseOrThrow(channelSettingsSchemas[inbox.channel_type], { ...others, ...changes }) as Record<string, unknown>;
         await checkOutboundHosts(merged);
-        set.settings = hmacToken === undefined ? merged : { ...merged, hmac_token: hmacToken };
+        // Only the settings sent are written, each by its path: writing the settings whole put back
+        // an HMAC secret that reset_hmac_token replaced meanwhile (the one it had shown stopped
+        // verifying, the old one verified again), and undid another PATCH's change.
+        for (const key of Object.keys(changes)) set[`settings.${key}`] = merged[key];
       }
       const updated = await inboxes.findOneAndUpdate({ _id: id, account_id: accountId }, { $set: set }, { new: true }).lean();
       if (!updated) throw new NotFoundError('inbox', id);

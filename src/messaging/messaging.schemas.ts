@@ -35,8 +35,9 @@ export const conversationAttributes = z.record(z.string(), z.unknown()).superRef
 export const newConversationSchema = z.strictObject({
   inbox_id: bodyId('inbox_id must be an inbox id (a positive integer)'),
   contact_id: bodyId('contact_id must be a contact id (a positive integer)'),
-  // Chatwoot clients send the contact_inbox's source_id; the contact and inbox decide it here.
-  source_id: z.string().optional(),
+  // Chatwoot clients send the contact_inbox's source_id: it must be the contact's address in the
+  // inbox (or, in a website inbox, one of its verified sessions, which it picks); see startConversation.
+  source_id: z.string().max(255).optional(),
   // Conversations here are open until answered; Chatwoot's other statuses have no meaning yet.
   status: z.literal('open', 'a new conversation is open; pending, snoozed and resolved are not kept here').optional(),
   custom_attributes: keysCheckedFirst(conversationAttributes).optional(),

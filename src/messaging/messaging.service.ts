@@ -5,7 +5,7 @@ import type { Inbox, InboxModel } from '../inboxes/inbox.model';
 import type { InboxesService } from '../inboxes/inboxes.service';
 import { toInboxPayload } from '../inboxes/inbox.presenter';
 import type { ContactInboxPayload } from '../inboxes/contact-inbox.presenter';
-import { channelSourceId } from '../inboxes/channel-source-id';
+import { channelSourceId, givenSourceIdProblem } from '../inboxes/channel-source-id';
 import type { ContactWriter } from '../contacts/contact-writer';
 import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
@@ -47,6 +47,23 @@ function reach(inbox: Inbox, contact: Contact, verified: ContactInbox[]): Reach 
   return identity
     ? { ok: true, sourceId: identity.source_id, contactInboxId: identity._id }
     : { ok: false, reason: 'the contact has no HMAC-verified identity in this website inbox' };
+}
+
+/**
+ * Where the message goes when the caller named Chatwoot's contact inbox `source_id`: it must be
+ * the address the inbox derives (the email in any case, the phone with or without its +), or, in a
+ * website inbox, one of the contact's verified sessions there, which it picks. It used to be
+ * accepted and dropped: a message meant for one address went to another with a 200.
+ */
+function reachGiven(inbox: Inbox, contact: Contact, verified: ContactInbox[], reached: Reach & { ok: true }, given: string): Reach & { ok: true } {
+  if (inbox.channel_type !== 'web_widget') {
+    const problem = givenSourceIdProblem(inbox, given, reached.sourceId);
+    if (problem) throw new ValidationError(problem, 'source_id');
+    return reached;
+  }
+  const identity = verified.find((ci) => ci.inbox_id === inbox._id && ci.source_id === given);
+  if (!identity) throw new ValidationError(`source_id is not an HMAC-verified session of contact ${contact._id} in inbox ${inbox._id}`, 'source_id');
+  return { ok: true, sourceId: identity.source_id, contactInboxId: identity._id };
 }
 
 export function createMessagingService(deps: MessagingServiceDeps) {
@@ -161,8 +178,10 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       if (contact.blocked) throw new ValidationError(`contact ${contact._id} is blocked: no message is sent to a blocked contact`, 'contact_id');
       const inbox = await inboxes.findOne({ _id: input.inbox_id, account_id: caller.accountId }).lean();
       if (!inbox) throw new NotFoundError('inbox', input.inbox_id);
-      const r = reach(inbox, contact, await verifiedIdentities(caller.accountId, Number(contact._id)));
-      if (!r.ok) throw new ValidationError(`contact ${contact._id} cannot be reached in inbox ${inbox._id}: ${r.reason}`, 'inbox_id');
+      const verified = await verifiedIdentities(caller.accountId, Number(contact._id));
+      const reached = reach(inbox, contact, verified);
+      if (!reached.ok) throw new ValidationError(`contact ${contact._id} cannot be reached in inbox ${inbox._id}: ${reached.reason}`, 'inbox_id');
+      const r = input.source_id === undefined ? reached : reachGiven(inbox, contact, verified, reached, input.source_id);
 
       const { conversation, message } = await record({
         accountId: caller.accountId,

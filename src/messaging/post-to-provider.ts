@@ -49,6 +49,10 @@ export async function postToProvider(provider: string, url: string, init: { head
     res = await post(new URL(url), init.headers, init.body, call);
   } catch (err) {
     if (err instanceof ForbiddenAddressError) throw new PermanentDeliveryError(`${provider} may not be called: ${err.message}`);
+    // A header the inbox's settings make unsendable (a line break in a key saved before such keys
+    // were refused): no retry can help.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN') throw new PermanentDeliveryError(`${provider} cannot be called with this inbox's settings: ${(err as Error).message}`);
     throw new TransientDeliveryError(`${provider} could not be reached: ${(err as Error).message}`);
   }
   let body: unknown = null;

@@ -129,6 +129,27 @@ describe('starting a conversation through the form', () => {
     expect(withoutTopic.body.field).toBe('custom_attributes.topic');
   });
 
+  it('when a returning visitor sends a required contact field blank (null or empty), then the value its contact holds answers it and is kept, not cleared', async () => {
+    const visitor = await newVisitor(site);
+    await startChat(site, visitor.source_id, { contact: { email: 'kept@example.com', custom_attributes: { plan: 'pro' } }, custom_attributes: { topic: 'a' } }).expect(200);
+    const blank = await startChat(site, visitor.source_id, {
+      contact: { email: '', custom_attributes: { plan: null } },
+      custom_attributes: { topic: 'b' },
+      message: { content: 'Blank answers' },
+    });
+    expect(blank.status).toBe(200);
+    const contact = await ctx.http.get(account.path(`/contacts/${visitor.id}`)).set(as(account.agentToken));
+    expect(contact.body.payload).toMatchObject({ email: 'kept@example.com', custom_attributes: { plan: 'pro' } });
+    // With nothing held, a blank answer is still a missing one.
+    const fresh = await newVisitor(site);
+    const missing = await startChat(site, fresh.source_id, {
+      contact: { email: 'fresh@example.com', custom_attributes: { plan: null } },
+      custom_attributes: { topic: 'c' },
+    });
+    expect(missing.status).toBe(422);
+    expect(missing.body.field).toBe('contact.custom_attributes.plan');
+  });
+
   it('when the form is switched off, then its required fields are not enforced', async () => {
     const relaxed = await createInbox(ctx, account, websiteChannel({ pre_chat_form_enabled: false, pre_chat_form_options: FORM }));
     const visitor = await newVisitor(relaxed);

@@ -96,3 +96,114 @@ describe('inboxes', () => {
     expect(await ctx.deps.models.inboxKeys.findById(site.inbox_identifier).lean()).toBeNull();
   });
 });
+
+describe('inbox settings, changed', () => {
+  const secrets = {
+    email: { type: 'email', email: 'support@shop.example', smtp_address: 'smtp.shop.example', smtp_port: 587, smtp_login: 'support', smtp_password: 'smtp-password-0123456789' },
+    sms: { type: 'sms', provider_url: 'https://api.twilio.com', account_sid: 'AC123', auth_token: 'twilio-token-abcdefgh', phone_number: '+15550001111' },
+    whatsapp: { type: 'whatsapp', provider_url: 'https://graph.facebook.com/v20.0', api_key: 'wa-key-0123456789abcdef', phone_number_id: '1234', phone_number: '+15550002222' },
+  };
+
+  it.each([
+    ['email', 'smtp_password'],
+    ['sms', 'auth_token'],
+    ['whatsapp', 'api_key'],
+  ] as const)('when the %s inbox as it was shown (the %s masked) is sent back in a PATCH, then the secret is kept, not replaced by the mask', async (type, key) => {
+    const inbox = await createInbox(ctx, account, secrets[type]);
+    const { id, name, account_id, channel_id, channel_type, inbox_identifier, created_at, updated_at, ...settings } = inbox;
+    void [id, account_id, channel_id, channel_type, inbox_identifier, created_at, updated_at];
+    const masked = settings[key] as string;
+    expect(masked).toMatch(/^\*{8}/);
+    // A form that shows the inbox and saves it whole, its secret field untouched.
+    const saved = await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken)).send({ name, channel: { ...settings, ...(type === 'email' ? { smtp_port: 2525 } : { phone_number: '+15550009999' }) } });
+    expect(saved.status).toBe(200);
+    expect(saved.body[key]).toBe(masked);
+    const stored = await ctx.deps.models.inboxes.findById(inbox.id).lean();
+    expect((stored!.settings as unknown as Record<string, unknown>)[key]).toBe(secrets[type][key as keyof (typeof secrets)[typeof type]]);
+    // The short mask too: a secret shorter than 16 characters is shown as "********".
+    const short = await createInbox(ctx, account, { ...secrets[type], [key]: 'short' });
+    expect(short[key]).toBe('********');
+    expect((await ctx.http.patch(account.path(`/inboxes/${short.id}`)).set(as(account.adminToken)).send({ channel: { [key]: '********' } })).status).toBe(200);
+    expect(((await ctx.deps.models.inboxes.findById(short.id).lean())!.settings as unknown as Record<string, unknown>)[key]).toBe('short');
+  });
+
+  it('when a PATCH runs while the HMAC secret is reset, then the new secret (the one shown) is kept, not the one the PATCH read', async () => {
+    const inbox = await createInbox(ctx, account, websiteChannel());
+    const model = ctx.deps.models.inboxes;
+    const original = model.findOneAndUpdate.bind(model);
+    // The reset lands between the PATCH's read and its write.
+    const spy = jest.spyOn(model, 'findOneAndUpdate').mockImplementationOnce(((...args: Parameters<typeof original>) => {
+      spy.mockRestore();
+      return {
+        lean: async () => {
+          await model.updateOne({ _id: inbox.id }, { $set: { 'settings.hmac_token': 'f'.repeat(64) } });
+          return original(...args).lean();
+        },
+      };
+    }) as unknown as typeof original);
+    const res = await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken)).send({ channel: { website_url: 'https://new.example' } });
+    expect(res.status).toBe(200);
+    const stored = await model.findById(inbox.id).lean();
+    expect(stored!.settings).toMatchObject({ website_url: 'https://new.example', hmac_token: 'f'.repeat(64) });
+  });
+
+  it.each(['https://api.twilio.com/?x=1', 'https://api.twilio.com/#frag', 'https://user:secret@api.twilio.com'])(
+    'when the provider URL is %s (the request path is appended to it), then it answers 422 naming provider_url, on create and on change',
+    async (url) => {
+      const created = await ctx.http.post(account.path('/inboxes')).set(as(account.adminToken)).send({ name: 'bad', channel: { ...secrets.sms, provider_url: url } });
+      expect(created.status).toBe(422);
+      expect(created.body.field).toBe('channel.provider_url');
+      const inbox = await createInbox(ctx, account, secrets.whatsapp);
+      const changed = await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken)).send({ channel: { provider_url: url } });
+      expect(changed.status).toBe(422);
+      // A PATCH names the setting as its channel schema does (as pre_chat_form_options' fields are named).
+      expect(changed.body.field).toMatch(/^(channel\.)?provider_url$/);
+    },
+  );
+
+  it.each(['http://smtp.shop.example', 'smtp shop.example', 'smtp.shop.example:587', 'smtp.shop.example/x', ''])(
+    'when the SMTP address is %j (not a host), then it answers 422 naming smtp_address, on create and on change',
+    async (host) => {
+      const created = await ctx.http.post(account.path('/inboxes')).set(as(account.adminToken)).send({ name: 'bad', channel: { ...secrets.email, smtp_address: host } });
+      expect(created.status).toBe(422);
+      expect(created.body.field).toBe('channel.smtp_address');
+      const inbox = await createInbox(ctx, account, secrets.email);
+      const changed = await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken)).send({ channel: { smtp_address: host } });
+      expect(changed.status).toBe(422);
+      expect(changed.body.field).toMatch(/^(channel\.)?smtp_address$/);
+    },
+  );
+
+  it.each(['smtp.shop.example', 'SMTP.Shop.Example.', 'mail-1.shop.example', 'smtp.exämple.de', '203.0.113.7', '2001:db8::25', '[2001:db8::25]'])(
+    'when the SMTP address is %j, then it is accepted',
+    async (host) => {
+      const created = await ctx.http.post(account.path('/inboxes')).set(as(account.adminToken)).send({ name: 'ok', channel: { ...secrets.email, smtp_address: host } });
+      expect(created.status).toBe(200);
+      expect(created.body.smtp_address).toBe(host.replace(/^\[|\]$/g, ''));
+    },
+  );
+
+  it('when a PATCH sets the HMAC secret by hand, then it answers 422 pointing to reset_hmac_token and the secret is unchanged; sent back masked, it is ignored', async () => {
+    const site = await createInbox(ctx, account, websiteChannel());
+    const set = await ctx.http.patch(account.path(`/inboxes/${site.id}`)).set(as(account.adminToken)).send({ channel: { hmac_token: 'my-own-secret' } });
+    expect(set.status).toBe(422);
+    expect(set.body.field).toBe('channel.hmac_token');
+    expect(set.body.error).toMatch(/reset_hmac_token/);
+    expect(((await ctx.deps.models.inboxes.findById(site.id).lean())!.settings as unknown as Record<string, unknown>).hmac_token).toBe(site.hmac_token);
+
+    const shown = (await ctx.http.get(account.path(`/inboxes/${site.id}`)).set(as(account.adminToken))).body;
+    const echoed = await ctx.http.patch(account.path(`/inboxes/${site.id}`)).set(as(account.adminToken)).send({ channel: { hmac_token: shown.hmac_token, website_url: 'https://other.example' } });
+    expect(echoed.status).toBe(200);
+    expect(echoed.body).toMatchObject({ website_url: 'https://other.example', hmac_token: shown.hmac_token });
+  });
+
+  it.each(['wa-key\r\nX-Injected: 1', 'wa key', 'wa-kéy'])('when the WhatsApp api_key is %j (not sendable in an HTTP header), then it answers 422 naming api_key, on create and on change', async (key) => {
+    const created = await ctx.http.post(account.path('/inboxes')).set(as(account.adminToken)).send({ name: 'bad', channel: { ...secrets.whatsapp, api_key: key } });
+    expect(created.status).toBe(422);
+    expect(created.body.field).toBe('channel.api_key');
+    const inbox = await createInbox(ctx, account, secrets.whatsapp);
+    const changed = await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken)).send({ channel: { api_key: key } });
+    expect(changed.status).toBe(422);
+    expect(changed.body.field).toMatch(/^(channel\.)?api_key$/);
+  });
+});

@@ -157,6 +157,19 @@ describe('outbound SMS and WhatsApp', () => {
     expect(message.content_attributes.external_error).toContain('500: internal');
     expect(whatsapp.requests.length - already).toBe(4);
   });
+  it('when a stored WhatsApp api_key cannot be sent in a header, then the message fails at once with the reason, not after every retry', async () => {
+    const contact = await createContact(ctx, account, { phone_number: '+5511987654323' });
+    const inbox = await createInbox(ctx, account, { type: 'whatsapp', provider_url: whatsapp.url, api_key: 'wa-key', phone_number_id: '10988', phone_number: '+15550002222' });
+    // Saved before such keys were refused.
+    await ctx.deps.models.inboxes.updateOne({ _id: inbox.id }, { $set: { 'settings.api_key': 'wa-key\r\nX-Injected: 1' } });
+    const already = whatsapp.requests.length;
+    const res = await send(account, { inbox_id: inbox.id, contact_id: contact.id, message: { content: 'header' } });
+    const message = await settledMessage(contact.id, res.body.messages[0].id);
+    expect(message.status).toBe('failed');
+    expect(message.attempts).toBe(1);
+    expect(message.content_attributes.external_error).toMatch(/WhatsApp provider.*header/i);
+    expect(whatsapp.requests.length - already).toBe(0);
+  });
 });
 
 describe('website messages', () => {
@@ -234,5 +247,41 @@ describe('isolation and input', () => {
     expect(res.status).toBe(422);
     expect(res.body.error).toContain(key);
     expect((await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken))).body.payload).toEqual([]);
+  });
+});
+
+describe("Chatwoot's source_id with a new conversation", () => {
+  it('when the source_id is not the address the inbox derives for the contact, then it answers 422 naming source_id and records nothing; the right one (with or without +) is accepted', async () => {
+    const contact = await createContact(ctx, account, { phone_number: '+14155550178', email: 'src@example.com' });
+    const wrong = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, source_id: '+14155550999', message: { content: 'to whom?' } });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.field).toBe('source_id');
+    const wrongMail = await send(account, { inbox_id: inboxes.email.id, contact_id: contact.id, source_id: 'someone.else@example.com', message: { content: 'to whom?' } });
+    expect(wrongMail.status).toBe(422);
+    expect(wrongMail.body.field).toBe('source_id');
+    const none = await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken));
+    expect(none.body.payload).toEqual([]);
+
+    expect((await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, source_id: '+14155550178', message: { content: 'a' } })).status).toBe(200);
+    expect((await send(account, { inbox_id: inboxes.whatsapp.id, contact_id: contact.id, source_id: '14155550178', message: { content: 'b' } })).status).toBe(200);
+    expect((await send(account, { inbox_id: inboxes.email.id, contact_id: contact.id, source_id: 'SRC@example.com', message: { content: 'c' } })).status).toBe(200);
+  });
+
+  it('when a website contact has two verified sessions, then the source_id picks the one the message goes to; a source_id that is not one of them answers 422', async () => {
+    const path = `/public/api/v1/inboxes/${inboxes.website.inbox_identifier}/contacts`;
+    const hash = createHmac('sha256', inboxes.website.hmac_token!).update('two-devices').digest('hex');
+    const phone = (await ctx.http.post(path).send({ identifier: 'two-devices', identifier_hash: hash }).expect(200)).body;
+    const laptop = (await ctx.http.post(path).send({ identifier: 'two-devices', identifier_hash: hash }).expect(200)).body;
+    expect(laptop.id).toBe(phone.id);
+
+    const stranger = (await ctx.http.post(path).send({})).body;
+    const refused = await send(account, { inbox_id: inboxes.website.id, contact_id: phone.id, source_id: stranger.source_id, message: { content: 'hi' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.field).toBe('source_id');
+
+    const sent = await send(account, { inbox_id: inboxes.website.id, contact_id: phone.id, source_id: laptop.source_id, message: { content: 'to the laptop' } });
+    expect(sent.status).toBe(200);
+    const onLaptop = await ctx.http.get(`${path}/${laptop.source_id}/conversations`);
+    expect(onLaptop.body.map((c: { id: number }) => c.id)).toContain(sent.body.id);
   });
 });
