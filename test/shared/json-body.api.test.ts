@@ -122,3 +122,36 @@ describe('a body that cannot be read as sent', () => {
     expect(res.body.error).toMatch(/1 MB/);
   });
 });
+
+// A lone surrogate (`\ud800` in JSON) is no Unicode character: the create answered it back and
+// stored U+FFFD in its place (BSON is UTF-8), so the next read showed another name, email or note.
+describe('a lone surrogate in a JSON string', () => {
+  const send = (method: 'post' | 'patch', path: string, body: string) =>
+    ctx.http[method](account.path(path)).set('api_access_token', account.adminToken).set('content-type', 'application/json').send(body);
+
+  it.each([
+    ['post', '/contacts', '{"name":"Ana\\ud800","identifier":"lone-1"}', 'the value of "name"'],
+    ['post', '/contacts', '{"name":"Ana","email":"ana\\udc00@example.com"}', 'the value of "email"'],
+    ['post', '/contacts', '{"name":"Ana","custom_attributes":{"k\\ud800":"v"}}', 'the key "k\\ud800"'],
+    ['post', '/contacts/filter', '{"payload":[{"attribute_key":"name","filter_operator":"contains","values":["\\ud83d"]}]}', 'item 0 of a list'],
+  ] as const)('when %s %s holds one, then it answers 422 naming where, and stores nothing', async (method, path, body, where) => {
+    const res = await send(method, path, body);
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe(`${where} holds a lone surrogate, which is not a Unicode character (a UTF-16 pair must be whole)`);
+  });
+
+  it('when a note holds one, then it answers 422 and the contact has no note', async () => {
+    const contact = await createContact(ctx, account, { name: 'Noted' });
+    const res = await send('post', `/contacts/${contact.id}/notes`, '{"content":"call \\ud800 back"}');
+    expect(res.status).toBe(422);
+    const notes = await ctx.http.get(account.path(`/contacts/${contact.id}/notes`)).set('api_access_token', account.adminToken);
+    expect(notes.body).toEqual([]);
+  });
+
+  it('when a whole pair comes escaped, then it is kept', async () => {
+    const res = await send('post', '/contacts', '{"name":"Smile \\ud83d\\ude00"}');
+    expect(res.status).toBe(200);
+    const shown = await ctx.http.get(account.path(`/contacts/${res.body.payload.contact.id}`)).set('api_access_token', account.adminToken);
+    expect(shown.body.payload.name).toBe('Smile 😀');
+  });
+});
