@@ -69,5 +69,5 @@ export const listQuery = pageQuery.extend({
 });
 
 export const searchQuery = listQuery.extend({
-  q: z.string({ error: 'q is required' }).max(255, 'q must be at most 255 characters'),
+  q: z.string({ error: (issue) => (issue.input === undefined ? 'q is required' : 'q must be one string, sent once') }).max(255, 'q must be at most 255 characters'),
 });
