@@ -3,16 +3,16 @@ import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 
 /**
- * Sends a JSON array page by page as the client reads it (backpressure), so memory holds one
+ * Sends a JSON array (bare, or as the one key of an object: `{"payload": [...]}`) page by page as the client reads it (backpressure), so memory holds one
  * page, not the list. The first page is read before the status is sent, so a failure there is
  * still an error answer; a failure later cuts the response short (invalid JSON to the client,
  * never a shorter list passing for the whole).
  */
-export async function sendJsonArray(res: Response, pages: AsyncIterable<unknown[]>): Promise<void> {
+export async function sendJsonArray(res: Response, pages: AsyncIterable<unknown[]>, wrap: { key?: string } = {}): Promise<void> {
   const iterator = pages[Symbol.asyncIterator]();
   const first = await iterator.next();
   async function* text() {
-    yield '[';
+    yield wrap.key === undefined ? '[' : `{${JSON.stringify(wrap.key)}:[`;
     let comma = false;
     for (let page = first; !page.done; page = await iterator.next()) {
       let chunk = '';
@@ -22,7 +22,7 @@ export async function sendJsonArray(res: Response, pages: AsyncIterable<unknown[
       }
       if (chunk) yield chunk;
     }
-    yield ']';
+    yield wrap.key === undefined ? ']' : ']}';
   }
   res.status(200);
   res.setHeader('content-type', 'application/json; charset=utf-8');
