@@ -6,10 +6,16 @@ import type { PageRequest } from './search-contacts';
 export const DEFAULT_PER_PAGE = 15;
 
 /** Sort and paging parameters of every contact list (list, search, filter, segment run). */
+/** A whole number of the query string; its message says so (zod's read "expected number, received NaN"). */
+export const queryWholeNumber = (name: string) => {
+  const error = `${name} must be a whole number, given once`;
+  return z.coerce.number({ error }).int({ error });
+};
+
 export const pageQuery = z.object({
   sort: z.string().optional(),
-  page: z.coerce.number().int().min(1, 'page starts at 1').default(1),
-  per_page: z.coerce.number().int().min(1, 'per_page must be at least 1').optional(),
+  page: queryWholeNumber('page').min(1, 'page starts at 1').default(1),
+  per_page: queryWholeNumber('per_page').min(1, 'per_page must be at least 1').optional(),
   after: z.string().min(1).optional(),
 });
 

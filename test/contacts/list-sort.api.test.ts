@@ -124,6 +124,18 @@ describe('paging the list', () => {
     expect(res.body.field).toBe(field);
   });
 
+  // Found by the hostile-input probe: these answered "Invalid input: expected number, received NaN".
+  it.each([
+    ['page=x', 'page must be a whole number, given once'],
+    ['page=1&page=2', 'page must be a whole number, given once'],
+    ['per_page[x]=1', 'per_page must be a whole number, given once'],
+    ['per_page=1.5', 'per_page must be a whole number, given once'],
+  ])('when the query is %s, then the 422 says %s', async (query, error) => {
+    const res = await ctx.http.get(account.path(`/contacts?${query}`)).set('api_access_token', account.agentToken);
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe(error);
+  });
+
   it.each([
     [{ page: 100, per_page: 100 }],
     [{ page: 20, per_page: 500 }],
