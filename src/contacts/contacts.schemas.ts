@@ -65,7 +65,7 @@ export const contactIdParams = z.object({
 });
 
 export const listQuery = pageQuery.extend({
-  labels: z.union([z.string(), z.array(z.string())]).optional(),
+  labels: z.union([z.string(), z.array(z.string())], 'labels must be label titles, as labels[]=vip (repeated for more)').optional(),
 });
 
 export const searchQuery = listQuery.extend({
