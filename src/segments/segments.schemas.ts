@@ -15,7 +15,7 @@ export const filterBody = pageFields.extend({ ...withinSearch, payload: z.unknow
 /** The query string's sort and paging, and the body's where the query string has none. */
 export const filterPaging = (query: z.infer<typeof filterQuery>, body: z.infer<typeof filterBody>) => ({
   sort: query.sort ?? body.sort,
-  page: query.page ?? body.page ?? 1,
+  page: query.page ?? body.page,
   per_page: query.per_page ?? body.per_page,
   after: query.after ?? body.after,
 });

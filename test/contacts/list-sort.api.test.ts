@@ -137,6 +137,23 @@ describe('paging the list', () => {
     expect(res.body.error).toBe(error);
   });
 
+  // Found by the hostile-input probe: page was dropped in silence when after came too (current_page null).
+  it('when both page and after are given, then it answers 422 naming page, for the list and a filter', async () => {
+    const first = await ctx.http.get(account.path('/contacts')).query({ per_page: 1 }).set('api_access_token', account.agentToken);
+    const after = first.body.meta.next_cursor as string;
+    const list = await ctx.http.get(account.path('/contacts')).query({ per_page: 1, page: 3, after }).set('api_access_token', account.agentToken);
+    expect(list.status).toBe(422);
+    expect(list.body).toMatchObject({ field: 'page', error: 'give page or after, not both: after continues from its cursor, page counts from the first page' });
+    const filter = await ctx.http
+      .post(account.path('/contacts/filter'))
+      .query({ per_page: 1, after })
+      .set('api_access_token', account.agentToken)
+      .send({ page: 1, payload: [{ attribute_key: 'name', filter_operator: 'is_present', values: [] }] });
+    expect(filter.status).toBe(422);
+    const alone = await ctx.http.get(account.path('/contacts')).query({ per_page: 1, after }).set('api_access_token', account.agentToken);
+    expect(alone.status).toBe(200);
+  });
+
   it.each([
     [{ page: 100, per_page: 100 }],
     [{ page: 20, per_page: 500 }],
