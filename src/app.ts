@@ -21,7 +21,7 @@ import { notesRouter } from './notes/notes.router';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/build-document';
 import { openApiRouter } from './openapi/openapi.router';
 import { errorHandler, notFoundHandler } from './shared/error-handler';
-import { finiteNumbersOnly } from './shared/json-body';
+import { storableJsonOnly, JSON_BODY_LIMIT_BYTES, utf8Only } from './shared/json-body';
 import type { Metrics } from './shared/metrics';
 import { rateLimitedResponses } from './shared/rate-limit';
 import { createRequestLogger } from './shared/request-logger';
@@ -114,7 +114,7 @@ export function buildApp(deps: AppDeps): Express {
     res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
-  app.use(express.json({ limit: '1mb', reviver: finiteNumbersOnly }));
+  app.use(express.json({ limit: JSON_BODY_LIMIT_BYTES, reviver: storableJsonOnly, verify: utf8Only }));
 
   const mounts = apiMounts(deps, () => document);
   const document = buildOpenApiDocument(mounts);

@@ -103,6 +103,8 @@ const envSchema = z.object({
   FILTER_MAX_WILDCARDS: limit(DEFAULT_QUERY_LIMITS.maxWildcards, 0),
   FILTER_MIN_WILDCARD_LENGTH: limit(DEFAULT_QUERY_LIMITS.minWildcardLength),
   FILTER_MAX_SUBSTRING_LENGTH: limit(DEFAULT_QUERY_LIMITS.maxSubstringLength),
+  // Segments one account may save: GET /custom_filters?with_counts=true runs them all in one request.
+  SEGMENTS_MAX: z.coerce.number().int().min(1).default(1000),
 })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.CURSOR_SECRET) {

@@ -238,6 +238,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contacts,
     definitionsOf: customAttributes.definitionsOf,
     limits,
+    maxSegments: config.SEGMENTS_MAX,
   });
   const labelRemovalQueue = queues.createQueue<LabelRemovalJob>(LABEL_REMOVAL_QUEUE, { attempts: 3 });
   const labelStore = createLabelStore(models.labelSets);

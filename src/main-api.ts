@@ -1,6 +1,7 @@
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import { createDependencies } from './dependencies';
+import { answerClientErrors } from './shared/client-error';
 import { createLogger } from './shared/logger';
 import { isSupervised, reportReady, runUntilSignal, settleWithin } from './shared/lifecycle';
 
@@ -14,6 +15,7 @@ export async function startApi(options: { withWorker?: boolean } = {}) {
     logger.info({ port: config.PORT, worker: !!options.withWorker }, 'listening');
     reportReady();
   });
+  answerClientErrors(server);
   // First no new requests, and the requests in flight finish (half the time allowed); then the
   // queues and connections close, each bounded, within the rest. Past SHUTDOWN_TIMEOUT_MS the
   // process exits 1 whatever is still open.

@@ -1,7 +1,7 @@
 import type { ContactWriter } from '../contacts/contact-writer';
 import { normalizeLabels } from '../labels/labels.service';
 import type { ContactSearch, SearchQuery } from '../search/search-contacts';
-import { ForbiddenError, NotFoundError, UnavailableError } from '../shared/errors';
+import { ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Logger } from '../shared/logger';
 import { withTimeout } from '../shared/queues';
@@ -97,6 +97,9 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
       if (input.action_name === 'delete' && role !== 'administrator') throw new ForbiddenError('only administrators may delete contacts');
       const add = normalizeLabels(input.labels?.add ?? []);
       const remove = normalizeLabels(input.labels?.remove ?? []);
+      // Added and removed at once would be removed (the batch applies both), yet counted as changed.
+      const both = add.filter((title) => remove.includes(title));
+      if (both.length) throw new ValidationError(`labels ${both.map((t) => JSON.stringify(t)).join(', ')} cannot be both added and removed`, 'labels');
       let compiled: SearchQuery | null = null;
       const segmentId = segmentOf(input);
       if (input.payload !== undefined) compiled = await deps.segments.compile(accountId, input.payload);

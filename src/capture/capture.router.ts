@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { publicConversationPayloadSchema, publicMessagePayloadSchema } from '../messaging/conversation.presenter';
 import { defineRoute, json, publicAccess } from '../shared/route';
+import { sendJsonArray } from '../shared/send-json-array';
 import type { CaptureService } from './capture.service';
 import { emailCollectSchema, inboxPublicParams, visitorConversationParams, visitorConversationSchema, visitorInputSchema, visitorParams } from './capture.schemas';
 import { visitorConversationPayloadSchema, visitorPayloadSchema } from './visitor.presenter';
@@ -71,7 +72,7 @@ export function captureRouter(capture: CaptureService): Router {
       access: publicAccess, params: visitorParams, responses: { '200': json('Newest first', z.array(publicConversationPayloadSchema)) },
     },
     async ({ params }, _req, res) => {
-      res.json(await capture.conversationsOf(params.inbox_identifier, params.source_id));
+      await sendJsonArray(res, await capture.conversationPagesOf(params.inbox_identifier, params.source_id));
     },
   );
 

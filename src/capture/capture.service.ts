@@ -27,7 +27,7 @@ export interface CaptureServiceDeps {
   keys: Pick<ContactKeys, 'owners'>;
   contactsService: Pick<ContactsService, 'create' | 'update' | 'show' | 'markSeen'>;
   mergeContacts: (accountId: number, baseId: number, mergeeId: number, options?: MergeOptions) => Promise<ContactPayload>;
-  messaging: Pick<MessagingService, 'recordIncoming' | 'visitorConversations' | 'visitorMessages'>;
+  messaging: Pick<MessagingService, 'recordIncoming' | 'visitorConversationPages' | 'visitorMessages'>;
 }
 
 /**
@@ -352,11 +352,13 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       return { ...conversation, contact: await present(inbox.account_id, contactInbox._id, contactId) };
     },
 
-    /** The visitor's own conversations in this inbox, with their messages (what the widget shows). */
-    async conversationsOf(inboxIdentifier: string, sourceId: string): Promise<PublicConversationPayload[]> {
+    /** The visitor's own conversations in this inbox, with their messages (what the widget shows), a page at a time. */
+    async conversationPagesOf(inboxIdentifier: string, sourceId: string): Promise<AsyncIterable<PublicConversationPayload[]>> {
       const { contactInbox } = await visitor(inboxIdentifier, sourceId);
-      const list = await messaging.visitorConversations(contactInbox);
-      return list.map(({ conversation, messages }) => toPublicConversationPayload(conversation, messages));
+      const pages = await messaging.visitorConversationPages(contactInbox);
+      return (async function* () {
+        for await (const page of pages) yield page.map(({ conversation, messages }) => toPublicConversationPayload(conversation, messages));
+      })();
     },
 
     /** One of the visitor's conversations' messages; anybody else's conversation answers 404. */

@@ -65,9 +65,9 @@ export const contactIdParams = z.object({
 });
 
 export const listQuery = pageQuery.extend({
-  labels: z.union([z.string(), z.array(z.string())]).optional(),
+  labels: z.union([z.string(), z.array(z.string())], 'labels must be label titles, as labels[]=vip (repeated for more)').optional(),
 });
 
 export const searchQuery = listQuery.extend({
-  q: z.string({ error: 'q is required' }).max(255, 'q must be at most 255 characters'),
+  q: z.string({ error: (issue) => (issue.input === undefined ? 'q is required' : 'q must be one string, sent once') }).max(255, 'q must be at most 255 characters'),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryWholeNumber } from '../search/list-request';
 
 export const importIdParams = z.object({
   account_id: z.string(),
@@ -25,6 +26,6 @@ export const importUploadFields = z.strictObject(
 );
 
 export const importListQuery = z.object({
-  page: z.coerce.number().int().min(1, 'page starts at 1').default(1),
-  per_page: z.coerce.number().int().min(1).max(100, 'per_page must be at most 100').default(25),
+  page: queryWholeNumber('page').min(1, 'page starts at 1').default(1),
+  per_page: queryWholeNumber('per_page').min(1, 'per_page must be at least 1').max(100, 'per_page must be at most 100').default(25),
 });

@@ -4,6 +4,7 @@ import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { contactInboxPayloadSchema } from '../inboxes/contact-inbox.presenter';
 import { payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
+import { sendJsonArray } from '../shared/send-json-array';
 import { conversationPayloadSchema } from './conversation.presenter';
 import type { MessagingService } from './messaging.service';
 import { contactParams, newConversationSchema } from './messaging.schemas';
@@ -32,7 +33,7 @@ export function messagingRouter(messaging: MessagingService): Router {
       access: accountAccess, params: contactParams, responses: { '200': json('The conversations', payloadOf(z.array(conversationPayloadSchema))) },
     },
     async ({ params }, req, res) => {
-      res.json({ payload: await messaging.conversationsOf(callerOf(req).accountId, params.id) });
+      await sendJsonArray(res, await messaging.conversationPagesOf(callerOf(req).accountId, params.id), { key: 'payload' });
     },
   );
 

@@ -66,6 +66,9 @@ function reachGiven(inbox: Inbox, contact: Contact, verified: ContactInbox[], re
   return { ok: true, sourceId: identity.source_id, contactInboxId: identity._id };
 }
 
+/** Conversations (with their messages) read and sent at a time when a list of them is answered. */
+const CONVERSATIONS_PAGE = 25;
+
 export function createMessagingService(deps: MessagingServiceDeps) {
   const { contacts, inboxes, contactInboxes, identities, contactLinks, conversations, messages, deliveryQueue, writer, nextIds, logger } = deps;
   const conversationList = (contactId: number) => contactLinksId(contactId, 'conversations');
@@ -218,25 +221,39 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       return toConversationPayload(conversation, message ? [message] : []);
     },
 
-    async conversationsOf(accountId: number, contactId: number): Promise<ConversationPayload[]> {
+    /**
+     * The contact's conversations with their messages, newest first, CONVERSATIONS_PAGE at a time
+     * (nothing bounds how many a contact has: a website visitor opens them at will), so that the
+     * list is sent as it is read rather than held whole. 404 before the first page.
+     */
+    async conversationPagesOf(accountId: number, contactId: number): Promise<AsyncIterable<ConversationPayload[]>> {
       await findContact(accountId, contactId);
       const list = await conversationsOfContacts(accountId, [contactId]);
       list.sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b._id - a._id);
-      const byConversation = await messagesOf(list);
-      return list.map((conversation) => toConversationPayload(conversation, byConversation.get(conversation._id) ?? []));
+      return (async function* () {
+        for (const page of inChunks(list, CONVERSATIONS_PAGE)) {
+          const byConversation = await messagesOf(page);
+          yield page.map((conversation) => toConversationPayload(conversation, byConversation.get(conversation._id) ?? []));
+        }
+      })();
     },
 
     /**
      * What a website visitor's widget may read: the conversations of its own identity in the
      * inbox (by the ids its contact inbox holds) that still belong to its contact, newest first.
      */
-    async visitorConversations(visitor: ContactInbox): Promise<{ conversation: Conversation; messages: Message[] }[]> {
+    async visitorConversationPages(visitor: ContactInbox): Promise<AsyncIterable<{ conversation: Conversation; messages: Message[] }[]>> {
       const ids = visitor.conversation_ids ?? [];
-      if (!ids.length) return [];
-      const found = await conversations.find({ _id: { $in: ids }, account_id: visitor.account_id }).lean();
+      const found: Conversation[] = [];
+      for (const chunk of inChunks(ids)) found.push(...(await conversations.find({ _id: { $in: chunk }, account_id: visitor.account_id }).lean()));
       const own = found.filter((c) => isVisitors(visitor, c)).sort((a, b) => b._id - a._id);
-      const byConversation = await messagesOf(own);
-      return own.map((conversation) => ({ conversation, messages: (byConversation.get(conversation._id) ?? []).filter(isVisible) }));
+      // A page at a time, as the contact's list above.
+      return (async function* () {
+        for (const page of inChunks(own, CONVERSATIONS_PAGE)) {
+          const byConversation = await messagesOf(page);
+          yield page.map((conversation) => ({ conversation, messages: (byConversation.get(conversation._id) ?? []).filter(isVisible) }));
+        }
+      })();
     },
 
     /** One conversation's messages for its visitor; another visitor's conversation is a 404, as if it did not exist. */

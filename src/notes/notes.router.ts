@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { emptySchema } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
+import { sendJsonArray } from '../shared/send-json-array';
 import { bareOrWrappedSchema } from '../shared/wrapped-body';
 import { notePayloadSchema } from './note.presenter';
 import type { NotesService } from './notes.service';
@@ -23,7 +24,7 @@ export function notesRouter(notes: NotesService): Router {
       params: contactNotesParams, responses: { '200': json('The notes, bare', z.array(notePayloadSchema)) },
     },
     async ({ params }, req, res) => {
-      res.json(await notes.list(callerOf(req).accountId, params.id));
+      await sendJsonArray(res, await notes.listPages(callerOf(req).accountId, params.id));
     },
   );
 

@@ -3,6 +3,7 @@ import type { AccountsService } from '../accounts/accounts.service';
 import type { ContactModel } from '../records/contact.model';
 import { ForbiddenError, NotFoundError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
+import { inChunks } from '../shared/id-lists';
 import type { ContactNotesModel } from './contact-notes.model';
 import type { Note, NoteModel } from './note.model';
 import { toNoteAuthor, toNotePayload, type NoteAuthor, type NotePayload } from './note.presenter';
@@ -15,6 +16,9 @@ export interface NotesServiceDeps {
   people: Pick<AccountsService, 'usersIn'>;
   nextIds: IdAllocator;
 }
+
+/** Notes read and sent at a time when a contact's notes are listed. */
+const NOTES_PAGE = 100;
 
 export function createNotesService({ notes, contactNotes, contacts, people, nextIds }: NotesServiceDeps) {
   async function assertContact(accountId: number, contactId: number) {
@@ -81,13 +85,29 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
       return (await present(caller.accountId, [note]))[0];
     },
 
-    async list(accountId: number, contactId: number): Promise<NotePayload[]> {
+    /**
+     * The contact's notes, newest first, a page of NOTES_PAGE at a time: nothing bounds how many
+     * notes a contact holds (each up to 50,000 characters), so the list is read and sent in pages
+     * (the order comes from the notes' ids and dates alone) rather than held whole. Answers 404
+     * before the first note for a contact that is not the account's.
+     */
+    async listPages(accountId: number, contactId: number): Promise<AsyncIterable<NotePayload[]>> {
       await assertContact(accountId, contactId);
       const ids = (await contactNotes.findById(String(contactId)).lean())?.note_ids ?? [];
-      const list = ids.length ? await notes.find({ _id: { $in: ids } }).lean() : [];
-      const own = list.filter((n) => n.account_id === accountId && n.contact_id === contactId);
+      const order: Pick<Note, '_id' | 'account_id' | 'contact_id' | 'created_at'>[] = [];
+      for (const chunk of inChunks(ids)) {
+        order.push(...(await notes.find({ _id: { $in: chunk } }, { _id: 1, account_id: 1, contact_id: 1, created_at: 1 }).lean()));
+      }
+      const own = order.filter((n) => n.account_id === accountId && n.contact_id === contactId);
       own.sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b._id - a._id);
-      return present(accountId, own);
+      return (async function* () {
+        for (const page of inChunks(own.map((n) => n._id), NOTES_PAGE)) {
+          const byId = new Map(((await notes.find({ _id: { $in: page } }).lean()) as Note[]).map((n) => [n._id, n]));
+          // A note deleted or moved since the order was read is left out.
+          const found = page.map((id) => byId.get(id)).filter((n): n is Note => n !== undefined && n.account_id === accountId && n.contact_id === contactId);
+          yield await present(accountId, found);
+        }
+      })();
     },
 
     async show(accountId: number, contactId: number, noteId: number): Promise<NotePayload> {

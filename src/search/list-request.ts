@@ -6,10 +6,16 @@ import type { PageRequest } from './search-contacts';
 export const DEFAULT_PER_PAGE = 15;
 
 /** Sort and paging parameters of every contact list (list, search, filter, segment run). */
+/** A whole number of the query string; its message says so (zod's read "expected number, received NaN"). */
+export const queryWholeNumber = (name: string) => {
+  const error = `${name} must be a whole number, given once`;
+  return z.coerce.number({ error }).int({ error });
+};
+
 export const pageQuery = z.object({
   sort: z.string().optional(),
-  page: z.coerce.number().int().min(1, 'page starts at 1').default(1),
-  per_page: z.coerce.number().int().min(1, 'per_page must be at least 1').optional(),
+  page: queryWholeNumber('page').min(1, 'page starts at 1').optional().describe('page number, from 1 (the default); not with after'),
+  per_page: queryWholeNumber('per_page').min(1, 'per_page must be at least 1').optional(),
   after: z.string().min(1).optional(),
 });
 
@@ -17,7 +23,11 @@ export const pageQuery = z.object({
 export function toPageRequest(query: z.infer<typeof pageQuery>, maxPerPage: number): PageRequest {
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;
   if (perPage > maxPerPage) throw new ValidationError(`per_page must be at most ${maxPerPage}`, 'per_page');
-  return { sort: parseSort(query.sort), perPage, page: query.page, after: query.after };
+  // Both would leave one unread: the cursor decides where the page starts.
+  if (query.page !== undefined && query.after !== undefined) {
+    throw new ValidationError('give page or after, not both: after continues from its cursor, page counts from the first page', 'page');
+  }
+  return { sort: parseSort(query.sort), perPage, page: query.page ?? 1, after: query.after };
 }
 
 export function toListResponse(page: { contacts: unknown[]; count: number; nextCursor: string | null }, request: PageRequest) {

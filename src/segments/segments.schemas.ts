@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { pageQuery } from '../search/list-request';
+import { pageQuery, queryWholeNumber } from '../search/list-request';
 
 // Sort and paging may come in the query string (as Chatwoot's clients send them) or in the body.
-const pageFields = pageQuery.extend({ page: z.coerce.number().int().min(1, 'page starts at 1').optional() });
+const pageFields = pageQuery.extend({ page: queryWholeNumber('page').min(1, 'page starts at 1').optional() });
 
 /** A search text within a filter or segment: the matches of both (the console's search box within the view). */
 export const withinSearch = { q: z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only matches of both are listed') };
@@ -15,7 +15,7 @@ export const filterBody = pageFields.extend({ ...withinSearch, payload: z.unknow
 /** The query string's sort and paging, and the body's where the query string has none. */
 export const filterPaging = (query: z.infer<typeof filterQuery>, body: z.infer<typeof filterBody>) => ({
   sort: query.sort ?? body.sort,
-  page: query.page ?? body.page ?? 1,
+  page: query.page ?? body.page,
   per_page: query.per_page ?? body.per_page,
   after: query.after ?? body.after,
 });

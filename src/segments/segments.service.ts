@@ -25,9 +25,13 @@ export interface SegmentsServiceDeps {
   definitionsOf(accountId: number): Promise<DefinitionRef[]>;
   /** What one filter may cost; every filter compiled here (filter, segments, bulk actions, export) is held to them. */
   limits?: QueryLimits;
+  /** Segments one account may hold (SEGMENTS_MAX): with_counts runs them all in one request. */
+  maxSegments?: number;
 }
 
-export function createSegmentsService({ segments, listed, nextIds, search, contacts, definitionsOf, limits }: SegmentsServiceDeps) {
+export const DEFAULT_MAX_SEGMENTS = 1000;
+
+export function createSegmentsService({ segments, listed, nextIds, search, contacts, definitionsOf, limits, maxSegments = DEFAULT_MAX_SEGMENTS }: SegmentsServiceDeps) {
   async function compile(accountId: number, payload: unknown): Promise<SearchQuery> {
     // Most filters name standard attributes only: they compile without reading the definitions.
     const definitions = mayNameCustomAttributes(payload) ? await definitionsOf(accountId) : [];
@@ -85,6 +89,11 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
     },
 
     async create(accountId: number, input: SegmentInput) {
+      // Counted from the account's list (an id left by a crash counts until it is unlisted); two
+      // creates at the same moment may both pass at the limit, which bounds the cost all the same.
+      if ((await listed.ids(accountId)).length >= maxSegments) {
+        throw new ValidationError(`an account holds at most ${maxSegments} segments (limit SEGMENTS_MAX); delete one first`);
+      }
       const compiled = await compile(accountId, input.query.payload);
       const [id] = await nextIds('segments');
       const now = new Date();

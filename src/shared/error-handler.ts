@@ -16,6 +16,7 @@ import {
 } from './errors';
 import { isDuplicateKey } from './duplicate-key';
 import { isMongoUnavailable } from './mongo';
+import { JSON_BODY_LIMIT_BYTES, jsonParseFailure } from './json-body';
 import type { Logger } from './logger';
 import type { ResponseSpec } from './route';
 
@@ -57,7 +58,7 @@ const INVALID_FIELD_NAME_CODES = new Set([52, 56, 57]);
 /** Seconds a client should wait before retrying a 503. */
 const RETRY_AFTER_SECONDS = 2;
 
-function toResponse(err: unknown): { status: number; body: ErrorBody } {
+function toResponse(err: unknown, contentEncoding?: string): { status: number; body: ErrorBody } {
   if (err instanceof mongoose.mongo.MongoServerError && INVALID_FIELD_NAME_CODES.has(Number(err.code))) {
     return { status: 422, body: { error: `a key of the request is not allowed in a stored document: ${err.message}` } };
   }
@@ -80,10 +81,16 @@ function toResponse(err: unknown): { status: number; body: ErrorBody } {
   if (isDuplicateKey(err)) {
     return { status: 422, body: { error: 'a record with the same unique value already exists' } };
   }
-  const e = err as { type?: string; status?: number; message?: string };
+  const e = err as { type?: string; status?: number; message?: string; code?: unknown; body?: unknown };
+  // A body whose Content-Encoding zlib could not undo: body-parser passes zlib's error on untyped.
+  if (e && typeof e.code === 'string' && e.code.startsWith('Z_')) {
+    return { status: 400, body: { error: `request body could not be decompressed as ${contentEncoding ?? 'its Content-Encoding says'}: ${e.message ?? e.code}` } };
+  }
   // body-parser marks its own errors with a type and a 4xx status (bad JSON, body too large).
   if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.type) {
-    const message = e.type === 'entity.parse.failed' ? 'request body is not valid JSON' : (e.message ?? 'bad request');
+    let message = e.message ?? 'bad request';
+    if (e.type === 'entity.parse.failed') message = jsonParseFailure(e);
+    else if (e.type === 'entity.too.large') message = `request body is larger than ${JSON_BODY_LIMIT_BYTES / (1024 * 1024)} MB, the limit of a JSON body`;
     return { status: e.status, body: { error: message } };
   }
   return { status: 500, body: { error: 'internal error' } };
@@ -116,7 +123,7 @@ export function errorHandler(fallback: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    const { status, body } = toResponse(err);
+    const { status, body } = toResponse(err, req.get('content-encoding'));
     if (err instanceof UnavailableError && err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
     if (status >= 500 && status !== 503) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     else if (status === 503) {

@@ -187,6 +187,9 @@ describe('bulk actions', () => {
     [{ type: 'Contact', payload: [{ attribute_key: 'nope', filter_operator: 'equal_to', values: ['x'] }], labels: { add: ['x'] } }, /payload\[0\]: unknown attribute/],
     [{ type: 'Contact', ids: 'all', labels: { add: ['x'] } }, /^ids must be an array of contact ids$/],
     [{ type: 'Contact', ids: [], labels: { add: ['x'] } }, /^ids must not be empty$/],
+    // Found by the hostile-input probe: both answered 200 "changed: 1" and left the label off.
+    [{ type: 'Contact', ids: [1], labels: { add: ['vip'], remove: ['vip'] } }, /^labels "vip" cannot be both added and removed$/],
+    [{ type: 'Contact', ids: [1], labels: { add: ['VIP', 'lead'], remove: [' vip '] } }, /^labels "vip" cannot be both added and removed$/],
   ])('when the body is %j, then it answers 422', async (body, message) => {
     const account = await ctx.createAccount();
     const res = await as(account).post('/bulk_actions', body);

@@ -125,3 +125,29 @@ describe("the conversation's attributes from the widget", () => {
     expect(res.status).toBe(200);
   });
 });
+
+// Found by the hostile-input probe (2026-12-01): a visitor may open any number of conversations
+// (public, only rate limited), and both conversation lists were built whole with their messages:
+// 300 conversations of one 9,999-character message made an 18 MB answer, and 300 more each
+// minute at the default rate limit. Both lists now stream a page of conversations at a time.
+describe('a visitor with many conversations', () => {
+  it('when the widget and the account list them, then both answers stream (no Content-Length), newest first, each with its message', async () => {
+    const me = await visitor();
+    const made: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const res = await ctx.http.post(widget(me.source_id, '/conversations')).send({ message: { content: `hello ${i}` } });
+      expect(res.status).toBe(200);
+      made.push(res.body.id);
+    }
+    const mine = await ctx.http.get(widget(me.source_id, '/conversations'));
+    expect(mine.status).toBe(200);
+    expect(mine.headers['content-length']).toBeUndefined();
+    expect(mine.body.map((c: { id: number }) => c.id)).toEqual([...made].reverse());
+    expect(mine.body.map((c: { messages: { content: string }[] }) => c.messages.map((m) => m.content))).toEqual(made.map((_, i) => [`hello ${i}`]).reverse());
+
+    const theirs = await ctx.http.get(account.path(`/contacts/${me.id}/conversations`)).set(as(account.agentToken));
+    expect(theirs.status).toBe(200);
+    expect(theirs.headers['content-length']).toBeUndefined();
+    expect(theirs.body.payload.map((c: { id: number }) => c.id)).toEqual([...made].reverse());
+  });
+});

@@ -124,6 +124,36 @@ describe('paging the list', () => {
     expect(res.body.field).toBe(field);
   });
 
+  // Found by the hostile-input probe: these answered "Invalid input: expected number, received NaN".
+  it.each([
+    ['page=x', 'page must be a whole number, given once'],
+    ['page=1&page=2', 'page must be a whole number, given once'],
+    ['per_page[x]=1', 'per_page must be a whole number, given once'],
+    ['per_page=1.5', 'per_page must be a whole number, given once'],
+    ['labels[x]=vip', 'labels must be label titles, as labels[]=vip (repeated for more)'],
+  ])('when the query is %s, then the 422 says %s', async (query, error) => {
+    const res = await ctx.http.get(account.path(`/contacts?${query}`)).set('api_access_token', account.agentToken);
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe(error);
+  });
+
+  // Found by the hostile-input probe: page was dropped in silence when after came too (current_page null).
+  it('when both page and after are given, then it answers 422 naming page, for the list and a filter', async () => {
+    const first = await ctx.http.get(account.path('/contacts')).query({ per_page: 1 }).set('api_access_token', account.agentToken);
+    const after = first.body.meta.next_cursor as string;
+    const list = await ctx.http.get(account.path('/contacts')).query({ per_page: 1, page: 3, after }).set('api_access_token', account.agentToken);
+    expect(list.status).toBe(422);
+    expect(list.body).toMatchObject({ field: 'page', error: 'give page or after, not both: after continues from its cursor, page counts from the first page' });
+    const filter = await ctx.http
+      .post(account.path('/contacts/filter'))
+      .query({ per_page: 1, after })
+      .set('api_access_token', account.agentToken)
+      .send({ page: 1, payload: [{ attribute_key: 'name', filter_operator: 'is_present', values: [] }] });
+    expect(filter.status).toBe(422);
+    const alone = await ctx.http.get(account.path('/contacts')).query({ per_page: 1, after }).set('api_access_token', account.agentToken);
+    expect(alone.status).toBe(200);
+  });
+
   it.each([
     [{ page: 100, per_page: 100 }],
     [{ page: 20, per_page: 500 }],

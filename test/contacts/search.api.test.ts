@@ -93,4 +93,11 @@ describe('searching contacts', () => {
     expect((await ctx.http.get(account.path('/contacts/search')).set('api_access_token', account.agentToken)).status).toBe(422);
     expect((await ctx.http.get(account.path('/contacts/search?q=%20')).set('api_access_token', account.agentToken)).status).toBe(422);
   });
+
+  // Found by the hostile-input probe: q sent twice or as q[] answered "q is required".
+  it.each(['q=a&q=b', 'q[]=a', 'q[a]=b'])('when q comes as %s, then the 422 says q must be sent once, as one string', async (query) => {
+    const res = await ctx.http.get(account.path(`/contacts/search?${query}`)).set('api_access_token', account.agentToken);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ error: 'q must be one string, sent once', field: 'q' });
+  });
 });

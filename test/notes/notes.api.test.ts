@@ -137,3 +137,31 @@ describe('notes on a contact', () => {
     expect(still.body.map((n: { content: string }) => n.content)).toEqual(['private']);
   });
 });
+
+// Found by the hostile-input probe (2026-12-01): the list was built whole in memory and sent with
+// res.json. 200 notes of 50,000 control characters (escaped, 6 bytes each) made a 60 MB answer and
+// raised the API's RSS by 220 MB; nothing bounds how many notes a contact holds. The list now
+// streams, reading the notes a page at a time.
+describe('a contact with many notes', () => {
+  it('when listed, then the answer streams (no Content-Length) with every note newest first across read pages', async () => {
+    const contact = await createContact(ctx, account, { name: 'Chatty' });
+    const made: number[] = [];
+    for (let i = 0; i < 230; i++) {
+      const res = await ctx.http.post(account.path(`/contacts/${contact.id}/notes`)).set('api_access_token', account.agentToken).send({ content: `note ${i}` });
+      made.push(res.body.id);
+    }
+    const res = await ctx.http.get(account.path(`/contacts/${contact.id}/notes`)).set('api_access_token', account.agentToken);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['content-length']).toBeUndefined();
+    expect(res.body.map((n: { content: string }) => n.content)).toEqual(made.map((_, i) => `note ${i}`).reverse());
+    expect(res.body[0]).toMatchObject({ contact_id: contact.id, account_id: account.id, user: expect.objectContaining({ id: expect.any(Number) }) });
+  });
+
+  it('when the contact has no notes, then the answer is []', async () => {
+    const contact = await createContact(ctx, account, { name: 'Quiet' });
+    const res = await ctx.http.get(account.path(`/contacts/${contact.id}/notes`)).set('api_access_token', account.agentToken);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([]);
+  });
+});

@@ -71,3 +71,87 @@ describe('a body that is not JSON', () => {
     expect(empty.status).toBe(422);
   });
 });
+
+// Found by the hostile-input probe (2026-12-01): a body body-parser could not read answered a
+// 500 (a Content-Encoding it could not inflate), was altered without a word (bytes that are not
+// UTF-8 became U+FFFD and were stored), or was refused without saying why ("not valid JSON" for
+// valid JSON nested too deep or a bare `null`; "request entity too large" without the limit).
+describe('a body that cannot be read as sent', () => {
+  const raw = (body: string | Buffer, headers: Record<string, string> = {}) => {
+    let req = ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).set('content-type', 'application/json');
+    for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
+    // A Buffer as is: superagent would write it as JSON ({"type":"Buffer",...}).
+    return req.serialize((b: unknown) => b as string).send(body as string);
+  };
+
+  it('when Content-Encoding says gzip but the body is not gzip, then it answers 400 saying so', async () => {
+    const res = await raw('{"name":"gz"}', { 'content-encoding': 'gzip' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/could not be decompressed as gzip/);
+  });
+
+  it('when a JSON string holds bytes that are not UTF-8, then it answers 400 and stores nothing', async () => {
+    const res = await raw(Buffer.concat([Buffer.from('{"name":"Bad'), Buffer.from([0xff, 0xfe]), Buffer.from('Bytes","identifier":"not-utf8"}')]));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/not valid UTF-8/);
+    const search = await ctx.http.get(account.path('/contacts/search?q=not-utf8')).set('api_access_token', account.adminToken);
+    expect(search.body.meta.count).toBe(0);
+  });
+
+  it('when valid JSON nests deeper than the parser goes, then it answers 400 saying it nests too deep', async () => {
+    const res = await raw(`{"name":"x","additional_attributes":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/nested too deep/);
+  });
+
+  it.each(['null', '"x"', '42'])('when the body is the bare JSON value %s, then it answers 400 saying it must be an object or array', async (body) => {
+    const res = await raw(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/must be a JSON object or array/);
+  });
+
+  it('when the JSON is broken, then the error says where', async () => {
+    const res = await raw('{"name":"x"} trailing');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/^request body is not valid JSON: .*position/);
+  });
+
+  it('when the body is over the limit, then the 413 names the limit', async () => {
+    const res = await raw(JSON.stringify({ name: 'x'.repeat(1024 * 1024) }));
+    expect(res.status).toBe(413);
+    expect(res.body.error).toMatch(/1 MB/);
+  });
+});
+
+// A lone surrogate (`\ud800` in JSON) is no Unicode character: the create answered it back and
+// stored U+FFFD in its place (BSON is UTF-8), so the next read showed another name, email or note.
+describe('a lone surrogate in a JSON string', () => {
+  const send = (method: 'post' | 'patch', path: string, body: string) =>
+    ctx.http[method](account.path(path)).set('api_access_token', account.adminToken).set('content-type', 'application/json').send(body);
+
+  it.each([
+    ['post', '/contacts', '{"name":"Ana\\ud800","identifier":"lone-1"}', 'the value of "name"'],
+    ['post', '/contacts', '{"name":"Ana","email":"ana\\udc00@example.com"}', 'the value of "email"'],
+    ['post', '/contacts', '{"name":"Ana","custom_attributes":{"k\\ud800":"v"}}', 'the key "k\\ud800"'],
+    ['post', '/contacts/filter', '{"payload":[{"attribute_key":"name","filter_operator":"contains","values":["\\ud83d"]}]}', 'item 0 of a list'],
+  ] as const)('when %s %s holds one, then it answers 422 naming where, and stores nothing', async (method, path, body, where) => {
+    const res = await send(method, path, body);
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe(`${where} holds a lone surrogate, which is not a Unicode character (a UTF-16 pair must be whole)`);
+  });
+
+  it('when a note holds one, then it answers 422 and the contact has no note', async () => {
+    const contact = await createContact(ctx, account, { name: 'Noted' });
+    const res = await send('post', `/contacts/${contact.id}/notes`, '{"content":"call \\ud800 back"}');
+    expect(res.status).toBe(422);
+    const notes = await ctx.http.get(account.path(`/contacts/${contact.id}/notes`)).set('api_access_token', account.adminToken);
+    expect(notes.body).toEqual([]);
+  });
+
+  it('when a whole pair comes escaped, then it is kept', async () => {
+    const res = await send('post', '/contacts', '{"name":"Smile \\ud83d\\ude00"}');
+    expect(res.status).toBe(200);
+    const shown = await ctx.http.get(account.path(`/contacts/${res.body.payload.contact.id}`)).set('api_access_token', account.adminToken);
+    expect(shown.body.payload.name).toBe('Smile 😀');
+  });
+});
