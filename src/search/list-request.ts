@@ -23,8 +23,9 @@ export const pageQuery = z.object({
 export function toPageRequest(query: z.infer<typeof pageQuery>, maxPerPage: number): PageRequest {
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;
   if (perPage > maxPerPage) throw new ValidationError(`per_page must be at most ${maxPerPage}`, 'per_page');
-  // Both would leave one unread: the cursor decides where the page starts.
-  if (query.page !== undefined && query.after !== undefined) {
+  // A page past the first beside a cursor would be left unread: the cursor decides where the page
+  // starts. Page 1 is the default, which a client that keeps its first request's query sends on.
+  if (query.page !== undefined && query.page > 1 && query.after !== undefined) {
     throw new ValidationError('give page or after, not both: after continues from its cursor, page counts from the first page', 'page');
   }
   return { sort: parseSort(query.sort), perPage, page: query.page ?? 1, after: query.after };

@@ -138,7 +138,7 @@ describe('paging the list', () => {
   });
 
   // Found by the hostile-input probe: page was dropped in silence when after came too (current_page null).
-  it('when both page and after are given, then it answers 422 naming page, for the list and a filter', async () => {
+  it('when after comes with a page past the first, then it answers 422 naming page, for the list and a filter; with page 1, the default a client may keep, the cursor decides', async () => {
     const first = await ctx.http.get(account.path('/contacts')).query({ per_page: 1 }).set('api_access_token', account.agentToken);
     const after = first.body.meta.next_cursor as string;
     const list = await ctx.http.get(account.path('/contacts')).query({ per_page: 1, page: 3, after }).set('api_access_token', account.agentToken);
@@ -148,10 +148,14 @@ describe('paging the list', () => {
       .post(account.path('/contacts/filter'))
       .query({ per_page: 1, after })
       .set('api_access_token', account.agentToken)
-      .send({ page: 1, payload: [{ attribute_key: 'name', filter_operator: 'is_present', values: [] }] });
+      .send({ page: 2, payload: [{ attribute_key: 'name', filter_operator: 'is_present', values: [] }] });
     expect(filter.status).toBe(422);
     const alone = await ctx.http.get(account.path('/contacts')).query({ per_page: 1, after }).set('api_access_token', account.agentToken);
     expect(alone.status).toBe(200);
+    const withFirstPage = await ctx.http.get(account.path('/contacts')).query({ per_page: 1, page: 1, after }).set('api_access_token', account.agentToken);
+    expect(withFirstPage.status).toBe(200);
+    expect(withFirstPage.body.payload).toEqual(alone.body.payload);
+    expect(withFirstPage.body.meta.current_page).toBeNull();
   });
 
   it.each([
