@@ -34,6 +34,8 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
   const [content, setContent] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  // A message being sent: a double click on Send used to send it twice.
+  const [sending, setSending] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -68,10 +70,13 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
   }, [session, contactId, reload]);
 
   async function send() {
+    if (sending) return;
+    setSending(true);
     const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/conversations', {
       params: { path: accountPath(session) },
       body: { inbox_id: Number(inboxId), contact_id: contactId, message: { content } },
     });
+    setSending(false);
     if (failed) return setError(errorOf(failed).error);
     setError(null);
     setContent('');
@@ -120,7 +125,7 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
           <textarea rows={2} value={content} onChange={(e) => setContent(e.target.value)} />
         </label>
       </div>
-      <button type="button" className="primary" disabled={blocked || !inboxId || !content.trim()} onClick={send}>{t('send')}</button>
+      <button type="button" className="primary" disabled={sending || blocked || !inboxId || !content.trim()} aria-busy={sending} onClick={send}>{t('send')}</button>
       {error && <p role="alert" className="error">{error}</p>}
     </section>
   );

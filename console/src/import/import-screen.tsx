@@ -29,15 +29,19 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
   const [current, setCurrent] = useState<Import | null>(null);
   const [rejectedCsv, setRejectedCsv] = useState<string[][] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // An upload under way: a double click on Upload used to import the file twice.
+  const [uploading, setUploading] = useState(false);
 
   async function upload(event: FormEvent) {
     event.preventDefault();
-    if (!file) return;
+    if (!file || uploading) return;
+    setUploading(true);
     const form = new FormData();
     form.append('create_labels', String(createLabels));
     form.append('import_file', file, file.name);
     const res = await authorizedFetch(session, '/contacts/import', { method: 'POST', body: form });
     const body = await res.json().catch(() => null);
+    setUploading(false);
     if (!res.ok) return setError(errorOf(body).error);
     setError(null);
     setRejectedCsv(null);
@@ -88,7 +92,7 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
           <input type="checkbox" checked={createLabels} onChange={(e) => setCreateLabels(e.target.checked)} />
           {t('createMissingLabels')}
         </label>
-        <button type="submit" className="primary" disabled={!file || session.role !== 'administrator'}>{t('upload')}</button>
+        <button type="submit" className="primary" disabled={uploading || !file || session.role !== 'administrator'} aria-busy={uploading}>{t('upload')}</button>
       </form>
       {error && <p role="alert" className="error">{error}</p>}
       {current && (
