@@ -163,7 +163,10 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
 
   async function deleteSegment() {
     if (source.kind !== 'segment') return;
-    await session.client.DELETE('/api/v1/accounts/{account_id}/custom_filters/{id}', { params: { path: { ...accountPath(session), id: source.id } } });
+    const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/custom_filters/{id}', { params: { path: { ...accountPath(session), id: source.id } } });
+    // Refused or not reached: say why and stay on the segment (it used to leave as if deleted).
+    setConfirmingDelete(false);
+    if (failed) return setSegmentError(errorOf(failed).error);
     onChanged();
     navigate({ screen: 'contacts', list: listOf({ kind: 'all' }) });
   }
@@ -178,9 +181,8 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           ? plural('bulkDone', action.changed)
           : t('bulkDoneSome', { n: formatNumber(action.changed), processed: formatNumber(action.processed) }),
     );
-    // The list and the segment counts read the search index, which holds the change within a
-    // second or so (a job's last contacts are indexed after it completes): read them again until then.
-    for (const ms of [0, 800, 2000, 4000]) setTimeout(onChanged, ms);
+    // The list and the segment counts read them again over the next seconds (see App's `changed`).
+    onChanged();
   }
 
   const listName =

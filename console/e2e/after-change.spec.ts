@@ -1,0 +1,28 @@
+import { createContacts, expect, signIn, test } from './support';
+
+test('when a contact is deleted on its screen, then the list it goes back to no longer shows it and counts one fewer', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Adela Alba' }, { name: 'Bruno Bravo' }, { name: 'Celia Cruz' }]);
+  await signIn(page, account);
+  await expect(page.getByTestId('count')).toHaveText('3 contacts');
+  await page.getByRole('link', { name: 'Bruno Bravo' }).click();
+  await page.getByRole('button', { name: 'Delete contact' }).click();
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('contact-row')).toHaveCount(2);
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await expect(page.getByRole('link', { name: 'Bruno Bravo' })).toHaveCount(0);
+});
+
+test('when a segment cannot be deleted, then the console says why and stays on it', async ({ page, account }) => {
+  const segment = await account.api<{ id: number }>('POST', '/custom_filters', {
+    name: 'Lima', filter_type: 'contact', query: { payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }] },
+  });
+  await signIn(page, account);
+  await page.getByRole('button', { name: /^Lima/ }).click();
+  await page.route(`**/custom_filters/${segment.body.id}`, (route) =>
+    route.request().method() === 'DELETE' ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'search is unavailable' }) }) : route.continue(),
+  );
+  await page.getByRole('button', { name: 'Delete segment' }).click();
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('alert')).toHaveText('search is unavailable');
+  await expect(page.getByRole('heading', { name: 'Lima' })).toBeVisible();
+});
