@@ -37,3 +37,23 @@ test('when Upload is double-clicked, then the file is imported once', async ({ p
   await expect(page.getByTestId('import-state')).toHaveText('Status: completed', { timeout: 30_000 });
   expect((await account.api<{ payload: unknown[] }>('GET', '/contacts/imports')).body.payload).toHaveLength(1);
 });
+
+test('when Add is double-clicked in the label and custom attribute forms, then each is made once and no "already exists" error shows', async ({ page, account }) => {
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Administration' }).click();
+  const newLabel = page.getByRole('form', { name: 'New label' });
+  await newLabel.getByLabel('Title').fill('morosos');
+  await newLabel.getByRole('button', { name: 'Add' }).dblclick();
+  await expect(page.getByRole('region', { name: 'Labels' }).getByRole('button', { name: 'Edit morosos' })).toBeVisible();
+  await page.waitForTimeout(500);
+  await expect(newLabel.getByRole('alert')).toHaveCount(0);
+  await expect(newLabel.locator('[aria-invalid="true"]')).toHaveCount(0);
+
+  const newAttribute = page.getByRole('form', { name: 'New custom attribute' });
+  await newAttribute.getByLabel('Key').fill('puntuacion');
+  await newAttribute.getByRole('button', { name: 'Add' }).dblclick();
+  await expect(page.getByRole('region', { name: 'Custom attributes' }).getByRole('button', { name: 'Edit puntuacion' })).toBeVisible();
+  await page.waitForTimeout(500);
+  await expect(newAttribute.getByRole('alert')).toHaveCount(0);
+  await expect(newAttribute.locator('[aria-invalid="true"]')).toHaveCount(0);
+});
