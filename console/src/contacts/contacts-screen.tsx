@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorOf, type ApiError, type Contact, type ContactList } from '../api/client';
 import { FilterBuilder } from '../filters/filter-builder';
 import { problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
@@ -85,6 +85,13 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   const [segment, setSegment] = useState<Segment | null>(null);
   const [segmentError, setSegmentError] = useState<string | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  // The buttons that open the panels: a panel given up (Escape, Cancel) gives the focus back to
+  // its button, not to the page's top, where a keyboard user would have to start again.
+  const openers = useRef<Partial<Record<'filter' | 'new' | 'export', HTMLButtonElement | null>>>({});
+  const closePanel = (which: 'filter' | 'new' | 'export') => {
+    setPanel('none');
+    openers.current[which]?.focus();
+  };
 
   const showList = useCallback((next: ListView, replace = false) => navigate({ screen: 'contacts', list: next }, { replace, keepSearch: true }), [navigate]);
   const onSearch = useCallback(
@@ -203,7 +210,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           placeholder={source.kind === 'all' ? t('searchPlaceholder') : t('searchWithin', { list: listName })}
           onSearch={onSearch}
         />
-        <button type="button" aria-expanded={panelShown === 'filter'} onClick={() => setPanel(panelShown === 'filter' ? 'none' : 'filter')}>
+        <button type="button" ref={(el) => { openers.current.filter = el; }} aria-expanded={panelShown === 'filter'} onClick={() => setPanel(panelShown === 'filter' ? 'none' : 'filter')}>
           {source.kind === 'segment' ? t('editSegment') : t('filter')}
         </button>
         {source.kind === 'filter' && (
@@ -218,11 +225,11 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           </span>
         )}
         {admin ? (
-          <button type="button" aria-expanded={panel === 'export'} onClick={() => setPanel(panel === 'export' ? 'none' : 'export')}>{t('export')}</button>
+          <button type="button" ref={(el) => { openers.current.export = el; }} aria-expanded={panel === 'export'} onClick={() => setPanel(panel === 'export' ? 'none' : 'export')}>{t('export')}</button>
         ) : (
           <span className="muted" data-testid="export-admins-only">{t('export')}: {t('administratorsOnly')}</span>
         )}
-        <button type="button" className="primary" aria-expanded={panel === 'new'} onClick={() => setPanel(panel === 'new' ? 'none' : 'new')}>{t('newContact')}</button>
+        <button type="button" className="primary" ref={(el) => { openers.current.new = el; }} aria-expanded={panel === 'new'} onClick={() => setPanel(panel === 'new' ? 'none' : 'new')}>{t('newContact')}</button>
       </div>
 
       {panel === 'new' && (
@@ -232,7 +239,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
             onChanged();
             navigate({ screen: 'contact', id, back: list }, { fromList: true });
           }}
-          onCancel={() => setPanel('none')}
+          onCancel={() => closePanel('new')}
         />
       )}
       {panel === 'export' && admin && (
@@ -243,7 +250,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
               ? t('exportScopeSearch', { n: shown ? formatNumber(shown.meta.count) : '…', list: listName, q })
               : t('exportScope', { n: shown ? formatNumber(shown.meta.count) : '…', list: listName })
           }
-          onClose={() => setPanel('none')}
+          onClose={() => closePanel('export')}
         />
       )}
       {panelShown === 'filter' && (source.kind !== 'segment' || segment) && (
@@ -255,7 +262,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           onClear={() => navigate({ screen: 'contacts', list: listOf({ kind: 'all' }) })}
           onSaveAs={source.kind === 'segment' ? undefined : saveSegment}
           onUpdateSegment={source.kind === 'segment' ? updateSegment : undefined}
-          onCancel={() => setPanel('none')}
+          onCancel={() => closePanel('filter')}
         />
       )}
       {failure && panelShown !== 'filter' && <p role="alert" className="error">{t('listFailed', { message: failure.error })}</p>}
@@ -365,21 +372,23 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
         </table>
       </div>
 
+      {/* aria-disabled, not disabled: a button that becomes disabled under the focus (Next while the
+          page loads, Previous on reaching the first page) dropped the focus to the page's top. */}
       <nav className="pager" aria-label={t('pageN', { n: cursors.length })}>
-        <button type="button" disabled={cursors.length === 1} onClick={() => showList({ ...list, cursors: [undefined] })}>{t('firstPage')}</button>
+        <button type="button" aria-disabled={cursors.length === 1} onClick={() => cursors.length > 1 && showList({ ...list, cursors: [undefined] })}>{t('firstPage')}</button>
         <button
           type="button"
-          disabled={cursors.length === 1 || previous === null}
+          aria-disabled={cursors.length === 1 || previous === null}
           title={cursors.length > 1 && previous === null ? t('previousUnknown') : undefined}
-          onClick={() => showList({ ...list, cursors: cursors.slice(0, -1) })}
+          onClick={() => cursors.length > 1 && previous !== null && showList({ ...list, cursors: cursors.slice(0, -1) })}
         >
           {t('previousPage')}
         </button>
         <span>{t('pageN', { n: cursors.length })}</span>
         <button
           type="button"
-          disabled={loading || !shown?.meta.next_cursor || rows.length === 0}
-          onClick={() => shown?.meta.next_cursor && showList({ ...list, cursors: [...cursors, shown.meta.next_cursor] })}
+          aria-disabled={loading || !shown?.meta.next_cursor || rows.length === 0}
+          onClick={() => !loading && rows.length > 0 && shown?.meta.next_cursor && showList({ ...list, cursors: [...cursors, shown.meta.next_cursor] })}
         >
           {t('nextPage')}
         </button>
