@@ -44,3 +44,17 @@ test('when Create is double-clicked in the new-contact form, then one contact is
   await page.waitForTimeout(1500);
   expect(await count()).toBe(1);
 });
+
+test('when a contact\'s notes or conversations cannot be read, then the screen says so instead of showing none', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Nélida Notas', email: 'nelida@example.com' }]);
+  await account.api('POST', `/contacts/${id}/notes`, { content: 'Llamó el lunes' });
+  const refuse = (route: import('@playwright/test').Route) =>
+    route.request().method() === 'GET' ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'the store is unavailable' }) }) : route.continue();
+  await page.route(`**/contacts/${id}/notes`, refuse);
+  await page.route(`**/contacts/${id}/conversations`, refuse);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Nélida Notas' }).click();
+  await expect(page.getByRole('region', { name: 'Notes' }).getByRole('alert')).toHaveText('the store is unavailable');
+  await expect(page.getByRole('region', { name: 'Conversations' }).getByRole('alert')).toHaveText('the store is unavailable');
+  await expect(page.getByText('No conversations')).toHaveCount(0);
+});

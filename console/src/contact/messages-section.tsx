@@ -36,6 +36,8 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
   const [reload, setReload] = useState(0);
   // A message being sent: a double click on Send used to send it twice.
   const [sending, setSending] = useState(false);
+  // Why the conversations could not be read (it used to look like a contact without any).
+  const [loadError, setLoadError] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -55,8 +57,10 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
-      const { data } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}/conversations', { params: { path: { ...accountPath(session), id: contactId } } });
-      if (!live || !data) return;
+      const { data, error: failed } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}/conversations', { params: { path: { ...accountPath(session), id: contactId } } });
+      if (!live) return;
+      if (!data) return setLoadError(errorOf(failed).error);
+      setLoadError(null);
       const found = data.payload as Conversation[];
       setConversations(found);
       // Follow outbound messages until each is delivered or has failed.
@@ -90,7 +94,8 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
   return (
     <section aria-labelledby="messages-title" className="panel">
       <h2 id="messages-title">{t('conversations')}</h2>
-      {conversations.length === 0 && <p className="muted">{t('noConversations')}</p>}
+      {loadError && <p role="alert" className="error">{loadError}</p>}
+      {!loadError && conversations.length === 0 && <p className="muted">{t('noConversations')}</p>}
       <ul className="conversations">
         {conversations.map((c) => (
           <li key={c.id}>

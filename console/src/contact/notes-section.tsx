@@ -45,7 +45,8 @@ export function NotesSection({ contactId }: { contactId: number }) {
   useEffect(() => {
     session.client
       .GET('/api/v1/accounts/{account_id}/contacts/{id}/notes', { params: { path: notePath(session, contactId) } })
-      .then(({ data }) => data && setNotes(data as Note[]));
+      // A failed read says why (it used to look like a contact without notes).
+      .then(({ data, error: failed }) => (data ? setNotes(data as Note[]) : setError(errorOf(failed).error)));
   }, [session, contactId, reload]);
 
   const mayChange = (note: Note) => session.role === 'administrator' || note.user?.id === session.userId;
