@@ -26,3 +26,13 @@ test('when a segment cannot be deleted, then the console says why and stays on i
   await expect(page.getByRole('alert')).toHaveText('search is unavailable');
   await expect(page.getByRole('heading', { name: 'Lima' })).toBeVisible();
 });
+
+test('when a contact opened from the list is gone, then the screen says so and still leads back to the list', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Gloria Gone' }, { name: 'Quique Queda' }]);
+  await signIn(page, account);
+  await account.api('DELETE', `/contacts/${id}`);
+  await page.getByRole('link', { name: 'Gloria Gone' }).click();
+  await expect(page.getByRole('alert')).toHaveText(`contact ${id} not found`);
+  await page.getByRole('button', { name: /Back to the list/ }).click();
+  await expect(page.getByRole('link', { name: 'Quique Queda' })).toBeVisible();
+});

@@ -57,7 +57,17 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     if (event.key === 'Escape') setConfirming(null);
   };
 
-  if (!contact) return error ? <p role="alert" className="error">{error}</p> : <p>{t('loading')}</p>;
+  // A contact that cannot be read (deleted meanwhile, a stale link) still leads back to the list.
+  if (!contact) {
+    return error ? (
+      <div className="contact-screen">
+        <div className="toolbar">
+          <button type="button" onClick={onBack}>← {t('back')}</button>
+        </div>
+        <p role="alert" className="error">{error}</p>
+      </div>
+    ) : <p>{t('loading')}</p>;
+  }
 
   return (
     <div className="contact-screen">
