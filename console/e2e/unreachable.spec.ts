@@ -58,3 +58,11 @@ test('when a contact\'s notes or conversations cannot be read, then the screen s
   await expect(page.getByRole('region', { name: 'Conversations' }).getByRole('alert')).toHaveText('the store is unavailable');
   await expect(page.getByText('No conversations')).toHaveCount(0);
 });
+
+test('when the segments cannot be read, then the sidebar says so instead of "No segments yet"', async ({ page, account }) => {
+  await account.api('POST', '/custom_filters', { name: 'Lima', filter_type: 'contact', query: { payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }] } });
+  await page.route('**/custom_filters?*', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'search is unavailable' }) }));
+  await signIn(page, account);
+  await expect(page.getByTestId('segments').getByRole('alert')).toHaveText('search is unavailable');
+  await expect(page.getByText('No segments yet')).toHaveCount(0);
+});
