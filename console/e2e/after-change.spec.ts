@@ -36,3 +36,16 @@ test('when a contact opened from the list is gone, then the screen says so and s
   await page.getByRole('button', { name: /Back to the list/ }).click();
   await expect(page.getByRole('link', { name: 'Quique Queda' })).toBeVisible();
 });
+
+test('when a segment is gone, then its page says so once and offers no edit or delete', async ({ page, account }) => {
+  const segment = await account.api<{ id: number }>('POST', '/custom_filters', {
+    name: 'Efímero', filter_type: 'contact', query: { payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }] },
+  });
+  await signIn(page, account);
+  await account.api('DELETE', `/custom_filters/${segment.body.id}`);
+  await page.goto(`/app/#/segment/${segment.body.id}`);
+  await expect(page.getByRole('alert')).toHaveCount(1);
+  await expect(page.getByRole('alert')).toContainText(`custom filter ${segment.body.id} not found`);
+  await expect(page.getByRole('button', { name: 'Edit segment' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Delete segment' })).toHaveCount(0);
+});

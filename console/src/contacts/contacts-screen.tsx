@@ -85,6 +85,8 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   const [segment, setSegment] = useState<Segment | null>(null);
   const [segmentError, setSegmentError] = useState<string | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  // A segment that could not be read (deleted elsewhere, a stale link): nothing to edit or delete.
+  const segmentGone = source.kind === 'segment' && segment === null && segmentError !== null;
   // The buttons that open the panels: a panel given up (Escape, Cancel) gives the focus back to
   // its button, not to the page's top, where a keyboard user would have to start again.
   const openers = useRef<Partial<Record<'filter' | 'new' | 'export', HTMLButtonElement | null>>>({});
@@ -210,13 +212,13 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           placeholder={source.kind === 'all' ? t('searchPlaceholder') : t('searchWithin', { list: listName })}
           onSearch={onSearch}
         />
-        <button type="button" ref={(el) => { openers.current.filter = el; }} aria-expanded={panelShown === 'filter'} onClick={() => setPanel(panelShown === 'filter' ? 'none' : 'filter')}>
+        {!segmentGone && <button type="button" ref={(el) => { openers.current.filter = el; }} aria-expanded={panelShown === 'filter'} onClick={() => setPanel(panelShown === 'filter' ? 'none' : 'filter')}>
           {source.kind === 'segment' ? t('editSegment') : t('filter')}
-        </button>
+        </button>}
         {source.kind === 'filter' && (
           <button type="button" onClick={() => navigate({ screen: 'contacts', list: listOf({ kind: 'all' }) })}>{t('clear')}</button>
         )}
-        {source.kind === 'segment' && !confirmingDelete && <button type="button" onClick={() => setConfirmingDelete(true)}>{t('deleteSegment')}</button>}
+        {source.kind === 'segment' && !segmentGone && !confirmingDelete && <button type="button" onClick={() => setConfirmingDelete(true)}>{t('deleteSegment')}</button>}
         {source.kind === 'segment' && confirmingDelete && (
           <span role="group" aria-label={t('confirmDeleteSegment', { name: segment?.name ?? '' })}>
             {t('confirmDeleteSegment', { name: segment?.name ?? '' })}{' '}
@@ -266,7 +268,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
         />
       )}
       {failure && panelShown !== 'filter' && <p role="alert" className="error">{t('listFailed', { message: failure.error })}</p>}
-      {segmentError && <p role="alert" className="error">{segmentError}</p>}
+      {segmentError && segmentError !== failure?.error && <p role="alert" className="error">{segmentError}</p>}
 
       <p className="count" aria-live="polite" data-testid="count">
         {loading && !shown ? t('loading') : count}
