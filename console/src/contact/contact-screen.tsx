@@ -1,6 +1,6 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorOf, type Contact } from '../api/client';
-import { useDefinitions } from '../filters/use-filter-attributes';
+import { useDefinitions, useLabelTitles } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { accountPath, useSession } from '../shell/session';
 import { DetailsForm } from './details-form';
@@ -17,6 +17,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   const [mergeeId, setMergeeId] = useState('');
   const [confirming, setConfirming] = useState<'merge' | 'delete' | null>(null);
   const [reload, setReload] = useState(0);
+  const labelTitles = useLabelTitles(reload);
   const path = { ...accountPath(session), id };
 
   useEffect(() => {
@@ -94,8 +95,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
             <form onSubmit={(e) => { e.preventDefault(); if (newLabel.trim()) void setLabels([...contact.labels, newLabel.trim().toLowerCase()]); }}>
               <label>
                 {t('labelTitle')}
-                <input value={newLabel} onChange={(e) => setNewLabel(e.target.value)} />
+                <input value={newLabel} list="contact-label-titles" onChange={(e) => setNewLabel(e.target.value)} />
               </label>
+              {/* The account's labels offered as the label is typed (a typo would make a new label). */}
+              <datalist id="contact-label-titles">{labelTitles.map((title) => <option key={title} value={title} />)}</datalist>
               <button type="submit" disabled={!newLabel.trim()}>{t('addLabel')}</button>
             </form>
           </section>
