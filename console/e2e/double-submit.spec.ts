@@ -57,3 +57,17 @@ test('when Add is double-clicked in the label and custom attribute forms, then e
   await expect(newAttribute.getByRole('alert')).toHaveCount(0);
   await expect(newAttribute.locator('[aria-invalid="true"]')).toHaveCount(0);
 });
+
+test('when Confirm of a merge is double-clicked, then the contacts are merged once and no error shows', async ({ page, account }) => {
+  const [base, mergee] = await createContacts(account, [{ name: 'Berta Base', email: 'berta@example.com' }, { name: 'Berta Copia', phone_number: '+34622222222' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Berta Base' }).click();
+  const merge = page.getByRole('region', { name: 'Merge' });
+  await merge.getByLabel('Id of the contact to merge in').fill(String(mergee));
+  await merge.getByRole('button', { name: 'Merge' }).click();
+  await merge.getByRole('button', { name: 'Confirm' }).dblclick();
+  await expect(page.getByLabel('Phone', { exact: true })).toHaveValue('+34622222222');
+  await page.waitForTimeout(500);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect((await account.api('GET', `/contacts/${base}`)).status).toBe(200);
+});

@@ -18,6 +18,8 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   const [confirming, setConfirming] = useState<'merge' | 'delete' | null>(null);
   const [reload, setReload] = useState(0);
   const labelTitles = useLabelTitles(reload);
+  // A merge or delete under way: the second click of a double click on Confirm used to answer 404.
+  const [busy, setBusy] = useState(false);
   const path = { ...accountPath(session), id };
 
   useEffect(() => {
@@ -36,10 +38,13 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   }
 
   async function merge() {
+    if (busy) return;
+    setBusy(true);
     const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/actions/contact_merge', {
       params: { path: accountPath(session) },
       body: { base_contact_id: id, mergee_contact_id: Number(mergeeId) },
     });
+    setBusy(false);
     setConfirming(null);
     if (failed) return setError(errorOf(failed).error);
     setMergeeId('');
@@ -48,7 +53,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   }
 
   async function remove() {
+    if (busy) return;
+    setBusy(true);
     const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path } });
+    setBusy(false);
     if (failed) return setError(errorOf(failed).error);
     onChanged();
     onBack();
@@ -111,7 +119,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
             </label>
             {confirming === 'merge' ? (
               <span onKeyDown={cancelOnEscape}>
-                <button type="button" className="danger" onClick={merge}>{t('confirm')}</button>
+                <button type="button" className="danger" disabled={busy} aria-busy={busy} onClick={merge}>{t('confirm')}</button>
                 <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
               </span>
             ) : (
@@ -124,7 +132,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
             ) : confirming === 'delete' ? (
               <span onKeyDown={cancelOnEscape}>
                 <span>{t('confirmDeleteContact')}</span>{' '}
-                <button type="button" className="danger" onClick={remove}>{t('confirm')}</button>
+                <button type="button" className="danger" disabled={busy} aria-busy={busy} onClick={remove}>{t('confirm')}</button>
                 <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
               </span>
             ) : (
