@@ -148,8 +148,12 @@ test('when a label is typed on a contact or in the bulk bar, then the account\'s
   await signIn(page, account);
   await page.getByRole('checkbox', { name: 'Select Sugerencia Sánchez' }).check();
   const bulkInput = page.getByRole('region', { name: '1 selected', exact: true }).getByLabel('Label');
-  const suggestions = async (input: typeof bulkInput) =>
-    input.evaluate((el) => Array.from((el as HTMLInputElement).list?.options ?? []).map((o) => o.value));
+  const suggestions = async (input: typeof bulkInput) => {
+    const list = await input.getAttribute('list');
+    if (!list) return [];
+    const options = page.locator(`datalist[id="${list}"] option`);
+    return Promise.all((await options.all()).map((o) => o.getAttribute('value')));
+  };
   await expect.poll(() => suggestions(bulkInput)).toEqual(['morosos', 'vip']);
 
   await page.getByRole('link', { name: 'Sugerencia Sánchez' }).click();
