@@ -114,3 +114,37 @@ test('when a CSV names a label the account lacks, then its row is rejected, unle
   await expect(page.getByTestId('import-counts')).toContainText('created 1');
   await expect(page.getByTestId('import-counts')).toContainText('rejected 0');
 });
+
+test('when the rejected rows cannot be read, then the console says why instead of showing or downloading the error as rows', async ({ page, account }) => {
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const csv = ['name,email', 'Irene Import,irene@example.com', ',not-an-email'].join('\n');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByTestId('import-state')).toHaveText('Status: completed', { timeout: 30_000 });
+
+  await page.route('**/rejected', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'the store is unavailable' }) }));
+  await page.getByRole('button', { name: 'Rejected rows', exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveText('the store is unavailable');
+  await expect(page.getByRole('table', { name: 'Rejected rows' })).toHaveCount(0);
+
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.getByRole('button', { name: 'Download rejected rows' }).click();
+  await expect(page.getByRole('alert')).toHaveText('the store is unavailable');
+  await page.waitForTimeout(500);
+  expect(downloads).toBe(0);
+});
+
+test('when reading the import status fails for a while, then the console says why and follows the import on to its end', async ({ page, account }) => {
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  let failures = 2;
+  await page.route(/\/contacts\/imports\/\d+$/, (route) => (failures-- > 0 ? route.abort('connectionrefused') : route.continue()));
+  const csv = ['name,email', 'Paula Paciente,paula@example.com'].join('\n');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The service cannot be reached. Check the connection and try again.');
+  await expect(page.getByTestId('import-state')).toHaveText('Status: completed', { timeout: 30_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});

@@ -157,3 +157,19 @@ test('when a filter from a link is refused, then the builder opens at the condit
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('alert')).toContainText('The list could not be read');
 });
+
+test('when a segment made through the API holds several values for a condition, then the builder shows them all and editing the first keeps the others', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Lía Lima', city: 'Lima' }, { name: 'Ciro Cusco', city: 'Cusco' }, { name: 'Quela Quito', city: 'Quito' }]);
+  const segment = await account.api<{ id: number }>('POST', '/custom_filters', {
+    name: 'Perú', filter_type: 'contact', query: { payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima', 'Cusco'] }] },
+  });
+  await signIn(page, account);
+  await page.getByRole('button', { name: /^Perú/ }).click();
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await page.getByRole('button', { name: 'Edit segment' }).click();
+  const condition = page.locator('.condition').first();
+  await expect(condition).toContainText('Cusco');
+  await condition.getByLabel('Value').fill('Quito');
+  await page.getByRole('button', { name: 'Save segment' }).click();
+  await expect.poll(async () => (await account.api<{ query: { payload: { values: string[] }[] } }>('GET', `/custom_filters/${segment.body.id}`)).body.query.payload[0].values).toEqual(['Quito', 'Cusco']);
+});

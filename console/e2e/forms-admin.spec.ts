@@ -140,3 +140,23 @@ test('when an administrator edits and deletes a custom attribute, then name, des
   await expect(attributes.getByTestId('definition-row')).toHaveCount(0);
   expect(await definitions()).toEqual([]);
 });
+
+test('when a label is typed on a contact or in the bulk bar, then the account\'s labels are offered as suggestions', async ({ page, account }) => {
+  await account.api('POST', '/labels', { title: 'morosos' });
+  await account.api('POST', '/labels', { title: 'vip' });
+  await createContacts(account, [{ name: 'Sugerencia Sánchez' }]);
+  await signIn(page, account);
+  await page.getByRole('checkbox', { name: 'Select Sugerencia Sánchez' }).check();
+  const bulkInput = page.getByRole('region', { name: '1 selected', exact: true }).getByLabel('Label');
+  const suggestions = async (input: typeof bulkInput) => {
+    const list = await input.getAttribute('list');
+    if (!list) return [];
+    const options = page.locator(`datalist[id="${list}"] option`);
+    return Promise.all((await options.all()).map((o) => o.getAttribute('value')));
+  };
+  await expect.poll(() => suggestions(bulkInput)).toEqual(['morosos', 'vip']);
+
+  await page.getByRole('link', { name: 'Sugerencia Sánchez' }).click();
+  const contactInput = page.getByRole('region', { name: 'Labels' }).getByLabel('Label');
+  await expect.poll(() => suggestions(contactInput)).toEqual(['morosos', 'vip']);
+});

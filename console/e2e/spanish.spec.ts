@@ -45,3 +45,17 @@ test('when the console speaks Spanish, then attribute types and the import statu
   await page.getByRole('button', { name: 'Subir' }).click();
   await expect(page.getByTestId('import-state')).toHaveText('Estado: completada', { timeout: 30_000 });
 });
+
+test('when a number attribute is typed with a decimal comma, as Spanish writes it, then it is saved as that number', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'puntuacion', attribute_display_name: 'Puntuación', attribute_display_type: 'number', attribute_model: 'contact_attribute' });
+  const [id] = await createContacts(account, [{ name: 'Coma Decimal' }]);
+  await signIn(page, account);
+  await page.getByLabel('Language').selectOption('es');
+  await page.getByRole('link', { name: 'Coma Decimal' }).click();
+  const field = page.getByLabel('Puntuación');
+  await field.fill('3,5');
+  await field.press('Enter');
+  await expect(page.getByText('Guardado')).toBeVisible();
+  expect((await account.api<{ payload: { custom_attributes: Record<string, unknown> } }>('GET', `/contacts/${id}`)).body.payload.custom_attributes.puntuacion).toBe(3.5);
+  await expect(field).toHaveValue('3,5');
+});

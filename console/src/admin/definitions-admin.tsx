@@ -42,6 +42,8 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
   const [editing, setEditing] = useState<Editing | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
   const [rowError, setRowError] = useState<{ id: number; error: string } | null>(null);
+  // One add at a time: a double click on Add used to answer "already exists" to the second.
+  const [adding, setAdding] = useState(false);
 
   const typeName = (type: string) => ((TYPES as readonly string[]).includes(type) ? t(`type_${type as AttributeType}`) : type);
 
@@ -52,6 +54,8 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
 
   async function add(event: FormEvent) {
     event.preventDefault();
+    if (adding) return;
+    setAdding(true);
     const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/custom_attribute_definitions', {
       params: { path },
       body: {
@@ -63,6 +67,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
         ...(draft.type === 'list' ? { attribute_values: splitValues(draft.values) } : {}),
       } as never,
     });
+    setAdding(false);
     if (failed) return setErrors(placeError(failed, DEFINITION_FIELDS));
     setErrors({});
     setDraft({ key: '', name: '', type: 'text', values: '', description: '' });
@@ -204,7 +209,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
               onChange={(e) => setDraft({ ...draft, description: e.target.value })} />
             <FieldError id="new-attribute-description" error={errors.description} />
           </span>
-          <button type="submit" disabled={!draft.key.trim()}>{t('add')}</button>
+          <button type="submit" disabled={adding || !draft.key.trim()} aria-busy={adding}>{t('add')}</button>
           {errors.form && <p role="alert" className="error">{errors.form}</p>}
         </form>
       )}

@@ -29,6 +29,8 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
   const [editing, setEditing] = useState<{ id: number; color: string; description: string; errors: FieldErrors } | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
   const [rowError, setRowError] = useState<{ id: number; error: string } | null>(null);
+  // One add at a time: a double click on Add used to answer "already exists" to the second.
+  const [adding, setAdding] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -47,10 +49,13 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
 
   async function add(event: FormEvent) {
     event.preventDefault();
+    if (adding) return;
+    setAdding(true);
     const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/labels', {
       params: { path },
       body: { title: draft.title.trim(), color: draft.color, ...(draft.description.trim() ? { description: draft.description.trim() } : {}) },
     });
+    setAdding(false);
     if (failed) return setErrors(placeError(failed, LABEL_FIELDS));
     setErrors({});
     setDraft({ ...draft, title: '', description: '' });
@@ -149,7 +154,7 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
               onChange={(e) => setDraft({ ...draft, description: e.target.value })} />
             <FieldError id="new-label-description" error={errors.description} />
           </span>
-          <button type="submit" disabled={!draft.title.trim()}>{t('add')}</button>
+          <button type="submit" disabled={adding || !draft.title.trim()} aria-busy={adding}>{t('add')}</button>
           {errors.form && <p role="alert" className="error">{errors.form}</p>}
         </form>
       )}

@@ -50,6 +50,11 @@ export function createApiClient(session: CallingSession): Client {
       if (response.status === 401) session.onUnauthorized?.();
       return response;
     },
+    // No answer at all (the service stopped, the network down): an error answer like the API's,
+    // so every screen shows it where it shows the API's errors and gives its buttons back.
+    onError() {
+      return unreachableResponse();
+    },
   };
   client.use(auth);
   return client;
@@ -59,15 +64,22 @@ export function createApiClient(session: CallingSession): Client {
 export async function authorizedFetch(session: CallingSession, path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('api_access_token', session.token);
-  const res = await fetch(`/api/v1/accounts/${session.accountId}${path}`, { ...init, headers });
+  const res = await fetch(`/api/v1/accounts/${session.accountId}${path}`, { ...init, headers }).catch(() => unreachableResponse());
   if (res.status === 401) session.onUnauthorized?.();
   return res;
 }
 
-// In the console's language: the I18nProvider sets it, as it sets <html lang>.
+// In the console's language: the I18nProvider sets them, as it sets <html lang>.
 let unexpectedErrorText = 'Unexpected error';
-export function setUnexpectedErrorText(text: string): void {
+let unreachableText = 'The service cannot be reached. Check the connection and try again.';
+export function setUnexpectedErrorText(text: string, unreachable: string): void {
   unexpectedErrorText = text;
+  unreachableText = unreachable;
+}
+
+/** What a call that got no answer resolves to: a 503 with the API's error shape. */
+function unreachableResponse(): Response {
+  return new Response(JSON.stringify({ error: unreachableText }), { status: 503, headers: { 'content-type': 'application/json' } });
 }
 
 /** The message of an error answer (the API answers {error, field}), or a generic one (a proxy's HTML page, say). */

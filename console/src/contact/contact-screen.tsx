@@ -1,6 +1,6 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorOf, type Contact } from '../api/client';
-import { useDefinitions } from '../filters/use-filter-attributes';
+import { useDefinitions, useLabelTitles } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { accountPath, useSession } from '../shell/session';
 import { DetailsForm } from './details-form';
@@ -17,6 +17,9 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   const [mergeeId, setMergeeId] = useState('');
   const [confirming, setConfirming] = useState<'merge' | 'delete' | null>(null);
   const [reload, setReload] = useState(0);
+  const labelTitles = useLabelTitles(reload);
+  // A merge or delete under way: the second click of a double click on Confirm used to answer 404.
+  const [busy, setBusy] = useState(false);
   const path = { ...accountPath(session), id };
 
   useEffect(() => {
@@ -35,10 +38,13 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   }
 
   async function merge() {
+    if (busy) return;
+    setBusy(true);
     const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/actions/contact_merge', {
       params: { path: accountPath(session) },
       body: { base_contact_id: id, mergee_contact_id: Number(mergeeId) },
     });
+    setBusy(false);
     setConfirming(null);
     if (failed) return setError(errorOf(failed).error);
     setMergeeId('');
@@ -47,7 +53,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   }
 
   async function remove() {
+    if (busy) return;
+    setBusy(true);
     const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path } });
+    setBusy(false);
     if (failed) return setError(errorOf(failed).error);
     onChanged();
     onBack();
@@ -57,7 +66,17 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     if (event.key === 'Escape') setConfirming(null);
   };
 
-  if (!contact) return error ? <p role="alert" className="error">{error}</p> : <p>{t('loading')}</p>;
+  // A contact that cannot be read (deleted meanwhile, a stale link) still leads back to the list.
+  if (!contact) {
+    return error ? (
+      <div className="contact-screen">
+        <div className="toolbar">
+          <button type="button" onClick={onBack}>← {t('back')}</button>
+        </div>
+        <p role="alert" className="error">{error}</p>
+      </div>
+    ) : <p>{t('loading')}</p>;
+  }
 
   return (
     <div className="contact-screen">
@@ -84,8 +103,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
             <form onSubmit={(e) => { e.preventDefault(); if (newLabel.trim()) void setLabels([...contact.labels, newLabel.trim().toLowerCase()]); }}>
               <label>
                 {t('labelTitle')}
-                <input value={newLabel} onChange={(e) => setNewLabel(e.target.value)} />
+                <input value={newLabel} list="contact-label-titles" onChange={(e) => setNewLabel(e.target.value)} />
               </label>
+              {/* The account's labels offered as the label is typed (a typo would make a new label). */}
+              <datalist id="contact-label-titles">{labelTitles.map((title) => <option key={title} value={title} />)}</datalist>
               <button type="submit" disabled={!newLabel.trim()}>{t('addLabel')}</button>
             </form>
           </section>
@@ -98,7 +119,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
             </label>
             {confirming === 'merge' ? (
               <span onKeyDown={cancelOnEscape}>
-                <button type="button" className="danger" onClick={merge}>{t('confirm')}</button>
+                <button type="button" className="danger" disabled={busy} aria-busy={busy} onClick={merge}>{t('confirm')}</button>
                 <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
               </span>
             ) : (
@@ -111,7 +132,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
             ) : confirming === 'delete' ? (
               <span onKeyDown={cancelOnEscape}>
                 <span>{t('confirmDeleteContact')}</span>{' '}
-                <button type="button" className="danger" onClick={remove}>{t('confirm')}</button>
+                <button type="button" className="danger" disabled={busy} aria-busy={busy} onClick={remove}>{t('confirm')}</button>
                 <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
               </span>
             ) : (

@@ -11,7 +11,9 @@ const SOCIAL_NETWORKS = ['facebook', 'twitter', 'linkedin', 'github', 'instagram
 
 /** Each field edited in place: saved (PATCH, that field only) when it loses focus or on Enter; the API's error shown at it. */
 export function DetailsForm({ contact, definitions, onSaved }: { contact: Contact; definitions: CustomAttributeDefinition[]; onSaved: (contact: Contact) => void }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
+  // A number as the console's language writes it, without grouping (3,5 in Spanish): read back by commit.
+  const formatDecimal = (n: number) => (language === 'es' ? String(n).replace('.', ',') : String(n));
   const session = useSession();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [savedField, setSavedField] = useState<string | null>(null);
@@ -94,11 +96,13 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
           const field = `custom_attributes.${d.attribute_key}`;
           const current = custom[d.attribute_key];
           const commit = (raw: string) => {
-            const value = raw === '' ? null : d.attribute_display_type === 'number' && !Number.isNaN(Number(raw)) ? Number(raw) : d.attribute_display_type === 'checkbox' ? raw === 'true' : raw;
+            // A decimal comma (3,5: how Spanish writes 3.5) is read as the decimal point.
+            const number = d.attribute_display_type === 'number' ? Number(/^-?\d*,\d+$/.test(raw) ? raw.replace(',', '.') : raw) : NaN;
+            const value = raw === '' ? null : !Number.isNaN(number) ? number : d.attribute_display_type === 'checkbox' ? raw === 'true' : raw;
             return save(field, { custom_attributes: { [d.attribute_key]: value } });
           };
           return (
-            <InPlaceField key={d.id} id={field} label={d.attribute_display_name || d.attribute_key} value={current == null ? '' : d.attribute_display_type === 'date' ? String(current).slice(0, 10) : String(current)} error={errors[field]}
+            <InPlaceField key={d.id} id={field} label={d.attribute_display_name || d.attribute_key} value={current == null ? '' : d.attribute_display_type === 'date' ? String(current).slice(0, 10) : d.attribute_display_type === 'number' && typeof current === 'number' ? formatDecimal(current) : String(current)} error={errors[field]}
               saved={savedField === field} options={d.attribute_display_type === 'list' ? d.attribute_values : d.attribute_display_type === 'checkbox' ? ['true', 'false'] : undefined}
               optionLabel={d.attribute_display_type === 'checkbox' ? (o) => t(o === 'true' ? 'true' : 'false') : undefined}
               type={d.attribute_display_type === 'date' ? 'date' : 'text'} onCommit={commit} />

@@ -34,6 +34,10 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
   const [content, setContent] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  // A message being sent: a double click on Send used to send it twice.
+  const [sending, setSending] = useState(false);
+  // Why the conversations could not be read (it used to look like a contact without any).
+  const [loadError, setLoadError] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -53,8 +57,10 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
-      const { data } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}/conversations', { params: { path: { ...accountPath(session), id: contactId } } });
-      if (!live || !data) return;
+      const { data, error: failed } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}/conversations', { params: { path: { ...accountPath(session), id: contactId } } });
+      if (!live) return;
+      if (!data) return setLoadError(errorOf(failed).error);
+      setLoadError(null);
       const found = data.payload as Conversation[];
       setConversations(found);
       // Follow outbound messages until each is delivered or has failed.
@@ -68,10 +74,13 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
   }, [session, contactId, reload]);
 
   async function send() {
+    if (sending) return;
+    setSending(true);
     const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/conversations', {
       params: { path: accountPath(session) },
       body: { inbox_id: Number(inboxId), contact_id: contactId, message: { content } },
     });
+    setSending(false);
     if (failed) return setError(errorOf(failed).error);
     setError(null);
     setContent('');
@@ -85,7 +94,8 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
   return (
     <section aria-labelledby="messages-title" className="panel">
       <h2 id="messages-title">{t('conversations')}</h2>
-      {conversations.length === 0 && <p className="muted">{t('noConversations')}</p>}
+      {loadError && <p role="alert" className="error">{loadError}</p>}
+      {!loadError && conversations.length === 0 && <p className="muted">{t('noConversations')}</p>}
       <ul className="conversations">
         {conversations.map((c) => (
           <li key={c.id}>
@@ -120,7 +130,7 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
           <textarea rows={2} value={content} onChange={(e) => setContent(e.target.value)} />
         </label>
       </div>
-      <button type="button" className="primary" disabled={blocked || !inboxId || !content.trim()} onClick={send}>{t('send')}</button>
+      <button type="button" className="primary" disabled={sending || blocked || !inboxId || !content.trim()} aria-busy={sending} onClick={send}>{t('send')}</button>
       {error && <p role="alert" className="error">{error}</p>}
     </section>
   );

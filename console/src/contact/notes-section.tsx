@@ -39,21 +39,26 @@ export function NotesSection({ contactId }: { contactId: number }) {
   const [confirming, setConfirming] = useState<number | null>(null);
   const [editing, setEditing] = useState<{ id: number; content: string; error: string | null } | null>(null);
   const [reload, setReload] = useState(0);
+  // A note being saved: a second click or Ctrl+Enter before the answer used to save it twice.
+  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     session.client
       .GET('/api/v1/accounts/{account_id}/contacts/{id}/notes', { params: { path: notePath(session, contactId) } })
-      .then(({ data }) => data && setNotes(data as Note[]));
+      // A failed read says why (it used to look like a contact without notes).
+      .then(({ data, error: failed }) => (data ? setNotes(data as Note[]) : setError(errorOf(failed).error)));
   }, [session, contactId, reload]);
 
   const mayChange = (note: Note) => session.role === 'administrator' || note.user?.id === session.userId;
 
   async function add() {
-    if (!draft.trim()) return;
+    if (!draft.trim() || saving) return;
+    setSaving(true);
     const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/contacts/{id}/notes', {
       params: { path: notePath(session, contactId) },
       body: { content: draft },
     });
+    setSaving(false);
     if (failed) return setError(errorOf(failed).error);
     setDraft('');
     setError(null);
@@ -61,11 +66,13 @@ export function NotesSection({ contactId }: { contactId: number }) {
   }
 
   async function saveEdit() {
-    if (!editing || !editing.content.trim()) return;
+    if (!editing || !editing.content.trim() || saving) return;
+    setSaving(true);
     const { error: failed } = await session.client.PATCH('/api/v1/accounts/{account_id}/contacts/{id}/notes/{note_id}', {
       params: { path: { ...notePath(session, contactId), note_id: editing.id } },
       body: { content: editing.content },
     });
+    setSaving(false);
     if (failed) return setEditing({ ...editing, error: errorOf(failed).error });
     setEditing(null);
     setReload((n) => n + 1);
@@ -88,7 +95,7 @@ export function NotesSection({ contactId }: { contactId: number }) {
         {t('newNote')}
         <textarea rows={3} value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={editorKeys(() => void add())} />
       </label>
-      <button type="button" onClick={add} disabled={!draft.trim()}>{t('addNote')}</button>
+      <button type="button" onClick={add} disabled={saving || !draft.trim()} aria-busy={saving}>{t('addNote')}</button>
       {error && <p role="alert" className="error">{error}</p>}
       <ul className="notes">
         {notes.map((note) => (
@@ -104,7 +111,7 @@ export function NotesSection({ contactId }: { contactId: number }) {
                 </label>
                 {editing.error && <p id={`note-${note.id}-error`} role="alert" className="field-error">{editing.error}</p>}
                 <div className="actions">
-                  <button type="button" className="primary" disabled={!editing.content.trim()} onClick={saveEdit}>{t('save')}</button>
+                  <button type="button" className="primary" disabled={saving || !editing.content.trim()} aria-busy={saving} onClick={saveEdit}>{t('save')}</button>
                   <button type="button" onClick={() => setEditing(null)}>{t('cancel')}</button>
                 </div>
               </div>

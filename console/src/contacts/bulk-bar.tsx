@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { errorOf } from '../api/client';
+import { useLabelTitles } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { accountPath, useSession } from '../shell/session';
 
@@ -32,6 +33,9 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
   const [busy, setBusy] = useState(false);
   const [job, setJob] = useState<BulkAction | null>(null);
   const [confirming, setConfirming] = useState(false);
+  // The account's labels offered as the label is typed (a typo would make a new label).
+  const labelTitles = useLabelTitles();
+  const labelsId = useId();
 
   async function run(body: { labels?: { add?: string[]; remove?: string[] }; action_name?: 'delete' }) {
     setBusy(true);
@@ -67,8 +71,9 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
       <strong>{plural('selectedN', count)}</strong>
       <label>
         {t('labelTitle')}
-        <input value={label} onChange={(e) => setLabel(e.target.value)} />
+        <input value={label} list={labelsId} onChange={(e) => setLabel(e.target.value)} />
       </label>
+      <datalist id={labelsId}>{labelTitles.map((title) => <option key={title} value={title} />)}</datalist>
       <button type="button" disabled={busy || !label.trim()} onClick={() => run({ labels: { add: [label.trim().toLowerCase()] } })}>{t('addLabel')}</button>
       <button type="button" disabled={busy || !label.trim()} onClick={() => run({ labels: { remove: [label.trim().toLowerCase()] } })}>{t('removeLabel')}</button>
       {session.role === 'administrator' &&

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorOf, type ApiError, type Contact, type ContactList } from '../api/client';
 import { FilterBuilder } from '../filters/filter-builder';
 import { problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
@@ -85,6 +85,15 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   const [segment, setSegment] = useState<Segment | null>(null);
   const [segmentError, setSegmentError] = useState<string | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  // A segment that could not be read (deleted elsewhere, a stale link): nothing to edit or delete.
+  const segmentGone = source.kind === 'segment' && segment === null && segmentError !== null;
+  // The buttons that open the panels: a panel given up (Escape, Cancel) gives the focus back to
+  // its button, not to the page's top, where a keyboard user would have to start again.
+  const openers = useRef<Partial<Record<'filter' | 'new' | 'export', HTMLButtonElement | null>>>({});
+  const closePanel = (which: 'filter' | 'new' | 'export') => {
+    setPanel('none');
+    openers.current[which]?.focus();
+  };
 
   const showList = useCallback((next: ListView, replace = false) => navigate({ screen: 'contacts', list: next }, { replace, keepSearch: true }), [navigate]);
   const onSearch = useCallback(
@@ -163,7 +172,10 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
 
   async function deleteSegment() {
     if (source.kind !== 'segment') return;
-    await session.client.DELETE('/api/v1/accounts/{account_id}/custom_filters/{id}', { params: { path: { ...accountPath(session), id: source.id } } });
+    const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/custom_filters/{id}', { params: { path: { ...accountPath(session), id: source.id } } });
+    // Refused or not reached: say why and stay on the segment (it used to leave as if deleted).
+    setConfirmingDelete(false);
+    if (failed) return setSegmentError(errorOf(failed).error);
     onChanged();
     navigate({ screen: 'contacts', list: listOf({ kind: 'all' }) });
   }
@@ -178,9 +190,8 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           ? plural('bulkDone', action.changed)
           : t('bulkDoneSome', { n: formatNumber(action.changed), processed: formatNumber(action.processed) }),
     );
-    // The list and the segment counts read the search index, which holds the change within a
-    // second or so (a job's last contacts are indexed after it completes): read them again until then.
-    for (const ms of [0, 800, 2000, 4000]) setTimeout(onChanged, ms);
+    // The list and the segment counts read them again over the next seconds (see App's `changed`).
+    onChanged();
   }
 
   const listName =
@@ -201,13 +212,13 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           placeholder={source.kind === 'all' ? t('searchPlaceholder') : t('searchWithin', { list: listName })}
           onSearch={onSearch}
         />
-        <button type="button" aria-expanded={panelShown === 'filter'} onClick={() => setPanel(panelShown === 'filter' ? 'none' : 'filter')}>
+        {!segmentGone && <button type="button" ref={(el) => { openers.current.filter = el; }} aria-expanded={panelShown === 'filter'} onClick={() => setPanel(panelShown === 'filter' ? 'none' : 'filter')}>
           {source.kind === 'segment' ? t('editSegment') : t('filter')}
-        </button>
+        </button>}
         {source.kind === 'filter' && (
           <button type="button" onClick={() => navigate({ screen: 'contacts', list: listOf({ kind: 'all' }) })}>{t('clear')}</button>
         )}
-        {source.kind === 'segment' && !confirmingDelete && <button type="button" onClick={() => setConfirmingDelete(true)}>{t('deleteSegment')}</button>}
+        {source.kind === 'segment' && !segmentGone && !confirmingDelete && <button type="button" onClick={() => setConfirmingDelete(true)}>{t('deleteSegment')}</button>}
         {source.kind === 'segment' && confirmingDelete && (
           <span role="group" aria-label={t('confirmDeleteSegment', { name: segment?.name ?? '' })}>
             {t('confirmDeleteSegment', { name: segment?.name ?? '' })}{' '}
@@ -216,11 +227,11 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           </span>
         )}
         {admin ? (
-          <button type="button" aria-expanded={panel === 'export'} onClick={() => setPanel(panel === 'export' ? 'none' : 'export')}>{t('export')}</button>
+          <button type="button" ref={(el) => { openers.current.export = el; }} aria-expanded={panel === 'export'} onClick={() => setPanel(panel === 'export' ? 'none' : 'export')}>{t('export')}</button>
         ) : (
           <span className="muted" data-testid="export-admins-only">{t('export')}: {t('administratorsOnly')}</span>
         )}
-        <button type="button" className="primary" aria-expanded={panel === 'new'} onClick={() => setPanel(panel === 'new' ? 'none' : 'new')}>{t('newContact')}</button>
+        <button type="button" className="primary" ref={(el) => { openers.current.new = el; }} aria-expanded={panel === 'new'} onClick={() => setPanel(panel === 'new' ? 'none' : 'new')}>{t('newContact')}</button>
       </div>
 
       {panel === 'new' && (
@@ -230,7 +241,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
             onChanged();
             navigate({ screen: 'contact', id, back: list }, { fromList: true });
           }}
-          onCancel={() => setPanel('none')}
+          onCancel={() => closePanel('new')}
         />
       )}
       {panel === 'export' && admin && (
@@ -241,7 +252,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
               ? t('exportScopeSearch', { n: shown ? formatNumber(shown.meta.count) : '…', list: listName, q })
               : t('exportScope', { n: shown ? formatNumber(shown.meta.count) : '…', list: listName })
           }
-          onClose={() => setPanel('none')}
+          onClose={() => closePanel('export')}
         />
       )}
       {panelShown === 'filter' && (source.kind !== 'segment' || segment) && (
@@ -253,11 +264,11 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           onClear={() => navigate({ screen: 'contacts', list: listOf({ kind: 'all' }) })}
           onSaveAs={source.kind === 'segment' ? undefined : saveSegment}
           onUpdateSegment={source.kind === 'segment' ? updateSegment : undefined}
-          onCancel={() => setPanel('none')}
+          onCancel={() => closePanel('filter')}
         />
       )}
       {failure && panelShown !== 'filter' && <p role="alert" className="error">{t('listFailed', { message: failure.error })}</p>}
-      {segmentError && <p role="alert" className="error">{segmentError}</p>}
+      {segmentError && segmentError !== failure?.error && <p role="alert" className="error">{segmentError}</p>}
 
       <p className="count" aria-live="polite" data-testid="count">
         {loading && !shown ? t('loading') : count}
@@ -363,21 +374,23 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
         </table>
       </div>
 
+      {/* aria-disabled, not disabled: a button that becomes disabled under the focus (Next while the
+          page loads, Previous on reaching the first page) dropped the focus to the page's top. */}
       <nav className="pager" aria-label={t('pageN', { n: cursors.length })}>
-        <button type="button" disabled={cursors.length === 1} onClick={() => showList({ ...list, cursors: [undefined] })}>{t('firstPage')}</button>
+        <button type="button" aria-disabled={cursors.length === 1} onClick={() => cursors.length > 1 && showList({ ...list, cursors: [undefined] })}>{t('firstPage')}</button>
         <button
           type="button"
-          disabled={cursors.length === 1 || previous === null}
+          aria-disabled={cursors.length === 1 || previous === null}
           title={cursors.length > 1 && previous === null ? t('previousUnknown') : undefined}
-          onClick={() => showList({ ...list, cursors: cursors.slice(0, -1) })}
+          onClick={() => cursors.length > 1 && previous !== null && showList({ ...list, cursors: cursors.slice(0, -1) })}
         >
           {t('previousPage')}
         </button>
         <span>{t('pageN', { n: cursors.length })}</span>
         <button
           type="button"
-          disabled={loading || !shown?.meta.next_cursor || rows.length === 0}
-          onClick={() => shown?.meta.next_cursor && showList({ ...list, cursors: [...cursors, shown.meta.next_cursor] })}
+          aria-disabled={loading || !shown?.meta.next_cursor || rows.length === 0}
+          onClick={() => !loading && rows.length > 0 && shown?.meta.next_cursor && showList({ ...list, cursors: [...cursors, shown.meta.next_cursor] })}
         >
           {t('nextPage')}
         </button>

@@ -14,12 +14,17 @@ export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number
   const session = useSession();
   const [values, setValues] = useState<Record<Field, string>>({ name: '', email: '', phone_number: '', company_name: '', city: '', country: '' });
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
+  // One create at a time: a double click on Create used to make the contact twice.
+  const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (busy) return;
     const body: Partial<Record<Field, string>> = {};
     for (const field of FIELDS) if (values[field].trim()) body[field] = values[field].trim();
+    setBusy(true);
     const { data, error } = await session.client.POST('/api/v1/accounts/{account_id}/contacts', { params: { path: accountPath(session) }, body });
+    setBusy(false);
     if (error || !data) {
       const { error: message, field } = errorOf(error);
       return setErrors({ [field && FIELDS.includes(field as Field) ? field : 'form']: message });
@@ -48,7 +53,7 @@ export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number
       </div>
       {errors.form && <p role="alert" className="error">{errors.form}</p>}
       <div className="actions">
-        <button type="submit" className="primary">{t('create')}</button>
+        <button type="submit" className="primary" disabled={busy} aria-busy={busy}>{t('create')}</button>
         <button type="button" onClick={onCancel}>{t('cancel')}</button>
       </div>
     </form>

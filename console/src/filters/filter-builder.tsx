@@ -200,7 +200,10 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
     const kept = inputFor(attribute, operator) === input ? condition.values : defaultValues(attribute, operator);
     onChange({ ...condition, filter_operator: operator, values: kept });
   }
-  const setValue = (v: string | number | boolean) => onChange({ ...condition, values: [v] });
+  // The builder edits one value; a filter made through the API may hold more ("any of", "none
+  // of"): they are shown beside it and kept (editing the first used to drop them unseen).
+  const setValue = (v: string | number | boolean) => onChange({ ...condition, values: [v, ...condition.values.slice(1)] });
+  const moreValues = input === 'none' ? [] : condition.values.slice(1);
 
   return (
     <div className={problem ? 'condition invalid' : 'condition'} role="group" aria-label={attribute.label} data-invalid={problem ? 'true' : undefined}>
@@ -244,6 +247,7 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
           )}
         </label>
       )}
+      {moreValues.length > 0 && <span className="hint" data-testid="more-values">{t('moreValues', { values: moreValues.map(String).join(', ') })}</span>}
       <button type="button" aria-label={t('removeCondition')} title={t('removeCondition')} onClick={onRemove}>×</button>
       {problem && <span id={problemId} className="field-error" role="alert" data-testid="filter-problem">{problem}</span>}
     </div>

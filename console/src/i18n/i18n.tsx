@@ -40,7 +40,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const t: I18n['t'] = (key, vars) => (table[key] ?? key).replace(/\{(\w+)\}/g, (_m, name: string) => String(vars?.[name] ?? ''));
     document.documentElement.lang = language;
     document.title = table.appName;
-    setUnexpectedErrorText(table.unexpectedError);
+    setUnexpectedErrorText(table.unexpectedError, table.unreachable);
     return {
       language,
       setLanguage: (next) => {

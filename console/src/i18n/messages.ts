@@ -85,6 +85,7 @@ export const en = {
   addCondition: 'Add condition',
   addGroup: 'Add group',
   removeCondition: 'Remove condition',
+  moreValues: 'or also: {values}',
   removeGroup: 'Remove group',
   group: 'Group',
   joinWithNext: 'Join with the next condition',
@@ -180,6 +181,7 @@ export const en = {
   none: 'none',
   error: 'Error: {message}',
   unexpectedError: 'Unexpected error',
+  unreachable: 'The service cannot be reached. Check the connection and try again.',
   // Added with the list's URL, export columns, filter checks, bulk progress and ended sessions.
   filterEmpty: 'Add at least one condition.',
   groupEmpty: 'This group has no conditions: add one or remove the group.',
@@ -297,6 +299,7 @@ export const es: Record<MessageKey, string> = {
   addCondition: 'Añadir condición',
   addGroup: 'Añadir grupo',
   removeCondition: 'Quitar condición',
+  moreValues: 'o también: {values}',
   removeGroup: 'Quitar grupo',
   group: 'Grupo',
   joinWithNext: 'Unir con la condición siguiente',
@@ -392,6 +395,7 @@ export const es: Record<MessageKey, string> = {
   none: 'ninguno',
   error: 'Error: {message}',
   unexpectedError: 'Error inesperado',
+  unreachable: 'No se puede contactar con el servicio. Comprueba la conexión y vuelve a intentarlo.',
   // Added with the list's URL, export columns, filter checks, bulk progress and ended sessions.
   filterEmpty: 'Añade al menos una condición.',
   groupEmpty: 'Este grupo no tiene condiciones: añade una o quita el grupo.',

@@ -29,15 +29,21 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
   const [current, setCurrent] = useState<Import | null>(null);
   const [rejectedCsv, setRejectedCsv] = useState<string[][] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // An upload under way: a double click on Upload used to import the file twice.
+  const [uploading, setUploading] = useState(false);
+  // Status reads that failed in a row: the import is followed on (slower), saying why meanwhile.
+  const [pollFailures, setPollFailures] = useState(0);
 
   async function upload(event: FormEvent) {
     event.preventDefault();
-    if (!file) return;
+    if (!file || uploading) return;
+    setUploading(true);
     const form = new FormData();
     form.append('create_labels', String(createLabels));
     form.append('import_file', file, file.name);
     const res = await authorizedFetch(session, '/contacts/import', { method: 'POST', body: form });
     const body = await res.json().catch(() => null);
+    setUploading(false);
     if (!res.ok) return setError(errorOf(body).error);
     setError(null);
     setRejectedCsv(null);
@@ -51,27 +57,40 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
   useEffect(() => {
     if (importId === undefined || finished) return;
     const timer = setTimeout(async () => {
-      const { data } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/imports/{id}', {
+      const { data, error: failed } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/imports/{id}', {
         params: { path: { ...accountPath(session), id: importId } },
       });
-      if (!data) return;
+      // A failed read used to stop following the import for good, silently.
+      if (!data) {
+        setError(errorOf(failed).error);
+        return setPollFailures((n) => n + 1);
+      }
+      if (pollFailures > 0) {
+        setError(null);
+        setPollFailures(0);
+      }
       const next = data.payload as Import;
       setCurrent(next);
       if (FINISHED.includes(next.status)) onChanged();
-    }, 400);
+    }, pollFailures > 0 ? 2000 : 400);
     return () => clearTimeout(timer);
-  }, [session, importId, finished, current, onChanged]);
+  }, [session, importId, finished, current, onChanged, pollFailures]);
 
   async function showRejected() {
     if (!current) return;
     const res = await authorizedFetch(session, `/contacts/imports/${current.id}/rejected`);
-    const text = await res.text();
-    setRejectedCsv(parseCsv(text));
+    // A refusal is the API's JSON error: said as such, not read as rows.
+    if (!res.ok) return setError(errorOf(await res.json().catch(() => null)).error);
+    setError(null);
+    setRejectedCsv(parseCsv(await res.text()));
   }
 
   async function downloadRejected() {
     if (!current) return;
     const res = await authorizedFetch(session, `/contacts/imports/${current.id}/rejected`);
+    // A refusal is said, not saved as a .csv holding the error.
+    if (!res.ok) return setError(errorOf(await res.json().catch(() => null)).error);
+    setError(null);
     await download(res, `import-${current.id}-rejected.csv`);
   }
 
@@ -88,7 +107,7 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
           <input type="checkbox" checked={createLabels} onChange={(e) => setCreateLabels(e.target.checked)} />
           {t('createMissingLabels')}
         </label>
-        <button type="submit" className="primary" disabled={!file || session.role !== 'administrator'}>{t('upload')}</button>
+        <button type="submit" className="primary" disabled={uploading || !file || session.role !== 'administrator'} aria-busy={uploading}>{t('upload')}</button>
       </form>
       {error && <p role="alert" className="error">{error}</p>}
       {current && (

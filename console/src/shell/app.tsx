@@ -30,9 +30,15 @@ export function App() {
   // The view is the URL's (see view.ts); `epoch` counts changes that did not come from the search box.
   const [nav, setNav] = useState<{ view: View; epoch: number }>(() => ({ view: viewOfLocation(), epoch: 0 }));
   const [menuOpen, setMenuOpen] = useState(false);
-  // Bumped after a change that moves the segment counts (save, bulk action, import).
+  // Bumped after a change that moves the list or the segment counts (a contact created, edited or
+  // deleted, a segment saved, a bulk action, an import). The list and the counts read the search
+  // index, which holds a change within a second or so (a bulk job's last contacts are indexed after
+  // it completes): they are read again now and over the next seconds. A contact deleted on its
+  // screen used to stay in the list it went back to, with the old count.
   const [revision, setRevision] = useState(0);
-  const changed = useCallback(() => setRevision((r) => r + 1), []);
+  const changed = useCallback(() => {
+    for (const ms of [0, 800, 2000, 4000]) setTimeout(() => setRevision((r) => r + 1), ms);
+  }, []);
 
   // Back, Forward, a link or a hash typed in: the view follows the URL.
   useEffect(() => {

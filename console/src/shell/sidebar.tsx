@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { errorOf } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { accountPath, useSession } from './session';
 import { listOf, type ListSource, type Navigate, type View } from './view';
@@ -14,6 +15,8 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
   const session = useSession();
   const [segments, setSegments] = useState<SegmentEntry[]>([]);
   const [labels, setLabels] = useState<string[]>([]);
+  // Why the segments could not be read (it used to say "No segments yet", or keep stale counts).
+  const [segmentsError, setSegmentsError] = useState<string | null>(null);
 
   // Read again on every move to another list or screen (counts move as contacts change), not on each sort or search.
   const where = view.screen === 'contacts' ? JSON.stringify(view.list.source) : view.screen;
@@ -23,7 +26,11 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
     // Every segment's count in one request (the API runs them as one _msearch).
     session.client
       .GET('/api/v1/accounts/{account_id}/custom_filters', { params: { path, query: { filter_type: 'contact', with_counts: 'true' } } })
-      .then(({ data }) => live && data && setSegments(data));
+      .then(({ data, error }) => {
+        if (!live) return;
+        setSegmentsError(data ? null : errorOf(error).error);
+        if (data) setSegments(data);
+      });
     session.client.GET('/api/v1/accounts/{account_id}/labels', { params: { path } }).then(({ data }) => live && data && setLabels(data.payload.map((l) => l.title)));
     return () => {
       live = false;
@@ -41,7 +48,8 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
       </button>
       <h2 id="segments-heading">{t('segments')}</h2>
       <ul aria-labelledby="segments-heading" data-testid="segments">
-        {segments.length === 0 && <li className="muted">{t('noSegments')}</li>}
+        {segmentsError && <li role="alert" className="error">{segmentsError}</li>}
+        {!segmentsError && segments.length === 0 && <li className="muted">{t('noSegments')}</li>}
         {segments.map((s) => (
           <li key={s.id}>
             <button

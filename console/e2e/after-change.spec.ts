@@ -1,0 +1,51 @@
+import { createContacts, expect, signIn, test } from './support';
+
+test('when a contact is deleted on its screen, then the list it goes back to no longer shows it and counts one fewer', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Adela Alba' }, { name: 'Bruno Bravo' }, { name: 'Celia Cruz' }]);
+  await signIn(page, account);
+  await expect(page.getByTestId('count')).toHaveText('3 contacts');
+  await page.getByRole('link', { name: 'Bruno Bravo' }).click();
+  await page.getByRole('button', { name: 'Delete contact' }).click();
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('contact-row')).toHaveCount(2);
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await expect(page.getByRole('link', { name: 'Bruno Bravo' })).toHaveCount(0);
+});
+
+test('when a segment cannot be deleted, then the console says why and stays on it', async ({ page, account }) => {
+  const segment = await account.api<{ id: number }>('POST', '/custom_filters', {
+    name: 'Lima', filter_type: 'contact', query: { payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }] },
+  });
+  await signIn(page, account);
+  await page.getByRole('button', { name: /^Lima/ }).click();
+  await page.route(`**/custom_filters/${segment.body.id}`, (route) =>
+    route.request().method() === 'DELETE' ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'search is unavailable' }) }) : route.continue(),
+  );
+  await page.getByRole('button', { name: 'Delete segment' }).click();
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('alert')).toHaveText('search is unavailable');
+  await expect(page.getByRole('heading', { name: 'Lima' })).toBeVisible();
+});
+
+test('when a contact opened from the list is gone, then the screen says so and still leads back to the list', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Gloria Gone' }, { name: 'Quique Queda' }]);
+  await signIn(page, account);
+  await account.api('DELETE', `/contacts/${id}`);
+  await page.getByRole('link', { name: 'Gloria Gone' }).click();
+  await expect(page.getByRole('alert')).toHaveText(`contact ${id} not found`);
+  await page.getByRole('button', { name: /Back to the list/ }).click();
+  await expect(page.getByRole('link', { name: 'Quique Queda' })).toBeVisible();
+});
+
+test('when a segment is gone, then its page says so once and offers no edit or delete', async ({ page, account }) => {
+  const segment = await account.api<{ id: number }>('POST', '/custom_filters', {
+    name: 'Efímero', filter_type: 'contact', query: { payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }] },
+  });
+  await signIn(page, account);
+  await account.api('DELETE', `/custom_filters/${segment.body.id}`);
+  await page.goto(`/app/#/segment/${segment.body.id}`);
+  await expect(page.getByRole('alert')).toHaveCount(1);
+  await expect(page.getByRole('alert')).toContainText(`custom filter ${segment.body.id} not found`);
+  await expect(page.getByRole('button', { name: 'Edit segment' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Delete segment' })).toHaveCount(0);
+});
