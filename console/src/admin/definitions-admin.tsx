@@ -3,7 +3,7 @@ import { useDefinitions } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
-import { describedBy, FieldError, placeError, type FieldErrors } from './field-errors';
+import { describedBy, FieldError, placeError, TextField, type FieldErrors } from './field-errors';
 
 const TYPES = ['text', 'number', 'date', 'list', 'checkbox', 'link'] as const;
 type AttributeType = (typeof TYPES)[number];
@@ -118,23 +118,10 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
                 <td colSpan={4}>
                   <form className="inline-editor" aria-label={`${t('edit')} ${d.attribute_key}`} onSubmit={(e) => saveEdit(e, d.attribute_display_type)}
                     onKeyDown={escapeCancels(() => setEditing(null))}>
-                    <span className="field">
-                      <label htmlFor={`${id}-name`}>{t('displayName')}</label>
-                      <input id={`${id}-name`} value={editing.name} autoFocus {...describedBy(`${id}-name`, editing.errors.name)} onChange={(e) => setEditing({ ...editing, name: e.target.value })} />
-                      <FieldError id={`${id}-name`} error={editing.errors.name} />
-                    </span>
-                    <span className="field">
-                      <label htmlFor={`${id}-description`}>{t('description')}</label>
-                      <input id={`${id}-description`} value={editing.description} {...describedBy(`${id}-description`, editing.errors.description)}
-                        onChange={(e) => setEditing({ ...editing, description: e.target.value })} />
-                      <FieldError id={`${id}-description`} error={editing.errors.description} />
-                    </span>
+                    <TextField id={`${id}-name`} label={t('displayName')} value={editing.name} error={editing.errors.name} autoFocus onChange={(value) => setEditing({ ...editing, name: value })} />
+                    <TextField id={`${id}-description`} label={t('description')} value={editing.description} error={editing.errors.description} onChange={(value) => setEditing({ ...editing, description: value })} />
                     {d.attribute_display_type === 'list' && (
-                      <span className="field">
-                        <label htmlFor={`${id}-values`}>{t('listValues')}</label>
-                        <input id={`${id}-values`} value={editing.values} {...describedBy(`${id}-values`, editing.errors.values)} onChange={(e) => setEditing({ ...editing, values: e.target.value })} />
-                        <FieldError id={`${id}-values`} error={editing.errors.values} />
-                      </span>
+                      <TextField id={`${id}-values`} label={t('listValues')} value={editing.values} error={editing.errors.values} onChange={(value) => setEditing({ ...editing, values: value })} />
                     )}
                     <button type="submit" className="primary" disabled={!editing.name.trim()}>{t('save')}</button>
                     <button type="button" onClick={() => setEditing(null)}>{t('cancel')}</button>
@@ -179,16 +166,8 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
       </table>
       {admin && (
         <form onSubmit={add} className="admin-form" aria-label={t('newAttribute')}>
-          <span className="field">
-            <label htmlFor="new-attribute-key">{t('key')}</label>
-            <input id="new-attribute-key" value={draft.key} {...describedBy('new-attribute-key', errors.key)} onChange={(e) => setDraft({ ...draft, key: e.target.value })} />
-            <FieldError id="new-attribute-key" error={errors.key} />
-          </span>
-          <span className="field">
-            <label htmlFor="new-attribute-name">{t('displayName')}</label>
-            <input id="new-attribute-name" value={draft.name} {...describedBy('new-attribute-name', errors.name)} onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
-            <FieldError id="new-attribute-name" error={errors.name} />
-          </span>
+          <TextField id="new-attribute-key" label={t('key')} value={draft.key} error={errors.key} onChange={(value) => setDraft({ ...draft, key: value })} />
+          <TextField id="new-attribute-name" label={t('displayName')} value={draft.name} error={errors.name} onChange={(value) => setDraft({ ...draft, name: value })} />
           <span className="field">
             <label htmlFor="new-attribute-type">{t('type')}</label>
             <select id="new-attribute-type" value={draft.type} {...describedBy('new-attribute-type', errors.type)} onChange={(e) => setDraft({ ...draft, type: e.target.value as AttributeType })}>
@@ -197,18 +176,9 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
             <FieldError id="new-attribute-type" error={errors.type} />
           </span>
           {draft.type === 'list' && (
-            <span className="field">
-              <label htmlFor="new-attribute-values">{t('listValues')}</label>
-              <input id="new-attribute-values" value={draft.values} {...describedBy('new-attribute-values', errors.values)} onChange={(e) => setDraft({ ...draft, values: e.target.value })} />
-              <FieldError id="new-attribute-values" error={errors.values} />
-            </span>
+            <TextField id="new-attribute-values" label={t('listValues')} value={draft.values} error={errors.values} onChange={(value) => setDraft({ ...draft, values: value })} />
           )}
-          <span className="field">
-            <label htmlFor="new-attribute-description">{t('description')}</label>
-            <input id="new-attribute-description" value={draft.description} {...describedBy('new-attribute-description', errors.description)}
-              onChange={(e) => setDraft({ ...draft, description: e.target.value })} />
-            <FieldError id="new-attribute-description" error={errors.description} />
-          </span>
+          <TextField id="new-attribute-description" label={t('description')} value={draft.description} error={errors.description} onChange={(value) => setDraft({ ...draft, description: value })} />
           <button type="submit" disabled={adding || !draft.key.trim()} aria-busy={adding}>{t('add')}</button>
           {errors.form && <p role="alert" className="error">{errors.form}</p>}
         </form>

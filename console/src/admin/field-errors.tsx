@@ -19,3 +19,15 @@ export const describedBy = (id: string, error: string | undefined) =>
 export function FieldError({ id, error }: { id: string; error: string | undefined }) {
   return error ? <span id={`${id}-error`} className="field-error" role="alert">{error}</span> : null;
 }
+
+/** A labelled text (or colour) input with its error below it: the administration forms' one field markup. */
+export function TextField(props: { id: string; label: string; value: string; error: string | undefined; onChange: (value: string) => void; type?: 'color'; autoFocus?: boolean }) {
+  const { id, label, value, error, onChange, type, autoFocus } = props;
+  return (
+    <span className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type={type} value={value} autoFocus={autoFocus} {...describedBy(id, error)} onChange={(e) => onChange(e.target.value)} />
+      <FieldError id={id} error={error} />
+    </span>
+  );
+}

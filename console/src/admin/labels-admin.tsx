@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
-import { describedBy, FieldError, placeError, type FieldErrors } from './field-errors';
+import { placeError, TextField, type FieldErrors } from './field-errors';
 
 interface Label {
   id: number;
@@ -91,18 +91,8 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
             {editing?.id === label.id ? (
               <form className="inline-editor" aria-label={`${t('edit')} ${label.title}`} onSubmit={saveEdit} onKeyDown={escapeCancels(() => setEditing(null))}>
                 <strong>{label.title}</strong>
-                <span className="field">
-                  <label htmlFor={`label-${label.id}-color`}>{t('color')}</label>
-                  <input id={`label-${label.id}-color`} type="color" value={editing.color} autoFocus {...describedBy(`label-${label.id}-color`, editing.errors.color)}
-                    onChange={(e) => setEditing({ ...editing, color: e.target.value })} />
-                  <FieldError id={`label-${label.id}-color`} error={editing.errors.color} />
-                </span>
-                <span className="field">
-                  <label htmlFor={`label-${label.id}-description`}>{t('description')}</label>
-                  <input id={`label-${label.id}-description`} value={editing.description} {...describedBy(`label-${label.id}-description`, editing.errors.description)}
-                    onChange={(e) => setEditing({ ...editing, description: e.target.value })} />
-                  <FieldError id={`label-${label.id}-description`} error={editing.errors.description} />
-                </span>
+                <TextField id={`label-${label.id}-color`} label={t('color')} value={editing.color} error={editing.errors.color} type="color" autoFocus onChange={(value) => setEditing({ ...editing, color: value })} />
+                <TextField id={`label-${label.id}-description`} label={t('description')} value={editing.description} error={editing.errors.description} onChange={(value) => setEditing({ ...editing, description: value })} />
                 <button type="submit" className="primary">{t('save')}</button>
                 <button type="button" onClick={() => setEditing(null)}>{t('cancel')}</button>
                 {(editing.errors.form || editing.errors.title) && <p role="alert" className="error">{editing.errors.form || editing.errors.title}</p>}
@@ -138,22 +128,9 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
       </ul>
       {admin && (
         <form onSubmit={add} className="admin-form" aria-label={t('newLabel')}>
-          <span className="field">
-            <label htmlFor="new-label-title">{t('title')}</label>
-            <input id="new-label-title" value={draft.title} {...describedBy('new-label-title', errors.title)} onChange={(e) => setDraft({ ...draft, title: e.target.value })} />
-            <FieldError id="new-label-title" error={errors.title} />
-          </span>
-          <span className="field">
-            <label htmlFor="new-label-color">{t('color')}</label>
-            <input id="new-label-color" type="color" value={draft.color} {...describedBy('new-label-color', errors.color)} onChange={(e) => setDraft({ ...draft, color: e.target.value })} />
-            <FieldError id="new-label-color" error={errors.color} />
-          </span>
-          <span className="field">
-            <label htmlFor="new-label-description">{t('description')}</label>
-            <input id="new-label-description" value={draft.description} {...describedBy('new-label-description', errors.description)}
-              onChange={(e) => setDraft({ ...draft, description: e.target.value })} />
-            <FieldError id="new-label-description" error={errors.description} />
-          </span>
+          <TextField id="new-label-title" label={t('title')} value={draft.title} error={errors.title} onChange={(value) => setDraft({ ...draft, title: value })} />
+          <TextField id="new-label-color" label={t('color')} value={draft.color} error={errors.color} type="color" onChange={(value) => setDraft({ ...draft, color: value })} />
+          <TextField id="new-label-description" label={t('description')} value={draft.description} error={errors.description} onChange={(value) => setDraft({ ...draft, description: value })} />
           <button type="submit" disabled={adding || !draft.title.trim()} aria-busy={adding}>{t('add')}</button>
           {errors.form && <p role="alert" className="error">{errors.form}</p>}
         </form>
