@@ -262,7 +262,13 @@ import of ${n(2 * half)} rows into the account (${n(half)} rows of the first fil
   const labels = await getJson<{ payload: { id: number; title: string }[] }>(`${accountBase}/labels`, token);
   // A label the generated file put on about an eighth of the rows (an earlier run may have deleted one).
   const label = ['churned', 'customer', 'lead', 'vip'].map((title) => labels.payload.find((l) => l.title === title)).find((l) => !!l);
-  if (!label) throw new Error('none of the generated labels is left to delete');
+  if (!label) {
+    // Each run deletes one of the four; the fifth on the same data has none left. Said, not thrown,
+    // so the run still ends with its memory figures.
+    console.log(`
+deleting a label: skipped, the four generated labels were deleted by earlier runs (a whole \`npm run bench:import\` seeds the account again)`);
+    return;
+  }
   const carriers = async () =>
     (await postJson<{ meta: { count: number } }>(`${base}/filter?per_page=1`, token, { payload: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: [label.title] }] })).body.meta.count;
   const before = await carriers();
