@@ -25,6 +25,8 @@ export const keysCheckedFirst = <T extends ZodType>(record: T) =>
     .pipe(record);
 
 const attributes = keysCheckedFirst(attributeRecord);
+// Chatwoot merges the attributes only when a hash is given: null is no change on update, none on create.
+const attributesOrNull = attributes.nullable().transform((value) => value ?? undefined);
 
 // Chatwoot keeps company, city, country… inside additional_attributes; clients may also send
 // them at the top level (as the CSV columns are), and they land in the same place.
@@ -41,8 +43,8 @@ const contactFields = {
   country: nullableText(255),
   country_code: nullableText(8),
   description: nullableText(5000),
-  additional_attributes: attributes,
-  custom_attributes: attributes,
+  additional_attributes: attributesOrNull,
+  custom_attributes: attributesOrNull,
   created_at: timestamp,
   last_activity_at: timestamp.nullable(),
   // As Chatwoot reads it: an id as a number or a string of digits; null or "" (blank) mean no inbox.
