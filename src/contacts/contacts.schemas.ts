@@ -1,6 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { machineryKeyProblem } from '../records/contact-fields';
-import { bodyId } from '../shared/id-schema';
+import { bodyId, pathId } from '../shared/id-schema';
 import { pageQuery } from '../search/list-request';
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
@@ -63,7 +63,7 @@ export const destroyCustomAttributesSchema = z.strictObject({
 
 export const contactIdParams = z.object({
   account_id: z.string(),
-  id: z.coerce.number().int().positive('contact id must be a positive integer'),
+  id: pathId('contact'),
 });
 
 export const listQuery = pageQuery.extend({

@@ -1,3 +1,4 @@
+import { pathId } from '../shared/id-schema';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { checkAttributeKey } from '../records/contact-fields';
@@ -110,5 +111,5 @@ export type UpdateInboxInput = z.infer<typeof updateInboxSchema>;
 
 export const inboxParams = z.object({
   account_id: z.string(),
-  id: z.coerce.number().int().positive('inbox id must be a positive integer'),
+  id: pathId('inbox'),
 });
