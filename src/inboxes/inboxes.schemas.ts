@@ -19,6 +19,21 @@ const httpUrl = z
   .transform((value) => value.replace(/\/+$/, ''));
 
 /**
+ * The site a widget lives on, which clients show as a link: a web address, not a script
+ * (`javascript:`), a file or another scheme, which were all kept. Blank is none.
+ */
+const websiteUrl = z
+  .string()
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .refine((value) => {
+    if (!value) return true;
+    const url = URL.canParse(value) ? new URL(value) : null;
+    return !!url && (url.protocol === 'http:' || url.protocol === 'https:') && !!url.hostname && /^https?:\/\//i.test(value);
+  }, 'must be an http(s) URL, as https://shop.example')
+  .transform((value) => value || null);
+
+/**
  * A host name or an IP address (an IPv6 one with or without brackets, kept without): a URL, a
  * `host:port` or a name with spaces was saved and then failed every delivery on a DNS error.
  */
@@ -59,7 +74,7 @@ export const preChatFormOptionsSchema = z.strictObject({
 
 export const channelSettingsSchemas = {
   web_widget: z.strictObject({
-    website_url: z.string().max(2048).nullable().default(null),
+    website_url: websiteUrl.nullable().default(null),
     hmac_mandatory: z
       .boolean()
       .default(false)
@@ -101,6 +116,17 @@ export const createInboxSchema = z.strictObject({
   ]),
 });
 export type CreateInboxInput = z.infer<typeof createInboxSchema>;
+
+/**
+ * A channel's settings as a PATCH leaves them, checked under `channel` so that a refusal names
+ * the setting as a create does (`channel.provider_url`).
+ */
+export const channelUpdateSchemas = {
+  web_widget: z.object({ channel: channelSettingsSchemas.web_widget }),
+  email: z.object({ channel: channelSettingsSchemas.email }),
+  sms: z.object({ channel: channelSettingsSchemas.sms }),
+  whatsapp: z.object({ channel: channelSettingsSchemas.whatsapp }),
+};
 
 /** Channel fields are checked against the inbox's own type in the service; a secret left out is kept. */
 export const updateInboxSchema = z.strictObject({
