@@ -1,9 +1,10 @@
+import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { ROLES } from './account.model';
 
 export const agentParams = z.object({
   account_id: z.string(),
-  id: z.coerce.number().int().positive('agent id must be a positive integer'),
+  id: pathId('agent'),
 });
 
 export const newAgentSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bodyId } from '../shared/id-schema';
+import { bodyId, pathId } from '../shared/id-schema';
 
 const MAX_BULK_IDS = 10_000;
 
@@ -42,5 +42,5 @@ export const segmentOf = (input: BulkActionInput): number | undefined => input.c
 
 export const bulkActionIdParams = z.object({
   account_id: z.string(),
-  id: z.coerce.number().int().positive('bulk action id must be a positive integer'),
+  id: pathId('bulk action'),
 });

@@ -1,3 +1,4 @@
+import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { contactInputSchema, keysCheckedFirst } from '../contacts/contacts.schemas';
 import { conversationAttributes, messageContent } from '../messaging/messaging.schemas';
@@ -40,5 +41,5 @@ export const emailCollectSchema = z.strictObject({
 export const inboxPublicParams = z.object({ inbox_identifier: z.string().min(1).max(100) });
 export const visitorParams = inboxPublicParams.extend({ source_id: z.string().min(1).max(100) });
 export const visitorConversationParams = visitorParams.extend({
-  conversation_id: z.coerce.number().int().positive('conversation id must be a positive integer'),
+  conversation_id: pathId('conversation'),
 });

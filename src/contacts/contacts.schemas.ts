@@ -1,6 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { machineryKeyProblem } from '../records/contact-fields';
-import { bodyId } from '../shared/id-schema';
+import { bodyId, pathId } from '../shared/id-schema';
 import { pageQuery } from '../search/list-request';
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
@@ -25,6 +25,8 @@ export const keysCheckedFirst = <T extends ZodType>(record: T) =>
     .pipe(record);
 
 const attributes = keysCheckedFirst(attributeRecord);
+// Chatwoot merges the attributes only when a hash is given: null is no change on update, none on create.
+const attributesOrNull = attributes.nullable().transform((value) => value ?? undefined);
 
 // Chatwoot keeps company, city, country… inside additional_attributes; clients may also send
 // them at the top level (as the CSV columns are), and they land in the same place.
@@ -41,8 +43,8 @@ const contactFields = {
   country: nullableText(255),
   country_code: nullableText(8),
   description: nullableText(5000),
-  additional_attributes: attributes,
-  custom_attributes: attributes,
+  additional_attributes: attributesOrNull,
+  custom_attributes: attributesOrNull,
   created_at: timestamp,
   last_activity_at: timestamp.nullable(),
   // As Chatwoot reads it: an id as a number or a string of digits; null or "" (blank) mean no inbox.
@@ -61,7 +63,7 @@ export const destroyCustomAttributesSchema = z.strictObject({
 
 export const contactIdParams = z.object({
   account_id: z.string(),
-  id: z.coerce.number().int().positive('contact id must be a positive integer'),
+  id: pathId('contact'),
 });
 
 export const listQuery = pageQuery.extend({

@@ -1,9 +1,10 @@
+import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { ATTRIBUTE_TYPES } from '../records/custom-attribute-definition.model';
 
 export const definitionIdParams = z.object({
   account_id: z.string(),
-  id: z.coerce.number().int().positive('custom attribute definition id must be a positive integer'),
+  id: pathId('custom attribute definition'),
 });
 
 export const definitionListQuery = z.object({

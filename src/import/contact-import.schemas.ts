@@ -1,9 +1,10 @@
+import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { queryWholeNumber } from '../search/list-request';
 
 export const importIdParams = z.object({
   account_id: z.string(),
-  id: z.coerce.number().int().positive('import id must be a positive integer'),
+  id: pathId('import'),
 });
 
 /**

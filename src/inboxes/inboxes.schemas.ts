@@ -1,3 +1,4 @@
+import { pathId } from '../shared/id-schema';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { checkAttributeKey } from '../records/contact-fields';
@@ -16,6 +17,21 @@ const httpUrl = z
     return !url || (!url.username && !url.password);
   }, 'must not hold credentials (user:password@): put them in the channel settings')
   .transform((value) => value.replace(/\/+$/, ''));
+
+/**
+ * The site a widget lives on, which clients show as a link: a web address, not a script
+ * (`javascript:`), a file or another scheme, which were all kept. Blank is none.
+ */
+const websiteUrl = z
+  .string()
+  .trim()
+  .max(2048, 'must be at most 2048 characters')
+  .refine((value) => {
+    if (!value) return true;
+    const url = URL.canParse(value) ? new URL(value) : null;
+    return !!url && (url.protocol === 'http:' || url.protocol === 'https:') && !!url.hostname && /^https?:\/\//i.test(value);
+  }, 'must be an http(s) URL, as https://shop.example')
+  .transform((value) => value || null);
 
 /**
  * A host name or an IP address (an IPv6 one with or without brackets, kept without): a URL, a
@@ -58,7 +74,7 @@ export const preChatFormOptionsSchema = z.strictObject({
 
 export const channelSettingsSchemas = {
   web_widget: z.strictObject({
-    website_url: z.string().max(2048).nullable().default(null),
+    website_url: websiteUrl.nullable().default(null),
     hmac_mandatory: z
       .boolean()
       .default(false)
@@ -101,6 +117,17 @@ export const createInboxSchema = z.strictObject({
 });
 export type CreateInboxInput = z.infer<typeof createInboxSchema>;
 
+/**
+ * A channel's settings as a PATCH leaves them, checked under `channel` so that a refusal names
+ * the setting as a create does (`channel.provider_url`).
+ */
+export const channelUpdateSchemas = {
+  web_widget: z.object({ channel: channelSettingsSchemas.web_widget }),
+  email: z.object({ channel: channelSettingsSchemas.email }),
+  sms: z.object({ channel: channelSettingsSchemas.sms }),
+  whatsapp: z.object({ channel: channelSettingsSchemas.whatsapp }),
+};
+
 /** Channel fields are checked against the inbox's own type in the service; a secret left out is kept. */
 export const updateInboxSchema = z.strictObject({
   name: text(255).optional(),
@@ -110,5 +137,5 @@ export type UpdateInboxInput = z.infer<typeof updateInboxSchema>;
 
 export const inboxParams = z.object({
   account_id: z.string(),
-  id: z.coerce.number().int().positive('inbox id must be a positive integer'),
+  id: pathId('inbox'),
 });

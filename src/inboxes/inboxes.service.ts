@@ -11,7 +11,7 @@ import type { ContactInboxPayload } from './contact-inbox.presenter';
 import type { InboxKeyModel } from './inbox-key.model';
 import type { ChannelType, Inbox, InboxModel } from './inbox.model';
 import { maskSecret, SECRET_SETTINGS, toInboxPayload, type InboxPayload } from './inbox.presenter';
-import { channelSettingsSchemas, type CreateInboxInput, type UpdateInboxInput } from './inboxes.schemas';
+import { channelUpdateSchemas, type CreateInboxInput, type UpdateInboxInput } from './inboxes.schemas';
 
 export interface InboxesServiceDeps {
   inboxes: InboxModel;
@@ -162,7 +162,7 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
           ),
         );
         const others = Object.fromEntries(Object.entries(current).filter(([key]) => key !== 'hmac_token'));
-        const merged = parseOrThrow(channelSettingsSchemas[inbox.channel_type], { ...others, ...changes }) as Record<string, unknown>;
+        const merged = parseOrThrow(channelUpdateSchemas[inbox.channel_type], { channel: { ...others, ...changes } }).channel as Record<string, unknown>;
         await checkOutboundHosts(merged);
         // Only the settings sent are written, each by its path: writing the settings whole put back
         // an HMAC secret that reset_hmac_token replaced meanwhile (the one it had shown stopped

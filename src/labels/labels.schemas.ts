@@ -1,9 +1,10 @@
+import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
 
 export const labelIdParams = z.object({
   account_id: z.string(),
-  id: z.coerce.number().int().positive('label id must be a positive integer'),
+  id: pathId('label'),
 });
 
 const labelFields = {

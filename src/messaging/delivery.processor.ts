@@ -15,18 +15,20 @@ export interface DeliveryJob {
 
 export const DELIVERY_QUEUE = 'message-delivery';
 
-const need = (value: string | null, what: string) => {
-  if (!value) throw new PermanentDeliveryError(`the contact has no ${what}`);
-  return value;
+/** The address kept when the message was queued; the contact's current one for a message queued before addresses were kept. */
+const recipientOf = (message: Message, current: string | null, what: string) => {
+  const to = message.recipient ?? current;
+  if (!to) throw new PermanentDeliveryError(`the contact has no ${what}`);
+  return to;
 };
 
 /** Sends through the inbox's channel; answers the provider's id for the message. */
 async function deliver(inbox: Inbox, contact: Contact, message: Message, call: ProviderCall): Promise<string | null> {
   if (isChannel(inbox, 'email')) {
-    return sendEmail(inbox.settings, { to: need(contact.email, 'email'), subject: inbox.name, text: message.content }, call);
+    return sendEmail(inbox.settings, { to: recipientOf(message, contact.email, 'email'), subject: inbox.name, text: message.content }, call);
   }
-  if (isChannel(inbox, 'sms')) return sendSms(inbox.settings, need(contact.phone_number, 'phone number'), message.content, call);
-  if (isChannel(inbox, 'whatsapp')) return sendWhatsapp(inbox.settings, need(contact.phone_number, 'phone number'), message.content, call);
+  if (isChannel(inbox, 'sms')) return sendSms(inbox.settings, recipientOf(message, contact.phone_number, 'phone number'), message.content, call);
+  if (isChannel(inbox, 'whatsapp')) return sendWhatsapp(inbox.settings, recipientOf(message, contact.phone_number, 'phone number'), message.content, call);
   // The website widget fetches its conversation's messages itself: recording is the delivery.
   return null;
 }

@@ -12,6 +12,13 @@ export interface Message {
   /** The contact delivery writes to; a merge moves it (by the ids the conversations hold). */
   contact_id: number;
   content: string;
+  /**
+   * Where an outgoing e-mail, SMS or WhatsApp message goes: the contact's email or phone number
+   * when it was queued (a change to the contact afterwards does not redirect it). Null for the
+   * website and for incoming messages; absent on messages queued before it was kept, which go to
+   * the contact's address at delivery.
+   */
+  recipient?: string | null;
   message_type: 'incoming' | 'outgoing';
   /** The user who sent an outgoing message. */
   sender_id: number | null;
@@ -33,6 +40,7 @@ const messageSchema = new Schema<Message>(
     inbox_id: { type: Number, required: true },
     contact_id: { type: Number, required: true },
     content: { type: String, required: true },
+    recipient: { type: String, default: null },
     message_type: { type: String, enum: ['incoming', 'outgoing'], required: true },
     sender_id: { type: Number, default: null },
     status: { type: String, enum: MESSAGE_STATUSES, required: true },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { keysCheckedFirst } from '../contacts/contacts.schemas';
 import { checkAttributeKey, checkNestedKeys } from '../records/contact-fields';
-import { bodyId } from '../shared/id-schema';
+import { bodyId, pathId } from '../shared/id-schema';
 
 export const MAX_MESSAGE_LENGTH = 20000;
 
@@ -54,5 +54,5 @@ export type NewConversationInput = z.infer<typeof newConversationSchema>;
 
 export const contactParams = z.object({
   account_id: z.string(),
-  id: z.coerce.number().int().positive('contact id must be a positive integer'),
+  id: pathId('contact'),
 });

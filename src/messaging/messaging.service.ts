@@ -117,7 +117,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     contactId: number;
     contactInboxId: number | null;
     customAttributes?: Record<string, unknown>;
-    message?: Pick<Message, 'content' | 'message_type' | 'sender_id' | 'status'>;
+    message?: Pick<Message, 'content' | 'message_type' | 'sender_id' | 'status' | 'recipient'>;
   }): Promise<{ conversation: Conversation; message: Message | null }> {
     const now = new Date();
     const [conversationId] = await nextIds('conversations');
@@ -192,7 +192,15 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         contactId: Number(contact._id),
         contactInboxId: r.contactInboxId,
         customAttributes: input.custom_attributes,
-        message: { content: input.message.content, message_type: 'outgoing', sender_id: caller.userId, status: 'queued' },
+        // The address as the caller saw it answered: delivery may run later (a queue behind, retries)
+        // and must not follow the contact to an address it took meanwhile.
+        message: {
+          content: input.message.content,
+          message_type: 'outgoing',
+          sender_id: caller.userId,
+          status: 'queued',
+          recipient: inbox.channel_type === 'web_widget' ? null : r.sourceId,
+        },
       });
       try {
         await enqueueWithin(deliveryQueue, () => deliveryQueue.add({ messageId: message!._id }, { jobId: `message-${message!._id}` }), 2000, 'queueing the delivery');
@@ -216,7 +224,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     }): Promise<ConversationPayload> {
       const { conversation, message } = await record({
         ...input,
-        message: input.content === undefined ? undefined : { content: input.content, message_type: 'incoming', sender_id: null, status: 'received' },
+        message: input.content === undefined ? undefined : { content: input.content, message_type: 'incoming', sender_id: null, status: 'received', recipient: null },
       });
       return toConversationPayload(conversation, message ? [message] : []);
     },

@@ -1,3 +1,4 @@
+import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
 
@@ -16,9 +17,9 @@ export type NoteInput = z.infer<typeof noteFields>;
 
 export const contactNotesParams = z.object({
   account_id: z.string(),
-  id: z.coerce.number().int().positive('contact id must be a positive integer'),
+  id: pathId('contact'),
 });
 
 export const noteParams = contactNotesParams.extend({
-  note_id: z.coerce.number().int().positive('note id must be a positive integer'),
+  note_id: pathId('note'),
 });

@@ -32,6 +32,8 @@ export function normalizePhone(raw: string): FieldCheck<string> {
  */
 export function checkAttributeKey(key: string): string | undefined {
   if (!key.length) return 'attribute keys must not be empty';
+  // Nobody can read, type or filter a key of spaces (the definitions route trims it to nothing).
+  if (!key.trim().length) return `attribute key ${JSON.stringify(key)} must not be blank (only whitespace)`;
   if (key.length > 100) return `attribute key "${key.slice(0, 20)}…" is longer than 100 characters`;
   return checkNestedKey(key);
 }

@@ -1,3 +1,4 @@
+import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { pageQuery, queryWholeNumber } from '../search/list-request';
 
@@ -27,7 +28,7 @@ export const segmentRunQuery = pageQuery.extend(withinSearch);
 
 export const segmentIdParams = z.object({
   account_id: z.string(),
-  id: z.coerce.number().int().positive('custom filter id must be a positive integer'),
+  id: pathId('custom filter'),
 });
 
 // Chatwoot's enum numbers for filter_type (conversation 0, contact 1, report 2), read as their names.

@@ -10,3 +10,23 @@ export const bodyId = (message: string) =>
     .union([z.number(), z.string().regex(/^\s*\d{1,15}\s*$/)], { error: message })
     .transform(Number)
     .pipe(z.number({ error: message }).int(message).positive(message).max(Number.MAX_SAFE_INTEGER, message));
+
+const SHOWN_DIGITS = 24;
+
+/**
+ * An id in the request path: digits naming a positive safe integer. An id no record can have (0,
+ * one past a safe integer) names nothing, as an id of no record does: handle() answers params it
+ * refuses 404 ("contact 0 not found"), as Chatwoot's find does for them.
+ * Ids in a body stay a 422 (bodyId): there they are input to a rule, not the resource asked for.
+ */
+export const pathId = (what: string) =>
+  z
+    .string()
+    .transform((raw, ctx) => {
+      const id = /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
+      if (Number.isSafeInteger(id) && id > 0) return id;
+      const shown = raw.length > SHOWN_DIGITS ? `${raw.slice(0, SHOWN_DIGITS)}…` : raw;
+      ctx.addIssue({ code: 'custom', message: `${what} ${shown}` });
+      return z.NEVER;
+    })
+    .meta({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER });

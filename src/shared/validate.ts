@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z, ZodType } from 'zod';
-import { ValidationError } from './errors';
+import { NotFoundError, ValidationError } from './errors';
 
 export function describeIssues(error: z.ZodError): { message: string; field?: string } {
   const issue = error.issues[0];
@@ -17,6 +17,19 @@ export function parseOrThrow<T extends ZodType>(schema: T, value: unknown): z.in
     throw new ValidationError(message, field);
   }
   return result.data;
+}
+
+/**
+ * Path parameters that no record can have (`/contacts/0`, an id past a safe integer) name nothing:
+ * 404, as for an id of no record, not a 422 about the id's form (pathId words the message).
+ */
+function parseParams<T extends ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (issue.code === 'custom') throw new NotFoundError(issue.message);
+  const raw = String((value as Record<string, unknown>)[String(issue.path[0])] ?? '');
+  throw new NotFoundError(`${issue.path.join('.')} ${raw.length > 24 ? `${raw.slice(0, 24)}…` : raw}`);
 }
 
 interface Schemas {
@@ -42,10 +55,12 @@ export function handle<S extends Schemas>(
 ): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
+      // The path first: a body's mistakes are beside the point when it names no record.
+      const params = schemas.params ? parseParams(schemas.params, req.params) : undefined;
       const input = {
         body: schemas.body ? parseOrThrow(schemas.body, req.body ?? {}) : undefined,
         query: schemas.query ? parseOrThrow(schemas.query, req.query) : undefined,
-        params: schemas.params ? parseOrThrow(schemas.params, req.params) : undefined,
+        params,
       } as Validated<S>;
       await handler(input, req, res);
     } catch (err) {

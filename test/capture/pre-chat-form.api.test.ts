@@ -73,7 +73,7 @@ describe('configuring the pre-chat form of a website inbox', () => {
       .send({ channel: { pre_chat_form_options: { pre_chat_fields: [field] } } });
     expect(res.status).toBe(422);
     expect(res.body.error).toMatch(message);
-    expect(res.body.field).toMatch(/^pre_chat_form_options\.pre_chat_fields/);
+    expect(res.body.field).toMatch(/^channel\.pre_chat_form_options\.pre_chat_fields/);
   });
 
   it('when two fields share a name, then it answers 422', async () => {

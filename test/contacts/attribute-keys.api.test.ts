@@ -63,6 +63,27 @@ describe('attribute keys', () => {
     expect(res.body.payload.custom_attributes).toEqual({ 'tier ': 'gold', ' region': 'emea' });
   });
 
+  // A key of spaces was stored, and a contact write defined an attribute named " " for it (the
+  // definitions route trims and refuses it). A key with text around its spaces is still taken as sent (above).
+  it.each([[' '], ['   '], ['\t\n'], ['\u00a0']])('when a custom or additional attribute key is only whitespace (%j), then create and update answer 422 naming the key and define nothing', async (key) => {
+    const before = await ctx.http.get(account.path('/custom_attribute_definitions')).set('api_access_token', account.adminToken);
+    for (const field of ['custom_attributes', 'additional_attributes']) {
+      const created = await post({ name: 'Blank key', [field]: { [key]: 'x' } });
+      expect(created.status).toBe(422);
+      expect(created.body.field).toBe(field);
+      expect(created.body.error).toContain(`attribute key ${JSON.stringify(key)} must not be blank`);
+      const contact = await createContact(ctx, account);
+      const updated = await patch(contact.id, { [field]: { [key]: 'x', plan: 'pro' } });
+      expect(updated.status).toBe(422);
+      expect(updated.body.error).toContain(JSON.stringify(key));
+    }
+    const after = await ctx.http.get(account.path('/custom_attribute_definitions')).set('api_access_token', account.adminToken);
+    expect(after.body).toEqual(before.body);
+    const defined = await ctx.http.post(account.path('/custom_attribute_definitions')).set('api_access_token', account.adminToken).send({ attribute_key: key, attribute_display_type: 'text' });
+    expect(defined.status).toBe(422);
+    expect(defined.body.field).toBe('attribute_key');
+  });
+
   // MongoDB stores arrays of arrays; the local server refused them (BadValue, a 500) until
   // scripts/ferretdb/0010-store-nested-arrays.patch.
   it('when additional_attributes hold arrays of arrays, then create, PATCH and PUT store them as sent and lists show them', async () => {

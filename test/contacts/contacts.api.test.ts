@@ -122,6 +122,22 @@ describe('showing, updating and deleting a contact', () => {
     expect(shown.body.payload).toEqual(res.body.payload);
   });
 
+  // Chatwoot merges only when the hash is given (`if permitted_params[:custom_attributes]`): null
+  // leaves the stored attributes as they are. It answered 422 here.
+  it('when custom_attributes or additional_attributes come as null, then PATCH and PUT keep them and create stores none', async () => {
+    const contact = await createContact(ctx, account, { custom_attributes: { plan: 'pro' }, additional_attributes: { city: 'Lima' } });
+    for (const method of ['patch', 'put'] as const) {
+      const res = await ctx.http[method](account.path(`/contacts/${contact.id}`))
+        .set('api_access_token', account.agentToken)
+        .send({ custom_attributes: null, additional_attributes: null, name: `Null ${method}` });
+      expect(res.status).toBe(200);
+      expect(res.body.payload).toMatchObject({ name: `Null ${method}`, custom_attributes: { plan: 'pro' }, additional_attributes: { city: 'Lima' } });
+    }
+    const created = await post({ name: 'Null attributes', custom_attributes: null, additional_attributes: null });
+    expect(created.status).toBe(200);
+    expect(created.body.payload.contact).toMatchObject({ custom_attributes: {}, additional_attributes: {} });
+  });
+
   it('when city and company come blank or padded inside additional_attributes, then they are kept as at the top level: trimmed, blank as null', async () => {
     const contact = await createContact(ctx, account, { additional_attributes: { city: '   ', company_name: '  Initech  ', plan: '  as sent  ' } });
     const shown = await ctx.http.get(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.agentToken);
