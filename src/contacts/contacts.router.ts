@@ -7,18 +7,11 @@ import { defineRoute, json } from '../shared/route';
 import { contactListSchema, contactPayloadSchema, ONLINE_WINDOW_SECONDS } from '../records/contact.presenter';
 import type { ContactsService } from './contacts.service';
 import { contactIdParams, contactInputSchema, destroyCustomAttributesSchema, listQuery, searchQuery } from './contacts.schemas';
-import { toListResponse, toPageRequest } from '../search/list-request';
+import { labelFilter, toListResponse, toPageRequest } from '../search/list-request';
 
 const tag = 'Contacts';
 
 /** `contactInboxSchema`: the shape of a contact inbox, which the inboxes feature above this one owns. */
-// `labels[]` of a list or search: contacts holding any of them (labels are stored lowercased). A value
-// may also list several separated by commas, as Chatwoot's tagged_with reads `labels=a,b` (a title holds no comma).
-function labelFilter(raw: string | string[] | undefined) {
-  const labels = raw === undefined ? [] : [raw].flat().flatMap((value) => value.split(',')).map((label) => label.trim().toLowerCase());
-  return labels.length ? { terms: { labels } } : undefined;
-}
-
 export function contactsRouter(contacts: ContactsService, options: { maxPerPage: number; contactInboxSchema: ZodType }): Router {
   const router = Router({ mergeParams: true });
 

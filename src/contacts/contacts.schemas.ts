@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod';
 import { machineryKeyProblem } from '../records/contact-fields';
 import { bodyId, pathId } from '../shared/id-schema';
-import { pageQuery } from '../search/list-request';
+import { labelsParam, pageQuery } from '../search/list-request';
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 const nullableText = (max: number) => text(max).nullable();
@@ -67,7 +67,7 @@ export const contactIdParams = z.object({
 });
 
 export const listQuery = pageQuery.extend({
-  labels: z.union([z.string(), z.array(z.string())], 'labels must be label titles, as labels[]=vip (repeated for more)').optional(),
+  labels: labelsParam,
 });
 
 export const searchQuery = listQuery.extend({

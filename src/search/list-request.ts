@@ -19,6 +19,16 @@ export const pageQuery = z.object({
   after: z.string().min(1).optional(),
 });
 
+/** `labels[]` of every contact list (list, search, filter, segment run): label titles, repeated for more. */
+export const labelsParam = z.union([z.string(), z.array(z.string())], 'labels must be label titles, as labels[]=vip (repeated for more)').optional();
+
+// `labels[]`: contacts holding any of them (labels are stored lowercased). A value may also list
+// several separated by commas, as Chatwoot's tagged_with reads `labels=a,b` (a title holds no comma).
+export function labelFilter(raw: string | string[] | undefined) {
+  const labels = raw === undefined ? [] : [raw].flat().flatMap((value) => value.split(',')).map((label) => label.trim().toLowerCase());
+  return labels.length ? { terms: { labels } } : undefined;
+}
+
 /** Sort and paging as every contact list takes them (list, filter, segment run). */
 export function toPageRequest(query: z.infer<typeof pageQuery>, maxPerPage: number): PageRequest {
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;

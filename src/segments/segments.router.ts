@@ -2,11 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { contactListSchema } from '../records/contact.presenter';
-import { toListResponse, toPageRequest } from '../search/list-request';
+import { labelFilter, toListResponse, toPageRequest } from '../search/list-request';
 import { searchUnavailableResponse } from '../shared/error-handler';
 import { defineRoute, json, noContent, type JsonSchema } from '../shared/route';
 import { segmentPayloadSchema } from './segment.presenter';
-import { filterBody, filterPaging, filterQuery, filterSearch, segmentCreateBody, segmentIdParams, segmentListQuery, segmentRunQuery, segmentUpdateBody } from './segments.schemas';
+import { filterBody, filterLabels, filterPaging, filterQuery, filterSearch, segmentCreateBody, segmentIdParams, segmentListQuery, segmentRunQuery, segmentUpdateBody } from './segments.schemas';
 import type { SegmentsService } from './segments.service';
 
 const tag = 'Segments';
@@ -27,7 +27,8 @@ export function segmentsRouter(segments: SegmentsService, options: { maxPerPage:
     },
     async ({ query, body }, req, res) => {
       const request = toPageRequest(filterPaging(query, body), options.maxPerPage);
-      res.json(toListResponse(await segments.filter(callerOf(req).accountId, body.payload, request, filterSearch(query, body)), request));
+      const within = { q: filterSearch(query, body), labels: labelFilter(filterLabels(query, body)) };
+      res.json(toListResponse(await segments.filter(callerOf(req).accountId, body.payload, request, within), request));
     },
   );
 
@@ -93,7 +94,7 @@ export function segmentsRouter(segments: SegmentsService, options: { maxPerPage:
     },
     async ({ params, query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
-      res.json(toListResponse(await segments.run(callerOf(req).accountId, params.id, request, query.q), request));
+      res.json(toListResponse(await segments.run(callerOf(req).accountId, params.id, request, { q: query.q, labels: labelFilter(query.labels) }), request));
     },
   );
 

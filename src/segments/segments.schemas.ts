@@ -1,12 +1,15 @@
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
-import { pageQuery, queryWholeNumber } from '../search/list-request';
+import { labelsParam, pageQuery, queryWholeNumber } from '../search/list-request';
 
 // Sort and paging may come in the query string (as Chatwoot's clients send them) or in the body.
 const pageFields = pageQuery.extend({ page: queryWholeNumber('page').min(1, 'page starts at 1').optional() });
 
 /** A search text within a filter or segment: the matches of both (the console's search box within the view). */
-export const withinSearch = { q: z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only matches of both are listed') };
+export const withinSearch = {
+  q: z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only matches of both are listed'),
+  labels: labelsParam.describe('label titles, as the list takes them (labels[]=vip, repeated, or labels=a,b): only contacts holding any of them'),
+};
 
 export const filterQuery = pageFields.extend(withinSearch);
 
@@ -23,6 +26,9 @@ export const filterPaging = (query: z.infer<typeof filterQuery>, body: z.infer<t
 
 /** The search text within the filter: the query string's, else the body's. */
 export const filterSearch = (query: z.infer<typeof filterQuery>, body: z.infer<typeof filterBody>) => query.q ?? body.q;
+
+/** The labels within the filter (labels[] as the list takes them): the query string's, else the body's. */
+export const filterLabels = (query: z.infer<typeof filterQuery>, body: z.infer<typeof filterBody>) => query.labels ?? body.labels;
 
 export const segmentRunQuery = pageQuery.extend(withinSearch);
 

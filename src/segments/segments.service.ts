@@ -31,6 +31,12 @@ export interface SegmentsServiceDeps {
 
 export const DEFAULT_MAX_SEGMENTS = 1000;
 
+/** What narrows a filter's or a segment's contacts further, as on the list: a labels condition and a search text. */
+export interface Within {
+  labels?: SearchQuery;
+  q?: string;
+}
+
 export function createSegmentsService({ segments, listed, nextIds, search, contacts, definitionsOf, limits, maxSegments = DEFAULT_MAX_SEGMENTS }: SegmentsServiceDeps) {
   async function compile(accountId: number, payload: unknown): Promise<SearchQuery> {
     // Most filters name standard attributes only: they compile without reading the definitions.
@@ -64,13 +70,21 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
     return query;
   }
 
+  /**
+   * A page of the filter's contacts, narrowed as a list is: by `labels[]` (any of them, a further
+   * condition of the query) and by a search text `q` (only its matches).
+   */
+  function page(accountId: number, query: SearchQuery, request: PageRequest, within: Within, field: string): Promise<ContactPage> {
+    const narrowed = within.labels ? { bool: { filter: [query, within.labels] } } : query;
+    return within.q === undefined ? contacts.list(accountId, narrowed, request, field) : contacts.search(accountId, within.q, request, narrowed);
+  }
+
   return {
     compile,
 
-    /** Runs a filter payload (POST /contacts/filter) with the list's sort and paging; with `q`, only its matches of that search. */
-    async filter(accountId: number, payload: unknown, request: PageRequest, q?: string): Promise<ContactPage> {
-      const query = await compile(accountId, payload);
-      return q === undefined ? contacts.list(accountId, query, request, 'payload') : contacts.search(accountId, q, request, query);
+    /** Runs a filter payload (POST /contacts/filter) with the list's sort and paging; with `labels` or `q`, only its contacts holding them or matching that search. */
+    async filter(accountId: number, payload: unknown, request: PageRequest, within: Within = {}): Promise<ContactPage> {
+      return page(accountId, await compile(accountId, payload), request, within, 'payload');
     },
 
     async list(accountId: number, options: { filterType?: string; withCounts?: boolean } = {}) {
@@ -138,9 +152,8 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
       return queryOf(await find(accountId, id));
     },
 
-    async run(accountId: number, id: number, request: PageRequest, q?: string): Promise<ContactPage> {
-      const query = await queryOf(await find(accountId, id));
-      return q === undefined ? contacts.list(accountId, query, request, 'id') : contacts.search(accountId, q, request, query);
+    async run(accountId: number, id: number, request: PageRequest, within: Within = {}): Promise<ContactPage> {
+      return page(accountId, await queryOf(await find(accountId, id)), request, within, 'id');
     },
 
     /** Makes every segment of the account recompile before its next run. */

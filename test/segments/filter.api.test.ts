@@ -365,6 +365,35 @@ describe('searching within a filter or a segment', () => {
   });
 });
 
+describe('labels[] on a filter or a segment, as on the list', () => {
+  // The list's labels[] narrows a filter and a segment run too (it used to be dropped in silence,
+  // answering every match of the filter).
+  const colombia = [item(['country_code', 'equal_to', ['co']])];
+  const inColombiaWith = (labels: string[]) =>
+    expected((c) => matches(c, 'country_code', 'equal_to', ['co']) && (c.row.labels ?? []).some((l) => labels.includes(l)));
+
+  it('when a filter carries labels[] (query string, comma form or body), then only its matches holding any of them are listed, counted exactly', async () => {
+    const byQuery = await filter(colombia, 'per_page=100&labels[]=VIP');
+    expect(byQuery.status).toBe(200);
+    expect(inColombiaWith(['vip']).length).toBeGreaterThan(0);
+    expect(inColombiaWith(['vip']).length).toBeLessThan(expected((c) => matches(c, 'country_code', 'equal_to', ['co'])).length);
+    expect(ids(byQuery.body.payload)).toEqual(inColombiaWith(['vip']));
+    expect(byQuery.body.meta.count).toBe(inColombiaWith(['vip']).length);
+    expect(ids((await filter(colombia, 'per_page=100&labels=vip,customer')).body.payload)).toEqual(inColombiaWith(['vip', 'customer']));
+    const byBody = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send({ payload: colombia, labels: ['vip'] });
+    expect(ids(byBody.body.payload)).toEqual(inColombiaWith(['vip']));
+    expect((await filter(colombia, 'labels[]=nobody-has-this')).body.meta.count).toBe(0);
+  });
+
+  it('when a segment is run with labels[], then only its contacts holding any of them are listed', async () => {
+    const segment = await ctx.http.post(account.path('/custom_filters')).set('api_access_token', account.agentToken).send({ name: 'Colombia labels', query: { payload: colombia } });
+    const run = await ctx.http.get(account.path(`/custom_filters/${segment.body.id}/contacts?labels[]=vip&per_page=100`)).set('api_access_token', account.agentToken);
+    expect(run.status).toBe(200);
+    expect(ids(run.body.payload)).toEqual(inColombiaWith(['vip']));
+    expect(run.body.meta.count).toBe(inColombiaWith(['vip']).length);
+  });
+});
+
 describe('invalid filters', () => {
   it.each([
     [{}, /payload/],
