@@ -5,7 +5,10 @@
 // No spaces, control or invisible format characters (a zero-width space made an address that
 // looks like another one and passed as a different key), and a domain of non-empty labels.
 const EMAIL = /^[^\s@\p{Cc}\p{Cf}]+@[^\s@.\p{Cc}\p{Cf}]+(\.[^\s@.\p{Cc}\p{Cf}]+)+$/u;
-const PHONE_SEPARATORS = /[\s\-.()]/g;
+// Spaces, dashes, dots and parentheses (SPEC §1): any Unicode space or dash (\p{Pd}: the en dash,
+// the non-breaking hyphen… of a number pasted from a document) and the minus sign.
+const PHONE_SEPARATORS = /[\s\p{Pd}\u2212.()]/gu;
+const PHONE_LIKE = /^[+\d\s\p{Pd}\u2212.()]+$/u;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
 export type FieldCheck<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -16,9 +19,19 @@ export function normalizeEmail(raw: string): FieldCheck<string> {
   return { ok: true, value };
 }
 
+/** The text without the separators a phone number may be written with (SPEC §1). */
+export function stripPhoneSeparators(text: string): string {
+  return text.replace(PHONE_SEPARATORS, '');
+}
+
+/** Whether the text could be (part of) a phone number: digits, `+` and separators only. */
+export function looksLikePhone(text: string): boolean {
+  return PHONE_LIKE.test(text);
+}
+
 /** E.164: `+` then 2 to 15 digits, the first not 0. A number without `+` already has its country code. */
 export function normalizePhone(raw: string): FieldCheck<string> {
-  const stripped = raw.trim().replace(PHONE_SEPARATORS, '');
+  const stripped = stripPhoneSeparators(raw.trim());
   const value = stripped.startsWith('+') ? stripped : `+${stripped}`;
   if (!E164.test(value)) {
     return { ok: false, error: `"${raw}" is not a valid phone number (E.164: + then 2 to 15 digits, the first not 0)` };

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { normalizePhone } from '../records/contact-fields';
+import { normalizePhone, stripPhoneSeparators } from '../records/contact-fields';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
 import { SOCIAL_NETWORKS } from '../records/contact.model';
 import { foldForIndex, MAX_INDEXED_TEXT, searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
@@ -279,7 +279,7 @@ class Compiler {
       if (!phone.ok) this.fail(at, `values[${j}]: ${phone.error}`);
       return phone.value;
     }
-    const stripped = text.replace(/[\s\-.()]/g, '');
+    const stripped = stripPhoneSeparators(text);
     if (!/^\+?\d+$/.test(stripped)) this.fail(at, `values[${j}] must be digits of a phone number; got ${JSON.stringify(value)}`);
     // A prefix without "+" already starts with the country code, as numbers are given on input.
     return operator === 'starts_with' && !stripped.startsWith('+') ? `+${stripped}` : stripped;

@@ -1,4 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
+import { looksLikePhone, stripPhoneSeparators } from '../records/contact-fields';
 import { foldForIndex } from '../records/custom-attribute-fields';
 import { escapeWildcard } from './build-segment-query';
 import { DEFAULT_QUERY_LIMITS, LIMIT_SETTINGS, type QueryLimits } from './query-limits';
@@ -7,7 +8,6 @@ import { ValidationError } from '../shared/errors';
 
 type Query = estypes.QueryDslQueryContainer;
 
-const PHONE_LIKE = /^[+\d\s\-.()]+$/;
 const FIELDS: SuffixField[] = ['name', 'email', 'phone_number', 'identifier'];
 
 /** A substring of one field: a prefix query on its indexed suffixes, or a wildcard for a needle longer than they are. */
@@ -31,7 +31,7 @@ export function buildTextSearchQuery(q: string, limits: Pick<QueryLimits, 'maxSu
   }
   const queries = FIELDS.map((field) => substringOf(field, text));
   // "612 34-56" finds +34612345678: phones are indexed without separators.
-  const digits = text.replace(/[\s\-.()]/g, '');
-  if (PHONE_LIKE.test(text) && /\d/.test(text) && digits !== text) queries.push(substringOf('phone_number', digits));
+  const digits = stripPhoneSeparators(text);
+  if (looksLikePhone(text) && /\d/.test(text) && digits !== text) queries.push(substringOf('phone_number', digits));
   return { bool: { should: queries, minimum_should_match: 1 } };
 }

@@ -54,6 +54,22 @@ describe('searching contacts', () => {
     },
   );
 
+  // SPEC §1 strips dashes from phone numbers: typographic ones (en dash, non-breaking hyphen,
+  // minus sign) too, as a number pasted from a document carries them.
+  it.each(['612\u201334\u201356', '+34 612\u2011345\u2011678', '612\u221234'])('when q is the phone %j written with typographic dashes, then it finds the phone', async (q) => {
+    const res = await ctx.http.get(account.path(`/contacts/search?q=${encodeURIComponent(q)}`)).set('api_access_token', account.agentToken);
+    expect(res.status).toBe(200);
+    expect(res.body.payload.map((c: { id: number }) => c.id)).toEqual([made[0].id]);
+  });
+
+  it('when a filter compares a phone written with typographic dashes, then it matches the E.164 form', async () => {
+    for (const [operator, value] of [['equal_to', '+34 612\u2013345\u2013678'], ['contains', '612\u201334'], ['starts_with', '34\u2013612']]) {
+      const res = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken)
+        .send({ payload: [{ attribute_key: 'phone_number', filter_operator: operator, values: [value] }] });
+      expect([operator, res.status, res.body.payload?.map((c: { id: number }) => c.id)]).toEqual([operator, 200, [made[0].id]]);
+    }
+  });
+
   it('when results are sorted and paged, then the list\'s sort and cursor apply', async () => {
     const first = await ctx.http.get(account.path('/contacts/search?q=e&sort=name&per_page=2')).set('api_access_token', account.agentToken);
     expect(first.body.payload).toHaveLength(2);

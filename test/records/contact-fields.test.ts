@@ -1,4 +1,4 @@
-import { normalizeEmail } from '../../src/records/contact-fields';
+import { normalizeEmail, normalizePhone } from '../../src/records/contact-fields';
 
 describe('normalizeEmail', () => {
   it.each(['Ana@Example.COM', ' ana.garcia+vip@example.org ', 'ü@münchen.de', "o'brien@example.ie"])('when %j is given, then it is kept, trimmed and lowercased', (raw) => {
@@ -9,6 +9,26 @@ describe('normalizeEmail', () => {
     'when %j is given, then it is refused, quoted with its control and invisible characters escaped',
     (raw) => {
       expect(normalizeEmail(raw)).toEqual({ ok: false, error: `${JSON.stringify(raw)} is not a valid email address` });
+    },
+  );
+});
+
+// SPEC §1: spaces, dashes, dots and parentheses are stripped. A number pasted from a word
+// processor carries typographic dashes (en dash, non-breaking hyphen…), which were refused
+// while any Unicode space was stripped.
+describe('normalizePhone', () => {
+  it.each([
+    '+34 612-345-678', '34.612.345.678', '+34 (612) 345 678', '+34\t612\u00a0345\u2009678',
+    '+34 612\u2013345\u2013678', '+34 612\u2011345\u2011678', '+34 612\u2010345\u2012678', '+34 612\u2014345\u2015678',
+    '+34 612\u2212345\u2212678', '+34 612\ufe63345\uff0d678',
+  ])('when %j is given, then its separators are stripped', (raw) => {
+    expect(normalizePhone(raw)).toEqual({ ok: true, value: '+34612345678' });
+  });
+
+  it.each(['+34 612/345/678', '+34_612_345_678', '+34 [612] 345 678', '+0 612 345 678', '+1', '+1234567890123456', '0034612345678', '++34612345678'])(
+    'when %j is given, then it is refused',
+    (raw) => {
+      expect(normalizePhone(raw).ok).toBe(false);
     },
   );
 });
