@@ -81,6 +81,7 @@ describe("the console's checks of a filter before it is sent", () => {
     [condition('created_at', 'days_before', [0])],
     [condition('created_at', 'is_less_than', ['2025-03-15'])],
     [condition('phone_number', 'starts_with', ['+34 612'])],
+    [condition('phone_number', 'contains', ['612\u2013345'])],
     [condition('name', 'is_present', [])],
     [condition('blocked', 'equal_to', [true])],
   ])('when a condition is %j, then nothing is marked and the API compiles it', (item) => {

@@ -122,7 +122,7 @@ function conditionProblem(condition: FilterCondition, attribute: AttributeChoice
   if (input === 'date') return /^\d{4}-\d{2}-\d{2}$/.test(String(value)) ? null : 'valueDate';
   // The API compares a phone substring or prefix on its digits.
   if (attribute.key === 'phone_number' && condition.filter_operator !== 'equal_to' && condition.filter_operator !== 'not_equal_to') {
-    return /^\+?\d+$/.test(String(value).replace(/[\s\-.()]/g, '')) ? null : 'phoneDigits';
+    return /^\+?\d+$/.test(String(value).replace(/[\s\p{Pd}\u2212.()]/gu, '')) ? null : 'phoneDigits';
   }
   return null;
 }
