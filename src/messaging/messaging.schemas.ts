@@ -30,8 +30,11 @@ export const conversationAttributes = z.record(z.string(), z.unknown()).superRef
   }
 });
 
-// Strict: a Chatwoot field this service does not act on (assignee_id, team_id,
-// additional_attributes, snoozed_until) is a 422 naming it, never dropped with a 200.
+// A Chatwoot field this service does not act on: absent, null or (for a hash) empty, as Chatwoot's
+// clients send them unset; a value that means something is a 422 naming it, never dropped with a 200.
+const notKept = (key: string, why: string) => z.null(`${key} is not kept here (${why}): leave it out or send null`).optional();
+
+// Strict: an unknown key is a 422 naming it.
 export const newConversationSchema = z.strictObject({
   inbox_id: bodyId('inbox_id must be an inbox id (a positive integer)'),
   contact_id: bodyId('contact_id must be a contact id (a positive integer)'),
@@ -41,6 +44,14 @@ export const newConversationSchema = z.strictObject({
   // Conversations here are open until answered; Chatwoot's other statuses have no meaning yet.
   status: z.literal('open', 'a new conversation is open; pending, snoozed and resolved are not kept here').optional(),
   custom_attributes: keysCheckedFirst(conversationAttributes).optional(),
+  assignee_id: notKept('assignee_id', 'conversations are not assigned'),
+  team_id: notKept('team_id', 'conversations are not assigned to teams'),
+  snoozed_until: notKept('snoozed_until', 'a new conversation is open'),
+  additional_attributes: z
+    .record(z.string(), z.unknown())
+    .refine((attributes) => Object.keys(attributes).length === 0, 'additional_attributes is not kept on conversations here: leave it out or send {} or null')
+    .nullable()
+    .optional(),
   // Strict: a key this service does not act on must not pass for done. `private: true` above all:
   // meant as an internal note, it would have been delivered to the contact.
   message: z

@@ -250,6 +250,22 @@ describe('isolation and input', () => {
   });
 });
 
+describe("Chatwoot's conversation fields sent unset", () => {
+  // Chatwoot's clients send them empty when nobody chose one; they mean nothing, so nothing is dropped.
+  it('when assignee_id, team_id and snoozed_until are null and additional_attributes is {} or null, then the conversation is opened and delivered', async () => {
+    const contact = await createContact(ctx, account, { phone_number: '+14155550165' });
+    for (const additional of [{}, null]) {
+      const res = await send(account, {
+        inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'unset fields' },
+        assignee_id: null, team_id: null, snoozed_until: null, additional_attributes: additional,
+      });
+      expect(res.status).toBe(200);
+    }
+    const listed = await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken));
+    expect(listed.body.payload).toHaveLength(2);
+  });
+});
+
 describe("Chatwoot's source_id with a new conversation", () => {
   it('when the source_id is not the address the inbox derives for the contact, then it answers 422 naming source_id and records nothing; the right one (with or without +) is accepted', async () => {
     const contact = await createContact(ctx, account, { phone_number: '+14155550178', email: 'src@example.com' });
