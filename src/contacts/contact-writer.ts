@@ -4,7 +4,7 @@ import type { Contact, ContactModel } from '../records/contact.model';
 import type { PendingSyncModel } from '../records/pending-sync.model';
 import { markPending as markPendingWrites } from '../records/pending-writes';
 import type { SyncScheduler } from '../search/sync-queue';
-import { conflictBackoff } from '../shared/conflict-backoff';
+import { conflictRetries } from '../shared/conflict-backoff';
 import { ConflictError, NotFoundError } from '../shared/errors';
 import { isMongoUnavailable } from '../shared/mongo';
 
@@ -24,9 +24,6 @@ export interface ContactWriterDeps {
   keys: ContactKeys;
   sync: SyncScheduler;
 }
-
-// Conflicts mean another write landed between our read and our write; each retry re-reads.
-const ATTEMPTS = 20;
 
 const identityOf = (contact: Pick<Contact, IdentityField>): IdentityValues =>
   Object.fromEntries(IDENTITY_FIELD_NAMES.map((field) => [field, contact[field]]));
@@ -93,7 +90,8 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
     const claimed: IdentityValues[] = [];
     let current: Contact | undefined;
     try {
-      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const retries = conflictRetries();
+      do {
         current = await readLive(accountId, id);
         const update = plan(current);
         if (!update) return current;
@@ -109,9 +107,8 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
           await sync.schedule([id]);
           return updated;
         }
-        if (attempt < ATTEMPTS - 1) await conflictBackoff(attempt);
-      }
-      throw new ConflictError(`contact ${id} changed ${ATTEMPTS} times while it was being written; try again`);
+      } while (await retries.again());
+      throw new ConflictError(`contact ${id} changed ${retries.made} times while it was being written; try again`);
     } catch (err) {
       // Deleted meanwhile, a value taken, or too many conflicts: what this call took goes back.
       await giveBack(err, () => releaseGivenUp(accountId, id, claimed, err instanceof NotFoundError ? null : (current ?? null)));

@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import { conflictBackoff } from './conflict-backoff';
+import { conflictRetries } from './conflict-backoff';
 import { isDuplicateKey } from './duplicate-key';
 import { ConflictError } from './errors';
 
@@ -8,8 +8,6 @@ export interface ListChange<Item, T> {
   items?: Item[];
   result: T;
 }
-
-const ATTEMPTS = 20;
 
 /** The list with `next` in the place of the item of the same _id. */
 export const replaceById = <Item extends { _id: number }>(list: Item[], next: Item): Item[] => list.map((item) => (item._id === next._id ? next : item));
@@ -45,7 +43,8 @@ export function createAccountListStore<Item>(model: Model<{ _id: number; version
      * ValidationError, a NotFoundError): nothing is written.
      */
     async change<T>(accountId: number, decide: (current: Item[]) => ListChange<Item, T>): Promise<T> {
-      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const retries = conflictRetries();
+      do {
         const doc = await read(accountId);
         const { items, result } = decide(itemsOf(doc));
         if (!items) return result;
@@ -55,15 +54,13 @@ export function createAccountListStore<Item>(model: Model<{ _id: number; version
             return result;
           } catch (err) {
             if (!isDuplicateKey(err)) throw err;
-            await conflictBackoff(attempt);
             continue;
           }
         }
         const { matchedCount } = await model.updateOne({ _id: accountId, version: doc.version }, { $set: { [field]: items, version: doc.version + 1 } });
         if (matchedCount === 1) return result;
-        if (attempt < ATTEMPTS - 1) await conflictBackoff(attempt);
-      }
-      throw new ConflictError(`the ${what} of account ${accountId} kept changing under ${ATTEMPTS} attempts; try again`);
+      } while (await retries.again());
+      throw new ConflictError(`the ${what} of account ${accountId} kept changing under ${retries.made} attempts; try again`);
     },
   };
 }
