@@ -5,6 +5,7 @@
 //   npm run agents -- remove --account 1 --user 7
 //   npm run agents -- reset-token --user 7       (a new API token; the old one stops working)
 //   npm run agents -- set-password --user 7      (ends the user's sessions)
+//   npm run agents -- --help                     (this usage)
 // A new password is generated and printed once, unless AGENT_PASSWORD is set.
 import { parseArgs } from 'node:util';
 import { toAgentPayload } from '../src/accounts/agent.presenter';
@@ -19,9 +20,13 @@ const USAGE = 'usage: npm run agents -- list|add|role|remove|reset-token|set-pas
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { account: { type: 'string' }, user: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
+    options: { account: { type: 'string' }, user: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command] = positionals;
+  if (values.help || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
   const number = (name: 'account' | 'user') => {
     const value = Number(values[name]);
     if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`--${name} <id> is required\n${USAGE}`);

@@ -23,15 +23,15 @@ export function labelTitleProblem(title: string, raw = title): string | undefine
   return undefined;
 }
 
-/** Labels are stored lowercased. */
-export function normalizeLabel(raw: string): string {
+/** Labels are stored lowercased. A bad one is a 422 naming `field`: the title of a label, or the contact's labels. */
+export function normalizeLabel(raw: string, field = 'labels'): string {
   const title = raw.trim().toLowerCase();
   const problem = labelTitleProblem(title, raw);
-  if (problem) throw new ValidationError(problem, 'labels');
+  if (problem) throw new ValidationError(problem, field);
   return title;
 }
 
-export const normalizeLabels = (raw: string[]) => [...new Set(raw.map(normalizeLabel))];
+export const normalizeLabels = (raw: string[]) => [...new Set(raw.map((title) => normalizeLabel(title)))];
 
 const CHUNK = 1000;
 
@@ -194,7 +194,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     },
 
     async create(accountId: number, input: LabelInput & { title: string }) {
-      const title = normalizeLabel(input.title);
+      const title = normalizeLabel(input.title, 'title');
       const [id] = await nextIds('labels');
       const { label, revived } = await labels.change(accountId, (list) => {
         const held = list.find((l) => l.title === title);
@@ -220,7 +220,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
       const updated = await labels.change(accountId, (list) => {
         const label = liveLabel(list, id);
         // Contacts carry titles; renaming would have to rewrite them all, so the title stays.
-        if (input.title !== undefined && normalizeLabel(input.title) !== label.title) {
+        if (input.title !== undefined && normalizeLabel(input.title, 'title') !== label.title) {
           throw new ValidationError('a label cannot be renamed; create a new label and move contacts with a bulk action', 'title');
         }
         const rest: LabelInput = { ...input };

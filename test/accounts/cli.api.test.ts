@@ -49,3 +49,11 @@ it('when create-account and the agents command run, then the administrator signs
   const listed = (await run('agents', ['list', '--account', account])) as { email: string }[];
   expect(listed.map((a) => a.email)).toEqual([adminEmail]);
 }, 120000);
+
+it('when the agents command is asked for --help, then it prints its usage and exits 0 without touching the database', async () => {
+  const { stdout } = await promisify(execFile)(path.join(root, 'node_modules/.bin/ts-node'), ['--transpile-only', 'scripts/agents.ts', '--help'], {
+    cwd: root,
+    env: { ...process.env, MONGODB_URI: 'mongodb://127.0.0.1:1/unreachable' },
+  });
+  expect(stdout).toContain('usage: npm run agents -- list|add|role|remove|reset-token|set-password');
+});

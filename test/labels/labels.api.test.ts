@@ -30,6 +30,17 @@ describe('account labels', () => {
     expect((await as(account, account.agentToken).post('/labels', { title: 'agents-cannot' })).status).toBe(403);
   });
 
+  it('when POST or PATCH /labels names a title that cannot be a label, then the 422 names the field title, not labels', async () => {
+    const api = as(account);
+    const refused = await api.post('/labels', { title: 'with space' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.field).toBe('title');
+    const created = await api.post('/labels', { title: 'titled' });
+    const renamed = await api.patch(`/labels/${created.body.id}`, { title: 'with space' });
+    expect(renamed.status).toBe(422);
+    expect(renamed.body.field).toBe('title');
+  });
+
   it('when a label is sent wrapped in "label", as Chatwoot\'s clients may, then create and update take it; a wrapper beside bare fields is a 422', async () => {
     const api = as(account);
     const created = await api.post('/labels', { label: { title: 'Wrapped', description: 'in a label', color: '#00aa00' } });
