@@ -31,3 +31,49 @@ test('when the pages are walked with the keyboard, then the focus stays on Next 
   await expect(page.getByTestId('contact-row')).toHaveCount(25);
   await expect(previous).toBeFocused();
 });
+
+test('when a bulk action on selected contacts ends, then the focus lands on its result, not on the page, so the keyboard carries on from there', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Foco Uno' }, { name: 'Foco Dos' }, { name: 'Foco Tres' }]);
+  await signIn(page, account);
+  const result = page.getByTestId('bulk-result');
+
+  await page.getByRole('checkbox', { name: 'Select Foco Uno' }).check();
+  await page.getByRole('checkbox', { name: 'Select Foco Dos' }).check();
+  const bar = page.getByRole('region', { name: '2 selected', exact: true });
+  await bar.getByLabel('Label').fill('vip');
+  await bar.getByRole('button', { name: 'Add label' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(result).toContainText('Done: 2 contacts changed');
+  await expect(result).toBeFocused();
+  // Tab goes on from the result (its Dismiss), not from the page's top.
+  await page.keyboard.press('Tab');
+  await expect(result.getByRole('button', { name: 'Dismiss' })).toBeFocused();
+
+  await page.getByRole('checkbox', { name: 'Select Foco Uno' }).check();
+  await page.getByRole('region', { name: '1 selected', exact: true }).getByLabel('Label').fill('vip');
+  await page.getByRole('button', { name: 'Remove label' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(result).toContainText('Done: 1 contact changed');
+  await expect(result).toBeFocused();
+
+  await page.getByRole('checkbox', { name: 'Select Foco Tres' }).check();
+  const deleteSelected = page.getByRole('button', { name: 'Delete selected' });
+  await deleteSelected.focus();
+  await page.keyboard.press('Enter');
+  // Escape gives up the confirmation, back on "Delete selected".
+  await expect(page.getByRole('button', { name: 'Confirm' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(deleteSelected).toBeFocused();
+  await page.keyboard.press('Enter');
+  // The confirmation takes the focus, and Confirm ends on the result too.
+  await expect(page.getByRole('button', { name: 'Confirm' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(result).toContainText('Done: 1 contact changed');
+  await expect(result).toBeFocused();
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+
+  // Dismissing the result leaves the focus on the list's title, not on the page.
+  await result.getByRole('button', { name: 'Dismiss' }).press('Enter');
+  await expect(result).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'All contacts' })).toBeFocused();
+});

@@ -1,4 +1,5 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
 import type { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
@@ -7,9 +8,13 @@ import {
   emptyCondition,
   filterProblems,
   inputFor,
+  isBlankValue,
   isGroup,
   OPERATOR_LABELS,
   problemPathOf,
+  SINGLE_VALUE_OPERATORS,
+  takesSeveralValues,
+  withoutBlankValues,
   type AttributeChoice,
   type FilterCondition,
   type FilterItem,
@@ -74,13 +79,16 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
   };
 
   /** Checks the filter, then hands it over; a refusal is shown where it points. */
-  async function submit(send: () => Outcome) {
-    const problems = filterProblems(items, (key) => attributes.find((a) => a.key === key));
+  async function submit(send: (items: FilterItem[]) => Outcome) {
+    // The value box left empty beside a condition's chips is not a value of its own.
+    const sent = withoutBlankValues(items);
+    setItems(sent);
+    const problems = filterProblems(sent, (key) => attributes.find((a) => a.key === key));
     if (problems.size) return setShown(new Map([...problems].map(([at, problem]) => [at, t(problem)])));
     setShown(new Map());
     setBusy(true);
     try {
-      const error = await send();
+      const error = await send(sent);
       if (error) setShown(refusedShown(error));
     } finally {
       setBusy(false);
@@ -139,7 +147,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
       </div>
       {error && <p role="alert" className="error" data-testid="filter-problem">{error}</p>}
       <div className="actions">
-        <button type="button" className="primary" disabled={busy} onClick={() => submit(() => onApply(items))}>{t('apply')}</button>
+        <button type="button" className="primary" disabled={busy} onClick={() => submit((sent) => onApply(sent))}>{t('apply')}</button>
         <button type="button" onClick={() => { setItems([emptyCondition()]); onClear(); }}>{t('clear')}</button>
         {onSaveAs && !naming && <button type="button" onClick={() => setNaming(true)}>{t('saveAsSegment')}</button>}
         {(naming || onUpdateSegment) && (
@@ -149,10 +157,10 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
           </label>
         )}
         {naming && onSaveAs && (
-          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={() => submit(() => onSaveAs(name.trim(), items))}>{t('save')}</button>
+          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={() => submit((sent) => onSaveAs(name.trim(), sent))}>{t('save')}</button>
         )}
         {onUpdateSegment && (
-          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={() => submit(() => onUpdateSegment(name.trim(), items))}>{t('updateSegment')}</button>
+          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={() => submit((sent) => onUpdateSegment(name.trim(), sent))}>{t('updateSegment')}</button>
         )}
         <button type="button" onClick={onCancel}>{t('cancel')}</button>
       </div>
@@ -197,13 +205,36 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
     onChange({ ...condition, attribute_key: key, filter_operator: operator, values: defaultValues(next, operator) });
   }
   function changeOperator(operator: string) {
-    const kept = inputFor(attribute, operator) === input ? condition.values : defaultValues(attribute, operator);
+    // The values stay when the input stays the same; an operator that takes one value keeps the first.
+    const first = condition.values.find((v) => !isBlankValue(v)) ?? condition.values[0];
+    const same = inputFor(attribute, operator) === input;
+    const kept = !same ? defaultValues(attribute, operator) : SINGLE_VALUE_OPERATORS.includes(operator) ? (first === undefined ? [] : [first]) : condition.values;
     onChange({ ...condition, filter_operator: operator, values: kept });
   }
-  // The builder edits one value; a filter made through the API may hold more ("any of", "none
-  // of"): they are shown beside it and kept (editing the first used to drop them unseen).
+  // The box edits the first value; the others ("any of" for is, "none of" for is not) are chips
+  // beside it. "Add another value" (or Enter in the box) makes the box's value a chip and empties
+  // the box for the next one; a filter made through the API with several values shows them so.
+  const valueInput = useRef<HTMLInputElement & HTMLSelectElement>(null);
   const setValue = (v: string | number | boolean) => onChange({ ...condition, values: [v, ...condition.values.slice(1)] });
   const moreValues = input === 'none' ? [] : condition.values.slice(1);
+  const several = takesSeveralValues(condition.filter_operator) && input !== 'none' && input !== 'boolean';
+  function addValue() {
+    if (isBlankValue(value)) return valueInput.current?.focus();
+    const others = condition.values.slice(1).filter((v) => v !== value);
+    onChange({ ...condition, values: ['', ...others, value] });
+    valueInput.current?.focus();
+  }
+  function removeValue(index: number) {
+    onChange({ ...condition, values: condition.values.filter((_, i) => i !== index) });
+    // The chip's button is gone with it: the focus goes to the value box, not to the page.
+    valueInput.current?.focus();
+  }
+  const addOnEnter = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (several && e.key === 'Enter') {
+      e.preventDefault();
+      addValue();
+    }
+  };
 
   return (
     <div className={problem ? 'condition invalid' : 'condition'} role="group" aria-label={attribute.label} data-invalid={problem ? 'true' : undefined}>
@@ -226,11 +257,11 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
       {input !== 'none' && (
         <label htmlFor={id}>
           <span className="visually-hidden">{t('value')}</span>
-          {input === 'text' && <input id={id} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
+          {input === 'text' && <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
           {input === 'number' && (
-            <input id={id} aria-label={t('value')} {...invalid} type="number" value={String(value ?? '')} onChange={(e) => setValue(e.target.value === '' ? '' : Number(e.target.value))} />
+            <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} type="number" value={String(value ?? '')} onChange={(e) => setValue(e.target.value === '' ? '' : Number(e.target.value))} />
           )}
-          {input === 'date' && <input id={id} aria-label={t('value')} {...invalid} type="date" value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
+          {input === 'date' && <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} type="date" value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
           {input === 'boolean' && (
             <select id={id} aria-label={t('value')} value={String(value ?? true)} onChange={(e) => setValue(e.target.value === 'true')}>
               <option value="true">{t('true')}</option>
@@ -238,7 +269,7 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
             </select>
           )}
           {(input === 'list' || input === 'labels') && (
-            <select id={id} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)}>
+            <select id={id} ref={valueInput} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)}>
               <option value="">—</option>
               {(input === 'labels' ? labels : attribute.values ?? []).map((v) => (
                 <option key={v} value={v}>{v}</option>
@@ -247,7 +278,22 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
           )}
         </label>
       )}
-      {moreValues.length > 0 && <span className="hint" data-testid="more-values">{t('moreValues', { values: moreValues.map(String).join(', ') })}</span>}
+      {several && (
+        <button type="button" onClick={addValue}>{t('addValue')}</button>
+      )}
+      {moreValues.length > 0 && (
+        <span className="more-values" data-testid="more-values">
+          <span data-testid="values-join">{condition.filter_operator === 'not_equal_to' ? t('valuesNor') : t('valuesOr')}</span>
+          <ul className="chips">
+            {moreValues.map((v, i) => (
+              <li key={`${i}-${String(v)}`} className="chip">
+                <span data-testid="value-chip">{String(v)}</span>
+                <button type="button" className="chip-remove" aria-label={t('removeValue', { value: String(v) })} title={t('removeValue', { value: String(v) })} onClick={() => removeValue(i + 1)}>×</button>
+              </li>
+            ))}
+          </ul>
+        </span>
+      )}
       <button type="button" aria-label={t('removeCondition')} title={t('removeCondition')} onClick={onRemove}>×</button>
       {problem && <span id={problemId} className="field-error" role="alert" data-testid="filter-problem">{problem}</span>}
     </div>

@@ -85,7 +85,6 @@ export const en = {
   addCondition: 'Add condition',
   addGroup: 'Add group',
   removeCondition: 'Remove condition',
-  moreValues: 'or also: {values}',
   removeGroup: 'Remove group',
   group: 'Group',
   joinWithNext: 'Join with the next condition',
@@ -211,6 +210,12 @@ export const en = {
   menu: 'Menu',
   importWaiting: 'Reading the file: the first rows are on their way…',
   importProgress: '{rows} rows imported so far ({percent} of the file)',
+  positionInvalid: 'This link’s position in the list is not valid (the link was changed or cut short), so no page is shown.',
+  goToFirstPage: 'Go to the first page',
+  addValue: 'Add another value',
+  removeValue: 'Remove {value}',
+  valuesOr: 'or',
+  valuesNor: 'nor',
 };
 
 export type MessageKey = keyof typeof en;
@@ -299,7 +304,6 @@ export const es: Record<MessageKey, string> = {
   addCondition: 'Añadir condición',
   addGroup: 'Añadir grupo',
   removeCondition: 'Quitar condición',
-  moreValues: 'o también: {values}',
   removeGroup: 'Quitar grupo',
   group: 'Grupo',
   joinWithNext: 'Unir con la condición siguiente',
@@ -425,4 +429,10 @@ export const es: Record<MessageKey, string> = {
   menu: 'Menú',
   importWaiting: 'Leyendo el fichero: las primeras filas están en camino…',
   importProgress: '{rows} filas importadas hasta ahora ({percent} del fichero)',
+  positionInvalid: 'La posición de este enlace en la lista no es válida (el enlace se cambió o está incompleto), así que no se muestra ninguna página.',
+  goToFirstPage: 'Ir a la primera página',
+  addValue: 'Añadir otro valor',
+  removeValue: 'Quitar {value}',
+  valuesOr: 'o',
+  valuesNor: 'ni',
 };
