@@ -77,3 +77,18 @@ test('when a bulk action on selected contacts ends, then the focus lands on its 
   await expect(result).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'All contacts' })).toBeFocused();
 });
+
+test('when a panel is opened from the keyboard, then the focus moves into it, so that Escape closes it from there and Tab goes through it first', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Panel Paula' }]);
+  await signIn(page, account);
+  for (const [button, panel] of [['New contact', 'form.new-contact'], ['Export CSV', 'section.export-panel'], ['Filter', 'section.filter-builder']] as const) {
+    const opener = page.getByRole('button', { name: button, exact: true });
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.locator(panel)).toBeVisible();
+    await expect(page.locator(panel).locator(':focus')).toHaveCount(1);
+    await page.keyboard.press('Escape');
+    await expect(page.locator(panel)).toHaveCount(0);
+    await expect(opener).toBeFocused();
+  }
+});

@@ -1,6 +1,6 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorOf, type Contact } from '../api/client';
-import { useDefinitions, useLabelTitles } from '../filters/use-filter-attributes';
+import { useDefinitionsRead, useLabelTitles } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { accountPath, useSession } from '../shell/session';
 import { DetailsForm } from './details-form';
@@ -10,7 +10,7 @@ import { NotesSection } from './notes-section';
 export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: () => void; onChanged: () => void }) {
   const { t, formatDate } = useI18n();
   const session = useSession();
-  const definitions = useDefinitions();
+  const { definitions, error: definitionsError } = useDefinitionsRead();
   const [contact, setContact] = useState<Contact | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [newLabel, setNewLabel] = useState('');
@@ -89,7 +89,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
       {error && <p role="alert" className="error">{error}</p>}
       <div className="columns">
         <div>
-          <DetailsForm key={contact.id} contact={contact} definitions={definitions} onSaved={(c) => { setContact(c); onChanged(); }} />
+          <DetailsForm key={contact.id} contact={contact} definitions={definitions} definitionsError={definitionsError} onSaved={(c) => { setContact(c); onChanged(); }} />
           <section aria-labelledby="labels-title" className="panel">
             <h2 id="labels-title">{t('labels')}</h2>
             <ul className="chips">

@@ -3,7 +3,7 @@ import { authorizedFetch, download, errorOf } from '../api/client';
 import { useDefinitions } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { escapeCancels } from '../shell/escape-cancels';
+import { escapeCancels, focusFirstControl } from '../shell/escape-cancels';
 import { useSession } from '../shell/session';
 
 /** The export's standard columns (POST /contacts/export `column_names`), in the API's order. */
@@ -85,7 +85,7 @@ export function ExportPanel({ body, scope, onClose }: { body: Record<string, unk
   );
 
   return (
-    <section className="panel export-panel" aria-labelledby="export-title" onKeyDown={escapeCancels(onClose)}>
+    <section className="panel export-panel" ref={focusFirstControl} aria-labelledby="export-title" onKeyDown={escapeCancels(onClose)}>
       <h2 id="export-title">{t('export')}</h2>
       <p className="hint" data-testid="export-scope">{scope}</p>
       <fieldset>

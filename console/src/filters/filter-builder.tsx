@@ -3,7 +3,7 @@ import type { KeyboardEvent } from 'react';
 import type { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { escapeCancels } from '../shell/escape-cancels';
+import { escapeCancels, focusFirstControl } from '../shell/escape-cancels';
 import {
   emptyCondition,
   filterProblems,
@@ -97,7 +97,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
   const error = shown.get('');
 
   return (
-    <section className="filter-builder" aria-labelledby="filter-title" onKeyDown={escapeCancels(onCancel)}>
+    <section className="filter-builder" ref={focusFirstControl} aria-labelledby="filter-title" onKeyDown={escapeCancels(onCancel)}>
       <h2 id="filter-title">{segmentName !== undefined ? t('editSegment') : t('filterTitle')}</h2>
       <ol className="conditions">
         {items.map((item, index) => (

@@ -216,6 +216,9 @@ export const en = {
   removeValue: 'Remove {value}',
   valuesOr: 'or',
   valuesNor: 'nor',
+  labelsReadFailed: 'The labels could not be read: {message}',
+  attributesReadFailed: 'The custom attributes could not be read: {message}',
+  channelsReadFailed: 'The channels could not be read: {message}',
 };
 
 export type MessageKey = keyof typeof en;
@@ -435,4 +438,7 @@ export const es: Record<MessageKey, string> = {
   removeValue: 'Quitar {value}',
   valuesOr: 'o',
   valuesNor: 'ni',
+  labelsReadFailed: 'No se pudieron leer las etiquetas: {message}',
+  attributesReadFailed: 'No se pudieron leer los atributos personalizados: {message}',
+  channelsReadFailed: 'No se pudieron leer los canales: {message}',
 };
