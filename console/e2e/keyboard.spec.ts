@@ -92,3 +92,47 @@ test('when a panel is opened from the keyboard, then the focus moves into it, so
     await expect(opener).toBeFocused();
   }
 });
+
+test('when a contact\'s note, label or confirmation is finished with by keyboard, then the focus stays near it, not on the page', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Kira Keys' }]);
+  await account.api('POST', `/contacts/${id}/notes`, { content: 'Primera' });
+  await account.api('POST', `/contacts/${id}/notes`, { content: 'Segunda' });
+  await account.api('POST', `/contacts/${id}/labels`, { labels: ['vip', 'gold'] });
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Kira Keys' }).click();
+  const notes = page.getByTestId('note');
+  await expect(notes).toHaveCount(2);
+
+  // A note's delete given up: back on its Delete note.
+  const deleteFirst = notes.first().getByRole('button', { name: 'Delete note' });
+  await deleteFirst.press('Enter');
+  await page.keyboard.press('Escape');
+  await expect(deleteFirst).toBeFocused();
+  // An edit given up or saved: back on its Edit note.
+  const editFirst = notes.first().getByRole('button', { name: 'Edit note' });
+  await editFirst.press('Enter');
+  await page.keyboard.press('Escape');
+  await expect(editFirst).toBeFocused();
+  await editFirst.press('Enter');
+  await page.keyboard.press('Control+Enter');
+  await expect(notes.first().getByRole('button', { name: 'Edit note' })).toBeFocused();
+  // A note deleted: the focus goes to the notes' heading, not to the page.
+  await deleteFirst.press('Enter');
+  await page.keyboard.press('Enter'); // Cancel has the focus: gives up again
+  await expect(deleteFirst).toBeFocused();
+  await deleteFirst.press('Enter');
+  await notes.first().getByRole('button', { name: 'Confirm' }).press('Enter');
+  await expect(notes).toHaveCount(1);
+  await expect(page.getByRole('heading', { name: 'Notes' })).toBeFocused();
+
+  // A label removed: the focus goes to the label box.
+  await page.getByRole('button', { name: 'Remove label vip' }).press('Enter');
+  await expect(page.getByRole('button', { name: 'Remove label vip' })).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Labels' }).getByLabel('Label', { exact: true })).toBeFocused();
+
+  // The contact's delete given up: back on Delete contact.
+  const deleteContact = page.getByRole('button', { name: 'Delete contact' });
+  await deleteContact.press('Enter');
+  await page.keyboard.press('Escape');
+  await expect(deleteContact).toBeFocused();
+});

@@ -2,6 +2,7 @@ import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorOf, type Contact } from '../api/client';
 import { useDefinitionsRead, useLabelTitles } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
+import { useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { DetailsForm } from './details-form';
 import { MessagesSection } from './messages-section';
@@ -21,6 +22,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   // A merge or delete under way: the second click of a double click on Confirm used to answer 404.
   const [busy, setBusy] = useState(false);
   const path = { ...accountPath(session), id };
+  const { root, focusLater } = useFocusLater<HTMLDivElement>();
 
   useEffect(() => {
     session.client
@@ -62,8 +64,13 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     onBack();
   }
 
+  // A confirmation given up gives the focus back to the button it replaced.
+  const giveUp = () => {
+    focusLater(`[data-focus="${confirming}"]`);
+    setConfirming(null);
+  };
   const cancelOnEscape = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') setConfirming(null);
+    if (event.key === 'Escape') giveUp();
   };
 
   // A contact that cannot be read (deleted meanwhile, a stale link) still leads back to the list.
@@ -79,7 +86,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   }
 
   return (
-    <div className="contact-screen">
+    <div className="contact-screen" ref={root}>
       <div className="toolbar">
         <button type="button" onClick={onBack}>← {t('back')}</button>
         <h1>{contact.name || contact.email || contact.phone_number || `#${contact.id}`}</h1>
@@ -96,14 +103,24 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
               {contact.labels.map((label) => (
                 <li key={label} className="chip">
                   {label}
-                  <button type="button" aria-label={`${t('removeLabel')} ${label}`} onClick={() => setLabels(contact.labels.filter((l) => l !== label))}>×</button>
+                  <button
+                    type="button"
+                    aria-label={`${t('removeLabel')} ${label}`}
+                    onClick={() => {
+                      // The chip goes with its button: the focus goes to the label box.
+                      focusLater('#contact-label-input');
+                      void setLabels(contact.labels.filter((l) => l !== label));
+                    }}
+                  >
+                    ×
+                  </button>
                 </li>
               ))}
             </ul>
             <form onSubmit={(e) => { e.preventDefault(); if (newLabel.trim()) void setLabels([...contact.labels, newLabel.trim().toLowerCase()]); }}>
               <label>
                 {t('labelTitle')}
-                <input value={newLabel} list="contact-label-titles" onChange={(e) => setNewLabel(e.target.value)} />
+                <input id="contact-label-input" value={newLabel} list="contact-label-titles" onChange={(e) => setNewLabel(e.target.value)} />
               </label>
               {/* The account's labels offered as the label is typed (a typo would make a new label). */}
               <datalist id="contact-label-titles">{labelTitles.map((title) => <option key={title} value={title} />)}</datalist>
@@ -120,10 +137,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
             {confirming === 'merge' ? (
               <span onKeyDown={cancelOnEscape}>
                 <button type="button" className="danger" disabled={busy} aria-busy={busy} onClick={merge}>{t('confirm')}</button>
-                <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
+                <button type="button" autoFocus onClick={giveUp}>{t('cancel')}</button>
               </span>
             ) : (
-              <button type="button" disabled={!/^\d+$/.test(mergeeId)} onClick={() => setConfirming('merge')}>{t('merge')}</button>
+              <button type="button" data-focus="merge" disabled={!/^\d+$/.test(mergeeId)} onClick={() => setConfirming('merge')}>{t('merge')}</button>
             )}
           </section>
           <section className="panel">
@@ -133,10 +150,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
               <span onKeyDown={cancelOnEscape}>
                 <span>{t('confirmDeleteContact')}</span>{' '}
                 <button type="button" className="danger" disabled={busy} aria-busy={busy} onClick={remove}>{t('confirm')}</button>
-                <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
+                <button type="button" autoFocus onClick={giveUp}>{t('cancel')}</button>
               </span>
             ) : (
-              <button type="button" className="danger" onClick={() => setConfirming('delete')}>{t('deleteContact')}</button>
+              <button type="button" className="danger" data-focus="delete" onClick={() => setConfirming('delete')}>{t('deleteContact')}</button>
             )}
           </section>
         </div>
