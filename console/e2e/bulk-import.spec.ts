@@ -148,3 +148,21 @@ test('when reading the import status fails for a while, then the console says wh
   await expect(page.getByTestId('import-state')).toHaveText('Status: completed', { timeout: 30_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
+
+test('when the import screen is left during an import and opened again, then it shows that import and follows it on, instead of a blank form', async ({ page, account }) => {
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const csv = ['name,email', 'Vera Vuelta,vera@example.com', ',not-an-email'].join('\n');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'vuelta.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByTestId('import-status')).toContainText('vuelta.csv');
+  await page.getByRole('button', { name: 'All contacts' }).click();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByTestId('import-status')).toContainText('vuelta.csv');
+  await expect(page.getByTestId('import-state')).toHaveText('Status: completed', { timeout: 30_000 });
+  await expect(page.getByTestId('import-counts')).toContainText('rejected 1');
+  // A reload too.
+  await page.reload();
+  await expect(page.getByTestId('import-status')).toContainText('vuelta.csv');
+  await expect(page.getByRole('button', { name: 'Rejected rows', exact: true })).toBeVisible();
+});

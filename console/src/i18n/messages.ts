@@ -219,6 +219,7 @@ export const en = {
   labelsReadFailed: 'The labels could not be read: {message}',
   attributesReadFailed: 'The custom attributes could not be read: {message}',
   channelsReadFailed: 'The channels could not be read: {message}',
+  latestImport: 'Latest import',
 };
 
 export type MessageKey = keyof typeof en;
@@ -441,4 +442,5 @@ export const es: Record<MessageKey, string> = {
   labelsReadFailed: 'No se pudieron leer las etiquetas: {message}',
   attributesReadFailed: 'No se pudieron leer los atributos personalizados: {message}',
   channelsReadFailed: 'No se pudieron leer los canales: {message}',
+  latestImport: 'Última importación',
 };
