@@ -166,3 +166,13 @@ test('when the import screen is left during an import and opened again, then it 
   await expect(page.getByTestId('import-status')).toContainText('vuelta.csv');
   await expect(page.getByRole('button', { name: 'Rejected rows', exact: true })).toBeVisible();
 });
+
+test('when an agent selects contacts, then deleting them is explained as for administrators, not silently missing', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Ana Agente' }]);
+  await signIn(page, account, 'agent');
+  await page.getByRole('checkbox', { name: 'Select Ana Agente' }).check();
+  const bar = page.getByRole('region', { name: '1 selected', exact: true });
+  await expect(bar.getByRole('button', { name: 'Add label' })).toBeVisible();
+  await expect(bar.getByRole('button', { name: 'Delete selected' })).toHaveCount(0);
+  await expect(bar.getByTestId('delete-admins-only')).toHaveText('Delete selected: Administrators only');
+});

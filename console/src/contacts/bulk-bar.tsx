@@ -88,6 +88,8 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
       <datalist id={labelsId}>{labelTitles.map((title) => <option key={title} value={title} />)}</datalist>
       <button type="button" disabled={!label.trim()} aria-disabled={busy} onClick={busyGuard(() => run({ labels: { add: [label.trim().toLowerCase()] } }))}>{t('addLabel')}</button>
       <button type="button" disabled={!label.trim()} aria-disabled={busy} onClick={busyGuard(() => run({ labels: { remove: [label.trim().toLowerCase()] } }))}>{t('removeLabel')}</button>
+      {/* Agents see the delete explained, as everywhere else, not silently missing. */}
+      {session.role !== 'administrator' && <span className="muted" data-testid="delete-admins-only">{t('deleteSelected')}: {t('administratorsOnly')}</span>}
       {session.role === 'administrator' &&
         (confirming ? (
           <span role="group" aria-label={plural('confirmDeleteSelected', count)} onKeyDown={escapeCancels(cancelDelete)}>
