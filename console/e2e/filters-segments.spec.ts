@@ -243,3 +243,18 @@ test('when labels are given several values in Spanish, then the contacts with an
   await expect(page.getByTestId('count')).toHaveText('2 contactos');
   await expect.poll(async () => (await rowNames(page)).sort()).toEqual(['Ana Oro', 'Beto Plata']);
 });
+
+test('when a segment names a custom attribute whose definition was deleted, then the builder shows that attribute, not another one in its place', async ({ page, account }) => {
+  const definition = await account.api<{ id: number }>('POST', '/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_name: 'Plan', attribute_display_type: 'text', attribute_model: 'contact_attribute' });
+  await createContacts(account, [{ name: 'Pía Plan', custom_attributes: { plan: 'pro' } }]);
+  await account.api('POST', '/custom_filters', { name: 'Plan pro', filter_type: 'contact', query: { payload: [{ attribute_key: 'plan', filter_operator: 'equal_to', values: ['pro'] }] } });
+  await account.api('DELETE', `/custom_attribute_definitions/${definition.body.id}`);
+  await signIn(page, account);
+  await page.getByRole('button', { name: /^Plan pro/ }).click();
+  await page.getByRole('button', { name: 'Edit segment' }).click();
+  const condition = page.locator('.condition').first();
+  await expect(condition.getByLabel('Attribute')).toHaveValue('plan');
+  await expect(condition.getByLabel('Attribute').locator('option:checked')).toHaveText('plan (not defined)');
+  await expect(condition.getByLabel('Operator')).toHaveValue('equal_to');
+  await expect(condition.getByLabel('Value')).toHaveValue('pro');
+});

@@ -195,7 +195,18 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
   const problemId = `${id}-problem`;
   // The value input carries the problem when there is one; otherwise the row does.
   const invalid = problem ? { 'aria-invalid': true, 'aria-describedby': problemId } : {};
-  const attribute = attributes.find((a) => a.key === condition.attribute_key) ?? attributes[0];
+  // An attribute the console does not know (a definition deleted since the segment was saved, or
+  // the definitions not read yet) is shown as itself, not as the first attribute in its place,
+  // which made "plan is pro" look like "Name is pro".
+  const known = attributes.find((a) => a.key === condition.attribute_key);
+  const attribute: AttributeChoice = known ?? {
+    key: condition.attribute_key,
+    label: t('attributeNotDefined', { key: condition.attribute_key }),
+    custom: true,
+    operators: [condition.filter_operator],
+    input: condition.filter_operator === 'is_present' || condition.filter_operator === 'is_not_present' ? 'none' : 'text',
+  };
+  const choices = known ? attributes : [...attributes, attribute];
   const input = inputFor(attribute, condition.filter_operator);
   const value = condition.values[0];
 
@@ -241,7 +252,7 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
       <label>
         <span className="visually-hidden">{t('attribute')}</span>
         <select aria-label={t('attribute')} value={attribute.key} onChange={(e) => changeAttribute(e.target.value)}>
-          {attributes.map((a) => (
+          {choices.map((a) => (
             <option key={a.key} value={a.key}>{a.label}</option>
           ))}
         </select>

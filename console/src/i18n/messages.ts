@@ -219,6 +219,7 @@ export const en = {
   labelsReadFailed: 'The labels could not be read: {message}',
   attributesReadFailed: 'The custom attributes could not be read: {message}',
   channelsReadFailed: 'The channels could not be read: {message}',
+  attributeNotDefined: '{key} (not defined)',
   latestImport: 'Latest import',
 };
 
@@ -442,5 +443,6 @@ export const es: Record<MessageKey, string> = {
   labelsReadFailed: 'No se pudieron leer las etiquetas: {message}',
   attributesReadFailed: 'No se pudieron leer los atributos personalizados: {message}',
   channelsReadFailed: 'No se pudieron leer los canales: {message}',
+  attributeNotDefined: '{key} (sin definir)',
   latestImport: 'Última importación',
 };
