@@ -136,3 +136,36 @@ test('when a contact\'s note, label or confirmation is finished with by keyboard
   await page.keyboard.press('Escape');
   await expect(deleteContact).toBeFocused();
 });
+
+test('when a filter is applied, a segment saved or deleted, or a contact opened and left by keyboard, then the focus goes to the new screen\'s title, not to the page', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Ruta Uno', city: 'Lima' }, { name: 'Ruta Dos', city: 'Cusco' }]);
+  await signIn(page, account);
+  const title = page.getByRole('heading', { level: 1 });
+  await page.getByRole('button', { name: 'Filter', exact: true }).press('Enter');
+  const condition = page.locator('.condition').first();
+  await condition.getByLabel('Attribute').selectOption('city');
+  await condition.getByLabel('Operator').selectOption('equal_to');
+  await condition.getByLabel('Value').fill('Lima');
+  await page.getByRole('button', { name: 'Apply' }).press('Enter');
+  await expect(page.getByTestId('count')).toHaveText('1 contact');
+  await expect(title).toHaveText('Filter contacts');
+  await expect(title).toBeFocused();
+
+  await page.getByRole('link', { name: 'Ruta Uno' }).press('Enter');
+  await expect(title).toHaveText('Ruta Uno');
+  await expect(title).toBeFocused();
+  await page.getByRole('button', { name: /Back to the list/ }).press('Enter');
+  await expect(title).toHaveText('Filter contacts');
+  await expect(title).toBeFocused();
+
+  await page.getByRole('button', { name: 'Filter', exact: true }).press('Enter');
+  await page.getByRole('button', { name: 'Save as segment' }).press('Enter');
+  await page.getByLabel('Segment name').fill('Limeños');
+  await page.getByRole('button', { name: 'Save', exact: true }).press('Enter');
+  await expect(title).toHaveText('Limeños');
+  await expect(title).toBeFocused();
+  await page.getByRole('button', { name: 'Delete segment' }).press('Enter');
+  await page.getByRole('button', { name: 'Confirm' }).press('Enter');
+  await expect(title).toHaveText('All contacts');
+  await expect(title).toBeFocused();
+});

@@ -1,8 +1,8 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorOf, type Contact } from '../api/client';
 import { useDefinitionsRead, useLabelTitles } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
-import { useFocusLater } from '../shell/focus-later';
+import { focusIsLost, useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { DetailsForm } from './details-form';
 import { MessagesSection } from './messages-section';
@@ -23,6 +23,12 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   const [busy, setBusy] = useState(false);
   const path = { ...accountPath(session), id };
   const { root, focusLater } = useFocusLater<HTMLDivElement>();
+  // Opened from the list (whose link is gone with it): the contact's name takes the lost focus once shown.
+  const titleRef = useRef<HTMLHeadingElement | null>(null);
+  const shown = contact !== null;
+  useEffect(() => {
+    if (shown && focusIsLost()) titleRef.current?.focus();
+  }, [shown]);
 
   useEffect(() => {
     session.client
@@ -89,7 +95,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     <div className="contact-screen" ref={root}>
       <div className="toolbar">
         <button type="button" onClick={onBack}>← {t('back')}</button>
-        <h1>{contact.name || contact.email || contact.phone_number || `#${contact.id}`}</h1>
+        <h1 tabIndex={-1} ref={titleRef}>{contact.name || contact.email || contact.phone_number || `#${contact.id}`}</h1>
         {contact.blocked && <span className="blocked-marker" data-testid="blocked-marker">{t('blocked')}</span>}
         <span className="muted">#{contact.id} · {t('created_at')} {formatDate(contact.created_at)}</span>
       </div>

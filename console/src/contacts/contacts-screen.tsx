@@ -3,6 +3,7 @@ import { errorOf, type ApiError, type Contact, type ContactList } from '../api/c
 import { FilterBuilder } from '../filters/filter-builder';
 import { problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
 import { useI18n } from '../i18n/i18n';
+import { focusIsLost } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { hashOf, listOf, type ListSource, type ListView, type Navigate } from '../shell/view';
 import { BulkBar, type BulkAction, type BulkSelection } from './bulk-bar';
@@ -89,6 +90,10 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   useEffect(() => {
     if (bulkEnded) bulkResultRef.current?.focus();
   }, [bulkEnded]);
+  // A new list (a filter applied, a segment saved or deleted, back from a contact): its title takes a lost focus.
+  useEffect(() => {
+    if (focusIsLost()) titleRef.current?.focus();
+  }, []);
   // 'auto': the filter builder opens by itself when the API refuses the list's filter (a filter from a link).
   const [panel, setPanel] = useState<'auto' | 'none' | 'filter' | 'new' | 'export'>('auto');
   const [segment, setSegment] = useState<Segment | null>(null);

@@ -17,3 +17,11 @@ export function useFocusLater<T extends HTMLElement>() {
   });
   return { root, focusLater: (selector: string) => void (pending.current = selector) };
 }
+
+/**
+ * True when the focus was lost (on the page's body): a screen that replaced the one holding it (a
+ * filter applied, a segment saved or deleted, a contact opened or left) then takes it to its title,
+ * where a keyboard user carries on, instead of starting again from the page's top. A focus that
+ * is still somewhere (the sidebar's button that opened the screen) is left where it is.
+ */
+export const focusIsLost = (): boolean => document.activeElement === null || document.activeElement === document.body;
