@@ -258,3 +258,14 @@ test('when a segment names a custom attribute whose definition was deleted, then
   await expect(condition.getByLabel('Operator')).toHaveValue('equal_to');
   await expect(condition.getByLabel('Value')).toHaveValue('pro');
 });
+
+test('when a segment names a label the account no longer has, then the builder shows that label, not "—"', async ({ page, account }) => {
+  await account.api('POST', '/labels', { title: 'vip', color: '#ff0000' });
+  await account.api('POST', '/custom_filters', { name: 'Antiguos', filter_type: 'contact', query: { payload: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: ['retirada'] }] } });
+  await signIn(page, account);
+  await page.getByRole('button', { name: /^Antiguos/ }).click();
+  await page.getByRole('button', { name: 'Edit segment' }).click();
+  const value = page.locator('.condition').first().getByLabel('Value');
+  await expect(value).toHaveValue('retirada');
+  await expect(value.locator('option:checked')).toHaveText('retirada');
+});

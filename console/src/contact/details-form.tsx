@@ -160,6 +160,8 @@ function InPlaceField({ id, label, value, error, saved, options, optionLabel = (
           {options.map((o) => (
             <option key={o} value={o}>{optionLabel(o)}</option>
           ))}
+          {/* A value the list no longer offers (its values edited since) is shown as held, not as "—". */}
+          {value !== '' && !options.includes(value) && <option value={value}>{optionLabel(value)}</option>}
         </select>
       ) : (
         <input id={inputId} type={type} value={draft} aria-invalid={error ? true : undefined} aria-describedby={described}

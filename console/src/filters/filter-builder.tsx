@@ -285,6 +285,8 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
               {(input === 'labels' ? labels : attribute.values ?? []).map((v) => (
                 <option key={v} value={v}>{v}</option>
               ))}
+              {/* A value no longer offered (a label deleted, a list's values edited) is shown as held, not as "—". */}
+              {!isBlankValue(value) && !(input === 'labels' ? labels : attribute.values ?? []).includes(String(value)) && <option value={String(value)}>{String(value)}</option>}
             </select>
           )}
         </label>
