@@ -138,8 +138,9 @@ test('when a link\'s cursor was tampered with, then the list says the position i
     await expect(alert).toContainText('This link’s position in the list is not valid');
     await expect(page.getByTestId('contact-row')).toHaveCount(0);
     await expect(page.getByTestId('count')).not.toHaveText('27 contacts');
-    await alert.getByRole('button', { name: 'Go to the first page' }).click();
+    await alert.getByRole('button', { name: 'Go to the first page' }).press('Enter');
     await expect(page.getByTestId('contact-row')).toHaveCount(25);
+    await expect(page.getByRole('heading', { name: 'All contacts' })).toBeFocused();
     await expect(page.getByTestId('count')).toHaveText('27 contacts');
     expect(page.url()).not.toContain('after=');
     await expect(page.getByRole('alert')).toHaveCount(0);

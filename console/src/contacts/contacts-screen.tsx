@@ -290,7 +290,16 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       {positionInvalid ? (
         <p role="alert" className="error" data-testid="position-invalid">
           {t('positionInvalid')}{' '}
-          <button type="button" onClick={() => showList({ ...list, cursors: [undefined], badPosition: undefined })}>{t('goToFirstPage')}</button>
+          <button
+            type="button"
+            onClick={() => {
+              showList({ ...list, cursors: [undefined], badPosition: undefined });
+              // The message goes with its button: the focus goes to the list's title.
+              titleRef.current?.focus();
+            }}
+          >
+            {t('goToFirstPage')}
+          </button>
         </p>
       ) : (
         failure && panelShown !== 'filter' && <p role="alert" className="error">{t('listFailed', { message: failure.error })}</p>
