@@ -189,3 +189,21 @@ test('when a contact holds a list value that the list no longer offers, then its
   await plan.selectOption('pro');
   await expect.poll(async () => (await account.api<{ payload: { custom_attributes: Record<string, unknown> } }>('GET', '/contacts?per_page=1')).body.payload[0].custom_attributes.plan).toBe('pro');
 });
+
+test('when a contact is given a label the API refuses, then the error shows at the label box, which keeps the text, and goes once a good label is added', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Eti Queta' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Eti Queta' }).click();
+  const labels = page.getByRole('region', { name: 'Labels' });
+  const box = labels.getByLabel('Label', { exact: true });
+  await box.fill('mal nombre!');
+  await box.press('Enter');
+  await expect(labels.getByRole('alert')).toContainText('may hold only letters, digits');
+  await expect(box).toHaveAttribute('aria-invalid', 'true');
+  await expect(box).toHaveValue('mal nombre!');
+  await box.fill('buen-nombre');
+  await box.press('Enter');
+  await expect(labels.locator('.chip')).toHaveText(['buen-nombre×']);
+  await expect(labels.getByRole('alert')).toHaveCount(0);
+  await expect(box).not.toHaveAttribute('aria-invalid', 'true');
+});

@@ -15,6 +15,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   const [contact, setContact] = useState<Contact | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [newLabel, setNewLabel] = useState('');
+  const [labelError, setLabelError] = useState<string | null>(null);
   const [mergeeId, setMergeeId] = useState('');
   const [confirming, setConfirming] = useState<'merge' | 'delete' | null>(null);
   const [reload, setReload] = useState(0);
@@ -38,8 +39,9 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
 
   async function setLabels(labels: string[]) {
     const { data, error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/contacts/{id}/labels', { params: { path }, body: { labels } });
-    if (failed || !data) return setError(errorOf(failed).error);
-    setError(null);
+    // Said at the label box, which keeps the text (it used to show at the page's top, away from it).
+    if (failed || !data) return setLabelError(errorOf(failed).error);
+    setLabelError(null);
     setNewLabel('');
     setContact((c) => (c ? { ...c, labels: data.payload } : c));
     onChanged();
@@ -126,11 +128,14 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
             <form onSubmit={(e) => { e.preventDefault(); if (newLabel.trim()) void setLabels([...contact.labels, newLabel.trim().toLowerCase()]); }}>
               <label>
                 {t('labelTitle')}
-                <input id="contact-label-input" value={newLabel} list="contact-label-titles" onChange={(e) => setNewLabel(e.target.value)} />
+                <input id="contact-label-input" value={newLabel} list="contact-label-titles"
+                  aria-invalid={labelError ? true : undefined} aria-describedby={labelError ? 'contact-label-error' : undefined}
+                  onChange={(e) => setNewLabel(e.target.value)} />
               </label>
               {/* The account's labels offered as the label is typed (a typo would make a new label). */}
               <datalist id="contact-label-titles">{labelTitles.map((title) => <option key={title} value={title} />)}</datalist>
               <button type="submit" disabled={!newLabel.trim()}>{t('addLabel')}</button>
+              {labelError && <p id="contact-label-error" role="alert" className="field-error">{labelError}</p>}
             </form>
           </section>
           <section aria-labelledby="merge-title" className="panel">
