@@ -169,3 +169,26 @@ test('when a filter is applied, a segment saved or deleted, or a contact opened 
   await expect(title).toHaveText('All contacts');
   await expect(title).toBeFocused();
 });
+
+test('when a condition or a group is removed from the filter builder by keyboard, then the focus goes to its level\'s Add condition, not to the page', async ({ page, account }) => {
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Filter', exact: true }).press('Enter');
+  const builder = page.locator('section.filter-builder');
+  const addTop = builder.locator('.actions').first().getByRole('button', { name: 'Add condition' });
+  await addTop.press('Enter');
+  await expect(builder.locator('.condition')).toHaveCount(2);
+  await builder.locator('.condition').nth(1).getByRole('button', { name: 'Remove condition' }).press('Enter');
+  await expect(builder.locator('.condition')).toHaveCount(1);
+  await expect(addTop).toBeFocused();
+
+  await builder.getByRole('button', { name: 'Add group' }).press('Enter');
+  const group = builder.locator('fieldset.group');
+  await group.getByRole('button', { name: 'Add condition' }).press('Enter');
+  await expect(group.locator('.condition')).toHaveCount(2);
+  await group.locator('.condition').nth(1).getByRole('button', { name: 'Remove condition' }).press('Enter');
+  await expect(group.locator('.condition')).toHaveCount(1);
+  await expect(group.getByRole('button', { name: 'Add condition' })).toBeFocused();
+  await group.getByRole('button', { name: 'Remove group' }).press('Enter');
+  await expect(group).toHaveCount(0);
+  await expect(addTop).toBeFocused();
+});

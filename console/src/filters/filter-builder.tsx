@@ -1,9 +1,10 @@
-import { useId, useRef, useState } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { escapeCancels, focusFirstControl } from '../shell/escape-cancels';
+import { useFocusLater } from '../shell/focus-later';
 import {
   emptyCondition,
   filterProblems,
@@ -72,8 +73,19 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
     forget(String(index), at);
     setItems(items.map((it, i) => (i === index ? item : it)));
   };
+  // A condition or group removed goes with its button: the focus goes to its level's Add condition.
+  const { root, focusLater } = useFocusLater<HTMLElement>();
+  // Stable, so that it runs once, when the builder opens (not on each render, taking the focus back).
+  const builderRef = useCallback(
+    (section: HTMLElement | null) => {
+      root.current = section;
+      focusFirstControl(section);
+    },
+    [root],
+  );
   // Removing an item moves the ones after it: what was shown no longer points at the right row.
   const removeItem = (index: number) => {
+    focusLater('[data-focus="add-condition"]');
     setShown(new Map());
     setItems(items.filter((_, i) => i !== index));
   };
@@ -97,7 +109,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
   const error = shown.get('');
 
   return (
-    <section className="filter-builder" ref={focusFirstControl} aria-labelledby="filter-title" onKeyDown={escapeCancels(onCancel)}>
+    <section className="filter-builder" ref={builderRef} aria-labelledby="filter-title" onKeyDown={escapeCancels(onCancel)}>
       <h2 id="filter-title">{segmentName !== undefined ? t('editSegment') : t('filterTitle')}</h2>
       <ol className="conditions">
         {items.map((item, index) => (
@@ -116,6 +128,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
                         problem={shown.get(`${index}.${ci}`)}
                         onChange={(next) => setItem(index, { ...item, group: item.group.map((c, j) => (j === ci ? next : c)) }, `${index}.${ci}`)}
                         onRemove={() => {
+                          focusLater(`[data-focus="add-condition-${index}"]`);
                           setShown(new Map());
                           setItems(items.map((it, i) => (i === index ? { ...item, group: item.group.filter((_, j) => j !== ci) } : it)));
                         }}
@@ -129,7 +142,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
                     </li>
                   ))}
                 </ol>
-                <button type="button" onClick={() => setItem(index, { ...item, group: [...item.group, emptyCondition()] })}>
+                <button type="button" data-focus={`add-condition-${index}`} onClick={() => setItem(index, { ...item, group: [...item.group, emptyCondition()] })}>
                   {t('addCondition')}
                 </button>
                 <button type="button" onClick={() => removeItem(index)}>{t('removeGroup')}</button>
@@ -142,7 +155,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
         ))}
       </ol>
       <div className="actions">
-        <button type="button" onClick={() => { forget(); setItems([...items, emptyCondition()]); }}>{t('addCondition')}</button>
+        <button type="button" data-focus="add-condition" onClick={() => { forget(); setItems([...items, emptyCondition()]); }}>{t('addCondition')}</button>
         <button type="button" onClick={() => { forget(); setItems([...items, { group: [emptyCondition()], query_operator: 'and' }]); }}>{t('addGroup')}</button>
       </div>
       {error && <p role="alert" className="error" data-testid="filter-problem">{error}</p>}
