@@ -187,7 +187,7 @@ test('when a contact holds a list value that the list no longer offers, then its
   await expect(plan.locator('option:checked')).toHaveText('enterprise');
   // Choosing an offered value still saves it.
   await plan.selectOption('pro');
-  await expect.poll(async () => (await account.api<{ payload: { custom_attributes: Record<string, unknown> } }>('GET', '/contacts?per_page=1')).body.payload[0].custom_attributes.plan).toBe('pro');
+  await expect.poll(async () => (await account.api<{ payload: { custom_attributes: Record<string, unknown> }[] }>('GET', '/contacts?per_page=1')).body.payload[0].custom_attributes.plan).toBe('pro');
 });
 
 test('when a contact is given a label the API refuses, then the error shows at the label box, which keeps the text, and goes once a good label is added', async ({ page, account }) => {
