@@ -176,3 +176,19 @@ test('when an agent selects contacts, then deleting them is explained as for adm
   await expect(bar.getByRole('button', { name: 'Delete selected' })).toHaveCount(0);
   await expect(bar.getByTestId('delete-admins-only')).toHaveText('Delete selected: Administrators only');
 });
+
+test('when "all matching" was ticked on one page and another page is selected, then the selection is that page\'s, not silently every match', async ({ page, account }) => {
+  await createContacts(account, Array.from({ length: 27 }, (_, i) => ({ name: `Todo ${String(i + 1).padStart(2, '0')}`, city: 'Lima' })));
+  await account.api('POST', '/custom_filters', { name: 'Lima', filter_type: 'contact', query: { payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }] } });
+  await signIn(page, account);
+  await page.getByTestId('segments').getByRole('button', { name: /Lima/ }).click();
+  await expect(page.getByTestId('count')).toHaveText('27 contacts');
+  await page.getByRole('checkbox', { name: 'Select every contact on this page' }).check();
+  await page.getByRole('checkbox', { name: 'Select all 27 matching contacts' }).check();
+  await expect(page.getByRole('region', { name: '27 selected', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await expect(page.getByTestId('contact-row')).toHaveCount(2);
+  await page.getByRole('checkbox', { name: 'Select every contact on this page' }).check();
+  await expect(page.getByRole('region', { name: '2 selected', exact: true })).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: 'Select all 27 matching contacts' })).not.toBeChecked();
+});

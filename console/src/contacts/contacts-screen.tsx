@@ -79,7 +79,11 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   const selected = selection.key === pageKey ? selection.ids : new Set<number>();
   const setSelected = (ids: Set<number>) => setSelection({ key: pageKey, ids });
   // "All matching": the bulk action takes the filter or segment itself, not the page's ids.
-  const [allMatching, setAllMatching] = useState(false);
+  // Kept with the page it was ticked on, as the selection is: another page used to find it still
+  // ticked, so selecting that page's rows silently took every matching contact.
+  const [allMatchingOn, setAllMatchingOn] = useState<{ key: string; on: boolean }>({ key: pageKey, on: false });
+  const allMatching = allMatchingOn.key === pageKey && allMatchingOn.on;
+  const setAllMatching = (on: boolean) => setAllMatchingOn({ key: pageKey, on });
   const [bulkResult, setBulkResult] = useState<string | null>(null);
   // A bulk action ends with its bar gone (the selection is cleared): the focus, which was on one
   // of its buttons, goes to the result (then, once dismissed, to the list's title) instead of
