@@ -148,3 +148,47 @@ test('when reading the import status fails for a while, then the console says wh
   await expect(page.getByTestId('import-state')).toHaveText('Status: completed', { timeout: 30_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
+
+test('when the import screen is left during an import and opened again, then it shows that import and follows it on, instead of a blank form', async ({ page, account }) => {
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const csv = ['name,email', 'Vera Vuelta,vera@example.com', ',not-an-email'].join('\n');
+  await page.getByLabel('CSV file').setInputFiles({ name: 'vuelta.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByTestId('import-status')).toContainText('vuelta.csv');
+  await page.getByRole('button', { name: 'All contacts' }).click();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByTestId('import-status')).toContainText('vuelta.csv');
+  await expect(page.getByTestId('import-state')).toHaveText('Status: completed', { timeout: 30_000 });
+  await expect(page.getByTestId('import-counts')).toContainText('rejected 1');
+  // A reload too.
+  await page.reload();
+  await expect(page.getByTestId('import-status')).toContainText('vuelta.csv');
+  await expect(page.getByRole('button', { name: 'Rejected rows', exact: true })).toBeVisible();
+});
+
+test('when an agent selects contacts, then deleting them is explained as for administrators, not silently missing', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Ana Agente' }]);
+  await signIn(page, account, 'agent');
+  await page.getByRole('checkbox', { name: 'Select Ana Agente' }).check();
+  const bar = page.getByRole('region', { name: '1 selected', exact: true });
+  await expect(bar.getByRole('button', { name: 'Add label' })).toBeVisible();
+  await expect(bar.getByRole('button', { name: 'Delete selected' })).toHaveCount(0);
+  await expect(bar.getByTestId('delete-admins-only')).toHaveText('Delete selected: Administrators only');
+});
+
+test('when "all matching" was ticked on one page and another page is selected, then the selection is that page\'s, not silently every match', async ({ page, account }) => {
+  await createContacts(account, Array.from({ length: 27 }, (_, i) => ({ name: `Todo ${String(i + 1).padStart(2, '0')}`, city: 'Lima' })));
+  await account.api('POST', '/custom_filters', { name: 'Lima', filter_type: 'contact', query: { payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }] } });
+  await signIn(page, account);
+  await page.getByTestId('segments').getByRole('button', { name: /Lima/ }).click();
+  await expect(page.getByTestId('count')).toHaveText('27 contacts');
+  await page.getByRole('checkbox', { name: 'Select every contact on this page' }).check();
+  await page.getByRole('checkbox', { name: 'Select all 27 matching contacts' }).check();
+  await expect(page.getByRole('region', { name: '27 selected', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await expect(page.getByTestId('contact-row')).toHaveCount(2);
+  await page.getByRole('checkbox', { name: 'Select every contact on this page' }).check();
+  await expect(page.getByRole('region', { name: '2 selected', exact: true })).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: 'Select all 27 matching contacts' })).not.toBeChecked();
+});

@@ -172,3 +172,38 @@ test('when social profiles are edited in place, then each is saved beside the ot
   await page.getByLabel('GitHub').press('Enter');
   await expect.poll(profiles).toEqual({ twitter: '@sofia' });
 });
+
+test('when a contact holds a list value that the list no longer offers, then its field shows that value, not an empty one', async ({ page, account }) => {
+  const definition = await account.api<{ id: number }>('POST', '/custom_attribute_definitions', {
+    attribute_key: 'plan', attribute_display_name: 'Plan', attribute_display_type: 'list', attribute_model: 'contact_attribute', attribute_values: ['free', 'pro', 'enterprise'],
+  });
+  await createContacts(account, [{ name: 'Lista Vieja', custom_attributes: { plan: 'enterprise' } }]);
+  const patched = await account.api('PATCH', `/custom_attribute_definitions/${definition.body.id}`, { attribute_values: ['free', 'pro'] });
+  expect(patched.status).toBe(200);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Lista Vieja' }).click();
+  const plan = page.getByLabel('Plan', { exact: true });
+  await expect(plan).toHaveValue('enterprise');
+  await expect(plan.locator('option:checked')).toHaveText('enterprise');
+  // Choosing an offered value still saves it.
+  await plan.selectOption('pro');
+  await expect.poll(async () => (await account.api<{ payload: { custom_attributes: Record<string, unknown> }[] }>('GET', '/contacts?per_page=1')).body.payload[0].custom_attributes.plan).toBe('pro');
+});
+
+test('when a contact is given a label the API refuses, then the error shows at the label box, which keeps the text, and goes once a good label is added', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Eti Queta' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Eti Queta' }).click();
+  const labels = page.getByRole('region', { name: 'Labels' });
+  const box = labels.getByLabel('Label', { exact: true });
+  await box.fill('mal nombre!');
+  await box.press('Enter');
+  await expect(labels.getByRole('alert')).toContainText('may hold only letters, digits');
+  await expect(box).toHaveAttribute('aria-invalid', 'true');
+  await expect(box).toHaveValue('mal nombre!');
+  await box.fill('buen-nombre');
+  await box.press('Enter');
+  await expect(labels.locator('.chip')).toHaveText(['buen-nombre×']);
+  await expect(labels.getByRole('alert')).toHaveCount(0);
+  await expect(box).not.toHaveAttribute('aria-invalid', 'true');
+});

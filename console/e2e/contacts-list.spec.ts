@@ -121,3 +121,28 @@ test('when a contact is opened from page 2 of a sorted, searched list, then relo
   await expect(page.getByLabel('Search contacts')).toHaveValue('');
   await expect(page.getByTestId('who')).toBeVisible();
 });
+
+test('when a link\'s cursor was tampered with, then the list says the position is invalid and offers the first page instead of pretending', async ({ page, account }) => {
+  await createContacts(account, Array.from({ length: 27 }, (_, i) => ({ name: `Cursor ${String(i + 1).padStart(2, '0')}` })));
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await expect(page.getByTestId('contact-row')).toHaveCount(2);
+  const hash = new URL(page.url()).hash;
+  const after = new URLSearchParams(hash.split('?')[1]).get('after')!;
+  const tampered = `${after.slice(0, -4)}${after.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+
+  for (const link of [hash.replace(encodeURIComponent(after), encodeURIComponent(tampered)), `#/contacts?after=${encodeURIComponent(tampered)}`, `#/contacts?after=${encodeURIComponent(after)}`]) {
+    await page.goto(`/app/${link}`);
+    await page.reload();
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText('This link’s position in the list is not valid');
+    await expect(page.getByTestId('contact-row')).toHaveCount(0);
+    await expect(page.getByTestId('count')).not.toHaveText('27 contacts');
+    await alert.getByRole('button', { name: 'Go to the first page' }).press('Enter');
+    await expect(page.getByTestId('contact-row')).toHaveCount(25);
+    await expect(page.getByRole('heading', { name: 'All contacts' })).toBeFocused();
+    await expect(page.getByTestId('count')).toHaveText('27 contacts');
+    expect(page.url()).not.toContain('after=');
+    await expect(page.getByRole('alert')).toHaveCount(0);
+  }
+});

@@ -71,3 +71,24 @@ test('when Confirm of a merge is double-clicked, then the contacts are merged on
   await expect(page.getByRole('alert')).toHaveCount(0);
   expect((await account.api('GET', `/contacts/${base}`)).status).toBe(200);
 });
+
+test('when Confirm of a note\'s delete is double-clicked, then the note is deleted once and no error shows', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Dina Doble' }]);
+  await account.api('POST', `/contacts/${id}/notes`, { content: 'Para borrar' });
+  let deletes = 0;
+  await page.route('**/notes/*', async (route) => {
+    if (route.request().method() !== 'DELETE') return route.continue();
+    deletes += 1;
+    const response = await route.fetch();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await route.fulfill({ response });
+  });
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Dina Doble' }).click();
+  await page.getByRole('button', { name: 'Delete note' }).click();
+  await page.getByTestId('note').getByRole('button', { name: 'Confirm' }).dblclick();
+  await expect(page.getByTestId('note')).toHaveCount(0);
+  await page.waitForTimeout(800);
+  expect(deletes).toBe(1);
+  await expect(page.getByRole('region', { name: 'Notes' }).getByRole('alert')).toHaveCount(0);
+});

@@ -66,3 +66,12 @@ test('when an agent opens the list, then export is explained as for administrato
   await expect(page.getByRole('button', { name: 'Export CSV' })).toHaveCount(0);
   await expect(page.getByTestId('export-admins-only')).toHaveText('Export CSV: Administrators only');
 });
+
+test('when the custom attributes cannot be read, then the export panel says so instead of offering the standard columns as if there were no others', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_name: 'Plan', attribute_display_type: 'text', attribute_model: 'contact_attribute' });
+  await createContacts(account, [{ name: 'Expo Falla' }]);
+  await page.route(`**/accounts/${account.id}/custom_attribute_definitions`, (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'the store is unavailable' }) }));
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  await expect(page.locator('section.export-panel').getByRole('alert')).toHaveText('The custom attributes could not be read: the store is unavailable');
+});

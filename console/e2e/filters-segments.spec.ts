@@ -173,3 +173,99 @@ test('when a segment made through the API holds several values for a condition, 
   await page.getByRole('button', { name: 'Save segment' }).click();
   await expect.poll(async () => (await account.api<{ query: { payload: { values: string[] }[] } }>('GET', `/custom_filters/${segment.body.id}`)).body.query.payload[0].values).toEqual(['Quito', 'Cusco']);
 });
+
+test('when a condition is given several values, then "is" matches any of them and "is not" none, and the link and the saved segment keep them all', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Lía Lima', city: 'Lima' }, { name: 'Ciro Cusco', city: 'Cusco' }, { name: 'Quela Quito', city: 'Quito' }]);
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await setCondition(page, 0, 'city', 'equal_to', 'Lima');
+  const condition = page.locator('.condition').first();
+  const value = condition.getByLabel('Value');
+  // The value typed becomes a chip, and the box takes the next one (Enter does the same).
+  await condition.getByRole('button', { name: 'Add another value' }).click();
+  await expect(value).toHaveValue('');
+  await expect(value).toBeFocused();
+  await value.fill('Cusco');
+  await value.press('Enter');
+  await expect(condition.getByTestId('value-chip')).toHaveText(['Lima', 'Cusco']);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await expect.poll(async () => (await rowNames(page)).sort()).toEqual(['Ciro Cusco', 'Lía Lima']);
+
+  // The link holds both values.
+  await page.reload();
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await expect(condition.getByLabel('Value')).toHaveValue('Lima');
+  await expect(condition.getByTestId('value-chip')).toHaveText(['Cusco']);
+  await condition.getByLabel('Operator').selectOption('not_equal_to');
+  await expect(condition.getByTestId('value-chip')).toHaveText(['Cusco']);
+  await expect(condition.getByTestId('values-join')).toHaveText('nor');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('count')).toHaveText('1 contact');
+  await expect.poll(() => rowNames(page)).toEqual(['Quela Quito']);
+
+  // A chip removed is gone from what is saved; the segment keeps the values shown.
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await condition.getByRole('button', { name: 'Remove Cusco' }).click();
+  await expect(condition.getByTestId('value-chip')).toHaveCount(0);
+  await condition.getByRole('button', { name: 'Add another value' }).click();
+  await condition.getByLabel('Value').fill('Quito');
+  await condition.getByRole('button', { name: 'Add another value' }).click();
+  await page.getByRole('button', { name: 'Save as segment' }).click();
+  await page.getByLabel('Segment name').fill('Ni Lima ni Quito');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Ni Lima ni Quito' })).toBeVisible();
+  await expect(page.getByTestId('count')).toHaveText('1 contact');
+  await expect.poll(() => rowNames(page)).toEqual(['Ciro Cusco']);
+  const segments = (await account.api<{ name: string; query: { payload: { values: string[] }[] } }[]>('GET', '/custom_filters')).body;
+  expect(segments.find((s) => s.name === 'Ni Lima ni Quito')!.query.payload[0].values).toEqual(['Lima', 'Quito']);
+});
+
+test('when labels are given several values in Spanish, then the contacts with any of them are listed and every string is Spanish', async ({ page, account }) => {
+  const [ana, beto] = await createContacts(account, [{ name: 'Ana Oro' }, { name: 'Beto Plata' }, { name: 'Cora Nada' }]);
+  await account.api('POST', `/contacts/${ana}/labels`, { labels: ['oro'] });
+  await account.api('POST', `/contacts/${beto}/labels`, { labels: ['plata'] });
+  await expect.poll(async () => (await account.api<{ meta: { count: number } }>('GET', '/contacts?labels[]=plata')).body.meta.count).toBe(1);
+  await signIn(page, account);
+  await page.getByLabel('Language').selectOption('es');
+  await page.getByRole('button', { name: 'Filtrar', exact: true }).click();
+  const condition = page.locator('.condition').first();
+  await condition.getByLabel('Atributo').selectOption('labels');
+  await condition.getByLabel('Operador').selectOption('equal_to');
+  await condition.getByLabel('Valor').selectOption('oro');
+  await condition.getByRole('button', { name: 'Añadir otro valor' }).click();
+  await expect(condition.getByLabel('Valor')).toHaveValue('');
+  await condition.getByLabel('Valor').selectOption('plata');
+  await expect(condition.getByTestId('value-chip')).toHaveText(['oro']);
+  await expect(condition.getByRole('button', { name: 'Quitar oro' })).toBeVisible();
+  await page.getByRole('button', { name: 'Aplicar' }).click();
+  await expect(page.getByTestId('count')).toHaveText('2 contactos');
+  await expect.poll(async () => (await rowNames(page)).sort()).toEqual(['Ana Oro', 'Beto Plata']);
+});
+
+test('when a segment names a custom attribute whose definition was deleted, then the builder shows that attribute, not another one in its place', async ({ page, account }) => {
+  const definition = await account.api<{ id: number }>('POST', '/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_name: 'Plan', attribute_display_type: 'text', attribute_model: 'contact_attribute' });
+  await createContacts(account, [{ name: 'Pía Plan', custom_attributes: { plan: 'pro' } }]);
+  await account.api('POST', '/custom_filters', { name: 'Plan pro', filter_type: 'contact', query: { payload: [{ attribute_key: 'plan', filter_operator: 'equal_to', values: ['pro'] }] } });
+  await account.api('DELETE', `/custom_attribute_definitions/${definition.body.id}`);
+  await signIn(page, account);
+  await page.getByRole('button', { name: /^Plan pro/ }).click();
+  await page.getByRole('button', { name: 'Edit segment' }).click();
+  const condition = page.locator('.condition').first();
+  await expect(condition.getByLabel('Attribute')).toHaveValue('plan');
+  await expect(condition.getByLabel('Attribute').locator('option:checked')).toHaveText('plan (not defined)');
+  await expect(condition.getByLabel('Operator')).toHaveValue('equal_to');
+  await expect(condition.getByLabel('Value')).toHaveValue('pro');
+});
+
+test('when a segment names a label the account no longer has, then the builder shows that label, not "—"', async ({ page, account }) => {
+  await account.api('POST', '/labels', { title: 'vip', color: '#ff0000' });
+  await account.api('POST', '/custom_filters', { name: 'Antiguos', filter_type: 'contact', query: { payload: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: ['retirada'] }] } });
+  await signIn(page, account);
+  await page.getByRole('button', { name: /^Antiguos/ }).click();
+  await page.getByRole('button', { name: 'Edit segment' }).click();
+  const value = page.locator('.condition').first().getByLabel('Value');
+  await expect(value).toHaveValue('retirada');
+  await expect(value.locator('option:checked')).toHaveText('retirada');
+});

@@ -66,3 +66,27 @@ test('when the segments cannot be read, then the sidebar says so instead of "No 
   await expect(page.getByTestId('segments').getByRole('alert')).toHaveText('search is unavailable');
   await expect(page.getByText('No segments yet')).toHaveCount(0);
 });
+
+test('when the account\'s labels, custom attributes or a contact\'s channels cannot be read, then the sidebar, the contact and administration say so instead of showing none', async ({ page, account }) => {
+  await account.api('POST', '/labels', { title: 'vip', color: '#ff0000' });
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_name: 'Plan', attribute_display_type: 'text', attribute_model: 'contact_attribute' });
+  await account.api('POST', '/inboxes', { name: 'Web', channel: { type: 'web_widget', website_url: 'https://example.com' } });
+  const [id] = await createContacts(account, [{ name: 'Lía Lecturas', email: 'lia@example.com', custom_attributes: { plan: 'pro' } }]);
+  const refuse = (route: import('@playwright/test').Route) =>
+    route.request().method() === 'GET' ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'the store is unavailable' }) }) : route.continue();
+  await page.route(`**/accounts/${account.id}/labels`, refuse);
+  await page.route(`**/accounts/${account.id}/custom_attribute_definitions`, refuse);
+  await page.route(`**/contacts/${id}/contactable_inboxes`, refuse);
+  await signIn(page, account);
+  await expect(page.getByTestId('sidebar-labels').getByRole('alert')).toHaveText('the store is unavailable');
+
+  await page.getByRole('link', { name: 'Lía Lecturas' }).click();
+  await expect(page.getByTestId('custom-attributes-error')).toHaveText('The custom attributes could not be read: the store is unavailable');
+  // Not "needs an HMAC-verified visitor": whether the contact can be reached is not known.
+  await expect(page.getByTestId('channels-error')).toHaveText('The channels could not be read: the store is unavailable');
+  await expect(page.getByLabel('Channel').locator('option')).toHaveText(['—']);
+
+  await page.getByRole('button', { name: 'Administration' }).click();
+  await expect(page.getByRole('region', { name: 'Labels' }).getByRole('alert')).toHaveText('The labels could not be read: the store is unavailable');
+  await expect(page.getByRole('region', { name: 'Custom attributes' }).getByRole('alert')).toHaveText('The custom attributes could not be read: the store is unavailable');
+});

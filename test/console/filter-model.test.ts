@@ -4,6 +4,7 @@ import {
   problemPathOf,
   STANDARD_FILTER_ATTRIBUTES,
   toPayload,
+  withoutBlankValues,
   type AttributeChoice,
   type FilterCondition,
   type FilterItem,
@@ -71,6 +72,9 @@ describe("the console's checks of a filter before it is sent", () => {
     [condition('created_at', 'days_before', [1.5]), 'daysWhole'],
     [condition('created_at', 'days_before', ['']), 'daysWhole'],
     [condition('phone_number', 'contains', ['abc']), 'phoneDigits'],
+    // Every value of a condition with several is checked, not only the first.
+    [condition('phone_number', 'contains', ['612', 'abc']), 'phoneDigits'],
+    [condition('city', 'equal_to', ['Lima', '  ']), 'valueRequired'],
   ])('when a condition is %j, then it is marked %s, and the API refuses it too', (item, problem) => {
     expect(filterProblems([item], attributeOf)).toEqual(new Map([['0', problem]]));
     expect(compiles([item])).toBe(false);
@@ -87,6 +91,22 @@ describe("the console's checks of a filter before it is sent", () => {
   ])('when a condition is %j, then nothing is marked and the API compiles it', (item) => {
     expect(filterProblems([item], attributeOf).size).toBe(0);
     expect(compiles([item])).toBe(true);
+  });
+
+  it('when a condition has several values and its value box is left empty, then the empty box is dropped and the values are sent as given', () => {
+    const items: FilterItem[] = [
+      { ...condition('city', 'equal_to', ['', 'Lima', 'Cusco']), query_operator: 'and' },
+      { group: [condition('labels', 'not_equal_to', ['vip', ''])] },
+    ];
+    const sent = withoutBlankValues(items);
+    expect(sent).toEqual([
+      { ...condition('city', 'equal_to', ['Lima', 'Cusco']), query_operator: 'and' },
+      { group: [condition('labels', 'not_equal_to', ['vip'])] },
+    ]);
+    expect(filterProblems(sent, attributeOf).size).toBe(0);
+    expect(compiles(sent)).toBe(true);
+    // A condition with only an empty box keeps it: it is marked, not silently made valid.
+    expect(withoutBlankValues([condition('city', 'equal_to', [''])])).toEqual([condition('city', 'equal_to', [''])]);
   });
 
   it('when the filter or a group is empty, then that is marked where the API would name it', () => {

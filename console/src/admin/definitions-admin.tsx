@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useDefinitions } from '../filters/use-filter-attributes';
+import { useDefinitionsRead } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
@@ -36,7 +36,8 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
   const session = useSession();
   const path = accountPath(session);
   const [revision, setRevision] = useState(0);
-  const definitions = useDefinitions(revision);
+  // Definitions that cannot be read say why (it used to look like an account without any).
+  const { definitions, error: readError } = useDefinitionsRead(revision);
   const [draft, setDraft] = useState({ key: '', name: '', type: 'text' as AttributeType, values: '', description: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [editing, setEditing] = useState<Editing | null>(null);
@@ -101,6 +102,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
   return (
     <section className="panel" aria-labelledby="attributes-admin-title">
       <h2 id="attributes-admin-title">{t('attributesAdmin')}</h2>
+      {readError && <p role="alert" className="error">{t('attributesReadFailed', { message: readError })}</p>}
       <table className="admin-table">
         <thead>
           <tr>

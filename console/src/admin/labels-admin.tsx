@@ -1,15 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useLabelsRead } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
 import { placeError, TextField, type FieldErrors } from './field-errors';
 
-interface Label {
-  id: number;
-  title: string;
-  color: string;
-  description: string | null;
-}
 
 // The API names a bad title `labels` (the rule every label title follows) or `title`.
 const LABEL_FIELDS = { title: 'title', labels: 'title', color: 'color', description: 'description' };
@@ -22,8 +17,9 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
   const { t } = useI18n();
   const session = useSession();
   const path = accountPath(session);
-  const [labels, setLabels] = useState<Label[]>([]);
   const [revision, setRevision] = useState(0);
+  // Labels that cannot be read say why (it used to look like an account without any).
+  const { labels, error: readError } = useLabelsRead(revision);
   const [draft, setDraft] = useState({ title: '', color: '#1f93ff', description: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [editing, setEditing] = useState<{ id: number; color: string; description: string; errors: FieldErrors } | null>(null);
@@ -31,16 +27,6 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
   const [rowError, setRowError] = useState<{ id: number; error: string } | null>(null);
   // One add at a time: a double click on Add used to answer "already exists" to the second.
   const [adding, setAdding] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    session.client
-      .GET('/api/v1/accounts/{account_id}/labels', { params: { path: accountPath(session) } })
-      .then(({ data }) => live && data && setLabels(data.payload));
-    return () => {
-      live = false;
-    };
-  }, [session, revision]);
 
   const changed = () => {
     setRevision((n) => n + 1);
@@ -85,6 +71,7 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
   return (
     <section className="panel" aria-labelledby="labels-admin-title">
       <h2 id="labels-admin-title">{t('labelsAdmin')}</h2>
+      {readError && <p role="alert" className="error">{t('labelsReadFailed', { message: readError })}</p>}
       <ul className="admin-list">
         {labels.map((label) => (
           <li key={label.id} data-testid="label-row">

@@ -1,7 +1,8 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorOf, type Contact } from '../api/client';
-import { useDefinitions, useLabelTitles } from '../filters/use-filter-attributes';
+import { useDefinitionsRead, useLabelTitles } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
+import { focusIsLost, useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { DetailsForm } from './details-form';
 import { MessagesSection } from './messages-section';
@@ -10,10 +11,11 @@ import { NotesSection } from './notes-section';
 export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: () => void; onChanged: () => void }) {
   const { t, formatDate } = useI18n();
   const session = useSession();
-  const definitions = useDefinitions();
+  const { definitions, error: definitionsError } = useDefinitionsRead();
   const [contact, setContact] = useState<Contact | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [newLabel, setNewLabel] = useState('');
+  const [labelError, setLabelError] = useState<string | null>(null);
   const [mergeeId, setMergeeId] = useState('');
   const [confirming, setConfirming] = useState<'merge' | 'delete' | null>(null);
   const [reload, setReload] = useState(0);
@@ -21,6 +23,13 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   // A merge or delete under way: the second click of a double click on Confirm used to answer 404.
   const [busy, setBusy] = useState(false);
   const path = { ...accountPath(session), id };
+  const { root, focusLater } = useFocusLater<HTMLDivElement>();
+  // Opened from the list (whose link is gone with it): the contact's name takes the lost focus once shown.
+  const titleRef = useRef<HTMLHeadingElement | null>(null);
+  const shown = contact !== null;
+  useEffect(() => {
+    if (shown && focusIsLost()) titleRef.current?.focus();
+  }, [shown]);
 
   useEffect(() => {
     session.client
@@ -30,8 +39,9 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
 
   async function setLabels(labels: string[]) {
     const { data, error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/contacts/{id}/labels', { params: { path }, body: { labels } });
-    if (failed || !data) return setError(errorOf(failed).error);
-    setError(null);
+    // Said at the label box, which keeps the text (it used to show at the page's top, away from it).
+    if (failed || !data) return setLabelError(errorOf(failed).error);
+    setLabelError(null);
     setNewLabel('');
     setContact((c) => (c ? { ...c, labels: data.payload } : c));
     onChanged();
@@ -62,8 +72,13 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     onBack();
   }
 
+  // A confirmation given up gives the focus back to the button it replaced.
+  const giveUp = () => {
+    focusLater(`[data-focus="${confirming}"]`);
+    setConfirming(null);
+  };
   const cancelOnEscape = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') setConfirming(null);
+    if (event.key === 'Escape') giveUp();
   };
 
   // A contact that cannot be read (deleted meanwhile, a stale link) still leads back to the list.
@@ -79,35 +94,48 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   }
 
   return (
-    <div className="contact-screen">
+    <div className="contact-screen" ref={root}>
       <div className="toolbar">
         <button type="button" onClick={onBack}>← {t('back')}</button>
-        <h1>{contact.name || contact.email || contact.phone_number || `#${contact.id}`}</h1>
+        <h1 tabIndex={-1} ref={titleRef}>{contact.name || contact.email || contact.phone_number || `#${contact.id}`}</h1>
         {contact.blocked && <span className="blocked-marker" data-testid="blocked-marker">{t('blocked')}</span>}
         <span className="muted">#{contact.id} · {t('created_at')} {formatDate(contact.created_at)}</span>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       <div className="columns">
         <div>
-          <DetailsForm key={contact.id} contact={contact} definitions={definitions} onSaved={(c) => { setContact(c); onChanged(); }} />
+          <DetailsForm key={contact.id} contact={contact} definitions={definitions} definitionsError={definitionsError} onSaved={(c) => { setContact(c); onChanged(); }} />
           <section aria-labelledby="labels-title" className="panel">
             <h2 id="labels-title">{t('labels')}</h2>
             <ul className="chips">
               {contact.labels.map((label) => (
                 <li key={label} className="chip">
                   {label}
-                  <button type="button" aria-label={`${t('removeLabel')} ${label}`} onClick={() => setLabels(contact.labels.filter((l) => l !== label))}>×</button>
+                  <button
+                    type="button"
+                    aria-label={`${t('removeLabel')} ${label}`}
+                    onClick={() => {
+                      // The chip goes with its button: the focus goes to the label box.
+                      focusLater('#contact-label-input');
+                      void setLabels(contact.labels.filter((l) => l !== label));
+                    }}
+                  >
+                    ×
+                  </button>
                 </li>
               ))}
             </ul>
             <form onSubmit={(e) => { e.preventDefault(); if (newLabel.trim()) void setLabels([...contact.labels, newLabel.trim().toLowerCase()]); }}>
               <label>
                 {t('labelTitle')}
-                <input value={newLabel} list="contact-label-titles" onChange={(e) => setNewLabel(e.target.value)} />
+                <input id="contact-label-input" value={newLabel} list="contact-label-titles"
+                  aria-invalid={labelError ? true : undefined} aria-describedby={labelError ? 'contact-label-error' : undefined}
+                  onChange={(e) => setNewLabel(e.target.value)} />
               </label>
               {/* The account's labels offered as the label is typed (a typo would make a new label). */}
               <datalist id="contact-label-titles">{labelTitles.map((title) => <option key={title} value={title} />)}</datalist>
               <button type="submit" disabled={!newLabel.trim()}>{t('addLabel')}</button>
+              {labelError && <p id="contact-label-error" role="alert" className="field-error">{labelError}</p>}
             </form>
           </section>
           <section aria-labelledby="merge-title" className="panel">
@@ -120,10 +148,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
             {confirming === 'merge' ? (
               <span onKeyDown={cancelOnEscape}>
                 <button type="button" className="danger" disabled={busy} aria-busy={busy} onClick={merge}>{t('confirm')}</button>
-                <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
+                <button type="button" autoFocus onClick={giveUp}>{t('cancel')}</button>
               </span>
             ) : (
-              <button type="button" disabled={!/^\d+$/.test(mergeeId)} onClick={() => setConfirming('merge')}>{t('merge')}</button>
+              <button type="button" data-focus="merge" disabled={!/^\d+$/.test(mergeeId)} onClick={() => setConfirming('merge')}>{t('merge')}</button>
             )}
           </section>
           <section className="panel">
@@ -133,10 +161,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
               <span onKeyDown={cancelOnEscape}>
                 <span>{t('confirmDeleteContact')}</span>{' '}
                 <button type="button" className="danger" disabled={busy} aria-busy={busy} onClick={remove}>{t('confirm')}</button>
-                <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
+                <button type="button" autoFocus onClick={giveUp}>{t('cancel')}</button>
               </span>
             ) : (
-              <button type="button" className="danger" onClick={() => setConfirming('delete')}>{t('deleteContact')}</button>
+              <button type="button" className="danger" data-focus="delete" onClick={() => setConfirming('delete')}>{t('deleteContact')}</button>
             )}
           </section>
         </div>

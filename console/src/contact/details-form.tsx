@@ -10,7 +10,13 @@ const ADDITIONAL = ['company_name', 'city', 'country', 'country_code', 'descript
 const SOCIAL_NETWORKS = ['facebook', 'twitter', 'linkedin', 'github', 'instagram'] as const;
 
 /** Each field edited in place: saved (PATCH, that field only) when it loses focus or on Enter; the API's error shown at it. */
-export function DetailsForm({ contact, definitions, onSaved }: { contact: Contact; definitions: CustomAttributeDefinition[]; onSaved: (contact: Contact) => void }) {
+export function DetailsForm({ contact, definitions, definitionsError, onSaved }: {
+  contact: Contact;
+  definitions: CustomAttributeDefinition[];
+  /** Why the definitions could not be read: the contact's custom attributes cannot be shown, and that is said. */
+  definitionsError?: string | null;
+  onSaved: (contact: Contact) => void;
+}) {
   const { t, language } = useI18n();
   // A number as the console's language writes it, without grouping (3,5 in Spanish): read back by commit.
   const formatDecimal = (n: number) => (language === 'es' ? String(n).replace('.', ',') : String(n));
@@ -90,7 +96,8 @@ export function DetailsForm({ contact, definitions, onSaved }: { contact: Contac
           );
         })}
       </div>
-      {definitions.length > 0 && <h3>{t('customAttributes')}</h3>}
+      {(definitions.length > 0 || definitionsError) && <h3>{t('customAttributes')}</h3>}
+      {definitionsError && <p role="alert" className="error" data-testid="custom-attributes-error">{t('attributesReadFailed', { message: definitionsError })}</p>}
       <div className="fields">
         {definitions.map((d) => {
           const field = `custom_attributes.${d.attribute_key}`;
@@ -153,6 +160,8 @@ function InPlaceField({ id, label, value, error, saved, options, optionLabel = (
           {options.map((o) => (
             <option key={o} value={o}>{optionLabel(o)}</option>
           ))}
+          {/* A value the list no longer offers (its values edited since) is shown as held, not as "—". */}
+          {value !== '' && !options.includes(value) && <option value={value}>{optionLabel(value)}</option>}
         </select>
       ) : (
         <input id={inputId} type={type} value={draft} aria-invalid={error ? true : undefined} aria-describedby={described}

@@ -38,14 +38,23 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
   const [sending, setSending] = useState(false);
   // Why the conversations could not be read (it used to look like a contact without any).
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [channelsError, setChannelsError] = useState<{ inboxes?: string | null; reachable?: string | null }>({});
+  const channelsFailed = channelsError.inboxes ?? channelsError.reachable ?? null;
 
   useEffect(() => {
     let live = true;
     const p = { ...accountPath(session), id: contactId };
-    session.client.GET('/api/v1/accounts/{account_id}/inboxes', { params: { path: accountPath(session) } }).then(({ data }) => live && data && setInboxes(data.payload as Inbox[]));
-    session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}/contactable_inboxes', { params: { path: p } }).then(({ data }) => {
-      if (!live || !data) return;
-      setReachable(new Map(data.payload.map((e) => [e.inbox.id, e.source_id] as const)));
+    // Channels that cannot be read say why; without them no channel is offered (each used to
+    // show as unreachable for a reason that was not the real one, or the picker looked empty).
+    session.client.GET('/api/v1/accounts/{account_id}/inboxes', { params: { path: accountPath(session) } }).then(({ data, error: failed }) => {
+      if (!live) return;
+      if (data) setInboxes(data.payload as Inbox[]);
+      setChannelsError((e) => ({ ...e, inboxes: data ? null : errorOf(failed).error }));
+    });
+    session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}/contactable_inboxes', { params: { path: p } }).then(({ data, error: failed }) => {
+      if (!live) return;
+      if (data) setReachable(new Map(data.payload.map((e) => [e.inbox.id, e.source_id] as const)));
+      setChannelsError((e) => ({ ...e, reachable: data ? null : errorOf(failed).error }));
     });
     return () => {
       live = false;
@@ -118,7 +127,7 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
           {t('channel')}
           <select value={inboxId} onChange={(e) => setInboxId(e.target.value)}>
             <option value="">—</option>
-            {inboxes.map((inbox) => (
+            {!channelsFailed && inboxes.map((inbox) => (
               <option key={inbox.id} value={inbox.id} disabled={!reachable.has(inbox.id)}>
                 {inbox.name} {reachable.has(inbox.id) ? `(${reachable.get(inbox.id)})` : `— ${reason(inbox)}`}
               </option>
@@ -130,7 +139,8 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
           <textarea rows={2} value={content} onChange={(e) => setContent(e.target.value)} />
         </label>
       </div>
-      <button type="button" className="primary" disabled={sending || blocked || !inboxId || !content.trim()} aria-busy={sending} onClick={send}>{t('send')}</button>
+      {channelsFailed && <p role="alert" className="error" data-testid="channels-error">{t('channelsReadFailed', { message: channelsFailed })}</p>}
+      <button type="button" className="primary" disabled={sending || blocked || !inboxId || !content.trim() || channelsFailed !== null} aria-busy={sending} onClick={send}>{t('send')}</button>
       {error && <p role="alert" className="error">{error}</p>}
     </section>
   );

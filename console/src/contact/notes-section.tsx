@@ -1,6 +1,7 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorOf, type Session } from '../api/client';
 import { useI18n } from '../i18n/i18n';
+import { useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { renderMarkdown } from './markdown';
 
@@ -37,6 +38,17 @@ export function NotesSection({ contactId }: { contactId: number }) {
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
+  // A delete under way: a double click on Confirm used to send a second DELETE, answered 404 and shown as an error.
+  const [deleting, setDeleting] = useState(false);
+  const { root, focusLater } = useFocusLater<HTMLElement>();
+  const giveUpDelete = (noteId: number) => {
+    setConfirming(null);
+    focusLater(`[data-focus="delete-${noteId}"]`);
+  };
+  const closeEditor = (noteId: number) => {
+    setEditing(null);
+    focusLater(`[data-focus="edit-${noteId}"]`);
+  };
   const [editing, setEditing] = useState<{ id: number; content: string; error: string | null } | null>(null);
   const [reload, setReload] = useState(0);
   // A note being saved: a second click or Ctrl+Enter before the answer used to save it twice.
@@ -74,23 +86,31 @@ export function NotesSection({ contactId }: { contactId: number }) {
     });
     setSaving(false);
     if (failed) return setEditing({ ...editing, error: errorOf(failed).error });
-    setEditing(null);
+    closeEditor(editing.id);
     setReload((n) => n + 1);
   }
 
   async function remove(noteId: number) {
+    if (deleting) return;
+    setDeleting(true);
     const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/contacts/{id}/notes/{note_id}', {
       params: { path: { ...notePath(session, contactId), note_id: noteId } },
     });
+    setDeleting(false);
     setConfirming(null);
-    if (failed) return setError(errorOf(failed).error);
+    if (failed) {
+      focusLater(`[data-focus="delete-${noteId}"]`);
+      return setError(errorOf(failed).error);
+    }
     setError(null);
+    // The note is gone with its buttons: the focus goes to the notes' heading.
+    focusLater('#notes-title');
     setReload((n) => n + 1);
   }
 
   return (
-    <section aria-labelledby="notes-title" className="panel">
-      <h2 id="notes-title">{t('notes')}</h2>
+    <section aria-labelledby="notes-title" className="panel" ref={root}>
+      <h2 id="notes-title" tabIndex={-1}>{t('notes')}</h2>
       <label className="stacked">
         {t('newNote')}
         <textarea rows={3} value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={editorKeys(() => void add())} />
@@ -107,12 +127,12 @@ export function NotesSection({ contactId }: { contactId: number }) {
                   <textarea rows={4} autoFocus value={editing.content} aria-invalid={editing.error ? true : undefined}
                     aria-describedby={editing.error ? `note-${note.id}-error` : undefined}
                     onChange={(e) => setEditing({ ...editing, content: e.target.value })}
-                    onKeyDown={editorKeys(() => void saveEdit(), () => setEditing(null))} />
+                    onKeyDown={editorKeys(() => void saveEdit(), () => closeEditor(note.id))} />
                 </label>
                 {editing.error && <p id={`note-${note.id}-error`} role="alert" className="field-error">{editing.error}</p>}
                 <div className="actions">
                   <button type="button" className="primary" disabled={saving || !editing.content.trim()} aria-busy={saving} onClick={saveEdit}>{t('save')}</button>
-                  <button type="button" onClick={() => setEditing(null)}>{t('cancel')}</button>
+                  <button type="button" onClick={() => closeEditor(note.id)}>{t('cancel')}</button>
                 </div>
               </div>
             ) : (
@@ -125,16 +145,16 @@ export function NotesSection({ contactId }: { contactId: number }) {
               {!mayChange(note) ? (
                 <span className="muted">· {t('noteAuthorOnly')}</span>
               ) : confirming === note.id ? (
-                <span onKeyDown={(e) => { if (e.key === 'Escape') setConfirming(null); }}>
+                <span onKeyDown={(e) => { if (e.key === 'Escape') giveUpDelete(note.id); }}>
                   <span>{t('confirmDeleteNote')}</span>{' '}
-                  <button type="button" className="danger" onClick={() => remove(note.id)}>{t('confirm')}</button>
-                  <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
+                  <button type="button" className="danger" aria-disabled={deleting} aria-busy={deleting} onClick={() => remove(note.id)}>{t('confirm')}</button>
+                  <button type="button" autoFocus onClick={() => giveUpDelete(note.id)}>{t('cancel')}</button>
                 </span>
               ) : (
                 editing?.id !== note.id && (
                   <>
-                    <button type="button" onClick={() => { setConfirming(null); setEditing({ id: note.id, content: note.content, error: null }); }}>{t('editNote')}</button>{' '}
-                    <button type="button" onClick={() => { setEditing(null); setConfirming(note.id); }}>{t('deleteNote')}</button>
+                    <button type="button" data-focus={`edit-${note.id}`} onClick={() => { setConfirming(null); setEditing({ id: note.id, content: note.content, error: null }); }}>{t('editNote')}</button>{' '}
+                    <button type="button" data-focus={`delete-${note.id}`} onClick={() => { setEditing(null); setConfirming(note.id); }}>{t('deleteNote')}</button>
                   </>
                 )
               )}

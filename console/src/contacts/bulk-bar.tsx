@@ -1,7 +1,8 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { errorOf } from '../api/client';
 import { useLabelTitles } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
+import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
 
 /** A bulk action as the API answers it (POST /bulk_actions, GET /bulk_actions/{id}). */
@@ -36,6 +37,17 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
   // The account's labels offered as the label is typed (a typo would make a new label).
   const labelTitles = useLabelTitles();
   const labelsId = useId();
+  // Cancel of the delete confirmation gives the focus back to "Delete selected" (it replaced it).
+  const deleteButton = useRef<HTMLButtonElement | null>(null);
+  const cancelDelete = () => {
+    setConfirming(false);
+    setTimeout(() => deleteButton.current?.focus());
+  };
+  // aria-disabled while busy, not disabled: a button disabled under the focus drops it to the
+  // page's top, and a keyboard user would start again from there (a refusal keeps the bar).
+  const busyGuard = (action: () => void) => () => {
+    if (!busy) action();
+  };
 
   async function run(body: { labels?: { add?: string[]; remove?: string[] }; action_name?: 'delete' }) {
     setBusy(true);
@@ -74,17 +86,20 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
         <input value={label} list={labelsId} onChange={(e) => setLabel(e.target.value)} />
       </label>
       <datalist id={labelsId}>{labelTitles.map((title) => <option key={title} value={title} />)}</datalist>
-      <button type="button" disabled={busy || !label.trim()} onClick={() => run({ labels: { add: [label.trim().toLowerCase()] } })}>{t('addLabel')}</button>
-      <button type="button" disabled={busy || !label.trim()} onClick={() => run({ labels: { remove: [label.trim().toLowerCase()] } })}>{t('removeLabel')}</button>
+      <button type="button" disabled={!label.trim()} aria-disabled={busy} onClick={busyGuard(() => run({ labels: { add: [label.trim().toLowerCase()] } }))}>{t('addLabel')}</button>
+      <button type="button" disabled={!label.trim()} aria-disabled={busy} onClick={busyGuard(() => run({ labels: { remove: [label.trim().toLowerCase()] } }))}>{t('removeLabel')}</button>
+      {/* Agents see the delete explained, as everywhere else, not silently missing. */}
+      {session.role !== 'administrator' && <span className="muted" data-testid="delete-admins-only">{t('deleteSelected')}: {t('administratorsOnly')}</span>}
       {session.role === 'administrator' &&
         (confirming ? (
-          <>
+          <span role="group" aria-label={plural('confirmDeleteSelected', count)} onKeyDown={escapeCancels(cancelDelete)}>
             <span>{plural('confirmDeleteSelected', count)}</span>
-            <button type="button" className="danger" disabled={busy} onClick={() => run({ action_name: 'delete' })}>{t('confirm')}</button>
-            <button type="button" disabled={busy} onClick={() => setConfirming(false)}>{t('cancel')}</button>
-          </>
+            {/* The confirmation replaces "Delete selected": the focus moves to it, not to the page. */}
+            <button type="button" className="danger" autoFocus aria-disabled={busy} onClick={busyGuard(() => run({ action_name: 'delete' }))}>{t('confirm')}</button>
+            <button type="button" aria-disabled={busy} onClick={busyGuard(cancelDelete)}>{t('cancel')}</button>
+          </span>
         ) : (
-          <button type="button" className="danger" disabled={busy} onClick={() => setConfirming(true)}>{t('deleteSelected')}</button>
+          <button type="button" className="danger" ref={deleteButton} aria-disabled={busy} onClick={busyGuard(() => setConfirming(true))}>{t('deleteSelected')}</button>
         ))}
       {job && (
         <label className="bulk-progress">

@@ -3,6 +3,7 @@ import { errorOf, type ApiError, type Contact, type ContactList } from '../api/c
 import { FilterBuilder } from '../filters/filter-builder';
 import { problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
 import { useI18n } from '../i18n/i18n';
+import { focusIsLost } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { hashOf, listOf, type ListSource, type ListView, type Navigate } from '../shell/view';
 import { BulkBar, type BulkAction, type BulkSelection } from './bulk-bar';
@@ -78,8 +79,25 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   const selected = selection.key === pageKey ? selection.ids : new Set<number>();
   const setSelected = (ids: Set<number>) => setSelection({ key: pageKey, ids });
   // "All matching": the bulk action takes the filter or segment itself, not the page's ids.
-  const [allMatching, setAllMatching] = useState(false);
+  // Kept with the page it was ticked on, as the selection is: another page used to find it still
+  // ticked, so selecting that page's rows silently took every matching contact.
+  const [allMatchingOn, setAllMatchingOn] = useState<{ key: string; on: boolean }>({ key: pageKey, on: false });
+  const allMatching = allMatchingOn.key === pageKey && allMatchingOn.on;
+  const setAllMatching = (on: boolean) => setAllMatchingOn({ key: pageKey, on });
   const [bulkResult, setBulkResult] = useState<string | null>(null);
+  // A bulk action ends with its bar gone (the selection is cleared): the focus, which was on one
+  // of its buttons, goes to the result (then, once dismissed, to the list's title) instead of
+  // dropping to the page's top. `bulkEnded` counts the actions, so that a repeated result moves it too.
+  const [bulkEnded, setBulkEnded] = useState(0);
+  const bulkResultRef = useRef<HTMLParagraphElement | null>(null);
+  const titleRef = useRef<HTMLHeadingElement | null>(null);
+  useEffect(() => {
+    if (bulkEnded) bulkResultRef.current?.focus();
+  }, [bulkEnded]);
+  // A new list (a filter applied, a segment saved or deleted, back from a contact): its title takes a lost focus.
+  useEffect(() => {
+    if (focusIsLost()) titleRef.current?.focus();
+  }, []);
   // 'auto': the filter builder opens by itself when the API refuses the list's filter (a filter from a link).
   const [panel, setPanel] = useState<'auto' | 'none' | 'filter' | 'new' | 'export'>('auto');
   const [segment, setSegment] = useState<Segment | null>(null);
@@ -109,8 +127,11 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       .then(({ data, error }) => (data ? setSegment(data as Segment) : setSegmentError(errorOf(error).error)));
   }, [session, source, revision]);
 
-  const fetchKey = JSON.stringify([source, sort, after, q]);
+  const badPosition = list.badPosition === true;
+  const fetchKey = JSON.stringify([source, sort, after, q, badPosition]);
   useEffect(() => {
+    // A link to a page it cannot lead to: nothing is read, the screen says so (below).
+    if (badPosition) return setLoading(false);
     let live = true;
     setLoading(true);
     fetchContacts(session.client, session, source, { sort, after, q: q || undefined })
@@ -121,11 +142,13 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
     return () => {
       live = false;
     };
-  }, [session, source, sort, after, q, fetchKey, revision]);
+  }, [session, source, sort, after, q, badPosition, fetchKey, revision]);
 
   const current = result?.key === fetchKey ? result : null;
-  const shown = current?.list ?? (loading ? result?.list ?? null : null);
+  const shown = badPosition ? null : current?.list ?? (loading ? result?.list ?? null : null);
   const failure = current?.error ?? null;
+  // A cursor the API refuses (tampered with, or from another sort): the link's position is not valid.
+  const positionInvalid = badPosition || failure?.field === 'after';
   // A filter from a link that the API refuses opens the builder at the condition it names.
   const filterRefused = source.kind === 'filter' && failure && problemPathOf(failure.field) !== null ? failure : null;
   const panelShown = panel === 'auto' ? (filterRefused ? 'filter' : 'none') : panel;
@@ -190,6 +213,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           ? plural('bulkDone', action.changed)
           : t('bulkDoneSome', { n: formatNumber(action.changed), processed: formatNumber(action.processed) }),
     );
+    setBulkEnded((n) => n + 1);
     // The list and the segment counts read them again over the next seconds (see App's `changed`).
     onChanged();
   }
@@ -205,7 +229,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   return (
     <section className="contacts" aria-labelledby="list-title">
       <div className="toolbar">
-        <h1 id="list-title">{listName}</h1>
+        <h1 id="list-title" tabIndex={-1} ref={titleRef}>{listName}</h1>
         <SearchBox
           key={searchEpoch}
           initial={q}
@@ -267,11 +291,27 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           onCancel={() => closePanel('filter')}
         />
       )}
-      {failure && panelShown !== 'filter' && <p role="alert" className="error">{t('listFailed', { message: failure.error })}</p>}
+      {positionInvalid ? (
+        <p role="alert" className="error" data-testid="position-invalid">
+          {t('positionInvalid')}{' '}
+          <button
+            type="button"
+            onClick={() => {
+              showList({ ...list, cursors: [undefined], badPosition: undefined });
+              // The message goes with its button: the focus goes to the list's title.
+              titleRef.current?.focus();
+            }}
+          >
+            {t('goToFirstPage')}
+          </button>
+        </p>
+      ) : (
+        failure && panelShown !== 'filter' && <p role="alert" className="error">{t('listFailed', { message: failure.error })}</p>
+      )}
       {segmentError && segmentError !== failure?.error && <p role="alert" className="error">{segmentError}</p>}
 
       <p className="count" aria-live="polite" data-testid="count">
-        {loading && !shown ? t('loading') : count}
+        {loading && !shown && !badPosition ? t('loading') : count}
       </p>
       {q && (
         <p className="hint" data-testid="search-scope">
@@ -279,9 +319,18 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
         </p>
       )}
       {bulkResult && (
-        <p role="status" className="saved" data-testid="bulk-result">
+        <p role="status" className="saved" data-testid="bulk-result" tabIndex={-1} ref={bulkResultRef}>
           {bulkResult}{' '}
-          <button type="button" className="link" onClick={() => setBulkResult(null)}>{t('dismiss')}</button>
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setBulkResult(null);
+              titleRef.current?.focus();
+            }}
+          >
+            {t('dismiss')}
+          </button>
         </p>
       )}
 

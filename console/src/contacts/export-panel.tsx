@@ -1,9 +1,9 @@
 import { useRef, useState } from 'react';
 import { authorizedFetch, download, errorOf } from '../api/client';
-import { useDefinitions } from '../filters/use-filter-attributes';
+import { useDefinitionsRead } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { escapeCancels } from '../shell/escape-cancels';
+import { escapeCancels, focusFirstControl } from '../shell/escape-cancels';
 import { useSession } from '../shell/session';
 
 /** The export's standard columns (POST /contacts/export `column_names`), in the API's order. */
@@ -35,7 +35,8 @@ function rememberedColumns(): string[] {
 export function ExportPanel({ body, scope, onClose }: { body: Record<string, unknown>; scope: string; onClose: () => void }) {
   const { t } = useI18n();
   const session = useSession();
-  const definitions = useDefinitions();
+  // Definitions that cannot be read are said (the panel used to offer the standard columns as if there were no others).
+  const { definitions, error: definitionsError } = useDefinitionsRead();
   const [columns, setColumns] = useState<string[]>(rememberedColumns);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -44,7 +45,8 @@ export function ExportPanel({ body, scope, onClose }: { body: Record<string, unk
 
   const customKeys = definitions.map((d) => d.attribute_key);
   // A remembered custom column whose attribute was deleted since would be refused (422).
-  const known = (column: string) => (STANDARD_EXPORT_COLUMNS as readonly string[]).includes(column) || customKeys.includes(column);
+  // Unless the definitions could not be read: a remembered column is then kept (the API says if it is gone).
+  const known = (column: string) => (STANDARD_EXPORT_COLUMNS as readonly string[]).includes(column) || customKeys.includes(column) || definitionsError !== null;
   const chosen = columns.filter(known);
 
   function toggle(column: string, on: boolean) {
@@ -85,7 +87,7 @@ export function ExportPanel({ body, scope, onClose }: { body: Record<string, unk
   );
 
   return (
-    <section className="panel export-panel" aria-labelledby="export-title" onKeyDown={escapeCancels(onClose)}>
+    <section className="panel export-panel" ref={focusFirstControl} aria-labelledby="export-title" onKeyDown={escapeCancels(onClose)}>
       <h2 id="export-title">{t('export')}</h2>
       <p className="hint" data-testid="export-scope">{scope}</p>
       <fieldset>
@@ -94,6 +96,7 @@ export function ExportPanel({ body, scope, onClose }: { body: Record<string, unk
           {STANDARD_EXPORT_COLUMNS.map((column) => checkbox(column, t(COLUMN_LABELS[column] ?? (column as MessageKey))))}
           {definitions.map((d) => checkbox(d.attribute_key, d.attribute_display_name || d.attribute_key))}
         </div>
+        {definitionsError && <p role="alert" className="error">{t('attributesReadFailed', { message: definitionsError })}</p>}
       </fieldset>
       {error && <p role="alert" className="error">{error}</p>}
       <div className="actions">

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { errorOf } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { escapeCancels } from '../shell/escape-cancels';
+import { escapeCancels, focusFirstControl } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
 
 const FIELDS = ['name', 'email', 'phone_number', 'company_name', 'city', 'country'] as const;
@@ -33,7 +33,7 @@ export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number
   }
 
   return (
-    <form className="panel new-contact" onSubmit={submit} aria-labelledby="new-contact-title" noValidate onKeyDown={escapeCancels(onCancel)}>
+    <form className="panel new-contact" ref={focusFirstControl} onSubmit={submit} aria-labelledby="new-contact-title" noValidate onKeyDown={escapeCancels(onCancel)}>
       <h2 id="new-contact-title">{t('newContact')}</h2>
       <div className="fields">
         {FIELDS.map((field) => (

@@ -1,15 +1,21 @@
-import { useId, useState } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
+import type { KeyboardEvent } from 'react';
 import type { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { escapeCancels } from '../shell/escape-cancels';
+import { escapeCancels, focusFirstControl } from '../shell/escape-cancels';
+import { useFocusLater } from '../shell/focus-later';
 import {
   emptyCondition,
   filterProblems,
   inputFor,
+  isBlankValue,
   isGroup,
   OPERATOR_LABELS,
   problemPathOf,
+  SINGLE_VALUE_OPERATORS,
+  takesSeveralValues,
+  withoutBlankValues,
   type AttributeChoice,
   type FilterCondition,
   type FilterItem,
@@ -67,20 +73,34 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
     forget(String(index), at);
     setItems(items.map((it, i) => (i === index ? item : it)));
   };
+  // A condition or group removed goes with its button: the focus goes to its level's Add condition.
+  const { root, focusLater } = useFocusLater<HTMLElement>();
+  // Stable, so that it runs once, when the builder opens (not on each render, taking the focus back).
+  const builderRef = useCallback(
+    (section: HTMLElement | null) => {
+      root.current = section;
+      focusFirstControl(section);
+    },
+    [root],
+  );
   // Removing an item moves the ones after it: what was shown no longer points at the right row.
   const removeItem = (index: number) => {
+    focusLater('[data-focus="add-condition"]');
     setShown(new Map());
     setItems(items.filter((_, i) => i !== index));
   };
 
   /** Checks the filter, then hands it over; a refusal is shown where it points. */
-  async function submit(send: () => Outcome) {
-    const problems = filterProblems(items, (key) => attributes.find((a) => a.key === key));
+  async function submit(send: (items: FilterItem[]) => Outcome) {
+    // The value box left empty beside a condition's chips is not a value of its own.
+    const sent = withoutBlankValues(items);
+    setItems(sent);
+    const problems = filterProblems(sent, (key) => attributes.find((a) => a.key === key));
     if (problems.size) return setShown(new Map([...problems].map(([at, problem]) => [at, t(problem)])));
     setShown(new Map());
     setBusy(true);
     try {
-      const error = await send();
+      const error = await send(sent);
       if (error) setShown(refusedShown(error));
     } finally {
       setBusy(false);
@@ -89,7 +109,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
   const error = shown.get('');
 
   return (
-    <section className="filter-builder" aria-labelledby="filter-title" onKeyDown={escapeCancels(onCancel)}>
+    <section className="filter-builder" ref={builderRef} aria-labelledby="filter-title" onKeyDown={escapeCancels(onCancel)}>
       <h2 id="filter-title">{segmentName !== undefined ? t('editSegment') : t('filterTitle')}</h2>
       <ol className="conditions">
         {items.map((item, index) => (
@@ -108,6 +128,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
                         problem={shown.get(`${index}.${ci}`)}
                         onChange={(next) => setItem(index, { ...item, group: item.group.map((c, j) => (j === ci ? next : c)) }, `${index}.${ci}`)}
                         onRemove={() => {
+                          focusLater(`[data-focus="add-condition-${index}"]`);
                           setShown(new Map());
                           setItems(items.map((it, i) => (i === index ? { ...item, group: item.group.filter((_, j) => j !== ci) } : it)));
                         }}
@@ -121,7 +142,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
                     </li>
                   ))}
                 </ol>
-                <button type="button" onClick={() => setItem(index, { ...item, group: [...item.group, emptyCondition()] })}>
+                <button type="button" data-focus={`add-condition-${index}`} onClick={() => setItem(index, { ...item, group: [...item.group, emptyCondition()] })}>
                   {t('addCondition')}
                 </button>
                 <button type="button" onClick={() => removeItem(index)}>{t('removeGroup')}</button>
@@ -134,12 +155,12 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
         ))}
       </ol>
       <div className="actions">
-        <button type="button" onClick={() => { forget(); setItems([...items, emptyCondition()]); }}>{t('addCondition')}</button>
+        <button type="button" data-focus="add-condition" onClick={() => { forget(); setItems([...items, emptyCondition()]); }}>{t('addCondition')}</button>
         <button type="button" onClick={() => { forget(); setItems([...items, { group: [emptyCondition()], query_operator: 'and' }]); }}>{t('addGroup')}</button>
       </div>
       {error && <p role="alert" className="error" data-testid="filter-problem">{error}</p>}
       <div className="actions">
-        <button type="button" className="primary" disabled={busy} onClick={() => submit(() => onApply(items))}>{t('apply')}</button>
+        <button type="button" className="primary" disabled={busy} onClick={() => submit((sent) => onApply(sent))}>{t('apply')}</button>
         <button type="button" onClick={() => { setItems([emptyCondition()]); onClear(); }}>{t('clear')}</button>
         {onSaveAs && !naming && <button type="button" onClick={() => setNaming(true)}>{t('saveAsSegment')}</button>}
         {(naming || onUpdateSegment) && (
@@ -149,10 +170,10 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
           </label>
         )}
         {naming && onSaveAs && (
-          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={() => submit(() => onSaveAs(name.trim(), items))}>{t('save')}</button>
+          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={() => submit((sent) => onSaveAs(name.trim(), sent))}>{t('save')}</button>
         )}
         {onUpdateSegment && (
-          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={() => submit(() => onUpdateSegment(name.trim(), items))}>{t('updateSegment')}</button>
+          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={() => submit((sent) => onUpdateSegment(name.trim(), sent))}>{t('updateSegment')}</button>
         )}
         <button type="button" onClick={onCancel}>{t('cancel')}</button>
       </div>
@@ -187,7 +208,18 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
   const problemId = `${id}-problem`;
   // The value input carries the problem when there is one; otherwise the row does.
   const invalid = problem ? { 'aria-invalid': true, 'aria-describedby': problemId } : {};
-  const attribute = attributes.find((a) => a.key === condition.attribute_key) ?? attributes[0];
+  // An attribute the console does not know (a definition deleted since the segment was saved, or
+  // the definitions not read yet) is shown as itself, not as the first attribute in its place,
+  // which made "plan is pro" look like "Name is pro".
+  const known = attributes.find((a) => a.key === condition.attribute_key);
+  const attribute: AttributeChoice = known ?? {
+    key: condition.attribute_key,
+    label: t('attributeNotDefined', { key: condition.attribute_key }),
+    custom: true,
+    operators: [condition.filter_operator],
+    input: condition.filter_operator === 'is_present' || condition.filter_operator === 'is_not_present' ? 'none' : 'text',
+  };
+  const choices = known ? attributes : [...attributes, attribute];
   const input = inputFor(attribute, condition.filter_operator);
   const value = condition.values[0];
 
@@ -197,20 +229,43 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
     onChange({ ...condition, attribute_key: key, filter_operator: operator, values: defaultValues(next, operator) });
   }
   function changeOperator(operator: string) {
-    const kept = inputFor(attribute, operator) === input ? condition.values : defaultValues(attribute, operator);
+    // The values stay when the input stays the same; an operator that takes one value keeps the first.
+    const first = condition.values.find((v) => !isBlankValue(v)) ?? condition.values[0];
+    const same = inputFor(attribute, operator) === input;
+    const kept = !same ? defaultValues(attribute, operator) : SINGLE_VALUE_OPERATORS.includes(operator) ? (first === undefined ? [] : [first]) : condition.values;
     onChange({ ...condition, filter_operator: operator, values: kept });
   }
-  // The builder edits one value; a filter made through the API may hold more ("any of", "none
-  // of"): they are shown beside it and kept (editing the first used to drop them unseen).
+  // The box edits the first value; the others ("any of" for is, "none of" for is not) are chips
+  // beside it. "Add another value" (or Enter in the box) makes the box's value a chip and empties
+  // the box for the next one; a filter made through the API with several values shows them so.
+  const valueInput = useRef<HTMLInputElement & HTMLSelectElement>(null);
   const setValue = (v: string | number | boolean) => onChange({ ...condition, values: [v, ...condition.values.slice(1)] });
   const moreValues = input === 'none' ? [] : condition.values.slice(1);
+  const several = takesSeveralValues(condition.filter_operator) && input !== 'none' && input !== 'boolean';
+  function addValue() {
+    if (isBlankValue(value)) return valueInput.current?.focus();
+    const others = condition.values.slice(1).filter((v) => v !== value);
+    onChange({ ...condition, values: ['', ...others, value] });
+    valueInput.current?.focus();
+  }
+  function removeValue(index: number) {
+    onChange({ ...condition, values: condition.values.filter((_, i) => i !== index) });
+    // The chip's button is gone with it: the focus goes to the value box, not to the page.
+    valueInput.current?.focus();
+  }
+  const addOnEnter = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (several && e.key === 'Enter') {
+      e.preventDefault();
+      addValue();
+    }
+  };
 
   return (
     <div className={problem ? 'condition invalid' : 'condition'} role="group" aria-label={attribute.label} data-invalid={problem ? 'true' : undefined}>
       <label>
         <span className="visually-hidden">{t('attribute')}</span>
         <select aria-label={t('attribute')} value={attribute.key} onChange={(e) => changeAttribute(e.target.value)}>
-          {attributes.map((a) => (
+          {choices.map((a) => (
             <option key={a.key} value={a.key}>{a.label}</option>
           ))}
         </select>
@@ -226,11 +281,11 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
       {input !== 'none' && (
         <label htmlFor={id}>
           <span className="visually-hidden">{t('value')}</span>
-          {input === 'text' && <input id={id} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
+          {input === 'text' && <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
           {input === 'number' && (
-            <input id={id} aria-label={t('value')} {...invalid} type="number" value={String(value ?? '')} onChange={(e) => setValue(e.target.value === '' ? '' : Number(e.target.value))} />
+            <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} type="number" value={String(value ?? '')} onChange={(e) => setValue(e.target.value === '' ? '' : Number(e.target.value))} />
           )}
-          {input === 'date' && <input id={id} aria-label={t('value')} {...invalid} type="date" value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
+          {input === 'date' && <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} type="date" value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
           {input === 'boolean' && (
             <select id={id} aria-label={t('value')} value={String(value ?? true)} onChange={(e) => setValue(e.target.value === 'true')}>
               <option value="true">{t('true')}</option>
@@ -238,16 +293,33 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
             </select>
           )}
           {(input === 'list' || input === 'labels') && (
-            <select id={id} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)}>
+            <select id={id} ref={valueInput} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)}>
               <option value="">—</option>
               {(input === 'labels' ? labels : attribute.values ?? []).map((v) => (
                 <option key={v} value={v}>{v}</option>
               ))}
+              {/* A value no longer offered (a label deleted, a list's values edited) is shown as held, not as "—". */}
+              {!isBlankValue(value) && !(input === 'labels' ? labels : attribute.values ?? []).includes(String(value)) && <option value={String(value)}>{String(value)}</option>}
             </select>
           )}
         </label>
       )}
-      {moreValues.length > 0 && <span className="hint" data-testid="more-values">{t('moreValues', { values: moreValues.map(String).join(', ') })}</span>}
+      {several && (
+        <button type="button" onClick={addValue}>{t('addValue')}</button>
+      )}
+      {moreValues.length > 0 && (
+        <span className="more-values" data-testid="more-values">
+          <span data-testid="values-join">{condition.filter_operator === 'not_equal_to' ? t('valuesNor') : t('valuesOr')}</span>
+          <ul className="chips">
+            {moreValues.map((v, i) => (
+              <li key={`${i}-${String(v)}`} className="chip">
+                <span data-testid="value-chip">{String(v)}</span>
+                <button type="button" className="chip-remove" aria-label={t('removeValue', { value: String(v) })} title={t('removeValue', { value: String(v) })} onClick={() => removeValue(i + 1)}>×</button>
+              </li>
+            ))}
+          </ul>
+        </span>
+      )}
       <button type="button" aria-label={t('removeCondition')} title={t('removeCondition')} onClick={onRemove}>×</button>
       {problem && <span id={problemId} className="field-error" role="alert" data-testid="filter-problem">{problem}</span>}
     </div>

@@ -87,6 +87,29 @@ export const OPERATOR_LABELS: Record<string, { en: string; es: string }> = {
   days_before: { en: 'is more than N days ago', es: 'hace más de N días' },
 };
 
+/**
+ * Operators the builder offers several values for: equal_to means any of them, not_equal_to none
+ * of them (labels: has any of, has none of). The API takes several for the other text operators
+ * too (a filter made through it is shown and kept), but only one for these:
+ */
+export const takesSeveralValues = (operator: string): boolean => operator === 'equal_to' || operator === 'not_equal_to';
+export const SINGLE_VALUE_OPERATORS = ['is_greater_than', 'is_less_than', 'days_before'];
+
+export const isBlankValue = (value: unknown): boolean => value === undefined || value === null || (typeof value === 'string' && !value.trim());
+
+/**
+ * The filter as it is sent: a condition's blank values are dropped when it has others (the value
+ * box left empty after the last value was added), so that one with several values does not fail
+ * for its empty box.
+ */
+export function withoutBlankValues(items: FilterItem[]): FilterItem[] {
+  const clean = (condition: FilterCondition): FilterCondition => {
+    const kept = condition.values.filter((v) => !isBlankValue(v));
+    return kept.length && kept.length !== condition.values.length ? { ...condition, values: kept } : condition;
+  };
+  return items.map((item) => (isGroup(item) ? { ...item, group: item.group.map(clean) } : clean(item)));
+}
+
 export const emptyCondition = (): FilterCondition => ({ attribute_key: 'name', filter_operator: 'contains', values: [''], query_operator: 'and' });
 
 /** The payload as the API takes it: the last item of each level carries no query_operator. */
@@ -111,9 +134,18 @@ function conditionProblem(condition: FilterCondition, attribute: AttributeChoice
   if (!attribute) return null;
   const input = inputFor(attribute, condition.filter_operator);
   if (input === 'none' || input === 'boolean') return null;
-  const value = condition.values[0];
   const days = condition.filter_operator === 'days_before';
-  if (value === undefined || value === null || (typeof value === 'string' && !value.trim())) {
+  const values = condition.values.length ? condition.values : [undefined];
+  // Every value is checked (a condition may hold several: any of, none of), the first problem said.
+  for (const value of values) {
+    const problem = valueProblem(value, input, days, attribute, condition.filter_operator);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function valueProblem(value: unknown, input: ValueInput, days: boolean, attribute: AttributeChoice, operator: string): FilterProblem | null {
+  if (isBlankValue(value)) {
     if (days) return 'daysWhole';
     return input === 'date' ? 'valueDate' : input === 'number' ? 'valueNumber' : input === 'text' ? 'valueRequired' : 'valueChoose';
   }
@@ -121,7 +153,7 @@ function conditionProblem(condition: FilterCondition, attribute: AttributeChoice
   if (input === 'number') return typeof value === 'number' && Number.isFinite(value) ? null : 'valueNumber';
   if (input === 'date') return /^\d{4}-\d{2}-\d{2}$/.test(String(value)) ? null : 'valueDate';
   // The API compares a phone substring or prefix on its digits.
-  if (attribute.key === 'phone_number' && condition.filter_operator !== 'equal_to' && condition.filter_operator !== 'not_equal_to') {
+  if (attribute.key === 'phone_number' && operator !== 'equal_to' && operator !== 'not_equal_to') {
     return /^\+?\d+$/.test(String(value).replace(/[\s\p{Pd}\u2212.()]/gu, '')) ? null : 'phoneDigits';
   }
   return null;

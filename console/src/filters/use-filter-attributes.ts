@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { errorOf } from '../api/client';
 import { accountPath, useSession } from '../shell/session';
 import { CUSTOM_FILTER_TYPES, STANDARD_FILTER_ATTRIBUTES, type AttributeChoice } from './filter-model';
 
@@ -11,36 +12,58 @@ export interface CustomAttributeDefinition {
   attribute_description: string | null;
 }
 
-/** The account's custom attribute definitions (GET /custom_attribute_definitions). */
-export function useDefinitions(revision = 0): CustomAttributeDefinition[] {
+/**
+ * The account's custom attribute definitions (GET /custom_attribute_definitions), and why they
+ * could not be read when they could not (a screen that shows them says so, instead of showing none).
+ */
+export function useDefinitionsRead(revision = 0): { definitions: CustomAttributeDefinition[]; error: string | null } {
   const session = useSession();
-  const [definitions, setDefinitions] = useState<CustomAttributeDefinition[]>([]);
+  const [read, setRead] = useState<{ definitions: CustomAttributeDefinition[]; error: string | null }>({ definitions: [], error: null });
   useEffect(() => {
     let live = true;
     session.client
       .GET('/api/v1/accounts/{account_id}/custom_attribute_definitions', { params: { path: accountPath(session) } })
-      .then(({ data }) => live && data && setDefinitions(data as CustomAttributeDefinition[]));
+      .then(({ data, error }) => live && setRead((r) => (data ? { definitions: data as CustomAttributeDefinition[], error: null } : { ...r, error: errorOf(error).error })));
     return () => {
       live = false;
     };
   }, [session, revision]);
-  return definitions;
+  return read;
 }
 
-/** The account's label titles. */
-export function useLabelTitles(revision = 0): string[] {
+/** The account's custom attribute definitions (none while they load or when they cannot be read). */
+export function useDefinitions(revision = 0): CustomAttributeDefinition[] {
+  return useDefinitionsRead(revision).definitions;
+}
+
+/** A label as the API answers it (GET /labels). */
+export interface AccountLabel {
+  id: number;
+  title: string;
+  color: string;
+  description: string | null;
+}
+
+/** The account's labels (GET /labels), and why they could not be read when they could not. */
+export function useLabelsRead(revision = 0): { labels: AccountLabel[]; error: string | null } {
   const session = useSession();
-  const [titles, setTitles] = useState<string[]>([]);
+  const [read, setRead] = useState<{ labels: AccountLabel[]; error: string | null }>({ labels: [], error: null });
   useEffect(() => {
     let live = true;
     session.client
       .GET('/api/v1/accounts/{account_id}/labels', { params: { path: accountPath(session) } })
-      .then(({ data }) => live && data && setTitles(data.payload.map((l) => l.title)));
+      .then(({ data, error }) => live && setRead((r) => (data ? { labels: data.payload as AccountLabel[], error: null } : { ...r, error: errorOf(error).error })));
     return () => {
       live = false;
     };
   }, [session, revision]);
-  return titles;
+  return read;
+}
+
+/** The account's label titles (suggestions: none while they load or when they cannot be read). */
+export function useLabelTitles(revision = 0): string[] {
+  const { labels } = useLabelsRead(revision);
+  return useMemo(() => labels.map((l) => l.title), [labels]);
 }
 
 /** Standard attributes, then the account's custom ones, each with its operators and value input. */

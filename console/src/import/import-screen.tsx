@@ -50,6 +50,23 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
     setCurrent((body as { payload: Import }).payload);
   }
 
+  // The account's latest import, shown when the screen opens: leaving the screen (or reloading)
+  // during an import used to show a blank form, as if nothing were running; it is followed on.
+  useEffect(() => {
+    let live = true;
+    session.client
+      .GET('/api/v1/accounts/{account_id}/contacts/imports', { params: { path: accountPath(session), query: { per_page: 1 } } })
+      .then(({ data, error: failed }) => {
+        if (!live) return;
+        if (!data) return setError(errorOf(failed).error);
+        const latest = (data.payload as Import[])[0];
+        if (latest) setCurrent((shown) => shown ?? latest);
+      });
+    return () => {
+      live = false;
+    };
+  }, [session]);
+
   const importId = current?.id;
   const finished = current ? FINISHED.includes(current.status) : true;
   const working = current !== null && !finished;
@@ -111,7 +128,8 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
       </form>
       {error && <p role="alert" className="error">{error}</p>}
       {current && (
-        <div className="panel" data-testid="import-status">
+        <div className="panel" data-testid="import-status" aria-labelledby="latest-import-title">
+          <h2 id="latest-import-title">{t('latestImport')}</h2>
           <p>{current.file_name} · <span data-testid="import-state">{t('importStatus', { status: STATUSES.includes(current.status) ? t(`import_${current.status}` as MessageKey) : current.status })}</span></p>
           <label>
             {t('progress')}

@@ -7,3 +7,12 @@ export const escapeCancels = (cancel: () => void) => (event: KeyboardEvent) => {
     cancel();
   }
 };
+
+/**
+ * A ref callback for a panel opened by a button (new contact, export, filter builder): the focus
+ * moves to its first control once it shows, so that Escape closes it from there and Tab goes
+ * through it first (it used to stay on the button, where Escape did nothing).
+ */
+export const focusFirstControl = (panel: HTMLElement | null): void => {
+  if (panel && !panel.contains(document.activeElement)) panel.querySelector<HTMLElement>('input, select, textarea, button')?.focus();
+};

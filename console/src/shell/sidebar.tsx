@@ -17,6 +17,7 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
   const [labels, setLabels] = useState<string[]>([]);
   // Why the segments could not be read (it used to say "No segments yet", or keep stale counts).
   const [segmentsError, setSegmentsError] = useState<string | null>(null);
+  const [labelsError, setLabelsError] = useState<string | null>(null);
 
   // Read again on every move to another list or screen (counts move as contacts change), not on each sort or search.
   const where = view.screen === 'contacts' ? JSON.stringify(view.list.source) : view.screen;
@@ -31,7 +32,12 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
         setSegmentsError(data ? null : errorOf(error).error);
         if (data) setSegments(data);
       });
-    session.client.GET('/api/v1/accounts/{account_id}/labels', { params: { path } }).then(({ data }) => live && data && setLabels(data.payload.map((l) => l.title)));
+    session.client.GET('/api/v1/accounts/{account_id}/labels', { params: { path } }).then(({ data, error }) => {
+      if (!live) return;
+      // Labels that cannot be read say why, as the segments do (it used to look like none).
+      setLabelsError(data ? null : errorOf(error).error);
+      if (data) setLabels(data.payload.map((l) => l.title));
+    });
     return () => {
       live = false;
     };
@@ -65,7 +71,8 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
         ))}
       </ul>
       <h2 id="labels-heading">{t('labels')}</h2>
-      <ul aria-labelledby="labels-heading">
+      <ul aria-labelledby="labels-heading" data-testid="sidebar-labels">
+        {labelsError && <li role="alert" className="error">{labelsError}</li>}
         {labels.map((title) => (
           <li key={title}>
             <button

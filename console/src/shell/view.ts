@@ -19,6 +19,13 @@ export interface ListView {
   sort: string;
   q: string;
   cursors: (string | null | undefined)[];
+  /**
+   * The link asked for a page it cannot lead to (an `after` without its page number, a page
+   * number without its cursor): the list says so and offers the first page, instead of showing
+   * the first page as if it were the one asked for. (A cursor the API refuses, 422 naming
+   * `after`, is said the same way.)
+   */
+  badPosition?: boolean;
 }
 
 export const listOf = (source: ListSource): ListView => ({ source, sort: DEFAULT_SORT, q: '', cursors: [undefined] });
@@ -114,11 +121,14 @@ function parseList(hash: string, known?: unknown): ListView | null {
   const page = Number(params.get('page'));
   const after = params.get('after');
   let cursors: ListView['cursors'] = [undefined];
+  const view = { source, sort: params.get('sort') || DEFAULT_SORT, q: params.get('q') ?? '' };
   if (Number.isInteger(page) && page > 1 && page <= 10_000 && after) {
     const kept = Array.isArray(known) && known.length === page && known[page - 1] === after ? (known as ListView['cursors']) : null;
     cursors = kept ?? [undefined, ...Array<null>(page - 2).fill(null), after];
+  } else if (params.has('after') || (params.has('page') && params.get('page') !== '1')) {
+    return { ...view, cursors, badPosition: true };
   }
-  return { source, sort: params.get('sort') || DEFAULT_SORT, q: params.get('q') ?? '', cursors };
+  return { ...view, cursors };
 }
 
 /** The view a hash names (with the cursors history.state kept for it); all contacts for anything else. */
