@@ -25,7 +25,7 @@ import { storableJsonOnly, JSON_BODY_LIMIT_BYTES, utf8Only } from './shared/json
 import type { Metrics } from './shared/metrics';
 import { rateLimitedResponses } from './shared/rate-limit';
 import { createRequestLogger } from './shared/request-logger';
-import { securityHeaders } from './shared/security-headers';
+import { publicApiCors, securityHeaders } from './shared/security-headers';
 import { defineRoute, json, openAccess, type Mount } from './shared/route';
 
 type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services' | 'rateLimits'>;
@@ -111,6 +111,7 @@ export function buildApp(deps: AppDeps): Express {
   // First, so that every later line of the request, and its error response, carries its id.
   app.use(createRequestLogger(logger));
   app.use(securityHeaders);
+  app.use('/public/api', publicApiCors);
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));

@@ -41,3 +41,22 @@ export function useConsolePolicy(res: Response): void {
   // They hold no personal data; express.static sets its own Cache-Control only where none is set.
   res.removeHeader('Cache-Control');
 }
+
+/**
+ * The website widget's public API (`/public/api/…`) may be called from any site, as Chatwoot's
+ * (its rack-cors allows every origin there): a chat widget of the customer's own runs on the
+ * customer's pages. Never with credentials — these routes use none (the inbox identifier and the
+ * visitor's source_id are in the path) — and nowhere else: the account API and sign-in answer no
+ * CORS header, so another site's script cannot read them (the console is on the same origin and
+ * holds its token in sessionStorage, sent as a header, never a cookie). A preflight is answered
+ * here, before the rate limit counts it.
+ */
+export const publicApiCors: RequestHandler = (req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset');
+  if (req.method !== 'OPTIONS') return next();
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH');
+  res.setHeader('Access-Control-Allow-Headers', 'Content-Type, X-Request-Id');
+  res.setHeader('Access-Control-Max-Age', '600');
+  res.status(204).end();
+};

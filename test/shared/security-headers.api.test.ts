@@ -75,3 +75,51 @@ describe('security headers', () => {
     expect(asset.headers['x-content-type-options']).toBe('nosniff');
   });
 });
+
+describe('cross-origin requests (CORS)', () => {
+  it("when a page on another site calls the website widget's public API, then it may read the answer, without credentials (Chatwoot's /public/api/*)", async () => {
+    const inbox = await ctx.http
+      .post(account.path('/inboxes'))
+      .set('api_access_token', account.adminToken)
+      .send({ name: 'Site', channel: { type: 'web_widget', website_url: 'https://shop.example' } });
+    expect(inbox.status).toBe(200);
+    const base = `/public/api/v1/inboxes/${inbox.body.inbox_identifier}`;
+
+    const preflight = await ctx.http
+      .options(`${base}/contacts`)
+      .set('Origin', 'https://shop.example')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    expect(preflight.headers['access-control-allow-methods']).toContain('POST');
+    expect(preflight.headers['access-control-allow-methods']).toContain('PATCH');
+    expect(preflight.headers['access-control-allow-headers']?.toLowerCase()).toContain('content-type');
+    expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+
+    const created = await ctx.http.post(`${base}/contacts`).set('Origin', 'https://shop.example').send({ name: 'Visitor' });
+    expect(created.status).toBe(200);
+    expect(created.headers['access-control-allow-origin']).toBe('*');
+    expect(created.headers['access-control-allow-credentials']).toBeUndefined();
+    const missing = await ctx.http.get(`/public/api/v1/inboxes/nope/contacts/nope`).set('Origin', 'https://shop.example');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['access-control-allow-origin']).toBe('*');
+  });
+
+  it('when a page on another site calls the account API or sign-in, then the browser is given no permission to read it', async () => {
+    const preflight = await ctx.http
+      .options(account.path('/contacts'))
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'api_access_token');
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    expect(preflight.headers['access-control-allow-headers']).toBeUndefined();
+    for (const res of [
+      await ctx.http.get(account.path('/contacts')).set('Origin', 'https://evil.example').set('api_access_token', account.adminToken),
+      await ctx.http.post('/auth/sign_in').set('Origin', 'https://evil.example').send({ email: 'x@example.com', password: 'whatever1' }),
+    ]) {
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    }
+  });
+});
