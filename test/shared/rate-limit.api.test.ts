@@ -14,8 +14,8 @@ const config = testConfig({
   SIGN_IN_RATE_WINDOW_SECONDS: '60',
   PUBLIC_RATE_LIMIT: '4',
   PUBLIC_RATE_WINDOW_SECONDS: '60',
-  // So that a test can be several clients: the IP is read from X-Forwarded-For.
-  TRUST_PROXY: 'true',
+  // So that a test can be several clients: the IP is read from X-Forwarded-For, as set by one proxy.
+  TRUST_PROXY: '1',
 });
 
 withTestAccount(
@@ -40,6 +40,15 @@ describe('sign-in', () => {
     expect(limited.body.error).toMatch(/too many requests/);
     expectMatchesDocument('post', '/auth/sign_in', limited);
     expect((await signIn('203.0.113.2', `c-${randomUUID()}@x.test`)).status).toBe(401);
+  });
+
+  it('when a client writes its own X-Forwarded-For addresses before the one its proxy appends, then it is still counted by the address the proxy saw', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) {
+      const res = await ctx.http.post('/auth/sign_in').set('X-Forwarded-For', `10.9.9.${i}, 203.0.113.50`).send({ email: `s${i}-${randomUUID()}@x.test`, password: 'wrong password' });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
   });
 
   it('when many clients try one email, then that email is limited for all of them', async () => {
