@@ -61,7 +61,8 @@ const RETRY_AFTER_SECONDS = 2;
 
 function toResponse(err: unknown, contentEncoding?: string): { status: number; body: ErrorBody } {
   if (err instanceof mongoose.mongo.MongoServerError && INVALID_FIELD_NAME_CODES.has(Number(err.code))) {
-    return { status: 422, body: { error: `a key of the request is not allowed in a stored document: ${err.message}` } };
+    // Not the server's own text: it names the stored document's paths (`custom_attributes.a.`).
+    return { status: 422, body: { error: 'a key of the request cannot be stored: keys may not be empty, start with "$" or contain "."' } };
   }
   if (isMongoUnavailable(err)) {
     return { status: 503, body: { error: 'the database is unavailable right now; try again shortly' } };
