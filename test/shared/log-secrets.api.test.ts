@@ -4,6 +4,9 @@ import request from 'supertest';
 import { buildApp } from '../../src/app';
 import { sendSms } from '../../src/messaging/send-sms';
 import { sendWhatsapp } from '../../src/messaging/send-whatsapp';
+import { sendEmail } from '../../src/messaging/send-email';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { startFakeProvider } from '../support/fake-provider';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
 
@@ -64,6 +67,26 @@ describe('secrets in logs', () => {
       for (const text of [smsError, whatsappError]) for (const secret of ['Sms-Auth-Token-1', basic, 'Whatsapp-Api-Key-1']) expect(text).not.toContain(secret);
     } finally {
       await provider.close();
+    }
+  });
+
+  it("when an SMTP server's refusal echoes the password it was given, then the failure reason does not hold it", async () => {
+    const server = new SMTPServer({
+      disabledCommands: ['STARTTLS'],
+      allowInsecureAuth: true,
+      logger: false,
+      onAuth: (auth, _session, callback) => callback(new Error(`no user ${auth.username} with password ${auth.password}`)),
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const { port } = server.server.address() as AddressInfo;
+      const settings = { email: 'from@example.com', smtp_address: '127.0.0.1', smtp_port: port, smtp_login: 'mailer', smtp_password: 'Smtp-Password-2', smtp_enable_ssl_tls: false };
+      const reason = await sendEmail(settings, { to: 'ana@example.com', subject: 's', text: 't' }, { timeoutMs: 5000, allowedHosts: ['127.0.0.1'] }).catch((err: Error) => err.message);
+      expect(reason).toContain('the SMTP server refused the message');
+      expect(reason).toContain('no user mailer with password');
+      expect(reason).not.toContain('Smtp-Password-2');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });
