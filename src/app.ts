@@ -70,7 +70,7 @@ export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services' 
   return [
     { path: '', routers: [serviceRouter(metrics), openApiRouter(document)] },
     { path: '/auth', guards: [limitedBy(rateLimits, 'signIn')], responses: rateLimitedResponses, routers: [authRouter(services.profile, services.accounts)] },
-    { path: '/api/v1', routers: [profileRouter(services.profile, services.accounts)] },
+    { path: '/api/v1', routers: [profileRouter(services.profile, services.accounts, limitedBy(rateLimits, 'passwordCheck'))] },
     {
       path: '/api/v1/accounts/:account_id',
       guards: [requireAccountUser(services.accounts)],

@@ -98,3 +98,19 @@ describe('public website routes', () => {
     for (let i = 0; i < 6; i += 1) expect((await ctx.http.get(account.path('/labels')).set('X-Forwarded-For', '192.0.2.10').set('api_access_token', account.agentToken)).status).toBe(200);
   });
 });
+
+describe('password checks of a signed-in user', () => {
+  it('when a token tries current_password more than the sign-in limit, then it gets 429 (from any IP); a change of name alone and another user are not counted', async () => {
+    const other = await ctx.createAccount();
+    const change = (token: string, ip: string, body: object) => ctx.http.put('/api/v1/profile').set('X-Forwarded-For', ip).set('api_access_token', token).send(body);
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await change(other.agentToken, `203.0.113.${100 + i}`, { password: 'New-Password-1', current_password: `guess-${i}-long` })).status);
+    expect(statuses).toEqual([422, 422, 422, 429]);
+    const limited = await change(other.agentToken, '203.0.113.120', { password: 'New-Password-1', current_password: 'guess-x-long' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expectMatchesDocument('put', '/api/v1/profile', limited);
+    expect((await change(other.agentToken, '203.0.113.121', { name: 'Renamed' })).status).toBe(200);
+    expect((await change(other.adminToken, '203.0.113.122', { password: 'New-Password-1', current_password: 'guess-y-long' })).status).toBe(422);
+  });
+});
