@@ -25,6 +25,7 @@ import { storableJsonOnly, JSON_BODY_LIMIT_BYTES, utf8Only } from './shared/json
 import type { Metrics } from './shared/metrics';
 import { rateLimitedResponses } from './shared/rate-limit';
 import { createRequestLogger } from './shared/request-logger';
+import { publicApiCors, securityHeaders } from './shared/security-headers';
 import { defineRoute, json, openAccess, type Mount } from './shared/route';
 
 type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services' | 'rateLimits'>;
@@ -69,7 +70,7 @@ export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services' 
   return [
     { path: '', routers: [serviceRouter(metrics), openApiRouter(document)] },
     { path: '/auth', guards: [limitedBy(rateLimits, 'signIn')], responses: rateLimitedResponses, routers: [authRouter(services.profile, services.accounts)] },
-    { path: '/api/v1', routers: [profileRouter(services.profile, services.accounts)] },
+    { path: '/api/v1', routers: [profileRouter(services.profile, services.accounts, limitedBy(rateLimits, 'passwordCheck'))] },
     {
       path: '/api/v1/accounts/:account_id',
       guards: [requireAccountUser(services.accounts)],
@@ -109,6 +110,8 @@ export function buildApp(deps: AppDeps): Express {
 
   // First, so that every later line of the request, and its error response, carries its id.
   app.use(createRequestLogger(logger));
+  app.use(securityHeaders);
+  app.use('/public/api', publicApiCors);
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
     res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));

@@ -72,11 +72,16 @@ const envSchema = z.object({
   SIGN_IN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
   PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
   PUBLIC_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
-  // Express's "trust proxy": behind a proxy, how the client's IP is read from X-Forwarded-For (false, true, a hop count, or addresses).
+  // Express's "trust proxy": behind a proxy, how the client's IP is read from X-Forwarded-For (false, a hop count, or
+  // the proxies' addresses). Not true: express then takes the left-most address, which the client writes itself, and
+  // every rate limit counts whatever IP a client claims.
   TRUST_PROXY: z
     .string()
     .default('false')
-    .transform((v): boolean | number | string => (v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
+    .refine((v) => v.trim().toLowerCase() !== 'true', {
+      message: 'true would trust the X-Forwarded-For a client writes itself (any client could choose the IP its rate limits count): give the hop count of proxies in front (1 for one) or their addresses',
+    })
+    .transform((v): false | number | string => (v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   // Hosts a provider URL may name even though they resolve to loopback, private or link-local addresses (comma-separated).
   OUTBOUND_ALLOWED_HOSTS: z
     .string()

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
+import { useConsolePolicy } from './shared/security-headers';
 
 /**
  * The console's built assets at /app (a single-page app: any /app path that is not a file
@@ -13,6 +14,10 @@ export function consoleAssetsRouter(dir: string): Router {
   router.use((req, res, next) => {
     if ((req.method === 'GET' || req.method === 'HEAD') && req.path === '/') res.redirect(302, '/app/');
     else next();
+  });
+  router.use('/app', (_req, res, next) => {
+    useConsolePolicy(res);
+    next();
   });
   // Hashed file names (Vite) may be cached for good; index.html must be asked for every time.
   router.use('/app', express.static(dir, { index: false, immutable: true, maxAge: '1y' }));

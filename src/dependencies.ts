@@ -327,6 +327,12 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       limit('sign-in-email', config.SIGN_IN_RATE_LIMIT, config.SIGN_IN_RATE_WINDOW_SECONDS, { key: (req) => namedEmail(req)!, skip: (req) => !namedEmail(req) }),
     ]),
     public: limit('public', config.PUBLIC_RATE_LIMIT, config.PUBLIC_RATE_WINDOW_SECONDS),
+    // A profile change that checks current_password is a password guess too (by whoever holds a
+    // token): counted per user, whatever the IP, with sign-in's allowance.
+    passwordCheck: limit('password-check', config.SIGN_IN_RATE_LIMIT, config.SIGN_IN_RATE_WINDOW_SECONDS, {
+      key: (req) => String(req.userCaller?.user._id),
+      skip: (req) => req.body?.current_password === undefined || !req.userCaller,
+    }),
   };
 
   return {

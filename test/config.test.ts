@@ -18,6 +18,13 @@ describe('configuration', () => {
     expect(loadConfig({}).CURSOR_SECRET).toBe(loadConfig({ NODE_ENV: 'test' }).CURSOR_SECRET);
   });
 
+  it('when TRUST_PROXY is true, then loading fails: express would take the left-most X-Forwarded-For address, which the client writes, and any client could pick the IP the rate limits count', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: .*hop count/);
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8');
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+  });
+
   it('when no limit is set, then the filter limits are the documented defaults; each can be set', () => {
     expect(queryLimitsOf(loadConfig({}))).toEqual(DEFAULT_QUERY_LIMITS);
     expect(queryLimitsOf(loadConfig({ FILTER_MAX_WILDCARDS: '3', FILTER_MIN_WILDCARD_LENGTH: '4' }))).toMatchObject({ maxWildcards: 3, minWildcardLength: 4 });

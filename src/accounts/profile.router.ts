@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
+import { rateLimitedResponses } from '../shared/rate-limit';
 import { emptySchema } from '../shared/response-fields';
 import { anonymousAccess, defineRoute, json } from '../shared/route';
 import type { AccountsService } from './accounts.service';
@@ -37,8 +38,11 @@ export function authRouter(profile: ProfileService, accounts: AccountsService): 
   return router;
 }
 
-/** The caller's own profile, mounted at /api/v1. */
-export function profileRouter(profile: ProfileService, accounts: AccountsService): Router {
+/**
+ * The caller's own profile, mounted at /api/v1. `passwordCheck` limits the changes that check
+ * current_password (a 429 beyond, as sign-in's).
+ */
+export function profileRouter(profile: ProfileService, accounts: AccountsService, passwordCheck: RequestHandler): Router {
   const router = Router();
   const tag = 'Profile';
   const access = userAccess(accounts);
@@ -56,7 +60,7 @@ export function profileRouter(profile: ProfileService, accounts: AccountsService
       router,
       {
         method, path: '/profile', operationId: `${method}Profile`, summary: 'Change your name or password (the current password is needed; every session ends)', tag,
-        access, body: profileUpdateSchema, responses: { '200': json('The profile', profilePayloadSchema) },
+        access, body: profileUpdateSchema, before: [passwordCheck], responses: { '200': json('The profile', profilePayloadSchema), ...rateLimitedResponses },
       },
       async ({ body }, req, res) => {
         res.json(await profile.update(userCallerOf(req), body));

@@ -1,7 +1,7 @@
 import type { ContactWriter } from '../contacts/contact-writer';
 import { normalizeLabels } from '../labels/labels.service';
 import type { ContactSearch, SearchQuery } from '../search/search-contacts';
-import { ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
+import { ForbiddenError, messageForCaller, NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Logger } from '../shared/logger';
 import { withTimeout } from '../shared/queues';
@@ -85,7 +85,7 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
       await bulkActions.updateOne({ _id: id }, { $set: { status: 'completed', processed, finished_at: new Date(), updated_at: new Date() } });
     } catch (err) {
       logger.warn({ err, bulkActionId: id }, 'bulk action failed');
-      await bulkActions.updateOne({ _id: id }, { $set: { status: 'failed', error: (err as Error).message, finished_at: new Date(), updated_at: new Date() } });
+      await bulkActions.updateOne({ _id: id }, { $set: { status: 'failed', error: messageForCaller(err), finished_at: new Date(), updated_at: new Date() } });
       throw err;
     }
   }

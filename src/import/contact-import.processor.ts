@@ -8,7 +8,7 @@ import type { Contact } from '../records/contact.model';
 import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import type { CustomAttributesService } from '../custom-attributes/custom-attributes.service';
 import type { LabelsService } from '../labels/labels.service';
-import { ValidationError } from '../shared/errors';
+import { messageForCaller, ValidationError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { Queue } from '../shared/queues';
 import type { ContactImport, ContactImportModel } from './contact-import.model';
@@ -366,7 +366,8 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         logger.warn({ importId: id, err, attempt: job.attemptsMade }, 'import attempt failed; it will resume from its checkpoint');
         return;
       }
-      void fail(id, `the import stopped: ${err.message}`).catch((e) => logger.error({ err: e, importId: id }, 'could not mark import failed'));
+      logger.warn({ importId: id, err }, 'import stopped after its last attempt');
+      void fail(id, `the import stopped: ${messageForCaller(err)}`).catch((e) => logger.error({ err: e, importId: id }, 'could not mark import failed'));
     });
   }
 

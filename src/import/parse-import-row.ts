@@ -4,6 +4,7 @@ import { parseTimestamp } from '../shared/time';
 import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
 import { ValidationError } from '../shared/errors';
 import { labelTitleProblem } from '../labels/labels.service';
+import { isScriptUrl } from '../records/custom-attribute-fields';
 import type { ColumnPlan, ImportColumn } from './import-columns';
 
 /** A cell whose bytes were not valid UTF-8; `text` has the bad bytes replaced by U+FFFD. */
@@ -62,6 +63,7 @@ export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'cus
       return match === undefined ? fail(`one of ${column.values.map((v) => `"${v}"`).join(', ')}`) : { ok: true, value: match };
     }
     default:
+      if (column.type === 'link' && isScriptUrl(value)) return fail('a web address: a javascript:, vbscript: or data: URL would run script where it is shown as a link');
       if (value.length > MAX_ATTRIBUTE_TEXT) return { ok: false, error: `${column.key}: the value is longer than ${MAX_ATTRIBUTE_TEXT} characters` };
       return { ok: true, value };
   }

@@ -2,7 +2,8 @@ import type { Contact, ContactModel } from '../records/contact.model';
 import { isChannel, type Inbox, type InboxModel } from '../inboxes/inbox.model';
 import type { Logger } from '../shared/logger';
 import type { Queue } from '../shared/queues';
-import { PermanentDeliveryError } from './delivery-errors';
+import { messageForCaller } from '../shared/errors';
+import { PermanentDeliveryError, TransientDeliveryError } from './delivery-errors';
 import type { ProviderCall } from './post-to-provider';
 import type { Message, MessageModel } from './message.model';
 import { sendEmail } from './send-email';
@@ -73,10 +74,12 @@ export function createDeliveryProcessor({ messages, inboxes, contacts, logger, t
         { $set: { status: 'sent', provider_message_id: providerId, failure_reason: null, attempts: attempt, sent_at: now, updated_at: now } },
       );
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      // Shown to agents: the delivery's own reasons (a provider's answer), never a store's or a library's text.
+      const ours = err instanceof PermanentDeliveryError || err instanceof TransientDeliveryError;
+      const reason = ours ? err.message : messageForCaller(err);
       if (err instanceof PermanentDeliveryError || lastAttempt) {
         await messages.updateOne({ _id: id, status: 'queued' }, { $set: { status: 'failed', failure_reason: reason, attempts: attempt, updated_at: new Date() } });
-        logger.warn({ messageId: id, attempt, reason }, 'message delivery failed');
+        logger.warn({ messageId: id, attempt, reason, ...(ours ? {} : { err }) }, 'message delivery failed');
         return;
       }
       await messages.updateOne({ _id: id, status: 'queued' }, { $set: { failure_reason: reason, attempts: attempt, updated_at: new Date() } });

@@ -7,7 +7,7 @@ import { toInboxPayload } from '../inboxes/inbox.presenter';
 import type { ContactInboxPayload } from '../inboxes/contact-inbox.presenter';
 import { channelSourceId, givenSourceIdProblem } from '../inboxes/channel-source-id';
 import type { ContactWriter } from '../contacts/contact-writer';
-import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
+import { messageForCaller, NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import { inChunks, type IdLists } from '../shared/id-lists';
 import { contactLinksId } from '../records/contact-links';
@@ -205,9 +205,9 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       try {
         await enqueueWithin(deliveryQueue, () => deliveryQueue.add({ messageId: message!._id }, { jobId: `message-${message!._id}` }), 2000, 'queueing the delivery');
       } catch (err) {
-        const reason = `delivery could not be queued: ${(err as Error).message}`;
+        const reason = `delivery could not be queued: ${messageForCaller(err)}`;
         await messages.updateOne({ _id: message!._id }, { $set: { status: 'failed', failure_reason: reason, updated_at: new Date() } });
-        logger.warn({ messageId: message!._id, reason }, 'delivery not queued');
+        logger.warn({ messageId: message!._id, reason, err }, 'delivery not queued');
         throw new UnavailableError('the message was recorded but could not be queued for delivery; it is marked failed');
       }
       return toConversationPayload(conversation, [message!]);

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ForbiddenAddressError, guardedLookup, outboundUrlProblem } from '../shared/outbound-address';
+import { withoutSecrets } from '../shared/redact';
 import { PermanentDeliveryError, TransientDeliveryError } from './delivery-errors';
 
 /** How a provider is called: the time one call may take, and the hosts that may lead to internal addresses. */
@@ -14,6 +15,15 @@ function describe(body: unknown, text: string): string {
   // Twilio puts the reason in `message`, the WhatsApp Cloud API in `error.message`.
   const detail = typeof b?.message === 'string' ? b.message : typeof b?.error?.message === 'string' ? b.error.message : text;
   return detail.slice(0, 500);
+}
+
+/** What an Authorization header gives away: the header's value, its token, and a Basic one's user:password and password. */
+function credentialsOf(authorization: string | undefined): string[] {
+  if (!authorization) return [];
+  const [scheme = '', token = ''] = authorization.split(' ', 2);
+  if (scheme.toLowerCase() !== 'basic') return [authorization, token];
+  const decoded = Buffer.from(token, 'base64').toString('utf8');
+  return [authorization, token, decoded, decoded.slice(decoded.indexOf(':') + 1)];
 }
 
 class TimeoutError extends Error {}
@@ -62,7 +72,9 @@ export async function postToProvider(provider: string, url: string, init: { head
     body = null;
   }
   if (res.status >= 200 && res.status < 300) return body;
-  const reason = `${provider} answered ${res.status}: ${describe(body, res.text)}`;
+  // The reason is logged and shown on the message to every agent: a provider (or a proxy before
+  // it) that echoes the request must not put the inbox's credentials there.
+  const reason = withoutSecrets(`${provider} answered ${res.status}: ${describe(body, res.text)}`, credentialsOf(init.headers.authorization));
   // 429 is "later", not "never": treat it like a 5xx.
   if (res.status >= 500 || res.status === 429) throw new TransientDeliveryError(reason);
   throw new PermanentDeliveryError(reason);

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { EmailSettings } from '../inboxes/inbox.model';
 import { ForbiddenAddressError, pinnedAddress } from '../shared/outbound-address';
+import { withoutSecrets } from '../shared/redact';
 import { PermanentDeliveryError, TransientDeliveryError } from './delivery-errors';
 import type { ProviderCall } from './post-to-provider';
 
@@ -34,7 +35,10 @@ export async function sendEmail(settings: EmailSettings, mail: { to: string; sub
     return info.messageId;
   } catch (err) {
     const e = err as { responseCode?: number; message?: string };
-    const reason = `the SMTP server refused the message: ${e.message ?? String(err)}`;
+    // Logged and shown to agents: a server that echoes the password (as sent, or base64 as AUTH sends it) must not put it there.
+    const password = settings.smtp_password ?? '';
+    const sent = [password, Buffer.from(password).toString('base64'), Buffer.from(`\u0000${settings.smtp_login ?? ''}\u0000${password}`).toString('base64')];
+    const reason = withoutSecrets(`the SMTP server refused the message: ${e.message ?? String(err)}`, password ? sent : []);
     // SMTP's own convention: 5xx replies are permanent, 4xx replies and lost connections are not.
     if (typeof e.responseCode === 'number' && e.responseCode >= 500) throw new PermanentDeliveryError(reason);
     throw new TransientDeliveryError(reason);

@@ -64,6 +64,20 @@ export const MAX_INDEXED_TEXT = 1000;
 
 export const foldForIndex = (value: string) => foldText(value.trim()).slice(0, MAX_INDEXED_TEXT);
 
+// Schemes whose link runs script in the page that shows it (Chatwoot's dashboard renders a link
+// attribute as <a href>).
+const SCRIPT_URL = /^(?:javascript|vbscript|data):/i;
+
+/** Whether a link value would run script when shown as a link (the API and the import refuse it). */
+export const isScriptUrl = (value: string): boolean => SCRIPT_URL.test(asBrowsersReadUrl(value));
+
+/** A URL as a browser reads its scheme: leading controls and spaces dropped, tabs and line breaks removed anywhere. */
+function asBrowsersReadUrl(value: string): string {
+  let start = 0;
+  while (start < value.length && value.charCodeAt(start) <= 0x20) start += 1;
+  return value.slice(start).replace(/[\t\n\r]/g, '');
+}
+
 /** Why a value does not fit its definition's type, or undefined when it does. Null clears a value. */
 export function checkCustomValue(def: DefinitionRef, value: unknown): string | undefined {
   if (value === null) return undefined;
@@ -84,6 +98,11 @@ export function checkCustomValue(def: DefinitionRef, value: unknown): string | u
       }
       return undefined;
     case 'link':
+      // Otherwise any string, as Chatwoot stores (a bare www.example.com, too).
+      if (typeof value === 'string' && isScriptUrl(value)) {
+        return `custom attribute "${key}" is a link attribute: a javascript:, vbscript: or data: URL would run script where it is shown as a link; got ${JSON.stringify(value)}`;
+      }
+      return typeof value === 'string' ? undefined : `custom attribute "${key}" is a link attribute and takes a string; got ${JSON.stringify(value)}`;
     case 'text':
       return typeof value === 'string' ? undefined : `custom attribute "${key}" is a ${def.attribute_display_type} attribute and takes a string; got ${JSON.stringify(value)}`;
   }

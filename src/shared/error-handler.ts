@@ -18,6 +18,7 @@ import { isDuplicateKey } from './duplicate-key';
 import { isMongoUnavailable } from './mongo';
 import { JSON_BODY_LIMIT_BYTES, jsonParseFailure } from './json-body';
 import type { Logger } from './logger';
+import { loggableUrl } from './redact';
 import type { ResponseSpec } from './route';
 
 /** Every error answer. request_id is for the request-id middleware, which may add it. */
@@ -60,7 +61,8 @@ const RETRY_AFTER_SECONDS = 2;
 
 function toResponse(err: unknown, contentEncoding?: string): { status: number; body: ErrorBody } {
   if (err instanceof mongoose.mongo.MongoServerError && INVALID_FIELD_NAME_CODES.has(Number(err.code))) {
-    return { status: 422, body: { error: `a key of the request is not allowed in a stored document: ${err.message}` } };
+    // Not the server's own text: it names the stored document's paths (`custom_attributes.a.`).
+    return { status: 422, body: { error: 'a key of the request cannot be stored: keys may not be empty, start with "$" or contain "."' } };
   }
   if (isMongoUnavailable(err)) {
     return { status: 503, body: { error: 'the database is unavailable right now; try again shortly' } };
@@ -118,16 +120,16 @@ export function errorHandler(fallback: Logger): ErrorRequestHandler {
     if (res.headersSent) {
       // A streamed download that failed midway: the status is gone, only cutting it short is left.
       // A client that went away is logged, but not as an error: alerts on errors must mean a fault of ours.
-      if (isClientGone(err)) log.info({ err, method: req.method, url: req.originalUrl }, 'client went away during a streamed response');
-      else log.error({ err, method: req.method, url: req.originalUrl }, 'response failed while streaming');
+      if (isClientGone(err)) log.info({ err, method: req.method, url: loggableUrl(req.originalUrl) }, 'client went away during a streamed response');
+      else log.error({ err, method: req.method, url: loggableUrl(req.originalUrl) }, 'response failed while streaming');
       res.destroy();
       return;
     }
     const { status, body } = toResponse(err, req.get('content-encoding'));
     if (err instanceof UnavailableError && err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
-    if (status >= 500 && status !== 503) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    if (status >= 500 && status !== 503) log.error({ err, method: req.method, url: loggableUrl(req.originalUrl) }, 'request failed');
     else if (status === 503) {
-      log.warn({ err, url: req.originalUrl }, 'dependency unavailable');
+      log.warn({ err, url: loggableUrl(req.originalUrl) }, 'dependency unavailable');
       // A 503 whose error named its own wait (a search timeout) keeps it.
       if (!res.get('Retry-After')) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
     }

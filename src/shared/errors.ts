@@ -53,3 +53,12 @@ export class UnavailableError extends AppError {
     super(message);
   }
 }
+
+/**
+ * What a stored status (a bulk action's or an import's error, a message's failure reason) may
+ * tell the account of an error: our own errors' messages, written for callers; never a driver's
+ * or a library's text, which can name internal hosts and addresses. The log keeps the error whole.
+ */
+export function messageForCaller(err: unknown): string {
+  return err instanceof AppError ? err.message : 'an internal error (the service log has its details)';
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from './logger';
+import { loggableUrl } from './redact';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
@@ -31,7 +32,7 @@ export function createRequestLogger(logger: Logger) {
     quietReqLogger: true,
     // Not the default request serializer: it logs every header, api_access_token included.
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: loggableUrl(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     // The error handler logs a failed request's error with its stack; this line is the summary.

@@ -200,6 +200,25 @@ describe('custom attribute values on contacts', () => {
     expect((await api.post('/contacts', { name: 'x', custom_attributes: { email: 'a' } })).status).toBe(422);
   });
 
+  it('when a link attribute is given a URL that would run script (javascript:, vbscript:, data:), then the write answers 422 naming the key; web addresses and plain text stay', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    await api.post('/custom_attribute_definitions', { attribute_key: 'site', attribute_display_type: 'link' });
+    // Chatwoot's dashboard renders a link attribute as <a href>: such a value ran script there on a click.
+    for (const value of ['javascript:alert(1)', ' JavaScript:alert(1)', 'java\tscript:alert(1)', '\u0001javascript:alert(1)', 'vbscript:msgbox(1)', 'data:text/html,<script>alert(1)</script>']) {
+      const res = await api.post('/contacts', { name: 'x', custom_attributes: { site: value } });
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe('custom_attributes.site');
+      expect(res.body.error).toContain('site');
+    }
+    for (const value of ['https://example.com/a?b=c', 'http://example.com', 'www.example.com', 'example.com:8080/x', 'mailto:ana@example.com', '']) {
+      const res = await api.post('/contacts', { name: 'x', custom_attributes: { site: value } });
+      expect(res.status).toBe(200);
+    }
+    // A text attribute is not a link: any text stays.
+    expect((await api.post('/contacts', { name: 'x', custom_attributes: { remark: 'javascript:alert(1)' } })).status).toBe(200);
+  });
+
   it('when keys are used without a definition, then definitions are created by the JSON type of the value', async () => {
     const account = await ctx.createAccount();
     const api = as(account);

@@ -210,6 +210,8 @@ describe('custom attribute values', () => {
     [['a', '', '', 'soon', '', '', ''], /renewal: "soon" is not a date/],
     [['a', '', '', '', 'Bronze', '', ''], /tier: "Bronze" is not one of "Gold", "Silver"/],
     [['a', '', '', '', '', '', 'x'.repeat(10001)], /notes: the value is longer than 10000 characters/],
+    [['a', '', '', '', '', 'javascript:alert(1)', ''], /site: "javascript:alert\(1\)" is not a web address: a javascript:, vbscript: or data: URL would run script/],
+    [['a', '', '', '', '', ' data:text/html,x', ''], /site: .* is not a web address/],
   ])('when the row is %j, then it is rejected: %s', (cells, reason) => {
     const parsed = parseImportRow(cells, p);
     expect(parsed.kind === 'rejected' && parsed.errors.join('; ')).toMatch(reason);

@@ -64,12 +64,13 @@ describe('the document itself', () => {
     expect(operations().filter(({ path }) => path.startsWith('/api/v1/profile')).length).toBeGreaterThan(0);
   });
 
-  it('when a route is rate limited (sign-in, the public website API), then it declares 429 with Retry-After; account routes do not', () => {
+  it('when a route is rate limited (sign-in, the public website API, a profile change that checks current_password), then it declares 429 with Retry-After; account routes do not', () => {
     const limited = operations().filter(({ op }) => op.responses['429']);
     const paths = new Set(limited.map(({ path }) => path));
     expect(paths).toContain('/auth/sign_in');
     expect(paths).toContain('/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}/conversations/{conversation_id}/messages');
-    expect([...paths].every((path) => path.startsWith('/auth/') || path.startsWith('/public/'))).toBe(true);
+    expect([...paths].every((path) => path.startsWith('/auth/') || path.startsWith('/public/') || path === '/api/v1/profile')).toBe(true);
+    expect(limited.filter(({ path }) => path === '/api/v1/profile').map(({ method }) => method).sort()).toEqual(['patch', 'put']);
     expect(operations().filter(({ path }) => path.startsWith('/public/')).every(({ op }) => op.responses['429'])).toBe(true);
     const sample = (document.paths['/auth/sign_in'].post as unknown as { responses: Record<string, { headers?: Record<string, unknown> }> }).responses['429'];
     expect(sample.headers).toHaveProperty('Retry-After');

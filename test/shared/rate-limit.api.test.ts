@@ -14,8 +14,8 @@ const config = testConfig({
   SIGN_IN_RATE_WINDOW_SECONDS: '60',
   PUBLIC_RATE_LIMIT: '4',
   PUBLIC_RATE_WINDOW_SECONDS: '60',
-  // So that a test can be several clients: the IP is read from X-Forwarded-For.
-  TRUST_PROXY: 'true',
+  // So that a test can be several clients: the IP is read from X-Forwarded-For, as set by one proxy.
+  TRUST_PROXY: '1',
 });
 
 withTestAccount(
@@ -40,6 +40,15 @@ describe('sign-in', () => {
     expect(limited.body.error).toMatch(/too many requests/);
     expectMatchesDocument('post', '/auth/sign_in', limited);
     expect((await signIn('203.0.113.2', `c-${randomUUID()}@x.test`)).status).toBe(401);
+  });
+
+  it('when a client writes its own X-Forwarded-For addresses before the one its proxy appends, then it is still counted by the address the proxy saw', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) {
+      const res = await ctx.http.post('/auth/sign_in').set('X-Forwarded-For', `10.9.9.${i}, 203.0.113.50`).send({ email: `s${i}-${randomUUID()}@x.test`, password: 'wrong password' });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
   });
 
   it('when many clients try one email, then that email is limited for all of them', async () => {
@@ -87,5 +96,21 @@ describe('public website routes', () => {
     expectMatchesDocument('get', '/public/api/v1/inboxes/{inbox_identifier}/contacts/{source_id}', limited);
     expect((await ctx.http.post(path).set('X-Forwarded-For', '192.0.2.11').send({})).status).toBe(200);
     for (let i = 0; i < 6; i += 1) expect((await ctx.http.get(account.path('/labels')).set('X-Forwarded-For', '192.0.2.10').set('api_access_token', account.agentToken)).status).toBe(200);
+  });
+});
+
+describe('password checks of a signed-in user', () => {
+  it('when a token tries current_password more than the sign-in limit, then it gets 429 (from any IP); a change of name alone and another user are not counted', async () => {
+    const other = await ctx.createAccount();
+    const change = (token: string, ip: string, body: object) => ctx.http.put('/api/v1/profile').set('X-Forwarded-For', ip).set('api_access_token', token).send(body);
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await change(other.agentToken, `203.0.113.${100 + i}`, { password: 'New-Password-1', current_password: `guess-${i}-long` })).status);
+    expect(statuses).toEqual([422, 422, 422, 429]);
+    const limited = await change(other.agentToken, '203.0.113.120', { password: 'New-Password-1', current_password: 'guess-x-long' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expectMatchesDocument('put', '/api/v1/profile', limited);
+    expect((await change(other.agentToken, '203.0.113.121', { name: 'Renamed' })).status).toBe(200);
+    expect((await change(other.adminToken, '203.0.113.122', { password: 'New-Password-1', current_password: 'guess-y-long' })).status).toBe(422);
   });
 });

@@ -1,0 +1,46 @@
+import pino from 'pino';
+import { createBulkActionsService } from '../../src/bulk-actions/bulk-actions.service';
+import { createContact } from '../support/factories';
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+
+let ctx: TestContext;
+let account: TestAccount;
+
+beforeAll(async () => {
+  ctx = await startTestContext({ worker: false });
+  account = await ctx.createAccount();
+});
+afterAll(() => ctx.close());
+
+describe('a bulk action that fails', () => {
+  it("when it fails on an error of a store (a driver's text naming an internal host), then its status says it failed without that text; the log keeps it", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const { deps } = ctx;
+    const internal = 'connect ECONNREFUSED mongo-7.internal.example:27017';
+    const bulkActions = createBulkActionsService({
+      bulkActions: deps.models.bulkActions,
+      nextIds: deps.nextIds,
+      writer: {
+        liveAmong: deps.writer.liveAmong,
+        writeMany: async () => {
+          throw new Error(internal);
+        },
+      },
+      search: deps.search,
+      labels: { ensureLabels: async () => undefined },
+      segments: { compile: async () => ({}) as never, queryOfSegment: async () => ({}) as never },
+      enqueue: async () => undefined,
+      removeContacts: async () => [],
+      logger,
+    });
+    const contact = await createContact(ctx, account, { name: 'Ana' });
+    await expect(bulkActions.create(account.id, 'administrator', { type: 'Contact', ids: [contact.id], labels: { add: ['vip'] } })).rejects.toThrow(internal);
+    const [stored] = await deps.models.bulkActions.find({ _id: { $gte: 0 }, account_id: account.id }).comment('test: the one action of this account').lean();
+    const shown = await bulkActions.show(account.id, stored!._id);
+    expect(shown).toMatchObject({ status: 'failed' });
+    expect(JSON.stringify(shown)).not.toContain('mongo-7.internal.example');
+    expect(JSON.stringify(shown)).toMatch(/internal error/);
+    expect(lines.join('\n')).toContain('mongo-7.internal.example');
+  });
+});

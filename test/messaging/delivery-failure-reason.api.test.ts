@@ -1,0 +1,51 @@
+import pino from 'pino';
+import type { InboxModel } from '../../src/inboxes/inbox.model';
+import { createDeliveryProcessor, type DeliveryJob } from '../../src/messaging/delivery.processor';
+import type { Queue } from '../../src/shared/queues';
+import { createContact } from '../support/factories';
+import { createInbox } from '../support/inboxes';
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+
+let ctx: TestContext;
+let account: TestAccount;
+
+beforeAll(async () => {
+  ctx = await startTestContext({ worker: false });
+  account = await ctx.createAccount();
+});
+afterAll(() => ctx.close());
+
+describe("a delivery's failure reason", () => {
+  it("when the last attempt fails on an error of a store (a driver's text naming an internal host), then the message's reason says an internal error, not that text; the log keeps it", async () => {
+    const inbox = await createInbox(ctx, account, { type: 'email', email: 'from@example.com', smtp_address: '127.0.0.1', smtp_port: 2525 });
+    const contact = await createContact(ctx, account, { name: 'Ana', email: 'ana-reason@example.com' });
+    const sent = await ctx.http.post(account.path('/conversations')).set('api_access_token', account.adminToken).send({ inbox_id: inbox.id, contact_id: contact.id, message: { content: 'hello' } });
+    expect(sent.status).toBe(200);
+    const messageId = sent.body.messages[0].id as number;
+
+    const lines: string[] = [];
+    const internal = 'connection 3 to mongo-7.internal.example:27017 closed';
+    const failingInboxes = {
+      findOne: () => ({
+        lean: async () => {
+          throw new Error(internal);
+        },
+      }),
+    } as unknown as InboxModel;
+    const process = createDeliveryProcessor({
+      messages: ctx.deps.models.messages,
+      inboxes: failingInboxes,
+      contacts: ctx.deps.models.contacts,
+      logger: pino({ level: 'info' }, { write: (line: string) => lines.push(line) }),
+      timeoutMs: 1000,
+      allowedHosts: ['127.0.0.1'],
+    });
+    await process({ data: { messageId }, attemptsMade: 5, opts: { attempts: 6 } } as unknown as Queue.Job<DeliveryJob>);
+
+    const message = await ctx.deps.models.messages.findById(messageId).lean();
+    expect(message).toMatchObject({ status: 'failed' });
+    expect(message!.failure_reason).not.toContain('mongo-7.internal.example');
+    expect(message!.failure_reason).toMatch(/internal error/);
+    expect(lines.join('\n')).toContain('mongo-7.internal.example');
+  });
+});
