@@ -1,5 +1,5 @@
-import pino from 'pino';
 import { createBulkActionsService } from '../../src/bulk-actions/bulk-actions.service';
+import { capturedLogger } from '../support/captured-logger';
 import { createContact } from '../support/factories';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
 
@@ -14,8 +14,7 @@ afterAll(() => ctx.close());
 
 describe('a bulk action that fails', () => {
   it("when it fails on an error of a store (a driver's text naming an internal host), then its status says it failed without that text; the log keeps it", async () => {
-    const lines: string[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const { logger, lines } = capturedLogger();
     const { deps } = ctx;
     const internal = 'connect ECONNREFUSED mongo-7.internal.example:27017';
     const bulkActions = createBulkActionsService({

@@ -1,7 +1,7 @@
-import pino from 'pino';
 import type { InboxModel } from '../../src/inboxes/inbox.model';
 import { createDeliveryProcessor, type DeliveryJob } from '../../src/messaging/delivery.processor';
 import type { Queue } from '../../src/shared/queues';
+import { capturedLogger } from '../support/captured-logger';
 import { createContact } from '../support/factories';
 import { createInbox } from '../support/inboxes';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
@@ -23,7 +23,7 @@ describe("a delivery's failure reason", () => {
     expect(sent.status).toBe(200);
     const messageId = sent.body.messages[0].id as number;
 
-    const lines: string[] = [];
+    const { logger, lines } = capturedLogger();
     const internal = 'connection 3 to mongo-7.internal.example:27017 closed';
     const failingInboxes = {
       findOne: () => ({
@@ -36,7 +36,7 @@ describe("a delivery's failure reason", () => {
       messages: ctx.deps.models.messages,
       inboxes: failingInboxes,
       contacts: ctx.deps.models.contacts,
-      logger: pino({ level: 'info' }, { write: (line: string) => lines.push(line) }),
+      logger,
       timeoutMs: 1000,
       allowedHosts: ['127.0.0.1'],
     });

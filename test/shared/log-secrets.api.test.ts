@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import pino from 'pino';
 import request from 'supertest';
 import { buildApp } from '../../src/app';
 import { sendSms } from '../../src/messaging/send-sms';
@@ -7,6 +6,7 @@ import { sendWhatsapp } from '../../src/messaging/send-whatsapp';
 import { sendEmail } from '../../src/messaging/send-email';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { capturedLogger } from '../support/captured-logger';
 import { startFakeProvider } from '../support/fake-provider';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
 
@@ -21,8 +21,7 @@ afterAll(() => ctx.close());
 
 describe('secrets in logs', () => {
   it('when requests carry tokens, passwords, inbox secrets and identifier hashes (even a token put in the query string by mistake), then no log line holds any of them', async () => {
-    const lines: string[] = [];
-    const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+    const { logger, lines } = capturedLogger('debug');
     const http = request(buildApp({ ...ctx.deps, logger }));
     const token = account.adminToken;
 

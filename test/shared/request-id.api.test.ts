@@ -1,6 +1,6 @@
-import pino from 'pino';
 import request from 'supertest';
 import { buildApp } from '../../src/app';
+import { capturedLogger } from '../support/captured-logger';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
 
 let ctx: TestContext;
@@ -52,8 +52,7 @@ describe('request id', () => {
   });
 
   it('when a request fails with a 5xx, then its log lines carry the request id and the error object with its stack, and the body does not leak it', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const { logger, records } = capturedLogger();
     const failing = {
       ...ctx.deps.services.contacts,
       show: async () => {
@@ -65,6 +64,7 @@ describe('request id', () => {
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: 'internal error', request_id: 'fail-7' });
 
+    const lines = records();
     const mine = lines.filter((l) => l.request_id === 'fail-7');
     const failed = mine.find((l) => l.msg === 'request failed') as { level: number; err: { message: string; stack: string } } | undefined;
     expect(failed).toBeDefined();
