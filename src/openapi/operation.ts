@@ -1,4 +1,5 @@
 import { errorBodySchema } from '../shared/error-handler';
+import { JSON_BODY_LIMIT_BYTES } from '../shared/json-body';
 import type { Access, JsonSchema, ResponseSpec, RouteDeclaration } from '../shared/route';
 import { inputSchemaOf, outputSchemaOf, parametersOf, type ParameterObject } from './from-zod';
 
@@ -26,6 +27,19 @@ function errorResponses(access: Access['level']): Record<string, ResponseSpec> {
     '404': problem('No such account or record'),
     '401': problem('The api_access_token header is missing, unknown, or not of a user of this account'),
     ...(access === 'administrator' ? { '403': problem('Only administrators may do this') } : {}),
+  };
+}
+
+/**
+ * What a route that reads a JSON body answers before validation: express.json's size limit
+ * (413) and defineRoute's refusal of a body of another content type (415, src/shared/route.ts).
+ * An upload (`requestBody` written out) declares its own.
+ */
+function jsonBodyResponses(route: RouteDeclaration): Record<string, ResponseSpec> {
+  if (!route.body || route.requestBody) return {};
+  return {
+    '413': problem(`The JSON body is larger than ${JSON_BODY_LIMIT_BYTES / (1024 * 1024)} MB`),
+    '415': problem('The body is not sent with content-type: application/json'),
   };
 }
 
@@ -57,7 +71,7 @@ export function toOperation(route: RouteDeclaration, template: string, component
   const parameters = [...pathParameters(route, template), ...(route.query ? parametersOf(route.query, 'query') : [])];
   const requestBody = requestBodyOf(route);
   const level = route.access.level;
-  const responses = { ...route.responses, ...errorResponses(level), ...mountResponses };
+  const responses = { ...jsonBodyResponses(route), ...route.responses, ...errorResponses(level), ...mountResponses };
   return {
     operationId: route.operationId,
     summary: route.summary,

@@ -105,16 +105,26 @@ interface ResponseLike {
 /** Operations some test validated a response of, so a test can insist that each one was. */
 export const exercised = new Set<string>();
 
+type DeclaredResponse = { content?: Record<string, { schema: Record<string, unknown> }>; headers?: Record<string, { schema?: { type?: string } }> };
+
 /**
- * Fails unless the document declares this status for the operation (or a `default` for an
- * error), with the response's media type, and the body validates against its schema.
+ * Fails unless the document declares this status for the operation (a 4xx by its own status:
+ * `default` stands only for the server's failures, 5xx), with the response's media type, the
+ * headers it declares for it (e.g. Retry-After), and a body that validates against its schema.
  */
 export function expectMatchesDocument(method: Method, pathTemplate: string, res: ResponseLike): void {
-  const operation = document.paths[pathTemplate]?.[method] as { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> } | undefined;
+  const operation = document.paths[pathTemplate]?.[method] as { responses: Record<string, DeclaredResponse> } | undefined;
   if (!operation) throw new Error(`${method.toUpperCase()} ${pathTemplate} is not in the document`);
-  const declared = operation.responses[String(res.status)] ?? (res.status >= 400 ? operation.responses.default : undefined);
+  const declared = operation.responses[String(res.status)] ?? (res.status >= 500 ? operation.responses.default : undefined);
   if (!declared) {
     throw new Error(`${method.toUpperCase()} ${pathTemplate} answered ${res.status}, which the document does not declare: ${JSON.stringify(res.body)}`);
+  }
+  for (const [name, header] of Object.entries(declared.headers ?? {})) {
+    const value = res.headers[name.toLowerCase()];
+    if (value === undefined) throw new Error(`${method.toUpperCase()} ${pathTemplate} ${res.status} lacks the ${name} header the document declares`);
+    if (header.schema?.type === 'integer' && !/^\d+$/.test(String(value))) {
+      throw new Error(`${method.toUpperCase()} ${pathTemplate} ${res.status} answered ${name}: ${value}, not the integer the document declares`);
+    }
   }
   const mediaType = String(res.headers['content-type'] ?? '').split(';')[0].trim();
   if (!declared.content && !mediaType && !res.text) {

@@ -29,6 +29,8 @@ interface CallOptions {
   token?: string | null;
   attach?: { field: string; content: string; fileName: string };
   rawBody?: string;
+  /** The content type of rawBody; application/json by default. */
+  contentType?: string;
 }
 
 /** Sends a request to the operation (template filled from params) and validates the response against the document. */
@@ -42,7 +44,7 @@ async function call(method: Method, template: string, options: CallOptions = {})
   const token = options.token === undefined ? (template.startsWith('/api/v1/accounts/') ? account.adminToken : null) : options.token;
   if (token) req = req.set('api_access_token', token);
   if (options.attach) req = req.attach(options.attach.field, Buffer.from(options.attach.content, 'utf8'), options.attach.fileName);
-  else if (options.rawBody !== undefined) req = req.set('content-type', 'application/json').send(options.rawBody);
+  else if (options.rawBody !== undefined) req = req.set('content-type', options.contentType ?? 'application/json').send(options.rawBody);
   else if (options.body) req = req.send(options.body);
   const res = await req;
   expectMatchesDocument(method, template, res);
@@ -331,11 +333,37 @@ describe('errors', () => {
     expect((await call('get', `${P}/contacts/{source_id}`, { params: { inbox_identifier: 'no-such-inbox', source_id: 'x' } })).status).toBe(404);
   });
 
+  it('when a JSON route is sent another content type or a body over the limit, then its 415 and 413 are declared', async () => {
+    const notJson = await call('post', `${A}/contacts`, { rawBody: '{"name":"x"}', contentType: 'text/plain' });
+    expect(notJson.status).toBe(415);
+    const site = (await call('post', `${A}/inboxes`, { body: { name: 'Site 415', channel: { type: 'web_widget', website_url: 'https://415.example' } } })).body;
+    expect((await call('post', `${P}/contacts`, { params: { inbox_identifier: site.inbox_identifier }, rawBody: 'name=x', contentType: 'application/x-www-form-urlencoded' })).status).toBe(415);
+    expect((await call('patch', '/api/v1/profile', { token: account.agentToken, rawBody: 'name=x', contentType: 'text/plain' })).status).toBe(415);
+    const tooLarge = await call('post', `${A}/contacts`, { rawBody: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) });
+    expect(tooLarge.status).toBe(413);
+  });
+
+  it("when an agent edits or deletes another user's note, or bulk-deletes contacts, then the 403 is declared", async () => {
+    const contact = await createContact(ctx, account);
+    const note = await call('post', `${A}/contacts/{id}/notes`, { params: { id: contact.id }, body: { content: "the administrator's" } });
+    const params = { id: contact.id, note_id: note.body.id };
+    expect((await call('patch', `${A}/contacts/{id}/notes/{note_id}`, { params, token: account.agentToken, body: { content: 'mine now' } })).status).toBe(403);
+    expect((await call('put', `${A}/contacts/{id}/notes/{note_id}`, { params, token: account.agentToken, body: { content: 'mine now' } })).status).toBe(403);
+    expect((await call('delete', `${A}/contacts/{id}/notes/{note_id}`, { params, token: account.agentToken })).status).toBe(403);
+    const bulkDelete = await call('post', `${A}/bulk_actions`, { token: account.agentToken, body: { type: 'Contact', ids: [contact.id], action_name: 'delete' } });
+    expect(bulkDelete.status).toBe(403);
+  });
+
   it('when a status is not declared for an operation, then the check fails', () => {
     expect(() => expectMatchesDocument('get', `${A}/labels`, { status: 201, body: {}, headers: { 'content-type': 'application/json' } })).toThrow(/does not declare/);
     expect(() =>
       expectMatchesDocument('get', `${A}/labels/{id}`, { status: 200, body: { id: 1, title: 'x', description: null, color: '#000000', show_on_sidebar: true, extra: 1 }, headers: { 'content-type': 'application/json' } }),
     ).toThrow(/does not match/);
+    // A client error is declared by its own status: `default` stands for the server's failures.
+    expect(() => expectMatchesDocument('get', `${A}/labels`, { status: 409, body: { error: 'x' }, headers: { 'content-type': 'application/json' } })).toThrow(/does not declare/);
+    expect(() => expectMatchesDocument('get', `${A}/labels`, { status: 500, body: { error: 'x' }, headers: { 'content-type': 'application/json' } })).not.toThrow();
+    // Declared headers must come.
+    expect(() => expectMatchesDocument('post', '/auth/sign_in', { status: 429, body: { error: 'x' }, headers: { 'content-type': 'application/json' } })).toThrow(/lacks the Retry-After header/);
   });
 });
 
