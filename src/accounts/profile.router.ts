@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { emptySchema } from '../shared/response-fields';
 import { anonymousAccess, defineRoute, json } from '../shared/route';
+import { bareOrWrappedSchema } from '../shared/wrapped-body';
 import type { AccountsService } from './accounts.service';
 import { userAccess, userCallerOf } from './auth.middleware';
 import { profilePayloadSchema, profileWithTokenSchema, signInPayloadSchema } from './profile.presenter';
@@ -56,7 +57,7 @@ export function profileRouter(profile: ProfileService, accounts: AccountsService
       router,
       {
         method, path: '/profile', operationId: `${method}Profile`, summary: 'Change your name or password (the current password is needed; every session ends)', tag,
-        access, body: profileUpdateSchema, responses: { '200': json('The profile', profilePayloadSchema) },
+        access, body: profileUpdateSchema, bodySchema: bareOrWrappedSchema('profile'), responses: { '200': json('The profile', profilePayloadSchema) },
       },
       async ({ body }, req, res) => {
         res.json(await profile.update(userCallerOf(req), body));

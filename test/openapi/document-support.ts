@@ -144,3 +144,20 @@ export function expectMatchesDocument(method: Method, pathTemplate: string, res:
   }
   exercised.add(`${method.toUpperCase()} ${pathTemplate}`);
 }
+
+/**
+ * Fails unless a JSON request body the service took (it answered 2xx) is valid under the
+ * request body schema the document declares for the operation: the document may be looser than
+ * the validation (refinements have no JSON Schema form), never stricter than the service.
+ */
+export function expectAcceptedBodyMatchesDocument(method: Method, pathTemplate: string, body: unknown): void {
+  const operation = document.paths[pathTemplate]?.[method] as { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } } | undefined;
+  if (!operation) throw new Error(`${method.toUpperCase()} ${pathTemplate} is not in the document`);
+  const schema = operation.requestBody?.content['application/json']?.schema;
+  if (!schema) throw new Error(`${method.toUpperCase()} ${pathTemplate} took a JSON body, but the document declares none: ${JSON.stringify(body).slice(0, 500)}`);
+  const validate = validatorFor(schema);
+  if (!validate(body)) {
+    const errors = validate.errors?.map((e) => `${e.instancePath || '(root)'} ${e.message} ${JSON.stringify(e.params)}`).join('\n  ');
+    throw new Error(`${method.toUpperCase()} ${pathTemplate} took a body the document says is invalid:\n  ${errors}\nbody: ${JSON.stringify(body).slice(0, 2000)}`);
+  }
+}

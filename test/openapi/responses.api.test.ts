@@ -1,6 +1,6 @@
 import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { buildContact, createContact } from '../support/factories';
-import { document, documentedOperations, exercised, expectMatchesDocument, type Method } from './document-support';
+import { document, documentedOperations, exercised, expectAcceptedBodyMatchesDocument, expectMatchesDocument, type Method } from './document-support';
 
 /*
  * Real requests against the real services, each response validated against the document's
@@ -33,7 +33,7 @@ interface CallOptions {
   contentType?: string;
 }
 
-/** Sends a request to the operation (template filled from params) and validates the response against the document. */
+/** Sends a request to the operation (template filled from params) and validates the response (and a body it took) against the document. */
 async function call(method: Method, template: string, options: CallOptions = {}) {
   const params: Record<string, string | number> = { account_id: account.id, ...options.params };
   const url = template.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -48,6 +48,8 @@ async function call(method: Method, template: string, options: CallOptions = {})
   else if (options.body) req = req.send(options.body);
   const res = await req;
   expectMatchesDocument(method, template, res);
+  // A body the service took must be one the document allows.
+  if (res.status < 300 && options.body) expectAcceptedBodyMatchesDocument(method, template, options.body);
   return res;
 }
 
@@ -108,6 +110,25 @@ describe('contacts', () => {
   it('when a contact is deleted, then it answers the empty object', async () => {
     const doomed = await createContact(ctx, account);
     expect((await call('delete', `${A}/contacts/{id}`, { params: { id: doomed.id } })).body).toEqual({});
+  });
+});
+
+describe("inputs in Chatwoot's other spellings", () => {
+  it('when a body the service takes is sent wrapped or with the numbers and empty strings Chatwoot clients send, then the document allows it too', async () => {
+    const site = (await call('post', `${A}/inboxes`, { body: { name: 'Spellings', channel: { type: 'web_widget', website_url: 'https://spellings.example' } } })).body;
+    expect((await call('post', `${A}/contacts`, { body: { name: 'Numeric id', identifier: 4711, inbox_id: '' } })).body.payload.contact.identifier).toBe('4711');
+    expect((await call('post', `${A}/contacts`, { body: { name: 'Inbox id as text', inbox_id: String(site.id), source_id: '' } })).status).toBe(200);
+    const label = await call('post', `${A}/labels`, { body: { label: { title: 'wrapped' } } });
+    expect(label.body.title).toBe('wrapped');
+    const definition = await call('post', `${A}/custom_attribute_definitions`, {
+      body: { custom_attribute_definition: { attribute_key: 'seats', attribute_display_name: 'Seats', attribute_display_type: 1, attribute_model: 1 } },
+    });
+    expect(definition.body.attribute_display_type).toBe('number');
+    const segment = await call('post', `${A}/custom_filters`, { body: { name: 'Numbered', filter_type: 1, query: { payload: [condition('email', 'contains', ['x'])] } } });
+    expect(segment.body.filter_type).toBe('contact');
+    const exported = await call('post', `${A}/contacts/export`, { body: { column_names: 'name,email', label: '' } });
+    expect(exported.status).toBe(200);
+    await call('delete', `${A}/inboxes/{id}`, { params: { id: site.id } });
   });
 });
 
