@@ -84,6 +84,22 @@ describe('the document itself', () => {
     }
   });
 
+  it('when an operation writes contacts, labels, custom attribute definitions or members (conditional writes that give up after their retries), then it declares 409', () => {
+    const conflicting = [
+      'createContact', 'patchContact', 'putContact', 'deleteContact', 'deleteContactAvatar', 'destroyContactCustomAttributes', 'mergeContacts', 'setContactLabels',
+      'createBulkAction', 'startConversation',
+      'createLabel', 'updateLabel', 'putLabel', 'deleteLabel',
+      'createCustomAttributeDefinition', 'patchCustomAttributeDefinition', 'putCustomAttributeDefinition', 'deleteCustomAttributeDefinition',
+      'createAgent', 'patchAgent', 'putAgent', 'deleteAgent',
+      'createVisitor', 'patchVisitor', 'putVisitor', 'startVisitorConversation', 'collectVisitorEmail',
+    ];
+    const byId = new Map(operations().map(({ op }) => [op.operationId, op]));
+    for (const operationId of conflicting) {
+      expect({ operationId, exists: byId.has(operationId) }).toEqual({ operationId, exists: true });
+      expect({ operationId, declares409: Boolean(byId.get(operationId)!.responses['409']) }).toEqual({ operationId, declares409: true });
+    }
+  });
+
   it('when operationIds are listed, then each is unique', () => {
     const ids = operations().map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);

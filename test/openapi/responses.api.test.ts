@@ -364,6 +364,14 @@ describe('errors', () => {
     expect(tooLarge.status).toBe(413);
   });
 
+  it('when a write races another (an email whose user another request is creating right now), then the 409 is declared', async () => {
+    const email = `racing-${Date.now()}@people.test`;
+    // What a concurrent POST /agents leaves between taking the email and writing its user.
+    await ctx.deps.models.userEmails.create({ _id: email, user_id: 999999999, created_at: new Date() });
+    const raced = await call('post', `${A}/agents`, { body: { name: 'Racer', email } });
+    expect(raced.status).toBe(409);
+  });
+
   it("when an agent edits or deletes another user's note, or bulk-deletes contacts, then the 403 is declared", async () => {
     const contact = await createContact(ctx, account);
     const note = await call('post', `${A}/contacts/{id}/notes`, { params: { id: contact.id }, body: { content: "the administrator's" } });
