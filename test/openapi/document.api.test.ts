@@ -1,3 +1,4 @@
+import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { Router } from 'express';
 import { buildApp } from '../../src/app';
 import { startTestContext, type TestContext } from '../support/context';
@@ -17,6 +18,7 @@ type Operation = {
   requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
   responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }>;
 };
+type OpenApiDocumentLike = { paths: Record<string, Record<string, { parameters?: unknown[]; responses: Record<string, { description?: string }> }>> };
 const operations = () =>
   Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op: op as unknown as Operation })));
 
@@ -98,6 +100,18 @@ describe('the document itself', () => {
       expect({ operationId, exists: byId.has(operationId) }).toEqual({ operationId, exists: true });
       expect({ operationId, declares409: Boolean(byId.get(operationId)!.responses['409']) }).toEqual({ operationId, declares409: true });
     }
+  });
+
+  it("when it is checked by Redocly's OpenAPI 3.1 rules (structure, references, path parameters, security), then it has no problem", async () => {
+    const rules = ['struct', 'no-unresolved-refs', 'path-parameters-defined', 'operation-operationId-unique', 'operation-parameters-unique', 'security-defined', 'no-identical-paths', 'no-path-trailing-slash', 'no-enum-type-mismatch', 'no-required-schema-properties-undefined', 'operation-2xx-response'];
+    const config = await createConfig({ rules: Object.fromEntries(rules.map((rule) => [rule, 'error'])) });
+    const lint = async (doc: unknown) => (await lintFromString({ source: JSON.stringify(doc), absoluteRef: 'openapi.json', config })).map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`);
+    expect(await lint(document)).toEqual([]);
+    // The check does look: a parameter without `in` and a response without a description are found.
+    const broken = JSON.parse(JSON.stringify(document)) as OpenApiDocumentLike;
+    broken.paths['/health'].get.parameters = [{ name: 'x' }];
+    delete broken.paths['/health'].get.responses['200'].description;
+    expect(await lint(broken)).toEqual(expect.arrayContaining([expect.stringMatching(/^struct: .*`in`/), expect.stringMatching(/^struct: .*`description`/)]));
   });
 
   it('when operationIds are listed, then each is unique', () => {
