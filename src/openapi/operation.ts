@@ -5,13 +5,21 @@ import { inputSchemaOf, outputSchemaOf, parametersOf, type ParameterObject } fro
 
 const problem = (description: string): ResponseSpec => ({ description, schema: errorBodySchema });
 
+/** src/shared/error-handler.ts sends Retry-After with every 503. */
+const unavailable: ResponseSpec = {
+  description: 'MongoDB, Elasticsearch or Redis cannot answer right now; try again after Retry-After seconds',
+  schema: errorBodySchema,
+  headers: { 'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } } },
+};
+
 /** The errors src/shared/error-handler.ts answers for a route of that access. */
 function errorResponses(access: Access['level']): Record<string, ResponseSpec> {
   if (access === 'open') return {};
   const common = {
     '400': problem('The body is not valid JSON'),
     '422': problem('The input breaks a rule or a documented limit; `field` names it when it can'),
-    default: problem('Any other failure (503 when Elasticsearch or Redis cannot answer, 500 otherwise)'),
+    '503': unavailable,
+    default: problem('Any other failure (500)'),
   };
   if (access === 'public') {
     return {
@@ -71,7 +79,8 @@ export function toOperation(route: RouteDeclaration, template: string, component
   const parameters = [...pathParameters(route, template), ...(route.query ? parametersOf(route.query, 'query') : [])];
   const requestBody = requestBodyOf(route);
   const level = route.access.level;
-  const responses = { ...jsonBodyResponses(route), ...route.responses, ...errorResponses(level), ...mountResponses };
+  // A route's own declaration of a status (a search's 503) is more precise than the generic one.
+  const responses = { ...jsonBodyResponses(route), ...errorResponses(level), ...route.responses, ...mountResponses };
   return {
     operationId: route.operationId,
     summary: route.summary,

@@ -114,6 +114,14 @@ describe('the document itself', () => {
     expect(await lint(broken)).toEqual(expect.arrayContaining([expect.stringMatching(/^struct: .*`in`/), expect.stringMatching(/^struct: .*`description`/)]));
   });
 
+  it('when an operation reaches a dependency (every one but the service routes), then it declares 503 with Retry-After, which the error handler sends with every 503', () => {
+    for (const { path, method, op } of operations()) {
+      const unavailable = op.responses['503'] as { headers?: Record<string, unknown> } | undefined;
+      const expected = !['/health', '/metrics', '/api/openapi.json'].includes(path);
+      expect({ path, method, declares503WithRetryAfter: Boolean(unavailable?.headers?.['Retry-After']) }).toEqual({ path, method, declares503WithRetryAfter: expected });
+    }
+  });
+
   it('when operationIds are listed, then each is unique', () => {
     const ids = operations().map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
