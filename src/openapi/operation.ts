@@ -12,11 +12,17 @@ const unavailable: ResponseSpec = {
   headers: { 'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } } },
 };
 
+/** express.json parses a JSON body before routing (src/app.ts), so any route, one without a body too, may answer these. */
+const bodyParsing: Record<string, ResponseSpec> = {
+  '400': problem('The body is not valid JSON'),
+  '413': problem(`The JSON body is larger than ${JSON_BODY_LIMIT_BYTES / (1024 * 1024)} MB`),
+};
+
 /** The errors src/shared/error-handler.ts answers for a route of that access. */
 function errorResponses(access: Access['level']): Record<string, ResponseSpec> {
-  if (access === 'open') return {};
+  if (access === 'open') return bodyParsing;
   const common = {
-    '400': problem('The body is not valid JSON'),
+    ...bodyParsing,
     '422': problem('The input breaks a rule or a documented limit; `field` names it when it can'),
     '503': unavailable,
     default: problem('Any other failure (500)'),
@@ -39,16 +45,12 @@ function errorResponses(access: Access['level']): Record<string, ResponseSpec> {
 }
 
 /**
- * What a route that reads a JSON body answers before validation: express.json's size limit
- * (413) and defineRoute's refusal of a body of another content type (415, src/shared/route.ts).
- * An upload (`requestBody` written out) declares its own.
+ * What a route that reads a JSON body answers before validation: defineRoute's refusal of a body
+ * of another content type (src/shared/route.ts). An upload (`requestBody` written out) declares its own.
  */
 function jsonBodyResponses(route: RouteDeclaration): Record<string, ResponseSpec> {
   if (!route.body || route.requestBody) return {};
-  return {
-    '413': problem(`The JSON body is larger than ${JSON_BODY_LIMIT_BYTES / (1024 * 1024)} MB`),
-    '415': problem('The body is not sent with content-type: application/json'),
-  };
+  return { '415': problem('The body is not sent with content-type: application/json') };
 }
 
 function pathParameters(route: RouteDeclaration, template: string): ParameterObject[] {

@@ -364,6 +364,13 @@ describe('errors', () => {
     expect(tooLarge.status).toBe(413);
   });
 
+  it('when any route, one without a body included, is sent a JSON body that is broken or over the limit, then its 400 and 413 are declared (the body is parsed before routing)', async () => {
+    expect((await call('get', '/health', { rawBody: '{"broken":' })).status).toBe(400);
+    expect((await call('get', '/metrics', { rawBody: JSON.stringify({ big: 'x'.repeat(2 * 1024 * 1024) }) })).status).toBe(413);
+    expect((await call('get', `${A}/contacts`, { rawBody: JSON.stringify({ big: 'x'.repeat(2 * 1024 * 1024) }) })).status).toBe(413);
+    expect((await call('delete', '/auth/sign_out', { rawBody: JSON.stringify({ big: 'x'.repeat(2 * 1024 * 1024) }) })).status).toBe(413);
+  });
+
   it('when a write races another (an email whose user another request is creating right now), then the 409 is declared', async () => {
     const email = `racing-${Date.now()}@people.test`;
     // What a concurrent POST /agents leaves between taking the email and writing its user.
