@@ -12,10 +12,15 @@ const unavailable: ResponseSpec = {
   headers: { 'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } } },
 };
 
-/** express.json parses a JSON body before routing (src/app.ts), so any route, one without a body too, may answer these. */
+/**
+ * express.json parses a JSON body before routing (src/app.ts), so any route, one without a body
+ * too, may answer these; a route that reads a JSON body also refuses one of another content type
+ * (415, src/shared/route.ts). An upload declares its own 413 and 415.
+ */
 const bodyParsing: Record<string, ResponseSpec> = {
-  '400': problem('The body is not valid JSON'),
+  '400': problem('The body is not valid JSON, or not the Content-Encoding it names'),
   '413': problem(`The JSON body is larger than ${JSON_BODY_LIMIT_BYTES / (1024 * 1024)} MB`),
+  '415': problem("The body's charset or Content-Encoding is not supported, or a body this route reads is not sent as application/json"),
 };
 
 /** The errors src/shared/error-handler.ts answers for a route of that access. */
@@ -42,15 +47,6 @@ function errorResponses(access: Access['level']): Record<string, ResponseSpec> {
     '401': problem('The api_access_token header is missing, unknown, or not of a user of this account'),
     ...(access === 'administrator' ? { '403': problem('Only administrators may do this') } : {}),
   };
-}
-
-/**
- * What a route that reads a JSON body answers before validation: defineRoute's refusal of a body
- * of another content type (src/shared/route.ts). An upload (`requestBody` written out) declares its own.
- */
-function jsonBodyResponses(route: RouteDeclaration): Record<string, ResponseSpec> {
-  if (!route.body || route.requestBody) return {};
-  return { '415': problem('The body is not sent with content-type: application/json') };
 }
 
 function pathParameters(route: RouteDeclaration, template: string): ParameterObject[] {
@@ -82,7 +78,7 @@ export function toOperation(route: RouteDeclaration, template: string, component
   const requestBody = requestBodyOf(route);
   const level = route.access.level;
   // A route's own declaration of a status (a search's 503) is more precise than the generic one.
-  const responses = { ...jsonBodyResponses(route), ...errorResponses(level), ...route.responses, ...mountResponses };
+  const responses = { ...errorResponses(level), ...route.responses, ...mountResponses };
   return {
     operationId: route.operationId,
     summary: route.summary,

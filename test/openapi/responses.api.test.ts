@@ -364,8 +364,10 @@ describe('errors', () => {
     expect(tooLarge.status).toBe(413);
   });
 
-  it('when any route, one without a body included, is sent a JSON body that is broken or over the limit, then its 400 and 413 are declared (the body is parsed before routing)', async () => {
+  it('when any route, one without a body included, is sent a JSON body that is broken or over the limit, then its 400, 413 and 415 are declared (the body is parsed before routing)', async () => {
     expect((await call('get', '/health', { rawBody: '{"broken":' })).status).toBe(400);
+    expect((await call('get', `${A}/labels`, { rawBody: '{}', contentType: 'application/json; charset=latin2' })).status).toBe(415);
+    expect((await call('get', '/health', { rawBody: '{}', contentType: 'application/json; charset=latin2' })).status).toBe(415);
     expect((await call('get', '/metrics', { rawBody: JSON.stringify({ big: 'x'.repeat(2 * 1024 * 1024) }) })).status).toBe(413);
     expect((await call('get', `${A}/contacts`, { rawBody: JSON.stringify({ big: 'x'.repeat(2 * 1024 * 1024) }) })).status).toBe(413);
     expect((await call('delete', '/auth/sign_out', { rawBody: JSON.stringify({ big: 'x'.repeat(2 * 1024 * 1024) }) })).status).toBe(413);
