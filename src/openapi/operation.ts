@@ -60,7 +60,9 @@ function requestBodyOf(route: RouteDeclaration): JsonSchema | undefined {
   if (route.requestBody) return route.requestBody;
   if (!route.body) return undefined;
   const generated = inputSchemaOf(route.body);
-  return { required: true, content: { 'application/json': { schema: route.bodySchema ? route.bodySchema(generated) : generated } } };
+  // Validation reads a request without a body as {} (src/shared/validate.ts): where {} passes, the body may be left out.
+  const required = !route.body.safeParse({}).success;
+  return { required, content: { 'application/json': { schema: route.bodySchema ? route.bodySchema(generated) : generated } } };
 }
 
 function responseObject(response: ResponseSpec, components: Record<string, JsonSchema>): JsonSchema {

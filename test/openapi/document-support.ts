@@ -146,13 +146,18 @@ export function expectMatchesDocument(method: Method, pathTemplate: string, res:
 }
 
 /**
- * Fails unless a JSON request body the service took (it answered 2xx) is valid under the
+ * Fails unless a JSON request body the service took (it answered 2xx; `undefined` when none was sent) is valid under the
  * request body schema the document declares for the operation: the document may be looser than
  * the validation (refinements have no JSON Schema form), never stricter than the service.
  */
 export function expectAcceptedBodyMatchesDocument(method: Method, pathTemplate: string, body: unknown): void {
-  const operation = document.paths[pathTemplate]?.[method] as { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> } } | undefined;
+  const operation = document.paths[pathTemplate]?.[method] as { requestBody?: { required?: boolean; content: Record<string, { schema: Record<string, unknown> }> } } | undefined;
   if (!operation) throw new Error(`${method.toUpperCase()} ${pathTemplate} is not in the document`);
+  if (body === undefined) {
+    // Taken without a body: the document must not call the body required.
+    if (operation.requestBody?.required) throw new Error(`${method.toUpperCase()} ${pathTemplate} took a request without a body, but the document says its body is required`);
+    return;
+  }
   const schema = operation.requestBody?.content['application/json']?.schema;
   if (!schema) throw new Error(`${method.toUpperCase()} ${pathTemplate} took a JSON body, but the document declares none: ${JSON.stringify(body).slice(0, 500)}`);
   const validate = validatorFor(schema);
