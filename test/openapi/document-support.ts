@@ -102,6 +102,13 @@ interface ResponseLike {
   headers: Record<string, string>;
 }
 
+/** The JSON of a response, also when a test read it with a parser of its own (as text or a Buffer). */
+function jsonBodyOf(res: ResponseLike): unknown {
+  if (typeof res.body === 'string' || Buffer.isBuffer(res.body)) return JSON.parse(String(res.body));
+  if (typeof res.text === 'string' && res.text) return JSON.parse(res.text);
+  return res.body;
+}
+
 /** Operations some test validated a response of, so a test can insist that each one was. */
 export const exercised = new Set<string>();
 
@@ -136,7 +143,7 @@ export function expectMatchesDocument(method: Method, pathTemplate: string, res:
   if (!content) {
     throw new Error(`${method.toUpperCase()} ${pathTemplate} ${res.status} answered ${mediaType}; the document declares ${Object.keys(declared.content ?? {}).join(', ') || 'no body'}`);
   }
-  const body = mediaType === 'application/json' ? res.body : (res.text ?? res.body);
+  const body = mediaType === 'application/json' ? jsonBodyOf(res) : (res.text ?? res.body);
   const validate = validatorFor(content.schema);
   if (!validate(body)) {
     const errors = validate.errors?.map((e) => `${e.instancePath || '(root)'} ${e.message} ${JSON.stringify(e.params)}`).join('\n  ');
@@ -164,5 +171,38 @@ export function expectAcceptedBodyMatchesDocument(method: Method, pathTemplate: 
   if (!validate(body)) {
     const errors = validate.errors?.map((e) => `${e.instancePath || '(root)'} ${e.message} ${JSON.stringify(e.params)}`).join('\n  ');
     throw new Error(`${method.toUpperCase()} ${pathTemplate} took a body the document says is invalid:\n  ${errors}\nbody: ${JSON.stringify(body).slice(0, 2000)}`);
+  }
+}
+
+/** The documented operation a request path falls under (the matching template with the most literal text), if any. */
+export function templateOf(method: Method, path: string): string | undefined {
+  let best: { template: string; literal: number } | undefined;
+  for (const [template, item] of Object.entries(document.paths)) {
+    if (!item[method]) continue;
+    const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '[^/]+')}$`);
+    if (!pattern.test(path)) continue;
+    const literal = template.replace(/\{\w+\}/g, '').length;
+    if (!best || literal > best.literal) best = { template, literal };
+  }
+  return best?.template;
+}
+
+/** What was sent: a JSON body (undefined when none), or `multipart` for an upload and `other` for a body that is not JSON, which are not checked. */
+export type SentBody = { json: unknown } | 'multipart' | 'other';
+
+/**
+ * What is wrong with a response to `method url` by the document (and, when the service took the
+ * request, with the JSON body sent), or undefined when it matches or the path is not an API operation.
+ */
+export function documentMismatch(method: Method, url: string, res: ResponseLike, sent: SentBody = 'other'): string | undefined {
+  const path = new URL(url, 'http://localhost').pathname;
+  const template = templateOf(method, path);
+  if (!template) return undefined;
+  try {
+    expectMatchesDocument(method, template, res);
+    if (res.status >= 200 && res.status < 300 && typeof sent === 'object') expectAcceptedBodyMatchesDocument(method, template, sent.json);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
   }
 }

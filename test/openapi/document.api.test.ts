@@ -1,7 +1,8 @@
 import { createConfig, lintFromString } from '@redocly/openapi-core';
-import { Router } from 'express';
+import express, { Router } from 'express';
+import request from 'supertest';
 import { buildApp } from '../../src/app';
-import { startTestContext, type TestContext } from '../support/context';
+import { documentChecked, startTestContext, type TestContext } from '../support/context';
 import { document, documentedOperations, registeredOperations, toTemplate, validatorFor } from './document-support';
 
 let ctx: TestContext;
@@ -155,6 +156,23 @@ describe('the document itself', () => {
     expect(Object.keys(rejected.responses['200'].content!)).toEqual(['text/csv']);
     const upload = document.paths['/api/v1/accounts/{account_id}/contacts/import'].post as unknown as Operation;
     expect(upload.requestBody!.content['multipart/form-data'].schema).toEqual(expect.objectContaining({ required: ['import_file'] }));
+  });
+});
+
+describe("the API tests' own requests", () => {
+  it('when a test receives a response the document does not declare, then the context records it (and close() fails the file)', async () => {
+    const app = express();
+    app.get('/health', (_req, res) => {
+      res.status(418).json({ status: 'teapot' });
+    });
+    app.get('/app/x', (_req, res) => {
+      res.status(418).send('not an API operation: not checked');
+    });
+    const mismatches: string[] = [];
+    const http = documentChecked(request(app), mismatches);
+    await http.get('/health');
+    await http.get('/app/x');
+    expect(mismatches).toEqual([expect.stringMatching(/^GET \/health answered 418, which the document does not declare/)]);
   });
 });
 
