@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { conflictResponse } from '../shared/error-handler';
 import { emptySchema } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { agentPayloadSchema, newAgentPayloadSchema, toAgentPayload } from './agent.presenter';
@@ -32,7 +33,7 @@ export function agentsRouter(accounts: AccountsService): Router {
     {
       method: 'post', path: '/agents', operationId: 'createAgent', summary: 'Add a person to the account (a new user, or an existing one by email)', tag,
       access: administratorAccess, body: newAgentSchema,
-      responses: { '200': json('The agent; a new user without a given password gets a generated one, shown this once', newAgentPayloadSchema) },
+      responses: { '200': json('The agent; a new user without a given password gets a generated one, shown this once', newAgentPayloadSchema), '409': conflictResponse },
     },
     async ({ body }, req, res) => {
       const { accountId } = callerOf(req);
@@ -46,7 +47,7 @@ export function agentsRouter(accounts: AccountsService): Router {
       router,
       {
         method, path: '/agents/:id(\\d+)', operationId: `${method}Agent`, summary: "Change an agent's role", tag, access: administratorAccess,
-        params: agentParams, body: agentChangeSchema, responses: { '200': json('The agent', agentPayloadSchema) },
+        params: agentParams, body: agentChangeSchema, responses: { '200': json('The agent', agentPayloadSchema), '409': conflictResponse },
       },
       async ({ params, body }, req, res) => {
         const { accountId } = callerOf(req);
@@ -59,7 +60,7 @@ export function agentsRouter(accounts: AccountsService): Router {
     router,
     {
       method: 'delete', path: '/agents/:id(\\d+)', operationId: 'deleteAgent', summary: 'Remove a person from the account (their access ends at once)', tag,
-      access: administratorAccess, params: agentParams, responses: { '200': json('Removed', emptySchema) },
+      access: administratorAccess, params: agentParams, responses: { '200': json('Removed', emptySchema), '409': conflictResponse },
     },
     async ({ params }, req, res) => {
       await accounts.removeMember(callerOf(req).accountId, params.id);

@@ -2,6 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { rateLimitedResponses } from '../shared/rate-limit';
 import { emptySchema } from '../shared/response-fields';
 import { anonymousAccess, defineRoute, json } from '../shared/route';
+import { bareOrWrappedSchema } from '../shared/wrapped-body';
 import type { AccountsService } from './accounts.service';
 import { userAccess, userCallerOf } from './auth.middleware';
 import { profilePayloadSchema, profileWithTokenSchema, signInPayloadSchema } from './profile.presenter';
@@ -60,7 +61,7 @@ export function profileRouter(profile: ProfileService, accounts: AccountsService
       router,
       {
         method, path: '/profile', operationId: `${method}Profile`, summary: 'Change your name or password (the current password is needed; every session ends)', tag,
-        access, body: profileUpdateSchema, before: [passwordCheck], responses: { '200': json('The profile', profilePayloadSchema), ...rateLimitedResponses },
+        access, body: profileUpdateSchema, bodySchema: bareOrWrappedSchema('profile'), before: [passwordCheck], responses: { '200': json('The profile', profilePayloadSchema), ...rateLimitedResponses },
       },
       async ({ body }, req, res) => {
         res.json(await profile.update(userCallerOf(req), body));

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
-import { searchUnavailableResponse } from '../shared/error-handler';
+import { conflictResponse, errorBodySchema, searchUnavailableResponse } from '../shared/error-handler';
 import { defineRoute, json } from '../shared/route';
 import { bulkActionPayloadSchema } from './bulk-action.presenter';
 import { bulkActionBody, bulkActionIdParams } from './bulk-actions.schemas';
@@ -19,6 +19,8 @@ export function bulkActionsRouter(bulkActions: BulkActionsService): Router {
       responses: {
         '200': json('Done within the request (up to 100 contacts selected)', bulkActionPayloadSchema),
         '202': json('Accepted and queued; poll GET /bulk_actions/{id}', bulkActionPayloadSchema),
+        '403': json('A delete by a caller who is not an administrator', errorBodySchema),
+        '409': conflictResponse,
         '503': { ...searchUnavailableResponse, description: `${searchUnavailableResponse.description}; or the job queue cannot take the action` },
       },
     },

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { publicConversationPayloadSchema, publicMessagePayloadSchema } from '../messaging/conversation.presenter';
+import { conflictResponse } from '../shared/error-handler';
 import { defineRoute, json, publicAccess } from '../shared/route';
 import { sendJsonArray } from '../shared/send-json-array';
 import type { CaptureService } from './capture.service';
@@ -22,7 +23,7 @@ export function captureRouter(capture: CaptureService): Router {
     router,
     {
       method: 'post', path: '/contacts', operationId: 'createVisitor', summary: 'Start a website visitor (its contact and source_id)', tag, access: publicAccess,
-      params: inboxPublicParams, body: visitorInputSchema, responses: { '200': json('The visitor', visitorPayloadSchema) },
+      params: inboxPublicParams, body: visitorInputSchema, responses: { '200': json('The visitor', visitorPayloadSchema), '409': conflictResponse },
     },
     async ({ params, body }, _req, res) => {
       res.status(200).json(await capture.createVisitor(params.inbox_identifier, body));
@@ -45,7 +46,7 @@ export function captureRouter(capture: CaptureService): Router {
       router,
       {
         method, path: visitorPath, operationId: `${method}Visitor`, summary: 'Update or identify a visitor', tag, access: publicAccess,
-        params: visitorParams, body: visitorInputSchema, responses: { '200': json('The visitor', visitorPayloadSchema) },
+        params: visitorParams, body: visitorInputSchema, responses: { '200': json('The visitor', visitorPayloadSchema), '409': conflictResponse },
       },
       async ({ params, body }, _req, res) => {
         res.json(await capture.updateVisitor(params.inbox_identifier, params.source_id, body));
@@ -58,7 +59,7 @@ export function captureRouter(capture: CaptureService): Router {
     {
       method: 'post', path: `${visitorPath}/conversations`, operationId: 'startVisitorConversation', summary: 'Pre-chat form: start a conversation with its first message', tag,
       access: publicAccess, params: visitorParams, body: visitorConversationSchema,
-      responses: { '200': json('The conversation and the visitor', visitorConversationPayloadSchema) },
+      responses: { '200': json('The conversation and the visitor', visitorConversationPayloadSchema), '409': conflictResponse },
     },
     async ({ params, body }, _req, res) => {
       res.status(200).json(await capture.startConversation(params.inbox_identifier, params.source_id, body));
@@ -91,7 +92,7 @@ export function captureRouter(capture: CaptureService): Router {
     router,
     {
       method: 'post', path: `${visitorPath}/email_collect`, operationId: 'collectVisitorEmail', summary: "Email collect: the visitor's email", tag, access: publicAccess,
-      params: visitorParams, body: emailCollectSchema, responses: { '200': json('The visitor', visitorPayloadSchema) },
+      params: visitorParams, body: emailCollectSchema, responses: { '200': json('The visitor', visitorPayloadSchema), '409': conflictResponse },
     },
     async ({ params, body }, _req, res) => {
       res.json(await capture.collectEmail(params.inbox_identifier, params.source_id, body.email));

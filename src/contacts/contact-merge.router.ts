@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
+import { conflictResponse } from '../shared/error-handler';
 import { defineRoute, json } from '../shared/route';
 import { contactMergeSchema } from './contact-merge.schemas';
 import { contactPayloadSchema, type ContactPayload } from '../records/contact.presenter';
@@ -13,7 +14,7 @@ export function contactMergeRouter(merge: MergeContacts): Router {
     router,
     {
       method: 'post', path: '/actions/contact_merge', operationId: 'mergeContacts', summary: 'Merge the mergee contact into the base contact', tag: 'Contacts',
-      access: accountAccess, body: contactMergeSchema, responses: { '200': json('The base contact after the merge, bare', contactPayloadSchema) },
+      access: accountAccess, body: contactMergeSchema, responses: { '200': json('The base contact after the merge, bare', contactPayloadSchema), '409': conflictResponse },
     },
     async ({ body }, req, res) => {
       res.json(await merge(callerOf(req).accountId, body.base_contact_id, body.mergee_contact_id));

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
-import { searchUnavailableResponse } from '../shared/error-handler';
+import { conflictResponse, searchUnavailableResponse } from '../shared/error-handler';
 import { emptySchema, payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { contactListSchema, contactPayloadSchema, ONLINE_WINDOW_SECONDS } from '../records/contact.presenter';
@@ -69,6 +69,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
           'The created contact; with inbox_id, its new record in that inbox (null without)',
           payloadOf(z.object({ contact: contactPayloadSchema, contact_inbox: options.contactInboxSchema.nullable() })),
         ),
+        '409': conflictResponse,
       },
     },
     async ({ body }, req, res) => {
@@ -92,7 +93,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       router,
       {
         method, path: '/contacts/:id(\\d+)', operationId: `${method}Contact`, summary: 'Update a contact (only the fields given)', tag, access: accountAccess,
-        params: contactIdParams, body: contactInputSchema, responses: { '200': json('The updated contact', payloadOf(contactPayloadSchema)) },
+        params: contactIdParams, body: contactInputSchema, responses: { '200': json('The updated contact', payloadOf(contactPayloadSchema)), '409': conflictResponse },
       },
       async ({ params, body }, req, res) => {
         res.json({ payload: await contacts.update(callerOf(req).accountId, params.id, body) });
@@ -104,7 +105,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'delete', path: '/contacts/:id(\\d+)/avatar', operationId: 'deleteContactAvatar', summary: "Remove a contact's avatar (Chatwoot's DELETE avatar)", tag, access: accountAccess,
-      params: contactIdParams, responses: { '200': json('The contact without its avatar', payloadOf(contactPayloadSchema)) },
+      params: contactIdParams, responses: { '200': json('The contact without its avatar', payloadOf(contactPayloadSchema)), '409': conflictResponse },
     },
     async ({ params }, req, res) => {
       res.json({ payload: await contacts.update(callerOf(req).accountId, params.id, { avatar_url: null }) });
@@ -116,7 +117,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     {
       method: 'post', path: '/contacts/:id(\\d+)/destroy_custom_attributes', operationId: 'destroyContactCustomAttributes',
       summary: "Take custom attribute keys off a contact (Chatwoot's destroy_custom_attributes)", tag, access: accountAccess,
-      params: contactIdParams, body: destroyCustomAttributesSchema, responses: { '200': json('The contact without those keys', payloadOf(contactPayloadSchema)) },
+      params: contactIdParams, body: destroyCustomAttributesSchema, responses: { '200': json('The contact without those keys', payloadOf(contactPayloadSchema)), '409': conflictResponse },
     },
     async ({ params, body }, req, res) => {
       res.json({ payload: await contacts.removeCustomAttributes(callerOf(req).accountId, params.id, body.custom_attributes) });
@@ -127,7 +128,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'delete', path: '/contacts/:id(\\d+)', operationId: 'deleteContact', summary: 'Delete a contact', tag, access: administratorAccess,
-      params: contactIdParams, responses: { '200': json('Deleted', emptySchema) },
+      params: contactIdParams, responses: { '200': json('Deleted', emptySchema), '409': conflictResponse },
     },
     async ({ params }, req, res) => {
       await contacts.remove(callerOf(req).accountId, params.id);

@@ -1,5 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { machineryKeyProblem } from '../records/contact-fields';
+import { acceptingAlso } from '../shared/documented-input';
 import { bodyId, pathId } from '../shared/id-schema';
 import { labelsParam, pageQuery } from '../search/list-request';
 
@@ -35,7 +36,10 @@ const contactFields = {
   email: nullableText(254),
   phone_number: nullableText(40),
   // A whole number is taken as its text, as Rails casts it (scripts syncing from a database send ids as numbers).
-  identifier: z.preprocess((value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value), nullableText(255)),
+  identifier: acceptingAlso(
+    z.preprocess((value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value), nullableText(255)),
+    { type: 'integer', description: 'a whole number is stored as its decimal text' },
+  ),
   blocked: z.boolean(),
   avatar_url: nullableText(2048),
   company_name: nullableText(255),
@@ -48,7 +52,10 @@ const contactFields = {
   created_at: timestamp,
   last_activity_at: timestamp.nullable(),
   // As Chatwoot reads it: an id as a number or a string of digits; null or "" (blank) mean no inbox.
-  inbox_id: z.preprocess((value) => (value === '' ? null : value), bodyId('inbox_id must be an inbox id (a positive integer)').nullable()),
+  inbox_id: acceptingAlso(z.preprocess((value) => (value === '' ? null : value), bodyId('inbox_id must be an inbox id (a positive integer)').nullable()), {
+    const: '',
+    description: 'the same as null',
+  }),
   // With inbox_id on create, the contact's address in that inbox, as Chatwoot's clients may send it (checked by the inbox).
   source_id: z.preprocess((value) => (value === '' ? null : value), text(255).nullable()),
 };

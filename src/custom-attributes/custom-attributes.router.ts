@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
+import { conflictResponse } from '../shared/error-handler';
 import { defineRoute, json, noContent, type JsonSchema } from '../shared/route';
 import { definitionPayloadSchema } from './custom-attribute-definition.presenter';
 import { definitionCreateSchema, definitionIdParams, definitionListQuery, definitionUpdateSchema } from './custom-attributes.schemas';
@@ -43,7 +44,7 @@ export function customAttributesRouter(service: CustomAttributesService): Router
     router,
     {
       method: 'post', path, operationId: 'createCustomAttributeDefinition', summary: 'Define a custom attribute', tag, access: administratorAccess,
-      body: definitionCreateSchema, bodySchema: chatwootDefinitionBody, responses: { '200': json('The definition', definitionPayloadSchema) },
+      body: definitionCreateSchema, bodySchema: chatwootDefinitionBody, responses: { '200': json('The definition', definitionPayloadSchema), '409': conflictResponse },
     },
     async ({ body }, req, res) => {
       res.json(await service.create(callerOf(req).accountId, body));
@@ -64,7 +65,7 @@ export function customAttributesRouter(service: CustomAttributesService): Router
       router,
       {
         method, path: `${path}/:id(\\d+)`, operationId: `${method}CustomAttributeDefinition`, summary: 'Update a custom attribute definition (key and type cannot change)', tag,
-        access: administratorAccess, params: definitionIdParams, body: definitionUpdateSchema, bodySchema: chatwootDefinitionBody, responses: { '200': json('The definition', definitionPayloadSchema) },
+        access: administratorAccess, params: definitionIdParams, body: definitionUpdateSchema, bodySchema: chatwootDefinitionBody, responses: { '200': json('The definition', definitionPayloadSchema), '409': conflictResponse },
       },
       async ({ params, body }, req, res) => {
         res.json(await service.update(callerOf(req).accountId, params.id, body));
@@ -75,7 +76,7 @@ export function customAttributesRouter(service: CustomAttributesService): Router
     router,
     {
       method: 'delete', path: `${path}/:id(\\d+)`, operationId: 'deleteCustomAttributeDefinition', summary: 'Delete a custom attribute definition (values stay on contacts)', tag,
-      access: administratorAccess, params: definitionIdParams, responses: { '204': noContent('Deleted (204 No Content, as Chatwoot answers)') },
+      access: administratorAccess, params: definitionIdParams, responses: { '204': noContent('Deleted (204 No Content, as Chatwoot answers)'), '409': conflictResponse },
     },
     async ({ params }, req, res) => {
       await service.remove(callerOf(req).accountId, params.id);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
 import { contactIdParams } from '../contacts/contacts.schemas';
+import { conflictResponse } from '../shared/error-handler';
 import { emptySchema, payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { bareOrWrappedSchema } from '../shared/wrapped-body';
@@ -30,7 +31,7 @@ export function labelsRouter(labels: LabelsService): Router {
     router,
     {
       method: 'post', path: '/labels', operationId: 'createLabel', summary: 'Create a label', tag, access: administratorAccess,
-      body: labelCreateSchema, bodySchema: bareOrWrapped, responses: { '200': json('The label', labelPayloadSchema) },
+      body: labelCreateSchema, bodySchema: bareOrWrapped, responses: { '200': json('The label', labelPayloadSchema), '409': conflictResponse },
     },
     async ({ body }, req, res) => {
       res.json(await labels.create(callerOf(req).accountId, body));
@@ -52,7 +53,7 @@ export function labelsRouter(labels: LabelsService): Router {
       router,
       {
         method, path: '/labels/:id(\\d+)', operationId, summary: 'Update a label (its title cannot change)', tag, access: administratorAccess,
-        params: labelIdParams, body: labelUpdateSchema, bodySchema: bareOrWrapped, responses: { '200': json('The label', labelPayloadSchema) },
+        params: labelIdParams, body: labelUpdateSchema, bodySchema: bareOrWrapped, responses: { '200': json('The label', labelPayloadSchema), '409': conflictResponse },
       },
       async ({ params, body }, req, res) => {
         res.json(await labels.update(callerOf(req).accountId, params.id, body));
@@ -63,7 +64,7 @@ export function labelsRouter(labels: LabelsService): Router {
     router,
     {
       method: 'delete', path: '/labels/:id(\\d+)', operationId: 'deleteLabel', summary: 'Delete a label and take it off every contact', tag, access: administratorAccess,
-      params: labelIdParams, responses: { '200': json('Deleted', emptySchema) },
+      params: labelIdParams, responses: { '200': json('Deleted', emptySchema), '409': conflictResponse },
     },
     async ({ params }, req, res) => {
       await labels.remove(callerOf(req).accountId, params.id);
@@ -85,7 +86,7 @@ export function labelsRouter(labels: LabelsService): Router {
     router,
     {
       method: 'post', path: '/contacts/:id(\\d+)/labels', operationId: 'setContactLabels', summary: "Replace a contact's labels", tag, access: accountAccess,
-      params: contactIdParams, body: contactLabelsSchema, responses: { '200': json('The label titles now on the contact', payloadOf(z.array(z.string()))) },
+      params: contactIdParams, body: contactLabelsSchema, responses: { '200': json('The label titles now on the contact', payloadOf(z.array(z.string()))), '409': conflictResponse },
     },
     async ({ params, body }, req, res) => {
       res.json({ payload: await labels.setContactLabels(callerOf(req).accountId, params.id, body.labels) });

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { contactInboxPayloadSchema } from '../inboxes/contact-inbox.presenter';
+import { conflictResponse } from '../shared/error-handler';
 import { payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { sendJsonArray } from '../shared/send-json-array';
@@ -41,7 +42,7 @@ export function messagingRouter(messaging: MessagingService): Router {
     router,
     {
       method: 'post', path: '/conversations', operationId: 'startConversation', summary: 'Send a first outbound message to a contact through an inbox', tag,
-      access: accountAccess, body: newConversationSchema, responses: { '200': json('The conversation with its queued message', conversationPayloadSchema) },
+      access: accountAccess, body: newConversationSchema, responses: { '200': json('The conversation with its queued message', conversationPayloadSchema), '409': conflictResponse },
     },
     async ({ body }, req, res) => {
       res.status(200).json(await messaging.startConversation(callerOf(req), body));

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
+import { errorBodySchema } from '../shared/error-handler';
 import { emptySchema } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { sendJsonArray } from '../shared/send-json-array';
@@ -13,6 +14,8 @@ const bareOrWrapped = bareOrWrappedSchema('note');
 
 const tag = 'Notes';
 const notePath = '/contacts/:id(\\d+)/notes/:note_id(\\d+)';
+/** notes.service refuses a change to a note by anyone but its author or an administrator. */
+const notAuthor = json('Neither the author of the note nor an administrator', errorBodySchema);
 
 export function notesRouter(notes: NotesService): Router {
   const router = Router({ mergeParams: true });
@@ -55,7 +58,7 @@ export function notesRouter(notes: NotesService): Router {
       router,
       {
         method, path: notePath, operationId: `${method}Note`, summary: 'Edit a note (its author or an administrator)', tag, access: accountAccess,
-        params: noteParams, body: noteInputSchema, bodySchema: bareOrWrapped, responses: { '200': json('The note', notePayloadSchema) },
+        params: noteParams, body: noteInputSchema, bodySchema: bareOrWrapped, responses: { '200': json('The note', notePayloadSchema), '403': notAuthor },
       },
       async ({ params, body }, req, res) => {
         res.json(await notes.update(callerOf(req), params.id, params.note_id, body));
@@ -67,7 +70,7 @@ export function notesRouter(notes: NotesService): Router {
     router,
     {
       method: 'delete', path: notePath, operationId: 'deleteNote', summary: 'Delete a note (its author or an administrator)', tag, access: accountAccess,
-      params: noteParams, responses: { '200': json('Deleted', emptySchema) },
+      params: noteParams, responses: { '200': json('Deleted', emptySchema), '403': notAuthor },
     },
     async ({ params }, req, res) => {
       await notes.remove(callerOf(req), params.id, params.note_id);

@@ -1,4 +1,5 @@
 import { z, type ZodType } from 'zod';
+import { alsoAcceptedInputs } from '../shared/documented-input';
 import type { JsonSchema } from '../shared/route';
 
 export type { JsonSchema };
@@ -10,6 +11,15 @@ export interface ParameterObject {
   schema: JsonSchema;
 }
 
+/** A preprocessed input that also takes other values (src/shared/documented-input.ts): its schema or those. */
+function withAlsoAccepted(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  const also = alsoAcceptedInputs.get(ctx.zodSchema as ZodType);
+  if (!also) return;
+  const own = { ...ctx.jsonSchema };
+  for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
+  ctx.jsonSchema.anyOf = [own, ...also.alsoAccepts];
+}
+
 /**
  * The JSON Schema of what a zod schema accepts (`io: 'input'`: before coercion and defaults),
  * so documented inputs are the validation itself and cannot drift from it. Refinements and
@@ -17,7 +27,7 @@ export interface ParameterObject {
  * document is then looser than the validation, never stricter.
  */
 export function inputSchemaOf(schema: ZodType): JsonSchema {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', override: withAlsoAccepted }) as JsonSchema;
   delete json.$schema;
   return json;
 }

@@ -1,16 +1,36 @@
 import { errorBodySchema } from '../shared/error-handler';
+import { JSON_BODY_LIMIT_BYTES } from '../shared/json-body';
 import type { Access, JsonSchema, ResponseSpec, RouteDeclaration } from '../shared/route';
 import { inputSchemaOf, outputSchemaOf, parametersOf, type ParameterObject } from './from-zod';
 
 const problem = (description: string): ResponseSpec => ({ description, schema: errorBodySchema });
 
+/** src/shared/error-handler.ts sends Retry-After with every 503. */
+const unavailable: ResponseSpec = {
+  description: 'MongoDB, Elasticsearch or Redis cannot answer right now; try again after Retry-After seconds',
+  schema: errorBodySchema,
+  headers: { 'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } } },
+};
+
+/**
+ * express.json parses a JSON body before routing (src/app.ts), so any route, one without a body
+ * too, may answer these; a route that reads a JSON body also refuses one of another content type
+ * (415, src/shared/route.ts). An upload declares its own 413 and 415.
+ */
+const bodyParsing: Record<string, ResponseSpec> = {
+  '400': problem('The body is not valid JSON, or not the Content-Encoding it names'),
+  '413': problem(`The JSON body is larger than ${JSON_BODY_LIMIT_BYTES / (1024 * 1024)} MB`),
+  '415': problem("The body's charset or Content-Encoding is not supported, or a body this route reads is not sent as application/json"),
+};
+
 /** The errors src/shared/error-handler.ts answers for a route of that access. */
 function errorResponses(access: Access['level']): Record<string, ResponseSpec> {
-  if (access === 'open') return {};
+  if (access === 'open') return bodyParsing;
   const common = {
-    '400': problem('The body is not valid JSON'),
+    ...bodyParsing,
     '422': problem('The input breaks a rule or a documented limit; `field` names it when it can'),
-    default: problem('Any other failure (503 when Elasticsearch or Redis cannot answer, 500 otherwise)'),
+    '503': unavailable,
+    default: problem('Any other failure (500)'),
   };
   if (access === 'public') {
     return {
@@ -40,7 +60,9 @@ function requestBodyOf(route: RouteDeclaration): JsonSchema | undefined {
   if (route.requestBody) return route.requestBody;
   if (!route.body) return undefined;
   const generated = inputSchemaOf(route.body);
-  return { required: true, content: { 'application/json': { schema: route.bodySchema ? route.bodySchema(generated) : generated } } };
+  // Validation reads a request without a body as {} (src/shared/validate.ts): where {} passes, the body may be left out.
+  const required = !route.body.safeParse({}).success;
+  return { required, content: { 'application/json': { schema: route.bodySchema ? route.bodySchema(generated) : generated } } };
 }
 
 function responseObject(response: ResponseSpec, components: Record<string, JsonSchema>): JsonSchema {
@@ -57,7 +79,8 @@ export function toOperation(route: RouteDeclaration, template: string, component
   const parameters = [...pathParameters(route, template), ...(route.query ? parametersOf(route.query, 'query') : [])];
   const requestBody = requestBodyOf(route);
   const level = route.access.level;
-  const responses = { ...route.responses, ...errorResponses(level), ...mountResponses };
+  // A route's own declaration of a status (a search's 503) is more precise than the generic one.
+  const responses = { ...errorResponses(level), ...route.responses, ...mountResponses };
   return {
     operationId: route.operationId,
     summary: route.summary,

@@ -1,3 +1,4 @@
+import { acceptingAlso } from '../shared/documented-input';
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { labelsParam, pageQuery, queryWholeNumber } from '../search/list-request';
@@ -48,7 +49,10 @@ export const segmentListQuery = z.object({
 
 const segmentFields = z.object({
   name: z.string().trim().min(1, 'name must not be empty').max(255),
-  filter_type: z.preprocess(filterTypeName, z.literal('contact', 'only filter_type "contact" (or 1) is supported')).optional(),
+  filter_type: acceptingAlso(z.preprocess(filterTypeName, z.literal('contact', 'only filter_type "contact" (or 1) is supported')), {
+    enum: [1, '1'],
+    description: "Chatwoot's number for contact",
+  }).optional(),
   query: z.object({ payload: z.unknown().nonoptional('query.payload is required: a list of filter conditions') }, 'query must be an object holding the filter payload'),
 });
 

@@ -39,6 +39,16 @@ export const searchUnavailableResponse: ResponseSpec = {
   headers: { 'Retry-After': { description: 'seconds to wait before trying again', schema: { type: 'integer' } } },
 };
 
+/**
+ * The 409 of a write that is conditional on the version it read (a contact, an account's labels,
+ * custom attribute definitions or members) or waits for a merge holding its contacts: other
+ * requests kept changing the record through all of its retries (ConflictError). Nothing was written.
+ */
+export const conflictResponse: ResponseSpec = {
+  description: 'Other requests kept changing the same record (or a merge held it) through all the retries; nothing was written, try again',
+  schema: errorBodySchema,
+};
+
 const statusByError: [new (...args: never[]) => AppError, number][] = [
   [ValidationError, 422],
   [BadRequestError, 400],

@@ -102,19 +102,36 @@ interface ResponseLike {
   headers: Record<string, string>;
 }
 
+/** The JSON of a response, also when a test read it with a parser of its own (as text or a Buffer). */
+function jsonBodyOf(res: ResponseLike): unknown {
+  if (typeof res.body === 'string' || Buffer.isBuffer(res.body)) return JSON.parse(String(res.body));
+  if (typeof res.text === 'string' && res.text) return JSON.parse(res.text);
+  return res.body;
+}
+
 /** Operations some test validated a response of, so a test can insist that each one was. */
 export const exercised = new Set<string>();
 
+type DeclaredResponse = { content?: Record<string, { schema: Record<string, unknown> }>; headers?: Record<string, { schema?: { type?: string } }> };
+
 /**
- * Fails unless the document declares this status for the operation (or a `default` for an
- * error), with the response's media type, and the body validates against its schema.
+ * Fails unless the document declares this status for the operation (a 4xx by its own status:
+ * `default` stands only for the server's failures, 5xx), with the response's media type, the
+ * headers it declares for it (e.g. Retry-After), and a body that validates against its schema.
  */
 export function expectMatchesDocument(method: Method, pathTemplate: string, res: ResponseLike): void {
-  const operation = document.paths[pathTemplate]?.[method] as { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> } | undefined;
+  const operation = document.paths[pathTemplate]?.[method] as { responses: Record<string, DeclaredResponse> } | undefined;
   if (!operation) throw new Error(`${method.toUpperCase()} ${pathTemplate} is not in the document`);
-  const declared = operation.responses[String(res.status)] ?? (res.status >= 400 ? operation.responses.default : undefined);
+  const declared = operation.responses[String(res.status)] ?? (res.status >= 500 ? operation.responses.default : undefined);
   if (!declared) {
     throw new Error(`${method.toUpperCase()} ${pathTemplate} answered ${res.status}, which the document does not declare: ${JSON.stringify(res.body)}`);
+  }
+  for (const [name, header] of Object.entries(declared.headers ?? {})) {
+    const value = res.headers[name.toLowerCase()];
+    if (value === undefined) throw new Error(`${method.toUpperCase()} ${pathTemplate} ${res.status} lacks the ${name} header the document declares`);
+    if (header.schema?.type === 'integer' && !/^\d+$/.test(String(value))) {
+      throw new Error(`${method.toUpperCase()} ${pathTemplate} ${res.status} answered ${name}: ${value}, not the integer the document declares`);
+    }
   }
   const mediaType = String(res.headers['content-type'] ?? '').split(';')[0].trim();
   if (!declared.content && !mediaType && !res.text) {
@@ -126,11 +143,66 @@ export function expectMatchesDocument(method: Method, pathTemplate: string, res:
   if (!content) {
     throw new Error(`${method.toUpperCase()} ${pathTemplate} ${res.status} answered ${mediaType}; the document declares ${Object.keys(declared.content ?? {}).join(', ') || 'no body'}`);
   }
-  const body = mediaType === 'application/json' ? res.body : (res.text ?? res.body);
+  const body = mediaType === 'application/json' ? jsonBodyOf(res) : (res.text ?? res.body);
   const validate = validatorFor(content.schema);
   if (!validate(body)) {
     const errors = validate.errors?.map((e) => `${e.instancePath || '(root)'} ${e.message} ${JSON.stringify(e.params)}`).join('\n  ');
     throw new Error(`${method.toUpperCase()} ${pathTemplate} ${res.status} does not match the document:\n  ${errors}\nbody: ${JSON.stringify(body).slice(0, 2000)}`);
   }
   exercised.add(`${method.toUpperCase()} ${pathTemplate}`);
+}
+
+/**
+ * Fails unless a JSON request body the service took (it answered 2xx; `undefined` when none was sent) is valid under the
+ * request body schema the document declares for the operation: the document may be looser than
+ * the validation (refinements have no JSON Schema form), never stricter than the service.
+ */
+export function expectAcceptedBodyMatchesDocument(method: Method, pathTemplate: string, body: unknown): void {
+  const operation = document.paths[pathTemplate]?.[method] as { requestBody?: { required?: boolean; content: Record<string, { schema: Record<string, unknown> }> } } | undefined;
+  if (!operation) throw new Error(`${method.toUpperCase()} ${pathTemplate} is not in the document`);
+  if (body === undefined) {
+    // Taken without a body: the document must not call the body required.
+    if (operation.requestBody?.required) throw new Error(`${method.toUpperCase()} ${pathTemplate} took a request without a body, but the document says its body is required`);
+    return;
+  }
+  const schema = operation.requestBody?.content['application/json']?.schema;
+  if (!schema) throw new Error(`${method.toUpperCase()} ${pathTemplate} took a JSON body, but the document declares none: ${JSON.stringify(body).slice(0, 500)}`);
+  const validate = validatorFor(schema);
+  if (!validate(body)) {
+    const errors = validate.errors?.map((e) => `${e.instancePath || '(root)'} ${e.message} ${JSON.stringify(e.params)}`).join('\n  ');
+    throw new Error(`${method.toUpperCase()} ${pathTemplate} took a body the document says is invalid:\n  ${errors}\nbody: ${JSON.stringify(body).slice(0, 2000)}`);
+  }
+}
+
+/** The documented operation a request path falls under (the matching template with the most literal text), if any. */
+export function templateOf(method: Method, path: string): string | undefined {
+  let best: { template: string; literal: number } | undefined;
+  for (const [template, item] of Object.entries(document.paths)) {
+    if (!item[method]) continue;
+    const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '[^/]+')}$`);
+    if (!pattern.test(path)) continue;
+    const literal = template.replace(/\{\w+\}/g, '').length;
+    if (!best || literal > best.literal) best = { template, literal };
+  }
+  return best?.template;
+}
+
+/** What was sent: a JSON body (undefined when none), or `multipart` for an upload and `other` for a body that is not JSON, which are not checked. */
+export type SentBody = { json: unknown } | 'multipart' | 'other';
+
+/**
+ * What is wrong with a response to `method url` by the document (and, when the service took the
+ * request, with the JSON body sent), or undefined when it matches or the path is not an API operation.
+ */
+export function documentMismatch(method: Method, url: string, res: ResponseLike, sent: SentBody = 'other'): string | undefined {
+  const path = new URL(url, 'http://localhost').pathname;
+  const template = templateOf(method, path);
+  if (!template) return undefined;
+  try {
+    expectMatchesDocument(method, template, res);
+    if (res.status >= 200 && res.status < 300 && typeof sent === 'object') expectAcceptedBodyMatchesDocument(method, template, sent.json);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }

@@ -1,6 +1,8 @@
-import { Router } from 'express';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
+import express, { Router } from 'express';
+import request from 'supertest';
 import { buildApp } from '../../src/app';
-import { startTestContext, type TestContext } from '../support/context';
+import { documentChecked, startTestContext, type TestContext } from '../support/context';
 import { document, documentedOperations, registeredOperations, toTemplate, validatorFor } from './document-support';
 
 let ctx: TestContext;
@@ -17,6 +19,7 @@ type Operation = {
   requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
   responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }>;
 };
+type OpenApiDocumentLike = { paths: Record<string, Record<string, { parameters?: unknown[]; responses: Record<string, { description?: string }> }>> };
 const operations = () =>
   Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op: op as unknown as Operation })));
 
@@ -85,6 +88,42 @@ describe('the document itself', () => {
     }
   });
 
+  it('when an operation writes contacts, labels, custom attribute definitions or members (conditional writes that give up after their retries), then it declares 409', () => {
+    const conflicting = [
+      'createContact', 'patchContact', 'putContact', 'deleteContact', 'deleteContactAvatar', 'destroyContactCustomAttributes', 'mergeContacts', 'setContactLabels',
+      'createBulkAction', 'startConversation',
+      'createLabel', 'updateLabel', 'putLabel', 'deleteLabel',
+      'createCustomAttributeDefinition', 'patchCustomAttributeDefinition', 'putCustomAttributeDefinition', 'deleteCustomAttributeDefinition',
+      'createAgent', 'patchAgent', 'putAgent', 'deleteAgent',
+      'createVisitor', 'patchVisitor', 'putVisitor', 'startVisitorConversation', 'collectVisitorEmail',
+    ];
+    const byId = new Map(operations().map(({ op }) => [op.operationId, op]));
+    for (const operationId of conflicting) {
+      expect({ operationId, exists: byId.has(operationId) }).toEqual({ operationId, exists: true });
+      expect({ operationId, declares409: Boolean(byId.get(operationId)!.responses['409']) }).toEqual({ operationId, declares409: true });
+    }
+  });
+
+  it("when it is checked by Redocly's OpenAPI 3.1 rules (structure, references, path parameters, security), then it has no problem", async () => {
+    const rules = ['struct', 'no-unresolved-refs', 'path-parameters-defined', 'operation-operationId-unique', 'operation-parameters-unique', 'security-defined', 'no-identical-paths', 'no-path-trailing-slash', 'no-enum-type-mismatch', 'no-required-schema-properties-undefined', 'operation-2xx-response'];
+    const config = await createConfig({ rules: Object.fromEntries(rules.map((rule) => [rule, 'error'])) });
+    const lint = async (doc: unknown) => (await lintFromString({ source: JSON.stringify(doc), absoluteRef: 'openapi.json', config })).map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`);
+    expect(await lint(document)).toEqual([]);
+    // The check does look: a parameter without `in` and a response without a description are found.
+    const broken = JSON.parse(JSON.stringify(document)) as OpenApiDocumentLike;
+    broken.paths['/health'].get.parameters = [{ name: 'x' }];
+    delete broken.paths['/health'].get.responses['200'].description;
+    expect(await lint(broken)).toEqual(expect.arrayContaining([expect.stringMatching(/^struct: .*`in`/), expect.stringMatching(/^struct: .*`description`/)]));
+  });
+
+  it('when an operation reaches a dependency (every one but the service routes), then it declares 503 with Retry-After, which the error handler sends with every 503', () => {
+    for (const { path, method, op } of operations()) {
+      const unavailable = op.responses['503'] as { headers?: Record<string, unknown> } | undefined;
+      const expected = !['/health', '/metrics', '/api/openapi.json'].includes(path);
+      expect({ path, method, declares503WithRetryAfter: Boolean(unavailable?.headers?.['Retry-After']) }).toEqual({ path, method, declares503WithRetryAfter: expected });
+    }
+  });
+
   it('when operationIds are listed, then each is unique', () => {
     const ids = operations().map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
@@ -118,6 +157,23 @@ describe('the document itself', () => {
     expect(Object.keys(rejected.responses['200'].content!)).toEqual(['text/csv']);
     const upload = document.paths['/api/v1/accounts/{account_id}/contacts/import'].post as unknown as Operation;
     expect(upload.requestBody!.content['multipart/form-data'].schema).toEqual(expect.objectContaining({ required: ['import_file'] }));
+  });
+});
+
+describe("the API tests' own requests", () => {
+  it('when a test receives a response the document does not declare, then the context records it (and close() fails the file)', async () => {
+    const app = express();
+    app.get('/health', (_req, res) => {
+      res.status(418).json({ status: 'teapot' });
+    });
+    app.get('/app/x', (_req, res) => {
+      res.status(418).send('not an API operation: not checked');
+    });
+    const mismatches: string[] = [];
+    const http = documentChecked(request(app), mismatches);
+    await http.get('/health');
+    await http.get('/app/x');
+    expect(mismatches).toEqual([expect.stringMatching(/^GET \/health answered 418, which the document does not declare/)]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { buildContact, createContact } from '../support/factories';
-import { document, documentedOperations, exercised, expectMatchesDocument, type Method } from './document-support';
+import { document, documentedOperations, exercised, expectAcceptedBodyMatchesDocument, expectMatchesDocument, type Method } from './document-support';
 
 /*
  * Real requests against the real services, each response validated against the document's
@@ -29,9 +29,11 @@ interface CallOptions {
   token?: string | null;
   attach?: { field: string; content: string; fileName: string };
   rawBody?: string;
+  /** The content type of rawBody; application/json by default. */
+  contentType?: string;
 }
 
-/** Sends a request to the operation (template filled from params) and validates the response against the document. */
+/** Sends a request to the operation (template filled from params) and validates the response (and a body it took) against the document. */
 async function call(method: Method, template: string, options: CallOptions = {}) {
   const params: Record<string, string | number> = { account_id: account.id, ...options.params };
   const url = template.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -42,10 +44,12 @@ async function call(method: Method, template: string, options: CallOptions = {})
   const token = options.token === undefined ? (template.startsWith('/api/v1/accounts/') ? account.adminToken : null) : options.token;
   if (token) req = req.set('api_access_token', token);
   if (options.attach) req = req.attach(options.attach.field, Buffer.from(options.attach.content, 'utf8'), options.attach.fileName);
-  else if (options.rawBody !== undefined) req = req.set('content-type', 'application/json').send(options.rawBody);
+  else if (options.rawBody !== undefined) req = req.set('content-type', options.contentType ?? 'application/json').send(options.rawBody);
   else if (options.body) req = req.send(options.body);
   const res = await req;
   expectMatchesDocument(method, template, res);
+  // A body the service took must be one the document allows.
+  if (res.status < 300 && !options.attach && options.rawBody === undefined) expectAcceptedBodyMatchesDocument(method, template, options.body);
   return res;
 }
 
@@ -71,6 +75,8 @@ describe('contacts', () => {
     expect((await call('get', `${A}/contacts/{id}`, { params: { id } })).body.payload.id).toBe(id);
     expect((await call('patch', `${A}/contacts/{id}`, { params: { id }, body: { name: 'Patched' } })).body.payload.name).toBe('Patched');
     expect((await call('put', `${A}/contacts/{id}`, { params: { id }, body: { blocked: true } })).body.payload.blocked).toBe(true);
+    // An update without a body changes nothing, and is no error.
+    expect((await call('patch', `${A}/contacts/{id}`, { params: { id } })).body.payload.blocked).toBe(true);
     const dropped = await call('post', `${A}/contacts/{id}/destroy_custom_attributes`, { params: { id }, body: { custom_attributes: ['gone'] } });
     expect(dropped.body.payload.custom_attributes).toEqual({ plan: 'pro' });
     expect((await call('delete', `${A}/contacts/{id}/avatar`, { params: { id } })).body.payload.thumbnail).toBe('');
@@ -106,6 +112,25 @@ describe('contacts', () => {
   it('when a contact is deleted, then it answers the empty object', async () => {
     const doomed = await createContact(ctx, account);
     expect((await call('delete', `${A}/contacts/{id}`, { params: { id: doomed.id } })).body).toEqual({});
+  });
+});
+
+describe("inputs in Chatwoot's other spellings", () => {
+  it('when a body the service takes is sent wrapped or with the numbers and empty strings Chatwoot clients send, then the document allows it too', async () => {
+    const site = (await call('post', `${A}/inboxes`, { body: { name: 'Spellings', channel: { type: 'web_widget', website_url: 'https://spellings.example' } } })).body;
+    expect((await call('post', `${A}/contacts`, { body: { name: 'Numeric id', identifier: 4711, inbox_id: '' } })).body.payload.contact.identifier).toBe('4711');
+    expect((await call('post', `${A}/contacts`, { body: { name: 'Inbox id as text', inbox_id: String(site.id), source_id: '' } })).status).toBe(200);
+    const label = await call('post', `${A}/labels`, { body: { label: { title: 'wrapped' } } });
+    expect(label.body.title).toBe('wrapped');
+    const definition = await call('post', `${A}/custom_attribute_definitions`, {
+      body: { custom_attribute_definition: { attribute_key: 'seats', attribute_display_name: 'Seats', attribute_display_type: 1, attribute_model: 1 } },
+    });
+    expect(definition.body.attribute_display_type).toBe('number');
+    const segment = await call('post', `${A}/custom_filters`, { body: { name: 'Numbered', filter_type: 1, query: { payload: [condition('email', 'contains', ['x'])] } } });
+    expect(segment.body.filter_type).toBe('contact');
+    const exported = await call('post', `${A}/contacts/export`, { body: { column_names: 'name,email', label: '' } });
+    expect(exported.status).toBe(200);
+    await call('delete', `${A}/inboxes/{id}`, { params: { id: site.id } });
   });
 });
 
@@ -316,6 +341,8 @@ describe('import and export', () => {
     const res = await call('post', `${A}/contacts/export`, { body: { column_names: ['name', 'email'] } });
     expect(res.status).toBe(200);
     expect(res.text.split('\n')[0]).toMatch(/name/);
+    // Without a body: every contact, the default columns; so the body is not required.
+    expect((await call('post', `${A}/contacts/export`)).status).toBe(200);
   });
 });
 
@@ -331,11 +358,54 @@ describe('errors', () => {
     expect((await call('get', `${P}/contacts/{source_id}`, { params: { inbox_identifier: 'no-such-inbox', source_id: 'x' } })).status).toBe(404);
   });
 
+  it('when a JSON route is sent another content type or a body over the limit, then its 415 and 413 are declared', async () => {
+    const notJson = await call('post', `${A}/contacts`, { rawBody: '{"name":"x"}', contentType: 'text/plain' });
+    expect(notJson.status).toBe(415);
+    const site = (await call('post', `${A}/inboxes`, { body: { name: 'Site 415', channel: { type: 'web_widget', website_url: 'https://415.example' } } })).body;
+    expect((await call('post', `${P}/contacts`, { params: { inbox_identifier: site.inbox_identifier }, rawBody: 'name=x', contentType: 'application/x-www-form-urlencoded' })).status).toBe(415);
+    expect((await call('patch', '/api/v1/profile', { token: account.agentToken, rawBody: 'name=x', contentType: 'text/plain' })).status).toBe(415);
+    const tooLarge = await call('post', `${A}/contacts`, { rawBody: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) });
+    expect(tooLarge.status).toBe(413);
+  });
+
+  it('when any route, one without a body included, is sent a JSON body that is broken or over the limit, then its 400, 413 and 415 are declared (the body is parsed before routing)', async () => {
+    expect((await call('get', '/health', { rawBody: '{"broken":' })).status).toBe(400);
+    expect((await call('get', `${A}/labels`, { rawBody: '{}', contentType: 'application/json; charset=latin2' })).status).toBe(415);
+    expect((await call('get', '/health', { rawBody: '{}', contentType: 'application/json; charset=latin2' })).status).toBe(415);
+    expect((await call('get', '/metrics', { rawBody: JSON.stringify({ big: 'x'.repeat(2 * 1024 * 1024) }) })).status).toBe(413);
+    expect((await call('get', `${A}/contacts`, { rawBody: JSON.stringify({ big: 'x'.repeat(2 * 1024 * 1024) }) })).status).toBe(413);
+    expect((await call('delete', '/auth/sign_out', { rawBody: JSON.stringify({ big: 'x'.repeat(2 * 1024 * 1024) }) })).status).toBe(413);
+  });
+
+  it('when a write races another (an email whose user another request is creating right now), then the 409 is declared', async () => {
+    const email = `racing-${Date.now()}@people.test`;
+    // What a concurrent POST /agents leaves between taking the email and writing its user.
+    await ctx.deps.models.userEmails.create({ _id: email, user_id: 999999999, created_at: new Date() });
+    const raced = await call('post', `${A}/agents`, { body: { name: 'Racer', email } });
+    expect(raced.status).toBe(409);
+  });
+
+  it("when an agent edits or deletes another user's note, or bulk-deletes contacts, then the 403 is declared", async () => {
+    const contact = await createContact(ctx, account);
+    const note = await call('post', `${A}/contacts/{id}/notes`, { params: { id: contact.id }, body: { content: "the administrator's" } });
+    const params = { id: contact.id, note_id: note.body.id };
+    expect((await call('patch', `${A}/contacts/{id}/notes/{note_id}`, { params, token: account.agentToken, body: { content: 'mine now' } })).status).toBe(403);
+    expect((await call('put', `${A}/contacts/{id}/notes/{note_id}`, { params, token: account.agentToken, body: { content: 'mine now' } })).status).toBe(403);
+    expect((await call('delete', `${A}/contacts/{id}/notes/{note_id}`, { params, token: account.agentToken })).status).toBe(403);
+    const bulkDelete = await call('post', `${A}/bulk_actions`, { token: account.agentToken, body: { type: 'Contact', ids: [contact.id], action_name: 'delete' } });
+    expect(bulkDelete.status).toBe(403);
+  });
+
   it('when a status is not declared for an operation, then the check fails', () => {
     expect(() => expectMatchesDocument('get', `${A}/labels`, { status: 201, body: {}, headers: { 'content-type': 'application/json' } })).toThrow(/does not declare/);
     expect(() =>
       expectMatchesDocument('get', `${A}/labels/{id}`, { status: 200, body: { id: 1, title: 'x', description: null, color: '#000000', show_on_sidebar: true, extra: 1 }, headers: { 'content-type': 'application/json' } }),
     ).toThrow(/does not match/);
+    // A client error is declared by its own status: `default` stands for the server's failures.
+    expect(() => expectMatchesDocument('get', `${A}/labels`, { status: 409, body: { error: 'x' }, headers: { 'content-type': 'application/json' } })).toThrow(/does not declare/);
+    expect(() => expectMatchesDocument('get', `${A}/labels`, { status: 500, body: { error: 'x' }, headers: { 'content-type': 'application/json' } })).not.toThrow();
+    // Declared headers must come.
+    expect(() => expectMatchesDocument('post', '/auth/sign_in', { status: 429, body: { error: 'x' }, headers: { 'content-type': 'application/json' } })).toThrow(/lacks the Retry-After header/);
   });
 });
 

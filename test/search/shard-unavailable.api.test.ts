@@ -3,6 +3,7 @@
 // none is left, with its own 503. Made here on the real single node: an index whose one shard may
 // be placed on no node stays unassigned, and the test's alias is pointed at it.
 import { CURRENT_MAPPING } from '../../src/search/contacts-index';
+import { expectMatchesDocument } from '../openapi/document-support';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 
@@ -35,7 +36,12 @@ describe('a shard without a copy', () => {
   it('when part of the index cannot answer, then lists and searches answer 503 with Retry-After, never the part that answered', async () => {
     await alias('add');
     try {
-      for (const res of [await list(), await ctx.http.get(account.path('/contacts/search')).query({ q: 'still' }).set('api_access_token', account.adminToken)]) {
+      const answers = [
+        { path: '/api/v1/accounts/{account_id}/contacts', res: await list() },
+        { path: '/api/v1/accounts/{account_id}/contacts/search', res: await ctx.http.get(account.path('/contacts/search')).query({ q: 'still' }).set('api_access_token', account.adminToken) },
+      ];
+      for (const { path, res } of answers) {
+        expectMatchesDocument('get', path, res);
         expect(res.status).toBe(503);
         expect(res.headers['retry-after']).toBe('5');
         expect(res.body.error).toMatch(/part of the index did not answer/);
@@ -54,6 +60,7 @@ describe('a shard without a copy', () => {
     await ctx.deps.es.indices.updateAliases({ actions: [...indices.map((index) => ({ remove: { index, alias: ctx.deps.index } })), { add: { index: unplaced, alias: ctx.deps.index } }] });
     try {
       const res = await list();
+      expectMatchesDocument('get', '/api/v1/accounts/{account_id}/contacts', res);
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('5');
     } finally {

@@ -1,4 +1,5 @@
 import { enqueueWithin } from '../../src/shared/queues';
+import { expectMatchesDocument } from '../openapi/document-support';
 import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { startTcpProxy } from '../support/tcp-proxy';
 
@@ -36,7 +37,14 @@ describe('when the MongoDB server cannot be reached', () => {
       await ctx.http.get(account.path(`/contacts/${id}`)).set(auth),
       await ctx.http.patch(account.path(`/contacts/${id}`)).set(auth).send({ name: 'Renamed during the cut' }),
     ];
-    for (const res of during) {
+    const operations = [
+      ['post', '/api/v1/accounts/{account_id}/contacts'],
+      ['get', '/api/v1/accounts/{account_id}/contacts/{id}'],
+      ['patch', '/api/v1/accounts/{account_id}/contacts/{id}'],
+    ] as const;
+    for (const [i, res] of during.entries()) {
+      // As the API document declares it: its 503, with Retry-After.
+      expectMatchesDocument(operations[i][0], operations[i][1], res);
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('2');
       expect(res.body).toEqual({ error: expect.stringMatching(/database is unavailable/), request_id: expect.any(String) });

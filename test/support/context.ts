@@ -85,16 +85,58 @@ export async function startTestContext(options: { worker?: boolean; config?: Con
     await deps.es.indices.refresh({ index: deps.index });
   }
 
+  // Every response an API test receives is checked against the API document (status, media
+  // type, body schema, declared headers); close() fails the file if one did not match.
+  const mismatches: string[] = [];
+  const http = documentChecked(request(app), mismatches);
+
   return {
     deps,
     app,
-    http: request(app),
+    http,
     createAccount,
     settle,
     close: async () => {
       await deps.close();
+      if (mismatches.length) throw new Error(`responses that do not match the API document:\n${[...new Set(mismatches)].join('\n')}`);
     },
   };
+}
+
+type Http = ReturnType<typeof request>;
+
+/** The body a supertest request sent (superagent keeps it in `_data`, an upload in `_formData`). */
+function sentBodyOf(test: object): import('../openapi/document-support').SentBody {
+  const { _data: data, _formData: form, _header: header = {} } = test as { _data?: unknown; _formData?: unknown; _header?: Record<string, string> };
+  if (form) return 'multipart';
+  if (data === undefined || data === null) return { json: undefined };
+  const type = String(header['content-type'] ?? 'application/json');
+  if (!/^application\/json\b/i.test(type)) return 'other';
+  // As sent: keys whose value is undefined are not in the JSON.
+  if (typeof data !== 'string') return { json: JSON.parse(JSON.stringify(data)) };
+  try {
+    return { json: JSON.parse(data) };
+  } catch {
+    return 'other';
+  }
+}
+
+/** `http` whose every response is checked against the API document; what does not match is added to `mismatches`. */
+export function documentChecked(http: Http, mismatches: string[]): Http {
+  for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+    const send = http[method].bind(http);
+    (http as Record<typeof method, (url: string) => ReturnType<typeof send>>)[method] = (url: string) => {
+      const test = send(url);
+      return test.on('response', (res: { status: number; body: unknown; text?: string; headers: Record<string, string> }) => {
+        // Required when used: the document support builds the document with this file's testConfig.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { documentMismatch } = require('../openapi/document-support') as typeof import('../openapi/document-support');
+        const problem = documentMismatch(method, url, res, sentBodyOf(test));
+        if (problem) mismatches.push(problem);
+      });
+    };
+  }
+  return http;
 }
 
 /**
