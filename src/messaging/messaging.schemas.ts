@@ -40,7 +40,8 @@ export const newConversationSchema = z.strictObject({
   contact_id: bodyId('contact_id must be a contact id (a positive integer)'),
   // Chatwoot clients send the contact_inbox's source_id: it must be the contact's address in the
   // inbox (or, in a website inbox, one of its verified sessions, which it picks); see startConversation.
-  source_id: z.string().max(255).optional(),
+  // null, as a client sends it unset, is no source_id: the inbox's own address for the contact.
+  source_id: z.string().max(255).nullable().optional().transform((value) => value ?? undefined),
   // Conversations here are open until answered; Chatwoot's other statuses have no meaning yet.
   status: z.literal('open', 'a new conversation is open; pending, snoozed and resolved are not kept here').optional(),
   custom_attributes: keysCheckedFirst(conversationAttributes).optional(),

@@ -252,12 +252,12 @@ describe('isolation and input', () => {
 
 describe("Chatwoot's conversation fields sent unset", () => {
   // Chatwoot's clients send them empty when nobody chose one; they mean nothing, so nothing is dropped.
-  it('when assignee_id, team_id and snoozed_until are null and additional_attributes is {} or null, then the conversation is opened and delivered', async () => {
+  it('when assignee_id, team_id, snoozed_until and source_id are null and additional_attributes is {} or null, then the conversation is opened and delivered', async () => {
     const contact = await createContact(ctx, account, { phone_number: '+14155550165' });
     for (const additional of [{}, null]) {
       const res = await send(account, {
         inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'unset fields' },
-        assignee_id: null, team_id: null, snoozed_until: null, additional_attributes: additional,
+        assignee_id: null, team_id: null, snoozed_until: null, additional_attributes: additional, source_id: null,
       });
       expect(res.status).toBe(200);
     }
