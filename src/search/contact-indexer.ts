@@ -15,6 +15,11 @@ const READ_CHUNK = 1000;
 export interface IndexOutcome {
   /** Contacts whose indexing failed, with the reason; the rest are done. */
   failed: Map<number, string>;
+  /**
+   * Of the done ones, those the index refused because it holds this version or a newer one (a
+   * write or a delete's tombstone), with the version it holds when the refusal names it.
+   */
+  refused?: Map<number, number>;
 }
 
 /**
@@ -60,7 +65,8 @@ export function createContactIndexer(deps: {
   /** `clearPending: false` when no pending marker can exist for these docs (an import's new contacts). */
   async function write(docs: Contact[], options: { clearPending?: boolean } = {}): Promise<IndexOutcome> {
     const failed = new Map<number, string>();
-    if (!docs.length) return { failed };
+    const refused = new Map<number, number>();
+    if (!docs.length) return { failed, refused };
     const defs = await definitionsByAccount(docs);
     const operations: object[] = [];
     for (const doc of docs) {
@@ -77,6 +83,8 @@ export function createContactIndexer(deps: {
       // 409: the index already holds this version or a newer one. 404: nothing to delete.
       if (result.status < 300 || result.status === 409 || (doc.deleted && result.status === 404)) done.push(doc);
       else failed.set(Number(doc._id), result.error?.reason ?? `status ${result.status}`);
+      const held = result.status === 409 ? /current version \[(\d+)\]/.exec(result.error?.reason ?? '') : null;
+      if (held) refused.set(Number(doc._id), Number(held[1]));
     });
 
     // The index holds these versions: their pending markers go, unless a newer write raised one.
@@ -96,7 +104,7 @@ export function createContactIndexer(deps: {
       metrics.syncedContacts.inc({ op: doc.deleted ? 'delete' : 'index' });
     }
     if (failed.size) logger.warn({ failed: failed.size, first: [...failed.values()][0] }, 'some contacts were not indexed');
-    return { failed };
+    return { failed, refused };
   }
 
   return {
