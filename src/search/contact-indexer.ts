@@ -77,12 +77,15 @@ export function createContactIndexer(deps: {
     const res = await es.bulk({ operations });
 
     const done: Contact[] = [];
+    // Of those, the ones this request wrote: a refused one (409) was measured when it was indexed.
+    const written: Contact[] = [];
     res.items.forEach((item, i) => {
       const doc = docs[i];
       const result = item.index ?? item.delete!;
       // 409: the index already holds this version or a newer one. 404: nothing to delete.
       if (result.status < 300 || result.status === 409 || (doc.deleted && result.status === 404)) done.push(doc);
       else failed.set(Number(doc._id), result.error?.reason ?? `status ${result.status}`);
+      if (result.status < 300 || (doc.deleted && result.status === 404)) written.push(doc);
       const held = result.status === 409 ? /current version \[(\d+)\]/.exec(result.error?.reason ?? '') : null;
       if (held) refused.set(Number(doc._id), Number(held[1]));
     });
@@ -99,7 +102,7 @@ export function createContactIndexer(deps: {
     // Nothing writes a deleted contact again, so this delete races with no one.
     if (purged.length) await contacts.deleteMany({ _id: { $in: purged }, deleted: true });
     const now = Date.now();
-    for (const doc of done) {
+    for (const doc of written) {
       metrics.syncLag.observe(Math.max(0, now - doc.updated_at.getTime()) / 1000);
       metrics.syncedContacts.inc({ op: doc.deleted ? 'delete' : 'index' });
     }
