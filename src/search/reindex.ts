@@ -111,7 +111,23 @@ export async function reindexContacts(
     report.caughtUp += ids.length;
     await progress('catch-up');
   }
-  await es.indices.refresh({ index: to });
+  // A contact copied and then deleted and purged during the copy has no MongoDB document left
+  // to catch up from, nor a document in the old index: the new index's documents with no contact
+  // behind them are found and deleted, before the swap (or searches after it would show the
+  // deleted contacts until step 5) and again after it, for the deletes made meanwhile. Counted
+  // once each in `orphans` (a document deleted is not found again).
+  const removeOrphans = async () => {
+    await es.indices.refresh({ index: to });
+    for await (const hits of walkIndex(es, to, undefined, { batchSize, keepAlive: '5m', source: false })) {
+      const orphans = new Set(await findOrphans(contacts, hits.map((hit) => hit._id!)));
+      report.orphans += orphans.size;
+      // Each deleted with the routing it was indexed with (its account's).
+      report.failed.push(...(await deleteFromIndex(es, to, hits.filter((hit) => orphans.has(hit._id!)).map((hit) => ({ id: hit._id!, routing: hit._routing! })))));
+      await progress('orphans');
+    }
+    await es.indices.refresh({ index: to });
+  };
+  await removeOrphans();
 
   // 3. One atomic alias update: from now on every read and write goes to the new index.
   await es.indices.updateAliases({
@@ -124,7 +140,7 @@ export async function reindexContacts(
   // the alias. A bulk request that resolved the alias before the swap may still be landing in
   // the old index: blocking its writes waits for those in flight (and fails later ones, whose
   // jobs are retried through the alias, now the new index), and the refresh in the walk makes
-  // them visible to it. The block is lifted afterwards, for a rollback. Deletes are step 5's.
+  // them visible to it. The block is lifted afterwards, for a rollback.
   await es.indices.addBlock({ index: from.join(','), block: 'write' });
   try {
     for await (const ids of writtenSince()) {
@@ -136,16 +152,8 @@ export async function reindexContacts(
     await es.indices.putSettings({ index: from.join(','), settings: { index: { blocks: { write: false } } } });
   }
 
-  // 5. A contact copied and then deleted and purged during the copy has no MongoDB document
-  // left to catch up from: find the new index's documents with no contact behind them.
-  await es.indices.refresh({ index: to });
-  for await (const hits of walkIndex(es, to, undefined, { batchSize, keepAlive: '5m', source: false })) {
-    const orphans = new Set(await findOrphans(contacts, hits.map((hit) => hit._id!)));
-    report.orphans += orphans.size;
-    // Each deleted with the routing it was indexed with (its account's).
-    report.failed.push(...(await deleteFromIndex(es, to, hits.filter((hit) => orphans.has(hit._id!)).map((hit) => ({ id: hit._id!, routing: hit._routing! })))));
-    await progress('orphans');
-  }
+  // 5. Contacts deleted and purged since the first orphan pass: orphans again.
+  await removeOrphans();
 
   if (options.deleteOld && from.length) {
     await es.indices.delete({ index: from });

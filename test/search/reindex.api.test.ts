@@ -67,9 +67,11 @@ describe('reindex', () => {
     const before = await aliasTargets();
 
     let wrote = false;
+    let atSwap: string[] = [];
     const report = await reindex({
       batchSize: 2,
       async onProgress(phase) {
+        if (phase === 'swap') atSwap = await names();
         if (phase !== 'copy' || wrote) return;
         wrote = true;
         // The API and the worker keep working against the alias (the old index) meanwhile.
@@ -83,6 +85,9 @@ describe('reindex', () => {
     });
 
     expect(report.failed).toEqual([]);
+    // From the swap on, searches see neither the contact deleted during the copy nor miss the
+    // ones written meanwhile.
+    expect(atSwap).toEqual(['Created while copying', 'Renamed while copying', 'Steady 0', 'Steady 1', 'Steady 2', 'Steady 3', 'Steady 4']);
     expect(report.from).toEqual(before);
     expect(await aliasTargets()).toEqual([report.to]);
     expect(report.orphans).toBe(1);
