@@ -69,7 +69,7 @@ import { createAccountRecords, listExistingRecords } from './shared/account-reco
 import { reconcileAccount } from './search/reconcile';
 import { sweepPendingContacts } from './search/sync-sweep';
 import type { Logger } from './shared/logger';
-import { createMetrics } from './shared/metrics';
+import { createMetrics, redisSyncFigureStore } from './shared/metrics';
 import { connectMongo } from './shared/mongo';
 import { createQueueFactory, enqueueWithin } from './shared/queues';
 import { createRateLimit, inSequence } from './shared/rate-limit';
@@ -146,7 +146,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const queues = createQueueFactory(config.REDIS_URL, config.QUEUE_PREFIX);
   const syncQueue = createSyncQueue(queues);
   const scheduler = createSyncScheduler(syncQueue, logger);
-  const metrics = createMetrics();
+  // The sync figures of all processes add up in Redis: any API process shows them.
+  const metrics = createMetrics(redisSyncFigureStore(queues.redis, `${config.QUEUE_PREFIX}:sync-figures`));
   const search = createContactSearch({ es, index, cursorSecret: config.CURSOR_SECRET, timeoutMs: config.SEARCH_TIMEOUT_MS });
   const limits = queryLimitsOf(config);
   const nextIds = createIdAllocator(models.idBlocks);

@@ -102,10 +102,7 @@ export function createContactIndexer(deps: {
     // Nothing writes a deleted contact again, so this delete races with no one.
     if (purged.length) await contacts.deleteMany({ _id: { $in: purged }, deleted: true });
     const now = Date.now();
-    for (const doc of written) {
-      metrics.syncLag.observe(Math.max(0, now - doc.updated_at.getTime()) / 1000);
-      metrics.syncedContacts.inc({ op: doc.deleted ? 'delete' : 'index' });
-    }
+    metrics.recordSynced(written.map((doc) => ({ lagSeconds: Math.max(0, now - doc.updated_at.getTime()) / 1000, op: doc.deleted ? ('delete' as const) : ('index' as const) })));
     if (failed.size) logger.warn({ failed: failed.size, first: [...failed.values()][0] }, 'some contacts were not indexed');
     return { failed, refused };
   }

@@ -72,6 +72,28 @@ describe('the sync pipeline', () => {
     expect(await synced()).toBe(syncedBefore + 1);
   });
 
+  it('when the sync worker runs in another process, then an API process shows its freshness figures at GET /metrics', async () => {
+    // Another process of the deployment (same queue prefix), without a worker: the figures are
+    // measured by the worker, and shown by whichever process is asked.
+    const api = await startTestContext({ worker: false, config: ctx.deps.config });
+    try {
+      const figure = async (name: string) => {
+        const res = await api.http.get('/metrics').expect(200);
+        return [...res.text.matchAll(new RegExp(`^${name.replace(/[{}+]/g, '\\$&')}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
+      };
+      const [count, synced] = [await figure('contacts_sync_lag_seconds_count'), await figure('contacts_synced_total')];
+      await createContact(api, account, { name: 'Indexed by another process' });
+      await ctx.settle(account.id);
+      // Recorded once the index has answered, just after the pending mark goes.
+      await waitFor(async () => (await figure('contacts_sync_lag_seconds_count')) > count, 'the figures to be recorded', 5000);
+      expect(await figure('contacts_sync_lag_seconds_count')).toBe(count + 1);
+      expect(await figure('contacts_synced_total')).toBe(synced + 1);
+      expect(await figure('contacts_sync_lag_seconds_bucket{le="+Inf"}')).toBeGreaterThanOrEqual(count + 1);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('when a malformed job is queued, then it is discarded and the queue goes on', async () => {
     const bad = await ctx.deps.syncQueue.add({ ids: ['nope'] } as never);
     await waitFor(async () => (await bad.getState()) === 'completed' || !(await ctx.deps.syncQueue.getJob(bad.id!)), 'the malformed job to finish');
