@@ -388,7 +388,13 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       void bulkQueue.process(createBulkActionProcessor({ bulkActions, logger }));
       void labelRemovalQueue.process(createLabelRemovalProcessor({ labels, logger }));
       void inboxRemovalQueue.process(createInboxRemovalProcessor({ inboxes, logger }));
-      await labels.requeueRemovals().catch((err) => logger.warn({ err }, 'label removals not re-queued'));
+      let requeuedRemovals = false;
+      const requeueRemovals = () =>
+        labels.requeueRemovals().then(
+          () => (requeuedRemovals = true),
+          (err) => logger.warn({ err }, 'label removals not re-queued; tried again when Redis comes back'),
+        );
+      await requeueRemovals();
       void deliveryQueue.process(
         4,
         createDeliveryProcessor({
@@ -406,12 +412,23 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       void sweepQueue.process(
         createSyncSweepProcessor({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS, logger }),
       );
-      await scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS);
+      // Redis away as the process starts (a deploy or a restart during an outage) must not stop
+      // it: writes succeed without Redis, and the sweep is scheduled, and what a start queues
+      // again is queued, once Redis is there (the 'ready' below).
+      let requeuedImports = false;
+      const requeueImports = () =>
+        importProcessor.requeueUnfinished(importQueue).then(
+          () => (requeuedImports = true),
+          (err) => logger.warn({ err }, 'unfinished imports not re-queued; tried again when Redis comes back'),
+        );
       sweepQueue.client.on('ready', () => {
         scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS).catch((err) => logger.warn({ err }, 'sweep not scheduled again after Redis came back'));
+        if (!requeuedRemovals) void requeueRemovals();
+        if (!requeuedImports) void requeueImports();
       });
+      await scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS).catch((err) => logger.warn({ err }, 'sweep not scheduled; scheduled when Redis comes back'));
       importProcessor.register(importQueue, config.IMPORT_CONCURRENCY);
-      await importProcessor.requeueUnfinished(importQueue).catch((err) => logger.warn({ err }, 'unfinished imports not re-queued'));
+      await requeueImports();
     },
 
     /**
