@@ -54,7 +54,7 @@ function serviceRouter(metrics: Metrics): Router {
       responses: { '200': { description: 'Prometheus text exposition format', schema: z.string(), mediaType: 'text/plain' } },
     },
     async (_input, _req, res) => {
-      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+      res.type(metrics.registry.contentType).send(await metrics.exposition());
     },
   );
   return router;

@@ -69,7 +69,7 @@ import { createAccountRecords, listExistingRecords } from './shared/account-reco
 import { reconcileAccount } from './search/reconcile';
 import { sweepPendingContacts } from './search/sync-sweep';
 import type { Logger } from './shared/logger';
-import { createMetrics } from './shared/metrics';
+import { createMetrics, redisSyncFigureStore } from './shared/metrics';
 import { connectMongo } from './shared/mongo';
 import { createQueueFactory, enqueueWithin } from './shared/queues';
 import { createRateLimit, inSequence } from './shared/rate-limit';
@@ -146,7 +146,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const queues = createQueueFactory(config.REDIS_URL, config.QUEUE_PREFIX);
   const syncQueue = createSyncQueue(queues);
   const scheduler = createSyncScheduler(syncQueue, logger);
-  const metrics = createMetrics();
+  // The sync figures of all processes add up in Redis: any API process shows them.
+  const metrics = createMetrics(redisSyncFigureStore(queues.redis, `${config.QUEUE_PREFIX}:sync-figures`));
   const search = createContactSearch({ es, index, cursorSecret: config.CURSOR_SECRET, timeoutMs: config.SEARCH_TIMEOUT_MS });
   const limits = queryLimitsOf(config);
   const nextIds = createIdAllocator(models.idBlocks);
@@ -393,7 +394,13 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       void bulkQueue.process(createBulkActionProcessor({ bulkActions, logger }));
       void labelRemovalQueue.process(createLabelRemovalProcessor({ labels, logger }));
       void inboxRemovalQueue.process(createInboxRemovalProcessor({ inboxes, logger }));
-      await labels.requeueRemovals().catch((err) => logger.warn({ err }, 'label removals not re-queued'));
+      let requeuedRemovals = false;
+      const requeueRemovals = () =>
+        labels.requeueRemovals().then(
+          () => (requeuedRemovals = true),
+          (err) => logger.warn({ err }, 'label removals not re-queued; tried again when Redis comes back'),
+        );
+      await requeueRemovals();
       void deliveryQueue.process(
         4,
         createDeliveryProcessor({
@@ -411,12 +418,23 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       void sweepQueue.process(
         createSyncSweepProcessor({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS, logger }),
       );
-      await scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS);
+      // Redis away as the process starts (a deploy or a restart during an outage) must not stop
+      // it: writes succeed without Redis, and the sweep is scheduled, and what a start queues
+      // again is queued, once Redis is there (the 'ready' below).
+      let requeuedImports = false;
+      const requeueImports = () =>
+        importProcessor.requeueUnfinished(importQueue).then(
+          () => (requeuedImports = true),
+          (err) => logger.warn({ err }, 'unfinished imports not re-queued; tried again when Redis comes back'),
+        );
       sweepQueue.client.on('ready', () => {
         scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS).catch((err) => logger.warn({ err }, 'sweep not scheduled again after Redis came back'));
+        if (!requeuedRemovals) void requeueRemovals();
+        if (!requeuedImports) void requeueImports();
       });
+      await scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS).catch((err) => logger.warn({ err }, 'sweep not scheduled; scheduled when Redis comes back'));
       importProcessor.register(importQueue, config.IMPORT_CONCURRENCY);
-      await importProcessor.requeueUnfinished(importQueue).catch((err) => logger.warn({ err }, 'unfinished imports not re-queued'));
+      await requeueImports();
     },
 
     /**

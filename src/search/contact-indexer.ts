@@ -15,6 +15,11 @@ const READ_CHUNK = 1000;
 export interface IndexOutcome {
   /** Contacts whose indexing failed, with the reason; the rest are done. */
   failed: Map<number, string>;
+  /**
+   * Of the done ones, those the index refused because it holds this version or a newer one (a
+   * write or a delete's tombstone), with the version it holds when the refusal names it.
+   */
+  refused?: Map<number, number>;
 }
 
 /**
@@ -60,7 +65,8 @@ export function createContactIndexer(deps: {
   /** `clearPending: false` when no pending marker can exist for these docs (an import's new contacts). */
   async function write(docs: Contact[], options: { clearPending?: boolean } = {}): Promise<IndexOutcome> {
     const failed = new Map<number, string>();
-    if (!docs.length) return { failed };
+    const refused = new Map<number, number>();
+    if (!docs.length) return { failed, refused };
     const defs = await definitionsByAccount(docs);
     const operations: object[] = [];
     for (const doc of docs) {
@@ -71,12 +77,17 @@ export function createContactIndexer(deps: {
     const res = await es.bulk({ operations });
 
     const done: Contact[] = [];
+    // Of those, the ones this request wrote: a refused one (409) was measured when it was indexed.
+    const written: Contact[] = [];
     res.items.forEach((item, i) => {
       const doc = docs[i];
       const result = item.index ?? item.delete!;
       // 409: the index already holds this version or a newer one. 404: nothing to delete.
       if (result.status < 300 || result.status === 409 || (doc.deleted && result.status === 404)) done.push(doc);
       else failed.set(Number(doc._id), result.error?.reason ?? `status ${result.status}`);
+      if (result.status < 300 || (doc.deleted && result.status === 404)) written.push(doc);
+      const held = result.status === 409 ? /current version \[(\d+)\]/.exec(result.error?.reason ?? '') : null;
+      if (held) refused.set(Number(doc._id), Number(held[1]));
     });
 
     // The index holds these versions: their pending markers go, unless a newer write raised one.
@@ -91,12 +102,9 @@ export function createContactIndexer(deps: {
     // Nothing writes a deleted contact again, so this delete races with no one.
     if (purged.length) await contacts.deleteMany({ _id: { $in: purged }, deleted: true });
     const now = Date.now();
-    for (const doc of done) {
-      metrics.syncLag.observe(Math.max(0, now - doc.updated_at.getTime()) / 1000);
-      metrics.syncedContacts.inc({ op: doc.deleted ? 'delete' : 'index' });
-    }
+    metrics.recordSynced(written.map((doc) => ({ lagSeconds: Math.max(0, now - doc.updated_at.getTime()) / 1000, op: doc.deleted ? ('delete' as const) : ('index' as const) })));
     if (failed.size) logger.warn({ failed: failed.size, first: [...failed.values()][0] }, 'some contacts were not indexed');
-    return { failed };
+    return { failed, refused };
   }
 
   return {

@@ -2,6 +2,21 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Contact, ContactModel } from '../records/contact.model';
 import { accountRouting } from './contacts-index';
 
+/** The version the index holds of each of these contacts (absent: not in the index). */
+export async function indexVersions(
+  es: Client,
+  index: string,
+  contacts: Pick<Contact, '_id' | 'account_id'>[],
+): Promise<Map<string, number>> {
+  const indexed = new Map<string, number>();
+  if (!contacts.length) return indexed;
+  const res = await es.mget({ index, docs: contacts.map((c) => ({ _id: String(c._id), routing: accountRouting(c.account_id) })), _source: false });
+  for (const doc of res.docs) {
+    if ('found' in doc && doc.found) indexed.set(doc._id, doc._version ?? 0);
+  }
+  return indexed;
+}
+
 /**
  * The contacts whose MongoDB version is ahead of the index: never indexed, indexed at an
  * older version, or deleted in MongoDB but not yet purged (their removal is pending).
@@ -12,11 +27,7 @@ export async function findContactsBehindIndex(
   contacts: Pick<Contact, '_id' | 'account_id' | 'version' | 'deleted'>[],
 ): Promise<number[]> {
   if (!contacts.length) return [];
-  const res = await es.mget({ index, docs: contacts.map((c) => ({ _id: String(c._id), routing: accountRouting(c.account_id) })), _source: false });
-  const indexed = new Map<string, number>();
-  for (const doc of res.docs) {
-    if ('found' in doc && doc.found) indexed.set(doc._id, doc._version ?? 0);
-  }
+  const indexed = await indexVersions(es, index, contacts);
   return contacts.filter((c) => c.deleted || (indexed.get(String(c._id)) ?? 0) < c.version).map((c) => Number(c._id));
 }
 

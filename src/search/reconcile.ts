@@ -2,12 +2,14 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Contact, ContactModel } from '../records/contact.model';
 import { identityClaims, type ContactKeys } from '../records/contact-keys';
 import type { PendingSyncModel } from '../records/pending-sync.model';
+import { markPending } from '../records/pending-writes';
 import type { IndexOutcome } from './contact-indexer';
 import { accountRouting } from './contacts-index';
-import { deleteFromIndex, findContactsBehindIndex } from './index-drift';
+import { deleteFromIndex, findContactsBehindIndex, indexVersions } from './index-drift';
 import type { ContactSearch } from './search-contacts';
 
 const PAGE = 1000;
+const REFUSED = 'the index refused the MongoDB version: it holds a newer version or a recent delete of this id';
 
 export interface ReconcileReport {
   /** The account's contacts in MongoDB, live or waiting to be removed from the index. */
@@ -69,20 +71,55 @@ export async function reconcileAccount(
   async function repair(page: Checked[]) {
     report.checked += page.length;
     await repairKeys(page);
-    const behind = await findContactsBehindIndex(deps.es, deps.index, page);
-    report.behind += behind.length;
-    if (behind.length && !options.dryRun) {
-      const { failed } = await deps.indexContacts(behind);
-      for (const [id, reason] of failed) report.failed.push({ id, reason });
+    const held = await indexVersions(deps.es, deps.index, page);
+    const heldOf = (c: Checked) => held.get(String(c._id)) ?? 0;
+    const behind = page.filter((c) => c.deleted || heldOf(c) < c.version).map((c) => Number(c._id));
+    // A live contact the index holds at a version MongoDB never wrote: changed by hand in the
+    // index, or MongoDB restored from an older backup. The index refuses the contact's own
+    // version, so MongoDB's version is moved past it (below).
+    const ahead = new Map(page.filter((c) => !c.deleted && heldOf(c) > c.version).map((c) => [Number(c._id), heldOf(c)]));
+    report.behind += behind.length + ahead.size;
+    if (options.dryRun) return options.onProgress?.(report);
+    const refused = new Map(ahead);
+    if (behind.length) {
+      const outcome = await deps.indexContacts(behind);
+      for (const [id, reason] of outcome.failed) report.failed.push({ id, reason });
       // The index answers a write older than what it holds with a conflict, which the indexer
-      // takes as done: a live contact still behind now was refused, never silently skipped.
+      // takes as done: a live contact still behind now was refused (a delete made by hand left
+      // a newer tombstone), never silently skipped.
       const repaired = new Set(behind);
-      const recheck = page.filter((c) => !c.deleted && repaired.has(Number(c._id)) && !failed.has(Number(c._id)));
+      const recheck = page.filter((c) => !c.deleted && repaired.has(Number(c._id)) && !outcome.failed.has(Number(c._id)));
       for (const id of await findContactsBehindIndex(deps.es, deps.index, recheck)) {
-        report.failed.push({ id, reason: 'the index refused the MongoDB version: it holds a newer version or a recent delete of this id' });
+        const version = outcome.refused?.get(id);
+        if (version !== undefined) refused.set(id, version);
+        else report.failed.push({ id, reason: REFUSED });
       }
     }
+    if (refused.size) await overtake(page, refused);
     options.onProgress?.(report);
+  }
+
+  /**
+   * Moves each contact's version in MongoDB past the version the index holds (a conditional
+   * write, marked pending first, as any write), then indexes it: MongoDB stays the source of
+   * truth and versions only grow, so the worker's later writes are accepted again.
+   */
+  async function overtake(page: Checked[], refused: Map<number, number>) {
+    const byId = new Map(page.map((c) => [Number(c._id), c]));
+    const moved: string[] = [];
+    for (const [id, heldVersion] of refused) {
+      const contact = byId.get(id)!;
+      const version = heldVersion + 1;
+      await markPending(deps.pending, [{ id: contact._id, accountId, version }]);
+      const res = await deps.contacts.updateOne({ _id: contact._id, version: contact.version, deleted: false }, { $set: { version, updated_at: new Date() } });
+      if (res.matchedCount) moved.push(contact._id);
+      else report.failed.push({ id, reason: 'the contact changed while reconcile moved its version past the index: run reconcile again' });
+    }
+    if (!moved.length) return;
+    const { failed } = await deps.indexContacts(moved.map(Number));
+    for (const [id, reason] of failed) report.failed.push({ id, reason });
+    const recheck = (await read(moved)).filter((c) => !c.deleted && !failed.has(Number(c._id)));
+    for (const id of await findContactsBehindIndex(deps.es, deps.index, recheck)) report.failed.push({ id, reason: REFUSED });
   }
 
   const ofAccount = (found: Checked[]) => found.filter((c) => c.account_id === accountId);

@@ -21,7 +21,7 @@ export interface ReindexReport {
   to: string;
   /** Contacts copied from MongoDB. */
   copied: number;
-  /** Contacts written while the copy ran, indexed again after the swap. */
+  /** Contacts written while the copy ran, indexed again: before the swap into the new index, and after it through the alias (counted in both). */
   caughtUp: number;
   /** Documents of contacts deleted and purged while the copy ran, removed from the new index. */
   orphans: number;
@@ -95,32 +95,65 @@ export async function reindexContacts(
   await forceMergeToOneSegment(es, to);
   await es.indices.refresh({ index: to });
 
-  // 2. One atomic alias update: from now on every read and write goes to the new index.
+  // 2. What was written during the copy, indexed into the new index before it takes traffic, so
+  // that searches after the swap do not miss it (counts would dip until step 4). The old index is
+  // refreshed first: a write indexed into it but not yet refreshed is not in a walk of it.
+  const writtenSince = async function* () {
+    await es.indices.refresh({ index: from.join(',') });
+    for await (const hits of walkIndex(es, from.join(','), { range: { updated_at: { gte: since.getTime() } } }, { batchSize, keepAlive: '5m', source: false })) {
+      yield hits.map((hit) => Number(hit._id));
+    }
+  };
+  for await (const ids of writtenSince()) {
+    // Live ones only: the copier purges what it deletes, without giving back its keys (the sync
+    // worker does that, and removes the deleted ones through the alias after the swap).
+    recordFailed(await copier.write((await copier.read(ids)).filter((contact) => !contact.deleted)));
+    report.caughtUp += ids.length;
+    await progress('catch-up');
+  }
+  // A contact copied and then deleted and purged during the copy has no MongoDB document left
+  // to catch up from, nor a document in the old index: the new index's documents with no contact
+  // behind them are found and deleted, before the swap (or searches after it would show the
+  // deleted contacts until step 5) and again after it, for the deletes made meanwhile. Counted
+  // once each in `orphans` (a document deleted is not found again).
+  const removeOrphans = async () => {
+    await es.indices.refresh({ index: to });
+    for await (const hits of walkIndex(es, to, undefined, { batchSize, keepAlive: '5m', source: false })) {
+      const orphans = new Set(await findOrphans(contacts, hits.map((hit) => hit._id!)));
+      report.orphans += orphans.size;
+      // Each deleted with the routing it was indexed with (its account's).
+      report.failed.push(...(await deleteFromIndex(es, to, hits.filter((hit) => orphans.has(hit._id!)).map((hit) => ({ id: hit._id!, routing: hit._routing! })))));
+      await progress('orphans');
+    }
+    await es.indices.refresh({ index: to });
+  };
+  await removeOrphans();
+
+  // 3. One atomic alias update: from now on every read and write goes to the new index.
   await es.indices.updateAliases({
     actions: [...from.map((index) => ({ remove: { index, alias } })), { add: { index: to, alias, is_write_index: true } }],
   });
   await progress('swap');
 
-  // 3. What was written during the copy: the sync worker indexed it into the old index, which
+  // 4. What was written since step 2 began: the sync worker indexed it into the old index, which
   // finds it (MongoDB is read by _id only); it is read again from MongoDB and indexed through
-  // the alias. Deletes made meanwhile are step 4's.
-  for await (const hits of walkIndex(es, from.join(','), { range: { updated_at: { gte: since.getTime() } } }, { batchSize, keepAlive: '5m', source: false })) {
-    const ids = hits.map((hit) => Number(hit._id));
-    recordFailed(await deps.indexContacts(ids));
-    report.caughtUp += ids.length;
-    await progress('catch-up');
+  // the alias. A bulk request that resolved the alias before the swap may still be landing in
+  // the old index: blocking its writes waits for those in flight (and fails later ones, whose
+  // jobs are retried through the alias, now the new index), and the refresh in the walk makes
+  // them visible to it. The block is lifted afterwards, for a rollback.
+  await es.indices.addBlock({ index: from.join(','), block: 'write' });
+  try {
+    for await (const ids of writtenSince()) {
+      recordFailed(await deps.indexContacts(ids));
+      report.caughtUp += ids.length;
+      await progress('catch-up');
+    }
+  } finally {
+    await es.indices.putSettings({ index: from.join(','), settings: { index: { blocks: { write: false } } } });
   }
 
-  // 4. A contact copied and then deleted and purged during the copy has no MongoDB document
-  // left to catch up from: find the new index's documents with no contact behind them.
-  await es.indices.refresh({ index: to });
-  for await (const hits of walkIndex(es, to, undefined, { batchSize, keepAlive: '5m', source: false })) {
-    const orphans = new Set(await findOrphans(contacts, hits.map((hit) => hit._id!)));
-    report.orphans += orphans.size;
-    // Each deleted with the routing it was indexed with (its account's).
-    report.failed.push(...(await deleteFromIndex(es, to, hits.filter((hit) => orphans.has(hit._id!)).map((hit) => ({ id: hit._id!, routing: hit._routing! })))));
-    await progress('orphans');
-  }
+  // 5. Contacts deleted and purged since the first orphan pass: orphans again.
+  await removeOrphans();
 
   if (options.deleteOld && from.length) {
     await es.indices.delete({ index: from });

@@ -1,23 +1,93 @@
+import type Redis from 'ioredis';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { withTimeout } from './queues';
+
+const SYNC_LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300];
+const SYNC_LAG_HELP = 'Time from a contact write in MongoDB to its indexing request being acknowledged by Elasticsearch (add the index refresh interval, 1 s, for searchable)';
+const SYNCED_HELP = 'Contacts written to or removed from the search index';
+
+/**
+ * Where the sync figures of every process of a deployment add up (a Redis hash under the queue
+ * prefix): the sync worker measures freshness, often in a process of its own that serves no
+ * HTTP, and any API process shows the deployment's figures at GET /metrics.
+ */
+export interface SyncFigureStore {
+  /** Adds whole counts (HINCRBY) and sums (HINCRBYFLOAT). */
+  add(counts: Record<string, number>, sums: Record<string, number>): Promise<unknown>;
+  read(): Promise<Record<string, string>>;
+}
+
+export function redisSyncFigureStore(redis: () => Redis, key: string): SyncFigureStore {
+  return {
+    add(counts, sums) {
+      const pipeline = redis().pipeline();
+      for (const [field, n] of Object.entries(counts)) pipeline.hincrby(key, field, n);
+      for (const [field, n] of Object.entries(sums)) pipeline.hincrbyfloat(key, field, n);
+      return pipeline.exec();
+    },
+    read: () => redis().hgetall(key),
+  };
+}
 
 /** One registry per process (tests make their own), exposed at GET /metrics. */
-export function createMetrics() {
+export function createMetrics(store?: SyncFigureStore) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // This process's own sync figures. With a store, GET /metrics shows the deployment's instead.
+  const local = store ? new Registry() : registry;
+  const syncLag = new Histogram({ name: 'contacts_sync_lag_seconds', help: SYNC_LAG_HELP, buckets: SYNC_LAG_BUCKETS, registers: [local] });
+  const syncedContacts = new Counter({ name: 'contacts_synced_total', help: SYNCED_HELP, labelNames: ['op'] as const, registers: [local] });
+
+  /** Contacts this process has written to the index, with the seconds since their write. */
+  function recordSynced(synced: { lagSeconds: number; op: 'index' | 'delete' }[]): void {
+    if (!synced.length) return;
+    const fields: Record<string, number> = { count: synced.length };
+    let sum = 0;
+    for (const { lagSeconds, op } of synced) {
+      syncLag.observe(lagSeconds);
+      syncedContacts.inc({ op });
+      sum += lagSeconds;
+      fields[op] = (fields[op] ?? 0) + 1;
+      // The first bucket holding it: read back cumulatively.
+      const bucket = SYNC_LAG_BUCKETS.findIndex((le) => lagSeconds <= le);
+      if (bucket >= 0) fields[`b${bucket}`] = (fields[`b${bucket}`] ?? 0) + 1;
+    }
+    // Figures lost while Redis is away are figures, not writes: never waited for.
+    store?.add(fields, { sum }).catch(() => undefined);
+  }
+
+  async function sharedFigures(): Promise<string> {
+    let fields: Record<string, string>;
+    try {
+      fields = await withTimeout(store!.read(), 1000, 'reading the sync figures');
+    } catch {
+      return '# contacts_sync_lag_seconds and contacts_synced_total: unavailable (Redis is away)\n';
+    }
+    const n = (field: string) => Number(fields[field] ?? 0);
+    const lines = [`# HELP contacts_sync_lag_seconds ${SYNC_LAG_HELP}`, '# TYPE contacts_sync_lag_seconds histogram'];
+    let cumulative = 0;
+    SYNC_LAG_BUCKETS.forEach((le, i) => {
+      cumulative += n(`b${i}`);
+      lines.push(`contacts_sync_lag_seconds_bucket{le="${le}"} ${cumulative}`);
+    });
+    lines.push(`contacts_sync_lag_seconds_bucket{le="+Inf"} ${n('count')}`);
+    lines.push(`contacts_sync_lag_seconds_sum ${Math.round(n('sum') * 1000) / 1000}`);
+    lines.push(`contacts_sync_lag_seconds_count ${n('count')}`);
+    lines.push(`# HELP contacts_synced_total ${SYNCED_HELP}`, '# TYPE contacts_synced_total counter');
+    for (const op of ['index', 'delete']) lines.push(`contacts_synced_total{op="${op}"} ${n(op)}`);
+    return `${lines.join('\n')}\n`;
+  }
+
   return {
     registry,
-    syncLag: new Histogram({
-      name: 'contacts_sync_lag_seconds',
-      help: 'Time from a contact write in MongoDB to its indexing request being acknowledged by Elasticsearch (add the index refresh interval, 1 s, for searchable)',
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
-      registers: [registry],
-    }),
-    syncedContacts: new Counter({
-      name: 'contacts_synced_total',
-      help: 'Contacts written to or removed from the search index',
-      labelNames: ['op'] as const,
-      registers: [registry],
-    }),
+    syncLag,
+    syncedContacts,
+    recordSynced,
+    /** The Prometheus text of GET /metrics: this process's figures, and the deployment's sync figures. */
+    async exposition(): Promise<string> {
+      const own = await registry.metrics();
+      return store ? `${own}${own.endsWith('\n') ? '' : '\n'}${await sharedFigures()}` : own;
+    },
     httpDuration: new Histogram({
       name: 'contacts_http_request_duration_seconds',
       help: 'HTTP request duration',

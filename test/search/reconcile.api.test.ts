@@ -68,15 +68,46 @@ describe('reconcile', () => {
     expect(list.body.payload.map((c: { name: string }) => c.name)).toEqual(['In step', 'Missing from the index', 'Renamed while Redis was down']);
   });
 
-  it('when the index refuses a repair, then reconcile reports the contact as failed with the reason', async () => {
+  it('when a document was deleted by hand from the index, then reconcile indexes the contact again past the tombstone', async () => {
     const own = await ctx.createAccount();
     const contact = await createContact(ctx, own, { name: 'Deleted by hand from the index' });
     await ctx.deps.indexer.indexContacts([contact.id]);
-    // A delete made outside the service leaves a tombstone newer than the contact's version.
+    // A delete made outside the service leaves a tombstone newer than the contact's version,
+    // which refuses the contact's own version: MongoDB's version is moved past it.
     await ctx.deps.es.delete({ index: ctx.deps.index, id: String(contact.id), routing: accountRouting(own.id) });
 
     const report = await reconcile(own.id);
-    expect(report.failed).toEqual([{ id: contact.id, reason: expect.stringContaining('the index refused the MongoDB version') }]);
+    expect(report).toMatchObject({ checked: 1, behind: 1, failed: [] });
+    const version = (await ctx.deps.models.contacts.findById(String(contact.id)).lean())!.version;
+    expect(version).toBeGreaterThan(2);
+    expect(await indexed(contact.id, own.id)).toEqual({ version, name: 'Deleted by hand from the index' });
+    expect(await ctx.deps.models.pendingSync.exists({ _id: String(contact.id) })).toBeNull();
+    await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
+    expect(await reconcile(own.id)).toEqual({ checked: 1, behind: 0, indexed: 1, orphans: 0, failed: [] });
+  });
+
+  it('when a document was changed by hand in the index (a version MongoDB never had), then reconcile finds it and puts MongoDB\'s contact back', async () => {
+    const own = await ctx.createAccount();
+    const contact = await createContact(ctx, own, { name: 'Changed by hand in the index' });
+    await ctx.deps.indexer.indexContacts([contact.id]);
+    // An update made outside the service: internal versioning raises the document's version.
+    await ctx.deps.es.update({ index: ctx.deps.index, id: String(contact.id), routing: accountRouting(own.id), doc: { name: 'tampered' }, refresh: true });
+
+    const dry = await reconcile(own.id, true);
+    expect(dry).toEqual({ checked: 1, behind: 1, indexed: 1, orphans: 0, failed: [] });
+    const report = await reconcile(own.id);
+    expect(report).toMatchObject({ checked: 1, behind: 1, failed: [] });
+    const version = (await ctx.deps.models.contacts.findById(String(contact.id)).lean())!.version;
+    expect(version).toBe(3);
+    expect(await indexed(contact.id, own.id)).toEqual({ version, name: 'Changed by hand in the index' });
+    await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
+    const found = await ctx.http
+      .post(own.path('/contacts/filter'))
+      .set('api_access_token', own.adminToken)
+      .send({ payload: [{ attribute_key: 'name', filter_operator: 'equal_to', values: ['Changed by hand in the index'] }] })
+      .expect(200);
+    expect(found.body.payload.map((c: { id: number }) => c.id)).toEqual([contact.id]);
+    expect(await reconcile(own.id)).toEqual({ checked: 1, behind: 0, indexed: 1, orphans: 0, failed: [] });
   });
 
   it('when a deleted contact is still in the index, then reconcile removes it and purges the tombstone', async () => {

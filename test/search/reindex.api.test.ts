@@ -1,6 +1,6 @@
 import { connectMongo } from '../../src/shared/mongo';
 import { reindexContacts } from '../../src/search/reindex';
-import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
+import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { accountRouting } from '../../src/search/contacts-index';
 import { createContact } from '../support/factories';
 
@@ -67,9 +67,11 @@ describe('reindex', () => {
     const before = await aliasTargets();
 
     let wrote = false;
+    let atSwap: string[] = [];
     const report = await reindex({
       batchSize: 2,
       async onProgress(phase) {
+        if (phase === 'swap') atSwap = await names();
         if (phase !== 'copy' || wrote) return;
         wrote = true;
         // The API and the worker keep working against the alias (the old index) meanwhile.
@@ -83,6 +85,9 @@ describe('reindex', () => {
     });
 
     expect(report.failed).toEqual([]);
+    // From the swap on, searches see neither the contact deleted during the copy nor miss the
+    // ones written meanwhile.
+    expect(atSwap).toEqual(['Created while copying', 'Renamed while copying', 'Steady 0', 'Steady 1', 'Steady 2', 'Steady 3', 'Steady 4']);
     expect(report.from).toEqual(before);
     expect(await aliasTargets()).toEqual([report.to]);
     expect(report.orphans).toBe(1);
@@ -101,6 +106,37 @@ describe('reindex', () => {
     expect(plan.body.payload.map((c: { id: number }) => c.id)).toEqual([renamed.id]);
     const indexed = await ctx.deps.es.get({ index: report.to, id: String(renamed.id), routing: accountRouting(account.id) });
     expect(indexed._version).toBe((await ctx.deps.models.contacts.findById(String(renamed.id)).lean())!.version);
+  });
+
+  it('when a write is indexed into the old index but not yet refreshed as the copy ends, then the new index holds it, and searches see it from the swap on', async () => {
+    const [old] = await aliasTargets();
+    // Refreshes of the old index off: what the worker indexes into it stays unsearchable, as it
+    // is for up to a second at any moment (refresh_interval), e.g. a write just before the swap.
+    await ctx.deps.es.indices.putSettings({ index: old, settings: { index: { refresh_interval: '-1' } } });
+    let created: { id: number } | undefined;
+    let atSwap: string[] = [];
+    try {
+      await reindex({
+        batchSize: 2,
+        async onProgress(phase) {
+          if (phase === 'copy' && !created) {
+            created = await createContact(ctx, account, { name: 'Indexed, not refreshed' });
+            // Indexed (its pending mark is gone) into the old index, without a refresh.
+            await waitFor(async () => !(await ctx.deps.models.pendingSync.exists({ account_id: account.id })), 'the write to be indexed');
+          }
+          if (phase === 'swap') atSwap = await names();
+        },
+      });
+    } finally {
+      await ctx.deps.es.indices.putSettings({ index: old, settings: { index: { refresh_interval: '1s' } } });
+    }
+    await ctx.settle(account.id);
+    expect(await names()).toContain('Indexed, not refreshed');
+    // And searches already saw it at the swap: what was written during the copy is caught up
+    // before the alias moves, so counts do not dip meanwhile.
+    expect(atSwap).toContain('Indexed, not refreshed');
+    await ctx.http.delete(account.path(`/contacts/${created!.id}`)).set('api_access_token', account.adminToken).expect(200);
+    await ctx.settle(account.id);
   });
 
   it('when asked to, then the index it replaced is deleted', async () => {

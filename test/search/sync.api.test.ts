@@ -53,6 +53,47 @@ describe('the sync pipeline', () => {
     expect(res._version).toBe(1);
   });
 
+  it('when a contact is indexed again at a version the index already holds, then the freshness figures count its write once', async () => {
+    const lag = async () => (await ctx.deps.metrics.syncLag.get()).values.find((v) => v.metricName === 'contacts_sync_lag_seconds_count')?.value ?? 0;
+    const synced = async () => (await ctx.deps.metrics.syncedContacts.get()).values.reduce((sum, v) => sum + v.value, 0);
+    const contact = await createContact(ctx, account, { name: 'Measured once' });
+    await ctx.settle(account.id);
+    const [lagBefore, syncedBefore] = [await lag(), await synced()];
+    // A late or repeated job (a write in two group-committed jobs, a sweep racing its job): the
+    // index refuses the version it holds, and the write was measured when it was indexed.
+    await ctx.deps.indexer.indexContacts([contact.id]);
+    await ctx.deps.indexer.indexContacts([contact.id]);
+    expect(await lag()).toBe(lagBefore);
+    expect(await synced()).toBe(syncedBefore);
+    // A new write is measured.
+    await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).send({ name: 'Measured again' }).expect(200);
+    await ctx.settle(account.id);
+    expect(await lag()).toBe(lagBefore + 1);
+    expect(await synced()).toBe(syncedBefore + 1);
+  });
+
+  it('when the sync worker runs in another process, then an API process shows its freshness figures at GET /metrics', async () => {
+    // Another process of the deployment (same queue prefix), without a worker: the figures are
+    // measured by the worker, and shown by whichever process is asked.
+    const api = await startTestContext({ worker: false, config: ctx.deps.config });
+    try {
+      const figure = async (name: string) => {
+        const res = await api.http.get('/metrics').expect(200);
+        return [...res.text.matchAll(new RegExp(`^${name.replace(/[{}+]/g, '\\$&')}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
+      };
+      const [count, synced] = [await figure('contacts_sync_lag_seconds_count'), await figure('contacts_synced_total')];
+      await createContact(api, account, { name: 'Indexed by another process' });
+      await ctx.settle(account.id);
+      // Recorded once the index has answered, just after the pending mark goes.
+      await waitFor(async () => (await figure('contacts_sync_lag_seconds_count')) > count, 'the figures to be recorded', 5000);
+      expect(await figure('contacts_sync_lag_seconds_count')).toBe(count + 1);
+      expect(await figure('contacts_synced_total')).toBe(synced + 1);
+      expect(await figure('contacts_sync_lag_seconds_bucket{le="+Inf"}')).toBeGreaterThanOrEqual(count + 1);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('when a malformed job is queued, then it is discarded and the queue goes on', async () => {
     const bad = await ctx.deps.syncQueue.add({ ids: ['nope'] } as never);
     await waitFor(async () => (await bad.getState()) === 'completed' || !(await ctx.deps.syncQueue.getJob(bad.id!)), 'the malformed job to finish');

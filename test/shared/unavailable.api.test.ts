@@ -91,3 +91,38 @@ describe('when Redis cannot be reached', () => {
     expect(listed.body.payload.map((c: { id: number }) => c.id)).toEqual([id]);
   });
 });
+
+describe('when Redis is away as a process with the sync worker starts', () => {
+  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  let setup: TestContext;
+  let ctx: TestContext | undefined;
+  let account: TestAccount;
+
+  beforeAll(async () => {
+    setup = await startTestContext({ worker: false });
+    account = await setup.createAccount();
+    proxy = await startTcpProxy(Number(redisUrl.port || 6379));
+    await proxy.cut();
+  });
+  afterAll(async () => {
+    await proxy.restore().catch(() => undefined);
+    await ctx?.close().catch(() => undefined);
+    await setup.close();
+    await proxy.close();
+  });
+
+  it('then it starts, writes succeed, and the sweep indexes them once Redis is there', async () => {
+    // A restart during a Redis outage (a deploy, a crashed process started again by the
+    // supervisor) must not take the API down with it: the sweep is scheduled once Redis is there.
+    ctx = await startTestContext({ config: testConfig({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, SWEEP_EVERY_MS: '1000', SWEEP_GRACE_MS: '500' }) });
+    const auth = { api_access_token: account.adminToken };
+    const created = await ctx.http.post(account.path('/contacts')).set(auth).send({ name: 'Written before Redis came', email: 'redis-later@example.com' });
+    expect(created.status).toBe(200);
+    const id = created.body.payload.contact.id;
+
+    await proxy.restore();
+    await ctx.settle(account.id);
+    const listed = await ctx.http.get(account.path('/contacts')).set(auth);
+    expect(listed.body.payload.map((c: { id: number }) => c.id)).toEqual([id]);
+  }, 60000);
+});
