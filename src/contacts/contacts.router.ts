@@ -8,6 +8,7 @@ import { contactListSchema, contactPayloadSchema, ONLINE_WINDOW_SECONDS } from '
 import type { ContactsService } from './contacts.service';
 import { contactIdParams, contactInputSchema, destroyCustomAttributesSchema, listQuery, searchQuery } from './contacts.schemas';
 import { labelFilter, toListResponse, toPageRequest } from '../search/list-request';
+import { narrowedBy } from '../search/search-contacts';
 
 const tag = 'Contacts';
 
@@ -54,8 +55,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       // The same window as availability_status, which is computed when a contact is answered.
       const online = { range: { last_seen_at: { gt: Date.now() - ONLINE_WINDOW_SECONDS * 1000 } } };
       const labels = labelFilter(query.labels);
-      const filter = labels ? { bool: { filter: [online, labels] } } : online;
-      res.json(toListResponse(await contacts.list(callerOf(req).accountId, filter, request, labels ? 'labels' : 'sort'), request));
+      res.json(toListResponse(await contacts.list(callerOf(req).accountId, narrowedBy(online, labels), request, labels ? 'labels' : 'sort'), request));
     },
   );
 

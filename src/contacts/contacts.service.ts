@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
-import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../search/search-contacts';
+import { narrowedBy, type ContactPage, type ContactSearch, type PageRequest, type SearchQuery } from '../search/search-contacts';
 import { IDENTITY_FIELDS, toContactChanges, type ContactChanges } from './contact-changes';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactWriter, ContactUpdate } from './contact-writer';
@@ -176,7 +176,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
     /** `within`: a further condition the matches must meet (the labels of `labels[]`). */
     async search(accountId: number, q: string, request: PageRequest, within?: SearchQuery): Promise<ContactPage> {
       const text = buildTextSearchQuery(q, limits);
-      return search.page(accountId, within ? { bool: { filter: [text, within] } } : text, await resolveSort(accountId, request), 'q');
+      return search.page(accountId, narrowedBy(text, within), await resolveSort(accountId, request), 'q');
     },
   };
 }

@@ -111,6 +111,14 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     return new Map(list.map((c) => [c._id, (c.message_ids ?? []).flatMap((id) => byId.get(id) ?? [])]));
   }
 
+  /** Each conversation of `list` presented with its messages, CONVERSATIONS_PAGE conversations (and their messages) read at a time. */
+  async function* withMessagesByPage<T>(list: Conversation[], present: (conversation: Conversation, messages: Message[]) => T): AsyncIterable<T[]> {
+    for (const page of inChunks(list, CONVERSATIONS_PAGE)) {
+      const byConversation = await messagesOf(page);
+      yield page.map((conversation) => present(conversation, byConversation.get(conversation._id) ?? []));
+    }
+  }
+
   async function record(input: {
     accountId: number;
     inboxId: number;
@@ -238,12 +246,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       await findContact(accountId, contactId);
       const list = await conversationsOfContacts(accountId, [contactId]);
       list.sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b._id - a._id);
-      return (async function* () {
-        for (const page of inChunks(list, CONVERSATIONS_PAGE)) {
-          const byConversation = await messagesOf(page);
-          yield page.map((conversation) => toConversationPayload(conversation, byConversation.get(conversation._id) ?? []));
-        }
-      })();
+      return withMessagesByPage(list, toConversationPayload);
     },
 
     /**
@@ -255,13 +258,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       const found: Conversation[] = [];
       for (const chunk of inChunks(ids)) found.push(...(await conversations.find({ _id: { $in: chunk }, account_id: visitor.account_id }).lean()));
       const own = found.filter((c) => isVisitors(visitor, c)).sort((a, b) => b._id - a._id);
-      // A page at a time, as the contact's list above.
-      return (async function* () {
-        for (const page of inChunks(own, CONVERSATIONS_PAGE)) {
-          const byConversation = await messagesOf(page);
-          yield page.map((conversation) => ({ conversation, messages: (byConversation.get(conversation._id) ?? []).filter(isVisible) }));
-        }
-      })();
+      return withMessagesByPage(own, (conversation, all) => ({ conversation, messages: all.filter(isVisible) }));
     },
 
     /** One conversation's messages for its visitor; another visitor's conversation is a 404, as if it did not exist. */

@@ -7,6 +7,9 @@ import { decodeCursor, encodeCursor } from './cursor';
 
 export type SearchQuery = estypes.QueryDslQueryContainer;
 
+/** The query that `query` narrows further by `also` (a labels condition, a filter), when there is one. */
+export const narrowedBy = (query: SearchQuery, also: SearchQuery | undefined): SearchQuery => (also ? { bool: { filter: [query, also] } } : query);
+
 export interface PageRequest {
   sort: ContactSort;
   perPage: number;

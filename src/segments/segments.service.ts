@@ -1,5 +1,5 @@
 import type { DefinitionRef } from '../records/custom-attribute-fields';
-import type { ContactPage, ContactSearch, PageRequest, SearchQuery } from '../search/search-contacts';
+import { narrowedBy, type ContactPage, type ContactSearch, type PageRequest, type SearchQuery } from '../search/search-contacts';
 import { MAPPING_VERSION } from '../search/contacts-index';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { AccountRecords } from '../shared/account-records';
@@ -75,7 +75,7 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
    * condition of the query) and by a search text `q` (only its matches).
    */
   function page(accountId: number, query: SearchQuery, request: PageRequest, within: Within, field: string): Promise<ContactPage> {
-    const narrowed = within.labels ? { bool: { filter: [query, within.labels] } } : query;
+    const narrowed = narrowedBy(query, within.labels);
     return within.q === undefined ? contacts.list(accountId, narrowed, request, field) : contacts.search(accountId, within.q, request, narrowed);
   }
 

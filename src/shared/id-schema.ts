@@ -11,7 +11,10 @@ export const bodyId = (message: string) =>
     .transform(Number)
     .pipe(z.number({ error: message }).int(message).positive(message).max(Number.MAX_SAFE_INTEGER, message));
 
-const SHOWN_DIGITS = 24;
+const SHOWN_CHARACTERS = 24;
+
+/** A path value as a 404 names it: cut short, so that a megabyte in the path is not echoed. */
+export const shownInPath = (raw: string) => (raw.length > SHOWN_CHARACTERS ? `${raw.slice(0, SHOWN_CHARACTERS)}…` : raw);
 
 /**
  * An id in the request path: digits naming a positive safe integer. An id no record can have (0,
@@ -25,8 +28,7 @@ export const pathId = (what: string) =>
     .transform((raw, ctx) => {
       const id = /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
       if (Number.isSafeInteger(id) && id > 0) return id;
-      const shown = raw.length > SHOWN_DIGITS ? `${raw.slice(0, SHOWN_DIGITS)}…` : raw;
-      ctx.addIssue({ code: 'custom', message: `${what} ${shown}` });
+      ctx.addIssue({ code: 'custom', message: `${what} ${shownInPath(raw)}` });
       return z.NEVER;
     })
     .meta({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER });

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z, ZodType } from 'zod';
 import { NotFoundError, ValidationError } from './errors';
+import { shownInPath } from './id-schema';
 
 export function describeIssues(error: z.ZodError): { message: string; field?: string } {
   const issue = error.issues[0];
@@ -29,7 +30,7 @@ function parseParams<T extends ZodType>(schema: T, value: unknown): z.infer<T> {
   const issue = result.error.issues[0];
   if (issue.code === 'custom') throw new NotFoundError(issue.message);
   const raw = String((value as Record<string, unknown>)[String(issue.path[0])] ?? '');
-  throw new NotFoundError(`${issue.path.join('.')} ${raw.length > 24 ? `${raw.slice(0, 24)}…` : raw}`);
+  throw new NotFoundError(`${issue.path.join('.')} ${shownInPath(raw)}`);
 }
 
 interface Schemas {
