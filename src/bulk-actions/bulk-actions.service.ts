@@ -57,8 +57,8 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
       const held = contact.labels ?? [];
       return add.some((t) => !held.includes(t)) || remove.some((t) => held.includes(t));
     });
-    await deps.writer.writeMany(accountId, changing, { addToSet: { labels: add }, pull: { labels: remove } });
-    return changing.length;
+    // Counted from the write, not the read: a contact deleted in between is not changed.
+    return deps.writer.writeMany(accountId, changing, { addToSet: { labels: add }, pull: { labels: remove } });
   }
 
   async function* batchesOf(action: BulkAction): AsyncGenerator<number[]> {

@@ -130,9 +130,10 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
    * remove a label, set a constant), and a single-document update is atomic (on FerretDB with
    * patch 0003), so nothing is lost; a thousand contacts cost one statement, not a thousand.
    * A contact deleted since it was read is left alone. Identity values cannot change here.
+   * Answers how many of them were still live to take the first operator: the contacts changed.
    */
-  async function writeMany(accountId: number, found: Contact[], update: ContactUpdate): Promise<void> {
-    if (!found.length) return;
+  async function writeMany(accountId: number, found: Contact[], update: ContactUpdate): Promise<number> {
+    if (!found.length) return 0;
     // One update may not both add to and pull from a field: one statement for each.
     const operators: Record<string, unknown>[] = [];
     if (update.addToSet?.labels.length) operators.push({ $addToSet: { labels: { $each: update.addToSet.labels } } });
@@ -140,10 +141,13 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
     if (!operators.length) operators.push({});
     await markPending(found.map((c) => ({ id: c._id, accountId, version: c.version + operators.length })));
     const filter = { _id: { $in: found.map((c) => c._id) }, account_id: accountId, deleted: false };
+    let changed: number | undefined;
     for (const operator of operators) {
-      await contacts.updateMany(filter, { ...operator, $set: { ...update.set, updated_at: new Date() }, $inc: { version: 1 } });
+      const { matchedCount } = await contacts.updateMany(filter, { ...operator, $set: { ...update.set, updated_at: new Date() }, $inc: { version: 1 } });
+      changed ??= matchedCount;
     }
     await sync.schedule(found.map((c) => Number(c._id)));
+    return changed ?? 0;
   }
 
   /** writeMany on the live contacts among `ids` that `applies` keeps; answers them as read. */

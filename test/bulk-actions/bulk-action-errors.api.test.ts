@@ -42,4 +42,32 @@ describe('a bulk action that fails', () => {
     expect(JSON.stringify(shown)).toMatch(/internal error/);
     expect(lines.join('\n')).toContain('mongo-7.internal.example');
   });
+
+  it('when a contact it read is deleted before its labels are written, then it counts only the contacts it changed', async () => {
+    const { deps } = ctx;
+    const [kept, gone] = [await createContact(ctx, account, { name: 'Kept' }), await createContact(ctx, account, { name: 'Gone' })];
+    const bulkActions = createBulkActionsService({
+      bulkActions: deps.models.bulkActions,
+      nextIds: deps.nextIds,
+      writer: {
+        // The race, made certain: the second contact is deleted between the read and the write.
+        liveAmong: async (accountId, ids) => {
+          const live = await deps.writer.liveAmong(accountId, ids);
+          await deps.models.contacts.updateOne({ _id: String(gone.id) }, { $set: { deleted: true }, $inc: { version: 1 } });
+          return live;
+        },
+        writeMany: deps.writer.writeMany,
+      },
+      search: deps.search,
+      labels: { ensureLabels: async () => undefined },
+      segments: { compile: async () => ({}) as never, queryOfSegment: async () => ({}) as never },
+      enqueue: async () => undefined,
+      removeContacts: async () => [],
+      logger: capturedLogger().logger,
+    });
+    const { action } = await bulkActions.create(account.id, 'administrator', { type: 'Contact', ids: [kept.id, gone.id], labels: { add: ['raced'] } });
+    expect(action).toMatchObject({ status: 'completed', changed: 1 });
+    const stored = await deps.models.contacts.findById(String(gone.id)).lean();
+    expect(stored!.labels ?? []).not.toContain('raced');
+  });
 });
