@@ -70,16 +70,21 @@ export type QueueFactory = ReturnType<typeof createQueueFactory>;
 
 /**
  * Adds to a queue for a request: rejects at once while the queue's Redis connection is lost
- * (ioredis would hold the command until it reconnects or gives up, seconds later), and after
- * `ms` otherwise. Before the first connection it waits up to `ms` (a process that has just started).
+ * (ioredis would hold the command until it reconnects or gives up, seconds later) or has failed
+ * every attempt since the process started, and after `ms` otherwise. During the first attempt to
+ * connect it waits up to `ms` (a process that has just started).
  */
 export function enqueueWithin<T>(queue: Queue.Queue, add: () => Promise<T>, ms: number, what: string): Promise<T> {
   const client = queue.client as Redis | undefined;
-  if (client && client.status !== 'ready' && connectedOnce.has(client)) {
-    return Promise.reject(new Error(`${what}: the Redis connection is lost (${client.status})`));
+  if (client && client.status !== 'ready') {
+    if (connectedOnce.has(client)) return Promise.reject(new Error(`${what}: the Redis connection is lost (${client.status})`));
+    if (NEVER_CONNECTED.has(client.status)) return Promise.reject(new Error(`${what}: Redis cannot be reached (${client.status})`));
   }
   return withTimeout(add(), ms, what);
 }
+
+// The states of an ioredis connection whose attempts to connect have all failed so far.
+const NEVER_CONNECTED = new Set(['reconnecting', 'close', 'end']);
 
 /** Rejects when `promise` takes longer than `ms`: a queue write must never hold up a request. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -116,6 +116,11 @@ describe('when Redis is away as a process with the sync worker starts', () => {
     // supervisor) must not take the API down with it: the sweep is scheduled once Redis is there.
     ctx = await startTestContext({ config: testConfig({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, SWEEP_EVERY_MS: '1000', SWEEP_GRACE_MS: '500' }) });
     const auth = { api_access_token: account.adminToken };
+    // Once a first attempt to connect has failed, a write no longer waits for the queue: at
+    // once, as when a connection that was there is lost (it waited 2 s each before).
+    const queue = ctx.deps.syncQueue;
+    await waitFor(async () => queue.client.status === 'reconnecting', 'a failed first connection');
+    await expect(enqueueWithin(queue, () => queue.add({ ids: [1] }), 60000, 'queueing')).rejects.toThrow(/Redis cannot be reached/);
     const created = await ctx.http.post(account.path('/contacts')).set(auth).send({ name: 'Written before Redis came', email: 'redis-later@example.com' });
     expect(created.status).toBe(200);
     const id = created.body.payload.contact.id;
