@@ -20,7 +20,8 @@ import { messagingRouter } from './messaging/messaging.router';
 import { notesRouter } from './notes/notes.router';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/build-document';
 import { openApiRouter } from './openapi/openapi.router';
-import { errorHandler, notFoundHandler } from './shared/error-handler';
+import { errorBodySchema, errorHandler, notFoundHandler } from './shared/error-handler';
+import { requireBearerToken } from './shared/bearer-token';
 import { storableJsonOnly, JSON_BODY_LIMIT_BYTES, utf8Only } from './shared/json-body';
 import type { Metrics } from './shared/metrics';
 import { rateLimitedResponses } from './shared/rate-limit';
@@ -37,7 +38,7 @@ const limitedBy =
   (req, res, next) =>
     rateLimits[name](req, res, next);
 
-function serviceRouter(metrics: Metrics): Router {
+function serviceRouter(metrics: Metrics, metricsToken: string | undefined): Router {
   const router = Router();
   const tag = 'Service';
   defineRoute(
@@ -50,8 +51,13 @@ function serviceRouter(metrics: Metrics): Router {
   defineRoute(
     router,
     {
-      method: 'get', path: '/metrics', operationId: 'metrics', summary: 'Prometheus metrics', tag, access: openAccess,
-      responses: { '200': { description: 'Prometheus text exposition format', schema: z.string(), mediaType: 'text/plain' } },
+      method: 'get', path: '/metrics', operationId: 'metrics', summary: 'Prometheus metrics', tag,
+      access: metricsToken ? { level: 'metrics', guards: [requireBearerToken(metricsToken)] } : openAccess,
+      responses: {
+        '200': { description: 'Prometheus text exposition format', schema: z.string(), mediaType: 'text/plain' },
+        // Declared even where no token is set: a deployment that sets one answers it.
+        '401': json('METRICS_TOKEN is set and the request lacks `Authorization: Bearer` with it', errorBodySchema),
+      },
     },
     async (_input, _req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.exposition());
@@ -68,7 +74,7 @@ function serviceRouter(metrics: Metrics): Router {
 export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services' | 'rateLimits'>, document: () => OpenApiDocument): Mount[] {
   const { config, metrics, services, rateLimits } = deps;
   return [
-    { path: '', routers: [serviceRouter(metrics), openApiRouter(document)] },
+    { path: '', routers: [serviceRouter(metrics, config.METRICS_TOKEN), openApiRouter(document)] },
     { path: '/auth', guards: [limitedBy(rateLimits, 'signIn')], responses: rateLimitedResponses, routers: [authRouter(services.profile, services.accounts)] },
     { path: '/api/v1', routers: [profileRouter(services.profile, services.accounts, limitedBy(rateLimits, 'passwordCheck'))] },
     {

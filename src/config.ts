@@ -96,6 +96,9 @@ const envSchema = z.object({
   // After SIGTERM, in-flight requests and jobs get this long; then the process exits 1 regardless.
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // When set, GET /metrics answers only requests with `Authorization: Bearer <METRICS_TOKEN>` (Prometheus's
+  // bearer_token); unset, it is open, like any Prometheus target, and belongs behind the proxy.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // Paging cursors are signed with it (HMAC-SHA256), so a tampered ?after= is a 422.
   CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // How long one search may run (Elasticsearch's timeout; the client gives up a second later): a 503 with Retry-After past it.

@@ -44,6 +44,7 @@ export function buildOpenApiDocument(mounts: Mount[]): OpenApiDocument {
       schemas,
       securitySchemes: {
         api_access_token: { type: 'apiKey', in: 'header', name: 'api_access_token', description: "A user's access token; the user must belong to the account in the path." },
+        metrics_token: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the service is configured with one.' },
       },
     },
   };

@@ -26,6 +26,7 @@ const bodyParsing: Record<string, ResponseSpec> = {
 /** The errors src/shared/error-handler.ts answers for a route of that access. */
 function errorResponses(access: Access['level']): Record<string, ResponseSpec> {
   if (access === 'open') return bodyParsing;
+  if (access === 'metrics') return bodyParsing;
   const common = {
     ...bodyParsing,
     '422': problem('The input breaks a rule or a documented limit; `field` names it when it can'),
@@ -86,7 +87,7 @@ export function toOperation(route: RouteDeclaration, template: string, component
     summary: route.summary,
     tags: [route.tag],
     ...(level === 'administrator' ? { description: 'Administrators only.' } : {}),
-    security: level === 'account' || level === 'administrator' || level === 'user' ? [{ api_access_token: [] }] : [],
+    security: level === 'account' || level === 'administrator' || level === 'user' ? [{ api_access_token: [] }] : level === 'metrics' ? [{ metrics_token: [] }] : [],
     ...(parameters.length ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses: Object.fromEntries(Object.entries(responses).map(([status, response]) => [status, responseObject(response, components)])),

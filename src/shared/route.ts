@@ -20,7 +20,7 @@ export type JsonSchema = Record<string, unknown>;
  * (src/accounts) define their own levels with their guards.
  */
 export interface Access {
-  level: 'open' | 'public' | 'anonymous' | 'user' | 'account' | 'administrator';
+  level: 'open' | 'metrics' | 'public' | 'anonymous' | 'user' | 'account' | 'administrator';
   guards: RequestHandler[];
 }
 
