@@ -104,3 +104,14 @@ export function sortValueTypes(sort: ContactSort): SortValueType[] {
   const type = TEXT_SORT_FIELD.test(sortField(sort)) ? 'text' : 'number';
   return keyFieldOf(sort) ? ['number', type] : [type];
 }
+
+/**
+ * The text field a page of this sort may be read from a tie of (see search-contacts.ts), when
+ * the sort is on a text field alone. Not a text sorted by a numeric key first (its cursor values
+ * are the key and the text), nor numbers and dates, whose missing values sort as a number a real
+ * value could also hold.
+ */
+export function tiedTextField(sort: ContactSort): string | undefined {
+  const field = sortField(sort);
+  return TEXT_SORT_FIELD.test(field) && !keyFieldOf(sort) ? field : undefined;
+}

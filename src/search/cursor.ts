@@ -15,6 +15,15 @@ export type SortValueType = 'text' | 'number';
 interface CursorBody {
   s: string;
   v: SortValue[];
+  /** The id span of a page whose contacts all tied on the sort value (see search-contacts.ts). */
+  t?: number;
+}
+
+export interface DecodedCursor {
+  /** search_after: the sort values of the last contact returned, its id last. */
+  values: SortValue[];
+  /** Set when that page's contacts all tied on the sort value: how far apart their ids lay. */
+  tieSpan?: number;
 }
 
 const LONG_MAX = '9223372036854775807';
@@ -34,8 +43,9 @@ function exact(value: SortValue): SortValue {
 
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest();
 
-export function encodeCursor(secret: string, sort: string, values: SortValue[]): string {
-  const body = Buffer.from(JSON.stringify({ s: sort, v: values.map(exact) } satisfies CursorBody)).toString('base64url');
+export function encodeCursor(secret: string, sort: string, values: SortValue[], tieSpan?: number): string {
+  const cursor: CursorBody = { s: sort, v: values.map(exact), ...(tieSpan !== undefined ? { t: tieSpan } : {}) };
+  const body = Buffer.from(JSON.stringify(cursor)).toString('base64url');
   return `${body}.${sign(secret, body).toString('base64url')}`;
 }
 
@@ -66,7 +76,7 @@ function checkValue(value: unknown, type: SortValueType): boolean {
  * text, then the contact id). A signed cursor can still be of another shape, e.g. one made before
  * a custom attribute was redefined with another type; that is a 422 too, never an Elasticsearch error.
  */
-export function decodeCursor(secret: string, cursor: string, sort: string, types: SortValueType[]): SortValue[] {
+export function decodeCursor(secret: string, cursor: string, sort: string, types: SortValueType[]): DecodedCursor {
   const body = verified(secret, cursor) as Partial<CursorBody> | null;
   if (!body || typeof body !== 'object' || typeof body.s !== 'string' || !Array.isArray(body.v)) throw new ValidationError(NOT_OURS, 'after');
   if (body.s !== sort) {
@@ -85,5 +95,7 @@ export function decodeCursor(secret: string, cursor: string, sort: string, types
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
     throw new ValidationError(`after holds ${JSON.stringify(id)} where a contact id is expected`, 'after');
   }
-  return values as SortValue[];
+  // Only a hint for the next search: one that is not a count is dropped, never refused.
+  const tieSpan = Number.isSafeInteger(body.t) && body.t! >= 0 ? body.t : undefined;
+  return { values: values as SortValue[], ...(tieSpan !== undefined ? { tieSpan } : {}) };
 }

@@ -23,10 +23,10 @@ function refusal(run: () => unknown): ValidationError {
 
 describe('cursor', () => {
   it('when a cursor is made and read back for its sort, then it gives the sort values, huge longs intact', () => {
-    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'name', ['ana', 7]), 'name', ['text'])).toEqual(['ana', 7]);
-    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'name', [null, 7]), 'name', ['text'])).toEqual([null, 7]);
-    expect(decodeCursor(SECRET, encodeCursor(SECRET, '-created_at', [2 ** 63, 9]), '-created_at', ['number'])).toEqual(['9223372036854775807', 9]);
-    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'phone_number', [34612345678, 3]), 'phone_number', ['number'])).toEqual([34612345678, 3]);
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'name', ['ana', 7]), 'name', ['text'])).toEqual({ values: ['ana', 7] });
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'name', [null, 7]), 'name', ['text'])).toEqual({ values: [null, 7] });
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, '-created_at', [2 ** 63, 9]), '-created_at', ['number'])).toEqual({ values: ['9223372036854775807', 9] });
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'phone_number', [34612345678, 3]), 'phone_number', ['number'])).toEqual({ values: [34612345678, 3] });
   });
 
   it('when a byte of the cursor is changed, then the signature does not hold and it is a 422 naming after', () => {
@@ -48,14 +48,21 @@ describe('cursor', () => {
   });
 
   it('when a sort runs on a numeric key before its text (email), then its cursor holds the key, the text and the id', () => {
-    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'email', [1234, 'ana@x.com', 7]), 'email', ['number', 'text'])).toEqual([1234, 'ana@x.com', 7]);
-    expect(decodeCursor(SECRET, encodeCursor(SECRET, '-email', [-1, null, 7]), '-email', ['number', 'text'])).toEqual([-1, null, 7]);
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'email', [1234, 'ana@x.com', 7]), 'email', ['number', 'text'])).toEqual({ values: [1234, 'ana@x.com', 7] });
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, '-email', [-1, null, 7]), '-email', ['number', 'text'])).toEqual({ values: [-1, null, 7] });
     expect(refusal(() => decodeCursor(SECRET, encodeCursor(SECRET, 'email', ['ana@x.com', 7]), 'email', ['number', 'text'])).message).toMatch(
       /holds 2 sort values; a cursor for sort "email" holds 3/,
     );
     expect(refusal(() => decodeCursor(SECRET, encodeCursor(SECRET, 'email', ['ana@x.com', 'ana@x.com', 7]), 'email', ['number', 'text'])).message).toMatch(
       /"ana@x.com" where sort "email" expects a number/,
     );
+  });
+
+  it('when a cursor carries the id span of a page that tied, then it comes back; a span that is not a count is dropped, not refused', () => {
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'city', ['lima', 7], 120), 'city', ['text'])).toEqual({ values: ['lima', 7], tieSpan: 120 });
+    for (const t of [-1, 1.5, 'x', null]) {
+      expect(decodeCursor(SECRET, signed({ s: 'city', v: ['lima', 7], t }), 'city', ['text'])).toEqual({ values: ['lima', 7] });
+    }
   });
 
   it('when a cursor made for one sort is used with another, then it says which', () => {
