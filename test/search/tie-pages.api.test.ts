@@ -28,7 +28,7 @@ beforeAll(async () => {
 }, 120000);
 afterAll(() => ctx.close());
 
-function inOrder(order: 'asc' | 'desc', keep: (c: { city: string | null }) => boolean = () => true): number[] {
+function inOrder(order: 'asc' | 'desc', keep: (c: { id: number; city: string | null }) => boolean = () => true): number[] {
   const present = expected.filter((c) => c.city !== null && keep(c));
   const missing = expected.filter((c) => c.city === null && keep(c));
   const sign = order === 'asc' ? 1 : -1;
@@ -73,7 +73,7 @@ describe('pages inside a long tie of a text sort', () => {
       ctx.http.post(account.path('/contacts/filter')).query({ sort: '-city', per_page: 4, ...(after ? { after } : {}) }).set('api_access_token', account.agentToken).send({ payload }),
     );
     const names = new Map(expected.map((c, i) => [c.id, `Person ${i}`]));
-    expect(ids).toEqual(inOrder('desc', (c) => !names.get((c as { id: number }).id)!.includes('5')));
+    expect(ids).toEqual(inOrder('desc', (c) => !names.get(c.id)!.includes('5')));
   });
 
   it('when per_page is 1 inside the tie, then each contact still comes once, in order', async () => {
