@@ -36,18 +36,26 @@ function normalisedZone(zone: string): string {
   return Number(hh) > 23 || Number(mm) > 59 ? 'invalid' : `${sign}${hh}:${mm}`;
 }
 
-/** Dates arrive as Unix seconds or ISO 8601; answers undefined for anything else. */
+// The years a timestamp may name, however it is written: a value the service answers (Unix
+// seconds, negative before 1970) is always accepted back. Milliseconds sent by mistake fall
+// outside (1700000000000 seconds is some 54,000 years away), as do typos of the year.
+const FIRST_YEAR = 1000;
+const LAST_YEAR = 3000;
+
+/** Dates arrive as Unix seconds (negative before 1970) or ISO 8601; answers undefined for anything else. */
 export function parseTimestamp(value: number | string): Date | undefined {
-  if (typeof value === 'number' || /^\d+(\.\d+)?$/.test(value)) {
+  let date: Date;
+  if (typeof value === 'number' || /^-?\d+(\.\d+)?$/.test(value)) {
     const seconds = Number(value);
-    if (!Number.isFinite(seconds) || seconds < 0 || seconds > 32503680000) return undefined;
-    return new Date(Math.round(seconds * 1000));
+    if (!Number.isFinite(seconds) || Math.abs(seconds) > 1e12) return undefined;
+    date = new Date(Math.round(seconds * 1000));
+  } else {
+    const moment = parseIsoMoment(value);
+    if (!moment) return undefined;
+    date = new Date(moment.ms);
   }
-  const moment = parseIsoMoment(value);
-  if (!moment) return undefined;
-  const date = new Date(moment.ms);
   const year = date.getUTCFullYear();
-  return year < 1000 || year > 3000 ? undefined : date;
+  return year < FIRST_YEAR || year > LAST_YEAR ? undefined : date;
 }
 
 export function toUnixSeconds(date: Date | null | undefined): number | null {

@@ -28,4 +28,16 @@ describe('reading ISO 8601 dates strictly', () => {
     expect(parseTimestamp('1700000000')?.getTime()).toBe(1700000000000);
     expect(parseTimestamp('0999-01-01')).toBeUndefined();
   });
+
+  it('when a timestamp is in the years 1000 to 3000, written either way, then it is read; outside, it is none', () => {
+    // What the service answers for 1900 and for 3000-06-01 must come back in as the same instant.
+    expect(parseTimestamp(-2208988800)?.toISOString()).toBe('1900-01-01T00:00:00.000Z');
+    expect(parseTimestamp('-2208988800.5')?.getTime()).toBe(-2208988800500);
+    expect(parseTimestamp(Date.UTC(3000, 5, 1) / 1000)?.toISOString()).toBe('3000-06-01T00:00:00.000Z');
+    expect(parseTimestamp('3000-12-31T23:59:59Z')?.getTime()).toBe(Date.UTC(3000, 11, 31, 23, 59, 59));
+    expect(parseTimestamp(Date.UTC(1000, 0, 1) / 1000)?.toISOString()).toBe('1000-01-01T00:00:00.000Z');
+    for (const outside of [Date.UTC(1000, 0, 1) / 1000 - 1, Date.UTC(3001, 0, 1) / 1000, 1700000000000, -2208988800000, 1e300, '1e9', '-', '--5', '3001-01-01']) {
+      expect(parseTimestamp(outside)).toBeUndefined();
+    }
+  });
 });
