@@ -59,6 +59,15 @@ describe('dates before 1970', () => {
     }
   });
 
+  it('when created_at is null or not a date at all, then the 422 says what a timestamp is', async () => {
+    for (const body of [{ created_at: null }, { created_at: true }, { last_activity_at: { at: 1 } }, { created_at: '' }]) {
+      const res = await create({ name: 'Bad', ...body });
+      expect(res.status).toBe(422);
+      const field = Object.keys(body)[0];
+      expect(res.body).toMatchObject({ field, error: expect.stringMatching(new RegExp(`^${field}:? must be Unix seconds or an ISO 8601 date`)) });
+    }
+  });
+
   it('when a custom date attribute takes negative Unix seconds, then it is accepted', async () => {
     const def = await ctx.http
       .post(account.path('/custom_attribute_definitions'))
