@@ -1,4 +1,4 @@
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
 export interface IsoMoment {
   ms: number;
@@ -29,10 +29,11 @@ function daysIn(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
-// An offset of more than 23:59 or with minutes past 59 names no zone.
+// An offset of more than 23:59 or with minutes past 59 names no zone. Whole hours (`+00`, as
+// PostgreSQL writes a timestamptz) are ISO 8601 too.
 function normalisedZone(zone: string): string {
   if (zone.toUpperCase() === 'Z') return 'Z';
-  const [, sign, hh, mm] = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+  const [, sign, hh, mm = '00'] = /^([+-])(\d{2})(?::?(\d{2}))?$/.exec(zone)!;
   return Number(hh) > 23 || Number(mm) > 59 ? 'invalid' : `${sign}${hh}:${mm}`;
 }
 

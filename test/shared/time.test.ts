@@ -11,11 +11,15 @@ describe('reading ISO 8601 dates strictly', () => {
     ['2020-01-01T10:00+05:30', Date.UTC(2020, 0, 1, 4, 30), false],
     ['2020-01-01T10:00-0300', Date.UTC(2020, 0, 1, 13), false],
     ['2020-12-31t23:59:59z', Date.UTC(2020, 11, 31, 23, 59, 59), false],
+    // An offset of whole hours, as ISO 8601 allows and PostgreSQL writes a timestamptz (a dump of Chatwoot's own database).
+    ['2020-01-01 10:00:00.123456+00', Date.UTC(2020, 0, 1, 10, 0, 0, 123), false],
+    ['2020-01-01T10:00:00+05', Date.UTC(2020, 0, 1, 5), false],
+    ['2020-01-01T10:00-03', Date.UTC(2020, 0, 1, 13), false],
   ])('when %s is read, then it is that moment, a date-time without a zone in UTC', (text, ms, day) => {
     expect(parseIsoMoment(text)).toEqual({ ms, day });
   });
 
-  it.each(['2024-02-30', '2023-02-29', '1900-02-29', '2020-04-31', '2020-13-01', '2020-00-10', '2020-01-00', '2020-01-01T24:00', '2020-01-01T23:60', '2020-01-01T23:59:60Z', '2020-01-01T10:00+24:00', '2020-01-01T10:00+05:60', '2020-01-01T10', '2020-1-1', 'yesterday'])(
+  it.each(['2024-02-30', '2023-02-29', '1900-02-29', '2020-04-31', '2020-13-01', '2020-00-10', '2020-01-00', '2020-01-01T24:00', '2020-01-01T23:60', '2020-01-01T23:59:60Z', '2020-01-01T10:00+24:00', '2020-01-01T10:00+05:60', '2020-01-01T10:00+24', '2020-01-01T10:00+5', '2020-01-01T10:00+053', '2020-01-01+05', '2020-01-01T10', '2020-1-1', 'yesterday'])(
     'when %s is read, then it is no date (never rolled over to another day)',
     (text) => {
       expect(parseIsoMoment(text)).toBeUndefined();
