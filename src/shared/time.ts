@@ -1,4 +1,6 @@
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+// ISO 8601, and the form Rails gives a time as text (`2024-05-01 12:34:56 UTC`, `… +0530`): a
+// space before the zone, UTC named. Chatwoot's contact export writes created_at so.
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?: ?(Z|UTC|[+-]\d{2}(?::?\d{2})?))?)?$/i;
 
 export interface IsoMoment {
   ms: number;
@@ -32,7 +34,7 @@ function daysIn(year: number, month: number): number {
 // An offset of more than 23:59 or with minutes past 59 names no zone. Whole hours (`+00`, as
 // PostgreSQL writes a timestamptz) are ISO 8601 too.
 function normalisedZone(zone: string): string {
-  if (zone.toUpperCase() === 'Z') return 'Z';
+  if (zone.toUpperCase() === 'Z' || zone.toUpperCase() === 'UTC') return 'Z';
   const [, sign, hh, mm = '00'] = /^([+-])(\d{2})(?::?(\d{2}))?$/.exec(zone)!;
   return Number(hh) > 23 || Number(mm) > 59 ? 'invalid' : `${sign}${hh}:${mm}`;
 }
