@@ -57,6 +57,12 @@ describe('dates before 1970', () => {
       expect(res.status).toBe(422);
       expect(res.body.field).toBe('created_at');
     }
+    const millis = await create({ name: 'Millis', last_activity_at: 1700000000000 });
+    expect(millis.status).toBe(422);
+    expect(millis.body).toMatchObject({
+      field: 'last_activity_at',
+      error: 'last_activity_at must be Unix seconds or an ISO 8601 date, in the years 1000 to 3000; 1700000000000 looks like milliseconds: Unix seconds are a thousand times smaller',
+    });
   });
 
   it('when created_at is null or not a date at all, then the 422 says what a timestamp is', async () => {

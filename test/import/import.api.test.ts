@@ -110,7 +110,7 @@ describe('timestamps written by other systems', () => {
     ].join('\n');
     const done = await importCsv(ctx, account, csv);
     expect(done).toMatchObject({ status: 'completed', created: 4, rejected: 1 });
-    expect(await rejectionsOf(account, done.id)).toEqual(['row 5: created_at must be Unix seconds or an ISO 8601 date']);
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 5: created_at must be Unix seconds or an ISO 8601 date, in the years 1000 to 3000']);
     const byEmail = new Map((await contactsOf(ctx, account.id)).map((c) => [c.email, c]));
     const at = (email: string) => {
       const c = byEmail.get(email)!;
@@ -316,8 +316,8 @@ describe('the catalogue of nasty files', () => {
       'row 1: email: "bad-email" is not a valid email address',
       'row 2: phone_number: "12ab" is not a valid phone number (E.164: + then 2 to 15 digits, the first not 0)',
       'row 3: labels: label "n@pe" may hold only letters, digits, "-" and "_"',
-      'row 4: created_at must be Unix seconds or an ISO 8601 date',
-      'row 5: last_activity_at must be Unix seconds or an ISO 8601 date',
+      'row 4: created_at must be Unix seconds or an ISO 8601 date, in the years 1000 to 3000',
+      'row 5: last_activity_at must be Unix seconds or an ISO 8601 date, in the years 1000 to 3000',
       'row 6: country_code must be a two-letter ISO 3166 code',
       'row 7: blocked: "sometimes" is not true or false',
       'row 8: a contact needs at least one of name, email, phone_number or identifier',
