@@ -114,20 +114,22 @@ export function toContactChanges(input: ContactInput): ContactChanges {
     changes.custom_attributes = input.custom_attributes;
   }
 
-  if (input.created_at !== undefined) {
-    const date = parseTimestamp(input.created_at);
-    if (!date) throw new ValidationError('created_at must be Unix seconds or an ISO 8601 date', 'created_at');
-    changes.created_at = date;
-  }
+  if (input.created_at !== undefined) changes.created_at = timestampOf('created_at', input.created_at);
   if (input.last_activity_at !== undefined) {
-    if (input.last_activity_at === null) changes.last_activity_at = null;
-    else {
-      const date = parseTimestamp(input.last_activity_at);
-      if (!date) throw new ValidationError('last_activity_at must be Unix seconds or an ISO 8601 date', 'last_activity_at');
-      changes.last_activity_at = date;
-    }
+    changes.last_activity_at = input.last_activity_at === null ? null : timestampOf('last_activity_at', input.last_activity_at);
   }
   return changes;
+}
+
+// Milliseconds sent for seconds (JavaScript's Date.now()) are the commonest wrong timestamp: the
+// 422 says so rather than leave the caller to find why 1700000000000 is no date.
+const LOOKS_LIKE_MILLISECONDS = /^-?\d{12,}(\.\d+)?$/;
+
+function timestampOf(field: 'created_at' | 'last_activity_at', value: number | string): Date {
+  const date = parseTimestamp(value);
+  if (date) return date;
+  const hint = LOOKS_LIKE_MILLISECONDS.test(String(value)) ? `; ${value} looks like milliseconds: Unix seconds are a thousand times smaller` : '';
+  throw new ValidationError(`${field} must be Unix seconds or an ISO 8601 date, in the years 1000 to 3000${hint}`, field);
 }
 
 export const IDENTITY_FIELDS = ['name', 'email', 'phone_number', 'identifier'] as const;

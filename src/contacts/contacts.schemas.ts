@@ -6,7 +6,8 @@ import { labelsParam, pageQuery } from '../search/list-request';
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 const nullableText = (max: number) => text(max).nullable();
-const timestamp = z.union([z.number(), z.string()]);
+// null, a boolean or an object used to answer "Invalid input", which names nothing to fix.
+const timestamp = z.union([z.number(), z.string()], { error: 'must be Unix seconds or an ISO 8601 date' });
 const attributeRecord = z.record(z.string(), z.unknown());
 
 // A record drops "__proto__" from what it answers, so the raw object is checked first: such a key

@@ -1,31 +1,44 @@
 import type { ContactChanges } from '../contacts/contact-changes';
 import type { Contact } from '../records/contact.model';
+import { parseTimestamp } from '../shared/time';
 
 const SCALAR_FIELDS = ['name', 'email', 'phone_number', 'identifier', 'thumbnail', 'blocked'] as const;
 
-const sameTime = (a: Date | null | undefined, b: Date | null | undefined) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+// The API answers and the export writes created_at and last_activity_at in whole seconds, while
+// a contact made through the API holds its milliseconds: compared to the millisecond, a file
+// exported and imported back rewrote every such contact, each row counted as updated.
+const unixSecond = (date: Date | null | undefined) => (date ? Math.floor(date.getTime() / 1000) : null);
+const sameSecond = (a: Date | null | undefined, b: Date | null | undefined) => unixSecond(a) === unixSecond(b);
+
+// A date attribute holds what its writer gave (`2025-03-15`, Unix seconds, an offset) and the
+// import gives ISO 8601 in UTC: the same instant written another way is the same value.
+const instant = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? parseTimestamp(value)?.getTime() : undefined);
+const sameInstant = (a: unknown, b: unknown) => instant(a) !== undefined && instant(a) === instant(b);
 
 /**
  * The $set that brings a contact to what an import row says, or null when the row changes
- * nothing (so a re-run of the same file writes nothing). Attribute hashes merge shallowly,
- * labels are added to the contact's.
+ * nothing (so a re-run of the same file, or of an export of the account, writes nothing).
+ * Attribute hashes merge shallowly, labels are added to the contact's. `dateKeys` are the custom
+ * attributes the row gives as dates: one naming the instant the contact holds changes nothing.
  */
-export function diffContact(current: Contact, changes: ContactChanges, labels: string[]): Record<string, unknown> | null {
+export function diffContact(current: Contact, changes: ContactChanges, labels: string[], dateKeys: readonly string[] = []): Record<string, unknown> | null {
   const set: Record<string, unknown> = {};
   for (const field of SCALAR_FIELDS) {
     const value = changes[field];
     if (value === undefined || value === current[field]) continue;
     set[field] = value;
   }
-  if (changes.created_at && !sameTime(changes.created_at, current.created_at)) set.created_at = changes.created_at;
-  if (changes.last_activity_at !== undefined && !sameTime(changes.last_activity_at, current.last_activity_at)) {
+  if (changes.created_at && !sameSecond(changes.created_at, current.created_at)) set.created_at = changes.created_at;
+  if (changes.last_activity_at !== undefined && !sameSecond(changes.last_activity_at, current.last_activity_at)) {
     set.last_activity_at = changes.last_activity_at;
   }
   // Written whole, as the API's updates are (contacts.service.ts says why); the write is
   // conditional on the version of `current`.
   for (const hash of ['additional_attributes', 'custom_attributes'] as const) {
     const held = current[hash] ?? {};
-    const changed = Object.entries(changes[hash] ?? {}).filter(([key, value]) => held[key] !== value);
+    const changed = Object.entries(changes[hash] ?? {}).filter(
+      ([key, value]) => held[key] !== value && !(hash === 'custom_attributes' && dateKeys.includes(key) && sameInstant(held[key], value)),
+    );
     if (changed.length) set[hash] = { ...held, ...Object.fromEntries(changed) };
   }
   const added = labels.filter((label) => !(current.labels ?? []).includes(label));

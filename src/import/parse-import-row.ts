@@ -19,7 +19,7 @@ export const cellText = (cell: Cell) => (typeof cell === 'string' ? cell : cell.
 export type ParsedRow =
   | { kind: 'empty' }
   | { kind: 'rejected'; errors: string[] }
-  | { kind: 'contact'; changes: ContactChanges; labels: string[] };
+  | { kind: 'contact'; changes: ContactChanges; labels: string[]; /** Custom attributes of the row read as dates (see diffContact). */ dateKeys?: string[] };
 
 // Longest value a custom text attribute takes from a file.
 export const MAX_ATTRIBUTE_TEXT = 10000;
@@ -111,6 +111,7 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
   const additional: Record<string, unknown> = Object.create(null);
   const custom: Record<string, unknown> = Object.create(null);
   let labels: string[] = [];
+  const dateKeys: string[] = [];
 
   for (const [index, column] of plan.columns.entries()) {
     const cell = cells[index];
@@ -128,8 +129,10 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
     }
     if (column.kind === 'custom') {
       const converted = convertAttributeValue(column, value);
-      if (converted.ok) custom[column.key] = converted.value;
-      else errors.push(converted.error);
+      if (converted.ok) {
+        custom[column.key] = converted.value;
+        if (column.type === 'date') dateKeys.push(column.key);
+      } else errors.push(converted.error);
       continue;
     }
     switch (column.field) {
@@ -167,7 +170,7 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
   if (!IDENTITY_FIELDS.some((field) => changes[field])) {
     return { kind: 'rejected', errors: ['a contact needs at least one of name, email, phone_number or identifier'] };
   }
-  return { kind: 'contact', changes, labels };
+  return { kind: 'contact', changes, labels, ...(dateKeys.length ? { dateKeys } : {}) };
 }
 
 /** The keys that say two rows are the same person: identifier, email, phone. */

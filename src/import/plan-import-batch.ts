@@ -16,6 +16,7 @@ export interface PlannedRow {
   cells: Cell[];
   changes: ContactChanges;
   labels: string[];
+  dateKeys?: string[];
 }
 
 export interface PlannedUpdate {
@@ -103,7 +104,7 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
       reject({ row, cells }, [`labels: the account has no label ${unknown.map((t) => `"${t}"`).join(', ')}; create it first, or import with create_labels=true`]);
       continue;
     }
-    candidates.push({ row, cells, changes: parsed.changes, labels: parsed.labels });
+    candidates.push({ row, cells, changes: parsed.changes, labels: parsed.labels, dateKeys: parsed.dateKeys });
   }
 
   // 2. Match by identifier, then email, then phone.
@@ -140,7 +141,7 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
       continue;
     }
     matchedBy.set(id, item.row);
-    const set = diffContact(match, changes, item.labels);
+    const set = diffContact(match, changes, item.labels, item.dateKeys);
     // A resumed batch finds the contacts its first attempt created: they count as created.
     const wasReserved = reserved.get(item.row) === id;
     if (wasReserved) createdEarlier.push(item.row);

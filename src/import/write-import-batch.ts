@@ -167,7 +167,7 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       for (const u of lost) {
         try {
           await writer.modify(accountId, u.id, (current) => {
-            const set = diffContact(current, u.item.changes, u.item.labels);
+            const set = diffContact(current, u.item.changes, u.item.labels, u.item.dateKeys);
             return set ? { set } : null;
           });
           written.push(u);

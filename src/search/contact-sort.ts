@@ -31,7 +31,10 @@ export const DEFAULT_SORT = '-last_activity_at';
 
 // Elasticsearch's own "_last" for a date is Long.MIN/MAX, which it then refuses to parse back
 // as a search_after date; the ends of the date range sort last just the same and round-trip.
-const LAST_DATE = { asc: Date.UTC(9999, 11, 31), desc: Date.UTC(1, 0, 1) - 1 };
+// Both lie outside the years a timestamp may name (1000 to 3000, shared/time.ts). Not
+// Date.UTC(1, …): it reads years 0 to 99 as 1900 to 1999, so a contact of 1900 sorted after
+// the contacts without a date.
+const LAST_DATE = { asc: Date.parse('9999-12-31T00:00:00Z'), desc: Date.parse('0001-01-01T00:00:00Z') - 1 };
 const isDateField = (field: string) => field === 'last_activity_at' || field === 'created_at' || field.startsWith('cf_date_');
 // A checkbox sorts as 0 and 1, but a search_after value for it must read "true" or "false",
 // so "_last" (Long.MIN/MAX, which travel as strings) could not come back: a cursor ending on a

@@ -1,4 +1,6 @@
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+// ISO 8601, and the form Rails gives a time as text (`2024-05-01 12:34:56 UTC`, `… +0530`): a
+// space before the zone, UTC named. Chatwoot's contact export writes created_at so.
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?: ?(Z|UTC|[+-]\d{2}(?::?\d{2})?))?)?$/i;
 
 export interface IsoMoment {
   ms: number;
@@ -29,25 +31,34 @@ function daysIn(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
-// An offset of more than 23:59 or with minutes past 59 names no zone.
+// An offset of more than 23:59 or with minutes past 59 names no zone. Whole hours (`+00`, as
+// PostgreSQL writes a timestamptz) are ISO 8601 too.
 function normalisedZone(zone: string): string {
-  if (zone.toUpperCase() === 'Z') return 'Z';
-  const [, sign, hh, mm] = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+  if (zone.toUpperCase() === 'Z' || zone.toUpperCase() === 'UTC') return 'Z';
+  const [, sign, hh, mm = '00'] = /^([+-])(\d{2})(?::?(\d{2}))?$/.exec(zone)!;
   return Number(hh) > 23 || Number(mm) > 59 ? 'invalid' : `${sign}${hh}:${mm}`;
 }
 
-/** Dates arrive as Unix seconds or ISO 8601; answers undefined for anything else. */
+// The years a timestamp may name, however it is written: a value the service answers (Unix
+// seconds, negative before 1970) is always accepted back. Milliseconds sent by mistake fall
+// outside (1700000000000 seconds is some 54,000 years away), as do typos of the year.
+const FIRST_YEAR = 1000;
+const LAST_YEAR = 3000;
+
+/** Dates arrive as Unix seconds (negative before 1970) or ISO 8601; answers undefined for anything else. */
 export function parseTimestamp(value: number | string): Date | undefined {
-  if (typeof value === 'number' || /^\d+(\.\d+)?$/.test(value)) {
+  let date: Date;
+  if (typeof value === 'number' || /^-?\d+(\.\d+)?$/.test(value)) {
     const seconds = Number(value);
-    if (!Number.isFinite(seconds) || seconds < 0 || seconds > 32503680000) return undefined;
-    return new Date(Math.round(seconds * 1000));
+    if (!Number.isFinite(seconds) || Math.abs(seconds) > 1e12) return undefined;
+    date = new Date(Math.round(seconds * 1000));
+  } else {
+    const moment = parseIsoMoment(value);
+    if (!moment) return undefined;
+    date = new Date(moment.ms);
   }
-  const moment = parseIsoMoment(value);
-  if (!moment) return undefined;
-  const date = new Date(moment.ms);
   const year = date.getUTCFullYear();
-  return year < 1000 || year > 3000 ? undefined : date;
+  return year < FIRST_YEAR || year > LAST_YEAR ? undefined : date;
 }
 
 export function toUnixSeconds(date: Date | null | undefined): number | null {

@@ -311,3 +311,41 @@ describe('the export round trip', () => {
     expect(comparable(await contactsOf(ctx, target.id))).toEqual(original);
   });
 });
+
+describe('the export round trip into the same account', () => {
+  it('when an exported file is imported back, then every row is unchanged: dates written with milliseconds, offsets or Unix seconds name the instant the file carries', async () => {
+    const account = await ctx.createAccount();
+    await addDefinition(account, 'renewal', 'date', 1);
+    const now = Date.now();
+    // Contacts made through the API: created now (with its milliseconds), dates given every way.
+    const given = [
+      { name: 'Plain', email: 'plain@x.com' },
+      { name: 'Millis', email: 'millis@x.com', last_activity_at: (now - 86400500) / 1000, custom_attributes: { renewal: new Date(now + 7 * 86400000 + 250).toISOString() } },
+      { name: 'Offset', email: 'offset@x.com', created_at: '2025-03-15T23:30:00.123-03:00', custom_attributes: { renewal: '2025-03-15T23:30:00-03:00' } },
+      { name: 'Day', email: 'day@x.com', custom_attributes: { renewal: '2025-03-15' } },
+      { name: 'Seconds', email: 'seconds@x.com', last_activity_at: '1700000000.5', custom_attributes: { renewal: 1742032800 } },
+      { name: 'Old', email: 'old@x.com', created_at: '1900-01-01', custom_attributes: { renewal: -2208988800 } },
+    ];
+    for (const body of given) await createContact(ctx, account, body);
+    await ctx.settle(account.id);
+    const before = await contactsOf(ctx, account.id);
+
+    const exported = await exportCsv(account, { column_names: ['name', 'email', 'created_at', 'last_activity_at', 'renewal'] });
+    expect(exported.status).toBe(200);
+    const done = await importCsv(ctx, account, exported.body, 'export.csv');
+    expect(done).toMatchObject({ status: 'completed', created: 0, updated: 0, unchanged: given.length, rejected: 0 });
+    expect((await contactsOf(ctx, account.id)).map((c) => c.version)).toEqual(before.map((c) => c.version));
+  });
+
+  it('when a file moves a date to another instant, then the contact takes it', async () => {
+    const account = await ctx.createAccount();
+    await addDefinition(account, 'renewal', 'date', 1);
+    await createContact(ctx, account, { name: 'Moved', email: 'moved@x.com', created_at: 1700000000, custom_attributes: { renewal: '2025-03-15' } });
+    await ctx.settle(account.id);
+    const done = await importCsv(ctx, account, 'email,created_at,renewal\nmoved@x.com,1700000001,2025-03-15T00:00:01Z\n');
+    expect(done).toMatchObject({ status: 'completed', updated: 1, rejected: 0 });
+    const [contact] = await contactsOf(ctx, account.id);
+    expect(contact.created_at.getTime()).toBe(1700000001000);
+    expect(contact.custom_attributes).toEqual({ renewal: '2025-03-15T00:00:01.000Z' });
+  });
+});

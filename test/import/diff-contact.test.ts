@@ -19,6 +19,16 @@ describe('what an import row changes on a contact', () => {
     });
   });
 
+  it('when the row gives a date the contact holds to the second, or a date attribute the same instant written another way, then nothing is written', () => {
+    const held = { ...base, created_at: new Date('2024-01-01T00:00:00.700Z'), last_activity_at: new Date(-2208988799500), custom_attributes: { score: 1, renewal: '2025-03-15T23:30:00-03:00', due: 1742032800 } };
+    const row = { created_at: new Date('2024-01-01T00:00:00Z'), last_activity_at: new Date(-2208988800000), custom_attributes: { renewal: '2025-03-16T02:30:00.000Z', due: '2025-03-15T10:00:00.000Z' } };
+    expect(diffContact(held, row, [], ['renewal', 'due'])).toBeNull();
+    // Another second, another instant: written. A text attribute compares as text.
+    expect(diffContact(held, { ...row, created_at: new Date('2024-01-01T00:00:01Z') }, [], ['renewal', 'due'])).toEqual({ created_at: new Date('2024-01-01T00:00:01Z') });
+    expect(diffContact(held, { custom_attributes: { renewal: '2025-03-16T02:30:00.001Z' } }, [], ['renewal'])).toEqual({ custom_attributes: { ...held.custom_attributes, renewal: '2025-03-16T02:30:00.001Z' } });
+    expect(diffContact(held, { custom_attributes: { due: '2025-03-15T10:00:00.000Z' } }, [])).toEqual({ custom_attributes: { ...held.custom_attributes, due: '2025-03-15T10:00:00.000Z' } });
+  });
+
   it('when a new contact is built, then it holds its values at version 1 (its keys live in contact_keys)', () => {
     expect(base).toMatchObject({ _id: '7', email: 'ana@x.com', phone_number: null, identifier: null, version: 1, deleted: false, labels: ['vip'] });
     expect(base).not.toHaveProperty('email_key');

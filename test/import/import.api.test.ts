@@ -94,6 +94,35 @@ describe('importing a CSV', () => {
   });
 });
 
+describe('timestamps written by other systems', () => {
+  it('when created_at and last_activity_at come as Chatwoot exports them (Rails), as PostgreSQL writes them, in ISO 8601 or Unix seconds, then each keeps its instant', async () => {
+    const account = await freshAccount();
+    await storeDefinition(ctx, account.id, { attribute_key: 'renewal', attribute_display_type: 'date', slot: 1 });
+    const csv = [
+      'email,created_at,last_activity_at,renewal',
+      // Chatwoot's contact export writes a Rails time as "2024-05-01 12:34:56 UTC" (a +0530 offset when the app runs in another zone).
+      'rails@x.com,2024-05-01 12:34:56 UTC,2024-05-02 08:00:00 +0530,2025-03-15 00:00:00 UTC',
+      // psql and pg_dump write a timestamptz with an offset of whole hours.
+      'pg@x.com,2024-05-01 12:34:56.789012+00,2024-05-02 08:00:00-03,2025-03-15 22:00:00-03',
+      'iso@x.com,2024-05-01T12:34:56Z,1714636800,1742032800',
+      'old@x.com,-2208988800,1900-01-01,-2208988800',
+      'bad@x.com,2024-05-01 12:34:56 CET,,',
+    ].join('\n');
+    const done = await importCsv(ctx, account, csv);
+    expect(done).toMatchObject({ status: 'completed', created: 4, rejected: 1 });
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 5: created_at must be Unix seconds or an ISO 8601 date, in the years 1000 to 3000']);
+    const byEmail = new Map((await contactsOf(ctx, account.id)).map((c) => [c.email, c]));
+    const at = (email: string) => {
+      const c = byEmail.get(email)!;
+      return [c.created_at.toISOString(), c.last_activity_at?.toISOString(), c.custom_attributes?.renewal];
+    };
+    expect(at('rails@x.com')).toEqual(['2024-05-01T12:34:56.000Z', '2024-05-02T02:30:00.000Z', '2025-03-15T00:00:00.000Z']);
+    expect(at('pg@x.com')).toEqual(['2024-05-01T12:34:56.789Z', '2024-05-02T11:00:00.000Z', '2025-03-16T01:00:00.000Z']);
+    expect(at('iso@x.com')).toEqual(['2024-05-01T12:34:56.000Z', '2024-05-02T08:00:00.000Z', '2025-03-15T10:00:00.000Z']);
+    expect(at('old@x.com')).toEqual(['1900-01-01T00:00:00.000Z', '1900-01-01T00:00:00.000Z', '1900-01-01T00:00:00.000Z']);
+  });
+});
+
 describe('the catalogue of nasty files', () => {
   it('when the file has a BOM, CRLF line ends and headers in another case, then it imports', async () => {
     const account = await freshAccount();
@@ -287,8 +316,8 @@ describe('the catalogue of nasty files', () => {
       'row 1: email: "bad-email" is not a valid email address',
       'row 2: phone_number: "12ab" is not a valid phone number (E.164: + then 2 to 15 digits, the first not 0)',
       'row 3: labels: label "n@pe" may hold only letters, digits, "-" and "_"',
-      'row 4: created_at must be Unix seconds or an ISO 8601 date',
-      'row 5: last_activity_at must be Unix seconds or an ISO 8601 date',
+      'row 4: created_at must be Unix seconds or an ISO 8601 date, in the years 1000 to 3000',
+      'row 5: last_activity_at must be Unix seconds or an ISO 8601 date, in the years 1000 to 3000',
       'row 6: country_code must be a two-letter ISO 3166 code',
       'row 7: blocked: "sometimes" is not true or false',
       'row 8: a contact needs at least one of name, email, phone_number or identifier',

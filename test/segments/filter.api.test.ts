@@ -546,6 +546,16 @@ describe('segments', () => {
     expect(JSON.parse(stored!.compiled_query)).toEqual({ term: { labels: 'vip' } });
   });
 
+  it('when a segment says days_before, then it stores the days, not a date: run on a later day, it means N days before that day', async () => {
+    const seg = await ctx.http.post(path()).set(h()).send({ name: 'dormant', query: { payload: [item(['last_activity_at', 'days_before', [3]])] } });
+    expect(seg.status).toBe(200);
+    const stored = await ctx.deps.models.segments.findById(seg.body.id).lean();
+    // Resolved by Elasticsearch at each run; a cutoff computed at save time would freeze the segment on that day.
+    expect(JSON.parse(stored!.compiled_query)).toEqual({ range: { last_activity_at: { lt: 'now-3d/d' } } });
+    const run = await ctx.http.get(path(`/${seg.body.id}/contacts?per_page=100`)).set(h());
+    expect(ids(run.body.payload)).toEqual(expected((c) => matches(c, 'last_activity_at', 'days_before', [3])));
+  });
+
   it('when a custom attribute a segment uses is deleted, then the segment answers 422 instead of using a stale slot', async () => {
     const acc = await ctx.createAccount();
     const api = (m: 'post' | 'get' | 'delete', p: string, body?: object) => ctx.http[m](acc.path(p)).set('api_access_token', acc.adminToken).send(body);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { errorOf, type Contact, type ContactPatch } from '../api/client';
+import { dayOfDateValue } from './date-value';
 import type { CustomAttributeDefinition } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
@@ -109,7 +110,7 @@ export function DetailsForm({ contact, definitions, definitionsError, onSaved }:
             return save(field, { custom_attributes: { [d.attribute_key]: value } });
           };
           return (
-            <InPlaceField key={d.id} id={field} label={d.attribute_display_name || d.attribute_key} value={current == null ? '' : d.attribute_display_type === 'date' ? String(current).slice(0, 10) : d.attribute_display_type === 'number' && typeof current === 'number' ? formatDecimal(current) : String(current)} error={errors[field]}
+            <InPlaceField key={d.id} id={field} label={d.attribute_display_name || d.attribute_key} value={current == null ? '' : d.attribute_display_type === 'date' ? dayOfDateValue(current) : d.attribute_display_type === 'number' && typeof current === 'number' ? formatDecimal(current) : String(current)} error={errors[field]}
               saved={savedField === field} options={d.attribute_display_type === 'list' ? d.attribute_values : d.attribute_display_type === 'checkbox' ? ['true', 'false'] : undefined}
               optionLabel={d.attribute_display_type === 'checkbox' ? (o) => t(o === 'true' ? 'true' : 'false') : undefined}
               type={d.attribute_display_type === 'date' ? 'date' : 'text'} onCommit={commit} />
