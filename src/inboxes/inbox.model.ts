@@ -47,7 +47,14 @@ export interface WebsiteSettings {
   /** When set, starting a conversation must answer the form's required enabled fields. Absent on inboxes made before it existed (off). */
   pre_chat_form_enabled?: boolean;
   pre_chat_form_options?: PreChatFormOptions;
+  /** The widget's look, stored and answered for Chatwoot's clients. Absent on inboxes made before it (DEFAULT_WIDGET_LOOK). */
+  widget_color?: string;
+  welcome_title?: string;
+  welcome_tagline?: string;
 }
+
+/** Chatwoot's defaults for the widget's look (its widget_color default, no welcome texts). */
+export const DEFAULT_WIDGET_LOOK = { widget_color: '#1f93ff', welcome_title: '', welcome_tagline: '' } as const;
 
 /** The pre-chat form of a website inbox, with Chatwoot's defaults where the inbox predates it. */
 export function preChatFormOf(settings: WebsiteSettings): { enabled: boolean; options: PreChatFormOptions } {

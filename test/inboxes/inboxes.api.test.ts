@@ -28,6 +28,29 @@ describe('inboxes', () => {
     expect(reset.body.hmac_token).not.toBe(created.hmac_token);
   });
 
+  // Chatwoot's API document creates a website inbox with the widget's colour, welcome title and
+  // tagline (its dashboard sends them too); they answered 422 as unknown keys.
+  it('when a website inbox is created as Chatwoot\'s API document shows it (widget_color, welcome_title, welcome_tagline), then they are stored and answered', async () => {
+    const res = await ctx.http
+      .post(account.path('/inboxes'))
+      .set(as(account.adminToken))
+      .send({ name: 'Support', channel: { type: 'web_widget', website_url: 'https://example.com', welcome_title: 'Welcome to our support', welcome_tagline: 'We are here to help you', widget_color: '#FF5733' } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ widget_color: '#FF5733', welcome_title: 'Welcome to our support', welcome_tagline: 'We are here to help you' });
+
+    const plain = await createInbox(ctx, account, websiteChannel(), 'Plain');
+    expect(plain).toMatchObject({ widget_color: '#1f93ff', welcome_title: '', welcome_tagline: '' });
+    const changed = await ctx.http.patch(account.path(`/inboxes/${plain.id}`)).set(as(account.adminToken)).send({ channel: { widget_color: '#000', welcome_title: 'Hola' } });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ widget_color: '#000', welcome_title: 'Hola', welcome_tagline: '' });
+
+    for (const channel of [{ widget_color: 'red' }, { welcome_title: 'x'.repeat(256) }]) {
+      const bad = await ctx.http.patch(account.path(`/inboxes/${plain.id}`)).set(as(account.adminToken)).send({ channel });
+      expect(bad.status).toBe(422);
+      expect(bad.body.field).toBe(`channel.${Object.keys(channel)[0]}`);
+    }
+  });
+
   it('when email, SMS and WhatsApp inboxes are created, then their secrets are never echoed back', async () => {
     const email = await createInbox(ctx, account, {
       type: 'email', email: 'support@shop.example', smtp_address: 'smtp.shop.example', smtp_port: 587, smtp_login: 'support', smtp_password: 'smtp-password-0123456789',
