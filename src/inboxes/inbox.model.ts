@@ -105,6 +105,9 @@ export interface Inbox<T extends ChannelType = ChannelType> {
   /** Public, unguessable: the website widget's API names its inbox with it. */
   inbox_identifier: string;
   settings: ChannelSettings[T];
+  /** Chatwoot's greeting settings, stored and answered for its clients (absent before they existed: off, none). */
+  greeting_enabled?: boolean;
+  greeting_message?: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -117,6 +120,8 @@ const inboxSchema = new Schema<Inbox>(
     channel_type: { type: String, enum: CHANNEL_TYPES, required: true },
     inbox_identifier: { type: String, required: true },
     settings: { type: Schema.Types.Mixed, required: true },
+    greeting_enabled: { type: Boolean },
+    greeting_message: { type: String },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
   },

@@ -23,6 +23,8 @@ const inboxBase = {
   name: z.string(),
   channel_id: z.int(),
   inbox_identifier: z.string(),
+  greeting_enabled: z.boolean(),
+  greeting_message: z.string().nullable(),
   created_at: unixSeconds.nullable(),
   updated_at: unixSeconds.nullable(),
 };
@@ -100,6 +102,8 @@ export function toInboxPayload(inbox: Inbox, reveal: readonly string[] = []): In
     channel_id: inbox._id,
     channel_type: CHATWOOT_CHANNEL[inbox.channel_type],
     inbox_identifier: inbox.inbox_identifier,
+    greeting_enabled: inbox.greeting_enabled ?? false,
+    greeting_message: inbox.greeting_message ?? null,
     ...settings,
     created_at: toUnixSeconds(inbox.created_at),
     updated_at: toUnixSeconds(inbox.updated_at),

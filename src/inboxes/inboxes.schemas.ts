@@ -115,8 +115,17 @@ export const channelSettingsSchemas = {
   }),
 };
 
+// Chatwoot's greeting settings, as its dashboard creates a website inbox with them: stored and
+// answered for Chatwoot's clients (this service sends no greeting).
+const greeting = {
+  greeting_enabled: z.boolean().describe("Chatwoot's greeting switch, stored and answered"),
+  greeting_message: z.string().max(5000, 'must be at most 5000 characters').nullable().describe("Chatwoot's greeting text, stored and answered"),
+};
+
 export const createInboxSchema = z.strictObject({
   name: text(255),
+  greeting_enabled: greeting.greeting_enabled.default(false),
+  greeting_message: greeting.greeting_message.default(null),
   channel: z.discriminatedUnion('type', [
     channelSettingsSchemas.web_widget.extend({ type: z.literal('web_widget') }),
     channelSettingsSchemas.email.extend({ type: z.literal('email') }),
@@ -140,6 +149,8 @@ export const channelUpdateSchemas = {
 /** Channel fields are checked against the inbox's own type in the service; a secret left out is kept. */
 export const updateInboxSchema = z.strictObject({
   name: text(255).optional(),
+  greeting_enabled: greeting.greeting_enabled.optional(),
+  greeting_message: greeting.greeting_message.optional(),
   channel: z.record(z.string(), z.unknown()).optional(),
 });
 export type UpdateInboxInput = z.infer<typeof updateInboxSchema>;
