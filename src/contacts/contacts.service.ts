@@ -48,7 +48,8 @@ export interface ContactsServiceDeps {
   contacts: ContactModel;
   /** Checks custom attribute values against their definitions, defining new keys on first use. */
   customAttributes: {
-    prepareValues(accountId: number, values: Record<string, unknown> | undefined): Promise<void>;
+    /** Answers the values as they are to be stored (decimal text for a number attribute as its number). */
+    prepareValues<T extends Record<string, unknown> | undefined>(accountId: number, values: T): Promise<T>;
     definitionsOf(accountId: number): Promise<DefinitionRef[]>;
   };
   writer: ContactWriter;
@@ -111,7 +112,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
       input.inbox_id === undefined || input.inbox_id === null
         ? undefined
         : await prepareInboxLink(accountId, input.inbox_id, { email: changes.email ?? null, phone_number: changes.phone_number ?? null }, sourceId);
-    await customAttributes.prepareValues(accountId, changes.custom_attributes);
+    if (changes.custom_attributes) changes.custom_attributes = await customAttributes.prepareValues(accountId, changes.custom_attributes);
     const [id] = await nextIds('contacts');
     const doc = newContact(id, accountId, changes, [], new Date());
     await writer.insert(doc);
@@ -141,7 +142,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
 
     async update(accountId: number, id: number, input: ContactInput, narrow?: NarrowChanges): Promise<ContactPayload> {
       const changes = toContactChanges(input);
-      await customAttributes.prepareValues(accountId, changes.custom_attributes);
+      if (changes.custom_attributes) changes.custom_attributes = await customAttributes.prepareValues(accountId, changes.custom_attributes);
       const updated = await writer.modify(accountId, id, (current) => {
         const kept = narrow ? narrow(current, changes) : changes;
         if (!Object.keys(kept).length) return null;

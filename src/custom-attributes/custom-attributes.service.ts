@@ -7,7 +7,7 @@ import type { AttributeType, CustomAttributeDefinition } from '../records/custom
 import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import { replaceById } from '../shared/account-list-store';
 import { toDefinitionPayload } from './custom-attribute-definition.presenter';
-import { checkCustomValue, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
+import { checkCustomValue, coerceCustomValue, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
 
 export function checkDefinitionKey(key: string): string | undefined {
@@ -159,18 +159,22 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
     /**
      * Checks custom attribute values of a contact write against their definitions (SPEC §2),
      * creating a definition for each key used for the first time: number for a JSON number,
-     * checkbox for a boolean, text otherwise. Throws ValidationError naming the key.
+     * checkbox for a boolean, text otherwise. Throws ValidationError naming the key. Answers the
+     * values as they are to be stored: decimal text for a number attribute as its number
+     * (coerceCustomValue), the rest as given.
      */
-    async prepareValues(accountId: number, values: Record<string, unknown> | undefined): Promise<void> {
-      if (!values) return;
-      const keys = Object.keys(values);
-      if (!keys.length) return;
+    async prepareValues<T extends Record<string, unknown> | undefined>(accountId: number, given: T): Promise<T> {
+      if (!given) return given;
+      const keys = Object.keys(given);
+      if (!keys.length) return given;
       for (const key of keys) {
         const problem = checkDefinitionKey(key);
         if (problem) throw new ValidationError(`custom_attributes: ${problem}`, `custom_attributes.${key}`);
       }
+      const values: Record<string, unknown> = { ...given };
       const byKey = new Map<string, DefinitionRef>((await definitions.of(accountId)).map((d) => [d.attribute_key, d]));
       const check = (def: DefinitionRef, key: string) => {
+        values[key] = coerceCustomValue(def, values[key]);
         const problem = checkCustomValue(def, values[key]);
         if (problem) throw new ValidationError(problem, `custom_attributes.${key}`);
       };
@@ -179,7 +183,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
       // A new key is checked against the type its value would give it (null clears and passes).
       for (const key of keys) check(byKey.get(key) ?? { attribute_key: key, attribute_display_type: typeForValue(values[key]), attribute_values: [], slot: 0 }, key);
       const fresh = keys.filter((k) => !byKey.has(k) && values[k] !== null);
-      if (!fresh.length) return;
+      if (!fresh.length) return values as T;
       const ids = await nextIds('custom_attribute_definitions', fresh.length);
       // Every new key is defined by one conditional write of the account's document, or none is:
       // a write refused for want of slots (or for a key defined meanwhile with another type)
@@ -221,6 +225,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         );
         return { items: [...current, ...added], result: undefined };
       });
+      return values as T;
     },
   };
 }

@@ -19,11 +19,18 @@ const columnNames = z
 // filter compiler, which names the faulty item); a segment as GET /custom_filters/{id}/contacts.
 export const exportBody = z
   .strictObject({
-    column_names: columnNames.optional(),
+    // null means none, as in Chatwoot (which reads an absent and a null parameter alike), for
+    // clients that serialise an unset option as null; payload takes null the same way.
+    column_names: columnNames
+      .nullish()
+      .transform((names) => names ?? undefined)
+      .optional(),
     // Chatwoot's dashboard sends `label: ''` when no label is chosen: empty means none.
     label: z
       .string()
       .refine((label) => label === '' || label.trim() !== '', 'label must name a label, or be empty for none')
+      .nullish()
+      .transform((label) => label ?? undefined)
       .optional(),
     labels: z.array(z.string().min(1)).max(100).optional(),
     payload: z.unknown().optional(),

@@ -47,7 +47,14 @@ export interface WebsiteSettings {
   /** When set, starting a conversation must answer the form's required enabled fields. Absent on inboxes made before it existed (off). */
   pre_chat_form_enabled?: boolean;
   pre_chat_form_options?: PreChatFormOptions;
+  /** The widget's look, stored and answered for Chatwoot's clients. Absent on inboxes made before it (DEFAULT_WIDGET_LOOK). */
+  widget_color?: string;
+  welcome_title?: string;
+  welcome_tagline?: string;
 }
+
+/** Chatwoot's defaults for the widget's look (its widget_color default, no welcome texts). */
+export const DEFAULT_WIDGET_LOOK = { widget_color: '#1f93ff', welcome_title: '', welcome_tagline: '' } as const;
 
 /** The pre-chat form of a website inbox, with Chatwoot's defaults where the inbox predates it. */
 export function preChatFormOf(settings: WebsiteSettings): { enabled: boolean; options: PreChatFormOptions } {
@@ -98,6 +105,9 @@ export interface Inbox<T extends ChannelType = ChannelType> {
   /** Public, unguessable: the website widget's API names its inbox with it. */
   inbox_identifier: string;
   settings: ChannelSettings[T];
+  /** Chatwoot's greeting settings, stored and answered for its clients (absent before they existed: off, none). */
+  greeting_enabled?: boolean;
+  greeting_message?: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -110,6 +120,8 @@ const inboxSchema = new Schema<Inbox>(
     channel_type: { type: String, enum: CHANNEL_TYPES, required: true },
     inbox_identifier: { type: String, required: true },
     settings: { type: Schema.Types.Mixed, required: true },
+    greeting_enabled: { type: Boolean },
+    greeting_message: { type: String },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
   },

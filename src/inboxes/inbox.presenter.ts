@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toUnixSeconds } from '../shared/time';
 import { unixSeconds } from '../shared/response-fields';
-import { PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, preChatFormOf, type ChannelType, type Inbox, type WebsiteSettings } from './inbox.model';
+import { DEFAULT_WIDGET_LOOK, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, preChatFormOf, type ChannelType, type Inbox, type WebsiteSettings } from './inbox.model';
 
 const CHATWOOT_CHANNEL: Record<ChannelType, InboxPayload['channel_type']> = {
   web_widget: 'Channel::WebWidget',
@@ -23,6 +23,8 @@ const inboxBase = {
   name: z.string(),
   channel_id: z.int(),
   inbox_identifier: z.string(),
+  greeting_enabled: z.boolean(),
+  greeting_message: z.string().nullable(),
   created_at: unixSeconds.nullable(),
   updated_at: unixSeconds.nullable(),
 };
@@ -57,6 +59,9 @@ export const inboxPayloadSchema = z
       hmac_mandatory: z.boolean(),
       pre_chat_form_enabled: z.boolean(),
       pre_chat_form_options: preChatFormOptions,
+      widget_color: z.string(),
+      welcome_title: z.string(),
+      welcome_tagline: z.string(),
     }),
     z.object({
       ...inboxBase,
@@ -82,6 +87,7 @@ export function toInboxPayload(inbox: Inbox, reveal: readonly string[] = []): In
     const form = preChatFormOf(inbox.settings as WebsiteSettings);
     settings.pre_chat_form_enabled = form.enabled;
     settings.pre_chat_form_options = form.options;
+    for (const [key, value] of Object.entries(DEFAULT_WIDGET_LOOK)) settings[key] ??= value;
   }
   for (const key of SECRET_SETTINGS) {
     const value = settings[key];
@@ -96,6 +102,8 @@ export function toInboxPayload(inbox: Inbox, reveal: readonly string[] = []): In
     channel_id: inbox._id,
     channel_type: CHATWOOT_CHANNEL[inbox.channel_type],
     inbox_identifier: inbox.inbox_identifier,
+    greeting_enabled: inbox.greeting_enabled ?? false,
+    greeting_message: inbox.greeting_message ?? null,
     ...settings,
     created_at: toUnixSeconds(inbox.created_at),
     updated_at: toUnixSeconds(inbox.updated_at),

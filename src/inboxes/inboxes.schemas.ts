@@ -2,7 +2,7 @@ import { pathId } from '../shared/id-schema';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { checkAttributeKey } from '../records/contact-fields';
-import { DEFAULT_PRE_CHAT_FORM_OPTIONS, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, PRE_CHAT_STANDARD_FIELDS } from './inbox.model';
+import { DEFAULT_PRE_CHAT_FORM_OPTIONS, DEFAULT_WIDGET_LOOK, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, PRE_CHAT_STANDARD_FIELDS } from './inbox.model';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const httpUrl = z
@@ -81,6 +81,15 @@ export const channelSettingsSchemas = {
       .describe("Chatwoot's setting, stored and answered; here every website inbox refuses an identifier without its identifier_hash, so it changes nothing"),
     pre_chat_form_enabled: z.boolean().default(false),
     pre_chat_form_options: preChatFormOptionsSchema.default(DEFAULT_PRE_CHAT_FORM_OPTIONS),
+    // The widget's look, as Chatwoot's API document and dashboard create a website inbox with it:
+    // stored and answered for Chatwoot's clients; this service draws no widget.
+    widget_color: z
+      .string()
+      .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'must be a hex colour such as #1f93ff')
+      .default(DEFAULT_WIDGET_LOOK.widget_color)
+      .describe("the widget's colour, stored and answered for Chatwoot's clients"),
+    welcome_title: z.string().max(255, 'must be at most 255 characters').default(DEFAULT_WIDGET_LOOK.welcome_title).describe("the widget's welcome title, stored and answered"),
+    welcome_tagline: z.string().max(255, 'must be at most 255 characters').default(DEFAULT_WIDGET_LOOK.welcome_tagline).describe("the widget's welcome tagline, stored and answered"),
   }),
   email: z.strictObject({
     email: z.string().email('must be an email address'),
@@ -106,8 +115,17 @@ export const channelSettingsSchemas = {
   }),
 };
 
+// Chatwoot's greeting settings, as its dashboard creates a website inbox with them: stored and
+// answered for Chatwoot's clients (this service sends no greeting).
+const greeting = {
+  greeting_enabled: z.boolean().describe("Chatwoot's greeting switch, stored and answered"),
+  greeting_message: z.string().max(5000, 'must be at most 5000 characters').nullable().describe("Chatwoot's greeting text, stored and answered"),
+};
+
 export const createInboxSchema = z.strictObject({
   name: text(255),
+  greeting_enabled: greeting.greeting_enabled.default(false),
+  greeting_message: greeting.greeting_message.default(null),
   channel: z.discriminatedUnion('type', [
     channelSettingsSchemas.web_widget.extend({ type: z.literal('web_widget') }),
     channelSettingsSchemas.email.extend({ type: z.literal('email') }),
@@ -131,6 +149,8 @@ export const channelUpdateSchemas = {
 /** Channel fields are checked against the inbox's own type in the service; a secret left out is kept. */
 export const updateInboxSchema = z.strictObject({
   name: text(255).optional(),
+  greeting_enabled: greeting.greeting_enabled.optional(),
+  greeting_message: greeting.greeting_message.optional(),
   channel: z.record(z.string(), z.unknown()).optional(),
 });
 export type UpdateInboxInput = z.infer<typeof updateInboxSchema>;

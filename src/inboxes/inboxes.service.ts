@@ -131,6 +131,8 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
         channel_type: type,
         inbox_identifier: randomBytes(18).toString('base64url'),
         settings: type === 'web_widget' ? { ...settings, hmac_token: newHmacToken() } : settings,
+        greeting_enabled: input.greeting_enabled,
+        greeting_message: input.greeting_message,
         created_at: now,
         updated_at: now,
       } as Inbox;
@@ -144,6 +146,8 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
       const inbox = await find(accountId, id);
       const set: Record<string, unknown> = { updated_at: new Date() };
       if (input.name !== undefined) set.name = input.name;
+      if (input.greeting_enabled !== undefined) set.greeting_enabled = input.greeting_enabled;
+      if (input.greeting_message !== undefined) set.greeting_message = input.greeting_message;
       if (input.channel) {
         if ('type' in input.channel && input.channel.type !== inbox.channel_type) {
           throw new ValidationError('an inbox cannot change its channel type', 'channel.type');

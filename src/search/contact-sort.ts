@@ -17,6 +17,13 @@ export const SORT_FIELDS = {
 
 export type SortKey = keyof typeof SORT_FIELDS;
 
+/**
+ * Older names of a sort key that Chatwoot's clients still send: its contacts controller sorted by
+ * `company` (`sort_on :company`) before it was `company_name`, and dashboards of those versions
+ * send `sort=company`. Read as the key it names, so a cursor made under either name serves both.
+ */
+export const SORT_KEY_ALIASES: Readonly<Record<string, SortKey>> = { company: 'company_name' };
+
 /** Sorting by a custom attribute: `sort=custom_attributes.<key>` (or `-custom_attributes.<key>`). */
 export const CUSTOM_SORT_PREFIX = 'custom_attributes.';
 
@@ -51,7 +58,8 @@ function missingLast(sort: ContactSort): '_last' | number {
 export function parseSort(raw: string | undefined): ContactSort {
   const text = (raw ?? DEFAULT_SORT).trim() || DEFAULT_SORT;
   const order = text.startsWith('-') ? 'desc' : 'asc';
-  const key = text.replace(/^[-+]/, '');
+  const given = text.replace(/^[-+]/, '');
+  const key = Object.hasOwn(SORT_KEY_ALIASES, given) ? SORT_KEY_ALIASES[given] : given;
   if (key.startsWith(CUSTOM_SORT_PREFIX) && key.length > CUSTOM_SORT_PREFIX.length) {
     return { key: key as ContactSort['key'], order };
   }

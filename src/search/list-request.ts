@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../shared/errors';
-import { CUSTOM_SORT_PREFIX, DEFAULT_SORT, parseSort, SORT_FIELDS } from './contact-sort';
+import { CUSTOM_SORT_PREFIX, DEFAULT_SORT, parseSort, SORT_FIELDS, SORT_KEY_ALIASES } from './contact-sort';
 import type { PageRequest } from './search-contacts';
 
 export const DEFAULT_PER_PAGE = 15;
@@ -13,14 +13,14 @@ export const queryWholeNumber = (name: string) => {
 };
 
 // Documented only (blank is the default, + is ascending): the check is parseSort's, whose 422 names the keys it knows.
-const SORT_PATTERN = `^\\s*([-+]?(${Object.keys(SORT_FIELDS).join('|')}|${CUSTOM_SORT_PREFIX.replace('.', '\\.')}.+))?\\s*$`;
+const SORT_PATTERN = `^\\s*([-+]?(${[...Object.keys(SORT_FIELDS), ...Object.keys(SORT_KEY_ALIASES)].join('|')}|${CUSTOM_SORT_PREFIX.replace('.', '\\.')}.+))?\\s*$`;
 
 export const pageQuery = z.object({
   sort: z
     .string()
     .optional()
     .meta({ pattern: SORT_PATTERN })
-    .describe(`a sort key, ascending, or with a leading - descending: ${Object.keys(SORT_FIELDS).join(', ')}, or ${CUSTOM_SORT_PREFIX}<key>; default ${DEFAULT_SORT}`),
+    .describe(`a sort key, ascending, or with a leading - descending: ${Object.keys(SORT_FIELDS).join(', ')}, or ${CUSTOM_SORT_PREFIX}<key>; default ${DEFAULT_SORT} (company is company_name, Chatwoot's older name for it)`),
   page: queryWholeNumber('page').min(1, 'page starts at 1').optional().describe('page number, from 1 (the default); not with after'),
   per_page: queryWholeNumber('per_page').min(1, 'per_page must be at least 1').optional().describe(`page size, default ${DEFAULT_PER_PAGE}, at most MAX_PER_PAGE (500 unless configured)`),
   after: z.string().min(1).optional(),

@@ -16,6 +16,11 @@ const wrappedInCustomFilter = (fields: JsonSchema): JsonSchema => ({
   anyOf: [fields, { type: 'object', properties: { custom_filter: fields }, required: ['custom_filter'] }],
 });
 
+/** The filter's body as documented: the object, or its conditions bare (read as the payload). */
+const orBareConditions = (fields: JsonSchema): JsonSchema => ({
+  anyOf: [fields, { type: 'array', items: { type: 'object' }, description: 'the conditions alone, read as the payload (as swagger-generated Chatwoot SDKs send them)' }],
+});
+
 export function segmentsRouter(segments: SegmentsService, options: { maxPerPage: number }): Router {
   const router = Router({ mergeParams: true });
 
@@ -23,7 +28,7 @@ export function segmentsRouter(segments: SegmentsService, options: { maxPerPage:
     router,
     {
       method: 'post', path: '/contacts/filter', operationId: 'filterContacts', summary: "Run a filter (Chatwoot's filter payload)", tag, access: accountAccess,
-      query: filterQuery, body: filterBody, responses: { '200': json('A page of matching contacts', contactListSchema), '503': searchUnavailableResponse },
+      query: filterQuery, body: filterBody, bodySchema: orBareConditions, responses: { '200': json('A page of matching contacts', contactListSchema), '503': searchUnavailableResponse },
     },
     async ({ query, body }, req, res) => {
       const request = toPageRequest(filterPaging(query, body), options.maxPerPage);

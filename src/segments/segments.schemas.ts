@@ -14,8 +14,17 @@ export const withinSearch = {
 
 export const filterQuery = pageFields.extend(withinSearch);
 
+/**
+ * A bare array of conditions is the payload: Chatwoot's swagger-generated SDKs (@figuro/chatwoot-sdk's
+ * `contacts.filter`) send the conditions as the whole body (Chatwoot itself answers that 500).
+ */
+const bareArrayAsPayload = (body: unknown) => (Array.isArray(body) ? { payload: body } : body);
+
 /** `{payload: [...]}`, optionally with sort and paging; the payload itself is checked by buildSegmentQuery, which names the faulty item. */
-export const filterBody = pageFields.extend({ ...withinSearch, payload: z.unknown().nonoptional('payload is required: a list of filter conditions') });
+export const filterBody = z.preprocess(
+  bareArrayAsPayload,
+  pageFields.extend({ ...withinSearch, payload: z.unknown().nonoptional('payload is required: a list of filter conditions') }),
+);
 
 /** The query string's sort and paging, and the body's where the query string has none. */
 export const filterPaging = (query: z.infer<typeof filterQuery>, body: z.infer<typeof filterBody>) => ({

@@ -21,7 +21,7 @@ export function answerClientErrors(server: Server): void {
         : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [408, 'the request was not received in time']
           : [400, `the request is not valid HTTP (${err.code ?? 'parse error'})`];
-    const body = JSON.stringify({ error });
+    const body = JSON.stringify({ error, message: error });
     socket.end(
       `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );

@@ -26,11 +26,27 @@ export const errorBodySchema = z
   .object({
     error: z.string().describe('what went wrong, for people'),
     field: z.string().optional().describe('the input field at fault, when there is one'),
+    message: z.string().describe("the same text as error, under the name Chatwoot's clients read"),
+    attributes: z
+      .array(z.string())
+      .optional()
+      .describe("on a 422: the top-level attribute at fault (field up to its first . or [), or none; Chatwoot's dashboard reads it to tell a duplicate email from a duplicate phone number"),
     request_id: z.string().optional().describe('the id of the request in the logs'),
   })
   .meta({ id: 'Error' });
 
-type ErrorBody = z.infer<typeof errorBodySchema>;
+type ErrorBody = Pick<z.infer<typeof errorBodySchema>, 'error' | 'field'>;
+
+/**
+ * The body as sent: Chatwoot's names beside ours. Chatwoot answers a refused write
+ * `{"message", "attributes"}` and its dashboard reads exactly those (`error.response.data.message`
+ * is shown to the user; on a 422 `attributes.includes('email')` picks the duplicate-email alert, and
+ * a 422 without `attributes` threw in it), so every error says `message` too and a 422 `attributes`.
+ */
+export function chatwootErrorBody(status: number, body: ErrorBody): z.infer<typeof errorBodySchema> {
+  const attributes = status === 422 ? (body.field ? [body.field.split(/[.[]/)[0]] : []) : undefined;
+  return { ...body, message: body.error, ...(attributes ? { attributes } : {}) };
+}
 
 /** The 503 of a route that runs a search: it timed out or Elasticsearch is away (UnavailableError with a Retry-After). */
 export const searchUnavailableResponse: ResponseSpec = {
@@ -143,10 +159,10 @@ export function errorHandler(fallback: Logger): ErrorRequestHandler {
       // A 503 whose error named its own wait (a search timeout) keeps it.
       if (!res.get('Retry-After')) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
     }
-    res.status(status).json({ ...body, request_id: requestIdOf(req) });
+    res.status(status).json({ ...chatwootErrorBody(status, body), request_id: requestIdOf(req) });
   };
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  res.status(404).json({ error: `no route for ${req.method} ${req.path}`, request_id: requestIdOf(req) });
+  res.status(404).json({ ...chatwootErrorBody(404, { error: `no route for ${req.method} ${req.path}` }), request_id: requestIdOf(req) });
 };

@@ -92,6 +92,14 @@ describe('sorting the list', () => {
     expect(names[3]).toBe('Beatriz');
   });
 
+  // Chatwoot's contacts controller named this sort `company` (sort_on :company) before it was
+  // `company_name`, and the dashboards of those versions send sort=company / sort=-company.
+  it.each([['company'], ['-company']])('when sorted by %s (Chatwoot\'s older key), then it sorts as company_name', async (sort) => {
+    const res = await ctx.http.get(account.path('/contacts')).query({ sort, per_page: 50 }).set('api_access_token', account.agentToken);
+    expect(res.status).toBe(200);
+    expect(res.body.payload.map((c: { id: number }) => c.id)).toEqual(expectedOrder(created, 'company_name', sort.startsWith('-')));
+  });
+
   it.each([['bogus'], ['-'], ['labels'], ['constructor'], ['-__proto__'], ['toString']])('when the sort key is %s, then it answers 422', async (sort) => {
     const res = await ctx.http.get(account.path('/contacts')).query({ sort }).set('api_access_token', account.agentToken);
     expect(res.status).toBe(422);

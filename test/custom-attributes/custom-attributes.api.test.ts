@@ -195,9 +195,38 @@ describe('custom attribute values on contacts', () => {
     }
     const ok = await api.post('/contacts', { name: 'ok', custom_attributes: { seats: 10, renewal: '2026-01-31', plan: 'pro', vip: true } });
     expect(ok.status).toBe(200);
-    const bad = await api.patch(`/contacts/${ok.body.payload.contact.id}`, { custom_attributes: { seats: '11' } });
+    // Text that is not a number stays refused for a number attribute (decimal text is read as its number, below).
+    const bad = await api.patch(`/contacts/${ok.body.payload.contact.id}`, { custom_attributes: { seats: '11 seats' } });
     expect(bad.status).toBe(422);
     expect((await api.post('/contacts', { name: 'x', custom_attributes: { email: 'a' } })).status).toBe(422);
+  });
+
+  // Chatwoot's dashboard edits a number attribute in a text input and sends what it holds, a string
+  // ("11"); it answered 422, so the dashboard could not set a number attribute at all.
+  it('when a number attribute is given decimal text, as Chatwoot\'s dashboard sends it, then it is stored as that number and filtered and sorted as one', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    await api.post('/custom_attribute_definitions', { attribute_key: 'seats', attribute_display_type: 'number' });
+    const created = await api.post('/contacts', { name: 'Nine', custom_attributes: { seats: '9' } });
+    expect(created.status).toBe(200);
+    expect(created.body.payload.contact.custom_attributes).toEqual({ seats: 9 });
+    const updated = await api.patch(`/contacts/${created.body.payload.contact.id}`, { custom_attributes: { seats: ' 11.5 ' } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.payload.custom_attributes).toEqual({ seats: 11.5 });
+    await api.post('/contacts', { name: 'Two', custom_attributes: { seats: '-2' } });
+    for (const text of ['11 seats', '', '1e3', '0x10', 'NaN']) {
+      const res = await api.post('/contacts', { name: 'x', custom_attributes: { seats: text } });
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe('custom_attributes.seats');
+    }
+    await ctx.settle(account.id);
+    const over = await api.post('/contacts/filter?sort=custom_attributes.seats', { payload: [{ attribute_key: 'seats', filter_operator: 'is_greater_than', values: [10] }] });
+    expect(over.body.payload.map((c: { name: string }) => c.name)).toEqual(['Nine']);
+    const sorted = await api.get('/contacts?sort=custom_attributes.seats');
+    expect(sorted.body.payload.map((c: { name: string }) => c.name)).toEqual(['Two', 'Nine']);
+    // A key without a definition still takes its type from the JSON value: text here.
+    const fresh = await api.post('/contacts', { name: 'x', custom_attributes: { rooms: '3' } });
+    expect(fresh.body.payload.contact.custom_attributes).toEqual({ rooms: '3' });
   });
 
   it('when a link attribute is given a URL that would run script (javascript:, vbscript:, data:), then the write answers 422 naming the key; web addresses and plain text stay', async () => {

@@ -207,6 +207,19 @@ describe('exporting contacts', () => {
     expect((await exportCsv(account, { label: '  ' })).status).toBe(422);
   });
 
+  // Clients that serialise an unset option as null (generated SDKs, scripts) sent label: null or
+  // column_names: null, which Chatwoot reads as none; it answered 422 (payload: null was already none).
+  it('when label, column_names and payload are null, then each means none, as in Chatwoot', async () => {
+    const account = await ctx.createAccount();
+    await createContact(ctx, account, { name: 'Solo', email: 'solo@x.test' });
+    await ctx.settle(account.id);
+    const res = await exportCsv(account, { payload: null, label: null, column_names: null });
+    expect(res.status).toBe(200);
+    const rows = await parseCsv(res.body);
+    expect(rows.map((r) => r.name)).toEqual(['Solo']);
+    expect(Object.keys(rows[0])).toEqual(['id', 'name', 'email', 'phone_number', 'labels']);
+  });
+
   // An unknown name used to export a column of empty cells: a typo went unnoticed.
   it('when a column name is neither standard nor a custom attribute key of the account, then it answers 422 naming it and what is accepted', async () => {
     const account = await ctx.createAccount();

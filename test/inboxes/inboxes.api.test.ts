@@ -28,6 +28,55 @@ describe('inboxes', () => {
     expect(reset.body.hmac_token).not.toBe(created.hmac_token);
   });
 
+  // Chatwoot's API document creates a website inbox with the widget's colour, welcome title and
+  // tagline (its dashboard sends them too); they answered 422 as unknown keys.
+  it('when a website inbox is created as Chatwoot\'s API document shows it (widget_color, welcome_title, welcome_tagline), then they are stored and answered', async () => {
+    const res = await ctx.http
+      .post(account.path('/inboxes'))
+      .set(as(account.adminToken))
+      .send({ name: 'Support', channel: { type: 'web_widget', website_url: 'https://example.com', welcome_title: 'Welcome to our support', welcome_tagline: 'We are here to help you', widget_color: '#FF5733' } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ widget_color: '#FF5733', welcome_title: 'Welcome to our support', welcome_tagline: 'We are here to help you' });
+
+    const plain = await createInbox(ctx, account, websiteChannel(), 'Plain');
+    expect(plain).toMatchObject({ widget_color: '#1f93ff', welcome_title: '', welcome_tagline: '' });
+    const changed = await ctx.http.patch(account.path(`/inboxes/${plain.id}`)).set(as(account.adminToken)).send({ channel: { widget_color: '#000', welcome_title: 'Hola' } });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ widget_color: '#000', welcome_title: 'Hola', welcome_tagline: '' });
+
+    for (const channel of [{ widget_color: 'red' }, { welcome_title: 'x'.repeat(256) }]) {
+      const bad = await ctx.http.patch(account.path(`/inboxes/${plain.id}`)).set(as(account.adminToken)).send({ channel });
+      expect(bad.status).toBe(422);
+      expect(bad.body.field).toBe(`channel.${Object.keys(channel)[0]}`);
+    }
+  });
+
+  // Chatwoot's dashboard creates a website inbox with greeting_enabled and greeting_message beside
+  // the channel (its WebChannel form); they answered 422 as unknown keys.
+  it('when an inbox is created with greeting_enabled and greeting_message, as Chatwoot\'s dashboard sends them, then they are stored, answered and changed by PATCH', async () => {
+    const res = await ctx.http
+      .post(account.path('/inboxes'))
+      .set(as(account.adminToken))
+      .send({
+        name: 'Web',
+        greeting_enabled: true,
+        greeting_message: 'Hi there!',
+        channel: { type: 'web_widget', website_url: 'https://example.com', widget_color: '#009CE0', welcome_title: '', welcome_tagline: '' },
+      });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ greeting_enabled: true, greeting_message: 'Hi there!' });
+    const shown = await ctx.http.get(account.path(`/inboxes/${res.body.id}`)).set(as(account.agentToken));
+    expect(shown.body).toMatchObject({ greeting_enabled: true, greeting_message: 'Hi there!' });
+    const changed = await ctx.http.patch(account.path(`/inboxes/${res.body.id}`)).set(as(account.adminToken)).send({ greeting_enabled: false });
+    expect(changed.body).toMatchObject({ greeting_enabled: false, greeting_message: 'Hi there!' });
+
+    const plain = await createInbox(ctx, account, websiteChannel(), 'No greeting');
+    expect(plain).toMatchObject({ greeting_enabled: false, greeting_message: null });
+    const bad = await ctx.http.patch(account.path(`/inboxes/${plain.id}`)).set(as(account.adminToken)).send({ greeting_enabled: 'yes' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.field).toBe('greeting_enabled');
+  });
+
   it('when email, SMS and WhatsApp inboxes are created, then their secrets are never echoed back', async () => {
     const email = await createInbox(ctx, account, {
       type: 'email', email: 'support@shop.example', smtp_address: 'smtp.shop.example', smtp_port: 587, smtp_login: 'support', smtp_password: 'smtp-password-0123456789',
@@ -110,8 +159,8 @@ describe('inbox settings, changed', () => {
     ['whatsapp', 'api_key'],
   ] as const)('when the %s inbox as it was shown (the %s masked) is sent back in a PATCH, then the secret is kept, not replaced by the mask', async (type, key) => {
     const inbox = await createInbox(ctx, account, secrets[type]);
-    const { id, name, account_id, channel_id, channel_type, inbox_identifier, created_at, updated_at, ...settings } = inbox;
-    void [id, account_id, channel_id, channel_type, inbox_identifier, created_at, updated_at];
+    const { id, name, account_id, channel_id, channel_type, inbox_identifier, greeting_enabled, greeting_message, created_at, updated_at, ...settings } = inbox;
+    void [id, account_id, channel_id, channel_type, inbox_identifier, greeting_enabled, greeting_message, created_at, updated_at];
     const masked = settings[key] as string;
     expect(masked).toMatch(/^\*{8}/);
     // A form that shows the inbox and saves it whole, its secret field untouched.

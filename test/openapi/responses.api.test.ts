@@ -403,7 +403,7 @@ describe('errors', () => {
     ).toThrow(/does not match/);
     // A client error is declared by its own status: `default` stands for the server's failures.
     expect(() => expectMatchesDocument('get', `${A}/labels`, { status: 409, body: { error: 'x' }, headers: { 'content-type': 'application/json' } })).toThrow(/does not declare/);
-    expect(() => expectMatchesDocument('get', `${A}/labels`, { status: 500, body: { error: 'x' }, headers: { 'content-type': 'application/json' } })).not.toThrow();
+    expect(() => expectMatchesDocument('get', `${A}/labels`, { status: 500, body: { error: 'x', message: 'x' }, headers: { 'content-type': 'application/json' } })).not.toThrow();
     // Declared headers must come.
     expect(() => expectMatchesDocument('post', '/auth/sign_in', { status: 429, body: { error: 'x' }, headers: { 'content-type': 'application/json' } })).toThrow(/lacks the Retry-After header/);
   });

@@ -435,6 +435,20 @@ describe('invalid filters', () => {
   it('when the sort key is unknown, then it answers 422', async () => {
     expect((await filter([item(['name', 'is_present', []])], 'sort=nope')).status).toBe(422);
   });
+
+  // Chatwoot's swagger-generated SDKs (@figuro/chatwoot-sdk's contacts.filter) send the conditions
+  // as the whole body, a bare array; it answered 422 ("expected object, received array").
+  it('when the body is a bare array of conditions, then it is the payload, with sort and paging from the query string', async () => {
+    const conditions = [item(['city', 'contains', ['bog']], 'or'), item(['labels', 'equal_to', ['vip']])];
+    const wrapped = await filter(conditions, 'per_page=2&sort=name');
+    const bare = await ctx.http.post(account.path('/contacts/filter?per_page=2&sort=name')).set('api_access_token', account.agentToken).send(conditions);
+    expect(bare.status).toBe(200);
+    expect(bare.body.meta.count).toBe(wrapped.body.meta.count);
+    expect(bare.body.payload.map((c: { id: number }) => c.id)).toEqual(wrapped.body.payload.map((c: { id: number }) => c.id));
+    const faulty = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send([item(['nope', 'equal_to', ['x']])]);
+    expect(faulty.status).toBe(422);
+    expect(faulty.body.field).toBe('payload[0]');
+  });
 });
 
 describe('folding text', () => {

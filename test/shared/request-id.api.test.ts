@@ -19,7 +19,7 @@ describe('request id', () => {
     const res = await ctx.http.get(account.path('/contacts/999999999')).set('api_access_token', account.adminToken).set('X-Request-Id', 'abc-123');
     expect(res.status).toBe(404);
     expect(res.headers['x-request-id']).toBe('abc-123');
-    expect(res.body).toEqual({ error: expect.any(String), request_id: 'abc-123' });
+    expect(res.body).toEqual({ error: expect.any(String), message: res.body.error, request_id: 'abc-123' });
 
     const invalid = await ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).set('X-Request-Id', 'abc-123').send({ email: 'not an email' });
     expect(invalid.status).toBe(422);
@@ -62,7 +62,7 @@ describe('request id', () => {
     const app = buildApp({ ...ctx.deps, logger, services: { ...ctx.deps.services, contacts: failing } });
     const res = await request(app).get(account.path('/contacts/1')).set('api_access_token', account.adminToken).set('X-Request-Id', 'fail-7');
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: 'internal error', request_id: 'fail-7' });
+    expect(res.body).toEqual({ error: 'internal error', message: 'internal error', request_id: 'fail-7' });
 
     const lines = records();
     const mine = lines.filter((l) => l.request_id === 'fail-7');

@@ -47,7 +47,7 @@ describe('when the MongoDB server cannot be reached', () => {
       expectMatchesDocument(operations[i][0], operations[i][1], res);
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('2');
-      expect(res.body).toEqual({ error: expect.stringMatching(/database is unavailable/), request_id: expect.any(String) });
+      expect(res.body).toEqual({ error: expect.stringMatching(/database is unavailable/), message: res.body.error, request_id: expect.any(String) });
     }
 
     await proxy.restore();
