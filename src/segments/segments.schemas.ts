@@ -12,10 +12,23 @@ export const withinSearch = {
   labels: labelsParam.describe('label titles, as the list takes them (labels[]=vip, repeated, or labels=a,b): only contacts holding any of them'),
 };
 
+// In the body, null is absent, as Rails (Chatwoot's) reads it: a client walking pages sends the
+// last answer's next_cursor, null before the first page. Coerced, a null page was 0 ("page starts at 1").
+const nullAsAbsent = <T extends z.ZodType>(schema: T) =>
+  acceptingAlso(z.preprocess((value) => (value === null ? undefined : value), schema), { type: 'null', description: 'the same as absent' });
+const bodyFields = {
+  sort: nullAsAbsent(pageFields.shape.sort),
+  page: nullAsAbsent(pageFields.shape.page),
+  per_page: nullAsAbsent(pageFields.shape.per_page),
+  after: nullAsAbsent(pageFields.shape.after),
+  q: nullAsAbsent(withinSearch.q),
+  labels: nullAsAbsent(withinSearch.labels),
+};
+
 export const filterQuery = pageFields.extend(withinSearch);
 
 /** `{payload: [...]}`, optionally with sort and paging; the payload itself is checked by buildSegmentQuery, which names the faulty item. */
-export const filterBody = pageFields.extend({ ...withinSearch, payload: z.unknown().nonoptional('payload is required: a list of filter conditions') });
+export const filterBody = z.object({ ...bodyFields, payload: z.unknown().nonoptional('payload is required: a list of filter conditions') });
 
 /** The query string's sort and paging, and the body's where the query string has none. */
 export const filterPaging = (query: z.infer<typeof filterQuery>, body: z.infer<typeof filterBody>) => ({
