@@ -1,10 +1,10 @@
 import { acceptingAlso } from '../shared/documented-input';
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
-import { labelsParam, pageQuery, queryWholeNumber } from '../search/list-request';
+import { blankAsAbsent, labelsParam, pageQuery, queryWholeNumber } from '../search/list-request';
 
 // Sort and paging may come in the query string (as Chatwoot's clients send them) or in the body.
-const pageFields = pageQuery.extend({ page: queryWholeNumber('page').min(1, 'page starts at 1').optional() });
+const pageFields = pageQuery.extend({ page: blankAsAbsent(queryWholeNumber('page').min(1, 'page starts at 1').optional()) });
 
 /** A search text within a filter or segment: the matches of both (the console's search box within the view). */
 export const withinSearch = {
