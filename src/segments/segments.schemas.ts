@@ -1,15 +1,28 @@
 import { acceptingAlso } from '../shared/documented-input';
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
-import { labelsParam, pageQuery, queryWholeNumber } from '../search/list-request';
+import { blankAsAbsent, labelsParam, pageQuery, queryWholeNumber } from '../search/list-request';
 
 // Sort and paging may come in the query string (as Chatwoot's clients send them) or in the body.
-const pageFields = pageQuery.extend({ page: queryWholeNumber('page').min(1, 'page starts at 1').optional() });
+const pageFields = pageQuery.extend({ page: blankAsAbsent(queryWholeNumber('page').min(1, 'page starts at 1').optional()) });
 
 /** A search text within a filter or segment: the matches of both (the console's search box within the view). */
 export const withinSearch = {
   q: z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only matches of both are listed'),
   labels: labelsParam.describe('label titles, as the list takes them (labels[]=vip, repeated, or labels=a,b): only contacts holding any of them'),
+};
+
+// In the body, null is absent, as Rails (Chatwoot's) reads it: a client walking pages sends the
+// last answer's next_cursor, null before the first page. Coerced, a null page was 0 ("page starts at 1").
+const nullAsAbsent = <T extends z.ZodType>(schema: T) =>
+  acceptingAlso(z.preprocess((value) => (value === null ? undefined : value), schema), { type: 'null', description: 'the same as absent' });
+const bodyFields = {
+  sort: nullAsAbsent(pageFields.shape.sort),
+  page: nullAsAbsent(pageFields.shape.page),
+  per_page: nullAsAbsent(pageFields.shape.per_page),
+  after: nullAsAbsent(pageFields.shape.after),
+  q: nullAsAbsent(withinSearch.q),
+  labels: nullAsAbsent(withinSearch.labels),
 };
 
 export const filterQuery = pageFields.extend(withinSearch);
@@ -23,7 +36,7 @@ const bareArrayAsPayload = (body: unknown) => (Array.isArray(body) ? { payload: 
 /** `{payload: [...]}`, optionally with sort and paging; the payload itself is checked by buildSegmentQuery, which names the faulty item. */
 export const filterBody = z.preprocess(
   bareArrayAsPayload,
-  pageFields.extend({ ...withinSearch, payload: z.unknown().nonoptional('payload is required: a list of filter conditions') }),
+  z.object({ ...bodyFields, payload: z.unknown().nonoptional('payload is required: a list of filter conditions') }),
 );
 
 /** The query string's sort and paging, and the body's where the query string has none. */

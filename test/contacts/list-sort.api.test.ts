@@ -145,6 +145,26 @@ describe('paging the list', () => {
     expect(res.body.error).toBe(error);
   });
 
+  // Found by the paging probe: a blank page answered 422 "page starts at 1" (a 0 nobody sent), a
+  // blank per_page "per_page must be at least 1"; a blank sort was already the default, and Rails
+  // (Chatwoot's) reads a blank page as the first. A client sending `after=${cursor ?? ''}` starts at the first page.
+  it('when page, per_page or after is given blank, then it is the default, as a blank sort is, on the list, a search and a filter', async () => {
+    const plain = await ctx.http.get(account.path('/contacts')).query({ sort: 'name' }).set('api_access_token', account.agentToken);
+    for (const path of ['/contacts?sort=name&page=&per_page=&after=', '/contacts?sort=name&page=%20&after=%20']) {
+      const res = await ctx.http.get(account.path(path)).set('api_access_token', account.agentToken);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(plain.body);
+    }
+    const search = await ctx.http.get(account.path('/contacts/search?q=a&page=&per_page=&after=')).set('api_access_token', account.agentToken);
+    expect(search.status).toBe(200);
+    const filter = await ctx.http
+      .post(account.path('/contacts/filter?page=&per_page=&after='))
+      .send({ payload: [{ attribute_key: 'name', filter_operator: 'is_present', values: [] }], page: '', after: '' })
+      .set('api_access_token', account.agentToken);
+    expect(filter.status).toBe(200);
+    expect(filter.body.meta.current_page).toBe(1);
+  });
+
   // Found by the hostile-input probe: page was dropped in silence when after came too (current_page null).
   it('when after comes with a page past the first, then it answers 422 naming page, for the list and a filter; with page 1, the default a client may keep, the cursor decides', async () => {
     const first = await ctx.http.get(account.path('/contacts')).query({ per_page: 1 }).set('api_access_token', account.agentToken);

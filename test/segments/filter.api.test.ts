@@ -324,6 +324,23 @@ describe('sorting and paging a filter', () => {
     expect((await post({ payload, sort: 'nope' })).status).toBe(422);
   });
 
+  // Found by the paging probe: a client walking pages sends the last answer's next_cursor, which is
+  // null before the first page (and Rails, Chatwoot's, reads a null page as none); null answered
+  // 422, for page and per_page with a message about a value that was never given ("page starts at 1").
+  it('when the body gives sort, page, per_page, after, q or labels as null, then each is absent, as Chatwoot reads them', async () => {
+    const payload = [item(['name', 'is_present', []])];
+    const post = (body: object) => ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send(body);
+    const plain = await post({ payload });
+    const nulls = await post({ payload, sort: null, page: null, per_page: null, after: null, q: null, labels: null });
+    expect(nulls.status).toBe(200);
+    expect(nulls.body).toEqual(plain.body);
+    // The query string's values still win over a null in the body.
+    const byQuery = await ctx.http.post(account.path('/contacts/filter?sort=name&per_page=2')).set('api_access_token', account.agentToken).send({ payload, sort: null, per_page: null });
+    expect(byQuery.body.payload).toHaveLength(2);
+    expect((await post({ payload, after: '' })).body).toEqual(plain.body);
+    expect((await post({ payload, after: 'garbage' })).status).toBe(422);
+  });
+
   it('when a filter is sorted by a custom attribute, then it orders by it', async () => {
     const res = await filter([item(['seats', 'is_present', []])], 'sort=-custom_attributes.seats');
     const want = created.filter((c) => c.row.custom?.seats !== undefined).sort((a, b) => (b.row.custom!.seats as number) - (a.row.custom!.seats as number));
