@@ -1,6 +1,6 @@
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
 
-// Pages read from inside a long tie (search-contacts.ts, tieOf): the same contacts in the same
+// Pages read from inside a long tie (src/search/tie-window.ts): the same contacts in the same
 // order as the plain search_after walk, across the tie's ends, a gap in its ids, accents and case.
 let ctx: TestContext;
 let account: TestAccount;
