@@ -6,7 +6,7 @@ import { emptySchema, payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { contactListSchema, contactPayloadSchema, ONLINE_WINDOW_SECONDS } from '../records/contact.presenter';
 import type { ContactsService } from './contacts.service';
-import { contactIdParams, contactInputSchema, destroyCustomAttributesSchema, listQuery, searchQuery } from './contacts.schemas';
+import { contactIdParams, contactInputSchema, contactUpdateSchema, destroyCustomAttributesSchema, listQuery, searchQuery } from './contacts.schemas';
 import { labelFilter, toListResponse, toPageRequest } from '../search/list-request';
 import { narrowedBy } from '../search/search-contacts';
 
@@ -93,7 +93,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       router,
       {
         method, path: '/contacts/:id(\\d+)', operationId: `${method}Contact`, summary: 'Update a contact (only the fields given)', tag, access: accountAccess,
-        params: contactIdParams, body: contactInputSchema, responses: { '200': json('The updated contact', payloadOf(contactPayloadSchema)), '409': conflictResponse },
+        params: contactIdParams, body: contactUpdateSchema, responses: { '200': json('The updated contact', payloadOf(contactPayloadSchema)), '409': conflictResponse },
       },
       async ({ params, body }, req, res) => {
         res.json({ payload: await contacts.update(callerOf(req).accountId, params.id, body) });

@@ -3,6 +3,7 @@ import { machineryKeyProblem } from '../records/contact-fields';
 import { acceptingAlso } from '../shared/documented-input';
 import { bodyId, pathId } from '../shared/id-schema';
 import { labelsParam, pageQuery } from '../search/list-request';
+import { readBackFields } from './read-back-fields';
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
 const nullableText = (max: number) => text(max).nullable();
@@ -63,6 +64,10 @@ const contactFields = {
 
 export const contactInputSchema = z.strictObject(contactFields).partial();
 export type ContactInput = z.infer<typeof contactInputSchema>;
+
+/** An update also takes back what a read answered (read-back-fields.ts), so a contact read can be sent back whole. */
+export const contactUpdateSchema = z.strictObject({ ...contactFields, ...readBackFields }).partial();
+export type ContactUpdateInput = z.infer<typeof contactUpdateSchema>;
 
 /** Chatwoot's `POST /contacts/{id}/destroy_custom_attributes`: the keys to take off the contact. */
 export const destroyCustomAttributesSchema = z.strictObject({

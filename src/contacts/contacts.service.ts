@@ -7,7 +7,8 @@ import type { ContactWriter, ContactUpdate } from './contact-writer';
 import type { MergeLocks } from './merge-locks';
 import { newContact } from './new-contact';
 import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
-import type { ContactInput } from './contacts.schemas';
+import type { ContactInput, ContactUpdateInput } from './contacts.schemas';
+import { checkReadBack, splitReadBack } from './read-back-fields';
 import { searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
 import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
 import { buildTextSearchQuery } from '../search/build-text-search-query';
@@ -140,10 +141,13 @@ export function createContactsService({ contacts, customAttributes, writer, next
       return toContactPayload(updated);
     },
 
-    async update(accountId: number, id: number, input: ContactInput, narrow?: NarrowChanges): Promise<ContactPayload> {
-      const changes = toContactChanges(input);
+    async update(accountId: number, id: number, input: ContactUpdateInput, narrow?: NarrowChanges): Promise<ContactPayload> {
+      const { readBack, rest } = splitReadBack(input);
+      checkReadBack(readBack, id);
+      const changes = toContactChanges(rest);
       if (changes.custom_attributes) changes.custom_attributes = await customAttributes.prepareValues(accountId, changes.custom_attributes);
       const updated = await writer.modify(accountId, id, (current) => {
+        checkReadBack(readBack, id, current);
         const kept = narrow ? narrow(current, changes) : changes;
         if (!Object.keys(kept).length) return null;
         const next = { ...current, ...kept };
