@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useDefinitionsRead } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
+import { useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { describedBy, FieldError, placeError, TextField, type FieldErrors } from './field-errors';
 
@@ -43,6 +44,17 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
   const [editing, setEditing] = useState<Editing | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
   const [rowError, setRowError] = useState<{ id: number; error: string } | null>(null);
+  // An editor closed or a confirmation given up gives the focus back to the button it replaced; a
+  // row deleted puts it on the panel's heading (it used to fall to the page's top).
+  const { root, focusLater } = useFocusLater<HTMLElement>();
+  const closeEditor = (id: number) => {
+    focusLater(`[data-focus="edit-${id}"]`);
+    setEditing(null);
+  };
+  const giveUpDelete = (id: number) => {
+    focusLater(`[data-focus="delete-${id}"]`);
+    setConfirming(null);
+  };
   // One add at a time: a double click on Add used to answer "already exists" to the second.
   const [adding, setAdding] = useState(false);
 
@@ -87,21 +99,25 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
       },
     });
     if (failed) return setEditing({ ...editing, errors: placeError(failed, DEFINITION_FIELDS) });
-    setEditing(null);
+    closeEditor(editing.id);
     changed();
   }
 
   async function remove(id: number) {
     const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}', { params: { path: { ...path, id } } });
+    if (failed) {
+      giveUpDelete(id);
+      return setRowError({ id, error: placeError(failed, {}).form });
+    }
+    focusLater('h2');
     setConfirming(null);
-    if (failed) return setRowError({ id, error: placeError(failed, {}).form });
     setRowError(null);
     changed();
   }
 
   return (
-    <section className="panel" aria-labelledby="attributes-admin-title">
-      <h2 id="attributes-admin-title">{t('attributesAdmin')}</h2>
+    <section className="panel" aria-labelledby="attributes-admin-title" ref={root}>
+      <h2 id="attributes-admin-title" tabIndex={-1}>{t('attributesAdmin')}</h2>
       {readError && <p role="alert" className="error">{t('attributesReadFailed', { message: readError })}</p>}
       <table className="admin-table">
         <thead>
@@ -119,14 +135,14 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
                 <td>{d.attribute_key}</td>
                 <td colSpan={4}>
                   <form className="inline-editor" aria-label={`${t('edit')} ${d.attribute_key}`} onSubmit={(e) => saveEdit(e, d.attribute_display_type)}
-                    onKeyDown={escapeCancels(() => setEditing(null))}>
+                    onKeyDown={escapeCancels(() => closeEditor(d.id))}>
                     <TextField id={`${id}-name`} label={t('displayName')} value={editing.name} error={editing.errors.name} autoFocus onChange={(value) => setEditing({ ...editing, name: value })} />
                     <TextField id={`${id}-description`} label={t('description')} value={editing.description} error={editing.errors.description} onChange={(value) => setEditing({ ...editing, description: value })} />
                     {d.attribute_display_type === 'list' && (
                       <TextField id={`${id}-values`} label={t('listValues')} value={editing.values} error={editing.errors.values} onChange={(value) => setEditing({ ...editing, values: value })} />
                     )}
                     <button type="submit" className="primary" disabled={!editing.name.trim()}>{t('save')}</button>
-                    <button type="button" onClick={() => setEditing(null)}>{t('cancel')}</button>
+                    <button type="button" onClick={() => closeEditor(d.id)}>{t('cancel')}</button>
                     {editing.errors.form && <p role="alert" className="error">{editing.errors.form}</p>}
                   </form>
                 </td>
@@ -139,22 +155,22 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
                 <td>{description}</td>
                 <td>
                   {admin && confirming === d.id && (
-                    <span className="confirm" onKeyDown={escapeCancels(() => setConfirming(null))}>
+                    <span className="confirm" onKeyDown={escapeCancels(() => giveUpDelete(d.id))}>
                       <span>{t('confirmDeleteAttribute', { key: d.attribute_key })}</span>{' '}
                       <button type="button" className="danger" onClick={() => remove(d.id)}>{t('confirm')}</button>
-                      <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
+                      <button type="button" autoFocus onClick={() => giveUpDelete(d.id)}>{t('cancel')}</button>
                     </span>
                   )}
                   {admin && confirming !== d.id && (
                     <span className="row-actions">
-                      <button type="button" aria-label={`${t('edit')} ${d.attribute_key}`}
+                      <button type="button" data-focus={`edit-${d.id}`} aria-label={`${t('edit')} ${d.attribute_key}`}
                         onClick={() => {
                           setConfirming(null);
                           setEditing({ id: d.id, name: d.attribute_display_name, description, values: d.attribute_values.join(', '), errors: {} });
                         }}>
                         {t('edit')}
                       </button>
-                      <button type="button" className="danger" aria-label={`${t('delete')} ${d.attribute_key}`} onClick={() => { setEditing(null); setConfirming(d.id); }}>
+                      <button type="button" className="danger" data-focus={`delete-${d.id}`} aria-label={`${t('delete')} ${d.attribute_key}`} onClick={() => { setEditing(null); setConfirming(d.id); }}>
                         {t('delete')}
                       </button>
                     </span>

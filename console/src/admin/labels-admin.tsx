@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useLabelsRead } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
+import { useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { placeError, TextField, type FieldErrors } from './field-errors';
 
@@ -25,6 +26,17 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
   const [editing, setEditing] = useState<{ id: number; color: string; description: string; errors: FieldErrors } | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
   const [rowError, setRowError] = useState<{ id: number; error: string } | null>(null);
+  // An editor closed or a confirmation given up gives the focus back to the button it replaced; a
+  // row deleted puts it on the panel's heading (it used to fall to the page's top).
+  const { root, focusLater } = useFocusLater<HTMLElement>();
+  const closeEditor = (id: number) => {
+    focusLater(`[data-focus="edit-${id}"]`);
+    setEditing(null);
+  };
+  const giveUpDelete = (id: number) => {
+    focusLater(`[data-focus="delete-${id}"]`);
+    setConfirming(null);
+  };
   // One add at a time: a double click on Add used to answer "already exists" to the second.
   const [adding, setAdding] = useState(false);
 
@@ -56,32 +68,36 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
       body: { color: editing.color, description: editing.description.trim() || null },
     });
     if (failed) return setEditing({ ...editing, errors: placeError(failed, LABEL_FIELDS) });
-    setEditing(null);
+    closeEditor(editing.id);
     changed();
   }
 
   async function remove(id: number) {
     const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/labels/{id}', { params: { path: { ...path, id } } });
+    if (failed) {
+      giveUpDelete(id);
+      return setRowError({ id, error: placeError(failed, {}).form });
+    }
+    focusLater('h2');
     setConfirming(null);
-    if (failed) return setRowError({ id, error: placeError(failed, {}).form });
     setRowError(null);
     changed();
   }
 
   return (
-    <section className="panel" aria-labelledby="labels-admin-title">
-      <h2 id="labels-admin-title">{t('labelsAdmin')}</h2>
+    <section className="panel" aria-labelledby="labels-admin-title" ref={root}>
+      <h2 id="labels-admin-title" tabIndex={-1}>{t('labelsAdmin')}</h2>
       {readError && <p role="alert" className="error">{t('labelsReadFailed', { message: readError })}</p>}
       <ul className="admin-list">
         {labels.map((label) => (
           <li key={label.id} data-testid="label-row">
             {editing?.id === label.id ? (
-              <form className="inline-editor" aria-label={`${t('edit')} ${label.title}`} onSubmit={saveEdit} onKeyDown={escapeCancels(() => setEditing(null))}>
+              <form className="inline-editor" aria-label={`${t('edit')} ${label.title}`} onSubmit={saveEdit} onKeyDown={escapeCancels(() => closeEditor(label.id))}>
                 <strong>{label.title}</strong>
                 <TextField id={`label-${label.id}-color`} label={t('color')} value={editing.color} error={editing.errors.color} type="color" autoFocus onChange={(value) => setEditing({ ...editing, color: value })} />
                 <TextField id={`label-${label.id}-description`} label={t('description')} value={editing.description} error={editing.errors.description} onChange={(value) => setEditing({ ...editing, description: value })} />
                 <button type="submit" className="primary">{t('save')}</button>
-                <button type="button" onClick={() => setEditing(null)}>{t('cancel')}</button>
+                <button type="button" onClick={() => closeEditor(label.id)}>{t('cancel')}</button>
                 {(editing.errors.form || editing.errors.title) && <p role="alert" className="error">{editing.errors.form || editing.errors.title}</p>}
               </form>
             ) : (
@@ -90,19 +106,19 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
                 <strong>{label.title}</strong>
                 {label.description && <span className="muted">{label.description}</span>}
                 {admin && confirming === label.id && (
-                  <span className="confirm" onKeyDown={escapeCancels(() => setConfirming(null))}>
+                  <span className="confirm" onKeyDown={escapeCancels(() => giveUpDelete(label.id))}>
                     <span>{t('confirmDeleteLabel', { title: label.title })}</span>{' '}
                     <button type="button" className="danger" onClick={() => remove(label.id)}>{t('confirm')}</button>
-                    <button type="button" autoFocus onClick={() => setConfirming(null)}>{t('cancel')}</button>
+                    <button type="button" autoFocus onClick={() => giveUpDelete(label.id)}>{t('cancel')}</button>
                   </span>
                 )}
                 {admin && confirming !== label.id && (
                   <span className="row-actions">
-                    <button type="button" aria-label={`${t('edit')} ${label.title}`}
+                    <button type="button" data-focus={`edit-${label.id}`} aria-label={`${t('edit')} ${label.title}`}
                       onClick={() => { setConfirming(null); setEditing({ id: label.id, color: label.color, description: label.description ?? '', errors: {} }); }}>
                       {t('edit')}
                     </button>
-                    <button type="button" className="danger" aria-label={`${t('delete')} ${label.title}`} onClick={() => { setEditing(null); setConfirming(label.id); }}>
+                    <button type="button" className="danger" data-focus={`delete-${label.id}`} aria-label={`${t('delete')} ${label.title}`} onClick={() => { setEditing(null); setConfirming(label.id); }}>
                       {t('delete')}
                     </button>
                   </span>

@@ -17,6 +17,9 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   const [newLabel, setNewLabel] = useState('');
   const [labelError, setLabelError] = useState<string | null>(null);
   const [mergeeId, setMergeeId] = useState('');
+  // A refused merge is said in the merge panel, at the id that caused it (it used to show at the
+  // page's top, far from the panel, with the focus lost on the page).
+  const [mergeError, setMergeError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<'merge' | 'delete' | null>(null);
   const [reload, setReload] = useState(0);
   const labelTitles = useLabelTitles(reload);
@@ -56,7 +59,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     });
     setBusy(false);
     setConfirming(null);
-    if (failed) return setError(errorOf(failed).error);
+    // Either way the confirmation is gone with the focus on it: the focus goes to the id's box.
+    focusLater('#mergee-id');
+    if (failed) return setMergeError(errorOf(failed).error);
+    setMergeError(null);
     setMergeeId('');
     setReload((n) => n + 1);
     onChanged();
@@ -143,8 +149,11 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
             <p className="hint">{t('mergeHint')}</p>
             <label>
               {t('mergeeId')}
-              <input inputMode="numeric" value={mergeeId} onChange={(e) => setMergeeId(e.target.value)} />
+              <input id="mergee-id" inputMode="numeric" value={mergeeId}
+                aria-invalid={mergeError ? true : undefined} aria-describedby={mergeError ? 'merge-error' : undefined}
+                onChange={(e) => { setMergeeId(e.target.value); setMergeError(null); }} />
             </label>
+            {mergeError && <p id="merge-error" role="alert" className="field-error" data-testid="merge-error">{mergeError}</p>}
             {confirming === 'merge' ? (
               <span onKeyDown={cancelOnEscape}>
                 <button type="button" className="danger" disabled={busy} aria-busy={busy} onClick={merge}>{t('confirm')}</button>

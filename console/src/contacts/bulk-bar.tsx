@@ -103,7 +103,7 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
         ))}
       {job && (
         <label className="bulk-progress">
-          <span data-testid="bulk-progress">{t('bulkProgress', { processed: formatNumber(job.processed), total: formatNumber(job.total) })}</span>
+          <span data-testid="bulk-progress" role="status">{t('bulkProgress', { processed: formatNumber(job.processed), total: formatNumber(job.total) })}</span>
           <progress max={Math.max(job.total, 1)} value={job.processed} />
         </label>
       )}

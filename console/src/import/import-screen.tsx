@@ -128,9 +128,9 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
       </form>
       {error && <p role="alert" className="error">{error}</p>}
       {current && (
-        <div className="panel" data-testid="import-status" aria-labelledby="latest-import-title">
+        <section className="panel" data-testid="import-status" aria-labelledby="latest-import-title">
           <h2 id="latest-import-title">{t('latestImport')}</h2>
-          <p>{current.file_name} · <span data-testid="import-state">{t('importStatus', { status: STATUSES.includes(current.status) ? t(`import_${current.status}` as MessageKey) : current.status })}</span></p>
+          <p role="status">{current.file_name} · <span data-testid="import-state">{t('importStatus', { status: STATUSES.includes(current.status) ? t(`import_${current.status}` as MessageKey) : current.status })}</span></p>
           <label>
             {t('progress')}
             {/* The API's progress is the share of the file imported (to the last row committed):
@@ -142,7 +142,7 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
             />
           </label>
           {working && (
-            <p className="hint" data-testid="import-progress">
+            <p className="hint" data-testid="import-progress" aria-live="polite">
               {current.progress === 0 ? t('importWaiting') : t('importProgress', { rows: formatNumber(current.rows_read), percent: percent(current.progress) })}
             </p>
           )}
@@ -176,7 +176,7 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
               </table>
             </div>
           )}
-        </div>
+        </section>
       )}
     </section>
   );

@@ -12,8 +12,11 @@ export function useFocusLater<T extends HTMLElement>() {
   useEffect(() => {
     const selector = pending.current;
     if (!selector) return;
+    // Kept until a render holds the element (a render in between, from another update, may not yet).
+    const target = root.current?.querySelector<HTMLElement>(selector);
+    if (!target) return;
     pending.current = null;
-    root.current?.querySelector<HTMLElement>(selector)?.focus();
+    target.focus();
   });
   return { root, focusLater: (selector: string) => void (pending.current = selector) };
 }

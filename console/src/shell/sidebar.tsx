@@ -11,7 +11,7 @@ interface SegmentEntry {
 }
 
 export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate: Navigate; revision: number }) {
-  const { t, formatNumber } = useI18n();
+  const { t, plural, formatNumber } = useI18n();
   const session = useSession();
   const [segments, setSegments] = useState<SegmentEntry[]>([]);
   const [labels, setLabels] = useState<string[]>([]);
@@ -65,7 +65,9 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
               onClick={() => show({ kind: 'segment', id: s.id })}
             >
               <span className="segment-name">{s.name}</span>
-              <span className="badge" data-testid="segment-count">{s.count == null ? '–' : formatNumber(s.count)}</span>
+              {/* Said as "Lima people, 2 contacts" (the name and the badge alone read as "Lima people2"). */}
+              <span className="badge" data-testid="segment-count" aria-hidden="true">{s.count == null ? '–' : formatNumber(s.count)}</span>
+              {s.count != null && <span className="visually-hidden">, {plural('count', s.count)}</span>}
             </button>
           </li>
         ))}
