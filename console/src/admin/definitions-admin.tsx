@@ -2,9 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { useDefinitionsRead } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
-import { useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { describedBy, FieldError, placeError, TextField, type FieldErrors } from './field-errors';
+import { useRowEditing } from './use-row-editing';
 
 const TYPES = ['text', 'number', 'date', 'list', 'checkbox', 'link'] as const;
 type AttributeType = (typeof TYPES)[number];
@@ -41,20 +41,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
   const { definitions, error: readError } = useDefinitionsRead(revision);
   const [draft, setDraft] = useState({ key: '', name: '', type: 'text' as AttributeType, values: '', description: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [editing, setEditing] = useState<Editing | null>(null);
-  const [confirming, setConfirming] = useState<number | null>(null);
-  const [rowError, setRowError] = useState<{ id: number; error: string } | null>(null);
-  // An editor closed or a confirmation given up gives the focus back to the button it replaced; a
-  // row deleted puts it on the panel's heading (it used to fall to the page's top).
-  const { root, focusLater } = useFocusLater<HTMLElement>();
-  const closeEditor = (id: number) => {
-    focusLater(`[data-focus="edit-${id}"]`);
-    setEditing(null);
-  };
-  const giveUpDelete = (id: number) => {
-    focusLater(`[data-focus="delete-${id}"]`);
-    setConfirming(null);
-  };
+  const { editing, setEditing, confirming, setConfirming, rowError, setRowError, root, focusLater, closeEditor, giveUpDelete } = useRowEditing<Editing>();
   // One add at a time: a double click on Add used to answer "already exists" to the second.
   const [adding, setAdding] = useState(false);
 
