@@ -28,7 +28,8 @@ const HOW_TO_CHANGE: Record<'thumbnail' | 'labels' | 'last_seen_at', string> = {
 /** Refuses a read-back field that does not say what the contact holds; names it and how to change it. */
 export function checkReadBack(given: ReadBack, pathId: number, current?: Contact): void {
   if (given.id !== undefined && given.id !== pathId) throw new ValidationError(`id ${given.id} is not the contact in the path (${pathId}); a contact's id cannot change`, 'id');
-  if (!current) return;
+  // Most updates send none of them: the contact is presented only to compare one.
+  if (!current || (given.thumbnail === undefined && given.labels === undefined && given.last_seen_at === undefined)) return;
   const held = toContactPayload(current);
   const same = {
     thumbnail: given.thumbnail === undefined || given.thumbnail === held.thumbnail,

@@ -81,13 +81,16 @@ function asBrowsersReadUrl(value: string): string {
 // Decimal text, as a number input holds it: digits with an optional sign and fraction, spaces around.
 const DECIMAL_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
 
+/** The number that decimal text (`"11"`, `" -2.5 "`) writes, as writes and filters read a number given as text; else the value as given. */
+export const numberOfDecimalText = (value: unknown): unknown => (typeof value === 'string' && DECIMAL_TEXT.test(value) ? Number(value) : value);
+
 /**
  * The value as its definition stores it: decimal text for a number attribute is that number.
  * Chatwoot's dashboard edits a number attribute in a text input and sends what it holds (`"11"`);
  * the filter and the import read such text the same way. Anything else is left for checkCustomValue.
  */
 export function coerceCustomValue(def: DefinitionRef, value: unknown): unknown {
-  return def.attribute_display_type === 'number' && typeof value === 'string' && DECIMAL_TEXT.test(value) ? Number(value) : value;
+  return def.attribute_display_type === 'number' ? numberOfDecimalText(value) : value;
 }
 
 /** Why a value does not fit its definition's type, or undefined when it does. Null clears a value. */

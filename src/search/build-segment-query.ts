@@ -2,7 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { normalizePhone, stripPhoneSeparators } from '../records/contact-fields';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
 import { SOCIAL_NETWORKS } from '../records/contact.model';
-import { foldForIndex, MAX_INDEXED_TEXT, searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
+import { foldForIndex, MAX_INDEXED_TEXT, numberOfDecimalText, searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
 import { DEFAULT_QUERY_LIMITS, LIMIT_SETTINGS, type QueryLimits } from './query-limits';
 import { isSuffixField, MAX_SUFFIX_LENGTH, suffixPrefix } from './substring-terms';
 import { ValidationError } from '../shared/errors';
@@ -292,7 +292,7 @@ class Compiler {
   }
 
   number(value: unknown, at: string, j: number): number {
-    const n = typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+    const n = numberOfDecimalText(value);
     if (typeof n !== 'number' || !Number.isFinite(n)) this.fail(at, `values[${j}] must be a number; got ${JSON.stringify(value)}`);
     return n;
   }
