@@ -4,7 +4,20 @@
 // alone either: vowel signs of Indic scripts are combining marks but no accents.
 const ACCENTS = /(?=\p{Diacritic})\p{M}/gu;
 
-/** Lowercase without accents: how text is compared and sorted (Álvaro sorts with alvaro). */
+// Latin letters whose mark is part of the letter, so NFD leaves them whole: folded to what people
+// type for them on an English keyboard (as Lucene's ASCII folding does), so that "lukasz" finds
+// Łukasz and "strasse" Straße. Keys are lowercase: the table applies after lowercasing.
+const UNDECOMPOSED: Record<string, string> = {
+  ł: 'l', ø: 'o', ß: 'ss', æ: 'ae', œ: 'oe', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ħ: 'h', ŧ: 't', ŀ: 'l', ƚ: 'l', ɨ: 'i', ʉ: 'u',
+};
+const UNDECOMPOSED_LETTER = new RegExp(`[${Object.keys(UNDECOMPOSED).join('')}]`, 'gu');
+
+/** Lowercase without accents: how text is compared and sorted (Álvaro sorts with alvaro, Łukasz with lukasz). */
 export function foldText(value: string): string {
-  return value.normalize('NFD').replace(ACCENTS, '').toLowerCase().normalize('NFC');
+  return value
+    .normalize('NFD')
+    .replace(ACCENTS, '')
+    .toLowerCase()
+    .replace(UNDECOMPOSED_LETTER, (letter) => UNDECOMPOSED[letter])
+    .normalize('NFC');
 }
