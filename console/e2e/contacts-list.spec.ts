@@ -66,7 +66,7 @@ test('when a segment or a label is open and the search box is typed into, then t
   await expect(page.getByRole('heading', { name: 'Lima people' })).toBeVisible();
   await expect(page.getByTestId('search-scope')).toHaveText('Searching "user" within Lima people');
 
-  await page.getByRole('button', { name: '# pro' }).click();
+  await page.getByRole('button', { name: 'pro', exact: true }).click();
   await expect(page.getByLabel('Search contacts')).toHaveValue('');
   await page.getByLabel('Search contacts').fill('user');
   await expect(page.getByTestId('count')).toHaveText('1 contact');

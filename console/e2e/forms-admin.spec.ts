@@ -59,7 +59,7 @@ test('when the list of a label is exported, then the CSV holds that label\'s con
   await account.api('POST', `/contacts/${kept}/labels`, { labels: ['export-me'] });
   await expect.poll(async () => (await account.api<{ meta: { count: number } }>('GET', '/contacts?labels[]=export-me')).body.meta.count).toBe(1);
   await signIn(page, account);
-  await page.getByRole('button', { name: '# export-me' }).click();
+  await page.getByRole('button', { name: 'export-me', exact: true }).click();
   await expect(page.getByTestId('count')).toHaveText('1 contact');
   await page.getByRole('button', { name: 'Export CSV' }).click();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);

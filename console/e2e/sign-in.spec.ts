@@ -99,7 +99,7 @@ test('when the session is ended elsewhere, then the next call returns to the sig
   await createContacts(account, [{ name: 'Sol Session' }]);
   await account.api('POST', '/labels', { label: { title: 'kept' } });
   await signIn(page, account);
-  await page.getByRole('button', { name: '# kept' }).click();
+  await page.getByRole('button', { name: 'kept', exact: true }).click();
   await expect(page.getByRole('heading', { name: '# kept' })).toBeVisible();
   const stored = JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('contacts.session')")) ?? 'null') as { token: string };
   // Signed out in another tab: the token is ended.

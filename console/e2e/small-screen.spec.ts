@@ -20,12 +20,12 @@ test('when the screen is phone-sized, then nothing is wider than it: the sidebar
   expect((await scroll.boundingBox())!.width).toBeLessThanOrEqual(390);
   await screenshot(page, 'small-screen');
 
-  await expect(page.getByRole('button', { name: '# small' })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'small', exact: true })).toBeHidden();
   await page.getByRole('button', { name: 'Menu' }).click();
   await expect(page.getByRole('button', { name: 'Menu' })).toHaveAttribute('aria-expanded', 'true');
-  await page.getByRole('button', { name: '# small' }).click();
+  await page.getByRole('button', { name: 'small', exact: true }).click();
   await expect(page.getByRole('heading', { name: '# small' })).toBeVisible();
-  await expect(page.getByRole('button', { name: '# small' })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'small', exact: true })).toBeHidden();
   expect(await pageWidth()).toBeLessThanOrEqual(390);
 
   await page.getByRole('button', { name: 'Menu' }).click();

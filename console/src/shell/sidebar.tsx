@@ -83,7 +83,9 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
               aria-current={here(current?.kind === 'label' && current.title === title)}
               onClick={() => show({ kind: 'label', title })}
             >
-              # {title}
+              {/* The mark is decoration: a screen reader names the label alone, not "number sign vip". */}
+              <span aria-hidden="true"># </span>
+              {title}
             </button>
           </li>
         ))}
