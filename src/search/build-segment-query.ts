@@ -218,14 +218,19 @@ class Compiler {
       case 'date':
       case 'custom_date': {
         const dates = values.map((v, j) => this.date(v, at, j));
+        // The contact's own times are answered in whole seconds though indexed to the
+        // millisecond: they compare as the second a client read, so that "after the time I last
+        // read" does not answer the contact read then again.
+        const bySecond = rule.kind === 'date';
         if (operator === 'is_greater_than') {
           const d = this.single(dates, at, operator);
           // After that day: from the start of the next one. A date-time: strictly after it.
-          return { range: { [field]: d.day ? { gte: d.ms + DAY_MS } : { gt: d.ms } } };
+          if (d.day) return { range: { [field]: { gte: d.ms + DAY_MS } } };
+          return { range: { [field]: bySecond ? { gte: (Math.floor(d.ms / 1000) + 1) * 1000 } : { gt: d.ms } } };
         }
         if (operator === 'is_less_than') {
           const d = this.single(dates, at, operator);
-          return { range: { [field]: { lt: d.ms } } };
+          return { range: { [field]: { lt: bySecond ? Math.ceil(d.ms / 1000) * 1000 : d.ms } } };
         }
         // equal_to (custom dates): the UTC day of each value, any of them.
         const days = dates.map((d) => {

@@ -156,9 +156,18 @@ describe('dates', () => {
     expect(one('last_activity_at', 'is_less_than', ['2025-03-15'])).toEqual({ range: { last_activity_at: { lt: day } } });
   });
 
-  it('when a date-time is given, then it compares that instant (UTC when no zone is given)', () => {
-    expect(one('created_at', 'is_greater_than', ['2025-03-15T10:00:00'])).toEqual({ range: { created_at: { gt: day + 36000000 } } });
+  // The contact's own times are answered in whole seconds: they compare as that second.
+  it('when a date-time is given for a contact\'s time, then it compares the second the API answers (UTC when no zone is given)', () => {
+    expect(one('created_at', 'is_greater_than', ['2025-03-15T10:00:00'])).toEqual({ range: { created_at: { gte: day + 36001000 } } });
+    expect(one('created_at', 'is_greater_than', ['2025-03-15T10:00:00.500Z'])).toEqual({ range: { created_at: { gte: day + 36001000 } } });
     expect(one('created_at', 'is_less_than', ['2025-03-15T10:00:00+02:00'])).toEqual({ range: { created_at: { lt: day + 28800000 } } });
+    expect(one('last_activity_at', 'is_less_than', ['2025-03-15T10:00:00.500Z'])).toEqual({ range: { last_activity_at: { lt: day + 36001000 } } });
+  });
+
+  it('when a date-time is given for a custom date, then it compares that instant, as the value was written', () => {
+    const renewal = Date.UTC(2026, 0, 31, 10);
+    expect(one('renewal', 'is_greater_than', ['2026-01-31T10:00:00.500Z'])).toEqual({ range: { cf_date_3: { gt: renewal + 500 } } });
+    expect(one('renewal', 'is_less_than', ['2026-01-31T10:00:00.500Z'])).toEqual({ range: { cf_date_3: { lt: renewal + 500 } } });
   });
 
   it('when days_before is used, then it is before the start of the day N days ago, resolved when the query runs', () => {
