@@ -4,7 +4,7 @@ import { UnavailableError, ValidationError } from '../shared/errors';
 import { sortToString, sortValueTypes, toSearchSort, type ContactSort } from './contact-sort';
 import { accountRouting } from './contacts-index';
 import { decodeCursor, encodeCursor } from './cursor';
-import { tieSpanOf, tieWindow } from './tie-window';
+import { createFirstTies, firstTieOf, firstTieQueries, tieSpanOf, tieWindow } from './tie-window';
 
 export type SearchQuery = estypes.QueryDslQueryContainer;
 
@@ -227,6 +227,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
   // Every search here is of one account: it asks only the shard that holds the account.
   const routing = accountRouting;
   const limits = timeLimits(timeoutMs);
+  const firstTies = createFirstTies();
   // The exact count of the account's contacts the query matches, as a search body (a size-0
   // search rather than _count, which takes no time limit): for a count, a page and segment counts.
   const countBody = (accountId: number, query?: SearchQuery) => ({ query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body });
@@ -274,14 +275,24 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
       return responses.map((item) => msearchItem(item, call));
     };
 
-    // The page and the exact count, in one round trip; a cursor inside a long tie tries the tie first.
-    const tie = askExtra ? tieWindow(request.sort, request.perPage, cursor) : undefined;
-    const [first, counted] = await search([pageBody(tie ? narrowedBy(tie, query) : query, tie ? undefined : (searchAfter as estypes.SortResults)), countBody(accountId, query)]);
+    // The page and the exact count, in one round trip. A cursor inside a long tie tries the tie
+    // first; so does a first page whose sort and query last showed a tie, if nothing sorts before it.
+    const firstPage = !cursor && from === 0 && askExtra;
+    const firstTie = firstPage ? firstTies.recall(accountId, request.sort, query) : undefined;
+    const firstTieQuery = firstTie && firstTieQueries(request.sort, firstTie);
+    const tie = askExtra ? (tieWindow(request.sort, request.perPage, cursor) ?? firstTieQuery?.window) : undefined;
+    const [first, counted, before] = await search([
+      pageBody(tie ? narrowedBy(tie, query) : query, tie ? undefined : (searchAfter as estypes.SortResults)),
+      countBody(accountId, query),
+      ...(firstTieQuery ? [{ query: scoped(accountId, narrowedBy(firstTieQuery.before, query)), size: 0, track_total_hits: 1, ...limits.body }] : []),
+    ]);
     const total = totalOf(counted.hits.total ?? 0);
     let hits = first.hits.hits;
-    if (tie && hits.length < size) [{ hits: { hits } }] = await search([pageBody(query, searchAfter as estypes.SortResults)]);
+    const beforeTie = before ? totalOf(before.hits.total ?? 0) > 0 : false;
+    if (tie && (hits.length < size || beforeTie)) [{ hits: { hits } }] = await search([pageBody(query, searchAfter as estypes.SortResults)]);
     const shown = hits.slice(0, request.perPage);
     const last = shown[shown.length - 1];
+    if (firstPage) firstTies.learn(accountId, request.sort, query, firstTieOf(request.sort, request.perPage, hits));
     return {
       contacts: shown.map((hit) => withAvailability(hit._source!.payload)),
       count: total,
