@@ -126,3 +126,24 @@ export function tiedTextField(sort: ContactSort): string | undefined {
   const field = sortField(sort);
   return TEXT_SORT_FIELD.test(field) && !keyFieldOf(sort) ? field : undefined;
 }
+
+/**
+ * The field a first page may be read from a window of (first-page-window.ts): the numeric key of
+ * a text sorted by one (`keyed`: the contacts up to a key come first in the order), else a text
+ * or the phone number (the contacts before a value, then those at it up to an id). Not dates,
+ * whose sorts Elasticsearch already cuts short by their points, nor checkboxes and custom numbers,
+ * whose missing values sort as numbers a real value could also hold.
+ */
+export function firstPageField(sort: ContactSort): { field: string; keyed: boolean } | undefined {
+  const key = keyFieldOf(sort);
+  if (key) return { field: key, keyed: true };
+  const field = sortField(sort);
+  return TEXT_SORT_FIELD.test(field) || field === SORT_FIELDS.phone_number ? { field, keyed: false } : undefined;
+}
+
+/** Whether a first sort value of a firstPageField sort is a contact's own, not the place of a missing one. */
+export function isPresentSortValue(sort: ContactSort, value: unknown): value is string | number {
+  if (keyFieldOf(sort)) return typeof value === 'number' && value >= 0 && value < ABOVE_EVERY_KEY;
+  // A missing text sorts as null; a missing number as Long's end, past a safe integer.
+  return typeof value === 'string' || Number.isSafeInteger(value);
+}

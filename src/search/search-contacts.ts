@@ -4,7 +4,8 @@ import { UnavailableError, ValidationError } from '../shared/errors';
 import { sortToString, sortValueTypes, toSearchSort, type ContactSort } from './contact-sort';
 import { accountRouting } from './contacts-index';
 import { decodeCursor, encodeCursor } from './cursor';
-import { createFirstTies, firstTieOf, firstTieQueries, tieSpanOf, tieWindow } from './tie-window';
+import { createFirstPageEnds, firstPageEndOf, firstPageWindow } from './first-page-window';
+import { tieSpanOf, tieWindow } from './tie-window';
 
 export type SearchQuery = estypes.QueryDslQueryContainer;
 
@@ -227,7 +228,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
   // Every search here is of one account: it asks only the shard that holds the account.
   const routing = accountRouting;
   const limits = timeLimits(timeoutMs);
-  const firstTies = createFirstTies();
+  const firstPageEnds = createFirstPageEnds();
   // The exact count of the account's contacts the query matches, as a search body (a size-0
   // search rather than _count, which takes no time limit): for a count, a page and segment counts.
   const countBody = (accountId: number, query?: SearchQuery) => ({ query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body });
@@ -276,23 +277,17 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
     };
 
     // The page and the exact count, in one round trip. A cursor inside a long tie tries the tie
-    // first; so does a first page whose sort and query last showed a tie, if nothing sorts before it.
+    // first, and a first page the window where the last first page of its sort and query ended.
     const firstPage = !cursor && from === 0 && askExtra;
-    const firstTie = firstPage ? firstTies.recall(accountId, request.sort, query) : undefined;
-    const firstTieQuery = firstTie && firstTieQueries(request.sort, firstTie);
-    const tie = askExtra ? (tieWindow(request.sort, request.perPage, cursor) ?? firstTieQuery?.window) : undefined;
-    const [first, counted, before] = await search([
-      pageBody(tie ? narrowedBy(tie, query) : query, tie ? undefined : (searchAfter as estypes.SortResults)),
-      countBody(accountId, query),
-      ...(firstTieQuery ? [{ query: scoped(accountId, narrowedBy(firstTieQuery.before, query)), size: 0, track_total_hits: 1, ...limits.body }] : []),
-    ]);
+    const firstEnd = firstPage ? firstPageEnds.recall(accountId, request.sort, query) : undefined;
+    const window = askExtra ? (tieWindow(request.sort, request.perPage, cursor) ?? (firstEnd && firstPageWindow(request.sort, firstEnd))) : undefined;
+    const [first, counted] = await search([pageBody(window ? narrowedBy(window, query) : query, window ? undefined : (searchAfter as estypes.SortResults)), countBody(accountId, query)]);
     const total = totalOf(counted.hits.total ?? 0);
     let hits = first.hits.hits;
-    const beforeTie = before ? totalOf(before.hits.total ?? 0) > 0 : false;
-    if (tie && (hits.length < size || beforeTie)) [{ hits: { hits } }] = await search([pageBody(query, searchAfter as estypes.SortResults)]);
+    if (window && hits.length < size) [{ hits: { hits } }] = await search([pageBody(query, searchAfter as estypes.SortResults)]);
+    if (firstPage) firstPageEnds.learn(accountId, request.sort, query, firstPageEndOf(request.sort, request.perPage, hits));
     const shown = hits.slice(0, request.perPage);
     const last = shown[shown.length - 1];
-    if (firstPage) firstTies.learn(accountId, request.sort, query, firstTieOf(request.sort, request.perPage, hits));
     return {
       contacts: shown.map((hit) => withAvailability(hit._source!.payload)),
       count: total,

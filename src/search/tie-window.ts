@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { sortToString, tiedTextField, type ContactSort } from './contact-sort';
+import { tiedTextField, type ContactSort } from './contact-sort';
 import type { DecodedCursor } from './cursor';
 
 /*
@@ -18,7 +18,7 @@ import type { DecodedCursor } from './cursor';
 const TIE_WINDOW_SPANS = 4;
 
 /** Ids within TIE_WINDOW_SPANS spans of a page's last id, never fewer than a page and one. */
-const windowWidth = (span: number, perPage: number) => Math.max(TIE_WINDOW_SPANS * span, perPage + 1);
+export const windowWidth = (span: number, perPage: number) => Math.max(TIE_WINDOW_SPANS * span, perPage + 1);
 
 /** The condition of a cursor's tie window (value and id range), when the cursor carries a tie span. */
 export function tieWindow(sort: ContactSort, perPage: number, cursor: DecodedCursor | undefined): estypes.QueryDslQueryContainer | undefined {
@@ -40,64 +40,3 @@ export function tieSpanOf(sort: ContactSort, shown: estypes.SearchHit<unknown>[]
   if (typeof value !== 'string' || value !== lastValue) return undefined;
   return Math.abs(lastId - firstId);
 }
-
-/*
- * The first page of such a sort reads its whole first tie the same way: sorted by company, the
- * first page is the lowest ids of the hundreds of thousands of contacts at the first company (15
- * ms at a million, against 2-5 for a date sort). Nothing says beforehand which value comes first,
- * but the last first page of the same sort and query does: the search remembers the value it tied
- * on and where its ids ended (FirstTies), and the next first page asks for that value with ids up
- * to a window past them, beside whether any contact sorts before that value now. The hits are the
- * page only if none does and the window held a whole page and the hit after it: the tie's other
- * contacts lie past the window. Otherwise the page is read as before, in a second round trip.
- */
-export interface FirstTie {
-  value: string;
-  /** The window's end: ids up to it (ascending) or from it (descending). */
-  bound: number;
-}
-
-/**
- * The first tie a first page read, when all its hits, the one after the page too, tie on a text
- * sort's value: a tie that ends within the page would send every next first page to a second search.
- */
-export function firstTieOf(sort: ContactSort, perPage: number, hits: estypes.SearchHit<unknown>[]): FirstTie | undefined {
-  const span = hits.length > perPage ? tieSpanOf(sort, hits) : undefined;
-  if (span === undefined) return undefined;
-  const [value, lastId] = hits[hits.length - 1].sort as [string, number];
-  const width = windowWidth(span, perPage);
-  return { value, bound: sort.order === 'asc' ? lastId + width : lastId - width };
-}
-
-/** The window of a remembered first tie, and the contacts that would sort before it. */
-export function firstTieQueries(sort: ContactSort, tie: FirstTie): { window: estypes.QueryDslQueryContainer; before: estypes.QueryDslQueryContainer } {
-  const field = tiedTextField(sort)!;
-  const asc = sort.order === 'asc';
-  return {
-    window: { bool: { filter: [{ term: { [field]: tie.value } }, { range: { id: asc ? { lte: tie.bound } : { gte: tie.bound } } }] } },
-    // Contacts missing the field sort last either way: never before the tie.
-    before: { range: { [field]: asc ? { lt: tie.value } : { gt: tie.value } } },
-  };
-}
-
-/** The first ties of the last first pages, by account, sort and query; the oldest forgotten beyond `limit`. */
-export function createFirstTies(limit = 1000) {
-  const ties = new Map<string, FirstTie>();
-  const keyOf = (accountId: number, sort: ContactSort, query: unknown) => `${accountId} ${sortToString(sort)} ${JSON.stringify(query ?? null)}`;
-  return {
-    recall(accountId: number, sort: ContactSort, query: unknown): FirstTie | undefined {
-      return tiedTextField(sort) ? ties.get(keyOf(accountId, sort, query)) : undefined;
-    },
-    /** What a first page showed: its tie, or nothing to remember. */
-    learn(accountId: number, sort: ContactSort, query: unknown, tie: FirstTie | undefined): void {
-      if (!tiedTextField(sort)) return;
-      const key = keyOf(accountId, sort, query);
-      ties.delete(key);
-      if (!tie) return;
-      ties.set(key, tie);
-      if (ties.size > limit) ties.delete(ties.keys().next().value!);
-    },
-  };
-}
-
-export type FirstTies = ReturnType<typeof createFirstTies>;

@@ -82,105 +82,113 @@ describe('pages inside a long tie of a text sort', () => {
   });
 });
 
-// A first page of a sort whose first value ties many contacts, read from the window its last
-// first page left (firstTieOf): the same contacts as the plain sort however the tie changes.
-describe('first pages of a tied sort', () => {
+// A first page read from the window where the last first page of its sort and query ended
+// (src/search/first-page-window.ts): the same contacts as the plain sort however the data changes.
+describe('first pages read from where the last one ended', () => {
   let other: TestAccount;
-  const companies = new Map<number, string | null>();
+  type Row = { id: number; name: string; email: string | null; phone: string | null; company: string | null };
+  const rows = new Map<number, Row>();
 
   beforeAll(async () => {
     other = await ctx.createAccount();
-    // Ids grow in this order: the Zeta contacts have the lowest, then Acme, then none.
+    // Ids grow in this order: the Zeta contacts have the lowest, then Acme, then no company.
     const plan = [...Array.from({ length: 10 }, () => 'Zeta'), ...Array.from({ length: 40 }, (_, i) => (i % 2 ? 'ACME' : 'Acme')), undefined, undefined];
     for (const [i, company] of plan.entries()) {
-      const contact = await ctx.deps.services.contacts.create(other.id, { name: `Company person ${i}`, additional_attributes: company ? { company_name: company } : {} });
-      companies.set(contact.id, company ?? null);
+      const row = { name: `Person ${String((i * 7) % 52).padStart(2, '0')}`, email: i % 5 === 4 ? null : `p${(i * 11) % 52}@example.com`, phone: i % 3 ? `+5110000${String(i).padStart(3, '0')}` : null, company: company ?? null };
+      const contact = await ctx.deps.services.contacts.create(other.id, {
+        name: row.name, email: row.email ?? undefined, phone_number: row.phone ?? undefined, additional_attributes: company ? { company_name: company } : {},
+      });
+      rows.set(contact.id, { id: contact.id, ...row });
     }
     await ctx.settle(other.id);
   }, 60000);
 
-  function firstOf(order: 'asc' | 'desc', n: number, keep: (id: number) => boolean = () => true): number[] {
-    const sign = order === 'asc' ? 1 : -1;
-    const entries = [...companies].filter(([id]) => keep(id));
-    const present = entries.filter(([, c]) => c !== null).sort(([a, ca], [b, cb]) => sign * (fold(ca!).localeCompare(fold(cb!)) || a - b));
-    const missing = entries.filter(([, c]) => c === null).sort(([a], [b]) => sign * (a - b));
-    return [...present, ...missing].slice(0, n).map(([id]) => id);
+  const valueOf: Record<string, (r: Row) => string | number | null> = {
+    name: (r) => fold(r.name),
+    email: (r) => (r.email ? fold(r.email) : null),
+    phone_number: (r) => (r.phone ? Number(r.phone.slice(1)) : null),
+    company_name: (r) => (r.company ? fold(r.company) : null),
+  };
+  function firstOf(sort: string, n = 5, keep: (r: Row) => boolean = () => true): number[] {
+    const order = sort.startsWith('-') ? -1 : 1;
+    const value = valueOf[sort.replace(/^-/, '')];
+    const cmp = (a: string | number, b: string | number) => (typeof a === 'number' ? a - (b as number) : a < b ? -1 : a > b ? 1 : 0);
+    const all = [...rows.values()].filter(keep);
+    const present = all.filter((r) => value(r) !== null).sort((a, b) => order * (cmp(value(a)!, value(b)!) || a.id - b.id));
+    const missing = all.filter((r) => value(r) === null).sort((a, b) => order * (a.id - b.id));
+    return [...present, ...missing].slice(0, n).map((r) => r.id);
   }
 
-  const firstPage = async (sort: string, query: Record<string, string> = {}) => {
-    const res = await ctx.http.get(other.path('/contacts')).query({ sort, per_page: 5, ...query }).set('api_access_token', other.agentToken);
+  const firstPage = async (sort: string) => {
+    const res = await ctx.http.get(other.path('/contacts')).query({ sort, per_page: 5 }).set('api_access_token', other.agentToken);
     expect(res.status).toBe(200);
     return res.body.payload.map((c: { id: number }) => c.id);
   };
-  const windowed = (calls: unknown[][]) => calls.filter(([request]) => JSON.stringify(request).includes('"range":{"id":{"')).length;
-
-  it.each([['company_name', 'asc'], ['-company_name', 'desc']] as const)('when the first page of %s is asked again, then it comes from the tie\'s window in one search, the same contacts', async (sort, order) => {
-    expect(await firstPage(sort)).toEqual(firstOf(order, 5));
+  const sorts = ['company_name', '-company_name', 'name', '-name', 'email', '-email', 'phone_number', '-phone_number'];
+  async function searchesFor(sort: string) {
     const msearch = jest.spyOn(ctx.deps.es, 'msearch');
     try {
-      expect(await firstPage(sort)).toEqual(firstOf(order, 5));
+      expect([sort, await firstPage(sort)]).toEqual([sort, firstOf(sort)]);
+      return msearch.mock.calls.length;
+    } finally {
+      msearch.mockRestore();
+    }
+  }
+
+  it.each(sorts)('when the first page of %s is asked again, then it comes from the window in one search, the same contacts', async (sort) => {
+    expect(await firstPage(sort)).toEqual(firstOf(sort));
+    const msearch = jest.spyOn(ctx.deps.es, 'msearch');
+    try {
+      expect(await firstPage(sort)).toEqual(firstOf(sort));
       expect(msearch).toHaveBeenCalledTimes(1);
-      expect(windowed(msearch.mock.calls)).toBe(1);
+      expect(JSON.stringify(msearch.mock.calls[0][0])).toContain('"range":{"');
     } finally {
       msearch.mockRestore();
     }
   });
 
-  it('when a contact with a lower id joins the tie, then the first page starts with it', async () => {
-    await firstPage('company_name');
-    const zeta = [...companies].find(([, c]) => c === 'Zeta')![0];
-    await ctx.deps.services.contacts.update(other.id, zeta, { additional_attributes: { company_name: 'acmé' } });
-    companies.set(zeta, 'acmé');
-    await ctx.settle(other.id);
-    const page = await firstPage('company_name');
-    expect(page[0]).toBe(zeta);
-    expect(page).toEqual(firstOf('asc', 5));
-  });
-
-  it('when a contact comes to sort before the tie, then the first page shows it (the window is not used)', async () => {
-    await firstPage('company_name');
-    const msearch = jest.spyOn(ctx.deps.es, 'msearch');
-    const made = await ctx.deps.services.contacts.create(other.id, { name: 'First', additional_attributes: { company_name: 'Ábaco' } });
-    companies.set(made.id, 'Ábaco');
-    await ctx.settle(other.id);
-    try {
-      const page = await firstPage('company_name');
-      expect(page[0]).toBe(made.id);
-      expect(page).toEqual(firstOf('asc', 5));
-      expect(windowed(msearch.mock.calls)).toBe(1);
-      expect(msearch).toHaveBeenCalledTimes(2);
-    } finally {
-      msearch.mockRestore();
+  it('when contacts change into the first pages, out of them and are created before them, then every first page shows it', async () => {
+    for (const sort of sorts) await firstPage(sort);
+    const [low] = [...rows.keys()];
+    // The lowest id joins the company tie; a new contact sorts first by name, email and phone,
+    // and before the tie by company; the first contacts by descending name and email change away.
+    await ctx.deps.services.contacts.update(other.id, low, { additional_attributes: { company_name: 'acmé' } });
+    rows.get(low)!.company = 'acmé';
+    const made = await ctx.deps.services.contacts.create(other.id, { name: 'Ábalos', email: 'a@example.com', phone_number: '+1200000000', additional_attributes: { company_name: 'Ábaco' } });
+    rows.set(made.id, { id: made.id, name: 'Ábalos', email: 'a@example.com', phone: '+1200000000', company: 'Ábaco' });
+    for (const sort of ['-name', '-email']) {
+      const [top] = firstOf(sort, 1);
+      await ctx.deps.services.contacts.update(other.id, top, { name: 'Aa', email: `aa${top}@example.com` });
+      Object.assign(rows.get(top)!, { name: 'Aa', email: `aa${top}@example.com` });
     }
-    // The page no longer ties: the next first page is read as before, in one search.
-    expect(await firstPage('company_name')).toEqual(firstOf('asc', 5));
+    await ctx.settle(other.id);
+    // What comes into a window is in it: one search. What leaves it leaves it a page short: two.
+    for (const sort of ['company_name', 'name', 'email', 'phone_number']) expect(await searchesFor(sort)).toBe(1);
+    for (const sort of ['-company_name', '-name', '-email', '-phone_number']) expect(await searchesFor(sort)).toBeLessThanOrEqual(2);
   });
 
-  it('when the tie\'s first contacts are deleted, then the first page moves past them', async () => {
-    await ctx.deps.services.contacts.remove(other.id, [...companies].find(([, c]) => c === 'Ábaco')![0]);
-    await ctx.settle(other.id);
-    companies.delete([...companies].find(([, c]) => c === 'Ábaco')![0]);
-    await firstPage('company_name');
-    for (const id of firstOf('asc', 5)) {
+  it('when the first contacts are deleted, then the window comes up short and the page moves past them', async () => {
+    for (const sort of sorts) await firstPage(sort);
+    for (const id of new Set(sorts.flatMap((sort) => firstOf(sort, 6)))) {
       await ctx.deps.services.contacts.remove(other.id, id);
-      companies.delete(id);
+      rows.delete(id);
     }
     await ctx.settle(other.id);
-    expect(await firstPage('company_name')).toEqual(firstOf('asc', 5));
-    expect(await firstPage('company_name')).toEqual(firstOf('asc', 5));
+    for (const sort of sorts) expect(await searchesFor(sort)).toBeLessThanOrEqual(2);
+    for (const sort of sorts) expect(await searchesFor(sort)).toBe(1);
   });
 
   it('when the first page is of a filter, then the window keeps the filter\'s conditions', async () => {
     const payload = [{ attribute_key: 'name', filter_operator: 'does_not_contain', values: ['3'], query_operator: null }];
-    const names = new Map<number, string>();
-    for (const id of companies.keys()) names.set(id, (await ctx.deps.services.contacts.show(other.id, id)).name!);
-    const page = async () => {
-      const res = await ctx.http.post(other.path('/contacts/filter')).query({ sort: '-company_name', per_page: 5 }).set('api_access_token', other.agentToken).send({ payload });
-      expect(res.status).toBe(200);
-      return res.body.payload.map((c: { id: number }) => c.id);
-    };
-    const want = firstOf('desc', 5, (id) => !names.get(id)!.includes('3'));
-    expect(await page()).toEqual(want);
-    expect(await page()).toEqual(want);
+    for (const sort of ['-company_name', 'email']) {
+      const page = async () => {
+        const res = await ctx.http.post(other.path('/contacts/filter')).query({ sort, per_page: 5 }).set('api_access_token', other.agentToken).send({ payload });
+        expect(res.status).toBe(200);
+        return res.body.payload.map((c: { id: number }) => c.id);
+      };
+      const want = firstOf(sort, 5, (r) => !r.name.includes('3'));
+      expect(await page()).toEqual(want);
+      expect(await page()).toEqual(want);
+    }
   });
 });

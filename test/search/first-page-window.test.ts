@@ -1,0 +1,68 @@
+import { parseSort } from '../../src/search/contact-sort';
+import { createFirstPageEnds, firstPageEndOf, firstPageWindow } from '../../src/search/first-page-window';
+import { ABOVE_EVERY_KEY } from '../../src/search/text-sort-key';
+
+const hits = (...sorts: unknown[][]) => sorts.map((sort, i) => ({ _index: 'x', _id: String(i), sort }) as never);
+
+describe('where a first page ended', () => {
+  it('when the hit after the page has a value, then the page ends at it, a page and one past its id', () => {
+    expect(firstPageEndOf(parseSort('name'), 2, hits(['ana', 7], ['bea', 3], ['carla', 9]))).toEqual({ value: 'carla', bound: 12 });
+    expect(firstPageEndOf(parseSort('-phone_number'), 2, hits([52, 1], [51, 2], [50, 3]))).toEqual({ value: 50, bound: 0 });
+  });
+
+  it('when the page and the hit after it tie on one text, then the margin is four spans of their ids', () => {
+    expect(firstPageEndOf(parseSort('city'), 2, hits(['lima', 10], ['lima', 20], ['lima', 30]))).toEqual({ value: 'lima', bound: 110 });
+  });
+
+  it('when the hit after the page is missing the value, or there is none, then there is no end to remember', () => {
+    expect(firstPageEndOf(parseSort('name'), 2, hits(['ana', 1], ['bea', 2], [null, 3]))).toBeUndefined();
+    expect(firstPageEndOf(parseSort('phone_number'), 2, hits([1, 1], [2, 2], [2 ** 63, 3]))).toBeUndefined();
+    expect(firstPageEndOf(parseSort('email'), 2, hits([1, 'a', 1], [2, 'b', 2], [ABOVE_EVERY_KEY, null, 3]))).toBeUndefined();
+    expect(firstPageEndOf(parseSort('-email'), 2, hits([9, 'z', 1], [8, 'y', 2], [-1, null, 3]))).toBeUndefined();
+    expect(firstPageEndOf(parseSort('name'), 2, hits(['ana', 1], ['bea', 2]))).toBeUndefined();
+  });
+
+  it('when the sort is by a date, then first pages are not windowed (Elasticsearch cuts them short itself)', () => {
+    expect(firstPageEndOf(parseSort('-last_activity_at'), 1, hits([5, 1], [4, 2]))).toBeUndefined();
+    const ends = createFirstPageEnds();
+    ends.learn(1, parseSort('-last_activity_at'), undefined, { value: 4, bound: 0 });
+    expect(ends.recall(1, parseSort('-last_activity_at'), undefined)).toBeUndefined();
+  });
+});
+
+describe('the window of a first page', () => {
+  it('when the sort is by a text, then it is the values before the end and, at it, the ids up to the bound', () => {
+    expect(firstPageWindow(parseSort('-city'), { value: 'lima', bound: 40 })).toEqual({
+      bool: {
+        should: [{ range: { city: { gt: 'lima' } } }, { bool: { filter: [{ term: { city: 'lima' } }, { range: { id: { gte: 40 } } }] } }],
+        minimum_should_match: 1,
+      },
+    });
+  });
+
+  it('when the sort runs on a numeric key first, then it is everything up to the key', () => {
+    expect(firstPageWindow(parseSort('email'), { value: 123, bound: 9 })).toEqual({ range: { email_sort: { lte: 123 } } });
+  });
+});
+
+describe('the ends remembered', () => {
+  it('when more sorts and queries are remembered than the limit, then the oldest is forgotten; a page without an end forgets its own', () => {
+    const ends = createFirstPageEnds(2);
+    const sort = parseSort('name');
+    ends.learn(1, sort, { a: 1 }, { value: 'a', bound: 1 });
+    ends.learn(1, sort, { a: 2 }, { value: 'b', bound: 2 });
+    ends.learn(2, sort, { a: 1 }, { value: 'c', bound: 3 });
+    expect(ends.recall(1, sort, { a: 1 })).toBeUndefined();
+    expect(ends.recall(1, sort, { a: 2 })).toEqual({ value: 'b', bound: 2 });
+    ends.learn(1, sort, { a: 2 }, undefined);
+    expect(ends.recall(1, sort, { a: 2 })).toBeUndefined();
+    expect(ends.recall(2, sort, { a: 1 })).toEqual({ value: 'c', bound: 3 });
+  });
+
+  it('when the query is longer than a few kilobytes, then its end is not remembered', () => {
+    const ends = createFirstPageEnds();
+    const long = { wildcard: { name: 'x'.repeat(5000) } };
+    ends.learn(1, parseSort('name'), long, { value: 'a', bound: 1 });
+    expect(ends.recall(1, parseSort('name'), long)).toBeUndefined();
+  });
+});
