@@ -188,14 +188,14 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
       // Every new key is defined by one conditional write of the account's document, or none is:
       // a write refused for want of slots (or for a key defined meanwhile with another type)
       // leaves no definition behind, as a write refused for a value does.
-      await definitions.change(accountId, (current) => {
+      const defined = await definitions.change<string[]>(accountId, (current) => {
         const held = new Map(current.map((d) => [d.attribute_key, d]));
         const missing = fresh.filter((key) => {
           const def = held.get(key);
           if (def) check(def, key);
           return !def;
         });
-        if (!missing.length) return { result: undefined };
+        if (!missing.length) return { result: [] };
         const slots = freeSlots(current, missing.length);
         if (slots.length < missing.length) {
           const key = missing[slots.length];
@@ -223,8 +223,11 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
             updated_at: now,
           }),
         );
-        return { items: [...current, ...added], result: undefined };
+        return { items: [...current, ...added], result: missing };
       });
+      // A key defined again after its definition was deleted: the contacts that kept its values
+      // enter the new slot, as they do when POST /custom_attribute_definitions defines it.
+      for (const key of defined) await resyncHolders(accountId, key);
       return values as T;
     },
   };
