@@ -425,6 +425,11 @@ describe('custom attribute values on contacts', () => {
       expect(res.body.field).toBe(`custom_attributes.${key}`);
     }
     expect((await api.patch(`/contacts/${contact.id}`, { custom_attributes: { tier: 'x' } })).status).toBe(422);
+    // A deleted definition is not brought back by a save that sends the value back with the rest.
+    await api.delete(`/custom_attribute_definitions/${tier.body.id}`);
+    expect((await api.patch(`/contacts/${contact.id}`, { custom_attributes: { tier: 'b', seats: 4 } })).status).toBe(200);
+    const keys = ((await api.get('/custom_attribute_definitions')).body as { attribute_key: string }[]).map((d) => d.attribute_key);
+    expect(keys).not.toContain('tier');
   });
 
   it('when definitions are created at the same time, then each key is defined once and no two share a slot', async () => {
