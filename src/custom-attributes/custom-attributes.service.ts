@@ -9,6 +9,7 @@ import { replaceById } from '../shared/account-list-store';
 import { toDefinitionPayload } from './custom-attribute-definition.presenter';
 import { checkCustomValue, coerceCustomValue, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
+import type { Logger } from '../shared/logger';
 
 export function checkDefinitionKey(key: string): string | undefined {
   const problem = checkAttributeKey(key) ?? machineryKeyProblem(key);
@@ -25,6 +26,8 @@ export interface CustomAttributesDeps {
   writer: Pick<ContactWriter, 'modifyMany'>;
   /** Where the holders of a key are found: pending writes, then the index. */
   candidates: ContactCandidatesDeps;
+  /** Told when the contacts holding a key defined on first use could not be re-indexed. */
+  logger?: Pick<Logger, 'warn'>;
   /** Called when definitions disappear, so that compiled segment queries are rebuilt. */
   onDefinitionsRemoved?: (accountId: number) => Promise<void>;
 }
@@ -53,7 +56,7 @@ function definitionOf(list: CustomAttributeDefinition[], id: number): CustomAttr
   return def;
 }
 
-export function createCustomAttributesService({ definitions, nextIds, writer, candidates, onDefinitionsRemoved }: CustomAttributesDeps) {
+export function createCustomAttributesService({ definitions, nextIds, writer, candidates, logger, onDefinitionsRemoved }: CustomAttributesDeps) {
   /**
    * Adds a definition in the lowest free slot, or answers the existing one when the key is
    * defined already (perhaps by a write that ran meanwhile).
@@ -226,8 +229,13 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         return { items: [...current, ...added], result: missing };
       });
       // A key defined again after its definition was deleted: the contacts that kept its values
-      // enter the new slot, as they do when POST /custom_attribute_definitions defines it.
-      for (const key of defined) await resyncHolders(accountId, key);
+      // enter the new slot, as they do when POST /custom_attribute_definitions defines it. Finding
+      // them needs the index; a contact write goes on without it (SPEC §7), as it did before.
+      try {
+        for (const key of defined) await resyncHolders(accountId, key);
+      } catch (err) {
+        logger?.warn({ err, accountId, keys: defined }, 'contacts holding a key defined on first use were not re-indexed');
+      }
       return values as T;
     },
   };

@@ -1,0 +1,38 @@
+import { createElasticsearchClient } from '../../src/shared/elasticsearch';
+import { startTestContext, testConfig, type TestContext } from '../support/context';
+import { startTcpProxy } from '../support/tcp-proxy';
+
+// Elasticsearch is reached through a proxy the test cuts, so the shared node stays up for everyone else.
+let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+let ctx: TestContext;
+
+beforeAll(async () => {
+  const config = testConfig();
+  proxy = await startTcpProxy(Number(new URL(config.ELASTICSEARCH_URL).port || 9200));
+  ctx = await startTestContext({ config, es: createElasticsearchClient(`http://127.0.0.1:${proxy.port}`) });
+});
+afterAll(async () => {
+  await ctx?.close();
+  await proxy?.close();
+});
+
+describe('a key defined on first use while Elasticsearch is unavailable', () => {
+  it('when a contact write defines a key again while the index cannot be reached, then the write succeeds and its contact is listed once the index is back', async () => {
+    const account = await ctx.createAccount();
+    const api = (p: string) => ctx.http.post(account.path(p)).set('api_access_token', account.adminToken);
+    const def = await api('/custom_attribute_definitions').send({ attribute_key: 'region', attribute_display_type: 'text' });
+    expect((await api('/contacts').send({ name: 'Holder', custom_attributes: { region: 'north' } })).status).toBe(200);
+    await ctx.http.delete(account.path(`/custom_attribute_definitions/${def.body.id}`)).set('api_access_token', account.adminToken);
+    await ctx.settle(account.id);
+
+    await proxy.cut();
+    // Finding the contacts that kept the key needs the index; the write must not wait for it.
+    const res = await api('/contacts').send({ name: 'Writer', custom_attributes: { region: 'south', fresh: 'x' } });
+    expect(res.status).toBe(200);
+    await proxy.restore();
+    await ctx.settle(account.id);
+    const listed = await ctx.http.get(account.path('/contacts?sort=custom_attributes.region')).set('api_access_token', account.adminToken);
+    expect(listed.status).toBe(200);
+    expect(listed.body.payload.map((c: { name: string }) => c.name)).toContain('Writer');
+  });
+});
