@@ -150,12 +150,24 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
     },
 
     async remove(accountId: number, id: number): Promise<void> {
+      // Values stay on the contacts (as in Chatwoot) but leave the search slot, which is free again:
+      // the index must answer first, or the next definition to take the slot would find them there.
+      const { attribute_key: key } = definitionOf(await definitions.of(accountId), id);
+      await candidates.search.count(accountId, { term: { custom_keys: key } });
       const def = await definitions.change(accountId, (current) => {
         const found = definitionOf(current, id);
         return { items: current.filter((d) => d._id !== id), result: found };
       });
-      // Values stay on the contacts (as in Chatwoot) but leave the search slot, which is free again.
-      await resyncHolders(accountId, def.attribute_key);
+      try {
+        await resyncHolders(accountId, def.attribute_key);
+      } catch (err) {
+        // Put back as it was (its slot still holds values), so that the delete can be tried again;
+        // contacts already re-synced are pending and are indexed with it once the index is back.
+        await definitions.change(accountId, (current) =>
+          current.some((d) => d.slot === def.slot || d.attribute_key === def.attribute_key) ? { result: undefined } : { items: [...current, def], result: undefined },
+        );
+        throw err;
+      }
       await onDefinitionsRemoved?.(accountId);
     },
 

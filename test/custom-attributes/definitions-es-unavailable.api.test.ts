@@ -16,7 +16,7 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-describe('a key defined on first use while Elasticsearch is unavailable', () => {
+describe('custom attribute definitions while Elasticsearch is unavailable', () => {
   it('when a contact write defines a key again while the index cannot be reached, then the write succeeds and its contact is listed once the index is back', async () => {
     const account = await ctx.createAccount();
     const api = (p: string) => ctx.http.post(account.path(p)).set('api_access_token', account.adminToken);
@@ -34,5 +34,28 @@ describe('a key defined on first use while Elasticsearch is unavailable', () => 
     const listed = await ctx.http.get(account.path('/contacts?sort=custom_attributes.region')).set('api_access_token', account.adminToken);
     expect(listed.status).toBe(200);
     expect(listed.body.payload.map((c: { name: string }) => c.name)).toContain('Writer');
+  });
+
+  // The definition was removed before its contacts were re-indexed: the delete answered 503, a retry
+  // 404, and the values stayed in the freed slot, where the next definition to take it found them.
+  it('when a definition is deleted while the index cannot be reached, then it answers 503 and stays; deleted once the index is back, its values do not show under the key that takes its slot', async () => {
+    const account = await ctx.createAccount();
+    const h = { api_access_token: account.adminToken };
+    const def = await ctx.http.post(account.path('/custom_attribute_definitions')).set(h).send({ attribute_key: 'plan', attribute_display_type: 'text' });
+    await ctx.http.post(account.path('/contacts')).set(h).send({ name: 'Holder', custom_attributes: { plan: 'gold' } }).expect(200);
+    await ctx.settle(account.id);
+
+    await proxy.cut();
+    const refused = await ctx.http.delete(account.path(`/custom_attribute_definitions/${def.body.id}`)).set(h);
+    await proxy.restore();
+    expect(refused.status).toBe(503);
+    const keys = (await ctx.http.get(account.path('/custom_attribute_definitions')).set(h)).body.map((d: { attribute_key: string }) => d.attribute_key);
+    expect(keys).toEqual(['plan']);
+
+    expect((await ctx.http.delete(account.path(`/custom_attribute_definitions/${def.body.id}`)).set(h)).status).toBe(204);
+    await ctx.http.post(account.path('/custom_attribute_definitions')).set(h).send({ attribute_key: 'region', attribute_display_type: 'text' }).expect(200);
+    await ctx.settle(account.id);
+    const found = await ctx.http.post(account.path('/contacts/filter')).set(h).send({ payload: [{ attribute_key: 'region', filter_operator: 'equal_to', values: ['gold'] }] });
+    expect(found.body.meta.count).toBe(0);
   });
 });
