@@ -108,6 +108,9 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
       }
       checkValuesFitType(input.attribute_display_type, input.attribute_values);
+      // The contacts already holding the key enter its slot within the request: the index must
+      // answer first, or the key would be defined with its holders left out of the slot.
+      await candidates.search.count(accountId, { term: { custom_keys: key } });
       const { def, created } = await insert(accountId, {
         attribute_key: key,
         attribute_display_name: input.attribute_display_name ?? key,
@@ -120,7 +123,13 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         default_value: input.default_value ?? null,
       });
       if (!created) throw new ValidationError(`attribute_key "${key}" is already defined`, 'attribute_key');
-      await resyncHolders(accountId, key);
+      try {
+        await resyncHolders(accountId, key);
+      } catch (err) {
+        // Undone, so that it can be tried again; holders already re-synced are pending, indexed without it.
+        await definitions.change(accountId, (current) => (current.some((d) => d._id === def._id) ? { items: current.filter((d) => d._id !== def._id), result: undefined } : { result: undefined }));
+        throw err;
+      }
       return toDefinitionPayload(def);
     },
 

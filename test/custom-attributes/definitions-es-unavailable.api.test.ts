@@ -58,4 +58,26 @@ describe('custom attribute definitions while Elasticsearch is unavailable', () =
     const found = await ctx.http.post(account.path('/contacts/filter')).set(h).send({ payload: [{ attribute_key: 'region', filter_operator: 'equal_to', values: ['gold'] }] });
     expect(found.body.meta.count).toBe(0);
   });
+
+  // The definition was made before its holders were re-indexed: the create answered 503, a retry
+  // 422 (already defined), and the contacts holding the key stayed out of its slot.
+  it('when a key contacts hold is defined while the index cannot be reached, then it answers 503 and defines nothing; defined once the index is back, its holders are found', async () => {
+    const account = await ctx.createAccount();
+    const h = { api_access_token: account.adminToken };
+    const def = await ctx.http.post(account.path('/custom_attribute_definitions')).set(h).send({ attribute_key: 'tier', attribute_display_type: 'text' });
+    await ctx.http.post(account.path('/contacts')).set(h).send({ name: 'Holder', custom_attributes: { tier: 'gold' } }).expect(200);
+    await ctx.http.delete(account.path(`/custom_attribute_definitions/${def.body.id}`)).set(h).expect(204);
+    await ctx.settle(account.id);
+
+    await proxy.cut();
+    const refused = await ctx.http.post(account.path('/custom_attribute_definitions')).set(h).send({ attribute_key: 'tier', attribute_display_type: 'text' });
+    await proxy.restore();
+    expect(refused.status).toBe(503);
+    expect((await ctx.http.get(account.path('/custom_attribute_definitions')).set(h)).body).toEqual([]);
+
+    expect((await ctx.http.post(account.path('/custom_attribute_definitions')).set(h).send({ attribute_key: 'tier', attribute_display_type: 'text' })).status).toBe(200);
+    await ctx.settle(account.id);
+    const found = await ctx.http.post(account.path('/contacts/filter')).set(h).send({ payload: [{ attribute_key: 'tier', filter_operator: 'equal_to', values: ['gold'] }] });
+    expect(found.body.meta.count).toBe(1);
+  });
 });
