@@ -229,6 +229,19 @@ describe('custom attribute values on contacts', () => {
     expect(fresh.body.payload.contact.custom_attributes).toEqual({ rooms: '3' });
   });
 
+  // The import took `gold` for the list value `Gold` (and filters match it ignoring case), while a
+  // contact write refused it: one value, two answers.
+  it('when a list attribute is given one of its values in another case, then it is stored as the list writes it, as the import does', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    await api.post('/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_type: 'list', attribute_values: ['Gold', 'Silver'] });
+    const created = await api.post('/contacts', { name: 'x', custom_attributes: { tier: 'gold' } });
+    expect(created.status).toBe(200);
+    expect(created.body.payload.contact.custom_attributes).toEqual({ tier: 'Gold' });
+    const refused = await api.post('/contacts', { name: 'y', custom_attributes: { tier: 'bronze' } });
+    expect(refused.status).toBe(422);
+  });
+
   it('when a link attribute is given a URL that would run script (javascript:, vbscript:, data:), then the write answers 422 naming the key; web addresses and plain text stay', async () => {
     const account = await ctx.createAccount();
     const api = as(account);
