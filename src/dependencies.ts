@@ -173,6 +173,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     nextIds,
     writer,
     candidates: { pending: models.pendingSync, search },
+    logger,
     onDefinitionsRemoved: (accountId) => segments.markStale(accountId),
   });
   const notes = createNotesService({ notes: models.notes, contactNotes: models.contactNotes, contacts: models.contacts, people: accounts, nextIds });

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import { narrowedBy, type ContactPage, type ContactSearch, type PageRequest, type SearchQuery } from '../search/search-contacts';
@@ -145,7 +146,14 @@ export function createContactsService({ contacts, customAttributes, writer, next
       const { readBack, rest } = splitReadBack(input);
       checkReadBack(readBack, id);
       const changes = toContactChanges(rest);
-      if (changes.custom_attributes) changes.custom_attributes = await customAttributes.prepareValues(accountId, changes.custom_attributes);
+      if (changes.custom_attributes) {
+        // Chatwoot's dashboard saves one attribute by sending them all back: a value the contact
+        // already holds is no change, and is not checked against a definition that changed since
+        // (a list value removed, a key defined again with another type) — nor written.
+        const changed = withoutStoredValues(changes.custom_attributes, (await find(accountId, id)).custom_attributes);
+        if (Object.keys(changed).length) changes.custom_attributes = await customAttributes.prepareValues(accountId, changed);
+        else delete changes.custom_attributes;
+      }
       const updated = await writer.modify(accountId, id, (current) => {
         checkReadBack(readBack, id, current);
         const kept = narrow ? narrow(current, changes) : changes;
@@ -184,6 +192,12 @@ export function createContactsService({ contacts, customAttributes, writer, next
       return search.page(accountId, narrowedBy(text, within), await resolveSort(accountId, request), 'q');
     },
   };
+}
+
+/** The given attributes but those the contact holds already with the same value. */
+function withoutStoredValues(given: Record<string, unknown>, stored: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!stored) return given;
+  return Object.fromEntries(Object.entries(given).filter(([key, value]) => !(Object.hasOwn(stored, key) && isDeepStrictEqual(stored[key], value))));
 }
 
 /**

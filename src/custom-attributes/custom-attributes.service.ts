@@ -9,6 +9,7 @@ import { replaceById } from '../shared/account-list-store';
 import { toDefinitionPayload } from './custom-attribute-definition.presenter';
 import { checkCustomValue, coerceCustomValue, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
+import type { Logger } from '../shared/logger';
 
 export function checkDefinitionKey(key: string): string | undefined {
   const problem = checkAttributeKey(key) ?? machineryKeyProblem(key);
@@ -25,6 +26,8 @@ export interface CustomAttributesDeps {
   writer: Pick<ContactWriter, 'modifyMany'>;
   /** Where the holders of a key are found: pending writes, then the index. */
   candidates: ContactCandidatesDeps;
+  /** Told when the contacts holding a key defined on first use could not be re-indexed. */
+  logger?: Pick<Logger, 'warn'>;
   /** Called when definitions disappear, so that compiled segment queries are rebuilt. */
   onDefinitionsRemoved?: (accountId: number) => Promise<void>;
 }
@@ -53,7 +56,7 @@ function definitionOf(list: CustomAttributeDefinition[], id: number): CustomAttr
   return def;
 }
 
-export function createCustomAttributesService({ definitions, nextIds, writer, candidates, onDefinitionsRemoved }: CustomAttributesDeps) {
+export function createCustomAttributesService({ definitions, nextIds, writer, candidates, logger, onDefinitionsRemoved }: CustomAttributesDeps) {
   /**
    * Adds a definition in the lowest free slot, or answers the existing one when the key is
    * defined already (perhaps by a write that ran meanwhile).
@@ -105,6 +108,9 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
       }
       checkValuesFitType(input.attribute_display_type, input.attribute_values);
+      // The contacts already holding the key enter its slot within the request: the index must
+      // answer first, or the key would be defined with its holders left out of the slot.
+      await candidates.search.count(accountId, { term: { custom_keys: key } });
       const { def, created } = await insert(accountId, {
         attribute_key: key,
         attribute_display_name: input.attribute_display_name ?? key,
@@ -117,7 +123,13 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         default_value: input.default_value ?? null,
       });
       if (!created) throw new ValidationError(`attribute_key "${key}" is already defined`, 'attribute_key');
-      await resyncHolders(accountId, key);
+      try {
+        await resyncHolders(accountId, key);
+      } catch (err) {
+        // Undone, so that it can be tried again; holders already re-synced are pending, indexed without it.
+        await definitions.change(accountId, (current) => (current.some((d) => d._id === def._id) ? { items: current.filter((d) => d._id !== def._id), result: undefined } : { result: undefined }));
+        throw err;
+      }
       return toDefinitionPayload(def);
     },
 
@@ -147,12 +159,24 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
     },
 
     async remove(accountId: number, id: number): Promise<void> {
+      // Values stay on the contacts (as in Chatwoot) but leave the search slot, which is free again:
+      // the index must answer first, or the next definition to take the slot would find them there.
+      const { attribute_key: key } = definitionOf(await definitions.of(accountId), id);
+      await candidates.search.count(accountId, { term: { custom_keys: key } });
       const def = await definitions.change(accountId, (current) => {
         const found = definitionOf(current, id);
         return { items: current.filter((d) => d._id !== id), result: found };
       });
-      // Values stay on the contacts (as in Chatwoot) but leave the search slot, which is free again.
-      await resyncHolders(accountId, def.attribute_key);
+      try {
+        await resyncHolders(accountId, def.attribute_key);
+      } catch (err) {
+        // Put back as it was (its slot still holds values), so that the delete can be tried again;
+        // contacts already re-synced are pending and are indexed with it once the index is back.
+        await definitions.change(accountId, (current) =>
+          current.some((d) => d.slot === def.slot || d.attribute_key === def.attribute_key) ? { result: undefined } : { items: [...current, def], result: undefined },
+        );
+        throw err;
+      }
       await onDefinitionsRemoved?.(accountId);
     },
 
@@ -188,14 +212,14 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
       // Every new key is defined by one conditional write of the account's document, or none is:
       // a write refused for want of slots (or for a key defined meanwhile with another type)
       // leaves no definition behind, as a write refused for a value does.
-      await definitions.change(accountId, (current) => {
+      const defined = await definitions.change<string[]>(accountId, (current) => {
         const held = new Map(current.map((d) => [d.attribute_key, d]));
         const missing = fresh.filter((key) => {
           const def = held.get(key);
           if (def) check(def, key);
           return !def;
         });
-        if (!missing.length) return { result: undefined };
+        if (!missing.length) return { result: [] };
         const slots = freeSlots(current, missing.length);
         if (slots.length < missing.length) {
           const key = missing[slots.length];
@@ -223,8 +247,16 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
             updated_at: now,
           }),
         );
-        return { items: [...current, ...added], result: undefined };
+        return { items: [...current, ...added], result: missing };
       });
+      // A key defined again after its definition was deleted: the contacts that kept its values
+      // enter the new slot, as they do when POST /custom_attribute_definitions defines it. Finding
+      // them needs the index; a contact write goes on without it (SPEC §7), as it did before.
+      try {
+        for (const key of defined) await resyncHolders(accountId, key);
+      } catch (err) {
+        logger?.warn({ err, accountId, keys: defined }, 'contacts holding a key defined on first use were not re-indexed');
+      }
       return values as T;
     },
   };

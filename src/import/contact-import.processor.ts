@@ -16,7 +16,7 @@ import type { ImportJob } from './contact-import.service';
 import { isBlankLine, planImportColumns, type ColumnPlan } from './import-columns';
 import { createImportLease, ImportLeaseLost, type HeldLease } from './import-lease';
 import type { ImportRejectionModel } from './import-rejection.model';
-import { cellText, identityKeys, InvalidUtf8Cell, parseImportRow, type Cell, type ParsedRow } from './parse-import-row';
+import { cellText, contactRowOf, identityKeys, InvalidUtf8Cell, parseImportRow, type Cell, type ParsedRow } from './parse-import-row';
 import { planImportBatch, type ImportBatchPlan } from './plan-import-batch';
 import { createRowSizeGuard } from './row-size-guard';
 import { createSeenKeys } from './seen-keys';
@@ -241,7 +241,8 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           const end = endOf(blankLead + row);
           if (row <= doc.checkpoint_row) {
             const parsed = bytes === undefined ? parseImportRow(cells, plan) : undefined;
-            if (parsed?.kind === 'contact') seen.claim(identityKeys(parsed.changes));
+            const wanted = parsed && contactRowOf(parsed);
+            if (wanted) seen.claim(identityKeys(wanted.changes));
             continue;
           }
           if (bytes === undefined) batch.push({ row, cells, end });
@@ -297,7 +298,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           cells,
           parsed: rejected === undefined ? parseImportRow(cells, plan!) : ({ kind: 'rejected', errors: [rejected] } satisfies ParsedRow),
         }));
-        const wanted = rows.flatMap((r) => (r.parsed.kind === 'contact' ? [r.parsed] : []));
+        const wanted = rows.flatMap((r) => contactRowOf(r.parsed) ?? []);
         const lookups = Promise.all([
           labels.existingTitles(accountId, wanted.flatMap((p) => p.labels)),
           matchingContacts(accountId, wanted.map((p) => p.changes)),

@@ -18,8 +18,31 @@ export const cellText = (cell: Cell) => (typeof cell === 'string' ? cell : cell.
 
 export type ParsedRow =
   | { kind: 'empty' }
-  | { kind: 'rejected'; errors: string[] }
-  | { kind: 'contact'; changes: ContactChanges; labels: string[]; /** Custom attributes of the row read as dates (see diffContact). */ dateKeys?: string[] };
+  | {
+      kind: 'rejected';
+      errors: string[];
+      /**
+       * When every error is a custom value its definition refuses: the row as it stands without
+       * them, which planImportBatch takes after all if its contact holds each of them already
+       * (stored before the definition changed, and written back by an export).
+       */
+      unlessHeld?: { row: ContactRow; unfit: UnfitValue[] };
+    }
+  | ({ kind: 'contact' } & ContactRow);
+
+export interface ContactRow {
+  changes: ContactChanges;
+  labels: string[];
+  /** Custom attributes of the row read as dates (see diffContact). */
+  dateKeys?: string[];
+}
+
+/** A custom attribute cell its definition refuses, and the reason. */
+export interface UnfitValue {
+  key: string;
+  value: string;
+  error: string;
+}
 
 // Longest value a custom text attribute takes from a file.
 export const MAX_ATTRIBUTE_TEXT = 10000;
@@ -112,6 +135,7 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
   const custom: Record<string, unknown> = Object.create(null);
   let labels: string[] = [];
   const dateKeys: string[] = [];
+  const unfit: UnfitValue[] = [];
 
   for (const [index, column] of plan.columns.entries()) {
     const cell = cells[index];
@@ -132,7 +156,10 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
       if (converted.ok) {
         custom[column.key] = converted.value;
         if (column.type === 'date') dateKeys.push(column.key);
-      } else errors.push(converted.error);
+      } else {
+        errors.push(converted.error);
+        unfit.push({ key: column.key, value, error: converted.error });
+      }
       continue;
     }
     switch (column.field) {
@@ -166,11 +193,18 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
 
   const { changes, errors: fieldErrors } = changesOrErrors(input);
   errors.push(...fieldErrors);
-  if (errors.length || !changes) return { kind: 'rejected', errors };
+  if (errors.length > unfit.length || !changes) return { kind: 'rejected', errors };
   if (!IDENTITY_FIELDS.some((field) => changes[field])) {
-    return { kind: 'rejected', errors: ['a contact needs at least one of name, email, phone_number or identifier'] };
+    return { kind: 'rejected', errors: errors.length ? errors : ['a contact needs at least one of name, email, phone_number or identifier'] };
   }
-  return { kind: 'contact', changes, labels, ...(dateKeys.length ? { dateKeys } : {}) };
+  const row: ContactRow = { changes, labels, ...(dateKeys.length ? { dateKeys } : {}) };
+  return unfit.length ? { kind: 'rejected', errors, unlessHeld: { row, unfit } } : { kind: 'contact', ...row };
+}
+
+/** What a row would write, if it is let through: a contact row, or one rejected unless its contact holds its refused values. */
+export function contactRowOf(parsed: ParsedRow): ContactRow | undefined {
+  if (parsed.kind === 'contact') return parsed;
+  return parsed.kind === 'rejected' ? parsed.unlessHeld?.row : undefined;
 }
 
 /** The keys that say two rows are the same person: identifier, email, phone. */

@@ -1,7 +1,7 @@
 import type { ContactChanges } from '../contacts/contact-changes';
 import type { Contact } from '../records/contact.model';
 import { diffContact } from './diff-contact';
-import { cellText, identityKeys, type Cell, type ParsedRow } from './parse-import-row';
+import { cellText, contactRowOf, identityKeys, type Cell, type ParsedRow, type UnfitValue } from './parse-import-row';
 
 /** A data row of the file as read, and what parsing made of it. */
 export interface BatchRow {
@@ -17,6 +17,7 @@ export interface PlannedRow {
   changes: ContactChanges;
   labels: string[];
   dateKeys?: string[];
+  unfit?: UnfitValue[];
 }
 
 export interface PlannedUpdate {
@@ -70,6 +71,14 @@ export interface ImportBatchInput {
 
 const MATCH_FIELDS = ['identifier', 'email', 'phone_number'] as const;
 
+/** Whether the contact holds this value under the key, as the export writes it. */
+function holdsAsText(contact: Contact, { key, value }: UnfitValue): boolean {
+  const attributes = contact.custom_attributes ?? {};
+  if (!Object.hasOwn(attributes, key)) return false;
+  const held = attributes[key];
+  return (typeof held === 'string' || typeof held === 'number' || typeof held === 'boolean') && String(held).trim() === value;
+}
+
 /**
  * Decides what a batch of rows does, without reading or writing anything (apart from adding the
  * rows' keys to `seen`, the file's memory): each row is rejected, creates a contact, updates the
@@ -90,21 +99,26 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
   for (const { row, cells, parsed } of rows) {
     if (parsed.kind === 'empty') continue;
     rowsRead += 1;
-    if (parsed.kind === 'rejected') {
-      reject({ row, cells }, parsed.errors);
+    const wanted = contactRowOf(parsed);
+    if (!wanted) {
+      reject({ row, cells }, parsed.kind === 'rejected' ? parsed.errors : []);
       continue;
     }
-    const again = seen.claim(identityKeys(parsed.changes));
+    const { changes, labels, dateKeys } = wanted;
+    const unfit = parsed.kind === 'rejected' ? parsed.unlessHeld?.unfit : undefined;
+    // Refused values come first, as the row's own faults do, should the row be rejected here.
+    const own = parsed.kind === 'rejected' ? parsed.errors : [];
+    const again = seen.claim(identityKeys(changes));
     if (again) {
-      reject({ row, cells }, [`a second row for the same person: an earlier row of the file has the same ${again}`]);
+      reject({ row, cells }, [...own, `a second row for the same person: an earlier row of the file has the same ${again}`]);
       continue;
     }
-    const unknown = createLabels ? [] : parsed.labels.filter((title) => !knownLabels.has(title));
+    const unknown = createLabels ? [] : labels.filter((title) => !knownLabels.has(title));
     if (unknown.length) {
-      reject({ row, cells }, [`labels: the account has no label ${unknown.map((t) => `"${t}"`).join(', ')}; create it first, or import with create_labels=true`]);
+      reject({ row, cells }, [...own, `labels: the account has no label ${unknown.map((t) => `"${t}"`).join(', ')}; create it first, or import with create_labels=true`]);
       continue;
     }
-    candidates.push({ row, cells, changes: parsed.changes, labels: parsed.labels, dateKeys: parsed.dateKeys });
+    candidates.push({ row, cells, changes, labels, dateKeys, unfit });
   }
 
   // 2. Match by identifier, then email, then phone.
@@ -123,7 +137,8 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
     const { changes } = item;
     const match = MATCH_FIELDS.map((field) => changes[field] && by[field].get(changes[field]!)).find((contact) => !!contact);
     if (!match) {
-      creates.push(item);
+      if (item.unfit) reject(item, item.unfit.map((u) => u.error));
+      else creates.push(item);
       continue;
     }
     const id = Number(match._id);
@@ -133,6 +148,12 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
     });
     if (conflicts.length) {
       reject(item, conflicts);
+      continue;
+    }
+    // A value the definition refuses stands only as what the contact holds already (an export of it).
+    const refused = (item.unfit ?? []).filter((u) => !holdsAsText(match, u));
+    if (refused.length) {
+      reject(item, refused.map((u) => u.error));
       continue;
     }
     const earlier = matchedBy.get(id);

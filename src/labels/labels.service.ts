@@ -236,14 +236,26 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
      * when they are few, else by a job (answered at once either way).
      */
     async remove(accountId: number, id: number): Promise<void> {
-      const label = await labels.change(accountId, (list) => {
+      // Counted before the label is hidden: an index that cannot answer leaves the label as it was
+      // (a 503 to try again), not hidden with its contacts still carrying it.
+      const { title } = await find(accountId, id);
+      await candidates.search.refresh();
+      const carriers = await candidates.search.count(accountId, { term: { labels: title } });
+      await labels.change(accountId, (list) => {
         const found = liveLabel(list, id);
         return { items: replaceById(list, { ...found, deleting: true }), result: found };
       });
-      await candidates.search.refresh();
-      const carriers = await candidates.search.count(accountId, { term: { labels: label.title } });
-      if (carriers > removeInRequestUpTo) await enqueueRemoval({ labelId: id, accountId });
-      else await finishRemoval({ labelId: id, accountId });
+      if (carriers > removeInRequestUpTo) {
+        await enqueueRemoval({ labelId: id, accountId });
+        return;
+      }
+      try {
+        await finishRemoval({ labelId: id, accountId });
+      } catch {
+        // The index went away midway. The label is hidden already (a retry would be a 404): the
+        // removal job finishes it, with its retries, as it does for a label on many contacts.
+        await enqueueRemoval({ labelId: id, accountId });
+      }
     },
 
     finishRemoval,

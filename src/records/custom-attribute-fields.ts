@@ -87,10 +87,16 @@ export const numberOfDecimalText = (value: unknown): unknown => (typeof value ==
 /**
  * The value as its definition stores it: decimal text for a number attribute is that number.
  * Chatwoot's dashboard edits a number attribute in a text input and sends what it holds (`"11"`);
- * the filter and the import read such text the same way. Anything else is left for checkCustomValue.
+ * the filter and the import read such text the same way. A list value in another case is the
+ * list's own (`gold` for `Gold`), as the import reads it and filters match it. Anything else is
+ * left for checkCustomValue.
  */
 export function coerceCustomValue(def: DefinitionRef, value: unknown): unknown {
-  return def.attribute_display_type === 'number' ? numberOfDecimalText(value) : value;
+  if (def.attribute_display_type === 'number') return numberOfDecimalText(value);
+  if (def.attribute_display_type === 'list' && typeof value === 'string' && !def.attribute_values.includes(value)) {
+    return def.attribute_values.find((allowed) => allowed.toLowerCase() === value.toLowerCase()) ?? value;
+  }
+  return value;
 }
 
 /** Why a value does not fit its definition's type, or undefined when it does. Null clears a value. */

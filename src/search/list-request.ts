@@ -42,8 +42,9 @@ export const labelsParam = z.union([z.string(), z.array(z.string())], 'labels mu
 
 // `labels[]`: contacts holding any of them (labels are stored lowercased). A value may also list
 // several separated by commas, as Chatwoot's tagged_with reads `labels=a,b` (a title holds no comma).
+// A blank `labels=` narrows nothing, as Chatwoot's `params[:labels].present?` reads it.
 export function labelFilter(raw: string | string[] | undefined) {
-  const labels = raw === undefined ? [] : [raw].flat().flatMap((value) => value.split(',')).map((label) => label.trim().toLowerCase());
+  const labels = raw === undefined || (typeof raw === 'string' && !raw.trim()) ? [] : [raw].flat().flatMap((value) => value.split(',')).map((label) => label.trim().toLowerCase());
   return labels.length ? { terms: { labels } } : undefined;
 }
 

@@ -229,6 +229,19 @@ describe('custom attribute values on contacts', () => {
     expect(fresh.body.payload.contact.custom_attributes).toEqual({ rooms: '3' });
   });
 
+  // The import took `gold` for the list value `Gold` (and filters match it ignoring case), while a
+  // contact write refused it: one value, two answers.
+  it('when a list attribute is given one of its values in another case, then it is stored as the list writes it, as the import does', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    await api.post('/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_type: 'list', attribute_values: ['Gold', 'Silver'] });
+    const created = await api.post('/contacts', { name: 'x', custom_attributes: { tier: 'gold' } });
+    expect(created.status).toBe(200);
+    expect(created.body.payload.contact.custom_attributes).toEqual({ tier: 'Gold' });
+    const refused = await api.post('/contacts', { name: 'y', custom_attributes: { tier: 'bronze' } });
+    expect(refused.status).toBe(422);
+  });
+
   it('when a link attribute is given a URL that would run script (javascript:, vbscript:, data:), then the write answers 422 naming the key; web addresses and plain text stay', async () => {
     const account = await ctx.createAccount();
     const api = as(account);
@@ -381,6 +394,55 @@ describe('custom attribute values on contacts', () => {
     await api.post('/custom_attribute_definitions', { attribute_key: 'old', attribute_display_type: 'text' });
     await ctx.settle(account.id);
     expect(await ctx.deps.search.count(account.id, { term: { [slotField]: 'value' } })).toBe(1);
+  });
+
+  // A key defined again by a contact write (not by POST /custom_attribute_definitions) left the
+  // contacts that still held it out of the index: they showed the value and no filter found it.
+  it('when a deleted key is defined again by a contact write, then the contacts still holding it are found by filters and sorts', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const def = await api.post('/custom_attribute_definitions', { attribute_key: 'region', attribute_display_type: 'text' });
+    const holder = await createContact(ctx, account, { name: 'Holder', custom_attributes: { region: 'north' } });
+    await api.delete(`/custom_attribute_definitions/${def.body.id}`);
+    await ctx.settle(account.id);
+    expect((await api.post('/contacts', { name: 'Writer', custom_attributes: { region: 'south' } })).status).toBe(200);
+    await ctx.settle(account.id);
+    const present = await api.post('/contacts/filter?sort=custom_attributes.region', { payload: [{ attribute_key: 'region', filter_operator: 'is_present', values: [] }] });
+    expect(present.body.payload.map((c: { name: string }) => c.name)).toEqual(['Holder', 'Writer']);
+    const north = await api.post('/contacts/filter', { payload: [{ attribute_key: 'region', filter_operator: 'equal_to', values: ['north'] }] });
+    expect(north.body.payload.map((c: { id: number }) => c.id)).toEqual([holder.id]);
+  });
+
+  // Chatwoot's dashboard saves one attribute by sending the contact's whole custom_attributes: a value
+  // stored before its definition changed (a list value since removed, a key defined again with
+  // another type) made every such save a 422, though the caller had not touched it.
+  it('when a write sends back a stored value its definition no longer takes, then the write passes and keeps it; a new such value is still a 422', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const tier = await api.post('/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_type: 'list', attribute_values: ['a', 'b'] });
+    const contact = await createContact(ctx, account, { name: 'Old', custom_attributes: { tier: 'b', plan: 'gold' } });
+    await api.patch(`/custom_attribute_definitions/${tier.body.id}`, { attribute_values: ['a', 'c'] });
+    const plan = ((await api.get('/custom_attribute_definitions')).body as { id: number; attribute_key: string }[]).find((d) => d.attribute_key === 'plan');
+    await api.delete(`/custom_attribute_definitions/${plan?.id}`);
+    await api.post('/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_type: 'number' });
+    const saved = await api.patch(`/contacts/${contact.id}`, { custom_attributes: { tier: 'b', plan: 'gold', seats: 3 } });
+    expect(saved.status).toBe(200);
+    expect(saved.body.payload.custom_attributes).toEqual({ tier: 'b', plan: 'gold', seats: 3 });
+    const other = await createContact(ctx, account, { name: 'New' });
+    for (const [key, value] of [
+      ['tier', 'b'],
+      ['plan', 'gold'],
+    ]) {
+      const res = await api.patch(`/contacts/${other.id}`, { custom_attributes: { [key]: value } });
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe(`custom_attributes.${key}`);
+    }
+    expect((await api.patch(`/contacts/${contact.id}`, { custom_attributes: { tier: 'x' } })).status).toBe(422);
+    // A deleted definition is not brought back by a save that sends the value back with the rest.
+    await api.delete(`/custom_attribute_definitions/${tier.body.id}`);
+    expect((await api.patch(`/contacts/${contact.id}`, { custom_attributes: { tier: 'b', seats: 4 } })).status).toBe(200);
+    const keys = ((await api.get('/custom_attribute_definitions')).body as { attribute_key: string }[]).map((d) => d.attribute_key);
+    expect(keys).not.toContain('tier');
   });
 
   it('when definitions are created at the same time, then each key is defined once and no two share a slot', async () => {

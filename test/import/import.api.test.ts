@@ -430,6 +430,25 @@ describe('matching existing contacts', () => {
   });
 });
 
+describe('values their definition no longer takes', () => {
+  // Export, edit in a spreadsheet, import back: a value stored before its definition changed (a
+  // list value since removed, a key defined again with another type) rejected the row of every
+  // contact holding one, though the file said what the contact already held.
+  it('when a row matches a contact and gives back a value it holds that its definition no longer takes, then the row imports and keeps it; the same value for another contact is rejected', async () => {
+    const account = await freshAccount();
+    const api = (p: string) => account.path(p);
+    const tier = await ctx.http.post(api('/custom_attribute_definitions')).set('api_access_token', account.adminToken).send({ attribute_key: 'tier', attribute_display_type: 'list', attribute_values: ['a', 'b'] });
+    const held = await createContact(ctx, account, { name: 'Held', email: 'held@x.com', custom_attributes: { tier: 'b' } });
+    await createContact(ctx, account, { name: 'Other', email: 'other@x.com' });
+    await ctx.http.patch(api(`/custom_attribute_definitions/${tier.body.id}`)).set('api_access_token', account.adminToken).send({ attribute_values: ['a', 'c'] });
+    const done = await importCsv(ctx, account, 'name,email,tier\nHeld Renamed,held@x.com,b\nOther,other@x.com,b\nNew,new@x.com,b\n');
+    expect(done).toMatchObject({ created: 0, updated: 1, rejected: 2 });
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 2: tier: "b" is not one of "a", "c"', 'row 3: tier: "b" is not one of "a", "c"']);
+    const contact = await ctx.deps.models.contacts.findById(held.id).lean();
+    expect(contact).toMatchObject({ name: 'Held Renamed', custom_attributes: { tier: 'b' } });
+  });
+});
+
 describe('the benchmark generator', () => {
   it('when a generated file with bad rows is imported, then every row is either created or rejected', async () => {
     const { generateRows, GENERATED_LABELS } = await import('../../scripts/generate-contacts-csv');

@@ -113,6 +113,21 @@ describe('contact labels', () => {
     expect(ids(await api.get('/contacts?labels[]=comma-silver,comma-gold'))).toEqual([gold.id, silver.id].sort((a, b) => a - b));
   });
 
+  // Chatwoot narrows by labels only when `params[:labels].present?`: an empty `labels=` (a script's
+  // `?labels=${label}` with no label chosen) lists every contact. It listed none here.
+  it('when labels is an empty string, as Chatwoot reads it, then the list is not narrowed', async () => {
+    const api = as(account, account.agentToken);
+    await createContact(ctx, account);
+    await ctx.settle(account.id);
+    const all = (await api.get('/contacts')).body.meta.count;
+    expect(all).toBeGreaterThan(0);
+    expect((await api.get('/contacts?labels=')).body.meta.count).toBe(all);
+    expect((await api.get('/contacts?labels=%20')).body.meta.count).toBe(all);
+    expect((await api.post('/contacts/filter?labels=', { payload: [{ attribute_key: 'name', filter_operator: 'is_present', values: [] }] })).body.meta.count).toBe(
+      (await api.post('/contacts/filter', { payload: [{ attribute_key: 'name', filter_operator: 'is_present', values: [] }] })).body.meta.count,
+    );
+  });
+
   it('when a label is invalid or the body is wrong, then it answers 422', async () => {
     const contact = await createContact(ctx, account);
     expect((await as(account).post(`/contacts/${contact.id}/labels`, { labels: ['a b'] })).status).toBe(422);
