@@ -24,6 +24,21 @@ export function createAccountListStore<Item>(model: Model<{ _id: number; version
   const read = async (accountId: number): Promise<Doc | null> => model.findById(accountId).lean();
   const itemsOf = (doc: Doc | null): Item[] => ((doc as Record<string, unknown> | null)?.[field] as Item[] | undefined) ?? [];
 
+  // Changes of one account's list made in this process wait for each other: sixty definitions
+  // created at once otherwise all read the same version, one wins, and the rest retry against
+  // each other until some ran out of time on a loaded machine (409). Other processes are still
+  // kept apart by the version.
+  const queues = new Map<number, Promise<unknown>>();
+  function oneAtATime<T>(accountId: number, run: () => Promise<T>): Promise<T> {
+    const mine = (queues.get(accountId) ?? Promise.resolve()).then(run);
+    const settled = mine.catch(() => undefined);
+    queues.set(accountId, settled);
+    void settled.then(() => {
+      if (queues.get(accountId) === settled) queues.delete(accountId);
+    });
+    return mine;
+  }
+
   return {
     async of(accountId: number): Promise<Item[]> {
       return itemsOf(await read(accountId));
@@ -42,27 +57,31 @@ export function createAccountListStore<Item>(model: Model<{ _id: number; version
      * change landed since the read: then reads and decides again. `decide` may throw (a
      * ValidationError, a NotFoundError): nothing is written.
      */
-    async change<T>(accountId: number, decide: (current: Item[]) => ListChange<Item, T>): Promise<T> {
-      const retries = conflictRetries();
-      do {
-        const doc = await read(accountId);
-        const { items, result } = decide(itemsOf(doc));
-        if (!items) return result;
-        if (!doc) {
-          try {
-            await model.create({ _id: accountId, version: 1, [field]: items });
-            return result;
-          } catch (err) {
-            if (!isDuplicateKey(err)) throw err;
-            continue;
-          }
-        }
-        const { matchedCount } = await model.updateOne({ _id: accountId, version: doc.version }, { $set: { [field]: items, version: doc.version + 1 } });
-        if (matchedCount === 1) return result;
-      } while (await retries.again());
-      throw new ConflictError(`the ${what} of account ${accountId} kept changing under ${retries.made} attempts; try again`);
+    change<T>(accountId: number, decide: (current: Item[]) => ListChange<Item, T>): Promise<T> {
+      return oneAtATime(accountId, () => changeNow(accountId, decide));
     },
   };
+
+  async function changeNow<T>(accountId: number, decide: (current: Item[]) => ListChange<Item, T>): Promise<T> {
+    const retries = conflictRetries();
+    do {
+      const doc = await read(accountId);
+      const { items, result } = decide(itemsOf(doc));
+      if (!items) return result;
+      if (!doc) {
+        try {
+          await model.create({ _id: accountId, version: 1, [field]: items });
+          return result;
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+          continue;
+        }
+      }
+      const { matchedCount } = await model.updateOne({ _id: accountId, version: doc.version }, { $set: { [field]: items, version: doc.version + 1 } });
+      if (matchedCount === 1) return result;
+    } while (await retries.again());
+    throw new ConflictError(`the ${what} of account ${accountId} kept changing under ${retries.made} attempts; try again`);
+  }
 }
 
 export type AccountListStore<Item> = ReturnType<typeof createAccountListStore<Item>>;
