@@ -14,7 +14,9 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 export type FieldCheck<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export function normalizeEmail(raw: string): FieldCheck<string> {
-  const value = raw.trim().toLowerCase();
+  // NFC: an address typed decomposed (e + U+0301, as macOS may write it) is the same address as
+  // its precomposed spelling, and must take the same key (it made a second contact).
+  const value = raw.trim().normalize('NFC').toLowerCase();
   if (value.length > 254 || !EMAIL.test(value)) return { ok: false, error: `${JSON.stringify(raw)} is not a valid email address` };
   return { ok: true, value };
 }

@@ -93,6 +93,16 @@ describe('creating a contact', () => {
     expect(second.body.field).toBe(field);
   });
 
+  it('when an email comes decomposed (NFD, as a Mac may type it) and another contact holds it composed, then it answers 422: it is the same address', async () => {
+    const first = await post({ name: 'composed', email: 'jos\u00e9@ex\u00e4mple.com' });
+    expect(first.status).toBe(200);
+    const second = await post({ name: 'decomposed', email: 'Jose\u0301@exa\u0308mple.com' });
+    expect(second.status).toBe(422);
+    expect(second.body.field).toBe('email');
+    const alone = await post({ name: 'decomposed alone', email: 'rene\u0301e@ex\u00e4mple.com' });
+    expect(alone.body.payload.contact.email).toBe('ren\u00e9e@ex\u00e4mple.com');
+  });
+
   it('when the same email is used in another account, then both accounts may have it', async () => {
     const other = await ctx.createAccount();
     await createContact(ctx, account, { email: 'shared@example.com' });

@@ -11,6 +11,13 @@ describe('normalizeEmail', () => {
       expect(normalizeEmail(raw)).toEqual({ ok: false, error: `${JSON.stringify(raw)} is not a valid email address` });
     },
   );
+
+  // The same address typed on a Mac (decomposed: e + U+0301) and on a phone (é) is one address:
+  // canonically equivalent text is stored in one form (NFC), or it took two keys and two contacts.
+  it('when an address is given decomposed (NFD), then it is stored composed (NFC), as its precomposed spelling is', () => {
+    expect(normalizeEmail('Jose\u0301@Exa\u0308mple.com')).toEqual({ ok: true, value: 'jos\u00e9@ex\u00e4mple.com' });
+    expect(normalizeEmail('JOS\u00c9@EX\u00c4MPLE.COM')).toEqual({ ok: true, value: 'jos\u00e9@ex\u00e4mple.com' });
+  });
 });
 
 // SPEC §1: spaces, dashes, dots and parentheses are stripped. A number pasted from a word
