@@ -6,6 +6,7 @@ import type { ContactSearch, SearchQuery } from '../search/search-contacts';
 import { csvLine, type CsvValue } from '../shared/csv';
 import { ValidationError } from '../shared/errors';
 import type { ExportBody } from './contact-export.schemas';
+import { labelTitleOf } from '../shared/label-title';
 
 export const DEFAULT_EXPORT_COLUMNS = ['id', 'name', 'email', 'phone_number', 'labels'];
 
@@ -97,7 +98,7 @@ export function createContactExportService(deps: ExportScopeDeps) {
    */
   async function scopeQuery(accountId: number, body: ExportBody): Promise<SearchQuery | undefined> {
     const parts: SearchQuery[] = [];
-    const labels = [...(body.labels ?? []), ...(body.label ? [body.label] : [])].map((l) => l.trim().toLowerCase());
+    const labels = [...(body.labels ?? []), ...(body.label ? [body.label] : [])].map(labelTitleOf);
     if (labels.length) parts.push({ terms: { labels } });
     // Chatwoot clients send an empty payload when no filter is applied.
     const hasPayload = body.payload !== undefined && body.payload !== null && !(Array.isArray(body.payload) && body.payload.length === 0);

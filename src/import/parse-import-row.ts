@@ -6,6 +6,7 @@ import { ValidationError } from '../shared/errors';
 import { labelTitleProblem } from '../labels/labels.service';
 import { isScriptUrl } from '../records/custom-attribute-fields';
 import type { ColumnPlan, ImportColumn } from './import-columns';
+import { labelTitleOf } from '../shared/label-title';
 
 /** A cell whose bytes were not valid UTF-8; `text` has the bad bytes replaced by U+FFFD. */
 export class InvalidUtf8Cell {
@@ -36,7 +37,7 @@ function parseBoolean(value: string): boolean | undefined {
 
 /** Labels are one cell of titles separated by commas; titles are stored lowercased. */
 export function splitLabels(value: string): string[] {
-  return [...new Set(value.split(',').map((title) => title.trim().toLowerCase()).filter(Boolean))];
+  return [...new Set(value.split(',').map(labelTitleOf).filter(Boolean))];
 }
 
 type Converted = { ok: true; value: unknown } | { ok: false; error: string };

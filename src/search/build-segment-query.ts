@@ -7,6 +7,7 @@ import { DEFAULT_QUERY_LIMITS, LIMIT_SETTINGS, type QueryLimits } from './query-
 import { isSuffixField, MAX_SUFFIX_LENGTH, suffixPrefix } from './substring-terms';
 import { ValidationError } from '../shared/errors';
 import { parseIsoMoment, type IsoMoment } from '../shared/time';
+import { labelTitleOf } from '../shared/label-title';
 
 // A pure compiler: Chatwoot's filter payload (SPEC §3.1-3.2) → one Elasticsearch bool query over
 // the fields of mappings/contacts.v3.json. Every attribute and operator is checked against the
@@ -206,7 +207,7 @@ class Compiler {
       case 'country_code':
         return this.exact(field, operator, values.map((v, j) => this.string(v, at, j).toUpperCase()));
       case 'labels':
-        return this.exact(field, operator, values.map((v, j) => this.string(v, at, j).toLowerCase()));
+        return this.exact(field, operator, values.map((v, j) => labelTitleOf(this.string(v, at, j))));
       case 'boolean':
         return this.exact(field, operator, values.map((v, j) => this.boolean(v, at, j)));
       case 'number': {

@@ -235,6 +235,7 @@ describe('a custom column named like an object\'s own machinery', () => {
 describe('helpers', () => {
   it('when labels are split, then they are trimmed, lowercased and unique', () => {
     expect(splitLabels(' A, b ,,a ')).toEqual(['a', 'b']);
+    expect(splitLabels('Que\u0301bec, qu\u00e9bec, \u0130zmir')).toEqual(['qu\u00e9bec', 'izmir']);
   });
 
   it('when a key was seen on an earlier row, then claiming it again names it', () => {
