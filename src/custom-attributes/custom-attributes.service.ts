@@ -7,7 +7,7 @@ import type { AttributeType, CustomAttributeDefinition } from '../records/custom
 import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import { replaceById } from '../shared/account-list-store';
 import { toDefinitionPayload } from './custom-attribute-definition.presenter';
-import { checkCustomValue, coerceCustomValue, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
+import { checkCustomValue, coerceCustomValue, listValuesOf, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
 
 export function checkDefinitionKey(key: string): string | undefined {
@@ -110,7 +110,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         attribute_display_name: input.attribute_display_name ?? key,
         attribute_display_type: input.attribute_display_type,
         attribute_description: input.attribute_description ?? null,
-        attribute_values: input.attribute_display_type === 'list' ? [...new Set(input.attribute_values)] : [],
+        attribute_values: input.attribute_display_type === 'list' ? listValuesOf(input.attribute_values ?? []) : [],
         attribute_model: 'contact_attribute',
         regex_pattern: input.regex_pattern ?? null,
         regex_cue: input.regex_cue ?? null,
@@ -139,7 +139,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         checkValuesFitType(def.attribute_display_type, input.attribute_values);
         if (input.attribute_values !== undefined && def.attribute_display_type === 'list') {
           if (!input.attribute_values.length) throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
-          next.attribute_values = [...new Set(input.attribute_values)];
+          next.attribute_values = listValuesOf(input.attribute_values);
         }
         return { items: replaceById(current, next), result: next };
       });

@@ -4,7 +4,7 @@ import { parseTimestamp } from '../shared/time';
 import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
 import { ValidationError } from '../shared/errors';
 import { labelTitleProblem } from '../labels/labels.service';
-import { isScriptUrl } from '../records/custom-attribute-fields';
+import { isScriptUrl, listValueOf } from '../records/custom-attribute-fields';
 import type { ColumnPlan, ImportColumn } from './import-columns';
 import { labelTitleOf } from '../shared/label-title';
 
@@ -60,7 +60,7 @@ export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'cus
       return date ? { ok: true, value: date.toISOString() } : fail('a date (ISO 8601 or Unix seconds)');
     }
     case 'list': {
-      const match = column.values.find((allowed) => allowed === value) ?? column.values.find((allowed) => allowed.toLowerCase() === value.toLowerCase());
+      const match = listValueOf(column.values, value);
       return match === undefined ? fail(`one of ${column.values.map((v) => `"${v}"`).join(', ')}`) : { ok: true, value: match };
     }
     default:

@@ -85,12 +85,31 @@ const DECIMAL_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
 export const numberOfDecimalText = (value: unknown): unknown => (typeof value === 'string' && DECIMAL_TEXT.test(value) ? Number(value) : value);
 
 /**
- * The value as its definition stores it: decimal text for a number attribute is that number.
+ * The list's own value that a text names: itself, its composed (NFC) spelling — a value typed
+ * decomposed, as macOS may send it, looks the same and is the same text — or the same letters in
+ * another case (as an import cell has always been read). Undefined when it names none.
+ */
+export function listValueOf(values: string[], value: string): string | undefined {
+  const composed = value.normalize('NFC');
+  const lower = composed.toLowerCase();
+  return values.find((allowed) => allowed === value)
+    ?? values.find((allowed) => allowed.normalize('NFC') === composed)
+    ?? values.find((allowed) => allowed.normalize('NFC').toLowerCase() === lower);
+}
+
+/** A definition's list values as stored: composed (NFC), each once. */
+export const listValuesOf = (values: string[]): string[] => [...new Set(values.map((value) => value.normalize('NFC')))];
+
+/**
+ * The value as its definition stores it: decimal text for a number attribute is that number, and
+ * a list's value as the list spells it (listValueOf).
  * Chatwoot's dashboard edits a number attribute in a text input and sends what it holds (`"11"`);
  * the filter and the import read such text the same way. Anything else is left for checkCustomValue.
  */
 export function coerceCustomValue(def: DefinitionRef, value: unknown): unknown {
-  return def.attribute_display_type === 'number' ? numberOfDecimalText(value) : value;
+  if (def.attribute_display_type === 'number') return numberOfDecimalText(value);
+  if (def.attribute_display_type === 'list' && typeof value === 'string') return listValueOf(def.attribute_values, value) ?? value;
+  return value;
 }
 
 /** Why a value does not fit its definition's type, or undefined when it does. Null clears a value. */

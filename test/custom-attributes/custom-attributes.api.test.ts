@@ -201,6 +201,24 @@ describe('custom attribute values on contacts', () => {
     expect((await api.post('/contacts', { name: 'x', custom_attributes: { email: 'a' } })).status).toBe(422);
   });
 
+  // A list value typed decomposed (a + U+0301, as macOS may send it) is the list's own value: it
+  // was refused with a message quoting the very value that was sent, as it looks. The import took
+  // a value in another case; the API now reads a value as the import does.
+  it('when a list value comes decomposed (NFD) or in another case, then the list\'s own value is stored; a value without its accent is still refused', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const defined = await api.post('/custom_attribute_definitions', { attribute_key: 'region', attribute_display_type: 'list', attribute_values: ['Andaluc\u00eda', '\u00cele-de-France', 'N\u0303uble', '\u00d1uble'] });
+    expect(defined.body.attribute_values).toEqual(['Andaluc\u00eda', '\u00cele-de-France', '\u00d1uble']);
+    const decomposed = await api.post('/contacts', { name: 'nfd', custom_attributes: { region: 'Andaluci\u0301a' } });
+    expect(decomposed.status).toBe(200);
+    expect(decomposed.body.payload.contact.custom_attributes.region).toBe('Andaluc\u00eda');
+    const cased = await api.patch(`/contacts/${decomposed.body.payload.contact.id}`, { custom_attributes: { region: '\u00ceLE-DE-FRANCE' } });
+    expect(cased.body.payload.custom_attributes.region).toBe('\u00cele-de-France');
+    const unaccented = await api.post('/contacts', { name: 'x', custom_attributes: { region: 'Andalucia' } });
+    expect(unaccented.status).toBe(422);
+    expect(unaccented.body.field).toBe('custom_attributes.region');
+  });
+
   // Chatwoot's dashboard edits a number attribute in a text input and sends what it holds, a string
   // ("11"); it answered 422, so the dashboard could not set a number attribute at all.
   it('when a number attribute is given decimal text, as Chatwoot\'s dashboard sends it, then it is stored as that number and filtered and sorted as one', async () => {
