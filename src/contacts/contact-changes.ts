@@ -1,5 +1,5 @@
 import { ValidationError } from '../shared/errors';
-import { checkAttributeKey, checkAvatarUrl, checkNestedKeys, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
+import { attributeKeyOf, checkAttributeKey, checkAvatarUrl, checkNestedKeys, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
 import { parseTimestamp } from '../shared/time';
 import { ADDITIONAL_TEXT_FIELDS, SOCIAL_NETWORKS } from '../records/contact.model';
 import type { ContactInput } from './contacts.schemas';
@@ -26,6 +26,25 @@ function checkKeys(field: string, attrs: Record<string, unknown>) {
     const problem = checkAttributeKey(key) ?? checkNestedKeys(value);
     if (problem) throw new ValidationError(`${field}: ${problem}`, field);
   }
+}
+
+/** Custom attribute keys composed (attributeKeyOf); two keys that are the same text are a 422. */
+function composedKeys(attrs: Record<string, unknown>): Record<string, unknown> {
+  const entries = Object.entries(attrs);
+  if (entries.every(([key]) => attributeKeyOf(key) === key)) return attrs;
+  const composed = new Map<string, string>();
+  for (const [key] of entries) {
+    const same = composed.get(attributeKeyOf(key));
+    if (same !== undefined) {
+      throw new ValidationError(
+        `custom_attributes: the keys ${JSON.stringify(same)} and ${JSON.stringify(key)} are the same text (one is written decomposed); send one`,
+        `custom_attributes.${attributeKeyOf(key)}`,
+      );
+    }
+    composed.set(attributeKeyOf(key), key);
+  }
+  // fromEntries defines own properties, so a key such as __proto__ stays a key.
+  return Object.fromEntries(entries.map(([key, value]) => [attributeKeyOf(key), value]));
 }
 
 const SOCIAL_FIELD = 'additional_attributes.social_profiles';
@@ -109,8 +128,10 @@ export function toContactChanges(input: ContactInput): ContactChanges {
     checkKeys('additional_attributes', additional);
     changes.additional_attributes = additional;
   }
-  if (input.custom_attributes !== undefined) {
+  if (input.custom_attributes !== undefined && input.custom_attributes !== null) {
     checkKeys('custom_attributes', input.custom_attributes);
+    changes.custom_attributes = composedKeys(input.custom_attributes);
+  } else if (input.custom_attributes !== undefined) {
     changes.custom_attributes = input.custom_attributes;
   }
 

@@ -1,4 +1,4 @@
-import { checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
+import { attributeKeyOf, checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
 import type { ContactWriter } from '../contacts/contact-writer';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
 import { NotFoundError, ValidationError } from '../shared/errors';
@@ -98,7 +98,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
     },
 
     async create(accountId: number, input: DefinitionCreateInput) {
-      const key = input.attribute_key.trim();
+      const key = attributeKeyOf(input.attribute_key.trim());
       const problem = checkDefinitionKey(key);
       if (problem) throw new ValidationError(`attribute_key: ${problem}`, 'attribute_key');
       if (input.attribute_display_type === 'list' && !input.attribute_values?.length) {
@@ -124,7 +124,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
     async update(accountId: number, id: number, input: DefinitionUpdateInput) {
       const updated = await definitions.change(accountId, (current) => {
         const def = definitionOf(current, id);
-        if (input.attribute_key !== undefined && input.attribute_key.trim() !== def.attribute_key) {
+        if (input.attribute_key !== undefined && attributeKeyOf(input.attribute_key.trim()) !== def.attribute_key) {
           throw new ValidationError('attribute_key cannot change; contacts hold values under it', 'attribute_key');
         }
         if (input.attribute_display_type !== undefined && input.attribute_display_type !== def.attribute_display_type) {

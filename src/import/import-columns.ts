@@ -1,4 +1,4 @@
-import { checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
+import { attributeKeyOf, checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
 import { unneutralise } from '../shared/csv';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
 
@@ -78,7 +78,7 @@ function checkSeparators(cells: string[]): string | undefined {
  */
 export function planImportColumns(headerCells: string[], definitions: DefinitionInfo[]): PlanResult {
   // A heading the export neutralised (a key that starts like a formula, `'@handle`) is read back as its cells are.
-  const cells = headerCells.map((cell, i) => unneutralise((i === 0 && cell.startsWith(BOM) ? cell.slice(1) : cell).trim()));
+  const cells = headerCells.map((cell, i) => attributeKeyOf(unneutralise((i === 0 && cell.startsWith(BOM) ? cell.slice(1) : cell).trim())));
   if (!cells.some((cell) => cell.length)) return { ok: false, error: 'the file has no header line' };
   const notCommaSeparated = checkSeparators(cells);
   if (notCommaSeparated) return { ok: false, error: notCommaSeparated };

@@ -11,6 +11,13 @@ const PHONE_SEPARATORS = /[\s\p{Pd}\u2212.()]/gu;
 const PHONE_LIKE = /^[+\d\s\p{Pd}\u2212.()]+$/u;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
+/**
+ * A custom attribute key as it is stored and looked up: composed (NFC). A key typed decomposed
+ * (o + U+0301, as macOS may send it) looks the same as the key defined composed, and is the same
+ * text; it defined a second attribute, and a filter, sort or export naming it missed the first.
+ */
+export const attributeKeyOf = (key: string): string => key.normalize('NFC');
+
 export type FieldCheck<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export function normalizeEmail(raw: string): FieldCheck<string> {
