@@ -241,6 +241,20 @@ describe('the catalogue of nasty files', () => {
     expect(res.body.error).toMatch(/empty/);
   });
 
+  // Excel's "Unicode Text" and "CSV UTF-16" save UTF-16: it was refused as "not a text CSV file
+  // (it contains NUL bytes)", which sends the user looking for binary junk in a text file.
+  it.each([
+    ['UTF-16 LE with its BOM', Buffer.from('\ufeffname,city\nRen\u00e9e,Montr\u00e9al\n', 'utf16le')],
+    ['UTF-16 LE without a BOM', Buffer.from('name,city\nRen\u00e9e,Montr\u00e9al\n', 'utf16le')],
+    ['UTF-16 BE with its BOM', Buffer.from('\ufeffname,city\nRen\u00e9e,Montr\u00e9al\n', 'utf16le').swap16()],
+  ])('when the file is %s, then the upload answers 422 saying it is UTF-16 and to save it as UTF-8', async (_what, file) => {
+    const account = await freshAccount();
+    const res = await uploadCsv(ctx, account, file);
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe('import_file');
+    expect(res.body.error).toMatch(/UTF-16.*UTF-8/);
+  });
+
   // A ";" file created a custom attribute "name;email" and rejected every row with a reason about a missing name.
   it.each([
     ['semicolons', 'name;email\nAna;ana@x.com\nLuis;luis@x.com\n', /the file must be comma-separated/],
