@@ -3,6 +3,7 @@ import { attributeKeyOf, checkAttributeKey, checkAvatarUrl, checkNestedKeys, che
 import { parseTimestamp } from '../shared/time';
 import { ADDITIONAL_TEXT_FIELDS, SOCIAL_NETWORKS } from '../records/contact.model';
 import type { ContactInput } from './contacts.schemas';
+import { trimText } from '../shared/trim-text';
 
 /** Validated, normalised changes to a contact; absent keys are left as they are. */
 export interface ContactChanges {
@@ -19,7 +20,7 @@ export interface ContactChanges {
 }
 
 const blankToNull = (value: string | null | undefined) =>
-  value === undefined ? undefined : value === null || value.trim() === '' ? null : value.trim();
+  value === undefined ? undefined : value === null || trimText(value) === '' ? null : trimText(value);
 
 function checkKeys(field: string, attrs: Record<string, unknown>) {
   for (const [key, value] of Object.entries(attrs)) {

@@ -7,6 +7,7 @@ import { labelTitleProblem } from '../labels/labels.service';
 import { isScriptUrl, listValueOf } from '../records/custom-attribute-fields';
 import type { ColumnPlan, ImportColumn } from './import-columns';
 import { labelTitleOf } from '../shared/label-title';
+import { trimText } from '../shared/trim-text';
 
 /** A cell whose bytes were not valid UTF-8; `text` has the bad bytes replaced by U+FFFD. */
 export class InvalidUtf8Cell {
@@ -99,7 +100,7 @@ function changesOrErrors(input: ContactInput): { changes?: ContactChanges; error
  * used. An empty cell leaves the field as it is (it never clears a value).
  */
 export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
-  if (cells.every((cell) => cellText(cell).trim() === '')) return { kind: 'empty' };
+  if (cells.every((cell) => trimText(cellText(cell)) === '')) return { kind: 'empty' };
   const width = plan.columns.length;
   if (cells.length !== width) {
     return { kind: 'rejected', errors: [`the row has ${cells.length} fields, the header has ${width}`] };
@@ -121,7 +122,7 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
       errors.push(`${name}: the value is not valid UTF-8`);
       continue;
     }
-    const value = unneutralise(cell.trim());
+    const value = unneutralise(trimText(cell));
     if (!value) continue;
 
     if (column.kind === 'unnamed') {

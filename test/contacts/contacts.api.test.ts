@@ -74,6 +74,21 @@ describe('creating a contact', () => {
     expect(res.body.error).toMatch(/at least one of name, email, phone_number or identifier/);
   });
 
+  // Text pasted from a web page or a spreadsheet carries zero-width spaces and word joiners at its
+  // edges: a name of only those made a contact with no visible name, and one around a name kept it
+  // from equalling the name typed (a filter's equal_to).
+  it('when text fields come with zero-width characters at their edges, then they are trimmed as spaces are; only those is no value', async () => {
+    const blank = await post({ name: '\u200b\u2060', city: 'Lima' });
+    expect(blank.status).toBe(422);
+    expect(blank.body.error).toMatch(/at least one of name, email, phone_number or identifier/);
+    const padded = await post({ name: '\u200bAna Mar\u00eda\u200b ', company_name: '\ufeff\u200b', city: ' \u200dLima\u200c', email: '\u200bana.zw@example.com' });
+    expect(padded.status).toBe(200);
+    expect(padded.body.payload.contact).toMatchObject({ name: 'Ana Mar\u00eda', email: 'ana.zw@example.com' });
+    expect(padded.body.payload.contact.additional_attributes).toMatchObject({ city: 'Lima', company_name: null });
+    const emoji = await post({ name: '\u{1F469}\u{1F3FD}\u200d\u{1F4BB}' });
+    expect(emoji.body.payload.contact.name).toBe('\u{1F469}\u{1F3FD}\u200d\u{1F4BB}');
+  });
+
   it('when the body is not JSON, then it answers 400', async () => {
     const res = await ctx.http
       .post(account.path('/contacts'))

@@ -133,6 +133,11 @@ describe('parsing a row', () => {
     expect(parsed).toEqual({ kind: 'contact', labels: [], changes: { name: 'Ana' } });
   });
 
+  it('when a cell holds only zero-width characters, then it is an empty cell: the field is left out, not cleared', () => {
+    const parsed = parseImportRow(row({ name: '\u200bAna\u2060', city: '\u200b', email: ' \u200b ' }), standard);
+    expect(parsed).toEqual({ kind: 'contact', labels: [], changes: { name: 'Ana' } });
+  });
+
   it('when every cell is empty, then the row is empty, not rejected', () => {
     expect(parseImportRow(row({}), standard)).toEqual({ kind: 'empty' });
     expect(parseImportRow([''], standard)).toEqual({ kind: 'empty' });
