@@ -1,5 +1,5 @@
 import { ValidationError } from '../shared/errors';
-import { attributeKeyOf, checkAttributeKey, checkAvatarUrl, checkNestedKeys, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
+import { attributeKeyOf, checkAttributeKey, controlCharacterProblem, checkAvatarUrl, checkNestedKeys, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
 import { parseTimestamp } from '../shared/time';
 import { ADDITIONAL_TEXT_FIELDS, SOCIAL_NETWORKS } from '../records/contact.model';
 import type { ContactInput } from './contacts.schemas';
@@ -21,6 +21,13 @@ export interface ContactChanges {
 
 const blankToNull = (value: string | null | undefined) =>
   value === undefined ? undefined : value === null || trimText(value) === '' ? null : trimText(value);
+
+/** The value, refused (422 naming the field) when it holds a control character. */
+function plainText<T extends string | null | undefined>(field: string, value: T): T {
+  const problem = typeof value === 'string' ? controlCharacterProblem(value) : undefined;
+  if (problem) throw new ValidationError(`${field}: ${JSON.stringify(value)} ${problem}`, field);
+  return value;
+}
 
 function checkKeys(field: string, attrs: Record<string, unknown>) {
   for (const [key, value] of Object.entries(attrs)) {
@@ -73,8 +80,8 @@ function socialProfiles(raw: unknown): Record<string, string> | null {
 /** Applies SPEC §1.1's field rules to API input. Throws ValidationError naming the field. */
 export function toContactChanges(input: ContactInput): ContactChanges {
   const changes: ContactChanges = {};
-  if (input.name !== undefined) changes.name = blankToNull(input.name);
-  if (input.identifier !== undefined) changes.identifier = blankToNull(input.identifier);
+  if (input.name !== undefined) changes.name = plainText('name', blankToNull(input.name));
+  if (input.identifier !== undefined) changes.identifier = plainText('identifier', blankToNull(input.identifier));
   const avatar = blankToNull(input.avatar_url);
   if (avatar !== undefined) {
     if (avatar === null) changes.thumbnail = null;
@@ -117,7 +124,7 @@ export function toContactChanges(input: ContactInput): ContactChanges {
     }
     // Inside additional_attributes as at the top level: trimmed, and blank is no value (a city of
     // spaces was kept, present to filters and first in every sort).
-    if (typeof value === 'string') additional[field] = blankToNull(value);
+    if (typeof value === 'string') additional[field] = plainText(field, blankToNull(value));
   }
   if (typeof additional.country_code === 'string') {
     const code = additional.country_code.trim().toUpperCase();

@@ -8,6 +8,7 @@ import { isScriptUrl, listValueOf } from '../records/custom-attribute-fields';
 import type { ColumnPlan, ImportColumn } from './import-columns';
 import { labelTitleOf } from '../shared/label-title';
 import { trimText } from '../shared/trim-text';
+import { controlCharacterProblem } from '../records/contact-fields';
 
 /** A cell whose bytes were not valid UTF-8; `text` has the bad bytes replaced by U+FFFD. */
 export class InvalidUtf8Cell {
@@ -65,6 +66,7 @@ export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'cus
       return match === undefined ? fail(`one of ${column.values.map((v) => `"${v}"`).join(', ')}`) : { ok: true, value: match };
     }
     default:
+      if (controlCharacterProblem(value)) return { ok: false, error: `${column.key}: ${JSON.stringify(value)} ${controlCharacterProblem(value)}` };
       if (column.type === 'link' && isScriptUrl(value)) return fail('a web address: a javascript:, vbscript: or data: URL would run script where it is shown as a link');
       if (value.length > MAX_ATTRIBUTE_TEXT) return { ok: false, error: `${column.key}: the value is longer than ${MAX_ATTRIBUTE_TEXT} characters` };
       return { ok: true, value };

@@ -1,6 +1,7 @@
 import { foldText } from '../shared/text';
 import { parseTimestamp } from '../shared/time';
 import type { AttributeType, CustomAttributeDefinition } from './custom-attribute-definition.model';
+import { controlCharacterProblem } from './contact-fields';
 
 // Custom attributes of every account share one index. Instead of one mapped field per key
 // (which grows the mapping with every account's keys until Elasticsearch refuses), the mapping
@@ -116,6 +117,8 @@ export function coerceCustomValue(def: DefinitionRef, value: unknown): unknown {
 export function checkCustomValue(def: DefinitionRef, value: unknown): string | undefined {
   if (value === null) return undefined;
   const key = def.attribute_key;
+  const control = typeof value === 'string' && poolOf(def.attribute_display_type) === 'text' ? controlCharacterProblem(value) : undefined;
+  if (control) return `custom attribute "${key}": ${JSON.stringify(value)} ${control}`;
   switch (def.attribute_display_type) {
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? undefined : `custom attribute "${key}" is a number attribute; got ${JSON.stringify(value)}`;

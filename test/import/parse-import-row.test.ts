@@ -138,6 +138,11 @@ describe('parsing a row', () => {
     expect(parsed).toEqual({ kind: 'contact', labels: [], changes: { name: 'Ana' } });
   });
 
+  it('when a cell holds a control character other than tab or a line break, then the row is rejected naming the column', () => {
+    const parsed = parseImportRow(row({ name: 'Ana\u0000', city: 'Lima' }), standard);
+    expect(parsed).toEqual({ kind: 'rejected', errors: [expect.stringMatching(/^name: .*control character/)] });
+  });
+
   it('when every cell is empty, then the row is empty, not rejected', () => {
     expect(parseImportRow(row({}), standard)).toEqual({ kind: 'empty' });
     expect(parseImportRow([''], standard)).toEqual({ kind: 'empty' });
