@@ -42,14 +42,36 @@ export function normalizeEmail(raw: string): FieldCheck<string> {
   return { ok: true, value };
 }
 
-/** The text without the separators a phone number may be written with (SPEC §1). */
-export function stripPhoneSeparators(text: string): string {
-  return text.replace(PHONE_SEPARATORS, '');
+// Digits of other scripts are the digits a phone keyboard of those languages types (Arabic-Indic
+// ٣٤, Persian ۳۴, Devanagari ३४, fullwidth ３４ from a Japanese or Chinese input method); E.164 writes
+// them 0-9. Unicode's decimal digits come in runs of ten from zero (the mathematical ones in five
+// runs back to back), so a digit's value is its distance from the start of its run, modulo ten.
+const OTHER_DIGIT = /[\p{Nd}\uff0b]/gu;
+const DECIMAL_DIGIT = /\p{Nd}/u;
+
+function digitValue(digit: string): number {
+  let code = digit.codePointAt(0)!;
+  let steps = 0;
+  while (steps < 50 && DECIMAL_DIGIT.test(String.fromCodePoint(code - 1))) {
+    code -= 1;
+    steps += 1;
+  }
+  return steps % 10;
 }
 
-/** Whether the text could be (part of) a phone number: digits, `+` and separators only. */
+/** The text with every decimal digit written 0-9, and a fullwidth plus as `+`. */
+export function westernDigits(text: string): string {
+  return text.replace(OTHER_DIGIT, (ch) => (ch === '\uff0b' ? '+' : ch >= '0' && ch <= '9' ? ch : String(digitValue(ch))));
+}
+
+/** The text without the separators a phone number may be written with (SPEC §1), its digits written 0-9. */
+export function stripPhoneSeparators(text: string): string {
+  return westernDigits(text).replace(PHONE_SEPARATORS, '');
+}
+
+/** Whether the text could be (part of) a phone number: digits (of any script), `+` and separators only. */
 export function looksLikePhone(text: string): boolean {
-  return PHONE_LIKE.test(text);
+  return PHONE_LIKE.test(westernDigits(text));
 }
 
 /** E.164: `+` then 2 to 15 digits, the first not 0. A number without `+` already has its country code. */

@@ -32,6 +32,13 @@ describe('normalizePhone', () => {
     expect(normalizePhone(raw)).toEqual({ ok: true, value: '+34612345678' });
   });
 
+  it.each([
+    '+\u0663\u0664 \u0666\u0661\u0662 \u0663\u0664\u0665 \u0666\u0667\u0668', '+\u06f3\u06f4\u06f6\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8',
+    '\uff0b\uff13\uff14 \uff16\uff11\uff12 \uff13\uff14\uff15 \uff16\uff17\uff18', '+\u0969\u096a 612 345 678',
+  ])('when %j is written with the digits of another script (Arabic-Indic, Persian, fullwidth, Devanagari), then they are its digits', (raw) => {
+    expect(normalizePhone(raw)).toEqual({ ok: true, value: '+34612345678' });
+  });
+
   it.each(['+34 612/345/678', '+34_612_345_678', '+34 [612] 345 678', '+0 612 345 678', '+1', '+1234567890123456', '0034612345678', '++34612345678'])(
     'when %j is given, then it is refused',
     (raw) => {
