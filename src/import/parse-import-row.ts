@@ -121,7 +121,7 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
     const cell = cells[index];
     const name = column.header || `column ${index + 1}`;
     if (cell instanceof InvalidUtf8Cell) {
-      errors.push(`${name}: the value is not valid UTF-8`);
+      errors.push(`${name}: the value is not valid UTF-8 (save the file as "CSV UTF-8": a file in Latin-1 or Windows-1252 gives this for each accented letter)`);
       continue;
     }
     const value = unneutralise(trimText(cell));

@@ -192,7 +192,7 @@ describe('the catalogue of nasty files', () => {
     const file = Buffer.concat([Buffer.from('name,city\nAna,Lima\nBad,'), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from('\n')]);
     const done = await importCsv(ctx, account, file);
     expect(done).toMatchObject({ created: 1, rejected: 1 });
-    expect(await rejectionsOf(account, done.id)).toEqual(['row 2: city: the value is not valid UTF-8']);
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 2: city: the value is not valid UTF-8 (save the file as "CSV UTF-8": a file in Latin-1 or Windows-1252 gives this for each accented letter)']);
   });
 
   it('when a field is huge, then the row is rejected for its length', async () => {

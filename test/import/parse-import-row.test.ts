@@ -177,7 +177,7 @@ describe('parsing a row', () => {
 
   it('when a cell is not valid UTF-8, then the row is rejected naming the column', () => {
     const parsed = parseImportRow(['a\uFFFD', new InvalidUtf8Cell('b\uFFFD')], plan(['name', 'city']));
-    expect(parsed).toEqual({ kind: 'rejected', errors: ['city: the value is not valid UTF-8'] });
+    expect(parsed).toEqual({ kind: 'rejected', errors: ['city: the value is not valid UTF-8 (save the file as "CSV UTF-8": a file in Latin-1 or Windows-1252 gives this for each accented letter)'] });
   });
 
   it('when an unnamed column has a value, then the row is rejected; an empty one is fine', () => {
