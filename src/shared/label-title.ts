@@ -4,5 +4,6 @@
 //
 // Composed to NFC first: a title typed decomposed (e + U+0301, as macOS may send it) is the same
 // title as `é`, and its combining accent is no letter, so it was refused. Turkish İ lowercases to
-// i + a combining dot above, refused the same way; its Turkish lowercase is i.
-export const labelTitleOf = (raw: string): string => raw.trim().normalize('NFC').replace(/\u0130/g, 'i').toLowerCase();
+// i + a combining dot above (in JavaScript, so also in a client that lowercases before sending),
+// refused the same way; its Turkish lowercase is i, and an i needs no second dot.
+export const labelTitleOf = (raw: string): string => raw.trim().normalize('NFC').toLowerCase().replace(/i\u0307/g, 'i');

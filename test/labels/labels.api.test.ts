@@ -131,6 +131,9 @@ describe('contact labels', () => {
     const ids = (res: { body: { payload: { id: number }[] } }) => res.body.payload.map((c) => c.id);
     expect(ids(await api.get(`/contacts?labels[]=${encodeURIComponent('Cafe\u0301-nfc')}`))).toEqual([contact.id]);
     expect(ids(await api.get(`/contacts?labels[]=${encodeURIComponent('\u0130STANBUL')}`))).toEqual([contact.id]);
+    // As JavaScript lowercases İ (the console lowercases a title before sending it): i + U+0307.
+    expect(ids(await api.get(`/contacts?labels[]=${encodeURIComponent('i\u0307stanbul')}`))).toEqual([contact.id]);
+    expect((await api.post(`/contacts/${contact.id}/labels`, { labels: ['i\u0307zmir'] })).body.payload).toEqual(['izmir']);
     const filtered = await api.post('/contacts/filter', { payload: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: [' cafe\u0301-nfc '] }] });
     expect(ids(filtered)).toEqual([contact.id]);
   });
