@@ -36,8 +36,9 @@ export type FieldCheck<T> = { ok: true; value: T } | { ok: false; error: string 
 
 export function normalizeEmail(raw: string): FieldCheck<string> {
   // NFC: an address typed decomposed (e + U+0301, as macOS may write it) is the same address as
-  // its precomposed spelling, and must take the same key (it made a second contact).
-  const value = raw.trim().normalize('NFC').toLowerCase();
+  // its precomposed spelling, and must take the same key (it made a second contact). A Turkish
+  // capital İ lowercases to i + a combining dot above, which looks like i and is another key: i.
+  const value = raw.trim().normalize('NFC').toLowerCase().replace(/i\u0307/g, 'i');
   if (value.length > 254 || !EMAIL.test(value)) return { ok: false, error: `${JSON.stringify(raw)} is not a valid email address` };
   return { ok: true, value };
 }

@@ -18,6 +18,13 @@ describe('normalizeEmail', () => {
     expect(normalizeEmail('Jose\u0301@Exa\u0308mple.com')).toEqual({ ok: true, value: 'jos\u00e9@ex\u00e4mple.com' });
     expect(normalizeEmail('JOS\u00c9@EX\u00c4MPLE.COM')).toEqual({ ok: true, value: 'jos\u00e9@ex\u00e4mple.com' });
   });
+
+  // A Turkish keyboard types a capital I as İ: lowercased, it was i + a combining dot above, an
+  // address that looks like info@ and is another key (and another mailbox).
+  it('when an address holds a Turkish capital \u0130, then it lowercases to i, as the address typed in lowercase', () => {
+    expect(normalizeEmail('\u0130NFO@\u0130ZM\u0130R.COM.TR')).toEqual({ ok: true, value: 'info@izmir.com.tr' });
+    expect(normalizeEmail('i\u0307nfo@x.io')).toEqual({ ok: true, value: 'info@x.io' });
+  });
 });
 
 // SPEC §1: spaces, dashes, dots and parentheses are stripped. A number pasted from a word
