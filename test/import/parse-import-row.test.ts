@@ -16,6 +16,16 @@ describe('reading the header', () => {
     expect(p.undefinedKeys).toEqual(['plan']);
   });
 
+  it('when names carry zero-width characters at their edges or are written decomposed, then they are read as the API reads keys: trimmed and composed', () => {
+    const p = plan(['\u200bName\u2060', 'regio\u0301n', '\u200b'], [{ attribute_key: 'regi\u00f3n', attribute_display_type: 'text' }]);
+    expect(p.columns).toEqual([
+      expect.objectContaining({ kind: 'standard', field: 'name' }),
+      expect.objectContaining({ kind: 'custom', key: 'regi\u00f3n' }),
+      expect.objectContaining({ kind: 'unnamed' }),
+    ]);
+    expect(p.undefinedKeys).toEqual([]);
+  });
+
   it('when a column names a defined attribute in another case, then the definition\'s key and type are used', () => {
     const p = plan(['name', 'SCORE'], [{ attribute_key: 'score', attribute_display_type: 'number' }]);
     expect(p.columns[1]).toMatchObject({ kind: 'custom', key: 'score', type: 'number' });
