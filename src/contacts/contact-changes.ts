@@ -1,8 +1,9 @@
 import { ValidationError } from '../shared/errors';
-import { checkAttributeKey, checkAvatarUrl, checkNestedKeys, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
+import { attributeKeyOf, checkAttributeKey, controlCharacterProblem, checkAvatarUrl, checkNestedKeys, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
 import { parseTimestamp } from '../shared/time';
 import { ADDITIONAL_TEXT_FIELDS, SOCIAL_NETWORKS } from '../records/contact.model';
 import type { ContactInput } from './contacts.schemas';
+import { trimText } from '../shared/trim-text';
 
 /** Validated, normalised changes to a contact; absent keys are left as they are. */
 export interface ContactChanges {
@@ -19,13 +20,39 @@ export interface ContactChanges {
 }
 
 const blankToNull = (value: string | null | undefined) =>
-  value === undefined ? undefined : value === null || value.trim() === '' ? null : value.trim();
+  value === undefined ? undefined : value === null || trimText(value) === '' ? null : trimText(value);
+
+/** The value, refused (422 naming the field) when it holds a control character. */
+function plainText<T extends string | null | undefined>(field: string, value: T): T {
+  const problem = typeof value === 'string' ? controlCharacterProblem(value) : undefined;
+  if (problem) throw new ValidationError(`${field}: ${JSON.stringify(value)} ${problem}`, field);
+  return value;
+}
 
 function checkKeys(field: string, attrs: Record<string, unknown>) {
   for (const [key, value] of Object.entries(attrs)) {
     const problem = checkAttributeKey(key) ?? checkNestedKeys(value);
     if (problem) throw new ValidationError(`${field}: ${problem}`, field);
   }
+}
+
+/** Custom attribute keys composed (attributeKeyOf); two keys that are the same text are a 422. */
+function composedKeys(attrs: Record<string, unknown>): Record<string, unknown> {
+  const entries = Object.entries(attrs);
+  if (entries.every(([key]) => attributeKeyOf(key) === key)) return attrs;
+  const composed = new Map<string, string>();
+  for (const [key] of entries) {
+    const same = composed.get(attributeKeyOf(key));
+    if (same !== undefined) {
+      throw new ValidationError(
+        `custom_attributes: the keys ${JSON.stringify(same)} and ${JSON.stringify(key)} are the same text (one is written decomposed); send one`,
+        `custom_attributes.${attributeKeyOf(key)}`,
+      );
+    }
+    composed.set(attributeKeyOf(key), key);
+  }
+  // fromEntries defines own properties, so a key such as __proto__ stays a key.
+  return Object.fromEntries(entries.map(([key, value]) => [attributeKeyOf(key), value]));
 }
 
 const SOCIAL_FIELD = 'additional_attributes.social_profiles';
@@ -53,8 +80,8 @@ function socialProfiles(raw: unknown): Record<string, string> | null {
 /** Applies SPEC §1.1's field rules to API input. Throws ValidationError naming the field. */
 export function toContactChanges(input: ContactInput): ContactChanges {
   const changes: ContactChanges = {};
-  if (input.name !== undefined) changes.name = blankToNull(input.name);
-  if (input.identifier !== undefined) changes.identifier = blankToNull(input.identifier);
+  if (input.name !== undefined) changes.name = plainText('name', blankToNull(input.name));
+  if (input.identifier !== undefined) changes.identifier = plainText('identifier', blankToNull(input.identifier));
   const avatar = blankToNull(input.avatar_url);
   if (avatar !== undefined) {
     if (avatar === null) changes.thumbnail = null;
@@ -97,7 +124,7 @@ export function toContactChanges(input: ContactInput): ContactChanges {
     }
     // Inside additional_attributes as at the top level: trimmed, and blank is no value (a city of
     // spaces was kept, present to filters and first in every sort).
-    if (typeof value === 'string') additional[field] = blankToNull(value);
+    if (typeof value === 'string') additional[field] = plainText(field, blankToNull(value));
   }
   if (typeof additional.country_code === 'string') {
     const code = additional.country_code.trim().toUpperCase();
@@ -109,8 +136,10 @@ export function toContactChanges(input: ContactInput): ContactChanges {
     checkKeys('additional_attributes', additional);
     changes.additional_attributes = additional;
   }
-  if (input.custom_attributes !== undefined) {
+  if (input.custom_attributes !== undefined && input.custom_attributes !== null) {
     checkKeys('custom_attributes', input.custom_attributes);
+    changes.custom_attributes = composedKeys(input.custom_attributes);
+  } else if (input.custom_attributes !== undefined) {
     changes.custom_attributes = input.custom_attributes;
   }
 

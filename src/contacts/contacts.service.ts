@@ -14,6 +14,7 @@ import { searchFieldOf, type DefinitionRef } from '../records/custom-attribute-f
 import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
 import { buildTextSearchQuery } from '../search/build-text-search-query';
 import type { QueryLimits } from '../search/query-limits';
+import { attributeKeyOf } from '../records/contact-fields';
 
 /** Records that belong to a contact (notes, identities, conversations): they go when it is deleted, and follow it into a merge. */
 export interface ContactDependent {
@@ -77,7 +78,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
   async function resolveSort(accountId: number, request: PageRequest): Promise<PageRequest> {
     if (!request.sort.key.startsWith(CUSTOM_SORT_PREFIX)) return request;
     const key = request.sort.key.slice(CUSTOM_SORT_PREFIX.length);
-    const def = (await customAttributes.definitionsOf(accountId)).find((d) => d.attribute_key === key);
+    const def = (await customAttributes.definitionsOf(accountId)).find((d) => d.attribute_key === key || d.attribute_key === attributeKeyOf(key));
     if (!def) throw new ValidationError(`unknown sort key "${request.sort.key}": no custom attribute "${key}" is defined`, 'sort');
     return { ...request, sort: { ...request.sort, field: searchFieldOf(def) } };
   }
@@ -134,10 +135,11 @@ export function createContactsService({ contacts, customAttributes, writer, next
 
     /** Takes these custom attribute keys off the contact (null keeps a key; this removes it), as Chatwoot's destroy_custom_attributes. */
     async removeCustomAttributes(accountId: number, id: number, keys: string[]): Promise<ContactPayload> {
+      const named = [...keys, ...keys.map(attributeKeyOf)];
       const updated = await writer.modify(accountId, id, (current) => {
         const attributes = current.custom_attributes ?? {};
-        if (!keys.some((key) => Object.hasOwn(attributes, key))) return null;
-        return { set: { custom_attributes: Object.fromEntries(Object.entries(attributes).filter(([key]) => !keys.includes(key))) } };
+        if (!named.some((key) => Object.hasOwn(attributes, key))) return null;
+        return { set: { custom_attributes: Object.fromEntries(Object.entries(attributes).filter(([key]) => !named.includes(key))) } };
       });
       return toContactPayload(updated);
     },

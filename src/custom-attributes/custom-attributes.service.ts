@@ -1,4 +1,4 @@
-import { checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
+import { attributeKeyOf, checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
 import type { ContactWriter } from '../contacts/contact-writer';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
 import { NotFoundError, ValidationError } from '../shared/errors';
@@ -7,7 +7,7 @@ import type { AttributeType, CustomAttributeDefinition } from '../records/custom
 import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import { replaceById } from '../shared/account-list-store';
 import { toDefinitionPayload } from './custom-attribute-definition.presenter';
-import { checkCustomValue, coerceCustomValue, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
+import { checkCustomValue, coerceCustomValue, listValuesOf, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
 import type { Logger } from '../shared/logger';
 
@@ -101,7 +101,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
     },
 
     async create(accountId: number, input: DefinitionCreateInput) {
-      const key = input.attribute_key.trim();
+      const key = attributeKeyOf(input.attribute_key.trim());
       const problem = checkDefinitionKey(key);
       if (problem) throw new ValidationError(`attribute_key: ${problem}`, 'attribute_key');
       if (input.attribute_display_type === 'list' && !input.attribute_values?.length) {
@@ -116,7 +116,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         attribute_display_name: input.attribute_display_name ?? key,
         attribute_display_type: input.attribute_display_type,
         attribute_description: input.attribute_description ?? null,
-        attribute_values: input.attribute_display_type === 'list' ? [...new Set(input.attribute_values)] : [],
+        attribute_values: input.attribute_display_type === 'list' ? listValuesOf(input.attribute_values ?? []) : [],
         attribute_model: 'contact_attribute',
         regex_pattern: input.regex_pattern ?? null,
         regex_cue: input.regex_cue ?? null,
@@ -136,7 +136,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
     async update(accountId: number, id: number, input: DefinitionUpdateInput) {
       const updated = await definitions.change(accountId, (current) => {
         const def = definitionOf(current, id);
-        if (input.attribute_key !== undefined && input.attribute_key.trim() !== def.attribute_key) {
+        if (input.attribute_key !== undefined && attributeKeyOf(input.attribute_key.trim()) !== def.attribute_key) {
           throw new ValidationError('attribute_key cannot change; contacts hold values under it', 'attribute_key');
         }
         if (input.attribute_display_type !== undefined && input.attribute_display_type !== def.attribute_display_type) {
@@ -151,7 +151,7 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         checkValuesFitType(def.attribute_display_type, input.attribute_values);
         if (input.attribute_values !== undefined && def.attribute_display_type === 'list') {
           if (!input.attribute_values.length) throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
-          next.attribute_values = [...new Set(input.attribute_values)];
+          next.attribute_values = listValuesOf(input.attribute_values);
         }
         return { items: replaceById(current, next), result: next };
       });

@@ -6,6 +6,8 @@ import type { ContactSearch, SearchQuery } from '../search/search-contacts';
 import { csvLine, type CsvValue } from '../shared/csv';
 import { ValidationError } from '../shared/errors';
 import type { ExportBody } from './contact-export.schemas';
+import { labelTitleOf } from '../shared/label-title';
+import { attributeKeyOf } from '../records/contact-fields';
 
 export const DEFAULT_EXPORT_COLUMNS = ['id', 'name', 'email', 'phone_number', 'labels'];
 
@@ -50,7 +52,7 @@ const quoted = (names: string[]) => names.map((name) => JSON.stringify(name)).jo
  * cells, and a typo would go unnoticed.
  */
 export function exportColumns(requested: string[] | undefined, customKeys: string[]): { names: string[]; read: ((c: ContactPayload) => CsvValue)[] } {
-  const wanted = (requested?.length ? requested : DEFAULT_EXPORT_COLUMNS).map((n) => n.trim()).filter(Boolean);
+  const wanted = (requested?.length ? requested : DEFAULT_EXPORT_COLUMNS).map((n) => attributeKeyOf(n.trim())).filter(Boolean);
   if (!wanted.length) throw new ValidationError('column_names must name at least one column', 'column_names');
   const exact = new Set(customKeys);
   const byLowercase = new Map<string, string>();
@@ -97,7 +99,7 @@ export function createContactExportService(deps: ExportScopeDeps) {
    */
   async function scopeQuery(accountId: number, body: ExportBody): Promise<SearchQuery | undefined> {
     const parts: SearchQuery[] = [];
-    const labels = [...(body.labels ?? []), ...(body.label ? [body.label] : [])].map((l) => l.trim().toLowerCase());
+    const labels = [...(body.labels ?? []), ...(body.label ? [body.label] : [])].map(labelTitleOf);
     if (labels.length) parts.push({ terms: { labels } });
     // Chatwoot clients send an empty payload when no filter is applied.
     const hasPayload = body.payload !== undefined && body.payload !== null && !(Array.isArray(body.payload) && body.payload.length === 0);

@@ -110,7 +110,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
   }
 
   async function planColumns(accountId: number, headerCells: Cell[]): Promise<ColumnPlan> {
-    if (headerCells.some((cell) => cell instanceof InvalidUtf8Cell)) throw new ImportFailure('the header line is not valid UTF-8');
+    if (headerCells.some((cell) => cell instanceof InvalidUtf8Cell)) throw new ImportFailure('the header line is not valid UTF-8 (save the file as "CSV UTF-8": a file in Latin-1 or Windows-1252 gives this for an accented letter)');
     const texts = headerCells.map(cellText);
     const known = await definitions.of(accountId);
     const first = planImportColumns(texts, known);

@@ -21,13 +21,28 @@ export interface UploadedFile {
   size: number;
 }
 
+/**
+ * Whether the bytes are UTF-16: its byte order mark, or text whose every other byte is NUL (the
+ * high byte of Latin letters, digits and punctuation). Excel's "Unicode Text" and "CSV UTF-16"
+ * save it; said by name, as "NUL bytes" sent the user looking for binary junk in a text file.
+ */
+function isUtf16(bytes: Buffer): boolean {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
+  const nulAt = [0, 0];
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0) nulAt[i % 2] += 1;
+  const half = Math.floor(bytes.length / 2);
+  return half > 0 && Math.max(...nulAt) >= half * 0.6 && Math.min(...nulAt) <= half * 0.05;
+}
+
 /** Looks at the start of the file: an empty file or one with NUL bytes is not a CSV. */
 async function checkLooksLikeText(file: UploadedFile): Promise<string | undefined> {
   if (file.size === 0) return 'the file is empty';
   const handle = await open(file.path, 'r');
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
-    if (buffer.subarray(0, bytesRead).includes(0)) return 'the file is not a text CSV file (it contains NUL bytes)';
+    const start = buffer.subarray(0, bytesRead);
+    if (isUtf16(start)) return 'the file is UTF-16 text (as Excel saves "Unicode Text" or "CSV UTF-16"); save it as "CSV UTF-8" and upload it again';
+    if (start.includes(0)) return 'the file is not a text CSV file (it contains NUL bytes)';
   } finally {
     await handle.close();
   }

@@ -1,6 +1,7 @@
-import { checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
+import { attributeKeyOf, checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
 import { unneutralise } from '../shared/csv';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
+import { trimText } from '../shared/trim-text';
 
 // Chatwoot's sample columns plus the ones SPEC §5 adds. `id` is read and ignored: ids belong to
 // this service, and another system's id would point at the wrong contact. `errors` is ignored
@@ -78,7 +79,7 @@ function checkSeparators(cells: string[]): string | undefined {
  */
 export function planImportColumns(headerCells: string[], definitions: DefinitionInfo[]): PlanResult {
   // A heading the export neutralised (a key that starts like a formula, `'@handle`) is read back as its cells are.
-  const cells = headerCells.map((cell, i) => unneutralise((i === 0 && cell.startsWith(BOM) ? cell.slice(1) : cell).trim()));
+  const cells = headerCells.map((cell, i) => attributeKeyOf(unneutralise(trimText(i === 0 && cell.startsWith(BOM) ? cell.slice(1) : cell))));
   if (!cells.some((cell) => cell.length)) return { ok: false, error: 'the file has no header line' };
   const notCommaSeparated = checkSeparators(cells);
   if (notCommaSeparated) return { ok: false, error: notCommaSeparated };

@@ -4,8 +4,11 @@ import { parseTimestamp } from '../shared/time';
 import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
 import { ValidationError } from '../shared/errors';
 import { labelTitleProblem } from '../labels/labels.service';
-import { isScriptUrl } from '../records/custom-attribute-fields';
+import { isScriptUrl, listValueOf } from '../records/custom-attribute-fields';
 import type { ColumnPlan, ImportColumn } from './import-columns';
+import { labelTitleOf } from '../shared/label-title';
+import { trimText } from '../shared/trim-text';
+import { controlCharacterProblem } from '../records/contact-fields';
 
 /** A cell whose bytes were not valid UTF-8; `text` has the bad bytes replaced by U+FFFD. */
 export class InvalidUtf8Cell {
@@ -59,7 +62,7 @@ function parseBoolean(value: string): boolean | undefined {
 
 /** Labels are one cell of titles separated by commas; titles are stored lowercased. */
 export function splitLabels(value: string): string[] {
-  return [...new Set(value.split(',').map((title) => title.trim().toLowerCase()).filter(Boolean))];
+  return [...new Set(value.split(',').map(labelTitleOf).filter(Boolean))];
 }
 
 type Converted = { ok: true; value: unknown } | { ok: false; error: string };
@@ -82,10 +85,11 @@ export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'cus
       return date ? { ok: true, value: date.toISOString() } : fail('a date (ISO 8601 or Unix seconds)');
     }
     case 'list': {
-      const match = column.values.find((allowed) => allowed === value) ?? column.values.find((allowed) => allowed.toLowerCase() === value.toLowerCase());
+      const match = listValueOf(column.values, value);
       return match === undefined ? fail(`one of ${column.values.map((v) => `"${v}"`).join(', ')}`) : { ok: true, value: match };
     }
     default:
+      if (controlCharacterProblem(value)) return { ok: false, error: `${column.key}: ${JSON.stringify(value)} ${controlCharacterProblem(value)}` };
       if (column.type === 'link' && isScriptUrl(value)) return fail('a web address: a javascript:, vbscript: or data: URL would run script where it is shown as a link');
       if (value.length > MAX_ATTRIBUTE_TEXT) return { ok: false, error: `${column.key}: the value is longer than ${MAX_ATTRIBUTE_TEXT} characters` };
       return { ok: true, value };
@@ -121,7 +125,7 @@ function changesOrErrors(input: ContactInput): { changes?: ContactChanges; error
  * used. An empty cell leaves the field as it is (it never clears a value).
  */
 export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
-  if (cells.every((cell) => cellText(cell).trim() === '')) return { kind: 'empty' };
+  if (cells.every((cell) => trimText(cellText(cell)) === '')) return { kind: 'empty' };
   const width = plan.columns.length;
   if (cells.length !== width) {
     return { kind: 'rejected', errors: [`the row has ${cells.length} fields, the header has ${width}`] };
@@ -141,10 +145,10 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
     const cell = cells[index];
     const name = column.header || `column ${index + 1}`;
     if (cell instanceof InvalidUtf8Cell) {
-      errors.push(`${name}: the value is not valid UTF-8`);
+      errors.push(`${name}: the value is not valid UTF-8 (save the file as "CSV UTF-8": a file in Latin-1 or Windows-1252 gives this for each accented letter)`);
       continue;
     }
-    const value = unneutralise(cell.trim());
+    const value = unneutralise(trimText(cell));
     if (!value) continue;
 
     if (column.kind === 'unnamed') {

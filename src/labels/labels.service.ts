@@ -11,6 +11,7 @@ import type { Label } from './label.model';
 import type { LabelStore } from './label-store';
 import { toLabelPayload } from './label.presenter';
 import type { LabelInput } from './labels.schemas';
+import { labelTitleOf } from '../shared/label-title';
 
 const TITLE = /^[\p{L}\p{N}_-]+$/u;
 const DEFAULT_COLOR = '#1f93ff';
@@ -25,7 +26,7 @@ export function labelTitleProblem(title: string, raw = title): string | undefine
 
 /** Labels are stored lowercased. A bad one is a 422 naming `field`: the title of a label, or the contact's labels. */
 export function normalizeLabel(raw: string, field = 'labels'): string {
-  const title = raw.trim().toLowerCase();
+  const title = labelTitleOf(raw);
   const problem = labelTitleProblem(title, raw);
   if (problem) throw new ValidationError(problem, field);
   return title;

@@ -11,22 +11,68 @@ const PHONE_SEPARATORS = /[\s\p{Pd}\u2212.()]/gu;
 const PHONE_LIKE = /^[+\d\s\p{Pd}\u2212.()]+$/u;
 const E164 = /^\+[1-9]\d{1,14}$/;
 
+/**
+ * A custom attribute key as it is stored and looked up: composed (NFC). A key typed decomposed
+ * (o + U+0301, as macOS may send it) looks the same as the key defined composed, and is the same
+ * text; it defined a second attribute, and a filter, sort or export naming it missed the first.
+ */
+export const attributeKeyOf = (key: string): string => key.normalize('NFC');
+
+// The C0 control characters other than tab and line breaks. No text a person writes holds them: a
+// NUL in a name went into the export, which the import then refused whole (a file with NUL bytes
+// is no text), and an escape sequence (ESC [31m) recolours a terminal that prints it. DEL and the
+// C1 controls are kept: they are what a Windows-1252 text decoded as Latin-1 holds, stored as sent.
+const CONTROL = /(?![\t\n\r\u007f-\u009f])\p{Cc}/u;
+
+/** Why a text value cannot be stored (a control character, named), or undefined when it can. */
+export function controlCharacterProblem(value: string): string | undefined {
+  const found = CONTROL.exec(value);
+  if (!found) return undefined;
+  const code = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+  return `holds the control character U+${code}; text may hold tabs and line breaks but no other control character`;
+}
+
 export type FieldCheck<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export function normalizeEmail(raw: string): FieldCheck<string> {
-  const value = raw.trim().toLowerCase();
+  // NFC: an address typed decomposed (e + U+0301, as macOS may write it) is the same address as
+  // its precomposed spelling, and must take the same key (it made a second contact). A Turkish
+  // capital İ lowercases to i + a combining dot above, which looks like i and is another key: i.
+  const value = raw.trim().normalize('NFC').toLowerCase().replace(/i\u0307/g, 'i');
   if (value.length > 254 || !EMAIL.test(value)) return { ok: false, error: `${JSON.stringify(raw)} is not a valid email address` };
   return { ok: true, value };
 }
 
-/** The text without the separators a phone number may be written with (SPEC §1). */
-export function stripPhoneSeparators(text: string): string {
-  return text.replace(PHONE_SEPARATORS, '');
+// Digits of other scripts are the digits a phone keyboard of those languages types (Arabic-Indic
+// ٣٤, Persian ۳۴, Devanagari ३४, fullwidth ３４ from a Japanese or Chinese input method); E.164 writes
+// them 0-9. Unicode's decimal digits come in runs of ten from zero (the mathematical ones in five
+// runs back to back), so a digit's value is its distance from the start of its run, modulo ten.
+const OTHER_DIGIT = /[\p{Nd}\uff0b]/gu;
+const DECIMAL_DIGIT = /\p{Nd}/u;
+
+function digitValue(digit: string): number {
+  let code = digit.codePointAt(0)!;
+  let steps = 0;
+  while (steps < 50 && DECIMAL_DIGIT.test(String.fromCodePoint(code - 1))) {
+    code -= 1;
+    steps += 1;
+  }
+  return steps % 10;
 }
 
-/** Whether the text could be (part of) a phone number: digits, `+` and separators only. */
+/** The text with every decimal digit written 0-9, and a fullwidth plus as `+`. */
+export function westernDigits(text: string): string {
+  return text.replace(OTHER_DIGIT, (ch) => (ch === '\uff0b' ? '+' : ch >= '0' && ch <= '9' ? ch : String(digitValue(ch))));
+}
+
+/** The text without the separators a phone number may be written with (SPEC §1), its digits written 0-9. */
+export function stripPhoneSeparators(text: string): string {
+  return westernDigits(text).replace(PHONE_SEPARATORS, '');
+}
+
+/** Whether the text could be (part of) a phone number: digits (of any script), `+` and separators only. */
 export function looksLikePhone(text: string): boolean {
-  return PHONE_LIKE.test(text);
+  return PHONE_LIKE.test(westernDigits(text));
 }
 
 /** E.164: `+` then 2 to 15 digits, the first not 0. A number without `+` already has its country code. */

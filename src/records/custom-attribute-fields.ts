@@ -1,6 +1,7 @@
 import { foldText } from '../shared/text';
 import { parseTimestamp } from '../shared/time';
 import type { AttributeType, CustomAttributeDefinition } from './custom-attribute-definition.model';
+import { controlCharacterProblem } from './contact-fields';
 
 // Custom attributes of every account share one index. Instead of one mapped field per key
 // (which grows the mapping with every account's keys until Elasticsearch refuses), the mapping
@@ -85,17 +86,31 @@ const DECIMAL_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
 export const numberOfDecimalText = (value: unknown): unknown => (typeof value === 'string' && DECIMAL_TEXT.test(value) ? Number(value) : value);
 
 /**
- * The value as its definition stores it: decimal text for a number attribute is that number.
- * Chatwoot's dashboard edits a number attribute in a text input and sends what it holds (`"11"`);
- * the filter and the import read such text the same way. A list value in another case is the
- * list's own (`gold` for `Gold`), as the import reads it and filters match it. Anything else is
- * left for checkCustomValue.
+ * The list's own value that a text names: itself, its composed (NFC) spelling — a value typed
+ * decomposed, as macOS may send it, looks the same and is the same text — or the same letters in
+ * another case (as an import cell has always been read). Undefined when it names none.
+ */
+export function listValueOf(values: string[], value: string): string | undefined {
+  const composed = value.normalize('NFC');
+  const lower = composed.toLowerCase();
+  return values.find((allowed) => allowed === value)
+    ?? values.find((allowed) => allowed.normalize('NFC') === composed)
+    ?? values.find((allowed) => allowed.normalize('NFC').toLowerCase() === lower);
+}
+
+/** A definition's list values as stored: composed (NFC), each once. */
+export const listValuesOf = (values: string[]): string[] => [...new Set(values.map((value) => value.normalize('NFC')))];
+
+/**
+ * The value as its definition stores it: decimal text for a number attribute is that number, and
+ * a list's value as the list spells it (listValueOf: `gold` for `Gold`, as the import reads it and
+ * filters match it). Chatwoot's dashboard edits a number attribute in a text input and sends what
+ * it holds (`"11"`); the filter and the import read such text the same way. Anything else is left
+ * for checkCustomValue.
  */
 export function coerceCustomValue(def: DefinitionRef, value: unknown): unknown {
   if (def.attribute_display_type === 'number') return numberOfDecimalText(value);
-  if (def.attribute_display_type === 'list' && typeof value === 'string' && !def.attribute_values.includes(value)) {
-    return def.attribute_values.find((allowed) => allowed.toLowerCase() === value.toLowerCase()) ?? value;
-  }
+  if (def.attribute_display_type === 'list' && typeof value === 'string') return listValueOf(def.attribute_values, value) ?? value;
   return value;
 }
 
@@ -103,6 +118,8 @@ export function coerceCustomValue(def: DefinitionRef, value: unknown): unknown {
 export function checkCustomValue(def: DefinitionRef, value: unknown): string | undefined {
   if (value === null) return undefined;
   const key = def.attribute_key;
+  const control = typeof value === 'string' && poolOf(def.attribute_display_type) === 'text' ? controlCharacterProblem(value) : undefined;
+  if (control) return `custom attribute "${key}": ${JSON.stringify(value)} ${control}`;
   switch (def.attribute_display_type) {
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? undefined : `custom attribute "${key}" is a number attribute; got ${JSON.stringify(value)}`;

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { normalizePhone, stripPhoneSeparators } from '../records/contact-fields';
+import { attributeKeyOf, normalizePhone, stripPhoneSeparators } from '../records/contact-fields';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
 import { SOCIAL_NETWORKS } from '../records/contact.model';
 import { foldForIndex, MAX_INDEXED_TEXT, numberOfDecimalText, searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
@@ -7,6 +7,7 @@ import { DEFAULT_QUERY_LIMITS, LIMIT_SETTINGS, type QueryLimits } from './query-
 import { isSuffixField, MAX_SUFFIX_LENGTH, suffixPrefix } from './substring-terms';
 import { ValidationError } from '../shared/errors';
 import { parseIsoMoment, type IsoMoment } from '../shared/time';
+import { labelTitleOf } from '../shared/label-title';
 
 // A pure compiler: Chatwoot's filter payload (SPEC §3.1-3.2) → one Elasticsearch bool query over
 // the fields of mappings/contacts.v3.json. Every attribute and operator is checked against the
@@ -161,7 +162,7 @@ class Compiler {
   rule(key: unknown, at: string): AttributeRule {
     if (typeof key !== 'string' || !key.trim()) this.fail(at, 'attribute_key must be a non-empty string');
     if (Object.prototype.hasOwnProperty.call(STANDARD_ATTRIBUTES, key)) return STANDARD_ATTRIBUTES[key];
-    const def = this.definitions.get(key);
+    const def = this.definitions.get(key) ?? this.definitions.get(attributeKeyOf(key));
     if (def) return { ...CUSTOM_RULES[def.attribute_display_type], field: searchFieldOf(def) };
     // Chatwoot's contact filters call the company `company`; an account's own custom attribute of that key comes first.
     if (key === 'company') return STANDARD_ATTRIBUTES.company_name;
@@ -206,7 +207,7 @@ class Compiler {
       case 'country_code':
         return this.exact(field, operator, values.map((v, j) => this.string(v, at, j).toUpperCase()));
       case 'labels':
-        return this.exact(field, operator, values.map((v, j) => this.string(v, at, j).toLowerCase()));
+        return this.exact(field, operator, values.map((v, j) => labelTitleOf(this.string(v, at, j))));
       case 'boolean':
         return this.exact(field, operator, values.map((v, j) => this.boolean(v, at, j)));
       case 'number': {

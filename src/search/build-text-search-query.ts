@@ -32,6 +32,6 @@ export function buildTextSearchQuery(q: string, limits: Pick<QueryLimits, 'maxSu
   const queries = FIELDS.map((field) => substringOf(field, text));
   // "612 34-56" finds +34612345678: phones are indexed without separators.
   const digits = stripPhoneSeparators(text);
-  if (looksLikePhone(text) && /\d/.test(text) && digits !== text) queries.push(substringOf('phone_number', digits));
+  if (looksLikePhone(text) && /\d/.test(digits) && digits !== text) queries.push(substringOf('phone_number', digits));
   return { bool: { should: queries, minimum_should_match: 1 } };
 }

@@ -3,6 +3,7 @@ import { acceptingAlso } from '../shared/documented-input';
 import { ValidationError } from '../shared/errors';
 import { CUSTOM_SORT_PREFIX, DEFAULT_SORT, parseSort, SORT_FIELDS, SORT_KEY_ALIASES } from './contact-sort';
 import type { PageRequest } from './search-contacts';
+import { labelTitleOf } from '../shared/label-title';
 
 export const DEFAULT_PER_PAGE = 15;
 
@@ -44,7 +45,7 @@ export const labelsParam = z.union([z.string(), z.array(z.string())], 'labels mu
 // several separated by commas, as Chatwoot's tagged_with reads `labels=a,b` (a title holds no comma).
 // A blank `labels=` narrows nothing, as Chatwoot's `params[:labels].present?` reads it.
 export function labelFilter(raw: string | string[] | undefined) {
-  const labels = raw === undefined || (typeof raw === 'string' && !raw.trim()) ? [] : [raw].flat().flatMap((value) => value.split(',')).map((label) => label.trim().toLowerCase());
+  const labels = raw === undefined || (typeof raw === 'string' && !raw.trim()) ? [] : [raw].flat().flatMap((value) => value.split(',')).map(labelTitleOf);
   return labels.length ? { terms: { labels } } : undefined;
 }
 

@@ -74,6 +74,42 @@ describe('creating a contact', () => {
     expect(res.body.error).toMatch(/at least one of name, email, phone_number or identifier/);
   });
 
+  // Text pasted from a web page or a spreadsheet carries zero-width spaces and word joiners at its
+  // edges: a name of only those made a contact with no visible name, and one around a name kept it
+  // from equalling the name typed (a filter's equal_to).
+  it('when text fields come with zero-width characters at their edges, then they are trimmed as spaces are; only those is no value', async () => {
+    const blank = await post({ name: '\u200b\u2060', city: 'Lima' });
+    expect(blank.status).toBe(422);
+    expect(blank.body.error).toMatch(/at least one of name, email, phone_number or identifier/);
+    const padded = await post({ name: '\u200bAna Mar\u00eda\u200b ', company_name: '\ufeff\u200b', city: ' \u200dLima\u200c', email: '\u200bana.zw@example.com' });
+    expect(padded.status).toBe(200);
+    expect(padded.body.payload.contact).toMatchObject({ name: 'Ana Mar\u00eda', email: 'ana.zw@example.com' });
+    expect(padded.body.payload.contact.additional_attributes).toMatchObject({ city: 'Lima', company_name: null });
+    const emoji = await post({ name: '\u{1F469}\u{1F3FD}\u200d\u{1F4BB}' });
+    expect(emoji.body.payload.contact.name).toBe('\u{1F469}\u{1F3FD}\u200d\u{1F4BB}');
+  });
+
+  // A NUL in one contact's name went into the export, and an export holding a NUL byte is refused
+  // by the import (a file with NUL bytes is no text): one name made the account's export
+  // impossible to import back. Escape sequences (ESC) and other controls are no text either.
+  it('when a text field or a text custom attribute holds a control character other than tab or a line break, then it answers 422 naming the field', async () => {
+    for (const [body, field] of [
+      [{ name: 'Ana\u0000Nul' }, 'name'],
+      [{ name: 'Red', city: 'Li\u001b[31mma' }, 'city'],
+      [{ name: 'Bell', additional_attributes: { company_name: 'Acme\u0007' } }, 'company_name'],
+      [{ identifier: 'crm\u0001x' }, 'identifier'],
+      [{ name: 'Custom', custom_attributes: { nickname_ctl: 'x\u0000y' } }, 'custom_attributes.nickname_ctl'],
+    ] as const) {
+      const res = await post(body);
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe(field);
+      expect(res.body.error).toMatch(/control character/);
+    }
+    const lines = await post({ name: 'Ana\tMar\u00eda', description: 'line one\r\nline two' });
+    expect(lines.status).toBe(200);
+    expect(lines.body.payload.contact.additional_attributes.description).toBe('line one\r\nline two');
+  });
+
   it('when the body is not JSON, then it answers 400', async () => {
     const res = await ctx.http
       .post(account.path('/contacts'))
@@ -91,6 +127,16 @@ describe('creating a contact', () => {
     const second = await post({ name: 'second', [field]: field === 'email' ? 'DUP@example.com' : values[field] });
     expect(second.status).toBe(422);
     expect(second.body.field).toBe(field);
+  });
+
+  it('when an email comes decomposed (NFD, as a Mac may type it) and another contact holds it composed, then it answers 422: it is the same address', async () => {
+    const first = await post({ name: 'composed', email: 'jos\u00e9@ex\u00e4mple.com' });
+    expect(first.status).toBe(200);
+    const second = await post({ name: 'decomposed', email: 'Jose\u0301@exa\u0308mple.com' });
+    expect(second.status).toBe(422);
+    expect(second.body.field).toBe('email');
+    const alone = await post({ name: 'decomposed alone', email: 'rene\u0301e@ex\u00e4mple.com' });
+    expect(alone.body.payload.contact.email).toBe('ren\u00e9e@ex\u00e4mple.com');
   });
 
   it('when the same email is used in another account, then both accounts may have it', async () => {

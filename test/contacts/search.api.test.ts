@@ -70,6 +70,17 @@ describe('searching contacts', () => {
     }
   });
 
+  // The digits an Arabic, Persian, Hindi or Japanese keyboard types are digits: E.164 writes them
+  // 0-9. A search or a filter typed with them found nothing, and a write was refused.
+  it.each(['\u0666\u0661\u0662 \u0663\u0664', '\u06f6\u06f1\u06f2\u06f3\u06f4', '\uff16\uff11\uff12\uff0d\uff13\uff14'])('when q is a phone written with the digits of another script (%j), then it finds the phone', async (q) => {
+    const res = await ctx.http.get(account.path(`/contacts/search?q=${encodeURIComponent(q)}`)).set('api_access_token', account.agentToken);
+    expect(res.status).toBe(200);
+    expect(res.body.payload.map((c: { id: number }) => c.id)).toEqual([made[0].id]);
+    const filtered = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken)
+      .send({ payload: [{ attribute_key: 'phone_number', filter_operator: 'contains', values: [q] }] });
+    expect(filtered.body.payload?.map((c: { id: number }) => c.id)).toEqual([made[0].id]);
+  });
+
   it('when results are sorted and paged, then the list\'s sort and cursor apply', async () => {
     const first = await ctx.http.get(account.path('/contacts/search?q=e&sort=name&per_page=2')).set('api_access_token', account.agentToken);
     expect(first.body.payload).toHaveLength(2);

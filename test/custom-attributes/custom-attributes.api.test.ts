@@ -1,6 +1,7 @@
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
 import { createContact, storeDefinition } from '../support/factories';
 import { MAX_SLOTS } from '../../src/records/custom-attribute-fields';
+import { importCsv } from '../import/import-support';
 
 let ctx: TestContext;
 
@@ -199,6 +200,59 @@ describe('custom attribute values on contacts', () => {
     const bad = await api.patch(`/contacts/${ok.body.payload.contact.id}`, { custom_attributes: { seats: '11 seats' } });
     expect(bad.status).toBe(422);
     expect((await api.post('/contacts', { name: 'x', custom_attributes: { email: 'a' } })).status).toBe(422);
+  });
+
+  // A key typed decomposed (o + U+0301, as macOS may send it) looks the same as the key defined
+  // composed, and is the same text: it defined a second attribute beside it, and a filter, a sort
+  // or an export naming it did not find the first.
+  it('when a custom attribute key comes decomposed (NFD), then it is the key defined composed, on writes, definitions, filters, sorts, exports and imports', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const composed = 'regi\u00f3n';
+    const decomposed = 'regio\u0301n';
+    expect((await api.post('/custom_attribute_definitions', { attribute_key: composed, attribute_display_type: 'text' })).status).toBe(200);
+    const twice = await api.post('/custom_attribute_definitions', { attribute_key: decomposed, attribute_display_type: 'text' });
+    expect(twice.status).toBe(422);
+    expect(twice.body.field).toBe('attribute_key');
+    const created = await api.post('/contacts', { name: 'nfd key', custom_attributes: { [decomposed]: 'Sur' } });
+    expect(created.status).toBe(200);
+    expect(created.body.payload.contact.custom_attributes).toEqual({ [composed]: 'Sur' });
+    const both = await api.post('/contacts', { name: 'x', custom_attributes: { [decomposed]: 'a', [composed]: 'b' } });
+    expect(both.status).toBe(422);
+    expect(((await api.get('/custom_attribute_definitions')).body as { attribute_key: string }[]).map((d) => d.attribute_key)).toEqual([composed]);
+    const defined = await api.post('/custom_attribute_definitions', { attribute_key: 'pai\u0301s', attribute_display_type: 'text' });
+    expect(defined.body.attribute_key).toBe('pa\u00eds');
+    await ctx.settle(account.id);
+    const filtered = await api.post('/contacts/filter', { payload: [{ attribute_key: decomposed, filter_operator: 'equal_to', values: ['sur'] }] });
+    expect(filtered.status).toBe(200);
+    expect(filtered.body.payload.map((c: { id: number }) => c.id)).toEqual([created.body.payload.contact.id]);
+    expect((await api.get(`/contacts?sort=-custom_attributes.${encodeURIComponent(decomposed)}`)).status).toBe(200);
+    const exported = await api.post('/contacts/export', { column_names: ['name', decomposed] });
+    expect(exported.status).toBe(200);
+    expect(exported.text.split(/\r?\n/)[0]).toBe(`name,${composed}`);
+    const removed = await api.post(`/contacts/${created.body.payload.contact.id}/destroy_custom_attributes`, { custom_attributes: [decomposed] });
+    expect(removed.body.payload.custom_attributes).toEqual({});
+    const imported = await importCsv(ctx, account, `email,${decomposed}\nnfd-header@example.com,Norte\n`);
+    expect(imported).toMatchObject({ status: 'completed', created: 1 });
+    expect(((await api.get('/custom_attribute_definitions')).body as { attribute_key: string }[]).map((d) => d.attribute_key).sort()).toEqual(['pa\u00eds', composed]);
+  });
+
+  // A list value typed decomposed (a + U+0301, as macOS may send it) is the list's own value: it
+  // was refused with a message quoting the very value that was sent, as it looks. The import took
+  // a value in another case; the API now reads a value as the import does.
+  it('when a list value comes decomposed (NFD) or in another case, then the list\'s own value is stored; a value without its accent is still refused', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const defined = await api.post('/custom_attribute_definitions', { attribute_key: 'region', attribute_display_type: 'list', attribute_values: ['Andaluc\u00eda', '\u00cele-de-France', 'N\u0303uble', '\u00d1uble'] });
+    expect(defined.body.attribute_values).toEqual(['Andaluc\u00eda', '\u00cele-de-France', '\u00d1uble']);
+    const decomposed = await api.post('/contacts', { name: 'nfd', custom_attributes: { region: 'Andaluci\u0301a' } });
+    expect(decomposed.status).toBe(200);
+    expect(decomposed.body.payload.contact.custom_attributes.region).toBe('Andaluc\u00eda');
+    const cased = await api.patch(`/contacts/${decomposed.body.payload.contact.id}`, { custom_attributes: { region: '\u00ceLE-DE-FRANCE' } });
+    expect(cased.body.payload.custom_attributes.region).toBe('\u00cele-de-France');
+    const unaccented = await api.post('/contacts', { name: 'x', custom_attributes: { region: 'Andalucia' } });
+    expect(unaccented.status).toBe(422);
+    expect(unaccented.body.field).toBe('custom_attributes.region');
   });
 
   // Chatwoot's dashboard edits a number attribute in a text input and sends what it holds, a string

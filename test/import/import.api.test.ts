@@ -192,7 +192,7 @@ describe('the catalogue of nasty files', () => {
     const file = Buffer.concat([Buffer.from('name,city\nAna,Lima\nBad,'), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from('\n')]);
     const done = await importCsv(ctx, account, file);
     expect(done).toMatchObject({ created: 1, rejected: 1 });
-    expect(await rejectionsOf(account, done.id)).toEqual(['row 2: city: the value is not valid UTF-8']);
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 2: city: the value is not valid UTF-8 (save the file as "CSV UTF-8": a file in Latin-1 or Windows-1252 gives this for each accented letter)']);
   });
 
   it('when a field is huge, then the row is rejected for its length', async () => {
@@ -239,6 +239,20 @@ describe('the catalogue of nasty files', () => {
     const res = await uploadCsv(ctx, account, '');
     expect(res.status).toBe(422);
     expect(res.body.error).toMatch(/empty/);
+  });
+
+  // Excel's "Unicode Text" and "CSV UTF-16" save UTF-16: it was refused as "not a text CSV file
+  // (it contains NUL bytes)", which sends the user looking for binary junk in a text file.
+  it.each([
+    ['UTF-16 LE with its BOM', Buffer.from('\ufeffname,city\nRen\u00e9e,Montr\u00e9al\n', 'utf16le')],
+    ['UTF-16 LE without a BOM', Buffer.from('name,city\nRen\u00e9e,Montr\u00e9al\n', 'utf16le')],
+    ['UTF-16 BE with its BOM', Buffer.from('\ufeffname,city\nRen\u00e9e,Montr\u00e9al\n', 'utf16le').swap16()],
+  ])('when the file is %s, then the upload answers 422 saying it is UTF-16 and to save it as UTF-8', async (_what, file) => {
+    const account = await freshAccount();
+    const res = await uploadCsv(ctx, account, file);
+    expect(res.status).toBe(422);
+    expect(res.body.field).toBe('import_file');
+    expect(res.body.error).toMatch(/UTF-16.*UTF-8/);
   });
 
   // A ";" file created a custom attribute "name;email" and rejected every row with a reason about a missing name.

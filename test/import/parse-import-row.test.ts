@@ -16,6 +16,16 @@ describe('reading the header', () => {
     expect(p.undefinedKeys).toEqual(['plan']);
   });
 
+  it('when names carry zero-width characters at their edges or are written decomposed, then they are read as the API reads keys: trimmed and composed', () => {
+    const p = plan(['\u200bName\u2060', 'regio\u0301n', '\u200b'], [{ attribute_key: 'regi\u00f3n', attribute_display_type: 'text' }]);
+    expect(p.columns).toEqual([
+      expect.objectContaining({ kind: 'standard', field: 'name' }),
+      expect.objectContaining({ kind: 'custom', key: 'regi\u00f3n' }),
+      expect.objectContaining({ kind: 'unnamed' }),
+    ]);
+    expect(p.undefinedKeys).toEqual([]);
+  });
+
   it('when a column names a defined attribute in another case, then the definition\'s key and type are used', () => {
     const p = plan(['name', 'SCORE'], [{ attribute_key: 'score', attribute_display_type: 'number' }]);
     expect(p.columns[1]).toMatchObject({ kind: 'custom', key: 'score', type: 'number' });
@@ -133,6 +143,16 @@ describe('parsing a row', () => {
     expect(parsed).toEqual({ kind: 'contact', labels: [], changes: { name: 'Ana' } });
   });
 
+  it('when a cell holds only zero-width characters, then it is an empty cell: the field is left out, not cleared', () => {
+    const parsed = parseImportRow(row({ name: '\u200bAna\u2060', city: '\u200b', email: ' \u200b ' }), standard);
+    expect(parsed).toEqual({ kind: 'contact', labels: [], changes: { name: 'Ana' } });
+  });
+
+  it('when a cell holds a control character other than tab or a line break, then the row is rejected naming the column', () => {
+    const parsed = parseImportRow(row({ name: 'Ana\u0000', city: 'Lima' }), standard);
+    expect(parsed).toEqual({ kind: 'rejected', errors: [expect.stringMatching(/^name: .*control character/)] });
+  });
+
   it('when every cell is empty, then the row is empty, not rejected', () => {
     expect(parseImportRow(row({}), standard)).toEqual({ kind: 'empty' });
     expect(parseImportRow([''], standard)).toEqual({ kind: 'empty' });
@@ -167,7 +187,7 @@ describe('parsing a row', () => {
 
   it('when a cell is not valid UTF-8, then the row is rejected naming the column', () => {
     const parsed = parseImportRow(['a\uFFFD', new InvalidUtf8Cell('b\uFFFD')], plan(['name', 'city']));
-    expect(parsed).toEqual({ kind: 'rejected', errors: ['city: the value is not valid UTF-8'] });
+    expect(parsed).toEqual({ kind: 'rejected', errors: ['city: the value is not valid UTF-8 (save the file as "CSV UTF-8": a file in Latin-1 or Windows-1252 gives this for each accented letter)'] });
   });
 
   it('when an unnamed column has a value, then the row is rejected; an empty one is fine', () => {
@@ -235,6 +255,7 @@ describe('a custom column named like an object\'s own machinery', () => {
 describe('helpers', () => {
   it('when labels are split, then they are trimmed, lowercased and unique', () => {
     expect(splitLabels(' A, b ,,a ')).toEqual(['a', 'b']);
+    expect(splitLabels('Que\u0301bec, qu\u00e9bec, \u0130zmir')).toEqual(['qu\u00e9bec', 'izmir']);
   });
 
   it('when a key was seen on an earlier row, then claiming it again names it', () => {

@@ -65,7 +65,7 @@ describe('planning an import batch: each row on its own', () => {
       },
       { row: 2, cells: ['Luis', 'luis@x.com'], reasons: ['the row has 2 fields, the header has 6'] },
       { row: 3, cells: ['', '', '', '', '', 'Lima'], reasons: ['a contact needs at least one of name, email, phone_number or identifier'] },
-      { row: 4, cells: ['B\uFFFDo', 'bo@x.com', '', '', '', ''], reasons: ['name: the value is not valid UTF-8'] },
+      { row: 4, cells: ['B\uFFFDo', 'bo@x.com', '', '', '', ''], reasons: ['name: the value is not valid UTF-8 (save the file as "CSV UTF-8": a file in Latin-1 or Windows-1252 gives this for each accented letter)'] },
     ]);
   });
 

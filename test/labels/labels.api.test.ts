@@ -128,6 +128,31 @@ describe('contact labels', () => {
     );
   });
 
+  // A title typed decomposed (e + U+0301, as macOS may send it) is the title typed composed: it
+  // was refused as "letters only" (a combining accent is no letter), and Turkish İ lowercased to
+  // i + a combining dot above, refused the same way.
+  it('when a title comes decomposed (NFD) or with a Turkish capital İ, then it is the same label as its composed, lowercased spelling, wherever labels are named', async () => {
+    const api = as(account);
+    const created = await api.post('/labels', { title: 'Caf\u00e9-NFC' });
+    expect(created.body.title).toBe('caf\u00e9-nfc');
+    const again = await api.post('/labels', { title: 'Cafe\u0301-nfc' });
+    expect(again.status).toBe(422);
+    expect(again.body.error).toContain('already exists');
+    const contact = await createContact(ctx, account);
+    const posted = await api.post(`/contacts/${contact.id}/labels`, { labels: ['CAFE\u0301-NFC', '\u0130stanbul'] });
+    expect(posted.status).toBe(200);
+    expect([...posted.body.payload].sort()).toEqual(['caf\u00e9-nfc', 'istanbul']);
+    await ctx.settle(account.id);
+    const ids = (res: { body: { payload: { id: number }[] } }) => res.body.payload.map((c) => c.id);
+    expect(ids(await api.get(`/contacts?labels[]=${encodeURIComponent('Cafe\u0301-nfc')}`))).toEqual([contact.id]);
+    expect(ids(await api.get(`/contacts?labels[]=${encodeURIComponent('\u0130STANBUL')}`))).toEqual([contact.id]);
+    // As JavaScript lowercases İ (the console lowercases a title before sending it): i + U+0307.
+    expect(ids(await api.get(`/contacts?labels[]=${encodeURIComponent('i\u0307stanbul')}`))).toEqual([contact.id]);
+    expect((await api.post(`/contacts/${contact.id}/labels`, { labels: ['i\u0307zmir'] })).body.payload).toEqual(['izmir']);
+    const filtered = await api.post('/contacts/filter', { payload: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: [' cafe\u0301-nfc '] }] });
+    expect(ids(filtered)).toEqual([contact.id]);
+  });
+
   it('when a label is invalid or the body is wrong, then it answers 422', async () => {
     const contact = await createContact(ctx, account);
     expect((await as(account).post(`/contacts/${contact.id}/labels`, { labels: ['a b'] })).status).toBe(422);

@@ -74,6 +74,18 @@ describe('notes on a contact', () => {
     expect(empty.body.field).toBe('content');
   });
 
+  // Text pasted from a web page carries zero-width spaces: a note of only those and spaces showed
+  // as an empty note.
+  it('when the content is only spaces and zero-width characters, then it answers 422 as empty content does; a note with text keeps them as given', async () => {
+    const contact = await createContact(ctx, account);
+    const notesPath = account.path(`/contacts/${contact.id}/notes`);
+    const invisible = await ctx.http.post(notesPath).set(as(account.agentToken)).send({ content: '\u200b\u00a0 \u3000\u2060' });
+    expect(invisible.status).toBe(422);
+    expect(invisible.body.field).toBe('content');
+    const kept = await ctx.http.post(notesPath).set(as(account.agentToken)).send({ content: '\u200bLlam\u00e9 \u{1F44D}\u{1F3FD}\u200b' });
+    expect(kept.body.content).toBe('\u200bLlam\u00e9 \u{1F44D}\u{1F3FD}\u200b');
+  });
+
   it('when another agent edits or deletes a note, then it answers 403; an administrator may', async () => {
     const contact = await createContact(ctx, account);
     const notesPath = account.path(`/contacts/${contact.id}/notes`);

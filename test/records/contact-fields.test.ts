@@ -11,6 +11,20 @@ describe('normalizeEmail', () => {
       expect(normalizeEmail(raw)).toEqual({ ok: false, error: `${JSON.stringify(raw)} is not a valid email address` });
     },
   );
+
+  // The same address typed on a Mac (decomposed: e + U+0301) and on a phone (é) is one address:
+  // canonically equivalent text is stored in one form (NFC), or it took two keys and two contacts.
+  it('when an address is given decomposed (NFD), then it is stored composed (NFC), as its precomposed spelling is', () => {
+    expect(normalizeEmail('Jose\u0301@Exa\u0308mple.com')).toEqual({ ok: true, value: 'jos\u00e9@ex\u00e4mple.com' });
+    expect(normalizeEmail('JOS\u00c9@EX\u00c4MPLE.COM')).toEqual({ ok: true, value: 'jos\u00e9@ex\u00e4mple.com' });
+  });
+
+  // A Turkish keyboard types a capital I as İ: lowercased, it was i + a combining dot above, an
+  // address that looks like info@ and is another key (and another mailbox).
+  it('when an address holds a Turkish capital \u0130, then it lowercases to i, as the address typed in lowercase', () => {
+    expect(normalizeEmail('\u0130NFO@\u0130ZM\u0130R.COM.TR')).toEqual({ ok: true, value: 'info@izmir.com.tr' });
+    expect(normalizeEmail('i\u0307nfo@x.io')).toEqual({ ok: true, value: 'info@x.io' });
+  });
 });
 
 // SPEC §1: spaces, dashes, dots and parentheses are stripped. A number pasted from a word
@@ -22,6 +36,13 @@ describe('normalizePhone', () => {
     '+34 612\u2013345\u2013678', '+34 612\u2011345\u2011678', '+34 612\u2010345\u2012678', '+34 612\u2014345\u2015678',
     '+34 612\u2212345\u2212678', '+34 612\ufe63345\uff0d678',
   ])('when %j is given, then its separators are stripped', (raw) => {
+    expect(normalizePhone(raw)).toEqual({ ok: true, value: '+34612345678' });
+  });
+
+  it.each([
+    '+\u0663\u0664 \u0666\u0661\u0662 \u0663\u0664\u0665 \u0666\u0667\u0668', '+\u06f3\u06f4\u06f6\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8',
+    '\uff0b\uff13\uff14 \uff16\uff11\uff12 \uff13\uff14\uff15 \uff16\uff17\uff18', '+\u0969\u096a 612 345 678',
+  ])('when %j is written with the digits of another script (Arabic-Indic, Persian, fullwidth, Devanagari), then they are its digits', (raw) => {
     expect(normalizePhone(raw)).toEqual({ ok: true, value: '+34612345678' });
   });
 

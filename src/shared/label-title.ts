@@ -1,0 +1,9 @@
+// Label titles are stored lowercased (Chatwoot's rule), and every place that names labels — a
+// label's title, a contact's labels, an import cell, `labels[]`, a filter, an export — reads a
+// title through this one function, so they all mean the same label.
+//
+// Composed to NFC first: a title typed decomposed (e + U+0301, as macOS may send it) is the same
+// title as `é`, and its combining accent is no letter, so it was refused. Turkish İ lowercases to
+// i + a combining dot above (in JavaScript, so also in a client that lowercases before sending),
+// refused the same way; its Turkish lowercase is i, and an i needs no second dot.
+export const labelTitleOf = (raw: string): string => raw.trim().normalize('NFC').toLowerCase().replace(/i\u0307/g, 'i');

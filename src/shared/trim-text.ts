@@ -1,0 +1,8 @@
+// String.prototype.trim's spaces, and the invisible characters that text pasted from a web page
+// or a spreadsheet carries at its edges: the zero-width space, non-joiner and joiner
+// (U+200B–U+200D) and the word joiner (U+2060). At an edge they join or split nothing; a name of
+// only those was a contact with no visible name, and one around a name kept it from equalling
+// the name typed. Bidirectional marks and emoji tag characters are kept: they mean something there.
+const EDGES = /^[\s\u200b-\u200d\u2060]+|[\s\u200b-\u200d\u2060]+$/gu;
+
+export const trimText = (value: string): string => value.replace(EDGES, '');
