@@ -1,15 +1,12 @@
-import { createElasticsearchClient } from '../../src/shared/elasticsearch';
-import { startTestContext, testConfig, type TestContext } from '../support/context';
-import { startTcpProxy } from '../support/tcp-proxy';
+import type { TestContext } from '../support/context';
+import { startContextBehindElasticsearchProxy, type startTcpProxy } from '../support/tcp-proxy';
 
 // Elasticsearch is reached through a proxy the test cuts, so the shared node stays up for everyone else.
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
 let ctx: TestContext;
 
 beforeAll(async () => {
-  const config = testConfig();
-  proxy = await startTcpProxy(Number(new URL(config.ELASTICSEARCH_URL).port || 9200));
-  ctx = await startTestContext({ config, es: createElasticsearchClient(`http://127.0.0.1:${proxy.port}`) });
+  ({ proxy, ctx } = await startContextBehindElasticsearchProxy());
 });
 afterAll(async () => {
   await ctx?.close();

@@ -1,6 +1,5 @@
-import { createElasticsearchClient } from '../../src/shared/elasticsearch';
-import { startTestContext, testConfig, type TestContext } from '../support/context';
-import { startTcpProxy } from '../support/tcp-proxy';
+import { testConfig, type TestContext } from '../support/context';
+import { startContextBehindElasticsearchProxy, type startTcpProxy } from '../support/tcp-proxy';
 import { contactsOf, showImport, uploadCsv } from './import-support';
 
 // This context reaches Elasticsearch through a proxy the test cuts, so the shared node stays up
@@ -9,9 +8,7 @@ let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
 let ctx: TestContext;
 
 beforeAll(async () => {
-  const config = testConfig({ IMPORT_BATCH_SIZE: '2', SWEEP_EVERY_MS: '500' });
-  proxy = await startTcpProxy(Number(new URL(config.ELASTICSEARCH_URL).port || 9200));
-  ctx = await startTestContext({ worker: false, config, es: createElasticsearchClient(`http://127.0.0.1:${proxy.port}`) });
+  ({ proxy, ctx } = await startContextBehindElasticsearchProxy({ worker: false, config: testConfig({ IMPORT_BATCH_SIZE: '2', SWEEP_EVERY_MS: '500' }) }));
 });
 afterAll(async () => {
   await ctx?.close();

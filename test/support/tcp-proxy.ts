@@ -1,4 +1,7 @@
 import net from 'node:net';
+import type { Config } from '../../src/config';
+import { createElasticsearchClient } from '../../src/shared/elasticsearch';
+import { startTestContext, testConfig } from './context';
 
 /**
  * A TCP proxy in front of a real local service, so that a test can take the service away from
@@ -60,4 +63,15 @@ export async function startTcpProxy(targetPort: number) {
       await new Promise((resolve) => (server?.listening ? server.close(resolve) : resolve(undefined)));
     },
   };
+}
+
+/**
+ * A test context that reaches Elasticsearch through a proxy the test can cut, so that the shared
+ * node stays up for everyone else. Close the context before the proxy.
+ */
+export async function startContextBehindElasticsearchProxy(options: { worker?: boolean; config?: Config } = {}) {
+  const config = options.config ?? testConfig();
+  const proxy = await startTcpProxy(Number(new URL(config.ELASTICSEARCH_URL).port || 9200));
+  const ctx = await startTestContext({ worker: options.worker, config, es: createElasticsearchClient(`http://127.0.0.1:${proxy.port}`) });
+  return { proxy, ctx };
 }
