@@ -1,4 +1,5 @@
 // Field rules of SPEC §1.1, as pure functions shared by the API, the import and capture.
+import { lowercaseKey } from '../shared/text';
 
 // No spaces or control characters (NUL, tabs, escapes: a 'valid' a\u0000@x.com was stored),
 // one @, a dot in the domain; letters of any script are kept (ü@example.com).
@@ -35,10 +36,9 @@ export function controlCharacterProblem(value: string): string | undefined {
 export type FieldCheck<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export function normalizeEmail(raw: string): FieldCheck<string> {
-  // NFC: an address typed decomposed (e + U+0301, as macOS may write it) is the same address as
-  // its precomposed spelling, and must take the same key (it made a second contact). A Turkish
-  // capital İ lowercases to i + a combining dot above, which looks like i and is another key: i.
-  const value = raw.trim().normalize('NFC').toLowerCase().replace(/i\u0307/g, 'i');
+  // An address typed decomposed is the same address as its composed spelling, and must take the
+  // same key (it made a second contact); İNFO@ is info@.
+  const value = lowercaseKey(raw.trim());
   if (value.length > 254 || !EMAIL.test(value)) return { ok: false, error: `${JSON.stringify(raw)} is not a valid email address` };
   return { ok: true, value };
 }

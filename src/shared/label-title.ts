@@ -1,3 +1,5 @@
+import { lowercaseKey } from './text';
+
 // Label titles are stored lowercased (Chatwoot's rule), and every place that names labels — a
 // label's title, a contact's labels, an import cell, `labels[]`, a filter, an export — reads a
 // title through this one function, so they all mean the same label.
@@ -6,4 +8,4 @@
 // title as `é`, and its combining accent is no letter, so it was refused. Turkish İ lowercases to
 // i + a combining dot above (in JavaScript, so also in a client that lowercases before sending),
 // refused the same way; its Turkish lowercase is i, and an i needs no second dot.
-export const labelTitleOf = (raw: string): string => raw.trim().normalize('NFC').toLowerCase().replace(/i\u0307/g, 'i');
+export const labelTitleOf = (raw: string): string => lowercaseKey(raw.trim());

@@ -21,3 +21,10 @@ export function foldText(value: string): string {
     .replace(UNDECOMPOSED_LETTER, (letter) => UNDECOMPOSED[letter])
     .normalize('NFC');
 }
+
+/**
+ * Text as a key compares it, case aside: composed (NFC) and lowercased. A text typed decomposed
+ * (e + U+0301, as macOS may send it) is the same text as its composed spelling; Turkish İ
+ * lowercases to i + a combining dot above, which looks like i and is i.
+ */
+export const lowercaseKey = (value: string): string => value.normalize('NFC').toLowerCase().replace(/i\u0307/g, 'i');

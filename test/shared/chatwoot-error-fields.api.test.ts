@@ -1,4 +1,4 @@
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
 
 // Chatwoot's dashboard reads an error answer's `message` (shown to the user: contact create,
 // saved filters, export) and, on a 422 of a contact write, `attributes` (`error.data.includes('email')`
@@ -8,11 +8,13 @@ import { startTestContext, type TestAccount, type TestContext } from '../support
 let ctx: TestContext;
 let account: TestAccount;
 
-beforeAll(async () => {
-  ctx = await startTestContext({ worker: false });
-  account = await ctx.createAccount();
-});
-afterAll(() => ctx.close());
+withTestAccount(
+  (c, a) => {
+    ctx = c;
+    account = a;
+  },
+  { worker: false },
+);
 
 const post = (path: string, body: object) => ctx.http.post(account.path(path)).set('api_access_token', account.adminToken).send(body);
 
