@@ -11,6 +11,7 @@
 //   BENCH_IMPORT_ROWS=100000 npm run bench:import
 //   npm run bench:import -- --writes-only      # only the writes, on the account a full run left
 //   npm run bench:import -- --requests-only    # of those, only the single requests (no import, no label deletion)
+//   npm run bench:import -- --definitions      # delete, then define again, the custom attribute the mixed imports add
 //
 // Uses its own database and index (contacts_import_bench), emptied at the start of every run;
 // the generated file is kept under .local/bench/ and reused by the next run of the same size.
@@ -23,6 +24,7 @@ import { createDependencies } from '../src/dependencies';
 import type { ImportPayload } from '../src/import/contact-import.presenter';
 import { createLogger } from '../src/shared/logger';
 import { csvLine } from '../src/shared/csv';
+import { searchFieldOf } from '../src/records/custom-attribute-fields';
 import { GENERATED_LABELS, generateRows, writeContactsCsv } from './generate-contacts-csv';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -288,6 +290,69 @@ deleting the label "${label.title}", carried by ${n(before)} contacts:
   no contact carries it in the index after ${seconds(Date.now() - td)}`);
 }
 
+/**
+ * Deletes the definition of the column every mixed import adds (`bench_batch`, held by the rows of
+ * every such import), then defines it again: how long each request takes to answer, how long
+ * until its holders are re-indexed (the values out of its slot, then in the new one), and creates
+ * from one client meanwhile.
+ */
+async function measureDefinitionResync(accountBase: string, token: string, accountId: number): Promise<void> {
+  const key = 'bench_batch';
+  const deps = await createDependencies(loadConfig(env), createLogger('warn'));
+  // Read as stored, retiring and resyncing definitions included.
+  const stored = async () => ((await deps.models.customAttributeSets.findById(accountId).lean())?.definitions ?? []).filter((d) => d.attribute_key === key);
+  const holders = async () =>
+    (await postJson<{ meta: { count: number } }>(`${accountBase}/contacts/filter?per_page=1`, token, { payload: [{ attribute_key: key, filter_operator: 'is_present', values: [] }] })).body.meta.count;
+  /** Creates from one client until `done` answers true: the requests of everyone else meanwhile. */
+  async function createsUntil(done: () => Promise<boolean>): Promise<number[]> {
+    const times: number[] = [];
+    const run = Date.now().toString(36);
+    for (let i = 0; !(await done()); i++) {
+      const res = await postJson(`${accountBase}/contacts`, token, { name: `Resync ${run} ${i}`, email: `resync-${run}-${i}@bench.test` });
+      if (res.status !== 200) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
+      times.push(res.ms);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return times;
+  }
+  try {
+    const [def] = await stored();
+    if (!def) {
+      console.log(`\ndefinitions: skipped, "${key}" is not defined (a --writes-only run's import defines it)`);
+      return;
+    }
+    const held = await holders();
+    const slotField = searchFieldOf(def);
+    const td = Date.now();
+    const del = await fetch(`${accountBase}/custom_attribute_definitions/${def._id}`, { method: 'DELETE', headers: { api_access_token: token } });
+    if (del.status !== 204) throw new Error(`definition delete: ${del.status} ${await del.text()}`);
+    const deleteAnsweredMs = Date.now() - td;
+    const duringDelete = await createsUntil(async () => !(await stored()).some((d) => d._id === def._id));
+    const deleteDoneMs = Date.now() - td;
+    await waitUntilIndexed(accountId);
+    const leftInSlot = (await deps.es.count({ index: deps.index, routing: String(accountId), query: { bool: { filter: [{ term: { account_id: accountId } }, { exists: { field: slotField } }] } } })).count;
+
+    const tc = Date.now();
+    const created = await postJson<{ id: number }>(`${accountBase}/custom_attribute_definitions`, token, { attribute_key: key, attribute_display_type: 'text' });
+    if (created.status !== 200) throw new Error(`definition create: ${created.status} ${JSON.stringify(created.body)}`);
+    const createAnsweredMs = Date.now() - tc;
+    const duringCreate = await createsUntil(async () => !(await stored()).some((d) => d.resyncing));
+    const createDoneMs = Date.now() - tc;
+    await waitUntilIndexed(accountId);
+    const found = await holders();
+    console.log(`
+the definition of "${key}", held by ${n(held)} contacts:
+  DELETE answered after       ${seconds(deleteAnsweredMs)}
+  its values out of its slot  ${seconds(deleteDoneMs)}  (${n(Math.round(held / (deleteDoneMs / 1000)))} contacts/s; ${n(leftInSlot)} left in ${slotField} once indexed)
+${latency('POST /contacts meanwhile, 1 client', duringDelete)}
+  POST (define again) answered after ${seconds(createAnsweredMs)}
+  its holders in the new slot ${seconds(createDoneMs)}  (${n(found)} found by is_present once indexed)
+${latency('POST /contacts meanwhile, 1 client', duringCreate)}`);
+  } finally {
+    await deps.close();
+  }
+}
+
 /** The first sweep after the import, timed, with the memory it took (this process runs it). */
 async function measureSweep(): Promise<void> {
   const deps = await createDependencies(loadConfig(env), createLogger('warn'));
@@ -318,7 +383,7 @@ async function benchState(update?: Omit<BenchState, '_id' | 'runs'>): Promise<Be
 }
 
 async function main() {
-  const writesOnly = process.argv.includes('--writes-only') || process.argv.includes('--requests-only');
+  const writesOnly = ['--writes-only', '--requests-only', '--definitions'].some((flag) => process.argv.includes(flag));
   console.log(`import benchmark${writesOnly ? ' (writes only)' : ''}: ${n(N)} rows (${BAD_SHARE * 100}% bad), ${new Date().toISOString()}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
   const file = await generatedFile();
   let state: BenchState | null;
@@ -332,6 +397,10 @@ async function main() {
   try {
     await waitForHealth(PORT);
     const base = `http://127.0.0.1:${PORT}/api/v1/accounts/${accountId}/contacts`;
+    if (process.argv.includes('--definitions')) {
+      await measureDefinitionResync(base.replace(/\/contacts$/, ''), token, accountId);
+      return;
+    }
     if (writesOnly) {
       await measureSweep();
       await measureWrites(base, base.replace(/\/contacts$/, ''), token, accountId, state!.runs);

@@ -38,6 +38,7 @@ const envSchema = z.object({
   SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(10000),
   // Deleting a label carried by more contacts than this answers at once and leaves them to a job.
   LABEL_REMOVAL_IN_REQUEST: z.coerce.number().int().min(0).default(1000),
+  DEFINITION_RESYNC_IN_REQUEST: z.coerce.number().int().min(0).default(1000),
   // Tests switch this on: a query by anything but _id on a contact-sized collection throws (src/shared/id-only-guard.ts).
   ENFORCE_ID_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   // How long a freshly taken email/phone/identifier key is respected before its contact holds it (see contact-keys.ts).

@@ -16,7 +16,8 @@ import { createContactKeys } from './records/contact-keys';
 import { definePendingSyncModel } from './records/pending-sync.model';
 import { createContactWriter } from './contacts/contact-writer';
 import { defineCustomAttributeSetModel } from './records/custom-attribute-definition.model';
-import { createDefinitionStore } from './records/custom-attribute-definitions';
+import { createDefinitionStore, type DefinitionResyncJob } from './records/custom-attribute-definitions';
+import { createDefinitionResyncProcessor, DEFINITION_RESYNC_QUEUE } from './custom-attributes/definition-resync.processor';
 import { upgradeLegacyDefinitions } from './records/upgrade-legacy-definitions';
 import { defineLabelSetModel } from './labels/label.model';
 import { createLabelStore } from './labels/label-store';
@@ -168,6 +169,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions, es, index, logger, metrics });
 
   const writer = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: scheduler });
+  const definitionResyncQueue = queues.createQueue<DefinitionResyncJob>(DEFINITION_RESYNC_QUEUE, { attempts: 3 });
   const customAttributes = createCustomAttributesService({
     definitions,
     nextIds,
@@ -175,6 +177,13 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     candidates: { pending: models.pendingSync, search },
     logger,
     onDefinitionsRemoved: (accountId) => segments.markStale(accountId),
+    resyncInRequestUpTo: config.DEFINITION_RESYNC_IN_REQUEST,
+    // One job per definition, as for label removals; Redis away, the definition stays marked and
+    // the worker queues it again when it starts.
+    enqueueResync: (job) =>
+      enqueueWithin(definitionResyncQueue, () => definitionResyncQueue.add(job, { jobId: `definition-resync-${job.definitionId}` }), 2000, 'queueing a definition resync').catch((err) =>
+        logger.warn({ err, definitionId: job.definitionId }, 'definition resync not queued; the worker queues it at its next start'),
+      ),
   });
   const notes = createNotesService({ notes: models.notes, contactNotes: models.contactNotes, contacts: models.contacts, people: accounts, nextIds });
   const contactLinks = createIdLists(models.contactLinks);
@@ -395,11 +404,12 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       void bulkQueue.process(createBulkActionProcessor({ bulkActions, logger }));
       void labelRemovalQueue.process(createLabelRemovalProcessor({ labels, logger }));
       void inboxRemovalQueue.process(createInboxRemovalProcessor({ inboxes, logger }));
+      void definitionResyncQueue.process(createDefinitionResyncProcessor({ customAttributes, logger }));
       let requeuedRemovals = false;
       const requeueRemovals = () =>
-        labels.requeueRemovals().then(
+        Promise.all([labels.requeueRemovals(), customAttributes.requeueResyncs()]).then(
           () => (requeuedRemovals = true),
-          (err) => logger.warn({ err }, 'label removals not re-queued; tried again when Redis comes back'),
+          (err) => logger.warn({ err }, 'label removals and definition resyncs not re-queued; tried again when Redis comes back'),
         );
       await requeueRemovals();
       void deliveryQueue.process(

@@ -4,7 +4,7 @@ import { contactCandidates, type ContactCandidatesDeps } from '../contacts/conta
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { AttributeType, CustomAttributeDefinition } from '../records/custom-attribute-definition.model';
-import type { DefinitionStore } from '../records/custom-attribute-definitions';
+import { isLiveDefinition, type DefinitionResyncJob, type DefinitionStore } from '../records/custom-attribute-definitions';
 import { replaceById } from '../shared/account-list-store';
 import { toDefinitionPayload } from './custom-attribute-definition.presenter';
 import { checkCustomValue, coerceCustomValue, listValuesOf, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
@@ -26,7 +26,11 @@ export interface CustomAttributesDeps {
   writer: Pick<ContactWriter, 'modifyMany'>;
   /** Where the holders of a key are found: pending writes, then the index. */
   candidates: ContactCandidatesDeps;
-  /** Told when the contacts holding a key defined on first use could not be re-indexed. */
+  /** Queues the re-index of a definition's holders (definition-resync.processor.ts). */
+  enqueueResync: (job: DefinitionResyncJob) => Promise<unknown>;
+  /** A definition created or deleted while more contacts than this hold its key leaves them to a job. */
+  resyncInRequestUpTo: number;
+  /** Told when the contacts holding a key could not be re-indexed within the request (a job takes them). */
   logger?: Pick<Logger, 'warn'>;
   /** Called when definitions disappear, so that compiled segment queries are rebuilt. */
   onDefinitionsRemoved?: (accountId: number) => Promise<void>;
@@ -50,21 +54,24 @@ function freeSlots(current: CustomAttributeDefinition[], count: number): number[
   return free;
 }
 
+/** The live definition of that id (a retiring one is deleted already: not found). */
 function definitionOf(list: CustomAttributeDefinition[], id: number): CustomAttributeDefinition {
-  const def = list.find((d) => d._id === id);
+  const def = list.find((d) => d._id === id && isLiveDefinition(d));
   if (!def) throw new NotFoundError('custom attribute definition', id);
   return def;
 }
 
-export function createCustomAttributesService({ definitions, nextIds, writer, candidates, logger, onDefinitionsRemoved }: CustomAttributesDeps) {
+export function createCustomAttributesService(deps: CustomAttributesDeps) {
+  const { definitions, nextIds, writer, candidates, logger, onDefinitionsRemoved, enqueueResync, resyncInRequestUpTo } = deps;
   /**
    * Adds a definition in the lowest free slot, or answers the existing one when the key is
-   * defined already (perhaps by a write that ran meanwhile).
+   * defined already (perhaps by a write that ran meanwhile). A retiring definition of the same
+   * key is not one: its slot stays taken, and the new one takes another.
    */
   async function insert(accountId: number, fields: NewDefinition): Promise<{ def: CustomAttributeDefinition; created: boolean }> {
     const [id] = await nextIds('custom_attribute_definitions');
     return definitions.change<{ def: CustomAttributeDefinition; created: boolean }>(accountId, (current) => {
-      const existing = current.find((d) => d.attribute_key === fields.attribute_key);
+      const existing = current.find((d) => d.attribute_key === fields.attribute_key && isLiveDefinition(d));
       if (existing) return { result: { def: existing, created: false } };
       const [slot] = freeSlots(current, 1);
       if (slot === undefined) {
@@ -84,6 +91,68 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
     // The index knows which contacts hold a key (custom_keys), defined or not.
     for await (const ids of contactCandidates(candidates, accountId, { term: { custom_keys: key } }, CHUNK)) {
       await writer.modifyMany(accountId, ids, { set: {} }, (c) => Object.hasOwn(c.custom_attributes ?? {}, key));
+    }
+  }
+
+  /** How many contacts the index finds holding the key (it must answer: a 503 otherwise). */
+  async function countHolders(accountId: number, key: string): Promise<number> {
+    await candidates.search.refresh();
+    return candidates.search.count(accountId, { term: { custom_keys: key } });
+  }
+
+  /**
+   * Leaves a definition's holders to the resync job: marked first, so that a job lost with Redis
+   * is queued again when a worker starts.
+   */
+  async function queueResync(accountId: number, def: CustomAttributeDefinition): Promise<void> {
+    if (!def.retiring && !def.resyncing) {
+      await definitions.change(accountId, (current) => {
+        const now = current.find((d) => d._id === def._id);
+        return now && !now.retiring ? { items: replaceById(current, { ...now, resyncing: true }), result: undefined } : { result: undefined };
+      });
+    }
+    await enqueueResync({ accountId, definitionId: def._id });
+  }
+
+  /**
+   * Re-indexes the holders of a definition created or retired: within the request when they are
+   * few (`holders` known or counted now), else, or should the index fail midway, by a job.
+   */
+  async function resyncOrQueue(accountId: number, def: CustomAttributeDefinition, holders?: number): Promise<void> {
+    if (!def.resyncing) {
+      try {
+        if ((holders ?? (await countHolders(accountId, def.attribute_key))) <= resyncInRequestUpTo) {
+          await finishResync({ accountId, definitionId: def._id }, def);
+          return;
+        }
+      } catch (err) {
+        logger?.warn({ err, accountId, key: def.attribute_key }, 'contacts holding a key not re-indexed within the request; a job takes them');
+      }
+    }
+    await queueResync(accountId, def);
+  }
+
+  /**
+   * Re-indexes every contact holding the definition's key, then forgets a retiring definition
+   * (its slot is free again) or clears the mark of a new one. A definition deleted while its walk
+   * ran is walked again: only a walk that began after the delete has taken every value out of its
+   * slot. Safe to run twice.
+   */
+  async function finishResync(job: DefinitionResyncJob, known?: CustomAttributeDefinition): Promise<void> {
+    let def = known ?? (await definitions.all(job.accountId)).find((d) => d._id === job.definitionId);
+    while (def) {
+      const walked = def;
+      await resyncHolders(job.accountId, walked.attribute_key);
+      def = await definitions.change<CustomAttributeDefinition | undefined>(job.accountId, (current) => {
+        const now = current.find((d) => d._id === walked._id);
+        if (!now) return { result: undefined };
+        if (now.retiring && !walked.retiring) return { result: now };
+        if (now.retiring) return { items: current.filter((d) => d._id !== walked._id), result: undefined };
+        if (!now.resyncing) return { result: undefined };
+        const done = { ...now };
+        delete done.resyncing;
+        return { items: replaceById(current, done), result: undefined };
+      });
     }
   }
 
@@ -108,9 +177,10 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
       }
       checkValuesFitType(input.attribute_display_type, input.attribute_values);
-      // The contacts already holding the key enter its slot within the request: the index must
-      // answer first, or the key would be defined with its holders left out of the slot.
-      await candidates.search.count(accountId, { term: { custom_keys: key } });
+      // The contacts already holding the key enter its slot: the index must answer first, or the
+      // key would be defined with its holders left out of the slot. Many of them are left to a
+      // job, marked from the start so that a job lost with Redis is queued again.
+      const holders = await countHolders(accountId, key);
       const { def, created } = await insert(accountId, {
         attribute_key: key,
         attribute_display_name: input.attribute_display_name ?? key,
@@ -121,15 +191,10 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
         regex_pattern: input.regex_pattern ?? null,
         regex_cue: input.regex_cue ?? null,
         default_value: input.default_value ?? null,
+        ...(holders > resyncInRequestUpTo ? { resyncing: true } : {}),
       });
       if (!created) throw new ValidationError(`attribute_key "${key}" is already defined`, 'attribute_key');
-      try {
-        await resyncHolders(accountId, key);
-      } catch (err) {
-        // Undone, so that it can be tried again; holders already re-synced are pending, indexed without it.
-        await definitions.change(accountId, (current) => (current.some((d) => d._id === def._id) ? { items: current.filter((d) => d._id !== def._id), result: undefined } : { result: undefined }));
-        throw err;
-      }
+      await resyncOrQueue(accountId, def, holders);
       return toDefinitionPayload(def);
     },
 
@@ -158,26 +223,33 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
       return toDefinitionPayload(updated);
     },
 
+    /**
+     * Deletes a definition: hidden at once. Its values stay on the contacts (as in Chatwoot) but
+     * leave its search slot — within the request when few contacts hold them, else by a job —
+     * and the slot is taken by no new definition until they have.
+     */
     async remove(accountId: number, id: number): Promise<void> {
-      // Values stay on the contacts (as in Chatwoot) but leave the search slot, which is free again:
-      // the index must answer first, or the next definition to take the slot would find them there.
+      // Counted before the definition is hidden: an index that cannot answer leaves it as it was
+      // (a 503 to try again), not hidden with its values left in a slot nothing would empty.
       const { attribute_key: key } = definitionOf(await definitions.of(accountId), id);
-      await candidates.search.count(accountId, { term: { custom_keys: key } });
+      const holders = await countHolders(accountId, key);
       const def = await definitions.change(accountId, (current) => {
         const found = definitionOf(current, id);
-        return { items: current.filter((d) => d._id !== id), result: found };
+        const retiring = { ...found, retiring: true };
+        delete retiring.resyncing;
+        return { items: replaceById(current, retiring), result: retiring };
       });
-      try {
-        await resyncHolders(accountId, def.attribute_key);
-      } catch (err) {
-        // Put back as it was (its slot still holds values), so that the delete can be tried again;
-        // contacts already re-synced are pending and are indexed with it once the index is back.
-        await definitions.change(accountId, (current) =>
-          current.some((d) => d.slot === def.slot || d.attribute_key === def.attribute_key) ? { result: undefined } : { items: [...current, def], result: undefined },
-        );
-        throw err;
-      }
       await onDefinitionsRemoved?.(accountId);
+      await resyncOrQueue(accountId, def, holders);
+    },
+
+    finishResync: (job: DefinitionResyncJob) => finishResync(job),
+
+    /** Definitions whose re-index job may have been lost (with Redis): queued again when the worker starts. */
+    async requeueResyncs(): Promise<number> {
+      const unfinished = await definitions.unfinishedResyncs();
+      for (const job of unfinished) await enqueueResync(job);
+      return unfinished.length;
     },
 
     /**
@@ -212,8 +284,8 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
       // Every new key is defined by one conditional write of the account's document, or none is:
       // a write refused for want of slots (or for a key defined meanwhile with another type)
       // leaves no definition behind, as a write refused for a value does.
-      const defined = await definitions.change<string[]>(accountId, (current) => {
-        const held = new Map(current.map((d) => [d.attribute_key, d]));
+      const defined = await definitions.change<CustomAttributeDefinition[]>(accountId, (current) => {
+        const held = new Map(current.filter(isLiveDefinition).map((d) => [d.attribute_key, d]));
         const missing = fresh.filter((key) => {
           const def = held.get(key);
           if (def) check(def, key);
@@ -247,16 +319,12 @@ export function createCustomAttributesService({ definitions, nextIds, writer, ca
             updated_at: now,
           }),
         );
-        return { items: [...current, ...added], result: missing };
+        return { items: [...current, ...added], result: added };
       });
       // A key defined again after its definition was deleted: the contacts that kept its values
       // enter the new slot, as they do when POST /custom_attribute_definitions defines it. Finding
-      // them needs the index; a contact write goes on without it (SPEC §7), as it did before.
-      try {
-        for (const key of defined) await resyncHolders(accountId, key);
-      } catch (err) {
-        logger?.warn({ err, accountId, keys: defined }, 'contacts holding a key defined on first use were not re-indexed');
-      }
+      // them needs the index; a contact write goes on without it (SPEC §7): a job takes them then.
+      for (const def of defined) await resyncOrQueue(accountId, def);
       return values as T;
     },
   };

@@ -26,6 +26,13 @@ export interface CustomAttributeDefinition {
   slot: number;
   created_at: Date;
   updated_at: Date;
+  /**
+   * Deleted by its account while a job takes its values out of its slot on the contacts that hold
+   * them: hidden from the API and from indexing, its slot kept from new definitions until then.
+   */
+  retiring?: boolean;
+  /** Defined while many contacts held the key: a job is still re-indexing them into its slot. */
+  resyncing?: boolean;
 }
 
 /**
@@ -57,6 +64,8 @@ const definitionSchema = new Schema<CustomAttributeDefinition>(
     slot: { type: Number, required: true },
     created_at: { type: Date, default: () => new Date() },
     updated_at: { type: Date, default: () => new Date() },
+    retiring: { type: Boolean, default: undefined },
+    resyncing: { type: Boolean, default: undefined },
   },
   { versionKey: false },
 );
