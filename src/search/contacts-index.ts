@@ -1,14 +1,16 @@
 import type { Client } from '@elastic/elasticsearch';
-import mappingV6 from '../../mappings/contacts.v6.json';
+import mappingV7 from '../../mappings/contacts.v7.json';
 
-// The newest mapping; a new file in mappings/ and a line here make the next version. v6 holds the
-// same fields as v5: its documents fold letters that carry their mark inside them (Ł → l, ß → ss;
-// src/shared/text.ts), so an index of v5 is reindexed and segments compiled for v5 recompile. v5 adds
+// The newest mapping; a new file in mappings/ and a line here make the next version. v7 holds the
+// same fields as v6: its documents fold compatibility characters (fullwidth Ｊｏｓｅ → jose, ﬁ → fi)
+// and typographic apostrophes and dashes (O’Brien → o'brien, Jean‐Pierre → jean-pierre;
+// src/shared/text.ts), so an index of v6 is reindexed and segments compiled for v6 recompile. v6
+// folded letters that carry their mark inside them (Ł → l, ß → ss) with v5's fields. v5 adds
 // email_sort, a numeric key a sort by email runs on first (text-sort-key.ts); v4 places an
 // account's contacts on one shard (routing by account, required on every write and read by id;
 // README, "Routing by account"); v3 added the social profile fields and last_seen_at. An index of
 // an older version is moved with `npm run reindex`.
-export const CURRENT_MAPPING = mappingV6;
+export const CURRENT_MAPPING = mappingV7;
 export const MAPPING_VERSION = CURRENT_MAPPING.version;
 
 /**

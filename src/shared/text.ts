@@ -1,8 +1,32 @@
 // The accents NFD splits off letters (á → a + U+0301) are combining marks that are diacritics.
 // Not \p{Diacritic} alone: it also holds spacing characters (^, `, ·, ´, modifier letters such as
-// ʰ, the prolonged sound mark ー), and dropping those made "a^b@x.io" equal "ab@x.io". Not \p{M}
+// ʻ, the prolonged sound mark ー), and dropping those made "a^b@x.io" equal "ab@x.io". Not \p{M}
 // alone either: vowel signs of Indic scripts are combining marks but no accents.
 const ACCENTS = /(?=\p{Diacritic})\p{M}/gu;
+
+// Compatibility characters are other spellings of letters, digits and punctuation: fullwidth Ｊｏｓｅ
+// and １２３ (typed by Japanese and Chinese input methods), half-width ｶﾀｶﾅ, ligatures (ﬁ), Arabic
+// presentation forms (text from old PDFs), superscripts, circled and mathematical letters (𝐉𝐨𝐬𝐞),
+// the no-break and ideographic spaces. Their compatibility decomposition (NFKD) is what they stand
+// for, so that is what they are compared as. Two kinds are kept as written, because decomposing them
+// would be wrong:
+// - spacing marks, whose decomposition is a space and a combining mark (´ → " " + U+0301): the mark
+//   goes as an accent and left a space, so "a´b@x.io" became "a b@x.io". They stand on their own.
+// - the Hangul letters a Korean keyboard types alone (ㄱ, ㅏ, and their half-width forms): they
+//   decompose into the conjoining letters that syllables are made of, which then compose, so "ㄱㅏ"
+//   became "가" and q=ㄱ no longer found it. Syllables (가) decompose canonically and are unchanged.
+const KEPT_AS_WRITTEN =
+  '\u00a8\u00af\u00b4\u00b8\u02d8-\u02dd\u037a\u0384\u0385\u1fbd\u1fbf-\u1fc1\u1fcd-\u1fcf\u1fdd-\u1fdf\u1fed\u1fee\u1ffd\u1ffe' +
+  '\u2017\u203e\u309b\u309c\ufc5e-\ufc63\ufe49-\ufe4c\ufe70\ufe72\ufe74\ufe76\ufe78\ufe7a\ufe7c\ufe7e\uffe3' +
+  '\u3131-\u318e\uffa0-\uffdc';
+const HAS_KEPT = new RegExp(`[${KEPT_AS_WRITTEN}]`, 'u');
+const NOT_KEPT_RUN = new RegExp(`[^${KEPT_AS_WRITTEN}]+`, 'gu');
+
+/** Decomposed: compatibility characters to what they stand for (NFKD), the ones kept as written canonically (NFD). */
+function decomposed(value: string): string {
+  if (!HAS_KEPT.test(value)) return value.normalize('NFKD');
+  return value.replace(NOT_KEPT_RUN, (run) => run.normalize('NFKD')).normalize('NFD');
+}
 
 // Latin letters whose mark is part of the letter, so NFD leaves them whole: folded to what people
 // type for them on an English keyboard (as Lucene's ASCII folding does), so that "lukasz" finds
@@ -12,13 +36,28 @@ const UNDECOMPOSED: Record<string, string> = {
 };
 const UNDECOMPOSED_LETTER = new RegExp(`[${Object.keys(UNDECOMPOSED).join('')}]`, 'gu');
 
-/** Lowercase without accents: how text is compared and sorted (Álvaro sorts with alvaro, Łukasz with lukasz). */
+// Typographic apostrophes, quotes and dashes: what iOS smart punctuation, word processors and
+// autocorrect type for ' " and - (O’Brien, “Pepe”, Jean‐Pierre). They fold to the ASCII ones, which
+// are kept as characters (o'brien is not obrien, as before). Compatibility forms reach these after
+// decomposition (fullwidth ＇ is ', the small em dash ﹘ is —, a double prime ″ is two primes).
+// Other scripts' own hyphens (Hebrew maqaf, Armenian) and the wave dash 〜 are left as written.
+const APOSTROPHES = /[\u2018\u2019\u201a\u201b\u02bc\u2032\u2035]/g;
+const QUOTES = /[\u201c-\u201f]/g;
+const DASHES = /[\u2010-\u2015\u2212]/g;
+
+/**
+ * Lowercase without accents: how text is compared and sorted (Álvaro sorts with alvaro, Łukasz with
+ * lukasz), compatibility characters as what they stand for (Ｊｏｓｅ is jose) and typographic
+ * apostrophes, quotes and dashes as the ASCII ones (O’Brien is o'brien).
+ */
 export function foldText(value: string): string {
-  return value
-    .normalize('NFD')
+  return decomposed(value)
     .replace(ACCENTS, '')
     .toLowerCase()
     .replace(UNDECOMPOSED_LETTER, (letter) => UNDECOMPOSED[letter])
+    .replace(APOSTROPHES, "'")
+    .replace(QUOTES, '"')
+    .replace(DASHES, '-')
     .normalize('NFC');
 }
 

@@ -96,7 +96,8 @@ describe('text attributes', () => {
     expect(one('email', 'equal_to', ['A^B@x.io'])).toEqual({ term: { email: 'a^b@x.io' } });
     expect(one('email', 'equal_to', ['ab@x.io'])).toEqual({ term: { email: 'ab@x.io' } });
     expect(one('email', 'contains', ['a^'])).toEqual({ prefix: { search_suffixes: { value: 'e:a^' } } });
-    expect(one('name', 'equal_to', ['Col·legi `Ñandú´ Müller ʰ コーヒー'])).toEqual({ term: { name: 'col·legi `nandu´ muller ʰ コーヒー' } });
+    // ʰ is not dropped either: it is a superscript h, a compatibility character, and folds to h as ² folds to 2.
+    expect(one('name', 'equal_to', ['Col·legi `Ñandú´ Müller ʰ ¨ コーヒー'])).toEqual({ term: { name: 'col·legi `nandu´ muller h ¨ コーヒー' } });
     expect(one('name', 'starts_with', ['^'])).toEqual({ prefix: { name: { value: '^' } } });
   });
 

@@ -1,0 +1,85 @@
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+
+// The same name reaches the service typed different ways: fullwidth letters from a Japanese or
+// Chinese input method (Ｊｏｓｅ), a typographic apostrophe from iOS smart punctuation (O’Neill), a
+// Unicode hyphen from a word processor (Jean‐Pierre). Folding kept them apart from what the next
+// person types on another keyboard: q=o’brien did not find O'Brien, nor q=kenji Ｋｅｎｊｉ.
+let ctx: TestContext;
+let account: TestAccount;
+const ids: Record<string, number> = {};
+
+const seeds: { name: string; company_name?: string; city?: string }[] = [
+  { name: 'Anne-Marie Dubois', city: 'Saint\u2011Étienne' },
+  { name: 'Jean\u2010Pierre Roy', company_name: 'Ａｃｍｅ Ｃｏｒｐ' },
+  { name: 'Jose Pérez', company_name: 'Acme Corp' },
+  { name: 'Ｋｅｎｊｉ Ｔａｎａｋａ', city: 'Tōkyō' },
+  { name: "O'Brien Lee", city: 'Saint-Étienne' },
+  { name: 'O’Neill Siobhán' },
+  { name: 'Oz Ruiz' },
+];
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+  account = await ctx.createAccount();
+  for (const { name, ...extra } of seeds) {
+    ids[name] = (await createContact(ctx, account, { name, additional_attributes: extra })).id;
+  }
+  await ctx.settle(account.id);
+});
+afterAll(() => ctx.close());
+
+const get = (path: string) => ctx.http.get(account.path(path)).set('api_access_token', account.agentToken);
+const filter = (payload: unknown[]) => ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send({ payload });
+const idsOf = (body: { payload: { id: number }[] }) => body.payload.map((c) => c.id);
+const sorted = (list: number[]) => [...list].sort((a, b) => a - b);
+
+describe('a name typed with fullwidth letters, typographic apostrophes or Unicode hyphens', () => {
+  it.each([
+    ['Ｊｏｓｅ', 'Jose Pérez'],
+    ['kenji', 'Ｋｅｎｊｉ Ｔａｎａｋａ'],
+    ['ｔａｎａｋａ', 'Ｋｅｎｊｉ Ｔａｎａｋａ'],
+    ['o’brien', "O'Brien Lee"],
+    ['Oʼbrien', "O'Brien Lee"],
+    ["o'neill", 'O’Neill Siobhán'],
+    ['jean-pierre', 'Jean\u2010Pierre Roy'],
+    ['anne–marie', 'Anne-Marie Dubois'],
+    ['anne—marie', 'Anne-Marie Dubois'],
+  ])('when the search is %j, then it finds %s', async (q, name) => {
+    const res = await get(`/contacts/search?q=${encodeURIComponent(q)}`);
+    expect(res.status).toBe(200);
+    expect(idsOf(res.body)).toEqual([ids[name]]);
+  });
+
+  it('when the search holds an ASCII apostrophe, then it matches both apostrophes, and a search without it matches neither (as before)', async () => {
+    const withIt = await get(`/contacts/search?q=${encodeURIComponent("o'")}`);
+    expect(sorted(idsOf(withIt.body))).toEqual(sorted([ids["O'Brien Lee"], ids['O’Neill Siobhán']]));
+    const without = await get('/contacts/search?q=obrien');
+    expect(idsOf(without.body)).toEqual([]);
+  });
+
+  it('when a filter compares names, companies and cities typed another way, then equal_to, contains and starts_with match them', async () => {
+    const res = await filter([
+      { attribute_key: 'name', filter_operator: 'equal_to', values: ['o’brien lee'], query_operator: 'or' },
+      { attribute_key: 'name', filter_operator: 'contains', values: ['jean-pierre'], query_operator: 'or' },
+      { attribute_key: 'name', filter_operator: 'starts_with', values: ['ｋｅｎｊｉ'] },
+    ]);
+    expect(res.status).toBe(200);
+    expect(sorted(idsOf(res.body))).toEqual(sorted([ids["O'Brien Lee"], ids['Jean\u2010Pierre Roy'], ids['Ｋｅｎｊｉ Ｔａｎａｋａ']]));
+
+    const company = await filter([{ attribute_key: 'company_name', filter_operator: 'equal_to', values: ['acme corp'] }]);
+    expect(sorted(idsOf(company.body))).toEqual(sorted([ids['Jose Pérez'], ids['Jean\u2010Pierre Roy']]));
+
+    const city = await filter([{ attribute_key: 'city', filter_operator: 'equal_to', values: ['saint–etienne'] }]);
+    expect(sorted(idsOf(city.body))).toEqual(sorted([ids['Anne-Marie Dubois'], ids["O'Brien Lee"]]));
+
+    const notCity = await filter([{ attribute_key: 'city', filter_operator: 'does_not_contain', values: ['saint-'] }]);
+    expect(idsOf(notCity.body)).not.toContain(ids['Anne-Marie Dubois']);
+  });
+
+  it('when the list is sorted by name, then Ｋｅｎｊｉ sorts with the Ks and O’Neill next to O\'Brien', async () => {
+    const res = await get('/contacts?sort=name');
+    expect(res.status).toBe(200);
+    expect(idsOf(res.body)).toEqual(seeds.map(({ name }) => ids[name]));
+  });
+});
