@@ -124,6 +124,8 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     return contact.labels ?? [];
   }
 
+  const stillDeleting = async (accountId: number, labelId: number) => (await labels.of(accountId)).some((l) => l._id === labelId && l.deleting);
+
   /** Records the chunk a removal is taking the label off (none: the chunk is indexed). */
   async function setStripping(accountId: number, labelId: number, ids: number[] | undefined): Promise<void> {
     await labels.change(accountId, (list) => {
@@ -147,13 +149,15 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
    * and indexed, while the next chunk is written (MongoDB and Elasticsearch work at once). A run
    * stopped between a write and its index leaves the record (of the chunks in flight), and the
    * next run, or the label's revival, re-indexes those contacts first; the index still shows
-   * the label on them until then, so the walk finds them again anyway.
+   * the label on them until then, so the walk finds them again anyway. A label taken again
+   * meanwhile stops the walk at the next chunk: the contacts given it since keep it.
    */
   async function stripFromContacts(label: Label): Promise<void> {
     const { _id: labelId, account_id: accountId, title } = label;
     if (label.stripping?.length) await reindex(accountId, label.stripping);
     let indexing: { ids: number[]; done: Promise<void> } | null = null;
     for await (const ids of contactCandidates(candidates, accountId, { term: { labels: title } }, CHUNK)) {
+      if (!(await stillDeleting(accountId, labelId))) break;
       await setStripping(accountId, labelId, [...(indexing?.ids ?? []), ...ids]);
       await writer.pullLabelUnsynced(accountId, ids, title);
       const docs = await readBack(accountId, ids);
