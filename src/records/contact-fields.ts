@@ -37,8 +37,10 @@ export type FieldCheck<T> = { ok: true; value: T } | { ok: false; error: string 
 
 export function normalizeEmail(raw: string): FieldCheck<string> {
   // An address typed decomposed is the same address as its composed spelling, and must take the
-  // same key (it made a second contact); İNFO@ is info@.
-  const value = lowercaseKey(raw.trim());
+  // same key (it made a second contact); İNFO@ is info@. One typed in fullwidth letters (a
+  // Japanese or Chinese input method left on: ｊｏｓｅ＠ｘ．ｉｏ) is the address it stands for
+  // (NFKC): no mail server delivers to the fullwidth spelling, and search already folds it so.
+  const value = lowercaseKey(raw.trim().normalize('NFKC'));
   if (value.length > 254 || !EMAIL.test(value)) return { ok: false, error: `${JSON.stringify(raw)} is not a valid email address` };
   return { ok: true, value };
 }

@@ -83,3 +83,15 @@ describe('a name typed with fullwidth letters, typographic apostrophes or Unicod
     expect(idsOf(res.body)).toEqual(seeds.map(({ name }) => ids[name]));
   });
 });
+
+describe('an email typed with fullwidth characters', () => {
+  it('when a contact is written with ｊｏｓｅ＠ｆｕｌｌ．ｔｅｓｔ, then it holds jose@full.test, and the ASCII spelling is the same address', async () => {
+    const post = (body: object) => ctx.http.post(account.path('/contacts')).set('api_access_token', account.agentToken).send(body);
+    const created = await post({ name: 'Fullwidth', email: 'ｊｏｓｅ＠ｆｕｌｌ．ｔｅｓｔ' });
+    expect(created.status).toBe(200);
+    expect(created.body.payload.contact.email).toBe('jose@full.test');
+    const again = await post({ name: 'Ascii', email: 'JOSE@full.test' });
+    expect(again.status).toBe(422);
+    expect(JSON.stringify(again.body)).toMatch(/email/i);
+  });
+});
