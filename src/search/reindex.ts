@@ -65,8 +65,12 @@ export async function reindexContacts(
   };
 
   await createContactsIndex(es, to, { shards: deps.shards, replicas: deps.replicas });
-  // No refreshes while it is built: nobody searches it yet.
-  await es.indices.putSettings({ index: to, settings: { index: { refresh_interval: '-1' } } });
+  // No refreshes while it is built: nobody searches it yet. And merges of adjacent segments only
+  // (Lucene's LogByteSizeMergePolicy, "time_based"), so that the merged index holds its documents
+  // in the order they were copied — MongoDB's natural order, the order contacts were created, as
+  // an index grown by appends holds them — and not in blocks of whatever order the tiered policy
+  // merged (a different layout, and different sort timings, after every reindex; README, Benchmark).
+  await es.indices.putSettings({ index: to, settings: { index: { refresh_interval: '-1', 'merge.policy.type': 'time_based' } } });
   const since = new Date(Date.now() - CLOCK_SKEW_MS);
 
   // 1. Copy every live contact. The copy's writes are not sync lag: its metrics go nowhere.
@@ -93,6 +97,9 @@ export async function reindexContacts(
   // page from 7–9 ms to 4 ms inside Elasticsearch, and a count from 9 ms to 0 — README, Benchmark).
   // Minutes at millions of contacts: a task, polled until done (force-merge.ts).
   await forceMergeToOneSegment(es, to);
+  // Back to the default policy for the index's life: updates leave deleted documents in old
+  // segments, which the tiered policy reclaims and the adjacent one is slow to.
+  await es.indices.putSettings({ index: to, settings: { index: { 'merge.policy.type': null } } });
   await es.indices.refresh({ index: to });
 
   // 2. What was written during the copy, indexed into the new index before it takes traffic, so

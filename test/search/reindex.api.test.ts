@@ -3,6 +3,7 @@ import { reindexContacts } from '../../src/search/reindex';
 import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { accountRouting } from '../../src/search/contacts-index';
 import { createContact } from '../support/factories';
+import { exemptBecause } from '../../src/shared/id-only-guard';
 
 // A database and alias of its own: a reindex copies every contact of the database.
 const ALIAS = 'contacts_test_reindex';
@@ -137,6 +138,15 @@ describe('reindex', () => {
     expect(atSwap).toContain('Indexed, not refreshed');
     await ctx.http.delete(account.path(`/contacts/${created!.id}`)).set('api_access_token', account.adminToken).expect(200);
     await ctx.settle(account.id);
+  });
+
+  it('when a reindex has built the index, then it holds the contacts in the order they were copied, and the default merge policy is back for its life', async () => {
+    const report = await reindex({ batchSize: 2 });
+    const copied = await ctx.deps.models.contacts.find({ deleted: false }, { _id: 1 }).comment(exemptBecause('the order a reindex copies in')).lean();
+    const indexed = await ctx.deps.es.search({ index: report.to, sort: ['_doc'], size: 1000, _source: false });
+    expect(indexed.hits.hits.map((hit) => Number(hit._id))).toEqual(copied.map((c) => Number(c._id)));
+    const settings = await ctx.deps.es.indices.getSettings({ index: report.to, flat_settings: true });
+    expect(settings[report.to].settings?.['index.merge.policy.type' as never]).toBeUndefined();
   });
 
   it('when asked to, then the index it replaced is deleted', async () => {
