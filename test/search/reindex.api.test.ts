@@ -140,7 +140,7 @@ describe('reindex', () => {
     await ctx.settle(account.id);
   });
 
-  it('when a reindex has built the index, then its documents follow the copy's order (one run, at this size) and the default merge policy is back for its life', async () => {
+  it('when a reindex has built the index, then its documents follow the order of the copy (one run, at this size) and the default merge policy is back for its life', async () => {
     const report = await reindex({ batchSize: 2 });
     const copied = await ctx.deps.models.contacts.find({ deleted: false }, { _id: 1 }).comment(exemptBecause('the order a reindex copies in')).lean();
     const indexed = await ctx.deps.es.search({ index: report.to, sort: ['_doc'], size: 1000, _source: false });
