@@ -141,6 +141,25 @@ export function firstPageField(sort: ContactSort): { field: string; keyed: boole
   return TEXT_SORT_FIELD.test(field) || field === SORT_FIELDS.phone_number ? { field, keyed: false } : undefined;
 }
 
+/**
+ * The numeric field a page after a cursor may be read from a band of (value-window.ts): a text's
+ * numeric key, the phone number, a contact's own dates. Not custom numbers, dates or checkboxes,
+ * whose values are the account's to define (and a number's may be fractional).
+ */
+export function valueWindowField(sort: ContactSort): string | undefined {
+  const key = keyFieldOf(sort);
+  if (key) return key;
+  const field = sortField(sort);
+  return field === SORT_FIELDS.phone_number || field === SORT_FIELDS.created_at || field === SORT_FIELDS.last_activity_at ? field : undefined;
+}
+
+/** Whether the first sort value of a valueWindowField sort is a contact's own number, not the place of a missing one. */
+export function isPresentSortNumber(sort: ContactSort, value: unknown): value is number {
+  if (!Number.isSafeInteger(value)) return false;
+  if (keyFieldOf(sort)) return (value as number) >= 0 && (value as number) < ABOVE_EVERY_KEY;
+  return !isDateField(sortField(sort)) || value !== LAST_DATE[sort.order];
+}
+
 /** Whether a first sort value of a firstPageField sort is a contact's own, not the place of a missing one. */
 export function isPresentSortValue(sort: ContactSort, value: unknown): value is string | number {
   if (keyFieldOf(sort)) return typeof value === 'number' && value >= 0 && value < ABOVE_EVERY_KEY;

@@ -15,8 +15,10 @@ export type SortValueType = 'text' | 'number';
 interface CursorBody {
   s: string;
   v: SortValue[];
-  /** The id span of a page whose contacts all tied on the sort value (see search-contacts.ts). */
+  /** The id span of a page whose contacts all tied on the sort value (see tie-window.ts). */
   t?: number;
+  /** How far apart the numeric sort values of the page lay (see value-window.ts). */
+  w?: number;
 }
 
 export interface DecodedCursor {
@@ -24,6 +26,14 @@ export interface DecodedCursor {
   values: SortValue[];
   /** Set when that page's contacts all tied on the sort value: how far apart their ids lay. */
   tieSpan?: number;
+  /** Set when the page was sorted by a number of the contacts' own: how far apart those numbers lay. */
+  valueSpan?: number;
+}
+
+/** What a cursor tells the next search besides where to continue (hints: one that does not hold is dropped). */
+export interface CursorSpans {
+  tieSpan?: number;
+  valueSpan?: number;
 }
 
 const LONG_MAX = '9223372036854775807';
@@ -43,8 +53,8 @@ function exact(value: SortValue): SortValue {
 
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest();
 
-export function encodeCursor(secret: string, sort: string, values: SortValue[], tieSpan?: number): string {
-  const cursor: CursorBody = { s: sort, v: values.map(exact), ...(tieSpan !== undefined ? { t: tieSpan } : {}) };
+export function encodeCursor(secret: string, sort: string, values: SortValue[], { tieSpan, valueSpan }: CursorSpans = {}): string {
+  const cursor: CursorBody = { s: sort, v: values.map(exact), ...(tieSpan !== undefined ? { t: tieSpan } : {}), ...(valueSpan !== undefined ? { w: valueSpan } : {}) };
   const body = Buffer.from(JSON.stringify(cursor)).toString('base64url');
   return `${body}.${sign(secret, body).toString('base64url')}`;
 }
@@ -95,7 +105,9 @@ export function decodeCursor(secret: string, cursor: string, sort: string, types
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
     throw new ValidationError(`after holds ${JSON.stringify(id)} where a contact id is expected`, 'after');
   }
-  // Only a hint for the next search: one that is not a count is dropped, never refused.
-  const tieSpan = Number.isSafeInteger(body.t) && body.t! >= 0 ? body.t : undefined;
-  return { values: values as SortValue[], ...(tieSpan !== undefined ? { tieSpan } : {}) };
+  // Only hints for the next search: one that is not a count is dropped, never refused.
+  const span = (given: unknown) => (Number.isSafeInteger(given) && (given as number) >= 0 ? (given as number) : undefined);
+  const tieSpan = span(body.t);
+  const valueSpan = span(body.w);
+  return { values: values as SortValue[], ...(tieSpan !== undefined ? { tieSpan } : {}), ...(valueSpan !== undefined ? { valueSpan } : {}) };
 }

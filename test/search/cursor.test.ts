@@ -59,9 +59,16 @@ describe('cursor', () => {
   });
 
   it('when a cursor carries the id span of a page that tied, then it comes back; a span that is not a count is dropped, not refused', () => {
-    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'city', ['lima', 7], 120), 'city', ['text'])).toEqual({ values: ['lima', 7], tieSpan: 120 });
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'city', ['lima', 7], { tieSpan: 120 }), 'city', ['text'])).toEqual({ values: ['lima', 7], tieSpan: 120 });
     for (const t of [-1, 1.5, 'x', null]) {
       expect(decodeCursor(SECRET, signed({ s: 'city', v: ['lima', 7], t }), 'city', ['text'])).toEqual({ values: ['lima', 7] });
+    }
+  });
+
+  it('when a cursor carries the value span of a page sorted by a number, then it comes back; a span that is not a count is dropped, not refused', () => {
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'phone_number', [34612345678, 7], { valueSpan: 5000 }), 'phone_number', ['number'])).toEqual({ values: [34612345678, 7], valueSpan: 5000 });
+    for (const w of [-1, 1.5, 'x', null, 2 ** 60]) {
+      expect(decodeCursor(SECRET, signed({ s: 'phone_number', v: [34612345678, 7], w }), 'phone_number', ['number'])).toEqual({ values: [34612345678, 7] });
     }
   });
 

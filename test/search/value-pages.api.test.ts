@@ -1,0 +1,100 @@
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { toSearchSort, parseSort } from '../../src/search/contact-sort';
+
+// Pages after a cursor of a numeric sort read from a band of values past it
+// (src/search/value-window.ts): the same contacts in the same order as the plain search_after
+// walk, where values are dense, where they thin out (the band comes up short), across the
+// contacts without a value, and with contacts written into the band between two pages.
+let ctx: TestContext;
+let account: TestAccount;
+
+const phoneOf = (n: number) => `+51${String(900000000 + n)}`;
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+  account = await ctx.createAccount();
+  // A dense run of phone numbers ten apart, then a few far apart, then contacts without one; the
+  // emails sort in another order than the phones, and some contacts have none.
+  const plan: { phone?: string; email?: string }[] = [
+    ...Array.from({ length: 40 }, (_, i) => ({ phone: phoneOf(i * 10), email: `${String.fromCharCode(97 + ((i * 7) % 26))}${i}@value.test` })),
+    ...Array.from({ length: 8 }, (_, i) => ({ phone: phoneOf(50000 + i * 7919), email: `z${i}@far.test` })),
+    ...Array.from({ length: 5 }, () => ({})),
+  ];
+  for (const [i, { phone, email }] of plan.entries()) {
+    await ctx.deps.services.contacts.create(account.id, { name: `Person ${i}`, phone_number: phone, email });
+  }
+  await ctx.settle(account.id);
+}, 120000);
+afterAll(() => ctx.close());
+
+/** The account's contacts in the plain sort's order, straight from the index. */
+async function plainOrder(sort: string): Promise<number[]> {
+  await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
+  const res = await ctx.deps.es.search({ index: ctx.deps.index, query: { term: { account_id: String(account.id) } }, sort: toSearchSort(parseSort(sort)) as never, size: 1000, _source: false });
+  return res.hits.hits.map((hit) => Number(hit._id));
+}
+
+const page = (sort: string, perPage: number, after?: string) =>
+  ctx.http
+    .get(account.path('/contacts'))
+    .query({ sort, per_page: perPage, ...(after ? { after } : {}) })
+    .set('api_access_token', account.agentToken);
+
+async function walk(sort: string, perPage: number) {
+  const ids: number[] = [];
+  let after: string | undefined;
+  let pages = 0;
+  do {
+    const res = await page(sort, perPage, after);
+    expect(res.status).toBe(200);
+    ids.push(...res.body.payload.map((c: { id: number }) => c.id));
+    after = res.body.meta.next_cursor ?? undefined;
+    pages += 1;
+  } while (after && pages < 500);
+  return { ids, pages };
+}
+
+const FIELDS: Record<string, string> = { phone_number: 'phone_sort', email: 'email_sort', created_at: 'created_at' };
+
+describe('pages after a cursor of a numeric sort', () => {
+  it.each([['phone_number'], ['-phone_number'], ['email'], ['-email'], ['created_at'], ['-created_at']])(
+    'when %s is walked 4 at a time, then every contact comes once, in the order of the plain sort, and pages are read from bands of values',
+    async (sort) => {
+      const msearch = jest.spyOn(ctx.deps.es, 'msearch');
+      try {
+        const { ids, pages } = await walk(sort, 4);
+        expect(ids).toEqual(await plainOrder(sort));
+        const field = FIELDS[sort.replace(/^-/, '')];
+        const bands = msearch.mock.calls.filter(([request]) => JSON.stringify(request).includes(`"range":{"${field}"`)).length;
+        expect(bands).toBeGreaterThanOrEqual(5);
+        // A second search only where a band came up short.
+        expect(msearch.mock.calls.length).toBeLessThan(2 * pages);
+      } finally {
+        msearch.mockRestore();
+      }
+    },
+  );
+
+  it('when a contact is written into the band after a cursor, or out of it, then the next page shows it as the plain sort does', async () => {
+    const first = await page('phone_number', 5);
+    const after = first.body.meta.next_cursor as string;
+    const last = first.body.payload[4] as { id: number; phone_number: string };
+    const next = (await page('phone_number', 5, after)).body.payload as { id: number; phone_number: string }[];
+    // One right after the cursor's value, and the page's second contact moved past the band.
+    const inserted = await ctx.deps.services.contacts.create(account.id, { name: 'Inserted', phone_number: `+${Number(last.phone_number.slice(1)) + 1}` });
+    await ctx.deps.services.contacts.update(account.id, next[1].id, { phone_number: phoneOf(9_000_000) });
+    await ctx.settle(account.id);
+    try {
+      const again = (await page('phone_number', 5, after)).body.payload.map((c: { id: number }) => c.id);
+      const plain = await plainOrder('phone_number');
+      const from = plain.indexOf(last.id) + 1;
+      expect(again).toEqual(plain.slice(from, from + 5));
+      expect(again[0]).toBe(inserted.id);
+      expect(again).not.toContain(next[1].id);
+    } finally {
+      await ctx.deps.services.contacts.remove(account.id, inserted.id);
+      await ctx.deps.services.contacts.update(account.id, next[1].id, { phone_number: next[1].phone_number });
+      await ctx.settle(account.id);
+    }
+  });
+});
