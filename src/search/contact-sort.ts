@@ -162,7 +162,7 @@ export function isPresentSortNumber(sort: ContactSort, value: unknown): value is
 
 /** Whether a first sort value of a firstPageField sort is a contact's own, not the place of a missing one. */
 export function isPresentSortValue(sort: ContactSort, value: unknown): value is string | number {
-  if (keyFieldOf(sort)) return typeof value === 'number' && value >= 0 && value < ABOVE_EVERY_KEY;
+  if (keyFieldOf(sort)) return isPresentSortNumber(sort, value);
   // A missing text sorts as null; a missing number as Long's end, past a safe integer.
   return typeof value === 'string' || Number.isSafeInteger(value);
 }
