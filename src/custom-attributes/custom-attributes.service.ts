@@ -136,10 +136,10 @@ export function createCustomAttributesService(deps: CustomAttributesDeps) {
    * Re-indexes every contact holding the definition's key, then forgets a retiring definition
    * (its slot is free again) or clears the mark of a new one. A definition deleted while its walk
    * ran is walked again: only a walk that began after the delete has taken every value out of its
-   * slot. Safe to run twice.
+   * slot. Safe to run twice: a job finds nothing to do for a definition no longer marked.
    */
   async function finishResync(job: DefinitionResyncJob, known?: CustomAttributeDefinition): Promise<void> {
-    let def = known ?? (await definitions.all(job.accountId)).find((d) => d._id === job.definitionId);
+    let def = known ?? (await definitions.all(job.accountId)).find((d) => d._id === job.definitionId && (d.retiring || d.resyncing));
     while (def) {
       const walked = def;
       await resyncHolders(job.accountId, walked.attribute_key);

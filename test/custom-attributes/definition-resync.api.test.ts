@@ -125,6 +125,25 @@ describe('definitions whose key many contacts hold', () => {
     expect(await filterCount(account, 'region', 'north')).toBe(3);
   });
 
+  it('when a resync job is delivered again after its definition was done, or for a definition never marked, then it walks no contact', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const live = (await api.post('/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_type: 'text' }).expect(200)).body;
+    const gone = (await api.post('/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_type: 'text' }).expect(200)).body;
+    await holdersOf(account, 'tier', ['gold', 'gold']);
+    await api.delete(`/custom_attribute_definitions/${gone.id}`).expect(204);
+    await waitFor(async () => (await stored(account.id)).length === 1, 'the delete to finish');
+    const walks = jest.spyOn(ctx.deps.search, 'matchingIds');
+    try {
+      await ctx.deps.services.customAttributes.finishResync({ accountId: account.id, definitionId: gone.id });
+      await ctx.deps.services.customAttributes.finishResync({ accountId: account.id, definitionId: live.id });
+      expect(walks).not.toHaveBeenCalled();
+    } finally {
+      walks.mockRestore();
+    }
+    expect((await stored(account.id)).map((d) => d.attribute_key)).toEqual(['tier']);
+  });
+
   it('when a definition was left marked by a job lost with Redis, then a worker start queues it again and it finishes', async () => {
     const account = await ctx.createAccount();
     const api = as(account);
