@@ -1,4 +1,4 @@
-import { foldText } from '../shared/text';
+import { foldText, asciiPunctuation } from '../shared/text';
 import { parseTimestamp } from '../shared/time';
 import type { AttributeType, CustomAttributeDefinition } from './custom-attribute-definition.model';
 import { controlCharacterProblem } from './contact-fields';
@@ -85,17 +85,25 @@ const DECIMAL_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
 /** The number that decimal text (`"11"`, `" -2.5 "`) writes, as writes and filters read a number given as text; else the value as given. */
 export const numberOfDecimalText = (value: unknown): unknown => (typeof value === 'string' && DECIMAL_TEXT.test(value) ? Number(value) : value);
 
+// A list value typed another way: compatibility characters as what they stand for (fullwidth Ｐｒｏ
+// from a Japanese or Chinese input method) and typographic punctuation as ASCII (O’Hare from iOS
+// smart punctuation), case aside. Accents stay: `Andalucia` is not `Andalucía`.
+const typedVariant = (value: string) => asciiPunctuation(value.normalize('NFKC')).toLowerCase();
+
 /**
  * The list's own value that a text names: itself, its composed (NFC) spelling — a value typed
- * decomposed, as macOS may send it, looks the same and is the same text — or the same letters in
- * another case (as an import cell has always been read). Undefined when it names none.
+ * decomposed, as macOS may send it, looks the same and is the same text — the same letters in
+ * another case (as an import cell has always been read), or the same text typed with fullwidth
+ * letters or typographic punctuation. Undefined when it names none.
  */
 export function listValueOf(values: string[], value: string): string | undefined {
   const composed = value.normalize('NFC');
   const lower = composed.toLowerCase();
+  const typed = typedVariant(value);
   return values.find((allowed) => allowed === value)
     ?? values.find((allowed) => allowed.normalize('NFC') === composed)
-    ?? values.find((allowed) => allowed.normalize('NFC').toLowerCase() === lower);
+    ?? values.find((allowed) => allowed.normalize('NFC').toLowerCase() === lower)
+    ?? values.find((allowed) => typedVariant(allowed) === typed);
 }
 
 /** A definition's list values as stored: composed (NFC), each once. */

@@ -45,20 +45,20 @@ const APOSTROPHES = /[\u2018\u2019\u201a\u201b\u02bc\u2032\u2035]/g;
 const QUOTES = /[\u201c-\u201f]/g;
 const DASHES = /[\u2010-\u2015\u2212]/g;
 
+/** Typographic apostrophes, quotes and dashes as the ASCII ones they stand for (O’Brien is O'Brien). */
+export const asciiPunctuation = (value: string): string => value.replace(APOSTROPHES, "'").replace(QUOTES, '"').replace(DASHES, '-');
+
 /**
  * Lowercase without accents: how text is compared and sorted (Álvaro sorts with alvaro, Łukasz with
  * lukasz), compatibility characters as what they stand for (Ｊｏｓｅ is jose) and typographic
  * apostrophes, quotes and dashes as the ASCII ones (O’Brien is o'brien).
  */
 export function foldText(value: string): string {
-  return decomposed(value)
+  const folded = decomposed(value)
     .replace(ACCENTS, '')
     .toLowerCase()
-    .replace(UNDECOMPOSED_LETTER, (letter) => UNDECOMPOSED[letter])
-    .replace(APOSTROPHES, "'")
-    .replace(QUOTES, '"')
-    .replace(DASHES, '-')
-    .normalize('NFC');
+    .replace(UNDECOMPOSED_LETTER, (letter) => UNDECOMPOSED[letter]);
+  return asciiPunctuation(folded).normalize('NFC');
 }
 
 /**

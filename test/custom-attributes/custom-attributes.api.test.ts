@@ -296,6 +296,23 @@ describe('custom attribute values on contacts', () => {
     expect(refused.status).toBe(422);
   });
 
+  it('when a list value is typed with fullwidth letters or typographic punctuation, then it is stored as the list writes it, by a write and by an import; without its accent it is still refused', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    await api.post('/custom_attribute_definitions', { attribute_key: 'office', attribute_display_type: 'list', attribute_values: ["O'Hare", 'Pro-Plus', 'Andalucía'] }).expect(200);
+    for (const [typed, stored] of [['O’Hare', "O'Hare"], ['ｏ＇ｈａｒｅ', "O'Hare"], ['Pro–Plus', 'Pro-Plus'], ['ＰＲＯ－ＰＬＵＳ', 'Pro-Plus']]) {
+      const created = await api.post('/contacts', { name: typed, custom_attributes: { office: typed } });
+      expect(created.status).toBe(200);
+      expect(created.body.payload.contact.custom_attributes).toEqual({ office: stored });
+    }
+    expect((await api.post('/contacts', { name: 'no accent', custom_attributes: { office: 'Andalucia' } })).status).toBe(422);
+    const imported = await importCsv(ctx, account, 'name,office\nImported,O’HARE\n');
+    expect(imported).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    await ctx.settle(account.id);
+    const found = await api.post('/contacts/filter', { payload: [{ attribute_key: 'office', filter_operator: 'equal_to', values: ["O'Hare"] }] });
+    expect(found.body.meta.count).toBe(3);
+  });
+
   it('when a link attribute is given a URL that would run script (javascript:, vbscript:, data:), then the write answers 422 naming the key; web addresses and plain text stay', async () => {
     const account = await ctx.createAccount();
     const api = as(account);
