@@ -303,18 +303,36 @@ async function measureDefinitionResync(accountBase: string, token: string, accou
   const stored = async () => ((await deps.models.customAttributeSets.findById(accountId).lean())?.definitions ?? []).filter((d) => d.attribute_key === key);
   const holders = async () =>
     (await postJson<{ meta: { count: number } }>(`${accountBase}/contacts/filter?per_page=1`, token, { payload: [{ attribute_key: key, filter_operator: 'is_present', values: [] }] })).body.meta.count;
-  /** Creates from one client until `done` answers true: the requests of everyone else meanwhile. */
-  async function createsUntil(done: () => Promise<boolean>): Promise<number[]> {
+  /** Milliseconds until a search finds the contact of this email (its write indexed and refreshed). */
+  async function searchableAfter(email: string, since: number): Promise<number> {
+    for (;;) {
+      const found = await getJson<{ meta: { count: number } }>(`${accountBase}/contacts/search?q=${encodeURIComponent(email)}&per_page=1`, token);
+      if (found.meta.count > 0) return performance.now() - since;
+      if (performance.now() - since > 600_000) throw new Error(`${email} not searchable after 10 minutes`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  /**
+   * Creates from one client until `done` answers true: the requests of everyone else meanwhile,
+   * and for every tenth, how long until a search finds it (the sync queue is shared with the job).
+   */
+  async function createsUntil(done: () => Promise<boolean>): Promise<{ times: number[]; lags: number[] }> {
     const times: number[] = [];
+    const lags: number[] = [];
     const run = Date.now().toString(36);
     for (let i = 0; !(await done()); i++) {
-      const res = await postJson(`${accountBase}/contacts`, token, { name: `Resync ${run} ${i}`, email: `resync-${run}-${i}@bench.test` });
+      const email = `resync-${run}-${i}@bench.test`;
+      const t = performance.now();
+      const res = await postJson(`${accountBase}/contacts`, token, { name: `Resync ${run} ${i}`, email });
       if (res.status !== 200) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
       times.push(res.ms);
+      if (i % 10 === 0) lags.push(await searchableAfter(email, t));
       await new Promise((r) => setTimeout(r, 200));
     }
-    return times;
+    return { times, lags };
   }
+  const lagLine = (lags: number[]) =>
+    `  a create searchable after      p50 ${((percentile(lags, 50) ?? 0) / 1000).toFixed(2)} s   p95 ${((percentile(lags, 95) ?? 0) / 1000).toFixed(2)} s   max ${(Math.max(0, ...lags) / 1000).toFixed(2)} s   (${lags.length} creates)`;
   try {
     const [def] = await stored();
     if (!def) {
@@ -344,10 +362,12 @@ async function measureDefinitionResync(accountBase: string, token: string, accou
 the definition of "${key}", held by ${n(held)} contacts:
   DELETE answered after       ${seconds(deleteAnsweredMs)}
   its values out of its slot  ${seconds(deleteDoneMs)}  (${n(Math.round(held / (deleteDoneMs / 1000)))} contacts/s; ${n(leftInSlot)} left in ${slotField} once indexed)
-${latency('POST /contacts meanwhile, 1 client', duringDelete)}
+${latency('POST /contacts meanwhile, 1 client', duringDelete.times)}
+${lagLine(duringDelete.lags)}
   POST (define again) answered after ${seconds(createAnsweredMs)}
   its holders in the new slot ${seconds(createDoneMs)}  (${n(found)} found by is_present once indexed)
-${latency('POST /contacts meanwhile, 1 client', duringCreate)}`);
+${latency('POST /contacts meanwhile, 1 client', duringCreate.times)}
+${lagLine(duringCreate.lags)}`);
   } finally {
     await deps.close();
   }
