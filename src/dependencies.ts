@@ -60,7 +60,7 @@ import { createContactIndexer } from './search/contact-indexer';
 import { ensureContactsIndex, MAPPING_VERSION } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
 import { createContactSyncProcessor } from './search/contact-sync.processor';
-import { createSweepQueue, createSyncQueue, createSyncScheduler, scheduleSweep } from './search/sync-queue';
+import { createBackgroundSyncQueue, createSweepQueue, createSyncQueue, createSyncScheduler, scheduleSweep } from './search/sync-queue';
 import { createSyncSweepProcessor } from './search/sync-sweep.processor';
 import { createElasticsearchClient } from './shared/elasticsearch';
 import { createIdAllocator, defineIdBlockModel, highestId } from './shared/id-allocator';
@@ -147,6 +147,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const queues = createQueueFactory(config.REDIS_URL, config.QUEUE_PREFIX);
   const syncQueue = createSyncQueue(queues);
   const scheduler = createSyncScheduler(syncQueue, logger);
+  const backgroundSyncQueue = createBackgroundSyncQueue(queues);
   // The sync figures of all processes add up in Redis: any API process shows them.
   const metrics = createMetrics(redisSyncFigureStore(queues.redis, `${config.QUEUE_PREFIX}:sync-figures`));
   const search = createContactSearch({ es, index, cursorSecret: config.CURSOR_SECRET, timeoutMs: config.SEARCH_TIMEOUT_MS });
@@ -169,11 +170,13 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions, es, index, logger, metrics });
 
   const writer = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: scheduler });
+  // The same writes for work on many contacts at once, whose sync jobs go to the background queue.
+  const backgroundWriter = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: createSyncScheduler(backgroundSyncQueue, logger) });
   const definitionResyncQueue = queues.createQueue<DefinitionResyncJob>(DEFINITION_RESYNC_QUEUE, { attempts: 3 });
   const customAttributes = createCustomAttributesService({
     definitions,
     nextIds,
-    writer,
+    writer: backgroundWriter,
     candidates: { pending: models.pendingSync, search },
     logger,
     onDefinitionsRemoved: (accountId) => segments.markStale(accountId),
@@ -273,7 +276,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const bulkActions = createBulkActionsService({
     bulkActions: models.bulkActions,
     nextIds,
-    writer,
+    writer: backgroundWriter,
     search,
     labels,
     segments,
@@ -357,6 +360,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     index,
     queues,
     syncQueue,
+    backgroundSyncQueue,
     scheduler,
     metrics,
     search,
@@ -425,6 +429,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       );
       // Many sync jobs in flight at once is what lets the batcher fill one bulk request.
       void syncQueue.process(config.SYNC_CONCURRENCY, createContactSyncProcessor({ config, indexContacts: indexer.indexContacts, logger }));
+      // Its own processor, batching and bulk requests in flight: a background job's backlog never
+      // stands between an interactive write and the index.
+      void backgroundSyncQueue.process(config.SYNC_CONCURRENCY, createContactSyncProcessor({ config, indexContacts: indexer.indexContacts, logger }));
       const sweepQueue = createSweepQueue(queues);
       void sweepQueue.process(
         createSyncSweepProcessor({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS, logger }),

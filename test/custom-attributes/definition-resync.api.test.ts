@@ -58,6 +58,28 @@ describe('definitions whose key many contacts hold', () => {
     expect(listed).toEqual([{ plan: 'gold' }, { plan: 'gold' }, { plan: 'silver' }]);
   });
 
+  it('when a job re-indexes the holders, then their sync jobs go to the background queue, not in line with interactive writes', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const def = (await api.post('/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_type: 'text' }).expect(200)).body;
+    const holders = await holdersOf(account, 'plan', ['gold', 'silver', 'gold']);
+    const interactive = jest.spyOn(ctx.deps.syncQueue, 'add');
+    const interactiveBulk = jest.spyOn(ctx.deps.syncQueue, 'addBulk');
+    const background = jest.spyOn(ctx.deps.backgroundSyncQueue, 'add');
+    const backgroundBulk = jest.spyOn(ctx.deps.backgroundSyncQueue, 'addBulk');
+    try {
+      await api.delete(`/custom_attribute_definitions/${def.id}`).expect(204);
+      await waitFor(async () => !(await stored(account.id)).length, 'the resync job to finish');
+      const idsOf = (spies: jest.SpyInstance[]) => spies.flatMap((spy) => spy.mock.calls.flatMap(([data]) => (Array.isArray(data) ? data.flatMap((job) => job.data.ids) : data.ids)));
+      expect(new Set(idsOf([background, backgroundBulk]))).toEqual(new Set(holders));
+      expect(idsOf([interactive, interactiveBulk]).filter((id: number) => holders.includes(id))).toEqual([]);
+    } finally {
+      for (const spy of [interactive, interactiveBulk, background, backgroundBulk]) spy.mockRestore();
+    }
+    await ctx.settle(account.id);
+    expect(await slotCount(account.id, 'cf_text_1')).toBe(0);
+  });
+
   it('when a definition is retiring, then a new definition takes another slot and never shows its values; the slot is free once the job is done', async () => {
     const account = await ctx.createAccount();
     const api = as(account);
