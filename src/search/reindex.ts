@@ -68,10 +68,10 @@ export async function reindexContacts(
   // No refreshes while it is built: nobody searches it yet. And merges of adjacent segments only
   // (Lucene's LogByteSizeMergePolicy, "time_based"), so that every segment holds a run of the copy
   // (MongoDB's natural order, the order contacts were created) and the force merge lays those runs
-  // out as Elasticsearch's ShuffleForcedMergePolicy always does, oldest and newest in turn: the
-  // same layout for the same contacts at every reindex. Under the tiered policy segments held
-  // runs merged in any order, a different layout each time (and sort timings 1.5-2x apart
-  // between two reindexes of the same data; README, Benchmark).
+  // out as Elasticsearch's ShuffleForcedMergePolicy always does, oldest and newest in turn: a
+  // layout that follows the copy, where the runs' ends are where segments were flushed. Under the
+  // tiered policy segments held runs merged in whatever order it chose (and sort timings were
+  // 1.5-2x apart between two reindexes of the same data; README, Benchmark).
   await es.indices.putSettings({ index: to, settings: { index: { refresh_interval: '-1', 'merge.policy.type': 'time_based' } } });
   const since = new Date(Date.now() - CLOCK_SKEW_MS);
 
