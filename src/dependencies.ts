@@ -232,7 +232,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const contactDependents = [notes, inboxes, messaging];
   // Merges hold their two contacts meanwhile; deletes wait for them (src/contacts/merge-locks.ts).
   const mergeLocks = createMergeLocks(models.mergeLocks);
-  const contacts = createContactsService({
+  const contactsDeps = {
     contacts: models.contacts,
     customAttributes,
     writer,
@@ -243,7 +243,11 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     // The inboxes feature sits above contacts: POST /contacts with inbox_id reaches it through this.
     prepareInboxLink: inboxes.prepareContactInbox,
     limits,
-  });
+  };
+  const contacts = createContactsService(contactsDeps);
+  // A bulk delete removes up to a whole segment: its sync jobs wait in the background queue, not
+  // in front of the interactive writes of the same minutes.
+  const contactsInBackground = createContactsService({ ...contactsDeps, writer: backgroundWriter });
   const segments = createSegmentsService({
     segments: models.segments,
     listed: createAccountRecords<Segment>(accountLinks, models.segments, 'segments'),
@@ -281,7 +285,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     labels,
     segments,
     enqueue: (job) => bulkQueue.add(job),
-    removeContacts: contacts.removeMany,
+    removeContacts: contactsInBackground.removeMany,
     logger,
   });
   const merge = (accountId: number, baseId: number, mergeeId: number, options?: MergeOptions) =>

@@ -119,6 +119,33 @@ describe('bulk actions', () => {
     expect((await as(account).post('/contacts', { email: drop[0].email })).status).toBe(200);
   });
 
+  it('when contacts are deleted or labelled in bulk, then their sync jobs go to the background queue, not in line with interactive writes', async () => {
+    const account = await ctx.createAccount();
+    const labelled = [await createContact(ctx, account), await createContact(ctx, account)];
+    const deleted = [await createContact(ctx, account), await createContact(ctx, account)];
+    const spies = {
+      interactive: [jest.spyOn(ctx.deps.syncQueue, 'add'), jest.spyOn(ctx.deps.syncQueue, 'addBulk')],
+      background: [jest.spyOn(ctx.deps.backgroundSyncQueue, 'add'), jest.spyOn(ctx.deps.backgroundSyncQueue, 'addBulk')],
+    };
+    const synced = (which: jest.SpyInstance[]) =>
+      new Set(which.flatMap((spy) => spy.mock.calls.flatMap(([data]) => (Array.isArray(data) ? data.flatMap((job) => job.data.ids) : data.ids))));
+    try {
+      await as(account).post('/bulk_actions', { type: 'Contact', ids: labelled.map((c) => c.id), labels: { add: ['vip'] } }).expect(200);
+      await as(account).post('/bulk_actions', { type: 'Contact', ids: deleted.map((c) => c.id), action_name: 'delete' }).expect(200);
+      const background = synced(spies.background);
+      const interactive = synced(spies.interactive);
+      for (const c of [...labelled, ...deleted]) {
+        expect(background.has(c.id)).toBe(true);
+        expect(interactive.has(c.id)).toBe(false);
+      }
+    } finally {
+      for (const spy of [...spies.interactive, ...spies.background]) spy.mockRestore();
+    }
+    await ctx.settle(account.id);
+    expect(idsOf((await as(account).get('/contacts')).body.payload)).toEqual(idsOf(labelled));
+    expect(idsOf((await as(account).get('/contacts?labels[]=vip')).body.payload)).toEqual(idsOf(labelled));
+  });
+
   it('when a filter selects more contacts than run inline, then it runs as a job whose progress is readable', async () => {
     const account = await ctx.createAccount();
     const csv = ['name,city', ...Array.from({ length: INLINE_LIMIT + 1 }, (_, i) => `Many ${i},Arequipa`), 'Other,Cusco'].join('\n');
