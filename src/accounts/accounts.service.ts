@@ -2,7 +2,7 @@ import { isDuplicateKey } from '../shared/duplicate-key';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Account, AccountModel, Member, Role } from './account.model';
-import { checkPassword, newPassword, normalizeEmail, type PasswordHasher } from './credentials';
+import { checkPassword, legacyEmailKey, newPassword, normalizeEmail, type PasswordHasher } from './credentials';
 import type { CallerCache } from './caller-cache';
 import { hashToken } from './credentials';
 import type { Tokens } from './tokens';
@@ -60,7 +60,11 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
   }
 
   async function userByEmail(email: string): Promise<User | null> {
-    const key = await emails.findById(normalizeEmail(email)).lean();
+    // A user made with a non-ASCII email (by the create-account script; the API takes ASCII
+    // addresses only) may hold a key of the older normalization, kept where it was.
+    const normalized = normalizeEmail(email);
+    const legacy = legacyEmailKey(email);
+    const key = (await emails.findById(normalized).lean()) ?? (legacy === normalized ? null : await emails.findById(legacy).lean());
     if (!key) return null;
     const user = await users.findById(key.user_id).lean();
     return user && user.email === key._id ? user : null;

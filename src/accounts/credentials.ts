@@ -1,12 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { ValidationError } from '../shared/errors';
+import { lowercaseKey } from '../shared/text';
 
 /** 256 random bits: hashing it with sha256 is enough (nothing to guess), and lets a request find its token by _id. */
 export const newToken = (): string => randomBytes(32).toString('base64url');
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+/**
+ * A sign-in email's key: what the contacts' emails take (records/contact-fields.ts), so that an
+ * address typed in fullwidth letters (an input method left on) or with a Turkish İ names the same
+ * user as its plain spelling; both missed before.
+ */
+export const normalizeEmail = (email: string): string => lowercaseKey(email.trim().normalize('NFKC'));
+
+/** The key of users made before normalizeEmail was (trimmed and lowercased only); see userByEmail. */
+export const legacyEmailKey = (email: string): string => email.trim().toLowerCase();
 
 /** 18 random bytes as base64url: 24 characters, shown once. */
 export const newPassword = (): string => randomBytes(18).toString('base64url');

@@ -80,6 +80,28 @@ describe('sign-in, sessions and passwords', () => {
     expect((await ctx.deps.models.accessTokens.findById(sha256(session)).lean())?.kind).toBe('session');
   });
 
+  it('when an email is typed in fullwidth letters or with a Turkish capital I, then it names the same user', async () => {
+    const me = await person(account);
+    // What a Japanese or Chinese input method left on types: every character its fullwidth form.
+    const fullwidth = [...me.email].map((c) => (c >= '!' && c <= '~' ? String.fromCodePoint(c.codePointAt(0)! + 0xfee0) : c)).join('');
+    expect((await signIn({ email: fullwidth, password: me.password })).body.data).toMatchObject({ id: me.id, email: me.email });
+    const turkish = `İnfo-${randomUUID()}@people.test`;
+    const user = await ctx.deps.services.accounts.createUser({ accountId: account.id, role: 'agent', name: 'Turkish', email: turkish, password: me.password });
+    for (const typed of [turkish, turkish.toLowerCase(), turkish.replace('İ', 'I'), turkish.replace('İ', 'i')]) {
+      expect((await signIn({ email: typed, password: me.password })).body.data).toMatchObject({ id: user.id });
+    }
+  });
+
+  it('when a user was made with a key of the older normalization, then it still signs in', async () => {
+    const me = await person(account);
+    // Before, a key was the email trimmed and lowercased only: a decomposed é stayed decomposed.
+    const decomposed = `Jose\u0301-${randomUUID()}@people.test`;
+    const legacyKey = decomposed.toLowerCase();
+    await ctx.deps.models.users.updateOne({ _id: me.id }, { $set: { email: legacyKey } });
+    await ctx.deps.models.userEmails.create({ _id: legacyKey, user_id: me.id, created_at: new Date() });
+    expect((await signIn({ email: decomposed, password: me.password })).body.data).toMatchObject({ id: me.id });
+  });
+
   it('when the password is wrong or the email unknown, then both answer the same 401', async () => {
     const me = await person(account);
     const wrong = await signIn({ email: me.email, password: 'wrong password' });
