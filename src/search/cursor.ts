@@ -19,6 +19,8 @@ interface CursorBody {
   t?: number;
   /** How far apart the numeric sort values of the page lay (see value-window.ts). */
   w?: number;
+  /** The length of the start of the texts the next page is read from (see text-band.ts). */
+  p?: number;
 }
 
 export interface DecodedCursor {
@@ -28,12 +30,15 @@ export interface DecodedCursor {
   tieSpan?: number;
   /** Set when the page was sorted by a number of the contacts' own: how far apart those numbers lay. */
   valueSpan?: number;
+  /** Set when the page was sorted by a text and its texts shared a start: that start's length, but one. */
+  bandPrefix?: number;
 }
 
 /** What a cursor tells the next search besides where to continue (hints: one that does not hold is dropped). */
 export interface CursorSpans {
   tieSpan?: number;
   valueSpan?: number;
+  bandPrefix?: number;
 }
 
 const LONG_MAX = '9223372036854775807';
@@ -53,8 +58,14 @@ function exact(value: SortValue): SortValue {
 
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest();
 
-export function encodeCursor(secret: string, sort: string, values: SortValue[], { tieSpan, valueSpan }: CursorSpans = {}): string {
-  const cursor: CursorBody = { s: sort, v: values.map(exact), ...(tieSpan !== undefined ? { t: tieSpan } : {}), ...(valueSpan !== undefined ? { w: valueSpan } : {}) };
+export function encodeCursor(secret: string, sort: string, values: SortValue[], { tieSpan, valueSpan, bandPrefix }: CursorSpans = {}): string {
+  const cursor: CursorBody = {
+    s: sort,
+    v: values.map(exact),
+    ...(tieSpan !== undefined ? { t: tieSpan } : {}),
+    ...(valueSpan !== undefined ? { w: valueSpan } : {}),
+    ...(bandPrefix !== undefined ? { p: bandPrefix } : {}),
+  };
   const body = Buffer.from(JSON.stringify(cursor)).toString('base64url');
   return `${body}.${sign(secret, body).toString('base64url')}`;
 }
@@ -109,5 +120,11 @@ export function decodeCursor(secret: string, cursor: string, sort: string, types
   const span = (given: unknown) => (Number.isSafeInteger(given) && (given as number) >= 0 ? (given as number) : undefined);
   const tieSpan = span(body.t);
   const valueSpan = span(body.w);
-  return { values: values as SortValue[], ...(tieSpan !== undefined ? { tieSpan } : {}), ...(valueSpan !== undefined ? { valueSpan } : {}) };
+  const bandPrefix = span(body.p);
+  return {
+    values: values as SortValue[],
+    ...(tieSpan !== undefined ? { tieSpan } : {}),
+    ...(valueSpan !== undefined ? { valueSpan } : {}),
+    ...(bandPrefix !== undefined ? { bandPrefix } : {}),
+  };
 }

@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { createFirstPageEnds, firstPageEndOf, firstPageWindow } from './first-page-window';
 import { tieSpanOf, tieWindow } from './tie-window';
 import { valueSpanOf, valueWindow } from './value-window';
+import { textBand, textBandPrefixOf } from './text-band';
 
 export type SearchQuery = estypes.QueryDslQueryContainer;
 
@@ -278,13 +279,14 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
     };
 
     // The page and the exact count, in one round trip. A cursor inside a long tie tries the tie
-    // first, a cursor of a numeric sort the band of values after it, and a first page the window
-    // where the last first page of its sort and query ended. The tie window holds only contacts
+    // first, a cursor of a numeric sort the band of values after it, one of a text sort the texts
+    // that share its start, and a first page the window where the last first page of its sort and
+    // query ended. The tie window holds only contacts
     // after the cursor; the others are narrowed by search_after as the plain search is.
     const firstPage = !cursor && from === 0 && askExtra;
     const firstEnd = firstPage ? firstPageEnds.recall(accountId, request.sort, query) : undefined;
     const tie = askExtra ? tieWindow(request.sort, request.perPage, cursor) : undefined;
-    const window = askExtra ? (tie ?? valueWindow(request.sort, cursor) ?? (firstEnd && firstPageWindow(request.sort, firstEnd))) : undefined;
+    const window = askExtra ? (tie ?? valueWindow(request.sort, cursor) ?? textBand(request.sort, cursor) ?? (firstEnd && firstPageWindow(request.sort, firstEnd))) : undefined;
     const [first, counted] = await search([pageBody(window ? narrowedBy(window, query) : query, tie ? undefined : (searchAfter as estypes.SortResults)), countBody(accountId, query)]);
     const total = totalOf(counted.hits.total ?? 0);
     let hits = first.hits.hits;
@@ -297,7 +299,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
       count: total,
       nextCursor:
         (askExtra ? hits.length > request.perPage : total > from + shown.length) && last?.sort
-          ? encodeCursor(cursorSecret, sortName, last.sort as never, { tieSpan: tieSpanOf(request.sort, shown), valueSpan: valueSpanOf(request.sort, shown) })
+          ? encodeCursor(cursorSecret, sortName, last.sort as never, { tieSpan: tieSpanOf(request.sort, shown), valueSpan: valueSpanOf(request.sort, shown), bandPrefix: textBandPrefixOf(request.sort, shown) })
           : null,
     };
   }

@@ -1,0 +1,103 @@
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { toSearchSort, parseSort } from '../../src/search/contact-sort';
+
+// Pages after a cursor of a text sort read from the texts that share the cursor's start
+// (src/search/text-band.ts): the same contacts in the same order as the plain search_after walk,
+// where texts share long starts, where they do not, across accents, case, characters outside the
+// Basic Multilingual Plane and contacts without the text, and with a contact written into the
+// band between two pages.
+let ctx: TestContext;
+let account: TestAccount;
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+  account = await ctx.createAccount();
+  const names = [
+    ...Array.from({ length: 30 }, (_, i) => `Garcia Ana ${String(i).padStart(2, '0')}`),
+    ...Array.from({ length: 12 }, (_, i) => `García Luis ${i}`),
+    ...Array.from({ length: 9 }, (_, i) => `GARCIA ${String.fromCharCode(65 + i)}`),
+    ...Array.from({ length: 6 }, (_, i) => `😀 Smile ${i}`),
+    ...Array.from({ length: 6 }, (_, i) => `Zoe ${String.fromCodePoint(0x10000 + i)} ${i}`),
+    'Ana', 'Berta', 'Carla', 'Dora', 'Gar', 'Garcib',
+  ];
+  const cities = ['San Borja', 'San Isidro', 'San Miguel', 'Santiago', 'Lima', 'Quito'];
+  for (const [i, name] of names.entries()) {
+    await ctx.deps.services.contacts.create(account.id, { name, city: cities[i % cities.length] });
+  }
+  // Contacts without a name sort last.
+  for (let i = 0; i < 3; i += 1) await ctx.deps.services.contacts.create(account.id, { email: `nameless${i}@band.test` });
+  await ctx.settle(account.id);
+}, 120000);
+afterAll(() => ctx.close());
+
+async function plainOrder(sort: string): Promise<number[]> {
+  await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
+  const res = await ctx.deps.es.search({ index: ctx.deps.index, query: { term: { account_id: String(account.id) } }, sort: toSearchSort(parseSort(sort)) as never, size: 1000, _source: false });
+  return res.hits.hits.map((hit) => Number(hit._id));
+}
+
+const page = (sort: string, perPage: number, after?: string) =>
+  ctx.http
+    .get(account.path('/contacts'))
+    .query({ sort, per_page: perPage, ...(after ? { after } : {}) })
+    .set('api_access_token', account.agentToken);
+
+async function walk(sort: string, perPage: number) {
+  const ids: number[] = [];
+  let after: string | undefined;
+  let pages = 0;
+  do {
+    const res = await page(sort, perPage, after);
+    expect(res.status).toBe(200);
+    ids.push(...res.body.payload.map((c: { id: number }) => c.id));
+    after = res.body.meta.next_cursor ?? undefined;
+    pages += 1;
+  } while (after && pages < 500);
+  return { ids, pages };
+}
+
+describe('pages after a cursor of a text sort', () => {
+  it.each([['name', 3], ['-name', 3], ['name', 4], ['-name', 7], ['city', 4], ['-city', 4]])(
+    'when %s is walked %i at a time, then every contact comes once, in the order of the plain sort, and pages are read from bands of texts',
+    async (sort, perPage) => {
+      const msearch = jest.spyOn(ctx.deps.es, 'msearch');
+      try {
+        const { ids, pages } = await walk(sort, perPage);
+        expect(ids).toEqual(await plainOrder(sort));
+        const field = sort.replace(/^-/, '');
+        // A band is a range with both ends; the first-page window has one end only.
+        const bands = msearch.mock.calls.filter(([request]) => new RegExp(`"range":\\{"${field}":\\{"gte":"[^"]*","lt[e]?":`).test(JSON.stringify(request))).length;
+        expect(bands).toBeGreaterThanOrEqual(3);
+        expect(msearch.mock.calls.length).toBeLessThan(2 * pages);
+      } finally {
+        msearch.mockRestore();
+      }
+    },
+  );
+
+  it('when a contact is written into the band after a cursor, or out of it, then the next page shows it as the plain sort does', async () => {
+    // A page inside the run of Garcia Ana: its cursor carries the start the band is read from.
+    const carriesBand = (cursor: string) => JSON.parse(Buffer.from(cursor.split('.')[0], 'base64url').toString()).p !== undefined;
+    let first = await page('name', 5);
+    while (!carriesBand(first.body.meta.next_cursor)) first = await page('name', 5, first.body.meta.next_cursor);
+    const after = first.body.meta.next_cursor as string;
+    const last = first.body.payload[4] as { id: number; name: string };
+    const next = (await page('name', 5, after)).body.payload as { id: number; name: string }[];
+    // One right after the cursor's text, and the next page's second contact moved past the band.
+    const inserted = await ctx.deps.services.contacts.create(account.id, { name: `${last.name}0` });
+    await ctx.deps.services.contacts.update(account.id, next[1].id, { name: 'Zz moved' });
+    await ctx.settle(account.id);
+    try {
+      const again = (await page('name', 5, after)).body.payload.map((c: { id: number }) => c.id);
+      const plain = await plainOrder('name');
+      const from = plain.indexOf(last.id) + 1;
+      expect(again).toEqual(plain.slice(from, from + 5));
+      expect(again[0]).toBe(inserted.id);
+      expect(again).not.toContain(next[1].id);
+    } finally {
+      await ctx.deps.services.contacts.remove(account.id, inserted.id);
+      await ctx.deps.services.contacts.update(account.id, next[1].id, { name: next[1].name });
+      await ctx.settle(account.id);
+    }
+  });
+});
