@@ -15,10 +15,12 @@ export type SortValueType = 'text' | 'number';
 interface CursorBody {
   s: string;
   v: SortValue[];
-  /** The id span of a page whose contacts all tied on the sort value (see tie-window.ts). */
-  t?: number;
-  /** How far apart the numeric sort values of the page lay (see value-window.ts). */
-  w?: number;
+  // t and w, the spans cursors carried before the gaps, are ignored: a hint read the old way
+  // would size its window by the cursor's page, not the one asked for.
+  /** The mean gap between the ids of a page whose contacts all tied on the sort value (see tie-window.ts). */
+  g?: number;
+  /** The mean gap between the numeric sort values of the page (see value-window.ts). */
+  d?: number;
   /** The length of the start of the texts the next page is read from (see text-band.ts). */
   p?: number;
 }
@@ -26,18 +28,18 @@ interface CursorBody {
 export interface DecodedCursor {
   /** search_after: the sort values of the last contact returned, its id last. */
   values: SortValue[];
-  /** Set when that page's contacts all tied on the sort value: how far apart their ids lay. */
-  tieSpan?: number;
-  /** Set when the page was sorted by a number of the contacts' own: how far apart those numbers lay. */
-  valueSpan?: number;
+  /** Set when that page's contacts all tied on the sort value: the mean gap between their ids. */
+  tieGap?: number;
+  /** Set when the page was sorted by a number of the contacts' own: the mean gap between those numbers. */
+  valueGap?: number;
   /** Set when the page was sorted by a text and its texts shared a start: that start's length, but one. */
   bandPrefix?: number;
 }
 
 /** What a cursor tells the next search besides where to continue (hints: one that does not hold is dropped). */
-export interface CursorSpans {
-  tieSpan?: number;
-  valueSpan?: number;
+export interface CursorHints {
+  tieGap?: number;
+  valueGap?: number;
   bandPrefix?: number;
 }
 
@@ -58,12 +60,12 @@ function exact(value: SortValue): SortValue {
 
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest();
 
-export function encodeCursor(secret: string, sort: string, values: SortValue[], { tieSpan, valueSpan, bandPrefix }: CursorSpans = {}): string {
+export function encodeCursor(secret: string, sort: string, values: SortValue[], { tieGap, valueGap, bandPrefix }: CursorHints = {}): string {
   const cursor: CursorBody = {
     s: sort,
     v: values.map(exact),
-    ...(tieSpan !== undefined ? { t: tieSpan } : {}),
-    ...(valueSpan !== undefined ? { w: valueSpan } : {}),
+    ...(tieGap !== undefined ? { g: tieGap } : {}),
+    ...(valueGap !== undefined ? { d: valueGap } : {}),
     ...(bandPrefix !== undefined ? { p: bandPrefix } : {}),
   };
   const body = Buffer.from(JSON.stringify(cursor)).toString('base64url');
@@ -116,15 +118,16 @@ export function decodeCursor(secret: string, cursor: string, sort: string, types
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
     throw new ValidationError(`after holds ${JSON.stringify(id)} where a contact id is expected`, 'after');
   }
-  // Only hints for the next search: one that is not a count is dropped, never refused.
-  const span = (given: unknown) => (Number.isSafeInteger(given) && (given as number) >= 0 ? (given as number) : undefined);
-  const tieSpan = span(body.t);
-  const valueSpan = span(body.w);
-  const bandPrefix = span(body.p);
+  // Only hints for the next search: one of the wrong kind is dropped, never refused.
+  const count = (given: unknown) => (Number.isSafeInteger(given) && (given as number) >= 0 ? (given as number) : undefined);
+  const gap = (given: unknown) => (typeof given === 'number' && given >= 0 && given <= Number.MAX_SAFE_INTEGER ? given : undefined);
+  const tieGap = gap(body.g);
+  const valueGap = gap(body.d);
+  const bandPrefix = count(body.p);
   return {
     values: values as SortValue[],
-    ...(tieSpan !== undefined ? { tieSpan } : {}),
-    ...(valueSpan !== undefined ? { valueSpan } : {}),
+    ...(tieGap !== undefined ? { tieGap } : {}),
+    ...(valueGap !== undefined ? { valueGap } : {}),
     ...(bandPrefix !== undefined ? { bandPrefix } : {}),
   };
 }

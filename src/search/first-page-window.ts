@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { firstPageField, isPresentSortValue, sortToString, type ContactSort } from './contact-sort';
-import { tieSpanOf, windowWidth } from './tie-window';
+import { tieGapOf, windowWidth } from './tie-window';
 
 /*
  * Reading a first page from where the last one ended. Elasticsearch finds the first page of a text
@@ -12,7 +12,7 @@ import { tieSpanOf, windowWidth } from './tie-window';
  * The last first page of the same account, sort and query says where the page ends: the search
  * remembers the sort values of the hit after it. The next first page asks only for the contacts
  * that sort up to there: the values before that one, and at that value the ids up to a margin past
- * its id (a few spans of the page's ids when the whole page tied on the value). That set is a
+ * its id (a few pages' worth of the gaps between the page's ids when the whole page tied on the value). That set is a
  * prefix of the sort's order, so when it holds a page and the hit after it, they are exactly the
  * first page and that hit, whatever was written since: a contact that now sorts earlier is in it;
  * deleted ones leave it short, and then the page is read as before, in a second round trip.
@@ -32,7 +32,7 @@ export function firstPageEndOf(sort: ContactSort, perPage: number, hits: estypes
   // A page that reaches the contacts missing the value has no value to end at.
   if (!isPresentSortValue(sort, value)) return undefined;
   const id = values[values.length - 1] as number;
-  const width = windowWidth(tieSpanOf(sort, hits) ?? 0, perPage);
+  const width = windowWidth(tieGapOf(sort, hits) ?? 0, perPage);
   return { value, bound: sort.order === 'asc' ? id + width : id - width };
 }
 

@@ -5,8 +5,8 @@ import { sortToString, sortValueTypes, toSearchSort, type ContactSort } from './
 import { accountRouting } from './contacts-index';
 import { decodeCursor, encodeCursor } from './cursor';
 import { createFirstPageEnds, firstPageEndOf, firstPageWindow } from './first-page-window';
-import { tieSpanOf, tieWindow } from './tie-window';
-import { valueSpanOf, valueWindow } from './value-window';
+import { tieGapOf, tieWindow } from './tie-window';
+import { valueGapOf, valueWindow } from './value-window';
 import { textBand, textBandPrefixOf } from './text-band';
 
 export type SearchQuery = estypes.QueryDslQueryContainer;
@@ -286,7 +286,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
     const firstPage = !cursor && from === 0 && askExtra;
     const firstEnd = firstPage ? firstPageEnds.recall(accountId, request.sort, query) : undefined;
     const tie = askExtra ? tieWindow(request.sort, request.perPage, cursor) : undefined;
-    const window = askExtra ? (tie ?? valueWindow(request.sort, cursor) ?? textBand(request.sort, cursor) ?? (firstEnd && firstPageWindow(request.sort, firstEnd))) : undefined;
+    const window = askExtra ? (tie ?? valueWindow(request.sort, request.perPage, cursor) ?? textBand(request.sort, cursor) ?? (firstEnd && firstPageWindow(request.sort, firstEnd))) : undefined;
     const [first, counted] = await search([pageBody(window ? narrowedBy(window, query) : query, tie ? undefined : (searchAfter as estypes.SortResults)), countBody(accountId, query)]);
     const total = totalOf(counted.hits.total ?? 0);
     let hits = first.hits.hits;
@@ -299,7 +299,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
       count: total,
       nextCursor:
         (askExtra ? hits.length > request.perPage : total > from + shown.length) && last?.sort
-          ? encodeCursor(cursorSecret, sortName, last.sort as never, { tieSpan: tieSpanOf(request.sort, shown), valueSpan: valueSpanOf(request.sort, shown), bandPrefix: textBandPrefixOf(request.sort, shown) })
+          ? encodeCursor(cursorSecret, sortName, last.sort as never, { tieGap: tieGapOf(request.sort, shown), valueGap: valueGapOf(request.sort, shown), bandPrefix: textBandPrefixOf(request.sort, shown) })
           : null,
     };
   }

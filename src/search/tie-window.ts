@@ -8,35 +8,36 @@ import type { DecodedCursor } from './cursor';
  * orders. Elasticsearch skips contacts that cannot enter a page only by the first sort value, so a
  * cursor inside such a tie compared every contact of it again: at a million contacts a page of
  * `-country` 100,000 deep took 30-40 ms, against 5-9 ms for the first. When the page a cursor ends
- * tied on one value, the cursor carries the span of its ids; the next page first asks for that
- * value with ids in a window of a few such spans past the cursor, which Elasticsearch answers from
- * the id's points index in a few milliseconds. Those hits are the page only if the window held a
+ * tied on one value, the cursor carries the mean gap between its ids; the next page first asks for
+ * that value with ids in a window of four pages' worth of such gaps (pages of the size asked for
+ * now, which need not be the cursor's: the benchmark walks 1,000 a page, then asks for 50) past
+ * the cursor, which Elasticsearch answers from the id's points index in a few milliseconds. Those hits are the page only if the window held a
  * whole page and the hit after it: every other contact of the tie lies past the window, and
  * every other value sorts after the tie. Otherwise (the tie ends, or its ids thin out) the page is
  * read as before, in a second round trip.
  */
-const TIE_WINDOW_SPANS = 4;
+const TIE_WINDOW_PAGES = 4;
 
-/** Ids within TIE_WINDOW_SPANS spans of a page's last id, never fewer than a page and one. */
-export const windowWidth = (span: number, perPage: number) => Math.max(TIE_WINDOW_SPANS * span, perPage + 1);
+/** Ids within TIE_WINDOW_PAGES pages' worth of a tie's id gap past a page's last id, never fewer than a page and one. */
+export const windowWidth = (gap: number, perPage: number) => Math.max(Math.ceil(TIE_WINDOW_PAGES * gap * perPage), perPage + 1);
 
-/** The condition of a cursor's tie window (value and id range), when the cursor carries a tie span. */
+/** The condition of a cursor's tie window (value and id range), when the cursor carries a tie gap. */
 export function tieWindow(sort: ContactSort, perPage: number, cursor: DecodedCursor | undefined): estypes.QueryDslQueryContainer | undefined {
   const field = tiedTextField(sort);
-  if (!field || cursor?.tieSpan === undefined) return undefined;
+  if (!field || cursor?.tieGap === undefined) return undefined;
   const [value, id] = cursor.values as [unknown, number];
   if (typeof value !== 'string') return undefined;
   // Wide enough for a page and the extra hit even when the ids of the tie are consecutive.
-  const width = windowWidth(cursor.tieSpan, perPage);
+  const width = windowWidth(cursor.tieGap, perPage);
   const ids = sort.order === 'asc' ? { gt: id, lte: id + width } : { lt: id, gte: id - width };
   return { bool: { filter: [{ term: { [field]: value } }, { range: { id: ids } }] } };
 }
 
-/** The span of ids of a page whose contacts all tie on a text sort's value (see tieWindow). */
-export function tieSpanOf(sort: ContactSort, shown: estypes.SearchHit<unknown>[]): number | undefined {
+/** The mean gap between the ids of a page whose contacts all tie on a text sort's value (see tieWindow). */
+export function tieGapOf(sort: ContactSort, shown: estypes.SearchHit<unknown>[]): number | undefined {
   if (!tiedTextField(sort) || shown.length < 2) return undefined;
   const [value, firstId] = shown[0].sort as [unknown, number];
   const [lastValue, lastId] = shown[shown.length - 1].sort as [unknown, number];
   if (typeof value !== 'string' || value !== lastValue) return undefined;
-  return Math.abs(lastId - firstId);
+  return Math.abs(lastId - firstId) / (shown.length - 1);
 }

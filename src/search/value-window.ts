@@ -8,31 +8,33 @@ import type { DecodedCursor } from './cursor';
  * Elasticsearch finds them by comparing contacts in index order until nothing left can enter the
  * page, which is cheap when the next values lie early in the index and dear when they lie late:
  * at a million contacts a page 100,000 deep by phone number or descending email took 10-13 ms,
- * against 4-5 for the first page. The cursor carries how far apart the values of its page lay;
- * the next page first asks for the contacts after the cursor whose value lies within a few such
- * spans of it, which the field's points index answers in a millisecond or two. Those contacts are
+ * against 4-5 for the first page. The cursor carries the mean gap between the values of its page;
+ * the next page first asks for the contacts after the cursor whose value lies within four pages'
+ * worth of such gaps (pages of the size asked for now) of it, which the field's points index
+ * answers in a millisecond or two. Those contacts are
  * a prefix of what follows the cursor — every other one has a value past the band, or none, and
  * sorts after them — so when the band holds a page and the hit after it, they are exactly the
  * page. Otherwise (the values thin out, or the band reaches the contacts without a value) the
  * page is read as before, in a second round trip.
  */
-const VALUE_WINDOW_SPANS = 4;
+const VALUE_WINDOW_PAGES = 4;
 
-/** The band of values after a cursor (see above), when the cursor carries a span of values. */
-export function valueWindow(sort: ContactSort, cursor: DecodedCursor | undefined): estypes.QueryDslQueryContainer | undefined {
+/** The band of values after a cursor (see above), when the cursor carries the gap between values. */
+export function valueWindow(sort: ContactSort, perPage: number, cursor: DecodedCursor | undefined): estypes.QueryDslQueryContainer | undefined {
   const field = valueWindowField(sort);
   const value = cursor?.values[0];
-  if (!field || !cursor?.valueSpan || !isPresentSortNumber(sort, value)) return undefined;
-  const width = VALUE_WINDOW_SPANS * cursor.valueSpan;
+  if (!field || !cursor?.valueGap || !isPresentSortNumber(sort, value)) return undefined;
+  const width = Math.ceil(VALUE_WINDOW_PAGES * cursor.valueGap * perPage);
+  if (!Number.isSafeInteger(value + width) || !Number.isSafeInteger(value - width)) return undefined;
   return { range: { [field]: sort.order === 'asc' ? { gte: value, lte: value + width } : { lte: value, gte: value - width } } };
 }
 
-/** How far apart the first sort values of a page lay (see valueWindow), when they are numbers of the contacts' own. */
-export function valueSpanOf(sort: ContactSort, shown: estypes.SearchHit<unknown>[]): number | undefined {
+/** The mean gap between the first sort values of a page (see valueWindow), when they are numbers of the contacts' own. */
+export function valueGapOf(sort: ContactSort, shown: estypes.SearchHit<unknown>[]): number | undefined {
   if (!valueWindowField(sort) || shown.length < 2) return undefined;
   const first = shown[0].sort?.[0];
   const last = shown[shown.length - 1].sort?.[0];
   if (!isPresentSortNumber(sort, first) || !isPresentSortNumber(sort, last)) return undefined;
   const span = Math.abs(last - first);
-  return span > 0 && Number.isSafeInteger(span) ? span : undefined;
+  return span > 0 && Number.isSafeInteger(span) ? span / (shown.length - 1) : undefined;
 }

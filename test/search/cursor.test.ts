@@ -58,17 +58,18 @@ describe('cursor', () => {
     );
   });
 
-  it('when a cursor carries the id span of a page that tied, then it comes back; a span that is not a count is dropped, not refused', () => {
-    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'city', ['lima', 7], { tieSpan: 120 }), 'city', ['text'])).toEqual({ values: ['lima', 7], tieSpan: 120 });
-    for (const t of [-1, 1.5, 'x', null]) {
-      expect(decodeCursor(SECRET, signed({ s: 'city', v: ['lima', 7], t }), 'city', ['text'])).toEqual({ values: ['lima', 7] });
+  it('when a cursor carries the id gap of a page that tied, then it comes back; a gap that is not a number from 0, or a span of older cursors, is dropped, not refused', () => {
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'city', ['lima', 7], { tieGap: 2.5 }), 'city', ['text'])).toEqual({ values: ['lima', 7], tieGap: 2.5 });
+    for (const g of [-1, 'x', null, 2 ** 60]) {
+      expect(decodeCursor(SECRET, signed({ s: 'city', v: ['lima', 7], g }), 'city', ['text'])).toEqual({ values: ['lima', 7] });
     }
+    expect(decodeCursor(SECRET, signed({ s: 'city', v: ['lima', 7], t: 120 }), 'city', ['text'])).toEqual({ values: ['lima', 7] });
   });
 
-  it('when a cursor carries the value span of a page sorted by a number, then it comes back; a span that is not a count is dropped, not refused', () => {
-    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'phone_number', [34612345678, 7], { valueSpan: 5000 }), 'phone_number', ['number'])).toEqual({ values: [34612345678, 7], valueSpan: 5000 });
-    for (const w of [-1, 1.5, 'x', null, 2 ** 60]) {
-      expect(decodeCursor(SECRET, signed({ s: 'phone_number', v: [34612345678, 7], w }), 'phone_number', ['number'])).toEqual({ values: [34612345678, 7] });
+  it('when a cursor carries the value gap of a page sorted by a number, then it comes back; a gap that is not a number from 0 is dropped, not refused', () => {
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'phone_number', [34612345678, 7], { valueGap: 5000 / 49 }), 'phone_number', ['number'])).toEqual({ values: [34612345678, 7], valueGap: 5000 / 49 });
+    for (const d of [-1, 'x', null, 2 ** 60]) {
+      expect(decodeCursor(SECRET, signed({ s: 'phone_number', v: [34612345678, 7], d }), 'phone_number', ['number'])).toEqual({ values: [34612345678, 7] });
     }
   });
 

@@ -10,7 +10,7 @@ describe('where a first page ended', () => {
     expect(firstPageEndOf(parseSort('-phone_number'), 2, hits([52, 1], [51, 2], [50, 3]))).toEqual({ value: 50, bound: 0 });
   });
 
-  it('when the page and the hit after it tie on one text, then the margin is four spans of their ids', () => {
+  it('when the page and the hit after it tie on one text, then the margin is four pages of the gaps between their ids', () => {
     expect(firstPageEndOf(parseSort('city'), 2, hits(['lima', 10], ['lima', 20], ['lima', 30]))).toEqual({ value: 'lima', bound: 110 });
   });
 

@@ -75,6 +75,22 @@ describe('pages after a cursor of a numeric sort', () => {
     },
   );
 
+  it('when the page after a cursor asks for fewer contacts than the cursor page held, then its band is sized for the page asked for', async () => {
+    const first = await page('phone_number', 20);
+    const msearch = jest.spyOn(ctx.deps.es, 'msearch');
+    try {
+      const next = (await page('phone_number', 3, first.body.meta.next_cursor)).body.payload.map((c: { id: number }) => c.id);
+      const plain = await plainOrder('phone_number');
+      expect(next).toEqual(plain.slice(20, 23));
+      // The first twenty phones lie ten apart: four pages of three is a band of 120, not of four times the cursor page.
+      const band = JSON.stringify(msearch.mock.calls[0][0]).match(/"range":\{"phone_sort":\{"gte":(\d+),"lte":(\d+)\}/);
+      expect(Number(band![2]) - Number(band![1])).toBe(120);
+      expect(msearch).toHaveBeenCalledTimes(1);
+    } finally {
+      msearch.mockRestore();
+    }
+  });
+
   it('when a contact is written into the band after a cursor, or out of it, then the next page shows it as the plain sort does', async () => {
     const first = await page('phone_number', 5);
     const after = first.body.meta.next_cursor as string;
