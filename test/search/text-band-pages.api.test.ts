@@ -1,5 +1,5 @@
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
-import { toSearchSort, parseSort } from '../../src/search/contact-sort';
+import { sortWalker } from '../support/sort-walk';
 
 // Pages after a cursor of a text sort read from the texts that share the cursor's start
 // (src/search/text-band.ts): the same contacts in the same order as the plain search_after walk,
@@ -8,10 +8,14 @@ import { toSearchSort, parseSort } from '../../src/search/contact-sort';
 // band between two pages.
 let ctx: TestContext;
 let account: TestAccount;
+let plainOrder: ReturnType<typeof sortWalker>['plainOrder'];
+let page: ReturnType<typeof sortWalker>['page'];
+let walk: ReturnType<typeof sortWalker>['walk'];
 
 beforeAll(async () => {
   ctx = await startTestContext();
   account = await ctx.createAccount();
+  ({ plainOrder, page, walk } = sortWalker(ctx, account));
   const names = [
     ...Array.from({ length: 30 }, (_, i) => `Garcia Ana ${String(i).padStart(2, '0')}`),
     ...Array.from({ length: 12 }, (_, i) => `García Luis ${i}`),
@@ -29,32 +33,6 @@ beforeAll(async () => {
   await ctx.settle(account.id);
 }, 120000);
 afterAll(() => ctx.close());
-
-async function plainOrder(sort: string): Promise<number[]> {
-  await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
-  const res = await ctx.deps.es.search({ index: ctx.deps.index, query: { term: { account_id: String(account.id) } }, sort: toSearchSort(parseSort(sort)) as never, size: 1000, _source: false });
-  return res.hits.hits.map((hit) => Number(hit._id));
-}
-
-const page = (sort: string, perPage: number, after?: string) =>
-  ctx.http
-    .get(account.path('/contacts'))
-    .query({ sort, per_page: perPage, ...(after ? { after } : {}) })
-    .set('api_access_token', account.agentToken);
-
-async function walk(sort: string, perPage: number) {
-  const ids: number[] = [];
-  let after: string | undefined;
-  let pages = 0;
-  do {
-    const res = await page(sort, perPage, after);
-    expect(res.status).toBe(200);
-    ids.push(...res.body.payload.map((c: { id: number }) => c.id));
-    after = res.body.meta.next_cursor ?? undefined;
-    pages += 1;
-  } while (after && pages < 500);
-  return { ids, pages };
-}
 
 describe('pages after a cursor of a text sort', () => {
   it.each([['name', 3], ['-name', 3], ['name', 4], ['-name', 7], ['city', 4], ['-city', 4]])(

@@ -1,5 +1,5 @@
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
-import { toSearchSort, parseSort } from '../../src/search/contact-sort';
+import { sortWalker } from '../support/sort-walk';
 
 // Pages after a cursor of a numeric sort read from a band of values past it
 // (src/search/value-window.ts): the same contacts in the same order as the plain search_after
@@ -7,12 +7,16 @@ import { toSearchSort, parseSort } from '../../src/search/contact-sort';
 // contacts without a value, and with contacts written into the band between two pages.
 let ctx: TestContext;
 let account: TestAccount;
+let plainOrder: ReturnType<typeof sortWalker>['plainOrder'];
+let page: ReturnType<typeof sortWalker>['page'];
+let walk: ReturnType<typeof sortWalker>['walk'];
 
 const phoneOf = (n: number) => `+51${String(900000000 + n)}`;
 
 beforeAll(async () => {
   ctx = await startTestContext();
   account = await ctx.createAccount();
+  ({ plainOrder, page, walk } = sortWalker(ctx, account));
   // A dense run of phone numbers ten apart, then a few far apart, then contacts without one; the
   // emails sort in another order than the phones, and some contacts have none.
   const plan: { phone?: string; email?: string }[] = [
@@ -28,32 +32,6 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 /** The account's contacts in the plain sort's order, straight from the index. */
-async function plainOrder(sort: string): Promise<number[]> {
-  await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
-  const res = await ctx.deps.es.search({ index: ctx.deps.index, query: { term: { account_id: String(account.id) } }, sort: toSearchSort(parseSort(sort)) as never, size: 1000, _source: false });
-  return res.hits.hits.map((hit) => Number(hit._id));
-}
-
-const page = (sort: string, perPage: number, after?: string) =>
-  ctx.http
-    .get(account.path('/contacts'))
-    .query({ sort, per_page: perPage, ...(after ? { after } : {}) })
-    .set('api_access_token', account.agentToken);
-
-async function walk(sort: string, perPage: number) {
-  const ids: number[] = [];
-  let after: string | undefined;
-  let pages = 0;
-  do {
-    const res = await page(sort, perPage, after);
-    expect(res.status).toBe(200);
-    ids.push(...res.body.payload.map((c: { id: number }) => c.id));
-    after = res.body.meta.next_cursor ?? undefined;
-    pages += 1;
-  } while (after && pages < 500);
-  return { ids, pages };
-}
-
 const FIELDS: Record<string, string> = { phone_number: 'phone_sort', email: 'email_sort', created_at: 'created_at' };
 
 describe('pages after a cursor of a numeric sort', () => {
