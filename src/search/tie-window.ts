@@ -29,6 +29,8 @@ export function tieWindow(sort: ContactSort, perPage: number, cursor: DecodedCur
   if (typeof value !== 'string') return undefined;
   // Wide enough for a page and the extra hit even when the ids of the tie are consecutive.
   const width = windowWidth(cursor.tieGap, perPage);
+  // Only this service signs cursors, but a window past the ids a long holds would be refused by Elasticsearch.
+  if (!Number.isSafeInteger(id + width) || !Number.isSafeInteger(id - width)) return undefined;
   const ids = sort.order === 'asc' ? { gt: id, lte: id + width } : { lt: id, gte: id - width };
   return { bool: { filter: [{ term: { [field]: value } }, { range: { id: ids } }] } };
 }
