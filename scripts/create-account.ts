@@ -5,9 +5,12 @@
 import { loadConfig } from '../src/config';
 import { createDependencies } from '../src/dependencies';
 import { createLogger } from '../src/shared/logger';
+import { emailKey, isEmailAddress } from '../src/shared/email-address';
 
 async function main() {
   const [name = 'My account', email = `admin+${Date.now()}@example.com`, userName = 'Administrator'] = process.argv.slice(2);
+  // Before the account is made: an address refused afterwards would leave it without an administrator.
+  if (!isEmailAddress(emailKey(email))) throw new Error(`${JSON.stringify(email)} is not an email address`);
   const config = loadConfig();
   const deps = await createDependencies(config, createLogger('warn'));
   try {

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Account, AccountModel, Member, Role } from './account.model';
 import { checkPassword, legacyEmailKey, newPassword, normalizeEmail, type PasswordHasher } from './credentials';
+import { isEmailAddress } from '../shared/email-address';
 import type { CallerCache } from './caller-cache';
 import { hashToken } from './credentials';
 import type { Tokens } from './tokens';
@@ -60,8 +61,8 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
   }
 
   async function userByEmail(email: string): Promise<User | null> {
-    // A user made with a non-ASCII email (by the create-account script; the API takes ASCII
-    // addresses only) may hold a key of the older normalization, kept where it was.
+    // A user made before keys were NFKC may hold a key of the older normalization (trimmed and
+    // lowercased), kept where it was: the create-account script took any address then.
     const normalized = normalizeEmail(email);
     const legacy = legacyEmailKey(email);
     const key = (await emails.findById(normalized).lean()) ?? (legacy === normalized ? null : await emails.findById(legacy).lean());
@@ -142,6 +143,8 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
   /** Adds the person to the account: a new user, or an existing user (by email) who keeps their password. */
   async function addMember(accountId: number, input: NewMemberInput): Promise<{ member: MemberView; password: string | null }> {
     if (input.password !== undefined) checkPassword(input.password);
+    // The API checks it at its edge; the create-account and agents scripts come through here only.
+    if (!isEmailAddress(normalizeEmail(input.email))) throw new ValidationError(`${JSON.stringify(input.email)} is not an email address`, 'email');
     await findAccount(accountId);
     let user = await userByEmail(input.email);
     let generated: string | null = null;

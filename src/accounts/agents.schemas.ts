@@ -1,5 +1,6 @@
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
+import { emailKey, isEmailAddress } from '../shared/email-address';
 import { ROLES } from './account.model';
 
 export const agentParams = z.object({
@@ -9,7 +10,11 @@ export const agentParams = z.object({
 
 export const newAgentSchema = z.strictObject({
   name: z.string().trim().min(1, 'name must not be empty').max(255),
-  email: z.email('must be an email address').max(320),
+  // An address as a contact's may be (any script: ü@example.com), as Chatwoot takes for its agents too.
+  email: z
+    .string()
+    .max(320)
+    .refine((email) => isEmailAddress(emailKey(email)), 'must be an email address'),
   role: z.enum(ROLES).default('agent'),
   password: z.string().max(1024).optional().describe('for a new user; generated and answered once when left out'),
 });

@@ -1,18 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { ValidationError } from '../shared/errors';
-import { lowercaseKey } from '../shared/text';
+import { emailKey } from '../shared/email-address';
 
 /** 256 random bits: hashing it with sha256 is enough (nothing to guess), and lets a request find its token by _id. */
 export const newToken = (): string => randomBytes(32).toString('base64url');
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /**
- * A sign-in email's key: what the contacts' emails take (records/contact-fields.ts), so that an
+ * A sign-in email's key: what a contact's email takes (shared/email-address.ts), so that an
  * address typed in fullwidth letters (an input method left on) or with a Turkish İ names the same
  * user as its plain spelling; both missed before.
  */
-export const normalizeEmail = (email: string): string => lowercaseKey(email.trim().normalize('NFKC'));
+export const normalizeEmail = emailKey;
 
 /** The key of users made before normalizeEmail was (trimmed and lowercased only); see userByEmail. */
 export const legacyEmailKey = (email: string): string => email.trim().toLowerCase();

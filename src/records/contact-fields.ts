@@ -1,11 +1,6 @@
 // Field rules of SPEC §1.1, as pure functions shared by the API, the import and capture.
-import { lowercaseKey } from '../shared/text';
+import { emailKey, isEmailAddress } from '../shared/email-address';
 
-// No spaces or control characters (NUL, tabs, escapes: a 'valid' a\u0000@x.com was stored),
-// one @, a dot in the domain; letters of any script are kept (ü@example.com).
-// No spaces, control or invisible format characters (a zero-width space made an address that
-// looks like another one and passed as a different key), and a domain of non-empty labels.
-const EMAIL = /^[^\s@\p{Cc}\p{Cf}]+@[^\s@.\p{Cc}\p{Cf}]+(\.[^\s@.\p{Cc}\p{Cf}]+)+$/u;
 // Spaces, dashes, dots and parentheses (SPEC §1): any Unicode space or dash (\p{Pd}: the en dash,
 // the non-breaking hyphen… of a number pasted from a document) and the minus sign.
 const PHONE_SEPARATORS = /[\s\p{Pd}\u2212.()]/gu;
@@ -36,12 +31,10 @@ export function controlCharacterProblem(value: string): string | undefined {
 export type FieldCheck<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export function normalizeEmail(raw: string): FieldCheck<string> {
-  // An address typed decomposed is the same address as its composed spelling, and must take the
-  // same key (it made a second contact); İNFO@ is info@. One typed in fullwidth letters (a
-  // Japanese or Chinese input method left on: ｊｏｓｅ＠ｘ．ｉｏ) is the address it stands for
-  // (NFKC): no mail server delivers to the fullwidth spelling, and search already folds it so.
-  const value = lowercaseKey(raw.trim().normalize('NFKC'));
-  if (value.length > 254 || !EMAIL.test(value)) return { ok: false, error: `${JSON.stringify(raw)} is not a valid email address` };
+  // The key of an address spelled decomposed, with İ or in fullwidth letters is its plain
+  // spelling's (shared/email-address.ts): each made a second contact; search folds them so too.
+  const value = emailKey(raw);
+  if (!isEmailAddress(value)) return { ok: false, error: `${JSON.stringify(raw)} is not a valid email address` };
   return { ok: true, value };
 }
 

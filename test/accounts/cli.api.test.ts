@@ -50,6 +50,22 @@ it('when create-account and the agents command run, then the administrator signs
   expect(listed.map((a) => a.email)).toEqual([adminEmail]);
 }, 120000);
 
+it('when create-account or the agents command is given something that is not an email address, then it exits saying so before making anything', async () => {
+  const accountsBefore = await ctx.deps.models.accounts.countDocuments();
+  for (const [script, args] of [
+    ['create-account', ['CLI account', 'not an email']],
+    ['agents', ['add', '--account', '1', '--email', 'a@b']],
+  ] as const) {
+    const failed = await run(script, [...args]).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toMatch(/is not an email address/);
+  }
+  expect(await ctx.deps.models.accounts.countDocuments()).toBe(accountsBefore);
+});
+
 it('when the agents command is asked for --help, then it prints its usage and exits 0 without touching the database', async () => {
   const { stdout } = await promisify(execFile)(path.join(root, 'node_modules/.bin/ts-node'), ['--transpile-only', 'scripts/agents.ts', '--help'], {
     cwd: root,

@@ -177,6 +177,21 @@ describe('agents', () => {
     expect((await admin.add({ name: 'Given', email: email('given'), password: 'short' })).body.field).toBe('password');
   });
 
+  it('when an agent is added with an address in another script, then it is taken as a contact email is, and refused where a contact email would be', async () => {
+    const acc = await ctx.createAccount();
+    const admin = agents(acc, acc.adminToken);
+    const local = `ünal-${randomUUID()}`;
+    const added = await admin.add({ name: 'Ünal', email: `${local.toUpperCase()}@Örnek.TEST` });
+    expect(added.status).toBe(200);
+    expect(added.body.email).toBe(`${local}@örnek.test`);
+    expect((await signIn({ email: `${local}@ÖRNEK.test`, password: added.body.password })).body.data).toMatchObject({ id: added.body.id });
+    for (const bad of ['a@b', 'two@@x.io', 'a b@x.io', 'zero\u200bwidth@x.io', '@x.io']) {
+      const res = await admin.add({ name: 'Bad', email: bad });
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ field: 'email' });
+    }
+  });
+
   it('when an existing user of another account is added by email, then it joins with its own password and signs in to both', async () => {
     const other = await ctx.createAccount();
     const me = await person(account, 'agent');

@@ -1,0 +1,21 @@
+import { lowercaseKey } from './text';
+
+/*
+ * What an email address is, for a contact and for a user alike (Chatwoot takes any text with one
+ * @ for both). No spaces, control or invisible format characters (a NUL, or a zero-width space
+ * that makes an address look like another one and pass as a different key), one @, a domain of
+ * non-empty labels with a dot; letters of any script are kept (ü@example.com).
+ */
+const EMAIL = /^[^\s@\p{Cc}\p{Cf}]+@[^\s@.\p{Cc}\p{Cf}]+(\.[^\s@.\p{Cc}\p{Cf}]+)+$/u;
+const MAX_EMAIL_LENGTH = 254;
+
+/**
+ * An address as it is stored and compared. One typed decomposed is the same address as its
+ * composed spelling; İNFO@ is info@; one typed in fullwidth letters (a Japanese or Chinese input
+ * method left on: ｊｏｓｅ＠ｘ．ｉｏ) is the address it stands for (NFKC): no mail server delivers
+ * to the fullwidth spelling.
+ */
+export const emailKey = (raw: string): string => lowercaseKey(raw.trim().normalize('NFKC'));
+
+/** Whether an address (as emailKey leaves it) is one. */
+export const isEmailAddress = (key: string): boolean => key.length <= MAX_EMAIL_LENGTH && EMAIL.test(key);
