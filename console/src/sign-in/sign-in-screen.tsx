@@ -112,7 +112,8 @@ export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; o
           <p className="hint">{t('signInPasswordHint')}</p>
           <label>
             {t('email')}
-            <input name="email" type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
+            {/* Not type="email": the browser refuses ü before the @ and sends a domain in another script as punycode, which the service does not. */}
+            <input name="email" type="text" inputMode="email" autoCapitalize="none" spellCheck={false} required autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
           </label>
           <label>
             {t('password')}
