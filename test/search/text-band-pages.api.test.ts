@@ -53,6 +53,32 @@ describe('pages after a cursor of a text sort', () => {
     },
   );
 
+  it('when a filter is walked by name, then the band keeps its conditions', async () => {
+    // Every other Garcia Ana and all the San cities' contacts: the bands hold contacts the filter drops.
+    const payload = [
+      { attribute_key: 'name', filter_operator: 'does_not_contain', values: ['1'], query_operator: 'and' },
+      { attribute_key: 'city', filter_operator: 'not_equal_to', values: ['Lima'], query_operator: null },
+    ];
+    const expected = (await ctx.http.post(account.path('/contacts/filter')).query({ sort: '-name', per_page: 100 }).set('api_access_token', account.agentToken).send({ payload })).body.payload.map((c: { id: number }) => c.id);
+    const msearch = jest.spyOn(ctx.deps.es, 'msearch');
+    try {
+      const ids: number[] = [];
+      let after: string | undefined;
+      do {
+        const res = await ctx.http.post(account.path('/contacts/filter')).query({ sort: '-name', per_page: 3, ...(after ? { after } : {}) }).set('api_access_token', account.agentToken).send({ payload });
+        expect(res.status).toBe(200);
+        ids.push(...res.body.payload.map((c: { id: number }) => c.id));
+        after = res.body.meta.next_cursor ?? undefined;
+      } while (after);
+      expect(ids).toEqual(expected);
+      expect(expected.length).toBeGreaterThan(20);
+      const bands = msearch.mock.calls.filter(([request]) => /"range":\{"name":\{"gte":"[^"]*","lte":/.test(JSON.stringify(request))).length;
+      expect(bands).toBeGreaterThanOrEqual(3);
+    } finally {
+      msearch.mockRestore();
+    }
+  });
+
   it('when a contact is written into the band after a cursor, or out of it, then the next page shows it as the plain sort does', async () => {
     // A page inside the run of Garcia Ana: its cursor carries the start the band is read from.
     const carriesBand = (cursor: string) => JSON.parse(Buffer.from(cursor.split('.')[0], 'base64url').toString()).p !== undefined;
