@@ -281,8 +281,8 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
     // The page and the exact count, in one round trip. A cursor inside a long tie tries the tie
     // first, a cursor of a numeric sort the band of values after it, one of a text sort the texts
     // that share its start, and a first page the window where the last first page of its sort and
-    // query ended. The tie window holds only contacts
-    // after the cursor; the others are narrowed by search_after as the plain search is.
+    // query ended. The tie window holds only contacts after the cursor; the others are narrowed
+    // by search_after as the plain search is.
     const firstPage = !cursor && from === 0 && askExtra;
     const firstEnd = firstPage ? firstPageEnds.recall(accountId, request.sort, query) : undefined;
     const tie = askExtra ? tieWindow(request.sort, request.perPage, cursor) : undefined;
