@@ -12,6 +12,7 @@
 //   npm run bench:import -- --writes-only      # only the writes, on the account a full run left
 //   npm run bench:import -- --requests-only    # of those, only the single requests (no import, no label deletion)
 //   npm run bench:import -- --definitions      # delete, then define again, the custom attribute the mixed imports add
+//   npm run bench:import -- --bulk-delete      # delete by a bulk action the smallest batch a mixed import made
 //
 // Uses its own database and index (contacts_import_bench), emptied at the start of every run;
 // the generated file is kept under .local/bench/ and reused by the next run of the same size.
@@ -291,6 +292,96 @@ deleting the label "${label.title}", carried by ${n(before)} contacts:
 }
 
 /**
+ * Creates from one client while a long job runs: how long each create takes, and for every
+ * tenth, how long until a search finds it (the job's sync jobs share the worker with it).
+ */
+function createProbe(accountBase: string, token: string, tag: string) {
+  /** Milliseconds until a search finds the contact of this email (its write indexed and refreshed). */
+  async function searchableAfter(email: string, since: number): Promise<number> {
+    for (;;) {
+      const found = await getJson<{ meta: { count: number } }>(`${accountBase}/contacts/search?q=${encodeURIComponent(email)}&per_page=1`, token);
+      if (found.meta.count > 0) return performance.now() - since;
+      if (performance.now() - since > 600_000) throw new Error(`${email} not searchable after 10 minutes`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  /** Creates until `done` answers true. */
+  async function createsUntil(done: () => Promise<boolean>): Promise<{ times: number[]; lags: number[] }> {
+    const times: number[] = [];
+    const lags: number[] = [];
+    const run = Date.now().toString(36);
+    for (let i = 0; !(await done()); i++) {
+      const email = `${tag}-${run}-${i}@bench.test`;
+      const t = performance.now();
+      const res = await postJson(`${accountBase}/contacts`, token, { name: `${tag} ${run} ${i}`, email });
+      if (res.status !== 200) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
+      times.push(res.ms);
+      if (i % 10 === 0) lags.push(await searchableAfter(email, t));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return { times, lags };
+  }
+  const lagLine = (lags: number[]) =>
+    `  a create searchable after      p50 ${((percentile(lags, 50) ?? 0) / 1000).toFixed(2)} s   p95 ${((percentile(lags, 95) ?? 0) / 1000).toFixed(2)} s   max ${(Math.max(0, ...lags) / 1000).toFixed(2)} s   (${lags.length} creates)`;
+  return { createsUntil, lagLine };
+}
+
+/**
+ * Deletes, by a bulk action on a filter, the smallest batch of contacts a mixed import made (the
+ * rows whose `bench_batch` holds one run's mark): how long the request takes to answer and the
+ * job to finish, and creates from one client meanwhile (a bulk delete syncs through the background
+ * queue, so that a create is not queued behind it).
+ */
+async function measureBulkDelete(accountBase: string, token: string, accountId: number): Promise<void> {
+  const key = 'bench_batch';
+  const deps = await createDependencies(loadConfig(env), createLogger('warn'));
+  const { createsUntil, lagLine } = createProbe(accountBase, token, 'bulk-delete');
+  try {
+    const def = ((await deps.models.customAttributeSets.findById(accountId).lean())?.definitions ?? []).find((d) => d.attribute_key === key && !d.retiring && !d.resyncing);
+    if (!def) {
+      console.log(`
+bulk delete: skipped, "${key}" is not defined (a --writes-only run's import defines it)`);
+      return;
+    }
+    const field = searchFieldOf(def);
+    const res = await deps.es.search<unknown, { batches: { buckets: { key: string; doc_count: number }[] } }>({
+      index: deps.index,
+      routing: String(accountId),
+      size: 0,
+      query: { term: { account_id: accountId } },
+      aggs: { batches: { terms: { field, size: 1000 } } },
+    });
+    const batch = res.aggregations!.batches.buckets.at(-1);
+    if (!batch) {
+      console.log('\nbulk delete: skipped, no contact holds a batch mark');
+      return;
+    }
+    const t = Date.now();
+    const created = await postJson<{ id: number; status: string }>(`${accountBase}/bulk_actions`, token, {
+      type: 'Contact',
+      payload: [{ attribute_key: key, filter_operator: 'equal_to', values: [batch.key] }],
+      action_name: 'delete',
+    });
+    if (created.status !== 202) throw new Error(`bulk delete: ${created.status} ${JSON.stringify(created.body)}`);
+    const answeredMs = Date.now() - t;
+    let final = { status: '', processed: 0, changed: 0 };
+    const meanwhile = await createsUntil(async () => {
+      final = await getJson<typeof final>(`${accountBase}/bulk_actions/${created.body.id}`, token);
+      return final.status === 'completed' || final.status === 'failed';
+    });
+    const doneMs = Date.now() - t;
+    console.log(`
+a bulk delete of the ${n(batch.doc_count)} contacts of batch "${batch.key}" (a filter on ${key}):
+  POST answered after         ${seconds(answeredMs)}
+  the job ${final.status} after     ${seconds(doneMs)}  (${n(final.changed)} deleted, ${n(Math.round(final.changed / (doneMs / 1000)))} contacts/s)
+${latency('POST /contacts meanwhile, 1 client', meanwhile.times)}
+${lagLine(meanwhile.lags)}`);
+  } finally {
+    await deps.close();
+  }
+}
+
+/**
  * Deletes the definition of the column every mixed import adds (`bench_batch`, held by the rows of
  * every such import), then defines it again: how long each request takes to answer, how long
  * until its holders are re-indexed (the values out of its slot, then in the new one), and creates
@@ -303,36 +394,7 @@ async function measureDefinitionResync(accountBase: string, token: string, accou
   const stored = async () => ((await deps.models.customAttributeSets.findById(accountId).lean())?.definitions ?? []).filter((d) => d.attribute_key === key);
   const holders = async () =>
     (await postJson<{ meta: { count: number } }>(`${accountBase}/contacts/filter?per_page=1`, token, { payload: [{ attribute_key: key, filter_operator: 'is_present', values: [] }] })).body.meta.count;
-  /** Milliseconds until a search finds the contact of this email (its write indexed and refreshed). */
-  async function searchableAfter(email: string, since: number): Promise<number> {
-    for (;;) {
-      const found = await getJson<{ meta: { count: number } }>(`${accountBase}/contacts/search?q=${encodeURIComponent(email)}&per_page=1`, token);
-      if (found.meta.count > 0) return performance.now() - since;
-      if (performance.now() - since > 600_000) throw new Error(`${email} not searchable after 10 minutes`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  /**
-   * Creates from one client until `done` answers true: the requests of everyone else meanwhile,
-   * and for every tenth, how long until a search finds it (the sync queue is shared with the job).
-   */
-  async function createsUntil(done: () => Promise<boolean>): Promise<{ times: number[]; lags: number[] }> {
-    const times: number[] = [];
-    const lags: number[] = [];
-    const run = Date.now().toString(36);
-    for (let i = 0; !(await done()); i++) {
-      const email = `resync-${run}-${i}@bench.test`;
-      const t = performance.now();
-      const res = await postJson(`${accountBase}/contacts`, token, { name: `Resync ${run} ${i}`, email });
-      if (res.status !== 200) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
-      times.push(res.ms);
-      if (i % 10 === 0) lags.push(await searchableAfter(email, t));
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    return { times, lags };
-  }
-  const lagLine = (lags: number[]) =>
-    `  a create searchable after      p50 ${((percentile(lags, 50) ?? 0) / 1000).toFixed(2)} s   p95 ${((percentile(lags, 95) ?? 0) / 1000).toFixed(2)} s   max ${(Math.max(0, ...lags) / 1000).toFixed(2)} s   (${lags.length} creates)`;
+  const { createsUntil, lagLine } = createProbe(accountBase, token, 'resync');
   try {
     const [def] = await stored();
     if (!def) {
@@ -403,7 +465,7 @@ async function benchState(update?: Omit<BenchState, '_id' | 'runs'>): Promise<Be
 }
 
 async function main() {
-  const writesOnly = ['--writes-only', '--requests-only', '--definitions'].some((flag) => process.argv.includes(flag));
+  const writesOnly = ['--writes-only', '--requests-only', '--definitions', '--bulk-delete'].some((flag) => process.argv.includes(flag));
   console.log(`import benchmark${writesOnly ? ' (writes only)' : ''}: ${n(N)} rows (${BAD_SHARE * 100}% bad), ${new Date().toISOString()}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
   const file = await generatedFile();
   let state: BenchState | null;
@@ -419,6 +481,10 @@ async function main() {
     const base = `http://127.0.0.1:${PORT}/api/v1/accounts/${accountId}/contacts`;
     if (process.argv.includes('--definitions')) {
       await measureDefinitionResync(base.replace(/\/contacts$/, ''), token, accountId);
+      return;
+    }
+    if (process.argv.includes('--bulk-delete')) {
+      await measureBulkDelete(base.replace(/\/contacts$/, ''), token, accountId);
       return;
     }
     if (writesOnly) {
