@@ -36,6 +36,8 @@ const envSchema = z.object({
   SWEEP_EVERY_MS: z.coerce.number().int().min(100).default(60000),
   // A contact still marked after this long is presumed to have lost its sync job.
   SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(10000),
+  // A message's first attempt runs within a second or two; its retries stay in the queue (delayed), which the sweep leaves alone.
+  DELIVERY_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(60000),
   // Deleting a label carried by more contacts than this answers at once and leaves them to a job.
   LABEL_REMOVAL_IN_REQUEST: z.coerce.number().int().min(0).default(1000),
   DEFINITION_RESYNC_IN_REQUEST: z.coerce.number().int().min(0).default(1000),

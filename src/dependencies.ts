@@ -39,6 +39,8 @@ import { defineConversationModel } from './messaging/conversation.model';
 import { createDeliveryProcessor, DELIVERY_QUEUE, type DeliveryJob } from './messaging/delivery.processor';
 import { createMessagingService } from './messaging/messaging.service';
 import { defineMessageModel } from './messaging/message.model';
+import { definePendingDeliveryModel } from './messaging/pending-delivery.model';
+import { sweepPendingDeliveries } from './messaging/delivery-sweep';
 import { defineContactInboxModel } from './inboxes/contact-inbox.model';
 import { defineContactInboxKeyModel } from './inboxes/contact-inbox-key.model';
 import { defineInboxKeyModel } from './inboxes/inbox-key.model';
@@ -128,6 +130,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     accountLinks: defineIdListModel(conn, 'AccountLinks', 'account_links'),
     conversations: defineConversationModel(conn),
     messages: defineMessageModel(conn),
+    pendingDeliveries: definePendingDeliveryModel(conn),
     contactImports: defineContactImportModel(conn),
     importRejections: defineImportRejectionModel(conn),
   };
@@ -214,6 +217,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     attempts: config.DELIVERY_ATTEMPTS,
     backoff: { type: 'exponential', delay: config.DELIVERY_BACKOFF_MS },
   });
+  const deliverySweepDeps = { pending: models.pendingDeliveries, messages: models.messages, deliveryQueue, graceMs: config.DELIVERY_SWEEP_GRACE_MS };
   const messaging = createMessagingService({
     contacts: models.contacts,
     inboxes: models.inboxes,
@@ -222,6 +226,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contactLinks,
     conversations: models.conversations,
     messages: models.messages,
+    pendingDeliveries: models.pendingDeliveries,
     deliveryQueue,
     writer,
     nextIds,
@@ -380,6 +385,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
     /** One sweep of the pending writes (the worker runs it every SWEEP_EVERY_MS). */
     sweep: () => sweepPendingContacts({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS }),
+    /** One sweep of the messages in flight (the worker runs it with the other). */
+    sweepDeliveries: () => sweepPendingDeliveries(deliverySweepDeps),
 
     /** Compares an account's contacts with the index and repairs the drift (npm run reconcile). */
     reconcile: (accountId: number, options: Parameters<typeof reconcileAccount>[2] = {}) =>
@@ -424,6 +431,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         4,
         createDeliveryProcessor({
           messages: models.messages,
+          pending: models.pendingDeliveries,
           inboxes: models.inboxes,
           contacts: models.contacts,
           logger,
@@ -437,9 +445,14 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       // stands between an interactive write and the index.
       void backgroundSyncQueue.process(config.SYNC_CONCURRENCY, createContactSyncProcessor({ config, indexContacts: indexer.indexContacts, logger }));
       const sweepQueue = createSweepQueue(queues);
-      void sweepQueue.process(
-        createSyncSweepProcessor({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS, logger }),
-      );
+      const syncSweep = createSyncSweepProcessor({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS, logger });
+      // One schedule for both sweeps: what a Redis outage loses is contacts' sync jobs and messages' delivery jobs alike.
+      void sweepQueue.process(async () => {
+        const synced = await syncSweep();
+        const delivering = await sweepPendingDeliveries(deliverySweepDeps);
+        if (delivering) logger.info({ queued: delivering }, 'sweep re-queued messages whose delivery job was lost');
+        return { ...synced, deliveries: delivering };
+      });
       // Redis away as the process starts (a deploy or a restart during an outage) must not stop
       // it: writes succeed without Redis, and the sweep is scheduled, and what a start queues
       // again is queued, once Redis is there (the 'ready' below).

@@ -13,7 +13,7 @@ const dbName = process.env.CONTACTS_DB || 'contacts';
 // as contact_keys does for emails and phones; contact_links and inbox_links list a contact's or
 // an inbox's records by _id.
 const HASHED_ID = [
-  'contacts', 'contact_keys', 'pending_sync', 'notes', 'contact_notes', 'conversations', 'messages',
+  'contacts', 'contact_keys', 'pending_sync', 'pending_deliveries', 'notes', 'contact_notes', 'conversations', 'messages',
   'contact_inboxes', 'contact_inbox_keys', 'contact_links', 'inbox_links',
 ];
 // Ranged keys where a collection is found by something other than _id:

@@ -6,6 +6,7 @@ import { messageForCaller } from '../shared/errors';
 import { PermanentDeliveryError, TransientDeliveryError } from './delivery-errors';
 import type { ProviderCall } from './post-to-provider';
 import type { Message, MessageModel } from './message.model';
+import type { PendingDeliveryModel } from './pending-delivery.model';
 import { sendEmail } from './send-email';
 import { sendSms } from './send-sms';
 import { sendWhatsapp } from './send-whatsapp';
@@ -15,6 +16,9 @@ export interface DeliveryJob {
 }
 
 export const DELIVERY_QUEUE = 'message-delivery';
+
+/** One job id per message: bull never holds two jobs of one message, so it is never sent twice at once. */
+export const deliveryJobId = (messageId: number) => `message-${messageId}`;
 
 /** The address kept when the message was queued; the contact's current one for a message queued before addresses were kept. */
 const recipientOf = (message: Message, current: string | null, what: string) => {
@@ -36,6 +40,8 @@ async function deliver(inbox: Inbox, contact: Contact, message: Message, call: P
 
 export interface DeliveryProcessorDeps {
   messages: MessageModel;
+  /** The marks of messages in flight (delivery-sweep.ts): dropped once a message is settled. */
+  pending: PendingDeliveryModel;
   inboxes: InboxModel;
   contacts: ContactModel;
   logger: Logger;
@@ -49,7 +55,10 @@ export interface DeliveryProcessorDeps {
  * A transient failure is rethrown for bull to retry with back-off; a permanent one, or the
  * last attempt, marks the message failed with the reason.
  */
-export function createDeliveryProcessor({ messages, inboxes, contacts, logger, timeoutMs, allowedHosts }: DeliveryProcessorDeps) {
+export function createDeliveryProcessor({ messages, pending, inboxes, contacts, logger, timeoutMs, allowedHosts }: DeliveryProcessorDeps) {
+  // The sweep drops a mark left behind (this failed between the two writes) at its next run.
+  const settled = (id: number) => pending.deleteOne({ _id: id }).catch((err) => logger.warn({ err, messageId: id }, 'delivery mark not dropped; the sweep drops it'));
+
   return async function processDelivery(job: Queue.Job<DeliveryJob>): Promise<void> {
     const id = job.data?.messageId;
     if (!Number.isSafeInteger(id)) {
@@ -57,7 +66,7 @@ export function createDeliveryProcessor({ messages, inboxes, contacts, logger, t
       return;
     }
     const message = await messages.findById(id).lean();
-    if (!message || message.status !== 'queued') return;
+    if (!message || message.status !== 'queued') return void (await settled(id));
     const attempt = job.attemptsMade + 1;
     const lastAttempt = attempt >= (job.opts.attempts ?? 1);
     try {
@@ -73,12 +82,14 @@ export function createDeliveryProcessor({ messages, inboxes, contacts, logger, t
         { _id: id, status: 'queued' },
         { $set: { status: 'sent', provider_message_id: providerId, failure_reason: null, attempts: attempt, sent_at: now, updated_at: now } },
       );
+      await settled(id);
     } catch (err) {
       // Shown to agents: the delivery's own reasons (a provider's answer), never a store's or a library's text.
       const ours = err instanceof PermanentDeliveryError || err instanceof TransientDeliveryError;
       const reason = ours ? err.message : messageForCaller(err);
       if (err instanceof PermanentDeliveryError || lastAttempt) {
         await messages.updateOne({ _id: id, status: 'queued' }, { $set: { status: 'failed', failure_reason: reason, attempts: attempt, updated_at: new Date() } });
+        await settled(id);
         logger.warn({ messageId: id, attempt, reason, ...(ours ? {} : { err }) }, 'message delivery failed');
         return;
       }

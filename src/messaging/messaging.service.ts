@@ -15,7 +15,8 @@ import type { Logger } from '../shared/logger';
 import { enqueueWithin, type Queue } from '../shared/queues';
 import type { Conversation, ConversationModel } from './conversation.model';
 import { toConversationPayload, type ConversationPayload } from './conversation.presenter';
-import type { DeliveryJob } from './delivery.processor';
+import { deliveryJobId, type DeliveryJob } from './delivery.processor';
+import type { PendingDeliveryModel } from './pending-delivery.model';
 import type { Message, MessageModel } from './message.model';
 import type { NewConversationInput } from './messaging.schemas';
 
@@ -29,6 +30,8 @@ export interface MessagingServiceDeps {
   contactLinks: IdLists;
   conversations: ConversationModel;
   messages: MessageModel;
+  /** Marks of outgoing messages in flight, for the delivery sweep (delivery-sweep.ts). */
+  pendingDeliveries: PendingDeliveryModel;
   deliveryQueue: Queue.Queue<DeliveryJob>;
   writer: Pick<ContactWriter, 'modify'>;
   nextIds: IdAllocator;
@@ -70,7 +73,7 @@ function reachGiven(inbox: Inbox, contact: Contact, verified: ContactInbox[], re
 const CONVERSATIONS_PAGE = 25;
 
 export function createMessagingService(deps: MessagingServiceDeps) {
-  const { contacts, inboxes, contactInboxes, identities, contactLinks, conversations, messages, deliveryQueue, writer, nextIds, logger } = deps;
+  const { contacts, inboxes, contactInboxes, identities, contactLinks, conversations, messages, pendingDeliveries, deliveryQueue, writer, nextIds, logger } = deps;
   const conversationList = (contactId: number) => contactLinksId(contactId, 'conversations');
 
   async function findContact(accountId: number, id: number): Promise<Contact> {
@@ -163,6 +166,9 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         updated_at: now,
         sent_at: null,
       };
+      // Marked before it is written: a process that dies between the two leaves a mark the sweep
+      // drops, never a queued message that nothing will deliver.
+      if (message.status === 'queued') await pendingDeliveries.create({ _id: messageId, at: now });
       await messages.create(message);
     }
     // The website visitor's widget lists its conversations from its own identity, by _id.
@@ -211,10 +217,11 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         },
       });
       try {
-        await enqueueWithin(deliveryQueue, () => deliveryQueue.add({ messageId: message!._id }, { jobId: `message-${message!._id}` }), 2000, 'queueing the delivery');
+        await enqueueWithin(deliveryQueue, () => deliveryQueue.add({ messageId: message!._id }, { jobId: deliveryJobId(message!._id) }), 2000, 'queueing the delivery');
       } catch (err) {
         const reason = `delivery could not be queued: ${messageForCaller(err)}`;
         await messages.updateOne({ _id: message!._id }, { $set: { status: 'failed', failure_reason: reason, updated_at: new Date() } });
+        await pendingDeliveries.deleteOne({ _id: message!._id });
         logger.warn({ messageId: message!._id, reason, err }, 'delivery not queued');
         throw new UnavailableError('the message was recorded but could not be queued for delivery; it is marked failed');
       }

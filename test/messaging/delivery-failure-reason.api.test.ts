@@ -34,6 +34,7 @@ describe("a delivery's failure reason", () => {
     } as unknown as InboxModel;
     const process = createDeliveryProcessor({
       messages: ctx.deps.models.messages,
+      pending: ctx.deps.models.pendingDeliveries,
       inboxes: failingInboxes,
       contacts: ctx.deps.models.contacts,
       logger,

@@ -1,0 +1,68 @@
+import type { Queue } from '../shared/queues';
+import { deliveryJobId, type DeliveryJob } from './delivery.processor';
+import type { MessageModel } from './message.model';
+import type { PendingDelivery, PendingDeliveryModel } from './pending-delivery.model';
+
+const PAGE = 1000;
+
+export interface DeliverySweepDeps {
+  pending: PendingDeliveryModel;
+  messages: MessageModel;
+  deliveryQueue: Queue.Queue<DeliveryJob>;
+  /** Messages younger than this are left to the job their request queued. */
+  graceMs: number;
+}
+
+/**
+ * Hands back to the queue the outgoing messages still queued after the grace time whose job is
+ * gone: Redis lost it (restarted without its data), or the API process died between recording
+ * the message and queueing it. A job still waiting, delayed for a retry or running is left alone
+ * (one job id per message, so a message is never delivered by two jobs at once); one that failed
+ * without settling its message (the store was away on its last attempt) is retried. The marks of
+ * messages no longer queued are dropped. Reads pending_deliveries a page at a time: its cost
+ * follows the messages in flight, never the messages kept. Answers how many it queued again.
+ */
+export async function sweepPendingDeliveries(deps: DeliverySweepDeps): Promise<number> {
+  const upTo = new Date(Date.now() - deps.graceMs);
+  let queued = 0;
+  let page: PendingDelivery[] = [];
+  // pending_deliveries holds the messages in flight only: a scan of it is what the sweep is for.
+  for await (const mark of deps.pending.find({ at: { $lt: upTo } }).lean().cursor({ batchSize: PAGE })) {
+    page.push(mark as PendingDelivery);
+    if (page.length === PAGE) {
+      queued += await settle(deps, page);
+      page = [];
+    }
+  }
+  if (page.length) queued += await settle(deps, page);
+  return queued;
+}
+
+async function settle(deps: DeliverySweepDeps, marks: PendingDelivery[]): Promise<number> {
+  const found = await deps.messages.find({ _id: { $in: marks.map((m) => m._id) } }, { _id: 1, status: 1 }).lean();
+  const queued = new Set(found.filter((m) => m.status === 'queued').map((m) => m._id));
+  const settled = marks.filter((m) => !queued.has(m._id));
+  // Deleted only as read: a mark the sweep or a request has just written again stays.
+  if (settled.length) await deps.pending.bulkWrite(settled.map((m) => ({ deleteOne: { filter: { _id: m._id, at: m.at } } })));
+  let requeued = 0;
+  for (const id of queued) {
+    if (await ensureJob(deps.deliveryQueue, id)) requeued += 1;
+    await deps.pending.updateOne({ _id: id }, { $set: { at: new Date() } });
+  }
+  return requeued;
+}
+
+/** Queues the message's job unless it is still in the queue; answers whether it queued it. */
+async function ensureJob(queue: Queue.Queue<DeliveryJob>, messageId: number): Promise<boolean> {
+  const job = await queue.getJob(deliveryJobId(messageId));
+  const state = job ? await job.getState() : undefined;
+  if (job && state === 'failed') {
+    await job.retry();
+    return true;
+  }
+  if (job && state !== 'completed') return false;
+  // Completed without settling its message, or gone: a job of the same id is queued afresh.
+  if (job) await job.remove();
+  await queue.add({ messageId }, { jobId: deliveryJobId(messageId) });
+  return true;
+}

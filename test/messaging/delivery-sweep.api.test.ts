@@ -1,0 +1,78 @@
+import { DELIVERY_QUEUE, deliveryJobId, type DeliveryJob } from '../../src/messaging/delivery.processor';
+import { createQueueFactory } from '../../src/shared/queues';
+import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+import { startSmtpServer } from '../support/fake-provider';
+import { createInbox } from '../support/inboxes';
+
+// Messages whose delivery job was lost (Redis restarted without its data, or the API died
+// between recording a message and queueing it) are queued again by the sweep, and delivered once.
+let ctx: TestContext;
+let account: TestAccount;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let inboxId: number;
+
+beforeAll(async () => {
+  // No worker until a test starts it: the jobs stay in the queue to be lost.
+  ctx = await startTestContext({ worker: false, config: testConfig({ DELIVERY_SWEEP_GRACE_MS: '0', DELIVERY_ATTEMPTS: '2', DELIVERY_BACKOFF_MS: '50' }) });
+  account = await ctx.createAccount();
+  smtp = await startSmtpServer({ user: 'mailer', pass: 'smtp-secret-password' });
+  inboxId = (await createInbox(ctx, account, { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'smtp-secret-password' })).id;
+});
+afterAll(async () => {
+  await ctx.close();
+  await smtp.close();
+});
+
+const send = async (email: string, content: string) => {
+  const contact = await createContact(ctx, account, { email });
+  const res = await ctx.http.post(account.path('/conversations')).set('api_access_token', account.agentToken).send({ inbox_id: inboxId, contact_id: contact.id, message: { content } });
+  expect(res.status).toBe(200);
+  return res.body.messages[0].id as number;
+};
+
+describe('the delivery sweep', () => {
+  it('when a message job failed without settling its message, then the sweep retries it', async () => {
+    const id = await send('retried@example.com', 'Retried by the sweep');
+    // What a last attempt leaves when the store is away as it settles the message: a failed job,
+    // the message queued. A worker of its own throws on every attempt, then goes.
+    const failing = createQueueFactory(ctx.deps.config.REDIS_URL, ctx.deps.config.QUEUE_PREFIX);
+    const job = (await ctx.deps.deliveryQueue.getJob(deliveryJobId(id)))!;
+    void failing.createQueue<DeliveryJob>(DELIVERY_QUEUE).process(async () => {
+      throw new Error('the store was away');
+    });
+    await waitFor(async () => (await job.getState()) === 'failed', 'the job to fail');
+    await failing.close();
+    expect(await job.getState()).toBe('failed');
+    expect(await ctx.deps.sweepDeliveries()).toBe(1);
+    expect(await (await ctx.deps.deliveryQueue.getJob(deliveryJobId(id)))!.getState()).toBe('waiting');
+  });
+
+  it('when a queued message has lost its job, then the sweep queues it again, it is sent once, and its mark is dropped', async () => {
+    const lost = await send('lost@example.com', 'The job of this one is lost');
+    const kept = await send('kept@example.com', 'This one keeps its job');
+    expect(await ctx.deps.models.pendingDeliveries.findById(lost).lean()).not.toBeNull();
+    await (await ctx.deps.deliveryQueue.getJob(deliveryJobId(lost)))!.remove();
+
+    expect(await ctx.deps.sweepDeliveries()).toBe(1);
+    // The kept one's job is still waiting: the sweep leaves it alone, so it is not queued twice.
+    expect(await ctx.deps.sweepDeliveries()).toBe(0);
+    await ctx.deps.startWorker();
+    // The one the first test retried is sent with them.
+    const retried = (await ctx.deps.models.pendingDeliveries.find({}).lean()).map((m) => m._id).filter((id) => id !== lost && id !== kept);
+    for (const id of [lost, kept, ...retried]) {
+      await waitFor(async () => (await ctx.deps.models.messages.findById(id).lean())?.status === 'sent', `message ${id} to be sent`, 20000);
+    }
+    expect(smtp.received.filter((m) => m.raw.includes('The job of this one is lost'))).toHaveLength(1);
+    expect(smtp.received.filter((m) => m.raw.includes('This one keeps its job'))).toHaveLength(1);
+    expect(smtp.received.filter((m) => m.raw.includes('Retried by the sweep'))).toHaveLength(1);
+    for (const id of [lost, kept, ...retried]) expect(await ctx.deps.models.pendingDeliveries.findById(id).lean()).toBeNull();
+    expect(await ctx.deps.sweepDeliveries()).toBe(0);
+  });
+
+  it('when a mark names a message that was never written, or is settled, then the sweep drops it', async () => {
+    await ctx.deps.models.pendingDeliveries.create({ _id: 987654321, at: new Date(0) });
+    expect(await ctx.deps.sweepDeliveries()).toBe(0);
+    expect(await ctx.deps.models.pendingDeliveries.findById(987654321).lean()).toBeNull();
+  });
+});
