@@ -75,4 +75,24 @@ describe('the delivery sweep', () => {
     expect(await ctx.deps.sweepDeliveries()).toBe(0);
     expect(await ctx.deps.models.pendingDeliveries.findById(987654321).lean()).toBeNull();
   });
+
+  it('when the worker runs, then its repeated sweep re-queues a lost job by itself', async () => {
+    const own = await startTestContext({ config: testConfig({ SWEEP_EVERY_MS: '200', DELIVERY_SWEEP_GRACE_MS: '0' }) });
+    try {
+      const acc = await own.createAccount();
+      const inbox = await createInbox(own, acc, { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'smtp-secret-password' });
+      // This worker takes no delivery job until resumed: the job is lost before it could run.
+      await own.deps.deliveryQueue.pause(true);
+      const contact = await createContact(own, acc, { email: 'swept@example.com' });
+      const res = await own.http.post(acc.path('/conversations')).set('api_access_token', acc.agentToken).send({ inbox_id: inbox.id, contact_id: contact.id, message: { content: 'Found by the sweep' } });
+      const id = res.body.messages[0].id as number;
+      await (await own.deps.deliveryQueue.getJob(deliveryJobId(id)))!.remove();
+      await waitFor(async () => (await own.deps.deliveryQueue.getJob(deliveryJobId(id))) !== null, 'the sweep to queue the job again');
+      await own.deps.deliveryQueue.resume(true);
+      await waitFor(async () => (await own.deps.models.messages.findById(id).lean())?.status === 'sent', `message ${id} to be sent`, 20000);
+      expect(smtp.received.filter((m) => m.raw.includes('Found by the sweep'))).toHaveLength(1);
+    } finally {
+      await own.close();
+    }
+  });
 });
