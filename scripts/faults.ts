@@ -60,6 +60,9 @@ const appEnv: NodeJS.ProcessEnv = {
   // The sweep is what recovers writes whose sync job was lost: often, for the suite.
   SWEEP_EVERY_MS: '1000',
   SWEEP_GRACE_MS: '2000',
+  DELIVERY_SWEEP_GRACE_MS: '2000',
+  // Case a's SMS provider listens on loopback.
+  OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
   SHUTDOWN_TIMEOUT_MS: '10000',
   UPLOAD_DIR: path.join(SERVICES_DIR, 'uploads'),
   ENFORCE_ID_ONLY: 'false',
@@ -317,15 +320,77 @@ function printed(prefix: string): string[] {
   return lines;
 }
 
+// ---------- outbound messages ----------
+
+/**
+ * An SMS provider on loopback in Twilio's shape that answers 503 until `up()`: the messages sent
+ * meanwhile wait in the queue for their retry. Counts the messages it accepted, by their text.
+ */
+async function flakySmsProvider() {
+  let accepting = false;
+  const accepted = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (!accepting) return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"message":"down for the test"}');
+      const text = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('Body') ?? '';
+      accepted.set(text, (accepted.get(text) ?? 0) + 1);
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid: `SM${accepted.size}`, status: 'queued' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    accepted,
+    up: () => (accepting = true),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Sends `count` SMS through a new inbox of the provider, to new contacts: their texts and the contacts. */
+async function sendMessages(account: Account, providerUrl: string, count: number): Promise<{ text: string; contactId: number }[]> {
+  const call = async <T>(method: string, route: string, body: object): Promise<T> => {
+    const res = await fetch(`${API}/api/v1/accounts/${account.id}${route}`, { method, headers: { api_access_token: account.token, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (res.status !== 200) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const inbox = await call<{ id: number }>('POST', '/inboxes', { name: 'Faults SMS', channel: { type: 'sms', provider_url: providerUrl, account_sid: 'AC1', auth_token: 'token', phone_number: '+15550001111' } });
+  const sent: { text: string; contactId: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    const contact = await call<{ payload: { contact: { id: number } } }>('POST', '/contacts', { name: `Texted ${i}`, phone_number: `+1415555${String(1000 + i)}` });
+    const text = `Fault message ${i} ${Date.now()}`;
+    await call('POST', '/conversations', { inbox_id: inbox.id, contact_id: contact.payload.contact.id, message: { content: text } });
+    sent.push({ text, contactId: contact.payload.contact.id });
+  }
+  return sent;
+}
+
+/** The status of each message, read as a client reads it (the contact's conversations). */
+async function messageStatuses(account: Account, sent: { text: string; contactId: number }[]): Promise<string[]> {
+  return Promise.all(
+    sent.map(async ({ text, contactId }) => {
+      const res = await fetch(`${API}/api/v1/accounts/${account.id}/contacts/${contactId}/conversations`, { headers: { api_access_token: account.token } });
+      const body = (await res.json()) as { payload: { messages: { content: string; status: string }[] }[] };
+      return body.payload.flatMap((c) => c.messages).find((m) => m.content === text)?.status ?? 'missing';
+    }),
+  );
+}
+
 // ---------- the cases ----------
 
 type Case = (verdict: Verdict) => Promise<void>;
 
-/** a. Redis stopped during steady writes. */
+/** a. Redis stopped during steady writes, with SMS waiting for their retry; started again empty. */
 const redisStopped: Case = async (verdict) => {
   const account = await createAccount('redis');
   const { api, worker } = await startApiAndWorker();
   const outageMs = QUICK ? 5000 : 15000;
+  const provider = await flakySmsProvider();
+  // In an account of their own (the write counts are the other's). Their first attempt meets the
+  // 503: each job waits in Redis for its retry, and is lost with it.
+  const texting = await createAccount('redis-sms');
+  const messages = await sendMessages(texting, provider.url, 5);
   const load = steadyWrites(account, 'redis', { perSecond: 20, concurrency: 8 });
   try {
     await sleep(3000);
@@ -347,9 +412,22 @@ const redisStopped: Case = async (verdict) => {
     // Without waiting on Redis: the old 2 s queueing timeout showed as a p95 of 2 s.
     if ((during.okP95 ?? 0) >= 1000) verdict.problems.push(`writes waited while Redis was down: p95 ${msFig(during.okP95)}`);
     await verify(account, load.acked, load.attempted, verdict, up);
+    // The delivery sweep queues the messages whose jobs Redis lost; each is sent once.
+    provider.up();
+    const deadline = Date.now() + 60000;
+    let statuses = await messageStatuses(texting, messages);
+    while (statuses.some((status) => status !== 'sent') && Date.now() < deadline) {
+      await sleep(500);
+      statuses = await messageStatuses(texting, messages);
+    }
+    const sentAfter = Date.now() - up;
+    const twice = messages.filter((m) => (provider.accepted.get(m.text) ?? 0) > 1).length;
+    verdict.figures.push(`${messages.length} SMS waiting for their retry when Redis went: ${statusText(countStatuses(statuses))} ${s(sentAfter)} after Redis was back, ${twice} sent twice`);
+    if (statuses.some((status) => status !== 'sent')) verdict.problems.push(`messages whose jobs Redis lost were not all sent: ${statusText(countStatuses(statuses))}`);
+    if (twice) verdict.problems.push(`${twice} messages were sent twice`);
   } finally {
     await load.stop();
-    await Promise.all([stopApp(api), stopApp(worker)]);
+    await Promise.all([stopApp(api), stopApp(worker), provider.close()]);
   }
 };
 
