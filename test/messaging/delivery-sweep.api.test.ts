@@ -1,6 +1,6 @@
 import { DELIVERY_QUEUE, deliveryJobId, type DeliveryJob } from '../../src/messaging/delivery.processor';
 import { createQueueFactory } from '../../src/shared/queues';
-import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { startTestContextOnOwnDatabase, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 import { startSmtpServer } from '../support/fake-provider';
 import { createInbox } from '../support/inboxes';
@@ -14,7 +14,8 @@ let inboxId: number;
 
 beforeAll(async () => {
   // No worker until a test starts it: the jobs stay in the queue to be lost.
-  ctx = await startTestContext({ worker: false, config: testConfig({ DELIVERY_SWEEP_GRACE_MS: '0', DELIVERY_ATTEMPTS: '2', DELIVERY_BACKOFF_MS: '50' }) });
+  // A database of its own: the sweep reads every mark in it, and other files leave queued messages behind.
+  ctx = await startTestContextOnOwnDatabase('delivery_sweep', { worker: false, config: { DELIVERY_SWEEP_GRACE_MS: '0', DELIVERY_ATTEMPTS: '2', DELIVERY_BACKOFF_MS: '50' } });
   account = await ctx.createAccount();
   smtp = await startSmtpServer({ user: 'mailer', pass: 'smtp-secret-password' });
   inboxId = (await createInbox(ctx, account, { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'smtp-secret-password' })).id;
@@ -77,7 +78,7 @@ describe('the delivery sweep', () => {
   });
 
   it('when the worker runs, then its repeated sweep re-queues a lost job by itself', async () => {
-    const own = await startTestContext({ config: testConfig({ SWEEP_EVERY_MS: '200', DELIVERY_SWEEP_GRACE_MS: '0' }) });
+    const own = await startTestContextOnOwnDatabase('delivery_sweep_worker', { config: { SWEEP_EVERY_MS: '200', DELIVERY_SWEEP_GRACE_MS: '0' } });
     try {
       const acc = await own.createAccount();
       const inbox = await createInbox(own, acc, { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'smtp-secret-password' });

@@ -37,6 +37,10 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
     // Each sweep scans the contacts collection on FerretDB; tests that need it sooner set their own.
     SWEEP_EVERY_MS: '30000',
     SWEEP_GRACE_MS: '500',
+    // Files share one database but each has queues of its own: a worker's delivery sweep would
+    // take another file's queued messages for lost and deliver them itself. The sweep's own test
+    // runs on a database of its own.
+    DELIVERY_SWEEP_GRACE_MS: '86400000',
     SYNC_BATCH_WAIT_MS: '5',
     // Every path the tests exercise is checked against the _id-only rule.
     ENFORCE_ID_ONLY: 'true',
