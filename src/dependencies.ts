@@ -446,12 +446,16 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       void backgroundSyncQueue.process(config.SYNC_CONCURRENCY, createContactSyncProcessor({ config, indexContacts: indexer.indexContacts, logger }));
       const sweepQueue = createSweepQueue(queues);
       const syncSweep = createSyncSweepProcessor({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS, logger });
-      // One schedule for both sweeps: what a Redis outage loses is contacts' sync jobs and messages' delivery jobs alike.
+      // One schedule for both sweeps: what a Redis outage loses is contacts' sync jobs and messages'
+      // delivery jobs alike. The deliveries' first, and on their own: Elasticsearch away (which
+      // fails the contacts' sweep) is no reason to leave messages unsent.
       void sweepQueue.process(async () => {
-        const synced = await syncSweep();
-        const delivering = await sweepPendingDeliveries(deliverySweepDeps);
+        const delivering = await sweepPendingDeliveries(deliverySweepDeps).catch((err) => {
+          logger.warn({ err }, 'delivery sweep failed; it runs again with the next sweep');
+          return 0;
+        });
         if (delivering) logger.info({ queued: delivering }, 'sweep re-queued messages whose delivery job was lost');
-        return { ...synced, deliveries: delivering };
+        return { ...(await syncSweep()), deliveries: delivering };
       });
       // Redis away as the process starts (a deploy or a restart during an outage) must not stop
       // it: writes succeed without Redis, and the sweep is scheduled, and what a start queues
