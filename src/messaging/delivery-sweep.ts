@@ -1,3 +1,4 @@
+import { pagesOf } from '../shared/pages-of';
 import type { Queue } from '../shared/queues';
 import { deliveryJobId, type DeliveryJob } from './delivery.processor';
 import type { MessageModel } from './message.model';
@@ -25,16 +26,9 @@ export interface DeliverySweepDeps {
 export async function sweepPendingDeliveries(deps: DeliverySweepDeps): Promise<number> {
   const upTo = new Date(Date.now() - deps.graceMs);
   let queued = 0;
-  let page: PendingDelivery[] = [];
   // pending_deliveries holds the messages in flight only: a scan of it is what the sweep is for.
-  for await (const mark of deps.pending.find({ at: { $lt: upTo } }).lean().cursor({ batchSize: PAGE })) {
-    page.push(mark as PendingDelivery);
-    if (page.length === PAGE) {
-      queued += await settle(deps, page);
-      page = [];
-    }
-  }
-  if (page.length) queued += await settle(deps, page);
+  const marks = deps.pending.find({ at: { $lt: upTo } }).lean<PendingDelivery[]>().cursor({ batchSize: PAGE });
+  for await (const page of pagesOf<PendingDelivery>(marks, PAGE)) queued += await settle(deps, page);
   return queued;
 }
 
@@ -45,10 +39,10 @@ async function settle(deps: DeliverySweepDeps, marks: PendingDelivery[]): Promis
   // Deleted only as read: a mark the sweep or a request has just written again stays.
   if (settled.length) await deps.pending.bulkWrite(settled.map((m) => ({ deleteOne: { filter: { _id: m._id, at: m.at } } })));
   let requeued = 0;
-  for (const id of queued) {
-    if (await ensureJob(deps.deliveryQueue, id)) requeued += 1;
-    await deps.pending.updateOne({ _id: id }, { $set: { at: new Date() } });
-  }
+  for (const id of queued) if (await ensureJob(deps.deliveryQueue, id)) requeued += 1;
+  // Checked now: the next sweeps leave them for the grace time again.
+  const now = new Date();
+  if (queued.size) await deps.pending.bulkWrite([...queued].map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: { at: now } } } })));
   return requeued;
 }
 

@@ -1,3 +1,4 @@
+import { pagesOf } from '../shared/pages-of';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
 import { contactInboxKeyId, type ContactInboxKeyModel } from '../inboxes/contact-inbox-key.model';
 import { inboxLinksId } from '../inboxes/contact-inbox-store';
@@ -46,18 +47,6 @@ function listWrites<T extends { _id: number; account_id: number }>(batch: T[], l
   return [...lists].map(([listId, { accountId, ids }]) => addTo(listId, accountId, ids));
 }
 
-async function* batches<T>(cursor: AsyncIterable<T>): AsyncGenerator<T[]> {
-  let batch: T[] = [];
-  for await (const doc of cursor) {
-    batch.push(doc);
-    if (batch.length === BATCH) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length) yield batch;
-}
-
 /**
  * Databases written before contact inboxes and conversations were read by _id only found them
  * by secondary indexes. Builds, once, what reads them by _id now: each contact inbox's key
@@ -74,7 +63,7 @@ export async function linkExistingRecords(models: Models, logger: Logger): Promi
     let conversations = 0;
 
     const everyContactInbox = models.contactInboxes.find({}).comment(reason).lean().cursor({ batchSize: BATCH }) as AsyncIterable<ContactInbox>;
-    for await (const batch of batches(everyContactInbox)) {
+    for await (const batch of pagesOf(everyContactInbox, BATCH)) {
       // The old unique index held one record per pair: a key already there was inserted by an earlier run.
       const keys = batch.map((ci) => ({ _id: contactInboxKeyId(ci.inbox_id, ci.source_id), account_id: ci.account_id, contact_inbox_id: ci._id, created_at: ci.created_at }));
       await models.contactInboxKeys.collection.insertMany(keys as never[], { ordered: false }).catch(duplicateIndexes);
@@ -84,7 +73,7 @@ export async function linkExistingRecords(models: Models, logger: Logger): Promi
     }
 
     const everyConversation = models.conversations.find({}, { account_id: 1, contact_id: 1 }).comment(reason).lean().cursor({ batchSize: BATCH }) as AsyncIterable<Conversation>;
-    for await (const batch of batches(everyConversation)) {
+    for await (const batch of pagesOf(everyConversation, BATCH)) {
       await models.contactLinks.bulkWrite(listWrites(batch, (c) => contactLinksId(c.contact_id, 'conversations')), { ordered: false });
       conversations += batch.length;
     }

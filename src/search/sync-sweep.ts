@@ -2,6 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { ContactModel } from '../records/contact.model';
 import type { PendingSync, PendingSyncModel } from '../records/pending-sync.model';
 import { deleteMarks } from '../records/pending-writes';
+import { pagesOf } from '../shared/pages-of';
 import { findContactsBehindIndex } from './index-drift';
 import type { SyncScheduler } from './sync-queue';
 
@@ -27,15 +28,8 @@ export interface SweepDeps {
 export async function sweepPendingContacts(deps: SweepDeps): Promise<number> {
   const upTo = new Date(Date.now() - deps.graceMs);
   let queued = 0;
-  let page: PendingSync[] = [];
-  for await (const marker of deps.pending.find({ at: { $lt: upTo } }).lean().cursor({ batchSize: PAGE })) {
-    page.push(marker as PendingSync);
-    if (page.length === PAGE) {
-      queued += await settle(deps, page);
-      page = [];
-    }
-  }
-  if (page.length) queued += await settle(deps, page);
+  const markers = deps.pending.find({ at: { $lt: upTo } }).lean<PendingSync[]>().cursor({ batchSize: PAGE });
+  for await (const page of pagesOf<PendingSync>(markers, PAGE)) queued += await settle(deps, page);
   return queued;
 }
 

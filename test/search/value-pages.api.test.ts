@@ -10,13 +10,14 @@ let account: TestAccount;
 let plainOrder: ReturnType<typeof sortWalker>['plainOrder'];
 let page: ReturnType<typeof sortWalker>['page'];
 let walk: ReturnType<typeof sortWalker>['walk'];
+let expectPageAfterWrites: ReturnType<typeof sortWalker>['expectPageAfterWrites'];
 
 const phoneOf = (n: number) => `+51${String(900000000 + n)}`;
 
 beforeAll(async () => {
   ctx = await startTestContext();
   account = await ctx.createAccount();
-  ({ plainOrder, page, walk } = sortWalker(ctx, account));
+  ({ plainOrder, page, walk, expectPageAfterWrites } = sortWalker(ctx, account));
   // A dense run of phone numbers ten apart, then a few far apart, then contacts without one; the
   // emails sort in another order than the phones, and some contacts have none.
   const plan: { phone?: string; email?: string }[] = [
@@ -75,20 +76,13 @@ describe('pages after a cursor of a numeric sort', () => {
     const last = first.body.payload[4] as { id: number; phone_number: string };
     const next = (await page('phone_number', 5, after)).body.payload as { id: number; phone_number: string }[];
     // One right after the cursor's value, and the page's second contact moved past the band.
-    const inserted = await ctx.deps.services.contacts.create(account.id, { name: 'Inserted', phone_number: `+${Number(last.phone_number.slice(1)) + 1}` });
-    await ctx.deps.services.contacts.update(account.id, next[1].id, { phone_number: phoneOf(9_000_000) });
-    await ctx.settle(account.id);
-    try {
-      const again = (await page('phone_number', 5, after)).body.payload.map((c: { id: number }) => c.id);
-      const plain = await plainOrder('phone_number');
-      const from = plain.indexOf(last.id) + 1;
-      expect(again).toEqual(plain.slice(from, from + 5));
-      expect(again[0]).toBe(inserted.id);
-      expect(again).not.toContain(next[1].id);
-    } finally {
-      await ctx.deps.services.contacts.remove(account.id, inserted.id);
-      await ctx.deps.services.contacts.update(account.id, next[1].id, { phone_number: next[1].phone_number });
-      await ctx.settle(account.id);
-    }
+    await expectPageAfterWrites(
+      'phone_number',
+      5,
+      after,
+      last.id,
+      { insert: { name: 'Inserted', phone_number: `+${Number(last.phone_number.slice(1)) + 1}` }, moveAway: { phone_number: phoneOf(9_000_000) }, moveBack: { phone_number: next[1].phone_number } },
+      next[1].id,
+    );
   });
 });

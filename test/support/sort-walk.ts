@@ -1,3 +1,4 @@
+import type { ContactInput } from '../../src/contacts/contacts.schemas';
 import { parseSort, toSearchSort } from '../../src/search/contact-sort';
 import type { TestAccount, TestContext } from './context';
 
@@ -40,5 +41,35 @@ export function sortWalker(ctx: TestContext, account: TestAccount) {
     return { ids, pages };
   }
 
-  return { plainOrder, page, walk };
+  /**
+   * Writes a contact that sorts right after the cursor and moves the next page's second contact
+   * away (`writes`), then checks that the page after the cursor is the plain sort's: the new
+   * contact first, the moved one gone. Undoes both writes.
+   */
+  async function expectPageAfterWrites(
+    sort: string,
+    perPage: number,
+    after: string,
+    lastId: number,
+    writes: { insert: ContactInput; moveAway: ContactInput; moveBack: ContactInput },
+    moved: number,
+  ): Promise<void> {
+    const inserted = await ctx.deps.services.contacts.create(account.id, writes.insert);
+    await ctx.deps.services.contacts.update(account.id, moved, writes.moveAway);
+    await ctx.settle(account.id);
+    try {
+      const again = (await page(sort, perPage, after)).body.payload.map((c: { id: number }) => c.id);
+      const plain = await plainOrder(sort);
+      const from = plain.indexOf(lastId) + 1;
+      expect(again).toEqual(plain.slice(from, from + perPage));
+      expect(again[0]).toBe(inserted.id);
+      expect(again).not.toContain(moved);
+    } finally {
+      await ctx.deps.services.contacts.remove(account.id, inserted.id);
+      await ctx.deps.services.contacts.update(account.id, moved, writes.moveBack);
+      await ctx.settle(account.id);
+    }
+  }
+
+  return { plainOrder, page, walk, expectPageAfterWrites };
 }
