@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import { buildApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createDependencies, type Dependencies } from '../../src/dependencies';
+import { createElasticsearchClient } from '../../src/shared/elasticsearch';
 import { createLogger } from '../../src/shared/logger';
 
 export interface TestAccount {
@@ -144,18 +145,36 @@ export function documentChecked(http: Http, mismatches: string[]): Http {
 }
 
 /**
- * A context on a database of its own (the test database's name plus `suffix`), emptied first: for
- * a migration test, whose one full read must see only the records the test wrote.
+ * A context on a database and an index of its own (the test database's and index's names plus
+ * `suffix`), emptied first: for a migration test, whose one full read must see only the records
+ * the test wrote. The index is its own too: the database's ids start again at 1, and its contacts
+ * in the shared index would take the _ids (and accounts) of other files' contacts.
  */
 export async function startTestContextOnOwnDatabase(
   suffix: string,
   options: { worker?: boolean; config?: Partial<Record<keyof Config, string>> } = {},
 ): Promise<TestContext> {
   const uri = `${process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_test'}_${suffix}`;
+  const index = `${process.env.TEST_CONTACTS_INDEX ?? 'contacts_test'}_${suffix}`;
   const conn = await mongoose.createConnection(uri).asPromise();
   await conn.dropDatabase();
   await conn.close();
-  return startTestContext({ worker: options.worker, config: testConfig({ MONGODB_URI: uri, ...options.config }) });
+  const config = testConfig({ MONGODB_URI: uri, CONTACTS_INDEX: index, ...options.config });
+  await dropTestIndex(config);
+  const ctx = await startTestContext({ worker: options.worker, config });
+  return { ...ctx, close: () => ctx.close().finally(() => dropTestIndex(config)) };
+}
+
+/** Deletes the indices behind the config's index alias, if there are any. */
+export async function dropTestIndex(config: Config): Promise<void> {
+  const es = createElasticsearchClient(config.ELASTICSEARCH_URL);
+  try {
+    if (await es.indices.existsAlias({ name: config.CONTACTS_INDEX })) {
+      await es.indices.delete({ index: Object.keys(await es.indices.getAlias({ name: config.CONTACTS_INDEX })) });
+    }
+  } finally {
+    await es.close();
+  }
 }
 
 /**

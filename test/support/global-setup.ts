@@ -1,6 +1,5 @@
-import { createElasticsearchClient } from '../../src/shared/elasticsearch';
 import { connectMongo } from '../../src/shared/mongo';
-import { testConfig } from './context';
+import { dropTestIndex, testConfig } from './context';
 
 /**
  * Every run starts from an empty test database and index, as on a fresh machine: leftovers of
@@ -14,12 +13,5 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await conn.close();
   }
-  const es = createElasticsearchClient(config.ELASTICSEARCH_URL);
-  try {
-    if (await es.indices.existsAlias({ name: config.CONTACTS_INDEX })) {
-      await es.indices.delete({ index: Object.keys(await es.indices.getAlias({ name: config.CONTACTS_INDEX })) });
-    }
-  } finally {
-    await es.close();
-  }
+  await dropTestIndex(config);
 }
