@@ -336,7 +336,9 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         await done.indexing;
         counters.rows_read += done.rowsRead;
         counters.created += done.written.created;
-        counters.updated += done.written.updated;
+        // Every row that matched a contact counts as updated (SPEC §5: matches are updated), so
+        // created + updated + rejected is the rows read; `unchanged` tells how many of them were so already.
+        counters.updated += done.written.updated + done.unchanged;
         counters.unchanged += done.unchanged;
         counters.rejected += done.written.rejected;
         // The rows imported so far, not how far csv-parser has read ahead of them.

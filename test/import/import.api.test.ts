@@ -439,8 +439,18 @@ describe('matching existing contacts', () => {
     expect(first).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
     const before = await contactsOf(ctx, account.id);
     const second = await importCsv(ctx, account, 'name,email,phone_number,identifier,labels,city,score,created_at\nAna,ana@x.com,+5491155550000,crm-1,vip,Lima,7,2020-01-01T00:00:00Z\n');
-    expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 1, rejected: 0 });
+    // Matched, so updated (SPEC §5), with nothing to change.
+    expect(second).toMatchObject({ rows_read: 1, created: 0, updated: 1, unchanged: 1, rejected: 0 });
     expect(await contactsOf(ctx, account.id)).toEqual(before);
+  });
+
+  it('when a file matches contacts with and without changes, creates one and rejects one, then created + updated + rejected is the rows read', async () => {
+    const account = await freshAccount();
+    await importCsv(ctx, account, 'name,email\nAna,ana@x.com\nBea,bea@x.com\n');
+    const done = await importCsv(ctx, account, 'name,email\nAna,ana@x.com\nBeatriz,bea@x.com\nCarla,carla@x.com\nDora,not-an-email\n');
+    expect(done).toMatchObject({ status: 'completed', rows_read: 4, created: 1, updated: 2, unchanged: 1, rejected: 1 });
+    const names = (await contactsOf(ctx, account.id)).map((c) => c.name).sort();
+    expect(names).toEqual(['Ana', 'Beatriz', 'Carla']);
   });
 });
 
