@@ -325,7 +325,7 @@ async function measureSync(base: string, token: string, accountId: number) {
     const due = started + (i * 1000) / WRITE_RATE;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const name = `sync probe ${run} ${i}`;
+    const name = `${SYNC_PROBE} ${run} ${i}`;
     const p = fetch(base, { method: 'POST', headers: { api_access_token: token, 'content-type': 'application/json' }, body: JSON.stringify({ name }) }).then(async (res) => {
       await res.arrayBuffer();
       if (res.status === 200) {
@@ -349,6 +349,60 @@ async function measureSync(base: string, token: string, accountId: number) {
   console.log(`\nsteady writes (contact creates through HTTP): asked ${WRITE_RATE}/s for ${WRITE_SECONDS} s, achieved ${(writes / writeSeconds).toFixed(0)}/s, ${failures} failed`);
   console.log(`write → searchable: p50 ${ms(percentile(lags, 50))}, p95 ${ms(percentile(lags, 95))}, max ${ms(Math.max(...lags))}; not searchable after 60 s: ${lost}`);
   console.log(`sync throughput during the run: ${(lags.length / writeSeconds).toFixed(0)} contacts/s`);
+  const t = performance.now();
+  const removed = await removeSyncProbes(base.replace(/\/contacts$/, ''), token, `${SYNC_PROBE} ${run} `);
+  console.log(`the ${removed.toLocaleString('en')} probe contacts deleted again (one bulk delete by filter, through the API) and gone from the index in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+const SYNC_PROBE = 'sync probe';
+
+/**
+ * Deletes the contacts the write measurement created (named `sync probe <run> <n>`; `text` picks
+ * one run's or all), through the API's bulk delete by filter as a user would, and waits until
+ * the index has let them go. Each full run creates 10,000: left in place, they drifted the data
+ * every later run read (1,010,000 contacts after one run, and 100,000 deep by -name fell among
+ * their names). Answers how many went.
+ */
+async function removeSyncProbes(accountBase: string, token: string, text: string): Promise<number> {
+  const headers = { api_access_token: token, 'content-type': 'application/json' };
+  const payload = [{ attribute_key: 'name', filter_operator: 'contains', values: [text], query_operator: null }];
+  const started = await fetch(`${accountBase}/bulk_actions`, { method: 'POST', headers, body: JSON.stringify({ type: 'Contact', payload, action_name: 'delete' }) });
+  const body = (await started.json()) as { id: number; status: string; total: number; changed: number; error: string | null };
+  if (started.status !== 200 && started.status !== 202) throw new Error(`removing the sync probes: ${started.status} ${JSON.stringify(body)}`);
+  let action = body;
+  while (action.status === 'queued' || action.status === 'running') {
+    await new Promise((r) => setTimeout(r, 500));
+    action = (await (await fetch(`${accountBase}/bulk_actions/${body.id}`, { headers })).json()) as typeof body;
+  }
+  if (action.status !== 'completed') throw new Error(`removing the sync probes: bulk action ${body.id} ${action.status}: ${action.error}`);
+  // The deletes reach the index through the sync queue after the action completes.
+  const filter = { method: 'POST', headers, body: JSON.stringify({ payload }) };
+  for (;;) {
+    const left = (await (await fetch(`${accountBase}/contacts/filter?per_page=1`, filter)).json()) as { meta: { count: number } };
+    if (left.meta.count === 0) return action.changed;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * Reads are measured on the seeded contacts only, in one segment as the seed (and a reindex)
+ * leaves them: probes an earlier run left (before they were removed, or cut short) go first.
+ */
+async function restoreSeededData(accountBase: string, token: string) {
+  const removed = await removeSyncProbes(accountBase, token, `${SYNC_PROBE} `);
+  const config = loadConfig(env);
+  const deps = await createDependencies(config, createLogger('warn'));
+  try {
+    const stats = await deps.es.indices.stats({ index: deps.index, metric: ['docs', 'segments'] });
+    const primaries = stats._all.primaries!;
+    if (removed || (primaries.docs?.deleted ?? 0) > 0 || (primaries.segments?.count ?? 0) > 1) {
+      const t = Date.now();
+      await forceMergeToOneSegment(deps.es, deps.index);
+      console.log(`removed ${removed.toLocaleString('en')} contacts of earlier runs' sync probes; index merged to one segment again in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    }
+  } finally {
+    await deps.close();
+  }
 }
 
 /** What the data costs at rest: the inputs of the capacity model (README, "How cost grows"). */
@@ -380,6 +434,7 @@ async function main() {
   try {
     const base = `http://127.0.0.1:${PORT}/api/v1/accounts/${state.account_id}/contacts`;
     await waitForHealth(PORT);
+    await restoreSeededData(base.replace(/\/contacts$/, ''), state.token);
     await measureSorts(base, state.token);
     await measureFilters(base, state.token);
     await measureSegmentCounts(base.replace(/\/contacts$/, ''), state.token);
