@@ -129,16 +129,19 @@ export function tiedTextField(sort: ContactSort): string | undefined {
 
 /**
  * The field a first page may be read from a window of (first-page-window.ts): the numeric key of
- * a text sorted by one (`keyed`: the contacts up to a key come first in the order), else a text
- * or the phone number (the contacts before a value, then those at it up to an id). Not dates,
- * whose sorts Elasticsearch already cuts short by their points, nor checkboxes and custom numbers,
- * whose missing values sort as numbers a real value could also hold.
+ * a text sorted by one (`keyed`: the contacts up to a key come first in the order), else a text,
+ * the phone number or a contact's own date (the contacts before a value, then those at it up to
+ * an id). Elasticsearch cuts a date sort's first page short by the field's points, but still
+ * took 2.5-2.9 ms for it at a million contacts, against 1.0-1.1 ms from the window. Not
+ * checkboxes, custom numbers and custom dates, whose values are the account's to define and whose
+ * missing values sort as numbers a real value could also hold.
  */
 export function firstPageField(sort: ContactSort): { field: string; keyed: boolean } | undefined {
   const key = keyFieldOf(sort);
   if (key) return { field: key, keyed: true };
   const field = sortField(sort);
-  return TEXT_SORT_FIELD.test(field) || field === SORT_FIELDS.phone_number ? { field, keyed: false } : undefined;
+  const windowed = TEXT_SORT_FIELD.test(field) || field === SORT_FIELDS.phone_number || field === SORT_FIELDS.created_at || field === SORT_FIELDS.last_activity_at;
+  return windowed ? { field, keyed: false } : undefined;
 }
 
 /**
@@ -162,7 +165,8 @@ export function isPresentSortNumber(sort: ContactSort, value: unknown): value is
 
 /** Whether a first sort value of a firstPageField sort is a contact's own, not the place of a missing one. */
 export function isPresentSortValue(sort: ContactSort, value: unknown): value is string | number {
-  if (keyFieldOf(sort)) return isPresentSortNumber(sort, value);
+  // A missing date sorts as a date past any a contact holds.
+  if (keyFieldOf(sort) || isDateField(sortField(sort))) return isPresentSortNumber(sort, value);
   // A missing text sorts as null; a missing number as Long's end, past a safe integer.
   return typeof value === 'string' || Number.isSafeInteger(value);
 }

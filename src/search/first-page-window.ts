@@ -7,7 +7,9 @@ import { tieGapOf, windowWidth } from './tie-window';
  * sort by comparing the account's contacts until nothing left can enter it, which is cheap when
  * the contacts that can lie early in the index and dear when they lie late or tie: sorted by
  * company, the first page is the lowest ids of the hundreds of thousands of contacts at the first
- * company (15-25 ms at a million), and by descending email 13-20 ms, against 2-5 for a date sort.
+ * company (15-25 ms at a million), and by descending email 13-20 ms; by a date, which
+ * Elasticsearch cuts short by the field's points, it still took 2.5-2.9 ms, against 1.0-1.1 ms
+ * from the window.
  *
  * The last first page of the same account, sort and query says where the page ends: the search
  * remembers the sort values of the hit after it. The next first page asks only for the contacts

@@ -22,11 +22,15 @@ describe('where a first page ended', () => {
     expect(firstPageEndOf(parseSort('name'), 2, hits(['ana', 1], ['bea', 2]))).toBeUndefined();
   });
 
-  it('when the sort is by a date, then first pages are not windowed (Elasticsearch cuts them short itself)', () => {
-    expect(firstPageEndOf(parseSort('-last_activity_at'), 1, hits([5, 1], [4, 2]))).toBeUndefined();
+  it('when the sort is by a contact\'s own date, then the page ends at the date after it; a contact without the date ends nothing', () => {
+    expect(firstPageEndOf(parseSort('-last_activity_at'), 1, hits([5000, 7], [4000, 9]))).toEqual({ value: 4000, bound: 7 });
+    expect(firstPageEndOf(parseSort('created_at'), 1, hits([4000, 7], [5000, 9]))).toEqual({ value: 5000, bound: 11 });
+    // Missing dates sort as 9999-12-31 (ascending) and before year 1 (descending): no end.
+    expect(firstPageEndOf(parseSort('last_activity_at'), 1, hits([4000, 7], [Date.parse('9999-12-31T00:00:00Z'), 9]))).toBeUndefined();
+    expect(firstPageEndOf(parseSort('-last_activity_at'), 1, hits([4000, 7], [Date.parse('0001-01-01T00:00:00Z') - 1, 9]))).toBeUndefined();
     const ends = createFirstPageEnds();
-    ends.learn(1, parseSort('-last_activity_at'), undefined, { value: 4, bound: 0 });
-    expect(ends.recall(1, parseSort('-last_activity_at'), undefined)).toBeUndefined();
+    ends.learn(1, parseSort('-last_activity_at'), undefined, { value: 4000, bound: 7 });
+    expect(ends.recall(1, parseSort('-last_activity_at'), undefined)).toEqual({ value: 4000, bound: 7 });
   });
 });
 
@@ -35,6 +39,15 @@ describe('the window of a first page', () => {
     expect(firstPageWindow(parseSort('-city'), { value: 'lima', bound: 40 })).toEqual({
       bool: {
         should: [{ range: { city: { gt: 'lima' } } }, { bool: { filter: [{ term: { city: 'lima' } }, { range: { id: { gte: 40 } } }] } }],
+        minimum_should_match: 1,
+      },
+    });
+  });
+
+  it('when the sort is by a date, then it is the dates before the end and, at it, the ids up to the bound', () => {
+    expect(firstPageWindow(parseSort('-created_at'), { value: 4000, bound: 7 })).toEqual({
+      bool: {
+        should: [{ range: { created_at: { gt: 4000 } } }, { bool: { filter: [{ term: { created_at: 4000 } }, { range: { id: { gte: 7 } } }] } }],
         minimum_should_match: 1,
       },
     });

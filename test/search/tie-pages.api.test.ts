@@ -86,7 +86,9 @@ describe('pages inside a long tie of a text sort', () => {
 // (src/search/first-page-window.ts): the same contacts as the plain sort however the data changes.
 describe('first pages read from where the last one ended', () => {
   let other: TestAccount;
-  type Row = { id: number; name: string; email: string | null; phone: string | null; company: string | null };
+  type Row = { id: number; name: string; email: string | null; phone: string | null; company: string | null; activity: number | null; created: number };
+  // Unix seconds: activity ties in runs of three and is missing on every fourth contact.
+  const T0 = 1_700_000_000;
   const rows = new Map<number, Row>();
 
   beforeAll(async () => {
@@ -94,9 +96,13 @@ describe('first pages read from where the last one ended', () => {
     // Ids grow in this order: the Zeta contacts have the lowest, then Acme, then no company.
     const plan = [...Array.from({ length: 10 }, () => 'Zeta'), ...Array.from({ length: 40 }, (_, i) => (i % 2 ? 'ACME' : 'Acme')), undefined, undefined];
     for (const [i, company] of plan.entries()) {
-      const row = { name: `Person ${String((i * 7) % 52).padStart(2, '0')}`, email: i % 5 === 4 ? null : `p${(i * 11) % 52}@example.com`, phone: i % 3 ? `+5110000${String(i).padStart(3, '0')}` : null, company: company ?? null };
+      const row = {
+        name: `Person ${String((i * 7) % 52).padStart(2, '0')}`, email: i % 5 === 4 ? null : `p${(i * 11) % 52}@example.com`, phone: i % 3 ? `+5110000${String(i).padStart(3, '0')}` : null, company: company ?? null,
+        activity: i % 4 === 3 ? null : T0 + Math.floor(((i * 13) % 52) / 3) * 60, created: T0 - ((i * 17) % 52) * 3600,
+      };
       const contact = await ctx.deps.services.contacts.create(other.id, {
         name: row.name, email: row.email ?? undefined, phone_number: row.phone ?? undefined, additional_attributes: company ? { company_name: company } : {},
+        last_activity_at: row.activity ?? undefined, created_at: row.created,
       });
       rows.set(contact.id, { id: contact.id, ...row });
     }
@@ -108,6 +114,8 @@ describe('first pages read from where the last one ended', () => {
     email: (r) => (r.email ? fold(r.email) : null),
     phone_number: (r) => (r.phone ? Number(r.phone.slice(1)) : null),
     company_name: (r) => (r.company ? fold(r.company) : null),
+    last_activity_at: (r) => r.activity,
+    created_at: (r) => r.created,
   };
   function firstOf(sort: string, n = 5, keep: (r: Row) => boolean = () => true): number[] {
     const order = sort.startsWith('-') ? -1 : 1;
@@ -124,7 +132,7 @@ describe('first pages read from where the last one ended', () => {
     expect(res.status).toBe(200);
     return res.body.payload.map((c: { id: number }) => c.id);
   };
-  const sorts = ['company_name', '-company_name', 'name', '-name', 'email', '-email', 'phone_number', '-phone_number'];
+  const sorts = ['company_name', '-company_name', 'name', '-name', 'email', '-email', 'phone_number', '-phone_number', 'last_activity_at', '-last_activity_at', 'created_at', '-created_at'];
   async function searchesFor(sort: string) {
     const msearch = jest.spyOn(ctx.deps.es, 'msearch');
     try {
@@ -154,17 +162,27 @@ describe('first pages read from where the last one ended', () => {
     // and before the tie by company; the first contacts by descending name and email change away.
     await ctx.deps.services.contacts.update(other.id, low, { additional_attributes: { company_name: 'acmé' } });
     rows.get(low)!.company = 'acmé';
-    const made = await ctx.deps.services.contacts.create(other.id, { name: 'Ábalos', email: 'a@example.com', phone_number: '+1200000000', additional_attributes: { company_name: 'Ábaco' } });
-    rows.set(made.id, { id: made.id, name: 'Ábalos', email: 'a@example.com', phone: '+1200000000', company: 'Ábaco' });
+    const made = await ctx.deps.services.contacts.create(other.id, {
+      name: 'Ábalos', email: 'a@example.com', phone_number: '+1200000000', additional_attributes: { company_name: 'Ábaco' }, last_activity_at: T0 - 60, created_at: T0 - 52 * 3600,
+    });
+    rows.set(made.id, { id: made.id, name: 'Ábalos', email: 'a@example.com', phone: '+1200000000', company: 'Ábaco', activity: T0 - 60, created: T0 - 52 * 3600 });
     for (const sort of ['-name', '-email']) {
       const [top] = firstOf(sort, 1);
       await ctx.deps.services.contacts.update(other.id, top, { name: 'Aa', email: `aa${top}@example.com` });
       Object.assign(rows.get(top)!, { name: 'Aa', email: `aa${top}@example.com` });
     }
+    // The latest activity moves back among the oldest; a contact without activity gains one in the tie the first page by it ends in.
+    const [latest] = firstOf('-last_activity_at', 1);
+    await ctx.deps.services.contacts.update(other.id, latest, { last_activity_at: T0 });
+    rows.get(latest)!.activity = T0;
+    const ending = rows.get(firstOf('last_activity_at', 6)[5])!.activity;
+    const idle = [...rows.values()].find((r) => r.activity === null)!;
+    await ctx.deps.services.contacts.update(other.id, idle.id, { last_activity_at: ending! });
+    idle.activity = ending;
     await ctx.settle(other.id);
     // What comes into a window is in it: one search. What leaves it leaves it a page short: two.
-    for (const sort of ['company_name', 'name', 'email', 'phone_number']) expect(await searchesFor(sort)).toBe(1);
-    for (const sort of ['-company_name', '-name', '-email', '-phone_number']) expect(await searchesFor(sort)).toBeLessThanOrEqual(2);
+    for (const sort of ['company_name', 'name', 'email', 'phone_number', 'created_at']) expect(await searchesFor(sort)).toBe(1);
+    for (const sort of ['-company_name', '-name', '-email', '-phone_number', 'last_activity_at', '-last_activity_at', '-created_at']) expect(await searchesFor(sort)).toBeLessThanOrEqual(2);
   });
 
   it('when the first contacts are deleted, then the window comes up short and the page moves past them', async () => {
