@@ -291,6 +291,9 @@ GET /custom_filters?with_counts=true (50 segments, one request): p50 ${ms(percen
   check('50 segment counts p95', percentile(times, 95), 100);
 }
 
+// The names of the contacts the write measurement creates start with it (see removeSyncProbes).
+const SYNC_PROBE = 'sync probe';
+
 /** Creates contacts at a steady rate and measures how long each takes to become searchable. */
 async function measureSync(base: string, token: string, accountId: number) {
   const config = loadConfig(env);
@@ -361,7 +364,6 @@ async function measureSync(base: string, token: string, accountId: number) {
   console.log(`the ${removed.toLocaleString('en')} probe contacts deleted again (one bulk delete by filter, through the API) and gone from the index in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
-const SYNC_PROBE = 'sync probe';
 
 /**
  * Deletes the contacts the write measurement created (named `sync probe <run> <n>`; `text` picks
