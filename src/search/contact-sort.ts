@@ -127,6 +127,9 @@ export function tiedTextField(sort: ContactSort): string | undefined {
   return TEXT_SORT_FIELD.test(field) && !keyFieldOf(sort) ? field : undefined;
 }
 
+/** A contact's own numeric sort field (the phone number, its dates): never missing as a value a contact could hold. */
+const isOwnNumberField = (field: string) => field === SORT_FIELDS.phone_number || field === SORT_FIELDS.created_at || field === SORT_FIELDS.last_activity_at;
+
 /**
  * The field a first page may be read from a window of (first-page-window.ts): the numeric key of
  * a text sorted by one (`keyed`: the contacts up to a key come first in the order), else a text,
@@ -140,8 +143,7 @@ export function firstPageField(sort: ContactSort): { field: string; keyed: boole
   const key = keyFieldOf(sort);
   if (key) return { field: key, keyed: true };
   const field = sortField(sort);
-  const windowed = TEXT_SORT_FIELD.test(field) || field === SORT_FIELDS.phone_number || field === SORT_FIELDS.created_at || field === SORT_FIELDS.last_activity_at;
-  return windowed ? { field, keyed: false } : undefined;
+  return TEXT_SORT_FIELD.test(field) || isOwnNumberField(field) ? { field, keyed: false } : undefined;
 }
 
 /**
@@ -153,7 +155,7 @@ export function valueWindowField(sort: ContactSort): string | undefined {
   const key = keyFieldOf(sort);
   if (key) return key;
   const field = sortField(sort);
-  return field === SORT_FIELDS.phone_number || field === SORT_FIELDS.created_at || field === SORT_FIELDS.last_activity_at ? field : undefined;
+  return isOwnNumberField(field) ? field : undefined;
 }
 
 /** Whether the first sort value of a valueWindowField sort is a contact's own number, not the place of a missing one. */
