@@ -51,10 +51,14 @@ const NUMBER_AS_STRING = new Set([LONG_MAX, LONG_MIN, 'Infinity', '-Infinity']);
 
 const NOT_OURS = 'after is not a cursor this service issued';
 
+// Only the two sentinels, which JSON rounds to ±2^63, go back as exact longs. Any other large
+// number is a real value: a custom number attribute is a double and may be far beyond 2^53
+// (2e16, 1e300); taking it for a sentinel sent the next page to Long.MAX, which repeated the page
+// forever descending and skipped contacts ascending. A double of exactly 2^63 travels as LONG_MAX
+// harmlessly: Elasticsearch reads that text back as the same double.
 function exact(value: SortValue): SortValue {
-  if (typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value)) {
-    return value > 0 ? LONG_MAX : LONG_MIN;
-  }
+  if (value === 2 ** 63) return LONG_MAX;
+  if (value === -(2 ** 63)) return LONG_MIN;
   return value;
 }
 

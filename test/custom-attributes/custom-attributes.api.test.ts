@@ -450,6 +450,33 @@ describe('custom attribute values on contacts', () => {
     }
   });
 
+  it('when numbers beyond 2^53 end pages of a custom number sort, then a cursor walk gives every contact once in order, both ways', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const seats = [3, 9007199254740994, 2e16, undefined, 1e300, -2e16];
+    const ids: number[] = [];
+    for (const n of seats) ids.push((await createContact(ctx, account, { name: `seats ${n}`, custom_attributes: n === undefined ? {} : { seats: n } })).id);
+    await ctx.settle(account.id);
+    const held = seats.map((n, i) => ({ n, id: ids[i] })).filter((x): x is { n: number; id: number } => x.n !== undefined);
+    const missing = ids[seats.indexOf(undefined)];
+    const expected = {
+      'custom_attributes.seats': [...[...held].sort((a, b) => a.n - b.n).map((x) => x.id), missing],
+      '-custom_attributes.seats': [...[...held].sort((a, b) => b.n - a.n).map((x) => x.id), missing],
+    };
+    for (const [sort, order] of Object.entries(expected)) {
+      const seen: number[] = [];
+      let after: string | null = null;
+      for (let pages = 0; pages <= ids.length; pages++) {
+        const res = await api.get(`/contacts?sort=${sort}&per_page=1${after ? `&after=${after}` : ''}`);
+        expect(res.status).toBe(200);
+        seen.push(...res.body.payload.map((c: { id: number }) => c.id));
+        after = res.body.meta.next_cursor;
+        if (!after) break;
+      }
+      expect({ sort, seen }).toEqual({ sort, seen: order });
+    }
+  });
+
   it('when a definition is deleted, then its values leave the index slot and a new definition may reuse it', async () => {
     const account = await ctx.createAccount();
     const api = as(account);

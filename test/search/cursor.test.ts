@@ -27,6 +27,13 @@ describe('cursor', () => {
     expect(decodeCursor(SECRET, encodeCursor(SECRET, 'name', [null, 7]), 'name', ['text'])).toEqual({ values: [null, 7] });
     expect(decodeCursor(SECRET, encodeCursor(SECRET, '-created_at', [2 ** 63, 9]), '-created_at', ['number'])).toEqual({ values: ['9223372036854775807', 9] });
     expect(decodeCursor(SECRET, encodeCursor(SECRET, 'phone_number', [34612345678, 3]), 'phone_number', ['number'])).toEqual({ values: [34612345678, 3] });
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'created_at', [-(2 ** 63), 9]), 'created_at', ['number'])).toEqual({ values: ['-9223372036854775808', 9] });
+  });
+
+  it('when a custom number beyond 2^53 ends a page, then its cursor carries that number, not a missing value', () => {
+    for (const big of [2e16, 9007199254740994, -2e16, 1e300, -Number.MAX_VALUE]) {
+      expect(decodeCursor(SECRET, encodeCursor(SECRET, '-custom_attributes.seats', [big, 4]), '-custom_attributes.seats', ['number'])).toEqual({ values: [big, 4] });
+    }
   });
 
   it('when a byte of the cursor is changed, then the signature does not hold and it is a 422 naming after', () => {
