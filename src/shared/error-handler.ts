@@ -114,6 +114,14 @@ function toResponse(err: unknown, contentEncoding?: string): { status: number; b
   if (e && typeof e.code === 'string' && e.code.startsWith('Z_')) {
     return { status: 400, body: { error: `request body could not be decompressed as ${contentEncoding ?? 'its Content-Encoding says'}: ${e.message ?? e.code}` } };
   }
+  // Express could not decode a path parameter (`%ZZ`, a cut UTF-8 sequence): it marks the
+  // URIError 400 but no type. Routes taking a text parameter (an inbox identifier, a visitor's
+  // source id, the account) meet it before any sign-in, so it must never be a 500.
+  if (err instanceof URIError && e.status === 400) {
+    const param = /'(.*)'$/s.exec(e.message ?? '')?.[1];
+    const shown = param === undefined ? '' : `: ${JSON.stringify(param.length > 60 ? `${param.slice(0, 60)}…` : param)}`;
+    return { status: 400, body: { error: `a path segment is not valid percent-encoding${shown}` } };
+  }
   // body-parser marks its own errors with a type and a 4xx status (bad JSON, body too large).
   if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.type) {
     let message = e.message ?? 'bad request';

@@ -1,0 +1,31 @@
+import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
+
+let ctx: TestContext;
+let account: TestAccount;
+
+withTestAccount((c, a) => {
+  ctx = c;
+  account = a;
+});
+
+// Express decodes a route's text parameters before any handler runs; a malformed escape was a
+// 500, on public routes and without a token.
+describe('a malformed percent-escape in a path parameter', () => {
+  it.each([
+    ['the account id, without a token', 'get', '/api/v1/accounts/%ZZ/contacts', '"%ZZ"'],
+    ['the account id, cut short', 'get', '/api/v1/accounts/1%/contacts', '"1%"'],
+    ['an inbox identifier', 'post', '/public/api/v1/inboxes/%E0%A4%A/contacts', '"%E0%A4%A"'],
+    ['a visitor source id', 'get', '/public/api/v1/inboxes/some-inbox/contacts/%ZZ', '"%ZZ"'],
+    ['a visitor source id, on email collect', 'post', '/public/api/v1/inboxes/some-inbox/contacts/abc%/email_collect', '"abc%"'],
+  ] as const)('when it is in %s, then it answers 400 naming the segment', async (_where, method, path, shown) => {
+    const res = await ctx.http[method](path).send({});
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe(`a path segment is not valid percent-encoding: ${shown}`);
+  });
+
+  it('when the escapes are well formed, then the route answers as ever', async () => {
+    const escaped = [...String(account.id)].map((digit) => `%3${digit}`).join('');
+    const res = await ctx.http.get(`/api/v1/accounts/${escaped}/contacts`).set('api_access_token', account.adminToken);
+    expect(res.status).toBe(200);
+  });
+});
