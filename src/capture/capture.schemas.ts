@@ -9,11 +9,13 @@ export type VisitorFields = z.infer<typeof visitorFieldsSchema>;
 
 export const visitorInputSchema = visitorFieldsSchema
   .extend({
+    // Kept as sent: identifier_hash signs these exact characters. The contact is given it trimmed
+    // (capture.service.ts), as every text field of a contact is.
     identifier: z
       .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(255, 'must be at most 255 characters')
+      .max(1000, 'must be at most 255 characters')
+      .refine((value) => value.trim() !== '', 'must not be empty')
+      .refine((value) => value.trim().length <= 255, 'must be at most 255 characters')
       .optional()
       .describe('your user id for the visitor; taken only with a valid identifier_hash (401 otherwise)'),
     identifier_hash: z.string().max(256).optional().describe("hex HMAC-SHA256 of identifier, keyed with the inbox's hmac_token"),

@@ -138,6 +138,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
    */
   async function identify(inbox: Inbox, ci: ContactInbox, standing: Standing, identifier: string, hash: string | undefined): Promise<void> {
     checkClaim(inbox, identifier, hash);
+    identifier = identifier.trim();
     for (let attempt = 1; ; attempt++) {
       try {
         return await identifyOnce(inbox, ci, standing, identifier);

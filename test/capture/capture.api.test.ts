@@ -51,6 +51,18 @@ describe('website visitors and verified identity', () => {
     expect(await verifiedInboxIds(visitor.id)).toEqual([site.id]);
   });
 
+  it('when the identifier has spaces at its edges, then the hash of it as sent verifies it and the contact holds it trimmed', async () => {
+    const visitor = await newVisitor();
+    const res = await identify(site, visitor.source_id, { identifier: ' user-104 ', identifier_hash: sign(' user-104 ', site.hmac_token!) });
+    expect(res.status).toBe(200);
+    expect((await contactOf(visitor.id)).body.payload.identifier).toBe('user-104');
+    expect(await verifiedInboxIds(visitor.id)).toEqual([site.id]);
+    const other = await newVisitor();
+    const unsigned = await identify(site, other.source_id, { identifier: ' user-105 ', identifier_hash: sign('user-105', site.hmac_token!) });
+    expect(unsigned.status).toBe(401);
+    expect((await identify(site, other.source_id, { identifier: '   ', identifier_hash: sign('   ', site.hmac_token!) })).body.error).toMatch(/must not be empty/);
+  });
+
   it('when the hash is wrong, then it answers 401 and nothing is verified or changed', async () => {
     const visitor = await newVisitor();
     const res = await identify(site, visitor.source_id, { identifier: 'user-101', identifier_hash: sign('user-102', site.hmac_token!) });
