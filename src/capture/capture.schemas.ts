@@ -37,7 +37,12 @@ export const visitorConversationSchema = z.strictObject({
 export type VisitorConversationInput = z.infer<typeof visitorConversationSchema>;
 
 export const emailCollectSchema = z.strictObject({
-  email: z.string({ error: (issue) => (issue.input === undefined ? 'email is required' : 'email must be a string') }).trim().min(1, 'must not be empty').max(254),
+  // The error map answers for the type only: given to the string, it also named every failed check ("must be a string" for one too long).
+  email: z
+    .string({ error: (issue) => (issue.code !== 'invalid_type' ? undefined : issue.input === undefined ? 'email is required' : 'email must be a string') })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(254, 'must be at most 254 characters'),
 });
 
 export const inboxPublicParams = z.object({ inbox_identifier: z.string().min(1).max(100) });

@@ -292,6 +292,8 @@ describe('email collect', () => {
   it.each([
     [{}, /email is required/],
     [{ email: 123 }, /email must be a string/],
+    [{ email: `${'a'.repeat(250)}@b.test` }, /must be at most 254 characters/],
+    [{ email: '   ' }, /must not be empty/],
   ])('when the body is %j, then the message says what is wrong with email', async (body, message) => {
     const visitor = await newVisitor();
     const res = await collect(visitor.source_id, body);
