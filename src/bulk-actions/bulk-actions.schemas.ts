@@ -4,7 +4,8 @@ import { bodyId, pathId } from '../shared/id-schema';
 const MAX_BULK_IDS = 10_000;
 
 export const bulkActionBody = z
-  .object({
+  // Strict: a misspelt selection or action (`id`, `label`) answers 422 naming it.
+  .strictObject({
     type: z.enum(['Contact', 'contact'], 'type must be "Contact"'),
     // The array's own message would cover its checks too: the limit gets its own, or it reads "must be an array".
     ids: z

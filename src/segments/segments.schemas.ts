@@ -36,7 +36,8 @@ const bareArrayAsPayload = (body: unknown) => (Array.isArray(body) ? { payload: 
 /** `{payload: [...]}`, optionally with sort and paging; the payload itself is checked by buildSegmentQuery, which names the faulty item. */
 export const filterBody = z.preprocess(
   bareArrayAsPayload,
-  z.object({ ...bodyFields, payload: z.unknown().nonoptional('payload is required: a list of filter conditions') }),
+  // Strict: a misspelt field (`sortt`, `per_pag`) answers 422 naming it rather than being dropped.
+  z.strictObject({ ...bodyFields, payload: z.unknown().nonoptional('payload is required: a list of filter conditions') }),
 );
 
 /** The query string's sort and paging, and the body's where the query string has none. */
@@ -69,12 +70,18 @@ export const segmentListQuery = z.object({
   with_counts: z.enum(['true', 'false', '1', '0'], 'with_counts must be true or false').optional(),
 });
 
-const segmentFields = z.object({
-  name: z.string().trim().min(1, 'name must not be empty').max(255),
-  filter_type: acceptingAlso(z.preprocess(filterTypeName, z.literal('contact', 'only filter_type "contact" (or 1) is supported')), {
+const contactFilterType = (field: string) =>
+  acceptingAlso(z.preprocess(filterTypeName, z.literal('contact', `only ${field} "contact" (or 1) is supported`)), {
     enum: [1, '1'],
     description: "Chatwoot's number for contact",
-  }).optional(),
+  }).optional();
+
+// Strict: a misspelt field (`nmae`, `querry`) answers 422 naming it; it was dropped with a 200.
+const segmentFields = z.strictObject({
+  name: z.string().trim().min(1, 'name must not be empty').max(255),
+  filter_type: contactFilterType('filter_type'),
+  // Chatwoot's API document (and the SDKs generated from it) names the field `type`.
+  type: contactFilterType('type').describe('the same as filter_type, as Chatwoot\'s API document names it'),
   query: z.object({ payload: z.unknown().nonoptional('query.payload is required: a list of filter conditions') }, 'query must be an object holding the filter payload'),
 });
 

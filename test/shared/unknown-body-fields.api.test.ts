@@ -1,0 +1,71 @@
+import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+
+let ctx: TestContext;
+let account: TestAccount;
+
+withTestAccount((c, a) => {
+  ctx = c;
+  account = a;
+});
+
+const api = () => ({
+  get: (path: string) => ctx.http.get(account.path(path)).set('api_access_token', account.adminToken),
+  post: (path: string, body: object) => ctx.http.post(account.path(path)).set('api_access_token', account.adminToken).send(body),
+  patch: (path: string, body: object) => ctx.http.patch(account.path(path)).set('api_access_token', account.adminToken).send(body),
+});
+
+const cityIsPresent = { payload: [{ attribute_key: 'city', filter_operator: 'is_present', values: [] }] };
+
+// A misspelt field answered 200 with the field dropped: a client never learnt its typo did nothing.
+describe('a body field the route does not know', () => {
+  it('when a segment update misspells a field, then it answers 422 naming it and the segment is unchanged', async () => {
+    const segment = await api().post('/custom_filters', { name: 'Has a city', query: cityIsPresent });
+    expect(segment.status).toBe(200);
+    for (const body of [{ nmae: 'typo' }, { name: 'Renamed', querry: cityIsPresent }]) {
+      const res = await api().patch(`/custom_filters/${segment.body.id}`, body);
+      expect(res.status).toBe(422);
+      expect(res.body.error).toMatch(/nmae|querry/);
+    }
+    expect((await api().get(`/custom_filters/${segment.body.id}`)).body).toMatchObject({ name: 'Has a city', query: cityIsPresent });
+  });
+
+  it('when a segment is created with an unknown field, then it answers 422 and none is made', async () => {
+    const before = (await api().get('/custom_filters')).body.length;
+    const res = await api().post('/custom_filters', { name: 'x', query: cityIsPresent, queryy: 1 });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(/queryy/);
+    expect((await api().get('/custom_filters')).body).toHaveLength(before);
+  });
+
+  it("when a segment names its type as Chatwoot's API document does (type), then contact is taken and another type refused", async () => {
+    const taken = await api().post('/custom_filters', { custom_filter: { name: 'Typed', type: 'contact', query: cityIsPresent } });
+    expect(taken.status).toBe(200);
+    expect(taken.body.filter_type).toBe('contact');
+    const refused = await api().post('/custom_filters', { name: 'Typed', type: 'conversation', query: cityIsPresent });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatch(/only type "contact"/);
+  });
+
+  it.each([[{ ...cityIsPresent, sortt: 'name' }, /sortt/], [{ ...cityIsPresent, per_pag: 1 }, /per_pag/]])(
+    'when a filter body holds %j, then it answers 422 naming the field',
+    async (body, named) => {
+      const res = await api().post('/contacts/filter', body);
+      expect(res.status).toBe(422);
+      expect(res.body.error).toMatch(named);
+    },
+  );
+
+  it('when a bulk action or a merge holds an unknown field, then it answers 422 and nothing is done', async () => {
+    const a = await createContact(ctx, account, { name: 'Bulk a' });
+    const b = await createContact(ctx, account, { name: 'Bulk b' });
+    const bulk = await api().post('/bulk_actions', { type: 'Contact', ids: [a.id], labels: { add: ['vip'] }, action: 'delete' });
+    expect(bulk.status).toBe(422);
+    expect(bulk.body.error).toMatch(/"action"/);
+    const merge = await api().post('/actions/contact_merge', { base_contact_id: a.id, mergee_contact_id: b.id, keep: 'mergee' });
+    expect(merge.status).toBe(422);
+    expect(merge.body.error).toMatch(/keep/);
+    expect((await api().get(`/contacts/${b.id}`)).status).toBe(200);
+    expect((await api().get(`/contacts/${a.id}`)).body.payload.labels).toEqual([]);
+  });
+});
