@@ -22,6 +22,15 @@ export interface ContactChanges {
 const blankToNull = (value: string | null | undefined) =>
   value === undefined ? undefined : value === null || trimText(value) === '' ? null : trimText(value);
 
+/** Whether a field's top-level value and its additional_attributes copy say the same (blank is none; a country code in any case). */
+function sameText(field: string, top: string | null | undefined, nested: unknown): boolean {
+  const read = (value: unknown) => {
+    const text = typeof value === 'string' ? blankToNull(value) : value;
+    return field === 'country_code' && typeof text === 'string' ? text.toUpperCase() : text;
+  };
+  return read(top) === read(nested ?? null);
+}
+
 /** The value, refused (422 naming the field) when it holds a control character. */
 function plainText<T extends string | null | undefined>(field: string, value: T): T {
   const problem = typeof value === 'string' ? controlCharacterProblem(value) : undefined;
@@ -115,7 +124,16 @@ export function toContactChanges(input: ContactInput): ContactChanges {
 
   const additional: Record<string, unknown> = { ...(input.additional_attributes ?? {}) };
   for (const field of ADDITIONAL_TEXT_FIELDS) {
-    if (input[field] !== undefined) additional[field] = blankToNull(input[field]);
+    if (input[field] === undefined) continue;
+    const top = blankToNull(input[field]);
+    // Given in both places, the two must agree: one of them used to be dropped without a word.
+    if (field in additional && !sameText(field, top, additional[field])) {
+      throw new ValidationError(
+        `${field} is given twice with different values, ${JSON.stringify(input[field])} and additional_attributes.${field} ${JSON.stringify(additional[field])}; send one`,
+        field,
+      );
+    }
+    additional[field] = top;
   }
   for (const field of ADDITIONAL_TEXT_FIELDS) {
     const value = additional[field];

@@ -190,6 +190,20 @@ describe('showing, updating and deleting a contact', () => {
     expect(shown.body.payload.additional_attributes).toEqual({ city: null, company_name: 'Initech', plan: '  as sent  ' });
   });
 
+  it('when a field comes both at the top level and in additional_attributes, then the two must agree: different values are a 422 naming it and nothing is written', async () => {
+    const clash = await post({ name: 'Dual', city: 'A', additional_attributes: { city: 'B' } });
+    expect(clash.status).toBe(422);
+    expect(clash.body).toMatchObject({ error: expect.stringMatching(/city is given twice/), field: 'city' });
+    expect((await post({ name: 'Dual', country_code: 'pe', city: ' Lima ', additional_attributes: { country_code: 'PE', city: 'Lima' } })).status).toBe(200);
+    const contact = await createContact(ctx, account, { additional_attributes: { company_name: 'Kept' } });
+    for (const body of [{ company_name: 'Top', additional_attributes: { company_name: 'Nested' } }, { description: '', additional_attributes: { description: 'nested' } }]) {
+      const res = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).send(body);
+      expect(res.status).toBe(422);
+    }
+    const shown = await ctx.http.get(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.agentToken);
+    expect(shown.body.payload.additional_attributes).toEqual({ company_name: 'Kept' });
+  });
+
   it('when PUT is used, then it updates like PATCH', async () => {
     const contact = await createContact(ctx, account);
     const res = await ctx.http.put(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).send({ name: 'Renamed' });
