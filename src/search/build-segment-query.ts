@@ -376,7 +376,11 @@ export function mayNameCustomAttributes(payload: unknown): boolean {
   return false;
 }
 
-/** The payload with only the keys the compiler reads, safe to store as given. */
+/**
+ * The payload with only the keys the compiler reads, safe to store as given. A value given as
+ * Chatwoot's dashboard sends a dropdown's (`{"id": "CO", "name": "Colombia"}`) is kept so, its id
+ * and name only: a client opening the segment again gets back what it saved (the compiler reads the id).
+ */
 export function sanitizeFilterPayload(payload: unknown): unknown {
   if (!Array.isArray(payload)) return payload;
   return payload.map((item) => {
@@ -389,8 +393,14 @@ export function sanitizeFilterPayload(payload: unknown): unknown {
     }
     if ('values' in record) {
       const values = record.values;
-      out.values = Array.isArray(values) ? values.map((v) => (typeof v === 'object' && v !== null && 'id' in v ? (v as { id: unknown }).id : v)) : values;
+      out.values = Array.isArray(values) ? values.map(storedValue) : values;
     }
     return out;
   });
+}
+
+function storedValue(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('id' in value)) return value;
+  const { id, name } = value as { id: unknown; name?: unknown };
+  return name === undefined ? { id } : { id, name };
 }

@@ -1,6 +1,7 @@
 import {
   CUSTOM_FILTER_TYPES,
   filterProblems,
+  fromStoredPayload,
   problemPathOf,
   STANDARD_FILTER_ATTRIBUTES,
   toPayload,
@@ -125,5 +126,18 @@ describe("the console's checks of a filter before it is sent", () => {
     expect(problemPathOf('payload')).toBe('');
     expect(problemPathOf('q')).toBeNull();
     expect(problemPathOf(undefined)).toBeNull();
+  });
+});
+
+describe('a segment saved by a Chatwoot client', () => {
+  it('when its values are dropdown objects ({id, name}), then the builder edits their ids', () => {
+    const stored = [
+      { attribute_key: 'country_code', filter_operator: 'equal_to', values: [{ id: 'CO', name: 'Colombia' }, 'PE'], query_operator: 'or' },
+      { group: [{ attribute_key: 'blocked', filter_operator: 'equal_to', values: [{ id: true, name: 'Yes' }] }] },
+    ] as unknown as FilterItem[];
+    expect(fromStoredPayload(stored)).toEqual([
+      { attribute_key: 'country_code', filter_operator: 'equal_to', values: ['CO', 'PE'], query_operator: 'or' },
+      { group: [{ attribute_key: 'blocked', filter_operator: 'equal_to', values: [true] }] },
+    ]);
   });
 });

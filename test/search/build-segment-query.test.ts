@@ -1,7 +1,7 @@
 import { CURRENT_MAPPING as mapping } from '../../src/search/contacts-index';
 import { ATTRIBUTE_TYPES } from '../../src/records/custom-attribute-definition.model';
 import { MAX_SLOTS, poolOf, type DefinitionRef } from '../../src/records/custom-attribute-fields';
-import { buildSegmentQuery, MAX_CONDITIONS, mayNameCustomAttributes, STANDARD_ATTRIBUTES } from '../../src/search/build-segment-query';
+import { buildSegmentQuery, MAX_CONDITIONS, mayNameCustomAttributes, sanitizeFilterPayload, STANDARD_ATTRIBUTES } from '../../src/search/build-segment-query';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../../src/search/query-limits';
 import { ValidationError } from '../../src/shared/errors';
 
@@ -445,5 +445,24 @@ describe('which filters need the account\'s definitions', () => {
     expect(mayNameCustomAttributes([item('constructor', 'equal_to', ['x'])])).toBe(true);
     expect(mayNameCustomAttributes([{ attribute_key: 42 }])).toBe(true);
     expect(mayNameCustomAttributes({ payload: [item('notes', 'contains', ['x'])] })).toBe(true);
+  });
+});
+
+describe('the filter a segment stores', () => {
+  it('when values come as Chatwoot dropdown objects, then they are kept with their id and name, and compile as their id', () => {
+    const given = [
+      { attribute_key: 'country_code', filter_operator: 'equal_to', values: [{ id: 'CO', name: 'Colombia', extra: 1 }, 'PE'], query_operator: 'and', extra_key: 'x' },
+      { group: [{ attribute_key: 'city', filter_operator: 'equal_to', values: [{ id: 'Lima' }] }] },
+    ];
+    const stored = sanitizeFilterPayload(given);
+    expect(stored).toEqual([
+      { attribute_key: 'country_code', filter_operator: 'equal_to', values: [{ id: 'CO', name: 'Colombia' }, 'PE'], query_operator: 'and' },
+      { group: [{ attribute_key: 'city', filter_operator: 'equal_to', values: [{ id: 'Lima' }] }] },
+    ]);
+    const byIds = [
+      { attribute_key: 'country_code', filter_operator: 'equal_to', values: ['CO', 'PE'], query_operator: 'and' },
+      { group: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }] },
+    ];
+    expect(buildSegmentQuery(stored, [])).toEqual(buildSegmentQuery(byIds, []));
   });
 });

@@ -373,6 +373,16 @@ describe('searching within a filter or a segment', () => {
     expect(run.body.meta.count).toBe(1);
   });
 
+  it("when a segment's values come as Chatwoot's dropdown objects, then it keeps them as given and runs on their ids", async () => {
+    const given = [{ attribute_key: 'country_code', filter_operator: 'equal_to', values: [{ id: 'CO', name: 'Colombia' }], query_operator: null }];
+    const created = await ctx.http.post(account.path('/custom_filters')).set('api_access_token', account.agentToken).send({ name: 'Colombia as given', query: { payload: given } });
+    expect(created.status).toBe(200);
+    expect(created.body.query.payload).toEqual(given);
+    expect((await ctx.http.get(account.path(`/custom_filters/${created.body.id}`)).set('api_access_token', account.agentToken)).body.query.payload).toEqual(given);
+    const run = await ctx.http.get(account.path(`/custom_filters/${created.body.id}/contacts?per_page=100`)).set('api_access_token', account.agentToken);
+    expect(ids(run.body.payload)).toEqual(inColombia(() => true));
+  });
+
   it('when q is blank or too long, then it answers 422 naming q', async () => {
     for (const q of ['%20', 'x'.repeat(256)]) {
       const res = await filter(colombia, `q=${q}`);

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorOf, type ApiError, type Contact, type ContactList } from '../api/client';
 import { FilterBuilder } from '../filters/filter-builder';
-import { problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
+import { fromStoredPayload, problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
 import { useI18n } from '../i18n/i18n';
 import { focusIsLost } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
@@ -281,7 +281,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       )}
       {panelShown === 'filter' && (source.kind !== 'segment' || segment) && (
         <FilterBuilder
-          initial={source.kind === 'filter' ? source.payload : source.kind === 'segment' ? ((segment?.query.payload as FilterItem[]) ?? []) : []}
+          initial={source.kind === 'filter' ? source.payload : source.kind === 'segment' ? fromStoredPayload((segment?.query.payload as FilterItem[]) ?? []) : []}
           segmentName={source.kind === 'segment' ? segment?.name : undefined}
           refused={filterRefused}
           onApply={applyFilter}

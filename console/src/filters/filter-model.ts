@@ -110,6 +110,17 @@ export function withoutBlankValues(items: FilterItem[]): FilterItem[] {
   return items.map((item) => (isGroup(item) ? { ...item, group: item.group.map(clean) } : clean(item)));
 }
 
+/**
+ * A segment's stored filter as the builder edits it: a value saved as Chatwoot's dashboard sends a
+ * dropdown's (`{"id": "CO", "name": "Colombia"}`) is its id, which is what the filter compares.
+ */
+export function fromStoredPayload(items: FilterItem[]): FilterItem[] {
+  const idOf = (value: unknown) => (typeof value === 'object' && value !== null && 'id' in value ? (value as { id: string | number | boolean }).id : value);
+  const read = (condition: FilterCondition): FilterCondition =>
+    Array.isArray(condition.values) ? { ...condition, values: condition.values.map(idOf) as FilterCondition['values'] } : condition;
+  return items.map((item) => (isGroup(item) ? { ...item, group: item.group.map(read) } : read(item)));
+}
+
 export const emptyCondition = (): FilterCondition => ({ attribute_key: 'name', filter_operator: 'contains', values: [''], query_operator: 'and' });
 
 /** The payload as the API takes it: the last item of each level carries no query_operator. */
