@@ -18,6 +18,7 @@ import { createImportLease, ImportLeaseLost, type HeldLease } from './import-lea
 import type { ImportRejectionModel } from './import-rejection.model';
 import { cellText, contactRowOf, identityKeys, InvalidUtf8Cell, parseImportRow, type Cell, type ParsedRow } from './parse-import-row';
 import { planImportBatch, type ImportBatchPlan } from './plan-import-batch';
+import { createLenientQuotes } from './lenient-quotes';
 import { createRowSizeGuard } from './row-size-guard';
 import { createSeenKeys } from './seen-keys';
 import { indexImportBatch, writeImportBatch, type ImportBatchWritten, type ImportWriterDeps } from './write-import-batch';
@@ -149,7 +150,9 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     });
     const file = createReadStream(path);
     file.on('error', (err) => parser.destroy(err));
-    return { records: file.pipe(guard.stream).pipe(parser), overLong: guard.take, endOf: guard.endOf };
+    // Before the guard, which splits records as csv-parser does and so must see quotes as it will.
+    const quotes = createLenientQuotes(config.IMPORT_MAX_ROW_BYTES);
+    return { records: file.pipe(quotes).pipe(guard.stream).pipe(parser), overLong: guard.take, endOf: guard.endOf };
   }
 
   /**

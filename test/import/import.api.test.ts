@@ -147,6 +147,15 @@ describe('the catalogue of nasty files', () => {
     expect(contact).toMatchObject({ name: 'Doe, John', additional_attributes: { city: 'Line 1\nLine "2"' } });
   });
 
+  it('when a quote sits inside an unquoted cell, then it is part of the value and every later row imports', async () => {
+    const account = await freshAccount();
+    const rows = ['Sq A,sqa@x.test', 'Pat O"Brien,sqb@x.test', 'Screen 27" buyer,sqc@x.test', 'Sq D,sqd@x.test', 'Sq E,sqe@x.test'];
+    const done = await importCsv(ctx, account, `name,email\n${rows.join('\n')}\n`);
+    expect(done).toMatchObject({ status: 'completed', rows_read: 5, created: 5, rejected: 0 });
+    const names = (await contactsOf(ctx, account.id)).map((c) => c.name).sort();
+    expect(names).toEqual(['Pat O"Brien', 'Screen 27" buyer', 'Sq A', 'Sq D', 'Sq E']);
+  });
+
   it('when the file has empty lines, then they are skipped and not counted', async () => {
     const account = await freshAccount();
     const done = await importCsv(ctx, account, 'name\n\nAna\n\n\nLuis\n\n');
