@@ -1,5 +1,5 @@
 import { ValidationError } from '../shared/errors';
-import { attributeKeyOf, checkAttributeKey, controlCharacterProblem, checkAvatarUrl, checkNestedKeys, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
+import { attributeKeyOf, attributesSizeProblem, checkAttributeKey, controlCharacterProblem, checkAvatarUrl, checkNestedKeys, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
 import { parseTimestamp } from '../shared/time';
 import { ADDITIONAL_TEXT_FIELDS, SOCIAL_NETWORKS } from '../records/contact.model';
 import type { ContactInput } from './contacts.schemas';
@@ -36,6 +36,12 @@ function plainText<T extends string | null | undefined>(field: string, value: T)
   const problem = typeof value === 'string' ? controlCharacterProblem(value) : undefined;
   if (problem) throw new ValidationError(`${field}: ${JSON.stringify(value)} ${problem}`, field);
   return value;
+}
+
+/** Refuses an attribute hash too big to store (a 422 naming the field). */
+export function checkSize(field: 'additional_attributes' | 'custom_attributes', attrs: Record<string, unknown>): void {
+  const problem = attributesSizeProblem(field, attrs);
+  if (problem) throw new ValidationError(problem, field);
 }
 
 function checkKeys(field: string, attrs: Record<string, unknown>) {
@@ -152,10 +158,12 @@ export function toContactChanges(input: ContactInput): ContactChanges {
   if (additional.social_profiles !== undefined) additional.social_profiles = socialProfiles(additional.social_profiles);
   if (Object.keys(additional).length) {
     checkKeys('additional_attributes', additional);
+    checkSize('additional_attributes', additional);
     changes.additional_attributes = additional;
   }
   if (input.custom_attributes !== undefined && input.custom_attributes !== null) {
     checkKeys('custom_attributes', input.custom_attributes);
+    checkSize('custom_attributes', input.custom_attributes);
     changes.custom_attributes = composedKeys(input.custom_attributes);
   } else if (input.custom_attributes !== undefined) {
     changes.custom_attributes = input.custom_attributes;

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import { narrowedBy, type ContactPage, type ContactSearch, type PageRequest, type SearchQuery } from '../search/search-contacts';
-import { IDENTITY_FIELDS, toContactChanges, type ContactChanges } from './contact-changes';
+import { checkSize, IDENTITY_FIELDS, toContactChanges, type ContactChanges } from './contact-changes';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactWriter, ContactUpdate } from './contact-writer';
 import type { MergeLocks } from './merge-locks';
@@ -210,8 +210,11 @@ function withoutStoredValues(given: Record<string, unknown>, stored: Record<stri
 function toUpdate(changes: ContactChanges, current: Contact): ContactUpdate {
   const set: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(changes)) {
-    if (key === 'additional_attributes' || key === 'custom_attributes') set[key] = { ...(current[key] ?? {}), ...(value as Record<string, unknown>) };
-    else set[key] = value;
+    if (key === 'additional_attributes' || key === 'custom_attributes') {
+      // Each write is within the bound; the hash they merge into must stay so too.
+      set[key] = { ...(current[key] ?? {}), ...(value as Record<string, unknown>) };
+      checkSize(key, set[key] as Record<string, unknown>);
+    } else set[key] = value;
   }
   return { set };
 }

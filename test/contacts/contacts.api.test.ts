@@ -204,6 +204,26 @@ describe('showing, updating and deleting a contact', () => {
     expect(shown.body.payload.additional_attributes).toEqual({ company_name: 'Kept' });
   });
 
+  it('when additional or custom attributes would hold too much, then the write answers 422 naming the limit and nothing is written', async () => {
+    const keys = (n: number, prefix = 'k') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, i]));
+    expect((await post({ name: 'Many keys', additional_attributes: keys(1000) })).status).toBe(200);
+    const tooMany = await post({ name: 'Too many keys', additional_attributes: keys(1001) });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body).toMatchObject({ field: 'additional_attributes', error: expect.stringMatching(/more than 1,000 keys/) });
+    const nested = await post({ name: 'Nested', additional_attributes: { list: Array.from({ length: 1001 }, () => 1) } });
+    expect(nested.status).toBe(422);
+    const tooBig = await post({ name: 'Too big', custom_attributes: { notes_text: 'x'.repeat(70_000) } });
+    expect(tooBig.status).toBe(422);
+    expect(tooBig.body).toMatchObject({ field: 'custom_attributes', error: expect.stringMatching(/at most 65,536/) });
+    // Each write under the bound, the merged hash over it.
+    const contact = await createContact(ctx, account, { additional_attributes: keys(600, 'a') });
+    const grown = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).send({ additional_attributes: keys(600, 'b') });
+    expect(grown.status).toBe(422);
+    expect(grown.body.field).toBe('additional_attributes');
+    const shown = await ctx.http.get(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.agentToken);
+    expect(Object.keys(shown.body.payload.additional_attributes)).toHaveLength(600);
+  });
+
   it('when PUT is used, then it updates like PATCH', async () => {
     const contact = await createContact(ctx, account);
     const res = await ctx.http.put(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).send({ name: 'Renamed' });
