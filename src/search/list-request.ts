@@ -44,8 +44,14 @@ export const labelsParam = z.union([z.string(), z.array(z.string())], 'labels mu
 // `labels[]`: contacts holding any of them (labels are stored lowercased). A value may also list
 // several separated by commas, as Chatwoot's tagged_with reads `labels=a,b` (a title holds no comma).
 // A blank `labels=` narrows nothing, as Chatwoot's `params[:labels].present?` reads it.
+// As many as a contact, a bulk action or an export takes: a body may hold tens of thousands, which
+// Elasticsearch refused past its own terms limit, naming the filter instead of the labels.
+const MAX_LABELS = 100;
+
 export function labelFilter(raw: string | string[] | undefined) {
-  const labels = raw === undefined || (typeof raw === 'string' && !raw.trim()) ? [] : [raw].flat().flatMap((value) => value.split(',')).map(labelTitleOf);
+  const given = raw === undefined || (typeof raw === 'string' && !raw.trim()) ? [] : [raw].flat().flatMap((value) => value.split(','));
+  if (given.length > MAX_LABELS) throw new ValidationError(`labels may name at most ${MAX_LABELS} labels (${given.length} given)`, 'labels');
+  const labels = given.map(labelTitleOf);
   return labels.length ? { terms: { labels } } : undefined;
 }
 

@@ -410,6 +410,12 @@ describe('labels[] on a filter or a segment, as on the list', () => {
     const byBody = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send({ payload: colombia, labels: ['vip'] });
     expect(ids(byBody.body.payload)).toEqual(inColombiaWith(['vip']));
     expect((await filter(colombia, 'labels[]=nobody-has-this')).body.meta.count).toBe(0);
+    const many = (n: number) => Array.from({ length: n }, (_, i) => `l${i}`);
+    expect((await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send({ payload: colombia, labels: many(100) })).status).toBe(200);
+    const tooMany = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send({ payload: colombia, labels: many(101) });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body).toMatchObject({ field: 'labels', error: 'labels may name at most 100 labels (101 given)' });
+    expect((await filter(colombia, `labels=${many(101).join(',')}`)).status).toBe(422);
   });
 
   it('when a segment is run with labels[], then only its contacts holding any of them are listed', async () => {

@@ -36,3 +36,26 @@ describe('how many segments an account holds', () => {
     expect((await create('d')).status).toBe(200);
   });
 });
+
+describe('how big a segment may be', () => {
+  it("when a segment's filter takes more than 64 KiB as JSON, then create and update answer 422 naming it and nothing is stored", async () => {
+    const emails = (n: number) => Array.from({ length: n }, (_, i) => `someone-with-a-long-address-${i}@example.com`);
+    const own = await ctx.createAccount();
+    const as = (req: import('supertest').Test) => req.set('api_access_token', own.adminToken);
+    expect((await as(ctx.http.post(own.path('/custom_filters'))).send({ name: 'small', query: { payload } })).status).toBe(200);
+    const big = [
+      { attribute_key: 'email', filter_operator: 'equal_to', values: emails(800), query_operator: 'or' },
+      { attribute_key: 'email', filter_operator: 'equal_to', values: emails(800) },
+    ];
+    const refused = await as(ctx.http.post(own.path('/custom_filters'))).send({ name: 'big', query: { payload: big } });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ field: 'query.payload', error: expect.stringMatching(/a segment's may take at most 65,536/) });
+    const list = await as(ctx.http.get(own.path('/custom_filters')));
+    const kept = list.body[0];
+    const update = await as(ctx.http.patch(own.path(`/custom_filters/${kept.id}`))).send({ query: { payload: big } });
+    expect(update.status).toBe(422);
+    expect((await as(ctx.http.get(own.path(`/custom_filters/${kept.id}`)))).body.query).toEqual(kept.query);
+    const fits = [{ attribute_key: 'email', filter_operator: 'equal_to', values: emails(1000) }];
+    expect((await as(ctx.http.patch(own.path(`/custom_filters/${kept.id}`))).send({ query: { payload: fits } })).status).toBe(200);
+  });
+});
