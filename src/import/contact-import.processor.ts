@@ -20,6 +20,7 @@ import { cellText, contactRowOf, identityKeys, InvalidUtf8Cell, parseImportRow, 
 import { planImportBatch, type ImportBatchPlan } from './plan-import-batch';
 import { createLenientQuotes } from './lenient-quotes';
 import { createRowSizeGuard } from './row-size-guard';
+import { createMatchedContacts } from './matched-contacts';
 import { createSeenKeys } from './seen-keys';
 import { indexImportBatch, writeImportBatch, type ImportBatchWritten, type ImportWriterDeps } from './write-import-batch';
 
@@ -212,6 +213,9 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       const pending = doc.pending_batch;
       const reserved = new Map<number, number>(pending ? pending.rows.map((r, i) => [r, pending.ids[i]]) : []);
       const seen = createSeenKeys();
+      // Rebuilt only from the rows planned by this run: after a resume, a row matching a contact that
+      // a row before the checkpoint matched is not known as a second one (the keys still are, by seen).
+      const matched = createMatchedContacts();
       let plan: ColumnPlan | undefined;
       let row = 0;
       // Blank lines before the header: records the row-size guard counts but that are not rows.
@@ -307,7 +311,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           matchingContacts(accountId, wanted.map((p) => p.changes)),
         ]);
         const planned = Promise.all([lookups, lastPlanned]).then(([[knownLabels, existing]]) =>
-          planImportBatch({ rows, seen, knownLabels, createLabels: doc.create_labels === true, existing, reserved }),
+          planImportBatch({ rows, seen, matched, knownLabels, createLabels: doc.create_labels === true, existing, reserved }),
         );
         lastPlanned = planned;
         const previous = committing;

@@ -1,6 +1,7 @@
 import type { ContactChanges } from '../contacts/contact-changes';
 import type { Contact } from '../records/contact.model';
 import { diffContact } from './diff-contact';
+import type { MatchedContacts } from './matched-contacts';
 import { cellText, contactRowOf, identityKeys, type Cell, type ParsedRow, type UnfitValue } from './parse-import-row';
 
 /** A data row of the file as read, and what parsing made of it. */
@@ -67,6 +68,8 @@ export interface ImportBatchInput {
   existing: Contact[];
   /** Contact ids an interrupted attempt reserved for the rows it created, by row. */
   reserved: ReadonlyMap<number, number>;
+  /** What the file's earlier rows matched and replaced; the batch's matches are added to it. */
+  matched: MatchedContacts;
 }
 
 const MATCH_FIELDS = ['identifier', 'email', 'phone_number'] as const;
@@ -87,7 +90,7 @@ function holdsAsText(contact: Contact, { key, value }: UnfitValue): boolean {
  * `createLabels` such labels are no reason: they are listed to be created (only those of rows
  * that are written), as POST /contacts/{id}/labels does.
  */
-export function planImportBatch({ rows, seen, knownLabels, createLabels, existing, reserved }: ImportBatchInput): ImportBatchPlan {
+export function planImportBatch({ rows, seen, knownLabels, createLabels, existing, reserved, matched }: ImportBatchInput): ImportBatchPlan {
   const rejections: RejectedRow[] = [];
   const reject = (item: { row: number; cells: Cell[] }, reasons: string[]) => rejections.push({ row: item.row, cells: item.cells.map(cellText), reasons });
 
@@ -132,19 +135,40 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
   const unchanged: number[] = [];
   const createdEarlier: number[] = [];
   const reindex: Contact[] = [];
-  const matchedBy = new Map<number, number>();
+  // Who holds a key: a contact read for the batch, else the contact an earlier row of the file
+  // took it from (the read may come after that row was written, and find the key free).
+  const ownerOf = (field: (typeof MATCH_FIELDS)[number], value: string | null | undefined): { id: number; contact?: Contact } | undefined => {
+    if (!value) return undefined;
+    const contact = by[field].get(value);
+    if (contact) return { id: Number(contact._id), contact };
+    const replaced = matched.replacedOwnerOf(field, value);
+    return replaced === undefined ? undefined : { id: replaced };
+  };
+  const secondRow = (id: number) => {
+    const earlier = matched.rowOf(id);
+    return earlier === undefined ? undefined : `a second row for the same person: row ${earlier} also matches contact ${id}`;
+  };
   for (const item of candidates) {
     const { changes } = item;
-    const match = MATCH_FIELDS.map((field) => changes[field] && by[field].get(changes[field]!)).find((contact) => !!contact);
-    if (!match) {
+    const owner = MATCH_FIELDS.map((field) => ownerOf(field, changes[field])).find((found) => !!found);
+    if (!owner) {
       if (item.unfit) reject(item, item.unfit.map((u) => u.error));
       else creates.push(item);
       continue;
     }
-    const id = Number(match._id);
+    const { id, contact: match } = owner;
+    if (!match) {
+      // Only a key an earlier row took off the contact leads here: that row matched it.
+      reject(item, [secondRow(id)!]);
+      continue;
+    }
     const conflicts = MATCH_FIELDS.flatMap((field) => {
-      const owner = changes[field] ? by[field].get(changes[field]!) : undefined;
-      return owner && owner._id !== match._id ? [`${field} "${changes[field]}" already belongs to contact ${owner._id}, not to contact ${match._id} that the row matches`] : [];
+      const other = ownerOf(field, changes[field]);
+      if (!other || other.id === id) return [];
+      const earlier = matched.rowOf(other.id);
+      return earlier === undefined
+        ? [`${field} "${changes[field]}" already belongs to contact ${other.id}, not to contact ${id} that the row matches`]
+        : [`${field} "${changes[field]}" is contact ${other.id}'s, or was until row ${earlier} of the file changed that contact; one file cannot move it to contact ${id}, which the row matches`];
     });
     if (conflicts.length) {
       reject(item, conflicts);
@@ -156,12 +180,16 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
       reject(item, refused.map((u) => u.error));
       continue;
     }
-    const earlier = matchedBy.get(id);
-    if (earlier !== undefined) {
-      reject(item, [`a second row for the same person: row ${earlier} also matches contact ${match._id}`]);
+    const again = secondRow(id);
+    if (again) {
+      reject(item, [again]);
       continue;
     }
-    matchedBy.set(id, item.row);
+    const replaced = MATCH_FIELDS.flatMap((field) => {
+      const held = match[field];
+      return held && changes[field] && changes[field] !== held ? [{ field, value: held }] : [];
+    });
+    matched.record(item.row, id, replaced);
     const set = diffContact(match, changes, item.labels, item.dateKeys);
     // A resumed batch finds the contacts its first attempt created: they count as created.
     const wasReserved = reserved.get(item.row) === id;

@@ -2,7 +2,7 @@
 // million keys; as numbers they take a fraction of the memory the strings would. Two different
 // keys share a hash with odds of about 1 in 1000 per million-row file; the row is then rejected
 // as a duplicate, with its reason, never silently.
-function hash53(text: string, seed = 0): number {
+export function hash53(text: string, seed = 0): number {
   let h1 = 0xdeadbeef ^ seed;
   let h2 = 0x41c6ce57 ^ seed;
   for (let i = 0; i < text.length; i++) {

@@ -3,6 +3,7 @@ import { newContact } from '../../src/contacts/new-contact';
 import { planImportColumns } from '../../src/import/import-columns';
 import { InvalidUtf8Cell, parseImportRow, type Cell } from '../../src/import/parse-import-row';
 import { planImportBatch, type ImportBatchInput } from '../../src/import/plan-import-batch';
+import { createMatchedContacts } from '../../src/import/matched-contacts';
 import { createSeenKeys } from '../../src/import/seen-keys';
 
 const HEADER = ['name', 'email', 'phone_number', 'identifier', 'labels', 'city'];
@@ -26,6 +27,7 @@ function plan(lines: (string | Cell[])[], input: Partial<Omit<ImportBatchInput, 
   return planImportBatch({
     rows: rows(lines),
     seen: createSeenKeys(),
+    matched: createMatchedContacts(),
     knownLabels: new Set(['vip', 'lead']),
     createLabels: false,
     existing: [],
@@ -250,6 +252,48 @@ describe('planning an import batch: matching existing contacts', () => {
     // Row 3's label cannot be a label title: rejected on its own, before the matching that rejects row 2.
     const result = plan(['Bad,bad-email,,,,', 'X,mail@x.com,,crm-1,,', 'Y,,,,n@pe,'], { existing, knownLabels: new Set() });
     expect(result.rejections.map((r) => r.row)).toEqual([1, 3, 2]);
+  });
+});
+
+describe('planning an import batch: what earlier batches of the file matched', () => {
+  // Batch 2 is matched against contacts read while batch 1 may still be written: either as they
+  // were (stale) or as batch 1 left them (fresh). Both must give the same answer.
+  const zoe = contact(5, { name: 'Zoe', email: 'zoe@x.com', identifier: 'crm-zoe' });
+  const zoeAfterRow1 = contact(5, { name: 'Zoe', email: 'zoe.new@x.com', identifier: 'crm-zoe' });
+  const laterBatch = (lines: string[], existing: ReturnType<typeof contact>[], shared: Pick<ImportBatchInput, 'seen' | 'matched'>) =>
+    planImportBatch({ rows: rows(lines, 1202), knownLabels: new Set(), createLabels: false, existing, reserved: new Map(), ...shared });
+
+  it.each([
+    ['read before batch 1 was written', [zoe]],
+    ['read after', []],
+  ])('when a later batch gives another person the email an earlier row took off a contact (%s), then it is a second row for that contact, never a takeover', (_when, existing) => {
+    const shared = { seen: createSeenKeys(), matched: createMatchedContacts() };
+    const first = plan(['Zoe,zoe.new@x.com,,crm-zoe,,'], { ...shared, existing: [zoe] });
+    expect(first.updates.map((u) => u.id)).toEqual([5]);
+    const later = laterBatch(['Another,zoe@x.com,,crm-other,,'], existing, shared);
+    expect(later.updates).toEqual([]);
+    expect(later.creates).toEqual([]);
+    expect(reasonsOf(later)).toEqual(['row 1202: a second row for the same person: row 1 also matches contact 5']);
+  });
+
+  it('when a later batch reaches a contact an earlier row matched by another of its keys, then it is a second row for it', () => {
+    const shared = { seen: createSeenKeys(), matched: createMatchedContacts() };
+    plan(['Row one,,,crm-zoe,,Cusco'], { ...shared, existing: [zoe] });
+    const later = laterBatch(['Last row,zoe@x.com,,,,Arequipa'], [zoe], shared);
+    expect(reasonsOf(later)).toEqual(['row 1202: a second row for the same person: row 1 also matches contact 5']);
+  });
+
+  it.each([
+    ['read before batch 1 was written', [zoe]],
+    ['read after', [zoeAfterRow1]],
+  ])('when a later batch gives another contact a key an earlier row took off its contact (%s), then the reason says so', (_when, existingZoe) => {
+    const shared = { seen: createSeenKeys(), matched: createMatchedContacts() };
+    plan(['Zoe,zoe.new@x.com,,crm-zoe,,'], { ...shared, existing: [zoe] });
+    const bob = contact(6, { name: 'Bob', identifier: 'crm-bob' });
+    const later = laterBatch(['Bob,zoe@x.com,,crm-bob,,'], [...existingZoe, bob], shared);
+    expect(reasonsOf(later)).toEqual([
+      'row 1202: email "zoe@x.com" is contact 5\'s, or was until row 1 of the file changed that contact; one file cannot move it to contact 6, which the row matches',
+    ]);
   });
 });
 
