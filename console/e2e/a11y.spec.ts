@@ -131,11 +131,15 @@ for (const language of ['en', 'es'] as const) {
       await page.getByRole('button', { name: m.editNote }).click();
       await audit(page, 'contact, note edited', found);
       await page.keyboard.press('Escape');
+      await page.getByLabel(m.mergeeId).fill(String(ids[1]));
+      await page.getByRole('button', { name: m.merge, exact: true }).click();
+      await expect(page.getByTestId('merge-confirm')).toBeVisible();
+      await audit(page, 'contact, merge confirmation', found);
+      await page.getByRole('region', { name: m.merge }).getByRole('button', { name: m.cancel }).click();
+      // An id of no contact is refused when Merge is pressed, before any confirmation.
       await page.getByLabel(m.mergeeId).fill('999999');
       await page.getByRole('button', { name: m.merge, exact: true }).click();
-      await audit(page, 'contact, merge confirmation', found);
-      await page.getByRole('button', { name: m.confirm }).click();
-      await page.waitForTimeout(500);
+      await expect(page.getByTestId('merge-error')).toBeVisible();
       await audit(page, 'contact, merge refused', found);
 
       // Import: progress held part way, then the counts and rejected rows.

@@ -153,6 +153,46 @@ test('when a field is edited in place with a bad value, then the API error shows
   await expect(page.locator('#field-email-error')).toHaveCount(0);
 });
 
+test('when a refused edit is given up with Escape, then its error goes with it, and comes back with the next refused save', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Owner', email: 'taken@example.com' }, { name: 'Esc Edit', email: 'esc@example.com' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Esc Edit' }).click();
+  const email = page.getByLabel('Email', { exact: true });
+  await email.fill('taken@example.com');
+  await email.press('Enter');
+  await expect(page.locator('#field-email-error')).toBeVisible();
+  await expect(email).toHaveAttribute('aria-invalid', 'true');
+  await email.press('Escape');
+  await expect(email).toHaveValue('esc@example.com');
+  await expect(page.locator('#field-email-error')).toHaveCount(0);
+  await expect(email).not.toHaveAttribute('aria-invalid', 'true');
+  await email.fill('taken@example.com');
+  await email.press('Enter');
+  await expect(page.locator('#field-email-error')).toBeVisible();
+});
+
+test('when a contact is opened, then its last activity shows beside its creation; a merge names the contact it deletes before it and says when it is done', async ({ page, account }) => {
+  const [base, other] = await createContacts(account, [
+    { name: 'Mia Base', email: 'mia@example.com', last_activity_at: 1735732800 },
+    { name: 'Mia Copy', phone_number: '+34633333333' },
+  ]);
+  await signIn(page, account);
+  await page.goto(`/app/#/contact/${base}`);
+  await expect(page.getByTestId('contact-dates')).toContainText('Last activity');
+  const merge = page.getByRole('region', { name: 'Merge' });
+  await merge.getByLabel('Id of the contact to merge in').fill(String(other));
+  await merge.getByRole('button', { name: 'Merge' }).click();
+  await expect(merge.getByTestId('merge-confirm')).toHaveText(`Merge "Mia Copy" (#${other}) into this contact? It is deleted once its notes, labels and conversations move here.`);
+  await merge.getByRole('button', { name: 'Confirm' }).click();
+  await expect(merge.getByRole('status')).toHaveText(`Merged "Mia Copy" (#${other}) into this contact.`);
+  await expect(page.getByLabel('Phone', { exact: true })).toHaveValue('+34633333333');
+  // An id of no contact is refused at Merge: nothing to confirm.
+  await merge.getByLabel('Id of the contact to merge in').fill('999999');
+  await merge.getByRole('button', { name: 'Merge' }).click();
+  await expect(merge.getByTestId('merge-error')).toBeVisible();
+  await expect(merge.getByRole('button', { name: 'Confirm' })).toHaveCount(0);
+});
+
 test('when social profiles are edited in place, then each is saved beside the others, and a bad one shows its error at the field', async ({ page, account }) => {
   const [id] = await createContacts(account, [{ name: 'Sofia Social', additional_attributes: { social_profiles: { github: 'sofia' } } }]);
   await signIn(page, account);

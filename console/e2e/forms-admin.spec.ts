@@ -16,6 +16,15 @@ test('when a new contact is created with a bad email, then the error shows at th
   await expect(page.getByLabel('Email', { exact: true })).toHaveValue('nico@example.com');
 });
 
+test('when a new contact is given only an identifier, then it is created: the form offers every field a contact can rest on', async ({ page, account }) => {
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'New contact' }).click();
+  const form = page.locator('form.new-contact');
+  await form.getByLabel('Identifier').fill('crm-4711');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByLabel('Identifier', { exact: true })).toHaveValue('crm-4711');
+});
+
 test('when Escape is pressed in the new-contact form or the export panel, then the panel closes and nothing is created', async ({ page, account }) => {
   await signIn(page, account);
   await page.getByRole('button', { name: 'New contact' }).click();

@@ -34,6 +34,16 @@ test('when the screen is phone-sized, then nothing is wider than it: the sidebar
   expect(await pageWidth()).toBeLessThanOrEqual(390);
 });
 
+test('when a contact is opened on a phone-sized screen, then its page is no wider than the screen, the channel list included', async ({ page, account }) => {
+  const name = 'Atención al cliente de la región metropolitana de Lima y Callao';
+  await account.api('POST', '/inboxes', { name, channel: { type: 'sms', provider_url: 'http://127.0.0.1:9', account_sid: 'AC1', auth_token: 'token-1234', phone_number: '+34600000000' } });
+  const [id] = await createContacts(account, [{ name: 'Pía Pantalla', phone_number: '+34644444444' }]);
+  await signIn(page, account);
+  await page.goto(`/app/#/contact/${id}`);
+  await expect(page.getByLabel('Channel')).toBeVisible();
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+});
+
 test('when the screen is wide, then the sidebar shows and there is no Menu button', async ({ page, account }) => {
   await page.setViewportSize({ width: 1400, height: 900 });
   await signIn(page, account);

@@ -20,6 +20,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   // A refused merge is said in the merge panel, at the id that caused it (it used to show at the
   // page's top, far from the panel, with the focus lost on the page).
   const [mergeError, setMergeError] = useState<string | null>(null);
+  // The contact the confirmation names (read when Merge is pressed: a mistyped id shows whom it
+  // would delete), and what the last merge did.
+  const [mergee, setMergee] = useState<{ id: number; name: string } | null>(null);
+  const [mergedNote, setMergedNote] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<'merge' | 'delete' | null>(null);
   const [reload, setReload] = useState(0);
   const labelTitles = useLabelTitles(reload);
@@ -50,12 +54,27 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     onChanged();
   }
 
+  async function askMerge() {
+    const mergeeNumber = Number(mergeeId);
+    setMergedNote(null);
+    const { data, error: failed } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', {
+      params: { path: { ...accountPath(session), id: mergeeNumber } },
+    });
+    if (failed || !data) {
+      focusLater('#mergee-id');
+      return setMergeError(errorOf(failed).error);
+    }
+    const other = data.payload;
+    setMergee({ id: other.id, name: other.name || other.email || other.phone_number || other.identifier || `#${other.id}` });
+    setConfirming('merge');
+  }
+
   async function merge() {
-    if (busy) return;
+    if (busy || !mergee) return;
     setBusy(true);
     const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/actions/contact_merge', {
       params: { path: accountPath(session) },
-      body: { base_contact_id: id, mergee_contact_id: Number(mergeeId) },
+      body: { base_contact_id: id, mergee_contact_id: mergee.id },
     });
     setBusy(false);
     setConfirming(null);
@@ -63,6 +82,8 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     focusLater('#mergee-id');
     if (failed) return setMergeError(errorOf(failed).error);
     setMergeError(null);
+    setMergedNote(t('merged', { name: mergee.name, id: mergee.id }));
+    setMergee(null);
     setMergeeId('');
     setReload((n) => n + 1);
     onChanged();
@@ -105,7 +126,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
         <button type="button" onClick={onBack}>← {t('back')}</button>
         <h1 tabIndex={-1} ref={titleRef}>{contact.name || contact.email || contact.phone_number || `#${contact.id}`}</h1>
         {contact.blocked && <span className="blocked-marker" data-testid="blocked-marker">{t('blocked')}</span>}
-        <span className="muted">#{contact.id} · {t('created_at')} {formatDate(contact.created_at)}</span>
+        <span className="muted" data-testid="contact-dates">
+          #{contact.id} · {t('created_at')} {formatDate(contact.created_at)}
+          {contact.last_activity_at ? <> · {t('last_activity_at')} {formatDate(contact.last_activity_at)}</> : null}
+        </span>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       <div className="columns">
@@ -151,16 +175,18 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
               {t('mergeeId')}
               <input id="mergee-id" inputMode="numeric" value={mergeeId}
                 aria-invalid={mergeError ? true : undefined} aria-describedby={mergeError ? 'merge-error' : undefined}
-                onChange={(e) => { setMergeeId(e.target.value); setMergeError(null); }} />
+                onChange={(e) => { setMergeeId(e.target.value); setMergeError(null); setMergedNote(null); }} />
             </label>
             {mergeError && <p id="merge-error" role="alert" className="field-error" data-testid="merge-error">{mergeError}</p>}
-            {confirming === 'merge' ? (
+            {mergedNote && <p role="status" className="saved" data-testid="merge-done">{mergedNote}</p>}
+            {confirming === 'merge' && mergee ? (
               <span onKeyDown={cancelOnEscape}>
+                <p data-testid="merge-confirm">{t('confirmMerge', { name: mergee.name, id: mergee.id })}</p>
                 <button type="button" className="danger" disabled={busy} aria-busy={busy} onClick={merge}>{t('confirm')}</button>
                 <button type="button" autoFocus onClick={giveUp}>{t('cancel')}</button>
               </span>
             ) : (
-              <button type="button" data-focus="merge" disabled={!/^\d+$/.test(mergeeId)} onClick={() => setConfirming('merge')}>{t('merge')}</button>
+              <button type="button" data-focus="merge" disabled={!/^\d+$/.test(mergeeId)} onClick={() => void askMerge()}>{t('merge')}</button>
             )}
           </section>
           <section className="panel">

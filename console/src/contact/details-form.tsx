@@ -143,19 +143,23 @@ function InPlaceField({ id, label, value, error, saved, options, optionLabel = (
     setBase(value);
     setDraft(value);
   }
+  // Escape gives up the edit, and with it the error the API gave that edit (until the next save).
+  const [errorDismissed, setErrorDismissed] = useState(false);
+  const shownError = errorDismissed ? undefined : error;
   const save = (next: string) => {
+    setErrorDismissed(false);
     void onCommit(next).then((saved) => saved && setBase(null));
   };
   const commit = () => {
     if (draft.trim() !== value) save(draft.trim());
   };
   const inputId = `field-${id}`;
-  const described = error ? `${inputId}-error` : undefined;
+  const described = shownError ? `${inputId}-error` : undefined;
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
       {options ? (
-        <select id={inputId} value={draft} aria-invalid={error ? true : undefined} aria-describedby={described}
+        <select id={inputId} value={draft} aria-invalid={shownError ? true : undefined} aria-describedby={described}
           onChange={(e) => { setDraft(e.target.value); if (e.target.value !== value) save(e.target.value); }}>
           <option value="">—</option>
           {options.map((o) => (
@@ -165,15 +169,15 @@ function InPlaceField({ id, label, value, error, saved, options, optionLabel = (
           {value !== '' && !options.includes(value) && <option value={value}>{optionLabel(value)}</option>}
         </select>
       ) : (
-        <input id={inputId} type={type} value={draft} aria-invalid={error ? true : undefined} aria-describedby={described}
+        <input id={inputId} type={type} value={draft} aria-invalid={shownError ? true : undefined} aria-describedby={described}
           onChange={(e) => setDraft(e.target.value)} onBlur={commit}
           onKeyDown={(e) => {
             if (e.key === 'Enter') { e.preventDefault(); commit(); }
             // Escape gives up the edit: the field shows the stored value again.
-            if (e.key === 'Escape') { e.preventDefault(); setDraft(value); }
+            if (e.key === 'Escape') { e.preventDefault(); setDraft(value); setErrorDismissed(true); }
           }} />
       )}
-      {error && <span id={described} className="field-error" role="alert">{error}</span>}
+      {shownError && <span id={described} className="field-error" role="alert">{shownError}</span>}
       {saved && !error && <span className="saved" role="status">{t('saved')}</span>}
     </div>
   );

@@ -5,14 +5,15 @@ import type { MessageKey } from '../i18n/messages';
 import { escapeCancels, focusFirstControl } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
 
-const FIELDS = ['name', 'email', 'phone_number', 'company_name', 'city', 'country'] as const;
+// Identifier is one of the four fields a contact can rest on (the API asks for one of name, email, phone or identifier).
+const FIELDS = ['name', 'email', 'phone_number', 'identifier', 'company_name', 'city', 'country'] as const;
 type Field = (typeof FIELDS)[number];
 
 /** POST /contacts; the API's 422 is shown at the field it names. */
 export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number) => void; onCancel: () => void }) {
   const { t } = useI18n();
   const session = useSession();
-  const [values, setValues] = useState<Record<Field, string>>({ name: '', email: '', phone_number: '', company_name: '', city: '', country: '' });
+  const [values, setValues] = useState<Record<Field, string>>({ name: '', email: '', phone_number: '', identifier: '', company_name: '', city: '', country: '' });
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
   // One create at a time: a double click on Create used to make the contact twice.
   const [busy, setBusy] = useState(false);
