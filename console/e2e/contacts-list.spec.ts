@@ -146,3 +146,19 @@ test('when a link\'s cursor was tampered with, then the list says the position i
     await expect(page.getByRole('alert')).toHaveCount(0);
   }
 });
+
+test('when a link names a filter that cannot be read, then all contacts are listed under a message saying so', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Link One' }, { name: 'Link Two' }]);
+  await signIn(page, account);
+  for (const link of ['#/filter?payload=notjson', `#/filter?payload=${encodeURIComponent('[{"attribute_key":"city"')}`]) {
+    await page.goto(`/app/${link}`);
+    await page.reload();
+    await expect(page.getByTestId('filter-unreadable')).toHaveText('The filter in this link could not be read (it may have been cut short): all contacts are shown.');
+    await expect(page.getByTestId('contact-row')).toHaveCount(2);
+  }
+  // A link that can be read says nothing of the kind.
+  await page.goto(`/app/#/filter?payload=${encodeURIComponent('[{"attribute_key":"name","filter_operator":"contains","values":["One"]}]')}`);
+  await page.reload();
+  await expect(page.getByTestId('contact-row')).toHaveCount(1);
+  await expect(page.getByTestId('filter-unreadable')).toHaveCount(0);
+});

@@ -291,6 +291,9 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           onCancel={() => closePanel('filter')}
         />
       )}
+      {list.badFilter && (
+        <p role="alert" className="error" data-testid="filter-unreadable">{t('filterLinkUnreadable')}</p>
+      )}
       {positionInvalid ? (
         <p role="alert" className="error" data-testid="position-invalid">
           {t('positionInvalid')}{' '}

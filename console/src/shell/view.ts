@@ -26,6 +26,8 @@ export interface ListView {
    * `after`, is said the same way.)
    */
   badPosition?: boolean;
+  /** The link named a filter that cannot be read (not JSON, cut short by a mail client): all contacts are listed, and the list says why. */
+  badFilter?: boolean;
 }
 
 export const listOf = (source: ListSource): ListView => ({ source, sort: DEFAULT_SORT, q: '', cursors: [undefined] });
@@ -95,7 +97,7 @@ export function hashOf(view: View): string {
   }
 }
 
-function parseSource(path: string, params: URLSearchParams): ListSource | null {
+function parseSource(path: string, params: URLSearchParams): ListSource | 'unreadable' | null {
   if (path === '/contacts' || path === '' || path === '/') return { kind: 'all' };
   const label = /^\/label\/(.+)$/.exec(path);
   if (label) return { kind: 'label', title: decodeURIComponent(label[1]) };
@@ -106,8 +108,9 @@ function parseSource(path: string, params: URLSearchParams): ListSource | null {
       const payload: unknown = JSON.parse(params.get('payload') ?? '');
       if (Array.isArray(payload)) return { kind: 'filter', payload: payload as FilterItem[] };
     } catch {
-      // A payload that is not JSON: the list of all contacts instead.
+      // Not JSON: said below, over the list of all contacts.
     }
+    return 'unreadable';
   }
   return null;
 }
@@ -116,8 +119,10 @@ function parseSource(path: string, params: URLSearchParams): ListSource | null {
 function parseList(hash: string, known?: unknown): ListView | null {
   const [path, query = ''] = hash.split('?', 2) as [string, string?];
   const params = new URLSearchParams(query);
-  const source = parseSource(path, params);
-  if (!source) return null;
+  const parsed = parseSource(path, params);
+  if (!parsed) return null;
+  if (parsed === 'unreadable') return { source: { kind: 'all' }, sort: params.get('sort') || DEFAULT_SORT, q: params.get('q') ?? '', cursors: [undefined], badFilter: true };
+  const source = parsed;
   const page = Number(params.get('page'));
   const after = params.get('after');
   let cursors: ListView['cursors'] = [undefined];
