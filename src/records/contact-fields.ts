@@ -132,7 +132,8 @@ export function attributesSizeProblem(field: 'additional_attributes' | 'custom_a
     if (next === null || typeof next !== 'object') continue;
     const inner = Object.values(next);
     entries += inner.length;
-    pending.push(...inner);
+    // One by one: a list of 500,000 items (a 1 MB body) spread into push() overflows the stack.
+    if (entries <= MAX_ATTRIBUTES_ENTRIES) for (const value of inner) pending.push(value);
   }
   if (entries > MAX_ATTRIBUTES_ENTRIES) {
     return `${field} would hold more than ${MAX_ATTRIBUTES_ENTRIES.toLocaleString('en-US')} keys and list items, the most a contact's ${field} may hold`;

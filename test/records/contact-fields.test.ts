@@ -1,4 +1,4 @@
-import { normalizeEmail, normalizePhone } from '../../src/records/contact-fields';
+import { attributesSizeProblem, normalizeEmail, normalizePhone } from '../../src/records/contact-fields';
 
 describe('normalizeEmail', () => {
   it.each(['Ana@Example.COM', ' ana.garcia+vip@example.org ', 'ü@münchen.de', "o'brien@example.ie"])('when %j is given, then it is kept, trimmed and lowercased', (raw) => {
@@ -52,4 +52,19 @@ describe('normalizePhone', () => {
       expect(normalizePhone(raw).ok).toBe(false);
     },
   );
+});
+
+describe('how much an attribute hash may hold', () => {
+  it('when a hash is within 1,000 entries and 64 KiB, then it passes; past either, the problem names the field and the limit', () => {
+    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
+    expect(attributesSizeProblem('additional_attributes', keys(1000))).toBeUndefined();
+    expect(attributesSizeProblem('additional_attributes', keys(1001))).toMatch(/^additional_attributes would hold more than 1,000 keys/);
+    expect(attributesSizeProblem('custom_attributes', { a: { b: Array.from({ length: 999 }, () => 0) } })).toMatch(/more than 1,000/);
+    expect(attributesSizeProblem('custom_attributes', { note: 'x'.repeat(70_000) })).toMatch(/at most 65,536$/);
+  });
+
+  it('when one list holds half a million items, then the problem is said without overflowing the stack', () => {
+    const huge = { list: Array.from({ length: 500_000 }, () => 1) };
+    expect(attributesSizeProblem('additional_attributes', huge)).toMatch(/more than 1,000 keys and list items/);
+  });
 });
