@@ -150,7 +150,9 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
   };
   for (const item of candidates) {
     const { changes } = item;
-    const owner = MATCH_FIELDS.map((field) => ownerOf(field, changes[field])).find((found) => !!found);
+    // Each key's holder, looked up once: the first is the match, the others must agree with it.
+    const owners = MATCH_FIELDS.map((field) => ({ field, owner: ownerOf(field, changes[field]) }));
+    const owner = owners.find((held) => !!held.owner)?.owner;
     if (!owner) {
       if (item.unfit) reject(item, item.unfit.map((u) => u.error));
       else creates.push(item);
@@ -162,8 +164,7 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
       reject(item, [secondRow(id)!]);
       continue;
     }
-    const conflicts = MATCH_FIELDS.flatMap((field) => {
-      const other = ownerOf(field, changes[field]);
+    const conflicts = owners.flatMap(({ field, owner: other }) => {
       if (!other || other.id === id) return [];
       const earlier = matched.rowOf(other.id);
       return earlier === undefined

@@ -1,3 +1,5 @@
+import { createNumberSet } from './number-table';
+
 // cyrb53 (public domain): a fast 53-bit string hash. A file of a million rows holds up to three
 // million keys; as numbers they take a fraction of the memory the strings would. Two different
 // keys share a hash with odds of about 1 in 1000 per million-row file; the row is then rejected
@@ -15,48 +17,9 @@ export function hash53(text: string, seed = 0): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-/**
- * A set of 53-bit hashes in one Float64Array (open addressing, linear probing). A JavaScript
- * Set<number> keeps each such number as a boxed heap number plus its table entry, about 50
- * bytes; here a key takes 8 to 16 bytes, so three million keys fit in 32 to 64 MB.
- */
-function createHashSet(initialCapacity = 1 << 16) {
-  let slots = new Float64Array(initialCapacity);
-  let size = 0;
-  // 0 marks an empty slot, so a hash of 0 is stored as 1: one more chance in 2^53 of a clash.
-  const slotOf = (table: Float64Array, h: number) => {
-    const mask = table.length - 1;
-    let i = (h >>> 0) & mask;
-    while (table[i] !== 0 && table[i] !== h) i = (i + 1) & mask;
-    return i;
-  };
-  const grow = () => {
-    const old = slots;
-    slots = new Float64Array(old.length * 2);
-    for (const h of old) if (h !== 0) slots[slotOf(slots, h)] = h;
-  };
-  return {
-    has(hash: number): boolean {
-      const h = hash || 1;
-      return slots[slotOf(slots, h)] === h;
-    },
-    add(hash: number): void {
-      const h = hash || 1;
-      const i = slotOf(slots, h);
-      if (slots[i] === h) return;
-      slots[i] = h;
-      size += 1;
-      if (size > slots.length * 0.7) grow();
-    },
-    get size() {
-      return size;
-    },
-  };
-}
-
 /** Remembers the identity keys (identifier, email, phone) of the rows of one file. */
 export function createSeenKeys() {
-  const seen = createHashSet();
+  const seen = createNumberSet();
   return {
     /** Records the keys; answers the first one an earlier row already had, if any. */
     claim(keys: string[]): string | undefined {
