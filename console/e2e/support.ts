@@ -99,3 +99,22 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function rowNames(page: Page): Promise<string[]> {
   return page.getByTestId('contact-row').locator('td:nth-child(2)').allTextContents();
 }
+
+/**
+ * The elements whose right edge passes the screen's, named by tag, class and text, innermost
+ * first: an empty list means nothing is wider than the screen, and a failure says what was.
+ */
+export async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const width = document.documentElement.clientWidth;
+    const found = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.right <= width + 0.5) continue;
+      if ([...el.children].some((child) => child.getBoundingClientRect().right > width + 0.5)) continue;
+      if (el.closest('.table-scroll') && !el.classList.contains('table-scroll')) continue;
+      found.push(el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '') + ' ' + Math.round(box.right) + 'px "' + (el.textContent || '').trim().slice(0, 40) + '"');
+    }
+    return found;
+  })()`);
+}
