@@ -122,6 +122,9 @@ test('when the session is ended elsewhere, then the next call returns to the sig
   await expect(page.getByRole('heading', { name: 'Sign in to Contacts' })).toBeVisible();
   await expect(page.getByTestId('sign-in-notice')).toHaveText('Your session has ended (signed out elsewhere or revoked). Sign in again to go on.');
   await expect(page.getByText('invalid api_access_token')).toHaveCount(0);
+  // A reload of the sign-in screen still says why it shows.
+  await page.reload();
+  await expect(page.getByTestId('sign-in-notice')).toContainText('Your session has ended');
 
   await page.getByLabel('Email').fill(account.admin.email);
   await page.getByLabel('Password').fill(account.admin.password);

@@ -34,6 +34,27 @@ export function saveSession(session: Session | null): void {
   else sessionStorage.removeItem(SESSION_KEY);
 }
 
+const ENDED_KEY = 'contacts.session-ended';
+
+/**
+ * Whether the last session was ended elsewhere (a 401). Kept in sessionStorage beside the session,
+ * so that the sign-in screen still says why it shows after a reload, until the next sign-in: a
+ * call in flight when the token was ended clears the session, and a reload then used to show the
+ * plain sign-in screen.
+ */
+export function loadSessionEnded(): boolean {
+  try {
+    return sessionStorage.getItem(ENDED_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+export function saveSessionEnded(ended: boolean): void {
+  if (ended) sessionStorage.setItem(ENDED_KEY, '1');
+  else sessionStorage.removeItem(ENDED_KEY);
+}
+
 export type Client = ReturnType<typeof createClient<paths>>;
 
 /** A session as the screens hold it: `onUnauthorized` is told of a 401 (the token was revoked or signed out elsewhere). */

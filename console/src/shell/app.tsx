@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { createApiClient, loadSession, saveSession, type Session } from '../api/client';
+import { createApiClient, loadSession, loadSessionEnded, saveSession, saveSessionEnded, type Session } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { SignInScreen } from '../sign-in/sign-in-screen';
 import { checkSession, endSession, SignInRefused, type Who } from '../sign-in/sign-in';
@@ -25,8 +25,8 @@ export function App() {
   const { t } = useI18n();
   const [session, setSession] = useState<Session | null>(loadSession);
   const [who, setWho] = useState<Who | null>(null);
-  // Why the sign-in screen shows again (the session ended elsewhere), when it does.
-  const [ended, setEnded] = useState<string | null>(null);
+  // Whether the sign-in screen shows again because the session ended elsewhere (it says so).
+  const [ended, setEnded] = useState<boolean>(loadSessionEnded);
   // The view is the URL's (see view.ts); `epoch` counts changes that did not come from the search box.
   const [nav, setNav] = useState<{ view: View; epoch: number }>(() => ({ view: viewOfLocation(), epoch: 0 }));
   const [menuOpen, setMenuOpen] = useState(false);
@@ -61,11 +61,12 @@ export function App() {
     setNav((n) => ({ view: viewOf(hash, state), epoch: options.keepSearch ? n.epoch : n.epoch + 1 }));
   }, []);
 
-  const clear = useCallback((message: string | null = null) => {
+  const clear = useCallback((endedElsewhere = false) => {
     saveSession(null);
+    saveSessionEnded(endedElsewhere);
     setSession(null);
     setWho(null);
-    setEnded(message);
+    setEnded(endedElsewhere);
   }, []);
 
   // Signing out starts the next user on all contacts; an ended session keeps the URL, so that
@@ -83,13 +84,13 @@ export function App() {
   }, [session, signedOut]);
 
   // Any call answered 401: the token was revoked, or signed out elsewhere.
-  const sessionEnded = useCallback(() => clear(t('sessionEnded')), [clear, t]);
+  const sessionEnded = useCallback(() => clear(true), [clear]);
 
   // A session restored from sessionStorage (a reload) is checked again for its name and role;
   // one refused (expired, ended elsewhere) is forgotten, saying so.
   useEffect(() => {
-    if (session && !who) checkSession(session).then(setWho, (err) => clear(err instanceof SignInRefused ? t('sessionEnded') : null));
-  }, [session, who, clear, t]);
+    if (session && !who) checkSession(session).then(setWho, (err) => clear(err instanceof SignInRefused));
+  }, [session, who, clear]);
 
   const state = useMemo<SessionState | null>(
     () => (session && who ? { ...session, ...who, client: createApiClient({ ...session, onUnauthorized: sessionEnded }), signOut, onUnauthorized: sessionEnded } : null),
@@ -99,12 +100,13 @@ export function App() {
   if (!session) {
     return (
       <SignInScreen
-        notice={ended}
+        notice={ended ? t('sessionEnded') : null}
         onSignedIn={(next, found) => {
           saveSession(next);
           setSession(next);
           setWho(found);
-          setEnded(null);
+          saveSessionEnded(false);
+          setEnded(false);
         }}
       />
     );
