@@ -126,6 +126,12 @@ describe('phone numbers', () => {
     expect(one('phone_number', 'contains', ['345-678'])).toEqual({ prefix: { search_suffixes: { value: 'p:345678' } } });
   });
 
+  it('when starts_with is given a prefix no number can start with (00, the dialling prefix), then it is refused saying why instead of matching nothing', () => {
+    expect(failure([item('phone_number', 'starts_with', ['00 519'])]).message).toMatch(/^payload\[0\]: values\[0\]: .*never begins with 0/);
+    expect(failure([item('phone_number', 'starts_with', ['+0'])]).message).toMatch(/never begins with 0/);
+    expect(one('phone_number', 'contains', ['0051'])).toEqual({ prefix: { search_suffixes: { value: 'p:0051' } } });
+  });
+
   it('when a phone value is not a number, then it is refused', () => {
     expect(failure([item('phone_number', 'equal_to', ['0123'])]).message).toMatch(/payload\[0\].*phone/);
     expect(failure([item('phone_number', 'contains', ['abc'])]).message).toMatch(/payload\[0\].*digits/);
