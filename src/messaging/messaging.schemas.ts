@@ -35,33 +35,40 @@ export const conversationAttributes = z.record(z.string(), z.unknown()).superRef
 const notKept = (key: string, why: string) => z.null(`${key} is not kept here (${why}): leave it out or send null`).optional();
 
 // Strict: an unknown key is a 422 naming it.
-export const newConversationSchema = z.strictObject({
-  inbox_id: bodyId('inbox_id must be an inbox id (a positive integer)'),
-  contact_id: bodyId('contact_id must be a contact id (a positive integer)'),
-  // Chatwoot clients send the contact_inbox's source_id: it must be the contact's address in the
-  // inbox (or, in a website inbox, one of its verified sessions, which it picks); see startConversation.
-  // null, as a client sends it unset, is no source_id: the inbox's own address for the contact.
-  source_id: z.string().max(255).nullable().optional().transform((value) => value ?? undefined),
-  // Conversations here are open until answered; Chatwoot's other statuses have no meaning yet.
-  status: z.literal('open', 'a new conversation is open; pending, snoozed and resolved are not kept here').optional(),
-  custom_attributes: keysCheckedFirst(conversationAttributes).optional(),
-  assignee_id: notKept('assignee_id', 'conversations are not assigned'),
-  team_id: notKept('team_id', 'conversations are not assigned to teams'),
-  snoozed_until: notKept('snoozed_until', 'a new conversation is open'),
-  additional_attributes: z
-    .record(z.string(), z.unknown())
-    .refine((attributes) => Object.keys(attributes).length === 0, 'additional_attributes is not kept on conversations here: leave it out or send {} or null')
-    .nullable()
-    .optional(),
-  // Strict: a key this service does not act on must not pass for done. `private: true` above all:
-  // meant as an internal note, it would have been delivered to the contact.
-  message: z
-    .object({
-      content: messageContent,
-      private: z.literal(false, 'a private note cannot open a conversation: it would be sent to the contact; leave private out').optional(),
-    })
-    .strict(),
-});
+export const newConversationSchema = z
+  .strictObject({
+    inbox_id: bodyId('inbox_id must be an inbox id (a positive integer)'),
+    // Optional with a source_id: Chatwoot's documented call names the contact by the contact
+    // inbox's source_id alone (as POST /contacts with inbox_id answered it).
+    contact_id: bodyId('contact_id must be a contact id (a positive integer)').optional(),
+    // Chatwoot clients send the contact_inbox's source_id: it must be the contact's address in the
+    // inbox (or, in a website inbox, one of its verified sessions, which it picks); see startConversation.
+    // null, as a client sends it unset, is no source_id: the inbox's own address for the contact.
+    source_id: z.string().max(255).nullable().optional().transform((value) => value ?? undefined),
+    // Conversations here are open until answered; Chatwoot's other statuses have no meaning yet.
+    status: z.literal('open', 'a new conversation is open; pending, snoozed and resolved are not kept here').optional(),
+    custom_attributes: keysCheckedFirst(conversationAttributes).optional(),
+    assignee_id: notKept('assignee_id', 'conversations are not assigned'),
+    team_id: notKept('team_id', 'conversations are not assigned to teams'),
+    snoozed_until: notKept('snoozed_until', 'a new conversation is open'),
+    additional_attributes: z
+      .record(z.string(), z.unknown())
+      .refine((attributes) => Object.keys(attributes).length === 0, 'additional_attributes is not kept on conversations here: leave it out or send {} or null')
+      .nullable()
+      .optional(),
+    // Strict: a key this service does not act on must not pass for done. `private: true` above all:
+    // meant as an internal note, it would have been delivered to the contact.
+    message: z
+      .object({
+        content: messageContent,
+        private: z.literal(false, 'a private note cannot open a conversation: it would be sent to the contact; leave private out').optional(),
+      })
+      .strict(),
+  })
+  .refine((body) => body.contact_id !== undefined || body.source_id !== undefined, {
+    message: 'contact_id is required, or the source_id of the contact in the inbox (as POST /contacts with inbox_id answered it)',
+    path: ['contact_id'],
+  });
 export type NewConversationInput = z.infer<typeof newConversationSchema>;
 
 export const contactParams = z.object({

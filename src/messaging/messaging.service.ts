@@ -25,7 +25,7 @@ export interface MessagingServiceDeps {
   inboxes: InboxModel;
   contactInboxes: ContactInboxModel;
   /** The contact's identities in the inboxes (read through its list in contact_links). */
-  identities: Pick<InboxesService, 'contactInboxesOf' | 'inboxesOf'>;
+  identities: Pick<InboxesService, 'contactInboxesOf' | 'inboxesOf' | 'findContactInbox'>;
   /** `<contact>:conversations` → the contact's conversation ids. */
   contactLinks: IdLists;
   conversations: ConversationModel;
@@ -69,6 +69,22 @@ function reachGiven(inbox: Inbox, contact: Contact, verified: ContactInbox[], re
   return { ok: true, sourceId: identity.source_id, contactInboxId: identity._id };
 }
 
+/**
+ * A given source_id as its contact inbox holds it: the email lowercased, the phone number with its
+ * + (Chatwoot's WhatsApp source_id drops it), a website session as given.
+ */
+function storedSourceId(inbox: Pick<Inbox, 'channel_type'>, given: string): string {
+  switch (inbox.channel_type) {
+    case 'email':
+      return given.trim().toLowerCase();
+    case 'sms':
+    case 'whatsapp':
+      return `+${given.trim().replace(/^\+/, '')}`;
+    case 'web_widget':
+      return given;
+  }
+}
+
 /** Conversations (with their messages) read and sent at a time when a list of them is answered. */
 const CONVERSATIONS_PAGE = 25;
 
@@ -80,6 +96,13 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     const contact = await contacts.findOne({ _id: id, account_id: accountId, deleted: false }).lean();
     if (!contact) throw new NotFoundError('contact', id);
     return contact;
+  }
+
+  /** The contact whose record in the inbox holds this source_id: 404 naming it when none does. */
+  async function contactOfSourceId(inbox: Inbox, given: string): Promise<number> {
+    const held = await identities.findContactInbox(inbox._id, storedSourceId(inbox, given));
+    if (!held || held.account_id !== inbox.account_id) throw new NotFoundError(`contact with source_id ${JSON.stringify(given)} in inbox ${inbox._id}`);
+    return held.contact_id;
   }
 
   const verifiedIdentities = async (accountId: number, contactId: number) =>
@@ -191,10 +214,10 @@ export function createMessagingService(deps: MessagingServiceDeps) {
 
     /** Records the conversation and the message as queued, then hands delivery to the queue. */
     async startConversation(caller: Caller, input: NewConversationInput): Promise<ConversationPayload> {
-      const contact = await findContact(caller.accountId, input.contact_id);
-      if (contact.blocked) throw new ValidationError(`contact ${contact._id} is blocked: no message is sent to a blocked contact`, 'contact_id');
       const inbox = await inboxes.findOne({ _id: input.inbox_id, account_id: caller.accountId }).lean();
       if (!inbox) throw new NotFoundError('inbox', input.inbox_id);
+      const contact = await findContact(caller.accountId, input.contact_id ?? (await contactOfSourceId(inbox, input.source_id!)));
+      if (contact.blocked) throw new ValidationError(`contact ${contact._id} is blocked: no message is sent to a blocked contact`, 'contact_id');
       const verified = await verifiedIdentities(caller.accountId, Number(contact._id));
       const reached = reach(inbox, contact, verified);
       if (!reached.ok) throw new ValidationError(`contact ${contact._id} cannot be reached in inbox ${inbox._id}: ${reached.reason}`, 'inbox_id');

@@ -301,3 +301,61 @@ describe("Chatwoot's source_id with a new conversation", () => {
     expect(onLaptop.body.map((c: { id: number }) => c.id)).toContain(sent.body.id);
   });
 });
+
+describe("Chatwoot's documented call: the contact named by its source_id alone", () => {
+  const createIn = async (inboxId: number, body: object) =>
+    (await ctx.http.post(account.path('/contacts')).set(as(account.adminToken)).send({ ...body, inbox_id: inboxId }).expect(200)).body.payload;
+
+  it('when a conversation names inbox_id and the source_id that POST /contacts with inbox_id answered, without contact_id, then that contact is sent the message', async () => {
+    const bySms = await createIn(inboxes.sms.id, { name: 'Sid Source', phone_number: '+14155550191' });
+    const sms = await send(account, { inbox_id: inboxes.sms.id, source_id: bySms.contact_inbox.source_id, message: { content: 'by source_id' } });
+    expect(sms.status).toBe(200);
+    expect(sms.body.contact_id).toBe(bySms.contact.id);
+    expect((await settledMessage(bySms.contact.id, sms.body.messages[0].id)).status).toBe('sent');
+
+    // Chatwoot's WhatsApp source_id drops the +; an e-mail may come in another case.
+    const byWhatsapp = await createIn(inboxes.whatsapp.id, { phone_number: '+14155550192' });
+    const wa = await send(account, { inbox_id: inboxes.whatsapp.id, source_id: '14155550192', message: { content: 'hola' } });
+    expect(wa.status).toBe(200);
+    expect(wa.body.contact_id).toBe(byWhatsapp.contact.id);
+    const byMail = await createIn(inboxes.email.id, { email: 'sid.source@example.com' });
+    const mail = await send(account, { inbox_id: inboxes.email.id, source_id: 'Sid.Source@example.com', message: { content: 'hello' } });
+    expect(mail.status).toBe(200);
+    expect(mail.body.contact_id).toBe(byMail.contact.id);
+  });
+
+  it('when no contact holds the source_id in that inbox, or neither contact_id nor source_id is given, then it says so and records nothing', async () => {
+    const other = await createIn(inboxes.sms.id, { phone_number: '+14155550193' });
+    const unknown = await send(account, { inbox_id: inboxes.sms.id, source_id: '+14155550999', message: { content: 'to whom?' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toContain('source_id "+14155550999"');
+    // The source_id of another inbox's record does not name a contact here.
+    const elsewhere = await send(account, { inbox_id: inboxes.whatsapp.id, source_id: other.contact_inbox.source_id, message: { content: 'to whom?' } });
+    expect(elsewhere.status).toBe(404);
+    const neither = await send(account, { inbox_id: inboxes.sms.id, message: { content: 'to whom?' } });
+    expect(neither.status).toBe(422);
+    expect(neither.body.field).toBe('contact_id');
+    const none = await ctx.http.get(account.path(`/contacts/${other.contact.id}/conversations`)).set(as(account.agentToken));
+    expect(none.body.payload).toEqual([]);
+  });
+
+  it("when another account's source_id is named, then it is not found", async () => {
+    const stranger = await ctx.createAccount();
+    const theirs = await createInbox(ctx, stranger, { type: 'sms', provider_url: twilio.url, account_sid: 'AC9', auth_token: 'twilio-token', phone_number: '+15550009999' });
+    const theirContact = (await ctx.http.post(stranger.path('/contacts')).set(as(stranger.adminToken)).send({ phone_number: '+14155550194', inbox_id: theirs.id }).expect(200)).body.payload;
+    const res = await send(account, { inbox_id: theirs.id, source_id: theirContact.contact_inbox.source_id, message: { content: 'not yours' } });
+    expect(res.status).toBe(404);
+  });
+
+  it('when a website visitor verified by HMAC is named by its session, then the message goes to that session; an unverified session is refused', async () => {
+    const path = `/public/api/v1/inboxes/${inboxes.website.inbox_identifier}/contacts`;
+    const hash = createHmac('sha256', inboxes.website.hmac_token!).update('by-session').digest('hex');
+    const verified = (await ctx.http.post(path).send({ identifier: 'by-session', identifier_hash: hash }).expect(200)).body;
+    const sent = await send(account, { inbox_id: inboxes.website.id, source_id: verified.source_id, message: { content: 'hi there' } });
+    expect(sent.status).toBe(200);
+    expect(sent.body.contact_id).toBe(verified.id);
+    const anonymous = (await ctx.http.post(path).send({}).expect(200)).body;
+    const refused = await send(account, { inbox_id: inboxes.website.id, source_id: anonymous.source_id, message: { content: 'hi' } });
+    expect(refused.status).toBe(422);
+  });
+});
