@@ -198,6 +198,15 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
     },
 
     /**
+     * Hands `fromId`'s keys of these values to `toId` for its next write (see ContactKeys.handOver):
+     * a merge's base takes the mergee's email, phone or identifier without their being free between
+     * the mergee's delete and the base's write.
+     */
+    async handOverKeys(accountId: number, fromId: number, to: Pick<Contact, '_id' | 'version'>, values: IdentityValues): Promise<void> {
+      await keys.handOver(identityClaims(accountId, Number(to._id), values, to.version + 1), fromId);
+    },
+
+    /**
      * Deletes the account's live contacts among `ids`: a soft delete that bumps the version (so a
      * late sync job cannot bring one back; the sync worker purges it once the index dropped it),
      * then their values are released. Answers the ids deleted.

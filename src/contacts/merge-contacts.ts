@@ -1,5 +1,7 @@
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { Contact, ContactModel } from '../records/contact.model';
+import { IDENTITY_FIELD_NAMES, type IdentityField } from '../records/contact-key.model';
+import type { IdentityValues } from '../records/contact-keys';
 import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
 import type { ContactWriter } from './contact-writer';
 import type { ContactDependent } from './contacts.service';
@@ -60,6 +62,13 @@ export function mergedValues(base: Contact, mergee: Contact, options: MergeOptio
   };
 }
 
+/** The mergee's identity values that the base takes because it lacks them. */
+function filledIdentity(base: Contact, mergee: Contact): IdentityValues {
+  const values: IdentityValues = {};
+  for (const field of IDENTITY_FIELD_NAMES) if (isGap(base[field]) && !isGap(mergee[field])) values[field] = mergee[field];
+  return values;
+}
+
 /**
  * Merges the mergee into the base: its notes, conversations, messages and inbox identities
  * move to the base, then the mergee is deleted (which releases its email, phone and
@@ -92,6 +101,10 @@ async function mergeHeld(deps: MergeContactsDeps, accountId: number, baseId: num
   if (!mergee) throw new NotFoundError('contact', mergeeId);
 
   await Promise.all(deps.dependents.map((dependent) => dependent.moveToContact(accountId, mergeeId, baseId)));
+  // The mergee's email, phone and identifier that fill the base's gaps go to the base before the
+  // mergee's delete would free them: nobody can take them in between (the merge then failed with
+  // the mergee already deleted, and its values were on no contact).
+  await deps.writer.handOverKeys(accountId, mergeeId, base, filledIdentity(base, mergee));
   if (!(await deps.writer.remove(accountId, [mergeeId])).length) throw new NotFoundError('contact', mergeeId);
   // The mergee as it was deleted, which no write changes any more: what other requests wrote to
   // it after the first read (a custom attribute, a label, a block) reaches the base. Once the
@@ -104,8 +117,30 @@ async function mergeHeld(deps: MergeContactsDeps, accountId: number, baseId: num
   // (notes.service create checks again). The base's write need not wait for that, and a merge
   // is on the website visitor's path.
   const [updated] = await Promise.all([
-    deps.writer.modify(accountId, baseId, (current) => ({ set: mergedValues(current, removed, options) })),
+    writeBase(deps, accountId, baseId, (current) => mergedValues(current, removed, options)),
     ...deps.dependents.map((dependent) => dependent.moveToContact(accountId, mergeeId, baseId)),
   ]);
   return toContactPayload(updated);
+}
+
+/**
+ * The base's write. The mergee is deleted by now, so refusing the merge would lose what it held:
+ * should one of its values have gone to another contact after all (the hand-over found the key
+ * taken, or a write to the base let it lapse), the base keeps its own there and takes the rest.
+ */
+async function writeBase(deps: MergeContactsDeps, accountId: number, baseId: number, merged: (current: Contact) => Record<string, unknown>): Promise<Contact> {
+  const given: string[] = [];
+  for (;;) {
+    try {
+      return await deps.writer.modify(accountId, baseId, (current) => {
+        const set = merged(current);
+        for (const field of given) set[field] = current[field as IdentityField];
+        return { set };
+      });
+    } catch (err) {
+      const field = err instanceof ValidationError ? err.field : undefined;
+      if (!field || !(IDENTITY_FIELD_NAMES as string[]).includes(field) || given.includes(field)) throw err;
+      given.push(field);
+    }
+  }
 }

@@ -156,6 +156,22 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
     release,
 
     /**
+     * Points each claim's key at the claim's contact, for the write of that version, where the key
+     * is still `fromId`'s. A merge hands the mergee's values that the base will take over before
+     * it deletes the mergee: released by the delete and taken by the base's write after it, a
+     * value was free in between, and a contact created then kept it while the merge answered 422
+     * with the mergee already deleted. Held for a write in flight, the key binds (see settle).
+     */
+    async handOver(claims: KeyClaim[], fromId: number): Promise<void> {
+      const now = new Date();
+      await Promise.all(
+        claims.map((c) =>
+          keys.updateOne({ _id: contactKeyId(c.accountId, c.field, c.value), contact_id: fromId }, { $set: { contact_id: c.contactId, version: c.version ?? 1, claimed_at: now } }),
+        ),
+      );
+    },
+
+    /**
      * Takes a contact's values, all or none: when one is held by another contact, the keys this
      * call took are released and a ValidationError names the field and its owner.
      */
