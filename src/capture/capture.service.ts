@@ -206,10 +206,20 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       try {
         return await captureOnce(accountId, ci, standing, fields);
       } catch (err) {
+        if (attempt >= CAPTURE_ATTEMPTS) throw err;
+        if (err instanceof NotFoundError) {
+          // A merge moved this visitor meanwhile (another of its own calls, sent at once, merged it
+          // into the owner of the email it typed) or merged away the contact it was being merged
+          // into: it goes again from where its session points now. It answered 404, and the
+          // message of a pre-chat form sent twice was recorded nowhere.
+          ci = await reload(ci._id);
+          standing = await standingOf(ci);
+          continue;
+        }
         // Another visitor (or writer) took the email or phone between the owners' read and the
         // write: read the owners again, and this visitor is merged into the one that took it.
         // Several visitors typing one new email at once each answered 422 naming its owner.
-        if (attempt >= CAPTURE_ATTEMPTS || standing === 'verified' || !(await takenMeanwhile(accountId, ci.contact_id, fields, err))) throw err;
+        if (standing === 'verified' || !(await takenMeanwhile(accountId, ci.contact_id, fields, err))) throw err;
       }
     }
   }

@@ -262,6 +262,49 @@ describe('email collect', () => {
     }
   });
 
+  it("when one visitor sends the pre-chat form with a known contact's email several times at once (a double click, a retry), then every message lands on that contact", async () => {
+    const known = await createContact(ctx, account, { name: 'Alma Known', email: 'alma.known@example.com' });
+    const visitor = await newVisitor();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => ctx.http.post(publicPath(site, `/${visitor.source_id}/conversations`)).send({ contact: { email: 'alma.known@example.com' }, message: { content: `same ${i}` } })),
+    );
+    expect(results.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
+    const conversations = (await ctx.http.get(account.path(`/contacts/${known.id}/conversations`)).set(as(account.adminToken))).body.payload;
+    const contents = conversations.flatMap((c: { messages: { content: string }[] }) => c.messages.map((m) => m.content)).sort();
+    expect(contents).toEqual(['same 0', 'same 1', 'same 2', 'same 3', 'same 4']);
+    // The same for the greeting's email prompt.
+    const other = await newVisitor();
+    const collected = await Promise.all(Array.from({ length: 3 }, () => collect(other.source_id, { email: 'ALMA.KNOWN@example.com' })));
+    expect(collected.map((r) => [r.status, r.body.id])).toEqual([[200, known.id], [200, known.id], [200, known.id]]);
+  });
+
+  it("when an agent merges the email's owner away while a visitor types that email, then the visitor lands on the contact the owner went into, with its message", async () => {
+    const owner = await createContact(ctx, account, { email: 'moving@example.com' });
+    const base = await createContact(ctx, account, { name: 'Moving base', email: null });
+    const visitor = await newVisitor();
+    const { keys } = ctx.deps;
+    const original = keys.owners.bind(keys);
+    let merged: { status: number } | undefined;
+    // The visitor has just read who owns the email when the agent's merge runs.
+    const spy = jest.spyOn(keys, 'owners').mockImplementation(async (accountId, values) => {
+      const found = await original(accountId, values);
+      if (values.email === 'moving@example.com' && !merged) {
+        merged = await ctx.http.post(account.path('/actions/contact_merge')).set(as(account.adminToken)).send({ base_contact_id: base.id, mergee_contact_id: owner.id });
+      }
+      return found;
+    });
+    let form;
+    try {
+      form = await ctx.http.post(publicPath(site, `/${visitor.source_id}/conversations`)).send({ contact: { email: 'moving@example.com' }, message: { content: 'race' } });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(merged!.status).toBe(200);
+    expect([form.status, form.body.contact?.id]).toEqual([200, base.id]);
+    const conversations = (await ctx.http.get(account.path(`/contacts/${base.id}/conversations`)).set(as(account.adminToken))).body.payload;
+    expect(conversations.flatMap((c: { messages: { content: string }[] }) => c.messages.map((m) => m.content))).toEqual(['race']);
+  });
+
   it('when several new visitors give the same new email at once, then each is created: one holds it and the others are merged into that contact', async () => {
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => ctx.http.post(publicPath(site)).send({ email: 'crowd-new@example.com', name: `Visitor ${i}` })));
     expect(results.filter((r) => r.status !== 200).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
