@@ -229,6 +229,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     pendingDeliveries: models.pendingDeliveries,
     deliveryQueue,
     writer,
+    keys,
     nextIds,
     logger,
   });

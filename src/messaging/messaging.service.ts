@@ -7,6 +7,9 @@ import { toInboxPayload } from '../inboxes/inbox.presenter';
 import type { ContactInboxPayload } from '../inboxes/contact-inbox.presenter';
 import { channelSourceId, givenSourceIdProblem } from '../inboxes/channel-source-id';
 import type { ContactWriter } from '../contacts/contact-writer';
+import type { ContactKeys } from '../records/contact-keys';
+import type { IdentityField } from '../records/contact-key.model';
+import { normalizeEmail, normalizePhone } from '../records/contact-fields';
 import { messageForCaller, NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import { inChunks, type IdLists } from '../shared/id-lists';
@@ -34,6 +37,8 @@ export interface MessagingServiceDeps {
   pendingDeliveries: PendingDeliveryModel;
   deliveryQueue: Queue.Queue<DeliveryJob>;
   writer: Pick<ContactWriter, 'modify'>;
+  /** Who holds an email or phone number: a source_id of an e-mail, SMS or WhatsApp inbox is one. */
+  keys: Pick<ContactKeys, 'owners'>;
   nextIds: IdAllocator;
   logger: Logger;
 }
@@ -74,22 +79,20 @@ function reachGiven(inbox: Inbox, contact: Contact, verified: ContactInbox[], re
  * + (Chatwoot's WhatsApp source_id drops it), a website session as given.
  */
 function storedSourceId(inbox: Pick<Inbox, 'channel_type'>, given: string): string {
-  switch (inbox.channel_type) {
-    case 'email':
-      return given.trim().toLowerCase();
-    case 'sms':
-    case 'whatsapp':
-      return `+${given.trim().replace(/^\+/, '')}`;
-    case 'web_widget':
-      return given;
-  }
+  if (inbox.channel_type === 'web_widget') return given;
+  const address = inbox.channel_type === 'email' ? normalizeEmail(given) : normalizePhone(given);
+  return address.ok ? address.value : given;
 }
+
+/** The contact field an inbox's source_id is the address of: none for a website's sessions. */
+const addressField = (inbox: Pick<Inbox, 'channel_type'>): IdentityField | null =>
+  inbox.channel_type === 'email' ? 'email' : inbox.channel_type === 'web_widget' ? null : 'phone_number';
 
 /** Conversations (with their messages) read and sent at a time when a list of them is answered. */
 const CONVERSATIONS_PAGE = 25;
 
 export function createMessagingService(deps: MessagingServiceDeps) {
-  const { contacts, inboxes, contactInboxes, identities, contactLinks, conversations, messages, pendingDeliveries, deliveryQueue, writer, nextIds, logger } = deps;
+  const { contacts, inboxes, contactInboxes, identities, contactLinks, conversations, messages, pendingDeliveries, deliveryQueue, writer, keys, nextIds, logger } = deps;
   const conversationList = (contactId: number) => contactLinksId(contactId, 'conversations');
 
   async function findContact(accountId: number, id: number): Promise<Contact> {
@@ -98,11 +101,19 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     return contact;
   }
 
-  /** The contact whose record in the inbox holds this source_id: 404 naming it when none does. */
+  /**
+   * The contact whose record in the inbox holds this source_id, or, in an e-mail, SMS or WhatsApp
+   * inbox, whose email or phone it is (contactable_inboxes lists that address as the source_id of
+   * a contact never linked to the inbox); 404 naming it when there is none.
+   */
   async function contactOfSourceId(inbox: Inbox, given: string): Promise<number> {
-    const held = await identities.findContactInbox(inbox._id, storedSourceId(inbox, given));
-    if (!held || held.account_id !== inbox.account_id) throw new NotFoundError(`contact with source_id ${JSON.stringify(given)} in inbox ${inbox._id}`);
-    return held.contact_id;
+    const sourceId = storedSourceId(inbox, given);
+    const held = await identities.findContactInbox(inbox._id, sourceId);
+    if (held && held.account_id === inbox.account_id) return held.contact_id;
+    const field = addressField(inbox);
+    const owner = field && (await keys.owners(inbox.account_id, { [field]: sourceId }))[field];
+    if (owner) return Number(owner._id);
+    throw new NotFoundError(`contact with source_id ${JSON.stringify(given)} in inbox ${inbox._id}`);
   }
 
   const verifiedIdentities = async (accountId: number, contactId: number) =>

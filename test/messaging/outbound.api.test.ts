@@ -324,13 +324,27 @@ describe("Chatwoot's documented call: the contact named by its source_id alone",
     expect(mail.body.contact_id).toBe(byMail.contact.id);
   });
 
+  it('when a contact was never linked to the inbox, then the source_id contactable_inboxes lists for it (its email or phone) still names it', async () => {
+    const contact = await createContact(ctx, account, { email: 'never.linked@example.com', phone_number: '+14155550195' });
+    const listed = (await ctx.http.get(account.path(`/contacts/${contact.id}/contactable_inboxes`)).set(as(account.agentToken))).body.payload;
+    for (const inbox of [inboxes.email, inboxes.sms, inboxes.whatsapp]) {
+      const sourceId = listed.find((entry: { inbox: { id: number } }) => entry.inbox.id === inbox.id).source_id;
+      const res = await send(account, { inbox_id: inbox.id, source_id: sourceId, message: { content: 'listed address' } });
+      expect([inbox.id, res.status, res.body.contact_id]).toEqual([inbox.id, 200, contact.id]);
+    }
+    // As Chatwoot's clients may send it: the email in another case, the phone without its +.
+    expect((await send(account, { inbox_id: inboxes.email.id, source_id: 'Never.Linked@Example.com', message: { content: 'x' } })).body.contact_id).toBe(contact.id);
+    expect((await send(account, { inbox_id: inboxes.sms.id, source_id: '14155550195', message: { content: 'x' } })).body.contact_id).toBe(contact.id);
+  });
+
   it('when no contact holds the source_id in that inbox, or neither contact_id nor source_id is given, then it says so and records nothing', async () => {
     const other = await createIn(inboxes.sms.id, { phone_number: '+14155550193' });
     const unknown = await send(account, { inbox_id: inboxes.sms.id, source_id: '+14155550999', message: { content: 'to whom?' } });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error).toContain('source_id "+14155550999"');
-    // The source_id of another inbox's record does not name a contact here.
-    const elsewhere = await send(account, { inbox_id: inboxes.whatsapp.id, source_id: other.contact_inbox.source_id, message: { content: 'to whom?' } });
+    // A website visitor's session names nobody in an SMS inbox.
+    const visitor = (await ctx.http.post(`/public/api/v1/inboxes/${inboxes.website.inbox_identifier}/contacts`).send({}).expect(200)).body;
+    const elsewhere = await send(account, { inbox_id: inboxes.sms.id, source_id: visitor.source_id, message: { content: 'to whom?' } });
     expect(elsewhere.status).toBe(404);
     const neither = await send(account, { inbox_id: inboxes.sms.id, message: { content: 'to whom?' } });
     expect(neither.status).toBe(422);
