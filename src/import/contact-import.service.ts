@@ -152,12 +152,18 @@ export function createContactImportService(deps: {
           // A cell is written as what the import read it to mean (an apostrophe an export put
           // before a formula dropped), then neutralised again: uploaded back, it means the same.
           const cells = kept.map((i) => unneutralise(rejection.cells[i] ?? ''));
-          yield csvLine([...cells, `row ${rejection.row}: ${rejection.reasons.join('; ')}`, ...rejection.cells.slice(width)]);
+          yield csvLine([...cells, `row ${rejection.row}: ${rejection.reasons.join('; ')}`, ...rejection.cells.slice(width)].map(markNul));
         }
       }
       return { fileName: `import-${found._id}-rejected.csv`, lines: lines() };
     },
   };
 }
+
+/**
+ * A NUL byte a rejected row held (its reason names it) is written as U+FFFD, which shows where it
+ * was: written as itself, it made the whole download refused as not text when uploaded again.
+ */
+const markNul = (cell: string) => cell.replaceAll('\0', '\uFFFD');
 
 export type ContactImportService = ReturnType<typeof createContactImportService>;

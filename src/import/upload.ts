@@ -19,6 +19,9 @@ export function uploadCsv(options: { dir: string; maxBytes: number; field: strin
       filename: (_req, _file, done) => done(null, `${randomUUID()}.csv`),
     }),
     limits: { fileSize: options.maxBytes, files: 1, fields: 20 },
+    // Browsers and curl send a file's name as raw UTF-8; busboy reads it as Latin-1 unless told
+    // (España.csv was listed as EspaÃ±a.csv). RFC 5987 names (filename*=UTF-8'') say their own.
+    defParamCharset: 'utf8',
     fileFilter: (_req, file, done) => {
       const isCsv = path.extname(file.originalname).toLowerCase() === '.csv' || CSV_TYPES.has(file.mimetype);
       if (isCsv) return done(null, true);

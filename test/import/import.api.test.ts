@@ -277,6 +277,18 @@ describe('the catalogue of nasty files', () => {
     expect(await contactsOf(ctx, account.id)).toEqual([]);
   });
 
+  it('when a row past the start of the file holds a NUL byte, then it is rejected and the rejected-rows download marks it with U+FFFD, so that it can be uploaded again', async () => {
+    const account = await freshAccount();
+    const filler = Array.from({ length: 200 }, (_, i) => `Filler ${i} with a name long enough to pass 4 KiB`);
+    const done = await importCsv(ctx, account, ['name', ...filler, 'Nu bad\0name', ''].join('\n'));
+    expect(done).toMatchObject({ status: 'completed', created: 200, rejected: 1 });
+    const download = await rejectedCsv(ctx, account, done.id);
+    expect(download).not.toContain('\0');
+    expect(download).toContain('Nu bad\uFFFDname');
+    const again = await uploadCsv(ctx, account, download);
+    expect(again.status).toBe(200);
+  });
+
   it('when the header names a column twice, then the import fails saying which', async () => {
     const account = await freshAccount();
     const done = await importCsv(ctx, account, 'name,email,Email\nAna,a@x.com,b@x.com\n');
@@ -581,6 +593,13 @@ describe('import status and tenancy', () => {
     expect(shown).toMatchObject({ id: done.id, status: 'completed', file_name: 'contacts.csv', rows_read: 1, created: 1, error: null });
     expect(typeof shown.started_at).toBe('number');
     expect(shown.finished_at as number).toBeGreaterThanOrEqual(shown.started_at as number);
+  });
+
+  it("when the file's name has accents and quotes, sent as browsers send it (raw UTF-8), then the import shows it as written", async () => {
+    const account = await freshAccount();
+    const res = await ctx.http.post(account.path('/contacts/import')).set('api_access_token', account.adminToken).attach('import_file', Buffer.from('name\nA\n'), 'Año "2024" España.csv');
+    expect(res.status).toBe(200);
+    expect((await showImport(ctx, account, res.body.payload.id)).file_name).toBe('Año "2024" España.csv');
   });
 
   it('when an agent uploads a file, then it answers 403', async () => {
