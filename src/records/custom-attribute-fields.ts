@@ -1,5 +1,6 @@
 import { foldText, asciiPunctuation } from '../shared/text';
 import { parseTimestamp } from '../shared/time';
+import { trimText } from '../shared/trim-text';
 import type { AttributeType, CustomAttributeDefinition } from './custom-attribute-definition.model';
 import { controlCharacterProblem } from './contact-fields';
 
@@ -63,7 +64,9 @@ export function typeForValue(value: unknown): AttributeType {
 // Lucene refuses terms over 32 KB; long texts are cut where they are indexed (a filter refuses longer values).
 export const MAX_INDEXED_TEXT = 1000;
 
-export const foldForIndex = (value: string) => foldText(value.trim()).slice(0, MAX_INDEXED_TEXT);
+// Trimmed as text fields are (zero-width characters at the edges too): a value of only zero-width
+// spaces was present to is_present and sorted before every real value, where an empty one is absent.
+export const foldForIndex = (value: string) => foldText(trimText(value)).slice(0, MAX_INDEXED_TEXT);
 
 // Schemes whose link runs script in the page that shows it (Chatwoot's dashboard renders a link
 // attribute as <a href>).

@@ -1,4 +1,5 @@
 import { attributesSizeProblem, normalizeEmail, normalizePhone } from '../../src/records/contact-fields';
+import { toIndexValue } from '../../src/records/custom-attribute-fields';
 
 describe('normalizeEmail', () => {
   it.each(['Ana@Example.COM', ' ana.garcia+vip@example.org ', 'ü@münchen.de', "o'brien@example.ie"])('when %j is given, then it is kept, trimmed and lowercased', (raw) => {
@@ -66,5 +67,16 @@ describe('how much an attribute hash may hold', () => {
   it('when one list holds half a million items, then the problem is said without overflowing the stack', () => {
     const huge = { list: Array.from({ length: 500_000 }, () => 1) };
     expect(attributesSizeProblem('additional_attributes', huge)).toMatch(/more than 1,000 keys and list items/);
+  });
+});
+
+describe('a custom text value as the index holds it', () => {
+  const text = { attribute_key: 'notes', attribute_display_type: 'text' as const, attribute_values: [], slot: 1 };
+  it('when it is only zero-width characters or spaces, then it is not indexed (not present), as an empty one', () => {
+    for (const blank of ['\u200b', '\u2060', ' \u200c\u200d ', '']) expect(toIndexValue(text, blank)).toBeUndefined();
+  });
+  it('when zero-width characters sit at its edges, then they are trimmed; inside, they are kept', () => {
+    expect(toIndexValue(text, '\u200bPlan A\u2060')).toBe('plan a');
+    expect(String(toIndexValue(text, 'a\u200db')).length).toBeGreaterThan(2);
   });
 });
