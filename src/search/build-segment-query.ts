@@ -361,23 +361,34 @@ export function buildSegmentQuery(payload: unknown, definitions: DefinitionRef[]
   return new Compiler(definitions, limits).list(payload, 'payload', 0);
 }
 
+/** Whether some `attribute_key` of the payload, at any depth, passes the test. */
+function someAttributeKey(payload: unknown, test: (key: unknown) => boolean): boolean {
+  const pending: unknown[] = [payload];
+  while (pending.length) {
+    const value = pending.pop();
+    if (!value || typeof value !== 'object') continue;
+    if (!Array.isArray(value) && Object.hasOwn(value, 'attribute_key') && test((value as { attribute_key: unknown }).attribute_key)) return true;
+    pending.push(...Object.values(value));
+  }
+  return false;
+}
+
 /**
  * Whether a filter payload may name a custom attribute: only then does compiling it need the
  * account's definitions (a read of MongoDB). Looks at every object at any depth, so a payload
  * the compiler would refuse answers true rather than skip a definition it names.
  */
 export function mayNameCustomAttributes(payload: unknown): boolean {
-  const pending: unknown[] = [payload];
-  while (pending.length) {
-    const value = pending.pop();
-    if (!value || typeof value !== 'object') continue;
-    if (!Array.isArray(value) && Object.hasOwn(value, 'attribute_key')) {
-      const key = (value as { attribute_key: unknown }).attribute_key;
-      if (typeof key !== 'string' || !Object.hasOwn(STANDARD_ATTRIBUTES, key)) return true;
-    }
-    pending.push(...Object.values(value));
-  }
-  return false;
+  return someAttributeKey(payload, (key) => typeof key !== 'string' || !Object.hasOwn(STANDARD_ATTRIBUTES, key));
+}
+
+/**
+ * Whether a filter names `company`: the account's own custom attribute of that key once one is
+ * defined (any write may define it by using it), `company_name` until then. A query compiled for
+ * it holds only while the definitions stay as they were.
+ */
+export function namesCompanyAlias(payload: unknown): boolean {
+  return someAttributeKey(payload, (key) => key === 'company');
 }
 
 /**

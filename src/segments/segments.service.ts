@@ -5,7 +5,7 @@ import { NotFoundError, ValidationError } from '../shared/errors';
 import type { AccountRecords } from '../shared/account-records';
 import type { IdAllocator } from '../shared/id-allocator';
 import { inChunks } from '../shared/id-lists';
-import { buildSegmentQuery, mayNameCustomAttributes, sanitizeFilterPayload } from '../search/build-segment-query';
+import { buildSegmentQuery, mayNameCustomAttributes, namesCompanyAlias, sanitizeFilterPayload } from '../search/build-segment-query';
 import type { QueryLimits } from '../search/query-limits';
 import { toSegmentPayload } from './segment.presenter';
 import type { Segment, SegmentModel } from './segment.model';
@@ -73,7 +73,10 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
    * mapping version or marked stale (a custom attribute definition it may use was removed).
    */
   async function queryOf(segment: Segment): Promise<SearchQuery> {
-    if (segment.mapping_version === MAPPING_VERSION) return JSON.parse(segment.compiled_query) as SearchQuery;
+    const current = segment.mapping_version === MAPPING_VERSION;
+    // A segment naming `company` is compiled for each run: its meaning follows the definitions
+    // (namesCompanyAlias), and a stored query ran company_name after the filter had moved on.
+    if (current && !namesCompanyAlias(segment.query.payload)) return JSON.parse(segment.compiled_query) as SearchQuery;
     let query: SearchQuery;
     try {
       query = await compile(segment.account_id, segment.query.payload);
@@ -81,6 +84,7 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
       if (err instanceof ValidationError) throw new ValidationError(`custom filter ${segment._id} no longer compiles: ${err.message}`, err.field);
       throw err;
     }
+    if (current) return query;
     await segments.updateOne(
       { _id: segment._id, account_id: segment.account_id, updated_at: segment.updated_at },
       { $set: { compiled_query: JSON.stringify(query), mapping_version: MAPPING_VERSION } },

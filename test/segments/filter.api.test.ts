@@ -1,5 +1,5 @@
 import { MAPPING_VERSION } from '../../src/search/contacts-index';
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
 
 // Expectations are computed here, from the contacts this file creates, by a plain evaluator of
 // SPEC §3.2 over the raw values (not by the engine), and compared with what the API returns.
@@ -626,5 +626,26 @@ describe('segments', () => {
     expect((await ctx.http.patch(other.path(`/custom_filters/${seg.body.id}`)).set(oh).send({ name: 'theirs' })).status).toBe(404);
     expect((await ctx.http.delete(other.path(`/custom_filters/${seg.body.id}`)).set(oh)).status).toBe(404);
     expect((await ctx.http.get(other.path('/custom_filters')).set(oh)).body).toEqual([]);
+  });
+});
+
+describe("a segment naming Chatwoot's `company`", () => {
+  it('when the account then defines its own custom attribute `company` (a write using it), then the segment runs what the same filter runs, without being saved again', async () => {
+    const fresh = await ctx.createAccount();
+    const as = { api_access_token: fresh.adminToken };
+    const made: number[] = [];
+    for (const company_name of ['Acme', 'ACME', 'Initech']) made.push((await ctx.http.post(fresh.path('/contacts')).set(as).send({ name: `Co ${company_name}`, company_name })).body.payload.contact.id);
+    const payload = [{ attribute_key: 'company', filter_operator: 'equal_to', values: ['acme'] }];
+    const segment = (await ctx.http.post(fresh.path('/custom_filters')).set(as).send({ name: 'acme', filter_type: 'contact', query: { payload } })).body;
+    const runCount = async () => (await ctx.http.get(fresh.path(`/custom_filters/${segment.id}/contacts`)).set(as)).body.meta.count;
+    const filterCount = async () => (await ctx.http.post(fresh.path('/contacts/filter')).set(as).send({ payload })).body.meta.count;
+    const countedCount = async () => (await ctx.http.get(fresh.path('/custom_filters?with_counts=true')).set(as)).body[0].count;
+    await waitFor(async () => (await filterCount()) === 2, 'the contacts to be indexed');
+    expect(await runCount()).toBe(2);
+
+    await ctx.http.patch(fresh.path(`/contacts/${made[2]}`)).set(as).send({ custom_attributes: { company: 'Acme' } }).expect(200);
+    await waitFor(async () => (await filterCount()) === 1, 'the filter to read the custom attribute');
+    expect(await runCount()).toBe(1);
+    expect(await countedCount()).toBe(1);
   });
 });
