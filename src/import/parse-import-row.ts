@@ -74,7 +74,12 @@ export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'cus
     case 'number': {
       if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value)) return fail('a number');
       const number = Number(value);
-      return Number.isFinite(number) ? { ok: true, value: number } : fail('a number');
+      if (!Number.isFinite(number)) return fail('a number');
+      // Past 2^53 a whole number is stored as a neighbour (12345678901234567890 as …67000), silently.
+      if (/^[-+]?\d+$/.test(value) && !Number.isSafeInteger(number)) {
+        return { ok: false, error: `${column.key}: "${value}" has more digits than a number attribute keeps exactly (whole numbers up to 9007199254740991); keep such ids in a text attribute` };
+      }
+      return { ok: true, value: number };
     }
     case 'checkbox': {
       const bool = parseBoolean(value);

@@ -216,6 +216,11 @@ describe('custom attribute values', () => {
   ];
   const p = plan(['name', 'score', 'vip', 'renewal', 'tier', 'site', 'notes'], definitions);
 
+  it('when a whole number is as large as a number keeps exactly, then it is taken', () => {
+    expect(parseImportRow(['a', '9007199254740991', '', '', '', '', ''], p)).toMatchObject({ kind: 'contact', changes: { custom_attributes: { score: 9007199254740991 } } });
+    expect(parseImportRow(['a', '-9007199254740991', '', '', '', '', ''], p)).toMatchObject({ kind: 'contact', changes: { custom_attributes: { score: -9007199254740991 } } });
+  });
+
   it('when values fit their definitions, then they are converted to the definition\'s type', () => {
     const parsed = parseImportRow(['a', '250', 'Yes', '2025-03-15', 'gold', 'https://x.test', 'free text'], p);
     expect(parsed).toMatchObject({
@@ -226,6 +231,7 @@ describe('custom attribute values', () => {
 
   it.each([
     [['a', '12abc', '', '', '', '', ''], /score: "12abc" is not a number/],
+    [['a', '12345678901234567890', '', '', '', '', ''], /score: "12345678901234567890" has more digits than a number attribute keeps exactly/],
     [['a', '', 'perhaps', '', '', '', ''], /vip: "perhaps" is not true or false/],
     [['a', '', '', 'soon', '', '', ''], /renewal: "soon" is not a date/],
     [['a', '', '', '', 'Bronze', '', ''], /tier: "Bronze" is not one of "Gold", "Silver"/],
