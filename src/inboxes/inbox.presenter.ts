@@ -10,6 +10,9 @@ const CHATWOOT_CHANNEL: Record<ChannelType, InboxPayload['channel_type']> = {
   whatsapp: 'Channel::Whatsapp',
 };
 
+/** The channel type as Chatwoot names it (`Channel::Email`, …). */
+export const chatwootChannelOf = (type: ChannelType): InboxPayload['channel_type'] => CHATWOOT_CHANNEL[type];
+
 export const SECRET_SETTINGS = ['hmac_token', 'smtp_password', 'auth_token', 'api_key'] as const;
 
 /** Enough of the end to tell two secrets apart, never enough to use one. */

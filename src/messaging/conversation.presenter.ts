@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { toUnixSeconds } from '../shared/time';
+import { contactPayloadSchema } from '../records/contact.presenter';
 import { freeObject, unixSeconds } from '../shared/response-fields';
 import type { Conversation } from './conversation.model';
 import { MESSAGE_STATUSES, type Message } from './message.model';
@@ -40,12 +41,23 @@ const conversationFields = {
   last_activity_at: unixSeconds.nullable(),
 };
 
-export const conversationPayloadSchema = z.object(conversationFields).meta({ id: 'Conversation' });
+/** Chatwoot's conversation `meta`: the contact it is with (clients read `meta.sender.id`), the inbox's channel, and whether that contact's identity there is HMAC-verified. */
+const conversationMetaSchema = z.object({
+  sender: contactPayloadSchema,
+  channel: z.string().nullable().describe("the inbox's channel type (Channel::Email, …); null once the inbox is deleted"),
+  hmac_verified: z.boolean(),
+});
+
+export type ConversationMeta = z.infer<typeof conversationMetaSchema>;
+
+export const conversationPayloadSchema = z.object({ ...conversationFields, meta: conversationMetaSchema }).meta({ id: 'Conversation' });
 
 export type ConversationPayload = z.infer<typeof conversationPayloadSchema>;
 
 /** The fields of a conversation, for shapes that add to it (the website widget's conversation). */
 export const conversationPayloadFields = conversationFields;
+
+export type ConversationFieldsPayload = Omit<ConversationPayload, 'meta'>;
 
 export function toMessagePayload(message: Message): MessagePayload {
   return {
@@ -67,7 +79,11 @@ export function toMessagePayload(message: Message): MessagePayload {
   };
 }
 
-export function toConversationPayload(conversation: Conversation, messages: Message[]): ConversationPayload {
+export function toConversationPayload(conversation: Conversation, messages: Message[], meta: ConversationMeta): ConversationPayload {
+  return { ...toConversationFields(conversation, messages), meta };
+}
+
+export function toConversationFields(conversation: Conversation, messages: Message[]): ConversationFieldsPayload {
   return {
     id: conversation._id,
     account_id: conversation.account_id,

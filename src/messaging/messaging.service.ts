@@ -3,7 +3,8 @@ import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
 import type { Inbox, InboxModel } from '../inboxes/inbox.model';
 import type { InboxesService } from '../inboxes/inboxes.service';
-import { toInboxPayload } from '../inboxes/inbox.presenter';
+import { chatwootChannelOf, toInboxPayload } from '../inboxes/inbox.presenter';
+import { toContactPayload } from '../records/contact.presenter';
 import type { ContactInboxPayload } from '../inboxes/contact-inbox.presenter';
 import { channelSourceId, givenSourceIdProblem } from '../inboxes/channel-source-id';
 import type { ContactWriter } from '../contacts/contact-writer';
@@ -17,7 +18,7 @@ import { contactLinksId } from '../records/contact-links';
 import type { Logger } from '../shared/logger';
 import { enqueueWithin, type Queue } from '../shared/queues';
 import type { Conversation, ConversationModel } from './conversation.model';
-import { toConversationPayload, type ConversationPayload } from './conversation.presenter';
+import { toConversationFields, toConversationPayload, type ConversationFieldsPayload, type ConversationPayload } from './conversation.presenter';
 import { deliveryJobId, type DeliveryJob } from './delivery.processor';
 import type { PendingDeliveryModel } from './pending-delivery.model';
 import type { Message, MessageModel } from './message.model';
@@ -259,7 +260,11 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         logger.warn({ messageId: message!._id, reason, err }, 'delivery not queued');
         throw new UnavailableError('the message was recorded but could not be queued for delivery; it is marked failed');
       }
-      return toConversationPayload(conversation, [message!]);
+      return toConversationPayload(conversation, [message!], {
+        sender: toContactPayload(contact),
+        channel: chatwootChannelOf(inbox.channel_type),
+        hmac_verified: inbox.channel_type === 'web_widget',
+      });
     },
 
     /** A conversation a website visitor started (pre-chat form), with its first message when there is one. */
@@ -270,12 +275,12 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       contactInboxId: number;
       content?: string;
       customAttributes?: Record<string, unknown>;
-    }): Promise<ConversationPayload> {
+    }): Promise<ConversationFieldsPayload> {
       const { conversation, message } = await record({
         ...input,
         message: input.content === undefined ? undefined : { content: input.content, message_type: 'incoming', sender_id: null, status: 'received', recipient: null },
       });
-      return toConversationPayload(conversation, message ? [message] : []);
+      return toConversationFields(conversation, message ? [message] : []);
     },
 
     /**
@@ -284,10 +289,23 @@ export function createMessagingService(deps: MessagingServiceDeps) {
      * list is sent as it is read rather than held whole. 404 before the first page.
      */
     async conversationPagesOf(accountId: number, contactId: number): Promise<AsyncIterable<ConversationPayload[]>> {
-      await findContact(accountId, contactId);
-      const list = await conversationsOfContacts(accountId, [contactId]);
+      const contact = await findContact(accountId, contactId);
+      const [list, verified, accountInboxes] = await Promise.all([
+        conversationsOfContacts(accountId, [contactId]),
+        verifiedIdentities(accountId, contactId),
+        identities.inboxesOf(accountId),
+      ]);
       list.sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b._id - a._id);
-      return withMessagesByPage(list, toConversationPayload);
+      const sender = toContactPayload(contact);
+      const channels = new Map(accountInboxes.map((inbox) => [inbox._id, chatwootChannelOf(inbox.channel_type)]));
+      const verifiedIds = new Set(verified.map((ci) => ci._id));
+      return withMessagesByPage(list, (conversation, messages) =>
+        toConversationPayload(conversation, messages, {
+          sender,
+          channel: channels.get(conversation.inbox_id) ?? null,
+          hmac_verified: conversation.contact_inbox_id !== null && verifiedIds.has(conversation.contact_inbox_id),
+        }),
+      );
     },
 
     /**

@@ -302,6 +302,28 @@ describe("Chatwoot's source_id with a new conversation", () => {
   });
 });
 
+describe("Chatwoot's conversation meta", () => {
+  it('when a conversation is opened or listed, then meta names its contact (sender), the channel and whether the contact is HMAC-verified there, as Chatwoot answers', async () => {
+    const contact = await createContact(ctx, account, { name: 'Meta Sender', phone_number: '+14155550196' });
+    const sms = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'with meta' } });
+    expect(sms.status).toBe(200);
+    expect(sms.body.meta).toMatchObject({ sender: { id: contact.id, name: 'Meta Sender', phone_number: '+14155550196' }, channel: 'Channel::Sms', hmac_verified: false });
+
+    const path = `/public/api/v1/inboxes/${inboxes.website.inbox_identifier}/contacts`;
+    const hash = createHmac('sha256', inboxes.website.hmac_token!).update('meta-visitor').digest('hex');
+    const visitor = (await ctx.http.post(path).send({ identifier: 'meta-visitor', identifier_hash: hash }).expect(200)).body;
+    const web = await send(account, { inbox_id: inboxes.website.id, contact_id: visitor.id, message: { content: 'hi' } });
+    expect(web.body.meta).toMatchObject({ sender: { id: visitor.id, identifier: 'meta-visitor' }, channel: 'Channel::WebWidget', hmac_verified: true });
+
+    const listed = (await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken))).body.payload;
+    expect(listed.map((c: { id: number; meta: unknown }) => [c.id, c.meta])).toEqual([
+      [sms.body.id, expect.objectContaining({ sender: expect.objectContaining({ id: contact.id }), channel: 'Channel::Sms', hmac_verified: false })],
+    ]);
+    const listedWeb = (await ctx.http.get(account.path(`/contacts/${visitor.id}/conversations`)).set(as(account.agentToken))).body.payload;
+    expect(listedWeb.find((c: { id: number }) => c.id === web.body.id).meta).toMatchObject({ channel: 'Channel::WebWidget', hmac_verified: true });
+  });
+});
+
 describe("Chatwoot's documented call: the contact named by its source_id alone", () => {
   const createIn = async (inboxId: number, body: object) =>
     (await ctx.http.post(account.path('/contacts')).set(as(account.adminToken)).send({ ...body, inbox_id: inboxId }).expect(200)).body.payload;
