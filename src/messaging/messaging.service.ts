@@ -76,8 +76,9 @@ function reachGiven(inbox: Inbox, contact: Contact, verified: ContactInbox[], re
 }
 
 /**
- * A given source_id as its contact inbox holds it: the email lowercased, the phone number with its
- * + (Chatwoot's WhatsApp source_id drops it), a website session as given.
+ * A given source_id as its contact inbox and the contact hold it: the email and phone number in
+ * their stored form (any case; with or without the +, which Chatwoot's WhatsApp source_id drops),
+ * a website session as given.
  */
 function storedSourceId(inbox: Pick<Inbox, 'channel_type'>, given: string): string {
   if (inbox.channel_type === 'web_widget') return given;
