@@ -8,7 +8,7 @@ import { defineRoute, json } from '../shared/route';
 import { sendJsonArray } from '../shared/send-json-array';
 import { conversationPayloadSchema } from './conversation.presenter';
 import type { MessagingService } from './messaging.service';
-import { contactParams, newConversationSchema } from './messaging.schemas';
+import { contactParams, newContactInboxSchema, newConversationSchema } from './messaging.schemas';
 
 const tag = 'Messaging';
 
@@ -24,6 +24,18 @@ export function messagingRouter(messaging: MessagingService): Router {
     },
     async ({ params }, req, res) => {
       res.json({ payload: await messaging.contactableInboxes(callerOf(req).accountId, params.id) });
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/contacts/:id(\\d+)/contact_inboxes', operationId: 'createContactInbox', summary: "Link the contact to an inbox (Chatwoot's contact inbox)", tag,
+      access: accountAccess, params: contactParams, body: newContactInboxSchema,
+      responses: { '200': json('The contact inbox: the source_id that names the contact there, and the inbox', contactInboxPayloadSchema) },
+    },
+    async ({ params, body }, req, res) => {
+      res.json(await messaging.linkContactInbox(callerOf(req).accountId, params.id, body));
     },
   );
 

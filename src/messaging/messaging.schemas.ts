@@ -71,6 +71,16 @@ export const newConversationSchema = z
   });
 export type NewConversationInput = z.infer<typeof newConversationSchema>;
 
+/** Chatwoot's POST /contacts/{id}/contact_inboxes: the contact's record in an inbox, which outbound messages then name by its source_id. */
+export const newContactInboxSchema = z.strictObject({
+  inbox_id: bodyId('inbox_id must be an inbox id (a positive integer)'),
+  // As POST /contacts with inbox_id takes it: the address the inbox derives, or none.
+  source_id: z.string().max(255).nullable().optional().transform((value) => value ?? undefined),
+  // Chatwoot lets an API caller set it; here only a valid identifier_hash verifies a contact (SPEC §6).
+  hmac_verified: z.literal(false, 'hmac_verified cannot be set: a contact is verified by identifying with a valid identifier_hash').nullable().optional(),
+});
+export type NewContactInboxInput = z.infer<typeof newContactInboxSchema>;
+
 export const contactParams = z.object({
   account_id: z.string(),
   id: pathId('contact'),

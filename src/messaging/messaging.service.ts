@@ -22,14 +22,14 @@ import { toConversationFields, toConversationPayload, type ConversationFieldsPay
 import { deliveryJobId, type DeliveryJob } from './delivery.processor';
 import type { PendingDeliveryModel } from './pending-delivery.model';
 import type { Message, MessageModel } from './message.model';
-import type { NewConversationInput } from './messaging.schemas';
+import type { NewContactInboxInput, NewConversationInput } from './messaging.schemas';
 
 export interface MessagingServiceDeps {
   contacts: ContactModel;
   inboxes: InboxModel;
   contactInboxes: ContactInboxModel;
   /** The contact's identities in the inboxes (read through its list in contact_links). */
-  identities: Pick<InboxesService, 'contactInboxesOf' | 'inboxesOf' | 'findContactInbox'>;
+  identities: Pick<InboxesService, 'contactInboxesOf' | 'inboxesOf' | 'findContactInbox' | 'prepareContactInbox'>;
   /** `<contact>:conversations` → the contact's conversation ids. */
   contactLinks: IdLists;
   conversations: ConversationModel;
@@ -223,6 +223,17 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         const r = reach(inbox, contact, verified);
         return r.ok ? [{ source_id: r.sourceId, inbox: toInboxPayload(inbox) }] : [];
       });
+    },
+
+    /**
+     * Chatwoot's POST /contacts/{id}/contact_inboxes: the contact's record in the inbox, made as
+     * POST /contacts with inbox_id makes it (the inbox's address for the contact, or a new session
+     * for a website), or the one it has already.
+     */
+    async linkContactInbox(accountId: number, contactId: number, input: NewContactInboxInput): Promise<ContactInboxPayload> {
+      const contact = await findContact(accountId, contactId);
+      const link = await identities.prepareContactInbox(accountId, input.inbox_id, contact, input.source_id);
+      return link(contactId);
     },
 
     /** Records the conversation and the message as queued, then hands delivery to the queue. */

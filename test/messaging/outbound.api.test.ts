@@ -395,3 +395,39 @@ describe("Chatwoot's documented call: the contact named by its source_id alone",
     expect(refused.status).toBe(422);
   });
 });
+
+describe("Chatwoot's POST /contacts/{id}/contact_inboxes", () => {
+  const link = (contactId: number, body: object, acc = account) => ctx.http.post(acc.path(`/contacts/${contactId}/contact_inboxes`)).set(as(acc.agentToken)).send(body);
+
+  it('when an existing contact is linked to an inbox, then it answers the source_id that names it there, and a conversation by that source_id reaches it; linking again answers the same', async () => {
+    const contact = await createContact(ctx, account, { email: 'Linked.Later@example.com', phone_number: '+14155550197' });
+    const mail = await link(contact.id, { inbox_id: inboxes.email.id });
+    expect(mail.status).toBe(200);
+    expect(mail.body).toMatchObject({ source_id: 'linked.later@example.com', inbox: { id: inboxes.email.id, channel_type: 'Channel::Email' } });
+    expect((await link(contact.id, { inbox_id: inboxes.email.id, source_id: 'linked.later@example.com' })).body.source_id).toBe('linked.later@example.com');
+    const sent = await send(account, { inbox_id: inboxes.email.id, source_id: mail.body.source_id, message: { content: 'after linking' } });
+    expect([sent.status, sent.body.meta.sender.id]).toEqual([200, contact.id]);
+
+    const sms = await link(contact.id, { inbox_id: inboxes.sms.id });
+    expect(sms.body.source_id).toBe('+14155550197');
+  });
+
+  it('when the contact lacks what the channel needs, the source_id is not its address, the inbox or contact is not the account\'s, or hmac_verified is asked for, then it says so', async () => {
+    const noPhone = await createContact(ctx, account, { email: 'no.phone@example.com', phone_number: null });
+    const sms = await link(noPhone.id, { inbox_id: inboxes.sms.id });
+    expect([sms.status, sms.body.field]).toEqual([422, 'inbox_id']);
+    const wrong = await link(noPhone.id, { inbox_id: inboxes.email.id, source_id: 'someone@example.com' });
+    expect([wrong.status, wrong.body.field]).toEqual([422, 'source_id']);
+    expect((await link(noPhone.id, { inbox_id: 999999 })).status).toBe(404);
+    const stranger = await ctx.createAccount();
+    expect((await link(noPhone.id, { inbox_id: inboxes.email.id }, stranger)).status).toBe(404);
+    const verified = await link(noPhone.id, { inbox_id: inboxes.website.id, hmac_verified: true });
+    expect([verified.status, verified.body.field]).toEqual([422, 'hmac_verified']);
+
+    // A website record is a new session, not verified: no message goes to it.
+    const web = await link(noPhone.id, { inbox_id: inboxes.website.id, hmac_verified: false });
+    expect(web.status).toBe(200);
+    expect(web.body.source_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await send(account, { inbox_id: inboxes.website.id, source_id: web.body.source_id, message: { content: 'hi' } })).status).toBe(422);
+  });
+});

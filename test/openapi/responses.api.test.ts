@@ -267,6 +267,8 @@ describe('inboxes, outbound messages and the public website API', () => {
     const reachable = await call('get', `${A}/contacts/{id}/contactable_inboxes`, { params: { id: contact.id } });
     const mail = reachable.body.payload.find((entry: { inbox: { channel_type: string } }) => entry.inbox.channel_type === 'Channel::Email');
     expect(mail.source_id).toBe(contact.email);
+    const linked = await call('post', `${A}/contacts/{id}/contact_inboxes`, { params: { id: contact.id }, body: { inbox_id: mail.inbox.id } });
+    expect(linked.body).toEqual(expect.objectContaining({ source_id: contact.email }));
     const started = await call('post', `${A}/conversations`, { body: { inbox_id: mail.inbox.id, contact_id: contact.id, message: { content: 'Hello' } } });
     expect(started.body.messages[0]).toEqual(expect.objectContaining({ content: 'Hello', message_type: 1 }));
     // The SMTP port is closed: the delivery fails, and the failed message (with its external_error) must match too.
