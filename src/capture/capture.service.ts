@@ -212,7 +212,8 @@ export function createCaptureService(deps: CaptureServiceDeps) {
           // into the owner of the email it typed) or merged away the contact it was being merged
           // into: it goes again from where its session points now. It answered 404, and the
           // message of a pre-chat form sent twice was recorded nowhere.
-          ci = await reload(ci._id);
+          // A session gone too (its contact deleted) answers the contact's 404, not its own.
+          ci = await reload(ci._id).catch(() => Promise.reject(err));
           standing = await standingOf(ci);
           continue;
         }
