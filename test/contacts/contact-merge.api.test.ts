@@ -153,53 +153,48 @@ describe('merges racing other writes', () => {
     }
   });
 
-  it("when a new contact is given the mergee's email between the mergee's delete and the base's write, then the base keeps it: the merge is not refused with the mergee already gone", async () => {
-    const base = await createContact(ctx, account, { name: 'Handed Base', email: null, phone_number: null });
-    const mergee = await createContact(ctx, account, { name: 'Handed Mergee', email: 'handed@example.com', phone_number: '+51999000222', custom_attributes: { crm: 'k2' } });
+  /** The merge, with somebody else creating a contact with `email` the moment the mergee is deleted. */
+  async function mergeWithTakerAtDelete(baseId: number, mergeeId: number, email: string) {
     const { writer } = ctx.deps;
     const original = writer.remove.bind(writer);
     let taker: { status: number; body: { error?: string } } | undefined;
     const spy = jest.spyOn(writer, 'remove').mockImplementation(async (accountId, ids) => {
       const removed = await original(accountId, ids);
-      // Somebody else creates a contact with that email the moment the mergee is deleted.
-      if (ids.includes(mergee.id) && !taker) taker = await ctx.http.post(account.path('/contacts')).set(as(account.adminToken)).send({ name: 'Taker', email: 'handed@example.com' });
+      if (ids.includes(mergeeId) && !taker) taker = await ctx.http.post(account.path('/contacts')).set(as(account.adminToken)).send({ name: 'Taker', email });
       return removed;
     });
-    let res;
     try {
-      res = await merge(account, { base_contact_id: base.id, mergee_contact_id: mergee.id });
+      const res = await merge(account, { base_contact_id: baseId, mergee_contact_id: mergeeId });
+      return { res, taker: taker! };
     } finally {
       spy.mockRestore();
     }
+  }
+
+  it("when a new contact is given the mergee's email between the mergee's delete and the base's write, then the base keeps it: the merge is not refused with the mergee already gone", async () => {
+    const base = await createContact(ctx, account, { name: 'Handed Base', email: null, phone_number: null });
+    const mergee = await createContact(ctx, account, { name: 'Handed Mergee', email: 'handed@example.com', phone_number: '+51999000222', custom_attributes: { crm: 'k2' } });
+    const { res, taker } = await mergeWithTakerAtDelete(base.id, mergee.id, 'handed@example.com');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: base.id, email: 'handed@example.com', phone_number: '+51999000222', custom_attributes: { crm: 'k2' } });
-    expect(taker!.status).toBe(422);
-    expect(taker!.body.error).toContain(`already belongs to contact ${base.id}`);
+    expect(taker.status).toBe(422);
+    expect(taker.body.error).toContain(`already belongs to contact ${base.id}`);
   });
 
   it("when the mergee's email went to another contact after all, then the base takes everything else: the merge is not refused with the mergee already gone", async () => {
     const base = await createContact(ctx, account, { name: 'Lapsed Base', email: null, phone_number: null });
     const mergee = await createContact(ctx, account, { name: 'Lapsed Mergee', email: 'lapsed@example.com', phone_number: '+51999000333', custom_attributes: { crm: 'k3' } });
-    const { writer } = ctx.deps;
-    const original = writer.remove.bind(writer);
     // As if the hand-over had found the key taken: the email is free once the mergee is deleted.
-    const handOver = jest.spyOn(writer, 'handOverKeys').mockImplementation(async () => undefined);
-    let taker: { status: number; body: { id?: number } } | undefined;
-    const spy = jest.spyOn(writer, 'remove').mockImplementation(async (accountId, ids) => {
-      const removed = await original(accountId, ids);
-      if (ids.includes(mergee.id) && !taker) taker = await ctx.http.post(account.path('/contacts')).set(as(account.adminToken)).send({ name: 'Taker', email: 'lapsed@example.com' });
-      return removed;
-    });
-    let res;
+    const handOver = jest.spyOn(ctx.deps.writer, 'handOverKeys').mockImplementation(async () => undefined);
+    let outcome;
     try {
-      res = await merge(account, { base_contact_id: base.id, mergee_contact_id: mergee.id });
+      outcome = await mergeWithTakerAtDelete(base.id, mergee.id, 'lapsed@example.com');
     } finally {
-      spy.mockRestore();
       handOver.mockRestore();
     }
-    expect(taker!.status).toBe(200);
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: base.id, name: 'Lapsed Base', email: null, phone_number: '+51999000333', custom_attributes: { crm: 'k3' } });
+    expect(outcome.taker.status).toBe(200);
+    expect(outcome.res.status).toBe(200);
+    expect(outcome.res.body).toMatchObject({ id: base.id, name: 'Lapsed Base', email: null, phone_number: '+51999000333', custom_attributes: { crm: 'k3' } });
   });
 
   it('when the mergee is written while the merge runs (after it was read, before it is deleted), then those writes reach the base', async () => {
