@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Contact } from '../records/contact.model';
+import { normalizeEmail, normalizePhone } from '../records/contact-fields';
 import type { Inbox } from './inbox.model';
 
 export type SourceIdOrReason = { ok: true; sourceId: string } | { ok: false; reason: string };
@@ -9,15 +10,36 @@ export type SourceIdOrReason = { ok: true; sourceId: string } | { ok: false; rea
  * an e-mail inbox, its phone number (E.164) for SMS and WhatsApp, a new UUID for a website inbox.
  */
 export function channelSourceId(inbox: Pick<Inbox, 'channel_type'>, contact: Pick<Contact, 'email' | 'phone_number'>): SourceIdOrReason {
+  const field = channelAddressField(inbox);
+  if (!field) return { ok: true, sourceId: randomUUID() };
+  const address = contact[field];
+  if (address) return { ok: true, sourceId: address };
+  return { ok: false, reason: field === 'email' ? 'the contact has no email' : 'the contact has no phone number' };
+}
+
+/** The contact field whose value is its source_id in the inbox: none for a website, whose source_ids are sessions. */
+export function channelAddressField(inbox: Pick<Inbox, 'channel_type'>): 'email' | 'phone_number' | null {
   switch (inbox.channel_type) {
     case 'email':
-      return contact.email ? { ok: true, sourceId: contact.email } : { ok: false, reason: 'the contact has no email' };
+      return 'email';
     case 'sms':
     case 'whatsapp':
-      return contact.phone_number ? { ok: true, sourceId: contact.phone_number } : { ok: false, reason: 'the contact has no phone number' };
+      return 'phone_number';
     case 'web_widget':
-      return { ok: true, sourceId: randomUUID() };
+      return null;
   }
+}
+
+/**
+ * A given source_id as contact inboxes and contacts hold it: an email or phone number in its
+ * stored form (any case; with or without the +, which Chatwoot's WhatsApp source_id drops), a
+ * website session as given.
+ */
+export function storedSourceId(inbox: Pick<Inbox, 'channel_type'>, given: string): string {
+  const field = channelAddressField(inbox);
+  if (!field) return given;
+  const address = field === 'email' ? normalizeEmail(given) : normalizePhone(given);
+  return address.ok ? address.value : given;
 }
 
 /**

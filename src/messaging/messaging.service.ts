@@ -6,11 +6,9 @@ import type { InboxesService } from '../inboxes/inboxes.service';
 import { chatwootChannelOf, toInboxPayload } from '../inboxes/inbox.presenter';
 import { toContactPayload } from '../records/contact.presenter';
 import type { ContactInboxPayload } from '../inboxes/contact-inbox.presenter';
-import { channelSourceId, givenSourceIdProblem } from '../inboxes/channel-source-id';
+import { channelAddressField, channelSourceId, givenSourceIdProblem, storedSourceId } from '../inboxes/channel-source-id';
 import type { ContactWriter } from '../contacts/contact-writer';
 import type { ContactKeys } from '../records/contact-keys';
-import type { IdentityField } from '../records/contact-key.model';
-import { normalizeEmail, normalizePhone } from '../records/contact-fields';
 import { messageForCaller, NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import { inChunks, type IdLists } from '../shared/id-lists';
@@ -75,21 +73,6 @@ function reachGiven(inbox: Inbox, contact: Contact, verified: ContactInbox[], re
   return { ok: true, sourceId: identity.source_id, contactInboxId: identity._id };
 }
 
-/**
- * A given source_id as its contact inbox and the contact hold it: the email and phone number in
- * their stored form (any case; with or without the +, which Chatwoot's WhatsApp source_id drops),
- * a website session as given.
- */
-function storedSourceId(inbox: Pick<Inbox, 'channel_type'>, given: string): string {
-  if (inbox.channel_type === 'web_widget') return given;
-  const address = inbox.channel_type === 'email' ? normalizeEmail(given) : normalizePhone(given);
-  return address.ok ? address.value : given;
-}
-
-/** The contact field an inbox's source_id is the address of: none for a website's sessions. */
-const addressField = (inbox: Pick<Inbox, 'channel_type'>): IdentityField | null =>
-  inbox.channel_type === 'email' ? 'email' : inbox.channel_type === 'web_widget' ? null : 'phone_number';
-
 /** Conversations (with their messages) read and sent at a time when a list of them is answered. */
 const CONVERSATIONS_PAGE = 25;
 
@@ -112,7 +95,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     const sourceId = storedSourceId(inbox, given);
     const held = await identities.findContactInbox(inbox._id, sourceId);
     if (held && held.account_id === inbox.account_id) return held.contact_id;
-    const field = addressField(inbox);
+    const field = channelAddressField(inbox);
     const owner = field && (await keys.owners(inbox.account_id, { [field]: sourceId }))[field];
     if (owner) return Number(owner._id);
     throw new NotFoundError(`contact with source_id ${JSON.stringify(given)} in inbox ${inbox._id}`);
