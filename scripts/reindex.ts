@@ -26,6 +26,7 @@ async function main() {
         shards: config.INDEX_SHARDS,
         replicas: config.INDEX_REPLICAS,
         logger,
+        placements: deps.placements,
         indexContacts: deps.indexer.indexContacts,
       },
       {

@@ -27,6 +27,12 @@ const envSchema = z.object({
   CONTACTS_INDEX: z.string().regex(/^[a-z0-9_-]+$/).default('contacts'),
   INDEX_SHARDS: z.coerce.number().int().min(1).default(1),
   INDEX_REPLICAS: z.coerce.number().int().min(0).default(0),
+  // How old a process's view of which accounts have an index of their own may be (a move waits
+  // this long, and a little more, between its steps).
+  INDEX_PLACEMENT_REFRESH_MS: z.coerce.number().int().min(50).default(1000),
+  // How long a move waits after each step: longer than the refresh above plus the longest search
+  // or sync batch in flight, so that no process still acts on the step before.
+  INDEX_MOVE_WAIT_MS: z.coerce.number().int().min(100).default(6000),
   QUEUE_PREFIX: z.string().min(1).default('contacts'),
   SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   SYNC_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(5000).default(20),

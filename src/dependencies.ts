@@ -14,6 +14,8 @@ import { defineContactModel } from './records/contact.model';
 import { defineContactKeyModel } from './records/contact-key.model';
 import { createContactKeys } from './records/contact-keys';
 import { definePendingSyncModel } from './records/pending-sync.model';
+import { defineIndexPlacementModel } from './search/index-placement.model';
+import { createIndexPlacements, type IndexTarget } from './search/index-placements';
 import { createContactWriter } from './contacts/contact-writer';
 import { defineCustomAttributeSetModel } from './records/custom-attribute-definition.model';
 import { createDefinitionStore, type DefinitionResyncJob } from './records/custom-attribute-definitions';
@@ -69,7 +71,8 @@ import { createIdAllocator, defineIdBlockModel, highestId } from './shared/id-al
 import { idOnlyGuard } from './shared/id-only-guard';
 import { createIdLists, defineIdListModel } from './shared/id-lists';
 import { createAccountRecords, listExistingRecords } from './shared/account-records';
-import { reconcileAccount } from './search/reconcile';
+import { moveAccount } from './search/move-account';
+import { addReports, reconcileAccount, type ReconcileOptions, type ReconcileReport } from './search/reconcile';
 import { sweepPendingContacts } from './search/sync-sweep';
 import type { Logger } from './shared/logger';
 import { createMetrics, redisSyncFigureStore } from './shared/metrics';
@@ -115,6 +118,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contactKeys: defineContactKeyModel(conn),
     mergeLocks: defineMergeLockModel(conn),
     pendingSync: definePendingSyncModel(conn),
+    indexPlacements: defineIndexPlacementModel(conn),
     labelSets: defineLabelSetModel(conn),
     customAttributeSets: defineCustomAttributeSetModel(conn),
     segments: defineSegmentModel(conn),
@@ -153,7 +157,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const backgroundSyncQueue = createBackgroundSyncQueue(queues);
   // The sync figures of all processes add up in Redis: any API process shows them.
   const metrics = createMetrics(redisSyncFigureStore(queues.redis, `${config.QUEUE_PREFIX}:sync-figures`));
-  const search = createContactSearch({ es, index, cursorSecret: config.CURSOR_SECRET, timeoutMs: config.SEARCH_TIMEOUT_MS });
+  const placements = createIndexPlacements({ model: models.indexPlacements, alias: index, refreshMs: config.INDEX_PLACEMENT_REFRESH_MS, settleMs: config.INDEX_MOVE_WAIT_MS, logger });
+  const search = createContactSearch({ es, index, placements, cursorSecret: config.CURSOR_SECRET, timeoutMs: config.SEARCH_TIMEOUT_MS });
   const limits = queryLimitsOf(config);
   const nextIds = createIdAllocator(models.idBlocks);
   const callers = createCallerCache<Caller>({
@@ -170,7 +175,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
   const definitions = createDefinitionStore(models.customAttributeSets);
   const keys = createContactKeys({ keys: models.contactKeys, contacts: models.contacts, graceMs: config.KEY_CLAIM_GRACE_MS });
-  const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions, es, index, logger, metrics });
+  const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions, es, placements, logger, metrics });
 
   const writer = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: scheduler });
   // The same writes for work on many contacts at once, whose sync jobs go to the background queue.
@@ -359,6 +364,28 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     }),
   };
 
+  const reconcileDeps = {
+    contacts: models.contacts,
+    pending: models.pendingSync,
+    keys,
+    es,
+    search,
+    indexContacts: indexer.indexContacts,
+    maxContactId: () => highestId(models.idBlocks, 'contacts'),
+  };
+
+  /**
+   * Compares an account's contacts with the index and repairs the drift (npm run reconcile):
+   * with `target`, in that index; otherwise in each index the account is written to (two while
+   * it moves to an index of its own, their reports added up).
+   */
+  async function reconcile(accountId: number, options: ReconcileOptions = {}, target?: IndexTarget): Promise<ReconcileReport> {
+    const targets = target ? [target] : (await placements.current()).writes(accountId);
+    const reports: ReconcileReport[] = [];
+    for (const each of targets) reports.push(await reconcileAccount({ ...reconcileDeps, target: each }, accountId, options));
+    return addReports(reports);
+  }
+
   return {
     config,
     logger,
@@ -368,6 +395,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     models,
     es,
     index,
+    placements,
     queues,
     syncQueue,
     backgroundSyncQueue,
@@ -385,26 +413,15 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     services,
 
     /** One sweep of the pending writes (the worker runs it every SWEEP_EVERY_MS). */
-    sweep: () => sweepPendingContacts({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS }),
+    sweep: () => sweepPendingContacts({ pending: models.pendingSync, contacts: models.contacts, es, placements, scheduler, graceMs: config.SWEEP_GRACE_MS }),
     /** One sweep of the messages in flight (the worker runs it with the other). */
     sweepDeliveries: () => sweepPendingDeliveries(deliverySweepDeps),
 
-    /** Compares an account's contacts with the index and repairs the drift (npm run reconcile). */
-    reconcile: (accountId: number, options: Parameters<typeof reconcileAccount>[2] = {}) =>
-      reconcileAccount(
-        {
-          contacts: models.contacts,
-          pending: models.pendingSync,
-          keys,
-          es,
-          index,
-          search,
-          indexContacts: indexer.indexContacts,
-          maxContactId: () => highestId(models.idBlocks, 'contacts'),
-        },
-        accountId,
-        options,
-      ),
+    reconcile,
+
+    /** Moves an account to an index of its own, or back to the shared one (npm run move-account). */
+    moveAccount: (accountId: number, options: Parameters<typeof moveAccount>[2]) =>
+      moveAccount({ es, alias: index, placements, contacts: models.contacts, definitions, logger, indexContacts: indexer.indexContacts, reconcile }, accountId, options),
 
     async ensureIndex() {
       const { outdated, unmerged } = await ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS });
@@ -446,7 +463,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       // stands between an interactive write and the index.
       void backgroundSyncQueue.process(config.SYNC_CONCURRENCY, createContactSyncProcessor({ config, indexContacts: indexer.indexContacts, logger }));
       const sweepQueue = createSweepQueue(queues);
-      const syncSweep = createSyncSweepProcessor({ pending: models.pendingSync, contacts: models.contacts, es, index, scheduler, graceMs: config.SWEEP_GRACE_MS, logger });
+      const syncSweep = createSyncSweepProcessor({ pending: models.pendingSync, contacts: models.contacts, es, placements, scheduler, graceMs: config.SWEEP_GRACE_MS, logger });
       // One schedule for both sweeps: what a Redis outage loses is contacts' sync jobs and messages'
       // delivery jobs alike. The deliveries' first, and on their own: Elasticsearch away (which
       // fails the contacts' sweep) is no reason to leave messages unsent.

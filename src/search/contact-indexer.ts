@@ -8,7 +8,7 @@ import type { DefinitionRef } from '../records/custom-attribute-fields';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import { toContactSearchDoc } from './contact-search-doc';
-import { accountRouting } from './contacts-index';
+import { documentRouting, type PlacementView } from './index-placements';
 
 const READ_CHUNK = 1000;
 
@@ -31,15 +31,23 @@ export function createContactIndexer(deps: {
   contacts: ContactModel;
   /** Pending markers to clear once the index holds their version; none for an index not behind the alias yet. */
   pending?: PendingSyncModel;
-  /** Releases the keys of purged contacts; none for an index not behind the alias yet. */
+  /** Releases the keys of deleted contacts and purges them; none for a copy into an index not in use yet. */
   keys?: Pick<ContactKeys, 'release'>;
   definitions: Pick<DefinitionStore, 'ofAccounts'>;
   es: Client;
-  index: string;
+  /** Where each account's contacts are written: the shared alias, its own index, or both while it moves. */
+  placements: { current(): Promise<PlacementView> };
   logger: Logger;
   metrics: Metrics;
+  /**
+   * `external_gte` for a copy into an index that may hold tombstones of these very versions (an
+   * account moved back to the shared index within a minute of leaving it): the same version is
+   * written again, a newer one still wins. The sync writes `external`: a repeat is a no-op.
+   */
+  versionType?: 'external' | 'external_gte';
 }) {
-  const { contacts, pending, keys, definitions, es, index, logger, metrics } = deps;
+  const { contacts, pending, keys, definitions, es, placements, logger, metrics } = deps;
+  const versionType = deps.versionType ?? 'external';
 
   /** The custom attribute definitions of the batch's accounts, read once per batch. */
   async function definitionsByAccount(docs: Contact[]): Promise<Map<number, DefinitionRef[]>> {
@@ -68,27 +76,37 @@ export function createContactIndexer(deps: {
     const refused = new Map<number, number>();
     if (!docs.length) return { failed, refused };
     const defs = await definitionsByAccount(docs);
+    const view = await placements.current();
     const operations: object[] = [];
-    for (const doc of docs) {
-      const meta = { _index: index, _id: String(doc._id), routing: accountRouting(doc.account_id), version: doc.version, version_type: 'external' as const };
-      if (doc.deleted) operations.push({ delete: meta });
-      else operations.push({ index: meta }, toContactSearchDoc(doc, defs.get(doc.account_id)));
-    }
-    const res = await es.bulk({ operations });
+    // The doc each bulk item is of: a contact moving to its own index is written to both.
+    const itemDoc: number[] = [];
+    docs.forEach((doc, i) => {
+      for (const target of view.writes(doc.account_id)) {
+        const meta = { _index: target.index, _id: String(doc._id), routing: documentRouting(target, doc.account_id, doc._id), version: doc.version, version_type: versionType };
+        if (doc.deleted) operations.push({ delete: meta });
+        else operations.push({ index: meta }, toContactSearchDoc(doc, defs.get(doc.account_id)));
+        itemDoc.push(i);
+      }
+    });
+    const items = operations.length ? (await es.bulk({ operations })).items : [];
 
-    const done: Contact[] = [];
-    // Of those, the ones this request wrote: a refused one (409) was measured when it was indexed.
-    const written: Contact[] = [];
-    res.items.forEach((item, i) => {
+    // A contact is done once every index it goes to holds its version (or a newer one).
+    const fails = new Map<number, string>();
+    const wrote = new Set<number>();
+    items.forEach((item, k) => {
+      const i = itemDoc[k];
       const doc = docs[i];
       const result = item.index ?? item.delete!;
       // 409: the index already holds this version or a newer one. 404: nothing to delete.
-      if (result.status < 300 || result.status === 409 || (doc.deleted && result.status === 404)) done.push(doc);
-      else failed.set(Number(doc._id), result.error?.reason ?? `status ${result.status}`);
-      if (result.status < 300 || (doc.deleted && result.status === 404)) written.push(doc);
+      if (!(result.status < 300 || result.status === 409 || (doc.deleted && result.status === 404))) fails.set(i, result.error?.reason ?? `status ${result.status}`);
+      if (result.status < 300 || (doc.deleted && result.status === 404)) wrote.add(i);
       const held = result.status === 409 ? /current version \[(\d+)\]/.exec(result.error?.reason ?? '') : null;
-      if (held) refused.set(Number(doc._id), Number(held[1]));
+      if (held) refused.set(Number(doc._id), Math.max(refused.get(Number(doc._id)) ?? 0, Number(held[1])));
     });
+    const done = docs.filter((_, i) => !fails.has(i));
+    // Of those, the ones this request wrote: a refused one (409) was measured when it was indexed.
+    const written = docs.filter((_, i) => wrote.has(i) && !fails.has(i));
+    for (const [i, reason] of fails) failed.set(Number(docs[i]._id), reason);
 
     // The index holds these versions: their pending markers go, unless a newer write raised one.
     if (pending && options.clearPending !== false && done.length) {
@@ -99,8 +117,9 @@ export function createContactIndexer(deps: {
     // still being created), so its keys go first: a value it took while being deleted is free.
     await keys?.release(deleted.flatMap((doc) => identityClaims(doc.account_id, Number(doc._id), doc)));
     const purged = deleted.map((doc) => doc._id);
-    // Nothing writes a deleted contact again, so this delete races with no one.
-    if (purged.length) await contacts.deleteMany({ _id: { $in: purged }, deleted: true });
+    // Nothing writes a deleted contact again, so this delete races with no one. Only the indexer
+    // that gives keys back purges: a copy into an index not in use yet leaves that to the sync.
+    if (keys && purged.length) await contacts.deleteMany({ _id: { $in: purged }, deleted: true });
     const now = Date.now();
     metrics.recordSynced(written.map((doc) => ({ lagSeconds: Math.max(0, now - doc.updated_at.getTime()) / 1000, op: doc.deleted ? ('delete' as const) : ('index' as const) })));
     if (failed.size) logger.warn({ failed: failed.size, first: [...failed.values()][0] }, 'some contacts were not indexed');

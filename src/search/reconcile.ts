@@ -4,8 +4,8 @@ import { identityClaims, type ContactKeys } from '../records/contact-keys';
 import type { PendingSyncModel } from '../records/pending-sync.model';
 import { markPending } from '../records/pending-writes';
 import type { IndexOutcome } from './contact-indexer';
-import { accountRouting } from './contacts-index';
 import { deleteFromIndex, findContactsBehindIndex, indexVersions } from './index-drift';
+import { documentRouting, type IndexTarget } from './index-placements';
 import type { ContactSearch } from './search-contacts';
 
 const PAGE = 1000;
@@ -22,6 +22,25 @@ export interface ReconcileReport {
   orphans: number;
   /** Contacts that could not be repaired, with the reason. */
   failed: { id: number; reason: string }[];
+}
+
+export interface ReconcileOptions {
+  dryRun?: boolean;
+  quick?: boolean;
+  onProgress?: (report: ReconcileReport) => void;
+}
+
+/** The reports of one account's reconcile in each index it is written to, added up. */
+export function addReports(reports: ReconcileReport[]): ReconcileReport {
+  const sum: ReconcileReport = { checked: 0, behind: 0, indexed: 0, orphans: 0, failed: [] };
+  for (const r of reports) {
+    sum.checked += r.checked;
+    sum.behind += r.behind;
+    sum.indexed += r.indexed;
+    sum.orphans += r.orphans;
+    sum.failed.push(...r.failed);
+  }
+  return sum;
 }
 
 type Checked = Pick<Contact, '_id' | 'account_id' | 'version' | 'deleted' | 'email' | 'phone_number' | 'identifier'>;
@@ -45,14 +64,15 @@ export async function reconcileAccount(
     pending: PendingSyncModel;
     keys: Pick<ContactKeys, 'claimMany'>;
     es: Client;
-    index: string;
+    /** The index compared: one the account is written to (reconcile runs once for each). */
+    target: IndexTarget;
     search: Pick<ContactSearch, 'matchingIds'>;
     indexContacts: (ids: number[]) => Promise<IndexOutcome>;
     /** The highest contact id handed out (for the id walk). */
     maxContactId?: () => Promise<number>;
   },
   accountId: number,
-  options: { dryRun?: boolean; quick?: boolean; onProgress?: (report: ReconcileReport) => void } = {},
+  options: ReconcileOptions = {},
 ): Promise<ReconcileReport> {
   const report: ReconcileReport = { checked: 0, behind: 0, indexed: 0, orphans: 0, failed: [] };
   const read = async (ids: string[]): Promise<Checked[]> =>
@@ -71,13 +91,20 @@ export async function reconcileAccount(
   async function repair(page: Checked[]) {
     report.checked += page.length;
     await repairKeys(page);
-    const held = await indexVersions(deps.es, deps.index, page);
+    const held = await indexVersions(deps.es, deps.target, page);
     const heldOf = (c: Checked) => held.get(String(c._id)) ?? 0;
     const behind = page.filter((c) => c.deleted || heldOf(c) < c.version).map((c) => Number(c._id));
     // A live contact the index holds at a version MongoDB never wrote: changed by hand in the
     // index, or MongoDB restored from an older backup. The index refuses the contact's own
-    // version, so MongoDB's version is moved past it (below).
-    const ahead = new Map(page.filter((c) => !c.deleted && heldOf(c) > c.version).map((c) => [Number(c._id), heldOf(c)]));
+    // version, so MongoDB's version is moved past it (below). Read again first: a write made
+    // since the page was read, and indexed, is not one.
+    const maybeAhead = page.filter((c) => !c.deleted && heldOf(c) > c.version);
+    const now = new Map((await read(maybeAhead.map((c) => c._id))).map((c) => [c._id, c]));
+    const stillAhead = maybeAhead.flatMap((c) => {
+      const current = now.get(c._id);
+      return current && !current.deleted && heldOf(c) > current.version ? [current] : [];
+    });
+    const ahead = new Map(stillAhead.map((c) => [Number(c._id), heldOf(c)]));
     report.behind += behind.length + ahead.size;
     if (options.dryRun) return options.onProgress?.(report);
     const refused = new Map(ahead);
@@ -89,13 +116,13 @@ export async function reconcileAccount(
       // a newer tombstone), never silently skipped.
       const repaired = new Set(behind);
       const recheck = page.filter((c) => !c.deleted && repaired.has(Number(c._id)) && !outcome.failed.has(Number(c._id)));
-      for (const id of await findContactsBehindIndex(deps.es, deps.index, recheck)) {
+      for (const id of await findContactsBehindIndex(deps.es, () => [deps.target], recheck)) {
         const version = outcome.refused?.get(id);
         if (version !== undefined) refused.set(id, version);
         else report.failed.push({ id, reason: REFUSED });
       }
     }
-    if (refused.size) await overtake(page, refused);
+    if (refused.size) await overtake([...stillAhead, ...page.filter((c) => !ahead.has(Number(c._id)))], refused);
     options.onProgress?.(report);
   }
 
@@ -119,7 +146,7 @@ export async function reconcileAccount(
     const { failed } = await deps.indexContacts(moved.map(Number));
     for (const [id, reason] of failed) report.failed.push({ id, reason });
     const recheck = (await read(moved)).filter((c) => !c.deleted && !failed.has(Number(c._id)));
-    for (const id of await findContactsBehindIndex(deps.es, deps.index, recheck)) report.failed.push({ id, reason: REFUSED });
+    for (const id of await findContactsBehindIndex(deps.es, () => [deps.target], recheck)) report.failed.push({ id, reason: REFUSED });
   }
 
   const ofAccount = (found: Checked[]) => found.filter((c) => c.account_id === accountId);
@@ -153,7 +180,7 @@ export async function reconcileAccount(
 
   // 3. The index's documents of the account: compared with MongoDB, or deleted when no contact
   // of the account is behind them (ids are never reused, so such a document can only be stale).
-  for await (const page of deps.search.matchingIds(accountId, undefined, PAGE)) {
+  for await (const page of deps.search.matchingIds(accountId, undefined, PAGE, deps.target)) {
     report.indexed += page.length;
     const found = await read(page.map(String));
     const live = new Set(ofAccount(found).map((c) => c._id));
@@ -161,7 +188,7 @@ export async function reconcileAccount(
     if (toCheck.length) await repair(toCheck);
     const orphans = page.map(String).filter((id) => !live.has(id));
     report.orphans += orphans.length;
-    if (!options.dryRun) report.failed.push(...(await deleteFromIndex(deps.es, deps.index, orphans.map((id) => ({ id, routing: accountRouting(accountId) })))));
+    if (!options.dryRun) report.failed.push(...(await deleteFromIndex(deps.es, deps.target.index, orphans.map((id) => ({ id, routing: documentRouting(deps.target, accountId, id) })))));
     options.onProgress?.(report);
   }
   return report;

@@ -8,6 +8,7 @@ import { createMetrics } from '../shared/metrics';
 import { createContactIndexer, type IndexOutcome } from './contact-indexer';
 import { createContactsIndex, CURRENT_MAPPING, MAPPING_VERSION, versionedIndexName } from './contacts-index';
 import { deleteFromIndex, findOrphans } from './index-drift';
+import type { PlacementView } from './index-placements';
 import { walkIndex } from './search-contacts';
 
 // Writers' clocks may run behind this one: contacts written this long before the copy started
@@ -47,6 +48,8 @@ export async function reindexContacts(
     shards: number;
     replicas: number;
     logger: Logger;
+    /** The accounts with an index of their own are not copied: their index is moved apart (move-account). */
+    placements: { current(): Promise<PlacementView> };
     /** Indexes through the alias, as the sync worker does; used once the alias has moved. */
     indexContacts: (ids: number[]) => Promise<IndexOutcome>;
   },
@@ -76,7 +79,16 @@ export async function reindexContacts(
   const since = new Date(Date.now() - CLOCK_SKEW_MS);
 
   // 1. Copy every live contact. The copy's writes are not sync lag: its metrics go nowhere.
-  const copier = createContactIndexer({ contacts, definitions: deps.definitions, es, index: to, logger: deps.logger, metrics: createMetrics() });
+  // Only the accounts written to the shared alias (one moving away still is): the placements
+  // are read for each batch, so an account that moves meanwhile is copied or not as it stands.
+  const copyTarget = { index: to, byAccount: true };
+  const copyPlacements = {
+    async current(): Promise<PlacementView> {
+      const live = await deps.placements.current();
+      return { read: () => copyTarget, writes: (accountId) => (live.writes(accountId).some((t) => t.byAccount) ? [copyTarget] : []), ownIndices: () => [] };
+    },
+  };
+  const copier = createContactIndexer({ contacts, definitions: deps.definitions, es, placements: copyPlacements, logger: deps.logger, metrics: createMetrics() });
   const copy = async (batch: Contact[]) => {
     recordFailed(await copier.write(batch));
     report.copied += batch.length;
@@ -114,8 +126,7 @@ export async function reindexContacts(
     }
   };
   for await (const ids of writtenSince()) {
-    // Live ones only: the copier purges what it deletes, without giving back its keys (the sync
-    // worker does that, and removes the deleted ones through the alias after the swap).
+    // Live ones only: the sync worker removes the deleted ones through the alias after the swap.
     recordFailed(await copier.write((await copier.read(ids)).filter((contact) => !contact.deleted)));
     report.caughtUp += ids.length;
     await progress('catch-up');

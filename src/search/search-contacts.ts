@@ -2,7 +2,7 @@ import { errors as esErrors, type Client, type estypes } from '@elastic/elastics
 import { withAvailability, type ContactPayload } from '../records/contact.presenter';
 import { UnavailableError, ValidationError } from '../shared/errors';
 import { sortToString, sortValueTypes, toSearchSort, type ContactSort } from './contact-sort';
-import { accountRouting } from './contacts-index';
+import { searchRouting, type IndexTarget, type PlacementView } from './index-placements';
 import { decodeCursor, encodeCursor } from './cursor';
 import { createFirstPageEnds, firstPageEndOf, firstPageWindow } from './first-page-window';
 import { tieGapOf, tieWindow } from './tie-window';
@@ -211,7 +211,10 @@ export async function* walkIndex<T>(es: Client, index: string, query: SearchQuer
 
 export interface ContactSearchOptions {
   es: Client;
+  /** The shared alias. */
   index: string;
+  /** The index each account's searches read: the shared alias, or the account's own index. */
+  placements: { current(): Promise<PlacementView> };
   /** Signs and checks the paging cursors (CURSOR_SECRET). */
   cursorSecret: string;
   /** How long one search may run (SEARCH_TIMEOUT_MS). */
@@ -223,12 +226,16 @@ export interface ContactSearchOptions {
  * nowhere else, so no caller can forget it; so are the time limit of every search and the
  * mapping of Elasticsearch's refusals to 422/503 (callSearch).
  */
-export function createContactSearch({ es, index, cursorSecret, timeoutMs }: ContactSearchOptions) {
+export function createContactSearch({ es, index, placements, cursorSecret, timeoutMs }: ContactSearchOptions) {
   const scoped = (accountId: number, query?: SearchQuery): SearchQuery => ({
     bool: { filter: [{ term: { account_id: String(accountId) } }, ...(query ? [query] : [])] },
   });
-  // Every search here is of one account: it asks only the shard that holds the account.
-  const routing = accountRouting;
+  // Every search here is of one account: in the shared alias it asks only the shard that holds
+  // the account; in the account's own index, every shard of it.
+  const located = async (accountId: number) => {
+    const target = (await placements.current()).read(accountId);
+    return { index: target.index, routing: searchRouting(target, accountId) };
+  };
   const limits = timeLimits(timeoutMs);
   const firstPageEnds = createFirstPageEnds();
   // The exact count of the account's contacts the query matches, as a search body (a size-0
@@ -238,7 +245,8 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
 
   /** `field` names the input the query came from when Elasticsearch refuses it. */
   async function count(accountId: number, query?: SearchQuery, field?: string): Promise<number> {
-    const res = await callSearch(() => es.search({ index, routing: routing(accountId), ...countBody(accountId, query) }, limits.options), { timeoutMs, field });
+    const at = await located(accountId);
+    const res = await callSearch(() => es.search({ ...at, ...countBody(accountId, query) }, limits.options), { timeoutMs, field });
     return totalOf(res.hits.total ?? 0);
   }
 
@@ -258,6 +266,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
     // counting inside the page's search would stop Elasticsearch from skipping non-competitive
     // hits. Both go in one _msearch: one round trip, and Elasticsearch runs them side by side.
     const call = { timeoutMs, field };
+    const at = await located(accountId);
     const askExtra = from + request.perPage < MAX_PAGED_WINDOW;
     const size = request.perPage + (askExtra ? 1 : 0);
     const pageBody = (pageQuery: SearchQuery | undefined, after?: estypes.SortResults) => ({
@@ -272,7 +281,7 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
     });
     const search = async (bodies: object[]) => {
       const { responses } = await callSearch(
-        () => es.msearch<{ payload: ContactPayload }>({ index, searches: bodies.flatMap((body) => [{ routing: routing(accountId) }, body]) }, limits.options),
+        () => es.msearch<{ payload: ContactPayload }>({ index: at.index, searches: bodies.flatMap((body) => [{ routing: at.routing }, body]) }, limits.options),
         call,
       );
       return responses.map((item) => msearchItem(item, call));
@@ -310,21 +319,26 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
    */
   async function countMany(accountId: number, queries: SearchQuery[]): Promise<(number | null)[]> {
     if (!queries.length) return [];
-    const searches = queries.flatMap((query) => [{ index, routing: routing(accountId) }, countBody(accountId, query)]);
+    const at = await located(accountId);
+    const searches = queries.flatMap((query) => [at, countBody(accountId, query)]);
     const res = await callSearch(() => es.msearch({ searches }, limits.options), { timeoutMs });
     return res.responses.map((r) =>
       'hits' in r && !r.timed_out && !r._shards.failed && r.hits.total !== undefined ? totalOf(r.hits.total) : null,
     );
   }
 
-  /** Every contact of the account the query matches, a batch of hits at a time (see walkIndex). */
-  function walk<T>(accountId: number, query: SearchQuery | undefined, options: WalkOptions): AsyncGenerator<estypes.SearchHit<T>[]> {
-    return walkIndex<T>(es, index, scoped(accountId, query), { ...options, call: { timeoutMs }, routing: routing(accountId) });
+  /**
+   * Every contact of the account the query matches, a batch of hits at a time (see walkIndex), in
+   * the index its searches read, or in `target` (reconcile of the index an account moves to).
+   */
+  async function* walk<T>(accountId: number, query: SearchQuery | undefined, options: WalkOptions, target?: IndexTarget): AsyncGenerator<estypes.SearchHit<T>[]> {
+    const at = target ? { index: target.index, routing: searchRouting(target, accountId) } : await located(accountId);
+    yield* walkIndex<T>(es, at.index, scoped(accountId, query), { ...options, call: { timeoutMs }, routing: at.routing });
   }
 
-  /** Every matching contact id, a batch at a time (bulk actions). */
-  async function* matchingIds(accountId: number, query: SearchQuery | undefined, batchSize = 1000): AsyncGenerator<number[]> {
-    for await (const hits of walk(accountId, query, { batchSize, keepAlive: '5m', source: false })) yield hits.map((hit) => Number(hit._id));
+  /** Every matching contact id, a batch at a time (bulk actions, reconcile). */
+  async function* matchingIds(accountId: number, query: SearchQuery | undefined, batchSize = 1000, target?: IndexTarget): AsyncGenerator<number[]> {
+    for await (const hits of walk(accountId, query, { batchSize, keepAlive: '5m', source: false }, target)) yield hits.map((hit) => Number(hit._id));
   }
 
   /** Every matching contact's payload, a batch at a time (export). */
@@ -339,7 +353,8 @@ export function createContactSearch({ es, index, cursorSecret, timeoutMs }: Cont
 
   /** Makes every write the index has acknowledged visible to the next search. */
   const refresh = async () => {
-    await callSearch(() => es.indices.refresh({ index }));
+    const own = (await placements.current()).ownIndices();
+    await callSearch(() => es.indices.refresh({ index: [index, ...own] }));
   };
 
   return { page, count, countMany, matchingIds, refresh, scoped, scan };

@@ -4,6 +4,7 @@ import type { PendingSync, PendingSyncModel } from '../records/pending-sync.mode
 import { deleteMarks } from '../records/pending-writes';
 import { pagesOf } from '../shared/pages-of';
 import { findContactsBehindIndex } from './index-drift';
+import type { PlacementView } from './index-placements';
 import type { SyncScheduler } from './sync-queue';
 
 const PAGE = 1000;
@@ -12,7 +13,7 @@ export interface SweepDeps {
   pending: PendingSyncModel;
   contacts: ContactModel;
   es: Client;
-  index: string;
+  placements: { current(): Promise<PlacementView> };
   scheduler: SyncScheduler;
   /** Writes younger than this are left to their own sync jobs. */
   graceMs: number;
@@ -35,7 +36,8 @@ export async function sweepPendingContacts(deps: SweepDeps): Promise<number> {
 
 async function settle(deps: SweepDeps, markers: PendingSync[]): Promise<number> {
   const contacts = await deps.contacts.find({ _id: { $in: markers.map((m) => m._id) } }, { _id: 1, account_id: 1, version: 1, deleted: 1 }).lean();
-  const behind = new Set(await findContactsBehindIndex(deps.es, deps.index, contacts));
+  const view = await deps.placements.current();
+  const behind = new Set(await findContactsBehindIndex(deps.es, view.writes, contacts));
   if (behind.size) await deps.scheduler.schedule([...behind]);
   // The rest are in the index as MongoDB has them (or purged): their markers are done with. A
   // marker ahead of its contact is a write that failed after marking it. Deleted only as read,

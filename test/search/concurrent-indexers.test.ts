@@ -29,7 +29,7 @@ function workerIndexer() {
     keys: ctx.deps.keys,
     definitions: ctx.deps.definitions,
     es,
-    index: ctx.deps.index,
+    placements: ctx.deps.placements,
     logger: ctx.deps.logger,
     metrics: ctx.deps.metrics,
   });

@@ -1,6 +1,7 @@
 import v4 from '../../mappings/contacts.v4.json';
 import { parseSort } from '../../src/search/contact-sort';
 import { ensureContactsIndex } from '../../src/search/contacts-index';
+import { sharedView } from '../../src/search/index-placements';
 import { createContactSearch } from '../../src/search/search-contacts';
 import { textSortKey } from '../../src/search/text-sort-key';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch';
@@ -10,7 +11,7 @@ import { testConfig } from '../support/context';
 // whose older documents lack email_sort while the ones written since carry it.
 const ALIAS = 'contacts_test_outdated_sort';
 const es = createElasticsearchClient(testConfig().ELASTICSEARCH_URL);
-const search = createContactSearch({ es, index: ALIAS, cursorSecret: 'a-test-secret-of-at-least-32-characters!', timeoutMs: 5000 });
+const search = createContactSearch({ es, index: ALIAS, placements: { current: async () => sharedView(ALIAS) }, cursorSecret: 'a-test-secret-of-at-least-32-characters!', timeoutMs: 5000 });
 
 const ACCOUNT = 1;
 const emails: [number, string | undefined, 'old' | 'new'][] = [

@@ -123,4 +123,25 @@ describe('reconcile', () => {
     expect(await indexed(gone.id, own.id)).toBeNull();
     expect(await ctx.deps.models.contacts.findById(String(gone.id)).lean()).toBeNull();
   });
+
+  it('when a contact is written and indexed between reconcile reading it and reading the index, then it is in step, not ahead of MongoDB', async () => {
+    const own = await ctx.createAccount();
+    const contact = await createContact(ctx, own, { name: 'Before' });
+    await ctx.deps.indexer.indexContacts([contact.id]);
+    // The write lands right before reconcile asks the index which versions it holds.
+    const mget = ctx.deps.es.mget.bind(ctx.deps.es);
+    const spy = jest.spyOn(ctx.deps.es, 'mget').mockImplementationOnce((async (...args: Parameters<typeof mget>) => {
+      await ctx.http.patch(own.path(`/contacts/${contact.id}`)).send({ name: 'Written meanwhile' }).set('api_access_token', own.adminToken).expect(200);
+      await ctx.deps.indexer.indexContacts([contact.id]);
+      return mget(...args);
+    }) as never);
+    try {
+      const report = await reconcile(own.id);
+      expect(report).toMatchObject({ checked: 1, behind: 0, failed: [] });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await indexed(contact.id, own.id)).toEqual({ version: 2, name: 'Written meanwhile' });
+    expect((await ctx.deps.models.contacts.findById(String(contact.id)).lean())!.version).toBe(2);
+  });
 });

@@ -9,7 +9,7 @@ import { exemptBecause } from '../../src/shared/id-only-guard';
 const ALIAS = 'contacts_test_reindex';
 const uri = new URL(testConfig().MONGODB_URI);
 uri.pathname = '/contacts_test_reindex';
-const config = testConfig({ MONGODB_URI: uri.toString(), CONTACTS_INDEX: ALIAS });
+const config = testConfig({ MONGODB_URI: uri.toString(), CONTACTS_INDEX: ALIAS, INDEX_PLACEMENT_REFRESH_MS: '100', INDEX_MOVE_WAIT_MS: '400' });
 
 let ctx: TestContext;
 let account: TestAccount;
@@ -45,6 +45,7 @@ const reindex = (options: Parameters<typeof reindexContacts>[1]) =>
       shards: 1,
       replicas: 0,
       logger: ctx.deps.logger,
+      placements: ctx.deps.placements,
       indexContacts: ctx.deps.indexer.indexContacts,
     },
     options,
@@ -156,5 +157,24 @@ describe('reindex', () => {
     expect(await ctx.deps.es.indices.exists({ index: before[0] })).toBe(false);
     expect(await aliasTargets()).toEqual([report.to]);
     expect(await names()).toHaveLength(7);
+  });
+
+  it('when an account has an index of its own, then a reindex of the shared alias does not copy it, and it keeps answering from its own', async () => {
+    const big = await ctx.createAccount();
+    for (let i = 0; i < 3; i++) await createContact(ctx, big, { name: `Big ${i}` });
+    await ctx.settle(big.id);
+    const moved = await ctx.deps.moveAccount(big.id, { toOwn: true });
+    const report = await reindex({ deleteOld: true });
+    expect(report.failed).toEqual([]);
+    const inShared = await ctx.deps.es.count({ index: report.to, query: { term: { account_id: String(big.id) } } });
+    expect(inShared.count).toBe(0);
+    expect(await names()).toHaveLength(7);
+    const own = await ctx.http.get(big.path('/contacts')).query({ sort: 'name' }).set('api_access_token', big.agentToken).expect(200);
+    expect(own.body.payload.map((c: { name: string }) => c.name)).toEqual(['Big 0', 'Big 1', 'Big 2']);
+    // Back into the new shared index, as any account.
+    await ctx.deps.moveAccount(big.id, { toOwn: false });
+    expect(await ctx.deps.es.indices.exists({ index: moved.to })).toBe(false);
+    const back = await ctx.http.get(big.path('/contacts')).query({ sort: 'name' }).set('api_access_token', big.agentToken).expect(200);
+    expect(back.body.meta.count).toBe(3);
   });
 });

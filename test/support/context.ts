@@ -87,7 +87,7 @@ export async function startTestContext(options: { worker?: boolean; config?: Con
   async function settle(accountId: number) {
     // A write is marked pending before it is made and unmarked once the index holds it.
     await waitFor(async () => !(await deps.models.pendingSync.exists({ account_id: accountId })), `contacts of account ${accountId} to be indexed`);
-    await deps.es.indices.refresh({ index: deps.index });
+    await deps.search.refresh();
   }
 
   // Every response an API test receives is checked against the API document (status, media
@@ -165,13 +165,16 @@ export async function startTestContextOnOwnDatabase(
   return { ...ctx, close: () => ctx.close().finally(() => dropTestIndex(config)) };
 }
 
-/** Deletes the indices behind the config's index alias, if there are any. */
+/** Deletes the indices behind the config's index alias, and accounts' own indices beside it, if there are any. */
 export async function dropTestIndex(config: Config): Promise<void> {
   const es = createElasticsearchClient(config.ELASTICSEARCH_URL);
   try {
     if (await es.indices.existsAlias({ name: config.CONTACTS_INDEX })) {
       await es.indices.delete({ index: Object.keys(await es.indices.getAlias({ name: config.CONTACTS_INDEX })) });
     }
+    // Elasticsearch deletes indices by name only: listed first.
+    const own = Object.keys(await es.indices.get({ index: `${config.CONTACTS_INDEX}_account_*`, allow_no_indices: true }));
+    if (own.length) await es.indices.delete({ index: own });
   } finally {
     await es.close();
   }

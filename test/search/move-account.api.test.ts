@@ -1,0 +1,207 @@
+import { accountRouting } from '../../src/search/contacts-index';
+import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
+import { createContact } from '../support/factories';
+
+// An account moved to an index of its own (and back) while its contacts are written, with the
+// sync worker running: searches answer the same before, during and after, nothing is lost, and
+// the old copy goes. Short waits between the move's steps: one process here.
+let ctx: TestContext;
+let account: TestAccount;
+let other: TestAccount;
+
+beforeAll(async () => {
+  ctx = await startTestContext({ config: testConfig({ INDEX_PLACEMENT_REFRESH_MS: '100', INDEX_MOVE_WAIT_MS: '400' }) });
+  account = await ctx.createAccount();
+  other = await ctx.createAccount();
+});
+afterAll(() => ctx.close());
+
+type Row = { id: number; name: string };
+const get = (acc: TestAccount, path: string, query: Record<string, string | number> = {}) =>
+  ctx.http.get(acc.path(path)).query(query).set('api_access_token', acc.adminToken);
+const ids = (rows: Row[]) => rows.map((r) => r.id);
+
+/** Every contact of the account sorted by name, a page of 7 at a time by cursor (pages, counts and cursors all served from its index). */
+async function walkByName(acc: TestAccount): Promise<{ rows: Row[]; count: number }> {
+  const rows: Row[] = [];
+  let after: string | null = null;
+  let count = -1;
+  do {
+    const res = await get(acc, '/contacts', { sort: 'name', per_page: 7, ...(after ? { after } : {}) });
+    expect(res.status).toBe(200);
+    rows.push(...res.body.payload);
+    count = res.body.meta.count;
+    after = res.body.meta.next_cursor;
+  } while (after);
+  return { rows, count };
+}
+
+/** What the account's searches answer: the list, a search, a filter and a segment's count. */
+async function answers(acc: TestAccount, segmentId: number) {
+  const list = await walkByName(acc);
+  const search = await get(acc, '/contacts/search', { q: 'garc', sort: 'name', per_page: 100 });
+  const filter = await ctx.http
+    .post(acc.path('/contacts/filter'))
+    .query({ sort: 'name', per_page: 100 })
+    .send({ payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['lima'] }] })
+    .set('api_access_token', acc.adminToken);
+  const segments = await get(acc, '/custom_filters', { with_counts: 'true' });
+  expect([search.status, filter.status, segments.status]).toEqual([200, 200, 200]);
+  return {
+    list: ids(list.rows),
+    count: list.count,
+    search: ids(search.body.payload),
+    filter: ids(filter.body.payload),
+    segment: segments.body.find((s: { id: number }) => s.id === segmentId).count,
+  };
+}
+
+/** The account's documents in an index (its shard in the shared alias, every shard of its own). */
+async function documentsIn(index: string, accountId: number, byAccount: boolean): Promise<number> {
+  await ctx.deps.es.indices.refresh({ index });
+  const res = await ctx.deps.es.count({ index, ...(byAccount ? { routing: accountRouting(accountId) } : {}), query: { term: { account_id: String(accountId) } } });
+  return res.count;
+}
+
+/** Creates, renames and deletes the account's contacts until `stop` is called; answers the live ids. */
+function writeMeanwhile(acc: TestAccount, live: Set<number>) {
+  let running = true;
+  let n = 0;
+  const done = (async () => {
+    while (running) {
+      n += 1;
+      const created = await createContact(ctx, acc, { name: `Garcia written ${n}`, additional_attributes: { city: n % 2 ? 'Lima' : 'Cusco' } });
+      live.add(created.id);
+      const some = [...live][n % live.size];
+      const renamed = await ctx.http.patch(acc.path(`/contacts/${some}`)).send({ name: `Renamed ${n}` }).set('api_access_token', acc.adminToken);
+      expect(renamed.status).toBe(200);
+      if (n % 3 === 0) {
+        const gone = [...live][(n * 7) % live.size];
+        const res = await ctx.http.delete(acc.path(`/contacts/${gone}`)).set('api_access_token', acc.adminToken);
+        expect(res.status).toBe(200);
+        live.delete(gone);
+      }
+    }
+    return n;
+  })();
+  return { stop: async () => ((running = false), done) };
+}
+
+async function seed(acc: TestAccount, count: number): Promise<Set<number>> {
+  const live = new Set<number>();
+  for (let i = 0; i < count; i++) {
+    const name = i % 4 === 0 ? `García ${i}` : `Person ${String(i).padStart(2, '0')}`;
+    live.add((await createContact(ctx, acc, { name, additional_attributes: { city: i % 3 ? 'Cusco' : 'Lima' } })).id);
+  }
+  return live;
+}
+
+async function limaSegment(acc: TestAccount): Promise<number> {
+  const res = await ctx.http
+    .post(acc.path('/custom_filters'))
+    .send({ name: 'Lima', filter_type: 'contact', query: { payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['lima'] }] } })
+    .set('api_access_token', acc.adminToken);
+  expect(res.status).toBe(200);
+  return res.body.id;
+}
+
+describe('an account moved to an index of its own', () => {
+  it('keeps answering while it moves, loses no write, leaves the shared index, and comes back the same way', async () => {
+    const live = await seed(account, 30);
+    const otherLive = await seed(other, 5);
+    const segment = await limaSegment(account);
+    const otherSegment = await limaSegment(other);
+    await ctx.settle(account.id);
+    await ctx.settle(other.id);
+    const otherBefore = await answers(other, otherSegment);
+
+    const writes = writeMeanwhile(account, live);
+    const report = await ctx.deps.moveAccount(account.id, { toOwn: true, shards: 2, replicas: 0 }).finally(() => writes.stop());
+    const written = await writes.stop();
+    expect(written).toBeGreaterThan(0);
+    await ctx.settle(account.id);
+
+    const own = report.to;
+    expect(report).toMatchObject({ from: ctx.deps.index, resumed: false, failed: [] });
+    expect(own).toMatch(new RegExp(`^${ctx.deps.index}_account_${account.id}_v\\d+-\\d+$`));
+    expect(report.copied).toBeGreaterThanOrEqual(30 - Math.ceil(written / 3));
+    expect(await ctx.deps.placements.of(account.id)).toMatchObject({ read: own, writes: [own] });
+    // Its own index, of two shards, holds the account's live contacts and nothing else; the shared one none of them.
+    const settings = await ctx.deps.es.indices.getSettings({ index: own });
+    expect(settings[own].settings?.index?.number_of_shards).toBe('2');
+    expect(await documentsIn(own, account.id, false)).toBe(live.size);
+    expect((await ctx.deps.es.count({ index: own })).count).toBe(live.size);
+    expect(await documentsIn(ctx.deps.index, account.id, true)).toBe(0);
+    expect(report.removed).toBeGreaterThan(0);
+    // Every live contact, once, at MongoDB's version: reconcile finds nothing to repair.
+    expect(await ctx.deps.reconcile(account.id)).toMatchObject({ behind: 0, orphans: 0, failed: [] });
+
+    const moved = await answers(account, segment);
+    expect(new Set(moved.list)).toEqual(live);
+    expect(moved.count).toBe(live.size);
+    expect(moved.search.length).toBeGreaterThan(0);
+    expect(moved.filter.length).toBe(moved.segment);
+    // The other account, in the shared index, is untouched.
+    expect(await answers(other, otherSegment)).toEqual(otherBefore);
+    expect(new Set(otherBefore.list)).toEqual(otherLive);
+
+    // Writes after the move go to its own index.
+    const after = await createContact(ctx, account, { name: 'Garcia after the move' });
+    live.add(after.id);
+    await ctx.settle(account.id);
+    expect((await answers(account, segment)).search).toContain(after.id);
+    expect(await documentsIn(own, account.id, false)).toBe(live.size);
+
+    // And back: the shared index holds it again, its own index is gone, the answers are the same.
+    const sameAnswers = await answers(account, segment);
+    const back = await ctx.deps.moveAccount(account.id, { toOwn: false });
+    expect(back).toMatchObject({ from: own, to: ctx.deps.index, failed: [], removed: live.size });
+    expect(await ctx.deps.placements.of(account.id)).toBeNull();
+    expect(await ctx.deps.es.indices.exists({ index: own })).toBe(false);
+    await ctx.settle(account.id);
+    expect(await documentsIn(ctx.deps.index, account.id, true)).toBe(live.size);
+    expect(await answers(account, segment)).toEqual(sameAnswers);
+    expect(await ctx.deps.reconcile(account.id)).toMatchObject({ behind: 0, orphans: 0, failed: [] });
+  });
+
+  it('a move stopped after its first step is finished by running it again, with the writes made meanwhile', async () => {
+    const acc = await ctx.createAccount();
+    const live = await seed(acc, 6);
+    await ctx.settle(acc.id);
+    const stopped = ctx.deps.moveAccount(acc.id, {
+      toOwn: true,
+      onProgress(phase) {
+        if (phase === 'dual-writes') throw new Error('the move process was stopped');
+      },
+    });
+    await expect(stopped).rejects.toThrow('stopped');
+    const midway = await ctx.deps.placements.of(acc.id);
+    expect(midway!.writes).toHaveLength(2);
+    expect(midway!.read).toBe(ctx.deps.index);
+    const [, own] = midway!.writes;
+
+    // Meanwhile the account is read from the shared index and written to both.
+    const during = await createContact(ctx, acc, { name: 'Written while the move was stopped' });
+    live.add(during.id);
+    await ctx.settle(acc.id);
+    expect(await documentsIn(own, acc.id, false)).toBe(1);
+    expect(new Set((await walkByName(acc)).rows.map((r) => r.id))).toEqual(live);
+
+    const finished = await ctx.deps.moveAccount(acc.id, { toOwn: true });
+    expect(finished).toMatchObject({ resumed: true, from: ctx.deps.index, to: own, failed: [] });
+    expect(await documentsIn(own, acc.id, false)).toBe(live.size);
+    expect(await documentsIn(ctx.deps.index, acc.id, true)).toBe(0);
+    expect(new Set((await walkByName(acc)).rows.map((r) => r.id))).toEqual(live);
+
+    // Again to an index of its own (how an own index takes a new mapping): the old one goes whole.
+    const again = await ctx.deps.moveAccount(acc.id, { toOwn: true });
+    expect(again).toMatchObject({ from: own, resumed: false, failed: [], removed: live.size });
+    expect(again.to).not.toBe(own);
+    expect(await ctx.deps.es.indices.exists({ index: own })).toBe(false);
+    expect(new Set((await walkByName(acc)).rows.map((r) => r.id))).toEqual(live);
+
+    // Moving an account already in the shared index back is refused.
+    await ctx.deps.moveAccount(acc.id, { toOwn: false });
+    await expect(ctx.deps.moveAccount(acc.id, { toOwn: false })).rejects.toThrow('in the shared index already');
+  });
+});
