@@ -4,6 +4,7 @@ import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import type { Logger } from '../shared/logger';
 import { createMetrics } from '../shared/metrics';
 import { createContactIndexer, type IndexOutcome } from './contact-indexer';
+import { forceMergeToOneSegment } from './force-merge';
 import { createContactsIndex, MAPPING_VERSION, versionedIndexName } from './contacts-index';
 import { deleteFromIndex, indexVersions } from './index-drift';
 import { searchRouting, type IndexPlacements, type IndexTarget, type PlacementView } from './index-placements';
@@ -52,7 +53,8 @@ export class MoveRefused extends Error {}
  * contact id) or back to the shared alias, while the API and the workers keep running:
  *
  * 1. every write of the account goes to both indices (searches still read the old one);
- * 2. its contacts are copied from MongoDB, by the ids the old index holds, into the new one;
+ * 2. its contacts are copied from MongoDB, by the ids the old index holds, into the new one,
+ *    which is then merged to one segment per shard;
  * 3. the new index is reconciled with MongoDB (what was written or deleted during the copy: its
  *    documents against MongoDB's versions), then the old index's ids are looked up in it: one it
  *    lacks (a write of a process that had not yet seen step 1) is indexed again;
@@ -111,6 +113,9 @@ export async function moveAccount(
       progress('copy');
     }
     if (report.failed.length) throw new MoveRefused(`${report.failed.length} contacts could not be copied (first: ${report.failed[0].reason}); run the move again to finish it`);
+    // Merged before it takes traffic, as a reindex does: the bulk copy leaves dozens of segments
+    // per shard, and a search visits every one.
+    if (to !== alias) await forceMergeToOneSegment(es, to);
 
     // 3. What changed during the copy, then what the old index holds and the new one lacks.
     progress('reconcile');
