@@ -397,18 +397,20 @@ async function removeSyncProbes(accountBase: string, token: string, text: string
  * Reads are measured on the seeded contacts only, in one segment as the seed (and a reindex)
  * leaves them: probes an earlier run left (before they were removed, or cut short) go first.
  */
-async function restoreSeededData(accountBase: string, token: string) {
+async function restoreSeededData(accountBase: string, token: string, accountId: number) {
   const removed = await removeSyncProbes(accountBase, token, `${SYNC_PROBE} `);
   const config = loadConfig(env);
   const deps = await createDependencies(config, createLogger('warn'));
   try {
-    const stats = await deps.es.indices.stats({ index: deps.index, metric: ['docs', 'segments'] });
+    // The account's index: the shared alias, or its own after `npm run move-account`.
+    const index = (await deps.placements.current()).read(accountId).index;
+    const stats = await deps.es.indices.stats({ index, metric: ['docs', 'segments'] });
     const primaries = stats._all.primaries!;
     const [deleted, segments] = [primaries.docs?.deleted ?? 0, primaries.segments?.count ?? 0];
     if (removed) console.log(`removed ${removed.toLocaleString('en')} contacts of earlier runs' sync probes`);
     if (removed || deleted > 0 || segments > 1) {
       const t = Date.now();
-      await forceMergeToOneSegment(deps.es, deps.index);
+      await forceMergeToOneSegment(deps.es, index);
       console.log(`index of ${segments} segments and ${deleted.toLocaleString('en')} deleted documents merged to one segment in ${((Date.now() - t) / 1000).toFixed(0)} s`);
     }
   } finally {
@@ -421,13 +423,14 @@ async function printStorage(accountId: number) {
   const config = loadConfig(env);
   const deps = await createDependencies(config, createLogger('warn'));
   try {
-    const stats = await deps.es.indices.stats({ index: deps.index, metric: ['docs', 'store', 'segments'] });
+    const index = (await deps.placements.current()).read(accountId).index;
+    const stats = await deps.es.indices.stats({ index, metric: ['docs', 'store', 'segments'] });
     const all = stats._all.primaries!;
     const nodes = await deps.es.nodes.stats({ metric: ['jvm'] });
     const heaps = Object.values(nodes.nodes).map((n) => `${((n.jvm?.mem?.heap_used_in_bytes ?? 0) / 2 ** 20).toFixed(0)} of ${((n.jvm?.mem?.heap_max_in_bytes ?? 0) / 2 ** 20).toFixed(0)} MB`);
     const db = await deps.conn.db!.stats();
     const contacts = await deps.search.count(accountId);
-    console.log(`\nstorage: ${contacts.toLocaleString('en')} contacts in the account; index ${all.docs!.count!.toLocaleString('en')} documents, ` +
+    console.log(`\nstorage: ${contacts.toLocaleString('en')} contacts in the account; index ${index}: ${all.docs!.count!.toLocaleString('en')} documents, ` +
       `${((all.store!.size_in_bytes ?? 0) / 2 ** 20).toFixed(0)} MB on disk (${((all.store!.size_in_bytes ?? 0) / all.docs!.count!).toFixed(0)} bytes a contact), ${all.segments!.count} segments; ` +
       `Elasticsearch heap ${heaps.join(', ')}; MongoDB database ${(((db.storageSize as number) || (db.dataSize as number) || 0) / 2 ** 20).toFixed(0)} MB`);
   } finally {
@@ -445,7 +448,7 @@ async function main() {
   try {
     const base = `http://127.0.0.1:${PORT}/api/v1/accounts/${state.account_id}/contacts`;
     await waitForHealth(PORT);
-    await restoreSeededData(base.replace(/\/contacts$/, ''), state.token);
+    await restoreSeededData(base.replace(/\/contacts$/, ''), state.token, state.account_id);
     await measureSorts(base, state.token);
     await measureFilters(base, state.token);
     await measureSegmentCounts(base.replace(/\/contacts$/, ''), state.token);

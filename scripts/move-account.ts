@@ -31,14 +31,17 @@ async function main() {
   try {
     if (!(await deps.models.accounts.exists({ _id: accountId }))) throw new Error(`account ${accountId} does not exist`);
     let lastPrint = 0;
+    const started = Date.now();
     const report = await deps.moveAccount(accountId, {
       toOwn: !values.back,
       shards,
       replicas,
       onProgress(phase, r) {
-        if (phase === 'copy' && Date.now() - lastPrint < 2000) return;
+        const often = phase === 'copy' || phase === 'reconcile' || phase === 'catch-up' || phase === 'cleanup';
+        if (often && Date.now() - lastPrint < 2000) return;
         lastPrint = Date.now();
-        process.stderr.write(`${phase}: ${r.from} → ${r.to}, copied ${r.copied}, failed ${r.failed.length}\n`);
+        const checked = r.reconcile ? `, reconciled ${r.reconcile.indexed} (behind ${r.reconcile.behind}, orphans ${r.reconcile.orphans})` : '';
+        process.stderr.write(`${((Date.now() - started) / 1000).toFixed(0)} s ${phase}: ${r.from} → ${r.to}, copied ${r.copied}${checked}, missing ${r.missing}, removed ${r.removed}, failed ${r.failed.length}\n`);
       },
     });
     console.log(JSON.stringify(report, null, 2));

@@ -11,7 +11,7 @@ import { searchRouting, type IndexPlacements, type IndexTarget, type PlacementVi
 import type { ReconcileOptions, ReconcileReport } from './reconcile';
 import { walkIndex } from './search-contacts';
 
-export type MovePhase = 'dual-writes' | 'copy' | 'reconcile' | 'reads' | 'writes' | 'cleanup' | 'done';
+export type MovePhase = 'dual-writes' | 'copy' | 'reconcile' | 'catch-up' | 'reads' | 'writes' | 'cleanup' | 'done';
 
 export interface MoveReport {
   account: number;
@@ -120,12 +120,17 @@ export async function moveAccount(
     // 3. What changed during the copy, then what the old index holds and the new one lacks.
     progress('reconcile');
     await es.indices.refresh({ index: [from, to] });
-    report.reconcile = await deps.reconcile(accountId, { quick: true }, destination);
+    const reconciling = (r: ReconcileReport) => {
+      report.reconcile = r;
+      progress('reconcile');
+    };
+    report.reconcile = await deps.reconcile(accountId, { quick: true, onProgress: reconciling }, destination);
     report.failed.push(...report.reconcile.failed);
     await es.indices.refresh({ index: [from, to] });
     for await (const hits of walkIndex(es, from, ofAccount, { batchSize: options.batchSize ?? 1000, keepAlive: '5m', source: false, routing: searchRouting(source, accountId) })) {
       const held = await indexVersions(es, destination, hits.map((hit) => ({ _id: hit._id!, account_id: accountId })));
       const lacking = hits.map((hit) => Number(hit._id)).filter((id) => !held.has(String(id)));
+      progress('catch-up');
       if (!lacking.length) continue;
       report.missing += lacking.length;
       const { failed } = await deps.indexContacts(lacking);
