@@ -27,11 +27,13 @@ export interface PlacementView {
   ownIndices(): string[];
 }
 
-/** A view where every account is in the shared alias (or, for a reindex's copy, in `index`). */
-export function sharedView(index: string): PlacementView {
-  const target = { index, byAccount: true };
+/** A view where every account is in this one index (a copy's destination). */
+export function fixedView(target: IndexTarget): PlacementView {
   return { read: () => target, writes: () => [target], ownIndices: () => [] };
 }
+
+/** A view where every account is in the shared alias `index`. */
+export const sharedView = (index: string) => fixedView({ index, byAccount: true });
 
 export interface IndexPlacements {
   /** The placements, read again from MongoDB when the last read is older than `refreshMs`. */

@@ -7,7 +7,7 @@ import { createContactIndexer, type IndexOutcome } from './contact-indexer';
 import { forceMergeToOneSegment } from './force-merge';
 import { createContactsIndex, MAPPING_VERSION, versionedIndexName } from './contacts-index';
 import { deleteFromIndex, indexVersions } from './index-drift';
-import { searchRouting, type IndexPlacements, type IndexTarget, type PlacementView } from './index-placements';
+import { fixedView, searchRouting, type IndexPlacements, type IndexTarget } from './index-placements';
 import type { ReconcileOptions, ReconcileReport } from './reconcile';
 import { walkIndex } from './search-contacts';
 
@@ -91,6 +91,9 @@ export async function moveAccount(
   const source = targetOf(from);
   const destination = targetOf(to);
   const ofAccount = { term: { account_id: String(accountId) } };
+  /** The account's documents in an index (ids and routing), a batch at a time. */
+  const documentsIn = (target: IndexTarget) =>
+    walkIndex(es, target.index, ofAccount, { batchSize: options.batchSize ?? 1000, keepAlive: '5m', source: false, routing: searchRouting(target, accountId) });
 
   if (!resumed || stored!.read === from) {
     // 1. From here on no process writes the account to the old index alone.
@@ -99,13 +102,10 @@ export async function moveAccount(
 
     // 2. The copy: the ids from the old index, the contacts from MongoDB (the source of truth,
     // and the current mapping's documents whatever the old index was built with).
-    const only = (target: IndexTarget): { current(): Promise<PlacementView> } => ({
-      current: async () => ({ read: () => target, writes: () => [target], ownIndices: () => [] }),
-    });
-    const copier = createContactIndexer({ contacts: deps.contacts, definitions: deps.definitions, es, placements: only(destination), logger: deps.logger, metrics: createMetrics(), versionType: 'external_gte' });
+    const copyTo = { current: async () => fixedView(destination) };
+    const copier = createContactIndexer({ contacts: deps.contacts, definitions: deps.definitions, es, placements: copyTo, logger: deps.logger, metrics: createMetrics(), versionType: 'external_gte' });
     await es.indices.refresh({ index: from });
-    const batches = walkIndex(es, from, ofAccount, { batchSize: options.batchSize ?? 1000, keepAlive: '5m', source: false, routing: searchRouting(source, accountId) });
-    for await (const hits of batches) {
+    for await (const hits of documentsIn(source)) {
       const live = (await copier.read(hits.map((hit) => Number(hit._id)))).filter((c) => !c.deleted && c.account_id === accountId);
       const { failed } = await copier.write(live);
       for (const [id, reason] of failed) report.failed.push({ id, reason });
@@ -127,7 +127,7 @@ export async function moveAccount(
     report.reconcile = await deps.reconcile(accountId, { quick: true, onProgress: reconciling }, destination);
     report.failed.push(...report.reconcile.failed);
     await es.indices.refresh({ index: [from, to] });
-    for await (const hits of walkIndex(es, from, ofAccount, { batchSize: options.batchSize ?? 1000, keepAlive: '5m', source: false, routing: searchRouting(source, accountId) })) {
+    for await (const hits of documentsIn(source)) {
       const held = await indexVersions(es, destination, hits.map((hit) => ({ _id: hit._id!, account_id: accountId })));
       const lacking = hits.map((hit) => Number(hit._id)).filter((id) => !held.has(String(id)));
       progress('catch-up');
@@ -155,7 +155,7 @@ export async function moveAccount(
   if (from === alias) {
     // By id, a batch at a time (the local Elasticsearch has no delete-by-query: no reindex module).
     await es.indices.refresh({ index: from });
-    for await (const hits of walkIndex(es, from, ofAccount, { batchSize: options.batchSize ?? 1000, keepAlive: '5m', source: false, routing: searchRouting(source, accountId) })) {
+    for await (const hits of documentsIn(source)) {
       const held = await indexVersions(es, source, hits.map((hit) => ({ _id: hit._id!, account_id: accountId })));
       const gone = hits.filter((hit) => held.has(hit._id!)).map((hit) => ({ id: hit._id!, routing: hit._routing!, version: held.get(hit._id!)! }));
       const failed = await deleteFromIndex(es, from, gone);
