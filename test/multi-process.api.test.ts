@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Contact } from '../src/records/contact.model';
 import { exemptBecause } from '../src/shared/id-only-guard';
-import { startTestContext, waitFor, type TestAccount, type TestContext } from './support/context';
+import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from './support/context';
 import { freePort, startChild, stopChild, waitForHealth, waitForLog, type Child } from './support/processes';
 
 // Two API processes and two workers, real child processes on one queue prefix, against the
@@ -12,7 +12,8 @@ let apis: { port: number; child: Child }[] = [];
 let workers: Child[] = [];
 
 beforeAll(async () => {
-  ctx = await startTestContext({ worker: false });
+  // Placements read every 200 ms in every process, so a move here waits 1.5 s between its steps.
+  ctx = await startTestContext({ worker: false, config: testConfig({ INDEX_PLACEMENT_REFRESH_MS: '200', INDEX_MOVE_WAIT_MS: '1500' }) });
   const env = {
     NODE_ENV: 'test',
     MONGODB_URI: ctx.deps.config.MONGODB_URI,
@@ -27,6 +28,7 @@ beforeAll(async () => {
     IMPORT_BATCH_SIZE: '50',
     LOG_LEVEL: 'warn',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    INDEX_PLACEMENT_REFRESH_MS: '200',
   };
   const ports = [await freePort(), await freePort()];
   apis = ports.map((port) => ({ port, child: startChild('main-api.ts', { ...env, PORT: String(port) }) }));
@@ -84,13 +86,13 @@ async function contactsOf(accountId: number): Promise<Contact[]> {
   return ctx.deps.models.contacts.find({ account_id: accountId }).comment(exemptBecause('a test inspects an account')).lean();
 }
 
-/** Waits until nothing of the account is pending, then checks that the index holds every contact at its MongoDB version, and nothing else. */
-async function expectIndexedAtMongoVersions(accountId: number): Promise<Contact[]> {
+/** Waits until nothing of the account is pending, then checks that the index (the shared one, or the account's own) holds every contact at its MongoDB version, and nothing else. */
+async function expectIndexedAtMongoVersions(accountId: number, index = ctx.deps.index): Promise<Contact[]> {
   await waitFor(async () => !(await ctx.deps.models.pendingSync.exists({ account_id: accountId })), `account ${accountId} to be indexed`, 90000);
-  await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
+  await ctx.deps.es.indices.refresh({ index });
   const live = (await contactsOf(accountId)).filter((c) => !c.deleted);
   const hits = await ctx.deps.es.search<{ payload: { name: string | null } }>({
-    index: ctx.deps.index,
+    index,
     query: { term: { account_id: accountId } },
     size: 10000,
     version: true,
@@ -192,5 +194,43 @@ describe('two API processes and two workers at once', () => {
       // Created at 1, one version for each action that selected it: none was applied twice.
       expect({ id: i, version: contact.version }).toEqual({ id: i, version: 1 + expected.length });
     }
+  });
+
+  it('move: when an account moves to an index of its own while both APIs write and both workers index, then its own index holds every contact at its MongoDB version, and the shared one none', async () => {
+    const account = await ctx.createAccount();
+    const created = await inParallel(Array.from({ length: 30 }, (_, i) => () => call(account, 'POST', '/contacts', { name: `Move ${i}` })));
+    const live = new Set(created.map((r) => r.body.payload.contact.id as number));
+    await expectIndexedAtMongoVersions(account.id);
+
+    // Creates and renames through both APIs for as long as the move runs.
+    let writing = true;
+    let writes = 0;
+    const writer = (async () => {
+      while (writing) {
+        const ids = [...live];
+        const [made, renamed] = await Promise.all([
+          call(account, 'POST', '/contacts', { name: `Move new ${writes}` }),
+          call(account, 'PATCH', `/contacts/${ids[writes % ids.length]}`, { name: `Move renamed ${writes}` }),
+        ]);
+        expect([made.status, renamed.status]).toEqual([200, 200]);
+        live.add(made.body.payload.contact.id);
+        writes++;
+      }
+    })();
+    const report = await ctx.deps.moveAccount(account.id, { toOwn: true, shards: 2 }).finally(() => (writing = false));
+    await writer;
+    expect(report.failed).toEqual([]);
+    expect(writes).toBeGreaterThan(10);
+
+    const indexed = await expectIndexedAtMongoVersions(account.id, report.to);
+    expect(new Set(indexed.map((c) => Number(c._id)))).toEqual(live);
+    await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
+    expect((await ctx.deps.es.count({ index: ctx.deps.index, query: { term: { account_id: account.id } } })).count).toBe(0);
+    // Each API process (calls go round-robin) answers from the account's own index.
+    const lists = [await call(account, 'GET', '/contacts?sort=name&per_page=5'), await call(account, 'GET', '/contacts?sort=name&per_page=5')];
+    expect(lists.map((r) => [r.status, (r.body as unknown as { meta: { count: number } }).meta.count])).toEqual([
+      [200, live.size],
+      [200, live.size],
+    ]);
   });
 });
