@@ -61,7 +61,7 @@ import { createContactImportProcessor } from './import/contact-import.processor'
 import { createContactImportService, IMPORT_QUEUE, type ImportJob } from './import/contact-import.service';
 import { defineImportRejectionModel } from './import/import-rejection.model';
 import { createContactIndexer } from './search/contact-indexer';
-import { ensureContactsIndex, MAPPING_VERSION } from './search/contacts-index';
+import { addCurrentFields, ensureContactsIndex, MAPPING_VERSION } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
 import { createContactSyncProcessor } from './search/contact-sync.processor';
 import { createBackgroundSyncQueue, createSweepQueue, createSyncQueue, createSyncScheduler, scheduleSweep } from './search/sync-queue';
@@ -427,6 +427,11 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       const { outdated, unmerged } = await ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS });
       if (outdated.length) {
         logger.warn({ alias: index, outdated, unmerged, mappingVersion: MAPPING_VERSION }, 'the search index was built by an older mapping: run `npm run reindex`');
+      }
+      // Accounts' own indices take the new fields the same way, and move to the new mapping by moving the account again.
+      const own = await addCurrentFields(es, (await placements.current()).ownIndices());
+      if (own.outdated.length) {
+        logger.warn({ outdated: own.outdated, unmerged: own.unmerged, mappingVersion: MAPPING_VERSION }, "accounts' own indices were built by an older mapping: run `npm run move-account -- --account <id>` for each");
       }
     },
 

@@ -30,7 +30,7 @@ export interface IndexOptions {
 export const versionedIndexName = (alias: string, version: number) => `${alias}_v${version}`;
 
 /** The mapping version in a name versionedIndexName (or a reindex, which adds `-<timestamp>`) gave; 0 for any other name. */
-const versionOfIndexName = (name: string) => Number(/_v(\d+)(-\d+)?$/.exec(name)?.[1] ?? 0);
+export const versionOfIndexName = (name: string) => Number(/_v(\d+)(-\d+)?$/.exec(name)?.[1] ?? 0);
 
 /** Creates an index with the current mapping; with `alias`, as that alias's write index. */
 export async function createContactsIndex(es: Client, index: string, options: Omit<IndexOptions, 'alias'> & { alias?: string }): Promise<void> {
@@ -47,6 +47,23 @@ export async function createContactsIndex(es: Client, index: string, options: Om
 }
 
 /**
+ * Of these indices, those an older mapping built, with the fields the current mapping adds added
+ * to them: their strict mappings would refuse every document that carries one. Documents written
+ * before stay without those fields until they are copied again (`unmerged` says why a field
+ * could not be added).
+ */
+export async function addCurrentFields(es: Client, indices: string[]): Promise<{ outdated: string[]; unmerged?: string }> {
+  const outdated = indices.filter((name) => versionOfIndexName(name) < MAPPING_VERSION);
+  if (!outdated.length) return { outdated };
+  try {
+    await es.indices.putMapping({ index: outdated, properties: CURRENT_MAPPING.mappings.properties as never });
+    return { outdated };
+  } catch (err) {
+    return { outdated, unmerged: (err as Error).message };
+  }
+}
+
+/**
  * Creates the current versioned index behind the alias when the alias is missing. Idempotent.
  * Answers the indices already behind the alias that an older mapping built: they keep serving
  * until `npm run reindex` moves them. The fields the current mapping adds are added to them, since
@@ -55,15 +72,7 @@ export async function createContactsIndex(es: Client, index: string, options: Om
  */
 export async function ensureContactsIndex(es: Client, options: IndexOptions): Promise<{ outdated: string[]; unmerged?: string }> {
   if (await es.indices.existsAlias({ name: options.alias })) {
-    const behind = Object.keys(await es.indices.getAlias({ name: options.alias }));
-    const outdated = behind.filter((name) => versionOfIndexName(name) < MAPPING_VERSION);
-    if (!outdated.length) return { outdated };
-    try {
-      await es.indices.putMapping({ index: outdated, properties: CURRENT_MAPPING.mappings.properties as never });
-      return { outdated };
-    } catch (err) {
-      return { outdated, unmerged: (err as Error).message };
-    }
+    return addCurrentFields(es, Object.keys(await es.indices.getAlias({ name: options.alias })));
   }
   const index = versionedIndexName(options.alias, MAPPING_VERSION);
   try {

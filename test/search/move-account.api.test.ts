@@ -1,3 +1,4 @@
+import v4 from '../../mappings/contacts.v4.json';
 import { accountRouting } from '../../src/search/contacts-index';
 import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
@@ -203,5 +204,25 @@ describe('an account moved to an index of its own', () => {
     // Moving an account already in the shared index back is refused.
     await ctx.deps.moveAccount(acc.id, { toOwn: false });
     await expect(ctx.deps.moveAccount(acc.id, { toOwn: false })).rejects.toThrow('in the shared index already');
+  });
+
+  it('an own index an older mapping built takes the new fields when the service starts, as the shared one does', async () => {
+    const acc = await ctx.createAccount();
+    const old = `${ctx.deps.index}_account_${acc.id}_v4-1`;
+    await ctx.deps.es.indices.create({ index: old, mappings: v4.mappings as never });
+    try {
+      await ctx.deps.placements.set(acc.id, { read: old, writes: [old] });
+      expect(Object.keys((await ctx.deps.es.indices.getMapping({ index: old }))[old].mappings.properties ?? {})).not.toContain('email_sort');
+      await ctx.deps.ensureIndex();
+      expect(Object.keys((await ctx.deps.es.indices.getMapping({ index: old }))[old].mappings.properties ?? {})).toContain('email_sort');
+      // And the account's contacts are written to it with the new field.
+      const contact = await createContact(ctx, acc, { email: 'newfield@example.com' });
+      await ctx.settle(acc.id);
+      const doc = await ctx.deps.es.get<{ email_sort?: unknown }>({ index: old, id: String(contact.id), routing: String(contact.id) });
+      expect(doc._source?.email_sort).toBeDefined();
+    } finally {
+      await ctx.deps.placements.clear(acc.id);
+      await ctx.deps.es.indices.delete({ index: old });
+    }
   });
 });
