@@ -8,7 +8,7 @@ import { createMetrics } from '../shared/metrics';
 import { createContactIndexer, type IndexOutcome } from './contact-indexer';
 import { createContactsIndex, CURRENT_MAPPING, MAPPING_VERSION, versionedIndexName } from './contacts-index';
 import { deleteFromIndex, findOrphans } from './index-drift';
-import type { PlacementView } from './index-placements';
+import { fixedView, type PlacementView } from './index-placements';
 import { walkIndex } from './search-contacts';
 
 // Writers' clocks may run behind this one: contacts written this long before the copy started
@@ -85,7 +85,7 @@ export async function reindexContacts(
   const copyPlacements = {
     async current(): Promise<PlacementView> {
       const live = await deps.placements.current();
-      return { read: () => copyTarget, writes: (accountId) => (live.writes(accountId).some((t) => t.byAccount) ? [copyTarget] : []), ownIndices: () => [] };
+      return { ...fixedView(copyTarget), writes: (accountId) => (live.writes(accountId).some((t) => t.byAccount) ? [copyTarget] : []) };
     },
   };
   const copier = createContactIndexer({ contacts, definitions: deps.definitions, es, placements: copyPlacements, logger: deps.logger, metrics: createMetrics() });
