@@ -134,13 +134,19 @@ export async function reconcileAccount(
   async function overtake(page: Checked[], refused: Map<number, number>) {
     const byId = new Map(page.map((c) => [Number(c._id), c]));
     const moved: string[] = [];
+    const changed: string[] = [];
     for (const [id, heldVersion] of refused) {
       const contact = byId.get(id)!;
       const version = heldVersion + 1;
       await markPending(deps.pending, [{ id: contact._id, accountId, version }]);
       const res = await deps.contacts.updateOne({ _id: contact._id, version: contact.version, deleted: false }, { $set: { version, updated_at: new Date() } });
-      if (res.matchedCount) moved.push(contact._id);
-      else report.failed.push({ id, reason: 'the contact changed while reconcile moved its version past the index: run reconcile again' });
+      (res.matchedCount ? moved : changed).push(contact._id);
+    }
+    // Written meanwhile: past the index's version (or deleted), that write's own sync settles it.
+    for (const c of await read(changed)) {
+      if (!c.deleted && c.version <= refused.get(Number(c._id))!) {
+        report.failed.push({ id: Number(c._id), reason: 'the contact changed while reconcile moved its version past the index: run reconcile again' });
+      }
     }
     if (!moved.length) return;
     const { failed } = await deps.indexContacts(moved.map(Number));
