@@ -116,7 +116,10 @@ export async function reconcileAccount(
       // a newer tombstone), never silently skipped.
       const repaired = new Set(behind);
       const recheck = page.filter((c) => !c.deleted && repaired.has(Number(c._id)) && !outcome.failed.has(Number(c._id)));
-      for (const id of await findContactsBehindIndex(deps.es, () => [deps.target], recheck)) {
+      const stillBehind = await findContactsBehindIndex(deps.es, () => [deps.target], recheck);
+      // Deleted since the page was read (and perhaps purged): the delete's own sync settles it.
+      const live = new Set((await read(stillBehind.map(String))).filter((c) => !c.deleted).map((c) => Number(c._id)));
+      for (const id of stillBehind.filter((id) => live.has(id))) {
         const version = outcome.refused?.get(id);
         if (version !== undefined) refused.set(id, version);
         else report.failed.push({ id, reason: REFUSED });
@@ -151,7 +154,10 @@ export async function reconcileAccount(
     if (!moved.length) return;
     const { failed } = await deps.indexContacts(moved.map(Number));
     for (const [id, reason] of failed) report.failed.push({ id, reason });
-    const recheck = (await read(moved)).filter((c) => !c.deleted && !failed.has(Number(c._id)));
+    // Checked at the version written here: one written since is its own sync's, as is a delete.
+    const recheck = (await read(moved))
+      .filter((c) => !c.deleted && !failed.has(Number(c._id)))
+      .map((c) => ({ ...c, version: refused.get(Number(c._id))! + 1 }));
     for (const id of await findContactsBehindIndex(deps.es, () => [deps.target], recheck)) report.failed.push({ id, reason: REFUSED });
   }
 

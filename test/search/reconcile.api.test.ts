@@ -144,4 +144,45 @@ describe('reconcile', () => {
     expect(await indexed(contact.id, own.id)).toEqual({ version: 2, name: 'Written meanwhile' });
     expect((await ctx.deps.models.contacts.findById(String(contact.id)).lean())!.version).toBe(2);
   });
+
+  it('when a contact the index lacks is deleted between reconcile reading it and indexing it, then its delete settles it, not a failure', async () => {
+    const own = await ctx.createAccount();
+    const contact = await createContact(ctx, own, { name: 'Deleted meanwhile' });
+    // The delete lands right before reconcile asks the index which versions it holds.
+    const mget = ctx.deps.es.mget.bind(ctx.deps.es);
+    const spy = jest.spyOn(ctx.deps.es, 'mget').mockImplementationOnce((async (...args: Parameters<typeof mget>) => {
+      await ctx.http.delete(own.path(`/contacts/${contact.id}`)).set('api_access_token', own.adminToken).expect(200);
+      return mget(...args);
+    }) as never);
+    try {
+      const report = await reconcile(own.id);
+      expect(report).toMatchObject({ checked: 1, behind: 1, failed: [] });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await indexed(contact.id, own.id)).toBeNull();
+    expect(await ctx.deps.models.contacts.findById(String(contact.id)).lean()).toBeNull();
+  });
+
+  it('when a contact is written right after reconcile moved its version past the index and indexed it, then that write is its own sync\'s, not a failure', async () => {
+    const own = await ctx.createAccount();
+    const contact = await createContact(ctx, own, { name: 'Changed by hand in the index' });
+    await ctx.deps.indexer.indexContacts([contact.id]);
+    await ctx.deps.es.update({ index: ctx.deps.index, id: String(contact.id), routing: accountRouting(own.id), doc: { name: 'tampered' }, refresh: true });
+    // The write lands right after the overtake's bulk (the first of this reconcile), before its check.
+    const bulk = ctx.deps.es.bulk.bind(ctx.deps.es);
+    const spy = jest.spyOn(ctx.deps.es, 'bulk').mockImplementationOnce((async (...args: Parameters<typeof bulk>) => {
+      const res = await bulk(...args);
+      await ctx.http.patch(own.path(`/contacts/${contact.id}`)).send({ name: 'Written meanwhile' }).set('api_access_token', own.adminToken).expect(200);
+      return res;
+    }) as never);
+    try {
+      const report = await reconcile(own.id);
+      expect(report).toMatchObject({ checked: 1, behind: 1, failed: [] });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await indexed(contact.id, own.id)).toEqual({ version: 3, name: 'Changed by hand in the index' });
+    expect((await ctx.deps.models.contacts.findById(String(contact.id)).lean())!.version).toBe(4);
+  });
 });
