@@ -30,6 +30,26 @@ async function indexOrphan(accountId: number, id: number) {
   await ctx.deps.es.index({ index: ctx.deps.index, id: String(id), routing: accountRouting(accountId), version: 1, version_type: 'external', document: toContactSearchDoc(ghost) });
 }
 
+/**
+ * Reconcile of an account with something done around the first call of one Elasticsearch
+ * method it makes (`before` it, or `after` it answers): a write landing at that very moment.
+ */
+async function reconcileWhile(accountId: number, method: 'mget' | 'bulk', when: 'before' | 'after', act: () => Promise<unknown>) {
+  const es = ctx.deps.es as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const original = es[method].bind(ctx.deps.es);
+  const spy = jest.spyOn(es, method).mockImplementationOnce(async (...args: unknown[]) => {
+    if (when === 'before') await act();
+    const res = await original(...args);
+    if (when === 'after') await act();
+    return res;
+  });
+  try {
+    return await reconcile(accountId);
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 describe('reconcile', () => {
   it('when the index lacks a contact, holds an old version or a ghost, then a dry run counts them and reconcile repairs exactly those', async () => {
     const [missing, stale, fine] = [
@@ -129,18 +149,11 @@ describe('reconcile', () => {
     const contact = await createContact(ctx, own, { name: 'Before' });
     await ctx.deps.indexer.indexContacts([contact.id]);
     // The write lands right before reconcile asks the index which versions it holds.
-    const mget = ctx.deps.es.mget.bind(ctx.deps.es);
-    const spy = jest.spyOn(ctx.deps.es, 'mget').mockImplementationOnce((async (...args: Parameters<typeof mget>) => {
+    const report = await reconcileWhile(own.id, 'mget', 'before', async () => {
       await ctx.http.patch(own.path(`/contacts/${contact.id}`)).send({ name: 'Written meanwhile' }).set('api_access_token', own.adminToken).expect(200);
       await ctx.deps.indexer.indexContacts([contact.id]);
-      return mget(...args);
-    }) as never);
-    try {
-      const report = await reconcile(own.id);
-      expect(report).toMatchObject({ checked: 1, behind: 0, failed: [] });
-    } finally {
-      spy.mockRestore();
-    }
+    });
+    expect(report).toMatchObject({ checked: 1, behind: 0, failed: [] });
     expect(await indexed(contact.id, own.id)).toEqual({ version: 2, name: 'Written meanwhile' });
     expect((await ctx.deps.models.contacts.findById(String(contact.id)).lean())!.version).toBe(2);
   });
@@ -149,17 +162,10 @@ describe('reconcile', () => {
     const own = await ctx.createAccount();
     const contact = await createContact(ctx, own, { name: 'Deleted meanwhile' });
     // The delete lands right before reconcile asks the index which versions it holds.
-    const mget = ctx.deps.es.mget.bind(ctx.deps.es);
-    const spy = jest.spyOn(ctx.deps.es, 'mget').mockImplementationOnce((async (...args: Parameters<typeof mget>) => {
-      await ctx.http.delete(own.path(`/contacts/${contact.id}`)).set('api_access_token', own.adminToken).expect(200);
-      return mget(...args);
-    }) as never);
-    try {
-      const report = await reconcile(own.id);
-      expect(report).toMatchObject({ checked: 1, behind: 1, failed: [] });
-    } finally {
-      spy.mockRestore();
-    }
+    const report = await reconcileWhile(own.id, 'mget', 'before', () =>
+      ctx.http.delete(own.path(`/contacts/${contact.id}`)).set('api_access_token', own.adminToken).expect(200),
+    );
+    expect(report).toMatchObject({ checked: 1, behind: 1, failed: [] });
     expect(await indexed(contact.id, own.id)).toBeNull();
     expect(await ctx.deps.models.contacts.findById(String(contact.id)).lean()).toBeNull();
   });
@@ -170,18 +176,10 @@ describe('reconcile', () => {
     await ctx.deps.indexer.indexContacts([contact.id]);
     await ctx.deps.es.update({ index: ctx.deps.index, id: String(contact.id), routing: accountRouting(own.id), doc: { name: 'tampered' }, refresh: true });
     // The write lands right after the overtake's bulk (the first of this reconcile), before its check.
-    const bulk = ctx.deps.es.bulk.bind(ctx.deps.es);
-    const spy = jest.spyOn(ctx.deps.es, 'bulk').mockImplementationOnce((async (...args: Parameters<typeof bulk>) => {
-      const res = await bulk(...args);
-      await ctx.http.patch(own.path(`/contacts/${contact.id}`)).send({ name: 'Written meanwhile' }).set('api_access_token', own.adminToken).expect(200);
-      return res;
-    }) as never);
-    try {
-      const report = await reconcile(own.id);
-      expect(report).toMatchObject({ checked: 1, behind: 1, failed: [] });
-    } finally {
-      spy.mockRestore();
-    }
+    const report = await reconcileWhile(own.id, 'bulk', 'after', () =>
+      ctx.http.patch(own.path(`/contacts/${contact.id}`)).send({ name: 'Written meanwhile' }).set('api_access_token', own.adminToken).expect(200),
+    );
+    expect(report).toMatchObject({ checked: 1, behind: 1, failed: [] });
     expect(await indexed(contact.id, own.id)).toEqual({ version: 3, name: 'Changed by hand in the index' });
     expect((await ctx.deps.models.contacts.findById(String(contact.id)).lean())!.version).toBe(4);
   });
