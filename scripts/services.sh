@@ -137,11 +137,15 @@ es_start_node() { # node number (0 for a single node)
   local security=""
   # x-pack security ships in this distribution; switch it off for a loopback-only node.
   [ -d "$ES_HOME/modules/x-pack-security" ] && security="-Expack.security.enabled=false"
+  # The service creates its indices itself, with their mapping. A write aimed at one that is gone
+  # (a sync batch that took its placements before an own index was deleted, or the shared index
+  # deleted by hand) fails and is retried where the account is now, instead of creating an index
+  # with a mapping guessed from the document (README, "An account's own index").
   log "starting Elasticsearch $ES_VERSION (heap $ES_HEAP)$([ "$ES_NODES" = 1 ] || echo ", node $i of $ES_NODES on :$http_port")"
   as_root su -s /bin/bash "$ES_USER" -c "ES_JAVA_HOME='$(es_java_home)' ES_JAVA_OPTS='-Xms$ES_HEAP -Xmx$ES_HEAP' \
     '$ES_HOME/bin/elasticsearch' -d -p '$run/es.pid' $cluster \
     -Enetwork.host=127.0.0.1 -Ehttp.port=$http_port -Epath.data='$data' -Epath.logs='$logs' \
-    -Ecluster.routing.allocation.disk.threshold_enabled=false $security" >"$logs/start.log" 2>&1 \
+    -Ecluster.routing.allocation.disk.threshold_enabled=false -Eaction.auto_create_index=false $security" >"$logs/start.log" 2>&1 \
     || { log "Elasticsearch failed to start:"; tail -20 "$logs/start.log" >&2; return 1; }
 }
 es_up() {

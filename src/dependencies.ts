@@ -61,7 +61,7 @@ import { createContactImportProcessor } from './import/contact-import.processor'
 import { createContactImportService, IMPORT_QUEUE, type ImportJob } from './import/contact-import.service';
 import { defineImportRejectionModel } from './import/import-rejection.model';
 import { createContactIndexer } from './search/contact-indexer';
-import { addCurrentFields, ensureContactsIndex, MAPPING_VERSION } from './search/contacts-index';
+import { addCurrentFields, autoCreatesIndices, ensureContactsIndex, MAPPING_VERSION } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
 import { createContactSyncProcessor } from './search/contact-sync.processor';
 import { createBackgroundSyncQueue, createSweepQueue, createSyncQueue, createSyncScheduler, scheduleSweep } from './search/sync-queue';
@@ -432,6 +432,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       const own = await addCurrentFields(es, (await placements.current()).ownIndices());
       if (own.outdated.length) {
         logger.warn({ outdated: own.outdated, unmerged: own.unmerged, mappingVersion: MAPPING_VERSION }, "accounts' own indices were built by an older mapping: run `npm run move-account -- --account <id>` for each");
+      }
+      if (await autoCreatesIndices(es)) {
+        logger.warn("Elasticsearch creates an index on a write to a missing one: set action.auto_create_index=false (README, \"An account's own index\")");
       }
     },
 

@@ -97,9 +97,11 @@ export function createContactIndexer(deps: {
       const i = itemDoc[k];
       const doc = docs[i];
       const result = item.index ?? item.delete!;
-      // 409: the index already holds this version or a newer one. 404: nothing to delete.
-      if (!(result.status < 300 || result.status === 409 || (doc.deleted && result.status === 404))) fails.set(i, result.error?.reason ?? `status ${result.status}`);
-      if (result.status < 300 || (doc.deleted && result.status === 404)) wrote.add(i);
+      // 409: the index already holds this version or a newer one. A 404 without an error: nothing
+      // to delete (with one, the index itself is missing: a failure, retried where the account is now).
+      const nothingToDelete = doc.deleted && result.status === 404 && !result.error;
+      if (!(result.status < 300 || result.status === 409 || nothingToDelete)) fails.set(i, result.error?.reason ?? `status ${result.status}`);
+      if (result.status < 300 || nothingToDelete) wrote.add(i);
       const held = result.status === 409 ? /current version \[(\d+)\]/.exec(result.error?.reason ?? '') : null;
       if (held) refused.set(Number(doc._id), Math.max(refused.get(Number(doc._id)) ?? 0, Number(held[1])));
     });

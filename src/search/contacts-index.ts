@@ -64,6 +64,20 @@ export async function addCurrentFields(es: Client, indices: string[]): Promise<{
 }
 
 /**
+ * Whether the cluster creates an index when a document is written to one that does not exist
+ * (Elasticsearch's default). The service creates its indices itself, with their mapping; with
+ * automatic creation on, a late write aimed at an index that was deleted (an account's old own
+ * index, or the shared index deleted by hand) would bring it back with a mapping guessed from the
+ * document. A list of patterns is taken as the operator's choice.
+ */
+export async function autoCreatesIndices(es: Client): Promise<boolean> {
+  const res = await es.cluster.getSettings({ include_defaults: true, flat_settings: true });
+  const key = 'action.auto_create_index';
+  const value = [res.transient, res.persistent, res.defaults].map((settings) => (settings as Record<string, unknown> | undefined)?.[key]).find((v) => v !== undefined);
+  return String(value ?? 'true') === 'true';
+}
+
+/**
  * Creates the current versioned index behind the alias when the alias is missing. Idempotent.
  * Answers the indices already behind the alias that an older mapping built: they keep serving
  * until `npm run reindex` moves them. The fields the current mapping adds are added to them, since

@@ -50,7 +50,7 @@ export async function findOrphans(contacts: ContactModel, ids: string[]): Promis
 
 /**
  * Deletes these documents from the index, each with the routing it was indexed with (the
- * account's, or a hit's `_routing`); answers those whose delete failed (one already gone is not).
+ * account's, or a hit's `_routing`); answers those whose delete failed (one already gone is not; a missing index is).
  * With a `version`, the delete leaves its tombstone at that version (a delete without one leaves
  * it one above, and for a minute the index would refuse that very version written again), and a
  * document written meanwhile at a newer version stays.
@@ -65,6 +65,8 @@ export async function deleteFromIndex(es: Client, index: string, docs: { id: str
   return res.items.flatMap((item, i) => {
     const { status, error } = item.delete!;
     const kept = status === 409 && docs[i].version !== undefined;
-    return status >= 300 && status !== 404 && !kept ? [{ id: Number(docs[i].id), reason: error?.reason ?? `status ${status}` }] : [];
+    // A 404 with an error is the index missing, not the document.
+    const gone = status === 404 && !error;
+    return status >= 300 && !gone && !kept ? [{ id: Number(docs[i].id), reason: error?.reason ?? `status ${status}` }] : [];
   });
 }

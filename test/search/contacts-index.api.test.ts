@@ -1,4 +1,4 @@
-import { ensureContactsIndex, MAPPING_VERSION } from '../../src/search/contacts-index';
+import { autoCreatesIndices, ensureContactsIndex, MAPPING_VERSION } from '../../src/search/contacts-index';
 import { createElasticsearchClient } from '../../src/shared/elasticsearch';
 import { testConfig } from '../support/context';
 
@@ -18,6 +18,29 @@ afterAll(async () => {
 });
 
 describe('ensuring the contacts index', () => {
+  it('when Elasticsearch is the one the project starts, then a write to a missing index fails instead of creating it, and the service sees so', async () => {
+    expect(await autoCreatesIndices(es)).toBe(false);
+    const missing = `${ALIAS}_missing`;
+    await expect(es.index({ index: missing, id: '1', document: { a: 1 } })).rejects.toThrow(/index_not_found_exception/);
+    // A delete with an external version would create the index too, were creation on.
+    const res = await es.bulk({ operations: [{ delete: { _index: missing, _id: '1', version: 2, version_type: 'external' } }] });
+    expect(res.items[0].delete!.error?.type).toBe('index_not_found_exception');
+    expect(await es.indices.exists({ index: missing })).toBe(false);
+  });
+
+  it('when a cluster creates indices on a write, then the service sees it (and warns at start); a list of patterns is the operator\'s choice', async () => {
+    const set = (value: string | null) => es.cluster.putSettings({ persistent: { 'action.auto_create_index': value } });
+    try {
+      await set('true');
+      expect(await autoCreatesIndices(es)).toBe(true);
+      await set('-contacts*,+*');
+      expect(await autoCreatesIndices(es)).toBe(false);
+    } finally {
+      await set(null);
+    }
+    expect(await autoCreatesIndices(es)).toBe(false);
+  });
+
   it('when the alias is missing, then it creates the current version behind it, and a second call finds it up to date', async () => {
     expect(await ensureContactsIndex(es, options)).toEqual({ outdated: [] });
     expect(Object.keys(await es.indices.getAlias({ name: ALIAS }))).toEqual([`${ALIAS}_v${MAPPING_VERSION}`]);

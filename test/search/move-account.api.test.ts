@@ -1,5 +1,8 @@
 import v4 from '../../mappings/contacts.v4.json';
 import { accountRouting } from '../../src/search/contacts-index';
+import { createContactIndexer } from '../../src/search/contact-indexer';
+import { fixedView } from '../../src/search/index-placements';
+import { createMetrics } from '../../src/shared/metrics';
 import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 
@@ -201,6 +204,26 @@ describe('an account moved to an index of its own', () => {
     expect(again.to).not.toBe(own);
     expect(await ctx.deps.es.indices.exists({ index: own })).toBe(false);
     expect(new Set((await walkByName(acc)).rows.map((r) => r.id))).toEqual(live);
+
+    // A process that still writes the account to the old own index (a sync batch that took its
+    // placements before the move and is answered after it): its writes and deletes fail, to be
+    // retried where the account is now, and Elasticsearch does not create the deleted index again.
+    const stale = createContactIndexer({
+      contacts: ctx.deps.models.contacts,
+      definitions: ctx.deps.definitions,
+      es: ctx.deps.es,
+      placements: { current: async () => fixedView({ index: own, byAccount: false }) },
+      logger: ctx.deps.logger,
+      metrics: createMetrics(),
+    });
+    const [kept, deleted] = [...live].slice(0, 2);
+    const late = await stale.write([
+      (await ctx.deps.models.contacts.findById(String(kept)).lean())!,
+      { ...(await ctx.deps.models.contacts.findById(String(deleted)).lean())!, deleted: true },
+    ]);
+    expect([...late.failed.keys()].sort()).toEqual([kept, deleted].sort());
+    expect([...late.failed.values()][0]).toMatch(/no such index/);
+    expect(await ctx.deps.es.indices.exists({ index: own })).toBe(false);
 
     // Moving an account already in the shared index back is refused.
     await ctx.deps.moveAccount(acc.id, { toOwn: false });
