@@ -433,7 +433,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       if (own.outdated.length) {
         logger.warn({ outdated: own.outdated, unmerged: own.unmerged, mappingVersion: MAPPING_VERSION }, "accounts' own indices were built by an older mapping: run `npm run move-account -- --account <id>` for each");
       }
-      if (await autoCreatesIndices(es)) {
+      // Advice only: a user without the cluster privilege to read settings still starts.
+      const autoCreates = await autoCreatesIndices(es).catch((err: unknown) => logger.info({ err }, 'could not read the cluster settings (action.auto_create_index)'));
+      if (autoCreates) {
         logger.warn("Elasticsearch creates an index on a write to a missing one: set action.auto_create_index=false (README, \"An account's own index\")");
       }
     },
