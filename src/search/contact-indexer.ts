@@ -8,6 +8,7 @@ import type { DefinitionRef } from '../records/custom-attribute-fields';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import { toContactSearchDoc } from './contact-search-doc';
+import { documentNotFound } from './index-drift';
 import { documentRouting, type PlacementView } from './index-placements';
 
 const READ_CHUNK = 1000;
@@ -97,9 +98,8 @@ export function createContactIndexer(deps: {
       const i = itemDoc[k];
       const doc = docs[i];
       const result = item.index ?? item.delete!;
-      // 409: the index already holds this version or a newer one. A 404 without an error: nothing
-      // to delete (with one, the index itself is missing: a failure, retried where the account is now).
-      const nothingToDelete = doc.deleted && result.status === 404 && !result.error;
+      // 409: the index already holds this version or a newer one.
+      const nothingToDelete = doc.deleted && documentNotFound(result);
       if (!(result.status < 300 || result.status === 409 || nothingToDelete)) fails.set(i, result.error?.reason ?? `status ${result.status}`);
       if (result.status < 300 || nothingToDelete) wrote.add(i);
       const held = result.status === 409 ? /current version \[(\d+)\]/.exec(result.error?.reason ?? '') : null;

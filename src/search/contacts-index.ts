@@ -71,9 +71,10 @@ export async function addCurrentFields(es: Client, indices: string[]): Promise<{
  * document. A list of patterns is taken as the operator's choice.
  */
 export async function autoCreatesIndices(es: Client): Promise<boolean> {
-  const res = await es.cluster.getSettings({ include_defaults: true, flat_settings: true });
-  const key = 'action.auto_create_index';
-  const value = [res.transient, res.persistent, res.defaults].map((settings) => (settings as Record<string, unknown> | undefined)?.[key]).find((v) => v !== undefined);
+  // Only the one setting comes back, not the cluster's hundreds of defaults.
+  type Level = { action?: { auto_create_index?: string | boolean } } | undefined;
+  const res = await es.cluster.getSettings({ include_defaults: true, filter_path: '*.action.auto_create_index' });
+  const value = [res.transient, res.persistent, res.defaults].map((level) => (level as Level)?.action?.auto_create_index).find((v) => v !== undefined);
   return String(value ?? 'true') === 'true';
 }
 

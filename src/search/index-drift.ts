@@ -49,6 +49,12 @@ export async function findOrphans(contacts: ContactModel, ids: string[]): Promis
 }
 
 /**
+ * A bulk item's 404 that says the document is not there; one that carries an error says the
+ * index itself is missing, which is a failure (the write is retried where the account is now).
+ */
+export const documentNotFound = (item: { status: number; error?: unknown }) => item.status === 404 && !item.error;
+
+/**
  * Deletes these documents from the index, each with the routing it was indexed with (the
  * account's, or a hit's `_routing`); answers those whose delete failed (one already gone is not; a missing index is).
  * With a `version`, the delete leaves its tombstone at that version (a delete without one leaves
@@ -65,8 +71,6 @@ export async function deleteFromIndex(es: Client, index: string, docs: { id: str
   return res.items.flatMap((item, i) => {
     const { status, error } = item.delete!;
     const kept = status === 409 && docs[i].version !== undefined;
-    // A 404 with an error is the index missing, not the document.
-    const gone = status === 404 && !error;
-    return status >= 300 && !gone && !kept ? [{ id: Number(docs[i].id), reason: error?.reason ?? `status ${status}` }] : [];
+    return status >= 300 && !documentNotFound(item.delete!) && !kept ? [{ id: Number(docs[i].id), reason: error?.reason ?? `status ${status}` }] : [];
   });
 }
