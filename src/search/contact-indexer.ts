@@ -1,4 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { PendingSyncModel } from '../records/pending-sync.model';
 import { identityClaims, type ContactKeys } from '../records/contact-keys';
@@ -8,10 +8,12 @@ import type { DefinitionRef } from '../records/custom-attribute-fields';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import { toContactSearchDoc } from './contact-search-doc';
-import { documentNotFound } from './index-drift';
-import { documentRouting, type PlacementView } from './index-placements';
+import { deleteFromIndex, documentNotFound } from './index-drift';
+import { documentRouting, type IndexTarget, type PlacementView } from './index-placements';
 
 const READ_CHUNK = 1000;
+
+type BulkItem = estypes.BulkResponse['items'][number];
 
 export interface IndexOutcome {
   /** Contacts whose indexing failed, with the reason; the rest are done. */
@@ -71,6 +73,38 @@ export function createContactIndexer(deps: {
     return docs;
   }
 
+  /**
+   * An account may move while a bulk request is in flight (README, "An account's own index"): the
+   * placements are looked at again once Elasticsearch has answered. A document this request put in
+   * an index the account is no longer written to is a stray there (never read for the account
+   * again): it is deleted at the version written, so a newer one written meanwhile stays. A contact
+   * not written to an index the account is now written to is failed, to be retried there.
+   */
+  async function settleMovesDuring(docs: Contact[], view: PlacementView, sent: { item: BulkItem; doc: number; target: IndexTarget }[], fails: Map<number, string>) {
+    const now = await placements.current();
+    if (now === view) return;
+    const indicesOf = (targets: IndexTarget[]) => targets.map((target) => target.index);
+    const strays = new Map<string, { id: string; routing: string; version: number }[]>();
+    sent.forEach(({ item, doc: i, target }) => {
+      const doc = docs[i];
+      const wanted = indicesOf(now.writes(doc.account_id));
+      const wrote = indicesOf(view.writes(doc.account_id));
+      if (wanted.some((index) => !wrote.includes(index)) && !fails.has(i)) {
+        fails.set(i, `account ${doc.account_id} moved to another index while this was written; written again there on retry`);
+      }
+      if (!wanted.includes(target.index) && item.index && item.index.status < 300) {
+        if (!strays.has(target.index)) strays.set(target.index, []);
+        strays.get(target.index)!.push({ id: String(doc._id), routing: documentRouting(target, doc.account_id, doc._id), version: doc.version });
+      }
+    });
+    for (const [index, gone] of strays) {
+      // An old own index deleted meanwhile holds nothing any more.
+      const failed = (await deleteFromIndex(es, index, gone)).filter(({ reason }) => !/no such index/.test(reason));
+      logger.info({ index, removed: gone.length - failed.length }, 'an account moved while its contacts were written; removed what landed in the index it left');
+      if (failed.length) logger.warn({ index, failed }, 'could not remove documents written to an index their account had left');
+    }
+  }
+
   /** `clearPending: false` when no pending marker can exist for these docs (an import's new contacts). */
   async function write(docs: Contact[], options: { clearPending?: boolean } = {}): Promise<IndexOutcome> {
     const failed = new Map<number, string>();
@@ -79,14 +113,14 @@ export function createContactIndexer(deps: {
     const defs = await definitionsByAccount(docs);
     const view = await placements.current();
     const operations: object[] = [];
-    // The doc each bulk item is of: a contact moving to its own index is written to both.
-    const itemDoc: number[] = [];
+    // The doc and index each bulk item is of: a contact moving to its own index is written to both.
+    const itemOf: { doc: number; target: IndexTarget }[] = [];
     docs.forEach((doc, i) => {
       for (const target of view.writes(doc.account_id)) {
         const meta = { _index: target.index, _id: String(doc._id), routing: documentRouting(target, doc.account_id, doc._id), version: doc.version, version_type: versionType };
         if (doc.deleted) operations.push({ delete: meta });
         else operations.push({ index: meta }, toContactSearchDoc(doc, defs.get(doc.account_id)));
-        itemDoc.push(i);
+        itemOf.push({ doc: i, target });
       }
     });
     const items = operations.length ? (await es.bulk({ operations })).items : [];
@@ -95,7 +129,7 @@ export function createContactIndexer(deps: {
     const fails = new Map<number, string>();
     const wrote = new Set<number>();
     items.forEach((item, k) => {
-      const i = itemDoc[k];
+      const i = itemOf[k].doc;
       const doc = docs[i];
       const result = item.index ?? item.delete!;
       // 409: the index already holds this version or a newer one.
@@ -105,6 +139,7 @@ export function createContactIndexer(deps: {
       const held = result.status === 409 ? /current version \[(\d+)\]/.exec(result.error?.reason ?? '') : null;
       if (held) refused.set(Number(doc._id), Math.max(refused.get(Number(doc._id)) ?? 0, Number(held[1])));
     });
+    await settleMovesDuring(docs, view, items.map((item, k) => ({ item, ...itemOf[k] })), fails);
     const done = docs.filter((_, i) => !fails.has(i));
     // Of those, the ones this request wrote: a refused one (409) was measured when it was indexed.
     const written = docs.filter((_, i) => wrote.has(i) && !fails.has(i));

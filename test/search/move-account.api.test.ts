@@ -1,7 +1,7 @@
 import v4 from '../../mappings/contacts.v4.json';
 import { accountRouting } from '../../src/search/contacts-index';
 import { createContactIndexer } from '../../src/search/contact-indexer';
-import { fixedView } from '../../src/search/index-placements';
+import { fixedView, type IndexTarget } from '../../src/search/index-placements';
 import { createMetrics } from '../../src/shared/metrics';
 import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
@@ -228,6 +228,44 @@ describe('an account moved to an index of its own', () => {
     // Moving an account already in the shared index back is refused.
     await ctx.deps.moveAccount(acc.id, { toOwn: false });
     await expect(ctx.deps.moveAccount(acc.id, { toOwn: false })).rejects.toThrow('in the shared index already');
+  });
+
+  it('a write answered after its account left the shared index takes back what it put there, and is retried where the account is', async () => {
+    const acc = await ctx.createAccount();
+    const live = await seed(acc, 3);
+    await ctx.settle(acc.id);
+    const { to: own } = await ctx.deps.moveAccount(acc.id, { toOwn: true });
+    expect(await documentsIn(ctx.deps.index, acc.id, true)).toBe(0);
+    const shared: IndexTarget = { index: ctx.deps.index, byAccount: true };
+    const ownIndex: IndexTarget = { index: own, byAccount: false };
+
+    // A sync batch that took its placements before the move (or during it) and is answered after
+    // it: its request names the indices of then, and the placements are looked at again after.
+    const late = (writes: IndexTarget[]) => {
+      let asked = 0;
+      return createContactIndexer({
+        contacts: ctx.deps.models.contacts,
+        definitions: ctx.deps.definitions,
+        es: ctx.deps.es,
+        placements: { current: async () => (asked++ === 0 ? { read: () => shared, writes: () => writes, ownIndices: () => [] } : ctx.deps.placements.current()) },
+        logger: ctx.deps.logger,
+        metrics: createMetrics(),
+      });
+    };
+    const [first, second] = [...live];
+    const read = async (id: number) => (await ctx.deps.models.contacts.findById(String(id)).lean())!;
+
+    // Taken before the move began: written to the shared index alone, so failed (its job is retried
+    // where the account is now), and its document leaves the shared index again.
+    const beforeMove = await late([shared]).write([await read(first)]);
+    expect([...beforeMove.failed.keys()]).toEqual([first]);
+    expect(beforeMove.failed.get(first)).toMatch(/moved to another index/);
+    // Taken while it was written to both: done, and only its own index keeps it.
+    const duringMove = await late([shared, ownIndex]).write([await read(second)]);
+    expect(duringMove.failed.size).toBe(0);
+    expect(await documentsIn(ctx.deps.index, acc.id, true)).toBe(0);
+    expect(await documentsIn(own, acc.id, false)).toBe(live.size);
+
   });
 
   it('an own index an older mapping built takes the new fields when the service starts, as the shared one does', async () => {
