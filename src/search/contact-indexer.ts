@@ -80,12 +80,13 @@ export function createContactIndexer(deps: {
    * again): it is deleted at the version written, so a newer one written meanwhile stays. A contact
    * not written to an index the account is now written to is failed, to be retried there.
    */
-  async function settleMovesDuring(docs: Contact[], view: PlacementView, sent: { item: BulkItem; doc: number; target: IndexTarget }[], fails: Map<number, string>) {
+  async function settleMovesDuring(docs: Contact[], view: PlacementView, items: BulkItem[], itemOf: { doc: number; target: IndexTarget }[], fails: Map<number, string>) {
     const now = await placements.current();
     if (now === view) return;
     const indicesOf = (targets: IndexTarget[]) => targets.map((target) => target.index);
     const strays = new Map<string, { id: string; routing: string; version: number }[]>();
-    sent.forEach(({ item, doc: i, target }) => {
+    items.forEach((item, k) => {
+      const { doc: i, target } = itemOf[k];
       const doc = docs[i];
       const wanted = indicesOf(now.writes(doc.account_id));
       const wrote = indicesOf(view.writes(doc.account_id));
@@ -139,7 +140,7 @@ export function createContactIndexer(deps: {
       const held = result.status === 409 ? /current version \[(\d+)\]/.exec(result.error?.reason ?? '') : null;
       if (held) refused.set(Number(doc._id), Math.max(refused.get(Number(doc._id)) ?? 0, Number(held[1])));
     });
-    await settleMovesDuring(docs, view, items.map((item, k) => ({ item, ...itemOf[k] })), fails);
+    await settleMovesDuring(docs, view, items, itemOf, fails);
     const done = docs.filter((_, i) => !fails.has(i));
     // Of those, the ones this request wrote: a refused one (409) was measured when it was indexed.
     const written = docs.filter((_, i) => wrote.has(i) && !fails.has(i));

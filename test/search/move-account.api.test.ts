@@ -265,7 +265,6 @@ describe('an account moved to an index of its own', () => {
     expect(duringMove.failed.size).toBe(0);
     expect(await documentsIn(ctx.deps.index, acc.id, true)).toBe(0);
     expect(await documentsIn(own, acc.id, false)).toBe(live.size);
-
   });
 
   it('an own index an older mapping built takes the new fields when the service starts, as the shared one does', async () => {
