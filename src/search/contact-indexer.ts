@@ -12,6 +12,7 @@ import { deleteFromIndex, documentNotFound } from './index-drift';
 import { documentRouting, type IndexTarget, type PlacementView } from './index-placements';
 
 const READ_CHUNK = 1000;
+const UNREAD_PLACEMENTS = "the index placements could not be read from MongoDB for a move's wait; written once they can be";
 
 type BulkItem = estypes.BulkResponse['items'][number];
 
@@ -82,6 +83,14 @@ export function createContactIndexer(deps: {
    */
   async function settleMovesDuring(docs: Contact[], view: PlacementView, items: BulkItem[], itemOf: { doc: number; target: IndexTarget }[], fails: Map<number, string>) {
     const now = await placements.current();
+    if (now.outdated()) {
+      // Answered a move's wait after the placements were read, and they cannot be read again: the
+      // account may have moved on since. Retried once they can be; what may have landed in an index
+      // the account left cannot be told (README, "What the waits do not cover").
+      docs.forEach((_, i) => fails.has(i) || fails.set(i, UNREAD_PLACEMENTS));
+      logger.warn({ contacts: docs.length }, 'the index placements could not be read again after a bulk request; its contacts are retried');
+      return;
+    }
     if (now === view) return;
     const indicesOf = (targets: IndexTarget[]) => targets.map((target) => target.index);
     const strays = new Map<string, { id: string; routing: string; version: number }[]>();
@@ -113,6 +122,11 @@ export function createContactIndexer(deps: {
     if (!docs.length) return { failed, refused };
     const defs = await definitionsByAccount(docs);
     const view = await placements.current();
+    if (view.outdated()) {
+      // The account may have moved on more than one step past them: nothing is written by them.
+      for (const doc of docs) failed.set(Number(doc._id), UNREAD_PLACEMENTS);
+      return { failed, refused };
+    }
     const operations: object[] = [];
     // The doc and index each bulk item is of: a contact moving to its own index is written to both.
     const itemOf: { doc: number; target: IndexTarget }[] = [];

@@ -26,11 +26,16 @@ export interface PlacementView {
   writes(accountId: number): IndexTarget[];
   /** Every index some account is placed in besides the shared alias. */
   ownIndices(): string[];
+  /**
+   * Whether a move may be more than one step past these placements: they were last read from
+   * MongoDB a move's wait (`settleMs`) ago or more. Nothing is written by them then.
+   */
+  outdated(): boolean;
 }
 
 /** A view where every account is in this one index (a copy's destination). */
 export function fixedView(target: IndexTarget): PlacementView {
-  return { read: () => target, writes: () => [target], ownIndices: () => [] };
+  return { read: () => target, writes: () => [target], ownIndices: () => [], outdated: () => false };
 }
 
 /** A view where every account is in the shared alias `index`. */
@@ -55,32 +60,36 @@ export interface IndexPlacements {
  * from MongoDB at most once per `refreshMs` (the collection holds a document per moved account
  * only), so a search or a sync batch pays a map lookup, not a round trip. A process that cannot
  * read them keeps the last view: a move waits `settleMs` between its steps, and every step but
- * the last keeps the account's documents where a view one step behind looks.
+ * the last keeps the account's documents where a view one step behind looks. A view read
+ * `settleMs` ago or more may be further behind: searches still use it, writes do not (`outdated`).
  */
 export function createIndexPlacements(deps: { model: IndexPlacementModel; alias: string; refreshMs: number; settleMs: number; logger: Logger }): IndexPlacements {
   const { model, alias, refreshMs, settleMs, logger } = deps;
   if (settleMs <= refreshMs) throw new Error(`INDEX_MOVE_WAIT_MS (${settleMs}) must be longer than INDEX_PLACEMENT_REFRESH_MS (${refreshMs})`);
   const target = (index: string): IndexTarget => ({ index, byAccount: index === alias });
   const shared = target(alias);
-  let view: PlacementView = sharedView(alias);
   let readAt = -Infinity;
   let loading: Promise<PlacementView> | undefined;
 
-  const toView = (docs: IndexPlacement[]): PlacementView => {
+  // `since`: when the read these placements came from began.
+  const toView = (docs: IndexPlacement[], since: number): PlacementView => {
     const byAccount = new Map(docs.map((doc) => [doc._id, { read: target(doc.read), writes: doc.writes.map(target) }]));
     const own = [...new Set(docs.flatMap((doc) => [doc.read, ...doc.writes]).filter((index) => index !== alias))];
     return {
       read: (accountId) => byAccount.get(accountId)?.read ?? shared,
       writes: (accountId) => byAccount.get(accountId)?.writes ?? [shared],
       ownIndices: () => own,
+      outdated: () => Date.now() - since >= settleMs,
     };
   };
+  // Until the first read, every account is taken to be in the shared alias, for nothing to write by.
+  let view = toView([], -Infinity);
 
   function reload(): Promise<PlacementView> {
     loading ??= (async () => {
       const startedAt = Date.now();
       try {
-        view = toView(await model.find({}).comment(exemptBecause('one document per account ever moved, read whole at most once per refresh')).lean<IndexPlacement[]>());
+        view = toView(await model.find({}).comment(exemptBecause('one document per account ever moved, read whole at most once per refresh')).lean<IndexPlacement[]>(), startedAt);
       } catch (err) {
         logger.warn({ err }, 'could not read the index placements; the last ones read stay in use');
       } finally {

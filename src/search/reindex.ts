@@ -85,7 +85,7 @@ export async function reindexContacts(
   const copyPlacements = {
     async current(): Promise<PlacementView> {
       const live = await deps.placements.current();
-      return { ...fixedView(copyTarget), writes: (accountId) => (live.writes(accountId).some((t) => t.byAccount) ? [copyTarget] : []) };
+      return { ...fixedView(copyTarget), writes: (accountId) => (live.writes(accountId).some((t) => t.byAccount) ? [copyTarget] : []), outdated: live.outdated };
     },
   };
   const copier = createContactIndexer({ contacts, definitions: deps.definitions, es, placements: copyPlacements, logger: deps.logger, metrics: createMetrics() });

@@ -247,7 +247,7 @@ describe('an account moved to an index of its own', () => {
         contacts: ctx.deps.models.contacts,
         definitions: ctx.deps.definitions,
         es: ctx.deps.es,
-        placements: { current: async () => (asked++ === 0 ? { read: () => shared, writes: () => writes, ownIndices: () => [] } : ctx.deps.placements.current()) },
+        placements: { current: async () => (asked++ === 0 ? { read: () => shared, writes: () => writes, ownIndices: () => [], outdated: () => false } : ctx.deps.placements.current()) },
         logger: ctx.deps.logger,
         metrics: createMetrics(),
       });
@@ -265,6 +265,40 @@ describe('an account moved to an index of its own', () => {
     expect(duringMove.failed.size).toBe(0);
     expect(await documentsIn(ctx.deps.index, acc.id, true)).toBe(0);
     expect(await documentsIn(own, acc.id, false)).toBe(live.size);
+  });
+
+  it('a process that has not read the placements for a move\'s wait writes nothing by them, and one that cannot read them again after a write retries it', async () => {
+    const acc = await ctx.createAccount();
+    const [id] = [...(await seed(acc, 1))];
+    await ctx.settle(acc.id);
+    const shared: IndexTarget = { index: ctx.deps.index, byAccount: true };
+    const indexed = async () =>
+      (await ctx.deps.es.get({ index: ctx.deps.index, id: String(id), routing: accountRouting(acc.id), _source: false }))._version;
+    const before = await indexed();
+    // A newer version than the index holds, as a write the sync has yet to index.
+    const contact = (await ctx.deps.models.contacts.findById(String(id)).lean())!;
+    const newer = { ...contact, version: contact.version + 1, name: 'Written by outdated placements' };
+    // `outdated`, in turn: the placements a process read and then could not read again.
+    const indexer = (...outdated: boolean[]) =>
+      createContactIndexer({
+        contacts: ctx.deps.models.contacts,
+        definitions: ctx.deps.definitions,
+        es: ctx.deps.es,
+        placements: { current: async () => ({ ...fixedView(shared), outdated: () => outdated.shift() ?? true }) },
+        logger: ctx.deps.logger,
+        metrics: createMetrics(),
+      });
+
+    // Read a move's wait ago or more: the account may be anywhere by now, so nothing is written.
+    const stale = await indexer(true).write([newer]);
+    expect(stale.failed.get(id)).toMatch(/placements could not be read/);
+    expect(await indexed()).toBe(before);
+
+    // Fresh when the request went, out of date when it was answered: written, but failed, so that
+    // its job is retried once the placements tell where the account is.
+    const late = await indexer(false, true).write([newer]);
+    expect(late.failed.get(id)).toMatch(/placements could not be read/);
+    expect(await indexed()).toBe(newer.version);
   });
 
   it('an own index an older mapping built takes the new fields when the service starts, as the shared one does', async () => {
