@@ -1,33 +1,38 @@
 import { z } from 'zod';
+import { nullAsAbsent } from '../shared/documented-input';
 import { bodyId, pathId } from '../shared/id-schema';
 
 const MAX_BULK_IDS = 10_000;
 
 export const bulkActionBody = z
-  // Strict: a misspelt selection or action (`id`, `label`) answers 422 naming it.
+  // Strict: a misspelt selection or action (`id`, `label`) answers 422 naming it. Null is absent.
   .strictObject({
     type: z.enum(['Contact', 'contact'], 'type must be "Contact"'),
     // The array's own message would cover its checks too: the limit gets its own, or it reads "must be an array".
-    ids: z
-      .array(bodyId('each of ids must be a contact id (a positive integer)'), 'ids must be an array of contact ids')
-      .min(1, 'ids must not be empty')
-      .max(MAX_BULK_IDS, {
-        error: (issue) =>
-          `ids may name at most ${MAX_BULK_IDS.toLocaleString('en-US')} contacts (${(issue.input as unknown[]).length} given); select more with a filter (payload) or a segment (custom_filter_id)`,
-      })
-      .optional(),
-    payload: z.unknown().optional(),
-    custom_filter_id: bodyId('custom_filter_id must be a segment id (a positive integer)').optional(),
+    ids: nullAsAbsent(
+      z
+        .array(bodyId('each of ids must be a contact id (a positive integer)'), 'ids must be an array of contact ids')
+        .min(1, 'ids must not be empty')
+        .max(MAX_BULK_IDS, {
+          error: (issue) =>
+            `ids may name at most ${MAX_BULK_IDS.toLocaleString('en-US')} contacts (${(issue.input as unknown[]).length} given); select more with a filter (payload) or a segment (custom_filter_id)`,
+        })
+        .optional(),
+    ),
+    payload: nullAsAbsent(z.unknown().optional()),
+    custom_filter_id: nullAsAbsent(bodyId('custom_filter_id must be a segment id (a positive integer)').optional()),
     // The export's name for a segment, accepted here too.
-    segment_id: bodyId('segment_id must be a segment id (a positive integer)').optional().describe('the same as custom_filter_id'),
-    action_name: z.enum(['delete'], 'action_name must be "delete"').optional(),
-    labels: z
-      .object({
-        add: z.array(z.string(), 'labels.add must be an array of label titles').max(100, 'labels.add may name at most 100 labels').optional(),
-        remove: z.array(z.string(), 'labels.remove must be an array of label titles').max(100, 'labels.remove may name at most 100 labels').optional(),
-      })
-      .strict()
-      .optional(),
+    segment_id: nullAsAbsent(bodyId('segment_id must be a segment id (a positive integer)').optional().describe('the same as custom_filter_id')),
+    action_name: nullAsAbsent(z.enum(['delete'], 'action_name must be "delete"').optional()),
+    labels: nullAsAbsent(
+      z
+        .object({
+          add: nullAsAbsent(z.array(z.string(), 'labels.add must be an array of label titles').max(100, 'labels.add may name at most 100 labels').optional()),
+          remove: nullAsAbsent(z.array(z.string(), 'labels.remove must be an array of label titles').max(100, 'labels.remove may name at most 100 labels').optional()),
+        })
+        .strict()
+        .optional(),
+    ),
   })
   .superRefine((body, ctx) => {
     const selections = [body.ids !== undefined, body.payload !== undefined, body.custom_filter_id !== undefined, body.segment_id !== undefined].filter(Boolean).length;

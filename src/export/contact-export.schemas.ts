@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nullAsAbsent } from '../shared/documented-input';
 import { bodyId } from '../shared/id-schema';
 
 export const MAX_EXPORT_COLUMNS = 200;
@@ -32,11 +33,11 @@ export const exportBody = z
       .nullish()
       .transform((label) => label ?? undefined)
       .optional(),
-    labels: z.array(z.string().min(1)).max(100).optional(),
+    labels: nullAsAbsent(z.array(z.string().min(1)).max(100).optional()),
     payload: z.unknown().optional(),
-    q: z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only its matches are exported'),
-    segment_id: bodyId('segment_id must be a segment id (a positive integer)').optional(),
-    custom_filter_id: bodyId('custom_filter_id must be a segment id (a positive integer)').optional().describe('the same as segment_id'),
+    q: nullAsAbsent(z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only its matches are exported')),
+    segment_id: nullAsAbsent(bodyId('segment_id must be a segment id (a positive integer)').optional()),
+    custom_filter_id: nullAsAbsent(bodyId('custom_filter_id must be a segment id (a positive integer)').optional().describe('the same as segment_id')),
   })
   .refine((body) => body.segment_id === undefined || body.custom_filter_id === undefined, {
     message: 'give segment_id or custom_filter_id (the same thing), not both',

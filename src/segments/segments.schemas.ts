@@ -1,4 +1,4 @@
-import { acceptingAlso } from '../shared/documented-input';
+import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { blankAsAbsent, labelsParam, pageQuery, queryWholeNumber } from '../search/list-request';
@@ -12,10 +12,8 @@ export const withinSearch = {
   labels: labelsParam.describe('label titles, as the list takes them (labels[]=vip, repeated, or labels=a,b): only contacts holding any of them'),
 };
 
-// In the body, null is absent, as Rails (Chatwoot's) reads it: a client walking pages sends the
-// last answer's next_cursor, null before the first page. Coerced, a null page was 0 ("page starts at 1").
-const nullAsAbsent = <T extends z.ZodType>(schema: T) =>
-  acceptingAlso(z.preprocess((value) => (value === null ? undefined : value), schema), { type: 'null', description: 'the same as absent' });
+// In the body, null is absent: a client walking pages sends the last answer's next_cursor, null
+// before the first page. Coerced, a null page was 0 ("page starts at 1").
 const bodyFields = {
   sort: nullAsAbsent(pageFields.shape.sort),
   page: nullAsAbsent(pageFields.shape.page),

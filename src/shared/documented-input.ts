@@ -13,3 +13,10 @@ export function acceptingAlso<T extends ZodType>(schema: T, ...alsoAccepts: Json
   alsoAcceptedInputs.add(schema, { alsoAccepts });
   return schema;
 }
+
+/**
+ * `schema`, or null taken as absent: Rails (Chatwoot's) reads an absent and a null parameter
+ * alike, and clients that serialise an unset option as null send it so.
+ */
+export const nullAsAbsent = <T extends ZodType>(schema: T) =>
+  acceptingAlso(z.preprocess((value) => (value === null ? undefined : value), schema), { type: 'null', description: 'the same as absent' });

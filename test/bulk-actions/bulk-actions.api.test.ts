@@ -52,6 +52,28 @@ describe('bulk actions', () => {
     expect((await as(account).get('/labels')).body.payload.map((l: { title: string }) => l.title)).toEqual(expect.arrayContaining(['hot', 'new']));
   });
 
+  // A client that serialises unset options as null sent them so and got a 422 ("give exactly one of ids, payload…").
+  it('when the options not used are null, then each means absent, as Chatwoot reads them', async () => {
+    const account = await ctx.createAccount();
+    const contact = await createContact(ctx, account);
+    const res = await as(account).post('/bulk_actions', {
+      type: 'Contact',
+      ids: [contact.id],
+      payload: null,
+      custom_filter_id: null,
+      segment_id: null,
+      action_name: null,
+      labels: { add: ['n1'], remove: null },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed', total: 1, processed: 1 });
+    expect(await labelsOf(account, contact.id)).toEqual(['n1']);
+    // Null for every selection is still no selection.
+    const none = await as(account).post('/bulk_actions', { type: 'Contact', ids: null, payload: null, labels: { add: ['n1'] } });
+    expect(none.status).toBe(422);
+    expect(none.body.error).toMatch(/give exactly one of ids, payload/);
+  });
+
   it('when the ids name no contact of the account, then no label is created and the action reports that none changed', async () => {
     const account = await ctx.createAccount();
     const other = await ctx.createAccount();

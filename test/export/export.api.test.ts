@@ -218,6 +218,10 @@ describe('exporting contacts', () => {
     const rows = await parseCsv(res.body);
     expect(rows.map((r) => r.name)).toEqual(['Solo']);
     expect(Object.keys(rows[0])).toEqual(['id', 'name', 'email', 'phone_number', 'labels']);
+    // So are this service's own options, beside one that is given.
+    const beside = await exportCsv(account, { segment_id: null, custom_filter_id: null, labels: null, q: null, label: '' });
+    expect(beside.status).toBe(200);
+    expect((await parseCsv(beside.body)).map((r) => r.name)).toEqual(['Solo']);
   });
 
   // An unknown name used to export a column of empty cells: a typo went unnoticed.
