@@ -5,7 +5,7 @@ import type { PendingSyncModel } from '../records/pending-sync.model';
 import { markPending as markPendingWrites } from '../records/pending-writes';
 import type { SyncScheduler } from '../search/sync-queue';
 import { conflictRetries } from '../shared/conflict-backoff';
-import { ConflictError, NotFoundError } from '../shared/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { isMongoUnavailable } from '../shared/mongo';
 
 /** One write to a contact. `set` may hold dotted attribute paths (`custom_attributes.plan`). */
@@ -180,6 +180,19 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
     writeMany,
     modifyMany,
     pullLabelUnsynced,
+
+    /**
+     * Throws the ValidationError a write of these values by `contactId` would, when another live
+     * contact holds one of them now. A read, not a claim: the write still takes them (and may
+     * still be refused, by a contact that takes one in between).
+     */
+    async checkFree(accountId: number, contactId: number, values: IdentityValues): Promise<void> {
+      const owners = await keys.owners(accountId, values);
+      for (const field of IDENTITY_FIELD_NAMES) {
+        const owner = owners[field];
+        if (owner && Number(owner._id) !== contactId) throw new ValidationError(`${field} "${values[field]}" already belongs to contact ${owner._id}`, field);
+      }
+    },
 
     /** Writes a new contact after taking its values; throws ValidationError naming a value another contact holds. */
     async insert(contact: Contact): Promise<void> {

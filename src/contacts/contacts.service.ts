@@ -15,6 +15,11 @@ import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
 import { buildTextSearchQuery } from '../search/build-text-search-query';
 import type { QueryLimits } from '../search/query-limits';
 import { attributeKeyOf } from '../records/contact-fields';
+import { IDENTITY_FIELD_NAMES } from '../records/contact-key.model';
+import type { IdentityValues } from '../records/contact-keys';
+
+/** The email, phone number and identifier among these changes: the values a write takes. */
+const identityOf = (changes: ContactChanges): IdentityValues => Object.fromEntries(IDENTITY_FIELD_NAMES.flatMap((field) => (changes[field] ? [[field, changes[field]]] : [])));
 
 /** Records that belong to a contact (notes, identities, conversations): they go when it is deleted, and follow it into a merge. */
 export interface ContactDependent {
@@ -52,7 +57,7 @@ export interface ContactsServiceDeps {
   /** Checks custom attribute values against their definitions, defining new keys on first use. */
   customAttributes: {
     /** Answers the values as they are to be stored (decimal text for a number attribute as its number). */
-    prepareValues<T extends Record<string, unknown> | undefined>(accountId: number, values: T): Promise<T>;
+    prepareValues<T extends Record<string, unknown> | undefined>(accountId: number, values: T, beforeDefining?: () => Promise<void>): Promise<T>;
     definitionsOf(accountId: number): Promise<DefinitionRef[]>;
   };
   writer: ContactWriter;
@@ -115,7 +120,9 @@ export function createContactsService({ contacts, customAttributes, writer, next
       input.inbox_id === undefined || input.inbox_id === null
         ? undefined
         : await prepareInboxLink(accountId, input.inbox_id, { email: changes.email ?? null, phone_number: changes.phone_number ?? null }, sourceId);
-    if (changes.custom_attributes) changes.custom_attributes = await customAttributes.prepareValues(accountId, changes.custom_attributes);
+    if (changes.custom_attributes) {
+      changes.custom_attributes = await customAttributes.prepareValues(accountId, changes.custom_attributes, () => writer.checkFree(accountId, 0, identityOf(changes)));
+    }
     const [id] = await nextIds('contacts');
     const doc = newContact(id, accountId, changes, [], new Date());
     await writer.insert(doc);
@@ -148,22 +155,32 @@ export function createContactsService({ contacts, customAttributes, writer, next
       const { readBack, rest } = splitReadBack(input);
       checkReadBack(readBack, id);
       const changes = toContactChanges(rest);
-      if (changes.custom_attributes) {
-        // Chatwoot's dashboard saves one attribute by sending them all back: a value the contact
-        // already holds is no change, and is not checked against a definition that changed since
-        // (a list value removed, a key defined again with another type) — nor written.
-        const changed = withoutStoredValues(changes.custom_attributes, (await find(accountId, id)).custom_attributes);
-        if (Object.keys(changed).length) changes.custom_attributes = await customAttributes.prepareValues(accountId, changed);
-        else delete changes.custom_attributes;
-      }
-      const updated = await writer.modify(accountId, id, (current) => {
-        checkReadBack(readBack, id, current);
+      const keptOf = (current: Contact) => {
         const kept = narrow ? narrow(current, changes) : changes;
-        if (!Object.keys(kept).length) return null;
         const next = { ...current, ...kept };
         if (!IDENTITY_FIELDS.some((field) => next[field])) {
           throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
         }
+        return kept;
+      };
+      if (changes.custom_attributes) {
+        // Chatwoot's dashboard saves one attribute by sending them all back: a value the contact
+        // already holds is no change, and is not checked against a definition that changed since
+        // (a list value removed, a key defined again with another type) — nor written.
+        const read = await find(accountId, id);
+        const changed = withoutStoredValues(changes.custom_attributes, read.custom_attributes);
+        // A new key is defined only for a write that its other checks let through, as read now.
+        const checkWrite = async () => {
+          checkReadBack(readBack, id, read);
+          await writer.checkFree(accountId, id, identityOf(keptOf(read)));
+        };
+        if (Object.keys(changed).length) changes.custom_attributes = await customAttributes.prepareValues(accountId, changed, checkWrite);
+        else delete changes.custom_attributes;
+      }
+      const updated = await writer.modify(accountId, id, (current) => {
+        checkReadBack(readBack, id, current);
+        const kept = keptOf(current);
+        if (!Object.keys(kept).length) return null;
         return toUpdate(kept, current);
       });
       return toContactPayload(updated);

@@ -259,7 +259,11 @@ export function createCustomAttributesService(deps: CustomAttributesDeps) {
      * values as they are to be stored: decimal text for a number attribute as its number
      * (coerceCustomValue), the rest as given.
      */
-    async prepareValues<T extends Record<string, unknown> | undefined>(accountId: number, given: T): Promise<T> {
+    /**
+     * `beforeDefining` runs once the values passed and before a new key is defined: the write's own
+     * checks (a taken email), so that a write refused by them leaves no definition behind either.
+     */
+    async prepareValues<T extends Record<string, unknown> | undefined>(accountId: number, given: T, beforeDefining?: () => Promise<void>): Promise<T> {
       if (!given) return given;
       const keys = Object.keys(given);
       if (!keys.length) return given;
@@ -280,6 +284,7 @@ export function createCustomAttributesService(deps: CustomAttributesDeps) {
       for (const key of keys) check(byKey.get(key) ?? { attribute_key: key, attribute_display_type: typeForValue(values[key]), attribute_values: [], slot: 0 }, key);
       const fresh = keys.filter((k) => !byKey.has(k) && values[k] !== null);
       if (!fresh.length) return values as T;
+      await beforeDefining?.();
       const ids = await nextIds('custom_attribute_definitions', fresh.length);
       // Every new key is defined by one conditional write of the account's document, or none is:
       // a write refused for want of slots (or for a key defined meanwhile with another type)

@@ -355,6 +355,32 @@ describe('custom attribute values on contacts', () => {
     expect((await api.get('/custom_attribute_definitions')).body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['seats']);
   });
 
+  // A refused write defined its new keys all the same: their types then refused the account's later writes.
+  it('when a write is refused for a taken email, phone or identifier, or for leaving the contact without one, then it defines none of its new keys', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const holder = await createContact(ctx, account, { name: 'Holder', email: 'held@x.test', phone_number: '+51911111111', identifier: 'ext-1' });
+    const other = await createContact(ctx, account, { name: 'Other' });
+    const refusals = [
+      await api.post('/contacts', { email: 'HELD@x.test', custom_attributes: { ghost_a: 5 } }),
+      await api.post('/contacts', { name: 'n', phone_number: '+51 911 111 111', custom_attributes: { ghost_b: true } }),
+      await api.patch(`/contacts/${other.id}`, { identifier: 'ext-1', custom_attributes: { ghost_c: 'x' } }),
+      await api.patch(`/contacts/${other.id}`, { name: '', email: null, phone_number: null, identifier: null, custom_attributes: { ghost_d: 1 } }),
+    ];
+    expect(refusals.map((r) => [r.status, r.body.field])).toEqual([
+      [422, 'email'],
+      [422, 'phone_number'],
+      [422, 'identifier'],
+      [422, undefined],
+    ]);
+    expect(refusals[0].body.error).toBe(`email "held@x.test" already belongs to contact ${holder.id}`);
+    expect(refusals[3].body.error).toMatch(/at least one of name, email, phone_number or identifier/);
+    expect((await api.get('/custom_attribute_definitions')).body).toEqual([]);
+    // A write that passes them defines its keys; the holder may write its own values with a new key.
+    expect((await api.patch(`/contacts/${holder.id}`, { email: 'held@x.test', custom_attributes: { ghost_a: 'now text' } })).status).toBe(200);
+    expect((await api.get('/custom_attribute_definitions')).body.map((d: { attribute_key: string; attribute_display_type: string }) => [d.attribute_key, d.attribute_display_type])).toEqual([['ghost_a', 'text']]);
+  });
+
   it('when a write brings more new keys than the account has free slots, then it answers 422 naming the first key that does not fit and defines none', async () => {
     const account = await ctx.createAccount();
     const api = as(account);
