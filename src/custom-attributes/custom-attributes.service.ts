@@ -257,11 +257,9 @@ export function createCustomAttributesService(deps: CustomAttributesDeps) {
      * creating a definition for each key used for the first time: number for a JSON number,
      * checkbox for a boolean, text otherwise. Throws ValidationError naming the key. Answers the
      * values as they are to be stored: decimal text for a number attribute as its number
-     * (coerceCustomValue), the rest as given.
-     */
-    /**
-     * `beforeDefining` runs once the values passed and before a new key is defined: the write's own
-     * checks (a taken email), so that a write refused by them leaves no definition behind either.
+     * (coerceCustomValue), the rest as given. `beforeDefining` runs once the values passed and
+     * before a new key is defined: the write's own checks (a taken email), so that a write refused
+     * by them leaves no definition behind either.
      */
     async prepareValues<T extends Record<string, unknown> | undefined>(accountId: number, given: T, beforeDefining?: () => Promise<void>): Promise<T> {
       if (!given) return given;
