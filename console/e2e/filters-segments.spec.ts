@@ -269,3 +269,33 @@ test('when a segment names a label the account no longer has, then the builder s
   await expect(value).toHaveValue('retirada');
   await expect(value.locator('option:checked')).toHaveText('retirada');
 });
+
+test('when a number is typed with a decimal comma in Spanish and the segment is named with Enter, then the filter compares that number, reads as a number\'s, and the segment is saved', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'score', attribute_display_name: 'Score', attribute_display_type: 'number', attribute_model: 'contact_attribute' });
+  await createContacts(account, [{ name: 'Baja', custom_attributes: { score: 7.25 } }, { name: 'Alta', custom_attributes: { score: 9 } }]);
+  await signIn(page, account);
+  await page.getByLabel('Language').selectOption('es');
+  await page.getByRole('button', { name: 'Filtrar', exact: true }).click();
+  const condition = page.locator('.condition').first();
+  await condition.getByLabel('Atributo').selectOption('score');
+  // A number's comparison, not a date's ("es anterior / menor que" read as both).
+  await expect(condition.getByLabel('Operador').locator('option[value="is_less_than"]')).toHaveText('es menor que');
+  await condition.getByLabel('Operador').selectOption('is_less_than');
+  // The browser's number box read 7,5 as 75 and the filter ran on that.
+  await condition.getByLabel('Valor').fill('7,5');
+  await expect(condition.getByLabel('Valor')).toHaveValue('7,5');
+  await page.getByRole('button', { name: 'Aplicar' }).click();
+  await expect(page.getByTestId('count')).toHaveText('1 contacto');
+  await expect.poll(() => rowNames(page)).toEqual(['Baja']);
+
+  await page.getByRole('button', { name: 'Filtrar', exact: true }).click();
+  // The list's Limpiar and the builder's are told apart.
+  await expect(page.getByRole('button', { name: 'Limpiar', exact: true })).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Limpiar filtro', exact: true })).toHaveCount(1);
+  await page.getByRole('button', { name: 'Guardar como segmento' }).click();
+  await page.getByLabel('Nombre del segmento').fill('Puntuación baja');
+  await page.getByLabel('Nombre del segmento').press('Enter');
+  await expect(page.getByTestId('segments').getByRole('button', { name: /Puntuación baja/ })).toContainText('1');
+  const saved = await account.api<{ query: { payload: { values: unknown[] }[] } }[]>('GET', '/custom_filters');
+  expect(saved.body[0].query.payload[0].values).toEqual([7.5]);
+});

@@ -2,6 +2,8 @@ import {
   CUSTOM_FILTER_TYPES,
   filterProblems,
   fromStoredPayload,
+  operatorLabel,
+  parseTypedNumber,
   problemPathOf,
   STANDARD_FILTER_ATTRIBUTES,
   toPayload,
@@ -139,5 +141,29 @@ describe('a segment saved by a Chatwoot client', () => {
       { attribute_key: 'country_code', filter_operator: 'equal_to', values: ['CO', 'PE'], query_operator: 'or' },
       { group: [{ attribute_key: 'blocked', filter_operator: 'equal_to', values: [true] }] },
     ]);
+  });
+});
+
+describe('numbers typed into the filter builder', () => {
+  it('when a number is typed with a decimal comma, then it is that number; text that is no number stays text for the builder to refuse', () => {
+    expect(parseTypedNumber('7,5')).toBe(7.5);
+    expect(parseTypedNumber('-0,25')).toBe(-0.25);
+    expect(parseTypedNumber(' 42 ')).toBe(42);
+    expect(parseTypedNumber('3.5')).toBe(3.5);
+    expect(parseTypedNumber('1e3')).toBe(1000);
+    expect(parseTypedNumber('')).toBe('');
+    // Neither 75 nor 1.5: a thousands comma or two commas are not read as a decimal.
+    expect(parseTypedNumber('1,000.5')).toBe('1,000.5');
+    expect(parseTypedNumber('7,5,1')).toBe('7,5,1');
+    expect(parseTypedNumber('abc')).toBe('abc');
+    expect(filterProblems([{ attribute_key: 'score', filter_operator: 'is_less_than', values: [parseTypedNumber('7,,5')] }], () => ({ key: 'score', label: 'Score', input: 'number', operators: ['is_less_than'] }) as AttributeChoice)).toEqual(new Map([['0', 'valueNumber']]));
+  });
+
+  it('when a comparison is offered, then it reads as a date\'s for dates and as a number\'s for numbers', () => {
+    expect(operatorLabel('is_greater_than', 'number', 'en')).toBe('is greater than');
+    expect(operatorLabel('is_less_than', 'number', 'es')).toBe('es menor que');
+    expect(operatorLabel('is_greater_than', 'date', 'en')).toBe('is after');
+    expect(operatorLabel('is_less_than', 'date', 'es')).toBe('es anterior a');
+    expect(operatorLabel('contains', 'text', 'es')).toBe('contiene');
   });
 });

@@ -11,7 +11,8 @@ import {
   inputFor,
   isBlankValue,
   isGroup,
-  OPERATOR_LABELS,
+  operatorLabel,
+  parseTypedNumber,
   problemPathOf,
   SINGLE_VALUE_OPERATORS,
   takesSeveralValues,
@@ -161,12 +162,18 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
       {error && <p role="alert" className="error" data-testid="filter-problem">{error}</p>}
       <div className="actions">
         <button type="button" className="primary" disabled={busy} onClick={() => submit((sent) => onApply(sent))}>{t('apply')}</button>
-        <button type="button" onClick={() => { setItems([emptyCondition()]); onClear(); }}>{t('clear')}</button>
+        <button type="button" onClick={() => { setItems([emptyCondition()]); onClear(); }}>{t('clearFilter')}</button>
         {onSaveAs && !naming && <button type="button" onClick={() => setNaming(true)}>{t('saveAsSegment')}</button>}
         {(naming || onUpdateSegment) && (
           <label>
             {t('segmentName')}
-            <input value={name} onChange={(e) => setName(e.target.value)} />
+            <input value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => {
+              // Enter saves, as the button beside it does.
+              if (e.key !== 'Enter' || busy || !name.trim()) return;
+              e.preventDefault();
+              if (naming && onSaveAs) void submit((sent) => onSaveAs(name.trim(), sent));
+              else if (onUpdateSegment) void submit((sent) => onUpdateSegment(name.trim(), sent));
+            }} />
           </label>
         )}
         {naming && onSaveAs && (
@@ -239,6 +246,10 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
   // beside it. "Add another value" (or Enter in the box) makes the box's value a chip and empties
   // the box for the next one; a filter made through the API with several values shows them so.
   const valueInput = useRef<HTMLInputElement & HTMLSelectElement>(null);
+  // A number box shows what was typed (7,5) while that is its value; a value set otherwise (an
+  // operator's default, the box emptied for the next value) shows as itself.
+  const [numberDraft, setNumberDraft] = useState<string | null>(null);
+  const numberShown = numberDraft !== null && parseTypedNumber(numberDraft) === value ? numberDraft : String(value ?? '');
   const setValue = (v: string | number | boolean) => onChange({ ...condition, values: [v, ...condition.values.slice(1)] });
   const moreValues = input === 'none' ? [] : condition.values.slice(1);
   const several = takesSeveralValues(condition.filter_operator) && input !== 'none' && input !== 'boolean';
@@ -274,7 +285,7 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
         <span className="visually-hidden">{t('operator')}</span>
         <select aria-label={t('operator')} value={condition.filter_operator} onChange={(e) => changeOperator(e.target.value)}>
           {attribute.operators.map((op) => (
-            <option key={op} value={op}>{OPERATOR_LABELS[op]?.[language] ?? op}</option>
+            <option key={op} value={op}>{operatorLabel(op, attribute.input, language)}</option>
           ))}
         </select>
       </label>
@@ -283,7 +294,8 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
           <span className="visually-hidden">{t('value')}</span>
           {input === 'text' && <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
           {input === 'number' && (
-            <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} type="number" value={String(value ?? '')} onChange={(e) => setValue(e.target.value === '' ? '' : Number(e.target.value))} />
+            <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} type="text" inputMode="decimal" value={numberShown}
+              onChange={(e) => { setNumberDraft(e.target.value); setValue(parseTypedNumber(e.target.value)); }} />
           )}
           {input === 'date' && <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} type="date" value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
           {input === 'boolean' && (

@@ -87,6 +87,30 @@ export const OPERATOR_LABELS: Record<string, { en: string; es: string }> = {
   days_before: { en: 'is more than N days ago', es: 'hace más de N días' },
 };
 
+// The comparisons read as a date's or a number's, by what the attribute holds.
+const COMPARISON_LABELS: Record<string, Partial<Record<ValueInput, { en: string; es: string }>>> = {
+  is_greater_than: { date: { en: 'is after', es: 'es posterior a' }, number: { en: 'is greater than', es: 'es mayor que' } },
+  is_less_than: { date: { en: 'is before', es: 'es anterior a' }, number: { en: 'is less than', es: 'es menor que' } },
+};
+
+/** An operator's name for an attribute whose values take this input. */
+export function operatorLabel(operator: string, input: ValueInput, language: 'en' | 'es'): string {
+  return (COMPARISON_LABELS[operator]?.[input] ?? OPERATOR_LABELS[operator])?.[language] ?? operator;
+}
+
+/**
+ * A number as typed: a decimal comma (7,5: how Spanish writes 7.5) is the decimal point. Text
+ * that is no number stays text, for the builder to call it one (`valueNumber`), never a number
+ * the user did not type (the browser's number box read 7,5 as 75).
+ */
+export function parseTypedNumber(raw: string): string | number {
+  const text = raw.trim();
+  if (!text) return '';
+  const decimal = /^[-+]?\d*,\d+$/.test(text) ? text.replace(',', '.') : text;
+  const number = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(decimal) ? Number(decimal) : NaN;
+  return Number.isFinite(number) ? number : raw;
+}
+
 /**
  * Operators the builder offers several values for: equal_to means any of them, not_equal_to none
  * of them (labels: has any of, has none of). The API takes several for the other text operators
