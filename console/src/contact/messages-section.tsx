@@ -3,6 +3,7 @@ import { errorOf } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { accountPath, useSession } from '../shell/session';
+import { channelLabel } from './channel-label';
 
 interface Inbox {
   id: number;
@@ -129,7 +130,7 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
             <option value="">—</option>
             {!channelsFailed && inboxes.map((inbox) => (
               <option key={inbox.id} value={inbox.id} disabled={!reachable.has(inbox.id)}>
-                {inbox.name} {reachable.has(inbox.id) ? `(${reachable.get(inbox.id)})` : `— ${reason(inbox)}`}
+                {channelLabel(inbox, reachable.get(inbox.id), { unreachable: reason(inbox), verified: t('verifiedVisitor') })}
               </option>
             ))}
           </select>

@@ -83,9 +83,12 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
               aria-current={here(current?.kind === 'label' && current.title === title)}
               onClick={() => show({ kind: 'label', title })}
             >
-              {/* The mark is decoration: a screen reader names the label alone, not "number sign vip". */}
-              <span aria-hidden="true"># </span>
-              {title}
+              {/* The mark is decoration: a screen reader names the label alone, not "number sign vip".
+                  One span with the title: the button spreads its children apart (a segment's count goes right). */}
+              <span>
+                <span aria-hidden="true"># </span>
+                {title}
+              </span>
             </button>
           </li>
         ))}
