@@ -1,5 +1,6 @@
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
+import { withoutEventHandlers } from './without-event-handlers';
 
 // A note is written by one user and read by every other: what it may hold is what Markdown
 // makes, nothing that could restyle or overlay the console (<style>, style=""), ask for input
@@ -14,7 +15,7 @@ const ALLOWED_ATTR = ['href', 'title', 'alt', 'src', 'align', 'start'];
 
 // GFM task lists become ☐/☑ rather than <input type="checkbox">, which is not allowed.
 const markdown = new Marked({ async: false, gfm: true, breaks: true });
-markdown.use({ renderer: { checkbox: ({ checked }) => (checked ? '☑ ' : '☐ ') } });
+markdown.use({ renderer: { checkbox: ({ checked }) => (checked ? '☑ ' : '☐ '), html: ({ text }) => withoutEventHandlers(text) } });
 
 /**
  * A note's Markdown as safe HTML: marked renders it (raw HTML in the Markdown passes through
