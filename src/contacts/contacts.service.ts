@@ -15,11 +15,6 @@ import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
 import { buildTextSearchQuery } from '../search/build-text-search-query';
 import type { QueryLimits } from '../search/query-limits';
 import { attributeKeyOf } from '../records/contact-fields';
-import { IDENTITY_FIELD_NAMES } from '../records/contact-key.model';
-import type { IdentityValues } from '../records/contact-keys';
-
-/** The email, phone number and identifier among these changes: the values a write takes. */
-const identityOf = (changes: ContactChanges): IdentityValues => Object.fromEntries(IDENTITY_FIELD_NAMES.flatMap((field) => (changes[field] ? [[field, changes[field]]] : [])));
 
 /** Records that belong to a contact (notes, identities, conversations): they go when it is deleted, and follow it into a merge. */
 export interface ContactDependent {
@@ -121,7 +116,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
         ? undefined
         : await prepareInboxLink(accountId, input.inbox_id, { email: changes.email ?? null, phone_number: changes.phone_number ?? null }, sourceId);
     if (changes.custom_attributes) {
-      changes.custom_attributes = await customAttributes.prepareValues(accountId, changes.custom_attributes, () => writer.checkFree(accountId, 0, identityOf(changes)));
+      changes.custom_attributes = await customAttributes.prepareValues(accountId, changes.custom_attributes, () => writer.checkFree(accountId, 0, changes));
     }
     const [id] = await nextIds('contacts');
     const doc = newContact(id, accountId, changes, [], new Date());
@@ -172,7 +167,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
         // A new key is defined only for a write that its other checks let through, as read now.
         const checkWrite = async () => {
           checkReadBack(readBack, id, read);
-          await writer.checkFree(accountId, id, identityOf(keptOf(read)));
+          await writer.checkFree(accountId, id, keptOf(read));
         };
         if (Object.keys(changed).length) changes.custom_attributes = await customAttributes.prepareValues(accountId, changed, checkWrite);
         else delete changes.custom_attributes;

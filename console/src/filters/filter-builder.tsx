@@ -108,6 +108,9 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
     }
   }
   const error = shown.get('');
+  // Saving the named segment, new or edited: its button, or Enter in its name.
+  const saveNamed = naming && onSaveAs ? onSaveAs : onUpdateSegment;
+  const saveSegment = () => saveNamed && submit((sent) => saveNamed(name.trim(), sent));
 
   return (
     <section className="filter-builder" ref={builderRef} aria-labelledby="filter-title" onKeyDown={escapeCancels(onCancel)}>
@@ -168,19 +171,17 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
           <label>
             {t('segmentName')}
             <input value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => {
-              // Enter saves, as the button beside it does.
               if (e.key !== 'Enter' || busy || !name.trim()) return;
               e.preventDefault();
-              if (naming && onSaveAs) void submit((sent) => onSaveAs(name.trim(), sent));
-              else if (onUpdateSegment) void submit((sent) => onUpdateSegment(name.trim(), sent));
+              void saveSegment();
             }} />
           </label>
         )}
         {naming && onSaveAs && (
-          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={() => submit((sent) => onSaveAs(name.trim(), sent))}>{t('save')}</button>
+          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={saveSegment}>{t('save')}</button>
         )}
         {onUpdateSegment && (
-          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={() => submit((sent) => onUpdateSegment(name.trim(), sent))}>{t('updateSegment')}</button>
+          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={saveSegment}>{t('updateSegment')}</button>
         )}
         <button type="button" onClick={onCancel}>{t('cancel')}</button>
       </div>
