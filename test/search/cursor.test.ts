@@ -45,6 +45,20 @@ describe('cursor', () => {
     expect(refusal(() => decodeCursor('another-secret-of-at-least-32-characters', cursor, 'name', ['text'])).message).toMatch(/signature/);
   });
 
+  it('when the signature is written otherwise but decodes to the same bytes, then it is still a 422', () => {
+    const cursor = encodeCursor(SECRET, 'name', ['ana', 7]);
+    const [body, signature] = cursor.split('.');
+    // 32 bytes are 43 characters whose last one carries 2 spare bits: 4 letters decode alike.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(signature.at(-1)!);
+    const sibling = alphabet[last ^ 1];
+    expect(Buffer.from(signature.slice(0, -1) + sibling, 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
+    for (const forged of [signature.slice(0, -1) + sibling, `${signature}=`, `${signature} `, `${signature.slice(0, 5)}!${signature.slice(5)}`]) {
+      expect(refusal(() => decodeCursor(SECRET, `${body}.${forged}`, 'name', ['text'])).message).toMatch(/signature does not match/);
+    }
+    expect(decodeCursor(SECRET, cursor, 'name', ['text'])).toEqual({ values: ['ana', 7] });
+  });
+
   it.each([
     ['an unsigned cursor (as issued before signing)', Buffer.from(JSON.stringify({ s: 'name', v: ['ana', 7] })).toString('base64url')],
     ['garbage', 'garbage'],
