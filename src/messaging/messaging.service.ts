@@ -9,7 +9,7 @@ import type { ContactInboxPayload } from '../inboxes/contact-inbox.presenter';
 import { channelAddressField, channelSourceId, givenSourceIdProblem, storedSourceId } from '../inboxes/channel-source-id';
 import type { ContactWriter } from '../contacts/contact-writer';
 import type { ContactKeys } from '../records/contact-keys';
-import { messageForCaller, NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
+import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import { inChunks, type IdLists } from '../shared/id-lists';
 import { contactLinksId } from '../records/contact-links';
@@ -249,11 +249,10 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       try {
         await enqueueWithin(deliveryQueue, () => deliveryQueue.add({ messageId: message!._id }, { jobId: deliveryJobId(message!._id) }), 2000, 'queueing the delivery');
       } catch (err) {
-        const reason = `delivery could not be queued: ${messageForCaller(err)}`;
-        await messages.updateOne({ _id: message!._id }, { $set: { status: 'failed', failure_reason: reason, updated_at: new Date() } });
-        await pendingDeliveries.deleteOne({ _id: message!._id });
-        logger.warn({ messageId: message!._id, reason, err }, 'delivery not queued');
-        throw new UnavailableError('the message was recorded but could not be queued for delivery; it is marked failed');
+        // Recorded and marked in pending_deliveries: the delivery sweep queues it once Redis is
+        // back, as it does a job Redis lost. The message stays queued, as a contact write stays
+        // pending for the sync sweep: nothing the caller asked is dropped.
+        logger.warn({ messageId: message!._id, err }, 'delivery not queued now; the delivery sweep will queue it');
       }
       return toConversationPayload(conversation, [message!], {
         sender: toContactPayload(contact),

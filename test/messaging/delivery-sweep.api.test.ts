@@ -4,6 +4,7 @@ import { startTestContextOnOwnDatabase, waitFor, type TestAccount, type TestCont
 import { createContact } from '../support/factories';
 import { startSmtpServer } from '../support/fake-provider';
 import { createInbox } from '../support/inboxes';
+import { startTcpProxy } from '../support/tcp-proxy';
 
 // Messages whose delivery job was lost (Redis restarted without its data, or the API died
 // between recording a message and queueing it) are queued again by the sweep, and delivered once.
@@ -95,5 +96,44 @@ describe('the delivery sweep', () => {
     } finally {
       await own.close();
     }
+  });
+});
+
+describe('when Redis cannot be reached as a message is sent', () => {
+  const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  let own: TestContext;
+
+  beforeAll(async () => {
+    proxy = await startTcpProxy(Number(redisUrl.port || 6379));
+    own = await startTestContextOnOwnDatabase('delivery_no_redis', { worker: false, config: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, DELIVERY_SWEEP_GRACE_MS: '0' } });
+  });
+  afterAll(async () => {
+    await proxy.restore().catch(() => undefined);
+    await own.close().catch(() => undefined);
+    await proxy.close();
+  });
+
+  it('then the message is recorded as queued, and the sweep queues it once Redis is back: it is sent once', async () => {
+    const acc = await own.createAccount();
+    const inbox = await createInbox(own, acc, { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'smtp-secret-password' });
+    const contact = await createContact(own, acc, { email: 'no-redis@example.com' });
+    await waitFor(async () => own.deps.deliveryQueue.client.status === 'ready', 'the queue connection');
+    await proxy.cut();
+    await waitFor(async () => own.deps.deliveryQueue.client.status !== 'ready', 'the queue connection to be lost');
+
+    const res = await own.http.post(acc.path('/conversations')).set('api_access_token', acc.agentToken).send({ inbox_id: inbox.id, contact_id: contact.id, message: { content: 'Sent while Redis was away' } });
+    expect(res.status).toBe(200);
+    const id = res.body.messages[0].id as number;
+    expect(res.body.messages[0].status).toBe('queued');
+    expect(await own.deps.models.pendingDeliveries.findById(id).lean()).not.toBeNull();
+
+    await proxy.restore();
+    await waitFor(async () => own.deps.deliveryQueue.client.status === 'ready', 'the queue connection to come back');
+    expect(await own.deps.sweepDeliveries()).toBe(1);
+    await own.deps.startWorker();
+    await waitFor(async () => (await own.deps.models.messages.findById(id).lean())?.status === 'sent', `message ${id} to be sent`, 20000);
+    expect(smtp.received.filter((m) => m.raw.includes('Sent while Redis was away'))).toHaveLength(1);
+    expect(await own.deps.models.pendingDeliveries.findById(id).lean()).toBeNull();
   });
 });
