@@ -64,7 +64,9 @@ const FILTER_TYPE_NUMBERS: Record<string, string> = { '0': 'conversation', '1': 
 const filterTypeName = (value: unknown) => (typeof value === 'number' || typeof value === 'string' ? (FILTER_TYPE_NUMBERS[String(value)] ?? value) : value);
 
 export const segmentListQuery = z.object({
-  filter_type: z.preprocess(filterTypeName, z.string()).optional(),
+  // Chatwoot's other types hold no segment here (an empty list); a type it does not have is a 422.
+  filter_type: z
+    .preprocess((v) => (v === '' ? undefined : filterTypeName(v)), z.enum(['contact', 'conversation', 'report'], 'filter_type must be contact, conversation or report (or 1, 0, 2)').optional()),
   with_counts: z.enum(['true', 'false', '1', '0'], 'with_counts must be true or false').optional(),
 });
 

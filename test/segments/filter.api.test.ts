@@ -561,12 +561,18 @@ describe('segments', () => {
     expect((await ctx.http.patch(path(`/${ok.body.id}`)).set(h()).send({ query: { payload: [] } })).status).toBe(422);
   });
 
-  it('when filter_type is Chatwoot\'s enum number (1 contact, 0 conversation), then it is read as its name, on create and on the list', async () => {
+  it('when filter_type is Chatwoot\'s enum number (1 contact, 0 conversation), then it is read as its name, on create and on the list; a type Chatwoot does not have is a 422', async () => {
     const made = await ctx.http.post(path()).set(h()).send({ custom_filter: { name: 'by number', filter_type: 1, query: { payload: vip } } });
     expect(made.status).toBe(200);
     expect(made.body.filter_type).toBe('contact');
     expect((await ctx.http.get(path('?filter_type=1')).set(h())).body.map((s: { id: number }) => s.id)).toContain(made.body.id);
     expect((await ctx.http.get(path('?filter_type=0')).set(h())).body).toEqual([]);
+    expect((await ctx.http.get(path('?filter_type=report')).set(h())).body).toEqual([]);
+    for (const bogus of ['bogus', '7', 'contacts']) {
+      const refused = await ctx.http.get(path(`?filter_type=${bogus}`)).set(h());
+      expect(refused.status).toBe(422);
+      expect(refused.body.error).toMatch(/filter_type must be contact, conversation or report/);
+    }
     expect((await ctx.http.post(path()).set(h()).send({ name: 'x', filter_type: 0, query: { payload: vip } })).status).toBe(422);
   });
 
