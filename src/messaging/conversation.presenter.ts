@@ -54,6 +54,9 @@ export const conversationPayloadSchema = z.object({ ...conversationFields, meta:
 
 export type ConversationPayload = z.infer<typeof conversationPayloadSchema>;
 
+/** Chatwoot's GET /conversations/{id}/messages: the contact in `meta`, the messages oldest first in `payload`. */
+export const conversationMessagesSchema = z.object({ meta: z.object({ contact: contactPayloadSchema }), payload: z.array(messagePayloadSchema) });
+
 /** The fields of a conversation, for shapes that add to it (the website widget's conversation). */
 export const conversationPayloadFields = conversationFields;
 

@@ -6,9 +6,9 @@ import { conflictResponse } from '../shared/error-handler';
 import { payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { sendJsonArray } from '../shared/send-json-array';
-import { conversationPayloadSchema } from './conversation.presenter';
+import { conversationMessagesSchema, conversationPayloadSchema } from './conversation.presenter';
 import type { MessagingService } from './messaging.service';
-import { contactParams, newContactInboxSchema, newConversationSchema } from './messaging.schemas';
+import { contactParams, conversationParams, newContactInboxSchema, newConversationSchema } from './messaging.schemas';
 
 const tag = 'Messaging';
 
@@ -47,6 +47,30 @@ export function messagingRouter(messaging: MessagingService): Router {
     },
     async ({ params }, req, res) => {
       await sendJsonArray(res, await messaging.conversationPagesOf(callerOf(req).accountId, params.id), { key: 'payload' });
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/conversations/:id(\\d+)', operationId: 'showConversation', summary: 'One conversation with its messages and their delivery status', tag,
+      access: accountAccess, params: conversationParams, responses: { '200': json('The conversation', conversationPayloadSchema) },
+    },
+    async ({ params }, req, res) => {
+      res.json(await messaging.conversation(callerOf(req).accountId, params.id));
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'get', path: '/conversations/:id(\\d+)/messages', operationId: 'listConversationMessages', summary: "A conversation's messages, oldest first, with their delivery status", tag,
+      access: accountAccess, params: conversationParams,
+      responses: { '200': json("Chatwoot's messages list: the contact in meta, the messages in payload", conversationMessagesSchema) },
+    },
+    async ({ params }, req, res) => {
+      const conversation = await messaging.conversation(callerOf(req).accountId, params.id);
+      res.json({ meta: { contact: conversation.meta.sender }, payload: conversation.messages });
     },
   );
 

@@ -85,3 +85,8 @@ export const contactParams = z.object({
   account_id: z.string(),
   id: pathId('contact'),
 });
+
+export const conversationParams = z.object({
+  account_id: z.string(),
+  id: pathId('conversation'),
+});

@@ -302,6 +302,23 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       );
     },
 
+    /** One conversation of the account with its messages, as POST /conversations answered it (Chatwoot's conversation show). */
+    async conversation(accountId: number, conversationId: number): Promise<ConversationPayload> {
+      const conversation = await conversations.findOne({ _id: conversationId, account_id: accountId }).lean();
+      if (!conversation) throw new NotFoundError('conversation', conversationId);
+      const [contact, verified, inbox, byConversation] = await Promise.all([
+        findContact(accountId, conversation.contact_id),
+        verifiedIdentities(accountId, conversation.contact_id),
+        inboxes.findOne({ _id: conversation.inbox_id, account_id: accountId }).lean(),
+        messagesOf([conversation]),
+      ]);
+      return toConversationPayload(conversation, byConversation.get(conversation._id) ?? [], {
+        sender: toContactPayload(contact),
+        channel: inbox ? chatwootChannelOf(inbox.channel_type) : null,
+        hmac_verified: conversation.contact_inbox_id !== null && verified.some((ci) => ci._id === conversation.contact_inbox_id),
+      });
+    },
+
     /**
      * What a website visitor's widget may read: the conversations of its own identity in the
      * inbox (by the ids its contact inbox holds) that still belong to its contact, newest first.

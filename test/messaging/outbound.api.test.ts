@@ -4,6 +4,7 @@ import { startTestContext, testConfig, waitFor, type TestAccount, type TestConte
 import { createContact } from '../support/factories';
 import { startFakeProvider, startSmtpServer } from '../support/fake-provider';
 import { createInbox, websiteChannel } from '../support/inboxes';
+import { expectMatchesDocument } from '../openapi/document-support';
 
 let ctx: TestContext;
 let account: TestAccount;
@@ -100,6 +101,39 @@ describe('outbound e-mail', () => {
     expect(message.status).toBe('failed');
     expect(message.content_attributes.external_error).toMatch(/550|mailbox unavailable/);
     expect(message.attempts).toBe(1);
+  });
+});
+
+describe('reading a conversation', () => {
+  it('when a conversation is read by its id, then it answers as POST /conversations did, with the delivery status as it is now, and its messages as Chatwoot lists them', async () => {
+    const contact = await createContact(ctx, account, { name: 'Reader', email: 'reader@example.com' });
+    const sent = await send(account, { inbox_id: inboxes.email.id, contact_id: contact.id, message: { content: 'Read me back' } });
+    const id = sent.body.id as number;
+    const messageId = sent.body.messages[0].id as number;
+    await settledMessage(contact.id, messageId);
+
+    const shown = await ctx.http.get(account.path(`/conversations/${id}`)).set(as(account.agentToken));
+    expect(shown.status).toBe(200);
+    expectMatchesDocument('get', '/api/v1/accounts/{account_id}/conversations/{id}', shown);
+    expect(shown.body).toMatchObject({ id, contact_id: contact.id, inbox_id: inboxes.email.id, meta: { sender: { id: contact.id }, channel: 'Channel::Email', hmac_verified: false } });
+    expect(shown.body.messages).toEqual([expect.objectContaining({ id: messageId, content: 'Read me back', status: 'sent', source_id: expect.any(String) })]);
+
+    const listed = await ctx.http.get(account.path(`/conversations/${id}/messages`)).set(as(account.agentToken));
+    expect(listed.status).toBe(200);
+    expectMatchesDocument('get', '/api/v1/accounts/{account_id}/conversations/{id}/messages', listed);
+    expect(listed.body).toEqual({ meta: { contact: shown.body.meta.sender }, payload: shown.body.messages });
+  });
+
+  it('when the conversation is of another account or does not exist, then it is a 404', async () => {
+    const other = await ctx.createAccount();
+    const contact = await createContact(ctx, account, { email: 'private@example.com' });
+    const sent = await send(account, { inbox_id: inboxes.email.id, contact_id: contact.id, message: { content: 'Not yours' } });
+    for (const path of [`/conversations/${sent.body.id}`, `/conversations/${sent.body.id}/messages`]) {
+      const res = await ctx.http.get(other.path(path)).set(as(other.agentToken));
+      expect(res.status).toBe(404);
+      expect(res.body.error).toMatch(/conversation/);
+    }
+    expect((await ctx.http.get(account.path('/conversations/987654321')).set(as(account.agentToken))).status).toBe(404);
   });
 });
 

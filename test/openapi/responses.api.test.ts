@@ -276,6 +276,10 @@ describe('inboxes, outbound messages and the public website API', () => {
       const list = await call('get', `${A}/contacts/{id}/conversations`, { params: { id: contact.id } });
       return list.body.payload[0].messages[0].status === 'failed';
     }, 'the delivery to fail');
+    const shown = await call('get', `${A}/conversations/{id}`, { params: { id: started.body.id } });
+    expect(shown.body.messages[0].status).toBe('failed');
+    const messages = await call('get', `${A}/conversations/{id}/messages`, { params: { id: started.body.id } });
+    expect(messages.body.payload[0].content_attributes.external_error).toEqual(expect.any(String));
   });
 
   it('when a visitor is created, shown, updated (PATCH and PUT), starts a conversation and leaves an email, then each public response matches', async () => {
