@@ -34,7 +34,7 @@ test('when an agent signs in, then the role shown is agent and administrator-onl
   await signIn(page, account, 'agent');
   await expect(page.getByTestId('who')).toContainText('Alan Agent');
   await expect(page.getByTestId('who')).toContainText('agent');
-  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByRole('button', { name: 'Administration', exact: true }).click();
   await expect(page.getByText('Administrators only')).toBeVisible();
 });
 

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { administratorAccess, callerOf } from '../accounts/auth.middleware';
+import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { searchUnavailableResponse } from '../shared/error-handler';
 import { csv, defineRoute } from '../shared/route';
 import { sendCsv } from '../shared/send-csv';
@@ -13,7 +13,7 @@ export function contactExportRouter(exports: ContactExportService): Router {
     router,
     {
       method: 'post', path: '/contacts/export', operationId: 'exportContacts', summary: 'Export contacts as CSV (all, by labels, by filter or by segment)', tag: 'Import and export',
-      access: administratorAccess, body: exportBody, responses: { '200': csv('The CSV file, streamed'), '503': searchUnavailableResponse },
+      access: accountAccess, body: exportBody, responses: { '200': csv('The CSV file, streamed'), '503': searchUnavailableResponse },
     },
     async ({ body }, req, res) => {
       const { fileName, lines } = await exports.exportCsv(callerOf(req).accountId, body);

@@ -1,7 +1,7 @@
 import { unlink } from 'node:fs/promises';
 import { Router } from 'express';
 import { z } from 'zod';
-import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
+import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { errorBodySchema } from '../shared/error-handler';
 import { ValidationError } from '../shared/errors';
 import { payloadOf } from '../shared/response-fields';
@@ -20,7 +20,7 @@ export function contactImportRouter(imports: ContactImportService, options: { up
   defineRoute(
     router,
     {
-      method: 'post', path: '/contacts/import', operationId: 'importContacts', summary: 'Upload a CSV file of contacts to import', tag, access: administratorAccess,
+      method: 'post', path: '/contacts/import', operationId: 'importContacts', summary: 'Upload a CSV file of contacts to import', tag, access: accountAccess,
       before: [uploadCsv({ dir: options.uploadDir, maxBytes: options.maxBytes, field: 'import_file' })],
       requestBody: {
         required: true,

@@ -223,7 +223,6 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   const rows = shown?.payload ?? [];
   const allSelected = rows.length > 0 && rows.every((c) => selected.has(c.id));
   const count = shown ? plural('count', shown.meta.count) : '';
-  const admin = session.role === 'administrator';
   const previous = cursors.length > 1 ? cursors[cursors.length - 2] : null;
 
   return (
@@ -250,11 +249,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
             <button type="button" onClick={() => setConfirmingDelete(false)}>{t('cancel')}</button>
           </span>
         )}
-        {admin ? (
-          <button type="button" ref={(el) => { openers.current.export = el; }} aria-expanded={panel === 'export'} onClick={() => setPanel(panel === 'export' ? 'none' : 'export')}>{t('export')}</button>
-        ) : (
-          <span className="muted" data-testid="export-admins-only">{t('export')}: {t('administratorsOnly')}</span>
-        )}
+        <button type="button" ref={(el) => { openers.current.export = el; }} aria-expanded={panel === 'export'} onClick={() => setPanel(panel === 'export' ? 'none' : 'export')}>{t('export')}</button>
         <button type="button" className="primary" ref={(el) => { openers.current.new = el; }} aria-expanded={panel === 'new'} onClick={() => setPanel(panel === 'new' ? 'none' : 'new')}>{t('newContact')}</button>
       </div>
 
@@ -268,7 +263,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           onCancel={() => closePanel('new')}
         />
       )}
-      {panel === 'export' && admin && (
+      {panel === 'export' && (
         <ExportPanel
           body={exportBodyOf(source, q || undefined)}
           scope={

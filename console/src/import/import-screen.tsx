@@ -114,7 +114,6 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
   return (
     <section className="import" aria-labelledby="import-title">
       <h1 id="import-title">{t('importTitle')}</h1>
-      {session.role !== 'administrator' && <p className="muted">{t('administratorsOnly')}</p>}
       <form onSubmit={upload} className="panel">
         <label>
           {t('csvFile')}
