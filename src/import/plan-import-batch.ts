@@ -34,6 +34,11 @@ export interface RejectedRow {
   row: number;
   cells: string[];
   reasons: string[];
+  /**
+   * Rejected for what it says (a custom value its definition refuses, a label the account lacks)
+   * before it claimed its keys: they are not the file's, and a resume reads this to know it.
+   */
+  unclaimed?: true;
 }
 
 export interface ImportBatchPlan {
@@ -91,7 +96,8 @@ function holdsAsText(contact: Contact, { key, value }: UnfitValue): boolean {
  */
 export function planImportBatch({ rows, seen, knownLabels, createLabels, existing, reserved, matched }: ImportBatchInput): ImportBatchPlan {
   const rejections: RejectedRow[] = [];
-  const reject = (item: { row: number; cells: Cell[] }, reasons: string[]) => rejections.push({ row: item.row, cells: item.cells.map(cellText), reasons });
+  const reject = (item: { row: number; cells: Cell[] }, reasons: string[], unclaimed?: true) =>
+    rejections.push({ row: item.row, cells: item.cells.map(cellText), reasons, ...(unclaimed ? { unclaimed } : {}) });
   const by = {
     identifier: new Map(existing.filter((c) => c.identifier).map((c) => [c.identifier!, c])),
     email: new Map(existing.filter((c) => c.email).map((c) => [c.email!, c])),
@@ -132,7 +138,7 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
       const match = matchOf(changes)?.contact;
       const refused = match ? unfit.filter((u) => !holdsAsText(match, u)) : unfit;
       if (refused.length) {
-        reject({ row, cells }, refused.map((u) => u.error));
+        reject({ row, cells }, refused.map((u) => u.error), true);
         continue;
       }
     }
@@ -140,7 +146,7 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
     const own = unfit.map((u) => u.error);
     const unknown = createLabels ? [] : labels.filter((title) => !knownLabels.has(title));
     if (unknown.length) {
-      reject({ row, cells }, [...own, `labels: the account has no label ${unknown.map((t) => `"${t}"`).join(', ')}; create it first, or import with create_labels=true`]);
+      reject({ row, cells }, [...own, `labels: the account has no label ${unknown.map((t) => `"${t}"`).join(', ')}; create it first, or import with create_labels=true`], true);
       continue;
     }
     const again = seen.claim(identityKeys(changes));
