@@ -78,7 +78,7 @@ function truncatedCells(cells: Cell[], budget: number): string[] {
 }
 
 export function createContactImportProcessor(deps: ImportProcessorDeps) {
-  const { imports, contacts, keys, labels, definitions, customAttributes, writer, sync, logger, config } = deps;
+  const { imports, rejections, contacts, keys, labels, definitions, customAttributes, writer, sync, logger, config } = deps;
   const lease = createImportLease(imports, config.IMPORT_LEASE_MS);
 
   /**
@@ -216,6 +216,21 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       // Rebuilt only from the rows planned by this run: after a resume, a row matching a contact that
       // a row before the checkpoint matched is not known as a second one (the keys still are, by seen).
       const matched = createMatchedContacts();
+      // Rows before the checkpoint the planner may have rejected for what they say, before they
+      // claimed their keys: their rejections tell, read by _id a batch at a time.
+      let replayed: { row: number; keys: string[]; refused: boolean; labels: string[] }[] = [];
+      const claimReplayed = async () => {
+        const waiting = replayed;
+        replayed = [];
+        // Without create_labels the import created no label, so a label the account has now it
+        // had then, unless someone made it meanwhile: that row counts as claimed, and a later row
+        // for its person is rejected rather than written twice.
+        const known = await labels.existingTitles(accountId, waiting.flatMap((r) => r.labels));
+        const asked = waiting.filter((r) => r.refused || r.labels.some((title) => !known.has(title)));
+        const found = asked.length ? await rejections.find({ _id: { $in: asked.map((r) => `${importId}:${r.row}`) } }, { row: 1, unclaimed: 1 }).lean() : [];
+        const unclaimed = new Set(found.filter((r) => r.unclaimed).map((r) => r.row));
+        for (const r of waiting) if (!unclaimed.has(r.row)) seen.claim(r.keys);
+      };
       let plan: ColumnPlan | undefined;
       let row = 0;
       // Blank lines before the header: records the row-size guard counts but that are not rows.
@@ -249,9 +264,15 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           if (row <= doc.checkpoint_row) {
             const parsed = bytes === undefined ? parseImportRow(cells, plan) : undefined;
             const wanted = parsed && contactRowOf(parsed);
-            if (wanted) seen.claim(identityKeys(wanted.changes));
+            if (!wanted) continue;
+            const refused = parsed.kind === 'rejected';
+            if (refused || (!doc.create_labels && wanted.labels.length)) {
+              replayed.push({ row, keys: identityKeys(wanted.changes), refused, labels: wanted.labels });
+              if (replayed.length >= config.IMPORT_BATCH_SIZE) await claimReplayed();
+            } else seen.claim(identityKeys(wanted.changes));
             continue;
           }
+          if (replayed.length) await claimReplayed();
           if (bytes === undefined) batch.push({ row, cells, end });
           else {
             // Rejected whole: its cells were cut at the limit, so none of them can be trusted.

@@ -9,6 +9,8 @@ export interface ImportRejection {
   row: number;
   cells: string[];
   reasons: string[];
+  /** The row claimed none of its keys for the file (see RejectedRow). */
+  unclaimed?: boolean;
 }
 
 const importRejectionSchema = new Schema<ImportRejection>(
@@ -19,6 +21,7 @@ const importRejectionSchema = new Schema<ImportRejection>(
     row: { type: Number, required: true },
     cells: { type: [String], default: () => [] },
     reasons: { type: [String], default: () => [] },
+    unclaimed: { type: Boolean },
   },
   { versionKey: false },
 );

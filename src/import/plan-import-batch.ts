@@ -18,7 +18,6 @@ export interface PlannedRow {
   changes: ContactChanges;
   labels: string[];
   dateKeys?: string[];
-  unfit?: UnfitValue[];
 }
 
 export interface PlannedUpdate {
@@ -35,6 +34,11 @@ export interface RejectedRow {
   row: number;
   cells: string[];
   reasons: string[];
+  /**
+   * Rejected for what it says (a custom value its definition refuses, a label the account lacks)
+   * before it claimed its keys: they are not the file's, and a resume reads this to know it.
+   */
+  unclaimed?: true;
 }
 
 export interface ImportBatchPlan {
@@ -86,17 +90,36 @@ function holdsAsText(contact: Contact, { key, value }: UnfitValue): boolean {
  * Decides what a batch of rows does, without reading or writing anything (apart from adding the
  * rows' keys to `seen`, the file's memory): each row is rejected, creates a contact, updates the
  * contact it matches, or leaves it as it is. Rejections come in the order of the checks: the
- * row's own values, earlier rows of the file, labels the account lacks, then matching. With
+ * row's own values, labels the account lacks, earlier rows of the file, then matching. With
  * `createLabels` such labels are no reason: they are listed to be created (only those of rows
  * that are written), as POST /contacts/{id}/labels does.
  */
 export function planImportBatch({ rows, seen, knownLabels, createLabels, existing, reserved, matched }: ImportBatchInput): ImportBatchPlan {
   const rejections: RejectedRow[] = [];
-  const reject = (item: { row: number; cells: Cell[] }, reasons: string[]) => rejections.push({ row: item.row, cells: item.cells.map(cellText), reasons });
+  const reject = (item: { row: number; cells: Cell[] }, reasons: string[], unclaimed?: true) =>
+    rejections.push({ row: item.row, cells: item.cells.map(cellText), reasons, ...(unclaimed ? { unclaimed } : {}) });
+  const by = {
+    identifier: new Map(existing.filter((c) => c.identifier).map((c) => [c.identifier!, c])),
+    email: new Map(existing.filter((c) => c.email).map((c) => [c.email!, c])),
+    phone_number: new Map(existing.filter((c) => c.phone_number).map((c) => [c.phone_number!, c])),
+  };
+  // Who holds a key: a contact read for the batch, else the contact an earlier row of the file
+  // took it from (the read may come after that row was written, and find the key free).
+  const ownerOf = (field: (typeof MATCH_FIELDS)[number], value: string | null | undefined): { id: number; contact?: Contact } | undefined => {
+    if (!value) return undefined;
+    const contact = by[field].get(value);
+    if (contact) return { id: Number(contact._id), contact };
+    const replaced = matched.replacedOwnerOf(field, value);
+    return replaced === undefined ? undefined : { id: replaced };
+  };
+  // The contact a row matches: its first key that someone holds decides.
+  const matchOf = (changes: ContactChanges) => MATCH_FIELDS.map((field) => ownerOf(field, changes[field])).find((owner) => !!owner);
 
-  // 1. Each row on its own: fields, duplicates of earlier rows of the file, then labels. A row
-  // rejected for its labels still names its person, so a later row for them is a duplicate
-  // (as it would be once the labels exist and the file is imported again).
+  // 1. Each row on its own: its values, its labels, then earlier rows of the file. Only a row that
+  // passed its own checks claims its identifier, email and phone for the file: one rejected for
+  // what it says (a bad email, a bad custom value, a label the account lacks) names no one, so a
+  // later row for that person is not a second row. The rejected row, fixed and imported again,
+  // is matched as any row is.
   let rowsRead = 0;
   const candidates: PlannedRow[] = [];
   for (const { row, cells, parsed } of rows) {
@@ -108,42 +131,38 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
       continue;
     }
     const { changes, labels, dateKeys } = wanted;
-    const unfit = parsed.kind === 'rejected' ? parsed.unlessHeld?.unfit : undefined;
-    // Refused values come first, as the row's own faults do, should the row be rejected here.
-    const own = parsed.kind === 'rejected' ? parsed.errors : [];
+    // Values their definition refuses stand only as what the contact the row matches holds
+    // already (an export of it); the rest of the row is then taken, and the values left as they are.
+    const unfit = parsed.kind === 'rejected' ? (parsed.unlessHeld?.unfit ?? []) : [];
+    if (unfit.length) {
+      const match = matchOf(changes)?.contact;
+      const refused = match ? unfit.filter((u) => !holdsAsText(match, u)) : unfit;
+      if (refused.length) {
+        reject({ row, cells }, refused.map((u) => u.error), true);
+        continue;
+      }
+    }
+    // Held refused values come first, as the row's own faults do, should the row be rejected here.
+    const own = unfit.map((u) => u.error);
+    const unknown = createLabels ? [] : labels.filter((title) => !knownLabels.has(title));
+    if (unknown.length) {
+      reject({ row, cells }, [...own, `labels: the account has no label ${unknown.map((t) => `"${t}"`).join(', ')}; create it first, or import with create_labels=true`], true);
+      continue;
+    }
     const again = seen.claim(identityKeys(changes));
     if (again) {
       reject({ row, cells }, [...own, `a second row for the same person: an earlier row of the file has the same ${again}`]);
       continue;
     }
-    const unknown = createLabels ? [] : labels.filter((title) => !knownLabels.has(title));
-    if (unknown.length) {
-      reject({ row, cells }, [...own, `labels: the account has no label ${unknown.map((t) => `"${t}"`).join(', ')}; create it first, or import with create_labels=true`]);
-      continue;
-    }
-    candidates.push({ row, cells, changes, labels, dateKeys, unfit });
+    candidates.push({ row, cells, changes, labels, dateKeys });
   }
 
   // 2. Match by identifier, then email, then phone.
-  const by = {
-    identifier: new Map(existing.filter((c) => c.identifier).map((c) => [c.identifier!, c])),
-    email: new Map(existing.filter((c) => c.email).map((c) => [c.email!, c])),
-    phone_number: new Map(existing.filter((c) => c.phone_number).map((c) => [c.phone_number!, c])),
-  };
   const creates: PlannedRow[] = [];
   const updates: PlannedUpdate[] = [];
   const unchanged: number[] = [];
   const createdEarlier: number[] = [];
   const reindex: Contact[] = [];
-  // Who holds a key: a contact read for the batch, else the contact an earlier row of the file
-  // took it from (the read may come after that row was written, and find the key free).
-  const ownerOf = (field: (typeof MATCH_FIELDS)[number], value: string | null | undefined): { id: number; contact?: Contact } | undefined => {
-    if (!value) return undefined;
-    const contact = by[field].get(value);
-    if (contact) return { id: Number(contact._id), contact };
-    const replaced = matched.replacedOwnerOf(field, value);
-    return replaced === undefined ? undefined : { id: replaced };
-  };
   const secondRow = (id: number) => {
     const earlier = matched.rowOf(id);
     return earlier === undefined ? undefined : `a second row for the same person: row ${earlier} also matches contact ${id}`;
@@ -154,8 +173,7 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
     const owners = MATCH_FIELDS.map((field) => ({ field, owner: ownerOf(field, changes[field]) }));
     const owner = owners.find((held) => !!held.owner)?.owner;
     if (!owner) {
-      if (item.unfit) reject(item, item.unfit.map((u) => u.error));
-      else creates.push(item);
+      creates.push(item);
       continue;
     }
     const { id, contact: match } = owner;
@@ -173,12 +191,6 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
     });
     if (conflicts.length) {
       reject(item, conflicts);
-      continue;
-    }
-    // A value the definition refuses stands only as what the contact holds already (an export of it).
-    const refused = (item.unfit ?? []).filter((u) => !holdsAsText(match, u));
-    if (refused.length) {
-      reject(item, refused.map((u) => u.error));
       continue;
     }
     const again = secondRow(id);

@@ -123,6 +123,52 @@ describe('an import across its lifecycle', () => {
     expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 2, rejected: 1 });
   });
 
+  it('when rows before the checkpoint were rejected for a custom value or an unknown label, then the resumed run does not count them as the person: later rows for them still import', async () => {
+    const account = await ctx.createAccount();
+    await ctx.deps.services.labels.ensureLabels(account.id, ['vip']);
+    const definition = await ctx.http.post(account.path('/custom_attribute_definitions')).set('api_access_token', account.adminToken).send({ attribute_key: 'c_number', attribute_display_type: 'number' });
+    expect(definition.status).toBe(200);
+    const csv = [
+      'name,email,c_number,labels',
+      'First,dupe@r.io,notanumber,',
+      'Lab,lab@x.com,,nope',
+      'Vip,vip@x.com,,vip',
+      'Second,dupe@r.io,5,',
+      'Lab again,lab@x.com,,vip',
+      'Vip again,vip@x.com,,',
+    ].join('\n');
+    const id = await upload(account, `${csv}\n`);
+    // Batches of three: the worker dies indexing rows 4–6, so the resumed run starts after row 3.
+    let calls = 0;
+    const dying = createContactImportProcessor({
+      ...processorDeps(),
+      config: { ...ctx.deps.config, IMPORT_BATCH_SIZE: 3 },
+      indexer: {
+        async write(docs, options) {
+          if (++calls === 2) throw new Error('worker died');
+          return ctx.deps.indexer.write(docs, options);
+        },
+      },
+    });
+    await expect(dying.run(id)).rejects.toThrow('worker died');
+    expect(await ctx.deps.models.contactImports.findById(id).lean()).toMatchObject({ status: 'processing', checkpoint_row: 3 });
+
+    await createContactImportProcessor({ ...processorDeps(), config: { ...ctx.deps.config, IMPORT_BATCH_SIZE: 3 } }).run(id);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', rows_read: 6, created: 3, rejected: 3 });
+    const rejected = await ctx.deps.models.importRejections.find({ import_id: id }).sort({ row: 1 }).lean();
+    expect(rejected.map((r) => [r.row, r.reasons])).toEqual([
+      [1, ['c_number: "notanumber" is not a number']],
+      [2, ['labels: the account has no label "nope"; create it first, or import with create_labels=true']],
+      [6, ['a second row for the same person: an earlier row of the file has the same email vip@x.com']],
+    ]);
+    const contacts = await contactsOf(ctx, account.id);
+    expect(contacts.map((c) => [c.name, c.email]).sort()).toEqual([
+      ['Lab again', 'lab@x.com'],
+      ['Second', 'dupe@r.io'],
+      ['Vip', 'vip@x.com'],
+    ]);
+  });
+
   it('when a later batch repeats an email and its reads finish first, then the earlier row still wins and the later one is rejected', async () => {
     const account = await ctx.createAccount();
     // Batches of two rows: row 1 is in the first batch, row 3 in the second.

@@ -494,6 +494,61 @@ describe('values their definition no longer takes', () => {
   });
 });
 
+describe('a rejected row and a later row for the same person', () => {
+  // Live audit: a row rejected for a bad custom value claimed its email for the file, so the
+  // correct row for that person after it was rejected as a second row and nobody was imported.
+  async function defineNumberAndDate(account: TestAccount) {
+    for (const [key, type] of [['c_number', 'number'], ['c_date', 'date']] as const) {
+      const res = await ctx.http.post(account.path('/custom_attribute_definitions')).set('api_access_token', account.adminToken).send({ attribute_key: key, attribute_display_type: type });
+      expect(res.status).toBe(200);
+    }
+  }
+
+  it('when a row is rejected for a custom value, then the next row with its email imports', async () => {
+    const account = await freshAccount();
+    await defineNumberAndDate(account);
+    const done = await importCsv(ctx, account, 'name,email,c_number,c_date\nFirst,dupe@r.io,notanumber,\nSecond,dupe@r.io,5,1700000000\n');
+    expect(done).toMatchObject({ status: 'completed', rows_read: 2, created: 1, rejected: 1 });
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 1: c_number: "notanumber" is not a number']);
+    const contacts = await contactsOf(ctx, account.id);
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]).toMatchObject({ name: 'Second', email: 'dupe@r.io', custom_attributes: { c_number: 5, c_date: '2023-11-14T22:13:20.000Z' } });
+  });
+
+  it('when a row is rejected for a decimal comma in a number column or a bad date, then the next row with its phone or identifier imports', async () => {
+    const account = await freshAccount();
+    await defineNumberAndDate(account);
+    const csv = 'name,phone_number,identifier,c_number,c_date\nA,+1 555 0101,,"1,5",\nA again,+15550101,,5,\nB,,crm-b,,someday\nB again,,crm-b,,2025-03-15\n';
+    const done = await importCsv(ctx, account, csv);
+    expect(done).toMatchObject({ status: 'completed', rows_read: 4, created: 2, rejected: 2 });
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 1: c_number: "1,5" is not a number', 'row 3: c_date: "someday" is not a date (ISO 8601 or Unix seconds)']);
+    const contacts = await contactsOf(ctx, account.id);
+    expect(contacts.map((c) => [c.name, c.phone_number ?? c.identifier, c.custom_attributes])).toEqual([
+      ['A again', '+15550101', { c_number: 5 }],
+      ['B again', 'crm-b', { c_date: '2025-03-15T00:00:00.000Z' }],
+    ]);
+  });
+
+  it('when a row is rejected for a label the account lacks, then the next row with its email imports', async () => {
+    const account = await freshAccount();
+    await addLabels(account, ['vip']);
+    const done = await importCsv(ctx, account, 'name,email,labels\nFirst,ana@x.com,vpi\nSecond,ana@x.com,vip\n');
+    expect(done).toMatchObject({ status: 'completed', rows_read: 2, created: 1, rejected: 1 });
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 1: labels: the account has no label "vpi"; create it first, or import with create_labels=true']);
+    expect((await contactsOf(ctx, account.id)).map((c) => [c.name, c.email, c.labels])).toEqual([['Second', 'ana@x.com', ['vip']]]);
+  });
+
+  it('when a row gives back a value its contact holds and its definition no longer takes, then it still claims its person: a later row for them is a second row', async () => {
+    const account = await freshAccount();
+    const tier = await ctx.http.post(account.path('/custom_attribute_definitions')).set('api_access_token', account.adminToken).send({ attribute_key: 'tier', attribute_display_type: 'list', attribute_values: ['a', 'b'] });
+    await createContact(ctx, account, { name: 'Held', email: 'held@x.com', custom_attributes: { tier: 'b' } });
+    await ctx.http.patch(account.path(`/custom_attribute_definitions/${tier.body.id}`)).set('api_access_token', account.adminToken).send({ attribute_values: ['a', 'c'] });
+    const done = await importCsv(ctx, account, 'name,email,tier\nHeld Renamed,held@x.com,b\nHeld Again,held@x.com,a\n');
+    expect(done).toMatchObject({ created: 0, updated: 1, rejected: 1 });
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 2: a second row for the same person: an earlier row of the file has the same email held@x.com']);
+  });
+});
+
 describe('the benchmark generator', () => {
   it('when a generated file with bad rows is imported, then every row is either created or rejected', async () => {
     const { generateRows, GENERATED_LABELS } = await import('../../scripts/generate-contacts-csv');

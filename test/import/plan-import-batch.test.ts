@@ -128,12 +128,16 @@ describe('planning an import batch: labels', () => {
     expect(result.newLabels).toEqual([]);
   });
 
-  it('when a row rejected for an unknown label names a person, then a later row for that person is a second row for them', () => {
+  it('when a row rejected for an unknown label shares a key with a later row, then the later row is not a second row (the rejected row claims no one)', () => {
     const result = plan(['A,a@x.com,,,nope,', 'A again,a@x.com,,,vip,'], { knownLabels: new Set(['vip']) });
-    expect(reasonsOf(result)).toEqual([
-      'row 1: labels: the account has no label "nope"; create it first, or import with create_labels=true',
-      'row 2: a second row for the same person: an earlier row of the file has the same email a@x.com',
-    ]);
+    expect(reasonsOf(result)).toEqual(['row 1: labels: the account has no label "nope"; create it first, or import with create_labels=true']);
+    expect(result.creates.map((c) => [c.row, c.changes.name])).toEqual([[2, 'A again']]);
+  });
+
+  it('when a row for a person already in the file names an unknown label, then it is rejected for the label', () => {
+    const result = plan(['A,a@x.com,,,,', 'A again,a@x.com,,,nope,'], { knownLabels: new Set(['vip']) });
+    expect(reasonsOf(result)).toEqual(['row 2: labels: the account has no label "nope"; create it first, or import with create_labels=true']);
+    expect(result.creates.map((c) => c.row)).toEqual([1]);
   });
 });
 
@@ -294,6 +298,68 @@ describe('planning an import batch: what earlier batches of the file matched', (
     expect(reasonsOf(later)).toEqual([
       'row 1202: email "zoe@x.com" is contact 5\'s, or was until row 1 of the file changed that contact; one file cannot move it to contact 6, which the row matches',
     ]);
+  });
+});
+
+describe('planning an import batch: custom values their definition refuses', () => {
+  // Live audit: a row rejected for a bad custom value claimed its email, so the correct row for the
+  // same person after it was rejected as a second row, and no contact was made.
+  const CUSTOM = (() => {
+    const result = planImportColumns(['name', 'email', 'phone_number', 'identifier', 'c_number', 'c_date', 'tier'], [
+      { attribute_key: 'c_number', attribute_display_type: 'number' },
+      { attribute_key: 'c_date', attribute_display_type: 'date' },
+      { attribute_key: 'tier', attribute_display_type: 'list', attribute_values: ['a', 'c'] },
+    ]);
+    if (!result.ok) throw new Error(result.error);
+    return result.plan;
+  })();
+  const planCustom = (lines: string[][], input: Partial<Omit<ImportBatchInput, 'rows'>> = {}) =>
+    planImportBatch({
+      rows: lines.map((cells, i) => ({ row: i + 1, cells, parsed: parseImportRow(cells, CUSTOM) })),
+      seen: createSeenKeys(),
+      matched: createMatchedContacts(),
+      knownLabels: new Set(),
+      createLabels: false,
+      existing: [],
+      reserved: new Map(),
+      ...input,
+    });
+
+  it.each([
+    ['a word in a number column', 'email', ['First', 'dupe@r.io', '', '', 'notanumber', '', ''], ['Second', 'dupe@r.io', '', '', '5', '1700000000', ''], 'c_number: "notanumber" is not a number'],
+    ['a decimal comma in a number column', 'phone', ['First', '', '+1 555 0100', '', '1,5', '', ''], ['Second', '', '+15550100', '', '5', '', ''], 'c_number: "1,5" is not a number'],
+    ['a bad date', 'identifier', ['First', '', '', 'crm-1', '', 'someday', ''], ['Second', '', '', 'crm-1', '', '2025-03-15', ''], 'c_date: "someday" is not a date (ISO 8601 or Unix seconds)'],
+    ['a value not in the list', 'email', ['First', 'dupe@r.io', '', '', '', '', 'b'], ['Second', 'dupe@r.io', '', '', '', '', 'a'], 'tier: "b" is not one of "a", "c"'],
+  ])('when a row is rejected for %s, then a later row with its %s is not a second row and creates the contact', (_what, _key, first, second, reason) => {
+    const result = planCustom([first, second]);
+    expect(result.rejections.map((r) => `row ${r.row}: ${r.reasons.join(' | ')}`)).toEqual([`row 1: ${reason}`]);
+    expect(result.creates.map((c) => [c.row, c.changes.name])).toEqual([[2, 'Second']]);
+  });
+
+  it('when the refused row matches a contact that does not hold the value, then it is rejected and the later row for that contact updates it', () => {
+    const held = contact(80, { name: 'Held', email: 'held@x.com', custom_attributes: { tier: 'a' } });
+    const result = planCustom([['First', 'held@x.com', '', '', '', '', 'b'], ['Second', 'held@x.com', '', '', '', '', 'c']], { existing: [held] });
+    expect(result.rejections.map((r) => [r.row, r.reasons])).toEqual([[1, ['tier: "b" is not one of "a", "c"']]]);
+    expect(result.updates.map((u) => [u.item.row, u.id, u.set])).toEqual([[2, 80, { name: 'Second', custom_attributes: { tier: 'c' } }]]);
+  });
+
+  it('when the refused value is what the matched contact holds, then the row goes in and claims its person: a later row for them is a second row', () => {
+    const held = contact(80, { name: 'Held', email: 'held@x.com', custom_attributes: { tier: 'b' } });
+    const result = planCustom([['Renamed', 'held@x.com', '', '', '', '', 'b'], ['Again', 'held@x.com', '', '', '', '', 'a']], { existing: [held] });
+    expect(result.updates.map((u) => [u.item.row, u.id, u.set])).toEqual([[1, 80, { name: 'Renamed' }]]);
+    expect(result.rejections.map((r) => [r.row, r.reasons])).toEqual([[2, ['a second row for the same person: an earlier row of the file has the same email held@x.com']]]);
+  });
+
+  it('when a row has two refused values and its contact holds one of them, then it is rejected naming only the other', () => {
+    const held = contact(80, { name: 'Held', email: 'held@x.com', custom_attributes: { tier: 'b' } });
+    const result = planCustom([['Held', 'held@x.com', '', '', 'x', '', 'b']], { existing: [held] });
+    expect(result.rejections.map((r) => [r.row, r.reasons])).toEqual([[1, ['c_number: "x" is not a number']]]);
+  });
+
+  it('when a row with a held refused value repeats an earlier row, then both reasons are given, the value first', () => {
+    const held = contact(80, { name: 'Held', email: 'held@x.com', custom_attributes: { tier: 'b' } });
+    const result = planCustom([['One', 'held@x.com', '', '', '', '', ''], ['Two', 'held@x.com', '', '', '', '', 'b']], { existing: [held] });
+    expect(result.rejections.map((r) => [r.row, r.reasons])).toEqual([[2, ['tier: "b" is not one of "a", "c"', 'a second row for the same person: an earlier row of the file has the same email held@x.com']]]);
   });
 });
 
