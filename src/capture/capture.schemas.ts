@@ -1,5 +1,6 @@
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
+import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
 import { contactInputSchema, keysCheckedFirst } from '../contacts/contacts.schemas';
 import { conversationAttributes, messageContent } from '../messaging/messaging.schemas';
 
@@ -11,14 +12,24 @@ export const visitorInputSchema = visitorFieldsSchema
   .extend({
     // Kept as sent: identifier_hash signs these exact characters. The contact is given it trimmed
     // (capture.service.ts), as every text field of a contact is.
-    identifier: z
-      .string()
-      .max(1000, 'must be at most 255 characters')
-      .refine((value) => value.trim() !== '', 'must not be empty')
-      .refine((value) => value.trim().length <= 255, 'must be at most 255 characters')
-      .optional()
-      .describe('your user id for the visitor; taken only with a valid identifier_hash (401 otherwise)'),
-    identifier_hash: z.string().max(256).optional().describe("hex HMAC-SHA256 of identifier, keyed with the inbox's hmac_token"),
+    // The widget's setUser passes the site's user id as the page holds it, often a number: a
+    // whole number is its decimal text, which is what the site signs (Rails casts it alike).
+    identifier: acceptingAlso(
+      nullAsAbsent(
+        z.preprocess(
+          (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value),
+          z
+            .string()
+            .max(1000, 'must be at most 255 characters')
+            .refine((value) => value.trim() !== '', 'must not be empty')
+            .refine((value) => value.trim().length <= 255, 'must be at most 255 characters')
+            .optional()
+            .describe('your user id for the visitor; taken only with a valid identifier_hash (401 otherwise)'),
+        ),
+      ),
+      { type: 'integer', description: 'a whole number is the identifier written in decimal' },
+    ),
+    identifier_hash: nullAsAbsent(z.string().max(256).optional().describe("hex HMAC-SHA256 of identifier, keyed with the inbox's hmac_token")),
   })
   // A hash proves an identifier; alone it proves nothing, and ignoring it would let a client
   // believe its visitor was verified.

@@ -63,6 +63,18 @@ describe('website visitors and verified identity', () => {
     expect((await identify(site, other.source_id, { identifier: '   ', identifier_hash: sign('   ', site.hmac_token!) })).body.error).toMatch(/must not be empty/);
   });
 
+  it('when the widget sends the site\'s user id as a number, then it is that number\'s decimal text, signed as such; null identity fields are absent', async () => {
+    const visitor = await newVisitor(site, { identifier: null, identifier_hash: null, name: 'Numbered' });
+    expect((await contactOf(visitor.id)).body.payload.identifier).toBeNull();
+    const res = await identify(site, visitor.source_id, { identifier: 4242, identifier_hash: sign('4242', site.hmac_token!) });
+    expect(res.status).toBe(200);
+    expect((await contactOf(visitor.id)).body.payload.identifier).toBe('4242');
+    expect(await verifiedInboxIds(visitor.id)).toEqual([site.id]);
+    const other = await newVisitor();
+    expect((await identify(site, other.source_id, { identifier: 4243, identifier_hash: sign('4242', site.hmac_token!) })).status).toBe(401);
+    expect((await identify(site, other.source_id, { identifier: 1.5, identifier_hash: sign('1.5', site.hmac_token!) })).status).toBe(422);
+  });
+
   it('when the hash is wrong, then it answers 401 and nothing is verified or changed', async () => {
     const visitor = await newVisitor();
     const res = await identify(site, visitor.source_id, { identifier: 'user-101', identifier_hash: sign('user-102', site.hmac_token!) });
