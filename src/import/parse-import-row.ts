@@ -132,7 +132,10 @@ function changesOrErrors(input: ContactInput): { changes?: ContactChanges; error
 export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
   if (cells.every((cell) => trimText(cellText(cell)) === '')) return { kind: 'empty' };
   const width = plan.columns.length;
-  if (cells.length !== width) {
+  // A longer row holds values no column names: they would be lost. A shorter one is a row whose
+  // trailing empty cells were left out (hand-written files, exporters that trim), as Ruby's CSV,
+  // and so Chatwoot, reads it: its missing cells are empty.
+  if (cells.length > width) {
     return { kind: 'rejected', errors: [`the row has ${cells.length} fields, the header has ${width}`] };
   }
 
@@ -147,7 +150,7 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
   const unfit: UnfitValue[] = [];
 
   for (const [index, column] of plan.columns.entries()) {
-    const cell = cells[index];
+    const cell = cells[index] ?? '';
     const name = column.header || `column ${index + 1}`;
     if (cell instanceof InvalidUtf8Cell) {
       errors.push(`${name}: the value is not valid UTF-8 (save the file as "CSV UTF-8": a file in Latin-1 or Windows-1252 gives this for each accented letter)`);

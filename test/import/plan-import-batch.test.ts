@@ -56,7 +56,7 @@ describe('planning an import batch: each row on its own', () => {
   });
 
   it('when rows carry invalid values, then each is rejected with every reason, read as it was', () => {
-    const result = plan(['Ana,bad-email,12ab,,,', 'Luis,luis@x.com', ',,,,,Lima', [new InvalidUtf8Cell('B\uFFFDo'), 'bo@x.com', '', '', '', '']]);
+    const result = plan(['Ana,bad-email,12ab,,,', 'Luis,luis@x.com,,,,,extra', ',,,,,Lima', [new InvalidUtf8Cell('B\uFFFDo'), 'bo@x.com', '', '', '', '']]);
     expect(result.rowsRead).toBe(4);
     expect(result.creates).toEqual([]);
     expect(result.rejections).toEqual([
@@ -65,7 +65,7 @@ describe('planning an import batch: each row on its own', () => {
         cells: ['Ana', 'bad-email', '12ab', '', '', ''],
         reasons: ['email: "bad-email" is not a valid email address', 'phone_number: "12ab" is not a valid phone number (E.164: + then 2 to 15 digits, the first not 0)'],
       },
-      { row: 2, cells: ['Luis', 'luis@x.com'], reasons: ['the row has 2 fields, the header has 6'] },
+      { row: 2, cells: ['Luis', 'luis@x.com', '', '', '', '', 'extra'], reasons: ['the row has 7 fields, the header has 6'] },
       { row: 3, cells: ['', '', '', '', '', 'Lima'], reasons: ['a contact needs at least one of name, email, phone_number or identifier'] },
       { row: 4, cells: ['B\uFFFDo', 'bo@x.com', '', '', '', ''], reasons: ['name: the value is not valid UTF-8 (save the file as "CSV UTF-8": a file in Latin-1 or Windows-1252 gives this for each accented letter)'] },
     ]);
