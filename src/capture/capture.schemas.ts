@@ -15,19 +15,18 @@ export const visitorInputSchema = visitorFieldsSchema
     // The widget's setUser passes the site's user id as the page holds it, often a number: a
     // whole number is its decimal text, which is what the site signs (Rails casts it alike).
     identifier: acceptingAlso(
-      nullAsAbsent(
-        z.preprocess(
-          (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value),
-          z
-            .string()
-            .max(1000, 'must be at most 255 characters')
-            .refine((value) => value.trim() !== '', 'must not be empty')
-            .refine((value) => value.trim().length <= 255, 'must be at most 255 characters')
-            .optional()
-            .describe('your user id for the visitor; taken only with a valid identifier_hash (401 otherwise)'),
-        ),
+      z.preprocess(
+        (value) => (value === null ? undefined : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value),
+        z
+          .string()
+          .max(1000, 'must be at most 255 characters')
+          .refine((value) => value.trim() !== '', 'must not be empty')
+          .refine((value) => value.trim().length <= 255, 'must be at most 255 characters')
+          .optional()
+          .describe('your user id for the visitor; taken only with a valid identifier_hash (401 otherwise)'),
       ),
       { type: 'integer', description: 'a whole number is the identifier written in decimal' },
+      { type: 'null', description: 'the same as absent' },
     ),
     identifier_hash: nullAsAbsent(z.string().max(256).optional().describe("hex HMAC-SHA256 of identifier, keyed with the inbox's hmac_token")),
   })
