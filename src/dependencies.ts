@@ -66,7 +66,7 @@ import { createContactSearch } from './search/search-contacts';
 import { createContactSyncProcessor } from './search/contact-sync.processor';
 import { createBackgroundSyncQueue, createSweepQueue, createSyncQueue, createSyncScheduler, scheduleSweep } from './search/sync-queue';
 import { createSyncSweepProcessor } from './search/sync-sweep.processor';
-import { createElasticsearchClient } from './shared/elasticsearch';
+import { createElasticsearchClient, isElasticsearchUnavailable } from './shared/elasticsearch';
 import { createIdAllocator, defineIdBlockModel, highestId } from './shared/id-allocator';
 import { idOnlyGuard } from './shared/id-only-guard';
 import { createIdLists, defineIdListModel } from './shared/id-lists';
@@ -80,6 +80,15 @@ import { connectMongo } from './shared/mongo';
 import { createQueueFactory, enqueueWithin } from './shared/queues';
 import { createRateLimit, inSequence } from './shared/rate-limit';
 import { settleWithin } from './shared/lifecycle';
+import { retryInBackground, type RetryInBackground } from './shared/retry-in-background';
+
+// How long a start waits for its first attempt to make sure of the index before it serves
+// anyway: an Elasticsearch that hangs answers only after the client's timeout (30 s, twice).
+const INDEX_START_WAIT_MS = 10000;
+// The waits between the attempts that follow while Elasticsearch is away: short enough that
+// searches come back soon after it does, long enough to cost it nothing.
+const INDEX_RETRY_FIRST_MS = 1000;
+const INDEX_RETRY_MAX_MS = 10000;
 
 /**
  * Connects to MongoDB, Elasticsearch and Redis and builds every model and service from them.
@@ -157,8 +166,12 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const backgroundSyncQueue = createBackgroundSyncQueue(queues);
   // The sync figures of all processes add up in Redis: any API process shows them.
   const metrics = createMetrics(redisSyncFigureStore(queues.redis, `${config.QUEUE_PREFIX}:sync-figures`));
+  // Set by startIndex (the API and the worker). Until the index is made sure of, the process's
+  // searches answer 503 and its indexer writes nothing; scripts, which never start it, are not held.
+  let indexStart: RetryInBackground | undefined;
+  const indexReady = () => !indexStart || indexStart.succeeded();
   const placements = createIndexPlacements({ model: models.indexPlacements, alias: index, refreshMs: config.INDEX_PLACEMENT_REFRESH_MS, settleMs: config.INDEX_MOVE_WAIT_MS, logger });
-  const search = createContactSearch({ es, index, placements, cursorSecret: config.CURSOR_SECRET, timeoutMs: config.SEARCH_TIMEOUT_MS });
+  const search = createContactSearch({ es, index, placements, cursorSecret: config.CURSOR_SECRET, timeoutMs: config.SEARCH_TIMEOUT_MS, indexReady });
   const limits = queryLimitsOf(config);
   const nextIds = createIdAllocator(models.idBlocks);
   const callers = createCallerCache<Caller>({
@@ -175,7 +188,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
   const definitions = createDefinitionStore(models.customAttributeSets);
   const keys = createContactKeys({ keys: models.contactKeys, contacts: models.contacts, graceMs: config.KEY_CLAIM_GRACE_MS });
-  const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions, es, placements, logger, metrics });
+  const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions, es, placements, logger, metrics, indexReady });
 
   const writer = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: scheduler });
   // The same writes for work on many contacts at once, whose sync jobs go to the background queue.
@@ -386,6 +399,31 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     return addReports(reports);
   }
 
+  /**
+   * Creates the index behind the alias if it is missing, adds the current mapping's fields to
+   * older indices, and warns about what an operator should change. Idempotent.
+   */
+  async function ensureIndex(): Promise<void> {
+    const { outdated, unmerged } = await ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS });
+    if (outdated.length) {
+      logger.warn({ alias: index, outdated, unmerged, mappingVersion: MAPPING_VERSION }, 'the search index was built by an older mapping: run `npm run reindex`');
+    }
+    // Accounts' own indices take the new fields the same way, and move to the new mapping by moving the account again.
+    const own = await addCurrentFields(es, (await placements.current()).ownIndices());
+    if (own.outdated.length) {
+      logger.warn({ outdated: own.outdated, unmerged: own.unmerged, mappingVersion: MAPPING_VERSION }, "accounts' own indices were built by an older mapping: run `npm run move-account -- --account <id>` for each");
+    }
+    // Advice only: a user without the cluster privilege to read settings still starts.
+    // Elasticsearch gone meanwhile fails the attempt, which startIndex makes again.
+    const autoCreates = await autoCreatesIndices(es).catch((err: unknown) => {
+      if (isElasticsearchUnavailable(err)) throw err;
+      logger.info({ err }, 'could not read the cluster settings (action.auto_create_index)');
+    });
+    if (autoCreates) {
+      logger.warn("Elasticsearch creates an index on a write to a missing one: set action.auto_create_index=false (README, \"An account's own index\")");
+    }
+  }
+
   return {
     config,
     logger,
@@ -423,21 +461,30 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     moveAccount: (accountId: number, options: Parameters<typeof moveAccount>[2]) =>
       moveAccount({ es, alias: index, placements, contacts: models.contacts, definitions, logger, indexContacts: indexer.indexContacts, reconcile }, accountId, options),
 
-    async ensureIndex() {
-      const { outdated, unmerged } = await ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS });
-      if (outdated.length) {
-        logger.warn({ alias: index, outdated, unmerged, mappingVersion: MAPPING_VERSION }, 'the search index was built by an older mapping: run `npm run reindex`');
+    ensureIndex,
+
+    /**
+     * ensureIndex for a process that serves: Elasticsearch away as it starts (a restart during an
+     * outage) must not stop it, since writes succeed without Elasticsearch. The start goes on, and
+     * the index is made sure of in the background, with back-off, until it is; meanwhile searches
+     * answer 503 and contacts stay pending (their sync jobs fail and are retried, and the sweep
+     * queues them again). Any other failure (a refused mapping, credentials) fails the start.
+     */
+    async startIndex(): Promise<void> {
+      indexStart = retryInBackground(ensureIndex, {
+        firstDelayMs: INDEX_RETRY_FIRST_MS,
+        maxDelayMs: INDEX_RETRY_MAX_MS,
+        onRetry: (err, nextInMs) => logger.warn({ err, nextInMs }, 'the search index is still not made sure of; searches answer 503 and writes stay pending until it is'),
+        onRecovered: () => logger.info({ alias: index }, 'the search index is made sure of: searches and indexing go on'),
+      });
+      const first = await settleWithin(indexStart.first, INDEX_START_WAIT_MS);
+      if (first === 'done') return;
+      const err = first === 'failed' ? await indexStart.first.catch((e: unknown) => e) : undefined;
+      if (err && !isElasticsearchUnavailable(err)) {
+        await indexStart.stop();
+        throw err;
       }
-      // Accounts' own indices take the new fields the same way, and move to the new mapping by moving the account again.
-      const own = await addCurrentFields(es, (await placements.current()).ownIndices());
-      if (own.outdated.length) {
-        logger.warn({ outdated: own.outdated, unmerged: own.unmerged, mappingVersion: MAPPING_VERSION }, "accounts' own indices were built by an older mapping: run `npm run move-account -- --account <id>` for each");
-      }
-      // Advice only: a user without the cluster privilege to read settings still starts.
-      const autoCreates = await autoCreatesIndices(es).catch((err: unknown) => logger.info({ err }, 'could not read the cluster settings (action.auto_create_index)'));
-      if (autoCreates) {
-        logger.warn("Elasticsearch creates an index on a write to a missing one: set action.auto_create_index=false (README, \"An account's own index\")");
-      }
+      logger.warn({ err, outcome: first, nextInMs: INDEX_RETRY_FIRST_MS }, 'Elasticsearch cannot be reached: serving without the search index; searches answer 503 and writes stay pending until it is made sure of');
     },
 
     deliveryQueue,
@@ -511,6 +558,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
      */
     async close(stepMs = 30000): Promise<string[]> {
       const outcomes = {
+        // Its attempt in flight uses the Elasticsearch client closed below.
+        'index start': indexStart ? await settleWithin(indexStart.stop(), stepMs) : 'done',
         queues: await settleWithin(queues.close(), stepMs),
         mongodb: await settleWithin(conn.close(), stepMs),
         elasticsearch: overrides.es ? 'done' : await settleWithin(es.close(), stepMs),

@@ -9,7 +9,7 @@ export async function startApi(options: { withWorker?: boolean } = {}) {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'contacts-api');
   const deps = await createDependencies(config, logger);
-  await deps.ensureIndex();
+  await deps.startIndex();
   if (options.withWorker) await deps.startWorker();
   const server = buildApp(deps).listen(config.PORT, () => {
     logger.info({ port: config.PORT, worker: !!options.withWorker }, 'listening');

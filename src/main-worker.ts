@@ -7,7 +7,7 @@ async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'contacts-worker');
   const deps = await createDependencies(config, logger);
-  await deps.ensureIndex();
+  await deps.startIndex();
   await deps.startWorker();
   logger.info('sync worker started');
   // Active jobs get most of the time allowed (bull waits for them); an import that cannot finish

@@ -13,6 +13,7 @@ import { documentRouting, type IndexTarget, type PlacementView } from './index-p
 
 const READ_CHUNK = 1000;
 const UNREAD_PLACEMENTS = "the index placements could not be read from MongoDB for a move's wait; written once they can be";
+const INDEX_NOT_READY = 'the search index has not been made sure of since this process started (Elasticsearch away); written once it has';
 
 type BulkItem = estypes.BulkResponse['items'][number];
 
@@ -49,8 +50,15 @@ export function createContactIndexer(deps: {
    * written again, a newer one still wins. The sync writes `external`: a repeat is a no-op.
    */
   versionType?: 'external' | 'external_gte';
+  /**
+   * False while the process has not yet made sure of the index (created it if missing): nothing
+   * is written then, so no write meets an index that does not exist yet (refused, or created with
+   * a mapping guessed from the document where the cluster creates indices on a write).
+   */
+  indexReady?: () => boolean;
 }) {
   const { contacts, pending, keys, definitions, es, placements, logger, metrics } = deps;
+  const indexReady = deps.indexReady ?? (() => true);
   const versionType = deps.versionType ?? 'external';
 
   /** The custom attribute definitions of the batch's accounts, read once per batch. */
@@ -120,6 +128,11 @@ export function createContactIndexer(deps: {
     const failed = new Map<number, string>();
     const refused = new Map<number, number>();
     if (!docs.length) return { failed, refused };
+    if (!indexReady()) {
+      // Failed, not thrown: a sync job is retried with back-off, an import's contacts are marked pending.
+      for (const doc of docs) failed.set(Number(doc._id), INDEX_NOT_READY);
+      return { failed, refused };
+    }
     const defs = await definitionsByAccount(docs);
     const view = await placements.current();
     if (view.outdated()) {

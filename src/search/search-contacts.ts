@@ -219,6 +219,8 @@ export interface ContactSearchOptions {
   cursorSecret: string;
   /** How long one search may run (SEARCH_TIMEOUT_MS). */
   timeoutMs: number;
+  /** False while the process has not yet made sure of the index (Elasticsearch away since it started); searches answer 503 meanwhile. */
+  indexReady?: () => boolean;
 }
 
 /**
@@ -226,13 +228,15 @@ export interface ContactSearchOptions {
  * nowhere else, so no caller can forget it; so are the time limit of every search and the
  * mapping of Elasticsearch's refusals to 422/503 (callSearch).
  */
-export function createContactSearch({ es, index, placements, cursorSecret, timeoutMs }: ContactSearchOptions) {
+export function createContactSearch({ es, index, placements, cursorSecret, timeoutMs, indexReady = () => true }: ContactSearchOptions) {
   const scoped = (accountId: number, query?: SearchQuery): SearchQuery => ({
     bool: { filter: [{ term: { account_id: String(accountId) } }, ...(query ? [query] : [])] },
   });
   // Every search here is of one account: in the shared alias it asks only the shard that holds
   // the account; in the account's own index, every shard of it.
   const located = async (accountId: number) => {
+    // The alias may not exist yet: a 503 to retry, not the 500 of index_not_found.
+    if (!indexReady()) throw unavailableError();
     const target = (await placements.current()).read(accountId);
     return { index: target.index, routing: searchRouting(target, accountId) };
   };

@@ -1,6 +1,8 @@
+import { MAPPING_VERSION, versionedIndexName } from '../../src/search/contacts-index';
+import { createElasticsearchClient } from '../../src/shared/elasticsearch';
 import { enqueueWithin } from '../../src/shared/queues';
 import { expectMatchesDocument } from '../openapi/document-support';
-import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { dropTestIndex, startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { startTcpProxy } from '../support/tcp-proxy';
 
 // Each process reaches the shared local service through a proxy of its own, which the test
@@ -130,4 +132,58 @@ describe('when Redis is away as a process with the sync worker starts', () => {
     const listed = await ctx.http.get(account.path('/contacts')).set(auth);
     expect(listed.body.payload.map((c: { id: number }) => c.id)).toEqual([id]);
   }, 60000);
+});
+
+describe('when Elasticsearch is away as a process with the sync worker starts', () => {
+  // An index of its own, missing at the start: the process makes it once Elasticsearch is there.
+  const esUrl = new URL(testConfig().ELASTICSEARCH_URL);
+  const index = `${testConfig().CONTACTS_INDEX}_es_start`;
+  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  let ctx: TestContext | undefined;
+
+  beforeAll(async () => {
+    await dropTestIndex(testConfig({ CONTACTS_INDEX: index }));
+    proxy = await startTcpProxy(Number(esUrl.port || 9200));
+    await proxy.cut();
+  });
+  afterAll(async () => {
+    await proxy.restore().catch(() => undefined);
+    await ctx?.close().catch(() => undefined);
+    await proxy.close();
+    await dropTestIndex(testConfig({ CONTACTS_INDEX: index }));
+  });
+
+  it('then it starts, writes succeed, searches answer 503, and the index is made and the write searchable once Elasticsearch is there', async () => {
+    // A restart during an Elasticsearch outage used to exit at once (connect ECONNREFUSED).
+    const config = testConfig({ ELASTICSEARCH_URL: `http://127.0.0.1:${proxy.port}`, CONTACTS_INDEX: index, SWEEP_EVERY_MS: '1000', SWEEP_GRACE_MS: '500' });
+    ctx = await startTestContext({ config });
+    const account = await ctx.createAccount();
+    const auth = { api_access_token: account.adminToken };
+
+    const created = await ctx.http.post(account.path('/contacts')).set(auth).send({ name: 'Written before Elasticsearch came', email: 'es-later@example.com' });
+    expect(created.status).toBe(200);
+    const id = created.body.payload.contact.id;
+    expect(await ctx.deps.models.pendingSync.exists({ _id: String(id) })).toBeTruthy();
+    const listed = await ctx.http.get(account.path('/contacts')).set(auth);
+    expect(listed.status).toBe(503);
+    expect(listed.headers['retry-after']).toBe('5');
+    // Until the index is made sure of, nothing is written to it: the contact fails, to be retried.
+    const { failed } = await ctx.deps.indexer.indexContacts([id]);
+    expect(failed.get(id)).toMatch(/not been made sure of/);
+    expect(await ctx.deps.models.pendingSync.exists({ _id: String(id) })).toBeTruthy();
+
+    await proxy.restore();
+    await waitFor(async () => !(await ctx!.deps.models.pendingSync.exists({ account_id: account.id })), 'the write to be indexed', 60000);
+    await ctx.deps.search.refresh();
+    const found = await ctx.http.get(account.path('/contacts')).set(auth);
+    expect(found.status).toBe(200);
+    expect(found.body.payload.map((c: { id: number }) => c.id)).toEqual([id]);
+    // Made by the process, with its mapping, behind the alias: not an index a write created.
+    const es = createElasticsearchClient(esUrl.toString());
+    try {
+      expect(Object.keys(await es.indices.getAlias({ name: index }))).toEqual([versionedIndexName(index, MAPPING_VERSION)]);
+    } finally {
+      await es.close();
+    }
+  }, 90000);
 });

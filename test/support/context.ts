@@ -68,7 +68,7 @@ export async function waitFor(check: () => Promise<boolean>, what: string, timeo
 export async function startTestContext(options: { worker?: boolean; config?: Config; es?: Client } = {}): Promise<TestContext> {
   const config = options.config ?? testConfig();
   const deps = await createDependencies(config, createLogger(config.LOG_LEVEL), { es: options.es });
-  await deps.ensureIndex();
+  await deps.startIndex();
   if (options.worker !== false) await deps.startWorker();
   const app = buildApp(deps);
 
