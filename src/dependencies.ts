@@ -61,6 +61,7 @@ import { createContactImportProcessor } from './import/contact-import.processor'
 import { createContactImportService, IMPORT_QUEUE, type ImportJob } from './import/contact-import.service';
 import { defineImportRejectionModel } from './import/import-rejection.model';
 import { createContactIndexer } from './search/contact-indexer';
+import { createSearchableProbe } from './search/searchable-probe';
 import { addCurrentFields, autoCreatesIndices, ensureContactsIndex, MAPPING_VERSION } from './search/contacts-index';
 import { createContactSearch } from './search/search-contacts';
 import { createContactSyncProcessor } from './search/contact-sync.processor';
@@ -188,7 +189,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
   const definitions = createDefinitionStore(models.customAttributeSets);
   const keys = createContactKeys({ keys: models.contactKeys, contacts: models.contacts, graceMs: config.KEY_CLAIM_GRACE_MS });
-  const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions, es, placements, logger, metrics, indexReady });
+  const probe = createSearchableProbe({ es, record: metrics.recordSearchable, logger });
+  const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions, es, placements, logger, metrics, indexReady, probe });
 
   const writer = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: scheduler });
   // The same writes for work on many contacts at once, whose sync jobs go to the background queue.
@@ -557,6 +559,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
      * did not close cleanly (empty when all did).
      */
     async close(stepMs = 30000): Promise<string[]> {
+      // The probe searches no more: the Elasticsearch client closes below.
+      probe.stop();
       const outcomes = {
         // Its attempt in flight uses the Elasticsearch client closed below.
         'index start': indexStart ? await settleWithin(indexStart.stop(), stepMs) : 'done',

@@ -10,6 +10,7 @@ import type { Metrics } from '../shared/metrics';
 import { toContactSearchDoc } from './contact-search-doc';
 import { deleteFromIndex, documentNotFound } from './index-drift';
 import { documentRouting, type IndexTarget, type PlacementView } from './index-placements';
+import type { ProbedWrite, SearchableProbe } from './searchable-probe';
 
 const READ_CHUNK = 1000;
 const UNREAD_PLACEMENTS = "the index placements could not be read from MongoDB for a move's wait; written once they can be";
@@ -56,6 +57,8 @@ export function createContactIndexer(deps: {
    * a mapping guessed from the document where the cluster creates indices on a write).
    */
   indexReady?: () => boolean;
+  /** Follows a sample of the writes until a search finds them (the freshness figure); only the sync's indexer has one. */
+  probe?: Pick<SearchableProbe, 'offer'>;
 }) {
   const { contacts, pending, keys, definitions, es, placements, logger, metrics } = deps;
   const indexReady = deps.indexReady ?? (() => true);
@@ -187,6 +190,7 @@ export function createContactIndexer(deps: {
     if (keys && purged.length) await contacts.deleteMany({ _id: { $in: purged }, deleted: true });
     const now = Date.now();
     metrics.recordSynced(written.map((doc) => ({ lagSeconds: Math.max(0, now - doc.updated_at.getTime()) / 1000, op: doc.deleted ? ('delete' as const) : ('index' as const) })));
+    if (deps.probe) deps.probe.offer(probedWrites(docs, itemOf, (i) => wrote.has(i) && !fails.has(i) && !docs[i].deleted));
     if (failed.size) logger.warn({ failed: failed.size, first: [...failed.values()][0] }, 'some contacts were not indexed');
     return { failed, refused };
   }
@@ -201,3 +205,16 @@ export function createContactIndexer(deps: {
 }
 
 export type ContactIndexer = ReturnType<typeof createContactIndexer>;
+
+/** The written contacts a search could find, each where it was written (its first index, if it went to two). */
+function probedWrites(docs: Contact[], itemOf: { doc: number; target: IndexTarget }[], written: (i: number) => boolean): ProbedWrite[] {
+  const seen = new Set<number>();
+  const writes: ProbedWrite[] = [];
+  for (const { doc: i, target } of itemOf) {
+    if (seen.has(i) || !written(i)) continue;
+    seen.add(i);
+    const doc = docs[i];
+    writes.push({ index: target.index, routing: documentRouting(target, doc.account_id, doc._id), id: String(doc._id), version: doc.version, writtenAt: doc.updated_at.getTime() });
+  }
+  return writes;
+}

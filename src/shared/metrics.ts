@@ -3,8 +3,10 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 import { withTimeout } from './queues';
 
 const SYNC_LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300];
-const SYNC_LAG_HELP = 'Time from a contact write in MongoDB to its indexing request being acknowledged by Elasticsearch (add the index refresh interval, 1 s, for searchable)';
+const SYNC_LAG_HELP = 'Time from a contact write in MongoDB to its indexing request being acknowledged by Elasticsearch (searchable after the next refresh: contacts_searchable_lag_seconds)';
 const SYNCED_HELP = 'Contacts written to or removed from the search index';
+const SEARCHABLE_LAG_HELP =
+  'Time from a contact write in MongoDB to a search finding that version (sampled: at most one write a second per sync process, looked for every 50 ms)';
 
 /**
  * Where the sync figures of every process of a deployment add up (a Redis hash under the queue
@@ -37,6 +39,10 @@ export function createMetrics(store?: SyncFigureStore) {
   const local = store ? new Registry() : registry;
   const syncLag = new Histogram({ name: 'contacts_sync_lag_seconds', help: SYNC_LAG_HELP, buckets: SYNC_LAG_BUCKETS, registers: [local] });
   const syncedContacts = new Counter({ name: 'contacts_synced_total', help: SYNCED_HELP, labelNames: ['op'] as const, registers: [local] });
+  const searchableLag = new Histogram({ name: 'contacts_searchable_lag_seconds', help: SEARCHABLE_LAG_HELP, buckets: SYNC_LAG_BUCKETS, registers: [local] });
+
+  /** The first bucket holding a lag (the store keeps one count per bucket, read back cumulatively). */
+  const bucketOf = (lagSeconds: number) => SYNC_LAG_BUCKETS.findIndex((le) => lagSeconds <= le);
 
   /** Contacts this process has written to the index, with the seconds since their write. */
   function recordSynced(synced: { lagSeconds: number; op: 'index' | 'delete' }[]): void {
@@ -48,12 +54,18 @@ export function createMetrics(store?: SyncFigureStore) {
       syncedContacts.inc({ op });
       sum += lagSeconds;
       fields[op] = (fields[op] ?? 0) + 1;
-      // The first bucket holding it: read back cumulatively.
-      const bucket = SYNC_LAG_BUCKETS.findIndex((le) => lagSeconds <= le);
+      const bucket = bucketOf(lagSeconds);
       if (bucket >= 0) fields[`b${bucket}`] = (fields[`b${bucket}`] ?? 0) + 1;
     }
     // Figures lost while Redis is away are figures, not writes: never waited for.
     store?.add(fields, { sum }).catch(() => undefined);
+  }
+
+  /** A sampled write found by a search, with the seconds since the write (searchable-probe.ts). */
+  function recordSearchable(lagSeconds: number): void {
+    searchableLag.observe(lagSeconds);
+    const bucket = bucketOf(lagSeconds);
+    store?.add({ s_count: 1, ...(bucket >= 0 ? { [`s_b${bucket}`]: 1 } : {}) }, { s_sum: lagSeconds }).catch(() => undefined);
   }
 
   async function sharedFigures(): Promise<string> {
@@ -61,18 +73,13 @@ export function createMetrics(store?: SyncFigureStore) {
     try {
       fields = await withTimeout(store!.read(), 1000, 'reading the sync figures');
     } catch {
-      return '# contacts_sync_lag_seconds and contacts_synced_total: unavailable (Redis is away)\n';
+      return '# contacts_sync_lag_seconds, contacts_searchable_lag_seconds and contacts_synced_total: unavailable (Redis is away)\n';
     }
     const n = (field: string) => Number(fields[field] ?? 0);
-    const lines = [`# HELP contacts_sync_lag_seconds ${SYNC_LAG_HELP}`, '# TYPE contacts_sync_lag_seconds histogram'];
-    let cumulative = 0;
-    SYNC_LAG_BUCKETS.forEach((le, i) => {
-      cumulative += n(`b${i}`);
-      lines.push(`contacts_sync_lag_seconds_bucket{le="${le}"} ${cumulative}`);
-    });
-    lines.push(`contacts_sync_lag_seconds_bucket{le="+Inf"} ${n('count')}`);
-    lines.push(`contacts_sync_lag_seconds_sum ${Math.round(n('sum') * 1000) / 1000}`);
-    lines.push(`contacts_sync_lag_seconds_count ${n('count')}`);
+    const lines = [
+      ...histogramLines('contacts_sync_lag_seconds', SYNC_LAG_HELP, (f) => n(f)),
+      ...histogramLines('contacts_searchable_lag_seconds', SEARCHABLE_LAG_HELP, (f) => n(`s_${f}`)),
+    ];
     lines.push(`# HELP contacts_synced_total ${SYNCED_HELP}`, '# TYPE contacts_synced_total counter');
     for (const op of ['index', 'delete']) lines.push(`contacts_synced_total{op="${op}"} ${n(op)}`);
     return `${lines.join('\n')}\n`;
@@ -82,7 +89,9 @@ export function createMetrics(store?: SyncFigureStore) {
     registry,
     syncLag,
     syncedContacts,
+    searchableLag,
     recordSynced,
+    recordSearchable,
     /** The Prometheus text of GET /metrics: this process's figures, and the deployment's sync figures. */
     async exposition(): Promise<string> {
       const own = await registry.metrics();
@@ -99,3 +108,17 @@ export function createMetrics(store?: SyncFigureStore) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** A lag histogram in Prometheus text from the store's per-bucket counts (`b0`…, `count`, `sum`). */
+function histogramLines(name: string, help: string, n: (field: string) => number): string[] {
+  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} histogram`];
+  let cumulative = 0;
+  SYNC_LAG_BUCKETS.forEach((le, i) => {
+    cumulative += n(`b${i}`);
+    lines.push(`${name}_bucket{le="${le}"} ${cumulative}`);
+  });
+  lines.push(`${name}_bucket{le="+Inf"} ${n('count')}`);
+  lines.push(`${name}_sum ${Math.round(n('sum') * 1000) / 1000}`);
+  lines.push(`${name}_count ${n('count')}`);
+  return lines;
+}

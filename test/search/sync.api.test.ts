@@ -94,6 +94,27 @@ describe('the sync pipeline', () => {
     }
   });
 
+  it('when a contact is written, then the time until a search finds it is measured and shown at GET /metrics', async () => {
+    const figure = async (name: string) => {
+      const res = await ctx.http.get('/metrics').expect(200);
+      return Number(new RegExp(`^${name.replace(/[{}+]/g, '\\$&')} (\\S+)$`, 'm').exec(res.text)?.[1] ?? NaN);
+    };
+    const before = await figure('contacts_searchable_lag_seconds_count');
+    const sumBefore = await figure('contacts_searchable_lag_seconds_sum');
+    // The probe follows at most one write a second: a write after a second's wait is followed.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const started = Date.now();
+    await createContact(ctx, account, { name: 'Found by a search' });
+    await waitFor(async () => (await figure('contacts_searchable_lag_seconds_count')) > before, 'the searchable lag to be recorded', 10000);
+    const measured = (await figure('contacts_searchable_lag_seconds_sum')) - sumBefore;
+    // After the write's acknowledgement and within the test's own wait for it.
+    expect(measured).toBeGreaterThan(0);
+    expect(measured).toBeLessThanOrEqual((Date.now() - started) / 1000 + 0.05);
+    const res = await ctx.http.get('/metrics').expect(200);
+    expect(res.text).toMatch(/# HELP contacts_searchable_lag_seconds Time from a contact write in MongoDB to a search finding that version/);
+    expect(await figure('contacts_searchable_lag_seconds_bucket{le="+Inf"}')).toBe(await figure('contacts_searchable_lag_seconds_count'));
+  });
+
   it('when a malformed job is queued, then it is discarded and the queue goes on', async () => {
     const bad = await ctx.deps.syncQueue.add({ ids: ['nope'] } as never);
     await waitFor(async () => (await bad.getState()) === 'completed' || !(await ctx.deps.syncQueue.getJob(bad.id!)), 'the malformed job to finish');
