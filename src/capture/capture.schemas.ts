@@ -1,7 +1,7 @@
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
-import { contactInputSchema, keysCheckedFirst } from '../contacts/contacts.schemas';
+import { contactInputSchema, keysCheckedFirst, wholeNumberAsText } from '../contacts/contacts.schemas';
 import { conversationAttributes, messageContent } from '../messaging/messaging.schemas';
 
 /** What a website visitor may say about itself: the pre-chat form's fields. */
@@ -12,11 +12,11 @@ export const visitorInputSchema = visitorFieldsSchema
   .extend({
     // Kept as sent: identifier_hash signs these exact characters. The contact is given it trimmed
     // (capture.service.ts), as every text field of a contact is.
-    // The widget's setUser passes the site's user id as the page holds it, often a number: a
-    // whole number is its decimal text, which is what the site signs (Rails casts it alike).
+    // The widget's setUser passes the site's user id as the page holds it, often a number: its
+    // decimal text is what the site signs.
     identifier: acceptingAlso(
       z.preprocess(
-        (value) => (value === null ? undefined : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value),
+        (value) => (value === null ? undefined : wholeNumberAsText(value)),
         z
           .string()
           .max(1000, 'must be at most 255 characters')

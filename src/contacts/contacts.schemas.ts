@@ -33,13 +33,15 @@ const attributesOrNull = attributes.nullable().transform((value) => value ?? und
 
 // Chatwoot keeps company, city, country… inside additional_attributes; clients may also send
 // them at the top level (as the CSV columns are), and they land in the same place.
+/** A whole number as its decimal text, as Rails casts it (scripts syncing from a database, the widget's setUser, send ids as numbers). */
+export const wholeNumberAsText = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
+
 const contactFields = {
   name: nullableText(255),
   email: nullableText(254),
   phone_number: nullableText(40),
-  // A whole number is taken as its text, as Rails casts it (scripts syncing from a database send ids as numbers).
   identifier: acceptingAlso(
-    z.preprocess((value) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value), nullableText(255)),
+    z.preprocess(wholeNumberAsText, nullableText(255)),
     { type: 'integer', description: 'a whole number is stored as its decimal text' },
   ),
   blocked: z.boolean(),

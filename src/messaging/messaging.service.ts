@@ -133,6 +133,24 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     return new Map(list.map((c) => [c._id, (c.message_ids ?? []).flatMap((id) => byId.get(id) ?? [])]));
   }
 
+  /**
+   * Presents conversations of one contact with Chatwoot's `meta`: the contact, its inbox's channel,
+   * and whether the contact's identity there is HMAC-verified. 404 when the contact is gone.
+   */
+  async function presenterFor(accountId: number, contactId: number) {
+    const contact = await findContact(accountId, contactId);
+    const [verified, accountInboxes] = await Promise.all([verifiedIdentities(accountId, contactId), identities.inboxesOf(accountId)]);
+    const sender = toContactPayload(contact);
+    const channels = new Map(accountInboxes.map((inbox) => [inbox._id, chatwootChannelOf(inbox.channel_type)]));
+    const verifiedIds = new Set(verified.map((ci) => ci._id));
+    return (conversation: Conversation, messages: Message[]): ConversationPayload =>
+      toConversationPayload(conversation, messages, {
+        sender,
+        channel: channels.get(conversation.inbox_id) ?? null,
+        hmac_verified: conversation.contact_inbox_id !== null && verifiedIds.has(conversation.contact_inbox_id),
+      });
+  }
+
   /** Each conversation of `list` presented with its messages, CONVERSATIONS_PAGE conversations (and their messages) read at a time. */
   async function* withMessagesByPage<T>(list: Conversation[], present: (conversation: Conversation, messages: Message[]) => T): AsyncIterable<T[]> {
     for (const page of inChunks(list, CONVERSATIONS_PAGE)) {
@@ -283,40 +301,17 @@ export function createMessagingService(deps: MessagingServiceDeps) {
      * list is sent as it is read rather than held whole. 404 before the first page.
      */
     async conversationPagesOf(accountId: number, contactId: number): Promise<AsyncIterable<ConversationPayload[]>> {
-      const contact = await findContact(accountId, contactId);
-      const [list, verified, accountInboxes] = await Promise.all([
-        conversationsOfContacts(accountId, [contactId]),
-        verifiedIdentities(accountId, contactId),
-        identities.inboxesOf(accountId),
-      ]);
+      const [present, list] = await Promise.all([presenterFor(accountId, contactId), conversationsOfContacts(accountId, [contactId])]);
       list.sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b._id - a._id);
-      const sender = toContactPayload(contact);
-      const channels = new Map(accountInboxes.map((inbox) => [inbox._id, chatwootChannelOf(inbox.channel_type)]));
-      const verifiedIds = new Set(verified.map((ci) => ci._id));
-      return withMessagesByPage(list, (conversation, messages) =>
-        toConversationPayload(conversation, messages, {
-          sender,
-          channel: channels.get(conversation.inbox_id) ?? null,
-          hmac_verified: conversation.contact_inbox_id !== null && verifiedIds.has(conversation.contact_inbox_id),
-        }),
-      );
+      return withMessagesByPage(list, present);
     },
 
     /** One conversation of the account with its messages, as POST /conversations answered it (Chatwoot's conversation show). */
     async conversation(accountId: number, conversationId: number): Promise<ConversationPayload> {
       const conversation = await conversations.findOne({ _id: conversationId, account_id: accountId }).lean();
       if (!conversation) throw new NotFoundError('conversation', conversationId);
-      const [contact, verified, inbox, byConversation] = await Promise.all([
-        findContact(accountId, conversation.contact_id),
-        verifiedIdentities(accountId, conversation.contact_id),
-        inboxes.findOne({ _id: conversation.inbox_id, account_id: accountId }).lean(),
-        messagesOf([conversation]),
-      ]);
-      return toConversationPayload(conversation, byConversation.get(conversation._id) ?? [], {
-        sender: toContactPayload(contact),
-        channel: inbox ? chatwootChannelOf(inbox.channel_type) : null,
-        hmac_verified: conversation.contact_inbox_id !== null && verified.some((ci) => ci._id === conversation.contact_inbox_id),
-      });
+      const [present, byConversation] = await Promise.all([presenterFor(accountId, conversation.contact_id), messagesOf([conversation])]);
+      return present(conversation, byConversation.get(conversation._id) ?? []);
     },
 
     /**

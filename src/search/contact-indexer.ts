@@ -190,7 +190,7 @@ export function createContactIndexer(deps: {
     if (keys && purged.length) await contacts.deleteMany({ _id: { $in: purged }, deleted: true });
     const now = Date.now();
     metrics.recordSynced(written.map((doc) => ({ lagSeconds: Math.max(0, now - doc.updated_at.getTime()) / 1000, op: doc.deleted ? ('delete' as const) : ('index' as const) })));
-    if (deps.probe) deps.probe.offer(probedWrites(docs, itemOf, (i) => wrote.has(i) && !fails.has(i) && !docs[i].deleted));
+    deps.probe?.offer(() => probedWrites(docs, itemOf, (i) => wrote.has(i) && !fails.has(i) && !docs[i].deleted));
     if (failed.size) logger.warn({ failed: failed.size, first: [...failed.values()][0] }, 'some contacts were not indexed');
     return { failed, refused };
   }

@@ -58,11 +58,14 @@ export function createSearchableProbe({ es, record, logger, everyMs = 1000, poll
   }
 
   return {
-    /** Offers acknowledged writes; one of them is followed when no other is and the period has passed. */
-    offer(writes: ProbedWrite[]): void {
+    /**
+     * Offers a bulk request's acknowledged writes; one of them is followed when no other is and the
+     * period has passed. Given as a function: the list is made only then, not for every bulk request.
+     */
+    offer(writes: () => ProbedWrite[]): void {
       const now = Date.now();
       if (stopped || following || now - lastStarted < everyMs) return;
-      const live = writes.find((w) => now - w.writtenAt < liveMs);
+      const live = writes().find((w) => now - w.writtenAt < liveMs);
       if (!live) return;
       following = true;
       lastStarted = now;

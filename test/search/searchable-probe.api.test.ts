@@ -27,17 +27,17 @@ describe('the searchable probe', () => {
       const doc = (await indexedDoc(contact.id))!;
       const writtenAt = Date.now() - 200;
       // A version the index does not hold yet (a newer write, not refreshed): looked for, then given up.
-      probe.offer([{ index: doc._index, id: doc._id!, version: doc._version! + 1, writtenAt }]);
-      probe.offer([{ index: doc._index, id: doc._id!, version: doc._version!, writtenAt }]);
+      probe.offer(() => [{ index: doc._index, id: doc._id!, version: doc._version! + 1, writtenAt }]);
+      probe.offer(() => [{ index: doc._index, id: doc._id!, version: doc._version!, writtenAt }]);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(recorded).toEqual([]);
       // The one the index holds: found at once.
-      probe.offer([{ index: doc._index, id: doc._id!, version: doc._version!, writtenAt }]);
+      probe.offer(() => [{ index: doc._index, id: doc._id!, version: doc._version!, writtenAt }]);
       await waitFor(async () => recorded.length === 1, 'the write to be found');
       expect(recorded[0]).toBeGreaterThanOrEqual(0.2);
       expect(recorded[0]).toBeLessThan(5);
       // A copy of an old write (a reindex, a move) is not followed.
-      probe.offer([{ index: doc._index, id: doc._id!, version: doc._version!, writtenAt: Date.now() - 3_600_000 }]);
+      probe.offer(() => [{ index: doc._index, id: doc._id!, version: doc._version!, writtenAt: Date.now() - 3_600_000 }]);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(recorded).toHaveLength(1);
     } finally {
