@@ -50,6 +50,7 @@ const preChatFormOptions = z
   .meta({ id: 'PreChatFormOptions' });
 
 const secret = z.string().describe('masked ("********" and the last 4 characters) except where the operation says otherwise');
+const hmacSecret = z.string().describe('in full to administrators (the site signs identifiers with it), masked as the other secrets to agents and where an inbox is embedded in another answer');
 
 /** Chatwoot's inbox JSON: the channel's settings inline, secrets masked. */
 export const inboxPayloadSchema = z
@@ -58,7 +59,7 @@ export const inboxPayloadSchema = z
       ...inboxBase,
       channel_type: z.literal('Channel::WebWidget'),
       website_url: z.string().nullable(),
-      hmac_token: secret,
+      hmac_token: hmacSecret,
       hmac_mandatory: z.boolean(),
       pre_chat_form_enabled: z.boolean(),
       pre_chat_form_options: preChatFormOptions,

@@ -17,10 +17,11 @@ export function inboxesRouter(inboxes: InboxesService): Router {
     router,
     {
       method: 'get', path: '/inboxes', operationId: 'listInboxes', summary: "List the account's inboxes", tag, access: accountAccess,
-      responses: { '200': json('The inboxes, secrets masked', payloadOf(z.array(inboxPayloadSchema))) },
+      responses: { '200': json('The inboxes, secrets masked but for the HMAC secret, which administrators see in full', payloadOf(z.array(inboxPayloadSchema))) },
     },
     async (_input, req, res) => {
-      res.json({ payload: await inboxes.list(callerOf(req).accountId) });
+      const caller = callerOf(req);
+      res.json({ payload: await inboxes.list(caller.accountId, caller) });
     },
   );
 
@@ -28,7 +29,7 @@ export function inboxesRouter(inboxes: InboxesService): Router {
     router,
     {
       method: 'post', path: '/inboxes', operationId: 'createInbox', summary: 'Create an inbox', tag, access: administratorAccess,
-      body: createInboxSchema, responses: { '200': json('The inbox; a website inbox shows its hmac_token in full this once', inboxPayloadSchema) },
+      body: createInboxSchema, responses: { '200': json('The inbox; a website inbox shows its generated hmac_token in full', inboxPayloadSchema) },
     },
     async ({ body }, req, res) => {
       res.status(200).json(await inboxes.create(callerOf(req).accountId, body));
@@ -39,10 +40,11 @@ export function inboxesRouter(inboxes: InboxesService): Router {
     router,
     {
       method: 'get', path: '/inboxes/:id(\\d+)', operationId: 'showInbox', summary: 'Show an inbox', tag, access: accountAccess,
-      params: inboxParams, responses: { '200': json('The inbox, secrets masked', inboxPayloadSchema) },
+      params: inboxParams, responses: { '200': json('The inbox, secrets masked but for the HMAC secret, which administrators see in full', inboxPayloadSchema) },
     },
     async ({ params }, req, res) => {
-      res.json(await inboxes.show(callerOf(req).accountId, params.id));
+      const caller = callerOf(req);
+      res.json(await inboxes.show(caller.accountId, params.id, caller));
     },
   );
 
@@ -50,7 +52,7 @@ export function inboxesRouter(inboxes: InboxesService): Router {
     router,
     {
       method: 'patch', path: '/inboxes/:id(\\d+)', operationId: 'updateInbox', summary: "Update an inbox's name or channel settings (a secret left out is kept)", tag,
-      access: administratorAccess, params: inboxParams, body: updateInboxSchema, responses: { '200': json('The inbox, secrets masked', inboxPayloadSchema) },
+      access: administratorAccess, params: inboxParams, body: updateInboxSchema, responses: { '200': json('The inbox, secrets masked but for the HMAC secret', inboxPayloadSchema) },
     },
     async ({ params, body }, req, res) => {
       res.json(await inboxes.update(callerOf(req).accountId, params.id, body));

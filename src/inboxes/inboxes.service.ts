@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Role } from '../accounts/account.model';
 import type { Contact } from '../records/contact.model';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { AccountRecords } from '../shared/account-records';
@@ -38,6 +39,12 @@ const isSecretSetting = (key: string) => (SECRET_SETTINGS as readonly string[]).
 
 /** The value is the secret as responses show it (maskSecret), not a new secret. */
 const isMaskOf = (value: unknown, secret: unknown) => typeof value === 'string' && typeof secret === 'string' && value === maskSecret(secret);
+
+/** Who reads an inbox: administrators see the HMAC secret (they configure the site that signs), agents its mask. */
+export interface InboxViewer {
+  role: Role;
+}
+const revealedTo = (viewer: InboxViewer): string[] => (viewer.role === 'administrator' ? ['hmac_token'] : []);
 
 export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxes, nextIds, outboundAllowedHosts, enqueueRemoval }: InboxesServiceDeps) {
   /** A provider URL or SMTP host must lead to the internet, not inside (checked again at each delivery). */
@@ -110,15 +117,16 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
     /** The account's inboxes with their secrets, oldest first; never for a response. */
     inboxesOf: (accountId: number) => listed.all(accountId),
 
-    async list(accountId: number): Promise<InboxPayload[]> {
-      return (await listed.all(accountId)).map((inbox) => toInboxPayload(inbox));
+    /** An administrator reads the HMAC secret in full, as in Chatwoot: the site's backend needs it to sign. */
+    async list(accountId: number, viewer: InboxViewer): Promise<InboxPayload[]> {
+      return (await listed.all(accountId)).map((inbox) => toInboxPayload(inbox, revealedTo(viewer)));
     },
 
-    async show(accountId: number, id: number): Promise<InboxPayload> {
-      return toInboxPayload(await find(accountId, id));
+    async show(accountId: number, id: number, viewer: InboxViewer): Promise<InboxPayload> {
+      return toInboxPayload(await find(accountId, id), revealedTo(viewer));
     },
 
-    /** The generated HMAC secret is shown in full this once (and on reset): the site needs it to sign. */
+    /** Only administrators create inboxes: the generated HMAC secret is in the answer. */
     async create(accountId: number, input: CreateInboxInput): Promise<InboxPayload> {
       const { type, ...settings } = input.channel;
       await checkOutboundHosts(settings);
@@ -154,12 +162,12 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
         }
         const current = inbox.settings as unknown as Record<string, unknown>;
         const given = input.channel.hmac_token;
-        if (given !== undefined && !isMaskOf(given, current.hmac_token)) {
+        if (given !== undefined && given !== current.hmac_token && !isMaskOf(given, current.hmac_token)) {
           // Ignored with a 200, the site went on signing with a secret nobody checks: every identify a 401.
           throw new ValidationError('channel.hmac_token: the HMAC secret is generated, not set by hand; POST /inboxes/{id}/reset_hmac_token makes a new one', 'channel.hmac_token');
         }
-        // A secret sent back as it was shown (masked) is kept: a form that shows the inbox and saves
-        // it whole used to store the mask itself as the SMTP password or provider token.
+        // A secret sent back as it was shown (masked, or the HMAC secret in full) is kept: a form that
+        // shows the inbox and saves it whole used to store the mask itself as the SMTP password or provider token.
         const changes = Object.fromEntries(
           Object.entries(input.channel).filter(
             ([key, value]) => key !== 'type' && key !== 'hmac_token' && !(isSecretSetting(key) && isMaskOf(value, current[key])),
@@ -175,7 +183,7 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
       }
       const updated = await inboxes.findOneAndUpdate({ _id: id, account_id: accountId }, { $set: set }, { new: true }).lean();
       if (!updated) throw new NotFoundError('inbox', id);
-      return toInboxPayload(updated);
+      return toInboxPayload(updated, ['hmac_token']);
     },
 
     /** A new secret: every identifier_hash signed with the old one stops verifying. */

@@ -13,7 +13,9 @@ afterAll(() => ctx.close());
 const as = (token: string) => ({ api_access_token: token });
 
 describe('inboxes', () => {
-  it('when a website inbox is created, then it gets a public identifier and its HMAC secret is shown once, masked afterwards', async () => {
+  // As in Chatwoot, whose inbox settings show administrators the secret to copy into their site's
+  // backend; it was shown once, so a client that read it from GET /inboxes signed with a mask (401).
+  it('when a website inbox is created, then it gets a public identifier and an HMAC secret that administrators read in full and agents masked', async () => {
     const created = await createInbox(ctx, account, websiteChannel({ hmac_mandatory: true }), 'Shop');
     expect(created).toMatchObject({ name: 'Shop', channel_type: 'Channel::WebWidget', website_url: 'https://shop.example', hmac_mandatory: true });
     expect(created.inbox_identifier).toMatch(/^[\w-]{20,}$/);
@@ -22,6 +24,12 @@ describe('inboxes', () => {
     const shown = await ctx.http.get(account.path(`/inboxes/${created.id}`)).set(as(account.agentToken));
     expect(shown.status).toBe(200);
     expect(shown.body.hmac_token).toBe(`********${created.hmac_token!.slice(-4)}`);
+    const listed = await ctx.http.get(account.path('/inboxes')).set(as(account.agentToken));
+    expect(listed.body.payload.find((inbox: { id: number }) => inbox.id === created.id).hmac_token).toBe(shown.body.hmac_token);
+
+    expect((await ctx.http.get(account.path(`/inboxes/${created.id}`)).set(as(account.adminToken))).body.hmac_token).toBe(created.hmac_token);
+    const listedToAdmin = await ctx.http.get(account.path('/inboxes')).set(as(account.adminToken));
+    expect(listedToAdmin.body.payload.find((inbox: { id: number }) => inbox.id === created.id).hmac_token).toBe(created.hmac_token);
 
     const reset = await ctx.http.post(account.path(`/inboxes/${created.id}/reset_hmac_token`)).set(as(account.adminToken));
     expect(reset.body.hmac_token).toMatch(/^[0-9a-f]{64}$/);
@@ -281,7 +289,7 @@ describe('inbox settings, changed', () => {
     },
   );
 
-  it('when a PATCH sets the HMAC secret by hand, then it answers 422 pointing to reset_hmac_token and the secret is unchanged; sent back masked, it is ignored', async () => {
+  it('when a PATCH sets the HMAC secret by hand, then it answers 422 pointing to reset_hmac_token and the secret is unchanged; sent back as shown (in full or masked), it is ignored', async () => {
     const site = await createInbox(ctx, account, websiteChannel());
     const set = await ctx.http.patch(account.path(`/inboxes/${site.id}`)).set(as(account.adminToken)).send({ channel: { hmac_token: 'my-own-secret' } });
     expect(set.status).toBe(422);
@@ -290,9 +298,15 @@ describe('inbox settings, changed', () => {
     expect(((await ctx.deps.models.inboxes.findById(site.id).lean())!.settings as unknown as Record<string, unknown>).hmac_token).toBe(site.hmac_token);
 
     const shown = (await ctx.http.get(account.path(`/inboxes/${site.id}`)).set(as(account.adminToken))).body;
+    expect(shown.hmac_token).toBe(site.hmac_token);
     const echoed = await ctx.http.patch(account.path(`/inboxes/${site.id}`)).set(as(account.adminToken)).send({ channel: { hmac_token: shown.hmac_token, website_url: 'https://other.example' } });
     expect(echoed.status).toBe(200);
-    expect(echoed.body).toMatchObject({ website_url: 'https://other.example', hmac_token: shown.hmac_token });
+    expect(echoed.body).toMatchObject({ website_url: 'https://other.example', hmac_token: site.hmac_token });
+
+    const masked = `********${site.hmac_token!.slice(-4)}`;
+    const echoedMasked = await ctx.http.patch(account.path(`/inboxes/${site.id}`)).set(as(account.adminToken)).send({ channel: { hmac_token: masked, website_url: 'https://third.example' } });
+    expect(echoedMasked.status).toBe(200);
+    expect(echoedMasked.body).toMatchObject({ website_url: 'https://third.example', hmac_token: site.hmac_token });
   });
 
   it.each(['wa-key\r\nX-Injected: 1', 'wa key', 'wa-kéy'])('when the WhatsApp api_key is %j (not sendable in an HTTP header), then it answers 422 naming api_key, on create and on change', async (key) => {
