@@ -3,7 +3,7 @@ import { unneutralise } from '../shared/csv';
 import { parseTimestamp } from '../shared/time';
 import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
 import { ValidationError } from '../shared/errors';
-import { labelTitleProblem } from '../labels/labels.service';
+import { labelTitleProblem } from '../shared/label-title';
 import { isScriptUrl, listValueOf } from '../records/custom-attribute-fields';
 import type { ColumnPlan, ImportColumn } from './import-columns';
 import { labelTitleOf } from '../shared/label-title';

@@ -11,18 +11,9 @@ import type { Label } from './label.model';
 import type { LabelStore } from './label-store';
 import { toLabelPayload } from './label.presenter';
 import type { LabelInput } from './labels.schemas';
-import { labelTitleOf } from '../shared/label-title';
+import { labelTitleOf, labelTitleProblem } from '../shared/label-title';
 
-const TITLE = /^[\p{L}\p{N}_-]+$/u;
 const DEFAULT_COLOR = '#1f93ff';
-
-/** Why a lowercased, trimmed title cannot be a label (Chatwoot allows letters, digits, "-" and "_"), or undefined when it can. */
-export function labelTitleProblem(title: string, raw = title): string | undefined {
-  if (!title.length) return 'a label must not be empty';
-  if (title.length > 255) return `label "${title.slice(0, 20)}…" is longer than 255 characters`;
-  if (!TITLE.test(title)) return `label "${raw}" may hold only letters, digits, "-" and "_"`;
-  return undefined;
-}
 
 /** Labels are stored lowercased. A bad one is a 422 naming `field`: the title of a label, or the contact's labels. */
 export function normalizeLabel(raw: string, field = 'labels'): string {
@@ -281,14 +272,17 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
       // deleted between this read and the write below leaves it, as a label whose contacts went).
       await liveContactLabels(accountId, contactId);
       await ensureLabels(accountId, titles);
-      // Added and removed as set operations, conditional on the version read.
+      // Added and removed as set operations, conditional on the version read. The answer is the
+      // labels as stored (those kept in their order, then the new ones), as GET shows them.
+      let stored = titles;
       await writer.modify(accountId, contactId, (current) => {
         const held = current.labels ?? [];
         const add = titles.filter((t) => !held.includes(t));
         const remove = held.filter((t) => !titles.includes(t));
+        stored = [...held.filter((t) => titles.includes(t)), ...add];
         return add.length || remove.length ? { addToSet: { labels: add }, pull: { labels: remove } } : null;
       });
-      return titles;
+      return stored;
     },
   };
 }

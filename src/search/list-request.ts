@@ -3,7 +3,7 @@ import { acceptingAlso } from '../shared/documented-input';
 import { ValidationError } from '../shared/errors';
 import { CUSTOM_SORT_PREFIX, DEFAULT_SORT, parseSort, SORT_FIELDS, SORT_KEY_ALIASES } from './contact-sort';
 import type { PageRequest } from './search-contacts';
-import { labelTitleOf } from '../shared/label-title';
+import { labelTitleOf, labelTitleProblem } from '../shared/label-title';
 
 export const DEFAULT_PER_PAGE = 15;
 
@@ -43,15 +43,22 @@ export const labelsParam = z.union([z.string(), z.array(z.string())], 'labels mu
 
 // `labels[]`: contacts holding any of them (labels are stored lowercased). A value may also list
 // several separated by commas, as Chatwoot's tagged_with reads `labels=a,b` (a title holds no comma).
-// A blank `labels=` narrows nothing, as Chatwoot's `params[:labels].present?` reads it.
+// A blank `labels=` narrows nothing, as Chatwoot's `params[:labels].present?` reads it, and so does
+// a blank `labels[]=` (which listed no contact: the two spellings of "no label" disagreed). A title
+// that no label can have is a 422, as everywhere else labels are named; it listed nothing with a 200.
 // As many as a contact, a bulk action or an export takes: a body may hold tens of thousands, which
 // Elasticsearch refused past its own terms limit, naming the filter instead of the labels.
 const MAX_LABELS = 100;
 
 export function labelFilter(raw: string | string[] | undefined) {
-  const given = raw === undefined || (typeof raw === 'string' && !raw.trim()) ? [] : [raw].flat().flatMap((value) => value.split(','));
+  const given = (raw === undefined ? [] : [raw].flat().flatMap((value) => value.split(','))).filter((title) => title.trim());
   if (given.length > MAX_LABELS) throw new ValidationError(`labels may name at most ${MAX_LABELS} labels (${given.length} given)`, 'labels');
-  const labels = given.map(labelTitleOf);
+  const labels = given.map((raw) => {
+    const title = labelTitleOf(raw);
+    const problem = labelTitleProblem(title, raw);
+    if (problem) throw new ValidationError(`labels: ${problem}`, 'labels');
+    return title;
+  });
   return labels.length ? { terms: { labels } } : undefined;
 }
 

@@ -67,7 +67,8 @@ export const segmentListQuery = z.object({
   // Chatwoot's other types hold no segment here (an empty list); a type it does not have is a 422.
   filter_type: z
     .preprocess((v) => (v === '' ? undefined : filterTypeName(v)), z.enum(['contact', 'conversation', 'report'], 'filter_type must be contact, conversation or report (or 1, 0, 2)').optional()),
-  with_counts: z.enum(['true', 'false', '1', '0'], 'with_counts must be true or false').optional(),
+  // Any case, as Rails reads a boolean parameter (TRUE was a 422 while 1 passed).
+  with_counts: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['true', 'false', '1', '0'], 'with_counts must be true or false (or 1, 0)').optional()),
 });
 
 const contactFilterType = (field: string) =>

@@ -9,3 +9,13 @@ import { lowercaseKey } from './text';
 // i + a combining dot above (in JavaScript, so also in a client that lowercases before sending),
 // refused the same way; its Turkish lowercase is i, and an i needs no second dot.
 export const labelTitleOf = (raw: string): string => lowercaseKey(raw.trim());
+
+const TITLE = /^[\p{L}\p{N}_-]+$/u;
+
+/** Why a lowercased, trimmed title cannot be a label (Chatwoot allows letters, digits, "-" and "_"), or undefined when it can. */
+export function labelTitleProblem(title: string, raw = title): string | undefined {
+  if (!title.length) return 'a label must not be empty';
+  if (title.length > 255) return `label "${title.slice(0, 20)}…" is longer than 255 characters`;
+  if (!TITLE.test(title)) return `label "${raw}" may hold only letters, digits, "-" and "_"`;
+  return undefined;
+}

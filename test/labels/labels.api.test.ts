@@ -91,6 +91,12 @@ describe('contact labels', () => {
     expect(second.body.payload).toEqual(['customer']);
     expect((await api.get(`/contacts/${contact.id}/labels`)).body.payload).toEqual(['customer']);
     expect((await api.get(`/contacts/${contact.id}`)).body.payload.labels).toEqual(['customer']);
+    // The answer is the set as stored and shown afterwards (kept labels in their order, then the new
+    // ones), not the order of the request: it answered ['nosuch-x', 'customer'] here.
+    const third = await api.post(`/contacts/${contact.id}/labels`, { labels: ['nosuch-x', 'customer'] });
+    expect(third.body.payload).toEqual(['customer', 'nosuch-x']);
+    expect((await api.get(`/contacts/${contact.id}/labels`)).body.payload).toEqual(third.body.payload);
+    expect((await api.post(`/contacts/${contact.id}/labels`, { labels: ['customer'] })).body.payload).toEqual(['customer']);
     const titles = (await api.get('/labels')).body.payload.map((l: { title: string }) => l.title);
     expect(titles).toEqual(expect.arrayContaining(['lead', 'hot', 'customer']));
 
@@ -126,6 +132,26 @@ describe('contact labels', () => {
     expect((await api.post('/contacts/filter?labels=', { payload: [{ attribute_key: 'name', filter_operator: 'is_present', values: [] }] })).body.meta.count).toBe(
       (await api.post('/contacts/filter', { payload: [{ attribute_key: 'name', filter_operator: 'is_present', values: [] }] })).body.meta.count,
     );
+  });
+
+  // `labels[]=` listed no contact while `labels=` listed them all, and a title no label can have
+  // listed nothing with a 200 (found by a spec-only test).
+  it('when labels[] is blank, then the list is not narrowed either; when it names a title no label can have, then it answers 422 naming labels', async () => {
+    const api = as(account, account.agentToken);
+    const gold = await createContact(ctx, account);
+    expect((await api.post(`/contacts/${gold.id}/labels`, { labels: ['blank-gold'] })).status).toBe(200);
+    await ctx.settle(account.id);
+    const all = (await api.get('/contacts')).body.meta.count;
+    expect((await api.get('/contacts?labels[]=')).body.meta.count).toBe(all);
+    expect((await api.get('/contacts?labels[]=%20&labels[]=')).body.meta.count).toBe(all);
+    expect((await api.get('/contacts?labels[]=blank-gold&labels[]=')).body.meta.count).toBe(1);
+    expect((await api.get('/contacts?labels=blank-gold,')).body.meta.count).toBe(1);
+    for (const query of ['labels[]=a%20b', 'labels=vip,no%20such', 'labels[]=%3Cb%3E']) {
+      const res = await api.get(`/contacts?${query}`);
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ field: 'labels', error: expect.stringMatching(/may hold only letters, digits/) });
+    }
+    expect((await api.get('/contacts/search?q=x&labels[]=a%20b')).status).toBe(422);
   });
 
   // A title typed decomposed (e + U+0301, as macOS may send it) is the title typed composed: it

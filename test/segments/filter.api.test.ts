@@ -587,6 +587,12 @@ describe('segments', () => {
     expect(byId.get(a.body.id)).toBe(created.filter((c) => c.row.labels?.includes('vip')).length);
     expect(byId.get(b.body.id)).toBe(expected((c) => matches(c, 'country_code', 'equal_to', ['co']) || matches(c, 'name', 'starts_with', ['zo'])).length);
     expect((await ctx.http.get(path()).set(h())).body[0]).not.toHaveProperty('count');
+    // In any case, as Rails reads a boolean (TRUE was a 422 while 1 passed); anything else names the parameter.
+    for (const yes of ['TRUE', 'True', '1']) expect(new Map((await ctx.http.get(path(`?with_counts=${yes}`)).set(h())).body.map((s: { id: number; count: number }) => [s.id, s.count]))).toEqual(byId);
+    expect((await ctx.http.get(path('?with_counts=FALSE')).set(h())).body[0]).not.toHaveProperty('count');
+    const bad = await ctx.http.get(path('?with_counts=yes')).set(h());
+    expect(bad.status).toBe(422);
+    expect(bad.body.error).toMatch(/with_counts must be true or false/);
   });
 
   it('when the stored query was compiled for another mapping version, then it is recompiled from the filter', async () => {
