@@ -66,8 +66,8 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       body: contactInputSchema,
       responses: {
         '200': json(
-          'The created contact; with inbox_id, its new record in that inbox (null without)',
-          payloadOf(z.object({ contact: contactPayloadSchema, contact_inbox: options.contactInboxSchema.nullable() })),
+          'The created contact; with inbox_id, its new record in that inbox (without, as Chatwoot answers: inbox and source_id null)',
+          payloadOf(z.object({ contact: contactPayloadSchema, contact_inbox: z.union([options.contactInboxSchema, z.object({ inbox: z.null(), source_id: z.null() })]) })),
         ),
         '409': conflictResponse,
       },

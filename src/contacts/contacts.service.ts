@@ -28,6 +28,9 @@ export interface ContactInboxLink {
   inbox: object;
 }
 
+/** Chatwoot's create answer without an inbox: the object with both null, so `contact_inbox.source_id` reads as null, not a TypeError. */
+export const NO_CONTACT_INBOX = { inbox: null, source_id: null } as const;
+
 /**
  * Checks that a contact with these values can be linked to the account's inbox (throwing
  * NotFoundError or ValidationError otherwise) and answers the function that makes the link once
@@ -102,7 +105,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
   }
 
   /** With inbox_id, the contact's link to that inbox is checked before anything is written and made after the contact. */
-  async function createWithInbox(accountId: number, input: ContactInput): Promise<{ contact: ContactPayload; contact_inbox: ContactInboxLink | null }> {
+  async function createWithInbox(accountId: number, input: ContactInput): Promise<{ contact: ContactPayload; contact_inbox: ContactInboxLink | typeof NO_CONTACT_INBOX }> {
     const changes = toContactChanges(input);
     if (!IDENTITY_FIELDS.some((field) => changes[field])) {
       throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
@@ -121,7 +124,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
     const [id] = await nextIds('contacts');
     const doc = newContact(id, accountId, changes, [], new Date());
     await writer.insert(doc);
-    return { contact: toContactPayload(doc), contact_inbox: link ? await link(id) : null };
+    return { contact: toContactPayload(doc), contact_inbox: link ? await link(id) : NO_CONTACT_INBOX };
   }
 
   return {

@@ -92,7 +92,7 @@ describe('creating a contact in an inbox (inbox_id)', () => {
     for (const blank of [null, '']) {
       const res = await post({ name: `No inbox ${JSON.stringify(blank)}`, inbox_id: blank });
       expect(res.status).toBe(200);
-      expect(res.body.payload.contact_inbox).toBeNull();
+      expect(res.body.payload.contact_inbox).toEqual({ inbox: null, source_id: null });
     }
   });
 

@@ -26,7 +26,7 @@ describe('creating a contact', () => {
     });
     expect(res.status).toBe(200);
     const contact = res.body.payload.contact;
-    expect(res.body.payload.contact_inbox).toBeNull();
+    expect(res.body.payload.contact_inbox).toEqual({ inbox: null, source_id: null });
     expect(contact).toMatchObject({
       name: 'José Pérez',
       email: 'jose.perez@example.com',
