@@ -331,6 +331,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     writer,
     indexer,
     sync: scheduler,
+    search,
     logger,
     config,
   });

@@ -72,6 +72,7 @@ export const importProcessorDeps = (ctx: TestContext) => ({
   writer: ctx.deps.writer,
   indexer: ctx.deps.indexer,
   sync: ctx.deps.scheduler,
+  search: ctx.deps.search,
   logger: ctx.deps.logger,
   config: ctx.deps.config,
 });
