@@ -2,10 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { publicConversationPayloadSchema, publicMessagePayloadSchema } from '../messaging/conversation.presenter';
 import { conflictResponse } from '../shared/error-handler';
+import { ValidationError } from '../shared/errors';
 import { defineRoute, json, publicAccess } from '../shared/route';
 import { sendJsonArray } from '../shared/send-json-array';
 import type { CaptureService } from './capture.service';
-import { emailCollectSchema, inboxPublicParams, visitorConversationParams, visitorConversationSchema, visitorInputSchema, visitorParams } from './capture.schemas';
+import { emailCollectSchema, inboxPublicParams, newVisitorInputSchema, newVisitorQuery, visitorConversationParams, visitorConversationSchema, visitorInputSchema, visitorParams } from './capture.schemas';
 import { visitorConversationPayloadSchema, visitorPayloadSchema } from './visitor.presenter';
 
 const tag = 'Website widget (public)';
@@ -23,10 +24,14 @@ export function captureRouter(capture: CaptureService): Router {
     router,
     {
       method: 'post', path: '/contacts', operationId: 'createVisitor', summary: 'Start a website visitor (its contact and source_id)', tag, access: publicAccess,
-      params: inboxPublicParams, body: visitorInputSchema, responses: { '200': json('The visitor', visitorPayloadSchema), '409': conflictResponse },
+      params: inboxPublicParams, query: newVisitorQuery, body: newVisitorInputSchema, responses: { '200': json('The visitor', visitorPayloadSchema), '409': conflictResponse },
     },
-    async ({ params, body }, _req, res) => {
-      res.status(200).json(await capture.createVisitor(params.inbox_identifier, body));
+    async ({ params, query, body }, _req, res) => {
+      // Rails reads source_id from the body or the query string alike.
+      if (query.source_id !== undefined && body.source_id !== undefined && query.source_id !== body.source_id) {
+        throw new ValidationError('source_id is given twice (body and query) with different values', 'source_id');
+      }
+      res.status(200).json(await capture.createVisitor(params.inbox_identifier, { ...body, source_id: body.source_id ?? query.source_id }));
     },
   );
 

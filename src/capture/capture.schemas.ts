@@ -4,8 +4,8 @@ import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
 import { contactInputSchema, keysCheckedFirst, wholeNumberAsText } from '../contacts/contacts.schemas';
 import { conversationAttributes, messageContent } from '../messaging/messaging.schemas';
 
-/** What a website visitor may say about itself: the pre-chat form's fields. */
-export const visitorFieldsSchema = contactInputSchema.pick({ name: true, email: true, phone_number: true, custom_attributes: true });
+/** What a website visitor may say about itself: the pre-chat form's fields, and the avatar Chatwoot's client API takes. */
+export const visitorFieldsSchema = contactInputSchema.pick({ name: true, email: true, phone_number: true, avatar_url: true, custom_attributes: true });
 export type VisitorFields = z.infer<typeof visitorFieldsSchema>;
 
 export const visitorInputSchema = visitorFieldsSchema
@@ -37,6 +37,26 @@ export const visitorInputSchema = visitorFieldsSchema
     path: ['identifier'],
   });
 export type VisitorInput = z.infer<typeof visitorInputSchema>;
+
+/**
+ * A source_id the client chooses for a new visitor, as Chatwoot's public create takes it (else
+ * a random one): it is the visitor's credential on every later call, so it must be usable in a
+ * path as given — no spaces or control characters — and as long as the routes take.
+ */
+const chosenSourceId = nullAsAbsent(
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(100, 'must be at most 100 characters')
+    .regex(/^[^\s\p{Cc}]+$/u, 'must hold no spaces or control characters')
+    .optional()
+    .describe("the visitor's session id, chosen by the client (Chatwoot's source_id); a random one when absent; one that exists in the inbox answers that visitor"),
+);
+
+/** Chatwoot's public create: the visitor's fields and, optionally, the source_id it wants (in the body or the query). */
+export const newVisitorInputSchema = visitorInputSchema.safeExtend({ source_id: chosenSourceId });
+export type NewVisitorInput = z.infer<typeof newVisitorInputSchema>;
+export const newVisitorQuery = z.object({ source_id: chosenSourceId });
 
 /** Chatwoot's widget sends the pre-chat form as `contact` beside the first `message`. */
 export const visitorConversationSchema = z.strictObject({

@@ -16,7 +16,7 @@ import {
 } from '../messaging/conversation.presenter';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import { isGap, type MergeOptions } from '../contacts/merge-contacts';
-import type { VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
+import type { NewVisitorInput, VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
 import { missingPreChatField, withoutBlankRequiredAnswers } from './check-pre-chat-form';
 import { verifyIdentifierHash } from './verify-identifier-hash';
 import { toVisitorPayload, type VisitorConversationPayload, type VisitorPayload } from './visitor.presenter';
@@ -302,8 +302,8 @@ export function createCaptureService(deps: CaptureServiceDeps) {
   const presentAs = async (accountId: number, ci: ContactInbox, standing: Standing) =>
     toVisitorPayload(await contactsService.show(accountId, ci.contact_id), ci, !speaksFor(standing));
 
-  const visitorFields = ({ name, email, phone_number, custom_attributes }: VisitorInput): VisitorFields =>
-    Object.fromEntries(Object.entries({ name, email, phone_number, custom_attributes }).filter(([, v]) => v !== undefined));
+  const visitorFields = ({ name, email, phone_number, avatar_url, custom_attributes }: VisitorInput): VisitorFields =>
+    Object.fromEntries(Object.entries({ name, email, phone_number, avatar_url, custom_attributes }).filter(([, v]) => v !== undefined));
 
   async function update(inbox: Inbox, ci: ContactInbox, standing: Standing, input: VisitorInput): Promise<VisitorPayload> {
     if (input.identifier) {
@@ -317,13 +317,22 @@ export function createCaptureService(deps: CaptureServiceDeps) {
   }
 
   return {
-    /** A new visitor in a website inbox: a contact and its source_id there. */
-    async createVisitor(inboxIdentifier: string, input: VisitorInput): Promise<VisitorPayload> {
+    /**
+     * A new visitor in a website inbox: a contact and its source_id there, random or the one the
+     * client chose. A chosen one that already names a visitor of the inbox answers that visitor,
+     * as Chatwoot's public create does (whoever holds a source_id is its visitor anyway); it was
+     * refused in the body and dropped from the query, and the client's id then answered 404.
+     */
+    async createVisitor(inboxIdentifier: string, { source_id: chosen, ...input }: NewVisitorInput): Promise<VisitorPayload> {
       const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
       // A bad claim creates nothing.
       if (input.identifier) checkClaim(inbox, input.identifier, input.identifier_hash);
+      if (chosen !== undefined && (await inboxes.findContactInbox(inbox._id, chosen))) {
+        const { contactInbox, standing } = await visitor(inboxIdentifier, chosen, input.identifier !== undefined);
+        return update(inbox, contactInbox, standing, input);
+      }
       const contact = await contactsService.create(inbox.account_id, { name: placeholderVisitorName() });
-      const contactInbox = await inboxes.createContactInbox(inbox, contact.id, randomUUID());
+      const contactInbox = await inboxes.createContactInbox(inbox, contact.id, chosen ?? randomUUID());
       await markSeen(contactInbox, 'own');
       return update(inbox, contactInbox, 'own', input);
     },

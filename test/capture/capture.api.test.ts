@@ -42,6 +42,44 @@ describe('website visitors and verified identity', () => {
     expect(shown.body).toEqual(visitor);
   });
 
+  // Chatwoot's public create takes `source_id = params[:source_id] || SecureRandom.uuid`: it was a
+  // 422 in the body and dropped from the query, and the client's own id then answered 404.
+  it('when the client chooses the source_id (in the body or the query), then the visitor is created under it, and created again it answers that visitor', async () => {
+    const chosen = `client-session-${Date.now()}`;
+    const created = await newVisitor(site, { source_id: chosen, name: 'Chosen Visitor' });
+    expect(created).toMatchObject({ source_id: chosen, name: 'Chosen Visitor' });
+    expect((await ctx.http.get(publicPath(site, `/${chosen}`))).body).toEqual(created);
+
+    const again = await newVisitor(site, { source_id: chosen, email: 'chosen@example.com' });
+    expect(again).toMatchObject({ id: created.id, source_id: chosen, email: 'chosen@example.com' });
+
+    const byQuery = await ctx.http.post(publicPath(site, `?source_id=${chosen}-q`)).send({ name: 'By Query' });
+    expect(byQuery.status).toBe(200);
+    expect(byQuery.body.source_id).toBe(`${chosen}-q`);
+    expect((await ctx.http.get(publicPath(site, `/${chosen}-q`))).body.id).toBe(byQuery.body.id);
+
+    // The same id in another inbox is another visitor.
+    const elsewhere = await newVisitor(strictSite, { source_id: chosen });
+    expect(elsewhere.id).not.toBe(created.id);
+
+    for (const [query, body] of [['', { source_id: 'has space' }], ['', { source_id: '' }], ['', { source_id: 'x'.repeat(101) }], ['', { source_id: 5 }], [`?source_id=${chosen}-a`, { source_id: `${chosen}-b` }]] as const) {
+      const res = await ctx.http.post(publicPath(site, query)).send(body);
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe('source_id');
+    }
+  });
+
+  // Chatwoot's client API permits avatar_url on the visitor; it was a 422 "Unrecognized key".
+  it('when a visitor gives avatar_url, then it is its contact\'s thumbnail; one that is not an http(s) URL answers 422', async () => {
+    const visitor = await newVisitor(site, { name: 'Avatar Visitor', avatar_url: 'https://cdn.example.com/a.png' });
+    expect((await contactOf(visitor.id)).body.payload.thumbnail).toBe('https://cdn.example.com/a.png');
+    expect((await identify(site, visitor.source_id, { avatar_url: 'https://cdn.example.com/b.png' })).status).toBe(200);
+    expect((await contactOf(visitor.id)).body.payload.thumbnail).toBe('https://cdn.example.com/b.png');
+    const bad = await identify(site, visitor.source_id, { avatar_url: 'javascript:alert(1)' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.field).toBe('avatar_url');
+  });
+
   it('when the visitor identifies with the right hash, then its contact takes the identifier and is verified for that inbox only', async () => {
     const visitor = await newVisitor();
     const res = await identify(site, visitor.source_id, { identifier: 'user-100', identifier_hash: sign('user-100', site.hmac_token!), name: 'Ana' });
