@@ -122,8 +122,12 @@ const greeting = {
   greeting_message: z.string().max(5000, 'must be at most 5000 characters').nullable().describe("Chatwoot's greeting text, stored and answered"),
 };
 
+// The name is the e-mail's subject: a line break in it was folded into the subject by the mailer
+// (no header got in, but the subject came out mangled). One line, as a label or a title is.
+const inboxName = text(255).regex(/^[^\p{Cc}]*$/u, 'must be one line of text, without line breaks or control characters');
+
 export const createInboxSchema = z.strictObject({
-  name: text(255),
+  name: inboxName,
   greeting_enabled: greeting.greeting_enabled.default(false),
   greeting_message: greeting.greeting_message.default(null),
   channel: z.discriminatedUnion('type', [
@@ -148,7 +152,7 @@ export const channelUpdateSchemas = {
 
 /** Channel fields are checked against the inbox's own type in the service; a secret left out is kept. */
 export const updateInboxSchema = z.strictObject({
-  name: text(255).optional(),
+  name: inboxName.optional(),
   greeting_enabled: greeting.greeting_enabled.optional(),
   greeting_message: greeting.greeting_message.optional(),
   channel: z.record(z.string(), z.unknown()).optional(),

@@ -5,10 +5,12 @@ import { shownInPath } from './id-schema';
 
 export function describeIssues(error: z.ZodError): { message: string; field?: string } {
   const issue = error.issues[0];
-  const field = issue.path.length ? issue.path.join('.') : undefined;
+  const at = issue.path.length ? issue.path.join('.') : undefined;
   // A message that already names its field ("q is required") is not prefixed with it again.
-  const named = !field || issue.message.startsWith(`${field} `);
-  return { message: named ? issue.message : `${field}: ${issue.message}`, field };
+  const named = !at || issue.message.startsWith(`${at} `);
+  // A key the body may not hold is the field at fault (it named none, or only the object holding it).
+  const field = issue.code === 'unrecognized_keys' && issue.keys.length ? [...issue.path, issue.keys[0]].join('.') : at;
+  return { message: named ? issue.message : `${at}: ${issue.message}`, field };
 }
 
 export function parseOrThrow<T extends ZodType>(schema: T, value: unknown): z.infer<T> {

@@ -118,6 +118,20 @@ describe('inboxes', () => {
     expect(res.body.field).toBe(field);
   });
 
+  // The name is an e-mail's subject: a line break in it came out folded into the subject.
+  it('when an inbox name holds a line break or another control character, then it answers 422 naming name, on create and on change', async () => {
+    for (const name of ['Mail\r\nBcc: evil@x.test', 'Tab\there', 'Nul\u0000']) {
+      const created = await ctx.http.post(account.path('/inboxes')).set(as(account.adminToken)).send({ name, channel: websiteChannel() });
+      expect(created.status).toBe(422);
+      expect(created.body.field).toBe('name');
+    }
+    const inbox = await createInbox(ctx, account, websiteChannel(), ' Sales desk ');
+    expect(inbox.name).toBe('Sales desk');
+    const changed = await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken)).send({ name: 'Sales\ndesk' });
+    expect(changed.status).toBe(422);
+    expect(changed.body.field).toBe('name');
+  });
+
   it('when an agent creates, changes or deletes an inbox, then it answers 403', async () => {
     const inbox = await createInbox(ctx, account, websiteChannel());
     expect((await ctx.http.post(account.path('/inboxes')).set(as(account.agentToken)).send({ name: 'x', channel: websiteChannel() })).status).toBe(403);

@@ -30,11 +30,16 @@ describe('a body field the route does not know', () => {
     expect((await api().get(`/custom_filters/${segment.body.id}`)).body).toMatchObject({ name: 'Has a city', query: cityIsPresent });
   });
 
-  it('when a segment is created with an unknown field, then it answers 422 and none is made', async () => {
+  it('when a segment is created with an unknown field, then it answers 422 naming it (field and attributes too) and none is made', async () => {
     const before = (await api().get('/custom_filters')).body.length;
     const res = await api().post('/custom_filters', { name: 'x', query: cityIsPresent, queryy: 1 });
     expect(res.status).toBe(422);
     expect(res.body.error).toMatch(/queryy/);
+    // The field was left out (only the message named the key), so a client could not point at it.
+    expect(res.body).toMatchObject({ field: 'queryy', attributes: ['queryy'] });
+    const nested = await api().post('/inboxes', { name: 'Mail', channel: { type: 'email', email: 'a@b.co', smtp_address: 'smtp.b.co', smtp_port: 25, smtp_domian: 'b.co' } });
+    expect(nested.status).toBe(422);
+    expect(nested.body).toMatchObject({ field: 'channel.smtp_domian', attributes: ['channel'] });
     expect((await api().get('/custom_filters')).body).toHaveLength(before);
   });
 
