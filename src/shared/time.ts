@@ -16,7 +16,7 @@ export interface IsoMoment {
  * as every comparison of the service is.
  */
 export function parseIsoMoment(value: string): IsoMoment | undefined {
-  const m = ISO.exec(value.trim());
+  const m = ISO.exec(extendedForm(value.trim()));
   if (!m) return undefined;
   const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part)));
   if (month! < 1 || month! > 12 || day! < 1 || day! > daysIn(year!, month!)) return undefined;
@@ -24,6 +24,17 @@ export function parseIsoMoment(value: string): IsoMoment | undefined {
   const zone = m[8];
   const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}${m[7] ?? ''}${zone ? normalisedZone(zone) : 'Z'}`);
   return Number.isNaN(ms) ? undefined : { ms, day: m[4] === undefined };
+}
+
+// ISO 8601's basic format (`20250315`, `20250315T103000Z`), which some systems export: read as
+// the extended one. `20250315` was taken for Unix seconds, 1970-08-23, and its date-time refused.
+const BASIC = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(?:(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}(?:\d{2})?)?)?$/i;
+
+function extendedForm(value: string): string {
+  const m = BASIC.exec(value);
+  if (!m) return value;
+  const [, year, month, day, hour, minute, second, fraction = '', zone = ''] = m;
+  return hour === undefined ? `${year}-${month}-${day}` : `${year}-${month}-${day}T${hour}:${minute}${second === undefined ? '' : `:${second}${fraction}`}${zone}`;
 }
 
 function daysIn(year: number, month: number): number {
@@ -48,7 +59,12 @@ const LAST_YEAR = 3000;
 /** Dates arrive as Unix seconds (negative before 1970) or ISO 8601; answers undefined for anything else. */
 export function parseTimestamp(value: number | string): Date | undefined {
   let date: Date;
-  if (typeof value === 'number' || /^-?\d+(\.\d+)?$/.test(value)) {
+  // Eight digits of text that make a calendar date are that date (basic ISO 8601): as seconds they
+  // would be a moment of 1970 to 1973, which no contact's history holds. A JSON number is seconds.
+  const basicDate = typeof value === 'string' && /^\d{8}$/.test(value.trim()) ? parseIsoMoment(value) : undefined;
+  if (basicDate) {
+    date = new Date(basicDate.ms);
+  } else if (typeof value === 'number' || /^-?\d+(\.\d+)?$/.test(value)) {
     const seconds = Number(value);
     if (!Number.isFinite(seconds) || Math.abs(seconds) > 1e12) return undefined;
     date = new Date(Math.round(seconds * 1000));

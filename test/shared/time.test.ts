@@ -30,6 +30,23 @@ describe('reading ISO 8601 dates strictly', () => {
     },
   );
 
+  // `20250315` was read as Unix seconds (1970-08-23) and `20250315T100000Z` refused.
+  it.each([
+    ['20250315', Date.UTC(2025, 2, 15), true],
+    ['20250315T1030', Date.UTC(2025, 2, 15, 10, 30), false],
+    ['20250315T103000Z', Date.UTC(2025, 2, 15, 10, 30), false],
+    ['20250315T103000.5+0530', Date.UTC(2025, 2, 15, 5, 0, 0, 500), false],
+  ])('when %s (ISO 8601 basic format) is read, then it is that moment', (text, ms, day) => {
+    expect(parseIsoMoment(text)).toEqual({ ms, day });
+    expect(parseTimestamp(text)?.getTime()).toBe(ms);
+  });
+
+  it('when eight digits of text are no calendar date, or the same digits come as a JSON number, then they are Unix seconds as before', () => {
+    expect(parseTimestamp('20251399')?.getTime()).toBe(20251399000);
+    expect(parseTimestamp(20250315)?.getTime()).toBe(20250315000);
+    expect(parseIsoMoment('20250230')).toBeUndefined();
+  });
+
   it('when Unix seconds are given, then they are read as seconds, as a number or as text', () => {
     expect(parseTimestamp(1700000000)?.getTime()).toBe(1700000000000);
     expect(parseTimestamp('1700000000')?.getTime()).toBe(1700000000000);
