@@ -51,10 +51,15 @@ export interface WebsiteSettings {
   widget_color?: string;
   welcome_title?: string;
   welcome_tagline?: string;
+  /** Chatwoot's expected reply time shown by the widget, and its e-mail continuity switch: stored and answered. */
+  reply_time?: (typeof REPLY_TIMES)[number];
+  continuity_via_email?: boolean;
 }
 
+export const REPLY_TIMES = ['in_a_few_minutes', 'in_a_few_hours', 'in_a_day'] as const;
+
 /** Chatwoot's defaults for the widget's look (its widget_color default, no welcome texts). */
-export const DEFAULT_WIDGET_LOOK = { widget_color: '#1f93ff', welcome_title: '', welcome_tagline: '' } as const;
+export const DEFAULT_WIDGET_LOOK = { widget_color: '#1f93ff', welcome_title: '', welcome_tagline: '', reply_time: 'in_a_few_minutes', continuity_via_email: true } as const;
 
 /** The pre-chat form of a website inbox, with Chatwoot's defaults where the inbox predates it. */
 export function preChatFormOf(settings: WebsiteSettings): { enabled: boolean; options: PreChatFormOptions } {
@@ -70,7 +75,32 @@ export interface EmailSettings {
   smtp_password: string | null;
   /** Implicit TLS (port 465 style); otherwise STARTTLS when the server offers it. */
   smtp_enable_ssl_tls: boolean;
+  /**
+   * Chatwoot's further SMTP settings (its dashboard's SMTP form sends them all); absent on inboxes
+   * made before them, read with SMTP_DEFAULTS. Off, `smtp_enabled` fails the inbox's deliveries:
+   * there is no other mailer to fall back on.
+   */
+  smtp_enabled?: boolean;
+  /** The name the client greets the server with (EHLO); the machine's host name when null. */
+  smtp_domain?: string | null;
+  /** STARTTLS when the server offers it; off, the connection stays plain. */
+  smtp_enable_starttls_auto?: boolean;
+  /** How the login is sent; null, the first method the server offers (what nodemailer picks). */
+  smtp_authentication?: (typeof SMTP_AUTHENTICATIONS)[number] | null;
+  /** `none` takes any certificate (Chatwoot's default); the others verify it, as here by default. */
+  smtp_openssl_verify_mode?: (typeof SMTP_VERIFY_MODES)[number];
 }
+
+export const SMTP_AUTHENTICATIONS = ['plain', 'login', 'cram_md5'] as const;
+export const SMTP_VERIFY_MODES = ['none', 'peer', 'client_once', 'fail_if_no_peer_cert'] as const;
+/** What an e-mail inbox without Chatwoot's further settings is read with (certificates verified). */
+export const SMTP_DEFAULTS = {
+  smtp_enabled: true,
+  smtp_domain: null,
+  smtp_enable_starttls_auto: true,
+  smtp_authentication: null,
+  smtp_openssl_verify_mode: 'peer',
+} as const satisfies Partial<EmailSettings>;
 
 /** Twilio's Messages API: {provider_url}/2010-04-01/Accounts/{account_sid}/Messages.json. */
 export interface SmsSettings {
@@ -108,6 +138,8 @@ export interface Inbox<T extends ChannelType = ChannelType> {
   /** Chatwoot's greeting settings, stored and answered for its clients (absent before they existed: off, none). */
   greeting_enabled?: boolean;
   greeting_message?: string | null;
+  /** Chatwoot's switch for the widget's "get notified by email" prompt, stored and answered (absent before it existed: on). */
+  enable_email_collect?: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -122,6 +154,7 @@ const inboxSchema = new Schema<Inbox>(
     settings: { type: Schema.Types.Mixed, required: true },
     greeting_enabled: { type: Boolean },
     greeting_message: { type: String },
+    enable_email_collect: { type: Boolean },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toUnixSeconds } from '../shared/time';
 import { unixSeconds } from '../shared/response-fields';
-import { DEFAULT_WIDGET_LOOK, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, preChatFormOf, type ChannelType, type Inbox, type WebsiteSettings } from './inbox.model';
+import { DEFAULT_WIDGET_LOOK, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, preChatFormOf, REPLY_TIMES, SMTP_AUTHENTICATIONS, SMTP_DEFAULTS, SMTP_VERIFY_MODES, type ChannelType, type Inbox, type WebsiteSettings } from './inbox.model';
 
 const CHATWOOT_CHANNEL: Record<ChannelType, InboxPayload['channel_type']> = {
   web_widget: 'Channel::WebWidget',
@@ -27,6 +27,7 @@ const inboxBase = {
   channel_id: z.int(),
   inbox_identifier: z.string(),
   greeting_enabled: z.boolean(),
+  enable_email_collect: z.boolean(),
   greeting_message: z.string().nullable(),
   created_at: unixSeconds.nullable(),
   updated_at: unixSeconds.nullable(),
@@ -66,6 +67,8 @@ export const inboxPayloadSchema = z
       widget_color: z.string(),
       welcome_title: z.string(),
       welcome_tagline: z.string(),
+      reply_time: z.enum(REPLY_TIMES),
+      continuity_via_email: z.boolean(),
     }),
     z.object({
       ...inboxBase,
@@ -76,6 +79,11 @@ export const inboxPayloadSchema = z
       smtp_login: z.string().nullable(),
       smtp_password: secret.nullable(),
       smtp_enable_ssl_tls: z.boolean(),
+      smtp_enabled: z.boolean(),
+      smtp_domain: z.string().nullable(),
+      smtp_enable_starttls_auto: z.boolean(),
+      smtp_authentication: z.enum(SMTP_AUTHENTICATIONS).nullable(),
+      smtp_openssl_verify_mode: z.enum(SMTP_VERIFY_MODES),
     }),
     z.object({ ...inboxBase, channel_type: z.literal('Channel::Sms'), provider_url: z.string(), account_sid: z.string(), auth_token: secret, phone_number: z.string() }),
     z.object({ ...inboxBase, channel_type: z.literal('Channel::Whatsapp'), provider_url: z.string(), api_key: secret, phone_number_id: z.string(), phone_number: z.string() }),
@@ -93,6 +101,7 @@ export function toInboxPayload(inbox: Inbox, reveal: readonly string[] = []): In
     settings.pre_chat_form_options = form.options;
     for (const [key, value] of Object.entries(DEFAULT_WIDGET_LOOK)) settings[key] ??= value;
   }
+  if (inbox.channel_type === 'email') for (const [key, value] of Object.entries(SMTP_DEFAULTS)) settings[key] ??= value;
   for (const key of SECRET_SETTINGS) {
     const value = settings[key];
     if (typeof value === 'string' && !reveal.includes(key)) settings[key] = maskSecret(value);
@@ -108,6 +117,7 @@ export function toInboxPayload(inbox: Inbox, reveal: readonly string[] = []): In
     inbox_identifier: inbox.inbox_identifier,
     greeting_enabled: inbox.greeting_enabled ?? false,
     greeting_message: inbox.greeting_message ?? null,
+    enable_email_collect: inbox.enable_email_collect ?? true,
     ...settings,
     created_at: toUnixSeconds(inbox.created_at),
     updated_at: toUnixSeconds(inbox.updated_at),

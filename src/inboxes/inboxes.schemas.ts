@@ -2,7 +2,7 @@ import { pathId } from '../shared/id-schema';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { checkAttributeKey } from '../records/contact-fields';
-import { DEFAULT_PRE_CHAT_FORM_OPTIONS, DEFAULT_WIDGET_LOOK, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, PRE_CHAT_STANDARD_FIELDS } from './inbox.model';
+import { DEFAULT_PRE_CHAT_FORM_OPTIONS, DEFAULT_WIDGET_LOOK, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, PRE_CHAT_STANDARD_FIELDS, REPLY_TIMES, SMTP_AUTHENTICATIONS, SMTP_DEFAULTS, SMTP_VERIFY_MODES } from './inbox.model';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const httpUrl = z
@@ -90,6 +90,8 @@ export const channelSettingsSchemas = {
       .describe("the widget's colour, stored and answered for Chatwoot's clients"),
     welcome_title: z.string().max(255, 'must be at most 255 characters').default(DEFAULT_WIDGET_LOOK.welcome_title).describe("the widget's welcome title, stored and answered"),
     welcome_tagline: z.string().max(255, 'must be at most 255 characters').default(DEFAULT_WIDGET_LOOK.welcome_tagline).describe("the widget's welcome tagline, stored and answered"),
+    reply_time: z.enum(REPLY_TIMES).default(DEFAULT_WIDGET_LOOK.reply_time).describe("the reply time Chatwoot's widget shows, stored and answered"),
+    continuity_via_email: z.boolean().default(DEFAULT_WIDGET_LOOK.continuity_via_email).describe("Chatwoot's e-mail continuity switch, stored and answered"),
   }),
   email: z.strictObject({
     email: z.string().email('must be an email address'),
@@ -98,6 +100,15 @@ export const channelSettingsSchemas = {
     smtp_login: z.string().max(255).nullable().default(null),
     smtp_password: z.string().max(1024).nullable().default(null),
     smtp_enable_ssl_tls: z.boolean().default(false),
+    // Chatwoot's SMTP form sends these too; they were a 422 as unknown keys.
+    smtp_enabled: z.boolean().default(SMTP_DEFAULTS.smtp_enabled).describe('off, the inbox delivers nothing (each message fails saying so): there is no other mailer'),
+    smtp_domain: smtpHost.nullable().default(SMTP_DEFAULTS.smtp_domain).describe('the name the client greets the server with (EHLO)'),
+    smtp_enable_starttls_auto: z.boolean().default(SMTP_DEFAULTS.smtp_enable_starttls_auto).describe('STARTTLS when the server offers it'),
+    smtp_authentication: z.enum(SMTP_AUTHENTICATIONS).nullable().default(SMTP_DEFAULTS.smtp_authentication).describe('how the login is sent; null, the first method the server offers'),
+    smtp_openssl_verify_mode: z
+      .enum(SMTP_VERIFY_MODES)
+      .default(SMTP_DEFAULTS.smtp_openssl_verify_mode)
+      .describe("none takes any certificate; the others verify it (the default here; Chatwoot's default is none)"),
   }),
   sms: z.strictObject({
     provider_url: httpUrl,
@@ -126,8 +137,12 @@ const greeting = {
 // (no header got in, but the subject came out mangled). One line, as a label or a title is.
 const inboxName = text(255).regex(/^[^\p{Cc}]*$/u, 'must be one line of text, without line breaks or control characters');
 
+// Chatwoot's switch for the widget's "get notified by email" prompt, an attribute of every inbox.
+const enableEmailCollect = z.boolean().describe("Chatwoot's switch for the widget's email prompt, stored and answered (this service draws no widget)");
+
 export const createInboxSchema = z.strictObject({
   name: inboxName,
+  enable_email_collect: enableEmailCollect.default(true),
   greeting_enabled: greeting.greeting_enabled.default(false),
   greeting_message: greeting.greeting_message.default(null),
   channel: z.discriminatedUnion('type', [
@@ -153,6 +168,7 @@ export const channelUpdateSchemas = {
 /** Channel fields are checked against the inbox's own type in the service; a secret left out is kept. */
 export const updateInboxSchema = z.strictObject({
   name: inboxName.optional(),
+  enable_email_collect: enableEmailCollect.optional(),
   greeting_enabled: greeting.greeting_enabled.optional(),
   greeting_message: greeting.greeting_message.optional(),
   channel: z.record(z.string(), z.unknown()).optional(),

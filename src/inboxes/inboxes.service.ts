@@ -140,6 +140,7 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
         inbox_identifier: randomBytes(18).toString('base64url'),
         settings: type === 'web_widget' ? { ...settings, hmac_token: newHmacToken() } : settings,
         greeting_enabled: input.greeting_enabled,
+        enable_email_collect: input.enable_email_collect,
         greeting_message: input.greeting_message,
         created_at: now,
         updated_at: now,
@@ -155,6 +156,7 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
       const set: Record<string, unknown> = { updated_at: new Date() };
       if (input.name !== undefined) set.name = input.name;
       if (input.greeting_enabled !== undefined) set.greeting_enabled = input.greeting_enabled;
+      if (input.enable_email_collect !== undefined) set.enable_email_collect = input.enable_email_collect;
       if (input.greeting_message !== undefined) set.greeting_message = input.greeting_message;
       if (input.channel) {
         if ('type' in input.channel && input.channel.type !== inbox.channel_type) {

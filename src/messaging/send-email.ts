@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
-import type { EmailSettings } from '../inboxes/inbox.model';
+import { SMTP_DEFAULTS, type EmailSettings } from '../inboxes/inbox.model';
 import { ForbiddenAddressError, pinnedAddress } from '../shared/outbound-address';
 import { withoutSecrets } from '../shared/redact';
 import { PermanentDeliveryError, TransientDeliveryError } from './delivery-errors';
@@ -16,16 +16,24 @@ async function smtpAddress(host: string, allowedHosts: readonly string[]): Promi
   }
 }
 
-/** SMTP through the inbox's server; answers the Message-ID. */
-export async function sendEmail(settings: EmailSettings, mail: { to: string; subject: string; text: string }, { timeoutMs, allowedHosts }: ProviderCall): Promise<string> {
+const AUTH_METHODS = { plain: 'PLAIN', login: 'LOGIN', cram_md5: 'CRAM-MD5' } as const;
+
+/** SMTP through the inbox's server, with Chatwoot's SMTP settings; answers the Message-ID. */
+export async function sendEmail(stored: EmailSettings, mail: { to: string; subject: string; text: string }, { timeoutMs, allowedHosts }: ProviderCall): Promise<string> {
+  const settings = { ...SMTP_DEFAULTS, ...stored };
+  if (!settings.smtp_enabled) throw new PermanentDeliveryError("the inbox's SMTP sending is switched off (smtp_enabled is false)");
   const host = settings.smtp_address;
+  const verify = settings.smtp_openssl_verify_mode !== 'none';
   const transport = nodemailer.createTransport({
     // Connect to the address checked, and still verify the certificate for the name.
     host: await smtpAddress(host, allowedHosts),
-    ...(isIP(host) ? {} : { tls: { servername: host } }),
+    tls: { ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: verify },
     port: settings.smtp_port,
     secure: settings.smtp_enable_ssl_tls,
+    ignoreTLS: !settings.smtp_enable_ssl_tls && !settings.smtp_enable_starttls_auto,
+    ...(settings.smtp_domain ? { name: settings.smtp_domain } : {}),
     auth: settings.smtp_login ? { user: settings.smtp_login, pass: settings.smtp_password ?? '' } : undefined,
+    ...(settings.smtp_authentication ? { authMethod: AUTH_METHODS[settings.smtp_authentication] } : {}),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,

@@ -59,6 +59,43 @@ describe('inboxes', () => {
     }
   });
 
+  // Chatwoot's inbox attribute enable_email_collect and its widget's reply_time and
+  // continuity_via_email answered 422 as unknown keys (found by a spec-only test).
+  it("when an inbox is created or changed with enable_email_collect, reply_time and continuity_via_email, as Chatwoot's clients send them, then they are stored and answered; an inbox made without them answers Chatwoot's defaults", async () => {
+    const res = await ctx.http
+      .post(account.path('/inboxes'))
+      .set(as(account.adminToken))
+      .send({ name: 'Collecting', enable_email_collect: false, channel: { type: 'web_widget', website_url: 'https://example.com', reply_time: 'in_a_day', continuity_via_email: false } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ enable_email_collect: false, reply_time: 'in_a_day', continuity_via_email: false });
+    const changed = await ctx.http
+      .patch(account.path(`/inboxes/${res.body.id}`))
+      .set(as(account.adminToken))
+      .send({ enable_email_collect: true, channel: { reply_time: 'in_a_few_hours' } });
+    expect(changed.body).toMatchObject({ enable_email_collect: true, reply_time: 'in_a_few_hours', continuity_via_email: false });
+    expect((await ctx.http.get(account.path(`/inboxes/${res.body.id}`)).set(as(account.agentToken))).body).toMatchObject({ enable_email_collect: true, reply_time: 'in_a_few_hours' });
+
+    const plain = await createInbox(ctx, account, websiteChannel(), 'Defaults');
+    expect(plain).toMatchObject({ enable_email_collect: true, reply_time: 'in_a_few_minutes', continuity_via_email: true });
+    const mail = await createInbox(ctx, account, { type: 'email', email: 'a@b.co', smtp_address: 'smtp.b.co', smtp_port: 587 }, 'Mail defaults');
+    expect(mail).toMatchObject({ enable_email_collect: true, smtp_enabled: true, smtp_domain: null, smtp_enable_starttls_auto: true, smtp_authentication: null, smtp_openssl_verify_mode: 'peer' });
+    // One stored before these settings existed is answered with the same defaults.
+    await ctx.deps.models.inboxes.updateOne({ _id: mail.id }, { $unset: { enable_email_collect: 1, 'settings.smtp_enabled': 1, 'settings.smtp_openssl_verify_mode': 1 } });
+    expect((await ctx.http.get(account.path(`/inboxes/${mail.id}`)).set(as(account.adminToken))).body).toMatchObject({ enable_email_collect: true, smtp_enabled: true, smtp_openssl_verify_mode: 'peer' });
+
+    for (const [body, field] of [
+      [{ enable_email_collect: 'no' }, 'enable_email_collect'],
+      [{ channel: { reply_time: 'soon' } }, 'channel.reply_time'],
+      [{ channel: { smtp_authentication: 'ntlm' } }, 'channel.smtp_authentication'],
+      [{ channel: { smtp_domain: 'not a host' } }, 'channel.smtp_domain'],
+    ] as const) {
+      const target = field.startsWith('channel.smtp') ? mail.id : res.body.id;
+      const bad = await ctx.http.patch(account.path(`/inboxes/${target}`)).set(as(account.adminToken)).send(body);
+      expect(bad.status).toBe(422);
+      expect(bad.body.field).toBe(field);
+    }
+  });
+
   // Chatwoot's dashboard creates a website inbox with greeting_enabled and greeting_message beside
   // the channel (its WebChannel form); they answered 422 as unknown keys.
   it('when an inbox is created with greeting_enabled and greeting_message, as Chatwoot\'s dashboard sends them, then they are stored, answered and changed by PATCH', async () => {
@@ -181,8 +218,8 @@ describe('inbox settings, changed', () => {
     ['whatsapp', 'api_key'],
   ] as const)('when the %s inbox as it was shown (the %s masked) is sent back in a PATCH, then the secret is kept, not replaced by the mask', async (type, key) => {
     const inbox = await createInbox(ctx, account, secrets[type]);
-    const { id, name, account_id, channel_id, channel_type, inbox_identifier, greeting_enabled, greeting_message, created_at, updated_at, ...settings } = inbox;
-    void [id, account_id, channel_id, channel_type, inbox_identifier, greeting_enabled, greeting_message, created_at, updated_at];
+    const { id, name, account_id, channel_id, channel_type, inbox_identifier, greeting_enabled, greeting_message, enable_email_collect, created_at, updated_at, ...settings } = inbox;
+    void [id, account_id, channel_id, channel_type, inbox_identifier, greeting_enabled, greeting_message, enable_email_collect, created_at, updated_at];
     const masked = settings[key] as string;
     expect(masked).toMatch(/^\*{8}/);
     // A form that shows the inbox and saves it whole, its secret field untouched.

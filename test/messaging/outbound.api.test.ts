@@ -94,6 +94,33 @@ describe('outbound e-mail', () => {
     expect(shown.body.payload.last_activity_at).toBeGreaterThanOrEqual(before);
   });
 
+  // Chatwoot's SMTP form sends these with every save; they were a 422 as unknown keys.
+  it("when the inbox has Chatwoot's SMTP settings (domain, authentication, STARTTLS, verify mode), then the mail goes out with them; with smtp_enabled off, it fails saying so", async () => {
+    const inbox = await createInbox(ctx, account, {
+      type: 'email', email: 'desk@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'smtp-secret-password',
+      smtp_enabled: true, smtp_domain: 'mail.shop.example', smtp_authentication: 'plain', smtp_enable_starttls_auto: false, smtp_openssl_verify_mode: 'none',
+    }, 'Desk');
+    expect(inbox).toMatchObject({ smtp_enabled: true, smtp_domain: 'mail.shop.example', smtp_authentication: 'plain', smtp_enable_starttls_auto: false, smtp_openssl_verify_mode: 'none' });
+    const contact = await createContact(ctx, account, { email: 'smtp-settings@example.com' });
+    const res = await send(account, { inbox_id: inbox.id, contact_id: contact.id, message: { content: 'with settings' } });
+    expect((await settledMessage(contact.id, res.body.messages[0].id)).status).toBe('sent');
+    expect(smtp.received.find((m) => m.to.includes('smtp-settings@example.com'))).toMatchObject({ helo: 'mail.shop.example', authMethod: 'PLAIN', user: 'mailer' });
+
+    const login = await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken)).send({ channel: { smtp_authentication: 'login' } });
+    expect(login.body.smtp_authentication).toBe('login');
+    const again = await send(account, { inbox_id: inbox.id, contact_id: contact.id, message: { content: 'by login' } });
+    expect((await settledMessage(contact.id, again.body.messages[0].id)).status).toBe('sent');
+    expect(smtp.received.filter((m) => m.to.includes('smtp-settings@example.com')).at(-1)).toMatchObject({ authMethod: 'LOGIN' });
+
+    const off = await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken)).send({ channel: { smtp_enabled: false } });
+    expect(off.body.smtp_enabled).toBe(false);
+    const refused = await send(account, { inbox_id: inbox.id, contact_id: contact.id, message: { content: 'switched off' } });
+    const failed = await settledMessage(contact.id, refused.body.messages[0].id);
+    expect(failed.status).toBe('failed');
+    expect(failed.content_attributes.external_error).toMatch(/smtp_enabled/);
+    expect(smtp.received.filter((m) => m.to.includes('smtp-settings@example.com'))).toHaveLength(2);
+  });
+
   it('when the SMTP server refuses the recipient for good (550), then the message fails with the reason', async () => {
     const contact = await createContact(ctx, account, { email: 'nobody@reject.example' });
     const res = await send(account, { inbox_id: inboxes.email.id, contact_id: contact.id, message: { content: 'bounce' } });
@@ -260,7 +287,7 @@ describe('isolation and input', () => {
     [{ inbox_id: 1, contact_id: '1e1', message: { content: 'x' } }, 'contact_id'],
     // Meant as an internal note, it was delivered to the contact.
     [{ inbox_id: 1, contact_id: 1, message: { content: 'x', private: true } }, 'message.private'],
-    [{ inbox_id: 1, contact_id: 1, message: { content: 'x', cc_emails: 'a@b.co' } }, 'message'],
+    [{ inbox_id: 1, contact_id: 1, message: { content: 'x', cc_emails: 'a@b.co' } }, 'message.cc_emails'],
     [{ inbox_id: 1, contact_id: 1, message: { content: 'x' }, status: 'pending' }, 'status'],
     [{ inbox_id: 1, contact_id: 1, message: { content: 'x' }, custom_attributes: { 'a.b': 1 } }, 'custom_attributes.a.b'],
   ])('when the body is %j, then it answers 422 naming the field', async (body, field) => {

@@ -46,6 +46,9 @@ export interface ReceivedMail {
   from: string;
   to: string[];
   user: string | undefined;
+  /** The name the client greeted with (EHLO) and the AUTH method it logged in with. */
+  helo: string;
+  authMethod: string | undefined;
   raw: string;
 }
 
@@ -57,7 +60,7 @@ export async function startSmtpServer(login: { user: string; pass: string }) {
     allowInsecureAuth: true,
     logger: false,
     onAuth(auth, _session, callback) {
-      if (auth.username === login.user && auth.password === login.pass) return callback(null, { user: auth.username });
+      if (auth.username === login.user && auth.password === login.pass) return callback(null, { user: { name: auth.username, method: auth.method } });
       return callback(new Error('invalid credentials'));
     },
     onRcptTo(address, _session, callback) {
@@ -75,7 +78,9 @@ export async function startSmtpServer(login: { user: string; pass: string }) {
         received.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
-          user: session.user as string | undefined,
+          user: (session.user as { name: string } | undefined)?.name,
+          helo: session.hostNameAppearsAs,
+          authMethod: (session.user as { method: string } | undefined)?.method,
           raw: Buffer.concat(chunks).toString('utf8'),
         });
         callback();
