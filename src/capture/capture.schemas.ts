@@ -48,7 +48,8 @@ const chosenSourceId = nullAsAbsent(
     .string()
     .min(1, 'must not be empty')
     .max(100, 'must be at most 100 characters')
-    .regex(/^[^\s\p{Cc}]+$/u, 'must hold no spaces or control characters')
+    // Spelt out, not \p{Cc}: the pattern is in the API document, read by tools without Unicode property escapes.
+    .regex(/^[^\s\u0000-\u001f\u007f-\u009f]+$/, 'must hold no spaces or control characters')
     .optional()
     .describe("the visitor's session id, chosen by the client (Chatwoot's source_id); a random one when absent; one that exists in the inbox answers that visitor"),
 );

@@ -332,6 +332,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         return update(inbox, contactInbox, standing, input);
       }
       const contact = await contactsService.create(inbox.account_id, { name: placeholderVisitorName() });
+      // Two creates racing with one new chosen id end as one visitor, the later one's contact.
       const contactInbox = await inboxes.createContactInbox(inbox, contact.id, chosen ?? randomUUID());
       await markSeen(contactInbox, 'own');
       return update(inbox, contactInbox, 'own', input);

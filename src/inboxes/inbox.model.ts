@@ -58,7 +58,7 @@ export interface WebsiteSettings {
 
 export const REPLY_TIMES = ['in_a_few_minutes', 'in_a_few_hours', 'in_a_day'] as const;
 
-/** Chatwoot's defaults for the widget's look (its widget_color default, no welcome texts). */
+/** Chatwoot's defaults for the widget's settings stored for its clients (its widget_color, no welcome texts, its reply time). */
 export const DEFAULT_WIDGET_LOOK = { widget_color: '#1f93ff', welcome_title: '', welcome_tagline: '', reply_time: 'in_a_few_minutes', continuity_via_email: true } as const;
 
 /** The pre-chat form of a website inbox, with Chatwoot's defaults where the inbox predates it. */

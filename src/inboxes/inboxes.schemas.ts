@@ -102,7 +102,11 @@ export const channelSettingsSchemas = {
     smtp_enable_ssl_tls: z.boolean().default(false),
     // Chatwoot's SMTP form sends these too; they were a 422 as unknown keys.
     smtp_enabled: z.boolean().default(SMTP_DEFAULTS.smtp_enabled).describe('off, the inbox delivers nothing (each message fails saying so): there is no other mailer'),
-    smtp_domain: smtpHost.nullable().default(SMTP_DEFAULTS.smtp_domain).describe('the name the client greets the server with (EHLO)'),
+    // Blank is none: Chatwoot's form sends the empty field as "".
+    smtp_domain: z
+      .preprocess((value) => (typeof value === 'string' && !value.trim() ? null : value), smtpHost.nullable())
+      .default(SMTP_DEFAULTS.smtp_domain)
+      .describe('the name the client greets the server with (EHLO); null or blank: the machine\'s'),
     smtp_enable_starttls_auto: z.boolean().default(SMTP_DEFAULTS.smtp_enable_starttls_auto).describe('STARTTLS when the server offers it'),
     smtp_authentication: z.enum(SMTP_AUTHENTICATIONS).nullable().default(SMTP_DEFAULTS.smtp_authentication).describe('how the login is sent; null, the first method the server offers'),
     smtp_openssl_verify_mode: z
@@ -135,7 +139,9 @@ const greeting = {
 
 // The name is the e-mail's subject: a line break in it was folded into the subject by the mailer
 // (no header got in, but the subject came out mangled). One line, as a label or a title is.
-const inboxName = text(255).regex(/^[^\p{Cc}]*$/u, 'must be one line of text, without line breaks or control characters');
+// The control characters spelt out, not \p{Cc}: the pattern is in the API document, and clients
+// and tools that read it (Python's re, schemathesis) know no Unicode property escapes.
+const inboxName = text(255).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must be one line of text, without line breaks or control characters');
 
 // Chatwoot's switch for the widget's "get notified by email" prompt, an attribute of every inbox.
 const enableEmailCollect = z.boolean().describe("Chatwoot's switch for the widget's email prompt, stored and answered (this service draws no widget)");

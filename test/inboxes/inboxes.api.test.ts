@@ -79,6 +79,9 @@ describe('inboxes', () => {
     expect(plain).toMatchObject({ enable_email_collect: true, reply_time: 'in_a_few_minutes', continuity_via_email: true });
     const mail = await createInbox(ctx, account, { type: 'email', email: 'a@b.co', smtp_address: 'smtp.b.co', smtp_port: 587 }, 'Mail defaults');
     expect(mail).toMatchObject({ enable_email_collect: true, smtp_enabled: true, smtp_domain: null, smtp_enable_starttls_auto: true, smtp_authentication: null, smtp_openssl_verify_mode: 'peer' });
+    // Chatwoot's form sends an empty field as "": no EHLO name of its own.
+    expect((await ctx.http.patch(account.path(`/inboxes/${mail.id}`)).set(as(account.adminToken)).send({ channel: { smtp_domain: 'mx.b.co' } })).body.smtp_domain).toBe('mx.b.co');
+    expect((await ctx.http.patch(account.path(`/inboxes/${mail.id}`)).set(as(account.adminToken)).send({ channel: { smtp_domain: ' ' } })).body.smtp_domain).toBeNull();
     // One stored before these settings existed is answered with the same defaults.
     await ctx.deps.models.inboxes.updateOne({ _id: mail.id }, { $unset: { enable_email_collect: 1, 'settings.smtp_enabled': 1, 'settings.smtp_openssl_verify_mode': 1 } });
     expect((await ctx.http.get(account.path(`/inboxes/${mail.id}`)).set(as(account.adminToken))).body).toMatchObject({ enable_email_collect: true, smtp_enabled: true, smtp_openssl_verify_mode: 'peer' });

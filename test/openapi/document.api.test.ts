@@ -124,6 +124,23 @@ describe('the document itself', () => {
     }
   });
 
+  // The fuzzing run (schemathesis, Python's re) stopped with a schema error on \p{Cc}: a pattern
+  // in the document is read by tools that know only the common regex syntax.
+  it('when the document gives a pattern, then it uses no Unicode property escapes (\\p{…}), which Python and other readers of the document do not know', () => {
+    const patterns: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (node === null || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'pattern' && typeof value === 'string') patterns.push(value);
+        else walk(value);
+      }
+    };
+    walk(document);
+    expect(patterns.length).toBeGreaterThan(5);
+    expect(patterns.filter((pattern) => /\\[pP]\{/.test(pattern))).toEqual([]);
+  });
+
   it('when operationIds are listed, then each is unique', () => {
     const ids = operations().map(({ op }) => op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
