@@ -49,6 +49,7 @@ const chosenSourceId = nullAsAbsent(
     .min(1, 'must not be empty')
     .max(100, 'must be at most 100 characters')
     // Spelt out, not \p{Cc}: the pattern is in the API document, read by tools without Unicode property escapes.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .regex(/^[^\s\u0000-\u001f\u007f-\u009f]+$/, 'must hold no spaces or control characters')
     .optional()
     .describe("the visitor's session id, chosen by the client (Chatwoot's source_id); a random one when absent; one that exists in the inbox answers that visitor"),

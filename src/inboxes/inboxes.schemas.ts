@@ -141,6 +141,7 @@ const greeting = {
 // (no header got in, but the subject came out mangled). One line, as a label or a title is.
 // The control characters spelt out, not \p{Cc}: the pattern is in the API document, and clients
 // and tools that read it (Python's re, schemathesis) know no Unicode property escapes.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const inboxName = text(255).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'must be one line of text, without line breaks or control characters');
 
 // Chatwoot's switch for the widget's "get notified by email" prompt, an attribute of every inbox.
