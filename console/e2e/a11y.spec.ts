@@ -104,6 +104,9 @@ for (const language of ['en', 'es'] as const) {
       await page.getByRole('form').getByLabel(m.email, { exact: true }).fill('not-an-email');
       await page.getByRole('button', { name: m.create, exact: true }).click();
       await expect(page.locator('[aria-invalid="true"]').first()).toBeVisible();
+      // The error describes the field; it is not part of its name (inside the label, it was).
+      await expect(page.getByRole('form').getByLabel(m.email, { exact: true })).toHaveAttribute('aria-invalid', 'true');
+      await expect(page.getByRole('form').getByRole('textbox', { name: m.email, exact: true })).toHaveAccessibleDescription(/.+/);
       await audit(page, 'new contact form with an error', found);
       await page.keyboard.press('Escape');
 

@@ -148,14 +148,14 @@ test('when a filter is applied, a segment saved or deleted, or a contact opened 
   await condition.getByLabel('Value').fill('Lima');
   await page.getByRole('button', { name: 'Apply' }).press('Enter');
   await expect(page.getByTestId('count')).toHaveText('1 contact');
-  await expect(title).toHaveText('Filter contacts');
+  await expect(title).toHaveText('Filtered contacts');
   await expect(title).toBeFocused();
 
   await page.getByRole('link', { name: 'Ruta Uno' }).press('Enter');
   await expect(title).toHaveText('Ruta Uno');
   await expect(title).toBeFocused();
   await page.getByRole('button', { name: /Back to the list/ }).press('Enter');
-  await expect(title).toHaveText('Filter contacts');
+  await expect(title).toHaveText('Filtered contacts');
   await expect(title).toBeFocused();
 
   await page.getByRole('button', { name: 'Filter', exact: true }).press('Enter');

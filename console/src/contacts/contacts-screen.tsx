@@ -211,7 +211,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
         ? t('bulkFailed', { message: action.error ?? '' })
         : action.changed === action.processed
           ? plural('bulkDone', action.changed)
-          : t('bulkDoneSome', { n: formatNumber(action.changed), processed: formatNumber(action.processed) }),
+          : plural('bulkDoneSome', action.changed, { processed: formatNumber(action.processed) }),
     );
     setBulkEnded((n) => n + 1);
     // The list and the segment counts read them again over the next seconds (see App's `changed`).
@@ -219,7 +219,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   }
 
   const listName =
-    source.kind === 'segment' ? segment?.name ?? '' : source.kind === 'label' ? `# ${source.title}` : source.kind === 'filter' ? t('filterTitle') : t('allContacts');
+    source.kind === 'segment' ? segment?.name ?? '' : source.kind === 'label' ? `# ${source.title}` : source.kind === 'filter' ? t('filteredTitle') : t('allContacts');
   const rows = shown?.payload ?? [];
   const allSelected = rows.length > 0 && rows.every((c) => selected.has(c.id));
   const count = shown ? plural('count', shown.meta.count) : '';

@@ -37,19 +37,22 @@ export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number
     <form className="panel new-contact" ref={focusFirstControl} onSubmit={submit} aria-labelledby="new-contact-title" noValidate onKeyDown={escapeCancels(onCancel)}>
       <h2 id="new-contact-title">{t('newContact')}</h2>
       <div className="fields">
+        {/* The error sits beside the label, not in it: inside, it became part of the field's name. */}
         {FIELDS.map((field) => (
-          <label key={field}>
-            {t(field as MessageKey)}
-            <input
-              name={field}
-              type={field === 'email' ? 'email' : field === 'phone_number' ? 'tel' : 'text'}
-              value={values[field]}
-              aria-invalid={errors[field] ? true : undefined}
-              aria-describedby={errors[field] ? `new-${field}-error` : undefined}
-              onChange={(e) => setValues({ ...values, [field]: e.target.value })}
-            />
+          <span key={field} className="new-contact-field">
+            <label>
+              {t(field as MessageKey)}
+              <input
+                name={field}
+                type={field === 'email' ? 'email' : field === 'phone_number' ? 'tel' : 'text'}
+                value={values[field]}
+                aria-invalid={errors[field] ? true : undefined}
+                aria-describedby={errors[field] ? `new-${field}-error` : undefined}
+                onChange={(e) => setValues({ ...values, [field]: e.target.value })}
+              />
+            </label>
             {errors[field] && <span id={`new-${field}-error`} className="field-error" role="alert">{errors[field]}</span>}
-          </label>
+          </span>
         ))}
       </div>
       {errors.form && <p role="alert" className="error">{errors.form}</p>}

@@ -73,24 +73,28 @@ export function inputFor(attribute: AttributeChoice, operator: string): ValueInp
   return attribute.input;
 }
 
-/** Operator names as the API spells them, shown readably. */
+/**
+ * Operator names as the API spells them, shown readably: in English in the spec's and Chatwoot's
+ * words (`equal to`, `is greater than`, `days before`), which a user of either looks for (it read
+ * "is", "is after" and "is more than N days ago").
+ */
 export const OPERATOR_LABELS: Record<string, { en: string; es: string }> = {
-  equal_to: { en: 'is', es: 'es' },
-  not_equal_to: { en: 'is not', es: 'no es' },
+  equal_to: { en: 'equal to', es: 'es' },
+  not_equal_to: { en: 'not equal to', es: 'no es' },
   contains: { en: 'contains', es: 'contiene' },
   does_not_contain: { en: 'does not contain', es: 'no contiene' },
   starts_with: { en: 'starts with', es: 'empieza por' },
   is_present: { en: 'is present', es: 'tiene valor' },
   is_not_present: { en: 'is not present', es: 'no tiene valor' },
-  is_greater_than: { en: 'is after / greater than', es: 'es posterior / mayor que' },
-  is_less_than: { en: 'is before / less than', es: 'es anterior / menor que' },
-  days_before: { en: 'is more than N days ago', es: 'hace más de N días' },
+  is_greater_than: { en: 'is greater than', es: 'es posterior / mayor que' },
+  is_less_than: { en: 'is less than', es: 'es anterior / menor que' },
+  days_before: { en: 'days before', es: 'hace más de N días' },
 };
 
-// The comparisons read as a date's or a number's, by what the attribute holds.
+// In Spanish the comparisons read as a date's or a number's, by what the attribute holds.
 const COMPARISON_LABELS: Record<string, Partial<Record<ValueInput, { en: string; es: string }>>> = {
-  is_greater_than: { date: { en: 'is after', es: 'es posterior a' }, number: { en: 'is greater than', es: 'es mayor que' } },
-  is_less_than: { date: { en: 'is before', es: 'es anterior a' }, number: { en: 'is less than', es: 'es menor que' } },
+  is_greater_than: { date: { en: 'is greater than', es: 'es posterior a' }, number: { en: 'is greater than', es: 'es mayor que' } },
+  is_less_than: { date: { en: 'is less than', es: 'es anterior a' }, number: { en: 'is less than', es: 'es menor que' } },
 };
 
 /** An operator's name for an attribute whose values take this input. */
