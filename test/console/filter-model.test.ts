@@ -159,10 +159,16 @@ describe('numbers typed into the filter builder', () => {
     expect(filterProblems([{ attribute_key: 'score', filter_operator: 'is_less_than', values: [parseTypedNumber('7,,5')] }], () => ({ key: 'score', label: 'Score', input: 'number', operators: ['is_less_than'] }) as AttributeChoice)).toEqual(new Map([['0', 'valueNumber']]));
   });
 
-  it('when a comparison is offered, then it reads as a date\'s for dates and as a number\'s for numbers', () => {
+  // English in the spec's and Chatwoot's words, which a user of either (and a test written from
+  // the spec) looks for: it read "is", "is after" and "is more than N days ago".
+  it('when an operator is offered, then English names it in the spec\'s words, and Spanish reads a comparison as a date\'s or a number\'s', () => {
+    expect(operatorLabel('equal_to', 'text', 'en')).toBe('equal to');
+    expect(operatorLabel('not_equal_to', 'text', 'en')).toBe('not equal to');
     expect(operatorLabel('is_greater_than', 'number', 'en')).toBe('is greater than');
+    expect(operatorLabel('is_greater_than', 'date', 'en')).toBe('is greater than');
+    expect(operatorLabel('is_less_than', 'date', 'en')).toBe('is less than');
+    expect(operatorLabel('days_before', 'number', 'en')).toBe('days before');
     expect(operatorLabel('is_less_than', 'number', 'es')).toBe('es menor que');
-    expect(operatorLabel('is_greater_than', 'date', 'en')).toBe('is after');
     expect(operatorLabel('is_less_than', 'date', 'es')).toBe('es anterior a');
     expect(operatorLabel('contains', 'text', 'es')).toBe('contiene');
   });

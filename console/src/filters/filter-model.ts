@@ -92,14 +92,15 @@ export const OPERATOR_LABELS: Record<string, { en: string; es: string }> = {
 };
 
 // In Spanish the comparisons read as a date's or a number's, by what the attribute holds.
-const COMPARISON_LABELS: Record<string, Partial<Record<ValueInput, { en: string; es: string }>>> = {
-  is_greater_than: { date: { en: 'is greater than', es: 'es posterior a' }, number: { en: 'is greater than', es: 'es mayor que' } },
-  is_less_than: { date: { en: 'is less than', es: 'es anterior a' }, number: { en: 'is less than', es: 'es menor que' } },
+const SPANISH_COMPARISONS: Record<string, Partial<Record<ValueInput, string>>> = {
+  is_greater_than: { date: 'es posterior a', number: 'es mayor que' },
+  is_less_than: { date: 'es anterior a', number: 'es menor que' },
 };
 
 /** An operator's name for an attribute whose values take this input. */
 export function operatorLabel(operator: string, input: ValueInput, language: 'en' | 'es'): string {
-  return (COMPARISON_LABELS[operator]?.[input] ?? OPERATOR_LABELS[operator])?.[language] ?? operator;
+  const spanish = language === 'es' ? SPANISH_COMPARISONS[operator]?.[input] : undefined;
+  return spanish ?? OPERATOR_LABELS[operator]?.[language] ?? operator;
 }
 
 /**
