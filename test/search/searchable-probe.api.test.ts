@@ -1,16 +1,15 @@
 import { createSearchableProbe } from '../../src/search/searchable-probe';
-import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { waitFor, withTestAccount, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 
 // The probe against the real index: a write is followed until a search finds its version.
 let ctx: TestContext;
 let account: TestAccount;
 
-beforeAll(async () => {
-  ctx = await startTestContext();
-  account = await ctx.createAccount();
+withTestAccount((c, a) => {
+  ctx = c;
+  account = a;
 });
-afterAll(() => ctx.close());
 
 const indexedDoc = async (id: number) => {
   const found = await ctx.deps.es.search({ index: ctx.deps.index, query: { ids: { values: [String(id)] } }, version: true, size: 1 });
