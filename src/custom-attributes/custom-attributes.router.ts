@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
+import { withoutAnsweredFields } from '../shared/answered-fields';
 import { conflictResponse } from '../shared/error-handler';
 import { defineRoute, json, noContent, type JsonSchema } from '../shared/route';
 import { definitionPayloadSchema } from './custom-attribute-definition.presenter';
@@ -68,7 +69,8 @@ export function customAttributesRouter(service: CustomAttributesService): Router
         access: administratorAccess, params: definitionIdParams, body: definitionUpdateSchema, bodySchema: chatwootDefinitionBody, responses: { '200': json('The definition', definitionPayloadSchema), '409': conflictResponse },
       },
       async ({ params, body }, req, res) => {
-        res.json(await service.update(callerOf(req).accountId, params.id, body));
+        const { accountId } = callerOf(req);
+        res.json(await service.update(accountId, params.id, withoutAnsweredFields(body, { id: params.id, accountId })));
       },
     );
   }

@@ -1,3 +1,4 @@
+import { answeredFields } from '../shared/answered-fields';
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { ATTRIBUTE_TYPES } from '../records/custom-attribute-definition.model';
@@ -71,5 +72,6 @@ export const definitionCreateSchema = z.preprocess(unwrap, createFields);
 export type DefinitionCreateInput = z.infer<typeof createFields>;
 
 const updateFields = z.strictObject(fields).partial();
-export const definitionUpdateSchema = z.preprocess(unwrap, updateFields);
+// An update may carry the definition as read (its id and timestamps), which no write changes.
+export const definitionUpdateSchema = z.preprocess(unwrap, updateFields.extend(answeredFields));
 export type DefinitionUpdateInput = z.infer<typeof updateFields>;

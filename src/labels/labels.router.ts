@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
 import { contactIdParams } from '../contacts/contacts.schemas';
+import { withoutAnsweredFields } from '../shared/answered-fields';
 import { conflictResponse } from '../shared/error-handler';
 import { emptySchema, payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
@@ -56,7 +57,8 @@ export function labelsRouter(labels: LabelsService): Router {
         params: labelIdParams, body: labelUpdateSchema, bodySchema: bareOrWrapped, responses: { '200': json('The label', labelPayloadSchema), '409': conflictResponse },
       },
       async ({ params, body }, req, res) => {
-        res.json(await labels.update(callerOf(req).accountId, params.id, body));
+        const { accountId } = callerOf(req);
+        res.json(await labels.update(accountId, params.id, withoutAnsweredFields(body, { id: params.id, accountId })));
       },
     );
   }

@@ -1,3 +1,4 @@
+import { answeredFields } from '../shared/answered-fields';
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
@@ -17,7 +18,8 @@ const labelFields = {
 const createFields = z.strictObject(labelFields).partial().required({ title: true });
 export const labelCreateSchema = bareOrWrappedIn('label', createFields);
 const updateFields = z.strictObject(labelFields).partial();
-export const labelUpdateSchema = bareOrWrappedIn('label', updateFields);
+// An update may carry the label as read (its id and timestamps), which no write changes.
+export const labelUpdateSchema = bareOrWrappedIn('label', updateFields.extend(answeredFields));
 export type LabelInput = z.infer<typeof updateFields>;
 
 // Strict, as every body that writes a resource here: an unknown key is a 422 naming it, not dropped.

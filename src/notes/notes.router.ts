@@ -1,14 +1,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
+import { withoutAnsweredFields } from '../shared/answered-fields';
 import { errorBodySchema } from '../shared/error-handler';
+import { ValidationError } from '../shared/errors';
 import { emptySchema } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { sendJsonArray } from '../shared/send-json-array';
 import { bareOrWrappedSchema } from '../shared/wrapped-body';
 import { notePayloadSchema } from './note.presenter';
 import type { NotesService } from './notes.service';
-import { contactNotesParams, noteInputSchema, noteParams } from './notes.schemas';
+import { contactNotesParams, noteInputSchema, noteParams, noteUpdateSchema } from './notes.schemas';
 
 const bareOrWrapped = bareOrWrappedSchema('note');
 
@@ -58,10 +60,15 @@ export function notesRouter(notes: NotesService): Router {
       router,
       {
         method, path: notePath, operationId: `${method}Note`, summary: 'Edit a note (its author or an administrator)', tag, access: accountAccess,
-        params: noteParams, body: noteInputSchema, bodySchema: bareOrWrapped, responses: { '200': json('The note', notePayloadSchema), '403': notAuthor },
+        params: noteParams, body: noteUpdateSchema, bodySchema: bareOrWrapped, responses: { '200': json('The note', notePayloadSchema), '403': notAuthor },
       },
       async ({ params, body }, req, res) => {
-        res.json(await notes.update(callerOf(req), params.id, params.note_id, body));
+        const caller = callerOf(req);
+        if (body.contact_id !== undefined && body.contact_id !== params.id) {
+          throw new ValidationError(`contact_id ${body.contact_id} is not the contact in the path (${params.id}); a note cannot move`, 'contact_id');
+        }
+        const input = withoutAnsweredFields(body, { id: params.note_id, accountId: caller.accountId }, ['contact_id', 'user']);
+        res.json(await notes.update(caller, params.id, params.note_id, input));
       },
     );
   }

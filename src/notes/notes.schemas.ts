@@ -1,3 +1,4 @@
+import { answeredFields } from '../shared/answered-fields';
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
@@ -15,6 +16,17 @@ const noteFields = z.strictObject({
 
 export const noteInputSchema = bareOrWrappedIn('note', noteFields);
 export type NoteInput = z.infer<typeof noteFields>;
+
+// An edit may carry the note as read: its id, account, contact, author and timestamps, which no
+// edit changes (the contact must be the one in the path).
+export const noteUpdateSchema = bareOrWrappedIn(
+  'note',
+  noteFields.extend({
+    ...answeredFields,
+    contact_id: z.int().optional().describe('as answered: must be the contact in the path'),
+    user: z.looseObject({}).nullable().optional().describe('as answered (read-only: the author)'),
+  }),
+);
 
 export const contactNotesParams = z.object({
   account_id: z.string(),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { contactListSchema } from '../records/contact.presenter';
 import { labelFilter, toListResponse, toPageRequest } from '../search/list-request';
+import { withoutAnsweredFields } from '../shared/answered-fields';
 import { searchUnavailableResponse } from '../shared/error-handler';
 import { defineRoute, json, noContent, type JsonSchema } from '../shared/route';
 import { segmentPayloadSchema } from './segment.presenter';
@@ -76,7 +77,8 @@ export function segmentsRouter(segments: SegmentsService, options: { maxPerPage:
         params: segmentIdParams, body: segmentUpdateBody, bodySchema: wrappedInCustomFilter, responses: { '200': json('The segment', segmentPayloadSchema) },
       },
       async ({ params, body }, req, res) => {
-        res.json(await segments.update(callerOf(req).accountId, params.id, body));
+        const { accountId } = callerOf(req);
+        res.json(await segments.update(accountId, params.id, withoutAnsweredFields(body, { id: params.id, accountId }, ['count'])));
       },
     );
   }

@@ -1,3 +1,4 @@
+import { answeredFields } from '../shared/answered-fields';
 import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
@@ -91,5 +92,10 @@ const unwrap = (body: unknown) =>
   typeof body === 'object' && body !== null && 'custom_filter' in body ? (body as { custom_filter: unknown }).custom_filter : body;
 
 export const segmentCreateBody = z.preprocess(unwrap, segmentFields);
-export const segmentUpdateBody = z.preprocess(unwrap, segmentFields.partial());
+// An update may carry the segment as read (Chatwoot's dashboard sends it back whole): its id,
+// timestamps and, read with counts, its count, which no write changes.
+export const segmentUpdateBody = z.preprocess(
+  unwrap,
+  segmentFields.partial().extend({ ...answeredFields, count: z.int().nullable().optional().describe('as answered with with_counts; read-only') }),
+);
 export type SegmentInput = z.infer<typeof segmentFields>;
