@@ -10,6 +10,13 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/**
+ * The caller's token: Chatwoot reads the header as Rack names it, HTTP_API_ACCESS_TOKEN, which
+ * both `api_access_token` and `Api-Access-Token` become; clients send either (n8n's Chatwoot
+ * credential and nginx, which drops headers with underscores by default, the dashed one).
+ */
+export const accessTokenOf = (req: Request): string | undefined => req.header('api_access_token') ?? req.header('api-access-token') ?? undefined;
+
 /** Every route under /api/v1/accounts/:account_id passes here first. */
 export function requireAccountUser(accounts: AccountsService): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
@@ -19,7 +26,7 @@ export function requireAccountUser(accounts: AccountsService): RequestHandler {
       const written = req.params.account_id ?? '';
       const accountId = /^[1-9]\d*$/.test(written) ? Number(written) : NaN;
       if (!Number.isSafeInteger(accountId)) throw new NotFoundError('account', written);
-      req.caller = await accounts.authenticate(req.header('api_access_token') ?? undefined, accountId);
+      req.caller = await accounts.authenticate(accessTokenOf(req), accountId);
       next();
     } catch (err) {
       next(err);
@@ -31,7 +38,7 @@ export function requireAccountUser(accounts: AccountsService): RequestHandler {
 export function requireUser(accounts: AccountsService): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
-      req.userCaller = await accounts.authenticateUser(req.header('api_access_token') ?? undefined);
+      req.userCaller = await accounts.authenticateUser(accessTokenOf(req));
       next();
     } catch (err) {
       next(err);

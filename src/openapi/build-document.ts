@@ -43,7 +43,7 @@ export function buildOpenApiDocument(mounts: Mount[]): OpenApiDocument {
     components: {
       schemas,
       securitySchemes: {
-        api_access_token: { type: 'apiKey', in: 'header', name: 'api_access_token', description: "A user's access token; the user must belong to the account in the path." },
+        api_access_token: { type: 'apiKey', in: 'header', name: 'api_access_token', description: "A user's access token; the user must belong to the account in the path. Also read from `Api-Access-Token` (dashed), as Chatwoot reads both." },
         metrics_token: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the service is configured with one.' },
       },
     },

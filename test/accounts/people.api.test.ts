@@ -60,6 +60,13 @@ describe('access tokens', () => {
     expect(profile.body.has_api_token).toBe(false);
   });
 
+  it('when the token comes as Api-Access-Token (dashed, as n8n and proxies send it), then it is the same token', async () => {
+    expect((await listLabels(account, account.adminToken)).status).toBe(200);
+    expect((await ctx.http.get(account.path('/labels')).set('Api-Access-Token', account.adminToken)).status).toBe(200);
+    expect((await ctx.http.get('/api/v1/profile').set('api-access-token', account.adminToken)).status).toBe(200);
+    expect((await ctx.http.get(account.path('/labels')).set('Api-Access-Token', 'not-a-token')).status).toBe(401);
+  });
+
   it('when a token is missing or unknown, then the profile answers 401', async () => {
     expect((await ctx.http.get('/api/v1/profile')).status).toBe(401);
     expect((await ctx.http.get('/api/v1/profile').set(as('not-a-token'))).status).toBe(401);
