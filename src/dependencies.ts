@@ -239,6 +239,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   });
   const deliverySweepDeps = { pending: models.pendingDeliveries, messages: models.messages, deliveryQueue, graceMs: config.DELIVERY_SWEEP_GRACE_MS };
   const messaging = createMessagingService({
+    people: accounts,
     contacts: models.contacts,
     inboxes: models.inboxes,
     contactInboxes: models.contactInboxes,

@@ -11,6 +11,10 @@ export interface Conversation {
   message_ids: number[];
   status: 'open' | 'resolved';
   custom_attributes: Record<string, unknown>;
+  /** Chatwoot's other attributes of a conversation; `mail_subject` is its e-mail's subject. Absent on older conversations. */
+  additional_attributes?: Record<string, unknown>;
+  /** The member it was assigned to when started (Chatwoot's assignee). Absent on older conversations. */
+  assignee_id?: number | null;
   created_at: Date;
   updated_at: Date;
   last_activity_at: Date;
@@ -26,6 +30,8 @@ const conversationSchema = new Schema<Conversation>(
     message_ids: { type: [Number], default: () => [] },
     status: { type: String, enum: ['open', 'resolved'], default: 'open' },
     custom_attributes: { type: Schema.Types.Mixed, default: () => ({}) },
+    additional_attributes: { type: Schema.Types.Mixed, default: () => ({}) },
+    assignee_id: { type: Number, default: null },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
     last_activity_at: { type: Date, required: true },

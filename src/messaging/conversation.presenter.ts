@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { userSummarySchema } from '../accounts/user-summary.presenter';
 import { toUnixSeconds } from '../shared/time';
 import { contactPayloadSchema } from '../records/contact.presenter';
 import { freeObject, unixSeconds } from '../shared/response-fields';
@@ -18,7 +19,11 @@ export const messagePayloadSchema = z
     private: z.literal(false),
     status: z.enum(MESSAGE_STATUSES),
     source_id: z.string().nullable().describe("the provider's id of the sent message"),
-    content_attributes: z.object({ external_error: z.string().optional() }),
+    content_attributes: z.object({
+      external_error: z.string().optional(),
+      cc_emails: z.array(z.string()).optional(),
+      bcc_emails: z.array(z.string()).optional(),
+    }),
     sender_id: z.int().nullable(),
     attempts: z.int(),
     created_at: unixSeconds.nullable(),
@@ -35,6 +40,7 @@ const conversationFields = {
   contact_id: z.int(),
   status: z.enum(['open', 'resolved']),
   custom_attributes: freeObject,
+  additional_attributes: freeObject.describe("Chatwoot's other attributes of a conversation; mail_subject is an e-mail's subject"),
   messages: z.array(messagePayloadSchema),
   created_at: unixSeconds.nullable(),
   timestamp: unixSeconds.nullable(),
@@ -46,6 +52,7 @@ const conversationMetaSchema = z.object({
   sender: contactPayloadSchema,
   channel: z.string().nullable().describe("the inbox's channel type (Channel::Email, …); null once the inbox is deleted"),
   hmac_verified: z.boolean(),
+  assignee: userSummarySchema.nullable().describe('the member the conversation was assigned to when started (assignee_id); null when none'),
 });
 
 export type ConversationMeta = z.infer<typeof conversationMetaSchema>;
@@ -74,7 +81,11 @@ export function toMessagePayload(message: Message): MessagePayload {
     private: false,
     status: message.status,
     source_id: message.provider_message_id,
-    content_attributes: message.failure_reason ? { external_error: message.failure_reason } : {},
+    content_attributes: {
+      ...(message.failure_reason ? { external_error: message.failure_reason } : {}),
+      ...(message.cc_emails?.length ? { cc_emails: message.cc_emails } : {}),
+      ...(message.bcc_emails?.length ? { bcc_emails: message.bcc_emails } : {}),
+    },
     sender_id: message.sender_id,
     attempts: message.attempts,
     created_at: toUnixSeconds(message.created_at),
@@ -94,6 +105,7 @@ export function toConversationFields(conversation: Conversation, messages: Messa
     contact_id: conversation.contact_id,
     status: conversation.status,
     custom_attributes: conversation.custom_attributes ?? {},
+    additional_attributes: conversation.additional_attributes ?? {},
     messages: messages.map(toMessagePayload),
     created_at: toUnixSeconds(conversation.created_at),
     timestamp: toUnixSeconds(conversation.last_activity_at),

@@ -30,7 +30,9 @@ const recipientOf = (message: Message, current: string | null, what: string) => 
 /** Sends through the inbox's channel; answers the provider's id for the message. */
 async function deliver(inbox: Inbox, contact: Contact, message: Message, call: ProviderCall): Promise<string | null> {
   if (isChannel(inbox, 'email')) {
-    return sendEmail(inbox.settings, { to: recipientOf(message, contact.email, 'email'), subject: inbox.name, text: message.content }, call);
+    // The conversation's mail_subject when one was given, else the inbox's name.
+    const mail = { to: recipientOf(message, contact.email, 'email'), subject: message.subject || inbox.name, text: message.content, cc: message.cc_emails, bcc: message.bcc_emails };
+    return sendEmail(inbox.settings, mail, call);
   }
   if (isChannel(inbox, 'sms')) return sendSms(inbox.settings, recipientOf(message, contact.phone_number, 'phone number'), message.content, call);
   if (isChannel(inbox, 'whatsapp')) return sendWhatsapp(inbox.settings, recipientOf(message, contact.phone_number, 'phone number'), message.content, call);

@@ -19,6 +19,10 @@ export interface Message {
    * the contact's address at delivery.
    */
   recipient?: string | null;
+  /** An outgoing e-mail's subject (the conversation's mail_subject) and its copies; absent elsewhere. */
+  subject?: string | null;
+  cc_emails?: string[];
+  bcc_emails?: string[];
   message_type: 'incoming' | 'outgoing';
   /** The user who sent an outgoing message. */
   sender_id: number | null;
@@ -41,6 +45,9 @@ const messageSchema = new Schema<Message>(
     contact_id: { type: Number, required: true },
     content: { type: String, required: true },
     recipient: { type: String, default: null },
+    subject: { type: String, default: undefined },
+    cc_emails: { type: [String], default: undefined },
+    bcc_emails: { type: [String], default: undefined },
     message_type: { type: String, enum: ['incoming', 'outgoing'], required: true },
     sender_id: { type: Number, default: null },
     status: { type: String, enum: MESSAGE_STATUSES, required: true },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { keysCheckedFirst } from '../contacts/contacts.schemas';
-import { checkAttributeKey, checkNestedKeys } from '../records/contact-fields';
+import { checkAttributeKey, checkNestedKeys, normalizeEmail } from '../records/contact-fields';
 import { bodyId, pathId } from '../shared/id-schema';
 
 export const MAX_MESSAGE_LENGTH = 20000;
@@ -30,6 +30,41 @@ export const conversationAttributes = z.record(z.string(), z.unknown()).superRef
   }
 });
 
+export const MAX_MAIL_SUBJECT = 255;
+
+// Chatwoot keeps a conversation's additional attributes beside its custom ones; an e-mail's
+// subject is one of them (`mail_subject`, the dashboard's Subject field), and is the e-mail's.
+const conversationAdditionalAttributes = conversationAttributes.superRefine((attributes, ctx) => {
+  const subject = attributes.mail_subject;
+  if (subject === undefined || subject === null) return;
+  if (typeof subject !== 'string') ctx.addIssue({ code: 'custom', path: ['mail_subject'], message: 'mail_subject must be a text: the e-mail\'s subject' });
+  else if (/[\r\n]/.test(subject)) ctx.addIssue({ code: 'custom', path: ['mail_subject'], message: 'mail_subject must be one line' });
+  else if (subject.length > MAX_MAIL_SUBJECT) ctx.addIssue({ code: 'custom', path: ['mail_subject'], message: `mail_subject must be at most ${MAX_MAIL_SUBJECT} characters` });
+});
+
+export const MAX_COPIES = 20;
+
+/**
+ * Chatwoot's `cc_emails` / `bcc_emails`: addresses separated by commas (as its dashboard sends
+ * them) or a list; each read as a contact's email is. Empty is none.
+ */
+const emailCopies = (field: string) =>
+  z
+    .union([z.string().max(10000), z.array(z.string().max(320)).max(MAX_COPIES)], `${field} must be e-mail addresses separated by commas, or a list of them`)
+    .nullable()
+    .optional()
+    .transform((given, ctx) => {
+      const parts = (typeof given === 'string' ? given.split(',') : (given ?? [])).map((part) => part.trim()).filter(Boolean);
+      if (parts.length > MAX_COPIES) ctx.addIssue({ code: 'custom', message: `${field} takes at most ${MAX_COPIES} addresses` });
+      const addresses: string[] = [];
+      for (const part of parts) {
+        const email = normalizeEmail(part);
+        if (email.ok) addresses.push(email.value);
+        else ctx.addIssue({ code: 'custom', message: `${field}: ${email.error}` });
+      }
+      return addresses.length ? [...new Set(addresses)] : undefined;
+    });
+
 // A Chatwoot field this service does not act on: absent, null or (for a hash) empty, as Chatwoot's
 // clients send them unset; a value that means something is a 422 naming it, never dropped with a 200.
 const notKept = (key: string, why: string) => z.null(`${key} is not kept here (${why}): leave it out or send null`).optional();
@@ -48,20 +83,20 @@ export const newConversationSchema = z
     // Conversations here are open until answered; Chatwoot's other statuses have no meaning yet.
     status: z.literal('open', 'a new conversation is open; pending, snoozed and resolved are not kept here').optional(),
     custom_attributes: keysCheckedFirst(conversationAttributes).optional(),
-    assignee_id: notKept('assignee_id', 'conversations are not assigned'),
+    // Chatwoot's dashboard assigns the conversation it starts (to whoever starts it, by default).
+    assignee_id: bodyId('assignee_id must be a user id (a positive integer)').nullable().optional().transform((value) => value ?? undefined),
     team_id: notKept('team_id', 'conversations are not assigned to teams'),
     snoozed_until: notKept('snoozed_until', 'a new conversation is open'),
-    additional_attributes: z
-      .record(z.string(), z.unknown())
-      .refine((attributes) => Object.keys(attributes).length === 0, 'additional_attributes is not kept on conversations here: leave it out or send {} or null')
-      .nullable()
-      .optional(),
+    additional_attributes: keysCheckedFirst(conversationAdditionalAttributes).nullable().optional(),
     // Strict: a key this service does not act on must not pass for done. `private: true` above all:
     // meant as an internal note, it would have been delivered to the contact.
     message: z
       .object({
         content: messageContent,
         private: z.literal(false, 'a private note cannot open a conversation: it would be sent to the contact; leave private out').optional(),
+        cc_emails: emailCopies('cc_emails'),
+        bcc_emails: emailCopies('bcc_emails'),
+        template_params: notKept('template_params', 'WhatsApp templates are not sent: the message goes as text'),
       })
       .strict(),
   })

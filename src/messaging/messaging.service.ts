@@ -1,7 +1,8 @@
-import type { Caller } from '../accounts/accounts.service';
+import type { AccountsService, Caller } from '../accounts/accounts.service';
+import { toUserSummary, type UserSummary } from '../accounts/user-summary.presenter';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
-import type { Inbox, InboxModel } from '../inboxes/inbox.model';
+import { isChannel, type Inbox, type InboxModel } from '../inboxes/inbox.model';
 import type { InboxesService } from '../inboxes/inboxes.service';
 import { chatwootChannelOf, toInboxPayload } from '../inboxes/inbox.presenter';
 import { toContactPayload } from '../records/contact.presenter';
@@ -36,6 +37,8 @@ export interface MessagingServiceDeps {
   pendingDeliveries: PendingDeliveryModel;
   deliveryQueue: Queue.Queue<DeliveryJob>;
   writer: Pick<ContactWriter, 'modify'>;
+  /** The account's members: a conversation's assignee. */
+  people: Pick<AccountsService, 'usersIn'>;
   /** Who holds an email or phone number: a source_id of an e-mail, SMS or WhatsApp inbox is one. */
   keys: Pick<ContactKeys, 'owners'>;
   nextIds: IdAllocator;
@@ -77,7 +80,7 @@ function reachGiven(inbox: Inbox, contact: Contact, verified: ContactInbox[], re
 const CONVERSATIONS_PAGE = 25;
 
 export function createMessagingService(deps: MessagingServiceDeps) {
-  const { contacts, inboxes, contactInboxes, identities, contactLinks, conversations, messages, pendingDeliveries, deliveryQueue, writer, keys, nextIds, logger } = deps;
+  const { contacts, inboxes, contactInboxes, identities, contactLinks, conversations, messages, pendingDeliveries, deliveryQueue, writer, keys, people, nextIds, logger } = deps;
   const conversationList = (contactId: number) => contactLinksId(contactId, 'conversations');
 
   async function findContact(accountId: number, id: number): Promise<Contact> {
@@ -143,13 +146,31 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     const sender = toContactPayload(contact);
     const channels = new Map(accountInboxes.map((inbox) => [inbox._id, chatwootChannelOf(inbox.channel_type)]));
     const verifiedIds = new Set(verified.map((ci) => ci._id));
-    return (conversation: Conversation, messages: Message[]): ConversationPayload =>
+    return (conversation: Conversation, messages: Message[], assignees: Map<number, UserSummary>): ConversationPayload =>
       toConversationPayload(conversation, messages, {
         sender,
         channel: channels.get(conversation.inbox_id) ?? null,
         hmac_verified: conversation.contact_inbox_id !== null && verifiedIds.has(conversation.contact_inbox_id),
+        assignee: assigneeOf(conversation, assignees),
       });
   }
+
+  /** The users the conversations were assigned to, by id (a former member keeps their name, with no role). */
+  async function assigneesOf(accountId: number, list: Conversation[]): Promise<Map<number, UserSummary>> {
+    const ids = [...new Set(list.flatMap((c) => (c.assignee_id ? [c.assignee_id] : [])))];
+    const found = await people.usersIn(accountId, ids);
+    return new Map(found.map((member) => [member.user._id, toUserSummary(member)]));
+  }
+
+  /** The assignee a new conversation names, who must be a member of the account (422 naming assignee_id otherwise). */
+  async function assigneeMember(accountId: number, userId: number): Promise<Map<number, UserSummary>> {
+    const [found] = await people.usersIn(accountId, [userId]);
+    if (!found?.role) throw new ValidationError(`assignee_id ${userId} is not a member of this account`, 'assignee_id');
+    return new Map([[userId, toUserSummary(found)]]);
+  }
+
+  const assigneeOf = (conversation: Conversation, assignees: Map<number, UserSummary>) =>
+    (conversation.assignee_id && assignees.get(conversation.assignee_id)) || null;
 
   /** Each conversation of `list` presented with its messages, CONVERSATIONS_PAGE conversations (and their messages) read at a time. */
   async function* withMessagesByPage<T>(list: Conversation[], present: (conversation: Conversation, messages: Message[]) => T): AsyncIterable<T[]> {
@@ -165,7 +186,9 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     contactId: number;
     contactInboxId: number | null;
     customAttributes?: Record<string, unknown>;
-    message?: Pick<Message, 'content' | 'message_type' | 'sender_id' | 'status' | 'recipient'>;
+    additionalAttributes?: Record<string, unknown>;
+    assigneeId?: number;
+    message?: Pick<Message, 'content' | 'message_type' | 'sender_id' | 'status' | 'recipient' | 'subject' | 'cc_emails' | 'bcc_emails'>;
   }): Promise<{ conversation: Conversation; message: Message | null }> {
     const now = new Date();
     const [conversationId] = await nextIds('conversations');
@@ -179,6 +202,8 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       message_ids: messageId === null ? [] : [messageId],
       status: 'open',
       custom_attributes: input.customAttributes ?? {},
+      additional_attributes: input.additionalAttributes ?? {},
+      assignee_id: input.assigneeId ?? null,
       created_at: now,
       updated_at: now,
       last_activity_at: now,
@@ -243,6 +268,13 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       if (!inbox) throw new NotFoundError('inbox', input.inbox_id);
       const contact = await findContact(caller.accountId, input.contact_id ?? (await contactOfSourceId(inbox, input.source_id!)));
       if (contact.blocked) throw new ValidationError(`contact ${contact._id} is blocked: no message is sent to a blocked contact`, 'contact_id');
+      const assignees = input.assignee_id === undefined ? new Map<number, UserSummary>() : await assigneeMember(caller.accountId, input.assignee_id);
+      const email = isChannel(inbox, 'email');
+      const copies = { cc_emails: input.message.cc_emails, bcc_emails: input.message.bcc_emails };
+      for (const [field, addresses] of Object.entries(copies)) {
+        if (addresses && !email) throw new ValidationError(`${field}: only an e-mail inbox sends copies (inbox ${inbox._id} is ${inbox.channel_type})`, `message.${field}`);
+      }
+      const subject = input.additional_attributes?.mail_subject;
       const verified = await verifiedIdentities(caller.accountId, Number(contact._id));
       const reached = reach(inbox, contact, verified);
       if (!reached.ok) throw new ValidationError(`contact ${contact._id} cannot be reached in inbox ${inbox._id}: ${reached.reason}`, 'inbox_id');
@@ -254,6 +286,8 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         contactId: Number(contact._id),
         contactInboxId: r.contactInboxId,
         customAttributes: input.custom_attributes,
+        additionalAttributes: input.additional_attributes ?? undefined,
+        assigneeId: input.assignee_id,
         // The address as the caller saw it answered: delivery may run later (a queue behind, retries)
         // and must not follow the contact to an address it took meanwhile.
         message: {
@@ -262,6 +296,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
           sender_id: caller.userId,
           status: 'queued',
           recipient: inbox.channel_type === 'web_widget' ? null : r.sourceId,
+          ...(email ? { subject: typeof subject === 'string' && subject.trim() ? subject.trim() : null, ...copies } : {}),
         },
       });
       try {
@@ -276,6 +311,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         sender: toContactPayload(contact),
         channel: chatwootChannelOf(inbox.channel_type),
         hmac_verified: inbox.channel_type === 'web_widget',
+        assignee: assigneeOf(conversation, assignees),
       });
     },
 
@@ -303,15 +339,20 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     async conversationPagesOf(accountId: number, contactId: number): Promise<AsyncIterable<ConversationPayload[]>> {
       const [present, list] = await Promise.all([presenterFor(accountId, contactId), conversationsOfContacts(accountId, [contactId])]);
       list.sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b._id - a._id);
-      return withMessagesByPage(list, present);
+      const assignees = await assigneesOf(accountId, list);
+      return withMessagesByPage(list, (conversation, all) => present(conversation, all, assignees));
     },
 
     /** One conversation of the account with its messages, as POST /conversations answered it (Chatwoot's conversation show). */
     async conversation(accountId: number, conversationId: number): Promise<ConversationPayload> {
       const conversation = await conversations.findOne({ _id: conversationId, account_id: accountId }).lean();
       if (!conversation) throw new NotFoundError('conversation', conversationId);
-      const [present, byConversation] = await Promise.all([presenterFor(accountId, conversation.contact_id), messagesOf([conversation])]);
-      return present(conversation, byConversation.get(conversation._id) ?? []);
+      const [present, byConversation, assignees] = await Promise.all([
+        presenterFor(accountId, conversation.contact_id),
+        messagesOf([conversation]),
+        assigneesOf(accountId, [conversation]),
+      ]);
+      return present(conversation, byConversation.get(conversation._id) ?? [], assignees);
     },
 
     /**

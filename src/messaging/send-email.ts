@@ -19,7 +19,15 @@ async function smtpAddress(host: string, allowedHosts: readonly string[]): Promi
 const AUTH_METHODS = { plain: 'PLAIN', login: 'LOGIN', cram_md5: 'CRAM-MD5' } as const;
 
 /** SMTP through the inbox's server, with Chatwoot's SMTP settings; answers the Message-ID. */
-export async function sendEmail(stored: EmailSettings, mail: { to: string; subject: string; text: string }, { timeoutMs, allowedHosts }: ProviderCall): Promise<string> {
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  cc?: string[];
+  bcc?: string[];
+}
+
+export async function sendEmail(stored: EmailSettings, mail: Mail, { timeoutMs, allowedHosts }: ProviderCall): Promise<string> {
   const settings = { ...SMTP_DEFAULTS, ...stored };
   if (!settings.smtp_enabled) throw new PermanentDeliveryError("the inbox's SMTP sending is switched off (smtp_enabled is false)");
   const host = settings.smtp_address;

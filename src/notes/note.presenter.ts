@@ -1,22 +1,8 @@
 import { z } from 'zod';
-import type { Role } from '../accounts/account.model';
-import type { User } from '../accounts/user.model';
+import { userSummarySchema, type UserSummary } from '../accounts/user-summary.presenter';
 import { toUnixSeconds } from '../shared/time';
 import { unixSeconds } from '../shared/response-fields';
 import type { Note } from './note.model';
-
-export const noteAuthorSchema = z
-  .object({
-    id: z.int(),
-    name: z.string(),
-    available_name: z.string(),
-    email: z.string(),
-    thumbnail: z.string(),
-    role: z.string().nullable(),
-  })
-  .meta({ id: 'NoteAuthor' });
-
-export type NoteAuthor = z.infer<typeof noteAuthorSchema>;
 
 /** Chatwoot's note JSON. */
 export const notePayloadSchema = z
@@ -25,7 +11,7 @@ export const notePayloadSchema = z
     content: z.string(),
     account_id: z.int(),
     contact_id: z.int(),
-    user: noteAuthorSchema.nullable(),
+    user: userSummarySchema.nullable(),
     created_at: unixSeconds,
     updated_at: unixSeconds,
   })
@@ -33,18 +19,7 @@ export const notePayloadSchema = z
 
 export type NotePayload = z.infer<typeof notePayloadSchema>;
 
-export function toNoteAuthor({ user, role }: { user: Pick<User, '_id' | 'name' | 'email'>; role: Role | null }): NoteAuthor {
-  return {
-    id: user._id,
-    name: user.name,
-    available_name: user.name,
-    email: user.email,
-    thumbnail: '',
-    role,
-  };
-}
-
-export function toNotePayload(note: Note, author: NoteAuthor | null): NotePayload {
+export function toNotePayload(note: Note, author: UserSummary | null): NotePayload {
   return {
     id: note._id,
     content: note.content,

@@ -6,7 +6,8 @@ import type { IdAllocator } from '../shared/id-allocator';
 import { inChunks } from '../shared/id-lists';
 import type { ContactNotesModel } from './contact-notes.model';
 import type { Note, NoteModel } from './note.model';
-import { toNoteAuthor, toNotePayload, type NoteAuthor, type NotePayload } from './note.presenter';
+import { toUserSummary, type UserSummary } from '../accounts/user-summary.presenter';
+import { toNotePayload, type NotePayload } from './note.presenter';
 import type { NoteInput } from './notes.schemas';
 
 export interface NotesServiceDeps {
@@ -32,11 +33,11 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
     return note;
   }
 
-  async function authorsOf(accountId: number, list: Note[]): Promise<Map<number, NoteAuthor>> {
+  async function authorsOf(accountId: number, list: Note[]): Promise<Map<number, UserSummary>> {
     const ids = [...new Set(list.map((n) => n.user_id).filter((id): id is number => id !== null))];
     if (!ids.length) return new Map();
     const members = await people.usersIn(accountId, ids);
-    return new Map(members.map((member) => [member.user._id, toNoteAuthor(member)]));
+    return new Map(members.map((member) => [member.user._id, toUserSummary(member)]));
   }
 
   async function present(accountId: number, list: Note[]): Promise<NotePayload[]> {

@@ -1,6 +1,8 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { UnsupportedMediaTypeError } from './errors';
+import { formFields, isForm } from './form-body';
+import { JSON_BODY_LIMIT_BYTES } from './json-body';
 import { handle, type Validated } from './validate';
 
 /*
@@ -66,6 +68,11 @@ export interface RouteDeclaration extends InputSchemas {
   summary: string;
   tag: string;
   access: Access;
+  /**
+   * The body may also come as multipart/form-data fields with bracketed names (form-body.ts), as
+   * Chatwoot's dashboard sends it to this route.
+   */
+  alsoForm?: boolean;
   /** Replaces the generated JSON Schema of the body, for preprocessing the generator cannot see. */
   bodySchema?: (generated: JsonSchema) => JsonSchema;
   /** A body that no zod schema validates (an upload), as its OpenAPI request body object. */
@@ -88,8 +95,8 @@ export function defineRoute<S extends InputSchemas>(
 ): void {
   const { before = [], ...declaration } = spec;
   const schemas = { params: spec.params, query: spec.query, body: spec.body } as S;
-  const jsonOnly = spec.body && !spec.requestBody ? [jsonBodyOnly] : [];
-  router[spec.method](spec.path, ...spec.access.guards, ...jsonOnly, ...before, handle(schemas, handler));
+  const bodyParsers = !spec.body || spec.requestBody ? [] : spec.alsoForm ? [formFields(FORM_LIMITS), bodyTypeOnly(true)] : [bodyTypeOnly(false)];
+  router[spec.method](spec.path, ...spec.access.guards, ...bodyParsers, ...before, handle(schemas, handler));
   declarations.set(router, [...(declarations.get(router) ?? []), declaration]);
 }
 
@@ -101,13 +108,20 @@ export function defineRoute<S extends InputSchemas>(
  */
 const hasBody = (req: Request) => req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
 
-const jsonBodyOnly: RequestHandler = (req, _res, next) => {
-  if (hasBody(req) && !req.is('application/json')) {
-    next(new UnsupportedMediaTypeError(`the request body must be JSON, sent with content-type: application/json; got ${req.headers['content-type'] ? `"${req.headers['content-type']}"` : 'no content-type'}`));
-    return;
-  }
-  next();
-};
+const bodyTypeOnly =
+  (form: boolean): RequestHandler =>
+  (req, _res, next) => {
+    if (hasBody(req) && !req.is('application/json') && !(form && isForm(req.headers['content-type']))) {
+      const expected = form ? 'JSON (content-type: application/json) or form fields (multipart/form-data)' : 'JSON, sent with content-type: application/json';
+      next(new UnsupportedMediaTypeError(`the request body must be ${expected}; got ${req.headers['content-type'] ? `"${req.headers['content-type']}"` : 'no content-type'}`));
+      return;
+    }
+    next();
+  };
+
+// A form carries what a JSON body would: as many fields as a JSON body is likely to hold, each
+// within the JSON body's limit.
+const FORM_LIMITS = { maxFields: 200, maxFieldBytes: JSON_BODY_LIMIT_BYTES };
 
 /** The routes defineRoute registered on this router, in order. */
 export function declaredRoutes(router: Router): readonly RouteDeclaration[] {

@@ -287,7 +287,8 @@ describe('isolation and input', () => {
     [{ inbox_id: 1, contact_id: '1e1', message: { content: 'x' } }, 'contact_id'],
     // Meant as an internal note, it was delivered to the contact.
     [{ inbox_id: 1, contact_id: 1, message: { content: 'x', private: true } }, 'message.private'],
-    [{ inbox_id: 1, contact_id: 1, message: { content: 'x', cc_emails: 'a@b.co' } }, 'message.cc_emails'],
+    [{ inbox_id: 1, contact_id: 1, message: { content: 'x', cc_emails: 'a@b.co, nobody' } }, 'message.cc_emails'],
+    [{ inbox_id: 1, contact_id: 1, message: { content: 'x', content_type: 'input_select' } }, 'message.content_type'],
     [{ inbox_id: 1, contact_id: 1, message: { content: 'x' }, status: 'pending' }, 'status'],
     [{ inbox_id: 1, contact_id: 1, message: { content: 'x' }, custom_attributes: { 'a.b': 1 } }, 'custom_attributes.a.b'],
   ])('when the body is %j, then it answers 422 naming the field', async (body, field) => {
@@ -298,16 +299,93 @@ describe('isolation and input', () => {
 
   // Chatwoot's conversation fields this service does not act on: they were dropped with a 200.
   it.each([
-    ['assignee_id', '+14155550161'],
     ['team_id', '+14155550162'],
-    ['additional_attributes', '+14155550163'],
     ['snoozed_until', '+14155550164'],
   ])('when the body carries Chatwoot\'s %s, then it answers 422 naming it and sends nothing', async (key, phone) => {
     const contact = await createContact(ctx, account, { phone_number: phone });
-    const res = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'x' }, [key]: key === 'additional_attributes' ? { mail_subject: 'Hi' } : 1 });
+    const res = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'x' }, [key]: 1 });
     expect(res.status).toBe(422);
     expect(res.body.error).toContain(key);
     expect((await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken))).body.payload).toEqual([]);
+  });
+
+  it('when assignee_id is not a member of the account, or cc_emails go to an SMS inbox, then it answers 422 naming them and sends nothing', async () => {
+    const contact = await createContact(ctx, account, { phone_number: '+14155550161' });
+    const stranger = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'x' }, assignee_id: 999999 });
+    expect(stranger.status).toBe(422);
+    expect(stranger.body.field).toBe('assignee_id');
+    const copies = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'x', cc_emails: 'boss@example.com' } });
+    expect(copies.status).toBe(422);
+    expect(copies.body.field).toBe('message.cc_emails');
+    const badCopy = await send(account, { inbox_id: inboxes.email.id, contact_id: contact.id, message: { content: 'x', bcc_emails: 'not-an-address' } });
+    expect(badCopy.status).toBe(422);
+    expect(badCopy.body.error).toContain('bcc_emails');
+    const template = await send(account, { inbox_id: inboxes.whatsapp.id, contact_id: contact.id, message: { content: 'x', template_params: { name: 'hello_world' } } });
+    expect(template.status).toBe(422);
+    expect(template.body.error).toContain('template_params');
+    expect((await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken))).body.payload).toEqual([]);
+  });
+});
+
+// Chatwoot's dashboard starts a conversation with a FormData (createConversationPayload): bracketed
+// names, "undefined" for what nobody chose, its subject in additional_attributes[mail_subject],
+// the agent as assignee. It was a 415, and as JSON the subject and assignee were 422s.
+describe("a conversation started as Chatwoot's dashboard sends it", () => {
+  it('when the form carries a subject, copies and an assignee, then the e-mail goes out with them and the conversation answers them', async () => {
+    const contact = await createContact(ctx, account, { name: 'Formal', email: 'formal@example.com' });
+    const agent = (await ctx.http.get('/api/v1/profile').set(as(account.agentToken))).body;
+    const res = await ctx.http
+      .post(account.path('/conversations'))
+      .set(as(account.agentToken))
+      .field('message[content]', 'Your invoice is attached below.')
+      .field('message[cc_emails]', 'Boss@Example.com, accounts@example.com')
+      .field('message[bcc_emails]', 'archive@example.com')
+      .field('inbox_id', String(inboxes.email.id))
+      .field('contact_id', String(contact.id))
+      .field('source_id', 'formal@example.com')
+      .field('additional_attributes[mail_subject]', 'Invoice 2026-11')
+      .field('assignee_id', String(agent.id));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ contact_id: contact.id, additional_attributes: { mail_subject: 'Invoice 2026-11' } });
+    expect(res.body.meta.assignee).toMatchObject({ id: agent.id, role: 'agent' });
+    expect(res.body.messages[0].content_attributes).toEqual({ cc_emails: ['boss@example.com', 'accounts@example.com'], bcc_emails: ['archive@example.com'] });
+
+    const message = await settledMessage(contact.id, res.body.messages[0].id);
+    expect(message.status).toBe('sent');
+    const mail = smtp.received.find((m) => m.to.includes('formal@example.com'))!;
+    expect(mail.to.sort()).toEqual(['accounts@example.com', 'archive@example.com', 'boss@example.com', 'formal@example.com']);
+    expect(mail.raw).toContain('Subject: Invoice 2026-11');
+    expect(mail.raw).toContain('Cc: boss@example.com, accounts@example.com');
+    expect(mail.raw).not.toContain('archive@example.com');
+
+    const shown = await ctx.http.get(account.path(`/conversations/${res.body.id}`)).set(as(account.adminToken));
+    expect(shown.body).toMatchObject({ additional_attributes: { mail_subject: 'Invoice 2026-11' }, meta: { assignee: { id: agent.id } } });
+  });
+
+  it('when the form leaves source_id, assignee_id and the subject "undefined" (FormData of unset values), then they are absent; a file is a 422', async () => {
+    const contact = await createContact(ctx, account, { phone_number: '+14155550166' });
+    const res = await ctx.http
+      .post(account.path('/conversations'))
+      .set(as(account.agentToken))
+      .field('message[content]', 'Hello by SMS')
+      .field('inbox_id', String(inboxes.sms.id))
+      .field('contact_id', String(contact.id))
+      .field('source_id', 'undefined')
+      .field('additional_attributes[mail_subject]', 'undefined')
+      .field('assignee_id', 'undefined');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ additional_attributes: {}, meta: { assignee: null } });
+    const withFile = await ctx.http
+      .post(account.path('/conversations'))
+      .set(as(account.agentToken))
+      .field('message[content]', 'With a file')
+      .field('inbox_id', String(inboxes.sms.id))
+      .field('contact_id', String(contact.id))
+      .attach('message[attachments][]', Buffer.from('hello'), 'hello.txt');
+    expect(withFile.status).toBe(422);
+    expect(withFile.body.error).toMatch(/files are not taken/);
+    const listed = await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken));
+    expect(listed.body.payload).toHaveLength(1);
   });
 });
 
