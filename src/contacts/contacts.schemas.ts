@@ -36,15 +36,20 @@ const attributesOrNull = attributes.nullable().transform((value) => value ?? und
 /** A whole number as its decimal text, as Rails casts it (scripts syncing from a database, the widget's setUser, send ids as numbers). */
 export const wholeNumberAsText = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
 
+const railsBoolean = (value: unknown) => (value === 'true' ? true : value === 'false' ? false : value);
+
 const contactFields = {
   name: nullableText(255),
   email: nullableText(254),
-  phone_number: nullableText(40),
+  // A number given without + already includes its country code (SPEC §1), so 14155550100 as a JSON
+  // number is that text: a script reading numbers from a spreadsheet sends them so (it was a 422).
+  phone_number: acceptingAlso(z.preprocess(wholeNumberAsText, nullableText(40)), { type: 'integer', description: 'digits with the country code, read as text' }),
   identifier: acceptingAlso(
     z.preprocess(wholeNumberAsText, nullableText(255)),
     { type: 'integer', description: 'a whole number is stored as its decimal text' },
   ),
-  blocked: z.boolean(),
+  // As Rails casts a boolean parameter: Chatwoot's clients send "true"/"false" from forms and query strings.
+  blocked: acceptingAlso(z.preprocess(railsBoolean, z.boolean()), { enum: ['true', 'false'], description: 'as text, as Rails reads it' }),
   avatar_url: nullableText(2048),
   company_name: nullableText(255),
   city: nullableText(255),

@@ -272,3 +272,27 @@ describe('identifier as a JSON number', () => {
     }
   });
 });
+
+describe('phone number as a JSON number, blocked as text', () => {
+  it('when phone_number is a whole number (its country code included), then it is that number in E.164; a fraction is a 422', async () => {
+    const created = await post({ name: 'Dialled', phone_number: 14155550987 });
+    expect(created.status).toBe(200);
+    expect(created.body.payload.contact.phone_number).toBe('+14155550987');
+    const twin = await post({ name: 'Twin', phone_number: '+1 415 555 0987' });
+    expect(twin.status).toBe(422);
+    expect(twin.body.field).toBe('phone_number');
+    const fraction = await patch(created.body.payload.contact.id, { phone_number: 1.5 });
+    expect(fraction.status).toBe(422);
+    expect(fraction.body.field).toBe('phone_number');
+  });
+
+  it('when blocked comes as "true" or "false", as Rails casts a form or query value, then it is that boolean; other text is a 422', async () => {
+    const created = await post({ name: 'Blocky', blocked: 'true' });
+    expect(created.body.payload.contact.blocked).toBe(true);
+    const id = created.body.payload.contact.id;
+    expect((await patch(id, { blocked: 'false' })).body.payload.blocked).toBe(false);
+    const bad = await patch(id, { blocked: 'yes' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.field).toBe('blocked');
+  });
+});
