@@ -8,6 +8,16 @@ export const agentParams = z.object({
   id: pathId('agent'),
 });
 
+// Chatwoot's agent fields that have no counterpart here (agents have no presence, nobody goes
+// offline automatically). Its API document's SDKs send them unset (null) with every agent: taken
+// so; a value would be dropped, so it is a 422 naming it.
+const unset = (key: string) => z.null(`${key} is not kept here (agents have no presence status): leave it out or send null`).optional();
+const chatwootUnsetFields = {
+  availability_status: unset('availability_status'),
+  availability: unset('availability'),
+  auto_offline: unset('auto_offline'),
+};
+
 export const newAgentSchema = z.strictObject({
   name: z.string().trim().min(1, 'name must not be empty').max(255),
   // An address as a contact's may be (any script: ü@example.com), as Chatwoot takes for its agents too.
@@ -17,7 +27,8 @@ export const newAgentSchema = z.strictObject({
     .refine((email) => isEmailAddress(emailKey(email)), 'must be an email address'),
   role: z.enum(ROLES).default('agent'),
   password: z.string().max(1024).optional().describe('for a new user; generated and answered once when left out'),
+  ...chatwootUnsetFields,
 });
 export type NewAgentInput = z.infer<typeof newAgentSchema>;
 
-export const agentChangeSchema = z.strictObject({ role: z.enum(ROLES) });
+export const agentChangeSchema = z.strictObject({ role: z.enum(ROLES), ...chatwootUnsetFields });

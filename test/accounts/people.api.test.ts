@@ -184,6 +184,17 @@ describe('agents', () => {
     expect((await admin.add({ name: 'Given', email: email('given'), password: 'short' })).body.field).toBe('password');
   });
 
+  it("when an agent is added with Chatwoot's availability_status and auto_offline unset (null), as its SDKs send them, then it is added; a value is a 422 naming it", async () => {
+    const acc = await ctx.createAccount();
+    const admin = agents(acc, acc.adminToken);
+    const added = await admin.add({ name: 'Sdk Agent', email: email('sdk'), role: 'agent', availability_status: null, auto_offline: null });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ name: 'Sdk Agent', role: 'agent' });
+    const busy = await admin.add({ name: 'Busy Agent', email: email('busy'), availability_status: 'busy' });
+    expect(busy.status).toBe(422);
+    expect(busy.body.field).toBe('availability_status');
+  });
+
   it('when an agent is added with an address in another script, then it is taken as a contact email is, and refused where a contact email would be', async () => {
     const acc = await ctx.createAccount();
     const admin = agents(acc, acc.adminToken);
