@@ -60,9 +60,12 @@ function parseBoolean(value: string): boolean | undefined {
   return undefined;
 }
 
-/** Labels are one cell of titles separated by commas; titles are stored lowercased. */
+/**
+ * Labels are one cell of titles separated by commas, or by `|` or `;` as some of Chatwoot's sample
+ * files and spreadsheet exports write them (no title holds either); titles are stored lowercased.
+ */
 export function splitLabels(value: string): string[] {
-  return [...new Set(value.split(',').map(labelTitleOf).filter(Boolean))];
+  return [...new Set(value.split(/[,|;]/).map(labelTitleOf).filter(Boolean))];
 }
 
 type Converted = { ok: true; value: unknown } | { ok: false; error: string };

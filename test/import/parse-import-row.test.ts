@@ -265,6 +265,11 @@ describe('helpers', () => {
     expect(splitLabels('Que\u0301bec, qu\u00e9bec, \u0130zmir')).toEqual(['qu\u00e9bec', 'izmir']);
   });
 
+  it('when labels are separated by | or ; (a Chatwoot sample file, a spreadsheet), then they are split there too', () => {
+    expect(splitLabels('customer|vip')).toEqual(['customer', 'vip']);
+    expect(splitLabels('prospect; newsletter,VIP | lead')).toEqual(['prospect', 'newsletter', 'vip', 'lead']);
+  });
+
   it('when a key was seen on an earlier row, then claiming it again names it', () => {
     const seen = createSeenKeys();
     expect(seen.claim(identityKeys({ email: 'a@x.com', phone_number: '+1555' }))).toBeUndefined();
