@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
 import { describedBy, FieldError, placeError, TextField, type FieldErrors } from './field-errors';
+import { RowActions } from './row-actions';
 import { useRowEditing } from './use-row-editing';
 
 const TYPES = ['text', 'number', 'date', 'list', 'checkbox', 'link'] as const;
@@ -41,7 +42,8 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
   const { definitions, error: readError } = useDefinitionsRead(revision);
   const [draft, setDraft] = useState({ key: '', name: '', type: 'text' as AttributeType, values: '', description: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
-  const { editing, setEditing, confirming, setConfirming, rowError, setRowError, root, focusLater, closeEditor, giveUpDelete } = useRowEditing<Editing>();
+  const rows = useRowEditing<Editing>();
+  const { editing, setEditing, root, closeEditor } = rows;
   // One add at a time: a double click on Add used to answer "already exists" to the second.
   const [adding, setAdding] = useState(false);
 
@@ -90,17 +92,8 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
     changed();
   }
 
-  async function remove(id: number) {
-    const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}', { params: { path: { ...path, id } } });
-    if (failed) {
-      giveUpDelete(id);
-      return setRowError({ id, error: placeError(failed, {}).form });
-    }
-    focusLater('h2');
-    setConfirming(null);
-    setRowError(null);
-    changed();
-  }
+  const remove = (id: number) =>
+    rows.removeRow(id, () => session.client.DELETE('/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}', { params: { path: { ...path, id } } }), changed);
 
   return (
     <section className="panel" aria-labelledby="attributes-admin-title" ref={root}>
@@ -141,28 +134,9 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
                 <td>{typeName(d.attribute_display_type)}{d.attribute_values.length ? ` (${d.attribute_values.join(', ')})` : ''}</td>
                 <td>{description}</td>
                 <td>
-                  {admin && confirming === d.id && (
-                    <span className="confirm" onKeyDown={escapeCancels(() => giveUpDelete(d.id))}>
-                      <span>{t('confirmDeleteAttribute', { key: d.attribute_key })}</span>{' '}
-                      <button type="button" className="danger" onClick={() => remove(d.id)}>{t('confirm')}</button>
-                      <button type="button" autoFocus onClick={() => giveUpDelete(d.id)}>{t('cancel')}</button>
-                    </span>
-                  )}
-                  {admin && confirming !== d.id && (
-                    <span className="row-actions">
-                      <button type="button" data-focus={`edit-${d.id}`} aria-label={`${t('edit')} ${d.attribute_key}`}
-                        onClick={() => {
-                          setConfirming(null);
-                          setEditing({ id: d.id, name: d.attribute_display_name, description, values: d.attribute_values.join(', '), errors: {} });
-                        }}>
-                        {t('edit')}
-                      </button>
-                      <button type="button" className="danger" data-focus={`delete-${d.id}`} aria-label={`${t('delete')} ${d.attribute_key}`} onClick={() => { setEditing(null); setConfirming(d.id); }}>
-                        {t('delete')}
-                      </button>
-                    </span>
-                  )}
-                  {rowError?.id === d.id && <span role="alert" className="error">{rowError.error}</span>}
+                  <RowActions id={d.id} name={d.attribute_key} admin={admin} confirmText={t('confirmDeleteAttribute', { key: d.attribute_key })} rows={rows}
+                    startEditing={() => setEditing({ id: d.id, name: d.attribute_display_name, description, values: d.attribute_values.join(', '), errors: {} })}
+                    remove={() => remove(d.id)} />
                 </td>
               </tr>
             );

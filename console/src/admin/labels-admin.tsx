@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
 import { placeError, TextField, type FieldErrors } from './field-errors';
+import { RowActions } from './row-actions';
 import { useRowEditing } from './use-row-editing';
 
 
@@ -23,7 +24,8 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
   const { labels, error: readError } = useLabelsRead(revision);
   const [draft, setDraft] = useState({ title: '', color: '#1f93ff', description: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
-  const { editing, setEditing, confirming, setConfirming, rowError, setRowError, root, focusLater, closeEditor, giveUpDelete } = useRowEditing<{ id: number; color: string; description: string; errors: FieldErrors }>();
+  const rows = useRowEditing<{ id: number; color: string; description: string; errors: FieldErrors }>();
+  const { editing, setEditing, root, closeEditor } = rows;
   // One add at a time: a double click on Add used to answer "already exists" to the second.
   const [adding, setAdding] = useState(false);
 
@@ -59,17 +61,8 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
     changed();
   }
 
-  async function remove(id: number) {
-    const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/labels/{id}', { params: { path: { ...path, id } } });
-    if (failed) {
-      giveUpDelete(id);
-      return setRowError({ id, error: placeError(failed, {}).form });
-    }
-    focusLater('h2');
-    setConfirming(null);
-    setRowError(null);
-    changed();
-  }
+  const remove = (id: number) =>
+    rows.removeRow(id, () => session.client.DELETE('/api/v1/accounts/{account_id}/labels/{id}', { params: { path: { ...path, id } } }), changed);
 
   return (
     <section className="panel" aria-labelledby="labels-admin-title" ref={root}>
@@ -92,25 +85,9 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
                 <span className="swatch" style={{ background: label.color }} aria-hidden="true" />
                 <strong>{label.title}</strong>
                 {label.description && <span className="muted">{label.description}</span>}
-                {admin && confirming === label.id && (
-                  <span className="confirm" onKeyDown={escapeCancels(() => giveUpDelete(label.id))}>
-                    <span>{t('confirmDeleteLabel', { title: label.title })}</span>{' '}
-                    <button type="button" className="danger" onClick={() => remove(label.id)}>{t('confirm')}</button>
-                    <button type="button" autoFocus onClick={() => giveUpDelete(label.id)}>{t('cancel')}</button>
-                  </span>
-                )}
-                {admin && confirming !== label.id && (
-                  <span className="row-actions">
-                    <button type="button" data-focus={`edit-${label.id}`} aria-label={`${t('edit')} ${label.title}`}
-                      onClick={() => { setConfirming(null); setEditing({ id: label.id, color: label.color, description: label.description ?? '', errors: {} }); }}>
-                      {t('edit')}
-                    </button>
-                    <button type="button" className="danger" data-focus={`delete-${label.id}`} aria-label={`${t('delete')} ${label.title}`} onClick={() => { setEditing(null); setConfirming(label.id); }}>
-                      {t('delete')}
-                    </button>
-                  </span>
-                )}
-                {rowError?.id === label.id && <span role="alert" className="error">{rowError.error}</span>}
+                <RowActions id={label.id} name={label.title} admin={admin} confirmText={t('confirmDeleteLabel', { title: label.title })} rows={rows}
+                  startEditing={() => setEditing({ id: label.id, color: label.color, description: label.description ?? '', errors: {} })}
+                  remove={() => remove(label.id)} />
               </>
             )}
           </li>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useFocusLater } from '../shell/focus-later';
+import { placeError } from './field-errors';
 
 /**
  * The state of an administration list's rows: the row being edited (with its draft `E`), the row
@@ -20,5 +21,19 @@ export function useRowEditing<E>() {
     focusLater(`[data-focus="delete-${id}"]`);
     setConfirming(null);
   };
-  return { editing, setEditing, confirming, setConfirming, rowError, setRowError, root, focusLater, closeEditor, giveUpDelete };
+  /** Deletes a confirmed row by `request`; a refusal stays on its row, said in its words. */
+  const removeRow = async (id: number, request: () => Promise<{ error?: unknown }>, changed: () => void) => {
+    const { error: failed } = await request();
+    if (failed) {
+      giveUpDelete(id);
+      return setRowError({ id, error: placeError(failed, {}).form });
+    }
+    focusLater('h2');
+    setConfirming(null);
+    setRowError(null);
+    changed();
+  };
+  return { editing, setEditing, confirming, setConfirming, rowError, setRowError, root, closeEditor, giveUpDelete, removeRow };
 }
+
+export type RowEditing<E> = ReturnType<typeof useRowEditing<E>>;
