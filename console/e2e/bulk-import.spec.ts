@@ -44,7 +44,7 @@ test('when more than 100 contacts of a segment are deleted, then the job shows i
   await page.getByRole('button', { name: 'Confirm' }).click();
 
   await expect(page.getByTestId('bulk-progress')).toContainText('of 101 contacts done');
-  await expect(page.getByTestId('bulk-result')).toContainText('Done: 101 contacts changed', { timeout: 30_000 });
+  await expect(page.getByTestId('bulk-result')).toContainText('Done: 101 contacts deleted', { timeout: 30_000 });
   await expect(segment.getByTestId('segment-count')).toHaveText('0', { timeout: 15_000 });
   await expect(page.getByTestId('count')).toHaveText('0 contacts');
 });

@@ -160,11 +160,21 @@ test('when a filter is applied, a segment saved or deleted, or a contact opened 
 
   await page.getByRole('button', { name: 'Filter', exact: true }).press('Enter');
   await page.getByRole('button', { name: 'Save as segment' }).press('Enter');
-  await page.getByLabel('Segment name').fill('Limeños');
+  // The name box replaces the button and takes the focus: typed at once, the name lands there.
+  await expect(page.getByLabel('Segment name')).toBeFocused();
+  await page.keyboard.type('Limeños');
+  await expect(page.getByLabel('Segment name')).toHaveValue('Limeños');
   await page.getByRole('button', { name: 'Save', exact: true }).press('Enter');
   await expect(title).toHaveText('Limeños');
   await expect(title).toBeFocused();
-  await page.getByRole('button', { name: 'Delete segment' }).press('Enter');
+  // The confirmation takes the focus; Escape gives it up and gives it back to "Delete segment".
+  const deleteSegment = page.getByRole('button', { name: 'Delete segment' });
+  await deleteSegment.press('Enter');
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('button', { name: 'Confirm' })).toHaveCount(0);
+  await expect(deleteSegment).toBeFocused();
+  await deleteSegment.press('Enter');
   await page.getByRole('button', { name: 'Confirm' }).press('Enter');
   await expect(title).toHaveText('All contacts');
   await expect(title).toBeFocused();

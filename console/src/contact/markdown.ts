@@ -1,6 +1,6 @@
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
-import { withoutEventHandlers } from './without-event-handlers';
+import { withoutInlineCode } from './without-inline-code';
 
 // A note is written by one user and read by every other: what it may hold is what Markdown
 // makes, nothing that could restyle or overlay the console (<style>, style=""), ask for input
@@ -15,7 +15,7 @@ const ALLOWED_ATTR = ['href', 'title', 'alt', 'src', 'align', 'start'];
 
 // GFM task lists become ☐/☑ rather than <input type="checkbox">, which is not allowed.
 const markdown = new Marked({ async: false, gfm: true, breaks: true });
-markdown.use({ renderer: { checkbox: ({ checked }) => (checked ? '☑ ' : '☐ '), html: ({ text }) => withoutEventHandlers(text) } });
+markdown.use({ renderer: { checkbox: ({ checked }) => (checked ? '☑ ' : '☐ '), html: ({ text }) => withoutInlineCode(text) } });
 
 /**
  * A note's Markdown as safe HTML: marked renders it (raw HTML in the Markdown passes through

@@ -14,6 +14,8 @@ export interface BulkAction {
   processed: number;
   /** Contacts the action changed (a label added or removed, a contact deleted). */
   changed: number;
+  /** 'delete' for a delete; null for a label change. */
+  action_name: 'delete' | null;
   error: string | null;
 }
 

@@ -3,6 +3,7 @@ import { errorOf, type ApiError, type Contact, type ContactList } from '../api/c
 import { FilterBuilder } from '../filters/filter-builder';
 import { fromStoredPayload, problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
 import { useI18n } from '../i18n/i18n';
+import { escapeCancels } from '../shell/escape-cancels';
 import { focusIsLost } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { hashOf, listOf, type ListSource, type ListView, type Navigate } from '../shell/view';
@@ -103,6 +104,13 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   const [segment, setSegment] = useState<Segment | null>(null);
   const [segmentError, setSegmentError] = useState<string | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  // A confirmation given up (Cancel, Escape, a refusal) gives the focus back to "Delete segment",
+  // which it replaced; the focus used to fall to the page's body.
+  const refocusDelete = useRef(false);
+  const giveUpDelete = () => {
+    refocusDelete.current = true;
+    setConfirmingDelete(false);
+  };
   // A segment that could not be read (deleted elsewhere, a stale link): nothing to edit or delete.
   const segmentGone = source.kind === 'segment' && segment === null && segmentError !== null;
   // The buttons that open the panels: a panel given up (Escape, Cancel) gives the focus back to
@@ -197,8 +205,11 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
     if (source.kind !== 'segment') return;
     const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/custom_filters/{id}', { params: { path: { ...accountPath(session), id: source.id } } });
     // Refused or not reached: say why and stay on the segment (it used to leave as if deleted).
+    if (failed) {
+      giveUpDelete();
+      return setSegmentError(errorOf(failed).error);
+    }
     setConfirmingDelete(false);
-    if (failed) return setSegmentError(errorOf(failed).error);
     onChanged();
     navigate({ screen: 'contacts', list: listOf({ kind: 'all' }) });
   }
@@ -210,7 +221,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       action.status === 'failed'
         ? t('bulkFailed', { message: action.error ?? '' })
         : action.changed === action.processed
-          ? plural('bulkDone', action.changed)
+          ? plural(action.action_name === 'delete' ? 'bulkDeleted' : 'bulkDone', action.changed)
           : plural('bulkDoneSome', action.changed, { processed: formatNumber(action.processed) }),
     );
     setBulkEnded((n) => n + 1);
@@ -241,12 +252,22 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
         {source.kind === 'filter' && (
           <button type="button" onClick={() => navigate({ screen: 'contacts', list: listOf({ kind: 'all' }) })}>{t('clear')}</button>
         )}
-        {source.kind === 'segment' && !segmentGone && !confirmingDelete && <button type="button" onClick={() => setConfirmingDelete(true)}>{t('deleteSegment')}</button>}
+        {source.kind === 'segment' && !segmentGone && !confirmingDelete && (
+          <button type="button" onClick={() => setConfirmingDelete(true)}
+            ref={(el) => {
+              if (el && refocusDelete.current) {
+                refocusDelete.current = false;
+                el.focus();
+              }
+            }}>
+            {t('deleteSegment')}
+          </button>
+        )}
         {source.kind === 'segment' && confirmingDelete && (
-          <span role="group" aria-label={t('confirmDeleteSegment', { name: segment?.name ?? '' })}>
+          <span role="group" aria-label={t('confirmDeleteSegment', { name: segment?.name ?? '' })} onKeyDown={escapeCancels(giveUpDelete)}>
             {t('confirmDeleteSegment', { name: segment?.name ?? '' })}{' '}
             <button type="button" className="danger" onClick={deleteSegment}>{t('confirm')}</button>
-            <button type="button" onClick={() => setConfirmingDelete(false)}>{t('cancel')}</button>
+            <button type="button" autoFocus onClick={giveUpDelete}>{t('cancel')}</button>
           </span>
         )}
         <button type="button" ref={(el) => { openers.current.export = el; }} aria-expanded={panel === 'export'} onClick={() => setPanel(panel === 'export' ? 'none' : 'export')}>{t('export')}</button>

@@ -170,7 +170,8 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
         {(naming || onUpdateSegment) && (
           <label>
             {t('segmentName')}
-            <input value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => {
+            {/* Named right after "Save as segment", which it replaces: the focus used to fall to the page's body. */}
+            <input value={name} autoFocus={naming} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => {
               if (e.key !== 'Enter' || busy || !name.trim()) return;
               e.preventDefault();
               void saveSegment();

@@ -63,11 +63,12 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
               className="nav"
               aria-current={here(current?.kind === 'segment' && current.id === s.id)}
               onClick={() => show({ kind: 'segment', id: s.id })}
+              // Said as "Lima people, 2 contacts": the name and the badge alone read as "Lima people2",
+              // and a hidden ", 2 contacts" beside them as "Lima people , 2 contacts".
+              aria-label={s.count == null ? s.name : `${s.name}, ${plural('count', s.count)}`}
             >
               <span className="segment-name">{s.name}</span>
-              {/* Said as "Lima people, 2 contacts" (the name and the badge alone read as "Lima people2"). */}
               <span className="badge" data-testid="segment-count" aria-hidden="true">{s.count == null ? '–' : formatNumber(s.count)}</span>
-              {s.count != null && <span className="visually-hidden">, {plural('count', s.count)}</span>}
             </button>
           </li>
         ))}
