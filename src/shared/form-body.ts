@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import multer from 'multer';
-import { AppError, BadRequestError, ValidationError } from './errors';
+import { AppError, BadRequestError, PayloadTooLargeError, ValidationError } from './errors';
 
 /*
  * A JSON route that also takes its body as multipart/form-data fields: Chatwoot's dashboard sends
@@ -25,10 +25,18 @@ function withoutUnset(value: unknown): unknown {
 
 export const isForm = (contentType: string | undefined) => /^multipart\/form-data\b/i.test(contentType ?? '');
 
-export function formFields(options: { maxFields: number; maxFieldBytes: number }): RequestHandler {
+/**
+ * Parses a form body into req.body (other bodies pass untouched). A form is held in memory, as a
+ * JSON body is: one declared larger than `maxBytes` is a 413 before it is read, and the limits on
+ * fields and their size bound one that declares no length.
+ */
+export function formFields(options: { maxBytes: number; maxFields: number; maxFieldBytes: number }): RequestHandler {
   const parse = multer({ limits: { files: 0, fields: options.maxFields, fieldSize: options.maxFieldBytes } }).none();
   return (req, res, next) => {
     if (!isForm(req.headers['content-type'])) return next();
+    if (Number(req.headers['content-length'] ?? 0) > options.maxBytes) {
+      return next(new PayloadTooLargeError(`request body is larger than ${options.maxBytes / (1024 * 1024)} MB, the limit of a body`));
+    }
     parse(req, res, (err: unknown) => {
       if (!err) {
         req.body = withoutUnset({ ...req.body });

@@ -119,9 +119,9 @@ const bodyTypeOnly =
     next();
   };
 
-// A form carries what a JSON body would: as many fields as a JSON body is likely to hold, each
-// within the JSON body's limit.
-const FORM_LIMITS = { maxFields: 200, maxFieldBytes: JSON_BODY_LIMIT_BYTES };
+// A form carries what a JSON body would, within the JSON body's limit: a few dozen fields, none
+// longer than the longest text a route takes (a message of 20,000 characters, up to 4 bytes each).
+const FORM_LIMITS = { maxBytes: JSON_BODY_LIMIT_BYTES, maxFields: 50, maxFieldBytes: 128 * 1024 };
 
 /** The routes defineRoute registered on this router, in order. */
 export function declaredRoutes(router: Router): readonly RouteDeclaration[] {

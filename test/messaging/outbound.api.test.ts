@@ -384,6 +384,18 @@ describe("a conversation started as Chatwoot's dashboard sends it", () => {
       .attach('message[attachments][]', Buffer.from('hello'), 'hello.txt');
     expect(withFile.status).toBe(422);
     expect(withFile.body.error).toMatch(/files are not taken/);
+    // A form is held in memory as a JSON body is: bounded in fields and in size.
+    let crowded = ctx.http.post(account.path('/conversations')).set(as(account.agentToken));
+    for (let i = 0; i < 60; i += 1) crowded = crowded.field(`custom_attributes[k${i}]`, 'v');
+    const tooMany = await crowded;
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.error).toMatch(/form could not be read/);
+    const huge = await ctx.http
+      .post(account.path('/conversations'))
+      .set(as(account.agentToken))
+      .field('message[content]', 'x'.repeat(20000))
+      .field('custom_attributes[big]', 'y'.repeat(1024 * 1024));
+    expect(huge.status).toBe(413);
     const listed = await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken));
     expect(listed.body.payload).toHaveLength(1);
   });
