@@ -1,3 +1,4 @@
+import { adminApi } from '../support/admin-api';
 import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 
@@ -9,11 +10,7 @@ withTestAccount((c, a) => {
   account = a;
 });
 
-const api = () => ({
-  get: (path: string) => ctx.http.get(account.path(path)).set('api_access_token', account.adminToken),
-  post: (path: string, body: object) => ctx.http.post(account.path(path)).set('api_access_token', account.adminToken).send(body),
-  patch: (path: string, body: object) => ctx.http.patch(account.path(path)).set('api_access_token', account.adminToken).send(body),
-});
+const api = () => adminApi(ctx, account);
 
 const cityIsPresent = { payload: [{ attribute_key: 'city', filter_operator: 'is_present', values: [] }] };
 
