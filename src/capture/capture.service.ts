@@ -305,7 +305,30 @@ export function createCaptureService(deps: CaptureServiceDeps) {
   const visitorFields = ({ name, email, phone_number, avatar_url, custom_attributes }: VisitorInput): VisitorFields =>
     Object.fromEntries(Object.entries({ name, email, phone_number, avatar_url, custom_attributes }).filter(([, v]) => v !== undefined));
 
+  /**
+   * The 422 an identify answers when the email or phone it carries is another contact's (a verified
+   * visitor is not merged by what it typed: captureOnce), asked before anything is written: the
+   * identifier used to be saved, or a contact made for it, before the 422. The identity is the
+   * identifier's owner, else the visitor's own contact when it may become one (`own`), else a
+   * contact made for it, which holds no address yet.
+   */
+  async function refuseAddressesOfOthers(accountId: number, input: VisitorInput, own?: { ci: ContactInbox; standing: Standing }): Promise<void> {
+    if (!input.identifier) return;
+    const changes = toContactChanges(visitorFields(input));
+    if (!changes.email && !changes.phone_number) return;
+    const owners = await keys.owners(accountId, { identifier: input.identifier.trim(), email: changes.email, phone_number: changes.phone_number });
+    let identity = owners.identifier ? Number(owners.identifier._id) : undefined;
+    if (identity === undefined && own?.standing === 'own' && isGap((await contactsService.show(accountId, own.ci.contact_id)).identifier)) identity = own.ci.contact_id;
+    for (const field of ['email', 'phone_number'] as const) {
+      const owner = owners[field];
+      if (owner && Number(owner._id) !== identity) throw new ValidationError(`${field} already belongs to another contact`, field);
+    }
+  }
+
   async function update(inbox: Inbox, ci: ContactInbox, standing: Standing, input: VisitorInput): Promise<VisitorPayload> {
+    // A bad claim is a 401 before anything else is said of the request.
+    if (input.identifier) checkClaim(inbox, input.identifier, input.identifier_hash);
+    await refuseAddressesOfOthers(inbox.account_id, input, { ci, standing });
     if (input.identifier) {
       await identify(inbox, ci, standing, input.identifier, input.identifier_hash);
       // Identifying may have pointed the visitor at another contact: what follows reads it again.
@@ -325,12 +348,13 @@ export function createCaptureService(deps: CaptureServiceDeps) {
      */
     async createVisitor(inboxIdentifier: string, { source_id: chosen, ...input }: NewVisitorInput): Promise<VisitorPayload> {
       const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
-      // A bad claim creates nothing.
+      // A bad claim creates nothing, nor does an address of another contact beside the claim.
       if (input.identifier) checkClaim(inbox, input.identifier, input.identifier_hash);
       if (chosen !== undefined && (await inboxes.findContactInbox(inbox._id, chosen))) {
         const { contactInbox, standing } = await visitor(inboxIdentifier, chosen, input.identifier !== undefined);
         return update(inbox, contactInbox, standing, input);
       }
+      await refuseAddressesOfOthers(inbox.account_id, input);
       const contact = await contactsService.create(inbox.account_id, { name: placeholderVisitorName() });
       // Two creates racing with one new chosen id end as one visitor, the later one's contact.
       const contactInbox = await inboxes.createContactInbox(inbox, contact.id, chosen ?? randomUUID());

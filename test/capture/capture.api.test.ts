@@ -402,4 +402,26 @@ describe('email collect', () => {
     expect(res.status).toBe(422);
     expect(res.body.field).toBe('email');
   });
+
+  // The identifier used to be saved (or a contact made for it) before the 422: a refusal that wrote.
+  it("when an identify carries another contact's email or phone, then it answers 422 and writes nothing: no identifier saved, no contact made", async () => {
+    const other = await createContact(ctx, account, { name: 'Imported Ivy', email: 'ivy-imported@example.com', phone_number: '+14155550177' });
+    const visitor = await newVisitor();
+    const before = (await contactOf(visitor.id)).body.payload;
+    for (const [identifier, typed] of [['site-ivy-1', { email: 'ivy-imported@example.com' }], ['site-ivy-2', { phone_number: '+1 415 555 0177' }]] as const) {
+      const refused = await identify(site, visitor.source_id, { identifier, identifier_hash: sign(identifier, site.hmac_token!), name: 'Ivy From Site', ...typed });
+      expect(refused.status).toBe(422);
+      expect(refused.body.field).toBe(Object.keys(typed)[0]);
+      const created = await ctx.http.post(publicPath(site)).send({ identifier, identifier_hash: sign(identifier, site.hmac_token!), ...typed });
+      expect(created.status).toBe(422);
+    }
+    expect((await contactOf(visitor.id)).body.payload).toMatchObject({ identifier: before.identifier, name: before.name, email: null });
+    expect((await contactOf(other.id)).body.payload).toMatchObject({ identifier: null, name: 'Imported Ivy' });
+    await ctx.settle(account.id);
+    const holders = await ctx.http.post(account.path('/contacts/filter')).set(as(account.adminToken))
+      .send({ payload: [{ attribute_key: 'identifier', filter_operator: 'equal_to', values: ['site-ivy-1', 'site-ivy-2'] }] });
+    expect(holders.body.meta.count).toBe(0);
+    // The same identify without the address is the identity, as before.
+    await identify(site, visitor.source_id, { identifier: 'site-ivy-1', identifier_hash: sign('site-ivy-1', site.hmac_token!), name: 'Ivy From Site' }).expect(200);
+  });
 });
