@@ -136,8 +136,8 @@ export function createCaptureService(deps: CaptureServiceDeps) {
    * identity under it) is left as it is: the session moves to the identifier's contact, or to a
    * new one. A proof of one identifier never renames another.
    */
-  async function identify(inbox: Inbox, ci: ContactInbox, standing: Standing, identifier: string, hash: string | undefined): Promise<void> {
-    checkClaim(inbox, identifier, hash);
+  /** Makes the visitor the identity `identifier` names; its claim (the hash) was checked by the caller. */
+  async function identify(inbox: Inbox, ci: ContactInbox, standing: Standing, identifier: string): Promise<void> {
     identifier = identifier.trim();
     for (let attempt = 1; ; attempt++) {
       try {
@@ -330,7 +330,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     if (input.identifier) checkClaim(inbox, input.identifier, input.identifier_hash);
     await refuseAddressesOfOthers(inbox.account_id, input, { ci, standing });
     if (input.identifier) {
-      await identify(inbox, ci, standing, input.identifier, input.identifier_hash);
+      await identify(inbox, ci, standing, input.identifier);
       // Identifying may have pointed the visitor at another contact: what follows reads it again.
       ci = await reload(ci._id);
       standing = await standingOf(ci);

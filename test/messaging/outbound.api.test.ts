@@ -35,6 +35,9 @@ afterAll(async () => {
 
 const as = (token: string) => ({ api_access_token: token });
 const send = (acc: TestAccount, body: object) => ctx.http.post(acc.path('/conversations')).set(as(acc.agentToken)).send(body);
+/** A new conversation as form fields, as Chatwoot's dashboard sends it (a FormData); the request, for more fields or files. */
+const sendForm = (fields: Record<string, string>) =>
+  Object.entries(fields).reduce((request, [name, value]) => request.field(name, value), ctx.http.post(account.path('/conversations')).set(as(account.agentToken)));
 
 interface MessageJson { id: number; status: string; source_id: string | null; content_attributes: { external_error?: string }; attempts: number }
 
@@ -334,17 +337,16 @@ describe("a conversation started as Chatwoot's dashboard sends it", () => {
   it('when the form carries a subject, copies and an assignee, then the e-mail goes out with them and the conversation answers them', async () => {
     const contact = await createContact(ctx, account, { name: 'Formal', email: 'formal@example.com' });
     const agent = (await ctx.http.get('/api/v1/profile').set(as(account.agentToken))).body;
-    const res = await ctx.http
-      .post(account.path('/conversations'))
-      .set(as(account.agentToken))
-      .field('message[content]', 'Your invoice is attached below.')
-      .field('message[cc_emails]', 'Boss@Example.com, accounts@example.com')
-      .field('message[bcc_emails]', 'archive@example.com')
-      .field('inbox_id', String(inboxes.email.id))
-      .field('contact_id', String(contact.id))
-      .field('source_id', 'formal@example.com')
-      .field('additional_attributes[mail_subject]', 'Invoice 2026-11')
-      .field('assignee_id', String(agent.id));
+    const res = await sendForm({
+      'message[content]': 'Your invoice is attached below.',
+      'message[cc_emails]': 'Boss@Example.com, accounts@example.com',
+      'message[bcc_emails]': 'archive@example.com',
+      inbox_id: String(inboxes.email.id),
+      contact_id: String(contact.id),
+      source_id: 'formal@example.com',
+      'additional_attributes[mail_subject]': 'Invoice 2026-11',
+      assignee_id: String(agent.id),
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ contact_id: contact.id, additional_attributes: { mail_subject: 'Invoice 2026-11' } });
     expect(res.body.meta.assignee).toMatchObject({ id: agent.id, role: 'agent' });
@@ -364,37 +366,17 @@ describe("a conversation started as Chatwoot's dashboard sends it", () => {
 
   it('when the form leaves source_id, assignee_id and the subject "undefined" (FormData of unset values), then they are absent; a file is a 422', async () => {
     const contact = await createContact(ctx, account, { phone_number: '+14155550166' });
-    const res = await ctx.http
-      .post(account.path('/conversations'))
-      .set(as(account.agentToken))
-      .field('message[content]', 'Hello by SMS')
-      .field('inbox_id', String(inboxes.sms.id))
-      .field('contact_id', String(contact.id))
-      .field('source_id', 'undefined')
-      .field('additional_attributes[mail_subject]', 'undefined')
-      .field('assignee_id', 'undefined');
+    const res = await sendForm({ 'message[content]': 'Hello by SMS', inbox_id: String(inboxes.sms.id), contact_id: String(contact.id), source_id: 'undefined', 'additional_attributes[mail_subject]': 'undefined', assignee_id: 'undefined' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ additional_attributes: {}, meta: { assignee: null } });
-    const withFile = await ctx.http
-      .post(account.path('/conversations'))
-      .set(as(account.agentToken))
-      .field('message[content]', 'With a file')
-      .field('inbox_id', String(inboxes.sms.id))
-      .field('contact_id', String(contact.id))
-      .attach('message[attachments][]', Buffer.from('hello'), 'hello.txt');
+    const withFile = await sendForm({ 'message[content]': 'With a file', inbox_id: String(inboxes.sms.id), contact_id: String(contact.id) }).attach('message[attachments][]', Buffer.from('hello'), 'hello.txt');
     expect(withFile.status).toBe(422);
     expect(withFile.body.error).toMatch(/files are not taken/);
     // A form is held in memory as a JSON body is: bounded in fields and in size.
-    let crowded = ctx.http.post(account.path('/conversations')).set(as(account.agentToken));
-    for (let i = 0; i < 60; i += 1) crowded = crowded.field(`custom_attributes[k${i}]`, 'v');
-    const tooMany = await crowded;
+    const tooMany = await sendForm(Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`custom_attributes[k${i}]`, 'v'])));
     expect(tooMany.status).toBe(422);
     expect(tooMany.body.error).toMatch(/form could not be read/);
-    const huge = await ctx.http
-      .post(account.path('/conversations'))
-      .set(as(account.agentToken))
-      .field('message[content]', 'x'.repeat(20000))
-      .field('custom_attributes[big]', 'y'.repeat(1024 * 1024));
+    const huge = await sendForm({ 'message[content]': 'x'.repeat(20000), 'custom_attributes[big]': 'y'.repeat(1024 * 1024) });
     expect(huge.status).toBe(413);
     const listed = await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken));
     expect(listed.body.payload).toHaveLength(1);
