@@ -185,8 +185,8 @@ ferretdb_install() {
   # The SQLite backend's _id lookups (fixed, widened to $in and to numeric ids), atomic updates,
   # no resource tracking outside debug builds, writers that queue in the process, a faster
   # decoding of stored documents, $in lists of ids matched through a set, updates of many
-  # documents written in batches, and arrays of arrays stored as MongoDB stores them; each patch
-  # says why.
+  # documents written in batches, arrays of arrays stored as MongoDB stores them, and a $set of a
+  # document whose field names differ written; each patch says why.
   local patch
   for patch in "$ROOT"/scripts/ferretdb/*.patch; do
     (cd "$src" && GIT_CEILING_DIRECTORIES="$work" git apply "$patch") || { log "could not apply $patch to FerretDB"; return 1; }
@@ -202,6 +202,7 @@ ferretdb_install() {
     && grep -qF 'match := common.FilterMatcher(p.Filter)' "$src/internal/handler/msg_delete.go" \
     && grep -qF 'const updateBatchSize' "$src/internal/handler/common/update.go" \
     && grep -qF 'func validateArrayItems' "$src/internal/types/document_validation.go" \
+    && grep -qF 'if aKey != bKey || !Identical(aField, bField)' "$src/internal/types/identical.go" \
     || { log "the FerretDB patches did not take"; return 1; }
   mkdir -p "$LOCAL/bin"
   (cd "$src" && go build -trimpath -o "$FERRETDB_BIN" ./cmd/ferretdb)

@@ -206,6 +206,22 @@ describe('social profiles', () => {
     expect(res.body.payload.additional_attributes).toEqual({ city: 'Quito', social_profiles: { twitter: 'new' } });
   });
 
+  // The local server skipped a $set whose document matched the stored one value for value,
+  // whatever the field names (FerretDB patch 0011): these answered 200 and kept the old object.
+  it.each([
+    [{ social_profiles: { twitter: 'ana' } }, { social_profiles: { github: 'ana' } }],
+    [{ social_profiles: { twitter: 'a', github: 'b' } }, { social_profiles: { github: 'a', twitter: 'b' } }],
+    [{ o: { a: 1 } }, { o: { b: 1 } }],
+    [{ o: [{ a: 1 }] }, { o: [{ b: 1 }] }],
+  ])('when an object under additional_attributes (%j) is replaced by one alike but for its keys (%j), then the new one is stored', async (before, after) => {
+    const contact = await createContact(ctx, account, { name: 'Keys', additional_attributes: before });
+    const res = await patch(contact.id, { additional_attributes: after });
+    expect(res.status).toBe(200);
+    expect(res.body.payload.additional_attributes).toEqual(after);
+    const read = await show(contact.id);
+    expect(read.body.payload.additional_attributes).toEqual(after);
+  });
+
   it.each([
     [{ tiktok: 'ana' }, 'additional_attributes.social_profiles.tiktok', /unknown network "tiktok"/],
     [{ twitter: 'two words' }, 'additional_attributes.social_profiles.twitter', /handle or an http\(s\) URL/],
