@@ -556,17 +556,17 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     },
 
     /**
-     * Closes the queues (letting active jobs finish), then the connections, each given at most
-     * `stepMs`: a dependency that is gone must not keep the process from exiting. Answers what
-     * did not close cleanly (empty when all did).
+     * Closes the queues (letting active jobs finish, for at most `jobsMs`), then the connections,
+     * each given at most `stepMs`: a dependency that is gone must not keep the process from
+     * exiting. Answers what did not close cleanly (empty when all did).
      */
-    async close(stepMs = 30000): Promise<string[]> {
+    async close(stepMs = 30000, jobsMs = stepMs): Promise<string[]> {
       // The probe searches no more: the Elasticsearch client closes below.
       probe.stop();
       const outcomes = {
         // Its attempt in flight uses the Elasticsearch client closed below.
         'index start': indexStart ? await settleWithin(indexStart.stop(), stepMs) : 'done',
-        queues: await settleWithin(queues.close(), stepMs),
+        queues: await settleWithin(queues.close(), jobsMs),
         mongodb: await settleWithin(conn.close(), stepMs),
         elasticsearch: overrides.es ? 'done' : await settleWithin(es.close(), stepMs),
       };
