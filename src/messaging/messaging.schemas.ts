@@ -1,14 +1,21 @@
 import { z } from 'zod';
 import { keysCheckedFirst } from '../contacts/contacts.schemas';
-import { checkAttributeKey, checkNestedKeys, normalizeEmail } from '../records/contact-fields';
+import { checkAttributeKey, checkNestedKeys, controlCharacterProblem, normalizeEmail } from '../records/contact-fields';
 import { bodyId, pathId } from '../shared/id-schema';
+import { trimText } from '../shared/trim-text';
 
 export const MAX_MESSAGE_LENGTH = 20000;
 
+// A content of zero-width characters only went out as an invisible SMS, and a NUL reached the
+// provider: refused as a note's or a contact's text would be.
 export const messageContent = z
   .string()
   .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`)
-  .refine((value) => value.trim().length > 0, 'must not be empty');
+  .refine((value) => trimText(value).length > 0, 'must not be empty')
+  .superRefine((value, ctx) => {
+    const problem = controlCharacterProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const MAX_CONVERSATION_ATTRIBUTES = 50;
 export const MAX_CONVERSATION_ATTRIBUTES_CHARS = 16384;

@@ -283,6 +283,9 @@ describe('isolation and input', () => {
     [{ contact_id: 1, message: { content: 'x' } }, 'inbox_id'],
     [{ inbox_id: 1, message: { content: 'x' } }, 'contact_id'],
     [{ inbox_id: 1, contact_id: 1, message: { content: '  ' } }, 'message.content'],
+    // Sent as an invisible SMS, and a NUL to the provider.
+    [{ inbox_id: 1, contact_id: 1, message: { content: '\u200b\u200b' } }, 'message.content'],
+    [{ inbox_id: 1, contact_id: 1, message: { content: 'a\u0000b' } }, 'message.content'],
     [{ inbox_id: 1, contact_id: 1 }, 'message'],
     // Once read as inbox 1 and inbox 2: a message went out through an inbox nobody named.
     [{ inbox_id: true, contact_id: 1, message: { content: 'x' } }, 'inbox_id'],
