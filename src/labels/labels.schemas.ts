@@ -3,6 +3,11 @@ import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
 
+/** Labels an account may hold (they live in one document; see label.model.ts). */
+export const MAX_LABELS = 10000;
+/** Labels POST /contacts/{id}/labels gives a contact, unless it only takes some away. */
+export const MAX_CONTACT_LABELS = 100;
+
 export const labelIdParams = z.object({
   account_id: z.string(),
   id: pathId('label'),
@@ -23,6 +28,8 @@ export const labelUpdateSchema = bareOrWrappedIn('label', updateFields.extend(an
 export type LabelInput = z.infer<typeof updateFields>;
 
 // Strict, as every body that writes a resource here: an unknown key is a 422 naming it, not dropped.
+// A contact's labels are the account's (MAX_LABELS at most): a set that only removes from one a
+// merge, bulk action or import took past MAX_CONTACT_LABELS is taken (the service checks the rest).
 export const contactLabelsSchema = z.strictObject({
-  labels: z.array(z.string(), 'labels must be an array of label titles').max(100, 'a contact takes at most 100 labels'),
+  labels: z.array(z.string(), 'labels must be an array of label titles').max(MAX_LABELS, `an account holds at most ${MAX_LABELS} labels`),
 });

@@ -10,7 +10,7 @@ import type { IdAllocator } from '../shared/id-allocator';
 import type { Label } from './label.model';
 import type { LabelStore } from './label-store';
 import { toLabelPayload } from './label.presenter';
-import type { LabelInput } from './labels.schemas';
+import { MAX_CONTACT_LABELS, MAX_LABELS, type LabelInput } from './labels.schemas';
 import { labelTitleOf, labelTitleProblem } from '../shared/label-title';
 
 const DEFAULT_COLOR = '#1f93ff';
@@ -27,8 +27,6 @@ export const normalizeLabels = (raw: string[]) => [...new Set(raw.map((title) =>
 
 const CHUNK = 1000;
 
-/** Labels an account may hold (they live in one document; see label.model.ts). */
-export const MAX_LABELS = 10000;
 
 export interface LabelsServiceDeps {
   labels: LabelStore;
@@ -71,6 +69,16 @@ const newLabel = (id: number, accountId: number, title: string, input: LabelInpu
   created_at: new Date(),
   deleting: false,
 });
+
+/**
+ * The labels a contact may be given in place of `held`. Chatwoot's dashboard removes one label by
+ * sending the rest: that works on a contact a merge, a bulk action or an import took past the limit.
+ */
+function checkContactLabels(titles: string[], held: string[]): void {
+  if (titles.length > MAX_CONTACT_LABELS && titles.some((t) => !held.includes(t))) {
+    throw new ValidationError(`a contact takes at most ${MAX_CONTACT_LABELS} labels (${titles.length} given); more can only be taken away`, 'labels');
+  }
+}
 
 function checkRoom(count: number): void {
   if (count > MAX_LABELS) throw new ValidationError(`an account holds at most ${MAX_LABELS} labels; delete some first`, 'labels');
@@ -270,13 +278,14 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
       const titles = normalizeLabels(raw);
       // The contact first: a request naming no live contact of the account creates no label (one
       // deleted between this read and the write below leaves it, as a label whose contacts went).
-      await liveContactLabels(accountId, contactId);
+      checkContactLabels(titles, await liveContactLabels(accountId, contactId));
       await ensureLabels(accountId, titles);
       // Added and removed as set operations, conditional on the version read. The answer is the
       // labels as stored (those kept in their order, then the new ones), as GET shows them.
       let stored = titles;
       await writer.modify(accountId, contactId, (current) => {
         const held = current.labels ?? [];
+        checkContactLabels(titles, held);
         const add = titles.filter((t) => !held.includes(t));
         const remove = held.filter((t) => !titles.includes(t));
         stored = [...held.filter((t) => titles.includes(t)), ...add];

@@ -195,6 +195,28 @@ describe('contact labels', () => {
     expect((await as(account).get('/labels')).body.payload.map((l: { title: string }) => l.title)).not.toContain('unknown-key-label');
   });
 
+  it('when more than 100 labels are set, then it answers 422 naming labels and creates none; a contact a bulk action took past 100 can still have one taken away by sending the rest', async () => {
+    const contact = await createContact(ctx, account);
+    const titles = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+    const tooMany = await as(account).post(`/contacts/${contact.id}/labels`, { labels: titles('over', 101) });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body).toMatchObject({ field: 'labels', error: expect.stringContaining('at most 100 labels') });
+    expect((await as(account).get('/labels')).body.payload.map((l: { title: string }) => l.title)).not.toContain('over-0');
+
+    await as(account).post(`/contacts/${contact.id}/labels`, { labels: titles('first', 100) }).expect(200);
+    await as(account).post('/bulk_actions', { type: 'Contact', ids: [contact.id], labels: { add: titles('second', 5) } }).expect(200);
+    const held: string[] = (await as(account).get(`/contacts/${contact.id}/labels`)).body.payload;
+    expect(held).toHaveLength(105);
+    // Chatwoot's dashboard removes a label by sending the others (it was a 422: only a bulk remove undid it).
+    const removed = await as(account).post(`/contacts/${contact.id}/labels`, { labels: held.filter((t) => t !== 'second-4') });
+    expect(removed.status).toBe(200);
+    expect(removed.body.payload).toHaveLength(104);
+    // Past 100, nothing may be added, even while taking others away.
+    const swapped = await as(account).post(`/contacts/${contact.id}/labels`, { labels: [...held.filter((t) => t !== 'second-3' && t !== 'second-4'), 'third-0'] });
+    expect(swapped.status).toBe(422);
+    expect((await as(account).get(`/contacts/${contact.id}/labels`)).body.payload).toHaveLength(104);
+  });
+
   it('when an account label is deleted, then contacts lose it in MongoDB and in the index', async () => {
     const a = await ctx.createAccount();
     const api = as(a);
