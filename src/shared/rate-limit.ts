@@ -4,7 +4,11 @@ import type Redis from 'ioredis';
 import { errorBodySchema } from './error-handler';
 import { TooManyRequestsError } from './errors';
 import type { Logger } from './logger';
+import { withTimeout } from './queues';
 import type { ResponseSpec } from './route';
+
+/** How long a count may take before the request passes uncounted (a Redis on this network answers in about a millisecond). */
+const COUNT_TIMEOUT_MS = 500;
 
 // One round trip: count the hit and start the window on the first one.
 const INCREMENT = `
@@ -35,16 +39,22 @@ class RedisWindowStore implements Store {
   }
 
   async increment(key: string): Promise<IncrementResponse> {
-    const [hits, ttl] = (await this.redis.eval(INCREMENT, 1, this.prefix + key, String(this.windowMs))) as [number, number];
+    const [hits, ttl] = (await this.bounded(this.redis.eval(INCREMENT, 1, this.prefix + key, String(this.windowMs)))) as [number, number];
     return { totalHits: hits, resetTime: new Date(Date.now() + ttl) };
   }
 
   async decrement(key: string): Promise<void> {
-    await this.redis.decr(this.prefix + key);
+    await this.bounded(this.redis.decr(this.prefix + key));
   }
 
   async resetKey(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
+    await this.bounded(this.redis.del(this.prefix + key));
+  }
+
+  // A Redis that holds its connection open and answers nothing held sign-in with it, unanswered
+  // for minutes: a count that does not come in time fails, and the request passes uncounted.
+  private bounded<T>(call: Promise<T>): Promise<T> {
+    return withTimeout(call, COUNT_TIMEOUT_MS, 'counting a rate-limited request in Redis');
   }
 }
 

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/shared/logger';
 import { expectMatchesDocument } from '../openapi/document-support';
 import { testConfig, withTestAccount, type TestAccount, type TestContext } from '../support/context';
 import { createInbox, websiteChannel } from '../support/inboxes';
+import { startTcpProxy } from '../support/tcp-proxy';
 
 let ctx: TestContext;
 let account: TestAccount;
@@ -81,6 +82,25 @@ describe('sign-in', () => {
       await other.close();
     }
   });
+
+  it('when Redis holds its connection and answers nothing, then sign-in still answers, uncounted', async () => {
+    // It waited on the count for as long as the client did (a minute and more, found by a black-box test).
+    const proxy = await startTcpProxy(Number(new URL(config.REDIS_URL).port || 6379));
+    const other = await createDependencies({ ...config, REDIS_URL: `redis://127.0.0.1:${proxy.port}` }, createLogger('silent'));
+    try {
+      const otherHttp = request(buildApp(other));
+      expect((await otherHttp.post('/auth/sign_in').send({ email: `f-${randomUUID()}@x.test`, password: 'x' })).status).toBe(401);
+      proxy.freeze();
+      for (let i = 0; i < 5; i += 1) {
+        const res = await otherHttp.post('/auth/sign_in').set('X-Forwarded-For', '203.0.113.90').send({ email: `g${i}-${randomUUID()}@x.test`, password: 'x' });
+        expect(res.status).toBe(401);
+      }
+    } finally {
+      proxy.thaw();
+      await other.close();
+      await proxy.cut();
+    }
+  }, 30000);
 });
 
 describe('public website routes', () => {
