@@ -82,7 +82,11 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
         // before already changed and does not count them again.
         await bulkActions.updateOne({ _id: id }, { $set: { processed, updated_at: new Date() }, $inc: { changed } });
       }
-      await bulkActions.updateOne({ _id: id }, { $set: { status: 'completed', processed, finished_at: new Date(), updated_at: new Date() } });
+      // Done, the whole selection was gone through. A run that takes up one stopped midway (its
+      // worker killed) walks only what its filter still matches: contacts it deleted, or took
+      // out of the filter, are not walked again, so its own count can fall short of the total.
+      const through = Math.max(processed, action.total);
+      await bulkActions.updateOne({ _id: id }, { $set: { status: 'completed', processed: through, finished_at: new Date(), updated_at: new Date() } });
     } catch (err) {
       logger.warn({ err, bulkActionId: id }, 'bulk action failed');
       await bulkActions.updateOne({ _id: id }, { $set: { status: 'failed', error: messageForCaller(err), finished_at: new Date(), updated_at: new Date() } });

@@ -185,6 +185,24 @@ describe('bulk actions', () => {
     expect((await as(account).get('/contacts?labels[]=south')).body.meta.count).toBe(INLINE_LIMIT + 1);
   });
 
+  it('when a job by filter that deletes runs again after its worker was killed, then it completes with processed equal to total', async () => {
+    const account = await ctx.createAccount();
+    const csv = ['name,city', ...Array.from({ length: INLINE_LIMIT + 1 }, (_, i) => `Gone ${i},Tacna`)].join('\n');
+    expect(await importCsv(ctx, account, csv)).toMatchObject({ status: 'completed', created: INLINE_LIMIT + 1 });
+    await ctx.settle(account.id);
+    const res = await as(account).post('/bulk_actions', { type: 'Contact', payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['tacna'] }], action_name: 'delete' });
+    expect(res.status).toBe(202);
+    expect(await finished(account, res.body.id)).toMatchObject({ status: 'completed', processed: INLINE_LIMIT + 1 });
+    // What a worker killed midway leaves: the job running, part of it counted; the contacts it
+    // deleted no longer match, so the run that takes it up again walks only what is left (here
+    // none). It completed with processed 0 of total 101 (found by a black-box test).
+    await ctx.settle(account.id);
+    expect((await as(account).get('/contacts')).body.meta.count).toBe(0);
+    await ctx.deps.models.bulkActions.updateOne({ _id: res.body.id }, { $set: { status: 'running', processed: 60 } });
+    await ctx.deps.services.bulkActions.run(res.body.id);
+    expect(await finished(account, res.body.id)).toMatchObject({ status: 'completed', processed: INLINE_LIMIT + 1, total: INLINE_LIMIT + 1 });
+  });
+
   it('when more ids are given than run inline, then a job does them', async () => {
     const account = await ctx.createAccount();
     const contacts = [await createContact(ctx, account), await createContact(ctx, account)];
