@@ -68,6 +68,8 @@ const envSchema = z.object({
   IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   // How long a runner's hold on an import lasts unless renewed (a third of it apart): a worker that died lets another take over after it.
   IMPORT_LEASE_MS: z.coerce.number().int().min(100).default(30000),
+  // A background job (import, bulk action, label removal…) whose attempts all failed with MongoDB away is queued again after this long.
+  JOB_RESUME_DELAY_MS: z.coerce.number().int().min(10).default(30000),
   // People: bcrypt's cost factor (each step doubles the work of a sign-in), and how long a sign-in's session token lasts.
   PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(11),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),

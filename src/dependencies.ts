@@ -78,7 +78,8 @@ import { sweepPendingContacts } from './search/sync-sweep';
 import type { Logger } from './shared/logger';
 import { createMetrics, redisSyncFigureStore } from './shared/metrics';
 import { connectMongo } from './shared/mongo';
-import { createQueueFactory, enqueueWithin } from './shared/queues';
+import { createQueueFactory, enqueueWithin, type Queue } from './shared/queues';
+import { addUnlessQueued, resumeWhenStoreBack } from './shared/resume-when-store-back';
 import { createRateLimit, inSequence } from './shared/rate-limit';
 import { settleWithin } from './shared/lifecycle';
 import { retryInBackground, type RetryInBackground } from './shared/retry-in-background';
@@ -207,7 +208,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     // One job per definition, as for label removals; Redis away, the definition stays marked and
     // the worker queues it again when it starts.
     enqueueResync: (job) =>
-      enqueueWithin(definitionResyncQueue, () => definitionResyncQueue.add(job, { jobId: `definition-resync-${job.definitionId}` }), 2000, 'queueing a definition resync').catch((err) =>
+      enqueueWithin(definitionResyncQueue, () => addUnlessQueued(definitionResyncQueue, job, `definition-resync-${job.definitionId}`), 2000, 'queueing a definition resync').catch((err) =>
         logger.warn({ err, definitionId: job.definitionId }, 'definition resync not queued; the worker queues it at its next start'),
       ),
   });
@@ -231,7 +232,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     nextIds,
     outboundAllowedHosts: config.OUTBOUND_ALLOWED_HOSTS,
     enqueueRemoval: (job) =>
-      enqueueWithin(inboxRemovalQueue, () => inboxRemovalQueue.add(job, { jobId: `inbox-removal-${job.inboxId}` }), 2000, 'queueing an inbox removal'),
+      enqueueWithin(inboxRemovalQueue, () => addUnlessQueued(inboxRemovalQueue, job, `inbox-removal-${job.inboxId}`), 2000, 'queueing an inbox removal'),
   });
   const deliveryQueue = queues.createQueue<DeliveryJob>(DELIVERY_QUEUE, {
     attempts: config.DELIVERY_ATTEMPTS,
@@ -299,7 +300,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     // One job per label: queued twice (a retry, the worker's start) it still runs once at a time.
     // Redis away: the label stays marked, and the worker queues it again when it starts.
     enqueueRemoval: (job) =>
-      enqueueWithin(labelRemovalQueue, () => labelRemovalQueue.add(job, { jobId: `label-removal-${job.labelId}` }), 2000, 'queueing a label removal').catch((err) =>
+      enqueueWithin(labelRemovalQueue, () => addUnlessQueued(labelRemovalQueue, job, `label-removal-${job.labelId}`), 2000, 'queueing a label removal').catch((err) =>
         logger.warn({ err, labelId: job.labelId }, 'label removal not queued; the worker queues it at its next start'),
       ),
   });
@@ -451,6 +452,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     writer,
     nextIds,
     importQueue,
+    bulkQueue,
     importProcessor,
     services,
 
@@ -496,6 +498,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     /** Registers every queue's processor: this process becomes a worker. */
     async startWorker() {
       void bulkQueue.process(createBulkActionProcessor({ bulkActions, logger }));
+      const resumable = [[importQueue, 'import'], [bulkQueue, 'bulk action'], [labelRemovalQueue, 'label removal'], [definitionResyncQueue, 'definition re-sync'], [inboxRemovalQueue, 'inbox removal']] as const;
+      for (const [queue, what] of resumable) resumeWhenStoreBack(queue as Queue.Queue<unknown>, { delayMs: config.JOB_RESUME_DELAY_MS, logger, what });
       void labelRemovalQueue.process(createLabelRemovalProcessor({ labels, logger }));
       void inboxRemovalQueue.process(createInboxRemovalProcessor({ inboxes, logger }));
       void definitionResyncQueue.process(createDefinitionResyncProcessor({ customAttributes, logger }));

@@ -5,6 +5,7 @@ import { ForbiddenError, messageForCaller, NotFoundError, UnavailableError, Vali
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Logger } from '../shared/logger';
 import { withTimeout } from '../shared/queues';
+import { isStoreAway } from '../shared/resume-when-store-back';
 import { sanitizeFilterPayload } from '../search/build-segment-query';
 import type { BulkAction, BulkActionModel } from './bulk-action.model';
 import { toBulkActionPayload } from './bulk-action.presenter';
@@ -69,7 +70,8 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
     yield* deps.search.matchingIds(action.account_id, JSON.parse(action.compiled_query!) as SearchQuery, BATCH);
   }
 
-  async function run(id: number): Promise<void> {
+  /** `inline`: within the request, where nothing tries it again (a job is: a store away leaves it running). */
+  async function run(id: number, { inline = false } = {}): Promise<void> {
     const action = await bulkActions.findById(id).lean();
     if (!action || action.status === 'completed') return;
     await bulkActions.updateOne({ _id: id }, { $set: { status: 'running', processed: 0, updated_at: new Date() } });
@@ -88,6 +90,9 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
       const through = Math.max(processed, action.total);
       await bulkActions.updateOne({ _id: id }, { $set: { status: 'completed', processed: through, finished_at: new Date(), updated_at: new Date() } });
     } catch (err) {
+      // A store away: the job is tried again, and queued again while it stays away
+      // (resumeWhenStoreBack), so the action stays running; it is not failed half done.
+      if (isStoreAway(err) && !inline) throw err;
       logger.warn({ err, bulkActionId: id }, 'bulk action failed');
       await bulkActions.updateOne({ _id: id }, { $set: { status: 'failed', error: messageForCaller(err), finished_at: new Date(), updated_at: new Date() } });
       throw err;
@@ -133,7 +138,7 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
       await bulkActions.create(doc);
 
       if (total <= INLINE_LIMIT) {
-        await run(id);
+        await run(id, { inline: true });
         return { inline: true, action: toBulkActionPayload((await bulkActions.findById(id).lean())!) };
       }
       try {

@@ -11,6 +11,7 @@ import type { CustomAttributesService } from '../custom-attributes/custom-attrib
 import type { LabelsService } from '../labels/labels.service';
 import { messageForCaller, ValidationError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { addUnlessQueued, isLastAttempt, isStoreAway } from '../shared/resume-when-store-back';
 import type { Queue } from '../shared/queues';
 import type { ContactImport, ContactImportModel } from './contact-import.model';
 import type { ImportJob } from './contact-import.service';
@@ -401,10 +402,12 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     });
     queue.on('failed', (job, err) => {
       const id = job.data?.importId;
-      if (!Number.isSafeInteger(id) || job.attemptsMade < (job.opts.attempts ?? 1)) {
+      if (!Number.isSafeInteger(id) || !isLastAttempt(job)) {
         logger.warn({ importId: id, err, attempt: job.attemptsMade }, 'import attempt failed; it will resume from its checkpoint');
         return;
       }
+      // Queued again to resume once the store is back (resumeWhenStoreBack), not failed.
+      if (isStoreAway(err)) return;
       logger.warn({ importId: id, err }, 'import stopped after its last attempt');
       void fail(id, `the import stopped: ${messageForCaller(err)}`).catch((e) => logger.error({ err: e, importId: id }, 'could not mark import failed'));
     });
@@ -412,12 +415,13 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
 
   /**
    * Queues again every import still queued or processing: their job may have been lost with
-   * Redis. The job id is the import's, so an import whose job still exists is not queued twice,
-   * and a job for a finished import does nothing.
+   * Redis, or have failed while MongoDB was away (unmarked, as marking needs it). The job id is
+   * the import's, so an import whose job still waits or runs is not queued twice; a failed one
+   * holding the id is replaced. A job for a finished import does nothing.
    */
   async function requeueUnfinished(queue: Queue.Queue<ImportJob>): Promise<number> {
     const unfinished = await imports.find({ status: { $in: ['queued', 'processing'] } }, { _id: 1 }).lean();
-    for (const { _id } of unfinished) await queue.add({ importId: _id }, { jobId: `import-${_id}` });
+    for (const { _id } of unfinished) await addUnlessQueued(queue, { importId: _id }, `import-${_id}`);
     return unfinished.length;
   }
 
