@@ -357,6 +357,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       contactsService: contacts,
       mergeContacts: merge,
       messaging,
+      definitions,
     }),
     exports: createContactExportService({ search, segments, definitions, limits }),
     imports: createContactImportService({ imports: models.contactImports, listed: createAccountRecords<ContactImport>(accountLinks, models.contactImports, 'imports'), rejections: models.importRejections, queue: importQueue, nextIds, logger }),

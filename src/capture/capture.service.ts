@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { checkAttributeKey } from '../records/contact-fields';
+import { attributeKeyOf, checkAttributeKey } from '../records/contact-fields';
+import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import { toContactChanges, type ContactChanges } from '../contacts/contact-changes';
 import type { ContactKeys } from '../records/contact-keys';
 import type { ContactPayload } from '../records/contact.presenter';
@@ -28,6 +29,8 @@ export interface CaptureServiceDeps {
   contactsService: Pick<ContactsService, 'create' | 'update' | 'show' | 'markSeen'>;
   mergeContacts: (accountId: number, baseId: number, mergeeId: number, options?: MergeOptions) => Promise<ContactPayload>;
   messaging: Pick<MessagingService, 'recordIncoming' | 'visitorConversationPages' | 'visitorMessages'>;
+  /** The account's custom attribute definitions: a visitor writes defined keys only. */
+  definitions: Pick<DefinitionStore, 'of'>;
 }
 
 /**
@@ -54,7 +57,30 @@ export const SEEN_EVERY_MS = 60_000;
 const CAPTURE_ATTEMPTS = 3;
 
 export function createCaptureService(deps: CaptureServiceDeps) {
-  const { inboxes, contactInboxes, keys, contactsService, mergeContacts, messaging } = deps;
+  const { inboxes, contactInboxes, keys, contactsService, mergeContacts, messaging, definitions } = deps;
+
+  /**
+   * A website visitor is anyone: it may give values to the account's custom attributes, and to
+   * the contact attributes its inbox's pre-chat form asks for (an administrator put them there),
+   * not make new ones. Any other key without a definition is a 422 naming it. Through the API a
+   * new key is defined on first use, and a visitor's did the same: one anonymous request of 100
+   * junk keys took every definition an account may hold (administrators could define none after
+   * it), and a visitor could fix a key's type before its administrator defined it.
+   */
+  async function refuseUndefinedKeys(inbox: Inbox, attributes: Record<string, unknown> | undefined, field = 'custom_attributes'): Promise<void> {
+    // A key that is no key at all is refused by the write, naming its problem.
+    const given = Object.entries(attributes ?? {}).filter(([key, value]) => value !== null && !checkAttributeKey(key));
+    if (!given.length) return;
+    const asked = preChatFormOf(inbox.settings as WebsiteSettings).options.pre_chat_fields.filter((f) => f.field_type === 'contact_attribute').map((f) => attributeKeyOf(f.name));
+    const allowed = new Set([...asked, ...(await definitions.of(inbox.account_id)).map((d) => d.attribute_key)]);
+    const unknown = given.find(([key]) => !allowed.has(attributeKeyOf(key)));
+    if (unknown) {
+      throw new ValidationError(
+        `${field}: "${unknown[0]}" is not a custom attribute of this account; a website visitor gives values to defined attributes only (an administrator defines it first)`,
+        `${field}.${unknown[0]}`,
+      );
+    }
+  }
 
   /**
    * The visitor's session and how far it speaks for its contact. A displaced session answers 401
@@ -350,6 +376,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       const inbox = await inboxes.findByIdentifier(inboxIdentifier, 'web_widget');
       // A bad claim creates nothing, nor does an address of another contact beside the claim.
       if (input.identifier) checkClaim(inbox, input.identifier, input.identifier_hash);
+      await refuseUndefinedKeys(inbox, input.custom_attributes);
       if (chosen !== undefined && (await inboxes.findContactInbox(inbox._id, chosen))) {
         const { contactInbox, standing } = await visitor(inboxIdentifier, chosen, input.identifier !== undefined);
         return update(inbox, contactInbox, standing, input);
@@ -370,6 +397,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     /** Identify (identifier + identifier_hash) and/or update the visitor's details. */
     async updateVisitor(inboxIdentifier: string, sourceId: string, input: VisitorInput): Promise<VisitorPayload> {
       const { inbox, contactInbox, standing } = await visitor(inboxIdentifier, sourceId, input.identifier !== undefined);
+      await refuseUndefinedKeys(inbox, input.custom_attributes);
       return update(inbox, contactInbox, standing, input);
     },
 
@@ -380,6 +408,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         const problem = checkAttributeKey(key);
         if (problem) throw new ValidationError(`custom_attributes: ${problem}`, 'custom_attributes');
       }
+      await refuseUndefinedKeys(inbox, input.contact?.custom_attributes, 'contact.custom_attributes');
       const form = preChatFormOf(inbox.settings as WebsiteSettings);
       if (form.enabled) {
         input = withoutBlankRequiredAnswers(form.options.pre_chat_fields, input);

@@ -13,6 +13,14 @@ beforeAll(async () => {
   account = await ctx.createAccount();
   site = await createInbox(ctx, account, websiteChannel(), 'Shop');
   strictSite = await createInbox(ctx, account, websiteChannel({ hmac_mandatory: true }), 'Strict shop');
+  // The attributes visitors give values to, defined by the administrator (a visitor defines none).
+  for (const [key, type] of [['plan', 'text'], ['size', 'text'], ['tier', 'text'], ['shoe', 'number']]) {
+    await ctx.http
+      .post(account.path('/custom_attribute_definitions'))
+      .set(as(account.adminToken))
+      .send({ attribute_display_name: key, attribute_key: key, attribute_display_type: type, attribute_model: 'contact_attribute' })
+      .expect(200);
+  }
 });
 afterAll(() => ctx.close());
 
@@ -175,6 +183,28 @@ describe('website visitors and verified identity', () => {
 
 describe('pre-chat form', () => {
   const startChat = (sourceId: string, body: object) => ctx.http.post(publicPath(site, `/${sourceId}/conversations`)).send(body);
+
+  // One anonymous request of 100 junk keys took every definition the account may hold, and a
+  // visitor could fix a key's type before the administrator defined it (found by a black-box test).
+  it('when a visitor gives a custom attribute the account has not defined, then it answers 422 naming it and defines nothing', async () => {
+    const definedKeys = async () => (await ctx.http.get(account.path('/custom_attribute_definitions')).set(as(account.adminToken))).body.map((d: { attribute_key: string }) => d.attribute_key);
+    const before = await definedKeys();
+    const visitor = await newVisitor();
+    const attempts = [
+      [await startChat(visitor.source_id, { contact: { custom_attributes: { plan: 'pro', junk_1: 'x' } }, message: { content: 'hi' } }), 'contact.custom_attributes.junk_1'],
+      [await ctx.http.patch(publicPath(site, `/${visitor.source_id}`)).send({ custom_attributes: { vip_level: 5 } }), 'custom_attributes.vip_level'],
+      [await ctx.http.post(publicPath(site)).send({ name: 'New', custom_attributes: { junk_2: true } }), 'custom_attributes.junk_2'],
+    ] as const;
+    for (const [res, field] of attempts) {
+      expect(res.status).toBe(422);
+      expect(res.body.field).toBe(field);
+      expect(res.body.error).toMatch(/not a custom attribute of this account/);
+    }
+    expect(await definedKeys()).toEqual(before);
+    expect((await contactOf(visitor.id)).body.payload.custom_attributes).toEqual({});
+    const conversations = await ctx.http.get(account.path(`/contacts/${visitor.id}/conversations`)).set(as(account.agentToken));
+    expect(conversations.body.payload).toEqual([]);
+  });
 
   it('when a new visitor submits the form with a message, then its contact is filled in and the conversation and message are recorded', async () => {
     const visitor = await newVisitor();
