@@ -47,7 +47,10 @@ export async function sendEmail(stored: EmailSettings, mail: Mail, { timeoutMs, 
     socketTimeout: timeoutMs,
   });
   try {
-    const info = await transport.sendMail({ from: settings.email, ...mail });
+    // Each address as one recipient: a string is parsed as a list, and a comma in an address stored
+    // before the email rule refused it made a second recipient of what followed.
+    const one = (address: string) => ({ name: '', address });
+    const info = await transport.sendMail({ from: settings.email, ...mail, to: one(mail.to), cc: mail.cc?.map(one), bcc: mail.bcc?.map(one) });
     return info.messageId;
   } catch (err) {
     const e = err as { responseCode?: number; message?: string };

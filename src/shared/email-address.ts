@@ -4,9 +4,12 @@ import { lowercaseKey } from './text';
  * What an email address is, for a contact and for a user alike (Chatwoot takes any text with one
  * @ for both). No spaces, control or invisible format characters (a NUL, or a zero-width space
  * that makes an address look like another one and pass as a different key), one @, a domain of
- * non-empty labels with a dot; letters of any script are kept (ü@example.com).
+ * non-empty labels with a dot; letters of any script are kept (ü@example.com). None of the
+ * characters that separate, quote or comment addresses in a mail header — , ; : < > ( ) [ ] " \ —
+ * which no address outside quotes holds: `a,v2@evil.test` was stored as one contact's email, and
+ * the mail server read two recipients (found by a black-box security test).
  */
-const EMAIL = /^[^\s@\p{Cc}\p{Cf}]+@[^\s@.\p{Cc}\p{Cf}]+(\.[^\s@.\p{Cc}\p{Cf}]+)+$/u;
+const EMAIL = /^[^\s@\p{Cc}\p{Cf},;:<>()[\]"\\]+@[^\s@.\p{Cc}\p{Cf},;:<>()[\]"\\]+(\.[^\s@.\p{Cc}\p{Cf},;:<>()[\]"\\]+)+$/u;
 const MAX_EMAIL_LENGTH = 254;
 
 /**

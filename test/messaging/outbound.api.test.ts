@@ -97,6 +97,16 @@ describe('outbound e-mail', () => {
     expect(shown.body.payload.last_activity_at).toBeGreaterThanOrEqual(before);
   });
 
+  // The email rule refuses such addresses now; one stored before it was read as a list of two.
+  it('when a stored email holds a comma, then the mail goes to that one address, not to what follows the comma', async () => {
+    const contact = await createContact(ctx, account, { email: 'stored-before@example.com' });
+    await ctx.deps.models.contacts.updateOne({ _id: String(contact.id) }, { $set: { email: 'first,second-victim@example.com' } });
+    const res = await send(account, { inbox_id: inboxes.email.id, contact_id: contact.id, message: { content: 'For one reader' } });
+    expect(res.status).toBe(200);
+    await settledMessage(contact.id, res.body.messages[0].id);
+    expect(smtp.received.filter((m) => m.to.includes('second-victim@example.com'))).toEqual([]);
+  });
+
   // Chatwoot's SMTP form sends these with every save; they were a 422 as unknown keys.
   it("when the inbox has Chatwoot's SMTP settings (domain, authentication, STARTTLS, verify mode), then the mail goes out with them; with smtp_enabled off, it fails saying so", async () => {
     const inbox = await createInbox(ctx, account, {
