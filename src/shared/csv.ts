@@ -3,14 +3,16 @@ export type CsvValue = string | number | boolean | null | undefined;
 // A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 // Apostrophes before one are counted in: the import drops one apostrophe before a formula
 // character, so a text that already starts that way ("'=x") is given one more and comes back whole.
-const FORMULA_START = /^'*[=+\-@\t\r]/;
+// Spaces and invisible characters before one are counted in too: a spreadsheet may trim them and
+// run " =1+1" (a custom text value is stored as given; found by a black-box security test).
+const FORMULA_START = /^'*[\s\u200b-\u200d\u2060\ufeff]*[=+\-@\t\r]/u;
 // ...except a plain signed number, which it reads as a number and runs nothing: a phone number in
 // E.164 (+34612345678) stays as the contact has it.
 const PLAIN_NUMBER = /^[+-]\d+(\.\d+)?$/;
 
 /** Prefixes an apostrophe so a spreadsheet shows the text instead of running it; the import drops it again. */
 export function neutraliseFormula(value: string): string {
-  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
+  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value.trim()) ? `'${value}` : value;
 }
 
 /**
@@ -19,7 +21,7 @@ export function neutraliseFormula(value: string): string {
  * apostrophes before such a character was written with one more).
  */
 export function unneutralise(value: string): string {
-  return /^'+[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+  return /^'+[\s\u200b-\u200d\u2060\ufeff]*[=+\-@\t\r]/u.test(value) ? value.slice(1) : value;
 }
 
 function csvCell(value: CsvValue, neutralise: boolean): string {

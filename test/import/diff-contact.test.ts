@@ -43,12 +43,15 @@ describe('writing CSV', () => {
     // A plain signed number runs nothing (a spreadsheet reads a number): phones in E.164 stay as they are.
     expect(csvLine(['+34612345678', '-2', '+1.5', '+1e5', '-0x1'])).toBe("+34612345678,-2,+1.5,'+1e5,'-0x1\r\n");
     expect(neutraliseFormula('\tcmd')).toBe("'\tcmd");
+    // After spaces or invisible characters too: a spreadsheet may trim them and run the rest.
+    for (const text of [' =1+1', '  +1+1', '\u00a0=1+1', '\u200b=1+1', ' @x']) expect(neutraliseFormula(text)).toBe(`'${text}`);
+    expect(neutraliseFormula(' +34612345678')).toBe(' +34612345678');
   });
 
   it('when a text already starts with an apostrophe before a formula character, then it gets one more, so the import gives the text back', () => {
     // The import drops one apostrophe before = + - @ tab CR: without the extra one, "'=x" came back as "=x".
     expect(csvLine(["'=x", "''+1", "'+34612345678", "'hello", "'"])).toBe("''=x,'''+1,''+34612345678,'hello,'\r\n");
-    for (const text of ["'=x", "''+1", "'+34612345678", '=x', '+34612345678', "'hello", '-', "'-"]) {
+    for (const text of ["'=x", "''+1", "'+34612345678", '=x', '+34612345678', "'hello", '-', "'-", ' =1+1', "' =1+1", '\u200b=x']) {
       expect(unneutralise(neutraliseFormula(text))).toBe(text);
     }
   });
