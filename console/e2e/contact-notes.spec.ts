@@ -255,3 +255,13 @@ test('when a contact is given a label the API refuses, then the error shows at t
   await expect(labels.getByRole('alert')).toHaveCount(0);
   await expect(box).not.toHaveAttribute('aria-invalid', 'true');
 });
+
+// A key named after a method of every JavaScript object read that method: the field showed
+// "function toString() { [native code] }" on every contact without a value (found by a black-box test).
+test('when a custom attribute is named toString and the contact holds no value for it, then its field is empty', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'toString', attribute_display_name: 'To string', attribute_display_type: 'text', attribute_model: 'contact_attribute' });
+  await createContacts(account, [{ name: 'Sin Valor' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Sin Valor' }).click();
+  await expect(page.getByLabel('To string', { exact: true })).toHaveValue('');
+});

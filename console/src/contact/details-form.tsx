@@ -102,7 +102,8 @@ export function DetailsForm({ contact, definitions, definitionsError, onSaved }:
       <div className="fields">
         {definitions.map((d) => {
           const field = `custom_attributes.${d.attribute_key}`;
-          const current = custom[d.attribute_key];
+          // Own values only: an attribute named toString or valueOf read the object's method.
+          const current = Object.hasOwn(custom, d.attribute_key) ? custom[d.attribute_key] : undefined;
           const commit = (raw: string) => {
             // A decimal comma (3,5: how Spanish writes 3.5) is read as the decimal point.
             const number = d.attribute_display_type === 'number' ? Number(/^-?\d*,\d+$/.test(raw) ? raw.replace(',', '.') : raw) : NaN;
