@@ -33,7 +33,7 @@ import { createSegmentsService } from './segments/segments.service';
 import { defineBulkActionModel } from './bulk-actions/bulk-action.model';
 import { BULK_ACTION_QUEUE, createBulkActionProcessor } from './bulk-actions/bulk-action.processor';
 import { createBulkActionsService, type BulkJob } from './bulk-actions/bulk-actions.service';
-import { mergeContacts, type MergeOptions } from './contacts/merge-contacts';
+import { completeAbandonedMerges, mergeContacts, type MergeOptions } from './contacts/merge-contacts';
 import { defineMergeLockModel } from './contacts/merge-lock.model';
 import { createMergeLocks } from './contacts/merge-locks';
 import { createCaptureService } from './capture/capture.service';
@@ -316,8 +316,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     removeContacts: contactsInBackground.removeMany,
     logger,
   });
-  const merge = (accountId: number, baseId: number, mergeeId: number, options?: MergeOptions) =>
-    mergeContacts({ contacts: models.contacts, dependents: contactDependents, writer, locks: mergeLocks }, accountId, baseId, mergeeId, options);
+  const mergeDeps = { contacts: models.contacts, dependents: contactDependents, writer, locks: mergeLocks };
+  const merge = (accountId: number, baseId: number, mergeeId: number, options?: MergeOptions) => mergeContacts(mergeDeps, accountId, baseId, mergeeId, options);
 
   // Few attempts, spaced out: each resumes from the import's checkpoint.
   const importQueue = queues.createQueue<ImportJob>(IMPORT_QUEUE, { attempts: 3, backoff: { type: 'fixed', delay: 5000 }, removeOnFail: 100 });
@@ -461,6 +461,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     sweep: () => sweepPendingContacts({ pending: models.pendingSync, contacts: models.contacts, es, placements, scheduler, graceMs: config.SWEEP_GRACE_MS }),
     /** One sweep of the messages in flight (the worker runs it with the other). */
     sweepDeliveries: () => sweepPendingDeliveries(deliverySweepDeps),
+    /** One pass of the merges a process that died left half done (the worker runs it with the sweep). */
+    finishAbandonedMerges: () => completeAbandonedMerges(mergeDeps),
+    mergeDeps,
 
     reconcile,
 
@@ -539,6 +542,11 @@ export async function createDependencies(config: Config, logger: Logger, overrid
           return 0;
         });
         if (delivering) logger.info({ queued: delivering }, 'sweep re-queued messages whose delivery job was lost');
+        const merged = await completeAbandonedMerges(mergeDeps).catch((err) => {
+          logger.warn({ err }, 'merges left by a process that died not finished; tried again with the next sweep');
+          return 0;
+        });
+        if (merged) logger.warn({ merged }, 'sweep finished merges left by a process that died');
         return { ...(await syncSweep()), deliveries: delivering };
       });
       // Redis away as the process starts (a deploy or a restart during an outage) must not stop

@@ -85,31 +85,73 @@ export async function mergeContacts(
   options: MergeOptions = {},
 ): Promise<ContactPayload> {
   if (baseId === mergeeId) throw new ValidationError('a contact cannot be merged into itself', 'mergee_contact_id');
-  const release = await deps.locks.acquire(accountId, [baseId, mergeeId]);
+  const held = await deps.locks.acquire(accountId, [baseId, mergeeId]);
   try {
-    return await mergeHeld(deps, accountId, baseId, mergeeId, options);
+    const [base, mergee] = await Promise.all(
+      [baseId, mergeeId].map((id) => deps.contacts.findOne({ _id: id, account_id: accountId, deleted: false }).lean()),
+    );
+    if (!base) throw new NotFoundError('contact', baseId);
+    if (!mergee) throw new NotFoundError('contact', mergeeId);
+    // Before anything changes: should this process die midway, the sweep finishes the merge from it.
+    await held.record({
+      base_id: baseId,
+      mergee_id: mergeeId,
+      mergee: mergee as unknown as Record<string, unknown>,
+      ignore_mergee_name: !!(mergee.name && options.isPlaceholderName?.(mergee.name)),
+      keep_base_last_seen: !!options.keepBaseLastSeen,
+    });
+    return await mergeRead(deps, accountId, base, mergee, options);
   } finally {
-    await release();
+    await held.release();
   }
 }
 
-async function mergeHeld(deps: MergeContactsDeps, accountId: number, baseId: number, mergeeId: number, options: MergeOptions): Promise<ContactPayload> {
-  const [base, mergee] = await Promise.all(
-    [baseId, mergeeId].map((id) => deps.contacts.findOne({ _id: id, account_id: accountId, deleted: false }).lean()),
-  );
-  if (!base) throw new NotFoundError('contact', baseId);
-  if (!mergee) throw new NotFoundError('contact', mergeeId);
+/**
+ * Finishes the merges whose process died after they began (their journal on lapsed locks; see
+ * merge-lock.model.ts): the mergee deleted and the base never written lost what the mergee held,
+ * and the keys handed to the base lapsed to whoever took them next (found by a black-box test
+ * killing the API during merges). Every step is safe to run again. Run by the worker's sweep;
+ * answers how many it finished.
+ */
+export async function completeAbandonedMerges(deps: MergeContactsDeps): Promise<number> {
+  let done = 0;
+  for (const journal of await deps.locks.abandoned()) {
+    const mergee = journal.mergee as unknown as Contact;
+    const accountId = mergee.account_id;
+    const release = await deps.locks.takeOver(accountId, journal);
+    if (!release) continue;
+    try {
+      const base = await deps.contacts.findOne({ _id: journal.base_id, account_id: accountId, deleted: false }).lean();
+      // A base gone is not this merge's doing (its lock held it from other merges and deletes).
+      if (base) {
+        const options: MergeOptions = { isPlaceholderName: () => journal.ignore_mergee_name, keepBaseLastSeen: journal.keep_base_last_seen };
+        await mergeRead(deps, accountId, base, mergee, options, true);
+        done++;
+      }
+    } finally {
+      await release();
+    }
+  }
+  return done;
+}
 
+/** The merge of two contacts as read (the mergee may be deleted already: a merge taken up again). */
+async function mergeRead(deps: MergeContactsDeps, accountId: number, base: Contact, mergee: Contact, options: MergeOptions, resumed = false): Promise<ContactPayload> {
+  const baseId = Number(base._id);
+  const mergeeId = Number(mergee._id);
   await Promise.all(deps.dependents.map((dependent) => dependent.moveToContact(accountId, mergeeId, baseId)));
   // The mergee's email, phone and identifier that fill the base's gaps go to the base before the
   // mergee's delete would free them: nobody can take them in between (the merge then failed with
   // the mergee already deleted, and its values were on no contact).
   await deps.writer.handOverKeys(accountId, mergeeId, base, filledIdentity(base, mergee));
-  if (!(await deps.writer.remove(accountId, [mergeeId])).length) throw new NotFoundError('contact', mergeeId);
+  const deleted = (await deps.writer.remove(accountId, [mergeeId])).length > 0;
   // The mergee as it was deleted, which no write changes any more: what other requests wrote to
   // it after the first read (a custom attribute, a label, a block) reaches the base. Once the
   // sync worker has purged it, the first read stands.
   const removed = (await deps.contacts.findById(String(mergeeId)).lean()) ?? mergee;
+  // Deleted meanwhile by another request, unless this is the merge taken up again: its first run
+  // may have deleted it (nothing else could: its lock held it from deletes).
+  if (!deleted && !resumed) throw new NotFoundError('contact', mergeeId);
 
   // Conditional on the base's version, recomputed from the base as it is on each attempt. At the
   // same time, whatever reached the mergee after the first move (a note, a conversation written

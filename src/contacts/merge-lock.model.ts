@@ -11,6 +11,23 @@ export interface MergeLock {
   contact_id: number;
   owner: string;
   until: Date;
+  /** The merge this lock is for, once it has read its contacts (on both of its locks). */
+  merge?: MergeJournal | null;
+}
+
+/**
+ * What a running merge will do, written before it changes anything. A process that dies midway
+ * (its mergee deleted, its base not yet written) leaves it on the locks, which then lapse but
+ * are not taken over: the worker's sweep finishes the merge (completeAbandonedMerges).
+ */
+export interface MergeJournal {
+  base_id: number;
+  mergee_id: number;
+  /** The mergee as the merge first read it: a deleted contact is purged some time after. */
+  mergee: Record<string, unknown>;
+  /** The mergee's name was a website visitor's placeholder (MergeOptions.isPlaceholderName). */
+  ignore_mergee_name: boolean;
+  keep_base_last_seen: boolean;
 }
 
 const mergeLockSchema = new Schema<MergeLock>(
@@ -20,6 +37,7 @@ const mergeLockSchema = new Schema<MergeLock>(
     contact_id: { type: Number, required: true },
     owner: { type: String, required: true },
     until: { type: Date, required: true },
+    merge: { type: Schema.Types.Mixed, default: undefined },
   },
   { versionKey: false },
 );

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { duplicateIndexes, isDuplicateKey } from '../shared/duplicate-key';
 import { inChunks } from '../shared/id-lists';
 import { ConflictError } from '../shared/errors';
-import { mergeLockId, type MergeLockModel } from './merge-lock.model';
+import { exemptBecause } from '../shared/id-only-guard';
+import { mergeLockId, type MergeJournal, type MergeLockModel } from './merge-lock.model';
+
+/** The contacts one merge holds: given back by `release`; `record` writes what the merge will do on its locks. */
+export interface HeldForMerge {
+  release(): Promise<void>;
+  record(journal: MergeJournal): Promise<void>;
+}
 
 export interface MergeLockOptions {
   /** How long a lock holds unless released: past it, a merge that died no longer blocks its contacts. */
@@ -35,18 +42,49 @@ export function createMergeLocks(locks: MergeLockModel, options: MergeLockOption
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
-    // Held by another merge: taken over only once it has lapsed (that merge died).
-    const res = await locks.updateOne({ _id, until: { $lt: new Date() } }, { $set: { owner, until } });
+    // Held by another merge: taken over only once it has lapsed (that merge died), and only if
+    // that merge had changed nothing yet: one that had (its journal) is finished by the sweep first.
+    const res = await locks.updateOne({ _id, until: { $lt: new Date() }, merge: null }, { $set: { owner, until } });
     return res.matchedCount === 1;
   }
 
+  /** Lapsed locks of merges that died after starting, one per merge (they are few: only merges in flight hold locks). */
+  async function abandoned(): Promise<MergeJournal[]> {
+    const lapsed = await locks
+      .find({ until: { $lt: new Date() }, merge: { $ne: null } })
+      .comment(exemptBecause('merge locks exist only while merges run: the sweep looks for merges that died'))
+      .lean();
+    const byMergee = new Map<number, MergeJournal>();
+    for (const lock of lapsed) if (lock.merge) byMergee.set(lock.merge.mergee_id, lock.merge);
+    return [...byMergee.values()];
+  }
+
+  /** Takes over the lapsed locks of a dead merge, both or neither; answers how to give them back. */
+  async function takeOver(accountId: number, journal: MergeJournal): Promise<(() => Promise<void>) | null> {
+    const owner = randomUUID();
+    const ids = [journal.base_id, journal.mergee_id].map((id) => mergeLockId(accountId, id));
+    const res = await locks.updateMany({ _id: { $in: ids }, until: { $lt: new Date() }, 'merge.mergee_id': journal.mergee_id }, { $set: { owner, until: new Date(Date.now() + holdMs) } });
+    const release = async () => {
+      await locks.deleteMany({ _id: { $in: ids }, owner });
+    };
+    if (res.modifiedCount === ids.length) return release;
+    await release();
+    return null;
+  }
+
   return {
-    /** Takes the contacts for one merge; answers the function that gives them back. */
-    async acquire(accountId: number, contactIds: number[]): Promise<() => Promise<void>> {
+    abandoned,
+    takeOver,
+
+    /** Takes the contacts for one merge. */
+    async acquire(accountId: number, contactIds: number[]): Promise<HeldForMerge> {
       const owner = randomUUID();
       const held: string[] = [];
       const release = async () => {
         if (held.length) await locks.deleteMany({ _id: { $in: held }, owner });
+      };
+      const record = async (journal: MergeJournal) => {
+        await locks.updateMany({ _id: { $in: held }, owner }, { $set: { merge: journal } });
       };
       const deadline = Date.now() + waitMs;
       try {
@@ -61,7 +99,7 @@ export function createMergeLocks(locks: MergeLockModel, options: MergeLockOption
         await release();
         throw err;
       }
-      return release;
+      return { release, record };
     },
 
     /**
