@@ -53,11 +53,13 @@ export async function sendEmail(stored: EmailSettings, mail: Mail, { timeoutMs, 
     const info = await transport.sendMail({ from: settings.email, ...mail, to: one(mail.to), cc: mail.cc?.map(one), bcc: mail.bcc?.map(one) });
     return info.messageId;
   } catch (err) {
-    const e = err as { responseCode?: number; message?: string };
+    const e = err as { responseCode?: number; message?: string; code?: string };
     // Logged and shown to agents: a server that echoes the password (as sent, or base64 as AUTH sends it) must not put it there.
     const password = settings.smtp_password ?? '';
     const sent = [password, Buffer.from(password).toString('base64'), Buffer.from(`\u0000${settings.smtp_login ?? ''}\u0000${password}`).toString('base64')];
-    const reason = withoutSecrets(`the SMTP server refused the message: ${e.message ?? String(err)}`, password ? sent : []);
+    // A server that never answered did not refuse anything (nodemailer's ECONNECTION, ETIMEDOUT, ESOCKET and DNS codes).
+    const unreached = e.responseCode === undefined && ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS'].includes(e.code ?? '');
+    const reason = withoutSecrets(`the SMTP server ${unreached ? 'could not be reached' : 'refused the message'}: ${e.message ?? String(err)}`, password ? sent : []);
     // SMTP's own convention: 5xx replies are permanent, 4xx replies and lost connections are not.
     if (typeof e.responseCode === 'number' && e.responseCode >= 500) throw new PermanentDeliveryError(reason);
     throw new TransientDeliveryError(reason);

@@ -5,6 +5,7 @@ import { capturedLogger } from '../support/captured-logger';
 import { createContact } from '../support/factories';
 import { createInbox } from '../support/inboxes';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { freePort } from '../support/processes';
 
 let ctx: TestContext;
 let account: TestAccount;
@@ -48,5 +49,28 @@ describe("a delivery's failure reason", () => {
     expect(message!.failure_reason).not.toContain('mongo-7.internal.example');
     expect(message!.failure_reason).toMatch(/internal error/);
     expect(lines.join('\n')).toContain('mongo-7.internal.example');
+  });
+
+  // It said "the SMTP server refused the message: connect ECONNREFUSED", of a server never reached.
+  it('when the SMTP server cannot be reached, then the reason says so, not that it refused the message', async () => {
+    const closedPort = await freePort();
+    const inbox = await createInbox(ctx, account, { type: 'email', email: 'from@example.com', smtp_address: '127.0.0.1', smtp_port: closedPort });
+    const contact = await createContact(ctx, account, { name: 'Bea', email: 'bea-reason@example.com' });
+    const sent = await ctx.http.post(account.path('/conversations')).set('api_access_token', account.adminToken).send({ inbox_id: inbox.id, contact_id: contact.id, message: { content: 'hello' } });
+    const messageId = sent.body.messages[0].id as number;
+    const { logger } = capturedLogger();
+    const process = createDeliveryProcessor({
+      messages: ctx.deps.models.messages,
+      pending: ctx.deps.models.pendingDeliveries,
+      inboxes: ctx.deps.models.inboxes,
+      contacts: ctx.deps.models.contacts,
+      logger,
+      timeoutMs: 1000,
+      allowedHosts: ['127.0.0.1'],
+    });
+    // The last attempt, so the failure is recorded.
+    await process({ data: { messageId }, attemptsMade: 5, opts: { attempts: 6 } } as unknown as Queue.Job<DeliveryJob>).catch(() => undefined);
+    const message = await ctx.deps.models.messages.findById(messageId).lean();
+    expect(message!.failure_reason).toMatch(/^the SMTP server could not be reached: /);
   });
 });
