@@ -1,22 +1,18 @@
-import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { waitFor, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
-import { startTcpProxy } from '../support/tcp-proxy';
+import { startContextBehindMongoProxy, type startTcpProxy } from '../support/tcp-proxy';
 
 // A bulk action job whose attempts all fail while MongoDB is away (they are spaced for a failure
 // of the job: about two seconds in all) stayed `running` for good with part of its contacts
 // changed: it could not be marked failed, and nothing queued it again. Now it is queued again
 // while the store stays away, and completes once it is back. MongoDB is reached through a
 // proxy of this test's own, cut and restored; the service keeps running for everyone else.
-const mongoUrl = new URL(process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_test');
-
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
 let ctx: TestContext;
 let account: TestAccount;
 
 beforeAll(async () => {
-  proxy = await startTcpProxy(Number(mongoUrl.port || 27017));
-  const uri = `mongodb://127.0.0.1:${proxy.port}${mongoUrl.pathname}`;
-  ctx = await startTestContext({ worker: false, config: testConfig({ MONGODB_URI: uri, MONGO_TIMEOUT_MS: '500', JOB_RESUME_DELAY_MS: '1000' }) });
+  ({ proxy, ctx } = await startContextBehindMongoProxy({ config: { JOB_RESUME_DELAY_MS: '1000' } }));
   account = await ctx.createAccount();
 });
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { mergeContacts } from '../../src/contacts/merge-contacts';
 import { mergeLockId } from '../../src/contacts/merge-lock.model';
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 
 // A merge has no transaction: it moves the mergee's records, hands its keys to the base, deletes
@@ -12,11 +12,13 @@ import { createContact } from '../support/factories';
 let ctx: TestContext;
 let account: TestAccount;
 
-beforeAll(async () => {
-  ctx = await startTestContext({ worker: false });
-  account = await ctx.createAccount();
-});
-afterAll(() => ctx.close());
+withTestAccount(
+  (c, a) => {
+    ctx = c;
+    account = a;
+  },
+  { worker: false },
+);
 
 const auth = () => ({ api_access_token: account.adminToken });
 

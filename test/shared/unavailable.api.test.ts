@@ -3,11 +3,10 @@ import { createElasticsearchClient } from '../../src/shared/elasticsearch';
 import { enqueueWithin } from '../../src/shared/queues';
 import { expectMatchesDocument } from '../openapi/document-support';
 import { dropTestIndex, startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
-import { startTcpProxy } from '../support/tcp-proxy';
+import { startContextBehindMongoProxy, startTcpProxy } from '../support/tcp-proxy';
 
 // Each process reaches the shared local service through a proxy of its own, which the test
 // cuts and restores: the service itself keeps running for everyone else.
-const mongoUrl = new URL(process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_test');
 const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 
 describe('when the MongoDB server cannot be reached', () => {
@@ -16,9 +15,7 @@ describe('when the MongoDB server cannot be reached', () => {
   let account: TestAccount;
 
   beforeAll(async () => {
-    proxy = await startTcpProxy(Number(mongoUrl.port || 27017));
-    const uri = `mongodb://127.0.0.1:${proxy.port}${mongoUrl.pathname}`;
-    ctx = await startTestContext({ worker: false, config: testConfig({ MONGODB_URI: uri, MONGO_TIMEOUT_MS: '500' }) });
+    ({ proxy, ctx } = await startContextBehindMongoProxy());
     account = await ctx.createAccount();
   });
   afterAll(async () => {
