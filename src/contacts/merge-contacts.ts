@@ -116,11 +116,14 @@ export async function mergeContacts(
 export async function completeAbandonedMerges(deps: MergeContactsDeps): Promise<number> {
   let done = 0;
   for (const journal of await deps.locks.abandoned()) {
-    const mergee = journal.mergee as unknown as Contact;
-    const accountId = mergee.account_id;
+    const accountId = (journal.mergee as unknown as Contact).account_id;
     const release = await deps.locks.takeOver(accountId, journal);
     if (!release) continue;
     try {
+      // The mergee as it is now (written to since, or deleted by the merge's first run), or as
+      // the merge first read it once the sync worker has purged it.
+      const stored = await deps.contacts.findById(String(journal.mergee_id)).lean();
+      const mergee = stored?.account_id === accountId ? stored : (journal.mergee as unknown as Contact);
       const base = await deps.contacts.findOne({ _id: journal.base_id, account_id: accountId, deleted: false }).lean();
       // A base gone is not this merge's doing (its lock held it from other merges and deletes).
       if (base) {

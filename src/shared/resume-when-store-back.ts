@@ -9,19 +9,19 @@ export const isStoreAway = (err: unknown): boolean => isMongoUnavailable(err) ||
 
 /**
  * A background job (an import, a bulk action, a label's removal…) whose last attempt failed
- * because MongoDB or Elasticsearch was away is queued again after `delayMs`, and again after that while it stays
- * away, instead of being given up: its attempts are spaced for a failure of the job, and a
- * database restart of 15 seconds used them all. Given up, an import stayed `processing` and a
- * bulk action `running` for good (marking them failed needs MongoDB too), and a restart did not
- * take them up (the failed job kept their job id); a bulk action with Elasticsearch away failed
- * half done. Each of these jobs resumes where it stopped or
- * does nothing twice.
+ * because MongoDB or Elasticsearch was away is queued again after `delayMs`, and again after
+ * that while the store stays away, instead of being given up: its attempts are spaced for a
+ * failure of the job, and a database restart of 15 seconds used them all. Given up, an import
+ * stayed `processing` and a bulk action `running` for good (marking them failed needs MongoDB
+ * too), and a restart did not take them up (the failed job kept their job id); a bulk action
+ * with Elasticsearch away failed half done. Each of these jobs resumes where it stopped or does
+ * nothing twice.
  */
 export function resumeWhenStoreBack<T>(queue: Queue.Queue<T>, { delayMs, logger, what }: { delayMs: number; logger: Logger; what: string }): void {
   queue.on('failed', (job, err) => {
     if (!isLastAttempt(job) || !isStoreAway(err)) return;
     logger.warn({ jobId: job.id, data: job.data, err }, `${what} stopped with a store away; queued again in ${delayMs} ms`);
-    void queueAgain(queue, job, delayMs).catch((e: unknown) => logger.error({ err: e, jobId: job.id }, `${what} not queued again; it is taken up at the worker's next start`));
+    void queueAgain(queue, job, delayMs).catch((e: unknown) => logger.error({ err: e, jobId: job.id }, `${what} not queued again after a store came back`));
   });
 }
 

@@ -1,6 +1,7 @@
 import { mergeContacts } from '../../src/contacts/merge-contacts';
 import { mergeLockId } from '../../src/contacts/merge-lock.model';
-import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
+import { contactKeyId } from '../../src/records/contact-key.model';
+import { waitFor, withTestAccount, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 
 // A merge has no transaction: it moves the mergee's records, hands its keys to the base, deletes
@@ -22,22 +23,35 @@ withTestAccount(
 
 const auth = () => ({ api_access_token: account.adminToken });
 
-/** A merge whose process dies after deleting the mergee: the base's write never comes. */
-function mergeThatDies(baseId: number, mergeeId: number): void {
+const never = () => new Promise<never>(() => undefined);
+
+/** A merge whose process dies after deleting the mergee (the base's write never comes), or before (the delete never comes). */
+function mergeThatDies(baseId: number, mergeeId: number, before: 'base write' | 'delete'): void {
   const { mergeDeps } = ctx.deps;
-  const writer = { ...mergeDeps.writer, modify: ((accountId, id, plan) => (id === baseId ? new Promise(() => undefined) : mergeDeps.writer.modify(accountId, id, plan))) as typeof mergeDeps.writer.modify };
-  void mergeContacts({ ...mergeDeps, writer }, account.id, baseId, mergeeId);
+  const { writer } = mergeDeps;
+  const dying =
+    before === 'base write'
+      ? { ...writer, modify: ((accountId, id, plan) => (id === baseId ? never() : writer.modify(accountId, id, plan))) as typeof writer.modify }
+      : { ...writer, remove: (() => never()) as typeof writer.remove };
+  void mergeContacts({ ...mergeDeps, writer: dying }, account.id, baseId, mergeeId);
 }
 
-it('when the process of a merge dies after deleting the mergee, then the sweep finishes it: the base takes the mergee\'s values and keys, once', async () => {
+it.each(['base write', 'delete'] as const)('when the process of a merge dies before its %s, then the sweep finishes it: the base takes the mergee\'s values and keys, once', async (step) => {
+  const email = `half-merged-${step.replace(' ', '-')}@example.com`;
+  const phone = step === 'delete' ? '+33612340002' : '+33612340001';
   const base = await createContact(ctx, account, { name: 'Base Person', email: null, phone_number: null });
   const mergee = await createContact(ctx, account, {
-    name: 'Mergee Person', email: 'half-merged@example.com', phone_number: '+33612340001', custom_attributes: { tier: 'gold' }, additional_attributes: { city: 'Paris' },
+    name: 'Mergee Person', email, phone_number: phone, custom_attributes: { tier: 'gold' }, additional_attributes: { city: 'Paris' },
   });
-  mergeThatDies(base.id, mergee.id);
+  mergeThatDies(base.id, mergee.id, step);
   const lockIds = [base.id, mergee.id].map((id) => mergeLockId(account.id, id));
-  // Until the mergee is deleted (the base's write then waits for ever: the process is as good as dead).
-  for (let i = 0; i < 200 && (await ctx.http.get(account.path(`/contacts/${mergee.id}`)).set(auth())).status !== 404; i++) await new Promise((r) => setTimeout(r, 25));
+  // Until the step it dies at is reached (which then waits for ever: the process is as good as dead).
+  // The keys handed over (the step before the delete), and for the other the mergee deleted.
+  const reached = async () =>
+    (await ctx.deps.models.contactKeys.findById(contactKeyId(account.id, 'email', email)).lean())?.contact_id === base.id &&
+    (step === 'delete' || (await ctx.http.get(account.path(`/contacts/${mergee.id}`)).set(auth())).status === 404);
+  await waitFor(reached, `the merge to reach its ${step}`);
+  expect((await ctx.http.get(account.path(`/contacts/${mergee.id}`)).set(auth())).status).toBe(step === 'delete' ? 200 : 404);
   expect((await ctx.http.get(account.path(`/contacts/${base.id}`)).set(auth())).body.payload.email).toBeNull();
 
   // While its locks hold, the sweep leaves the merge alone (it may still be running).
@@ -50,9 +64,9 @@ it('when the process of a merge dies after deleting the mergee, then the sweep f
 
   expect(await ctx.deps.finishAbandonedMerges()).toBe(1);
   const shown = (await ctx.http.get(account.path(`/contacts/${base.id}`)).set(auth())).body.payload;
-  expect(shown).toMatchObject({ name: 'Base Person', email: 'half-merged@example.com', phone_number: '+33612340001', custom_attributes: { tier: 'gold' }, additional_attributes: { city: 'Paris' } });
+  expect(shown).toMatchObject({ name: 'Base Person', email, phone_number: phone, custom_attributes: { tier: 'gold' }, additional_attributes: { city: 'Paris' } });
   expect((await ctx.http.get(account.path(`/contacts/${mergee.id}`)).set(auth())).status).toBe(404);
-  const taken = await ctx.http.post(account.path('/contacts')).set(auth()).send({ name: 'Late', email: 'half-merged@example.com' });
+  const taken = await ctx.http.post(account.path('/contacts')).set(auth()).send({ name: 'Late', email });
   expect(taken.status).toBe(422);
   expect(taken.body.error).toContain(`contact ${base.id}`);
   expect(await ctx.deps.models.mergeLocks.countDocuments({ _id: { $in: lockIds } })).toBe(0);
