@@ -9,17 +9,14 @@ import { startContextBehindMongoProxy, type startTcpProxy } from '../support/tcp
 // proxy of this test's own, cut and restored; the service keeps running for everyone else.
 let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
 let ctx: TestContext;
+let stop: () => Promise<void>;
 let account: TestAccount;
 
 beforeAll(async () => {
-  ({ proxy, ctx } = await startContextBehindMongoProxy({ config: { JOB_RESUME_DELAY_MS: '1000' } }));
+  ({ proxy, ctx, stop } = await startContextBehindMongoProxy({ config: { JOB_RESUME_DELAY_MS: '1000' } }));
   account = await ctx.createAccount();
 });
-afterAll(async () => {
-  await proxy.restore().catch(() => undefined);
-  await ctx.close().catch(() => undefined);
-  await proxy.close();
-});
+afterAll(() => stop());
 
 it('when MongoDB is away for longer than its attempts, then the bulk action is queued again and completes once it is back, never failed', async () => {
   const auth = { api_access_token: account.adminToken };

@@ -12,17 +12,14 @@ const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 describe('when the MongoDB server cannot be reached', () => {
   let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
   let ctx: TestContext;
+  let stop: () => Promise<void>;
   let account: TestAccount;
 
   beforeAll(async () => {
-    ({ proxy, ctx } = await startContextBehindMongoProxy());
+    ({ proxy, ctx, stop } = await startContextBehindMongoProxy());
     account = await ctx.createAccount();
   });
-  afterAll(async () => {
-    await proxy.restore().catch(() => undefined);
-    await ctx.close().catch(() => undefined);
-    await proxy.close();
-  });
+  afterAll(() => stop());
 
   it('then requests answer 503 with Retry-After, never 500, and succeed again once it is back', async () => {
     const auth = { api_access_token: account.adminToken };

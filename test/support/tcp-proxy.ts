@@ -78,13 +78,18 @@ export async function startContextBehindElasticsearchProxy(options: { worker?: b
 
 /**
  * A test context that reaches MongoDB through a proxy the test can cut (server selection given
- * up after 500 ms), so that the shared server stays up for everyone else. Close the context
- * before the proxy; restore the proxy first if the test may have left it cut.
+ * up after 500 ms), so that the shared server stays up for everyone else. `stop` restores the
+ * proxy (a test may have left it cut), closes the context, then the proxy.
  */
 export async function startContextBehindMongoProxy(options: { worker?: boolean; config?: Partial<Record<keyof Config, string>> } = {}) {
   const mongoUrl = new URL(process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_test');
   const proxy = await startTcpProxy(Number(mongoUrl.port || 27017));
   const uri = `mongodb://127.0.0.1:${proxy.port}${mongoUrl.pathname}`;
   const ctx = await startTestContext({ worker: options.worker ?? false, config: testConfig({ MONGODB_URI: uri, MONGO_TIMEOUT_MS: '500', ...options.config }) });
-  return { proxy, ctx };
+  const stop = async () => {
+    await proxy.restore().catch(() => undefined);
+    await ctx.close().catch(() => undefined);
+    await proxy.close();
+  };
+  return { proxy, ctx, stop };
 }
