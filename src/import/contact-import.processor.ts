@@ -157,7 +157,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     file.on('error', (err) => parser.destroy(err));
     // Before the guard, which splits records as csv-parser does and so must see quotes as it will.
     const quotes = createLenientQuotes(config.IMPORT_MAX_ROW_BYTES);
-    return { records: file.pipe(quotes).pipe(guard.stream).pipe(parser), overLong: guard.take, endOf: guard.endOf };
+    return { records: file.pipe(quotes).pipe(guard.stream).pipe(parser), overLong: guard.take, endOf: guard.endOf, unclosed: guard.unclosed };
   }
 
   /**
@@ -245,7 +245,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       let lastPlanned: Promise<unknown> = Promise.resolve();
       let committing: Promise<void> = Promise.resolve();
 
-      const { records, overLong, endOf } = readRecords(doc.file_path);
+      const { records, overLong, endOf, unclosed } = readRecords(doc.file_path);
       try {
         for await (const record of records as AsyncIterable<Record<number, Cell>>) {
           const cells = Object.values(record);
@@ -258,6 +258,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
             }
             endOf(blankLead);
             if (overLong(blankLead) !== undefined) throw new ImportFailure(`the header line is longer than ${config.IMPORT_MAX_ROW_BYTES} bytes (IMPORT_MAX_ROW_BYTES)`);
+            if (unclosed(blankLead)) throw new ImportFailure(`the header line opens a quote (") that is never closed: the whole file was read as the header; close the quote`);
             plan = await planColumns(accountId, cells);
             await imports.updateOne({ _id: importId }, { $set: { headers: cells.map(cellText).map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h)) } });
             continue;
@@ -266,7 +267,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           const bytes = overLong(blankLead + row);
           const end = endOf(blankLead + row);
           if (row <= doc.checkpoint_row) {
-            const parsed = bytes === undefined ? parseImportRow(cells, plan) : undefined;
+            const parsed = bytes === undefined && !unclosed(blankLead + row) ? parseImportRow(cells, plan) : undefined;
             const wanted = parsed && contactRowOf(parsed);
             if (!wanted) continue;
             const refused = parsed.kind === 'rejected';
@@ -277,7 +278,11 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
             continue;
           }
           if (replayed.length) await claimReplayed();
-          if (bytes === undefined) batch.push({ row, cells, end });
+          if (bytes === undefined && unclosed(blankLead + row)) {
+            // Imported, its cells would be the rest of the file run together (a contact named after raw CSV lines).
+            const reason = `a quote (") opened in this row is never closed, so the rest of the file from here was read as this one row and none of it was imported; close the quote (or write a quote inside a cell as "") and import these lines again`;
+            batch.push({ row, cells, rejected: reason, end });
+          } else if (bytes === undefined) batch.push({ row, cells, end });
           else {
             // Rejected whole: its cells were cut at the limit, so none of them can be trusted.
             const reason = `the row is ${bytes} bytes, longer than ${config.IMPORT_MAX_ROW_BYTES} (IMPORT_MAX_ROW_BYTES); it was not imported, and only its first ${OVER_LONG_ROW_KEPT_CHARS} characters are kept here`;

@@ -34,7 +34,19 @@ function isUtf16(bytes: Buffer): boolean {
   return half > 0 && Math.max(...nulAt) >= half * 0.6 && Math.min(...nulAt) <= half * 0.05;
 }
 
-/** Looks at the start of the file: an empty file or one with NUL bytes is not a CSV. */
+/**
+ * A JSON or HTML/XML file named .csv: read as CSV its first line became column names (`{"name":"Ann"`,
+ * `<html><body>hi`), each defining a custom attribute for good, and the import completed with
+ * nothing said. No CSV header starts with `{`, `[` or `<`.
+ */
+function markupProblem(start: Buffer): string | undefined {
+  const text = start.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  if (text.startsWith('{') || text.startsWith('[')) return `the file is JSON, not CSV (it starts with "${text[0]}"); export it as CSV with a header line of column names`;
+  if (text.startsWith('<')) return 'the file is HTML or XML, not CSV (it starts with "<"); export it as CSV with a header line of column names';
+  return undefined;
+}
+
+/** Looks at the start of the file: an empty file, one with NUL bytes, JSON or HTML is not a CSV. */
 async function checkLooksLikeText(file: UploadedFile): Promise<string | undefined> {
   if (file.size === 0) return 'the file is empty';
   const handle = await open(file.path, 'r');
@@ -43,6 +55,8 @@ async function checkLooksLikeText(file: UploadedFile): Promise<string | undefine
     const start = buffer.subarray(0, bytesRead);
     if (isUtf16(start)) return 'the file is UTF-16 text (as Excel saves "Unicode Text" or "CSV UTF-16"); save it as "CSV UTF-8" and upload it again';
     if (start.includes(0)) return 'the file is not a text CSV file (it contains NUL bytes)';
+    const markup = markupProblem(start);
+    if (markup) return markup;
   } finally {
     await handle.close();
   }

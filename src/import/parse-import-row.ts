@@ -135,10 +135,11 @@ function changesOrErrors(input: ContactInput): { changes?: ContactChanges; error
 export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
   if (cells.every((cell) => trimText(cellText(cell)) === '')) return { kind: 'empty' };
   const width = plan.columns.length;
-  // A longer row holds values no column names: they would be lost. A shorter one is a row whose
-  // trailing empty cells were left out (hand-written files, exporters that trim), as Ruby's CSV,
-  // and so Chatwoot, reads it: its missing cells are empty.
-  if (cells.length > width) {
+  // A longer row's extra values have no column to go to: they would be lost. Extra cells left
+  // empty lose nothing (a trailing comma, as spreadsheets and hand edits leave; Ruby's CSV, and so
+  // Chatwoot, reads such a row). A shorter row is one whose trailing empty cells were left out
+  // (hand-written files, exporters that trim): its missing cells are empty.
+  if (cells.length > width && cells.slice(width).some((cell) => trimText(cellText(cell)) !== '')) {
     return { kind: 'rejected', errors: [`the row has ${cells.length} fields, the header has ${width}`] };
   }
 

@@ -20,6 +20,12 @@ export interface RowSizeGuard {
    * row it committed, not how far the file was read ahead of it.
    */
   endOf(ordinal: number): number | undefined;
+  /**
+   * Whether record `ordinal` is the file's last and ends inside a quoted cell: a quote never
+   * closed, so every line after it was read into this one record. Known once the file has been
+   * read, which is before csv-parser can hand that record over (it ends it only at the file's end).
+   */
+  unclosed(ordinal: number): boolean;
 }
 
 /**
@@ -46,6 +52,8 @@ export function createRowSizeGuard(maxRowBytes: number): RowSizeGuard {
   let quotedAtCut: boolean | undefined;
   // Bytes of a leading BOM read so far (held back, possibly across chunks); -1 once settled.
   let bomRead = 0;
+  // The record the file ended in while a quoted cell was open.
+  let unclosedRecord: number | undefined;
 
   /** The end of a record that was cut: its size is known now, before csv-parser can hand it over. */
   function finishCut(out: Buffer[]) {
@@ -108,6 +116,7 @@ export function createRowSizeGuard(maxRowBytes: number): RowSizeGuard {
         length += held.length;
       }
       if (length > 0) ends.set(ordinal, offset);
+      if (quoted) unclosedRecord = ordinal;
       // A last record without a newline, cut: end it for csv-parser.
       if (quotedAtCut === undefined) return done(null, held);
       const out: Buffer[] = [];
@@ -129,5 +138,6 @@ export function createRowSizeGuard(maxRowBytes: number): RowSizeGuard {
       ends.delete(at);
       return end;
     },
+    unclosed: (at: number) => at === unclosedRecord,
   };
 }

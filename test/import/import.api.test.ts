@@ -295,6 +295,44 @@ describe('the catalogue of nasty files', () => {
     expect(res.body.error).toMatch(/UTF-16.*UTF-8/);
   });
 
+  // Read as CSV, such a file's first line became column names (`{"name":"Ann"`), each defining a
+  // custom attribute for good, and the import completed with nothing said.
+  it.each([
+    ['JSON', '{"name":"Ann","city":"Lima"}\n', /JSON, not CSV/],
+    ['a pretty-printed JSON array', '\ufeff [\n  {"name": "Ann"},\n  {"name": "Bo"}\n]\n', /JSON, not CSV/],
+    ['HTML', '<html><body>hi, there</body></html>\n', /HTML or XML, not CSV/],
+  ])('when the file is %s named .csv, then the upload answers 422 saying so, defining no attribute', async (_what, file, error) => {
+    const account = await freshAccount();
+    const res = await uploadCsv(ctx, account, file);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ field: 'import_file', error: expect.stringMatching(error) });
+    expect(await ctx.deps.definitions.of(account.id)).toEqual([]);
+  });
+
+  it('when a quote is never closed, then its row is rejected saying so (not a contact named after raw lines) and the rows before it import', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, 'name,email\nAna,ana@x.com\n"unclosed,uc@x.com\nLuis,luis@x.com\n');
+    expect(done).toMatchObject({ status: 'completed', rows_read: 2, created: 1, rejected: 1 });
+    expect(await rejectionsOf(account, done.id)).toEqual([expect.stringMatching(/^row 2: a quote \(".*never closed, so the rest of the file from here was read as this one row/)]);
+    expect((await contactsOf(ctx, account.id)).map((c) => c.email)).toEqual(['ana@x.com']);
+    // The download keeps the lines as they were read, so they can be fixed and imported again.
+    expect(await rejectedCsv(ctx, account, done.id)).toContain('unclosed,uc@x.com\nLuis,luis@x.com');
+  });
+
+  it('when the header opens a quote it never closes, then the import fails saying so', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, 'name,"email\nAna,ana@x.com\n');
+    expect(done).toMatchObject({ status: 'failed', created: 0, error: expect.stringMatching(/header line opens a quote/) });
+    expect(await ctx.deps.definitions.of(account.id)).toEqual([]);
+  });
+
+  it('when a row ends with empty cells past the header (a trailing comma), then it imports: nothing is lost', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, 'name,email\nAna,ana@x.com,\nLuis,luis@x.com, ,\nEva,eva@x.com,x\n');
+    expect(done).toMatchObject({ status: 'completed', rows_read: 3, created: 2, rejected: 1 });
+    expect(await rejectionsOf(account, done.id)).toEqual(['row 3: the row has 3 fields, the header has 2']);
+  });
+
   // A ";" file created a custom attribute "name;email" and rejected every row with a reason about a missing name.
   it.each([
     ['semicolons', 'name;email\nAna;ana@x.com\nLuis;luis@x.com\n', /the file must be comma-separated/],

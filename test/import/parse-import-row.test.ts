@@ -179,9 +179,12 @@ describe('parsing a row', () => {
     expect(parsed.kind === 'rejected' && parsed.errors).toEqual([expect.stringMatching(/^email/), expect.stringMatching(/^phone_number/)]);
   });
 
-  it('when the row has more fields than the header, then it is rejected saying so; fewer, its missing trailing cells are empty', () => {
+  it('when the row has more fields than the header, then it is rejected saying so unless the extra ones are empty; fewer, its missing trailing cells are empty', () => {
     const p = plan(['name', 'email']);
     expect(parseImportRow(['a', 'a@x.com', 'extra'], p)).toEqual({ kind: 'rejected', errors: ['the row has 3 fields, the header has 2'] });
+    expect(parseImportRow(['a', 'a@x.com', '', 'extra'], p)).toEqual({ kind: 'rejected', errors: ['the row has 4 fields, the header has 2'] });
+    // Extra cells left empty (a trailing comma) lose nothing: the row is read.
+    expect(parseImportRow(['a', 'a@x.com', '', ' '], p)).toEqual(parseImportRow(['a', 'a@x.com'], p));
     expect(parseImportRow(['a'], p)).toEqual(parseImportRow(['a', ''], p));
     expect(parseImportRow(['a'], p)).toMatchObject({ kind: 'contact' });
   });

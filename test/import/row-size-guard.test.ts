@@ -111,6 +111,27 @@ describe('row size guard', () => {
     expect(await read(`name\nAna\n"${'z'.repeat(100)}`, 10, 7)).toEqual([{ cells: ['name'] }, { cells: ['Ana'] }, { cells: ['z'.repeat(9)], cut: 101 }]);
   });
 
+  it('when the file ends inside a quoted cell, then its last record, and only that one, is flagged as unclosed, whatever the chunks', async () => {
+    const flagsOf = async (text: string, maxRowBytes: number, chunkSize: number) => {
+      const bytes = Buffer.from(text, 'utf8');
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
+      const guard = createRowSizeGuard(maxRowBytes);
+      const parser = Readable.from(chunks).pipe(guard.stream).pipe(csvParser({ headers: false }));
+      const seen: { cut?: number; unclosed: boolean }[] = [];
+      for await (const record of parser) if (record) seen.push({ cut: guard.take(seen.length), unclosed: guard.unclosed(seen.length) });
+      return seen;
+    };
+    const open = { cut: undefined, unclosed: false };
+    for (const chunkSize of [1, 4, 100000]) {
+      expect(await flagsOf('name,email\nAna,ana@x.com\n"unclosed,uc@x.com\nLuis,luis@x.com\n', 1000, chunkSize)).toEqual([open, open, { cut: undefined, unclosed: true }]);
+      // A quote closed, even across lines, or doubled inside a cell, leaves every record as it is.
+      expect(await flagsOf('name,notes\nAna,"a\nb ""c"""\nEva,e\n', 1000, chunkSize)).toEqual([open, open, open]);
+      // Past the limit too: the record is then both cut and unclosed.
+      expect(await flagsOf(`name\nAna\n"${'z'.repeat(100)}\nmore`, 10, chunkSize)).toEqual([open, open, { cut: 106, unclosed: true }]);
+    }
+  });
+
   it('when the header line is over the limit, then record 0 is flagged', async () => {
     const [header] = await read(`${'h'.repeat(50)}\nAna\n`, 10);
     expect(header.cut).toBe(50);
