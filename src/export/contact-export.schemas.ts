@@ -7,8 +7,9 @@ export const MAX_EXPORT_COLUMNS = 200;
 // A comma-separated string is split here, before the cap: split later, a string of 5,000 names
 // went past it. Which names exist depends on the account, so the service checks them.
 const columnNames = z
-  .union([z.array(z.string().min(1)), z.string().min(1)], { error: 'column_names must be an array of column names or one comma-separated string' })
-  .transform((names) => (typeof names === 'string' ? names.split(',') : names))
+  .union([z.array(z.string().min(1)), z.string()], { error: 'column_names must be an array of column names or one comma-separated string' })
+  // An empty string is no choice, as an empty list is (Chatwoot exports its default columns for both).
+  .transform((names) => (typeof names === 'string' ? (names.trim() === '' ? [] : names.split(',')) : names))
   .pipe(
     z.array(z.string()).max(MAX_EXPORT_COLUMNS, {
       error: (issue) => `at most ${MAX_EXPORT_COLUMNS} columns can be exported; ${(issue.input as unknown[]).length} were given`,

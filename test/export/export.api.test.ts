@@ -218,6 +218,12 @@ describe('exporting contacts', () => {
     const rows = await parseCsv(res.body);
     expect(rows.map((r) => r.name)).toEqual(['Solo']);
     expect(Object.keys(rows[0])).toEqual(['id', 'name', 'email', 'phone_number', 'labels']);
+    // An empty list or string is no choice either: the default columns (`""` was a 422).
+    for (const none of [[], '']) {
+      const empty = await exportCsv(account, { column_names: none });
+      expect(empty.status).toBe(200);
+      expect(Object.keys((await parseCsv(empty.body))[0])).toEqual(['id', 'name', 'email', 'phone_number', 'labels']);
+    }
     // So are this service's own options, beside one that is given.
     const beside = await exportCsv(account, { segment_id: null, custom_filter_id: null, labels: null, q: null, label: '' });
     expect(beside.status).toBe(200);
