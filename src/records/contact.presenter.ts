@@ -10,7 +10,7 @@ export const ONLINE_WINDOW_SECONDS = 5 * 60;
 export const contactPayloadSchema = z
   .object({
     id: z.int(),
-    name: z.string().nullable(),
+    name: z.string().describe('"" when the contact has no name, as Chatwoot (its column defaults to "")'),
     email: z.string().nullable(),
     phone_number: z.string().nullable(),
     identifier: z.string().nullable(),
@@ -68,14 +68,16 @@ const availabilityAt = (lastSeenAt: number | null | undefined, now: Date): Conta
  */
 export function withAvailability(payload: ContactPayload, now = new Date()): ContactPayload {
   const lastSeenAt = payload.last_seen_at ?? null;
-  return { ...payload, last_seen_at: lastSeenAt, availability_status: availabilityAt(lastSeenAt, now) };
+  // Payloads indexed before nameless contacts answered "" hold null.
+  return { ...payload, name: payload.name ?? '', last_seen_at: lastSeenAt, availability_status: availabilityAt(lastSeenAt, now) };
 }
 
 export function toContactPayload(contact: ContactFields, now = new Date()): ContactPayload {
   const lastSeenAt = toUnixSeconds(contact.last_seen_at);
   return {
     id: Number(contact._id),
-    name: contact.name,
+    // Chatwoot's name column defaults to "", and its dashboard splits the name without a null check.
+    name: contact.name ?? '',
     email: contact.email,
     phone_number: contact.phone_number,
     identifier: contact.identifier,

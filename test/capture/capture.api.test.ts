@@ -396,7 +396,7 @@ describe('email collect', () => {
     const visitor = await newVisitor();
     expect(visitor.name).toMatch(/^Visitor [0-9a-f]{6}$/);
     expect((await collect(visitor.source_id, { email: 'nameless@example.com' })).status).toBe(200);
-    expect((await contactOf(nameless.id)).body.payload).toMatchObject({ name: null, email: 'nameless@example.com' });
+    expect((await contactOf(nameless.id)).body.payload).toMatchObject({ name: '', email: 'nameless@example.com' });
 
     const alsoNameless = await createContact(ctx, account, { name: null, phone_number: '+51911222333' });
     const named = await newVisitor();

@@ -68,6 +68,33 @@ describe('creating a contact', () => {
     else expect(res.body.error).toMatch(/unknown_field|unrecognized/i);
   });
 
+  // Chatwoot's name column defaults to "", and its dashboard calls name.split(' ') when a contact
+  // opens: `null` (answered until 2026-12-03) threw for every email-only or phone-only contact.
+  it('when a contact has no name, then every view answers its name as "", as Chatwoot does', async () => {
+    const created = await post({ email: 'only-an-email@example.com', city: 'Nameless Town' });
+    expect(created.status).toBe(200);
+    expect(created.body.payload.contact.name).toBe('');
+    const id = created.body.payload.contact.id;
+    const cleared = await post({ name: 'Will Clear', email: 'cleared-name@example.com', city: 'Nameless Town' });
+    const patched = await ctx.http.patch(account.path(`/contacts/${cleared.body.payload.contact.id}`)).set('api_access_token', account.adminToken).send({ name: null });
+    expect(patched.body.payload.name).toBe('');
+    expect((await ctx.http.get(account.path(`/contacts/${id}`)).set('api_access_token', account.adminToken)).body.payload.name).toBe('');
+    await ctx.settle(account.id);
+    const filtered = await ctx.http
+      .post(account.path('/contacts/filter'))
+      .set('api_access_token', account.adminToken)
+      .send({ payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Nameless Town'] }] });
+    expect(filtered.body.payload.map((c: { name: unknown }) => c.name)).toEqual(['', '']);
+    const searched = await ctx.http.get(account.path('/contacts/search?q=only-an-email')).set('api_access_token', account.adminToken);
+    expect(searched.body.payload.map((c: { name: unknown }) => c.name)).toEqual(['']);
+    // Still a contact without a name: it sorts last and is not present.
+    const absent = await ctx.http
+      .post(account.path('/contacts/filter'))
+      .set('api_access_token', account.adminToken)
+      .send({ payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Nameless Town'], query_operator: 'and' }, { attribute_key: 'name', filter_operator: 'is_not_present', values: [] }] });
+    expect(absent.body.meta.count).toBe(2);
+  });
+
   it('when none of name, email, phone or identifier is given, then it answers 422', async () => {
     const res = await post({ city: 'Lima' });
     expect(res.status).toBe(422);
