@@ -85,6 +85,9 @@ function asBrowsersReadUrl(value: string): string {
 // Decimal text, as a number input holds it: digits with an optional sign and fraction, spaces around.
 const DECIMAL_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
 
+/** `"true"` and `"false"` as the booleans, as `blocked` and the filters read them (a form's value, Rails' cast); else the value as given. */
+export const booleanOfText = (value: unknown): unknown => (value === 'true' ? true : value === 'false' ? false : value);
+
 /** The number that decimal text (`"11"`, `" -2.5 "`) writes, as writes and filters read a number given as text; else the value as given. */
 export const numberOfDecimalText = (value: unknown): unknown => (typeof value === 'string' && DECIMAL_TEXT.test(value) ? Number(value) : value);
 
@@ -121,6 +124,7 @@ export const listValuesOf = (values: string[]): string[] => [...new Set(values.m
  */
 export function coerceCustomValue(def: DefinitionRef, value: unknown): unknown {
   if (def.attribute_display_type === 'number') return numberOfDecimalText(value);
+  if (def.attribute_display_type === 'checkbox') return booleanOfText(value);
   if (def.attribute_display_type === 'list' && typeof value === 'string') return listValueOf(def.attribute_values, value) ?? value;
   return value;
 }
@@ -160,16 +164,26 @@ export function checkCustomValue(def: DefinitionRef, value: unknown): string | u
 /** The value as its pool field indexes it; undefined when absent or not of the definition's type. */
 export function toIndexValue(def: DefinitionRef, value: unknown): string | number | boolean | undefined {
   if (value === null || value === undefined) return undefined;
+  // A value stored under an earlier definition of the key with another type is indexed when it
+  // converts cleanly (5 as the text "5", "5" as the number 5, "true" as the checkbox's true):
+  // otherwise a key defined again with another type hid from filters every value its contacts
+  // still show, with a 200.
   switch (poolOf(def.attribute_display_type)) {
-    case 'num':
-      return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-    case 'bool':
-      return typeof value === 'boolean' ? value : undefined;
+    case 'num': {
+      const number = numberOfDecimalText(value);
+      return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
+    }
+    case 'bool': {
+      const bool = booleanOfText(value);
+      return typeof bool === 'boolean' ? bool : undefined;
+    }
     case 'date': {
       if (typeof value !== 'string' && typeof value !== 'number') return undefined;
       return parseTimestamp(value)?.getTime();
     }
     case 'text': {
+      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+      if (typeof value === 'boolean') return String(value);
       if (typeof value !== 'string') return undefined;
       const text = foldForIndex(value);
       return text.length ? text : undefined;

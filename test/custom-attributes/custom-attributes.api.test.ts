@@ -520,6 +520,45 @@ describe('custom attribute values on contacts', () => {
     expect(await ctx.deps.search.count(account.id, { term: { [slotField]: 'value' } })).toBe(1);
   });
 
+  // The values stay on the contacts (shown, exported); they were left out of the index under the
+  // new type, so `level is_present` counted none of the contacts that show a level, with a 200.
+  it('when a key is defined again with another type, then the values its contacts hold that convert cleanly are found by filters; the rest are not present', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const level = await api.post('/custom_attribute_definitions', { attribute_key: 'level', attribute_display_type: 'number' });
+    const tier = await api.post('/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_type: 'text' });
+    const five = await createContact(ctx, account, { name: 'Five', custom_attributes: { level: 5, tier: '1' } });
+    const nine = await createContact(ctx, account, { name: 'Nine', custom_attributes: { level: 9, tier: 'gold' } });
+    await api.delete(`/custom_attribute_definitions/${level.body.id}`);
+    await api.delete(`/custom_attribute_definitions/${tier.body.id}`);
+    await ctx.settle(account.id);
+    await api.post('/custom_attribute_definitions', { attribute_key: 'level', attribute_display_type: 'text' });
+    await api.post('/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_type: 'number' });
+    await ctx.settle(account.id);
+    const ids = async (payload: object[]) => ((await api.post('/contacts/filter?sort=name', { payload })).body.payload as { id: number }[]).map((c) => c.id);
+    expect(await ids([{ attribute_key: 'level', filter_operator: 'is_present', values: [] }])).toEqual([five.id, nine.id]);
+    expect(await ids([{ attribute_key: 'level', filter_operator: 'equal_to', values: ['5'] }])).toEqual([five.id]);
+    expect(await ids([{ attribute_key: 'tier', filter_operator: 'equal_to', values: [1] }])).toEqual([five.id]);
+    // "gold" is no number: not present under the number tier, though the contact still shows it.
+    expect(await ids([{ attribute_key: 'tier', filter_operator: 'is_present', values: [] }])).toEqual([five.id]);
+    expect((await api.get(`/contacts/${nine.id}`)).body.payload.custom_attributes).toEqual({ level: 9, tier: 'gold' });
+  });
+
+  // `blocked`, the filters and Rails' cast read "true" as true; a checkbox answered 422 to it.
+  it('when a checkbox value comes as the text "true" or "false", then it is stored as the boolean', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    await api.post('/custom_attribute_definitions', { attribute_key: 'vip', attribute_display_type: 'checkbox' });
+    const created = await api.post('/contacts', { name: 'Text Bool', custom_attributes: { vip: 'true' } });
+    expect(created.status).toBe(200);
+    expect(created.body.payload.contact.custom_attributes).toEqual({ vip: true });
+    const patched = await api.patch(`/contacts/${created.body.payload.contact.id}`, { custom_attributes: { vip: 'false' } });
+    expect(patched.body.payload.custom_attributes).toEqual({ vip: false });
+    const refused = await api.patch(`/contacts/${created.body.payload.contact.id}`, { custom_attributes: { vip: 'yes' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.field).toBe('custom_attributes.vip');
+  });
+
   // A key defined again by a contact write (not by POST /custom_attribute_definitions) left the
   // contacts that still held it out of the index: they showed the value and no filter found it.
   it('when a deleted key is defined again by a contact write, then the contacts still holding it are found by filters and sorts', async () => {

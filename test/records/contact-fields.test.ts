@@ -82,3 +82,24 @@ describe('a custom text value as the index holds it', () => {
     expect(String(toIndexValue(text, 'a\u200db')).length).toBeGreaterThan(2);
   });
 });
+
+// A key defined again with another type left its contacts' values where they were: a number
+// attribute's 5 under a text `level` was not indexed, and `level is_present` counted none of the
+// contacts that show one.
+describe('a value stored under an earlier type of its key, as the index holds it', () => {
+  const def = (attribute_display_type: 'text' | 'number' | 'checkbox' | 'date') => ({ attribute_key: 'k', attribute_display_type, attribute_values: [], slot: 1 });
+  it('when it converts cleanly, then it is indexed as the new type holds it', () => {
+    expect(toIndexValue(def('text'), 5)).toBe('5');
+    expect(toIndexValue(def('text'), 2.5)).toBe('2.5');
+    expect(toIndexValue(def('text'), false)).toBe('false');
+    expect(toIndexValue(def('number'), '11')).toBe(11);
+    expect(toIndexValue(def('number'), ' -2.5 ')).toBe(-2.5);
+    expect(toIndexValue(def('checkbox'), 'true')).toBe(true);
+    expect(toIndexValue(def('checkbox'), 'false')).toBe(false);
+  });
+  it('when it does not, then it is not indexed (not present)', () => {
+    for (const [type, value] of [['number', 'gold'], ['number', '1,5'], ['number', true], ['checkbox', 'yes'], ['checkbox', 1], ['text', { a: 1 }], ['text', ['a']], ['date', true]] as const) {
+      expect(toIndexValue(def(type), value)).toBeUndefined();
+    }
+  });
+});
