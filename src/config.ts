@@ -70,6 +70,7 @@ const envSchema = z.object({
   IMPORT_LEASE_MS: z.coerce.number().int().min(100).default(30000),
   // A background job (import, bulk action, label removal…) whose attempts all failed with MongoDB away is queued again after this long.
   JOB_RESUME_DELAY_MS: z.coerce.number().int().min(10).default(30000),
+  BULK_INDEX_WAIT_MS: z.coerce.number().int().min(0).default(30000),
   // People: bcrypt's cost factor (each step doubles the work of a sign-in), and how long a sign-in's session token lasts.
   PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(11),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),

@@ -33,6 +33,7 @@ import { createSegmentsService } from './segments/segments.service';
 import { defineBulkActionModel } from './bulk-actions/bulk-action.model';
 import { BULK_ACTION_QUEUE, createBulkActionProcessor } from './bulk-actions/bulk-action.processor';
 import { createBulkActionsService, type BulkJob } from './bulk-actions/bulk-actions.service';
+import { waitUntilIndexed } from './search/wait-until-indexed';
 import { completeAbandonedMerges, mergeContacts, type MergeOptions } from './contacts/merge-contacts';
 import { defineMergeLockModel } from './contacts/merge-lock.model';
 import { createMergeLocks } from './contacts/merge-locks';
@@ -313,6 +314,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     labels,
     segments,
     enqueue: (job) => bulkQueue.add(job),
+    waitIndexed: (ids) => waitUntilIndexed(models.pendingSync, ids, { timeoutMs: config.BULK_INDEX_WAIT_MS }),
     removeContacts: contactsInBackground.removeMany,
     logger,
   });

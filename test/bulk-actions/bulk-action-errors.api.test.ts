@@ -30,6 +30,7 @@ describe('a bulk action that fails', () => {
       labels: { ensureLabels: async () => undefined },
       segments: { compile: async () => ({}) as never, queryOfSegment: async () => ({}) as never },
       enqueue: async () => undefined,
+      waitIndexed: async () => true,
       removeContacts: async () => [],
       logger,
     });
@@ -62,6 +63,7 @@ describe('a bulk action that fails', () => {
       labels: { ensureLabels: async () => undefined },
       segments: { compile: async () => ({}) as never, queryOfSegment: async () => ({}) as never },
       enqueue: async () => undefined,
+      waitIndexed: async () => true,
       removeContacts: async () => [],
       logger: capturedLogger().logger,
     });
