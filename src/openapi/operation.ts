@@ -65,7 +65,16 @@ function requestBodyOf(route: RouteDeclaration): JsonSchema | undefined {
   const generated = inputSchemaOf(route.body);
   // Validation reads a request without a body as {} (src/shared/validate.ts): where {} passes, the body may be left out.
   const required = !route.body.safeParse({}).success;
-  return { required, content: { 'application/json': { schema: route.bodySchema ? route.bodySchema(generated) : generated } } };
+  const json = { schema: route.bodySchema ? route.bodySchema(generated) : generated };
+  // The same fields as form fields, named as Rails nests them (form-body.ts): Chatwoot's dashboard sends a new conversation so.
+  const form = {
+    schema: {
+      type: 'object',
+      description: 'the fields of the JSON body as form fields, nested objects with bracketed names (message[content], additional_attributes[mail_subject]); undefined, null or empty is absent; no files',
+      additionalProperties: { type: 'string' },
+    },
+  };
+  return { required, content: { 'application/json': json, ...(route.alsoForm ? { 'multipart/form-data': form } : {}) } };
 }
 
 function responseObject(response: ResponseSpec, components: Record<string, JsonSchema>): JsonSchema {

@@ -175,6 +175,14 @@ describe('the document itself', () => {
     const upload = document.paths['/api/v1/accounts/{account_id}/contacts/import'].post as unknown as Operation;
     expect(upload.requestBody!.content['multipart/form-data'].schema).toEqual(expect.objectContaining({ required: ['import_file'] }));
   });
+
+  // It took form fields (Chatwoot's dashboard sends a new conversation so) and the document said only JSON.
+  it('when a route also takes form fields, then the document lists multipart/form-data beside JSON', () => {
+    const start = document.paths['/api/v1/accounts/{account_id}/conversations'].post as unknown as Operation;
+    expect(Object.keys(start.requestBody!.content)).toEqual(['application/json', 'multipart/form-data']);
+    const create = document.paths['/api/v1/accounts/{account_id}/contacts'].post as unknown as Operation;
+    expect(Object.keys(create.requestBody!.content)).toEqual(['application/json']);
+  });
 });
 
 describe("the API tests' own requests", () => {
