@@ -66,10 +66,15 @@ const filterTypeName = (value: unknown) => (typeof value === 'number' || typeof 
 
 export const segmentListQuery = z.object({
   // Chatwoot's other types hold no segment here (an empty list); a type it does not have is a 422.
-  filter_type: z
-    .preprocess((v) => (v === '' ? undefined : filterTypeName(v)), z.enum(['contact', 'conversation', 'report'], 'filter_type must be contact, conversation or report (or 1, 0, 2)').optional()),
+  filter_type: acceptingAlso(
+    z.preprocess((v) => (v === '' ? undefined : filterTypeName(v)), z.enum(['contact', 'conversation', 'report'], 'filter_type must be contact, conversation or report (or 1, 0, 2)').optional()),
+    { enum: ['1', '0', '2', ''], description: "Chatwoot's numbers for contact, conversation and report; empty is absent" },
+  ),
   // Any case, as Rails reads a boolean parameter (TRUE was a 422 while 1 passed).
-  with_counts: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['true', 'false', '1', '0'], 'with_counts must be true or false (or 1, 0)').optional()),
+  with_counts: acceptingAlso(
+    z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['true', 'false', '1', '0'], 'with_counts must be true or false (or 1, 0)').optional()),
+    { type: 'string', pattern: '^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$', description: 'true or false in any case' },
+  ),
 });
 
 const contactFilterType = (field: string) =>
