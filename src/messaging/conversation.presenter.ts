@@ -57,7 +57,27 @@ const conversationMetaSchema = z.object({
 
 export type ConversationMeta = z.infer<typeof conversationMetaSchema>;
 
-export const conversationPayloadSchema = z.object({ ...conversationFields, meta: conversationMetaSchema }).meta({ id: 'Conversation' });
+/**
+ * Fields of Chatwoot's conversation that this service has no counterpart for, answered with what
+ * they are here, so that a client reading them (`conversation.labels.includes(…)`) does not throw.
+ */
+const chatwootConversationFields = {
+  labels: z.array(z.string()).describe('always empty: conversations carry no labels here'),
+  unread_count: z.int().describe("the conversation's incoming messages: no agent's reading is tracked here (agent_last_seen_at is null)"),
+  agent_last_seen_at: z.null(),
+  assignee_last_seen_at: z.null(),
+  contact_last_seen_at: z.null(),
+  first_reply_created_at: unixSeconds.nullable().describe('when its first outgoing message was created'),
+  waiting_since: z.null(),
+  priority: z.null(),
+  muted: z.literal(false),
+  snoozed_until: z.null(),
+  sla_policy_id: z.null(),
+  can_reply: z.boolean().describe('whether its inbox still exists to send through'),
+  last_non_activity_message: messagePayloadSchema.nullable().describe('its latest message'),
+};
+
+export const conversationPayloadSchema = z.object({ ...conversationFields, ...chatwootConversationFields, meta: conversationMetaSchema }).meta({ id: 'Conversation' });
 
 export type ConversationPayload = z.infer<typeof conversationPayloadSchema>;
 
@@ -67,7 +87,7 @@ export const conversationMessagesSchema = z.object({ meta: z.object({ contact: c
 /** The fields of a conversation, for shapes that add to it (the website widget's conversation). */
 export const conversationPayloadFields = conversationFields;
 
-export type ConversationFieldsPayload = Omit<ConversationPayload, 'meta'>;
+export type ConversationFieldsPayload = Omit<ConversationPayload, 'meta' | keyof typeof chatwootConversationFields>;
 
 export function toMessagePayload(message: Message): MessagePayload {
   return {
@@ -94,7 +114,25 @@ export function toMessagePayload(message: Message): MessagePayload {
 }
 
 export function toConversationPayload(conversation: Conversation, messages: Message[], meta: ConversationMeta): ConversationPayload {
-  return { ...toConversationFields(conversation, messages), meta };
+  const fields = toConversationFields(conversation, messages);
+  const firstReply = fields.messages.find((m) => m.message_type === 1);
+  return {
+    ...fields,
+    labels: [],
+    unread_count: fields.messages.filter((m) => m.message_type === 0).length,
+    agent_last_seen_at: null,
+    assignee_last_seen_at: null,
+    contact_last_seen_at: null,
+    first_reply_created_at: firstReply?.created_at ?? null,
+    waiting_since: null,
+    priority: null,
+    muted: false,
+    snoozed_until: null,
+    sla_policy_id: null,
+    can_reply: meta.channel !== null,
+    last_non_activity_message: fields.messages.at(-1) ?? null,
+    meta,
+  };
 }
 
 export function toConversationFields(conversation: Conversation, messages: Message[]): ConversationFieldsPayload {

@@ -468,6 +468,30 @@ describe("Chatwoot's conversation meta", () => {
     const listedWeb = (await ctx.http.get(account.path(`/contacts/${visitor.id}/conversations`)).set(as(account.agentToken))).body.payload;
     expect(listedWeb.find((c: { id: number }) => c.id === web.body.id).meta).toMatchObject({ channel: 'Channel::WebWidget', hmac_verified: true });
   });
+
+  // A Chatwoot client reading conversation.labels.includes(…) or unread_count threw or misread: the keys were missing.
+  it("when a conversation is answered, then it carries Chatwoot's other conversation fields with what they are here", async () => {
+    const contact = await createContact(ctx, account, { name: 'Fields', phone_number: '+14155550197' });
+    const sent = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'fields' } });
+    const listed = (await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken))).body.payload;
+    for (const conversation of [sent.body, listed[0]]) {
+      expect(conversation).toMatchObject({
+        labels: [],
+        unread_count: 0,
+        agent_last_seen_at: null,
+        assignee_last_seen_at: null,
+        contact_last_seen_at: null,
+        first_reply_created_at: sent.body.messages[0].created_at,
+        waiting_since: null,
+        priority: null,
+        muted: false,
+        snoozed_until: null,
+        sla_policy_id: null,
+        can_reply: true,
+        last_non_activity_message: expect.objectContaining({ id: sent.body.messages[0].id, content: 'fields' }),
+      });
+    }
+  });
 });
 
 describe("Chatwoot's documented call: the contact named by its source_id alone", () => {
