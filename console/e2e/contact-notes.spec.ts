@@ -179,21 +179,33 @@ test('when a refused edit is given up with Escape, then its error goes with it, 
   await expect(page.locator('#field-email-error')).toBeVisible();
 });
 
-test('when a contact is opened, then its last activity shows beside its creation; a merge names the contact it deletes before it and says when it is done', async ({ page, account }) => {
+test('when a contact is opened, then its last activity shows beside its creation; a merge names the contact it deletes before it, says when it is done, and shows what it brought', async ({ page, account }) => {
+  const inbox = await account.api<{ id: number }>('POST', '/inboxes', {
+    name: 'Shop support',
+    channel: { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: 2525, smtp_login: 'mailer', smtp_password: 'smtp-secret-password' },
+  });
   const [base, other] = await createContacts(account, [
-    { name: 'Mia Base', email: 'mia@example.com', last_activity_at: 1735732800 },
-    { name: 'Mia Copy', phone_number: '+34633333333' },
+    { name: 'Mia Base', phone_number: '+34633333333', last_activity_at: 1735732800 },
+    { name: 'Mia Copy', email: 'mia@example.com' },
   ]);
+  await account.api('POST', `/contacts/${other}/notes`, { content: 'Met at the fair.' });
+  expect((await account.api('POST', '/conversations', { inbox_id: inbox.body.id, contact_id: other, message: { content: 'Welcome aboard.' } })).status).toBe(200);
   await signIn(page, account);
   await page.goto(`/app/#/contact/${base}`);
   await expect(page.getByTestId('contact-dates')).toContainText('Last activity');
+  const mailOption = page.getByLabel('Channel').locator('option', { hasText: 'Shop support' });
+  await expect(mailOption).toBeDisabled();
   const merge = page.getByRole('region', { name: 'Merge' });
   await merge.getByLabel('Id of the contact to merge in').fill(String(other));
   await merge.getByRole('button', { name: 'Merge' }).click();
   await expect(merge.getByTestId('merge-confirm')).toHaveText(`Merge "Mia Copy" (#${other}) into this contact? It is deleted once its notes, labels and conversations move here.`);
   await merge.getByRole('button', { name: 'Confirm' }).click();
   await expect(merge.getByRole('status')).toHaveText(`Merged "Mia Copy" (#${other}) into this contact.`);
-  await expect(page.getByLabel('Phone', { exact: true })).toHaveValue('+34633333333');
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue('mia@example.com');
+  // The merged contact's note, conversation and email show without a reload (they used to need one).
+  await expect(page.getByTestId('note')).toContainText('Met at the fair.');
+  await expect(page.getByTestId('message')).toContainText('Welcome aboard.');
+  await expect(mailOption).toBeEnabled();
   // An id of no contact is refused at Merge: nothing to confirm.
   await merge.getByLabel('Id of the contact to merge in').fill('999999');
   await merge.getByRole('button', { name: 'Merge' }).click();

@@ -204,8 +204,8 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
           </section>
         </div>
         <div>
-          <NotesSection contactId={contact.id} />
-          <MessagesSection contactId={contact.id} blocked={contact.blocked} />
+          <NotesSection contactId={contact.id} refresh={reload} />
+          <MessagesSection contactId={contact.id} blocked={contact.blocked} refresh={reload} addresses={`${contact.email ?? ''} ${contact.phone_number ?? ''}`} />
         </div>
       </div>
     </div>

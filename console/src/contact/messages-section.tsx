@@ -25,7 +25,11 @@ interface Conversation {
 }
 
 /** The contact's conversations, and a new outbound message over the inboxes that can reach it. */
-export function MessagesSection({ contactId, blocked }: { contactId: number; blocked: boolean }) {
+/**
+ * `refresh` changes when the contact changed under the section (a merge brought another's
+ * conversations, email or phone); `addresses` when its email or phone did (a channel may now reach it).
+ */
+export function MessagesSection({ contactId, blocked, refresh, addresses }: { contactId: number; blocked: boolean; refresh: number; addresses: string }) {
   const { t, formatDate } = useI18n();
   const session = useSession();
   const [inboxes, setInboxes] = useState<Inbox[]>([]);
@@ -61,7 +65,7 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
       live = false;
     };
     // None is reachable while the contact is blocked: asked again when that changes.
-  }, [session, contactId, blocked]);
+  }, [session, contactId, blocked, refresh, addresses]);
 
   useEffect(() => {
     let live = true;
@@ -81,7 +85,7 @@ export function MessagesSection({ contactId, blocked }: { contactId: number; blo
       live = false;
       clearTimeout(timer);
     };
-  }, [session, contactId, reload]);
+  }, [session, contactId, reload, refresh]);
 
   async function send() {
     if (sending) return;

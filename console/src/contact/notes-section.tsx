@@ -31,7 +31,8 @@ const editorKeys = (save: () => void, cancel?: () => void) => (event: KeyboardEv
  * note's author or an administrator may edit or delete it (the API answers 403 to anyone else),
  * so other users' notes say so instead of offering buttons that would fail.
  */
-export function NotesSection({ contactId }: { contactId: number }) {
+/** `refresh` changes when the contact changed under the section (a merge brought another's notes). */
+export function NotesSection({ contactId, refresh }: { contactId: number; refresh: number }) {
   const { t, formatDate } = useI18n();
   const session = useSession();
   const [notes, setNotes] = useState<Note[]>([]);
@@ -59,7 +60,7 @@ export function NotesSection({ contactId }: { contactId: number }) {
       .GET('/api/v1/accounts/{account_id}/contacts/{id}/notes', { params: { path: notePath(session, contactId) } })
       // A failed read says why (it used to look like a contact without notes).
       .then(({ data, error: failed }) => (data ? setNotes(data as Note[]) : setError(errorOf(failed).error)));
-  }, [session, contactId, reload]);
+  }, [session, contactId, reload, refresh]);
 
   const mayChange = (note: Note) => session.role === 'administrator' || note.user?.id === session.userId;
 
