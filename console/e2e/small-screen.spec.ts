@@ -56,3 +56,29 @@ test('when the screen is wide, then the sidebar shows and there is no Menu butto
   await expect(page.getByRole('button', { name: 'Menu' })).toBeHidden();
   await expect(page.getByRole('button', { name: 'All contacts' })).toBeVisible();
 });
+
+// At 360 px the custom attributes table ended at 529 px (its Edit and Delete buttons off the
+// panel, the page scrolling sideways) and the import's file input at 390 (found by a black-box tester).
+test('when administration and import are opened on a 360 px screen, then neither is wider than it: the attributes table scrolls in its box', async ({ page, account }) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  await account.api('POST', '/custom_attribute_definitions', {
+    attribute_key: 'preferred_contact_channel',
+    attribute_display_name: 'Preferred contact channel for renewals',
+    attribute_display_type: 'list',
+    attribute_values: ['telephone', 'electronic mail', 'in person'],
+    attribute_description: 'How the customer asked to be reached about renewals',
+  });
+  await signIn(page, account);
+  const pageWidth = () => page.evaluate<number>('document.documentElement.scrollWidth');
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('button', { name: 'Administration', exact: true }).click();
+  await expect(page.getByTestId('definition-row')).toHaveCount(1);
+  expect(await overflowing(page)).toEqual([]);
+  expect(await pageWidth()).toBeLessThanOrEqual(360);
+
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Import contacts from CSV' })).toBeVisible();
+  expect(await overflowing(page)).toEqual([]);
+  expect(await pageWidth()).toBeLessThanOrEqual(360);
+});

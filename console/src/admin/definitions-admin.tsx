@@ -99,50 +99,53 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
     <section className="panel" aria-labelledby="attributes-admin-title" ref={root}>
       <h2 id="attributes-admin-title" tabIndex={-1}>{t('attributesAdmin')}</h2>
       {readError && <p role="alert" className="error">{t('attributesReadFailed', { message: readError })}</p>}
-      <table className="admin-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('key')}</th><th scope="col">{t('displayName')}</th><th scope="col">{t('type')}</th>
-            <th scope="col">{t('description')}</th><th scope="col"><span className="visually-hidden">{t('actions')}</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          {definitions.map((d) => {
-            const id = `definition-${d.id}`;
-            const description = d.attribute_description ?? '';
-            return editing?.id === d.id ? (
-              <tr key={d.id} data-testid="definition-row">
-                <td>{d.attribute_key}</td>
-                <td colSpan={4}>
-                  <form className="inline-editor" aria-label={`${t('edit')} ${d.attribute_key}`} onSubmit={(e) => saveEdit(e, d.attribute_display_type)}
-                    onKeyDown={escapeCancels(() => closeEditor(d.id))}>
-                    <TextField id={`${id}-name`} label={t('displayName')} value={editing.name} error={editing.errors.name} autoFocus onChange={(value) => setEditing({ ...editing, name: value })} />
-                    <TextField id={`${id}-description`} label={t('description')} value={editing.description} error={editing.errors.description} onChange={(value) => setEditing({ ...editing, description: value })} />
-                    {d.attribute_display_type === 'list' && (
-                      <TextField id={`${id}-values`} label={t('listValues')} value={editing.values} error={editing.errors.values} onChange={(value) => setEditing({ ...editing, values: value })} />
-                    )}
-                    <button type="submit" className="primary" disabled={!editing.name.trim()}>{t('save')}</button>
-                    <button type="button" onClick={() => closeEditor(d.id)}>{t('cancel')}</button>
-                    {editing.errors.form && <p role="alert" className="error">{editing.errors.form}</p>}
-                  </form>
-                </td>
-              </tr>
-            ) : (
-              <tr key={d.id} data-testid="definition-row">
-                <td>{d.attribute_key}</td>
-                <td>{d.attribute_display_name}</td>
-                <td>{typeName(d.attribute_display_type)}{d.attribute_values.length ? ` (${d.attribute_values.join(', ')})` : ''}</td>
-                <td>{description}</td>
-                <td>
-                  <RowActions id={d.id} name={d.attribute_key} admin={admin} confirmText={t('confirmDeleteAttribute', { key: d.attribute_key })} rows={rows}
-                    startEditing={() => setEditing({ id: d.id, name: d.attribute_display_name, description, values: d.attribute_values.join(', '), errors: {} })}
-                    remove={() => remove(d.id)} />
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      {/* Wider than a phone: it scrolls in its own box, as the contacts table does (its buttons were off the panel and the page scrolled sideways). */}
+      <div className="table-scroll">
+        <table className="admin-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('key')}</th><th scope="col">{t('displayName')}</th><th scope="col">{t('type')}</th>
+              <th scope="col">{t('description')}</th><th scope="col"><span className="visually-hidden">{t('actions')}</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {definitions.map((d) => {
+              const id = `definition-${d.id}`;
+              const description = d.attribute_description ?? '';
+              return editing?.id === d.id ? (
+                <tr key={d.id} data-testid="definition-row">
+                  <td>{d.attribute_key}</td>
+                  <td colSpan={4}>
+                    <form className="inline-editor" aria-label={`${t('edit')} ${d.attribute_key}`} onSubmit={(e) => saveEdit(e, d.attribute_display_type)}
+                      onKeyDown={escapeCancels(() => closeEditor(d.id))}>
+                      <TextField id={`${id}-name`} label={t('displayName')} value={editing.name} error={editing.errors.name} autoFocus onChange={(value) => setEditing({ ...editing, name: value })} />
+                      <TextField id={`${id}-description`} label={t('description')} value={editing.description} error={editing.errors.description} onChange={(value) => setEditing({ ...editing, description: value })} />
+                      {d.attribute_display_type === 'list' && (
+                        <TextField id={`${id}-values`} label={t('listValues')} value={editing.values} error={editing.errors.values} onChange={(value) => setEditing({ ...editing, values: value })} />
+                      )}
+                      <button type="submit" className="primary" disabled={!editing.name.trim()}>{t('save')}</button>
+                      <button type="button" onClick={() => closeEditor(d.id)}>{t('cancel')}</button>
+                      {editing.errors.form && <p role="alert" className="error">{editing.errors.form}</p>}
+                    </form>
+                  </td>
+                </tr>
+              ) : (
+                <tr key={d.id} data-testid="definition-row">
+                  <td>{d.attribute_key}</td>
+                  <td>{d.attribute_display_name}</td>
+                  <td>{typeName(d.attribute_display_type)}{d.attribute_values.length ? ` (${d.attribute_values.join(', ')})` : ''}</td>
+                  <td>{description}</td>
+                  <td>
+                    <RowActions id={d.id} name={d.attribute_key} admin={admin} confirmText={t('confirmDeleteAttribute', { key: d.attribute_key })} rows={rows}
+                      startEditing={() => setEditing({ id: d.id, name: d.attribute_display_name, description, values: d.attribute_values.join(', '), errors: {} })}
+                      remove={() => remove(d.id)} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       {admin && (
         <form onSubmit={add} className="admin-form" aria-label={t('newAttribute')}>
           <TextField id="new-attribute-key" label={t('key')} value={draft.key} error={errors.key} onChange={(value) => setDraft({ ...draft, key: value })} />

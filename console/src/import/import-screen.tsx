@@ -115,7 +115,8 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
     <section className="import" aria-labelledby="import-title">
       <h1 id="import-title">{t('importTitle')}</h1>
       <form onSubmit={upload} className="panel">
-        <label>
+        {/* Stacked: beside its label's text the file input ran past a phone's width. */}
+        <label className="stacked">
           {t('csvFile')}
           <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
         </label>
