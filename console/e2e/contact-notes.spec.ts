@@ -211,6 +211,11 @@ test('when a contact is opened, then its last activity shows beside its creation
   await merge.getByRole('button', { name: 'Merge' }).click();
   await expect(merge.getByTestId('merge-error')).toBeVisible();
   await expect(merge.getByRole('button', { name: 'Confirm' })).toHaveCount(0);
+  // So is the contact's own id (its confirmation said it would be deleted).
+  await merge.getByLabel('Id of the contact to merge in').fill(String(base));
+  await merge.getByRole('button', { name: 'Merge' }).click();
+  await expect(merge.getByTestId('merge-error')).toHaveText('That is this contact: give the id of another contact to merge into it.');
+  await expect(merge.getByRole('button', { name: 'Confirm' })).toHaveCount(0);
 });
 
 test('when social profiles are edited in place, then each is saved beside the others, and a bad one shows its error at the field', async ({ page, account }) => {

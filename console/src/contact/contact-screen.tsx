@@ -57,6 +57,11 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   async function askMerge() {
     const mergeeNumber = Number(mergeeId);
     setMergedNote(null);
+    // Refused at Merge, as an unknown id is: a confirmation that says this contact will be deleted was misleading.
+    if (mergeeNumber === id) {
+      focusLater('#mergee-id');
+      return setMergeError(t('mergeSelf'));
+    }
     const { data, error: failed } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', {
       params: { path: { ...accountPath(session), id: mergeeNumber } },
     });
