@@ -19,7 +19,7 @@ const chatwootUnsetFields = {
 };
 
 export const newAgentSchema = z.strictObject({
-  name: z.string().trim().min(1, 'name must not be empty').max(255),
+  name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters'),
   // An address as a contact's may be (any script: ü@example.com), as Chatwoot takes for its agents too.
   email: z
     .string()

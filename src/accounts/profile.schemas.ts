@@ -7,7 +7,7 @@ export const signInSchema = z.object({
 export type SignInInput = z.infer<typeof signInSchema>;
 
 const profileFields = z.strictObject({
-  name: z.string().trim().min(1, 'name must not be empty').max(255).optional(),
+  name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters').optional(),
   password: z.string().max(1024).optional(),
   password_confirmation: z.string().max(1024).optional(),
   current_password: z.string().max(1024).optional(),

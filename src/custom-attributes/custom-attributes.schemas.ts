@@ -40,7 +40,7 @@ export function regexPatternProblem(pattern: string): string | undefined {
 
 const fields = {
   attribute_key: z.string().min(1).max(100),
-  attribute_display_name: z.string().min(1, 'attribute_display_name must not be empty').max(255),
+  attribute_display_name: z.string().min(1, 'attribute_display_name must not be empty').max(255, 'attribute_display_name must be at most 255 characters'),
   attribute_display_type: z.preprocess(
     fromChatwootNumber(CHATWOOT_DISPLAY_TYPES),
     z.enum(ATTRIBUTE_TYPES, `attribute_display_type must be one of ${ATTRIBUTE_TYPES.join(', ')} (or Chatwoot's numbers 0, 1, 4, 5, 6, 7)`),

@@ -14,7 +14,7 @@ export const labelIdParams = z.object({
 });
 
 const labelFields = {
-  title: z.string().min(1, 'title must not be empty').max(255),
+  title: z.string().min(1, 'title must not be empty').max(255, 'title must be at most 255 characters'),
   description: z.string().max(1000).nullable(),
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'color must be a hex colour such as #1f93ff'),
   show_on_sidebar: z.boolean(),

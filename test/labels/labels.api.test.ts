@@ -39,6 +39,7 @@ describe('account labels', () => {
     const renamed = await api.patch(`/labels/${created.body.id}`, { title: 'with space' });
     expect(renamed.status).toBe(422);
     expect(renamed.body.field).toBe('title');
+    expect((await api.post('/labels', { title: 't'.repeat(256) })).body).toMatchObject({ field: 'title', error: 'title must be at most 255 characters' });
   });
 
   it('when a label is sent wrapped in "label", as Chatwoot\'s clients may, then create and update take it; a wrapper beside bare fields is a 422', async () => {

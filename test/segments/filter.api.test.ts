@@ -556,6 +556,9 @@ describe('segments', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.error).toMatch(/payload\[0\]/);
     expect((await ctx.http.post(path()).set(h()).send({ name: '', query: { payload: vip } })).status).toBe(422);
+    // Said in words a console can show as they are (it was zod's "Too big: expected string to have <=255 characters").
+    const long = await ctx.http.post(path()).set(h()).send({ name: 'n'.repeat(256), query: { payload: vip } });
+    expect(long.body).toMatchObject({ field: 'name', error: 'name must be at most 255 characters' });
     expect((await ctx.http.post(path()).set(h()).send({ name: 'x', filter_type: 'conversation', query: { payload: vip } })).status).toBe(422);
     const ok = await ctx.http.post(path()).set(h()).send({ name: 'ok', query: { payload: vip } });
     expect((await ctx.http.patch(path(`/${ok.body.id}`)).set(h()).send({ query: { payload: [] } })).status).toBe(422);
