@@ -15,7 +15,7 @@ export const importUploadFields = z.strictObject(
   {
     // A multipart field is text; a JSON client may send a boolean.
     create_labels: z
-      .preprocess((value) => (typeof value === 'boolean' ? String(value) : value), z.enum(['true', 'false', '1', '0'], { error: 'create_labels must be true or false' }).optional())
+      .preprocess((value) => (typeof value === 'boolean' ? String(value) : value), z.enum(['true', 'false', '1', '0'], { error: 'create_labels must be true or false (or 1, 0)' }).optional())
       .transform((value) => value === 'true' || value === '1'),
     // Here only when sent as text, not as a file.
     import_file: z.never({ error: 'import_file must be a file (a multipart file part), not a text field' }).optional(),
