@@ -471,7 +471,7 @@ describe("Chatwoot's conversation meta", () => {
 
   // A Chatwoot client reading conversation.labels.includes(…) or unread_count threw or misread: the keys were missing.
   it("when a conversation is answered, then it carries Chatwoot's other conversation fields with what they are here", async () => {
-    const contact = await createContact(ctx, account, { name: 'Fields', phone_number: '+14155550197' });
+    const contact = await createContact(ctx, account, { name: 'Fields', phone_number: '+14155550296' });
     const sent = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'fields' } });
     const listed = (await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken))).body.payload;
     for (const conversation of [sent.body, listed[0]]) {
