@@ -358,6 +358,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       keys,
       contactsService: contacts,
       mergeContacts: merge,
+      locks: mergeLocks,
       messaging,
       definitions,
     }),

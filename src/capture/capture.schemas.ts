@@ -1,11 +1,30 @@
 import { pathId } from '../shared/id-schema';
-import { z } from 'zod';
+import { z, type ZodType } from 'zod';
+import { trimText } from '../shared/trim-text';
 import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
 import { contactInputSchema, keysCheckedFirst, wholeNumberAsText } from '../contacts/contacts.schemas';
 import { conversationAttributes, messageContent } from '../messaging/messaging.schemas';
 
+/**
+ * A visitor's blank value is no value: Chatwoot's widget sends null for every pre-chat field left
+ * empty, and a site's setUser a user's missing name or phone, and Chatwoot (ContactIdentifyAction)
+ * drops blanks rather than write them. Written, each erased what the contact held (an agent's
+ * name and phone gone on the next page view).
+ */
+const blankIsAbsent = <T extends ZodType>(schema: T) =>
+  acceptingAlso(
+    z.preprocess((value) => (value === null || (typeof value === 'string' && trimText(value) === '') ? undefined : value), schema),
+    { type: 'null', description: 'the same as absent: a blank value leaves the contact as it is' },
+    { const: '', description: 'the same as absent' },
+  );
+
 /** What a website visitor may say about itself: the pre-chat form's fields, and the avatar Chatwoot's client API takes. */
-export const visitorFieldsSchema = contactInputSchema.pick({ name: true, email: true, phone_number: true, avatar_url: true, custom_attributes: true });
+export const visitorFieldsSchema = contactInputSchema.pick({ custom_attributes: true }).extend({
+  name: blankIsAbsent(contactInputSchema.shape.name),
+  email: blankIsAbsent(contactInputSchema.shape.email),
+  phone_number: blankIsAbsent(contactInputSchema.shape.phone_number),
+  avatar_url: blankIsAbsent(contactInputSchema.shape.avatar_url),
+});
 export type VisitorFields = z.infer<typeof visitorFieldsSchema>;
 
 export const visitorInputSchema = visitorFieldsSchema

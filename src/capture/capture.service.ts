@@ -16,7 +16,8 @@ import {
   type PublicMessagePayload,
 } from '../messaging/conversation.presenter';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
-import { isGap, type MergeOptions } from '../contacts/merge-contacts';
+import { isGap, MergeeIdentifiedError, type MergeOptions } from '../contacts/merge-contacts';
+import type { MergeLocks } from '../contacts/merge-locks';
 import type { NewVisitorInput, VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
 import { missingPreChatField, withoutBlankRequiredAnswers } from './check-pre-chat-form';
 import { verifyIdentifierHash } from './verify-identifier-hash';
@@ -28,6 +29,8 @@ export interface CaptureServiceDeps {
   keys: Pick<ContactKeys, 'owners'>;
   contactsService: Pick<ContactsService, 'create' | 'update' | 'show' | 'markSeen'>;
   mergeContacts: (accountId: number, baseId: number, mergeeId: number, options?: MergeOptions) => Promise<ContactPayload>;
+  /** The merges' locks: a visitor's contact becoming an identity holds its lock, so a merge of that contact runs wholly before or after. */
+  locks: Pick<MergeLocks, 'acquire'>;
   messaging: Pick<MessagingService, 'recordIncoming' | 'visitorConversationPages' | 'visitorMessages'>;
   /** The account's custom attribute definitions: a visitor writes defined keys only. */
   definitions: Pick<DefinitionStore, 'of'>;
@@ -42,7 +45,7 @@ const placeholderVisitorName = () => `Visitor ${randomBytes(3).toString('hex')}`
 const PLACEHOLDER_NAME = /^Visitor [0-9a-f]{6}$/;
 const visitorMerge: MergeOptions = { isPlaceholderName: (name) => PLACEHOLDER_NAME.test(name) };
 /** A visitor merged on its word (an email or phone it typed) becomes a guest: its being on the site is not that person being seen. */
-const guestMerge: MergeOptions = { ...visitorMerge, keepBaseLastSeen: true };
+const guestMerge: MergeOptions = { ...visitorMerge, keepBaseLastSeen: true, mergeeUnidentified: true };
 
 type Standing = 'verified' | 'own' | 'guest' | 'displaced';
 
@@ -57,7 +60,7 @@ export const SEEN_EVERY_MS = 60_000;
 const CAPTURE_ATTEMPTS = 3;
 
 export function createCaptureService(deps: CaptureServiceDeps) {
-  const { inboxes, contactInboxes, keys, contactsService, mergeContacts, messaging, definitions } = deps;
+  const { inboxes, contactInboxes, keys, contactsService, mergeContacts, messaging, definitions, locks } = deps;
 
   /**
    * A website visitor is anyone: it may give values to the account's custom attributes, and to
@@ -169,9 +172,17 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       try {
         return await identifyOnce(inbox, ci, standing, identifier);
       } catch (err) {
+        if (attempt >= CAPTURE_ATTEMPTS) throw err;
+        if (err instanceof NotFoundError) {
+          // Another call of this visitor, sent at once, merged its contact into the owner of an
+          // email it typed: it goes again from where its session points now (it answered 404).
+          ci = await reload(ci._id).catch(() => Promise.reject(err));
+          standing = await standingOf(ci);
+          continue;
+        }
         // Another session proved the same new identifier at the same moment (one person's two
         // tabs): its contact is the identity now, which this session joins as it would a moment later.
-        if (attempt >= CAPTURE_ATTEMPTS || !(await takenMeanwhile(inbox.account_id, ci.contact_id, { identifier }, err))) throw err;
+        if (!(await takenMeanwhile(inbox.account_id, ci.contact_id, { identifier }, err))) throw err;
       }
     }
   }
@@ -180,8 +191,10 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     const accountId = inbox.account_id;
     const { identifier: owner } = await keys.owners(accountId, { identifier });
     const ownerId = owner ? Number(owner._id) : undefined;
-    if (ownerId === ci.contact_id || (standing === 'own' && (await becomeIdentity(accountId, ci.contact_id, identifier, ownerId)))) {
+    if (ownerId === ci.contact_id) {
       await attach(ci, { hmac_verified: true });
+    } else if (standing === 'own' && (await becomeIdentity(accountId, ci, identifier, ownerId))) {
+      // Verified by becomeIdentity.
     } else if (ownerId !== undefined) {
       await attach(ci, { contact_id: ownerId, hmac_verified: true });
     } else {
@@ -190,16 +203,33 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     }
   }
 
-  /** Makes the visitor's own contact the proven identity, if it holds no identifier yet; answers whether it did. */
-  async function becomeIdentity(accountId: number, contactId: number, identifier: string, ownerId: number | undefined): Promise<boolean> {
+  /**
+   * Makes the visitor's own contact the proven identity, if it holds no identifier yet, and marks
+   * the session verified; answers whether it did. Given the identifier, the contact is written and
+   * the session verified under the contact's merge lock: a merge of the visitor into the owner of
+   * an email it typed at the same moment (another call of the same session) ran between the two,
+   * saw an anonymous visitor, and handed the just-verified session to that email's owner. Now such
+   * a merge runs wholly before (this write then finds the contact gone, and identify goes again)
+   * or after (it finds the identifier and refuses: mergeeUnidentified).
+   */
+  async function becomeIdentity(accountId: number, ci: ContactInbox, identifier: string, ownerId: number | undefined): Promise<boolean> {
+    const contactId = ci.contact_id;
     if (!isGap((await contactsService.show(accountId, contactId)).identifier)) return false;
     if (ownerId !== undefined) {
       await mergeContacts(accountId, ownerId, contactId, visitorMerge);
+      await attach(ci, { hmac_verified: true });
       return true;
     }
-    // Conditional on the version written: an identifier the account set meanwhile is not replaced.
-    const updated = await contactsService.update(accountId, contactId, { identifier }, (current, changes) => (isGap(current.identifier) ? changes : {}));
-    return updated.identifier === identifier;
+    const held = await locks.acquire(accountId, [contactId]);
+    try {
+      // Conditional on the version written: an identifier the account set meanwhile is not replaced.
+      const updated = await contactsService.update(accountId, contactId, { identifier }, (current, changes) => (isGap(current.identifier) ? changes : {}));
+      if (updated.identifier !== identifier) return false;
+      await attach(ci, { hmac_verified: true });
+      return true;
+    } finally {
+      await held.release();
+    }
   }
 
   /**
@@ -233,11 +263,12 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         return await captureOnce(accountId, ci, standing, fields);
       } catch (err) {
         if (attempt >= CAPTURE_ATTEMPTS) throw err;
-        if (err instanceof NotFoundError) {
+        if (err instanceof NotFoundError || err instanceof MergeeIdentifiedError) {
           // A merge moved this visitor meanwhile (another of its own calls, sent at once, merged it
           // into the owner of the email it typed) or merged away the contact it was being merged
           // into: it goes again from where its session points now. It answered 404, and the
-          // message of a pre-chat form sent twice was recorded nowhere.
+          // message of a pre-chat form sent twice was recorded nowhere. Or the visitor proved an
+          // identity meanwhile (another call of its own): verified now, it is not merged on its word.
           // A session gone too (its contact deleted) answers the contact's 404, not its own.
           ci = await reload(ci._id).catch(() => Promise.reject(err));
           standing = await standingOf(ci);

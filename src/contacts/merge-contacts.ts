@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '../shared/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import type { Contact, ContactModel } from '../records/contact.model';
 import { IDENTITY_FIELD_NAMES, type IdentityField } from '../records/contact-key.model';
 import type { IdentityValues } from '../records/contact-keys';
@@ -33,7 +33,17 @@ export interface MergeOptions {
    * because it typed the base's email or phone): the base keeps its own.
    */
   keepBaseLastSeen?: boolean;
+  /**
+   * Merge only a mergee that holds no identifier (a website visitor merged because it typed
+   * somebody's email or phone): one that proved an identity since its caller looked is somebody
+   * known, and merging it would hand its verified session to the email's owner. Refused with
+   * MergeeIdentifiedError, read under the merge's locks.
+   */
+  mergeeUnidentified?: boolean;
 }
+
+/** The mergee holds an identifier now (MergeOptions.mergeeUnidentified): the caller decides again on what it is now. */
+export class MergeeIdentifiedError extends ConflictError {}
 
 /**
  * The base's values win; the mergee fills what the base lacks; labels are the union. A block
@@ -92,6 +102,9 @@ export async function mergeContacts(
     );
     if (!base) throw new NotFoundError('contact', baseId);
     if (!mergee) throw new NotFoundError('contact', mergeeId);
+    if (options.mergeeUnidentified && !isGap(mergee.identifier)) {
+      throw new MergeeIdentifiedError(`contact ${mergeeId} has become a verified identity meanwhile; it is not merged on what its visitor typed`);
+    }
     // Before anything changes: should this process die midway, the sweep finishes the merge from it.
     await held.record({
       base_id: baseId,

@@ -454,4 +454,57 @@ describe('email collect', () => {
     // The same identify without the address is the identity, as before.
     await identify(site, visitor.source_id, { identifier: 'site-ivy-1', identifier_hash: sign('site-ivy-1', site.hmac_token!), name: 'Ivy From Site' }).expect(200);
   });
+
+  // Sent at once on one session, the email merge decided on an anonymous visitor while the
+  // identify made it a verified identity: both answered 200, and the session was verified on the
+  // email owner's contact (reading its name, email and phone), which took the visitor's identifier.
+  it("when a visitor identifies and types another contact's email at the same moment, then that contact is never taken over: it keeps its identifier and the session never reads it", async () => {
+    for (let round = 0; round < 4; round++) {
+      const victim = await createContact(ctx, account, { name: `Victim ${round}`, email: `victim-${round}@example.com`, phone_number: `+1415555${String(2100 + round)}` });
+      const visitor = await newVisitor();
+      const identifier = `attacker-${round}`;
+      const [identified, typed] = await Promise.all([
+        identify(site, visitor.source_id, { identifier, identifier_hash: sign(identifier, site.hmac_token!), name: 'Attacker' }),
+        round % 2 === 0
+          ? ctx.http.post(publicPath(site, `/${visitor.source_id}/conversations`)).send({ contact: { email: `victim-${round}@example.com` }, message: { content: 'hi' } })
+          : collect(visitor.source_id, { email: `victim-${round}@example.com` }),
+      ]);
+      expect(identified.status).toBe(200);
+      expect([200, 422]).toContain(typed.status);
+      const stored = (await contactOf(victim.id)).body.payload;
+      expect(stored).toMatchObject({ name: `Victim ${round}`, email: `victim-${round}@example.com`, identifier: null });
+      const seen = (await ctx.http.get(publicPath(site, `/${visitor.source_id}`))).body;
+      expect(seen.email).not.toBe(`victim-${round}@example.com`);
+      expect(await verifiedInboxIds(victim.id)).toEqual([]);
+    }
+  });
+
+  // Chatwoot's widget sends null for every field left empty, and setUser a user's missing name or
+  // phone; Chatwoot drops blanks. Written, each erased what the contact held.
+  it('when the widget sends a name, email or phone as null or empty, then the contact keeps what it holds', async () => {
+    const known = await createContact(ctx, account, { name: 'Carla Known', email: 'carla-known@example.com', phone_number: '+14155552201', identifier: 'site-carla' });
+    const visitor = await newVisitor();
+    const signed = { identifier: 'site-carla', identifier_hash: sign('site-carla', site.hmac_token!) };
+    await identify(site, visitor.source_id, { ...signed, email: 'carla-known@example.com', name: null, phone_number: null, avatar_url: null }).expect(200);
+    await identify(site, visitor.source_id, { ...signed, email: '', name: '  ', phone_number: '' }).expect(200);
+    const form = await ctx.http.post(publicPath(site, `/${visitor.source_id}/conversations`)).send({ contact: { name: null, email: '', phone_number: null }, message: { content: 'hola' } });
+    expect(form.status).toBe(200);
+    expect((await contactOf(known.id)).body.payload).toMatchObject({ name: 'Carla Known', email: 'carla-known@example.com', phone_number: '+14155552201' });
+  });
+
+  // The identify answered 404 "contact N not found" when the email collect merged its contact away meanwhile.
+  it('when a visitor identifies while another of its calls merges it into the owner of an email it typed, then the identify still verifies it', async () => {
+    for (let round = 0; round < 3; round++) {
+      await createContact(ctx, account, { name: `Owner ${round}`, email: `owner-${round}@example.com` });
+      const known = await createContact(ctx, account, { name: `Known ${round}`, identifier: `known-${round}` });
+      const visitor = await newVisitor();
+      const [typed, identified] = await Promise.all([
+        collect(visitor.source_id, { email: `owner-${round}@example.com` }),
+        identify(site, visitor.source_id, { identifier: `known-${round}`, identifier_hash: sign(`known-${round}`, site.hmac_token!) }),
+      ]);
+      expect([200, 422]).toContain(typed.status);
+      expect(identified.status).toBe(200);
+      expect(await verifiedInboxIds(known.id)).toEqual([site.id]);
+    }
+  });
 });
