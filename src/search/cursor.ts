@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ValidationError } from '../shared/errors';
 
 // A cursor carries the sort it was made for and the sort values of the last contact returned,
@@ -23,6 +23,8 @@ interface CursorBody {
   d?: number;
   /** The length of the start of the texts the next page is read from (see text-band.ts). */
   p?: number;
+  /** The list it continues (listKeyOf: the account and the query); absent in cursors issued before it was kept. */
+  l?: string;
 }
 
 export interface DecodedCursor {
@@ -64,9 +66,20 @@ function exact(value: SortValue): SortValue {
 
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest();
 
-export function encodeCursor(secret: string, sort: string, values: SortValue[], { tieGap, valueGap, bandPrefix }: CursorHints = {}): string {
+/**
+ * Names the list a cursor continues: the account and the query (a filter's, a segment's, a
+ * search's, labels'), hashed. A cursor of another account's list, or of another filter, used to
+ * answer 200 with a page of this list starting where the other one stopped (contacts skipped).
+ * Relative dates compile to Elasticsearch's date math (`now-30d/d`), so a day passing mid-walk
+ * leaves the query, and its key, as they were.
+ */
+export const listKeyOf = (accountId: number, query: unknown): string =>
+  createHash('sha256').update(`${accountId}\n${JSON.stringify(query ?? null)}`).digest('base64url').slice(0, 16);
+
+export function encodeCursor(secret: string, sort: string, values: SortValue[], { tieGap, valueGap, bandPrefix }: CursorHints = {}, list?: string): string {
   const cursor: CursorBody = {
     s: sort,
+    ...(list !== undefined ? { l: list } : {}),
     v: values.map(exact),
     ...(tieGap !== undefined ? { g: tieGap } : {}),
     ...(valueGap !== undefined ? { d: valueGap } : {}),
@@ -105,11 +118,14 @@ function checkValue(value: unknown, type: SortValueType): boolean {
  * text, then the contact id). A signed cursor can still be of another shape, e.g. one made before
  * a custom attribute was redefined with another type; that is a 422 too, never an Elasticsearch error.
  */
-export function decodeCursor(secret: string, cursor: string, sort: string, types: SortValueType[]): DecodedCursor {
+export function decodeCursor(secret: string, cursor: string, sort: string, types: SortValueType[], list?: string): DecodedCursor {
   const body = verified(secret, cursor) as Partial<CursorBody> | null;
   if (!body || typeof body !== 'object' || typeof body.s !== 'string' || !Array.isArray(body.v)) throw new ValidationError(NOT_OURS, 'after');
   if (body.s !== sort) {
     throw new ValidationError(`after is a cursor for sort "${body.s}", not "${sort}"`, 'after');
+  }
+  if (list !== undefined && body.l !== undefined && body.l !== list) {
+    throw new ValidationError('after is a cursor of another list (another account, filter, search, label or segment): continue a list with the cursors its own pages answered', 'after');
   }
   const values = body.v as unknown[];
   if (values.length !== types.length + 1) {

@@ -3,7 +3,7 @@ import { withAvailability, type ContactPayload } from '../records/contact.presen
 import { UnavailableError, ValidationError } from '../shared/errors';
 import { sortToString, sortValueTypes, toSearchSort, type ContactSort } from './contact-sort';
 import { searchRouting, type IndexTarget, type PlacementView } from './index-placements';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, listKeyOf } from './cursor';
 import { createFirstPageEnds, firstPageEndOf, firstPageWindow } from './first-page-window';
 import { tieGapOf, tieWindow } from './tie-window';
 import { valueGapOf, valueWindow } from './value-window';
@@ -256,7 +256,8 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
 
   async function page(accountId: number, query: SearchQuery | undefined, request: PageRequest, field?: string): Promise<ContactPage> {
     const sortName = sortToString(request.sort);
-    const cursor = request.after ? decodeCursor(cursorSecret, request.after, sortName, sortValueTypes(request.sort)) : undefined;
+    const list = listKeyOf(accountId, query);
+    const cursor = request.after ? decodeCursor(cursorSecret, request.after, sortName, sortValueTypes(request.sort), list) : undefined;
     const searchAfter = cursor?.values;
     const from = searchAfter ? 0 : ((request.page ?? 1) - 1) * request.perPage;
     if (from + request.perPage > MAX_PAGED_WINDOW) {
@@ -312,7 +313,7 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
       count: total,
       nextCursor:
         (askExtra ? hits.length > request.perPage : total > from + shown.length) && last?.sort
-          ? encodeCursor(cursorSecret, sortName, last.sort as never, { tieGap: tieGapOf(request.sort, shown), valueGap: valueGapOf(request.sort, shown), bandPrefix: textBandPrefixOf(request.sort, shown) })
+          ? encodeCursor(cursorSecret, sortName, last.sort as never, { tieGap: tieGapOf(request.sort, shown), valueGap: valueGapOf(request.sort, shown), bandPrefix: textBandPrefixOf(request.sort, shown) }, list)
           : null,
     };
   }
