@@ -4,7 +4,7 @@ import { parseTimestamp } from '../shared/time';
 import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
 import { ValidationError } from '../shared/errors';
 import { labelTitleProblem } from '../shared/label-title';
-import { isScriptUrl, listValueOf } from '../records/custom-attribute-fields';
+import { linkProblem, listValueOf } from '../records/custom-attribute-fields';
 import type { ColumnPlan, ImportColumn } from './import-columns';
 import { labelTitleOf } from '../shared/label-title';
 import { trimText } from '../shared/trim-text';
@@ -98,7 +98,7 @@ export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'cus
     }
     default:
       if (controlCharacterProblem(value)) return { ok: false, error: `${column.key}: ${JSON.stringify(value)} ${controlCharacterProblem(value)}` };
-      if (column.type === 'link' && isScriptUrl(value)) return fail('a web address: a javascript:, vbscript: or data: URL would run script where it is shown as a link');
+      if (column.type === 'link' && linkProblem(value)) return { ok: false, error: `${column.key}: "${value}" is not a web address: ${linkProblem(value)}` };
       if (value.length > MAX_ATTRIBUTE_TEXT) return { ok: false, error: `${column.key}: the value is longer than ${MAX_ATTRIBUTE_TEXT} characters` };
       return { ok: true, value };
   }

@@ -75,6 +75,24 @@ const SCRIPT_URL = /^(?:javascript|vbscript|data):/i;
 /** Whether a link value would run script when shown as a link (the API and the import refuse it). */
 export const isScriptUrl = (value: string): boolean => SCRIPT_URL.test(asBrowsersReadUrl(value));
 
+// A web address without a scheme, as people type one: a host of dot-separated labels (letters of
+// any script, digits, hyphens), an optional port, then a path, query or fragment.
+const BARE_ADDRESS = /^[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+(?::\d+)?(?:[/?#]\S*)?$/u;
+
+/**
+ * Why a link value is not a link, or undefined: a URL with a scheme (`https://…`, `mailto:…`) or a
+ * bare web address (`www.example.com`, `example.com/x`), with no spaces. Chatwoot's dashboard
+ * checks a link attribute as a URL before it saves; any text was taken here ("not a url").
+ * Empty is no value. A script URL is refused whatever its form (isScriptUrl).
+ */
+export function linkProblem(value: string): string | undefined {
+  if (isScriptUrl(value)) return 'a javascript:, vbscript: or data: URL would run script where it is shown as a link';
+  const link = value.trim();
+  if (!link) return undefined;
+  const isUrl = /^[a-z][a-z0-9+.-]*:\S+$/i.test(link) && URL.canParse(link);
+  return isUrl || BARE_ADDRESS.test(link) ? undefined : 'a link takes a web address (https://example.com, www.example.com) or another URL (mailto:…), without spaces';
+}
+
 /** A URL as a browser reads its scheme: leading controls and spaces dropped, tabs and line breaks removed anywhere. */
 function asBrowsersReadUrl(value: string): string {
   let start = 0;
@@ -150,12 +168,11 @@ export function checkCustomValue(def: DefinitionRef, value: unknown): string | u
         return `custom attribute "${key}" takes one of ${def.attribute_values.map((v) => JSON.stringify(v)).join(', ')}; got ${JSON.stringify(value)}`;
       }
       return undefined;
-    case 'link':
-      // Otherwise any string, as Chatwoot stores (a bare www.example.com, too).
-      if (typeof value === 'string' && isScriptUrl(value)) {
-        return `custom attribute "${key}" is a link attribute: a javascript:, vbscript: or data: URL would run script where it is shown as a link; got ${JSON.stringify(value)}`;
-      }
-      return typeof value === 'string' ? undefined : `custom attribute "${key}" is a link attribute and takes a string; got ${JSON.stringify(value)}`;
+    case 'link': {
+      if (typeof value !== 'string') return `custom attribute "${key}" is a link attribute and takes a string; got ${JSON.stringify(value)}`;
+      const problem = linkProblem(value);
+      return problem ? `custom attribute "${key}" is a link attribute: ${problem}; got ${JSON.stringify(value)}` : undefined;
+    }
     case 'text':
       return typeof value === 'string' ? undefined : `custom attribute "${key}" is a ${def.attribute_display_type} attribute and takes a string; got ${JSON.stringify(value)}`;
   }

@@ -225,6 +225,11 @@ describe('custom attribute values', () => {
     expect(parseImportRow(['a', '-9007199254740991', '', '', '', '', ''], p)).toMatchObject({ kind: 'contact', changes: { custom_attributes: { score: -9007199254740991 } } });
   });
 
+  it('when a link cell is no web address, then the row is rejected saying so', () => {
+    const parsed = parseImportRow(['a', '', '', '', '', 'call me maybe', ''], p);
+    expect(parsed).toMatchObject({ kind: 'rejected', errors: [expect.stringMatching(/^site: "call me maybe" is not a web address: a link takes a web address/)] });
+  });
+
   it('when values fit their definitions, then they are converted to the definition\'s type', () => {
     const parsed = parseImportRow(['a', '250', 'Yes', '2025-03-15', 'gold', 'https://x.test', 'free text'], p);
     expect(parsed).toMatchObject({
