@@ -1,5 +1,5 @@
 import { unlink } from 'node:fs/promises';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { errorBodySchema } from '../shared/error-handler';
@@ -8,11 +8,16 @@ import { payloadOf } from '../shared/response-fields';
 import { csv, defineRoute, json } from '../shared/route';
 import { sendCsv } from '../shared/send-csv';
 import { importPayloadSchema } from './contact-import.presenter';
-import { importIdParams, importListQuery, importUploadFields } from './contact-import.schemas';
+import { importIdParams, importListQuery, importUploadFields, importUploadQuery } from './contact-import.schemas';
 import type { ContactImportService } from './contact-import.service';
 import { uploadCsv } from './upload';
 
 const tag = 'Import and export';
+
+const queryBeforeUpload: RequestHandler = (req, _res, next) => {
+  const parsed = importUploadQuery.safeParse(req.query);
+  next(parsed.success ? undefined : new ValidationError(parsed.error.issues[0].message, 'create_labels'));
+};
 
 export function contactImportRouter(imports: ContactImportService, options: { uploadDir: string; maxBytes: number }): Router {
   const router = Router({ mergeParams: true });
@@ -21,7 +26,9 @@ export function contactImportRouter(imports: ContactImportService, options: { up
     router,
     {
       method: 'post', path: '/contacts/import', operationId: 'importContacts', summary: 'Upload a CSV file of contacts to import', tag, access: accountAccess,
-      before: [uploadCsv({ dir: options.uploadDir, maxBytes: options.maxBytes, field: 'import_file' })],
+      // The query is checked before the upload too: refused after it, it would leave the file on disk.
+      before: [queryBeforeUpload, uploadCsv({ dir: options.uploadDir, maxBytes: options.maxBytes, field: 'import_file' })],
+      query: importUploadQuery,
       requestBody: {
         required: true,
         content: {
@@ -49,7 +56,7 @@ export function contactImportRouter(imports: ContactImportService, options: { up
         '415': json('The upload is not a text CSV file', errorBodySchema),
       },
     },
-    async (_input, req, res) => {
+    async ({ query }, req, res) => {
       // Checked here rather than by the route's body schema: the file is on disk by now, and a
       // refused upload must not leave it there.
       const fields = importUploadFields.safeParse(req.body ?? {});
@@ -58,7 +65,7 @@ export function contactImportRouter(imports: ContactImportService, options: { up
         const issue = fields.error.issues[0];
         throw new ValidationError(issue.message, issue.code === 'unrecognized_keys' ? issue.keys[0] : String(issue.path[0] ?? 'body'));
       }
-      const started = await imports.start(callerOf(req).accountId, req.file, { createLabels: fields.data.create_labels });
+      const started = await imports.start(callerOf(req).accountId, req.file, { createLabels: fields.data.create_labels || query.create_labels });
       res.status(200).json({ payload: started });
     },
   );

@@ -11,12 +11,14 @@ export const importIdParams = z.object({
  * The text fields of the upload's multipart body (the file itself is multer's). Strict: a
  * misspelt field (`createLabels=true`) was ignored, and the import ran without what it asked for.
  */
+// A multipart field is text; a JSON client may send a boolean.
+const createLabels = z
+  .preprocess((value) => (typeof value === 'boolean' ? String(value) : value), z.enum(['true', 'false', '1', '0'], { error: 'create_labels must be true or false (or 1, 0)' }).optional())
+  .transform((value) => value === 'true' || value === '1');
+
 export const importUploadFields = z.strictObject(
   {
-    // A multipart field is text; a JSON client may send a boolean.
-    create_labels: z
-      .preprocess((value) => (typeof value === 'boolean' ? String(value) : value), z.enum(['true', 'false', '1', '0'], { error: 'create_labels must be true or false (or 1, 0)' }).optional())
-      .transform((value) => value === 'true' || value === '1'),
+    create_labels: createLabels,
     // Here only when sent as text, not as a file.
     import_file: z.never({ error: 'import_file must be a file (a multipart file part), not a text field' }).optional(),
   },
@@ -25,6 +27,9 @@ export const importUploadFields = z.strictObject(
       issue.code === 'unrecognized_keys' ? `unknown field "${issue.keys[0]}": the upload takes the file import_file and the field create_labels` : undefined,
   },
 );
+
+/** create_labels may also come in the query string (`POST /contacts/import?create_labels=true`): there it was ignored without a word. */
+export const importUploadQuery = z.object({ create_labels: createLabels.describe('the same as the form field create_labels') });
 
 export const importListQuery = z.object({
   page: queryWholeNumber('page').min(1, 'page starts at 1').default(1),

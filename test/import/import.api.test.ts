@@ -493,6 +493,21 @@ describe('labels in the file', () => {
     expect(contacts.find((c) => c.email === 'ana@x.com')?.labels).toEqual(['vip', 'brand-new']);
     expect(contacts.find((c) => Number(c._id) === existing.id)?.labels).toEqual(['returning']);
   });
+
+  // Given in the query string, create_labels was ignored without a word: the rows naming new labels were rejected.
+  it('when create_labels comes in the query string, then it is taken as the form field is; a bad value is a 422 that leaves no file behind', async () => {
+    const account = await freshAccount();
+    const upload = (query: string) =>
+      ctx.http.post(account.path(`/contacts/import${query}`)).set('api_access_token', account.adminToken).attach('import_file', Buffer.from('name,labels\nQuinn,from-query\n'), 'contacts.csv');
+    const started = await upload('?create_labels=true');
+    expect(started.status).toBe(200);
+    expect(started.body.payload.create_labels).toBe(true);
+    const before = readdirSync(ctx.deps.config.UPLOAD_DIR).length;
+    const refused = await upload('?create_labels=maybe');
+    expect(refused.status).toBe(422);
+    expect(refused.body.field).toBe('create_labels');
+    expect(readdirSync(ctx.deps.config.UPLOAD_DIR)).toHaveLength(before);
+  });
 });
 
 describe('matching existing contacts', () => {
