@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { attributeKeyOf, checkAttributeKey } from '../records/contact-fields';
 import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import { toContactChanges, type ContactChanges } from '../contacts/contact-changes';
@@ -18,6 +18,7 @@ import {
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import { isGap, MergeeIdentifiedError, type MergeOptions } from '../contacts/merge-contacts';
 import type { MergeLocks } from '../contacts/merge-locks';
+import { isPlaceholderVisitorName, placeholderVisitorName } from '../contacts/visitor-placeholder';
 import type { NewVisitorInput, VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
 import { missingPreChatField, withoutBlankRequiredAnswers } from './check-pre-chat-form';
 import { verifyIdentifierHash } from './verify-identifier-hash';
@@ -36,14 +37,9 @@ export interface CaptureServiceDeps {
   definitions: Pick<DefinitionStore, 'of'>;
 }
 
-/**
- * A new visitor's contact needs a name until the visitor gives something (a contact needs one of
- * name, email, phone or identifier). It is not the person's name: merged into a known contact
- * without one, the visitor leaves it behind (an imported contact must not become "Visitor 3fa2b1").
- */
-const placeholderVisitorName = () => `Visitor ${randomBytes(3).toString('hex')}`;
-const PLACEHOLDER_NAME = /^Visitor [0-9a-f]{6}$/;
-const visitorMerge: MergeOptions = { isPlaceholderName: (name) => PLACEHOLDER_NAME.test(name) };
+// A visitor's placeholder name is not the person's: merged into a known contact without one, the
+// visitor leaves it behind (an imported contact must not become "Visitor 3fa2b1").
+const visitorMerge: MergeOptions = { isPlaceholderName: isPlaceholderVisitorName };
 /** A visitor merged on its word (an email or phone it typed) becomes a guest: its being on the site is not that person being seen. */
 const guestMerge: MergeOptions = { ...visitorMerge, keepBaseLastSeen: true, mergeeUnidentified: true };
 

@@ -6,6 +6,7 @@ import { toContactPayload, type ContactPayload } from '../records/contact.presen
 import type { ContactWriter } from './contact-writer';
 import type { ContactDependent } from './contacts.service';
 import type { MergeLocks } from './merge-locks';
+import { isPlaceholderVisitorName } from './visitor-placeholder';
 
 export interface MergeContactsDeps {
   contacts: ContactModel;
@@ -52,11 +53,14 @@ export class MergeeIdentifiedError extends ConflictError {}
  */
 export function mergedValues(base: Contact, mergee: Contact, options: MergeOptions = {}) {
   const mergeeName = mergee.name && options.isPlaceholderName?.(mergee.name) ? null : mergee.name;
+  // A website visitor's placeholder on the base gives way to the mergee's real name (an agent
+  // merging a known person into a visitor's contact kept "Visitor 4e07c7" and lost the name).
+  const baseName = base.name && mergeeName && isPlaceholderVisitorName(base.name) && !isPlaceholderVisitorName(mergeeName) ? null : base.name;
   const email = fill(base.email, mergee.email);
   const phone = fill(base.phone_number, mergee.phone_number);
   const identifier = fill(base.identifier, mergee.identifier);
   return {
-    name: fill(base.name, mergeeName),
+    name: fill(baseName, mergeeName),
     email,
     phone_number: phone,
     identifier,

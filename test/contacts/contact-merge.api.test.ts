@@ -100,6 +100,18 @@ describe('merging contacts', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: base.id, blocked: true, phone_number: '+15550007777' });
   });
+
+  // An agent merging a known person into a website visitor's contact kept "Visitor 4e07c7" and lost the name (found by a black-box tester).
+  it("when the base is a website visitor's contact with its placeholder name, then the mergee's real name replaces it; two placeholders keep the base's", async () => {
+    const visitor = await createContact(ctx, account, { name: 'Visitor 4e07c7', email: null, phone_number: null, identifier: null });
+    const known = await createContact(ctx, account, { name: 'Secret Person', email: 'secret-person@example.com', phone_number: null });
+    const res = await merge(account, { base_contact_id: visitor.id, mergee_contact_id: known.id });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: visitor.id, name: 'Secret Person', email: 'secret-person@example.com' });
+    const other = await createContact(ctx, account, { name: 'Visitor 00aa11', email: null, phone_number: null, identifier: null });
+    const again = await createContact(ctx, account, { name: 'Visitor 22bb33', email: null, phone_number: null, identifier: 'v-22bb33' });
+    expect((await merge(account, { base_contact_id: other.id, mergee_contact_id: again.id })).body.name).toBe('Visitor 00aa11');
+  });
 });
 
 describe('merges racing other writes', () => {
