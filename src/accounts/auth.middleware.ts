@@ -51,8 +51,10 @@ export function userCallerOf(req: Request): UserCaller {
   return req.userCaller;
 }
 
+/** The 403 names what was refused (it said "only administrators may do this", whatever it was). */
 export function requireAdministrator(req: Request, _res: Response, next: NextFunction): void {
-  next(req.caller?.role === 'administrator' ? undefined : new ForbiddenError('only administrators may do this'));
+  const refused = `${req.method} ${req.originalUrl.split('?')[0]}`;
+  next(req.caller?.role === 'administrator' ? undefined : new ForbiddenError(`only administrators may ${refused}; this caller is an agent of the account`));
 }
 
 export function callerOf(req: Request): Caller {

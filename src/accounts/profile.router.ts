@@ -1,4 +1,5 @@
 import { Router, type RequestHandler } from 'express';
+import { errorBodySchema } from '../shared/error-handler';
 import { rateLimitedResponses } from '../shared/rate-limit';
 import { emptySchema } from '../shared/response-fields';
 import { anonymousAccess, defineRoute, json } from '../shared/route';
@@ -73,7 +74,10 @@ export function profileRouter(profile: ProfileService, accounts: AccountsService
     router,
     {
       method: 'post', path: '/profile/reset_access_token', operationId: 'resetAccessToken', summary: 'A new API token (the old one is refused at once)', tag, access,
-      responses: { '200': json('The profile with the new token, shown this once', profileWithTokenSchema) },
+      responses: {
+        '200': json('The profile with the new token, shown this once', profileWithTokenSchema),
+        '409': json('Another request rotated the token meanwhile: use the token it answered, or rotate again', errorBodySchema),
+      },
     },
     async (_input, req, res) => {
       res.status(200).json(await profile.resetAccessToken(userCallerOf(req)));

@@ -64,7 +64,7 @@ export function createProfileService({ users, accounts, tokens, passwords, acces
 
     /** A new API token, shown this once; the previous one is refused from now on. */
     async resetAccessToken(caller: UserCaller): Promise<ProfilePayload & { access_token: string }> {
-      const token = await tokens.rotateApiToken(caller.user._id);
+      const token = await tokens.rotateApiToken(caller.user._id, caller.user.api_token_id ?? null);
       return { ...(await present(await reload(caller.user._id))), access_token: token };
     },
 

@@ -1,4 +1,4 @@
-import { UnauthorizedError } from '../shared/errors';
+import { ConflictError, UnauthorizedError } from '../shared/errors';
 import { hashToken, newToken } from './credentials';
 import type { AccessToken, AccessTokenModel, User, UserModel } from './user.model';
 
@@ -25,9 +25,13 @@ export function createTokens({ tokens, users, sessionTtlMs, accessChanged = asyn
     return { token, id, expiresAt };
   }
 
-  /** Points the user at `next` (a token id or null) and deletes the token it named before. */
-  async function replaceApiToken(userId: number, next: string | null): Promise<boolean> {
-    const before = await users.findOneAndUpdate({ _id: userId }, { $set: { api_token_id: next, updated_at: new Date() } }).lean();
+  /**
+   * Points the user at `next` (a token id or null) and deletes the token it named before; with
+   * `expected`, only while the user still names that token (answers false otherwise).
+   */
+  async function replaceApiToken(userId: number, next: string | null, expected?: string | null): Promise<boolean> {
+    const filter = expected === undefined ? { _id: userId } : { _id: userId, api_token_id: expected };
+    const before = await users.findOneAndUpdate(filter, { $set: { api_token_id: next, updated_at: new Date() } }).lean();
     await accessChanged();
     if (before?.api_token_id) await tokens.deleteOne({ _id: before.api_token_id });
     return before !== null;
@@ -53,11 +57,19 @@ export function createTokens({ tokens, users, sessionTtlMs, accessChanged = asyn
   return {
     resolve,
 
-    /** A new API token for the user (the old one stops working at once); answers the token, shown this once. */
-    async rotateApiToken(userId: number): Promise<string> {
+    /**
+     * A new API token for the user (the old one stops working at once); answers the token, shown
+     * this once. With `replacing` (the token the caller saw), two rotations at once do not both
+     * answer 200: the later one found its token replaced already, and its caller was left holding
+     * a token the other had deleted. It answers 409 instead.
+     */
+    async rotateApiToken(userId: number, replacing?: string | null): Promise<string> {
       const { token, id } = await insert(userId, 'api');
-      if (!(await replaceApiToken(userId, id))) {
+      if (!(await replaceApiToken(userId, id, replacing))) {
         await tokens.deleteOne({ _id: id });
+        if (replacing !== undefined && (await users.exists({ _id: userId }))) {
+          throw new ConflictError('the API token was rotated by another request meanwhile: use the token that request answered, or rotate again');
+        }
         throw new UnauthorizedError('no such user');
       }
       return token;

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { createTokens } from '../../src/accounts/tokens';
 import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
 
 let ctx: TestContext;
@@ -49,6 +50,19 @@ describe('access tokens', () => {
     expect((await ctx.http.get('/api/v1/profile').set(as(fresh))).body).toMatchObject({ id: me.id, has_api_token: true });
     expect((await ctx.http.get('/api/v1/profile').set(as(fresh))).body.access_token).toBeUndefined();
     expect(await ctx.deps.models.accessTokens.findById(sha256(me.token)).lean()).toBeNull();
+  });
+
+  // Two rotations at once both answered 200, and the token one of them showed had already been
+  // deleted by the other. The later one is made certain here: it rotates from the token it read
+  // before the first rotation landed.
+  it('when a reset rotates from a token another reset has replaced meanwhile, then it answers 409 and the token the other answered keeps working', async () => {
+    const me = await person(account);
+    const tokens = createTokens({ tokens: ctx.deps.models.accessTokens, users: ctx.deps.models.users, sessionTtlMs: 60_000 });
+    const seen = (await ctx.deps.models.users.findById(me.id).lean())!.api_token_id;
+    const first = await tokens.rotateApiToken(me.id, seen);
+    await expect(tokens.rotateApiToken(me.id, seen)).rejects.toThrow(/rotated by another request meanwhile/);
+    expect((await listLabels(account, first)).status).toBe(200);
+    expect(await ctx.deps.models.accessTokens.countDocuments({ user_id: me.id, kind: 'api' })).toBe(1);
   });
 
   it('when a user revokes its token, then it is a 401 at once and the profile says there is none', async () => {
@@ -178,7 +192,10 @@ describe('agents', () => {
     expect(list.status).toBe(200);
     expect(list.body.map((a: { email: string }) => a.email)).toContain(address);
     expect(list.body).toHaveLength(3);
-    expect((await agents(acc, acc.agentToken).add({ name: 'X', email: email('x') })).status).toBe(403);
+    const refused = await agents(acc, acc.agentToken).add({ name: 'X', email: email('x') });
+    expect(refused.status).toBe(403);
+    // It names what was refused (it said "only administrators may do this").
+    expect(refused.body.error).toBe(`only administrators may POST /api/v1/accounts/${acc.id}/agents; this caller is an agent of the account`);
     expect((await admin.add({ name: 'Again', email: address })).body.field).toBe('email');
     expect((await admin.add({ name: 'Bad', email: 'not-an-email' })).body.field).toBe('email');
     expect((await admin.add({ name: 'Given', email: email('given'), password: 'short' })).body.field).toBe('password');
