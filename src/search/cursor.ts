@@ -23,7 +23,7 @@ interface CursorBody {
   d?: number;
   /** The length of the start of the texts the next page is read from (see text-band.ts). */
   p?: number;
-  /** The list it continues (listKeyOf: the account and the query); absent in cursors issued before it was kept. */
+  /** The account whose list it continues (listKeyOf); absent in cursors issued before it was kept. */
   l?: string;
 }
 
@@ -67,14 +67,12 @@ function exact(value: SortValue): SortValue {
 const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest();
 
 /**
- * Names the list a cursor continues: the account and the query (a filter's, a segment's, a
- * search's, labels'), hashed. A cursor of another account's list, or of another filter, used to
- * answer 200 with a page of this list starting where the other one stopped (contacts skipped).
- * Relative dates compile to Elasticsearch's date math (`now-30d/d`), so a day passing mid-walk
- * leaves the query, and its key, as they were.
+ * Names the account whose list a cursor continues, hashed: another account's cursor answered 200
+ * with a page of this account's list from where the other stopped. A cursor is otherwise a
+ * position in its sort, not bound to the query (README: a cursor is a position): taken to another
+ * filter of the same account, it goes on from there.
  */
-export const listKeyOf = (accountId: number, query: unknown): string =>
-  createHash('sha256').update(`${accountId}\n${JSON.stringify(query ?? null)}`).digest('base64url').slice(0, 16);
+export const listKeyOf = (accountId: number): string => createHash('sha256').update(`cursor-account\n${accountId}`).digest('base64url').slice(0, 16);
 
 export function encodeCursor(secret: string, sort: string, values: SortValue[], { tieGap, valueGap, bandPrefix }: CursorHints = {}, list?: string): string {
   const cursor: CursorBody = {
@@ -125,7 +123,7 @@ export function decodeCursor(secret: string, cursor: string, sort: string, types
     throw new ValidationError(`after is a cursor for sort "${body.s}", not "${sort}"`, 'after');
   }
   if (list !== undefined && body.l !== undefined && body.l !== list) {
-    throw new ValidationError('after is a cursor of another list (another account, filter, search, label or segment): continue a list with the cursors its own pages answered', 'after');
+    throw new ValidationError("after is a cursor of another account's list: continue a list with the cursors its own pages answered", 'after');
   }
   const values = body.v as unknown[];
   if (values.length !== types.length + 1) {

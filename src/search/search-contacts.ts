@@ -256,7 +256,7 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
 
   async function page(accountId: number, query: SearchQuery | undefined, request: PageRequest, field?: string): Promise<ContactPage> {
     const sortName = sortToString(request.sort);
-    const list = listKeyOf(accountId, query);
+    const list = listKeyOf(accountId);
     const cursor = request.after ? decodeCursor(cursorSecret, request.after, sortName, sortValueTypes(request.sort), list) : undefined;
     const searchAfter = cursor?.values;
     const from = searchAfter ? 0 : ((request.page ?? 1) - 1) * request.perPage;
