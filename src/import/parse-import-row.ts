@@ -98,7 +98,8 @@ export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'cus
     }
     default:
       if (controlCharacterProblem(value)) return { ok: false, error: `${column.key}: ${JSON.stringify(value)} ${controlCharacterProblem(value)}` };
-      if (column.type === 'link' && linkProblem(value)) return { ok: false, error: `${column.key}: "${value}" is not a web address: ${linkProblem(value)}` };
+      const notLink = column.type === 'link' ? linkProblem(value) : undefined;
+      if (notLink) return { ok: false, error: `${column.key}: "${value}" is not a web address: ${notLink}` };
       if (value.length > MAX_ATTRIBUTE_TEXT) return { ok: false, error: `${column.key}: the value is longer than ${MAX_ATTRIBUTE_TEXT} characters` };
       return { ok: true, value };
   }
