@@ -96,12 +96,13 @@ export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'cus
       const match = listValueOf(column.values, value);
       return match === undefined ? fail(`one of ${column.values.map((v) => `"${v}"`).join(', ')}`) : { ok: true, value: match };
     }
-    default:
+    default: {
       if (controlCharacterProblem(value)) return { ok: false, error: `${column.key}: ${JSON.stringify(value)} ${controlCharacterProblem(value)}` };
       const notLink = column.type === 'link' ? linkProblem(value) : undefined;
       if (notLink) return { ok: false, error: `${column.key}: "${value}" is not a web address: ${notLink}` };
       if (value.length > MAX_ATTRIBUTE_TEXT) return { ok: false, error: `${column.key}: the value is longer than ${MAX_ATTRIBUTE_TEXT} characters` };
       return { ok: true, value };
+    }
   }
 }
 
