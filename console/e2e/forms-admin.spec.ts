@@ -115,6 +115,28 @@ test('when an administrator edits and deletes a label, then Escape gives up an e
   await expect.poll(async () => (await account.api<{ payload: { labels: string[] } }>('GET', `/contacts/${id}`)).body.payload.labels).toEqual([]);
 });
 
+test('when an administrator renames a label, then the list and the contacts carrying it show the new title; a title another label has shows at its field', async ({ page, account }) => {
+  await account.api('POST', '/labels', { title: 'trial' });
+  await account.api('POST', '/labels', { title: 'paid' });
+  const [id] = await createContacts(account, [{ name: 'Rita Rename' }]);
+  await account.api('POST', `/contacts/${id}/labels`, { labels: ['trial'] });
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Administration' }).click();
+  const labels = page.getByRole('region', { name: 'Labels' });
+
+  await labels.getByRole('button', { name: 'Edit trial' }).click();
+  const editor = labels.getByRole('form', { name: 'Edit trial' });
+  await expect(editor.getByLabel('Title')).toBeFocused();
+  await editor.getByLabel('Title').fill('paid');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(editor.locator('[id$="-title-error"]')).toContainText('"paid" already exists');
+  await editor.getByLabel('Title').fill('Customer');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(editor).toHaveCount(0);
+  await expect(labels.getByTestId('label-row')).toHaveText([/customer/, /paid/]);
+  await expect.poll(async () => (await account.api<{ payload: { labels: string[] } }>('GET', `/contacts/${id}`)).body.payload.labels).toEqual(['customer']);
+});
+
 test('when an administrator edits and deletes a custom attribute, then name, description and list values are saved, an error shows at its field, and deleting asks first', async ({ page, account }) => {
   await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_name: 'Plan', attribute_display_type: 'list', attribute_model: 'contact_attribute', attribute_values: ['free', 'pro'] });
   await signIn(page, account);

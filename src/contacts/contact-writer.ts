@@ -173,6 +173,19 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
     );
   }
 
+  /**
+   * Gives the account's live contacts among `ids` that carry the label `from` the label `to` in
+   * its place, as pullLabelUnsynced does (no pending marks, no sync job: for a label's rename,
+   * which records and indexes the ids itself). Two updates, as one may not add to and pull from
+   * the same array: in between a contact carries both titles, never neither.
+   */
+  async function moveLabelUnsynced(accountId: number, ids: number[], from: string, to: string): Promise<void> {
+    if (!ids.length) return;
+    const carriers = { _id: { $in: [...new Set(ids)].map(String) }, account_id: accountId, deleted: false, labels: from };
+    await contacts.updateMany(carriers, { $addToSet: { labels: to }, $set: { updated_at: new Date() }, $inc: { version: 1 } });
+    await contacts.updateMany(carriers, { $pullAll: { labels: [from] }, $set: { updated_at: new Date() }, $inc: { version: 1 } });
+  }
+
   return {
     markPending,
     modify,
@@ -180,6 +193,7 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
     writeMany,
     modifyMany,
     pullLabelUnsynced,
+    moveLabelUnsynced,
 
     /**
      * Throws the ValidationError a write of these values by `contactId` would, when another live

@@ -2,15 +2,24 @@ import { createAccountListStore } from '../shared/account-list-store';
 import { exemptBecause } from '../shared/id-only-guard';
 import type { Label, LabelSetModel } from './label.model';
 
+/** A label whose contacts do not all show what it is yet: a job has work left on them. */
+export const isUnsettled = (label: Label): boolean => label.deleting || typeof label.renamed_from === 'string';
+
 /** An account's labels, read and written as one document by _id. */
 export function createLabelStore(sets: LabelSetModel) {
   return {
     ...createAccountListStore<Label>(sets as never, 'labels', 'labels'),
 
-    /** Labels being deleted in every account: at the worker's start, their removal jobs may have been lost. */
-    async deleting(): Promise<{ accountId: number; labelId: number }[]> {
-      const held = await sets.find({ 'labels.deleting': true }).comment(exemptBecause('the worker start looks for label removals to queue again')).lean();
-      return held.flatMap((set) => set.labels.filter((l) => l.deleting).map((l) => ({ accountId: set._id, labelId: l._id })));
+    /**
+     * Labels of every account whose contacts are still being rewritten (being deleted, or renamed
+     * with contacts still carrying the old title): at the worker's start, their jobs may have been lost.
+     */
+    async unsettled(): Promise<{ accountId: number; labelId: number }[]> {
+      const held = await sets
+        .find({ $or: [{ 'labels.deleting': true }, { 'labels.renamed_from': { $type: 'string' } }] })
+        .comment(exemptBecause('the worker start looks for label jobs to queue again'))
+        .lean();
+      return held.flatMap((set) => set.labels.filter(isUnsettled).map((l) => ({ accountId: set._id, labelId: l._id })));
     },
 
     /** The account holding a label, for a removal job queued before jobs named their account. */

@@ -12,8 +12,14 @@ export interface Label {
   /** Deleted by its account, while a job removes it from the contacts that carry it: hidden from the API. */
   deleting: boolean;
   /**
-   * The contacts the removal job is taking the label off right now (one chunk): written before
-   * them and cleared once the index holds them, so that a run stopped in between re-indexes them.
+   * The title the label had before a rename, while its contacts are moved from it to the new one
+   * (within the request or by a job); cleared once none carries it.
+   */
+  renamed_from?: string | null;
+  /**
+   * The contacts the label's job (a removal, a rename's move) is rewriting right now (one chunk):
+   * written before them and cleared once the index holds them, so that a run stopped in between
+   * re-indexes them.
    */
   stripping?: number[] | null;
 }
@@ -38,6 +44,7 @@ const labelSchema = new Schema<Label>(
     show_on_sidebar: { type: Boolean, default: true },
     created_at: { type: Date, default: () => new Date() },
     deleting: { type: Boolean, default: false },
+    renamed_from: { type: String, default: undefined },
     stripping: { type: [Number], default: undefined },
   },
   { versionKey: false },

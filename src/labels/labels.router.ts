@@ -53,7 +53,7 @@ export function labelsRouter(labels: LabelsService): Router {
     defineRoute(
       router,
       {
-        method, path: '/labels/:id(\\d+)', operationId, summary: 'Update a label (its title cannot change)', tag, access: administratorAccess,
+        method, path: '/labels/:id(\\d+)', operationId, summary: 'Update a label; a new title renames it on every contact that carries it (moved within the request when few, else by a job)', tag, access: administratorAccess,
         params: labelIdParams, body: labelUpdateSchema, bodySchema: bareOrWrapped, responses: { '200': json('The label', labelPayloadSchema), '409': conflictResponse },
       },
       async ({ params, body }, req, res) => {

@@ -4,11 +4,11 @@ import { contactCandidates, type ContactCandidatesDeps } from '../contacts/conta
 import { indexWritten } from '../contacts/index-written';
 import type { ContactIndexer } from '../search/contact-indexer';
 import type { SyncScheduler } from '../search/sync-queue';
-import { NotFoundError, ValidationError } from '../shared/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import { replaceById } from '../shared/account-list-store';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Label } from './label.model';
-import type { LabelStore } from './label-store';
+import { isUnsettled, type LabelStore } from './label-store';
 import { toLabelPayload } from './label.presenter';
 import { MAX_CONTACT_LABELS, MAX_LABELS, type LabelInput } from './labels.schemas';
 import { labelTitleOf, labelTitleProblem } from '../shared/label-title';
@@ -32,18 +32,19 @@ export interface LabelsServiceDeps {
   labels: LabelStore;
   contacts: ContactModel;
   nextIds: IdAllocator;
-  writer: Pick<ContactWriter, 'modify' | 'pullLabelUnsynced' | 'markPending'>;
-  /** The removal job indexes the contacts it wrote itself (see stripFromContacts). */
+  writer: Pick<ContactWriter, 'modify' | 'pullLabelUnsynced' | 'moveLabelUnsynced' | 'markPending'>;
+  /** A label's job indexes the contacts it wrote itself (see rewriteCarriers). */
   indexer: Pick<ContactIndexer, 'read' | 'write'>;
   sync: SyncScheduler;
   /** Where the contacts carrying a label are found: pending writes, then the index. */
   candidates: ContactCandidatesDeps;
-  /** Queues the removal of a label from many contacts (label-removal.processor.ts). */
+  /** Queues the job that brings a deleted or renamed label's contacts in line (label-removal.processor.ts). */
   enqueueRemoval: (job: LabelRemovalJob) => Promise<unknown>;
-  /** A label on more contacts than this leaves them in a job, not within the request. */
+  /** A label deleted or renamed on more contacts than this leaves them to a job, not to the request. */
   removeInRequestUpTo: number;
 }
 
+/** A label whose contacts a job rewrites: a deleted one is taken off them, a renamed one moved to its new title. */
 export interface LabelRemovalJob {
   labelId: number;
   /** Missing from jobs queued before jobs named their account. */
@@ -123,9 +124,10 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     return contact.labels ?? [];
   }
 
-  const stillDeleting = async (accountId: number, labelId: number) => (await labels.of(accountId)).some((l) => l._id === labelId && l.deleting);
+  const labelOf = async (accountId: number, labelId: number) => (await labels.of(accountId)).find((l) => l._id === labelId);
+  const isLiveTitle = (list: Label[], title: string) => list.some((l) => l.title === title && isLive(l));
 
-  /** Records the chunk a removal is taking the label off (none: the chunk is indexed). */
+  /** Records the chunk a label's job is rewriting (none: the chunk is indexed). */
   async function setStripping(accountId: number, labelId: number, ids: number[] | undefined): Promise<void> {
     await labels.change(accountId, (list) => {
       const label = list.find((l) => l._id === labelId);
@@ -142,23 +144,22 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
   const reindex = async (accountId: number, ids: number[]) => indexWritten({ indexer, writer, sync }, accountId, await readBack(accountId, ids));
 
   /**
-   * Takes the label off every contact that carries it (the pending writes and the index find
-   * them; a contact without the label is left alone), a chunk at a time: the chunk's ids are
-   * recorded on the label, the label pulled from them in one write, and the contacts read back
-   * and indexed, while the next chunk is written (MongoDB and Elasticsearch work at once). A run
+   * Rewrites every contact of the label's account that carries `title` (the pending writes and
+   * the index find them; a contact without it is left alone), a chunk at a time: the chunk's ids
+   * are recorded on the label, the chunk written in one update, and the contacts read back and
+   * indexed while the next chunk is written (MongoDB and Elasticsearch work at once). A run
    * stopped between a write and its index leaves the record (of the chunks in flight), and the
-   * next run, or the label's revival, re-indexes those contacts first; the index still shows
-   * the label on them until then, so the walk finds them again anyway. A label taken again
-   * meanwhile stops the walk at the next chunk: the contacts given it since keep it.
+   * next run, or the label's revival, re-indexes those contacts first; the index still shows the
+   * title on them until then, so the walk finds them again anyway. The walk stops at the next
+   * chunk once `stillDue` says no (a deleted label taken again, a rename's old title taken again).
    */
-  async function stripFromContacts(label: Label): Promise<void> {
-    const { _id: labelId, account_id: accountId, title } = label;
-    if (label.stripping?.length) await reindex(accountId, label.stripping);
+  async function rewriteCarriers(label: Label, title: string, stillDue: () => Promise<boolean>, rewrite: (ids: number[]) => Promise<void>): Promise<void> {
+    const { _id: labelId, account_id: accountId } = label;
     let indexing: { ids: number[]; done: Promise<void> } | null = null;
     for await (const ids of contactCandidates(candidates, accountId, { term: { labels: title } }, CHUNK)) {
-      if (!(await stillDeleting(accountId, labelId))) break;
+      if (!(await stillDue())) break;
       await setStripping(accountId, labelId, [...(indexing?.ids ?? []), ...ids]);
-      await writer.pullLabelUnsynced(accountId, ids, title);
+      await rewrite(ids);
       const docs = await readBack(accountId, ids);
       await indexing?.done;
       indexing = { ids, done: indexWritten({ indexer, writer, sync }, accountId, docs) };
@@ -169,17 +170,88 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     await setStripping(accountId, labelId, undefined);
   }
 
-  /** Removes a deleted label from its contacts, then the label itself (safe to run twice). */
-  async function finishRemoval(job: LabelRemovalJob): Promise<void> {
+  /**
+   * Takes a deleted label off its contacts (with the title it had before a rename still being
+   * moved, unless that title is a label again), then removes the label, unless it was taken
+   * again meanwhile: then it stays, and the contacts given it since keep it.
+   */
+  async function finishRemoval(label: Label): Promise<void> {
+    const { _id: labelId, account_id: accountId } = label;
+    const stillDeleting = async () => (await labelOf(accountId, labelId))?.deleting === true;
+    const from = label.renamed_from;
+    if (from && !isLiveTitle(await labels.of(accountId), from)) {
+      await rewriteCarriers(label, from, stillDeleting, (ids) => writer.pullLabelUnsynced(accountId, ids, from));
+    }
+    await rewriteCarriers(label, label.title, stillDeleting, (ids) => writer.pullLabelUnsynced(accountId, ids, label.title));
+    await labels.change(accountId, (list) =>
+      list.some((l) => l._id === labelId && l.deleting) ? { items: list.filter((l) => l._id !== labelId), result: undefined } : { result: undefined },
+    );
+  }
+
+  /**
+   * Moves a renamed label's contacts from its old title to its new one, then forgets the old
+   * title. The move stops early when the label is deleted meanwhile (its removal takes both titles
+   * off) or its old title is taken again by a label of its own (those not reached keep it).
+   */
+  async function finishMove(label: Label & { renamed_from: string }): Promise<void> {
+    const { _id: labelId, account_id: accountId, renamed_from: from, title: to } = label;
+    const stillMoving = async () => {
+      const list = await labels.of(accountId);
+      const now = list.find((l) => l._id === labelId);
+      return !!now && isLive(now) && now.renamed_from === from && now.title === to && !isLiveTitle(list, from);
+    };
+    await rewriteCarriers(label, from, stillMoving, (ids) => writer.moveLabelUnsynced(accountId, ids, from, to));
+    await labels.change(accountId, (list) => {
+      const now = list.find((l) => l._id === labelId);
+      if (!now || now.deleting || now.renamed_from !== from) return { result: undefined };
+      const next: Label = { ...now };
+      delete next.renamed_from;
+      return { items: replaceById(list, next), result: undefined };
+    });
+  }
+
+  /**
+   * Brings a label's contacts in line with it: a deleted label is taken off them, a renamed one's
+   * old title moved to the new one; again while there is more to do (a label deleted or taken
+   * again during its job: one job per label, so a second one would not be queued). A run stopped
+   * between a chunk's write and its index left the chunk recorded: indexed first. Safe to run twice.
+   */
+  async function settle(job: LabelRemovalJob): Promise<void> {
     const accountId = job.accountId ?? (await labels.accountOf(job.labelId));
     if (accountId === undefined) return;
-    const label = (await labels.of(accountId)).find((l) => l._id === job.labelId);
-    if (!label?.deleting) return;
-    await stripFromContacts(label);
-    // Gone only while still deleted: a label taken again meanwhile stays.
-    await labels.change(accountId, (list) =>
-      list.some((l) => l._id === job.labelId && l.deleting) ? { items: list.filter((l) => l._id !== job.labelId), result: undefined } : { result: undefined },
-    );
+    for (;;) {
+      const label = await labelOf(accountId, job.labelId);
+      if (!label || !isUnsettled(label)) return;
+      if (label.stripping?.length) {
+        await reindex(accountId, label.stripping);
+        await setStripping(accountId, label._id, undefined);
+      }
+      const from = label.renamed_from;
+      if (label.deleting) await finishRemoval(label);
+      else if (typeof from === 'string') await finishMove({ ...label, renamed_from: from });
+    }
+  }
+
+  /**
+   * Runs a label's job within the request when `carriers` contacts are few, else queues it. An
+   * index gone away midway leaves the rest to the job, with its retries.
+   */
+  async function settleSoon(job: Required<LabelRemovalJob>, carriers: number): Promise<void> {
+    if (carriers > removeInRequestUpTo) {
+      await enqueueRemoval(job);
+      return;
+    }
+    try {
+      await settle(job);
+    } catch {
+      await enqueueRemoval(job);
+    }
+  }
+
+  /** How many contacts carry `title`, from a refreshed index: an index that cannot answer is a 503 before anything changed. */
+  async function carriersOf(accountId: number, title: string): Promise<number> {
+    await candidates.search.refresh();
+    return candidates.search.count(accountId, { term: { labels: title } });
   }
 
   return {
@@ -220,18 +292,33 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
       return toLabelPayload(label);
     },
 
+    /**
+     * Updates a label. A new title renames it, as Chatwoot does: the label answers with it at once,
+     * and its contacts are moved from the old title to the new one within the request when they
+     * are few, else by a job (as a deletion's); until then a filter by the new title does not
+     * find those not moved yet. The old title is free at once.
+     */
     async update(accountId: number, id: number, input: LabelInput) {
+      const current = await find(accountId, id);
+      const title = input.title === undefined ? current.title : normalizeLabel(input.title, 'title');
+      const renaming = title !== current.title;
+      // Counted before the rename: an index that cannot answer leaves the label as it was (a 503).
+      const carriers = renaming ? await carriersOf(accountId, current.title) : 0;
       const updated = await labels.change(accountId, (list) => {
         const label = liveLabel(list, id);
-        // Contacts carry titles; renaming would have to rewrite them all, so the title stays.
-        if (input.title !== undefined && normalizeLabel(input.title, 'title') !== label.title) {
-          throw new ValidationError('a label cannot be renamed; create a new label and move contacts with a bulk action', 'title');
+        const next: Label = { ...label, ...input, title: label.title };
+        if (title !== label.title) {
+          if (label.renamed_from) {
+            throw new ConflictError(`label "${label.title}" is still being moved from "${label.renamed_from}" on its contacts; rename it again once that is done`);
+          }
+          const holder = list.find((l) => l.title === title);
+          if (holder && isLive(holder)) throw new ValidationError(`label "${title}" already exists`, 'title');
+          if (holder) throw new ConflictError(`label "${title}" is still being taken off its contacts; rename to it once that is done`);
+          Object.assign(next, { title, renamed_from: label.title });
         }
-        const rest: LabelInput = { ...input };
-        delete rest.title;
-        const next: Label = { ...label, ...rest };
         return { items: replaceById(list, next), result: next };
       });
+      if (renaming) await settleSoon({ labelId: id, accountId }, carriers);
       return toLabelPayload(updated);
     },
 
@@ -242,33 +329,22 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     async remove(accountId: number, id: number): Promise<void> {
       // Counted before the label is hidden: an index that cannot answer leaves the label as it was
       // (a 503 to try again), not hidden with its contacts still carrying it.
-      const { title } = await find(accountId, id);
-      await candidates.search.refresh();
-      const carriers = await candidates.search.count(accountId, { term: { labels: title } });
+      const { title, renamed_from: from } = await find(accountId, id);
+      const carriers = (await carriersOf(accountId, title)) + (from ? await carriersOf(accountId, from) : 0);
       await labels.change(accountId, (list) => {
         const found = liveLabel(list, id);
         return { items: replaceById(list, { ...found, deleting: true }), result: found };
       });
-      if (carriers > removeInRequestUpTo) {
-        await enqueueRemoval({ labelId: id, accountId });
-        return;
-      }
-      try {
-        await finishRemoval({ labelId: id, accountId });
-      } catch {
-        // The index went away midway. The label is hidden already (a retry would be a 404): the
-        // removal job finishes it, with its retries, as it does for a label on many contacts.
-        await enqueueRemoval({ labelId: id, accountId });
-      }
+      await settleSoon({ labelId: id, accountId }, carriers);
     },
 
-    finishRemoval,
+    settle,
 
-    /** Labels whose removal job may have been lost (with Redis): queued again when the worker starts. */
+    /** Labels whose job may have been lost (with Redis): queued again when the worker starts. */
     async requeueRemovals(): Promise<number> {
-      const deleting = await labels.deleting();
-      for (const job of deleting) await enqueueRemoval(job);
-      return deleting.length;
+      const unsettled = await labels.unsettled();
+      for (const job of unsettled) await enqueueRemoval(job);
+      return unsettled.length;
     },
 
     contactLabels: liveContactLabels,

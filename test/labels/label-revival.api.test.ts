@@ -43,7 +43,7 @@ describe('a label taken again while its removal runs', () => {
       return result;
     };
     try {
-      await ctx.deps.services.labels.finishRemoval({ labelId, accountId: account.id });
+      await ctx.deps.services.labels.settle({ labelId, accountId: account.id });
     } finally {
       store.change = change;
     }

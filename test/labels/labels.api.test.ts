@@ -280,7 +280,7 @@ describe('contact labels', () => {
     await interrupt('half');
     await ctx.settle(a.id);
     expect(await count('half')).toBe(2);
-    await ctx.deps.services.labels.finishRemoval({ labelId: idOf('half'), accountId: a.id });
+    await ctx.deps.services.labels.settle({ labelId: idOf('half'), accountId: a.id });
     expect(await count('half')).toBe(0);
     expect((await ctx.deps.labelStore.of(a.id)).map((l) => l._id)).not.toContain(idOf('half'));
 
@@ -338,9 +338,9 @@ describe('contact labels', () => {
     await ctx.settle(a.id);
     const id = ((await api.get('/labels')).body.payload as { id: number; title: string }[]).find((l) => l.title === 'old-job')!.id;
     await ctx.deps.labelStore.change(a.id, (list) => ({ items: list.map((l) => (l._id === id ? { ...l, deleting: true } : l)), result: undefined }));
-    expect(await ctx.deps.labelStore.deleting()).toContainEqual({ accountId: a.id, labelId: id });
+    expect(await ctx.deps.labelStore.unsettled()).toContainEqual({ accountId: a.id, labelId: id });
 
-    await ctx.deps.services.labels.finishRemoval({ labelId: id });
+    await ctx.deps.services.labels.settle({ labelId: id });
 
     expect((await api.get(`/contacts/${c.id}/labels`)).body.payload).toEqual(['kept']);
     expect((await ctx.deps.labelStore.of(a.id)).map((l) => l.title)).toEqual(['kept']);

@@ -39,7 +39,7 @@ describe('the one-time move of labels to one document per account', () => {
     const list = await ctx.http.get(account.path('/labels')).set('api_access_token', account.adminToken);
     expect(list.body.payload).toEqual([{ id: vip, title: 'vip', description: null, color: '#ff0000', show_on_sidebar: true }]);
     expect((await ctx.deps.labelStore.of(account.id)).find((l) => l._id === going)).toMatchObject({ deleting: true, stripping: [41, 42] });
-    expect(await ctx.deps.labelStore.deleting()).toEqual([{ accountId: account.id, labelId: going }]);
+    expect(await ctx.deps.labelStore.unsettled()).toEqual([{ accountId: account.id, labelId: going }]);
     expect((await ctx.deps.labelStore.of(moved.id)).map((l) => l.title)).toEqual(['newer']);
     expect(await db().listCollections({ name: LEGACY_LABELS }).toArray()).toEqual([]);
     // Taken again by a contact write, the label being removed stays.

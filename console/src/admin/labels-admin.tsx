@@ -12,8 +12,8 @@ import { useRowEditing } from './use-row-editing';
 const LABEL_FIELDS = { title: 'title', labels: 'title', color: 'color', description: 'description' };
 
 /**
- * The account's labels: created with a colour and a description, edited (colour and description;
- * a title cannot change), deleted after a confirmation that says it leaves every contact.
+ * The account's labels: created with a colour and a description, edited (a new title renames the
+ * label on every contact that carries it), deleted after a confirmation that says it leaves every contact.
  */
 export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: () => void }) {
   const { t } = useI18n();
@@ -24,7 +24,7 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
   const { labels, error: readError } = useLabelsRead(revision);
   const [draft, setDraft] = useState({ title: '', color: '#1f93ff', description: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
-  const rows = useRowEditing<{ id: number; color: string; description: string; errors: FieldErrors }>();
+  const rows = useRowEditing<{ id: number; title: string; was: string; color: string; description: string; errors: FieldErrors }>();
   const { editing, setEditing, root, closeEditor } = rows;
   // One add at a time: a double click on Add used to answer "already exists" to the second.
   const [adding, setAdding] = useState(false);
@@ -54,7 +54,12 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
     if (!editing) return;
     const { error: failed } = await session.client.PATCH('/api/v1/accounts/{account_id}/labels/{id}', {
       params: { path: { ...path, id: editing.id } },
-      body: { color: editing.color, description: editing.description.trim() || null },
+      // The title only when it changed: a rename moves every contact carrying the label.
+      body: {
+        color: editing.color,
+        description: editing.description.trim() || null,
+        ...(editing.title.trim().toLowerCase() !== editing.was ? { title: editing.title.trim() } : {}),
+      },
     });
     if (failed) return setEditing({ ...editing, errors: placeError(failed, LABEL_FIELDS) });
     closeEditor(editing.id);
@@ -73,12 +78,12 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
           <li key={label.id} data-testid="label-row">
             {editing?.id === label.id ? (
               <form className="inline-editor" aria-label={`${t('edit')} ${label.title}`} onSubmit={saveEdit} onKeyDown={escapeCancels(() => closeEditor(label.id))}>
-                <strong>{label.title}</strong>
-                <TextField id={`label-${label.id}-color`} label={t('color')} value={editing.color} error={editing.errors.color} type="color" autoFocus onChange={(value) => setEditing({ ...editing, color: value })} />
+                <TextField id={`label-${label.id}-title`} label={t('title')} value={editing.title} error={editing.errors.title} autoFocus onChange={(value) => setEditing({ ...editing, title: value })} />
+                <TextField id={`label-${label.id}-color`} label={t('color')} value={editing.color} error={editing.errors.color} type="color" onChange={(value) => setEditing({ ...editing, color: value })} />
                 <TextField id={`label-${label.id}-description`} label={t('description')} value={editing.description} error={editing.errors.description} onChange={(value) => setEditing({ ...editing, description: value })} />
                 <button type="submit" className="primary">{t('save')}</button>
                 <button type="button" onClick={() => closeEditor(label.id)}>{t('cancel')}</button>
-                {(editing.errors.form || editing.errors.title) && <p role="alert" className="error">{editing.errors.form || editing.errors.title}</p>}
+                {editing.errors.form && <p role="alert" className="error">{editing.errors.form}</p>}
               </form>
             ) : (
               <>
@@ -86,7 +91,7 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
                 <strong>{label.title}</strong>
                 {label.description && <span className="muted">{label.description}</span>}
                 <RowActions id={label.id} name={label.title} admin={admin} confirmText={t('confirmDeleteLabel', { title: label.title })} rows={rows}
-                  startEditing={() => setEditing({ id: label.id, color: label.color, description: label.description ?? '', errors: {} })}
+                  startEditing={() => setEditing({ id: label.id, title: label.title, was: label.title, color: label.color, description: label.description ?? '', errors: {} })}
                   remove={() => remove(label.id)} />
               </>
             )}
