@@ -13,6 +13,7 @@
 //   npm run bench:import -- --requests-only    # of those, only the single requests (no import, no label deletion)
 //   npm run bench:import -- --definitions      # delete, then define again, the custom attribute the mixed imports add
 //   npm run bench:import -- --bulk-delete      # delete by a bulk action the smallest batch a mixed import made
+//   npm run bench:import -- --rename-label     # rename a label the file put on an eighth of the rows, then back
 //
 // Uses its own database and index (contacts_import_bench), emptied at the start of every run;
 // the generated file is kept under .local/bench/ and reused by the next run of the same size.
@@ -435,6 +436,44 @@ ${lagLine(duringCreate.lags)}`);
   }
 }
 
+/**
+ * Renames one of the file's labels (about an eighth of the contacts carry it), then back, as
+ * Chatwoot's dashboard does (PATCH with a title): how long the request takes to answer, how long
+ * until the index holds every carrier under the new title and none under the old one, and
+ * creates from one client meanwhile. Back again, the account is left as found.
+ */
+async function measureLabelRename(accountBase: string, token: string): Promise<void> {
+  const labels = await getJson<{ payload: { id: number; title: string }[] }>(`${accountBase}/labels`, token);
+  const label = GENERATED_LABELS.map((title) => labels.payload.find((l) => l.title === title)).find((l) => !!l);
+  if (!label) {
+    console.log('\nrenaming a label: skipped, the generated labels were deleted by earlier runs');
+    return;
+  }
+  const carriers = async (title: string) =>
+    (await postJson<{ meta: { count: number } }>(`${accountBase}/contacts/filter?per_page=1`, token, { payload: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: [title] }] })).body.meta.count;
+  const { createsUntil, lagLine } = createProbe(accountBase, token, 'rename');
+  const held = await carriers(label.title);
+  for (const [from, to] of [[label.title, `${label.title}-renamed`], [`${label.title}-renamed`, label.title]]) {
+    const t = Date.now();
+    const res = await fetch(`${accountBase}/labels/${label.id}`, { method: 'PATCH', headers: { api_access_token: token, 'content-type': 'application/json' }, body: JSON.stringify({ title: to }) });
+    if (res.status !== 200) throw new Error(`label rename: ${res.status} ${await res.text()}`);
+    const answeredMs = Date.now() - t;
+    let moved = 0;
+    const meanwhile = await createsUntil(async () => {
+      if (Date.now() - t > 30 * 60_000) throw new Error(`the rename of "${from}" had not reached every contact after 30 minutes`);
+      moved = await carriers(to);
+      return moved >= held && (await carriers(from)) === 0;
+    });
+    const doneMs = Date.now() - t;
+    console.log(`
+renaming the label "${from}" to "${to}", carried by ${n(held)} contacts:
+  PATCH answered after        ${seconds(answeredMs)}
+  every carrier under "${to}" in the index after ${seconds(doneMs)}  (${n(moved)} found, ${n(Math.round(held / (doneMs / 1000)))} contacts/s)
+${latency('POST /contacts meanwhile, 1 client', meanwhile.times)}
+${lagLine(meanwhile.lags)}`);
+  }
+}
+
 /** The first sweep after the import, timed, with the memory it took (this process runs it). */
 async function measureSweep(): Promise<void> {
   const deps = await createDependencies(loadConfig(env), createLogger('warn'));
@@ -465,7 +504,7 @@ async function benchState(update?: Omit<BenchState, '_id' | 'runs'>): Promise<Be
 }
 
 async function main() {
-  const writesOnly = ['--writes-only', '--requests-only', '--definitions', '--bulk-delete'].some((flag) => process.argv.includes(flag));
+  const writesOnly = ['--writes-only', '--requests-only', '--definitions', '--bulk-delete', '--rename-label'].some((flag) => process.argv.includes(flag));
   console.log(`import benchmark${writesOnly ? ' (writes only)' : ''}: ${n(N)} rows (${BAD_SHARE * 100}% bad), ${new Date().toISOString()}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
   const file = await generatedFile();
   let state: BenchState | null;
@@ -485,6 +524,10 @@ async function main() {
     }
     if (process.argv.includes('--bulk-delete')) {
       await measureBulkDelete(base.replace(/\/contacts$/, ''), token, accountId);
+      return;
+    }
+    if (process.argv.includes('--rename-label')) {
+      await measureLabelRename(base.replace(/\/contacts$/, ''), token);
       return;
     }
     if (writesOnly) {
