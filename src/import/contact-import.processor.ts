@@ -220,18 +220,14 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       // Rebuilt only from the rows planned by this run: after a resume, a row matching a contact that
       // a row before the checkpoint matched is not known as a second one (the keys still are, by seen).
       const matched = createMatchedContacts();
-      // Rows before the checkpoint the planner may have rejected for what they say, before they
-      // claimed their keys: their rejections tell, read by _id a batch at a time.
-      let replayed: { row: number; keys: string[]; refused: boolean; labels: string[] }[] = [];
+      // Rows before the checkpoint the planner may have rejected before they claimed their keys
+      // (for what they say, for keys of two contacts): their rejections tell, read by _id a batch
+      // at a time (a resume of a million rows reads a thousand batches of ids, most of them absent).
+      let replayed: { row: number; keys: string[] }[] = [];
       const claimReplayed = async () => {
         const waiting = replayed;
         replayed = [];
-        // Without create_labels the import created no label, so a label the account has now it
-        // had then, unless someone made it meanwhile: that row counts as claimed, and a later row
-        // for its person is rejected rather than written twice.
-        const known = await labels.existingTitles(accountId, waiting.flatMap((r) => r.labels));
-        const asked = waiting.filter((r) => r.refused || r.labels.some((title) => !known.has(title)));
-        const found = asked.length ? await rejections.find({ _id: { $in: asked.map((r) => `${importId}:${r.row}`) } }, { row: 1, unclaimed: 1 }).lean() : [];
+        const found = await rejections.find({ _id: { $in: waiting.map((r) => `${importId}:${r.row}`) } }, { row: 1, unclaimed: 1 }).lean();
         const unclaimed = new Set(found.filter((r) => r.unclaimed).map((r) => r.row));
         for (const r of waiting) if (!unclaimed.has(r.row)) seen.claim(r.keys);
       };
@@ -270,11 +266,8 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
             const parsed = bytes === undefined && !unclosed(blankLead + row) ? parseImportRow(cells, plan) : undefined;
             const wanted = parsed && contactRowOf(parsed);
             if (!wanted) continue;
-            const refused = parsed.kind === 'rejected';
-            if (refused || (!doc.create_labels && wanted.labels.length)) {
-              replayed.push({ row, keys: identityKeys(wanted.changes), refused, labels: wanted.labels });
-              if (replayed.length >= config.IMPORT_BATCH_SIZE) await claimReplayed();
-            } else seen.claim(identityKeys(wanted.changes));
+            replayed.push({ row, keys: identityKeys(wanted.changes) });
+            if (replayed.length >= config.IMPORT_BATCH_SIZE) await claimReplayed();
             continue;
           }
           if (replayed.length) await claimReplayed();

@@ -35,8 +35,8 @@ export interface RejectedRow {
   cells: string[];
   reasons: string[];
   /**
-   * Rejected for what it says (a custom value its definition refuses, a label the account lacks)
-   * before it claimed its keys: they are not the file's, and a resume reads this to know it.
+   * Rejected before it claimed its keys (for a custom value its definition refuses, a label the
+   * account lacks, keys of two contacts): they are not the file's, and a resume reads this to know it.
    */
   unclaimed?: true;
 }
@@ -115,13 +115,13 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
   // The contact a row matches: its first key that someone holds decides.
   const matchOf = (changes: ContactChanges) => MATCH_FIELDS.map((field) => ownerOf(field, changes[field])).find((owner) => !!owner);
 
-  // 1. Each row on its own: its values, its labels, then earlier rows of the file. Only a row that
-  // passed its own checks claims its identifier, email and phone for the file: one rejected for
-  // what it says (a bad email, a bad custom value, a label the account lacks) names no one, so a
-  // later row for that person is not a second row. The rejected row, fixed and imported again,
-  // is matched as any row is.
+  // 1. Each row on its own: its values, then its labels. Only a row that passes them and its match
+  // (step 2) claims its identifier, email and phone for the file: one rejected for what it says
+  // (a bad email, a bad custom value, a label the account lacks) or for keys of two contacts
+  // names no one, so a later row for that person is not a second row. The rejected row, fixed
+  // and imported again, is matched as any row is.
   let rowsRead = 0;
-  const candidates: PlannedRow[] = [];
+  const candidates: { item: PlannedRow; own: string[] }[] = [];
   for (const { row, cells, parsed } of rows) {
     if (parsed.kind === 'empty') continue;
     rowsRead += 1;
@@ -149,15 +149,10 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
       reject({ row, cells }, [...own, `labels: the account has no label ${unknown.map((t) => `"${t}"`).join(', ')}; create it first, or import with create_labels=true`], true);
       continue;
     }
-    const again = seen.claim(identityKeys(changes));
-    if (again) {
-      reject({ row, cells }, [...own, `a second row for the same person: an earlier row of the file has the same ${again}`]);
-      continue;
-    }
-    candidates.push({ row, cells, changes, labels, dateKeys });
+    candidates.push({ item: { row, cells, changes, labels, dateKeys }, own });
   }
 
-  // 2. Match by identifier, then email, then phone.
+  // 2. Match by identifier, then email, then phone; then earlier rows of the file.
   const creates: PlannedRow[] = [];
   const updates: PlannedUpdate[] = [];
   const unchanged: number[] = [];
@@ -167,11 +162,28 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
     const earlier = matched.rowOf(id);
     return earlier === undefined ? undefined : `a second row for the same person: row ${earlier} also matches contact ${id}`;
   };
-  for (const item of candidates) {
+  for (const { item, own } of candidates) {
     const { changes } = item;
     // Each key's holder, looked up once: the first is the match, the others must agree with it.
     const owners = MATCH_FIELDS.map((field) => ({ field, owner: ownerOf(field, changes[field]) }));
     const owner = owners.find((held) => !!held.owner)?.owner;
+    const conflicts = owners.flatMap(({ field, owner: other }) => {
+      if (!owner?.contact || !other || other.id === owner.id) return [];
+      const earlier = matched.rowOf(other.id);
+      return earlier === undefined
+        ? [`${field} "${changes[field]}" already belongs to contact ${other.id}, not to contact ${owner.id} that the row matches`]
+        : [`${field} "${changes[field]}" is contact ${other.id}'s, or was until row ${earlier} of the file changed that contact; one file cannot move it to contact ${owner.id}, which the row matches`];
+    });
+    if (conflicts.length) {
+      // Written by no one: its keys stay free for a later row (a resume reads `unclaimed` to know it).
+      reject(item, conflicts, true);
+      continue;
+    }
+    const sameKey = seen.claim(identityKeys(changes));
+    if (sameKey) {
+      reject(item, [...own, `a second row for the same person: an earlier row of the file has the same ${sameKey}`]);
+      continue;
+    }
     if (!owner) {
       creates.push(item);
       continue;
@@ -180,17 +192,6 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
     if (!match) {
       // Only a key an earlier row took off the contact leads here: that row matched it.
       reject(item, [secondRow(id)!]);
-      continue;
-    }
-    const conflicts = owners.flatMap(({ field, owner: other }) => {
-      if (!other || other.id === id) return [];
-      const earlier = matched.rowOf(other.id);
-      return earlier === undefined
-        ? [`${field} "${changes[field]}" already belongs to contact ${other.id}, not to contact ${id} that the row matches`]
-        : [`${field} "${changes[field]}" is contact ${other.id}'s, or was until row ${earlier} of the file changed that contact; one file cannot move it to contact ${id}, which the row matches`];
-    });
-    if (conflicts.length) {
-      reject(item, conflicts);
       continue;
     }
     const again = secondRow(id);

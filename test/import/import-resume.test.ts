@@ -169,6 +169,23 @@ describe('an import across its lifecycle', () => {
     ]);
   });
 
+  it('when a row before the checkpoint was rejected for keys of two contacts, then the resumed run does not count it as either: a later row for one of them updates it', async () => {
+    const account = await ctx.createAccount();
+    const create = (body: object) => ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).send(body).expect(200);
+    await create({ name: 'By Id', identifier: 'crm-a', email: 'a@x.com' });
+    const byEmail = (await create({ name: 'By Email', email: 'b@x.com' })).body.payload.contact.id;
+    // Batches of two: the worker dies indexing rows 3–4, so the resumed run starts after row 2.
+    const id = await upload(account, 'name,email,identifier\nMoved,b@x.com,crm-a\nOther,o@x.com,\nRenamed,B@x.com,\n');
+    await expect(processorDyingAt(2).run(id)).rejects.toThrow('worker died');
+    expect(await ctx.deps.models.contactImports.findById(id).lean()).toMatchObject({ checkpoint_row: 2 });
+
+    await ctx.deps.importProcessor.run(id);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 1, updated: 1, rejected: 1 });
+    const rejected = await ctx.deps.models.importRejections.find({ import_id: id }).lean();
+    expect(rejected.map((r) => r.row)).toEqual([1]);
+    expect((await contactsOf(ctx, account.id)).find((c) => Number(c._id) === byEmail)?.name).toBe('Renamed');
+  });
+
   it('when a later batch repeats an email and its reads finish first, then the earlier row still wins and the later one is rejected', async () => {
     const account = await ctx.createAccount();
     // Batches of two rows: row 1 is in the first batch, row 3 in the second.

@@ -231,6 +231,14 @@ describe('planning an import batch: matching existing contacts', () => {
     ]);
   });
 
+  it('when a row rejected for keys of two contacts shares a key with a later row, then the later row is no second row: it updates its contact', () => {
+    // The first row writes no one, so it claims no one (a later row for contact 20 was rejected as its duplicate).
+    const result = plan(['By Id,mail@x.com,,crm-1,,', 'Renamed,MAIL@x.com,,,,'], { existing });
+    expect(reasonsOf(result)).toEqual(['row 1: email "mail@x.com" already belongs to contact 20, not to contact 10 that the row matches']);
+    expect(result.rejections[0].unclaimed).toBe(true);
+    expect(result.updates.map((u) => [u.item.row, u.id, u.set])).toEqual([[2, 20, { name: 'Renamed' }]]);
+  });
+
   it('when two rows with different keys match the same contact, then the second is rejected naming the first', () => {
     const both = contact(40, { email: 'both@x.com', phone_number: '+15550140' });
     const result = plan(['First,both@x.com,,,,', 'Second,,+15550140,,,'], { existing: [both] });
