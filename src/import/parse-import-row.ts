@@ -1,6 +1,6 @@
 import { toContactChanges, IDENTITY_FIELDS, type ContactChanges } from '../contacts/contact-changes';
 import { unneutralise } from '../shared/csv';
-import { parseTimestamp } from '../shared/time';
+import { parseIsoMoment, parseTimestamp } from '../shared/time';
 import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
 import { ValidationError } from '../shared/errors';
 import { labelTitleProblem } from '../shared/label-title';
@@ -90,7 +90,10 @@ export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'cus
     }
     case 'date': {
       const date = parseTimestamp(value);
-      return date ? { ok: true, value: date.toISOString() } : fail('a date (ISO 8601 or Unix seconds)');
+      if (!date) return fail('a date (ISO 8601 or Unix seconds)');
+      // A calendar date stays one (`2025-03-15`, as the API keeps what it is sent); any other form
+      // (Rails' `… UTC`, an offset, Unix seconds) is the ISO 8601 instant it names.
+      return { ok: true, value: parseIsoMoment(value)?.day ? date.toISOString().slice(0, 10) : date.toISOString() };
     }
     case 'list': {
       const match = listValueOf(column.values, value);

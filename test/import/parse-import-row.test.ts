@@ -230,11 +230,23 @@ describe('custom attribute values', () => {
     expect(parsed).toMatchObject({ kind: 'rejected', errors: [expect.stringMatching(/^site: "call me maybe" is not a web address: a link takes a web address/)] });
   });
 
+  it('when a date cell is a calendar date, then it stays one, as the API keeps it; a date-time or Unix seconds is the ISO instant it names', () => {
+    const renewal = (cell: string) => {
+      const parsed = parseImportRow(['a', '', '', cell, '', '', ''], p);
+      return parsed.kind === 'contact' ? parsed.changes.custom_attributes?.renewal : parsed;
+    };
+    expect(renewal('2025-03-15')).toBe('2025-03-15');
+    expect(renewal('20250315')).toBe('2025-03-15');
+    expect(renewal('2025-03-15 10:00:00 UTC')).toBe('2025-03-15T10:00:00.000Z');
+    expect(renewal('2025-03-15T10:00:00+02:00')).toBe('2025-03-15T08:00:00.000Z');
+    expect(renewal('1742032800')).toBe('2025-03-15T10:00:00.000Z');
+  });
+
   it('when values fit their definitions, then they are converted to the definition\'s type', () => {
     const parsed = parseImportRow(['a', '250', 'Yes', '2025-03-15', 'gold', 'https://x.test', 'free text'], p);
     expect(parsed).toMatchObject({
       kind: 'contact',
-      changes: { custom_attributes: { score: 250, vip: true, renewal: '2025-03-15T00:00:00.000Z', tier: 'Gold', site: 'https://x.test', notes: 'free text' } },
+      changes: { custom_attributes: { score: 250, vip: true, renewal: '2025-03-15', tier: 'Gold', site: 'https://x.test', notes: 'free text' } },
     });
   });
 
