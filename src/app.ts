@@ -6,6 +6,7 @@ import { authRouter, profileRouter } from './accounts/profile.router';
 import { captureRouter } from './capture/capture.router';
 import { contactMergeRouter } from './contacts/contact-merge.router';
 import { contactsRouter } from './contacts/contacts.router';
+import { contactInboxesOption } from './contacts/contact-inboxes-option';
 import { contactExportRouter } from './export/contact-export.router';
 import { contactImportRouter } from './import/contact-import.router';
 import type { Dependencies } from './dependencies';
@@ -73,6 +74,8 @@ function serviceRouter(metrics: Metrics, metricsToken: string | undefined): Rout
  */
 export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services' | 'rateLimits'>, document: () => OpenApiDocument): Mount[] {
   const { config, metrics, services, rateLimits } = deps;
+  // Chatwoot's contact_inboxes on the contacts answered (include_contact_inboxes): the inboxes feature's records.
+  const contactInboxes = contactInboxesOption((accountId, contactIds) => services.inboxes.contactInboxPayloadsOf(accountId, contactIds), contactInboxPayloadSchema);
   return [
     { path: '', routers: [serviceRouter(metrics, config.METRICS_TOKEN), openApiRouter(document)] },
     { path: '/auth', guards: [limitedBy(rateLimits, 'signIn')], responses: rateLimitedResponses, routers: [authRouter(services.profile, services.accounts)] },
@@ -82,10 +85,10 @@ export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services' 
       guards: [requireAccountUser(services.accounts)],
       routers: [
         agentsRouter(services.accounts),
-        contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE, contactInboxSchema: contactInboxPayloadSchema }),
+        contactsRouter(services.contacts, { maxPerPage: config.MAX_PER_PAGE, contactInboxes }),
         labelsRouter(services.labels),
         customAttributesRouter(services.customAttributes),
-        segmentsRouter(services.segments, { maxPerPage: config.MAX_PER_PAGE }),
+        segmentsRouter(services.segments, { maxPerPage: config.MAX_PER_PAGE, contactInboxes }),
         bulkActionsRouter(services.bulkActions),
         notesRouter(services.notes),
         inboxesRouter(services.inboxes),

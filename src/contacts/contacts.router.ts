@@ -1,33 +1,43 @@
 import { Router } from 'express';
-import { z, type ZodType } from 'zod';
+import type { Request } from 'express';
+import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
 import { conflictResponse, searchUnavailableResponse } from '../shared/error-handler';
 import { emptySchema, payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
-import { contactListSchema, contactPayloadSchema, ONLINE_WINDOW_SECONDS } from '../records/contact.presenter';
+import { contactPayloadSchema, ONLINE_WINDOW_SECONDS } from '../records/contact.presenter';
 import type { ContactsService } from './contacts.service';
 import { contactIdParams, contactInputSchema, contactUpdateSchema, destroyCustomAttributesSchema, listQuery, searchQuery } from './contacts.schemas';
-import { labelFilter, toListResponse, toPageRequest } from '../search/list-request';
+import { labelFilter, toPageRequest } from '../search/list-request';
+import { answerContactPage, includeContactInboxesQuery, includesContactInboxes, withContactInboxes, type ContactInboxesOption } from './contact-inboxes-option';
 import { narrowedBy } from '../search/search-contacts';
 
 const tag = 'Contacts';
 
-/** `contactInboxSchema`: the shape of a contact inbox, which the inboxes feature above this one owns. */
-export function contactsRouter(contacts: ContactsService, options: { maxPerPage: number; contactInboxSchema: ZodType }): Router {
+/** `contactInboxes`: a contact's inboxes, which the inboxes feature above this one owns. */
+export function contactsRouter(contacts: ContactsService, options: { maxPerPage: number; contactInboxes: ContactInboxesOption }): Router {
   const router = Router({ mergeParams: true });
+  const listQueryWithInboxes = listQuery.extend(includeContactInboxesQuery);
+  const oneContactQuery = z.object(includeContactInboxesQuery);
+
+  /** One contact as answered: with its contact inboxes unless asked without, as Chatwoot answers one. */
+  async function answerOne(req: Request, query: { include_contact_inboxes?: 'true' | 'false' }, contact: { id: number }) {
+    const [answered] = includesContactInboxes(query, true) ? await withContactInboxes(options.contactInboxes, callerOf(req).accountId, [contact]) : [contact];
+    return { payload: answered };
+  }
 
   defineRoute(
     router,
     {
       method: 'get', path: '/contacts', operationId: 'listContacts', summary: 'List contacts (optionally by labels)', tag, access: accountAccess,
-      query: listQuery, responses: { '200': json('A page of contacts', contactListSchema), '503': searchUnavailableResponse },
+      query: listQueryWithInboxes, responses: { '200': json('A page of contacts', options.contactInboxes.list), '503': searchUnavailableResponse },
     },
     async ({ query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
       const filter = labelFilter(query.labels);
       // What a refusal of Elasticsearch names: the labels when there are any, else the sort (a cursor's names `after` itself).
       const page = await contacts.list(callerOf(req).accountId, filter, request, filter ? 'labels' : 'sort');
-      res.json(toListResponse(page, request));
+      res.json(await answerContactPage(options.contactInboxes, callerOf(req).accountId, query, page, request));
     },
   );
 
@@ -35,11 +45,11 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'get', path: '/contacts/search', operationId: 'searchContacts', summary: 'Search contacts by name, email, phone or identifier', tag, access: accountAccess,
-      query: searchQuery, responses: { '200': json('A page of matching contacts', contactListSchema), '503': searchUnavailableResponse },
+      query: searchQuery.extend(includeContactInboxesQuery), responses: { '200': json('A page of matching contacts', options.contactInboxes.list), '503': searchUnavailableResponse },
     },
     async ({ query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
-      res.json(toListResponse(await contacts.search(callerOf(req).accountId, query.q, request, labelFilter(query.labels)), request));
+      res.json(await answerContactPage(options.contactInboxes, callerOf(req).accountId, query, await contacts.search(callerOf(req).accountId, query.q, request, labelFilter(query.labels)), request));
     },
   );
 
@@ -48,14 +58,14 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     {
       method: 'get', path: '/contacts/active', operationId: 'listActiveContacts', tag, access: accountAccess,
       summary: `List the contacts online now (seen by their website widget within ${ONLINE_WINDOW_SECONDS / 60} minutes), as Chatwoot's active contacts`,
-      query: listQuery, responses: { '200': json('A page of online contacts', contactListSchema), '503': searchUnavailableResponse },
+      query: listQueryWithInboxes, responses: { '200': json('A page of online contacts', options.contactInboxes.list), '503': searchUnavailableResponse },
     },
     async ({ query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
       // The same window as availability_status, which is computed when a contact is answered.
       const online = { range: { last_seen_at: { gt: Date.now() - ONLINE_WINDOW_SECONDS * 1000 } } };
       const labels = labelFilter(query.labels);
-      res.json(toListResponse(await contacts.list(callerOf(req).accountId, narrowedBy(online, labels), request, labels ? 'labels' : 'sort'), request));
+      res.json(await answerContactPage(options.contactInboxes, callerOf(req).accountId, query, await contacts.list(callerOf(req).accountId, narrowedBy(online, labels), request, labels ? 'labels' : 'sort'), request));
     },
   );
 
@@ -67,7 +77,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       responses: {
         '200': json(
           'The created contact; with inbox_id, its new record in that inbox (without, as Chatwoot answers: inbox and source_id null)',
-          payloadOf(z.object({ contact: contactPayloadSchema, contact_inbox: z.union([options.contactInboxSchema, z.object({ inbox: z.null(), source_id: z.null() })]) })),
+          payloadOf(z.object({ contact: contactPayloadSchema, contact_inbox: z.union([options.contactInboxes.contactInboxSchema, z.object({ inbox: z.null(), source_id: z.null() })]) })),
         ),
         '409': conflictResponse,
       },
@@ -81,10 +91,10 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'get', path: '/contacts/:id(\\d+)', operationId: 'showContact', summary: 'Show a contact', tag, access: accountAccess,
-      params: contactIdParams, responses: { '200': json('The contact', payloadOf(contactPayloadSchema)) },
+      params: contactIdParams, query: oneContactQuery, responses: { '200': json('The contact', payloadOf(options.contactInboxes.contact)) },
     },
-    async ({ params }, req, res) => {
-      res.json({ payload: await contacts.show(callerOf(req).accountId, params.id) });
+    async ({ params, query }, req, res) => {
+      res.json(await answerOne(req, query, await contacts.show(callerOf(req).accountId, params.id)));
     },
   );
 
@@ -93,10 +103,10 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       router,
       {
         method, path: '/contacts/:id(\\d+)', operationId: `${method}Contact`, summary: 'Update a contact (only the fields given)', tag, access: accountAccess,
-        params: contactIdParams, body: contactUpdateSchema, responses: { '200': json('The updated contact', payloadOf(contactPayloadSchema)), '409': conflictResponse },
+        params: contactIdParams, query: oneContactQuery, body: contactUpdateSchema, responses: { '200': json('The updated contact', payloadOf(options.contactInboxes.contact)), '409': conflictResponse },
       },
-      async ({ params, body }, req, res) => {
-        res.json({ payload: await contacts.update(callerOf(req).accountId, params.id, body) });
+      async ({ params, query, body }, req, res) => {
+        res.json(await answerOne(req, query, await contacts.update(callerOf(req).accountId, params.id, body)));
       },
     );
   }

@@ -15,6 +15,9 @@ export const readBackFields = {
   availability_status: z.enum(['online', 'offline']).describe('as answered; computed from last_seen_at, so any value is taken and nothing is set'),
   labels: z.array(z.string()).describe('as answered (read-only here: labels are set with POST /contacts/{id}/labels)'),
   last_seen_at: z.int().nullable().describe('as answered (read-only: set by the website widget)'),
+  contact_inboxes: z
+    .array(z.looseObject({ source_id: z.string() }), 'contact_inboxes must be the list a read answered')
+    .describe('as answered; read from the inboxes when answered, so it is taken and sets nothing (link an inbox with POST /contacts/{id}/contact_inboxes)'),
 };
 
 export type ReadBack = Partial<{ [K in keyof typeof readBackFields]: z.infer<(typeof readBackFields)[K]> }>;
@@ -45,6 +48,6 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((
 
 /** The input without the read-back fields, and those fields. */
 export function splitReadBack<T extends ReadBack>(input: T): { readBack: ReadBack; rest: Omit<T, keyof ReadBack> } {
-  const { id, thumbnail, availability_status, labels, last_seen_at, ...rest } = input;
-  return { readBack: { id, thumbnail, availability_status, labels, last_seen_at }, rest };
+  const { id, thumbnail, availability_status, labels, last_seen_at, contact_inboxes, ...rest } = input;
+  return { readBack: { id, thumbnail, availability_status, labels, last_seen_at, contact_inboxes }, rest };
 }

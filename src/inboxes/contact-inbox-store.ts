@@ -137,6 +137,14 @@ export function createContactInboxStore({ contactInboxes, keys, contactLinks, in
       return (await read(accountId, ids)).filter((ci) => ci.contact_id === contactId);
     },
 
+    /** The contact inboxes of several contacts (their lists, then the records, each read by _id). */
+    async ofContacts(accountId: number, contactIds: number[]): Promise<ContactInbox[]> {
+      if (!contactIds.length) return [];
+      const ids = await contactLinks.idsOf(accountId, contactIds.map(contactList));
+      const wanted = new Set(contactIds);
+      return ids.length ? (await read(accountId, ids)).filter((ci) => wanted.has(ci.contact_id)) : [];
+    },
+
     /** A merge: the contact inboxes of `fromId` become `toId`'s (listed by the base first, so a crash lists them twice, never nowhere). */
     async moveToContact(accountId: number, fromId: number, toId: number): Promise<void> {
       const ids = await contactLinks.idsOf(accountId, [contactList(fromId)]);

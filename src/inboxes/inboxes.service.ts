@@ -81,6 +81,23 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
     /** The contact's identities in the account's inboxes. */
     contactInboxesOf: contactInboxes.ofContact,
 
+    /**
+     * Chatwoot's `contact_inboxes` of each of these contacts: the inbox and the contact's source_id
+     * there, oldest first (a record of an inbox gone meanwhile is left out).
+     */
+    async contactInboxPayloadsOf(accountId: number, contactIds: number[]): Promise<Map<number, ContactInboxPayload[]>> {
+      const byContact = new Map<number, ContactInboxPayload[]>();
+      const records = await contactInboxes.ofContacts(accountId, contactIds);
+      if (!records.length) return byContact;
+      const inboxById = new Map((await listed.all(accountId)).map((inbox) => [inbox._id, inbox]));
+      for (const ci of records.sort((a, b) => a._id - b._id)) {
+        const inbox = inboxById.get(ci.inbox_id);
+        if (!inbox) continue;
+        byContact.set(ci.contact_id, [...(byContact.get(ci.contact_id) ?? []), { source_id: ci.source_id, inbox: toInboxPayload(inbox) }]);
+      }
+      return byContact;
+    },
+
     /** A contact's inbox identities are deleted with it and follow it into a merge. */
     removeForContacts: contactInboxes.removeForContacts,
     moveToContact: contactInboxes.moveToContact,

@@ -28,18 +28,13 @@ export const contactPayloadSchema = z
 
 export type ContactPayload = z.infer<typeof contactPayloadSchema>;
 
-/** A page of contacts: list, search, filter and segment runs. */
-export const contactListSchema = z
-  .object({
-    meta: z.object({
-      count: z.int(),
-      current_page: z.int().nullable().describe('null when the page was asked for with a cursor (after)'),
-      next_cursor: z.string().nullable().describe('pass as `after` for the next page; null on the last page'),
-      has_more: z.boolean().describe('whether another page follows (as Chatwoot\'s search answers)'),
-    }),
-    payload: z.array(contactPayloadSchema),
-  })
-  .meta({ id: 'ContactList' });
+/** The meta of a page of contacts: list, search, filter and segment runs. */
+export const contactListMetaSchema = z.object({
+  count: z.int(),
+  current_page: z.int().nullable().describe('null when the page was asked for with a cursor (after)'),
+  next_cursor: z.string().nullable().describe('pass as `after` for the next page; null on the last page'),
+  has_more: z.boolean().describe('whether another page follows (as Chatwoot\'s search answers)'),
+});
 
 type ContactFields = Pick<
   Contact,

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
-import { contactListSchema } from '../records/contact.presenter';
-import { labelFilter, toListResponse, toPageRequest } from '../search/list-request';
+import { answerContactPage, includeContactInboxesQuery, type ContactInboxesOption } from '../contacts/contact-inboxes-option';
+import { labelFilter, toPageRequest } from '../search/list-request';
 import { withoutAnsweredFields } from '../shared/answered-fields';
 import { searchUnavailableResponse } from '../shared/error-handler';
 import { defineRoute, json, noContent, type JsonSchema } from '../shared/route';
@@ -22,19 +22,19 @@ const orBareConditions = (fields: JsonSchema): JsonSchema => ({
   anyOf: [fields, { type: 'array', items: { type: 'object' }, description: 'the conditions alone, read as the payload (as swagger-generated Chatwoot SDKs send them)' }],
 });
 
-export function segmentsRouter(segments: SegmentsService, options: { maxPerPage: number }): Router {
+export function segmentsRouter(segments: SegmentsService, options: { maxPerPage: number; contactInboxes: ContactInboxesOption }): Router {
   const router = Router({ mergeParams: true });
 
   defineRoute(
     router,
     {
       method: 'post', path: '/contacts/filter', operationId: 'filterContacts', summary: "Run a filter (Chatwoot's filter payload)", tag, access: accountAccess,
-      query: filterQuery, body: filterBody, bodySchema: orBareConditions, responses: { '200': json('A page of matching contacts', contactListSchema), '503': searchUnavailableResponse },
+      query: filterQuery.extend(includeContactInboxesQuery), body: filterBody, bodySchema: orBareConditions, responses: { '200': json('A page of matching contacts', options.contactInboxes.list), '503': searchUnavailableResponse },
     },
     async ({ query, body }, req, res) => {
       const request = toPageRequest(filterPaging(query, body), options.maxPerPage);
       const within = { q: filterSearch(query, body), labels: labelFilter(filterLabels(query, body)) };
-      res.json(toListResponse(await segments.filter(callerOf(req).accountId, body.payload, request, within), request));
+      res.json(await answerContactPage(options.contactInboxes, callerOf(req).accountId, query, await segments.filter(callerOf(req).accountId, body.payload, request, within), request));
     },
   );
 
@@ -97,11 +97,11 @@ export function segmentsRouter(segments: SegmentsService, options: { maxPerPage:
     router,
     {
       method: 'get', path: '/custom_filters/:id(\\d+)/contacts', operationId: 'runSegment', summary: "A page of the segment's contacts", tag, access: accountAccess,
-      params: segmentIdParams, query: segmentRunQuery, responses: { '200': json('A page of contacts', contactListSchema), '503': searchUnavailableResponse },
+      params: segmentIdParams, query: segmentRunQuery.extend(includeContactInboxesQuery), responses: { '200': json('A page of contacts', options.contactInboxes.list), '503': searchUnavailableResponse },
     },
     async ({ params, query }, req, res) => {
       const request = toPageRequest(query, options.maxPerPage);
-      res.json(toListResponse(await segments.run(callerOf(req).accountId, params.id, request, { q: query.q, labels: labelFilter(query.labels) }), request));
+      res.json(await answerContactPage(options.contactInboxes, callerOf(req).accountId, query, await segments.run(callerOf(req).accountId, params.id, request, { q: query.q, labels: labelFilter(query.labels) }), request));
     },
   );
 

@@ -1,0 +1,80 @@
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { createInbox } from '../support/inboxes';
+
+// Chatwoot answers a contact with `contact_inboxes` (each inbox and the contact's source_id there)
+// unless asked `include_contact_inboxes=false`; scripts read a contact's source_id from it to
+// start a conversation. Here a contact read alone carries it; a list when asked with `true`.
+let ctx: TestContext;
+let account: TestAccount;
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+  account = await ctx.createAccount();
+});
+afterAll(() => ctx.close());
+
+const emailChannel = { type: 'email', email: 'support@shop.example', smtp_address: 'smtp.shop.example', smtp_port: 587 };
+const smsChannel = { type: 'sms', provider_url: 'https://api.twilio.example', account_sid: 'AC1', auth_token: 'token-0123456789abcdef', phone_number: '+15550001111' };
+
+const get = (path: string) => ctx.http.get(account.path(path)).set('api_access_token', account.agentToken);
+
+describe("a contact's contact_inboxes", () => {
+  let reachable: number;
+  let alone: number;
+  let mail: { id: number };
+  let sms: { id: number };
+
+  beforeAll(async () => {
+    mail = await createInbox(ctx, account, emailChannel, 'Mail');
+    sms = await createInbox(ctx, account, smsChannel, 'Texts');
+    const created = await ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken)
+      .send({ name: 'Inboxed Ines', email: 'Ines@Example.com', phone_number: '+34 612 345 678', inbox_id: mail.id }).expect(200);
+    reachable = created.body.payload.contact.id;
+    await ctx.http.post(account.path(`/contacts/${reachable}/contact_inboxes`)).set('api_access_token', account.adminToken).send({ inbox_id: sms.id }).expect(200);
+    alone = (await ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).send({ name: 'Inboxed Nobody' }).expect(200)).body.payload.contact.id;
+    await ctx.settle(account.id);
+  });
+
+  it('when a contact is shown or updated, then it carries its inboxes and source_ids, oldest first, as Chatwoot answers; false leaves them out', async () => {
+    const expected = [
+      { source_id: 'ines@example.com', inbox: expect.objectContaining({ id: mail.id, name: 'Mail', channel_type: 'Channel::Email' }) },
+      { source_id: '+34612345678', inbox: expect.objectContaining({ id: sms.id, name: 'Texts', channel_type: 'Channel::Sms' }) },
+    ];
+    expect((await get(`/contacts/${reachable}`)).body.payload.contact_inboxes).toEqual(expected);
+    expect((await get(`/contacts/${alone}`)).body.payload.contact_inboxes).toEqual([]);
+    const updated = await ctx.http.patch(account.path(`/contacts/${reachable}`)).set('api_access_token', account.agentToken).send({ city: 'Lima' });
+    expect(updated.body.payload).toMatchObject({ additional_attributes: { city: 'Lima' }, contact_inboxes: expected });
+    // Read and sent back whole, as a client editing one field does: taken, and the inboxes stay.
+    const read = (await get(`/contacts/${reachable}`)).body.payload;
+    const sentBack = await ctx.http.put(account.path(`/contacts/${reachable}`)).set('api_access_token', account.agentToken).send({ ...read, name: 'Inboxed Ines, sent back' });
+    expect(sentBack.status).toBe(200);
+    expect(sentBack.body.payload).toMatchObject({ name: 'Inboxed Ines, sent back', contact_inboxes: expected });
+    const without = await get(`/contacts/${reachable}?include_contact_inboxes=false`);
+    expect(without.status).toBe(200);
+    expect(without.body.payload).not.toHaveProperty('contact_inboxes');
+  });
+
+  it('when a list, a search, a filter or a segment is asked with include_contact_inboxes=true, then each contact carries them; without, none does', async () => {
+    const sources = (payload: { id: number; contact_inboxes?: { source_id: string }[] }[]) =>
+      Object.fromEntries(payload.map((c) => [c.id, c.contact_inboxes?.map((ci) => ci.source_id)]));
+    const withThem = { [reachable]: ['ines@example.com', '+34612345678'], [alone]: [] };
+
+    expect(sources((await get('/contacts?include_contact_inboxes=true')).body.payload)).toEqual(withThem);
+    expect(sources((await get('/contacts/search?q=inboxed&include_contact_inboxes=true')).body.payload)).toEqual(withThem);
+    const byName = { payload: [{ attribute_key: 'name', filter_operator: 'contains', values: ['inboxed'] }] };
+    const filtered = await ctx.http.post(account.path('/contacts/filter?include_contact_inboxes=true')).set('api_access_token', account.agentToken).send(byName);
+    expect(sources(filtered.body.payload)).toEqual(withThem);
+    const segment = await ctx.http.post(account.path('/custom_filters')).set('api_access_token', account.agentToken).send({ name: 'Inboxed', filter_type: 'contact', query: byName });
+    expect(sources((await get(`/custom_filters/${segment.body.id}/contacts?include_contact_inboxes=true`)).body.payload)).toEqual(withThem);
+
+    expect(sources((await get('/contacts')).body.payload)).toEqual({ [reachable]: undefined, [alone]: undefined });
+    expect(sources((await get('/contacts/search?q=inboxed')).body.payload)).toEqual({ [reachable]: undefined, [alone]: undefined });
+  });
+
+  it('when include_contact_inboxes is neither true nor false, then it is a 422 naming it', async () => {
+    const refused = await get('/contacts?include_contact_inboxes=yes');
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toContain('include_contact_inboxes must be true or false');
+    expect((await get(`/contacts/${reachable}?include_contact_inboxes=1`)).status).toBe(422);
+  });
+});
