@@ -1,6 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { contactListMetaSchema, contactPayloadSchema } from '../records/contact.presenter';
-import { toListResponse } from '../search/list-request';
+import { blankAsAbsent, toListResponse } from '../search/list-request';
 import type { ContactPage, PageRequest } from '../search/search-contacts';
 
 /** Each contact's contact inboxes, by contact id (read by _id; a contact without any is absent). */
@@ -28,10 +28,13 @@ export type ContactInboxesOption = ReturnType<typeof contactInboxesOption>;
  * a list is served from Elasticsearch alone, and Chatwoot's own dashboard asks its lists without.
  */
 export const includeContactInboxesQuery = {
-  include_contact_inboxes: z
-    .enum(['true', 'false'], 'include_contact_inboxes must be true or false')
-    .optional()
-    .describe("whether each contact carries contact_inboxes (Chatwoot's): by default yes for one contact, no for a list"),
+  // Blank is absent, as Rails reads a blank parameter (present? is false).
+  include_contact_inboxes: blankAsAbsent(
+    z
+      .enum(['true', 'false'], 'include_contact_inboxes must be true or false')
+      .optional()
+      .describe("whether each contact carries contact_inboxes (Chatwoot's): by default yes for one contact, no for a list"),
+  ),
 };
 
 type IncludeQuery = { include_contact_inboxes?: 'true' | 'false' };

@@ -77,13 +77,15 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       responses: {
         '200': json(
           'The created contact; with inbox_id, its new record in that inbox (without, as Chatwoot answers: inbox and source_id null)',
-          payloadOf(z.object({ contact: contactPayloadSchema, contact_inbox: z.union([options.contactInboxes.contactInboxSchema, z.object({ inbox: z.null(), source_id: z.null() })]) })),
+          payloadOf(z.object({ contact: options.contactInboxes.contact, contact_inbox: z.union([options.contactInboxes.contactInboxSchema, z.object({ inbox: z.null(), source_id: z.null() })]) })),
         ),
         '409': conflictResponse,
       },
     },
     async ({ body }, req, res) => {
-      res.status(200).json({ payload: await contacts.createWithInbox(callerOf(req).accountId, body) });
+      const { contact, contact_inbox } = await contacts.createWithInbox(callerOf(req).accountId, body);
+      // A new contact's inboxes are the one it was just given, if any: Chatwoot answers them with it.
+      res.status(200).json({ payload: { contact: { ...contact, contact_inboxes: contact_inbox.source_id === null ? [] : [contact_inbox] }, contact_inbox } });
     },
   );
 

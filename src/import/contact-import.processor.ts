@@ -353,8 +353,10 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       async function commit(items: BatchItem[], batchPlan: ImportBatchPlan) {
         // Nothing of the batch is written unless this run still holds the import.
         await held.renew();
-        // Before the contacts that carry them, so that every label on a contact is an account label (none without create_labels).
-        await labels.ensureLabels(accountId, batchPlan.newLabels);
+        // Before the contacts that carry them, so that every label on a contact is an account label:
+        // those the plan found missing (create_labels), and any renamed or deleted since the plan
+        // read it, which the write takes again (as a contact given it does).
+        await labels.ensureLabels(accountId, batchPlan.writtenLabels);
         const { row: lastRow, end: lastByte } = items[items.length - 1];
         const carried = inFlight?.written.reservation ?? null;
         const written = await writeImportBatch(deps, { importId, accountId, firstRow: items[0].row, lastRow, reserved, carried, plan: batchPlan });

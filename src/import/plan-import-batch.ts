@@ -56,8 +56,12 @@ export interface ImportBatchPlan {
    */
   reindex: Contact[];
   rejections: RejectedRow[];
-  /** With `createLabels`, the labels the planned rows name that the account does not have: created before the batch is written. */
-  newLabels: string[];
+  /**
+   * Every label the rows that are written name: made sure of right before the write, so that
+   * those the account lacks (with `createLabels`) are created, and one renamed or deleted since
+   * the plan read it is taken again, not left on contacts without an account label.
+   */
+  writtenLabels: string[];
 }
 
 export interface ImportBatchInput {
@@ -90,8 +94,9 @@ function holdsAsText(contact: Contact, { key, value }: UnfitValue): boolean {
  * Decides what a batch of rows does, without reading or writing anything (apart from adding the
  * rows' keys to `seen`, the file's memory): each row is rejected, creates a contact, updates the
  * contact it matches, or leaves it as it is. Rejections come in the order of the checks: the
- * row's own values, labels the account lacks, earlier rows of the file, then matching. With
- * `createLabels` such labels are no reason: they are listed to be created (only those of rows
+ * row's own values, labels the account lacks, keys of two contacts, then earlier rows of the
+ * file (the same key, or the contact an earlier row matched). With
+ * `createLabels` such labels are no reason: they are among the labels of the written rows (only those of rows
  * that are written), as POST /contacts/{id}/labels does.
  */
 export function planImportBatch({ rows, seen, knownLabels, createLabels, existing, reserved, matched }: ImportBatchInput): ImportBatchPlan {
@@ -213,9 +218,9 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
     else unchanged.push(item.row);
   }
 
-  // 3. The labels of the rows that are written, where the account lacks them.
+  // 3. The labels of the rows that are written.
   const named = [...creates, ...updates.map((u) => u.item)].flatMap((item) => item.labels);
-  const newLabels = [...new Set(named)].filter((title) => !knownLabels.has(title));
+  const writtenLabels = [...new Set(named)];
 
-  return { rowsRead, creates, updates, unchanged, createdEarlier, reindex, rejections, newLabels };
+  return { rowsRead, creates, updates, unchanged, createdEarlier, reindex, rejections, writtenLabels };
 }

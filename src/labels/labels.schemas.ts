@@ -1,4 +1,5 @@
 import { answeredFields } from '../shared/answered-fields';
+import { nullAsAbsent } from '../shared/documented-input';
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
@@ -17,7 +18,8 @@ const labelFields = {
   title: z.string().min(1, 'title must not be empty').max(255, 'title must be at most 255 characters'),
   description: z.string().max(1000).nullable(),
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'color must be a hex colour such as #1f93ff'),
-  show_on_sidebar: z.boolean(),
+  // Chatwoot's column takes null: a label read from it and sent here keeps its default (true) or its value.
+  show_on_sidebar: nullAsAbsent(z.boolean().optional()),
 };
 
 const createFields = z.strictObject(labelFields).partial().required({ title: true });

@@ -59,6 +59,9 @@ function liveLabel(list: Label[], id: number): Label {
   return label;
 }
 
+/** The fields given a value (a null show_on_sidebar reads as absent): what an update changes. */
+const givenFields = (input: LabelInput): LabelInput => Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+
 /** A new label with Chatwoot's defaults for what was not given. */
 const newLabel = (id: number, accountId: number, title: string, input: LabelInput = {}): Label => ({
   _id: id,
@@ -277,7 +280,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
         if (held && isLive(held)) throw new ValidationError(`label "${title}" already exists`, 'title');
         if (held) {
           // Created again while its removal runs: the label stays, with what was given now.
-          const next: Label = { ...held, ...input, title, deleting: false };
+          const next: Label = { ...held, ...givenFields(input), title, deleting: false };
           return { items: replaceById(list, next), result: { label: next, revived: true } };
         }
         checkRoom(list.length + 1);
@@ -306,7 +309,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
       const carriers = renaming ? await carriersOf(accountId, current.title) : 0;
       const updated = await labels.change(accountId, (list) => {
         const label = liveLabel(list, id);
-        const next: Label = { ...label, ...input, title: label.title };
+        const next: Label = { ...label, ...givenFields(input), title: label.title };
         if (title !== label.title) {
           if (label.renamed_from) {
             throw new ConflictError(`label "${label.title}" is still being moved from "${label.renamed_from}" on its contacts; rename it again once that is done`);

@@ -7,7 +7,7 @@ import { withoutAnsweredFields } from '../shared/answered-fields';
 import { searchUnavailableResponse } from '../shared/error-handler';
 import { defineRoute, json, noContent, type JsonSchema } from '../shared/route';
 import { segmentPayloadSchema } from './segment.presenter';
-import { filterBody, filterLabels, filterPaging, filterQuery, filterSearch, segmentCreateBody, segmentIdParams, segmentListQuery, segmentRunQuery, segmentUpdateBody } from './segments.schemas';
+import { filterBody, filterIncludes, filterLabels, filterPaging, filterQuery, filterSearch, segmentCreateBody, segmentIdParams, segmentListQuery, segmentRunQuery, segmentUpdateBody } from './segments.schemas';
 import type { SegmentsService } from './segments.service';
 
 const tag = 'Segments';
@@ -34,7 +34,7 @@ export function segmentsRouter(segments: SegmentsService, options: { maxPerPage:
     async ({ query, body }, req, res) => {
       const request = toPageRequest(filterPaging(query, body), options.maxPerPage);
       const within = { q: filterSearch(query, body), labels: labelFilter(filterLabels(query, body)) };
-      res.json(await answerContactPage(options.contactInboxes, callerOf(req).accountId, query, await segments.filter(callerOf(req).accountId, body.payload, request, within), request));
+      res.json(await answerContactPage(options.contactInboxes, callerOf(req).accountId, filterIncludes(query, body), await segments.filter(callerOf(req).accountId, body.payload, request, within), request));
     },
   );
 

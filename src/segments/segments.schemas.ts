@@ -3,6 +3,7 @@ import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { blankAsAbsent, labelsParam, pageQuery, queryWholeNumber } from '../search/list-request';
+import { includeContactInboxesQuery } from '../contacts/contact-inboxes-option';
 
 // Sort and paging may come in the query string (as Chatwoot's clients send them) or in the body.
 const pageFields = pageQuery.extend({ page: blankAsAbsent(queryWholeNumber('page').min(1, 'page starts at 1').optional()) });
@@ -22,6 +23,8 @@ const bodyFields = {
   after: nullAsAbsent(pageFields.shape.after),
   q: nullAsAbsent(withinSearch.q),
   labels: nullAsAbsent(withinSearch.labels),
+  // Rails reads the body's parameters with the query string's: a client may send it either way.
+  include_contact_inboxes: nullAsAbsent(includeContactInboxesQuery.include_contact_inboxes),
 };
 
 export const filterQuery = pageFields.extend(withinSearch);
@@ -49,6 +52,11 @@ export const filterPaging = (query: z.infer<typeof filterQuery>, body: z.infer<t
 
 /** The search text within the filter: the query string's, else the body's. */
 export const filterSearch = (query: z.infer<typeof filterQuery>, body: z.infer<typeof filterBody>) => query.q ?? body.q;
+
+/** Whether the filter's contacts carry their contact inboxes: the query string's answer, else the body's. */
+export const filterIncludes = (query: { include_contact_inboxes?: 'true' | 'false' }, body: z.infer<typeof filterBody>) => ({
+  include_contact_inboxes: query.include_contact_inboxes ?? body.include_contact_inboxes,
+});
 
 /** The labels within the filter (labels[] as the list takes them): the query string's, else the body's. */
 export const filterLabels = (query: z.infer<typeof filterQuery>, body: z.infer<typeof filterBody>) => query.labels ?? body.labels;

@@ -71,10 +71,27 @@ describe("a contact's contact_inboxes", () => {
     expect(sources((await get('/contacts/search?q=inboxed')).body.payload)).toEqual({ [reachable]: undefined, [alone]: undefined });
   });
 
-  it('when include_contact_inboxes is neither true nor false, then it is a 422 naming it', async () => {
+  it('when include_contact_inboxes is neither true nor false, then it is a 422 naming it; blank is absent, as Rails reads it', async () => {
     const refused = await get('/contacts?include_contact_inboxes=yes');
     expect(refused.status).toBe(422);
     expect(refused.body.error).toContain('include_contact_inboxes must be true or false');
     expect((await get(`/contacts/${reachable}?include_contact_inboxes=1`)).status).toBe(422);
+    expect((await get(`/contacts/${reachable}?include_contact_inboxes=`)).body.payload.contact_inboxes).toHaveLength(2);
+    expect((await get('/contacts?include_contact_inboxes=')).body.payload[0]).not.toHaveProperty('contact_inboxes');
+  });
+
+  it('when a filter asks for them in its body, as Rails reads body and query alike, then its contacts carry them', async () => {
+    const byName = [{ attribute_key: 'name', filter_operator: 'contains', values: ['inboxed'] }];
+    const filtered = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send({ payload: byName, include_contact_inboxes: 'true' });
+    expect(filtered.status).toBe(200);
+    expect(filtered.body.payload.find((c: { id: number }) => c.id === reachable).contact_inboxes).toHaveLength(2);
+  });
+
+  it('when a contact is created, then its contact carries the inbox it was given, as Chatwoot answers a create; without one, none', async () => {
+    const created = await ctx.http.post(account.path('/contacts')).set('api_access_token', account.agentToken).send({ name: 'New Inboxed', email: 'new.inboxed@example.com', inbox_id: mail.id });
+    expect(created.body.payload.contact.contact_inboxes).toEqual([created.body.payload.contact_inbox]);
+    expect(created.body.payload.contact_inbox).toMatchObject({ source_id: 'new.inboxed@example.com', inbox: expect.objectContaining({ id: mail.id }) });
+    const plain = await ctx.http.post(account.path('/contacts')).set('api_access_token', account.agentToken).send({ name: 'New Plain' });
+    expect(plain.body.payload.contact.contact_inboxes).toEqual([]);
   });
 });

@@ -186,6 +186,32 @@ describe('an import across its lifecycle', () => {
     expect((await contactsOf(ctx, account.id)).find((c) => Number(c._id) === byEmail)?.name).toBe('Renamed');
   });
 
+  it('when a label the plan read is renamed before the batch is written, then the write takes the old title again: no contact carries a title the account lacks', async () => {
+    const account = await ctx.createAccount();
+    const api = (method: 'get' | 'patch', path: string) => ctx.http[method](account.path(path)).set('api_access_token', account.adminToken);
+    await ctx.deps.services.labels.ensureLabels(account.id, ['spring']);
+    const labelId = (await ctx.deps.labelStore.of(account.id)).find((l) => l.title === 'spring')!._id;
+    const id = await upload(account, 'name,email,labels\nAna,ana@spring.test,spring\nLuis,luis@spring.test,spring\n');
+    // The plan reads the account's labels; the rename lands before the batch is written.
+    const labels = ctx.deps.services.labels;
+    await createContactImportProcessor({
+      ...processorDeps(),
+      labels: {
+        ...labels,
+        async existingTitles(accountId, titles) {
+          const known = await labels.existingTitles(accountId, titles);
+          await api('patch', `/labels/${labelId}`).send({ title: 'summer' }).expect(200);
+          return known;
+        },
+      },
+    }).run(id);
+
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 2 });
+    const titles = (await api('get', '/labels')).body.payload.map((l: { title: string }) => l.title);
+    expect(titles).toEqual(['spring', 'summer']);
+    for (const contact of await contactsOf(ctx, account.id)) expect(titles).toEqual(expect.arrayContaining(contact.labels));
+  });
+
   it('when a later batch repeats an email and its reads finish first, then the earlier row still wins and the later one is rejected', async () => {
     const account = await ctx.createAccount();
     // Batches of two rows: row 1 is in the first batch, row 3 in the second.

@@ -125,7 +125,7 @@ describe('planning an import batch: labels', () => {
       'row 2: labels: the account has no label "nope"; create it first, or import with create_labels=true',
       'row 3: labels: the account has no label "lead", "other"; create it first, or import with create_labels=true',
     ]);
-    expect(result.newLabels).toEqual([]);
+    expect(result.writtenLabels).toEqual(['vip']);
   });
 
   it('when a row rejected for an unknown label shares a key with a later row, then the later row is not a second row (the rejected row claims no one)', () => {
@@ -145,7 +145,7 @@ describe('planning an import batch: labels with create_labels', () => {
   // Issue 15: on request, an import creates the labels the account lacks, as POST /contacts/{id}/labels does.
   const planCreating = (lines: Parameters<typeof plan>[0], input: Parameters<typeof plan>[1] = {}) => plan(lines, { createLabels: true, ...input });
 
-  it('when a row names a label the account does not have, then the row is planned and the label is to be created; known labels are not', () => {
+  it('when a row names a label the account does not have, then the row is planned and the label is among those made sure of before the write, with the known ones', () => {
     const result = planCreating(['A,a@x.com,,,VIP,', 'B,b@x.com,,,nope,', 'C,c@x.com,,,lead,', 'D,d@x.com,,,,'], { knownLabels: new Set(['vip']) });
     expect(result.creates.map((c) => [c.row, c.labels])).toEqual([
       [1, ['vip']],
@@ -154,35 +154,35 @@ describe('planning an import batch: labels with create_labels', () => {
       [4, []],
     ]);
     expect(result.rejections).toEqual([]);
-    expect(result.newLabels).toEqual(['nope', 'lead']);
+    expect(result.writtenLabels).toEqual(['vip', 'nope', 'lead']);
   });
 
-  it('when rows name several unknown labels, some twice, then each is to be created once', () => {
+  it('when rows name several labels, some twice, then each is made sure of once', () => {
     const result = planCreating([['A', 'a@x.com', '', '', 'vip, x, y', ''], ['B', 'b@x.com', '', '', 'y,x', '']], { knownLabels: new Set(['vip']) });
-    expect(result.newLabels).toEqual(['x', 'y']);
+    expect(result.writtenLabels).toEqual(['vip', 'x', 'y']);
   });
 
-  it('when a row that updates a contact names an unknown label, then the label is to be created too', () => {
+  it('when a row that updates a contact names an unknown label, then the label is made sure of too', () => {
     const existing = [contact(40, { name: 'Known', email: 'k@x.com' })];
     const result = planCreating(['Known,k@x.com,,,fresh,'], { knownLabels: new Set(), existing });
     expect(result.updates.map((u) => u.set)).toEqual([{ labels: ['fresh'] }]);
-    expect(result.newLabels).toEqual(['fresh']);
+    expect(result.writtenLabels).toEqual(['fresh']);
   });
 
-  it('when a row naming an unknown label is rejected for another reason, then its label is not created, and its keys still count for later rows', () => {
+  it('when a row naming an unknown label is rejected for another reason, then its label is not made, and its keys still count for later rows', () => {
     const result = planCreating(['A,a@x.com,,,nope,', 'B,bad-email,,,other,', 'A2,a@x.com,,,third,'], { knownLabels: new Set() });
     expect(result.creates.map((c) => c.row)).toEqual([1]);
     expect(reasonsOf(result)).toEqual([
       'row 2: email: "bad-email" is not a valid email address',
       'row 3: a second row for the same person: an earlier row of the file has the same email a@x.com',
     ]);
-    expect(result.newLabels).toEqual(['nope']);
+    expect(result.writtenLabels).toEqual(['nope']);
   });
 
   it('when a label cannot be a label title, then the row is rejected naming it', () => {
     const result = planCreating([['A', 'a@x.com', '', '', 'vip, no pe!', '']], { knownLabels: new Set(['vip']) });
     expect(reasonsOf(result)).toEqual(['row 1: labels: label "no pe!" may hold only letters, digits, "-" and "_"']);
-    expect(result.newLabels).toEqual([]);
+    expect(result.writtenLabels).toEqual([]);
   });
 });
 

@@ -72,6 +72,18 @@ describe('account labels', () => {
     expect((await put({ description: 'agent' }, account.agentToken)).status).toBe(403);
   });
 
+  it('when show_on_sidebar comes as null, as Chatwoot\'s column may hold it, then it is absent: the default on create, unchanged on update', async () => {
+    const api = as(account);
+    const created = await api.post('/labels', { title: 'null-sidebar', show_on_sidebar: null });
+    expect(created.status).toBe(200);
+    expect(created.body.show_on_sidebar).toBe(true);
+    await api.patch(`/labels/${created.body.id}`, { show_on_sidebar: false }).expect(200);
+    const updated = await api.patch(`/labels/${created.body.id}`, { show_on_sidebar: null, description: 'kept hidden' });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ show_on_sidebar: false, description: 'kept hidden' });
+    expect((await api.get(`/labels/${created.body.id}`)).body.show_on_sidebar).toBe(false);
+  });
+
   it('when another account reads or deletes a label, then it does not see it', async () => {
     const other = await ctx.createAccount();
     const created = await as(account).post('/labels', { title: 'private-one' });
