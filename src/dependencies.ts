@@ -298,6 +298,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     sync: scheduler,
     candidates: { pending: models.pendingSync, search },
     removeInRequestUpTo: config.LABEL_REMOVAL_IN_REQUEST,
+    renameInSegments: segments.renameLabel,
     // One job per label: queued twice (a retry, the worker's start) it still runs once at a time.
     // Redis away: the label stays marked, and the worker queues it again when it starts.
     enqueueRemoval: (job) =>

@@ -42,6 +42,8 @@ export interface LabelsServiceDeps {
   enqueueRemoval: (job: LabelRemovalJob) => Promise<unknown>;
   /** A label deleted or renamed on more contacts than this leaves them to a job, not to the request. */
   removeInRequestUpTo: number;
+  /** Gives the segments that name a renamed label's old title the new one (the segments feature, above this one). */
+  renameInSegments: (accountId: number, from: string, to: string) => Promise<void>;
 }
 
 /** A label whose contacts a job rewrites: a deleted one is taken off them, a renamed one moved to its new title. */
@@ -88,7 +90,7 @@ function checkRoom(count: number): void {
   if (count > MAX_LABELS) throw new ValidationError(`an account holds at most ${MAX_LABELS} labels; delete some first`, 'labels');
 }
 
-export function createLabelsService({ labels, contacts, nextIds, writer, indexer, sync, candidates, enqueueRemoval, removeInRequestUpTo }: LabelsServiceDeps) {
+export function createLabelsService({ labels, contacts, nextIds, writer, indexer, sync, candidates, enqueueRemoval, removeInRequestUpTo, renameInSegments }: LabelsServiceDeps) {
   async function find(accountId: number, id: number): Promise<Label> {
     return liveLabel(await labels.of(accountId), id);
   }
@@ -192,12 +194,14 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
   }
 
   /**
-   * Moves a renamed label's contacts from its old title to its new one, then forgets the old
-   * title. The move stops early when the label is deleted meanwhile (its removal takes both titles
-   * off) or its old title is taken again by a label of its own (those not reached keep it).
+   * Moves a renamed label's segments and contacts from its old title to its new one, then forgets
+   * the old title. The move stops early when the label is deleted meanwhile (its removal takes
+   * both titles off) or its old title is taken again by a label of its own (those not reached keep
+   * it). Segments first, and within the job: a failure leaves the label renamed_from, to be tried again.
    */
   async function finishMove(label: Label & { renamed_from: string }): Promise<void> {
     const { _id: labelId, account_id: accountId, renamed_from: from, title: to } = label;
+    await renameInSegments(accountId, from, to);
     const stillMoving = async () => {
       const list = await labels.of(accountId);
       const now = list.find((l) => l._id === labelId);

@@ -7,6 +7,7 @@ import type { IdAllocator } from '../shared/id-allocator';
 import { inChunks } from '../shared/id-lists';
 import { buildSegmentQuery, mayNameCustomAttributes, namesCompanyAlias, sanitizeFilterPayload } from '../search/build-segment-query';
 import type { QueryLimits } from '../search/query-limits';
+import { renameLabelInFilter } from './rename-label-in-filter';
 import { toSegmentPayload } from './segment.presenter';
 import type { Segment, SegmentModel } from './segment.model';
 import type { SegmentInput } from './segments.schemas';
@@ -177,6 +178,34 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
 
     async run(accountId: number, id: number, request: PageRequest, within: Within = {}): Promise<ContactPage> {
       return page(accountId, await queryOf(await find(accountId, id)), request, within, 'id');
+    },
+
+    /**
+     * A label renamed: every segment of the account whose filter names the old title in a
+     * `labels` condition names the new one, filter and query, each write conditional on the
+     * segment as read (one edited meanwhile is read again). Safe to run twice.
+     */
+    async renameLabel(accountId: number, from: string, to: string): Promise<void> {
+      for (const chunk of inChunks(await listed.ids(accountId))) {
+        for (const read of await segments.find({ _id: { $in: chunk }, account_id: accountId }).lean()) {
+          let segment: Segment | null = read;
+          for (let tries = 0; segment && tries < 5; tries++) {
+            const payload = renameLabelInFilter(segment.query.payload, from, to);
+            if (payload === segment.query.payload) break;
+            const set: Partial<Segment> = { query: { payload }, updated_at: new Date() };
+            try {
+              Object.assign(set, { compiled_query: JSON.stringify(await compile(accountId, payload)), mapping_version: MAPPING_VERSION });
+            } catch (err) {
+              // A filter that no longer compiles for another reason says so when it is run.
+              if (!(err instanceof ValidationError)) throw err;
+              set.mapping_version = 0;
+            }
+            const res = await segments.updateOne({ _id: segment._id, account_id: accountId, updated_at: segment.updated_at }, { $set: set });
+            if (res.modifiedCount) break;
+            segment = await segments.findOne({ _id: segment._id, account_id: accountId }).lean();
+          }
+        }
+      }
     },
 
     /** Makes every segment of the account recompile before its next run. */

@@ -69,6 +69,29 @@ describe('renaming a label', () => {
     expect(await carriers(ctx, a, 'vip')).toBe(0);
   });
 
+  it('when a segment names the old title, then it names the new one and still finds the contacts; a segment that does not is left as it was', async () => {
+    const a = await ctx.createAccount();
+    const api = as(ctx, a);
+    const c1 = await labelled(ctx, a, ['tier-a']);
+    await labelled(ctx, a, ['other']);
+    const save = async (name: string, payload: object[]) => (await api.post('/custom_filters', { name, filter_type: 'contact', query: { payload } }).expect(200)).body;
+    const naming = await save('Tier A', [
+      { attribute_key: 'labels', filter_operator: 'equal_to', values: ['Tier-A'], query_operator: 'or' },
+      { group: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: [{ id: 'tier-a', name: 'tier-a' }] }] },
+    ]);
+    const untouched = await save('Other', [{ attribute_key: 'labels', filter_operator: 'equal_to', values: ['other'] }]);
+
+    await api.patch(`/labels/${await labelId(ctx, a, 'tier-a')}`, { title: 'tier-gold' }).expect(200);
+
+    expect((await api.get(`/custom_filters/${naming.id}`)).body.query.payload).toEqual([
+      { attribute_key: 'labels', filter_operator: 'equal_to', values: ['tier-gold'], query_operator: 'or' },
+      { group: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: [{ id: 'tier-gold', name: 'tier-gold' }] }] },
+    ]);
+    await ctx.settle(a.id);
+    expect((await api.get(`/custom_filters/${naming.id}/contacts`)).body.payload.map((c: { id: number }) => c.id)).toEqual([c1]);
+    expect((await api.get(`/custom_filters/${untouched.id}`)).body).toEqual(untouched);
+  });
+
   it('when the new title is another label\'s, not a title, or the same in other case, then it is a 422 naming title or no rename at all', async () => {
     const a = await ctx.createAccount();
     const api = as(ctx, a);
