@@ -1,5 +1,4 @@
-import { Router } from 'express';
-import type { Request } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
 import { conflictResponse, searchUnavailableResponse } from '../shared/error-handler';
