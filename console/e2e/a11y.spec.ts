@@ -391,7 +391,8 @@ test('when the console is used by keyboard alone, then signing in, lists, segmen
   await page.keyboard.press('Enter');
   await tabTo(page, page.getByRole('button', { name: 'Edit vip' }));
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('form', { name: 'Edit vip' }).getByLabel(en.color)).toBeFocused();
+  // The title first: a label is renamed there.
+  await expect(page.getByRole('form', { name: 'Edit vip' }).getByLabel(en.title)).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(page.getByRole('button', { name: 'Edit vip' })).toBeFocused();
   await page.keyboard.press('Tab');
