@@ -1,6 +1,6 @@
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
-import { queryWholeNumber } from '../search/list-request';
+import { queryWholeNumberOr } from '../search/list-request';
 
 export const importIdParams = z.object({
   account_id: z.string(),
@@ -32,6 +32,6 @@ export const importUploadFields = z.strictObject(
 export const importUploadQuery = z.object({ create_labels: createLabels.describe('the same as the form field create_labels') });
 
 export const importListQuery = z.object({
-  page: queryWholeNumber('page').min(1, 'page starts at 1').default(1),
-  per_page: queryWholeNumber('per_page').min(1, 'per_page must be at least 1').max(100, 'per_page must be at most 100').default(25),
+  page: queryWholeNumberOr(1, 'page', { min: 1, tooSmall: 'page starts at 1' }),
+  per_page: queryWholeNumberOr(25, 'per_page', { min: 1, tooSmall: 'per_page must be at least 1', max: 100, tooLarge: 'per_page must be at most 100' }),
 });

@@ -7,12 +7,25 @@ import { labelTitleOf, labelTitleProblem } from '../shared/label-title';
 
 export const DEFAULT_PER_PAGE = 15;
 
-/** Sort and paging parameters of every contact list (list, search, filter, segment run). */
-/** A whole number of the query string; its message says so (zod's read "expected number, received NaN"). */
-export const queryWholeNumber = (name: string) => {
+type WholeNumberBounds = { min: number; tooSmall: string; max?: number; tooLarge?: string };
+
+/**
+ * A whole number of the query string: digits only, so that `1e3`, `0x10` or `2.5` is a 422 naming
+ * the parameter rather than a page nobody asked for (z.coerce.number reads `1e3` as 1000 and `0x10`
+ * as 16). Its message says what is wrong (zod's reads "expected number, received NaN").
+ */
+function wholeNumber(name: string, bounds: WholeNumberBounds) {
   const error = `${name} must be a whole number, given once`;
-  return z.coerce.number({ error }).int({ error });
-};
+  const atLeast = z.coerce.number({ error }).int({ error }).min(bounds.min, bounds.tooSmall);
+  return bounds.max === undefined ? atLeast : atLeast.max(bounds.max, bounds.tooLarge);
+}
+
+const digitsOnly = (value: unknown) => (typeof value === 'string' && !/^\s*\+?\d+\s*$/.test(value) ? Number.NaN : value);
+
+export const queryWholeNumber = (name: string, bounds: WholeNumberBounds) => z.preprocess(digitsOnly, wholeNumber(name, bounds).optional());
+
+export const queryWholeNumberOr = (fallback: number, name: string, bounds: WholeNumberBounds) =>
+  z.preprocess(digitsOnly, wholeNumber(name, bounds).default(fallback));
 
 // Documented only (blank is the default, + is ascending): the check is parseSort's, whose 422 names the keys it knows.
 const SORT_PATTERN = `^\\s*([-+]?(${[...Object.keys(SORT_FIELDS), ...Object.keys(SORT_KEY_ALIASES)].join('|')}|${CUSTOM_SORT_PREFIX.replace('.', '\\.')}.+))?\\s*$`;
@@ -25,15 +38,16 @@ const SORT_PATTERN = `^\\s*([-+]?(${[...Object.keys(SORT_FIELDS), ...Object.keys
 export const blankAsAbsent = <T extends z.ZodType>(schema: T) =>
   acceptingAlso(z.preprocess((value) => (typeof value === 'string' && !value.trim() ? undefined : value), schema), { const: '', description: 'the same as absent' });
 
+/** Sort and paging parameters of every contact list (list, search, filter, segment run). */
 export const pageQuery = z.object({
   sort: z
     .string()
     .optional()
     .meta({ pattern: SORT_PATTERN })
     .describe(`a sort key, ascending, or with a leading - descending: ${Object.keys(SORT_FIELDS).join(', ')}, or ${CUSTOM_SORT_PREFIX}<key>; default ${DEFAULT_SORT} (company is company_name, Chatwoot's older name for it)`),
-  page: blankAsAbsent(queryWholeNumber('page').min(1, 'page starts at 1').optional().describe('page number, from 1 (the default); not with after')),
+  page: blankAsAbsent(queryWholeNumber('page', { min: 1, tooSmall: 'page starts at 1' }).describe('page number, from 1 (the default); not with after')),
   per_page: blankAsAbsent(
-    queryWholeNumber('per_page').min(1, 'per_page must be at least 1').optional().describe(`page size, default ${DEFAULT_PER_PAGE}, at most MAX_PER_PAGE (500 unless configured)`),
+    queryWholeNumber('per_page', { min: 1, tooSmall: 'per_page must be at least 1' }).describe(`page size, default ${DEFAULT_PER_PAGE}, at most MAX_PER_PAGE (500 unless configured)`),
   ),
   after: blankAsAbsent(z.string().min(1).optional()),
 });

@@ -6,7 +6,7 @@ import { blankAsAbsent, labelsParam, pageQuery, queryWholeNumber } from '../sear
 import { includeContactInboxesQuery } from '../contacts/contact-inboxes-option';
 
 // Sort and paging may come in the query string (as Chatwoot's clients send them) or in the body.
-const pageFields = pageQuery.extend({ page: blankAsAbsent(queryWholeNumber('page').min(1, 'page starts at 1').optional()) });
+const pageFields = pageQuery.extend({ page: blankAsAbsent(queryWholeNumber('page', { min: 1, tooSmall: 'page starts at 1' })) });
 
 /** A search text within a filter or segment: the matches of both (the console's search box within the view). */
 export const withinSearch = {

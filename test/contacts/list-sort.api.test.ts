@@ -138,6 +138,10 @@ describe('paging the list', () => {
     ['page=1&page=2', 'page must be a whole number, given once'],
     ['per_page[x]=1', 'per_page must be a whole number, given once'],
     ['per_page=1.5', 'per_page must be a whole number, given once'],
+    // A number written otherwise than in digits was read as one: page 1000, a page of 16.
+    ['page=1e3', 'page must be a whole number, given once'],
+    ['per_page=0x10', 'per_page must be a whole number, given once'],
+    ['per_page=2.0', 'per_page must be a whole number, given once'],
     ['labels[x]=vip', 'labels must be label titles, as labels[]=vip (repeated for more)'],
   ])('when the query is %s, then the 422 says %s', async (query, error) => {
     const res = await ctx.http.get(account.path(`/contacts?${query}`)).set('api_access_token', account.agentToken);
