@@ -83,6 +83,9 @@ export const MAX_GROUP_DEPTH = 5;
 /** The longest value of any kind: the index cuts texts there (MAX_INDEXED_TEXT), so a longer one cannot match as given. */
 export const MAX_VALUE_LENGTH = MAX_INDEXED_TEXT;
 const MAX_DAYS = 100000;
+/** What a condition may hold: ours, and the two Chatwoot's dashboard adds (kept, and answered back, on a segment). */
+const CONDITION_KEYS: ReadonlySet<string> = new Set(['attribute_key', 'filter_operator', 'values', 'query_operator', 'attribute_model', 'custom_attribute_type']);
+const GROUP_KEYS: ReadonlySet<string> = new Set(['group', 'query_operator']);
 const DAY_MS = 86400000;
 
 class Compiler {
@@ -140,12 +143,16 @@ class Compiler {
 
   /** A group item: parentheses around its list. Anything beside it would be ignored, so it is refused. */
   group(record: Record<string, unknown>, at: string, depth: number): Query {
-    const extra = Object.keys(record).filter((key) => key !== 'group' && key !== 'query_operator');
-    if (extra.length) {
-      const named = extra.slice(0, 3).map((key) => (key.length > 40 ? `${JSON.stringify(key.slice(0, 40)).slice(0, -1)}…"` : JSON.stringify(key)));
-      this.fail(at, `a group item takes only group and query_operator; remove ${named.join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}`);
-    }
+    this.onlyKeys(record, GROUP_KEYS, at, 'a group item takes only group and query_operator');
     return this.list(record.group, `${at}.group`, depth + 1);
+  }
+
+  /** A key the compiler does not read would be dropped in silence (a typo such as `valuez`, or a `negate` it has not): refused, naming it. */
+  onlyKeys(record: Record<string, unknown>, known: ReadonlySet<string>, at: string, rule: string): void {
+    const extra = Object.keys(record).filter((key) => !known.has(key));
+    if (!extra.length) return;
+    const named = extra.slice(0, 3).map((key) => (key.length > 40 ? `${JSON.stringify(key.slice(0, 40)).slice(0, -1)}…"` : JSON.stringify(key)));
+    this.fail(at, `${rule}; remove ${named.join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}`);
   }
 
   /** The operator joining an item to the next one; a trailing operator on the last item is ignored. */
@@ -170,6 +177,7 @@ class Compiler {
   }
 
   condition(item: Record<string, unknown>, at: string): Query {
+    this.onlyKeys(item, CONDITION_KEYS, at, `a condition takes only ${[...CONDITION_KEYS].join(', ')}`);
     this.conditions += 1;
     this.within(at, 'maxConditions', this.conditions, 'too many conditions in one filter');
     const rule = this.rule(item.attribute_key, at);
@@ -403,8 +411,8 @@ export function sanitizeFilterPayload(payload: unknown): unknown {
     const record = item as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     if ('group' in record) out.group = sanitizeFilterPayload(record.group);
-    for (const key of ['attribute_key', 'attribute_model', 'filter_operator', 'query_operator', 'custom_attribute_type']) {
-      if (key in record) out[key] = record[key];
+    for (const key of CONDITION_KEYS) {
+      if (key !== 'values' && key in record) out[key] = record[key];
     }
     if ('values' in record) {
       const values = record.values;

@@ -286,6 +286,17 @@ describe('joining conditions', () => {
     );
   });
 
+  // Found by a black-box tester: a typo (`valuez`) or a key the compiler has not (`negate`) was
+  // dropped in silence, and a segment saved without it.
+  it('when a condition carries a key the compiler does not read, then it is refused naming the item and the key; Chatwoot\'s own keys pass', () => {
+    const err = failure([{ ...A, query_operator: 'and' }, { ...B, valuez: ['madrid'], negate: true }]);
+    expect(err.field).toBe('payload[1]');
+    expect(err.message).toBe(
+      'payload[1]: a condition takes only attribute_key, filter_operator, values, query_operator, attribute_model, custom_attribute_type; remove "valuez", "negate"',
+    );
+    expect(buildSegmentQuery([{ ...A, attribute_model: 'standard', custom_attribute_type: '' }], defs)).toEqual(qa);
+  });
+
   it('when a group nests too deep or is empty, then it is refused', () => {
     let deep: unknown = [A];
     for (let i = 0; i < 7; i++) deep = [{ group: deep }];

@@ -545,10 +545,16 @@ describe('segments', () => {
     expect((await ctx.http.get(path(`/${id}/contacts`)).set(h())).status).toBe(404);
   });
 
-  it('when items carry keys the compiler does not read (even ones MongoDB refuses), then the segment is stored without them', async () => {
+  // They were stored without them: a typo (`valuez`) saved a segment that meant something else, in silence.
+  it('when items carry keys the compiler does not read (even ones MongoDB refuses), then it answers 422 naming them and stores nothing', async () => {
+    const before = await ctx.http.get(path()).set(h());
     const res = await ctx.http.post(path()).set(h()).send({ name: 'extra', query: { payload: [{ ...vip[0], 'weird.key': 1, $where: 'x' }] } });
-    expect(res.status).toBe(200);
-    expect(res.body.query).toEqual({ payload: vip });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(/^payload\[0\]: a condition takes only .*; remove "weird\.key", "\$where"$/);
+    expect((await ctx.http.get(path()).set(h())).body).toEqual(before.body);
+    const chatwoots = await ctx.http.post(path()).set(h()).send({ name: 'dashboard', query: { payload: [{ ...vip[0], attribute_model: 'standard', custom_attribute_type: '' }] } });
+    expect(chatwoots.status).toBe(200);
+    expect(chatwoots.body.query).toEqual({ payload: [{ ...vip[0], attribute_model: 'standard', custom_attribute_type: '' }] });
   });
 
   it('when a segment is invalid, then create and update answer 422 naming the item', async () => {
