@@ -23,7 +23,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from './openapi/build-docu
 import { openApiRouter } from './openapi/openapi.router';
 import { errorBodySchema, errorHandler, notFoundHandler } from './shared/error-handler';
 import { requireBearerToken } from './shared/bearer-token';
-import { storableJsonOnly, JSON_BODY_LIMIT_BYTES, utf8Only } from './shared/json-body';
+import { JSON_BODY_LIMIT_BYTES, unstorableJson, utf8Only } from './shared/json-body';
 import type { Metrics } from './shared/metrics';
 import { rateLimitedResponses } from './shared/rate-limit';
 import { createRequestLogger } from './shared/request-logger';
@@ -126,7 +126,8 @@ export function buildApp(deps: AppDeps): Express {
     res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
-  app.use(express.json({ limit: JSON_BODY_LIMIT_BYTES, reviver: storableJsonOnly, verify: utf8Only }));
+  app.use(express.json({ limit: JSON_BODY_LIMIT_BYTES, verify: utf8Only }));
+  app.use((req, _res, next) => next(unstorableJson(req.body)));
 
   const mounts = apiMounts(deps, () => document);
   const document = buildOpenApiDocument(mounts);

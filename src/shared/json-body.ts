@@ -3,24 +3,64 @@ import { BadRequestError, ValidationError } from './errors';
 
 const LONE_SURROGATE = /\p{Cs}/u;
 const LONE_SURROGATE_IS = ' holds a lone surrogate, which is not a Unicode character (a UTF-16 pair must be whole)';
+const SHOWN_KEY_CHARACTERS = 40;
+
+/** A key as a path shows it: `.name`, or `["a b"]` when it is no plain name; cut short when long. */
+function pathStep(key: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && key.length <= SHOWN_KEY_CHARACTERS) return `.${key}`;
+  const shown = key.length > SHOWN_KEY_CHARACTERS ? `${JSON.stringify(key.slice(0, SHOWN_KEY_CHARACTERS)).slice(0, -1)}…"` : JSON.stringify(key);
+  return `[${shown}]`;
+}
+
+/** A place in a body: its key or index, the place holding it (a path is built only when one is named) and its depth. */
+type Place = { step: string; parent?: Place; depth: number };
 
 /**
- * A JSON.parse reviver for request bodies: a number literal beyond a double's range (`1e400`)
- * parses to Infinity, which no field can mean, JSON cannot write back (a response would show
- * null) and the local MongoDB-wire server refuses to store (a 500 for it in free-form attributes,
- * where MongoDB would keep it). Refused here, once, for every route, as are strings and keys
- * holding a lone surrogate.
+ * How deep a body may nest. The parser reads any depth the size limit lets through (1 MB of `[`
+ * is 500,000 levels), and whatever reads a value after it — a message quoting it with
+ * JSON.stringify, a validator — would recurse as deep and overflow the stack (a 500). No body
+ * means more: a filter's groups nest 5 deep, attribute values 20.
  */
-export function storableJsonOnly(this: unknown, key: string, value: unknown): unknown {
-  const where = () => (key === '' ? 'the request body' : Array.isArray(this) ? `item ${key} of a list` : `the value of ${JSON.stringify(key)}`);
-  if (typeof value === 'number' && !Number.isFinite(value)) {
-    throw new ValidationError(`${where()} is a number beyond what a double holds (about ±1.8e308)`);
+export const MAX_JSON_DEPTH = 64;
+
+function pathOf(place: Place | undefined): string {
+  const steps: string[] = [];
+  for (let at = place; at; at = at.parent) steps.push(at.step);
+  return steps.reverse().join('').replace(/^\./, '');
+}
+
+/**
+ * The first value of a parsed JSON body that no store can keep, as a 422 naming where it is
+ * (`payload[1].values[1]`, the path a filter's own errors use): a number literal beyond a
+ * double's range (`1e400`) parses to Infinity, which no field can mean, JSON cannot write back (a
+ * response would show null) and the local MongoDB-wire server refuses to store (a 500 for it in
+ * free-form attributes, where MongoDB would keep it); a lone surrogate (`\ud800` escaped in JSON)
+ * is no character: BSON, the index and any UTF-8 writer turn it into U+FFFD, so what was stored
+ * would not be what was answered. Checked once, for every route, without recursion; a body
+ * nested deeper than MAX_JSON_DEPTH is a 400.
+ */
+export function unstorableJson(body: unknown): ValidationError | BadRequestError | undefined {
+  const pending: [unknown, Place | undefined][] = [[body, undefined]];
+  while (pending.length) {
+    const [value, place] = pending.pop()!;
+    const named = () => (place ? pathOf(place) : 'the request body');
+    if (place && place.depth > MAX_JSON_DEPTH) return new BadRequestError(`request body is nested too deep to read: at most ${MAX_JSON_DEPTH} levels`);
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      return new ValidationError(`${named()} is a number beyond what a double holds (about ±1.8e308)`, place && pathOf(place));
+    }
+    if (typeof value === 'string' && LONE_SURROGATE.test(value)) return new ValidationError(`${named()}${LONE_SURROGATE_IS}`, place && pathOf(place));
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) pending.push([value[i], { step: `[${i}]`, parent: place, depth: (place?.depth ?? 0) + 1 }]);
+    } else if (value !== null && typeof value === 'object') {
+      const keys = Object.keys(value);
+      const lone = keys.find((key) => LONE_SURROGATE.test(key));
+      if (lone !== undefined) {
+        return new ValidationError(`the key ${JSON.stringify(lone)}${place ? ` in ${pathOf(place)}` : ''}${LONE_SURROGATE_IS}`, place && pathOf(place));
+      }
+      for (let i = keys.length - 1; i >= 0; i--) pending.push([(value as Record<string, unknown>)[keys[i]], { step: pathStep(keys[i]), parent: place, depth: (place?.depth ?? 0) + 1 }]);
+    }
   }
-  // A lone surrogate (`\ud800` escaped in JSON) is no character: BSON, the index and any UTF-8
-  // writer turn it into U+FFFD, so what was stored would not be what was answered.
-  if (!Array.isArray(this) && LONE_SURROGATE.test(key)) throw new ValidationError(`the key ${JSON.stringify(key)}${LONE_SURROGATE_IS}`);
-  if (typeof value === 'string' && LONE_SURROGATE.test(value)) throw new ValidationError(`${where()}${LONE_SURROGATE_IS}`);
-  return value;
+  return undefined;
 }
 
 /** The largest JSON body any route reads, in bytes (after any Content-Encoding is undone). */
@@ -41,6 +81,5 @@ export function utf8Only(_req: unknown, _res: unknown, buf: Buffer, encoding: st
 export function jsonParseFailure(err: { message?: string; body?: unknown }): string {
   const body = typeof err.body === 'string' ? err.body.trimStart() : '';
   if (body !== '' && body[0] !== '{' && body[0] !== '[') return 'request body must be a JSON object or array';
-  if (/call stack/i.test(err.message ?? '')) return 'request body is nested too deep to read';
   return `request body is not valid JSON: ${err.message ?? 'it could not be parsed'}`;
 }

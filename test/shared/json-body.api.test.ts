@@ -16,14 +16,18 @@ describe('numbers beyond a double in a JSON body', () => {
     ctx.http[method](account.path(path)).set('api_access_token', account.adminToken).set('content-type', 'application/json').send(body);
 
   it.each([
-    ['post', '/contacts', '{"name":"Big","additional_attributes":{"seats":1e400}}', 'the value of "seats"'],
-    ['post', '/contacts', '{"name":"Big","additional_attributes":{"sizes":[1, -1e999]}}', 'item 1 of a list'],
-    ['post', '/contacts', '{"name":"Big","custom_attributes":{"seats":1e309}}', 'the value of "seats"'],
-    ['post', '/contacts/filter', '{"payload":[{"attribute_key":"created_at","filter_operator":"is_greater_than","values":[1e400],"query_operator":null}]}', 'item 0 of a list'],
+    ['post', '/contacts', '{"name":"Big","additional_attributes":{"seats":1e400}}', 'additional_attributes.seats'],
+    ['post', '/contacts', '{"name":"Big","additional_attributes":{"sizes":[1, -1e999]}}', 'additional_attributes.sizes[1]'],
+    ['post', '/contacts', '{"name":"Big","custom_attributes":{"seats":1e309}}', 'custom_attributes.seats'],
+    ['post', '/contacts', '{"name":"Big","custom_attributes":{"two words":1e309}}', 'custom_attributes["two words"]'],
+    ['post', '/contacts/filter', '{"payload":[{"attribute_key":"created_at","filter_operator":"is_greater_than","values":[1e400],"query_operator":null}]}', 'payload[0].values[0]'],
+    // Found by a black-box tester: "item 1 of a list" read as the filter's second item, not its value.
+    ['post', '/contacts/filter', '{"payload":[{"attribute_key":"city","filter_operator":"is_present","values":[],"query_operator":"and"},{"attribute_key":"seats","filter_operator":"equal_to","values":[5,1e400]}]}', 'payload[1].values[1]'],
   ] as const)('when %s %s holds one, then it answers 422 naming where', async (method, path, body, where) => {
     const res = await send(method, path, body);
     expect(res.status).toBe(422);
     expect(res.body.error).toBe(`${where} is a number beyond what a double holds (about ±1.8e308)`);
+    expect(res.body.field).toBe(where);
   });
 
   it('when a PATCH holds one deep in an attribute, then it answers 422 and the contact is unchanged', async () => {
@@ -98,10 +102,26 @@ describe('a body that cannot be read as sent', () => {
     expect(search.body.meta.count).toBe(0);
   });
 
-  it('when valid JSON nests deeper than the parser goes, then it answers 400 saying it nests too deep', async () => {
-    const res = await raw(`{"name":"x","additional_attributes":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`);
-    expect(res.status).toBe(400);
-    expect(res.body.error).toMatch(/nested too deep/);
+  // The parser reads any depth the size limit lets through; what reads the body after it must
+  // not recurse that deep (a filter value quoted with JSON.stringify in its 422 overflowed: a 500).
+  it('when valid JSON nests deeper than 64 levels, on any route, then it answers 400 saying it nests too deep, and 64 levels pass the check', async () => {
+    const depth = 400_000;
+    const deepArray = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    for (const [path, body] of [
+      ['/contacts', `{"name":"x","additional_attributes":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}`],
+      ['/contacts', `{"name":"x","custom_attributes":{"a":${deepArray}}}`],
+      ['/contacts/filter', `{"payload":[{"attribute_key":"name","filter_operator":"equal_to","values":${deepArray}}]}`],
+      ['/contacts/filter', `{"payload":${deepArray}}`],
+      ['/custom_filters', `{"name":"deep","query":{"payload":${deepArray}}}`],
+      ['/bulk_actions', `{"type":"Contact","ids":${deepArray},"labels":{"add":["x"]}}`],
+    ]) {
+      const res = await ctx.http.post(account.path(path)).set('api_access_token', account.adminToken).set('content-type', 'application/json').serialize((b: unknown) => b as string).send(body);
+      expect({ path, status: res.status, error: res.body.error }).toEqual({ path, status: 400, error: 'request body is nested too deep to read: at most 64 levels' });
+    }
+    // 64 levels reach the route, whose own rule answers them.
+    const atLimit = await raw(`{"name":"x","additional_attributes":${'{"a":'.repeat(63)}1${'}'.repeat(63)}}`);
+    expect(atLimit.status).toBe(422);
+    expect(atLimit.body.error).toBe('additional_attributes: attribute values must not be nested more than 20 deep');
   });
 
   it.each(['null', '"x"', '42'])('when the body is the bare JSON value %s, then it answers 400 saying it must be an object or array', async (body) => {
@@ -130,10 +150,11 @@ describe('a lone surrogate in a JSON string', () => {
     ctx.http[method](account.path(path)).set('api_access_token', account.adminToken).set('content-type', 'application/json').send(body);
 
   it.each([
-    ['post', '/contacts', '{"name":"Ana\\ud800","identifier":"lone-1"}', 'the value of "name"'],
-    ['post', '/contacts', '{"name":"Ana","email":"ana\\udc00@example.com"}', 'the value of "email"'],
-    ['post', '/contacts', '{"name":"Ana","custom_attributes":{"k\\ud800":"v"}}', 'the key "k\\ud800"'],
-    ['post', '/contacts/filter', '{"payload":[{"attribute_key":"name","filter_operator":"contains","values":["\\ud83d"]}]}', 'item 0 of a list'],
+    ['post', '/contacts', '{"name":"Ana\\ud800","identifier":"lone-1"}', 'name'],
+    ['post', '/contacts', '{"name":"Ana","email":"ana\\udc00@example.com"}', 'email'],
+    ['post', '/contacts', '{"name":"Ana","custom_attributes":{"k\\ud800":"v"}}', 'the key "k\\ud800" in custom_attributes'],
+    ['post', '/contacts/filter', '{"payload":[{"attribute_key":"name","filter_operator":"contains","values":["\\ud83d"]}]}', 'payload[0].values[0]'],
+    ['post', '/contacts/filter', '{"payload":[{"attribute_key":"name","filter_operator":"equal_to","values":["ok","\\ud800"]}]}', 'payload[0].values[1]'],
   ] as const)('when %s %s holds one, then it answers 422 naming where, and stores nothing', async (method, path, body, where) => {
     const res = await send(method, path, body);
     expect(res.status).toBe(422);
