@@ -1,4 +1,5 @@
 import type { ContactWriter } from '../contacts/contact-writer';
+import { isDeepStrictEqual } from 'node:util';
 import { indexWritten } from '../contacts/index-written';
 import { newContact } from '../contacts/new-contact';
 import { IDENTITY_FIELD_NAMES } from '../records/contact-key.model';
@@ -156,20 +157,38 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       { ordered: false },
     );
     let won = updates;
+    updated = updates.map((u) => applied(u.contact, u.set, now));
     if (res.matchedCount < updates.length) {
-      // Some contact changed since the plan read it: those are written again from what they hold now.
-      const after = new Map((await contacts.find({ _id: { $in: updates.map((u) => String(u.id)) } }).lean()).map((c) => [Number(c._id), c]));
-      const surelyLost = updates.filter((u) => after.get(u.id)?.version !== u.contact.version + 1);
-      const lost = surelyLost.length === updates.length - res.matchedCount ? surelyLost : updates;
-      won = updates.filter((u) => !lost.includes(u));
+      // Some contact changed since the plan read it: which ones the count does not say, nor does
+      // a version one past the read (another write in between makes the same version). An update
+      // landed where the contact holds every value it set; it is indexed as it is now, and the
+      // others are written again from what they hold. Taking the version for proof indexed the
+      // plan's document under the version of another write (the index and MongoDB held one
+      // version with two contents), or, unsure, wrote every update again, which found nothing to
+      // change on those that had landed and left them to the sweep, a minute later.
+      const after = new Map(((await contacts.find({ _id: { $in: updates.map((u) => String(u.id)) } }).lean()) as Contact[]).map((c) => [Number(c._id), c]));
+      const landed = (u: PlannedUpdate) => {
+        const current = after.get(u.id);
+        return (
+          !!current &&
+          !current.deleted &&
+          current.version > u.contact.version &&
+          Object.entries(u.set).every(([field, value]) => isDeepStrictEqual(current[field as keyof Contact], value))
+        );
+      };
+      won = updates.filter(landed);
+      const lost = updates.filter((u) => !landed(u));
+      updated = won.map((u) => after.get(u.id)!);
       // The values these took are not theirs yet: the retry takes them again.
       await keys.release(lost.flatMap((u) => newValuesOf(accountId, u)));
       for (const u of lost) {
         try {
-          await writer.modify(accountId, u.id, (current) => {
+          // Indexed with the batch too, so that `completed` still means searchable.
+          const contact = await writer.modify(accountId, u.id, (current) => {
             const set = diffContact(current, u.item.changes, u.item.labels, u.item.dateKeys);
             return set ? { set } : null;
           });
+          updated.push(contact);
           written.push(u);
         } catch (err) {
           lostRace.push(rejectedFor(u.item, (err as Error).message));
@@ -177,7 +196,6 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       }
     }
     await keys.release(won.flatMap((u) => oldValuesOf(accountId, u)));
-    updated = won.map((u) => applied(u.contact, u.set, now));
     written.push(...won);
   }
 

@@ -1,4 +1,5 @@
 import { createContactImportProcessor } from '../../src/import/contact-import.processor';
+import { accountRouting } from '../../src/search/contacts-index';
 import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
 import { contactsOf, importProcessorDeps, showImport, uploadCsv } from './import-support';
 
@@ -210,6 +211,52 @@ describe('an import across its lifecycle', () => {
     const titles = (await api('get', '/labels')).body.payload.map((l: { title: string }) => l.title);
     expect(titles).toEqual(['spring', 'summer']);
     for (const contact of await contactsOf(ctx, account.id)) expect(titles).toEqual(expect.arrayContaining(contact.labels));
+  });
+
+  // Found by a black-box tester: an import run while agents edited some of its contacts said
+  // completed, but the index showed none of the batch's changes until the sweep, a minute later
+  // (a version one past the read was taken for proof that the update landed: unsure, every
+  // update was written again, which found nothing to change where it had landed); once, the
+  // index and MongoDB held one version with two contents.
+  it('when other writes land on some contacts between the plan and the batch\'s write, then every row lands and the index holds each contact as MongoDB does when the import completes', async () => {
+    const account = await ctx.createAccount();
+    const api = (method: 'post' | 'patch', path: string) => ctx.http[method](account.path(path)).set('api_access_token', account.adminToken);
+    const ids: number[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await api('post', '/contacts').send({ name: `Row ${i}`, email: `row${i}@race.test` }).expect(200)).body.payload.contact.id);
+    const rows = ids.map((_, i) => `row${i}@race.test,Lima`).join('\n');
+    const id = await upload(account, `email,city\n${rows}\n`);
+    let patched = false;
+    await createContactImportProcessor({
+      ...processorDeps(),
+      keys: {
+        ...ctx.deps.keys,
+        // Called for the batch's updates after the plan read their contacts, before it writes them.
+        async claimMany(claims) {
+          if (!patched) {
+            patched = true;
+            for (const contactId of ids.slice(0, 2)) await api('patch', `/contacts/${contactId}`).send({ additional_attributes: { country: 'AC' } }).expect(200);
+          }
+          return ctx.deps.keys.claimMany(claims);
+        },
+      },
+    }).run(id);
+    expect(patched).toBe(true);
+
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', updated: 6, rejected: 0 });
+    for (const contactId of ids) {
+      const stored = (await ctx.deps.models.contacts.findById(String(contactId)).lean())!;
+      const doc = await ctx.deps.es.get({ index: ctx.deps.index, id: String(contactId), routing: accountRouting(account.id) });
+      const payload = (doc._source as { payload: { additional_attributes: Record<string, unknown> } }).payload;
+      expect({ contactId, city: stored.additional_attributes?.city, version: doc._version, indexed: payload.additional_attributes }).toEqual({
+        contactId,
+        city: 'Lima',
+        version: stored.version,
+        indexed: stored.additional_attributes,
+      });
+    }
+    // No worker runs here: what the index holds, the import itself indexed before it said completed.
+    const found = await api('post', '/contacts/filter').send({ payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['lima'] }] });
+    expect(found.body.meta.count).toBe(6);
   });
 
   it('when a later batch repeats an email and its reads finish first, then the earlier row still wins and the later one is rejected', async () => {
