@@ -209,9 +209,9 @@ class Compiler {
       case 'text':
         return this.text(field, operator, values.map((v, j) => this.text_value(v, at, j)), at);
       case 'phone':
-        return this.text(field, operator, values.map((v, j) => this.phone_value(v, operator, at, j)), at);
+        return this.text(field, operator, values.map((v, j) => this.phone_value(wholeNumberAsText(v), operator, at, j)), at);
       case 'folded_exact':
-        return this.exact(field, operator, values.map((v, j) => this.text_value(v, at, j)));
+        return this.exact(field, operator, values.map((v, j) => this.text_value(wholeNumberAsText(v), at, j)));
       case 'country_code':
         return this.exact(field, operator, values.map((v, j) => this.string(v, at, j).toUpperCase()));
       case 'labels':
@@ -358,6 +358,12 @@ class Compiler {
     return operator === 'not_equal_to' ? { bool: { must_not: [match] } } : match;
   }
 }
+
+/**
+ * A whole JSON number as its digits, for the phone number and the identifier: contact writes take
+ * them so (`14155550100`, `12345`), and a filter refused what the contact was written with.
+ */
+const wholeNumberAsText = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value);
 
 export const escapeWildcard = (value: string) => value.replace(/[\\*?]/g, (c) => `\\${c}`);
 

@@ -132,6 +132,16 @@ describe('phone numbers', () => {
     expect(one('phone_number', 'contains', ['0051'])).toEqual({ prefix: { search_suffixes: { value: 'p:0051' } } });
   });
 
+  // Found by a black-box tester: contact writes take a whole JSON number as the phone (and the
+  // identifier), and a filter with the number the contact was written with answered "must be a string".
+  it('when a phone or identifier value is a whole JSON number, then it is read as its digits; a fraction or a negative number is still refused', () => {
+    expect(one('phone_number', 'equal_to', [34612345678])).toEqual({ term: { phone_number: '+34612345678' } });
+    expect(one('phone_number', 'starts_with', [34612])).toEqual({ prefix: { phone_number: { value: '+34612' } } });
+    expect(one('identifier', 'equal_to', [12345])).toEqual({ term: { identifier: '12345' } });
+    expect(failure([item('phone_number', 'equal_to', [3461234.5])]).message).toMatch(/^payload\[0\]: values\[0\] must be a string/);
+    expect(failure([item('identifier', 'equal_to', [-1])]).message).toMatch(/^payload\[0\]: values\[0\] must be a string/);
+  });
+
   it('when a phone value is not a number, then it is refused', () => {
     expect(failure([item('phone_number', 'equal_to', ['0123'])]).message).toMatch(/payload\[0\].*phone/);
     expect(failure([item('phone_number', 'contains', ['abc'])]).message).toMatch(/payload\[0\].*digits/);
