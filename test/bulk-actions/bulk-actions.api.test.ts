@@ -108,9 +108,18 @@ describe('bulk actions', () => {
     const cusco = await createContact(ctx, account, { city: 'Cusco' });
     for (const c of [...lima, cusco]) await as(account).post(`/contacts/${c.id}/labels`, { labels: ['a', 'b'] });
     await ctx.settle(account.id);
-    const res = await as(account).post('/bulk_actions', {
+    // A key the filter does not read (one MongoDB would refuse to store, too) is named, not dropped: nothing is done.
+    const odd = await as(account).post('/bulk_actions', {
       type: 'Contact',
       payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['lima'], 'odd.key': true }],
+      labels: { remove: ['a'] },
+    });
+    expect(odd.status).toBe(422);
+    expect(odd.body.error).toMatch(/remove "odd\.key"$/);
+    for (const c of lima) expect(await labelsOf(account, c.id)).toEqual(['a', 'b']);
+    const res = await as(account).post('/bulk_actions', {
+      type: 'Contact',
+      payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['lima'] }],
       labels: { remove: ['a'] },
     });
     expect(res.status).toBe(200);
