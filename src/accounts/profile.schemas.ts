@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bareOrWrappedIn } from '../shared/wrapped-body';
 
 export const signInSchema = z.object({
   email: z.string().trim().min(1, 'email must not be empty').max(320),
@@ -14,7 +15,5 @@ const profileFields = z.strictObject({
 });
 
 // Chatwoot wraps the fields in `profile`; bare fields are accepted too.
-const unwrap = (body: unknown) => (typeof body === 'object' && body !== null && 'profile' in body ? (body as { profile: unknown }).profile : body);
-
-export const profileUpdateSchema = z.preprocess(unwrap, profileFields);
+export const profileUpdateSchema = bareOrWrappedIn('profile', profileFields);
 export type ProfileUpdateInput = z.infer<typeof profileFields>;

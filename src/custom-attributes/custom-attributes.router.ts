@@ -4,6 +4,7 @@ import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.m
 import { withoutAnsweredFields } from '../shared/answered-fields';
 import { conflictResponse } from '../shared/error-handler';
 import { defineRoute, json, noContent, type JsonSchema } from '../shared/route';
+import { bareOrWrappedSchema } from '../shared/wrapped-body';
 import { definitionPayloadSchema } from './custom-attribute-definition.presenter';
 import { definitionCreateSchema, definitionIdParams, definitionListQuery, definitionUpdateSchema } from './custom-attributes.schemas';
 import type { CustomAttributesService } from './custom-attributes.service';
@@ -24,7 +25,7 @@ function chatwootDefinitionBody(fields: JsonSchema): JsonSchema {
       attribute_model: { anyOf: [properties.attribute_model, { type: 'integer', const: 1, description: "Chatwoot's number for contact_attribute" }] },
     },
   };
-  return { anyOf: [withNumbers, { type: 'object', properties: { custom_attribute_definition: withNumbers }, required: ['custom_attribute_definition'] }] };
+  return bareOrWrappedSchema('custom_attribute_definition')(withNumbers);
 }
 
 export function customAttributesRouter(service: CustomAttributesService): Router {

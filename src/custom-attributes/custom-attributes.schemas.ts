@@ -1,5 +1,6 @@
 import { answeredFields } from '../shared/answered-fields';
 import { pathId } from '../shared/id-schema';
+import { bareOrWrappedIn } from '../shared/wrapped-body';
 import { z } from 'zod';
 import { ATTRIBUTE_TYPES } from '../records/custom-attribute-definition.model';
 
@@ -62,16 +63,12 @@ const fields = {
     .nullable(),
 };
 
-// Chatwoot's controllers read the fields from `custom_attribute_definition` (Rails wraps bare JSON
-// fields in it); clients send either.
-const unwrap = (body: unknown) =>
-  typeof body === 'object' && body !== null && 'custom_attribute_definition' in body ? (body as { custom_attribute_definition: unknown }).custom_attribute_definition : body;
-
+// Chatwoot's controllers read the fields from `custom_attribute_definition`; clients send either.
 const createFields = z.strictObject(fields).partial().required({ attribute_key: true, attribute_display_type: true });
-export const definitionCreateSchema = z.preprocess(unwrap, createFields);
+export const definitionCreateSchema = bareOrWrappedIn('custom_attribute_definition', createFields);
 export type DefinitionCreateInput = z.infer<typeof createFields>;
 
 const updateFields = z.strictObject(fields).partial();
 // An update may carry the definition as read (its id and timestamps), which no write changes.
-export const definitionUpdateSchema = z.preprocess(unwrap, updateFields.extend(answeredFields));
+export const definitionUpdateSchema = bareOrWrappedIn('custom_attribute_definition', updateFields.extend(answeredFields));
 export type DefinitionUpdateInput = z.infer<typeof updateFields>;

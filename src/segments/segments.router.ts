@@ -6,6 +6,7 @@ import { labelFilter, toPageRequest } from '../search/list-request';
 import { withoutAnsweredFields } from '../shared/answered-fields';
 import { searchUnavailableResponse } from '../shared/error-handler';
 import { defineRoute, json, noContent, type JsonSchema } from '../shared/route';
+import { bareOrWrappedSchema } from '../shared/wrapped-body';
 import { segmentPayloadSchema } from './segment.presenter';
 import { filterBody, filterIncludes, filterLabels, filterPaging, filterQuery, filterSearch, segmentCreateBody, segmentIdParams, segmentListQuery, segmentRunQuery, segmentUpdateBody } from './segments.schemas';
 import type { SegmentsService } from './segments.service';
@@ -13,9 +14,7 @@ import type { SegmentsService } from './segments.service';
 const tag = 'Segments';
 
 /** Chatwoot clients wrap a custom filter's fields in `custom_filter`; the schema's preprocess takes both. */
-const wrappedInCustomFilter = (fields: JsonSchema): JsonSchema => ({
-  anyOf: [fields, { type: 'object', properties: { custom_filter: fields }, required: ['custom_filter'] }],
-});
+const wrappedInCustomFilter = bareOrWrappedSchema('custom_filter');
 
 /** The filter's body as documented: the object, or its conditions bare (read as the payload). */
 const orBareConditions = (fields: JsonSchema): JsonSchema => ({

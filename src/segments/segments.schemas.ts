@@ -1,6 +1,7 @@
 import { answeredFields } from '../shared/answered-fields';
 import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
 import { pathId } from '../shared/id-schema';
+import { bareOrWrappedIn } from '../shared/wrapped-body';
 import { z } from 'zod';
 import { blankAsAbsent, labelsParam, pageQuery, queryWholeNumber } from '../search/list-request';
 import { includeContactInboxesQuery } from '../contacts/contact-inboxes-option';
@@ -101,14 +102,11 @@ const segmentFields = z.strictObject({
 });
 
 // Chatwoot wraps the fields in `custom_filter`; bare fields are accepted too.
-const unwrap = (body: unknown) =>
-  typeof body === 'object' && body !== null && 'custom_filter' in body ? (body as { custom_filter: unknown }).custom_filter : body;
-
-export const segmentCreateBody = z.preprocess(unwrap, segmentFields);
+export const segmentCreateBody = bareOrWrappedIn('custom_filter', segmentFields);
 // An update may carry the segment as read (Chatwoot's dashboard sends it back whole): its id,
 // timestamps and, read with counts, its count, which no write changes.
-export const segmentUpdateBody = z.preprocess(
-  unwrap,
+export const segmentUpdateBody = bareOrWrappedIn(
+  'custom_filter',
   segmentFields.partial().extend({ ...answeredFields, count: z.int().nullable().optional().describe('as answered with with_counts; read-only') }),
 );
 export type SegmentInput = z.infer<typeof segmentFields>;
