@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { nullAsAbsent } from '../shared/documented-input';
 import { bodyId } from '../shared/id-schema';
+import { labelTitleOf, labelTitleProblem } from '../shared/label-title';
 
 export const MAX_EXPORT_COLUMNS = 200;
+
+// A title no label can have (`a b`, `vip,lead`) exported nothing with a 200; the list answers 422
+// for it, and so does the export, by the same check.
+const labelTitle = (several: string, emptyIsNone = false) =>
+  z.string().superRefine((raw, ctx) => {
+    if (emptyIsNone && raw === '') return;
+    const problem = labelTitleProblem(labelTitleOf(raw), raw);
+    if (problem) ctx.addIssue({ code: 'custom', message: raw.includes(',') ? `${problem}; ${several}` : problem });
+  });
 
 // A comma-separated string is split here, before the cap: split later, a string of 5,000 names
 // went past it. Which names exist depends on the account, so the service checks them.
@@ -28,13 +38,11 @@ export const exportBody = z
       .transform((names) => names ?? undefined)
       .optional(),
     // Chatwoot's dashboard sends `label: ''` when no label is chosen: empty means none.
-    label: z
-      .string()
-      .refine((label) => label === '' || label.trim() !== '', 'label must name a label, or be empty for none')
+    label: labelTitle('name several as labels: ["vip", "lead"]', true)
       .nullish()
       .transform((label) => label ?? undefined)
       .optional(),
-    labels: nullAsAbsent(z.array(z.string().min(1)).max(100).optional()),
+    labels: nullAsAbsent(z.array(labelTitle('give each label as its own item')).max(100).optional()),
     payload: z.unknown().optional(),
     q: nullAsAbsent(z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only its matches are exported')),
     segment_id: nullAsAbsent(bodyId('segment_id must be a segment id (a positive integer)').optional()),

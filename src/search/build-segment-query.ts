@@ -7,7 +7,7 @@ import { DEFAULT_QUERY_LIMITS, LIMIT_SETTINGS, type QueryLimits } from './query-
 import { isSuffixField, MAX_SUFFIX_LENGTH, suffixPrefix } from './substring-terms';
 import { ValidationError } from '../shared/errors';
 import { parseIsoMoment, type IsoMoment } from '../shared/time';
-import { labelTitleOf } from '../shared/label-title';
+import { labelTitleOf, labelTitleProblem } from '../shared/label-title';
 
 // A pure compiler: Chatwoot's filter payload (SPEC §3.1-3.2) → one Elasticsearch bool query over
 // the fields of mappings/contacts.v3.json. Every attribute and operator is checked against the
@@ -215,7 +215,7 @@ class Compiler {
       case 'country_code':
         return this.exact(field, operator, values.map((v, j) => this.string(v, at, j).toUpperCase()));
       case 'labels':
-        return this.exact(field, operator, values.map((v, j) => labelTitleOf(this.string(v, at, j))));
+        return this.exact(field, operator, values.map((v, j) => this.label_value(v, at, j)));
       case 'boolean':
         return this.exact(field, operator, values.map((v, j) => this.boolean(v, at, j)));
       case 'number': {
@@ -278,6 +278,15 @@ class Compiler {
     const text = value.trim();
     if (!text.length) this.fail(at, `values[${j}] must not be empty`);
     return text;
+  }
+
+  /** A title no label can have (`a b`) matched nothing with a 200; `labels[]` answers 422 for it, by the same check. */
+  label_value(value: unknown, at: string, j: number): string {
+    const raw = this.string(value, at, j);
+    const title = labelTitleOf(raw);
+    const problem = labelTitleProblem(title, raw);
+    if (problem) this.fail(at, `values[${j}]: ${problem}`);
+    return title;
   }
 
   text_value(value: unknown, at: string, j: number): string {

@@ -187,6 +187,28 @@ describe('exporting contacts', () => {
     expect(await parseCsv(res.body)).toEqual([{ name: 'Everyone' }]);
   });
 
+  // They exported a header only with a 200, while the list answers 422 for the same titles.
+  it('when label, labels or a labels condition names a title no label can have, then it answers 422 naming it, as the list does', async () => {
+    const account = await ctx.createAccount();
+    await addLabels(account, ['vip', 'lead', 'ñandú_2']);
+    await createContact(ctx, account, { name: 'Ana' });
+    await ctx.settle(account.id);
+    const refusals: [object, string, string][] = [
+      [{ label: 'a b' }, 'label', 'label "a b" may hold only letters, digits, "-" and "_"'],
+      [{ label: 'vip,lead' }, 'label', 'label "vip,lead" may hold only letters, digits, "-" and "_"; name several as labels: ["vip", "lead"]'],
+      [{ labels: ['vip', 'a b'] }, 'labels.1', 'labels.1: label "a b" may hold only letters, digits, "-" and "_"'],
+      [{ labels: ['vip,lead'] }, 'labels.0', 'labels.0: label "vip,lead" may hold only letters, digits, "-" and "_"; give each label as its own item'],
+      [{ labels: [' '] }, 'labels.0', 'labels.0: a label must not be empty'],
+      [{ payload: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: ['a b'] }] }, 'payload[0]', 'payload[0]: values[0]: label "a b" may hold only letters, digits, "-" and "_"'],
+    ];
+    for (const [body, field, error] of refusals) {
+      const res = await exportCsv(account, body);
+      expect(res.status).toBe(422);
+      expect(JSON.parse(res.body)).toMatchObject({ field, error });
+    }
+    expect((await exportCsv(account, { labels: ['VIP', 'Ñandú_2'], label: 'Lead', column_names: ['name'] })).status).toBe(200);
+  });
+
   // Chatwoot's dashboard sends `label: route.params.label || ''` outside a label's view.
   it('when the dashboard sends an empty label, then it means no label: all contacts, or the filter\'s', async () => {
     const account = await ctx.createAccount();

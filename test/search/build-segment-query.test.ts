@@ -156,6 +156,21 @@ describe('exact attributes', () => {
     expect(one('labels', 'not_equal_to', ['spam'])).toEqual({ bool: { must_not: [{ term: { labels: 'spam' } }] } });
   });
 
+  // They matched nothing with a 200, while labels[] answers 422 for the same titles.
+  it('when a labels value is a title no label can have, then it is refused naming the item; any title a label can have is taken, folded as labels are', () => {
+    for (const [value, problem] of [
+      ['a b', 'label "a b" may hold only letters, digits, "-" and "_"'],
+      ['vip,lead', 'label "vip,lead" may hold only letters, digits, "-" and "_"'],
+      ['😀', 'label "😀" may hold only letters, digits, "-" and "_"'],
+      ['l'.repeat(256), `label "${'l'.repeat(20)}…" is longer than 255 characters`],
+    ]) {
+      const err = failure([item('name', 'is_present', [], 'and'), item('labels', 'not_equal_to', ['vip', value])]);
+      expect(err.field).toBe('payload[1]');
+      expect(err.message).toBe(`payload[1]: values[1]: ${problem}`);
+    }
+    expect(one('labels', 'equal_to', ['Ñandú_2-b', 'E\u0301xito', 'İzmir', '数字'])).toEqual({ terms: { labels: ['ñandú_2-b', 'éxito', 'izmir', '数字'] } });
+  });
+
   it('when blocked is compared, then booleans and "true"/"false" strings are accepted', () => {
     expect(one('blocked', 'equal_to', [true])).toEqual({ term: { blocked: true } });
     expect(one('blocked', 'not_equal_to', ['TRUE'])).toEqual({ bool: { must_not: [{ term: { blocked: true } }] } });
@@ -437,7 +452,9 @@ describe('the limits of one filter', () => {
       expect(err.message).toMatch(/^payload\[0\]: values\[1\] is 400\d\d characters long; a filter value holds at most 1000 \(no indexed text is longer\)$/);
     }
     expect(failure([item('name', 'is_present', [], 'or'), { group: [item('labels', 'equal_to', ['😀'.repeat(1001)])] }]).message).toMatch(/^payload\[1\]\.group\[0\]: values\[0\] is 1001 characters long/);
-    expect(one('labels', 'equal_to', ['😀'.repeat(1000)])).toEqual({ term: { labels: '😀'.repeat(1000) } });
+    // Past the length check, each kind's own check still applies (no label title is 1,000 long).
+    expect(() => one('identifier', 'equal_to', ['😀'.repeat(1000)])).not.toThrow();
+    expect(failure([item('labels', 'equal_to', ['l'.repeat(1000)])]).message).toMatch(/^payload\[0\]: values\[0\]: label "l{20}…" is longer than 255 characters$/);
     expect(one('country_code', 'equal_to', ['c'.repeat(1000)])).toEqual({ term: { country_code: 'C'.repeat(1000) } });
   });
 
