@@ -213,7 +213,7 @@ class Compiler {
       case 'folded_exact':
         return this.exact(field, operator, values.map((v, j) => this.text_value(wholeNumberAsText(v), at, j)));
       case 'country_code':
-        return this.exact(field, operator, values.map((v, j) => this.string(v, at, j).toUpperCase()));
+        return this.exact(field, operator, values.map((v, j) => this.country_code_value(v, at, j)));
       case 'labels':
         return this.exact(field, operator, values.map((v, j) => this.label_value(v, at, j)));
       case 'boolean':
@@ -287,6 +287,13 @@ class Compiler {
     const problem = labelTitleProblem(title, raw);
     if (problem) this.fail(at, `values[${j}]: ${problem}`);
     return title;
+  }
+
+  /** Contact writes keep two letters only, so another code (`COL`) matched nothing with a 200. */
+  country_code_value(value: unknown, at: string, j: number): string {
+    const code = this.string(value, at, j).toUpperCase();
+    if (!/^[A-Z]{2}$/.test(code)) this.fail(at, `values[${j}]: country_code must be a two-letter ISO 3166 code; got ${JSON.stringify(value)}`);
+    return code;
   }
 
   text_value(value: unknown, at: string, j: number): string {

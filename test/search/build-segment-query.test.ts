@@ -156,6 +156,16 @@ describe('exact attributes', () => {
     expect(one('labels', 'not_equal_to', ['spam'])).toEqual({ bool: { must_not: [{ term: { labels: 'spam' } }] } });
   });
 
+  // Contact writes keep two letters only: another code matched nothing with a 200.
+  it('when a country_code value is not two letters, then it is refused naming the item, as a contact write refuses it', () => {
+    for (const value of ['COL', 'C', 'C1', 'C O', 'ÇO']) {
+      const err = failure([item('name', 'is_present', [], 'and'), item('country_code', 'not_equal_to', ['pe', value])]);
+      expect(err.field).toBe('payload[1]');
+      expect(err.message).toBe(`payload[1]: values[1]: country_code must be a two-letter ISO 3166 code; got ${JSON.stringify(value)}`);
+    }
+    expect(one('country_code', 'equal_to', [' co ', 'Pe'])).toEqual({ terms: { country_code: ['CO', 'PE'] } });
+  });
+
   // They matched nothing with a 200, while labels[] answers 422 for the same titles.
   it('when a labels value is a title no label can have, then it is refused naming the item; any title a label can have is taken, folded as labels are', () => {
     for (const [value, problem] of [
@@ -455,7 +465,7 @@ describe('the limits of one filter', () => {
     // Past the length check, each kind's own check still applies (no label title is 1,000 long).
     expect(() => one('identifier', 'equal_to', ['😀'.repeat(1000)])).not.toThrow();
     expect(failure([item('labels', 'equal_to', ['l'.repeat(1000)])]).message).toMatch(/^payload\[0\]: values\[0\]: label "l{20}…" is longer than 255 characters$/);
-    expect(one('country_code', 'equal_to', ['c'.repeat(1000)])).toEqual({ term: { country_code: 'C'.repeat(1000) } });
+    expect(failure([item('country_code', 'equal_to', ['c'.repeat(1000)])]).message).toMatch(/^payload\[0\]: values\[0\]: country_code must be a two-letter ISO 3166 code/);
   });
 
   it('when a condition holds more than FILTER_MAX_VALUES values, or the filter more than FILTER_MAX_TOTAL_VALUES, then it is refused naming the limit', () => {

@@ -436,6 +436,8 @@ describe('invalid filters', () => {
     [{ payload: [item(['seats', 'is_greater_than', ['many']])] }, /payload\[0\]: values\[0\] must be a number/],
     [{ payload: [item(['name', 'equal_to', ['a']], 'and'), item(['unknown_key', 'equal_to', ['x']])] }, /payload\[1\]: unknown attribute "unknown_key"/],
     [{ payload: [item(['labels', 'contains', ['x']])] }, /payload\[0\]: filter_operator "contains" is not allowed/],
+    // A code a contact cannot hold (writes keep two letters) matched nothing with a 200.
+    [{ payload: [item(['country_code', 'equal_to', ['COL']])] }, /^payload\[0\]: values\[0\]: country_code must be a two-letter ISO 3166 code; got "COL"$/],
     // A title no label can have matched nothing with a 200; labels[] answers 422 for it.
     [{ payload: [item(['labels', 'equal_to', ['vip', 'a b']])] }, /^payload\[0\]: values\[1\]: label "a b" may hold only letters, digits, "-" and "_"$/],
     [{ payload: [item(['created_at', 'is_greater_than', []])] }, /payload\[0\]: values must hold/],
