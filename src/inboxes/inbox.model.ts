@@ -77,8 +77,8 @@ export interface EmailSettings {
   smtp_enable_ssl_tls: boolean;
   /**
    * Chatwoot's further SMTP settings (its dashboard's SMTP form sends them all); absent on inboxes
-   * made before them, read with SMTP_DEFAULTS. Off, `smtp_enabled` fails the inbox's deliveries:
-   * there is no other mailer to fall back on.
+   * made before them, read with SMTP_DEFAULTS. Off, `smtp_enabled` stops the inbox sending
+   * (cannotSendReason): there is no other mailer to fall back on.
    */
   smtp_enabled?: boolean;
   /** The name the client greets the server with (EHLO); the machine's host name when null. */
@@ -168,3 +168,14 @@ export function defineInboxModel(conn: Connection): InboxModel {
 }
 
 export const isChannel = <T extends ChannelType>(inbox: Inbox, type: T): inbox is Inbox<T> => inbox.channel_type === type;
+
+/**
+ * Why the inbox can deliver nothing, or undefined when it can: an e-mail inbox with SMTP switched
+ * off has no other mailer, so a message to it could only fail.
+ */
+export function cannotSendReason(inbox: Inbox): string | undefined {
+  if (isChannel(inbox, 'email') && !(inbox.settings.smtp_enabled ?? SMTP_DEFAULTS.smtp_enabled)) {
+    return 'its SMTP sending is switched off (smtp_enabled is false) and there is no other mailer';
+  }
+  return undefined;
+}

@@ -101,7 +101,7 @@ export const channelSettingsSchemas = {
     smtp_password: z.string().max(1024).nullable().default(null),
     smtp_enable_ssl_tls: z.boolean().default(false),
     // Chatwoot's SMTP form sends these too; they were a 422 as unknown keys.
-    smtp_enabled: z.boolean().default(SMTP_DEFAULTS.smtp_enabled).describe('off, the inbox delivers nothing (each message fails saying so): there is no other mailer'),
+    smtp_enabled: z.boolean().default(SMTP_DEFAULTS.smtp_enabled).describe('off, the inbox delivers nothing (there is no other mailer): it is not contactable, a new conversation in it answers 422, a message already queued fails saying so'),
     // Blank is none: Chatwoot's form sends the empty field as "".
     smtp_domain: z
       .preprocess((value) => (typeof value === 'string' && !value.trim() ? null : value), smtpHost.nullable())

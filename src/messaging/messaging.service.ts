@@ -2,7 +2,7 @@ import type { AccountsService, Caller } from '../accounts/accounts.service';
 import { toUserSummary, type UserSummary } from '../accounts/user-summary.presenter';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.model';
-import { isChannel, type Inbox, type InboxModel } from '../inboxes/inbox.model';
+import { cannotSendReason, isChannel, type Inbox, type InboxModel } from '../inboxes/inbox.model';
 import type { InboxesService } from '../inboxes/inboxes.service';
 import { chatwootChannelOf, toInboxPayload } from '../inboxes/inbox.presenter';
 import { toContactPayload } from '../records/contact.presenter';
@@ -240,12 +240,13 @@ export function createMessagingService(deps: MessagingServiceDeps) {
   }
 
   return {
-    /** None for a blocked contact: nothing may be sent to it. */
+    /** None for a blocked contact: nothing may be sent to it; nor an inbox that sends nothing (SMTP switched off). */
     async contactableInboxes(accountId: number, contactId: number): Promise<ContactInboxPayload[]> {
       const contact = await findContact(accountId, contactId);
       if (contact.blocked) return [];
       const [list, verified] = await Promise.all([identities.inboxesOf(accountId), verifiedIdentities(accountId, contactId)]);
       return list.flatMap((inbox) => {
+        if (cannotSendReason(inbox)) return [];
         const r = reach(inbox, contact, verified);
         return r.ok ? [{ source_id: r.sourceId, inbox: toInboxPayload(inbox) }] : [];
       });
@@ -268,6 +269,9 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       if (!inbox) throw new NotFoundError('inbox', input.inbox_id);
       const contact = await findContact(caller.accountId, input.contact_id ?? (await contactOfSourceId(inbox, input.source_id!)));
       if (contact.blocked) throw new ValidationError(`contact ${contact._id} is blocked: no message is sent to a blocked contact`, 'contact_id');
+      // Accepted, the message could only end failed.
+      const unsendable = cannotSendReason(inbox);
+      if (unsendable) throw new ValidationError(`inbox ${inbox._id} cannot send: ${unsendable}`, 'inbox_id');
       const assignees = input.assignee_id === undefined ? new Map<number, UserSummary>() : await assigneeMember(caller.accountId, input.assignee_id);
       const email = isChannel(inbox, 'email');
       const copies = { cc_emails: input.message.cc_emails, bcc_emails: input.message.bcc_emails };

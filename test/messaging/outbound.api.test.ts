@@ -1,5 +1,6 @@
 import { exemptBecause } from '../../src/shared/id-only-guard';
 import { createHmac } from 'node:crypto';
+import net from 'node:net';
 import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
 import { startFakeProvider, startSmtpServer } from '../support/fake-provider';
@@ -108,7 +109,7 @@ describe('outbound e-mail', () => {
   });
 
   // Chatwoot's SMTP form sends these with every save; they were a 422 as unknown keys.
-  it("when the inbox has Chatwoot's SMTP settings (domain, authentication, STARTTLS, verify mode), then the mail goes out with them; with smtp_enabled off, it fails saying so", async () => {
+  it("when the inbox has Chatwoot's SMTP settings (domain, authentication, STARTTLS, verify mode), then the mail goes out with them; with smtp_enabled off, it is no longer contactable and sending answers 422", async () => {
     const inbox = await createInbox(ctx, account, {
       type: 'email', email: 'desk@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'smtp-secret-password',
       smtp_enabled: true, smtp_domain: 'mail.shop.example', smtp_authentication: 'plain', smtp_enable_starttls_auto: false, smtp_openssl_verify_mode: 'none',
@@ -125,13 +126,42 @@ describe('outbound e-mail', () => {
     expect((await settledMessage(contact.id, again.body.messages[0].id)).status).toBe('sent');
     expect(smtp.received.filter((m) => m.to.includes('smtp-settings@example.com')).at(-1)).toMatchObject({ authMethod: 'LOGIN' });
 
+    const contactable = async () =>
+      (await ctx.http.get(account.path(`/contacts/${contact.id}/contactable_inboxes`)).set(as(account.agentToken))).body.payload.map((e: { inbox: { id: number } }) => e.inbox.id);
+    expect(await contactable()).toContain(inbox.id);
     const off = await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken)).send({ channel: { smtp_enabled: false } });
     expect(off.body.smtp_enabled).toBe(false);
+    // Accepted, the message could only end failed (it was queued, then failed saying so).
+    expect(await contactable()).not.toContain(inbox.id);
+    expect(await contactable()).toContain(inboxes.email.id);
+    const before = await ctx.deps.models.messages.countDocuments({ contact_id: contact.id }).comment(exemptBecause('a test checks that nothing was recorded'));
     const refused = await send(account, { inbox_id: inbox.id, contact_id: contact.id, message: { content: 'switched off' } });
-    const failed = await settledMessage(contact.id, refused.body.messages[0].id);
-    expect(failed.status).toBe('failed');
-    expect(failed.content_attributes.external_error).toMatch(/smtp_enabled/);
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({
+      field: 'inbox_id',
+      error: `inbox ${inbox.id} cannot send: its SMTP sending is switched off (smtp_enabled is false) and there is no other mailer`,
+    });
+    expect(await ctx.deps.models.messages.countDocuments({ contact_id: contact.id }).comment(exemptBecause('a test checks that nothing was recorded'))).toBe(before);
     expect(smtp.received.filter((m) => m.to.includes('smtp-settings@example.com'))).toHaveLength(2);
+  });
+
+  it('when smtp_enabled is switched off while a message waits for delivery, then the message fails saying so', async () => {
+    // A server that never answers holds the first attempt until its timeout, past the switch-off.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as net.AddressInfo).port;
+      const inbox = await createInbox(ctx, account, { type: 'email', email: 'slow@shop.example', smtp_address: '127.0.0.1', smtp_port: port }, 'Slow');
+      const contact = await createContact(ctx, account, { email: 'waiting@example.com' });
+      const queued = await send(account, { inbox_id: inbox.id, contact_id: contact.id, message: { content: 'waiting' } });
+      expect(queued.status).toBe(200);
+      await ctx.http.patch(account.path(`/inboxes/${inbox.id}`)).set(as(account.adminToken)).send({ channel: { smtp_enabled: false } });
+      const failed = await settledMessage(contact.id, queued.body.messages[0].id);
+      expect(failed.status).toBe('failed');
+      expect(failed.content_attributes.external_error).toMatch(/smtp_enabled/);
+    } finally {
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('when the SMTP server refuses the recipient for good (550), then the message fails with the reason', async () => {
