@@ -110,9 +110,15 @@ export function toSearchSort(sort: ContactSort) {
   ];
 }
 
+// What a date or checkbox sort yields, its missing values' places included: a date within the
+// years 1 to 9999 (any a contact holds lies within 1000 to 3000), a checkbox 0 or 1.
+const DATE_VALUES = { min: LAST_DATE.desc, max: LAST_DATE.asc, what: 'a date: whole milliseconds from 0001-01-01 to 9999-12-31' };
+const CHECKBOX_VALUES = { min: LAST_CHECKBOX.desc, max: LAST_CHECKBOX.asc, what: `a checkbox's place: a whole number from ${LAST_CHECKBOX.desc} to ${LAST_CHECKBOX.asc}` };
+
 /** The types of this sort's values in a cursor, before the contact id (see cursor.ts). */
 export function sortValueTypes(sort: ContactSort): SortValueType[] {
-  const type = TEXT_SORT_FIELD.test(sortField(sort)) ? 'text' : 'number';
+  const field = sortField(sort);
+  const type = TEXT_SORT_FIELD.test(field) ? 'text' : isDateField(field) ? DATE_VALUES : isCheckboxField(field) ? CHECKBOX_VALUES : 'number';
   return keyFieldOf(sort) ? ['number', type] : [type];
 }
 

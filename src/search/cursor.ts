@@ -9,8 +9,18 @@ import { ValidationError } from '../shared/errors';
 
 type SortValue = string | number | boolean | null;
 
-/** What a sort value of a cursor must be: a text sort's a string (null when missing), the others' a number. */
-export type SortValueType = 'text' | 'number';
+/**
+ * What a sort value of a cursor must be: a text sort's a string (null when missing), a number
+ * sort's a number, and a date's or a checkbox's a whole number within what its sort yields.
+ */
+export type SortValueType = 'text' | 'number' | WholeNumberRange;
+
+/** Whole numbers from min to max; `what` names them in a refusal. */
+export interface WholeNumberRange {
+  min: number;
+  max: number;
+  what: string;
+}
 
 interface CursorBody {
   s: string;
@@ -105,10 +115,15 @@ function verified(secret: string, cursor: string): unknown {
   }
 }
 
+// A signed cursor's date could still lie past what Elasticsearch parses (9223372036854775807 as
+// a double): its refusal, quoting its own text, was answered naming `sort`.
 function checkValue(value: unknown, type: SortValueType): boolean {
   if (type === 'text') return value === null || typeof value === 'string';
-  return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && NUMBER_AS_STRING.has(value));
+  if (type === 'number') return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && NUMBER_AS_STRING.has(value));
+  return Number.isInteger(value) && (value as number) >= type.min && (value as number) <= type.max;
 }
+
+const expected = (type: SortValueType) => (type === 'text' ? 'a string or null' : type === 'number' ? 'a number' : type.what);
 
 /**
  * The search_after values of a cursor made for this sort: signed by this service, for this sort,
@@ -131,7 +146,7 @@ export function decodeCursor(secret: string, cursor: string, sort: string, types
   }
   types.forEach((type, i) => {
     if (!checkValue(values[i], type)) {
-      throw new ValidationError(`after holds ${JSON.stringify(values[i])} where sort "${sort}" expects ${type === 'text' ? 'a string or null' : 'a number'}`, 'after');
+      throw new ValidationError(`after holds ${JSON.stringify(values[i])} where sort "${sort}" expects ${expected(type)}`, 'after');
     }
   });
   const id = values[types.length];

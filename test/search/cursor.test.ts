@@ -114,4 +114,15 @@ describe('cursor', () => {
   ] as const)('when a signed cursor holds %s, then it is a 422 naming after', (_what, sort, type, body, message) => {
     expect(refusal(() => decodeCursor(SECRET, signed(body), sort, [type])).message).toMatch(message);
   });
+
+  // Elasticsearch could not parse such a date, and its refusal was answered naming `sort`.
+  it('when a signed cursor holds a value outside the whole-number range of its sort, then it is a 422 naming after; the ends of the range are taken', () => {
+    const range = { min: -5, max: 10, what: 'a date: whole milliseconds from here to there' };
+    for (const value of [2 ** 63, -(2 ** 63), 1e20, 11, -6, 1.5, '9223372036854775807', 'Infinity', null]) {
+      expect(refusal(() => decodeCursor(SECRET, signed({ s: '-created_at', v: [value, 7] }), '-created_at', [range])).message).toBe(
+        `after holds ${JSON.stringify(value)} where sort "-created_at" expects a date: whole milliseconds from here to there`,
+      );
+    }
+    for (const value of [-5, 0, 10]) expect(decodeCursor(SECRET, signed({ s: '-created_at', v: [value, 7] }), '-created_at', [range])).toEqual({ values: [value, 7] });
+  });
 });

@@ -14,7 +14,9 @@ let account: TestAccount;
 beforeAll(async () => {
   ctx = await startTestContext();
   account = await ctx.createAccount();
-  for (const name of ['Ana', 'Beatriz', 'Carla']) await createContact(ctx, account, { name, city: 'Lima' });
+  const definition = await ctx.http.post(account.path('/custom_attribute_definitions')).set(as(account.adminToken)).send({ attribute_key: 'renews', attribute_display_type: 'date', attribute_display_name: 'Renews' });
+  expect(definition.status).toBe(200);
+  for (const name of ['Ana', 'Beatriz', 'Carla']) await createContact(ctx, account, { name, city: 'Lima', custom_attributes: { renews: '2026-01-31', member: true } });
   await ctx.settle(account.id);
 });
 afterAll(() => ctx.close());
@@ -83,6 +85,35 @@ describe('cursors', () => {
       .send({ payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }] });
     expect(filtered.status).toBe(422);
     expect(filtered.body.field).toBe('after');
+  });
+});
+
+// Signed under the secret (the development one, say), a cursor's date past what Elasticsearch
+// parses answered 422 quoting Elasticsearch's own text and naming sort.
+describe('cursors whose values are out of their sort\'s range', () => {
+  // 2 ** 63 is what JSON reads 9223372036854775807 as (the tester's value).
+  const first = async (sort: string) => {
+    const res = await ctx.http.get(account.path('/contacts')).query({ sort, per_page: 1 }).set(as(account.agentToken));
+    return JSON.parse(Buffer.from(String(res.body.meta.next_cursor).split('.')[0], 'base64url').toString('utf8')) as { s: string; v: unknown[] };
+  };
+
+  it.each([
+    ['-created_at', 2 ** 63, 'a date: whole milliseconds from 0001-01-01 to 9999-12-31'],
+    ['-created_at', -(2 ** 63), 'a date: whole milliseconds from 0001-01-01 to 9999-12-31'],
+    ['last_activity_at', 1e20, 'a date: whole milliseconds from 0001-01-01 to 9999-12-31'],
+    ['last_activity_at', '-9223372036854775808', 'a date: whole milliseconds from 0001-01-01 to 9999-12-31'],
+    ['-custom_attributes.renews', 'Infinity', 'a date: whole milliseconds from 0001-01-01 to 9999-12-31'],
+    ['custom_attributes.member', 2 ** 63, "a checkbox's place: a whole number from -1 to 2"],
+  ])('when a signed %s cursor holds %j, then it answers 422 of its own naming after, never Elasticsearch\'s text', async (sort, value, what) => {
+    const cursor = await first(sort);
+    const after = signed({ ...cursor, v: [value, ...cursor.v.slice(1)] });
+    for (const path of ['/contacts', '/contacts/search?q=a']) {
+      const res = await ctx.http.get(account.path(path)).query({ sort, per_page: 1, after }).set(as(account.agentToken));
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ field: 'after', error: `after holds ${JSON.stringify(value)} where sort "${sort}" expects ${what}` });
+    }
+    // The real cursor still walks on.
+    expect((await ctx.http.get(account.path('/contacts')).query({ sort, per_page: 1, after: signed(cursor) }).set(as(account.agentToken))).status).toBe(200);
   });
 });
 
