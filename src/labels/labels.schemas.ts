@@ -17,7 +17,12 @@ export const labelIdParams = z.object({
 const labelFields = {
   title: z.string().min(1, 'title must not be empty').max(255, 'title must be at most 255 characters'),
   description: z.string().max(1000).nullable(),
-  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'color must be a hex colour such as #1f93ff'),
+  // #rgb as an inbox's widget_color takes it (Chatwoot keeps any text), stored expanded: every
+  // label colour is then #rrggbb, the one form a colour picker (the console's) reads.
+  color: z
+    .string()
+    .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'color must be a hex colour such as #1f93ff or #fff')
+    .transform((color) => (color.length === 4 ? `#${[...color.slice(1)].map((digit) => digit + digit).join('')}` : color)),
   // Chatwoot's column takes null: a label read from it and sent here keeps its default (true) or its value.
   show_on_sidebar: nullAsAbsent(z.boolean().optional()),
 };

@@ -42,6 +42,23 @@ describe('account labels', () => {
     expect((await api.post('/labels', { title: 't'.repeat(256) })).body).toMatchObject({ field: 'title', error: 'title must be at most 255 characters' });
   });
 
+  // #FFF was refused though an inbox's widget_color takes #rgb (and Chatwoot any text).
+  it('when a label colour is #rgb, then it is taken and stored expanded to #rrggbb; other forms are a 422 naming color', async () => {
+    const api = as(account);
+    const created = await api.post('/labels', { title: 'short-colour', color: '#FFF' });
+    expect(created.status).toBe(200);
+    expect(created.body.color).toBe('#FFFFFF');
+    const updated = await api.patch(`/labels/${created.body.id}`, { color: '#0a3' });
+    expect(updated.body.color).toBe('#00aa33');
+    expect((await api.get(`/labels/${created.body.id}`)).body.color).toBe('#00aa33');
+    expect((await api.patch(`/labels/${created.body.id}`, { color: '#1F93ff' })).body.color).toBe('#1F93ff');
+    for (const color of ['#ffff', '#ff', 'fff', '#ggg', '#fffffff', 'red']) {
+      const refused = await api.patch(`/labels/${created.body.id}`, { color });
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ field: 'color', error: 'color must be a hex colour such as #1f93ff or #fff' });
+    }
+  });
+
   it('when a label is sent wrapped in "label", as Chatwoot\'s clients may, then create and update take it; a wrapper beside bare fields is a 422', async () => {
     const api = as(account);
     const created = await api.post('/labels', { label: { title: 'Wrapped', description: 'in a label', color: '#00aa00' } });
