@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { createContacts, expect, rowNames, screenshot, signIn, test } from './support';
+import { createContacts, expect, rowNames, screenshot, signIn, test, type E2eAccount } from './support';
 
 async function setCondition(page: Page, index: number, attribute: string, operator: string, value?: string) {
   const row = page.locator('.condition').nth(index);
@@ -298,4 +298,94 @@ test('when a number is typed with a decimal comma in Spanish and the segment is 
   await expect(page.getByTestId('segments').getByRole('button', { name: /Puntuación baja/ })).toContainText('1');
   const saved = await account.api<{ query: { payload: { values: unknown[] }[] } }[]>('GET', '/custom_filters');
   expect(saved.body[0].query.payload[0].values).toEqual([7.5]);
+});
+
+// city = Lima AND (plan = pro OR (labels has vip AND active = true)): a group inside a group, as the API takes it.
+const NESTED = [
+  { attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'], query_operator: 'and' },
+  {
+    group: [
+      { attribute_key: 'plan', filter_operator: 'equal_to', values: ['pro'], query_operator: 'or' },
+      { group: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: ['vip'], query_operator: 'and' }, { attribute_key: 'active', filter_operator: 'equal_to', values: [true] }] },
+    ],
+  },
+];
+
+async function nestedAccountData(account: E2eAccount) {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_name: 'Plan', attribute_display_type: 'text', attribute_model: 'contact_attribute' });
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'active', attribute_display_name: 'Active', attribute_display_type: 'checkbox', attribute_model: 'contact_attribute' });
+  await account.api('POST', '/labels', { title: 'vip', color: '#ff0000' });
+  const [, vip] = await createContacts(account, [
+    { name: 'Pía Pro', city: 'Lima', custom_attributes: { plan: 'pro' } },
+    { name: 'Vico Vip', city: 'Lima', custom_attributes: { active: true } },
+    { name: 'Vera Idle', city: 'Lima', custom_attributes: { active: false } },
+    { name: 'Quique Pro', city: 'Quito', custom_attributes: { plan: 'pro' } },
+  ]);
+  await account.api('POST', `/contacts/${vip}/labels`, { labels: ['vip'] });
+  await expect.poll(async () => (await account.api<{ meta: { count: number } }>('POST', '/contacts/filter', { payload: NESTED })).body.meta.count).toBe(2);
+}
+
+test('when a segment holds a group inside a group, then Edit segment shows the nested group with its joins, and saving keeps it', async ({ page, account }) => {
+  await nestedAccountData(account);
+  const segment = await account.api<{ id: number }>('POST', '/custom_filters', { name: 'Nested', filter_type: 'contact', query: { payload: NESTED } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await signIn(page, account);
+  await page.goto(`/app/#/segment/${segment.body.id}`);
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await page.getByRole('button', { name: 'Edit segment' }).click();
+
+  const outer = page.locator('.filter-builder > ol > li > fieldset.group');
+  const inner = outer.locator('fieldset.group');
+  await expect(outer).toHaveCount(1);
+  await expect(inner).toHaveCount(1);
+  await expect(page.locator('.condition')).toHaveCount(4);
+  await expect(inner.locator('.condition').first().getByLabel('Value')).toHaveValue('vip');
+  await expect(inner.locator('.condition').nth(1).getByLabel('Attribute')).toHaveValue('active');
+  // The outer group's join of plan to the inner group is OR; the inner one's is AND.
+  await expect(outer.locator(':scope > ol > li > label.join select')).toHaveValue('or');
+  await expect(inner.getByLabel('Join with the next condition')).toHaveValue('and');
+  await screenshot(page, 'filter-nested-group');
+
+  await page.getByLabel('Segment name').fill('Nested, renamed');
+  await page.getByRole('button', { name: 'Save segment' }).click();
+  await expect(page.getByRole('heading', { name: 'Nested, renamed' })).toBeVisible();
+  const saved = await account.api<{ query: { payload: unknown } }>('GET', `/custom_filters/${segment.body.id}`);
+  expect(saved.body.query.payload).toEqual(NESTED);
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  expect(errors).toEqual([]);
+});
+
+test('when a filter link holds a nested group, then Filter shows it, a group can be added inside a group down to the API\'s depth, and Apply runs it', async ({ page, account }) => {
+  await nestedAccountData(account);
+  await signIn(page, account);
+  await page.goto(`/app/#/filter?payload=${encodeURIComponent(JSON.stringify(NESTED))}`);
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await expect(page.locator('fieldset.group fieldset.group .condition')).toHaveCount(2);
+
+  // The inner group (depth 2) offers groups inside it down to depth 5, then no more.
+  let deepest = page.locator('fieldset.group fieldset.group');
+  for (let depth = 3; depth <= 5; depth++) {
+    await deepest.last().getByRole('button', { name: 'Add group' }).last().click();
+    deepest = page.locator(`fieldset.group${' fieldset.group'.repeat(depth - 1)}`);
+    await expect(deepest).toHaveCount(1);
+  }
+  await expect(deepest.getByRole('button', { name: 'Add group' })).toHaveCount(0);
+  // Each new group's condition: city contains Lim (every contact of Lima), ANDed after the vip/active pair.
+  for (let depth = 3; depth <= 5; depth++) {
+    const condition = page.locator(`fieldset.group${' fieldset.group'.repeat(depth - 1)}`).first().locator(':scope > ol > li > .condition');
+    await condition.getByLabel('Attribute').selectOption('city');
+    await condition.getByLabel('Operator').selectOption('contains');
+    await condition.getByLabel('Value').fill('Lim');
+  }
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await expect.poll(async () => (await rowNames(page)).sort()).toEqual(['Pía Pro', 'Vico Vip']);
+
+  // Removing the deepest group's condition leaves an empty group, said at that group.
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await page.locator('fieldset.group'.concat(' fieldset.group'.repeat(4))).getByRole('button', { name: 'Remove condition' }).click();
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.locator('fieldset.group'.concat(' fieldset.group'.repeat(4))).getByTestId('filter-problem')).toHaveText('This group has no conditions: add one or remove the group.');
 });

@@ -2,6 +2,8 @@ import {
   CUSTOM_FILTER_TYPES,
   filterProblems,
   fromStoredPayload,
+  isFilterShape,
+  MAX_GROUP_DEPTH,
   operatorLabel,
   parseTypedNumber,
   problemPathOf,
@@ -13,7 +15,7 @@ import {
   type FilterItem,
 } from '../../console/src/filters/filter-model';
 import { ATTRIBUTE_TYPES } from '../../src/records/custom-attribute-definition.model';
-import { buildSegmentQuery, STANDARD_ATTRIBUTES } from '../../src/search/build-segment-query';
+import { buildSegmentQuery, MAX_GROUP_DEPTH as API_MAX_GROUP_DEPTH, STANDARD_ATTRIBUTES } from '../../src/search/build-segment-query';
 
 // The console offers only the operators the API allows; its table is a copy (the console uses
 // the public API only), so this keeps the two equal.
@@ -120,7 +122,18 @@ describe("the console's checks of a filter before it is sent", () => {
     expect(filterProblems(inGroup, attributeOf)).toEqual(new Map([['1.0', 'valueRequired']]));
   });
 
+  it('when groups nest, then a problem inside is marked at its place at any depth, and blank values are dropped there too', () => {
+    const nested: FilterItem[] = [
+      { ...condition('city', 'contains', ['Lima']), query_operator: 'and' },
+      { group: [{ ...condition('city', 'equal_to', ['Quito']), query_operator: 'or' }, { group: [condition('name', 'contains', ['']), { group: [] }] }] },
+    ];
+    expect(filterProblems(nested, attributeOf)).toEqual(new Map([['1.1.0', 'valueRequired'], ['1.1.1', 'groupEmpty']]));
+    const blanks: FilterItem[] = [{ group: [{ group: [condition('city', 'equal_to', ['Lima', ''])] }] }];
+    expect(withoutBlankValues(blanks)).toEqual([{ group: [{ group: [condition('city', 'equal_to', ['Lima'])] }] }]);
+  });
+
   it('when the API names a place in the filter, then it is turned into the place of the builder', () => {
+    expect(problemPathOf('payload[1].group[1].group[0]')).toBe('1.1.0');
     expect(problemPathOf('payload[2]')).toBe('2');
     expect(problemPathOf('payload[1].group[0]')).toBe('1.0');
     expect(problemPathOf('payload[1].group')).toBe('1');
@@ -141,6 +154,51 @@ describe('a segment saved by a Chatwoot client', () => {
       { attribute_key: 'country_code', filter_operator: 'equal_to', values: ['CO', 'PE'], query_operator: 'or' },
       { group: [{ attribute_key: 'blocked', filter_operator: 'equal_to', values: [true] }] },
     ]);
+  });
+});
+
+describe('a filter with a group inside a group', () => {
+  const nested = [
+    { attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'], query_operator: 'and' },
+    { group: [
+      { attribute_key: 'city', filter_operator: 'equal_to', values: 'Quito', query_operator: 'or' },
+      { group: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: [{ id: 'vip', name: 'vip' }], query_operator: 'and' }, { attribute_key: 'email', filter_operator: 'is_present' }] },
+    ] },
+  ] as unknown as FilterItem[];
+
+  it('when it is read, then its values are read at every depth, as a list (one value, or none for a presence operator)', () => {
+    expect(fromStoredPayload(nested)).toEqual([
+      { attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'], query_operator: 'and' },
+      { group: [
+        { attribute_key: 'city', filter_operator: 'equal_to', values: ['Quito'], query_operator: 'or' },
+        { group: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: ['vip'], query_operator: 'and' }, { attribute_key: 'email', filter_operator: 'is_present', values: [] }] },
+      ] },
+    ]);
+  });
+
+  it('when something is added after a saved last item, then the payload joins it with AND (what the builder shows), and the API compiles it', () => {
+    const read = fromStoredPayload(nested);
+    const grown: FilterItem[] = [...read, { attribute_key: 'city', filter_operator: 'contains', values: ['Li'] }];
+    const payload = toPayload(grown);
+    expect(payload[1]).toMatchObject({ query_operator: 'and' });
+    expect(payload[2]).not.toHaveProperty('query_operator');
+    expect(() => buildSegmentQuery(payload, [])).not.toThrow();
+  });
+
+  it('when the console and the API are compared, then groups nest as deep in both', () => {
+    expect(MAX_GROUP_DEPTH).toBe(API_MAX_GROUP_DEPTH);
+    let deepest: FilterItem[] = [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }];
+    for (let depth = 0; depth < MAX_GROUP_DEPTH; depth++) deepest = [{ group: deepest }];
+    expect(() => buildSegmentQuery(toPayload(deepest), [])).not.toThrow();
+    expect(() => buildSegmentQuery(toPayload([{ group: deepest }]), [])).toThrow(/nest at most/);
+  });
+
+  it('when a link holds something that is no filter item, then it is not read as a filter', () => {
+    expect(isFilterShape(nested)).toBe(true);
+    expect(isFilterShape([5])).toBe(false);
+    expect(isFilterShape([{ group: 'x' }])).toBe(false);
+    expect(isFilterShape([{ group: [{ group: [null] }] }])).toBe(false);
+    expect(isFilterShape({ group: [] })).toBe(false);
   });
 });
 

@@ -297,7 +297,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       )}
       {panelShown === 'filter' && (source.kind !== 'segment' || segment) && (
         <FilterBuilder
-          initial={source.kind === 'filter' ? source.payload : source.kind === 'segment' ? fromStoredPayload((segment?.query.payload as FilterItem[]) ?? []) : []}
+          initial={source.kind === 'filter' ? fromStoredPayload(source.payload) : source.kind === 'segment' ? fromStoredPayload((segment?.query.payload as FilterItem[]) ?? []) : []}
           segmentName={source.kind === 'segment' ? segment?.name : undefined}
           refused={filterRefused}
           onApply={applyFilter}

@@ -11,8 +11,10 @@ import {
   inputFor,
   isBlankValue,
   isGroup,
+  MAX_GROUP_DEPTH,
   operatorLabel,
   parseTypedNumber,
+  pathOf,
   problemPathOf,
   SINGLE_VALUE_OPERATORS,
   takesSeveralValues,
@@ -63,17 +65,14 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
   };
   const [shown, setShown] = useState<Shown>(() => (refused ? refusedShown(refused) : new Map()));
 
-  // Editing a condition clears what was shown about it.
-  const forget = (...paths: string[]) => {
-    if (!paths.some((p) => shown.has(p)) && !shown.has('')) return;
-    const next = new Map(shown);
-    for (const p of [...paths, '']) next.delete(p);
-    setShown(next);
-  };
-  const setItem = (index: number, item: FilterItem, at = String(index)) => {
-    forget(String(index), at);
-    setItems(items.map((it, i) => (i === index ? item : it)));
-  };
+  // Editing a condition clears what was shown about it (and about each group around it: each level forgets its own).
+  const forget = (...paths: string[]) =>
+    setShown((current) => {
+      if (!paths.some((p) => current.has(p)) && !current.has('')) return current;
+      const next = new Map(current);
+      for (const p of [...paths, '']) next.delete(p);
+      return next;
+    });
   // A condition or group removed goes with its button: the focus goes to its level's Add condition.
   const { root, focusLater } = useFocusLater<HTMLElement>();
   // Stable, so that it runs once, when the builder opens (not on each render, taking the focus back).
@@ -84,13 +83,6 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
     },
     [root],
   );
-  // Removing an item moves the ones after it: what was shown no longer points at the right row.
-  const removeItem = (index: number) => {
-    focusLater('[data-focus="add-condition"]');
-    setShown(new Map());
-    setItems(items.filter((_, i) => i !== index));
-  };
-
   /** Checks the filter, then hands it over; a refusal is shown where it points. */
   async function submit(send: (items: FilterItem[]) => Outcome) {
     // The value box left empty beside a condition's chips is not a value of its own.
@@ -115,49 +107,13 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
   return (
     <section className="filter-builder" ref={builderRef} aria-labelledby="filter-title" onKeyDown={escapeCancels(onCancel)}>
       <h2 id="filter-title">{segmentName !== undefined ? t('editSegment') : t('filterTitle')}</h2>
-      <ol className="conditions">
-        {items.map((item, index) => (
-          <li key={index}>
-            {isGroup(item) ? (
-              <fieldset className="group" aria-invalid={shown.has(String(index)) || undefined}>
-                <legend>{t('group')}</legend>
-                {shown.has(String(index)) && <p className="field-error" role="alert" data-testid="filter-problem">{shown.get(String(index))}</p>}
-                <ol className="conditions">
-                  {item.group.map((condition, ci) => (
-                    <li key={ci}>
-                      <ConditionRow
-                        condition={condition}
-                        attributes={attributes}
-                        labels={labels}
-                        problem={shown.get(`${index}.${ci}`)}
-                        onChange={(next) => setItem(index, { ...item, group: item.group.map((c, j) => (j === ci ? next : c)) }, `${index}.${ci}`)}
-                        onRemove={() => {
-                          focusLater(`[data-focus="add-condition-${index}"]`);
-                          setShown(new Map());
-                          setItems(items.map((it, i) => (i === index ? { ...item, group: item.group.filter((_, j) => j !== ci) } : it)));
-                        }}
-                      />
-                      {ci < item.group.length - 1 && (
-                        <JoinSelect
-                          value={condition.query_operator ?? 'and'}
-                          onChange={(op) => setItem(index, { ...item, group: item.group.map((c, j) => (j === ci ? { ...c, query_operator: op } : c)) })}
-                        />
-                      )}
-                    </li>
-                  ))}
-                </ol>
-                <button type="button" data-focus={`add-condition-${index}`} onClick={() => setItem(index, { ...item, group: [...item.group, emptyCondition()] })}>
-                  {t('addCondition')}
-                </button>
-                <button type="button" onClick={() => removeItem(index)}>{t('removeGroup')}</button>
-              </fieldset>
-            ) : (
-              <ConditionRow condition={item} attributes={attributes} labels={labels} problem={shown.get(String(index))} onChange={(next) => setItem(index, next)} onRemove={() => removeItem(index)} />
-            )}
-            {index < items.length - 1 && <JoinSelect value={item.query_operator ?? 'and'} onChange={(op) => setItem(index, { ...item, query_operator: op })} />}
-          </li>
-        ))}
-      </ol>
+      <ItemList items={items} at="" depth={0} attributes={attributes} labels={labels} shown={shown} forget={forget}
+        onChange={(next) => setItems(next)}
+        onRemoved={(addAt) => {
+          // Removing an item moves the ones after it: what was shown no longer points at the right row.
+          focusLater(`[data-focus="${addAt}"]`);
+          setShown(new Map());
+        }} />
       <div className="actions">
         <button type="button" data-focus="add-condition" onClick={() => { forget(); setItems([...items, emptyCondition()]); }}>{t('addCondition')}</button>
         <button type="button" onClick={() => { forget(); setItems([...items, { group: [emptyCondition()], query_operator: 'and' }]); }}>{t('addGroup')}</button>
@@ -187,6 +143,67 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
         <button type="button" onClick={onCancel}>{t('cancel')}</button>
       </div>
     </section>
+  );
+}
+
+/**
+ * One level of the filter: its conditions and groups, each joined to the next. A group holds a
+ * level of its own, so groups nest as the API takes them (SPEC §3.1), and a group is offered
+ * inside a group down to the API's depth. `at` is the level's place ("" the filter, "1.0" a group
+ * inside the second item), which names what is shown about each item.
+ */
+function ItemList({ items, at, depth, attributes, labels, shown, forget, onChange, onRemoved }: {
+  items: FilterItem[];
+  at: string;
+  /** How many groups this level is inside. */
+  depth: number;
+  attributes: AttributeChoice[];
+  labels: string[];
+  shown: Shown;
+  forget: (...paths: string[]) => void;
+  onChange: (items: FilterItem[]) => void;
+  /** An item removed takes its button with it: the focus goes to the Add condition named. */
+  onRemoved: (addCondition: string) => void;
+}) {
+  const { t } = useI18n();
+  const setItem = (index: number, item: FilterItem) => {
+    forget(pathOf(at, index));
+    onChange(items.map((it, i) => (i === index ? item : it)));
+  };
+  const removeItem = (index: number) => {
+    onRemoved(at ? `add-condition-${at}` : 'add-condition');
+    onChange(items.filter((_, i) => i !== index));
+  };
+  return (
+    <ol className="conditions">
+      {items.map((item, index) => {
+        const path = pathOf(at, index);
+        return (
+          <li key={index}>
+            {isGroup(item) ? (
+              <fieldset className="group" aria-invalid={shown.has(path) || undefined}>
+                <legend>{t('group')}</legend>
+                {shown.has(path) && <p className="field-error" role="alert" data-testid="filter-problem">{shown.get(path)}</p>}
+                <ItemList items={item.group} at={path} depth={depth + 1} attributes={attributes} labels={labels} shown={shown} forget={forget}
+                  onChange={(group) => setItem(index, { ...item, group })} onRemoved={onRemoved} />
+                <button type="button" data-focus={`add-condition-${path}`} onClick={() => setItem(index, { ...item, group: [...item.group, emptyCondition()] })}>
+                  {t('addCondition')}
+                </button>
+                {depth + 1 < MAX_GROUP_DEPTH && (
+                  <button type="button" onClick={() => setItem(index, { ...item, group: [...item.group, { group: [emptyCondition()], query_operator: 'and' }] })}>
+                    {t('addGroup')}
+                  </button>
+                )}
+                <button type="button" onClick={() => removeItem(index)}>{t('removeGroup')}</button>
+              </fieldset>
+            ) : (
+              <ConditionRow condition={item} attributes={attributes} labels={labels} problem={shown.get(path)} onChange={(next) => setItem(index, next)} onRemove={() => removeItem(index)} />
+            )}
+            {index < items.length - 1 && <JoinSelect value={item.query_operator ?? 'and'} onChange={(op) => setItem(index, { ...item, query_operator: op })} />}
+          </li>
+        );
+      })}
+    </ol>
   );
 }
 

@@ -11,14 +11,33 @@ export interface FilterCondition {
   query_operator?: QueryOperator;
 }
 
+/** Parentheses: its items may be groups too (SPEC §3.1), as deep as the API allows. */
 export interface FilterGroup {
-  group: FilterCondition[];
+  group: FilterItem[];
   query_operator?: QueryOperator;
 }
 
 export type FilterItem = FilterCondition | FilterGroup;
 
 export const isGroup = (item: FilterItem): item is FilterGroup => 'group' in item;
+
+/** How deep groups nest: the API's MAX_GROUP_DEPTH (src/search/build-segment-query.ts; the unit test keeps them equal). */
+export const MAX_GROUP_DEPTH = 5;
+
+/**
+ * Whether a filter from a link has the shape the builder shows: a list of objects, a group's
+ * `group` a list of the same. Anything else (`[5]`, `{"group": "x"}`) is a link that cannot be
+ * read, said so over all contacts; what is wrong inside a condition is the API's to say.
+ */
+export function isFilterShape(items: unknown): items is FilterItem[] {
+  return (
+    Array.isArray(items) &&
+    items.every((item) => {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+      return 'group' in item ? isFilterShape((item as { group: unknown }).group) : true;
+    })
+  );
+}
 
 export type ValueInput = 'text' | 'number' | 'date' | 'boolean' | 'list' | 'labels' | 'none';
 
@@ -136,29 +155,41 @@ export function withoutBlankValues(items: FilterItem[]): FilterItem[] {
     const kept = condition.values.filter((v) => !isBlankValue(v));
     return kept.length && kept.length !== condition.values.length ? { ...condition, values: kept } : condition;
   };
-  return items.map((item) => (isGroup(item) ? { ...item, group: item.group.map(clean) } : clean(item)));
+  const cleanList = (list: FilterItem[]): FilterItem[] => list.map((item) => (isGroup(item) ? { ...item, group: cleanList(item.group) } : clean(item)));
+  return cleanList(items);
 }
 
 /**
- * A segment's stored filter as the builder edits it: a value saved as Chatwoot's dashboard sends a
- * dropdown's (`{"id": "CO", "name": "Colombia"}`) is its id, which is what the filter compares.
+ * A segment's stored filter (or a link's) as the builder edits it, at every depth of groups: a
+ * value saved as Chatwoot's dashboard sends a dropdown's (`{"id": "CO", "name": "Colombia"}`) is
+ * its id, which is what the filter compares; `values` as the API also takes them (one value not in
+ * a list, none for a presence operator) is a list.
  */
 export function fromStoredPayload(items: FilterItem[]): FilterItem[] {
   const idOf = (value: unknown) => (typeof value === 'object' && value !== null && 'id' in value ? (value as { id: string | number | boolean }).id : value);
-  const read = (condition: FilterCondition): FilterCondition =>
-    Array.isArray(condition.values) ? { ...condition, values: condition.values.map(idOf) as FilterCondition['values'] } : condition;
-  return items.map((item) => (isGroup(item) ? { ...item, group: item.group.map(read) } : read(item)));
+  const read = (condition: FilterCondition): FilterCondition => {
+    const raw: unknown = condition.values;
+    const values = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+    return { ...condition, values: values.map(idOf) as FilterCondition['values'] };
+  };
+  const readList = (list: FilterItem[]): FilterItem[] =>
+    list.map((item) => (isGroup(item) ? { ...item, group: Array.isArray(item.group) ? readList(item.group) : [] } : read(item)));
+  return readList(items);
 }
 
 export const emptyCondition = (): FilterCondition => ({ attribute_key: 'name', filter_operator: 'contains', values: [''], query_operator: 'and' });
 
-/** The payload as the API takes it: the last item of each level carries no query_operator. */
+/**
+ * The payload as the API takes it: the last item of each level carries no query_operator, and
+ * every other one the join the builder shows for it (AND when it had none: a saved filter's last
+ * item, once something is added after it, was sent without one and refused).
+ */
 export function toPayload(items: FilterItem[]): FilterItem[] {
-  const strip = <T extends FilterItem>(list: T[]): T[] =>
+  const strip = (list: FilterItem[]): FilterItem[] =>
     list.map((item, i) => {
-      const copy = { ...item } as T;
+      const copy: FilterItem = { ...item, query_operator: item.query_operator ?? 'and' };
       if (i === list.length - 1) delete copy.query_operator;
-      if (isGroup(copy)) (copy as FilterGroup).group = strip(copy.group);
+      if (isGroup(copy)) copy.group = strip(copy.group);
       return copy;
     });
   return strip(items);
@@ -199,26 +230,30 @@ function valueProblem(value: unknown, input: ValueInput, days: boolean, attribut
   return null;
 }
 
+/** Where an item is in the builder: its index in each level, joined ("1.0.2"); "" is the whole filter. */
+export const pathOf = (at: string, index: number): string => (at ? `${at}.${index}` : String(index));
+
 /**
  * The problems of a filter, by where they are: "" the whole filter, "2" its third item, "1.0" the
- * first condition of its second item (a group), the places the API names payload[2] and
- * payload[1].group[0]. Empty when the filter can be sent.
+ * first item of its second item (a group), "1.0.2" the third item of that one when it is a group
+ * too: the places the API names payload[2], payload[1].group[0] and payload[1].group[0].group[2].
+ * Empty when the filter can be sent.
  */
 export function filterProblems(items: FilterItem[], attributeOf: (key: string) => AttributeChoice | undefined): Map<string, FilterProblem> {
   const problems = new Map<string, FilterProblem>();
   if (!items.length) problems.set('', 'filterEmpty');
-  items.forEach((item, i) => {
-    if (isGroup(item)) {
-      if (!item.group.length) problems.set(String(i), 'groupEmpty');
-      item.group.forEach((condition, j) => {
-        const problem = conditionProblem(condition, attributeOf(condition.attribute_key));
-        if (problem) problems.set(`${i}.${j}`, problem);
-      });
-    } else {
-      const problem = conditionProblem(item, attributeOf(item.attribute_key));
-      if (problem) problems.set(String(i), problem);
-    }
-  });
+  const check = (list: FilterItem[], at: string) =>
+    list.forEach((item, i) => {
+      const path = pathOf(at, i);
+      if (isGroup(item)) {
+        if (!item.group.length) problems.set(path, 'groupEmpty');
+        check(item.group, path);
+      } else {
+        const problem = conditionProblem(item, attributeOf(item.attribute_key));
+        if (problem) problems.set(path, problem);
+      }
+    });
+  check(items, '');
   return problems;
 }
 

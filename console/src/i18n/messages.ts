@@ -231,6 +231,10 @@ export const en = {
   channelsReadFailed: 'The channels could not be read: {message}',
   attributeNotDefined: '{key} (not defined)',
   latestImport: 'Latest import',
+  renderFailedTitle: 'This screen could not be shown',
+  renderFailed: 'The console met something it cannot show ({message}). Nothing was changed; the menu and Sign out still work.',
+  backToAllContacts: 'Back to all contacts',
+  reload: 'Reload',
 };
 
 export type MessageKey = keyof typeof en;
@@ -465,4 +469,8 @@ export const es: Record<MessageKey, string> = {
   channelsReadFailed: 'No se pudieron leer los canales: {message}',
   attributeNotDefined: '{key} (sin definir)',
   latestImport: 'Última importación',
+  renderFailedTitle: 'No se pudo mostrar esta pantalla',
+  renderFailed: 'La consola encontró algo que no sabe mostrar ({message}). No se cambió nada; el menú y Salir siguen funcionando.',
+  backToAllContacts: 'Volver a todos los contactos',
+  reload: 'Recargar',
 };

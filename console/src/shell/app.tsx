@@ -7,6 +7,7 @@ import { ContactsScreen } from '../contacts/contacts-screen';
 import { ContactScreen } from '../contact/contact-screen';
 import { ImportScreen } from '../import/import-screen';
 import { AdminScreen } from '../admin/admin-screen';
+import { ErrorBoundary } from './error-boundary';
 import { Sidebar } from './sidebar';
 import { LanguageSwitch } from './language-switch';
 import { SessionContext, type SessionState } from './session';
@@ -137,6 +138,14 @@ export function App() {
         </header>
         <Sidebar view={view} onNavigate={navigate} revision={revision} />
         <main className="content">
+          {/* A screen that fails to render says so there; the header and the sidebar stay, and going elsewhere renders afresh. */}
+          <ErrorBoundary resetKey={hashOf(view)} fallback={(error, retry) => (
+            <section className="panel" role="alert" data-testid="render-failed">
+              <h1>{t('renderFailedTitle')}</h1>
+              <p>{t('renderFailed', { message: error.message })}</p>
+              <button type="button" onClick={() => { navigate(ALL_CONTACTS); retry(); }}>{t('backToAllContacts')}</button>
+            </section>
+          )}>
           {view.screen === 'contacts' && (
             <ContactsScreen
               key={JSON.stringify(view.list.source)}
@@ -150,6 +159,7 @@ export function App() {
           {view.screen === 'contact' && <ContactScreen key={view.id} id={view.id} onBack={backToList(view)} onChanged={changed} />}
           {view.screen === 'import' && <ImportScreen onChanged={changed} />}
           {view.screen === 'admin' && <AdminScreen onChanged={changed} />}
+          </ErrorBoundary>
         </main>
       </div>
     </SessionContext.Provider>

@@ -1,4 +1,4 @@
-import type { FilterItem } from '../filters/filter-model';
+import { isFilterShape, type FilterItem } from '../filters/filter-model';
 
 /** Which contacts the list shows. */
 export type ListSource =
@@ -106,7 +106,7 @@ function parseSource(path: string, params: URLSearchParams): ListSource | 'unrea
   if (path === '/filter') {
     try {
       const payload: unknown = JSON.parse(params.get('payload') ?? '');
-      if (Array.isArray(payload)) return { kind: 'filter', payload: payload as FilterItem[] };
+      if (isFilterShape(payload)) return { kind: 'filter', payload };
     } catch {
       // Not JSON: said below, over the list of all contacts.
     }
