@@ -49,7 +49,7 @@ test('when an administrator defines a list attribute, then the filter builder of
   await attributes.getByLabel('Key').fill('plan');
   await attributes.getByLabel('Display name').fill('Plan');
   await attributes.getByLabel('Type').selectOption('list');
-  await attributes.getByLabel('List values').fill('free, pro');
+  await attributes.getByLabel('List values').fill('free\npro');
   await attributes.getByRole('button', { name: 'Add' }).click();
   await expect(attributes.getByRole('cell', { name: 'plan', exact: true })).toBeVisible();
 
@@ -151,7 +151,7 @@ test('when an administrator edits and deletes a custom attribute, then name, des
   await expect(editor.locator('[id$="-values-error"]')).toContainText('a list attribute needs attribute_values');
   await editor.getByLabel('Display name').fill('Plan tier');
   await editor.getByLabel('Description').fill('Billing plan');
-  await editor.getByLabel('List values').fill('free, pro, enterprise');
+  await editor.getByLabel('List values').fill('free\npro\nenterprise');
   await editor.getByRole('button', { name: 'Save' }).click();
   await expect(editor).toHaveCount(0);
   const row = attributes.getByTestId('definition-row').filter({ hasText: 'plan' });
@@ -170,6 +170,41 @@ test('when an administrator edits and deletes a custom attribute, then name, des
   await attributes.getByRole('button', { name: 'Confirm' }).click();
   await expect(attributes.getByTestId('definition-row')).toHaveCount(0);
   expect(await definitions()).toEqual([]);
+});
+
+test('when list values hold commas, then they are made, shown and edited one per line, and saving only the name leaves them as they were', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'region', attribute_display_name: 'Region', attribute_display_type: 'list', attribute_model: 'contact_attribute', attribute_values: ['Lima, Perú', ' Cusco'] });
+  const definitions = async () => (await account.api<{ attribute_key: string; attribute_display_name: string; attribute_values: string[] }[]>('GET', '/custom_attribute_definitions')).body;
+  const patches: unknown[] = [];
+  page.on('request', (request) => { if (request.method() === 'PATCH' && request.url().includes('/custom_attribute_definitions/')) patches.push(request.postDataJSON()); });
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Administration' }).click();
+  const attributes = page.getByRole('region', { name: 'Custom attributes' });
+  await expect(attributes.getByTestId('definition-row').filter({ hasText: 'region' })).toContainText('(“Lima, Perú”, “ Cusco”)');
+
+  await attributes.getByRole('button', { name: 'Edit region' }).click();
+  const editor = attributes.getByRole('form', { name: 'Edit region' });
+  await expect(editor.getByLabel('List values (one per line)')).toHaveValue('Lima, Perú\n Cusco');
+  await editor.getByLabel('Display name').fill('Región del cliente');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(editor).toHaveCount(0);
+  expect(patches).toEqual([{ attribute_display_name: 'Región del cliente', attribute_description: null }]);
+  expect(await definitions()).toMatchObject([{ attribute_display_name: 'Región del cliente', attribute_values: ['Lima, Perú', ' Cusco'] }]);
+
+  // A value added on its own line, commas and all; the values kept are kept exactly.
+  await attributes.getByRole('button', { name: 'Edit region' }).click();
+  await editor.getByLabel('List values').press('Control+End');
+  await editor.getByLabel('List values').pressSequentially('\n  Arequipa, Perú  \n\n');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(editor).toHaveCount(0);
+  expect(await definitions()).toMatchObject([{ attribute_values: ['Lima, Perú', ' Cusco', 'Arequipa, Perú'] }]);
+
+  // A new list attribute takes its values one per line too.
+  await attributes.getByLabel('Key').fill('zone');
+  await attributes.getByLabel('Type').selectOption('list');
+  await attributes.getByLabel('List values').fill('Norte, costa\nSur');
+  await attributes.getByRole('button', { name: 'Add' }).click();
+  await expect.poll(async () => (await definitions()).find((d) => d.attribute_key === 'zone')?.attribute_values).toEqual(['Norte, costa', 'Sur']);
 });
 
 test('when a label is typed on a contact or in the bulk bar, then the account\'s labels are offered as suggestions', async ({ page, account }) => {

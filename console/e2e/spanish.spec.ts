@@ -36,7 +36,7 @@ test('when the console speaks Spanish, then attribute types and the import statu
 
   await page.getByRole('button', { name: 'Administración' }).click();
   const attributes = page.getByRole('region', { name: 'Atributos personalizados' });
-  await expect(attributes.getByTestId('definition-row').filter({ hasText: 'plan' })).toContainText('lista (free, pro)');
+  await expect(attributes.getByTestId('definition-row').filter({ hasText: 'plan' })).toContainText('lista (“free”, “pro”)');
   await expect(attributes.getByTestId('definition-row').filter({ hasText: 'vip' })).toContainText('casilla');
   await expect(attributes.getByLabel('Tipo').locator('option')).toHaveText(['texto', 'número', 'fecha', 'lista', 'casilla', 'enlace']);
 

@@ -18,13 +18,23 @@ const DEFINITION_FIELDS = {
   attribute_description: 'description',
 };
 
-const splitValues = (raw: string) => raw.split(',').map((v) => v.trim()).filter(Boolean);
+/**
+ * A list's values as typed in their box, one a line: a value may hold a comma (`Lima, Perú`),
+ * which splitting on commas cut in two. A line that is one of the list's values as it was is
+ * kept exactly; a line typed is trimmed, and blank lines are no values.
+ */
+const valuesOfLines = (text: string, was: string[] = []): string[] =>
+  text.split(/\r?\n/).map((line) => (was.includes(line) ? line : line.trim())).filter(Boolean);
+
+const sameValues = (a: string[], b: string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 interface Editing {
   id: number;
   name: string;
   description: string;
   values: string;
+  /** The list's values when the edit began: sent again only when changed. */
+  valuesWere: string[];
   errors: FieldErrors;
 }
 
@@ -66,7 +76,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
         attribute_display_type: draft.type,
         attribute_model: 'contact_attribute',
         ...(draft.description.trim() ? { attribute_description: draft.description.trim() } : {}),
-        ...(draft.type === 'list' ? { attribute_values: splitValues(draft.values) } : {}),
+        ...(draft.type === 'list' ? { attribute_values: valuesOfLines(draft.values) } : {}),
       } as never,
     });
     setAdding(false);
@@ -79,12 +89,15 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
   async function saveEdit(event: FormEvent, type: string) {
     event.preventDefault();
     if (!editing) return;
+    // A list whose values were not edited is not sent: the name alone changed used to rewrite them.
+    const values = type === 'list' ? valuesOfLines(editing.values, editing.valuesWere) : [];
+    const valuesChanged = type === 'list' && !sameValues(values, editing.valuesWere);
     const { error: failed } = await session.client.PATCH('/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}', {
       params: { path: { ...path, id: editing.id } },
       body: {
         attribute_display_name: editing.name.trim(),
         attribute_description: editing.description.trim() || null,
-        ...(type === 'list' ? { attribute_values: splitValues(editing.values) } : {}),
+        ...(valuesChanged ? { attribute_values: values } : {}),
       },
     });
     if (failed) return setEditing({ ...editing, errors: placeError(failed, DEFINITION_FIELDS) });
@@ -121,7 +134,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
                       <TextField id={`${id}-name`} label={t('displayName')} value={editing.name} error={editing.errors.name} autoFocus onChange={(value) => setEditing({ ...editing, name: value })} />
                       <TextField id={`${id}-description`} label={t('description')} value={editing.description} error={editing.errors.description} onChange={(value) => setEditing({ ...editing, description: value })} />
                       {d.attribute_display_type === 'list' && (
-                        <TextField id={`${id}-values`} label={t('listValues')} value={editing.values} error={editing.errors.values} onChange={(value) => setEditing({ ...editing, values: value })} />
+                        <TextField id={`${id}-values`} label={t('listValues')} rows={Math.min(8, Math.max(3, editing.valuesWere.length + 1))} value={editing.values} error={editing.errors.values} onChange={(value) => setEditing({ ...editing, values: value })} />
                       )}
                       <button type="submit" className="primary" disabled={!editing.name.trim()}>{t('save')}</button>
                       <button type="button" onClick={() => closeEditor(d.id)}>{t('cancel')}</button>
@@ -133,11 +146,11 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
                 <tr key={d.id} data-testid="definition-row">
                   <td>{d.attribute_key}</td>
                   <td>{d.attribute_display_name}</td>
-                  <td>{typeName(d.attribute_display_type)}{d.attribute_values.length ? ` (${d.attribute_values.join(', ')})` : ''}</td>
+                  <td>{typeName(d.attribute_display_type)}{d.attribute_values.length ? ` (${d.attribute_values.map((v) => `“${v}”`).join(', ')})` : ''}</td>
                   <td>{description}</td>
                   <td>
                     <RowActions id={d.id} name={d.attribute_key} admin={admin} confirmText={t('confirmDeleteAttribute', { key: d.attribute_key })} rows={rows}
-                      startEditing={() => setEditing({ id: d.id, name: d.attribute_display_name, description, values: d.attribute_values.join(', '), errors: {} })}
+                      startEditing={() => setEditing({ id: d.id, name: d.attribute_display_name, description, values: d.attribute_values.join('\n'), valuesWere: d.attribute_values, errors: {} })}
                       remove={() => remove(d.id)} />
                   </td>
                 </tr>
@@ -158,7 +171,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
             <FieldError id="new-attribute-type" error={errors.type} />
           </span>
           {draft.type === 'list' && (
-            <TextField id="new-attribute-values" label={t('listValues')} value={draft.values} error={errors.values} onChange={(value) => setDraft({ ...draft, values: value })} />
+            <TextField id="new-attribute-values" label={t('listValues')} rows={4} value={draft.values} error={errors.values} onChange={(value) => setDraft({ ...draft, values: value })} />
           )}
           <TextField id="new-attribute-description" label={t('description')} value={draft.description} error={errors.description} onChange={(value) => setDraft({ ...draft, description: value })} />
           <button type="submit" disabled={adding || !draft.key.trim()} aria-busy={adding}>{t('add')}</button>

@@ -20,13 +20,17 @@ export function FieldError({ id, error }: { id: string; error: string | undefine
   return error ? <span id={`${id}-error`} className="field-error" role="alert">{error}</span> : null;
 }
 
-/** A labelled text (or colour) input with its error below it: the administration forms' one field markup. */
-export function TextField(props: { id: string; label: string; value: string; error: string | undefined; onChange: (value: string) => void; type?: 'color'; autoFocus?: boolean }) {
-  const { id, label, value, error, onChange, type, autoFocus } = props;
+/** A labelled text (or colour) input, or a box of `rows` lines, with its error below it: the administration forms' one field markup. */
+export function TextField(props: { id: string; label: string; value: string; error: string | undefined; onChange: (value: string) => void; type?: 'color'; autoFocus?: boolean; rows?: number }) {
+  const { id, label, value, error, onChange, type, autoFocus, rows } = props;
   return (
     <span className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type={type} value={value} autoFocus={autoFocus} {...describedBy(id, error)} onChange={(e) => onChange(e.target.value)} />
+      {rows ? (
+        <textarea id={id} rows={rows} value={value} autoFocus={autoFocus} {...describedBy(id, error)} onChange={(e) => onChange(e.target.value)} />
+      ) : (
+        <input id={id} type={type} value={value} autoFocus={autoFocus} {...describedBy(id, error)} onChange={(e) => onChange(e.target.value)} />
+      )}
       <FieldError id={id} error={error} />
     </span>
   );
