@@ -389,3 +389,27 @@ test('when a filter link holds a nested group, then Filter shows it, a group can
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page.locator('fieldset.group'.concat(' fieldset.group'.repeat(4))).getByTestId('filter-problem')).toHaveText('This group has no conditions: add one or remove the group.');
 });
+
+test('when a segment\'s joins are stored as "OR" and "And", then the builder shows OR and AND, and saving keeps the segment\'s meaning', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Lía Lima', city: 'Lima' }, { name: 'Quela Quito', city: 'Quito' }, { name: 'Bea Bogotá', city: 'Bogotá' }]);
+  const segment = await account.api<{ id: number }>('POST', '/custom_filters', {
+    name: 'Upper', filter_type: 'contact', query: { payload: [
+      { attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'], query_operator: 'OR' },
+      { group: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Quito'], query_operator: 'And' }, { attribute_key: 'name', filter_operator: 'contains', values: ['Quela'] }] },
+    ] },
+  });
+  await signIn(page, account);
+  await page.goto(`/app/#/segment/${segment.body.id}`);
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await page.getByRole('button', { name: 'Edit segment' }).click();
+  const joins = page.getByLabel('Join with the next condition');
+  await expect(joins).toHaveCount(2);
+  await expect(joins.first()).toHaveValue('or');
+  await expect(joins.nth(1)).toHaveValue('and');
+  await page.getByLabel('Segment name').fill('Upper, saved');
+  await page.getByRole('button', { name: 'Save segment' }).click();
+  await expect(page.getByRole('heading', { name: 'Upper, saved' })).toBeVisible();
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  const saved = await account.api<{ query: { payload: { query_operator?: string }[] } }>('GET', `/custom_filters/${segment.body.id}`);
+  expect(saved.body.query.payload[0].query_operator).toBe('or');
+});

@@ -157,6 +157,19 @@ describe('a segment saved by a Chatwoot client', () => {
   });
 });
 
+describe('a join stored in another case', () => {
+  it('when query_operator is "OR", " And " or "oR", then the builder reads it as the API does, in groups too', () => {
+    const stored = [
+      { attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'], query_operator: 'OR' },
+      { group: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Quito'], query_operator: ' And ' }, { attribute_key: 'city', filter_operator: 'equal_to', values: ['Cusco'] }], query_operator: 'oR' },
+      { attribute_key: 'city', filter_operator: 'equal_to', values: ['Puno'] },
+    ] as unknown as FilterItem[];
+    const read = fromStoredPayload(stored);
+    expect(read.map((item) => item.query_operator)).toEqual(['or', 'or', undefined]);
+    expect((read[1] as { group: FilterItem[] }).group[0].query_operator).toBe('and');
+  });
+});
+
 describe('a filter with a group inside a group', () => {
   const nested = [
     { attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'], query_operator: 'and' },

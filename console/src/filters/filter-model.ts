@@ -163,17 +163,24 @@ export function withoutBlankValues(items: FilterItem[]): FilterItem[] {
  * A segment's stored filter (or a link's) as the builder edits it, at every depth of groups: a
  * value saved as Chatwoot's dashboard sends a dropdown's (`{"id": "CO", "name": "Colombia"}`) is
  * its id, which is what the filter compares; `values` as the API also takes them (one value not in
- * a list, none for a presence operator) is a list.
+ * a list, none for a presence operator) is a list; a join in any case is read as the API reads it.
  */
 export function fromStoredPayload(items: FilterItem[]): FilterItem[] {
   const idOf = (value: unknown) => (typeof value === 'object' && value !== null && 'id' in value ? (value as { id: string | number | boolean }).id : value);
+  // The API reads a join in any case ("OR", " And "); the builder's select knows "and" and "or",
+  // and showed any other spelling as its first option, AND.
+  const joinOf = <T extends FilterItem>(item: T): T => {
+    const raw: unknown = item.query_operator;
+    const join = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
+    return join === 'and' || join === 'or' ? { ...item, query_operator: join } : item;
+  };
   const read = (condition: FilterCondition): FilterCondition => {
     const raw: unknown = condition.values;
     const values = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
-    return { ...condition, values: values.map(idOf) as FilterCondition['values'] };
+    return joinOf({ ...condition, values: values.map(idOf) as FilterCondition['values'] });
   };
   const readList = (list: FilterItem[]): FilterItem[] =>
-    list.map((item) => (isGroup(item) ? { ...item, group: Array.isArray(item.group) ? readList(item.group) : [] } : read(item)));
+    list.map((item) => (isGroup(item) ? joinOf({ ...item, group: Array.isArray(item.group) ? readList(item.group) : [] }) : read(item)));
   return readList(items);
 }
 
