@@ -66,6 +66,17 @@ test('when a CSV with a bad row is imported, then the progress finishes, the cou
   await screenshot(page, 'import');
 });
 
+test('when an agent imports a CSV, then Upload is offered, as the API lets every member import, and the import completes', async ({ page, account }) => {
+  await signIn(page, account, 'agent');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByLabel('CSV file').setInputFiles({ name: 'agent.csv', mimeType: 'text/csv', buffer: Buffer.from('name,email\nAgnes Agent,agnes@example.com\n') });
+  await expect(page.getByRole('button', { name: 'Upload' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByTestId('import-state')).toHaveText('Status: completed', { timeout: 30_000 });
+  await expect(page.getByTestId('import-counts')).toContainText('created 1');
+  await expect.poll(async () => (await account.api<{ meta: { count: number } }>('GET', '/contacts/search?q=agnes')).body.meta.count).toBe(1);
+});
+
 test('when an import is under way, then the bar is indeterminate until rows are imported, then shows the share imported with the rows so far', async ({ page, account }) => {
   // A small file goes through these stages in milliseconds: the import's status is held at each
   // stage here (the real answer, with the stage's figures), so that the console can be seen at it.
