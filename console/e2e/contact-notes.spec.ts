@@ -135,6 +135,23 @@ test('when a note holds styles, a form, a frame or a remote image, then none of 
   expect(errors).toEqual([]);
 });
 
+test('when a note holds <style>, <script> or <template> inside a line of text, then they go with their content and only the text around them shows', async ({ page, account }) => {
+  const errors: string[] = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  const [id] = await createContacts(account, [{ name: 'Tina Text' }]);
+  await account.api('POST', `/contacts/${id}/notes`, {
+    content: 'Before <style>body{display:none}</style> middle <script>window.__ran=1</script><template>template words</template><noscript>noscript words</noscript> after',
+  });
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Tina Text' }).click();
+  const text = page.getByTestId('note').locator('.markdown');
+  await expect(text).toContainText('Before');
+  await expect(text).toHaveText(/^\s*Before\s+middle\s+after\s*$/);
+  await expect(text.locator('style, script, template, noscript')).toHaveCount(0);
+  expect(await page.evaluate(() => (globalThis as unknown as { __ran?: number }).__ran)).toBeUndefined();
+  expect(errors).toEqual([]);
+});
+
 test('when a field is edited in place with a bad value, then the API error shows at the field, a good value is saved and shown as stored, and Escape gives up an edit', async ({ page, account }) => {
   const [id] = await createContacts(account, [{ name: 'Eve Edit', email: 'eve@example.com' }]);
   await signIn(page, account);

@@ -1,3 +1,4 @@
+import { withoutElementContents } from '../../console/src/contact/without-element-contents';
 import { withoutInlineCode } from '../../console/src/contact/without-inline-code';
 
 describe("a note's raw HTML before it is parsed", () => {
@@ -9,11 +10,7 @@ describe("a note's raw HTML before it is parsed", () => {
     expect(withoutInlineCode('<svg onload = "a()" ><b onclick=b()>x</b></svg>')).toBe('<svg  ><b >x</b></svg>');
   });
 
-  it('when a note holds a <style> element or style attributes, then they go (rules and all), and the rest stays', () => {
-    expect(withoutInlineCode('<style>body{display:none}</style> plain')).toBe(' plain');
-    expect(withoutInlineCode('<STYLE media="all">p{}</Style >')).toBe('');
-    expect(withoutInlineCode('<style>never closed')).toBe('');
-    expect(withoutInlineCode('</style>')).toBe('');
+  it('when a tag holds style attributes, then they go, and the rest stays', () => {
     expect(withoutInlineCode('<div style="position:fixed;inset:0">cover</div>')).toBe('<div >cover</div>');
     expect(withoutInlineCode("<p title='t' STYLE=color:red>x</p>")).toBe("<p title='t' >x</p>");
   });
@@ -22,5 +19,23 @@ describe("a note's raw HTML before it is parsed", () => {
     expect(withoutInlineCode('<p>style=bold and a stylesheet</p>')).toBe('<p>style=bold and a stylesheet</p>');
     expect(withoutInlineCode('<p>call on=monday</p>')).toBe('<p>call on=monday</p>');
     expect(withoutInlineCode('<a href="https://x.test/?on=1" title="one">x</a>')).toBe('<a href="https://x.test/?on=1" title="one">x</a>');
+  });
+});
+
+// <style> elements were taken out here, tag by tag; they go with their content over the whole note now.
+describe("a note's rendered HTML before it is sanitized", () => {
+  it('when a note holds a <style>, <script> or <template> element, then it goes with its content, and the rest stays', () => {
+    expect(withoutElementContents('<p>Hi <style>body{display:none}</style> there</p>')).toBe('<p>Hi  there</p>');
+    expect(withoutElementContents('<STYLE media="all">p{}</Style >')).toBe('');
+    expect(withoutElementContents('<p>a <script>window.x=1</script><template><b>t</b></template>b</p>')).toBe('<p>a b</p>');
+    expect(withoutElementContents('<noscript>n</noscript><textarea>x</textarea><svg><text>s</text></svg>ok')).toBe('ok');
+    expect(withoutElementContents('<style>never closed')).toBe('');
+    expect(withoutElementContents('</style>kept</script>')).toBe('kept');
+  });
+
+  it('when text or other tags only look alike, then they are left as written', () => {
+    expect(withoutElementContents('<p>&lt;style&gt;body{}&lt;/style&gt;</p>')).toBe('<p>&lt;style&gt;body{}&lt;/style&gt;</p>');
+    expect(withoutElementContents('<stylesheet>x</stylesheet><scripted>y</scripted>')).toBe('<stylesheet>x</stylesheet><scripted>y</scripted>');
+    expect(withoutElementContents('<p>a stylish title</p>')).toBe('<p>a stylish title</p>');
   });
 });

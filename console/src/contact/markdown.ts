@@ -1,5 +1,6 @@
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
+import { withoutElementContents } from './without-element-contents';
 import { withoutInlineCode } from './without-inline-code';
 
 // A note is written by one user and read by every other: what it may hold is what Markdown
@@ -25,7 +26,7 @@ markdown.use({ renderer: { checkbox: ({ checked }) => (checked ? '☑ ' : '☐ '
  * its address; any other image as its alt text. Links open in a new tab without a referrer.
  */
 export function renderMarkdown(source: string, imageLabel = 'Image'): string {
-  const html = markdown.parse(source) as string;
+  const html = withoutElementContents(markdown.parse(source) as string);
   // The fragment belongs to DOMPurify's inert document, where an <img> loads nothing.
   const fragment = DOMPurify.sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR, RETURN_DOM_FRAGMENT: true });
   const inert = fragment.ownerDocument;
