@@ -147,6 +147,28 @@ test('when a link\'s cursor was tampered with, then the list says the position i
   }
 });
 
+test('when a link names no screen of the console, then all contacts are listed under a message saying the link was not understood', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Link One' }, { name: 'Link Two' }]);
+  await signIn(page, account);
+  for (const link of ['#/contact/abc', '#/nowhere/at/all', '#/segment/x', `#/filter?payload=${encodeURIComponent('[5]')}`]) {
+    await page.goto(`/app/${link}`);
+    await page.reload();
+    const message = link.startsWith('#/filter') ? 'filter-unreadable' : 'link-unreadable';
+    await expect(page.getByTestId(message), link).toBeVisible();
+    await expect(page.getByTestId('contact-row')).toHaveCount(2);
+  }
+  await expect(page.getByTestId('link-unreadable')).toHaveCount(0);
+  await page.goto('/app/#/nowhere');
+  await expect(page.getByTestId('link-unreadable')).toHaveText('This link was not understood (it may be mistyped or cut short): all contacts are shown.');
+  // Going on from there, and the plain address, say nothing of the kind.
+  await page.getByRole('button', { name: 'All contacts' }).click();
+  await expect(page.getByTestId('link-unreadable')).toHaveCount(0);
+  await page.goto('/app/');
+  await page.reload();
+  await expect(page.getByTestId('contact-row')).toHaveCount(2);
+  await expect(page.getByTestId('link-unreadable')).toHaveCount(0);
+});
+
 test('when a link names a filter that cannot be read, then all contacts are listed under a message saying so', async ({ page, account }) => {
   await createContacts(account, [{ name: 'Link One' }, { name: 'Link Two' }]);
   await signIn(page, account);

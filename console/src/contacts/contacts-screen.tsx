@@ -310,6 +310,9 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       {list.badFilter && (
         <p role="alert" className="error" data-testid="filter-unreadable">{t('filterLinkUnreadable')}</p>
       )}
+      {list.badLink && (
+        <p role="alert" className="error" data-testid="link-unreadable">{t('linkNotUnderstood')}</p>
+      )}
       {positionInvalid ? (
         <p role="alert" className="error" data-testid="position-invalid">
           {t('positionInvalid')}{' '}

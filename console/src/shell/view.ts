@@ -28,6 +28,8 @@ export interface ListView {
   badPosition?: boolean;
   /** The link named a filter that cannot be read (not JSON, cut short by a mail client): all contacts are listed, and the list says why. */
   badFilter?: boolean;
+  /** The link named no screen of the console (`#/contact/abc`, a mistyped path): all contacts are listed, and the list says why. */
+  badLink?: boolean;
 }
 
 export const listOf = (source: ListSource): ListView => ({ source, sort: DEFAULT_SORT, q: '', cursors: [undefined] });
@@ -136,7 +138,7 @@ function parseList(hash: string, known?: unknown): ListView | null {
   return { ...view, cursors };
 }
 
-/** The view a hash names (with the cursors history.state kept for it); all contacts for anything else. */
+/** The view a hash names (with the cursors history.state kept for it); all contacts, saying so, for anything else. */
 export function viewOf(hash: string, state?: { cursors?: unknown }): View {
   const path = hash.replace(/^#/, '');
   if (path === '/import') return { screen: 'import' };
@@ -147,5 +149,5 @@ export function viewOf(hash: string, state?: { cursors?: unknown }): View {
     return { screen: 'contact', id: Number(contact[1]), back: (from && parseList(from, state?.cursors)) || ALL_CONTACTS.list };
   }
   const list = parseList(path, state?.cursors);
-  return list ? { screen: 'contacts', list } : ALL_CONTACTS;
+  return { screen: 'contacts', list: list ?? { ...listOf({ kind: 'all' }), badLink: true } };
 }
