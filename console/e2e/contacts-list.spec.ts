@@ -184,3 +184,12 @@ test('when a link names a filter that cannot be read, then all contacts are list
   await expect(page.getByTestId('contact-row')).toHaveCount(1);
   await expect(page.getByTestId('filter-unreadable')).toHaveCount(0);
 });
+
+test('when a contact has no name, then the list and its screen call it by its identifier, else its email or phone', async ({ page, account }) => {
+  const [onlyId] = await createContacts(account, [{ identifier: 'ONLY-ID-7' }, { email: 'only-mail@example.com' }, { phone_number: '+51987654321' }, { name: 'Named One', identifier: 'NAMED-ID' }]);
+  await signIn(page, account);
+  await expect.poll(async () => (await rowNames(page)).sort()).toEqual(['+51987654321', 'Named One', 'ONLY-ID-7', 'only-mail@example.com']);
+  await page.getByRole('link', { name: 'ONLY-ID-7' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('ONLY-ID-7');
+  expect(page.url()).toContain(`#/contact/${onlyId}`);
+});

@@ -7,6 +7,7 @@ import { accountPath, useSession } from '../shell/session';
 import { DetailsForm } from './details-form';
 import { MessagesSection } from './messages-section';
 import { NotesSection } from './notes-section';
+import { contactTitle } from './contact-title';
 
 export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: () => void; onChanged: () => void }) {
   const { t, formatDate } = useI18n();
@@ -70,7 +71,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
       return setMergeError(errorOf(failed).error);
     }
     const other = data.payload;
-    setMergee({ id: other.id, name: other.name || other.email || other.phone_number || other.identifier || `#${other.id}` });
+    setMergee({ id: other.id, name: contactTitle(other) });
     setConfirming('merge');
   }
 
@@ -129,7 +130,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     <div className="contact-screen" ref={root}>
       <div className="toolbar">
         <button type="button" onClick={onBack}>← {t('back')}</button>
-        <h1 tabIndex={-1} ref={titleRef}>{contact.name || contact.email || contact.phone_number || `#${contact.id}`}</h1>
+        <h1 tabIndex={-1} ref={titleRef}>{contactTitle(contact)}</h1>
         {contact.blocked && <span className="blocked-marker" data-testid="blocked-marker">{t('blocked')}</span>}
         <span className="muted" data-testid="contact-dates">
           #{contact.id} · {t('created_at')} {formatDate(contact.created_at)}

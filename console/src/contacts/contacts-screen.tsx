@@ -11,6 +11,7 @@ import { BulkBar, type BulkAction, type BulkSelection } from './bulk-bar';
 import { ExportPanel } from './export-panel';
 import { exportBodyOf, fetchContacts } from './fetch-contacts';
 import { NewContactForm } from './new-contact-form';
+import { contactTitle } from '../contact/contact-title';
 
 const COLUMNS = ['name', 'email', 'phone_number', 'company_name', 'city', 'country', 'last_activity_at', 'created_at'] as const;
 type Column = (typeof COLUMNS)[number];
@@ -420,7 +421,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
                           navigate({ screen: 'contact', id: contact.id, back: list }, { fromList: true });
                         }}
                       >
-                        {contact.name || contact.email || contact.phone_number || `#${contact.id}`}
+                        {contactTitle(contact)}
                       </a>
                     ) : (
                       cell(contact, column, formatDate)
