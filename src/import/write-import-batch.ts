@@ -157,8 +157,9 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       { ordered: false },
     );
     let won = updates;
-    updated = updates.map((u) => applied(u.contact, u.set, now));
-    if (res.matchedCount < updates.length) {
+    if (res.matchedCount === updates.length) {
+      updated = updates.map((u) => applied(u.contact, u.set, now));
+    } else {
       // Some contact changed since the plan read it: which ones the count does not say, nor does
       // a version one past the read (another write in between makes the same version). An update
       // landed where the contact holds every value it set; it is indexed as it is now, and the

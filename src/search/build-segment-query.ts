@@ -8,6 +8,7 @@ import { isSuffixField, MAX_SUFFIX_LENGTH, suffixPrefix } from './substring-term
 import { ValidationError } from '../shared/errors';
 import { parseIsoMoment, type IsoMoment } from '../shared/time';
 import { labelTitleOf, labelTitleProblem } from '../shared/label-title';
+import { quotedKey } from '../shared/text';
 
 // A pure compiler: Chatwoot's filter payload (SPEC §3.1-3.2) → one Elasticsearch bool query over
 // the fields of mappings/contacts.v3.json. Every attribute and operator is checked against the
@@ -151,7 +152,7 @@ class Compiler {
   onlyKeys(record: Record<string, unknown>, known: ReadonlySet<string>, at: string, rule: string): void {
     const extra = Object.keys(record).filter((key) => !known.has(key));
     if (!extra.length) return;
-    const named = extra.slice(0, 3).map((key) => (key.length > 40 ? `${JSON.stringify(key.slice(0, 40)).slice(0, -1)}…"` : JSON.stringify(key)));
+    const named = extra.slice(0, 3).map(quotedKey);
     this.fail(at, `${rule}; remove ${named.join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}`);
   }
 

@@ -1,19 +1,22 @@
 import { isUtf8 } from 'node:buffer';
 import { BadRequestError, ValidationError } from './errors';
+import { quotedKey } from './text';
 
 const LONE_SURROGATE = /\p{Cs}/u;
 const LONE_SURROGATE_IS = ' holds a lone surrogate, which is not a Unicode character (a UTF-16 pair must be whole)';
-const SHOWN_KEY_CHARACTERS = 40;
 
-/** A key as a path shows it: `.name`, or `["a b"]` when it is no plain name; cut short when long. */
-function pathStep(key: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) && key.length <= SHOWN_KEY_CHARACTERS) return `.${key}`;
-  const shown = key.length > SHOWN_KEY_CHARACTERS ? `${JSON.stringify(key.slice(0, SHOWN_KEY_CHARACTERS)).slice(0, -1)}…"` : JSON.stringify(key);
-  return `[${shown}]`;
-}
+/** A key or index as a path shows it: `.name`, `[2]`, or `["a b"]` when it is no plain name. */
+const pathStep = (key: string | number): string =>
+  typeof key === 'number' ? `[${key}]` : /^[A-Za-z_][A-Za-z0-9_]{0,39}$/.test(key) ? `.${key}` : `[${quotedKey(key)}]`;
 
-/** A place in a body: its key or index, the place holding it (a path is built only when one is named) and its depth. */
-type Place = { step: string; parent?: Place; depth: number };
+/** A place in a body: its key or index, the place holding it and its depth; its path is written only when one is named. */
+type Place = { key: string | number; parent?: Place; depth: number };
+
+const pathOf = (place: Place): string => {
+  const steps: string[] = [];
+  for (let at: Place | undefined = place; at; at = at.parent) steps.push(pathStep(at.key));
+  return steps.reverse().join('').replace(/^\./, '');
+};
 
 /**
  * How deep a body may nest. The parser reads any depth the size limit lets through (1 MB of `[`
@@ -22,12 +25,6 @@ type Place = { step: string; parent?: Place; depth: number };
  * means more: a filter's groups nest 5 deep, attribute values 20.
  */
 export const MAX_JSON_DEPTH = 64;
-
-function pathOf(place: Place | undefined): string {
-  const steps: string[] = [];
-  for (let at = place; at; at = at.parent) steps.push(at.step);
-  return steps.reverse().join('').replace(/^\./, '');
-}
 
 /**
  * The first value of a parsed JSON body that no store can keep, as a 422 naming where it is
@@ -43,21 +40,24 @@ export function unstorableJson(body: unknown): ValidationError | BadRequestError
   const pending: [unknown, Place | undefined][] = [[body, undefined]];
   while (pending.length) {
     const [value, place] = pending.pop()!;
-    const named = () => (place ? pathOf(place) : 'the request body');
     if (place && place.depth > MAX_JSON_DEPTH) return new BadRequestError(`request body is nested too deep to read: at most ${MAX_JSON_DEPTH} levels`);
-    if (typeof value === 'number' && !Number.isFinite(value)) {
-      return new ValidationError(`${named()} is a number beyond what a double holds (about ±1.8e308)`, place && pathOf(place));
-    }
-    if (typeof value === 'string' && LONE_SURROGATE.test(value)) return new ValidationError(`${named()}${LONE_SURROGATE_IS}`, place && pathOf(place));
+    const depth = (place?.depth ?? 0) + 1;
+    const refused = (what: string) => {
+      const path = place && pathOf(place);
+      return new ValidationError(`${path ?? 'the request body'}${what}`, path);
+    };
+    if (typeof value === 'number' && !Number.isFinite(value)) return refused(' is a number beyond what a double holds (about ±1.8e308)');
+    if (typeof value === 'string' && LONE_SURROGATE.test(value)) return refused(LONE_SURROGATE_IS);
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) pending.push([value[i], { step: `[${i}]`, parent: place, depth: (place?.depth ?? 0) + 1 }]);
+      for (let i = value.length - 1; i >= 0; i--) pending.push([value[i], { key: i, parent: place, depth }]);
     } else if (value !== null && typeof value === 'object') {
       const keys = Object.keys(value);
       const lone = keys.find((key) => LONE_SURROGATE.test(key));
       if (lone !== undefined) {
-        return new ValidationError(`the key ${JSON.stringify(lone)}${place ? ` in ${pathOf(place)}` : ''}${LONE_SURROGATE_IS}`, place && pathOf(place));
+        const path = place && pathOf(place);
+        return new ValidationError(`the key ${JSON.stringify(lone)}${path ? ` in ${path}` : ''}${LONE_SURROGATE_IS}`, path);
       }
-      for (let i = keys.length - 1; i >= 0; i--) pending.push([(value as Record<string, unknown>)[keys[i]], { step: pathStep(keys[i]), parent: place, depth: (place?.depth ?? 0) + 1 }]);
+      for (let i = keys.length - 1; i >= 0; i--) pending.push([(value as Record<string, unknown>)[keys[i]], { key: keys[i], parent: place, depth }]);
     }
   }
   return undefined;

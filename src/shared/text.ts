@@ -67,3 +67,9 @@ export function foldText(value: string): string {
  * lowercases to i + a combining dot above, which looks like i and is i.
  */
 export const lowercaseKey = (value: string): string => value.normalize('NFC').toLowerCase().replace(/i\u0307/g, 'i');
+
+const SHOWN_KEY_CHARACTERS = 40;
+
+/** A key as a message names it: quoted as JSON, cut at 40 characters (a key may be a megabyte long). */
+export const quotedKey = (key: string): string =>
+  key.length > SHOWN_KEY_CHARACTERS ? `${JSON.stringify(key.slice(0, SHOWN_KEY_CHARACTERS)).slice(0, -1)}…"` : JSON.stringify(key);
