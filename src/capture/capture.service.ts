@@ -219,7 +219,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     const held = await locks.acquire(accountId, [contactId]);
     try {
       // Conditional on the version written: an identifier the account set meanwhile is not replaced.
-      const updated = await contactsService.update(accountId, contactId, { identifier }, (current, changes) => (isGap(current.identifier) ? changes : {}));
+      const { payload: updated } = await contactsService.update(accountId, contactId, { identifier }, { narrow: (current, changes) => (isGap(current.identifier) ? changes : {}) });
       if (updated.identifier !== identifier) return false;
       await attach(ci, { hmac_verified: true });
       return true;
@@ -303,7 +303,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     const phoneOwner = other(owners.phone_number);
 
     if (!speaksFor(standing)) {
-      await contactsService.update(accountId, contactId, fields, gapsOnly({ email: !!emailOwner, phone: !!phoneOwner }));
+      await contactsService.update(accountId, contactId, fields, { narrow: gapsOnly({ email: !!emailOwner, phone: !!phoneOwner }) });
       return contactId;
     }
     const base = emailOwner ?? phoneOwner;
@@ -317,7 +317,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     if (phoneOwner) delete own.phone_number;
     // Should the block land after this read, the merge keeps it (mergedValues): it is not shed either way.
     const merging = !!base && !(await contactsService.show(accountId, contactId)).blocked;
-    if (Object.keys(own).length) await contactsService.update(accountId, contactId, own, keepBlock);
+    if (Object.keys(own).length) await contactsService.update(accountId, contactId, own, { narrow: keepBlock });
     if (!merging) return contactId;
     await mergeContacts(accountId, Number(base._id), contactId, guestMerge);
     return Number(base._id);

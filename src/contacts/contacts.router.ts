@@ -1,17 +1,24 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
-import { conflictResponse, searchUnavailableResponse } from '../shared/error-handler';
+import { conflictResponse, preconditionFailedResponse, searchUnavailableResponse } from '../shared/error-handler';
 import { emptySchema, payloadOf } from '../shared/response-fields';
-import { defineRoute, json } from '../shared/route';
+import { defineRoute, json, noContent, type ResponseSpec } from '../shared/route';
 import { contactPayloadSchema, ONLINE_WINDOW_SECONDS } from '../records/contact.presenter';
-import type { ContactsService } from './contacts.service';
-import { contactIdParams, contactInputSchema, contactUpdateSchema, destroyCustomAttributesSchema, listQuery, searchQuery } from './contacts.schemas';
+import type { ContactsService, VersionedContact } from './contacts.service';
+import { contactETag, versionsOf } from './contact-etag';
+import { contactIdParams, contactInputSchema, ifMatchHeaders, contactUpdateSchema, destroyCustomAttributesSchema, listQuery, searchQuery } from './contacts.schemas';
 import { labelFilter, toPageRequest } from '../search/list-request';
 import { answerContactPage, includeContactInboxesQuery, includesContactInboxes, withContactInboxes, type ContactInboxesOption } from './contact-inboxes-option';
 import { narrowedBy } from '../search/search-contacts';
 
 const tag = 'Contacts';
+
+/** A contact's answer with its ETag, which If-Match on a later write takes (contact-etag.ts). */
+const withETag = (response: ResponseSpec): ResponseSpec => ({
+  ...response,
+  headers: { ETag: { description: "the contact's version and a digest of this answer: send it as If-Match on a PATCH or PUT to write only if nobody wrote since", schema: { type: 'string' } } },
+});
 
 /** `contactInboxes`: a contact's inboxes, which the inboxes feature above this one owns. */
 export function contactsRouter(contacts: ContactsService, options: { maxPerPage: number; contactInboxes: ContactInboxesOption }): Router {
@@ -20,9 +27,13 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
   const oneContactQuery = z.object(includeContactInboxesQuery);
 
   /** One contact as answered: with its contact inboxes unless asked without, as Chatwoot answers one. */
-  async function answerOne(req: Request, query: { include_contact_inboxes?: 'true' | 'false' }, contact: { id: number }) {
+  async function answerOne(req: Request, query: { include_contact_inboxes?: 'true' | 'false' }, { payload: contact, version }: VersionedContact) {
     const [answered] = includesContactInboxes(query, true) ? await withContactInboxes(options.contactInboxes, callerOf(req).accountId, [contact]) : [contact];
-    return { payload: answered };
+    return { answer: { payload: answered }, version };
+  }
+
+  function answerVersioned(res: Response, { answer, version }: { answer: unknown; version: number }) {
+    res.set('ETag', contactETag(version, answer)).json(answer);
   }
 
   defineRoute(
@@ -92,10 +103,10 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'get', path: '/contacts/:id(\\d+)', operationId: 'showContact', summary: 'Show a contact', tag, access: accountAccess,
-      params: contactIdParams, query: oneContactQuery, responses: { '200': json('The contact', payloadOf(options.contactInboxes.contact)) },
+      params: contactIdParams, query: oneContactQuery, responses: { '200': withETag(json('The contact', payloadOf(options.contactInboxes.contact))), '304': noContent('Not modified: If-None-Match named the ETag this answer would carry') },
     },
     async ({ params, query }, req, res) => {
-      res.json(await answerOne(req, query, await contacts.show(callerOf(req).accountId, params.id)));
+      answerVersioned(res, await answerOne(req, query, await contacts.read(callerOf(req).accountId, params.id)));
     },
   );
 
@@ -104,10 +115,12 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       router,
       {
         method, path: '/contacts/:id(\\d+)', operationId: `${method}Contact`, summary: 'Update a contact (only the fields given)', tag, access: accountAccess,
-        params: contactIdParams, query: oneContactQuery, body: contactUpdateSchema, responses: { '200': json('The updated contact', payloadOf(options.contactInboxes.contact)), '409': conflictResponse },
+        params: contactIdParams, query: oneContactQuery, body: contactUpdateSchema, headers: ifMatchHeaders,
+        responses: { '200': withETag(json('The updated contact', payloadOf(options.contactInboxes.contact))), '409': conflictResponse, '412': preconditionFailedResponse },
       },
-      async ({ params, query, body }, req, res) => {
-        res.json(await answerOne(req, query, await contacts.update(callerOf(req).accountId, params.id, body)));
+      async ({ params, query, body, headers }, req, res) => {
+        const updated = await contacts.update(callerOf(req).accountId, params.id, body, { ifVersion: versionsOf(headers['if-match']) });
+        answerVersioned(res, await answerOne(req, query, updated));
       },
     );
   }
@@ -119,7 +132,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       params: contactIdParams, responses: { '200': json('The contact without its avatar', payloadOf(contactPayloadSchema)), '409': conflictResponse },
     },
     async ({ params }, req, res) => {
-      res.json({ payload: await contacts.update(callerOf(req).accountId, params.id, { avatar_url: null }) });
+      res.json({ payload: (await contacts.update(callerOf(req).accountId, params.id, { avatar_url: null })).payload });
     },
   );
 

@@ -86,6 +86,15 @@ export const contactIdParams = z.object({
   id: pathId('contact'),
 });
 
+/** If-Match on a contact's write (contact-etag.ts); express joins a repeated header with commas. */
+export const ifMatchHeaders = z.looseObject({
+  'if-match': z
+    .string()
+    .max(4096, 'if-match must be at most 4096 characters')
+    .optional()
+    .describe("An ETag a read or write of this contact answered (or several, comma-separated, or *): the write happens only if the contact is still at that version, else 412"),
+});
+
 export const listQuery = pageQuery.extend({
   labels: labelsParam,
 });

@@ -10,6 +10,7 @@ import { newContact } from './new-contact';
 import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
 import type { ContactInput, ContactUpdateInput } from './contacts.schemas';
 import { checkReadBack, splitReadBack } from './read-back-fields';
+import { checkIfMatch } from './contact-etag';
 import { searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
 import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
 import { buildTextSearchQuery } from '../search/build-text-search-query';
@@ -49,6 +50,18 @@ export type PrepareInboxLink = (
  * write: a rule such as "only fill gaps" then holds for the version written, not for an older read.
  */
 export type NarrowChanges = (current: Contact, changes: ContactChanges) => ContactChanges;
+
+/** A contact as answered, with the version it was read or written at (its ETag, contact-etag.ts). */
+export interface VersionedContact {
+  payload: ContactPayload;
+  version: number;
+}
+
+export interface UpdateOptions {
+  narrow?: NarrowChanges;
+  /** The versions the caller's If-Match accepts (contact-etag.ts): nothing is written unless the contact is at one of them (412). */
+  ifVersion?: number[];
+}
 
 export interface ContactsServiceDeps {
   contacts: ContactModel;
@@ -138,6 +151,11 @@ export function createContactsService({ contacts, customAttributes, writer, next
       return toContactPayload(await find(accountId, id));
     },
 
+    async read(accountId: number, id: number): Promise<VersionedContact> {
+      const contact = await find(accountId, id);
+      return { payload: toContactPayload(contact), version: contact.version };
+    },
+
     /** Takes these custom attribute keys off the contact (null keeps a key; this removes it), as Chatwoot's destroy_custom_attributes. */
     async removeCustomAttributes(accountId: number, id: number, keys: string[]): Promise<ContactPayload> {
       const named = [...keys, ...keys.map(attributeKeyOf)];
@@ -149,7 +167,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
       return toContactPayload(updated);
     },
 
-    async update(accountId: number, id: number, input: ContactUpdateInput, narrow?: NarrowChanges): Promise<ContactPayload> {
+    async update(accountId: number, id: number, input: ContactUpdateInput, { narrow, ifVersion }: UpdateOptions = {}): Promise<VersionedContact> {
       const { readBack, rest } = splitReadBack(input);
       checkReadBack(readBack, id);
       const changes = toContactChanges(rest);
@@ -166,6 +184,8 @@ export function createContactsService({ contacts, customAttributes, writer, next
         // already holds is no change, and is not checked against a definition that changed since
         // (a list value removed, a key defined again with another type) — nor written.
         const read = await find(accountId, id);
+        // A stale write defines no key either.
+        checkIfMatch(ifVersion, id, read.version);
         const changed = withoutStoredValues(changes.custom_attributes, read.custom_attributes);
         // A new key is defined only for a write that its other checks let through, as read now.
         const checkWrite = async () => {
@@ -176,12 +196,14 @@ export function createContactsService({ contacts, customAttributes, writer, next
         else delete changes.custom_attributes;
       }
       const updated = await writer.modify(accountId, id, (current) => {
+        // Checked on every attempt: the write is conditional on the version this one read.
+        checkIfMatch(ifVersion, id, current.version);
         checkReadBack(readBack, id, current);
         const kept = keptOf(current);
         if (!Object.keys(kept).length) return null;
         return toUpdate(kept, current);
       });
-      return toContactPayload(updated);
+      return { payload: toContactPayload(updated), version: updated.version };
     },
 
     /** The contact's widget was seen at `at` (a versioned write, then sync); an earlier time never replaces a later one. */

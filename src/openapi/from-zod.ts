@@ -6,7 +6,7 @@ export type { JsonSchema };
 
 export interface ParameterObject {
   name: string;
-  in: 'path' | 'query';
+  in: 'path' | 'query' | 'header';
   required: boolean;
   schema: JsonSchema;
 }
@@ -32,8 +32,8 @@ export function inputSchemaOf(schema: ZodType): JsonSchema {
   return json;
 }
 
-/** The path or query parameters of an object schema, one per property. */
-export function parametersOf(schema: ZodType, location: 'path' | 'query'): ParameterObject[] {
+/** The path, query or header parameters of an object schema, one per property. */
+export function parametersOf(schema: ZodType, location: 'path' | 'query' | 'header'): ParameterObject[] {
   const json = inputSchemaOf(schema);
   const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((json.required ?? []) as string[]);

@@ -88,7 +88,11 @@ function responseObject(response: ResponseSpec, components: Record<string, JsonS
 
 /** The OpenAPI operation object of one declared route at its full path (a template); named response schemas are added to `components`. */
 export function toOperation(route: RouteDeclaration, template: string, components: Record<string, JsonSchema>, mountResponses: Record<string, ResponseSpec> = {}): JsonSchema {
-  const parameters = [...pathParameters(route, template), ...(route.query ? parametersOf(route.query, 'query') : [])];
+  const parameters = [
+    ...pathParameters(route, template),
+    ...(route.query ? parametersOf(route.query, 'query') : []),
+    ...(route.headers ? parametersOf(route.headers, 'header') : []),
+  ];
   const requestBody = requestBodyOf(route);
   const level = route.access.level;
   // A route's own declaration of a status (a search's 503) is more precise than the generic one.

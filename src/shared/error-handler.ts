@@ -5,6 +5,7 @@ import {
   AppError,
   BadRequestError,
   ConflictError,
+  PreconditionFailedError,
   ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
@@ -65,6 +66,12 @@ export const conflictResponse: ResponseSpec = {
   schema: errorBodySchema,
 };
 
+/** The 412 of a write sent with If-Match: the record is no longer at the version the caller read. Nothing was written. */
+export const preconditionFailedResponse: ResponseSpec = {
+  description: 'If-Match named a version the contact is no longer at (another write came first); nothing was written: read it again and reapply the change',
+  schema: errorBodySchema,
+};
+
 const statusByError: [new (...args: never[]) => AppError, number][] = [
   [ValidationError, 422],
   [BadRequestError, 400],
@@ -72,6 +79,7 @@ const statusByError: [new (...args: never[]) => AppError, number][] = [
   [UnauthorizedError, 401],
   [ForbiddenError, 403],
   [ConflictError, 409],
+  [PreconditionFailedError, 412],
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
   [TooManyRequestsError, 429],

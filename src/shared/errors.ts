@@ -32,6 +32,9 @@ export class ForbiddenError extends AppError {}
 
 export class ConflictError extends AppError {}
 
+/** A conditional request (If-Match) whose condition no longer holds: the record changed since the caller read it. */
+export class PreconditionFailedError extends AppError {}
+
 /** An upload or body over a configured size limit. */
 export class PayloadTooLargeError extends AppError {}
 

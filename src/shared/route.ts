@@ -58,6 +58,8 @@ interface InputSchemas {
   params?: ZodType;
   query?: ZodType;
   body?: ZodType;
+  /** Request headers the route reads (lower-case names; a loose object: every request has others). */
+  headers?: ZodType;
 }
 
 export interface RouteDeclaration extends InputSchemas {
@@ -94,7 +96,7 @@ export function defineRoute<S extends InputSchemas>(
   handler: (input: Validated<S>, req: Request, res: Response) => Promise<void> | void,
 ): void {
   const { before = [], ...declaration } = spec;
-  const schemas = { params: spec.params, query: spec.query, body: spec.body } as S;
+  const schemas = { params: spec.params, query: spec.query, body: spec.body, headers: spec.headers } as S;
   const bodyParsers = !spec.body || spec.requestBody ? [] : spec.alsoForm ? [formFields(FORM_LIMITS), bodyTypeOnly(true)] : [bodyTypeOnly(false)];
   router[spec.method](spec.path, ...spec.access.guards, ...bodyParsers, ...before, handle(schemas, handler));
   declarations.set(router, [...(declarations.get(router) ?? []), declaration]);

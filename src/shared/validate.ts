@@ -39,6 +39,7 @@ interface Schemas {
   body?: ZodType;
   query?: ZodType;
   params?: ZodType;
+  headers?: ZodType;
 }
 
 /** Parsed request parts, typed from the schemas that validated them. */
@@ -46,6 +47,7 @@ export interface Validated<S extends Schemas> {
   body: S['body'] extends ZodType ? z.infer<S['body']> : undefined;
   query: S['query'] extends ZodType ? z.infer<S['query']> : undefined;
   params: S['params'] extends ZodType ? z.infer<S['params']> : undefined;
+  headers: S['headers'] extends ZodType ? z.infer<S['headers']> : undefined;
 }
 
 /**
@@ -64,6 +66,7 @@ export function handle<S extends Schemas>(
         body: schemas.body ? parseOrThrow(schemas.body, req.body ?? {}) : undefined,
         query: schemas.query ? parseOrThrow(schemas.query, req.query) : undefined,
         params,
+        headers: schemas.headers ? parseOrThrow(schemas.headers, req.headers) : undefined,
       } as Validated<S>;
       await handler(input, req, res);
     } catch (err) {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorOf, type Contact } from '../api/client';
 import { useDefinitionsRead, useLabelTitles } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
@@ -12,8 +12,11 @@ import { contactTitle } from './contact-title';
 export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: () => void; onChanged: () => void }) {
   const { t, formatDate } = useI18n();
   const session = useSession();
-  const { definitions, error: definitionsError } = useDefinitionsRead();
+  const [definitionsRevision, setDefinitionsRevision] = useState(0);
+  const { definitions, error: definitionsError } = useDefinitionsRead(definitionsRevision);
   const [contact, setContact] = useState<Contact | null>(null);
+  // The version the screen shows: the details form writes only if nobody wrote since (If-Match).
+  const [etag, setEtag] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [newLabel, setNewLabel] = useState('');
   const [labelError, setLabelError] = useState<string | null>(null);
@@ -39,11 +42,16 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     if (shown && focusIsLost()) titleRef.current?.focus();
   }, [shown]);
 
+  /** Reads the contact and the version the details form writes on (If-Match). */
+  const readContact = useCallback(async () => {
+    const { data, error: failed, response } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path: { ...accountPath(session), id } } });
+    if (!data) return setError(errorOf(failed).error);
+    setContact(data.payload);
+    setEtag(response.headers.get('ETag'));
+  }, [session, id]);
   useEffect(() => {
-    session.client
-      .GET('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path: { ...accountPath(session), id } } })
-      .then(({ data, error: failed }) => (data ? setContact(data.payload) : setError(errorOf(failed).error)));
-  }, [session, id, reload]);
+    void readContact();
+  }, [readContact, reload]);
 
   async function setLabels(labels: string[]) {
     const { data, error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/contacts/{id}/labels', { params: { path }, body: { labels } });
@@ -51,7 +59,9 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     if (failed || !data) return setLabelError(errorOf(failed).error);
     setLabelError(null);
     setNewLabel('');
-    setContact((c) => (c ? { ...c, labels: data.payload } : c));
+    // Labels are written on the contact: it is read again, for the version the details form writes
+    // on, before the new labels show (an edit made as soon as they show was refused as someone else's).
+    await readContact();
     onChanged();
   }
 
@@ -140,7 +150,8 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
       {error && <p role="alert" className="error">{error}</p>}
       <div className="columns">
         <div>
-          <DetailsForm key={contact.id} contact={contact} definitions={definitions} definitionsError={definitionsError} onSaved={(c) => { setContact(c); onChanged(); }} />
+          <DetailsForm key={contact.id} contact={contact} definitions={definitions} definitionsError={definitionsError} onSaved={(c, tag) => { setContact(c); setEtag(tag); onChanged(); }}
+            etag={etag} onStale={() => void readContact()} onDefinitionsStale={() => setDefinitionsRevision((n) => n + 1)} />
           <section aria-labelledby="labels-title" className="panel">
             <h2 id="labels-title">{t('labels')}</h2>
             <ul className="chips">
@@ -211,7 +222,8 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
         </div>
         <div>
           <NotesSection contactId={contact.id} refresh={reload} />
-          <MessagesSection contactId={contact.id} blocked={contact.blocked} refresh={reload} addresses={`${contact.email ?? ''} ${contact.phone_number ?? ''}`} />
+          <MessagesSection contactId={contact.id} blocked={contact.blocked} refresh={reload} addresses={`${contact.email ?? ''} ${contact.phone_number ?? ''}`}
+            onSent={readContact} />
         </div>
       </div>
     </div>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { errorOf, type Contact, type ContactPatch } from '../api/client';
 import { dayOfDateValue } from './date-value';
 import type { CustomAttributeDefinition } from '../filters/use-filter-attributes';
@@ -11,12 +11,18 @@ const ADDITIONAL = ['company_name', 'city', 'country', 'country_code', 'descript
 const SOCIAL_NETWORKS = ['facebook', 'twitter', 'linkedin', 'github', 'instagram'] as const;
 
 /** Each field edited in place: saved (PATCH, that field only) when it loses focus or on Enter; the API's error shown at it. */
-export function DetailsForm({ contact, definitions, definitionsError, onSaved }: {
+export function DetailsForm({ contact, etag, definitions, definitionsError, onSaved, onStale, onDefinitionsStale }: {
   contact: Contact;
+  /** The ETag the contact was read or last saved with: each save is written only if nobody wrote since (If-Match). */
+  etag: string | null;
   definitions: CustomAttributeDefinition[];
   /** Why the definitions could not be read: the contact's custom attributes cannot be shown, and that is said. */
   definitionsError?: string | null;
-  onSaved: (contact: Contact) => void;
+  onSaved: (contact: Contact, etag: string | null) => void;
+  /** Someone else wrote the contact since it was read: it is to be read again. */
+  onStale: () => void;
+  /** A definition shown here was deleted since the definitions were read: they are to be read again. */
+  onDefinitionsStale: () => void;
 }) {
   const { t, language } = useI18n();
   // A number as the console's language writes it, without grouping (3,5 in Spanish): read back by commit.
@@ -24,6 +30,8 @@ export function DetailsForm({ contact, definitions, definitionsError, onSaved }:
   const session = useSession();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [savedField, setSavedField] = useState<string | null>(null);
+  // A custom attribute whose save was refused because it had been deleted meanwhile.
+  const [goneAttribute, setGoneAttribute] = useState<string | null>(null);
   // The box follows a click at once (a checkbox that waits for the API seems not to take it), back if refused.
   const [blocked, setBlocked] = useState(contact.blocked);
   const [blockedBase, setBlockedBase] = useState(contact.blocked);
@@ -32,13 +40,33 @@ export function DetailsForm({ contact, definitions, definitionsError, onSaved }:
     setBlocked(contact.blocked);
   }
 
+  // Saves go one after another, each on the version the one before wrote: a field left with Tab
+  // while the previous save is in flight must not be refused as someone else's change.
+  const version = useRef(etag);
+  useEffect(() => {
+    version.current = etag;
+  }, [etag]);
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  function save(field: string, body: Record<string, unknown>): Promise<boolean> {
+    const run = queue.current.then(() => send(field, body));
+    queue.current = run.catch(() => undefined);
+    return run;
+  }
+
   /** True when saved: the field then shows the value as the API stored it (an email lowercased). */
-  async function save(field: string, body: Record<string, unknown>): Promise<boolean> {
+  async function send(field: string, body: Record<string, unknown>): Promise<boolean> {
     // One field at a time, named at run time: the API checks it (422 naming the field).
-    const { data, error } = await session.client.PATCH('/api/v1/accounts/{account_id}/contacts/{id}', {
-      params: { path: { ...accountPath(session), id: contact.id } },
+    const { data, error, response } = await session.client.PATCH('/api/v1/accounts/{account_id}/contacts/{id}', {
+      params: { path: { ...accountPath(session), id: contact.id }, header: version.current ? { 'if-match': version.current } : {} },
       body: body as ContactPatch,
     });
+    if (response.status === 412) {
+      // Written over, the other user's change (a social profile sent back from this screen) was lost.
+      setErrors({ ...errors, [field]: t('contactChangedMeanwhile') });
+      setSavedField(null);
+      onStale();
+      return false;
+    }
     if (error || !data) {
       const failure = errorOf(error);
       setErrors({ ...errors, [failure.field ?? field]: failure.error, ...(failure.field && failure.field !== field ? { [field]: failure.error } : {}) });
@@ -49,8 +77,27 @@ export function DetailsForm({ contact, definitions, definitionsError, onSaved }:
     delete rest[field];
     setErrors(rest);
     setSavedField(field);
-    onSaved(data.payload);
+    version.current = response.headers.get('ETag');
+    onSaved(data.payload, version.current);
     return true;
+  }
+
+  /**
+   * A custom attribute is saved only while it is defined: a key sent from a screen that still shows
+   * a deleted definition would define it again (keys are defined on first use) and bring its old
+   * values back into filters.
+   */
+  async function saveCustom(field: string, key: string, label: string, value: unknown): Promise<boolean> {
+    const { data: current } = await session.client.GET('/api/v1/accounts/{account_id}/custom_attribute_definitions', { params: { path: accountPath(session) } });
+    if (current && !(current as CustomAttributeDefinition[]).some((d) => d.attribute_key === key)) {
+      // Said above the attributes: the field goes with the definitions read again, its error with it.
+      setGoneAttribute(label);
+      setSavedField(null);
+      onDefinitionsStale();
+      return false;
+    }
+    setGoneAttribute(null);
+    return save(field, { custom_attributes: { [key]: value } });
   }
 
   const additional = contact.additional_attributes as Record<string, unknown>;
@@ -97,7 +144,8 @@ export function DetailsForm({ contact, definitions, definitionsError, onSaved }:
           );
         })}
       </div>
-      {(definitions.length > 0 || definitionsError) && <h3>{t('customAttributes')}</h3>}
+      {(definitions.length > 0 || definitionsError || goneAttribute) && <h3>{t('customAttributes')}</h3>}
+      {goneAttribute && <p role="alert" className="error" data-testid="attribute-gone">{t('attributeDeletedMeanwhile', { name: goneAttribute })}</p>}
       {definitionsError && <p role="alert" className="error" data-testid="custom-attributes-error">{t('attributesReadFailed', { message: definitionsError })}</p>}
       <div className="fields">
         {definitions.map((d) => {
@@ -108,7 +156,7 @@ export function DetailsForm({ contact, definitions, definitionsError, onSaved }:
             // A decimal comma (3,5: how Spanish writes 3.5) is read as the decimal point.
             const number = d.attribute_display_type === 'number' ? Number(/^-?\d*,\d+$/.test(raw) ? raw.replace(',', '.') : raw) : NaN;
             const value = raw === '' ? null : !Number.isNaN(number) ? number : d.attribute_display_type === 'checkbox' ? raw === 'true' : raw;
-            return save(field, { custom_attributes: { [d.attribute_key]: value } });
+            return saveCustom(field, d.attribute_key, d.attribute_display_name || d.attribute_key, value);
           };
           return (
             <InPlaceField key={d.id} id={field} label={d.attribute_display_name || d.attribute_key} value={current == null ? '' : d.attribute_display_type === 'date' ? dayOfDateValue(current) : d.attribute_display_type === 'number' && typeof current === 'number' ? formatDecimal(current) : String(current)} error={errors[field]}

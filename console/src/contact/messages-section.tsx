@@ -29,7 +29,14 @@ interface Conversation {
  * `refresh` changes when the contact changed under the section (a merge brought another's
  * conversations, email or phone); `addresses` when its email or phone did (a channel may now reach it).
  */
-export function MessagesSection({ contactId, blocked, refresh, addresses }: { contactId: number; blocked: boolean; refresh: number; addresses: string }) {
+export function MessagesSection({ contactId, blocked, refresh, addresses, onSent }: {
+  contactId: number;
+  blocked: boolean;
+  refresh: number;
+  addresses: string;
+  /** A message moved the contact's last activity (a write of the contact): awaited before the box is ready again. */
+  onSent: () => Promise<void>;
+}) {
   const { t, formatDate } = useI18n();
   const session = useSession();
   const [inboxes, setInboxes] = useState<Inbox[]>([]);
@@ -94,8 +101,12 @@ export function MessagesSection({ contactId, blocked, refresh, addresses }: { co
       params: { path: accountPath(session) },
       body: { inbox_id: Number(inboxId), contact_id: contactId, message: { content } },
     });
+    if (failed) {
+      setSending(false);
+      return setError(errorOf(failed).error);
+    }
+    await onSent();
     setSending(false);
-    if (failed) return setError(errorOf(failed).error);
     setError(null);
     setContent('');
     setReload((n) => n + 1);

@@ -1,0 +1,71 @@
+import { createContacts, expect, signIn, test } from './support';
+
+// Found by a black-box test with two users at work at once: a contact screen left open while
+// someone else changed the contact wrote its stale view back over their change, in silence.
+
+const profilesOf = async (account: Parameters<typeof createContacts>[0], id: number) =>
+  (await account.api<{ payload: { additional_attributes: { social_profiles?: unknown } } }>('GET', `/contacts/${id}`)).body.payload.additional_attributes.social_profiles;
+
+test("when another user sets a social profile while the contact is open, then a save from the open screen does not wipe it: it is refused, said, and the screen shows theirs", async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Vera Stale' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Vera Stale' }).click();
+  const facebook = page.getByLabel('Facebook');
+  await expect(facebook).toHaveValue('');
+
+  expect((await account.api('PATCH', `/contacts/${id}`, { additional_attributes: { social_profiles: { twitter: 'vera_tw' } } })).status).toBe(200);
+
+  await facebook.fill('vera_fb');
+  await facebook.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('Someone else changed this contact meanwhile');
+  await expect(page.getByLabel('Twitter')).toHaveValue('vera_tw');
+  expect(await profilesOf(account, id)).toEqual({ twitter: 'vera_tw' });
+
+  // Made again on the screen as it is now, the change is saved beside theirs.
+  await facebook.fill('vera_fb');
+  await facebook.press('Enter');
+  await expect.poll(() => profilesOf(account, id)).toEqual({ twitter: 'vera_tw', facebook: 'vera_fb' });
+  await expect(facebook).not.toHaveAttribute('aria-invalid', 'true');
+});
+
+test("when the screen's own label change or save moved the contact, then the next save is not taken for someone else's, even one sent while the other is in flight", async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Walter Own' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Walter Own' }).click();
+  const labels = page.getByRole('region', { name: 'Labels' });
+  await labels.getByLabel('Label', { exact: true }).fill('mine');
+  await labels.getByLabel('Label', { exact: true }).press('Enter');
+  await expect(labels.locator('.chip')).toHaveText(['mine×']);
+  // Tab saves the name, and the city is typed and sent at once, before that save has answered.
+  const name = page.getByLabel('Name');
+  await name.fill('Walter Two');
+  await name.press('Tab');
+  const city = page.getByLabel('City');
+  await city.fill('Lima');
+  await city.press('Enter');
+  await expect(page.getByRole('status')).toContainText('Saved');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const first = async () => (await account.api<{ payload: { name: string; additional_attributes: { city?: string } }[] }>('GET', '/contacts?per_page=1')).body.payload[0];
+  await expect.poll(async () => { const c = await first(); return [c.name, c.additional_attributes.city]; }).toEqual(['Walter Two', 'Lima']);
+});
+
+test('when an administrator deletes a custom attribute while a contact shows it, then saving it is refused and said, and the attribute is not defined again', async ({ page, account }) => {
+  const definition = await account.api<{ id: number }>('POST', '/custom_attribute_definitions', {
+    attribute_key: 'score', attribute_display_name: 'Score', attribute_display_type: 'number', attribute_model: 'contact_attribute',
+  });
+  await createContacts(account, [{ name: 'Xena Score', custom_attributes: { score: 5 } }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Xena Score' }).click();
+  const score = page.getByLabel('Score', { exact: true });
+  await expect(score).toHaveValue('5');
+
+  expect((await account.api('DELETE', `/custom_attribute_definitions/${definition.body.id}`)).status).toBeLessThan(300);
+
+  await score.fill('42');
+  await score.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('An administrator deleted the attribute "Score" meanwhile');
+  const keys = (await account.api<{ attribute_key: string }[]>('GET', '/custom_attribute_definitions')).body.map((d) => d.attribute_key);
+  expect(keys).not.toContain('score');
+  // The screen reads the definitions again: the field is gone.
+  await expect(page.getByLabel('Score', { exact: true })).toHaveCount(0);
+});

@@ -1,0 +1,94 @@
+import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { createInbox } from '../support/inboxes';
+
+// A screen or script that read a contact a while ago and writes one field back must not undo
+// another user's write made in between (the console's open contact screen sent the social
+// profiles it showed and wiped a Twitter profile set meanwhile). GET and PATCH answer an ETag;
+// a write sent with If-Match is written only if the contact is still at that version.
+let ctx: TestContext;
+let account: TestAccount;
+
+beforeAll(async () => {
+  ctx = await startTestContext();
+  account = await ctx.createAccount();
+});
+afterAll(() => ctx.close());
+
+const show = (id: number) => ctx.http.get(account.path(`/contacts/${id}`)).set('api_access_token', account.agentToken).expect(200);
+const patch = (id: number, body: object, ifMatch?: string) => {
+  const request = ctx.http.patch(account.path(`/contacts/${id}`)).set('api_access_token', account.agentToken);
+  return (ifMatch === undefined ? request : request.set('If-Match', ifMatch)).send(body);
+};
+
+async function newContact(body: object): Promise<number> {
+  return (await ctx.http.post(account.path('/contacts')).set('api_access_token', account.agentToken).send(body).expect(200)).body.payload.contact.id;
+}
+
+describe('If-Match on a contact write', () => {
+  it('when a write is sent with the ETag of an older read, then it is 412 and writes nothing; with the current one it is written', async () => {
+    const id = await newContact({ name: 'Paula Stale' });
+    const read = await show(id);
+    const seen = read.headers.etag;
+    expect(seen).toMatch(/^"\d+-[A-Za-z0-9_-]+"$/);
+
+    // Another user sets Twitter after the screen was read.
+    const other = await patch(id, { additional_attributes: { social_profiles: { twitter: 'paula_tw' } } }).expect(200);
+    expect(other.headers.etag).not.toBe(seen);
+
+    const stale = await patch(id, { additional_attributes: { social_profiles: { facebook: 'paula_fb' } } }, seen).expect(412);
+    expect(stale.body.error).toMatch(new RegExp(`contact ${id} changed since version \\d+ was read \\(it is at version \\d+ now\\)`));
+    expect((await show(id)).body.payload.additional_attributes.social_profiles).toEqual({ twitter: 'paula_tw' });
+
+    const fresh = await show(id);
+    const written = await patch(id, { additional_attributes: { social_profiles: { ...fresh.body.payload.additional_attributes.social_profiles, facebook: 'paula_fb' } } }, fresh.headers.etag).expect(200);
+    expect(written.body.payload.additional_attributes.social_profiles).toEqual({ twitter: 'paula_tw', facebook: 'paula_fb' });
+    // The answer's ETag is the next write's condition.
+    await patch(id, { name: 'Paula Fresh' }, written.headers.etag).expect(200);
+    await patch(id, { name: 'Paula Again' }, written.headers.etag).expect(412);
+    expect((await show(id)).body.payload.name).toBe('Paula Fresh');
+  });
+
+  it('when a stale write brings a custom attribute key with no definition, then the 412 comes first and no definition is made', async () => {
+    const id = await newContact({ name: 'Quentin Key' });
+    const seen = (await show(id)).headers.etag;
+    await patch(id, { name: 'Quentin Moved' }).expect(200);
+    await patch(id, { custom_attributes: { never_defined_here: 'x' } }, seen).expect(412);
+    const definitions = await ctx.http.get(account.path('/custom_attribute_definitions')).set('api_access_token', account.adminToken).expect(200);
+    expect(definitions.body.map((d: { attribute_key: string }) => d.attribute_key)).not.toContain('never_defined_here');
+  });
+
+  it('when If-Match is *, a list of tags or absent, then it is as HTTP says: any version, any one of them, last write wins', async () => {
+    const id = await newContact({ name: 'Rita Any' });
+    const first = (await show(id)).headers.etag;
+    const second = (await patch(id, { name: 'Rita Two' }).expect(200)).headers.etag;
+    await patch(id, { name: 'Rita Star' }, '*').expect(200);
+    const third = (await show(id)).headers.etag;
+    await patch(id, { name: 'Rita Listed' }, `${first}, ${third}`).expect(200);
+    await patch(id, { name: 'Rita Old' }, `${first}, ${second}`).expect(412);
+    await patch(id, { name: 'Rita Last' }).expect(200);
+    expect((await show(id)).body.payload.name).toBe('Rita Last');
+  });
+
+  it('when If-Match is no tag of ours (a weak tag, garbage), then it matches no version: 412 saying what it takes', async () => {
+    const id = await newContact({ name: 'Sara Weak' });
+    const tag = (await show(id)).headers.etag;
+    for (const given of [`W/${tag}`, 'abc', '"abc"']) {
+      const refused = await patch(id, { name: 'Sara Changed' }, given).expect(412);
+      expect(refused.body.error).toContain('If-Match takes an ETag answered for this contact');
+    }
+    expect((await show(id)).body.payload.name).toBe('Sara Weak');
+  });
+
+  it('when the answer changes without a write (its contact inboxes), then the ETag changes too, so a revalidation is not told 304', async () => {
+    const id = await newContact({ name: 'Tomas Inbox', email: 'tomas@example.com' });
+    const before = await show(id);
+    const inbox = await createInbox(ctx, account, { type: 'email', email: 'support@shop.example', smtp_address: 'smtp.shop.example', smtp_port: 587 }, 'Mail');
+    await ctx.http.post(account.path(`/contacts/${id}/contact_inboxes`)).set('api_access_token', account.adminToken).send({ inbox_id: inbox.id }).expect(200);
+    const revalidated = await ctx.http.get(account.path(`/contacts/${id}`)).set('api_access_token', account.agentToken).set('If-None-Match', before.headers.etag).expect(200);
+    expect(revalidated.body.payload.contact_inboxes).toHaveLength(1);
+    // Nothing changed: the revalidation is a 304, and the tag still writes (same version).
+    const again = await ctx.http.get(account.path(`/contacts/${id}`)).set('api_access_token', account.agentToken).set('If-None-Match', revalidated.headers.etag).expect(304);
+    expect(again.body).toEqual({});
+    await patch(id, { name: 'Tomas Written' }, before.headers.etag).expect(200);
+  });
+});
