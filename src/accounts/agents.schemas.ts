@@ -2,6 +2,7 @@ import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { emailKey, isEmailAddress } from '../shared/email-address';
 import { ROLES } from './account.model';
+import { refuseControlCharacters } from '../shared/control-characters';
 
 export const agentParams = z.object({
   account_id: z.string(),
@@ -19,7 +20,7 @@ const chatwootUnsetFields = {
 };
 
 export const newAgentSchema = z.strictObject({
-  name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters'),
+  name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters').superRefine(refuseControlCharacters),
   // An address as a contact's may be (any script: ü@example.com), as Chatwoot takes for its agents too.
   email: z
     .string()

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
+import { refuseControlCharacters } from '../shared/control-characters';
 
 export const signInSchema = z.object({
   email: z.string().trim().min(1, 'email must not be empty').max(320),
@@ -8,7 +9,7 @@ export const signInSchema = z.object({
 export type SignInInput = z.infer<typeof signInSchema>;
 
 const profileFields = z.strictObject({
-  name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters').optional(),
+  name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters').superRefine(refuseControlCharacters).optional(),
   password: z.string().max(1024).optional(),
   password_confirmation: z.string().max(1024).optional(),
   current_password: z.string().max(1024).optional(),

@@ -1,5 +1,6 @@
 import { ValidationError } from '../shared/errors';
-import { attributeKeyOf, attributesSizeProblem, checkAttributeKey, controlCharacterProblem, checkAvatarUrl, checkNestedKeys, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
+import { controlCharacterProblem } from '../shared/control-characters';
+import { attributeKeyOf, attributesSizeProblem, checkAttributeKey, checkAvatarUrl, checkNestedKeys, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
 import { parseTimestamp } from '../shared/time';
 import { ADDITIONAL_TEXT_FIELDS, SOCIAL_NETWORKS } from '../records/contact.model';
 import type { ContactInput } from './contacts.schemas';

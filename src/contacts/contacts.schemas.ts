@@ -78,7 +78,11 @@ export type ContactUpdateInput = z.infer<typeof contactUpdateSchema>;
 
 /** Chatwoot's `POST /contacts/{id}/destroy_custom_attributes`: the keys to take off the contact. */
 export const destroyCustomAttributesSchema = z.strictObject({
-  custom_attributes: z.array(z.string().max(255), 'custom_attributes must be an array of attribute keys').max(100, 'at most 100 keys at once'),
+  // One key may come alone, as Chatwoot's `excluding(params[:custom_attributes])` takes it.
+  custom_attributes: acceptingAlso(
+    z.preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(z.string().max(255), 'custom_attributes must be an array of attribute keys (or one key)').max(100, 'at most 100 keys at once')),
+    { type: 'string', description: 'one key' },
+  ),
 });
 
 export const contactIdParams = z.object({

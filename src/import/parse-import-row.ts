@@ -8,7 +8,7 @@ import { linkProblem, listValueOf } from '../records/custom-attribute-fields';
 import type { ColumnPlan, ImportColumn } from './import-columns';
 import { labelTitleOf } from '../shared/label-title';
 import { trimText } from '../shared/trim-text';
-import { controlCharacterProblem } from '../records/contact-fields';
+import { controlCharacterProblem } from '../shared/control-characters';
 
 /** A cell whose bytes were not valid UTF-8; `text` has the bad bytes replaced by U+FFFD. */
 export class InvalidUtf8Cell {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { keysCheckedFirst } from '../contacts/contacts.schemas';
-import { checkAttributeKey, checkNestedKeys, controlCharacterProblem, normalizeEmail } from '../records/contact-fields';
+import { checkAttributeKey, checkNestedKeys, normalizeEmail } from '../records/contact-fields';
+import { refuseControlCharacters } from '../shared/control-characters';
 import { bodyId, pathId } from '../shared/id-schema';
 import { trimText } from '../shared/trim-text';
 
@@ -12,10 +13,7 @@ export const messageContent = z
   .string()
   .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`)
   .refine((value) => trimText(value).length > 0, 'must not be empty')
-  .superRefine((value, ctx) => {
-    const problem = controlCharacterProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  .superRefine(refuseControlCharacters);
 
 export const MAX_CONVERSATION_ATTRIBUTES = 50;
 export const MAX_CONVERSATION_ATTRIBUTES_CHARS = 16384;

@@ -3,6 +3,7 @@ import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
 import { trimText } from '../shared/trim-text';
+import { refuseControlCharacters } from '../shared/control-characters';
 
 /** Markdown is stored as given; this bound keeps one note from holding a document. */
 export const MAX_NOTE_LENGTH = 50000;
@@ -11,7 +12,9 @@ const noteFields = z.strictObject({
   content: z
     .string()
     .max(MAX_NOTE_LENGTH, `must be at most ${MAX_NOTE_LENGTH} characters`)
-    .refine((value) => trimText(value).length > 0, 'must not be empty'),
+    .refine((value) => trimText(value).length > 0, 'must not be empty')
+    // A note of a NUL alone was stored, and showed as an empty note.
+    .superRefine(refuseControlCharacters),
 });
 
 export const noteInputSchema = bareOrWrappedIn('note', noteFields);

@@ -14,20 +14,6 @@ const E164 = /^\+[1-9]\d{1,14}$/;
  */
 export const attributeKeyOf = (key: string): string => key.normalize('NFC');
 
-// The C0 control characters other than tab and line breaks. No text a person writes holds them: a
-// NUL in a name went into the export, which the import then refused whole (a file with NUL bytes
-// is no text), and an escape sequence (ESC [31m) recolours a terminal that prints it. DEL and the
-// C1 controls are kept: they are what a Windows-1252 text decoded as Latin-1 holds, stored as sent.
-const CONTROL = /(?![\t\n\r\u007f-\u009f])\p{Cc}/u;
-
-/** Why a text value cannot be stored (a control character, named), or undefined when it can. */
-export function controlCharacterProblem(value: string): string | undefined {
-  const found = CONTROL.exec(value);
-  if (!found) return undefined;
-  const code = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-  return `holds the control character U+${code}; text may hold tabs and line breaks but no other control character`;
-}
-
 export type FieldCheck<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export function normalizeEmail(raw: string): FieldCheck<string> {

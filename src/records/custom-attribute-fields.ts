@@ -2,7 +2,7 @@ import { foldText, asciiPunctuation } from '../shared/text';
 import { parseTimestamp } from '../shared/time';
 import { trimText } from '../shared/trim-text';
 import type { AttributeType, CustomAttributeDefinition } from './custom-attribute-definition.model';
-import { controlCharacterProblem } from './contact-fields';
+import { controlCharacterProblem } from '../shared/control-characters';
 
 // Custom attributes of every account share one index. Instead of one mapped field per key
 // (which grows the mapping with every account's keys until Elasticsearch refuses), the mapping

@@ -20,7 +20,9 @@ function wholeNumber(name: string, bounds: WholeNumberBounds) {
   return bounds.max === undefined ? atLeast : atLeast.max(bounds.max, bounds.tooLarge);
 }
 
-const digitsOnly = (value: unknown) => (typeof value === 'string' && !/^\s*\+?\d+\s*$/.test(value) ? Number.NaN : value);
+// A JSON number is taken as it is (and checked whole); anything else but digits is no number: a
+// body's `true` was page 1 and `[2]` page 2.
+const digitsOnly = (value: unknown) => (value === undefined || typeof value === 'number' || (typeof value === 'string' && /^\s*\+?\d+\s*$/.test(value)) ? value : Number.NaN);
 
 export const queryWholeNumber = (name: string, bounds: WholeNumberBounds) => z.preprocess(digitsOnly, wholeNumber(name, bounds).optional());
 

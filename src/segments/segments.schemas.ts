@@ -1,6 +1,7 @@
 import { answeredFields } from '../shared/answered-fields';
 import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
 import { pathId } from '../shared/id-schema';
+import { refuseControlCharacters } from '../shared/control-characters';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
 import { z } from 'zod';
 import { blankAsAbsent, labelsParam, pageQuery, queryWholeNumber } from '../search/list-request';
@@ -11,7 +12,8 @@ const pageFields = pageQuery.extend({ page: blankAsAbsent(queryWholeNumber('page
 
 /** A search text within a filter or segment: the matches of both (the console's search box within the view). */
 export const withinSearch = {
-  q: z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only matches of both are listed'),
+  // Blank is absent here, as every optional list parameter (a client sends `q=${search ?? ''}`); GET /contacts/search needs one.
+  q: blankAsAbsent(z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only matches of both are listed; blank is absent')),
   labels: labelsParam.describe('label titles, as the list takes them (labels[]=vip, repeated, or labels=a,b): only contacts holding any of them'),
 };
 
@@ -94,7 +96,7 @@ const contactFilterType = (field: string) =>
 
 // Strict: a misspelt field (`nmae`, `querry`) answers 422 naming it; it was dropped with a 200.
 const segmentFields = z.strictObject({
-  name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters'),
+  name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters').superRefine(refuseControlCharacters),
   filter_type: contactFilterType('filter_type'),
   // Chatwoot's API document (and the SDKs generated from it) names the field `type`.
   type: contactFilterType('type').describe('the same as filter_type, as Chatwoot\'s API document names it'),

@@ -124,7 +124,6 @@ describe('paging the list', () => {
     [{ per_page: 100000 }, 'per_page'],
     [{ page: 0 }, 'page'],
     [{ page: 'x' }, 'page'],
-    [{ page: 1000, per_page: 100 }, 'page'],
     [{ after: 'garbage' }, 'after'],
   ])('when the query is %j, then it answers 422 naming %s', async (query, field) => {
     const res = await ctx.http.get(account.path('/contacts')).query(query).set('api_access_token', account.agentToken);
