@@ -29,6 +29,15 @@ function cell(contact: Contact, column: Column, formatDate: (s: number | null) =
   return typeof value === 'string' ? value : '';
 }
 
+/**
+ * A cell's value, cut after a few lines with the whole of it in its title: one contact with a
+ * long unbroken value (a 255-character company) made its column thousands of pixels wide and
+ * pushed every other column out of view, for every row of the page.
+ */
+function CellValue({ text }: { text: string }) {
+  return text ? <span className="cell-value" title={text}>{text}</span> : null;
+}
+
 function bulkSelection(source: ListSource, selected: Set<number>, allMatching: boolean): BulkSelection {
   if (allMatching && source.kind === 'filter') return { payload: toPayload(source.payload) };
   if (allMatching && source.kind === 'segment') return { custom_filter_id: source.id };
@@ -414,6 +423,8 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
                   <td key={column}>
                     {column === 'name' ? (
                       <a
+                        className="cell-value"
+                        title={contactTitle(contact)}
                         href={hashOf({ screen: 'contact', id: contact.id, back: list })}
                         onClick={(e) => {
                           if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
@@ -424,7 +435,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
                         {contactTitle(contact)}
                       </a>
                     ) : (
-                      cell(contact, column, formatDate)
+                      <CellValue text={cell(contact, column, formatDate)} />
                     )}
                   </td>
                 ))}

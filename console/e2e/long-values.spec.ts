@@ -1,0 +1,49 @@
+import type { Page } from '@playwright/test';
+import { createContacts, expect, overflowing, signIn, test } from './support';
+
+// One unbroken value (no space to wrap at) as long as the API takes: 254 characters of name, 255 of company and city.
+const LONG_NAME = `Longname${'o'.repeat(246)}`;
+const LONG_COMPANY = 'C'.repeat(255);
+const LONG_CITY = 'X'.repeat(255);
+
+test.use({ viewport: { width: 1280, height: 800 } });
+
+/** How wide the document is against the window (the e2e files are typed without the DOM: the code is a string). */
+const pageWidth = (page: Page) => page.evaluate<{ scroll: number; window: number }>('({ scroll: document.documentElement.scrollWidth, window: window.innerWidth })');
+type Box = { scrollWidth: number; clientWidth: number; getBoundingClientRect: () => { width: number; right: number } };
+
+test('when a contact holds long unbroken values, then the list keeps its columns in view, each value cut with the whole of it in a title', async ({ page, account }) => {
+  await createContacts(account, [{ name: LONG_NAME, company_name: LONG_COMPANY, city: LONG_CITY, email: 'long@example.com' }, { name: 'Ana Corta', city: 'Lima' }]);
+  await signIn(page, account);
+  await expect(page.getByTestId('contact-row')).toHaveCount(2);
+
+  const width = await pageWidth(page);
+  expect(width.scroll).toBeLessThanOrEqual(width.window);
+  // The table fits its box: Labels, the last column, is in view without scrolling sideways.
+  const box = await page.locator('.table-scroll').evaluate((el: Box) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+  expect(box.scroll).toBeLessThanOrEqual(box.client);
+  const row = page.getByTestId('contact-row').filter({ hasText: 'long@example.com' });
+  for (const column of [2, 6, 7]) {
+    const cellWidth = await row.locator(`td:nth-child(${column})`).evaluate((el: Box) => el.getBoundingClientRect().width);
+    expect(cellWidth).toBeLessThanOrEqual(300);
+  }
+  // The whole value stays readable: the link to the contact and the cells carry it as their title.
+  await expect(page.getByRole('link', { name: LONG_NAME })).toHaveAttribute('title', LONG_NAME);
+  await expect(row.locator(`[title="${LONG_COMPANY}"]`)).toHaveCount(1);
+  await expect(row.locator(`[title="${LONG_CITY}"]`)).toHaveCount(1);
+  expect(await overflowing(page)).toEqual([]);
+});
+
+test('when a contact with long unbroken values is opened, then its screen is no wider than the window and its name wraps', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: LONG_NAME, company_name: LONG_COMPANY, city: LONG_CITY }]);
+  await signIn(page, account);
+  await page.goto(`/app/#/contact/${id}`);
+  await expect(page.getByRole('heading', { name: LONG_NAME })).toBeVisible();
+  await expect(page.getByLabel('Company')).toHaveValue(LONG_COMPANY);
+
+  const width = await pageWidth(page);
+  expect(width.scroll).toBeLessThanOrEqual(width.window);
+  const heading = await page.getByRole('heading', { name: LONG_NAME }).evaluate((el: Box) => el.getBoundingClientRect().right);
+  expect(heading).toBeLessThanOrEqual(width.window);
+  expect(await overflowing(page)).toEqual([]);
+});
