@@ -90,3 +90,33 @@ test('when the account\'s labels, custom attributes or a contact\'s channels can
   await expect(page.getByRole('region', { name: 'Labels' }).getByRole('alert')).toHaveText('The labels could not be read: the store is unavailable');
   await expect(page.getByRole('region', { name: 'Custom attributes' }).getByRole('alert')).toHaveText('The custom attributes could not be read: the store is unavailable');
 });
+
+test('when search is unavailable for a moment, then the list says so, reads itself again after a back-off, and recovers without a reload', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Vuelve Pronto' }]);
+  // Elasticsearch away for the list's first two reads: 503, as the API answers then.
+  let refused = 0;
+  await page.route('**/api/v1/accounts/*/contacts?*', (route) => {
+    if (refused >= 2) return route.continue();
+    refused += 1;
+    return route.fulfill({ status: 503, contentType: 'application/json', headers: { 'Retry-After': '1' }, body: JSON.stringify({ error: 'search is unavailable right now; try again shortly' }) });
+  });
+  await signIn(page, account);
+  await expect(page.getByRole('alert')).toContainText('The list could not be read: search is unavailable right now');
+  await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
+  // No click: the list tries again by itself.
+  await expect(page.getByRole('link', { name: 'Vuelve Pronto' })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByText('The list could not be read')).toHaveCount(0);
+  expect(refused).toBe(2);
+});
+
+test('when the list keeps failing, then "Try again" reads it again once it can be read', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Reintento Manual' }]);
+  await page.route('**/api/v1/accounts/*/contacts?*', (route) =>
+    route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'something broke' }) }));
+  await signIn(page, account);
+  await expect(page.getByRole('alert')).toContainText('The list could not be read: something broke');
+  await page.unroute('**/api/v1/accounts/*/contacts?*');
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('link', { name: 'Reintento Manual' })).toBeVisible();
+  await expect(page.getByText('The list could not be read')).toHaveCount(0);
+});

@@ -9,12 +9,13 @@ import { accountPath, useSession } from '../shell/session';
 import { hashOf, listOf, type ListSource, type ListView, type Navigate } from '../shell/view';
 import { BulkBar, type BulkAction, type BulkSelection } from './bulk-bar';
 import { ExportPanel } from './export-panel';
-import { exportBodyOf, fetchContacts } from './fetch-contacts';
+import { exportBodyOf, fetchContacts, type ListReadError } from './fetch-contacts';
 import { NewContactForm } from './new-contact-form';
 import { contactTitle } from '../contact/contact-title';
 
 const COLUMNS = ['name', 'email', 'phone_number', 'company_name', 'city', 'country', 'last_activity_at', 'created_at'] as const;
 type Column = (typeof COLUMNS)[number];
+const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000];
 
 interface Segment {
   id: number;
@@ -147,6 +148,11 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
 
   const badPosition = list.badPosition === true;
   const fetchKey = JSON.stringify([source, sort, after, q, badPosition]);
+  // "Try again", or a retry by itself after a 503 (search unavailable for now, e.g. Elasticsearch
+  // restarting): the list said "try again shortly" and stayed so until a reload.
+  const [attempt, setAttempt] = useState({ key: fetchKey, n: 0 });
+  const retries = attempt.key === fetchKey ? attempt.n : 0;
+  const tryAgain = () => setAttempt({ key: fetchKey, n: retries + 1 });
   useEffect(() => {
     // A link to a page it cannot lead to: nothing is read, the screen says so (below).
     if (badPosition) return setLoading(false);
@@ -160,11 +166,18 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
     return () => {
       live = false;
     };
-  }, [session, source, sort, after, q, badPosition, fetchKey, revision]);
+  }, [session, source, sort, after, q, badPosition, fetchKey, revision, retries]);
 
   const current = result?.key === fetchKey ? result : null;
   const shown = badPosition ? null : current?.list ?? (loading ? result?.list ?? null : null);
   const failure = current?.error ?? null;
+  // A 503 is read again by itself, after 1, 2, 4 and 8 s; then "Try again" is left to the user.
+  const unavailable = !loading && (failure as ListReadError | null)?.status === 503;
+  useEffect(() => {
+    if (!unavailable || retries >= RETRY_DELAYS_MS.length) return;
+    const timer = setTimeout(() => setAttempt({ key: fetchKey, n: retries + 1 }), RETRY_DELAYS_MS[retries]);
+    return () => clearTimeout(timer);
+  }, [unavailable, retries, fetchKey]);
   // A cursor the API refuses (tampered with, or from another sort): the link's position is not valid.
   const positionInvalid = badPosition || failure?.field === 'after';
   // A filter from a link that the API refuses opens the builder at the condition it names.
@@ -338,7 +351,12 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           </button>
         </p>
       ) : (
-        failure && panelShown !== 'filter' && <p role="alert" className="error">{t('listFailed', { message: failure.error })}</p>
+        failure && panelShown !== 'filter' && (
+          <p role="alert" className="error">
+            {t('listFailed', { message: failure.error })}{' '}
+            <button type="button" aria-disabled={loading} onClick={() => !loading && tryAgain()}>{t('tryAgain')}</button>
+          </p>
+        )
       )}
       {segmentError && segmentError !== failure?.error && <p role="alert" className="error">{segmentError}</p>}
 

@@ -1,4 +1,4 @@
-import type { Client, ContactList, Session } from '../api/client';
+import { errorOf, type ApiError, type Client, type ContactList, type Session } from '../api/client';
 import { toPayload } from '../filters/filter-model';
 import type { ListSource } from '../shell/view';
 
@@ -10,6 +10,9 @@ export interface PageRequest {
   /** A search box text: searched within the source (a filter's or segment's `q`, a label's search with `labels[]`). */
   q?: string;
 }
+
+/** Why a page could not be read, with the answer's status. */
+export type ListReadError = ApiError & { status: number };
 
 /** One page of the list's source: never more than a page, paged by cursor to any depth. */
 export async function fetchContacts(client: Client, session: Session, source: ListSource, { sort, after, q }: PageRequest): Promise<ContactList> {
@@ -25,7 +28,8 @@ export async function fetchContacts(client: Client, session: Session, source: Li
           ? await client.GET('/api/v1/accounts/{account_id}/contacts/search', { params: { path: { account_id }, query: { ...paging, q, ...labels } } })
           : await client.GET('/api/v1/accounts/{account_id}/contacts', { params: { path: { account_id }, query: { ...paging, ...labels } } });
   const status = result.response.status;
-  if (result.error || !result.data) throw result.error ?? new Error(`the API answered ${status}`);
+  // The status goes with the error: a 503 (search unavailable for now) is worth reading again by itself.
+  if (result.error || !result.data) throw { ...errorOf(result.error ?? new Error(`the API answered ${status}`)), status } satisfies ListReadError;
   return result.data;
 }
 
