@@ -226,3 +226,43 @@ test('when a label is typed on a contact or in the bulk bar, then the account\'s
   const contactInput = page.getByRole('region', { name: 'Labels' }).getByLabel('Label');
   await expect.poll(() => suggestions(contactInput)).toEqual(['morosos', 'vip']);
 });
+
+test('when an administrator deletes an attribute that segments use, then the confirmation names them, groups included, and the sidebar stops counting them', async ({ page, account }) => {
+  const define = (key: string, type: string, values: string[] = []) =>
+    account.api('POST', '/custom_attribute_definitions', { attribute_key: key, attribute_display_name: key, attribute_display_type: type, attribute_model: 'contact_attribute', attribute_values: values });
+  await define('score', 'number');
+  await define('plan', 'list', ['free', 'pro']);
+  await define('nickname', 'text');
+  await createContacts(account, [{ name: 'Sara Score', custom_attributes: { score: 42, plan: 'pro' } }]);
+  const segment = (name: string, payload: unknown[]) => account.api('POST', '/custom_filters', { name, filter_type: 'contact', query: { payload } });
+  // The attribute deep in a group, as the builder saves "plan is pro OR (score > 10 AND city contains lima)".
+  await segment('Pro or Lima scorers', [
+    { attribute_key: 'plan', filter_operator: 'equal_to', values: ['pro'], query_operator: 'or' },
+    { group: [{ attribute_key: 'score', filter_operator: 'is_greater_than', values: [10], query_operator: 'and' }, { attribute_key: 'city', filter_operator: 'contains', values: ['lima'] }] },
+  ]);
+  await segment('High score', [{ attribute_key: 'score', filter_operator: 'is_greater_than', values: [40] }]);
+  await segment('Pro plan', [{ attribute_key: 'plan', filter_operator: 'equal_to', values: ['pro'] }]);
+  await signIn(page, account);
+  const count = (name: string) => page.getByTestId('segments').getByRole('button', { name: new RegExp(`^${name}`) }).getByTestId('segment-count');
+  await expect(count('High score')).toHaveText('1');
+  await expect(count('Pro or Lima scorers')).toHaveText('1');
+
+  await page.getByRole('button', { name: 'Administration' }).click();
+  const attributes = page.getByRole('region', { name: 'Custom attributes' });
+  await attributes.getByRole('button', { name: 'Delete score' }).click();
+  await expect(attributes).toContainText('It is used by the segments "High score", "Pro or Lima scorers", which will no longer run until they are edited.');
+  await expect(attributes).not.toContainText('"Pro plan"');
+  await attributes.getByRole('button', { name: 'Confirm' }).click();
+  await expect(attributes.getByRole('button', { name: 'Delete score' })).toHaveCount(0);
+
+  // The segments that no longer compile have no count (the API's null): their old number is not kept.
+  await expect(count('High score')).toHaveText('–');
+  await expect(count('Pro or Lima scorers')).toHaveText('–');
+  await expect(count('Pro plan')).toHaveText('1');
+
+  // An attribute no segment uses says nothing of segments.
+  await attributes.getByRole('button', { name: 'Delete nickname' }).click();
+  await expect(attributes).toContainText('Delete the attribute "nickname"?');
+  await expect(attributes.getByText('Checking which segments use it')).toHaveCount(0);
+  await expect(attributes).not.toContainText('used by the segments');
+});

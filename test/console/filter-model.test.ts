@@ -6,6 +6,7 @@ import {
   MAX_GROUP_DEPTH,
   operatorLabel,
   parseTypedNumber,
+  payloadUses,
   problemPathOf,
   STANDARD_FILTER_ATTRIBUTES,
   toPayload,
@@ -242,5 +243,27 @@ describe('numbers typed into the filter builder', () => {
     expect(operatorLabel('is_less_than', 'number', 'es')).toBe('es menor que');
     expect(operatorLabel('is_less_than', 'date', 'es')).toBe('es anterior a');
     expect(operatorLabel('contains', 'text', 'es')).toBe('contiene');
+  });
+});
+
+describe('payloadUses', () => {
+  const payload = [
+    { attribute_key: 'plan', filter_operator: 'equal_to', values: ['pro'], query_operator: 'or' },
+    { group: [{ attribute_key: 'city', filter_operator: 'contains', values: ['lima'], query_operator: 'and' }, { group: [{ attribute_key: 'score', filter_operator: 'is_greater_than', values: [10] }] }] },
+  ];
+
+  it('when the attribute is a top-level condition or deep in groups, then it is found', () => {
+    expect(payloadUses(payload, 'plan')).toBe(true);
+    expect(payloadUses(payload, 'city')).toBe(true);
+    expect(payloadUses(payload, 'score')).toBe(true);
+  });
+
+  it('when the attribute is only a value or not named at all, then it is not found', () => {
+    expect(payloadUses(payload, 'pro')).toBe(false);
+    expect(payloadUses(payload, 'Score')).toBe(false);
+  });
+
+  it('when the stored payload is not a list of conditions, then nothing is found and nothing throws', () => {
+    for (const odd of [undefined, null, 'score', 5, {}, [null, 5, 'score'], [{ group: 'score' }], [{ group: null }]]) expect(payloadUses(odd, 'score')).toBe(false);
   });
 });

@@ -1,4 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { errorOf } from '../api/client';
+import { payloadUses } from '../filters/filter-model';
 import { useDefinitionsRead } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
@@ -56,6 +58,35 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
   const { editing, setEditing, root, closeEditor } = rows;
   // One add at a time: a double click on Add used to answer "already exists" to the second.
   const [adding, setAdding] = useState(false);
+
+  // The segments whose stored filter names the attribute whose delete awaits confirmation: they
+  // stop running once it is gone (422 "no longer compiles"), and the confirmation used to name none.
+  const confirmingKey = definitions.find((d) => d.id === rows.confirming)?.attribute_key ?? null;
+  const [usedBy, setUsedBy] = useState<{ key: string; names: string[] | null; error: string | null } | null>(null);
+  useEffect(() => {
+    if (!confirmingKey) return;
+    let live = true;
+    session.client
+      .GET('/api/v1/accounts/{account_id}/custom_filters', { params: { path: accountPath(session), query: { filter_type: 'contact' } } })
+      .then(({ data, error }) => {
+        if (!live) return;
+        const names = data
+          ?.filter((segment) => payloadUses((segment.query as { payload?: unknown }).payload, confirmingKey))
+          .map((segment) => segment.name)
+          .sort((a, b) => a.localeCompare(b));
+        setUsedBy({ key: confirmingKey, names: names ?? null, error: data ? null : errorOf(error).error });
+      });
+    return () => {
+      live = false;
+    };
+  }, [session, confirmingKey]);
+  const confirmText = (key: string) => {
+    const plain = t('confirmDeleteAttribute', { key });
+    if (usedBy?.key !== key) return `${plain} ${t('checkingSegmentsUsing')}`;
+    if (usedBy.error !== null) return `${plain} ${t('segmentsUsingUnread', { message: usedBy.error })}`;
+    if (!usedBy.names?.length) return plain;
+    return `${plain} ${t('attributeUsedBySegments', { names: usedBy.names.map((name) => `"${name}"`).join(', ') })}`;
+  };
 
   const typeName = (type: string) => ((TYPES as readonly string[]).includes(type) ? t(`type_${type as AttributeType}`) : type);
 
@@ -149,7 +180,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
                   <td>{typeName(d.attribute_display_type)}{d.attribute_values.length ? ` (${d.attribute_values.map((v) => `“${v}”`).join(', ')})` : ''}</td>
                   <td>{description}</td>
                   <td>
-                    <RowActions id={d.id} name={d.attribute_key} admin={admin} confirmText={t('confirmDeleteAttribute', { key: d.attribute_key })} rows={rows}
+                    <RowActions id={d.id} name={d.attribute_key} admin={admin} confirmText={confirmText(d.attribute_key)} rows={rows}
                       startEditing={() => setEditing({ id: d.id, name: d.attribute_display_name, description, values: d.attribute_values.join('\n'), valuesWere: d.attribute_values, errors: {} })}
                       remove={() => remove(d.id)} />
                   </td>

@@ -21,6 +21,20 @@ export type FilterItem = FilterCondition | FilterGroup;
 
 export const isGroup = (item: FilterItem): item is FilterGroup => 'group' in item;
 
+/**
+ * Whether a stored filter names the attribute `key`, in a group at any depth too. Read from a
+ * segment's stored payload, which may be anything the API took: what is not a condition or a
+ * group is skipped.
+ */
+export function payloadUses(payload: unknown, key: string): boolean {
+  if (!Array.isArray(payload)) return false;
+  return payload.some((item: unknown) => {
+    if (!item || typeof item !== 'object') return false;
+    if ('group' in item) return payloadUses((item as { group: unknown }).group, key);
+    return (item as { attribute_key?: unknown }).attribute_key === key;
+  });
+}
+
 /** How deep groups nest: the API's MAX_GROUP_DEPTH (src/search/build-segment-query.ts; the unit test keeps them equal). */
 export const MAX_GROUP_DEPTH = 5;
 

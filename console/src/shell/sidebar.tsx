@@ -30,7 +30,8 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
       .then(({ data, error }) => {
         if (!live) return;
         setSegmentsError(data ? null : errorOf(error).error);
-        if (data) setSegments(data);
+        // Unread counts are not kept: an old number beside the error read as current.
+        setSegments((was) => data ?? was.map((s) => ({ ...s, count: null })));
       });
     session.client.GET('/api/v1/accounts/{account_id}/labels', { params: { path } }).then(({ data, error }) => {
       if (!live) return;
@@ -65,10 +66,11 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
               onClick={() => show({ kind: 'segment', id: s.id })}
               // Said as "Lima people, 2 contacts": the name and the badge alone read as "Lima people2",
               // and a hidden ", 2 contacts" beside them as "Lima people , 2 contacts".
-              aria-label={s.count == null ? s.name : `${s.name}, ${plural('count', s.count)}`}
+              // A count of null: the segment cannot run now (an attribute it names was deleted, search is away).
+              aria-label={s.count == null ? `${s.name}, ${t('segmentNotCounted')}` : `${s.name}, ${plural('count', s.count)}`}
             >
               <span className="segment-name">{s.name}</span>
-              <span className="badge" data-testid="segment-count" aria-hidden="true">{s.count == null ? '–' : formatNumber(s.count)}</span>
+              <span className="badge" data-testid="segment-count" aria-hidden="true" title={s.count == null ? t('segmentNotCounted') : undefined}>{s.count == null ? '–' : formatNumber(s.count)}</span>
             </button>
           </li>
         ))}
