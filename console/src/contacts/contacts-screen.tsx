@@ -68,13 +68,15 @@ function SearchBox({ initial, placeholder, onSearch }: { initial: string; placeh
  * as `list` says (the URL holds it: see shell/view.ts). Every change of sort, search or page goes
  * through `navigate`, so that Back, Forward and a reload find the list as it was.
  */
-export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revision }: {
+export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revision, refreshed }: {
   list: ListView;
   /** Changes when the list was changed from outside the search box (Back, a link): the box shows the list's search again. */
   searchEpoch: number;
   navigate: Navigate;
   onChanged: () => void;
   revision: number;
+  /** Changes when other users' changes are to be read (see App): whether a label's list still has its label. */
+  refreshed: number;
 }) {
   const { t, plural, formatDate, formatNumber } = useI18n();
   const session = useSession();
@@ -145,6 +147,21 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       .GET('/api/v1/accounts/{account_id}/custom_filters/{id}', { params: { path: { ...accountPath(session), id: source.id } } })
       .then(({ data, error }) => (data ? setSegment(data as Segment) : setSegmentError(errorOf(error).error)));
   }, [session, source, revision]);
+
+  // A label's list whose label is gone (deleted or renamed by an administrator): said so, where it
+  // showed "0 contacts" as if the label were merely unused.
+  const [labelGone, setLabelGone] = useState(false);
+  useEffect(() => {
+    if (source.kind !== 'label') return;
+    let live = true;
+    session.client.GET('/api/v1/accounts/{account_id}/labels', { params: { path: accountPath(session) } }).then(({ data }) => {
+      // A read that fails claims nothing: the list says what it can.
+      if (live && data) setLabelGone(!data.payload.some((l) => l.title.toLowerCase() === source.title.toLowerCase()));
+    });
+    return () => {
+      live = false;
+    };
+  }, [session, source, revision, refreshed]);
 
   const badPosition = list.badPosition === true;
   const fetchKey = JSON.stringify([source, sort, after, q, badPosition]);
@@ -360,8 +377,11 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       )}
       {segmentError && segmentError !== failure?.error && <p role="alert" className="error">{segmentError}</p>}
 
+      {labelGone && source.kind === 'label' && (
+        <p role="alert" className="error" data-testid="label-gone">{t('labelGone', { title: source.title })}</p>
+      )}
       <p className="count" aria-live="polite" data-testid="count">
-        {loading && !shown && !badPosition ? t('loading') : count}
+        {loading && !shown && !badPosition ? t('loading') : labelGone ? '' : count}
       </p>
       {q && (
         <p className="hint" data-testid="search-scope">

@@ -19,6 +19,8 @@ interface EntryState {
   fromList?: boolean;
 }
 
+const REFRESH_EVERY_MS = 60_000;
+
 const entryState = (): EntryState => (history.state && typeof history.state === 'object' ? (history.state as EntryState) : {});
 const viewOfLocation = (): View => viewOf(location.hash, entryState());
 
@@ -40,6 +42,30 @@ export function App() {
   const changed = useCallback(() => {
     for (const ms of [0, 800, 2000, 4000]) setTimeout(() => setRevision((r) => r + 1), ms);
   }, []);
+
+  // Other users change what the sidebar and the header show (labels, segments and their counts,
+  // this user's role): they are read again when the window is taken up again (focus, the tab
+  // shown) and every minute while it is visible. They used to stay as first read until a reload.
+  const [refreshed, setRefreshed] = useState(0);
+  const signedIn = session !== null;
+  useEffect(() => {
+    if (!signedIn) return;
+    let last = 0;
+    const refresh = () => {
+      // Focus and visibilitychange come together when a tab is shown again: one read for both.
+      if (document.visibilityState !== 'visible' || Date.now() - last < 2000) return;
+      last = Date.now();
+      setRefreshed((n) => n + 1);
+    };
+    const timer = setInterval(refresh, REFRESH_EVERY_MS);
+    window.addEventListener('focus', refresh);
+    document.addEventListener('visibilitychange', refresh);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('focus', refresh);
+      document.removeEventListener('visibilitychange', refresh);
+    };
+  }, [signedIn]);
 
   // Back, Forward, a link or a hash typed in: the view follows the URL.
   useEffect(() => {
@@ -93,6 +119,20 @@ export function App() {
     if (session && !who) checkSession(session).then(setWho, (err) => clear(err instanceof SignInRefused));
   }, [session, who, clear]);
 
+  // The role (and names) read again with the sidebar: a user promoted or demoted elsewhere sees it
+  // without a reload. Set only when changed, as a new `who` makes every screen read again.
+  useEffect(() => {
+    if (!refreshed || !session) return;
+    let live = true;
+    checkSession(session).then(
+      (found) => live && setWho((was) => (was && JSON.stringify(was) === JSON.stringify(found) ? was : found)),
+      (err) => live && err instanceof SignInRefused && clear(true),
+    );
+    return () => {
+      live = false;
+    };
+  }, [refreshed, session, clear]);
+
   const state = useMemo<SessionState | null>(
     () => (session && who ? { ...session, ...who, client: createApiClient({ ...session, onUnauthorized: sessionEnded }), signOut, onUnauthorized: sessionEnded } : null),
     [session, who, signOut, sessionEnded],
@@ -136,7 +176,7 @@ export function App() {
           <LanguageSwitch />
           <button type="button" onClick={signOut}>{t('signOut')}</button>
         </header>
-        <Sidebar view={view} onNavigate={navigate} revision={revision} />
+        <Sidebar view={view} onNavigate={navigate} revision={revision} refreshed={refreshed} />
         <main className="content">
           {/* A screen that fails to render says so there; the header and the sidebar stay, and going elsewhere renders afresh. */}
           <ErrorBoundary resetKey={hashOf(view)} fallback={(error, retry) => (
@@ -154,6 +194,7 @@ export function App() {
               navigate={navigate}
               onChanged={changed}
               revision={revision}
+              refreshed={refreshed}
             />
           )}
           {view.screen === 'contact' && <ContactScreen key={view.id} id={view.id} onBack={backToList(view)} onChanged={changed} />}

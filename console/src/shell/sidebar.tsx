@@ -10,7 +10,8 @@ interface SegmentEntry {
   count?: number | null;
 }
 
-export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate: Navigate; revision: number }) {
+/** `refreshed` changes when other users' changes are to be read (the window taken up again, every minute: see App). */
+export function Sidebar({ view, onNavigate, revision, refreshed }: { view: View; onNavigate: Navigate; revision: number; refreshed: number }) {
   const { t, plural, formatNumber } = useI18n();
   const session = useSession();
   const [segments, setSegments] = useState<SegmentEntry[]>([]);
@@ -42,7 +43,7 @@ export function Sidebar({ view, onNavigate, revision }: { view: View; onNavigate
     return () => {
       live = false;
     };
-  }, [session, revision, where]);
+  }, [session, revision, refreshed, where]);
 
   const current = view.screen === 'contacts' ? view.list.source : null;
   const here = (active: boolean) => (active ? 'page' : undefined);
