@@ -299,3 +299,44 @@ test('when a custom attribute is named toString and the contact holds no value f
   await page.getByRole('link', { name: 'Sin Valor' }).click();
   await expect(page.getByLabel('To string', { exact: true })).toHaveValue('');
 });
+
+test('when the session ends while a note is being written, then signing in again finds the draft kept; once added it is gone', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Dora Draft' }]);
+  await signIn(page, account, 'agent');
+  await page.goto(`/app/#/contact/${id}`);
+  await expect(page.getByRole('heading', { name: 'Dora Draft' })).toBeVisible();
+  const stored = JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('contacts.session')")) ?? 'null') as { token: string };
+  await page.getByLabel(/New note/).fill('Llamó para **renovar**; volver a llamar el lunes');
+  // The session is ended elsewhere while the note is written.
+  await fetch(`${process.env.E2E_BASE_URL}/auth/sign_out`, { method: 'DELETE', headers: { api_access_token: stored.token } });
+  await page.getByLabel(/New note/).press('Control+Enter');
+  await expect(page.getByTestId('sign-in-notice')).toContainText('Your session has ended');
+
+  await page.getByLabel('Email').fill(account.agent.email);
+  await page.getByLabel('Password').fill(account.agent.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Dora Draft' })).toBeVisible();
+  await expect(page.getByLabel(/New note/)).toHaveValue('Llamó para **renovar**; volver a llamar el lunes');
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByTestId('note')).toHaveCount(1);
+  await expect(page.getByLabel(/New note/)).toHaveValue('');
+  await page.reload();
+  await expect(page.getByTestId('note')).toHaveCount(1);
+  await expect(page.getByLabel(/New note/)).toHaveValue('');
+});
+
+test('when names and free text are typed, then their boxes take the direction of the text (dir="auto")', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Rania' }]);
+  await signIn(page, account);
+  await expect(page.getByRole('searchbox', { name: 'Search contacts' })).toHaveAttribute('dir', 'auto');
+  await page.getByRole('button', { name: 'New contact' }).click();
+  const form = page.locator('form.new-contact');
+  for (const field of ['Name', 'Company', 'City', 'Country']) await expect(form.getByLabel(field)).toHaveAttribute('dir', 'auto');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.goto(`/app/#/contact/${id}`);
+  await expect(page.getByLabel(/New note/)).toHaveAttribute('dir', 'auto');
+  await expect(page.getByLabel('Label', { exact: true })).toHaveAttribute('dir', 'auto');
+  await page.getByRole('button', { name: 'Administration' }).click();
+  await expect(page.getByRole('region', { name: 'Labels' }).getByLabel('Description')).toHaveAttribute('dir', 'auto');
+  await expect(page.getByRole('region', { name: 'Custom attributes' }).getByLabel('Display name')).toHaveAttribute('dir', 'auto');
+});

@@ -11,7 +11,8 @@ test('when an administrator signs in with email and password, then the list show
   await screenshot(page, 'sign-in');
   await signIn(page, account);
   await expect(page.getByTestId('who')).toContainText('Ada Admin');
-  await expect(page.getByTestId('who')).toContainText(`Account ${account.id}`);
+  // The account by its name (the fixture's "e2e <uuid>"), not "Account 7".
+  await expect(page.getByTestId('who')).toContainText(/ · e2e [0-9a-f-]{36} · /);
   await expect(page.getByTestId('who')).toContainText('administrator');
   await expect(page.getByTestId('count')).toHaveText('1 contact');
 
@@ -48,7 +49,7 @@ test('when a user of two accounts signs in, then they pick the account and see t
   await expect(page.getByRole('heading', { name: 'Choose an account' })).toBeVisible();
   await page.getByRole('combobox', { name: 'Account' }).selectOption(String(second.id));
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByTestId('who')).toContainText(`Account ${second.id}`);
+  await expect(page.getByTestId('who')).toContainText(second.name);
   await expect(page.getByTestId('who')).toContainText('agent');
 });
 
@@ -139,4 +140,28 @@ test('when a reload finds the session ended, then the sign-in screen says so', a
   await fetch(`${process.env.E2E_BASE_URL}/auth/sign_out`, { method: 'DELETE', headers: { api_access_token: stored.token } });
   await page.reload();
   await expect(page.getByTestId('sign-in-notice')).toContainText('Your session has ended');
+});
+
+test('when a user signs in, then the header names the account by its name, not its number', async ({ page, account }) => {
+  const profile = (await (await fetch(`${process.env.E2E_BASE_URL}/api/v1/profile`, { headers: { api_access_token: account.adminToken } })).json()) as { accounts: { id: number; name: string }[] };
+  const name = profile.accounts.find((a) => a.id === account.id)!.name;
+  await signIn(page, account);
+  await expect(page.getByTestId('who')).toHaveText(`Ada Admin · ${name} · administrator`);
+});
+
+test('when sign-in is rate limited, then the message says how long to wait, from Retry-After', async ({ page }) => {
+  let wait = '120';
+  await page.route('**/auth/sign_in', (route) =>
+    route.fulfill({ status: 429, contentType: 'application/json', headers: { 'Retry-After': wait }, body: JSON.stringify({ error: 'too many sign-in attempts' }) }));
+  await page.goto('/app/');
+  await page.getByLabel('Email').fill('someone@test.local');
+  await page.getByLabel('Password').fill('whatever');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Too many attempts. Try again in 2 minutes.');
+  wait = '45';
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Too many attempts. Try again in 45 seconds.');
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('es');
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Demasiados intentos. Vuelve a probar dentro de 45 segundos.');
 });

@@ -20,16 +20,20 @@ export function FieldError({ id, error }: { id: string; error: string | undefine
   return error ? <span id={`${id}-error`} className="field-error" role="alert">{error}</span> : null;
 }
 
-/** A labelled text (or colour) input, or a box of `rows` lines, with its error below it: the administration forms' one field markup. */
+/**
+ * A labelled text (or colour) input, or a box of `rows` lines, with its error below it: the
+ * administration forms' one field markup. Text takes its direction from what is typed (dir="auto"):
+ * a label's description in Arabic was aligned and edited left to right.
+ */
 export function TextField(props: { id: string; label: string; value: string; error: string | undefined; onChange: (value: string) => void; type?: 'color'; autoFocus?: boolean; rows?: number }) {
   const { id, label, value, error, onChange, type, autoFocus, rows } = props;
   return (
     <span className="field">
       <label htmlFor={id}>{label}</label>
       {rows ? (
-        <textarea id={id} rows={rows} value={value} autoFocus={autoFocus} {...describedBy(id, error)} onChange={(e) => onChange(e.target.value)} />
+        <textarea id={id} dir="auto" rows={rows} value={value} autoFocus={autoFocus} {...describedBy(id, error)} onChange={(e) => onChange(e.target.value)} />
       ) : (
-        <input id={id} type={type} value={value} autoFocus={autoFocus} {...describedBy(id, error)} onChange={(e) => onChange(e.target.value)} />
+        <input id={id} type={type} dir={type === 'color' ? undefined : 'auto'} value={value} autoFocus={autoFocus} {...describedBy(id, error)} onChange={(e) => onChange(e.target.value)} />
       )}
       <FieldError id={id} error={error} />
     </span>

@@ -175,7 +175,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
             <form onSubmit={(e) => { e.preventDefault(); if (newLabel.trim()) void setLabels([...contact.labels, newLabel.trim().toLowerCase()]); }}>
               <label>
                 {t('labelTitle')}
-                <input id="contact-label-input" value={newLabel} list="contact-label-titles"
+                <input id="contact-label-input" dir="auto" value={newLabel} list="contact-label-titles"
                   aria-invalid={labelError ? true : undefined} aria-describedby={labelError ? 'contact-label-error' : undefined}
                   onChange={(e) => setNewLabel(e.target.value)} />
               </label>

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import { useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { renderMarkdown } from './markdown';
+import { loadNoteDraft, noteDraftKey, saveNoteDraft } from './note-draft';
 
 interface Note {
   id: number;
@@ -36,7 +37,14 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
   const { t, formatDate } = useI18n();
   const session = useSession();
   const [notes, setNotes] = useState<Note[]>([]);
-  const [draft, setDraft] = useState('');
+  // Kept in sessionStorage as it is typed: a session that ends while a note is written (revoked,
+  // signed out elsewhere) goes to the sign-in screen, and the note's text used to be lost with it.
+  const draftKey = noteDraftKey(session, contactId);
+  const [draft, setDraftState] = useState(() => loadNoteDraft(draftKey));
+  const setDraft = (text: string) => {
+    setDraftState(text);
+    saveNoteDraft(draftKey, text);
+  };
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
   // A delete under way: a double click on Confirm used to send a second DELETE, answered 404 and shown as an error.
@@ -114,7 +122,7 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
       <h2 id="notes-title" tabIndex={-1}>{t('notes')}</h2>
       <label className="stacked">
         {t('newNote')}
-        <textarea rows={3} value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={editorKeys(() => void add())} />
+        <textarea rows={3} dir="auto" value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={editorKeys(() => void add())} />
       </label>
       <button type="button" onClick={add} disabled={saving || !draft.trim()} aria-busy={saving}>{t('addNote')}</button>
       {error && <p role="alert" className="error">{error}</p>}
@@ -125,7 +133,7 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
               <div className="note-editor">
                 <label className="stacked">
                   {t('editNoteLabel')}
-                  <textarea rows={4} autoFocus value={editing.content} aria-invalid={editing.error ? true : undefined}
+                  <textarea rows={4} dir="auto" autoFocus value={editing.content} aria-invalid={editing.error ? true : undefined}
                     aria-describedby={editing.error ? `note-${note.id}-error` : undefined}
                     onChange={(e) => setEditing({ ...editing, content: e.target.value })}
                     onKeyDown={editorKeys(() => void saveEdit(), () => closeEditor(note.id))} />

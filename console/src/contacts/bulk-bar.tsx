@@ -85,7 +85,7 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
       <strong>{plural('selectedN', count)}</strong>
       <label>
         {t('labelTitle')}
-        <input value={label} list={labelsId} onChange={(e) => setLabel(e.target.value)} />
+        <input dir="auto" value={label} list={labelsId} onChange={(e) => setLabel(e.target.value)} />
       </label>
       <datalist id={labelsId}>{labelTitles.map((title) => <option key={title} value={title} />)}</datalist>
       <button type="button" disabled={!label.trim()} aria-disabled={busy} onClick={busyGuard(() => run({ labels: { add: [label.trim().toLowerCase()] } }))}>{t('addLabel')}</button>

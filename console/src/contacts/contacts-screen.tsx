@@ -58,7 +58,7 @@ function SearchBox({ initial, placeholder, onSearch }: { initial: string; placeh
   return (
     <label className="search">
       <span className="visually-hidden">{t('search')}</span>
-      <input type="search" aria-label={t('search')} placeholder={placeholder} value={text} onChange={(e) => setText(e.target.value)} />
+      <input type="search" dir="auto" aria-label={t('search')} placeholder={placeholder} value={text} onChange={(e) => setText(e.target.value)} />
     </label>
   );
 }

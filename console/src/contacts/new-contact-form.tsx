@@ -45,6 +45,8 @@ export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number
               <input
                 name={field}
                 type={field === 'email' ? 'email' : field === 'phone_number' ? 'tel' : 'text'}
+                // A name, company or place in Arabic or Hebrew is written right to left.
+                dir={field === 'email' || field === 'phone_number' ? undefined : 'auto'}
                 value={values[field]}
                 aria-invalid={errors[field] ? true : undefined}
                 aria-describedby={errors[field] ? `new-${field}-error` : undefined}

@@ -127,7 +127,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
           <label>
             {t('segmentName')}
             {/* Named right after "Save as segment", which it replaces: the focus used to fall to the page's body. */}
-            <input value={name} autoFocus={naming} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => {
+            <input dir="auto" value={name} autoFocus={naming} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => {
               if (e.key !== 'Enter' || busy || !name.trim()) return;
               e.preventDefault();
               void saveSegment();
@@ -311,7 +311,7 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
       {input !== 'none' && (
         <label htmlFor={id}>
           <span className="visually-hidden">{t('value')}</span>
-          {input === 'text' && <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
+          {input === 'text' && <input id={id} dir="auto" ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
           {input === 'number' && (
             <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} type="text" inputMode="decimal" value={numberShown}
               onChange={(e) => { setNumberDraft(e.target.value); setValue(parseTypedNumber(e.target.value)); }} />

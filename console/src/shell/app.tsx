@@ -7,6 +7,7 @@ import { ContactsScreen } from '../contacts/contacts-screen';
 import { ContactScreen } from '../contact/contact-screen';
 import { ImportScreen } from '../import/import-screen';
 import { AdminScreen } from '../admin/admin-screen';
+import { forgetNoteDrafts } from '../contact/note-draft';
 import { ErrorBoundary } from './error-boundary';
 import { Sidebar } from './sidebar';
 import { LanguageSwitch } from './language-switch';
@@ -99,6 +100,7 @@ export function App() {
   // Signing out starts the next user on all contacts; an ended session keeps the URL, so that
   // signing in again comes back to the same place.
   const signedOut = useCallback(() => {
+    forgetNoteDrafts();
     clear();
     history.replaceState(null, '', location.pathname + location.search);
     setNav((n) => ({ view: ALL_CONTACTS, epoch: n.epoch + 1 }));
@@ -171,7 +173,7 @@ export function App() {
           <span className="brand">{t('appName')}</span>
           <span className="who" data-testid="who">
             {state.userName ? `${state.userName} · ` : ''}
-            {t('account')} {state.accountId} · {t(state.role === 'administrator' ? 'roleAdministrator' : 'roleAgent')}
+            <span title={`${t('account')} ${state.accountId}`}>{state.accountName || `${t('account')} ${state.accountId}`}</span> · {t(state.role === 'administrator' ? 'roleAdministrator' : 'roleAgent')}
           </span>
           <LanguageSwitch />
           <button type="button" onClick={signOut}>{t('signOut')}</button>

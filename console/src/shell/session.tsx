@@ -8,6 +8,8 @@ export interface SessionState extends Session {
   role: Role;
   /** The user's name when the API can tell it (GET /api/v1/profile), else null. */
   userName: string | null;
+  /** The account's name (GET /api/v1/profile's accounts[].name). */
+  accountName: string;
   userId: number;
   signOut: () => void;
   /** Told of a 401 from any call: the session ended elsewhere, and the sign-in screen shows again. */

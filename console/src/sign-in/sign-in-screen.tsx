@@ -10,7 +10,7 @@ import { checkSession, endSession, signInWithPassword, SignInLimited, SignInRefu
  * accounts then picks one. The API-token form stays behind a toggle, for API users.
  */
 export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; onSignedIn: (session: Session, who: Who) => void }) {
-  const { t } = useI18n();
+  const { t, plural } = useI18n();
   const [mode, setMode] = useState<'password' | 'token'>('password');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -28,11 +28,18 @@ export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; o
       await work();
     } catch (err) {
       if (err instanceof SignInRefused) setError(t(refused));
-      else if (err instanceof SignInLimited) setError(t('signInLimited'));
+      else if (err instanceof SignInLimited) setError(limitedText(err.retryAfterSeconds));
       else setError(t('error', { message: String(err) }));
     } finally {
       setBusy(false);
     }
+  }
+
+  // How long to wait, from the 429's Retry-After: "Wait a moment" left the user guessing (the limit lasts minutes).
+  function limitedText(seconds: number | null): string {
+    if (seconds === null) return t('signInLimited');
+    const time = seconds <= 90 ? plural('waitSeconds', Math.max(1, seconds)) : plural('waitMinutes', Math.ceil(seconds / 60));
+    return t('signInLimitedFor', { time });
   }
 
   async function enter(session: Session) {
