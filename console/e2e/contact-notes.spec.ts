@@ -336,6 +336,8 @@ test('when names and free text are typed, then their boxes take the direction of
   await page.goto(`/app/#/contact/${id}`);
   await expect(page.getByLabel(/New note/)).toHaveAttribute('dir', 'auto');
   await expect(page.getByLabel('Label', { exact: true })).toHaveAttribute('dir', 'auto');
+  // The contact's own fields, edited in place: text boxes only (a date box has no direction).
+  for (const field of ['Name', 'Company', 'City', 'Description']) await expect(page.getByRole('region', { name: 'Details' }).getByLabel(field, { exact: true })).toHaveAttribute('dir', 'auto');
   await page.getByRole('button', { name: 'Administration' }).click();
   await expect(page.getByRole('region', { name: 'Labels' }).getByLabel('Description')).toHaveAttribute('dir', 'auto');
   await expect(page.getByRole('region', { name: 'Custom attributes' }).getByLabel('Display name')).toHaveAttribute('dir', 'auto');

@@ -218,7 +218,7 @@ function InPlaceField({ id, label, value, error, saved, options, optionLabel = (
           {value !== '' && !options.includes(value) && <option value={value}>{optionLabel(value)}</option>}
         </select>
       ) : (
-        <input id={inputId} type={type} value={draft} aria-invalid={shownError ? true : undefined} aria-describedby={described}
+        <input id={inputId} type={type} dir={type === 'text' ? 'auto' : undefined} value={draft} aria-invalid={shownError ? true : undefined} aria-describedby={described}
           onChange={(e) => setDraft(e.target.value)} onBlur={commit}
           onKeyDown={(e) => {
             if (e.key === 'Enter') { e.preventDefault(); commit(); }
