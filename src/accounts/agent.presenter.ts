@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from './account.model';
+import { availableNameOf } from './user.model';
 import type { MemberView } from './accounts.service';
 
 const agentFields = {
@@ -22,5 +23,5 @@ export const newAgentPayloadSchema = z
   .meta({ id: 'NewAgent' });
 
 export function toAgentPayload(accountId: number, { user, role }: MemberView): AgentPayload {
-  return { id: user._id, account_id: accountId, name: user.name, available_name: user.name, email: user.email, role, confirmed: true, thumbnail: '' };
+  return { id: user._id, account_id: accountId, name: user.name, available_name: availableNameOf(user), email: user.email, role, confirmed: true, thumbnail: '' };
 }

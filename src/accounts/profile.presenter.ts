@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { unixSeconds } from '../shared/response-fields';
 import { toUnixSeconds } from '../shared/time';
 import { ROLES, type Role } from './account.model';
-import type { User } from './user.model';
+import { availableNameOf, type User } from './user.model';
 
 export const userAccountSchema = z.object({ id: z.int(), name: z.string(), role: z.enum(ROLES) }).meta({ id: 'UserAccount' });
 
 const profileFields = {
   id: z.int(),
   name: z.string(),
+  display_name: z.string().nullable().describe('the name shown to customers; available_name is it, else name'),
   available_name: z.string(),
   email: z.string(),
   uid: z.string().describe('the email, as devise_token_auth names it'),
@@ -46,7 +47,8 @@ export function toProfilePayload(user: User, accounts: UserAccount[]): ProfilePa
   return {
     id: user._id,
     name: user.name,
-    available_name: user.name,
+    display_name: user.display_name ?? null,
+    available_name: availableNameOf(user),
     email: user.email,
     uid: user.email,
     provider: 'email',

@@ -1,3 +1,4 @@
+import { emailKey } from '../shared/email-address';
 import { UnauthorizedError, ValidationError } from '../shared/errors';
 import type { AccountsService, UserCaller } from './accounts.service';
 import { checkPassword, type PasswordHasher } from './credentials';
@@ -45,6 +46,10 @@ export function createProfileService({ users, accounts, tokens, passwords, acces
     async update(caller: UserCaller, input: ProfileUpdateInput): Promise<ProfilePayload> {
       const set: Partial<User> = { updated_at: new Date() };
       if (input.name !== undefined) set.name = input.name;
+      if (input.display_name !== undefined) set.display_name = input.display_name || null;
+      if (input.email !== undefined && emailKey(input.email.trim()) !== caller.user.email) {
+        throw new ValidationError(`email cannot be changed here (the profile's is ${caller.user.email}); send it as answered or leave it out`, 'email');
+      }
       if (input.password !== undefined) {
         checkPassword(input.password);
         if (input.password_confirmation !== undefined && input.password_confirmation !== input.password) {

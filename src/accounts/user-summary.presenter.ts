@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Role } from './account.model';
-import type { User } from './user.model';
+import { availableNameOf, type User } from './user.model';
 
 /** Chatwoot's short user JSON: a note's author, a conversation's assignee. */
 export const userSummarySchema = z
@@ -20,7 +20,7 @@ export function toUserSummary({ user, role }: { user: Pick<User, '_id' | 'name' 
   return {
     id: user._id,
     name: user.name,
-    available_name: user.name,
+    available_name: availableNameOf(user),
     email: user.email,
     thumbnail: '',
     role,

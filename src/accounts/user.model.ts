@@ -9,6 +9,8 @@ export type { Role } from './account.model';
 export interface User {
   _id: number;
   name: string;
+  /** The name shown to customers, as Chatwoot's; `available_name` is it, else the name. */
+  display_name?: string | null;
   /** Lowercased; unique through its key document (user_emails, _id = the email). */
   email: string;
   /** bcrypt; null until a password is set. */
@@ -26,6 +28,7 @@ const userSchema = new Schema<User>(
   {
     _id: Number,
     name: { type: String, required: true },
+    display_name: { type: String, default: null },
     email: { type: String, required: true, lowercase: true },
     password_hash: { type: String, default: null },
     account_ids: { type: [Number], default: () => [] },
@@ -38,6 +41,9 @@ const userSchema = new Schema<User>(
 );
 
 export type UserModel = Model<User>;
+
+/** Chatwoot's available_name: the display name when there is one, else the name. */
+export const availableNameOf = (user: Pick<User, 'name' | 'display_name'>): string => user.display_name || user.name;
 
 export function defineUserModel(conn: Connection): UserModel {
   return conn.model<User>('User', userSchema, 'users');

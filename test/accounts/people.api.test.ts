@@ -167,6 +167,26 @@ describe('sign-in, sessions and passwords', () => {
     expect((await signIn({ email: me.email, password: 'new-password-1' })).status).toBe(200);
     expect((await ctx.http.patch('/api/v1/profile').set(as(me.token)).send({ unknown: 1 })).status).toBe(422);
   });
+
+  // Chatwoot's dashboard saves the profile with name, display_name and the user's email: it was a
+  // 422 for both extra fields, so such a client could not rename its user.
+  it('when a profile is saved as Chatwoot clients send it, then the display name is kept and answered, and the own email is taken as answered', async () => {
+    const me = await person(account);
+    const put = (body: object) => ctx.http.put('/api/v1/profile').set(as(me.token)).send(body);
+    const saved = await put({ profile: { name: 'Ana Agent', display_name: ' Ana ', email: me.email.toUpperCase() } });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ name: 'Ana Agent', display_name: 'Ana', available_name: 'Ana', email: me.email });
+    expect((await ctx.http.get('/api/v1/profile').set(as(me.token))).body).toMatchObject({ display_name: 'Ana', available_name: 'Ana' });
+    const agents = await ctx.http.get(account.path('/agents')).set(as(account.adminToken)).expect(200);
+    expect(agents.body.find((a: { id: number }) => a.id === me.id)).toMatchObject({ name: 'Ana Agent', available_name: 'Ana' });
+
+    const other = await put({ profile: { email: 'someone-else@people.test' } });
+    expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ field: 'email', error: expect.stringContaining('email cannot be changed here') });
+    const cleared = await put({ display_name: '' });
+    expect(cleared.body).toMatchObject({ display_name: null, available_name: 'Ana Agent' });
+    expect((await put({ display_name: 'x'.repeat(256) })).body.field).toBe('display_name');
+  });
 });
 
 describe('agents', () => {
