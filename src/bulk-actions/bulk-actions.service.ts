@@ -76,7 +76,10 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
   async function run(id: number, { inline = false } = {}): Promise<void> {
     const action = await bulkActions.findById(id).lean();
     if (!action || action.status === 'completed') return;
-    await bulkActions.updateOne({ _id: id }, { $set: { status: 'running', processed: 0, updated_at: new Date() } });
+    // `processed` is not reset: a run that takes up one stopped midway (its worker killed) walks
+    // the selection from the start, and the progress shown must never go back (it read 2000/8000,
+    // then 1000/8000). Each batch raises it only past what an earlier run reached ($max).
+    await bulkActions.updateOne({ _id: id }, { $set: { status: 'running', updated_at: new Date() } });
     let processed = 0;
     // A job says `completed` once what it wrote is searchable, as an import does: a script that
     // waited for it and then counted the segment found part of the contacts (2,103 of 2,862) for
@@ -98,7 +101,7 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
         processed += ids.length;
         // Added up over runs, not reset: a run after a failed one finds the contacts changed
         // before already changed and does not count them again.
-        await bulkActions.updateOne({ _id: id }, { $set: { processed, updated_at: new Date() }, $inc: { changed } });
+        await bulkActions.updateOne({ _id: id }, { $set: { updated_at: new Date() }, $max: { processed }, $inc: { changed } });
         if (inline) continue;
         unconfirmed.push(ids);
         if (unconfirmed.length > 2) await confirm(unconfirmed.shift()!);
