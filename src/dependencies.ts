@@ -299,11 +299,11 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     candidates: { pending: models.pendingSync, search },
     removeInRequestUpTo: config.LABEL_REMOVAL_IN_REQUEST,
     renameInSegments: segments.renameLabel,
-    // One job per label: queued twice (a retry, the worker's start) it still runs once at a time.
-    // Redis away: the label stays marked, and the worker queues it again when it starts.
+    // One job per label: queued twice (a retry, the worker's start, a sweep) it still runs once at
+    // a time. Redis away: the label stays marked, and the worker's sweep queues it again.
     enqueueRemoval: (job) =>
       enqueueWithin(labelRemovalQueue, () => addUnlessQueued(labelRemovalQueue, job, `label-removal-${job.labelId}`), 2000, 'queueing a label removal').catch((err) =>
-        logger.warn({ err, labelId: job.labelId }, 'label removal not queued; the worker queues it at its next start'),
+        logger.warn({ err, labelId: job.labelId }, 'label removal not queued; the next sweep queues it again'),
       ),
   });
   const bulkQueue = queues.createQueue<BulkJob>(BULK_ACTION_QUEUE, { attempts: 3 });
@@ -511,11 +511,17 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       void labelRemovalQueue.process(createLabelRemovalProcessor({ labels, logger }));
       void inboxRemovalQueue.process(createInboxRemovalProcessor({ inboxes, logger }));
       void definitionResyncQueue.process(createDefinitionResyncProcessor({ customAttributes, logger }));
-      let requeuedRemovals = false;
+      // A label removal or definition re-sync whose job was lost (queued while Redis was away, by
+      // any process) is queued again at the start, when Redis comes back, and by every sweep: it
+      // stays marked until done, and its job id is the label's or definition's, so one waiting or
+      // running is not queued twice. Answers how many were still marked.
       const requeueRemovals = () =>
         Promise.all([labels.requeueRemovals(), customAttributes.requeueResyncs()]).then(
-          () => (requeuedRemovals = true),
-          (err) => logger.warn({ err }, 'label removals and definition resyncs not re-queued; tried again when Redis comes back'),
+          ([removals, resyncs]) => removals + resyncs,
+          (err) => {
+            logger.warn({ err }, 'label removals and definition resyncs not re-queued; tried again by the next sweep');
+            return 0;
+          },
         );
       await requeueRemovals();
       void deliveryQueue.process(
@@ -551,7 +557,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
           return 0;
         });
         if (merged) logger.warn({ merged }, 'sweep finished merges left by a process that died');
-        return { ...(await syncSweep()), deliveries: delivering };
+        const labelJobs = await requeueRemovals();
+        return { ...(await syncSweep()), deliveries: delivering, labelJobs };
       });
       // Redis away as the process starts (a deploy or a restart during an outage) must not stop
       // it: writes succeed without Redis, and the sweep is scheduled, and what a start queues
@@ -564,7 +571,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         );
       sweepQueue.client.on('ready', () => {
         scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS).catch((err) => logger.warn({ err }, 'sweep not scheduled again after Redis came back'));
-        if (!requeuedRemovals) void requeueRemovals();
+        void requeueRemovals();
         if (!requeuedImports) void requeueImports();
       });
       await scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS).catch((err) => logger.warn({ err }, 'sweep not scheduled; scheduled when Redis comes back'));

@@ -12,12 +12,12 @@ export function createLabelStore(sets: LabelSetModel) {
 
     /**
      * Labels of every account whose contacts are still being rewritten (being deleted, or renamed
-     * with contacts still carrying the old title): at the worker's start, their jobs may have been lost.
+     * with contacts still carrying the old title): their jobs may have been lost with Redis (the worker's start and every sweep queue them again).
      */
     async unsettled(): Promise<{ accountId: number; labelId: number }[]> {
       const held = await sets
         .find({ $or: [{ 'labels.deleting': true }, { 'labels.renamed_from': { $type: 'string' } }] })
-        .comment(exemptBecause('the worker start looks for label jobs to queue again'))
+        .comment(exemptBecause('the worker start and the sweep look for label jobs to queue again'))
         .lean();
       return held.flatMap((set) => set.labels.filter(isUnsettled).map((l) => ({ accountId: set._id, labelId: l._id })));
     },

@@ -347,7 +347,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
 
     settle,
 
-    /** Labels whose job may have been lost (with Redis): queued again when the worker starts. */
+    /** Labels whose job may have been lost (with Redis): queued again when the worker starts, when Redis comes back and by every sweep. */
     async requeueRemovals(): Promise<number> {
       const unsettled = await labels.unsettled();
       for (const job of unsettled) await enqueueRemoval(job);

@@ -38,7 +38,7 @@ export function createDefinitionStore(sets: CustomAttributeSetModel) {
     async unfinishedResyncs(): Promise<DefinitionResyncJob[]> {
       const held = await sets
         .find({ $or: [{ 'definitions.retiring': true }, { 'definitions.resyncing': true }] })
-        .comment(exemptBecause('the worker start looks for definition re-index jobs to queue again'))
+        .comment(exemptBecause('the worker start and the sweep look for definition re-index jobs to queue again'))
         .lean();
       return held.flatMap((set) => set.definitions.filter((d) => d.retiring || d.resyncing).map((d) => ({ accountId: set._id, definitionId: d._id })));
     },
