@@ -36,6 +36,13 @@ export interface ContactImport {
   checkpoint_row: number;
   pending_batch: PendingBatch | null;
   /**
+   * The last row a run has written (its checkpoint may lag behind), and those of the rows after
+   * the checkpoint that its plan found unchanged: a resumed run that plans them again finds the
+   * values the earlier run wrote, and counts as unchanged only these.
+   */
+  written_through?: number;
+  written_unchanged?: number[];
+  /**
    * Whether rows are looked up among the account's contacts; decided when the import first
    * starts. An account without contacts has nothing to match, and skipping the lookups is what
    * makes a first import fast where the database cannot use an index for them.
@@ -71,6 +78,8 @@ const contactImportSchema = new Schema<ContactImport>(
     bytes_read: { type: Number, default: 0 },
     checkpoint_row: { type: Number, default: 0 },
     pending_batch: { type: Schema.Types.Mixed, default: null },
+    written_through: { type: Number, default: 0 },
+    written_unchanged: { type: [Number], default: undefined },
     match_existing: { type: Boolean, default: null },
     attempts: { type: Number, default: 0 },
     lease_owner: { type: String, default: null },

@@ -59,6 +59,9 @@ interface InFlight {
   written: ImportBatchWritten;
   indexing: Promise<void>;
   rowsRead: number;
+  /** Rows that matched a contact already holding their values: updated rows all the same. */
+  matchedUnchanged: number;
+  /** Those of them unchanged before this import wrote anything (not rows an earlier run of it wrote). */
   unchanged: number;
 }
 
@@ -214,6 +217,12 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         rejected: doc.rejected,
         bytes_read: doc.bytes_read,
       };
+      // Rows an earlier run wrote past its checkpoint: planned again, they hold what it wrote, so
+      // only those its own plan found unchanged count as unchanged (a resume after SIGTERM counted
+      // `unchanged: 1000` for a batch of 1,000 rows the first run had updated).
+      const earlier = { through: doc.written_through ?? 0, unchanged: new Set(doc.written_unchanged ?? []) };
+      let checkpointed = doc.checkpoint_row;
+      let writtenUnchanged: number[] = [];
       const pending = doc.pending_batch;
       const reserved = new Map<number, number>(pending ? pending.rows.map((r, i) => [r, pending.ids[i]]) : []);
       const seen = createSeenKeys();
@@ -351,20 +360,26 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
 
       /** Writes a planned batch, starts its indexing, then waits for the previous one's and saves its checkpoint. */
       async function commit(items: BatchItem[], batchPlan: ImportBatchPlan) {
-        // Nothing of the batch is written unless this run still holds the import.
-        await held.renew();
+        const { row: lastRow, end: lastByte } = items[items.length - 1];
+        const unchanged = batchPlan.unchanged.filter((r) => r > earlier.through || earlier.unchanged.has(r));
+        writtenUnchanged = [...writtenUnchanged.filter((r) => r > checkpointed), ...unchanged];
+        // Nothing of the batch is written unless this run still holds the import; what it is about
+        // to write is recorded with the renewal, for a run that resumes it.
+        await held.renew({
+          written_through: Math.max(lastRow, earlier.through),
+          written_unchanged: [...writtenUnchanged, ...[...earlier.unchanged].filter((r) => r > lastRow)],
+        });
         // Before the contacts that carry them, so that every label on a contact is an account label:
         // those the plan found missing (create_labels), and any renamed or deleted since the plan
         // read it, which the write takes again (as a contact given it does).
         await labels.ensureLabels(accountId, batchPlan.writtenLabels);
-        const { row: lastRow, end: lastByte } = items[items.length - 1];
         const carried = inFlight?.written.reservation ?? null;
         const written = await writeImportBatch(deps, { importId, accountId, firstRow: items[0].row, lastRow, reserved, carried, plan: batchPlan });
         const indexing = indexImportBatch(deps, accountId, written);
         // Awaited by the checkpoint; until then a failure must not count as unhandled.
         indexing.catch(() => undefined);
         const previous = inFlight;
-        inFlight = { lastRow, lastByte, written, indexing, rowsRead: batchPlan.rowsRead, unchanged: batchPlan.unchanged.length };
+        inFlight = { lastRow, lastByte, written, indexing, rowsRead: batchPlan.rowsRead, matchedUnchanged: batchPlan.unchanged.length, unchanged: unchanged.length };
         if (previous) await checkpoint(previous, written.reservation);
       }
 
@@ -375,7 +390,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         counters.created += done.written.created;
         // Every row that matched a contact counts as updated (SPEC §5: matches are updated), so
         // created + updated + rejected is the rows read; `unchanged` tells how many of them were so already.
-        counters.updated += done.written.updated + done.unchanged;
+        counters.updated += done.written.updated + done.matchedUnchanged;
         counters.unchanged += done.unchanged;
         counters.rejected += done.written.rejected;
         // The rows imported so far, not how far csv-parser has read ahead of them.
@@ -384,6 +399,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           .findOneAndUpdate(held.fence(), { $set: { ...counters, checkpoint_row: done.lastRow, pending_batch: nextReservation, updated_at: new Date() } }, { new: true })
           .lean();
         if (!progress) throw new ImportLeaseLost(`import ${importId} was taken over before its checkpoint at row ${done.lastRow}`);
+        checkpointed = done.lastRow;
         if (inFlight === done) inFlight = null;
         onProgress?.(progress);
       }

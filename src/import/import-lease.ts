@@ -9,9 +9,10 @@ const unfinished = { $in: ['queued', 'processing'] };
 
 function holdLease(imports: ContactImportModel, importId: number, owner: string, leaseMs: number) {
   let lost = false;
-  async function renew(): Promise<void> {
+  /** `also`: fields written with the renewal (what a batch about to be written records first). */
+  async function renew(also: Partial<ContactImport> = {}): Promise<void> {
     if (lost) throw new ImportLeaseLost(`the lease on import ${importId} was lost`);
-    const res = await imports.updateOne({ _id: importId, lease_owner: owner }, { $set: { lease_until: new Date(Date.now() + leaseMs) } });
+    const res = await imports.updateOne({ _id: importId, lease_owner: owner }, { $set: { ...also, lease_until: new Date(Date.now() + leaseMs) } });
     if (res.matchedCount === 0) {
       lost = true;
       throw new ImportLeaseLost(`the lease on import ${importId} was taken by another runner`);

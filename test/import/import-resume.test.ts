@@ -107,6 +107,25 @@ describe('an import across its lifecycle', () => {
     expect(listed.body.payload.map((c: { name: string }) => c.name).sort()).toEqual(names);
   });
 
+  // Black-box finding (r9-procs 4): a resume after SIGTERM counted `unchanged: 1000` for a batch
+  // of rows the interrupted run had written: planned again, they already held its values.
+  it('when the worker dies after updating contacts past its checkpoint, then the resumed run counts those rows updated, not unchanged', async () => {
+    const account = await ctx.createAccount();
+    const auth = { api_access_token: account.adminToken };
+    const people = ['ana', 'luis', 'eva', 'rui', 'ida', 'teo'];
+    for (const name of people) await ctx.http.post(account.path('/contacts')).set(auth).send({ name, email: `${name}@resume.test` }).expect(200);
+    // Rui is in Cadiz already: the one row unchanged before the import wrote anything.
+    await ctx.http.patch(account.path(`/contacts/${(await contactsOf(ctx, account.id)).find((c) => c.name === 'rui')!._id}`)).set(auth).send({ additional_attributes: { city: 'Cadiz' } }).expect(200);
+    const id = await upload(account, `email,city\n${people.map((name) => `${name}@resume.test,Cadiz`).join('\n')}\n`);
+    await expect(processorDyingAt(2).run(id)).rejects.toThrow('worker died');
+    const midway = await ctx.deps.models.contactImports.findById(id).lean();
+    expect(midway).toMatchObject({ status: 'processing', checkpoint_row: 2, updated: 2, unchanged: 0 });
+
+    await ctx.deps.importProcessor.run(id);
+    const done = await showImport(ctx, account, id);
+    expect(done).toMatchObject({ status: 'completed', rows_read: 6, created: 0, updated: 6, unchanged: 1, rejected: 0 });
+  });
+
   it('when the worker dies after recording rejected rows, then a resumed run records each of them once', async () => {
     const account = await ctx.createAccount();
     const id = await upload(account);
