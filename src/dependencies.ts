@@ -587,6 +587,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     async close(stepMs = 30000, jobsMs = stepMs): Promise<string[]> {
       // The probe searches no more: the Elasticsearch client closes below.
       probe.stop();
+      // A running import stops at its next batch boundary, so the queues' close below waits for
+      // a batch, not the whole file, and MongoDB is not closed under it.
+      importProcessor.stop();
       const outcomes = {
         // Its attempt in flight uses the Elasticsearch client closed below.
         'index start': indexStart ? await settleWithin(indexStart.stop(), stepMs) : 'done',

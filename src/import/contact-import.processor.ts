@@ -68,6 +68,9 @@ interface InFlight {
 /** A failure that retrying cannot fix (a bad header, a missing file): the import fails at once. */
 class ImportFailure extends Error {}
 
+/** The worker is shutting down: the run stopped at a batch boundary, checkpointed; another attempt resumes it. */
+export class ImportInterrupted extends Error {}
+
 // What the rejected-rows file keeps of a row over IMPORT_MAX_ROW_BYTES: enough to find it in the file.
 export const OVER_LONG_ROW_KEPT_CHARS = 1000;
 
@@ -87,6 +90,9 @@ function truncatedCells(cells: Cell[], budget: number): string[] {
 export function createContactImportProcessor(deps: ImportProcessorDeps) {
   const { imports, rejections, contacts, keys, labels, definitions, customAttributes, writer, sync, search, logger, config } = deps;
   const lease = createImportLease(imports, config.IMPORT_LEASE_MS);
+  // Set by the worker's shutdown: runs stop at their next batch boundary, before the connections
+  // close (MongoDB was closed under a running import: errors, exit 1).
+  let stopping = false;
 
   /**
    * Marks pending the contacts of the batches an import had written but not indexed when it
@@ -293,6 +299,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
           // A file of very long rows must not hold IMPORT_BATCH_SIZE of them in memory at once.
           batchChars += cells.reduce((sum: number, cell) => sum + cellText(cell).length, 0);
           if (batch.length >= config.IMPORT_BATCH_SIZE || batchChars >= config.IMPORT_BATCH_MAX_CHARS) {
+            if (stopping) throw new ImportInterrupted(`import ${importId} stopped at row ${checkpointed} by a shutdown; it resumes from there`);
             await importBatch(batch);
             batch = [];
             batchChars = 0;
@@ -301,7 +308,8 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
       } catch (err) {
         // A batch still being written finishes first: nothing may write once this run has stopped.
         await committing.catch(() => undefined);
-        if (err instanceof ImportFailure) throw err;
+        if (err instanceof ImportInterrupted && inFlight) await checkpoint(inFlight, null);
+        if (err instanceof ImportFailure || err instanceof ImportInterrupted) throw err;
         const code = (err as { code?: string }).code;
         if (code === 'ENOENT') throw new ImportFailure('the uploaded file is no longer there; upload it again');
         throw err;
@@ -422,8 +430,9 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         logger.warn({ importId: id, err, attempt: job.attemptsMade }, 'import attempt failed; it will resume from its checkpoint');
         return;
       }
-      // Queued again to resume once the store is back (resumeWhenStoreBack), not failed.
-      if (isStoreAway(err)) return;
+      // Queued again to resume once the store is back (resumeWhenStoreBack), not failed; one a
+      // shutdown stopped is queued again by the next worker's start.
+      if (isStoreAway(err) || err instanceof ImportInterrupted) return;
       logger.warn({ importId: id, err }, 'import stopped after its last attempt');
       void fail(id, `the import stopped: ${messageForCaller(err)}`).catch((e) => logger.error({ err: e, importId: id }, 'could not mark import failed'));
     });
@@ -441,7 +450,12 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     return unfinished.length;
   }
 
-  return { run, register, fail, requeueUnfinished };
+  /** Shutdown: running imports stop at their next batch boundary, checkpointed, and their job fails to be resumed. */
+  function stop(): void {
+    stopping = true;
+  }
+
+  return { run, register, fail, requeueUnfinished, stop };
 }
 
 export type ContactImportProcessor = ReturnType<typeof createContactImportProcessor>;

@@ -1,4 +1,4 @@
-import { createContactImportProcessor } from '../../src/import/contact-import.processor';
+import { createContactImportProcessor, ImportInterrupted } from '../../src/import/contact-import.processor';
 import { accountRouting } from '../../src/search/contacts-index';
 import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
 import { contactsOf, importProcessorDeps, showImport, uploadCsv } from './import-support';
@@ -124,6 +124,26 @@ describe('an import across its lifecycle', () => {
     await ctx.deps.importProcessor.run(id);
     const done = await showImport(ctx, account, id);
     expect(done).toMatchObject({ status: 'completed', rows_read: 6, created: 0, updated: 6, unchanged: 1, rejected: 0 });
+  });
+
+  // Black-box finding (r9-procs 4): SIGTERM during an import closed MongoDB under the running
+  // batch (errors, exit 1). A shutdown now stops the run at its next batch boundary.
+  it('when the worker shuts down during an import, then the run stops at a batch boundary, checkpointed and its lease given back, and a later run completes it once', async () => {
+    const account = await ctx.createAccount();
+    // Long enough that the file is still being read when the first checkpoint is saved.
+    const id = await upload(account, `name,email\n${Array.from({ length: 200 }, (_, i) => `P ${i},p${i}@stop.test`).join('\n')}\n`);
+    const processor = createContactImportProcessor(processorDeps());
+    await expect(processor.run(id, { onProgress: () => processor.stop() })).rejects.toThrow(ImportInterrupted);
+    const stopped = await ctx.deps.models.contactImports.findById(id).lean();
+    expect(stopped).toMatchObject({ status: 'processing', lease_owner: null, pending_batch: null });
+    // Every row written is checkpointed: nothing is left half done for the resume.
+    expect(stopped!.checkpoint_row).toBe(stopped!.written_through);
+    expect((await contactsOf(ctx, account.id)).length).toBe(stopped!.created);
+
+    await ctx.deps.importProcessor.run(id);
+    expect(stopped!.checkpoint_row).toBeLessThan(200);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', rows_read: 200, created: 200, updated: 0, unchanged: 0, rejected: 0 });
+    expect(await contactsOf(ctx, account.id)).toHaveLength(200);
   });
 
   it('when the worker dies after recording rejected rows, then a resumed run records each of them once', async () => {
