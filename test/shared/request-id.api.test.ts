@@ -55,7 +55,7 @@ describe('request id', () => {
     const { logger, records } = capturedLogger();
     const failing = {
       ...ctx.deps.services.contacts,
-      show: async () => {
+      read: async () => {
         throw new Error('boom from the test');
       },
     };
