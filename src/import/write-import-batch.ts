@@ -80,13 +80,40 @@ async function claimPerContact(keys: ImportWriterDeps['keys'], claims: KeyClaim[
   return refused;
 }
 
+const MATCH_ORDER = ['identifier', 'email', 'phone_number'] as const;
+
+/**
+ * The contact that took a new row's values since its plan, updated with the row (through the
+ * contact writer: conditional on the version it reads, its keys claimed), or the row rejected:
+ * when its values now name two contacts, or the update is refused. The match is the plan's rule:
+ * identifier, then email, then phone.
+ */
+async function updateWhoTookIt(deps: ImportWriterDeps, accountId: number, item: PlannedRow, doc: Contact): Promise<Contact | RejectedRow> {
+  const holders = (await deps.keys.holdersOf(identityClaims(accountId, Number(doc._id), doc))).filter((c) => c.account_id === accountId && !c.deleted);
+  const ownerOf = (field: (typeof MATCH_ORDER)[number]) => (doc[field] ? holders.find((c) => c[field] === doc[field]) : undefined);
+  const owner = MATCH_ORDER.map(ownerOf).find((c) => !!c);
+  if (!owner) return rejectedFor(item, 'its email, phone or identifier was taken by another write while this import ran, and then given up; import the row again');
+  const other = MATCH_ORDER.map((field) => ({ field, holder: ownerOf(field) })).find(({ holder }) => holder && holder._id !== owner._id);
+  if (other) {
+    return rejectedFor(item, `${other.field} "${doc[other.field]}" already belongs to contact ${other.holder!._id}, not to contact ${owner._id} that the row matches (both written while this import ran)`);
+  }
+  try {
+    return await deps.writer.modify(accountId, Number(owner._id), (current) => {
+      const set = diffContact(current, item.changes, item.labels, item.dateKeys);
+      return set ? { set } : null;
+    });
+  } catch (err) {
+    return rejectedFor(item, (err as Error).message);
+  }
+}
+
 /**
  * Writes a planned batch, reading nothing back: reserves the ids of its new contacts on the
  * import first (so a retry reuses them), takes their emails, phones and identifiers
  * (contact_keys), inserts new contacts and updates matched ones conditionally on the version the
  * plan read, and records rejected rows; answers the documents it wrote, for indexImportBatch. A
- * row whose value another writer took meanwhile is rejected; an update that lost a race is
- * retried through the contact writer.
+ * new row whose value another writer took meanwhile updates that contact instead; an update whose
+ * new value was taken is rejected, and one that lost a race is retried through the contact writer.
  */
 export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatchWrite): Promise<ImportBatchWritten> {
   const { imports, rejections, contacts, nextIds, keys, writer } = deps;
@@ -117,10 +144,7 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
   // 2. New contacts: their values first, then one unordered insert.
   let toInsert = creates.map((item, i) => ({ item, doc: newContact(ids[i], accountId, item.changes, item.labels, now) })).filter((c) => !alreadyIds.has(Number(c.doc._id)));
   const refusedCreates = await claimPerContact(keys, toInsert.flatMap((c) => identityClaims(accountId, Number(c.doc._id), c.doc)));
-  for (const c of toInsert) {
-    const t = refusedCreates.get(Number(c.doc._id));
-    if (t) lostRace.push(rejectedFor(c.item, takenReason(t)));
-  }
+  const lostCreates = toInsert.filter((c) => refusedCreates.has(Number(c.doc._id)));
   toInsert = toInsert.filter((c) => !refusedCreates.has(Number(c.doc._id)));
   let inserted = toInsert.map((c) => c.doc);
   if (toInsert.length) {
@@ -133,6 +157,16 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       inserted = inserted.filter((_, i) => !duplicates.has(i));
       already.push(...toInsert.filter((_, i) => duplicates.has(i)).map((c) => c.doc));
     }
+  }
+
+  // A row whose new contact lost its values to another writer since the plan (another import of
+  // the account, an agent) matches that contact now, as the plan would have: it updates it
+  // (SPEC §5: matches are updated). Two imports sharing people rejected the second one's rows.
+  const rematched: Contact[] = [];
+  for (const { item, doc } of lostCreates) {
+    const outcome = await updateWhoTookIt(deps, accountId, item, doc);
+    if ('reasons' in outcome) lostRace.push(outcome);
+    else rematched.push(outcome);
   }
 
   // 3. Matched contacts: new values taken, the write marked pending (a crash before it is
@@ -213,11 +247,11 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
 
   return {
     created: inserted.length + already.length + plan.createdEarlier.length,
-    updated: written.filter((u) => !u.createdEarlier).length,
+    updated: written.filter((u) => !u.createdEarlier).length + rematched.length,
     rejected: rejected.length,
     reservation,
-    toIndex: [...inserted, ...already, ...plan.reindex, ...updated],
-    marked: updated.length > 0,
+    toIndex: [...inserted, ...already, ...plan.reindex, ...updated, ...rematched],
+    marked: updated.length + rematched.length > 0,
   };
 }
 

@@ -298,6 +298,41 @@ describe('an import across its lifecycle', () => {
     expect(found.body.meta.count).toBe(6);
   });
 
+  // Found by a black-box tester running two imports of one account that share people: the second
+  // file's rows for people the first had just created were rejected ("already belongs to contact
+  // N (written while this import ran)") and their values never applied (2,900 of 3,000 rows).
+  it('when another writer creates a new row\'s person between the plan and the write, then the row updates that contact, by the plan\'s rule', async () => {
+    const account = await ctx.createAccount();
+    const api = (method: 'post' | 'patch', path: string) => ctx.http[method](account.path(path)).set('api_access_token', account.adminToken);
+    const id = await upload(account, 'name,email,identifier,company_name\nAna,ana@twin.test,,Dual SA\nBea,bea@twin.test,,Dual SA\nCris,cris@twin.test,,Dual SA\nDani,dani@twin.test,crm-9,Dual SA\n');
+    const made: Record<string, number> = {};
+    await createContactImportProcessor({
+      ...processorDeps(),
+      keys: {
+        ...ctx.deps.keys,
+        // Called first for the batch's new contacts, after the plan found none of them.
+        async claimMany(claims) {
+          if (!Object.keys(made).length) {
+            for (const body of [{ name: 'Ana (agent)', email: 'ana@twin.test' }, { name: 'Bea (agent)', email: 'bea@twin.test' }, { name: 'Dani', identifier: 'crm-9' }, { name: 'Dani mail', email: 'dani@twin.test' }]) {
+              made[body.name] = (await api('post', '/contacts').send(body).expect(200)).body.payload.contact.id;
+            }
+          }
+          return ctx.deps.keys.claimMany(claims);
+        },
+      },
+    }).run(id);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 1, updated: 2, rejected: 1 });
+    const byEmail = new Map((await contactsOf(ctx, account.id)).map((c) => [c.email ?? c.identifier, c]));
+    expect(byEmail.get('ana@twin.test')).toMatchObject({ _id: String(made['Ana (agent)']), name: 'Ana', additional_attributes: { company_name: 'Dual SA' } });
+    expect(byEmail.get('bea@twin.test')).toMatchObject({ _id: String(made['Bea (agent)']), additional_attributes: { company_name: 'Dual SA' } });
+    expect(byEmail.get('cris@twin.test')).toMatchObject({ name: 'Cris' });
+    const rejected = await ctx.deps.models.importRejections.find({ import_id: id }).lean();
+    expect(rejected.map((r) => [r.row, r.reasons])).toEqual([[4, [`email "dani@twin.test" already belongs to contact ${made['Dani mail']}, not to contact ${made.Dani} that the row matches (both written while this import ran)`]]]);
+    // Searchable when the import says completed (no worker runs here).
+    const found = await api('post', '/contacts/filter').send({ payload: [{ attribute_key: 'company_name', filter_operator: 'equal_to', values: ['dual sa'] }] });
+    expect(found.body.meta.count).toBe(3);
+  });
+
   it('when a later batch repeats an email and its reads finish first, then the earlier row still wins and the later one is rejected', async () => {
     const account = await ctx.createAccount();
     // Batches of two rows: row 1 is in the first batch, row 3 in the second.
