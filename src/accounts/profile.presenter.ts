@@ -40,6 +40,9 @@ export const signInPayloadSchema = z
   .meta({ id: 'SignIn' });
 export type SignInPayload = z.infer<typeof signInPayloadSchema>;
 
+/** devise_token_auth's sign-out answer. */
+export const signOutSchema = z.object({ success: z.literal(true) }).meta({ id: 'SignOut' });
+
 type UserAccount = z.infer<typeof userAccountSchema>;
 
 export function toProfilePayload(user: User, accounts: UserAccount[]): ProfilePayload {

@@ -6,7 +6,7 @@ import { anonymousAccess, defineRoute, json } from '../shared/route';
 import { bareOrWrappedSchema } from '../shared/wrapped-body';
 import type { AccountsService } from './accounts.service';
 import { userAccess, userCallerOf } from './auth.middleware';
-import { profilePayloadSchema, profileWithTokenSchema, signInPayloadSchema } from './profile.presenter';
+import { profilePayloadSchema, profileWithTokenSchema, signInPayloadSchema, signOutSchema } from './profile.presenter';
 import { profileUpdateSchema, signInSchema } from './profile.schemas';
 import type { ProfileService } from './profile.service';
 
@@ -29,11 +29,12 @@ export function authRouter(profile: ProfileService, accounts: AccountsService): 
   defineRoute(
     router,
     {
-      method: 'delete', path: '/sign_out', operationId: 'signOut', summary: 'End the token this request is made with', tag, access: userAccess(accounts), responses: { '200': json('Signed out: the token is refused from now on', emptySchema) },
+      method: 'delete', path: '/sign_out', operationId: 'signOut', summary: 'End the token this request is made with', tag, access: userAccess(accounts), responses: { '200': json('Signed out: the token is refused from now on', signOutSchema) },
     },
     async (_input, req, res) => {
       await profile.signOut(userCallerOf(req));
-      res.status(200).json({});
+      // devise_token_auth's answer, which Chatwoot's clients read.
+      res.status(200).json({ success: true });
     },
   );
 

@@ -323,7 +323,7 @@ describe('people: agents, sign-in and profile', () => {
     const reset = await call('post', '/api/v1/profile/reset_access_token', { token: session });
     expect(typeof reset.body.access_token).toBe('string');
     expect((await call('delete', '/api/v1/profile/access_token', { token: reset.body.access_token })).body).toEqual({});
-    expect((await call('delete', '/auth/sign_out', { token: session })).body).toEqual({});
+    expect((await call('delete', '/auth/sign_out', { token: session })).body).toEqual({ success: true });
     expect((await call('get', '/api/v1/profile', { token: session })).status).toBe(401);
     expect((await call('post', '/auth/sign_in', { body: { email: added.body.email, password: 'not the password' } })).status).toBe(401);
     expect((await call('delete', `${A}/agents/{id}`, { params: { id } })).body).toEqual({});
