@@ -10,8 +10,8 @@ async function main() {
   await deps.startIndex();
   await deps.startWorker();
   logger.info('sync worker started');
-  // Active jobs get most of the time allowed (bull waits for them); an import that cannot finish
-  // in time is cut and resumes from its checkpoint in the next worker.
+  // Active jobs get most of the time allowed (bull waits for them); a running import stops at its
+  // next batch boundary, checkpointed, and resumes from there in a live worker.
   runUntilSignal(
     logger,
     async () => {
