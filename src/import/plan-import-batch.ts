@@ -80,7 +80,8 @@ export interface ImportBatchInput {
   matched: MatchedContacts;
 }
 
-const MATCH_FIELDS = ['identifier', 'email', 'phone_number'] as const;
+/** A row matches the contact holding its identifier, else its email, else its phone. */
+export const MATCH_FIELDS = ['identifier', 'email', 'phone_number'] as const;
 
 /** Whether the contact holds this value under the key, as the export writes it. */
 function holdsAsText(contact: Contact, { key, value }: UnfitValue): boolean {

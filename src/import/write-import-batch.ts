@@ -13,7 +13,7 @@ import type { ContactImportModel, PendingBatch } from './contact-import.model';
 import { diffContact } from './diff-contact';
 import type { ImportRejection, ImportRejectionModel } from './import-rejection.model';
 import { cellText } from './parse-import-row';
-import type { ImportBatchPlan, PlannedRow, PlannedUpdate, RejectedRow } from './plan-import-batch';
+import { MATCH_FIELDS, type ImportBatchPlan, type PlannedRow, type PlannedUpdate, type RejectedRow } from './plan-import-batch';
 
 export interface ImportWriterDeps {
   imports: ContactImportModel;
@@ -80,8 +80,6 @@ async function claimPerContact(keys: ImportWriterDeps['keys'], claims: KeyClaim[
   return refused;
 }
 
-const MATCH_ORDER = ['identifier', 'email', 'phone_number'] as const;
-
 /**
  * The contact that took a new row's values since its plan, updated with the row (through the
  * contact writer: conditional on the version it reads, its keys claimed), or the row rejected:
@@ -90,15 +88,21 @@ const MATCH_ORDER = ['identifier', 'email', 'phone_number'] as const;
  */
 async function updateWhoTookIt(deps: ImportWriterDeps, accountId: number, item: PlannedRow, doc: Contact): Promise<Contact | RejectedRow> {
   const holders = (await deps.keys.holdersOf(identityClaims(accountId, Number(doc._id), doc))).filter((c) => c.account_id === accountId && !c.deleted);
-  const ownerOf = (field: (typeof MATCH_ORDER)[number]) => (doc[field] ? holders.find((c) => c[field] === doc[field]) : undefined);
-  const owner = MATCH_ORDER.map(ownerOf).find((c) => !!c);
+  // Each key's holder, in the match order: the first is the match, the others must agree with it.
+  const owners = MATCH_FIELDS.map((field) => ({ field, holder: doc[field] ? holders.find((c) => c[field] === doc[field]) : undefined }));
+  const owner = owners.find(({ holder }) => holder)?.holder;
   if (!owner) return rejectedFor(item, 'its email, phone or identifier was taken by another write while this import ran, and then given up; import the row again');
-  const other = MATCH_ORDER.map((field) => ({ field, holder: ownerOf(field) })).find(({ holder }) => holder && holder._id !== owner._id);
+  const other = owners.find(({ holder }) => holder && holder._id !== owner._id);
   if (other) {
     return rejectedFor(item, `${other.field} "${doc[other.field]}" already belongs to contact ${other.holder!._id}, not to contact ${owner._id} that the row matches (both written while this import ran)`);
   }
+  return rewriteRow(deps, accountId, Number(owner._id), item);
+}
+
+/** The row written on the contact as it is now, through the contact writer (conditional on the version it reads), or rejected with the writer's reason. */
+async function rewriteRow(deps: ImportWriterDeps, accountId: number, contactId: number, item: PlannedRow): Promise<Contact | RejectedRow> {
   try {
-    return await deps.writer.modify(accountId, Number(owner._id), (current) => {
+    return await deps.writer.modify(accountId, contactId, (current) => {
       const set = diffContact(current, item.changes, item.labels, item.dateKeys);
       return set ? { set } : null;
     });
@@ -217,16 +221,12 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       // The values these took are not theirs yet: the retry takes them again.
       await keys.release(lost.flatMap((u) => newValuesOf(accountId, u)));
       for (const u of lost) {
-        try {
-          // Indexed with the batch too, so that `completed` still means searchable.
-          const contact = await writer.modify(accountId, u.id, (current) => {
-            const set = diffContact(current, u.item.changes, u.item.labels, u.item.dateKeys);
-            return set ? { set } : null;
-          });
-          updated.push(contact);
+        // Indexed with the batch too, so that `completed` still means searchable.
+        const outcome = await rewriteRow(deps, accountId, u.id, u.item);
+        if ('reasons' in outcome) lostRace.push(outcome);
+        else {
+          updated.push(outcome);
           written.push(u);
-        } catch (err) {
-          lostRace.push(rejectedFor(u.item, (err as Error).message));
         }
       }
     }
