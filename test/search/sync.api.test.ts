@@ -108,14 +108,28 @@ describe('the sync pipeline', () => {
       const res = await ctx.http.get('/metrics').expect(200);
       return Number(new RegExp(`^${name.replace(/[{}+]/g, '\\$&')} (\\S+)$`, 'm').exec(res.text)?.[1] ?? NaN);
     };
-    const before = await figure('contacts_searchable_lag_seconds_count');
-    const sumBefore = await figure('contacts_searchable_lag_seconds_sum');
-    // The probe follows at most one write a second: a write after a second's wait is followed.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Count and sum from one answer, and only once the probe has recorded the earlier tests' writes:
+    // a sample of theirs landing between two separate reads made the count rise with no sum of ours.
+    const figures = async () => {
+      const res = await ctx.http.get('/metrics').expect(200);
+      const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(res.text)?.[1] ?? NaN);
+      return { count: read('contacts_searchable_lag_seconds_count'), sum: read('contacts_searchable_lag_seconds_sum') };
+    };
+    // The probe follows at most one write a second: a second's wait with nothing recorded also lets
+    // the next write be followed.
+    let before = await figures();
+    for (let settled = false; !settled; ) {
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const again = await figures();
+      settled = again.count === before.count;
+      before = again;
+    }
     const started = Date.now();
     await createContact(ctx, account, { name: 'Found by a search' });
-    await waitFor(async () => (await figure('contacts_searchable_lag_seconds_count')) > before, 'the searchable lag to be recorded', 10000);
-    const measured = (await figure('contacts_searchable_lag_seconds_sum')) - sumBefore;
+    await waitFor(async () => (await figures()).count > before.count, 'the searchable lag to be recorded', 10000);
+    const after = await figures();
+    expect(after.count).toBe(before.count + 1);
+    const measured = after.sum - before.sum;
     // After the write's acknowledgement and within the test's own wait for it.
     expect(measured).toBeGreaterThan(0);
     expect(measured).toBeLessThanOrEqual((Date.now() - started) / 1000 + 0.05);
