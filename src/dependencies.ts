@@ -271,6 +271,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     mergeLocks,
     // The inboxes feature sits above contacts: POST /contacts with inbox_id reaches it through this.
     prepareInboxLink: inboxes.prepareContactInbox,
+    // Likewise labels on POST /contacts; the labels service is made below, and asked only per request.
+    prepareLabels: (accountId: number, titles: string[], beforeCreating: () => Promise<void>) => labels.prepareNewContactLabels(accountId, titles, beforeCreating),
     limits,
   };
   const contacts = createContactsService(contactsDeps);

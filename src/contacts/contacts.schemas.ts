@@ -1,6 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { machineryKeyProblem } from '../records/contact-fields';
-import { acceptingAlso } from '../shared/documented-input';
+import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
 import { bodyId, pathId } from '../shared/id-schema';
 import { labelsParam, pageQuery } from '../search/list-request';
 import { readBackFields } from './read-back-fields';
@@ -69,7 +69,19 @@ const contactFields = {
   source_id: z.preprocess((value) => (value === '' ? null : value), text(255).nullable()),
 };
 
-export const contactInputSchema = z.strictObject(contactFields).partial();
+export const contactInputSchema = z
+  .strictObject({
+    ...contactFields,
+    // Chatwoot drops labels on create without a word; here they are part of the contact, so a
+    // client that sends them expects them set (on update they are read-back: read-back-fields.ts).
+    labels: nullAsAbsent(
+      z
+        .array(z.string(), 'labels must be an array of label titles')
+        .optional()
+        .describe('label titles the contact is created with; a title the account lacks becomes an account label, as POST /contacts/{id}/labels makes it'),
+    ),
+  })
+  .partial();
 export type ContactInput = z.infer<typeof contactInputSchema>;
 
 /** An update also takes back what a read answered (read-back-fields.ts), so a contact read can be sent back whole. */

@@ -46,6 +46,13 @@ export type PrepareInboxLink = (
 ) => Promise<(contactId: number) => Promise<ContactInboxLink>>;
 
 /**
+ * Checks a new contact's label titles and makes the ones the account lacks account labels, after
+ * `beforeCreating` (so a create its other checks refuse makes none); answers the titles as stored.
+ * The labels feature provides it (contacts sit below it and cannot import it).
+ */
+export type PrepareLabels = (accountId: number, titles: string[], beforeCreating: () => Promise<void>) => Promise<string[]>;
+
+/**
  * What to keep of the changes, decided from the contact as read on each attempt of the versioned
  * write: a rule such as "only fill gaps" then holds for the version written, not for an older read.
  */
@@ -76,13 +83,14 @@ export interface ContactsServiceDeps {
   search: ContactSearch;
   dependents?: ContactDependent[];
   prepareInboxLink: PrepareInboxLink;
+  prepareLabels: PrepareLabels;
   /** Bounds the cost of a search `q` (its length). */
   limits?: QueryLimits;
   /** Deletes wait for a merge running on any of their contacts (merge-locks.ts). */
   mergeLocks?: Pick<MergeLocks, 'acquireAll'>;
 }
 
-export function createContactsService({ contacts, customAttributes, writer, nextIds, search, dependents = [], prepareInboxLink, limits, mergeLocks }: ContactsServiceDeps) {
+export function createContactsService({ contacts, customAttributes, writer, nextIds, search, dependents = [], prepareInboxLink, prepareLabels, limits, mergeLocks }: ContactsServiceDeps) {
   async function find(accountId: number, id: number): Promise<Contact> {
     // By _id alone (an index lookup on every backend); the account is checked here.
     const contact = await contacts.findById(String(id)).lean();
@@ -131,11 +139,13 @@ export function createContactsService({ contacts, customAttributes, writer, next
       input.inbox_id === undefined || input.inbox_id === null
         ? undefined
         : await prepareInboxLink(accountId, input.inbox_id, { email: changes.email ?? null, phone_number: changes.phone_number ?? null }, sourceId);
-    if (changes.custom_attributes) {
-      changes.custom_attributes = await customAttributes.prepareValues(accountId, changes.custom_attributes, () => writer.checkFree(accountId, 0, changes));
-    }
+    // The values' keys are checked once, before a custom attribute key or a label is defined for them.
+    let free: Promise<void> | undefined;
+    const checkFree = () => (free ??= writer.checkFree(accountId, 0, changes));
+    if (changes.custom_attributes) changes.custom_attributes = await customAttributes.prepareValues(accountId, changes.custom_attributes, checkFree);
+    const labels = input.labels?.length ? await prepareLabels(accountId, input.labels, checkFree) : [];
     const [id] = await nextIds('contacts');
-    const doc = newContact(id, accountId, changes, [], new Date());
+    const doc = newContact(id, accountId, changes, labels, new Date());
     await writer.insert(doc);
     return { contact: toContactPayload(doc), contact_inbox: link ? await link(id) : NO_CONTACT_INBOX };
   }

@@ -356,6 +356,15 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
 
     contactLabels: liveContactLabels,
 
+    /** The labels a new contact is created with (POST /contacts with labels): checked, then made account labels. */
+    async prepareNewContactLabels(accountId: number, raw: string[], beforeCreating: () => Promise<void>): Promise<string[]> {
+      const titles = normalizeLabels(raw);
+      checkContactLabels(titles, []);
+      await beforeCreating();
+      await ensureLabels(accountId, titles);
+      return titles;
+    },
+
     /** Replaces the contact's labels (Chatwoot's POST /contacts/{id}/labels). */
     async setContactLabels(accountId: number, contactId: number, raw: string[]): Promise<string[]> {
       const titles = normalizeLabels(raw);

@@ -137,6 +137,51 @@ describe('contact labels', () => {
     expect((await api.get('/contacts?labels[]=lead')).body.meta.count).toBe(0);
   });
 
+  // Chatwoot drops labels on create; here a Chatwoot client sending them got a 422 for an unknown key.
+  it('when a contact is created with labels, then it holds them, lowercased and made account labels, and the index lists it under them', async () => {
+    const fresh = await ctx.createAccount();
+    const api = as(fresh, fresh.agentToken);
+    const created = await api.post('/contacts', { name: 'Labelled at birth', labels: ['VIP', 'lead', 'Lead'] });
+    expect(created.status).toBe(200);
+    expect(created.body.payload.contact.labels).toEqual(['vip', 'lead']);
+    const id = created.body.payload.contact.id;
+    expect((await api.get(`/contacts/${id}/labels`)).body.payload).toEqual(['vip', 'lead']);
+    expect((await api.get('/labels')).body.payload.map((l: { title: string }) => l.title)).toEqual(['lead', 'vip']);
+    await ctx.settle(fresh.id);
+    expect((await api.get('/contacts?labels[]=vip')).body.payload.map((c: { id: number }) => c.id)).toEqual([id]);
+
+    // null and [] are no labels, as absent.
+    for (const labels of [null, []]) {
+      const none = await api.post('/contacts', { name: `No labels ${JSON.stringify(labels)}`, labels });
+      expect(none.status).toBe(200);
+      expect(none.body.payload.contact.labels).toEqual([]);
+    }
+  });
+
+  it('when a contact to create names bad labels, or a create is refused for its values, then nothing is created, no label either', async () => {
+    const fresh = await ctx.createAccount();
+    const api = as(fresh);
+    const titles = (await api.get('/labels')).body.payload;
+    expect(titles).toEqual([]);
+    const refused = [
+      [{ name: 'Spaced', labels: ['with space'] }, 'labels'],
+      [{ name: 'Not a list', labels: 'vip' }, 'labels'],
+      [{ name: 'Too many', labels: Array.from({ length: 101 }, (_, i) => `many-${i}`) }, 'labels'],
+    ] as const;
+    for (const [body, field] of refused) {
+      const res = await api.post('/contacts', body);
+      expect(res.status).toBe(422);
+      expect(res.body.field ?? res.body.error).toContain(field);
+    }
+    await api.post('/contacts', { email: 'taken@example.com' }).expect(200);
+    const duplicate = await api.post('/contacts', { email: 'taken@example.com', labels: ['never-made'] });
+    expect(duplicate.status).toBe(422);
+    expect(duplicate.body.field).toBe('email');
+    expect((await api.get('/labels')).body.payload).toEqual([]);
+    await ctx.settle(fresh.id);
+    expect((await api.get('/contacts')).body.meta.count).toBe(1);
+  });
+
   it('when labels is one comma-separated string, as Chatwoot\'s tagged_with reads it, then contacts holding any of them are listed', async () => {
     const api = as(account, account.agentToken);
     const [gold, silver] = [await createContact(ctx, account), await createContact(ctx, account)];
