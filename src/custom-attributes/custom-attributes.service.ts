@@ -7,14 +7,16 @@ import type { AttributeType, CustomAttributeDefinition } from '../records/custom
 import { isLiveDefinition, type DefinitionResyncJob, type DefinitionStore } from '../records/custom-attribute-definitions';
 import { replaceById } from '../shared/account-list-store';
 import { toDefinitionPayload } from './custom-attribute-definition.presenter';
-import { checkCustomValue, coerceCustomValue, listValuesOf, MAX_SLOTS, RESERVED_KEYS, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
+import { checkCustomValue, coerceCustomValue, listValuesOf, MAX_SLOTS, reservedKeyOf, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
 import type { Logger } from '../shared/logger';
 
 export function checkDefinitionKey(key: string): string | undefined {
   const problem = checkAttributeKey(key) ?? machineryKeyProblem(key);
   if (problem) return problem;
-  if (RESERVED_KEYS.has(key)) return `"${key}" is a standard contact field and cannot be a custom attribute key`;
+  const reserved = reservedKeyOf(key);
+  if (reserved === key) return `"${key}" is a standard contact field and cannot be a custom attribute key`;
+  if (reserved) return `"${key}" names the standard contact field "${reserved}" (CSV columns are matched in any case) and cannot be a custom attribute key`;
   return undefined;
 }
 

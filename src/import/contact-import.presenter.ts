@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { toUnixSeconds } from '../shared/time';
 import { unixSeconds } from '../shared/response-fields';
 import { IMPORT_STATUSES, type ContactImport } from './contact-import.model';
+import { ignoredColumnsOf } from './import-columns';
 
 export const importPayloadSchema = z
   .object({
@@ -18,6 +19,9 @@ export const importPayloadSchema = z
     rejected: z.int(),
     progress: z.number().min(0).max(1).describe('share of the file imported so far: up to the end of the last row committed, 1 once completed'),
     error: z.string().nullable(),
+    ignored_columns: z
+      .array(z.string())
+      .describe("the file's columns read and not written: id, errors, and contact fields the service keeps itself (updated_at, thumbnail, last_seen_at, additional_attributes, …); empty until the header is read"),
     created_at: unixSeconds.nullable(),
     started_at: unixSeconds.nullable(),
     finished_at: unixSeconds.nullable(),
@@ -41,6 +45,7 @@ export function toImportPayload(doc: ContactImport): ImportPayload {
     rejected: doc.rejected,
     progress: doc.status === 'completed' ? 1 : doc.file_size ? Math.min(1, Math.round((doc.bytes_read / doc.file_size) * 1000) / 1000) : 0,
     error: doc.error,
+    ignored_columns: ignoredColumnsOf(doc.headers ?? []),
     created_at: toUnixSeconds(doc.created_at),
     started_at: toUnixSeconds(doc.started_at),
     finished_at: toUnixSeconds(doc.finished_at),

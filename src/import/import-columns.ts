@@ -2,6 +2,7 @@ import { attributeKeyOf, checkAttributeKey, machineryKeyProblem } from '../recor
 import { unneutralise } from '../shared/csv';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
 import { trimText } from '../shared/trim-text';
+import { reservedKeyOf } from '../records/custom-attribute-fields';
 
 // Chatwoot's sample columns plus the ones SPEC §5 adds. `id` is read and ignored: ids belong to
 // this service, and another system's id would point at the wrong contact. `errors` is ignored
@@ -35,6 +36,7 @@ export interface DefinitionInfo {
 export type ImportColumn =
   | { kind: 'standard'; field: StandardColumn; header: string }
   | { kind: 'custom'; key: string; type: AttributeType; values: string[]; header: string }
+  | { kind: 'ignored'; header: string }
   | { kind: 'unnamed'; header: string };
 
 export interface ColumnPlan {
@@ -72,14 +74,29 @@ function checkSeparators(cells: string[]): string | undefined {
   return `the header line has no comma but has ${other}: the file must be comma-separated; save it again as CSV with "," between fields`;
 }
 
+/** A header cell as a column name. A heading the export neutralised (a key that starts like a formula, `'@handle`) is read back as its cells are. */
+const columnNameOf = (cell: string, index: number) => attributeKeyOf(unneutralise(trimText(index === 0 && cell.startsWith(BOM) ? cell.slice(1) : cell)));
+
+/**
+ * Columns of a contact that an import cannot write, in any case: the fields the service keeps
+ * itself or only answers (`updated_at`, `thumbnail`, `last_seen_at`, `additional_attributes`…),
+ * which a file exported by Chatwoot may carry. They are read and ignored, as `id` and `errors`;
+ * they failed the whole import as keys no custom attribute may have.
+ */
+const isUnwritable = (lower: string) => !(STANDARD_COLUMNS as readonly string[]).includes(lower) && reservedKeyOf(lower) !== undefined;
+
+/** The header's columns that the import reads and does not write, as the file names them (its answer's `ignored_columns`). */
+export function ignoredColumnsOf(headerCells: string[]): string[] {
+  return headerCells.map(columnNameOf).filter((name) => ['id', 'errors'].includes(name.toLowerCase()) || isUnwritable(name.toLowerCase()));
+}
+
 /**
  * Reads the header line: standard columns are matched case-insensitively, every other column
  * is a custom attribute (matched to its definition case-insensitively too). A header that
  * cannot be read right fails the whole import rather than mis-assigning every row.
  */
 export function planImportColumns(headerCells: string[], definitions: DefinitionInfo[]): PlanResult {
-  // A heading the export neutralised (a key that starts like a formula, `'@handle`) is read back as its cells are.
-  const cells = headerCells.map((cell, i) => attributeKeyOf(unneutralise(trimText(i === 0 && cell.startsWith(BOM) ? cell.slice(1) : cell))));
+  const cells = headerCells.map(columnNameOf);
   if (!cells.some((cell) => cell.length)) return { ok: false, error: 'the file has no header line' };
   const notCommaSeparated = checkSeparators(cells);
   if (notCommaSeparated) return { ok: false, error: notCommaSeparated };
@@ -101,6 +118,10 @@ export function planImportColumns(headerCells: string[], definitions: Definition
       continue;
     }
     const lower = header.toLowerCase();
+    if (isUnwritable(lower)) {
+      columns.push({ kind: 'ignored', header });
+      continue;
+    }
     const standard = (STANDARD_COLUMNS as readonly string[]).includes(lower);
     const definition = standard ? undefined : (exactKey.get(header) ?? byKey.get(lower));
     const target = standard ? `standard:${lower}` : definition ? `defined:${definition.attribute_key}` : `new:${lower}`;

@@ -168,6 +168,7 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
     const value = unneutralise(trimText(cell));
     if (!value) continue;
 
+    if (column.kind === 'ignored') continue;
     if (column.kind === 'unnamed') {
       errors.push(`column ${index + 1} has a value but no name in the header`);
       continue;

@@ -25,8 +25,13 @@ const POOL_BY_TYPE: Record<AttributeType, SlotPool> = {
 /** The parts of a definition that searching and indexing need. */
 export type DefinitionRef = Pick<CustomAttributeDefinition, 'attribute_key' | 'attribute_display_type' | 'attribute_values' | 'slot'>;
 
-// Standard contact fields (API names and filter keys): a custom key may not shadow them.
+// Standard contact fields (API names and filter keys) and the CSV's own columns (`ip_address`, and
+// `errors` of the rejected-rows download): a custom key may not shadow them in any case, since an
+// import header and an export column name are matched case-insensitively (a custom `City` was
+// exported and imported as the standard city, its own values lost).
 export const RESERVED_KEYS = new Set([
+  'ip_address',
+  'errors',
   'id',
   'name',
   'email',
@@ -49,6 +54,9 @@ export const RESERVED_KEYS = new Set([
   'additional_attributes',
   'custom_attributes',
 ]);
+
+/** The standard field a key names, in any case; undefined for a key free to be a custom attribute's. */
+export const reservedKeyOf = (key: string): string | undefined => (RESERVED_KEYS.has(key.toLowerCase()) ? key.toLowerCase() : undefined);
 
 export const poolOf = (type: AttributeType): SlotPool => POOL_BY_TYPE[type];
 

@@ -163,6 +163,25 @@ describe('custom attribute definitions', () => {
   });
 });
 
+describe('keys that name a standard field', () => {
+  // CSV columns are matched in any case: a custom `City` was exported and imported as the
+  // standard city (its own values lost), and `ip_address` / `errors` as the CSV's own columns.
+  it('when a key names a standard field in any case, or a CSV column of its own, then a definition or a contact write with it answers 422 and defines nothing', async () => {
+    const account = await ctx.createAccount();
+    for (const key of ['City', 'EMAIL', 'Labels', 'Phone_Number', 'ip_address', 'IP_Address', 'errors', 'Updated_At', 'city']) {
+      const defined = await as(account).post('/custom_attribute_definitions', { attribute_key: key, attribute_display_type: 'text' });
+      expect(defined.status).toBe(422);
+      expect(defined.body.field).toBe('attribute_key');
+      expect(defined.body.error).toContain(`"${key}"`);
+      expect(defined.body.error).toContain(`"${key.toLowerCase()}"`);
+      const written = await as(account).post('/contacts', { name: 'Shadow', custom_attributes: { [key]: 'x' } });
+      expect(written.status).toBe(422);
+    }
+    expect((await as(account).get('/custom_attribute_definitions')).body).toEqual([]);
+    expect((await as(account).post('/custom_attribute_definitions', { attribute_key: 'City Tier', attribute_display_type: 'text' })).status).toBe(200);
+  });
+});
+
 describe('many definitions at once', () => {
   it('when 60 definitions of different keys are created at once, then every one is created (none runs out of attempts)', async () => {
     const account = await ctx.createAccount();

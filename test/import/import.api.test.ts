@@ -112,6 +112,24 @@ describe('importing a CSV', () => {
     expect(await rejectionsOf(account, done.id)).toEqual(['row 2: score: "lots" is not a number']);
   });
 
+  // A file exported by Chatwoot may carry these: such a file failed whole, no row read.
+  it('when the file has columns of fields the service keeps itself (updated_at, thumbnail, additional_attributes, …), then its rows import, those columns are ignored and the import names them', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(
+      ctx,
+      account,
+      'id,name,email,Updated_At,avatar_url,thumbnail,last_seen_at,additional_attributes,custom_attributes,availability_status,plan\n' +
+        '7,Ana,ana@x.com,2024-05-02 12:34:56 UTC,https://x.test/a.png,https://x.test/a.png,,"{""city"":""Lima""}","{""tier"":""gold""}",online,pro\n',
+    );
+    expect(done).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    expect(done.ignored_columns).toEqual(['id', 'Updated_At', 'avatar_url', 'thumbnail', 'last_seen_at', 'additional_attributes', 'custom_attributes', 'availability_status']);
+    const [ana] = await contactsOf(ctx, account.id);
+    expect(ana).toMatchObject({ name: 'Ana', email: 'ana@x.com', custom_attributes: { plan: 'pro' }, additional_attributes: {} });
+    expect((await ctx.deps.definitions.of(account.id)).map((d) => d.attribute_key)).toEqual(['plan']);
+    // A file of standard columns only ignores none.
+    expect((await importCsv(ctx, account, 'name\nLuis\n')).ignored_columns).toEqual([]);
+  });
+
   it('when two definitions differ only in case, then a column naming one exactly fills that one, and a file may carry both', async () => {
     const account = await freshAccount();
     await storeDefinition(ctx, account.id, { attribute_key: 'Tier', attribute_display_type: 'text', slot: 1 });

@@ -15,6 +15,7 @@ interface Import {
   rejected: number;
   progress: number;
   error: string | null;
+  ignored_columns: string[];
 }
 
 const FINISHED = ['completed', 'failed'];
@@ -155,6 +156,9 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
               rejected: formatNumber(current.rejected),
             })}
           </p>
+          {current.ignored_columns.length > 0 && (
+            <p className="hint" data-testid="import-ignored">{t('importIgnored', { columns: current.ignored_columns.join(', ') })}</p>
+          )}
           {current.error && <p role="alert" className="error">{current.error}</p>}
           {finished && current.rejected > 0 && (
             <div className="actions">
