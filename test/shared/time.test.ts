@@ -41,6 +41,29 @@ describe('reading ISO 8601 dates strictly', () => {
     expect(parseTimestamp(text)?.getTime()).toBe(ms);
   });
 
+  // ISO 8601 forms an import's file may carry: they were refused as no ISO 8601 (black-box round 10).
+  it.each([
+    ['2025-074', Date.UTC(2025, 2, 15), true],
+    ['2024-366', Date.UTC(2024, 11, 31), true],
+    ['2025-074T10:00:00Z', Date.UTC(2025, 2, 15, 10), false],
+    ['2025-W11-6', Date.UTC(2025, 2, 15), true],
+    ['2025W116', Date.UTC(2025, 2, 15), true],
+    ['2025-W11', Date.UTC(2025, 2, 10), true],
+    ['2026-W01-1', Date.UTC(2025, 11, 29), true],
+    ['2020-W53-5', Date.UTC(2021, 0, 1), true],
+    ['2025-w11-6 10:30 UTC', Date.UTC(2025, 2, 15, 10, 30), false],
+    ['2025-03-15T12:34:56,5Z', Date.UTC(2025, 2, 15, 12, 34, 56, 500), false],
+    ['20250315T123456,25Z', Date.UTC(2025, 2, 15, 12, 34, 56, 250), false],
+  ])('when %s (an ordinal or week date, or a comma before the fraction) is read, then it is that moment', (text, ms, day) => {
+    expect(parseIsoMoment(text)).toEqual({ ms, day });
+    expect(parseTimestamp(text)?.getTime()).toBe(ms);
+  });
+
+  it.each(['2025-000', '2025-366', '2025-W00', '2021-W53', '2025-W54', '2025-W11-8', '2025-W11-0', '2025-07', '2025-7', '2025-W1'])('when %s names no ordinal or week date, then it is no date', (text) => {
+    expect(parseIsoMoment(text)).toBeUndefined();
+    expect(parseTimestamp(text)).toBeUndefined();
+  });
+
   it('when eight digits of text are no calendar date, or the same digits come as a JSON number, then they are Unix seconds as before', () => {
     expect(parseTimestamp('20251399')?.getTime()).toBe(20251399000);
     expect(parseTimestamp(20250315)?.getTime()).toBe(20250315000);
