@@ -78,7 +78,7 @@ import { addReports, reconcileAccount, type ReconcileOptions, type ReconcileRepo
 import { sweepPendingContacts } from './search/sync-sweep';
 import type { Logger } from './shared/logger';
 import { createMetrics, redisSyncFigureStore } from './shared/metrics';
-import { connectMongo } from './shared/mongo';
+import { connectMongo, initModels } from './shared/mongo';
 import { createQueueFactory, enqueueWithin, type Queue } from './shared/queues';
 import { addUnlessQueued, resumeWhenStoreBack } from './shared/resume-when-store-back';
 import { createRateLimit, inSequence } from './shared/rate-limit';
@@ -150,7 +150,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     contactImports: defineContactImportModel(conn),
     importRejections: defineImportRejectionModel(conn),
   };
-  await Promise.all(Object.values(models).map((model) => model.init()));
+  await initModels(Object.values(models));
   await upgradeLegacyUsers({ accounts: models.accounts, users: models.users, emails: models.userEmails, tokens: models.accessTokens }, logger);
   await linkExistingRecords(models, logger);
   await upgradeLegacyDefinitions(models.customAttributeSets, logger);

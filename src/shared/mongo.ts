@@ -59,3 +59,32 @@ export function isMongoUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Waits for the models' collections and indexes, which mongoose starts making as each model is
+ * defined: two dozen at once. On a busy machine some of them waited for a connection longer than
+ * the pool's wait-queue timeout (the socket timeout, 1.5 s in a test), and the start failed; such
+ * a start is done again one model at a time, until `withinMs` has passed (existing collections and
+ * indexes are left as they are).
+ */
+export async function initModels(models: { init(): Promise<unknown>; createCollection(): Promise<unknown>; ensureIndexes(): Promise<unknown> }[], withinMs = 10000): Promise<void> {
+  try {
+    await Promise.all(models.map((model) => model.init()));
+    return;
+  } catch (err) {
+    if (!isMongoUnavailable(err)) throw err;
+  }
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      for (const model of models) {
+        await model.createCollection();
+        await model.ensureIndexes();
+      }
+      return;
+    } catch (err) {
+      if (!isMongoUnavailable(err) || Date.now() >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
