@@ -79,7 +79,7 @@ import { sweepPendingContacts } from './search/sync-sweep';
 import type { Logger } from './shared/logger';
 import { createMetrics, redisSyncFigureStore } from './shared/metrics';
 import { connectMongo, initModels } from './shared/mongo';
-import { createQueueFactory, enqueueWithin, type Queue } from './shared/queues';
+import { createQueueFactory, enqueueWithin, redisErrorLog, type Queue } from './shared/queues';
 import { addUnlessQueued, resumeWhenStoreBack } from './shared/resume-when-store-back';
 import { createRateLimit, inSequence } from './shared/rate-limit';
 import { settleWithin } from './shared/lifecycle';
@@ -163,7 +163,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
   const es = overrides.es ?? createElasticsearchClient(config.ELASTICSEARCH_URL);
   const index = config.CONTACTS_INDEX;
-  const queues = createQueueFactory(config.REDIS_URL, config.QUEUE_PREFIX);
+  const queues = createQueueFactory(config.REDIS_URL, config.QUEUE_PREFIX, redisErrorLog(logger));
   const syncQueue = createSyncQueue(queues);
   const scheduler = createSyncScheduler(syncQueue, logger);
   const backgroundSyncQueue = createBackgroundSyncQueue(queues);

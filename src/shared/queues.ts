@@ -1,5 +1,6 @@
 import Queue from 'bull';
 import Redis, { type RedisOptions } from 'ioredis';
+import type { Logger } from './logger';
 
 export type { Queue };
 
@@ -10,12 +11,15 @@ const connectedOnce = new WeakSet<Redis>();
  * Makes bull queues that share two Redis connections (client and subscriber) instead of
  * opening three per queue, with retries and back-off, and completed jobs cleaned up.
  */
-export function createQueueFactory(redisUrl: string, prefix: string) {
+export function createQueueFactory(redisUrl: string, prefix: string, onError: (err: Error) => void = () => undefined) {
   const shared: Redis[] = [];
   const open = (extra: RedisOptions) => {
     const conn = new Redis(redisUrl, extra);
     // Every queue that shares the connection listens for its errors (a dozen queues): not a leak.
     conn.setMaxListeners(50);
+    // A connection without a listener of its own had ioredis print each failed reconnect as an
+    // "Unhandled error event" stack trace, plain text among the JSON log lines.
+    conn.on('error', onError);
     conn.on('ready', () => connectedOnce.add(conn));
     shared.push(conn);
     return conn;
@@ -67,6 +71,17 @@ export function createQueueFactory(redisUrl: string, prefix: string) {
 }
 
 export type QueueFactory = ReturnType<typeof createQueueFactory>;
+
+/** Logs Redis connection errors at most once per `everyMs`: while Redis is away every reconnect attempt fails alike. */
+export function redisErrorLog(logger: Pick<Logger, 'warn'>, everyMs = 10000): (err: Error) => void {
+  let lastAt = 0;
+  return (err) => {
+    const now = Date.now();
+    if (now - lastAt < everyMs) return;
+    lastAt = now;
+    logger.warn({ err: err.message }, 'a Redis connection failed; it is retried (queues wait, writes go on and the sweep catches up)');
+  };
+}
 
 /**
  * Adds to a queue for a request: rejects at once while the queue's Redis connection is lost
