@@ -20,8 +20,10 @@ export interface ReindexReport {
   from: string[];
   /** The index built and now behind the alias. */
   to: string;
-  /** Contacts copied from MongoDB. */
+  /** Contacts copied from MongoDB into the new index. */
   copied: number;
+  /** Live contacts of accounts with an index of their own, read and not copied (they stay where they are). */
+  inOwnIndex: number;
   /** Contacts written while the copy ran, indexed again: before the swap into the new index, and after it through the alias (counted in both). */
   caughtUp: number;
   /** Documents of contacts deleted and purged while the copy ran, removed from the new index. */
@@ -61,7 +63,7 @@ export async function reindexContacts(
   const from = Object.keys(await es.indices.getAlias({ name: alias }));
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 17);
   const to = `${versionedIndexName(alias, MAPPING_VERSION)}-${stamp}`;
-  const report: ReindexReport = { from, to, copied: 0, caughtUp: 0, orphans: 0, failed: [], deletedOld: false };
+  const report: ReindexReport = { from, to, copied: 0, inOwnIndex: 0, caughtUp: 0, orphans: 0, failed: [], deletedOld: false };
   const progress = async (phase: Phase) => options.onProgress?.(phase, report);
   const recordFailed = ({ failed }: IndexOutcome) => {
     for (const [id, reason] of failed) report.failed.push({ id, reason });
@@ -90,8 +92,12 @@ export async function reindexContacts(
   };
   const copier = createContactIndexer({ contacts, definitions: deps.definitions, es, placements: copyPlacements, logger: deps.logger, metrics: createMetrics() });
   const copy = async (batch: Contact[]) => {
-    recordFailed(await copier.write(batch));
-    report.copied += batch.length;
+    // Counted by what the copy writes: an account with its own index was counted as copied.
+    const view = await copyPlacements.current();
+    const shared = batch.filter((contact) => view.writes(contact.account_id).length > 0);
+    recordFailed(await copier.write(shared));
+    report.copied += shared.length;
+    report.inOwnIndex += batch.length - shared.length;
     await progress('copy');
   };
   let batch: Contact[] = [];

@@ -168,6 +168,10 @@ describe('reindex', () => {
     expect(report.failed).toEqual([]);
     const inShared = await ctx.deps.es.count({ index: report.to, query: { term: { account_id: String(big.id) } } });
     expect(inShared.count).toBe(0);
+    // The report counts what the copy wrote (it counted the account's contacts as copied too).
+    expect(report.inOwnIndex).toBe(3);
+    await ctx.deps.es.indices.refresh({ index: report.to });
+    expect(report.copied).toBe((await ctx.deps.es.count({ index: report.to })).count);
     expect(await names()).toHaveLength(7);
     const own = await ctx.http.get(big.path('/contacts')).query({ sort: 'name' }).set('api_access_token', big.agentToken).expect(200);
     expect(own.body.payload.map((c: { name: string }) => c.name)).toEqual(['Big 0', 'Big 1', 'Big 2']);
