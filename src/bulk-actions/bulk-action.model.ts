@@ -20,6 +20,11 @@ export interface BulkAction {
   processed: number;
   /** Contacts of the account the action changed (a label added or removed, deleted); absent on actions from before it was counted. */
   changed?: number;
+  /**
+   * The contacts of the batch being written, recorded before its write and cleared with its count:
+   * a run that takes over from one that died in between counts those the dead run changed.
+   */
+  in_flight?: number[];
   error: string | null;
   created_at: Date;
   updated_at: Date;
@@ -39,6 +44,7 @@ const bulkActionSchema = new Schema<BulkAction>(
     total: { type: Number, default: 0 },
     processed: { type: Number, default: 0 },
     changed: { type: Number, default: 0 },
+    in_flight: { type: [Number], default: undefined },
     error: { type: String, default: null },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },

@@ -45,23 +45,42 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
    */
   async function apply(action: BulkAction, ids: number[]): Promise<number> {
     const accountId = action.account_id;
+    const live = await deps.writer.liveAmong(accountId, ids);
     if (action.delete) {
+      if (!live.length) return 0;
+      await recordInFlight(action, live.map((contact) => Number(contact._id)));
       // The contacts service's own removal: notes, identities and conversations go with them.
       return (await deps.removeContacts(accountId, ids)).length;
     }
-    const add = action.add_labels;
-    const remove = action.remove_labels;
-    const live = await deps.writer.liveAmong(accountId, ids);
     if (!live.length) return 0;
     // Labels are created once a contact of the account is there to carry them (not for ids that
     // name none), and before any contact carries them: every label on a contact is an account label.
-    if (add.length) await deps.labels.ensureLabels(accountId, add);
-    const changing = live.filter((contact) => {
-      const held = contact.labels ?? [];
-      return add.some((t) => !held.includes(t)) || remove.some((t) => held.includes(t));
-    });
+    if (action.add_labels.length) await deps.labels.ensureLabels(accountId, action.add_labels);
+    const changing = live.filter((contact) => !isDone(action, contact));
+    if (changing.length) await recordInFlight(action, changing.map((contact) => Number(contact._id)));
     // Counted from the write, not the read: a contact deleted in between is not changed.
-    return deps.writer.writeMany(accountId, changing, { addToSet: { labels: add }, pull: { labels: remove } });
+    return deps.writer.writeMany(accountId, changing, { addToSet: { labels: action.add_labels }, pull: { labels: action.remove_labels } });
+  }
+
+  /** Whether the contact already carries what the action adds and none of what it removes. */
+  const isDone = (action: BulkAction, contact: { labels?: string[] }) => {
+    const held = contact.labels ?? [];
+    return action.add_labels.every((t) => held.includes(t)) && !action.remove_labels.some((t) => held.includes(t));
+  };
+
+  const recordInFlight = (action: BulkAction, ids: number[]) => bulkActions.updateOne({ _id: action._id }, { $set: { in_flight: ids } });
+
+  /**
+   * A run that died between a batch's write and its count left the batch's contacts recorded:
+   * those now changed as the action changes them (deleted, for a delete) were changed by that run.
+   * Without this, the run that takes over found them done and `changed` fell short by the batch.
+   */
+  async function countInFlight(action: BulkAction): Promise<void> {
+    const ids = action.in_flight ?? [];
+    if (!ids.length) return;
+    const live = await deps.writer.liveAmong(action.account_id, ids);
+    const done = action.delete ? ids.length - live.length : live.filter((contact) => isDone(action, contact)).length;
+    await bulkActions.updateOne({ _id: action._id }, { $inc: { changed: done }, $unset: { in_flight: 1 } });
   }
 
   async function* batchesOf(action: BulkAction): AsyncGenerator<number[]> {
@@ -80,6 +99,7 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
     // the selection from the start, and the progress shown must never go back (it read 2000/8000,
     // then 1000/8000). Each batch raises it only past what an earlier run reached ($max).
     await bulkActions.updateOne({ _id: id }, { $set: { status: 'running', updated_at: new Date() } });
+    await countInFlight(action);
     let processed = 0;
     // A job says `completed` once what it wrote is searchable, as an import does: a script that
     // waited for it and then counted the segment found part of the contacts (2,103 of 2,862) for
@@ -101,7 +121,7 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
         processed += ids.length;
         // Added up over runs, not reset: a run after a failed one finds the contacts changed
         // before already changed and does not count them again.
-        await bulkActions.updateOne({ _id: id }, { $set: { updated_at: new Date() }, $max: { processed }, $inc: { changed } });
+        await bulkActions.updateOne({ _id: id }, { $set: { updated_at: new Date() }, $max: { processed }, $inc: { changed }, $unset: { in_flight: 1 } });
         if (inline) continue;
         unconfirmed.push(ids);
         if (unconfirmed.length > 2) await confirm(unconfirmed.shift()!);
