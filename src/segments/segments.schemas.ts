@@ -27,7 +27,13 @@ const bodyFields = {
   q: nullAsAbsent(withinSearch.q),
   labels: nullAsAbsent(withinSearch.labels),
   // Rails reads the body's parameters with the query string's: a client may send it either way.
-  include_contact_inboxes: nullAsAbsent(includeContactInboxesQuery.include_contact_inboxes),
+  // A JSON body says it as a boolean; it was a 422 asking for true or false.
+  include_contact_inboxes: nullAsAbsent(
+    acceptingAlso(
+      z.preprocess((value) => (typeof value === 'boolean' ? String(value) : value), includeContactInboxesQuery.include_contact_inboxes),
+      { type: 'boolean' },
+    ),
+  ),
 };
 
 export const filterQuery = pageFields.extend(withinSearch);

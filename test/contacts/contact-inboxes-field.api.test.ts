@@ -85,6 +85,15 @@ describe("a contact's contact_inboxes", () => {
     const filtered = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send({ payload: byName, include_contact_inboxes: 'true' });
     expect(filtered.status).toBe(200);
     expect(filtered.body.payload.find((c: { id: number }) => c.id === reachable).contact_inboxes).toHaveLength(2);
+    // As a JSON boolean too (it was a 422 asking for true or false).
+    const filter = (include: unknown) => ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send({ payload: byName, include_contact_inboxes: include });
+    const withBoolean = await filter(true);
+    expect(withBoolean.status).toBe(200);
+    expect(withBoolean.body.payload.find((c: { id: number }) => c.id === reachable).contact_inboxes).toHaveLength(2);
+    const without = await filter(false);
+    expect(without.status).toBe(200);
+    expect(without.body.payload[0]).not.toHaveProperty('contact_inboxes');
+    expect((await filter(1)).status).toBe(422);
   });
 
   it('when a contact is created, then its contact carries the inbox it was given, as Chatwoot answers a create; without one, none', async () => {
