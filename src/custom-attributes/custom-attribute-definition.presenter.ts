@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isoTime } from '../shared/response-fields';
+import { toUnixSeconds } from '../shared/time';
+import { unixSeconds } from '../shared/response-fields';
 import { ATTRIBUTE_TYPES, type CustomAttributeDefinition } from '../records/custom-attribute-definition.model';
 
 /** Chatwoot's definition JSON. */
@@ -15,8 +16,8 @@ export const definitionPayloadSchema = z
     regex_pattern: z.string().nullable(),
     regex_cue: z.string().nullable(),
     default_value: z.union([z.string(), z.number(), z.boolean()]).nullable(),
-    created_at: isoTime,
-    updated_at: isoTime,
+    created_at: unixSeconds,
+    updated_at: unixSeconds,
   })
   .meta({ id: 'CustomAttributeDefinition' });
 
@@ -34,7 +35,8 @@ export function toDefinitionPayload(def: CustomAttributeDefinition): DefinitionP
     regex_pattern: def.regex_pattern ?? null,
     regex_cue: def.regex_cue ?? null,
     default_value: def.default_value ?? null,
-    created_at: def.created_at.toISOString(),
-    updated_at: def.updated_at.toISOString(),
+    // SPEC §2: timestamps are Unix seconds (Chatwoot renders these two records' as ISO 8601 text).
+    created_at: toUnixSeconds(def.created_at)!,
+    updated_at: toUnixSeconds(def.updated_at)!,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { freeObject, isoTime } from '../shared/response-fields';
+import { toUnixSeconds } from '../shared/time';
+import { freeObject, unixSeconds } from '../shared/response-fields';
 import type { Segment } from './segment.model';
 
 /** Chatwoot's custom filter JSON. */
@@ -9,8 +10,8 @@ export const segmentPayloadSchema = z
     name: z.string(),
     filter_type: z.literal('contact'),
     query: z.object({ payload: z.array(freeObject) }),
-    created_at: isoTime,
-    updated_at: isoTime,
+    created_at: unixSeconds,
+    updated_at: unixSeconds,
     count: z.int().nullable().optional().describe('only with `with_counts`; null when the segment no longer compiles'),
   })
   .meta({ id: 'Segment' });
@@ -24,8 +25,9 @@ export function toSegmentPayload(segment: Segment, count?: number | null): Segme
     filter_type: segment.filter_type,
     // Saved only after sanitizeFilterPayload, which keeps a list of condition objects.
     query: segment.query as SegmentPayload['query'],
-    created_at: segment.created_at.toISOString(),
-    updated_at: segment.updated_at.toISOString(),
+    // SPEC §2: timestamps are Unix seconds (Chatwoot renders these two records' as ISO 8601 text).
+    created_at: toUnixSeconds(segment.created_at)!,
+    updated_at: toUnixSeconds(segment.updated_at)!,
     ...(count === undefined ? {} : { count }),
   };
 }

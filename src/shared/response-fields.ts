@@ -8,7 +8,6 @@ import { z } from 'zod';
  */
 
 export const unixSeconds = z.int().describe('Unix time in seconds');
-export const isoTime = z.iso.datetime({ offset: true });
 /** Keys chosen by the account (custom and additional attributes): any JSON object. */
 export const freeObject = z.record(z.string(), z.unknown());
 /** What a delete answers. */

@@ -31,6 +31,9 @@ describe('custom attribute definitions', () => {
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ attribute_key: 'plan', attribute_display_type: 'list', attribute_values: ['free', 'pro'], attribute_model: 'contact_attribute' });
     expect(created.body).not.toHaveProperty('slot');
+    // SPEC §2: timestamps are Unix seconds (they were ISO 8601 text, as Chatwoot renders a definition's).
+    expect(Number.isInteger(created.body.created_at) && Math.abs(created.body.created_at - Date.now() / 1000) < 120).toBe(true);
+    expect(Number.isInteger(created.body.updated_at)).toBe(true);
     const list = await api.get('/custom_attribute_definitions?attribute_model=contact_attribute');
     expect(list.body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['plan']);
     const updated = await api.patch(`/custom_attribute_definitions/${created.body.id}`, { attribute_display_name: 'Pricing plan', attribute_values: ['free', 'pro', 'team'] });

@@ -377,6 +377,9 @@ describe('searching within a filter or a segment', () => {
     const given = [{ attribute_key: 'country_code', filter_operator: 'equal_to', values: [{ id: 'CO', name: 'Colombia' }], query_operator: null }];
     const created = await ctx.http.post(account.path('/custom_filters')).set('api_access_token', account.agentToken).send({ name: 'Colombia as given', query: { payload: given } });
     expect(created.status).toBe(200);
+    // SPEC §2: timestamps are Unix seconds (they were ISO 8601 text, as Chatwoot renders a custom filter's).
+    expect(Number.isInteger(created.body.created_at) && Math.abs(created.body.created_at - Date.now() / 1000) < 120).toBe(true);
+    expect(created.body.updated_at).toBe(created.body.created_at);
     expect(created.body.query.payload).toEqual(given);
     expect((await ctx.http.get(account.path(`/custom_filters/${created.body.id}`)).set('api_access_token', account.agentToken)).body.query.payload).toEqual(given);
     const run = await ctx.http.get(account.path(`/custom_filters/${created.body.id}/contacts?per_page=100`)).set('api_access_token', account.agentToken);
