@@ -252,7 +252,12 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
       await settle(job);
     } catch {
       await enqueueRemoval(job);
+      return;
     }
+    // Searchable when the request answers, as a job's changes are when it completes: a list by
+    // the title, right after, still showed the label on its carriers for up to a second. An index
+    // that cannot refresh now shows them at its next refresh.
+    if (carriers > 0) await candidates.search.refresh().catch(() => undefined);
   }
 
   /** How many contacts carry `title`, from a refreshed index: an index that cannot answer is a 503 before anything changed. */

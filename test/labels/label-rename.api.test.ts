@@ -46,9 +46,13 @@ describe('renaming a label', () => {
     const c2 = await labelled(ctx, a, ['kept', 'vip']);
     const other = await labelled(ctx, a, ['kept']);
     const id = await labelId(ctx, a, 'vip');
+    await ctx.settle(a.id);
 
     const renamed = await api.patch(`/labels/${id}`, { title: 'Gold', color: '#aa8800' });
     expect(renamed.status).toBe(200);
+    // Lists answer the new title as soon as the rename has (the old one for up to a second before).
+    expect((await api.get('/contacts?labels[]=gold')).body.meta.count).toBe(2);
+    expect((await api.get('/contacts?labels[]=vip')).body.meta.count).toBe(0);
     expect(renamed.body).toMatchObject({ id, title: 'gold', color: '#aa8800' });
     expect((await api.get(`/labels/${id}`)).body).toMatchObject({ id, title: 'gold' });
     expect((await api.get('/labels')).body.payload.map((l: { title: string }) => l.title)).toEqual(['gold', 'kept']);

@@ -300,7 +300,11 @@ describe('contact labels', () => {
     await api.post(`/contacts/${c1.id}/labels`, { labels: ['gone', 'stays'] });
     await api.post(`/contacts/${c2.id}/labels`, { labels: ['gone'] });
     const label = (await api.get('/labels')).body.payload.find((l: { title: string }) => l.title === 'gone');
+    await ctx.settle(a.id);
     expect((await api.delete(`/labels/${label.id}`)).status).toBe(200);
+    // Lists answer the change as soon as the delete has (they showed the carriers for up to a second).
+    expect((await api.get('/contacts?labels[]=gone')).body.meta.count).toBe(0);
+    expect((await api.get('/contacts?labels[]=stays')).body.payload.map((c: { labels: string[] }) => c.labels)).toEqual([['stays']]);
     expect((await api.get(`/contacts/${c1.id}/labels`)).body.payload).toEqual(['stays']);
     expect((await api.get(`/contacts/${c2.id}/labels`)).body.payload).toEqual([]);
     await ctx.settle(a.id);
