@@ -4,7 +4,9 @@ import { NotFoundError, ValidationError } from './errors';
 import { shownInPath } from './id-schema';
 
 export function describeIssues(error: z.ZodError): { message: string; field?: string } {
-  const issue = error.issues[0];
+  // A key the body may not hold first: a misspelt one (`nmae`) also leaves its field missing, and
+  // "name: expected string" hid the typo that caused it.
+  const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
   const at = issue.path.length ? issue.path.join('.') : undefined;
   // A message that already names its field ("q is required") is not prefixed with it again.
   const named = !at || issue.message.startsWith(`${at} `);

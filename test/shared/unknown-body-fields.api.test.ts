@@ -37,6 +37,10 @@ describe('a body field the route does not know', () => {
     const nested = await api().post('/inboxes', { name: 'Mail', channel: { type: 'email', email: 'a@b.co', smtp_address: 'smtp.b.co', smtp_port: 25, smtp_domian: 'b.co' } });
     expect(nested.status).toBe(422);
     expect(nested.body).toMatchObject({ field: 'channel.smtp_domian', attributes: ['channel'] });
+    // A misspelt required field: the typo is named, not the field it left missing ("name: expected string").
+    const misspelt = await api().post('/custom_filters', { nmae: 'x', query: cityIsPresent });
+    expect(misspelt.status).toBe(422);
+    expect(misspelt.body).toMatchObject({ field: 'nmae' });
     expect((await api().get('/custom_filters')).body).toHaveLength(before);
   });
 
