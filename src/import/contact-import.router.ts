@@ -65,6 +65,12 @@ export function contactImportRouter(imports: ContactImportService, options: { up
         const issue = fields.error.issues[0];
         throw new ValidationError(issue.message, issue.code === 'unrecognized_keys' ? issue.keys[0] : String(issue.path[0] ?? 'body'));
       }
+      // Given in both places, the two must agree: the query string's true used to win over the form's false.
+      const inBoth = req.body?.create_labels !== undefined && req.query.create_labels !== undefined;
+      if (inBoth && fields.data.create_labels !== query.create_labels) {
+        if (req.file) await unlink(req.file.path).catch(() => undefined);
+        throw new ValidationError('create_labels is given twice, in the query string and in the form, with different values; send one', 'create_labels');
+      }
       const started = await imports.start(callerOf(req).accountId, req.file, { createLabels: fields.data.create_labels || query.create_labels });
       res.status(200).json({ payload: started });
     },

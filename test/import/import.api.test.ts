@@ -525,6 +525,15 @@ describe('labels in the file', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.field).toBe('create_labels');
     expect(readdirSync(ctx.deps.config.UPLOAD_DIR)).toHaveLength(before);
+    // In both places, they must agree: the query string's true won over the form's false without a word.
+    const both = (query: string, field: string) => upload(query).field('create_labels', field);
+    const conflicting = await both('?create_labels=true', 'false');
+    expect(conflicting.status).toBe(422);
+    expect(conflicting.body).toMatchObject({ field: 'create_labels', error: expect.stringContaining('given twice') });
+    expect(readdirSync(ctx.deps.config.UPLOAD_DIR)).toHaveLength(before);
+    const agreeing = await both('?create_labels=1', 'true');
+    expect(agreeing.status).toBe(200);
+    expect(agreeing.body.payload.create_labels).toBe(true);
   });
 });
 
