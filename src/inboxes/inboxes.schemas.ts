@@ -1,7 +1,7 @@
 import { pathId } from '../shared/id-schema';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { checkAttributeKey } from '../records/contact-fields';
+import { checkAttributeKey, normalizePhone } from '../records/contact-fields';
 import { DEFAULT_PRE_CHAT_FORM_OPTIONS, DEFAULT_WIDGET_LOOK, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, PRE_CHAT_STANDARD_FIELDS, REPLY_TIMES, SMTP_AUTHENTICATIONS, SMTP_DEFAULTS, SMTP_VERIFY_MODES } from './inbox.model';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -32,6 +32,26 @@ const websiteUrl = z
     return !!url && (url.protocol === 'http:' || url.protocol === 'https:') && !!url.hostname && /^https?:\/\//i.test(value);
   }, 'must be an http(s) URL, as https://shop.example')
   .transform((value) => value || null);
+
+/**
+ * The number a channel sends from, written as a contact's phone is (E.164: spaces, dashes, dots
+ * and parentheses stripped); for SMS also an alphanumeric sender id (up to 11 letters, digits and
+ * spaces, a letter among them), which Twilio takes where the country allows it. Any text was kept:
+ * a line break went to the provider in the From field, and `+1 555 000 1111` as typed.
+ */
+const senderNumber = (alphanumericId: boolean) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(40, 'must be at most 40 characters')
+    .transform((value, ctx) => {
+      const phone = normalizePhone(value);
+      if (phone.ok) return phone.value;
+      if (alphanumericId && /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/.test(value)) return value;
+      ctx.addIssue({ code: 'custom', message: `must be a phone number with its country code (+ then 2 to 15 digits)${alphanumericId ? ', or an alphanumeric sender id of up to 11 letters, digits and spaces' : ''}` });
+      return z.NEVER;
+    });
 
 /**
  * A host name or an IP address (an IPv6 one with or without brackets, kept without): a URL, a
@@ -118,7 +138,7 @@ export const channelSettingsSchemas = {
     provider_url: httpUrl,
     account_sid: text(255),
     auth_token: text(1024),
-    phone_number: text(40),
+    phone_number: senderNumber(true),
   }),
   whatsapp: z.strictObject({
     provider_url: httpUrl,
@@ -126,7 +146,7 @@ export const channelSettingsSchemas = {
     // was saved, then failed every delivery after all its retries.
     api_key: text(4096).regex(/^[\x21-\x7e]+$/, 'must be visible ASCII without spaces (it is sent as a Bearer token in an HTTP header)'),
     phone_number_id: text(255),
-    phone_number: text(40),
+    phone_number: senderNumber(false),
   }),
 };
 

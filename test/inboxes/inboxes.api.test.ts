@@ -152,10 +152,25 @@ describe('inboxes', () => {
     [{ type: 'email', email: 'nope', smtp_address: 'h', smtp_port: 25 }, 'channel.email'],
     [{ type: 'email', email: 'a@b.co', smtp_address: 'h', smtp_port: 70000 }, 'channel.smtp_port'],
     [{ type: 'sms', provider_url: 'ftp://x', account_sid: 'a', auth_token: 'b', phone_number: '+1555' }, 'channel.provider_url'],
+    [{ type: 'sms', provider_url: 'https://x.test', account_sid: 'a', auth_token: 'b', phone_number: '+0555' }, 'channel.phone_number'],
+    [{ type: 'sms', provider_url: 'https://x.test', account_sid: 'a', auth_token: 'b', phone_number: 'Shop-Alerts!' }, 'channel.phone_number'],
+    [{ type: 'whatsapp', provider_url: 'https://x.test', api_key: 'k', phone_number_id: '1', phone_number: 'ShopAlerts' }, 'channel.phone_number'],
   ])('when the channel is %j, then it answers 422 naming the field', async (channel, field) => {
     const res = await ctx.http.post(account.path('/inboxes')).set(as(account.adminToken)).send({ name: 'bad', channel });
     expect(res.status).toBe(422);
     expect(res.body.field).toBe(field);
+  });
+
+  it('when an SMS or WhatsApp sender number is typed with spaces, dashes or without +, then it is stored in E.164; an SMS sender may be an alphanumeric id', async () => {
+    const sms = await createInbox(ctx, account, { type: 'sms', provider_url: 'https://x.test', account_sid: 'a', auth_token: 'b', phone_number: '+1 (555) 000-1111' });
+    expect(sms.phone_number).toBe('+15550001111');
+    const whatsapp = await createInbox(ctx, account, { type: 'whatsapp', provider_url: 'https://x.test', api_key: 'k', phone_number_id: '1', phone_number: '34 600 00 00 00' });
+    expect(whatsapp.phone_number).toBe('+34600000000');
+    const named = await createInbox(ctx, account, { type: 'sms', provider_url: 'https://x.test', account_sid: 'a', auth_token: 'b', phone_number: 'Shop Alerts' });
+    expect(named.phone_number).toBe('Shop Alerts');
+    // The sender went to the provider as typed: a line break in the From field. Read as a phone, it is whitespace stripped.
+    const broken = await createInbox(ctx, account, { type: 'sms', provider_url: 'https://x.test', account_sid: 'a', auth_token: 'b', phone_number: '+1555\n0001111' });
+    expect(broken.phone_number).toBe('+15550001111');
   });
 
   // The name is an e-mail's subject: a line break in it came out folded into the subject.
