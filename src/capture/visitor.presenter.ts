@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ContactPayload } from '../records/contact.presenter';
 import type { ContactInbox } from '../inboxes/contact-inbox.model';
-import { conversationPayloadFields } from '../messaging/conversation.presenter';
+import { visitorConversationFields } from '../messaging/conversation.presenter';
 
 export const visitorPayloadSchema = z
   .object({
@@ -17,7 +17,7 @@ export const visitorPayloadSchema = z
 export type VisitorPayload = z.infer<typeof visitorPayloadSchema>;
 
 /** The pre-chat form's answer: the conversation with the visitor it belongs to. */
-export const visitorConversationPayloadSchema = z.object({ ...conversationPayloadFields, contact: visitorPayloadSchema }).meta({ id: 'VisitorConversation' });
+export const visitorConversationPayloadSchema = z.object({ ...visitorConversationFields, contact: visitorPayloadSchema }).meta({ id: 'VisitorConversation' });
 
 export type VisitorConversationPayload = z.infer<typeof visitorConversationPayloadSchema>;
 

@@ -84,10 +84,7 @@ export type ConversationPayload = z.infer<typeof conversationPayloadSchema>;
 /** Chatwoot's GET /conversations/{id}/messages: the contact in `meta`, the messages oldest first in `payload`. */
 export const conversationMessagesSchema = z.object({ meta: z.object({ contact: contactPayloadSchema }), payload: z.array(messagePayloadSchema) });
 
-/** The fields of a conversation, for shapes that add to it (the website widget's conversation). */
-export const conversationPayloadFields = conversationFields;
-
-export type ConversationFieldsPayload = Omit<ConversationPayload, 'meta' | keyof typeof chatwootConversationFields>;
+type ConversationFieldsPayload = Omit<ConversationPayload, 'meta' | keyof typeof chatwootConversationFields>;
 
 export function toMessagePayload(message: Message): MessagePayload {
   return {
@@ -135,7 +132,7 @@ export function toConversationPayload(conversation: Conversation, messages: Mess
   };
 }
 
-export function toConversationFields(conversation: Conversation, messages: Message[]): ConversationFieldsPayload {
+function toConversationFields(conversation: Conversation, messages: Message[]): ConversationFieldsPayload {
   return {
     id: conversation._id,
     account_id: conversation.account_id,
@@ -172,6 +169,15 @@ export type PublicConversationPayload = z.infer<typeof publicConversationPayload
 export function toPublicMessagePayload(message: Message): PublicMessagePayload {
   const { id, content, message_type, content_type, created_at, conversation_id } = toMessagePayload(message);
   return { id, content, message_type, content_type, content_attributes: {}, created_at, conversation_id };
+}
+
+/** The pre-chat form's conversation: the public one, with the conversation fields the form answered. */
+export const visitorConversationFields = { ...publicConversationPayloadSchema.shape, custom_attributes: freeObject };
+
+export type VisitorConversationFields = PublicConversationPayload & { custom_attributes: Record<string, unknown> };
+
+export function toVisitorConversationFields(conversation: Conversation, messages: Message[]): VisitorConversationFields {
+  return { ...toPublicConversationPayload(conversation, messages), custom_attributes: conversation.custom_attributes ?? {} };
 }
 
 export function toPublicConversationPayload(conversation: Conversation, messages: Message[]): PublicConversationPayload {

@@ -17,7 +17,7 @@ import { contactLinksId } from '../records/contact-links';
 import type { Logger } from '../shared/logger';
 import { enqueueWithin, type Queue } from '../shared/queues';
 import type { Conversation, ConversationModel } from './conversation.model';
-import { toConversationFields, toConversationPayload, type ConversationFieldsPayload, type ConversationPayload } from './conversation.presenter';
+import { toConversationPayload, toVisitorConversationFields, type ConversationPayload, type VisitorConversationFields } from './conversation.presenter';
 import { deliveryJobId, type DeliveryJob } from './delivery.processor';
 import type { PendingDeliveryModel } from './pending-delivery.model';
 import type { Message, MessageModel } from './message.model';
@@ -327,12 +327,14 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       contactInboxId: number;
       content?: string;
       customAttributes?: Record<string, unknown>;
-    }): Promise<ConversationFieldsPayload> {
+    }): Promise<VisitorConversationFields> {
       const { conversation, message } = await record({
         ...input,
         message: input.content === undefined ? undefined : { content: input.content, message_type: 'incoming', sender_id: null, status: 'received', recipient: null },
       });
-      return toConversationFields(conversation, message ? [message] : []);
+      // The visitor's answer: the public shape the widget reads its conversations in (it was the
+      // account API's, with the message's delivery fields and the account and contact ids).
+      return toVisitorConversationFields(conversation, message ? [message] : []);
     },
 
     /**
