@@ -23,7 +23,8 @@ export interface BulkActionsDeps {
   bulkActions: BulkActionModel;
   nextIds: IdAllocator;
   writer: Pick<ContactWriter, 'liveAmong' | 'writeMany'>;
-  removeContacts(accountId: number, ids: number[]): Promise<number[]>;
+  /** Deletes the live contacts among `ids`, telling `beforeWrite` which they are first; answers those deleted. */
+  removeContacts(accountId: number, ids: number[], beforeWrite?: (liveIds: number[]) => Promise<unknown>): Promise<number[]>;
   search: Pick<ContactSearch, 'matchingIds' | 'count' | 'refresh'>;
   /** Whether the index holds what was written to these contacts, waiting a bounded time for it (waitUntilIndexed). */
   waitIndexed(ids: number[]): Promise<boolean>;
@@ -45,13 +46,11 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
    */
   async function apply(action: BulkAction, ids: number[]): Promise<number> {
     const accountId = action.account_id;
-    const live = await deps.writer.liveAmong(accountId, ids);
     if (action.delete) {
-      if (!live.length) return 0;
-      await recordInFlight(action, live.map((contact) => Number(contact._id)));
       // The contacts service's own removal: notes, identities and conversations go with them.
-      return (await deps.removeContacts(accountId, ids)).length;
+      return (await deps.removeContacts(accountId, ids, (liveIds) => recordInFlight(action, liveIds))).length;
     }
+    const live = await deps.writer.liveAmong(accountId, ids);
     if (!live.length) return 0;
     // Labels are created once a contact of the account is there to carry them (not for ids that
     // name none), and before any contact carries them: every label on a contact is an account label.

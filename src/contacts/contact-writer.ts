@@ -151,8 +151,15 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
   }
 
   /** writeMany on the live contacts among `ids` that `applies` keeps; answers them as read. */
-  async function modifyMany(accountId: number, ids: number[], update: ContactUpdate, applies: (contact: Contact) => boolean = () => true): Promise<Contact[]> {
+  async function modifyMany(
+    accountId: number,
+    ids: number[],
+    update: ContactUpdate,
+    applies: (contact: Contact) => boolean = () => true,
+    beforeWrite?: (found: Contact[]) => Promise<unknown>,
+  ): Promise<Contact[]> {
     const found = (await liveAmong(accountId, ids)).filter(applies);
+    if (found.length) await beforeWrite?.(found);
     await writeMany(accountId, found, update);
     return found;
   }
@@ -238,8 +245,9 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
      * late sync job cannot bring one back; the sync worker purges it once the index dropped it),
      * then their values are released. Answers the ids deleted.
      */
-    async remove(accountId: number, ids: number[]): Promise<number[]> {
-      const deleted = await modifyMany(accountId, ids, { set: { deleted: true } });
+    /** `beforeWrite` is told the live contacts about to be deleted (a bulk action records them). */
+    async remove(accountId: number, ids: number[], beforeWrite?: (found: Contact[]) => Promise<unknown>): Promise<number[]> {
+      const deleted = await modifyMany(accountId, ids, { set: { deleted: true } }, undefined, beforeWrite);
       await keys.release(deleted.flatMap((c) => identityClaims(accountId, Number(c._id), identityOf(c))));
       return deleted.map((c) => Number(c._id));
     },

@@ -111,11 +111,12 @@ export function createContactsService({ contacts, customAttributes, writer, next
    * Deletes the account's live contacts among `ids` and what belongs to them; answers the ids
    * it deleted. A soft delete first: the version bump keeps a late sync job from bringing a
    * contact back, and the sync worker purges the document once the index has dropped it.
+   * `beforeWrite` is told the ids of the live contacts about to be deleted (a bulk action records them).
    */
-  async function removeMany(accountId: number, ids: number[]): Promise<number[]> {
+  async function removeMany(accountId: number, ids: number[], beforeWrite?: (liveIds: number[]) => Promise<unknown>): Promise<number[]> {
     const release = mergeLocks ? await mergeLocks.acquireAll(accountId, ids) : async () => undefined;
     try {
-      const live = await writer.remove(accountId, ids);
+      const live = await writer.remove(accountId, ids, beforeWrite && ((found) => beforeWrite(found.map((contact) => Number(contact._id)))));
       if (!live.length) return [];
       // A merge moves these to the base contact before removing the mergee, so nothing is lost there.
       await Promise.all(dependents.map((dependent) => dependent.removeForContacts(accountId, live)));
