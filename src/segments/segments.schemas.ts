@@ -6,6 +6,7 @@ import { bareOrWrappedIn } from '../shared/wrapped-body';
 import { z } from 'zod';
 import { blankAsAbsent, labelsParam, pageQuery, queryWholeNumber } from '../search/list-request';
 import { includeContactInboxesQuery } from '../contacts/contact-inboxes-option';
+import { wholeNumberAsText } from '../contacts/contacts.schemas';
 
 // Sort and paging may come in the query string (as Chatwoot's clients send them) or in the body.
 const pageFields = pageQuery.extend({ page: blankAsAbsent(queryWholeNumber('page', { min: 1, tooSmall: 'page starts at 1' })) });
@@ -24,7 +25,9 @@ const bodyFields = {
   page: nullAsAbsent(pageFields.shape.page),
   per_page: nullAsAbsent(pageFields.shape.per_page),
   after: nullAsAbsent(pageFields.shape.after),
-  q: nullAsAbsent(withinSearch.q),
+  // A whole number is its digits, as a phone number or identifier given as a JSON number is (a
+  // script searching a phone's digits sent 612 and got a schema message about strings).
+  q: nullAsAbsent(acceptingAlso(z.preprocess(wholeNumberAsText, withinSearch.q), { type: 'integer', description: 'its digits' })),
   labels: nullAsAbsent(withinSearch.labels),
   // Rails reads the body's parameters with the query string's: a client may send it either way.
   // A JSON body says it as a boolean; it was a 422 asking for true or false.

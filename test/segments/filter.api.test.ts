@@ -394,6 +394,18 @@ describe('searching within a filter or a segment', () => {
     expect(blank.status).toBe(200);
     expect(blank.body.meta.count).toBe((await filter(colombia, '')).body.meta.count);
   });
+
+  // A script searching a phone's digits sent them as a JSON number: a 422 about strings.
+  it('when q comes in the body as a whole number, then it searches its digits', async () => {
+    const everyone = [item(['name', 'is_present', []])];
+    const res = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send({ payload: everyone, q: 4155550100 });
+    expect(res.status).toBe(200);
+    expect(res.body.payload.map((c: { name: string; phone_number: string }) => [c.name, c.phone_number])).toEqual([['beatriz', '+14155550100']]);
+    expect(res.body.meta.count).toBe(1);
+    const fraction = await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send({ payload: everyone, q: 1.5 });
+    expect(fraction.status).toBe(422);
+    expect(fraction.body.field).toBe('q');
+  });
 });
 
 describe('labels[] on a filter or a segment, as on the list', () => {
