@@ -44,11 +44,11 @@ function calendarDateOf(value: string): string {
   const week = ordinal ? null : WEEK.exec(value);
   if (!ordinal && !week) return value;
   const year = Number((ordinal ?? week)![1]);
-  const isLeap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   let ms: number;
   if (ordinal) {
     const day = Number(ordinal[2]);
-    if (day < 1 || day > (isLeap ? 366 : 365)) return value;
+    // 337 days besides February: 365 or 366 in all.
+    if (day < 1 || day > 337 + daysIn(year, 2)) return value;
     ms = Date.UTC(year, 0, day);
   } else {
     const weekNumber = Number(week![2]);
