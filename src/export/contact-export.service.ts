@@ -32,6 +32,11 @@ const STANDARD: Record<string, (c: ContactPayload) => CsvValue> = {
   blocked: (c) => c.blocked,
   created_at: (c) => isoOrEmpty(c.created_at),
   last_activity_at: (c) => isoOrEmpty(c.last_activity_at),
+  // Chatwoot's export takes any column of its contacts table; these are the ones a contact here
+  // holds too. The import reads them and ignores them, so such a file still goes back in.
+  last_seen_at: (c) => isoOrEmpty(c.last_seen_at),
+  additional_attributes: (c) => JSON.stringify(c.additional_attributes ?? {}),
+  custom_attributes: (c) => JSON.stringify(c.custom_attributes ?? {}),
 };
 
 function customValue(key: string) {

@@ -38,7 +38,7 @@ describe('export columns', () => {
   });
 
   it.each([
-    [['nonexistent_attr'], [], /unknown column "nonexistent_attr"; the accepted columns are the standard ones \(id, name, .*last_activity_at\); the account has no custom attribute definitions/],
+    [['nonexistent_attr'], [], /unknown column "nonexistent_attr"; the accepted columns are the standard ones \(id, name, .*custom_attributes\); the account has no custom attribute definitions/],
     [['name', 'x', 'Y', 'x'], ['score', 'plan'], /unknown columns "x", "Y"; .* and the account's custom attribute keys: score, plan$/],
     [['a.b'], [], /unknown column "a.b"/],
   ])('when the columns are %j and the account defines %j, then they are refused naming what is unknown and what is accepted', (requested, keys, message) => {

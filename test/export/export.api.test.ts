@@ -263,8 +263,25 @@ describe('exporting contacts', () => {
     expect(res.status).toBe(422);
     expect(res.body.field).toBe('column_names');
     expect(res.body.error).toMatch(/unknown columns? "nonexistent_attr", "Scor"/);
-    expect(res.body.error).toMatch(/id, name, email, phone_number, identifier, labels, company_name, city, country, country_code, description, ip_address, blocked, created_at, last_activity_at/);
+    expect(res.body.error).toMatch(/id, name, email, phone_number, identifier, labels, company_name, city, country, country_code, description, ip_address, blocked, created_at, last_activity_at, last_seen_at, additional_attributes, custom_attributes/);
     expect(res.body.error).toMatch(/custom attribute keys: score/);
+  });
+
+  // Chatwoot's export takes any column of its contacts table: a client asking for these got a 422.
+  it('when Chatwoot columns additional_attributes, custom_attributes and last_seen_at are asked for, then they are exported as JSON and a time, and the file imports back unchanged', async () => {
+    const account = await ctx.createAccount();
+    await addDefinition(account, 'score', 'number', 1);
+    await createContact(ctx, account, { name: 'Ana', email: 'ana@x.com', city: 'Lima', custom_attributes: { score: 7 } });
+    await createContact(ctx, account, { name: 'Luis', email: 'luis@x.com' });
+    await ctx.settle(account.id);
+    const res = await exportCsv(account, { column_names: ['email', 'additional_attributes', 'custom_attributes', 'last_seen_at'] });
+    expect(res.status).toBe(200);
+    expect(await parseCsv(res.body)).toEqual([
+      { email: 'ana@x.com', additional_attributes: '{"city":"Lima"}', custom_attributes: '{"score":7}', last_seen_at: '' },
+      { email: 'luis@x.com', additional_attributes: '{}', custom_attributes: '{}', last_seen_at: '' },
+    ]);
+    const done = await importCsv(ctx, account, res.body, 'export.csv');
+    expect(done).toMatchObject({ status: 'completed', updated: 2, unchanged: 2, rejected: 0, ignored_columns: ['additional_attributes', 'custom_attributes', 'last_seen_at'] });
   });
 
   it('when column names differ in case from a definition or repeat, then each is matched as the import matches headers and exported once', async () => {
