@@ -8,6 +8,7 @@ import type { Contact, ContactModel } from '../records/contact.model';
 import type { ContactIndexer } from '../search/contact-indexer';
 import type { SyncScheduler } from '../search/sync-queue';
 import { duplicateIndexes } from '../shared/duplicate-key';
+import { NotFoundError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { ContactImportModel, PendingBatch } from './contact-import.model';
 import { diffContact } from './diff-contact';
@@ -86,7 +87,7 @@ async function claimPerContact(keys: ImportWriterDeps['keys'], claims: KeyClaim[
  * when its values now name two contacts, or the update is refused. The match is the plan's rule:
  * identifier, then email, then phone.
  */
-async function updateWhoTookIt(deps: ImportWriterDeps, accountId: number, item: PlannedRow, doc: Contact): Promise<Contact | RejectedRow> {
+async function updateWhoTookIt(deps: ImportWriterDeps, accountId: number, item: PlannedRow, doc: Contact): Promise<Contact | RejectedRow | typeof GONE> {
   const holders = (await deps.keys.holdersOf(identityClaims(accountId, Number(doc._id), doc))).filter((c) => c.account_id === accountId && !c.deleted);
   // Each key's holder, in the match order: the first is the match, the others must agree with it.
   const owners = MATCH_FIELDS.map((field) => ({ field, holder: doc[field] ? holders.find((c) => c[field] === doc[field]) : undefined }));
@@ -99,16 +100,41 @@ async function updateWhoTookIt(deps: ImportWriterDeps, accountId: number, item: 
   return rewriteRow(deps, accountId, Number(owner._id), item);
 }
 
+/** The contact a row matched is gone since the plan read it: deleted, or merged into another. */
+const GONE = Symbol('gone');
+
 /** The row written on the contact as it is now, through the contact writer (conditional on the version it reads), or rejected with the writer's reason. */
-async function rewriteRow(deps: ImportWriterDeps, accountId: number, contactId: number, item: PlannedRow): Promise<Contact | RejectedRow> {
+async function rewriteRow(deps: ImportWriterDeps, accountId: number, contactId: number, item: PlannedRow): Promise<Contact | RejectedRow | typeof GONE> {
   try {
     return await deps.writer.modify(accountId, contactId, (current) => {
       const set = diffContact(current, item.changes, item.labels, item.dateKeys);
       return set ? { set } : null;
     });
   } catch (err) {
+    if (err instanceof NotFoundError) return GONE;
     return rejectedFor(item, (err as Error).message);
   }
+}
+
+/**
+ * A row whose contact went since the plan read it, matched again as the plan would now: the
+ * contact holding its values (a merge's base holds the mergee's), or a new contact when none
+ * does (a delete frees them). It was rejected as "contact N not found", its values on no contact.
+ * The new contact is marked pending before it is written: it has no id reserved on the import,
+ * so a crash before it is indexed leaves it to the sweep, and a resume matches it by its keys.
+ */
+async function rematchGone(deps: ImportWriterDeps, accountId: number, item: PlannedRow, now: Date): Promise<{ contact: Contact; created: boolean } | RejectedRow> {
+  const [id] = await deps.nextIds('contacts', 1);
+  const doc = newContact(id, accountId, item.changes, item.labels, now);
+  const refused = await claimPerContact(deps.keys, identityClaims(accountId, id, doc));
+  if (refused.size) {
+    const outcome = await updateWhoTookIt(deps, accountId, item, doc);
+    if (outcome === GONE) return rejectedFor(item, 'the contacts it matched were deleted or merged while this import ran; import the row again');
+    return 'reasons' in outcome ? outcome : { contact: outcome, created: false };
+  }
+  await deps.writer.markPending([{ id: doc._id, accountId, version: doc.version }]);
+  await deps.contacts.collection.insertOne(doc as never);
+  return { contact: doc, created: true };
 }
 
 /**
@@ -167,10 +193,21 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
   // the account, an agent) matches that contact now, as the plan would have: it updates it
   // (SPEC §5: matches are updated). Two imports sharing people rejected the second one's rows.
   const rematched: Contact[] = [];
-  for (const { item, doc } of lostCreates) {
-    const outcome = await updateWhoTookIt(deps, accountId, item, doc);
+  const recreated: Contact[] = [];
+  const settle = async (item: PlannedRow, outcome: Contact | RejectedRow | typeof GONE): Promise<Contact | undefined> => {
+    if (outcome === GONE) {
+      const again = await rematchGone(deps, accountId, item, now);
+      if ('reasons' in again) lostRace.push(again);
+      else (again.created ? recreated : rematched).push(again.contact);
+      return undefined;
+    }
     if ('reasons' in outcome) lostRace.push(outcome);
-    else rematched.push(outcome);
+    else return outcome;
+    return undefined;
+  };
+  for (const { item, doc } of lostCreates) {
+    const contact = await settle(item, await updateWhoTookIt(deps, accountId, item, doc));
+    if (contact) rematched.push(contact);
   }
 
   // 3. Matched contacts: new values taken, the write marked pending (a crash before it is
@@ -222,10 +259,9 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       await keys.release(lost.flatMap((u) => newValuesOf(accountId, u)));
       for (const u of lost) {
         // Indexed with the batch too, so that `completed` still means searchable.
-        const outcome = await rewriteRow(deps, accountId, u.id, u.item);
-        if ('reasons' in outcome) lostRace.push(outcome);
-        else {
-          updated.push(outcome);
+        const contact = await settle(u.item, await rewriteRow(deps, accountId, u.id, u.item));
+        if (contact) {
+          updated.push(contact);
           written.push(u);
         }
       }
@@ -246,12 +282,12 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
   }
 
   return {
-    created: inserted.length + already.length + plan.createdEarlier.length,
+    created: inserted.length + already.length + plan.createdEarlier.length + recreated.length,
     updated: written.filter((u) => !u.createdEarlier).length + rematched.length,
     rejected: rejected.length,
     reservation,
-    toIndex: [...inserted, ...already, ...plan.reindex, ...updated, ...rematched],
-    marked: updated.length + rematched.length > 0,
+    toIndex: [...inserted, ...already, ...plan.reindex, ...updated, ...rematched, ...recreated],
+    marked: updated.length + rematched.length + recreated.length > 0,
   };
 }
 

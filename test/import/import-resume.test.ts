@@ -333,6 +333,50 @@ describe('an import across its lifecycle', () => {
     expect(found.body.meta.count).toBe(3);
   });
 
+  // Found by a black-box tester merging contacts while an import updated them: a row whose contact
+  // was merged (or deleted) between the plan and the write was rejected as "contact N not found",
+  // its values on no contact, though the merge's base held its identifier.
+  it('when a matched contact is deleted or merged away between the plan and the write, then its row is matched again: the base of the merge is updated, a deleted one\'s row creates a contact', async () => {
+    const account = await ctx.createAccount();
+    const api = (method: 'post' | 'delete', path: string) => ctx.http[method](account.path(path)).set('api_access_token', account.adminToken);
+    const made = async (body: object) => (await api('post', '/contacts').send(body).expect(200)).body.payload.contact.id as number;
+    const ana = await made({ name: 'Ana', email: 'ana@gone.test' });
+    const mia = await made({ name: 'Mia', identifier: 'crm-7' });
+    const bea = await made({ name: 'Bea', email: 'bea@base.test' });
+    const id = await upload(account, 'name,email,identifier,city\nAna,ana@gone.test,,Lima\nMia,,crm-7,Quito\n');
+    let struck = false;
+    await createContactImportProcessor({
+      ...processorDeps(),
+      writer: {
+        ...ctx.deps.writer,
+        // Called right before the batch's updates, conditional on what the plan read.
+        async markPending(items) {
+          if (!struck) {
+            struck = true;
+            await api('delete', `/contacts/${ana}`).expect(200);
+            await api('post', '/actions/contact_merge').send({ base_contact_id: bea, mergee_contact_id: mia }).expect(200);
+          }
+          return ctx.deps.writer.markPending(items);
+        },
+      },
+    }).run(id);
+    expect(struck).toBe(true);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 1, updated: 1, rejected: 0 });
+    const live = await contactsOf(ctx, account.id);
+    expect(live.map((c) => [c.name, c.email, c.identifier, c.additional_attributes?.city]).sort()).toEqual([
+      ['Ana', 'ana@gone.test', null, 'Lima'],
+      // The row's values, its name among them, on the contact that holds its identifier now.
+      ['Mia', 'bea@base.test', 'crm-7', 'Quito'],
+    ]);
+    expect(live.find((c) => c.name === 'Ana')!._id).not.toBe(String(ana));
+    expect(live.find((c) => c.name === 'Mia')!._id).toBe(String(bea));
+    // Searchable when the import says completed (no worker runs here).
+    for (const city of ['lima', 'quito']) {
+      const found = await api('post', '/contacts/filter').send({ payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: [city] }] });
+      expect(found.body.meta.count).toBe(1);
+    }
+  });
+
   it('when a later batch repeats an email and its reads finish first, then the earlier row still wins and the later one is rejected', async () => {
     const account = await ctx.createAccount();
     // Batches of two rows: row 1 is in the first batch, row 3 in the second.
