@@ -27,7 +27,10 @@ const blankToNull = (value: string | null | undefined) =>
 function sameText(field: string, top: string | null | undefined, nested: unknown): boolean {
   const read = (value: unknown) => {
     const text = typeof value === 'string' ? blankToNull(value) : value;
-    return field === 'country_code' && typeof text === 'string' ? text.toUpperCase() : text;
+    if (typeof text !== 'string') return text;
+    // Composed: a value typed decomposed (e + U+0301, as macOS may send it) is the same text.
+    const composed = text.normalize('NFC');
+    return field === 'country_code' ? composed.toUpperCase() : composed;
   };
   return read(top) === read(nested ?? null);
 }

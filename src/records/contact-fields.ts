@@ -1,5 +1,6 @@
 // Field rules of SPEC §1.1, as pure functions shared by the API, the import and capture.
 import { emailKey, isEmailAddress } from '../shared/email-address';
+import { INVISIBLE, withoutInvisible } from '../shared/text';
 
 // Spaces, dashes, dots and parentheses (SPEC §1): any Unicode space or dash (\p{Pd}: the en dash,
 // the non-breaking hyphen… of a number pasted from a document) and the minus sign.
@@ -20,8 +21,14 @@ export function normalizeEmail(raw: string): FieldCheck<string> {
   // The key of an address spelled decomposed, with İ or in fullwidth letters is its plain
   // spelling's (shared/email-address.ts): each made a second contact; search folds them so too.
   const value = emailKey(raw);
-  if (!isEmailAddress(value)) return { ok: false, error: `${JSON.stringify(raw)} is not a valid email address` };
+  if (!isEmailAddress(value)) return { ok: false, error: `${JSON.stringify(raw)} is not a valid email address${invisibleNote(raw)}` };
   return { ok: true, value };
+}
+
+/** Names the first invisible character of a text refused for holding one: the message shows the text as it looks, valid. */
+function invisibleNote(raw: string): string {
+  const found = raw.match(INVISIBLE);
+  return found ? ` (it holds an invisible character, U+${found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})` : '';
 }
 
 // Digits of other scripts are the digits a phone keyboard of those languages types (Arabic-Indic
@@ -46,14 +53,18 @@ export function westernDigits(text: string): string {
   return text.replace(OTHER_DIGIT, (ch) => (ch === '\uff0b' ? '+' : ch >= '0' && ch <= '9' ? ch : String(digitValue(ch))));
 }
 
-/** The text without the separators a phone number may be written with (SPEC §1), its digits written 0-9. */
+/**
+ * The text without the separators a phone number may be written with (SPEC §1), its digits written
+ * 0-9, and without invisible characters: a number copied from a chat app or a right-to-left page
+ * comes wrapped in direction marks (U+202A…U+202C), and was refused though it looked right.
+ */
 export function stripPhoneSeparators(text: string): string {
-  return westernDigits(text).replace(PHONE_SEPARATORS, '');
+  return westernDigits(withoutInvisible(text)).replace(PHONE_SEPARATORS, '');
 }
 
 /** Whether the text could be (part of) a phone number: digits (of any script), `+` and separators only. */
 export function looksLikePhone(text: string): boolean {
-  return PHONE_LIKE.test(westernDigits(text));
+  return PHONE_LIKE.test(westernDigits(withoutInvisible(text)));
 }
 
 /** E.164: `+` then 2 to 15 digits, the first not 0. A number without `+` already has its country code. */

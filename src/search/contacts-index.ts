@@ -1,8 +1,10 @@
 import type { Client } from '@elastic/elasticsearch';
-import mappingV7 from '../../mappings/contacts.v7.json';
+import mappingV8 from '../../mappings/contacts.v8.json';
 
-// The newest mapping; a new file in mappings/ and a line here make the next version. v7 holds the
-// same fields as v6: its documents fold compatibility characters (fullwidth Ｊｏｓｅ → jose, ﬁ → fi)
+// The newest mapping; a new file in mappings/ and a line here make the next version. v8 holds the
+// same fields as v7: its documents fold without invisible format characters (soft hyphens,
+// direction marks, zero-width joiners) and with Greek final sigma as sigma (src/shared/text.ts),
+// so an index of v7 is reindexed and segments compiled for v7 recompile. v7's documents fold compatibility characters (fullwidth Ｊｏｓｅ → jose, ﬁ → fi)
 // and typographic apostrophes and dashes (O’Brien → o'brien, Jean‐Pierre → jean-pierre;
 // src/shared/text.ts), so an index of v6 is reindexed and segments compiled for v6 recompile. v6
 // folded letters that carry their mark inside them (Ł → l, ß → ss) with v5's fields. v5 adds
@@ -10,7 +12,7 @@ import mappingV7 from '../../mappings/contacts.v7.json';
 // account's contacts on one shard (routing by account, required on every write and read by id;
 // README, "Routing by account"); v3 added the social profile fields and last_seen_at. An index of
 // an older version is moved with `npm run reindex`.
-export const CURRENT_MAPPING = mappingV7;
+export const CURRENT_MAPPING = mappingV8;
 export const MAPPING_VERSION = CURRENT_MAPPING.version;
 
 /**

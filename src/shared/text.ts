@@ -49,24 +49,40 @@ const DASHES = /[\u2010-\u2015\u2212]/g;
 export const asciiPunctuation = (value: string): string => value.replace(APOSTROPHES, "'").replace(QUOTES, '"').replace(DASHES, '-');
 
 /**
+ * Characters that show nothing and only steer how text is drawn or broken: soft hyphens, direction
+ * marks and embeddings, zero-width spaces and joiners, variation selectors, Hangul fillers. Text
+ * pasted from a chat app, a mail client or a right-to-left page carries them; a number wrapped in
+ * U+202A…U+202C looked like the number and was not it.
+ */
+export const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+/** Text without its invisible format characters (INVISIBLE). */
+export const withoutInvisible = (value: string): string => value.replace(INVISIBLE, '');
+
+/**
  * Lowercase without accents: how text is compared and sorted (Álvaro sorts with alvaro, Łukasz with
- * lukasz), compatibility characters as what they stand for (Ｊｏｓｅ is jose) and typographic
- * apostrophes, quotes and dashes as the ASCII ones (O’Brien is o'brien).
+ * lukasz), compatibility characters as what they stand for (Ｊｏｓｅ is jose), typographic
+ * apostrophes, quotes and dashes as the ASCII ones (O’Brien is o'brien), and without invisible
+ * characters (Jo + soft hyphen + sé is josé).
  */
 export function foldText(value: string): string {
-  const folded = decomposed(value)
+  const folded = decomposed(withoutInvisible(value))
     .replace(ACCENTS, '')
     .toLowerCase()
-    .replace(UNDECOMPOSED_LETTER, (letter) => UNDECOMPOSED[letter]);
+    .replace(UNDECOMPOSED_LETTER, (letter) => UNDECOMPOSED[letter])
+    // Greek sigma has a second lowercase form at the end of a word, which JavaScript's toLowerCase
+    // gives Σ there: ΟΔΥΣ and οδυσ were different texts, and "ΟΔΥΣ" no prefix of ΟΔΥΣΣΕΥΣ.
+    .replace(/ς/g, 'σ');
   return asciiPunctuation(folded).normalize('NFC');
 }
 
 /**
  * Text as a key compares it, case aside: composed (NFC) and lowercased. A text typed decomposed
  * (e + U+0301, as macOS may send it) is the same text as its composed spelling; Turkish İ
- * lowercases to i + a combining dot above, which looks like i and is i.
+ * lowercases to i + a combining dot above, which looks like i and is i; a final sigma is sigma
+ * (ΟΔΥΣ@ lowercases to οδυς@, and was a second address beside οδυσ@).
  */
-export const lowercaseKey = (value: string): string => value.normalize('NFC').toLowerCase().replace(/i\u0307/g, 'i');
+export const lowercaseKey = (value: string): string => value.normalize('NFC').toLowerCase().replace(/i\u0307/g, 'i').replace(/ς/g, 'σ');
 
 const SHOWN_KEY_CHARACTERS = 40;
 

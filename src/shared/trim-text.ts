@@ -5,4 +5,8 @@
 // the name typed. Bidirectional marks and emoji tag characters are kept: they mean something there.
 const EDGES = /^[\s\u200b-\u200d\u2060]+|[\s\u200b-\u200d\u2060]+$/gu;
 
-export const trimText = (value: string): string => value.replace(EDGES, '');
+// Nothing but spaces and invisible characters (direction marks, soft hyphens, Hangul fillers:
+// Unicode's default-ignorable code points) is no text: such a name was a contact with no visible name.
+const NOTHING_VISIBLE = /^[\s\p{Default_Ignorable_Code_Point}]*$/u;
+
+export const trimText = (value: string): string => (NOTHING_VISIBLE.test(value) ? '' : value.replace(EDGES, ''));

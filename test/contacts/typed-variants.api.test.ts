@@ -95,3 +95,63 @@ describe('an email typed with fullwidth characters', () => {
     expect(JSON.stringify(again.body)).toMatch(/email/i);
   });
 });
+
+// Found by a black-box tester pasting text from chat apps, mail clients and right-to-left pages:
+// invisible characters (direction marks, soft hyphens) kept a text from equalling what it shows,
+// and Greek final sigma (ς, which JavaScript lowercases a final Σ to) from equalling σ.
+describe('text holding invisible characters, and Greek capitals', () => {
+  let own: TestAccount;
+  const made: Record<string, number> = {};
+  const post = (body: object) => ctx.http.post(own.path('/contacts')).set('api_access_token', own.agentToken).send(body);
+  const search = (q: string) => ctx.http.get(own.path(`/contacts/search?q=${encodeURIComponent(q)}`)).set('api_access_token', own.agentToken);
+  const ownFilter = (payload: unknown[]) => ctx.http.post(own.path('/contacts/filter')).set('api_access_token', own.agentToken).send({ payload });
+
+  beforeAll(async () => {
+    own = await ctx.createAccount();
+    for (const body of [
+      { name: 'ΟΔΥΣΣΕΥΣ Παππάς', email: 'ΟΔΥΣ@gr.io' },
+      { name: '\u200fمحمد علي\u200e', phone_number: '\u202a+44 20 7946 0000\u202c' },
+      { name: 'Jo\u00adsé Soft' },
+    ]) {
+      const res = await post(body);
+      expect(res.status).toBe(200);
+      made[body.name] = res.body.payload.contact.id;
+    }
+    await ctx.settle(own.id);
+  });
+
+  it('when a phone number comes wrapped in direction marks, then it is stored in E.164, and a search wrapped in them finds it', async () => {
+    const shown = await ctx.http.get(own.path(`/contacts/${made['\u200fمحمد علي\u200e']}`)).set('api_access_token', own.agentToken);
+    expect(shown.body.payload.phone_number).toBe('+442079460000');
+    expect(idsOf((await search('\u202a+44 20 7946 0000\u202c')).body)).toEqual([made['\u200fمحمد علي\u200e']]);
+  });
+
+  it('when a search or a filter holds invisible characters, or the stored name does, then they compare without them', async () => {
+    expect(idsOf((await search('\u200fمحمد')).body)).toEqual([made['\u200fمحمد علي\u200e']]);
+    expect(idsOf((await search('Jo\u00adsé')).body)).toEqual([made['Jo\u00adsé Soft']]);
+    expect(idsOf((await search('jose soft')).body)).toEqual([made['Jo\u00adsé Soft']]);
+    const equal = await ownFilter([{ attribute_key: 'name', filter_operator: 'equal_to', values: ['محمد علي'] }]);
+    expect(idsOf(equal.body)).toEqual([made['\u200fمحمد علي\u200e']]);
+  });
+
+  it('when Greek capitals end a word, then search, starts_with and the email key treat Σ as σ', async () => {
+    expect(idsOf((await search('ΟΔΥΣ')).body)).toEqual([made['ΟΔΥΣΣΕΥΣ Παππάς']]);
+    expect(idsOf((await search('οδυσσευς')).body)).toEqual([made['ΟΔΥΣΣΕΥΣ Παππάς']]);
+    const prefix = await ownFilter([{ attribute_key: 'name', filter_operator: 'starts_with', values: ['ΟΔΥΣ'] }]);
+    expect(idsOf(prefix.body)).toEqual([made['ΟΔΥΣΣΕΥΣ Παππάς']]);
+    const twin = await post({ name: 'Twin', email: 'οδυσ@gr.io' });
+    expect(twin.status).toBe(422);
+    expect(twin.body.error).toMatch(/email/);
+  });
+
+  it('when a name is only invisible characters, then it is no name: a contact with nothing else is refused', async () => {
+    const res = await post({ name: '\u200f\u3164\u00ad' });
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatch(/at least one of name, email, phone_number or identifier/);
+  });
+
+  it('when city is sent composed and its additional_attributes copy decomposed, then they are the same value', async () => {
+    const res = await post({ name: 'Ciudad', city: 'Bogot\u00e1', additional_attributes: { city: 'Bogota\u0301' } });
+    expect(res.status).toBe(200);
+  });
+});

@@ -90,3 +90,24 @@ describe('folding typographic apostrophes, quotes and dashes', () => {
     expect(foldText('Jean-Pierre')).toBe('jean-pierre');
   });
 });
+
+// Found by a black-box tester pasting text from chat apps, mail clients and right-to-left pages.
+describe('folding invisible characters and Greek final sigma', () => {
+  it.each([
+    ['a soft hyphen', 'Jo\u00adsé'],
+    ['direction marks', '\u200fJosé\u200e'],
+    ['an embedding', '\u202aJosé\u202c'],
+    ['an isolate', '\u2066José\u2069'],
+    ['a zero-width joiner', 'Jo\u200dsé'],
+    ['a byte order mark', '\ufeffJosé'],
+  ])('when a name holds %s, then it folds as the name without it', (_what, name) => {
+    expect(foldText(name)).toBe('jose');
+  });
+
+  it('when Σ ends a word, then it folds as σ, as it does inside one and as the typed ς does', () => {
+    expect(foldText('ΟΔΥΣ')).toBe(foldText('οδυσ'));
+    expect(foldText('ΟΔΥΣΣΕΥΣ')).toBe('οδυσσευσ');
+    expect(foldText('οδυσσευς')).toBe('οδυσσευσ');
+    expect(foldText('ΟΔΥΣΣΕΥΣ').startsWith(foldText('ΟΔΥΣ'))).toBe(true);
+  });
+});
