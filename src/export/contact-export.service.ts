@@ -9,7 +9,10 @@ import type { ExportBody } from './contact-export.schemas';
 import { labelTitleOf } from '../shared/label-title';
 import { attributeKeyOf } from '../records/contact-fields';
 
-export const DEFAULT_EXPORT_COLUMNS = ['id', 'name', 'email', 'phone_number', 'labels'];
+// Chatwoot's defaults (id, name, email, phone_number) and labels, with identifier: the import does
+// not read `id`, so a contact known by its identifier alone came back from an export of the
+// defaults as a new contact (or, with nothing else, a rejected empty row) on every re-import.
+export const DEFAULT_EXPORT_COLUMNS = ['id', 'name', 'email', 'phone_number', 'identifier', 'labels'];
 
 const isoOrEmpty = (seconds: number | null) => (seconds === null ? '' : new Date(seconds * 1000).toISOString());
 const additional = (key: string) => (c: ContactPayload) => c.additional_attributes?.[key] as CsvValue;

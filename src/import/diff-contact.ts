@@ -1,6 +1,7 @@
 import type { ContactChanges } from '../contacts/contact-changes';
 import type { Contact } from '../records/contact.model';
 import { parseTimestamp } from '../shared/time';
+import { trimText } from '../shared/trim-text';
 
 const SCALAR_FIELDS = ['name', 'email', 'phone_number', 'identifier', 'thumbnail', 'blocked'] as const;
 
@@ -14,6 +15,13 @@ const sameSecond = (a: Date | null | undefined, b: Date | null | undefined) => u
 // import gives ISO 8601 in UTC: the same instant written another way is the same value.
 const instant = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? parseTimestamp(value)?.getTime() : undefined);
 const sameInstant = (a: unknown, b: unknown) => instant(a) !== undefined && instant(a) === instant(b);
+
+// A cell is trimmed text: the contact's " hi " (the API keeps spaces at a custom value's edges) is
+// the cell "hi", and a 5 or true the contact holds under a key since defined as text is the cell
+// "5" or "true". Rewritten, an unchanged file changed such contacts (42 of 496 in one round trip).
+const sameAsCell = (held: unknown, value: unknown) =>
+  typeof value === 'string' &&
+  (typeof held === 'string' ? trimText(held) === value : (typeof held === 'number' || typeof held === 'boolean') && String(held) === value);
 
 /**
  * The $set that brings a contact to what an import row says, or null when the row changes
@@ -37,7 +45,9 @@ export function diffContact(current: Contact, changes: ContactChanges, labels: s
   for (const hash of ['additional_attributes', 'custom_attributes'] as const) {
     const held = current[hash] ?? {};
     const changed = Object.entries(changes[hash] ?? {}).filter(
-      ([key, value]) => held[key] !== value && !(hash === 'custom_attributes' && dateKeys.includes(key) && sameInstant(held[key], value)),
+      ([key, value]) =>
+        held[key] !== value &&
+        !(hash === 'custom_attributes' && (sameAsCell(held[key], value) || (dateKeys.includes(key) && sameInstant(held[key], value)))),
     );
     if (changed.length) set[hash] = { ...held, ...Object.fromEntries(changed) };
   }

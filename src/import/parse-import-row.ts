@@ -50,6 +50,10 @@ export interface UnfitValue {
 // Longest value a custom text attribute takes from a file.
 export const MAX_ATTRIBUTE_TEXT = 10000;
 
+// ISO 8601's extended date-time with its zone, as the API answers and the export writes a date
+// attribute that was sent so: kept as written (parseTimestamp has read it as a date first).
+const EXTENDED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'n', '0']);
 
@@ -91,8 +95,11 @@ export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'cus
     case 'date': {
       const date = parseTimestamp(value);
       if (!date) return fail('a date (ISO 8601 or Unix seconds)');
-      // A calendar date stays one (`2025-03-15`, as the API keeps what it is sent); any other form
-      // (Rails' `… UTC`, an offset, Unix seconds) is the ISO 8601 instant it names.
+      // A calendar date stays one (`2025-03-15`), and a date-time as the export writes what the API
+      // keeps (`2026-03-03T10:20:30Z`, an offset) stays as written, as the API keeps what it is
+      // sent: an export imported into another account holds the same texts. Any other form
+      // (Rails' `… UTC`, ISO 8601's basic or week forms, Unix seconds) is the ISO 8601 instant it names.
+      if (EXTENDED_DATE_TIME.test(value)) return { ok: true, value };
       return { ok: true, value: parseIsoMoment(value)?.day ? date.toISOString().slice(0, 10) : date.toISOString() };
     }
     case 'list': {

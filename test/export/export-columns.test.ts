@@ -22,7 +22,7 @@ describe('export columns', () => {
   });
 
   it('when no columns are asked for, then the default ones are exported', () => {
-    expect(exportColumns(undefined, []).names).toEqual(['id', 'name', 'email', 'phone_number', 'labels']);
+    expect(exportColumns(undefined, []).names).toEqual(['id', 'name', 'email', 'phone_number', 'identifier', 'labels']);
   });
 
   it('when names differ in case from a standard column or a definition, then the column takes the canonical name, as the import matches headers', () => {

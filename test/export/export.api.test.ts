@@ -43,8 +43,8 @@ describe('exporting contacts', () => {
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     expect(res.headers['content-disposition']).toMatch(/attachment; filename="contacts-\d+-.*\.csv"/);
     expect(await parseCsv(res.body)).toEqual([
-      { id: String(a.id), name: 'Ana', email: a.email, phone_number: '+34612345678', labels: '' },
-      { id: String(b.id), name: 'Luis', email: b.email, phone_number: '', labels: '' },
+      { id: String(a.id), name: 'Ana', email: a.email, phone_number: '+34612345678', identifier: '', labels: '' },
+      { id: String(b.id), name: 'Luis', email: b.email, phone_number: '', identifier: '', labels: '' },
     ]);
   });
 
@@ -239,12 +239,12 @@ describe('exporting contacts', () => {
     expect(res.status).toBe(200);
     const rows = await parseCsv(res.body);
     expect(rows.map((r) => r.name)).toEqual(['Solo']);
-    expect(Object.keys(rows[0])).toEqual(['id', 'name', 'email', 'phone_number', 'labels']);
+    expect(Object.keys(rows[0])).toEqual(['id', 'name', 'email', 'phone_number', 'identifier', 'labels']);
     // An empty list or string is no choice either: the default columns (`""` was a 422).
     for (const none of [[], '']) {
       const empty = await exportCsv(account, { column_names: none });
       expect(empty.status).toBe(200);
-      expect(Object.keys((await parseCsv(empty.body))[0])).toEqual(['id', 'name', 'email', 'phone_number', 'labels']);
+      expect(Object.keys((await parseCsv(empty.body))[0])).toEqual(['id', 'name', 'email', 'phone_number', 'identifier', 'labels']);
     }
     // So are this service's own options, beside one that is given.
     const beside = await exportCsv(account, { segment_id: null, custom_filter_id: null, labels: null, q: null, label: '' });
@@ -402,6 +402,34 @@ describe('the export round trip into the same account', () => {
     expect((await contactsOf(ctx, account.id)).map((c) => c.version)).toEqual(before.map((c) => c.version));
   });
 
+  // Found by a black-box round trip: the defaults lacked identifier, and the import does not read id.
+  it('when an export of the default columns is imported back, then contacts known by their identifier are matched, not made again', async () => {
+    const account = await ctx.createAccount();
+    await createContact(ctx, account, { identifier: 'crm-only' });
+    await createContact(ctx, account, { name: 'Named', identifier: 'crm-named' });
+    await createContact(ctx, account, { name: 'Mailed', email: 'mailed@x.com' });
+    await ctx.settle(account.id);
+    const exported = await exportCsv(account);
+    const done = await importCsv(ctx, account, exported.body, 'export.csv');
+    expect(done).toMatchObject({ status: 'completed', created: 0, updated: 3, unchanged: 3, rejected: 0 });
+    expect(await contactsOf(ctx, account.id)).toHaveLength(3);
+  });
+
+  it('when an export with custom values held as written is imported into another account, then it holds the same texts', async () => {
+    const [source, target] = [await ctx.createAccount(), await ctx.createAccount()];
+    for (const account of [source, target]) {
+      await addDefinition(account, 'renewal', 'date', 1);
+      await addDefinition(account, 'note', 'text', 2);
+    }
+    await createContact(ctx, source, { name: 'Ana', email: 'ana@x.com', custom_attributes: { renewal: '2026-03-03T10:20:30Z', note: 'plain' } });
+    await createContact(ctx, source, { name: 'Eva', email: 'eva@x.com', custom_attributes: { renewal: '2026-03-03T10:20:30-05:00', note: 'x' } });
+    await ctx.settle(source.id);
+    const exported = await exportCsv(source, { column_names: ['name', 'email', 'renewal', 'note'] });
+    expect((await importCsv(ctx, target, exported.body, 'export.csv'))).toMatchObject({ status: 'completed', created: 2, rejected: 0 });
+    const attrs = async (id: number) => (await contactsOf(ctx, id)).map((c) => c.custom_attributes).sort((a, b) => String(a.note).localeCompare(String(b.note)));
+    expect(await attrs(target.id)).toEqual(await attrs(source.id));
+  });
+
   it('when a file moves a date to another instant, then the contact takes it', async () => {
     const account = await ctx.createAccount();
     await addDefinition(account, 'renewal', 'date', 1);
@@ -411,6 +439,7 @@ describe('the export round trip into the same account', () => {
     expect(done).toMatchObject({ status: 'completed', updated: 1, rejected: 0 });
     const [contact] = await contactsOf(ctx, account.id);
     expect(contact.created_at.getTime()).toBe(1700000001000);
-    expect(contact.custom_attributes).toEqual({ renewal: '2025-03-15T00:00:01.000Z' });
+    // Kept as the file writes it, as the API keeps a date-time it is sent.
+    expect(contact.custom_attributes).toEqual({ renewal: '2025-03-15T00:00:01Z' });
   });
 });

@@ -230,7 +230,7 @@ describe('custom attribute values', () => {
     expect(parsed).toMatchObject({ kind: 'rejected', errors: [expect.stringMatching(/^site: "call me maybe" is not a web address: a link takes a web address/)] });
   });
 
-  it('when a date cell is a calendar date, then it stays one, as the API keeps it; a date-time or Unix seconds is the ISO instant it names', () => {
+  it('when a date cell is a calendar date or an extended date-time with its zone, then it stays as written, as the API keeps it; another form or Unix seconds is the ISO instant it names', () => {
     const renewal = (cell: string) => {
       const parsed = parseImportRow(['a', '', '', cell, '', '', ''], p);
       return parsed.kind === 'contact' ? parsed.changes.custom_attributes?.renewal : parsed;
@@ -238,7 +238,12 @@ describe('custom attribute values', () => {
     expect(renewal('2025-03-15')).toBe('2025-03-15');
     expect(renewal('20250315')).toBe('2025-03-15');
     expect(renewal('2025-03-15 10:00:00 UTC')).toBe('2025-03-15T10:00:00.000Z');
-    expect(renewal('2025-03-15T10:00:00+02:00')).toBe('2025-03-15T08:00:00.000Z');
+    // What the export writes of a value the API kept as sent: an export imported into another account holds the same text.
+    expect(renewal('2025-03-15T10:00:00+02:00')).toBe('2025-03-15T10:00:00+02:00');
+    expect(renewal('2026-03-03T10:20:30Z')).toBe('2026-03-03T10:20:30Z');
+    expect(renewal('2026-03-03T10:20:30.250Z')).toBe('2026-03-03T10:20:30.250Z');
+    expect(renewal('20250315T100000Z')).toBe('2025-03-15T10:00:00.000Z');
+    expect(renewal('2025-03-15T10:00:00')).toBe('2025-03-15T10:00:00.000Z');
     expect(renewal('1742032800')).toBe('2025-03-15T10:00:00.000Z');
   });
 

@@ -12,7 +12,7 @@ export const STANDARD_EXPORT_COLUMNS = [
   'description', 'ip_address', 'blocked', 'created_at', 'last_activity_at',
 ] as const;
 /** The API's default columns, offered until the user chooses others. */
-const DEFAULT_COLUMNS = ['id', 'name', 'email', 'phone_number', 'labels'];
+const DEFAULT_COLUMNS = ['id', 'name', 'email', 'phone_number', 'identifier', 'labels'];
 const STORAGE_KEY = 'contacts.exportColumns';
 
 const COLUMN_LABELS: Record<string, MessageKey> = { id: 'columnId', ip_address: 'columnIpAddress' };
