@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './search/query-limits';
@@ -9,20 +10,50 @@ const DEVELOPMENT_CURSOR_SECRET = 'contacts-development-cursor-secret-not-for-pr
 
 const limit = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
+const isHttpUrl = (url: string) => URL.canParse(url) && ['http:', 'https:'].includes(new URL(url).protocol);
+
+// What express's "trust proxy" takes besides false and a hop count: addresses, ranges and the names
+// of ranges. Anything else passed the start and failed every request ("invalid IP address").
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+function isTrustProxy(value: string): boolean {
+  if (value === 'false' || /^\d+$/.test(value)) return true;
+  return value.split(',').every((item) => {
+    const [address, bits, ...rest] = item.trim().split('/');
+    if (PROXY_RANGE_NAMES.has(address) && bits === undefined) return true;
+    const family = isIP(address);
+    if (!family || rest.length) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   // src/main-cluster.ts: API processes sharing PORT, and sync worker processes beside them.
   API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   WORKER_PROCESSES: z.coerce.number().int().min(0).max(64).default(0),
-  MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/contacts'),
+  MONGODB_URI: z
+    .string()
+    .default('mongodb://127.0.0.1:27017/contacts')
+    .refine((v) => /^mongodb(\+srv)?:\/\/./.test(v), 'must be a MongoDB connection string (mongodb://host:port/database or mongodb+srv://…)'),
   // One URL, or a cluster's nodes separated by commas: the client spreads requests over them and
   // passes over a node that is down, so losing one node does not stop searches.
   ELASTICSEARCH_URL: z
     .string()
     .default('http://127.0.0.1:9200')
-    .refine((v) => elasticsearchNodes(v).every((url) => URL.canParse(url)), 'must be a URL or URLs separated by commas'),
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    .refine((v) => elasticsearchNodes(v).every(isHttpUrl), 'must be an http:// or https:// URL, or such URLs separated by commas'),
+  // A URL ioredis reads; anything else it took for a host name and retried for ever, every queue idle.
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine((v) => /^rediss?:\/\/./.test(v), 'must be a redis:// or rediss:// URL'),
+  // Whether an API process runs the sync worker too (npm run start:api: false; npm start: true).
+  WITH_WORKER: z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }))
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
   // The alias the application reads and writes; versioned indices sit behind it.
   CONTACTS_INDEX: z.string().regex(/^[a-z0-9_-]+$/).default('contacts'),
   INDEX_SHARDS: z.coerce.number().int().min(1).default(1),
@@ -93,6 +124,9 @@ const envSchema = z.object({
     .refine((v) => v.trim().toLowerCase() !== 'true', {
       message: 'true would trust the X-Forwarded-For a client writes itself (any client could choose the IP its rate limits count): give the hop count of proxies in front (1 for one) or their addresses',
     })
+    .refine((v) => v.trim().toLowerCase() === 'true' || isTrustProxy(v), {
+      message: 'must be false, a whole number of proxies in front, or their addresses (IPs or CIDR ranges, loopback, linklocal, uniquelocal) separated by commas',
+    })
     .transform((v): false | number | string => (v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   // Hosts a provider URL may name even though they resolve to loopback, private or link-local addresses (comma-separated).
   OUTBOUND_ALLOWED_HOSTS: z
@@ -136,7 +170,10 @@ const envSchema = z.object({
 export type Config = Readonly<z.infer<typeof envSchema>>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // A variable set to nothing (`PORT=`, as an env file or a compose file leaves one) is unset: it
+  // was read as 0 (PORT= listened on a random port, SWEEP_GRACE_MS= swept at once).
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid configuration: ${problems}`);

@@ -10,9 +10,10 @@ export async function startApi(options: { withWorker?: boolean } = {}) {
   const logger = createLogger(config.LOG_LEVEL, 'contacts-api');
   const deps = await createDependencies(config, logger);
   await deps.startIndex();
-  if (options.withWorker) await deps.startWorker();
+  const withWorker = options.withWorker ?? config.WITH_WORKER ?? false;
+  if (withWorker) await deps.startWorker();
   const server = buildApp(deps).listen(config.PORT, () => {
-    logger.info({ port: config.PORT, worker: !!options.withWorker }, 'listening');
+    logger.info({ port: config.PORT, worker: withWorker }, 'listening');
     reportReady();
   });
   answerClientErrors(server);
@@ -37,7 +38,7 @@ export async function startApi(options: { withWorker?: boolean } = {}) {
         logger.warn({ outcome: http }, 'requests still in flight at shutdown were cut');
       }
       const left = config.SHUTDOWN_TIMEOUT_MS - (Date.now() - started);
-      const unclean = await deps.close(step, options.withWorker ? Math.max(step, left - 4 * step) : step);
+      const unclean = await deps.close(step, withWorker ? Math.max(step, left - 4 * step) : step);
       if (http !== 'done') unclean.unshift(`HTTP requests ${http}`);
       if (unclean.length) throw new Error(`not closed cleanly: ${unclean.join(', ')}`);
     },
@@ -47,7 +48,7 @@ export async function startApi(options: { withWorker?: boolean } = {}) {
 }
 
 if (require.main === module) {
-  startApi({ withWorker: process.env.WITH_WORKER === 'true' }).catch((err) => {
+  startApi().catch((err) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   });

@@ -35,7 +35,7 @@ const entry = (name: string) => path.join(__dirname, `${name}${ext}`);
 // short-lived objects (README, Import, "Memory").
 const WORKER_HEAP = ['--max-old-space-size=256', '--max-semi-space-size=32'];
 // With workers of their own, the API processes run none; alone, each API process runs one (as npm start does).
-const apiWithWorker = config.WORKER_PROCESSES > 0 ? 'false' : (process.env.WITH_WORKER ?? 'true');
+const apiWithWorker = String(config.WORKER_PROCESSES > 0 ? false : (config.WITH_WORKER ?? true));
 
 const children = new Map<ChildProcess, Kind>();
 let stopping = false;

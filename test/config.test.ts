@@ -39,4 +39,40 @@ describe('configuration', () => {
     expect(createElasticsearchClient(url).connectionPool.size).toBe(3);
     expect(() => loadConfig({ ELASTICSEARCH_URL: 'http://127.0.0.1:9400,not a url' })).toThrow(/ELASTICSEARCH_URL/);
   });
+
+  // Found by a black-box operator's read of the README: these passed the start and failed later, or silently.
+  it('when a variable is set to nothing, then it is unset (its default), not 0', () => {
+    expect(loadConfig({ PORT: '', SWEEP_GRACE_MS: ' ', MAX_PER_PAGE: '' })).toMatchObject({ PORT: 3000, SWEEP_GRACE_MS: 10000, MAX_PER_PAGE: 500 });
+  });
+
+  it('when WITH_WORKER is not true or false, then loading fails naming it; unset, each entry point keeps its own default', () => {
+    expect(() => loadConfig({ WITH_WORKER: 'yes' })).toThrow(/WITH_WORKER: must be true or false/);
+    expect(loadConfig({ WITH_WORKER: 'TRUE' }).WITH_WORKER).toBe(true);
+    expect(loadConfig({ WITH_WORKER: '0' }).WITH_WORKER).toBe(false);
+    expect(loadConfig({}).WITH_WORKER).toBeUndefined();
+  });
+
+  it.each([
+    ['ELASTICSEARCH_URL', 'localhost:9200'],
+    ['ELASTICSEARCH_URL', 'ftp://127.0.0.1:9200'],
+    ['MONGODB_URI', 'garbage'],
+    ['MONGODB_URI', '127.0.0.1:27017/contacts'],
+    ['REDIS_URL', 'garbage'],
+    ['REDIS_URL', '127.0.0.1:6379'],
+    ['TRUST_PROXY', 'yes'],
+    ['TRUST_PROXY', 'FALSE'],
+    ['TRUST_PROXY', '1.5'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+  ])('when %s is %j, then loading fails naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`invalid configuration: ${name}: `));
+  });
+
+  it.each([
+    ['MONGODB_URI', 'mongodb+srv://user:pw@cluster.example.net/contacts'],
+    ['REDIS_URL', 'rediss://:secret@redis.example.net:6380/1'],
+    ['TRUST_PROXY', '::1, 192.168.0.0/16, uniquelocal'],
+    ['ELASTICSEARCH_URL', 'https://es.example.net:9243'],
+  ])('when %s is %j, then it is taken', (name, value) => {
+    expect(loadConfig({ [name]: value })[name as 'MONGODB_URI']).toBe(value);
+  });
 });

@@ -1,5 +1,8 @@
 import mongoose, { Connection } from 'mongoose';
 
+/** A connection string as a log or an error may show it: without its user and password. */
+export const withoutCredentials = (uri: string): string => uri.replace(/\/\/[^/@]*@/, '//');
+
 /**
  * Connects, trying for up to `connectWithinMs` (a server that is still starting). Afterwards an
  * operation that finds no server fails after `timeoutMs` (serverSelectionTimeoutMS) instead of
@@ -35,7 +38,8 @@ export async function connectMongo(uri: string, options: { timeoutMs?: number; c
       return conn;
     } catch (err) {
       await conn.close(true).catch(() => undefined);
-      if (Date.now() >= deadline) throw err;
+      // The process exits with this message: it said only "connect ECONNREFUSED 127.0.0.1:27017".
+      if (Date.now() >= deadline) throw new Error(`MongoDB at ${withoutCredentials(uri)} (MONGODB_URI) could not be reached: ${(err as Error).message}`, { cause: err });
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
