@@ -1,7 +1,9 @@
 // Creates an account and its first administrator, and prints the ids, the administrator's
 // password and API token (each shown this once: only their hashes are stored).
 //   npm run create-account -- "Acme Support" admin@acme.test ["Ada Admin"]
-// The password is generated unless ADMIN_PASSWORD is set (then it is not printed).
+// The password is generated unless ADMIN_PASSWORD is set (then it is not printed). A person who
+// is a user already (of another account) becomes the administrator as they are: their password
+// and API token are left alone (a new token would have stopped their scripts without a word).
 import { loadConfig } from '../src/config';
 import { createDependencies } from '../src/dependencies';
 import { createLogger } from '../src/shared/logger';
@@ -14,11 +16,26 @@ async function main() {
   const config = loadConfig();
   const deps = await createDependencies(config, createLogger('warn'));
   try {
-    const account = await deps.services.accounts.createAccount(name);
+    const { accounts } = deps.services;
+    const account = await accounts.createAccount(name);
     const given = process.env.ADMIN_PASSWORD || undefined;
-    const user = await deps.services.accounts.createUser({ accountId: account.id, role: 'administrator', name: userName, email, password: given });
-    const password = given ? '(from ADMIN_PASSWORD)' : user.password;
-    console.log(JSON.stringify({ account_id: account.id, user_id: user.id, email, password, api_access_token: user.accessToken }, null, 2));
+    const { member, password, created } = await accounts.addMember(account.id, { role: 'administrator', name: userName, email, password: given });
+    const userId = member.user._id;
+    if (!created && given) console.error('ADMIN_PASSWORD was not applied: that person is a user already and keeps their password (npm run agents -- set-password changes it)');
+    const unchanged = '(unchanged: an existing user';
+    console.log(
+      JSON.stringify(
+        {
+          account_id: account.id,
+          user_id: userId,
+          email,
+          password: created ? (given ? '(from ADMIN_PASSWORD)' : password) : `${unchanged})`,
+          api_access_token: created ? await accounts.rotateApiToken(userId) : `${unchanged}; npm run agents -- reset-token --user ${userId} makes a new one)`,
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await deps.close();
   }

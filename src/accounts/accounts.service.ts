@@ -141,17 +141,20 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
   }
 
   /** Adds the person to the account: a new user, or an existing user (by email) who keeps their password. */
-  async function addMember(accountId: number, input: NewMemberInput): Promise<{ member: MemberView; password: string | null }> {
+  /** Adds the person with that email to the account, as a new user or the existing one (`created` says which). */
+  async function addMember(accountId: number, input: NewMemberInput): Promise<{ member: MemberView; password: string | null; created: boolean }> {
     if (input.password !== undefined) checkPassword(input.password);
     // The API checks it at its edge; the create-account and agents scripts come through here only.
     if (!isEmailAddress(normalizeEmail(input.email))) throw new ValidationError(`${JSON.stringify(input.email)} is not an email address`, 'email');
     await findAccount(accountId);
     let user = await userByEmail(input.email);
     let generated: string | null = null;
+    let created = false;
     for (let attempt = 1; !user; attempt++) {
       generated = input.password === undefined ? newPassword() : null;
       try {
         user = await insertUser({ name: input.name, email: input.email, password: input.password ?? generated });
+        created = true;
       } catch (err) {
         // The email was taken after it was looked up: another request (adding the same person to
         // another account, most often) made the user, which then joins here as an existing user,
@@ -168,7 +171,7 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
       return [...members, { user_id: userId, role: input.role }];
     });
     await users.updateOne({ _id: userId }, { $addToSet: { account_ids: accountId }, $set: { updated_at: new Date() } });
-    return { member: { user: { ...user, account_ids: [...user.account_ids, accountId] }, role: input.role }, password: generated };
+    return { member: { user: { ...user, account_ids: [...user.account_ids, accountId] }, role: input.role }, password: generated, created };
   }
 
   const notAMember = (userId: number) => new NotFoundError('agent', userId);

@@ -50,6 +50,22 @@ it('when create-account and the agents command run, then the administrator signs
   expect(listed.map((a) => a.email)).toEqual([adminEmail]);
 }, 120000);
 
+// Found by a black-box operator: a second account for the same person rotated their token (their
+// scripts got 401) and claimed ADMIN_PASSWORD was set while the old password still signed in.
+it('when create-account names a person who is a user already, then they administer the new account with their token and password unchanged', async () => {
+  const email = `cli-twice-${randomUUID()}@people.test`;
+  const first = (await run('create-account', ['First', email])) as { account_id: number; user_id: number; password: string; api_access_token: string };
+  const second = (await run('create-account', ['Second', email], { ADMIN_PASSWORD: 'not-applied-password' })) as { account_id: number; user_id: number; password: string; api_access_token: string };
+  expect(second.user_id).toBe(first.user_id);
+  expect(second.password).toMatch(/^\(unchanged: an existing user\)$/);
+  expect(second.api_access_token).toMatch(new RegExp(`unchanged: an existing user; npm run agents -- reset-token --user ${first.user_id}`));
+  for (const accountId of [first.account_id, second.account_id]) {
+    expect((await ctx.http.get(`/api/v1/accounts/${accountId}/labels`).set('api_access_token', first.api_access_token)).status).toBe(200);
+  }
+  expect((await ctx.http.post('/auth/sign_in').send({ email, password: first.password })).status).toBe(200);
+  expect((await ctx.http.post('/auth/sign_in').send({ email, password: 'not-applied-password' })).status).toBe(401);
+}, 120000);
+
 it('when create-account or the agents command is given something that is not an email address, then it exits saying so before making anything', async () => {
   const accountsBefore = await ctx.deps.models.accounts.countDocuments();
   for (const [script, args] of [
