@@ -416,7 +416,14 @@ export async function createDependencies(config: Config, logger: Logger, overrid
    * older indices, and warns about what an operator should change. Idempotent.
    */
   async function ensureIndex(): Promise<void> {
-    const { outdated, unmerged } = await ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS });
+    const { outdated, unmerged, created } = await ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS });
+    // A new CONTACTS_INDEX, or an Elasticsearch that lost its data, over a database that holds
+    // contacts: every list answered none, without a word. The id blocks say whether any contact
+    // was ever made (read by sequence, one document per thousand ids).
+    const issued = created ? await highestId(models.idBlocks, 'contacts') : 0;
+    if (issued > 0) {
+      logger.warn({ alias: index, highestContactId: issued }, 'the search index was missing and has been created empty, while MongoDB has contacts: run `npm run reindex` to index them (lists and searches answer none of them until then)');
+    }
     if (outdated.length) {
       logger.warn({ alias: index, outdated, unmerged, mappingVersion: MAPPING_VERSION }, 'the search index was built by an older mapping: run `npm run reindex`');
     }

@@ -1,0 +1,26 @@
+import pino from 'pino';
+import { createDependencies } from '../../src/dependencies';
+import { MAPPING_VERSION, versionedIndexName } from '../../src/search/contacts-index';
+import { testConfig } from '../support/context';
+
+// Found by a black-box operator: a new CONTACTS_INDEX (or an Elasticsearch that lost its data)
+// was created empty and served, every list answering none of the 5,628 contacts MongoDB held.
+it('when the index is missing at start while contacts were made, then it is created and the start warns to reindex', async () => {
+  const lines: string[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+  const alias = `contacts_test_missing_${Date.now()}`;
+  const deps = await createDependencies(testConfig({ CONTACTS_INDEX: alias }), logger);
+  try {
+    await deps.nextIds('contacts', 1);
+    await deps.startIndex();
+    const warned = lines.map((line) => JSON.parse(line)).find((entry) => /created empty, while MongoDB has contacts: run `npm run reindex`/.test(entry.msg));
+    expect(warned).toMatchObject({ level: 40, alias, highestContactId: expect.any(Number) });
+    expect(warned.highestContactId).toBeGreaterThan(0);
+    // The next start finds the index: nothing to say.
+    lines.length = 0;
+    await deps.startIndex();
+    expect(lines.filter((line) => /created empty/.test(line))).toEqual([]);
+  } finally {
+    await deps.es.indices.delete({ index: versionedIndexName(alias, MAPPING_VERSION) }).finally(() => deps.close());
+  }
+});
