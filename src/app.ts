@@ -123,7 +123,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/public/api', publicApiCors);
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
-    res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
+    // The route as declared, under its mount: the account's POST /contacts and the widget's were one series.
+    res.on('finish', () => end({ route: req.route ? `${res.locals.mountPath ?? ''}${req.route.path}` : 'unmatched', status: String(res.statusCode) }));
     next();
   });
   app.use(express.json({ limit: JSON_BODY_LIMIT_BYTES, verify: utf8Only }));
@@ -133,7 +134,11 @@ export function buildApp(deps: AppDeps): Express {
   const document = buildOpenApiDocument(mounts);
   for (const { path, guards = [], routers } of mounts) {
     const mounted = Router({ mergeParams: true });
-    mounted.use(...guards, ...routers);
+    const markMount: RequestHandler = (_req, res, next) => {
+      res.locals.mountPath = path;
+      next();
+    };
+    mounted.use(markMount, ...guards, ...routers);
     if (path) app.use(path, mounted);
     else app.use(mounted);
   }
