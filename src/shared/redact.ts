@@ -1,11 +1,37 @@
 // A query parameter whose name says it holds a credential. The API reads none from the query
 // string (tokens only from the api_access_token header), but a client that puts one there by
-// mistake must not have it written to the logs.
-const SECRET_PARAM = /([?&][^=&#]*(?:token|password|secret|hash|api_key|auth)[^=&#]*=)[^&#]*/gi;
+// mistake must not have it written to the logs. The name is read decoded, in any case, without
+// its - and _: `apiKey`, `API-KEY` and `toke%6E` named credentials that were logged in clear.
+const SECRET_NAME = /token|passw|pwd|secret|hash|apikey|auth|credential|signature|session/;
+const SECRET_NAMES = new Set(['key', 'sig', 'code']);
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+const isSecretName = (rawName: string) => {
+  const name = decoded(rawName).toLowerCase().replace(/[-_\s.[\]]/g, '');
+  return SECRET_NAME.test(name) || SECRET_NAMES.has(name);
+};
 
 /** The URL for a log line: each credential-like query value replaced by [redacted]. */
 export function loggableUrl(url: string): string {
-  return url.includes('?') ? url.replace(SECRET_PARAM, '$1[redacted]') : url;
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const end = url.indexOf('#', start);
+  const query = url.slice(start + 1, end < 0 ? undefined : end);
+  const redacted = query
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      return equals >= 0 && isSecretName(pair.slice(0, equals)) ? `${pair.slice(0, equals)}=[redacted]` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, start + 1)}${redacted}${end < 0 ? '' : url.slice(end)}`;
 }
 
 /** `text` with each of `secrets` (at least 4 characters long) replaced by [redacted]. */
