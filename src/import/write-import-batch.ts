@@ -194,6 +194,7 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
   // (SPEC §5: matches are updated). Two imports sharing people rejected the second one's rows.
   const rematched: Contact[] = [];
   const recreated: Contact[] = [];
+  /** The contact a retried row was written on; a rejection or a rematch is recorded here instead. */
   const settle = async (item: PlannedRow, outcome: Contact | RejectedRow | typeof GONE): Promise<Contact | undefined> => {
     if (outcome === GONE) {
       const again = await rematchGone(deps, accountId, item, now);
@@ -201,9 +202,11 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       else (again.created ? recreated : rematched).push(again.contact);
       return undefined;
     }
-    if ('reasons' in outcome) lostRace.push(outcome);
-    else return outcome;
-    return undefined;
+    if ('reasons' in outcome) {
+      lostRace.push(outcome);
+      return undefined;
+    }
+    return outcome;
   };
   for (const { item, doc } of lostCreates) {
     const contact = await settle(item, await updateWhoTookIt(deps, accountId, item, doc));
