@@ -24,8 +24,8 @@ test('when columns are chosen while a search is active, then the CSV has those c
   const panel = page.getByRole('region', { name: 'Export CSV' });
   await expect(panel.getByTestId('export-scope')).toHaveText('Exports the 2 contacts of "All contacts" that match "alvaro".');
   // The API's default columns are ticked; the account's custom attribute is offered.
-  for (const column of ['Id', 'Name', 'Email', 'Phone', 'Labels']) await expect(panel.getByRole('checkbox', { name: column, exact: true })).toBeChecked();
-  for (const column of ['Id', 'Phone', 'Labels']) await panel.getByRole('checkbox', { name: column, exact: true }).uncheck();
+  for (const column of ['Id', 'Name', 'Email', 'Phone', 'Identifier', 'Labels']) await expect(panel.getByRole('checkbox', { name: column, exact: true })).toBeChecked();
+  for (const column of ['Id', 'Phone', 'Identifier', 'Labels']) await panel.getByRole('checkbox', { name: column, exact: true }).uncheck();
   await panel.getByRole('checkbox', { name: 'City', exact: true }).check();
   await panel.getByRole('checkbox', { name: 'Plan', exact: true }).check();
 
@@ -65,7 +65,7 @@ test('when an agent opens the list, then they export it as an administrator does
   await expect(page.getByTestId('count')).toHaveText('1 contact');
   await page.getByRole('button', { name: 'Export CSV' }).click();
   const panel = page.getByRole('region', { name: 'Export CSV' });
-  for (const column of ['Id', 'Email', 'Phone', 'Labels']) await panel.getByRole('checkbox', { name: column, exact: true }).uncheck();
+  for (const column of ['Id', 'Email', 'Phone', 'Identifier', 'Labels']) await panel.getByRole('checkbox', { name: column, exact: true }).uncheck();
   expect(await downloadCsv(page)).toEqual(['name', 'Ana Agent-View']);
 });
 
