@@ -28,7 +28,8 @@ async function main() {
         {
           account_id: account.id,
           user_id: userId,
-          email,
+          // As stored (lowercased): what signing in compares.
+          email: member.user.email,
           password: created ? (given ? '(from ADMIN_PASSWORD)' : password) : `${unchanged})`,
           api_access_token: created ? await accounts.rotateApiToken(userId) : `${unchanged}; npm run agents -- reset-token --user ${userId} makes a new one)`,
         },

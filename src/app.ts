@@ -109,6 +109,11 @@ export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services' 
 }
 
 /** The HTTP app, without listening: main-api.ts serves it, tests drive it with supertest. */
+function routeLabel(route: string | undefined, mountPath: string | undefined): string {
+  if (route !== undefined) return `${mountPath ?? ''}${route}`;
+  return mountPath ? `${mountPath}/*` : 'unmatched';
+}
+
 export function buildApp(deps: AppDeps): Express {
   const { logger, metrics } = deps;
   const app = express();
@@ -123,8 +128,10 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/public/api', publicApiCors);
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
-    // The route as declared, under its mount: the account's POST /contacts and the widget's were one series.
-    res.on('finish', () => end({ route: req.route ? `${res.locals.mountPath ?? ''}${req.route.path}` : 'unmatched', status: String(res.statusCode) }));
+    // The route as declared, under its mount: the account's POST /contacts and the widget's were one
+    // series. An answer given before any route of a mount matched (its guard's 401, a 404 under it) is
+    // the mount's `/*`; outside every mount, `unmatched`.
+    res.on('finish', () => end({ route: routeLabel(req.route?.path, res.locals.mountPath), status: String(res.statusCode) }));
     next();
   });
   app.use(express.json({ limit: JSON_BODY_LIMIT_BYTES, verify: utf8Only }));

@@ -416,19 +416,21 @@ export async function createDependencies(config: Config, logger: Logger, overrid
    * older indices, and warns about what an operator should change. Idempotent.
    */
   async function ensureIndex(): Promise<void> {
-    const { outdated, unmerged, created } = await ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS });
+    const { outdated, unmerged } = await ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS });
+    const ownIndices = (await placements.current()).ownIndices();
     // A new CONTACTS_INDEX, or an Elasticsearch that lost its data, over a database that holds
     // contacts: every list answered none, without a word. The id blocks say whether any contact
-    // was ever made (read by sequence, one document per thousand ids).
-    const issued = created ? await highestId(models.idBlocks, 'contacts') : 0;
-    if (issued > 0) {
-      logger.warn({ alias: index, highestContactId: issued }, 'the search index was missing and has been created empty, while MongoDB has contacts: run `npm run reindex` to index them (lists and searches answer none of them until then)');
+    // was ever made (read by sequence, one document per thousand ids); said at every start until
+    // the index holds something.
+    const issued = await highestId(models.idBlocks, 'contacts');
+    if (issued > 0 && (await es.count({ index: [index, ...ownIndices] })).count === 0) {
+      logger.warn({ alias: index, highestContactId: issued }, 'the search index is empty while MongoDB has contacts: run `npm run reindex` to index them (lists and searches answer none of them until then)');
     }
     if (outdated.length) {
       logger.warn({ alias: index, outdated, unmerged, mappingVersion: MAPPING_VERSION }, 'the search index was built by an older mapping: run `npm run reindex`');
     }
     // Accounts' own indices take the new fields the same way, and move to the new mapping by moving the account again.
-    const own = await addCurrentFields(es, (await placements.current()).ownIndices());
+    const own = await addCurrentFields(es, ownIndices);
     if (own.outdated.length) {
       logger.warn({ outdated: own.outdated, unmerged: own.unmerged, mappingVersion: MAPPING_VERSION }, "accounts' own indices were built by an older mapping: run `npm run move-account -- --account <id>` for each");
     }

@@ -52,7 +52,7 @@ export const MAX_ATTRIBUTE_TEXT = 10000;
 
 // ISO 8601's extended date-time with its zone, as the API answers and the export writes a date
 // attribute that was sent so: kept as written (parseTimestamp has read it as a date first).
-const EXTENDED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const EXTENDED_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'n', '0']);

@@ -87,7 +87,7 @@ export async function autoCreatesIndices(es: Client): Promise<boolean> {
  * their strict mappings would refuse every document that carries one; documents written before
  * stay without those fields until the reindex (`unmerged` says why a field could not be added).
  */
-export async function ensureContactsIndex(es: Client, options: IndexOptions): Promise<{ outdated: string[]; unmerged?: string; created?: true }> {
+export async function ensureContactsIndex(es: Client, options: IndexOptions): Promise<{ outdated: string[]; unmerged?: string }> {
   if (await es.indices.existsAlias({ name: options.alias })) {
     return addCurrentFields(es, Object.keys(await es.indices.getAlias({ name: options.alias })));
   }
@@ -99,5 +99,5 @@ export async function ensureContactsIndex(es: Client, options: IndexOptions): Pr
     if ((err as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type !== 'resource_already_exists_exception') throw err;
     await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
   }
-  return { outdated: [], created: true };
+  return { outdated: [] };
 }

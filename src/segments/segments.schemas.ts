@@ -2,6 +2,7 @@ import { answeredFields } from '../shared/answered-fields';
 import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
 import { pathId } from '../shared/id-schema';
 import { refuseControlCharacters } from '../shared/control-characters';
+import { trimText } from '../shared/trim-text';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
 import { z } from 'zod';
 import { blankAsAbsent, labelsParam, pageQuery, queryWholeNumber } from '../search/list-request';
@@ -105,7 +106,8 @@ const contactFilterType = (field: string) =>
 
 // Strict: a misspelt field (`nmae`, `querry`) answers 422 naming it; it was dropped with a 200.
 const segmentFields = z.strictObject({
-  name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters').superRefine(refuseControlCharacters),
+  // Only invisible characters (zero-width spaces, direction marks) is no name, as only spaces is not.
+  name: z.string().trim().min(1, 'name must not be empty').refine((name) => trimText(name) !== '', 'name must not be empty').max(255, 'name must be at most 255 characters').superRefine(refuseControlCharacters),
   filter_type: contactFilterType('filter_type'),
   // Chatwoot's API document (and the SDKs generated from it) names the field `type`.
   type: contactFilterType('type').describe('the same as filter_type, as Chatwoot\'s API document names it'),

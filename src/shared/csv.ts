@@ -5,7 +5,9 @@ export type CsvValue = string | number | boolean | null | undefined;
 // character, so a text that already starts that way ("'=x") is given one more and comes back whole.
 // Spaces and invisible characters before one are counted in too: a spreadsheet may trim them and
 // run " =1+1" (a custom text value is stored as given; found by a black-box security test).
-const FORMULA_START = /^'*[\s\u200b-\u200d\u2060\ufeff]*[=+\-@\t\r]/u;
+// Spaces and invisible characters (direction marks, soft hyphens, zero-width joiners, Hangul
+// fillers: Unicode's default-ignorable code points) before the formula character hide it as well.
+const FORMULA_START = /^'*[\s\p{Default_Ignorable_Code_Point}]*[=+\-@\t\r]/u;
 // ...except a plain signed number, which it reads as a number and runs nothing: a phone number in
 // E.164 (+34612345678) stays as the contact has it.
 const PLAIN_NUMBER = /^[+-]\d+(\.\d+)?$/;
@@ -21,7 +23,7 @@ export function neutraliseFormula(value: string): string {
  * apostrophes before such a character was written with one more).
  */
 export function unneutralise(value: string): string {
-  return /^'+[\s\u200b-\u200d\u2060\ufeff]*[=+\-@\t\r]/u.test(value) ? value.slice(1) : value;
+  return /^'+[\s\p{Default_Ignorable_Code_Point}]*[=+\-@\t\r]/u.test(value) ? value.slice(1) : value;
 }
 
 function csvCell(value: CsvValue, neutralise: boolean): string {

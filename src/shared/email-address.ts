@@ -20,5 +20,9 @@ const MAX_EMAIL_LENGTH = 254;
  */
 export const emailKey = (raw: string): string => lowercaseKey(raw.trim().normalize('NFKC'));
 
+// Invisible characters that are not format characters (\p{Cf}): variation selectors, Hangul
+// fillers, U+034F… An address holding one looked like another and took a second key.
+const INVISIBLE_CHARACTER = /\p{Default_Ignorable_Code_Point}/u;
+
 /** Whether an address (as emailKey leaves it) is one. */
-export const isEmailAddress = (key: string): boolean => key.length <= MAX_EMAIL_LENGTH && EMAIL.test(key);
+export const isEmailAddress = (key: string): boolean => key.length <= MAX_EMAIL_LENGTH && EMAIL.test(key) && !INVISIBLE_CHARACTER.test(key);

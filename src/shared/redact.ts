@@ -2,8 +2,11 @@
 // string (tokens only from the api_access_token header), but a client that puts one there by
 // mistake must not have it written to the logs. The name is read decoded, in any case, without
 // its - and _: `apiKey`, `API-KEY` and `toke%6E` named credentials that were logged in clear.
-const SECRET_NAME = /token|passw|pwd|secret|hash|apikey|auth|credential|signature|session/;
-const SECRET_NAMES = new Set(['key', 'sig', 'code']);
+const SECRET_NAME = /token|passw|pwd|secret|hash|apikey|accesskey|privatekey|auth|credential|signature|session|jwt/;
+const SECRET_NAMES = new Set(['key', 'sig', 'code', 'pass']);
+// A website visitor's source_id is their credential in the widget's routes (it opens their
+// conversations): the path segment after /contacts/ there.
+const VISITOR_PATH = /^(\/public\/api\/v1\/inboxes\/[^/?#]+\/contacts\/)[^/?#]+/;
 
 function decoded(text: string): string {
   try {
@@ -18,8 +21,9 @@ const isSecretName = (rawName: string) => {
   return SECRET_NAME.test(name) || SECRET_NAMES.has(name);
 };
 
-/** The URL for a log line: each credential-like query value replaced by [redacted]. */
-export function loggableUrl(url: string): string {
+/** The URL for a log line: a visitor's source_id and each credential-like query value replaced by [redacted]. */
+export function loggableUrl(raw: string): string {
+  const url = raw.replace(VISITOR_PATH, '$1[redacted]');
   const start = url.indexOf('?');
   if (start < 0) return url;
   const end = url.indexOf('#', start);

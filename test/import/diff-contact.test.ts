@@ -52,7 +52,7 @@ describe('writing CSV', () => {
     expect(csvLine(['+34612345678', '-2', '+1.5', '+1e5', '-0x1'])).toBe("+34612345678,-2,+1.5,'+1e5,'-0x1\r\n");
     expect(neutraliseFormula('\tcmd')).toBe("'\tcmd");
     // After spaces or invisible characters too: a spreadsheet may trim them and run the rest.
-    for (const text of [' =1+1', '  +1+1', '\u00a0=1+1', '\u200b=1+1', ' @x']) expect(neutraliseFormula(text)).toBe(`'${text}`);
+    for (const text of [' =1+1', '  +1+1', '\u00a0=1+1', '\u200b=1+1', ' @x', '\u200e=1+1', '\u00ad@cmd', '\u2066-2+3\u2069', '\ufe0f+x', '\u3164=x']) expect(neutraliseFormula(text)).toBe(`'${text}`);
     expect(neutraliseFormula(' +34612345678')).toBe(' +34612345678');
   });
 

@@ -242,6 +242,8 @@ describe('custom attribute values', () => {
     expect(renewal('2025-03-15T10:00:00+02:00')).toBe('2025-03-15T10:00:00+02:00');
     expect(renewal('2026-03-03T10:20:30Z')).toBe('2026-03-03T10:20:30Z');
     expect(renewal('2026-03-03T10:20:30.250Z')).toBe('2026-03-03T10:20:30.250Z');
+    expect(renewal('2026-03-03t10:20:30z')).toBe('2026-03-03t10:20:30z');
+    expect(renewal('2026-03-03T10:20:30,5Z')).toBe('2026-03-03T10:20:30,5Z');
     expect(renewal('20250315T100000Z')).toBe('2025-03-15T10:00:00.000Z');
     expect(renewal('2025-03-15T10:00:00')).toBe('2025-03-15T10:00:00.000Z');
     expect(renewal('1742032800')).toBe('2025-03-15T10:00:00.000Z');

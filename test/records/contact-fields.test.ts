@@ -21,6 +21,11 @@ describe('normalizeEmail', () => {
     ['a\u2060b@x.com', 'U+2060'],
     ['ana@x.com\u200e', 'U+200E'],
     ['\u202aana@x.com\u202c', 'U+202A'],
+    // Not format characters (\p{Cf}), invisible all the same: variation selectors, Hangul fillers, the grapheme joiner.
+    ['abc\ufe0f@x.io', 'U+FE0F'],
+    ['a\u3164b@x.io', 'U+3164'],
+    ['a\u034fb@x.io', 'U+034F'],
+    ['a@x\u115f.io', 'U+115F'],
   ])('when %j holds an invisible character, then it is refused naming the character', (raw, code) => {
     expect(normalizeEmail(raw)).toEqual({ ok: false, error: `${JSON.stringify(raw)} is not a valid email address (it holds an invisible character, ${code})` });
   });

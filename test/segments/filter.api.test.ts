@@ -582,6 +582,10 @@ describe('segments', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.error).toMatch(/payload\[0\]/);
     expect((await ctx.http.post(path()).set(h()).send({ name: '', query: { payload: vip } })).status).toBe(422);
+    // Only invisible characters is no name, as only spaces is not (it was a 200: a segment no one could see named).
+    for (const name of ['\u200b\u200b', '\u200f', '\u202a\u202c', ' \u3164 ']) {
+      expect((await ctx.http.post(path()).set(h()).send({ name, query: { payload: vip } })).body).toMatchObject({ field: 'name', error: 'name must not be empty' });
+    }
     // Said in words a console can show as they are (it was zod's "Too big: expected string to have <=255 characters").
     const long = await ctx.http.post(path()).set(h()).send({ name: 'n'.repeat(256), query: { payload: vip } });
     expect(long.body).toMatchObject({ field: 'name', error: 'name must be at most 255 characters' });

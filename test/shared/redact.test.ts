@@ -10,6 +10,9 @@ describe('a URL as a log line shows it', () => {
     ['/x?api_access_token=S1&password=S2&client_secret=S3', '/x?api_access_token=[redacted]&password=[redacted]&client_secret=[redacted]'],
     ['/x?key=S1&sig=S2&identifier_hash=S3&Authorization=S4', '/x?key=[redacted]&sig=[redacted]&identifier_hash=[redacted]&Authorization=[redacted]'],
     ['/x?token[]=S1#frag', '/x?token[]=[redacted]#frag'],
+    ['/x?private_key=S1&accessKey=S2&jwt=S3&pass=S4', '/x?private_key=[redacted]&accessKey=[redacted]&jwt=[redacted]&pass=[redacted]'],
+    ['/public/api/v1/inboxes/abc/contacts/visitor-secret/conversations?x=1', '/public/api/v1/inboxes/abc/contacts/[redacted]/conversations?x=1'],
+    ['/public/api/v1/inboxes/abc/contacts/visitor-secret', '/public/api/v1/inboxes/abc/contacts/[redacted]'],
   ])('when %s is logged, then credential values are redacted: %s', (url, logged) => {
     expect(loggableUrl(url)).toBe(logged);
   });
@@ -17,6 +20,7 @@ describe('a URL as a log line shows it', () => {
   it('when parameters name no credential, then they are logged as they are', () => {
     expect(loggableUrl('/contacts?sort=-name&page=2&labels[]=vip&q=%C3%A1')).toBe('/contacts?sort=-name&page=2&labels[]=vip&q=%C3%A1');
     expect(loggableUrl('/contacts')).toBe('/contacts');
+    expect(loggableUrl('/public/api/v1/inboxes/abc/contacts')).toBe('/public/api/v1/inboxes/abc/contacts');
     expect(loggableUrl('/x?bad=%E0%A4%A')).toBe('/x?bad=%E0%A4%A');
   });
 });
