@@ -421,10 +421,14 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     // A new CONTACTS_INDEX, or an Elasticsearch that lost its data, over a database that holds
     // contacts: every list answered none, without a word. The id blocks say whether any contact
     // was ever made (read by sequence, one document per thousand ids); said at every start until
-    // the index holds something.
+    // the index holds something. Accounts with an index of their own leave it empty rightly, which
+    // only the operator knows: the warning says so.
     const issued = await highestId(models.idBlocks, 'contacts');
-    if (issued > 0 && (await es.count({ index: [index, ...ownIndices] })).count === 0) {
-      logger.warn({ alias: index, highestContactId: issued }, 'the search index is empty while MongoDB has contacts: run `npm run reindex` to index them (lists and searches answer none of them until then)');
+    if (issued > 0 && (await es.count({ index })).count === 0) {
+      logger.warn(
+        { alias: index, highestContactId: issued, ownIndices: ownIndices.length },
+        'the search index is empty while MongoDB has contacts: run `npm run reindex` to index them (lists and searches answer none of them until then), unless every account has an index of its own',
+      );
     }
     if (outdated.length) {
       logger.warn({ alias: index, outdated, unmerged, mappingVersion: MAPPING_VERSION }, 'the search index was built by an older mapping: run `npm run reindex`');
