@@ -108,12 +108,13 @@ export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services' 
   ];
 }
 
-/** The HTTP app, without listening: main-api.ts serves it, tests drive it with supertest. */
+/** The latency series' route: as declared, under its mount (see buildApp). */
 function routeLabel(route: string | undefined, mountPath: string | undefined): string {
   if (route !== undefined) return `${mountPath ?? ''}${route}`;
   return mountPath ? `${mountPath}/*` : 'unmatched';
 }
 
+/** The HTTP app, without listening: main-api.ts serves it, tests drive it with supertest. */
 export function buildApp(deps: AppDeps): Express {
   const { logger, metrics } = deps;
   const app = express();
