@@ -140,8 +140,7 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
     return member;
   }
 
-  /** Adds the person to the account: a new user, or an existing user (by email) who keeps their password. */
-  /** Adds the person with that email to the account, as a new user or the existing one (`created` says which). */
+  /** Adds the person to the account: a new user, or an existing user (by email) who keeps their password (`created` says which). */
   async function addMember(accountId: number, input: NewMemberInput): Promise<{ member: MemberView; password: string | null; created: boolean }> {
     if (input.password !== undefined) checkPassword(input.password);
     // The API checks it at its edge; the create-account and agents scripts come through here only.

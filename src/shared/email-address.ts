@@ -1,4 +1,4 @@
-import { lowercaseKey } from './text';
+import { hasInvisible, lowercaseKey } from './text';
 
 /*
  * What an email address is, for a contact and for a user alike (Chatwoot takes any text with one
@@ -20,9 +20,9 @@ const MAX_EMAIL_LENGTH = 254;
  */
 export const emailKey = (raw: string): string => lowercaseKey(raw.trim().normalize('NFKC'));
 
-// Invisible characters that are not format characters (\p{Cf}): variation selectors, Hangul
-// fillers, U+034F… An address holding one looked like another and took a second key.
-const INVISIBLE_CHARACTER = /\p{Default_Ignorable_Code_Point}/u;
-
-/** Whether an address (as emailKey leaves it) is one. */
-export const isEmailAddress = (key: string): boolean => key.length <= MAX_EMAIL_LENGTH && EMAIL.test(key) && !INVISIBLE_CHARACTER.test(key);
+/**
+ * Whether an address (as emailKey leaves it) is one. Invisible characters that are not format
+ * characters (\p{Cf}) are refused too: variation selectors, Hangul fillers, U+034F… An address
+ * holding one looked like another and took a second key.
+ */
+export const isEmailAddress = (key: string): boolean => key.length <= MAX_EMAIL_LENGTH && EMAIL.test(key) && !hasInvisible(key);

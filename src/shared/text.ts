@@ -59,6 +59,9 @@ export const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
 /** Text without its invisible format characters (INVISIBLE). */
 export const withoutInvisible = (value: string): string => value.replace(INVISIBLE, '');
 
+/** Whether the text holds an invisible format character (INVISIBLE). */
+export const hasInvisible = (value: string): boolean => withoutInvisible(value) !== value;
+
 /**
  * Lowercase without accents: how text is compared and sorted (Álvaro sorts with alvaro, Łukasz with
  * lukasz), compatibility characters as what they stand for (Ｊｏｓｅ is jose), typographic
