@@ -15,7 +15,7 @@ import { customAttributesRouter } from './custom-attributes/custom-attributes.ro
 import { segmentsRouter } from './segments/segments.router';
 import { consoleAssetsRouter } from './console-assets';
 import { bulkActionsRouter } from './bulk-actions/bulk-actions.router';
-import { contactInboxPayloadSchema } from './inboxes/contact-inbox.presenter';
+import { contactInboxOfContactSchema, contactInboxPayloadSchema } from './inboxes/contact-inbox.presenter';
 import { inboxesRouter } from './inboxes/inboxes.router';
 import { messagingRouter } from './messaging/messaging.router';
 import { notesRouter } from './notes/notes.router';
@@ -75,7 +75,7 @@ function serviceRouter(metrics: Metrics, metricsToken: string | undefined): Rout
 export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services' | 'rateLimits'>, document: () => OpenApiDocument): Mount[] {
   const { config, metrics, services, rateLimits } = deps;
   // Chatwoot's contact_inboxes on the contacts answered (include_contact_inboxes): the inboxes feature's records.
-  const contactInboxes = contactInboxesOption((accountId, contactIds) => services.inboxes.contactInboxPayloadsOf(accountId, contactIds), contactInboxPayloadSchema);
+  const contactInboxes = contactInboxesOption((accountId, contactIds) => services.inboxes.contactInboxesOfContacts(accountId, contactIds), contactInboxOfContactSchema, contactInboxPayloadSchema);
   return [
     { path: '', routers: [serviceRouter(metrics, config.METRICS_TOKEN), openApiRouter(document)] },
     { path: '/auth', guards: [limitedBy(rateLimits, 'signIn')], responses: rateLimitedResponses, routers: [authRouter(services.profile, services.accounts)] },

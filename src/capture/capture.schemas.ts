@@ -33,19 +33,21 @@ export const visitorInputSchema = visitorFieldsSchema
     // (capture.service.ts), as every text field of a contact is.
     // The widget's setUser passes the site's user id as the page holds it, often a number: its
     // decimal text is what the site signs.
+    // Blank is absent, as for the fields above (ContactIdentifyAction reads `identifier.present?`):
+    // a site's setUser for a user without an id sends "" with the name it has.
     identifier: acceptingAlso(
       z.preprocess(
-        (value) => (value === null ? undefined : wholeNumberAsText(value)),
+        (value) => (value === null || (typeof value === 'string' && trimText(value) === '') ? undefined : wholeNumberAsText(value)),
         z
           .string()
           .max(1000, 'must be at most 255 characters')
-          .refine((value) => value.trim() !== '', 'must not be empty')
           .refine((value) => value.trim().length <= 255, 'must be at most 255 characters')
           .optional()
           .describe('your user id for the visitor; taken only with a valid identifier_hash (401 otherwise)'),
       ),
       { type: 'integer', description: 'a whole number is the identifier written in decimal' },
       { type: 'null', description: 'the same as absent' },
+      { const: '', description: 'the same as absent' },
     ),
     identifier_hash: nullAsAbsent(z.string().max(256).optional().describe("hex HMAC-SHA256 of identifier, keyed with the inbox's hmac_token")),
   })

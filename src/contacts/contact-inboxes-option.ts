@@ -8,24 +8,28 @@ export type ContactInboxesReader = (accountId: number, contactIds: number[]) => 
 
 /**
  * How routes that answer contacts add Chatwoot's `contact_inboxes` (each inbox and the contact's
- * source_id there): the reader, and the shapes of a contact and of a page as answered. The
- * inboxes feature above this one owns the records and their shape, so the composition root makes
- * this once (the API document takes each named shape once).
+ * source_id there): the reader, and the shapes of a contact and of a page as answered, and of the
+ * contact inbox a create with `inbox_id` answers beside the contact (Chatwoot's whole inbox there,
+ * the slim one in a contact's list). The inboxes feature above this one owns the records and their
+ * shapes, so the composition root makes this once (the API document takes each named shape once).
  */
-export function contactInboxesOption(read: ContactInboxesReader, contactInboxSchema: ZodType) {
+export function contactInboxesOption(read: ContactInboxesReader, ofContactSchema: ZodType, linkSchema: ZodType) {
   const contact = contactPayloadSchema
-    .extend({ contact_inboxes: z.array(contactInboxSchema).optional().describe("the contact's inboxes and its source_id in each (include_contact_inboxes)") })
+    .extend({ contact_inboxes: z.array(ofContactSchema).optional().describe("the contact's inboxes and its source_id in each (include_contact_inboxes)") })
     .meta({ id: 'ContactWithInboxes' });
   const list = z.object({ meta: contactListMetaSchema, payload: z.array(contact) }).meta({ id: 'ContactList' });
-  return { read, contactInboxSchema, contact, list };
+  return { read, linkSchema, contact, list };
 }
 
 export type ContactInboxesOption = ReturnType<typeof contactInboxesOption>;
 
 /**
- * Chatwoot's `include_contact_inboxes`. It answers them by default; here a contact read alone
- * (show, update) does, and a list (list, search, filter, segment) only when asked with `true`:
- * a list is served from Elasticsearch alone, and Chatwoot's own dashboard asks its lists without.
+ * Chatwoot's `include_contact_inboxes`: every contact answered carries its contact inboxes unless
+ * asked `false`, as Chatwoot's do (a script that searches a phone and sends to
+ * `contact_inboxes[0].source_id` relies on it). A list is served from Elasticsearch and the
+ * records live in MongoDB, so a list pays one read by `_id` for its page's contacts (and one for
+ * the account's inboxes when some hold records); Chatwoot's own dashboard, and the console, ask
+ * their lists `false`.
  */
 export const includeContactInboxesQuery = {
   // Blank is absent, as Rails reads a blank parameter (present? is false).
@@ -33,19 +37,18 @@ export const includeContactInboxesQuery = {
     z
       .enum(['true', 'false'], 'include_contact_inboxes must be true or false')
       .optional()
-      .describe("whether each contact carries contact_inboxes (Chatwoot's): by default yes for one contact, no for a list"),
+      .describe("whether each contact carries contact_inboxes (Chatwoot's): yes unless false"),
   ),
 };
 
 type IncludeQuery = { include_contact_inboxes?: 'true' | 'false' };
 
-/** Whether the contacts are answered with their contact inboxes: `include_contact_inboxes`, else `byDefault`. */
-export const includesContactInboxes = (query: IncludeQuery, byDefault: boolean) =>
-  query.include_contact_inboxes === undefined ? byDefault : query.include_contact_inboxes === 'true';
+/** Whether the contacts are answered with their contact inboxes: unless `include_contact_inboxes=false`. */
+export const includesContactInboxes = (query: IncludeQuery) => query.include_contact_inboxes !== 'false';
 
-/** A page of a list as answered, with each contact's contact inboxes when asked for (`include_contact_inboxes=true`). */
+/** A page of a list as answered, with each contact's contact inboxes unless asked without (`include_contact_inboxes=false`). */
 export async function answerContactPage(option: ContactInboxesOption, accountId: number, query: IncludeQuery, page: ContactPage, request: PageRequest) {
-  const listed = includesContactInboxes(query, false) ? await withContactInboxes(option, accountId, page.contacts) : page.contacts;
+  const listed = includesContactInboxes(query) ? await withContactInboxes(option, accountId, page.contacts) : page.contacts;
   return toListResponse({ ...page, contacts: listed }, request);
 }
 

@@ -21,6 +21,10 @@ const withETag = (response: ResponseSpec): ResponseSpec => ({
 });
 
 /** `contactInboxes`: a contact's inboxes, which the inboxes feature above this one owns. */
+// Rails clients post a contact as form fields, and Chatwoot's dashboard sends one with an avatar
+// file as a FormData (the file is a 422: avatar_url takes an image). An empty field clears, as "" in JSON.
+const CONTACT_FORM = { emptyFields: 'kept' } as const;
+
 export function contactsRouter(contacts: ContactsService, options: { maxPerPage: number; contactInboxes: ContactInboxesOption }): Router {
   const router = Router({ mergeParams: true });
   const listQueryWithInboxes = listQuery.extend(includeContactInboxesQuery);
@@ -28,7 +32,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
 
   /** One contact as answered: with its contact inboxes unless asked without, as Chatwoot answers one. */
   async function answerOne(req: Request, query: { include_contact_inboxes?: 'true' | 'false' }, { payload: contact, version }: VersionedContact) {
-    const [answered] = includesContactInboxes(query, true) ? await withContactInboxes(options.contactInboxes, callerOf(req).accountId, [contact]) : [contact];
+    const [answered] = includesContactInboxes(query) ? await withContactInboxes(options.contactInboxes, callerOf(req).accountId, [contact]) : [contact];
     return { answer: { payload: answered }, version };
   }
 
@@ -83,19 +87,21 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'post', path: '/contacts', operationId: 'createContact', summary: 'Create a contact', tag, access: accountAccess,
-      body: contactInputSchema,
+      body: contactInputSchema, alsoForm: CONTACT_FORM,
       responses: {
         '200': json(
           'The created contact; with inbox_id, its new record in that inbox (without, as Chatwoot answers: inbox and source_id null)',
-          payloadOf(z.object({ contact: options.contactInboxes.contact, contact_inbox: z.union([options.contactInboxes.contactInboxSchema, z.object({ inbox: z.null(), source_id: z.null() })]) })),
+          payloadOf(z.object({ contact: options.contactInboxes.contact, contact_inbox: z.union([options.contactInboxes.linkSchema, z.object({ inbox: z.null(), source_id: z.null() })]) })),
         ),
         '409': conflictResponse,
       },
     },
     async ({ body }, req, res) => {
-      const { contact, contact_inbox } = await contacts.createWithInbox(callerOf(req).accountId, body);
-      // A new contact's inboxes are the one it was just given, if any: Chatwoot answers them with it.
-      res.status(200).json({ payload: { contact: { ...contact, contact_inboxes: contact_inbox.source_id === null ? [] : [contact_inbox] }, contact_inbox } });
+      const { accountId } = callerOf(req);
+      const { contact, contact_inbox } = await contacts.createWithInbox(accountId, body);
+      // A new contact's inboxes are the one it was just given, if any, answered as a contact carries them.
+      const [answered] = contact_inbox.source_id === null ? [{ ...contact, contact_inboxes: [] }] : await withContactInboxes(options.contactInboxes, accountId, [contact]);
+      res.status(200).json({ payload: { contact: answered, contact_inbox } });
     },
   );
 
@@ -115,7 +121,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       router,
       {
         method, path: '/contacts/:id(\\d+)', operationId: `${method}Contact`, summary: 'Update a contact (only the fields given)', tag, access: accountAccess,
-        params: contactIdParams, query: oneContactQuery, body: contactUpdateSchema, headers: ifMatchHeaders,
+        params: contactIdParams, query: oneContactQuery, body: contactUpdateSchema, headers: ifMatchHeaders, alsoForm: CONTACT_FORM,
         responses: { '200': withETag(json('The updated contact', payloadOf(options.contactInboxes.contact))), '409': conflictResponse, '412': preconditionFailedResponse },
       },
       async ({ params, query, body, headers }, req, res) => {

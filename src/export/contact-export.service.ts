@@ -1,6 +1,7 @@
 import type { ContactPayload } from '../records/contact.presenter';
 import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import { buildTextSearchQuery } from '../search/build-text-search-query';
+import { isNoCondition } from '../search/build-segment-query';
 import type { QueryLimits } from '../search/query-limits';
 import type { ContactSearch, SearchQuery } from '../search/search-contacts';
 import { csvLine, type CsvValue } from '../shared/csv';
@@ -109,9 +110,7 @@ export function createContactExportService(deps: ExportScopeDeps) {
     const parts: SearchQuery[] = [];
     const labels = [...(body.labels ?? []), ...(body.label ? [body.label] : [])].map(labelTitleOf);
     if (labels.length) parts.push({ terms: { labels } });
-    // Chatwoot clients send an empty payload when no filter is applied.
-    const hasPayload = body.payload !== undefined && body.payload !== null && !(Array.isArray(body.payload) && body.payload.length === 0);
-    if (hasPayload) parts.push(await deps.segments.compile(accountId, body.payload));
+    if (body.payload !== undefined && body.payload !== null && !isNoCondition(body.payload)) parts.push(await deps.segments.compile(accountId, body.payload));
     const segmentId = body.segment_id ?? body.custom_filter_id;
     if (segmentId !== undefined) parts.push(await deps.segments.queryOfSegment(accountId, segmentId));
     if (body.q !== undefined) parts.push(buildTextSearchQuery(body.q, deps.limits));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toUnixSeconds } from '../shared/time';
 import { unixSeconds } from '../shared/response-fields';
-import { DEFAULT_WIDGET_LOOK, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, preChatFormOf, REPLY_TIMES, SMTP_AUTHENTICATIONS, SMTP_DEFAULTS, SMTP_VERIFY_MODES, type ChannelType, type Inbox, type WebsiteSettings } from './inbox.model';
+import { DEFAULT_WIDGET_LOOK, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, preChatFormOf, REPLY_TIMES, SMTP_AUTHENTICATIONS, SMTP_DEFAULTS, SMTP_VERIFY_MODES, type ChannelType, type EmailSettings, type Inbox, type WebsiteSettings } from './inbox.model';
 
 const CHATWOOT_CHANNEL: Record<ChannelType, InboxPayload['channel_type']> = {
   web_widget: 'Channel::WebWidget',
@@ -91,6 +91,40 @@ export const inboxPayloadSchema = z
   .meta({ id: 'Inbox' });
 
 export type InboxPayload = z.infer<typeof inboxPayloadSchema>;
+
+/**
+ * Chatwoot's slim inbox (`_inbox_slim`), the one a contact's `contact_inboxes` embed: enough to
+ * name and draw the channel, none of its settings. Inboxes have no avatar here (Chatwoot's is ''
+ * without one); `provider` is Chatwoot's channel provider: WhatsApp's Cloud API, Channel::Sms's
+ * `default`, none for a website or an e-mail inbox.
+ */
+export const inboxSlimSchema = z
+  .object({
+    id: z.int(),
+    avatar_url: z.string(),
+    channel_id: z.int(),
+    name: z.string(),
+    channel_type: z.enum(Object.values(CHATWOOT_CHANNEL) as [InboxPayload['channel_type'], ...InboxPayload['channel_type'][]]),
+    provider: z.enum(['default', 'whatsapp_cloud']).nullable(),
+    email: z.string().optional().describe('an e-mail inbox only'),
+  })
+  .meta({ id: 'InboxSlim' });
+
+export type InboxSlim = z.infer<typeof inboxSlimSchema>;
+
+const PROVIDER: Record<ChannelType, InboxSlim['provider']> = { web_widget: null, email: null, sms: 'default', whatsapp: 'whatsapp_cloud' };
+
+export function toInboxSlim(inbox: Inbox): InboxSlim {
+  return {
+    id: inbox._id,
+    avatar_url: '',
+    channel_id: inbox._id,
+    name: inbox.name,
+    channel_type: CHATWOOT_CHANNEL[inbox.channel_type],
+    provider: PROVIDER[inbox.channel_type],
+    ...(inbox.channel_type === 'email' ? { email: (inbox.settings as EmailSettings).email } : {}),
+  };
+}
 
 /** Chatwoot's inbox JSON with the channel's settings inline; secrets masked unless `reveal` names them. */
 export function toInboxPayload(inbox: Inbox, reveal: readonly string[] = []): InboxPayload {

@@ -8,10 +8,10 @@ import { outboundHostProblem, outboundUrlProblem } from '../shared/outbound-addr
 import { parseOrThrow } from '../shared/validate';
 import { channelSourceId, givenSourceIdProblem } from './channel-source-id';
 import type { ContactInboxStore } from './contact-inbox-store';
-import type { ContactInboxPayload } from './contact-inbox.presenter';
+import type { ContactInboxOfContact, ContactInboxPayload } from './contact-inbox.presenter';
 import type { InboxKeyModel } from './inbox-key.model';
 import type { ChannelType, Inbox, InboxModel } from './inbox.model';
-import { maskSecret, SECRET_SETTINGS, toInboxPayload, type InboxPayload } from './inbox.presenter';
+import { maskSecret, SECRET_SETTINGS, toInboxPayload, toInboxSlim, type InboxPayload } from './inbox.presenter';
 import { channelUpdateSchemas, type CreateInboxInput, type UpdateInboxInput } from './inboxes.schemas';
 
 export interface InboxesServiceDeps {
@@ -85,15 +85,16 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
      * Chatwoot's `contact_inboxes` of each of these contacts: the inbox and the contact's source_id
      * there, oldest first (a record of an inbox gone meanwhile is left out).
      */
-    async contactInboxPayloadsOf(accountId: number, contactIds: number[]): Promise<Map<number, ContactInboxPayload[]>> {
-      const byContact = new Map<number, ContactInboxPayload[]>();
+    /** Each contact's `contact_inboxes` as a contact carries them: Chatwoot's slim inbox, no settings. */
+    async contactInboxesOfContacts(accountId: number, contactIds: number[]): Promise<Map<number, ContactInboxOfContact[]>> {
+      const byContact = new Map<number, ContactInboxOfContact[]>();
       const records = await contactInboxes.ofContacts(accountId, contactIds);
       if (!records.length) return byContact;
       const inboxById = new Map((await listed.all(accountId)).map((inbox) => [inbox._id, inbox]));
       for (const ci of records.sort((a, b) => a._id - b._id)) {
         const inbox = inboxById.get(ci.inbox_id);
         if (!inbox) continue;
-        byContact.set(ci.contact_id, [...(byContact.get(ci.contact_id) ?? []), { source_id: ci.source_id, inbox: toInboxPayload(inbox) }]);
+        byContact.set(ci.contact_id, [...(byContact.get(ci.contact_id) ?? []), { source_id: ci.source_id, inbox: toInboxSlim(inbox) }]);
       }
       return byContact;
     },

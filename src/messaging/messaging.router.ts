@@ -78,7 +78,7 @@ export function messagingRouter(messaging: MessagingService): Router {
     router,
     {
       method: 'post', path: '/conversations', operationId: 'startConversation', summary: 'Send a first outbound message to a contact through an inbox', tag,
-      access: accountAccess, body: newConversationSchema, alsoForm: true,
+      access: accountAccess, body: newConversationSchema, alsoForm: { emptyFields: 'absent' },
       responses: { '200': json('The conversation with its queued message', conversationPayloadSchema), '409': conflictResponse },
     },
     async ({ body }, req, res) => {

@@ -66,15 +66,16 @@ function requestBodyOf(route: RouteDeclaration): JsonSchema | undefined {
   // Validation reads a request without a body as {} (src/shared/validate.ts): where {} passes, the body may be left out.
   const required = !route.body.safeParse({}).success;
   const json = { schema: route.bodySchema ? route.bodySchema(generated) : generated };
-  // The same fields as form fields, named as Rails nests them (form-body.ts): Chatwoot's dashboard sends a new conversation so.
+  // The same fields as form fields, named as Rails nests them (form-body.ts): Chatwoot's dashboard sends a new conversation, or a contact with its avatar, so.
+  const empty = route.alsoForm?.emptyFields === 'absent' ? 'undefined, null or empty is absent' : 'undefined or null is absent, empty is an empty text';
   const form = {
     schema: {
       type: 'object',
-      description: 'the fields of the JSON body as form fields, nested objects with bracketed names (message[content], additional_attributes[mail_subject]); undefined, null or empty is absent; no files',
+      description: `the fields of the JSON body as form fields, nested objects with bracketed names (message[content], custom_attributes[plan], labels[]); ${empty}; every value a text; no files`,
       additionalProperties: { type: 'string' },
     },
   };
-  return { required, content: { 'application/json': json, ...(route.alsoForm ? { 'multipart/form-data': form } : {}) } };
+  return { required, content: { 'application/json': json, ...(route.alsoForm ? { 'multipart/form-data': form, 'application/x-www-form-urlencoded': form } : {}) } };
 }
 
 function responseObject(response: ResponseSpec, components: Record<string, JsonSchema>): JsonSchema {

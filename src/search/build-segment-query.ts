@@ -384,6 +384,9 @@ const wholeNumberAsText = (value: unknown) => (typeof value === 'number' && Numb
 
 export const escapeWildcard = (value: string) => value.replace(/[\\*?]/g, (c) => `\\${c}`);
 
+/** A payload of no condition: Chatwoot's clients send `[]` when no filter is applied, and it answers every contact. */
+export const isNoCondition = (payload: unknown): boolean => Array.isArray(payload) && payload.length === 0;
+
 /**
  * Compiles a filter payload (the `payload` array of `{"payload": [...]}`) for an account whose
  * custom attribute definitions are given. Throws ValidationError naming the item on any fault.

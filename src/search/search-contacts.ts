@@ -12,7 +12,12 @@ import { textBand, textBandPrefixOf } from './text-band';
 export type SearchQuery = estypes.QueryDslQueryContainer;
 
 /** The query that `query` narrows further by `also` (a labels condition, a filter), when there is one. */
-export const narrowedBy = (query: SearchQuery, also: SearchQuery | undefined): SearchQuery => (also ? { bool: { filter: [query, also] } } : query);
+export function narrowedBy(query: SearchQuery, also: SearchQuery | undefined): SearchQuery;
+export function narrowedBy(query: SearchQuery | undefined, also: SearchQuery | undefined): SearchQuery | undefined;
+export function narrowedBy(query: SearchQuery | undefined, also: SearchQuery | undefined): SearchQuery | undefined {
+  if (!query) return also;
+  return also ? { bool: { filter: [query, also] } } : query;
+}
 
 export interface PageRequest {
   sort: ContactSort;

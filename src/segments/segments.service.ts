@@ -5,7 +5,7 @@ import { NotFoundError, ValidationError } from '../shared/errors';
 import type { AccountRecords } from '../shared/account-records';
 import type { IdAllocator } from '../shared/id-allocator';
 import { inChunks } from '../shared/id-lists';
-import { buildSegmentQuery, mayNameCustomAttributes, namesCompanyAlias, sanitizeFilterPayload } from '../search/build-segment-query';
+import { buildSegmentQuery, isNoCondition, mayNameCustomAttributes, namesCompanyAlias, sanitizeFilterPayload } from '../search/build-segment-query';
 import type { QueryLimits } from '../search/query-limits';
 import { renameLabelInFilter } from './rename-label-in-filter';
 import { toSegmentPayload } from './segment.presenter';
@@ -97,7 +97,7 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
    * A page of the filter's contacts, narrowed as a list is: by `labels[]` (any of them, a further
    * condition of the query) and by a search text `q` (only its matches).
    */
-  function page(accountId: number, query: SearchQuery, request: PageRequest, within: Within, field: string): Promise<ContactPage> {
+  function page(accountId: number, query: SearchQuery | undefined, request: PageRequest, within: Within, field: string): Promise<ContactPage> {
     const narrowed = narrowedBy(query, within.labels);
     return within.q === undefined ? contacts.list(accountId, narrowed, request, field) : contacts.search(accountId, within.q, request, narrowed);
   }
@@ -107,7 +107,8 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
 
     /** Runs a filter payload (POST /contacts/filter) with the list's sort and paging; with `labels` or `q`, only its contacts holding them or matching that search. */
     async filter(accountId: number, payload: unknown, request: PageRequest, within: Within = {}): Promise<ContactPage> {
-      return page(accountId, await compile(accountId, payload), request, within, 'payload');
+      // No condition is the whole list, as Chatwoot answers it (a saved segment and a bulk action still need one).
+      return page(accountId, isNoCondition(payload) ? undefined : await compile(accountId, payload), request, within, 'payload');
     },
 
     async list(accountId: number, options: { filterType?: string; withCounts?: boolean } = {}) {

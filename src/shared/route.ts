@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { UnsupportedMediaTypeError } from './errors';
-import { formFields, isForm } from './form-body';
+import { formFields, isForm, type EmptyFields } from './form-body';
 import { JSON_BODY_LIMIT_BYTES } from './json-body';
 import { handle, type Validated } from './validate';
 
@@ -71,10 +71,11 @@ export interface RouteDeclaration extends InputSchemas {
   tag: string;
   access: Access;
   /**
-   * The body may also come as multipart/form-data fields with bracketed names (form-body.ts), as
-   * Chatwoot's dashboard sends it to this route.
+   * The body may also come as form fields (multipart/form-data or urlencoded) with bracketed names
+   * (form-body.ts), as Chatwoot's dashboard and Rails clients send it to this route; what an empty
+   * field means there.
    */
-  alsoForm?: boolean;
+  alsoForm?: { emptyFields: EmptyFields };
   /** Replaces the generated JSON Schema of the body, for preprocessing the generator cannot see. */
   bodySchema?: (generated: JsonSchema) => JsonSchema;
   /** A body that no zod schema validates (an upload), as its OpenAPI request body object. */
@@ -97,7 +98,7 @@ export function defineRoute<S extends InputSchemas>(
 ): void {
   const { before = [], ...declaration } = spec;
   const schemas = { params: spec.params, query: spec.query, body: spec.body, headers: spec.headers } as S;
-  const bodyParsers = !spec.body || spec.requestBody ? [] : spec.alsoForm ? [formFields(FORM_LIMITS), bodyTypeOnly(true)] : [bodyTypeOnly(false)];
+  const bodyParsers = !spec.body || spec.requestBody ? [] : spec.alsoForm ? [formFields({ ...FORM_LIMITS, ...spec.alsoForm }), bodyTypeOnly(true)] : [bodyTypeOnly(false)];
   router[spec.method](spec.path, ...spec.access.guards, ...bodyParsers, ...before, handle(schemas, handler));
   declarations.set(router, [...(declarations.get(router) ?? []), declaration]);
 }
@@ -114,7 +115,7 @@ const bodyTypeOnly =
   (form: boolean): RequestHandler =>
   (req, _res, next) => {
     if (hasBody(req) && !req.is('application/json') && !(form && isForm(req.headers['content-type']))) {
-      const expected = form ? 'JSON (content-type: application/json) or form fields (multipart/form-data)' : 'JSON, sent with content-type: application/json';
+      const expected = form ? 'JSON (content-type: application/json) or form fields (multipart/form-data or application/x-www-form-urlencoded)' : 'JSON, sent with content-type: application/json';
       next(new UnsupportedMediaTypeError(`the request body must be ${expected}; got ${req.headers['content-type'] ? `"${req.headers['content-type']}"` : 'no content-type'}`));
       return;
     }

@@ -106,7 +106,21 @@ describe('website visitors and verified identity', () => {
     const other = await newVisitor();
     const unsigned = await identify(site, other.source_id, { identifier: ' user-105 ', identifier_hash: sign('user-105', site.hmac_token!) });
     expect(unsigned.status).toBe(401);
-    expect((await identify(site, other.source_id, { identifier: '   ', identifier_hash: sign('   ', site.hmac_token!) })).body.error).toMatch(/must not be empty/);
+    // A blank identifier is none, so a hash beside it signs nothing.
+    expect((await identify(site, other.source_id, { identifier: '   ', identifier_hash: sign('   ', site.hmac_token!) })).body.error).toMatch(/identifier_hash needs the identifier it signs/);
+  });
+
+  it('when a visitor sends a blank identifier with its name, then the identifier is absent, as its other blank fields, and the name is written', async () => {
+    const visitor = await newVisitor();
+    for (const blank of ['', '  ', '\u200b']) {
+      const res = await identify(site, visitor.source_id, { identifier: blank, name: `Blank Id ${blank.length}` });
+      expect(res.status).toBe(200);
+      expect((await contactOf(visitor.id)).body.payload).toMatchObject({ name: `Blank Id ${blank.length}`, identifier: null });
+    }
+    const created = await ctx.http.post(publicPath(site)).send({ identifier: '', name: 'Blank Id New' });
+    expect(created.status).toBe(200);
+    expect(created.body.name).toBe('Blank Id New');
+    expect(await verifiedInboxIds(visitor.id)).toEqual([]);
   });
 
   it('when the widget sends the site\'s user id as a number, then it is that number\'s decimal text, signed as such; null identity fields are absent', async () => {

@@ -3,7 +3,7 @@ import { createInbox } from '../support/inboxes';
 
 // Chatwoot answers a contact with `contact_inboxes` (each inbox and the contact's source_id there)
 // unless asked `include_contact_inboxes=false`; scripts read a contact's source_id from it to
-// start a conversation. Here a contact read alone carries it; a list when asked with `true`.
+// start a conversation (search a phone, send to its source_id). Its inbox is Chatwoot's slim one.
 let ctx: TestContext;
 let account: TestAccount;
 
@@ -36,9 +36,10 @@ describe("a contact's contact_inboxes", () => {
   });
 
   it('when a contact is shown or updated, then it carries its inboxes and source_ids, oldest first, as Chatwoot answers; false leaves them out', async () => {
+    // Chatwoot's _inbox_slim: what names and draws the channel, no setting of it (SMTP, provider credentials).
     const expected = [
-      { source_id: 'ines@example.com', inbox: expect.objectContaining({ id: mail.id, name: 'Mail', channel_type: 'Channel::Email' }) },
-      { source_id: '+34612345678', inbox: expect.objectContaining({ id: sms.id, name: 'Texts', channel_type: 'Channel::Sms' }) },
+      { source_id: 'ines@example.com', inbox: { id: mail.id, avatar_url: '', channel_id: mail.id, name: 'Mail', channel_type: 'Channel::Email', provider: null, email: 'support@shop.example' } },
+      { source_id: '+34612345678', inbox: { id: sms.id, avatar_url: '', channel_id: sms.id, name: 'Texts', channel_type: 'Channel::Sms', provider: 'default' } },
     ];
     expect((await get(`/contacts/${reachable}`)).body.payload.contact_inboxes).toEqual(expected);
     expect((await get(`/contacts/${alone}`)).body.payload.contact_inboxes).toEqual([]);
@@ -54,7 +55,7 @@ describe("a contact's contact_inboxes", () => {
     expect(without.body.payload).not.toHaveProperty('contact_inboxes');
   });
 
-  it('when a list, a search, a filter or a segment is asked with include_contact_inboxes=true, then each contact carries them; without, none does', async () => {
+  it('when a list, a search, a filter or a segment is asked, then each contact carries them, as Chatwoot answers; with false, none does', async () => {
     const sources = (payload: { id: number; contact_inboxes?: { source_id: string }[] }[]) =>
       Object.fromEntries(payload.map((c) => [c.id, c.contact_inboxes?.map((ci) => ci.source_id)]));
     const withThem = { [reachable]: ['ines@example.com', '+34612345678'], [alone]: [] };
@@ -67,8 +68,19 @@ describe("a contact's contact_inboxes", () => {
     const segment = await ctx.http.post(account.path('/custom_filters')).set('api_access_token', account.agentToken).send({ name: 'Inboxed', filter_type: 'contact', query: byName });
     expect(sources((await get(`/custom_filters/${segment.body.id}/contacts?include_contact_inboxes=true`)).body.payload)).toEqual(withThem);
 
-    expect(sources((await get('/contacts')).body.payload)).toEqual({ [reachable]: undefined, [alone]: undefined });
-    expect(sources((await get('/contacts/search?q=inboxed')).body.payload)).toEqual({ [reachable]: undefined, [alone]: undefined });
+    // Without the parameter, as a Chatwoot client asks: the same (it was false for lists).
+    expect(sources((await get('/contacts')).body.payload)).toEqual(withThem);
+    expect(sources((await get('/contacts/search?q=inboxed')).body.payload)).toEqual(withThem);
+    expect(sources((await ctx.http.post(account.path('/contacts/filter')).set('api_access_token', account.agentToken).send(byName)).body.payload)).toEqual(withThem);
+    expect(sources((await get(`/custom_filters/${segment.body.id}/contacts`)).body.payload)).toEqual(withThem);
+    const searched = (await get('/contacts/search?q=ines@example.com')).body.payload;
+    expect(searched[0].contact_inboxes[1]).toEqual({ source_id: '+34612345678', inbox: expect.objectContaining({ id: sms.id, provider: 'default' }) });
+    expect(searched[0].contact_inboxes[1].inbox).not.toHaveProperty('auth_token');
+
+    const none = { [reachable]: undefined, [alone]: undefined };
+    expect(sources((await get('/contacts?include_contact_inboxes=false')).body.payload)).toEqual(none);
+    expect(sources((await get('/contacts/search?q=inboxed&include_contact_inboxes=false')).body.payload)).toEqual(none);
+    expect(sources((await get(`/custom_filters/${segment.body.id}/contacts?include_contact_inboxes=false`)).body.payload)).toEqual(none);
   });
 
   it('when include_contact_inboxes is neither true nor false, then it is a 422 naming it; blank is absent, as Rails reads it', async () => {
@@ -77,7 +89,7 @@ describe("a contact's contact_inboxes", () => {
     expect(refused.body.error).toContain('include_contact_inboxes must be true or false');
     expect((await get(`/contacts/${reachable}?include_contact_inboxes=1`)).status).toBe(422);
     expect((await get(`/contacts/${reachable}?include_contact_inboxes=`)).body.payload.contact_inboxes).toHaveLength(2);
-    expect((await get('/contacts?include_contact_inboxes=')).body.payload[0]).not.toHaveProperty('contact_inboxes');
+    expect((await get('/contacts?include_contact_inboxes=')).body.payload[0]).toHaveProperty('contact_inboxes');
   });
 
   it('when a filter asks for them in its body, as Rails reads body and query alike, then its contacts carry them', async () => {
@@ -98,8 +110,10 @@ describe("a contact's contact_inboxes", () => {
 
   it('when a contact is created, then its contact carries the inbox it was given, as Chatwoot answers a create; without one, none', async () => {
     const created = await ctx.http.post(account.path('/contacts')).set('api_access_token', account.agentToken).send({ name: 'New Inboxed', email: 'new.inboxed@example.com', inbox_id: mail.id });
-    expect(created.body.payload.contact.contact_inboxes).toEqual([created.body.payload.contact_inbox]);
-    expect(created.body.payload.contact_inbox).toMatchObject({ source_id: 'new.inboxed@example.com', inbox: expect.objectContaining({ id: mail.id }) });
+    // The contact's list has the slim inbox; the contact_inbox beside it Chatwoot's whole inbox (its create view renders the record's inbox).
+    expect(created.body.payload.contact.contact_inboxes).toEqual([{ source_id: 'new.inboxed@example.com', inbox: expect.objectContaining({ id: mail.id, provider: null, email: 'support@shop.example' }) }]);
+    expect(created.body.payload.contact.contact_inboxes[0].inbox).not.toHaveProperty('smtp_address');
+    expect(created.body.payload.contact_inbox).toMatchObject({ source_id: 'new.inboxed@example.com', inbox: expect.objectContaining({ id: mail.id, smtp_address: 'smtp.shop.example' }) });
     const plain = await ctx.http.post(account.path('/contacts')).set('api_access_token', account.agentToken).send({ name: 'New Plain' });
     expect(plain.body.payload.contact.contact_inboxes).toEqual([]);
   });

@@ -443,10 +443,26 @@ describe('labels[] on a filter or a segment, as on the list', () => {
   });
 });
 
+describe('a filter of no condition', () => {
+  it('when the payload is empty, then every contact is listed, sorted and counted as the plain list, as Chatwoot answers it', async () => {
+    const get = (p: string) => ctx.http.get(account.path(p)).set('api_access_token', account.agentToken).expect(200);
+    const filter = (query: string) => ctx.http.post(account.path(`/contacts/filter${query}`)).set('api_access_token', account.agentToken).send({ payload: [] });
+    const all = (await filter('?sort=name&per_page=100')).body;
+    const plain = (await get('/contacts?sort=name&per_page=100')).body;
+    expect(all.meta.count).toBe(plain.meta.count);
+    expect(ids(all.payload)).toEqual(ids(plain.payload));
+    // Narrowed as any filter is: by labels[] and by q.
+    const vip = (await filter('?labels[]=vip&per_page=100')).body;
+    expect(vip.meta.count).toBe((await get('/contacts?labels[]=vip&per_page=100')).body.meta.count);
+    // A saved segment still needs a condition (an empty one would be the whole list under a name).
+    const segment = await ctx.http.post(account.path('/custom_filters')).set('api_access_token', account.agentToken).send({ name: 'Nothing', query: { payload: [] } });
+    expect(segment.status).toBe(422);
+  });
+});
+
 describe('invalid filters', () => {
   it.each([
     [{}, /payload/],
-    [{ payload: [] }, /payload/],
     [{ payload: [item(['name', 'equal_to', ['x']], 'xor')] }, /payload\[0\]: query_operator/],
     [{ payload: [item(['notes', 'equal_to', [5]])] }, /payload\[0\]: values\[0\] must be a string/],
     [{ payload: [item(['seats', 'is_greater_than', ['many']])] }, /payload\[0\]: values\[0\] must be a number/],
