@@ -416,7 +416,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
    * older indices, and warns about what an operator should change. Idempotent.
    */
   async function ensureIndex(): Promise<void> {
-    const { outdated, unmerged } = await ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS });
+    const { outdated, newer, unmerged } = await ensureContactsIndex(es, { alias: index, shards: config.INDEX_SHARDS, replicas: config.INDEX_REPLICAS });
     const ownIndices = (await placements.current()).ownIndices();
     // A new CONTACTS_INDEX, or an Elasticsearch that lost its data, over a database that holds
     // contacts: every list answered none, without a word. The id blocks say whether any contact
@@ -431,7 +431,16 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       );
     }
     if (outdated.length) {
-      logger.warn({ alias: index, outdated, unmerged, mappingVersion: MAPPING_VERSION }, 'the search index was built by an older mapping: run `npm run reindex`');
+      logger.warn(
+        { alias: index, outdated, unmerged, mappingVersion: MAPPING_VERSION },
+        'the search index was built by an older mapping: run `npm run reindex` (until then a text the new mapping folds differently finds only the contacts written since this start, in any spelling)',
+      );
+    }
+    if (newer.length) {
+      logger.warn(
+        { alias: index, newer, mappingVersion: MAPPING_VERSION },
+        'the search index was built by a newer release: this one folds text its older way, so what it writes there is not found by the newer release until a reindex; move the alias back to the index this release built, and run `npm run reconcile` for each account (README: Rolling back)',
+      );
     }
     // Accounts' own indices take the new fields the same way, and move to the new mapping by moving the account again.
     const own = await addCurrentFields(es, ownIndices);

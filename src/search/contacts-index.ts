@@ -54,15 +54,27 @@ export async function createContactsIndex(es: Client, index: string, options: Om
  * before stay without those fields until they are copied again (`unmerged` says why a field
  * could not be added).
  */
-export async function addCurrentFields(es: Client, indices: string[]): Promise<{ outdated: string[]; unmerged?: string }> {
+export async function addCurrentFields(es: Client, indices: string[]): Promise<IndexAges> {
   const outdated = indices.filter((name) => versionOfIndexName(name) < MAPPING_VERSION);
-  if (!outdated.length) return { outdated };
+  const newer = indices.filter((name) => versionOfIndexName(name) > MAPPING_VERSION);
+  if (!outdated.length) return { outdated, newer };
   try {
     await es.indices.putMapping({ index: outdated, properties: CURRENT_MAPPING.mappings.properties as never });
-    return { outdated };
+    return { outdated, newer };
   } catch (err) {
-    return { outdated, unmerged: (err as Error).message };
+    return { outdated, newer, unmerged: (err as Error).message };
   }
+}
+
+/**
+ * Indices behind an alias built by an older mapping (`outdated`, with why the current fields could
+ * not be added to them), or by a newer one (`newer`: this release was rolled back to, and what it
+ * writes there is folded its older way, which the newer release does not find until a reindex).
+ */
+export interface IndexAges {
+  outdated: string[];
+  newer: string[];
+  unmerged?: string;
 }
 
 /**
@@ -87,7 +99,7 @@ export async function autoCreatesIndices(es: Client): Promise<boolean> {
  * their strict mappings would refuse every document that carries one; documents written before
  * stay without those fields until the reindex (`unmerged` says why a field could not be added).
  */
-export async function ensureContactsIndex(es: Client, options: IndexOptions): Promise<{ outdated: string[]; unmerged?: string }> {
+export async function ensureContactsIndex(es: Client, options: IndexOptions): Promise<IndexAges> {
   if (await es.indices.existsAlias({ name: options.alias })) {
     return addCurrentFields(es, Object.keys(await es.indices.getAlias({ name: options.alias })));
   }
@@ -99,5 +111,5 @@ export async function ensureContactsIndex(es: Client, options: IndexOptions): Pr
     if ((err as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type !== 'resource_already_exists_exception') throw err;
     await es.cluster.health({ index, wait_for_status: 'yellow', timeout: '30s' });
   }
-  return { outdated: [] };
+  return { outdated: [], newer: [] };
 }

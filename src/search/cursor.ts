@@ -123,6 +123,10 @@ function checkValue(value: unknown, type: SortValueType): boolean {
   return Number.isInteger(value) && (value as number) >= type.min && (value as number) <= type.max;
 }
 
+// A signed cursor with another number of values was made before an upgrade changed the sort's
+// keys (v5 added email's numeric key): nothing to fix in it, so the message says what to do.
+const STALE_SHAPE = ' (a cursor made before an upgrade changed this sort): start the walk again without after';
+
 const expected = (type: SortValueType) => (type === 'text' ? 'a string or null' : type === 'number' ? 'a number' : type.what);
 
 /**
@@ -142,7 +146,7 @@ export function decodeCursor(secret: string, cursor: string, sort: string, types
   }
   const values = body.v as unknown[];
   if (values.length !== types.length + 1) {
-    throw new ValidationError(`after holds ${values.length} sort values; a cursor for sort "${sort}" holds ${types.length + 1}`, 'after');
+    throw new ValidationError(`after holds ${values.length} sort values; a cursor for sort "${sort}" holds ${types.length + 1}${STALE_SHAPE}`, 'after');
   }
   types.forEach((type, i) => {
     if (!checkValue(values[i], type)) {

@@ -42,16 +42,23 @@ describe('ensuring the contacts index', () => {
   });
 
   it('when the alias is missing, then it creates the current version behind it, and a second call finds it up to date', async () => {
-    expect(await ensureContactsIndex(es, options)).toEqual({ outdated: [] });
+    expect(await ensureContactsIndex(es, options)).toEqual({ outdated: [], newer: [] });
     expect(Object.keys(await es.indices.getAlias({ name: ALIAS }))).toEqual([`${ALIAS}_v${MAPPING_VERSION}`]);
-    expect(await ensureContactsIndex(es, options)).toEqual({ outdated: [] });
+    expect(await ensureContactsIndex(es, options)).toEqual({ outdated: [], newer: [] });
   });
 
   it('when the alias points at an index an older mapping built, then it is left serving and named as outdated', async () => {
     const old = `${ALIAS}_v${MAPPING_VERSION - 1}-20260101000000000`;
     await es.indices.create({ index: old, aliases: { [ALIAS]: { is_write_index: true } } });
-    expect(await ensureContactsIndex(es, options)).toEqual({ outdated: [old] });
+    expect(await ensureContactsIndex(es, options)).toEqual({ outdated: [old], newer: [] });
     expect(Object.keys(await es.indices.getAlias({ name: ALIAS }))).toEqual([old]);
+  });
+
+  it('when the alias points at an index a newer release built (a rollback), then it is left serving and named as newer, its mapping untouched', async () => {
+    const newer = `${ALIAS}_v${MAPPING_VERSION + 1}-20270101000000000`;
+    await es.indices.create({ index: newer, mappings: { dynamic: 'strict', properties: { id: { type: 'long' } } }, aliases: { [ALIAS]: { is_write_index: true } } });
+    expect(await ensureContactsIndex(es, options)).toEqual({ outdated: [], newer: [newer] });
+    expect(Object.keys((await es.indices.getMapping({ index: newer }))[newer].mappings.properties!)).toEqual(['id']);
   });
 
   it('when the older index has a strict mapping without the newest fields, then they are added so that it keeps taking documents', async () => {
@@ -61,7 +68,7 @@ describe('ensuring the contacts index', () => {
     const doc = { account_id: '1', id: 7, email: 'ana@example.com', email_sort: 1, blocked: false, labels: [], custom_keys: [], created_at: 1, updated_at: 1, search_suffixes: [], payload: {} };
     await expect(es.index({ index: ALIAS, id: '7', routing: '1', document: doc })).rejects.toThrow(/strict_dynamic_mapping_exception/);
 
-    expect(await ensureContactsIndex(es, options)).toEqual({ outdated: [old] });
+    expect(await ensureContactsIndex(es, options)).toEqual({ outdated: [old], newer: [] });
     expect((await es.index({ index: ALIAS, id: '7', routing: '1', document: doc })).result).toBe('created');
   });
 
