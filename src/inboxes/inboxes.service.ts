@@ -82,10 +82,9 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
     contactInboxesOf: contactInboxes.ofContact,
 
     /**
-     * Chatwoot's `contact_inboxes` of each of these contacts: the inbox and the contact's source_id
-     * there, oldest first (a record of an inbox gone meanwhile is left out).
+     * Chatwoot's `contact_inboxes` of each of these contacts: the inbox (the slim one, no settings)
+     * and the contact's source_id there, oldest first (a record of an inbox gone meanwhile is left out).
      */
-    /** Each contact's `contact_inboxes` as a contact carries them: Chatwoot's slim inbox, no settings. */
     async contactInboxesOfContacts(accountId: number, contactIds: number[]): Promise<Map<number, ContactInboxOfContact[]>> {
       const byContact = new Map<number, ContactInboxOfContact[]>();
       const records = await contactInboxes.ofContacts(accountId, contactIds);

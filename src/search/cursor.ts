@@ -35,6 +35,8 @@ interface CursorBody {
   p?: number;
   /** The account whose list it continues (listKeyOf); absent in cursors issued before it was kept. */
   l?: string;
+  /** The mapping version of the index its page came from; absent in cursors issued before it was kept. */
+  m?: number;
 }
 
 export interface DecodedCursor {
@@ -46,6 +48,8 @@ export interface DecodedCursor {
   valueGap?: number;
   /** Set when the page was sorted by a text and its texts shared a start: that start's length, but one. */
   bandPrefix?: number;
+  /** The mapping version of the index the cursor's page came from, when the cursor says. */
+  indexVersion?: number;
 }
 
 /** What a cursor tells the next search besides where to continue (hints: one that does not hold is dropped). */
@@ -84,10 +88,18 @@ const sign = (secret: string, body: string) => createHmac('sha256', secret).upda
  */
 export const listKeyOf = (accountId: number): string => createHash('sha256').update(`cursor-account\n${accountId}`).digest('base64url').slice(0, 16);
 
-export function encodeCursor(secret: string, sort: string, values: SortValue[], { tieGap, valueGap, bandPrefix }: CursorHints = {}, list?: string): string {
+export function encodeCursor(
+  secret: string,
+  sort: string,
+  values: SortValue[],
+  { tieGap, valueGap, bandPrefix }: CursorHints = {},
+  list?: string,
+  indexVersion?: number,
+): string {
   const cursor: CursorBody = {
     s: sort,
     ...(list !== undefined ? { l: list } : {}),
+    ...(indexVersion !== undefined ? { m: indexVersion } : {}),
     v: values.map(exact),
     ...(tieGap !== undefined ? { g: tieGap } : {}),
     ...(valueGap !== undefined ? { d: valueGap } : {}),
@@ -163,8 +175,10 @@ export function decodeCursor(secret: string, cursor: string, sort: string, types
   const tieGap = gap(body.g);
   const valueGap = gap(body.d);
   const bandPrefix = count(body.p);
+  const indexVersion = count(body.m);
   return {
     values: values as SortValue[],
+    ...(indexVersion !== undefined ? { indexVersion } : {}),
     ...(tieGap !== undefined ? { tieGap } : {}),
     ...(valueGap !== undefined ? { valueGap } : {}),
     ...(bandPrefix !== undefined ? { bandPrefix } : {}),

@@ -1,7 +1,7 @@
 import { connectMongo } from '../../src/shared/mongo';
 import { reindexContacts } from '../../src/search/reindex';
 import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
-import { accountRouting } from '../../src/search/contacts-index';
+import { accountRouting, createContactsIndex, MAPPING_VERSION } from '../../src/search/contacts-index';
 import { createContact } from '../support/factories';
 import { exemptBecause } from '../../src/shared/id-only-guard';
 
@@ -157,6 +157,34 @@ describe('reindex', () => {
     expect(await ctx.deps.es.indices.exists({ index: before[0] })).toBe(false);
     expect(await aliasTargets()).toEqual([report.to]);
     expect(await names()).toHaveLength(7);
+  });
+
+  it('when a walk by cursor spans a reindex, then it goes on after one of the same mapping, and after one of another mapping it is a 422 saying to start again', async () => {
+    const page = (after?: string) =>
+      ctx.http.get(account.path('/contacts')).query({ sort: 'name', per_page: 2, ...(after ? { after } : {}) }).set('api_access_token', account.agentToken);
+    const all = await names();
+    const first = await page().expect(200);
+    await reindex({ deleteOld: true });
+    const next = await page(first.body.meta.next_cursor).expect(200);
+    expect(next.body.payload.map((c: { name: string }) => c.name)).toEqual(all.slice(2, 4));
+
+    // The same documents behind the alias in an index a newer mapping would have built: the
+    // order the cursor continues may have changed under it (another fold of the texts).
+    const [current] = await aliasTargets();
+    const newer = `${ALIAS}_v${MAPPING_VERSION + 1}-20270101000000000`;
+    await createContactsIndex(ctx.deps.es, newer, { shards: 1, replicas: 0 });
+    await ctx.deps.es.reindex({ source: { index: current }, dest: { index: newer, version_type: 'external' }, refresh: true });
+    await ctx.deps.es.indices.updateAliases({ actions: [{ remove: { index: current, alias: ALIAS } }, { add: { index: newer, alias: ALIAS, is_write_index: true } }] });
+    const refused = await page(next.body.meta.next_cursor);
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ field: 'after' });
+    expect(refused.body.error).toContain(`rebuilt with another mapping (v${MAPPING_VERSION}, now v${MAPPING_VERSION + 1})`);
+    expect(refused.body.error).toContain('start the walk again without after');
+    // Started again, the walk goes on in the new index.
+    const again = await page().expect(200);
+    expect((await page(again.body.meta.next_cursor).expect(200)).body.payload.map((c: { name: string }) => c.name)).toEqual(all.slice(2, 4));
+    await ctx.deps.es.indices.updateAliases({ actions: [{ remove: { index: newer, alias: ALIAS } }, { add: { index: current, alias: ALIAS, is_write_index: true } }] });
+    await ctx.deps.es.indices.delete({ index: newer });
   });
 
   it('when an account has an index of its own, then a reindex of the shared alias does not copy it, and it keeps answering from its own', async () => {
