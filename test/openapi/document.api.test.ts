@@ -177,11 +177,14 @@ describe('the document itself', () => {
   });
 
   // It took form fields (Chatwoot's dashboard sends a new conversation so) and the document said only JSON.
-  it('when a route also takes form fields, then the document lists multipart/form-data beside JSON', () => {
+  it('when a route also takes form fields, then the document lists both form types beside JSON', () => {
+    const forms = ['application/json', 'multipart/form-data', 'application/x-www-form-urlencoded'];
     const start = document.paths['/api/v1/accounts/{account_id}/conversations'].post as unknown as Operation;
-    expect(Object.keys(start.requestBody!.content)).toEqual(['application/json', 'multipart/form-data']);
+    expect(Object.keys(start.requestBody!.content)).toEqual(forms);
     const create = document.paths['/api/v1/accounts/{account_id}/contacts'].post as unknown as Operation;
-    expect(Object.keys(create.requestBody!.content)).toEqual(['application/json']);
+    expect(Object.keys(create.requestBody!.content)).toEqual(forms);
+    const note = document.paths['/api/v1/accounts/{account_id}/contacts/{id}/notes'].post as unknown as Operation;
+    expect(Object.keys(note.requestBody!.content)).toEqual(['application/json']);
   });
 });
 

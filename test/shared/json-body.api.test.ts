@@ -46,24 +46,29 @@ describe('numbers beyond a double in a JSON body', () => {
 });
 
 // express.json leaves any other type unparsed: the route saw an empty body, so a PATCH answered
-// 200 having changed nothing and a create said a contact needs a name.
+// 200 having changed nothing and a create said a contact needs a name. (Contacts and new
+// conversations take form fields too: test/contacts/contact-form-body.api.test.ts.)
 describe('a body that is not JSON', () => {
   it.each([
-    ['application/x-www-form-urlencoded', 'name=formx'],
-    ['text/plain;charset=UTF-8', '{"name":"formx"}'],
-    ['application/vnd.api+json', '{"name":"formx"}'],
-  ])('when a PATCH sends %s, then it answers 415 saying the body must be JSON, and the contact is unchanged', async (type, body) => {
-    const contact = await createContact(ctx, account, { name: 'Before' });
-    const res = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).set('content-type', type).send(body);
+    ['application/x-www-form-urlencoded', 'content=formx'],
+    ['text/plain;charset=UTF-8', '{"content":"formx"}'],
+    ['application/vnd.api+json', '{"content":"formx"}'],
+  ])('when a route that reads JSON only is sent %s, then it answers 415 saying the body must be JSON, and nothing is written', async (type, body) => {
+    const contact = await createContact(ctx, account, { name: 'Noted' });
+    const notes = account.path(`/contacts/${contact.id}/notes`);
+    const res = await ctx.http.post(notes).set('api_access_token', account.adminToken).set('content-type', type).send(body);
     expect(res.status).toBe(415);
     expect(res.body.error).toMatch(/must be JSON, sent with content-type: application\/json/);
-    const shown = await ctx.http.get(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken);
-    expect(shown.body.payload.name).toBe('Before');
+    expect((await ctx.http.get(notes).set('api_access_token', account.adminToken)).body).toEqual([]);
   });
 
-  it('when a POST sends a form, then it answers 415, not that the contact lacks a name', async () => {
-    const res = await ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).type('form').send('name=x');
+  it.each([['text/plain;charset=UTF-8'], ['application/vnd.api+json']])('when a contact is sent as %s, then it answers 415 naming JSON and the form types it takes, and the contact is unchanged', async (type) => {
+    const contact = await createContact(ctx, account, { name: 'Before' });
+    const res = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).set('content-type', type).send('{"name":"formx"}');
     expect(res.status).toBe(415);
+    expect(res.body.error).toContain('must be JSON (content-type: application/json) or form fields (multipart/form-data or application/x-www-form-urlencoded)');
+    const shown = await ctx.http.get(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken);
+    expect(shown.body.payload.name).toBe('Before');
   });
 
   it('when JSON comes with a charset or no body comes at all, then the route answers as ever', async () => {
