@@ -49,7 +49,15 @@ export const visitorInputSchema = visitorFieldsSchema
       { type: 'null', description: 'the same as absent' },
       { const: '', description: 'the same as absent' },
     ),
-    identifier_hash: nullAsAbsent(z.string().max(256).optional().describe("hex HMAC-SHA256 of identifier, keyed with the inbox's hmac_token")),
+    // Blank is absent too (Chatwoot reads `identifier_hash.present?`): a setUser without a hash sends "".
+    identifier_hash: acceptingAlso(
+      z.preprocess(
+        (value) => (value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value),
+        z.string().max(256).optional().describe("hex HMAC-SHA256 of identifier, keyed with the inbox's hmac_token"),
+      ),
+      { type: 'null', description: 'the same as absent' },
+      { const: '', description: 'the same as absent' },
+    ),
   })
   // A hash proves an identifier; alone it proves nothing, and ignoring it would let a client
   // believe its visitor was verified.

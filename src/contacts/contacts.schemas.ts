@@ -36,7 +36,14 @@ const attributesOrNull = attributes.nullable().transform((value) => value ?? und
 /** A whole number as its decimal text, as Rails casts it (scripts syncing from a database, the widget's setUser, send ids as numbers). */
 export const wholeNumberAsText = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
 
-const railsBoolean = (value: unknown) => (value === 'true' ? true : value === 'false' ? false : value);
+// Rails' boolean cast of a text: a form's checkbox sends "on", others 1 or 0.
+const RAILS_TRUE = new Set(['true', '1', 'on', 't']);
+const RAILS_FALSE = new Set(['false', '0', 'off', 'f']);
+const railsBoolean = (value: unknown) => {
+  if (typeof value !== 'string') return value;
+  const text = value.trim().toLowerCase();
+  return RAILS_TRUE.has(text) ? true : RAILS_FALSE.has(text) ? false : value;
+};
 
 const contactFields = {
   name: nullableText(255),
@@ -49,8 +56,15 @@ const contactFields = {
     { type: 'integer', description: 'a whole number is stored as its decimal text' },
   ),
   // As Rails casts a boolean parameter: Chatwoot's clients send "true"/"false" from forms and query strings.
-  blocked: acceptingAlso(z.preprocess(railsBoolean, z.boolean()), { enum: ['true', 'false'], description: 'as text, as Rails reads it' }),
+  blocked: acceptingAlso(z.preprocess(railsBoolean, z.boolean()), { enum: ['true', 'false', '1', '0', 'on', 'off', 't', 'f'], description: 'as text, as Rails casts it (any case)' }),
   avatar_url: nullableText(2048),
+  // Chatwoot takes an avatar file beside the fields, and its clients send `avatar: null` for a
+  // contact without a picture (Evolution API's WhatsApp bridge, on every message): nothing to set.
+  // A file is not stored here (forms refuse one naming it); an image is taken by its URL.
+  avatar: z
+    .union([z.null(), z.literal('')], "avatar takes an image file, which is not stored here: give the image's URL as avatar_url")
+    .optional()
+    .describe("Chatwoot's avatar file: null or empty (no file) is taken and sets nothing; give an image's URL as avatar_url"),
   company_name: nullableText(255),
   city: nullableText(255),
   country: nullableText(255),

@@ -95,14 +95,19 @@ export const newConversationSchema = z
     additional_attributes: keysCheckedFirst(conversationAdditionalAttributes).nullable().optional(),
     // Strict: a key this service does not act on must not pass for done. `private: true` above all:
     // meant as an internal note, it would have been delivered to the contact.
+    // Required: a conversation here is started by the message it sends (SPEC §6); Chatwoot opens
+    // one without and adds messages by POST /conversations/{id}/messages, which is not served.
     message: z
-      .object({
-        content: messageContent,
-        private: z.literal(false, 'a private note cannot open a conversation: it would be sent to the contact; leave private out').optional(),
-        cc_emails: emailCopies('cc_emails'),
-        bcc_emails: emailCopies('bcc_emails'),
-        template_params: notKept('template_params', 'WhatsApp templates are not sent: the message goes as text'),
-      })
+      .object(
+        {
+          content: messageContent,
+          private: z.literal(false, 'a private note cannot open a conversation: it would be sent to the contact; leave private out').optional(),
+          cc_emails: emailCopies('cc_emails'),
+          bcc_emails: emailCopies('bcc_emails'),
+          template_params: notKept('template_params', 'WhatsApp templates are not sent: the message goes as text'),
+        },
+        'message is required, {"content": "..."}: a conversation is started here by the message it sends (messages are not added to a conversation afterwards)',
+      )
       .strict(),
   })
   .refine((body) => body.contact_id !== undefined || body.source_id !== undefined, {

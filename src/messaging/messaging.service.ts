@@ -61,14 +61,23 @@ function reach(inbox: Inbox, contact: Contact, verified: ContactInbox[]): Reach 
 
 /**
  * Where the message goes when the caller named Chatwoot's contact inbox `source_id`: it must be
- * the address the inbox derives (the email in any case, the phone with or without its +), or, in a
- * website inbox, one of the contact's verified sessions there, which it picks. It used to be
- * accepted and dropped: a message meant for one address went to another with a 200.
+ * the address the inbox derives (the email in any case, the phone with or without its +), or the
+ * source_id of the contact's own record in that inbox, which keeps the address it was made with
+ * (`contact_inboxes` answers it, and Chatwoot takes it; the message goes to the contact's address
+ * now), or, in a website inbox, one of the contact's verified sessions there, which it picks. It
+ * used to be accepted and dropped: a message meant for one address went to another with a 200.
  */
-function reachGiven(inbox: Inbox, contact: Contact, verified: ContactInbox[], reached: Reach & { ok: true }, given: string): Reach & { ok: true } {
+async function reachGiven(
+  inbox: Inbox,
+  contact: Contact,
+  verified: ContactInbox[],
+  reached: Reach & { ok: true },
+  given: string,
+  isOwnRecord: () => Promise<boolean>,
+): Promise<Reach & { ok: true }> {
   if (inbox.channel_type !== 'web_widget') {
     const problem = givenSourceIdProblem(inbox, given, reached.sourceId);
-    if (problem) throw new ValidationError(problem, 'source_id');
+    if (problem && !(await isOwnRecord())) throw new ValidationError(problem, 'source_id');
     return reached;
   }
   const identity = verified.find((ci) => ci.inbox_id === inbox._id && ci.source_id === given);
@@ -102,6 +111,12 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     const owner = field && (await keys.owners(inbox.account_id, { [field]: sourceId }))[field];
     if (owner) return Number(owner._id);
     throw new NotFoundError(`contact with source_id ${JSON.stringify(given)} in inbox ${inbox._id}`);
+  }
+
+  /** Whether the contact's own record in this inbox holds this source_id (an address it had when the record was made). */
+  async function isOwnRecord(inbox: Inbox, contactId: number, given: string): Promise<boolean> {
+    const held = await identities.findContactInbox(inbox._id, storedSourceId(inbox, given));
+    return held !== null && held.account_id === inbox.account_id && held.contact_id === contactId;
   }
 
   const verifiedIdentities = async (accountId: number, contactId: number) =>
@@ -282,7 +297,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       const verified = await verifiedIdentities(caller.accountId, Number(contact._id));
       const reached = reach(inbox, contact, verified);
       if (!reached.ok) throw new ValidationError(`contact ${contact._id} cannot be reached in inbox ${inbox._id}: ${reached.reason}`, 'inbox_id');
-      const r = input.source_id === undefined ? reached : reachGiven(inbox, contact, verified, reached, input.source_id);
+      const r = input.source_id === undefined ? reached : await reachGiven(inbox, contact, verified, reached, input.source_id, () => isOwnRecord(inbox, Number(contact._id), input.source_id!));
 
       const { conversation, message } = await record({
         accountId: caller.accountId,

@@ -1,24 +1,33 @@
-import express, { type RequestHandler } from 'express';
-import multer from 'multer';
-import { AppError, BadRequestError, PayloadTooLargeError, ValidationError } from './errors';
+import busboy from 'busboy';
+import express, { type Request, type RequestHandler } from 'express';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
+import { nestFormFields, strictUtf8, urlencodedPairs, type FormPair } from './rails-form';
 
 /*
  * A JSON route that also takes its body as form fields: Chatwoot's dashboard sends some requests
  * as a FormData (a new conversation always, a contact with an avatar file), and Rails clients and
  * scripts post `application/x-www-form-urlencoded`; both with Rails' bracketed names
- * (`message[content]`, `custom_attributes[plan]`, `labels[]`), which multer and qs nest as objects
- * and arrays. A FormData turns a JavaScript undefined or null into the text "undefined" or "null"
- * (the dashboard appends `source_id` and `assignee_id` whether or not one was chosen): those are
- * taken as absent. An empty field is absent where the route says so (Rails reads an empty id as
- * none), and otherwise an empty text, as in JSON (a contact's `email=` clears it). No file is read.
+ * (`message[content]`, `custom_attributes[plan]`, `labels[]`), nested as Rails nests them
+ * (rails-form.ts). A FormData turns a JavaScript undefined or null into the text "undefined" or
+ * "null" (the dashboard appends `source_id` and `assignee_id` whether or not one was chosen):
+ * those are taken as absent. An empty field is absent where the route says so (Rails reads an
+ * empty id as none), and otherwise an empty text, as in JSON (a contact's `email=` clears it).
+ * No file is read: one is a 422 naming its field.
  */
 export type EmptyFields = 'absent' | 'kept';
+
+interface FormOptions {
+  maxBytes: number;
+  maxFields: number;
+  maxFieldBytes: number;
+  emptyFields: EmptyFields;
+}
 
 const unsetTexts = (empty: EmptyFields) => new Set(empty === 'absent' ? ['undefined', 'null', ''] : ['undefined', 'null']);
 
 function withoutUnset(value: unknown, unset: Set<string>): unknown {
   if (typeof value === 'string') return unset.has(value) ? undefined : value;
-  if (Array.isArray(value)) return value.map((item) => withoutUnset(item, unset));
+  if (Array.isArray(value)) return value.map((item) => withoutUnset(item, unset)).filter((item) => item !== undefined);
   if (typeof value !== 'object' || value === null) return value;
   const kept = Object.entries(value).flatMap(([key, field]) => {
     const read = withoutUnset(field, unset);
@@ -31,16 +40,48 @@ export const isMultipartForm = (contentType: string | undefined) => /^multipart\
 const isUrlencodedForm = (contentType: string | undefined) => /^application\/x-www-form-urlencoded\b/i.test(contentType ?? '');
 export const isForm = (contentType: string | undefined) => isMultipartForm(contentType) || isUrlencodedForm(contentType);
 
+/** The fields of a multipart body, in order. Values are read as bytes (latin1) and decoded as UTF-8 here, strictly. */
+function multipartPairs(req: Request, options: FormOptions): Promise<FormPair[]> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, defCharset: 'latin1', defParamCharset: 'latin1', limits: { fields: options.maxFields, fieldSize: options.maxFieldBytes, fileSize: 1 } });
+    } catch (err) {
+      return reject(new BadRequestError(`the multipart body could not be read: ${(err as Error).message}`));
+    }
+    const pairs: FormPair[] = [];
+    let failure: Error | undefined;
+    // The rest of the body is still read (and dropped), so that the answer reaches the client.
+    const fail = (err: Error) => (failure ??= err);
+    const asText = (latin1: string, what: string) => strictUtf8(Buffer.from(latin1, 'latin1'), what);
+    parser.on('field', (rawName, rawValue, info) => {
+      if (failure) return;
+      try {
+        const name = asText(rawName, 'a form field name');
+        if (info.valueTruncated) fail(new ValidationError(`form field ${JSON.stringify(name)} is longer than ${options.maxFieldBytes} bytes, the limit of a field`, name));
+        else pairs.push([name, asText(rawValue, `form field ${JSON.stringify(name)}`)]);
+      } catch (err) {
+        fail(err as Error);
+      }
+    });
+    parser.on('file', (name, stream) => {
+      stream.resume();
+      fail(new ValidationError(`files are not taken here (${name}): send the fields only`, name));
+    });
+    parser.on('fieldsLimit', () => fail(new ValidationError(`the form has more than ${options.maxFields} fields, the limit of a form`)));
+    parser.on('error', (err: Error) => reject(new BadRequestError(`the multipart body could not be read: ${err.message}`)));
+    parser.on('close', () => (failure ? reject(failure) : resolve(pairs)));
+    req.pipe(parser);
+  });
+}
+
 /**
  * Parses a form body into req.body (other bodies pass untouched). A form is held in memory, as a
  * JSON body is: one declared larger than `maxBytes` is a 413 before it is read, and the limits on
- * fields and their size bound one that declares no length.
+ * fields and their size bound one that declares no length. Forms are UTF-8, as Rails reads them.
  */
-export function formFields(options: { maxBytes: number; maxFields: number; maxFieldBytes: number; emptyFields: EmptyFields }): RequestHandler {
-  // none() refuses the first file by its field's name, before reading it.
-  const multipart = multer({ limits: { fields: options.maxFields, fieldSize: options.maxFieldBytes } }).none();
-  // qs nests the bracketed names; its depth and array limits keep a hostile form from growing deep or wide.
-  const urlencoded = express.urlencoded({ extended: true, limit: options.maxBytes, parameterLimit: options.maxFields });
+export function formFields(options: FormOptions): RequestHandler {
+  const raw = express.raw({ type: () => true, limit: options.maxBytes });
   const unset = unsetTexts(options.emptyFields);
   return (req, res, next) => {
     const type = req.headers['content-type'];
@@ -48,22 +89,25 @@ export function formFields(options: { maxBytes: number; maxFields: number; maxFi
     if (Number(req.headers['content-length'] ?? 0) > options.maxBytes) {
       return next(new PayloadTooLargeError(`request body is larger than ${options.maxBytes / (1024 * 1024)} MB, the limit of a body`));
     }
-    const parse = isMultipartForm(type) ? multipart : urlencoded;
-    parse(req, res, (err: unknown) => {
-      if (!err) {
-        req.body = withoutUnset({ ...req.body }, unset);
-        return next();
-      }
-      if (err instanceof multer.MulterError) {
-        if (err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT') {
-          return next(new ValidationError(`files are not taken here (${err.field ?? 'a file'}): send the fields only`, err.field));
-        }
-        return next(new ValidationError(`the form could not be read: ${err.message}${err.field ? ` (${err.field})` : ''}`, err.field));
-      }
-      const typed = err as { type?: string };
-      if (typed.type === 'parameters.too.many') return next(new ValidationError(`the form has more than ${options.maxFields} fields, the limit of a form`));
-      if (err instanceof Error && !(err instanceof AppError) && typed.type === undefined) return next(new BadRequestError(`the multipart body could not be read: ${err.message}`));
-      next(err);
-    });
+    const charset = /;\s*charset="?([^";]+)/i.exec(type ?? '')?.[1];
+    if (charset && !/^utf-?8$/i.test(charset)) return next(new UnsupportedMediaTypeError(`a form must be UTF-8; got charset ${JSON.stringify(charset)}`));
+    const read: Promise<FormPair[]> = isMultipartForm(type)
+      ? multipartPairs(req, options)
+      : new Promise((resolve, reject) =>
+          raw(req, res, (err?: unknown) => {
+            if (err) return reject(err);
+            try {
+              resolve(urlencodedPairs(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), options.maxFields));
+            } catch (failure) {
+              reject(failure);
+            }
+          }),
+        );
+    read
+      .then((pairs) => {
+        req.body = withoutUnset(nestFormFields(pairs), unset);
+        next();
+      })
+      .catch(next);
   };
 }

@@ -117,6 +117,10 @@ describe('website visitors and verified identity', () => {
       expect(res.status).toBe(200);
       expect((await contactOf(visitor.id)).body.payload).toMatchObject({ name: `Blank Id ${blank.length}`, identifier: null });
     }
+    // A setUser without an id or a hash sends both blank.
+    const both = await identify(site, visitor.source_id, { identifier: '', identifier_hash: '', name: 'Both Blank' });
+    expect(both.status).toBe(200);
+    expect((await contactOf(visitor.id)).body.payload.name).toBe('Both Blank');
     const created = await ctx.http.post(publicPath(site)).send({ identifier: '', name: 'Blank Id New' });
     expect(created.status).toBe(200);
     expect(created.body.name).toBe('Blank Id New');

@@ -18,6 +18,18 @@ const as = (method: 'get' | 'post' | 'patch', path: string) => ctx.http[method](
 const everyone = [{ attribute_key: 'name', filter_operator: 'is_present', values: [] }];
 
 describe('inputs of Chatwoot clients', () => {
+  it('when an update sends avatar: null beside the fields (Evolution API, for a contact without a picture), then the fields are written; an avatar that is something is a 422 naming it', async () => {
+    const res = await ctx.http.put(account.path(`/contacts/${contactId}`)).set('api_access_token', account.adminToken).send({ name: 'Ana Avatar', avatar: null });
+    expect(res.status).toBe(200);
+    expect(res.body.payload).toMatchObject({ name: 'Ana Avatar' });
+    expect(res.body.payload).not.toHaveProperty('avatar');
+    const created = await as('post', '/contacts').send({ name: 'No Picture', avatar: '' });
+    expect(created.status).toBe(200);
+    const refused = await ctx.http.put(account.path(`/contacts/${contactId}`)).set('api_access_token', account.adminToken).send({ name: 'Ana Picture', avatar: 'https://img.example/a.png' });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ field: 'avatar', error: expect.stringContaining("give the image's URL as avatar_url") });
+  });
+
   it.each([
     ['page', true],
     ['page', [2]],

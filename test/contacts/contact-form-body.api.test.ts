@@ -60,6 +60,39 @@ describe('a contact sent as form fields', () => {
     expect((await show(id)).name).toBe('Avatar Ava');
   });
 
+  it('when fields are named as Rails reads them, then they are read so: a key of digits, a name twice, a checkbox\'s on, an empty avatar', async () => {
+    const res = await post().type('form').send('name=First&name=Second&custom_attributes[0]=zero&blocked=on&avatar=');
+    expect(res.status).toBe(200);
+    expect(res.body.payload.contact).toMatchObject({ name: 'Second', custom_attributes: { 0: 'zero' }, blocked: true });
+    const unblocked = await patch(res.body.payload.contact.id).type('form').send('blocked=0');
+    expect(unblocked.body.payload.blocked).toBe(false);
+  });
+
+  it('when a form is not UTF-8, then it is a 4xx saying so and nothing is written (it was stored garbled)', async () => {
+    const id = (await post().send({ name: 'Encoded Eva' }).expect(200)).body.payload.contact.id;
+    for (const body of ['name=Jos%E9', 'name=Pct%ZZbad']) {
+      const res = await patch(id).type('form').send(body);
+      expect([res.status, res.body.error]).toEqual([400, 'form field "name" is not valid percent-encoded UTF-8']);
+    }
+    // The bytes as an ISO-8859-1 page posts them, sent as they are.
+    const latin1 = await patch(id).set('Content-Type', 'application/x-www-form-urlencoded').serialize((body: unknown) => body as string).send(Buffer.from('name=Jos\xe9', 'latin1'));
+    expect([latin1.status, latin1.body.error]).toEqual([400, 'the form is not valid UTF-8']);
+    const boundary = 'x-boundary';
+    const multipart = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\n`), Buffer.from('Jos\xe9', 'latin1'), Buffer.from(`\r\n--${boundary}--\r\n`)]);
+    const multipartRes = await patch(id).set('Content-Type', `multipart/form-data; boundary=${boundary}`).serialize((body: unknown) => body as string).send(multipart);
+    expect([multipartRes.status, multipartRes.body.error]).toEqual([400, 'form field "name" is not valid UTF-8']);
+    const declared = await patch(id).set('Content-Type', 'application/x-www-form-urlencoded; charset=iso-8859-1').send('name=Jose');
+    expect([declared.status, declared.body.error]).toEqual([415, 'a form must be UTF-8; got charset "iso-8859-1"']);
+    expect((await show(id)).name).toBe('Encoded Eva');
+  });
+
+  it('when a key is __proto__, then it is the 422 its JSON gets, naming it (it was dropped without a word)', async () => {
+    const json = await post().send({ name: 'Proto', custom_attributes: JSON.parse('{"__proto__": "1"}') });
+    const form = await post().type('form').send('name=Proto&custom_attributes[__proto__]=1');
+    expect(form.status).toBe(422);
+    expect(form.body.error).toBe(json.body.error);
+  });
+
   it('when a form holds more fields than a form may, or the body is another type, then it is a 4xx saying so', async () => {
     const many = Array.from({ length: 60 }, (_, i) => `custom_attributes[k${i}]=v`).join('&');
     const tooMany = await post().type('form').send(`name=Many&${many}`);

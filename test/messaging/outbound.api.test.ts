@@ -418,11 +418,22 @@ describe("a conversation started as Chatwoot's dashboard sends it", () => {
     // A form is held in memory as a JSON body is: bounded in fields and in size.
     const tooMany = await sendForm(Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`custom_attributes[k${i}]`, 'v'])));
     expect(tooMany.status).toBe(422);
-    expect(tooMany.body.error).toMatch(/form could not be read/);
+    expect(tooMany.body.error).toMatch(/the form has more than 50 fields, the limit of a form/);
     const huge = await sendForm({ 'message[content]': 'x'.repeat(20000), 'custom_attributes[big]': 'y'.repeat(1024 * 1024) });
     expect(huge.status).toBe(413);
     const listed = await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken));
     expect(listed.body.payload).toHaveLength(1);
+  });
+});
+
+describe('a conversation without its message', () => {
+  it('when POST /conversations has no message (Chatwoot opens one empty), then it is a 422 saying a conversation is started by its message, and nothing is recorded', async () => {
+    const contact = await createContact(ctx, account, { phone_number: '+14155550488' });
+    const res = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ field: 'message', error: expect.stringContaining('message is required, {"content": "..."}: a conversation is started here by the message it sends') });
+    const listed = await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken));
+    expect(listed.body.payload).toEqual([]);
   });
 });
 
@@ -557,6 +568,32 @@ describe("Chatwoot's documented call: the contact named by its source_id alone",
     // As Chatwoot's clients may send it: the email in another case, the phone without its +.
     expect((await send(account, { inbox_id: inboxes.email.id, source_id: 'Never.Linked@Example.com', message: { content: 'x' } })).body.contact_id).toBe(contact.id);
     expect((await send(account, { inbox_id: inboxes.sms.id, source_id: '14155550195', message: { content: 'x' } })).body.contact_id).toBe(contact.id);
+  });
+
+  it('when the contact changed its email or phone since its record was made, then the source_id contact_inboxes answers still reaches it, at its address now', async () => {
+    const made = await createIn(inboxes.email.id, { name: 'Moved Mo', email: 'old.mo@example.com', phone_number: '+14155550486' });
+    const id = made.contact.id;
+    await ctx.http.post(account.path(`/contacts/${id}/contact_inboxes`)).set(as(account.adminToken)).send({ inbox_id: inboxes.sms.id }).expect(200);
+    await ctx.http.patch(account.path(`/contacts/${id}`)).set(as(account.adminToken)).send({ email: 'new.mo@example.com', phone_number: '+14155550487' }).expect(200);
+    // What a script reads: the records keep the addresses they were made with, as Chatwoot's do.
+    const shown = (await ctx.http.get(account.path(`/contacts/${id}`)).set(as(account.agentToken))).body.payload.contact_inboxes;
+    expect(shown.map((ci: { source_id: string }) => ci.source_id)).toEqual(['old.mo@example.com', '+14155550486']);
+    for (const [inbox, sourceId, body] of [
+      [inboxes.email, 'old.mo@example.com', { contact_id: id }],
+      [inboxes.sms, '+14155550486', {}],
+    ] as const) {
+      const res = await send(account, { inbox_id: inbox.id, source_id: sourceId, message: { content: 'to where you are now' }, ...body });
+      expect([res.status, res.body.contact_id]).toEqual([200, id]);
+      expect((await settledMessage(id, res.body.messages[0].id)).status).toBe('sent');
+    }
+    expect(smtp.received.filter((m) => m.to.includes('new.mo@example.com'))).toHaveLength(1);
+    expect(smtp.received.filter((m) => m.to.includes('old.mo@example.com'))).toEqual([]);
+    expect(twilio.requests.map((r) => new URLSearchParams(r.body).get('To')).filter((to) => to?.startsWith('+1415555048'))).toEqual(['+14155550487']);
+    // Another contact's old address is still not this one's.
+    const other = await createContact(ctx, account, { email: 'someone.else@example.com' });
+    const refused = await send(account, { inbox_id: inboxes.email.id, contact_id: other.id, source_id: 'old.mo@example.com', message: { content: 'x' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.field).toBe('source_id');
   });
 
   it('when no contact holds the source_id in that inbox, or neither contact_id nor source_id is given, then it says so and records nothing', async () => {
