@@ -101,7 +101,10 @@ export function toContactChanges(input: ContactInput): ContactChanges {
   const changes: ContactChanges = {};
   if (input.name !== undefined) changes.name = plainText('name', blankToNull(input.name));
   if (input.identifier !== undefined) changes.identifier = plainText('identifier', blankToNull(input.identifier));
-  const avatar = blankToNull(input.avatar_url);
+  // Chatwoot's `avatar` without a file (null or "") takes the picture away, as its update does;
+  // an avatar_url in the same request says what the picture is.
+  const fromUrl = blankToNull(input.avatar_url);
+  const avatar = fromUrl !== undefined ? fromUrl : input.avatar === undefined ? undefined : null;
   if (avatar !== undefined) {
     if (avatar === null) changes.thumbnail = null;
     else {

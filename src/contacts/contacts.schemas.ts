@@ -1,4 +1,5 @@
 import { z, type ZodType } from 'zod';
+import { railsBoolean } from '../shared/rails-boolean';
 import { machineryKeyProblem } from '../records/contact-fields';
 import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
 import { bodyId, pathId } from '../shared/id-schema';
@@ -36,14 +37,7 @@ const attributesOrNull = attributes.nullable().transform((value) => value ?? und
 /** A whole number as its decimal text, as Rails casts it (scripts syncing from a database, the widget's setUser, send ids as numbers). */
 export const wholeNumberAsText = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
 
-// Rails' boolean cast of a text: a form's checkbox sends "on", others 1 or 0.
-const RAILS_TRUE = new Set(['true', '1', 'on', 't']);
-const RAILS_FALSE = new Set(['false', '0', 'off', 'f']);
-const railsBoolean = (value: unknown) => {
-  if (typeof value !== 'string') return value;
-  const text = value.trim().toLowerCase();
-  return RAILS_TRUE.has(text) ? true : RAILS_FALSE.has(text) ? false : value;
-};
+
 
 const contactFields = {
   name: nullableText(255),
@@ -56,15 +50,16 @@ const contactFields = {
     { type: 'integer', description: 'a whole number is stored as its decimal text' },
   ),
   // As Rails casts a boolean parameter: Chatwoot's clients send "true"/"false" from forms and query strings.
-  blocked: acceptingAlso(z.preprocess(railsBoolean, z.boolean()), { enum: ['true', 'false', '1', '0', 'on', 'off', 't', 'f'], description: 'as text, as Rails casts it (any case)' }),
+  blocked: acceptingAlso(z.preprocess(railsBoolean, z.boolean()), { type: 'string', pattern: '^\\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0|[Oo][Nn]|[Oo][Ff][Ff]|[TtFf])\\s*$', description: 'true/false, 1/0, on/off or t/f in any case, as Rails casts a boolean' }, { enum: [1, 0] }),
   avatar_url: nullableText(2048),
   // Chatwoot takes an avatar file beside the fields, and its clients send `avatar: null` for a
-  // contact without a picture (Evolution API's WhatsApp bridge, on every message): nothing to set.
-  // A file is not stored here (forms refuse one naming it); an image is taken by its URL.
+  // contact without a picture (Evolution API's WhatsApp bridge, on every message): as in Chatwoot,
+  // that takes the picture away. A file is not stored here (forms refuse one naming it); an image
+  // is taken by its URL.
   avatar: z
     .union([z.null(), z.literal('')], "avatar takes an image file, which is not stored here: give the image's URL as avatar_url")
     .optional()
-    .describe("Chatwoot's avatar file: null or empty (no file) is taken and sets nothing; give an image's URL as avatar_url"),
+    .describe("Chatwoot's avatar file: null or empty (no file) takes the picture away, unless avatar_url gives one; give an image's URL as avatar_url"),
   company_name: nullableText(255),
   city: nullableText(255),
   country: nullableText(255),
@@ -86,6 +81,13 @@ const contactFields = {
 export const contactInputSchema = z
   .strictObject({
     ...contactFields,
+    // Chatwoot's dashboard sends its new-contact form with `id: 0`, and Chatwoot ignores an id on
+    // create (it was a 422, so the dashboard could create no contact): taken, and the service gives the id.
+    id: z
+      .union([z.int().min(0), z.string().regex(/^\d+$/), z.null()], 'id is given by the service: leave it out (a whole number or null is taken and ignored)')
+      .optional()
+      .transform(() => undefined)
+      .describe("ignored: the service gives a new contact its id (Chatwoot's dashboard sends id: 0)"),
     // Chatwoot drops labels on create without a word; here they are part of the contact, so a
     // client that sends them expects them set (on update they are read-back: read-back-fields.ts).
     labels: nullAsAbsent(

@@ -75,6 +75,8 @@ const emailCopies = (field: string) =>
 const notKept = (key: string, why: string) => z.null(`${key} is not kept here (${why}): leave it out or send null`).optional();
 
 // Strict: an unknown key is a 422 naming it.
+const MESSAGE_REQUIRED = 'message is required, {"content": "..."}: a conversation is started here by the message it sends (messages are not added to a conversation afterwards)';
+
 export const newConversationSchema = z
   .strictObject({
     inbox_id: bodyId('inbox_id must be an inbox id (a positive integer)'),
@@ -106,7 +108,8 @@ export const newConversationSchema = z
           bcc_emails: emailCopies('bcc_emails'),
           template_params: notKept('template_params', 'WhatsApp templates are not sent: the message goes as text'),
         },
-        'message is required, {"content": "..."}: a conversation is started here by the message it sends (messages are not added to a conversation afterwards)',
+        // Only for a missing message: any other fault inside it keeps its own words.
+        { error: (issue) => (issue.input === undefined ? MESSAGE_REQUIRED : undefined) },
       )
       .strict(),
   })

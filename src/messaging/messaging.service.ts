@@ -99,17 +99,19 @@ export function createMessagingService(deps: MessagingServiceDeps) {
   }
 
   /**
-   * The contact whose record in the inbox holds this source_id, or, in an e-mail, SMS or WhatsApp
-   * inbox, whose email or phone it is (contactable_inboxes lists that address as the source_id of
-   * a contact never linked to the inbox); 404 naming it when there is none.
+   * In an e-mail, SMS or WhatsApp inbox, the contact whose email or phone this source_id is now
+   * (contactable_inboxes lists that address as its source_id), else the contact whose record in
+   * the inbox holds it (made with an address it has since changed, or a website session); 404
+   * naming it when there is none. The address's holder comes first: a record keeps the address it
+   * was made with, which may belong to another contact by now, who is the one it names.
    */
   async function contactOfSourceId(inbox: Inbox, given: string): Promise<number> {
     const sourceId = storedSourceId(inbox, given);
-    const held = await identities.findContactInbox(inbox._id, sourceId);
-    if (held && held.account_id === inbox.account_id) return held.contact_id;
     const field = channelAddressField(inbox);
     const owner = field && (await keys.owners(inbox.account_id, { [field]: sourceId }))[field];
     if (owner) return Number(owner._id);
+    const held = await identities.findContactInbox(inbox._id, sourceId);
+    if (held && held.account_id === inbox.account_id) return held.contact_id;
     throw new NotFoundError(`contact with source_id ${JSON.stringify(given)} in inbox ${inbox._id}`);
   }
 

@@ -1,6 +1,7 @@
 import { foldText, asciiPunctuation } from '../shared/text';
 import { parseTimestamp } from '../shared/time';
 import { trimText } from '../shared/trim-text';
+import { railsBoolean } from '../shared/rails-boolean';
 import type { AttributeType, CustomAttributeDefinition } from './custom-attribute-definition.model';
 import { controlCharacterProblem } from '../shared/control-characters';
 
@@ -111,7 +112,7 @@ function asBrowsersReadUrl(value: string): string {
 // Decimal text, as a number input holds it: digits with an optional sign and fraction, spaces around.
 const DECIMAL_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
 
-/** `"true"` and `"false"` as the booleans, as `blocked` and the filters read them (a form's value, Rails' cast); else the value as given. */
+/** `"true"` and `"false"` as the booleans (a value stored as text under a key since defined as a checkbox, indexed); else the value as given. */
 export const booleanOfText = (value: unknown): unknown => (value === 'true' ? true : value === 'false' ? false : value);
 
 /** The number that decimal text (`"11"`, `" -2.5 "`) writes, as writes and filters read a number given as text; else the value as given. */
@@ -150,7 +151,7 @@ export const listValuesOf = (values: string[]): string[] => [...new Set(values.m
  */
 export function coerceCustomValue(def: DefinitionRef, value: unknown): unknown {
   if (def.attribute_display_type === 'number') return numberOfDecimalText(value);
-  if (def.attribute_display_type === 'checkbox') return booleanOfText(value);
+  if (def.attribute_display_type === 'checkbox') return railsBoolean(value);
   if (def.attribute_display_type === 'list' && typeof value === 'string') return listValueOf(def.attribute_values, value) ?? value;
   return value;
 }

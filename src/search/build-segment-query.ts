@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { attributeKeyOf, normalizePhone, stripPhoneSeparators } from '../records/contact-fields';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
 import { SOCIAL_NETWORKS } from '../records/contact.model';
+import { railsBoolean } from '../shared/rails-boolean';
 import { foldForIndex, MAX_INDEXED_TEXT, numberOfDecimalText, searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
 import { DEFAULT_QUERY_LIMITS, LIMIT_SETTINGS, type QueryLimits } from './query-limits';
 import { isSuffixField, MAX_SUFFIX_LENGTH, suffixPrefix } from './substring-terms';
@@ -321,9 +322,9 @@ class Compiler {
   }
 
   boolean(value: unknown, at: string, j: number): boolean {
-    if (typeof value === 'boolean') return value;
-    if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
-    this.fail(at, `values[${j}] must be true or false; got ${JSON.stringify(value)}`);
+    const cast = railsBoolean(value);
+    if (typeof cast === 'boolean') return cast;
+    this.fail(at, `values[${j}] must be true or false (or 1/0, on/off, t/f, as Rails reads a boolean); got ${JSON.stringify(value)}`);
   }
 
   number(value: unknown, at: string, j: number): number {

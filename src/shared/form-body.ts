@@ -1,7 +1,8 @@
 import busboy from 'busboy';
+import zlib from 'node:zlib';
 import express, { type Request, type RequestHandler } from 'express';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
-import { nestFormFields, strictUtf8, urlencodedPairs, type FormPair } from './rails-form';
+import { nestFormFields, shownName, urlencodedPairs, type FormPair } from './rails-form';
 
 /*
  * A JSON route that also takes its body as form fields: Chatwoot's dashboard sends some requests
@@ -40,12 +41,16 @@ export const isMultipartForm = (contentType: string | undefined) => /^multipart\
 const isUrlencodedForm = (contentType: string | undefined) => /^application\/x-www-form-urlencoded\b/i.test(contentType ?? '');
 export const isForm = (contentType: string | undefined) => isMultipartForm(contentType) || isUrlencodedForm(contentType);
 
-/** The fields of a multipart body, in order. Values are read as bytes (latin1) and decoded as UTF-8 here, strictly. */
-function multipartPairs(req: Request, options: FormOptions): Promise<FormPair[]> {
+/**
+ * The fields of a multipart body, in order; a part without a name is skipped, as Rack skips it.
+ * Busboy decodes each value by its part's charset (UTF-8 by default) and puts U+FFFD for bytes
+ * that are not: a value holding it is refused rather than stored garbled.
+ */
+function multipartPairs(source: NodeJS.ReadableStream, headers: Request['headers'], options: FormOptions): Promise<FormPair[]> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, defCharset: 'latin1', defParamCharset: 'latin1', limits: { fields: options.maxFields, fieldSize: options.maxFieldBytes, fileSize: 1 } });
+      parser = busboy({ headers, defCharset: 'utf8', defParamCharset: 'utf8', limits: { fields: options.maxFields, fieldSize: options.maxFieldBytes, fileSize: 1 } });
     } catch (err) {
       return reject(new BadRequestError(`the multipart body could not be read: ${(err as Error).message}`));
     }
@@ -53,32 +58,38 @@ function multipartPairs(req: Request, options: FormOptions): Promise<FormPair[]>
     let failure: Error | undefined;
     // The rest of the body is still read (and dropped), so that the answer reaches the client.
     const fail = (err: Error) => (failure ??= err);
-    const asText = (latin1: string, what: string) => strictUtf8(Buffer.from(latin1, 'latin1'), what);
-    parser.on('field', (rawName, rawValue, info) => {
-      if (failure) return;
-      try {
-        const name = asText(rawName, 'a form field name');
-        if (info.valueTruncated) fail(new ValidationError(`form field ${JSON.stringify(name)} is longer than ${options.maxFieldBytes} bytes, the limit of a field`, name));
-        else pairs.push([name, asText(rawValue, `form field ${JSON.stringify(name)}`)]);
-      } catch (err) {
-        fail(err as Error);
-      }
+    parser.on('field', (name: string | undefined, value: string, info) => {
+      if (failure || !name) return;
+      if (info.valueTruncated) fail(new ValidationError(`form field ${shownName(name)} is longer than ${options.maxFieldBytes} bytes, the limit of a field`, name));
+      else if (name.includes('\uFFFD') || value.includes('\uFFFD')) fail(new BadRequestError(`form field ${shownName(name)} is not valid UTF-8`));
+      else pairs.push([name, value]);
     });
-    parser.on('file', (name, stream) => {
+    parser.on('file', (name: string | undefined, stream: NodeJS.ReadableStream) => {
       stream.resume();
-      fail(new ValidationError(`files are not taken here (${name}): send the fields only`, name));
+      fail(new ValidationError(`files are not taken here (${name ?? 'a file'}): send the fields only`, name));
     });
     parser.on('fieldsLimit', () => fail(new ValidationError(`the form has more than ${options.maxFields} fields, the limit of a form`)));
     parser.on('error', (err: Error) => reject(new BadRequestError(`the multipart body could not be read: ${err.message}`)));
     parser.on('close', () => (failure ? reject(failure) : resolve(pairs)));
-    req.pipe(parser);
+    source.on('error', (err: Error) => reject(new BadRequestError(`the multipart body could not be read: ${err.message}`)));
+    source.pipe(parser);
   });
+}
+
+/** The body as sent, undone of its Content-Encoding (as express.json and express.raw undo it). */
+function decoded(req: Request): NodeJS.ReadableStream {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding === 'identity') return req;
+  if (encoding === 'gzip' || encoding === 'x-gzip') return req.pipe(zlib.createGunzip());
+  if (encoding === 'deflate') return req.pipe(zlib.createInflate());
+  if (encoding === 'br') return req.pipe(zlib.createBrotliDecompress());
+  throw new UnsupportedMediaTypeError(`unsupported content encoding "${encoding}"`);
 }
 
 /**
  * Parses a form body into req.body (other bodies pass untouched). A form is held in memory, as a
  * JSON body is: one declared larger than `maxBytes` is a 413 before it is read, and the limits on
- * fields and their size bound one that declares no length. Forms are UTF-8, as Rails reads them.
+ * fields and their size bound one that declares no length. Forms are read as UTF-8, as Rails reads them.
  */
 export function formFields(options: FormOptions): RequestHandler {
   const raw = express.raw({ type: () => true, limit: options.maxBytes });
@@ -89,20 +100,25 @@ export function formFields(options: FormOptions): RequestHandler {
     if (Number(req.headers['content-length'] ?? 0) > options.maxBytes) {
       return next(new PayloadTooLargeError(`request body is larger than ${options.maxBytes / (1024 * 1024)} MB, the limit of a body`));
     }
-    const charset = /;\s*charset="?([^";]+)/i.exec(type ?? '')?.[1];
-    if (charset && !/^utf-?8$/i.test(charset)) return next(new UnsupportedMediaTypeError(`a form must be UTF-8; got charset ${JSON.stringify(charset)}`));
-    const read: Promise<FormPair[]> = isMultipartForm(type)
-      ? multipartPairs(req, options)
-      : new Promise((resolve, reject) =>
-          raw(req, res, (err?: unknown) => {
-            if (err) return reject(err);
-            try {
-              resolve(urlencodedPairs(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), options.maxFields));
-            } catch (failure) {
-              reject(failure);
-            }
-          }),
-        );
+    // Read as UTF-8 whatever charset is named, as Rails reads a form: an ASCII form sent with
+    // charset=ISO-8859-1 (Apache HttpClient's default) is the same text; bytes that are not UTF-8 are a 400.
+    let read: Promise<FormPair[]>;
+    try {
+      read = isMultipartForm(type)
+        ? multipartPairs(decoded(req), req.headers, options)
+        : new Promise((resolve, reject) =>
+            raw(req, res, (err?: unknown) => {
+              if (err) return reject(err);
+              try {
+                resolve(urlencodedPairs(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), options.maxFields, options.maxFieldBytes));
+              } catch (failure) {
+                reject(failure);
+              }
+            }),
+          );
+    } catch (err) {
+      return next(err);
+    }
     read
       .then((pairs) => {
         req.body = withoutUnset(nestFormFields(pairs), unset);

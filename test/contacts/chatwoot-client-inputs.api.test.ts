@@ -18,18 +18,6 @@ const as = (method: 'get' | 'post' | 'patch', path: string) => ctx.http[method](
 const everyone = [{ attribute_key: 'name', filter_operator: 'is_present', values: [] }];
 
 describe('inputs of Chatwoot clients', () => {
-  it('when an update sends avatar: null beside the fields (Evolution API, for a contact without a picture), then the fields are written; an avatar that is something is a 422 naming it', async () => {
-    const res = await ctx.http.put(account.path(`/contacts/${contactId}`)).set('api_access_token', account.adminToken).send({ name: 'Ana Avatar', avatar: null });
-    expect(res.status).toBe(200);
-    expect(res.body.payload).toMatchObject({ name: 'Ana Avatar' });
-    expect(res.body.payload).not.toHaveProperty('avatar');
-    const created = await as('post', '/contacts').send({ name: 'No Picture', avatar: '' });
-    expect(created.status).toBe(200);
-    const refused = await ctx.http.put(account.path(`/contacts/${contactId}`)).set('api_access_token', account.adminToken).send({ name: 'Ana Picture', avatar: 'https://img.example/a.png' });
-    expect(refused.status).toBe(422);
-    expect(refused.body).toMatchObject({ field: 'avatar', error: expect.stringContaining("give the image's URL as avatar_url") });
-  });
-
   it.each([
     ['page', true],
     ['page', [2]],
@@ -66,4 +54,53 @@ describe('inputs of Chatwoot clients', () => {
     expect(res.body.payload.custom_attributes).toEqual({ plan: 'pro' });
     await as('post', `/contacts/${contactId}/destroy_custom_attributes`).send({ custom_attributes: 5 }).expect(422);
   });
+});
+
+// After the others: these make contacts and a definition of their own.
+describe('what Chatwoot clients send beside the fields', () => {
+  it("when a create sends id (Chatwoot's dashboard sends its new-contact form with id: 0), then it is ignored and the service gives the id; an id that is no whole number is a 422", async () => {
+    for (const id of [0, null, '0', 12345]) {
+      const res = await as('post', '/contacts').send({ id, name: `Dashboard Dora ${String(id)}` });
+      expect([id, res.status]).toEqual([id, 200]);
+      expect(res.body.payload.contact.id).not.toBe(12345);
+    }
+    const form = await as('post', '/contacts').type('form').send('id=0&name=Form+Dora');
+    expect(form.status).toBe(200);
+    const refused = await as('post', '/contacts').send({ id: 'abc', name: 'Dora' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.field).toBe('id');
+  });
+
+  it('when an update sends avatar: null beside the fields (Evolution API, for a contact without a picture), then the fields are written and the picture goes, as in Chatwoot; an avatar that is something is a 422 naming it', async () => {
+    const id = (await as('post', '/contacts').send({ name: 'Ana Pictured' }).expect(200)).body.payload.contact.id;
+    const put = (body: object) => ctx.http.put(account.path(`/contacts/${id}`)).set('api_access_token', account.adminToken).send(body);
+    expect((await put({ avatar_url: 'https://img.example/ana.png' })).body.payload.thumbnail).toBe('https://img.example/ana.png');
+    const res = await put({ name: 'Ana Avatar', avatar: null });
+    expect(res.status).toBe(200);
+    expect(res.body.payload).toMatchObject({ name: 'Ana Avatar', thumbnail: '' });
+    expect(res.body.payload).not.toHaveProperty('avatar');
+    // With avatar_url beside it, the URL is the picture.
+    expect((await put({ avatar: '', avatar_url: 'https://img.example/ana2.png' })).body.payload.thumbnail).toBe('https://img.example/ana2.png');
+    const created = await as('post', '/contacts').send({ name: 'No Picture', avatar: '' });
+    expect(created.status).toBe(200);
+    const refused = await put({ name: 'Ana Picture', avatar: 'https://img.example/a.png' });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ field: 'avatar', error: expect.stringContaining("give the image's URL as avatar_url") });
+  });
+
+  it('when blocked, a checkbox value or a filter\'s boolean comes as Rails casts it (1/0, on/off, t/f, any case), then it is that boolean; other text is a 422', async () => {
+    const id = (await as('post', '/contacts').send({ name: 'Bea Boolean' }).expect(200)).body.payload.contact.id;
+    const patch = (body: object) => ctx.http.patch(account.path(`/contacts/${id}`)).set('api_access_token', account.adminToken).send(body);
+    for (const [given, read] of [[1, true], [0, false], ['ON', true], ['off', false], ['T', true], ['f', false]] as const) {
+      expect([given, (await patch({ blocked: given })).body.payload?.blocked]).toEqual([given, read]);
+    }
+    expect((await patch({ blocked: 'yes' })).status).toBe(422);
+    expect((await patch({ blocked: 2 })).status).toBe(422);
+    await as('post', '/custom_attribute_definitions').send({ attribute_display_name: 'Opted in', attribute_key: 'opted_in', attribute_display_type: 'checkbox', attribute_model: 'contact_attribute' }).expect(200);
+    expect((await patch({ custom_attributes: { opted_in: 'on' } })).body.payload.custom_attributes.opted_in).toBe(true);
+    const filtered = await as('post', '/contacts/filter').send({ payload: [{ attribute_key: 'blocked', filter_operator: 'equal_to', values: ['0'] }] });
+    expect(filtered.status).toBe(200);
+    expect((await as('post', '/contacts/filter').send({ payload: [{ attribute_key: 'blocked', filter_operator: 'equal_to', values: ['maybe'] }] })).status).toBe(422);
+  });
+
 });

@@ -432,6 +432,9 @@ describe('a conversation without its message', () => {
     const res = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ field: 'message', error: expect.stringContaining('message is required, {"content": "..."}: a conversation is started here by the message it sends') });
+    // Any other fault inside the message keeps its own words.
+    const unknown = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'x', echo_id: 'e1' } });
+    expect([unknown.status, unknown.body.error]).toEqual([422, 'message: Unrecognized key: "echo_id"']);
     const listed = await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken));
     expect(listed.body.payload).toEqual([]);
   });
@@ -589,6 +592,10 @@ describe("Chatwoot's documented call: the contact named by its source_id alone",
     expect(smtp.received.filter((m) => m.to.includes('new.mo@example.com'))).toHaveLength(1);
     expect(smtp.received.filter((m) => m.to.includes('old.mo@example.com'))).toEqual([]);
     expect(twilio.requests.map((r) => new URLSearchParams(r.body).get('To')).filter((to) => to?.startsWith('+1415555048'))).toEqual(['+14155550487']);
+    // The old address, taken by another contact since: by source_id alone it names that contact, who holds it now.
+    const holder = await createContact(ctx, account, { email: 'old.mo@example.com' });
+    const byAddress = await send(account, { inbox_id: inboxes.email.id, source_id: 'old.mo@example.com', message: { content: 'to its holder' } });
+    expect([byAddress.status, byAddress.body.contact_id]).toEqual([200, holder.id]);
     // Another contact's old address is still not this one's.
     const other = await createContact(ctx, account, { email: 'someone.else@example.com' });
     const refused = await send(account, { inbox_id: inboxes.email.id, contact_id: other.id, source_id: 'old.mo@example.com', message: { content: 'x' } });

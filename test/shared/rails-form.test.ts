@@ -45,12 +45,15 @@ describe('form fields nested as Rails nests them', () => {
 
 describe('an urlencoded body', () => {
   it('when it is read, then names and values are percent-decoded UTF-8 and + is a space', () => {
-    expect(urlencodedPairs(bytes('name=Jos%C3%A9+Mar%C3%ADa&custom_attributes%5Bplan%5D=pro&empty=&flag&&'), 50)).toEqual([
+    expect(urlencodedPairs(bytes('name=Jos%C3%A9+Mar%C3%ADa&custom_attributes%5Bplan%5D=pro&empty=&flag&&=nameless'), 50, 1000)).toEqual([
       ['name', 'José María'],
       ['custom_attributes[plan]', 'pro'],
       ['empty', ''],
       ['flag', ''],
+      ['', 'nameless'],
     ]);
+    // A field without a name is skipped when nested, as Rack skips it.
+    expect(nestFormFields([['', 'nameless'], ['name', 'x']])).toEqual({ name: 'x' });
   });
 
   it.each([
@@ -59,10 +62,16 @@ describe('an urlencoded body', () => {
     ['na%ZZme=x', /a form field name .* is not valid percent-encoded UTF-8/],
     ['name=Jos\xe9', /the form is not valid UTF-8/],
   ])('when it holds %j, then it is a 400 saying what is not UTF-8 (it was stored garbled)', (body, message) => {
-    expect(() => urlencodedPairs(bytes(body), 50)).toThrow(message);
+    expect(() => urlencodedPairs(bytes(body), 50, 1000)).toThrow(message);
   });
 
-  it('when it holds more fields than a form may, then it is a 422 naming the limit', () => {
-    expect(() => urlencodedPairs(bytes(Array.from({ length: 51 }, (_, i) => `k${i}=v`).join('&')), 50)).toThrow('the form has more than 50 fields, the limit of a form');
+  it('when it holds more fields than a form may, or a value longer than a field may be, then it is a 422 naming the limit', () => {
+    expect(() => urlencodedPairs(bytes(Array.from({ length: 51 }, (_, i) => `k${i}=v`).join('&')), 50, 1000)).toThrow('the form has more than 50 fields, the limit of a form');
+    expect(() => urlencodedPairs(bytes(`note=${'x'.repeat(1001)}`), 50, 1000)).toThrow('form field "note" is longer than 1000 bytes, the limit of a field');
+  });
+
+  it('when a name is very long, then the error quotes its start, not all of it', () => {
+    const name = 'n'.repeat(200_000);
+    expect(() => nestFormFields([[name, 'x']])).toThrow(`form field "${'n'.repeat(60)}…" has a name longer than 1000 characters`);
   });
 });
