@@ -84,8 +84,10 @@ export const contactInputSchema = z
     // Chatwoot's dashboard sends its new-contact form with `id: 0`, and Chatwoot ignores an id on
     // create (it was a 422, so the dashboard could create no contact): taken, and the service gives the id.
     id: z
-      .union([z.int().min(0), z.string().regex(/^\d+$/), z.null()], 'id is given by the service: leave it out (a whole number or null is taken and ignored)')
-      .optional()
+      .unknown()
+      .refine((id) => id === undefined || id === null || id === '' || Number.isInteger(id) || (typeof id === 'string' && /^-?\d+$/.test(id.trim())), {
+        message: 'id is given by the service: leave it out (a whole number, its text, null or blank is taken and ignored)',
+      })
       .transform(() => undefined)
       .describe("ignored: the service gives a new contact its id (Chatwoot's dashboard sends id: 0)"),
     // Chatwoot drops labels on create without a word; here they are part of the contact, so a

@@ -9,6 +9,7 @@ import type { ColumnPlan, ImportColumn } from './import-columns';
 import { labelTitleOf } from '../shared/label-title';
 import { trimText } from '../shared/trim-text';
 import { controlCharacterProblem } from '../shared/control-characters';
+import { railsBoolean } from '../shared/rails-boolean';
 
 /** A cell whose bytes were not valid UTF-8; `text` has the bad bytes replaced by U+FFFD. */
 export class InvalidUtf8Cell {
@@ -54,14 +55,16 @@ export const MAX_ATTRIBUTE_TEXT = 10000;
 // attribute that was sent so: kept as written (parseTimestamp has read it as a date first).
 const EXTENDED_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$/;
 
-const TRUE_WORDS = new Set(['true', 'yes', 'y', '1']);
-const FALSE_WORDS = new Set(['false', 'no', 'n', '0']);
+// A spreadsheet's words for a checkbox, and every text the API takes for one (Rails' casts).
+const TRUE_WORDS = new Set(['yes', 'y']);
+const FALSE_WORDS = new Set(['no', 'n']);
 
 function parseBoolean(value: string): boolean | undefined {
-  const word = value.toLowerCase();
+  const word = value.trim().toLowerCase();
   if (TRUE_WORDS.has(word)) return true;
   if (FALSE_WORDS.has(word)) return false;
-  return undefined;
+  const cast = railsBoolean(word);
+  return typeof cast === 'boolean' ? cast : undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import { checkAttributeKey, checkNestedKeys, normalizeEmail } from '../records/c
 import { refuseControlCharacters } from '../shared/control-characters';
 import { bodyId, pathId } from '../shared/id-schema';
 import { trimText } from '../shared/trim-text';
+import { railsBoolean } from '../shared/rails-boolean';
 
 export const MAX_MESSAGE_LENGTH = 20000;
 
@@ -103,13 +104,14 @@ export const newConversationSchema = z
       .object(
         {
           content: messageContent,
-          private: z.literal(false, 'a private note cannot open a conversation: it would be sent to the contact; leave private out').optional(),
+          // As Rails casts it: a form sends "false" or "0".
+          private: z.preprocess(railsBoolean, z.literal(false, 'a private note cannot open a conversation: it would be sent to the contact; leave private out')).optional(),
           cc_emails: emailCopies('cc_emails'),
           bcc_emails: emailCopies('bcc_emails'),
           template_params: notKept('template_params', 'WhatsApp templates are not sent: the message goes as text'),
         },
         // Only for a missing message: any other fault inside it keeps its own words.
-        { error: (issue) => (issue.input === undefined ? MESSAGE_REQUIRED : undefined) },
+        { error: (issue) => (issue.input === undefined || issue.input === null ? MESSAGE_REQUIRED : undefined) },
       )
       .strict(),
   })

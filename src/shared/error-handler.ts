@@ -134,7 +134,7 @@ function toResponse(err: unknown, contentEncoding?: string): { status: number; b
   if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.type) {
     let message = e.message ?? 'bad request';
     if (e.type === 'entity.parse.failed') message = jsonParseFailure(e);
-    else if (e.type === 'entity.too.large') message = `request body is larger than ${JSON_BODY_LIMIT_BYTES / (1024 * 1024)} MB, the limit of a JSON body`;
+    else if (e.type === 'entity.too.large') message = `request body is larger than ${JSON_BODY_LIMIT_BYTES / (1024 * 1024)} MB, the limit of a request body`;
     return { status: e.status, body: { error: message } };
   }
   return { status: 500, body: { error: 'internal error' } };

@@ -1,4 +1,5 @@
 import busboy from 'busboy';
+import type { Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import express, { type Request, type RequestHandler } from 'express';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors';
@@ -41,28 +42,39 @@ export const isMultipartForm = (contentType: string | undefined) => /^multipart\
 const isUrlencodedForm = (contentType: string | undefined) => /^application\/x-www-form-urlencoded\b/i.test(contentType ?? '');
 export const isForm = (contentType: string | undefined) => isMultipartForm(contentType) || isUrlencodedForm(contentType);
 
+// What decoding left where a part's bytes were not its charset's (U+FFFD), or what a windows-1252
+// part read as Latin-1 makes of its quotes and euro sign (C1 controls): never text a person typed.
+const UNREADABLE = /[\uFFFD\u0080-\u009F]/;
+
 /**
  * The fields of a multipart body, in order; a part without a name is skipped, as Rack skips it.
- * Busboy decodes each value by its part's charset (UTF-8 by default) and puts U+FFFD for bytes
- * that are not: a value holding it is refused rather than stored garbled.
+ * Busboy decodes each value by its part's charset (UTF-8 by default); a value it could not decode,
+ * or that came out UNREADABLE, is refused rather than stored garbled. The body, once its
+ * Content-Encoding is undone, is bounded by `maxBytes` as a JSON body is (a 413).
  */
-function multipartPairs(source: NodeJS.ReadableStream, headers: Request['headers'], options: FormOptions): Promise<FormPair[]> {
+function multipartPairs(req: Request, options: FormOptions): Promise<FormPair[]> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
+    let source: NodeJS.ReadableStream;
+    const { headers } = req;
     try {
-      parser = busboy({ headers, defCharset: 'utf8', defParamCharset: 'utf8', limits: { fields: options.maxFields, fieldSize: options.maxFieldBytes, fileSize: 1 } });
+      source = decoded(req);
+      // One byte over the field limit, so that a value of exactly the limit is not taken for a cut one.
+      parser = busboy({ headers, defCharset: 'utf8', defParamCharset: 'utf8', limits: { fields: options.maxFields, fieldSize: options.maxFieldBytes + 1, fileSize: 1 } });
     } catch (err) {
-      return reject(new BadRequestError(`the multipart body could not be read: ${(err as Error).message}`));
+      return reject(err instanceof UnsupportedMediaTypeError ? err : new BadRequestError(`the multipart body could not be read: ${(err as Error).message}`));
     }
     const pairs: FormPair[] = [];
     let failure: Error | undefined;
     // The rest of the body is still read (and dropped), so that the answer reaches the client.
     const fail = (err: Error) => (failure ??= err);
-    parser.on('field', (name: string | undefined, value: string, info) => {
+    parser.on('field', (name: string | undefined, value: string | undefined, info: busboy.FieldInfo) => {
       if (failure || !name) return;
-      if (info.valueTruncated) fail(new ValidationError(`form field ${shownName(name)} is longer than ${options.maxFieldBytes} bytes, the limit of a field`, name));
-      else if (name.includes('\uFFFD') || value.includes('\uFFFD')) fail(new BadRequestError(`form field ${shownName(name)} is not valid UTF-8`));
-      else pairs.push([name, value]);
+      if (typeof value !== 'string' || UNREADABLE.test(name) || UNREADABLE.test(value)) {
+        fail(new BadRequestError(`form field ${shownName(name)} is not valid UTF-8 (a part may name only UTF-8 as its charset)`));
+      } else if (info.valueTruncated || Buffer.byteLength(value) > options.maxFieldBytes) {
+        fail(new ValidationError(`form field ${shownName(name)} is longer than ${options.maxFieldBytes} bytes, the limit of a field`, name));
+      } else pairs.push([name, value]);
     });
     parser.on('file', (name: string | undefined, stream: NodeJS.ReadableStream) => {
       stream.resume();
@@ -71,18 +83,26 @@ function multipartPairs(source: NodeJS.ReadableStream, headers: Request['headers
     parser.on('fieldsLimit', () => fail(new ValidationError(`the form has more than ${options.maxFields} fields, the limit of a form`)));
     parser.on('error', (err: Error) => reject(new BadRequestError(`the multipart body could not be read: ${err.message}`)));
     parser.on('close', () => (failure ? reject(failure) : resolve(pairs)));
+    let read = 0;
+    source.on('data', (chunk: Buffer) => {
+      read += chunk.length;
+      if (read <= options.maxBytes) return;
+      source.unpipe(parser);
+      // A decompression stops here (a small gzip may inflate without end); the request itself is left to finish.
+      if (source !== req) (source as Transform).destroy();
+      reject(new PayloadTooLargeError(`request body is larger than ${options.maxBytes / (1024 * 1024)} MB, the limit of a body`));
+    });
     source.on('error', (err: Error) => reject(new BadRequestError(`the multipart body could not be read: ${err.message}`)));
     source.pipe(parser);
   });
 }
 
-/** The body as sent, undone of its Content-Encoding (as express.json and express.raw undo it). */
+/** The body as sent, undone of its Content-Encoding: the encodings express.json and express.raw undo. */
 function decoded(req: Request): NodeJS.ReadableStream {
-  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  const encoding = (req.headers['content-encoding'] || 'identity').toLowerCase();
   if (encoding === 'identity') return req;
-  if (encoding === 'gzip' || encoding === 'x-gzip') return req.pipe(zlib.createGunzip());
+  if (encoding === 'gzip') return req.pipe(zlib.createGunzip());
   if (encoding === 'deflate') return req.pipe(zlib.createInflate());
-  if (encoding === 'br') return req.pipe(zlib.createBrotliDecompress());
   throw new UnsupportedMediaTypeError(`unsupported content encoding "${encoding}"`);
 }
 
@@ -105,7 +125,7 @@ export function formFields(options: FormOptions): RequestHandler {
     let read: Promise<FormPair[]>;
     try {
       read = isMultipartForm(type)
-        ? multipartPairs(decoded(req), req.headers, options)
+        ? multipartPairs(req, options)
         : new Promise((resolve, reject) =>
             raw(req, res, (err?: unknown) => {
               if (err) return reject(err);

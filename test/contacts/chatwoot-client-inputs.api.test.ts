@@ -59,16 +59,16 @@ describe('inputs of Chatwoot clients', () => {
 // After the others: these make contacts and a definition of their own.
 describe('what Chatwoot clients send beside the fields', () => {
   it("when a create sends id (Chatwoot's dashboard sends its new-contact form with id: 0), then it is ignored and the service gives the id; an id that is no whole number is a 422", async () => {
-    for (const id of [0, null, '0', 12345]) {
+    for (const id of [0, null, '0', 12345, -1, '']) {
       const res = await as('post', '/contacts').send({ id, name: `Dashboard Dora ${String(id)}` });
       expect([id, res.status]).toEqual([id, 200]);
       expect(res.body.payload.contact.id).not.toBe(12345);
     }
-    const form = await as('post', '/contacts').type('form').send('id=0&name=Form+Dora');
-    expect(form.status).toBe(200);
-    const refused = await as('post', '/contacts').send({ id: 'abc', name: 'Dora' });
-    expect(refused.status).toBe(422);
-    expect(refused.body.field).toBe('id');
+    for (const body of ['id=0&name=Form+Dora', 'id=&name=Blank+Dora']) expect((await as('post', '/contacts').type('form').send(body)).status).toBe(200);
+    for (const id of ['abc', 1.5, { n: 1 }]) {
+      const refused = await as('post', '/contacts').send({ id, name: 'Dora' });
+      expect(refused.body).toMatchObject({ field: 'id', error: expect.stringContaining('id is given by the service: leave it out') });
+    }
   });
 
   it('when an update sends avatar: null beside the fields (Evolution API, for a contact without a picture), then the fields are written and the picture goes, as in Chatwoot; an avatar that is something is a 422 naming it', async () => {

@@ -225,6 +225,16 @@ describe('custom attribute values', () => {
     expect(parseImportRow(['a', '-9007199254740991', '', '', '', '', ''], p)).toMatchObject({ kind: 'contact', changes: { custom_attributes: { score: -9007199254740991 } } });
   });
 
+  it('when a checkbox cell is a spreadsheet\'s word or any text the API takes for a boolean (Rails\' casts), then it is that boolean; other text is rejected', () => {
+    const vip = (cell: string) => {
+      const parsed = parseImportRow(['a', '', cell, '', '', '', ''], p);
+      return parsed.kind === 'contact' ? parsed.changes.custom_attributes?.vip : parsed.kind;
+    };
+    for (const cell of ['yes', 'Y', 'true', 'TRUE', '1', 'on', 't', ' On ']) expect([cell, vip(cell)]).toEqual([cell, true]);
+    for (const cell of ['no', 'N', 'false', '0', 'off', 'F']) expect([cell, vip(cell)]).toEqual([cell, false]);
+    expect(vip('maybe')).toBe('rejected');
+  });
+
   it('when a link cell is no web address, then the row is rejected saying so', () => {
     const parsed = parseImportRow(['a', '', '', '', '', 'call me maybe', ''], p);
     expect(parsed).toMatchObject({ kind: 'rejected', errors: [expect.stringMatching(/^site: "call me maybe" is not a web address: a link takes a web address/)] });

@@ -409,7 +409,8 @@ describe("a conversation started as Chatwoot's dashboard sends it", () => {
 
   it('when the form leaves source_id, assignee_id and the subject "undefined" (FormData of unset values), then they are absent; a file is a 422', async () => {
     const contact = await createContact(ctx, account, { phone_number: '+14155550166' });
-    const res = await sendForm({ 'message[content]': 'Hello by SMS', inbox_id: String(inboxes.sms.id), contact_id: String(contact.id), source_id: 'undefined', 'additional_attributes[mail_subject]': 'undefined', assignee_id: 'undefined' });
+    // message[private]=false is the text a form sends for the JSON false (it was a 422).
+    const res = await sendForm({ 'message[content]': 'Hello by SMS', 'message[private]': 'false', inbox_id: String(inboxes.sms.id), contact_id: String(contact.id), source_id: 'undefined', 'additional_attributes[mail_subject]': 'undefined', assignee_id: 'undefined' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ additional_attributes: {}, meta: { assignee: null } });
     const withFile = await sendForm({ 'message[content]': 'With a file', inbox_id: String(inboxes.sms.id), contact_id: String(contact.id) }).attach('message[attachments][]', Buffer.from('hello'), 'hello.txt');
@@ -432,6 +433,7 @@ describe('a conversation without its message', () => {
     const res = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ field: 'message', error: expect.stringContaining('message is required, {"content": "..."}: a conversation is started here by the message it sends') });
+    expect((await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: null })).body.error).toContain('message is required');
     // Any other fault inside the message keeps its own words.
     const unknown = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'x', echo_id: 'e1' } });
     expect([unknown.status, unknown.body.error]).toEqual([422, 'message: Unrecognized key: "echo_id"']);
