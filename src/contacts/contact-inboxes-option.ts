@@ -27,9 +27,9 @@ export type ContactInboxesOption = ReturnType<typeof contactInboxesOption>;
  * Chatwoot's `include_contact_inboxes`: every contact answered carries its contact inboxes unless
  * asked `false`, as Chatwoot's do (a script that searches a phone and sends to
  * `contact_inboxes[0].source_id` relies on it). A list is served from Elasticsearch and the
- * records live in MongoDB, so a list pays one read by `_id` for its page's contacts (and one for
- * the account's inboxes when some hold records); Chatwoot's own dashboard, and the console, ask
- * their lists `false`.
+ * records live in MongoDB, so a list pays one read by `_id` of its page's contacts' lists (and
+ * two more, the records and the account's inboxes, when some contact has any); Chatwoot's own
+ * dashboard, and the console, ask their lists `false`.
  */
 export const includeContactInboxesQuery = {
   // Blank is absent, as Rails reads a blank parameter (present? is false).
