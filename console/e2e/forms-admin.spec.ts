@@ -131,10 +131,36 @@ test('when an administrator renames a label, then the list and the contacts carr
   await editor.getByRole('button', { name: 'Save' }).click();
   await expect(editor.locator('[id$="-title-error"]')).toContainText('"paid" already exists');
   await editor.getByLabel('Title').fill('Customer');
+  // Edited, the field no longer shows the error about what was sent.
+  await expect(editor.locator('[id$="-title-error"]')).toHaveCount(0);
   await editor.getByRole('button', { name: 'Save' }).click();
   await expect(editor).toHaveCount(0);
   await expect(labels.getByTestId('label-row')).toHaveText([/customer/, /paid/]);
   await expect.poll(async () => (await account.api<{ payload: { labels: string[] } }>('GET', `/contacts/${id}`)).body.payload.labels).toEqual(['customer']);
+});
+
+test('when a new label is refused and its title is then edited, then the error about what was sent goes; later actions do not bring it back', async ({ page, account }) => {
+  await account.api('POST', '/labels', { title: 'vip' });
+  await account.api('POST', '/labels', { title: 'trial' });
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Administration' }).click();
+  const labels = page.getByRole('region', { name: 'Labels' });
+  const form = labels.getByRole('form', { name: 'New label' });
+  await form.getByLabel('Title').fill('vip');
+  await form.getByRole('button', { name: 'Add' }).click();
+  await expect(form.locator('#new-label-title-error')).toContainText('"vip" already exists');
+  await expect(form.getByLabel('Title')).toHaveAttribute('aria-invalid', 'true');
+  await form.getByLabel('Title').fill('');
+  await expect(form.locator('#new-label-title-error')).toHaveCount(0);
+  await expect(form.getByLabel('Title')).not.toHaveAttribute('aria-invalid', 'true');
+  // It stayed through a rename of another label, as the tester saw it.
+  await labels.getByRole('button', { name: 'Edit trial' }).click();
+  const editor = labels.getByRole('form', { name: 'Edit trial' });
+  await editor.getByLabel('Title').fill('renamed');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(editor).toHaveCount(0);
+  await expect(labels.getByTestId('label-row')).toHaveText([/renamed/, /vip/]);
+  await expect(labels.getByRole('alert')).toHaveCount(0);
 });
 
 test('when an administrator edits and deletes a custom attribute, then name, description and list values are saved, an error shows at its field, and deleting asks first', async ({ page, account }) => {

@@ -14,11 +14,13 @@ test('when an e-mail message is sent to a contact, then the SMTP server receives
 
     await signIn(page, account);
     await page.getByRole('link', { name: 'Mia Mail' }).click();
-    const channel = page.getByLabel('Channel');
+    // Exactly "Channel": wrapped in its label, the select was named "Channel —" (its chosen option's text too).
+    const channel = page.getByLabel('Channel', { exact: true });
     await expect(channel.locator('option', { hasText: 'Website' })).toBeDisabled();
     await expect(channel.locator('option', { hasText: 'Website' })).toContainText('needs an HMAC-verified visitor');
     await channel.selectOption({ label: 'Shop support (mia@example.com)' });
     await page.getByLabel('Message', { exact: true }).fill('Your order has shipped.');
+    await expect(page.getByLabel('Channel', { exact: true })).toHaveValue(String(inbox.body.id));
     await page.getByRole('button', { name: 'Send' }).click();
 
     await expect(page.getByTestId('message')).toContainText('Your order has shipped.');

@@ -5,7 +5,7 @@ import { useDefinitionsRead } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
-import { describedBy, FieldError, placeError, TextField, type FieldErrors } from './field-errors';
+import { describedBy, FieldError, placeError, TextField, withoutError, type FieldErrors } from './field-errors';
 import { RowActions } from './row-actions';
 import { useRowEditing } from './use-row-editing';
 
@@ -90,6 +90,14 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
 
   const typeName = (type: string) => ((TYPES as readonly string[]).includes(type) ? t(`type_${type as AttributeType}`) : type);
 
+  type DraftField = keyof typeof draft;
+  const editDraft = (field: DraftField) => (value: string) => {
+    setDraft({ ...draft, [field]: value });
+    setErrors((was) => withoutError(was, field));
+  };
+  const editRow = (field: 'name' | 'description' | 'values') => (value: string) =>
+    editing && setEditing({ ...editing, [field]: value, errors: withoutError(editing.errors, field) });
+
   const changed = () => {
     setRevision((n) => n + 1);
     onChanged();
@@ -162,10 +170,10 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
                   <td colSpan={4}>
                     <form className="inline-editor" aria-label={`${t('edit')} ${d.attribute_key}`} onSubmit={(e) => saveEdit(e, d.attribute_display_type)}
                       onKeyDown={escapeCancels(() => closeEditor(d.id))}>
-                      <TextField id={`${id}-name`} label={t('displayName')} value={editing.name} error={editing.errors.name} autoFocus onChange={(value) => setEditing({ ...editing, name: value })} />
-                      <TextField id={`${id}-description`} label={t('description')} value={editing.description} error={editing.errors.description} onChange={(value) => setEditing({ ...editing, description: value })} />
+                      <TextField id={`${id}-name`} label={t('displayName')} value={editing.name} error={editing.errors.name} autoFocus onChange={editRow('name')} />
+                      <TextField id={`${id}-description`} label={t('description')} value={editing.description} error={editing.errors.description} onChange={editRow('description')} />
                       {d.attribute_display_type === 'list' && (
-                        <TextField id={`${id}-values`} label={t('listValues')} rows={Math.min(8, Math.max(3, editing.valuesWere.length + 1))} value={editing.values} error={editing.errors.values} onChange={(value) => setEditing({ ...editing, values: value })} />
+                        <TextField id={`${id}-values`} label={t('listValues')} rows={Math.min(8, Math.max(3, editing.valuesWere.length + 1))} value={editing.values} error={editing.errors.values} onChange={editRow('values')} />
                       )}
                       <button type="submit" className="primary" disabled={!editing.name.trim()}>{t('save')}</button>
                       <button type="button" onClick={() => closeEditor(d.id)}>{t('cancel')}</button>
@@ -192,19 +200,19 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
       </div>
       {admin && (
         <form onSubmit={add} className="admin-form" aria-label={t('newAttribute')}>
-          <TextField id="new-attribute-key" label={t('key')} value={draft.key} error={errors.key} onChange={(value) => setDraft({ ...draft, key: value })} />
-          <TextField id="new-attribute-name" label={t('displayName')} value={draft.name} error={errors.name} onChange={(value) => setDraft({ ...draft, name: value })} />
+          <TextField id="new-attribute-key" label={t('key')} value={draft.key} error={errors.key} onChange={editDraft('key')} />
+          <TextField id="new-attribute-name" label={t('displayName')} value={draft.name} error={errors.name} onChange={editDraft('name')} />
           <span className="field">
             <label htmlFor="new-attribute-type">{t('type')}</label>
-            <select id="new-attribute-type" value={draft.type} {...describedBy('new-attribute-type', errors.type)} onChange={(e) => setDraft({ ...draft, type: e.target.value as AttributeType })}>
+            <select id="new-attribute-type" value={draft.type} {...describedBy('new-attribute-type', errors.type)} onChange={(e) => editDraft('type')(e.target.value)}>
               {TYPES.map((type) => <option key={type} value={type}>{typeName(type)}</option>)}
             </select>
             <FieldError id="new-attribute-type" error={errors.type} />
           </span>
           {draft.type === 'list' && (
-            <TextField id="new-attribute-values" label={t('listValues')} rows={4} value={draft.values} error={errors.values} onChange={(value) => setDraft({ ...draft, values: value })} />
+            <TextField id="new-attribute-values" label={t('listValues')} rows={4} value={draft.values} error={errors.values} onChange={editDraft('values')} />
           )}
-          <TextField id="new-attribute-description" label={t('description')} value={draft.description} error={errors.description} onChange={(value) => setDraft({ ...draft, description: value })} />
+          <TextField id="new-attribute-description" label={t('description')} value={draft.description} error={errors.description} onChange={editDraft('description')} />
           <button type="submit" disabled={adding || !draft.key.trim()} aria-busy={adding}>{t('add')}</button>
           {errors.form && <p role="alert" className="error">{errors.form}</p>}
         </form>

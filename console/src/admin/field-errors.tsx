@@ -12,6 +12,14 @@ export function placeError(failed: unknown, fields: Record<string, string>): Fie
   return { [(field && fields[field]) || 'form']: error };
 }
 
+/**
+ * The errors left once the user edits `field`: its own and the form's go (they were about what was
+ * sent, and stayed on screen through later edits and other successful actions).
+ */
+export function withoutError(errors: FieldErrors, field: string): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).filter(([name]) => name !== field && name !== 'form'));
+}
+
 /** aria attributes of an input whose error may show below it. */
 export const describedBy = (id: string, error: string | undefined) =>
   error ? { 'aria-invalid': true as const, 'aria-describedby': `${id}-error` } : {};

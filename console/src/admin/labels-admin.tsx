@@ -3,7 +3,7 @@ import { useLabelsRead } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
-import { placeError, TextField, type FieldErrors } from './field-errors';
+import { placeError, TextField, withoutError, type FieldErrors } from './field-errors';
 import { RowActions } from './row-actions';
 import { useRowEditing } from './use-row-editing';
 
@@ -28,6 +28,14 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
   const { editing, setEditing, root, closeEditor } = rows;
   // One add at a time: a double click on Add used to answer "already exists" to the second.
   const [adding, setAdding] = useState(false);
+
+  type DraftField = keyof typeof draft;
+  const editDraft = (field: DraftField) => (value: string) => {
+    setDraft({ ...draft, [field]: value });
+    setErrors((was) => withoutError(was, field));
+  };
+  const editRow = (field: 'title' | 'color' | 'description') => (value: string) =>
+    editing && setEditing({ ...editing, [field]: value, errors: withoutError(editing.errors, field) });
 
   const changed = () => {
     setRevision((n) => n + 1);
@@ -78,9 +86,9 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
           <li key={label.id} data-testid="label-row">
             {editing?.id === label.id ? (
               <form className="inline-editor" aria-label={`${t('edit')} ${label.title}`} onSubmit={saveEdit} onKeyDown={escapeCancels(() => closeEditor(label.id))}>
-                <TextField id={`label-${label.id}-title`} label={t('title')} value={editing.title} error={editing.errors.title} autoFocus onChange={(value) => setEditing({ ...editing, title: value })} />
-                <TextField id={`label-${label.id}-color`} label={t('color')} value={editing.color} error={editing.errors.color} type="color" onChange={(value) => setEditing({ ...editing, color: value })} />
-                <TextField id={`label-${label.id}-description`} label={t('description')} value={editing.description} error={editing.errors.description} onChange={(value) => setEditing({ ...editing, description: value })} />
+                <TextField id={`label-${label.id}-title`} label={t('title')} value={editing.title} error={editing.errors.title} autoFocus onChange={editRow('title')} />
+                <TextField id={`label-${label.id}-color`} label={t('color')} value={editing.color} error={editing.errors.color} type="color" onChange={editRow('color')} />
+                <TextField id={`label-${label.id}-description`} label={t('description')} value={editing.description} error={editing.errors.description} onChange={editRow('description')} />
                 <button type="submit" className="primary">{t('save')}</button>
                 <button type="button" onClick={() => closeEditor(label.id)}>{t('cancel')}</button>
                 {editing.errors.form && <p role="alert" className="error">{editing.errors.form}</p>}
@@ -100,9 +108,9 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
       </ul>
       {admin && (
         <form onSubmit={add} className="admin-form" aria-label={t('newLabel')}>
-          <TextField id="new-label-title" label={t('title')} value={draft.title} error={errors.title} onChange={(value) => setDraft({ ...draft, title: value })} />
-          <TextField id="new-label-color" label={t('color')} value={draft.color} error={errors.color} type="color" onChange={(value) => setDraft({ ...draft, color: value })} />
-          <TextField id="new-label-description" label={t('description')} value={draft.description} error={errors.description} onChange={(value) => setDraft({ ...draft, description: value })} />
+          <TextField id="new-label-title" label={t('title')} value={draft.title} error={errors.title} onChange={editDraft('title')} />
+          <TextField id="new-label-color" label={t('color')} value={draft.color} error={errors.color} type="color" onChange={editDraft('color')} />
+          <TextField id="new-label-description" label={t('description')} value={draft.description} error={errors.description} onChange={editDraft('description')} />
           <button type="submit" disabled={adding || !draft.title.trim()} aria-busy={adding}>{t('add')}</button>
           {errors.form && <p role="alert" className="error">{errors.form}</p>}
         </form>

@@ -139,9 +139,11 @@ export function MessagesSection({ contactId, blocked, refresh, addresses, onSent
       <h3>{t('newMessage')}</h3>
       {blocked && <p className="hint">{t('blockedNoMessages')}</p>}
       <div className="fields">
+        {/* Named by aria-label too: wrapped in its label, the select's name took the chosen option's
+            text as well ("Channel —"), and the box's its typed text. */}
         <label>
           {t('channel')}
-          <select value={inboxId} onChange={(e) => setInboxId(e.target.value)}>
+          <select aria-label={t('channel')} value={inboxId} onChange={(e) => setInboxId(e.target.value)}>
             <option value="">—</option>
             {!channelsFailed && inboxes.map((inbox) => (
               <option key={inbox.id} value={inbox.id} disabled={!reachable.has(inbox.id)}>
@@ -152,7 +154,7 @@ export function MessagesSection({ contactId, blocked, refresh, addresses, onSent
         </label>
         <label className="stacked">
           {t('message')}
-          <textarea rows={2} value={content} onChange={(e) => setContent(e.target.value)} />
+          <textarea aria-label={t('message')} rows={2} value={content} onChange={(e) => setContent(e.target.value)} />
         </label>
       </div>
       {channelsFailed && <p role="alert" className="error" data-testid="channels-error">{t('channelsReadFailed', { message: channelsFailed })}</p>}

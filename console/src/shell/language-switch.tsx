@@ -5,7 +5,7 @@ export function LanguageSwitch() {
   return (
     <label className="language">
       {t('language')}
-      <select value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
+      <select aria-label={t('language')} value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
         <option value="en">English</option>
         <option value="es">Español</option>
       </select>

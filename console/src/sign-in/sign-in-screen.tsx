@@ -93,7 +93,7 @@ export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; o
           <p className="hint">{t('chooseAccountHint', { name: pending.name })}</p>
           <label>
             {t('chooseAccount')}
-            <select name="account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+            <select name="account" aria-label={t('chooseAccount')} value={accountId} onChange={(e) => setAccountId(e.target.value)}>
               {pending.accounts.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.name} ({t(a.role === 'administrator' ? 'roleAdministrator' : 'roleAgent')})
