@@ -88,6 +88,10 @@ const envSchema = z.object({
   DELIVERY_BACKOFF_MS: z.coerce.number().int().min(1).default(2000),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
   MAX_PER_PAGE: z.coerce.number().int().min(1).max(10000).default(500),
+  // How long a request may take to arrive, body included (a slow client holds a connection that
+  // long, then gets a 408 naming this); an import's upload of IMPORT_MAX_BYTES must fit in it.
+  // Its headers must arrive within 60 s, or within this if shorter.
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   // Where uploaded import files wait for the worker; the API and the worker must both see it.
   UPLOAD_DIR: z.string().min(1).default(path.resolve(__dirname, '..', '.local', 'uploads')),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(512 * 1024 * 1024),

@@ -16,7 +16,7 @@ export async function startApi(options: { withWorker?: boolean } = {}) {
     logger.info({ port: config.PORT, worker: withWorker }, 'listening');
     reportReady();
   });
-  answerClientErrors(server);
+  answerClientErrors(server, { requestSeconds: config.REQUEST_TIMEOUT_SECONDS, headersSeconds: 60 });
   // First no new requests, and the requests in flight finish (half the time allowed); then the
   // queues and connections close, each bounded, within the rest. Past SHUTDOWN_TIMEOUT_MS the
   // process exits 1 whatever is still open. With the worker in this process, its jobs in flight

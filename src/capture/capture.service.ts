@@ -22,6 +22,7 @@ import { isPlaceholderVisitorName, placeholderVisitorName } from '../contacts/vi
 import type { NewVisitorInput, VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
 import { missingPreChatField, withoutBlankRequiredAnswers } from './check-pre-chat-form';
 import { verifyIdentifierHash } from './verify-identifier-hash';
+import { trimText } from '../shared/trim-text';
 import { toVisitorPayload, type VisitorConversationPayload, type VisitorPayload } from './visitor.presenter';
 
 export interface CaptureServiceDeps {
@@ -163,7 +164,10 @@ export function createCaptureService(deps: CaptureServiceDeps) {
    */
   /** Makes the visitor the identity `identifier` names; its claim (the hash) was checked by the caller. */
   async function identify(inbox: Inbox, ci: ContactInbox, standing: Standing, identifier: string): Promise<void> {
-    identifier = identifier.trim();
+    // Trimmed as the contact stores it (trimText): trimmed only of spaces, an identifier with a
+    // zero-width space at its edge found no owner, then was stored without it and refused as
+    // another contact's (a 422 naming that contact to the visitor).
+    identifier = trimText(identifier);
     for (let attempt = 1; ; attempt++) {
       try {
         return await identifyOnce(inbox, ci, standing, identifier);
@@ -369,7 +373,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     if (!input.identifier) return;
     const changes = toContactChanges(visitorFields(input));
     if (!changes.email && !changes.phone_number) return;
-    const owners = await keys.owners(accountId, { identifier: input.identifier.trim(), email: changes.email, phone_number: changes.phone_number });
+    const owners = await keys.owners(accountId, { identifier: trimText(input.identifier), email: changes.email, phone_number: changes.phone_number });
     let identity = owners.identifier ? Number(owners.identifier._id) : undefined;
     if (identity === undefined && own?.standing === 'own' && isGap((await contactsService.show(accountId, own.ci.contact_id)).identifier)) identity = own.ci.contact_id;
     for (const field of ['email', 'phone_number'] as const) {

@@ -5,6 +5,12 @@ import type { RequestHandler } from 'express';
 import multer from 'multer';
 import { AppError, BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../shared/errors';
 
+const MAX_FIELDS = 20;
+const MAX_FIELD_NAME_BYTES = 100;
+const MAX_FIELD_VALUE_BYTES = 64 * 1024;
+// What a multipart body holds besides the file: its boundaries, part headers and the few fields.
+const ENVELOPE_BYTES = 1024 * 1024;
+
 const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel', 'text/comma-separated-values']);
 
 /**
@@ -18,7 +24,7 @@ export function uploadCsv(options: { dir: string; maxBytes: number; field: strin
       destination: options.dir,
       filename: (_req, _file, done) => done(null, `${randomUUID()}.csv`),
     }),
-    limits: { fileSize: options.maxBytes, files: 1, fields: 20 },
+    limits: { fileSize: options.maxBytes, files: 1, fields: MAX_FIELDS, fieldNameSize: MAX_FIELD_NAME_BYTES, fieldSize: MAX_FIELD_VALUE_BYTES },
     // Browsers and curl send a file's name as raw UTF-8; busboy reads it as Latin-1 unless told
     // (España.csv was listed as EspaÃ±a.csv). RFC 5987 names (filename*=UTF-8'') say their own.
     defParamCharset: 'utf8',
@@ -30,11 +36,24 @@ export function uploadCsv(options: { dir: string; maxBytes: number; field: strin
   }).single(options.field);
 
   return (req, res, next) => {
+    // multer reads the body as it comes: compressed, it was a 400 "Unexpected end of form".
+    const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding !== 'identity') {
+      return next(new UnsupportedMediaTypeError(`an import is not taken with Content-Encoding "${encoding}": send the multipart body uncompressed (a .csv file compresses in transit only where a proxy does it)`));
+    }
+    // A body declared larger than the file's limit could allow is refused before it is read.
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > options.maxBytes + ENVELOPE_BYTES) {
+      return next(new PayloadTooLargeError(`the request body (${declared} bytes) is larger than ${options.field}'s limit of ${options.maxBytes} bytes (IMPORT_MAX_BYTES)`));
+    }
     upload(req, res, (err: unknown) => {
       if (!err) return next();
       if (err instanceof multer.MulterError) {
-        if (err.code === 'LIMIT_FILE_SIZE') return next(new PayloadTooLargeError(`${options.field} is larger than the limit of ${options.maxBytes} bytes`));
-        if (err.code === 'LIMIT_UNEXPECTED_FILE') return next(new ValidationError(`send one file, in the multipart field "${options.field}"`, options.field));
+        if (err.code === 'LIMIT_FILE_SIZE') return next(new PayloadTooLargeError(`${options.field} is larger than the limit of ${options.maxBytes} bytes (IMPORT_MAX_BYTES)`));
+        if (err.code === 'LIMIT_FIELD_COUNT') return next(new ValidationError(`${options.field}: the form holds more than ${MAX_FIELDS} fields besides the file, the limit`, options.field));
+        if (err.code === 'LIMIT_FIELD_KEY') return next(new ValidationError(`${options.field}: a form field's name is longer than ${MAX_FIELD_NAME_BYTES} bytes, the limit`, options.field));
+        if (err.code === 'LIMIT_FIELD_VALUE') return next(new ValidationError(`${options.field}: a form field's value is longer than ${MAX_FIELD_VALUE_BYTES} bytes, the limit`, options.field));
+        if (err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT') return next(new ValidationError(`send one file, in the multipart field "${options.field}"`, options.field));
         return next(new ValidationError(`${options.field}: ${err.message}`, options.field));
       }
       // busboy's errors on a malformed body carry no system error code (ENOSPC, EACCES... do).

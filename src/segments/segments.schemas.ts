@@ -111,7 +111,11 @@ const segmentFields = z.strictObject({
   filter_type: contactFilterType('filter_type'),
   // Chatwoot's API document (and the SDKs generated from it) names the field `type`.
   type: contactFilterType('type').describe('the same as filter_type, as Chatwoot\'s API document names it'),
-  query: z.object({ payload: z.unknown().nonoptional('query.payload is required: a list of filter conditions') }, 'query must be an object holding the filter payload'),
+  // Strict too: a key beside the payload (`query.compiled`) was dropped with a 200.
+  query: z.strictObject(
+    { payload: z.unknown().nonoptional('query.payload is required: a list of filter conditions') },
+    { error: (issue) => (issue.code === 'invalid_type' ? 'query must be an object holding the filter payload' : undefined) },
+  ),
 });
 
 // Chatwoot wraps the fields in `custom_filter`; bare fields are accepted too.

@@ -110,6 +110,19 @@ describe('website visitors and verified identity', () => {
     expect((await identify(site, other.source_id, { identifier: '   ', identifier_hash: sign('   ', site.hmac_token!) })).body.error).toMatch(/identifier_hash needs the identifier it signs/);
   });
 
+  // Found by the security review (2026-12-05): the owner was looked up trimmed of spaces only, the
+  // contact stored trimmed of zero-width spaces too: a verified identifier with one at its edge
+  // found no owner, and the visitor got a 422 naming the contact that holds the identifier.
+  it('when a signed identifier has a zero-width space at its edge, then it is the identity its stored form names, as a space there is', async () => {
+    const first = await newVisitor();
+    expect((await identify(site, first.source_id, { identifier: 'user-106', identifier_hash: sign('user-106', site.hmac_token!) })).status).toBe(200);
+    const second = await newVisitor();
+    const res = await identify(site, second.source_id, { identifier: 'user-106\u200b', identifier_hash: sign('user-106\u200b', site.hmac_token!) });
+    expect(res.status).toBe(200);
+    expect(res.body.id).toBe(first.id);
+    expect(JSON.stringify(res.body)).not.toMatch(/already belongs/);
+  });
+
   it('when a visitor sends a blank identifier with its name, then the identifier is absent, as its other blank fields, and the name is written', async () => {
     const visitor = await newVisitor();
     for (const blank of ['', '  ', '\u200b']) {

@@ -783,6 +783,34 @@ describe('import status and tenancy', () => {
     expect(res.body.field).toBe('import_file');
   });
 
+  // Found by the security review (2026-12-05): a gzip multipart was a 400 "Unexpected end of
+  // form", a body declared at 900 MB was waited for, and the form's limits named no number.
+  it('when the upload is sent with a Content-Encoding, then it answers 415 saying to send it uncompressed', async () => {
+    const account = await freshAccount();
+    const res = await ctx.http.post(account.path('/contacts/import')).set('api_access_token', account.adminToken).set('Content-Encoding', 'gzip').attach('import_file', Buffer.from('name\nAna\n'), 'a.csv');
+    expect(res.status).toBe(415);
+    expect(res.body.error).toBe('an import is not taken with Content-Encoding "gzip": send the multipart body uncompressed (a .csv file compresses in transit only where a proxy does it)');
+  });
+
+  it('when the body is declared larger than the file limit allows, then it answers 413 naming IMPORT_MAX_BYTES before reading it', async () => {
+    const account = await freshAccount();
+    const declared = ctx.deps.config.IMPORT_MAX_BYTES + 2 * 1024 * 1024;
+    const res = await ctx.http.post(account.path('/contacts/import')).set('api_access_token', account.adminToken)
+      .set('Content-Type', 'multipart/form-data; boundary=XB').set('Content-Length', String(declared)).send('--XB\r\n');
+    expect(res.status).toBe(413);
+    expect(res.body.error).toBe(`the request body (${declared} bytes) is larger than import_file's limit of ${ctx.deps.config.IMPORT_MAX_BYTES} bytes (IMPORT_MAX_BYTES)`);
+    expect(await ctx.http.get(account.path('/contacts/imports')).set('api_access_token', account.adminToken).then((r) => r.body.payload)).toEqual([]);
+  });
+
+  it('when the form holds more fields than its limit, then it answers 422 naming the limit', async () => {
+    const account = await freshAccount();
+    let req = ctx.http.post(account.path('/contacts/import')).set('api_access_token', account.adminToken);
+    for (let i = 0; i < 21; i++) req = req.field(`f${i}`, 'x');
+    const res = await req.attach('import_file', Buffer.from('name\nAna\n'), 'a.csv');
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ field: 'import_file', error: 'import_file: the form holds more than 20 fields besides the file, the limit' });
+  });
+
   it('when the upload is not a CSV file, then it answers 415', async () => {
     const account = await freshAccount();
     const res = await uploadCsv(ctx, account, Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'photo.png');

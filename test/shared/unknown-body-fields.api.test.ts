@@ -44,6 +44,18 @@ describe('a body field the route does not know', () => {
     expect((await api().get('/custom_filters')).body).toHaveLength(before);
   });
 
+  // Found by the security review (2026-12-05): a key beside the payload (`query.compiled`) was
+  // dropped with a 200, where the same key beside `query` is a 422.
+  it('when a segment query holds a key besides payload, then it answers 422 naming query.<key>, on create and update', async () => {
+    const created = await api().post('/custom_filters', { name: 'x', query: { ...cityIsPresent, compiled: { match_all: {} } } });
+    expect(created.status).toBe(422);
+    expect(created.body).toMatchObject({ field: 'query.compiled', error: expect.stringMatching(/compiled/) });
+    const segment = await api().post('/custom_filters', { name: 'Has a city too', query: cityIsPresent });
+    const updated = await api().patch(`/custom_filters/${segment.body.id}`, { query: { ...cityIsPresent, zzz: 1 } });
+    expect(updated.status).toBe(422);
+    expect(updated.body).toMatchObject({ field: 'query.zzz' });
+  });
+
   it("when a segment names its type as Chatwoot's API document does (type), then contact is taken and another type refused", async () => {
     const taken = await api().post('/custom_filters', { custom_filter: { name: 'Typed', type: 'contact', query: cityIsPresent } });
     expect(taken.status).toBe(200);
