@@ -77,3 +77,16 @@ test('when the custom attributes cannot be read, then the export panel says so i
   await page.getByRole('button', { name: 'Export CSV' }).click();
   await expect(page.locator('section.export-panel').getByRole('alert')).toHaveText('The custom attributes could not be read: the store is unavailable');
 });
+
+// Found by the console review (2026-12-05): a list sorted by a column exported in contact id order.
+test('when the list is sorted by a column, then the CSV comes in that order', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Beatriz Díaz' }, { name: 'Zoë Zapata' }, { name: 'Álvaro Ruiz' }, { name: 'Carlos Cano' }]);
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Name', exact: true }).click();
+  await page.getByRole('button', { name: 'Name', exact: true }).click();
+  await expect(page.getByRole('columnheader', { name: 'Name' })).toHaveAttribute('aria-sort', 'descending');
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const panel = page.getByRole('region', { name: 'Export CSV' });
+  for (const column of ['Id', 'Email', 'Phone', 'Identifier', 'Labels']) await panel.getByRole('checkbox', { name: column, exact: true }).uncheck();
+  expect(await downloadCsv(page)).toEqual(['name', 'Zoë Zapata', 'Carlos Cano', 'Beatriz Díaz', 'Álvaro Ruiz']);
+});

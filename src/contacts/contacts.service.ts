@@ -11,8 +11,8 @@ import { toContactPayload, type ContactPayload } from '../records/contact.presen
 import type { ContactInput, ContactUpdateInput } from './contacts.schemas';
 import { checkReadBack, splitReadBack } from './read-back-fields';
 import { checkIfMatch } from './contact-etag';
-import { searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
-import { CUSTOM_SORT_PREFIX } from '../search/contact-sort';
+import type { DefinitionRef } from '../records/custom-attribute-fields';
+import { CUSTOM_SORT_PREFIX, withSortField } from '../search/contact-sort';
 import { buildTextSearchQuery } from '../search/build-text-search-query';
 import type { QueryLimits } from '../search/query-limits';
 import { attributeKeyOf } from '../records/contact-fields';
@@ -101,10 +101,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
   /** A custom attribute sort names the account's slot field for that key. */
   async function resolveSort(accountId: number, request: PageRequest): Promise<PageRequest> {
     if (!request.sort.key.startsWith(CUSTOM_SORT_PREFIX)) return request;
-    const key = request.sort.key.slice(CUSTOM_SORT_PREFIX.length);
-    const def = (await customAttributes.definitionsOf(accountId)).find((d) => d.attribute_key === key || d.attribute_key === attributeKeyOf(key));
-    if (!def) throw new ValidationError(`unknown sort key "${request.sort.key}": no custom attribute "${key}" is defined`, 'sort');
-    return { ...request, sort: { ...request.sort, field: searchFieldOf(def) } };
+    return { ...request, sort: withSortField(request.sort, await customAttributes.definitionsOf(accountId)) };
   }
 
   /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { nullAsAbsent } from '../shared/documented-input';
 import { bodyId } from '../shared/id-schema';
 import { labelTitleOf, labelTitleProblem } from '../shared/label-title';
+import { pageQuery } from '../search/list-request';
 
 export const MAX_EXPORT_COLUMNS = 200;
 
@@ -45,6 +46,8 @@ export const exportBody = z
     labels: nullAsAbsent(z.array(labelTitle('give each label as its own item')).max(100).optional()),
     payload: z.unknown().optional(),
     q: nullAsAbsent(z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only its matches are exported')),
+    // The list's order, so that the file is the list as shown (it was always by id).
+    sort: nullAsAbsent(pageQuery.shape.sort.describe('the order of the rows, as a list takes sort (name, -last_activity_at, custom_attributes.<key> …); by contact id when absent')),
     segment_id: nullAsAbsent(bodyId('segment_id must be a segment id (a positive integer)').optional()),
     custom_filter_id: nullAsAbsent(bodyId('custom_filter_id must be a segment id (a positive integer)').optional().describe('the same as segment_id')),
   })

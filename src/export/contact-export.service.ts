@@ -4,6 +4,7 @@ import { buildTextSearchQuery } from '../search/build-text-search-query';
 import { isNoCondition } from '../search/build-segment-query';
 import type { QueryLimits } from '../search/query-limits';
 import type { ContactSearch, SearchQuery } from '../search/search-contacts';
+import { parseSort, withSortField } from '../search/contact-sort';
 import { csvLine, type CsvValue } from '../shared/csv';
 import { ValidationError } from '../shared/errors';
 import type { ExportBody } from './contact-export.schemas';
@@ -126,7 +127,8 @@ export function createContactExportService(deps: ExportScopeDeps) {
     async exportCsv(accountId: number, body: ExportBody): Promise<{ fileName: string; lines: AsyncIterable<string> }> {
       const definitions = await deps.definitions.of(accountId);
       const columns = exportColumns(body.column_names, definitions.map((d) => d.attribute_key));
-      const batches = deps.search.scan(accountId, await scopeQuery(accountId, body), { batchSize: deps.batchSize });
+      const sort = body.sort?.trim() ? withSortField(parseSort(body.sort), definitions) : undefined;
+      const batches = deps.search.scan(accountId, await scopeQuery(accountId, body), { batchSize: deps.batchSize, sort });
       const first = await batches.next();
 
       async function* lines() {

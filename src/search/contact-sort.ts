@@ -1,3 +1,5 @@
+import { attributeKeyOf } from '../records/contact-fields';
+import { searchFieldOf, type DefinitionRef } from '../records/custom-attribute-fields';
 import { ValidationError } from '../shared/errors';
 import type { SortValueType } from './cursor';
 import { ABOVE_EVERY_KEY } from './text-sort-key';
@@ -53,6 +55,15 @@ function missingLast(sort: ContactSort): '_last' | number {
   const field = sortField(sort);
   if (isDateField(field)) return LAST_DATE[sort.order];
   return isCheckboxField(field) ? LAST_CHECKBOX[sort.order] : '_last';
+}
+
+/** A custom attribute sort with the account's slot field for its key; a key the account does not define is a 422. */
+export function withSortField(sort: ContactSort, definitions: DefinitionRef[]): ContactSort {
+  if (!sort.key.startsWith(CUSTOM_SORT_PREFIX)) return sort;
+  const key = sort.key.slice(CUSTOM_SORT_PREFIX.length);
+  const def = definitions.find((d) => d.attribute_key === key || d.attribute_key === attributeKeyOf(key));
+  if (!def) throw new ValidationError(`unknown sort key "${sort.key}": no custom attribute "${key}" is defined`, 'sort');
+  return { ...sort, field: searchFieldOf(def) };
 }
 
 export function parseSort(raw: string | undefined): ContactSort {

@@ -172,10 +172,12 @@ interface WalkOptions {
   call?: SearchCall;
   /** One account's routing: the walk reads only the shard that holds its documents. */
   routing?: string;
+  /** The order of the walk: a list's sort (which ends with the id, so it is total); by id when absent. */
+  sort?: estypes.SortCombinations[];
 }
 
 /**
- * Every document of the index the query matches, in id order, a batch of hits at a time: a
+ * Every document of the index the query matches, in id order (or `sort`), a batch of hits at a time: a
  * point in time keeps the view consistent while search_after walks it (documents changed
  * meanwhile, by a bulk action for one, are neither skipped nor repeated), so memory stays flat
  * at any size. Not scoped to an account: account-facing code walks through createContactSearch.
@@ -193,7 +195,7 @@ export async function* walkIndex<T>(es: Client, index: string, query: SearchQuer
             {
               pit: { id: pitId, keep_alive: options.keepAlive },
               query,
-              sort: [{ id: { order: 'asc' } }],
+              sort: options.sort ?? [{ id: { order: 'asc' } }],
               size: options.batchSize,
               search_after: searchAfter,
               track_total_hits: false,
@@ -366,12 +368,13 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
     for await (const hits of walk(accountId, query, { batchSize, keepAlive: '5m', source: false }, target)) yield hits.map((hit) => Number(hit._id));
   }
 
-  /** Every matching contact's payload, a batch at a time (export). */
-  async function* scan(accountId: number, query: SearchQuery | undefined, options: { batchSize?: number; keepAlive?: string } = {}): AsyncGenerator<ContactPayload[]> {
+  /** Every matching contact's payload, a batch at a time, by id or in a list's order (export). */
+  async function* scan(accountId: number, query: SearchQuery | undefined, options: { batchSize?: number; keepAlive?: string; sort?: ContactSort } = {}): AsyncGenerator<ContactPayload[]> {
     const batches = walk<{ payload: ContactPayload }>(accountId, query, {
       batchSize: options.batchSize ?? 1000,
       keepAlive: options.keepAlive ?? '2m',
       source: ['payload'],
+      sort: options.sort && toSearchSort(options.sort),
     });
     for await (const hits of batches) yield hits.map((hit) => withAvailability(hit._source!.payload));
   }

@@ -111,6 +111,36 @@ describe('exporting contacts', () => {
     expect((await parseCsv(text)).map((r) => r.name)).toEqual(names);
   });
 
+  // Found by the console review (2026-12-05): a list sorted by last activity exported in id order.
+  it('when a sort is given, then the rows come in the list order, across pages, ties by id, missing values last; a bad sort is a 422', async () => {
+    const account = await ctx.createAccount();
+    await addDefinition(account, 'score', 'number', 1);
+    const made = [];
+    for (const [name, score] of [['Zoë', 5], ['álvaro', 9], ['Bea', undefined], ['Alvaro', 9], [undefined, 1]] as const) {
+      made.push(await createContact(ctx, account, { name, email: name ? undefined : 'noname@x.io', custom_attributes: score === undefined ? {} : { score } }));
+    }
+    await ctx.settle(account.id);
+    const service = createContactExportService({ search: ctx.deps.search, segments: ctx.deps.services.segments, definitions: ctx.deps.definitions, batchSize: 2 });
+    const idsOf = async (sort: string) => {
+      const { lines } = await service.exportCsv(account.id, { column_names: ['id'], sort });
+      let text = '';
+      for await (const line of lines) text += line;
+      return (await parseCsv(text)).map((r) => Number(r.id));
+    };
+    const list = async (sort: string) => (await ctx.http.get(account.path(`/contacts?sort=${sort}&per_page=10`)).set('api_access_token', account.adminToken)).body.payload.map((c: { id: number }) => c.id);
+    const [zoe, alvaroAccent, bea, alvaro, noName] = made.map((c) => c.id);
+    expect(await idsOf('name')).toEqual([alvaroAccent, alvaro, bea, zoe, noName]);
+    expect(await idsOf('-custom_attributes.score')).toEqual([alvaro, alvaroAccent, zoe, noName, bea]);
+    for (const sort of ['name', '-name', 'custom_attributes.score', '-last_activity_at', 'created_at']) expect(await idsOf(sort)).toEqual(await list(sort));
+    // Through HTTP too, and the default (no sort, or a blank one) stays the id order.
+    expect((await parseCsv((await exportCsv(account, { column_names: ['id'], sort: '-name' })).body)).map((r) => Number(r.id))).toEqual(await list('-name'));
+    expect((await parseCsv((await exportCsv(account, { column_names: ['id'], sort: '' })).body)).map((r) => Number(r.id))).toEqual([...made.map((c) => c.id)].sort((x, y) => x - y));
+    const bad = await exportCsv(account, { sort: 'custom_attributes.nope' });
+    expect(bad.status).toBe(422);
+    expect(JSON.parse(bad.body)).toMatchObject({ field: 'sort', error: 'unknown sort key "custom_attributes.nope": no custom attribute "nope" is defined' });
+    expect((await exportCsv(account, { sort: 'shoe_size' })).status).toBe(422);
+  });
+
   it('when two accounts export, then each gets only its own contacts', async () => {
     const first = await ctx.createAccount();
     const second = await ctx.createAccount();

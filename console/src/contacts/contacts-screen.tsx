@@ -326,7 +326,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       )}
       {panel === 'export' && (
         <ExportPanel
-          body={exportBodyOf(source, q || undefined)}
+          body={exportBodyOf(source, q || undefined, sort)}
           scope={
             q
               ? t('exportScopeSearch', { n: shown ? formatNumber(shown.meta.count) : '…', list: listName, q })

@@ -34,9 +34,10 @@ export async function fetchContacts(client: Client, session: Session, source: Li
   return result.data;
 }
 
-/** The export body for the list as shown (POST /contacts/export): its source, and its search. */
-export function exportBodyOf(source: ListSource, q?: string): Record<string, unknown> {
-  const search = q ? { q } : {};
+/** The export body for the list as shown (POST /contacts/export): its source, its search and its sort. */
+export function exportBodyOf(source: ListSource, q?: string, sort?: string): Record<string, unknown> {
+  // In the list's order: the file came out by contact id whatever the list showed.
+  const search = { ...(q ? { q } : {}), ...(sort ? { sort } : {}) };
   switch (source.kind) {
     case 'filter':
       return { payload: toPayload(source.payload), ...search };
