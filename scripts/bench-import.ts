@@ -14,6 +14,7 @@
 //   npm run bench:import -- --definitions      # delete, then define again, the custom attribute the mixed imports add
 //   npm run bench:import -- --bulk-delete      # delete by a bulk action the smallest batch a mixed import made
 //   npm run bench:import -- --rename-label     # rename a label the file put on an eighth of the rows, then back
+//   npm run bench:import -- --export           # export every contact by id, by last activity and by name
 //
 // Uses its own database and index (contacts_import_bench), emptied at the start of every run;
 // the generated file is kept under .local/bench/ and reused by the next run of the same size.
@@ -156,6 +157,20 @@ async function runImport(base: string, token: string, file: string, log = false)
 }
 
 /** Waits until the account has no pending writes left (every write is in the index), then refreshes. */
+/** Every contact of the account through POST /contacts/export, by id or in `sort`'s order: its rows, bytes and time. */
+async function exportAll(base: string, token: string, sort?: string): Promise<{ rows: number; bytes: number; ms: number }> {
+  const started = Date.now();
+  const exported = await fetch(`${base}/export`, { method: 'POST', headers: { api_access_token: token, 'content-type': 'application/json' }, body: JSON.stringify(sort ? { sort } : {}) });
+  if (exported.status !== 200 || !exported.body) throw new Error(`export: ${exported.status} ${await exported.text()}`);
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of exported.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    for (const byte of chunk) if (byte === 10) lines += 1;
+  }
+  return { rows: lines - 1, bytes, ms: Date.now() - started };
+}
+
 async function waitUntilIndexed(accountId: number, timeoutMs = 30 * 60_000): Promise<void> {
   const deps = await createDependencies(loadConfig(env), createLogger('warn'));
   try {
@@ -504,7 +519,7 @@ async function benchState(update?: Omit<BenchState, '_id' | 'runs'>): Promise<Be
 }
 
 async function main() {
-  const writesOnly = ['--writes-only', '--requests-only', '--definitions', '--bulk-delete', '--rename-label'].some((flag) => process.argv.includes(flag));
+  const writesOnly = ['--writes-only', '--requests-only', '--definitions', '--bulk-delete', '--rename-label', '--export'].some((flag) => process.argv.includes(flag));
   console.log(`import benchmark${writesOnly ? ' (writes only)' : ''}: ${n(N)} rows (${BAD_SHARE * 100}% bad), ${new Date().toISOString()}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
   const file = await generatedFile();
   let state: BenchState | null;
@@ -528,6 +543,16 @@ async function main() {
     }
     if (process.argv.includes('--rename-label')) {
       await measureLabelRename(base.replace(/\/contacts$/, ''), token);
+      return;
+    }
+    if (process.argv.includes('--export')) {
+      for (const sort of [undefined, '-last_activity_at', 'name']) {
+        const memory = memorySampler({ api: api.pid! });
+        memory.start();
+        const { rows, bytes, ms } = await exportAll(base, token, sort);
+        const during = memory.stop();
+        console.log(`export ${sort ? `sorted by ${sort}` : 'by id'}: ${n(rows)} rows, ${(bytes / 2 ** 20).toFixed(0)} MB in ${seconds(ms)} (${n(Math.round(rows / (ms / 1000)))} rows/s), API ${during.api.start.toFixed(0)} → ${during.api.max.toFixed(0)} MB at most`);
+      }
       return;
     }
     if (writesOnly) {
@@ -556,16 +581,8 @@ async function main() {
 
     const exportMemory = memorySampler({ api: api.pid! });
     exportMemory.start();
-    const t1 = Date.now();
-    const exported = await fetch(`${base}/export`, { method: 'POST', headers: { api_access_token: token, 'content-type': 'application/json' }, body: '{}' });
-    if (exported.status !== 200 || !exported.body) throw new Error(`export: ${exported.status} ${await exported.text()}`);
-    let bytes = 0;
-    let lines = 0;
-    for await (const chunk of exported.body as unknown as AsyncIterable<Uint8Array>) {
-      bytes += chunk.length;
-      for (const byte of chunk) if (byte === 10) lines += 1;
-    }
-    const exportMs = Date.now() - t1;
+    const { rows: exportedRows, bytes, ms: exportMs } = await exportAll(base, token);
+    const lines = exportedRows + 1;
     const duringExport = exportMemory.stop();
 
     console.log(`

@@ -300,7 +300,7 @@ class Compiler {
 
   text_value(value: unknown, at: string, j: number): string {
     const folded = foldForIndex(this.string(value, at, j));
-    if (!folded.length) this.fail(at, `values[${j}] holds no letters or digits to compare`);
+    if (!folded.length) this.fail(at, `values[${j}] holds nothing to compare once spaces, invisible characters and accents are set aside`);
     return folded;
   }
 
