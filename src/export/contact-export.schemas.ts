@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { nullAsAbsent } from '../shared/documented-input';
 import { bodyId } from '../shared/id-schema';
 import { labelTitleOf, labelTitleProblem } from '../shared/label-title';
-import { pageQuery } from '../search/list-request';
+import { pageQuery, queryWholeNumber } from '../search/list-request';
+import { ValidationError } from '../shared/errors';
 
 export const MAX_EXPORT_COLUMNS = 200;
 
@@ -56,3 +57,31 @@ export const exportBody = z
   });
 
 export type ExportBody = z.infer<typeof exportBody>;
+
+// Rails reads a request's parameters from the query string and the body together (the query
+// string's win), so a Chatwoot script may call `export?label=vip`: it exported every contact here,
+// the query string unread. A filter payload is a JSON body's (Rails' nested form of it is not read).
+export const exportQuery = z.object({
+  column_names: columnNames.optional().describe('as in the body: comma-separated, or column_names[] repeated'),
+  label: labelTitle('name several as labels[]=vip&labels[]=lead', true).optional(),
+  labels: z
+    .union([z.string(), z.array(z.string())], 'labels must be label titles, as labels[]=vip (repeated for more)')
+    .transform((raw) => [raw].flat().flatMap((value) => value.split(',')).filter((title) => title.trim()))
+    .pipe(z.array(labelTitle('give each label as its own labels[]')).max(100))
+    .optional(),
+  q: z.string().max(255, 'q must be at most 255 characters').optional(),
+  sort: pageQuery.shape.sort,
+  segment_id: queryWholeNumber('segment_id', { min: 1, tooSmall: 'segment_id must be a segment id (a positive integer)' }),
+  custom_filter_id: queryWholeNumber('custom_filter_id', { min: 1, tooSmall: 'custom_filter_id must be a segment id (a positive integer)' }),
+  payload: z.never('payload goes in the JSON body (a list of filter conditions), not in the query string').optional(),
+});
+
+/** The export's parameters: the body's, with the query string's in their place where it gives them. */
+export function exportParameters(body: ExportBody, query: z.infer<typeof exportQuery>): ExportBody {
+  const given = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined));
+  const merged = { ...body, ...given } as ExportBody;
+  if (merged.segment_id !== undefined && merged.custom_filter_id !== undefined) {
+    throw new ValidationError('give segment_id or custom_filter_id (the same thing), not both', 'segment_id');
+  }
+  return merged;
+}

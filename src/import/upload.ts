@@ -6,7 +6,8 @@ import multer from 'multer';
 import { AppError, BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../shared/errors';
 
 const MAX_FIELDS = 20;
-const MAX_FIELD_NAME_BYTES = 100;
+// multer measures a name in characters (its .length), a value in bytes.
+const MAX_FIELD_NAME_LENGTH = 100;
 const MAX_FIELD_VALUE_BYTES = 64 * 1024;
 // What a multipart body holds besides the file: its boundaries, part headers and the few fields.
 const ENVELOPE_BYTES = 1024 * 1024;
@@ -24,7 +25,7 @@ export function uploadCsv(options: { dir: string; maxBytes: number; field: strin
       destination: options.dir,
       filename: (_req, _file, done) => done(null, `${randomUUID()}.csv`),
     }),
-    limits: { fileSize: options.maxBytes, files: 1, fields: MAX_FIELDS, fieldNameSize: MAX_FIELD_NAME_BYTES, fieldSize: MAX_FIELD_VALUE_BYTES },
+    limits: { fileSize: options.maxBytes, files: 1, fields: MAX_FIELDS, fieldNameSize: MAX_FIELD_NAME_LENGTH, fieldSize: MAX_FIELD_VALUE_BYTES },
     // Browsers and curl send a file's name as raw UTF-8; busboy reads it as Latin-1 unless told
     // (España.csv was listed as EspaÃ±a.csv). RFC 5987 names (filename*=UTF-8'') say their own.
     defParamCharset: 'utf8',
@@ -37,7 +38,8 @@ export function uploadCsv(options: { dir: string; maxBytes: number; field: strin
 
   return (req, res, next) => {
     // multer reads the body as it comes: compressed, it was a 400 "Unexpected end of form".
-    const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    // An empty header names no encoding, as POST /contacts reads it.
+    const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase() || 'identity';
     if (encoding !== 'identity') {
       return next(new UnsupportedMediaTypeError(`an import is not taken with Content-Encoding "${encoding}": send the multipart body uncompressed (a .csv file compresses in transit only where a proxy does it)`));
     }
@@ -51,7 +53,7 @@ export function uploadCsv(options: { dir: string; maxBytes: number; field: strin
       if (err instanceof multer.MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE') return next(new PayloadTooLargeError(`${options.field} is larger than the limit of ${options.maxBytes} bytes (IMPORT_MAX_BYTES)`));
         if (err.code === 'LIMIT_FIELD_COUNT') return next(new ValidationError(`${options.field}: the form holds more than ${MAX_FIELDS} fields besides the file, the limit`, options.field));
-        if (err.code === 'LIMIT_FIELD_KEY') return next(new ValidationError(`${options.field}: a form field's name is longer than ${MAX_FIELD_NAME_BYTES} bytes, the limit`, options.field));
+        if (err.code === 'LIMIT_FIELD_KEY') return next(new ValidationError(`${options.field}: a form field's name is longer than ${MAX_FIELD_NAME_LENGTH} characters, the limit`, options.field));
         if (err.code === 'LIMIT_FIELD_VALUE') return next(new ValidationError(`${options.field}: a form field's value is longer than ${MAX_FIELD_VALUE_BYTES} bytes, the limit`, options.field));
         if (err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT') return next(new ValidationError(`send one file, in the multipart field "${options.field}"`, options.field));
         return next(new ValidationError(`${options.field}: ${err.message}`, options.field));

@@ -21,6 +21,8 @@ const bodyParsing: Record<string, ResponseSpec> = {
   '400': problem('The body is not valid JSON, or not the Content-Encoding it names; or a path segment is not valid percent-encoding'),
   // Node's HTTP parser answers it before any route (src/shared/client-error.ts).
   '431': problem('The request line and headers are larger than 16 KB (e.g. a URL with a thousand labels[])'),
+  // Node's too, for a client that sends too slowly (src/shared/client-error.ts); no request_id: no route saw it.
+  '408': problem('The headers did not arrive within 60 s, or the whole request within REQUEST_TIMEOUT_SECONDS (300 by default)'),
   '413': problem(`The JSON body is larger than ${JSON_BODY_LIMIT_BYTES / (1024 * 1024)} MB`),
   '415': problem("The body's charset or Content-Encoding is not supported, or a body this route reads is not sent as application/json"),
 };

@@ -141,6 +141,40 @@ describe('exporting contacts', () => {
     expect((await exportCsv(account, { sort: 'shoe_size' })).status).toBe(422);
   });
 
+  // Found by the re-test of 2026-12-05: the query string was not read, so `export?label=vip` (a
+  // Chatwoot script: Rails reads the query string with the body) exported every contact.
+  it('when the parameters come in the query string, then they are read as the body would be, the query string winning', async () => {
+    const account = await ctx.createAccount();
+    await addLabels(account, ['vip', 'lead']);
+    const zoe = await createContact(ctx, account, { name: 'Zoe', labels: ['vip'] });
+    const ana = await createContact(ctx, account, { name: 'Ana', labels: ['vip', 'lead'] });
+    const bob = await createContact(ctx, account, { name: 'Bob' });
+    await ctx.settle(account.id);
+    const post = (query: string, body: object = {}) =>
+      ctx.http.post(account.path(`/contacts/export${query}`)).set('api_access_token', account.adminToken).send(body).buffer(true).parse((response, done) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => done(null, text));
+      });
+    const rowsOf = async (query: string, body: object = {}) => {
+      const res = await post(query, body);
+      expect(res.status).toBe(200);
+      return parseCsv(res.body);
+    };
+    expect((await rowsOf('?label=vip&column_names=id,name&sort=name')).map((r) => r.name)).toEqual(['Ana', 'Zoe']);
+    expect(await rowsOf('?labels[]=lead&column_names[]=name')).toEqual([{ name: 'Ana' }]);
+    // The query string wins over the body, as Rails merges them.
+    const winning = await rowsOf('?sort=-name&column_names=id', { sort: 'name', column_names: ['name'] });
+    expect(Object.keys(winning[0])).toEqual(['id']);
+    expect(winning.map((r) => Number(r.id))).toEqual([zoe.id, bob.id, ana.id]);
+    for (const [query, field] of [['?sort=bogus', 'sort'], ['?label=a%20b', 'label'], ['?segment_id=abc', 'segment_id'], ['?payload=x', 'payload'], ['?segment_id=1&custom_filter_id=1', 'segment_id']]) {
+      const res = await post(query);
+      expect([query, res.status]).toEqual([query, 422]);
+      expect(JSON.parse(res.body).field).toBe(field);
+    }
+  });
+
   it('when two accounts export, then each gets only its own contacts', async () => {
     const first = await ctx.createAccount();
     const second = await ctx.createAccount();

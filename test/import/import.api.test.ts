@@ -802,6 +802,21 @@ describe('import status and tenancy', () => {
     expect(await ctx.http.get(account.path('/contacts/imports')).set('api_access_token', account.adminToken).then((r) => r.body.payload)).toEqual([]);
   });
 
+  it('when Content-Encoding is empty or identity, then the upload is taken as it is', async () => {
+    const account = await freshAccount();
+    for (const encoding of ['', 'identity', ' Identity ']) {
+      const res = await ctx.http.post(account.path('/contacts/import')).set('api_access_token', account.adminToken).set('Content-Encoding', encoding).attach('import_file', Buffer.from('name\nAna\n'), 'a.csv');
+      expect([encoding, res.status]).toEqual([encoding, 200]);
+    }
+  });
+
+  it('when a form field name is longer than 100 characters, then it answers 422 naming that limit', async () => {
+    const account = await freshAccount();
+    const res = await ctx.http.post(account.path('/contacts/import')).set('api_access_token', account.adminToken).field('é'.repeat(101), 'x').attach('import_file', Buffer.from('name\nAna\n'), 'a.csv');
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe("import_file: a form field's name is longer than 100 characters, the limit");
+  });
+
   it('when the form holds more fields than its limit, then it answers 422 naming the limit', async () => {
     const account = await freshAccount();
     let req = ctx.http.post(account.path('/contacts/import')).set('api_access_token', account.adminToken);
