@@ -69,3 +69,28 @@ test('when an administrator deletes a custom attribute while a contact shows it,
   // The screen reads the definitions again: the field is gone.
   await expect(page.getByLabel('Score', { exact: true })).toHaveCount(0);
 });
+
+// Found by the big-account review (2026-12-05): the screen sent the label set it showed, so a label
+// a bulk action had added meanwhile was taken off when a label was added or removed here.
+test('when another user labels the contact while it is open, then adding and removing a label here keeps theirs', async ({ page, account }) => {
+  for (const title of ['partner', 'wave3', 'personal']) await account.api('POST', '/labels', { title });
+  const [id] = await createContacts(account, [{ name: 'Lola Labels' }]);
+  await account.api('POST', `/contacts/${id}/labels`, { labels: ['partner'] });
+  const labelsOf = async () => (await account.api<{ payload: string[] }>('GET', `/contacts/${id}/labels`)).body.payload;
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Lola Labels' }).click();
+  await expect(page.getByRole('button', { name: 'Remove label partner' })).toBeVisible();
+
+  expect((await account.api('POST', '/bulk_actions', { type: 'Contact', ids: [id], labels: { add: ['wave3'] } })).status).toBe(200);
+  await expect.poll(labelsOf).toEqual(['partner', 'wave3']);
+
+  await page.getByLabel('Label', { exact: true }).fill('personal');
+  await page.getByRole('button', { name: 'Add label' }).click();
+  await expect.poll(labelsOf).toEqual(['partner', 'wave3', 'personal']);
+  await expect(page.getByRole('button', { name: 'Remove label wave3' })).toBeVisible();
+
+  expect((await account.api('POST', `/contacts/${id}/labels`, { labels: ['partner', 'wave3', 'personal', 'vip'] })).status).toBe(200);
+  await page.getByRole('button', { name: 'Remove label partner' }).click();
+  await expect.poll(labelsOf).toEqual(['wave3', 'personal', 'vip']);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});

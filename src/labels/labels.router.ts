@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
-import { contactIdParams } from '../contacts/contacts.schemas';
+import { versionsOf } from '../contacts/contact-etag';
+import { contactIdParams, ifMatchHeaders } from '../contacts/contacts.schemas';
 import { withoutAnsweredFields } from '../shared/answered-fields';
-import { conflictResponse } from '../shared/error-handler';
+import { conflictResponse, preconditionFailedResponse } from '../shared/error-handler';
 import { emptySchema, payloadOf } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { bareOrWrappedSchema } from '../shared/wrapped-body';
@@ -88,10 +89,12 @@ export function labelsRouter(labels: LabelsService): Router {
     router,
     {
       method: 'post', path: '/contacts/:id(\\d+)/labels', operationId: 'setContactLabels', summary: "Replace a contact's labels", tag, access: accountAccess,
-      params: contactIdParams, body: contactLabelsSchema, responses: { '200': json('The label titles now on the contact', payloadOf(z.array(z.string()))), '409': conflictResponse },
+      params: contactIdParams, body: contactLabelsSchema, headers: ifMatchHeaders,
+      responses: { '200': json('The label titles now on the contact', payloadOf(z.array(z.string()))), '409': conflictResponse, '412': preconditionFailedResponse },
     },
-    async ({ params, body }, req, res) => {
-      res.json({ payload: await labels.setContactLabels(callerOf(req).accountId, params.id, body.labels) });
+    async ({ params, body, headers }, req, res) => {
+      const ifVersion = versionsOf(headers['if-match']);
+      res.json({ payload: await labels.setContactLabels(callerOf(req).accountId, params.id, body.labels, { ifVersion }) });
     },
   );
 

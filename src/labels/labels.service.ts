@@ -1,3 +1,4 @@
+import { checkIfMatch } from '../contacts/contact-etag';
 import type { ContactWriter } from '../contacts/contact-writer';
 import type { ContactModel } from '../records/contact.model';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
@@ -371,7 +372,12 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     },
 
     /** Replaces the contact's labels (Chatwoot's POST /contacts/{id}/labels). */
-    async setContactLabels(accountId: number, contactId: number, raw: string[]): Promise<string[]> {
+    /**
+     * Replaces the contact's labels (Chatwoot's route). `ifVersion`, from If-Match: only if the
+     * contact is still at a version read (412 otherwise), for a client that sends the set it showed
+     * (the console's open contact screen sent its stale set, and a label added meanwhile was gone).
+     */
+    async setContactLabels(accountId: number, contactId: number, raw: string[], options: { ifVersion?: number[] } = {}): Promise<string[]> {
       const titles = normalizeLabels(raw);
       // The contact first: a request naming no live contact of the account creates no label (one
       // deleted between this read and the write below leaves it, as a label whose contacts went).
@@ -381,6 +387,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
       // labels as stored (those kept in their order, then the new ones), as GET shows them.
       let stored = titles;
       await writer.modify(accountId, contactId, (current) => {
+        checkIfMatch(options.ifVersion, contactId, current.version);
         const held = current.labels ?? [];
         checkContactLabels(titles, held);
         const add = titles.filter((t) => !held.includes(t));

@@ -1,4 +1,4 @@
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { createInbox } from '../support/inboxes';
 
 // A screen or script that read a contact a while ago and writes one field back must not undo
@@ -46,6 +46,30 @@ describe('If-Match on a contact write', () => {
     await patch(id, { name: 'Paula Fresh' }, written.headers.etag).expect(200);
     await patch(id, { name: 'Paula Again' }, written.headers.etag).expect(412);
     expect((await show(id)).body.payload.name).toBe('Paula Fresh');
+  });
+
+  // Found by the big-account review (2026-12-05): the console's open contact screen sent the label
+  // set it showed, and a label a bulk action had added meanwhile was gone; If-Match was ignored here.
+  it("when a contact's labels are replaced with the ETag of an older read, then it is 412 and the labels stay; with the current one, or none, they are replaced", async () => {
+    await ctx.http.post(account.path('/labels')).set('api_access_token', account.adminToken).send({ title: 'wave3' }).expect(200);
+    await ctx.http.post(account.path('/labels')).set('api_access_token', account.adminToken).send({ title: 'partner' }).expect(200);
+    const id = await newContact({ name: 'Lena Labels' });
+    const setLabels = (labels: string[], ifMatch?: string) => {
+      const request = ctx.http.post(account.path(`/contacts/${id}/labels`)).set('api_access_token', account.agentToken);
+      return (ifMatch === undefined ? request : request.set('If-Match', ifMatch)).send({ labels });
+    };
+    await setLabels(['partner']).expect(200);
+    const seen = (await show(id)).headers.etag;
+    await ctx.http.post(account.path('/bulk_actions')).set('api_access_token', account.agentToken).send({ type: 'Contact', ids: [id], labels: { add: ['wave3'] } }).expect(200);
+    await waitFor(async () => (await show(id)).body.payload.labels.includes('wave3'), 'the bulk action to label the contact');
+
+    const stale = await setLabels([], seen).expect(412);
+    expect(stale.body.error).toMatch(new RegExp(`contact ${id} changed since version \\d+ was read`));
+    expect((await show(id)).body.payload.labels).toEqual(['partner', 'wave3']);
+    await setLabels(['partner', 'wave3', 'vip'], (await show(id)).headers.etag).expect(200);
+    expect((await show(id)).body.payload.labels).toEqual(['partner', 'wave3', 'vip']);
+    await setLabels(['vip']).expect(200);
+    expect((await show(id)).body.payload.labels).toEqual(['vip']);
   });
 
   it('when a stale write brings a custom attribute key with no definition, then the 412 comes first and no definition is made', async () => {

@@ -53,10 +53,32 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     void readContact();
   }, [readContact, reload]);
 
-  async function setLabels(labels: string[]) {
-    const { data, error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/contacts/{id}/labels', { params: { path }, body: { labels } });
-    // Said at the label box, which keeps the text (it used to show at the page's top, away from it).
-    if (failed || !data) return setLabelError(errorOf(failed).error);
+  /**
+   * Adds or removes a label: `change` makes the new set from the one the contact holds. The set is
+   * sent with the version it was read at (If-Match): sent as shown, a label another user (or a bulk
+   * action) had added meanwhile was taken off without a word. Refused as stale, the contact is read
+   * again and the change made on what it holds now.
+   */
+  async function changeLabels(change: (held: string[]) => string[]) {
+    if (!contact) return;
+    let held = contact.labels;
+    let tag = etag;
+    for (let attempt = 1; ; attempt++) {
+      const { data, error: failed, response } = await session.client.POST('/api/v1/accounts/{account_id}/contacts/{id}/labels', {
+        params: { path, header: tag ? { 'if-match': tag } : {} },
+        body: { labels: change(held) },
+      });
+      if (response.status === 412 && attempt < 3) {
+        const fresh = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path: { ...accountPath(session), id } } });
+        if (!fresh.data) return setLabelError(errorOf(fresh.error).error);
+        held = fresh.data.payload.labels;
+        tag = fresh.response.headers.get('ETag');
+        continue;
+      }
+      if (!failed && data) break;
+      // Said at the label box, which keeps the text (it used to show at the page's top, away from it).
+      return setLabelError(errorOf(failed).error);
+    }
     setLabelError(null);
     setNewLabel('');
     // Labels are written on the contact: it is read again, for the version the details form writes
@@ -164,7 +186,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
                     onClick={() => {
                       // The chip goes with its button: the focus goes to the label box.
                       focusLater('#contact-label-input');
-                      void setLabels(contact.labels.filter((l) => l !== label));
+                      void changeLabels((held) => held.filter((l) => l !== label));
                     }}
                   >
                     ×
@@ -172,7 +194,11 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
                 </li>
               ))}
             </ul>
-            <form onSubmit={(e) => { e.preventDefault(); if (newLabel.trim()) void setLabels([...contact.labels, newLabel.trim().toLowerCase()]); }}>
+            <form onSubmit={(e) => {
+              e.preventDefault();
+              const title = newLabel.trim().toLowerCase();
+              if (title) void changeLabels((held) => (held.includes(title) ? held : [...held, title]));
+            }}>
               <label>
                 {t('labelTitle')}
                 <input id="contact-label-input" dir="auto" value={newLabel} list="contact-label-titles"
