@@ -94,3 +94,29 @@ test('when another user labels the contact while it is open, then adding and rem
   await expect.poll(labelsOf).toEqual(['wave3', 'personal', 'vip']);
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
+
+// Found by the big-account review (2026-12-05): an edit was refused as a conflict when the other
+// write was a bulk label, and during a bulk action every agent editing a contact it touched met it.
+test('when another write left the edited field as the screen showed it, then the edit is saved on it; when it changed that field, it is refused', async ({ page, account }) => {
+  await account.api('POST', '/labels', { title: 'wave3' });
+  const [id] = await createContacts(account, [{ name: 'Nora Nudge', city: 'Lima' }]);
+  const contactOf = async () => (await account.api<{ payload: { labels: string[]; additional_attributes: { city?: string } } }>('GET', `/contacts/${id}`)).body.payload;
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Nora Nudge' }).click();
+  const city = page.getByLabel('City', { exact: true });
+  await expect(city).toHaveValue('Lima');
+
+  expect((await account.api('POST', '/bulk_actions', { type: 'Contact', ids: [id], labels: { add: ['wave3'] } })).status).toBe(200);
+  await expect.poll(async () => (await contactOf()).labels).toEqual(['wave3']);
+  await city.fill('Cusco');
+  await city.press('Enter');
+  await expect.poll(async () => (await contactOf()).additional_attributes.city).toBe('Cusco');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Remove label wave3' })).toBeVisible();
+
+  expect((await account.api('PATCH', `/contacts/${id}`, { city: 'Arequipa' })).status).toBe(200);
+  await city.fill('Trujillo');
+  await city.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('Someone else changed this contact meanwhile');
+  expect((await contactOf()).additional_attributes.city).toBe('Arequipa');
+});

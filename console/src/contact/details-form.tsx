@@ -10,6 +10,19 @@ const TOP_LEVEL = ['name', 'email', 'phone_number', 'identifier'] as const;
 const ADDITIONAL = ['company_name', 'city', 'country', 'country_code', 'description'] as const;
 const SOCIAL_NETWORKS = ['facebook', 'twitter', 'linkedin', 'github', 'instagram'] as const;
 
+/** What a save of `body` writes, as `contact` holds it: compared before and after another user's write. */
+function heldFor(contact: Contact, body: Record<string, unknown>): string {
+  const additional = contact.additional_attributes as Record<string, unknown>;
+  const custom = contact.custom_attributes as Record<string, unknown>;
+  const held = Object.entries(body).map(([key, value]) => {
+    if (key === 'custom_attributes') return Object.keys(value as object).map((k) => custom[k] ?? null);
+    if (key === 'additional_attributes') return Object.keys(value as object).map((k) => additional[k] ?? null);
+    if ((ADDITIONAL as readonly string[]).includes(key)) return additional[key] ?? null;
+    return (contact as unknown as Record<string, unknown>)[key] ?? null;
+  });
+  return JSON.stringify(held);
+}
+
 /** Each field edited in place: saved (PATCH, that field only) when it loses focus or on Enter; the API's error shown at it. */
 export function DetailsForm({ contact, etag, definitions, definitionsError, onSaved, onStale, onDefinitionsStale }: {
   contact: Contact;
@@ -55,11 +68,21 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
 
   /** True when saved: the field then shows the value as the API stored it (an email lowercased). */
   async function send(field: string, body: Record<string, unknown>): Promise<boolean> {
+    const path = { ...accountPath(session), id: contact.id };
     // One field at a time, named at run time: the API checks it (422 naming the field).
-    const { data, error, response } = await session.client.PATCH('/api/v1/accounts/{account_id}/contacts/{id}', {
-      params: { path: { ...accountPath(session), id: contact.id }, header: version.current ? { 'if-match': version.current } : {} },
-      body: body as ContactPatch,
-    });
+    const patch = () =>
+      session.client.PATCH('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path, header: version.current ? { 'if-match': version.current } : {} }, body: body as ContactPatch });
+    let { data, error, response } = await patch();
+    if (response.status === 412) {
+      // Another write came first. When it left what this save writes as the screen showed it (a
+      // bulk label, a message), the save is made on it; it was refused as a conflict, and a bulk
+      // action over thousands of contacts refused every agent's edit of the ones it touched.
+      const fresh = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path } });
+      if (fresh.data && heldFor(fresh.data.payload, body) === heldFor(contact, body)) {
+        version.current = fresh.response.headers.get('ETag');
+        ({ data, error, response } = await patch());
+      }
+    }
     if (response.status === 412) {
       // Written over, the other user's change (a social profile sent back from this screen) was lost.
       setErrors({ ...errors, [field]: t('contactChangedMeanwhile') });
