@@ -206,3 +206,23 @@ test('when "all matching" was ticked on one page and another page is selected, t
   await expect(page.getByRole('region', { name: '2 selected', exact: true })).toBeVisible();
   await expect(page.getByRole('checkbox', { name: 'Select all 27 matching contacts' })).not.toBeChecked();
 });
+
+// Found by the big-account review (2026-12-05): "all matching" was offered on a filter or a
+// segment only, so taking a label off its thousands of carriers meant building a filter first.
+test('when a label\'s list is selected whole, then a bulk action reaches every contact carrying the label, not only the page', async ({ page, account }) => {
+  await account.api('POST', '/labels', { title: 'vip' });
+  const ids = await createContacts(account, Array.from({ length: 27 }, (_, i) => ({ name: `Vip ${String(i + 1).padStart(2, '0')}` })));
+  for (const id of ids) await account.api('POST', `/contacts/${id}/labels`, { labels: ['vip'] });
+  await createContacts(account, [{ name: 'Not Vip' }]);
+  const carriers = async () => (await account.api<{ meta: { count: number } }>('GET', '/contacts?labels[]=vip&per_page=1')).body.meta.count;
+  await expect.poll(carriers).toBe(27);
+  await signIn(page, account);
+  await page.getByTestId('sidebar-labels').getByRole('button', { name: 'vip' }).click();
+  await expect(page.getByTestId('count')).toHaveText('27 contacts');
+  await page.getByRole('checkbox', { name: 'Select every contact on this page' }).check();
+  await page.getByRole('checkbox', { name: 'Select all 27 matching contacts' }).check();
+  await page.getByRole('region', { name: '27 selected', exact: true }).getByLabel('Label', { exact: true }).fill('vip');
+  await page.getByRole('region', { name: '27 selected', exact: true }).getByRole('button', { name: 'Remove label' }).click();
+  await expect.poll(carriers, { timeout: 30_000 }).toBe(0);
+  expect((await account.api<{ meta: { count: number } }>('GET', '/contacts?per_page=1')).body.meta.count).toBe(28);
+});

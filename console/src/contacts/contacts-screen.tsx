@@ -42,6 +42,9 @@ function CellValue({ text }: { text: string }) {
 function bulkSelection(source: ListSource, selected: Set<number>, allMatching: boolean): BulkSelection {
   if (allMatching && source.kind === 'filter') return { payload: toPayload(source.payload) };
   if (allMatching && source.kind === 'segment') return { custom_filter_id: source.id };
+  // A label's list is the filter "labels equal to it" (taking a label off its 12,000 carriers
+  // meant building that filter first).
+  if (allMatching && source.kind === 'label') return { payload: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: [source.title] }] };
   return { ids: [...selected] };
 }
 
@@ -404,7 +407,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
         </p>
       )}
 
-      {allSelected && shown && shown.meta.count > rows.length && (source.kind === 'filter' || source.kind === 'segment') && !q && (
+      {allSelected && shown && shown.meta.count > rows.length && source.kind !== 'all' && !q && (
         <label className="all-matching">
           <input type="checkbox" checked={allMatching} onChange={(e) => setAllMatching(e.target.checked)} />
           {plural('selectAllMatching', shown.meta.count)}
