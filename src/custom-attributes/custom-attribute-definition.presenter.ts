@@ -18,6 +18,11 @@ export const definitionPayloadSchema = z
     default_value: z.union([z.string(), z.number(), z.boolean()]).nullable(),
     created_at: unixSeconds,
     updated_at: unixSeconds,
+    indexing: z
+      .boolean()
+      .describe(
+        'true while the contacts that already held this key when it was defined are brought into the search index (a job, when more than DEFINITION_RESYNC_IN_REQUEST hold it): filters, sorts, counts and exports on it find only those indexed so far. Not in Chatwoot',
+      ),
   })
   .meta({ id: 'CustomAttributeDefinition' });
 
@@ -38,5 +43,7 @@ export function toDefinitionPayload(def: CustomAttributeDefinition): DefinitionP
     // SPEC §2: timestamps are Unix seconds (Chatwoot renders these two records' as ISO 8601 text).
     created_at: toUnixSeconds(def.created_at)!,
     updated_at: toUnixSeconds(def.updated_at)!,
+    // Filters on it answered climbing counts for 30-45 s at 100,000 holders with nothing saying why.
+    indexing: def.resyncing === true,
   };
 }

@@ -71,7 +71,7 @@ export function customAttributesRouter(service: CustomAttributesService): Router
       },
       async ({ params, body }, req, res) => {
         const { accountId } = callerOf(req);
-        res.json(await service.update(accountId, params.id, withoutAnsweredFields(body, { id: params.id, accountId })));
+        res.json(await service.update(accountId, params.id, withoutAnsweredFields(body, { id: params.id, accountId }, ['indexing'])));
       },
     );
   }

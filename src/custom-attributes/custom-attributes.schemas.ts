@@ -70,5 +70,8 @@ export type DefinitionCreateInput = z.infer<typeof createFields>;
 
 const updateFields = z.strictObject(fields).partial();
 // An update may carry the definition as read (its id and timestamps), which no write changes.
-export const definitionUpdateSchema = bareOrWrappedIn('custom_attribute_definition', updateFields.extend(answeredFields));
+export const definitionUpdateSchema = bareOrWrappedIn(
+  'custom_attribute_definition',
+  updateFields.extend({ ...answeredFields, indexing: z.boolean().optional().describe('as answered; read-only') }),
+);
 export type DefinitionUpdateInput = z.infer<typeof updateFields>;

@@ -126,8 +126,12 @@ describe('definitions whose key many contacts hold', () => {
 
     const again = await api.post('/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_type: 'text' });
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ attribute_key: 'tier', attribute_display_type: 'text' });
+    // Said on the definition until the job is done: filters on it meanwhile count the holders indexed so far.
+    expect(again.body).toMatchObject({ attribute_key: 'tier', attribute_display_type: 'text', indexing: true });
     await waitFor(async () => !(await stored(account.id)).some((d) => d.resyncing), 'the resync job to finish');
+    expect((await api.get(`/custom_attribute_definitions/${again.body.id}`).expect(200)).body.indexing).toBe(false);
+    // Sent back as read, it is taken (read-only).
+    await api.patch(`/custom_attribute_definitions/${again.body.id}`, { ...again.body, attribute_display_name: 'Tier' }).expect(200);
     await ctx.settle(account.id);
     expect(await filterCount(account, 'tier', 'gold')).toBe(2);
     expect(await filterCount(account, 'tier', 'bronze')).toBe(1);

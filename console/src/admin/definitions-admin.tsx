@@ -185,7 +185,11 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
                 <tr key={d.id} data-testid="definition-row">
                   <td>{d.attribute_key}</td>
                   <td>{d.attribute_display_name}</td>
-                  <td>{typeName(d.attribute_display_type)}{d.attribute_values.length ? ` (${d.attribute_values.map((v) => `“${v}”`).join(', ')})` : ''}</td>
+                  <td>
+                    {typeName(d.attribute_display_type)}{d.attribute_values.length ? ` (${d.attribute_values.map((v) => `“${v}”`).join(', ')})` : ''}
+                    {/* Filters on it counted upwards for a while after it was defined, with nothing saying why. */}
+                    {d.indexing && <span className="muted" data-testid="definition-indexing"> — {t('definitionIndexing')}</span>}
+                  </td>
                   <td>{description}</td>
                   <td>
                     <RowActions id={d.id} name={d.attribute_key} admin={admin} confirmText={confirmText(d.attribute_key)} rows={rows}

@@ -10,6 +10,8 @@ export interface CustomAttributeDefinition {
   attribute_display_type: string;
   attribute_values: string[];
   attribute_description: string | null;
+  /** Its holders are still being brought into the search index: filters find those indexed so far. */
+  indexing?: boolean;
 }
 
 /**
