@@ -297,18 +297,23 @@ test('when an administrator deletes an attribute that segments use, then the con
 // filters on it counted upwards for half a minute with nothing saying why. The API now says it on
 // the definition (`indexing`, tested in test/custom-attributes/definition-resync.api.test.ts); a
 // job that short cannot be caught here, so the real answer is read and marked as during one.
-test('when a definition is still indexing its holders, then administration says so beside it', async ({ page, account }) => {
+test('when a definition is still indexing its holders, then administration says so beside it, until it is done', async ({ page, account }) => {
   await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'score', attribute_display_name: 'Score', attribute_display_type: 'number', attribute_model: 'contact_attribute' });
   await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_name: 'Tier', attribute_display_type: 'text', attribute_model: 'contact_attribute' });
+  // The first two reads as during the job, then as the API answers (done).
+  let reads = 0;
   await page.route('**/custom_attribute_definitions', async (route) => {
     const response = await route.fetch();
     const definitions = (await response.json()) as { attribute_key: string; indexing: boolean }[];
     expect(definitions.map((d) => d.indexing)).toEqual([false, false]);
-    await route.fulfill({ response, json: definitions.map((d) => (d.attribute_key === 'score' ? { ...d, indexing: true } : d)) });
+    reads += 1;
+    await route.fulfill({ response, json: reads > 2 ? definitions : definitions.map((d) => (d.attribute_key === 'score' ? { ...d, indexing: true } : d)) });
   });
   await signIn(page, account);
   await page.getByRole('button', { name: 'Administration' }).click();
   const rows = page.getByRole('region', { name: 'Custom attributes' }).getByTestId('definition-row');
   await expect(rows.filter({ hasText: 'score' }).getByTestId('definition-indexing')).toHaveText('— indexing the contacts that hold it: filters find those indexed so far');
   await expect(rows.filter({ hasText: 'tier' }).getByTestId('definition-indexing')).toHaveCount(0);
+  // Read again while one is indexing: the note goes once the job is done (it stayed until a reload).
+  await expect(rows.filter({ hasText: 'score' }).getByTestId('definition-indexing')).toHaveCount(0, { timeout: 10_000 });
 });

@@ -1,7 +1,7 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
-import { versionsOf } from '../contacts/contact-etag';
+import { contactETag, versionsOf } from '../contacts/contact-etag';
 import { contactIdParams, ifMatchHeaders } from '../contacts/contacts.schemas';
 import { withoutAnsweredFields } from '../shared/answered-fields';
 import { conflictResponse, preconditionFailedResponse } from '../shared/error-handler';
@@ -15,6 +15,14 @@ import type { LabelsService } from './labels.service';
 const tag = 'Labels';
 
 const bareOrWrapped = bareOrWrappedSchema('label');
+
+/**
+ * A contact's labels with the contact's ETag (its version), which If-Match on the next labels
+ * write or PATCH takes; Express's own (a weak hash of the body) was answered, and refused as stale.
+ */
+function answerWithVersion(res: Response, answer: { payload: string[] }, version: number) {
+  res.set('ETag', contactETag(version, answer)).json(answer);
+}
 
 export function labelsRouter(labels: LabelsService): Router {
   const router = Router({ mergeParams: true });
@@ -82,7 +90,8 @@ export function labelsRouter(labels: LabelsService): Router {
       params: contactIdParams, responses: { '200': json('Label titles', payloadOf(z.array(z.string()))) },
     },
     async ({ params }, req, res) => {
-      res.json({ payload: await labels.contactLabels(callerOf(req).accountId, params.id) });
+      const { labels: payload, version } = await labels.contactLabels(callerOf(req).accountId, params.id);
+      answerWithVersion(res, { payload }, version);
     },
   );
   defineRoute(
@@ -94,7 +103,8 @@ export function labelsRouter(labels: LabelsService): Router {
     },
     async ({ params, body, headers }, req, res) => {
       const ifVersion = versionsOf(headers['if-match']);
-      res.json({ payload: await labels.setContactLabels(callerOf(req).accountId, params.id, body.labels, { ifVersion }) });
+      const { labels: payload, version } = await labels.setContactLabels(callerOf(req).accountId, params.id, body.labels, { ifVersion });
+      answerWithVersion(res, { payload }, version);
     },
   );
 

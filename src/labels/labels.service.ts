@@ -124,10 +124,11 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
   }
 
   /** The labels of a live contact of the account (one read by _id); NotFoundError for any other. */
-  async function liveContactLabels(accountId: number, contactId: number): Promise<string[]> {
-    const contact = await contacts.findOne({ _id: contactId, account_id: accountId, deleted: false }, { labels: 1 }).lean();
+  /** A live contact's labels, with the version they were read at (its ETag's, for If-Match). */
+  async function liveContactLabels(accountId: number, contactId: number): Promise<VersionedLabels> {
+    const contact = await contacts.findOne({ _id: contactId, account_id: accountId, deleted: false }, { labels: 1, version: 1 }).lean();
     if (!contact) throw new NotFoundError('contact', contactId);
-    return contact.labels ?? [];
+    return { labels: contact.labels ?? [], version: contact.version };
   }
 
   const labelOf = async (accountId: number, labelId: number) => (await labels.of(accountId)).find((l) => l._id === labelId);
@@ -377,16 +378,19 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
      * contact is still at a version read (412 otherwise), for a client that sends the set it showed
      * (the console's open contact screen sent its stale set, and a label added meanwhile was gone).
      */
-    async setContactLabels(accountId: number, contactId: number, raw: string[], options: { ifVersion?: number[] } = {}): Promise<string[]> {
+    async setContactLabels(accountId: number, contactId: number, raw: string[], options: { ifVersion?: number[] } = {}): Promise<VersionedLabels> {
       const titles = normalizeLabels(raw);
-      // The contact first: a request naming no live contact of the account creates no label (one
+      // The contact first: a request naming no live contact of the account, or refused by its
+      // If-Match, creates no label (a refused one brought back a label deleted meanwhile; one
       // deleted between this read and the write below leaves it, as a label whose contacts went).
-      checkContactLabels(titles, await liveContactLabels(accountId, contactId));
+      const live = await liveContactLabels(accountId, contactId);
+      checkIfMatch(options.ifVersion, contactId, live.version);
+      checkContactLabels(titles, live.labels);
       await ensureLabels(accountId, titles);
       // Added and removed as set operations, conditional on the version read. The answer is the
       // labels as stored (those kept in their order, then the new ones), as GET shows them.
       let stored = titles;
-      await writer.modify(accountId, contactId, (current) => {
+      const written = await writer.modify(accountId, contactId, (current) => {
         checkIfMatch(options.ifVersion, contactId, current.version);
         const held = current.labels ?? [];
         checkContactLabels(titles, held);
@@ -395,9 +399,14 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
         stored = [...held.filter((t) => titles.includes(t)), ...add];
         return add.length || remove.length ? { addToSet: { labels: add }, pull: { labels: remove } } : null;
       });
-      return stored;
+      return { labels: stored, version: written.version };
     },
   };
 }
 
 export type LabelsService = ReturnType<typeof createLabelsService>;
+
+export interface VersionedLabels {
+  labels: string[];
+  version: number;
+}

@@ -63,13 +63,26 @@ describe('If-Match on a contact write', () => {
     await ctx.http.post(account.path('/bulk_actions')).set('api_access_token', account.agentToken).send({ type: 'Contact', ids: [id], labels: { add: ['wave3'] } }).expect(200);
     await waitFor(async () => (await show(id)).body.payload.labels.includes('wave3'), 'the bulk action to label the contact');
 
-    const stale = await setLabels([], seen).expect(412);
+    const stale = await setLabels(['partner', 'never-made'], seen).expect(412);
     expect(stale.body.error).toMatch(new RegExp(`contact ${id} changed since version \\d+ was read`));
     expect((await show(id)).body.payload.labels).toEqual(['partner', 'wave3']);
+    // Refused, it makes no label either (a label deleted meanwhile came back so).
+    const titles = (await ctx.http.get(account.path('/labels')).set('api_access_token', account.agentToken).expect(200)).body.payload.map((l: { title: string }) => l.title);
+    expect(titles).not.toContain('never-made');
     await setLabels(['partner', 'wave3', 'vip'], (await show(id)).headers.etag).expect(200);
     expect((await show(id)).body.payload.labels).toEqual(['partner', 'wave3', 'vip']);
     await setLabels(['vip']).expect(200);
     expect((await show(id)).body.payload.labels).toEqual(['vip']);
+
+    // Both label routes answer the contact's ETag, which the next write takes (Express's own weak
+    // tag was answered, and refused as stale).
+    const read = await ctx.http.get(account.path(`/contacts/${id}/labels`)).set('api_access_token', account.agentToken).expect(200);
+    expect(read.headers.etag).toMatch(/^"\d+-[A-Za-z0-9_-]+"$/);
+    const first = await setLabels(['vip', 'lead'], read.headers.etag).expect(200);
+    expect(first.body.payload).toEqual(['vip', 'lead']);
+    await setLabels(['lead'], first.headers.etag).expect(200);
+    await setLabels(['vip'], first.headers.etag).expect(412);
+    expect((await show(id)).body.payload.labels).toEqual(['lead']);
   });
 
   it('when a stale write brings a custom attribute key with no definition, then the 412 comes first and no definition is made', async () => {

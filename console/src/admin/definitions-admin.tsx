@@ -52,6 +52,14 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
   const [revision, setRevision] = useState(0);
   // Definitions that cannot be read say why (it used to look like an account without any).
   const { definitions, error: readError } = useDefinitionsRead(revision);
+  // Read again while one is indexing its holders, so that its note goes when the job is done (it
+  // stayed until the page was read again, saying filters were partial after they were whole).
+  const indexing = definitions.some((d) => d.indexing);
+  useEffect(() => {
+    if (!indexing) return;
+    const timer = setTimeout(() => setRevision((n) => n + 1), 2000);
+    return () => clearTimeout(timer);
+  }, [indexing, revision]);
   const [draft, setDraft] = useState({ key: '', name: '', type: 'text' as AttributeType, values: '', description: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const rows = useRowEditing<Editing>();
