@@ -61,7 +61,8 @@ export type ExportBody = z.infer<typeof exportBody>;
 // Rails reads a request's parameters from the query string and the body together (the query
 // string's win), so a Chatwoot script may call `export?label=vip`: it exported every contact here,
 // the query string unread. A filter payload is a JSON body's (Rails' nested form of it is not read).
-export const exportQuery = z.object({
+// Strict, unlike a list's query string: a misspelt `?labls[]=vip` would export every contact.
+export const exportQuery = z.strictObject({
   column_names: columnNames.optional().describe('as in the body: comma-separated, or column_names[] repeated'),
   label: labelTitle('name several as labels[]=vip&labels[]=lead', true).optional(),
   labels: z

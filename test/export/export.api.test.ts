@@ -168,7 +168,7 @@ describe('exporting contacts', () => {
     const winning = await rowsOf('?sort=-name&column_names=id', { sort: 'name', column_names: ['name'] });
     expect(Object.keys(winning[0])).toEqual(['id']);
     expect(winning.map((r) => Number(r.id))).toEqual([zoe.id, bob.id, ana.id]);
-    for (const [query, field] of [['?sort=bogus', 'sort'], ['?label=a%20b', 'label'], ['?segment_id=abc', 'segment_id'], ['?payload=x', 'payload'], ['?segment_id=1&custom_filter_id=1', 'segment_id']]) {
+    for (const [query, field] of [['?sort=bogus', 'sort'], ['?label=a%20b', 'label'], ['?segment_id=abc', 'segment_id'], ['?payload=x', 'payload'], ['?segment_id=1&custom_filter_id=1', 'segment_id'], ['?labls[]=vip', 'labls']]) {
       const res = await post(query);
       expect([query, res.status]).toEqual([query, 422]);
       expect(JSON.parse(res.body).field).toBe(field);
