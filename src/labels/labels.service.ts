@@ -123,8 +123,10 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     });
   }
 
-  /** The labels of a live contact of the account (one read by _id); NotFoundError for any other. */
-  /** A live contact's labels, with the version they were read at (its ETag's, for If-Match). */
+  /**
+   * The labels of a live contact of the account (one read by _id), with the version they were read
+   * at (its ETag's, for If-Match); NotFoundError for any other.
+   */
   async function liveContactLabels(accountId: number, contactId: number): Promise<VersionedLabels> {
     const contact = await contacts.findOne({ _id: contactId, account_id: accountId, deleted: false }, { labels: 1, version: 1 }).lean();
     if (!contact) throw new NotFoundError('contact', contactId);
@@ -372,9 +374,8 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
       return titles;
     },
 
-    /** Replaces the contact's labels (Chatwoot's POST /contacts/{id}/labels). */
     /**
-     * Replaces the contact's labels (Chatwoot's route). `ifVersion`, from If-Match: only if the
+     * Replaces the contact's labels (Chatwoot's POST /contacts/{id}/labels). `ifVersion`, from If-Match: only if the
      * contact is still at a version read (412 otherwise), for a client that sends the set it showed
      * (the console's open contact screen sent its stale set, and a label added meanwhile was gone).
      */
