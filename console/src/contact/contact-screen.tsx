@@ -69,7 +69,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
         body: { labels: change(held) },
       });
       if (response.status === 412 && attempt < 3) {
-        const fresh = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path: { ...accountPath(session), id } } });
+        const fresh = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path } });
         if (!fresh.data) return setLabelError(errorOf(fresh.error).error);
         held = fresh.data.payload.labels;
         tag = fresh.response.headers.get('ETag');

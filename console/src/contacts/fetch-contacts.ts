@@ -37,15 +37,15 @@ export async function fetchContacts(client: Client, session: Session, source: Li
 /** The export body for the list as shown (POST /contacts/export): its source, its search and its sort. */
 export function exportBodyOf(source: ListSource, q?: string, sort?: string): Record<string, unknown> {
   // In the list's order: the file came out by contact id whatever the list showed.
-  const search = { ...(q ? { q } : {}), ...(sort ? { sort } : {}) };
+  const shown = { ...(q ? { q } : {}), ...(sort ? { sort } : {}) };
   switch (source.kind) {
     case 'filter':
-      return { payload: toPayload(source.payload), ...search };
+      return { payload: toPayload(source.payload), ...shown };
     case 'segment':
-      return { segment_id: source.id, ...search };
+      return { segment_id: source.id, ...shown };
     case 'label':
-      return { label: source.title, ...search };
+      return { label: source.title, ...shown };
     default:
-      return search;
+      return shown;
   }
 }
