@@ -52,7 +52,7 @@ const LAST_CHECKBOX = { asc: 2, desc: -1 };
 const isCheckboxField = (field: string) => field.startsWith('cf_bool_');
 
 function missingLast(sort: ContactSort): '_last' | number {
-  const field = sortField(sort);
+  const field = sortFieldOf(sort);
   if (isDateField(field)) return LAST_DATE[sort.order];
   return isCheckboxField(field) ? LAST_CHECKBOX[sort.order] : '_last';
 }
@@ -83,7 +83,8 @@ export function parseSort(raw: string | undefined): ContactSort {
   return { key: key as SortKey, order };
 }
 
-function sortField(sort: ContactSort): string {
+/** The index field a sort orders by (a text's own field, not its numeric key): the one its missing contacts lack. */
+export function sortFieldOf(sort: ContactSort): string {
   if (sort.field) return sort.field;
   if (Object.hasOwn(SORT_FIELDS, sort.key)) return SORT_FIELDS[sort.key as SortKey];
   throw new Error(`sort ${sort.key} was not resolved to an index field`);
@@ -101,7 +102,7 @@ export const sortToString = (sort: ContactSort) => `${sort.order === 'desc' ? '-
 // country and company hold few distinct values, whose ties no key of the text can break.
 const SORT_KEY_FIELDS = new Map([['email', 'email_sort']]);
 
-const keyFieldOf = (sort: ContactSort): string | undefined => SORT_KEY_FIELDS.get(sortField(sort));
+const keyFieldOf = (sort: ContactSort): string | undefined => SORT_KEY_FIELDS.get(sortFieldOf(sort));
 const missingKey = (order: ContactSort['order']) => (order === 'asc' ? ABOVE_EVERY_KEY : -1);
 
 /**
@@ -116,7 +117,7 @@ export function toSearchSort(sort: ContactSort) {
   const keyField = keyFieldOf(sort);
   return [
     ...(keyField ? [{ [keyField]: { order: sort.order, missing: missingKey(sort.order), unmapped_type: 'long' } }] : []),
-    { [sortField(sort)]: { order: sort.order, missing: missingLast(sort), unmapped_type: 'keyword' } },
+    { [sortFieldOf(sort)]: { order: sort.order, missing: missingLast(sort), unmapped_type: 'keyword' } },
     { id: { order: sort.order } },
   ];
 }
@@ -128,7 +129,7 @@ const CHECKBOX_VALUES = { min: LAST_CHECKBOX.desc, max: LAST_CHECKBOX.asc, what:
 
 /** The types of this sort's values in a cursor, before the contact id (see cursor.ts). */
 export function sortValueTypes(sort: ContactSort): SortValueType[] {
-  const field = sortField(sort);
+  const field = sortFieldOf(sort);
   const type = TEXT_SORT_FIELD.test(field) ? 'text' : isDateField(field) ? DATE_VALUES : isCheckboxField(field) ? CHECKBOX_VALUES : 'number';
   return keyFieldOf(sort) ? ['number', type] : [type];
 }
@@ -140,8 +141,25 @@ export function sortValueTypes(sort: ContactSort): SortValueType[] {
  * value could also hold.
  */
 export function tiedTextField(sort: ContactSort): string | undefined {
-  const field = sortField(sort);
+  const field = sortFieldOf(sort);
   return TEXT_SORT_FIELD.test(field) && !keyFieldOf(sort) ? field : undefined;
+}
+
+/**
+ * The index field whose lack places a page's sort values (those of one hit, its id last) among the
+ * contacts without it, which every sort puts last, ordered by id alone; or undefined. Known for
+ * texts (a missing one sorts as null), an email after its key, the phone number (Long's end, past
+ * a safe integer), dates and checkboxes (a place no value holds). Not custom numbers: a double's
+ * missing place is an end a value could come near.
+ */
+export function missingSortField(sort: ContactSort, values: readonly unknown[]): string | undefined {
+  const field = sortFieldOf(sort);
+  const value = keyFieldOf(sort) ? values[1] : values[0];
+  if (TEXT_SORT_FIELD.test(field)) return value === null ? field : undefined;
+  if (isDateField(field)) return value === LAST_DATE[sort.order] ? field : undefined;
+  if (isCheckboxField(field)) return value === LAST_CHECKBOX[sort.order] ? field : undefined;
+  if (field === SORT_FIELDS.phone_number) return value !== undefined && !Number.isSafeInteger(value) ? field : undefined;
+  return undefined;
 }
 
 /** A contact's own numeric sort field (the phone number, its dates): never missing as a value a contact could hold. */
@@ -159,7 +177,7 @@ const isOwnNumberField = (field: string) => field === SORT_FIELDS.phone_number |
 export function firstPageField(sort: ContactSort): { field: string; keyed: boolean } | undefined {
   const key = keyFieldOf(sort);
   if (key) return { field: key, keyed: true };
-  const field = sortField(sort);
+  const field = sortFieldOf(sort);
   return TEXT_SORT_FIELD.test(field) || isOwnNumberField(field) ? { field, keyed: false } : undefined;
 }
 
@@ -171,7 +189,7 @@ export function firstPageField(sort: ContactSort): { field: string; keyed: boole
 export function valueWindowField(sort: ContactSort): string | undefined {
   const key = keyFieldOf(sort);
   if (key) return key;
-  const field = sortField(sort);
+  const field = sortFieldOf(sort);
   return isOwnNumberField(field) ? field : undefined;
 }
 
@@ -179,13 +197,13 @@ export function valueWindowField(sort: ContactSort): string | undefined {
 export function isPresentSortNumber(sort: ContactSort, value: unknown): value is number {
   if (!Number.isSafeInteger(value)) return false;
   if (keyFieldOf(sort)) return (value as number) >= 0 && (value as number) < ABOVE_EVERY_KEY;
-  return !isDateField(sortField(sort)) || value !== LAST_DATE[sort.order];
+  return !isDateField(sortFieldOf(sort)) || value !== LAST_DATE[sort.order];
 }
 
 /** Whether a first sort value of a firstPageField sort is a contact's own, not the place of a missing one. */
 export function isPresentSortValue(sort: ContactSort, value: unknown): value is string | number {
   // A missing date sorts as a date past any a contact holds.
-  if (keyFieldOf(sort) || isDateField(sortField(sort))) return isPresentSortNumber(sort, value);
+  if (keyFieldOf(sort) || isDateField(sortFieldOf(sort))) return isPresentSortNumber(sort, value);
   // A missing text sorts as null; a missing number as Long's end, past a safe integer.
   return typeof value === 'string' || Number.isSafeInteger(value);
 }

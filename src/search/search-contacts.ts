@@ -1,7 +1,7 @@
 import { errors as esErrors, type Client, type estypes } from '@elastic/elasticsearch';
 import { withAvailability, type ContactPayload } from '../records/contact.presenter';
 import { UnavailableError, ValidationError } from '../shared/errors';
-import { sortToString, sortValueTypes, toSearchSort, type ContactSort } from './contact-sort';
+import { sortFieldOf, sortToString, sortValueTypes, toSearchSort, type ContactSort } from './contact-sort';
 import { searchRouting, type IndexTarget, type PlacementView } from './index-placements';
 import { decodeCursor, encodeCursor, listKeyOf } from './cursor';
 import { versionOfIndexName } from './contacts-index';
@@ -174,6 +174,13 @@ interface WalkOptions {
   routing?: string;
   /** The order of the walk: a list's sort (which ends with the id, so it is total); by id when absent. */
   sort?: estypes.SortCombinations[];
+  /**
+   * The field `sort` puts the documents without it last by, ordered by id alone (`order`): the
+   * walk reads those by id once it has read the others by the sort. Each batch deep among them
+   * by the whole sort compared all of them again (at a million contacts 37-64 ms a page of 50,
+   * against 8 for the first), which an id order skips by the id's points.
+   */
+  lastWithout?: { field: string; order: 'asc' | 'desc' };
 }
 
 /**
@@ -185,32 +192,42 @@ interface WalkOptions {
 export async function* walkIndex<T>(es: Client, index: string, query: SearchQuery | undefined, options: WalkOptions): AsyncGenerator<estypes.SearchHit<T>[]> {
   const call = options.call ?? {};
   const limits = timeLimits(call.timeoutMs);
+  const { lastWithout } = options;
+  const legs: { query: SearchQuery | undefined; sort: estypes.SortCombinations[] }[] = lastWithout
+    ? [
+        { query: { bool: { filter: [...(query ? [query] : []), { exists: { field: lastWithout.field } }] } }, sort: options.sort! },
+        { query: { bool: { filter: query ? [query] : [], must_not: [{ exists: { field: lastWithout.field } }] } }, sort: [{ id: { order: lastWithout.order } }] },
+      ]
+    : [{ query, sort: options.sort ?? [{ id: { order: 'asc' } }] }];
+  // One point in time for every leg: a document that gains or loses the field meanwhile comes once.
   let pitId = (await callSearch(() => es.openPointInTime({ index, keep_alive: options.keepAlive, routing: options.routing }, limits.options), call)).id;
-  let searchAfter: estypes.SortResults | undefined;
   try {
-    for (;;) {
-      const res = await callSearch(
-        () =>
-          es.search<T>(
-            {
-              pit: { id: pitId, keep_alive: options.keepAlive },
-              query,
-              sort: options.sort ?? [{ id: { order: 'asc' } }],
-              size: options.batchSize,
-              search_after: searchAfter,
-              track_total_hits: false,
-              _source: options.source,
-              ...limits.body,
-            },
-            limits.options,
-          ),
-        call,
-      );
-      pitId = res.pit_id ?? pitId;
-      const hits = res.hits.hits;
-      if (hits.length) yield hits;
-      if (hits.length < options.batchSize) return;
-      searchAfter = hits[hits.length - 1].sort;
+    for (const leg of legs) {
+      let searchAfter: estypes.SortResults | undefined;
+      for (;;) {
+        const res = await callSearch(
+          () =>
+            es.search<T>(
+              {
+                pit: { id: pitId, keep_alive: options.keepAlive },
+                query: leg.query,
+                sort: leg.sort,
+                size: options.batchSize,
+                search_after: searchAfter,
+                track_total_hits: false,
+                _source: options.source,
+                ...limits.body,
+              },
+              limits.options,
+            ),
+          call,
+        );
+        pitId = res.pit_id ?? pitId;
+        const hits = res.hits.hits;
+        if (hits.length) yield hits;
+        if (hits.length < options.batchSize) break;
+        searchAfter = hits[hits.length - 1].sort;
+      }
     }
   } finally {
     await es.closePointInTime({ id: pitId }).catch(() => undefined);
@@ -375,6 +392,7 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
       keepAlive: options.keepAlive ?? '2m',
       source: ['payload'],
       sort: options.sort && toSearchSort(options.sort),
+      lastWithout: options.sort && { field: sortFieldOf(options.sort), order: options.sort.order },
     });
     for await (const hits of batches) yield hits.map((hit) => withAvailability(hit._source!.payload));
   }

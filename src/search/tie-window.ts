@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { tiedTextField, type ContactSort } from './contact-sort';
+import { missingSortField, tiedTextField, type ContactSort } from './contact-sort';
 import type { DecodedCursor } from './cursor';
 
 /*
@@ -14,32 +14,47 @@ import type { DecodedCursor } from './cursor';
  * the cursor, which Elasticsearch answers from the id's points index in a few milliseconds. Those hits are the page only if the window held a
  * whole page and the hit after it: every other contact of the tie lies past the window, and
  * every other value sorts after the tie. Otherwise (the tie ends, or its ids thin out) the page is
- * read as before, in a second round trip.
+ * read as before, in a second round trip. The contacts without the sort field are such a tie too,
+ * whatever the field's type: every sort puts them last, ordered by id alone.
  */
 const TIE_WINDOW_PAGES = 4;
 
 /** Ids within TIE_WINDOW_PAGES pages' worth of a tie's id gap past a page's last id, never fewer than a page and one. */
 export const windowWidth = (gap: number, perPage: number) => Math.max(Math.ceil(TIE_WINDOW_PAGES * gap * perPage), perPage + 1);
 
-/** The condition of a cursor's tie window (value and id range), when the cursor carries a tie gap. */
-export function tieWindow(sort: ContactSort, perPage: number, cursor: DecodedCursor | undefined): estypes.QueryDslQueryContainer | undefined {
+/**
+ * What the contacts of a tie that a page's sort values (its id last) lie in share: one text of a
+ * text sort, or the lack of the sort's field. Every sort puts the contacts without the field last,
+ * ordered by id alone: a tester's pages 95,000 deep among the 28% of 98,000 contacts without a last
+ * activity took 1.7-2.1x the first page.
+ */
+function tieOf(sort: ContactSort, values: readonly unknown[]): estypes.QueryDslBoolQuery | undefined {
   const field = tiedTextField(sort);
-  if (!field || cursor?.tieGap === undefined) return undefined;
-  const [value, id] = cursor.values as [unknown, number];
-  if (typeof value !== 'string') return undefined;
+  if (field && typeof values[0] === 'string') return { filter: [{ term: { [field]: values[0] } }] };
+  const missing = missingSortField(sort, values);
+  return missing ? { must_not: [{ exists: { field: missing } }] } : undefined;
+}
+
+/** The condition of a cursor's tie window (the tie and an id range), when the cursor carries a tie gap. */
+export function tieWindow(sort: ContactSort, perPage: number, cursor: DecodedCursor | undefined): estypes.QueryDslQueryContainer | undefined {
+  if (cursor?.tieGap === undefined) return undefined;
+  const tie = tieOf(sort, cursor.values);
+  if (!tie) return undefined;
+  const id = cursor.values[cursor.values.length - 1] as number;
   // Wide enough for a page and the extra hit even when the ids of the tie are consecutive.
   const width = windowWidth(cursor.tieGap, perPage);
   // Only this service signs cursors, but a window past the ids a long holds would be refused by Elasticsearch.
   if (!Number.isSafeInteger(id + width) || !Number.isSafeInteger(id - width)) return undefined;
   const ids = sort.order === 'asc' ? { gt: id, lte: id + width } : { lt: id, gte: id - width };
-  return { bool: { filter: [{ term: { [field]: value } }, { range: { id: ids } }] } };
+  return { bool: { ...tie, filter: [...((tie.filter as estypes.QueryDslQueryContainer[] | undefined) ?? []), { range: { id: ids } }] } };
 }
 
-/** The mean gap between the ids of a page whose contacts all tie on a text sort's value (see tieWindow). */
+/** The mean gap between the ids of a page whose contacts all lie in one tie (see tieOf). */
 export function tieGapOf(sort: ContactSort, shown: estypes.SearchHit<unknown>[]): number | undefined {
-  if (!tiedTextField(sort) || shown.length < 2) return undefined;
-  const [value, firstId] = shown[0].sort as [unknown, number];
-  const [lastValue, lastId] = shown[shown.length - 1].sort as [unknown, number];
-  if (typeof value !== 'string' || value !== lastValue) return undefined;
-  return Math.abs(lastId - firstId) / (shown.length - 1);
+  if (shown.length < 2) return undefined;
+  const first = shown[0].sort!;
+  const last = shown[shown.length - 1].sort!;
+  const tied = tiedTextField(sort) && typeof first[0] === 'string' ? first[0] === last[0] : !!missingSortField(sort, first) && !!missingSortField(sort, last);
+  if (!tied) return undefined;
+  return Math.abs((last[last.length - 1] as number) - (first[first.length - 1] as number)) / (shown.length - 1);
 }

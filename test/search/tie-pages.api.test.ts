@@ -210,3 +210,97 @@ describe('first pages read from where the last one ended', () => {
     }
   });
 });
+
+// Pages among the contacts without the sort field, which every sort puts last, ordered by id
+// alone (src/search/tie-window.ts): read from an id window of that lack, the same contacts in the
+// same order as the plain walk, for every type of field, with present values before them.
+describe('pages among the contacts without the sort field', () => {
+  let lacking: TestAccount;
+  type Row = { id: number; values: Record<string, string | number | boolean | null> };
+  const rows: Row[] = [];
+  const DAY = 86_400_000;
+
+  beforeAll(async () => {
+    lacking = await ctx.createAccount();
+    for (const [attribute_key, attribute_display_type] of [['tier', 'text'], ['renewal', 'date'], ['vip', 'checkbox']]) {
+      const res = await ctx.http.post(lacking.path('/custom_attribute_definitions')).set('api_access_token', lacking.adminToken).send({ attribute_key, attribute_display_type });
+      expect(res.status).toBe(200);
+    }
+    // Ids grow in this order; a field is present on every third contact (a different third for
+    // each), so the contacts without it have ids with gaps, and present ones come after them in ids.
+    for (let i = 0; i < 45; i++) {
+      const has = (k: number) => i % 3 === k;
+      const pad = String(i).padStart(2, '0');
+      const values = {
+        name: has(0) ? `N${pad}` : null,
+        city: has(1) ? `C${pad}` : null,
+        email: has(2) ? `e${pad}@x.io` : null,
+        phone_number: has(0) ? `+5110000${pad}` : null,
+        last_activity_at: has(1) ? Date.UTC(2025, 0, 1) / 1000 + i * 60 : null,
+        tier: has(2) ? `t${pad}` : null,
+        renewal: has(0) ? new Date(Date.UTC(2024, 0, 1) + i * DAY).toISOString().slice(0, 10) : null,
+        vip: has(1) ? i % 2 === 0 : null,
+      };
+      const res = await ctx.http.post(lacking.path('/contacts')).set('api_access_token', lacking.agentToken).send({
+        identifier: `crm-${pad}`,
+        ...(values.name ? { name: values.name } : {}),
+        ...(values.email ? { email: values.email } : {}),
+        ...(values.phone_number ? { phone_number: values.phone_number } : {}),
+        ...(values.last_activity_at ? { last_activity_at: values.last_activity_at } : {}),
+        additional_attributes: values.city ? { city: values.city } : {},
+        custom_attributes: Object.fromEntries(['tier', 'renewal', 'vip'].flatMap((k) => (values[k as keyof typeof values] === null ? [] : [[k, values[k as keyof typeof values]]]))),
+      });
+      expect(res.status).toBe(200);
+      rows.push({ id: res.body.payload.contact.id, values });
+    }
+    await ctx.settle(lacking.id);
+  }, 60000);
+
+  const keyOf = (sort: string) => sort.replace(/^-/, '').replace(/^custom_attributes\./, '');
+  function inOrder(sort: string): number[] {
+    const sign = sort.startsWith('-') ? -1 : 1;
+    const key = keyOf(sort);
+    const cmp = (a: unknown, b: unknown) => (a === b ? 0 : (a as string) < (b as string) ? -1 : 1);
+    const present = rows.filter((r) => r.values[key] !== null).sort((a, b) => sign * (cmp(a.values[key], b.values[key]) || a.id - b.id));
+    const missing = rows.filter((r) => r.values[key] === null).sort((a, b) => sign * (a.id - b.id));
+    return [...present, ...missing].map((r) => r.id);
+  }
+
+  const sorts = ['name', '-city', 'email', '-email', 'phone_number', '-phone_number', 'last_activity_at', '-last_activity_at', 'custom_attributes.tier', '-custom_attributes.renewal', 'custom_attributes.vip', '-custom_attributes.vip'];
+  it.each(sorts)('when %s is walked 3 at a time, then every contact comes once, in order, and each page after one wholly without it takes one search, from a window', async (sort) => {
+    const msearch = jest.spyOn(ctx.deps.es, 'msearch');
+    try {
+      const ids: number[] = [];
+      /** The searches of each page whose cursor ends a page of contacts all without the field. */
+      const searchesInTail: number[] = [];
+      const present = rows.filter((r) => r.values[keyOf(sort)] !== null).length;
+      let after: string | undefined;
+      do {
+        const before = msearch.mock.calls.length;
+        const res = await ctx.http.get(lacking.path('/contacts')).query({ sort, per_page: 3, ...(after ? { after } : {}) }).set('api_access_token', lacking.agentToken);
+        expect(res.status).toBe(200);
+        if (ids.length - 3 >= present) {
+          searchesInTail.push(msearch.mock.calls.length - before);
+          expect(JSON.stringify(msearch.mock.calls[before][0])).toContain('"must_not":[{"exists"');
+        }
+        ids.push(...res.body.payload.map((c: { id: number }) => c.id));
+        after = res.body.meta.next_cursor ?? undefined;
+      } while (after && ids.length < 100);
+      expect(ids).toEqual(inOrder(sort));
+      // 30 contacts lack the field: 10 pages, the first ending the present values; the last
+      // window comes up short (nothing after it) and the page is read again, as before.
+      expect(searchesInTail).toEqual([...Array(8).fill(1), 2]);
+    } finally {
+      msearch.mockRestore();
+    }
+  });
+
+  it('when a filter is walked among the contacts without the sort field, then the window keeps its conditions', async () => {
+    const payload = [{ attribute_key: 'identifier', filter_operator: 'not_equal_to', values: ['crm-04', 'crm-07', 'crm-31'], query_operator: null }];
+    const { ids } = await walk((after) =>
+      ctx.http.post(lacking.path('/contacts/filter')).query({ sort: '-phone_number', per_page: 2, ...(after ? { after } : {}) }).set('api_access_token', lacking.agentToken).send({ payload }),
+    );
+    const dropped = new Set([4, 7, 31].map((i) => rows[i].id));
+    expect(ids).toEqual(inOrder('-phone_number').filter((id) => !dropped.has(id)));
+  });
+});

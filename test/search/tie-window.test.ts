@@ -18,11 +18,40 @@ describe('the window of a tie after a cursor', () => {
     });
   });
 
-  it('when the cursor has no gap, its value is missing, the sort is not by a text alone, or the window would pass the ids a long holds, then there is none', () => {
+  it('when the cursor has no gap, the sort is not by a text alone and its value is present, or the window would pass the ids a long holds, then there is none', () => {
     expect(tieWindow(parseSort('city'), 50, { values: ['lima', 1000] })).toBeUndefined();
-    expect(tieWindow(parseSort('city'), 50, { values: [null, 1000], tieGap: 2 })).toBeUndefined();
+    expect(tieWindow(parseSort('city'), 50, { values: [null, 1000] })).toBeUndefined();
     expect(tieWindow(parseSort('email'), 50, { values: [5, 'a@x.io', 1000], tieGap: 2 })).toBeUndefined();
+    expect(tieWindow(parseSort('phone_number'), 50, { values: [51900000001, 1000], tieGap: 2 })).toBeUndefined();
+    expect(tieWindow(parseSort('last_activity_at'), 50, { values: [Date.parse('2025-01-01'), 1000], tieGap: 2 })).toBeUndefined();
+    // A custom number's missing place is an end of a double that a value could come near.
+    expect(tieWindow({ key: 'custom_attributes.seats', order: 'asc', field: 'cf_num_1' }, 50, { values: ['9223372036854775807', 1000], tieGap: 2 })).toBeUndefined();
     expect(tieWindow(parseSort('city'), 1000, { values: ['lima', 1000], tieGap: Number.MAX_SAFE_INTEGER })).toBeUndefined();
+  });
+
+  it('when a cursor lies among the contacts without the sort field, then the window is those contacts with ids past it, whatever the field\'s type', () => {
+    const without = (field: string, ids: object) => ({ bool: { must_not: [{ exists: { field } }], filter: [{ range: { id: ids } }] } });
+    expect(tieWindow(parseSort('city'), 50, { values: [null, 1000], tieGap: 2 })).toEqual(without('city', { gt: 1000, lte: 1400 }));
+    expect(tieWindow(parseSort('-name'), 50, { values: [null, 1000], tieGap: 2 })).toEqual(without('name', { lt: 1000, gte: 600 }));
+    // An email sorts by its numeric key first; the text tells that it is missing.
+    expect(tieWindow(parseSort('email'), 50, { values: [2 ** 52, null, 1000], tieGap: 1 })).toEqual(without('email', { gt: 1000, lte: 1200 }));
+    // Long's end, as a cursor carries it and as a hit's sort value parses.
+    expect(tieWindow(parseSort('phone_number'), 50, { values: ['9223372036854775807', 1000], tieGap: 1 })).toEqual(without('phone_sort', { gt: 1000, lte: 1200 }));
+    expect(tieWindow(parseSort('-phone_number'), 50, { values: [-9223372036854775808, 1000], tieGap: 1 })).toEqual(without('phone_sort', { lt: 1000, gte: 800 }));
+    expect(tieWindow(parseSort('last_activity_at'), 50, { values: [Date.parse('9999-12-31T00:00:00Z'), 1000], tieGap: 1 })).toEqual(without('last_activity_at', { gt: 1000, lte: 1200 }));
+    expect(tieWindow(parseSort('-created_at'), 50, { values: [Date.parse('0001-01-01T00:00:00Z') - 1, 1000], tieGap: 1 })).toEqual(without('created_at', { lt: 1000, gte: 800 }));
+    expect(tieWindow({ key: 'custom_attributes.vip', order: 'asc', field: 'cf_bool_2' }, 50, { values: [2, 1000], tieGap: 1 })).toEqual(without('cf_bool_2', { gt: 1000, lte: 1200 }));
+    expect(tieWindow({ key: 'custom_attributes.renewal', order: 'desc', field: 'cf_date_3' }, 50, { values: [Date.parse('0001-01-01T00:00:00Z') - 1, 1000], tieGap: 1 })).toEqual(without('cf_date_3', { lt: 1000, gte: 800 }));
+    // The far end of the other direction is a present value's place, not a missing one.
+    expect(tieWindow(parseSort('-last_activity_at'), 50, { values: [Date.parse('9999-12-31T00:00:00Z'), 1000], tieGap: 1 })).toBeUndefined();
+  });
+
+  it('when a page lies wholly among the contacts without the sort field, then its gap is the span of its ids; a page that reaches them is no tie', () => {
+    expect(tieGapOf(parseSort('city'), hits([null, 10], [null, 15], [null, 30]))).toBe(10);
+    expect(tieGapOf(parseSort('-phone_number'), hits([-9223372036854775808, 40], [-9223372036854775808, 20]))).toBe(20);
+    expect(tieGapOf(parseSort('email'), hits([2 ** 52, null, 10], [2 ** 52, null, 12]))).toBe(2);
+    expect(tieGapOf(parseSort('city'), hits(['quito', 10], [null, 30]))).toBeUndefined();
+    expect(tieGapOf(parseSort('phone_number'), hits([51900000001, 10], ['9223372036854775807', 30]))).toBeUndefined();
   });
 
   it('when a page ties on one text, then its gap is the span of its ids over its contacts; otherwise there is none', () => {
