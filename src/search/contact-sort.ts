@@ -50,6 +50,8 @@ const isDateField = (field: string) => field === 'last_activity_at' || field ===
 // contact without the value was refused. A number past either end sorts last and comes back as one.
 const LAST_CHECKBOX = { asc: 2, desc: -1 };
 const isCheckboxField = (field: string) => field.startsWith('cf_bool_');
+// Doubles: Elasticsearch answers a missing one's place as the text "Infinity" ("-Infinity" descending).
+const isCustomNumberField = (field: string) => field.startsWith('cf_num_');
 
 function missingLast(sort: ContactSort): '_last' | number {
   const field = sortFieldOf(sort);
@@ -147,10 +149,10 @@ export function tiedTextField(sort: ContactSort): string | undefined {
 
 /**
  * The index field whose lack places a page's sort values (those of one hit, its id last) among the
- * contacts without it, which every sort puts last, ordered by id alone; or undefined. Known for
- * texts (a missing one sorts as null), an email after its key, the phone number (Long's end, past
- * a safe integer), dates and checkboxes (a place no value holds). Not custom numbers: a double's
- * missing place is an end a value could come near.
+ * contacts without it, which every sort puts last, ordered by id alone; or undefined. Each missing
+ * place is one no value holds: a text's null (an email's after its key), the phone number's
+ * Long end (past a safe integer), a custom number's infinity (a double; JSON holds no infinite
+ * value), the dates' and checkboxes' places past their range.
  */
 export function missingSortField(sort: ContactSort, values: readonly unknown[]): string | undefined {
   const field = sortFieldOf(sort);
@@ -159,6 +161,7 @@ export function missingSortField(sort: ContactSort, values: readonly unknown[]):
   if (isDateField(field)) return value === LAST_DATE[sort.order] ? field : undefined;
   if (isCheckboxField(field)) return value === LAST_CHECKBOX[sort.order] ? field : undefined;
   if (field === SORT_FIELDS.phone_number) return value !== undefined && !Number.isSafeInteger(value) ? field : undefined;
+  if (isCustomNumberField(field)) return value === (sort.order === 'asc' ? 'Infinity' : '-Infinity') ? field : undefined;
   return undefined;
 }
 

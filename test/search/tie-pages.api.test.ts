@@ -222,7 +222,7 @@ describe('pages among the contacts without the sort field', () => {
 
   beforeAll(async () => {
     lacking = await ctx.createAccount();
-    for (const [attribute_key, attribute_display_type] of [['tier', 'text'], ['renewal', 'date'], ['vip', 'checkbox']]) {
+    for (const [attribute_key, attribute_display_type] of [['tier', 'text'], ['renewal', 'date'], ['vip', 'checkbox'], ['seats', 'number']]) {
       const res = await ctx.http.post(lacking.path('/custom_attribute_definitions')).set('api_access_token', lacking.adminToken).send({ attribute_key, attribute_display_type });
       expect(res.status).toBe(200);
     }
@@ -240,6 +240,8 @@ describe('pages among the contacts without the sort field', () => {
         tier: has(2) ? `t${pad}` : null,
         renewal: has(0) ? new Date(Date.UTC(2024, 0, 1) + i * DAY).toISOString().slice(0, 10) : null,
         vip: has(1) ? i % 2 === 0 : null,
+        // Fractions, negatives and a double's far end: values, not the place of a missing one.
+        seats: has(2) ? [1e300, -2.5, 0, 7.25, -1e300][i % 5] : null,
       };
       const res = await ctx.http.post(lacking.path('/contacts')).set('api_access_token', lacking.agentToken).send({
         identifier: `crm-${pad}`,
@@ -248,7 +250,7 @@ describe('pages among the contacts without the sort field', () => {
         ...(values.phone_number ? { phone_number: values.phone_number } : {}),
         ...(values.last_activity_at ? { last_activity_at: values.last_activity_at } : {}),
         additional_attributes: values.city ? { city: values.city } : {},
-        custom_attributes: Object.fromEntries(['tier', 'renewal', 'vip'].flatMap((k) => (values[k as keyof typeof values] === null ? [] : [[k, values[k as keyof typeof values]]]))),
+        custom_attributes: Object.fromEntries(['tier', 'renewal', 'vip', 'seats'].flatMap((k) => (values[k as keyof typeof values] === null ? [] : [[k, values[k as keyof typeof values]]]))),
       });
       expect(res.status).toBe(200);
       rows.push({ id: res.body.payload.contact.id, values });
@@ -266,7 +268,7 @@ describe('pages among the contacts without the sort field', () => {
     return [...present, ...missing].map((r) => r.id);
   }
 
-  const sorts = ['name', '-city', 'email', '-email', 'phone_number', '-phone_number', 'last_activity_at', '-last_activity_at', 'custom_attributes.tier', '-custom_attributes.renewal', 'custom_attributes.vip', '-custom_attributes.vip'];
+  const sorts = ['name', '-city', 'email', '-email', 'phone_number', '-phone_number', 'last_activity_at', '-last_activity_at', 'custom_attributes.tier', '-custom_attributes.renewal', 'custom_attributes.vip', '-custom_attributes.vip', 'custom_attributes.seats', '-custom_attributes.seats'];
   it.each(sorts)('when %s is walked 3 at a time, then every contact comes once, in order, and each page after one wholly without it takes one search, from a window', async (sort) => {
     const msearch = jest.spyOn(ctx.deps.es, 'msearch');
     try {

@@ -24,8 +24,9 @@ describe('the window of a tie after a cursor', () => {
     expect(tieWindow(parseSort('email'), 50, { values: [5, 'a@x.io', 1000], tieGap: 2 })).toBeUndefined();
     expect(tieWindow(parseSort('phone_number'), 50, { values: [51900000001, 1000], tieGap: 2 })).toBeUndefined();
     expect(tieWindow(parseSort('last_activity_at'), 50, { values: [Date.parse('2025-01-01'), 1000], tieGap: 2 })).toBeUndefined();
-    // A custom number's missing place is an end of a double that a value could come near.
-    expect(tieWindow({ key: 'custom_attributes.seats', order: 'asc', field: 'cf_num_1' }, 50, { values: ['9223372036854775807', 1000], tieGap: 2 })).toBeUndefined();
+    // A custom number may be as large as a double holds: only its infinite place is a missing one.
+    expect(tieWindow({ key: 'custom_attributes.seats', order: 'asc', field: 'cf_num_1' }, 50, { values: [1e300, 1000], tieGap: 2 })).toBeUndefined();
+    expect(tieWindow({ key: 'custom_attributes.seats', order: 'desc', field: 'cf_num_1' }, 50, { values: ['Infinity', 1000], tieGap: 2 })).toBeUndefined();
     expect(tieWindow(parseSort('city'), 1000, { values: ['lima', 1000], tieGap: Number.MAX_SAFE_INTEGER })).toBeUndefined();
   });
 
@@ -40,6 +41,8 @@ describe('the window of a tie after a cursor', () => {
     expect(tieWindow(parseSort('-phone_number'), 50, { values: [-9223372036854775808, 1000], tieGap: 1 })).toEqual(without('phone_sort', { lt: 1000, gte: 800 }));
     expect(tieWindow(parseSort('last_activity_at'), 50, { values: [Date.parse('9999-12-31T00:00:00Z'), 1000], tieGap: 1 })).toEqual(without('last_activity_at', { gt: 1000, lte: 1200 }));
     expect(tieWindow(parseSort('-created_at'), 50, { values: [Date.parse('0001-01-01T00:00:00Z') - 1, 1000], tieGap: 1 })).toEqual(without('created_at', { lt: 1000, gte: 800 }));
+    expect(tieWindow({ key: 'custom_attributes.seats', order: 'asc', field: 'cf_num_1' }, 50, { values: ['Infinity', 1000], tieGap: 1 })).toEqual(without('cf_num_1', { gt: 1000, lte: 1200 }));
+    expect(tieWindow({ key: 'custom_attributes.seats', order: 'desc', field: 'cf_num_1' }, 50, { values: ['-Infinity', 1000], tieGap: 1 })).toEqual(without('cf_num_1', { lt: 1000, gte: 800 }));
     expect(tieWindow({ key: 'custom_attributes.vip', order: 'asc', field: 'cf_bool_2' }, 50, { values: [2, 1000], tieGap: 1 })).toEqual(without('cf_bool_2', { gt: 1000, lte: 1200 }));
     expect(tieWindow({ key: 'custom_attributes.renewal', order: 'desc', field: 'cf_date_3' }, 50, { values: [Date.parse('0001-01-01T00:00:00Z') - 1, 1000], tieGap: 1 })).toEqual(without('cf_date_3', { lt: 1000, gte: 800 }));
     // The far end of the other direction is a present value's place, not a missing one.
