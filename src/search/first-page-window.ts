@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { firstPageField, isPresentSortValue, sortToString, type ContactSort } from './contact-sort';
+import { firstPageField, isPresentSortValue, missingSortField, sortToString, type ContactSort } from './contact-sort';
 import { tieGapOf, windowWidth } from './tie-window';
 
 /*
@@ -19,40 +19,64 @@ import { tieGapOf, windowWidth } from './tie-window';
  * first page and that hit, whatever was written since: a contact that now sorts earlier is in it;
  * deleted ones leave it short, and then the page is read as before, in a second round trip.
  */
-export interface FirstPageEnd {
-  /** The first sort value of the hit after the page (for an email, its numeric key). */
-  value: string | number;
-  /** Contacts at that value belong to the window up to this id (ascending) or from it (descending). */
-  bound: number;
-}
+export type FirstPageEnd =
+  | {
+      /** The first sort value of the hit after the page (for an email, its numeric key). */
+      value: string | number;
+      /** Contacts at that value belong to the window up to this id (ascending) or from it (descending). */
+      bound: number;
+    }
+  | {
+      /** The field the hit after the page lacks: the page reached the contacts without it, last in the order. */
+      missing: string;
+      /** Contacts without the field belong to the window up to this id (ascending) or from it (descending). */
+      bound: number;
+    };
 
 /** Where a first page ended: read from its hits and the one after them. */
 export function firstPageEndOf(sort: ContactSort, perPage: number, hits: estypes.SearchHit<unknown>[]): FirstPageEnd | undefined {
-  if (!firstPageField(sort) || hits.length <= perPage) return undefined;
+  if (hits.length <= perPage) return undefined;
   const values = hits[perPage].sort!;
-  const value = values[0];
-  // A page that reaches the contacts missing the value has no value to end at.
-  if (!isPresentSortValue(sort, value)) return undefined;
   const id = values[values.length - 1] as number;
   const width = windowWidth(tieGapOf(sort, hits) ?? 0, perPage);
-  return { value, bound: sort.order === 'asc' ? id + width : id - width };
+  const bound = sort.order === 'asc' ? id + width : id - width;
+  const missing = missingSortField(sort, values);
+  if (missing) return { missing, bound };
+  const value = values[0];
+  if (!firstPageField(sort) || !isPresentSortValue(sort, value)) return undefined;
+  return { value, bound };
 }
 
-/** The contacts that sort up to a first page's end (with its margin): a prefix of the sort's order. */
-export function firstPageWindow(sort: ContactSort, end: FirstPageEnd): estypes.QueryDslQueryContainer {
-  const { field, keyed } = firstPageField(sort)!;
+/**
+ * The contacts that sort up to a first page's end (with its margin), as searches whose hits, one
+ * after the other, are a prefix of the sort's order. A page that reached the contacts without the
+ * field is two: every contact with it (few, or the page would have ended among them), then those
+ * without it up to the bound. A list sorted by last activity of an imported base, where no contact
+ * has any, compared every contact of the account for its first page (21-35 ms inside
+ * Elasticsearch at a million, against 4-8 ms for the second search). One condition as a
+ * disjunction of the two measured no faster.
+ */
+export function firstPageWindow(sort: ContactSort, end: FirstPageEnd): estypes.QueryDslQueryContainer[] {
   const asc = sort.order === 'asc';
+  const upToBound = { range: { id: asc ? { lte: end.bound } : { gte: end.bound } } };
+  if ('missing' in end) {
+    const exists = { exists: { field: end.missing } };
+    return [exists, { bool: { must_not: [exists], filter: [upToBound] } }];
+  }
+  const { field, keyed } = firstPageField(sort)!;
   // A key orders before the text and the id: everything up to the key is a prefix already.
-  if (keyed) return { range: { [field]: asc ? { lte: end.value } : { gte: end.value } } };
-  return {
-    bool: {
-      should: [
-        { range: { [field]: asc ? { lt: end.value } : { gt: end.value } } },
-        { bool: { filter: [{ term: { [field]: end.value } }, { range: { id: asc ? { lte: end.bound } : { gte: end.bound } } }] } },
-      ],
-      minimum_should_match: 1,
+  if (keyed) return [{ range: { [field]: asc ? { lte: end.value } : { gte: end.value } } }];
+  return [
+    {
+      bool: {
+        should: [
+          { range: { [field]: asc ? { lt: end.value } : { gt: end.value } } },
+          { bool: { filter: [{ term: { [field]: end.value } }, upToBound] } },
+        ],
+        minimum_should_match: 1,
+      },
     },
-  };
+  ];
 }
 
 // A query's text is part of its key: the longest filters the limits allow are not remembered, so
@@ -62,17 +86,15 @@ const MAX_KEY_LENGTH = 4096;
 /** The ends of the last first pages, by account, sort and query; the oldest forgotten beyond `limit`. */
 export function createFirstPageEnds(limit = 1000) {
   const ends = new Map<string, FirstPageEnd>();
-  const keyOf = (accountId: number, sort: ContactSort, query: unknown) =>
-    firstPageField(sort) ? `${accountId} ${sortToString(sort)} ${JSON.stringify(query ?? null)}` : undefined;
+  // Every sort: any may end a first page among the contacts without its field.
+  const keyOf = (accountId: number, sort: ContactSort, query: unknown) => `${accountId} ${sortToString(sort)} ${JSON.stringify(query ?? null)}`;
   return {
     recall(accountId: number, sort: ContactSort, query: unknown): FirstPageEnd | undefined {
-      const key = keyOf(accountId, sort, query);
-      return key === undefined ? undefined : ends.get(key);
+      return ends.get(keyOf(accountId, sort, query));
     },
     /** What a first page read: where it ended, or nothing to remember. */
     learn(accountId: number, sort: ContactSort, query: unknown, end: FirstPageEnd | undefined): void {
       const key = keyOf(accountId, sort, query);
-      if (key === undefined) return;
       ends.delete(key);
       if (!end || key.length > MAX_KEY_LENGTH) return;
       ends.set(key, end);

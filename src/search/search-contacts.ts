@@ -325,15 +325,18 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
     // first, a cursor of a numeric sort the band of values after it, one of a text sort the texts
     // that share its start, and a first page the window where the last first page of its sort and
     // query ended. The tie window holds only contacts after the cursor; the others are narrowed
-    // by search_after as the plain search is.
+    // by search_after as the plain search is. A window may be several searches, whose hits one
+    // after the other are a prefix of the order (firstPageWindow).
     const firstPage = !cursor && from === 0 && askExtra;
     const firstEnd = firstPage ? firstPageEnds.recall(accountId, request.sort, query) : undefined;
     const tie = askExtra ? tieWindow(request.sort, request.perPage, cursor) : undefined;
-    const window = askExtra ? (tie ?? valueWindow(request.sort, request.perPage, cursor) ?? textBand(request.sort, cursor) ?? (firstEnd && firstPageWindow(request.sort, firstEnd))) : undefined;
-    const [first, counted] = await search([pageBody(window ? narrowedBy(window, query) : query, tie ? undefined : (searchAfter as estypes.SortResults)), countBody(accountId, query)]);
-    const total = totalOf(counted.hits.total ?? 0);
-    let hits = first.hits.hits;
-    if (window && hits.length < size) [{ hits: { hits } }] = await search([pageBody(query, searchAfter as estypes.SortResults)]);
+    const one = askExtra ? (tie ?? valueWindow(request.sort, request.perPage, cursor) ?? textBand(request.sort, cursor)) : undefined;
+    const windows = one ? [one] : firstEnd && firstPageWindow(request.sort, firstEnd);
+    const after = tie ? undefined : (searchAfter as estypes.SortResults);
+    const pages = await search([...(windows ? windows.map((w) => pageBody(narrowedBy(w, query), after)) : [pageBody(query, after)]), countBody(accountId, query)]);
+    const total = totalOf(pages.pop()!.hits.total ?? 0);
+    let hits = pages.flatMap((p) => p.hits.hits).slice(0, size);
+    if (windows && hits.length < size) [{ hits: { hits } }] = await search([pageBody(query, searchAfter as estypes.SortResults)]);
     if (firstPage) firstPageEnds.learn(accountId, request.sort, query, firstPageEndOf(request.sort, request.perPage, hits));
     const shown = hits.slice(0, request.perPage);
     const last = shown[shown.length - 1];

@@ -306,3 +306,83 @@ describe('pages among the contacts without the sort field', () => {
     expect(ids).toEqual(inOrder('-phone_number').filter((id) => !dropped.has(id)));
   });
 });
+
+// A first page that reached the contacts without the sort field (src/search/first-page-window.ts):
+// the next first page of the sort and query reads every contact with the field, then those
+// without it up to where the last one ended, in one round trip; the same page however data changes.
+describe('first pages that reach the contacts without the sort field', () => {
+  let base: TestAccount;
+  const activity = new Map<number, number | null>();
+  const T0 = 1_700_000_000;
+
+  beforeAll(async () => {
+    base = await ctx.createAccount();
+    // An imported base: two contacts with a last activity among 40 without one.
+    for (let i = 0; i < 40; i++) {
+      const at = i === 5 || i === 30 ? T0 + i : null;
+      const res = await ctx.http.post(base.path('/contacts')).set('api_access_token', base.agentToken).send({ name: `Imported ${i}`, ...(at ? { last_activity_at: at } : {}) });
+      expect(res.status).toBe(200);
+      activity.set(res.body.payload.contact.id, at);
+    }
+    await ctx.settle(base.id);
+  }, 60000);
+
+  function firstOf(sort: string, n: number, keep: (id: number) => boolean = () => true): number[] {
+    const sign = sort.startsWith('-') ? -1 : 1;
+    const ids = [...activity.keys()].filter(keep);
+    const present = ids.filter((id) => activity.get(id) !== null).sort((a, b) => sign * (activity.get(a)! - activity.get(b)! || a - b));
+    const missing = ids.filter((id) => activity.get(id) === null).sort((a, b) => sign * (a - b));
+    return [...present, ...missing].slice(0, n);
+  }
+  const firstPage = async (sort: string, payload?: unknown[]) => {
+    const res = payload
+      ? await ctx.http.post(base.path('/contacts/filter')).query({ sort, per_page: 6 }).set('api_access_token', base.agentToken).send({ payload })
+      : await ctx.http.get(base.path('/contacts')).query({ sort, per_page: 6 }).set('api_access_token', base.agentToken);
+    expect(res.status).toBe(200);
+    return res.body.payload.map((c: { id: number }) => c.id);
+  };
+  async function oneRoundTrip(sort: string, want: number[], payload?: unknown[]) {
+    const msearch = jest.spyOn(ctx.deps.es, 'msearch');
+    try {
+      expect([sort, await firstPage(sort, payload)]).toEqual([sort, want]);
+      expect(msearch).toHaveBeenCalledTimes(1);
+      // The contacts with the field, those without it up to the bound, and the count.
+      const { searches } = msearch.mock.calls[0][0] as { searches: object[] };
+      expect(searches).toHaveLength(6);
+      expect(JSON.stringify(searches[3])).toContain('"must_not":[{"exists":{"field":"last_activity_at"}}]');
+    } finally {
+      msearch.mockRestore();
+    }
+  }
+
+  it.each(['-last_activity_at', 'last_activity_at'])('when the first page of %s is asked again, then it comes from the two windows in one round trip, the same contacts, as data changes', async (sort) => {
+    expect(await firstPage(sort)).toEqual(firstOf(sort, 6));
+    await oneRoundTrip(sort, firstOf(sort, 6));
+    // A contact of the page gains an activity, and a new one without any comes (the highest id).
+    const [, , , gains] = firstOf(sort, 6);
+    await ctx.deps.services.contacts.update(base.id, gains, { last_activity_at: T0 - 10 });
+    activity.set(gains, T0 - 10);
+    const made = await ctx.deps.services.contacts.create(base.id, { name: `Imported later ${sort}` });
+    activity.set(made.id, null);
+    await ctx.settle(base.id);
+    await oneRoundTrip(sort, firstOf(sort, 6));
+  });
+
+  it('when the first page is of a filter whose contacts all lack the field, then the windows keep its conditions', async () => {
+    const payload = [{ attribute_key: 'last_activity_at', filter_operator: 'is_not_present', values: [], query_operator: null }];
+    const want = firstOf('-last_activity_at', 6, (id) => activity.get(id) === null);
+    expect(await firstPage('-last_activity_at', payload)).toEqual(want);
+    await oneRoundTrip('-last_activity_at', want, payload);
+  });
+
+  it('when contacts of the page are deleted, then the window may come up short and the page is read again, still the same contacts', async () => {
+    await firstPage('-last_activity_at');
+    for (const id of firstOf('-last_activity_at', 6).slice(-3)) {
+      await ctx.deps.services.contacts.remove(base.id, id);
+      activity.delete(id);
+    }
+    await ctx.settle(base.id);
+    expect(await firstPage('-last_activity_at')).toEqual(firstOf('-last_activity_at', 6));
+    expect(await firstPage('-last_activity_at')).toEqual(firstOf('-last_activity_at', 6));
+  });
+});
