@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { firstPageField, isPresentSortValue, missingSortField, sortToString, type ContactSort } from './contact-sort';
+import { firstPageField, isPresentSortValue, missingSortField, sortFieldOf, sortToString, type ContactSort } from './contact-sort';
 import { tieGapOf, windowWidth } from './tie-window';
 
 /*
@@ -86,8 +86,11 @@ const MAX_KEY_LENGTH = 4096;
 /** The ends of the last first pages, by account, sort and query; the oldest forgotten beyond `limit`. */
 export function createFirstPageEnds(limit = 1000) {
   const ends = new Map<string, FirstPageEnd>();
-  // Every sort: any may end a first page among the contacts without its field.
-  const keyOf = (accountId: number, sort: ContactSort, query: unknown) => `${accountId} ${sortToString(sort)} ${JSON.stringify(query ?? null)}`;
+  // Every sort: any may end a first page among the contacts without its field. The field is part
+  // of the key: a custom attribute deleted and defined again sorts by another field under the same
+  // name, and the end of a text's page read as a number's answered 500 until a restart, or the
+  // old field's holders came first, as if they held the new one.
+  const keyOf = (accountId: number, sort: ContactSort, query: unknown) => `${accountId} ${sortToString(sort)} ${sortFieldOf(sort)} ${JSON.stringify(query ?? null)}`;
   return {
     recall(accountId: number, sort: ContactSort, query: unknown): FirstPageEnd | undefined {
       return ends.get(keyOf(accountId, sort, query));

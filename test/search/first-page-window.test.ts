@@ -98,6 +98,17 @@ describe('the ends remembered', () => {
     expect(ends.recall(2, sort, { a: 1 })).toEqual({ value: 'c', bound: 3 });
   });
 
+  it('when a custom attribute sorts by another field under the same name (deleted and defined again), then the old field\'s end is not recalled', () => {
+    const ends = createFirstPageEnds();
+    const asText = { key: 'custom_attributes.plan' as const, order: 'asc' as const, field: 'cf_text_1' };
+    ends.learn(1, asText, undefined, { value: 'gold', bound: 9 });
+    ends.learn(2, asText, undefined, { missing: 'cf_text_1', bound: 9 });
+    expect(ends.recall(1, { ...asText, field: 'cf_num_1' }, undefined)).toBeUndefined();
+    expect(ends.recall(2, { ...asText, field: 'cf_bool_1' }, undefined)).toBeUndefined();
+    expect(ends.recall(2, { ...asText, field: 'cf_text_2' }, undefined)).toBeUndefined();
+    expect(ends.recall(1, asText, undefined)).toEqual({ value: 'gold', bound: 9 });
+  });
+
   it('when the query is longer than a few kilobytes, then its end is not remembered', () => {
     const ends = createFirstPageEnds();
     const long = { wildcard: { name: 'x'.repeat(5000) } };

@@ -1,4 +1,4 @@
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
 
 // Pages read from inside a long tie (src/search/tie-window.ts): the same contacts in the same
 // order as the plain search_after walk, across the tie's ends, a gap in its ids, accents and case.
@@ -384,5 +384,43 @@ describe('first pages that reach the contacts without the sort field', () => {
     await ctx.settle(base.id);
     expect(await firstPage('-last_activity_at')).toEqual(firstOf('-last_activity_at', 6));
     expect(await firstPage('-last_activity_at')).toEqual(firstOf('-last_activity_at', 6));
+  });
+});
+
+// Found by the re-test of 2026-12-05: a custom attribute deleted and defined again with another
+// type sorts under the same name by another field; the end remembered for the old field made the
+// first page a 500 until a restart (a text's end read as a number's), or put the old field's
+// holders first (its "with the field" search asked the old field).
+describe('first pages of a custom attribute defined again with another type', () => {
+  it.each([
+    ['number', 2],
+    ['checkbox', 2],
+    ['number', 5],
+    ['checkbox', 5],
+    ['date', 5],
+  ])('when it is defined again as %s after a first page of %i, then the first page answers at once what it answers from then on', async (type, perPage) => {
+    const account = await ctx.createAccount();
+    const api = (method: 'get' | 'post' | 'delete', path: string) => ctx.http[method](account.path(path)).set('api_access_token', account.adminToken);
+    const def = await api('post', '/custom_attribute_definitions').send({ attribute_key: 'f_b', attribute_display_type: 'text' });
+    expect(def.status).toBe(200);
+    for (let i = 0; i < 6; i++) {
+      const res = await api('post', '/contacts').send({ name: `Holder ${i}`, ...(i % 2 ? {} : { custom_attributes: { f_b: `t${i}` } }) });
+      expect(res.status).toBe(200);
+    }
+    await ctx.settle(account.id);
+    const firstPage = async () => {
+      const res = await api('get', '/contacts').query({ sort: 'custom_attributes.f_b', per_page: perPage });
+      expect(res.status).toBe(200);
+      return res.body.payload.map((c: { id: number }) => c.id);
+    };
+    await firstPage();
+    expect((await api('delete', `/custom_attribute_definitions/${def.body.id}`)).status).toBe(204);
+    const again = await api('post', '/custom_attribute_definitions').send({ attribute_key: 'f_b', attribute_display_type: type });
+    expect(again.status).toBe(200);
+    await waitFor(async () => (await api('get', `/custom_attribute_definitions/${again.body.id}`)).body.indexing === false, 'the definition to be indexed');
+    await ctx.settle(account.id);
+    const answered = await firstPage();
+    expect(await firstPage()).toEqual(answered);
+    expect(await firstPage()).toEqual(answered);
   });
 });
