@@ -235,15 +235,14 @@ GET /contacts among the contacts without the sort field (last in both directions
   for (const sort of Object.keys(SORT_FIELDS).flatMap((key) => [key, `-${key}`])) {
     const key = sort.replace(/^-/, '');
     // The filter's count of contacts holding the value is where the tail starts in the list.
-    const filter = [{ attribute_key: key === 'company_name' ? 'company_name' : key, filter_operator: 'is_present', values: [] }];
-    const present = (await (await fetch(`${base}/filter?per_page=1`, { method: 'POST', headers: { api_access_token: token, 'content-type': 'application/json' }, body: JSON.stringify({ payload: filter }) })).json()) as { meta: { count: number } };
+    const present = (await post(`${base}/filter?per_page=1`, token, { payload: [{ attribute_key: key, filter_operator: 'is_present', values: [] }] })).body.meta!.count;
     const total = (await timed(`${base}?per_page=1`, token)).body.meta.count;
-    if (present.meta.count + TAIL_ROWS + 50 > total) {
+    if (present + TAIL_ROWS + 50 > total) {
       console.log(`${sort.padEnd(20)} | fewer than ${(TAIL_ROWS + 50).toLocaleString('en')} contacts lack it`);
       continue;
     }
     let after: string | null = null;
-    for (let walked = 0; walked < present.meta.count + TAIL_ROWS; walked += 1000) {
+    for (let walked = 0; walked < present + TAIL_ROWS; walked += 1000) {
       const { body } = await timed(`${base}?sort=${sort}&per_page=1000${after ? `&after=${after}` : ''}`, token);
       after = body.meta.next_cursor;
     }
@@ -274,13 +273,6 @@ GET /contacts among the contacts without the sort field (last in both directions
 async function measureFirstPagesWithout(base: string, token: string) {
   console.log(`\nPOST /contacts/filter, the field is_not_present, sorted by it, ${SAMPLES} requests each, per_page 50, against GET /contacts sorted the same:`);
   console.log('sort                 | list first page p50 / p95 | filter first page p50 / p95 | filter / list (p50)');
-  const timedFilter = async (url: string, payload: unknown) => {
-    const t = performance.now();
-    const res = await fetch(url, { method: 'POST', headers: { api_access_token: token, 'content-type': 'application/json' }, body: JSON.stringify({ payload }) });
-    const body = await res.json();
-    if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
-    return performance.now() - t;
-  };
   const sorts = Object.keys(SORT_FIELDS).filter((key) => key !== 'created_at').flatMap((key) => [key, `-${key}`]);
   const list = new Map<string, number[]>(sorts.map((sort) => [sort, []]));
   const filter = new Map<string, number[]>(sorts.map((sort) => [sort, []]));
@@ -288,7 +280,7 @@ async function measureFirstPagesWithout(base: string, token: string) {
     for (const sort of sorts) {
       const payload = [{ attribute_key: sort.replace(/^-/, ''), filter_operator: 'is_not_present', values: [] }];
       const askList = async () => list.get(sort)!.push((await timed(`${base}?sort=${sort}&per_page=50`, token)).ms);
-      const askFilter = async () => filter.get(sort)!.push(await timedFilter(`${base}/filter?sort=${sort}&per_page=50`, payload));
+      const askFilter = async () => filter.get(sort)!.push((await post(`${base}/filter?sort=${sort}&per_page=50`, token, { payload })).ms);
       if (i % 2) await askFilter().then(askList);
       else await askList().then(askFilter);
     }
