@@ -32,7 +32,7 @@ import { GENERATED_LABELS, generateRows, writeContactsCsv } from './generate-con
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { percentile } from './bench-support';
-import { API_NODE_ARGS, peakMemoryMb, residentMemoryMb, startProcess, waitForHealth, WORKER_NODE_ARGS } from './bench-support';
+import { API_NODE_ARGS, cpuMeter, servicePids, peakMemoryMb, residentMemoryMb, startProcess, waitForHealth, WORKER_NODE_ARGS } from './bench-support';
 
 const N = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const BAD_SHARE = Number(process.env.BENCH_IMPORT_BAD ?? 0.02);
@@ -88,6 +88,20 @@ async function generatedFile(): Promise<string> {
     console.log(`generated ${file} in ${seconds(Date.now() - t)}`);
   }
   return file;
+}
+
+/** Milliseconds Elasticsearch's nodes have spent indexing, merging and refreshing since they started (all indices). */
+async function elasticsearchWork(): Promise<{ indexing: number; merging: number; refreshing: number }> {
+  const stats = (await (await fetch(`${loadConfig(env).ELASTICSEARCH_URL}/_nodes/stats/indices/indexing,merge,refresh`)).json()) as {
+    nodes: Record<string, { indices: { indexing: { index_time_in_millis: number }; merges: { total_time_in_millis: number }; refresh: { total_time_in_millis: number } } }>;
+  };
+  const nodes = Object.values(stats.nodes);
+  const sum = (of: (n: (typeof nodes)[number]) => number) => nodes.reduce((total, node) => total + of(node), 0);
+  return {
+    indexing: sum((n) => n.indices.indexing.index_time_in_millis),
+    merging: sum((n) => n.indices.merges.total_time_in_millis),
+    refreshing: sum((n) => n.indices.refresh.total_time_in_millis),
+  };
 }
 
 /** Highest resident memory of each process between start() and stop(), sampled every 250 ms. */
@@ -563,6 +577,10 @@ async function main() {
     }
     const importMemory = memorySampler({ api: api.pid!, worker: worker.pid! });
     importMemory.start();
+    // Where the machine's cores went: the import is CPU-bound across the processes, not in one.
+    const importCpu = cpuMeter({ api: api.pid!, worker: worker.pid!, ...servicePids() });
+    importCpu.start();
+    const esBefore = await elasticsearchWork();
 
     const { status, uploadMs, completedMs, t0 } = await runImport(base, token, file, true);
 
@@ -578,6 +596,15 @@ async function main() {
     }
     const searchableMs = Date.now() - t0;
     const duringImport = importMemory.stop();
+    const cpu = importCpu.stop();
+    const esAfter = await elasticsearchWork();
+    const esLine = (['indexing', 'merging', 'refreshing'] as const).map((k) => `${k} ${seconds(esAfter[k] - esBefore[k])}`).join(', ');
+    const cores = os.cpus().length;
+    const cpuTotal = Object.values(cpu).reduce((a, b) => a + b, 0);
+    const cpuLine = Object.entries(cpu)
+      .sort(([, a], [, b]) => b - a)
+      .map(([name, s]) => `${name} ${s.toFixed(0)} s (${((100 * s) / cpuTotal).toFixed(0)}%)`)
+      .join(', ');
 
     const exportMemory = memorySampler({ api: api.pid! });
     exportMemory.start();
@@ -592,6 +619,8 @@ import of ${n(N)} rows (${BAD_SHARE * 100}% generated bad) through POST /contact
   all ${n(expected)} searchable after ${seconds(searchableMs)}  (${n(Math.round(status.rows_read / (searchableMs / 1000)))} rows/s end to end)
   API memory (RSS)            ${duringImport.api.start.toFixed(0)} MB before, ${duringImport.api.max.toFixed(0)} MB at most
   worker memory (RSS)         ${duringImport.worker.start.toFixed(0)} MB before, ${duringImport.worker.max.toFixed(0)} MB at most
+  CPU until searchable        ${cpuTotal.toFixed(0)} s of the ${cores} cores' ${((cores * searchableMs) / 1000).toFixed(0)} s: ${cpuLine}
+  Elasticsearch's own times   ${esLine} (thread time, summed over threads)
 export of every contact through POST /contacts/export:
   ${n(lines - 1)} rows, ${(bytes / 2 ** 20).toFixed(0)} MB in ${seconds(exportMs)}  (${n(Math.round((lines - 1) / (exportMs / 1000)))} rows/s)
   API memory (RSS)            ${duringExport.api.start.toFixed(0)} MB before, ${duringExport.api.max.toFixed(0)} MB at most

@@ -1,7 +1,7 @@
 // What the benchmarks share: running the API and the worker as child processes (so their memory
 // can be read apart from the benchmark's own), and reading that memory.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -26,6 +26,48 @@ function statusField(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 
 /** The most resident memory the process has had since it started, in MB. */
 export const peakMemoryMb = (pid: number) => statusField(pid, 'VmHWM');
+
+/** CPU time (user + system) the process has used since it started, in seconds. */
+export function cpuSeconds(pid: number): number {
+  // Fields 14 and 15 of /proc/<pid>/stat, counted after the command's closing parenthesis (it may hold spaces).
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * The local services' processes (scripts/services.sh writes their pid files), for the benchmarks'
+ * CPU accounting; a service not started by that script (MONGODB_URI given, a cluster) is left out.
+ */
+export function servicePids(): Record<string, number> {
+  const data = process.env.SERVICES_DIR ?? path.join(ROOT, '.local');
+  const files = { elasticsearch: 'es-run/es.pid', ferretdb: 'ferretdb.pid', redis: 'redis/redis.pid' };
+  const pids: Record<string, number> = {};
+  for (const [name, file] of Object.entries(files)) {
+    try {
+      const pid = Number(readFileSync(path.join(data, file), 'utf8').trim());
+      if (pid > 0 && existsSync(`/proc/${pid}/stat`)) pids[name] = pid;
+    } catch {
+      // not started by services.sh: not counted
+    }
+  }
+  return pids;
+}
+
+/** CPU seconds each process used between start() and stop(). */
+export function cpuMeter(pids: Record<string, number>) {
+  let first: Record<string, number> = {};
+  const read = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  return {
+    start() {
+      first = read();
+    },
+    stop(): Record<string, number> {
+      const last = read();
+      return Object.fromEntries(Object.keys(pids).map((name) => [name, last[name] - first[name]]));
+    },
+  };
+}
 
 /** Resident memory now, in MB. */
 export const residentMemoryMb = (pid: number) => statusField(pid, 'VmRSS');
