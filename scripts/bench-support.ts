@@ -1,5 +1,5 @@
 // What the benchmarks share: running the API and the worker as child processes (so their memory
-// can be read apart from the benchmark's own), and reading that memory.
+// and CPU can be read apart from the benchmark's own), and reading the memory and CPU of processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -29,7 +29,8 @@ export const peakMemoryMb = (pid: number) => statusField(pid, 'VmHWM');
 
 /** CPU time (user + system) the process has used since it started, in seconds. */
 export function cpuSeconds(pid: number): number {
-  // Fields 14 and 15 of /proc/<pid>/stat, counted after the command's closing parenthesis (it may hold spaces).
+  // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), counted after the command's closing
+  // parenthesis (it may hold spaces), in clock ticks of 1/100 s (Linux's USER_HZ).
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;

@@ -238,7 +238,7 @@ ferretdb_up() {
     # alone) in memory; it spilled to a temporary file, opened, written and closed per batch.
     # wal_autocheckpoint: the WAL is copied into the database every 16,000 pages (64 MB) instead of
     # 1,000, so a page an import dirties again and again is written there once per checkpoint. The
-    # two took 12-20% of FerretDB's CPU off a 100,000-row import (README, "Benchmark").
+    # two took 12-20% of FerretDB's CPU off a 100,000-row import (README, "Local services").
     GOGC=${FERRETDB_GOGC:-400} nohup "$FERRETDB_BIN" --handler=sqlite \
       --sqlite-url="file:$DATA/ferretdb-data/?_pragma=synchronous(${FERRETDB_SYNCHRONOUS:-normal})&_pragma=temp_store(memory)&_pragma=wal_autocheckpoint(${FERRETDB_WAL_AUTOCHECKPOINT:-16000})" \
       --listen-addr=127.0.0.1:$MONGO_PORT --telemetry=disable --log-level=warn --state-dir="$DATA/ferretdb-state" --debug-addr="$FERRETDB_DEBUG_ADDR" \
