@@ -28,7 +28,7 @@ import type { Metrics } from './shared/metrics';
 import { rateLimitedResponses } from './shared/rate-limit';
 import { createRequestLogger } from './shared/request-logger';
 import { publicApiCors, securityHeaders } from './shared/security-headers';
-import { defineRoute, json, openAccess, type Mount } from './shared/route';
+import { defineRoute, json, malformedIdRoutes, openAccess, type Mount } from './shared/route';
 
 type AppDeps = Pick<Dependencies, 'config' | 'logger' | 'metrics' | 'services' | 'rateLimits'>;
 type RateLimits = Dependencies['rateLimits'];
@@ -146,7 +146,7 @@ export function buildApp(deps: AppDeps): Express {
       res.locals.mountPath = path;
       next();
     };
-    mounted.use(markMount, ...guards, ...routers);
+    mounted.use(markMount, ...guards, ...routers, malformedIdRoutes(routers));
     if (path) app.use(path, mounted);
     else app.use(mounted);
   }

@@ -19,7 +19,7 @@ const labelTitle = (several: string, emptyIsNone = false) =>
 // A comma-separated string is split here, before the cap: split later, a string of 5,000 names
 // went past it. Which names exist depends on the account, so the service checks them.
 const columnNames = z
-  .union([z.array(z.string().min(1)), z.string()], { error: 'column_names must be an array of column names or one comma-separated string' })
+  .union([z.array(z.string()), z.string()], { error: 'column_names must be an array of column names or one comma-separated string' })
   // An empty string is no choice, as an empty list is (Chatwoot exports its default columns for both).
   .transform((names) => (typeof names === 'string' ? (names.trim() === '' ? [] : names.split(',')) : names))
   .pipe(

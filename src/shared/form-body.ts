@@ -97,6 +97,13 @@ function multipartPairs(req: Request, options: FormOptions): Promise<FormPair[]>
   });
 }
 
+/**
+ * A JSON text sent as a urlencoded form (curl -d, without -H content-type) is one field named
+ * after the whole text: it was a 422 "Unrecognized key: {"name":"x"}". No form field name begins
+ * with a brace or a bracket.
+ */
+const looksLikeJson = (body: Buffer) => /^\s*[{[]/.test(body.subarray(0, 64).toString('latin1'));
+
 /** The body as sent, undone of its Content-Encoding: the encodings express.json and express.raw undo. */
 function decoded(req: Request): NodeJS.ReadableStream {
   const encoding = (req.headers['content-encoding'] || 'identity').toLowerCase();
@@ -130,7 +137,11 @@ export function formFields(options: FormOptions): RequestHandler {
             raw(req, res, (err?: unknown) => {
               if (err) return reject(err);
               try {
-                resolve(urlencodedPairs(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0), options.maxFields, options.maxFieldBytes));
+                const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+                if (looksLikeJson(body)) {
+                  throw new UnsupportedMediaTypeError(`the request body is JSON sent as ${type} (curl -d sends that type): send it with content-type: application/json`);
+                }
+                resolve(urlencodedPairs(body, options.maxFields, options.maxFieldBytes));
               } catch (failure) {
                 reject(failure);
               }

@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 export const bodyId = (message: string) =>
   z
-    .union([z.number(), z.string().regex(/^\s*\d{1,15}\s*$/)], { error: message })
+    .union([z.number(), z.string().regex(/^\s*\d{1,15}\s*$/, message)], { error: message })
     .transform(Number)
     .pipe(z.number({ error: message }).int(message).positive(message).max(Number.MAX_SAFE_INTEGER, message));
 

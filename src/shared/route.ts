@@ -1,6 +1,6 @@
-import type { Request, RequestHandler, Response, Router } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z, type ZodType } from 'zod';
-import { UnsupportedMediaTypeError } from './errors';
+import { NotFoundError, UnsupportedMediaTypeError } from './errors';
 import { formFields, isForm, type EmptyFields } from './form-body';
 import { JSON_BODY_LIMIT_BYTES } from './json-body';
 import { handle, type Validated } from './validate';
@@ -129,6 +129,25 @@ const FORM_LIMITS = { maxBytes: JSON_BODY_LIMIT_BYTES, maxFields: 50, maxFieldBy
 /** The routes defineRoute registered on this router, in order. */
 export function declaredRoutes(router: Router): readonly RouteDeclaration[] {
   return declarations.get(router) ?? [];
+}
+
+/**
+ * The routes of these routers again, each id in their path taking any segment: registered after
+ * them, they answer only a request whose id no route took (`/contacts/abc`, `/labels/1.5`), and
+ * answer it as the route's own pathId does, "contact abc not found", where the catch-all said
+ * "no route for GET …" of a route that exists. The literal routes beside an id
+ * (`/contacts/search`) were registered first, so none of them is shadowed.
+ */
+export function malformedIdRoutes(routers: Router[]): Router {
+  const fallback = Router({ mergeParams: true });
+  for (const route of routers.flatMap(declaredRoutes)) {
+    if (!route.params || !route.path.includes('(\\d+)')) continue;
+    fallback[route.method](route.path.replaceAll('(\\d+)', '([^/]+)'), ...route.access.guards, handle({ params: route.params }, (_input, req) => {
+      // Not reached: an id that pathId reads is digits, which the route itself took.
+      throw new NotFoundError(`no route for ${req.method} ${req.originalUrl.split('?')[0]}`);
+    }));
+  }
+  return fallback;
 }
 
 /** Routers and the path they are mounted at (with guards for all of them), as buildApp registers them. */

@@ -71,6 +71,19 @@ describe('a body that is not JSON', () => {
     expect(shown.body.payload.name).toBe('Before');
   });
 
+  // curl -d without a content type: it was a 422 "Unrecognized key: {"name":"x"}" on the routes that take forms.
+  it.each([['{"name":"formx"}'], ['  [{"name":"formx"}]']])('when JSON %s is sent as a urlencoded form to a route that takes forms, then it answers 415 saying to send it as JSON, and nothing is written', async (body) => {
+    const contact = await createContact(ctx, account, { name: 'Before' });
+    const res = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).set('content-type', 'application/x-www-form-urlencoded').send(body);
+    expect(res.status).toBe(415);
+    expect(res.body.error).toBe('the request body is JSON sent as application/x-www-form-urlencoded (curl -d sends that type): send it with content-type: application/json');
+    const shown = await ctx.http.get(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken);
+    expect(shown.body.payload.name).toBe('Before');
+    // A form still is one.
+    const form = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).set('content-type', 'application/x-www-form-urlencoded').send('name=After');
+    expect(form.body.payload.name).toBe('After');
+  });
+
   it('when JSON comes with a charset or no body comes at all, then the route answers as ever', async () => {
     const contact = await createContact(ctx, account, { name: 'Same' });
     const patched = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).set('content-type', 'application/json; charset=utf-8').send('{"name":"After"}');

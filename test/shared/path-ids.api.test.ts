@@ -45,6 +45,24 @@ describe('ids in the path', () => {
     expect(huge.body.error).toBe('contact 99999999999999999999 not found');
   });
 
+  // They were 404 "no route for GET …/contacts/abc": the route was there, its id pattern took digits only.
+  it('when the id is not digits (abc, -1, 1.5), then the 404 names the record as for an id of no record, after the access check', async () => {
+    for (const form of ['abc', '-1', '1.5']) {
+      const contact = await ctx.http.get(account.path(`/contacts/${form}`)).set('api_access_token', account.adminToken);
+      expect([contact.status, contact.body.error]).toEqual([404, `contact ${form} not found`]);
+    }
+    const note = await ctx.http.patch(account.path('/contacts/1/notes/x1')).set('api_access_token', account.adminToken).send({ content: 'x' });
+    expect([note.status, note.body.error]).toEqual([404, 'note x1 not found']);
+    const label = await ctx.http.delete(account.path('/labels/abc')).set('api_access_token', account.adminToken);
+    expect([label.status, label.body.error]).toEqual([404, 'label abc not found']);
+    // The literal routes beside an id still answer, and a path of no route still says so.
+    expect((await ctx.http.get(account.path('/contacts/search?q=zz')).set('api_access_token', account.adminToken)).status).toBe(200);
+    const none = await ctx.http.get(account.path('/contacts/abc/nothing')).set('api_access_token', account.adminToken);
+    expect([none.status, none.body.error]).toEqual([404, `no route for GET ${account.path('/contacts/abc/nothing')}`]);
+    // Without a token the guard answers first, as on a route that took the id.
+    expect((await ctx.http.get(account.path('/contacts/abc'))).status).toBe(401);
+  });
+
   it('when an id in a body names nothing by its form, then it stays a 422 naming the field', async () => {
     const res = await ctx.http.post(account.path('/actions/contact_merge')).set('api_access_token', account.adminToken).send({ base_contact_id: 0, mergee_contact_id: 1 });
     expect(res.status).toBe(422);
