@@ -50,7 +50,8 @@ const contactFields = {
     { type: 'integer', description: 'a whole number is stored as its decimal text' },
   ),
   // As Rails casts a boolean parameter: Chatwoot's clients send "true"/"false" from forms and query strings.
-  blocked: acceptingAlso(z.preprocess(railsBoolean, z.boolean()), { type: 'string', pattern: '^\\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0|[Oo][Nn]|[Oo][Ff][Ff]|[TtFf])\\s*$', description: 'true/false, 1/0, on/off or t/f in any case, as Rails casts a boolean' }, { enum: [1, 0] }),
+  // The 422 names what is taken: "expected boolean, received string" refused "yes" while "T" was taken.
+  blocked: acceptingAlso(z.preprocess(railsBoolean, z.boolean({ error: 'blocked must be true or false (or 1/0, on/off, t/f in any case, as Rails casts a boolean)' })), { type: 'string', pattern: '^\\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0|[Oo][Nn]|[Oo][Ff][Ff]|[TtFf])\\s*$', description: 'true/false, 1/0, on/off or t/f in any case, as Rails casts a boolean' }, { enum: [1, 0] }),
   avatar_url: nullableText(2048),
   // Chatwoot takes an avatar file beside the fields, and its clients send `avatar: null` for a
   // contact without a picture (Evolution API's WhatsApp bridge, on every message): as in Chatwoot,
@@ -67,7 +68,9 @@ const contactFields = {
   description: nullableText(5000),
   additional_attributes: attributesOrNull,
   custom_attributes: attributesOrNull,
-  created_at: timestamp,
+  // null is no date given, as Rails fills a nil created_at on create (it was a 422, while
+  // last_activity_at took null: a migration that had no creation date for some rows failed on them).
+  created_at: nullAsAbsent(timestamp.optional()),
   last_activity_at: timestamp.nullable(),
   // As Chatwoot reads it: an id as a number or a string of digits; null or "" (blank) mean no inbox.
   inbox_id: acceptingAlso(z.preprocess((value) => (value === '' ? null : value), bodyId('inbox_id must be an inbox id (a positive integer)').nullable()), {

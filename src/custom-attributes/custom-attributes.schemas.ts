@@ -9,8 +9,12 @@ export const definitionIdParams = z.object({
   id: pathId('custom attribute definition'),
 });
 
+// Chatwoot's dashboard asks for either model (conversation ones are none here); anything else was an
+// empty list with a 200, a typo answered as "no definitions".
 export const definitionListQuery = z.object({
-  attribute_model: z.string().optional(),
+  attribute_model: z
+    .enum(['contact_attribute', 'conversation_attribute', '1', '0', ''], 'attribute_model must be contact_attribute or conversation_attribute (or 1, 0)')
+    .optional(),
 });
 
 // Chatwoot's API documents its enums by number (its Rails enums accept either): display types

@@ -163,7 +163,7 @@ export function createCustomAttributesService(deps: CustomAttributesDeps) {
     definitionsOf: (accountId: number): Promise<DefinitionRef[]> => definitions.of(accountId),
 
     async list(accountId: number, attributeModel?: string) {
-      if (attributeModel && attributeModel !== 'contact_attribute' && attributeModel !== '1') return [];
+      if (attributeModel === 'conversation_attribute' || attributeModel === '0') return [];
       return (await definitions.of(accountId)).sort((a, b) => a._id - b._id).map(toDefinitionPayload);
     },
 

@@ -65,13 +65,26 @@ describe('dates before 1970', () => {
     });
   });
 
-  it('when created_at is null or not a date at all, then the 422 says what a timestamp is', async () => {
-    for (const body of [{ created_at: null }, { created_at: true }, { last_activity_at: { at: 1 } }, { created_at: '' }]) {
+  it('when created_at is not a date at all, then the 422 says what a timestamp is', async () => {
+    for (const body of [{ created_at: true }, { last_activity_at: { at: 1 } }, { created_at: '' }]) {
       const res = await create({ name: 'Bad', ...body });
       expect(res.status).toBe(422);
       const field = Object.keys(body)[0];
       expect(res.body).toMatchObject({ field, error: expect.stringMatching(new RegExp(`^${field}:? must be Unix seconds or an ISO 8601 date`)) });
     }
+  });
+
+  // It was a 422 while last_activity_at took null: a migration with no creation date for some rows failed on them.
+  it('when created_at is null, then it is no date given: now on create, unchanged on update', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const res = await create({ name: 'Undated', created_at: null, last_activity_at: null });
+    expect(res.status).toBe(200);
+    const contact = res.body.payload.contact;
+    expect(contact.created_at).toBeGreaterThanOrEqual(before);
+    expect(contact.last_activity_at).toBeNull();
+    const patched = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).send({ created_at: null, city: 'Lima' });
+    expect(patched.status).toBe(200);
+    expect(patched.body.payload.created_at).toBe(contact.created_at);
   });
 
   it('when a custom date attribute takes negative Unix seconds, then it is accepted', async () => {

@@ -76,6 +76,12 @@ describe('custom attribute definitions', () => {
     const renamed = await api.patch(`/custom_attribute_definitions/${wrapped.body.id}`, { custom_attribute_definition: { attribute_display_name: 'Renewal' } });
     expect(renamed.body).toMatchObject({ attribute_display_name: 'Renewal', attribute_display_type: 'date' });
     expect((await api.get('/custom_attribute_definitions?attribute_model=1')).body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['seats', 'renews']);
+    // Conversation attributes are none here; every definition when the model is blank, as Chatwoot's `presence` reads it.
+    for (const model of ['conversation_attribute', '0']) expect((await api.get(`/custom_attribute_definitions?attribute_model=${model}`)).body).toEqual([]);
+    expect((await api.get('/custom_attribute_definitions?attribute_model=')).body).toHaveLength(2);
+    // Any other model was an empty list with a 200: a typo read as "no definitions".
+    const typo = await api.get('/custom_attribute_definitions?attribute_model=contact_atribute');
+    expect([typo.status, typo.body.field, typo.body.error]).toEqual([422, 'attribute_model', 'attribute_model must be contact_attribute or conversation_attribute (or 1, 0)']);
   });
 
   it("when Chatwoot's dashboard sends attribute_values [] for a type that is not a list, then create and update take it; values for such a type are a 422", async () => {
