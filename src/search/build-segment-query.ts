@@ -127,7 +127,9 @@ class Compiler {
 
   /** A list of items joined by query_operator; AND binds tighter than OR. */
   list(items: unknown, where: string, depth: number): Query {
-    if (!Array.isArray(items) || !items.length) this.fail(where, 'must be a non-empty array of filter conditions');
+    // An empty filter is no condition for a filter run, an export or a bulk action, which never compile it.
+    if (!Array.isArray(items)) this.fail(where, 'must be an array of filter conditions');
+    if (!items.length) this.fail(where, 'must hold at least one filter condition');
     if (depth > MAX_GROUP_DEPTH) this.fail(where, `groups nest at most ${MAX_GROUP_DEPTH} deep`);
     const alternatives: Query[][] = [[]];
     items.forEach((item, i) => {
@@ -185,6 +187,7 @@ class Compiler {
     const rule = this.rule(item.attribute_key, at);
     const key = item.attribute_key as string;
     const op = item.filter_operator;
+    if (op === undefined || op === null) this.fail(at, `filter_operator is required: one of ${rule.operators.join(', ')} for "${key}"`);
     if (typeof op !== 'string' || !(OPERATORS as readonly string[]).includes(op)) {
       this.fail(at, `filter_operator must be one of ${rule.operators.join(', ')} for "${key}", not ${JSON.stringify(op)}`);
     }
@@ -392,8 +395,9 @@ export const isNoCondition = (payload: unknown): boolean => Array.isArray(payloa
  * Compiles a filter payload (the `payload` array of `{"payload": [...]}`) for an account whose
  * custom attribute definitions are given. Throws ValidationError naming the item on any fault.
  */
-export function buildSegmentQuery(payload: unknown, definitions: DefinitionRef[], limits: QueryLimits = DEFAULT_QUERY_LIMITS): Query {
-  return new Compiler(definitions, limits).list(payload, 'payload', 0);
+/** `at` names the payload in errors: `query.payload` in a segment's body. */
+export function buildSegmentQuery(payload: unknown, definitions: DefinitionRef[], limits: QueryLimits = DEFAULT_QUERY_LIMITS, at = 'payload'): Query {
+  return new Compiler(definitions, limits).list(payload, at, 0);
 }
 
 /** Whether some `attribute_key` of the payload, at any depth, passes the test. */

@@ -42,8 +42,9 @@ export const blankAsAbsent = <T extends z.ZodType>(schema: T) =>
 
 /** Sort and paging parameters of every contact list (list, search, filter, segment run). */
 export const pageQuery = z.object({
+  // `sort=name&sort=-name` said "expected string, received array".
   sort: z
-    .string()
+    .string('sort must be one sort key, given once')
     .optional()
     .meta({ pattern: SORT_PATTERN })
     .describe(`a sort key, ascending, or with a leading - descending: ${Object.keys(SORT_FIELDS).join(', ')}, or ${CUSTOM_SORT_PREFIX}<key>; default ${DEFAULT_SORT} (company is company_name, Chatwoot's older name for it)`),

@@ -107,7 +107,7 @@ const contactFilterType = (field: string) =>
 // Strict: a misspelt field (`nmae`, `querry`) answers 422 naming it; it was dropped with a 200.
 const segmentFields = z.strictObject({
   // Only invisible characters (zero-width spaces, direction marks) is no name, as only spaces is not.
-  name: z.string().trim().min(1, 'name must not be empty').refine((name) => trimText(name) !== '', 'name must not be empty').max(255, 'name must be at most 255 characters').superRefine(refuseControlCharacters),
+  name: z.string({ error: (issue) => (issue.input === undefined ? 'name is required: the text the segment is listed by' : 'name must be a text') }).trim().min(1, 'name must not be empty').refine((name) => trimText(name) !== '', 'name must not be empty').max(255, 'name must be at most 255 characters').superRefine(refuseControlCharacters),
   filter_type: contactFilterType('filter_type'),
   // Chatwoot's API document (and the SDKs generated from it) names the field `type`.
   type: contactFilterType('type').describe('the same as filter_type, as Chatwoot\'s API document names it'),

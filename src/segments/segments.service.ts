@@ -57,10 +57,10 @@ function storedFilter(payload: unknown): unknown {
 }
 
 export function createSegmentsService({ segments, listed, nextIds, search, contacts, definitionsOf, limits, maxSegments = DEFAULT_MAX_SEGMENTS }: SegmentsServiceDeps) {
-  async function compile(accountId: number, payload: unknown): Promise<SearchQuery> {
+  async function compile(accountId: number, payload: unknown, at?: string): Promise<SearchQuery> {
     // Most filters name standard attributes only: they compile without reading the definitions.
     const definitions = mayNameCustomAttributes(payload) ? await definitionsOf(accountId) : [];
-    return buildSegmentQuery(payload, definitions, limits);
+    return buildSegmentQuery(payload, definitions, limits, at);
   }
 
   async function find(accountId: number, id: number): Promise<Segment> {
@@ -132,7 +132,8 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
       if ((await listed.ids(accountId)).length >= maxSegments) {
         throw new ValidationError(`an account holds at most ${maxSegments} segments (limit SEGMENTS_MAX); delete one first`);
       }
-      const compiled = await compile(accountId, input.query.payload);
+      // Named as the body holds it: errors said `payload[0]` of the segment's `query.payload[0]`.
+      const compiled = await compile(accountId, input.query.payload, 'query.payload');
       const filter = storedFilter(input.query.payload);
       const [id] = await nextIds('segments');
       const now = new Date();
@@ -157,7 +158,7 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
       const set: Partial<Segment> = { updated_at: new Date() };
       if (input.name !== undefined) set.name = input.name;
       if (input.query !== undefined) {
-        set.compiled_query = JSON.stringify(await compile(accountId, input.query.payload));
+        set.compiled_query = JSON.stringify(await compile(accountId, input.query.payload, 'query.payload'));
         set.query = { payload: storedFilter(input.query.payload) };
         set.mapping_version = MAPPING_VERSION;
       }

@@ -343,17 +343,17 @@ describe('joining conditions', () => {
 
 describe('malformed payloads', () => {
   it.each([
-    [undefined, /payload: must be a non-empty array/],
-    [null, /payload: must be a non-empty array/],
-    [[], /payload: must be a non-empty array/],
-    [{ payload: [] }, /payload: must be a non-empty array/],
+    [undefined, /^payload: must be an array of filter conditions$/],
+    [null, /^payload: must be an array of filter conditions$/],
+    [[], /^payload: must hold at least one filter condition$/],
+    [{ payload: [] }, /^payload: must be an array of filter conditions$/],
     [['name'], /payload\[0\]: must be an object/],
     [[[]], /payload\[0\]: must be an object/],
     [[{ filter_operator: 'equal_to', values: ['x'] }], /payload\[0\]: attribute_key/],
     [[{ attribute_key: 'nope', filter_operator: 'equal_to', values: ['x'] }], /payload\[0\]: unknown attribute "nope"/],
     [[{ attribute_key: '__proto__', filter_operator: 'equal_to', values: ['x'] }], /unknown attribute/],
     [[{ attribute_key: 'constructor', filter_operator: 'equal_to', values: ['x'] }], /unknown attribute/],
-    [[{ attribute_key: 'name', values: ['x'] }], /payload\[0\]: filter_operator must be one of/],
+    [[{ attribute_key: 'name', values: ['x'] }], /payload\[0\]: filter_operator is required: one of equal_to, not_equal_to, contains/],
     [[{ attribute_key: 'name', filter_operator: 'like', values: ['x'] }], /filter_operator must be one of/],
     [[{ attribute_key: 'labels', filter_operator: 'contains', values: ['x'] }], /not allowed for "labels"/],
     [[{ attribute_key: 'identifier', filter_operator: 'starts_with', values: ['x'] }], /not allowed/],

@@ -501,6 +501,28 @@ describe('invalid filters', () => {
     expect(segment.body).toMatchObject({ error: 'query.payload is required: a list of filter conditions', field: 'query.payload' });
   });
 
+  // From a black-box read: "must be a non-empty array" where [] is the whole list; a segment's
+  // conditions named `payload[0]` of its `query.payload[0]`; a missing operator "not undefined".
+  it('when the payload is not a list, a group or a segment holds none, or an item lacks its operator, then the 422 says so in words, naming the item where the body holds it', async () => {
+    const as = (path: string, body: unknown, query = '') => ctx.http.post(account.path(path + query)).set('api_access_token', account.agentToken).send(body as object);
+    for (const payload of [null, 'x', {}]) {
+      const res = await as('/contacts/filter', { payload });
+      expect([res.status, res.body.field, res.body.error]).toEqual([422, 'payload', 'payload: must be an array of filter conditions']);
+    }
+    const group = await as('/contacts/filter', { payload: [{ group: [] }] });
+    expect([group.status, group.body.field, group.body.error]).toEqual([422, 'payload[0].group', 'payload[0].group: must hold at least one filter condition']);
+    const empty = await as('/custom_filters', { name: 'none', query: { payload: [] } });
+    expect([empty.status, empty.body.field, empty.body.error]).toEqual([422, 'query.payload', 'query.payload: must hold at least one filter condition']);
+    const unknown = await as('/custom_filters', { name: 'bad', query: { payload: [{ attribute_key: 'nope', filter_operator: 'equal_to', values: ['x'] }] } });
+    expect([unknown.status, unknown.body.field]).toEqual([422, 'query.payload[0]']);
+    const noOperator = await as('/contacts/filter', { payload: [{ attribute_key: 'blocked', values: [true] }] });
+    expect([noOperator.status, noOperator.body.field, noOperator.body.error]).toEqual([422, 'payload[0]', 'payload[0]: filter_operator is required: one of equal_to, not_equal_to for "blocked"']);
+    const twice = await ctx.http.get(account.path('/contacts?sort=name&sort=-name')).set('api_access_token', account.agentToken);
+    expect([twice.status, twice.body.field, twice.body.error]).toEqual([422, 'sort', 'sort must be one sort key, given once']);
+    const unnamed = await as('/custom_filters', { query: { payload: [item(['name', 'is_present', []])] } });
+    expect([unnamed.status, unnamed.body.field, unnamed.body.error]).toEqual([422, 'name', 'name is required: the text the segment is listed by']);
+  });
+
   it('when the sort key is unknown, then it answers 422', async () => {
     expect((await filter([item(['name', 'is_present', []])], 'sort=nope')).status).toBe(422);
   });
@@ -586,7 +608,7 @@ describe('segments', () => {
     const before = await ctx.http.get(path()).set(h());
     const res = await ctx.http.post(path()).set(h()).send({ name: 'extra', query: { payload: [{ ...vip[0], 'weird.key': 1, $where: 'x' }] } });
     expect(res.status).toBe(422);
-    expect(res.body.error).toMatch(/^payload\[0\]: a condition takes only .*; remove "weird\.key", "\$where"$/);
+    expect(res.body.error).toMatch(/^query\.payload\[0\]: a condition takes only .*; remove "weird\.key", "\$where"$/);
     expect((await ctx.http.get(path()).set(h())).body).toEqual(before.body);
     const chatwoots = await ctx.http.post(path()).set(h()).send({ name: 'dashboard', query: { payload: [{ ...vip[0], attribute_model: 'standard', custom_attribute_type: '' }] } });
     expect(chatwoots.status).toBe(200);

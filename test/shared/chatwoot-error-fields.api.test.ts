@@ -41,8 +41,8 @@ describe('error answers as Chatwoot clients read them', () => {
   it('when the field at fault is nested, then attributes names its top-level attribute and field keeps the path', async () => {
     const res = await post('/custom_filters', { name: 'x', filter_type: 'contact', query: { payload: [{ attribute_key: 'nope', filter_operator: 'equal_to', values: ['a'] }] } });
     expect(res.status).toBe(422);
-    expect(res.body.field).toBe('payload[0]');
-    expect(res.body.attributes).toEqual(['payload']);
+    expect(res.body.field).toBe('query.payload[0]');
+    expect(res.body.attributes).toEqual(['query']);
     expect(res.body.message).toBe(res.body.error);
   });
 
