@@ -80,7 +80,7 @@ const MESSAGE_REQUIRED = 'message is required, {"content": "..."}: a conversatio
 
 export const newConversationSchema = z
   .strictObject({
-    inbox_id: bodyId('inbox_id must be an inbox id (a positive integer)'),
+    inbox_id: bodyId('inbox_id must be an inbox id (a positive integer)', 'inbox_id is required: the inbox the message is sent through'),
     // Optional with a source_id: Chatwoot's documented call names the contact by the contact
     // inbox's source_id alone (as POST /contacts with inbox_id answered it).
     contact_id: bodyId('contact_id must be a contact id (a positive integer)').optional(),
@@ -123,7 +123,7 @@ export type NewConversationInput = z.infer<typeof newConversationSchema>;
 
 /** Chatwoot's POST /contacts/{id}/contact_inboxes: the contact's record in an inbox, which outbound messages then name by its source_id. */
 export const newContactInboxSchema = z.strictObject({
-  inbox_id: bodyId('inbox_id must be an inbox id (a positive integer)'),
+  inbox_id: bodyId('inbox_id must be an inbox id (a positive integer)', 'inbox_id is required: the inbox the contact is linked to'),
   // As POST /contacts with inbox_id takes it: the address the inbox derives, or none.
   source_id: z.string().max(255).nullable().optional().transform((value) => value ?? undefined),
   // Chatwoot lets an API caller set it; here only a valid identifier_hash verifies a contact (SPEC §6).

@@ -121,6 +121,14 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     return held !== null && held.account_id === inbox.account_id && held.contact_id === contactId;
   }
 
+  /** The contact's record in an e-mail, SMS or WhatsApp inbox under its address, made unless it has one. */
+  async function linkToInbox(inbox: Inbox, contact: Contact, sourceId: string): Promise<void> {
+    const held = await identities.findContactInbox(inbox._id, sourceId);
+    if (held && held.account_id === inbox.account_id && held.contact_id === Number(contact._id)) return;
+    const link = await identities.prepareContactInbox(inbox.account_id, inbox._id, contact, sourceId);
+    await link(Number(contact._id));
+  }
+
   const verifiedIdentities = async (accountId: number, contactId: number) =>
     (await identities.contactInboxesOf(accountId, contactId)).filter((ci) => ci.hmac_verified);
 
@@ -139,8 +147,9 @@ export function createMessagingService(deps: MessagingServiceDeps) {
   }
 
   /** A conversation is activity: the contact's last_activity_at moves (a write conditional on its version, then sync). */
-  async function touchContact(accountId: number, contactId: number, at: Date) {
-    await writer.modify(accountId, contactId, (current) =>
+  /** The contact as it is once its last activity is at least `at`. */
+  async function touchContact(accountId: number, contactId: number, at: Date): Promise<Contact> {
+    return writer.modify(accountId, contactId, (current) =>
       current.last_activity_at && current.last_activity_at >= at ? null : { set: { last_activity_at: at } },
     );
   }
@@ -206,7 +215,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     additionalAttributes?: Record<string, unknown>;
     assigneeId?: number;
     message?: Pick<Message, 'content' | 'message_type' | 'sender_id' | 'status' | 'recipient' | 'subject' | 'cc_emails' | 'bcc_emails'>;
-  }): Promise<{ conversation: Conversation; message: Message | null }> {
+  }): Promise<{ conversation: Conversation; message: Message | null; contact: Contact }> {
     const now = new Date();
     const [conversationId] = await nextIds('conversations');
     const messageId = input.message ? (await nextIds('messages'))[0] : null;
@@ -252,8 +261,8 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     }
     // The website visitor's widget lists its conversations from its own identity, by _id.
     if (input.contactInboxId !== null) await contactInboxes.updateOne({ _id: input.contactInboxId }, { $addToSet: { conversation_ids: conversationId } });
-    await touchContact(input.accountId, input.contactId, now);
-    return { conversation, message };
+    const contact = await touchContact(input.accountId, input.contactId, now);
+    return { conversation, message, contact };
   }
 
   return {
@@ -301,7 +310,11 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       if (!reached.ok) throw new ValidationError(`contact ${contact._id} cannot be reached in inbox ${inbox._id}: ${reached.reason}`, 'inbox_id');
       const r = input.source_id === undefined ? reached : await reachGiven(inbox, contact, verified, reached, input.source_id, () => isOwnRecord(inbox, Number(contact._id), input.source_id!));
 
-      const { conversation, message } = await record({
+      // As Chatwoot's ContactInboxBuilder does on a send: the inbox is then among the contact's
+      // contact_inboxes (a script reusing contact_inboxes[…].source_id found none here).
+      if (inbox.channel_type !== 'web_widget') await linkToInbox(inbox, contact, r.sourceId);
+
+      const { conversation, message, contact: touched } = await record({
         accountId: caller.accountId,
         inboxId: inbox._id,
         contactId: Number(contact._id),
@@ -329,7 +342,8 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         logger.warn({ messageId: message!._id, err }, 'delivery not queued now; the delivery sweep will queue it');
       }
       return toConversationPayload(conversation, [message!], {
-        sender: toContactPayload(contact),
+        // As the send left it (its last activity moved): it answered the contact as read before.
+        sender: toContactPayload(touched),
         channel: chatwootChannelOf(inbox.channel_type),
         hmac_verified: inbox.channel_type === 'web_widget',
         assignee: assigneeOf(conversation, assignees),

@@ -355,6 +355,12 @@ describe('isolation and input', () => {
     expect((await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken))).body.payload).toEqual([]);
   });
 
+  it('when inbox_id is left out, then the 422 says it is required', async () => {
+    const contact = await createContact(ctx, account, { name: 'No inbox', email: 'noinbox@shop.example' });
+    const res = await send(account, { contact_id: contact.id, message: { content: 'x' } });
+    expect([res.status, res.body.field, res.body.error]).toEqual([422, 'inbox_id', 'inbox_id is required: the inbox the message is sent through']);
+  });
+
   it('when assignee_id is not a member of the account, or cc_emails go to an SMS inbox, then it answers 422 naming them and sends nothing', async () => {
     const contact = await createContact(ctx, account, { phone_number: '+14155550161' });
     const stranger = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'x' }, assignee_id: 999999 });
@@ -513,6 +519,21 @@ describe("Chatwoot's conversation meta", () => {
     ]);
     const listedWeb = (await ctx.http.get(account.path(`/contacts/${visitor.id}/conversations`)).set(as(account.agentToken))).body.payload;
     expect(listedWeb.find((c: { id: number }) => c.id === web.body.id).meta).toMatchObject({ channel: 'Channel::WebWidget', hmac_verified: true });
+  });
+
+  // From a black-box read: the inbox was not among the contact's contact_inboxes after a send
+  // (Chatwoot's ContactInboxBuilder makes the record), and meta.sender had the last activity of before it.
+  it('when a message is sent by e-mail, SMS or WhatsApp, then the inbox is among the contact\'s contact_inboxes, once, and meta.sender carries the activity the send moved', async () => {
+    const contact = await createContact(ctx, account, { name: 'Linked', email: 'linked@shop.example', phone_number: '+14155550396', last_activity_at: 1600000000 });
+    for (const inbox of [inboxes.email, inboxes.sms, inboxes.whatsapp, inboxes.sms]) {
+      const res = await send(account, { inbox_id: inbox.id, contact_id: contact.id, message: { content: 'linked' } });
+      expect(res.status).toBe(200);
+      expect(res.body.meta.sender.last_activity_at).toBe(res.body.last_activity_at);
+    }
+    const shown = (await ctx.http.get(account.path(`/contacts/${contact.id}`)).set(as(account.agentToken))).body.payload;
+    expect(shown.last_activity_at).toBeGreaterThan(1600000000);
+    const links = shown.contact_inboxes.map((ci: { source_id: string; inbox: { id: number } }) => [ci.inbox.id, ci.source_id]);
+    expect(links.sort()).toEqual([[inboxes.email.id, 'linked@shop.example'], [inboxes.sms.id, '+14155550396'], [inboxes.whatsapp.id, '+14155550396']].sort());
   });
 
   // A Chatwoot client reading conversation.labels.includes(…) or unread_count threw or misread: the keys were missing.

@@ -13,6 +13,13 @@ describe('bodyId', () => {
   });
 
   // A string that is not digits said "Invalid string: must match pattern /^\s*\d{1,15}\s*$/".
+  it('says a missing id is missing, when told how', () => {
+    const inbox = bodyId('inbox_id must be an inbox id (a positive integer)', 'inbox_id is required: the inbox the message is sent through');
+    expect(inbox.safeParse(undefined).error?.issues.map((i) => i.message)).toEqual(['inbox_id is required: the inbox the message is sent through']);
+    expect(inbox.safeParse('x').error?.issues.map((i) => i.message)).toEqual(['inbox_id must be an inbox id (a positive integer)']);
+    expect(messageOf(undefined)).toEqual(['mergee_contact_id must be a contact id (a positive integer)']);
+  });
+
   it.each([['abc'], ['1e1'], [''], ['-3'], [true], [[4]], [0], [1.5], [null]])('refuses %p in the words it was given', (input) => {
     expect(messageOf(input)).toEqual(['mergee_contact_id must be a contact id (a positive integer)']);
   });
