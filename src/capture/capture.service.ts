@@ -20,7 +20,7 @@ import { isGap, MergeeIdentifiedError, type MergeOptions } from '../contacts/mer
 import type { MergeLocks } from '../contacts/merge-locks';
 import { isPlaceholderVisitorName, placeholderVisitorName } from '../contacts/visitor-placeholder';
 import type { NewVisitorInput, VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
-import { missingPreChatField, withoutBlankRequiredAnswers } from './check-pre-chat-form';
+import { checkedConversationAnswers, missingPreChatField, withoutBlankRequiredAnswers } from './check-pre-chat-form';
 import { verifyIdentifierHash } from './verify-identifier-hash';
 import { trimText } from '../shared/trim-text';
 import { toVisitorPayload, type VisitorConversationPayload, type VisitorPayload } from './visitor.presenter';
@@ -445,6 +445,9 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         input = withoutBlankRequiredAnswers(form.options.pre_chat_fields, input);
         const missing = await missingPreChatField(form.options.pre_chat_fields, input, () => contactsService.show(inbox.account_id, contactInbox.contact_id));
         if (missing) throw new ValidationError(missing.message, missing.field);
+        const answers = checkedConversationAnswers(form.options.pre_chat_fields, input.custom_attributes);
+        if (answers.problem) throw new ValidationError(answers.problem.message, answers.problem.field);
+        input = { ...input, custom_attributes: answers.attributes };
       }
       const contactId = await capture(inbox.account_id, contactInbox, standing, input.contact ?? {});
       const conversation = await messaging.recordIncoming({

@@ -1,6 +1,8 @@
 import { isGap } from '../contacts/merge-contacts';
 import type { ContactPayload } from '../records/contact.presenter';
-import { PRE_CHAT_STANDARD_FIELDS, type PreChatField } from '../inboxes/inbox.model';
+import { PRE_CHAT_STANDARD_FIELDS, PRE_CHAT_INPUT_TYPES, type PreChatField } from '../inboxes/inbox.model';
+import type { AttributeType } from '../records/custom-attribute-definition.model';
+import { checkCustomValue, coerceCustomValue } from '../records/custom-attribute-fields';
 import type { VisitorConversationInput } from './capture.schemas';
 
 export interface MissingField {
@@ -71,4 +73,40 @@ export function withoutBlankRequiredAnswers(fields: PreChatField[], input: Visit
   }
   if (attributes) kept.custom_attributes = attributes;
   return { ...input, contact: kept as VisitorConversationInput['contact'] };
+}
+
+/** The attribute type a pre-chat field's input type asks for (an email or a phone is text). */
+const ANSWER_TYPES: Record<(typeof PRE_CHAT_INPUT_TYPES)[number], AttributeType> = {
+  text: 'text',
+  email: 'text',
+  phone: 'text',
+  number: 'number',
+  date: 'date',
+  list: 'list',
+  checkbox: 'checkbox',
+  link: 'link',
+};
+
+/**
+ * The conversation's attributes with the answers to the form's enabled conversation_attribute
+ * fields read by each field's own type (`"42"` for a number is 42, a list's value as the list
+ * spells it), or the first answer that does not fit. Conversation attributes have no definitions
+ * here, so the field is the only type there is: an answer "abc" to a number field was stored.
+ */
+export function checkedConversationAnswers(
+  fields: PreChatField[],
+  attributes: Record<string, unknown> | undefined,
+): { attributes: Record<string, unknown> | undefined; problem?: MissingField } {
+  if (!attributes) return { attributes };
+  const checked = { ...attributes };
+  for (const field of fields.filter((f) => f.enabled && f.field_type === 'conversation_attribute' && Object.hasOwn(checked, f.name))) {
+    if (isGap(checked[field.name])) continue;
+    const answerOf = { attribute_key: field.name, attribute_display_type: ANSWER_TYPES[field.type], attribute_values: field.values ?? [], slot: 0 };
+    const value = coerceCustomValue(answerOf, checked[field.name]);
+    const problem = checkCustomValue(answerOf, value);
+    const path = `custom_attributes.${field.name}`;
+    if (problem) return { attributes, problem: { field: path, message: `the pre-chat form's "${field.label || field.name}" (${path}) is a ${field.type} field: ${problem}` } };
+    checked[field.name] = value;
+  }
+  return { attributes: checked };
 }

@@ -150,6 +150,32 @@ describe('starting a conversation through the form', () => {
     expect(missing.body.field).toBe('contact.custom_attributes.plan');
   });
 
+  // From a black-box read: conversation attributes have no definitions here, so "abc" for a number field was stored.
+  it('when a conversation field of the form is answered, then the answer is read by the field\'s type: "42" for a number is 42, a list\'s value as the list spells it, and "abc" a 422 naming it', async () => {
+    const typed = await createInbox(ctx, account, websiteChannel({
+      pre_chat_form_enabled: true,
+      pre_chat_form_options: {
+        pre_chat_message: 'Order help',
+        pre_chat_fields: [
+          { name: 'order_no', type: 'number', label: 'Order number', required: true, enabled: true, field_type: 'conversation_attribute' },
+          { name: 'urgency', type: 'list', label: 'Urgency', required: false, enabled: true, field_type: 'conversation_attribute', values: ['Low', 'High'] },
+          { name: 'callback', type: 'checkbox', label: 'Call me', required: false, enabled: false, field_type: 'conversation_attribute' },
+        ],
+      },
+    }));
+    const visitor = await newVisitor(typed);
+    const refused = await startChat(typed, visitor.source_id, { custom_attributes: { order_no: 'abc' }, message: { content: 'Where is it?' } });
+    expect([refused.status, refused.body.field]).toEqual([422, 'custom_attributes.order_no']);
+    expect(refused.body.error).toContain('"Order number" (custom_attributes.order_no) is a number field');
+    const badChoice = await startChat(typed, visitor.source_id, { custom_attributes: { order_no: 7, urgency: 'Panic' }, message: { content: 'Where is it?' } });
+    expect([badChoice.status, badChoice.body.field]).toEqual([422, 'custom_attributes.urgency']);
+    expect((await ctx.http.get(account.path(`/contacts/${visitor.id}/conversations`)).set(as(account.agentToken))).body.payload).toEqual([]);
+    // A disabled field is not the form's: its answer is kept as given.
+    const res = await startChat(typed, visitor.source_id, { custom_attributes: { order_no: ' 42 ', urgency: 'high', callback: 'maybe' }, message: { content: 'Where is it?' } });
+    expect(res.status).toBe(200);
+    expect(res.body.custom_attributes).toEqual({ order_no: 42, urgency: 'High', callback: 'maybe' });
+  });
+
   it('when the form is switched off, then its required fields are not enforced', async () => {
     const relaxed = await createInbox(ctx, account, websiteChannel({ pre_chat_form_enabled: false, pre_chat_form_options: FORM }));
     const visitor = await newVisitor(relaxed);
