@@ -18,7 +18,7 @@ import type { ImportJob } from './contact-import.service';
 import { isBlankLine, planImportColumns, type ColumnPlan } from './import-columns';
 import { createImportLease, ImportLeaseLost, type HeldLease } from './import-lease';
 import type { ImportRejectionModel } from './import-rejection.model';
-import { cellText, contactRowOf, identityKeys, InvalidUtf8Cell, parseImportRow, type Cell, type ParsedRow } from './parse-import-row';
+import { cellText, contactRowOf, identityKeys, InvalidUtf8Cell, labelsOf, parseImportRow, type Cell, type ParsedRow } from './parse-import-row';
 import { planImportBatch, type ImportBatchPlan } from './plan-import-batch';
 import { createLenientQuotes } from './lenient-quotes';
 import { createRowSizeGuard } from './row-size-guard';
@@ -352,7 +352,8 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         }));
         const wanted = rows.flatMap((r) => contactRowOf(r.parsed) ?? []);
         const lookups = Promise.all([
-          labels.existingTitles(accountId, wanted.flatMap((p) => p.labels)),
+          // Of rejected rows too: a label the account lacks is named among a row's other faults.
+          labels.existingTitles(accountId, rows.flatMap((r) => labelsOf(r.parsed))),
           matchingContacts(accountId, wanted.map((p) => p.changes)),
         ]);
         const planned = Promise.all([lookups, lastPlanned]).then(([[knownLabels, existing]]) =>

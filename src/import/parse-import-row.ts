@@ -25,6 +25,8 @@ export type ParsedRow =
   | {
       kind: 'rejected';
       errors: string[];
+      /** The row's label titles, when its labels cell was read: the plan tells which the account lacks, beside the errors. */
+      labels?: string[];
       /**
        * When every error is a custom value its definition refuses: the row as it stands without
        * them, which planImportBatch takes after all if its contact holds each of them already
@@ -225,9 +227,10 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
 
   const { changes, errors: fieldErrors } = changesOrErrors(input);
   errors.push(...fieldErrors);
-  if (errors.length > unfit.length || !changes) return { kind: 'rejected', errors };
+  const named = labels.length ? { labels } : {};
+  if (errors.length > unfit.length || !changes) return { kind: 'rejected', errors, ...named };
   if (!IDENTITY_FIELDS.some((field) => changes[field])) {
-    return { kind: 'rejected', errors: errors.length ? errors : ['a contact needs at least one of name, email, phone_number or identifier'] };
+    return { kind: 'rejected', errors: errors.length ? errors : ['a contact needs at least one of name, email, phone_number or identifier'], ...named };
   }
   const row: ContactRow = { changes, labels, ...(dateKeys.length ? { dateKeys } : {}) };
   return unfit.length ? { kind: 'rejected', errors, unlessHeld: { row, unfit } } : { kind: 'contact', ...row };
@@ -237,6 +240,12 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
 export function contactRowOf(parsed: ParsedRow): ContactRow | undefined {
   if (parsed.kind === 'contact') return parsed;
   return parsed.kind === 'rejected' ? parsed.unlessHeld?.row : undefined;
+}
+
+/** The label titles a row names, whether or not it is let through. */
+export function labelsOf(parsed: ParsedRow): string[] {
+  if (parsed.kind === 'contact') return parsed.labels;
+  return parsed.kind === 'rejected' ? (parsed.unlessHeld?.row.labels ?? parsed.labels ?? []) : [];
 }
 
 /** The keys that say two rows are the same person: identifier, email, phone. */

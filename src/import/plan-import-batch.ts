@@ -128,12 +128,18 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
   // and imported again, is matched as any row is.
   let rowsRead = 0;
   const candidates: { item: PlannedRow; own: string[] }[] = [];
+  // Said with the row's other faults: a row listed for a bad email alone was rejected again for
+  // its label once the email was fixed.
+  const lacking = (labels: string[]): string[] => {
+    const unknown = createLabels ? [] : labels.filter((title) => !knownLabels.has(title));
+    return unknown.length ? [`labels: the account has no label ${unknown.map((t) => `"${t}"`).join(', ')}; create it first, or import with create_labels=true`] : [];
+  };
   for (const { row, cells, parsed } of rows) {
     if (parsed.kind === 'empty') continue;
     rowsRead += 1;
     const wanted = contactRowOf(parsed);
     if (!wanted) {
-      reject({ row, cells }, parsed.kind === 'rejected' ? parsed.errors : []);
+      reject({ row, cells }, parsed.kind === 'rejected' ? [...parsed.errors, ...lacking(parsed.labels ?? [])] : []);
       continue;
     }
     const { changes, labels, dateKeys } = wanted;
@@ -144,15 +150,15 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
       const match = matchOf(changes)?.contact;
       const refused = match ? unfit.filter((u) => !holdsAsText(match, u)) : unfit;
       if (refused.length) {
-        reject({ row, cells }, refused.map((u) => u.error), true);
+        reject({ row, cells }, [...refused.map((u) => u.error), ...lacking(labels)], true);
         continue;
       }
     }
     // Held refused values come first, as the row's own faults do, should the row be rejected here.
     const own = unfit.map((u) => u.error);
-    const unknown = createLabels ? [] : labels.filter((title) => !knownLabels.has(title));
+    const unknown = lacking(labels);
     if (unknown.length) {
-      reject({ row, cells }, [...own, `labels: the account has no label ${unknown.map((t) => `"${t}"`).join(', ')}; create it first, or import with create_labels=true`], true);
+      reject({ row, cells }, [...own, ...unknown], true);
       continue;
     }
     candidates.push({ item: { row, cells, changes, labels, dateKeys }, own });

@@ -55,6 +55,10 @@ export function uploadCsv(options: { dir: string; maxBytes: number; field: strin
         if (err.code === 'LIMIT_FIELD_COUNT') return next(new ValidationError(`${options.field}: the form holds more than ${MAX_FIELDS} fields besides the file, the limit`, options.field));
         if (err.code === 'LIMIT_FIELD_KEY') return next(new ValidationError(`${options.field}: a form field's name is longer than ${MAX_FIELD_NAME_LENGTH} characters, the limit`, options.field));
         if (err.code === 'LIMIT_FIELD_VALUE') return next(new ValidationError(`${options.field}: a form field's value is longer than ${MAX_FIELD_VALUE_BYTES} bytes, the limit`, options.field));
+        // A file under another name (`-F file=@contacts.csv`) is named, as any other field is.
+        if (err.code === 'LIMIT_UNEXPECTED_FILE' && err.field && err.field !== options.field) {
+          return next(new ValidationError(`the file came in the multipart field "${err.field}"; send it in "${options.field}"`, err.field));
+        }
         if (err.code === 'LIMIT_UNEXPECTED_FILE' || err.code === 'LIMIT_FILE_COUNT') return next(new ValidationError(`send one file, in the multipart field "${options.field}"`, options.field));
         return next(new ValidationError(`${options.field}: ${err.message}`, options.field));
       }

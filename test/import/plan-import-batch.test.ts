@@ -134,6 +134,15 @@ describe('planning an import batch: labels', () => {
     expect(result.creates.map((c) => [c.row, c.changes.name])).toEqual([[2, 'A again']]);
   });
 
+  // A row listed for its email alone was rejected again for its label once the email was fixed.
+  it('when a row rejected for its own values also names a label the account lacks, then the label is among its reasons', () => {
+    const result = plan(['B,bad-email,,,nope,', 'C,c@x.com,bad-phone,,vip,'], { knownLabels: new Set(['vip']) });
+    expect(reasonsOf(result)).toEqual([
+      'row 1: email: "bad-email" is not a valid email address | labels: the account has no label "nope"; create it first, or import with create_labels=true',
+      expect.stringMatching(/^row 2: phone_number: [^|]*$/),
+    ]);
+  });
+
   it('when a row for a person already in the file names an unknown label, then it is rejected for the label', () => {
     const result = plan(['A,a@x.com,,,,', 'A again,a@x.com,,,nope,'], { knownLabels: new Set(['vip']) });
     expect(reasonsOf(result)).toEqual(['row 2: labels: the account has no label "nope"; create it first, or import with create_labels=true']);
