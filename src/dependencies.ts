@@ -317,7 +317,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     labels,
     segments,
     enqueue: (job) => bulkQueue.add(job),
-    waitIndexed: (ids) => waitUntilIndexed(models.pendingSync, ids, { timeoutMs: config.BULK_INDEX_WAIT_MS }),
+    waitIndexed: (ids) => waitUntilIndexed(models.pendingSync, models.contacts, ids, { timeoutMs: config.BULK_INDEX_WAIT_MS }),
     removeContacts: contactsInBackground.removeMany,
     logger,
   });
