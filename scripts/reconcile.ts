@@ -20,12 +20,15 @@ async function main() {
   try {
     if (!(await deps.models.accounts.exists({ _id: accountId }))) throw new Error(`account ${accountId} does not exist`);
     let lastPrint = 0;
+    const line = (r: ReconcileReport) => `MongoDB: checked ${r.checked}, behind ${r.behind}; index: walked ${r.indexed}, orphans ${r.orphans}; failed ${r.failed.length}\n`;
     const progress = (r: ReconcileReport) => {
       if (Date.now() - lastPrint < 2000) return;
       lastPrint = Date.now();
-      process.stderr.write(`MongoDB: checked ${r.checked}, behind ${r.behind}; index: walked ${r.indexed}, orphans ${r.orphans}; failed ${r.failed.length}\n`);
+      process.stderr.write(line(r));
     };
     const report = await deps.reconcile(accountId, { dryRun: values['dry-run'], quick: values.quick, onProgress: progress });
+    // The last figures too: a run shorter than the interval printed only its first batch ("checked 1" of 601).
+    process.stderr.write(line(report));
     console.log(JSON.stringify({ account_id: accountId, dry_run: values['dry-run'], ...report }, null, 2));
     process.exitCode = report.failed.length ? 1 : 0;
   } finally {
