@@ -32,6 +32,11 @@ export function versionsOf(ifMatch: string | undefined): number[] | undefined {
 /** Throws the 412 unless the contact, as read now, is at a version the caller's If-Match accepts. */
 export function checkIfMatch(accepted: number[] | undefined, id: number, version: number): void {
   if (accepted === undefined || accepted.includes(version)) return;
-  const read = accepted.length ? `version ${accepted.join(' or ')}` : 'the tag given (If-Match takes an ETag answered for this contact)';
-  throw new PreconditionFailedError(`contact ${id} changed since ${read} was read (it is at version ${version} now); read it again and reapply the change`);
+  // A tag not of this service says nothing of a change: it said "changed since the tag given was read" of a contact never changed.
+  if (!accepted.length) {
+    throw new PreconditionFailedError(
+      `If-Match names no ETag of contact ${id}: it takes a tag this service answered for the contact, "<version>-<digest>" (a weak tag, W/"…", never matches); the contact is at version ${version}`,
+    );
+  }
+  throw new PreconditionFailedError(`contact ${id} changed since version ${accepted.join(' or ')} was read (it is at version ${version} now); read it again and reapply the change`);
 }

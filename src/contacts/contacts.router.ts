@@ -89,19 +89,22 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       method: 'post', path: '/contacts', operationId: 'createContact', summary: 'Create a contact', tag, access: accountAccess,
       body: contactInputSchema, alsoForm: CONTACT_FORM,
       responses: {
-        '200': json(
-          'The created contact; with inbox_id, its new record in that inbox (without, as Chatwoot answers: inbox and source_id null)',
-          payloadOf(z.object({ contact: options.contactInboxes.contact, contact_inbox: z.union([options.contactInboxes.linkSchema, z.object({ inbox: z.null(), source_id: z.null() })]) })),
+        '200': withETag(
+          json(
+            'The created contact; with inbox_id, its new record in that inbox (without, as Chatwoot answers: inbox and source_id null)',
+            payloadOf(z.object({ contact: options.contactInboxes.contact, contact_inbox: z.union([options.contactInboxes.linkSchema, z.object({ inbox: z.null(), source_id: z.null() })]) })),
+          ),
         ),
         '409': conflictResponse,
       },
     },
     async ({ body }, req, res) => {
       const { accountId } = callerOf(req);
-      const { contact, contact_inbox } = await contacts.createWithInbox(accountId, body);
+      const { contact, contact_inbox, version } = await contacts.createWithInbox(accountId, body);
       // A new contact's inboxes are the one it was just given, if any, answered as a contact carries them.
       const [answered] = contact_inbox.source_id === null ? [{ ...contact, contact_inboxes: [] }] : await withContactInboxes(options.contactInboxes, accountId, [contact]);
-      res.status(200).json({ payload: { contact: answered, contact_inbox } });
+      // The contact's tag, which the next write's If-Match takes (Express's weak hash of the body was refused as stale).
+      res.status(200).set('ETag', contactETag(version, { payload: answered })).json({ payload: { contact: answered, contact_inbox } });
     },
   );
 
@@ -135,10 +138,11 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'delete', path: '/contacts/:id(\\d+)/avatar', operationId: 'deleteContactAvatar', summary: "Remove a contact's avatar (Chatwoot's DELETE avatar)", tag, access: accountAccess,
-      params: contactIdParams, responses: { '200': json('The contact without its avatar', payloadOf(contactPayloadSchema)), '409': conflictResponse },
+      params: contactIdParams, responses: { '200': withETag(json('The contact without its avatar', payloadOf(contactPayloadSchema))), '409': conflictResponse },
     },
     async ({ params }, req, res) => {
-      res.json({ payload: (await contacts.update(callerOf(req).accountId, params.id, { avatar_url: null })).payload });
+      const { payload, version } = await contacts.update(callerOf(req).accountId, params.id, { avatar_url: null });
+      answerVersioned(res, { answer: { payload }, version });
     },
   );
 
@@ -147,10 +151,14 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     {
       method: 'post', path: '/contacts/:id(\\d+)/destroy_custom_attributes', operationId: 'destroyContactCustomAttributes',
       summary: "Take custom attribute keys off a contact (Chatwoot's destroy_custom_attributes)", tag, access: accountAccess,
-      params: contactIdParams, body: destroyCustomAttributesSchema, responses: { '200': json('The contact without those keys', payloadOf(contactPayloadSchema)), '409': conflictResponse },
+      params: contactIdParams, body: destroyCustomAttributesSchema, responses: { '200': withETag(json('The contact without those keys', payloadOf(options.contactInboxes.contact))), '409': conflictResponse },
     },
     async ({ params, body }, req, res) => {
-      res.json({ payload: await contacts.removeCustomAttributes(callerOf(req).accountId, params.id, body.custom_attributes) });
+      const { accountId } = callerOf(req);
+      const { payload, version } = await contacts.removeCustomAttributes(accountId, params.id, body.custom_attributes);
+      // With its inboxes, as Chatwoot's view of this route renders it (with_contact_inboxes: true).
+      const [answered] = await withContactInboxes(options.contactInboxes, accountId, [payload]);
+      answerVersioned(res, { answer: { payload: answered }, version });
     },
   );
 

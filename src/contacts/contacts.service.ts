@@ -124,7 +124,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
   }
 
   /** With inbox_id, the contact's link to that inbox is checked before anything is written and made after the contact. */
-  async function createWithInbox(accountId: number, input: ContactInput): Promise<{ contact: ContactPayload; contact_inbox: ContactInboxLink | typeof NO_CONTACT_INBOX }> {
+  async function createWithInbox(accountId: number, input: ContactInput): Promise<{ contact: ContactPayload; contact_inbox: ContactInboxLink | typeof NO_CONTACT_INBOX; version: number }> {
     const changes = toContactChanges(input);
     if (!IDENTITY_FIELDS.some((field) => changes[field])) {
       throw new ValidationError('a contact needs at least one of name, email, phone_number or identifier');
@@ -145,7 +145,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
     const [id] = await nextIds('contacts');
     const doc = newContact(id, accountId, changes, labels, new Date());
     await writer.insert(doc);
-    return { contact: toContactPayload(doc), contact_inbox: link ? await link(id) : NO_CONTACT_INBOX };
+    return { contact: toContactPayload(doc), contact_inbox: link ? await link(id) : NO_CONTACT_INBOX, version: doc.version };
   }
 
   return {
@@ -165,14 +165,14 @@ export function createContactsService({ contacts, customAttributes, writer, next
     },
 
     /** Takes these custom attribute keys off the contact (null keeps a key; this removes it), as Chatwoot's destroy_custom_attributes. */
-    async removeCustomAttributes(accountId: number, id: number, keys: string[]): Promise<ContactPayload> {
+    async removeCustomAttributes(accountId: number, id: number, keys: string[]): Promise<VersionedContact> {
       const named = [...keys, ...keys.map(attributeKeyOf)];
       const updated = await writer.modify(accountId, id, (current) => {
         const attributes = current.custom_attributes ?? {};
         if (!named.some((key) => Object.hasOwn(attributes, key))) return null;
         return { set: { custom_attributes: Object.fromEntries(Object.entries(attributes).filter(([key]) => !named.includes(key))) } };
       });
-      return toContactPayload(updated);
+      return { payload: toContactPayload(updated), version: updated.version };
     },
 
     async update(accountId: number, id: number, input: ContactUpdateInput, { narrow, ifVersion }: UpdateOptions = {}): Promise<VersionedContact> {

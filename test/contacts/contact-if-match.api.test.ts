@@ -111,9 +111,25 @@ describe('If-Match on a contact write', () => {
     const tag = (await show(id)).headers.etag;
     for (const given of [`W/${tag}`, 'abc', '"abc"']) {
       const refused = await patch(id, { name: 'Sara Changed' }, given).expect(412);
-      expect(refused.body.error).toContain('If-Match takes an ETag answered for this contact');
+      // Not "changed since": the contact was never changed (it said so, of a contact at version 1).
+      expect(refused.body.error).toBe(
+        `If-Match names no ETag of contact ${id}: it takes a tag this service answered for the contact, "<version>-<digest>" (a weak tag, W/"…", never matches); the contact is at version 1`,
+      );
     }
     expect((await show(id)).body.payload.name).toBe('Sara Weak');
+  });
+
+  // From a black-box read: they answered Express's weak hash of the body, which the next write's If-Match refused as stale.
+  it('when a contact is created, loses a custom attribute or its avatar, then the answer carries its ETag, which the next write takes', async () => {
+    const created = await ctx.http.post(account.path('/contacts')).set('api_access_token', account.agentToken).send({ name: 'Uma Tagged', custom_attributes: { tier: 'gold' } }).expect(200);
+    const id = created.body.payload.contact.id;
+    expect(created.headers.etag).toMatch(/^"1-[A-Za-z0-9_-]+"$/);
+    const destroyed = await ctx.http.post(account.path(`/contacts/${id}/destroy_custom_attributes`)).set('api_access_token', account.agentToken).send({ custom_attributes: ['tier'] }).expect(200);
+    expect(destroyed.headers.etag).toMatch(/^"2-/);
+    await patch(id, { city: 'Lima' }, destroyed.headers.etag).expect(200);
+    const avatar = await ctx.http.delete(account.path(`/contacts/${id}/avatar`)).set('api_access_token', account.agentToken).expect(200);
+    expect(avatar.headers.etag).toMatch(/^"\d+-/);
+    await patch(id, { city: 'Cusco' }, avatar.headers.etag).expect(200);
   });
 
   it('when the answer changes without a write (its contact inboxes), then the ETag changes too, so a revalidation is not told 304', async () => {

@@ -50,6 +50,9 @@ describe("a contact's contact_inboxes", () => {
     const sentBack = await ctx.http.put(account.path(`/contacts/${reachable}`)).set('api_access_token', account.agentToken).send({ ...read, name: 'Inboxed Ines, sent back' });
     expect(sentBack.status).toBe(200);
     expect(sentBack.body.payload).toMatchObject({ name: 'Inboxed Ines, sent back', contact_inboxes: expected });
+    // Chatwoot's destroy_custom_attributes view renders them too (it answered none).
+    const destroyed = await ctx.http.post(account.path(`/contacts/${reachable}/destroy_custom_attributes`)).set('api_access_token', account.agentToken).send({ custom_attributes: ['none'] });
+    expect(destroyed.body.payload).toMatchObject({ id: reachable, contact_inboxes: expected });
     const without = await get(`/contacts/${reachable}?include_contact_inboxes=false`);
     expect(without.status).toBe(200);
     expect(without.body.payload).not.toHaveProperty('contact_inboxes');
