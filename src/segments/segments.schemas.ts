@@ -21,10 +21,14 @@ export const withinSearch = {
 
 // In the body, null is absent: a client walking pages sends the last answer's next_cursor, null
 // before the first page. Coerced, a null page was 0 ("page starts at 1").
+// Digits as text too, as in a query string ("2" is page 2, as Rails reads it): the document said
+// integer only, so a client generated from it could not send what the service takes.
+const bodyWholeNumber = (field: 'page' | 'per_page') =>
+  nullAsAbsent(acceptingAlso(z.preprocess((value) => value, pageFields.shape[field]), { type: 'string', pattern: '^\\s*\\+?\\d+\\s*$', description: 'its digits' }));
 const bodyFields = {
   sort: nullAsAbsent(pageFields.shape.sort),
-  page: nullAsAbsent(pageFields.shape.page),
-  per_page: nullAsAbsent(pageFields.shape.per_page),
+  page: bodyWholeNumber('page'),
+  per_page: bodyWholeNumber('per_page'),
   after: nullAsAbsent(pageFields.shape.after),
   // A whole number is its digits, as a phone number or identifier given as a JSON number is (a
   // script searching a phone's digits sent 612 and got a schema message about strings).

@@ -175,6 +175,10 @@ describe('filters and segments', () => {
     await ctx.settle(account.id);
     const filtered = await call('post', `${A}/contacts/filter`, { query: 'per_page=2', body: { payload } });
     expect(filtered.body.meta.count).toBeGreaterThan(0);
+    // Paging as digits in the body, as Rails reads it: the document said integer only.
+    const paged = await call('post', `${A}/contacts/filter`, { body: { payload, page: '1', per_page: ' 2 ' } });
+    expect(paged.body.meta).toMatchObject({ current_page: 1 });
+    expect(paged.body.payload).toHaveLength(Math.min(2, filtered.body.meta.count));
 
     const created = await call('post', `${A}/custom_filters`, { body: { custom_filter: { name: 'Example people', filter_type: 'contact', query: { payload } } } });
     const id = created.body.id;
