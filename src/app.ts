@@ -23,9 +23,10 @@ import { buildOpenApiDocument, type OpenApiDocument } from './openapi/build-docu
 import { openApiRouter } from './openapi/openapi.router';
 import { errorBodySchema, errorHandler, notFoundHandler } from './shared/error-handler';
 import { requireBearerToken } from './shared/bearer-token';
-import { JSON_BODY_LIMIT_BYTES, unstorableJson, utf8Only } from './shared/json-body';
+import { JSON_BODY_LIMIT_BYTES, jsonCharsetAsUtf8, unstorableJson, utf8Only } from './shared/json-body';
 import type { Metrics } from './shared/metrics';
 import { rateLimitedResponses } from './shared/rate-limit';
+import { percentEncodedQuery } from './shared/query-string';
 import { createRequestLogger } from './shared/request-logger';
 import { publicApiCors, securityHeaders } from './shared/security-headers';
 import { defineRoute, json, malformedIdRoutes, openAccess, type Mount } from './shared/route';
@@ -135,6 +136,8 @@ export function buildApp(deps: AppDeps): Express {
     res.on('finish', () => end({ route: routeLabel(req.route?.path, res.locals.mountPath), status: String(res.statusCode) }));
     next();
   });
+  app.use(percentEncodedQuery);
+  app.use(jsonCharsetAsUtf8);
   app.use(express.json({ limit: JSON_BODY_LIMIT_BYTES, verify: utf8Only }));
   app.use((req, _res, next) => next(unstorableJson(req.body)));
 

@@ -18,7 +18,7 @@ const unavailable: ResponseSpec = {
  * (415, src/shared/route.ts). An upload declares its own 413 and 415.
  */
 const bodyParsing: Record<string, ResponseSpec> = {
-  '400': problem('The body is not valid JSON, or not the Content-Encoding it names; or a path segment is not valid percent-encoding'),
+  '400': problem('The body is not valid JSON, or not the Content-Encoding it names; or a path segment or the query string is not valid percent-encoding'),
   // Node's HTTP parser answers it before any route (src/shared/client-error.ts).
   '431': problem('The request line and headers are larger than 16 KB (e.g. a URL with a thousand labels[])'),
   // Node's too, for a client that sends too slowly (src/shared/client-error.ts); no request_id: no route saw it.

@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import { isUtf8 } from 'node:buffer';
 import { BadRequestError, ValidationError } from './errors';
 import { quotedKey } from './text';
@@ -76,6 +77,24 @@ export function utf8Only(_req: unknown, _res: unknown, buf: Buffer, encoding: st
     throw new BadRequestError('request body is not valid UTF-8: JSON must be sent as UTF-8 (a string holds bytes that are not)');
   }
 }
+
+// Charsets that are ASCII below 128: a JSON text in them that is ASCII is the same text in UTF-8.
+const ASCII_CHARSETS = /^(iso-8859-1|latin-?1|us-ascii|ascii|windows-1252|cp1252)$/i;
+
+/**
+ * A JSON body labelled with an ASCII-based charset (Apache HttpClient's default ISO-8859-1) is
+ * read as UTF-8, as Rails reads JSON whatever its label says and as forms are read here: it was a
+ * 415 "unsupported charset", refusing a client Chatwoot takes. Bytes that are not UTF-8 are still
+ * a 400 (utf8Only), never stored garbled.
+ */
+export const jsonCharsetAsUtf8: RequestHandler = (req, _res, next) => {
+  const type = req.headers['content-type'];
+  if (type && /^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(type)?.[1];
+    if (charset && ASCII_CHARSETS.test(charset)) req.headers['content-type'] = type.replace(/;\s*charset\s*=\s*"?[^";\s]+"?/i, '; charset=utf-8');
+  }
+  next();
+};
 
 /** What is wrong with a JSON body body-parser could not parse, for the 400. */
 export function jsonParseFailure(err: { message?: string; body?: unknown }): string {

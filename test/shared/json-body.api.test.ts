@@ -71,6 +71,20 @@ describe('a body that is not JSON', () => {
     expect(shown.body.payload.name).toBe('Before');
   });
 
+  // Apache HttpClient labels bodies ISO-8859-1 by default; Rails reads JSON as UTF-8 whatever the label (it was a 415 "unsupported charset").
+  it('when JSON is labelled with an ASCII-based charset, then it is read as UTF-8; bytes that are not UTF-8 are still a 400', async () => {
+    // The bytes as given: superagent would send a Buffer labelled JSON as the JSON of the Buffer.
+    const post = (type: string, body: Buffer) =>
+      ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).set('content-type', type).serialize((raw: unknown) => raw as string).send(body as never);
+    const ascii = await post('application/json; charset=ISO-8859-1', Buffer.from('{"name":"Latin Label"}'));
+    expect([ascii.status, ascii.body.payload?.contact?.name]).toEqual([200, 'Latin Label']);
+    const utf8 = await post('application/json;charset="windows-1252"', Buffer.from('{"name":"José Label"}'));
+    expect([utf8.status, utf8.body.payload?.contact?.name]).toEqual([200, 'José Label']);
+    const latin1 = await post('application/json; charset=iso-8859-1', Buffer.from('{"name":"Jos\u00e9"}', 'latin1'));
+    expect(latin1.status).toBe(400);
+    expect(latin1.body.error).toMatch(/not valid UTF-8/);
+  });
+
   // curl -d without a content type: it was a 422 "Unrecognized key: {"name":"x"}" on the routes that take forms.
   it.each([['{"name":"formx"}'], ['  [{"name":"formx"}]']])('when JSON %s is sent as a urlencoded form to a route that takes forms, then it answers 415 saying to send it as JSON, and nothing is written', async (body) => {
     const contact = await createContact(ctx, account, { name: 'Before' });

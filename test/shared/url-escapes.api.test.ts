@@ -29,3 +29,21 @@ describe('a malformed percent-escape in a path parameter', () => {
     expect(res.status).toBe(200);
   });
 });
+
+// The query parser kept such a value as typed: a Latin-1 client's search for "José" (q=Jos%E9)
+// answered nothing with a 200, where Rack, and a path segment here, answer 400.
+describe('a malformed percent-escape in the query string', () => {
+  it.each([
+    ['a Latin-1 letter', '/contacts/search?q=Jos%E9', '"q=Jos%E9"'],
+    ['a cut UTF-8 sequence', '/contacts?sort=name&labels[]=%E0%A4%A', '"labels[]=%E0%A4%A"'],
+    ['a bare percent sign', '/contacts/search?q=100%', '"q=100%"'],
+  ])('when it is %s, then it answers 400 naming the parameter', async (_what, path, shown) => {
+    const res = await ctx.http.get(account.path(path)).set('api_access_token', account.adminToken);
+    expect([res.status, res.body.error]).toEqual([400, `the query string is not valid percent-encoding (escapes must be UTF-8): ${shown}`]);
+  });
+
+  it('when the escapes are well formed, then the query is read as ever', async () => {
+    const res = await ctx.http.get(account.path('/contacts/search?q=Jos%C3%A9+P%C3%A9rez&sort=name')).set('api_access_token', account.adminToken);
+    expect(res.status).toBe(200);
+  });
+});
