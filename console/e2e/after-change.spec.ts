@@ -37,15 +37,18 @@ test('when a contact opened from the list is gone, then the screen says so and s
   await expect(page.getByRole('link', { name: 'Quique Queda' })).toBeVisible();
 });
 
-test('when a segment is gone, then its page says so once and offers no edit or delete', async ({ page, account }) => {
+// It showed an empty title, "Search in " with no name, the API's "custom filter N not found" with a
+// Try again that could never succeed, and Export CSV.
+test('when a segment is gone, then its page says so once, in words, and offers no edit, delete, retry, search or export', async ({ page, account }) => {
   const segment = await account.api<{ id: number }>('POST', '/custom_filters', {
     name: 'Efímero', filter_type: 'contact', query: { payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }] },
   });
   await signIn(page, account);
   await account.api('DELETE', `/custom_filters/${segment.body.id}`);
   await page.goto(`/app/#/segment/${segment.body.id}`);
+  await expect(page.getByRole('heading', { name: 'Segment not found' })).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(1);
-  await expect(page.getByRole('alert')).toContainText(`custom filter ${segment.body.id} not found`);
-  await expect(page.getByRole('button', { name: 'Edit segment' })).toHaveCount(0);
-  await expect(page.getByRole('button', { name: 'Delete segment' })).toHaveCount(0);
+  await expect(page.getByRole('alert')).toHaveText('This segment does not exist: it was deleted, or the link is wrong. Pick a segment from the list, or All contacts.');
+  for (const name of ['Edit segment', 'Delete segment', 'Try again', 'Export CSV']) await expect(page.getByRole('button', { name })).toHaveCount(0);
+  await expect(page.getByLabel('Search contacts')).toHaveCount(0);
 });

@@ -28,6 +28,24 @@ test('when a note is written and Ctrl+Enter pressed, then it is saved and shown,
   await expect(page.getByRole('button', { name: 'Delete contact' })).toBeVisible();
 });
 
+// It stayed on screen after the box was emptied and another note saved.
+test('when a new note is refused, then the error shows at the box and goes once the note is changed', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Rita Refused' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Rita Refused' }).click();
+  const box = page.getByLabel(/New note/);
+  await box.fill('x'.repeat(50001));
+  await box.press('Control+Enter');
+  const refusal = page.getByRole('alert').filter({ hasText: 'at most 50000 characters' });
+  await expect(refusal).toBeVisible();
+  await expect(box).toHaveAttribute('aria-invalid', 'true');
+  await box.fill('A shorter note');
+  await expect(refusal).toHaveCount(0);
+  await box.press('Control+Enter');
+  await expect(page.getByTestId('note')).toHaveCount(1);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
 test('when a note is edited, then Escape leaves it as it was, Ctrl+Enter saves it, and the newest note stays first', async ({ page, account }) => {
   const [id] = await createContacts(account, [{ name: 'Olga Older' }]);
   const first = await account.api<{ id: number }>('POST', `/contacts/${id}/notes`, { content: 'First note' });

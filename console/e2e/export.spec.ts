@@ -33,6 +33,11 @@ test('when columns are chosen while a search is active, then the CSV has those c
   expect(lines[0]).toBe('name,email,city,plan');
   expect(lines.slice(1).sort()).toEqual(['Alvaro Soto,soto@example.com,Quito,', 'Álvaro Ruiz,alvaro@example.com,Lima,pro']);
 
+  // One contact is said in the singular (it was "the 1 contacts").
+  await page.getByLabel('Search contacts').fill('soto');
+  await expect(page.getByTestId('count')).toHaveText('1 contact');
+  await expect(panel.getByTestId('export-scope')).toHaveText('Exports the 1 contact of "All contacts" that matches "soto".');
+
   await page.reload();
   await page.getByRole('button', { name: 'Export CSV' }).click();
   await expect(panel.getByRole('checkbox', { name: 'Id', exact: true })).not.toBeChecked();

@@ -79,6 +79,7 @@ test('when the filter builder is open, then Escape closes it', async ({ page, ac
 });
 
 test('when a condition has no value, a day count that is negative or not whole, or a group is empty, then the builder marks it and stays open, and the list does not hang', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'seats', attribute_display_name: 'Seats', attribute_display_type: 'number', attribute_model: 'contact_attribute' });
   await createContacts(account, [{ name: 'Lucía Lima', city: 'Lima' }, { name: 'Bea Bogotá', city: 'Bogotá' }]);
   await signIn(page, account);
   await expect(page.getByTestId('count')).toHaveText('2 contacts');
@@ -104,6 +105,11 @@ test('when a condition has no value, a day count that is negative or not whole, 
   await setCondition(page, 1, 'created_at', 'is_greater_than', '');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(row(1).getByTestId('filter-problem')).toHaveText('Pick a date.');
+  // A number attribute chosen and left untouched: its box held 0 and the filter ran as "= 0".
+  await row(1).getByLabel('Attribute').selectOption('seats');
+  await expect(row(1).getByLabel('Value')).toHaveValue('');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(row(1).getByTestId('filter-problem')).toHaveText('Enter a number.');
   await row(1).getByRole('button', { name: 'Remove condition' }).click();
 
   await page.getByRole('button', { name: 'Add group' }).click();

@@ -46,6 +46,9 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
     saveNoteDraft(draftKey, text);
   };
   const [error, setError] = useState<string | null>(null);
+  // The new note's refusal, apart from the list's errors: it goes once the note is changed (it
+  // stayed on screen after the box was emptied and another note saved).
+  const [draftError, setDraftError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
   // A delete under way: a double click on Confirm used to send a second DELETE, answered 404 and shown as an error.
   const [deleting, setDeleting] = useState(false);
@@ -80,9 +83,9 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
       body: { content: draft },
     });
     setSaving(false);
-    if (failed) return setError(errorOf(failed).error);
+    if (failed) return setDraftError(errorOf(failed).error);
     setDraft('');
-    setError(null);
+    setDraftError(null);
     setReload((n) => n + 1);
   }
 
@@ -122,9 +125,11 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
       <h2 id="notes-title" tabIndex={-1}>{t('notes')}</h2>
       <label className="stacked">
         {t('newNote')}
-        <textarea rows={3} dir="auto" value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={editorKeys(() => void add())} />
+        <textarea rows={3} dir="auto" value={draft} aria-invalid={draftError ? true : undefined} aria-describedby={draftError ? 'new-note-error' : undefined}
+          onChange={(e) => { setDraft(e.target.value); setDraftError(null); }} onKeyDown={editorKeys(() => void add())} />
       </label>
       <button type="button" onClick={add} disabled={saving || !draft.trim()} aria-busy={saving}>{t('addNote')}</button>
+      {draftError && <p id="new-note-error" role="alert" className="error">{draftError}</p>}
       {error && <p role="alert" className="error">{error}</p>}
       <ul className="notes">
         {notes.map((note) => (

@@ -119,6 +119,8 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   const [panel, setPanel] = useState<'auto' | 'none' | 'filter' | 'new' | 'export'>('auto');
   const [segment, setSegment] = useState<Segment | null>(null);
   const [segmentError, setSegmentError] = useState<string | null>(null);
+  // Answered 404 (deleted elsewhere, a stale link): said so, with nothing to retry or export.
+  const [segmentMissing, setSegmentMissing] = useState(false);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   // A confirmation given up (Cancel, Escape, a refusal) gives the focus back to "Delete segment",
   // which it replaced; the focus used to fall to the page's body.
@@ -148,7 +150,11 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
     if (source.kind !== 'segment') return;
     session.client
       .GET('/api/v1/accounts/{account_id}/custom_filters/{id}', { params: { path: { ...accountPath(session), id: source.id } } })
-      .then(({ data, error }) => (data ? setSegment(data as Segment) : setSegmentError(errorOf(error).error)));
+      .then(({ data, error, response }) => {
+        if (data) return setSegment(data as Segment);
+        setSegmentError(errorOf(error).error);
+        setSegmentMissing(response.status === 404);
+      });
   }, [session, source, revision]);
 
   // A label's list whose label is gone (deleted or renamed by an administrator): said so, where it
@@ -273,7 +279,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   }
 
   const listName =
-    source.kind === 'segment' ? segment?.name ?? '' : source.kind === 'label' ? `# ${source.title}` : source.kind === 'filter' ? t('filteredTitle') : t('allContacts');
+    source.kind === 'segment' ? segment?.name ?? (segmentMissing ? t('segmentMissingTitle') : '') : source.kind === 'label' ? `# ${source.title}` : source.kind === 'filter' ? t('filteredTitle') : t('allContacts');
   const rows = shown?.payload ?? [];
   const allSelected = rows.length > 0 && rows.every((c) => selected.has(c.id));
   const count = shown ? plural('count', shown.meta.count) : '';
@@ -283,12 +289,12 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
     <section className="contacts" aria-labelledby="list-title">
       <div className="toolbar">
         <h1 id="list-title" tabIndex={-1} ref={titleRef}>{listName}</h1>
-        <SearchBox
+        {!segmentMissing && <SearchBox
           key={searchEpoch}
           initial={q}
           placeholder={source.kind === 'all' ? t('searchPlaceholder') : t('searchWithin', { list: listName })}
           onSearch={onSearch}
-        />
+        />}
         {!segmentGone && <button type="button" ref={(el) => { openers.current.filter = el; }} aria-expanded={panelShown === 'filter'} onClick={() => setPanel(panelShown === 'filter' ? 'none' : 'filter')}>
           {source.kind === 'segment' ? t('editSegment') : t('filter')}
         </button>}
@@ -313,7 +319,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
             <button type="button" autoFocus onClick={giveUpDelete}>{t('cancel')}</button>
           </span>
         )}
-        <button type="button" ref={(el) => { openers.current.export = el; }} aria-expanded={panel === 'export'} onClick={() => setPanel(panel === 'export' ? 'none' : 'export')}>{t('export')}</button>
+        {!segmentGone && <button type="button" ref={(el) => { openers.current.export = el; }} aria-expanded={panel === 'export'} onClick={() => setPanel(panel === 'export' ? 'none' : 'export')}>{t('export')}</button>}
         <button type="button" className="primary" ref={(el) => { openers.current.new = el; }} aria-expanded={panel === 'new'} onClick={() => setPanel(panel === 'new' ? 'none' : 'new')}>{t('newContact')}</button>
       </div>
 
@@ -331,9 +337,10 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
         <ExportPanel
           body={exportBodyOf(source, q || undefined, sort)}
           scope={
-            q
-              ? t('exportScopeSearch', { n: shown ? formatNumber(shown.meta.count) : '…', list: listName, q })
-              : t('exportScope', { n: shown ? formatNumber(shown.meta.count) : '…', list: listName })
+            // "the 1 contacts" was the plural of one.
+            shown
+              ? plural(q ? 'exportScopeSearch' : 'exportScope', shown.meta.count, { list: listName, q })
+              : t(q ? 'exportScopeSearch' : 'exportScope', { n: '…', list: listName, q })
           }
           onClose={() => closePanel('export')}
         />
@@ -371,14 +378,18 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           </button>
         </p>
       ) : (
-        failure && panelShown !== 'filter' && (
+        failure && panelShown !== 'filter' && !segmentMissing && (
           <p role="alert" className="error">
             {t('listFailed', { message: failure.error })}{' '}
             <button type="button" aria-disabled={loading} onClick={() => !loading && tryAgain()}>{t('tryAgain')}</button>
           </p>
         )
       )}
-      {segmentError && segmentError !== failure?.error && <p role="alert" className="error">{segmentError}</p>}
+      {segmentMissing ? (
+        <p role="alert" className="error" data-testid="segment-missing">{t('segmentMissing')}</p>
+      ) : (
+        segmentError && segmentError !== failure?.error && <p role="alert" className="error">{segmentError}</p>
+      )}
 
       {labelGone && source.kind === 'label' && (
         <p role="alert" className="error" data-testid="label-gone">{t('labelGone', { title: source.title })}</p>

@@ -361,7 +361,8 @@ function defaultValues(attribute: AttributeChoice, operator: string): (string | 
   const input = inputFor(attribute, operator);
   if (input === 'none') return [];
   if (input === 'boolean') return [true];
-  if (input === 'number') return [operator === 'days_before' ? 30 : 0];
+  // Empty, flagged until a number is typed: a 0 put there ran as "= 0" when left untouched.
+  if (input === 'number') return operator === 'days_before' ? [30] : [''];
   if (input === 'list') return [attribute.values?.[0] ?? ''];
   return [''];
 }
