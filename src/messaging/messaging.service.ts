@@ -146,8 +146,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     return (await readConversations(accountId, ids)).filter((c) => owners.has(c.contact_id));
   }
 
-  /** A conversation is activity: the contact's last_activity_at moves (a write conditional on its version, then sync). */
-  /** The contact as it is once its last activity is at least `at`. */
+  /** A conversation is activity: the contact's last_activity_at moves (a write conditional on its version, then sync); answers the contact as it is then. */
   async function touchContact(accountId: number, contactId: number, at: Date): Promise<Contact> {
     return writer.modify(accountId, contactId, (current) =>
       current.last_activity_at && current.last_activity_at >= at ? null : { set: { last_activity_at: at } },

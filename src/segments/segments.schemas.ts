@@ -19,12 +19,12 @@ export const withinSearch = {
   labels: labelsParam.describe('label titles, as the list takes them (labels[]=vip, repeated, or labels=a,b): only contacts holding any of them'),
 };
 
-// In the body, null is absent: a client walking pages sends the last answer's next_cursor, null
-// before the first page. Coerced, a null page was 0 ("page starts at 1").
 // Digits as text too, as in a query string ("2" is page 2, as Rails reads it): the document said
 // integer only, so a client generated from it could not send what the service takes.
 const bodyWholeNumber = (field: 'page' | 'per_page') =>
   nullAsAbsent(acceptingAlso(z.preprocess((value) => value, pageFields.shape[field]), { type: 'string', pattern: '^\\s*\\+?\\d+\\s*$', description: 'its digits' }));
+// In the body, null is absent: a client walking pages sends the last answer's next_cursor, null
+// before the first page. Coerced, a null page was 0 ("page starts at 1").
 const bodyFields = {
   sort: nullAsAbsent(pageFields.shape.sort),
   page: bodyWholeNumber('page'),
