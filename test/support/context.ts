@@ -112,11 +112,14 @@ type Http = ReturnType<typeof request>;
 
 /** The body a supertest request sent (superagent keeps it in `_data`, an upload in `_formData`). */
 function sentBodyOf(test: object): import('../openapi/document-support').SentBody {
-  const { _data: data, _formData: form, _header: header = {} } = test as { _data?: unknown; _formData?: unknown; _header?: Record<string, string> };
+  const { _formData: form, _header: header = {} } = test as { _formData?: unknown; _header?: Record<string, string> };
+  let { _data: data } = test as { _data?: unknown };
   if (form) return 'multipart';
   if (data === undefined || data === null) return { json: undefined };
   const type = String(header['content-type'] ?? 'application/json');
   if (!/^application\/json\b/i.test(type)) return 'other';
+  // Bytes sent as they are (a test's .serialize): their text is the JSON.
+  if (Buffer.isBuffer(data)) data = data.toString('utf8');
   // As sent: keys whose value is undefined are not in the JSON.
   if (typeof data !== 'string') return { json: JSON.parse(JSON.stringify(data)) };
   try {
