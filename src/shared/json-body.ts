@@ -90,8 +90,8 @@ const ASCII_CHARSETS = /^(iso-8859-1|latin-?1|us-ascii|ascii|windows-1252|cp1252
 export const jsonCharsetAsUtf8: RequestHandler = (req, _res, next) => {
   const type = req.headers['content-type'];
   if (type && /^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
-    const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(type)?.[1];
-    if (charset && ASCII_CHARSETS.test(charset)) req.headers['content-type'] = type.replace(/;\s*charset\s*=\s*"?[^";\s]+"?/i, '; charset=utf-8');
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(type);
+    if (charset && ASCII_CHARSETS.test(charset[1])) req.headers['content-type'] = type.replace(charset[0], '; charset=utf-8');
   }
   next();
 };

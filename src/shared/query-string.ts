@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import { BadRequestError } from './errors';
-
-const SHOWN_CHARACTERS = 60;
+import { shownName } from './rails-form';
 
 /**
  * A query string whose percent-escapes are not UTF-8 (`q=Jos%E9` from a Latin-1 client, `%ZZ`, a
@@ -16,8 +15,7 @@ export const percentEncodedQuery: RequestHandler = (req, _res, next) => {
     try {
       decodeURIComponent(pair.replace(/\+/g, ' '));
     } catch {
-      const shown = pair.length > SHOWN_CHARACTERS ? `${pair.slice(0, SHOWN_CHARACTERS)}…` : pair;
-      return next(new BadRequestError(`the query string is not valid percent-encoding (escapes must be UTF-8): ${JSON.stringify(shown)}`));
+      return next(new BadRequestError(`the query string is not valid percent-encoding (escapes must be UTF-8): ${shownName(pair)}`));
     }
   }
   next();
