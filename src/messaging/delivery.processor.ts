@@ -27,17 +27,25 @@ const recipientOf = (message: Message, current: string | null, what: string) => 
   return to;
 };
 
-/** Sends through the inbox's channel; answers the provider's id for the message. */
-async function deliver(inbox: Inbox, contact: Contact, message: Message, call: ProviderCall): Promise<string | null> {
+/** What a delivery answers: the provider's id for the message, and what did not go as asked though the contact has it. */
+interface Delivered {
+  providerId: string | null;
+  note: string | null;
+}
+
+/** Sends through the inbox's channel. */
+async function deliver(inbox: Inbox, contact: Contact, message: Message, call: ProviderCall): Promise<Delivered> {
+  const sent = (providerId: string | null): Delivered => ({ providerId, note: null });
   if (isChannel(inbox, 'email')) {
     // The conversation's mail_subject when one was given, else the inbox's name.
     const mail = { to: recipientOf(message, contact.email, 'email'), subject: message.subject || inbox.name, text: message.content, cc: message.cc_emails, bcc: message.bcc_emails };
-    return sendEmail(inbox.settings, mail, call);
+    const { messageId, copiesRefused } = await sendEmail(inbox.settings, mail, call);
+    return { providerId: messageId, note: copiesRefused };
   }
-  if (isChannel(inbox, 'sms')) return sendSms(inbox.settings, recipientOf(message, contact.phone_number, 'phone number'), message.content, call);
-  if (isChannel(inbox, 'whatsapp')) return sendWhatsapp(inbox.settings, recipientOf(message, contact.phone_number, 'phone number'), message.content, call);
+  if (isChannel(inbox, 'sms')) return sent(await sendSms(inbox.settings, recipientOf(message, contact.phone_number, 'phone number'), message.content, call));
+  if (isChannel(inbox, 'whatsapp')) return sent(await sendWhatsapp(inbox.settings, recipientOf(message, contact.phone_number, 'phone number'), message.content, call));
   // The website widget fetches its conversation's messages itself: recording is the delivery.
-  return null;
+  return sent(null);
 }
 
 export interface DeliveryProcessorDeps {
@@ -78,12 +86,13 @@ export function createDeliveryProcessor({ messages, pending, inboxes, contacts, 
       if (!contact) throw new PermanentDeliveryError('the contact no longer exists');
       // Blocked after the message was queued: it is not sent.
       if (contact.blocked) throw new PermanentDeliveryError('the contact is blocked');
-      const providerId = await deliver(inbox, contact, message, { timeoutMs, allowedHosts });
+      const { providerId, note } = await deliver(inbox, contact, message, { timeoutMs, allowedHosts });
       const now = new Date();
       await messages.updateOne(
         { _id: id, status: 'queued' },
-        { $set: { status: 'sent', provider_message_id: providerId, failure_reason: null, attempts: attempt, sent_at: now, updated_at: now } },
+        { $set: { status: 'sent', provider_message_id: providerId, failure_reason: note, attempts: attempt, sent_at: now, updated_at: now } },
       );
+      if (note) logger.warn({ messageId: id, note }, 'message sent, not to all its copies');
       await settled(id);
     } catch (err) {
       // Shown to agents: the delivery's own reasons (a provider's answer), never a store's or a library's text.

@@ -18,7 +18,6 @@ async function smtpAddress(host: string, allowedHosts: readonly string[]): Promi
 
 const AUTH_METHODS = { plain: 'PLAIN', login: 'LOGIN', cram_md5: 'CRAM-MD5' } as const;
 
-/** SMTP through the inbox's server, with Chatwoot's SMTP settings; answers the Message-ID. */
 export interface Mail {
   to: string;
   subject: string;
@@ -27,7 +26,21 @@ export interface Mail {
   bcc?: string[];
 }
 
-export async function sendEmail(stored: EmailSettings, mail: Mail, { timeoutMs, allowedHosts }: ProviderCall): Promise<string> {
+/** The Message-ID the contact's copy went out with, and why some Cc or Bcc did not get theirs. */
+export interface SentMail {
+  messageId: string;
+  copiesRefused: string | null;
+}
+
+/**
+ * SMTP through the inbox's server, with Chatwoot's SMTP settings. The contact's copy goes first, in
+ * a transaction of its own, and the Cc and Bcc copies after it in a second one: in one transaction a
+ * server that refused the contact's address but took a Cc's delivered the message to the Cc alone,
+ * and it was marked sent. So the contact's refusal fails (or retries) the message with no copy
+ * sent, and a retry never sends the copies twice; a refused copy cannot fail a message the contact
+ * has, and is said on it.
+ */
+export async function sendEmail(stored: EmailSettings, mail: Mail, { timeoutMs, allowedHosts }: ProviderCall): Promise<SentMail> {
   const settings = { ...SMTP_DEFAULTS, ...stored };
   if (!settings.smtp_enabled) throw new PermanentDeliveryError("the inbox's SMTP sending is switched off (smtp_enabled is false)");
   const host = settings.smtp_address;
@@ -46,23 +59,41 @@ export async function sendEmail(stored: EmailSettings, mail: Mail, { timeoutMs, 
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
   });
-  try {
-    // Each address as one recipient: a string is parsed as a list, and a comma in an address stored
-    // before the email rule refused it made a second recipient of what followed.
-    const one = (address: string) => ({ name: '', address });
-    const info = await transport.sendMail({ from: settings.email, ...mail, to: one(mail.to), cc: mail.cc?.map(one), bcc: mail.bcc?.map(one) });
-    return info.messageId;
-  } catch (err) {
+  // Logged and shown to agents: a server that echoes the password (as sent, or base64 as AUTH sends it) must not put it there.
+  const password = settings.smtp_password ?? '';
+  const secrets = password ? [password, Buffer.from(password).toString('base64'), Buffer.from(`\u0000${settings.smtp_login ?? ''}\u0000${password}`).toString('base64')] : [];
+  const problem = (err: unknown) => {
     const e = err as { responseCode?: number; message?: string; code?: string };
-    // Logged and shown to agents: a server that echoes the password (as sent, or base64 as AUTH sends it) must not put it there.
-    const password = settings.smtp_password ?? '';
-    const sent = [password, Buffer.from(password).toString('base64'), Buffer.from(`\u0000${settings.smtp_login ?? ''}\u0000${password}`).toString('base64')];
     // A server that never answered did not refuse anything (nodemailer's ECONNECTION, ETIMEDOUT, ESOCKET and DNS codes).
     const unreached = e.responseCode === undefined && ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS'].includes(e.code ?? '');
-    const reason = withoutSecrets(`the SMTP server ${unreached ? 'could not be reached' : 'refused the message'}: ${e.message ?? String(err)}`, password ? sent : []);
-    // SMTP's own convention: 5xx replies are permanent, 4xx replies and lost connections are not.
-    if (typeof e.responseCode === 'number' && e.responseCode >= 500) throw new PermanentDeliveryError(reason);
-    throw new TransientDeliveryError(reason);
+    return { code: e.responseCode, text: withoutSecrets(`${unreached ? 'could not be reached' : 'refused the message'}: ${e.message ?? String(err)}`, secrets) };
+  };
+  // Each address as one recipient: a string is parsed as a list, and a comma in an address stored
+  // before the email rule refused it made a second recipient of what followed.
+  const one = (address: string) => ({ name: '', address });
+  const message = { from: settings.email, subject: mail.subject, text: mail.text, to: one(mail.to), cc: mail.cc?.map(one), bcc: mail.bcc?.map(one) };
+  const copies = [...(mail.cc ?? []), ...(mail.bcc ?? [])];
+  try {
+    let messageId: string;
+    try {
+      messageId = (await transport.sendMail({ ...message, envelope: { from: settings.email, to: [one(mail.to)] } })).messageId;
+    } catch (err) {
+      const { code, text } = problem(err);
+      // SMTP's own convention: 5xx replies are permanent, 4xx replies and lost connections are not.
+      if (typeof code === 'number' && code >= 500) throw new PermanentDeliveryError(`the SMTP server ${text}`);
+      throw new TransientDeliveryError(`the SMTP server ${text}`);
+    }
+    if (copies.length === 0) return { messageId, copiesRefused: null };
+    try {
+      const sent = await transport.sendMail({ ...message, messageId, envelope: { from: settings.email, to: copies.map(one) } });
+      const refused = sent.rejected.map((address) => {
+        const reply = sent.rejectedErrors?.find((e) => e.recipient === address)?.response;
+        return reply ? `${address} (${withoutSecrets(reply, secrets)})` : address;
+      });
+      return { messageId, copiesRefused: refused.length ? `sent to the contact; the SMTP server refused the copy to ${refused.join(', ')}` : null };
+    } catch (err) {
+      return { messageId, copiesRefused: `sent to the contact; the copies to ${copies.join(', ')} were not sent: the SMTP server ${problem(err).text}` };
+    }
   } finally {
     transport.close();
   }

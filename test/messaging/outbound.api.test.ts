@@ -172,6 +172,43 @@ describe('outbound e-mail', () => {
     expect(message.content_attributes.external_error).toMatch(/550|mailbox unavailable/);
     expect(message.attempts).toBe(1);
   });
+
+  // In one SMTP transaction a server that refused the contact's address and took the Cc's
+  // delivered the message to the Cc alone, and it was marked sent.
+  it('when the SMTP server refuses the contact for good but would take the Cc, then the message fails and no copy goes out', async () => {
+    const contact = await createContact(ctx, account, { email: 'gone@reject.example' });
+    const res = await send(account, { inbox_id: inboxes.email.id, contact_id: contact.id, message: { content: 'to a closed mailbox', cc_emails: 'copy-of-gone@example.com' } });
+    const message = await settledMessage(contact.id, res.body.messages[0].id);
+    expect(message).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(message.content_attributes.external_error).toMatch(/550 mailbox unavailable/);
+    expect(smtp.received.filter((m) => m.to.includes('copy-of-gone@example.com'))).toEqual([]);
+  });
+
+  it('when the SMTP server asks to try the contact again later (450), then the message is retried and every recipient gets one copy', async () => {
+    const contact = await createContact(ctx, account, { email: 'later@busy.example' });
+    const res = await send(account, { inbox_id: inboxes.email.id, contact_id: contact.id, message: { content: 'try again', cc_emails: 'copy-of-later@example.com', bcc_emails: 'archive-of-later@example.com' } });
+    const message = await settledMessage(contact.id, res.body.messages[0].id);
+    expect(message).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(message.content_attributes.external_error).toBeUndefined();
+    for (const address of ['later@busy.example', 'copy-of-later@example.com', 'archive-of-later@example.com']) {
+      expect(smtp.received.filter((m) => m.to.includes(address))).toHaveLength(1);
+    }
+  });
+
+  it('when the SMTP server takes the contact but refuses a Cc, then the message is sent and says which copy was refused', async () => {
+    const contact = await createContact(ctx, account, { email: 'kept@example.com' });
+    const res = await send(account, { inbox_id: inboxes.email.id, contact_id: contact.id, message: { content: 'with copies', cc_emails: 'closed@reject.example, open@example.com' } });
+    const message = await settledMessage(contact.id, res.body.messages[0].id);
+    expect(message).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(message.content_attributes.external_error).toBe('sent to the contact; the SMTP server refused the copy to closed@reject.example (550 mailbox unavailable)');
+    const [toContact] = smtp.received.filter((m) => m.to.includes('kept@example.com'));
+    const [copy] = smtp.received.filter((m) => m.to.includes('open@example.com'));
+    expect(toContact.to).toEqual(['kept@example.com']);
+    // The same message: one Message-ID, the same headers.
+    const messageId = (raw: string) => /^Message-ID: (.+)$/im.exec(raw)?.[1];
+    expect(messageId(copy.raw)).toBe(messageId(toContact.raw));
+    expect(messageId(toContact.raw)).toBe(message.source_id);
+  });
 });
 
 describe('reading a conversation', () => {
@@ -403,11 +440,17 @@ describe("a conversation started as Chatwoot's dashboard sends it", () => {
 
     const message = await settledMessage(contact.id, res.body.messages[0].id);
     expect(message.status).toBe('sent');
+    // The contact's copy in a transaction of its own, then the Cc and Bcc copies, the same message.
     const mail = smtp.received.find((m) => m.to.includes('formal@example.com'))!;
-    expect(mail.to.sort()).toEqual(['accounts@example.com', 'archive@example.com', 'boss@example.com', 'formal@example.com']);
-    expect(mail.raw).toContain('Subject: Invoice 2026-11');
-    expect(mail.raw).toContain('Cc: boss@example.com, accounts@example.com');
-    expect(mail.raw).not.toContain('archive@example.com');
+    const copies = smtp.received.find((m) => m.to.includes('boss@example.com'))!;
+    expect(mail.to).toEqual(['formal@example.com']);
+    expect(copies.to.sort()).toEqual(['accounts@example.com', 'archive@example.com', 'boss@example.com']);
+    for (const raw of [mail.raw, copies.raw]) {
+      expect(raw).toContain('Subject: Invoice 2026-11');
+      expect(raw).toContain('To: formal@example.com');
+      expect(raw).toContain('Cc: boss@example.com, accounts@example.com');
+      expect(raw).not.toContain('archive@example.com');
+    }
 
     const shown = await ctx.http.get(account.path(`/conversations/${res.body.id}`)).set(as(account.adminToken));
     expect(shown.body).toMatchObject({ additional_attributes: { mail_subject: 'Invoice 2026-11' }, meta: { assignee: { id: agent.id } } });

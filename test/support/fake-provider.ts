@@ -52,9 +52,14 @@ export interface ReceivedMail {
   raw: string;
 }
 
-/** A real SMTP server on 127.0.0.1 that accepts mail for a login and rejects recipients at reject.example. */
+/**
+ * A real SMTP server on 127.0.0.1 that accepts mail for a login, refuses recipients at
+ * reject.example for good (550) and those at busy.example once (450, accepted when tried again).
+ */
 export async function startSmtpServer(login: { user: string; pass: string }) {
   const received: ReceivedMail[] = [];
+  const triedOnce = new Set<string>();
+  const refuse = (code: number, text: string) => Object.assign(new Error(text), { responseCode: code });
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
@@ -64,10 +69,10 @@ export async function startSmtpServer(login: { user: string; pass: string }) {
       return callback(new Error('invalid credentials'));
     },
     onRcptTo(address, _session, callback) {
-      if (address.address.endsWith('@reject.example')) {
-        const err = new Error('mailbox unavailable') as Error & { responseCode: number };
-        err.responseCode = 550;
-        return callback(err);
+      if (address.address.endsWith('@reject.example')) return callback(refuse(550, 'mailbox unavailable'));
+      if (address.address.endsWith('@busy.example') && !triedOnce.has(address.address)) {
+        triedOnce.add(address.address);
+        return callback(refuse(450, 'mailbox busy, try again later'));
       }
       return callback();
     },
