@@ -87,6 +87,9 @@ const envSchema = z.object({
   DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   DELIVERY_BACKOFF_MS: z.coerce.number().int().min(1).default(2000),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
+  // Deliveries one worker runs at once, for all accounts: each mostly waits on a provider, and with
+  // 4 a few providers that never answer held every account's messages back for their timeouts.
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(32),
   MAX_PER_PAGE: z.coerce.number().int().min(1).max(10000).default(500),
   // How long a request may take to arrive, body included (a slow client holds a connection that
   // long, then gets a 408 naming this); an import's upload of IMPORT_MAX_BYTES must fit in it.

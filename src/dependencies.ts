@@ -549,7 +549,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         );
       await requeueRemovals();
       void deliveryQueue.process(
-        4,
+        config.DELIVERY_CONCURRENCY,
         createDeliveryProcessor({
           messages: models.messages,
           pending: models.pendingDeliveries,

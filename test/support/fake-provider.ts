@@ -18,6 +18,7 @@ export type Reply = { status: number; body: unknown; delayMs?: number };
 export async function startFakeProvider(success: (n: number, req: ProviderRequest) => unknown) {
   const requests: ProviderRequest[] = [];
   const script: Reply[] = [];
+  const answering = new Set<NodeJS.Timeout>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -25,10 +26,12 @@ export async function startFakeProvider(success: (n: number, req: ProviderReques
       const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(recorded);
       const reply = script.shift() ?? { status: 201, body: success(requests.length, recorded) };
-      setTimeout(() => {
+      const timer = setTimeout(() => {
+        answering.delete(timer);
         if (res.destroyed) return;
         res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
       }, reply.delayMs ?? 0);
+      answering.add(timer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -38,7 +41,12 @@ export async function startFakeProvider(success: (n: number, req: ProviderReques
     requests,
     /** Answers the next requests with these replies, in order. */
     failNext: (...replies: Reply[]) => script.push(...replies),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** Drops the answers still delayed, with their connections. */
+    close: () => {
+      answering.forEach(clearTimeout);
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
