@@ -135,7 +135,7 @@ const envSchema = z.object({
       message: 'must be false, a whole number of proxies in front, or their addresses (IPs or CIDR ranges, loopback, linklocal, uniquelocal) separated by commas',
     })
     .transform((v): false | number | string => (v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
-  // Hosts a provider URL may name even though they resolve to loopback, private or link-local addresses (comma-separated).
+  // Hosts a provider URL may name even though they resolve to loopback, private, link-local, reserved or this machine's own addresses (comma-separated).
   OUTBOUND_ALLOWED_HOSTS: z
     .string()
     .default('')

@@ -349,7 +349,7 @@ describe('inbox settings, changed', () => {
     },
   );
 
-  it.each(['smtp.shop.example', 'SMTP.Shop.Example.', 'mail-1.shop.example', 'smtp.exämple.de', '203.0.113.7', '2001:db8::25', '[2001:db8::25]'])(
+  it.each(['smtp.shop.example', 'SMTP.Shop.Example.', 'mail-1.shop.example', 'smtp.exämple.de', '1.1.1.1', '2606:4700::1111', '[2606:4700::1111]'])(
     'when the SMTP address is %j, then it is accepted',
     async (host) => {
       const created = await ctx.http.post(account.path('/inboxes')).set(as(account.adminToken)).send({ name: 'ok', channel: { ...secrets.email, smtp_address: host } });
