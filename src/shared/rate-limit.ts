@@ -105,11 +105,29 @@ export const rateLimitedResponses: Record<string, ResponseSpec> = {
   },
 };
 
-/** Several limits as one middleware: each counts in turn, the first exceeded answers. */
+const RATE_LIMIT_HEADERS = ['RateLimit-Policy', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
+
+/**
+ * Several limits as one middleware: each counts in turn, the first exceeded answers. The
+ * RateLimit-* headers are those of the limit with the fewest requests left: each limit writes its
+ * own, and the last one's (sign-in's per email) told a client 9 left up to the per-IP 429.
+ */
 export function inSequence(handlers: RequestHandler[]): RequestHandler {
   return (req, res, next) => {
+    let tightest: { remaining: number; values: ReturnType<typeof res.getHeader>[] } | undefined;
+    const keepTightest = () => {
+      const remaining = Number(res.getHeader('RateLimit-Remaining') ?? Number.NaN);
+      if (Number.isFinite(remaining) && (!tightest || remaining < tightest.remaining)) tightest = { remaining, values: RATE_LIMIT_HEADERS.map((h) => res.getHeader(h)) };
+    };
     const run = (i: number, err?: unknown): void => {
-      if (err || i === handlers.length) return next(err);
+      // A refusal keeps the headers of the limit that refused.
+      if (err) return next(err);
+      if (i > 0) keepTightest();
+      if (i === handlers.length) {
+        const values = tightest?.values;
+        if (values) RATE_LIMIT_HEADERS.forEach((h, k) => (values[k] === undefined ? res.removeHeader(h) : res.setHeader(h, values[k])));
+        return next();
+      }
       void handlers[i](req, res, (e?: unknown) => run(i + 1, e));
     };
     run(0);

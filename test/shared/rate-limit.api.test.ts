@@ -52,6 +52,13 @@ describe('sign-in', () => {
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
 
+  it('when one client tries a new email each time, then the RateLimit headers count down its own (per-IP) allowance, the tighter of the two', async () => {
+    const remaining: string[] = [];
+    for (let i = 0; i < 3; i += 1) remaining.push((await signIn('198.51.100.77', `fresh${i}-${randomUUID()}@x.test`)).headers['ratelimit-remaining']);
+    expect(remaining).toEqual(['2', '1', '0']);
+    expect((await signIn('198.51.100.77', `fresh-${randomUUID()}@x.test`)).status).toBe(429);
+  });
+
   it('when many clients try one email, then that email is limited for all of them', async () => {
     const email = `target-${randomUUID()}@x.test`;
     const statuses = [];
