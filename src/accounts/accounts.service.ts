@@ -108,13 +108,13 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
    * Changes an account's members: a write conditional on the version read, retried on a race,
    * so two changes that would each leave another administrator cannot together leave none.
    */
-  async function changeMembers(accountId: number, change: (members: Member[]) => Member[]): Promise<void> {
+  async function changeMembers(accountId: number, change: (members: Member[]) => Member[], { lastAdminField }: { lastAdminField?: string } = {}): Promise<void> {
     for (let attempt = 0; attempt < MEMBER_WRITE_TRIES; attempt += 1) {
       const account = await findAccount(accountId);
       const before = account.members ?? [];
       const after = change(before);
       const isAdmin = (m: Member) => m.role === 'administrator';
-      if (before.some(isAdmin) && !after.some(isAdmin)) throw new ValidationError('an account needs at least one administrator', 'role');
+      if (before.some(isAdmin) && !after.some(isAdmin)) throw new ValidationError('an account needs at least one administrator', lastAdminField);
       const res = await accounts.updateOne({ _id: accountId, version: account.version ?? 0 }, { $set: { members: after }, $inc: { version: 1 } });
       if (res.matchedCount === 1) return callers.changed();
     }
@@ -209,7 +209,7 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
       await changeMembers(accountId, (members) => {
         if (!members.some((m) => m.user_id === userId)) throw notAMember(userId);
         return members.map((m) => (m.user_id === userId ? { ...m, role } : m));
-      });
+      }, { lastAdminField: 'role' });
       return memberOf(accountId, userId);
     },
 
