@@ -78,7 +78,8 @@ export function parseSort(raw: string | undefined): ContactSort {
   }
   if (!Object.hasOwn(SORT_FIELDS, key)) {
     throw new ValidationError(
-      `unknown sort key "${key}"; use one of ${Object.keys(SORT_FIELDS).join(', ')} or custom_attributes.<key>, with - for descending`,
+      // Quoted as sent: `--name` said `unknown sort key "-name"`, a key that exists.
+      `unknown sort key "${text}"; use one of ${Object.keys(SORT_FIELDS).join(', ')} or custom_attributes.<key>, with - for descending`,
       'sort',
     );
   }

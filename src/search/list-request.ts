@@ -16,13 +16,15 @@ type WholeNumberBounds = { min: number; tooSmall: string; max?: number; tooLarge
  */
 function wholeNumber(name: string, bounds: WholeNumberBounds) {
   const error = `${name} must be a whole number, given once`;
-  const atLeast = z.coerce.number({ error }).int({ error }).min(bounds.min, bounds.tooSmall);
-  return bounds.max === undefined ? atLeast : atLeast.max(bounds.max, bounds.tooLarge);
+  // Past 2^53 digits no longer name one number: such a page is too large, not "not a whole number".
+  // Checked first: zod's int() also refuses what is not a safe integer, with the message above.
+  const tooLarge = bounds.tooLarge ?? `${name} is too large`;
+  return z.coerce.number({ error }).max(bounds.max ?? Number.MAX_SAFE_INTEGER, tooLarge).int({ error }).min(bounds.min, bounds.tooSmall);
 }
 
-// A JSON number is taken as it is (and checked whole); anything else but digits is no number: a
-// body's `true` was page 1 and `[2]` page 2.
-const digitsOnly = (value: unknown) => (value === undefined || typeof value === 'number' || (typeof value === 'string' && /^\s*\+?\d+\s*$/.test(value)) ? value : Number.NaN);
+// A JSON number is taken as it is (and checked whole); anything else but digits (a - before them
+// too, so `page=-1` says "starts at 1") is no number: a body's `true` was page 1 and `[2]` page 2.
+const digitsOnly = (value: unknown) => (value === undefined || typeof value === 'number' || (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value)) ? value : Number.NaN);
 
 export const queryWholeNumber = (name: string, bounds: WholeNumberBounds) => z.preprocess(digitsOnly, wholeNumber(name, bounds).optional());
 
@@ -52,7 +54,8 @@ export const pageQuery = z.object({
   per_page: blankAsAbsent(
     queryWholeNumber('per_page', { min: 1, tooSmall: 'per_page must be at least 1' }).describe(`page size, default ${DEFAULT_PER_PAGE}, at most MAX_PER_PAGE (500 unless configured)`),
   ),
-  after: blankAsAbsent(z.string().min(1).optional()),
+  // `after=x&after=y` said "Invalid input: expected string, received array".
+  after: blankAsAbsent(z.string('after must be one cursor (meta.next_cursor), given once').min(1).optional()),
 });
 
 /** `labels[]` of every contact list (list, search, filter, segment run): label titles, repeated for more. */

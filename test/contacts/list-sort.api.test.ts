@@ -105,6 +105,18 @@ describe('sorting the list', () => {
     expect(res.status).toBe(422);
     expect(res.body.error).toMatch(/sort/);
   });
+
+  it.each([
+    ['sort=--name', 'sort', 'unknown sort key "--name"; use one of'],
+    ['page=-1', 'page', 'page starts at 1'],
+    ['per_page=-5', 'per_page', 'per_page must be at least 1'],
+    ['page=99999999999999999999', 'page', 'page is too large'],
+    ['after=abc&after=def', 'after', 'after must be one cursor (meta.next_cursor), given once'],
+  ])('when the query is %s, then the 422 names %s and says what is wrong with the value sent', async (query, field, error) => {
+    const res = await ctx.http.get(account.path(`/contacts?${query}`)).set('api_access_token', account.agentToken);
+    expect([res.status, res.body.field]).toEqual([422, field]);
+    expect(res.body.error).toContain(error);
+  });
 });
 
 describe('paging the list', () => {
