@@ -61,12 +61,13 @@ export function isBlankLine(cells: string[]): boolean {
 /**
  * A header read from a file that is not comma-separated: it would become one custom attribute
  * named after the whole line ("name;email") and every row would be rejected for a reason that
- * hides the cause. csv-parser ends lines at LF only, so a file whose lines end with CR alone is
- * one line, its header swallowing the rows (CRLF's CR is removed, so a CR left is inside a cell).
+ * hides the cause. A line break left in a header cell was quoted there (line ends outside quotes
+ * are read as such, CR alone too: lenient-quotes.ts): no column name holds one.
  */
 function checkSeparators(cells: string[]): string | undefined {
-  if (cells.some((cell) => cell.includes('\r'))) {
-    return 'the header line holds a carriage return (CR) inside a cell: the file\'s lines seem to end with CR alone, which reads as one line; lines must end with LF or CRLF';
+  const broken = cells.find((cell) => /[\r\n]/.test(cell));
+  if (broken !== undefined) {
+    return `the header cell ${JSON.stringify(broken.slice(0, 60))} holds a line break inside its quotes: a column name is one line`;
   }
   if (cells.length !== 1) return undefined;
   const other = cells[0].includes(';') ? 'semicolons (;)' : cells[0].includes('\t') ? 'tabs' : undefined;

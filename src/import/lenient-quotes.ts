@@ -26,6 +26,11 @@ const endsCell = (byte: number) => byte === COMMA || byte === LF || byte === CR;
  * part (`"abc"def`) joins it (`abcdef`). A quoted cell never closed still runs to the end of the
  * file, as before (the row size guard then cuts it). A leading byte order mark passes untouched.
  *
+ * A CR that ends a line outside quotes is a line end, as it is to spreadsheets and Python's csv:
+ * an LF is written after one not followed by its own. csv-parser ends lines at LF only, so a file
+ * whose lines end with CR alone (old Mac files) read as one line, and one whose rows did while its
+ * header ended with CRLF (files pasted together) imported `Alpha\rBeta\rGamma` as one name.
+ *
  * An unquoted cell is held back until its end or its first quote, at most `maxCellBytes`: a
  * longer one goes through as it is, its quotes dropped (its row is over the row limit and
  * rejected whole anyway), so memory stays at one chunk and one cell.
@@ -38,11 +43,14 @@ export function createLenientQuotes(maxCellBytes: number): Transform {
   let quoteOpened = false;
   // The unquoted cell's start was already passed on: a quote can no longer be opened before it.
   let startPassed = false;
+  // A CR just ended a line outside quotes: an LF follows (CRLF), or one is written after it.
+  let crEnded = false;
 
   return new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
       // Worst case every byte is a quote written twice, plus a cell's opening and closing quotes.
-      const out = Buffer.allocUnsafe(held.length + chunk.length * 2 + 2);
+      // And an LF after the last chunk's CR.
+      const out = Buffer.allocUnsafe(held.length + chunk.length * 2 + 3);
       let at = held.copy(out, 0);
       let cellStart = state === UNQUOTED && !quoteOpened && !startPassed ? 0 : -1;
       held = Buffer.alloc(0);
@@ -56,6 +64,8 @@ export function createLenientQuotes(maxCellBytes: number): Transform {
           }
           bomAt = -1;
         }
+        if (crEnded && byte !== LF) out[at++] = LF;
+        crEnded = false;
         switch (state) {
           case CELL_START:
             if (byte === QUOTE) state = QUOTED;
@@ -115,6 +125,7 @@ export function createLenientQuotes(maxCellBytes: number): Transform {
             } else out[at++] = byte;
             break;
         }
+        if (byte === CR && state === CELL_START) crEnded = true;
       }
       let through = at;
       if (state === UNQUOTED && !quoteOpened && !startPassed) {
@@ -127,7 +138,7 @@ export function createLenientQuotes(maxCellBytes: number): Transform {
     },
     flush(done: TransformCallback) {
       const open = (state === UNQUOTED && quoteOpened) || state === QUOTE_IN_QUOTED || state === AFTER_QUOTED;
-      const rest = open ? Buffer.concat([held, Buffer.from('"')]) : held;
+      const rest = open ? Buffer.concat([held, Buffer.from('"')]) : crEnded ? Buffer.from('\n') : held;
       done(null, rest.length ? rest : undefined);
     },
   });

@@ -31,6 +31,20 @@ describe('lenient quotes', () => {
     ]);
   });
 
+  it.each(CHUNKS)('when lines end with CR alone, LF or CRLF, mixed, then each is a line end; a CR inside quotes is a character (chunks of %i bytes)', async (chunkSize) => {
+    const text = 'name,email\r\nAlpha,a@x\rBeta,\r"Ga\rmma","g\r"\rDelta\nEps"i"lon\r\r\nZeta,z\r';
+    expect(await read(text, chunkSize)).toEqual([
+      ['name', 'email'],
+      ['Alpha', 'a@x'],
+      ['Beta', ''],
+      ['Ga\rmma', 'g\r'],
+      ['Delta'],
+      ['Eps"i"lon'],
+      [],
+      ['Zeta', 'z'],
+    ]);
+  });
+
   it.each(CHUNKS)('when cells are quoted as the CSV rules say, then they read as before: commas, doubled quotes and line breaks inside (chunks of %i bytes)', async (chunkSize) => {
     const text = '\uFEFF"name","notes"\r\n"Álvaro, Jr.","said ""hi""\nthen left"\r\n"",x\n"a""",b\n';
     expect(await read(text, chunkSize)).toEqual([

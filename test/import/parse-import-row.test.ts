@@ -68,8 +68,8 @@ describe('reading the header', () => {
     [['', ' '], /no header line/],
     [['name;email;phone_number'], /^the header line has no comma but has semicolons \(;\): the file must be comma-separated/],
     [['\uFEFFname\temail'], /^the header line has no comma but has tabs: the file must be comma-separated/],
-    [['name', 'email\rAna', 'a@x.com\rLuis', 'l@x.com'], /^the header line holds a carriage return \(CR\) inside a cell: .*lines must end with LF or CRLF/],
-    [['name\rAna\r'], /carriage return/],
+    [['name', 'first\r\nemail', 'phone'], /^the header cell "first\\r\\nemail" holds a line break inside its quotes: a column name is one line$/],
+    [['name\nAna'], /holds a line break/],
     [['name', '__proto__'], /column 2: .*"__proto__" is not allowed/],
     [['name', 'constructor'], /column 2: .*"constructor" is not allowed/],
   ])('when the header is %j, then the import cannot run: %s', (header, error) => {
