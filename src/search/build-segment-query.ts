@@ -316,10 +316,10 @@ class Compiler {
     }
     const stripped = stripPhoneSeparators(text);
     if (!/^\+?\d+$/.test(stripped)) this.fail(at, `values[${j}] must be digits of a phone number; got ${JSON.stringify(value)}`);
-    if (operator !== 'starts_with') return stripped;
     // A prefix without "+" already starts with the country code, as numbers are given on input.
-    const prefix = stripped.startsWith('+') ? stripped : `+${stripped}`;
-    // No country code starts with 0: "00 51…" (the dialling prefix) would match nothing, silently.
+    const prefix = operator === 'starts_with' && !stripped.startsWith('+') ? `+${stripped}` : stripped;
+    // No country code starts with 0: "00 51…" (the dialling prefix), or "+0" anywhere a + marks
+    // the number's start, would match nothing, silently.
     if (prefix.startsWith('+0')) this.fail(at, `values[${j}]: a phone number starts with + and its country code, which never begins with 0 (write +51…, not 0051…); got ${JSON.stringify(value)}`);
     return prefix;
   }

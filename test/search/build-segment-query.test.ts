@@ -129,6 +129,9 @@ describe('phone numbers', () => {
   it('when starts_with is given a prefix no number can start with (00, the dialling prefix), then it is refused saying why instead of matching nothing', () => {
     expect(failure([item('phone_number', 'starts_with', ['00 519'])]).message).toMatch(/^payload\[0\]: values\[0\]: .*never begins with 0/);
     expect(failure([item('phone_number', 'starts_with', ['+0'])]).message).toMatch(/never begins with 0/);
+    // A + marks the number's start: "+0" is found in no number, whatever the operator (it was a 200 counting 0).
+    expect(failure([item('phone_number', 'contains', ['+0'])]).message).toMatch(/^payload\[0\]: values\[0\]: .*never begins with 0/);
+    expect(failure([item('phone_number', 'does_not_contain', ['+051'])]).message).toMatch(/never begins with 0/);
     expect(one('phone_number', 'contains', ['0051'])).toEqual({ prefix: { search_suffixes: { value: 'p:0051' } } });
   });
 
