@@ -59,3 +59,39 @@ test('when a number attribute is typed with a decimal comma, as Spanish writes i
   expect((await account.api<{ payload: { custom_attributes: Record<string, unknown> } }>('GET', `/contacts/${id}`)).body.payload.custom_attributes.puntuacion).toBe(3.5);
   await expect(field).toHaveValue('3,5');
 });
+
+test('when a Spanish segment holds a decimal number, then the builder shows it with a decimal comma; a contact with no name is selected by what names it; a count stays one line beside a long segment name', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'gasto', attribute_display_name: 'Gasto', attribute_display_type: 'number', attribute_model: 'contact_attribute' });
+  const spenders = Array.from({ length: 12 }, (_, i) => ({ name: `Gema Gastadora ${i + 1}`, custom_attributes: { gasto: 200 } }));
+  await createContacts(account, [...spenders, { phone_number: '+34600111222' }]);
+  await account.api('POST', '/custom_filters', {
+    name: 'Clientes con gasto registrado en España y Perú, los de siempre', filter_type: 'contact',
+    query: { payload: [{ attribute_key: 'gasto', filter_operator: 'equal_to', values: [100.5, 200] }] },
+  });
+  await page.setViewportSize({ width: 1366, height: 800 });
+  await signIn(page, account);
+  await page.getByLabel('Language').selectOption('es');
+
+  // It was "Seleccionar a " for a contact without a name.
+  await expect(page.getByRole('checkbox', { name: 'Seleccionar a +34600111222' })).toBeVisible();
+
+  // Two digits sat one above the other in a badge squeezed by the long name beside it.
+  const badge = page.getByTestId('segment-count');
+  await expect(badge).toHaveText('12');
+  // The lines its text takes: one box each (the e2e files are typed without the DOM).
+  type Ranged = { ownerDocument: { createRange: () => { selectNodeContents: (node: unknown) => void; getClientRects: () => { length: number } } } };
+  const lines = await badge.evaluate((el: Ranged) => {
+    const range = el.ownerDocument.createRange();
+    range.selectNodeContents(el);
+    return range.getClientRects().length;
+  });
+  expect(lines).toBe(1);
+
+  await page.getByRole('button', { name: /^Clientes con gasto/ }).click();
+  await expect(page.getByTestId('count')).toHaveText('12 contactos');
+  await page.getByRole('button', { name: 'Editar segmento' }).click();
+  const condition = page.locator('.condition').first();
+  // It showed 100.5, as the API writes it, where the user typed 100,5.
+  await expect(condition.getByLabel('Valor')).toHaveValue('100,5');
+  await expect(condition.getByTestId('value-chip')).toHaveText(['200']);
+});

@@ -461,7 +461,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
                 <td>
                   <input
                     type="checkbox"
-                    aria-label={t('selectRow', { name: contact.name ?? contact.email ?? String(contact.id) })}
+                    aria-label={t('selectRow', { name: contactTitle(contact) })}
                     checked={selected.has(contact.id)}
                     onChange={() => {
                       const next = new Set(selected);

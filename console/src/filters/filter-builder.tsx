@@ -14,6 +14,7 @@ import {
   MAX_GROUP_DEPTH,
   operatorLabel,
   parseTypedNumber,
+  shownValue,
   pathOf,
   problemPathOf,
   SINGLE_VALUE_OPERATORS,
@@ -268,7 +269,7 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
   // A number box shows what was typed (7,5) while that is its value; a value set otherwise (an
   // operator's default, the box emptied for the next value) shows as itself.
   const [numberDraft, setNumberDraft] = useState<string | null>(null);
-  const numberShown = numberDraft !== null && parseTypedNumber(numberDraft) === value ? numberDraft : String(value ?? '');
+  const numberShown = numberDraft !== null && parseTypedNumber(numberDraft) === value ? numberDraft : shownValue(value, language);
   const setValue = (v: string | number | boolean) => onChange({ ...condition, values: [v, ...condition.values.slice(1)] });
   const moreValues = input === 'none' ? [] : condition.values.slice(1);
   const several = takesSeveralValues(condition.filter_operator) && input !== 'none' && input !== 'boolean';
@@ -344,8 +345,8 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
           <ul className="chips">
             {moreValues.map((v, i) => (
               <li key={`${i}-${String(v)}`} className="chip">
-                <span data-testid="value-chip">{String(v)}</span>
-                <button type="button" className="chip-remove" aria-label={t('removeValue', { value: String(v) })} title={t('removeValue', { value: String(v) })} onClick={() => removeValue(i + 1)}>×</button>
+                <span data-testid="value-chip">{shownValue(v, language)}</span>
+                <button type="button" className="chip-remove" aria-label={t('removeValue', { value: shownValue(v, language) })} title={t('removeValue', { value: shownValue(v, language) })} onClick={() => removeValue(i + 1)}>×</button>
               </li>
             ))}
           </ul>

@@ -149,6 +149,10 @@ export function parseTypedNumber(raw: string): string | number {
   return Number.isFinite(number) ? number : raw;
 }
 
+/** A value as the builder shows it: a number with the language's decimal mark (7,5 in Spanish, as typed), the rest as it is. */
+export const shownValue = (value: unknown, language: string): string =>
+  typeof value === 'number' && language === 'es' ? String(value).replace('.', ',') : String(value ?? '');
+
 /**
  * Operators the builder offers several values for: equal_to means any of them, not_equal_to none
  * of them (labels: has any of, has none of). The API takes several for the other text operators
