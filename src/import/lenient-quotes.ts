@@ -54,6 +54,11 @@ export function createLenientQuotes(maxCellBytes: number): Transform {
       let at = held.copy(out, 0);
       let cellStart = state === UNQUOTED && !quoteOpened && !startPassed ? 0 : -1;
       held = Buffer.alloc(0);
+      // The last chunk ended with a CR that ended a line.
+      if (crEnded && chunk.length) {
+        crEnded = false;
+        if (chunk[0] !== LF) out[at++] = LF;
+      }
       for (let i = 0; i < chunk.length; i++) {
         const byte = chunk[i];
         if (bomAt >= 0) {
@@ -64,8 +69,6 @@ export function createLenientQuotes(maxCellBytes: number): Transform {
           }
           bomAt = -1;
         }
-        if (crEnded && byte !== LF) out[at++] = LF;
-        crEnded = false;
         switch (state) {
           case CELL_START:
             if (byte === QUOTE) state = QUOTED;
@@ -125,7 +128,11 @@ export function createLenientQuotes(maxCellBytes: number): Transform {
             } else out[at++] = byte;
             break;
         }
-        if (byte === CR && state === CELL_START) crEnded = true;
+        // Decided here, where the next byte is known, so the other bytes pay nothing for it.
+        if (byte === CR && state === CELL_START) {
+          if (i + 1 === chunk.length) crEnded = true;
+          else if (chunk[i + 1] !== LF) out[at++] = LF;
+        }
       }
       let through = at;
       if (state === UNQUOTED && !quoteOpened && !startPassed) {
