@@ -20,7 +20,7 @@ export const messagePayloadSchema = z
     status: z.enum(MESSAGE_STATUSES),
     source_id: z.string().nullable().describe("the provider's id of the sent message"),
     content_attributes: z.object({
-      external_error: z.string().optional(),
+      external_error: z.string().optional().describe('why the message failed, or, on a sent e-mail, which Cc or Bcc copies the SMTP server refused'),
       cc_emails: z.array(z.string()).optional(),
       bcc_emails: z.array(z.string()).optional(),
     }),
