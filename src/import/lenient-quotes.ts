@@ -43,7 +43,7 @@ export function createLenientQuotes(maxCellBytes: number): Transform {
   let quoteOpened = false;
   // The unquoted cell's start was already passed on: a quote can no longer be opened before it.
   let startPassed = false;
-  // A CR just ended a line outside quotes: an LF follows (CRLF), or one is written after it.
+  // The last chunk ended with a CR that ended a line: the next one's first byte says whether it was a CRLF.
   let crEnded = false;
 
   return new Transform({
@@ -54,7 +54,6 @@ export function createLenientQuotes(maxCellBytes: number): Transform {
       let at = held.copy(out, 0);
       let cellStart = state === UNQUOTED && !quoteOpened && !startPassed ? 0 : -1;
       held = Buffer.alloc(0);
-      // The last chunk ended with a CR that ended a line.
       if (crEnded && chunk.length) {
         crEnded = false;
         if (chunk[0] !== LF) out[at++] = LF;
