@@ -1,3 +1,4 @@
+import { domainToUnicode } from 'node:url';
 import { hasInvisible, lowercaseKey } from './text';
 
 /*
@@ -18,7 +19,25 @@ const MAX_EMAIL_LENGTH = 254;
  * method left on: ｊｏｓｅ＠ｘ．ｉｏ) is the address it stands for (NFKC): no mail server delivers
  * to the fullwidth spelling.
  */
-export const emailKey = (raw: string): string => lowercaseKey(raw.trim().normalize('NFKC'));
+export const emailKey = (raw: string): string => unicodeDomain(lowercaseKey(raw.trim().normalize('NFKC')));
+
+/**
+ * The domain's IDNA labels (`xn--…`) as the Unicode labels they encode: x@xn--bcher-kva.example and
+ * x@bücher.example are one mailbox, and made two contacts. A label that decodes to nothing, or to
+ * plain ASCII (no IDNA label does), is kept as it is.
+ */
+function unicodeDomain(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0 || !address.includes('xn--', at)) return address;
+  const labels = address
+    .slice(at + 1)
+    .split('.')
+    .map((label) => {
+      const decoded = label.startsWith('xn--') ? domainToUnicode(label) : '';
+      return decoded && !decoded.includes('.') && /[^\x00-\x7f]/.test(decoded) ? lowercaseKey(decoded) : label;
+    });
+  return `${address.slice(0, at + 1)}${labels.join('.')}`;
+}
 
 /**
  * Whether an address (as emailKey leaves it) is one. Invisible characters that are not format

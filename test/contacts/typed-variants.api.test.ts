@@ -96,6 +96,21 @@ describe('an email typed with fullwidth characters', () => {
   });
 });
 
+// A mail client or a CSV export may give an international domain in its ASCII (punycode) form: it made a second contact.
+describe('an email whose domain is international', () => {
+  it('when a contact is written with x@XN--BCHER-KVA.example, then it holds x@bücher.example, and either spelling is the same address', async () => {
+    const post = (body: object) => ctx.http.post(account.path('/contacts')).set('api_access_token', account.agentToken).send(body);
+    const created = await post({ name: 'Punycode', email: 'x@XN--BCHER-KVA.example' });
+    expect(created.status).toBe(200);
+    expect(created.body.payload.contact.email).toBe('x@bücher.example');
+    const again = await post({ name: 'Unicode', email: 'X@Bücher.example' });
+    expect([again.status, again.body.field]).toEqual([422, 'email']);
+    // A label that encodes no international name is kept as written.
+    const odd = await post({ name: 'Odd label', email: 'y@xn--bcher-kva--.example' });
+    expect(odd.body.payload.contact.email).toBe('y@xn--bcher-kva--.example');
+  });
+});
+
 // Found by a black-box tester pasting text from chat apps, mail clients and right-to-left pages:
 // invisible characters (direction marks, soft hyphens) kept a text from equalling what it shows,
 // and Greek final sigma (ς, which JavaScript lowercases a final Σ to) from equalling σ.
