@@ -37,6 +37,21 @@ const attributesOrNull = attributes.nullable().transform((value) => value ?? und
 /** A whole number as its decimal text, as Rails casts it (scripts syncing from a database, the widget's setUser, send ids as numbers). */
 export const wholeNumberAsText = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
 
+/**
+ * A field of text that also takes a whole JSON number, as its digits (wholeNumberAsText). Any other
+ * number says why it is none: zod's "expected string, received number" told a client sending
+ * 12345.5 or 2^53 + 2 that numbers are not taken at all, and a phone number's minus sign was read
+ * as a dash (-14155550104 was +14155550104).
+ */
+const textOrWholeNumber = (field: string, max: number, { negative }: { negative: boolean }) =>
+  z.preprocess((value, ctx) => {
+    if (typeof value !== 'number') return value;
+    if (Number.isSafeInteger(value) && (negative || value >= 0)) return String(value);
+    const kind = negative ? 'a whole JSON number' : 'a whole JSON number, not negative,';
+    ctx.addIssue({ code: 'custom', message: `${field} must be text or ${kind} up to 9007199254740991 (past it digits are lost: send it as text); got ${value}` });
+    return z.NEVER;
+  }, nullableText(max));
+
 
 
 const contactFields = {
@@ -44,11 +59,8 @@ const contactFields = {
   email: nullableText(254),
   // A number given without + already includes its country code (SPEC §1), so 14155550100 as a JSON
   // number is that text: a script reading numbers from a spreadsheet sends them so (it was a 422).
-  phone_number: acceptingAlso(z.preprocess(wholeNumberAsText, nullableText(40)), { type: 'integer', description: 'digits with the country code, read as text' }),
-  identifier: acceptingAlso(
-    z.preprocess(wholeNumberAsText, nullableText(255)),
-    { type: 'integer', description: 'a whole number is stored as its decimal text' },
-  ),
+  phone_number: acceptingAlso(textOrWholeNumber('phone_number', 40, { negative: false }), { type: 'integer', minimum: 0, description: 'digits with the country code, read as text' }),
+  identifier: acceptingAlso(textOrWholeNumber('identifier', 255, { negative: true }), { type: 'integer', description: 'a whole number is stored as its decimal text' }),
   // As Rails casts a boolean parameter: Chatwoot's clients send "true"/"false" from forms and query strings.
   // The 422 names what is taken: "expected boolean, received string" refused "yes" while "T" was taken.
   blocked: acceptingAlso(z.preprocess(railsBoolean, z.boolean({ error: 'blocked must be true or false (or 1/0, on/off, t/f in any case, as Rails casts a boolean)' })), { type: 'string', pattern: '^\\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0|[Oo][Nn]|[Oo][Ff][Ff]|[TtFf])\\s*$', description: 'true/false, 1/0, on/off or t/f in any case, as Rails casts a boolean' }, { enum: [1, 0] }),

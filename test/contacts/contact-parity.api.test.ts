@@ -286,6 +286,9 @@ describe('identifier as a JSON number', () => {
       expect(res.status).toBe(422);
       expect(res.body.field).toBe('identifier');
     }
+    // It said "expected string, received number", as if no number were taken.
+    const unsafe = await patch(id, { identifier: 9007199254740993 });
+    expect(unsafe.body.error).toBe('identifier must be text or a whole JSON number up to 9007199254740991 (past it digits are lost: send it as text); got 9007199254740992');
   });
 });
 
@@ -300,6 +303,10 @@ describe('phone number as a JSON number, blocked as text', () => {
     const fraction = await patch(created.body.payload.contact.id, { phone_number: 1.5 });
     expect(fraction.status).toBe(422);
     expect(fraction.body.field).toBe('phone_number');
+    expect(fraction.body.error).toMatch(/^phone_number must be text or a whole JSON number, not negative, up to 9007199254740991 .*; got 1\.5$/);
+    // The minus of a negative number was read as a dash: -14155550104 was +14155550104.
+    const negative = await post({ name: 'Negative', phone_number: -14155550104 });
+    expect([negative.status, negative.body.field]).toEqual([422, 'phone_number']);
   });
 
   it('when blocked comes as "true" or "false", as Rails casts a form or query value, then it is that boolean; other text is a 422', async () => {
