@@ -2,7 +2,7 @@ import { labelTitleOf } from '../shared/label-title';
 
 /**
  * The stored filter with the label `from` named `to` wherever a `labels` condition names it (at
- * any depth of groups; a value as text or as the dashboard's `{id, name}`), or the same payload,
+ * any depth of groups; a value as text or as the dashboard's `{id, name}`, in a list or alone), or the same payload,
  * untouched, when it names no such value. A label's rename moves its contacts to the new title; a
  * segment naming the old one would find none of them afterwards.
  */
@@ -18,9 +18,13 @@ export function renameLabelInFilter(payload: unknown, from: string, to: string):
       changed = true;
       return { ...record, group };
     }
-    if (record.attribute_key !== 'labels' || !Array.isArray(record.values)) return item;
-    const values = record.values.map((value) => renamedValue(value, from, to));
-    if (values.every((value, i) => value === (record.values as unknown[])[i])) return item;
+    if (record.attribute_key !== 'labels') return item;
+    // One value given alone ("vip", or the dashboard's single choice {id, name}) is a list of one
+    // to the filter; it kept the old title, and such a segment found none of the label's contacts.
+    const given = record.values;
+    const values = Array.isArray(given) ? given.map((value) => renamedValue(value, from, to)) : renamedValue(given, from, to);
+    const same = Array.isArray(given) ? (values as unknown[]).every((value, i) => value === given[i]) : values === given;
+    if (same) return item;
     changed = true;
     return { ...record, values };
   });
