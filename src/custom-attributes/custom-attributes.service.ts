@@ -281,7 +281,17 @@ export function createCustomAttributesService(deps: CustomAttributesDeps) {
       // Every value is checked before any definition is created: a write refused for one value
       // leaves no definition behind (an object would otherwise define a text attribute, then fail it).
       // A new key is checked against the type its value would give it (null clears and passes).
-      for (const key of keys) check(byKey.get(key) ?? { attribute_key: key, attribute_display_type: typeForValue(values[key]), attribute_values: [], slot: 0 }, key);
+      for (const key of keys) {
+        const def = byKey.get(key);
+        // Said of the key as it is, not defined yet: "is a text attribute" named a definition that does not exist.
+        if (!def && typeof values[key] === 'object' && values[key] !== null) {
+          throw new ValidationError(
+            `custom attribute "${key}" is not defined yet, and a new one takes a string, a number or true/false (its first value sets its type); got ${JSON.stringify(values[key]).slice(0, 100)}`,
+            `custom_attributes.${key}`,
+          );
+        }
+        check(def ?? { attribute_key: key, attribute_display_type: typeForValue(values[key]), attribute_values: [], slot: 0 }, key);
+      }
       const fresh = keys.filter((k) => !byKey.has(k) && values[k] !== null);
       if (!fresh.length) return values as T;
       await beforeDefining?.();

@@ -383,6 +383,8 @@ describe('custom attribute values on contacts', () => {
     const nested = await api.post('/contacts', { name: 'z', custom_attributes: { fresh: 'fine', shape: { a: 1 } } });
     expect(nested.status).toBe(422);
     expect(nested.body.field).toBe('custom_attributes.shape');
+    // It said "is a text attribute", of a definition that does not exist.
+    expect(nested.body.error).toBe('custom attribute "shape" is not defined yet, and a new one takes a string, a number or true/false (its first value sets its type); got {"a":1}');
     await api.post('/custom_attribute_definitions', { attribute_key: 'seats', attribute_display_type: 'number' });
     const wrongType = await api.post('/contacts', { name: 'z', custom_attributes: { brand_new: 1, seats: 'many' } });
     expect(wrongType.status).toBe(422);
