@@ -80,7 +80,8 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
     if (current && !namesCompanyAlias(segment.query.payload)) return JSON.parse(segment.compiled_query) as SearchQuery;
     let query: SearchQuery;
     try {
-      query = await compile(segment.account_id, segment.query.payload);
+      // Named where the segment holds its items, as its create and update name them (it said payload[0]).
+      query = await compile(segment.account_id, segment.query.payload, 'query.payload');
     } catch (err) {
       if (err instanceof ValidationError) throw new ValidationError(`custom filter ${segment._id} no longer compiles: ${err.message}`, err.field);
       throw err;

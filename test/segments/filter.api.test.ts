@@ -696,6 +696,9 @@ describe('segments', () => {
     const run = await api('get', `/custom_filters/${seg.body.id}/contacts`);
     expect(run.status).toBe(422);
     expect(run.body.error).toMatch(/unknown attribute "tier"/);
+    // Named where the segment holds its items, as its create and update name them.
+    expect(run.body.field).toBe('query.payload[0]');
+    expect(run.body.error).toMatch(new RegExp(`^custom filter ${seg.body.id} no longer compiles: query\\.payload\\[0\\]: `));
     const counted = await api('get', '/custom_filters?with_counts=true');
     expect(counted.body[0].count).toBeNull();
   });
