@@ -10,6 +10,8 @@ const text = (max: number) => z.string().max(max, `must be at most ${max} charac
 const nullableText = (max: number) => text(max).nullable();
 // null, a boolean or an object used to answer "Invalid input", which names nothing to fix.
 const timestamp = z.union([z.number(), z.string()], { error: 'must be Unix seconds or an ISO 8601 date' });
+const blankAsNull = <T extends ZodType>(schema: T) =>
+  acceptingAlso(z.preprocess((value) => (typeof value === 'string' && !value.trim() ? null : value), schema), { const: '', description: 'blank: the same as null' });
 const attributeRecord = z.record(z.string(), z.unknown());
 
 // A record drops "__proto__" from what it answers, so the raw object is checked first: such a key
@@ -82,8 +84,9 @@ const contactFields = {
   custom_attributes: attributesOrNull,
   // null is no date given, as Rails fills a nil created_at on create (it was a 422, while
   // last_activity_at took null: a migration that had no creation date for some rows failed on them).
-  created_at: nullAsAbsent(timestamp.optional()),
-  last_activity_at: timestamp.nullable(),
+  // Blank is null, as Rails casts "" for a date (and an empty form field): it was a 422.
+  created_at: blankAsNull(nullAsAbsent(timestamp.optional())),
+  last_activity_at: blankAsNull(timestamp.nullable()),
   // As Chatwoot reads it: an id as a number or a string of digits; null or "" (blank) mean no inbox.
   inbox_id: acceptingAlso(z.preprocess((value) => (value === '' ? null : value), bodyId('inbox_id must be an inbox id (a positive integer)').nullable()), {
     const: '',

@@ -66,7 +66,8 @@ describe('dates before 1970', () => {
   });
 
   it('when created_at is not a date at all, then the 422 says what a timestamp is', async () => {
-    for (const body of [{ created_at: true }, { last_activity_at: { at: 1 } }, { created_at: '' }]) {
+    // A blank one is null, as Rails casts it (below).
+    for (const body of [{ created_at: true }, { last_activity_at: { at: 1 } }, { created_at: 'soon' }]) {
       const res = await create({ name: 'Bad', ...body });
       expect(res.status).toBe(422);
       const field = Object.keys(body)[0];
@@ -85,6 +86,24 @@ describe('dates before 1970', () => {
     const patched = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).send({ created_at: null, city: 'Lima' });
     expect(patched.status).toBe(200);
     expect(patched.body.payload.created_at).toBe(contact.created_at);
+  });
+
+  // Rails casts a blank date to nil (and a form's empty field is blank): both were a 422.
+  it('when created_at or last_activity_at is blank, then it is null: now on create, last activity cleared on update', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const res = await create({ name: 'Blank dates', created_at: '', last_activity_at: ' ' });
+    expect(res.status).toBe(200);
+    const contact = res.body.payload.contact;
+    expect(contact.created_at).toBeGreaterThanOrEqual(before);
+    expect(contact.last_activity_at).toBeNull();
+    const patch = (body: object) => ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).send(body);
+    expect((await patch({ last_activity_at: 1700000000 })).body.payload.last_activity_at).toBe(1700000000);
+    const cleared = await patch({ last_activity_at: '', created_at: '' });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.payload).toMatchObject({ last_activity_at: null, created_at: contact.created_at });
+    const form = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).type('form').send('last_activity_at=&city=Lima');
+    expect(form.status).toBe(200);
+    expect(form.body.payload).toMatchObject({ last_activity_at: null, additional_attributes: { city: 'Lima' } });
   });
 
   it('when a custom date attribute takes negative Unix seconds, then it is accepted', async () => {
