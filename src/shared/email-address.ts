@@ -34,7 +34,7 @@ function unicodeDomain(address: string): string {
     .split('.')
     .map((label) => {
       const decoded = label.startsWith('xn--') ? domainToUnicode(label) : '';
-      return decoded && !decoded.includes('.') && /[^\x00-\x7f]/.test(decoded) ? lowercaseKey(decoded) : label;
+      return decoded && !decoded.includes('.') && /[^\p{ASCII}]/u.test(decoded) ? lowercaseKey(decoded) : label;
     });
   return `${address.slice(0, at + 1)}${labels.join('.')}`;
 }

@@ -287,7 +287,8 @@ describe('identifier as a JSON number', () => {
       expect(res.body.field).toBe('identifier');
     }
     // It said "expected string, received number", as if no number were taken.
-    const unsafe = await patch(id, { identifier: 9007199254740993 });
+    // Sent as text: the literal is 2^53 + 1, which JSON (and this file) reads as 2^53.
+    const unsafe = await ctx.http.patch(account.path(`/contacts/${id}`)).set('api_access_token', account.adminToken).type('json').send('{"identifier": 9007199254740993}');
     expect(unsafe.body.error).toBe('identifier must be text or a whole JSON number up to 9007199254740991 (past it digits are lost: send it as text); got 9007199254740992');
   });
 });
