@@ -82,6 +82,7 @@ import { connectMongo, initModels } from './shared/mongo';
 import { createQueueFactory, enqueueWithin, redisErrorLog, type Queue } from './shared/queues';
 import { addUnlessQueued, resumeWhenStoreBack } from './shared/resume-when-store-back';
 import { createRateLimit, inSequence } from './shared/rate-limit';
+import { ValidationError } from './shared/errors';
 import { settleWithin } from './shared/lifecycle';
 import { retryInBackground, type RetryInBackground } from './shared/retry-in-background';
 
@@ -364,6 +365,14 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       locks: mergeLocks,
       messaging,
       definitions,
+      defineAsked: async (accountId, attribute) => {
+        try {
+          await customAttributes.create(accountId, { ...attribute, attribute_model: 'contact_attribute' });
+        } catch (err) {
+          // Defined meanwhile (another visitor, an administrator): that definition checks the answer.
+          if (!(err instanceof ValidationError && err.field === 'attribute_key')) throw err;
+        }
+      },
     }),
     exports: createContactExportService({ search, segments, definitions, limits }),
     imports: createContactImportService({ imports: models.contactImports, listed: createAccountRecords<ContactImport>(accountLinks, models.contactImports, 'imports'), rejections: models.importRejections, queue: importQueue, nextIds, logger }),

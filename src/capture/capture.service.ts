@@ -20,7 +20,7 @@ import { isGap, MergeeIdentifiedError, type MergeOptions } from '../contacts/mer
 import type { MergeLocks } from '../contacts/merge-locks';
 import { isPlaceholderVisitorName, placeholderVisitorName } from '../contacts/visitor-placeholder';
 import type { NewVisitorInput, VisitorConversationInput, VisitorFields, VisitorInput } from './capture.schemas';
-import { checkedConversationAnswers, missingPreChatField, withoutBlankRequiredAnswers } from './check-pre-chat-form';
+import { checkedConversationAnswers, checkedNewContactAnswers, missingPreChatField, withoutBlankAnswers, type AskedAttribute } from './check-pre-chat-form';
 import { verifyIdentifierHash } from './verify-identifier-hash';
 import { trimText } from '../shared/trim-text';
 import { toVisitorPayload, type VisitorConversationPayload, type VisitorPayload } from './visitor.presenter';
@@ -36,6 +36,8 @@ export interface CaptureServiceDeps {
   messaging: Pick<MessagingService, 'recordIncoming' | 'visitorConversationPages' | 'visitorMessages'>;
   /** The account's custom attribute definitions: a visitor writes defined keys only. */
   definitions: Pick<DefinitionStore, 'of'>;
+  /** Defines a contact attribute the pre-chat form asks for, as its field says (one defined meanwhile is left as it is). */
+  defineAsked: (accountId: number, attribute: AskedAttribute) => Promise<void>;
 }
 
 // A visitor's placeholder name is not the person's: merged into a known contact without one, the
@@ -57,7 +59,7 @@ export const SEEN_EVERY_MS = 60_000;
 const CAPTURE_ATTEMPTS = 3;
 
 export function createCaptureService(deps: CaptureServiceDeps) {
-  const { inboxes, contactInboxes, keys, contactsService, mergeContacts, messaging, definitions, locks } = deps;
+  const { inboxes, contactInboxes, keys, contactsService, mergeContacts, messaging, definitions, locks, defineAsked } = deps;
 
   /**
    * A website visitor is anyone: it may give values to the account's custom attributes, and to
@@ -442,12 +444,21 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       await refuseUndefinedKeys(inbox, input.contact?.custom_attributes, 'contact.custom_attributes');
       const form = preChatFormOf(inbox.settings as WebsiteSettings);
       if (form.enabled) {
-        input = withoutBlankRequiredAnswers(form.options.pre_chat_fields, input);
+        input = withoutBlankAnswers(form.options.pre_chat_fields, input);
         const missing = await missingPreChatField(form.options.pre_chat_fields, input, () => contactsService.show(inbox.account_id, contactInbox.contact_id));
         if (missing) throw new ValidationError(missing.message, missing.field);
         const answers = checkedConversationAnswers(form.options.pre_chat_fields, input.custom_attributes);
         if (answers.problem) throw new ValidationError(answers.problem.message, answers.problem.field);
-        input = { ...input, custom_attributes: answers.attributes };
+        const defined = new Set((await definitions.of(inbox.account_id)).map((d) => d.attribute_key));
+        const contactAnswers = checkedNewContactAnswers(form.options.pre_chat_fields, input.contact?.custom_attributes, defined);
+        if (contactAnswers.problem) throw new ValidationError(contactAnswers.problem.message, contactAnswers.problem.field);
+        // Every answer fits before anything is defined: a refused form defines nothing.
+        for (const attribute of contactAnswers.asked) await defineAsked(inbox.account_id, attribute);
+        input = {
+          ...input,
+          custom_attributes: answers.attributes,
+          ...(input.contact ? { contact: { ...input.contact, custom_attributes: contactAnswers.attributes } } : {}),
+        };
       }
       const contactId = await capture(inbox.account_id, contactInbox, standing, input.contact ?? {});
       const conversation = await messaging.recordIncoming({

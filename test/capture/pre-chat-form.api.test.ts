@@ -176,6 +176,58 @@ describe('starting a conversation through the form', () => {
     expect(res.body.custom_attributes).toEqual({ order_no: 42, urgency: 'High', callback: 'maybe' });
   });
 
+  // From a black-box read: such an answer was checked against nothing, and the first one defined the key by its JSON type:
+  // "abc" for a number field was stored and made the key text, which then refused every visitor's number and the administrator's definition.
+  it('when the form asks for contact attributes the account has not defined, then answers are read by each field\'s type and the first fitting one defines the attribute as the field says', async () => {
+    const own = await ctx.createAccount();
+    const site = await createInbox(ctx, own, websiteChannel({
+      pre_chat_form_enabled: true,
+      pre_chat_form_options: {
+        pre_chat_message: 'About you',
+        pre_chat_fields: [
+          { name: 'score', type: 'number', label: 'Score', required: true, enabled: true, field_type: 'contact_attribute' },
+          { name: 'agreed', type: 'checkbox', label: 'Agreed', required: false, enabled: true, field_type: 'contact_attribute' },
+          { name: 'visit_on', type: 'date', label: 'Visit', required: false, enabled: true, field_type: 'contact_attribute' },
+          { name: 'tier', type: 'list', label: 'Tier', required: false, enabled: true, field_type: 'contact_attribute', values: ['Basic', 'Gold'] },
+        ],
+      },
+    }));
+    const definitionsOf = async () =>
+      (await ctx.http.get(own.path('/custom_attribute_definitions')).set(as(own.adminToken))).body.map((d: { attribute_key: string; attribute_display_type: string; attribute_values: string[] }) => [d.attribute_key, d.attribute_display_type, d.attribute_values]);
+
+    const first = await createVisitor(ctx, site);
+    const junk = await startChat(site, first.source_id, { contact: { custom_attributes: { score: 'abc', agreed: 'maybe' } }, message: { content: 'hi' } });
+    expect([junk.status, junk.body.field]).toEqual([422, 'contact.custom_attributes.score']);
+    expect(junk.body.error).toContain('"Score" (contact.custom_attributes.score) is a number field');
+    expect(await definitionsOf()).toEqual([]);
+
+    const fits = await startChat(site, first.source_id, { contact: { custom_attributes: { score: '33', agreed: 'on', visit_on: '2026-03-01', tier: 'gold' } }, message: { content: 'hi' } });
+    expect(fits.status).toBe(200);
+    const stored = (await ctx.http.get(own.path(`/contacts/${first.id}`)).set(as(own.adminToken))).body.payload.custom_attributes;
+    expect(stored).toMatchObject({ score: 33, agreed: true, tier: 'Gold' });
+    expect(await definitionsOf()).toEqual(expect.arrayContaining([['score', 'number', []], ['agreed', 'checkbox', []], ['visit_on', 'date', []], ['tier', 'list', ['Basic', 'Gold']]]));
+
+    // The next visitor's number is a number's, and a blank optional answer is no answer (it was a 422 for a number).
+    const second = await createVisitor(ctx, site);
+    const next = await startChat(site, second.source_id, { contact: { custom_attributes: { score: 5, agreed: '' } }, message: { content: 'hello' } });
+    expect(next.status).toBe(200);
+    expect((await ctx.http.get(own.path(`/contacts/${second.id}`)).set(as(own.adminToken))).body.payload.custom_attributes).toEqual({ score: 5 });
+  });
+
+  it('when an optional conversation field is left blank, then it is no answer: not stored as ""', async () => {
+    const site = await createInbox(ctx, account, websiteChannel({
+      pre_chat_form_enabled: true,
+      pre_chat_form_options: {
+        pre_chat_message: 'Topic',
+        pre_chat_fields: [{ name: 'topic', type: 'list', label: 'Topic', required: false, enabled: true, field_type: 'conversation_attribute', values: ['Billing', 'Tech'] }],
+      },
+    }));
+    const visitor = await newVisitor(site);
+    const res = await startChat(site, visitor.source_id, { custom_attributes: { topic: '', order: 'A-1' }, message: { content: 'hi' } });
+    expect(res.status).toBe(200);
+    expect(res.body.custom_attributes).toEqual({ order: 'A-1' });
+  });
+
   it('when the form is switched off, then its required fields are not enforced', async () => {
     const relaxed = await createInbox(ctx, account, websiteChannel({ pre_chat_form_enabled: false, pre_chat_form_options: FORM }));
     const visitor = await newVisitor(relaxed);
