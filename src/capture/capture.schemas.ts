@@ -92,7 +92,16 @@ export const newVisitorQuery = z.object({ source_id: chosenSourceId });
 /** Chatwoot's widget sends the pre-chat form as `contact` beside the first `message`. */
 export const visitorConversationSchema = z.strictObject({
   contact: visitorFieldsSchema.optional(),
-  message: z.object({ content: messageContent }).optional(),
+  // Chatwoot's widget sends its first message with `timestamp` and `referer_url`, its client API
+  // with `echo_id`: read and not kept. Any other key is a 422 naming it (one was dropped in silence).
+  message: z
+    .strictObject({
+      content: messageContent,
+      timestamp: z.union([z.string(), z.number()]).nullable().optional(),
+      referer_url: z.string().nullable().optional(),
+      echo_id: z.union([z.string(), z.number()]).nullable().optional(),
+    })
+    .optional(),
   custom_attributes: keysCheckedFirst(conversationAttributes).optional(),
 });
 export type VisitorConversationInput = z.infer<typeof visitorConversationSchema>;

@@ -228,6 +228,15 @@ describe('starting a conversation through the form', () => {
     expect(res.body.custom_attributes).toEqual({ order: 'A-1' });
   });
 
+  it('when the first message carries the widget\'s timestamp and referer_url, then it is accepted; any other key of message is a 422 naming it', async () => {
+    const site = await createInbox(ctx, account, websiteChannel());
+    const visitor = await newVisitor(site);
+    const widget = await startChat(site, visitor.source_id, { message: { content: 'hi', timestamp: 'Sat Dec 05 2026 15:00:00 GMT+0000', referer_url: 'https://shop.example/cart', echo_id: 'e-1' } });
+    expect([widget.status, widget.body.messages[0].content]).toEqual([200, 'hi']);
+    const extra = await startChat(site, visitor.source_id, { message: { content: 'hi', extra: 1 } });
+    expect([extra.status, extra.body.field]).toEqual([422, 'message.extra']);
+  });
+
   it('when the form is switched off, then its required fields are not enforced', async () => {
     const relaxed = await createInbox(ctx, account, websiteChannel({ pre_chat_form_enabled: false, pre_chat_form_options: FORM }));
     const visitor = await newVisitor(relaxed);
