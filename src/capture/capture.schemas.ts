@@ -39,7 +39,8 @@ export const visitorInputSchema = visitorFieldsSchema
       z.preprocess(
         (value) => (value === null || (typeof value === 'string' && trimText(value) === '') ? undefined : wholeNumberAsText(value)),
         z
-          .string()
+          // zod said "expected string, received number" of a field that takes whole numbers.
+          .string({ error: (issue) => `identifier must be text or a whole JSON number up to 9007199254740991 (past it digits are lost: send it as text); got ${JSON.stringify(issue.input)}` })
           .max(1000, 'must be at most 255 characters')
           .refine((value) => value.trim().length <= 255, 'must be at most 255 characters')
           .optional()

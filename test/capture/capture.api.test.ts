@@ -149,7 +149,9 @@ describe('website visitors and verified identity', () => {
     expect(await verifiedInboxIds(visitor.id)).toEqual([site.id]);
     const other = await newVisitor();
     expect((await identify(site, other.source_id, { identifier: 4243, identifier_hash: sign('4242', site.hmac_token!) })).status).toBe(401);
-    expect((await identify(site, other.source_id, { identifier: 1.5, identifier_hash: sign('1.5', site.hmac_token!) })).status).toBe(422);
+    const fraction = await identify(site, other.source_id, { identifier: 1.5, identifier_hash: sign('1.5', site.hmac_token!) });
+    expect([fraction.status, fraction.body.field]).toEqual([422, 'identifier']);
+    expect(fraction.body.error).toBe('identifier must be text or a whole JSON number up to 9007199254740991 (past it digits are lost: send it as text); got 1.5');
   });
 
   it('when the hash is wrong, then it answers 401 and nothing is verified or changed', async () => {
