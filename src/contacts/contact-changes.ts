@@ -42,9 +42,9 @@ function plainText<T extends string | null | undefined>(field: string, value: T)
   return value;
 }
 
-/** Refuses an attribute hash too big to store (a 422 naming the field). */
-export function checkSize(field: 'additional_attributes' | 'custom_attributes', attrs: Record<string, unknown>): void {
-  const problem = attributesSizeProblem(field, attrs);
+/** Refuses an attribute hash too big to store (a 422 naming the field); given the hash it replaces, one that does not grow it. */
+export function checkSize(field: 'additional_attributes' | 'custom_attributes', attrs: Record<string, unknown>, before?: Record<string, unknown>): void {
+  const problem = attributesSizeProblem(field, attrs, before);
   if (problem) throw new ValidationError(problem, field);
 }
 

@@ -258,7 +258,7 @@ function toUpdate(changes: ContactChanges, current: Contact): ContactUpdate {
     if (key === 'additional_attributes' || key === 'custom_attributes') {
       // Each write is within the bound; the hash they merge into must stay so too.
       set[key] = { ...(current[key] ?? {}), ...(value as Record<string, unknown>) };
-      checkSize(key, set[key] as Record<string, unknown>);
+      checkSize(key, set[key] as Record<string, unknown>, current[key] ?? {});
     } else set[key] = value;
   }
   return { set };

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
 import type { Contact, ContactModel } from '../records/contact.model';
 import { IDENTITY_FIELD_NAMES, type IdentityField } from '../records/contact-key.model';
+import { attributesSizeProblem } from '../records/contact-fields';
 import type { IdentityValues } from '../records/contact-keys';
 import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
 import type { ContactWriter } from './contact-writer';
@@ -18,9 +19,19 @@ export interface MergeContactsDeps {
 export const isGap = (value: unknown) => value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
 const fill = <T>(base: T, mergee: T): T => (isGap(base) ? mergee : base);
 
-function fillAttributes(base: Record<string, unknown> = {}, mergee: Record<string, unknown> = {}) {
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The base's attributes with the mergee's filling their gaps, at any depth, as Chatwoot's
+ * `mergee.deep_merge(base)`: the mergee's github and linkedin profiles were lost when the base had
+ * a twitter one (social_profiles is one key of additional_attributes, each network filterable).
+ */
+function fillAttributes(base: Record<string, unknown> = {}, mergee: Record<string, unknown> = {}): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(mergee)) if (isGap(merged[key]) && !isGap(value)) merged[key] = value;
+  for (const [key, value] of Object.entries(mergee)) {
+    if (isGap(merged[key]) && !isGap(value)) merged[key] = value;
+    else if (isPlainObject(merged[key]) && isPlainObject(value)) merged[key] = fillAttributes(merged[key], value);
+  }
   return merged;
 }
 
@@ -108,6 +119,13 @@ export async function mergeContacts(
     if (!mergee) throw new NotFoundError('contact', mergeeId);
     if (options.mergeeUnidentified && !isGap(mergee.identifier)) {
       throw new MergeeIdentifiedError(`contact ${mergeeId} has become a verified identity meanwhile; it is not merged on what its visitor typed`);
+    }
+    // The merged contact is bounded as any write is: repeated merges grew a contact's attributes
+    // past the bounds, and every later write of them was refused.
+    const merged = mergedValues(base, mergee, options);
+    for (const field of ['additional_attributes', 'custom_attributes'] as const) {
+      const problem = attributesSizeProblem(field, merged[field], base[field] ?? {});
+      if (problem) throw new ValidationError(`contact ${mergeeId} cannot be merged into contact ${baseId}: the merged ${problem}`, 'mergee_contact_id');
     }
     // Before anything changes: should this process die midway, the sweep finishes the merge from it.
     await held.record({

@@ -120,8 +120,8 @@ export const MAX_ATTRIBUTE_DEPTH = 20;
 export const MAX_ATTRIBUTES_BYTES = 64 * 1024;
 export const MAX_ATTRIBUTES_ENTRIES = 1000;
 
-/** Why an attribute hash is too big to store (JSON bytes, or keys and list items at any depth), or undefined. */
-export function attributesSizeProblem(field: 'additional_attributes' | 'custom_attributes', value: Record<string, unknown>): string | undefined {
+/** An attribute hash's size: keys and list items at any depth (counted to one past the bound), and bytes as JSON. */
+function attributesSize(value: Record<string, unknown>): { entries: number; bytes: number } {
   let entries = 0;
   const pending: unknown[] = [value];
   while (pending.length && entries <= MAX_ATTRIBUTES_ENTRIES) {
@@ -132,14 +132,26 @@ export function attributesSizeProblem(field: 'additional_attributes' | 'custom_a
     // One by one: a list of 500,000 items (a 1 MB body) spread into push() overflows the stack.
     if (entries <= MAX_ATTRIBUTES_ENTRIES) for (const value of inner) pending.push(value);
   }
-  if (entries > MAX_ATTRIBUTES_ENTRIES) {
+  return { entries: Math.min(entries, MAX_ATTRIBUTES_ENTRIES + 1), bytes: Buffer.byteLength(JSON.stringify(value)) };
+}
+
+/**
+ * Why an attribute hash is too big to store (JSON bytes, or keys and list items at any depth), or
+ * undefined. Given the hash as it was, one already past a bound may still be written so long as
+ * it does not grow: a contact a merge took past them (before merges were bounded) refused every
+ * write of its attributes, a key's removal included.
+ */
+export function attributesSizeProblem(field: 'additional_attributes' | 'custom_attributes', value: Record<string, unknown>, before?: Record<string, unknown>): string | undefined {
+  const size = attributesSize(value);
+  if (size.entries <= MAX_ATTRIBUTES_ENTRIES && size.bytes <= MAX_ATTRIBUTES_BYTES) return undefined;
+  if (before) {
+    const was = attributesSize(before);
+    if (size.entries <= was.entries && size.bytes <= was.bytes) return undefined;
+  }
+  if (size.entries > MAX_ATTRIBUTES_ENTRIES) {
     return `${field} would hold more than ${MAX_ATTRIBUTES_ENTRIES.toLocaleString('en-US')} keys and list items, the most a contact's ${field} may hold`;
   }
-  const bytes = Buffer.byteLength(JSON.stringify(value));
-  if (bytes > MAX_ATTRIBUTES_BYTES) {
-    return `${field} would take ${bytes.toLocaleString('en-US')} bytes as JSON; a contact's ${field} may take at most ${MAX_ATTRIBUTES_BYTES.toLocaleString('en-US')}`;
-  }
-  return undefined;
+  return `${field} would take ${size.bytes.toLocaleString('en-US')} bytes as JSON; a contact's ${field} may take at most ${MAX_ATTRIBUTES_BYTES.toLocaleString('en-US')}`;
 }
 
 /** The first problem with the keys inside an attribute value (objects and arrays, at most MAX_ATTRIBUTE_DEPTH deep). */

@@ -112,6 +112,34 @@ describe('merging contacts', () => {
     const again = await createContact(ctx, account, { name: 'Visitor 22bb33', email: null, phone_number: null, identifier: 'v-22bb33' });
     expect((await merge(account, { base_contact_id: other.id, mergee_contact_id: again.id })).body.name).toBe('Visitor 00aa11');
   });
+
+  // Chatwoot deep-merges them; the mergee's github and linkedin were lost beside the base's twitter.
+  it('when both hold social profiles, then each network the base lacks is filled from the mergee, the base\'s own kept', async () => {
+    const base = await createContact(ctx, account, { name: 'Social base', phone_number: null, additional_attributes: { social_profiles: { twitter: 'base_tw' } } });
+    const mergee = await createContact(ctx, account, { name: 'Social mergee', phone_number: null, additional_attributes: { social_profiles: { twitter: 'mer_tw', github: 'gh-x', linkedin: 'in-mer' } } });
+    const res = await merge(account, { base_contact_id: base.id, mergee_contact_id: mergee.id });
+    expect(res.status).toBe(200);
+    expect(res.body.additional_attributes.social_profiles).toEqual({ twitter: 'base_tw', github: 'gh-x', linkedin: 'in-mer' });
+  });
+
+  // Repeated merges grew a contact's attributes past the bounds a write keeps, and every later write of them was refused.
+  it('when the merged contact would hold more attributes than a write may make, then the merge is a 422 and nothing moves; a contact already past them may still be written smaller', async () => {
+    const big = (prefix: string) => Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`${prefix}${i}`, 'a'.repeat(900)]));
+    const base = await createContact(ctx, account, { name: 'Big base', phone_number: null, custom_attributes: big('bk') });
+    const mergee = await createContact(ctx, account, { name: 'Big mergee', phone_number: null, custom_attributes: big('mk') });
+    const res = await merge(account, { base_contact_id: base.id, mergee_contact_id: mergee.id });
+    expect([res.status, res.body.field]).toEqual([422, 'mergee_contact_id']);
+    expect(res.body.error).toMatch(new RegExp(`^contact ${mergee.id} cannot be merged into contact ${base.id}: the merged custom_attributes would take [\\d,]+ bytes as JSON; a contact's custom_attributes may take at most 65,536$`));
+    expect((await ctx.http.get(account.path(`/contacts/${mergee.id}`)).set(as(account.adminToken))).status).toBe(200);
+
+    // As a merge left such a contact before merges were bounded.
+    await ctx.deps.models.contacts.updateOne({ _id: base.id }, { $set: { custom_attributes: { ...big('bk'), ...big('mk') } } });
+    const patch = (body: object) => ctx.http.patch(account.path(`/contacts/${base.id}`)).set(as(account.adminToken)).send(body);
+    expect((await patch({ custom_attributes: { bk0: null } })).status).toBe(200);
+    expect((await patch({ custom_attributes: { bk1: 'short' } })).status).toBe(200);
+    const grown = await patch({ custom_attributes: { bk2: 'b'.repeat(950) } });
+    expect([grown.status, grown.body.field]).toEqual([422, 'custom_attributes']);
+  });
 });
 
 describe('merges racing other writes', () => {
