@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
 import { conflictResponse } from '../shared/error-handler';
 import { defineRoute, json } from '../shared/route';
-import { contactMergeSchema } from './contact-merge.schemas';
+import { contactMergeQuery, contactMergeSchema, mergeIdsOf } from './contact-merge.schemas';
 import { contactPayloadSchema, type ContactPayload } from '../records/contact.presenter';
 
 export type MergeContacts = (accountId: number, baseId: number, mergeeId: number) => Promise<ContactPayload>;
@@ -14,10 +14,11 @@ export function contactMergeRouter(merge: MergeContacts): Router {
     router,
     {
       method: 'post', path: '/actions/contact_merge', operationId: 'mergeContacts', summary: 'Merge the mergee contact into the base contact', tag: 'Contacts',
-      access: accountAccess, body: contactMergeSchema, responses: { '200': json('The base contact after the merge, bare', contactPayloadSchema), '409': conflictResponse },
+      access: accountAccess, body: contactMergeSchema, query: contactMergeQuery, responses: { '200': json('The base contact after the merge, bare', contactPayloadSchema), '409': conflictResponse },
     },
-    async ({ body }, req, res) => {
-      res.json(await merge(callerOf(req).accountId, body.base_contact_id, body.mergee_contact_id));
+    async ({ body, query }, req, res) => {
+      const { baseId, mergeeId } = mergeIdsOf(body, query);
+      res.json(await merge(callerOf(req).accountId, baseId, mergeeId));
     },
   );
   return router;

@@ -78,6 +78,19 @@ describe('merging contacts', () => {
     expect(res.body.field).toBe(field);
   });
 
+  // Rails reads parameters from the query string too; the ids there were "must be a contact id" though given.
+  it('when the ids come in the query string, then they are read from there; missing or given twice with two values, it says so', async () => {
+    const base = await createContact(ctx, account, { name: 'Query base', phone_number: null });
+    const mergee = await createContact(ctx, account, { name: 'Query mergee', phone_number: null });
+    const twice = await ctx.http.post(account.path(`/actions/contact_merge?base_contact_id=${base.id}`)).set(as(account.agentToken)).send({ base_contact_id: mergee.id, mergee_contact_id: mergee.id });
+    expect([twice.status, twice.body.field]).toEqual([422, 'base_contact_id']);
+    expect(twice.body.error).toBe(`base_contact_id is given twice, ${mergee.id} in the body and ${base.id} in the query string; send one`);
+    const missing = await ctx.http.post(account.path(`/actions/contact_merge?base_contact_id=${base.id}`)).set(as(account.agentToken));
+    expect([missing.status, missing.body.field, missing.body.error]).toEqual([422, 'mergee_contact_id', 'mergee_contact_id is required']);
+    const res = await ctx.http.post(account.path(`/actions/contact_merge?base_contact_id=${base.id}&mergee_contact_id=${mergee.id}`)).set(as(account.agentToken));
+    expect([res.status, res.body.id]).toEqual([200, base.id]);
+  });
+
   it('when a contact is merged into itself, then it answers 422', async () => {
     const contact = await createContact(ctx, account);
     expect((await merge(account, { base_contact_id: contact.id, mergee_contact_id: contact.id })).status).toBe(422);
