@@ -2,7 +2,7 @@ import { unlink } from 'node:fs/promises';
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { accountAccess, callerOf } from '../accounts/auth.middleware';
-import { errorBodySchema } from '../shared/error-handler';
+import { conflictResponse, errorBodySchema } from '../shared/error-handler';
 import { ValidationError } from '../shared/errors';
 import { payloadOf } from '../shared/response-fields';
 import { csv, defineRoute, json } from '../shared/route';
@@ -104,7 +104,7 @@ export function contactImportRouter(imports: ContactImportService, options: { up
     router,
     {
       method: 'get', path: '/contacts/imports/:id(\\d+)/rejected', operationId: 'importRejectedRows', summary: "An import's rejected rows as CSV, each with its reason", tag,
-      access: accountAccess, params: importIdParams, responses: { '200': csv('The rejected rows, streamed') },
+      access: accountAccess, params: importIdParams, responses: { '200': csv('The rejected rows, streamed'), '409': conflictResponse },
     },
     async ({ params }, req, res) => {
       const { fileName, lines } = await imports.rejectedCsv(callerOf(req).accountId, params.id);

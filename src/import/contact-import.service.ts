@@ -1,6 +1,6 @@
 import { open, unlink } from 'node:fs/promises';
 import { csvLine, unneutralise } from '../shared/csv';
-import { NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
 import type { AccountRecords } from '../shared/account-records';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { Logger } from '../shared/logger';
@@ -156,6 +156,12 @@ export function createContactImportService(deps: {
      */
     async rejectedCsv(accountId: number, id: number): Promise<{ fileName: string; lines: AsyncIterable<string> }> {
       const found = await find(accountId, id);
+      // Before its end the file is a part, its rows ahead of the counters (a batch's rejections are
+      // written before its counts), with nothing to tell it from the whole: a script that fetched it
+      // early kept a partial file. Chatwoot too attaches it at the end.
+      if (found.status === 'queued' || found.status === 'processing') {
+        throw new ConflictError(`import ${found._id} is still ${found.status}: its rejected rows can be read once it has completed (status in GET /contacts/imports/${found._id})`);
+      }
       const kept = found.headers.flatMap((header, i) => (header.trim().toLowerCase() === 'errors' ? [] : [i]));
       async function* lines() {
         yield csvLine([...kept.map((i) => unneutralise(found.headers[i])), 'errors']);

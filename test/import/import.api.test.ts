@@ -780,6 +780,22 @@ describe('import status and tenancy', () => {
     expect((await contactsOf(ctx, account.id)).map((c) => c.name)).toEqual(['Lost Job']);
   });
 
+  // Fetched early it was a 200 holding part of the rows (more than the counters said), nothing telling it from the whole.
+  it('when the rejected rows are asked for before the import has finished, then it is a 409 saying so; once completed, the file', async () => {
+    const account = await freshAccount();
+    const { writeFile, mkdir } = await import('node:fs/promises');
+    await mkdir(ctx.deps.config.UPLOAD_DIR, { recursive: true });
+    const file = `${ctx.deps.config.UPLOAD_DIR}/early-${account.id}.csv`;
+    await writeFile(file, 'name,email\nEarly,not-an-email\n');
+    const recorded = await ctx.deps.services.imports.record(account.id, { path: file, originalname: 'early.csv', size: 30 }, true);
+    const early = await ctx.http.get(account.path(`/contacts/imports/${recorded._id}/rejected`)).set('api_access_token', account.agentToken);
+    expect(early.status).toBe(409);
+    expect(early.body.error).toBe(`import ${recorded._id} is still queued: its rejected rows can be read once it has completed (status in GET /contacts/imports/${recorded._id})`);
+    await ctx.deps.importProcessor.requeueUnfinished(ctx.deps.importQueue);
+    await waitFor(async () => (await showImport(ctx, account, recorded._id)).status === 'completed', 'the import');
+    expect(await rejectedCsv(ctx, account, recorded._id)).toContain('row 1: ');
+  });
+
   it('when an import is shown, then it has its counters and times', async () => {
     const account = await freshAccount();
     const done = await importCsv(ctx, account, 'name\nA\n');
