@@ -31,6 +31,23 @@ test('when an administrator signs in with email and password, then the list show
   expect(await profileStatus(account.adminToken)).toBe(200);
 });
 
+// A reload while the restored session was being checked (the check aborted), or the service away
+// for a moment, forgot the session: the user was signed out.
+test('when the session check after a reload fails for a moment, then the session is kept and checked again; a refusal still ends it', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Kept Session' }]);
+  await signIn(page, account);
+  await expect(page.getByTestId('count')).toHaveText('1 contact');
+  let failures = 2;
+  await page.route('**/api/v1/profile', (route) => (failures-- > 0 ? route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"away"}' }) : route.continue()));
+  await page.reload();
+  await expect(page.getByTestId('count')).toHaveText('1 contact');
+  expect(failures).toBeLessThan(0);
+
+  await page.route('**/api/v1/profile', (route) => route.fulfill({ status: 401, contentType: 'application/json', body: '{"error":"invalid api_access_token"}' }));
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sign in to Contacts' })).toBeVisible();
+});
+
 test('when an agent signs in, then the role shown is agent and administrator-only actions are explained', async ({ page, account }) => {
   await signIn(page, account, 'agent');
   await expect(page.getByTestId('who')).toContainText('Alan Agent');

@@ -116,9 +116,27 @@ export function App() {
   const sessionEnded = useCallback(() => clear(true), [clear]);
 
   // A session restored from sessionStorage (a reload) is checked again for its name and role;
-  // one refused (expired, ended elsewhere) is forgotten, saying so.
+  // one refused (expired, ended elsewhere) is forgotten, saying so. A check that fails otherwise
+  // (the service away for a moment, or a second reload aborting it) is tried again: it forgot the
+  // session, and a reload at that moment signed the user out.
   useEffect(() => {
-    if (session && !who) checkSession(session).then(setWho, (err) => clear(err instanceof SignInRefused));
+    if (!session || who) return;
+    let live = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const check = (attempt: number) =>
+      checkSession(session).then(
+        (found) => live && setWho(found),
+        (err) => {
+          if (!live) return;
+          if (err instanceof SignInRefused) clear(true);
+          else retry = setTimeout(() => check(attempt + 1), Math.min(500 * 2 ** attempt, 10_000));
+        },
+      );
+    void check(0);
+    return () => {
+      live = false;
+      clearTimeout(retry);
+    };
   }, [session, who, clear]);
 
   // The role (and names) read again with the sidebar: a user promoted or demoted elsewhere sees it
