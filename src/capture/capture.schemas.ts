@@ -2,7 +2,7 @@ import { pathId } from '../shared/id-schema';
 import { z, type ZodType } from 'zod';
 import { trimText } from '../shared/trim-text';
 import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
-import { contactInputSchema, keysCheckedFirst, wholeNumberAsText } from '../contacts/contacts.schemas';
+import { contactInputSchema, keysCheckedFirst, notTextOrWholeNumber, wholeNumberAsText } from '../contacts/contacts.schemas';
 import { conversationAttributes, messageContent } from '../messaging/messaging.schemas';
 
 /**
@@ -40,7 +40,7 @@ export const visitorInputSchema = visitorFieldsSchema
         (value) => (value === null || (typeof value === 'string' && trimText(value) === '') ? undefined : wholeNumberAsText(value)),
         z
           // zod said "expected string, received number" of a field that takes whole numbers.
-          .string({ error: (issue) => `identifier must be text or a whole JSON number up to 9007199254740991 (past it digits are lost: send it as text); got ${JSON.stringify(issue.input)}` })
+          .string({ error: (issue) => notTextOrWholeNumber('identifier', issue.input, { negative: true }) })
           .max(1000, 'must be at most 255 characters')
           .refine((value) => value.trim().length <= 255, 'must be at most 255 characters')
           .optional()

@@ -67,14 +67,16 @@ export function createCaptureService(deps: CaptureServiceDeps) {
    * not make new ones. Any other key without a definition is a 422 naming it. Through the API a
    * new key is defined on first use, and a visitor's did the same: one anonymous request of 100
    * junk keys took every definition an account may hold (administrators could define none after
-   * it), and a visitor could fix a key's type before its administrator defined it.
+   * it), and a visitor could fix a key's type before its administrator defined it. Answers the
+   * account's defined keys, read only when a value is given (an empty set otherwise).
    */
-  async function refuseUndefinedKeys(inbox: Inbox, attributes: Record<string, unknown> | undefined, field = 'custom_attributes'): Promise<void> {
+  async function refuseUndefinedKeys(inbox: Inbox, attributes: Record<string, unknown> | undefined, field = 'custom_attributes'): Promise<ReadonlySet<string>> {
     // A key that is no key at all is refused by the write, naming its problem.
     const given = Object.entries(attributes ?? {}).filter(([key, value]) => value !== null && !checkAttributeKey(key));
-    if (!given.length) return;
+    if (!given.length) return new Set();
+    const defined = new Set((await definitions.of(inbox.account_id)).map((d) => d.attribute_key));
     const asked = preChatFormOf(inbox.settings as WebsiteSettings).options.pre_chat_fields.filter((f) => f.field_type === 'contact_attribute').map((f) => attributeKeyOf(f.name));
-    const allowed = new Set([...asked, ...(await definitions.of(inbox.account_id)).map((d) => d.attribute_key)]);
+    const allowed = new Set([...asked, ...defined]);
     const unknown = given.find(([key]) => !allowed.has(attributeKeyOf(key)));
     if (unknown) {
       throw new ValidationError(
@@ -82,6 +84,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         `${field}.${unknown[0]}`,
       );
     }
+    return defined;
   }
 
   /**
@@ -441,7 +444,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         const problem = checkAttributeKey(key);
         if (problem) throw new ValidationError(`custom_attributes: ${problem}`, 'custom_attributes');
       }
-      await refuseUndefinedKeys(inbox, input.contact?.custom_attributes, 'contact.custom_attributes');
+      const defined = await refuseUndefinedKeys(inbox, input.contact?.custom_attributes, 'contact.custom_attributes');
       const form = preChatFormOf(inbox.settings as WebsiteSettings);
       if (form.enabled) {
         input = withoutBlankAnswers(form.options.pre_chat_fields, input);
@@ -449,7 +452,6 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         if (missing) throw new ValidationError(missing.message, missing.field);
         const answers = checkedConversationAnswers(form.options.pre_chat_fields, input.custom_attributes);
         if (answers.problem) throw new ValidationError(answers.problem.message, answers.problem.field);
-        const defined = new Set((await definitions.of(inbox.account_id)).map((d) => d.attribute_key));
         const contactAnswers = checkedNewContactAnswers(form.options.pre_chat_fields, input.contact?.custom_attributes, defined);
         if (contactAnswers.problem) throw new ValidationError(contactAnswers.problem.message, contactAnswers.problem.field);
         // Every answer fits before anything is defined: a refused form defines nothing.

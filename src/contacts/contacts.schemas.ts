@@ -49,10 +49,13 @@ const textOrWholeNumber = (field: string, max: number, { negative }: { negative:
   z.preprocess((value, ctx) => {
     if (typeof value !== 'number') return value;
     if (Number.isSafeInteger(value) && (negative || value >= 0)) return String(value);
-    const kind = negative ? 'a whole JSON number' : 'a whole JSON number, not negative,';
-    ctx.addIssue({ code: 'custom', message: `${field} must be text or ${kind} up to 9007199254740991 (past it digits are lost: send it as text); got ${value}` });
+    ctx.addIssue({ code: 'custom', message: notTextOrWholeNumber(field, value, { negative }) });
     return z.NEVER;
   }, nullableText(max));
+
+/** The 422 of a field that takes text or a whole JSON number (contacts, and the widget's identifier), given neither. */
+export const notTextOrWholeNumber = (field: string, value: unknown, { negative }: { negative: boolean }) =>
+  `${field} must be text or ${negative ? 'a whole JSON number' : 'a whole JSON number, not negative,'} up to 9007199254740991 (past it digits are lost: send it as text); got ${JSON.stringify(value)}`;
 
 
 

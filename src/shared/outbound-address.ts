@@ -103,7 +103,8 @@ export async function outboundUrlProblem(value: string, allowed: readonly string
 export async function outboundHostProblem(host: string, allowed: readonly string[], timeoutMs = 3000): Promise<string | null> {
   if (isAllowedHost(host, allowed)) return null;
   const addresses = isIP(host) ? [host] : ((await resolveAll(host, timeoutMs)) ?? []);
-  const bad = addresses.find((address) => isForbiddenAddress(address));
+  const own = ownAddresses();
+  const bad = addresses.find((address) => isForbiddenAddress(address, own));
   return bad ? `${host} resolves to ${bad}, a loopback, private, link-local, reserved or this machine's own address (allow the host with OUTBOUND_ALLOWED_HOSTS)` : null;
 }
 
@@ -125,7 +126,8 @@ export function guardedLookup(allowed: readonly string[]): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return (callback as (e: Error) => void)(err);
-      const usable = isAllowedHost(hostname, allowed) ? addresses : addresses.filter((a) => !isForbiddenAddress(a.address));
+      const own = ownAddresses();
+      const usable = isAllowedHost(hostname, allowed) ? addresses : addresses.filter((a) => !isForbiddenAddress(a.address, own));
       if (!usable.length) {
         return (callback as (e: Error) => void)(new ForbiddenAddressError(`${hostname} resolves to a loopback, private, link-local, reserved or this machine's own address`));
       }
