@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PreconditionFailedError } from '../shared/errors';
+import type { ResponseSpec } from '../shared/route';
 
 /*
  * Optimistic concurrency for clients that edit a contact they read a while ago (the console's
@@ -12,6 +13,12 @@ import { PreconditionFailedError } from '../shared/errors';
  * browser's revalidation (If-None-Match) that nothing changed while the answer did (its contact
  * inboxes, availability_status, which is computed from the time). If-Match compares the version.
  */
+
+/** A response that carries the contact's ETag, as the API document shows it. */
+export const withContactETag = (response: ResponseSpec): ResponseSpec => ({
+  ...response,
+  headers: { ETag: { description: "the contact's version and a digest of this answer: send it as If-Match on a later write of the contact to write only if nobody wrote since", schema: { type: 'string' } } },
+});
 
 export function contactETag(version: number, answer: unknown): string {
   const digest = createHash('sha1').update(JSON.stringify(answer)).digest('base64url').slice(0, 12);

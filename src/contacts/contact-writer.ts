@@ -165,6 +165,32 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
   }
 
   /**
+   * Deletes the one contact among `ids` while `check` passes on it as read, conditional on that
+   * version: a write in between is read, and checked, again (a delete after If-Match must not
+   * delete what the caller has not seen).
+   */
+  async function removeChecked(accountId: number, ids: number[], check: (current: Contact) => void, beforeWrite?: (found: Contact[]) => Promise<unknown>): Promise<Contact[]> {
+    if (new Set(ids).size !== 1) throw new Error('a checked delete takes one contact');
+    const retries = conflictRetries();
+    do {
+      const [current] = await liveAmong(accountId, ids);
+      if (!current) return [];
+      check(current);
+      await beforeWrite?.([current]);
+      await markPending([{ id: current._id, accountId, version: current.version + 1 }]);
+      const { matchedCount } = await contacts.updateOne(
+        { _id: current._id, account_id: accountId, version: current.version, deleted: false },
+        { $set: { deleted: true, updated_at: new Date() }, $inc: { version: 1 } },
+      );
+      if (matchedCount) {
+        await sync.schedule([Number(current._id)]);
+        return [current];
+      }
+    } while (await retries.again());
+    throw new ConflictError(`contact ${ids[0]} changed ${retries.made} times while it was being deleted; try again`);
+  }
+
+  /**
    * Takes a label off the account's live contacts among `ids` that carry it, in one updateMany
    * by _id, WITHOUT pending marks and without a sync job: for the label removal job alone, which
    * records the ids on the label before this write and indexes the contacts itself right after,
@@ -246,8 +272,9 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
      * then their values are released. Answers the ids deleted.
      */
     /** `beforeWrite` is told the live contacts about to be deleted (a bulk action records them). */
-    async remove(accountId: number, ids: number[], beforeWrite?: (found: Contact[]) => Promise<unknown>): Promise<number[]> {
-      const deleted = await modifyMany(accountId, ids, { set: { deleted: true } }, undefined, beforeWrite);
+    /** `check`, for one contact (If-Match): the delete is then conditional on the version it passed at. */
+    async remove(accountId: number, ids: number[], beforeWrite?: (found: Contact[]) => Promise<unknown>, check?: (current: Contact) => void): Promise<number[]> {
+      const deleted = check ? await removeChecked(accountId, ids, check, beforeWrite) : await modifyMany(accountId, ids, { set: { deleted: true } }, undefined, beforeWrite);
       await keys.release(deleted.flatMap((c) => identityClaims(accountId, Number(c._id), identityOf(c))));
       return deleted.map((c) => Number(c._id));
     },

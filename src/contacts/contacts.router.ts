@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
 import { conflictResponse, preconditionFailedResponse, searchUnavailableResponse } from '../shared/error-handler';
 import { emptySchema, payloadOf } from '../shared/response-fields';
-import { defineRoute, json, noContent, type ResponseSpec } from '../shared/route';
+import { defineRoute, json, noContent } from '../shared/route';
 import { contactPayloadSchema, ONLINE_WINDOW_SECONDS } from '../records/contact.presenter';
 import type { ContactsService, VersionedContact } from './contacts.service';
-import { contactETag, versionsOf } from './contact-etag';
-import { contactIdParams, contactInputSchema, ifMatchHeaders, contactUpdateSchema, destroyCustomAttributesSchema, listQuery, searchQuery } from './contacts.schemas';
+import { contactETag, versionsOf, withContactETag } from './contact-etag';
+import { contactIdParams, contactInputSchema, ifMatchHeaders, ifNoneMatchHeaders, contactUpdateSchema, destroyCustomAttributesSchema, listQuery, searchQuery } from './contacts.schemas';
 import { labelFilter, toPageRequest } from '../search/list-request';
 import { answerContactPage, includeContactInboxesQuery, includesContactInboxes, withContactInboxes, type ContactInboxesOption } from './contact-inboxes-option';
 import { narrowedBy } from '../search/search-contacts';
@@ -15,10 +15,7 @@ import { narrowedBy } from '../search/search-contacts';
 const tag = 'Contacts';
 
 /** A contact's answer with its ETag, which If-Match on a later write takes (contact-etag.ts). */
-const withETag = (response: ResponseSpec): ResponseSpec => ({
-  ...response,
-  headers: { ETag: { description: "the contact's version and a digest of this answer: send it as If-Match on a PATCH or PUT to write only if nobody wrote since", schema: { type: 'string' } } },
-});
+const withETag = withContactETag;
 
 /** `contactInboxes`: a contact's inboxes, which the inboxes feature above this one owns. */
 // Rails clients post a contact as form fields, and Chatwoot's dashboard sends one with an avatar
@@ -112,7 +109,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'get', path: '/contacts/:id(\\d+)', operationId: 'showContact', summary: 'Show a contact', tag, access: accountAccess,
-      params: contactIdParams, query: oneContactQuery, responses: { '200': withETag(json('The contact', payloadOf(options.contactInboxes.contact))), '304': noContent('Not modified: If-None-Match named the ETag this answer would carry') },
+      params: contactIdParams, query: oneContactQuery, headers: ifNoneMatchHeaders, responses: { '200': withETag(json('The contact', payloadOf(options.contactInboxes.contact))), '304': noContent('Not modified: If-None-Match named the ETag this answer would carry') },
     },
     async ({ params, query }, req, res) => {
       answerVersioned(res, await answerOne(req, query, await contacts.read(callerOf(req).accountId, params.id)));
@@ -138,10 +135,11 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'delete', path: '/contacts/:id(\\d+)/avatar', operationId: 'deleteContactAvatar', summary: "Remove a contact's avatar (Chatwoot's DELETE avatar)", tag, access: accountAccess,
-      params: contactIdParams, responses: { '200': withETag(json('The contact without its avatar', payloadOf(contactPayloadSchema))), '409': conflictResponse },
+      params: contactIdParams, headers: ifMatchHeaders,
+      responses: { '200': withETag(json('The contact without its avatar', payloadOf(contactPayloadSchema))), '409': conflictResponse, '412': preconditionFailedResponse },
     },
-    async ({ params }, req, res) => {
-      const { payload, version } = await contacts.update(callerOf(req).accountId, params.id, { avatar_url: null });
+    async ({ params, headers }, req, res) => {
+      const { payload, version } = await contacts.update(callerOf(req).accountId, params.id, { avatar_url: null }, { ifVersion: versionsOf(headers['if-match']) });
       answerVersioned(res, { answer: { payload }, version });
     },
   );
@@ -151,11 +149,12 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     {
       method: 'post', path: '/contacts/:id(\\d+)/destroy_custom_attributes', operationId: 'destroyContactCustomAttributes',
       summary: "Take custom attribute keys off a contact (Chatwoot's destroy_custom_attributes)", tag, access: accountAccess,
-      params: contactIdParams, body: destroyCustomAttributesSchema, responses: { '200': withETag(json('The contact without those keys', payloadOf(options.contactInboxes.contact))), '409': conflictResponse },
+      params: contactIdParams, body: destroyCustomAttributesSchema, headers: ifMatchHeaders,
+      responses: { '200': withETag(json('The contact without those keys', payloadOf(options.contactInboxes.contact))), '409': conflictResponse, '412': preconditionFailedResponse },
     },
-    async ({ params, body }, req, res) => {
+    async ({ params, body, headers }, req, res) => {
       const { accountId } = callerOf(req);
-      const { payload, version } = await contacts.removeCustomAttributes(accountId, params.id, body.custom_attributes);
+      const { payload, version } = await contacts.removeCustomAttributes(accountId, params.id, body.custom_attributes, { ifVersion: versionsOf(headers['if-match']) });
       // With its inboxes, as Chatwoot's view of this route renders it (with_contact_inboxes: true).
       const [answered] = await withContactInboxes(options.contactInboxes, accountId, [payload]);
       answerVersioned(res, { answer: { payload: answered }, version });
@@ -166,10 +165,10 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'delete', path: '/contacts/:id(\\d+)', operationId: 'deleteContact', summary: 'Delete a contact', tag, access: administratorAccess,
-      params: contactIdParams, responses: { '200': json('Deleted', emptySchema), '409': conflictResponse },
+      params: contactIdParams, headers: ifMatchHeaders, responses: { '200': json('Deleted', emptySchema), '409': conflictResponse, '412': preconditionFailedResponse },
     },
-    async ({ params }, req, res) => {
-      await contacts.remove(callerOf(req).accountId, params.id);
+    async ({ params, headers }, req, res) => {
+      await contacts.remove(callerOf(req).accountId, params.id, { ifVersion: versionsOf(headers['if-match']) });
       res.status(200).json({});
     },
   );

@@ -150,6 +150,11 @@ export const ifMatchHeaders = z.looseObject({
     .describe("An ETag a read or write of this contact answered (or several, comma-separated, or *): the write happens only if the contact is still at that version, else 412"),
 });
 
+/** A browser's or client's revalidation of a contact it holds: 304 when the answer would carry one of these ETags. */
+export const ifNoneMatchHeaders = z.looseObject({
+  'if-none-match': z.string().optional().describe('An ETag this service answered for the contact (or several, comma-separated): 304 with no body when the answer would carry one of them'),
+});
+
 export const listQuery = pageQuery.extend({
   labels: labelsParam,
 });

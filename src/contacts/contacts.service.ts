@@ -110,10 +110,10 @@ export function createContactsService({ contacts, customAttributes, writer, next
    * contact back, and the sync worker purges the document once the index has dropped it.
    * `beforeWrite` is told the ids of the live contacts about to be deleted (a bulk action records them).
    */
-  async function removeMany(accountId: number, ids: number[], beforeWrite?: (liveIds: number[]) => Promise<unknown>): Promise<number[]> {
+  async function removeMany(accountId: number, ids: number[], beforeWrite?: (liveIds: number[]) => Promise<unknown>, check?: (current: Contact) => void): Promise<number[]> {
     const release = mergeLocks ? await mergeLocks.acquireAll(accountId, ids) : async () => undefined;
     try {
-      const live = await writer.remove(accountId, ids, beforeWrite && ((found) => beforeWrite(found.map((contact) => Number(contact._id)))));
+      const live = await writer.remove(accountId, ids, beforeWrite && ((found) => beforeWrite(found.map((contact) => Number(contact._id)))), check);
       if (!live.length) return [];
       // A merge moves these to the base contact before removing the mergee, so nothing is lost there.
       await Promise.all(dependents.map((dependent) => dependent.removeForContacts(accountId, live)));
@@ -165,9 +165,10 @@ export function createContactsService({ contacts, customAttributes, writer, next
     },
 
     /** Takes these custom attribute keys off the contact (null keeps a key; this removes it), as Chatwoot's destroy_custom_attributes. */
-    async removeCustomAttributes(accountId: number, id: number, keys: string[]): Promise<VersionedContact> {
+    async removeCustomAttributes(accountId: number, id: number, keys: string[], { ifVersion }: Pick<UpdateOptions, 'ifVersion'> = {}): Promise<VersionedContact> {
       const named = [...keys, ...keys.map(attributeKeyOf)];
       const updated = await writer.modify(accountId, id, (current) => {
+        checkIfMatch(ifVersion, id, current.version);
         const attributes = current.custom_attributes ?? {};
         if (!named.some((key) => Object.hasOwn(attributes, key))) return null;
         return { set: { custom_attributes: Object.fromEntries(Object.entries(attributes).filter(([key]) => !named.includes(key))) } };
@@ -219,8 +220,9 @@ export function createContactsService({ contacts, customAttributes, writer, next
       await writer.modify(accountId, id, (current) => (current.last_seen_at && current.last_seen_at >= at ? null : { set: { last_seen_at: at } }));
     },
 
-    async remove(accountId: number, id: number): Promise<void> {
-      if (!(await removeMany(accountId, [id])).length) throw new NotFoundError('contact', id);
+    async remove(accountId: number, id: number, { ifVersion }: Pick<UpdateOptions, 'ifVersion'> = {}): Promise<void> {
+      const check = ifVersion && ((current: Contact) => checkIfMatch(ifVersion, id, current.version));
+      if (!(await removeMany(accountId, [id], undefined, check)).length) throw new NotFoundError('contact', id);
     },
 
     removeMany,

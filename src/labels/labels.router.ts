@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
-import { contactETag, versionsOf } from '../contacts/contact-etag';
+import { contactETag, versionsOf, withContactETag } from '../contacts/contact-etag';
 import { contactIdParams, ifMatchHeaders } from '../contacts/contacts.schemas';
 import { withoutAnsweredFields } from '../shared/answered-fields';
 import { conflictResponse, preconditionFailedResponse } from '../shared/error-handler';
@@ -87,7 +87,7 @@ export function labelsRouter(labels: LabelsService): Router {
     router,
     {
       method: 'get', path: '/contacts/:id(\\d+)/labels', operationId: 'listContactLabels', summary: "A contact's labels", tag, access: accountAccess,
-      params: contactIdParams, responses: { '200': json('Label titles', payloadOf(z.array(z.string()))) },
+      params: contactIdParams, responses: { '200': withContactETag(json('Label titles', payloadOf(z.array(z.string())))) },
     },
     async ({ params }, req, res) => {
       const { labels: payload, version } = await labels.contactLabels(callerOf(req).accountId, params.id);
@@ -99,7 +99,7 @@ export function labelsRouter(labels: LabelsService): Router {
     {
       method: 'post', path: '/contacts/:id(\\d+)/labels', operationId: 'setContactLabels', summary: "Replace a contact's labels", tag, access: accountAccess,
       params: contactIdParams, body: contactLabelsSchema, headers: ifMatchHeaders,
-      responses: { '200': json('The label titles now on the contact', payloadOf(z.array(z.string()))), '409': conflictResponse, '412': preconditionFailedResponse },
+      responses: { '200': withContactETag(json('The label titles now on the contact', payloadOf(z.array(z.string())))), '409': conflictResponse, '412': preconditionFailedResponse },
     },
     async ({ params, body, headers }, req, res) => {
       const ifVersion = versionsOf(headers['if-match']);

@@ -132,6 +132,31 @@ describe('If-Match on a contact write', () => {
     await patch(id, { city: 'Cusco' }, avatar.headers.etag).expect(200);
   });
 
+  // From a black-box read (2026-12-05): a delete, an avatar removal and destroy_custom_attributes
+  // sent with the ETag of an older read went ahead; a precondition dropped on a DELETE cannot be undone.
+  it('when a delete, an avatar removal or destroy_custom_attributes is sent with the ETag of an older read, then it is 412 and nothing changes; with the current one it is done', async () => {
+    const id = await newContact({ name: 'Vera Deleted', custom_attributes: { tier: 'gold' } });
+    const seen = (await show(id)).headers.etag;
+    await patch(id, { city: 'Lima' }).expect(200);
+    const stale = { 'If-Match': seen, api_access_token: account.adminToken };
+
+    const avatar = await ctx.http.delete(account.path(`/contacts/${id}/avatar`)).set(stale).expect(412);
+    expect(avatar.body.error).toMatch(new RegExp(`contact ${id} changed since version \\d+ was read`));
+    await ctx.http.post(account.path(`/contacts/${id}/destroy_custom_attributes`)).set(stale).send({ custom_attributes: ['tier'] }).expect(412);
+    const removal = await ctx.http.delete(account.path(`/contacts/${id}`)).set(stale).expect(412);
+    expect(removal.body.error).toMatch(new RegExp(`contact ${id} changed since version \\d+ was read`));
+    await ctx.http.delete(account.path(`/contacts/${id}`)).set({ 'If-Match': 'W/"garbage"', api_access_token: account.adminToken }).expect(412);
+    const kept = await show(id);
+    expect(kept.body.payload).toMatchObject({ name: 'Vera Deleted', additional_attributes: { city: 'Lima' }, custom_attributes: { tier: 'gold' } });
+
+    const destroyed = await ctx.http.post(account.path(`/contacts/${id}/destroy_custom_attributes`)).set({ 'If-Match': kept.headers.etag, api_access_token: account.agentToken }).send({ custom_attributes: ['tier'] }).expect(200);
+    const cleared = await ctx.http.delete(account.path(`/contacts/${id}/avatar`)).set({ 'If-Match': destroyed.headers.etag, api_access_token: account.agentToken }).expect(200);
+    await ctx.http.delete(account.path(`/contacts/${id}`)).set({ 'If-Match': cleared.headers.etag, api_access_token: account.adminToken }).expect(200);
+    await ctx.http.get(account.path(`/contacts/${id}`)).set('api_access_token', account.agentToken).expect(404);
+    // Gone, a conditional delete is a 404, as one without a condition.
+    await ctx.http.delete(account.path(`/contacts/${id}`)).set({ 'If-Match': cleared.headers.etag, api_access_token: account.adminToken }).expect(404);
+  });
+
   it('when the answer changes without a write (its contact inboxes), then the ETag changes too, so a revalidation is not told 304', async () => {
     const id = await newContact({ name: 'Tomas Inbox', email: 'tomas@example.com' });
     const before = await show(id);
