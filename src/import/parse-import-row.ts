@@ -4,7 +4,7 @@ import { parseIsoMoment, parseTimestamp } from '../shared/time';
 import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
 import { ValidationError } from '../shared/errors';
 import { labelTitleProblem } from '../shared/label-title';
-import { linkProblem, listValueOf } from '../records/custom-attribute-fields';
+import { linkProblem, listValueOf, wholeTextLosesDigits } from '../records/custom-attribute-fields';
 import type { ColumnPlan, ImportColumn } from './import-columns';
 import { labelTitleOf } from '../shared/label-title';
 import { trimText } from '../shared/trim-text';
@@ -87,9 +87,8 @@ export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'cus
       if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value)) return fail('a number');
       const number = Number(value);
       if (!Number.isFinite(number)) return fail('a number');
-      // Past 2^53 a whole number is stored as a neighbour (12345678901234567890 as …67000), silently.
-      if (/^[-+]?\d+$/.test(value) && !Number.isSafeInteger(number)) {
-        return { ok: false, error: `${column.key}: "${value}" has more digits than a number attribute keeps exactly (whole numbers up to 9007199254740991); keep such ids in a text attribute` };
+      if (wholeTextLosesDigits(value)) {
+        return { ok: false, error: `${column.key}: "${value}" has more digits than a number attribute keeps exactly (a double: every whole number up to 9007199254740991, past it only some); keep such ids in a text attribute` };
       }
       return { ok: true, value: number };
     }

@@ -116,7 +116,23 @@ const DECIMAL_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
 export const booleanOfText = (value: unknown): unknown => (value === 'true' ? true : value === 'false' ? false : value);
 
 /** The number that decimal text (`"11"`, `" -2.5 "`) writes, as writes and filters read a number given as text; else the value as given. */
-export const numberOfDecimalText = (value: unknown): unknown => (typeof value === 'string' && DECIMAL_TEXT.test(value) ? Number(value) : value);
+/** Whole digits a number would change are left as text (refused by a number attribute: wholeTextLosesDigits). */
+export const numberOfDecimalText = (value: unknown): unknown =>
+  typeof value === 'string' && DECIMAL_TEXT.test(value) && !wholeTextLosesDigits(value) ? Number(value) : value;
+
+/**
+ * Whether whole digits name a number a double cannot hold, so that storing it would store a
+ * neighbour (9007199254740993 as …992, 12345678901234567890 as …567000), silently. Digits a double
+ * holds exactly (10000000000000000), or that are how a number is written out (the export writes
+ * 12345678901234567000 for the double nearest it), are kept: what was exported imports back.
+ */
+export function wholeTextLosesDigits(value: string): boolean {
+  const digits = /^\s*[-+]?0*(\d+)\s*$/.exec(value)?.[1];
+  if (digits === undefined) return false;
+  const magnitude = Math.abs(Number(value));
+  if (Number.isSafeInteger(magnitude)) return false;
+  return BigInt(digits) !== BigInt(magnitude) && magnitude.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 }) !== digits && String(magnitude) !== digits;
+}
 
 // A list value typed another way: compatibility characters as what they stand for (fullwidth Ｐｒｏ
 // from a Japanese or Chinese input method) and typographic punctuation as ASCII (O’Hare from iOS
@@ -164,6 +180,9 @@ export function checkCustomValue(def: DefinitionRef, value: unknown): string | u
   if (control) return `custom attribute "${key}": ${JSON.stringify(value)} ${control}`;
   switch (def.attribute_display_type) {
     case 'number':
+      if (typeof value === 'string' && wholeTextLosesDigits(value)) {
+        return `custom attribute "${key}": ${JSON.stringify(value)} has more digits than a number attribute keeps exactly (a double: every whole number up to 9007199254740991, past it only some); keep such ids in a text attribute`;
+      }
       return typeof value === 'number' && Number.isFinite(value) ? undefined : `custom attribute "${key}" is a number attribute; got ${JSON.stringify(value)}`;
     case 'checkbox':
       return typeof value === 'boolean' ? undefined : `custom attribute "${key}" is a checkbox attribute and takes true or false; got ${JSON.stringify(value)}`;

@@ -225,6 +225,16 @@ describe('custom attribute values', () => {
     expect(parseImportRow(['a', '-9007199254740991', '', '', '', '', ''], p)).toMatchObject({ kind: 'contact', changes: { custom_attributes: { score: -9007199254740991 } } });
   });
 
+  // From a black-box round trip (2026-12-05): the API takes 1e16 for a number attribute and the
+  // export writes it as digits, which the import refused, and the whole contact with it.
+  it('when whole digits past 2^53 are a number a double holds, or how the export writes one, then they are taken; digits a double would change are not', () => {
+    const score = (cell: string) => parseImportRow(['a', cell, '', '', '', '', ''], p);
+    expect(score('10000000000000000')).toMatchObject({ kind: 'contact', changes: { custom_attributes: { score: 1e16 } } });
+    expect(score('-9007199254740992')).toMatchObject({ kind: 'contact', changes: { custom_attributes: { score: -9007199254740992 } } });
+    expect(score(String(12345678901234567890))).toMatchObject({ kind: 'contact', changes: { custom_attributes: { score: 12345678901234567890 } } });
+    expect(score('9007199254740993')).toMatchObject({ kind: 'rejected', errors: [expect.stringMatching(/score: "9007199254740993" has more digits than a number attribute keeps exactly/)] });
+  });
+
   it('when a checkbox cell is a spreadsheet\'s word or any text the API takes for a boolean (Rails\' casts), then it is that boolean; other text is rejected', () => {
     const vip = (cell: string) => {
       const parsed = parseImportRow(['a', '', cell, '', '', '', ''], p);
