@@ -1,3 +1,4 @@
+import { refuseControlCharacters } from '../shared/control-characters';
 import { answeredFields } from '../shared/answered-fields';
 import { pathId } from '../shared/id-schema';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
@@ -45,13 +46,14 @@ export function regexPatternProblem(pattern: string): string | undefined {
 
 const fields = {
   attribute_key: z.string().min(1).max(100),
-  attribute_display_name: z.string().min(1, 'attribute_display_name must not be empty').max(255, 'attribute_display_name must be at most 255 characters'),
+  attribute_display_name: z.string().min(1, 'attribute_display_name must not be empty').max(255, 'attribute_display_name must be at most 255 characters').superRefine(refuseControlCharacters),
   attribute_display_type: z.preprocess(
     fromChatwootNumber(CHATWOOT_DISPLAY_TYPES),
     z.enum(ATTRIBUTE_TYPES, `attribute_display_type must be one of ${ATTRIBUTE_TYPES.join(', ')} (or Chatwoot's numbers 0, 1, 4, 5, 6, 7)`),
   ),
-  attribute_description: z.string().max(1000).nullable(),
-  attribute_values: z.array(z.string().min(1).max(255)).max(500),
+  attribute_description: z.string().max(1000).superRefine(refuseControlCharacters).nullable(),
+  // A list value no contact could hold (writes refuse control characters) is refused here too.
+  attribute_values: z.array(z.string().min(1).max(255).superRefine(refuseControlCharacters)).max(500),
   attribute_model: z.preprocess(fromChatwootNumber(CHATWOOT_MODELS), z.literal('contact_attribute', 'only contact_attribute (1) definitions are supported')),
   // Stored and answered for clients that check values with them (Chatwoot's dashboard does);
   // contact writes are not checked against them (README: custom attribute definitions).

@@ -6,6 +6,7 @@ import type { IdAllocator } from '../shared/id-allocator';
 import type { AttributeType, CustomAttributeDefinition } from '../records/custom-attribute-definition.model';
 import { isLiveDefinition, type DefinitionResyncJob, type DefinitionStore } from '../records/custom-attribute-definitions';
 import { replaceById } from '../shared/account-list-store';
+import { trimText } from '../shared/trim-text';
 import { toDefinitionPayload } from './custom-attribute-definition.presenter';
 import { checkCustomValue, coerceCustomValue, listValuesOf, MAX_SLOTS, reservedKeyOf, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
@@ -172,7 +173,7 @@ export function createCustomAttributesService(deps: CustomAttributesDeps) {
     },
 
     async create(accountId: number, input: DefinitionCreateInput) {
-      const key = attributeKeyOf(input.attribute_key.trim());
+      const key = attributeKeyOf(trimText(input.attribute_key));
       const problem = checkDefinitionKey(key);
       if (problem) throw new ValidationError(`attribute_key: ${problem}`, 'attribute_key');
       if (input.attribute_display_type === 'list' && !input.attribute_values?.length) {
@@ -203,7 +204,7 @@ export function createCustomAttributesService(deps: CustomAttributesDeps) {
     async update(accountId: number, id: number, input: DefinitionUpdateInput) {
       const updated = await definitions.change(accountId, (current) => {
         const def = definitionOf(current, id);
-        if (input.attribute_key !== undefined && attributeKeyOf(input.attribute_key.trim()) !== def.attribute_key) {
+        if (input.attribute_key !== undefined && attributeKeyOf(trimText(input.attribute_key)) !== def.attribute_key) {
           throw new ValidationError('attribute_key cannot change; contacts hold values under it', 'attribute_key');
         }
         if (input.attribute_display_type !== undefined && input.attribute_display_type !== def.attribute_display_type) {

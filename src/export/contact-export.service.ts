@@ -62,9 +62,12 @@ const quoted = (names: string[]) => names.map((name) => JSON.stringify(name)).jo
  * cells, and a typo would go unnoticed.
  */
 export function exportColumns(requested: string[] | undefined, customKeys: string[]): { names: string[]; read: ((c: ContactPayload) => CsvValue)[] } {
-  const wanted = (requested?.length ? requested : DEFAULT_EXPORT_COLUMNS).map((n) => attributeKeyOf(n.trim())).filter(Boolean);
-  if (!wanted.length) throw new ValidationError('column_names must name at least one column', 'column_names');
   const exact = new Set(customKeys);
+  // A key with spaces at an end (" region", which writes keep as sent) is named as it is; other names are trimmed.
+  const wanted = (requested?.length ? requested : DEFAULT_EXPORT_COLUMNS)
+    .map((n) => (exact.has(attributeKeyOf(n)) ? attributeKeyOf(n) : attributeKeyOf(n.trim())))
+    .filter(Boolean);
+  if (!wanted.length) throw new ValidationError('column_names must name at least one column', 'column_names');
   const byLowercase = new Map<string, string>();
   for (const key of customKeys) if (!byLowercase.has(key.toLowerCase())) byLowercase.set(key.toLowerCase(), key);
 

@@ -76,7 +76,9 @@ function checkSeparators(cells: string[]): string | undefined {
 }
 
 /** A header cell as a column name. A heading the export neutralised (a key that starts like a formula, `'@handle`) is read back as its cells are. */
-const columnNameOf = (cell: string, index: number) => attributeKeyOf(unneutralise(trimText(index === 0 && cell.startsWith(BOM) ? cell.slice(1) : cell)));
+const columnNameOf = (cell: string, index: number) => attributeKeyOf(unneutralise(trimText(withoutBom(cell, index))));
+
+const withoutBom = (cell: string, index: number) => (index === 0 && cell.startsWith(BOM) ? cell.slice(1) : cell);
 
 /**
  * Columns of a contact that an import cannot write, in any case: the fields the service keeps
@@ -113,7 +115,10 @@ export function planImportColumns(headerCells: string[], definitions: Definition
   const columns: ImportColumn[] = [];
   const undefinedKeys: string[] = [];
 
-  for (const [index, header] of cells.entries()) {
+  for (const [index, trimmed] of cells.entries()) {
+    // A key with spaces at an end (" region", which writes keep as sent) is its column as the export writes it.
+    const untrimmed = attributeKeyOf(unneutralise(withoutBom(headerCells[index], index)));
+    const header = untrimmed !== trimmed && exactKey.has(untrimmed) ? untrimmed : trimmed;
     if (!header) {
       columns.push({ kind: 'unnamed', header });
       continue;

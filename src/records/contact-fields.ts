@@ -1,6 +1,7 @@
 // Field rules of SPEC §1.1, as pure functions shared by the API, the import and capture.
 import { emailKey, isEmailAddress } from '../shared/email-address';
 import { INVISIBLE, withoutInvisible } from '../shared/text';
+import { trimText } from '../shared/trim-text';
 
 // Spaces, dashes, dots and parentheses (SPEC §1): any Unicode space or dash (\p{Pd}: the en dash,
 // the non-breaking hyphen… of a number pasted from a document) and the minus sign.
@@ -83,8 +84,9 @@ export function normalizePhone(raw: string): FieldCheck<string> {
  */
 export function checkAttributeKey(key: string): string | undefined {
   if (!key.length) return 'attribute keys must not be empty';
-  // Nobody can read, type or filter a key of spaces (the definitions route trims it to nothing).
-  if (!key.trim().length) return `attribute key ${JSON.stringify(key)} must not be blank (only whitespace)`;
+  // Nobody can read, type or filter a key of spaces or of invisible characters alone (a zero-width
+  // space): the definitions route trims it to nothing, and the import reads such a header as no name.
+  if (!trimText(key).length) return `attribute key ${JSON.stringify(key)} must not be blank (only whitespace or invisible characters)`;
   if (key.length > 100) return `attribute key "${key.slice(0, 20)}…" is longer than 100 characters`;
   return checkNestedKey(key);
 }

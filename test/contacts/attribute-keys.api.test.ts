@@ -65,7 +65,7 @@ describe('attribute keys', () => {
 
   // A key of spaces was stored, and a contact write defined an attribute named " " for it (the
   // definitions route trims and refuses it). A key with text around its spaces is still taken as sent (above).
-  it.each([[' '], ['   '], ['\t\n'], ['\u00a0']])('when a custom or additional attribute key is only whitespace (%j), then create and update answer 422 naming the key and define nothing', async (key) => {
+  it.each([[' '], ['   '], ['\t\n'], ['\u00a0'], ['\u200b'], ['\u200b\u200d']])('when a custom or additional attribute key is only whitespace or invisible characters (%j), then create and update answer 422 naming the key and define nothing', async (key) => {
     const before = await ctx.http.get(account.path('/custom_attribute_definitions')).set('api_access_token', account.adminToken);
     for (const field of ['custom_attributes', 'additional_attributes']) {
       const created = await post({ name: 'Blank key', [field]: { [key]: 'x' } });

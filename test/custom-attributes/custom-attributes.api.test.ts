@@ -55,11 +55,23 @@ describe('custom attribute definitions', () => {
     [{ attribute_key: 'x', attribute_display_type: 2 }, 'attribute_display_type'],
     [{ attribute_key: 'x', attribute_display_type: 9 }, 'attribute_display_type'],
     [{ attribute_key: 'x', attribute_display_type: 0, attribute_model: 0 }, 'attribute_model'],
+    // Values no write could store (a list value with NUL no contact could hold), from a black-box read of 2026-12-05.
+    [{ attribute_key: 'x', attribute_display_type: 'list', attribute_values: ['A\u0000B'] }, 'attribute_values.0'],
+    [{ attribute_key: 'x', attribute_display_type: 'text', attribute_display_name: 'Red\u001b[31m' }, 'attribute_display_name'],
+    [{ attribute_key: 'x', attribute_display_type: 'text', attribute_description: 'd\u0000' }, 'attribute_description'],
+    [{ attribute_key: '\u200b', attribute_display_type: 'text' }, 'attribute_key'],
   ])('when the definition is %j, then it answers 422 naming %s', async (body, field) => {
     const account = await ctx.createAccount();
     const res = await as(account).post('/custom_attribute_definitions', body);
     expect(res.status).toBe(422);
     expect(res.body.field).toBe(field);
+  });
+
+  it('when a required field is left out, then the 422 says it is required, in words', async () => {
+    const account = await ctx.createAccount();
+    const res = await as(account).post('/custom_attribute_definitions', { attribute_display_type: 'text' });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ error: 'attribute_key is required', field: 'attribute_key' });
   });
 
   it('when a Chatwoot client sends its numbers for type and model, wrapped in custom_attribute_definition or not, then they are understood', async () => {

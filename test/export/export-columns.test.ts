@@ -29,6 +29,12 @@ describe('export columns', () => {
     expect(exportColumns(['EMAIL', 'Score', 'Phone_Number'], ['score']).names).toEqual(['email', 'score', 'phone_number']);
   });
 
+  // From a black-box read (2026-12-05): writes keep " region" as sent, and the export trimmed the
+  // name to "region" and called it unknown while listing " region" among the keys.
+  it('when a key has spaces at an end, then the name as the key is picks it; other names are still trimmed', () => {
+    expect(exportColumns([' region', 'trail ', ' name '], [' region', 'trail ']).names).toEqual([' region', 'trail ', 'name']);
+  });
+
   it('when two definitions differ only in case, then an exact name picks its own', () => {
     expect(exportColumns(['Plan', 'plan'], ['plan', 'Plan']).names).toEqual(['Plan', 'plan']);
   });

@@ -49,6 +49,11 @@ describe('reading the header', () => {
     expect(planImportColumns(['name', 'Tier', 'TIER'], definitions)).toEqual({ ok: false, error: expect.stringMatching(/names column "TIER" twice \(columns 2 and 3\)/) });
   });
 
+  it('when a header is a defined key with spaces at an end, as the export writes it, then it is that key; other headers are trimmed', () => {
+    const p = plan(['name', ' region', ' plan '], [{ attribute_key: ' region', attribute_display_type: 'text' }]);
+    expect(p.columns.slice(1)).toEqual([expect.objectContaining({ key: ' region' }), expect.objectContaining({ key: 'plan' })]);
+  });
+
   it('when a header was neutralised by an export (a key that starts like a formula), then the apostrophe is dropped', () => {
     const p = plan(['name', "'@handle", "'-x"], [{ attribute_key: '@handle', attribute_display_type: 'text' }]);
     expect(p.columns.slice(1)).toEqual([expect.objectContaining({ key: '@handle' }), expect.objectContaining({ key: '-x' })]);
