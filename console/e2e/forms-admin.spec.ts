@@ -58,6 +58,10 @@ test('when an administrator defines a list attribute, then the filter builder of
   const row = page.locator('.condition').first();
   await row.getByLabel('Attribute').selectOption('plan');
   await expect(row.getByLabel('Value').locator('option')).toHaveText(['—', 'free', 'pro']);
+  // Untouched, it is "—" and flagged, not its first value (which ran as "= free" unseen).
+  await expect(row.getByLabel('Value')).toHaveValue('');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(row.getByLabel('Value')).toHaveAttribute('aria-invalid', 'true');
   await row.getByLabel('Attribute').selectOption('created_at');
   await expect(row.getByLabel('Operator').locator('option')).toHaveCount(5);
   await expect(row.getByLabel('Value')).toHaveAttribute('type', 'date');

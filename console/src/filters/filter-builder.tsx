@@ -364,6 +364,7 @@ function defaultValues(attribute: AttributeChoice, operator: string): (string | 
   if (input === 'boolean') return [true];
   // Empty, flagged until a number is typed: a 0 put there ran as "= 0" when left untouched.
   if (input === 'number') return operator === 'days_before' ? [30] : [''];
-  if (input === 'list') return [attribute.values?.[0] ?? ''];
+  // A list starts on "—", flagged until a value is chosen, as labels do: its first value put there
+  // ran as "= free" when left untouched (a black-box read of 2026-12-05).
   return [''];
 }
