@@ -27,6 +27,7 @@ import { JSON_BODY_LIMIT_BYTES, jsonCharsetAsUtf8, unstorableJson, utf8Only } fr
 import type { Metrics } from './shared/metrics';
 import { rateLimitedResponses } from './shared/rate-limit';
 import { percentEncodedQuery } from './shared/query-string';
+import { railsPath } from './shared/rails-path';
 import { createRequestLogger } from './shared/request-logger';
 import { publicApiCors, securityHeaders } from './shared/security-headers';
 import { defineRoute, json, malformedIdRoutes, openAccess, type Mount } from './shared/route';
@@ -137,6 +138,7 @@ export function buildApp(deps: AppDeps): Express {
     next();
   });
   app.use(percentEncodedQuery);
+  app.use(railsPath);
   app.use(jsonCharsetAsUtf8);
   app.use(express.json({ limit: JSON_BODY_LIMIT_BYTES, verify: utf8Only }));
   app.use((req, _res, next) => next(unstorableJson(req.body)));

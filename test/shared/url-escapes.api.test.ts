@@ -30,6 +30,26 @@ describe('a malformed percent-escape in a path parameter', () => {
   });
 });
 
+// From black-box reads (2026-12-05): Rails routes take an optional `.json` format, which older
+// scripts write, and read `%34` as `4`; both were a 404 here for a contact that exists.
+describe('a path as Rails reads it', () => {
+  it('when a route is written with a .json suffix or with escaped digits, then it is the same route', async () => {
+    const created = await ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).send({ name: 'Rails Path' }).expect(200);
+    const id = String(created.body.payload.contact.id);
+    const escaped = [...id].map((digit) => `%3${digit}`).join('');
+    for (const path of [`/contacts/${id}.json`, `/contacts/${escaped}`, `/contacts/${escaped}.json`]) {
+      const res = await ctx.http.get(account.path(path)).set('api_access_token', account.adminToken);
+      expect([path, res.status, res.body.payload?.name]).toEqual([path, 200, 'Rails Path']);
+    }
+    const listed = await ctx.http.get(account.path('/contacts.json?sort=name')).set('api_access_token', account.adminToken);
+    expect(listed.status).toBe(200);
+    const patched = await ctx.http.patch(account.path(`/contacts/${id}.json`)).set('api_access_token', account.adminToken).send({ city: 'Lima' });
+    expect(patched.body.payload.additional_attributes.city).toBe('Lima');
+    // Another suffix is no format here: still the 404 of an id of no record.
+    expect((await ctx.http.get(account.path(`/contacts/${id}.xml`)).set('api_access_token', account.adminToken)).status).toBe(404);
+  });
+});
+
 // The query parser kept such a value as typed: a Latin-1 client's search for "José" (q=Jos%E9)
 // answered nothing with a 200, where Rack, and a path segment here, answer 400.
 describe('a malformed percent-escape in the query string', () => {
