@@ -1,10 +1,20 @@
 import { z } from 'zod';
-import { userSummarySchema } from '../accounts/user-summary.presenter';
+import { userSummarySchema, type UserSummary } from '../accounts/user-summary.presenter';
 import { toUnixSeconds } from '../shared/time';
-import { contactPayloadSchema } from '../records/contact.presenter';
+import { contactPayloadSchema, type ContactPayload } from '../records/contact.presenter';
 import { freeObject, unixSeconds } from '../shared/response-fields';
 import type { Conversation } from './conversation.model';
 import { MESSAGE_STATUSES, type Message } from './message.model';
+
+/** Who sent a message, as Chatwoot's push_event_data shows it: the agent of an outgoing one, the contact of an incoming one. */
+const userSenderSchema = z
+  .object({ id: z.int(), name: z.string(), available_name: z.string(), avatar_url: z.string(), thumbnail: z.string(), type: z.literal('user') })
+  .meta({ id: 'MessageUserSender' });
+const contactSenderSchema = contactPayloadSchema
+  .pick({ id: true, name: true, email: true, phone_number: true, identifier: true, thumbnail: true, blocked: true, additional_attributes: true, custom_attributes: true })
+  .extend({ type: z.literal('contact') })
+  .meta({ id: 'MessageContactSender' });
+export type MessageSender = z.infer<typeof userSenderSchema> | z.infer<typeof contactSenderSchema>;
 
 /** Chatwoot's message JSON (message_type 0 incoming, 1 outgoing), with our delivery status. */
 export const messagePayloadSchema = z
@@ -24,7 +34,9 @@ export const messagePayloadSchema = z
       cc_emails: z.array(z.string()).optional(),
       bcc_emails: z.array(z.string()).optional(),
     }),
-    sender_id: z.int().nullable(),
+    sender_type: z.enum(['User', 'Contact']).nullable().describe("Chatwoot's: User for an agent's outgoing message, Contact for a visitor's incoming one"),
+    sender_id: z.int().nullable().describe("the agent's user id, or the contact's id (the conversation's contact)"),
+    sender: z.union([userSenderSchema, contactSenderSchema]).optional().describe('who sent it, as Chatwoot shows it; absent when unknown'),
     attempts: z.int(),
     created_at: unixSeconds.nullable(),
     updated_at: unixSeconds.nullable(),
@@ -86,7 +98,25 @@ export const conversationMessagesSchema = z.object({ meta: z.object({ contact: c
 
 type ConversationFieldsPayload = Omit<ConversationPayload, 'meta' | keyof typeof chatwootConversationFields>;
 
-export function toMessagePayload(message: Message): MessagePayload {
+/** Who sent each message of a conversation: its contact for an incoming one, the agent (by id, among `users`) for an outgoing one. */
+export interface MessageSenders {
+  contact: ContactPayload;
+  users: Map<number, UserSummary>;
+}
+
+function senderOf(message: Message, senders: MessageSenders | undefined): Pick<MessagePayload, 'sender_type' | 'sender_id' | 'sender'> {
+  if (message.message_type === 'incoming') {
+    if (!senders) return { sender_type: 'Contact', sender_id: message.sender_id };
+    const { id, name, email, phone_number, identifier, thumbnail, blocked, additional_attributes, custom_attributes } = senders.contact;
+    return { sender_type: 'Contact', sender_id: id, sender: { id, name, email, phone_number, identifier, thumbnail, blocked, additional_attributes, custom_attributes, type: 'contact' } };
+  }
+  if (message.sender_id === null) return { sender_type: null, sender_id: null };
+  const user = senders?.users.get(message.sender_id);
+  if (!user) return { sender_type: 'User', sender_id: message.sender_id };
+  return { sender_type: 'User', sender_id: user.id, sender: { id: user.id, name: user.name, available_name: user.available_name, avatar_url: user.thumbnail, thumbnail: user.thumbnail, type: 'user' } };
+}
+
+export function toMessagePayload(message: Message, senders?: MessageSenders): MessagePayload {
   return {
     id: message._id,
     content: message.content,
@@ -103,15 +133,16 @@ export function toMessagePayload(message: Message): MessagePayload {
       ...(message.cc_emails?.length ? { cc_emails: message.cc_emails } : {}),
       ...(message.bcc_emails?.length ? { bcc_emails: message.bcc_emails } : {}),
     },
-    sender_id: message.sender_id,
+    ...senderOf(message, senders),
     attempts: message.attempts,
     created_at: toUnixSeconds(message.created_at),
     updated_at: toUnixSeconds(message.updated_at),
   };
 }
 
-export function toConversationPayload(conversation: Conversation, messages: Message[], meta: ConversationMeta): ConversationPayload {
-  const fields = toConversationFields(conversation, messages);
+/** `users`: the account's users the conversation names (its assignee, its messages' agents), by id. */
+export function toConversationPayload(conversation: Conversation, messages: Message[], meta: Omit<ConversationMeta, 'assignee'>, users: Map<number, UserSummary>): ConversationPayload {
+  const fields = toConversationFields(conversation, messages, { contact: meta.sender, users });
   const firstReply = fields.messages.find((m) => m.message_type === 1);
   return {
     ...fields,
@@ -128,11 +159,11 @@ export function toConversationPayload(conversation: Conversation, messages: Mess
     sla_policy_id: null,
     can_reply: meta.channel !== null,
     last_non_activity_message: fields.messages.at(-1) ?? null,
-    meta,
+    meta: { ...meta, assignee: (conversation.assignee_id && users.get(conversation.assignee_id)) || null },
   };
 }
 
-function toConversationFields(conversation: Conversation, messages: Message[]): ConversationFieldsPayload {
+function toConversationFields(conversation: Conversation, messages: Message[], senders: MessageSenders): ConversationFieldsPayload {
   return {
     id: conversation._id,
     account_id: conversation.account_id,
@@ -141,7 +172,7 @@ function toConversationFields(conversation: Conversation, messages: Message[]): 
     status: conversation.status,
     custom_attributes: conversation.custom_attributes ?? {},
     additional_attributes: conversation.additional_attributes ?? {},
-    messages: messages.map(toMessagePayload),
+    messages: messages.map((message) => toMessagePayload(message, senders)),
     created_at: toUnixSeconds(conversation.created_at),
     timestamp: toUnixSeconds(conversation.last_activity_at),
     last_activity_at: toUnixSeconds(conversation.last_activity_at),

@@ -171,31 +171,37 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     const sender = toContactPayload(contact);
     const channels = new Map(accountInboxes.map((inbox) => [inbox._id, chatwootChannelOf(inbox.channel_type)]));
     const verifiedIds = new Set(verified.map((ci) => ci._id));
-    return (conversation: Conversation, messages: Message[], assignees: Map<number, UserSummary>): ConversationPayload =>
-      toConversationPayload(conversation, messages, {
-        sender,
-        channel: channels.get(conversation.inbox_id) ?? null,
-        hmac_verified: conversation.contact_inbox_id !== null && verifiedIds.has(conversation.contact_inbox_id),
-        assignee: assigneeOf(conversation, assignees),
-      });
+    return (conversation: Conversation, messages: Message[], users: Map<number, UserSummary>): ConversationPayload =>
+      toConversationPayload(
+        conversation,
+        messages,
+        {
+          sender,
+          channel: channels.get(conversation.inbox_id) ?? null,
+          hmac_verified: conversation.contact_inbox_id !== null && verifiedIds.has(conversation.contact_inbox_id),
+        },
+        users,
+      );
   }
 
-  /** The users the conversations were assigned to, by id (a former member keeps their name, with no role). */
-  async function assigneesOf(accountId: number, list: Conversation[]): Promise<Map<number, UserSummary>> {
-    const ids = [...new Set(list.flatMap((c) => (c.assignee_id ? [c.assignee_id] : [])))];
-    const found = await people.usersIn(accountId, ids);
+  /**
+   * The users these conversations name, by id: their assignees and the agents who sent their
+   * messages (a former member keeps their name, with no role).
+   */
+  async function usersOf(accountId: number, page: { conversation: Conversation; messages: Message[] }[]): Promise<Map<number, UserSummary>> {
+    const named = page.flatMap(({ conversation, messages }) => [
+      ...(conversation.assignee_id ? [conversation.assignee_id] : []),
+      ...messages.flatMap((m) => (m.message_type === 'outgoing' && m.sender_id !== null ? [m.sender_id] : [])),
+    ]);
+    const found = await people.usersIn(accountId, [...new Set(named)]);
     return new Map(found.map((member) => [member.user._id, toUserSummary(member)]));
   }
 
-  /** The assignee a new conversation names, who must be a member of the account (422 naming assignee_id otherwise). */
-  async function assigneeMember(accountId: number, userId: number): Promise<Map<number, UserSummary>> {
+  /** The assignee a new conversation names must be a member of the account (422 naming assignee_id otherwise). */
+  async function checkAssignee(accountId: number, userId: number): Promise<void> {
     const [found] = await people.usersIn(accountId, [userId]);
     if (!found?.role) throw new ValidationError(`assignee_id ${userId} is not a member of this account`, 'assignee_id');
-    return new Map([[userId, toUserSummary(found)]]);
   }
-
-  const assigneeOf = (conversation: Conversation, assignees: Map<number, UserSummary>) =>
-    (conversation.assignee_id && assignees.get(conversation.assignee_id)) || null;
 
   /** Each conversation of `list` presented with its messages, CONVERSATIONS_PAGE conversations (and their messages) read at a time. */
   async function* withMessagesByPage<T>(list: Conversation[], present: (conversation: Conversation, messages: Message[]) => T): AsyncIterable<T[]> {
@@ -297,7 +303,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       // Accepted, the message could only end failed.
       const unsendable = cannotSendReason(inbox);
       if (unsendable) throw new ValidationError(`inbox ${inbox._id} cannot send: ${unsendable}`, 'inbox_id');
-      const assignees = input.assignee_id === undefined ? new Map<number, UserSummary>() : await assigneeMember(caller.accountId, input.assignee_id);
+      if (input.assignee_id !== undefined) await checkAssignee(caller.accountId, input.assignee_id);
       const email = isChannel(inbox, 'email');
       const copies = { cc_emails: input.message.cc_emails, bcc_emails: input.message.bcc_emails };
       for (const [field, addresses] of Object.entries(copies)) {
@@ -340,13 +346,18 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         // pending for the sync sweep: nothing the caller asked is dropped.
         logger.warn({ messageId: message!._id, err }, 'delivery not queued now; the delivery sweep will queue it');
       }
-      return toConversationPayload(conversation, [message!], {
-        // As the send left it (its last activity moved): it answered the contact as read before.
-        sender: toContactPayload(touched),
-        channel: chatwootChannelOf(inbox.channel_type),
-        hmac_verified: inbox.channel_type === 'web_widget',
-        assignee: assigneeOf(conversation, assignees),
-      });
+      const users = await usersOf(caller.accountId, [{ conversation, messages: [message!] }]);
+      return toConversationPayload(
+        conversation,
+        [message!],
+        {
+          // As the send left it (its last activity moved): it answered the contact as read before.
+          sender: toContactPayload(touched),
+          channel: chatwootChannelOf(inbox.channel_type),
+          hmac_verified: inbox.channel_type === 'web_widget',
+        },
+        users,
+      );
     },
 
     /** A conversation a website visitor started (pre-chat form), with its first message when there is one. */
@@ -375,20 +386,22 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     async conversationPagesOf(accountId: number, contactId: number): Promise<AsyncIterable<ConversationPayload[]>> {
       const [present, list] = await Promise.all([presenterFor(accountId, contactId), conversationsOfContacts(accountId, [contactId])]);
       list.sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || b._id - a._id);
-      const assignees = await assigneesOf(accountId, list);
-      return withMessagesByPage(list, (conversation, all) => present(conversation, all, assignees));
+      const pages = withMessagesByPage(list, (conversation, messages) => ({ conversation, messages }));
+      return (async function* () {
+        for await (const page of pages) {
+          const users = await usersOf(accountId, page);
+          yield page.map(({ conversation, messages }) => present(conversation, messages, users));
+        }
+      })();
     },
 
     /** One conversation of the account with its messages, as POST /conversations answered it (Chatwoot's conversation show). */
     async conversation(accountId: number, conversationId: number): Promise<ConversationPayload> {
       const conversation = await conversations.findOne({ _id: conversationId, account_id: accountId }).lean();
       if (!conversation) throw new NotFoundError('conversation', conversationId);
-      const [present, byConversation, assignees] = await Promise.all([
-        presenterFor(accountId, conversation.contact_id),
-        messagesOf([conversation]),
-        assigneesOf(accountId, [conversation]),
-      ]);
-      return present(conversation, byConversation.get(conversation._id) ?? [], assignees);
+      const [present, byConversation] = await Promise.all([presenterFor(accountId, conversation.contact_id), messagesOf([conversation])]);
+      const messages = byConversation.get(conversation._id) ?? [];
+      return present(conversation, messages, await usersOf(accountId, [{ conversation, messages }]));
     },
 
     /**

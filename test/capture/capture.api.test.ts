@@ -261,6 +261,8 @@ describe('pre-chat form', () => {
     const conversations = await ctx.http.get(account.path(`/contacts/${visitor.id}/conversations`)).set(as(account.agentToken));
     expect(conversations.body.payload.map((c: { id: number }) => c.id)).toEqual([res.body.id]);
     expect(conversations.body.payload[0].messages[0].content).toBe('Hola, ¿tienen envíos a Cali?');
+    // The visitor sent it: Chatwoot's sender is the contact.
+    expect(conversations.body.payload[0].messages[0]).toMatchObject({ sender_type: 'Contact', sender_id: visitor.id, sender: { id: visitor.id, type: 'contact' } });
   });
 
   it('when a returning visitor submits the form again, then its contact is updated', async () => {

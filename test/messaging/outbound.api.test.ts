@@ -224,6 +224,10 @@ describe('reading a conversation', () => {
     expectMatchesDocument('get', '/api/v1/accounts/{account_id}/conversations/{id}', shown);
     expect(shown.body).toMatchObject({ id, contact_id: contact.id, inbox_id: inboxes.email.id, meta: { sender: { id: contact.id }, channel: 'Channel::Email', hmac_verified: false } });
     expect(shown.body.messages).toEqual([expect.objectContaining({ id: messageId, content: 'Read me back', status: 'sent', source_id: expect.any(String) })]);
+    // Who sent it, as Chatwoot's push_event_data shows it (a client reading messages[0].sender.name threw).
+    const agent = (await ctx.http.get('/api/v1/profile').set(as(account.agentToken))).body as { id: number; name: string };
+    expect(shown.body.messages[0]).toMatchObject({ sender_type: 'User', sender_id: agent.id, sender: { id: agent.id, name: agent.name, type: 'user' } });
+    expect(sent.body.messages[0]).toMatchObject({ sender_type: 'User', sender: { id: agent.id, type: 'user' } });
 
     const listed = await ctx.http.get(account.path(`/conversations/${id}/messages`)).set(as(account.agentToken));
     expect(listed.status).toBe(200);
