@@ -195,9 +195,11 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const probe = createSearchableProbe({ es, record: metrics.recordSearchable, logger });
   const indexer = createContactIndexer({ contacts: models.contacts, pending: models.pendingSync, keys, definitions, es, placements, logger, metrics, indexReady, probe });
 
-  const writer = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: scheduler });
+  // A website session proved an identifier, not a contact: taken off the contact, it ends the session's verification (inboxes, made below).
+  const onIdentifierGivenUp = (accountId: number, contactId: number) => inboxes.unverifyContact(accountId, contactId);
+  const writer = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: scheduler, onIdentifierGivenUp });
   // The same writes for work on many contacts at once, whose sync jobs go to the background queue.
-  const backgroundWriter = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: createSyncScheduler(backgroundSyncQueue, logger) });
+  const backgroundWriter = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: createSyncScheduler(backgroundSyncQueue, logger), onIdentifierGivenUp });
   const definitionResyncQueue = queues.createQueue<DefinitionResyncJob>(DEFINITION_RESYNC_QUEUE, { attempts: 3 });
   const customAttributes = createCustomAttributesService({
     definitions,
@@ -339,6 +341,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     writer,
     indexer,
     sync: scheduler,
+    onIdentifierGivenUp,
     search,
     logger,
     config,

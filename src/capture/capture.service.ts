@@ -462,7 +462,9 @@ export function createCaptureService(deps: CaptureServiceDeps) {
           ...(input.contact ? { contact: { ...input.contact, custom_attributes: contactAnswers.attributes } } : {}),
         };
       }
-      const contactId = await capture(inbox.account_id, contactInbox, standing, input.contact ?? {});
+      // The contact's values came under `contact` here: a refusal names them there (custom_attributes.plan
+      // named the conversation's attribute of that key, which the form sends beside it).
+      const contactId = await namedUnder('contact', () => capture(inbox.account_id, contactInbox, standing, input.contact ?? {}));
       const conversation = await messaging.recordIncoming({
         accountId: inbox.account_id,
         inboxId: inbox._id,
@@ -499,3 +501,13 @@ export function createCaptureService(deps: CaptureServiceDeps) {
 }
 
 export type CaptureService = ReturnType<typeof createCaptureService>;
+
+/** Runs `work`, a refusal of a field of the body's `prefix` object named by its place in the body. */
+async function namedUnder<T>(prefix: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ValidationError && err.constructor === ValidationError && err.field) throw new ValidationError(err.message, `${prefix}.${err.field}`);
+    throw err;
+  }
+}

@@ -23,7 +23,19 @@ export interface ContactWriterDeps {
   pending: PendingSyncModel;
   keys: ContactKeys;
   sync: SyncScheduler;
+  /**
+   * Told before a write takes an identifier off the contact (changed or cleared): a website session
+   * verified by HMAC proved that identifier, not the contact, and stops speaking for it (the inboxes
+   * feature, above this one). Before the write, so that a crash leaves no session verified for a
+   * contact that no longer holds its identifier.
+   */
+  onIdentifierGivenUp?: IdentifierGivenUp;
 }
+
+export type IdentifierGivenUp = (accountId: number, contactId: number) => Promise<unknown>;
+
+/** Whether writing `next` (undefined: not written) takes the identifier the contact holds off it. */
+export const givesUpIdentifier = (held: string | null | undefined, next: unknown): boolean => !!held && next !== undefined && next !== held;
 
 const identityOf = (contact: Pick<Contact, IdentityField>): IdentityValues =>
   Object.fromEntries(IDENTITY_FIELD_NAMES.map((field) => [field, contact[field]]));
@@ -49,7 +61,7 @@ function toMongoUpdate(update: ContactUpdate, current: Contact, now: Date) {
  * taken (contact_keys), the write is marked pending for the index, the contact is written, the
  * values it gave up are released, the sync job is queued.
  */
-export function createContactWriter({ contacts, pending, keys, sync }: ContactWriterDeps) {
+export function createContactWriter({ contacts, pending, keys, sync, onIdentifierGivenUp }: ContactWriterDeps) {
   const markPending = (entries: { id: string; accountId: number; version: number }[]) => markPendingWrites(pending, entries);
 
   async function readLive(accountId: number, id: number): Promise<Contact> {
@@ -98,6 +110,7 @@ export function createContactWriter({ contacts, pending, keys, sync }: ContactWr
         const wanted = newValues(current, update);
         await keys.claim(accountId, id, wanted, current.version + 1);
         claimed.push(wanted);
+        if (givesUpIdentifier(current.identifier, update.set?.identifier)) await onIdentifierGivenUp?.(accountId, id);
         await markPending([{ id: current._id, accountId, version: current.version + 1 }]);
         const updated = await contacts
           .findOneAndUpdate({ _id: current._id, version: current.version, deleted: false }, toMongoUpdate(update, current, new Date()), { new: true })

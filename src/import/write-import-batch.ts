@@ -1,4 +1,4 @@
-import type { ContactWriter } from '../contacts/contact-writer';
+import { givesUpIdentifier, type ContactWriter, type IdentifierGivenUp } from '../contacts/contact-writer';
 import { isDeepStrictEqual } from 'node:util';
 import { indexWritten } from '../contacts/index-written';
 import { newContact } from '../contacts/new-contact';
@@ -25,6 +25,8 @@ export interface ImportWriterDeps {
   writer: Pick<ContactWriter, 'modify' | 'markPending'>;
   indexer: Pick<ContactIndexer, 'write'>;
   sync: SyncScheduler;
+  /** As the contact writer's: a row that changes a contact's identifier ends its verified website sessions. */
+  onIdentifierGivenUp?: IdentifierGivenUp;
 }
 
 export interface ImportBatchWrite {
@@ -224,6 +226,7 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
   let updated: Contact[] = [];
   const written: PlannedUpdate[] = [];
   if (updates.length) {
+    for (const u of updates) if (givesUpIdentifier(u.contact.identifier, u.set.identifier)) await deps.onIdentifierGivenUp?.(accountId, u.id);
     await writer.markPending(updates.map((u) => ({ id: u.contact._id, accountId, version: u.contact.version + 1 })));
     const res = await contacts.collection.bulkWrite(
       updates.map((u) => ({

@@ -78,6 +78,19 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
     /** Changes a contact inbox; a new contact_id moves it between the contacts' lists. */
     updateContactInbox: contactInboxes.update,
 
+    /**
+     * The contact's website sessions verified by HMAC are no longer: the identifier they proved is
+     * being taken off it (an agent correcting an identifier put on the wrong contact; an import row).
+     * They kept reaching, and reading, the contact, while whoever holds the identifier now could not
+     * be reached. A session proves itself again with the identifier it holds (the widget sends it
+     * on every load).
+     */
+    async unverifyContact(accountId: number, contactId: number): Promise<void> {
+      for (const ci of await contactInboxes.ofContact(accountId, contactId)) {
+        if (ci.hmac_verified) await contactInboxes.update(ci, { hmac_verified: false });
+      }
+    },
+
     /** The contact's identities in the account's inboxes. */
     contactInboxesOf: contactInboxes.ofContact,
 

@@ -239,6 +239,14 @@ describe('pre-chat form', () => {
     expect(conversations.body.payload).toEqual([]);
   });
 
+  // From a black-box read (2026-12-05): it named `custom_attributes.shoe`, where the form sends the conversation's attributes.
+  it('when a contact attribute of the form is refused by its definition, then the 422 names it under contact', async () => {
+    const visitor = await newVisitor();
+    const res = await startChat(visitor.source_id, { contact: { custom_attributes: { shoe: 'forty' } }, message: { content: 'hi' } });
+    expect([res.status, res.body.field]).toEqual([422, 'contact.custom_attributes.shoe']);
+    expect(res.body.error).toMatch(/"shoe" is a number attribute/);
+  });
+
   it('when a new visitor submits the form with a message, then its contact is filled in and the conversation and message are recorded', async () => {
     const visitor = await newVisitor();
     const res = await startChat(visitor.source_id, {
@@ -338,9 +346,10 @@ describe('pre-chat form', () => {
   });
 
   it.each([
-    [{ contact: { email: 'not-an-email' } }, 'email'],
-    [{ contact: { phone_number: '1' } }, 'phone_number'],
-    [{ contact: { custom_attributes: { 'a.b': 1 } } }, 'custom_attributes'],
+    // Named by their place in the body (they named `email`, or `custom_attributes`, where the form sends the conversation's).
+    [{ contact: { email: 'not-an-email' } }, 'contact.email'],
+    [{ contact: { phone_number: '1' } }, 'contact.phone_number'],
+    [{ contact: { custom_attributes: { 'a.b': 1 } } }, 'contact.custom_attributes'],
     [{ message: { content: '' } }, 'message.content'],
   ])('when the form is %j, then it answers 422 naming the field', async (body, field) => {
     const visitor = await newVisitor();

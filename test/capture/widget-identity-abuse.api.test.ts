@@ -3,6 +3,7 @@ import { withTestAccount, type TestAccount, type TestContext } from '../support/
 import { createContact } from '../support/factories';
 import { startFakeProvider } from '../support/fake-provider';
 import { createInbox, createVisitor, visitorsPath, websiteChannel } from '../support/inboxes';
+import { importCsv } from '../import/import-support';
 
 // What a probe of the public widget routes found, each replayed as the attacker would: a website
 // inbox whose HMAC is not mandatory, an attacker who knows only the inbox identifier.
@@ -211,5 +212,49 @@ describe('a blocked visitor', () => {
     expect(res.body.id).toBe(known.id);
     expect(await contactOf(known.id)).toMatchObject({ blocked: true, phone_number: '+15550006666' });
     expect((await textTo(known.id)).status).toBe(422);
+  });
+});
+
+// From a black-box read (2026-12-05): a session verified for an identifier stayed verified after an
+// agent moved the identifier off the contact, so it kept receiving that contact's website messages
+// and reading its details, while the new holder of the identifier could not be reached.
+describe('an identifier taken off a verified contact', () => {
+  const reachable = async (contactId: number) =>
+    (await ctx.http.get(account.path(`/contacts/${contactId}/contactable_inboxes`)).set(as(account.agentToken))).body.payload.map((e: { inbox: { id: number } }) => e.inbox.id);
+  const message = (contactId: number) =>
+    ctx.http.post(account.path('/conversations')).set(as(account.agentToken)).send({ inbox_id: site.id, contact_id: contactId, message: { content: 'for you' } });
+
+  it('when an agent changes or clears the identifier, then its sessions stop speaking for the contact, until one proves the identifier it holds now', async () => {
+    const holder = await createContact(ctx, account, { name: 'Account Ana', email: 'ana-acct@x.test', identifier: 'acct-77' });
+    const visitor = await createVisitor(ctx, site);
+    expect((await identify(visitor.source_id, { identifier: 'acct-77', identifier_hash: sign('acct-77') })).body.id).toBe(holder.id);
+    expect(await reachable(holder.id)).toContain(site.id);
+
+    await ctx.http.patch(account.path(`/contacts/${holder.id}`)).set(as(account.adminToken)).send({ identifier: 'acct-77-fixed' }).expect(200);
+    expect(await reachable(holder.id)).not.toContain(site.id);
+    expect((await message(holder.id)).status).toBe(422);
+    const seen = await ctx.http.get(widget(`/${visitor.source_id}`));
+    expect(seen.body.email).not.toBe('ana-acct@x.test');
+
+    // The person who holds acct-77 now is reached once the session proves it again.
+    const fixed = await createContact(ctx, account, { name: 'Real 77', identifier: 'acct-77' });
+    expect((await identify(visitor.source_id, { identifier: 'acct-77', identifier_hash: sign('acct-77') })).body.id).toBe(fixed.id);
+    expect(await reachable(fixed.id)).toContain(site.id);
+    expect((await message(fixed.id)).status).toBe(200);
+
+    // Cleared, likewise.
+    await ctx.http.patch(account.path(`/contacts/${fixed.id}`)).set(as(account.adminToken)).send({ identifier: null }).expect(200);
+    expect(await reachable(fixed.id)).not.toContain(site.id);
+  });
+
+  it('when an import row gives a verified contact another identifier, then its sessions stop speaking for it', async () => {
+    const holder = await createContact(ctx, account, { name: 'Bo Import', email: 'bo-import@x.test', identifier: 'bo-1' });
+    const visitor = await createVisitor(ctx, site);
+    expect((await identify(visitor.source_id, { identifier: 'bo-1', identifier_hash: sign('bo-1') })).body.id).toBe(holder.id);
+    expect(await reachable(holder.id)).toContain(site.id);
+    const done = await importCsv(ctx, account, 'email,identifier\nbo-import@x.test,bo-2\n');
+    expect(done).toMatchObject({ status: 'completed', updated: 1 });
+    expect(await contactOf(holder.id)).toMatchObject({ identifier: 'bo-2' });
+    expect(await reachable(holder.id)).not.toContain(site.id);
   });
 });
