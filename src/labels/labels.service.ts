@@ -1,6 +1,7 @@
 import { checkIfMatch } from '../contacts/contact-etag';
 import type { ContactWriter } from '../contacts/contact-writer';
 import type { ContactModel } from '../records/contact.model';
+import { foldText } from '../shared/text';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
 import { indexWritten } from '../contacts/index-written';
 import type { ContactIndexer } from '../search/contact-indexer';
@@ -277,7 +278,10 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     async list(accountId: number) {
       return (await labels.of(accountId))
         .filter(isLive)
-        .sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0))
+        // As the contacts' text sorts: ignoring accents (área before zona), the title itself breaking ties.
+        .map((label) => ({ label, key: foldText(label.title) }))
+        .sort((a, b) => compareText(a.key, b.key) || compareText(a.label.title, b.label.title))
+        .map(({ label }) => label)
         .map(toLabelPayload);
     },
 
@@ -411,3 +415,5 @@ export interface VersionedLabels {
   labels: string[];
   version: number;
 }
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -15,7 +15,8 @@ const TITLE = /^[\p{L}\p{N}_-]+$/u;
 /** Why a lowercased, trimmed title cannot be a label (Chatwoot allows letters, digits, "-" and "_"), or undefined when it can. */
 export function labelTitleProblem(title: string, raw = title): string | undefined {
   if (!title.length) return 'a label must not be empty';
-  if (title.length > 255) return `label "${title.slice(0, 20)}…" is longer than 255 characters`;
+  // Counted in characters (code points), as the limit says: a letter outside the BMP is two UTF-16 units.
+  if (title.length > 255 && [...title].length > 255) return `label "${[...title].slice(0, 20).join('')}…" is longer than 255 characters`;
   if (!TITLE.test(title)) return `label "${raw}" may hold only letters, digits, "-" and "_"`;
   return undefined;
 }

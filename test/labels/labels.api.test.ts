@@ -40,9 +40,21 @@ describe('account labels', () => {
     expect(renamed.status).toBe(422);
     expect(renamed.body.field).toBe('title');
     expect((await api.post('/labels', { title: 't'.repeat(256) })).body).toMatchObject({ field: 'title', error: 'title must be at most 255 characters' });
+    // Counted in characters: 255 Deseret letters are 510 UTF-16 units (found by a black-box read, 2026-12-05).
+    const deseret = '\u{10428}'.repeat(255);
+    expect((await api.post('/labels', { title: deseret })).status).toBe(200);
+    expect((await api.post(`/contacts/${(await createContact(ctx, account)).id}/labels`, { labels: ['\u{10429}'.repeat(255)] })).status).toBe(200);
+    expect((await api.post('/labels', { title: '\u{1042a}'.repeat(256) })).body).toMatchObject({ field: 'title', error: 'title must be at most 255 characters' });
   });
 
   // #FFF was refused though an inbox's widget_color takes #rgb (and Chatwoot any text).
+  it('when labels are listed, then they are by title ignoring accents, as the contacts\' text sorts', async () => {
+    const other = await ctx.createAccount();
+    const api = as(other);
+    for (const title of ['zona', 'área', 'beta', 'ábaco']) expect((await api.post('/labels', { title })).status).toBe(200);
+    expect((await api.get('/labels')).body.payload.map((l: { title: string }) => l.title)).toEqual(['ábaco', 'área', 'beta', 'zona']);
+  });
+
   it('when a label colour is #rgb, then it is taken and stored expanded to #rrggbb; other forms are a 422 naming color', async () => {
     const api = as(account);
     const created = await api.post('/labels', { title: 'short-colour', color: '#FFF' });
