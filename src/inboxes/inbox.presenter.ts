@@ -15,8 +15,9 @@ export const chatwootChannelOf = (type: ChannelType): InboxPayload['channel_type
 
 export const SECRET_SETTINGS = ['hmac_token', 'smtp_password', 'auth_token', 'api_key'] as const;
 
-/** Enough of the end to tell two secrets apart, never enough to use one. */
+/** Enough of the end to tell two secrets apart, never enough to use one. None is shown as none (an empty SMTP password looked set). */
 export function maskSecret(value: string): string {
+  if (value === '') return '';
   return value.length >= 16 ? `********${value.slice(-4)}` : '********';
 }
 

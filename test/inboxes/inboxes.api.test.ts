@@ -145,6 +145,13 @@ describe('inboxes', () => {
     expect(renamed.body).toMatchObject({ name: 'Support', smtp_port: 2525, smtp_password: '********6789' });
     const stored = await ctx.deps.models.inboxes.findById(email.id).lean();
     expect(stored!.settings).toMatchObject({ smtp_password: 'smtp-password-0123456789', smtp_port: 2525 });
+
+    // An empty password is shown as none, not as the mask of a set one (a black-box read, 2026-12-05);
+    // sent back as shown, it stays empty.
+    const emptied = await ctx.http.patch(account.path(`/inboxes/${email.id}`)).set(as(account.adminToken)).send({ channel: { smtp_password: '' } });
+    expect(emptied.body.smtp_password).toBe('');
+    const again = await ctx.http.patch(account.path(`/inboxes/${email.id}`)).set(as(account.adminToken)).send({ name: 'Support', channel: { smtp_password: '' } });
+    expect(again.body.smtp_password).toBe('');
   });
 
   it.each([
