@@ -1,3 +1,4 @@
+import { controlCharacterProblem } from '../shared/control-characters';
 import type { estypes } from '@elastic/elasticsearch';
 import { attributeKeyOf, normalizePhone, stripPhoneSeparators } from '../records/contact-fields';
 import type { AttributeType } from '../records/custom-attribute-definition.model';
@@ -262,7 +263,13 @@ class Compiler {
     this.within(at, 'maxValuesPerCondition', list.length, 'too many values in one condition');
     this.totalValues += list.length;
     this.within(at, 'maxTotalValues', this.totalValues, 'too many values in one filter');
-    // Chatwoot's dashboard sends dropdown choices as {id, name}; the id is the value.
+    // Chatwoot's dashboard sends dropdown choices as {id, name}; the id is the value. The name is
+    // stored with a segment and shown again: no control character, as in any text stored.
+    list.forEach((v, j) => {
+      const name = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as { name?: unknown }).name : undefined;
+      const control = typeof name === 'string' ? controlCharacterProblem(name) : undefined;
+      if (control) this.fail(at, `values[${j}].name ${control}`);
+    });
     const values = list.map((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) && 'id' in v ? (v as { id: unknown }).id : v));
     // Before any kind reads them: a longer label or country code went to Elasticsearch as is and
     // came back as a query it could not parse, and error messages quote the values they refuse.

@@ -524,4 +524,8 @@ describe('the filter a segment stores', () => {
     ];
     expect(buildSegmentQuery(stored, [])).toEqual(buildSegmentQuery(byIds, []));
   });
+
+  it('when a dropdown object\'s name holds a control character, then the filter is refused naming it (it was stored with the segment)', () => {
+    expect(() => buildSegmentQuery([{ attribute_key: 'country_code', filter_operator: 'equal_to', values: ['PE', { id: 'CO', name: 'Co\u0000' }] }], [])).toThrow(/values\[1\]\.name holds the control character U\+0000/);
+  });
 });
