@@ -9,8 +9,19 @@ import { createDependencies } from '../src/dependencies';
 import { createLogger } from '../src/shared/logger';
 import { emailKey, isEmailAddress } from '../src/shared/email-address';
 
+const USAGE = 'usage: npm run create-account -- ["Account name"] [admin email] ["Admin name"]   (ADMIN_PASSWORD=… to choose the password)';
+
 async function main() {
-  const [name = 'My account', email = `admin+${Date.now()}@example.com`, userName = 'Administrator'] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  if (args.some((arg) => arg === '-h' || arg === '--help')) {
+    console.log(USAGE);
+    return;
+  }
+  // An option is no account name: `--help` made an account named "--help".
+  const option = args.find((arg) => arg.startsWith('--'));
+  if (option !== undefined) throw new Error(`unknown option ${option}; ${USAGE}`);
+  if (args.length > 3) throw new Error(`at most three arguments; ${USAGE}`);
+  const [name = 'My account', email = `admin+${Date.now()}@example.com`, userName = 'Administrator'] = args;
   // Before the account is made: an address refused afterwards would leave it without an administrator.
   if (!isEmailAddress(emailKey(email))) throw new Error(`${JSON.stringify(email)} is not an email address`);
   const config = loadConfig();

@@ -12,9 +12,19 @@ import { createLogger } from '../src/shared/logger';
 const USAGE = 'usage: reconcile --account <id> [--dry-run] [--quick]';
 
 async function main() {
-  const { values } = parseArgs({ options: { account: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
-  const accountId = Number(values.account);
-  if (!Number.isSafeInteger(accountId) || accountId <= 0) throw new Error(USAGE);
+  const { values } = parseArgs({
+    options: { account: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  // A tool that repairs data takes one account, written as its digits: a repeated --account ran on
+  // the last one given, and 1e3 or 0x10 on accounts nobody named.
+  const given = values.account ?? [];
+  if (given.length !== 1) throw new Error(`${given.length ? '--account given more than once' : '--account is required'}; ${USAGE}`);
+  if (!/^[1-9]\d{0,15}$/.test(given[0]) || !Number.isSafeInteger(Number(given[0]))) throw new Error(`--account takes an account id (a positive whole number, digits only); got ${JSON.stringify(given[0])}; ${USAGE}`);
+  const accountId = Number(given[0]);
 
   const deps = await createDependencies(loadConfig(), createLogger(process.env.LOG_LEVEL ?? 'warn', 'reconcile'));
   try {

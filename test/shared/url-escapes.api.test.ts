@@ -1,4 +1,5 @@
 import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
+import { createInbox, visitorsPath, websiteChannel } from '../support/inboxes';
 
 let ctx: TestContext;
 let account: TestAccount;
@@ -47,6 +48,16 @@ describe('a path as Rails reads it', () => {
     expect(patched.body.payload.additional_attributes.city).toBe('Lima');
     // Another suffix is no format here: still the 404 of an id of no record.
     expect((await ctx.http.get(account.path(`/contacts/${id}.xml`)).set('api_access_token', account.adminToken)).status).toBe(404);
+    expect((await ctx.http.get(account.path('/contacts/.json')).set('api_access_token', account.adminToken)).status).toBe(404);
+  });
+
+  // A visitor's source_id is its own choice, and may end in .json: the widget's paths keep it.
+  it('when a website visitor\'s source_id ends in .json, then its widget path still names it', async () => {
+    const site = await createInbox(ctx, account, websiteChannel(), 'Dot json');
+    const created = await ctx.http.post(visitorsPath(site)).send({ name: 'Dotjson', source_id: 'sess-1.json' }).expect(200);
+    await ctx.http.post(visitorsPath(site)).send({ name: 'Plain', source_id: 'sess-1' }).expect(200);
+    const read = await ctx.http.get(visitorsPath(site, '/sess-1.json'));
+    expect([read.status, read.body.id]).toEqual([200, created.body.id]);
   });
 });
 
