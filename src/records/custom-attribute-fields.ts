@@ -116,22 +116,34 @@ const DECIMAL_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
 export const booleanOfText = (value: unknown): unknown => (value === 'true' ? true : value === 'false' ? false : value);
 
 /** The number that decimal text (`"11"`, `" -2.5 "`) writes, as writes and filters read a number given as text; else the value as given. */
-/** Whole digits a number would change are left as text (refused by a number attribute: wholeTextLosesDigits). */
+/** Decimal text a number would change is left as text (refused by a number attribute: decimalTextLosesDigits). */
 export const numberOfDecimalText = (value: unknown): unknown =>
-  typeof value === 'string' && DECIMAL_TEXT.test(value) && !wholeTextLosesDigits(value) ? Number(value) : value;
+  typeof value === 'string' && DECIMAL_TEXT.test(value) && !decimalTextLosesDigits(value) ? Number(value) : value;
+
+/** A decimal's significant digits (no leading or trailing zeros) and where its point falls among them. */
+function significant(intDigits: string, fracDigits: string, exponent: number): { digits: string; point: number } {
+  const all = intDigits + fracDigits;
+  const lead = all.length - all.replace(/^0+/, '').length;
+  return { digits: all.slice(lead).replace(/0+$/, ''), point: intDigits.length + exponent - lead };
+}
 
 /**
- * Whether whole digits name a number a double cannot hold, so that storing it would store a
- * neighbour (9007199254740993 as …992, 12345678901234567890 as …567000), silently. Digits a double
- * holds exactly (10000000000000000), or that are how a number is written out (the export writes
- * 12345678901234567000 for the double nearest it), are kept: what was exported imports back.
+ * Whether decimal text names a number a double cannot hold, so that storing it would store a
+ * neighbour, silently: 9007199254740993 as …992, 12345678901234567890 as …567000,
+ * 1.00000000000000001 as 1. Text that is how a double is written (0.1, 10000000000000000,
+ * 12345678901234567000 as the export writes it, 1e+21) is kept: what was exported imports back.
  */
-export function wholeTextLosesDigits(value: string): boolean {
-  const digits = /^\s*[-+]?0*(\d+)\s*$/.exec(value)?.[1];
-  if (digits === undefined) return false;
-  const magnitude = Math.abs(Number(value));
-  if (Number.isSafeInteger(magnitude)) return false;
-  return BigInt(digits) !== BigInt(magnitude) && magnitude.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 0 }) !== digits && String(magnitude) !== digits;
+export function decimalTextLosesDigits(value: string): boolean {
+  const parts = /^\s*[-+]?(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?\s*$/.exec(value);
+  if (!parts || !(parts[1] || parts[2])) return false;
+  const number = Math.abs(Number(value));
+  if (!Number.isFinite(number)) return false;
+  const given = significant(parts[1], parts[2] ?? '', Number(parts[3] ?? 0));
+  if (number === 0) return given.digits !== '';
+  // The shortest digits that name this double: its own way of being written.
+  const [mantissa, exponent] = number.toExponential().split('e');
+  const held = significant(mantissa.replace('.', ''), '', Number(exponent) + 1 - mantissa.replace('.', '').length);
+  return given.digits !== held.digits || given.point !== held.point;
 }
 
 // A list value typed another way: compatibility characters as what they stand for (fullwidth Ｐｒｏ
@@ -180,7 +192,7 @@ export function checkCustomValue(def: DefinitionRef, value: unknown): string | u
   if (control) return `custom attribute "${key}": ${JSON.stringify(value)} ${control}`;
   switch (def.attribute_display_type) {
     case 'number':
-      if (typeof value === 'string' && wholeTextLosesDigits(value)) {
+      if (typeof value === 'string' && decimalTextLosesDigits(value)) {
         return `custom attribute "${key}": ${JSON.stringify(value)} has more digits than a number attribute keeps exactly (a double: every whole number up to 9007199254740991, past it only some); keep such ids in a text attribute`;
       }
       return typeof value === 'number' && Number.isFinite(value) ? undefined : `custom attribute "${key}" is a number attribute; got ${JSON.stringify(value)}`;

@@ -327,6 +327,7 @@ describe('custom attribute values on contacts', () => {
     const lossy = await api.post('/contacts', { name: 'x', custom_attributes: { seats: '9007199254740993' } });
     expect(lossy.status).toBe(422);
     expect(lossy.body).toMatchObject({ field: 'custom_attributes.seats', error: expect.stringMatching(/"9007199254740993" has more digits than a number attribute keeps exactly/) });
+    for (const text of ['9007199254740993.0', '1.00000000000000001']) expect((await api.post('/contacts', { name: 'x', custom_attributes: { seats: text } })).status).toBe(422);
     const exact = await api.post('/contacts', { name: 'x', custom_attributes: { seats: '10000000000000000' } });
     expect(exact.body.payload.contact.custom_attributes).toEqual({ seats: 1e16 });
     const filter = await api.post('/contacts/filter', { payload: [{ attribute_key: 'seats', filter_operator: 'equal_to', values: ['9007199254740993'] }] });

@@ -239,6 +239,9 @@ describe('custom attribute values', () => {
     const nearest = Number('12345678901234567890');
     expect(score(String(nearest))).toMatchObject({ kind: 'contact', changes: { custom_attributes: { score: nearest } } });
     expect(score('9007199254740993')).toMatchObject({ kind: 'rejected', errors: [expect.stringMatching(/score: "9007199254740993" has more digits than a number attribute keeps exactly/)] });
+    // With a fraction too: a double would change them as well.
+    for (const cell of ['9007199254740993.0', '1.00000000000000001']) expect(score(cell)).toMatchObject({ kind: 'rejected' });
+    for (const [cell, value] of [['1e+21', 1e21], ['0.1', 0.1], ['12.50', 12.5]] as const) expect(score(cell)).toMatchObject({ kind: 'contact', changes: { custom_attributes: { score: value } } });
   });
 
   it('when a checkbox cell is a spreadsheet\'s word or any text the API takes for a boolean (Rails\' casts), then it is that boolean; other text is rejected', () => {
