@@ -263,12 +263,16 @@ class Compiler {
     this.within(at, 'maxValuesPerCondition', list.length, 'too many values in one condition');
     this.totalValues += list.length;
     this.within(at, 'maxTotalValues', this.totalValues, 'too many values in one filter');
-    // Chatwoot's dashboard sends dropdown choices as {id, name}; the id is the value. The name is
-    // stored with a segment and shown again: no control character, as in any text stored.
+    // Chatwoot's dashboard sends dropdown choices as {id, name}; the id is the value. Both are
+    // stored with a segment and shown again: text with no control character, as any text stored
+    // (no contact's text holds one either, so such a value could match nothing).
     list.forEach((v, j) => {
-      const name = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as { name?: unknown }).name : undefined;
-      const control = typeof name === 'string' ? controlCharacterProblem(name) : undefined;
-      if (control) this.fail(at, `values[${j}].name ${control}`);
+      const choice = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as { id?: unknown; name?: unknown }) : undefined;
+      if (choice && 'name' in choice && typeof choice.name !== 'string') this.fail(at, `values[${j}].name must be text; got ${JSON.stringify(choice.name)}`);
+      for (const [place, text] of choice ? [[`values[${j}].id`, choice.id], [`values[${j}].name`, choice.name]] : [[`values[${j}]`, v]]) {
+        const control = typeof text === 'string' ? controlCharacterProblem(text) : undefined;
+        if (control) this.fail(at, `${place} ${control}`);
+      }
     });
     const values = list.map((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) && 'id' in v ? (v as { id: unknown }).id : v));
     // Before any kind reads them: a longer label or country code went to Elasticsearch as is and

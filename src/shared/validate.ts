@@ -10,7 +10,7 @@ export function describeIssues(error: z.ZodError): { message: string; field?: st
   const at = issue.path.length ? issue.path.join('.') : undefined;
   // A message that already names its field ("q is required") is not prefixed with it again.
   // A required field left out: zod's own words ("expected nonoptional") say nothing to a caller.
-  if (issue.code === 'invalid_type' && issue.expected === 'nonoptional' && at) return { message: `${at} is required`, field: at };
+  if (issue.code === 'invalid_type' && issue.expected === 'nonoptional' && at && issue.message.startsWith('Invalid input')) return { message: `${at} is required`, field: at };
   const named = !at || issue.message.startsWith(`${at} `);
   // A key the body may not hold is the field at fault (it named none, or only the object holding it).
   const field = issue.code === 'unrecognized_keys' && issue.keys.length ? [...issue.path, issue.keys[0]].join('.') : at;

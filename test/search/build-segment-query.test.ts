@@ -527,5 +527,10 @@ describe('the filter a segment stores', () => {
 
   it('when a dropdown object\'s name holds a control character, then the filter is refused naming it (it was stored with the segment)', () => {
     expect(() => buildSegmentQuery([{ attribute_key: 'country_code', filter_operator: 'equal_to', values: ['PE', { id: 'CO', name: 'Co\u0000' }] }], [])).toThrow(/values\[1\]\.name holds the control character U\+0000/);
+    expect(() => buildSegmentQuery([{ attribute_key: 'name', filter_operator: 'equal_to', values: [{ id: 'C\u00071', name: 'C1' }] }], [])).toThrow(/values\[0\]\.id holds the control character U\+0007/);
+    expect(() => buildSegmentQuery([{ attribute_key: 'name', filter_operator: 'equal_to', values: ['ok', 'C\u00071'] }], [])).toThrow(/values\[1\] holds the control character U\+0007/);
+    expect(() => buildSegmentQuery([{ attribute_key: 'name', filter_operator: 'equal_to', values: [{ id: 'C1', name: { x: 1 } }] }], [])).toThrow(/values\[0\]\.name must be text/);
+    // Tabs and line breaks are text.
+    expect(() => buildSegmentQuery([{ attribute_key: 'name', filter_operator: 'contains', values: ['a\tb'] }], [])).not.toThrow();
   });
 });
