@@ -65,6 +65,19 @@ describe('attribute keys', () => {
 
   // A key of spaces was stored, and a contact write defined an attribute named " " for it (the
   // definitions route trims and refuses it). A key with text around its spaces is still taken as sent (above).
+  // From a black-box read (2026-12-05): a key of a bell was taken and defined.
+  // Additional attributes are free-form and keep their keys as sent (the fuzzer's PATCH, above).
+  it.each([['\u0007'], ['cc7\u0007x'], ['\u001b[31m']])('when a custom attribute key holds a control character (%j), then it is a 422 naming it, and nothing is defined', async (key) => {
+    const before = await ctx.http.get(account.path('/custom_attribute_definitions')).set('api_access_token', account.adminToken);
+    const created = await post({ name: 'Control key', custom_attributes: { [key]: 'x' } });
+    expect(created.status).toBe(422);
+    expect(created.body).toMatchObject({ field: `custom_attributes.${key}`, error: expect.stringContaining('control character') });
+    const defined = await ctx.http.post(account.path('/custom_attribute_definitions')).set('api_access_token', account.adminToken).send({ attribute_key: key, attribute_display_type: 'text' });
+    expect(defined.status).toBe(422);
+    const after = await ctx.http.get(account.path('/custom_attribute_definitions')).set('api_access_token', account.adminToken);
+    expect(after.body).toEqual(before.body);
+  });
+
   it.each([[' '], ['   '], ['\t\n'], ['\u00a0'], ['\u200b'], ['\u200b\u200d']])('when a custom or additional attribute key is only whitespace or invisible characters (%j), then create and update answer 422 naming the key and define nothing', async (key) => {
     const before = await ctx.http.get(account.path('/custom_attribute_definitions')).set('api_access_token', account.adminToken);
     for (const field of ['custom_attributes', 'additional_attributes']) {
