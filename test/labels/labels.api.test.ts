@@ -45,6 +45,7 @@ describe('account labels', () => {
     expect((await api.post('/labels', { title: deseret })).status).toBe(200);
     expect((await api.post(`/contacts/${(await createContact(ctx, account)).id}/labels`, { labels: ['\u{10429}'.repeat(255)] })).status).toBe(200);
     expect((await api.post('/labels', { title: '\u{1042a}'.repeat(256) })).body).toMatchObject({ field: 'title', error: 'title must be at most 255 characters' });
+    expect((await api.post('/labels', { title: `${'a'.repeat(254)}e\u0301` })).status).toBe(200);
   });
 
   // #FFF was refused though an inbox's widget_color takes #rgb (and Chatwoot any text).
