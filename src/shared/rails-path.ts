@@ -19,11 +19,16 @@ export const railsPath: RequestHandler = (req, _res, next) => {
   const at = req.url.indexOf('?');
   const path = at < 0 ? req.url : req.url.slice(0, at);
   if (!API_PATH.test(path)) return next();
-  let read = path.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
-    const char = String.fromCharCode(parseInt(hex, 16));
-    return UNRESERVED.test(char) ? char : escape;
-  });
+  let read = unescapeUnreserved(path);
   if (ACCOUNT_API_PATH.test(read)) read = read.replace(/([^/])\.json$/, '$1');
   if (read !== path) req.url = read + (at < 0 ? '' : req.url.slice(at));
   next();
 };
+
+/** The text with each escaped unreserved character (`%34`, `%7E`) written as itself; other escapes kept. */
+export function unescapeUnreserved(text: string): string {
+  return text.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return UNRESERVED.test(char) ? char : escape;
+  });
+}

@@ -1,3 +1,5 @@
+import { unescapeUnreserved } from './rails-path';
+
 // A query parameter whose name says it holds a credential. The API reads none from the query
 // string (tokens only from the api_access_token header), but a client that puts one there by
 // mistake must not have it written to the logs. The name is read decoded, in any case, without
@@ -6,7 +8,9 @@ const SECRET_NAME = /token|passw|pwd|secret|hash|apikey|accesskey|privatekey|aut
 const SECRET_NAMES = new Set(['key', 'sig', 'code', 'pass']);
 // A website visitor's source_id is their credential in the widget's routes (it opens their
 // conversations): the path segment after /contacts/ there.
-const VISITOR_PATH = /^(\/public\/api\/v1\/inboxes\/[^/?#]+\/contacts\/)[^/?#]+/;
+// In any case and with its letters escaped or not, as the router matches it: `/PUBLIC/…/SRC123` and
+// `…/contact%73/SRC123` reached the widget's route and were logged in clear.
+const VISITOR_PATH = /^(\/public\/api\/v1\/inboxes\/[^/?#]+\/contacts\/)[^/?#]+/i;
 
 function decoded(text: string): string {
   try {
@@ -23,7 +27,9 @@ const isSecretName = (rawName: string) => {
 
 /** The URL for a log line: a visitor's source_id and each credential-like query value replaced by [redacted]. */
 export function loggableUrl(raw: string): string {
-  const url = raw.replace(VISITOR_PATH, '$1[redacted]');
+  const pathEnd = raw.search(/[?#]/);
+  const path = pathEnd < 0 ? raw : raw.slice(0, pathEnd);
+  const url = unescapeUnreserved(path).replace(VISITOR_PATH, '$1[redacted]') + (pathEnd < 0 ? '' : raw.slice(pathEnd));
   const start = url.indexOf('?');
   if (start < 0) return url;
   const end = url.indexOf('#', start);

@@ -13,6 +13,9 @@ describe('a URL as a log line shows it', () => {
     ['/x?private_key=S1&accessKey=S2&jwt=S3&pass=S4', '/x?private_key=[redacted]&accessKey=[redacted]&jwt=[redacted]&pass=[redacted]'],
     ['/public/api/v1/inboxes/abc/contacts/visitor-secret/conversations?x=1', '/public/api/v1/inboxes/abc/contacts/[redacted]/conversations?x=1'],
     ['/public/api/v1/inboxes/abc/contacts/visitor-secret', '/public/api/v1/inboxes/abc/contacts/[redacted]'],
+    // As the router matches it: in any case, its letters escaped (2026-12-05).
+    ['/PUBLIC/api/v1/inboxes/abc/contacts/SRC123', '/PUBLIC/api/v1/inboxes/abc/contacts/[redacted]'],
+    ['/public/api/v1/inboxes/abc/contact%73/SRC123?x=1', '/public/api/v1/inboxes/abc/contacts/[redacted]?x=1'],
   ])('when %s is logged, then credential values are redacted: %s', (url, logged) => {
     expect(loggableUrl(url)).toBe(logged);
   });
