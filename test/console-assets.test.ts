@@ -44,6 +44,12 @@ describe('the console assets', () => {
     }
   });
 
+  // From an operator's read (2026-12-05): an old hashed name after a deploy answered the page, as a 200.
+  it('when a built asset that is not there is asked for, then it is the 404, not the page', async () => {
+    const res = await request(appWith(dir)).get('/app/assets/index-gone999.js');
+    expect(res.status).toBe(404);
+  });
+
   it('when /app is asked for without its slash, then it redirects to /app/', async () => {
     const res = await request(appWith(dir)).get('/app');
     expect(res.status).toBe(301);
