@@ -169,7 +169,10 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const scheduler = createSyncScheduler(syncQueue, logger);
   const backgroundSyncQueue = createBackgroundSyncQueue(queues);
   // The sync figures of all processes add up in Redis: any API process shows them.
-  const metrics = createMetrics(redisSyncFigureStore(queues.redis, `${config.QUEUE_PREFIX}:sync-figures`));
+  const metrics = createMetrics(redisSyncFigureStore(queues.redis, `${config.QUEUE_PREFIX}:sync-figures`), {
+    queueDepths: queues.jobCounts,
+    processLabel: config.API_PROCESSES > 1 ? String(process.pid) : undefined,
+  });
   // Set by startIndex (the API and the worker). Until the index is made sure of, the process's
   // searches answer 503 and its indexer writes nothing; scripts, which never start it, are not held.
   let indexStart: RetryInBackground | undefined;

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { withTimeout } from './queues';
+import { withTimeout, type QueueJobCounts } from './queues';
 
 const SYNC_LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300];
 const SYNC_LAG_HELP = 'Time from a contact write in MongoDB to its indexing request being acknowledged by Elasticsearch (searchable after the next refresh: contacts_searchable_lag_seconds)';
@@ -31,9 +31,24 @@ export function redisSyncFigureStore(redis: () => Redis, key: string): SyncFigur
   };
 }
 
+export interface MetricsOptions {
+  /** The jobs in each queue of the deployment, read when scraped: a sync that stalls shows as jobs waiting, not as quiet. */
+  queueDepths?: () => Promise<QueueJobCounts[]>;
+  /**
+   * A label telling this process's own series apart, when several API processes answer on one port
+   * (npm start with API_PROCESSES): each scrape reached one of them, and its counters jumped
+   * between their values, which Prometheus reads as resets.
+   */
+  processLabel?: string;
+}
+
+const QUEUE_HELP = 'Jobs in each queue of the deployment, by state, read from Redis when scraped (waiting jobs that keep growing: the worker is behind or stopped)';
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+
 /** One registry per process (tests make their own), exposed at GET /metrics. */
-export function createMetrics(store?: SyncFigureStore) {
+export function createMetrics(store?: SyncFigureStore, { queueDepths, processLabel }: MetricsOptions = {}) {
   const registry = new Registry();
+  if (processLabel) registry.setDefaultLabels({ process: processLabel });
   collectDefaultMetrics({ register: registry });
   // This process's own sync figures. With a store, GET /metrics shows the deployment's instead.
   const local = store ? new Registry() : registry;
@@ -95,7 +110,8 @@ export function createMetrics(store?: SyncFigureStore) {
     /** The Prometheus text of GET /metrics: this process's figures, and the deployment's sync figures. */
     async exposition(): Promise<string> {
       const own = await registry.metrics();
-      return store ? `${own}${own.endsWith('\n') ? '' : '\n'}${await sharedFigures()}` : own;
+      const shared = [store ? await sharedFigures() : '', queueDepths ? await queueLines(queueDepths) : ''].join('');
+      return shared ? `${own}${own.endsWith('\n') ? '' : '\n'}${shared}` : own;
     },
     httpDuration: new Histogram({
       name: 'contacts_http_request_duration_seconds',
@@ -108,6 +124,20 @@ export function createMetrics(store?: SyncFigureStore) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+async function queueLines(queueDepths: () => Promise<QueueJobCounts[]>): Promise<string> {
+  let depths: QueueJobCounts[];
+  try {
+    depths = await withTimeout(queueDepths(), 1000, 'reading the queue depths');
+  } catch {
+    return '# contacts_queue_jobs: unavailable (Redis is away)\n';
+  }
+  const lines = [`# HELP contacts_queue_jobs ${QUEUE_HELP}`, '# TYPE contacts_queue_jobs gauge'];
+  for (const { queue, counts } of depths) {
+    for (const state of QUEUE_STATES) lines.push(`contacts_queue_jobs{queue="${queue}",state="${state}"} ${counts[state] ?? 0}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 /** A lag histogram in Prometheus text from the store's per-bucket counts (`b0`…, `count`, `sum`). */
 function histogramLines(name: string, help: string, n: (field: string) => number): string[] {

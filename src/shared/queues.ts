@@ -66,11 +66,21 @@ export function createQueueFactory(redisUrl: string, prefix: string, onError: (e
   /** A new connection for a subscriber of its own (it cannot run other commands); closed with the queues. */
   const subscriberConnection = () => open({ maxRetriesPerRequest: null, enableReadyCheck: false });
 
+  /** The jobs in each queue this process made, by state (read from Redis: the deployment's). */
+  async function jobCounts(): Promise<QueueJobCounts[]> {
+    return Promise.all(queues.map(async (queue) => ({ queue: queue.name, counts: { ...(await queue.getJobCounts()) } as Record<string, number> })));
+  }
+
   /** The queues' shared client connection, for other short Redis commands (rate limit counts). */
-  return { createQueue, close, disconnect, redis: sharedClient, subscriberConnection };
+  return { createQueue, close, disconnect, redis: sharedClient, subscriberConnection, jobCounts };
 }
 
 export type QueueFactory = ReturnType<typeof createQueueFactory>;
+
+export interface QueueJobCounts {
+  queue: string;
+  counts: Record<string, number>;
+}
 
 /** Logs Redis connection errors at most once per `everyMs`: while Redis is away every reconnect attempt fails alike. */
 export function redisErrorLog(logger: Pick<Logger, 'warn'>, everyMs = 10000): (err: Error) => void {

@@ -138,6 +138,25 @@ describe('the sync pipeline', () => {
     expect(await figure('contacts_searchable_lag_seconds_bucket{le="+Inf"}')).toBe(await figure('contacts_searchable_lag_seconds_count'));
   });
 
+  // From an operator's read (2026-12-05): a stalled worker left every figure still, as a quiet system does.
+  it('when no worker takes the sync jobs, then GET /metrics shows them waiting in their queue', async () => {
+    const idle = await startTestContext({ worker: false });
+    try {
+      const own = await idle.createAccount();
+      const waiting = async () => {
+        const text = (await idle.http.get('/metrics').expect(200)).text;
+        return Number(/^contacts_queue_jobs\{queue="contact-sync",state="waiting"\} (\d+)$/m.exec(text)?.[1] ?? NaN);
+      };
+      const before = await waiting();
+      expect(before).toBeGreaterThanOrEqual(0);
+      await createContact(idle, own, { name: 'Nobody indexes me' });
+      expect(await waiting()).toBeGreaterThan(before);
+      expect((await idle.http.get('/metrics')).text).toMatch(/^# TYPE contacts_queue_jobs gauge$/m);
+    } finally {
+      await idle.close();
+    }
+  });
+
   it('when a malformed job is queued, then it is discarded and the queue goes on', async () => {
     const bad = await ctx.deps.syncQueue.add({ ids: ['nope'] } as never);
     await waitFor(async () => (await bad.getState()) === 'completed' || !(await ctx.deps.syncQueue.getJob(bad.id!)), 'the malformed job to finish');
