@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import mongoose from 'mongoose';
 import { z } from 'zod';
 import {
@@ -175,10 +175,19 @@ export function errorHandler(fallback: Logger): ErrorRequestHandler {
       // A 503 whose error named its own wait (a search timeout) keeps it.
       if (!res.get('Retry-After')) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
     }
-    res.status(status).json({ ...chatwootErrorBody(status, body), request_id: requestIdOf(req) });
+    sendError(res, status, { ...chatwootErrorBody(status, body), request_id: requestIdOf(req) });
   };
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  res.status(404).json({ ...chatwootErrorBody(404, { error: `no route for ${req.method} ${req.path}` }), request_id: requestIdOf(req) });
+  sendError(res, 404, { ...chatwootErrorBody(404, { error: `no route for ${req.method} ${req.path}` }), request_id: requestIdOf(req) });
 };
+
+/**
+ * An error's JSON without the ETag res.json adds: an error is no representation to revalidate or
+ * write against, and a client that keeps the last ETag it was answered sent a 412's weak tag back
+ * as If-Match, and was refused for good.
+ */
+function sendError(res: Response, status: number, body: object): void {
+  res.status(status).type('application/json').end(JSON.stringify(body));
+}
