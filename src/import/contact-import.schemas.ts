@@ -11,9 +11,16 @@ export const importIdParams = z.object({
  * The text fields of the upload's multipart body (the file itself is multer's). Strict: a
  * misspelt field (`createLabels=true`) was ignored, and the import ran without what it asked for.
  */
-// A multipart field is text; a JSON client may send a boolean.
+// A multipart field is text; a JSON client may send a boolean. Any case, as Rails reads `TRUE`.
 const createLabels = z
-  .preprocess((value) => (typeof value === 'boolean' ? String(value) : value), z.enum(['true', 'false', '1', '0'], { error: 'create_labels must be true or false (or 1, 0)' }).optional())
+  .preprocess(
+    (value) => (typeof value === 'boolean' ? String(value) : typeof value === 'string' ? value.toLowerCase() : value),
+    z
+      .enum(['true', 'false', '1', '0'], {
+        error: (issue) => (Array.isArray(issue.input) ? 'create_labels is given more than once: send it once' : 'create_labels must be true or false (or 1, 0)'),
+      })
+      .optional(),
+  )
   .transform((value) => value === 'true' || value === '1');
 
 export const importUploadFields = z.strictObject(

@@ -114,8 +114,9 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
   const ownerOf = (field: (typeof MATCH_FIELDS)[number], value: string | null | undefined): { id: number; contact?: Contact } | undefined => {
     if (!value) return undefined;
     const contact = by[field].get(value);
-    if (contact) return { id: Number(contact._id), contact };
     const replaced = matched.replacedOwnerOf(field, value);
+    // A contact read before an earlier row of the file took this value off it holds it no longer.
+    if (contact && Number(contact._id) !== replaced) return { id: Number(contact._id), contact };
     return replaced === undefined ? undefined : { id: replaced };
   };
   // The contact a row matches: its first key that someone holds decides.
@@ -202,8 +203,12 @@ export function planImportBatch({ rows, seen, knownLabels, createLabels, existin
     }
     const { id, contact: match } = owner;
     if (!match) {
-      // Only a key an earlier row took off the contact leads here: that row matched it.
-      reject(item, [secondRow(id)!]);
+      // Only a key an earlier row took off the contact leads here: that row matched it. Said so:
+      // "a second row for the same person" named a contact that no longer held the value.
+      const { field } = owners.find((held) => held.owner === owner)!;
+      reject(item, [
+        `${field} "${changes[field]}" was contact ${id}'s until row ${matched.rowOf(id)} of the file changed that contact; one file cannot give it to another row (import this row again afterwards)`,
+      ]);
       continue;
     }
     const again = secondRow(id);

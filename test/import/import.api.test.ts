@@ -503,6 +503,22 @@ describe('labels in the file', () => {
     expect(readdirSync(ctx.deps.config.UPLOAD_DIR)).toHaveLength(before);
   });
 
+  // From a black-box read (2026-12-05): TRUE was refused, and a field sent twice was said not to be true or false.
+  it('when create_labels is TRUE, or sent twice, then the first is taken and the second says it was given twice', async () => {
+    const account = await freshAccount();
+    // Waited for: its file is removed once it has run, which another test's count of files would meet.
+    const upper = await importCsv(ctx, account, 'name,labels\nAna,fresh-upper\n', 'contacts.csv', { create_labels: 'TRUE' });
+    expect(upper).toMatchObject({ status: 'completed', create_labels: true, created: 1 });
+    const twice = await ctx.http
+      .post(account.path('/contacts/import'))
+      .set('api_access_token', account.adminToken)
+      .field('create_labels', 'true')
+      .field('create_labels', 'true')
+      .attach('import_file', Buffer.from('name\nBo\n'), 'contacts.csv');
+    expect(twice.status).toBe(422);
+    expect(twice.body).toMatchObject({ field: 'create_labels', error: 'create_labels is given more than once: send it once' });
+  });
+
   // A typo such as createLabels=true was ignored: the import ran without creating labels.
   it.each([
     [{ createLabels: 'true' }, 'createLabels'],

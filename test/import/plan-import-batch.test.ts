@@ -287,14 +287,16 @@ describe('planning an import batch: what earlier batches of the file matched', (
   it.each([
     ['read before batch 1 was written', [zoe]],
     ['read after', []],
-  ])('when a later batch gives another person the email an earlier row took off a contact (%s), then it is a second row for that contact, never a takeover', (_when, existing) => {
+  ])('when a later batch gives another person the email an earlier row took off a contact (%s), then it is rejected saying so, never a takeover', (_when, existing) => {
     const shared = { seen: createSeenKeys(), matched: createMatchedContacts() };
     const first = plan(['Zoe,zoe.new@x.com,,crm-zoe,,'], { ...shared, existing: [zoe] });
     expect(first.updates.map((u) => u.id)).toEqual([5]);
     const later = laterBatch(['Another,zoe@x.com,,crm-other,,'], existing, shared);
     expect(later.updates).toEqual([]);
     expect(later.creates).toEqual([]);
-    expect(reasonsOf(later)).toEqual(['row 1202: a second row for the same person: row 1 also matches contact 5']);
+    expect(reasonsOf(later)).toEqual([
+      'row 1202: email "zoe@x.com" was contact 5\'s until row 1 of the file changed that contact; one file cannot give it to another row (import this row again afterwards)',
+    ]);
   });
 
   it('when a later batch reaches a contact an earlier row matched by another of its keys, then it is a second row for it', () => {
