@@ -1,4 +1,4 @@
-import { attributeKeyOf, checkAttributeKey, machineryKeyProblem } from '../records/contact-fields';
+import { attributeKeyOf, customAttributeKeyProblem, machineryKeyProblem } from '../records/contact-fields';
 import type { ContactWriter } from '../contacts/contact-writer';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
 import { NotFoundError, ValidationError } from '../shared/errors';
@@ -7,19 +7,14 @@ import type { AttributeType, CustomAttributeDefinition } from '../records/custom
 import { isLiveDefinition, type DefinitionResyncJob, type DefinitionStore } from '../records/custom-attribute-definitions';
 import { replaceById } from '../shared/account-list-store';
 import { trimText } from '../shared/trim-text';
-import { controlCharacterProblem } from '../shared/control-characters';
 import { toDefinitionPayload } from './custom-attribute-definition.presenter';
 import { checkCustomValue, coerceCustomValue, listValuesOf, MAX_SLOTS, reservedKeyOf, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
 import type { Logger } from '../shared/logger';
 
 export function checkDefinitionKey(key: string): string | undefined {
-  const problem = checkAttributeKey(key) ?? machineryKeyProblem(key);
+  const problem = customAttributeKeyProblem(key) ?? machineryKeyProblem(key);
   if (problem) return problem;
-  // A key is a definition's name, listed and exported as a column: a bell or an escape there was
-  // taken and defined, as invisible as a zero-width key. Additional attributes keep theirs as sent.
-  const control = controlCharacterProblem(key);
-  if (control) return `attribute key ${JSON.stringify(key)} ${control}`;
   const reserved = reservedKeyOf(key);
   if (reserved === key) return `"${key}" is a standard contact field and cannot be a custom attribute key`;
   if (reserved) return `"${key}" names the standard contact field "${reserved}" (CSV columns are matched in any case) and cannot be a custom attribute key`;

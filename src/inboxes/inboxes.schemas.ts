@@ -1,7 +1,7 @@
 import { pathId } from '../shared/id-schema';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { checkAttributeKey, normalizePhone } from '../records/contact-fields';
+import { customAttributeKeyProblem, normalizePhone } from '../records/contact-fields';
 import { DEFAULT_PRE_CHAT_FORM_OPTIONS, DEFAULT_WIDGET_LOOK, PRE_CHAT_FIELD_TYPES, PRE_CHAT_INPUT_TYPES, PRE_CHAT_STANDARD_FIELDS, REPLY_TIMES, SMTP_AUTHENTICATIONS, SMTP_DEFAULTS, SMTP_VERIFY_MODES } from './inbox.model';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -79,7 +79,7 @@ export const preChatFieldSchema = z
     if (field.field_type === 'standard' && !STANDARD_NAMES.includes(field.name)) {
       ctx.addIssue({ code: 'custom', path: ['name'], message: `a standard field is one of ${STANDARD_NAMES.join(', ')}; got "${field.name}"` });
     }
-    const problem = field.field_type === 'standard' ? undefined : checkAttributeKey(field.name);
+    const problem = field.field_type === 'standard' ? undefined : customAttributeKeyProblem(field.name);
     if (problem) ctx.addIssue({ code: 'custom', path: ['name'], message: problem });
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { keysCheckedFirst } from '../contacts/contacts.schemas';
-import { checkAttributeKey, checkNestedKeys, normalizeEmail } from '../records/contact-fields';
+import { checkNestedKeys, customAttributeKeyProblem, normalizeEmail } from '../records/contact-fields';
 import { refuseControlCharacters } from '../shared/control-characters';
 import { bodyId, pathId } from '../shared/id-schema';
 import { trimText } from '../shared/trim-text';
@@ -28,7 +28,7 @@ export const conversationAttributes = z.record(z.string(), z.unknown()).superRef
     return;
   }
   for (const key of keys) {
-    const problem = checkAttributeKey(key) ?? checkNestedKeys(attributes[key]);
+    const problem = customAttributeKeyProblem(key) ?? checkNestedKeys(attributes[key]);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [key] });
   }
   if (JSON.stringify(attributes).length > MAX_CONVERSATION_ATTRIBUTES_CHARS) {

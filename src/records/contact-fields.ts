@@ -2,6 +2,7 @@
 import { emailKey, isEmailAddress } from '../shared/email-address';
 import { INVISIBLE, withoutInvisible } from '../shared/text';
 import { trimText } from '../shared/trim-text';
+import { controlCharacterProblem } from '../shared/control-characters';
 
 // Spaces, dashes, dots and parentheses (SPEC §1): any Unicode space or dash (\p{Pd}: the en dash,
 // the non-breaking hyphen… of a number pasted from a document) and the minus sign.
@@ -89,6 +90,19 @@ export function checkAttributeKey(key: string): string | undefined {
   if (!trimText(key).length) return `attribute key ${JSON.stringify(key)} must not be blank (only whitespace or invisible characters)`;
   if (key.length > 100) return `attribute key "${key.slice(0, 20)}…" is longer than 100 characters`;
   return checkNestedKey(key);
+}
+
+/**
+ * A custom attribute key's problem (a contact's, a conversation's, a pre-chat field's name): as any
+ * attribute key's, and no control character but tabs and line breaks — a key is listed, exported as
+ * a column and shown, and a bell or an escape there was taken and defined, as invisible as a
+ * zero-width key. Additional attributes keep their keys as sent.
+ */
+export function customAttributeKeyProblem(key: string): string | undefined {
+  const problem = checkAttributeKey(key);
+  if (problem) return problem;
+  const control = controlCharacterProblem(key);
+  return control ? `attribute key ${JSON.stringify(key)} ${control}` : undefined;
 }
 
 // JSON.parse keeps "__proto__" as an own key, but a record or object built from it by assignment

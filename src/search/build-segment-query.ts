@@ -197,6 +197,8 @@ class Compiler {
       this.fail(at, `filter_operator "${operator}" is not allowed for "${key}"; use one of ${rule.operators.join(', ')}`);
     }
     const { field } = rule;
+    // Not read by these operators, but stored with a segment as sent: checked as any value's text.
+    this.storableText(Array.isArray(item.values) ? item.values : item.values === undefined || item.values === null ? [] : [item.values], at);
     if (operator === 'is_present') return { exists: { field } };
     if (operator === 'is_not_present') return { bool: { must_not: [{ exists: { field } }] } };
 
@@ -263,17 +265,7 @@ class Compiler {
     this.within(at, 'maxValuesPerCondition', list.length, 'too many values in one condition');
     this.totalValues += list.length;
     this.within(at, 'maxTotalValues', this.totalValues, 'too many values in one filter');
-    // Chatwoot's dashboard sends dropdown choices as {id, name}; the id is the value. Both are
-    // stored with a segment and shown again: text with no control character, as any text stored
-    // (no contact's text holds one either, so such a value could match nothing).
-    list.forEach((v, j) => {
-      const choice = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as { id?: unknown; name?: unknown }) : undefined;
-      if (choice && 'name' in choice && typeof choice.name !== 'string') this.fail(at, `values[${j}].name must be text; got ${JSON.stringify(choice.name)}`);
-      for (const [place, text] of choice ? [[`values[${j}].id`, choice.id], [`values[${j}].name`, choice.name]] : [[`values[${j}]`, v]]) {
-        const control = typeof text === 'string' ? controlCharacterProblem(text) : undefined;
-        if (control) this.fail(at, `${place} ${control}`);
-      }
-    });
+    // Chatwoot's dashboard sends dropdown choices as {id, name}; the id is the value.
     const values = list.map((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) && 'id' in v ? (v as { id: unknown }).id : v));
     // Before any kind reads them: a longer label or country code went to Elasticsearch as is and
     // came back as a query it could not parse, and error messages quote the values they refuse.
@@ -282,6 +274,22 @@ class Compiler {
       if (length > MAX_VALUE_LENGTH) this.fail(at, `values[${j}] is ${length} characters long; a filter value holds at most ${MAX_VALUE_LENGTH} (no indexed text is longer)`);
     });
     return values;
+  }
+
+  /**
+   * Values are stored with a segment and shown again, a dropdown's {id, name} too: text with no
+   * control character, as any text stored (no contact's text holds one either, so such a value
+   * could match nothing), and a name that is text.
+   */
+  storableText(list: unknown[], at: string): void {
+    list.forEach((v, j) => {
+      const choice = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as { id?: unknown; name?: unknown }) : undefined;
+      if (choice && 'name' in choice && typeof choice.name !== 'string') this.fail(at, `values[${j}].name must be text; got ${JSON.stringify(choice.name)}`);
+      for (const [place, text] of choice ? [[`values[${j}].id`, choice.id], [`values[${j}].name`, choice.name]] : [[`values[${j}]`, v]]) {
+        const control = typeof text === 'string' ? controlCharacterProblem(text) : undefined;
+        if (control) this.fail(at, `${place} ${control}`);
+      }
+    });
   }
 
   single<T>(values: T[], at: string, operator: string): T {

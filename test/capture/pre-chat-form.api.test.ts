@@ -62,6 +62,8 @@ describe('configuring the pre-chat form of a website inbox', () => {
   it.each([
     [{ name: 'nickname', type: 'text', field_type: 'standard' }, /standard field is one of emailAddress, fullName, phoneNumber/],
     [{ name: 'a.b', type: 'text', field_type: 'contact_attribute' }, /must not contain "\."/],
+    // No visitor could answer it: a required one blocked every conversation (a black-box read, 2026-12-05).
+    [{ name: 'k\u001b[31m', type: 'text', field_type: 'contact_attribute' }, /control character U\+001B/],
     [{ name: 'plan', type: 'colour', field_type: 'contact_attribute' }, /type/],
     [{ name: 'plan', type: 'text', field_type: 'account_attribute' }, /field_type/],
     [{ name: 'plan', type: 'text', field_type: 'contact_attribute', regex: '.*' }, /regex/],

@@ -378,6 +378,8 @@ describe('isolation and input', () => {
     [{ inbox_id: 1, contact_id: 1, message: { content: 'x', content_type: 'input_select' } }, 'message.content_type'],
     [{ inbox_id: 1, contact_id: 1, message: { content: 'x' }, status: 'pending' }, 'status'],
     [{ inbox_id: 1, contact_id: 1, message: { content: 'x' }, custom_attributes: { 'a.b': 1 } }, 'custom_attributes.a.b'],
+    // A key of a bell was stored (a black-box read, 2026-12-05), as a contact's is refused.
+    [{ inbox_id: 1, contact_id: 1, message: { content: 'x' }, custom_attributes: { 'a\u0007': 1 } }, 'custom_attributes.a\u0007'],
   ])('when the body is %j, then it answers 422 naming the field', async (body, field) => {
     const res = await send(account, body);
     expect(res.status).toBe(422);

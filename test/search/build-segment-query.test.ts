@@ -530,6 +530,8 @@ describe('the filter a segment stores', () => {
     expect(() => buildSegmentQuery([{ attribute_key: 'name', filter_operator: 'equal_to', values: [{ id: 'C\u00071', name: 'C1' }] }], [])).toThrow(/values\[0\]\.id holds the control character U\+0007/);
     expect(() => buildSegmentQuery([{ attribute_key: 'name', filter_operator: 'equal_to', values: ['ok', 'C\u00071'] }], [])).toThrow(/values\[1\] holds the control character U\+0007/);
     expect(() => buildSegmentQuery([{ attribute_key: 'name', filter_operator: 'equal_to', values: [{ id: 'C1', name: { x: 1 } }] }], [])).toThrow(/values\[0\]\.name must be text/);
+    // Stored with a segment though no operator reads them.
+    expect(() => buildSegmentQuery([{ attribute_key: 'name', filter_operator: 'is_present', values: ['a\u001b[31m'] }], [])).toThrow(/values\[0\] holds the control character U\+001B/);
     // Tabs and line breaks are text.
     expect(() => buildSegmentQuery([{ attribute_key: 'name', filter_operator: 'contains', values: ['a\tb'] }], [])).not.toThrow();
   });
