@@ -23,7 +23,7 @@ async function main() {
   // the last one given, and 1e3 or 0x10 on accounts nobody named.
   const given = values.account ?? [];
   if (given.length !== 1) throw new Error(`${given.length ? '--account given more than once' : '--account is required'}; ${USAGE}`);
-  if (!/^[1-9]\d{0,15}$/.test(given[0]) || !Number.isSafeInteger(Number(given[0]))) throw new Error(`--account takes an account id (a positive whole number, digits only); got ${JSON.stringify(given[0])}; ${USAGE}`);
+  if (!/^[1-9]\d{0,15}$/.test(given[0]) || !Number.isSafeInteger(Number(given[0]))) throw new Error(`--account takes an account id (a positive whole number in digits, without leading zeros); got ${JSON.stringify(given[0])}; ${USAGE}`);
   const accountId = Number(given[0]);
 
   const deps = await createDependencies(loadConfig(), createLogger(process.env.LOG_LEVEL ?? 'warn', 'reconcile'));

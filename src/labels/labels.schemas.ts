@@ -17,7 +17,7 @@ export const labelIdParams = z.object({
 const labelFields = {
   // In characters (code points) once composed, as the title is stored: 130 letters outside the BMP
   // are 260 UTF-16 units, and were refused as over 255; so was e + U+0301 at the 255th place.
-  title: z.string().min(1, 'title must not be empty').refine((title) => [...title.normalize('NFC')].length <= 255, 'title must be at most 255 characters').meta({ maxLength: 255 }),
+  title: z.string().min(1, 'title must not be empty').refine((title) => [...title.normalize('NFC')].length <= 255, 'title must be at most 255 characters').describe('at most 255 characters once composed (NFC)'),
   description: z.string().max(1000).nullable(),
   // #rgb as an inbox's widget_color takes it (Chatwoot keeps any text), stored expanded: every
   // label colour is then #rrggbb, the one form a colour picker (the console's) reads.

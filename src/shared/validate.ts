@@ -9,8 +9,13 @@ export function describeIssues(error: z.ZodError): { message: string; field?: st
   const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
   const at = issue.path.length ? issue.path.join('.') : undefined;
   // A message that already names its field ("q is required") is not prefixed with it again.
-  // A required field left out: zod's own words ("expected nonoptional") say nothing to a caller.
-  if (issue.code === 'invalid_type' && issue.expected === 'nonoptional' && at && issue.message.startsWith('Invalid input')) return { message: `${at} is required`, field: at };
+  // zod's own words for a field of the wrong type ("Invalid input: expected nonoptional, received
+  // undefined") said little to a caller: a field left out is required; another type is named.
+  if (issue.code === 'invalid_type' && at && issue.message.startsWith('Invalid input')) {
+    const received = /received (\w+)$/.exec(issue.message)?.[1];
+    if (issue.expected === 'nonoptional' || received === 'undefined') return { message: `${at} is required`, field: at };
+    if (received) return { message: `${at} must be ${withArticle(issue.expected)}, not ${received}`, field: at };
+  }
   const named = !at || issue.message.startsWith(`${at} `);
   // A key the body may not hold is the field at fault (it named none, or only the object holding it).
   const field = issue.code === 'unrecognized_keys' && issue.keys.length ? [...issue.path, issue.keys[0]].join('.') : at;
@@ -78,3 +83,5 @@ export function handle<S extends Schemas>(
     }
   };
 }
+
+const withArticle = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);

@@ -86,6 +86,16 @@ describe('notes on a contact', () => {
     expect(kept.body.content).toBe('\u200bLlam\u00e9 \u{1F44D}\u{1F3FD}\u200b');
   });
 
+  // The validator's words ("Invalid input: expected string, received undefined") said little (a black-box read, 2026-12-05).
+  it('when the content is left out or is not text, then the 422 says so in words', async () => {
+    const contact = await createContact(ctx, account);
+    const notesPath = account.path(`/contacts/${contact.id}/notes`);
+    const missing = await ctx.http.post(notesPath).set(as(account.agentToken)).send({});
+    expect(missing.body).toMatchObject({ error: 'content is required', field: 'content' });
+    const wrong = await ctx.http.post(notesPath).set(as(account.agentToken)).send({ content: null });
+    expect(wrong.body).toMatchObject({ error: 'content must be a string, not null', field: 'content' });
+  });
+
   it('when another agent edits or deletes a note, then it answers 403; an administrator may', async () => {
     const contact = await createContact(ctx, account);
     const notesPath = account.path(`/contacts/${contact.id}/notes`);
