@@ -282,10 +282,10 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
     /**
      * Deletes the account's live contacts among `ids`: a soft delete that bumps the version (so a
      * late sync job cannot bring one back; the sync worker purges it once the index dropped it),
-     * then their values are released. Answers the ids deleted.
+     * then their values are released. Answers the ids deleted. `beforeWrite` is told the live
+     * contacts about to be deleted (a bulk action records them); `check`, for one contact
+     * (If-Match), makes the delete conditional on the version it passed at.
      */
-    /** `beforeWrite` is told the live contacts about to be deleted (a bulk action records them). */
-    /** `check`, for one contact (If-Match): the delete is then conditional on the version it passed at. */
     async remove(accountId: number, ids: number[], beforeWrite?: (found: Contact[]) => Promise<unknown>, check?: (current: Contact) => void): Promise<number[]> {
       const deleted = check ? await removeChecked(accountId, ids, check, beforeWrite) : await modifyMany(accountId, ids, { set: { deleted: true } }, undefined, beforeWrite);
       await keys.release(deleted.flatMap((c) => identityClaims(accountId, Number(c._id), identityOf(c))));

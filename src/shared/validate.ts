@@ -8,7 +8,6 @@ export function describeIssues(error: z.ZodError): { message: string; field?: st
   // "name: expected string" hid the typo that caused it.
   const issue = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
   const at = issue.path.length ? issue.path.join('.') : undefined;
-  // A message that already names its field ("q is required") is not prefixed with it again.
   // zod's own words for a field of the wrong type ("Invalid input: expected nonoptional, received
   // undefined") said little to a caller: a field left out is required; another type is named.
   if (issue.code === 'invalid_type' && at && issue.message.startsWith('Invalid input')) {
@@ -16,6 +15,7 @@ export function describeIssues(error: z.ZodError): { message: string; field?: st
     if (issue.expected === 'nonoptional' || received === 'undefined') return { message: `${at} is required`, field: at };
     if (received) return { message: `${at} must be ${withArticle(issue.expected)}, not ${received}`, field: at };
   }
+  // A message that already names its field ("q is required") is not prefixed with it again.
   const named = !at || issue.message.startsWith(`${at} `);
   // A key the body may not hold is the field at fault (it named none, or only the object holding it).
   const field = issue.code === 'unrecognized_keys' && issue.keys.length ? [...issue.path, issue.keys[0]].join('.') : at;
