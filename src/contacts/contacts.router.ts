@@ -15,8 +15,6 @@ import { narrowedBy } from '../search/search-contacts';
 const tag = 'Contacts';
 
 /** A contact's answer with its ETag, which If-Match on a later write takes (contact-etag.ts). */
-const withETag = withContactETag;
-
 /** `contactInboxes`: a contact's inboxes, which the inboxes feature above this one owns. */
 // Rails clients post a contact as form fields, and Chatwoot's dashboard sends one with an avatar
 // file as a FormData (the file is a 422: avatar_url takes an image). An empty field clears, as "" in JSON.
@@ -86,7 +84,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       method: 'post', path: '/contacts', operationId: 'createContact', summary: 'Create a contact', tag, access: accountAccess,
       body: contactInputSchema, alsoForm: CONTACT_FORM,
       responses: {
-        '200': withETag(
+        '200': withContactETag(
           json(
             'The created contact; with inbox_id, its new record in that inbox (without, as Chatwoot answers: inbox and source_id null)',
             payloadOf(z.object({ contact: options.contactInboxes.contact, contact_inbox: z.union([options.contactInboxes.linkSchema, z.object({ inbox: z.null(), source_id: z.null() })]) })),
@@ -109,7 +107,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'get', path: '/contacts/:id(\\d+)', operationId: 'showContact', summary: 'Show a contact', tag, access: accountAccess,
-      params: contactIdParams, query: oneContactQuery, headers: ifNoneMatchHeaders, responses: { '200': withETag(json('The contact', payloadOf(options.contactInboxes.contact))), '304': noContent('Not modified: If-None-Match named the ETag this answer would carry') },
+      params: contactIdParams, query: oneContactQuery, headers: ifNoneMatchHeaders, responses: { '200': withContactETag(json('The contact', payloadOf(options.contactInboxes.contact))), '304': noContent('Not modified: If-None-Match named the ETag this answer would carry') },
     },
     async ({ params, query }, req, res) => {
       answerVersioned(res, await answerOne(req, query, await contacts.read(callerOf(req).accountId, params.id)));
@@ -122,7 +120,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       {
         method, path: '/contacts/:id(\\d+)', operationId: `${method}Contact`, summary: 'Update a contact (only the fields given)', tag, access: accountAccess,
         params: contactIdParams, query: oneContactQuery, body: contactUpdateSchema, headers: ifMatchHeaders, alsoForm: CONTACT_FORM,
-        responses: { '200': withETag(json('The updated contact', payloadOf(options.contactInboxes.contact))), '409': conflictResponse, '412': preconditionFailedResponse },
+        responses: { '200': withContactETag(json('The updated contact', payloadOf(options.contactInboxes.contact))), '409': conflictResponse, '412': preconditionFailedResponse },
       },
       async ({ params, query, body, headers }, req, res) => {
         const updated = await contacts.update(callerOf(req).accountId, params.id, body, { ifVersion: versionsOf(headers['if-match']) });
@@ -136,7 +134,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     {
       method: 'delete', path: '/contacts/:id(\\d+)/avatar', operationId: 'deleteContactAvatar', summary: "Remove a contact's avatar (Chatwoot's DELETE avatar)", tag, access: accountAccess,
       params: contactIdParams, headers: ifMatchHeaders,
-      responses: { '200': withETag(json('The contact without its avatar', payloadOf(contactPayloadSchema))), '409': conflictResponse, '412': preconditionFailedResponse },
+      responses: { '200': withContactETag(json('The contact without its avatar', payloadOf(contactPayloadSchema))), '409': conflictResponse, '412': preconditionFailedResponse },
     },
     async ({ params, headers }, req, res) => {
       const { payload, version } = await contacts.update(callerOf(req).accountId, params.id, { avatar_url: null }, { ifVersion: versionsOf(headers['if-match']) });
@@ -150,7 +148,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       method: 'post', path: '/contacts/:id(\\d+)/destroy_custom_attributes', operationId: 'destroyContactCustomAttributes',
       summary: "Take custom attribute keys off a contact (Chatwoot's destroy_custom_attributes)", tag, access: accountAccess,
       params: contactIdParams, body: destroyCustomAttributesSchema, headers: ifMatchHeaders,
-      responses: { '200': withETag(json('The contact without those keys', payloadOf(options.contactInboxes.contact))), '409': conflictResponse, '412': preconditionFailedResponse },
+      responses: { '200': withContactETag(json('The contact without those keys', payloadOf(options.contactInboxes.contact))), '409': conflictResponse, '412': preconditionFailedResponse },
     },
     async ({ params, body, headers }, req, res) => {
       const { accountId } = callerOf(req);

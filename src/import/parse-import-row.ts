@@ -4,7 +4,7 @@ import { parseIsoMoment, parseTimestamp } from '../shared/time';
 import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
 import { ValidationError } from '../shared/errors';
 import { labelTitleProblem } from '../shared/label-title';
-import { linkProblem, listValueOf, decimalTextLosesDigits } from '../records/custom-attribute-fields';
+import { linkProblem, listValueOf, decimalTextLosesDigits, LOSES_DIGITS } from '../records/custom-attribute-fields';
 import type { ColumnPlan, ImportColumn } from './import-columns';
 import { labelTitleOf } from '../shared/label-title';
 import { trimText } from '../shared/trim-text';
@@ -88,7 +88,7 @@ export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'cus
       const number = Number(value);
       if (!Number.isFinite(number)) return fail('a number');
       if (decimalTextLosesDigits(value)) {
-        return { ok: false, error: `${column.key}: "${value}" has more digits than a number attribute keeps exactly (a double: every whole number up to 9007199254740991, past it only some); keep such ids in a text attribute` };
+        return { ok: false, error: `${column.key}: "${value}" ${LOSES_DIGITS}; keep such ids in a text attribute` };
       }
       return { ok: true, value: number };
     }

@@ -193,14 +193,12 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       ...(conversation.assignee_id ? [conversation.assignee_id] : []),
       ...messages.flatMap((m) => (m.message_type === 'outgoing' && m.sender_id !== null ? [m.sender_id] : [])),
     ]);
-    const found = await people.usersIn(accountId, [...new Set(named)]);
-    return new Map(found.map((member) => [member.user._id, toUserSummary(member)]));
+    return usersById(accountId, named);
   }
 
-  /** The assignee a new conversation names must be a member of the account (422 naming assignee_id otherwise). */
-  async function checkAssignee(accountId: number, userId: number): Promise<void> {
-    const [found] = await people.usersIn(accountId, [userId]);
-    if (!found?.role) throw new ValidationError(`assignee_id ${userId} is not a member of this account`, 'assignee_id');
+  async function usersById(accountId: number, ids: number[]): Promise<Map<number, UserSummary>> {
+    const found = await people.usersIn(accountId, [...new Set(ids)]);
+    return new Map(found.map((member) => [member.user._id, toUserSummary(member)]));
   }
 
   /** Each conversation of `list` presented with its messages, CONVERSATIONS_PAGE conversations (and their messages) read at a time. */
@@ -303,7 +301,11 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       // Accepted, the message could only end failed.
       const unsendable = cannotSendReason(inbox);
       if (unsendable) throw new ValidationError(`inbox ${inbox._id} cannot send: ${unsendable}`, 'inbox_id');
-      if (input.assignee_id !== undefined) await checkAssignee(caller.accountId, input.assignee_id);
+      // The sender and the assignee, read once: the assignee must be a member of the account.
+      const users = await usersById(caller.accountId, input.assignee_id === undefined ? [caller.userId] : [caller.userId, input.assignee_id]);
+      if (input.assignee_id !== undefined && !users.get(input.assignee_id)?.role) {
+        throw new ValidationError(`assignee_id ${input.assignee_id} is not a member of this account`, 'assignee_id');
+      }
       const email = isChannel(inbox, 'email');
       const copies = { cc_emails: input.message.cc_emails, bcc_emails: input.message.bcc_emails };
       for (const [field, addresses] of Object.entries(copies)) {
@@ -346,7 +348,6 @@ export function createMessagingService(deps: MessagingServiceDeps) {
         // pending for the sync sweep: nothing the caller asked is dropped.
         logger.warn({ messageId: message!._id, err }, 'delivery not queued now; the delivery sweep will queue it');
       }
-      const users = await usersOf(caller.accountId, [{ conversation, messages: [message!] }]);
       return toConversationPayload(
         conversation,
         [message!],

@@ -127,6 +127,9 @@ function significant(intDigits: string, fracDigits: string, exponent: number): {
   return { digits: all.slice(lead).replace(/0+$/, ''), point: intDigits.length + exponent - lead };
 }
 
+/** What a number attribute says of decimal text decimalTextLosesDigits refuses (writes, filters, import cells). */
+export const LOSES_DIGITS = 'has more digits than a number attribute keeps exactly (a double: every whole number up to 9007199254740991, past it only some)';
+
 /**
  * Whether decimal text names a number a double cannot hold, so that storing it would store a
  * neighbour, silently: 9007199254740993 as …992, 12345678901234567890 as …567000,
@@ -193,7 +196,7 @@ export function checkCustomValue(def: DefinitionRef, value: unknown): string | u
   switch (def.attribute_display_type) {
     case 'number':
       if (typeof value === 'string' && decimalTextLosesDigits(value)) {
-        return `custom attribute "${key}": ${JSON.stringify(value)} has more digits than a number attribute keeps exactly (a double: every whole number up to 9007199254740991, past it only some); keep such ids in a text attribute`;
+        return `custom attribute "${key}": ${JSON.stringify(value)} ${LOSES_DIGITS}; keep such ids in a text attribute`;
       }
       return typeof value === 'number' && Number.isFinite(value) ? undefined : `custom attribute "${key}" is a number attribute; got ${JSON.stringify(value)}`;
     case 'checkbox':

@@ -4,7 +4,7 @@ import { attributeKeyOf, normalizePhone, stripPhoneSeparators } from '../records
 import type { AttributeType } from '../records/custom-attribute-definition.model';
 import { SOCIAL_NETWORKS } from '../records/contact.model';
 import { railsBoolean } from '../shared/rails-boolean';
-import { foldForIndex, MAX_INDEXED_TEXT, numberOfDecimalText, searchFieldOf, decimalTextLosesDigits, type DefinitionRef } from '../records/custom-attribute-fields';
+import { foldForIndex, MAX_INDEXED_TEXT, numberOfDecimalText, searchFieldOf, decimalTextLosesDigits, LOSES_DIGITS, type DefinitionRef } from '../records/custom-attribute-fields';
 import { DEFAULT_QUERY_LIMITS, LIMIT_SETTINGS, type QueryLimits } from './query-limits';
 import { isSuffixField, MAX_SUFFIX_LENGTH, suffixPrefix } from './substring-terms';
 import { ValidationError } from '../shared/errors';
@@ -352,7 +352,7 @@ class Compiler {
   number(value: unknown, at: string, j: number): number {
     const n = numberOfDecimalText(value);
     if (typeof value === 'string' && decimalTextLosesDigits(value)) {
-      this.fail(at, `values[${j}] has more digits than a number attribute keeps exactly (a double: every whole number up to 9007199254740991, past it only some); got ${JSON.stringify(value)}`);
+      this.fail(at, `values[${j}] ${LOSES_DIGITS}; got ${JSON.stringify(value)}`);
     }
     if (typeof n !== 'number' || !Number.isFinite(n)) this.fail(at, `values[${j}] must be a number; got ${JSON.stringify(value)}`);
     return n;
