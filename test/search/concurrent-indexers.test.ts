@@ -47,6 +47,24 @@ function shuffled<T>(items: T[], seed: number): T[] {
   return out;
 }
 
+/**
+ * Writes a batch, and writes again what failed, as a sync job's retry does. A loaded machine can
+ * fail a whole batch for a reason that passes (a placements read slower than a move's wait), and
+ * this test is of the order versions land in, not of the machine's speed; the retried batch still
+ * goes in this worker's order, so a stale version can still come last.
+ */
+async function writeAsTheSyncJobWould(indexer: ReturnType<typeof workerIndexer>, batch: Contact[]) {
+  let left = batch;
+  let reasons: string[] = [];
+  for (let attempt = 0; attempt < 5 && left.length; attempt++) {
+    if (attempt) await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    const { failed } = await indexer.write(left);
+    reasons = [...new Set(failed.values())];
+    left = left.filter((doc) => failed.has(Number(doc._id)));
+  }
+  expect(reasons).toEqual([]);
+}
+
 describe('several workers indexing the same contacts', () => {
   it('when two workers index different versions of the same contacts at once, in any order, then the index ends at each contact’s newest version, and a deleted one stays deleted', async () => {
     const CONTACTS = 25;
@@ -74,10 +92,7 @@ describe('several workers indexing the same contacts', () => {
     await Promise.all(
       workers.map(async (indexer, w) => {
         const mine = shuffled(snapshots, 7 + w);
-        for (let i = 0; i < mine.length; i += 7) {
-          const outcome = await indexer.write(mine.slice(i, i + 7));
-          expect(outcome.failed.size).toBe(0);
-        }
+        for (let i = 0; i < mine.length; i += 7) await writeAsTheSyncJobWould(indexer, mine.slice(i, i + 7));
       }),
     );
     await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
