@@ -200,11 +200,12 @@ export function parseImportRow(cells: Cell[], plan: ColumnPlan): ParsedRow {
       case 'errors':
         break;
       case 'labels': {
-        // Labels the account lacks are created (as POST /contacts/{id}/labels does); a title that cannot be a label rejects the row.
+        // A title that cannot be a label rejects the row. The good titles are kept even then: the
+        // plan names the ones the account lacks beside it, so the fixed row is not rejected again.
         const titles = splitLabels(value);
         const problems = titles.flatMap((title) => labelTitleProblem(title) ?? []);
         if (problems.length) errors.push(`labels: ${problems.join('; ')}`);
-        else labels = titles;
+        labels = titles.filter((title) => !labelTitleProblem(title));
         break;
       }
       case 'ip_address':

@@ -148,6 +148,14 @@ describe('planning an import batch: labels', () => {
     expect(reasonsOf(result)).toEqual(['row 2: labels: the account has no label "nope"; create it first, or import with create_labels=true']);
     expect(result.creates.map((c) => c.row)).toEqual([1]);
   });
+
+  // From a black-box read: the bad title alone was named, so the row fixed for it was rejected again for the other.
+  it('when a label cannot be a label title and another is one the account lacks, then the row names both', () => {
+    const result = plan([['A', 'a@x.com', '', '', 'nolab, x y', '']], { knownLabels: new Set(['vip']) });
+    expect(reasonsOf(result)).toEqual([
+      'row 1: labels: label "x y" may hold only letters, digits, "-" and "_" | labels: the account has no label "nolab"; create it first, or import with create_labels=true',
+    ]);
+  });
 });
 
 describe('planning an import batch: labels with create_labels', () => {
