@@ -80,7 +80,7 @@ export function apiMounts(deps: Pick<AppDeps, 'config' | 'metrics' | 'services' 
   const contactInboxes = contactInboxesOption((accountId, contactIds) => services.inboxes.contactInboxesOfContacts(accountId, contactIds), contactInboxOfContactSchema, contactInboxPayloadSchema);
   return [
     { path: '', routers: [serviceRouter(metrics, config.METRICS_TOKEN), openApiRouter(document)] },
-    { path: '/auth', guards: [limitedBy(rateLimits, 'signIn')], responses: rateLimitedResponses, routers: [authRouter(services.profile, services.accounts)] },
+    { path: '/auth', routers: [authRouter(services.profile, services.accounts, limitedBy(rateLimits, 'signIn'))] },
     { path: '/api/v1', routers: [profileRouter(services.profile, services.accounts, limitedBy(rateLimits, 'passwordCheck'))] },
     {
       path: '/api/v1/accounts/:account_id',

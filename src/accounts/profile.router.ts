@@ -10,8 +10,12 @@ import { profilePayloadSchema, profileWithTokenSchema, signInPayloadSchema, sign
 import { profileUpdateSchema, signInSchema } from './profile.schemas';
 import type { ProfileService } from './profile.service';
 
-/** devise_token_auth's routes as Chatwoot mounts them, at /auth. */
-export function authRouter(profile: ProfileService, accounts: AccountsService): Router {
+/**
+ * devise_token_auth's routes as Chatwoot mounts them, at /auth. `signInLimit` counts sign-ins
+ * only: a sign-out shared their per-IP count, so a few wrong passwords from behind the same NAT
+ * kept everyone else's sessions from being ended.
+ */
+export function authRouter(profile: ProfileService, accounts: AccountsService, signInLimit: RequestHandler): Router {
   const router = Router();
   const tag = 'Sign-in';
 
@@ -19,7 +23,7 @@ export function authRouter(profile: ProfileService, accounts: AccountsService): 
     router,
     {
       method: 'post', path: '/sign_in', operationId: 'signIn', summary: 'Sign in with email and password: a session token', tag, access: anonymousAccess,
-      body: signInSchema, responses: { '200': json('The user, their accounts and a session token (access_token)', signInPayloadSchema) },
+      body: signInSchema, before: [signInLimit], responses: { '200': json('The user, their accounts and a session token (access_token)', signInPayloadSchema), ...rateLimitedResponses },
     },
     async ({ body }, _req, res) => {
       res.status(200).json(await profile.signIn(body));

@@ -76,6 +76,19 @@ describe('sign-in', () => {
     expect(own.status).toBe(200);
   });
 
+  // From a black-box read: sign-out shared sign-in's per-IP count, so wrong passwords from the same NAT kept a session from being ended.
+  it('when a client has used up its sign-ins, then a user behind the same IP can still sign out, and the token is ended', async () => {
+    const ip = '192.0.2.150';
+    for (let i = 0; i < 3; i += 1) expect((await signIn(ip, `n${i}-${randomUUID()}@x.test`)).status).toBe(401);
+    expect((await signIn(ip, `n-${randomUUID()}@x.test`)).status).toBe(429);
+    const user = await ctx.createAccount();
+    const out = await ctx.http.delete('/auth/sign_out').set('X-Forwarded-For', ip).set('api_access_token', user.agentToken);
+    expect(out.status).toBe(200);
+    expect(out.headers['ratelimit-limit']).toBeUndefined();
+    const after = await ctx.http.get('/api/v1/profile').set('X-Forwarded-For', ip).set('api_access_token', user.agentToken);
+    expect(after.status).toBe(401);
+  });
+
   it('when another API process with the same prefix counts, then both share one count in Redis', async () => {
     const other = await createDependencies(config, createLogger('silent'));
     try {
