@@ -29,6 +29,10 @@ export const messagePayloadSchema = z
     private: z.literal(false),
     status: z.enum(MESSAGE_STATUSES),
     source_id: z.string().nullable().describe("the provider's id of the sent message"),
+    recipient: z
+      .string()
+      .nullable()
+      .describe("where an outgoing message goes: the contact's email or E.164 phone number when it was written, kept for delivery and its retries whatever the contact holds later; null for website and incoming messages, and for messages queued before addresses were kept"),
     content_attributes: z.object({
       external_error: z.string().optional().describe('why the message failed, or, on a sent e-mail, which Cc or Bcc copies the SMTP server refused'),
       cc_emails: z.array(z.string()).optional(),
@@ -128,6 +132,7 @@ export function toMessagePayload(message: Message, senders?: MessageSenders): Me
     private: false,
     status: message.status,
     source_id: message.provider_message_id,
+    recipient: message.recipient ?? null,
     content_attributes: {
       ...(message.failure_reason ? { external_error: message.failure_reason } : {}),
       ...(message.cc_emails?.length ? { cc_emails: message.cc_emails } : {}),

@@ -59,5 +59,11 @@ describe('where a queued message goes', () => {
     const byBody = Object.fromEntries(twilio.requests.map((r) => [new URLSearchParams(r.body).get('Body'), new URLSearchParams(r.body).get('To')]));
     expect(byBody['queued before addresses were kept']).toBe('+14155550171');
     expect(whatsapp.requests.map((r) => JSON.parse(r.body).to)).toEqual(['14155550170']);
+
+    // The agent sees where each went (it was kept but not answered), not where the contact is now.
+    const conversations = await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as);
+    const recipients = Object.fromEntries(conversations.body.payload.flatMap((c: { messages: { id: number; recipient: string | null }[] }) => c.messages.map((m) => [m.id, m.recipient])));
+    expect(sent.map((id) => recipients[id])).toEqual(['old-address@example.com', '+14155550170', '+14155550170']);
+    expect(recipients[legacy]).toBeNull();
   });
 });
