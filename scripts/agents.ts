@@ -59,7 +59,7 @@ async function main() {
       }
       case 'role': {
         const accountId = number('account');
-        print(toAgentPayload(accountId, await accounts.changeRole(accountId, number('user'), role())));
+        print(toAgentPayload(accountId, await accounts.changeAgent(accountId, number('user'), { role: role() })));
         break;
       }
       case 'remove':

@@ -205,11 +205,25 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
     },
     memberOf,
 
-    async changeRole(accountId: number, userId: number, role: Role): Promise<MemberView> {
-      await changeMembers(accountId, (members) => {
-        if (!members.some((m) => m.user_id === userId)) throw notAMember(userId);
-        return members.map((m) => (m.user_id === userId ? { ...m, role } : m));
-      }, { lastAdminField: 'role' });
+    /**
+     * An administrator's change of an agent: their role here, their name. A user is one person
+     * across accounts, so the name is changed only for a user of this account alone: another
+     * account's administrator would otherwise rename who a second account sees.
+     */
+    async changeAgent(accountId: number, userId: number, change: { role?: Role; name?: string }): Promise<MemberView> {
+      const { user } = await memberOf(accountId, userId);
+      const rename = change.name !== undefined && change.name !== user.name;
+      if (rename && user.account_ids.some((id) => id !== accountId)) {
+        throw new ValidationError(`agent ${userId} is also a user of other accounts: their name is theirs to change (PATCH /api/v1/profile)`, 'name');
+      }
+      const { role } = change;
+      if (role) {
+        await changeMembers(accountId, (members) => {
+          if (!members.some((m) => m.user_id === userId)) throw notAMember(userId);
+          return members.map((m) => (m.user_id === userId ? { ...m, role } : m));
+        }, { lastAdminField: 'role' });
+      }
+      if (rename) await users.updateOne({ _id: userId }, { $set: { name: change.name, updated_at: new Date() } });
       return memberOf(accountId, userId);
     },
 

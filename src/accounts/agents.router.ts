@@ -46,12 +46,12 @@ export function agentsRouter(accounts: AccountsService): Router {
     defineRoute(
       router,
       {
-        method, path: '/agents/:id(\\d+)', operationId: `${method}Agent`, summary: "Change an agent's role", tag, access: administratorAccess,
+        method, path: '/agents/:id(\\d+)', operationId: `${method}Agent`, summary: "Change an agent's role or name", tag, access: administratorAccess,
         params: agentParams, body: agentChangeSchema, responses: { '200': json('The agent', agentPayloadSchema), '409': conflictResponse },
       },
       async ({ params, body }, req, res) => {
         const { accountId } = callerOf(req);
-        res.json(toAgentPayload(accountId, await accounts.changeRole(accountId, params.id, body.role)));
+        res.json(toAgentPayload(accountId, await accounts.changeAgent(accountId, params.id, body)));
       },
     );
   }

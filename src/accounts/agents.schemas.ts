@@ -19,8 +19,10 @@ const chatwootUnsetFields = {
   auto_offline: unset('auto_offline'),
 };
 
+const agentName = z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters').superRefine(refuseControlCharacters);
+
 export const newAgentSchema = z.strictObject({
-  name: z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters').superRefine(refuseControlCharacters),
+  name: agentName,
   // An address as a contact's may be (any script: ü@example.com), as Chatwoot takes for its agents too.
   email: z
     .string()
@@ -32,4 +34,10 @@ export const newAgentSchema = z.strictObject({
 });
 export type NewAgentInput = z.infer<typeof newAgentSchema>;
 
-export const agentChangeSchema = z.strictObject({ role: z.enum(ROLES), ...chatwootUnsetFields });
+// Chatwoot's dashboard sends the agent's name with its role; either may be left out.
+export const agentChangeSchema = z.strictObject({
+  role: z.enum(ROLES).optional(),
+  name: agentName.optional().describe("the user's name; only for a user of this account alone (one of several accounts changes their own, through PATCH /api/v1/profile)"),
+  ...chatwootUnsetFields,
+});
+export type AgentChangeInput = z.infer<typeof agentChangeSchema>;

@@ -52,12 +52,12 @@ describe('who a token is, remembered by each API process', () => {
     const account = await a.createAccount();
     const admin = (await a.http.get('/api/v1/profile').set('api_access_token', account.adminToken)).body as { id: number };
     const agent = (await a.http.get('/api/v1/profile').set('api_access_token', account.agentToken)).body as { id: number };
-    await b.deps.services.accounts.changeRole(account.id, agent.id, 'administrator');
+    await b.deps.services.accounts.changeAgent(account.id, agent.id, { role: 'administrator' });
     const agents = () => a.http.post(account.path('/agents')).set('api_access_token', account.adminToken).send({ name: 'X', email: `x-${randomUUID()}@test.local`, role: 'agent' });
     await warm(account, account.adminToken);
     expect((await agents()).status).toBe(200);
 
-    await b.deps.services.accounts.changeRole(account.id, admin.id, 'agent');
+    await b.deps.services.accounts.changeAgent(account.id, admin.id, { role: 'agent' });
     await waitFor(async () => (await agents()).status === 403, 'process A to see the new role');
   });
 

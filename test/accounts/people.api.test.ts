@@ -290,6 +290,30 @@ describe('agents', () => {
     expect((await ctx.http.get('/api/v1/profile').set(as(me.token))).body.accounts).toEqual([]);
   });
 
+  // From a black-box read: Chatwoot's dashboard sends the name with the role, and that was a 422.
+  it("when an administrator sends an agent's name with its role, as Chatwoot's dashboard does, then both change; a user of other accounts too keeps their name, with a 422 naming it", async () => {
+    const acc = await ctx.createAccount();
+    const admin = agents(acc, acc.adminToken);
+    const added = await admin.add({ name: 'Nina Agent', email: email('renamed') });
+    const changed = await admin.change(added.body.id, { name: '  Nina Ortiz ', role: 'administrator', availability: null });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ id: added.body.id, name: 'Nina Ortiz', role: 'administrator' });
+    expect((await admin.list()).body.find((a: { id: number }) => a.id === added.body.id)).toMatchObject({ name: 'Nina Ortiz', role: 'administrator' });
+    expect((await admin.change(added.body.id, {})).body).toMatchObject({ name: 'Nina Ortiz', role: 'administrator' });
+    expect((await admin.change(added.body.id, { name: '' })).body).toMatchObject({ field: 'name', error: 'name must not be empty' });
+
+    const other = await ctx.createAccount();
+    const shared = await person(account, 'agent');
+    await agents(other, other.adminToken).add({ name: 'ignored', email: shared.email });
+    const refused = await agents(other, other.adminToken).change(shared.id, { name: 'Someone Else', role: 'administrator' });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ field: 'name', error: `agent ${shared.id} is also a user of other accounts: their name is theirs to change (PATCH /api/v1/profile)` });
+    // Nothing of the refused change was made, and the name as it is may be sent back.
+    const listed = (await agents(other, other.adminToken).list()).body.find((a: { id: number }) => a.id === shared.id);
+    expect(listed.role).toBe('agent');
+    expect((await agents(other, other.adminToken).change(shared.id, { name: listed.name, role: 'administrator' })).body).toMatchObject({ role: 'administrator', name: listed.name });
+  });
+
   it('when the last administrator would be demoted or removed, then it answers 422, also when two administrators demote each other at once', async () => {
     const acc = await ctx.createAccount();
     const admin = agents(acc, acc.adminToken);
