@@ -10,8 +10,10 @@ export function describeIssues(error: z.ZodError): { message: string; field?: st
   const at = issue.path.length ? issue.path.join('.') : undefined;
   // zod's own words for a field of the wrong type ("Invalid input: expected nonoptional, received
   // undefined") said little to a caller: a field left out is required; another type is named.
-  if (issue.code === 'invalid_type' && at && issue.message.startsWith('Invalid input')) {
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
     const received = /received (\w+)$/.exec(issue.message)?.[1];
+    // Only a body can be of the wrong type whole (`[]` where an object is read).
+    if (!at) return { message: `the request body must be ${withArticle(issue.expected === 'object' ? 'JSON object' : issue.expected)}${received ? `, not ${withArticle(received)}` : ''}` };
     if (issue.expected === 'nonoptional' || received === 'undefined') return { message: `${at} is required`, field: at };
     if (received) return { message: `${at} must be ${withArticle(issue.expected)}, not ${received}`, field: at };
   }
