@@ -47,3 +47,30 @@ test('when a contact with long unbroken values is opened, then its screen is no 
   expect(heading).toBeLessThanOrEqual(width.window);
   expect(await overflowing(page)).toEqual([]);
 });
+
+// From a black-box read: with every cell allowed to break anywhere, a table with room to spare
+// still squeezed its columns below their words, and phone numbers and emails split over two lines.
+test('when contacts hold ordinary values, then a laptop-wide list shows each phone, email and country on one line', async ({ page, account }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  const countries = ['Colombia', 'Venezuela', 'Argentina', 'Guatemala'];
+  await createContacts(
+    account,
+    Array.from({ length: 12 }, (_, i) => ({
+      name: `María Fernanda Rodríguez ${i}`,
+      email: `maria.fernanda.${i}@ejemplo.test`,
+      phone_number: `+346002138${String(i).padStart(2, "0")}`,
+      additional_attributes: { company_name: `Distribuidora Andina del Pacífico ${i}`, city: 'San José de las Lajas', country: countries[i % 4] },
+    })),
+  );
+  await signIn(page, account);
+  await expect(page.getByTestId('contact-row')).toHaveCount(12);
+  // A value on one line is less than two lines of its font high.
+  type Cell = { textContent: string | null; getBoundingClientRect: () => { height: number } };
+  type Window = { getComputedStyle: (el: Cell) => { fontSize: string } };
+  const lines = await page
+    .locator('.contact-table td:nth-child(3) .cell-value, .contact-table td:nth-child(4) .cell-value, .contact-table td:nth-child(7) .cell-value')
+    .evaluateAll((els: Cell[]) => els.map((el) => ({ text: el.textContent, twoLines: el.getBoundingClientRect().height > 1.8 * parseFloat((globalThis as unknown as Window).getComputedStyle(el).fontSize) })));
+  expect(lines).toHaveLength(36);
+  expect(lines.filter((cell: { twoLines: boolean }) => cell.twoLines)).toEqual([]);
+  expect(await overflowing(page)).toEqual([]);
+});

@@ -36,8 +36,15 @@ function cell(contact: Contact, column: Column, formatDate: (s: number | null) =
  * pushed every other column out of view, for every row of the page.
  */
 function CellValue({ text }: { text: string }) {
-  return text ? <span className="cell-value" title={text}>{text}</span> : null;
+  return text ? <span className={cellValueClass(text)} title={text}>{text}</span> : null;
 }
+
+/**
+ * A value with a run of more than 32 characters without a space may be broken anywhere, so its
+ * column can give way; the rest break only between words (a phone number or an email split
+ * mid-value where the table was squeezed).
+ */
+const cellValueClass = (text: string) => (/\S{33}/.test(text) ? 'cell-value unbroken' : 'cell-value');
 
 function bulkSelection(source: ListSource, selected: Set<number>, allMatching: boolean): BulkSelection {
   if (allMatching && source.kind === 'filter') return { payload: toPayload(source.payload) };
@@ -475,7 +482,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
                   <td key={column}>
                     {column === 'name' ? (
                       <a
-                        className="cell-value"
+                        className={cellValueClass(contactTitle(contact))}
                         title={contactTitle(contact)}
                         href={hashOf({ screen: 'contact', id: contact.id, back: list })}
                         onClick={(e) => {
