@@ -41,7 +41,11 @@ test('when the console speaks Spanish, then attribute types and the import statu
   await expect(attributes.getByLabel('Tipo').locator('option')).toHaveText(['texto', 'número', 'fecha', 'lista', 'casilla', 'enlace']);
 
   await page.getByRole('button', { name: 'Importar', exact: true }).click();
+  // The browser's own file button says "Choose File" in an English browser: the console's words stand in for it.
+  await expect(page.getByText('Elegir fichero')).toBeVisible();
+  await expect(page.getByTestId('chosen-file')).toHaveText('Ningún fichero elegido');
   await page.getByLabel('Fichero CSV').setInputFiles({ name: 'contactos.csv', mimeType: 'text/csv', buffer: Buffer.from('name,email\nIsa Importada,isa@example.com\n') });
+  await expect(page.getByTestId('chosen-file')).toHaveText('contactos.csv');
   await page.getByRole('button', { name: 'Subir' }).click();
   await expect(page.getByTestId('import-state')).toHaveText('Estado: completada', { timeout: 30_000 });
 });
@@ -94,4 +98,25 @@ test('when a Spanish segment holds a decimal number, then the builder shows it w
   // It showed 100.5, as the API writes it, where the user typed 100,5.
   await expect(condition.getByLabel('Valor')).toHaveValue('100,5');
   await expect(condition.getByTestId('value-chip')).toHaveText(['200']);
+});
+
+// From a black-box read: the date box is the browser's, so an English browser showed 2024-01-10 as 01/10/2024 in the Spanish console.
+test('when the console speaks Spanish, then a date attribute and a date condition show their day in Spanish beside the box', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'alta', attribute_display_name: 'Alta', attribute_display_type: 'date', attribute_model: 'contact_attribute' });
+  await createContacts(account, [{ name: 'Fecha Clara', custom_attributes: { alta: '2024-01-10' } }]);
+  await signIn(page, account);
+  await page.getByLabel('Language').selectOption('es');
+  await page.getByRole('link', { name: 'Fecha Clara' }).click();
+  await expect(page.getByLabel('Alta')).toHaveValue('2024-01-10');
+  await expect(page.getByTestId('day-shown')).toHaveText('10 ene 2024');
+  await page.getByLabel('Alta').fill('2025-03-01');
+  await expect(page.getByTestId('day-shown')).toHaveText('1 mar 2025');
+
+  await page.getByRole('button', { name: 'Todos los contactos' }).click();
+  await page.getByRole('button', { name: 'Filtrar', exact: true }).click();
+  const condition = page.locator('.condition').first();
+  await condition.getByLabel('Atributo').selectOption('created_at');
+  await condition.getByLabel('Operador').selectOption('is_less_than');
+  await condition.getByLabel('Valor').fill('2024-03-01');
+  await expect(condition.getByTestId('day-shown')).toHaveText('1 mar 2024');
 });

@@ -5,6 +5,7 @@ import type { CustomAttributeDefinition } from '../filters/use-filter-attributes
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { accountPath, useSession } from '../shell/session';
+import { DayShown } from '../i18n/day-shown';
 
 const TOP_LEVEL = ['name', 'email', 'phone_number', 'identifier'] as const;
 const ADDITIONAL = ['company_name', 'city', 'country', 'country_code', 'description'] as const;
@@ -249,6 +250,7 @@ function InPlaceField({ id, label, value, error, saved, options, optionLabel = (
             if (e.key === 'Escape') { e.preventDefault(); setDraft(value); setErrorDismissed(true); }
           }} />
       )}
+      {type === 'date' && <DayShown day={draft} />}
       {shownError && <span id={described} className="field-error" role="alert">{shownError}</span>}
       {saved && !error && <span className="saved" role="status">{t('saved')}</span>}
     </div>

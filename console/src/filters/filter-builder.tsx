@@ -26,6 +26,7 @@ import {
   type QueryOperator,
 } from './filter-model';
 import { filterAttributes, useDefinitions, useLabelTitles } from './use-filter-attributes';
+import { DayShown } from '../i18n/day-shown';
 
 /** What the API answered to a filter it refused (its 422 names the item), or nothing when it took it. */
 type Outcome = Promise<ApiError | null | void>;
@@ -317,7 +318,12 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
             <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} type="text" inputMode="decimal" value={numberShown}
               onChange={(e) => { setNumberDraft(e.target.value); setValue(parseTypedNumber(e.target.value)); }} />
           )}
-          {input === 'date' && <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} type="date" value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
+          {input === 'date' && (
+            <>
+              <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} type="date" value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />
+              <DayShown day={String(value ?? '')} />
+            </>
+          )}
           {input === 'boolean' && (
             <select id={id} aria-label={t('value')} value={String(value ?? true)} onChange={(e) => setValue(e.target.value === 'true')}>
               <option value="true">{t('true')}</option>

@@ -24,6 +24,8 @@ export interface I18n {
   /** A Unix-seconds timestamp in the user's locale (the browser's, in the chosen language). */
   formatDate: (seconds: number | null | undefined) => string;
   formatNumber: (n: number) => string;
+  /** A calendar day (YYYY-MM-DD) in the chosen language, '' for anything else. */
+  formatDay: (day: string) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -35,6 +37,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const locale = (navigator.languages ?? [navigator.language]).find((l) => l.toLowerCase().startsWith(language)) ?? language;
     const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
     const numbers = new Intl.NumberFormat(locale);
+    const days = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
     const plurals = new Intl.PluralRules(language);
     const table = tables[language];
     const t: I18n['t'] = (key, vars) => (table[key] ?? key).replace(/\{(\w+)\}/g, (_m, name: string) => String(vars?.[name] ?? ''));
@@ -55,6 +58,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       },
       formatDate: (seconds) => (seconds == null ? '' : dates.format(new Date(seconds * 1000))),
       formatNumber: (n) => numbers.format(n),
+      formatDay: (day) => {
+        const ms = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : NaN;
+        return Number.isNaN(ms) ? '' : days.format(new Date(ms));
+      },
     };
   }, [language]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

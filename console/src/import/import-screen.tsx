@@ -116,10 +116,13 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
     <section className="import" aria-labelledby="import-title">
       <h1 id="import-title">{t('importTitle')}</h1>
       <form onSubmit={upload} className="panel">
-        {/* Stacked: beside its label's text the file input ran past a phone's width. */}
-        <label className="stacked">
+        {/* Stacked: beside its label's text the file input ran past a phone's width. The browser's
+            own button and "No file chosen" speak the browser's language, not the console's: the
+            input is hidden behind words of ours (a click on the label still opens it). */}
+        <label className="stacked file-picker">
           {t('csvFile')}
-          <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <input type="file" className="visually-hidden" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <span aria-hidden="true"><span className="file-button">{t('chooseFile')}</span> <span data-testid="chosen-file">{file?.name ?? t('noFileChosen')}</span></span>
         </label>
         <label>
           <input type="checkbox" checked={createLabels} onChange={(e) => setCreateLabels(e.target.checked)} />
