@@ -257,7 +257,11 @@ test('when a segment names a custom attribute whose definition was deleted, then
   await account.api('DELETE', `/custom_attribute_definitions/${definition.body.id}`);
   await signIn(page, account);
   await page.getByRole('button', { name: /^Plan pro/ }).click();
-  await page.getByRole('button', { name: 'Edit segment' }).click();
+  // From a black-box read: it offered "Try again", which a segment that no longer compiles cannot pass.
+  const refused = page.getByRole('alert').filter({ hasText: 'This segment no longer runs:' });
+  await expect(refused).toContainText('no longer compiles');
+  await expect(refused.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+  await refused.getByRole('button', { name: 'Edit its conditions' }).click();
   const condition = page.locator('.condition').first();
   await expect(condition.getByLabel('Attribute')).toHaveValue('plan');
   await expect(condition.getByLabel('Attribute').locator('option:checked')).toHaveText('plan (not defined)');

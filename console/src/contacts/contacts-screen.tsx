@@ -216,6 +216,9 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   // A filter from a link that the API refuses opens the builder at the condition it names.
   const filterRefused = source.kind === 'filter' && failure && problemPathOf(failure.field) !== null ? failure : null;
   const panelShown = panel === 'auto' ? (filterRefused ? 'filter' : 'none') : panel;
+  // A segment the API refuses to run (an attribute of its filter deleted since): trying again
+  // cannot help, editing it can.
+  const segmentRefused = source.kind === 'segment' && !positionInvalid && (failure as ListReadError | null)?.status === 422;
 
   function sortBy(column: Column) {
     showList({ ...list, sort: sort === column ? `-${column}` : column, cursors: [undefined] });
@@ -387,8 +390,17 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       ) : (
         failure && panelShown !== 'filter' && !segmentMissing && (
           <p role="alert" className="error">
-            {t('listFailed', { message: failure.error })}{' '}
-            <button type="button" aria-disabled={loading} onClick={() => !loading && tryAgain()}>{t('tryAgain')}</button>
+            {segmentRefused ? (
+              <>
+                {t('segmentRefused', { message: failure.error })}{' '}
+                <button type="button" onClick={() => setPanel('filter')}>{t('editConditions')}</button>
+              </>
+            ) : (
+              <>
+                {t('listFailed', { message: failure.error })}{' '}
+                <button type="button" aria-disabled={loading} onClick={() => !loading && tryAgain()}>{t('tryAgain')}</button>
+              </>
+            )}
           </p>
         )
       )}
