@@ -155,7 +155,9 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
     },
 
     async update(accountId: number, id: number, input: Partial<SegmentInput>) {
-      await find(accountId, id);
+      const found = await find(accountId, id);
+      // Nothing to change leaves updated_at as it was, as Rails saves no record without changes.
+      if (input.name === undefined && input.query === undefined) return toSegmentPayload(found);
       const set: Partial<Segment> = { updated_at: new Date() };
       if (input.name !== undefined) set.name = input.name;
       if (input.query !== undefined) {

@@ -592,6 +592,11 @@ describe('segments', () => {
 
     const updated = await ctx.http.patch(path(`/${id}`)).set(h()).send({ name: 'Colombia', query: { payload: colombia } });
     expect(updated.body).toMatchObject({ name: 'Colombia', query: { payload: colombia } });
+    // An empty change answers the segment as it is: its updated_at moved for nothing (a black-box read).
+    const stored = await ctx.deps.models.segments.findById(id).lean();
+    const untouched = await ctx.http.patch(path(`/${id}`)).set(h()).send({});
+    expect(untouched.body).toEqual(updated.body);
+    expect((await ctx.deps.models.segments.findById(id).lean())?.updated_at).toEqual(stored?.updated_at);
     const rerun = await ctx.http.get(path(`/${id}/contacts?per_page=100`)).set(h());
     expect(ids(rerun.body.payload)).toEqual(expected((c) => matches(c, 'country_code', 'equal_to', ['co']) || matches(c, 'name', 'starts_with', ['zo'])));
 
