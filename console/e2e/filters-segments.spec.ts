@@ -423,3 +423,19 @@ test('when a segment\'s joins are stored as "OR" and "And", then the builder sho
   const saved = await account.api<{ query: { payload: { query_operator?: string }[] } }>('GET', `/custom_filters/${segment.body.id}`);
   expect(saved.body.query.payload[0].query_operator).toBe('or');
 });
+
+// From a black-box read: "contains" on a list attribute offered only the list's whole values.
+test('when a list attribute is filtered by contains or starts with, then part of a value is typed, and the matches are listed', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_name: 'Plan', attribute_display_type: 'list', attribute_model: 'contact_attribute', attribute_values: ['Gold Plus', 'Silver'] });
+  await createContacts(account, [{ name: 'Oro Uno', custom_attributes: { plan: 'Gold Plus' } }, { name: 'Plata Dos', custom_attributes: { plan: 'Silver' } }]);
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  const condition = page.locator('.condition').first();
+  await setCondition(page, 0, 'plan', 'equal_to');
+  await expect(condition.getByLabel('Value')).toHaveJSProperty('tagName', 'SELECT');
+  await setCondition(page, 0, 'plan', 'contains', 'plus');
+  await expect(condition.getByLabel('Value')).toHaveJSProperty('tagName', 'INPUT');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByTestId('count')).toHaveText('1 contact');
+  await expect.poll(() => rowNames(page)).toEqual(['Oro Uno']);
+});

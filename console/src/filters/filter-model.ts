@@ -103,6 +103,8 @@ export const CUSTOM_FILTER_TYPES: Record<string, { operators: string[]; input: V
 export function inputFor(attribute: AttributeChoice, operator: string): ValueInput {
   if (operator === 'is_present' || operator === 'is_not_present') return 'none';
   if (operator === 'days_before') return 'number';
+  // Part of a list value is typed: the list's values alone could not be a part (a black-box read).
+  if (attribute.input === 'list' && (operator === 'contains' || operator === 'does_not_contain' || operator === 'starts_with')) return 'text';
   return attribute.input;
 }
 
