@@ -208,9 +208,10 @@ export function createContactsService({ contacts, customAttributes, writer, next
         // Checked on every attempt: the write is conditional on the version this one read.
         checkIfMatch(ifVersion, id, current.version);
         checkReadBack(readBack, id, current);
-        const kept = keptOf(current);
-        if (!Object.keys(kept).length) return null;
-        return toUpdate(kept, current);
+        // Values the contact holds already are no change: written, they raised the version, and
+        // another client's If-Match failed on a contact nothing had changed.
+        const set = withoutHeldValues(toUpdate(keptOf(current), current).set ?? {}, current);
+        return Object.keys(set).length ? { set } : null;
       });
       return { payload: toContactPayload(updated), version: updated.version };
     },
@@ -247,6 +248,16 @@ export function createContactsService({ contacts, customAttributes, writer, next
 function withoutStoredValues(given: Record<string, unknown>, stored: Record<string, unknown> | undefined): Record<string, unknown> {
   if (!stored) return given;
   return Object.fromEntries(Object.entries(given).filter(([key, value]) => !(Object.hasOwn(stored, key) && isDeepStrictEqual(stored[key], value))));
+}
+
+/** `set` but the values the contact holds; a time as the API shows it, in whole seconds (a contact read back sends its created_at so). */
+function withoutHeldValues(set: Record<string, unknown>, current: Contact): Record<string, unknown> {
+  const held = (key: string, value: unknown) => {
+    const now = current[key as keyof Contact] ?? null;
+    if (now instanceof Date && value instanceof Date) return Math.floor(now.getTime() / 1000) === Math.floor(value.getTime() / 1000);
+    return isDeepStrictEqual(now, value ?? null);
+  };
+  return Object.fromEntries(Object.entries(set).filter(([key, value]) => !held(key, value)));
 }
 
 /**

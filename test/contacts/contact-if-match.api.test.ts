@@ -94,6 +94,23 @@ describe('If-Match on a contact write', () => {
     expect(definitions.body.map((d: { attribute_key: string }) => d.attribute_key)).not.toContain('never_defined_here');
   });
 
+  // From a black-box read: a write of values held already raised the version, and another
+  // client's If-Match then failed with "changed" on a contact nothing had changed.
+  it('when a write sends only values the contact holds, then nothing is written: the version stays, and an older read of the same version still writes', async () => {
+    const id = await newContact({ name: 'Nora Same', email: 'nora.same@example.com', additional_attributes: { city: 'Cusco' }, custom_attributes: { tier: 'gold' }, last_activity_at: 1700000000 });
+    const read = await show(id);
+    const { payload } = read.body;
+    for (const body of [{ name: 'Nora Same' }, { email: 'NORA.SAME@example.com', city: 'Cusco' }, { blocked: false, last_activity_at: 1700000000 }, { additional_attributes: { city: 'Cusco' } }]) {
+      const same = await patch(id, body, read.headers.etag).expect(200);
+      expect(same.headers.etag).toBe(read.headers.etag);
+    }
+    // The console's save sends the contact back as it read it.
+    const back = await ctx.http.put(account.path(`/contacts/${id}`)).set('api_access_token', account.agentToken).set('If-Match', read.headers.etag).send(payload).expect(200);
+    expect(back.headers.etag).toBe(read.headers.etag);
+    await patch(id, { city: 'Lima' }, read.headers.etag).expect(200);
+    expect((await show(id)).body.payload.additional_attributes.city).toBe('Lima');
+  });
+
   it('when If-Match is *, a list of tags or absent, then it is as HTTP says: any version, any one of them, last write wins', async () => {
     const id = await newContact({ name: 'Rita Any' });
     const first = (await show(id)).headers.etag;
