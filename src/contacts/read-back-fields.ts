@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toContactPayload } from '../records/contact.presenter';
 import type { Contact } from '../records/contact.model';
+import { acceptingAlso } from '../shared/documented-input';
 import { ValidationError } from '../shared/errors';
 
 /*
@@ -9,12 +10,17 @@ import { ValidationError } from '../shared/errors';
  * does not take: these. They are accepted when they say what the contact holds, and refused
  * when they differ, rather than dropped: a client that sends other labels expects them set.
  */
+// A form sends every value as text, and a JSON client may send an id so: its digits are the number.
+const digitsAsNumber = (value: unknown) => (typeof value === 'string' && /^\s*\d{1,15}\s*$/.test(value) ? Number(value) : value);
+const orItsDigits = <T extends z.ZodType>(schema: T) =>
+  acceptingAlso(z.preprocess(digitsAsNumber, schema), { type: 'string', pattern: '^\\s*\\d{1,15}\\s*$', description: 'its digits' });
+
 export const readBackFields = {
-  id: z.int().describe('as answered: must be the id in the path'),
+  id: orItsDigits(z.int()).describe('as answered (or its digits as text): must be the id in the path'),
   thumbnail: z.string().describe('as answered (read-only: set avatar_url)'),
   availability_status: z.enum(['online', 'offline']).describe('as answered; computed from last_seen_at, so any value is taken and nothing is set'),
   labels: z.array(z.string()).describe('as answered (read-only here: labels are set with POST /contacts/{id}/labels)'),
-  last_seen_at: z.int().nullable().describe('as answered (read-only: set by the website widget)'),
+  last_seen_at: orItsDigits(z.int().nullable()).describe('as answered (read-only: set by the website widget)'),
   contact_inboxes: z
     .array(z.looseObject({ source_id: z.string() }), 'contact_inboxes must be the list a read answered')
     .describe('as answered; read from the inboxes when answered, so it is taken and sets nothing (link an inbox with POST /contacts/{id}/contact_inboxes)'),

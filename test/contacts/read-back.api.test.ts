@@ -43,6 +43,17 @@ describe('sending a contact back as it was read', () => {
     expect(after.body.payload).toMatchObject({ name: 'Ana', labels: ['vip'] });
   });
 
+  // From a black-box read: a form sends every value as text, and the contact's own id was a 422.
+  it("when the contact's id is sent as its digits, in JSON or a form, then it is taken; another id's digits are a 422", async () => {
+    const { id } = await labelledContact('read-back-text-id@example.com');
+    const json = await ctx.http.patch(account.path(`/contacts/${id}`)).set(auth()).send({ id: String(id), name: 'Ana Texto' });
+    expect(json.status).toBe(200);
+    const form = await ctx.http.patch(account.path(`/contacts/${id}`)).set(auth()).type('form').send(`id=${id}&name=Ana+Form`);
+    expect([form.status, form.body.payload?.name]).toEqual([200, 'Ana Form']);
+    const other = await ctx.http.patch(account.path(`/contacts/${id}`)).set(auth()).send({ id: String(id + 1), name: 'No' });
+    expect([other.status, other.body.field]).toEqual([422, 'id']);
+  });
+
   it('when availability_status is sent, then it is taken and sets nothing (it is computed when answered); a made-up field is still a 422', async () => {
     const { id, read } = await labelledContact('read-back-status@example.com');
     const res = await ctx.http.patch(account.path(`/contacts/${id}`)).set(auth()).send({ ...read, availability_status: 'online' });
