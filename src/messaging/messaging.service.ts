@@ -23,6 +23,9 @@ import type { PendingDeliveryModel } from './pending-delivery.model';
 import type { Message, MessageModel } from './message.model';
 import type { NewContactInboxInput, NewConversationInput } from './messaging.schemas';
 
+/** How far ahead of this process's clock another process's may be: a later last_activity_at than that is no activity. */
+const CLOCK_DRIFT_MS = 60_000;
+
 export interface MessagingServiceDeps {
   contacts: ContactModel;
   inboxes: InboxModel;
@@ -146,11 +149,17 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     return (await readConversations(accountId, ids)).filter((c) => owners.has(c.contact_id));
   }
 
-  /** A conversation is activity: the contact's last_activity_at moves (a write conditional on its version, then sync); answers the contact as it is then. */
+  /**
+   * A conversation is activity: the contact's last_activity_at moves (a write conditional on its
+   * version, then sync); answers the contact as it is then. A later time stays (two conversations
+   * answered out of order), unless it is after `at` by more than a clock's drift: a time in the
+   * future, given by a client, is no activity, and it kept the contact first in the list for good.
+   */
   async function touchContact(accountId: number, contactId: number, at: Date): Promise<Contact> {
-    return writer.modify(accountId, contactId, (current) =>
-      current.last_activity_at && current.last_activity_at >= at ? null : { set: { last_activity_at: at } },
-    );
+    return writer.modify(accountId, contactId, (current) => {
+      const held = current.last_activity_at?.getTime();
+      return held !== undefined && held >= at.getTime() && held <= at.getTime() + CLOCK_DRIFT_MS ? null : { set: { last_activity_at: at } };
+    });
   }
 
   /** The messages of these conversations, read by the ids each holds, in order. */

@@ -585,6 +585,17 @@ describe("Chatwoot's conversation meta", () => {
     expect(links.sort()).toEqual([[inboxes.email.id, 'linked@shop.example'], [inboxes.sms.id, '+14155550396'], [inboxes.whatsapp.id, '+14155550396']].sort());
   });
 
+  // From a black-box read: a last activity in 2100 stayed after every send, and the contact first in the list for good.
+  it('when a contact holds a last activity in the future, then a send moves it to the time of the send', async () => {
+    const contact = await createContact(ctx, account, { name: 'Future', email: 'future@shop.example', last_activity_at: 4102444800 });
+    const before = Math.floor(Date.now() / 1000);
+    const res = await send(account, { inbox_id: inboxes.email.id, contact_id: contact.id, message: { content: 'now' } });
+    expect(res.status).toBe(200);
+    const shown = (await ctx.http.get(account.path(`/contacts/${contact.id}`)).set(as(account.agentToken))).body.payload;
+    expect(shown.last_activity_at).toBeGreaterThanOrEqual(before);
+    expect(shown.last_activity_at).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
+  });
+
   // A Chatwoot client reading conversation.labels.includes(…) or unread_count threw or misread: the keys were missing.
   it("when a conversation is answered, then it carries Chatwoot's other conversation fields with what they are here", async () => {
     const contact = await createContact(ctx, account, { name: 'Fields', phone_number: '+14155550296' });
