@@ -1,5 +1,5 @@
 // Field rules of SPEC §1.1, as pure functions shared by the API, the import and capture.
-import { emailKey, isEmailAddress } from '../shared/email-address';
+import { emailAddressProblem, emailKey, isEmailAddress } from '../shared/email-address';
 import { INVISIBLE, withoutInvisible } from '../shared/text';
 import { trimText } from '../shared/trim-text';
 import { controlCharacterProblem } from '../shared/control-characters';
@@ -23,7 +23,10 @@ export function normalizeEmail(raw: string): FieldCheck<string> {
   // The key of an address spelled decomposed, with İ or in fullwidth letters is its plain
   // spelling's (shared/email-address.ts): each made a second contact; search folds them so too.
   const value = emailKey(raw);
-  if (!isEmailAddress(value)) return { ok: false, error: `${JSON.stringify(raw)} is not a valid email address${invisibleNote(raw)}` };
+  if (!isEmailAddress(value)) {
+    const why = invisibleNote(raw) || (emailAddressProblem(value) && ` (${emailAddressProblem(value)})`);
+    return { ok: false, error: `${JSON.stringify(raw)} is not a valid email address${why}` };
+  }
   return { ok: true, value };
 }
 

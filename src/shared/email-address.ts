@@ -45,3 +45,24 @@ function unicodeDomain(address: string): string {
  * holding one looked like another and took a second key.
  */
 export const isEmailAddress = (key: string): boolean => key.length <= MAX_EMAIL_LENGTH && EMAIL.test(key) && !hasInvisible(key);
+
+/**
+ * Which rule an address (as emailKey leaves it) breaks, for the message that refuses it; '' when
+ * none of these (an invisible character is named by its caller). "is not a valid email address"
+ * alone left `a,b@x.io` and `a@localhost` to be guessed at.
+ */
+export function emailAddressProblem(key: string): string {
+  if (key.length > MAX_EMAIL_LENGTH) return `it is longer than ${MAX_EMAIL_LENGTH} characters`;
+  const at = key.split('@').length - 1;
+  if (at === 0) return 'it has no @';
+  if (at > 1) return 'it has more than one @';
+  if (/\p{Cc}/u.test(key)) return 'it holds a control character';
+  const separator = /[\s,;:<>()[\]"\\]/u.exec(key)?.[0];
+  if (separator) return /\s/u.test(separator) ? 'it holds a space' : `it holds ${JSON.stringify(separator)}, which separates or quotes addresses in a mail header`;
+  const [local, domain] = key.split('@');
+  if (!local) return 'nothing comes before the @';
+  if (!domain) return 'it has no domain after the @';
+  if (!domain.includes('.')) return `its domain "${domain}" has no dot`;
+  if (domain.split('.').some((label) => !label)) return `its domain "${domain}" has an empty part`;
+  return '';
+}

@@ -86,7 +86,7 @@ describe('importing a CSV', () => {
         company_name: '',
         custom_attribute_1: '',
         custom_attribute_2: '',
-        errors: 'row 2: email: "not-an-email" is not a valid email address',
+        errors: 'row 2: email: "not-an-email" is not a valid email address (it has no @)',
       },
     ]);
   });
@@ -453,7 +453,7 @@ describe('the catalogue of nasty files', () => {
     const done = await importCsv(ctx, account, csv);
     expect(done).toMatchObject({ status: 'completed', rows_read: 14, created: 3, rejected: 11 });
     expect(await rejectionsOf(account, done.id)).toEqual([
-      'row 1: email: "bad-email" is not a valid email address',
+      'row 1: email: "bad-email" is not a valid email address (it has no @)',
       'row 2: phone_number: "12ab" is not a valid phone number (E.164: + then 2 to 15 digits, the first not 0)',
       'row 3: labels: label "n@pe" may hold only letters, digits, "-" and "_"',
       'row 4: created_at must be Unix seconds or an ISO 8601 date, in the years 1000 to 3000',
@@ -490,7 +490,7 @@ describe('labels in the file', () => {
     const done = await importCsv(ctx, account, 'name,email,labels\nMia,bad,nolab\n');
     expect(done).toMatchObject({ status: 'completed', rejected: 1 });
     const [errors] = await rejectionsOf(account, done.id);
-    expect(errors).toContain('email: "bad" is not a valid email address');
+    expect(errors).toContain('email: "bad" is not a valid email address (it has no @)');
     expect(errors).toContain('labels: the account has no label "nolab"');
   });
 
@@ -737,7 +737,7 @@ describe('fixing rejected rows', () => {
     expect(second).toMatchObject({ status: 'completed', created: 1, rejected: 1 });
     const download = await rejectedCsv(ctx, account, second.id);
     expect(download.split('\r\n')[0]).toBe('name,email,errors');
-    expect(await parseCsv(download)).toEqual([{ name: 'Luis', email: 'bad-2', errors: 'row 2: email: "bad-2" is not a valid email address' }]);
+    expect(await parseCsv(download)).toEqual([{ name: 'Luis', email: 'bad-2', errors: 'row 2: email: "bad-2" is not a valid email address (it has no @)' }]);
     const third = await importCsv(ctx, account, download.replace('bad-2', 'luis@x.com'), 'third.csv');
     expect(third).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
   });

@@ -63,7 +63,7 @@ describe('planning an import batch: each row on its own', () => {
       {
         row: 1,
         cells: ['Ana', 'bad-email', '12ab', '', '', ''],
-        reasons: ['email: "bad-email" is not a valid email address', 'phone_number: "12ab" is not a valid phone number (E.164: + then 2 to 15 digits, the first not 0)'],
+        reasons: ['email: "bad-email" is not a valid email address (it has no @)', 'phone_number: "12ab" is not a valid phone number (E.164: + then 2 to 15 digits, the first not 0)'],
       },
       { row: 2, cells: ['Luis', 'luis@x.com', '', '', '', '', 'extra'], reasons: ['the row has 7 fields, the header has 6'] },
       { row: 3, cells: ['', '', '', '', '', 'Lima'], reasons: ['a contact needs at least one of name, email, phone_number or identifier'] },
@@ -138,7 +138,7 @@ describe('planning an import batch: labels', () => {
   it('when a row rejected for its own values also names a label the account lacks, then the label is among its reasons', () => {
     const result = plan(['B,bad-email,,,nope,', 'C,c@x.com,bad-phone,,vip,'], { knownLabels: new Set(['vip']) });
     expect(reasonsOf(result)).toEqual([
-      'row 1: email: "bad-email" is not a valid email address | labels: the account has no label "nope"; create it first, or import with create_labels=true',
+      'row 1: email: "bad-email" is not a valid email address (it has no @) | labels: the account has no label "nope"; create it first, or import with create_labels=true',
       expect.stringMatching(/^row 2: phone_number: [^|]*$/),
     ]);
   });
@@ -190,7 +190,7 @@ describe('planning an import batch: labels with create_labels', () => {
     const result = planCreating(['A,a@x.com,,,nope,', 'B,bad-email,,,other,', 'A2,a@x.com,,,third,'], { knownLabels: new Set() });
     expect(result.creates.map((c) => c.row)).toEqual([1]);
     expect(reasonsOf(result)).toEqual([
-      'row 2: email: "bad-email" is not a valid email address',
+      'row 2: email: "bad-email" is not a valid email address (it has no @)',
       'row 3: a second row for the same person: an earlier row of the file has the same email a@x.com',
     ]);
     expect(result.writtenLabels).toEqual(['nope']);
