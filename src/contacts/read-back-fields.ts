@@ -4,17 +4,17 @@ import type { Contact } from '../records/contact.model';
 import { acceptingAlso } from '../shared/documented-input';
 import { ValidationError } from '../shared/errors';
 
+// A form sends every value as text, and a JSON client may send an id so: its digits are the number.
+const digitsAsNumber = (value: unknown) => (typeof value === 'string' && /^\s*\d{1,15}\s*$/.test(value) ? Number(value) : value);
+const orItsDigits = <T extends z.ZodType>(schema: T) =>
+  acceptingAlso(z.preprocess(digitsAsNumber, schema), { type: 'string', pattern: '^\\s*\\d{1,15}\\s*$', description: 'its digits' });
+
 /*
  * A client that reads a contact, changes a field and sends the whole payload back (as Chatwoot,
  * which ignores what it does not permit, lets it) also sends the fields the service answers but
  * does not take: these. They are accepted when they say what the contact holds, and refused
  * when they differ, rather than dropped: a client that sends other labels expects them set.
  */
-// A form sends every value as text, and a JSON client may send an id so: its digits are the number.
-const digitsAsNumber = (value: unknown) => (typeof value === 'string' && /^\s*\d{1,15}\s*$/.test(value) ? Number(value) : value);
-const orItsDigits = <T extends z.ZodType>(schema: T) =>
-  acceptingAlso(z.preprocess(digitsAsNumber, schema), { type: 'string', pattern: '^\\s*\\d{1,15}\\s*$', description: 'its digits' });
-
 export const readBackFields = {
   id: orItsDigits(z.int()).describe('as answered (or its digits as text): must be the id in the path'),
   thumbnail: z.string().describe('as answered (read-only: set avatar_url)'),

@@ -24,7 +24,8 @@ export function normalizeEmail(raw: string): FieldCheck<string> {
   // spelling's (shared/email-address.ts): each made a second contact; search folds them so too.
   const value = emailKey(raw);
   if (!isEmailAddress(value)) {
-    const why = invisibleNote(raw) || (emailAddressProblem(value) && ` (${emailAddressProblem(value)})`);
+    const problem = emailAddressProblem(value);
+    const why = invisibleNote(raw) || (problem ? ` (${problem})` : '');
     return { ok: false, error: `${JSON.stringify(raw)} is not a valid email address${why}` };
   }
   return { ok: true, value };
