@@ -57,6 +57,28 @@ const names = async () => {
   return res.body.payload.map((c: { name: string }) => c.name);
 };
 
+/**
+ * A reindex that creates a contact at the first `phase` before the swap and waits until the
+ * worker has indexed it (its pending mark gone) through the alias, into the old index; with the
+ * names a search showed right after the swap.
+ */
+async function reindexWritingAt(phase: 'copy' | 'orphans', name: string) {
+  let created: { id: number } | undefined;
+  let atSwap: string[] | undefined;
+  await reindex({
+    batchSize: 2,
+    async onProgress(at) {
+      if (at === phase && !created && !atSwap) {
+        created = await createContact(ctx, account, { name });
+        await waitFor(async () => !(await ctx.deps.models.pendingSync.exists({ account_id: account.id })), 'the write to be indexed');
+      }
+      if (at === 'swap') atSwap = await names();
+    },
+  });
+  if (!created || !atSwap) throw new Error(`the reindex reached no ${phase} phase before its swap`);
+  return { created, atSwap };
+}
+
 describe('reindex', () => {
   it('when contacts are written, deleted and created during the copy, then the new index behind the alias holds exactly MongoDB', async () => {
     // First in the collection, so it is in the first batch the copy reads.
@@ -115,53 +137,31 @@ describe('reindex', () => {
     // Refreshes of the old index off: what the worker indexes into it stays unsearchable, as it
     // is for up to a second at any moment (refresh_interval), e.g. a write just before the swap.
     await ctx.deps.es.indices.putSettings({ index: old, settings: { index: { refresh_interval: '-1' } } });
-    let created: { id: number } | undefined;
-    let atSwap: string[] = [];
+    let run: Awaited<ReturnType<typeof reindexWritingAt>>;
     try {
-      await reindex({
-        batchSize: 2,
-        async onProgress(phase) {
-          if (phase === 'copy' && !created) {
-            created = await createContact(ctx, account, { name: 'Indexed, not refreshed' });
-            // Indexed (its pending mark is gone) into the old index, without a refresh.
-            await waitFor(async () => !(await ctx.deps.models.pendingSync.exists({ account_id: account.id })), 'the write to be indexed');
-          }
-          if (phase === 'swap') atSwap = await names();
-        },
-      });
+      run = await reindexWritingAt('copy', 'Indexed, not refreshed');
     } finally {
       await ctx.deps.es.indices.putSettings({ index: old, settings: { index: { refresh_interval: '1s' } } });
     }
+    const { created, atSwap } = run;
     await ctx.settle(account.id);
     expect(await names()).toContain('Indexed, not refreshed');
     // And searches already saw it at the swap: what was written during the copy is caught up
     // before the alias moves, so counts do not dip meanwhile.
     expect(atSwap).toContain('Indexed, not refreshed');
-    await ctx.http.delete(account.path(`/contacts/${created!.id}`)).set('api_access_token', account.adminToken).expect(200);
+    await ctx.http.delete(account.path(`/contacts/${created.id}`)).set('api_access_token', account.adminToken).expect(200);
     await ctx.settle(account.id);
   });
 
   // From a black-box read: contacts written while the first catch-up and the orphan pass ran
   // reached the new index only after the swap, and a list missed 14 of them for 2 s.
   it('when a contact is written after the catch-up of the copy began, before the swap, then searches see it from the swap on', async () => {
-    let created: { id: number } | undefined;
-    let atSwap: string[] = [];
+    const { created, atSwap } = await reindexWritingAt('orphans', 'Written at the orphan pass');
     try {
-      await reindex({
-        batchSize: 2,
-        async onProgress(phase) {
-          if (phase === 'orphans' && !created && !atSwap.length) {
-            created = await createContact(ctx, account, { name: 'Written at the orphan pass' });
-            await waitFor(async () => !(await ctx.deps.models.pendingSync.exists({ account_id: account.id })), 'the write to be indexed');
-          }
-          if (phase === 'swap') atSwap = await names();
-        },
-      });
-      expect(created).toBeDefined();
       expect(atSwap).toContain('Written at the orphan pass');
     } finally {
       // The next tests count the account's contacts.
-      if (created) await ctx.http.delete(account.path(`/contacts/${created.id}`)).set('api_access_token', account.adminToken).expect(200);
+      await ctx.http.delete(account.path(`/contacts/${created.id}`)).set('api_access_token', account.adminToken).expect(200);
       await ctx.settle(account.id);
     }
   });
