@@ -253,7 +253,10 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
 
   function changeAttribute(key: string) {
     const next = attributes.find((a) => a.key === key) ?? attributes[0];
-    const operator = next.operators.includes(condition.filter_operator) ? condition.filter_operator : next.operators[0];
+    // A list attribute is chosen for its values: it starts on its first operator (equal to) rather
+    // than keep a "contains" from the attribute before, which would type a part of a value instead.
+    const keeps = next.operators.includes(condition.filter_operator) && !(next.input === 'list' && inputFor(next, condition.filter_operator) === 'text');
+    const operator = keeps ? condition.filter_operator : next.operators[0];
     onChange({ ...condition, attribute_key: key, filter_operator: operator, values: defaultValues(next, operator) });
   }
   function changeOperator(operator: string) {
