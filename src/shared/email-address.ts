@@ -10,7 +10,6 @@ import { hasInvisible, lowercaseKey } from './text';
  * which no address outside quotes holds: `a,v2@evil.test` was stored as one contact's email, and
  * the mail server read two recipients (found by a black-box security test).
  */
-const EMAIL = /^[^\s@\p{Cc}\p{Cf},;:<>()[\]"\\]+@[^\s@.\p{Cc}\p{Cf},;:<>()[\]"\\]+(\.[^\s@.\p{Cc}\p{Cf},;:<>()[\]"\\]+)+$/u;
 const MAX_EMAIL_LENGTH = 254;
 
 /**
@@ -44,12 +43,12 @@ function unicodeDomain(address: string): string {
  * characters (\p{Cf}) are refused too: variation selectors, Hangul fillers, U+034F… An address
  * holding one looked like another and took a second key.
  */
-export const isEmailAddress = (key: string): boolean => key.length <= MAX_EMAIL_LENGTH && EMAIL.test(key) && !hasInvisible(key);
+export const isEmailAddress = (key: string): boolean => !emailAddressProblem(key) && !hasInvisible(key);
 
 /**
- * Which rule an address (as emailKey leaves it) breaks, for the message that refuses it; '' when
- * none of these (an invisible character is named by its caller). "is not a valid email address"
- * alone left `a,b@x.io` and `a@localhost` to be guessed at.
+ * Which rule of the above an address (as emailKey leaves it) breaks, '' when none: the one
+ * statement of them, and what the message that refuses an address says ("is not a valid email
+ * address" alone left `a,b@x.io` and `a@localhost` to be guessed at).
  */
 export function emailAddressProblem(key: string): string {
   if (key.length > MAX_EMAIL_LENGTH) return `it is longer than ${MAX_EMAIL_LENGTH} characters`;
@@ -57,6 +56,7 @@ export function emailAddressProblem(key: string): string {
   if (at === 0) return 'it has no @';
   if (at > 1) return 'it has more than one @';
   if (/\p{Cc}/u.test(key)) return 'it holds a control character';
+  if (/\p{Cf}/u.test(key)) return 'it holds an invisible format character';
   const separator = /[\s,;:<>()[\]"\\]/u.exec(key)?.[0];
   if (separator) return /\s/u.test(separator) ? 'it holds a space' : `it holds ${JSON.stringify(separator)}, which separates or quotes addresses in a mail header`;
   const [local, domain] = key.split('@');
