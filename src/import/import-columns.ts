@@ -27,6 +27,12 @@ export const STANDARD_COLUMNS = [
 ] as const;
 export type StandardColumn = (typeof STANDARD_COLUMNS)[number];
 
+// Another name Chatwoot's importer reads a standard column by: its sample file (spec/assets/
+// contacts.csv) heads the company `company`, which it stores as `company_name`. Read so unless
+// the account defines a custom attribute `company`, as a filter reads the key (README, Filters):
+// it became a new custom attribute, and the company was missing from sorts and filters.
+const COLUMN_ALIASES: Readonly<Record<string, StandardColumn>> = { company: 'company_name' };
+
 export interface DefinitionInfo {
   attribute_key: string;
   attribute_display_type: AttributeType;
@@ -112,6 +118,7 @@ export function planImportColumns(headerCells: string[], definitions: Definition
   for (const d of definitions) if (!byKey.has(d.attribute_key.toLowerCase())) byKey.set(d.attribute_key.toLowerCase(), d);
   // Columns by what they write to: a standard field, a definition's key, or a new key (by its lowercase).
   const seen = new Map<string, number>();
+  const columnHeaders: string[] = [];
   const columns: ImportColumn[] = [];
   const undefinedKeys: string[] = [];
 
@@ -128,18 +135,28 @@ export function planImportColumns(headerCells: string[], definitions: Definition
       columns.push({ kind: 'ignored', header });
       continue;
     }
-    const standard = (STANDARD_COLUMNS as readonly string[]).includes(lower);
-    const definition = standard ? undefined : (exactKey.get(header) ?? byKey.get(lower));
-    const target = standard ? `standard:${lower}` : definition ? `defined:${definition.attribute_key}` : `new:${lower}`;
+    const definition = exactKey.get(header) ?? byKey.get(lower);
+    const field = (STANDARD_COLUMNS as readonly string[]).includes(lower)
+      ? (lower as StandardColumn)
+      : Object.hasOwn(COLUMN_ALIASES, lower) && !definition
+        ? COLUMN_ALIASES[lower]
+        : undefined;
+    const target = field ? `standard:${field}` : definition ? `defined:${definition.attribute_key}` : `new:${lower}`;
     const earlier = seen.get(target);
     // Ignored, so harmless twice: a rejected-rows download used to add `errors` beside the file's own.
     if (earlier !== undefined && target !== 'standard:errors') {
-      return { ok: false, error: `the header names column "${header}" twice (columns ${earlier + 1} and ${index + 1})` };
+      const other = columnHeaders[earlier];
+      const error =
+        other.toLowerCase() === lower
+          ? `the header names column "${header}" twice (columns ${earlier + 1} and ${index + 1})`
+          : `the header has two columns for ${field}: "${other}" (column ${earlier + 1}) and "${header}" (column ${index + 1}), read as ${field} as Chatwoot reads it`;
+      return { ok: false, error };
     }
     seen.set(target, index);
+    columnHeaders[index] = header;
 
-    if (standard) {
-      columns.push({ kind: 'standard', field: lower as StandardColumn, header });
+    if (field) {
+      columns.push({ kind: 'standard', field, header });
       continue;
     }
     const key = definition?.attribute_key ?? header;

@@ -130,6 +130,23 @@ describe('importing a CSV', () => {
     expect((await importCsv(ctx, account, 'name\nLuis\n')).ignored_columns).toEqual([]);
   });
 
+  // Chatwoot's sample file (spec/assets/contacts.csv) heads its company `company`: it became a new
+  // custom attribute, missing from the company sort and filter (found by a black-box replay).
+  it('when a column is named company, as in Chatwoot\'s sample file, then it fills company_name; an account that defines company keeps its own', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, 'id,first_name,email,phone_number,company\n1,Clarice,cuzzell0@mozilla.org,918080808080,My Company Name\n');
+    expect(done).toMatchObject({ status: 'completed', created: 1, rejected: 0 });
+    const [clarice] = await contactsOf(ctx, account.id);
+    expect(clarice.additional_attributes).toEqual({ company_name: 'My Company Name' });
+    expect(clarice.custom_attributes).toEqual({ first_name: 'Clarice' });
+    expect((await ctx.deps.definitions.of(account.id)).map((d) => d.attribute_key)).toEqual(['first_name']);
+
+    const own = await freshAccount();
+    await storeDefinition(ctx, own.id, { attribute_key: 'company', attribute_display_type: 'text', slot: 1 });
+    expect(await importCsv(ctx, own, 'name,company\nAna,Acme\n')).toMatchObject({ status: 'completed', created: 1 });
+    expect((await contactsOf(ctx, own.id))[0]).toMatchObject({ additional_attributes: {}, custom_attributes: { company: 'Acme' } });
+  });
+
   it('when two definitions differ only in case, then a column naming one exactly fills that one, and a file may carry both', async () => {
     const account = await freshAccount();
     await storeDefinition(ctx, account.id, { attribute_key: 'Tier', attribute_display_type: 'text', slot: 1 });

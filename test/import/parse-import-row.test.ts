@@ -49,6 +49,15 @@ describe('reading the header', () => {
     expect(planImportColumns(['name', 'Tier', 'TIER'], definitions)).toEqual({ ok: false, error: expect.stringMatching(/names column "TIER" twice \(columns 2 and 3\)/) });
   });
 
+  it('when a column is named company, as Chatwoot\'s importer reads it, then it is company_name unless the account defines company', () => {
+    expect(plan(['name', 'Company']).columns[1]).toEqual({ kind: 'standard', field: 'company_name', header: 'Company' });
+    expect(plan(['name', 'company'], [{ attribute_key: 'Company', attribute_display_type: 'text' }]).columns[1]).toMatchObject({ kind: 'custom', key: 'Company' });
+    expect(planImportColumns(['company_name', 'name', 'company'], [])).toEqual({
+      ok: false,
+      error: 'the header has two columns for company_name: "company_name" (column 1) and "company" (column 3), read as company_name as Chatwoot reads it',
+    });
+  });
+
   it('when a header is a defined key with spaces at an end, as the export writes it, then it is that key; other headers are trimmed', () => {
     const p = plan(['name', ' region', ' plan '], [{ attribute_key: ' region', attribute_display_type: 'text' }]);
     expect(p.columns.slice(1)).toEqual([expect.objectContaining({ key: ' region' }), expect.objectContaining({ key: 'plan' })]);
