@@ -34,7 +34,14 @@ export interface ContactKeysDeps {
 }
 
 const ROUNDS = 5;
-
+// How long a claim waits on a key whose write is in flight before it is refused: that write may
+// yet fail and release the value (a create whose identifier is taken gives its email back a few
+// milliseconds later), and then the waiting claim wins, as it would behind a unique index's row
+// lock. Refused at once, it was told a contact held the value that never did.
+const IN_FLIGHT_WAIT_MS = 1000;
+const FIRST_PAUSE_MS = 5;
+const MAX_PAUSE_MS = 100;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const identityClaims = (accountId: number, contactId: number, values: IdentityValues, version = 1): KeyClaim[] =>
   IDENTITY_FIELD_NAMES.flatMap((field) => (values[field] ? [{ accountId, contactId, field, value: values[field]!, version }] : []));
@@ -52,9 +59,12 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
     return !!owner && !owner.deleted && owner.account_id === claim.accountId && owner[claim.field] === claim.value;
   }
 
-  /** Keys that another contact owns: answers the claims they block, taking over the stale ones. */
-  async function settle(claims: KeyClaim[]): Promise<{ taken: TakenKey[]; retry: KeyClaim[] }> {
-    if (!claims.length) return { taken: [], retry: [] };
+  /**
+   * Keys that another contact owns: answers the claims they block (`taken` by a contact that holds
+   * the value, `inFlight` by a write that has not landed yet), taking over the stale ones.
+   */
+  async function settle(claims: KeyClaim[]): Promise<{ taken: TakenKey[]; inFlight: TakenKey[]; retry: KeyClaim[] }> {
+    if (!claims.length) return { taken: [], inFlight: [], retry: [] };
     const ids = claims.map((c) => contactKeyId(c.accountId, c.field, c.value));
     const found = new Map((await keys.find({ _id: { $in: ids } }).lean()).map((k) => [k._id, k]));
     const ownerIds = [...new Set([...found.values()].map((k) => String(k.contact_id)))];
@@ -75,6 +85,7 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
       }
     }
     const taken: TakenKey[] = [];
+    const inFlight: TakenKey[] = [];
     const retry: KeyClaim[] = [];
     const now = Date.now();
     for (const [i, claim] of claims.entries()) {
@@ -84,9 +95,9 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
       else if (key.contact_id === claim.contactId) continue;
       else {
         const owner = owners.get(key.contact_id);
-        const inFlight = !owner || (!owner.deleted && owner.version < (key.version ?? 1));
-        const fresh = inFlight && now - key.claimed_at.getTime() < graceMs;
-        if (holds(owner, claim) || fresh) taken.push({ ...claim, ownerId: key.contact_id });
+        const landing = !owner || (!owner.deleted && owner.version < (key.version ?? 1));
+        if (holds(owner, claim)) taken.push({ ...claim, ownerId: key.contact_id });
+        else if (landing && now - key.claimed_at.getTime() < graceMs) inFlight.push({ ...claim, ownerId: key.contact_id });
         else {
           // Conditional on the key as read: of two claimants taking over, one wins.
           const res = await keys.updateOne(
@@ -97,7 +108,7 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
         }
       }
     }
-    return { taken, retry };
+    return { taken, inFlight, retry };
   }
 
   /**
@@ -107,7 +118,12 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
   async function claimMany(claims: KeyClaim[]): Promise<TakenKey[]> {
     let pending = claims;
     const taken: TakenKey[] = [];
-    for (let round = 0; round < ROUNDS && pending.length; round++) {
+    const waitUntil = Date.now() + IN_FLIGHT_WAIT_MS;
+    let pause = FIRST_PAUSE_MS;
+    // Rounds of keys that changed hands while they were read; waits on writes in flight are bounded by time.
+    let rounds = 0;
+    while (pending.length) {
+      if (rounds === ROUNDS) throw new Error(`could not settle the keys of ${pending.length} values after ${ROUNDS} rounds`);
       const now = new Date();
       let failed = new Set<number>();
       try {
@@ -121,9 +137,15 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
       }
       const settled = await settle(pending.filter((_, i) => failed.has(i)));
       taken.push(...settled.taken);
-      pending = settled.retry;
+      if (settled.retry.length) rounds++;
+      let waiting: KeyClaim[] = [];
+      if (settled.inFlight.length && Date.now() < waitUntil) {
+        waiting = settled.inFlight.map(({ ownerId: _, ...claim }) => claim);
+        await sleep(pause);
+        pause = Math.min(pause * 2, MAX_PAUSE_MS);
+      } else taken.push(...settled.inFlight);
+      pending = [...settled.retry, ...waiting];
     }
-    if (pending.length) throw new Error(`could not settle the keys of ${pending.length} values after ${ROUNDS} rounds`);
     return taken;
   }
 

@@ -3,7 +3,7 @@ import { startTestContext, testConfig, waitFor, type TestAccount, type TestConte
 import { accountRouting } from '../../src/search/contacts-index';
 import { createContact } from '../support/factories';
 import { importCsv } from '../import/import-support';
-import { createContactKeys } from '../../src/records/contact-keys';
+import { createContactKeys, identityClaims } from '../../src/records/contact-keys';
 import type { ContactModel } from '../../src/records/contact.model';
 
 // The default grace (a minute): a loaded machine may stall a write for longer than a short one,
@@ -46,8 +46,9 @@ describe('identity keys', () => {
   });
 
   it('when a process died after taking a key and before writing its contact, then the value is free once the grace time has passed', async () => {
-    // A short grace, so that a key left behind by a "dead" writer can be seen to free up.
-    const GRACE_MS = 400;
+    // A short grace, so that a key left behind by a "dead" writer can be seen to free up; longer
+    // than the second that a claim waits on a write in flight, so the early claim is refused.
+    const GRACE_MS = 2000;
     const short = await startTestContext({ worker: false, config: testConfig({ KEY_CLAIM_GRACE_MS: String(GRACE_MS) }) });
     try {
       const a = await short.createAccount();
@@ -65,6 +66,30 @@ describe('identity keys', () => {
     } finally {
       await short.close();
     }
+  });
+
+  // A create whose identifier is taken held its email for a few milliseconds: a create of that
+  // email then was told it belonged to a contact that never existed (found by a black-box race).
+  it('when a write that took an email fails on another value, then a write of that email racing it succeeds', async () => {
+    await createContact(ctx, account, { identifier: 'held-by-another' });
+    for (let i = 0; i < 10; i++) {
+      const email = `given-back-${i}@example.com`;
+      const [failing, rival] = await Promise.all([post({ email, identifier: 'held-by-another' }), post({ email })]);
+      expect(failing.status).toBe(422);
+      expect(rival.status).toBe(200);
+    }
+  });
+
+  it('when a claim meets a key whose write is in flight, then it waits for it: the value given back is taken, the value written is refused', async () => {
+    const [inFlight] = await ctx.deps.nextIds('contacts');
+    await ctx.deps.keys.claim(account.id, inFlight, { email: 'in-flight-back@example.com', identifier: 'in-flight-kept' });
+    const given = post({ email: 'in-flight-back@example.com' }).then((r) => r);
+    const kept = post({ identifier: 'in-flight-kept' }).then((r) => r);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await ctx.deps.keys.release(identityClaims(account.id, inFlight, { email: 'in-flight-back@example.com' }));
+    await ctx.deps.models.contacts.create({ _id: String(inFlight), account_id: account.id, identifier: 'in-flight-kept', version: 1, created_at: new Date(), updated_at: new Date() });
+    expect((await given).status).toBe(200);
+    expect(await kept).toMatchObject({ status: 422, body: { error: `identifier "in-flight-kept" already belongs to contact ${inFlight}` } });
   });
 
   it('when a process died after writing a new email but before releasing the old one, then the old email can be taken at once', async () => {
