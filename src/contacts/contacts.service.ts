@@ -137,11 +137,20 @@ export function createContactsService({ contacts, customAttributes, writer, next
       input.inbox_id === undefined || input.inbox_id === null
         ? undefined
         : await prepareInboxLink(accountId, input.inbox_id, { email: changes.email ?? null, phone_number: changes.phone_number ?? null }, sourceId);
-    // The values' keys are checked once, before a custom attribute key or a label is defined for them.
+    // Every check before anything is defined: the labels' titles, then the custom values, then the
+    // identity values (once), and only then the new keys and labels. The labels were checked after
+    // the keys were defined, so a create refused for a label title left its new keys defined.
     let free: Promise<void> | undefined;
     const checkFree = () => (free ??= writer.checkFree(accountId, 0, changes));
-    if (changes.custom_attributes) changes.custom_attributes = await customAttributes.prepareValues(accountId, changes.custom_attributes, checkFree);
-    const labels = input.labels?.length ? await prepareLabels(accountId, input.labels, checkFree) : [];
+    const prepareValues = async () => {
+      if (changes.custom_attributes) changes.custom_attributes = await customAttributes.prepareValues(accountId, changes.custom_attributes, checkFree);
+    };
+    const labels = input.labels?.length
+      ? await prepareLabels(accountId, input.labels, async () => {
+          await prepareValues();
+          await checkFree();
+        })
+      : (await prepareValues(), []);
     const [id] = await nextIds('contacts');
     const doc = newContact(id, accountId, changes, labels, new Date());
     await writer.insert(doc);

@@ -412,7 +412,13 @@ describe('custom attribute values on contacts', () => {
     await api.post('/custom_attribute_definitions', { attribute_key: 'seats', attribute_display_type: 'number' });
     const wrongType = await api.post('/contacts', { name: 'z', custom_attributes: { brand_new: 1, seats: 'many' } });
     expect(wrongType.status).toBe(422);
+    // A label refused came after the new keys were defined (found by a black-box read).
+    const badLabels = [['a b'], ['ok', 'a,b'], Array.from({ length: 101 }, (_, i) => `l${i}`)];
+    for (const labels of badLabels) {
+      expect(await api.post('/contacts', { name: 'z', custom_attributes: { by_label: 'x' }, labels })).toMatchObject({ status: 422, body: { field: 'labels' } });
+    }
     expect((await api.get('/custom_attribute_definitions')).body.map((d: { attribute_key: string }) => d.attribute_key)).toEqual(['seats']);
+    expect((await api.get('/labels')).body.payload).toEqual([]);
   });
 
   // A refused write defined its new keys all the same: their types then refused the account's later writes.
