@@ -385,15 +385,17 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   };
 
   // Counted in Redis under the queue prefix: the API processes of one deployment share it.
-  const limit = (name: string, max: number, windowSeconds: number, by: Pick<Parameters<typeof createRateLimit>[0], 'key' | 'skip'> = {}) =>
+  const limit = (name: string, max: number, windowSeconds: number, by: Pick<Parameters<typeof createRateLimit>[0], 'key' | 'skip' | 'onlyRefused'> = {}) =>
     createRateLimit({ redis: queues.redis(), prefix: `${config.QUEUE_PREFIX}:rate:`, name, limit: max, windowSeconds, ...by, logger });
   // A request naming no email (every sign-out) is not counted per email: under one shared key,
   // anyone could have spent the window's allowance and kept every user from signing out.
   const namedEmail = (req: Request) => (typeof req.body?.email === 'string' ? normalizeEmail(req.body.email) : undefined);
   const rateLimits = {
+    // Only refused sign-ins count, the guesses the limit is for: successes counted too, an office
+    // of more than ten agents behind one NAT could not all sign in within five minutes.
     signIn: inSequence([
-      limit('sign-in-ip', config.SIGN_IN_RATE_LIMIT, config.SIGN_IN_RATE_WINDOW_SECONDS),
-      limit('sign-in-email', config.SIGN_IN_RATE_LIMIT, config.SIGN_IN_RATE_WINDOW_SECONDS, { key: (req) => namedEmail(req)!, skip: (req) => !namedEmail(req) }),
+      limit('sign-in-ip', config.SIGN_IN_RATE_LIMIT, config.SIGN_IN_RATE_WINDOW_SECONDS, { onlyRefused: true }),
+      limit('sign-in-email', config.SIGN_IN_RATE_LIMIT, config.SIGN_IN_RATE_WINDOW_SECONDS, { key: (req) => namedEmail(req)!, skip: (req) => !namedEmail(req), onlyRefused: true }),
     ]),
     public: limit('public', config.PUBLIC_RATE_LIMIT, config.PUBLIC_RATE_WINDOW_SECONDS),
     // A profile change that checks current_password is a password guess too (by whoever holds a

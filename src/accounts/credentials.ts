@@ -26,6 +26,8 @@ const MAX_PASSWORD_BYTES = 72;
 
 export function checkPassword(password: string, field = 'password'): void {
   if (password.length < MIN_PASSWORD) throw new ValidationError(`${field} must be at least ${MIN_PASSWORD} characters`, field);
+  // Eight spaces passed the length rule: a password of nothing visible is one nobody chose.
+  if (!/[^\s\p{Cf}]/u.test(password)) throw new ValidationError(`${field} must hold a character other than spaces`, field);
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) throw new ValidationError(`${field} must be at most ${MAX_PASSWORD_BYTES} bytes`, field);
 }
 

@@ -69,6 +69,8 @@ export interface RateLimitOptions {
   key?: (req: Request) => string;
   /** Requests this limit does not count (e.g. a per-email limit, those that name no email). */
   skip?: (req: Request) => boolean;
+  /** Counts only requests answered 400 or above (sign-in's guesses): a success is taken back off the count. */
+  onlyRefused?: boolean;
   logger: Logger;
 }
 
@@ -79,10 +81,11 @@ export const clientIp = (req: Request): string => ipKeyGenerator(req.ip ?? 'unkn
  * RateLimit-* headers. When Redis cannot count, requests pass (and it is logged): the API stays
  * up without Redis, as writes do.
  */
-export function createRateLimit({ redis, prefix, name, limit, windowSeconds, key = clientIp, skip, logger }: RateLimitOptions): RequestHandler {
+export function createRateLimit({ redis, prefix, name, limit, windowSeconds, key = clientIp, skip, onlyRefused = false, logger }: RateLimitOptions): RequestHandler {
   return rateLimit({
     windowMs: windowSeconds * 1000,
     limit,
+    skipSuccessfulRequests: onlyRefused,
     store: new RedisWindowStore(redis, `${prefix}${name}:`),
     keyGenerator: (req) => key(req),
     ...(skip ? { skip } : {}),

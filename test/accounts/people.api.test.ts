@@ -157,6 +157,10 @@ describe('sign-in, sessions and passwords', () => {
     expect((await put({ password: 'new-password-1' })).body.field).toBe('current_password');
     expect((await put({ password: 'new-password-1', current_password: 'not it' })).body.field).toBe('current_password');
     expect((await put({ password: 'short', current_password: me.password })).body.field).toBe('password');
+    // Eight spaces (or tabs, no-break spaces) passed the length rule and signed in (black-box read).
+    for (const blank of ['        ', '\t\t\t\t\u00a0\u00a0\u00a0\u00a0']) {
+      expect((await put({ password: blank, current_password: me.password })).body).toMatchObject({ error: 'password must hold a character other than spaces', field: 'password' });
+    }
     expect((await put({ password: 'new-password-1', password_confirmation: 'other', current_password: me.password })).body.field).toBe('password_confirmation');
     const changed = await put({ profile: { password: 'new-password-1', password_confirmation: 'new-password-1', current_password: me.password, name: 'Renamed' } });
     expect(changed.status).toBe(200);
@@ -219,6 +223,7 @@ describe('agents', () => {
     expect((await admin.add({ name: 'Again', email: address })).body.field).toBe('email');
     expect((await admin.add({ name: 'Bad', email: 'not-an-email' })).body.field).toBe('email');
     expect((await admin.add({ name: 'Given', email: email('given'), password: 'short' })).body.field).toBe('password');
+    expect((await admin.add({ name: 'Blank', email: email('blank'), password: '          ' })).body.field).toBe('password');
   });
 
   it("when an agent is added with Chatwoot's availability_status and auto_offline unset (null), as its SDKs send them, then it is added; a value is a 422 naming it", async () => {

@@ -66,6 +66,22 @@ describe('sign-in', () => {
     expect(statuses).toEqual([401, 401, 401, 429]);
   });
 
+  // Successes counted too: an office of more than ten agents behind one NAT could not all sign in within the window (black-box read).
+  it('when sign-ins from one client succeed, then they are not counted: only refused ones are', async () => {
+    const ip = '198.51.100.200';
+    const people = await Promise.all(Array.from({ length: 5 }, async (_, i) => {
+      const address = `office${i}-${randomUUID()}@x.test`;
+      const { password } = await ctx.deps.services.accounts.createUser({ accountId: account.id, role: 'agent', name: `Office ${i}`, email: address });
+      return { email: address, password: password! };
+    }));
+    for (const person of people) {
+      expect((await ctx.http.post('/auth/sign_in').set('X-Forwarded-For', ip).send(person)).status).toBe(200);
+    }
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await signIn(ip, `miss${i}-${randomUUID()}@x.test`)).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+  });
+
   it('when many clients sign out (no email in the body), then they are not counted together: a user can still sign out', async () => {
     for (let i = 0; i < 5; i += 1) {
       const res = await ctx.http.delete('/auth/sign_out').set('X-Forwarded-For', `192.0.2.${i + 1}`).set('api_access_token', `junk-${i}`);
