@@ -48,16 +48,19 @@ export function inboxesRouter(inboxes: InboxesService): Router {
     },
   );
 
-  defineRoute(
-    router,
-    {
-      method: 'patch', path: '/inboxes/:id(\\d+)', operationId: 'updateInbox', summary: "Update an inbox's name or channel settings (a secret left out is kept)", tag,
-      access: administratorAccess, params: inboxParams, body: updateInboxSchema, responses: { '200': json('The inbox, secrets masked but for the HMAC secret', inboxPayloadSchema) },
-    },
-    async ({ params, body }, req, res) => {
-      res.json(await inboxes.update(callerOf(req).accountId, params.id, body));
-    },
-  );
+  // PUT as well as PATCH: Rails routes both to Chatwoot's update, and its clients use either (PUT was a 404 "no route").
+  for (const [method, operationId] of [['patch', 'updateInbox'], ['put', 'putInbox']] as const) {
+    defineRoute(
+      router,
+      {
+        method, path: '/inboxes/:id(\\d+)', operationId, summary: "Update an inbox's name or channel settings (a secret left out is kept)", tag,
+        access: administratorAccess, params: inboxParams, body: updateInboxSchema, responses: { '200': json('The inbox, secrets masked but for the HMAC secret', inboxPayloadSchema) },
+      },
+      async ({ params, body }, req, res) => {
+        res.json(await inboxes.update(callerOf(req).accountId, params.id, body));
+      },
+    );
+  }
 
   defineRoute(
     router,

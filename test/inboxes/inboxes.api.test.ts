@@ -51,6 +51,11 @@ describe('inboxes', () => {
     const changed = await ctx.http.patch(account.path(`/inboxes/${plain.id}`)).set(as(account.adminToken)).send({ channel: { widget_color: '#000', welcome_title: 'Hola' } });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ widget_color: '#000', welcome_title: 'Hola', welcome_tagline: '' });
+    // PUT as Rails routes it to the same update (it was a 404 "no route").
+    const put = await ctx.http.put(account.path(`/inboxes/${plain.id}`)).set(as(account.adminToken)).send({ name: 'Plain too', channel: { welcome_tagline: 'Aquí' } });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ name: 'Plain too', widget_color: '#000', welcome_title: 'Hola', welcome_tagline: 'Aquí' });
+    expect((await ctx.http.put(account.path(`/inboxes/${plain.id}`)).set(as(account.agentToken)).send({ name: 'x' })).status).toBe(403);
 
     for (const channel of [{ widget_color: 'red' }, { welcome_title: 'x'.repeat(256) }]) {
       const bad = await ctx.http.patch(account.path(`/inboxes/${plain.id}`)).set(as(account.adminToken)).send({ channel });

@@ -244,6 +244,7 @@ describe('inboxes, outbound messages and the public website API', () => {
     expect((await call('get', `${A}/inboxes`, { token: account.agentToken })).body.payload).toHaveLength(4);
     expect((await call('get', `${A}/inboxes/{id}`, { params: { id: email.body.id } })).body.channel_type).toBe('Channel::Email');
     expect((await call('patch', `${A}/inboxes/{id}`, { params: { id: sms.body.id }, body: { name: 'Texts' } })).body.name).toBe('Texts');
+    expect((await call('put', `${A}/inboxes/{id}`, { params: { id: sms.body.id }, body: { name: 'SMS' } })).body.name).toBe('SMS');
     expect((await call('post', `${A}/inboxes/{id}/reset_hmac_token`, { params: { id: site.id } })).body.hmac_token).toMatch(/^[^*]/);
     expect((await call('delete', `${A}/inboxes/{id}`, { params: { id: whatsapp.body.id } })).body).toEqual({});
   });
