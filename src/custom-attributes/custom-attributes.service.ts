@@ -8,7 +8,7 @@ import { isLiveDefinition, type DefinitionResyncJob, type DefinitionStore } from
 import { replaceById } from '../shared/account-list-store';
 import { trimText } from '../shared/trim-text';
 import { toDefinitionPayload } from './custom-attribute-definition.presenter';
-import { checkCustomValue, coerceCustomValue, listValuesOf, MAX_SLOTS, reservedKeyOf, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
+import { checkCustomValue, coerceCustomValue, listValueClash, listValuesOf, MAX_SLOTS, reservedKeyOf, typeForValue, type DefinitionRef } from '../records/custom-attribute-fields';
 import type { DefinitionCreateInput, DefinitionUpdateInput } from './custom-attributes.schemas';
 import type { Logger } from '../shared/logger';
 
@@ -47,6 +47,13 @@ type NewDefinition = Omit<CustomAttributeDefinition, '_id' | 'account_id' | 'slo
  */
 function checkValuesFitType(type: AttributeType, values: string[] | undefined): void {
   if (type !== 'list' && values?.length) throw new ValidationError('only list attributes take attribute_values', 'attribute_values');
+  const clash = values && listValueClash(values);
+  if (clash) {
+    throw new ValidationError(
+      `attribute_values ${JSON.stringify(clash[0])} and ${JSON.stringify(clash[1])} differ only in case or in how they are typed, and writes and filters read them as one value: keep one`,
+      'attribute_values',
+    );
+  }
 }
 
 /** The lowest `count` slots no definition holds (fewer when the account has fewer free). */

@@ -4,7 +4,7 @@ import { parseIsoMoment, parseTimestamp } from '../shared/time';
 import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
 import { ValidationError } from '../shared/errors';
 import { labelTitleProblem } from '../shared/label-title';
-import { linkProblem, listValueOf, decimalTextLosesDigits, LOSES_DIGITS } from '../records/custom-attribute-fields';
+import { linkProblem, listValueOf, decimalTextLosesDigits, LOSES_DIGITS, numberOfDecimalText } from '../records/custom-attribute-fields';
 import type { ColumnPlan, ImportColumn } from './import-columns';
 import { labelTitleOf } from '../shared/label-title';
 import { trimText } from '../shared/trim-text';
@@ -84,13 +84,13 @@ export function convertAttributeValue(column: Extract<ImportColumn, { kind: 'cus
   const fail = (what: string): Converted => ({ ok: false, error: `${column.key}: "${value}" is not ${what}` });
   switch (column.type) {
     case 'number': {
-      if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value)) return fail('a number');
-      const number = Number(value);
-      if (!Number.isFinite(number)) return fail('a number');
+      // Read as a contact write reads decimal text (numberOfDecimalText), so both take the same cells.
+      const number = numberOfDecimalText(value);
+      if (typeof number === 'number') return { ok: true, value: number };
       if (decimalTextLosesDigits(value)) {
         return { ok: false, error: `${column.key}: "${value}" ${LOSES_DIGITS}; keep such ids in a text attribute` };
       }
-      return { ok: true, value: number };
+      return fail('a number');
     }
     case 'checkbox': {
       const bool = parseBoolean(value);

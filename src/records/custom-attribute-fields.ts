@@ -109,16 +109,21 @@ function asBrowsersReadUrl(value: string): string {
   return value.slice(start).replace(/[\t\n\r]/g, '');
 }
 
-// Decimal text, as a number input holds it: digits with an optional sign and fraction, spaces around.
-const DECIMAL_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
+// Decimal text, as a number input holds it and a spreadsheet or the export writes it: digits with an
+// optional sign, fraction and exponent (`1e3`, `.5`, `1e+21`), spaces around. Writes and filters
+// took only `-?\d+(\.\d+)?` while the import took this, so one value had two answers.
+const DECIMAL_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 
-/** `"true"` and `"false"` as the booleans (a value stored as text under a key since defined as a checkbox, indexed); else the value as given. */
-export const booleanOfText = (value: unknown): unknown => (value === 'true' ? true : value === 'false' ? false : value);
-
-/** The number that decimal text (`"11"`, `" -2.5 "`) writes, as writes and filters read a number given as text; else the value as given. */
-/** Decimal text a number would change is left as text (refused by a number attribute: decimalTextLosesDigits). */
-export const numberOfDecimalText = (value: unknown): unknown =>
-  typeof value === 'string' && DECIMAL_TEXT.test(value) && !decimalTextLosesDigits(value) ? Number(value) : value;
+/**
+ * The number that decimal text (`"11"`, `" -2.5 "`, `"1e3"`) writes, as writes, filters and the
+ * import read a number given as text; else the value as given. Decimal text a number would change
+ * (decimalTextLosesDigits) or past a double's range is left as text, for the number attribute to refuse.
+ */
+export function numberOfDecimalText(value: unknown): unknown {
+  if (typeof value !== 'string' || !DECIMAL_TEXT.test(value) || decimalTextLosesDigits(value)) return value;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : value;
+}
 
 /** A decimal's significant digits (no leading or trailing zeros) and where its point falls among them. */
 function significant(intDigits: string, fracDigits: string, exponent: number): { digits: string; point: number } {
@@ -168,6 +173,20 @@ export function listValueOf(values: string[], value: string): string | undefined
     ?? values.find((allowed) => allowed.normalize('NFC') === composed)
     ?? values.find((allowed) => allowed.normalize('NFC').toLowerCase() === lower)
     ?? values.find((allowed) => typedVariant(allowed) === typed);
+}
+
+/**
+ * Two of a list's values that writes and filters cannot tell apart (`Silver` and `silver`, `O'Hare`
+ * and `O’Hare`): listValueOf reads either as the first, and filters fold case. Undefined when none.
+ */
+export function listValueClash(values: string[]): [string, string] | undefined {
+  const seen = new Map<string, string>();
+  for (const value of listValuesOf(values)) {
+    const earlier = seen.get(typedVariant(value));
+    if (earlier !== undefined) return [earlier, value];
+    seen.set(typedVariant(value), value);
+  }
+  return undefined;
 }
 
 /** A definition's list values as stored: composed (NFC), each once. */
@@ -234,7 +253,9 @@ export function toIndexValue(def: DefinitionRef, value: unknown): string | numbe
       return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
     }
     case 'bool': {
-      const bool = booleanOfText(value);
+      // As a checkbox write reads a value (1, "on", "f"…): only "true" and "false" were indexed, so
+      // the same value found by filters or not depending on when it was written.
+      const bool = railsBoolean(value);
       return typeof bool === 'boolean' ? bool : undefined;
     }
     case 'date': {

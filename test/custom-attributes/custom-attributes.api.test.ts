@@ -308,7 +308,15 @@ describe('custom attribute values on contacts', () => {
     expect(updated.status).toBe(200);
     expect(updated.body.payload.custom_attributes).toEqual({ seats: 11.5 });
     await api.post('/contacts', { name: 'Two', custom_attributes: { seats: '-2' } });
-    for (const text of ['11 seats', '', '1e3', '0x10', 'NaN']) {
+    // As a number input holds it and the import reads a cell (the import took these; a write refused them).
+    for (const [text, number] of [['1e3', 1000], ['.5', 0.5], ['+4', 4], ['2.', 2], ['1E-2', 0.01]] as const) {
+      const res = await api.post('/contacts/filter', { payload: [{ attribute_key: 'seats', filter_operator: 'equal_to', values: [text] }] });
+      expect(res.status).toBe(200);
+      const written = await api.patch(`/contacts/${created.body.payload.contact.id}`, { custom_attributes: { seats: text } });
+      expect(written.body.payload.custom_attributes).toEqual({ seats: number });
+    }
+    await api.patch(`/contacts/${created.body.payload.contact.id}`, { custom_attributes: { seats: 11.5 } }).expect(200);
+    for (const text of ['11 seats', '', '0x10', 'NaN', 'Infinity', '1e400', '1e', 'e3', '.', '--1']) {
       const res = await api.post('/contacts', { name: 'x', custom_attributes: { seats: text } });
       expect(res.status).toBe(422);
       expect(res.body.field).toBe('custom_attributes.seats');
@@ -340,12 +348,20 @@ describe('custom attribute values on contacts', () => {
   it('when a list attribute is given one of its values in another case, then it is stored as the list writes it, as the import does', async () => {
     const account = await ctx.createAccount();
     const api = as(account);
-    await api.post('/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_type: 'list', attribute_values: ['Gold', 'Silver'] });
+    const definitionId = (await api.post('/custom_attribute_definitions', { attribute_key: 'tier', attribute_display_type: 'list', attribute_values: ['Gold', 'Silver'] })).body.id;
     const created = await api.post('/contacts', { name: 'x', custom_attributes: { tier: 'gold' } });
     expect(created.status).toBe(200);
     expect(created.body.payload.contact.custom_attributes).toEqual({ tier: 'Gold' });
     const refused = await api.post('/contacts', { name: 'y', custom_attributes: { tier: 'bronze' } });
     expect(refused.status).toBe(422);
+    // Two values a write or a filter cannot tell apart: which one is "the list's spelling" is a guess (black-box read).
+    for (const attribute_values of [['Gold', 'gold'], ['Gold', "O'Hare", 'o’hare']]) {
+      const clash = await api.patch(`/custom_attribute_definitions/${definitionId}`, { attribute_values });
+      expect(clash).toMatchObject({ status: 422, body: { field: 'attribute_values' } });
+      expect(clash.body.error).toMatch(/^attribute_values "(Gold|O'Hare)" and "(gold|o’hare)" differ only in case or in how they are typed/);
+    }
+    expect((await api.post('/custom_attribute_definitions', { attribute_key: 'rank', attribute_display_type: 'list', attribute_values: ['A', 'a'] })).status).toBe(422);
+    expect((await api.get(`/custom_attribute_definitions/${definitionId}`)).body.attribute_values).toEqual(['Gold', 'Silver']);
   });
 
   it('when a list value is typed with fullwidth letters or typographic punctuation, then it is stored as the list writes it, by a write and by an import; without its accent it is still refused', async () => {
@@ -608,6 +624,36 @@ describe('custom attribute values on contacts', () => {
     // "gold" is no number: not present under the number tier, though the contact still shows it.
     expect(await ids([{ attribute_key: 'tier', filter_operator: 'is_present', values: [] }])).toEqual([five.id]);
     expect((await api.get(`/contacts/${nine.id}`)).body.payload.custom_attributes).toEqual({ level: 9, tier: 'gold' });
+  });
+
+  // Only "true" and "false" were indexed under a key defined again as a checkbox, while a write of
+  // 1, "on" or "f" stores the boolean: one value found by filters or not by when it was written.
+  it('when a key is defined again as a checkbox, then the values its contacts hold that a checkbox write takes are found as those booleans', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    const number = await api.post('/custom_attribute_definitions', { attribute_key: 'flag', attribute_display_type: 'number' });
+    const text = await api.post('/custom_attribute_definitions', { attribute_key: 'flag2', attribute_display_type: 'text' });
+    const held = [
+      [1, '1'],
+      [0, 'ON'],
+      [1, ' f '],
+      [0, 'yes'],
+    ] as const;
+    const contacts = [];
+    for (const [n, t] of held) contacts.push(await createContact(ctx, account, { name: `${n} ${t}`, custom_attributes: { flag: n, flag2: t } }));
+    await api.delete(`/custom_attribute_definitions/${number.body.id}`);
+    await api.delete(`/custom_attribute_definitions/${text.body.id}`);
+    await ctx.settle(account.id);
+    await api.post('/custom_attribute_definitions', { attribute_key: 'flag', attribute_display_type: 'checkbox' });
+    await api.post('/custom_attribute_definitions', { attribute_key: 'flag2', attribute_display_type: 'checkbox' });
+    await ctx.settle(account.id);
+    const ids = async (key: string, value: boolean) =>
+      ((await api.post('/contacts/filter?sort=created_at', { payload: [{ attribute_key: key, filter_operator: 'equal_to', values: [value] }] })).body.payload as { id: number }[]).map((c) => c.id);
+    expect(await ids('flag', true)).toEqual([contacts[0].id, contacts[2].id]);
+    expect(await ids('flag', false)).toEqual([contacts[1].id, contacts[3].id]);
+    expect(await ids('flag2', true)).toEqual([contacts[0].id, contacts[1].id]);
+    // "yes" is not a checkbox write's value: not present.
+    expect(await ids('flag2', false)).toEqual([contacts[2].id]);
   });
 
   // `blocked`, the filters and Rails' cast read "true" as true; a checkbox answered 422 to it.
