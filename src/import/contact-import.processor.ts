@@ -15,7 +15,7 @@ import { addUnlessQueued, isLastAttempt, isStoreAway } from '../shared/resume-wh
 import type { Queue } from '../shared/queues';
 import type { ContactImport, ContactImportModel } from './contact-import.model';
 import type { ImportJob } from './contact-import.service';
-import { isBlankLine, planImportColumns, type ColumnPlan } from './import-columns';
+import { excelSeparatorOf, isBlankLine, planImportColumns, type ColumnPlan } from './import-columns';
 import { createImportLease, ImportLeaseLost, type HeldLease } from './import-lease';
 import type { ImportRejectionModel } from './import-rejection.model';
 import { cellText, contactRowOf, identityKeys, InvalidUtf8Cell, labelsOf, parseImportRow, type Cell, type ParsedRow } from './parse-import-row';
@@ -261,7 +261,12 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         for await (const record of records as AsyncIterable<Record<number, Cell>>) {
           const cells = Object.values(record);
           if (!plan) {
-            if (isBlankLine(cells.map(cellText))) {
+            const separator = blankLead === 0 ? excelSeparatorOf(cells.map(cellText)) : undefined;
+            if (separator !== undefined && separator !== ',') {
+              throw new ImportFailure(`the file's first line, "sep=${separator}", says its fields are separated by ${JSON.stringify(separator)}: the file must be comma-separated; save it again as CSV with "," between fields`);
+            }
+            // Excel's `sep=,` is skipped as a blank line before the header is: rows still count from the header.
+            if (separator === ',' || isBlankLine(cells.map(cellText))) {
               overLong(blankLead);
               endOf(blankLead);
               blankLead += 1;

@@ -65,6 +65,15 @@ export function isBlankLine(cells: string[]): boolean {
 }
 
 /**
+ * The separator a file's first line names when it is Excel's directive (`sep=,`, which Excel
+ * writes and reads to pick the delimiter), else undefined. Read as the header, `sep=` became a
+ * custom attribute defined for good and every row was rejected for "a value but no name".
+ */
+export function excelSeparatorOf(cells: string[]): string | undefined {
+  return /^sep=(.)$/is.exec(cells.join(',').replace(BOM, ''))?.[1];
+}
+
+/**
  * A header read from a file that is not comma-separated: it would become one custom attribute
  * named after the whole line ("name;email") and every row would be rejected for a reason that
  * hides the cause. A line break left in a header cell was quoted there (line ends outside quotes

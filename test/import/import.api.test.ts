@@ -231,11 +231,23 @@ describe('the catalogue of nasty files', () => {
   it.each([
     ['an empty line', '\nname,email\nBL,bl@x.com\n'],
     ['CRLF blank lines and spaces after a BOM', '\uFEFF  \r\n\r\nName,EMAIL\r\nBL,bl@x.com\r\n'],
+    // Excel's delimiter directive was read as the header: every row rejected, `sep=` defined for good (black-box read).
+    ["Excel's sep=, line", 'sep=,\r\nname,email\r\nBL,bl@x.com\r\n'],
+    ["a BOM and Excel's SEP=, line", '\uFEFFSEP=,\nname,email\nBL,bl@x.com\n'],
   ])('when the file starts with %s before the header, then they are skipped and the rows import', async (_what, csv) => {
     const account = await freshAccount();
     const done = await importCsv(ctx, account, csv);
     expect(done).toMatchObject({ status: 'completed', rows_read: 1, created: 1, rejected: 0 });
     expect((await contactsOf(ctx, account.id)).map((c) => c.email)).toEqual(['bl@x.com']);
+    expect(await ctx.deps.definitions.of(account.id)).toEqual([]);
+  });
+
+  it("when Excel's directive names another separator (sep=;), then the import fails saying the file must be comma-separated, and defines nothing", async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, 'sep=;\nname;email\nBL;bl@x.com\n');
+    expect(done).toMatchObject({ status: 'failed', created: 0 });
+    expect(done.error).toBe('the file\'s first line, "sep=;", says its fields are separated by ";": the file must be comma-separated; save it again as CSV with "," between fields');
+    expect(await ctx.deps.definitions.of(account.id)).toEqual([]);
   });
 
   it('when blank lines come before the header, then rows are still numbered from the header and an over-long one is found', async () => {
