@@ -343,6 +343,51 @@ test('when the session ends while a note is being written, then signing in again
   await expect(page.getByLabel(/New note/)).toHaveValue('');
 });
 
+// The sign-in screen took the form's place and the edit was lost without a word (black-box read of two users).
+test('when the session ends as a field is saved, then signing in again shows the edit unsaved in its field; Enter saves it, Escape drops another', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Fita Field', city: 'Lima' }]);
+  await signIn(page, account, 'agent');
+  await page.goto(`/app/#/contact/${id}`);
+  const details = page.getByRole('region', { name: 'Details' });
+  await expect(details.getByLabel('City', { exact: true })).toHaveValue('Lima');
+  const stored = JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('contacts.session')")) ?? 'null') as { token: string };
+  await fetch(`${process.env.E2E_BASE_URL}/auth/sign_out`, { method: 'DELETE', headers: { api_access_token: stored.token } });
+  await details.getByLabel('Company', { exact: true }).fill('Typed Company');
+  await details.getByLabel('Company', { exact: true }).press('Enter');
+  await expect(page.getByTestId('sign-in-notice')).toContainText('Your session has ended');
+
+  await page.getByLabel('Email').fill(account.agent.email);
+  await page.getByLabel('Password').fill(account.agent.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const company = page.getByRole('region', { name: 'Details' }).getByLabel('Company', { exact: true });
+  await expect(company).toHaveValue('Typed Company');
+  const { token } = JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('contacts.session')")) ?? 'null') as { token: string };
+  const signedIn = { userId: ((await (await fetch(`${process.env.E2E_BASE_URL}/api/v1/profile`, { headers: { api_access_token: token } })).json()) as { id: number }).id };
+  await expect(company).toHaveAccessibleDescription(/Not saved yet: your session ended/);
+  await company.press('Enter');
+  await expect(page.getByRole('region', { name: 'Details' }).getByRole('status')).toContainText('Saved');
+  await expect(company).not.toHaveAccessibleDescription(/Not saved yet/);
+  const read = async () => (await account.api<{ payload: { additional_attributes: Record<string, string> } }>('GET', `/contacts/${id}`)).body.payload.additional_attributes;
+  expect((await read()).company_name).toBe('Typed Company');
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Details' }).getByLabel('Company', { exact: true })).toHaveValue('Typed Company');
+  await expect(page.getByText(/Not saved yet/)).toHaveCount(0);
+
+  // Dropped with Escape: the stored value comes back, and a reload does not offer it again.
+  await page.evaluate(
+    ([key]) => sessionStorage.setItem(key, JSON.stringify({ city: 'Cusco' })),
+    [`contacts.field-drafts.${account.id}.${signedIn.userId}.${id}`],
+  );
+  await page.reload();
+  const city = page.getByRole('region', { name: 'Details' }).getByLabel('City', { exact: true });
+  await expect(city).toHaveValue('Cusco');
+  await city.press('Escape');
+  await expect(city).toHaveValue('Lima');
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Details' }).getByLabel('City', { exact: true })).toHaveValue('Lima');
+  expect((await read()).city).toBe('Lima');
+});
+
 test('when names and free text are typed, then their boxes take the direction of the text (dir="auto")', async ({ page, account }) => {
   const [id] = await createContacts(account, [{ name: 'Rania' }]);
   await signIn(page, account);

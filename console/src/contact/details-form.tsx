@@ -6,6 +6,7 @@ import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { accountPath, useSession } from '../shell/session';
 import { DayShown } from '../i18n/day-shown';
+import { fieldDraftsKey, loadFieldDrafts, saveFieldDraft } from './note-draft';
 
 const TOP_LEVEL = ['name', 'email', 'phone_number', 'identifier'] as const;
 const ADDITIONAL = ['company_name', 'city', 'country', 'country_code', 'description'] as const;
@@ -42,6 +43,16 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
   // A number as the console's language writes it, without grouping (3,5 in Spanish): read back by commit.
   const formatDecimal = (n: number) => (language === 'es' ? String(n).replace('.', ',') : String(n));
   const session = useSession();
+  // Edits whose save met an ended session, kept in this tab as typed and shown again after signing
+  // in (the sign-in screen took the form's place, and the edit was lost without a word).
+  const draftsKey = fieldDraftsKey(session, contact.id);
+  const [unsaved, setUnsaved] = useState(() => loadFieldDrafts(draftsKey));
+  const keepUnsaved = (field: string, text: string | null) => {
+    saveFieldDraft(draftsKey, field, text);
+    setUnsaved(loadFieldDrafts(draftsKey));
+  };
+  // The text each field last committed, by field: what is kept when its save meets a 401.
+  const typed = useRef<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [savedField, setSavedField] = useState<string | null>(null);
   // A custom attribute whose save was refused because it had been deleted meanwhile.
@@ -84,6 +95,11 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
         ({ data, error, response } = await patch());
       }
     }
+    if (response.status === 401) {
+      // The sign-in screen takes the form's place (client.ts); the edit waits for the next sign-in.
+      if (typed.current[field] !== undefined) saveFieldDraft(draftsKey, field, typed.current[field]);
+      return false;
+    }
     if (response.status === 412) {
       // Written over, the other user's change (a social profile sent back from this screen) was lost.
       setErrors({ ...errors, [field]: t('contactChangedMeanwhile') });
@@ -100,6 +116,7 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
     const rest = { ...errors };
     delete rest[field];
     setErrors(rest);
+    if (Object.hasOwn(unsaved, field)) keepUnsaved(field, null);
     setSavedField(field);
     version.current = response.headers.get('ETag');
     onSaved(data.payload, version.current);
@@ -124,6 +141,18 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
     return save(field, { custom_attributes: { [key]: value } });
   }
 
+  /** A field's error, saved mark and unsaved text, and its commit, which notes the text it sends. */
+  const stateOf = (field: string, commit: (raw: string) => Promise<boolean>) => ({
+    error: errors[field],
+    saved: savedField === field,
+    unsaved: unsaved[field],
+    onDiscard: () => keepUnsaved(field, null),
+    onCommit: (raw: string) => {
+      typed.current[field] = raw;
+      return commit(raw);
+    },
+  });
+
   const additional = contact.additional_attributes as Record<string, unknown>;
   const custom = contact.custom_attributes as Record<string, unknown>;
   const social = (additional.social_profiles ?? {}) as Record<string, string>;
@@ -136,12 +165,12 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
       <h2 id="details-title">{t('details')}</h2>
       <div className="fields">
         {TOP_LEVEL.map((field) => (
-          <InPlaceField key={field} id={field} label={t(field)} value={contact[field] ?? ''} error={errors[field]} saved={savedField === field}
-            onCommit={(value) => save(field, { [field]: value === '' ? null : value })} />
+          <InPlaceField key={field} id={field} label={t(field)} value={contact[field] ?? ''}
+            {...stateOf(field, (value) => save(field, { [field]: value === '' ? null : value }))} />
         ))}
         {ADDITIONAL.map((field) => (
-          <InPlaceField key={field} id={field} label={t(field as MessageKey)} value={String(additional[field] ?? '')} error={errors[field]} saved={savedField === field}
-            onCommit={(value) => save(field, { [field]: value === '' ? null : value })} />
+          <InPlaceField key={field} id={field} label={t(field as MessageKey)} value={String(additional[field] ?? '')}
+            {...stateOf(field, (value) => save(field, { [field]: value === '' ? null : value }))} />
         ))}
         <div className="field">
           <label className="checkbox">
@@ -163,8 +192,8 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
         {SOCIAL_NETWORKS.map((network) => {
           const field = `additional_attributes.social_profiles.${network}`;
           return (
-            <InPlaceField key={network} id={`social_profiles.${network}`} label={t(`social_profiles.${network}`)} value={social[network] ?? ''} error={errors[field]}
-              saved={savedField === field} onCommit={(value) => saveSocial(network, value)} />
+            <InPlaceField key={network} id={`social_profiles.${network}`} label={t(`social_profiles.${network}`)} value={social[network] ?? ''}
+              {...stateOf(field, (value) => saveSocial(network, value))} />
           );
         })}
       </div>
@@ -183,10 +212,10 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
             return saveCustom(field, d.attribute_key, d.attribute_display_name || d.attribute_key, value);
           };
           return (
-            <InPlaceField key={d.id} id={field} label={d.attribute_display_name || d.attribute_key} value={current == null ? '' : d.attribute_display_type === 'date' ? dayOfDateValue(current) : d.attribute_display_type === 'number' && typeof current === 'number' ? formatDecimal(current) : String(current)} error={errors[field]}
-              saved={savedField === field} options={d.attribute_display_type === 'list' ? d.attribute_values : d.attribute_display_type === 'checkbox' ? ['true', 'false'] : undefined}
+            <InPlaceField key={d.id} id={field} label={d.attribute_display_name || d.attribute_key} value={current == null ? '' : d.attribute_display_type === 'date' ? dayOfDateValue(current) : d.attribute_display_type === 'number' && typeof current === 'number' ? formatDecimal(current) : String(current)}
+              options={d.attribute_display_type === 'list' ? d.attribute_values : d.attribute_display_type === 'checkbox' ? ['true', 'false'] : undefined}
               optionLabel={d.attribute_display_type === 'checkbox' ? (o) => t(o === 'true' ? 'true' : 'false') : undefined}
-              type={d.attribute_display_type === 'date' ? 'date' : 'text'} onCommit={commit} />
+              type={d.attribute_display_type === 'date' ? 'date' : 'text'} {...stateOf(field, commit)} />
           );
         })}
       </div>
@@ -194,12 +223,16 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
   );
 }
 
-function InPlaceField({ id, label, value, error, saved, options, optionLabel = (o) => o, type = 'text', onCommit }: {
+function InPlaceField({ id, label, value, error, saved, unsaved, options, optionLabel = (o) => o, type = 'text', onCommit, onDiscard }: {
   id: string;
   label: string;
   value: string;
   error?: string;
   saved: boolean;
+  /** Text this field sent when the session had ended, shown in it again until saved or dropped. */
+  unsaved?: string;
+  /** The unsaved text is dropped (Escape, or the field already holds it). */
+  onDiscard: () => void;
   options?: string[];
   /** What an option shows (a checkbox's true and false in the console's language); its value otherwise. */
   optionLabel?: (option: string) => string;
@@ -207,7 +240,7 @@ function InPlaceField({ id, label, value, error, saved, options, optionLabel = (
   onCommit: (value: string) => Promise<boolean>;
 }) {
   const { t } = useI18n();
-  const [draft, setDraft] = useState(value);
+  const [draft, setDraft] = useState(unsaved ?? value);
   // The value the draft was last taken from; null after a save, so that the stored value
   // replaces the draft even when it equals the previous one (EVE@x.com saved as eve@x.com).
   const [base, setBase] = useState<string | null>(value);
@@ -225,15 +258,26 @@ function InPlaceField({ id, label, value, error, saved, options, optionLabel = (
   };
   const commit = () => {
     if (draft.trim() !== value) save(draft.trim());
+    else if (unsaved !== undefined) onDiscard();
   };
+  const discard = () => {
+    setDraft(value);
+    setErrorDismissed(true);
+    if (unsaved !== undefined) onDiscard();
+  };
+  const waiting = unsaved !== undefined && draft === unsaved && !shownError;
   const inputId = `field-${id}`;
-  const described = shownError ? `${inputId}-error` : undefined;
+  const described = shownError ? `${inputId}-error` : waiting ? `${inputId}-unsaved` : undefined;
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
       {options ? (
         <select id={inputId} value={draft} aria-invalid={shownError ? true : undefined} aria-describedby={described}
-          onChange={(e) => { setDraft(e.target.value); if (e.target.value !== value) save(e.target.value); }}>
+          onChange={(e) => { setDraft(e.target.value); if (e.target.value !== value) save(e.target.value); }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && waiting) { e.preventDefault(); commit(); }
+            if (e.key === 'Escape' && waiting) { e.preventDefault(); discard(); }
+          }}>
           <option value="">—</option>
           {options.map((o) => (
             <option key={o} value={o}>{optionLabel(o)}</option>
@@ -247,11 +291,12 @@ function InPlaceField({ id, label, value, error, saved, options, optionLabel = (
           onKeyDown={(e) => {
             if (e.key === 'Enter') { e.preventDefault(); commit(); }
             // Escape gives up the edit: the field shows the stored value again.
-            if (e.key === 'Escape') { e.preventDefault(); setDraft(value); setErrorDismissed(true); }
+            if (e.key === 'Escape') { e.preventDefault(); discard(); }
           }} />
       )}
       {type === 'date' && <DayShown day={draft} />}
       {shownError && <span id={described} className="field-error" role="alert">{shownError}</span>}
+      {waiting && <span id={described} className="field-error unsaved" role="status">{t('unsavedAfterSignIn')}</span>}
       {saved && !error && <span className="saved" role="status">{t('saved')}</span>}
     </div>
   );

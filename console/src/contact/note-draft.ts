@@ -24,7 +24,35 @@ export function saveNoteDraft(key: string, text: string): void {
   }
 }
 
+// A contact's fields whose save met an ended session, as typed, by field (see DetailsForm): the
+// sign-in screen took their place, and signing in again found the fields as stored, the edit gone.
+const FIELDS_PREFIX = 'contacts.field-drafts.';
+
+export const fieldDraftsKey = (session: Session & { userId: number }, contactId: number) => `${FIELDS_PREFIX}${session.accountId}.${session.userId}.${contactId}`;
+
+export function loadFieldDrafts(key: string): Record<string, string> {
+  try {
+    const stored: unknown = JSON.parse(sessionStorage.getItem(key) ?? '{}');
+    return stored && typeof stored === 'object' && !Array.isArray(stored) ? (stored as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Keeps one field's unsaved text (null forgets it); the key goes with its last field. */
+export function saveFieldDraft(key: string, field: string, text: string | null): void {
+  try {
+    const drafts = loadFieldDrafts(key);
+    if (text === null) delete drafts[field];
+    else drafts[field] = text;
+    if (Object.keys(drafts).length) sessionStorage.setItem(key, JSON.stringify(drafts));
+    else sessionStorage.removeItem(key);
+  } catch {
+    // Storage full or refused: the edit is lost with the screen, as before.
+  }
+}
+
 /** Signing out on purpose forgets every draft: the next user of this tab does not inherit them. */
 export function forgetNoteDrafts(): void {
-  for (const key of Object.keys(sessionStorage)) if (key.startsWith(PREFIX)) sessionStorage.removeItem(key);
+  for (const key of Object.keys(sessionStorage)) if (key.startsWith(PREFIX) || key.startsWith(FIELDS_PREFIX)) sessionStorage.removeItem(key);
 }
