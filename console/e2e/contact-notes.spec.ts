@@ -374,10 +374,8 @@ test('when the session ends as a field is saved, then signing in again shows the
   await expect(page.getByText(/Not saved yet/)).toHaveCount(0);
 
   // Dropped with Escape: the stored value comes back, and a reload does not offer it again.
-  await page.evaluate(
-    ([key]) => sessionStorage.setItem(key, JSON.stringify({ city: 'Cusco' })),
-    [`contacts.field-drafts.${account.id}.${signedIn.userId}.${id}`],
-  );
+  const draftsKey = `contacts.field-drafts.${account.id}.${signedIn.userId}.${id}`;
+  await page.evaluate(`sessionStorage.setItem(${JSON.stringify(draftsKey)}, ${JSON.stringify(JSON.stringify({ city: 'Cusco' }))})`);
   await page.reload();
   const city = page.getByRole('region', { name: 'Details' }).getByLabel('City', { exact: true });
   await expect(city).toHaveValue('Cusco');
