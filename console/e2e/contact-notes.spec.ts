@@ -74,6 +74,33 @@ test('when a note is edited, then Escape leaves it as it was, Ctrl+Enter saves i
   expect((await account.api<{ content: string }>('GET', `/contacts/${id}/notes/${first.body.id}`)).body.content).toBe('First note, **revised**');
 });
 
+// The second of two users editing one note wrote over the first's text without a word (black-box read of two users).
+test('when someone else edits a note while it is being edited, then Save keeps both texts on screen and writes nothing; a second Save replaces theirs', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Nora Notes' }]);
+  const note = await account.api<{ id: number }>('POST', `/contacts/${id}/notes`, { content: 'Called about renewal' });
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Nora Notes' }).click();
+  await page.getByTestId('note').getByRole('button', { name: 'Edit note' }).click();
+  const editor = page.getByLabel(/Edit the note/);
+  await expect(editor).toHaveValue('Called about renewal');
+  await editor.fill('Called about renewal; wants a discount');
+  await account.api('PATCH', `/contacts/${id}/notes/${note.body.id}`, { content: 'Called about renewal. IMPORTANT: legal hold' });
+
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toContainText('Someone else changed this note while you edited it');
+  await expect(page.getByTestId('their-note')).toHaveText('Called about renewal. IMPORTANT: legal hold');
+  await expect(editor).toHaveValue('Called about renewal; wants a discount');
+  const stored = async () => (await account.api<{ content: string }>('GET', `/contacts/${id}/notes/${note.body.id}`)).body.content;
+  expect(await stored()).toBe('Called about renewal. IMPORTANT: legal hold');
+
+  // Merged by hand, then saved on purpose over their version.
+  await editor.fill('Called about renewal; wants a discount. IMPORTANT: legal hold');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(editor).toHaveCount(0);
+  await expect(page.getByTestId('note').locator('.markdown')).toHaveText('Called about renewal; wants a discount. IMPORTANT: legal hold');
+  expect(await stored()).toBe('Called about renewal; wants a discount. IMPORTANT: legal hold');
+});
+
 test('when an agent opens a contact, then only their own notes offer edit and delete, and an administrator may change anyone\'s', async ({ page, account }) => {
   const [id] = await createContacts(account, [{ name: 'Paula Permissions' }]);
   await account.api('POST', `/contacts/${id}/notes`, { content: 'Written by the administrator' });

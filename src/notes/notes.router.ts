@@ -8,9 +8,13 @@ import { emptySchema } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { sendJsonArray } from '../shared/send-json-array';
 import { bareOrWrappedSchema } from '../shared/wrapped-body';
+import { contactETag, versionsOf } from '../contacts/contact-etag';
+import { preconditionFailedResponse } from '../shared/error-handler';
+import type { ResponseSpec } from '../shared/route';
+import type { Response } from 'express';
 import { notePayloadSchema } from './note.presenter';
-import type { NotesService } from './notes.service';
-import { contactNotesParams, noteInputSchema, noteParams, noteUpdateSchema } from './notes.schemas';
+import type { NotesService, VersionedNote } from './notes.service';
+import { contactNotesParams, noteIfMatchHeaders, noteInputSchema, noteParams, noteUpdateSchema } from './notes.schemas';
 
 const bareOrWrapped = bareOrWrappedSchema('note');
 
@@ -18,6 +22,14 @@ const tag = 'Notes';
 const notePath = '/contacts/:id(\\d+)/notes/:note_id(\\d+)';
 /** notes.service refuses a change to a note by anyone but its author or an administrator. */
 const notAuthor = json('Neither the author of the note nor an administrator', errorBodySchema);
+
+/** A note's answer with its ETag, which If-Match on a later edit takes. */
+const withNoteETag = (response: ResponseSpec): ResponseSpec => ({
+  ...response,
+  headers: { ETag: { description: "the note's version: send it as If-Match on a later edit of the note to write only if nobody edited it since", schema: { type: 'string' } } },
+});
+
+const answerNote = (res: Response, { payload, version }: VersionedNote) => res.status(200).set('ETag', contactETag(version, payload)).json(payload);
 
 export function notesRouter(notes: NotesService): Router {
   const router = Router({ mergeParams: true });
@@ -37,10 +49,10 @@ export function notesRouter(notes: NotesService): Router {
     router,
     {
       method: 'post', path: '/contacts/:id(\\d+)/notes', operationId: 'createNote', summary: 'Write a note on a contact', tag, access: accountAccess,
-      params: contactNotesParams, body: noteInputSchema, bodySchema: bareOrWrapped, responses: { '200': json('The note', notePayloadSchema) },
+      params: contactNotesParams, body: noteInputSchema, bodySchema: bareOrWrapped, responses: { '200': withNoteETag(json('The note', notePayloadSchema)) },
     },
     async ({ params, body }, req, res) => {
-      res.status(200).json(await notes.create(callerOf(req), params.id, body));
+      answerNote(res, await notes.create(callerOf(req), params.id, body));
     },
   );
 
@@ -48,10 +60,10 @@ export function notesRouter(notes: NotesService): Router {
     router,
     {
       method: 'get', path: notePath, operationId: 'showNote', summary: 'Show a note', tag, access: accountAccess,
-      params: noteParams, responses: { '200': json('The note', notePayloadSchema) },
+      params: noteParams, responses: { '200': withNoteETag(json('The note', notePayloadSchema)) },
     },
     async ({ params }, req, res) => {
-      res.json(await notes.show(callerOf(req).accountId, params.id, params.note_id));
+      answerNote(res, await notes.show(callerOf(req).accountId, params.id, params.note_id));
     },
   );
 
@@ -60,15 +72,16 @@ export function notesRouter(notes: NotesService): Router {
       router,
       {
         method, path: notePath, operationId: `${method}Note`, summary: 'Edit a note (its author or an administrator)', tag, access: accountAccess,
-        params: noteParams, body: noteUpdateSchema, bodySchema: bareOrWrapped, responses: { '200': json('The note', notePayloadSchema), '403': notAuthor },
+        params: noteParams, body: noteUpdateSchema, bodySchema: bareOrWrapped, headers: noteIfMatchHeaders,
+        responses: { '200': withNoteETag(json('The note', notePayloadSchema)), '403': notAuthor, '412': preconditionFailedResponse },
       },
-      async ({ params, body }, req, res) => {
+      async ({ params, body, headers }, req, res) => {
         const caller = callerOf(req);
         if (body.contact_id !== undefined && body.contact_id !== params.id) {
           throw new ValidationError(`contact_id ${body.contact_id} is not the contact in the path (${params.id}); a note cannot move`, 'contact_id');
         }
         const input = withoutAnsweredFields(body, { id: params.note_id, accountId: caller.accountId }, ['contact_id', 'user']);
-        res.json(await notes.update(caller, params.id, params.note_id, input));
+        answerNote(res, await notes.update(caller, params.id, params.note_id, input, versionsOf(headers['if-match'])));
       },
     );
   }

@@ -39,3 +39,11 @@ export const contactNotesParams = z.object({
 export const noteParams = contactNotesParams.extend({
   note_id: pathId('note'),
 });
+
+export const noteIfMatchHeaders = z.looseObject({
+  'if-match': z
+    .string()
+    .max(4096, 'if-match must be at most 4096 characters')
+    .optional()
+    .describe('An ETag a read or write of this note answered (or several, comma-separated, or *): the edit is written only if nobody edited the note since, else 412'),
+});

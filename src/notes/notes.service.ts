@@ -1,7 +1,7 @@
 import type { Caller } from '../accounts/accounts.service';
 import type { AccountsService } from '../accounts/accounts.service';
 import type { ContactModel } from '../records/contact.model';
-import { ForbiddenError, NotFoundError } from '../shared/errors';
+import { ForbiddenError, NotFoundError, PreconditionFailedError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import { inChunks } from '../shared/id-lists';
 import type { ContactNotesModel } from './contact-notes.model';
@@ -9,6 +9,23 @@ import type { Note, NoteModel } from './note.model';
 import { toUserSummary, type UserSummary } from '../accounts/user-summary.presenter';
 import { toNotePayload, type NotePayload } from './note.presenter';
 import type { NoteInput } from './notes.schemas';
+
+/** A note as answered, with the version its ETag names: its updated_at in milliseconds. */
+export interface VersionedNote {
+  payload: NotePayload;
+  version: number;
+}
+
+const versionOf = (note: Note) => note.updated_at.getTime();
+
+/** Throws the 412 unless the note, as read now, is at a version the caller's If-Match accepts (contact-etag.ts reads the header). */
+function checkNoteIfMatch(accepted: number[] | undefined, note: Note): void {
+  if (accepted === undefined || accepted.includes(versionOf(note))) return;
+  if (!accepted.length) {
+    throw new PreconditionFailedError(`If-Match names no ETag of note ${note._id}: it takes the ETag a read or write of the note answered (a weak tag, W/"…", never matches)`);
+  }
+  throw new PreconditionFailedError(`note ${note._id} was changed by someone else since it was read; read it again and reapply the change`);
+}
 
 export interface NotesServiceDeps {
   notes: NoteModel;
@@ -53,7 +70,7 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
   }
 
   return {
-    async create(caller: Caller, contactId: number, input: NoteInput): Promise<NotePayload> {
+    async create(caller: Caller, contactId: number, input: NoteInput): Promise<VersionedNote> {
       await assertContact(caller.accountId, contactId);
       const [id] = await nextIds('notes');
       const now = new Date();
@@ -78,12 +95,12 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
         // contact after deleting it: the note is kept if it was moved, otherwise it would be
         // listed nowhere, so it is taken back and the write refused.
         const moved = await notes.findById(id).lean();
-        if (moved && moved.contact_id !== contactId) return (await present(caller.accountId, [moved]))[0];
+        if (moved && moved.contact_id !== contactId) return { payload: (await present(caller.accountId, [moved]))[0], version: versionOf(moved) };
         await contactNotes.updateOne({ _id: String(contactId) }, { $pull: { note_ids: id } });
         await notes.deleteOne({ _id: id, contact_id: contactId });
         throw new NotFoundError('contact', contactId);
       }
-      return (await present(caller.accountId, [note]))[0];
+      return { payload: (await present(caller.accountId, [note]))[0], version: versionOf(note) };
     },
 
     /**
@@ -111,23 +128,35 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
       })();
     },
 
-    async show(accountId: number, contactId: number, noteId: number): Promise<NotePayload> {
+    async show(accountId: number, contactId: number, noteId: number): Promise<VersionedNote> {
       await assertContact(accountId, contactId);
-      return (await present(accountId, [await find(accountId, contactId, noteId)]))[0];
+      const note = await find(accountId, contactId, noteId);
+      return { payload: (await present(accountId, [note]))[0], version: versionOf(note) };
     },
 
-    async update(caller: Caller, contactId: number, noteId: number, input: NoteInput): Promise<NotePayload> {
+    /**
+     * `ifVersion`, from If-Match: written only if the note is still as read (412 otherwise): two
+     * users editing one note, the second save wrote over the first's text without a word.
+     */
+    async update(caller: Caller, contactId: number, noteId: number, input: NoteInput, ifVersion?: number[]): Promise<VersionedNote> {
       await assertContact(caller.accountId, contactId);
-      assertMayChange(caller, await find(caller.accountId, contactId, noteId));
+      const current = await find(caller.accountId, contactId, noteId);
+      assertMayChange(caller, current);
+      checkNoteIfMatch(ifVersion, current);
+      // Conditional on the version read, so that nothing comes in between; a later time than it, so that the version moves.
       const updated = await notes
         .findOneAndUpdate(
-          { _id: noteId, account_id: caller.accountId, contact_id: contactId },
-          { $set: { content: input.content, updated_at: new Date() } },
+          { _id: noteId, account_id: caller.accountId, contact_id: contactId, ...(ifVersion ? { updated_at: current.updated_at } : {}) },
+          { $set: { content: input.content, updated_at: new Date(Math.max(Date.now(), versionOf(current) + 1)) } },
           { new: true },
         )
         .lean();
-      if (!updated) throw new NotFoundError('note', noteId);
-      return (await present(caller.accountId, [updated]))[0];
+      if (!updated) {
+        const again = ifVersion && (await notes.findOne({ _id: noteId, account_id: caller.accountId, contact_id: contactId }).lean());
+        if (again) checkNoteIfMatch(ifVersion, again);
+        throw new NotFoundError('note', noteId);
+      }
+      return { payload: (await present(caller.accountId, [updated]))[0], version: versionOf(updated) };
     },
 
     async remove(caller: Caller, contactId: number, noteId: number): Promise<void> {

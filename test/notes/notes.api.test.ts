@@ -96,6 +96,40 @@ describe('notes on a contact', () => {
     expect(wrong.body).toMatchObject({ error: 'content must be a string, not null', field: 'content' });
   });
 
+  // Two users editing one note: the second save wrote over the first's text without a word (black-box read of the console).
+  it('when a note is edited with If-Match, then it is written only if nobody edited it since; a stale tag is a 412 that writes nothing', async () => {
+    const contact = await createContact(ctx, account);
+    const notesPath = account.path(`/contacts/${contact.id}/notes`);
+    const created = await ctx.http.post(notesPath).set(as(account.agentToken)).send({ content: 'first' });
+    const createdTag = created.headers.etag as string;
+    expect(createdTag).toMatch(/^"\d+-[\w-]+"$/);
+    const read = await ctx.http.get(`${notesPath}/${created.body.id}`).set(as(account.agentToken));
+    expect(read.headers.etag).toBe(createdTag);
+
+    // The administrator edits it meanwhile (no If-Match: written, as Chatwoot's).
+    const theirs = await ctx.http.patch(`${notesPath}/${created.body.id}`).set(as(account.adminToken)).send({ content: 'ADMIN ADDED AN IMPORTANT FACT' });
+    expect(theirs.status).toBe(200);
+    expect(theirs.headers.etag).not.toBe(createdTag);
+    const stale = await ctx.http.patch(`${notesPath}/${created.body.id}`).set(as(account.agentToken)).set('If-Match', createdTag).send({ content: 'mine' });
+    expect(stale.status).toBe(412);
+    expect(stale.body.error).toBe(`note ${created.body.id} was changed by someone else since it was read; read it again and reapply the change`);
+    const foreign = await ctx.http.patch(`${notesPath}/${created.body.id}`).set(as(account.agentToken)).set('If-Match', '"bogus"').send({ content: 'mine' });
+    expect(foreign.status).toBe(412);
+    expect(foreign.body.error).toMatch(/^If-Match names no ETag of note \d+/);
+    expect((await ctx.http.get(`${notesPath}/${created.body.id}`).set(as(account.agentToken))).body.content).toBe('ADMIN ADDED AN IMPORTANT FACT');
+
+    // With the tag of the note as it is now, the edit is written and answers the next tag; * is any version.
+    const current = await ctx.http.put(`${notesPath}/${created.body.id}`).set(as(account.agentToken)).set('If-Match', theirs.headers.etag).send({ content: 'both facts' });
+    expect(current.status).toBe(200);
+    expect((await ctx.http.patch(`${notesPath}/${created.body.id}`).set(as(account.agentToken)).set('If-Match', current.headers.etag).send({ content: 'again' })).status).toBe(200);
+    expect((await ctx.http.patch(`${notesPath}/${created.body.id}`).set(as(account.agentToken)).set('If-Match', '*').send({ content: 'any' })).status).toBe(200);
+
+    // Two edits at once with one tag: one wins.
+    const tag = (await ctx.http.get(`${notesPath}/${created.body.id}`).set(as(account.agentToken))).headers.etag;
+    const racing = await Promise.all(['a', 'b', 'c'].map((content) => ctx.http.patch(`${notesPath}/${created.body.id}`).set(as(account.adminToken)).set('If-Match', tag).send({ content })));
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 412, 412]);
+  });
+
   it('when another agent edits or deletes a note, then it answers 403; an administrator may', async () => {
     const contact = await createContact(ctx, account);
     const notesPath = account.path(`/contacts/${contact.id}/notes`);

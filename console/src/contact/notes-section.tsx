@@ -1,4 +1,4 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorOf, type Session } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { useFocusLater } from '../shell/focus-later';
@@ -61,7 +61,10 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
     setEditing(null);
     focusLater(`[data-focus="edit-${noteId}"]`);
   };
-  const [editing, setEditing] = useState<{ id: number; content: string; error: string | null } | null>(null);
+  // An edit carries the note's ETag as read when it opened: a save is written only if nobody edited
+  // the note since (If-Match), else the other text is shown beside the one typed (`theirs`).
+  const [editing, setEditing] = useState<{ id: number; content: string; error: string | null; theirs: string | null } | null>(null);
+  const editTag = useRef<string | null>(null);
   const [reload, setReload] = useState(0);
   // A note being saved: a second click or Ctrl+Enter before the answer used to save it twice.
   const [saving, setSaving] = useState(false);
@@ -89,13 +92,56 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
     setReload((n) => n + 1);
   }
 
+  /** The note as stored now, with its ETag; or why it cannot be read. */
+  async function readNote(noteId: number): Promise<{ note: Note; etag: string | null } | { failure: string }> {
+    const { data, error: failed, response } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}/notes/{note_id}', {
+      params: { path: { ...notePath(session, contactId), note_id: noteId } },
+    });
+    return data ? { note: data as Note, etag: response.headers.get('ETag') } : { failure: errorOf(failed).error };
+  }
+
+  // The read of the note an edit opened on, for its ETag: the editor opens at once with the text
+  // listed (a keyboard user's Escape right after Edit must find it open), and a save waits for it.
+  const editRead = useRef<Promise<unknown> | null>(null);
+  function startEdit(note: Note) {
+    setConfirming(null);
+    setEditing({ id: note.id, content: note.content, error: null, theirs: null });
+    editTag.current = null;
+    const reading: Promise<unknown> = readNote(note.id).then((read) => {
+      if (editRead.current !== reading) return;
+      if ('failure' in read) return setEditing((current) => current && { ...current, error: read.failure });
+      editTag.current = read.etag;
+      if (read.note.content === note.content) return;
+      // Changed since the list was read: the stored text, unless some was typed on the listed one.
+      setEditing((current) =>
+        !current ? current
+        : current.content === note.content ? { ...current, content: read.note.content }
+        : { ...current, theirs: read.note.content, error: t('noteChangedMeanwhile') },
+      );
+    });
+    editRead.current = reading;
+  }
+
   async function saveEdit() {
     if (!editing || !editing.content.trim() || saving) return;
     setSaving(true);
-    const { error: failed } = await session.client.PATCH('/api/v1/accounts/{account_id}/contacts/{id}/notes/{note_id}', {
-      params: { path: { ...notePath(session, contactId), note_id: editing.id } },
+    await editRead.current;
+    const etag = editTag.current;
+    const { error: failed, response } = await session.client.PATCH('/api/v1/accounts/{account_id}/contacts/{id}/notes/{note_id}', {
+      params: { path: { ...notePath(session, contactId), note_id: editing.id }, header: etag ? { 'if-match': etag } : {} },
       body: { content: editing.content },
     });
+    if (response.status === 412) {
+      // Edited by someone else since it was opened: their text is shown, the one typed stays in the
+      // box, and a second Save (on their version) replaces theirs on purpose.
+      const read = await readNote(editing.id);
+      setSaving(false);
+      if ('note' in read) {
+        editTag.current = read.etag;
+        return setEditing({ ...editing, theirs: read.note.content, error: t('noteChangedMeanwhile') });
+      }
+      return setEditing({ ...editing, error: read.failure });
+    }
     setSaving(false);
     if (failed) return setEditing({ ...editing, error: errorOf(failed).error });
     closeEditor(editing.id);
@@ -144,6 +190,12 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
                     onKeyDown={editorKeys(() => void saveEdit(), () => closeEditor(note.id))} />
                 </label>
                 {editing.error && <p id={`note-${note.id}-error`} role="alert" className="field-error">{editing.error}</p>}
+                {editing.theirs !== null && (
+                  <figure className="theirs">
+                    <figcaption>{t('theirNoteText')}</figcaption>
+                    <pre dir="auto" data-testid="their-note">{editing.theirs}</pre>
+                  </figure>
+                )}
                 <div className="actions">
                   <button type="button" className="primary" disabled={saving || !editing.content.trim()} aria-busy={saving} onClick={saveEdit}>{t('save')}</button>
                   <button type="button" onClick={() => closeEditor(note.id)}>{t('cancel')}</button>
@@ -167,7 +219,7 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
               ) : (
                 editing?.id !== note.id && (
                   <>
-                    <button type="button" data-focus={`edit-${note.id}`} onClick={() => { setConfirming(null); setEditing({ id: note.id, content: note.content, error: null }); }}>{t('editNote')}</button>{' '}
+                    <button type="button" data-focus={`edit-${note.id}`} onClick={() => startEdit(note)}>{t('editNote')}</button>{' '}
                     <button type="button" data-focus={`delete-${note.id}`} onClick={() => { setEditing(null); setConfirming(note.id); }}>{t('deleteNote')}</button>
                   </>
                 )
