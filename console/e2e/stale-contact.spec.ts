@@ -120,3 +120,21 @@ test('when another write left the edited field as the screen showed it, then the
   await expect(page.getByRole('alert')).toContainText('Someone else changed this contact meanwhile');
   expect((await contactOf()).additional_attributes.city).toBe('Arequipa');
 });
+
+// Each save said "contact N not found" at its own field, and the screen stayed as if nothing had happened (black-box read of two users).
+test('when another user deletes the contact while it is open, then the next save says above it that the contact no longer exists', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Gone Soon', city: 'Lima' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Gone Soon' }).click();
+  const city = page.getByRole('region', { name: 'Details' }).getByLabel('City', { exact: true });
+  await expect(city).toHaveValue('Lima');
+  expect((await account.api('DELETE', `/contacts/${id}`)).status).toBe(200);
+
+  await city.fill('Cusco');
+  await city.press('Enter');
+  await expect(page.getByTestId('contact-gone')).toHaveText(/This contact no longer exists: it was deleted, or merged into another contact, while it was open/);
+  // What was typed stays in its box, to be copied.
+  await expect(city).toHaveValue('Cusco');
+  await page.getByRole('button', { name: /Back/ }).first().click();
+  await expect(page.getByRole('link', { name: 'Gone Soon' })).toHaveCount(0);
+});

@@ -18,6 +18,9 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   // The version the screen shows: the details form writes only if nobody wrote since (If-Match).
   const [etag, setEtag] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Deleted (or merged away) while it was open: said once above it, where each save said "contact N
+  // not found" at its own field and the screen stayed as if nothing had happened.
+  const [gone, setGone] = useState(false);
   const [newLabel, setNewLabel] = useState('');
   const [labelError, setLabelError] = useState<string | null>(null);
   const [mergeeId, setMergeeId] = useState('');
@@ -45,7 +48,9 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   /** Reads the contact and the version the details form writes on (If-Match). */
   const readContact = useCallback(async () => {
     const { data, error: failed, response } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path: { ...accountPath(session), id } } });
+    if (response.status === 404) setGone(true);
     if (!data) return setError(errorOf(failed).error);
+    setGone(false);
     setContact(data.payload);
     setEtag(response.headers.get('ETag'));
   }, [session, id]);
@@ -76,6 +81,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
         continue;
       }
       if (!failed && data) break;
+      if (response.status === 404) void readContact();
       // Said at the label box, which keeps the text (it used to show at the page's top, away from it).
       return setLabelError(errorOf(failed).error);
     }
@@ -169,7 +175,11 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
           {contact.last_activity_at ? <> · {t('last_activity_at')} {formatDate(contact.last_activity_at)}</> : null}
         </span>
       </div>
-      {error && <p role="alert" className="error">{error}</p>}
+      {gone ? (
+        <p role="alert" className="error" data-testid="contact-gone">{t('contactGone')}</p>
+      ) : (
+        error && <p role="alert" className="error">{error}</p>
+      )}
       <div className="columns">
         <div>
           <DetailsForm key={contact.id} contact={contact} definitions={definitions} definitionsError={definitionsError} onSaved={(c, tag) => { setContact(c); setEtag(tag); onChanged(); }}

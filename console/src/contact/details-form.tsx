@@ -108,6 +108,8 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
       return false;
     }
     if (error || !data) {
+      // The contact is gone (deleted or merged away): the screen reads it again and says so.
+      if (response.status === 404) onStale();
       const failure = errorOf(error);
       setErrors({ ...errors, [failure.field ?? field]: failure.error, ...(failure.field && failure.field !== field ? { [field]: failure.error } : {}) });
       setSavedField(null);
