@@ -48,3 +48,21 @@ test('when the window stays open and visible, then the sidebar is read again eve
   await page.clock.fastForward(31_000);
   await expect(sidebarLabels.getByRole('button', { name: 'later' })).toBeVisible();
 });
+
+// Demoted elsewhere, an administrator kept the administrator's screens, and each action answered the API's raw refusal (black-box read of two users).
+test('when an administrator is demoted elsewhere, then the first action refused for it shows the agent role and the read-only administration', async ({ page, account }) => {
+  expect((await account.api('PATCH', `/agents/${await agentId(account)}`, { role: 'administrator' })).status).toBe(200);
+  await signIn(page, account, 'agent');
+  await expect(page.getByTestId('who')).toContainText('administrator');
+  await page.getByRole('button', { name: 'Administration' }).click();
+  const newLabel = page.getByRole('region', { name: 'Labels' }).getByRole('form', { name: 'New label' });
+  await expect(newLabel).toBeVisible();
+
+  expect((await account.api('PATCH', `/agents/${await agentId(account)}`, { role: 'agent' })).status).toBe(200);
+  await newLabel.getByLabel('Title').fill('late');
+  await newLabel.getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByTestId('who')).toContainText('agent');
+  await expect(page.getByText('Administrators only')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Labels' }).getByRole('form', { name: 'New label' })).toHaveCount(0);
+  expect((await account.api<{ payload: { title: string }[] }>('GET', '/labels')).body.payload.map((l) => l.title)).not.toContain('late');
+});

@@ -57,8 +57,11 @@ export function saveSessionEnded(ended: boolean): void {
 
 export type Client = ReturnType<typeof createClient<paths>>;
 
-/** A session as the screens hold it: `onUnauthorized` is told of a 401 (the token was revoked or signed out elsewhere). */
-export type CallingSession = Session & { onUnauthorized?: () => void };
+/**
+ * A session as the screens hold it: `onUnauthorized` is told of a 401 (the token was revoked or
+ * signed out elsewhere), `onForbidden` of a 403 (the user's role may have changed elsewhere).
+ */
+export type CallingSession = Session & { onUnauthorized?: () => void; onForbidden?: () => void };
 
 export function createApiClient(session: CallingSession): Client {
   const client = createClient<paths>({ baseUrl: window.location.origin });
@@ -69,6 +72,7 @@ export function createApiClient(session: CallingSession): Client {
     },
     onResponse({ response }) {
       if (response.status === 401) session.onUnauthorized?.();
+      if (response.status === 403) session.onForbidden?.();
       return response;
     },
     // No answer at all (the service stopped, the network down): an error answer like the API's,

@@ -153,9 +153,15 @@ export function App() {
     };
   }, [refreshed, session, clear]);
 
+  // A 403: the role is read again at once (a user demoted elsewhere kept the administrator's
+  // screens, and each of their actions answered the API's raw refusal).
+  const roleMayHaveChanged = useCallback(() => setRefreshed((n) => n + 1), []);
   const state = useMemo<SessionState | null>(
-    () => (session && who ? { ...session, ...who, client: createApiClient({ ...session, onUnauthorized: sessionEnded }), signOut, onUnauthorized: sessionEnded } : null),
-    [session, who, signOut, sessionEnded],
+    () =>
+      session && who
+        ? { ...session, ...who, client: createApiClient({ ...session, onUnauthorized: sessionEnded, onForbidden: roleMayHaveChanged }), signOut, onUnauthorized: sessionEnded }
+        : null,
+    [session, who, signOut, sessionEnded, roleMayHaveChanged],
   );
 
   if (!session) {
