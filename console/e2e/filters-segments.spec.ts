@@ -269,6 +269,21 @@ test('when a segment names a custom attribute whose definition was deleted, then
   await expect(condition.getByLabel('Value')).toHaveValue('pro');
 });
 
+// The builder kept offering it, and Apply showed the API's own words (black-box read of two users).
+test('when an administrator deletes a custom attribute while the builder uses it, then Apply says so in words and the builder shows it as not defined', async ({ page, account }) => {
+  const definition = await account.api<{ id: number }>('POST', '/custom_attribute_definitions', { attribute_key: 'plan', attribute_display_name: 'Plan', attribute_display_type: 'text', attribute_model: 'contact_attribute' });
+  await createContacts(account, [{ name: 'Pía Plan', custom_attributes: { plan: 'pro' } }]);
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await setCondition(page, 0, 'plan', 'equal_to', 'pro');
+  await account.api('DELETE', `/custom_attribute_definitions/${definition.body.id}`);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  const condition = page.locator('.condition').first();
+  await expect(condition.getByTestId('filter-problem')).toHaveText('The attribute "plan" is not defined (an administrator deleted it): remove this condition or choose another attribute.');
+  await expect(condition.getByLabel('Attribute').locator('option:checked')).toHaveText('plan (not defined)');
+  await expect(condition.getByLabel('Attribute').locator('option', { hasText: /^Plan$/ })).toHaveCount(0);
+});
+
 test('when a segment names a label the account no longer has, then the builder shows that label, not "—"', async ({ page, account }) => {
   await account.api('POST', '/labels', { title: 'vip', color: '#ff0000' });
   await account.api('POST', '/custom_filters', { name: 'Antiguos', filter_type: 'contact', query: { payload: [{ attribute_key: 'labels', filter_operator: 'equal_to', values: ['retirada'] }] } });

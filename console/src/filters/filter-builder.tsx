@@ -54,7 +54,10 @@ type Shown = Map<string, string>;
  */
 export function FilterBuilder({ initial, segmentName, refused, onApply, onClear, onSaveAs, onUpdateSegment, onCancel }: Props) {
   const { t } = useI18n();
-  const definitions = useDefinitions();
+  // Read again when the API refuses a condition's attribute: deleted since the builder opened, it
+  // was still offered, and the refusal was the API's own words.
+  const [definitionsRevision, setDefinitionsRevision] = useState(0);
+  const definitions = useDefinitions(definitionsRevision);
   const labels = useLabelTitles();
   const attributes = filterAttributes(definitions, (key) => t(key as MessageKey));
   const [items, setItems] = useState<FilterItem[]>(initial.length ? initial : [emptyCondition()]);
@@ -62,7 +65,8 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
   const [naming, setNaming] = useState(false);
   const [busy, setBusy] = useState(false);
   const refusedShown = (error: ApiError): Shown => {
-    const message = t('filterRefused', { message: error.error });
+    const gone = /(?:^|: )unknown attribute "(.+?)"; use one of/.exec(error.error)?.[1];
+    const message = gone !== undefined ? t('filterAttributeGone', { key: gone }) : t('filterRefused', { message: error.error });
     return new Map([[problemPathOf(error.field) ?? '', message]]);
   };
   const [shown, setShown] = useState<Shown>(() => (refused ? refusedShown(refused) : new Map()));
@@ -96,7 +100,10 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
     setBusy(true);
     try {
       const error = await send(sent);
-      if (error) setShown(refusedShown(error));
+      if (error) {
+        setShown(refusedShown(error));
+        if (/(?:^|: )unknown attribute "/.test(error.error)) setDefinitionsRevision((n) => n + 1);
+      }
     } finally {
       setBusy(false);
     }
