@@ -180,6 +180,32 @@ test('when a segment made through the API holds several values for a condition, 
   await expect.poll(async () => (await account.api<{ query: { payload: { values: string[] }[] } }>('GET', `/custom_filters/${segment.body.id}`)).body.query.payload[0].values).toEqual(['Quito', 'Cusco']);
 });
 
+// It answered "custom filter 8030 not found" in the API's words, with no way to keep the conditions (black-box read of two users).
+test('when someone else deletes a segment while it is edited, then Save segment says so, the conditions stay, and Save as segment keeps them as a new one', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Lía Lima', city: 'Lima' }, { name: 'Ciro Cusco', city: 'Cusco' }]);
+  const segment = await account.api<{ id: number }>('POST', '/custom_filters', {
+    name: 'Limeños', filter_type: 'contact', query: { payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }] },
+  });
+  await signIn(page, account);
+  await page.getByRole('button', { name: /^Limeños/ }).click();
+  await page.getByRole('button', { name: 'Edit segment' }).click();
+  const condition = page.locator('.condition').first();
+  await condition.getByLabel('Value').fill('Cusco');
+  await account.api('DELETE', `/custom_filters/${segment.body.id}`);
+  await page.getByRole('button', { name: 'Save segment' }).click();
+  await expect(page.getByTestId('filter-problem')).toHaveText('This segment was deleted by someone else while you edited it. Your conditions are kept: Save as segment saves them as a new one.');
+  await expect(page.locator('section.filter-builder')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Save as segment' }).click();
+  await expect(page.getByLabel('Segment name')).toBeFocused();
+  await page.getByLabel('Segment name').fill('Cusqueños');
+  await page.getByLabel('Segment name').press('Enter');
+  await expect(page.getByRole('heading', { name: /Cusqueños/ })).toBeVisible();
+  await expect(page.getByTestId('count')).toHaveText('1 contact');
+  const saved = (await account.api<{ name: string; query: { payload: { values: string[] }[] } }[]>('GET', '/custom_filters')).body;
+  expect(saved.map((s) => [s.name, s.query.payload[0].values])).toEqual([['Cusqueños', ['Cusco']]]);
+});
+
 test('when a condition is given several values, then "is" matches any of them and "is not" none, and the link and the saved segment keep them all', async ({ page, account }) => {
   await createContacts(account, [{ name: 'Lía Lima', city: 'Lima' }, { name: 'Ciro Cusco', city: 'Cusco' }, { name: 'Quela Quito', city: 'Quito' }]);
   await signIn(page, account);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorOf, type ApiError, type Contact, type ContactList } from '../api/client';
-import { FilterBuilder } from '../filters/filter-builder';
+import { FilterBuilder, type Refusal } from '../filters/filter-builder';
 import { fromStoredPayload, problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
@@ -248,12 +248,14 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
     return null;
   }
 
-  async function updateSegment(name: string, items: FilterItem[]): Promise<ApiError | null> {
+  async function updateSegment(name: string, items: FilterItem[]): Promise<Refusal | null> {
     if (source.kind !== 'segment') return null;
-    const { error: failed } = await session.client.PATCH('/api/v1/accounts/{account_id}/custom_filters/{id}', {
+    const { error: failed, response } = await session.client.PATCH('/api/v1/accounts/{account_id}/custom_filters/{id}', {
       params: { path: { ...accountPath(session), id: source.id } },
       body: { name, query: { payload: toPayload(items) } },
     });
+    // Deleted by someone else while it was edited: the conditions stay, to be saved as a new one.
+    if (response.status === 404) return { error: t('segmentDeletedMeanwhile'), inWords: true };
     if (failed) return errorOf(failed);
     setPanel('none');
     onChanged();
@@ -362,7 +364,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           refused={filterRefused}
           onApply={applyFilter}
           onClear={() => navigate({ screen: 'contacts', list: listOf({ kind: 'all' }) })}
-          onSaveAs={source.kind === 'segment' ? undefined : saveSegment}
+          onSaveAs={saveSegment}
           onUpdateSegment={source.kind === 'segment' ? updateSegment : undefined}
           onCancel={() => closePanel('filter')}
         />

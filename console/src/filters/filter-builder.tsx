@@ -28,8 +28,9 @@ import {
 import { filterAttributes, useDefinitions, useLabelTitles } from './use-filter-attributes';
 import { DayShown } from '../i18n/day-shown';
 
-/** What the API answered to a filter it refused (its 422 names the item), or nothing when it took it. */
-type Outcome = Promise<ApiError | null | void>;
+/** What the API answered to a filter it refused (its 422 names the item); `inWords` when the screen already put it in its own words. */
+export type Refusal = ApiError & { inWords?: boolean };
+type Outcome = Promise<Refusal | null | void>;
 
 interface Props {
   initial: FilterItem[];
@@ -64,9 +65,9 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
   const [name, setName] = useState(segmentName ?? '');
   const [naming, setNaming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const refusedShown = (error: ApiError): Shown => {
+  const refusedShown = (error: Refusal): Shown => {
     const gone = /(?:^|: )unknown attribute "(.+?)"; use one of/.exec(error.error)?.[1];
-    const message = gone !== undefined ? t('filterAttributeGone', { key: gone }) : t('filterRefused', { message: error.error });
+    const message = error.inWords ? error.error : gone !== undefined ? t('filterAttributeGone', { key: gone }) : t('filterRefused', { message: error.error });
     return new Map([[problemPathOf(error.field) ?? '', message]]);
   };
   const [shown, setShown] = useState<Shown>(() => (refused ? refusedShown(refused) : new Map()));
@@ -109,9 +110,11 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
     }
   }
   const error = shown.get('');
-  // Saving the named segment, new or edited: its button, or Enter in its name.
-  const saveNamed = naming && onSaveAs ? onSaveAs : onUpdateSegment;
-  const saveSegment = () => saveNamed && submit((sent) => saveNamed(name.trim(), sent));
+  // Saving the named segment, new or edited: its button, or Enter in its name (a new one once
+  // "Save as segment" was chosen, also beside a segment being edited: a copy, or one deleted meanwhile).
+  const saveAsNew = () => onSaveAs && submit((sent) => onSaveAs(name.trim(), sent));
+  const update = () => onUpdateSegment && submit((sent) => onUpdateSegment(name.trim(), sent));
+  const saveSegment = () => (naming ? saveAsNew() : update());
 
   return (
     <section className="filter-builder" ref={builderRef} aria-labelledby="filter-title" onKeyDown={escapeCancels(onCancel)}>
@@ -131,12 +134,14 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
       <div className="actions">
         <button type="button" className="primary" disabled={busy} onClick={() => submit((sent) => onApply(sent))}>{t('apply')}</button>
         <button type="button" onClick={() => { setItems([emptyCondition()]); onClear(); }}>{t('clearFilter')}</button>
-        {onSaveAs && !naming && <button type="button" onClick={() => setNaming(true)}>{t('saveAsSegment')}</button>}
+        {onSaveAs && !naming && (
+          <button type="button" onClick={() => { setNaming(true); focusLater('#segment-name'); }}>{t('saveAsSegment')}</button>
+        )}
         {(naming || onUpdateSegment) && (
           <label>
             {t('segmentName')}
             {/* Named right after "Save as segment", which it replaces: the focus used to fall to the page's body. */}
-            <input dir="auto" value={name} autoFocus={naming} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => {
+            <input id="segment-name" dir="auto" value={name} autoFocus={naming} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => {
               if (e.key !== 'Enter' || busy || !name.trim()) return;
               e.preventDefault();
               void saveSegment();
@@ -144,10 +149,10 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
           </label>
         )}
         {naming && onSaveAs && (
-          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={saveSegment}>{t('save')}</button>
+          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={saveAsNew}>{t('save')}</button>
         )}
-        {onUpdateSegment && (
-          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={saveSegment}>{t('updateSegment')}</button>
+        {onUpdateSegment && !naming && (
+          <button type="button" className="primary" disabled={busy || !name.trim()} onClick={update}>{t('updateSegment')}</button>
         )}
         <button type="button" onClick={onCancel}>{t('cancel')}</button>
       </div>
