@@ -50,8 +50,9 @@ export function checkSize(field: 'additional_attributes' | 'custom_attributes', 
 
 function checkKeys(field: string, attrs: Record<string, unknown>) {
   for (const [key, value] of Object.entries(attrs)) {
-    const problem = checkAttributeKey(key) ?? checkNestedKeys(value);
-    if (problem) throw new ValidationError(`${field}: ${problem}`, field);
+    const own = checkAttributeKey(key);
+    const problem = own ? `${field}: ${own}` : checkNestedKeys(value, `${field}.${key}`);
+    if (problem) throw new ValidationError(problem, field);
   }
 }
 

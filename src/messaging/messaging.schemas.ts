@@ -28,7 +28,7 @@ export const conversationAttributes = z.record(z.string(), z.unknown()).superRef
     return;
   }
   for (const key of keys) {
-    const problem = customAttributeKeyProblem(key) ?? checkNestedKeys(attributes[key]);
+    const problem = customAttributeKeyProblem(key) ?? checkNestedKeys(attributes[key], key);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [key] });
   }
   if (JSON.stringify(attributes).length > MAX_CONVERSATION_ATTRIBUTES_CHARS) {

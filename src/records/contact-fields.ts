@@ -174,13 +174,20 @@ export function attributesSizeProblem(field: 'additional_attributes' | 'custom_a
   return `${field} would take ${size.bytes.toLocaleString('en-US')} bytes as JSON; a contact's ${field} may take at most ${MAX_ATTRIBUTES_BYTES.toLocaleString('en-US')}`;
 }
 
-/** The first problem with the keys inside an attribute value (objects and arrays, at most MAX_ATTRIBUTE_DEPTH deep). */
-export function checkNestedKeys(value: unknown, depth = 1): string | undefined {
+/**
+ * The first problem with the keys inside an attribute value (objects and arrays, at most
+ * MAX_ATTRIBUTE_DEPTH deep), said with where it is (`where`: the value's own place, as
+ * `additional_attributes.referer`): a key deep inside was named alone, with nothing to find it by.
+ */
+export function checkNestedKeys(value: unknown, where: string, depth = 1): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  if (depth > MAX_ATTRIBUTE_DEPTH) return `attribute values must not be nested more than ${MAX_ATTRIBUTE_DEPTH} deep`;
-  const entries = Array.isArray(value) ? value.map((v) => ['', v] as const) : Object.entries(value);
+  // Said of the attribute hash (its path would be twenty keys long).
+  if (depth > MAX_ATTRIBUTE_DEPTH) return `${where.split(/[.[]/)[0]}: attribute values must not be nested more than ${MAX_ATTRIBUTE_DEPTH} deep`;
+  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
   for (const [key, inner] of entries) {
-    const problem = (Array.isArray(value) ? undefined : checkNestedKey(key)) ?? checkNestedKeys(inner, depth + 1);
+    const own = Array.isArray(value) ? undefined : checkNestedKey(key);
+    if (own) return `${where}: ${own} (the database stores no such key)`;
+    const problem = checkNestedKeys(inner, Array.isArray(value) ? `${where}[${key}]` : `${where}.${key}`, depth + 1);
     if (problem) return problem;
   }
   return undefined;

@@ -141,3 +141,15 @@ describe('attribute keys', () => {
     expect(updated.body.field).toBe('additional_attributes');
   });
 });
+
+// A key deep inside was named alone ("example.com"), with nothing to find it by (black-box read of hostile input).
+describe('where a refused key sits', () => {
+  it.each([
+    [{ referer: { 'example.com': 1 } }, 'additional_attributes.referer: attribute key "example.com" must not contain "." or start with "$" (the database stores no such key)'],
+    [{ utm: [{ ok: 1 }, { $src: 'x' }] }, 'additional_attributes.utm[1]: attribute key "$src" must not contain "." or start with "$" (the database stores no such key)'],
+    [{ 'a.b': 1 }, 'additional_attributes: attribute key "a.b" must not contain "." or start with "$"'],
+  ])('when additional_attributes is %j, then the 422 says where the key sits', async (attributes, error) => {
+    const created = await post({ name: 'Keys', additional_attributes: attributes });
+    expect(created.body).toMatchObject({ field: 'additional_attributes', error });
+  });
+});
