@@ -79,8 +79,9 @@ export function excelSeparatorOf(cells: string[]): string | undefined {
  * hides the cause. A line break left in a header cell was quoted there (line ends outside quotes
  * are read as such, CR alone too: lenient-quotes.ts): no column name holds one.
  */
-function checkSeparators(cells: string[]): string | undefined {
-  const broken = cells.find((cell) => /[\r\n]/.test(cell));
+function checkSeparators(cells: string[], isDefinedKey: (cell: string) => boolean): string | undefined {
+  // A key may hold a line break (the definitions route takes one), and the export writes it so: such a column is that key.
+  const broken = cells.find((cell) => /[\r\n]/.test(cell) && !isDefinedKey(cell));
   if (broken !== undefined) {
     return `the header cell ${JSON.stringify(broken.slice(0, 60))} holds a line break inside its quotes: a column name is one line`;
   }
@@ -116,13 +117,13 @@ export function ignoredColumnsOf(headerCells: string[]): string[] {
 export function planImportColumns(headerCells: string[], definitions: DefinitionInfo[]): PlanResult {
   const cells = headerCells.map(columnNameOf);
   if (!cells.some((cell) => cell.length)) return { ok: false, error: 'the file has no header line' };
-  const notCommaSeparated = checkSeparators(cells);
-  if (notCommaSeparated) return { ok: false, error: notCommaSeparated };
-
   // An exact key first: two definitions may differ only in case (an API write may define `tier`
   // beside an imported `Tier`), and each is then its own column, as the export writes them.
   // Otherwise the first defined, as the export reads a column name.
   const exactKey = new Map(definitions.map((d) => [d.attribute_key, d]));
+  const notCommaSeparated = checkSeparators(cells, (cell) => exactKey.has(cell));
+  if (notCommaSeparated) return { ok: false, error: notCommaSeparated };
+
   const byKey = new Map<string, DefinitionInfo>();
   for (const d of definitions) if (!byKey.has(d.attribute_key.toLowerCase())) byKey.set(d.attribute_key.toLowerCase(), d);
   // Columns by what they write to: a standard field, a definition's key, or a new key (by its lowercase).

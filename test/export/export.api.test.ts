@@ -452,21 +452,23 @@ describe('the export round trip', () => {
       await addDefinition(account, 'active', 'checkbox', 2);
       // A key that starts like a formula: its column heading is neutralised too.
       await addDefinition(account, '@handle', 'text', 3);
+      // A key with a line break, which the definitions route takes: its heading is quoted over two lines.
+      await addDefinition(account, 'line\nbreak', 'text', 4);
     }
     await importCsv(
       ctx,
       source,
       [
-        "name,email,phone_number,identifier,labels,company_name,city,country,country_code,description,ip_address,blocked,created_at,last_activity_at,score,active,plan,'@handle",
-        'José Pérez,jose@x.com,+34612345678,crm-1,"vip,lead","Acme, Inc.",Bogotá,Colombia,CO,"Line 1\nLine 2",10.0.0.1,false,2020-01-02T03:04:05Z,1600000000,250,true,pro,jp',
-        '=cmd(),,,,,,,,,,,true,,,-5,false,@x,',
-        'Only Phone,,+1 555 0100,,,,,,,,,,,,,,,',
+        "name,email,phone_number,identifier,labels,company_name,city,country,country_code,description,ip_address,blocked,created_at,last_activity_at,score,active,plan,'@handle,\"line\nbreak\"",
+        'José Pérez,jose@x.com,+34612345678,crm-1,"vip,lead","Acme, Inc.",Bogotá,Colombia,CO,"Line 1\nLine 2",10.0.0.1,false,2020-01-02T03:04:05Z,1600000000,250,true,pro,jp,kept',
+        '=cmd(),,,,,,,,,,,true,,,-5,false,@x,,',
+        'Only Phone,,+1 555 0100,,,,,,,,,,,,,,,,',
         // Texts that start with an apostrophe before a formula character (written as the export writes them).
-        "''=quoted,,,,,,,,,,,,,,,,''+1,",
+        "''=quoted,,,,,,,,,,,,,,,,''+1,,",
       ].join('\n'),
     );
     await ctx.settle(source.id);
-    const columns = ['id', 'name', 'email', 'phone_number', 'identifier', 'labels', 'company_name', 'city', 'country', 'country_code', 'description', 'ip_address', 'blocked', 'created_at', 'last_activity_at', 'score', 'active', 'plan', '@handle'];
+    const columns = ['id', 'name', 'email', 'phone_number', 'identifier', 'labels', 'company_name', 'city', 'country', 'country_code', 'description', 'ip_address', 'blocked', 'created_at', 'last_activity_at', 'score', 'active', 'plan', '@handle', 'line\nbreak'];
     const exported = await exportCsv(source, { column_names: columns });
     expect(exported.status).toBe(200);
 
@@ -490,8 +492,8 @@ describe('the export round trip', () => {
     const original = comparable(await contactsOf(ctx, source.id));
     expect(original[0]).toMatchObject({ name: "'=quoted", custom_attributes: { plan: "'+1" } });
     expect(original[1]).toMatchObject({ name: '=cmd()', custom_attributes: { score: -5, active: false, plan: '@x' }, blocked: true });
-    expect(original.find((c) => c.name === 'José Pérez')?.custom_attributes).toEqual({ score: 250, active: true, plan: 'pro', '@handle': 'jp' });
-    expect((await ctx.deps.definitions.of(target.id)).map((d) => d.attribute_key).sort()).toEqual(['@handle', 'active', 'plan', 'score']);
+    expect(original.find((c) => c.name === 'José Pérez')?.custom_attributes).toEqual({ score: 250, active: true, plan: 'pro', '@handle': 'jp', 'line\nbreak': 'kept' });
+    expect((await ctx.deps.definitions.of(target.id)).map((d) => d.attribute_key).sort()).toEqual(['@handle', 'active', 'line\nbreak', 'plan', 'score']);
     expect(comparable(await contactsOf(ctx, target.id))).toEqual(original);
   });
 });

@@ -58,6 +58,11 @@ describe('reading the header', () => {
     });
   });
 
+  it('when a header cell holds a line break and a defined key is that text, as the export writes it, then it is that key; any other such cell fails the header', () => {
+    expect(plan(['name', 'line\nbreak'], [{ attribute_key: 'line\nbreak', attribute_display_type: 'text' }]).columns[1]).toMatchObject({ kind: 'custom', key: 'line\nbreak' });
+    expect(planImportColumns(['name', 'other\nbreak'], [{ attribute_key: 'line\nbreak', attribute_display_type: 'text' }])).toMatchObject({ ok: false, error: expect.stringMatching(/holds a line break/) });
+  });
+
   it('when a header is a defined key with spaces at an end, as the export writes it, then it is that key; other headers are trimmed', () => {
     const p = plan(['name', ' region', ' plan '], [{ attribute_key: ' region', attribute_display_type: 'text' }]);
     expect(p.columns.slice(1)).toEqual([expect.objectContaining({ key: ' region' }), expect.objectContaining({ key: 'plan' })]);
