@@ -74,7 +74,14 @@ export function looksLikePhone(text: string): boolean {
 }
 
 /** E.164: `+` then 2 to 15 digits, the first not 0. A number without `+` already has its country code. */
+// Digits then ".0": a phone column a spreadsheet or pandas wrote as a number (34612345676.0, where
+// the column had gaps). Its dot stripped as a separator, the zero became a digit of another number.
+const WRITTEN_AS_DECIMAL = /^\+?\d+\.0+$/;
+
 export function normalizePhone(raw: string): FieldCheck<string> {
+  if (WRITTEN_AS_DECIMAL.test(raw.trim())) {
+    return { ok: false, error: `"${raw}" is a phone number written as a decimal number (a spreadsheet's ".0"): write it without the ".0"` };
+  }
   const stripped = stripPhoneSeparators(raw.trim());
   const value = stripped.startsWith('+') ? stripped : `+${stripped}`;
   if (!E164.test(value)) {

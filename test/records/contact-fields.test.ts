@@ -106,6 +106,17 @@ describe('normalizePhone', () => {
   );
 });
 
+describe('a phone number written as a decimal number', () => {
+  // pandas writes a phone column with gaps as floats: the dot stripped as a separator, "34612345676.0" became +346123456760.
+  it.each(['34612345676.0', '+34612345676.0', ' 34612345676.00 '])('when %j is given, then it is refused saying so, not read with its zero', (raw) => {
+    expect(normalizePhone(raw)).toEqual({ ok: false, error: `"${raw}" is a phone number written as a decimal number (a spreadsheet's ".0"): write it without the ".0"` });
+  });
+
+  it.each([['34.612.345.670', '+34612345670'], ['+34 612 345.670', '+34612345670']])('when %j has dots between its groups, then they are separators as before', (raw, value) => {
+    expect(normalizePhone(raw)).toEqual({ ok: true, value });
+  });
+});
+
 describe('how much an attribute hash may hold', () => {
   it('when a hash is within 1,000 entries and 64 KiB, then it passes; past either, the problem names the field and the limit', () => {
     const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]));
@@ -146,9 +157,14 @@ describe('a value stored under an earlier type of its key, as the index holds it
     expect(toIndexValue(def('number'), ' -2.5 ')).toBe(-2.5);
     expect(toIndexValue(def('checkbox'), 'true')).toBe(true);
     expect(toIndexValue(def('checkbox'), 'false')).toBe(false);
+    // What a checkbox write takes (Rails' cast), as the write would store it.
+    expect(toIndexValue(def('checkbox'), 1)).toBe(true);
+    expect(toIndexValue(def('checkbox'), ' ON ')).toBe(true);
+    expect(toIndexValue(def('checkbox'), 'f')).toBe(false);
+    expect(toIndexValue(def('number'), '1e3')).toBe(1000);
   });
   it('when it does not, then it is not indexed (not present)', () => {
-    for (const [type, value] of [['number', 'gold'], ['number', '1,5'], ['number', true], ['checkbox', 'yes'], ['checkbox', 1], ['text', { a: 1 }], ['text', ['a']], ['date', true]] as const) {
+    for (const [type, value] of [['number', 'gold'], ['number', '1,5'], ['number', true], ['number', '1e400'], ['checkbox', 'yes'], ['checkbox', 2], ['text', { a: 1 }], ['text', ['a']], ['date', true]] as const) {
       expect(toIndexValue(def(type), value)).toBeUndefined();
     }
   });
