@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ForbiddenError, NotFoundError } from '../shared/errors';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../shared/errors';
 import type { Access } from '../shared/route';
 import type { AccountsService, Caller, UserCaller } from './accounts.service';
 
@@ -15,7 +15,18 @@ declare module 'express-serve-static-core' {
  * both `api_access_token` and `Api-Access-Token` become; clients send either (n8n's Chatwoot
  * credential and nginx, which drops headers with underscores by default, the dashed one).
  */
-export const accessTokenOf = (req: Request): string | undefined => req.header('api_access_token') ?? req.header('api-access-token') ?? undefined;
+export function accessTokenOf(req: Request): string | undefined {
+  const underscored = req.header('api_access_token');
+  const dashed = req.header('api-access-token');
+  // Both names with two tokens: which one was meant is a guess (the underscored one won in silence).
+  if (underscored !== undefined && dashed !== undefined && underscored !== dashed) {
+    throw new UnauthorizedError('api_access_token and Api-Access-Token were both sent, with different tokens: send one');
+  }
+  const token = underscored ?? dashed;
+  // Node joins a header sent twice with ", ", which no token holds: "invalid" said nothing of why.
+  if (token?.includes(', ')) throw new UnauthorizedError('api_access_token was sent more than once: send it once');
+  return token;
+}
 
 /** Every route under /api/v1/accounts/:account_id passes here first. */
 export function requireAccountUser(accounts: AccountsService): RequestHandler {

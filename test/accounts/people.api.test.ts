@@ -81,6 +81,18 @@ describe('access tokens', () => {
     expect((await ctx.http.get(account.path('/labels')).set('Api-Access-Token', 'not-a-token')).status).toBe(401);
   });
 
+  // "invalid api_access_token" said nothing of why, and two names with two tokens took one in silence (black-box read of hostile input).
+  it('when the token is sent twice, or under both names with different tokens, then the 401 says so; both names with one token pass', async () => {
+    const labels = () => ctx.http.get(account.path('/labels'));
+    expect((await labels().set('api_access_token', account.adminToken).set('Api-Access-Token', account.adminToken)).status).toBe(200);
+    const both = await labels().set('api_access_token', account.adminToken).set('Api-Access-Token', account.agentToken);
+    expect(both.status).toBe(401);
+    expect(both.body.error).toBe('api_access_token and Api-Access-Token were both sent, with different tokens: send one');
+    const twice = await labels().set('api_access_token', [account.adminToken, account.adminToken] as unknown as string);
+    expect(twice.status).toBe(401);
+    expect(twice.body.error).toBe('api_access_token was sent more than once: send it once');
+  });
+
   it('when a token is missing or unknown, then the profile answers 401', async () => {
     expect((await ctx.http.get('/api/v1/profile')).status).toBe(401);
     expect((await ctx.http.get('/api/v1/profile').set(as('not-a-token'))).status).toBe(401);
