@@ -120,3 +120,28 @@ test('when the list keeps failing, then "Try again" reads it again once it can b
   await expect(page.getByRole('link', { name: 'Reintento Manual' })).toBeVisible();
   await expect(page.getByText('The list could not be read')).toHaveCount(0);
 });
+
+// Saved again, it was told "Someone else changed this contact meanwhile", of its own save (black-box read of two users).
+test('when a field save lands but its answer is lost, then saving it again says it is saved, not that someone else changed the contact', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Lost Answer', city: 'Lima' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Lost Answer' }).click();
+  const city = page.getByRole('region', { name: 'Details' }).getByLabel('City', { exact: true });
+  await expect(city).toHaveValue('Lima');
+  // The PATCH reaches the service; its answer does not come back.
+  await page.route(`**/api/v1/accounts/*/contacts/${id}`, async (route) => {
+    if (route.request().method() !== 'PATCH') return route.fallback();
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
+  await city.fill('Cusco');
+  await city.press('Enter');
+  await expect(page.getByRole('region', { name: 'Details' }).getByRole('alert')).toHaveText('The service cannot be reached. Check the connection and try again.');
+  await page.unroute(`**/api/v1/accounts/*/contacts/${id}`);
+
+  await city.press('Enter');
+  await expect(page.getByRole('region', { name: 'Details' }).getByRole('status')).toContainText('Saved');
+  await expect(page.getByText(/Someone else changed this contact/)).toHaveCount(0);
+  await expect(city).toHaveValue('Cusco');
+  expect((await account.api<{ payload: { additional_attributes: { city: string } } }>('GET', `/contacts/${id}`)).body.payload.additional_attributes.city).toBe('Cusco');
+});

@@ -25,6 +25,14 @@ function heldFor(contact: Contact, body: Record<string, unknown>): string {
   return JSON.stringify(held);
 }
 
+/** What a save of `body` sends, in the shape heldFor reads the contact: equal when the contact already holds it. */
+function sentFor(body: Record<string, unknown>): string {
+  const sent = Object.entries(body).map(([key, value]) =>
+    key === 'custom_attributes' || key === 'additional_attributes' ? Object.values(value as object).map((v: unknown) => v ?? null) : (value ?? null),
+  );
+  return JSON.stringify(sent);
+}
+
 /** Each field edited in place: saved (PATCH, that field only) when it loses focus or on Enter; the API's error shown at it. */
 export function DetailsForm({ contact, etag, definitions, definitionsError, onSaved, onStale, onDefinitionsStale }: {
   contact: Contact;
@@ -93,6 +101,11 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
       if (fresh.data && heldFor(fresh.data.payload, body) === heldFor(contact, body)) {
         version.current = fresh.response.headers.get('ETag');
         ({ data, error, response } = await patch());
+      } else if (fresh.data && heldFor(fresh.data.payload, body) === sentFor(body)) {
+        // It holds what this save sends: this user's own save, whose answer was lost (the network
+        // dropped it), landed. It was called someone else's change.
+        version.current = fresh.response.headers.get('ETag');
+        ({ data, error, response } = { data: fresh.data, error: undefined, response: fresh.response });
       }
     }
     if (response.status === 401) {
