@@ -32,6 +32,9 @@ import { DayShown } from '../i18n/day-shown';
 export type Refusal = ApiError & { inWords?: boolean };
 type Outcome = Promise<Refusal | null | void>;
 
+/** The custom attribute a refusal says the account does not define (deleted since the builder read the definitions), if that is what it says. */
+const goneAttributeOf = (error: ApiError): string | undefined => /(?:^|: )unknown attribute "(.+?)"; use one of/.exec(error.error)?.[1];
+
 interface Props {
   initial: FilterItem[];
   /** Set when the builder edits a saved segment. */
@@ -66,7 +69,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
   const [naming, setNaming] = useState(false);
   const [busy, setBusy] = useState(false);
   const refusedShown = (error: Refusal): Shown => {
-    const gone = /(?:^|: )unknown attribute "(.+?)"; use one of/.exec(error.error)?.[1];
+    const gone = goneAttributeOf(error);
     const message = error.inWords ? error.error : gone !== undefined ? t('filterAttributeGone', { key: gone }) : t('filterRefused', { message: error.error });
     return new Map([[problemPathOf(error.field) ?? '', message]]);
   };
@@ -103,7 +106,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
       const error = await send(sent);
       if (error) {
         setShown(refusedShown(error));
-        if (/(?:^|: )unknown attribute "/.test(error.error)) setDefinitionsRevision((n) => n + 1);
+        if (goneAttributeOf(error) !== undefined) setDefinitionsRevision((n) => n + 1);
       }
     } finally {
       setBusy(false);
