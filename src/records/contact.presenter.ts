@@ -31,8 +31,9 @@ export type ContactPayload = z.infer<typeof contactPayloadSchema>;
 /** The meta of a page of contacts: list, search, filter and segment runs. */
 export const contactListMetaSchema = z.object({
   count: z.int(),
-  current_page: z.int().nullable().describe('null when the page was asked for with a cursor (after)'),
+  current_page: z.int().nullable().describe("null when the page was asked for with a cursor (after, before); page=last answers the last page's number"),
   next_cursor: z.string().nullable().describe('pass as `after` for the next page; null on the last page'),
+  prev_cursor: z.string().nullable().describe('pass as `before` for the page before this one; null on the first page'),
   has_more: z.boolean().describe('whether another page follows (as Chatwoot\'s search answers)'),
 });
 

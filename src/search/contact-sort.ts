@@ -125,6 +125,24 @@ export function toSearchSort(sort: ContactSort) {
   ];
 }
 
+/**
+ * The list's order read backwards (the last page, a page before a cursor): every clause the other
+ * way, the contacts without the value first. The places of missing values stay the same values
+ * (the dates' and checkboxes' own; Elasticsearch's _first descending is the _last ascending's),
+ * so a cursor's values mean the same position in both orders.
+ */
+export function reversedSearchSort(sort: ContactSort) {
+  const flip = (order: ContactSort['order']) => (order === 'asc' ? 'desc' : 'asc');
+  return toSearchSort(sort).map((clause) =>
+    Object.fromEntries(
+      Object.entries(clause).map(([field, how]) => [
+        field,
+        { ...how, order: flip(how.order), ...('missing' in how ? { missing: how.missing === '_last' ? '_first' : how.missing } : {}) },
+      ]),
+    ),
+  );
+}
+
 // What a date or checkbox sort yields, its missing values' places included: a date within the
 // years 1 to 9999 (any a contact holds lies within 1000 to 3000), a checkbox 0 or 1.
 const DATE_VALUES = { min: LAST_DATE.desc, max: LAST_DATE.asc, what: 'a date: whole milliseconds from 0001-01-01 to 9999-12-31' };

@@ -65,7 +65,10 @@ const LONG_MIN = '-9223372036854775808';
 // infinities Elasticsearch uses for a missing double, which it writes as strings itself.
 const NUMBER_AS_STRING = new Set([LONG_MAX, LONG_MIN, 'Infinity', '-Infinity']);
 
-const NOT_OURS = 'after is not a cursor this service issued';
+/** Which parameter a cursor came in: `after` continues a list, `before` goes back along it. */
+export type CursorParam = 'after' | 'before';
+
+const notOurs = (param: CursorParam) => `${param} is not a cursor this service issued`;
 
 // Only the two sentinels, which JSON rounds to ±2^63, go back as exact longs. Any other large
 // number is a real value: a custom number attribute is a double and may be far beyond 2^53
@@ -109,21 +112,21 @@ export function encodeCursor(
   return `${body}.${sign(secret, body).toString('base64url')}`;
 }
 
-/** The body of a cursor whose signature holds; anything else is a 422 naming `after`. */
-function verified(secret: string, cursor: string): unknown {
+/** The body of a cursor whose signature holds; anything else is a 422 naming its parameter. */
+function verified(secret: string, cursor: string, param: CursorParam): unknown {
   const [body, signature, ...rest] = cursor.split('.');
-  if (!body || !signature || rest.length) throw new ValidationError(NOT_OURS, 'after');
+  if (!body || !signature || rest.length) throw new ValidationError(notOurs(param), param);
   // Compared as the text this service wrote: a base64url decoder skips characters outside its
   // alphabet and the spare bits of the last one, so another text could decode to the same bytes.
   const expected = Buffer.from(sign(secret, body).toString('base64url'));
   const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new ValidationError(`${NOT_OURS} (its signature does not match)`, 'after');
+    throw new ValidationError(`${notOurs(param)} (its signature does not match)`, param);
   }
   try {
     return JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
   } catch {
-    throw new ValidationError(NOT_OURS, 'after');
+    throw new ValidationError(notOurs(param), param);
   }
 }
 
@@ -137,7 +140,7 @@ function checkValue(value: unknown, type: SortValueType): boolean {
 
 // A signed cursor with another number of values was made before an upgrade changed the sort's
 // keys (v5 added email's numeric key): nothing to fix in it, so the message says what to do.
-const STALE_SHAPE = ' (a cursor made before an upgrade changed this sort): start the walk again without after';
+const staleShape = (param: CursorParam) => ` (a cursor made before an upgrade changed this sort): start the walk again without ${param}`;
 
 const expected = (type: SortValueType) => (type === 'text' ? 'a string or null' : type === 'number' ? 'a number' : type.what);
 
@@ -147,27 +150,27 @@ const expected = (type: SortValueType) => (type === 'text' ? 'a string or null' 
  * text, then the contact id). A signed cursor can still be of another shape, e.g. one made before
  * a custom attribute was redefined with another type; that is a 422 too, never an Elasticsearch error.
  */
-export function decodeCursor(secret: string, cursor: string, sort: string, types: SortValueType[], list?: string): DecodedCursor {
-  const body = verified(secret, cursor) as Partial<CursorBody> | null;
-  if (!body || typeof body !== 'object' || typeof body.s !== 'string' || !Array.isArray(body.v)) throw new ValidationError(NOT_OURS, 'after');
+export function decodeCursor(secret: string, cursor: string, sort: string, types: SortValueType[], list?: string, param: CursorParam = 'after'): DecodedCursor {
+  const body = verified(secret, cursor, param) as Partial<CursorBody> | null;
+  if (!body || typeof body !== 'object' || typeof body.s !== 'string' || !Array.isArray(body.v)) throw new ValidationError(notOurs(param), param);
   if (body.s !== sort) {
-    throw new ValidationError(`after is a cursor for sort "${body.s}", not "${sort}"`, 'after');
+    throw new ValidationError(`${param} is a cursor for sort "${body.s}", not "${sort}"`, param);
   }
   if (list !== undefined && body.l !== undefined && body.l !== list) {
-    throw new ValidationError("after is a cursor of another account's list: continue a list with the cursors its own pages answered", 'after');
+    throw new ValidationError(`${param} is a cursor of another account's list: continue a list with the cursors its own pages answered`, param);
   }
   const values = body.v as unknown[];
   if (values.length !== types.length + 1) {
-    throw new ValidationError(`after holds ${values.length} sort values; a cursor for sort "${sort}" holds ${types.length + 1}${STALE_SHAPE}`, 'after');
+    throw new ValidationError(`${param} holds ${values.length} sort values; a cursor for sort "${sort}" holds ${types.length + 1}${staleShape(param)}`, param);
   }
   types.forEach((type, i) => {
     if (!checkValue(values[i], type)) {
-      throw new ValidationError(`after holds ${JSON.stringify(values[i])} where sort "${sort}" expects ${expected(type)}`, 'after');
+      throw new ValidationError(`${param} holds ${JSON.stringify(values[i])} where sort "${sort}" expects ${expected(type)}`, param);
     }
   });
   const id = values[types.length];
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
-    throw new ValidationError(`after holds ${JSON.stringify(id)} where a contact id is expected`, 'after');
+    throw new ValidationError(`${param} holds ${JSON.stringify(id)} where a contact id is expected`, param);
   }
   // Only hints for the next search: one of the wrong kind is dropped, never refused.
   const count = (given: unknown) => (Number.isSafeInteger(given) && (given as number) >= 0 ? (given as number) : undefined);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { acceptingAlso } from '../shared/documented-input';
 import { ValidationError } from '../shared/errors';
 import { CUSTOM_SORT_PREFIX, DEFAULT_SORT, parseSort, SORT_FIELDS, SORT_KEY_ALIASES } from './contact-sort';
-import type { PageRequest } from './search-contacts';
+import type { ContactPage, PageRequest } from './search-contacts';
 import { labelTitleOf, labelTitleProblem } from '../shared/label-title';
 
 export const DEFAULT_PER_PAGE = 15;
@@ -42,6 +42,19 @@ const SORT_PATTERN = `^\\s*([-+]?(${[...Object.keys(SORT_FIELDS), ...Object.keys
 export const blankAsAbsent = <T extends z.ZodType>(schema: T) =>
   acceptingAlso(z.preprocess((value) => (typeof value === 'string' && !value.trim() ? undefined : value), schema), { const: '', description: 'the same as absent' });
 
+// `page=last`: the list's last page, at any depth (read backwards from the end, not counted from the start).
+const lastOr = (value: unknown) => (typeof value === 'string' && value.trim().toLowerCase() === 'last' ? 'last' : value);
+
+/** `page`: a page number from 1, or `last`. */
+export const pageParam = blankAsAbsent(
+  z.preprocess(
+    lastOr,
+    z.union([z.literal('last'), queryWholeNumber('page', { min: 1, tooSmall: 'page starts at 1' })], { error: 'page must be a whole number or last, given once' }),
+  ),
+);
+
+const oneCursor = (param: string, from: string) => blankAsAbsent(z.string(`${param} must be one cursor (${from}), given once`).min(1).optional());
+
 /** Sort and paging parameters of every contact list (list, search, filter, segment run). */
 export const pageQuery = z.object({
   // `sort=name&sort=-name` said "expected string, received array".
@@ -50,12 +63,13 @@ export const pageQuery = z.object({
     .optional()
     .meta({ pattern: SORT_PATTERN })
     .describe(`a sort key, ascending, or with a leading - descending: ${Object.keys(SORT_FIELDS).join(', ')}, or ${CUSTOM_SORT_PREFIX}<key>; default ${DEFAULT_SORT} (company is company_name, Chatwoot's older name for it)`),
-  page: blankAsAbsent(queryWholeNumber('page', { min: 1, tooSmall: 'page starts at 1' }).describe('page number, from 1 (the default); not with after')),
+  page: pageParam.describe('page number, from 1 (the default), or last: the last page at any depth (meta.current_page says its number); not with after or before'),
   per_page: blankAsAbsent(
     queryWholeNumber('per_page', { min: 1, tooSmall: 'per_page must be at least 1' }).describe(`page size, default ${DEFAULT_PER_PAGE}, at most MAX_PER_PAGE (500 unless configured)`),
   ),
   // `after=x&after=y` said "Invalid input: expected string, received array".
-  after: blankAsAbsent(z.string('after must be one cursor (meta.next_cursor), given once').min(1).optional()),
+  after: oneCursor('after', 'meta.next_cursor').describe('a cursor (meta.next_cursor): the page that follows it'),
+  before: oneCursor('before', 'meta.prev_cursor').describe('a cursor (meta.prev_cursor): the page that precedes it, going back from a deep page or the last'),
 });
 
 /** `labels[]` of every contact list (list, search, filter, segment run): label titles, repeated for more. */
@@ -86,18 +100,30 @@ export function labelFilter(raw: string | string[] | undefined) {
 export function toPageRequest(query: z.infer<typeof pageQuery>, maxPerPage: number): PageRequest {
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;
   if (perPage > maxPerPage) throw new ValidationError(`per_page must be at most ${maxPerPage}`, 'per_page');
+  if (query.after !== undefined && query.before !== undefined) {
+    throw new ValidationError('give after or before, not both: after reads the page that follows its cursor, before the one that precedes its own', 'before');
+  }
   // A page past the first beside a cursor would be left unread: the cursor decides where the page
   // starts. Page 1 is the default, which a client that keeps its first request's query sends on.
-  if (query.page !== undefined && query.page > 1 && query.after !== undefined) {
-    throw new ValidationError('give page or after, not both: after continues from its cursor, page counts from the first page', 'page');
+  if (query.page !== undefined && query.page !== 1) {
+    if (query.after !== undefined) throw new ValidationError('give page or after, not both: after continues from its cursor, page counts from the first page', 'page');
+    if (query.before !== undefined) throw new ValidationError('give page or before, not both: before goes back from its cursor, page counts from the first page', 'page');
   }
-  return { sort: parseSort(query.sort), perPage, page: query.page ?? 1, after: query.after };
+  const sort = parseSort(query.sort);
+  if (query.page === 'last') return { sort, perPage, last: true };
+  return { sort, perPage, page: query.page ?? 1, after: query.after, before: query.before };
 }
 
-export function toListResponse(page: { contacts: unknown[]; count: number; nextCursor: string | null }, request: PageRequest) {
+export function toListResponse(page: ContactPage, request: PageRequest) {
   return {
-    // has_more: Chatwoot's search answers it (and its clients page on it); a next page exists exactly when a cursor to it does.
-    meta: { count: page.count, current_page: request.after ? null : request.page, next_cursor: page.nextCursor, has_more: page.nextCursor !== null },
+    meta: {
+      count: page.count,
+      current_page: page.pageNumber ?? (request.after || request.before ? null : (request.page ?? 1)),
+      next_cursor: page.nextCursor,
+      prev_cursor: page.prevCursor,
+      // has_more: Chatwoot's search answers it (and its clients page on it); a next page exists exactly when a cursor to it does.
+      has_more: page.nextCursor !== null,
+    },
     payload: page.contacts,
   };
 }

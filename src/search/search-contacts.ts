@@ -1,9 +1,9 @@
 import { errors as esErrors, type Client, type estypes } from '@elastic/elasticsearch';
 import { withAvailability, type ContactPayload } from '../records/contact.presenter';
 import { UnavailableError, ValidationError } from '../shared/errors';
-import { sortFieldOf, sortToString, sortValueTypes, toSearchSort, type ContactSort } from './contact-sort';
+import { reversedSearchSort, sortFieldOf, sortToString, sortValueTypes, toSearchSort, type ContactSort } from './contact-sort';
 import { searchRouting, type IndexTarget, type PlacementView } from './index-placements';
-import { decodeCursor, encodeCursor, listKeyOf } from './cursor';
+import { decodeCursor, encodeCursor, listKeyOf, type DecodedCursor } from './cursor';
 import { versionOfIndexName } from './contacts-index';
 import { createFirstPageEnds, firstPageEndOf, firstPageWindow } from './first-page-window';
 import { tieGapOf, tieWindow } from './tie-window';
@@ -24,13 +24,22 @@ export interface PageRequest {
   sort: ContactSort;
   perPage: number;
   page?: number;
+  /** The page that follows this cursor. */
   after?: string;
+  /** The page that precedes this cursor. */
+  before?: string;
+  /** The last page (page=last). */
+  last?: boolean;
 }
 
 export interface ContactPage {
   contacts: ContactPayload[];
   count: number;
   nextCursor: string | null;
+  /** A cursor of the page's first contact, for `before`: null when no contact precedes the page. */
+  prevCursor: string | null;
+  /** The page's number where the request did not give it: the last page's. */
+  pageNumber?: number;
 }
 
 // from/size pages stop here (Elasticsearch's max_result_window); deeper pages go by cursor.
@@ -279,19 +288,85 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
     return totalOf(res.hits.total ?? 0);
   }
 
+  /** One _msearch of the account's index (the page and its count in one round trip): each answer held to callSearch's rules. */
+  async function searchAll(at: { index: string; routing?: string }, bodies: object[], call: SearchCall) {
+    const { responses } = await callSearch(
+      () => es.msearch<{ payload: ContactPayload }>({ index: at.index, searches: bodies.flatMap((body) => [{ routing: at.routing }, body]) }, limits.options),
+      call,
+    );
+    return responses.map((item) => msearchItem(item, call));
+  }
+
+  /**
+   * A cursor of `hit` for this list, or a 422 when the index was rebuilt with another mapping
+   * version since `cursor` was made: a reindex to another version may fold texts, and so order
+   * them, otherwise, and going on from the old order would miss or repeat the contacts that moved
+   * (a tester's walk by name missed 14 names wrapped in direction marks). A rebuild of the same
+   * version keeps the order.
+   */
+  function cursorAt(request: PageRequest, accountId: number, hit: estypes.SearchHit<unknown> | undefined, shown: estypes.SearchHit<{ payload: ContactPayload }>[], cursor?: DecodedCursor, param: 'after' | 'before' = 'after') {
+    const indexVersion = hit ? versionOfIndexName(hit._index) : undefined;
+    if (cursor?.indexVersion !== undefined && indexVersion !== undefined && indexVersion !== cursor.indexVersion) {
+      throw new ValidationError(
+        `${param} was made before the search index was rebuilt with another mapping (v${cursor.indexVersion}, now v${indexVersion}), which may order contacts otherwise: start the walk again without ${param}`,
+        param,
+      );
+    }
+    if (!hit?.sort) return null;
+    const hints = { tieGap: tieGapOf(request.sort, shown), valueGap: valueGapOf(request.sort, shown), bandPrefix: textBandPrefixOf(request.sort, shown) };
+    return encodeCursor(cursorSecret, sortToString(request.sort), hit.sort as never, hints, listKeyOf(accountId), indexVersion);
+  }
+
+  /**
+   * The last page, or the page before a cursor: the list read backwards (every sort clause
+   * reversed, its missing values first) from the end or from the cursor, and turned round. One
+   * extra hit tells whether a page precedes it. The last page holds what is left after the full
+   * pages before it (count modulo per_page), so that going back from it lands on the numbered
+   * pages a walk from the first would. Not limited by the window of numbered pages: search_after.
+   */
+  async function pageBackward(accountId: number, query: SearchQuery | undefined, request: PageRequest, field?: string): Promise<ContactPage> {
+    const cursor = request.before ? decodeCursor(cursorSecret, request.before, sortToString(request.sort), sortValueTypes(request.sort), listKeyOf(accountId), 'before') : undefined;
+    const call = { timeoutMs, field };
+    const at = await located(accountId);
+    const body = {
+      query: scoped(accountId, query),
+      sort: reversedSearchSort(request.sort),
+      size: request.perPage + 1,
+      search_after: cursor?.values as estypes.SortResults | undefined,
+      track_total_hits: false,
+      _source: ['payload'],
+      ...limits.body,
+    };
+    const [backwards, counted] = await searchAll(at, [body, countBody(accountId, query)], call);
+    const total = totalOf(counted.hits.total ?? 0);
+    const hits = backwards.hits.hits;
+    const size = request.last ? total % request.perPage || request.perPage : request.perPage;
+    const shown = hits.slice(0, size).reverse();
+    const first = shown[0];
+    const prevCursor = hits.length > size ? cursorAt(request, accountId, first, shown, cursor, 'before') : null;
+    // Going back from a cursor, the contacts after the page are the cursor's own and those after it.
+    const nextCursor = request.last ? null : cursorAt(request, accountId, shown[shown.length - 1], shown, cursor, 'before');
+    return {
+      contacts: shown.map((hit) => withAvailability(hit._source!.payload)),
+      count: total,
+      nextCursor,
+      prevCursor,
+      ...(request.last ? { pageNumber: Math.max(1, Math.ceil(total / request.perPage)) } : {}),
+    };
+  }
+
   async function page(accountId: number, query: SearchQuery | undefined, request: PageRequest, field?: string): Promise<ContactPage> {
-    const sortName = sortToString(request.sort);
-    const list = listKeyOf(accountId);
-    const cursor = request.after ? decodeCursor(cursorSecret, request.after, sortName, sortValueTypes(request.sort), list) : undefined;
+    if (request.last || request.before) return pageBackward(accountId, query, request, field);
+    const cursor = request.after ? decodeCursor(cursorSecret, request.after, sortToString(request.sort), sortValueTypes(request.sort), listKeyOf(accountId)) : undefined;
     const searchAfter = cursor?.values;
     const from = searchAfter ? 0 : ((request.page ?? 1) - 1) * request.perPage;
     if (from + request.perPage > MAX_PAGED_WINDOW) {
       // A page past the last contact is an empty page, as Chatwoot answers a script that walks the
       // pages until one comes back empty; only one that holds contacts past the window needs the cursor.
       const total = await count(accountId, query, field);
-      if (total <= from) return { contacts: [], count: total, nextCursor: null };
+      if (total <= from) return { contacts: [], count: total, nextCursor: null, prevCursor: null };
       throw new ValidationError(
-        `page ${request.page} reaches past the first ${MAX_PAGED_WINDOW} contacts; page deeper with meta.next_cursor and ?after=`,
+        `page ${request.page} reaches past the first ${MAX_PAGED_WINDOW} contacts; page deeper with meta.next_cursor and ?after=, or back from page=last with meta.prev_cursor and ?before=`,
         'page',
       );
     }
@@ -313,13 +388,7 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
       _source: ['payload'],
       ...limits.body,
     });
-    const search = async (bodies: object[]) => {
-      const { responses } = await callSearch(
-        () => es.msearch<{ payload: ContactPayload }>({ index: at.index, searches: bodies.flatMap((body) => [{ routing: at.routing }, body]) }, limits.options),
-        call,
-      );
-      return responses.map((item) => msearchItem(item, call));
-    };
+    const search = (bodies: object[]) => searchAll(at, bodies, call);
 
     // The page and the exact count, in one round trip. A cursor inside a long tie tries the tie
     // first, a cursor of a numeric sort the band of values after it, one of a text sort the texts
@@ -339,24 +408,13 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
     if (windows && hits.length < size) [{ hits: { hits } }] = await search([pageBody(query, searchAfter as estypes.SortResults)]);
     if (firstPage) firstPageEnds.learn(accountId, request.sort, query, firstPageEndOf(request.sort, request.perPage, hits));
     const shown = hits.slice(0, request.perPage);
-    const last = shown[shown.length - 1];
-    const indexVersion = last ? versionOfIndexName(last._index) : undefined;
-    // A reindex to another mapping version may fold texts, and so order them, otherwise: going on
-    // from the old order would miss or repeat the contacts that moved (a tester's walk by name
-    // missed 14 names wrapped in direction marks). A rebuild of the same version keeps the order.
-    if (cursor?.indexVersion !== undefined && indexVersion !== undefined && indexVersion !== cursor.indexVersion) {
-      throw new ValidationError(
-        `after was made before the search index was rebuilt with another mapping (v${cursor.indexVersion}, now v${indexVersion}), which may order contacts otherwise: start the walk again without after`,
-        'after',
-      );
-    }
+    const next = cursorAt(request, accountId, shown[shown.length - 1], shown, cursor);
     return {
       contacts: shown.map((hit) => withAvailability(hit._source!.payload)),
       count: total,
-      nextCursor:
-        (askExtra ? hits.length > request.perPage : total > from + shown.length) && last?.sort
-          ? encodeCursor(cursorSecret, sortName, last.sort as never, { tieGap: tieGapOf(request.sort, shown), valueGap: valueGapOf(request.sort, shown), bandPrefix: textBandPrefixOf(request.sort, shown) }, list, indexVersion)
-          : null,
+      nextCursor: (askExtra ? hits.length > request.perPage : total > from + shown.length) ? next : null,
+      // A page read from a cursor or past the first has contacts before it (the cursor's own, at least).
+      prevCursor: cursor || from > 0 ? cursorAt(request, accountId, shown[0], shown, cursor) : null,
     };
   }
 

@@ -5,12 +5,12 @@ import { refuseControlCharacters } from '../shared/control-characters';
 import { trimText } from '../shared/trim-text';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
 import { z } from 'zod';
-import { blankAsAbsent, labelsParam, pageQuery, queryWholeNumber } from '../search/list-request';
+import { blankAsAbsent, labelsParam, pageParam, pageQuery } from '../search/list-request';
 import { includeContactInboxesQuery } from '../contacts/contact-inboxes-option';
 import { wholeNumberAsText } from '../contacts/contacts.schemas';
 
 // Sort and paging may come in the query string (as Chatwoot's clients send them) or in the body.
-const pageFields = pageQuery.extend({ page: blankAsAbsent(queryWholeNumber('page', { min: 1, tooSmall: 'page starts at 1' })) });
+const pageFields = pageQuery.extend({ page: pageParam });
 
 /** A search text within a filter or segment: the matches of both (the console's search box within the view). */
 export const withinSearch = {
@@ -21,15 +21,18 @@ export const withinSearch = {
 
 // Digits as text too, as in a query string ("2" is page 2, as Rails reads it): the document said
 // integer only, so a client generated from it could not send what the service takes.
-const bodyWholeNumber = (field: 'page' | 'per_page') =>
-  nullAsAbsent(acceptingAlso(z.preprocess((value) => value, pageFields.shape[field]), { type: 'string', pattern: '^\\s*\\+?\\d+\\s*$', description: 'its digits' }));
+const bodyNumber = <T extends z.ZodType>(schema: T, text: { pattern: string; description: string }) =>
+  nullAsAbsent(acceptingAlso(z.preprocess((value) => value, schema), { type: 'string', ...text }));
+const bodyPage = bodyNumber(pageFields.shape.page, { pattern: '^\\s*(\\+?\\d+|last)\\s*$', description: 'its digits, or last' });
+const bodyPerPage = bodyNumber(pageFields.shape.per_page, { pattern: '^\\s*\\+?\\d+\\s*$', description: 'its digits' });
 // In the body, null is absent: a client walking pages sends the last answer's next_cursor, null
 // before the first page. Coerced, a null page was 0 ("page starts at 1").
 const bodyFields = {
   sort: nullAsAbsent(pageFields.shape.sort),
-  page: bodyWholeNumber('page'),
-  per_page: bodyWholeNumber('per_page'),
+  page: bodyPage,
+  per_page: bodyPerPage,
   after: nullAsAbsent(pageFields.shape.after),
+  before: nullAsAbsent(pageFields.shape.before),
   // A whole number is its digits, as a phone number or identifier given as a JSON number is (a
   // script searching a phone's digits sent 612 and got a schema message about strings).
   q: nullAsAbsent(acceptingAlso(z.preprocess(wholeNumberAsText, withinSearch.q), { type: 'integer', description: 'its digits' })),
@@ -65,6 +68,7 @@ export const filterPaging = (query: z.infer<typeof filterQuery>, body: z.infer<t
   page: query.page ?? body.page,
   per_page: query.per_page ?? body.per_page,
   after: query.after ?? body.after,
+  before: query.before ?? body.before,
 });
 
 /** The search text within the filter: the query string's, else the body's. */

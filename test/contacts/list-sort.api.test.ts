@@ -145,12 +145,12 @@ describe('paging the list', () => {
 
   // Found by the hostile-input probe: these answered "Invalid input: expected number, received NaN".
   it.each([
-    ['page=x', 'page must be a whole number, given once'],
-    ['page=1&page=2', 'page must be a whole number, given once'],
+    ['page=x', 'page must be a whole number or last, given once'],
+    ['page=1&page=2', 'page must be a whole number or last, given once'],
     ['per_page[x]=1', 'per_page must be a whole number, given once'],
     ['per_page=1.5', 'per_page must be a whole number, given once'],
     // A number written otherwise than in digits was read as one: page 1000, a page of 16.
-    ['page=1e3', 'page must be a whole number, given once'],
+    ['page=1e3', 'page must be a whole number or last, given once'],
     ['per_page=0x10', 'per_page must be a whole number, given once'],
     ['per_page=2.0', 'per_page must be a whole number, given once'],
     ['labels[x]=vip', 'labels must be label titles, as labels[]=vip (repeated for more)'],

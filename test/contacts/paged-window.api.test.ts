@@ -53,6 +53,15 @@ describe('page numbers past the paged window', () => {
     const last = await list(large, { sort: 'created_at', per_page: 500, after: inside.body.meta.next_cursor }).expect(200);
     expect(last.body.payload).toHaveLength(1);
 
+    // From the end: the last page is the contact past the window, and the page before it page 20.
+    const fromEnd = await list(large, { sort: 'created_at', per_page: 500, page: 'last' }).expect(200);
+    expect(fromEnd.body.payload).toEqual(last.body.payload);
+    expect(fromEnd.body.meta).toMatchObject({ count: LARGE, current_page: 21, next_cursor: null });
+    const back = await list(large, { sort: 'created_at', per_page: 500, before: fromEnd.body.meta.prev_cursor }).expect(200);
+    expect(back.body.payload).toEqual(inside.body.payload);
+    const filteredEnd = await filter(large, { sort: 'created_at', per_page: 500, page: 'last' }).expect(200);
+    expect(filteredEnd.body.payload).toEqual(last.body.payload);
+
     const beyond = await list(large, { page: 101, per_page: 500 }).expect(200);
     expect(beyond.body).toMatchObject({ payload: [], meta: { count: LARGE, next_cursor: null } });
   });
