@@ -45,6 +45,64 @@ test('when there are more contacts than a page, then next page follows the curso
   await expect(page.getByTestId('contact-row').first()).toContainText('Person 01');
 });
 
+test('when Last page is pressed, then the last page shows with its number, a reload keeps it, and Previous walks back to the first page', async ({ page, account }) => {
+  await createContacts(account, Array.from({ length: 57 }, (_, i) => ({ name: `Person ${String(i + 1).padStart(2, '0')}` })));
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Name', exact: true }).click();
+  await expect(page.getByTestId('count')).toHaveText('57 contacts');
+  const pager = page.getByRole('navigation', { name: /Page|Last page/ });
+  const names = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `Person ${String(from + i).padStart(2, '0')}`);
+
+  await pager.getByRole('button', { name: 'Last page' }).click();
+  await expect.poll(() => rowNames(page)).toEqual(names(51, 57));
+  await expect(pager.getByText('Page 3', { exact: true })).toBeVisible();
+  await expect(pager.getByRole('button', { name: 'Next page' })).toHaveAttribute('aria-disabled', 'true');
+  await expect(pager.getByRole('button', { name: 'Last page' })).toHaveAttribute('aria-disabled', 'true');
+  expect(page.url()).toContain('page=last');
+
+  await page.reload();
+  await expect.poll(() => rowNames(page)).toEqual(names(51, 57));
+  await expect(pager.getByText('Page 3', { exact: true })).toBeVisible();
+
+  await pager.getByRole('button', { name: 'Previous page' }).click();
+  await expect.poll(() => rowNames(page)).toEqual(names(26, 50));
+  await expect(pager.getByText('Page 2', { exact: true })).toBeVisible();
+  // A page reached going back reloads as itself, and goes on forward as the list does.
+  await page.reload();
+  await expect.poll(() => rowNames(page)).toEqual(names(26, 50));
+  await pager.getByRole('button', { name: 'Next page' }).click();
+  await expect.poll(() => rowNames(page)).toEqual(names(51, 57));
+  await expect(pager.getByText('Page 3', { exact: true })).toBeVisible();
+  await pager.getByRole('button', { name: 'Previous page' }).click();
+  await expect.poll(() => rowNames(page)).toEqual(names(26, 50));
+
+  await pager.getByRole('button', { name: 'Previous page' }).click();
+  await expect.poll(() => rowNames(page)).toEqual(names(1, 25));
+  await expect(pager.getByText('Page 1', { exact: true })).toBeVisible();
+  await expect(pager.getByRole('button', { name: 'Previous page' })).toHaveAttribute('aria-disabled', 'true');
+  expect(page.url()).not.toMatch(/after=|before=|page=/);
+  await screenshot(page, 'contacts-last-page');
+});
+
+test('when page 2 is opened from a link, then Previous leads to the first page (the earlier pages were never seen here)', async ({ page, account }) => {
+  await createContacts(account, Array.from({ length: 30 }, (_, i) => ({ name: `Linked ${String(i + 1).padStart(2, '0')}` })));
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Name', exact: true }).click();
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await expect(page.getByTestId('contact-row')).toHaveCount(5);
+  const link = new URL(page.url()).hash;
+
+  // The link alone, as pasted: nothing of the walk that made it is kept.
+  await page.goto('/app/#/contacts');
+  await page.goto(`/app/${link}`);
+  await page.reload();
+  await expect(page.getByTestId('contact-row')).toHaveCount(5);
+  await expect(page.getByText('Page 2', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Previous page' }).click();
+  await expect(page.getByTestId('contact-row')).toHaveCount(25);
+  await expect(page.getByTestId('contact-row').first()).toContainText('Linked 01');
+});
+
 test('when a segment or a label is open and the search box is typed into, then the search stays within it and the title still names it', async ({ page, account }) => {
   const [lima1] = await createContacts(account, [
     { name: 'User Lima One', city: 'Lima' },
@@ -96,7 +154,7 @@ test('when a contact is opened from page 2 of a sorted, searched list, then relo
     await expect(page.getByText('Page 2', { exact: true })).toBeVisible();
   };
 
-  // A reload keeps the page, and Previous still works (the earlier cursors are in the history).
+  // A reload keeps the page, and Previous still works (the page's own answer leads back).
   await page.reload();
   await listIsPage2();
   await page.getByRole('button', { name: 'Previous page' }).click();

@@ -6,7 +6,7 @@ import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
 import { focusIsLost } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
-import { hashOf, listOf, type ListSource, type ListView, type Navigate } from '../shell/view';
+import { firstPageOf, hashOf, listOf, type ListSource, type ListView, type Navigate } from '../shell/view';
 import { BulkBar, type BulkAction, type BulkSelection } from './bulk-bar';
 import { ExportPanel } from './export-panel';
 import { exportBodyOf, fetchContacts, type ListReadError } from './fetch-contacts';
@@ -93,12 +93,11 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   // The screen is keyed by its source (App): the first one is kept, so that a sort or a page,
   // which brings a new but equal source from the URL, does not read the segment again.
   const [source] = useState(list.source);
-  const { sort, q, cursors } = list;
-  const after = cursors[cursors.length - 1] ?? undefined;
+  const { sort, q, at } = list;
   const [result, setResult] = useState<{ key: string; list: ContactList | null; error: ApiError | null } | null>(null);
   const [loading, setLoading] = useState(false);
   // The rows selected on this page (of this sort and search): another page starts with none.
-  const pageKey = JSON.stringify([sort, q, after]);
+  const pageKey = JSON.stringify([sort, q, at]);
   const [selection, setSelection] = useState<{ key: string; ids: Set<number> }>({ key: pageKey, ids: new Set() });
   const selected = selection.key === pageKey ? selection.ids : new Set<number>();
   const setSelected = (ids: Set<number>) => setSelection({ key: pageKey, ids });
@@ -149,7 +148,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   const showList = useCallback((next: ListView, replace = false) => navigate({ screen: 'contacts', list: next }, { replace, keepSearch: true }), [navigate]);
   const onSearch = useCallback(
     // The first search of a list is a new entry in the history (Back leaves the search); refining it is not.
-    (text: string) => showList({ ...list, q: text, cursors: [undefined] }, list.q !== '' && text !== ''),
+    (text: string) => showList({ ...firstPageOf(list), q: text }, list.q !== '' && text !== ''),
     [list, showList],
   );
 
@@ -180,7 +179,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   }, [session, source, revision, refreshed]);
 
   const badPosition = list.badPosition === true;
-  const fetchKey = JSON.stringify([source, sort, after, q, badPosition]);
+  const fetchKey = JSON.stringify([source, sort, at, q, badPosition]);
   // "Try again", or a retry by itself after a 503 (search unavailable for now, e.g. Elasticsearch
   // restarting): the list said "try again shortly" and stayed so until a reload.
   const [attempt, setAttempt] = useState({ key: fetchKey, n: 0 });
@@ -191,7 +190,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
     if (badPosition) return setLoading(false);
     let live = true;
     setLoading(true);
-    fetchContacts(session.client, session, source, { sort, after, q: q || undefined })
+    fetchContacts(session.client, session, source, { sort, at, q: q || undefined })
       .then((page) => live && setResult({ key: fetchKey, list: page, error: null }))
       // A list that cannot be read says why, instead of loading for ever.
       .catch((err) => live && setResult({ key: fetchKey, list: null, error: errorOf(err) }))
@@ -199,7 +198,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
     return () => {
       live = false;
     };
-  }, [session, source, sort, after, q, badPosition, fetchKey, revision, retries]);
+  }, [session, source, sort, at, q, badPosition, fetchKey, revision, retries]);
 
   const current = result?.key === fetchKey ? result : null;
   const shown = badPosition ? null : current?.list ?? (loading ? result?.list ?? null : null);
@@ -212,7 +211,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
     return () => clearTimeout(timer);
   }, [unavailable, retries, fetchKey]);
   // A cursor the API refuses (tampered with, or from another sort): the link's position is not valid.
-  const positionInvalid = badPosition || failure?.field === 'after';
+  const positionInvalid = badPosition || failure?.field === 'after' || failure?.field === 'before';
   // A filter from a link that the API refuses opens the builder at the condition it names.
   const filterRefused = source.kind === 'filter' && failure && problemPathOf(failure.field) !== null ? failure : null;
   const panelShown = panel === 'auto' ? (filterRefused ? 'filter' : 'none') : panel;
@@ -221,7 +220,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   const segmentRefused = source.kind === 'segment' && !positionInvalid && (failure as ListReadError | null)?.status === 422;
 
   function sortBy(column: Column) {
-    showList({ ...list, sort: sort === column ? `-${column}` : column, cursors: [undefined] });
+    showList({ ...firstPageOf(list), sort: sort === column ? `-${column}` : column });
   }
   const ariaSort = (column: Column) => (sort === column ? 'ascending' : sort === `-${column}` ? 'descending' : 'none');
 
@@ -295,7 +294,14 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   const rows = shown?.payload ?? [];
   const allSelected = rows.length > 0 && rows.every((c) => selected.has(c.id));
   const count = shown ? plural('count', shown.meta.count) : '';
-  const previous = cursors.length > 1 ? cursors[cursors.length - 2] : null;
+  // The page's number: the last page's from its answer; a page read back to the list's start is the
+  // first, whatever number it was reached as (contacts before it deleted meanwhile).
+  const answered = current?.list;
+  const pageNumber = at && 'before' in at && answered && !answered.meta.prev_cursor ? 1 : (list.page ?? answered?.meta.current_page ?? null);
+  const prevCursor = loading ? null : shown?.meta.prev_cursor;
+  const nextCursor = loading ? null : shown?.meta.next_cursor;
+  const onFirstPage = !at;
+  const onLastPage = !!at && 'last' in at;
 
   return (
     <section className="contacts" aria-labelledby="list-title">
@@ -381,7 +387,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           <button
             type="button"
             onClick={() => {
-              showList({ ...list, cursors: [undefined], badPosition: undefined });
+              showList(firstPageOf(list));
               // The message goes with its button: the focus goes to the list's title.
               titleRef.current?.focus();
             }}
@@ -532,23 +538,25 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
 
       {/* aria-disabled, not disabled: a button that becomes disabled under the focus (Next while the
           page loads, Previous on reaching the first page) dropped the focus to the page's top. */}
-      <nav className="pager" aria-label={t('pageN', { n: cursors.length })}>
-        <button type="button" aria-disabled={cursors.length === 1} onClick={() => cursors.length > 1 && showList({ ...list, cursors: [undefined] })}>{t('firstPage')}</button>
+      <nav className="pager" aria-label={pageNumber === null ? t('lastPage') : t('pageN', { n: formatNumber(pageNumber) })}>
+        <button type="button" aria-disabled={onFirstPage} onClick={() => !onFirstPage && showList(firstPageOf(list))}>{t('firstPage')}</button>
         <button
           type="button"
-          aria-disabled={cursors.length === 1 || previous === null}
-          title={cursors.length > 1 && previous === null ? t('previousUnknown') : undefined}
-          onClick={() => cursors.length > 1 && previous !== null && showList({ ...list, cursors: cursors.slice(0, -1) })}
+          aria-disabled={onFirstPage || !prevCursor}
+          onClick={() => !onFirstPage && prevCursor && showList(pageNumber !== null && pageNumber <= 2 ? firstPageOf(list) : { ...list, page: pageNumber && pageNumber - 1, at: { before: prevCursor } })}
         >
           {t('previousPage')}
         </button>
-        <span>{t('pageN', { n: cursors.length })}</span>
+        <span>{pageNumber === null ? t('lastPage') : t('pageN', { n: formatNumber(pageNumber) })}</span>
         <button
           type="button"
-          aria-disabled={loading || !shown?.meta.next_cursor || rows.length === 0}
-          onClick={() => !loading && rows.length > 0 && shown?.meta.next_cursor && showList({ ...list, cursors: [...cursors, shown.meta.next_cursor] })}
+          aria-disabled={!nextCursor || rows.length === 0}
+          onClick={() => nextCursor && rows.length > 0 && showList({ ...list, page: (pageNumber ?? 0) + 1, at: { after: nextCursor } })}
         >
           {t('nextPage')}
+        </button>
+        <button type="button" aria-disabled={onLastPage || !nextCursor} onClick={() => !onLastPage && nextCursor && showList({ ...list, page: null, at: { last: true } })}>
+          {t('lastPage')}
         </button>
       </nav>
     </section>

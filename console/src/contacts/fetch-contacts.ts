@@ -1,12 +1,13 @@
 import { errorOf, type ApiError, type Client, type ContactList, type Session } from '../api/client';
 import { toPayload } from '../filters/filter-model';
-import type { ListSource } from '../shell/view';
+import type { ListSource, PagePosition } from '../shell/view';
 
 export const PER_PAGE = 25;
 
 export interface PageRequest {
   sort: string;
-  after?: string;
+  /** Where the page is read from; the first page when absent. */
+  at?: PagePosition;
   /** A search box text: searched within the source (a filter's or segment's `q`, a label's search with `labels[]`). */
   q?: string;
 }
@@ -15,10 +16,13 @@ export interface PageRequest {
 export type ListReadError = ApiError & { status: number };
 
 /** One page of the list's source: never more than a page, paged by cursor to any depth. */
-export async function fetchContacts(client: Client, session: Session, source: ListSource, { sort, after, q }: PageRequest): Promise<ContactList> {
+/** The paging parameters of a position in the list: a cursor either way, or page=last. */
+const positionParams = (at: PagePosition | undefined) => (!at ? {} : 'last' in at ? { page: 'last' as const } : at);
+
+export async function fetchContacts(client: Client, session: Session, source: ListSource, { sort, at, q }: PageRequest): Promise<ContactList> {
   const account_id = String(session.accountId);
   // The table shows no contact inboxes: asked without, as Chatwoot's dashboard asks its lists.
-  const paging = { sort, per_page: PER_PAGE, include_contact_inboxes: 'false' as const, ...(after ? { after } : {}), ...(q ? { q } : {}) };
+  const paging = { sort, per_page: PER_PAGE, include_contact_inboxes: 'false' as const, ...positionParams(at), ...(q ? { q } : {}) };
   const labels = source.kind === 'label' ? { labels: [source.title] } : {};
   const result =
     source.kind === 'filter'

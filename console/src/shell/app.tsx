@@ -14,16 +14,15 @@ import { LanguageSwitch } from './language-switch';
 import { SessionContext, type SessionState } from './session';
 import { ALL_CONTACTS, hashOf, viewOf, type Navigate, type View } from './view';
 
-/** What history.state holds for an entry: the list's earlier cursors, and whether a contact was opened from its list. */
+/** What history.state holds for an entry: whether a contact was opened from its list. */
 interface EntryState {
-  cursors?: unknown;
   fromList?: boolean;
 }
 
 const REFRESH_EVERY_MS = 60_000;
 
 const entryState = (): EntryState => (history.state && typeof history.state === 'object' ? (history.state as EntryState) : {});
-const viewOfLocation = (): View => viewOf(location.hash, entryState());
+const viewOfLocation = (): View => viewOf(location.hash);
 
 export function App() {
   const { t } = useI18n();
@@ -80,13 +79,12 @@ export function App() {
   }, []);
 
   const navigate = useCallback<Navigate>((view, options = {}) => {
-    const state: EntryState =
-      view.screen === 'contacts' ? { cursors: view.list.cursors } : view.screen === 'contact' ? { cursors: view.back.cursors, fromList: options.fromList } : {};
+    const state: EntryState = view.screen === 'contact' ? { fromList: options.fromList } : {};
     const hash = hashOf(view);
     if (options.replace || hash === location.hash) history.replaceState(state, '', hash);
     else history.pushState(state, '', hash);
     setMenuOpen(false);
-    setNav((n) => ({ view: viewOf(hash, state), epoch: options.keepSearch ? n.epoch : n.epoch + 1 }));
+    setNav((n) => ({ view: viewOf(hash), epoch: options.keepSearch ? n.epoch : n.epoch + 1 }));
   }, []);
 
   const clear = useCallback((endedElsewhere = false) => {

@@ -10,20 +10,25 @@ export type ListSource =
 export const DEFAULT_SORT = '-last_activity_at';
 
 /**
- * Where the user is in a list: its source, sort, search text, and the cursors of the pages up to
- * the one shown (paging is by cursor, to any depth; the first page has none). A cursor is null
- * when it is not known (a page opened from a link): that page can be reached again only from the first.
+ * How the page shown is read: going on after a cursor (meta.next_cursor), going back before one
+ * (meta.prev_cursor), or the list's last page. The first page needs none.
  */
+export type PagePosition = { after: string } | { before: string } | { last: true };
+
+/** Where the user is in a list: its source, sort, search text, and the page shown (paging is by cursor, to any depth, from either end). */
 export interface ListView {
   source: ListSource;
   sort: string;
   q: string;
-  cursors: (string | null | undefined)[];
+  /** The page's number: 1 for the first; null for the last page until its answer says (meta.current_page). */
+  page: number | null;
+  /** Where the page is read from; absent on the first page. */
+  at?: PagePosition;
   /**
-   * The link asked for a page it cannot lead to (an `after` without its page number, a page
+   * The link asked for a page it cannot lead to (a cursor without its page number, a page
    * number without its cursor): the list says so and offers the first page, instead of showing
    * the first page as if it were the one asked for. (A cursor the API refuses, 422 naming
-   * `after`, is said the same way.)
+   * `after` or `before`, is said the same way.)
    */
   badPosition?: boolean;
   /** The link named a filter that cannot be read (not JSON, cut short by a mail client): all contacts are listed, and the list says why. */
@@ -32,7 +37,10 @@ export interface ListView {
   badLink?: boolean;
 }
 
-export const listOf = (source: ListSource): ListView => ({ source, sort: DEFAULT_SORT, q: '', cursors: [undefined] });
+export const listOf = (source: ListSource): ListView => ({ source, sort: DEFAULT_SORT, q: '', page: 1 });
+
+/** The same list (source, sort, search) at its first page. */
+export const firstPageOf = (list: ListView): ListView => ({ ...list, page: 1, at: undefined, badPosition: undefined });
 
 export type View =
   | { screen: 'contacts'; list: ListView }
@@ -55,7 +63,7 @@ export type Navigate = (view: View, options?: NavigateOptions) => void;
 
 // The view lives in the URL's hash, so that a reload, Back and Forward and a copied link keep it:
 //   #/contacts, #/label/<title>, #/segment/<id>, #/filter?payload=<json>   a list, with
-//     ?sort=&q=&page=&after=   (page n's cursor is `after`; the earlier ones are kept in history.state)
+//     ?sort=&q=&page=n&after=   page n, going on (or &before=, going back); ?page=last the last page
 //   #/contact/<id>?from=<the list's hash>   a contact, and the list to go back to
 //   #/import, #/admin
 
@@ -77,10 +85,12 @@ function listHash(list: ListView): string {
   if (list.source.kind === 'filter') params.set('payload', JSON.stringify(list.source.payload));
   if (list.sort !== DEFAULT_SORT) params.set('sort', list.sort);
   if (list.q) params.set('q', list.q);
-  const after = list.cursors[list.cursors.length - 1];
-  if (list.cursors.length > 1 && after) {
-    params.set('page', String(list.cursors.length));
-    params.set('after', after);
+  const at = list.at;
+  if (at && 'last' in at) params.set('page', 'last');
+  else if (at) {
+    params.set('page', String(list.page));
+    if ('after' in at) params.set('after', at.after);
+    else params.set('before', at.before);
   }
   const query = params.toString();
   return `${listPath(list.source)}${query ? `?${query}` : ''}`;
@@ -117,37 +127,35 @@ function parseSource(path: string, params: URLSearchParams): ListSource | 'unrea
   return null;
 }
 
-/** A list from its hash; `known` are the cursors history.state kept for it, when it has them. */
-function parseList(hash: string, known?: unknown): ListView | null {
+/** A list from its hash. */
+function parseList(hash: string): ListView | null {
   const [path, query = ''] = hash.split('?', 2) as [string, string?];
   const params = new URLSearchParams(query);
   const parsed = parseSource(path, params);
   if (!parsed) return null;
-  if (parsed === 'unreadable') return { source: { kind: 'all' }, sort: params.get('sort') || DEFAULT_SORT, q: params.get('q') ?? '', cursors: [undefined], badFilter: true };
-  const source = parsed;
-  const page = Number(params.get('page'));
+  const view = { sort: params.get('sort') || DEFAULT_SORT, q: params.get('q') ?? '', page: 1 };
+  if (parsed === 'unreadable') return { ...view, source: { kind: 'all' }, badFilter: true };
+  const list: ListView = { ...view, source: parsed };
+  const pageText = params.get('page');
   const after = params.get('after');
-  let cursors: ListView['cursors'] = [undefined];
-  const view = { source, sort: params.get('sort') || DEFAULT_SORT, q: params.get('q') ?? '' };
-  if (Number.isInteger(page) && page > 1 && page <= 10_000 && after) {
-    const kept = Array.isArray(known) && known.length === page && known[page - 1] === after ? (known as ListView['cursors']) : null;
-    cursors = kept ?? [undefined, ...Array<null>(page - 2).fill(null), after];
-  } else if (params.has('after') || (params.has('page') && params.get('page') !== '1')) {
-    return { ...view, cursors, badPosition: true };
-  }
-  return { ...view, cursors };
+  const before = params.get('before');
+  const page = Number(pageText);
+  if (pageText === 'last' && !after && !before) return { ...list, page: null, at: { last: true } };
+  if (Number.isSafeInteger(page) && page > 1 && (after ? !before : before)) return { ...list, page, at: after ? { after } : { before: before! } };
+  if (after !== null || before !== null || (pageText !== null && pageText !== '1')) return { ...list, badPosition: true };
+  return list;
 }
 
-/** The view a hash names (with the cursors history.state kept for it); all contacts, saying so, for anything else. */
-export function viewOf(hash: string, state?: { cursors?: unknown }): View {
+/** The view a hash names; all contacts, saying so, for anything else. */
+export function viewOf(hash: string): View {
   const path = hash.replace(/^#/, '');
   if (path === '/import') return { screen: 'import' };
   if (path === '/admin') return { screen: 'admin' };
   const contact = /^\/contact\/(\d+)(?:\?(.*))?$/.exec(path);
   if (contact) {
     const from = new URLSearchParams(contact[2] ?? '').get('from');
-    return { screen: 'contact', id: Number(contact[1]), back: (from && parseList(from, state?.cursors)) || ALL_CONTACTS.list };
+    return { screen: 'contact', id: Number(contact[1]), back: (from && parseList(from)) || ALL_CONTACTS.list };
   }
-  const list = parseList(path, state?.cursors);
+  const list = parseList(path);
   return { screen: 'contacts', list: list ?? { ...listOf({ kind: 'all' }), badLink: true } };
 }
