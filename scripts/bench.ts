@@ -8,6 +8,7 @@
 //   npm run bench -- --storage-only    # what the seeded data costs at rest
 //   npm run bench -- --missing-tail    # pages among the contacts without the sort field, against the first
 //   npm run bench -- --missing-first   # only the first pages of filters whose contacts all lack the sort field
+//   npm run bench -- --from-end        # only the last page and pages walked back from it, against the first
 //
 // Uses its own database (contacts_bench) and index alias (contacts_bench); a second run with the
 // same size reuses the seeded data. The API and the sync worker run as child processes so that
@@ -150,7 +151,7 @@ async function seed() {
   }
 }
 
-async function timed(url: string, token: string): Promise<{ ms: number; body: { meta: { count: number; next_cursor: string | null }; payload: { name: string | null }[] } }> {
+async function timed(url: string, token: string): Promise<{ ms: number; body: { meta: { count: number; next_cursor: string | null; prev_cursor: string | null }; payload: { name: string | null }[] } }> {
   const t = performance.now();
   const res = await fetch(url, { headers: { api_access_token: token } });
   const body = (await res.json()) as Awaited<ReturnType<typeof timed>>['body'];
@@ -214,6 +215,49 @@ async function measureSorts(base: string, token: string) {
     check(`list ${sort} p50`, first50, 5);
     check(`list ${sort} p95 ≤ 2× p50`, first95 / first50, 2, '×');
     check(`list ${sort} ${DEEP_ROWS.toLocaleString('en')} deep / first page`, deep50 / first50, 1.2, '×');
+  }
+}
+
+/**
+ * The list read from its end (`page=last`, and `before=` a cursor DEEP_ROWS from the end, walked
+ * back by prev_cursor), against the first page: both read the order reversed, which no window of
+ * the forward pages helps (first-page-window, tie and value windows).
+ */
+async function measureFromEnd(base: string, token: string) {
+  await warmUp(base, token);
+  console.log(`
+GET /contacts from the end, ${SAMPLES} requests each, per_page 50, in turn with the first page:`);
+  console.log('sort                 | first page p50 / p95 | page=last p50 / p95 | ' + `${DEEP_ROWS.toLocaleString('en')} from the end by before p50 / p95 | last / first, deep / first (p50)`);
+  const sorts = Object.keys(SORT_FIELDS).flatMap((key) => [key, `-${key}`]);
+  const deepCursor = new Map<string, string | null>();
+  for (const sort of sorts) {
+    let before = (await timed(`${base}?sort=${sort}&per_page=1000&page=last`, token)).body.meta.prev_cursor;
+    for (let walked = 1000; walked < DEEP_ROWS; walked += 1000) {
+      before = (await timed(`${base}?sort=${sort}&per_page=1000&before=${before}`, token)).body.meta.prev_cursor;
+    }
+    deepCursor.set(sort, before);
+  }
+  const times = new Map<string, { first: number[]; last: number[]; deep: number[] }>(sorts.map((sort) => [sort, { first: [], last: [], deep: [] }]));
+  for (let i = 0; i < SAMPLES; i++) {
+    for (const sort of sorts) {
+      const t = times.get(sort)!;
+      const asks = [
+        async () => t.first.push((await timed(`${base}?sort=${sort}&per_page=50`, token)).ms),
+        async () => t.last.push((await timed(`${base}?sort=${sort}&per_page=50&page=last`, token)).ms),
+        async () => t.deep.push((await timed(`${base}?sort=${sort}&per_page=50&before=${deepCursor.get(sort)}`, token)).ms),
+      ];
+      // Each first in turn, so that what the machine does meanwhile weighs on all alike.
+      for (let k = 0; k < asks.length; k++) await asks[(i + k) % asks.length]();
+    }
+  }
+  for (const sort of sorts) {
+    const t = times.get(sort)!;
+    const [first50, last50, deep50] = [percentile(t.first, 50), percentile(t.last, 50), percentile(t.deep, 50)];
+    console.log(
+      `${sort.padEnd(20)} | ${ms(first50).padStart(8)} / ${ms(percentile(t.first, 95)).padStart(8)} | ${ms(last50).padStart(8)} / ${ms(percentile(t.last, 95)).padStart(8)} | ${ms(deep50).padStart(8)} / ${ms(percentile(t.deep, 95)).padStart(8)} | ${(last50 / first50).toFixed(2)}×, ${(deep50 / first50).toFixed(2)}×`,
+    );
+    check(`list ${sort} page=last / first page`, last50 / first50, 1.2, '×');
+    check(`list ${sort} ${DEEP_ROWS.toLocaleString('en')} from the end / first page`, deep50 / first50, 1.2, '×');
   }
 }
 
@@ -533,6 +577,11 @@ async function main() {
     const base = `http://127.0.0.1:${PORT}/api/v1/accounts/${state.account_id}/contacts`;
     await waitForHealth(PORT);
     await restoreSeededData(base.replace(/\/contacts$/, ''), state.token, state.account_id);
+    if (process.argv.includes('--from-end')) {
+      await measureFromEnd(base, state.token);
+      console.log(`\nagainst the latency targets (SPEC §8, issue 14):\n${verdicts.join('\n')}`);
+      return;
+    }
     if (process.argv.includes('--missing-tail') || process.argv.includes('--missing-first')) {
       if (process.argv.includes('--missing-tail')) await measureMissingTails(base, state.token);
       else await warmUp(base, state.token);
@@ -541,6 +590,7 @@ async function main() {
       return;
     }
     await measureSorts(base, state.token);
+    await measureFromEnd(base, state.token);
     await measureFilters(base, state.token);
     await measureSegmentCounts(base.replace(/\/contacts$/, ''), state.token);
     if (!process.argv.includes('--reads-only')) await measureSync(base, state.token, state.account_id);

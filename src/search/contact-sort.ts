@@ -126,21 +126,15 @@ export function toSearchSort(sort: ContactSort) {
 }
 
 /**
- * The list's order read backwards (the last page, a page before a cursor): every clause the other
- * way, the contacts without the value first. The places of missing values stay the same values
- * (the dates' and checkboxes' own; Elasticsearch's _first descending is the _last ascending's),
- * so a cursor's values mean the same position in both orders.
+ * The sort values (before the id) Elasticsearch answers for a contact without the sort's field:
+ * the places its missing values sort at. Long's ends for the phone number, as JSON numbers round
+ * them (a cursor writes them back exactly); a double's infinities as the text Elasticsearch writes.
  */
-export function reversedSearchSort(sort: ContactSort) {
-  const flip = (order: ContactSort['order']) => (order === 'asc' ? 'desc' : 'asc');
-  return toSearchSort(sort).map((clause) =>
-    Object.fromEntries(
-      Object.entries(clause).map(([field, how]) => [
-        field,
-        { ...how, order: flip(how.order), ...('missing' in how ? { missing: how.missing === '_last' ? '_first' : how.missing } : {}) },
-      ]),
-    ),
-  );
+export function missingSortValues(sort: ContactSort): (string | number | null)[] {
+  const field = sortFieldOf(sort);
+  const place = missingLast(sort);
+  const value = typeof place === 'number' ? place : TEXT_SORT_FIELD.test(field) ? null : isCustomNumberField(field) ? (sort.order === 'asc' ? 'Infinity' : '-Infinity') : sort.order === 'asc' ? 2 ** 63 : -(2 ** 63);
+  return keyFieldOf(sort) ? [missingKey(sort.order), value] : [value];
 }
 
 // What a date or checkbox sort yields, its missing values' places included: a date within the
