@@ -333,14 +333,6 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
     const call = { timeoutMs, field };
     const at = await located(accountId);
     const size = request.perPage + 1;
-    const body = (legQuery: SearchQuery, legSort: estypes.SortCombinations[]) => ({
-      query: scoped(accountId, narrowedBy(legQuery, query)),
-      sort: legSort,
-      size,
-      track_total_hits: false,
-      _source: ['payload'],
-      ...limits.body,
-    });
     const has = { exists: { field: sortFieldOf(sort) } };
     const backwards: ContactSort = { ...sort, order: sort.order === 'asc' ? 'desc' : 'asc' };
     let hits: estypes.SearchHit<{ payload: ContactPayload }>[];
@@ -351,19 +343,26 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
       ({ hits, total } = await readInOrder(accountId, at, backwards, request.perPage, { query: narrowedBy(has, query), countQuery: query, cursor, from: 0 }, call));
     } else {
       // From the end, or a cursor among the contacts without the field: the rest of those by id,
-      // then the contacts with it from the other end. Each sort puts its missing values last, the
-      // way Elasticsearch skips what cannot enter the page: first, they made it compare every
-      // contact (24-40 ms at a million, against 3-5).
-      // Past a cursor by search_after on the id (a range of most of the index costs Elasticsearch
-      // 10-30 ms to gather); descending, where search_after alone took 7-15 ms, first the ids
-      // within a few pages' worth of the cursor's tie gap before it, as a forward page in a tie is read.
+      // then the contacts with it from the other end, by the opposite sort (missing values last).
+      // Sorted with the missing values first, Elasticsearch could skip nothing: 24-40 ms a page at a
+      // million, against 3-5. Past a cursor, by search_after on the id (a range over most of the
+      // index took 10-30 ms to gather); descending, where search_after alone took 7-15 ms, first
+      // within a few pages' worth of the cursor's tie gap, as a forward page inside a tie is read.
       const id = cursor?.values[cursor.values.length - 1] as number;
       const gap = cursor?.tieGap;
       const window =
         cursor && gap !== undefined && backwards.order === 'desc' && Number.isSafeInteger(id - windowWidth(gap, request.perPage))
           ? [{ range: { id: { gte: id - windowWidth(gap, request.perPage) } } }]
           : [];
-      const without = (near: object[]) => ({ ...body({ bool: { must_not: [has], filter: near } }, [{ id: { order: backwards.order } }]), ...(cursor ? { search_after: [id] } : {}) });
+      const without = (near: SearchQuery[]) => ({
+        query: scoped(accountId, narrowedBy({ bool: { must_not: [has], filter: near } }, query)),
+        sort: [{ id: { order: backwards.order } }],
+        size,
+        ...(cursor ? { search_after: [id] } : {}),
+        track_total_hits: false,
+        _source: ['payload'],
+        ...limits.body,
+      });
       const [withoutField, counted] = await searchAll(at, [without(window), countBody(accountId, query)], call);
       total = totalOf(counted.hits.total ?? 0);
       let missing = withoutField.hits.hits;
@@ -372,10 +371,10 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
       // The contacts without the field answer the sort values the whole sort would have given them.
       const place = missingSortValues(sort);
       hits = missing.map((hit) => ({ ...hit, sort: [...place, Number(hit._id)] }));
-      // Those with it only when the others leave room (a second round trip): read beside them every
-      // time, by -company_name they cost 15-20 ms of a page that never showed one (the first page of
-      // company ties hundreds of thousands of contacts). Read as a list's first page is, from the
-      // window where the last one ended.
+      // Those with the field only when the others leave room (a second round trip): read beside
+      // them every time, by -company_name they cost 15-20 ms of a page that never showed one (the
+      // first page of company ties hundreds of thousands of contacts). Read as a list's first page
+      // is, from the window where the last one ended.
       if (hits.length < size) {
         const rest = await readInOrder(accountId, at, backwards, request.perPage - hits.length, { query: narrowedBy(has, query), countQuery: query, from: 0 }, call);
         hits = [...hits, ...rest.hits];
