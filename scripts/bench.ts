@@ -220,8 +220,8 @@ async function measureSorts(base: string, token: string) {
 
 /**
  * The list read from its end (`page=last`, and `before=` a cursor DEEP_ROWS from the end, walked
- * back by prev_cursor), against the first page: both read the order reversed, which no window of
- * the forward pages helps (first-page-window, tie and value windows).
+ * back by prev_cursor), against the first page: both read the order backwards (search-contacts.ts,
+ * pageBackward), which the contacts without the sort field come first in.
  */
 async function measureFromEnd(base: string, token: string) {
   await warmUp(base, token);
