@@ -178,6 +178,9 @@ export function missingSortField(sort: ContactSort, values: readonly unknown[]):
   return undefined;
 }
 
+/** Whether every contact holds the sort's field: its creation time. No contact lies among those without it. */
+export const neverMissing = (sort: ContactSort) => sortFieldOf(sort) === SORT_FIELDS.created_at;
+
 /** A contact's own numeric sort field (the phone number, its dates): never missing as a value a contact could hold. */
 const isOwnNumberField = (field: string) => field === SORT_FIELDS.phone_number || field === SORT_FIELDS.created_at || field === SORT_FIELDS.last_activity_at;
 

@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { firstPageField, isPresentSortValue, missingSortField, sortFieldOf, sortToString, type ContactSort } from './contact-sort';
-import { tieGapOf, windowWidth } from './tie-window';
+import { idsUpTo, tieGapOf, windowWidth } from './tie-window';
 
 /*
  * Reading a first page from where the last one ended. Elasticsearch finds the first page of a text
@@ -58,7 +58,7 @@ export function firstPageEndOf(sort: ContactSort, perPage: number, hits: estypes
  */
 export function firstPageWindow(sort: ContactSort, end: FirstPageEnd): estypes.QueryDslQueryContainer[] {
   const asc = sort.order === 'asc';
-  const upToBound = { range: { id: asc ? { lte: end.bound } : { gte: end.bound } } };
+  const upToBound = idsUpTo(end.bound, sort.order);
   if ('missing' in end) {
     const exists = { exists: { field: end.missing } };
     return [exists, { bool: { must_not: [exists], filter: [upToBound] } }];

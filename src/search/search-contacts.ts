@@ -1,12 +1,12 @@
 import { errors as esErrors, type Client, type estypes } from '@elastic/elasticsearch';
 import { withAvailability, type ContactPayload } from '../records/contact.presenter';
 import { UnavailableError, ValidationError } from '../shared/errors';
-import { missingSortField, missingSortValues, sortFieldOf, sortToString, sortValueTypes, toSearchSort, type ContactSort } from './contact-sort';
+import { missingSortField, missingSortValues, neverMissing, sortFieldOf, sortToString, sortValueTypes, toSearchSort, type ContactSort } from './contact-sort';
 import { searchRouting, type IndexTarget, type PlacementView } from './index-placements';
 import { decodeCursor, encodeCursor, listKeyOf, type CursorParam, type DecodedCursor } from './cursor';
 import { versionOfIndexName } from './contacts-index';
 import { createFirstPageEnds, firstPageEndOf, firstPageWindow } from './first-page-window';
-import { tieGapOf, tieWindow, windowWidth } from './tie-window';
+import { idBoundAfter, idsPast, idsUpTo, tieGapOf, tieWindow } from './tie-window';
 import { valueGapOf, valueWindow } from './value-window';
 import { textBand, textBandPrefixOf } from './text-band';
 
@@ -276,6 +276,9 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
   };
   const limits = timeLimits(timeoutMs);
   const firstPageEnds = createFirstPageEnds();
+  // Where the last reads from the end of the contacts without a sort's field ended, by account,
+  // sort and query (pageBackward): their first pages, in the reversed order.
+  const lastPageEnds = createFirstPageEnds();
   // The exact count of the account's contacts the query matches, as a search body (a size-0
   // search rather than _count, which takes no time limit): for a count, a page and segment counts.
   const countBody = (accountId: number, query?: SearchQuery) => ({ query: scoped(accountId, query), size: 0, track_total_hits: true, ...limits.body });
@@ -337,28 +340,35 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
     const backwards: ContactSort = { ...sort, order: sort.order === 'asc' ? 'desc' : 'asc' };
     let hits: estypes.SearchHit<{ payload: ContactPayload }>[];
     let total: number;
-    if (cursor && !missingSortField(sort, cursor.values)) {
+    if (cursor ? !missingSortField(sort, cursor.values) : neverMissing(sort)) {
       // A cursor among the contacts with the field: the page after it in the opposite order, among
       // them, as a list's page is read (with the windows its hints allow; the hints hold both ways).
-      ({ hits, total } = await readInOrder(accountId, at, backwards, request.perPage, { query: narrowedBy(has, query), countQuery: query, cursor, from: 0 }, call));
+      // From the end of a sort whose field every contact holds, so: the first page of the opposite
+      // order (asking first for the contacts without the field cost a round trip: at a million,
+      // 1.12-1.18x the first page, against 0.99-1.03x).
+      const read = await readInOrder(accountId, at, backwards, request.perPage, { query: narrowedBy(has, query), countQuery: query, cursor, from: 0 }, call);
+      hits = read.hits;
+      total = read.total!;
     } else {
       // From the end, or a cursor among the contacts without the field: the rest of those by id,
       // then the contacts with it from the other end, by the opposite sort (missing values last).
       // Sorted with the missing values first, Elasticsearch could skip nothing: 24-40 ms a page at a
-      // million, against 3-5. Past a cursor, by search_after on the id (a range over most of the
-      // index took 10-30 ms to gather); descending, where search_after alone took 7-15 ms, first
-      // within a few pages' worth of the cursor's tie gap, as a forward page inside a tie is read.
+      // million, against 3-5. Past a cursor, first within a few pages' worth of the cursor's tie gap,
+      // as a forward page inside a tie is read (at a million, 100,000 from the end of -email, by
+      // search_after alone 12-13 ms, in the window 4.6-5); then, if the window held too few, by
+      // search_after on the id (a range over most of the index took 10-30 ms to gather). From the
+      // end, first up to where the last read from the end ended, as a list's first page is read
+      // (at a million, by -phone_number, 5.6-7.3 ms in Elasticsearch for the whole tie, 3.2-3.4 up to there).
       const id = cursor?.values[cursor.values.length - 1] as number;
-      const gap = cursor?.tieGap;
-      const window =
-        cursor && gap !== undefined && backwards.order === 'desc' && Number.isSafeInteger(id - windowWidth(gap, request.perPage))
-          ? [{ range: { id: { gte: id - windowWidth(gap, request.perPage) } } }]
-          : [];
-      const without = (near: SearchQuery[]) => ({
-        query: scoped(accountId, narrowedBy({ bool: { must_not: [has], filter: near } }, query)),
+      const fromEnd = cursor ? undefined : lastPageEnds.recall(accountId, backwards, query);
+      const window = cursor
+        ? cursor.tieGap !== undefined ? idsPast(id, cursor.tieGap, request.perPage, backwards.order) : undefined
+        : fromEnd && idsUpTo(fromEnd.bound, backwards.order);
+      const without = (near: SearchQuery | undefined) => ({
+        query: scoped(accountId, narrowedBy({ bool: { must_not: [has], filter: near ? [near] : [] } }, query)),
         sort: [{ id: { order: backwards.order } }],
         size,
-        ...(cursor ? { search_after: [id] } : {}),
+        ...(cursor && !near ? { search_after: [id] } : {}),
         track_total_hits: false,
         _source: ['payload'],
         ...limits.body,
@@ -367,7 +377,11 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
       total = totalOf(counted.hits.total ?? 0);
       let missing = withoutField.hits.hits;
       // The window held fewer than a page and one: the rest of those contacts lie past it, or there are no more.
-      if (window.length && missing.length < size) [{ hits: { hits: missing } }] = await searchAll(at, [without([])], call);
+      if (window && missing.length < size) [{ hits: { hits: missing } }] = await searchAll(at, [without(undefined)], call);
+      if (!cursor) {
+        const bound = idBoundAfter(missing, request.perPage, backwards.order);
+        lastPageEnds.learn(accountId, backwards, query, bound === undefined ? undefined : { missing: sortFieldOf(sort), bound });
+      }
       // The contacts without the field answer the sort values the whole sort would have given them.
       const place = missingSortValues(sort);
       hits = missing.map((hit) => ({ ...hit, sort: [...place, Number(hit._id)] }));
@@ -376,7 +390,7 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
       // first page of company ties hundreds of thousands of contacts). Read as a list's first page
       // is, from the window where the last one ended.
       if (hits.length < size) {
-        const rest = await readInOrder(accountId, at, backwards, request.perPage - hits.length, { query: narrowedBy(has, query), countQuery: query, from: 0 }, call);
+        const rest = await readInOrder(accountId, at, backwards, request.perPage - hits.length, { query: narrowedBy(has, query), countQuery: false, from: 0 }, call);
         hits = [...hits, ...rest.hits];
       }
     }
@@ -395,16 +409,17 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
   }
 
   /**
-   * The hits of a page in `sort`'s order (perPage, and one more but on the window's last page) and
-   * the exact count of `countQuery`: a list's page, or (in the reversed order, among the contacts
-   * with the sort field) the page before a cursor.
+   * The hits of a page in `sort`'s order (perPage, and one more but on the window's last page) and,
+   * unless `countQuery` is `false` (a caller that already counted), the exact count of `countQuery`:
+   * a list's page, or (in the reversed order, among the contacts with the sort field) the page
+   * before a cursor.
    */
   async function readInOrder(
     accountId: number,
     at: { index: string; routing?: string },
     sort: ContactSort,
     perPage: number,
-    { query, countQuery, cursor, from }: { query: SearchQuery | undefined; countQuery: SearchQuery | undefined; cursor?: DecodedCursor; from: number },
+    { query, countQuery, cursor, from }: { query: SearchQuery | undefined; countQuery: SearchQuery | undefined | false; cursor?: DecodedCursor; from: number },
     call: SearchCall,
   ) {
     const searchAfter = cursor?.values;
@@ -438,8 +453,9 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
     const one = askExtra ? (tie ?? valueWindow(sort, perPage, cursor) ?? textBand(sort, cursor)) : undefined;
     const windows = one ? [one] : firstEnd && firstPageWindow(sort, firstEnd);
     const after = tie ? undefined : (searchAfter as estypes.SortResults);
-    const pages = await search([...(windows ? windows.map((w) => pageBody(narrowedBy(w, query), after)) : [pageBody(query, after)]), countBody(accountId, countQuery)]);
-    const total = totalOf(pages.pop()!.hits.total ?? 0);
+    const counted = countQuery !== false;
+    const pages = await search([...(windows ? windows.map((w) => pageBody(narrowedBy(w, query), after)) : [pageBody(query, after)]), ...(counted ? [countBody(accountId, countQuery)] : [])]);
+    const total = counted ? totalOf(pages.pop()!.hits.total ?? 0) : undefined;
     let hits = pages.flatMap((p) => p.hits.hits).slice(0, size);
     if (windows && hits.length < size) [{ hits: { hits } }] = await search([pageBody(query, searchAfter as estypes.SortResults)]);
     if (firstPage) firstPageEnds.learn(accountId, sort, query, firstPageEndOf(sort, perPage, hits));
@@ -462,7 +478,9 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
       );
     }
     const at = await located(accountId);
-    const { hits, total, askExtra } = await readInOrder(accountId, at, request.sort, request.perPage, { query, countQuery: query, cursor, from }, { timeoutMs, field });
+    const read = await readInOrder(accountId, at, request.sort, request.perPage, { query, countQuery: query, cursor, from }, { timeoutMs, field });
+    const { hits, askExtra } = read;
+    const total = read.total!;
     const shown = hits.slice(0, request.perPage);
     const next = cursorAt(request, accountId, shown[shown.length - 1], shown, cursor);
     return {

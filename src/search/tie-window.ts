@@ -40,14 +40,22 @@ export function tieWindow(sort: ContactSort, perPage: number, cursor: DecodedCur
   if (cursor?.tieGap === undefined) return undefined;
   const tie = tieOf(sort, cursor.values);
   if (!tie) return undefined;
-  const id = cursor.values[cursor.values.length - 1] as number;
+  const range = idsPast(cursor.values[cursor.values.length - 1] as number, cursor.tieGap, perPage, sort.order);
+  if (!range) return undefined;
+  return { bool: 'filter' in tie ? { filter: [...tie.filter, range] } : { ...tie, filter: [range] } };
+}
+
+/**
+ * The ids within windowWidth past `id` in `order`, bounded on both sides: with one bound only,
+ * Elasticsearch gathers every id on the far side of it (at a million, a page by search_after and
+ * an upper bound took 7-9 ms against 4.6-5 with both).
+ */
+export function idsPast(id: number, tieGap: number, perPage: number, order: 'asc' | 'desc'): estypes.QueryDslQueryContainer | undefined {
   // Wide enough for a page and the extra hit even when the ids of the tie are consecutive.
-  const width = windowWidth(cursor.tieGap, perPage);
+  const width = windowWidth(tieGap, perPage);
   // Only this service signs cursors, but a window past the ids a long holds would be refused by Elasticsearch.
   if (!Number.isSafeInteger(id + width) || !Number.isSafeInteger(id - width)) return undefined;
-  const ids = sort.order === 'asc' ? { gt: id, lte: id + width } : { lt: id, gte: id - width };
-  const range = { range: { id: ids } };
-  return { bool: 'filter' in tie ? { filter: [...tie.filter, range] } : { ...tie, filter: [range] } };
+  return { range: { id: order === 'asc' ? { gt: id, lte: id + width } : { lt: id, gte: id - width } } };
 }
 
 /** The mean gap between the ids of a page whose contacts all lie in one tie (see tieOf). */
@@ -58,4 +66,20 @@ export function tieGapOf(sort: ContactSort, shown: estypes.SearchHit<unknown>[])
   const tied = tiedTextField(sort) && typeof first[0] === 'string' ? first[0] === last[0] : !!missingSortField(sort, first) && !!missingSortField(sort, last);
   if (!tied) return undefined;
   return Math.abs((last[last.length - 1] as number) - (first[first.length - 1] as number)) / (shown.length - 1);
+}
+
+/** The ids up to `bound` in `order`: where a read from one end of a tie (or of the order) stops. */
+export const idsUpTo = (bound: number, order: 'asc' | 'desc'): estypes.QueryDslQueryContainer => ({ range: { id: order === 'asc' ? { lte: bound } : { gte: bound } } });
+
+/**
+ * Where the next read of the same tie by id alone from the same end can stop: the id of the hit
+ * after a page read so (`hits`, sorted by id in `order`), and a margin of windowWidth past it.
+ * Undefined when the tie held no more than the page.
+ */
+export function idBoundAfter(hits: estypes.SearchHit<unknown>[], perPage: number, order: 'asc' | 'desc'): number | undefined {
+  if (hits.length <= perPage) return undefined;
+  const ids = hits.map((hit) => Number(hit._id));
+  const width = windowWidth(Math.abs(ids[perPage] - ids[0]) / perPage, perPage);
+  const bound = order === 'asc' ? ids[perPage] + width : ids[perPage] - width;
+  return Number.isSafeInteger(bound) ? bound : undefined;
 }

@@ -171,6 +171,40 @@ describe('going back along a list', () => {
     expect((res.body as unknown as { error: string }).error).toContain(error);
   });
 
+  it('when contacts without the sort field come and go between reads of the last page, then each read is the end of the list', async () => {
+    // The read from the end starts where the last one from the same end stopped: a contact added
+    // past it, or the ones it held deleted, must still show.
+    const other = await ctx.createAccount();
+    const as = (path: string) => ctx.http.get(other.path(path)).set('api_access_token', other.agentToken);
+    const created: number[] = [];
+    for (let n = 0; n < 20; n++) {
+      const res = await ctx.http.post(other.path('/contacts')).set('api_access_token', other.adminToken).send({ ...(n % 2 ? { name: `Named ${n}` } : {}), identifier: `o-${n}` }).expect(200);
+      created.push(res.body.payload.contact.id);
+    }
+    await ctx.settle(other.id);
+    const lastForward = async (sort: string) => {
+      let page = await as('/contacts').query({ sort, per_page: 3 });
+      while (page.body.meta.next_cursor) page = await as('/contacts').query({ sort, per_page: 3, after: page.body.meta.next_cursor });
+      return page.body.payload.map((c: { id: number }) => c.id);
+    };
+    const last = async (sort: string) => (await as('/contacts').query({ sort, per_page: 3, page: 'last' })).body.payload.map((c: { id: number }) => c.id);
+
+    // Ascending, the contacts without a name end the list by id: the newest is the very last.
+    expect(await last('name')).toEqual([created[16], created[18]]);
+    const added = await ctx.http.post(other.path('/contacts')).set('api_access_token', other.adminToken).send({ identifier: 'o-new' }).expect(200);
+    await ctx.settle(other.id);
+    expect(await last('name')).toEqual([created[16], created[18], added.body.payload.contact.id]);
+    expect(await last('name')).toEqual(await lastForward('name'));
+
+    // Descending, the oldest is the very last: delete the ones the last read held.
+    expect(await last('-name')).toEqual([created[4], created[2], created[0]]);
+    for (const id of [created[0], created[2]]) await ctx.http.delete(other.path(`/contacts/${id}`)).set('api_access_token', other.adminToken).expect(200);
+    await ctx.settle(other.id);
+    // 19 contacts now: the last page holds one.
+    expect(await last('-name')).toEqual([created[4]]);
+    expect(await last('-name')).toEqual(await lastForward('-name'));
+  });
+
   it("when a cursor of another sort is given as before, then it answers 422 naming before and the cursor's sort", async () => {
     const page = await list({ sort: 'name', page: 2 });
     const res = await list({ sort: 'email', before: page.body.meta.prev_cursor });

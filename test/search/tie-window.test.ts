@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { parseSort } from '../../src/search/contact-sort';
-import { tieGapOf, tieWindow } from '../../src/search/tie-window';
+import { idBoundAfter, idsPast, idsUpTo, tieGapOf, tieWindow } from '../../src/search/tie-window';
 
 const hits = (...sorts: unknown[][]) => sorts.map((sort) => ({ _index: 'x', sort }) as estypes.SearchHit<unknown>);
 
@@ -63,5 +63,27 @@ describe('the window of a tie after a cursor', () => {
     expect(tieGapOf(parseSort('city'), hits(['lima', 10], ['quito', 30]))).toBeUndefined();
     expect(tieGapOf(parseSort('city'), hits(['lima', 10]))).toBeUndefined();
     expect(tieGapOf(parseSort('phone_number'), hits([5, 10], [5, 30]))).toBeUndefined();
+  });
+});
+
+describe('the ids of a read by id alone', () => {
+  const byId = (...ids: number[]) => ids.map((id) => ({ _index: 'x', _id: String(id), sort: [id] }) as estypes.SearchHit<unknown>);
+
+  it('when a read past an id is windowed, then the window is bounded on both sides, the way the read runs', () => {
+    expect(idsPast(1000, 2.5, 50, 'asc')).toEqual({ range: { id: { gt: 1000, lte: 1500 } } });
+    expect(idsPast(1000, 2.5, 3, 'desc')).toEqual({ range: { id: { lt: 1000, gte: 970 } } });
+    expect(idsPast(Number.MAX_SAFE_INTEGER - 10, 1, 50, 'asc')).toBeUndefined();
+  });
+
+  it('when a read from the end held a page and one, then the next stops a margin past the hit after the page, the way the read runs', () => {
+    // Ids 10 apart: four pages of 3 are 120 ids past the hit after the page.
+    expect(idBoundAfter(byId(10, 20, 30, 40), 3, 'asc')).toBe(160);
+    expect(idsUpTo(160, 'asc')).toEqual({ range: { id: { lte: 160 } } });
+    expect(idBoundAfter(byId(900, 890, 880, 870), 3, 'desc')).toBe(750);
+    expect(idsUpTo(750, 'desc')).toEqual({ range: { id: { gte: 750 } } });
+    // Consecutive ids: four pages of 3 ids.
+    expect(idBoundAfter(byId(1, 2, 3, 4), 3, 'asc')).toBe(16);
+    // The read held the whole tie: nothing to remember.
+    expect(idBoundAfter(byId(10, 20, 30), 3, 'asc')).toBeUndefined();
   });
 });
