@@ -1,6 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { firstPageField, isPresentSortValue, missingSortField, sortFieldOf, sortToString, type ContactSort } from './contact-sort';
-import { idsUpTo, tieGapOf, windowWidth } from './tie-window';
+import { idAhead, idsUpTo, tieGapOf } from './tie-window';
 
 /*
  * Reading a first page from where the last one ended. Elasticsearch finds the first page of a text
@@ -38,8 +38,7 @@ export function firstPageEndOf(sort: ContactSort, perPage: number, hits: estypes
   if (hits.length <= perPage) return undefined;
   const values = hits[perPage].sort!;
   const id = values[values.length - 1] as number;
-  const width = windowWidth(tieGapOf(sort, hits) ?? 0, perPage);
-  const bound = sort.order === 'asc' ? id + width : id - width;
+  const bound = idAhead(id, tieGapOf(sort, hits) ?? 0, perPage, sort.order);
   const missing = missingSortField(sort, values);
   if (missing) return { missing, bound };
   const value = values[0];

@@ -22,6 +22,9 @@ const TIE_WINDOW_PAGES = 4;
 /** Ids within TIE_WINDOW_PAGES pages' worth of a tie's id gap past a page's last id, never fewer than a page and one. */
 export const windowWidth = (gap: number, perPage: number) => Math.max(Math.ceil(TIE_WINDOW_PAGES * gap * perPage), perPage + 1);
 
+/** The id windowWidth past `id` in `order`: where a window starting at `id` ends. */
+export const idAhead = (id: number, gap: number, perPage: number, order: 'asc' | 'desc') => (order === 'asc' ? id + windowWidth(gap, perPage) : id - windowWidth(gap, perPage));
+
 /**
  * What the contacts of a tie that a page's sort values (its id last) lie in share: one text of a
  * text sort, or the lack of the sort's field. Every sort puts the contacts without the field last,
@@ -79,7 +82,6 @@ export const idsUpTo = (bound: number, order: 'asc' | 'desc'): estypes.QueryDslQ
 export function idBoundAfter(hits: estypes.SearchHit<unknown>[], perPage: number, order: 'asc' | 'desc'): number | undefined {
   if (hits.length <= perPage) return undefined;
   const ids = hits.map((hit) => Number(hit._id));
-  const width = windowWidth(Math.abs(ids[perPage] - ids[0]) / perPage, perPage);
-  const bound = order === 'asc' ? ids[perPage] + width : ids[perPage] - width;
+  const bound = idAhead(ids[perPage], Math.abs(ids[perPage] - ids[0]) / perPage, perPage, order);
   return Number.isSafeInteger(bound) ? bound : undefined;
 }
