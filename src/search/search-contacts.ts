@@ -324,8 +324,8 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
    * The last page, or the page before a cursor: the list read backwards from the end or from the
    * cursor, and turned round. Backwards, the contacts without the sort field come first, ordered by
    * id alone: they are read by id (Elasticsearch skips by the id's points; by the whole sort it
-   * would compare every one of them, as they all tie on the field), then those with the field by
-   * the reversed sort, both in one round trip with the count. One extra hit tells whether a page
+   * would compare every one of them, as they all tie on the field) beside the count, then, when
+   * they leave room on the page, those with the field by the opposite sort. One extra hit tells whether a page
    * precedes it. The last page holds what is left after the full pages before it (count modulo
    * per_page), so that going back from it lands on the numbered pages a walk from the first would.
    * Not limited by the window of numbered pages: search_after.
