@@ -33,10 +33,18 @@ interface CursorBody {
   d?: number;
   /** The length of the start of the texts the next page is read from (see text-band.ts). */
   p?: number;
+  /** Narrower starts for smaller pages: [rows, length] pairs (see text-band.ts). */
+  n?: [number, number][];
   /** The account whose list it continues (listKeyOf); absent in cursors issued before it was kept. */
   l?: string;
   /** The mapping version of the index its page came from; absent in cursors issued before it was kept. */
   m?: number;
+}
+
+/** A start for a page of up to `rows` contacts: the start the `rows` texts nearest the cursor share, but its last character (see text-band.ts). */
+export interface BandRung {
+  rows: number;
+  prefix: number;
 }
 
 export interface DecodedCursor {
@@ -48,6 +56,8 @@ export interface DecodedCursor {
   valueGap?: number;
   /** Set when the page was sorted by a text and its texts shared a start: that start's length, but one. */
   bandPrefix?: number;
+  /** The starts the texts nearest the cursor share, for pages smaller than the cursor's (see text-band.ts). */
+  bandRungs?: BandRung[];
   /** The mapping version of the index the cursor's page came from, when the cursor says. */
   indexVersion?: number;
 }
@@ -57,6 +67,7 @@ export interface CursorHints {
   tieGap?: number;
   valueGap?: number;
   bandPrefix?: number;
+  bandRungs?: BandRung[];
 }
 
 const LONG_MAX = '9223372036854775807';
@@ -95,7 +106,7 @@ export function encodeCursor(
   secret: string,
   sort: string,
   values: SortValue[],
-  { tieGap, valueGap, bandPrefix }: CursorHints = {},
+  { tieGap, valueGap, bandPrefix, bandRungs }: CursorHints = {},
   list?: string,
   indexVersion?: number,
 ): string {
@@ -107,6 +118,7 @@ export function encodeCursor(
     ...(tieGap !== undefined ? { g: tieGap } : {}),
     ...(valueGap !== undefined ? { d: valueGap } : {}),
     ...(bandPrefix !== undefined ? { p: bandPrefix } : {}),
+    ...(bandRungs?.length ? { n: bandRungs.map(({ rows, prefix }): [number, number] => [rows, prefix]) } : {}),
   };
   const body = Buffer.from(JSON.stringify(cursor)).toString('base64url');
   return `${body}.${sign(secret, body).toString('base64url')}`;
@@ -178,6 +190,9 @@ export function decodeCursor(secret: string, cursor: string, sort: string, types
   const tieGap = gap(body.g);
   const valueGap = gap(body.d);
   const bandPrefix = count(body.p);
+  const bandRungs = Array.isArray(body.n) && body.n.every((rung) => Array.isArray(rung) && rung.length === 2 && rung.every((n) => (count(n) ?? 0) > 0))
+    ? body.n.map(([rows, prefix]) => ({ rows, prefix }))
+    : undefined;
   const indexVersion = count(body.m);
   return {
     values: values as SortValue[],
@@ -185,5 +200,6 @@ export function decodeCursor(secret: string, cursor: string, sort: string, types
     ...(tieGap !== undefined ? { tieGap } : {}),
     ...(valueGap !== undefined ? { valueGap } : {}),
     ...(bandPrefix !== undefined ? { bandPrefix } : {}),
+    ...(bandRungs?.length ? { bandRungs } : {}),
   };
 }

@@ -8,7 +8,7 @@ import { versionOfIndexName } from './contacts-index';
 import { createFirstPageEnds, firstPageEndOf, firstPageWindow } from './first-page-window';
 import { idBoundAfter, idsPast, idsUpTo, tieGapOf, tieWindow } from './tie-window';
 import { valueGapOf, valueWindow } from './value-window';
-import { textBand, textBandPrefixOf } from './text-band';
+import { textBand, textBandPrefixOf, textBandRungsOf } from './text-band';
 
 export type SearchQuery = estypes.QueryDslQueryContainer;
 
@@ -316,7 +316,13 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
       );
     }
     if (!hit?.sort) return null;
-    const hints = { tieGap: tieGapOf(request.sort, shown), valueGap: valueGapOf(request.sort, shown), bandPrefix: textBandPrefixOf(request.sort, shown) };
+    const nearest = hit === shown[0] ? shown : [...shown].reverse();
+    const hints = {
+      tieGap: tieGapOf(request.sort, shown),
+      valueGap: valueGapOf(request.sort, shown),
+      bandPrefix: textBandPrefixOf(request.sort, shown),
+      bandRungs: textBandRungsOf(request.sort, nearest),
+    };
     return encodeCursor(cursorSecret, sortToString(request.sort), hit.sort as never, hints, listKeyOf(accountId), indexVersion);
   }
 
@@ -450,7 +456,7 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
     const firstPage = !cursor && from === 0 && askExtra;
     const firstEnd = firstPage ? firstPageEnds.recall(accountId, sort, query) : undefined;
     const tie = askExtra ? tieWindow(sort, perPage, cursor) : undefined;
-    const one = askExtra ? (tie ?? valueWindow(sort, perPage, cursor) ?? textBand(sort, cursor)) : undefined;
+    const one = askExtra ? (tie ?? valueWindow(sort, perPage, cursor) ?? textBand(sort, cursor, perPage)) : undefined;
     const windows = one ? [one] : firstEnd && firstPageWindow(sort, firstEnd);
     const after = tie ? undefined : (searchAfter as estypes.SortResults);
     const counted = countQuery !== false;

@@ -94,6 +94,14 @@ describe('cursor', () => {
     }
   });
 
+  it('when a cursor carries the starts of the texts nearest it, then they come back; a list of any other shape is dropped, not refused', () => {
+    const rungs = [{ rows: 250, prefix: 4 }, { rows: 62, prefix: 9 }];
+    expect(decodeCursor(SECRET, encodeCursor(SECRET, 'name', ['garcia luis', 7], { bandPrefix: 2, bandRungs: rungs }), 'name', ['text'])).toEqual({ values: ['garcia luis', 7], bandPrefix: 2, bandRungs: rungs });
+    for (const n of [[[250]], [[250, -1]], [[0, 4]], [['250', 4]], [[250, 4, 1]], 'x', [250, 4], null]) {
+      expect(decodeCursor(SECRET, signed({ s: 'name', v: ['garcia luis', 7], n }), 'name', ['text'])).toEqual({ values: ['garcia luis', 7] });
+    }
+  });
+
   it('when a cursor made for one sort is used with another, then it says which', () => {
     expect(refusal(() => decodeCursor(SECRET, encodeCursor(SECRET, 'name', ['a', 1]), 'email', ['text'])).message).toMatch(/for sort "name", not "email"/);
   });

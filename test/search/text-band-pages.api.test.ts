@@ -4,8 +4,8 @@ import { sortWalker } from '../support/sort-walk';
 // Pages after a cursor of a text sort read from the texts that share the cursor's start
 // (src/search/text-band.ts): the same contacts in the same order as the plain search_after walk,
 // where texts share long starts, where they do not, across accents, case, characters outside the
-// Basic Multilingual Plane and contacts without the text, and with a contact written into the
-// band between two pages.
+// Basic Multilingual Plane and contacts without the text, with pages of other sizes taking turns,
+// and with a contact written into the band between two pages.
 let ctx: TestContext;
 let account: TestAccount;
 let plainOrder: ReturnType<typeof sortWalker>['plainOrder'];
@@ -53,6 +53,35 @@ describe('pages after a cursor of a text sort', () => {
       }
     },
   );
+
+  it('when pages of 32 and of 3 take turns, then every contact comes once in the plain order, and a page of 3 is read from the start the texts nearest its cursor share', async () => {
+    const cursorBody = (cursor: string) => JSON.parse(Buffer.from(cursor.split('.')[0], 'base64url').toString());
+    const ids: number[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    const msearch = jest.spyOn(ctx.deps.es, 'msearch');
+    try {
+      do {
+        msearch.mockClear();
+        const perPage = pages % 2 ? 3 : 32;
+        const res = await page('-name', perPage, after);
+        expect(res.status).toBe(200);
+        ids.push(...res.body.payload.map((c: { id: number }) => c.id));
+        if (pages === 1) {
+          // The first page of 32 runs from the smiles to "GARCIA C": its first and last texts share no
+          // start, its last 8 share "garcia ", so only the narrower start gives this page its band.
+          expect(cursorBody(after!).p).toBeUndefined();
+          expect(cursorBody(after!).n).toEqual([[8, 'garcia'.length]]);
+          expect(JSON.stringify(msearch.mock.calls[0][0])).toMatch(/"range":\{"name":\{"gte":"garcia","lte":"garcia c"\}/);
+        }
+        after = res.body.meta.next_cursor ?? undefined;
+        pages += 1;
+      } while (after && pages < 100);
+    } finally {
+      msearch.mockRestore();
+    }
+    expect(ids).toEqual(await plainOrder('-name'));
+  });
 
   it('when a filter is walked by name, then the band keeps its conditions', async () => {
     // Every other Garcia Ana and all the San cities' contacts: the bands hold contacts the filter drops.
