@@ -23,9 +23,10 @@ const MIN_BAND_PREFIX = 2;
 // A page asked after a cursor may be smaller than the page the cursor came from (a walk by 1,000
 // and then a page of 50), and the start a page of 1,000 shares is short: at a million, 100,000
 // from the end by name, "美咲" (14,036 contacts, 8 ms inside Elasticsearch, against 9 without a
-// band), where the 50 nearest the cursor share "美咲 perez" (1,428 contacts, 5 ms). So a cursor
-// also carries the starts of the texts nearest it, a quarter of the page at a time down to
-// MIN_RUNG_ROWS, and a page takes the narrowest start of at least as many texts as it asks for.
+// band), where the 250 nearest the cursor share "美咲 perez " (the band "美咲 perez", 1,428
+// contacts, 5 ms). So a cursor also carries the starts of the texts nearest it, a quarter of the
+// page at a time down to MIN_RUNG_ROWS, and a page takes the narrowest start of at least as many
+// texts as it asks for.
 const MIN_RUNG_ROWS = 8;
 
 const codePoints = (text: string) => Array.from(text);
