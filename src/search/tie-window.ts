@@ -20,7 +20,7 @@ import type { DecodedCursor } from './cursor';
 const TIE_WINDOW_PAGES = 4;
 
 /** Ids within TIE_WINDOW_PAGES pages' worth of a tie's id gap past a page's last id, never fewer than a page and one. */
-export const windowWidth = (gap: number, perPage: number) => Math.max(Math.ceil(TIE_WINDOW_PAGES * gap * perPage), perPage + 1);
+const windowWidth = (gap: number, perPage: number) => Math.max(Math.ceil(TIE_WINDOW_PAGES * gap * perPage), perPage + 1);
 
 /** The id windowWidth past `id` in `order`: where a window starting at `id` ends. */
 export const idAhead = (id: number, gap: number, perPage: number, order: 'asc' | 'desc') => (order === 'asc' ? id + windowWidth(gap, perPage) : id - windowWidth(gap, perPage));
