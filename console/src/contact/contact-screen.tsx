@@ -48,12 +48,18 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   /** Reads the contact and the version the details form writes on (If-Match). */
   const readContact = useCallback(async () => {
     const { data, error: failed, response } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path: { ...accountPath(session), id } } });
-    if (response.status === 404) setGone(true);
+    if (response.status === 404) {
+      setGone(true);
+      // Deleted by someone else: the list this screen goes back to reads the search index again
+      // over the next seconds, as after a delete made here. Read once, on Back, it could come
+      // before the sync had dropped the contact, and went on showing it.
+      onChanged();
+    }
     if (!data) return setError(errorOf(failed).error);
     setGone(false);
     setContact(data.payload);
     setEtag(response.headers.get('ETag'));
-  }, [session, id]);
+  }, [session, id, onChanged]);
   useEffect(() => {
     void readContact();
   }, [readContact, reload]);
