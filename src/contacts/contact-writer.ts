@@ -101,17 +101,22 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
   async function modify(accountId: number, id: number, plan: PlanUpdate): Promise<Contact> {
     const claimed: IdentityValues[] = [];
     let current: Contact | undefined;
+    let marked = false;
     try {
       const retries = conflictRetries();
       do {
         current = await readLive(accountId, id);
         const update = plan(current);
-        if (!update) return current;
+        if (!update) {
+          if (marked) await syncLostMark(id);
+          return current;
+        }
         const wanted = newValues(current, update);
         await keys.claim(accountId, id, wanted, current.version + 1);
         claimed.push(wanted);
         if (givesUpIdentifier(current.identifier, update.set?.identifier)) await onIdentifierGivenUp?.(accountId, id);
         await markPending([{ id: current._id, accountId, version: current.version + 1 }]);
+        marked = true;
         const updated = await contacts
           .findOneAndUpdate({ _id: current._id, version: current.version, deleted: false }, toMongoUpdate(update, current, new Date()), { new: true })
           .lean();
@@ -125,9 +130,22 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
     } catch (err) {
       // Deleted meanwhile, a value taken, or too many conflicts: what this call took goes back.
       await giveBack(err, () => releaseGivenUp(accountId, id, claimed, err instanceof NotFoundError ? null : (current ?? null)));
+      if (marked) await syncLostMark(id);
       throw err;
     }
   }
+
+  /**
+   * A write that marked the contact and then lost it to another write (changed, deleted or purged
+   * meanwhile; refused, or nothing left to write, when read again) leaves a mark no version of its
+   * own will clear. Its version is one the contact has reached (or it was purged), but the sync
+   * may already have indexed that version and cleared the marks before this one landed: left
+   * alone, only the sweep took it, a minute or more later, and whatever waits for a contact's
+   * marks to go (a bulk action's "completed means searchable", an import's) waited for it. A sync
+   * job for the contact clears it: the indexer drops marks at or below the version it holds, and
+   * every mark of a deleted or purged contact.
+   */
+  const syncLostMark = (id: number) => sync.schedule([id]);
 
   /** The account's live contacts among `ids`, as read now: one read by _id. */
   async function liveAmong(accountId: number, ids: number[]): Promise<Contact[]> {
@@ -185,22 +203,32 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
   async function removeChecked(accountId: number, ids: number[], check: (current: Contact) => void, beforeWrite?: (found: Contact[]) => Promise<unknown>): Promise<Contact[]> {
     if (new Set(ids).size !== 1) throw new Error('a checked delete takes one contact');
     const retries = conflictRetries();
-    do {
-      const [current] = await liveAmong(accountId, ids);
-      if (!current) return [];
-      check(current);
-      await beforeWrite?.([current]);
-      await markPending([{ id: current._id, accountId, version: current.version + 1 }]);
-      const { matchedCount } = await contacts.updateOne(
-        { _id: current._id, account_id: accountId, version: current.version, deleted: false },
-        { $set: { deleted: true, updated_at: new Date() }, $inc: { version: 1 } },
-      );
-      if (matchedCount) {
-        await sync.schedule([Number(current._id)]);
-        return [current];
-      }
-    } while (await retries.again());
-    throw new ConflictError(`contact ${ids[0]} changed ${retries.made} times while it was being deleted; try again`);
+    let marked = false;
+    try {
+      do {
+        const [current] = await liveAmong(accountId, ids);
+        if (!current) {
+          if (marked) await syncLostMark(ids[0]);
+          return [];
+        }
+        check(current);
+        await beforeWrite?.([current]);
+        await markPending([{ id: current._id, accountId, version: current.version + 1 }]);
+        marked = true;
+        const { matchedCount } = await contacts.updateOne(
+          { _id: current._id, account_id: accountId, version: current.version, deleted: false },
+          { $set: { deleted: true, updated_at: new Date() }, $inc: { version: 1 } },
+        );
+        if (matchedCount) {
+          await sync.schedule([Number(current._id)]);
+          return [current];
+        }
+      } while (await retries.again());
+      throw new ConflictError(`contact ${ids[0]} changed ${retries.made} times while it was being deleted; try again`);
+    } catch (err) {
+      if (marked) await syncLostMark(ids[0]);
+      throw err;
+    }
   }
 
   /**

@@ -2,7 +2,7 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { PendingSyncModel } from '../records/pending-sync.model';
 import { identityClaims, type ContactKeys } from '../records/contact-keys';
-import { clearPending } from '../records/pending-writes';
+import { clearPending, deleteMarks } from '../records/pending-writes';
 import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import type { DefinitionRef } from '../records/custom-attribute-fields';
 import type { Logger } from '../shared/logger';
@@ -126,6 +126,20 @@ export function createContactIndexer(deps: {
     }
   }
 
+  /**
+   * A contact a sync job names is in MongoDB from before the job was queued, so one missing now was
+   * purged (ids are never used again): no write can make its mark's version, which is one of a
+   * write that lost the race with the delete (a label added to a selection as it was deleted).
+   * Deleted as read, as the sweep does, but at once: the sweep's grace is for marks made before
+   * their contact is inserted, which no job names yet.
+   */
+  async function dropMarksOfPurged(ids: number[], docs: Contact[]): Promise<void> {
+    if (!pending) return;
+    const found = new Set(docs.map((doc) => Number(doc._id)));
+    const purged = [...new Set(ids)].filter((id) => !found.has(id)).map(String);
+    if (purged.length) await deleteMarks(pending, await pending.find({ _id: { $in: purged } }).lean());
+  }
+
   /** `clearPending: false` when no pending marker can exist for these docs (an import's new contacts). */
   async function write(docs: Contact[], options: { clearPending?: boolean } = {}): Promise<IndexOutcome> {
     const failed = new Map<number, string>();
@@ -178,7 +192,9 @@ export function createContactIndexer(deps: {
 
     // The index holds these versions: their pending markers go, unless a newer write raised one.
     if (pending && options.clearPending !== false && done.length) {
-      await clearPending(pending, done);
+      // A deleted contact is written no more: every mark it has goes with its delete, those of
+      // writes that lost the race with it too (ahead of it when a bulk write's second step marked one more).
+      await clearPending(pending, done.map((doc) => (doc.deleted ? { _id: doc._id, version: Number.MAX_SAFE_INTEGER } : doc)));
     }
     const deleted = done.filter((doc) => doc.deleted);
     // A purged contact can no longer show that it gave its values up (a missing contact may be one
@@ -199,7 +215,9 @@ export function createContactIndexer(deps: {
     read,
     write,
     async indexContacts(ids: number[]): Promise<IndexOutcome> {
-      return write(await read(ids));
+      const docs = await read(ids);
+      await dropMarksOfPurged(ids, docs);
+      return write(docs);
     },
   };
 }

@@ -7,10 +7,10 @@ import type { PendingSyncModel } from '../records/pending-sync.model';
  * behind, or Elasticsearch away: the marks stay for the sync and the sweep).
  *
  * For contacts read live before their write: one no longer in MongoDB was deleted meanwhile and
- * purged once the index dropped it, and the mark its write made after that is one the sync cannot
- * clear (it indexes what it reads, and reads nothing), so it is not waited for: a bulk label job
- * racing a bulk delete of part of its selection waited the whole timeout (30 s) for them. The
- * sweep drops such marks.
+ * purged once the index dropped it, so it is not waited for: a bulk label job racing a bulk delete
+ * of part of its selection waited the whole timeout (30 s) for the marks its writes made after
+ * the purge. The write's own sync job drops those marks (README, How sync works), but nothing
+ * here needs to wait for it.
  */
 export async function waitUntilIndexed(
   pending: PendingSyncModel,
