@@ -141,7 +141,7 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
    * own will clear. Its version is one the contact has reached (or it was purged), but the sync
    * may already have indexed that version and cleared the marks before this one landed: left
    * alone, only the sweep took it, a minute or more later, and whatever waits for a contact's
-   * marks to go (a bulk action's "completed means searchable", an import's) waited for it. A sync
+   * marks to go (a bulk action's "completed means searchable") waited for it. A sync
    * job for the contact clears it: the indexer drops marks at or below the version it holds, and
    * every mark of a deleted or purged contact.
    */
