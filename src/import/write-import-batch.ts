@@ -263,14 +263,18 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       updated = won.map((u) => after.get(u.id)!);
       // The values these took are not theirs yet: the retry takes them again.
       await keys.release(lost.flatMap((u) => newValuesOf(accountId, u)));
+      const unwritten: number[] = [];
       for (const u of lost) {
         // Indexed with the batch too, so that `completed` still means searchable.
         const contact = await settle(u.item, await rewriteRow(deps, accountId, u.id, u.item));
         if (contact) {
           updated.push(contact);
           written.push(u);
-        }
+        } else unwritten.push(u.id);
       }
+      // Not written after all (deleted or purged meanwhile, or refused): the mark made above is
+      // one no write of this import clears; a sync job does (README, How sync works).
+      await deps.sync.schedule(unwritten);
     }
     await keys.release(won.flatMap((u) => oldValuesOf(accountId, u)));
     written.push(...won);

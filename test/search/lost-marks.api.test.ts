@@ -3,19 +3,27 @@ import { createContact } from '../support/factories';
 import { createContactWriter } from '../../src/contacts/contact-writer';
 import type { ContactModel } from '../../src/records/contact.model';
 import { NotFoundError, PreconditionFailedError } from '../../src/shared/errors';
+import { createContactImportProcessor } from '../../src/import/contact-import.processor';
+import { importProcessorDeps, showImport, uploadCsv } from '../import/import-support';
 
 // A write marks its contact pending before it writes. One that then loses the contact to another
 // write (changed, deleted, purged) left a mark that only the sweep took, a minute or more later,
 // and whatever waits for a contact's marks (a bulk action's "completed", an import's) waited for it.
 // The sweep is off here, so a mark that goes went by the sync.
 let ctx: TestContext;
+// Takes uploads without running them (no worker of its own): the import test runs its processor itself.
+let uploads: TestContext;
 let account: TestAccount;
 
 beforeAll(async () => {
   ctx = await startTestContext({ config: testConfig({ SWEEP_EVERY_MS: '86400000' }) });
+  uploads = await startTestContext({ worker: false });
   account = await ctx.createAccount();
 });
-afterAll(() => ctx.close());
+afterAll(async () => {
+  await uploads.close();
+  await ctx.close();
+});
 
 const markOf = (id: number) => ctx.deps.models.pendingSync.findById(String(id)).lean();
 const stored = (id: number) => ctx.deps.models.contacts.findById(String(id)).lean();
@@ -114,6 +122,34 @@ describe('marks of writes that lost their contact to another write', () => {
 
     const found = await writer.liveAmong(account.id, [contact.id]);
     expect(await writer.writeMany(account.id, found, { addToSet: { labels: ['added'] }, pull: { labels: ['taken'] } })).toBe(0);
+    await marksGone(contact.id);
+  });
+
+  it('when an import row loses its contact to a delete indexed and purged between the plan and the write, then the mark the import made goes with the sync', async () => {
+    const contact = await createContact(ctx, account, { name: 'Imported Away', email: 'imported-away@example.com' });
+    await synced(contact.id);
+    const upload = await uploadCsv(uploads, account, 'name,email,city\nImported Away,imported-away@example.com,Lima\n');
+    expect(upload.status).toBe(200);
+    let struck = false;
+    await createContactImportProcessor({
+      ...importProcessorDeps(ctx),
+      writer: {
+        ...ctx.deps.writer,
+        // Called right before the batch's updates, conditional on what the plan read.
+        async markPending(items) {
+          if (!struck) {
+            struck = true;
+            await ctx.deps.writer.remove(account.id, [contact.id]);
+            await purged(contact.id);
+          }
+          return ctx.deps.writer.markPending(items);
+        },
+      },
+    }).run(upload.body.payload.id);
+
+    expect(struck).toBe(true);
+    // The row, its contact gone, created one.
+    expect(await showImport(ctx, account, upload.body.payload.id)).toMatchObject({ status: 'completed', created: 1, updated: 0, rejected: 0 });
     await marksGone(contact.id);
   });
 
