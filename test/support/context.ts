@@ -35,8 +35,15 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
     MONGODB_URI: process.env.TEST_MONGODB_URI ?? 'mongodb://127.0.0.1:27017/contacts_test',
     CONTACTS_INDEX: process.env.TEST_CONTACTS_INDEX ?? 'contacts_test',
     QUEUE_PREFIX: `test-${randomUUID()}`,
-    // Each sweep scans the contacts collection on FerretDB; tests that need it sooner set their own.
-    SWEEP_EVERY_MS: '30000',
+    // No sweep while a file runs; tests of the sweep set their own interval. Tests leave states a
+    // lost job leaves (a definition retiring without its job, a write marked pending and never
+    // queued), which a sweep mends, and bull fires a repeated job at each multiple of its
+    // interval since the epoch: at 30 s one fell inside such a test now and then, whenever the
+    // file started, and finished a definition's job before the test looked (a CI run of
+    // definition-resync.api.test.ts). A day keeps it out. It also keeps `settle` honest: a mark
+    // only the sweep would clear (a write that lost its contact to another, lost-marks.api.test.ts)
+    // now fails the test that waits for it, instead of passing whenever a sweep came by.
+    SWEEP_EVERY_MS: '86400000',
     SWEEP_GRACE_MS: '500',
     // Files share one database but each has queues of its own: a worker's delivery sweep would
     // take another file's queued messages for lost and deliver them itself. The sweep's own test
