@@ -2,7 +2,7 @@ import type { Client, estypes } from '@elastic/elasticsearch';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { PendingSyncModel } from '../records/pending-sync.model';
 import { identityClaims, type ContactKeys } from '../records/contact-keys';
-import { clearPending, deleteMarks } from '../records/pending-writes';
+import { clearPending } from '../records/pending-writes';
 import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import type { DefinitionRef } from '../records/custom-attribute-fields';
 import type { Logger } from '../shared/logger';
@@ -17,6 +17,9 @@ const UNREAD_PLACEMENTS = "the index placements could not be read from MongoDB f
 const INDEX_NOT_READY = 'the search index has not been made sure of since this process started (Elasticsearch away); written once it has';
 
 type BulkItem = estypes.BulkResponse['items'][number];
+
+/** For clearPending: a contact no write reaches any more (deleted or purged), whose marks all go, at any version. */
+const everyMarkOf = (id: string) => ({ _id: id, version: Number.MAX_SAFE_INTEGER });
 
 export interface IndexOutcome {
   /** Contacts whose indexing failed, with the reason; the rest are done. */
@@ -136,8 +139,7 @@ export function createContactIndexer(deps: {
   async function dropMarksOfPurged(ids: number[], docs: Contact[]): Promise<void> {
     if (!pending) return;
     const found = new Set(docs.map((doc) => Number(doc._id)));
-    const purged = [...new Set(ids)].filter((id) => !found.has(id)).map(String);
-    if (purged.length) await deleteMarks(pending, await pending.find({ _id: { $in: purged } }).lean());
+    await clearPending(pending, [...new Set(ids)].filter((id) => !found.has(id)).map((id) => everyMarkOf(String(id))));
   }
 
   /** `clearPending: false` when no pending marker can exist for these docs (an import's new contacts). */
@@ -194,7 +196,7 @@ export function createContactIndexer(deps: {
     if (pending && options.clearPending !== false && done.length) {
       // A deleted contact is written no more: every mark it has goes with its delete, those of
       // writes that lost the race with it too (ahead of it when a bulk write's second step marked one more).
-      await clearPending(pending, done.map((doc) => (doc.deleted ? { _id: doc._id, version: Number.MAX_SAFE_INTEGER } : doc)));
+      await clearPending(pending, done.map((doc) => (doc.deleted ? everyMarkOf(doc._id) : doc)));
     }
     const deleted = done.filter((doc) => doc.deleted);
     // A purged contact can no longer show that it gave its values up (a missing contact may be one

@@ -7,11 +7,9 @@ import { createContact } from '../support/factories';
 let ctx: TestContext;
 
 beforeAll(async () => {
-  // No sweep while the file runs. Tests below leave a definition retiring or resyncing without its
-  // job, as a lost job leaves it, and the worker's sweep queues such a job again (requeueResyncs):
-  // in a CI run it finished one before the test looked. Bull fires a repeated job at each multiple
-  // of its interval since the epoch, so the tests' 30 s sweep fell inside such a test of a second
-  // or two now and then, whenever the file started (with a sweep every 300 ms, 1 run in 2). The
+  // No sweep while the file runs (the tests' default, kept explicit here): tests below leave a
+  // definition retiring or resyncing without its job, as a lost job leaves it, and a sweep queues
+  // such a job again (requeueResyncs) and finished one before the test looked in a CI run. The
   // last test calls requeueResyncs itself.
   ctx = await startTestContext({ config: testConfig({ DEFINITION_RESYNC_IN_REQUEST: '1', SWEEP_EVERY_MS: '86400000' }) });
 });

@@ -28,6 +28,11 @@ afterAll(async () => {
 const markOf = (id: number) => ctx.deps.models.pendingSync.findById(String(id)).lean();
 const stored = (id: number) => ctx.deps.models.contacts.findById(String(id)).lean();
 const purged = async (id: number) => waitFor(async () => (await stored(id)) === null, `contact ${id} to be purged`, 10_000);
+/** Another user's delete, waited for until the sync has indexed it and purged the contact. */
+const deleteAndPurge = async (id: number) => {
+  await ctx.deps.writer.remove(account.id, [id]);
+  await purged(id);
+};
 const marksGone = (id: number) => waitFor(async () => (await markOf(id)) === null, `the marks of contact ${id} to go`, 10_000);
 
 /** Indexed at the version MongoDB holds, with no mark left: what another write's sync leaves behind. */
@@ -68,10 +73,7 @@ describe('marks of writes that lost their contact to another write', () => {
   it('when a PATCH loses its contact to a delete indexed and purged after it read the contact, then its mark goes with the sync, not the sweep', async () => {
     const contact = await createContact(ctx, account, { name: 'Lost To Delete' });
     await synced(contact.id);
-    const writer = writerLosingTo('findById', async () => {
-      await ctx.deps.writer.remove(account.id, [contact.id]);
-      await purged(contact.id);
-    });
+    const writer = writerLosingTo('findById', () => deleteAndPurge(contact.id));
 
     await expect(writer.modify(account.id, contact.id, () => ({ set: { name: 'Too Late' } }))).rejects.toBeInstanceOf(NotFoundError);
     await marksGone(contact.id);
@@ -115,10 +117,7 @@ describe('marks of writes that lost their contact to another write', () => {
   it('when a bulk label change (add and remove: two steps) reaches a contact deleted and purged after it was read, then its mark goes with the sync', async () => {
     const contact = await createContact(ctx, account, { name: 'Labelled As Deleted' });
     await synced(contact.id);
-    const writer = writerLosingTo('find', async () => {
-      await ctx.deps.writer.remove(account.id, [contact.id]);
-      await purged(contact.id);
-    });
+    const writer = writerLosingTo('find', () => deleteAndPurge(contact.id));
 
     const found = await writer.liveAmong(account.id, [contact.id]);
     expect(await writer.writeMany(account.id, found, { addToSet: { labels: ['added'] }, pull: { labels: ['taken'] } })).toBe(0);
@@ -139,8 +138,7 @@ describe('marks of writes that lost their contact to another write', () => {
         async markPending(items) {
           if (!struck) {
             struck = true;
-            await ctx.deps.writer.remove(account.id, [contact.id]);
-            await purged(contact.id);
+            await deleteAndPurge(contact.id);
           }
           return ctx.deps.writer.markPending(items);
         },
