@@ -6,8 +6,11 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** The worker's heap cap, as `npm run start:worker` sets it (package.json). */
-export const WORKER_NODE_ARGS = ['--max-old-space-size=256', '--max-semi-space-size=32'];
+/**
+ * The worker's heap cap, as `npm run start:worker` sets it (package.json); BENCH_WORKER_EXTRA_ARGS
+ * (space-separated) adds flags, such as `--cpu-prof` to see where an import's time goes.
+ */
+export const WORKER_NODE_ARGS = ['--max-old-space-size=256', '--max-semi-space-size=32', ...(process.env.BENCH_WORKER_EXTRA_ARGS ?? '').split(' ').filter(Boolean)];
 
 /**
  * The API's node flags, as `npm start` sets them; BENCH_API_NODE_ARGS (space-separated) replaces
