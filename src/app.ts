@@ -23,7 +23,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from './openapi/build-docu
 import { openApiRouter } from './openapi/openapi.router';
 import { errorBodySchema, errorHandler, notFoundHandler } from './shared/error-handler';
 import { requireBearerToken } from './shared/bearer-token';
-import { JSON_BODY_LIMIT_BYTES, jsonCharsetAsUtf8, unstorableJson, utf8Only } from './shared/json-body';
+import { JSON_BODY_LIMIT_BYTES, jsonCharsetAsUtf8, unstorableJson, verifyJsonBody } from './shared/json-body';
 import type { Metrics } from './shared/metrics';
 import { rateLimitedResponses } from './shared/rate-limit';
 import { percentEncodedQuery } from './shared/query-string';
@@ -140,8 +140,8 @@ export function buildApp(deps: AppDeps): Express {
   app.use(percentEncodedQuery);
   app.use(railsPath);
   app.use(jsonCharsetAsUtf8);
-  app.use(express.json({ limit: JSON_BODY_LIMIT_BYTES, verify: utf8Only }));
-  app.use((req, _res, next) => next(unstorableJson(req.body)));
+  app.use(express.json({ limit: JSON_BODY_LIMIT_BYTES, verify: verifyJsonBody }));
+  app.use((req, res, next) => next(unstorableJson(req.body, res.locals.lossyNumbers)));
 
   const mounts = apiMounts(deps, () => document);
   const document = buildOpenApiDocument(mounts);

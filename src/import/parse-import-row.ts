@@ -4,12 +4,13 @@ import { parseIsoMoment, parseTimestamp } from '../shared/time';
 import { contactInputSchema, type ContactInput } from '../contacts/contacts.schemas';
 import { ValidationError } from '../shared/errors';
 import { labelTitleProblem } from '../shared/label-title';
-import { linkProblem, listValueOf, decimalTextLosesDigits, LOSES_DIGITS, numberOfDecimalText } from '../records/custom-attribute-fields';
+import { linkProblem, listValueOf, LOSES_DIGITS, numberOfDecimalText } from '../records/custom-attribute-fields';
 import type { ColumnPlan, ImportColumn } from './import-columns';
 import { labelTitleOf } from '../shared/label-title';
 import { trimText } from '../shared/trim-text';
 import { controlCharacterProblem } from '../shared/control-characters';
 import { railsBoolean } from '../shared/rails-boolean';
+import { decimalTextLosesDigits } from '../shared/decimal-text';
 
 /** A cell whose bytes were not valid UTF-8; `text` has the bad bytes replaced by U+FFFD. */
 export class InvalidUtf8Cell {

@@ -4,6 +4,7 @@ import { trimText } from '../shared/trim-text';
 import { railsBoolean } from '../shared/rails-boolean';
 import type { AttributeType, CustomAttributeDefinition } from './custom-attribute-definition.model';
 import { controlCharacterProblem } from '../shared/control-characters';
+import { decimalTextLosesDigits } from '../shared/decimal-text';
 
 // Custom attributes of every account share one index. Instead of one mapped field per key
 // (which grows the mapping with every account's keys until Elasticsearch refuses), the mapping
@@ -125,34 +126,8 @@ export function numberOfDecimalText(value: unknown): unknown {
   return Number.isFinite(number) ? number : value;
 }
 
-/** A decimal's significant digits (no leading or trailing zeros) and where its point falls among them. */
-function significant(intDigits: string, fracDigits: string, exponent: number): { digits: string; point: number } {
-  const all = intDigits + fracDigits;
-  const lead = all.length - all.replace(/^0+/, '').length;
-  return { digits: all.slice(lead).replace(/0+$/, ''), point: intDigits.length + exponent - lead };
-}
-
 /** What a number attribute says of decimal text decimalTextLosesDigits refuses (writes, filters, import cells). */
 export const LOSES_DIGITS = 'has more digits than a number attribute keeps exactly (a double: every whole number up to 9007199254740991, past it only some)';
-
-/**
- * Whether decimal text names a number a double cannot hold, so that storing it would store a
- * neighbour, silently: 9007199254740993 as …992, 12345678901234567890 as …567000,
- * 1.00000000000000001 as 1. Text that is how a double is written (0.1, 10000000000000000,
- * 12345678901234567000 as the export writes it, 1e+21) is kept: what was exported imports back.
- */
-export function decimalTextLosesDigits(value: string): boolean {
-  const parts = /^\s*[-+]?(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?\s*$/.exec(value);
-  if (!parts || !(parts[1] || parts[2])) return false;
-  const number = Math.abs(Number(value));
-  if (!Number.isFinite(number)) return false;
-  const given = significant(parts[1], parts[2] ?? '', Number(parts[3] ?? 0));
-  if (number === 0) return given.digits !== '';
-  // The shortest digits that name this double: its own way of being written.
-  const [mantissa, exponent] = number.toExponential().split('e');
-  const held = significant(mantissa.replace('.', ''), '', Number(exponent) + 1 - mantissa.replace('.', '').length);
-  return given.digits !== held.digits || given.point !== held.point;
-}
 
 // A list value typed another way: compatibility characters as what they stand for (fullwidth Ｐｒｏ
 // from a Japanese or Chinese input method) and typographic punctuation as ASCII (O’Hare from iOS

@@ -4,13 +4,14 @@ import { attributeKeyOf, normalizePhone, stripPhoneSeparators } from '../records
 import type { AttributeType } from '../records/custom-attribute-definition.model';
 import { SOCIAL_NETWORKS } from '../records/contact.model';
 import { railsBoolean } from '../shared/rails-boolean';
-import { foldForIndex, MAX_INDEXED_TEXT, numberOfDecimalText, searchFieldOf, decimalTextLosesDigits, LOSES_DIGITS, type DefinitionRef } from '../records/custom-attribute-fields';
+import { foldForIndex, MAX_INDEXED_TEXT, numberOfDecimalText, searchFieldOf, LOSES_DIGITS, type DefinitionRef } from '../records/custom-attribute-fields';
 import { DEFAULT_QUERY_LIMITS, LIMIT_SETTINGS, type QueryLimits } from './query-limits';
 import { isSuffixField, MAX_SUFFIX_LENGTH, suffixPrefix } from './substring-terms';
 import { ValidationError } from '../shared/errors';
 import { parseIsoMoment, type IsoMoment } from '../shared/time';
 import { labelTitleOf, labelTitleProblem } from '../shared/label-title';
 import { quotedKey } from '../shared/text';
+import { decimalTextLosesDigits } from '../shared/decimal-text';
 
 // A pure compiler: Chatwoot's filter payload (SPEC §3.1-3.2) → one Elasticsearch bool query over
 // the fields of mappings/contacts.v3.json. Every attribute and operator is checked against the

@@ -1,5 +1,7 @@
 import type { RequestHandler } from 'express';
 import { isUtf8 } from 'node:buffer';
+import type { Response } from 'express';
+import { lossyNumberLiterals } from './decimal-text';
 import { BadRequestError, ValidationError } from './errors';
 import { quotedKey } from './text';
 
@@ -32,12 +34,14 @@ export const MAX_JSON_DEPTH = 64;
  * (`payload[1].values[1]`, the path a filter's own errors use): a number literal beyond a
  * double's range (`1e400`) parses to Infinity, which no field can mean, JSON cannot write back (a
  * response would show null) and the local MongoDB-wire server refuses to store (a 500 for it in
- * free-form attributes, where MongoDB would keep it); a lone surrogate (`\ud800` escaped in JSON)
- * is no character: BSON, the index and any UTF-8 writer turn it into U+FFFD, so what was stored
- * would not be what was answered. Checked once, for every route, without recursion; a body
- * nested deeper than MAX_JSON_DEPTH is a 400.
+ * free-form attributes, where MongoDB would keep it); a number literal whose digits the parse
+ * changed (`lossy`, from lossyNumberLiterals: a Facebook id of 17 digits in custom_attributes was
+ * stored with its last digit changed, as Chatwoot's Postgres would not); a lone surrogate
+ * (`\ud800` escaped in JSON) is no character: BSON, the index and any UTF-8 writer turn it into
+ * U+FFFD, so what was stored would not be what was answered. Checked once, for every route,
+ * without recursion; a body nested deeper than MAX_JSON_DEPTH is a 400.
  */
-export function unstorableJson(body: unknown): ValidationError | BadRequestError | undefined {
+export function unstorableJson(body: unknown, lossy?: ReadonlyMap<number, string>): ValidationError | BadRequestError | undefined {
   const pending: [unknown, Place | undefined][] = [[body, undefined]];
   while (pending.length) {
     const [value, place] = pending.pop()!;
@@ -48,6 +52,12 @@ export function unstorableJson(body: unknown): ValidationError | BadRequestError
       return new ValidationError(`${path ?? 'the request body'}${what}`, path);
     };
     if (typeof value === 'number' && !Number.isFinite(value)) return refused(' is a number beyond what a double holds (about ±1.8e308)');
+    const literal = typeof value === 'number' ? lossy?.get(value) : undefined;
+    if (literal !== undefined) {
+      return refused(
+        ` is ${literal}, a number with more digits than a JSON number keeps here (a double: every whole number up to 9007199254740991, only some past it; this one would be ${value}): send it as text, "${literal}"`,
+      );
+    }
     if (typeof value === 'string' && LONE_SURROGATE.test(value)) return refused(LONE_SURROGATE_IS);
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) pending.push([value[i], { key: i, parent: place, depth }]);
@@ -72,10 +82,18 @@ export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
  * refused. The decoder would turn them into U+FFFD and the route would store that, changed
  * without a word.
  */
-export function utf8Only(_req: unknown, _res: unknown, buf: Buffer, encoding: string): void {
+function utf8Only(_req: unknown, _res: unknown, buf: Buffer, encoding: string): void {
   if (/^utf-?8$/i.test(encoding) && !isUtf8(buf)) {
     throw new BadRequestError('request body is not valid UTF-8: JSON must be sent as UTF-8 (a string holds bytes that are not)');
   }
+}
+
+/** express.json's `verify`: utf8Only, then the body's number literals that lose digits, for unstorableJson (only the parser's input still holds them). */
+export function verifyJsonBody(req: unknown, res: Response, buf: Buffer, encoding: string): void {
+  utf8Only(req, res, buf, encoding);
+  if (!/^utf-?8$/i.test(encoding)) return;
+  const lossy = lossyNumberLiterals(buf);
+  if (lossy.size) res.locals.lossyNumbers = lossy;
 }
 
 // Charsets that are ASCII below 128: a JSON text in them that is ASCII is the same text in UTF-8.

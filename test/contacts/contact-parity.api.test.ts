@@ -287,9 +287,17 @@ describe('identifier as a JSON number', () => {
       expect(res.body.field).toBe('identifier');
     }
     // It said "expected string, received number", as if no number were taken.
-    // Sent as text: the literal is 2^53 + 1, which JSON (and this file) reads as 2^53.
+    // Sent as text: the literal is 2^53 + 1, which JSON (and this file) reads as 2^53. The answer
+    // names the digits sent (it named 9007199254740992, which the client never sent).
     const unsafe = await ctx.http.patch(account.path(`/contacts/${id}`)).set('api_access_token', account.adminToken).type('json').send('{"identifier": 9007199254740993}');
-    expect(unsafe.body.error).toBe('identifier must be text or a whole JSON number up to 9007199254740991 (past it digits are lost: send it as text); got 9007199254740992');
+    expect(unsafe.status).toBe(422);
+    expect(unsafe.body).toMatchObject({
+      field: 'identifier',
+      error: 'identifier is 9007199254740993, a number with more digits than a JSON number keeps here (a double: every whole number up to 9007199254740991, only some past it; this one would be 9007199254740992): send it as text, "9007199254740993"',
+    });
+    // 2^53 itself is exact as a literal, and still past what an identifier takes as a number.
+    const edge = await ctx.http.patch(account.path(`/contacts/${id}`)).set('api_access_token', account.adminToken).type('json').send('{"identifier": 9007199254740992}');
+    expect(edge.body.error).toBe('identifier must be text or a whole JSON number up to 9007199254740991 (past it digits are lost: send it as text); got 9007199254740992');
   });
 });
 

@@ -45,6 +45,36 @@ describe('numbers beyond a double in a JSON body', () => {
   });
 });
 
+// Found by a black-box tester: a Facebook id of 17 digits in custom_attributes was stored as its
+// neighbour double (10215894736289301 as …300) and the key defined as a number, with a 200.
+describe('number literals whose digits the parse changes', () => {
+  const send = (method: 'post' | 'patch', path: string, body: string) =>
+    ctx.http[method](account.path(path)).set('api_access_token', account.adminToken).set('content-type', 'application/json').send(body);
+
+  it.each([
+    ['{"name":"Psid","custom_attributes":{"fb_psid":10215894736289301}}', 'custom_attributes.fb_psid', '10215894736289301', '10215894736289300'],
+    ['{"name":"Ext","additional_attributes":{"ext":{"ids":[1, 12345678901234567890]}}}', 'additional_attributes.ext.ids[1]', '12345678901234567890', '12345678901234567000'],
+    ['{"name":"Neg","custom_attributes":{"n":-9007199254740993}}', 'custom_attributes.n', '-9007199254740993', '-9007199254740992'],
+    ['{"name":"Frac","additional_attributes":{"x":1.00000000000000001}}', 'additional_attributes.x', '1.00000000000000001', '1'],
+  ])('when %s is sent, then it answers 422 naming the field and the digits sent, and nothing is written', async (body, where, literal, becomes) => {
+    const res = await send('post', '/contacts', body);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({
+      field: where,
+      error: `${where} is ${literal}, a number with more digits than a JSON number keeps here (a double: every whole number up to 9007199254740991, only some past it; this one would be ${becomes}): send it as text, "${literal}"`,
+    });
+    const definitions = await ctx.http.get(account.path('/custom_attribute_definitions')).set('api_access_token', account.adminToken);
+    expect(definitions.body.map((d: { attribute_key: string }) => d.attribute_key)).not.toContain('fb_psid');
+  });
+
+  it('when the same digits come as text, or a number is written as a double writes it, then it is kept as sent', async () => {
+    const res = await send('post', '/contacts', '{"name":"Kept","custom_attributes":{"psid":"10215894736289301"},"additional_attributes":{"a":9007199254740994,"b":1e21,"c":12345678901234567000,"d":0.1,"e":"12345678901234567890","f":-436776965293457011965427712,"g":0.10000000000000001}}');
+    expect(res.status).toBe(200);
+    expect(res.body.payload.contact.custom_attributes).toEqual({ psid: '10215894736289301' });
+    expect(res.body.payload.contact.additional_attributes).toEqual({ a: 9007199254740994, b: 1e21, c: 12345678901234567000, d: 0.1, e: '12345678901234567890', f: -4.36776965293457e26, g: 0.1 });
+  });
+});
+
 // express.json leaves any other type unparsed: the route saw an empty body, so a PATCH answered
 // 200 having changed nothing and a create said a contact needs a name. (Contacts and new
 // conversations take form fields too: test/contacts/contact-form-body.api.test.ts.)
