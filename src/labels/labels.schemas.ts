@@ -3,6 +3,7 @@ import { nullAsAbsent } from '../shared/documented-input';
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
+import { refuseControlCharacters } from '../shared/control-characters';
 
 /** Labels an account may hold (they live in one document; see label.model.ts). */
 export const MAX_LABELS = 10000;
@@ -18,7 +19,8 @@ const labelFields = {
   // In characters (code points) once composed, as the title is stored: 130 letters outside the BMP
   // are 260 UTF-16 units, and were refused as over 255; so was e + U+0301 at the 255th place.
   title: z.string().min(1, 'title must not be empty').refine((title) => [...title.normalize('NFC')].length <= 255, 'title must be at most 255 characters').describe('at most 255 characters once composed (NFC)'),
-  description: z.string().max(1000).nullable(),
+  // Shown beside the title in the dashboard and the console: no NUL or terminal escape (as a note's text).
+  description: z.string().max(1000).superRefine(refuseControlCharacters).nullable(),
   // #rgb as an inbox's widget_color takes it (Chatwoot keeps any text), stored expanded: every
   // label colour is then #rrggbb, the one form a colour picker (the console's) reads.
   color: z

@@ -81,7 +81,8 @@ export function notesRouter(notes: NotesService): Router {
           throw new ValidationError(`contact_id ${body.contact_id} is not the contact in the path (${params.id}); a note cannot move`, 'contact_id');
         }
         const input = withoutAnsweredFields(body, { id: params.note_id, accountId: caller.accountId }, ['contact_id', 'user']);
-        answerNote(res, await notes.update(caller, params.id, params.note_id, input, versionsOf(headers['if-match'])));
+        const readAuthor = body.user === null ? null : body.user?.id;
+        answerNote(res, await notes.update(caller, params.id, params.note_id, { ...input, readAuthor }, versionsOf(headers['if-match'])));
       },
     );
   }

@@ -27,9 +27,16 @@ export const noteUpdateSchema = bareOrWrappedIn(
   noteFields.extend({
     ...answeredFields,
     contact_id: z.int().optional().describe('as answered: must be the contact in the path'),
-    user: z.looseObject({}).nullable().optional().describe('as answered (read-only: the author)'),
+    user: z
+      .looseObject({ id: z.int().optional() })
+      .nullable()
+      .optional()
+      .describe('as answered (read-only: the author, whose id must be the note\'s)'),
   }),
 );
+
+/** An edit: the new content, and the author the client read (null: none), when it sent one back. */
+export type NoteUpdate = NoteInput & { readAuthor?: number | null };
 
 export const contactNotesParams = z.object({
   account_id: z.string(),

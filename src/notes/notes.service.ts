@@ -1,14 +1,14 @@
 import type { Caller } from '../accounts/accounts.service';
 import type { AccountsService } from '../accounts/accounts.service';
 import type { ContactModel } from '../records/contact.model';
-import { ForbiddenError, NotFoundError, PreconditionFailedError } from '../shared/errors';
+import { ForbiddenError, NotFoundError, PreconditionFailedError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import { inChunks } from '../shared/id-lists';
 import type { ContactNotesModel } from './contact-notes.model';
 import type { Note, NoteModel } from './note.model';
 import { toUserSummary, type UserSummary } from '../accounts/user-summary.presenter';
 import { toNotePayload, type NotePayload } from './note.presenter';
-import type { NoteInput } from './notes.schemas';
+import type { NoteInput, NoteUpdate } from './notes.schemas';
 
 /** A note as answered, with the version its ETag names: its updated_at in milliseconds. */
 export interface VersionedNote {
@@ -138,11 +138,17 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
      * `ifVersion`, from If-Match: written only if the note is still as read (412 otherwise): two
      * users editing one note, the second save wrote over the first's text without a word.
      */
-    async update(caller: Caller, contactId: number, noteId: number, input: NoteInput, ifVersion?: number[]): Promise<VersionedNote> {
+    async update(caller: Caller, contactId: number, noteId: number, input: NoteUpdate, ifVersion?: number[]): Promise<VersionedNote> {
       await assertContact(caller.accountId, contactId);
       const current = await find(caller.accountId, contactId, noteId);
       assertMayChange(caller, current);
       checkNoteIfMatch(ifVersion, current);
+      // The author sent back as read must be the note's: a client sending another expects it to
+      // change, and no edit changes it (it was dropped without a word).
+      if (input.readAuthor !== undefined && input.readAuthor !== current.user_id) {
+        const author = current.user_id === null ? 'has no author' : `is by user ${current.user_id}`;
+        throw new ValidationError(`user ${input.readAuthor === null ? 'null' : `${input.readAuthor}`} is not the note's author (the note ${author}); a note's author cannot change: send it as answered or leave it out`, 'user');
+      }
       // Conditional on the version read, so that nothing comes in between; a later time than it, so that the version moves.
       const updated = await notes
         .findOneAndUpdate(

@@ -42,6 +42,8 @@ describe('inputs of Chatwoot clients', () => {
     ['a note', () => as('post', `/contacts/${contactId}/notes`).send({ content: 'called \u0000' }), 'content'],
     ['a segment name', () => as('post', '/custom_filters').send({ name: 'Seg\u0007', filter_type: 'contact', query: { payload: everyone } }), 'name'],
     ['an agent name', () => as('post', '/agents').send({ name: 'Eve\u001b[31m', email: 'eve@example.com', role: 'agent' }), 'name'],
+    // Found by a black-box tester: the one text of these a person writes that took them.
+    ['a label description', () => as('post', '/labels').send({ title: 'ctl', description: 'a\u0000b\u001b[31m' }), 'description'],
   ])('when %s holds a control character, then it is a 422 naming it, as a contact field', async (_what, send, field) => {
     const res = await send();
     expect(res.status).toBe(422);

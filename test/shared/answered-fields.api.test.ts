@@ -63,5 +63,16 @@ describe('a record sent back as it was read, with a change', () => {
     expect(moved.status).toBe(422);
     expect(moved.body.field).toBe('contact_id');
     expect((await api().get(`/contacts/${contact.id}/notes/${note.id}`)).body.content).toBe('second');
+    // Found by a black-box tester: another author was dropped without a word (a 200, the author unchanged).
+    for (const user of [{ ...note.user, id: note.user.id + 1000 }, null]) {
+      const reauthored = await api().patch(`/contacts/${contact.id}/notes/${note.id}`, { ...note, user, content: 'fourth' });
+      expect(reauthored.status).toBe(422);
+      expect(reauthored.body).toMatchObject({
+        field: 'user',
+        error: `user ${user ? user.id : 'null'} is not the note's author (the note is by user ${note.user.id}); a note's author cannot change: send it as answered or leave it out`,
+      });
+    }
+    const kept = (await api().get(`/contacts/${contact.id}/notes/${note.id}`)).body;
+    expect(kept).toMatchObject({ content: 'second', user: { id: note.user.id } });
   });
 });
