@@ -246,7 +246,10 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     (taken: { email: boolean; phone: boolean }): NarrowChanges =>
     (current, changes) => {
       const gaps: ContactChanges = {};
-      if (changes.name && isGap(current.name)) gaps.name = changes.name;
+      // A placeholder name is no name, as the merge reads it: the name typed during the merge
+      // replaced it, and the same name typed after it was dropped.
+      if (changes.name && (isGap(current.name) || isPlaceholderVisitorName(current.name!))) gaps.name = changes.name;
+      if (changes.thumbnail && isGap(current.thumbnail)) gaps.thumbnail = changes.thumbnail;
       if (changes.email && !current.email && !taken.email) gaps.email = changes.email;
       if (changes.phone_number && !current.phone_number && !taken.phone) gaps.phone_number = changes.phone_number;
       const attributes = Object.entries(changes.custom_attributes ?? {}).filter(([key]) => isGap(current.custom_attributes?.[key]));

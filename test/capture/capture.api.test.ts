@@ -369,6 +369,22 @@ describe('email collect', () => {
     expect(res.body).toMatchObject({ id: visitor.id, email: 'new.visitor@example.com' });
   });
 
+  // Found by a black-box tester: a guest's name and avatar were dropped with a 200 where the
+  // contact had only a placeholder name and no picture, while the merge itself filled them.
+  it('when a guest of a contact with a placeholder name and no picture gives a name and an avatar, then they fill those gaps; given again, they do not replace them', async () => {
+    const first = await newVisitor();
+    const email = `placeholder-${Date.now()}@example.com`;
+    await collect(first.source_id, { email }).expect(200);
+    expect((await contactOf(first.id)).body.payload).toMatchObject({ name: expect.stringMatching(/^Visitor [0-9a-f]{6}$/), thumbnail: '' });
+    const guest = await newVisitor();
+    expect((await collect(guest.source_id, { email })).body.id).toBe(first.id);
+
+    await identify(site, guest.source_id, { name: 'Real Name', avatar_url: 'https://cdn.example.com/real.png' }).expect(200);
+    expect((await contactOf(first.id)).body.payload).toMatchObject({ name: 'Real Name', thumbnail: 'https://cdn.example.com/real.png' });
+    await identify(site, guest.source_id, { name: 'Other Name', avatar_url: 'https://cdn.example.com/other.png' }).expect(200);
+    expect((await contactOf(first.id)).body.payload).toMatchObject({ name: 'Real Name', thumbnail: 'https://cdn.example.com/real.png' });
+  });
+
   it('when the email belongs to an existing contact, then the visitor is merged into it', async () => {
     const existing = await createContact(ctx, account, { name: 'Dora', email: 'dora@example.com' });
     const visitor = await newVisitor();
