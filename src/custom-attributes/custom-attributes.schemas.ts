@@ -1,4 +1,5 @@
 import { refuseControlCharacters } from '../shared/control-characters';
+import { regexCueSchema, regexPatternSchema } from '../shared/regex-pattern';
 import { answeredFields } from '../shared/answered-fields';
 import { pathId } from '../shared/id-schema';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
@@ -26,24 +27,6 @@ const CHATWOOT_MODELS = ['conversation_attribute', 'contact_attribute'];
 const fromChatwootNumber = (names: string[]) => (value: unknown) =>
   typeof value === 'number' && Number.isInteger(value) && names[value] !== undefined ? names[value] : value;
 
-export const MAX_REGEX_PATTERN = 500;
-
-// Chatwoot's dashboard saves a pattern as a literal, `new RegExp(p).toString()` ("/^[a-z]+$/i"),
-// and reads it back by splitting at the last slash; a bare pattern ("^[a-z]+$") is one too.
-const REGEX_LITERAL = /^\/(.*)\/([^/]*)$/s;
-
-/** Why the pattern does not compile as a JavaScript RegExp (either form), or undefined when it does. */
-export function regexPatternProblem(pattern: string): string | undefined {
-  const literal = REGEX_LITERAL.exec(pattern);
-  try {
-    if (literal) new RegExp(literal[1], literal[2]);
-    else new RegExp(pattern);
-    return undefined;
-  } catch (err) {
-    return `not a valid JavaScript regular expression: ${(err as Error).message}`;
-  }
-}
-
 const fields = {
   attribute_key: z.string().min(1).max(100),
   attribute_display_name: z.string().min(1, 'attribute_display_name must not be empty').max(255, 'attribute_display_name must be at most 255 characters').superRefine(refuseControlCharacters),
@@ -57,12 +40,8 @@ const fields = {
   attribute_model: z.preprocess(fromChatwootNumber(CHATWOOT_MODELS), z.literal('contact_attribute', 'only contact_attribute (1) definitions are supported')),
   // Stored and answered for clients that check values with them (Chatwoot's dashboard does);
   // contact writes are not checked against them (README: custom attribute definitions).
-  regex_pattern: z
-    .string()
-    .max(MAX_REGEX_PATTERN, `must be at most ${MAX_REGEX_PATTERN} characters`)
-    .refine((pattern) => regexPatternProblem(pattern) === undefined, { error: (issue) => regexPatternProblem(issue.input as string) })
-    .nullable(),
-  regex_cue: z.string().max(255, 'must be at most 255 characters').nullable(),
+  regex_pattern: regexPatternSchema.nullable(),
+  regex_cue: regexCueSchema.nullable(),
   // Chatwoot's field: stored and answered for its clients; nothing is filled with it.
   default_value: z
     .union([z.string().max(255, 'must be at most 255 characters'), z.number(), z.boolean()], 'default_value must be a string, a number or a boolean')

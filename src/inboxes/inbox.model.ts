@@ -21,6 +21,9 @@ export interface PreChatField {
   field_type: (typeof PRE_CHAT_FIELD_TYPES)[number];
   /** The choices of a list field. */
   values?: string[];
+  /** Chatwoot's dashboard copies a custom attribute's pattern and cue into the field: stored and answered. */
+  regex_pattern?: string | null;
+  regex_cue?: string | null;
 }
 
 export interface PreChatFormOptions {

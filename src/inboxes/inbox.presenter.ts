@@ -46,6 +46,8 @@ const preChatFormOptions = z
         enabled: z.boolean(),
         field_type: z.enum(PRE_CHAT_FIELD_TYPES),
         values: z.array(z.string()).optional(),
+        regex_pattern: z.string().nullable().optional(),
+        regex_cue: z.string().nullable().optional(),
       }),
     ),
   })

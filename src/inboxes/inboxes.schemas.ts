@@ -1,4 +1,5 @@
 import { pathId } from '../shared/id-schema';
+import { regexCueSchema, regexPatternSchema } from '../shared/regex-pattern';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { customAttributeKeyProblem, normalizePhone } from '../records/contact-fields';
@@ -74,6 +75,10 @@ export const preChatFieldSchema = z
     enabled: z.boolean().default(true),
     field_type: z.enum(PRE_CHAT_FIELD_TYPES),
     values: z.array(z.string().max(255)).max(100).optional(),
+    // Chatwoot's dashboard builds a field from a custom attribute with its pattern and cue (null
+    // when it has none): a form it saved was a 422 for them. Stored and answered, as on a definition.
+    regex_pattern: regexPatternSchema.nullable().optional(),
+    regex_cue: regexCueSchema.nullable().optional(),
   })
   .superRefine((field, ctx) => {
     if (field.field_type === 'standard' && !STANDARD_NAMES.includes(field.name)) {

@@ -67,6 +67,7 @@ describe('configuring the pre-chat form of a website inbox', () => {
     [{ name: 'plan', type: 'colour', field_type: 'contact_attribute' }, /type/],
     [{ name: 'plan', type: 'text', field_type: 'account_attribute' }, /field_type/],
     [{ name: 'plan', type: 'text', field_type: 'contact_attribute', regex: '.*' }, /regex/],
+    [{ name: 'plan', type: 'text', field_type: 'contact_attribute', regex_pattern: '^[a-z' }, /not a valid JavaScript regular expression/],
   ])('when a field is %j, then the inbox answers 422 naming the problem', async (field, message) => {
     const site = await createInbox(ctx, account, websiteChannel());
     const res = await ctx.http
@@ -76,6 +77,20 @@ describe('configuring the pre-chat form of a website inbox', () => {
     expect(res.status).toBe(422);
     expect(res.body.error).toMatch(message);
     expect(res.body.field).toMatch(/^channel\.pre_chat_form_options\.pre_chat_fields/);
+  });
+
+  // Chatwoot's dashboard builds each attribute's field with the definition's pattern and cue
+  // (getCustomFields), null when it has none: a form it saved was a 422 (found by a black-box tester).
+  it('when fields carry a pattern and a cue, as Chatwoot\'s dashboard builds them, then they are stored and answered', async () => {
+    const fields = [
+      { name: 'plan', type: 'text', label: 'Plan', placeholder: 'Plan', required: false, enabled: true, field_type: 'contact_attribute', values: [], regex_pattern: '/^[a-z]+$/i', regex_cue: 'letters only' },
+      { name: 'seats', type: 'number', label: 'Seats', placeholder: 'Seats', required: false, enabled: false, field_type: 'contact_attribute', values: [], regex_pattern: null, regex_cue: null },
+    ];
+    const site = await createInbox(ctx, account, websiteChannel());
+    const res = await ctx.http.patch(account.path(`/inboxes/${site.id}`)).set(as(account.adminToken)).send({ channel: { pre_chat_form_options: { pre_chat_fields: fields } } });
+    expect(res.status).toBe(200);
+    expect(res.body.pre_chat_form_options.pre_chat_fields).toEqual(fields);
+    expect((await ctx.http.get(account.path(`/inboxes/${site.id}`)).set(as(account.agentToken))).body.pre_chat_form_options.pre_chat_fields).toEqual(fields);
   });
 
   it('when two fields share a name, then it answers 422', async () => {
