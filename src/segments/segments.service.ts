@@ -57,10 +57,27 @@ function storedFilter(payload: unknown): unknown {
 }
 
 export function createSegmentsService({ segments, listed, nextIds, search, contacts, definitionsOf, limits, maxSegments = DEFAULT_MAX_SEGMENTS }: SegmentsServiceDeps) {
-  async function compile(accountId: number, payload: unknown, at?: string): Promise<SearchQuery> {
+  /** The filter's query, and the definitions it was compiled with (undefined: it read none). */
+  async function compiledWith(accountId: number, payload: unknown, at?: string): Promise<{ query: SearchQuery; definitions?: DefinitionRef[] }> {
     // Most filters name standard attributes only: they compile without reading the definitions.
-    const definitions = mayNameCustomAttributes(payload) ? await definitionsOf(accountId) : [];
-    return buildSegmentQuery(payload, definitions, limits, at);
+    const definitions = mayNameCustomAttributes(payload) ? await definitionsOf(accountId) : undefined;
+    return { query: buildSegmentQuery(payload, definitions ?? [], limits, at), definitions };
+  }
+
+  async function compile(accountId: number, payload: unknown, at?: string): Promise<SearchQuery> {
+    return (await compiledWith(accountId, payload, at)).query;
+  }
+
+  /**
+   * Run once a compiled query is stored. A definition's removal marks the account's segments
+   * stale (markStale) after it hides the definition, so a query compiled from the definitions
+   * read before and stored after that mark kept the removed attribute's slot as current (a
+   * later definition in that slot would then answer for it). Read again after the store: either
+   * the removal is seen here, or its mark comes after the store.
+   */
+  async function staleIfDefinitionsMoved(accountId: number, id: number, used: DefinitionRef[] | undefined): Promise<void> {
+    if (!used || JSON.stringify(await definitionsOf(accountId)) === JSON.stringify(used)) return;
+    await segments.updateOne({ _id: id, account_id: accountId }, { $set: { mapping_version: 0 } });
   }
 
   async function find(accountId: number, id: number): Promise<Segment> {
@@ -78,20 +95,21 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
     // A segment naming `company` is compiled for each run: its meaning follows the definitions
     // (namesCompanyAlias), and a stored query ran company_name after the filter had moved on.
     if (current && !namesCompanyAlias(segment.query.payload)) return JSON.parse(segment.compiled_query) as SearchQuery;
-    let query: SearchQuery;
+    let compiled: Awaited<ReturnType<typeof compiledWith>>;
     try {
       // Named where the segment holds its items, as its create and update name them (it said payload[0]).
-      query = await compile(segment.account_id, segment.query.payload, 'query.payload');
+      compiled = await compiledWith(segment.account_id, segment.query.payload, 'query.payload');
     } catch (err) {
       if (err instanceof ValidationError) throw new ValidationError(`custom filter ${segment._id} no longer compiles: ${err.message}`, err.field);
       throw err;
     }
-    if (current) return query;
-    await segments.updateOne(
+    if (current) return compiled.query;
+    const res = await segments.updateOne(
       { _id: segment._id, account_id: segment.account_id, updated_at: segment.updated_at },
-      { $set: { compiled_query: JSON.stringify(query), mapping_version: MAPPING_VERSION } },
+      { $set: { compiled_query: JSON.stringify(compiled.query), mapping_version: MAPPING_VERSION } },
     );
-    return query;
+    if (res.modifiedCount) await staleIfDefinitionsMoved(segment.account_id, segment._id, compiled.definitions);
+    return compiled.query;
   }
 
   /**
@@ -134,7 +152,7 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
         throw new ValidationError(`an account holds at most ${maxSegments} segments (limit SEGMENTS_MAX); delete one first`);
       }
       // Named as the body holds it: errors said `payload[0]` of the segment's `query.payload[0]`.
-      const compiled = await compile(accountId, input.query.payload, 'query.payload');
+      const compiled = await compiledWith(accountId, input.query.payload, 'query.payload');
       const filter = storedFilter(input.query.payload);
       const [id] = await nextIds('segments');
       const now = new Date();
@@ -144,13 +162,14 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
         name: input.name,
         filter_type: 'contact',
         query: { payload: filter },
-        compiled_query: JSON.stringify(compiled),
+        compiled_query: JSON.stringify(compiled.query),
         mapping_version: MAPPING_VERSION,
         created_at: now,
         updated_at: now,
       };
       await listed.listed(accountId, id);
       await segments.create(doc);
+      await staleIfDefinitionsMoved(accountId, id, compiled.definitions);
       return toSegmentPayload(doc);
     },
 
@@ -160,13 +179,17 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
       if (input.name === undefined && input.query === undefined) return toSegmentPayload(found);
       const set: Partial<Segment> = { updated_at: new Date() };
       if (input.name !== undefined) set.name = input.name;
+      let used: DefinitionRef[] | undefined;
       if (input.query !== undefined) {
-        set.compiled_query = JSON.stringify(await compile(accountId, input.query.payload, 'query.payload'));
+        const compiled = await compiledWith(accountId, input.query.payload, 'query.payload');
+        used = compiled.definitions;
+        set.compiled_query = JSON.stringify(compiled.query);
         set.query = { payload: storedFilter(input.query.payload) };
         set.mapping_version = MAPPING_VERSION;
       }
       const updated = await segments.findOneAndUpdate({ _id: id, account_id: accountId }, { $set: set }, { new: true }).lean();
       if (!updated) throw new NotFoundError('custom filter', id);
+      await staleIfDefinitionsMoved(accountId, id, used);
       return toSegmentPayload(updated);
     },
 
@@ -198,15 +221,21 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
             const payload = renameLabelInFilter(segment.query.payload, from, to);
             if (payload === segment.query.payload) break;
             const set: Partial<Segment> = { query: { payload }, updated_at: new Date() };
+            let used: DefinitionRef[] | undefined;
             try {
-              Object.assign(set, { compiled_query: JSON.stringify(await compile(accountId, payload)), mapping_version: MAPPING_VERSION });
+              const compiled = await compiledWith(accountId, payload);
+              used = compiled.definitions;
+              Object.assign(set, { compiled_query: JSON.stringify(compiled.query), mapping_version: MAPPING_VERSION });
             } catch (err) {
               // A filter that no longer compiles for another reason says so when it is run.
               if (!(err instanceof ValidationError)) throw err;
               set.mapping_version = 0;
             }
             const res = await segments.updateOne({ _id: segment._id, account_id: accountId, updated_at: segment.updated_at }, { $set: set });
-            if (res.modifiedCount) break;
+            if (res.modifiedCount) {
+              await staleIfDefinitionsMoved(accountId, segment._id, used);
+              break;
+            }
             segment = await segments.findOne({ _id: segment._id, account_id: accountId }).lean();
           }
         }
