@@ -4,16 +4,15 @@ import { createAccountRecords } from '../../src/shared/account-records';
 import { createIdLists } from '../../src/shared/id-lists';
 import type { Segment } from '../../src/segments/segment.model';
 import { createSegmentsService } from '../../src/segments/segments.service';
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
 
 let ctx: TestContext;
 let account: TestAccount;
 
-beforeAll(async () => {
-  ctx = await startTestContext();
-  account = await ctx.createAccount();
+withTestAccount((c, a) => {
+  ctx = c;
+  account = a;
 });
-afterAll(() => ctx.close());
 
 const as = (method: 'get' | 'post', path: string) => ctx.http[method](account.path(path)).set('api_access_token', account.adminToken);
 const filterOnTier = { payload: [{ attribute_key: 'tier', filter_operator: 'equal_to', values: ['gold'] }] };
