@@ -6,7 +6,10 @@ import { defineRoute, json } from '../shared/route';
 import { agentPayloadSchema, newAgentPayloadSchema, toAgentPayload } from './agent.presenter';
 import type { AccountsService } from './accounts.service';
 import { agentChangeSchema, agentParams, newAgentSchema } from './agents.schemas';
+import { bareOrWrappedSchema } from '../shared/wrapped-body';
 import { accountAccess, administratorAccess, callerOf } from './auth.middleware';
+
+const bareOrWrapped = bareOrWrappedSchema('agent');
 
 const tag = 'Agents';
 
@@ -32,7 +35,7 @@ export function agentsRouter(accounts: AccountsService): Router {
     router,
     {
       method: 'post', path: '/agents', operationId: 'createAgent', summary: 'Add a person to the account (a new user, or an existing one by email)', tag,
-      access: administratorAccess, body: newAgentSchema,
+      access: administratorAccess, body: newAgentSchema, bodySchema: bareOrWrapped,
       responses: { '200': json('The agent; a new user without a given password gets a generated one, shown this once', newAgentPayloadSchema), '409': conflictResponse },
     },
     async ({ body }, req, res) => {
@@ -47,7 +50,7 @@ export function agentsRouter(accounts: AccountsService): Router {
       router,
       {
         method, path: '/agents/:id(\\d+)', operationId: `${method}Agent`, summary: "Change an agent's role or name", tag, access: administratorAccess,
-        params: agentParams, body: agentChangeSchema, responses: { '200': json('The agent', agentPayloadSchema), '409': conflictResponse },
+        params: agentParams, body: agentChangeSchema, bodySchema: bareOrWrapped, responses: { '200': json('The agent', agentPayloadSchema), '409': conflictResponse },
       },
       async ({ params, body }, req, res) => {
         const { accountId } = callerOf(req);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { emailKey, isEmailAddress } from '../shared/email-address';
 import { ROLES } from './account.model';
 import { refuseControlCharacters } from '../shared/control-characters';
+import { bareOrWrappedIn } from '../shared/wrapped-body';
 
 export const agentParams = z.object({
   account_id: z.string(),
@@ -21,7 +22,7 @@ const chatwootUnsetFields = {
 
 const agentName = z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters').superRefine(refuseControlCharacters);
 
-export const newAgentSchema = z.strictObject({
+const newAgentFields = z.strictObject({
   name: agentName,
   // An address as a contact's may be (any script: ü@example.com), as Chatwoot takes for its agents too.
   email: z
@@ -32,12 +33,15 @@ export const newAgentSchema = z.strictObject({
   password: z.string().max(1024).optional().describe('for a new user; generated and answered once when left out'),
   ...chatwootUnsetFields,
 });
-export type NewAgentInput = z.infer<typeof newAgentSchema>;
+// Chatwoot's controller reads `params.require(:agent)`: its clients may send the fields wrapped.
+export const newAgentSchema = bareOrWrappedIn('agent', newAgentFields);
+export type NewAgentInput = z.infer<typeof newAgentFields>;
 
 // Chatwoot's dashboard sends the agent's name with its role; either may be left out.
-export const agentChangeSchema = z.strictObject({
+const agentChangeFields = z.strictObject({
   role: z.enum(ROLES).optional(),
   name: agentName.optional().describe("the user's name; only for a user of this account alone (one of several accounts changes their own, through PATCH /api/v1/profile)"),
   ...chatwootUnsetFields,
 });
-export type AgentChangeInput = z.infer<typeof agentChangeSchema>;
+export const agentChangeSchema = bareOrWrappedIn('agent', agentChangeFields);
+export type AgentChangeInput = z.infer<typeof agentChangeFields>;

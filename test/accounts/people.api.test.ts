@@ -145,6 +145,18 @@ describe('sign-in, sessions and passwords', () => {
     expect((await signIn({ email: me.email })).status).toBe(422);
   });
 
+  // bcrypt reads 72 bytes: the password with anything typed after it signed in (a black-box tester).
+  it('when a password of 72 bytes is typed with more after it, then it is the same 401 as a wrong one; typed as set, it signs in', async () => {
+    const address = email('long-password');
+    const password = `${'p'.repeat(70)}ñ`;
+    expect(Buffer.byteLength(password)).toBe(72);
+    await ctx.deps.services.accounts.createUser({ accountId: account.id, role: 'agent', name: 'Long Password', email: address, password });
+    expect((await signIn({ email: address, password })).status).toBe(200);
+    const longer = await signIn({ email: address, password: `${password}EXTRA` });
+    expect(longer.status).toBe(401);
+    expect(longer.body.error).toBe((await signIn({ email: address, password: 'wrong password' })).body.error);
+  });
+
   it('when a session signs out, then that session is a 401 and the API token still works', async () => {
     const me = await person(account);
     const session = (await signIn({ email: me.email, password: me.password })).body.data.access_token as string;
@@ -236,6 +248,21 @@ describe('agents', () => {
     expect((await admin.add({ name: 'Bad', email: 'not-an-email' })).body.field).toBe('email');
     expect((await admin.add({ name: 'Given', email: email('given'), password: 'short' })).body.field).toBe('password');
     expect((await admin.add({ name: 'Blank', email: email('blank'), password: '          ' })).body.field).toBe('password');
+  });
+
+  // Chatwoot's controller reads params.require(:agent): it was a 422 "Unrecognized key" here (a black-box tester).
+  it('when an agent is added or changed with its fields wrapped in "agent", as Chatwoot takes them, then it is the same as bare; fields beside the wrapper are a 422', async () => {
+    const acc = await ctx.createAccount();
+    const admin = agents(acc, acc.adminToken);
+    const added = await admin.add({ agent: { name: 'Wrapped Agent', email: email('wrapped'), role: 'agent' } });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ name: 'Wrapped Agent', role: 'agent' });
+    const changed = await admin.change(added.body.id, { agent: { role: 'administrator' } });
+    expect(changed.status).toBe(200);
+    expect(changed.body.role).toBe('administrator');
+    const beside = await admin.add({ agent: { name: 'Beside', email: email('beside') }, role: 'administrator' });
+    expect(beside.status).toBe(422);
+    expect(beside.body.error).toMatch(/fields beside "agent" would not be read: "role"/);
   });
 
   it("when an agent is added with Chatwoot's availability_status and auto_offline unset (null), as its SDKs send them, then it is added; a value is a 422 naming it", async () => {
