@@ -36,7 +36,12 @@ export function createPasswordHasher(cost: number) {
   const decoy = bcrypt.hashSync(newPassword(), cost);
   return {
     hash: (password: string): Promise<string> => bcrypt.hash(password, cost),
-    verify: (password: string, hash: string | null): Promise<boolean> => bcrypt.compare(password, hash ?? decoy).then((ok) => ok && hash !== null),
+    // A password past 72 bytes is none a user has (checkPassword refuses to set one); bcrypt would
+    // match its first 72 bytes, so a sign-in took the password with anything typed after it.
+    verify: (password: string, hash: string | null): Promise<boolean> => {
+      const readWhole = Buffer.byteLength(password, 'utf8') <= MAX_PASSWORD_BYTES;
+      return bcrypt.compare(password, readWhole ? (hash ?? decoy) : decoy).then((ok) => ok && readWhole && hash !== null);
+    },
   };
 }
 
