@@ -54,7 +54,11 @@ export function uploadCsv(options: { dir: string; maxBytes: number; field: strin
         if (err.code === 'LIMIT_FILE_SIZE') return next(new PayloadTooLargeError(`${options.field} is larger than the limit of ${options.maxBytes} bytes (IMPORT_MAX_BYTES)`));
         if (err.code === 'LIMIT_FIELD_COUNT') return next(new ValidationError(`${options.field}: the form holds more than ${MAX_FIELDS} fields besides the file, the limit`, options.field));
         if (err.code === 'LIMIT_FIELD_KEY') return next(new ValidationError(`${options.field}: a form field's name is longer than ${MAX_FIELD_NAME_LENGTH} characters, the limit`, options.field));
-        if (err.code === 'LIMIT_FIELD_VALUE') return next(new ValidationError(`${options.field}: a form field's value is longer than ${MAX_FIELD_VALUE_BYTES} bytes, the limit`, options.field));
+        // Named by the field that is too long (it named the file's field, whatever field it was).
+        if (err.code === 'LIMIT_FIELD_VALUE') {
+          const field = err.field ?? options.field;
+          return next(new ValidationError(`${field}: the form field's value is longer than ${MAX_FIELD_VALUE_BYTES} bytes, the limit`, field));
+        }
         // A file under another name (`-F file=@contacts.csv`) is named, as any other field is.
         if (err.code === 'LIMIT_UNEXPECTED_FILE' && err.field && err.field !== options.field) {
           return next(new ValidationError(`the file came in the multipart field "${err.field}"; send it in "${options.field}"`, err.field));

@@ -915,6 +915,18 @@ describe('import status and tenancy', () => {
     expect(res.body).toMatchObject({ field: 'import_file', error: 'import_file: the form holds more than 20 fields besides the file, the limit' });
   });
 
+  // It named import_file whichever field was too long (a black-box tester).
+  it('when a form field besides the file is longer than its limit, then the 422 names that field', async () => {
+    const account = await freshAccount();
+    const res = await ctx.http
+      .post(account.path('/contacts/import'))
+      .set('api_access_token', account.adminToken)
+      .field('create_labels', 'x'.repeat(64 * 1024 + 1))
+      .attach('import_file', Buffer.from('name\nAna\n'), 'a.csv');
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ field: 'create_labels', error: "create_labels: the form field's value is longer than 65536 bytes, the limit" });
+  });
+
   // It said "send one file, in the multipart field import_file", naming the field it did not come in.
   it('when the file comes under another field name, then the 422 names that field; two files still say to send one', async () => {
     const account = await freshAccount();
