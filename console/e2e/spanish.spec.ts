@@ -64,6 +64,26 @@ test('when a number attribute is typed with a decimal comma, as Spanish writes i
   await expect(field).toHaveValue('3,5');
 });
 
+// Found by a black-box tester: 2,500 was saved as 2.5 in English and 4.000 as 4 in Spanish.
+test('when a number attribute is typed with the language\'s thousands grouping, then it is saved as that number in either language', async ({ page, account }) => {
+  await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'asientos', attribute_display_name: 'Asientos', attribute_display_type: 'number', attribute_model: 'contact_attribute' });
+  const [id] = await createContacts(account, [{ name: 'Miles Agrupados' }]);
+  const saved = async () => (await account.api<{ payload: { custom_attributes: Record<string, unknown> } }>('GET', `/contacts/${id}`)).body.payload.custom_attributes.asientos;
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Miles Agrupados' }).click();
+  const field = page.getByLabel('Asientos');
+  await field.fill('2,500');
+  await field.press('Enter');
+  await expect(page.getByText('Saved')).toBeVisible();
+  expect(await saved()).toBe(2500);
+  await page.getByLabel('Language').selectOption('es');
+  await field.fill('4.000');
+  await field.press('Enter');
+  // The first save's status reads "Guardado" once the language changes: the stored value tells.
+  await expect.poll(saved).toBe(4000);
+  await expect(field).toHaveValue('4000');
+});
+
 test('when a Spanish segment holds a decimal number, then the builder shows it with a decimal comma; a contact with no name is selected by what names it; a count stays one line beside a long segment name', async ({ page, account }) => {
   await account.api('POST', '/custom_attribute_definitions', { attribute_key: 'gasto', attribute_display_name: 'Gasto', attribute_display_type: 'number', attribute_model: 'contact_attribute' });
   const spenders = Array.from({ length: 12 }, (_, i) => ({ name: `Gema Gastadora ${i + 1}`, custom_attributes: { gasto: 200 } }));

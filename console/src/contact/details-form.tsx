@@ -3,6 +3,7 @@ import { errorOf, type Contact, type ContactPatch } from '../api/client';
 import { dayOfDateValue } from './date-value';
 import type { CustomAttributeDefinition } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
+import { parseTypedNumber } from '../i18n/typed-number';
 import type { MessageKey } from '../i18n/messages';
 import { accountPath, useSession } from '../shell/session';
 import { DayShown } from '../i18n/day-shown';
@@ -221,9 +222,9 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
           // Own values only: an attribute named toString or valueOf read the object's method.
           const current = Object.hasOwn(custom, d.attribute_key) ? custom[d.attribute_key] : undefined;
           const commit = (raw: string) => {
-            // A decimal comma (3,5: how Spanish writes 3.5) is read as the decimal point.
-            const number = d.attribute_display_type === 'number' ? Number(/^-?\d*,\d+$/.test(raw) ? raw.replace(',', '.') : raw) : NaN;
-            const value = raw === '' ? null : !Number.isNaN(number) ? number : d.attribute_display_type === 'checkbox' ? raw === 'true' : raw;
+            // As the language writes numbers (3,5 and 2.500 in Spanish, 2,500 in English); text that is no number goes as typed, for the API to refuse.
+            const number = d.attribute_display_type === 'number' ? parseTypedNumber(raw, language) : raw;
+            const value = raw === '' ? null : typeof number === 'number' ? number : d.attribute_display_type === 'checkbox' ? raw === 'true' : raw;
             return saveCustom(field, d.attribute_key, d.attribute_display_name || d.attribute_key, value);
           };
           return (

@@ -13,7 +13,6 @@ import {
   isGroup,
   MAX_GROUP_DEPTH,
   operatorLabel,
-  parseTypedNumber,
   shownValue,
   pathOf,
   problemPathOf,
@@ -27,6 +26,7 @@ import {
 } from './filter-model';
 import { filterAttributes, useDefinitions, useLabelTitles } from './use-filter-attributes';
 import { DayShown } from '../i18n/day-shown';
+import { parseTypedNumber } from '../i18n/typed-number';
 
 /** What the API answered to a filter it refused (its 422 names the item); `inWords` when the screen already put it in its own words. */
 export type Refusal = ApiError & { inWords?: boolean };
@@ -288,7 +288,7 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
   // A number box shows what was typed (7,5) while that is its value; a value set otherwise (an
   // operator's default, the box emptied for the next value) shows as itself.
   const [numberDraft, setNumberDraft] = useState<string | null>(null);
-  const numberShown = numberDraft !== null && parseTypedNumber(numberDraft) === value ? numberDraft : shownValue(value, language);
+  const numberShown = numberDraft !== null && parseTypedNumber(numberDraft, language) === value ? numberDraft : shownValue(value, language);
   const setValue = (v: string | number | boolean) => onChange({ ...condition, values: [v, ...condition.values.slice(1)] });
   const moreValues = input === 'none' ? [] : condition.values.slice(1);
   const several = takesSeveralValues(condition.filter_operator) && input !== 'none' && input !== 'boolean';
@@ -334,7 +334,7 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
           {input === 'text' && <input id={id} dir="auto" ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
           {input === 'number' && (
             <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} type="text" inputMode="decimal" value={numberShown}
-              onChange={(e) => { setNumberDraft(e.target.value); setValue(parseTypedNumber(e.target.value)); }} />
+              onChange={(e) => { setNumberDraft(e.target.value); setValue(parseTypedNumber(e.target.value, language)); }} />
           )}
           {input === 'date' && (
             <>

@@ -138,19 +138,6 @@ export function operatorLabel(operator: string, input: ValueInput, language: 'en
   return spanish ?? OPERATOR_LABELS[operator]?.[language] ?? operator;
 }
 
-/**
- * A number as typed: a decimal comma (7,5: how Spanish writes 7.5) is the decimal point. Text
- * that is no number stays text, for the builder to call it one (`valueNumber`), never a number
- * the user did not type (the browser's number box read 7,5 as 75).
- */
-export function parseTypedNumber(raw: string): string | number {
-  const text = raw.trim();
-  if (!text) return '';
-  const decimal = /^[-+]?\d*,\d+$/.test(text) ? text.replace(',', '.') : text;
-  const number = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(decimal) ? Number(decimal) : NaN;
-  return Number.isFinite(number) ? number : raw;
-}
-
 /** A value as the builder shows it: a number with the language's decimal mark (7,5 in Spanish, as typed), the rest as it is. */
 export const shownValue = (value: unknown, language: string): string =>
   typeof value === 'number' && language === 'es' ? String(value).replace('.', ',') : String(value ?? '');
