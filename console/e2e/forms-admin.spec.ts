@@ -263,6 +263,7 @@ test('when an administrator deletes an attribute that segments use, then the con
   await define('score', 'number');
   await define('plan', 'list', ['free', 'pro']);
   await define('nickname', 'text');
+  await define('tier', 'text');
   await createContacts(account, [{ name: 'Sara Score', custom_attributes: { score: 42, plan: 'pro' } }]);
   const segment = (name: string, payload: unknown[]) => account.api('POST', '/custom_filters', { name, filter_type: 'contact', query: { payload } });
   // The attribute deep in a group, as the builder saves "plan is pro OR (score > 10 AND city contains lima)".
@@ -272,6 +273,7 @@ test('when an administrator deletes an attribute that segments use, then the con
   ]);
   await segment('High score', [{ attribute_key: 'score', filter_operator: 'is_greater_than', values: [40] }]);
   await segment('Pro plan', [{ attribute_key: 'plan', filter_operator: 'equal_to', values: ['pro'] }]);
+  await segment('Gold tier', [{ attribute_key: 'tier', filter_operator: 'equal_to', values: ['gold'] }]);
   await signIn(page, account);
   const count = (name: string) => page.getByTestId('segments').getByRole('button', { name: new RegExp(`^${name}`) }).getByTestId('segment-count');
   await expect(count('High score')).toHaveText('1');
@@ -295,6 +297,10 @@ test('when an administrator deletes an attribute that segments use, then the con
   await expect(attributes).toContainText('Delete the attribute "nickname"?');
   await expect(attributes.getByText('Checking which segments use it')).toHaveCount(0);
   await expect(attributes).not.toContainText('used by the segments');
+
+  // One segment is named in the singular (a black-box tester saw "used by the segments" for one).
+  await attributes.getByRole('button', { name: 'Delete tier' }).click();
+  await expect(attributes).toContainText('It is used by the segment "Gold tier", which will no longer run until it is edited.');
 });
 
 // Found by the big-account review (2026-12-05): after a key many contacts held was defined again,

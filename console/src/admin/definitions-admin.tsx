@@ -46,7 +46,7 @@ interface Editing {
  * under them), deleted after a confirmation.
  */
 export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChanged: () => void }) {
-  const { t } = useI18n();
+  const { t, plural } = useI18n();
   const session = useSession();
   const path = accountPath(session);
   const [revision, setRevision] = useState(0);
@@ -93,7 +93,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
     if (usedBy?.key !== key) return `${plain} ${t('checkingSegmentsUsing')}`;
     if (usedBy.error !== null) return `${plain} ${t('segmentsUsingUnread', { message: usedBy.error })}`;
     if (!usedBy.names?.length) return plain;
-    return `${plain} ${t('attributeUsedBySegments', { names: usedBy.names.map((name) => `"${name}"`).join(', ') })}`;
+    return `${plain} ${plural('attributeUsedBySegments', usedBy.names.length, { names: usedBy.names.map((name) => `"${name}"`).join(', ') })}`;
   };
 
   const typeName = (type: string) => ((TYPES as readonly string[]).includes(type) ? t(`type_${type as AttributeType}`) : type);
