@@ -220,6 +220,20 @@ describe('numbers typed into the filter builder', () => {
   it('when text that is no number is typed, then the builder refuses it rather than send another number', () => {
     expect(filterProblems([{ attribute_key: 'score', filter_operator: 'is_less_than', values: [parseTypedNumber('7,,5', 'en')] }], () => ({ key: 'score', label: 'Score', input: 'number', operators: ['is_less_than'] }) as AttributeChoice)).toEqual(new Map([['0', 'valueNumber']]));
   });
+
+  // English in the spec's and Chatwoot's words, which a user of either (and a test written from
+  // the spec) looks for: it read "is", "is after" and "is more than N days ago".
+  it('when an operator is offered, then English names it in the spec\'s words, and Spanish reads a comparison as a date\'s or a number\'s', () => {
+    expect(operatorLabel('equal_to', 'text', 'en')).toBe('equal to');
+    expect(operatorLabel('not_equal_to', 'text', 'en')).toBe('not equal to');
+    expect(operatorLabel('is_greater_than', 'number', 'en')).toBe('is greater than');
+    expect(operatorLabel('is_greater_than', 'date', 'en')).toBe('is greater than');
+    expect(operatorLabel('is_less_than', 'date', 'en')).toBe('is less than');
+    expect(operatorLabel('days_before', 'number', 'en')).toBe('days before');
+    expect(operatorLabel('is_less_than', 'number', 'es')).toBe('es menor que');
+    expect(operatorLabel('is_less_than', 'date', 'es')).toBe('es anterior a');
+    expect(operatorLabel('contains', 'text', 'es')).toBe('contiene');
+  });
 });
 
 describe('payloadUses', () => {
