@@ -40,8 +40,9 @@ const MINUS = 0x2d;
 const isDigit = (byte: number) => byte >= 0x30 && byte <= 0x39;
 // What a JSON number literal is made of after its first character: digits, `.`, `e`/`E`, `+`, `-`.
 const inNumber = (byte: number) => isDigit(byte) || byte === 0x2e || byte === 0x65 || byte === 0x45 || byte === 0x2b || byte === MINUS;
-// A double names every decimal of up to 15 significant digits exactly: a literal that loses
-// digits has at least 16, so shorter literals are not looked at.
+// A decimal of up to 15 significant digits reads back as written from the double it parses to
+// (rounded to as many digits): a literal that loses digits has at least 16 characters, so shorter
+// ones are not looked at.
 const SHORTEST_LOSSY = 16;
 
 /**

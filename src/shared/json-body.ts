@@ -1,6 +1,5 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { isUtf8 } from 'node:buffer';
-import type { Response } from 'express';
 import { lossyNumberLiterals } from './decimal-text';
 import { BadRequestError, ValidationError } from './errors';
 import { quotedKey } from './text';

@@ -1,4 +1,6 @@
-import type { Language } from './i18n';
+// The console's languages (i18n.tsx's Language), written out: this file is also read by the unit
+// tests' compiler, which reads no JSX.
+type Language = 'en' | 'es';
 
 const MARKS: Record<Language, { group: string; decimal: string }> = {
   en: { group: ',', decimal: '.' },
