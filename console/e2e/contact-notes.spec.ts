@@ -350,6 +350,8 @@ test('when the session ends while a note is being written, then signing in again
   await signIn(page, account, 'agent');
   await page.goto(`/app/#/contact/${id}`);
   await expect(page.getByRole('heading', { name: 'Dora Draft' })).toBeVisible();
+  // Nothing else in flight: the note's save is to be the call that finds the session ended.
+  await page.waitForLoadState('networkidle');
   const stored = JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('contacts.session')")) ?? 'null') as { token: string };
   await page.getByLabel(/New note/).fill('Llamó para **renovar**; volver a llamar el lunes');
   // The session is ended elsewhere while the note is written.
@@ -377,6 +379,10 @@ test('when the session ends as a field is saved, then signing in again shows the
   await page.goto(`/app/#/contact/${id}`);
   const details = page.getByRole('region', { name: 'Details' });
   await expect(details.getByLabel('City', { exact: true })).toHaveValue('Lima');
+  // The screen's other reads (notes, channels, the list behind it) done first: under CI's load one
+  // still on its way after the sign-out met the 401 before the field's save did, and the sign-in
+  // took the form's place before the edit was typed.
+  await page.waitForLoadState('networkidle');
   const stored = JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('contacts.session')")) ?? 'null') as { token: string };
   await fetch(`${process.env.E2E_BASE_URL}/auth/sign_out`, { method: 'DELETE', headers: { api_access_token: stored.token } });
   await details.getByLabel('Company', { exact: true }).fill('Typed Company');

@@ -131,6 +131,8 @@ test('when the session is ended elsewhere, then the next call returns to the sig
   await signIn(page, account);
   await page.getByRole('button', { name: 'kept', exact: true }).click();
   await expect(page.getByRole('heading', { name: '# kept' })).toBeVisible();
+  // Nothing else in flight: the sort's read is to be the call that finds the session ended.
+  await page.waitForLoadState('networkidle');
   const stored = JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('contacts.session')")) ?? 'null') as { token: string };
   // Signed out in another tab: the token is ended.
   await fetch(`${process.env.E2E_BASE_URL}/auth/sign_out`, { method: 'DELETE', headers: { api_access_token: stored.token } });
