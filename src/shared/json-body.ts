@@ -77,20 +77,14 @@ export function unstorableJson(body: unknown, lossy?: ReadonlyMap<number, string
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
- * express.json's `verify`: a body declared UTF-8 (the default) whose bytes are not UTF-8 is
- * refused. The decoder would turn them into U+FFFD and the route would store that, changed
- * without a word.
+ * express.json's `verify`, for a body declared UTF-8 (the default). Bytes that are not UTF-8 are
+ * refused: the decoder would turn them into U+FFFD and the route would store that, changed
+ * without a word. Then the body's number literals that lose digits are kept for unstorableJson:
+ * only the parser's input still holds them.
  */
-function utf8Only(_req: unknown, _res: unknown, buf: Buffer, encoding: string): void {
-  if (/^utf-?8$/i.test(encoding) && !isUtf8(buf)) {
-    throw new BadRequestError('request body is not valid UTF-8: JSON must be sent as UTF-8 (a string holds bytes that are not)');
-  }
-}
-
-/** express.json's `verify`: utf8Only, then the body's number literals that lose digits, for unstorableJson (only the parser's input still holds them). */
-export function verifyJsonBody(req: unknown, res: Response, buf: Buffer, encoding: string): void {
-  utf8Only(req, res, buf, encoding);
+export function verifyJsonBody(_req: unknown, res: Response, buf: Buffer, encoding: string): void {
   if (!/^utf-?8$/i.test(encoding)) return;
+  if (!isUtf8(buf)) throw new BadRequestError('request body is not valid UTF-8: JSON must be sent as UTF-8 (a string holds bytes that are not)');
   const lossy = lossyNumberLiterals(buf);
   if (lossy.size) res.locals.lossyNumbers = lossy;
 }
