@@ -118,6 +118,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         'label_sets',
         'account_links',
         'merge_locks',
+        'contact_import_rejections',
       ]),
     );
   }

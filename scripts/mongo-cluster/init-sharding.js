@@ -11,16 +11,13 @@ const dbName = process.env.CONTACTS_DB || 'contacts';
 // whose _id index settles two inserts of one key (contact_keys depends on that).
 // contact_inbox_keys holds the (inbox_id, source_id) uniqueness of a visitor as a key document,
 // as contact_keys does for emails and phones; contact_links and inbox_links list a contact's or
-// an inbox's records by _id.
+// an inbox's records by _id; an import's rejected rows are read by _id over its row numbers.
+// A cluster sharded before that (contact_import_rejections on {import_id: 1, row: 1}) keeps its
+// key, as sharded() skips it: reads by _id then ask every shard; reshardCollection moves it.
 const HASHED_ID = [
   'contacts', 'contact_keys', 'pending_sync', 'pending_deliveries', 'notes', 'contact_notes', 'conversations', 'messages',
-  'contact_inboxes', 'contact_inbox_keys', 'contact_links', 'inbox_links',
+  'contact_inboxes', 'contact_inbox_keys', 'contact_links', 'inbox_links', 'contact_import_rejections',
 ];
-// Ranged keys where a collection is found by something other than _id:
-const RANGED = {
-  // Read by import, in row order.
-  contact_import_rejections: { key: { import_id: 1, row: 1 }, unique: false },
-};
 
 for (const [name, host] of [['shard-a', 'mongo-shard-a:27018'], ['shard-b', 'mongo-shard-b:27018']]) {
   if (!db.getSiblingDB('config').shards.findOne({ _id: name })) sh.addShard(`${name}/${host}`);
@@ -36,12 +33,7 @@ for (const name of HASHED_ID) {
   contacts[name].createIndex({ _id: 'hashed' });
   sh.shardCollection(`${dbName}.${name}`, { _id: 'hashed' });
 }
-for (const [name, { key, unique }] of Object.entries(RANGED)) {
-  if (sharded(name)) continue;
-  contacts[name].createIndex(key, { unique });
-  sh.shardCollection(`${dbName}.${name}`, key, unique);
-}
 // The rest (accounts, users, user_emails, access_tokens, inboxes, labels, segments,
 // custom_attribute_sets, contact_imports, bulk_actions, id_blocks, migrations) grows with
 // accounts and users, not contacts, and stays unsharded on the database's primary shard.
-print(`sharded in ${dbName}: ${[...HASHED_ID, ...Object.keys(RANGED)].join(', ')}`);
+print(`sharded in ${dbName}: ${HASHED_ID.join(', ')}`);

@@ -8,6 +8,7 @@ import { enqueueWithin, type Queue } from '../shared/queues';
 import type { ContactImport, ContactImportModel } from './contact-import.model';
 import { toImportPayload, type ImportPayload } from './contact-import.presenter';
 import type { ImportRejectionModel } from './import-rejection.model';
+import { rejectedRowsOf } from './read-rejections';
 
 export interface ImportJob {
   importId: number;
@@ -165,8 +166,7 @@ export function createContactImportService(deps: {
       const kept = found.headers.flatMap((header, i) => (header.trim().toLowerCase() === 'errors' ? [] : [i]));
       async function* lines() {
         yield csvLine([...kept.map((i) => unneutralise(found.headers[i])), 'errors']);
-        const cursor = rejections.find({ import_id: found._id, account_id: accountId }).sort({ row: 1 }).lean().cursor({ batchSize: 500 });
-        for await (const rejection of cursor) {
+        for await (const rejection of rejectedRowsOf(rejections, found)) {
           // Errors stay in their column; the extra fields of a too-long row follow it.
           const width = found.headers.length;
           // A cell is written as what the import read it to mean (an apostrophe an export put

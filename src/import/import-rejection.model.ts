@@ -25,7 +25,6 @@ const importRejectionSchema = new Schema<ImportRejection>(
   },
   { versionKey: false },
 );
-importRejectionSchema.index({ import_id: 1, row: 1 });
 
 export type ImportRejectionModel = Model<ImportRejection>;
 

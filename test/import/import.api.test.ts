@@ -91,6 +91,31 @@ describe('importing a CSV', () => {
     ]);
   });
 
+  // The rejected rows are read by _id over the file's row numbers, a thousand at a time: rows on
+  // both sides of those reads' edges, and another import's rejections, must neither go missing
+  // nor leak in.
+  it('when bad rows sit on both sides of every thousandth row, then the rejected rows list exactly them, in file order', async () => {
+    const account = await freshAccount();
+    const bad = new Set([1, 999, 1000, 1001, 2000, 2001, 2500]);
+    const rows = Array.from({ length: 2500 }, (_, i) => (bad.has(i + 1) ? `Bad ${i + 1},not-an-email-${i + 1}` : `Row ${i + 1},row${i + 1}@edges.test`));
+    const done = await importCsv(ctx, account, ['name,email', ...rows].join('\n'));
+    expect(done).toMatchObject({ status: 'completed', rows_read: 2500, created: 2493, rejected: 7 });
+    const other = await importCsv(ctx, account, 'name,email\nOther,still-not-an-email\n');
+    expect(other).toMatchObject({ status: 'completed', rejected: 1 });
+
+    const rejected = await parseCsv(await rejectedCsv(ctx, account, done.id));
+    expect(rejected.map((r) => r.name)).toEqual([...bad].map((row) => `Bad ${row}`));
+    expect(rejected.map((r) => r.errors.split(':')[0])).toEqual([...bad].map((row) => `row ${row}`));
+    expect(await rejectionsOf(account, other.id)).toEqual(['row 1: email: "still-not-an-email" is not a valid email address (it has no @)']);
+  });
+
+  it('when no row was rejected, then the rejected rows are the header alone', async () => {
+    const account = await freshAccount();
+    const done = await importCsv(ctx, account, 'name,email\nAna,ana@clean.test\n');
+    expect(done).toMatchObject({ status: 'completed', rejected: 0 });
+    expect(await rejectedCsv(ctx, account, done.id)).toBe('name,email,errors\r\n');
+  });
+
   it('when the imported contacts are settled, then the list from the index shows them', async () => {
     const account = await freshAccount();
     await importCsv(ctx, account, 'name,email\nSearch Me,search-me@example.com\n');
