@@ -23,7 +23,7 @@ export function authRouter(profile: ProfileService, accounts: AccountsService, s
     router,
     {
       method: 'post', path: '/sign_in', operationId: 'signIn', summary: 'Sign in with email and password: a session token', tag, access: anonymousAccess,
-      body: signInSchema, before: [signInLimit], responses: { '200': json('The user, their accounts and a session token (access_token)', signInPayloadSchema), ...rateLimitedResponses },
+      body: signInSchema, alsoForm: { emptyFields: 'absent' }, before: [signInLimit], responses: { '200': json('The user, their accounts and a session token (access_token)', signInPayloadSchema), ...rateLimitedResponses },
     },
     async ({ body }, _req, res) => {
       res.status(200).json(await profile.signIn(body));

@@ -15,7 +15,7 @@ export function bulkActionsRouter(bulkActions: BulkActionsService): Router {
     router,
     {
       method: 'post', path: '/bulk_actions', operationId: 'createBulkAction', summary: 'Add or remove labels, or delete, on selected contacts', tag, access: accountAccess,
-      body: bulkActionBody,
+      body: bulkActionBody, alsoForm: { emptyFields: 'absent' },
       responses: {
         '200': json('Done within the request (up to 100 contacts selected)', bulkActionPayloadSchema),
         '202': json('Accepted and queued; poll GET /bulk_actions/{id}', bulkActionPayloadSchema),

@@ -17,6 +17,9 @@ const visitorPath = '/contacts/:source_id';
  * /public/api/v1/inboxes/:inbox_identifier: no api_access_token, the inbox identifier and the
  * visitor's source_id are the credentials. Rate limited per client IP (the mount's guard).
  */
+// The widget's routes take form fields as Rails does, read as their JSON would be (an empty field is an empty text).
+const VISITOR_FORM = { emptyFields: 'kept' } as const;
+
 export function captureRouter(capture: CaptureService): Router {
   const router = Router({ mergeParams: true });
 
@@ -24,7 +27,7 @@ export function captureRouter(capture: CaptureService): Router {
     router,
     {
       method: 'post', path: '/contacts', operationId: 'createVisitor', summary: 'Start a website visitor (its contact and source_id)', tag, access: publicAccess,
-      params: inboxPublicParams, query: newVisitorQuery, body: newVisitorInputSchema, responses: { '200': json('The visitor', visitorPayloadSchema), '409': conflictResponse },
+      params: inboxPublicParams, query: newVisitorQuery, body: newVisitorInputSchema, alsoForm: VISITOR_FORM, responses: { '200': json('The visitor', visitorPayloadSchema), '409': conflictResponse },
     },
     async ({ params, query, body }, _req, res) => {
       // Rails reads source_id from the body or the query string alike.
@@ -51,7 +54,7 @@ export function captureRouter(capture: CaptureService): Router {
       router,
       {
         method, path: visitorPath, operationId: `${method}Visitor`, summary: 'Update or identify a visitor', tag, access: publicAccess,
-        params: visitorParams, body: visitorInputSchema, responses: { '200': json('The visitor', visitorPayloadSchema), '409': conflictResponse },
+        params: visitorParams, body: visitorInputSchema, alsoForm: VISITOR_FORM, responses: { '200': json('The visitor', visitorPayloadSchema), '409': conflictResponse },
       },
       async ({ params, body }, _req, res) => {
         res.json(await capture.updateVisitor(params.inbox_identifier, params.source_id, body));
@@ -63,7 +66,7 @@ export function captureRouter(capture: CaptureService): Router {
     router,
     {
       method: 'post', path: `${visitorPath}/conversations`, operationId: 'startVisitorConversation', summary: 'Pre-chat form: start a conversation with its first message', tag,
-      access: publicAccess, params: visitorParams, body: visitorConversationSchema,
+      access: publicAccess, params: visitorParams, body: visitorConversationSchema, alsoForm: VISITOR_FORM,
       responses: { '200': json('The conversation and the visitor', visitorConversationPayloadSchema), '409': conflictResponse },
     },
     async ({ params, body }, _req, res) => {
@@ -97,7 +100,7 @@ export function captureRouter(capture: CaptureService): Router {
     router,
     {
       method: 'post', path: `${visitorPath}/email_collect`, operationId: 'collectVisitorEmail', summary: "Email collect: the visitor's email", tag, access: publicAccess,
-      params: visitorParams, body: emailCollectSchema, responses: { '200': json('The visitor', visitorPayloadSchema), '409': conflictResponse },
+      params: visitorParams, body: emailCollectSchema, alsoForm: VISITOR_FORM, responses: { '200': json('The visitor', visitorPayloadSchema), '409': conflictResponse },
     },
     async ({ params, body }, _req, res) => {
       res.json(await capture.collectEmail(params.inbox_identifier, params.source_id, body.email));

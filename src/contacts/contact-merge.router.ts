@@ -14,7 +14,7 @@ export function contactMergeRouter(merge: MergeContacts): Router {
     router,
     {
       method: 'post', path: '/actions/contact_merge', operationId: 'mergeContacts', summary: 'Merge the mergee contact into the base contact', tag: 'Contacts',
-      access: accountAccess, body: contactMergeSchema, query: contactMergeQuery, responses: { '200': json('The base contact after the merge, bare', contactPayloadSchema), '409': conflictResponse },
+      access: accountAccess, body: contactMergeSchema, alsoForm: { emptyFields: 'absent' }, query: contactMergeQuery, responses: { '200': json('The base contact after the merge, bare', contactPayloadSchema), '409': conflictResponse },
     },
     async ({ body, query }, req, res) => {
       const { baseId, mergeeId } = mergeIdsOf(body, query);

@@ -373,7 +373,8 @@ describe('errors', () => {
     const notJson = await call('post', `${A}/contacts`, { rawBody: '{"name":"x"}', contentType: 'text/plain' });
     expect(notJson.status).toBe(415);
     const site = (await call('post', `${A}/inboxes`, { body: { name: 'Site 415', channel: { type: 'web_widget', website_url: 'https://415.example' } } })).body;
-    expect((await call('post', `${P}/contacts`, { params: { inbox_identifier: site.inbox_identifier }, rawBody: 'name=x', contentType: 'application/x-www-form-urlencoded' })).status).toBe(415);
+    expect((await call('post', `${P}/contacts`, { params: { inbox_identifier: site.inbox_identifier }, rawBody: '{"name":"x"}', contentType: 'text/plain' })).status).toBe(415);
+    expect((await call('post', `${A}/labels`, { rawBody: 'title=x', contentType: 'application/x-www-form-urlencoded' })).status).toBe(415);
     expect((await call('patch', '/api/v1/profile', { token: account.agentToken, rawBody: 'name=x', contentType: 'text/plain' })).status).toBe(415);
     const tooLarge = await call('post', `${A}/contacts`, { rawBody: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) });
     expect(tooLarge.status).toBe(413);
