@@ -11,15 +11,14 @@ import { visitorConversationPayloadSchema, visitorPayloadSchema } from './visito
 
 const tag = 'Website widget (public)';
 const visitorPath = '/contacts/:source_id';
+// The widget's routes take form fields as Rails does, read as their JSON would be (an empty field is an empty text).
+const VISITOR_FORM = { emptyFields: 'kept' } as const;
 
 /**
  * Chatwoot's public client API for a website inbox, mounted at
  * /public/api/v1/inboxes/:inbox_identifier: no api_access_token, the inbox identifier and the
  * visitor's source_id are the credentials. Rate limited per client IP (the mount's guard).
  */
-// The widget's routes take form fields as Rails does, read as their JSON would be (an empty field is an empty text).
-const VISITOR_FORM = { emptyFields: 'kept' } as const;
-
 export function captureRouter(capture: CaptureService): Router {
   const router = Router({ mergeParams: true });
 
