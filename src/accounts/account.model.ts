@@ -3,10 +3,17 @@ import { Connection, Model, Schema } from 'mongoose';
 export type Role = 'administrator' | 'agent';
 export const ROLES = ['administrator', 'agent'] as const;
 
+/** An agent's availability in an account, as Chatwoot's account users keep it (the default online). */
+export const AVAILABILITIES = ['online', 'busy', 'offline'] as const;
+export type Availability = (typeof AVAILABILITIES)[number];
+
 /** A user's place in an account. The account holds its members: one document answers who may act here and as what. */
 export interface Member {
   user_id: number;
   role: Role;
+  /** Absent on members added before it was kept: online, and going offline automatically, as Chatwoot's defaults. */
+  availability?: Availability;
+  auto_offline?: boolean;
 }
 
 export interface Account {
@@ -24,7 +31,12 @@ const accountSchema = new Schema<Account>(
     name: { type: String, required: true },
     members: [
       new Schema<Member>(
-        { user_id: { type: Number, required: true }, role: { type: String, enum: ROLES, required: true } },
+        {
+          user_id: { type: Number, required: true },
+          role: { type: String, enum: ROLES, required: true },
+          availability: { type: String, enum: AVAILABILITIES },
+          auto_offline: { type: Boolean },
+        },
         { _id: false },
       ),
     ],

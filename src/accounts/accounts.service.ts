@@ -1,7 +1,7 @@
 import { isDuplicateKey } from '../shared/duplicate-key';
 import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
-import type { Account, AccountModel, Member, Role } from './account.model';
+import type { Account, AccountModel, Availability, Member, Role } from './account.model';
 import { checkPassword, legacyEmailKey, newPassword, normalizeEmail, type PasswordHasher } from './credentials';
 import { isEmailAddress } from '../shared/email-address';
 import type { CallerCache } from './caller-cache';
@@ -35,9 +35,17 @@ export interface AccountsServiceDeps {
 export interface MemberView {
   user: User;
   role: Role;
+  availability: Availability;
+  autoOffline: boolean;
 }
 
-export interface NewMemberInput {
+/** What an administrator sets of an agent's availability (Chatwoot's `availability` and `auto_offline`). */
+export interface AvailabilityInput {
+  availability?: Availability;
+  auto_offline?: boolean;
+}
+
+export interface NewMemberInput extends AvailabilityInput {
   name: string;
   email: string;
   role: Role;
@@ -130,9 +138,15 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
     const byId = new Map(found.map((u) => [u._id, u]));
     return members.flatMap((m) => {
       const user = byId.get(m.user_id);
-      return user ? [{ user, role: m.role }] : [];
+      return user ? [viewOf(user, m)] : [];
     });
   }
+
+  const viewOf = (user: User, m: Member): MemberView => ({ user, role: m.role, availability: m.availability ?? 'online', autoOffline: m.auto_offline ?? true });
+  const availabilityOf = (input: AvailabilityInput): Partial<Member> => ({
+    ...(input.availability !== undefined ? { availability: input.availability } : {}),
+    ...(input.auto_offline !== undefined ? { auto_offline: input.auto_offline } : {}),
+  });
 
   async function memberOf(accountId: number, userId: number): Promise<MemberView> {
     const [member] = await membersOf(accountId, [userId]);
@@ -165,12 +179,13 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
       }
     }
     const userId = user._id;
+    const member: Member = { user_id: userId, role: input.role, ...availabilityOf(input) };
     await changeMembers(accountId, (members) => {
       if (members.some((m) => m.user_id === userId)) throw new ValidationError('that user is already a member of this account', 'email');
-      return [...members, { user_id: userId, role: input.role }];
+      return [...members, member];
     });
     await users.updateOne({ _id: userId }, { $addToSet: { account_ids: accountId }, $set: { updated_at: new Date() } });
-    return { member: { user: { ...user, account_ids: [...user.account_ids, accountId] }, role: input.role }, password: generated, created };
+    return { member: viewOf({ ...user, account_ids: [...user.account_ids, accountId] }, member), password: generated, created };
   }
 
   const notAMember = (userId: number) => new NotFoundError('agent', userId);
@@ -206,21 +221,21 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
     memberOf,
 
     /**
-     * An administrator's change of an agent: their role here, their name. A user is one person
+     * An administrator's change of an agent: their role and availability here, their name. A user is one person
      * across accounts, so the name is changed only for a user of this account alone: another
      * account's administrator would otherwise rename who a second account sees.
      */
-    async changeAgent(accountId: number, userId: number, change: { role?: Role; name?: string }): Promise<MemberView> {
+    async changeAgent(accountId: number, userId: number, change: { role?: Role; name?: string } & AvailabilityInput): Promise<MemberView> {
       const { user } = await memberOf(accountId, userId);
       const rename = change.name !== undefined && change.name !== user.name;
       if (rename && user.account_ids.some((id) => id !== accountId)) {
         throw new ValidationError(`agent ${userId} is also a user of other accounts: their name is theirs to change (PATCH /api/v1/profile)`, 'name');
       }
-      const { role } = change;
-      if (role) {
+      const set: Partial<Member> = { ...(change.role ? { role: change.role } : {}), ...availabilityOf(change) };
+      if (Object.keys(set).length) {
         await changeMembers(accountId, (members) => {
           if (!members.some((m) => m.user_id === userId)) throw notAMember(userId);
-          return members.map((m) => (m.user_id === userId ? { ...m, role } : m));
+          return members.map((m) => (m.user_id === userId ? { ...m, ...set } : m));
         }, { lastAdminField: 'role' });
       }
       if (rename) await users.updateOne({ _id: userId }, { $set: { name: change.name, updated_at: new Date() } });

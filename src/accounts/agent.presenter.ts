@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from './account.model';
+import { AVAILABILITIES, ROLES } from './account.model';
 import { availableNameOf } from './user.model';
 import type { MemberView } from './accounts.service';
 
@@ -12,6 +12,8 @@ const agentFields = {
   role: z.enum(ROLES),
   confirmed: z.literal(true),
   thumbnail: z.string(),
+  availability_status: z.enum(AVAILABILITIES).describe("the availability an administrator set for the agent in this account (no presence is tracked: it is not set to offline when they leave)"),
+  auto_offline: z.boolean(),
 };
 
 /** Chatwoot's agent JSON (the fields this service has). */
@@ -22,6 +24,6 @@ export const newAgentPayloadSchema = z
   .object({ ...agentFields, password: z.string().nullable().describe('the generated password of a new user, shown this once; null otherwise') })
   .meta({ id: 'NewAgent' });
 
-export function toAgentPayload(accountId: number, { user, role }: MemberView): AgentPayload {
-  return { id: user._id, account_id: accountId, name: user.name, available_name: availableNameOf(user), email: user.email, role, confirmed: true, thumbnail: '' };
+export function toAgentPayload(accountId: number, { user, role, availability, autoOffline }: MemberView): AgentPayload {
+  return { id: user._id, account_id: accountId, name: user.name, available_name: availableNameOf(user), email: user.email, role, confirmed: true, thumbnail: '', availability_status: availability, auto_offline: autoOffline };
 }

@@ -5,7 +5,7 @@ import { emptySchema } from '../shared/response-fields';
 import { defineRoute, json } from '../shared/route';
 import { agentPayloadSchema, newAgentPayloadSchema, toAgentPayload } from './agent.presenter';
 import type { AccountsService } from './accounts.service';
-import { agentChangeSchema, agentParams, newAgentSchema } from './agents.schemas';
+import { agentChangeSchema, agentParams, availabilityOf, newAgentSchema } from './agents.schemas';
 import { bareOrWrappedSchema } from '../shared/wrapped-body';
 import { accountAccess, administratorAccess, callerOf } from './auth.middleware';
 
@@ -40,7 +40,8 @@ export function agentsRouter(accounts: AccountsService): Router {
     },
     async ({ body }, req, res) => {
       const { accountId } = callerOf(req);
-      const { member, password } = await accounts.addMember(accountId, body);
+      const { name, email, role, password: given } = body;
+      const { member, password } = await accounts.addMember(accountId, { name, email, role, password: given, ...availabilityOf(body) });
       res.status(200).json({ ...toAgentPayload(accountId, member), password });
     },
   );
@@ -54,7 +55,8 @@ export function agentsRouter(accounts: AccountsService): Router {
       },
       async ({ params, body }, req, res) => {
         const { accountId } = callerOf(req);
-        res.json(toAgentPayload(accountId, await accounts.changeAgent(accountId, params.id, body)));
+        const { name, role } = body;
+        res.json(toAgentPayload(accountId, await accounts.changeAgent(accountId, params.id, { name, role, ...availabilityOf(body) })));
       },
     );
   }

@@ -1,24 +1,39 @@
 import { pathId } from '../shared/id-schema';
 import { z } from 'zod';
 import { emailKey, isEmailAddress } from '../shared/email-address';
-import { ROLES } from './account.model';
+import { AVAILABILITIES, ROLES, type Availability } from './account.model';
 import { refuseControlCharacters } from '../shared/control-characters';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
+import { ValidationError } from '../shared/errors';
 
 export const agentParams = z.object({
   account_id: z.string(),
   id: pathId('agent'),
 });
 
-// Chatwoot's agent fields that have no counterpart here (agents have no presence, nobody goes
-// offline automatically). Its API document's SDKs send them unset (null) with every agent: taken
-// so; a value would be dropped, so it is a 422 naming it.
-const unset = (key: string) => z.null(`${key} is not kept here (agents have no presence status): leave it out or send null`).optional();
-const chatwootUnsetFields = {
-  availability_status: unset('availability_status'),
-  availability: unset('availability'),
-  auto_offline: unset('auto_offline'),
+// Chatwoot's agent availability: its dashboard sends `availability` with every edit of an agent,
+// its API document names the field `availability_status` and its value `available`, and its SDKs
+// send both unset (null). Kept per account; null is absent.
+const availabilityValue = (key: string) =>
+  z
+    .enum([...AVAILABILITIES, 'available'], `${key} must be one of online (or available), busy, offline`)
+    .transform((value): Availability => (value === 'available' ? 'online' : value))
+    .nullable()
+    .optional();
+const availabilityFields = {
+  availability_status: availabilityValue('availability_status'),
+  availability: availabilityValue('availability'),
+  auto_offline: z.boolean('auto_offline must be true or false').nullable().optional(),
 };
+
+/** The availability an agent body sets, from either of Chatwoot's names for it; two different values are a 422. */
+export function availabilityOf(body: { availability_status?: Availability | null; availability?: Availability | null; auto_offline?: boolean | null }) {
+  const { availability_status: status, availability } = body;
+  if (status && availability && status !== availability) {
+    throw new ValidationError(`availability is given twice with two values (availability ${availability}, availability_status ${status}); send one`, 'availability');
+  }
+  return { availability: availability ?? status ?? undefined, auto_offline: body.auto_offline ?? undefined };
+}
 
 const agentName = z.string().trim().min(1, 'name must not be empty').max(255, 'name must be at most 255 characters').superRefine(refuseControlCharacters);
 
@@ -31,7 +46,7 @@ const newAgentFields = z.strictObject({
     .refine((email) => isEmailAddress(emailKey(email)), 'must be an email address'),
   role: z.enum(ROLES).default('agent'),
   password: z.string().max(1024).optional().describe('for a new user; generated and answered once when left out'),
-  ...chatwootUnsetFields,
+  ...availabilityFields,
 });
 // Chatwoot's controller reads `params.require(:agent)`: its clients may send the fields wrapped.
 export const newAgentSchema = bareOrWrappedIn('agent', newAgentFields);
@@ -41,7 +56,7 @@ export type NewAgentInput = z.infer<typeof newAgentFields>;
 const agentChangeFields = z.strictObject({
   role: z.enum(ROLES).optional(),
   name: agentName.optional().describe("the user's name; only for a user of this account alone (one of several accounts changes their own, through PATCH /api/v1/profile)"),
-  ...chatwootUnsetFields,
+  ...availabilityFields,
 });
 export const agentChangeSchema = bareOrWrappedIn('agent', agentChangeFields);
 export type AgentChangeInput = z.infer<typeof agentChangeFields>;

@@ -265,15 +265,44 @@ describe('agents', () => {
     expect(beside.body.error).toMatch(/fields beside "agent" would not be read: "role"/);
   });
 
-  it("when an agent is added with Chatwoot's availability_status and auto_offline unset (null), as its SDKs send them, then it is added; a value is a 422 naming it", async () => {
+  it("when an agent is added with Chatwoot's availability_status and auto_offline unset (null), as its SDKs send them, then it is added online, going offline automatically (Chatwoot's defaults)", async () => {
     const acc = await ctx.createAccount();
     const admin = agents(acc, acc.adminToken);
     const added = await admin.add({ name: 'Sdk Agent', email: email('sdk'), role: 'agent', availability_status: null, auto_offline: null });
     expect(added.status).toBe(200);
-    expect(added.body).toMatchObject({ name: 'Sdk Agent', role: 'agent' });
-    const busy = await admin.add({ name: 'Busy Agent', email: email('busy'), availability_status: 'busy' });
-    expect(busy.status).toBe(422);
-    expect(busy.body.field).toBe('availability_status');
+    expect(added.body).toMatchObject({ name: 'Sdk Agent', role: 'agent', availability_status: 'online', auto_offline: true });
+  });
+
+  // Chatwoot's dashboard sends the availability with every edit of an agent (name, role,
+  // availability): it was a 422, so such a client could not change a role.
+  it("when an agent is added or edited with an availability, as Chatwoot's dashboard and API document send it, then it is kept in the account and listed", async () => {
+    const acc = await ctx.createAccount();
+    const admin = agents(acc, acc.adminToken);
+    const added = await admin.add({ name: 'Busy Agent', email: email('busy'), availability_status: 'busy', auto_offline: false });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ availability_status: 'busy', auto_offline: false });
+    const edited = await admin.change(added.body.id, { name: 'Busy Agent', role: 'administrator', availability: 'offline' });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ role: 'administrator', availability_status: 'offline', auto_offline: false });
+    // The API document's word for online.
+    expect((await admin.change(added.body.id, { availability_status: 'available', auto_offline: true })).body).toMatchObject({ availability_status: 'online', auto_offline: true });
+    const listed = (await admin.list()).body.find((a: { id: number }) => a.id === added.body.id);
+    expect(listed).toMatchObject({ role: 'administrator', availability_status: 'online', auto_offline: true });
+  });
+
+  it('when an availability is not one Chatwoot has, or is given twice with two values, then it is a 422 naming it, and the agent is unchanged', async () => {
+    const acc = await ctx.createAccount();
+    const admin = agents(acc, acc.adminToken);
+    const added = await admin.add({ name: 'Steady Agent', email: email('steady') });
+    const away = await admin.change(added.body.id, { availability: 'away' });
+    expect(away.status).toBe(422);
+    expect(away.body).toMatchObject({ field: 'availability', error: expect.stringContaining('must be one of online (or available), busy, offline') });
+    const twice = await admin.change(added.body.id, { availability: 'busy', availability_status: 'offline' });
+    expect(twice.status).toBe(422);
+    expect(twice.body.field).toBe('availability');
+    expect((await admin.change(added.body.id, { auto_offline: 'maybe' })).body.field).toBe('auto_offline');
+    const listed = (await admin.list()).body.find((a: { id: number }) => a.id === added.body.id);
+    expect(listed).toMatchObject({ availability_status: 'online', auto_offline: true });
   });
 
   it('when an agent is added with an address in another script, then it is taken as a contact email is, and refused where a contact email would be', async () => {
