@@ -143,7 +143,8 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
   }
 
   const viewOf = (user: User, m: Member): MemberView => ({ user, role: m.role, availability: m.availability ?? 'online', autoOffline: m.auto_offline ?? true });
-  const availabilityOf = (input: AvailabilityInput): Partial<Member> => ({
+  /** What a member document stores of the availability given. */
+  const storedAvailability = (input: AvailabilityInput): Partial<Member> => ({
     ...(input.availability !== undefined ? { availability: input.availability } : {}),
     ...(input.auto_offline !== undefined ? { auto_offline: input.auto_offline } : {}),
   });
@@ -179,7 +180,7 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
       }
     }
     const userId = user._id;
-    const member: Member = { user_id: userId, role: input.role, ...availabilityOf(input) };
+    const member: Member = { user_id: userId, role: input.role, ...storedAvailability(input) };
     await changeMembers(accountId, (members) => {
       if (members.some((m) => m.user_id === userId)) throw new ValidationError('that user is already a member of this account', 'email');
       return [...members, member];
@@ -231,7 +232,7 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
       if (rename && user.account_ids.some((id) => id !== accountId)) {
         throw new ValidationError(`agent ${userId} is also a user of other accounts: their name is theirs to change (PATCH /api/v1/profile)`, 'name');
       }
-      const set: Partial<Member> = { ...(change.role ? { role: change.role } : {}), ...availabilityOf(change) };
+      const set: Partial<Member> = { ...(change.role ? { role: change.role } : {}), ...storedAvailability(change) };
       if (Object.keys(set).length) {
         await changeMembers(accountId, (members) => {
           if (!members.some((m) => m.user_id === userId)) throw notAMember(userId);
