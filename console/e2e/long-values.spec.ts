@@ -74,3 +74,46 @@ test('when contacts hold ordinary values, then a laptop-wide list shows each pho
   expect(lines.filter((cell: { twoLines: boolean }) => cell.twoLines)).toEqual([]);
   expect(await overflowing(page)).toEqual([]);
 });
+
+// From a black-box read at 1280×800 in English: label chips broke mid-word ("client|e") and dates
+// lost their time to the three-line cut ("Mar 22, 2024, 12:00…"), squeezed by contacts named by
+// their email, whose whole addresses set the name column's width as the email column's.
+test('when contacts are named by long emails and carry labels, then at a laptop width each label is one word on one line, each date shows whole, and a name that is an email breaks after its @', async ({ page, account }) => {
+  const people = ['beatriz', 'alvaro', 'fernanda', 'guillermo', 'maximiliano', 'esperanza'];
+  await createContacts(
+    account,
+    people.map((who, i) => ({
+      // Half of them have no name: they are listed by their email, in both columns.
+      ...(i % 2 ? { name: `${who[0].toUpperCase()}${who.slice(1)} Pérez` } : {}),
+      email: `user${240 + i}.${who}@example.com`,
+      phone_number: `+3460000447${i}`,
+      created_at: Date.UTC(2024, 2, 22, i, 13) / 1000,
+      last_activity_at: Date.UTC(2024, 2, 21, 12 + i, 0) / 1000,
+      additional_attributes: { company_name: 'Ébano Ltd', city: 'Córdoba', country: 'Colombia' },
+      labels: i % 2 ? ['renombrada', 'cliente'] : ['soporte', 'segtag', 'vip'],
+    })),
+  );
+  await signIn(page, account);
+  await expect(page.getByTestId('contact-row')).toHaveCount(people.length);
+
+  // Ten columns of long emails may be wider than 1,042 pixels: the table then scrolls in its box, not the page.
+  const width = await pageWidth(page);
+  expect(width.scroll).toBeLessThanOrEqual(width.window);
+  const nameWidth = await page.getByRole('link', { name: 'user244.maximiliano@example.com' }).evaluate((el: Box) => el.getBoundingClientRect().width);
+  const emailWidth = await page.getByTestId('contact-row').filter({ hasText: 'user244' }).locator('td:nth-child(3) .cell-value').evaluate((el: Box) => el.getBoundingClientRect().width);
+  expect(nameWidth).toBeLessThan(0.8 * emailWidth);
+  type Shown = { textContent: string | null; scrollHeight: number; clientHeight: number; getBoundingClientRect: () => { height: number } };
+  type Window = { getComputedStyle: (el: Shown) => { fontSize: string } };
+  const chips = await page
+    .locator('.contact-table .chip')
+    .evaluateAll((els: Shown[]) => els.map((el) => ({ text: el.textContent, twoLines: el.getBoundingClientRect().height > 1.8 * parseFloat((globalThis as unknown as Window).getComputedStyle(el).fontSize) })));
+  expect(chips.length).toBeGreaterThan(0);
+  expect(chips.filter((chip: { twoLines: boolean }) => chip.twoLines)).toEqual([]);
+  // Last activity and Created at: nothing of the value is cut off.
+  const dates = await page
+    .locator('.contact-table td:nth-child(8) .cell-value, .contact-table td:nth-child(9) .cell-value')
+    .evaluateAll((els: Shown[]) => els.map((el) => ({ text: el.textContent, cut: el.scrollHeight > el.clientHeight + 1 })));
+  expect(dates).toHaveLength(2 * people.length);
+  expect(dates.filter((date: { cut: boolean }) => date.cut)).toEqual([]);
+  expect(await overflowing(page)).toEqual([]);
+});

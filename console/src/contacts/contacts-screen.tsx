@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { errorOf, type ApiError, type Contact, type ContactList } from '../api/client';
 import { FilterBuilder, type Refusal } from '../filters/filter-builder';
 import { fromStoredPayload, problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
@@ -23,12 +23,14 @@ interface Segment {
   query: { payload?: unknown };
 }
 
-function cell(contact: Contact, column: Column, formatDate: (s: number | null) => string): string {
-  if (column === 'last_activity_at' || column === 'created_at') return formatDate(contact[column]);
+function cell(contact: Contact, column: Exclude<Column, DateColumn>): string {
   if (column === 'name' || column === 'email' || column === 'phone_number') return contact[column] ?? '';
   const value = contact.additional_attributes[column];
   return typeof value === 'string' ? value : '';
 }
+
+type DateColumn = 'last_activity_at' | 'created_at';
+const isDateColumn = (column: Column): column is DateColumn => column === 'last_activity_at' || column === 'created_at';
 
 /**
  * A cell's value, cut after a few lines with the whole of it in its title: one contact with a
@@ -40,11 +42,44 @@ function CellValue({ text }: { text: string }) {
 }
 
 /**
+ * A date as its day over its time, each kept whole: broken at every space, a squeezed column
+ * lost the time to the three-line cut ("Mar 22, 2024, 12:00…").
+ */
+function DateValue({ seconds }: { seconds: number | null }) {
+  const { formatDate, formatDateParts } = useI18n();
+  if (seconds == null) return null;
+  const { day, time } = formatDateParts(seconds);
+  return (
+    <span className="cell-value" title={formatDate(seconds)}>
+      <span className="whole">{day}</span> <span className="whole">{time}</span>
+    </span>
+  );
+}
+
+/**
  * A value with a run of more than 32 characters without a space may be broken anywhere, so its
  * column can give way; the rest break only between words (a phone number or an email split
  * mid-value where the table was squeezed).
  */
-const cellValueClass = (text: string) => (/\S{33}/.test(text) ? 'cell-value unbroken' : 'cell-value');
+const cellValueClass = (text: string) => (isUnbroken(text) ? 'cell-value unbroken' : 'cell-value');
+const isUnbroken = (text: string) => /\S{33}/.test(text);
+
+/**
+ * A contact without a name is listed by its email, which may break after its @ there (<wbr> adds
+ * nothing to a copy): whole in both columns, the longest set both widths, and contacts named by
+ * their email pushed Labels out of a laptop-wide table. The email column keeps each email whole.
+ */
+function breakableAfterAt(text: string): ReactNode {
+  const at = text.indexOf('@');
+  if (at <= 0 || at === text.length - 1 || /\s/.test(text)) return text;
+  return (
+    <>
+      {text.slice(0, at + 1)}
+      <wbr />
+      {text.slice(at + 1)}
+    </>
+  );
+}
 
 function bulkSelection(source: ListSource, selected: Set<number>, allMatching: boolean): BulkSelection {
   if (allMatching && source.kind === 'filter') return { payload: toPayload(source.payload) };
@@ -88,7 +123,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   /** Changes when other users' changes are to be read (see App): whether a label's list still has its label. */
   refreshed: number;
 }) {
-  const { t, plural, formatDate, formatNumber } = useI18n();
+  const { t, plural, formatNumber } = useI18n();
   const session = useSession();
   // The screen is keyed by its source (App): the first one is kept, so that a sort or a page,
   // which brings a new but equal source from the URL, does not read the segment again.
@@ -511,17 +546,19 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
                           navigate({ screen: 'contact', id: contact.id, back: list }, { fromList: true });
                         }}
                       >
-                        {contactTitle(contact)}
+                        {breakableAfterAt(contactTitle(contact))}
                       </a>
+                    ) : isDateColumn(column) ? (
+                      <DateValue seconds={contact[column]} />
                     ) : (
-                      <CellValue text={cell(contact, column, formatDate)} />
+                      <CellValue text={cell(contact, column)} />
                     )}
                   </td>
                 ))}
                 <td>
                   <ul className="chips">
                     {contact.labels.map((label) => (
-                      <li key={label} className="chip">{label}</li>
+                      <li key={label} className={isUnbroken(label) ? 'chip unbroken' : 'chip'}>{label}</li>
                     ))}
                   </ul>
                 </td>

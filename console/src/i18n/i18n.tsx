@@ -23,6 +23,8 @@ export interface I18n {
   plural: (key: PluralKey, n: number, vars?: Record<string, string | number>) => string;
   /** A Unix-seconds timestamp in the user's locale (the browser's, in the chosen language). */
   formatDate: (seconds: number | null | undefined) => string;
+  /** The same as its day and its time apart, for a narrow column that shows them on two lines. */
+  formatDateParts: (seconds: number) => { day: string; time: string };
   formatNumber: (n: number) => string;
   /** A calendar day (YYYY-MM-DD) in the chosen language, '' for anything else. */
   formatDay: (day: string) => string;
@@ -36,6 +38,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     // The browser's own locale when it speaks the chosen language (es-MX, en-GB), so dates follow its conventions.
     const locale = (navigator.languages ?? [navigator.language]).find((l) => l.toLowerCase().startsWith(language)) ?? language;
     const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    const datesDay = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+    const datesTime = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
     const numbers = new Intl.NumberFormat(locale);
     const days = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
     const plurals = new Intl.PluralRules(language);
@@ -57,6 +61,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         return t(form, { n: numbers.format(n), ...vars });
       },
       formatDate: (seconds) => (seconds == null ? '' : dates.format(new Date(seconds * 1000))),
+      formatDateParts: (seconds) => ({ day: datesDay.format(new Date(seconds * 1000)), time: datesTime.format(new Date(seconds * 1000)) }),
       formatNumber: (n) => numbers.format(n),
       formatDay: (day) => {
         const ms = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : NaN;
