@@ -160,7 +160,8 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
    * version condition is needed here: each operator commutes with any other write (add or
    * remove a label, set a constant), and a single-document update is atomic (on FerretDB with
    * patch 0003), so nothing is lost; a thousand contacts cost one statement, not a thousand.
-   * A contact deleted since it was read is left alone. Identity values cannot change here.
+   * Their marks are the version read plus these writes; markOvertaken covers those written to
+   * in between. A contact deleted since it was read is left alone. Identity values cannot change here.
    * Answers how many of them were still live to take the first operator: the contacts changed.
    */
   async function writeMany(accountId: number, found: Contact[], update: ContactUpdate): Promise<number> {
@@ -177,8 +178,24 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
       const { matchedCount } = await contacts.updateMany(filter, { ...operator, $set: { ...update.set, updated_at: new Date() }, $inc: { version: 1 } });
       changed ??= matchedCount;
     }
+    await markOvertaken(accountId, found, operators.length);
     await sync.schedule(found.map((c) => Number(c._id)));
     return changed ?? 0;
+  }
+
+  /**
+   * A write to one of these contacts between writeMany's read and its update (a PATCH) made the
+   * update land a version above its mark, and that write's sync, which may have read its own
+   * version before the update, indexes it and clears the marks up to it, this one too: with this
+   * update's sync job lost (Redis away) nothing marked it, and the sweep never found it (a label
+   * missing from the index, a deleted contact still listed, until a reconcile). So the contacts
+   * are read again, their versions only, and those past what this update alone makes are marked
+   * at the version they hold now. Usually none: one read by _id, no write.
+   */
+  async function markOvertaken(accountId: number, found: Contact[], writes: number): Promise<void> {
+    const made = new Map(found.map((c) => [String(c._id), c.version + writes]));
+    const now = await contacts.find({ _id: { $in: [...made.keys()] } }, { version: 1 }).lean();
+    await markPending(now.filter((c) => c.version > made.get(String(c._id))!).map((c) => ({ id: String(c._id), accountId, version: c.version })));
   }
 
   /** writeMany on the live contacts among `ids` that `applies` keeps; answers them as read. */
