@@ -1,3 +1,4 @@
+import { en, es } from '../src/i18n/messages';
 import { createContacts, expect, signIn, test } from './support';
 
 test('when the console speaks Spanish, then its title, a selection of one and its confirmation take the singular, a checkbox says sí, and an unexpected error is in Spanish', async ({ page, account }) => {
@@ -139,4 +140,40 @@ test('when the console speaks Spanish, then a date attribute and a date conditio
   await condition.getByLabel('Operador').selectOption('is_less_than');
   await condition.getByLabel('Valor').fill('2024-03-01');
   await expect(condition.getByTestId('day-shown')).toHaveText('1 mar 2024');
+});
+
+// From a black-box read: what the console had said stayed in the language it was said in once
+// the language was switched (a filter's "Escribe un valor.", a bulk action's "Done: 1 contact
+// changed", a merge's refusal), and a missing contact was the API's English in Spanish too.
+test('when the language is switched, then what the console has already said follows it', async ({ page, account }) => {
+  const [id, goneId] = await createContacts(account, [{ name: 'Lena Lengua' }, { name: 'Gina Gone' }]);
+  await signIn(page, account);
+  const language = page.getByLabel(/^(Language|Idioma)$/);
+
+  await language.selectOption('es');
+  await page.getByRole('button', { name: es.filter, exact: true }).click();
+  await page.getByRole('button', { name: es.apply, exact: true }).click();
+  await expect(page.getByTestId('filter-problem')).toHaveText(es.valueRequired);
+  await language.selectOption('en');
+  await expect(page.getByTestId('filter-problem')).toHaveText(en.valueRequired);
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('checkbox', { name: en.selectRow.replace('{name}', 'Lena Lengua') }).check();
+  await page.getByRole('region', { name: '1 selected' }).getByLabel(en.labelTitle).fill('vip');
+  await page.getByRole('button', { name: en.addLabel }).click();
+  await expect(page.getByTestId('bulk-result')).toContainText(en.bulkDone_one.replace('{n}', '1'));
+  await language.selectOption('es');
+  await expect(page.getByTestId('bulk-result')).toContainText(es.bulkDone_one.replace('{n}', '1'));
+
+  await page.getByRole('link', { name: 'Lena Lengua' }).click();
+  await page.getByLabel(es.mergeeId).fill(String(id));
+  await page.getByRole('button', { name: es.merge, exact: true }).click();
+  await expect(page.getByTestId('merge-error')).toHaveText(es.mergeSelf);
+  await language.selectOption('en');
+  await expect(page.getByTestId('merge-error')).toHaveText(en.mergeSelf);
+
+  await account.api('DELETE', `/contacts/${goneId}`);
+  await language.selectOption('es');
+  await page.goto(`/app/#/contact/${goneId}`);
+  await expect(page.getByTestId('contact-gone')).toHaveText(es.contactNotFound);
 });

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 're
 import { errorOf, type Contact } from '../api/client';
 import { useDefinitionsRead, useLabelTitles } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
+import { said, verbatim, type Said } from '../i18n/said';
 import { focusIsLost, useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { DetailsForm } from './details-form';
@@ -10,7 +11,7 @@ import { NotesSection } from './notes-section';
 import { contactTitle } from './contact-title';
 
 export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: () => void; onChanged: () => void }) {
-  const { t, formatDate } = useI18n();
+  const { t, formatDate, say } = useI18n();
   const session = useSession();
   const [definitionsRevision, setDefinitionsRevision] = useState(0);
   const { definitions, error: definitionsError } = useDefinitionsRead(definitionsRevision);
@@ -26,11 +27,11 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
   const [mergeeId, setMergeeId] = useState('');
   // A refused merge is said in the merge panel, at the id that caused it (it used to show at the
   // page's top, far from the panel, with the focus lost on the page).
-  const [mergeError, setMergeError] = useState<string | null>(null);
+  const [mergeError, setMergeError] = useState<Said | null>(null);
   // The contact the confirmation names (read when Merge is pressed: a mistyped id shows whom it
   // would delete), and what the last merge did.
   const [mergee, setMergee] = useState<{ id: number; name: string } | null>(null);
-  const [mergedNote, setMergedNote] = useState<string | null>(null);
+  const [mergedNote, setMergedNote] = useState<Said | null>(null);
   const [confirming, setConfirming] = useState<'merge' | 'delete' | null>(null);
   const [reload, setReload] = useState(0);
   const labelTitles = useLabelTitles(reload);
@@ -105,14 +106,14 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     // Refused at Merge, as an unknown id is: a confirmation that says this contact will be deleted was misleading.
     if (mergeeNumber === id) {
       focusLater('#mergee-id');
-      return setMergeError(t('mergeSelf'));
+      return setMergeError(said((i) => i.t('mergeSelf')));
     }
     const { data, error: failed } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', {
       params: { path: { ...accountPath(session), id: mergeeNumber } },
     });
     if (failed || !data) {
       focusLater('#mergee-id');
-      return setMergeError(errorOf(failed).error);
+      return setMergeError(verbatim(errorOf(failed).error));
     }
     const other = data.payload;
     setMergee({ id: other.id, name: contactTitle(other) });
@@ -130,9 +131,10 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     setConfirming(null);
     // Either way the confirmation is gone with the focus on it: the focus goes to the id's box.
     focusLater('#mergee-id');
-    if (failed) return setMergeError(errorOf(failed).error);
+    if (failed) return setMergeError(verbatim(errorOf(failed).error));
     setMergeError(null);
-    setMergedNote(t('merged', { name: mergee.name, id: mergee.id }));
+    const { name, id: mergedId } = mergee;
+    setMergedNote(said((i) => i.t('merged', { name, id: mergedId })));
     setMergee(null);
     setMergeeId('');
     setReload((n) => n + 1);
@@ -165,7 +167,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
         <div className="toolbar">
           <button type="button" onClick={onBack}>← {t('back')}</button>
         </div>
-        <p role="alert" className="error">{error}</p>
+        <p role="alert" className="error" data-testid={gone ? 'contact-gone' : undefined}>{gone ? t('contactNotFound') : error}</p>
       </div>
     ) : <p>{t('loading')}</p>;
   }
@@ -236,8 +238,8 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
                 aria-invalid={mergeError ? true : undefined} aria-describedby={mergeError ? 'merge-error' : undefined}
                 onChange={(e) => { setMergeeId(e.target.value); setMergeError(null); setMergedNote(null); }} />
             </label>
-            {mergeError && <p id="merge-error" role="alert" className="field-error" data-testid="merge-error">{mergeError}</p>}
-            {mergedNote && <p role="status" className="saved" data-testid="merge-done">{mergedNote}</p>}
+            {mergeError && <p id="merge-error" role="alert" className="field-error" data-testid="merge-error">{say(mergeError)}</p>}
+            {mergedNote && <p role="status" className="saved" data-testid="merge-done">{say(mergedNote)}</p>}
             {confirming === 'merge' && mergee ? (
               <span onKeyDown={cancelOnEscape}>
                 <p data-testid="merge-confirm">{t('confirmMerge', { name: mergee.name, id: mergee.id })}</p>

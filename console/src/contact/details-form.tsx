@@ -3,6 +3,7 @@ import { errorOf, type Contact, type ContactPatch } from '../api/client';
 import { dayOfDateValue } from './date-value';
 import type { CustomAttributeDefinition } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
+import { said, verbatim, type Said } from '../i18n/said';
 import { parseTypedNumber } from '../i18n/typed-number';
 import type { MessageKey } from '../i18n/messages';
 import { accountPath, useSession } from '../shell/session';
@@ -48,7 +49,7 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
   /** A definition shown here was deleted since the definitions were read: they are to be read again. */
   onDefinitionsStale: () => void;
 }) {
-  const { t, language } = useI18n();
+  const { t, language, say } = useI18n();
   // A number as the console's language writes it, without grouping (3,5 in Spanish): read back by commit.
   const formatDecimal = (n: number) => (language === 'es' ? String(n).replace('.', ',') : String(n));
   const session = useSession();
@@ -62,7 +63,7 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
   };
   // The text each field last committed, by field: what is kept when its save meets a 401.
   const typed = useRef<Record<string, string>>({});
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, Said>>({});
   const [savedField, setSavedField] = useState<string | null>(null);
   // A custom attribute whose save was refused because it had been deleted meanwhile.
   const [goneAttribute, setGoneAttribute] = useState<string | null>(null);
@@ -116,7 +117,7 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
     }
     if (response.status === 412) {
       // Written over, the other user's change (a social profile sent back from this screen) was lost.
-      setErrors({ ...errors, [field]: t('contactChangedMeanwhile') });
+      setErrors({ ...errors, [field]: said((i) => i.t('contactChangedMeanwhile')) });
       setSavedField(null);
       onStale();
       return false;
@@ -125,7 +126,8 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
       // The contact is gone (deleted or merged away): the screen reads it again and says so.
       if (response.status === 404) onStale();
       const failure = errorOf(error);
-      setErrors({ ...errors, [failure.field ?? field]: failure.error, ...(failure.field && failure.field !== field ? { [field]: failure.error } : {}) });
+      const refused = verbatim(failure.error);
+      setErrors({ ...errors, [failure.field ?? field]: refused, ...(failure.field && failure.field !== field ? { [field]: refused } : {}) });
       setSavedField(null);
       return false;
     }
@@ -159,7 +161,7 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
 
   /** A field's error, saved mark and unsaved text, and its commit, which notes the text it sends. */
   const stateOf = (field: string, commit: (raw: string) => Promise<boolean>) => ({
-    error: errors[field],
+    error: say(errors[field]) || undefined,
     saved: savedField === field,
     unsaved: unsaved[field],
     onDiscard: () => keepUnsaved(field, null),
@@ -199,7 +201,7 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
             {t('blocked')}
           </label>
           <span id="blocked-hint" className="hint">{t('blockedHint')}</span>
-          {errors.blocked && <span className="field-error" role="alert">{errors.blocked}</span>}
+          {errors.blocked && <span className="field-error" role="alert">{say(errors.blocked)}</span>}
           {savedField === 'blocked' && !errors.blocked && <span className="saved" role="status">{t('saved')}</span>}
         </div>
       </div>

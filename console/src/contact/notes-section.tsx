@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorOf, type Session } from '../api/client';
 import { useI18n } from '../i18n/i18n';
+import { said, verbatim, type Said } from '../i18n/said';
 import { useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { renderMarkdown } from './markdown';
@@ -34,7 +35,7 @@ const editorKeys = (save: () => void, cancel?: () => void) => (event: KeyboardEv
  */
 /** `refresh` changes when the contact changed under the section (a merge brought another's notes). */
 export function NotesSection({ contactId, refresh }: { contactId: number; refresh: number }) {
-  const { t, formatDate } = useI18n();
+  const { t, formatDate, say } = useI18n();
   const session = useSession();
   const [notes, setNotes] = useState<Note[]>([]);
   // Kept in sessionStorage as it is typed: a session that ends while a note is written (revoked,
@@ -63,7 +64,7 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
   };
   // An edit carries the note's ETag as read when it opened: a save is written only if nobody edited
   // the note since (If-Match), else the other text is shown beside the one typed (`theirs`).
-  const [editing, setEditing] = useState<{ id: number; content: string; error: string | null; theirs: string | null } | null>(null);
+  const [editing, setEditing] = useState<{ id: number; content: string; error: Said | null; theirs: string | null } | null>(null);
   const editTag = useRef<string | null>(null);
   const [reload, setReload] = useState(0);
   // A note being saved: a second click or Ctrl+Enter before the answer used to save it twice.
@@ -109,14 +110,14 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
     editTag.current = null;
     const reading: Promise<unknown> = readNote(note.id).then((read) => {
       if (editRead.current !== reading) return;
-      if ('failure' in read) return setEditing((current) => current && { ...current, error: read.failure });
+      if ('failure' in read) return setEditing((current) => current && { ...current, error: verbatim(read.failure) });
       editTag.current = read.etag;
       if (read.note.content === note.content) return;
       // Changed since the list was read: the stored text, unless some was typed on the listed one.
       setEditing((current) =>
         !current ? current
         : current.content === note.content ? { ...current, content: read.note.content }
-        : { ...current, theirs: read.note.content, error: t('noteChangedMeanwhile') },
+        : { ...current, theirs: read.note.content, error: said((i) => i.t('noteChangedMeanwhile')) },
       );
     });
     editRead.current = reading;
@@ -138,12 +139,12 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
       setSaving(false);
       if ('note' in read) {
         editTag.current = read.etag;
-        return setEditing({ ...editing, theirs: read.note.content, error: t('noteChangedMeanwhile') });
+        return setEditing({ ...editing, theirs: read.note.content, error: said((i) => i.t('noteChangedMeanwhile')) });
       }
-      return setEditing({ ...editing, error: read.failure });
+      return setEditing({ ...editing, error: verbatim(read.failure) });
     }
     setSaving(false);
-    if (failed) return setEditing({ ...editing, error: errorOf(failed).error });
+    if (failed) return setEditing({ ...editing, error: verbatim(errorOf(failed).error) });
     closeEditor(editing.id);
     setReload((n) => n + 1);
   }
@@ -189,7 +190,7 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
                     onChange={(e) => setEditing({ ...editing, content: e.target.value })}
                     onKeyDown={editorKeys(() => void saveEdit(), () => closeEditor(note.id))} />
                 </label>
-                {editing.error && <p id={`note-${note.id}-error`} role="alert" className="field-error">{editing.error}</p>}
+                {editing.error && <p id={`note-${note.id}-error`} role="alert" className="field-error">{say(editing.error)}</p>}
                 {editing.theirs !== null && (
                   <figure className="theirs">
                     <figcaption>{t('theirNoteText')}</figcaption>

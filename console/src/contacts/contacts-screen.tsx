@@ -3,6 +3,7 @@ import { errorOf, type ApiError, type Contact, type ContactList } from '../api/c
 import { FilterBuilder, type Refusal } from '../filters/filter-builder';
 import { fromStoredPayload, problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
 import { useI18n } from '../i18n/i18n';
+import { said, type Said } from '../i18n/said';
 import { escapeCancels } from '../shell/escape-cancels';
 import { focusIsLost } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
@@ -123,7 +124,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   /** Changes when other users' changes are to be read (see App): whether a label's list still has its label. */
   refreshed: number;
 }) {
-  const { t, plural, formatNumber } = useI18n();
+  const { t, plural, formatNumber, say } = useI18n();
   const session = useSession();
   // The screen is keyed by its source (App): the first one is kept, so that a sort or a page,
   // which brings a new but equal source from the URL, does not read the segment again.
@@ -142,7 +143,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   const [allMatchingOn, setAllMatchingOn] = useState<{ key: string; on: boolean }>({ key: pageKey, on: false });
   const allMatching = allMatchingOn.key === pageKey && allMatchingOn.on;
   const setAllMatching = (on: boolean) => setAllMatchingOn({ key: pageKey, on });
-  const [bulkResult, setBulkResult] = useState<string | null>(null);
+  const [bulkResult, setBulkResult] = useState<Said | null>(null);
   // A bulk action ends with its bar gone (the selection is cleared): the focus, which was on one
   // of its buttons, goes to the result (then, once dismissed, to the list's title) instead of
   // dropping to the page's top. `bulkEnded` counts the actions, so that a repeated result moves it too.
@@ -289,7 +290,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       body: { name, query: { payload: toPayload(items) } },
     });
     // Deleted by someone else while it was edited: the conditions stay, to be saved as a new one.
-    if (response.status === 404) return { error: t('segmentDeletedMeanwhile'), inWords: true };
+    if (response.status === 404) return { inWords: 'segmentDeletedMeanwhile' };
     if (failed) return errorOf(failed);
     setPanel('none');
     onChanged();
@@ -313,11 +314,13 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
     setAllMatching(false);
     setSelected(new Set());
     setBulkResult(
-      action.status === 'failed'
-        ? t('bulkFailed', { message: action.error ?? '' })
-        : action.changed === action.processed
-          ? plural(action.action_name === 'delete' ? 'bulkDeleted' : 'bulkDone', action.changed)
-          : plural('bulkDoneSome', action.changed, { processed: formatNumber(action.processed) }),
+      said((i) =>
+        action.status === 'failed'
+          ? i.t('bulkFailed', { message: action.error ?? '' })
+          : action.changed === action.processed
+            ? i.plural(action.action_name === 'delete' ? 'bulkDeleted' : 'bulkDone', action.changed)
+            : i.plural('bulkDoneSome', action.changed, { processed: i.formatNumber(action.processed) }),
+      ),
     );
     setBulkEnded((n) => n + 1);
     // The list and the segment counts read them again over the next seconds (see App's `changed`).
@@ -466,7 +469,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       )}
       {bulkResult && (
         <p role="status" className="saved" data-testid="bulk-result" tabIndex={-1} ref={bulkResultRef}>
-          {bulkResult}{' '}
+          {say(bulkResult)}{' '}
           <button
             type="button"
             className="link"

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { authorizedFetch, download, errorOf } from '../api/client';
 import { useDefinitionsRead } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
+import { said, verbatim, type Said } from '../i18n/said';
 import type { MessageKey } from '../i18n/messages';
 import { escapeCancels, focusFirstControl } from '../shell/escape-cancels';
 import { useSession } from '../shell/session';
@@ -33,13 +34,13 @@ function rememberedColumns(): string[] {
  * Administrators only: the API answers 403 to agents.
  */
 export function ExportPanel({ body, scope, onClose }: { body: Record<string, unknown>; scope: string; onClose: () => void }) {
-  const { t } = useI18n();
+  const { t, say } = useI18n();
   const session = useSession();
   // Definitions that cannot be read are said (the panel used to offer the standard columns as if there were no others).
   const { definitions, error: definitionsError } = useDefinitionsRead();
   const [columns, setColumns] = useState<string[]>(rememberedColumns);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Said | null>(null);
   // A second click before the first has re-rendered the button disabled must not download twice.
   const running = useRef(false);
 
@@ -70,9 +71,9 @@ export function ExportPanel({ body, scope, onClose }: { body: Record<string, unk
         body: JSON.stringify({ ...body, column_names: chosen }),
       });
       if (res.ok) await download(res, 'contacts.csv');
-      else setError(errorOf(await res.json().catch(() => null)).error);
+      else setError(verbatim(errorOf(await res.json().catch(() => null)).error));
     } catch (err) {
-      setError(t('error', { message: String(err) }));
+      setError(said((i) => i.t('error', { message: String(err) })));
     } finally {
       running.current = false;
       setBusy(false);
@@ -98,7 +99,7 @@ export function ExportPanel({ body, scope, onClose }: { body: Record<string, unk
         </div>
         {definitionsError && <p role="alert" className="error">{t('attributesReadFailed', { message: definitionsError })}</p>}
       </fieldset>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && <p role="alert" className="error">{say(error)}</p>}
       <div className="actions">
         <button type="button" className="primary" disabled={busy || chosen.length === 0} aria-busy={busy} onClick={run}>
           {busy ? t('exporting') : t('downloadCsv')}

@@ -3,6 +3,7 @@ import type { KeyboardEvent } from 'react';
 import type { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
+import { said, type Said } from '../i18n/said';
 import { escapeCancels, focusFirstControl } from '../shell/escape-cancels';
 import { useFocusLater } from '../shell/focus-later';
 import {
@@ -28,8 +29,8 @@ import { filterAttributes, useDefinitions, useLabelTitles } from './use-filter-a
 import { DayShown } from '../i18n/day-shown';
 import { parseTypedNumber } from '../i18n/typed-number';
 
-/** What the API answered to a filter it refused (its 422 names the item); `inWords` when the screen already put it in its own words. */
-export type Refusal = ApiError & { inWords?: boolean };
+/** What the API answered to a filter it refused (its 422 names the item), or the screen's own words for why it was not saved. */
+export type Refusal = ApiError | { inWords: MessageKey };
 type Outcome = Promise<Refusal | null | void>;
 
 /** The custom attribute a refusal says the account does not define (deleted since the builder read the definitions), if that is what it says. */
@@ -49,7 +50,7 @@ interface Props {
 }
 
 /** Problems by place in the builder ("" the whole filter, "1" an item, "1.0" a condition of a group), as shown. */
-type Shown = Map<string, string>;
+type Shown = Map<string, Said>;
 
 /**
  * Each condition is checked before the filter is sent, and the problem shown at its row; what
@@ -57,7 +58,7 @@ type Shown = Map<string, string>;
  * the builder stays open with the filter as it was.
  */
 export function FilterBuilder({ initial, segmentName, refused, onApply, onClear, onSaveAs, onUpdateSegment, onCancel }: Props) {
-  const { t } = useI18n();
+  const { t, say } = useI18n();
   // Read again when the API refuses a condition's attribute: deleted since the builder opened, it
   // was still offered, and the refusal was the API's own words.
   const [definitionsRevision, setDefinitionsRevision] = useState(0);
@@ -68,10 +69,11 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
   const [name, setName] = useState(segmentName ?? '');
   const [naming, setNaming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const refusedShown = (error: Refusal): Shown => {
-    const gone = goneAttributeOf(error);
-    const message = error.inWords ? error.error : gone !== undefined ? t('filterAttributeGone', { key: gone }) : t('filterRefused', { message: error.error });
-    return new Map([[problemPathOf(error.field) ?? '', message]]);
+  const refusedShown = (refusal: Refusal): Shown => {
+    if ('inWords' in refusal) return new Map([['', said((i) => i.t(refusal.inWords))]]);
+    const gone = goneAttributeOf(refusal);
+    const message = said((i) => (gone !== undefined ? i.t('filterAttributeGone', { key: gone }) : i.t('filterRefused', { message: refusal.error })));
+    return new Map([[problemPathOf(refusal.field) ?? '', message]]);
   };
   const [shown, setShown] = useState<Shown>(() => (refused ? refusedShown(refused) : new Map()));
 
@@ -99,20 +101,20 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
     const sent = withoutBlankValues(items);
     setItems(sent);
     const problems = filterProblems(sent, (key) => attributes.find((a) => a.key === key));
-    if (problems.size) return setShown(new Map([...problems].map(([at, problem]) => [at, t(problem)])));
+    if (problems.size) return setShown(new Map([...problems].map(([at, problem]) => [at, said((i) => i.t(problem))])));
     setShown(new Map());
     setBusy(true);
     try {
       const error = await send(sent);
       if (error) {
         setShown(refusedShown(error));
-        if (goneAttributeOf(error) !== undefined) setDefinitionsRevision((n) => n + 1);
+        if (!('inWords' in error) && goneAttributeOf(error) !== undefined) setDefinitionsRevision((n) => n + 1);
       }
     } finally {
       setBusy(false);
     }
   }
-  const error = shown.get('');
+  const error = say(shown.get(''));
   // Saving the named segment, new or edited: its button, or Enter in its name (a new one once
   // "Save as segment" was chosen, also beside a segment being edited: a copy, or one deleted meanwhile).
   const saveAsNew = () => onSaveAs && submit((sent) => onSaveAs(name.trim(), sent));
@@ -182,7 +184,7 @@ function ItemList({ items, at, depth, attributes, labels, shown, forget, onChang
   /** An item removed takes its button with it: the focus goes to the Add condition named. */
   onRemoved: (addCondition: string) => void;
 }) {
-  const { t } = useI18n();
+  const { t, say } = useI18n();
   const setItem = (index: number, item: FilterItem) => {
     forget(pathOf(at, index));
     onChange(items.map((it, i) => (i === index ? item : it)));
@@ -200,7 +202,7 @@ function ItemList({ items, at, depth, attributes, labels, shown, forget, onChang
             {isGroup(item) ? (
               <fieldset className="group" aria-invalid={shown.has(path) || undefined}>
                 <legend>{t('group')}</legend>
-                {shown.has(path) && <p className="field-error" role="alert" data-testid="filter-problem">{shown.get(path)}</p>}
+                {shown.has(path) && <p className="field-error" role="alert" data-testid="filter-problem">{say(shown.get(path))}</p>}
                 <ItemList items={item.group} at={path} depth={depth + 1} attributes={attributes} labels={labels} shown={shown} forget={forget}
                   onChange={(group) => setItem(index, { ...item, group })} onRemoved={onRemoved} />
                 <button type="button" data-focus={`add-condition-${path}`} onClick={() => setItem(index, { ...item, group: [...item.group, emptyCondition()] })}>
@@ -214,7 +216,7 @@ function ItemList({ items, at, depth, attributes, labels, shown, forget, onChang
                 <button type="button" onClick={() => removeItem(index)}>{t('removeGroup')}</button>
               </fieldset>
             ) : (
-              <ConditionRow condition={item} attributes={attributes} labels={labels} problem={shown.get(path)} onChange={(next) => setItem(index, next)} onRemove={() => removeItem(index)} />
+              <ConditionRow condition={item} attributes={attributes} labels={labels} problem={say(shown.get(path)) || undefined} onChange={(next) => setItem(index, next)} onRemove={() => removeItem(index)} />
             )}
             {index < items.length - 1 && <JoinSelect value={item.query_operator ?? 'and'} onChange={(op) => setItem(index, { ...item, query_operator: op })} />}
           </li>

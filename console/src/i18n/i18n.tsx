@@ -1,6 +1,7 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
 import { setUnexpectedErrorText } from '../api/client';
 import { en, es, type MessageKey } from './messages';
+import type { Said } from './said';
 
 export type Language = 'en' | 'es';
 const tables: Record<Language, Record<MessageKey, string>> = { en, es };
@@ -28,6 +29,8 @@ export interface I18n {
   formatNumber: (n: number) => string;
   /** A calendar day (YYYY-MM-DD) in the chosen language, '' for anything else. */
   formatDay: (day: string) => string;
+  /** A message kept until shown (said.ts), in the chosen language; '' for none. */
+  say: (message: Said | null | undefined) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -48,7 +51,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = language;
     document.title = table.appName;
     setUnexpectedErrorText(table.unexpectedError, table.unreachable);
-    return {
+    const i18n: I18n = {
       language,
       setLanguage: (next) => {
         localStorage.setItem(STORAGE_KEY, next);
@@ -67,7 +70,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         const ms = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : NaN;
         return Number.isNaN(ms) ? '' : days.format(new Date(ms));
       },
+      say: (message) => (message ? message.words(i18n) : ''),
     };
+    return i18n;
   }, [language]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Session } from '../api/client';
 import { useI18n } from '../i18n/i18n';
+import { said, type Said } from '../i18n/said';
 import type { MessageKey } from '../i18n/messages';
 import { LanguageSwitch } from '../shell/language-switch';
 import { checkSession, endSession, signInWithPassword, SignInLimited, SignInRefused, type PasswordSignIn, type Who } from './sign-in';
@@ -10,7 +11,7 @@ import { checkSession, endSession, signInWithPassword, SignInLimited, SignInRefu
  * accounts then picks one. The API-token form stays behind a toggle, for API users.
  */
 export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; onSignedIn: (session: Session, who: Who) => void }) {
-  const { t, plural } = useI18n();
+  const { t, say } = useI18n();
   const [mode, setMode] = useState<'password' | 'token'>('password');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -18,7 +19,7 @@ export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; o
   const [token, setToken] = useState('');
   // A password sign-in of a user with several accounts, waiting for the choice.
   const [pending, setPending] = useState<PasswordSignIn | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Said | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function run(refused: MessageKey, work: () => Promise<void>) {
@@ -27,19 +28,21 @@ export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; o
     try {
       await work();
     } catch (err) {
-      if (err instanceof SignInRefused) setError(t(refused));
+      if (err instanceof SignInRefused) setError(said((i) => i.t(refused)));
       else if (err instanceof SignInLimited) setError(limitedText(err.retryAfterSeconds));
-      else setError(t('error', { message: String(err) }));
+      else setError(said((i) => i.t('error', { message: String(err) })));
     } finally {
       setBusy(false);
     }
   }
 
   // How long to wait, from the 429's Retry-After: "Wait a moment" left the user guessing (the limit lasts minutes).
-  function limitedText(seconds: number | null): string {
-    if (seconds === null) return t('signInLimited');
-    const time = seconds <= 90 ? plural('waitSeconds', Math.max(1, seconds)) : plural('waitMinutes', Math.ceil(seconds / 60));
-    return t('signInLimitedFor', { time });
+  function limitedText(seconds: number | null): Said {
+    return said(({ t, plural }) => {
+      if (seconds === null) return t('signInLimited');
+      const time = seconds <= 90 ? plural('waitSeconds', Math.max(1, seconds)) : plural('waitMinutes', Math.ceil(seconds / 60));
+      return t('signInLimitedFor', { time });
+    });
   }
 
   async function enter(session: Session) {
@@ -52,7 +55,7 @@ export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; o
       const signedIn = await signInWithPassword(email, password);
       if (signedIn.accounts.length === 0) {
         await endSession({ accountId: 0, token: signedIn.token, kind: 'session' });
-        setError(t('signInNoAccounts'));
+        setError(said((i) => i.t('signInNoAccounts')));
       } else if (signedIn.accounts.length === 1) {
         await enter({ accountId: signedIn.accounts[0].id, token: signedIn.token, kind: 'session' });
       } else {
@@ -101,7 +104,7 @@ export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; o
               ))}
             </select>
           </label>
-          {error && <p role="alert" className="error">{error}</p>}
+          {error && <p role="alert" className="error">{say(error)}</p>}
           <button type="submit" disabled={busy}>{t('continue')}</button>
           <button type="button" className="link" onClick={cancelAccount} disabled={busy}>{t('cancel')}</button>
           <LanguageSwitch />
@@ -126,7 +129,7 @@ export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; o
             {t('password')}
             <input name="password" type="password" required autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
           </label>
-          {error && <p role="alert" className="error">{error}</p>}
+          {error && <p role="alert" className="error">{say(error)}</p>}
           <button type="submit" disabled={busy}>{t('signIn')}</button>
           <button type="button" className="link" onClick={switchMode}>{t('useAccessToken')}</button>
           <LanguageSwitch />
@@ -144,7 +147,7 @@ export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; o
             {t('accessToken')}
             <input name="api_access_token" type="password" required autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
           </label>
-          {error && <p role="alert" className="error">{error}</p>}
+          {error && <p role="alert" className="error">{say(error)}</p>}
           <button type="submit" disabled={busy}>{t('signIn')}</button>
           <button type="button" className="link" onClick={switchMode}>{t('usePassword')}</button>
           <LanguageSwitch />
