@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 're
 import { errorOf, type Contact } from '../api/client';
 import { useDefinitionsRead, useLabelTitles } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
-import { said, verbatim, type Said } from '../i18n/said';
+import { saidKey, verbatim, type Said } from '../i18n/said';
 import { focusIsLost, useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { DetailsForm } from './details-form';
@@ -106,7 +106,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     // Refused at Merge, as an unknown id is: a confirmation that says this contact will be deleted was misleading.
     if (mergeeNumber === id) {
       focusLater('#mergee-id');
-      return setMergeError(said((i) => i.t('mergeSelf')));
+      return setMergeError(saidKey('mergeSelf'));
     }
     const { data, error: failed } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', {
       params: { path: { ...accountPath(session), id: mergeeNumber } },
@@ -133,8 +133,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     focusLater('#mergee-id');
     if (failed) return setMergeError(verbatim(errorOf(failed).error));
     setMergeError(null);
-    const { name, id: mergedId } = mergee;
-    setMergedNote(said((i) => i.t('merged', { name, id: mergedId })));
+    setMergedNote(saidKey('merged', { name: mergee.name, id: mergee.id }));
     setMergee(null);
     setMergeeId('');
     setReload((n) => n + 1);

@@ -3,7 +3,7 @@ import { errorOf, type Contact, type ContactPatch } from '../api/client';
 import { dayOfDateValue } from './date-value';
 import type { CustomAttributeDefinition } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
-import { said, verbatim, type Said } from '../i18n/said';
+import { saidKey, verbatim, type Said } from '../i18n/said';
 import { parseTypedNumber } from '../i18n/typed-number';
 import type { MessageKey } from '../i18n/messages';
 import { accountPath, useSession } from '../shell/session';
@@ -117,7 +117,7 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
     }
     if (response.status === 412) {
       // Written over, the other user's change (a social profile sent back from this screen) was lost.
-      setErrors({ ...errors, [field]: said((i) => i.t('contactChangedMeanwhile')) });
+      setErrors({ ...errors, [field]: saidKey('contactChangedMeanwhile') });
       setSavedField(null);
       onStale();
       return false;

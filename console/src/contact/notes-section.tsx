@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorOf, type Session } from '../api/client';
 import { useI18n } from '../i18n/i18n';
-import { said, verbatim, type Said } from '../i18n/said';
+import { saidKey, verbatim, type Said } from '../i18n/said';
 import { useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { renderMarkdown } from './markdown';
@@ -117,7 +117,7 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
       setEditing((current) =>
         !current ? current
         : current.content === note.content ? { ...current, content: read.note.content }
-        : { ...current, theirs: read.note.content, error: said((i) => i.t('noteChangedMeanwhile')) },
+        : { ...current, theirs: read.note.content, error: saidKey('noteChangedMeanwhile') },
       );
     });
     editRead.current = reading;
@@ -139,7 +139,7 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
       setSaving(false);
       if ('note' in read) {
         editTag.current = read.etag;
-        return setEditing({ ...editing, theirs: read.note.content, error: said((i) => i.t('noteChangedMeanwhile')) });
+        return setEditing({ ...editing, theirs: read.note.content, error: saidKey('noteChangedMeanwhile') });
       }
       return setEditing({ ...editing, error: verbatim(read.failure) });
     }

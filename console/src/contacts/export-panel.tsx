@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { authorizedFetch, download, errorOf } from '../api/client';
 import { useDefinitionsRead } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
-import { said, verbatim, type Said } from '../i18n/said';
+import { saidKey, verbatim, type Said } from '../i18n/said';
 import type { MessageKey } from '../i18n/messages';
 import { escapeCancels, focusFirstControl } from '../shell/escape-cancels';
 import { useSession } from '../shell/session';
@@ -73,7 +73,7 @@ export function ExportPanel({ body, scope, onClose }: { body: Record<string, unk
       if (res.ok) await download(res, 'contacts.csv');
       else setError(verbatim(errorOf(await res.json().catch(() => null)).error));
     } catch (err) {
-      setError(said((i) => i.t('error', { message: String(err) })));
+      setError(saidKey('error', { message: String(err) }));
     } finally {
       running.current = false;
       setBusy(false);

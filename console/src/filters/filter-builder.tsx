@@ -3,7 +3,7 @@ import type { KeyboardEvent } from 'react';
 import type { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
-import { said, type Said } from '../i18n/said';
+import { said, saidKey, type Said } from '../i18n/said';
 import { escapeCancels, focusFirstControl } from '../shell/escape-cancels';
 import { useFocusLater } from '../shell/focus-later';
 import {
@@ -70,7 +70,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
   const [naming, setNaming] = useState(false);
   const [busy, setBusy] = useState(false);
   const refusedShown = (refusal: Refusal): Shown => {
-    if ('inWords' in refusal) return new Map([['', said((i) => i.t(refusal.inWords))]]);
+    if ('inWords' in refusal) return new Map([['', saidKey(refusal.inWords)]]);
     const gone = goneAttributeOf(refusal);
     const message = said((i) => (gone !== undefined ? i.t('filterAttributeGone', { key: gone }) : i.t('filterRefused', { message: refusal.error })));
     return new Map([[problemPathOf(refusal.field) ?? '', message]]);
@@ -101,7 +101,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
     const sent = withoutBlankValues(items);
     setItems(sent);
     const problems = filterProblems(sent, (key) => attributes.find((a) => a.key === key));
-    if (problems.size) return setShown(new Map([...problems].map(([at, problem]) => [at, said((i) => i.t(problem))])));
+    if (problems.size) return setShown(new Map([...problems].map(([at, problem]) => [at, saidKey(problem)])));
     setShown(new Map());
     setBusy(true);
     try {

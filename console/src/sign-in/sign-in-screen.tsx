@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Session } from '../api/client';
 import { useI18n } from '../i18n/i18n';
-import { said, type Said } from '../i18n/said';
+import { said, saidKey, type Said } from '../i18n/said';
 import type { MessageKey } from '../i18n/messages';
 import { LanguageSwitch } from '../shell/language-switch';
 import { checkSession, endSession, signInWithPassword, SignInLimited, SignInRefused, type PasswordSignIn, type Who } from './sign-in';
@@ -28,9 +28,9 @@ export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; o
     try {
       await work();
     } catch (err) {
-      if (err instanceof SignInRefused) setError(said((i) => i.t(refused)));
+      if (err instanceof SignInRefused) setError(saidKey(refused));
       else if (err instanceof SignInLimited) setError(limitedText(err.retryAfterSeconds));
-      else setError(said((i) => i.t('error', { message: String(err) })));
+      else setError(saidKey('error', { message: String(err) }));
     } finally {
       setBusy(false);
     }
@@ -55,7 +55,7 @@ export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; o
       const signedIn = await signInWithPassword(email, password);
       if (signedIn.accounts.length === 0) {
         await endSession({ accountId: 0, token: signedIn.token, kind: 'session' });
-        setError(said((i) => i.t('signInNoAccounts')));
+        setError(saidKey('signInNoAccounts'));
       } else if (signedIn.accounts.length === 1) {
         await enter({ accountId: signedIn.accounts[0].id, token: signedIn.token, kind: 'session' });
       } else {
