@@ -8,6 +8,7 @@ import type { CallerCache } from './caller-cache';
 import { hashToken } from './credentials';
 import type { Tokens } from './tokens';
 import type { AccessToken, User, UserEmailModel, UserModel } from './user.model';
+import type { UserInAccount } from './user-summary.presenter';
 
 export interface Caller {
   userId: number;
@@ -213,11 +214,14 @@ export function createAccountsService({ accounts, users, emails, tokens, passwor
     membersOf,
 
     /** These users with their role in the account (null for one who is no longer a member, e.g. a note's author). */
-    async usersIn(accountId: number, userIds: number[]): Promise<{ user: User; role: Role | null }[]> {
+    async usersIn(accountId: number, userIds: number[]): Promise<UserInAccount[]> {
       if (!userIds.length) return [];
       const [account, found] = await Promise.all([findAccount(accountId), users.find({ _id: { $in: userIds } }).lean()]);
-      const roles = new Map((account.members ?? []).map((m) => [m.user_id, m.role]));
-      return found.map((user) => ({ user, role: roles.get(user._id) ?? null }));
+      const members = new Map((account.members ?? []).map((m) => [m.user_id, m]));
+      return found.map((user) => {
+        const member = members.get(user._id);
+        return member ? viewOf(user, member) : { user, role: null, availability: null, autoOffline: null };
+      });
     },
     memberOf,
 

@@ -11,6 +11,7 @@ const agentFields = {
   email: z.string(),
   role: z.enum(ROLES),
   confirmed: z.literal(true),
+  provider: z.literal('email'),
   thumbnail: z.string(),
   availability_status: z.enum(AVAILABILITIES).describe("the availability an administrator set for the agent in this account (no presence is tracked: it is not set to offline when they leave)"),
   auto_offline: z.boolean(),
@@ -25,5 +26,5 @@ export const newAgentPayloadSchema = z
   .meta({ id: 'NewAgent' });
 
 export function toAgentPayload(accountId: number, { user, role, availability, autoOffline }: MemberView): AgentPayload {
-  return { id: user._id, account_id: accountId, name: user.name, available_name: availableNameOf(user), email: user.email, role, confirmed: true, thumbnail: '', availability_status: availability, auto_offline: autoOffline };
+  return { id: user._id, account_id: accountId, name: user.name, available_name: availableNameOf(user), email: user.email, role, confirmed: true, provider: 'email', thumbnail: '', availability_status: availability, auto_offline: autoOffline };
 }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { publicConversationPayloadSchema, publicMessagePayloadSchema } from '../messaging/conversation.presenter';
+import { publicMessagePayloadSchema } from '../messaging/conversation.presenter';
 import { conflictResponse } from '../shared/error-handler';
 import { ValidationError } from '../shared/errors';
 import { defineRoute, json, publicAccess } from '../shared/route';
@@ -77,7 +77,7 @@ export function captureRouter(capture: CaptureService): Router {
     router,
     {
       method: 'get', path: `${visitorPath}/conversations`, operationId: 'listVisitorConversations', summary: "The visitor's conversations in this inbox with their messages", tag,
-      access: publicAccess, params: visitorParams, responses: { '200': json('Newest first', z.array(publicConversationPayloadSchema)) },
+      access: publicAccess, params: visitorParams, responses: { '200': json('Newest first, each as the pre-chat form answered it', z.array(visitorConversationPayloadSchema)) },
     },
     async ({ params }, _req, res) => {
       await sendJsonArray(res, await capture.conversationPagesOf(params.inbox_identifier, params.source_id));

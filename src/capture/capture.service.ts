@@ -9,12 +9,7 @@ import type { ContactInbox, ContactInboxModel } from '../inboxes/contact-inbox.m
 import { preChatFormOf, type Inbox, type WebsiteSettings } from '../inboxes/inbox.model';
 import type { InboxesService } from '../inboxes/inboxes.service';
 import type { MessagingService } from '../messaging/messaging.service';
-import {
-  toPublicConversationPayload,
-  toPublicMessagePayload,
-  type PublicConversationPayload,
-  type PublicMessagePayload,
-} from '../messaging/conversation.presenter';
+import { toPublicMessagePayload, toVisitorConversationFields, type PublicMessagePayload } from '../messaging/conversation.presenter';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../shared/errors';
 import { isGap, MergeeIdentifiedError, type MergeOptions } from '../contacts/merge-contacts';
 import type { MergeLocks } from '../contacts/merge-locks';
@@ -468,7 +463,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
       // The contact's values came under `contact` here: a refusal names them there (custom_attributes.plan
       // named the conversation's attribute of that key, which the form sends beside it).
       const contactId = await namedUnder('contact', () => capture(inbox.account_id, contactInbox, standing, input.contact ?? {}));
-      const conversation = await messaging.recordIncoming({
+      const { conversation, messages } = await messaging.recordIncoming({
         accountId: inbox.account_id,
         inboxId: inbox._id,
         contactId,
@@ -476,22 +471,32 @@ export function createCaptureService(deps: CaptureServiceDeps) {
         content: input.message?.content,
         customAttributes: input.custom_attributes,
       });
-      return { ...conversation, contact: await present(inbox.account_id, contactInbox._id, contactId) };
+      // The visitor's answer: the public shape the widget reads its conversations in (it was the
+      // account API's, with the message's delivery fields and the account and contact ids).
+      const contact = await present(inbox.account_id, contactInbox._id, contactId);
+      // The form's message is the visitor's own: no agent's to look up.
+      return { ...toVisitorConversationFields(conversation, messages, { visitor: contact, users: new Map() }), contact };
     },
 
     /** The visitor's own conversations in this inbox, with their messages (what the widget shows), a page at a time. */
-    async conversationPagesOf(inboxIdentifier: string, sourceId: string): Promise<AsyncIterable<PublicConversationPayload[]>> {
-      const { contactInbox } = await visitor(inboxIdentifier, sourceId);
+    async conversationPagesOf(inboxIdentifier: string, sourceId: string): Promise<AsyncIterable<VisitorConversationPayload[]>> {
+      const { inbox, contactInbox, standing } = await visitor(inboxIdentifier, sourceId);
       const pages = await messaging.visitorConversationPages(contactInbox);
+      // Each as the pre-chat form answered it, with its visitor (Chatwoot's public conversation has its contact).
+      const contact = await presentAs(inbox.account_id, contactInbox, standing);
       return (async function* () {
-        for await (const page of pages) yield page.map(({ conversation, messages }) => toPublicConversationPayload(conversation, messages));
+        for await (const { conversations, users } of pages) {
+          yield conversations.map(({ conversation, messages }) => ({ ...toVisitorConversationFields(conversation, messages, { visitor: contact, users }), contact }));
+        }
       })();
     },
 
     /** One of the visitor's conversations' messages; anybody else's conversation answers 404. */
     async messagesOf(inboxIdentifier: string, sourceId: string, conversationId: number): Promise<PublicMessagePayload[]> {
-      const { contactInbox } = await visitor(inboxIdentifier, sourceId);
-      return (await messaging.visitorMessages(contactInbox, conversationId)).map(toPublicMessagePayload);
+      const { inbox, contactInbox, standing } = await visitor(inboxIdentifier, sourceId);
+      const { messages, users } = await messaging.visitorMessages(contactInbox, conversationId);
+      const senders = { visitor: await presentAs(inbox.account_id, contactInbox, standing), users };
+      return messages.map((message) => toPublicMessagePayload(message, senders));
     },
 
     /** The email a visitor typed into the greeting's "get notified by email" prompt. */

@@ -2,6 +2,8 @@ import { Connection, Model, Schema } from 'mongoose';
 
 export interface Conversation {
   _id: number;
+  /** Chatwoot's other id of a conversation (conversation-uuid.ts). Absent on older conversations. */
+  uuid?: string;
   account_id: number;
   inbox_id: number;
   contact_id: number;
@@ -23,6 +25,7 @@ export interface Conversation {
 const conversationSchema = new Schema<Conversation>(
   {
     _id: Number,
+    uuid: { type: String },
     account_id: { type: Number, required: true },
     inbox_id: { type: Number, required: true },
     contact_id: { type: Number, required: true },

@@ -4,6 +4,7 @@ import { toUnixSeconds } from '../shared/time';
 import { contactPayloadSchema, type ContactPayload } from '../records/contact.presenter';
 import { freeObject, unixSeconds } from '../shared/response-fields';
 import type { Conversation } from './conversation.model';
+import { conversationUuid } from './conversation-uuid';
 import { MESSAGE_STATUSES, type Message } from './message.model';
 
 /** Who sent a message, as Chatwoot's push_event_data shows it: the agent of an outgoing one, the contact of an incoming one. */
@@ -74,17 +75,24 @@ const conversationMetaSchema = z.object({
 export type ConversationMeta = z.infer<typeof conversationMetaSchema>;
 
 /**
+ * Chatwoot answers these times with Ruby's `to_i`, so a time never set is 0, not null: a typed
+ * client (an Int in Swift or Kotlin) failed to decode the conversation on null.
+ */
+const neverSeconds = z.literal(0).describe('0, as Chatwoot answers a time never set: not tracked here');
+
+/**
  * Fields of Chatwoot's conversation that this service has no counterpart for, answered with what
  * they are here, so that a client reading them (`conversation.labels.includes(…)`) does not throw.
  */
 const chatwootConversationFields = {
   labels: z.array(z.string()).describe('always empty: conversations carry no labels here'),
-  unread_count: z.int().describe("the conversation's incoming messages: no agent's reading is tracked here (agent_last_seen_at is null)"),
-  agent_last_seen_at: z.null(),
-  assignee_last_seen_at: z.null(),
-  contact_last_seen_at: z.null(),
-  first_reply_created_at: unixSeconds.nullable().describe('when its first outgoing message was created'),
-  waiting_since: z.null(),
+  uuid: z.string().describe("Chatwoot's other id of a conversation, given when it is recorded"),
+  unread_count: z.int().describe("the conversation's incoming messages: no agent's reading is tracked here (agent_last_seen_at is 0)"),
+  agent_last_seen_at: neverSeconds,
+  assignee_last_seen_at: neverSeconds,
+  contact_last_seen_at: neverSeconds,
+  first_reply_created_at: z.int().describe('when its first outgoing message was created; 0 before one, as Chatwoot answers'),
+  waiting_since: neverSeconds,
   priority: z.null(),
   muted: z.literal(false),
   snoozed_until: z.null(),
@@ -117,8 +125,17 @@ function senderOf(message: Message, senders: MessageSenders | undefined): Pick<M
   if (message.sender_id === null) return { sender_type: null, sender_id: null };
   const user = senders?.users.get(message.sender_id);
   if (!user) return { sender_type: 'User', sender_id: message.sender_id };
-  return { sender_type: 'User', sender_id: user.id, sender: { id: user.id, name: user.name, available_name: user.available_name, avatar_url: user.thumbnail, thumbnail: user.thumbnail, type: 'user' } };
+  return { sender_type: 'User', sender_id: user.id, sender: userSenderOf(user) };
 }
+
+const userSenderOf = (user: UserSummary): z.infer<typeof userSenderSchema> => ({
+  id: user.id,
+  name: user.name,
+  available_name: user.available_name,
+  avatar_url: user.thumbnail,
+  thumbnail: user.thumbnail,
+  type: 'user',
+});
 
 export function toMessagePayload(message: Message, senders?: MessageSenders): MessagePayload {
   return {
@@ -152,12 +169,13 @@ export function toConversationPayload(conversation: Conversation, messages: Mess
   return {
     ...fields,
     labels: [],
+    uuid: conversationUuid(conversation),
     unread_count: fields.messages.filter((m) => m.message_type === 0).length,
-    agent_last_seen_at: null,
-    assignee_last_seen_at: null,
-    contact_last_seen_at: null,
-    first_reply_created_at: firstReply?.created_at ?? null,
-    waiting_since: null,
+    agent_last_seen_at: 0,
+    assignee_last_seen_at: 0,
+    contact_last_seen_at: 0,
+    first_reply_created_at: firstReply?.created_at ?? 0,
+    waiting_since: 0,
     priority: null,
     muted: false,
     snoozed_until: null,
@@ -184,27 +202,50 @@ function toConversationFields(conversation: Conversation, messages: Message[], s
   };
 }
 
+/** The visitor as the widget is told of them (a guest is not told the details of the contact it was merged into). */
+const publicContactSenderSchema = z
+  .object({ id: z.int(), name: z.string().nullable(), email: z.string().nullable(), phone_number: z.string().nullable(), thumbnail: z.string(), type: z.literal('contact') })
+  .meta({ id: 'PublicMessageContactSender' });
+
 /**
  * A message as the website widget sees it (Chatwoot's public API message): no delivery details,
- * no provider ids, no failure reasons.
+ * no provider ids, no failure reasons; who sent it, as Chatwoot's `sender`.
  */
 export const publicMessagePayloadSchema = messagePayloadSchema
   .pick({ id: true, content: true, message_type: true, content_type: true, created_at: true, conversation_id: true })
-  .extend({ content_attributes: z.object({}) })
+  .extend({
+    content_attributes: z.object({}),
+    sender: z.union([userSenderSchema, publicContactSenderSchema]).optional().describe('the agent of an outgoing message, the visitor of an incoming one; absent when unknown'),
+  })
   .meta({ id: 'PublicMessage' });
 
 export type PublicMessagePayload = z.infer<typeof publicMessagePayloadSchema>;
 
+/** Who sent the messages a visitor reads: the visitor as told to the widget, and the agents by id. */
+export interface PublicMessageSenders {
+  visitor: Pick<z.infer<typeof publicContactSenderSchema>, 'id' | 'name' | 'email' | 'phone_number'>;
+  users: Map<number, UserSummary>;
+}
+
 export const publicConversationPayloadSchema = conversationPayloadSchema
-  .pick({ id: true, inbox_id: true, status: true, created_at: true })
+  .pick({ id: true, uuid: true, inbox_id: true, status: true, contact_last_seen_at: true, agent_last_seen_at: true, created_at: true })
   .extend({ messages: z.array(publicMessagePayloadSchema) })
   .meta({ id: 'PublicConversation' });
 
 export type PublicConversationPayload = z.infer<typeof publicConversationPayloadSchema>;
 
-export function toPublicMessagePayload(message: Message): PublicMessagePayload {
+export function toPublicMessagePayload(message: Message, senders: PublicMessageSenders): PublicMessagePayload {
   const { id, content, message_type, content_type, created_at, conversation_id } = toMessagePayload(message);
-  return { id, content, message_type, content_type, content_attributes: {}, created_at, conversation_id };
+  return { id, content, message_type, content_type, content_attributes: {}, created_at, conversation_id, ...publicSenderOf(message, senders) };
+}
+
+function publicSenderOf(message: Message, { visitor, users }: PublicMessageSenders): Pick<PublicMessagePayload, 'sender'> {
+  if (message.message_type === 'incoming') {
+    const { id, name, email, phone_number } = visitor;
+    return { sender: { id, name, email, phone_number, thumbnail: '', type: 'contact' } };
+  }
+  const user = message.sender_id === null ? undefined : users.get(message.sender_id);
+  return user ? { sender: userSenderOf(user) } : {};
 }
 
 /** The pre-chat form's conversation: the public one, with the conversation fields the form answered. */
@@ -212,16 +253,19 @@ export const visitorConversationFields = { ...publicConversationPayloadSchema.sh
 
 export type VisitorConversationFields = PublicConversationPayload & { custom_attributes: Record<string, unknown> };
 
-export function toVisitorConversationFields(conversation: Conversation, messages: Message[]): VisitorConversationFields {
-  return { ...toPublicConversationPayload(conversation, messages), custom_attributes: conversation.custom_attributes ?? {} };
+export function toVisitorConversationFields(conversation: Conversation, messages: Message[], senders: PublicMessageSenders): VisitorConversationFields {
+  return { ...toPublicConversationPayload(conversation, messages, senders), custom_attributes: conversation.custom_attributes ?? {} };
 }
 
-export function toPublicConversationPayload(conversation: Conversation, messages: Message[]): PublicConversationPayload {
+function toPublicConversationPayload(conversation: Conversation, messages: Message[], senders: PublicMessageSenders): PublicConversationPayload {
   return {
     id: conversation._id,
+    uuid: conversationUuid(conversation),
     inbox_id: conversation.inbox_id,
     status: conversation.status,
+    contact_last_seen_at: 0,
+    agent_last_seen_at: 0,
     created_at: toUnixSeconds(conversation.created_at),
-    messages: messages.map(toPublicMessagePayload),
+    messages: messages.map((message) => toPublicMessagePayload(message, senders)),
   };
 }

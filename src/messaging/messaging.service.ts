@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AccountsService, Caller } from '../accounts/accounts.service';
 import { toUserSummary, type UserSummary } from '../accounts/user-summary.presenter';
 import type { Contact, ContactModel } from '../records/contact.model';
@@ -17,7 +18,7 @@ import { contactLinksId } from '../records/contact-links';
 import type { Logger } from '../shared/logger';
 import { enqueueWithin, type Queue } from '../shared/queues';
 import type { Conversation, ConversationModel } from './conversation.model';
-import { toConversationPayload, toVisitorConversationFields, type ConversationPayload, type VisitorConversationFields } from './conversation.presenter';
+import { toConversationPayload, type ConversationPayload } from './conversation.presenter';
 import { deliveryJobId, type DeliveryJob } from './delivery.processor';
 import type { PendingDeliveryModel } from './pending-delivery.model';
 import type { Message, MessageModel } from './message.model';
@@ -25,6 +26,12 @@ import type { NewContactInboxInput, NewConversationInput } from './messaging.sch
 
 /** How far ahead of this process's clock another process's may be: a later last_activity_at than that is no activity. */
 const CLOCK_DRIFT_MS = 60_000;
+
+/** A page of a visitor's conversations, with the agents who sent their messages, by id. */
+export interface VisitorConversationPage {
+  conversations: { conversation: Conversation; messages: Message[] }[];
+  users: Map<number, UserSummary>;
+}
 
 export interface MessagingServiceDeps {
   contacts: ContactModel;
@@ -207,7 +214,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
 
   async function usersById(accountId: number, ids: number[]): Promise<Map<number, UserSummary>> {
     const found = await people.usersIn(accountId, [...new Set(ids)]);
-    return new Map(found.map((member) => [member.user._id, toUserSummary(member)]));
+    return new Map(found.map((member) => [member.user._id, toUserSummary(accountId, member)]));
   }
 
   /** Each conversation of `list` presented with its messages, CONVERSATIONS_PAGE conversations (and their messages) read at a time. */
@@ -233,6 +240,7 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     const messageId = input.message ? (await nextIds('messages'))[0] : null;
     const conversation: Conversation = {
       _id: conversationId,
+      uuid: randomUUID(),
       account_id: input.accountId,
       inbox_id: input.inboxId,
       contact_id: input.contactId,
@@ -378,14 +386,12 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       contactInboxId: number;
       content?: string;
       customAttributes?: Record<string, unknown>;
-    }): Promise<VisitorConversationFields> {
+    }): Promise<{ conversation: Conversation; messages: Message[] }> {
       const { conversation, message } = await record({
         ...input,
         message: input.content === undefined ? undefined : { content: input.content, message_type: 'incoming', sender_id: null, status: 'received', recipient: null },
       });
-      // The visitor's answer: the public shape the widget reads its conversations in (it was the
-      // account API's, with the message's delivery fields and the account and contact ids).
-      return toVisitorConversationFields(conversation, message ? [message] : []);
+      return { conversation, messages: message ? [message] : [] };
     },
 
     /**
@@ -418,19 +424,26 @@ export function createMessagingService(deps: MessagingServiceDeps) {
      * What a website visitor's widget may read: the conversations of its own identity in the
      * inbox (by the ids its contact inbox holds) that still belong to its contact, newest first.
      */
-    async visitorConversationPages(visitor: ContactInbox): Promise<AsyncIterable<{ conversation: Conversation; messages: Message[] }[]>> {
+    async visitorConversationPages(visitor: ContactInbox): Promise<AsyncIterable<VisitorConversationPage>> {
       const ids = visitor.conversation_ids ?? [];
       const found: Conversation[] = [];
       for (const chunk of inChunks(ids)) found.push(...(await conversations.find({ _id: { $in: chunk }, account_id: visitor.account_id }).lean()));
       const own = found.filter((c) => isVisitors(visitor, c)).sort((a, b) => b._id - a._id);
-      return withMessagesByPage(own, (conversation, all) => ({ conversation, messages: all.filter(isVisible) }));
+      const pages = withMessagesByPage(own, (conversation, all) => ({ conversation, messages: all.filter(isVisible) }));
+      return (async function* () {
+        for await (const page of pages) yield { conversations: page, users: await usersOf(visitor.account_id, page) };
+      })();
     },
 
-    /** One conversation's messages for its visitor; another visitor's conversation is a 404, as if it did not exist. */
-    async visitorMessages(visitor: ContactInbox, conversationId: number): Promise<Message[]> {
+    /**
+     * One conversation's messages for its visitor, with the agents who sent them; another
+     * visitor's conversation is a 404, as if it did not exist.
+     */
+    async visitorMessages(visitor: ContactInbox, conversationId: number): Promise<{ messages: Message[]; users: Map<number, UserSummary> }> {
       const conversation = await conversations.findOne({ _id: conversationId, account_id: visitor.account_id }).lean();
       if (!conversation || !isVisitors(visitor, conversation)) throw new NotFoundError('conversation', conversationId);
-      return ((await messagesOf([conversation])).get(conversation._id) ?? []).filter(isVisible);
+      const messages = ((await messagesOf([conversation])).get(conversation._id) ?? []).filter(isVisible);
+      return { messages, users: await usersOf(visitor.account_id, [{ conversation, messages }]) };
     },
 
     /** A merge: the mergee's conversations and their messages become the base's (listed by the base first). */

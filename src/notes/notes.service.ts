@@ -54,7 +54,7 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
     const ids = [...new Set(list.map((n) => n.user_id).filter((id): id is number => id !== null))];
     if (!ids.length) return new Map();
     const members = await people.usersIn(accountId, ids);
-    return new Map(members.map((member) => [member.user._id, toUserSummary(member)]));
+    return new Map(members.map((member) => [member.user._id, toUserSummary(accountId, member)]));
   }
 
   async function present(accountId: number, list: Note[]): Promise<NotePayload[]> {

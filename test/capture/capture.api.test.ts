@@ -257,7 +257,8 @@ describe('pre-chat form', () => {
     expect(res.body.contact).toMatchObject({ id: visitor.id, name: 'Beatriz Soto', email: 'beatriz@example.com', phone_number: '+573001234567' });
     // The widget's public shape, as its conversation list answers it: no delivery status, no account or contact ids.
     expect(res.body.messages).toEqual([expect.objectContaining({ content: 'Hola, ¿tienen envíos a Cali?', message_type: 0 })]);
-    expect(Object.keys(res.body.messages[0]).sort()).toEqual(['content', 'content_attributes', 'content_type', 'conversation_id', 'created_at', 'id', 'message_type']);
+    expect(Object.keys(res.body.messages[0]).sort()).toEqual(['content', 'content_attributes', 'content_type', 'conversation_id', 'created_at', 'id', 'message_type', 'sender']);
+    expect(res.body.messages[0].sender).toEqual({ id: visitor.id, name: 'Beatriz Soto', email: 'beatriz@example.com', phone_number: '+573001234567', thumbnail: '', type: 'contact' });
     expect(res.body).not.toHaveProperty('account_id');
     expect(res.body).not.toHaveProperty('contact_id');
     const listed = (await ctx.http.get(publicPath(site, `/${visitor.source_id}/conversations`))).body[0];

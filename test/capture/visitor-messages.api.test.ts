@@ -33,6 +33,8 @@ describe("the visitor's widget reads its messages", () => {
     const list = await ctx.http.get(widget(me.source_id, '/conversations'));
     expect(list.status).toBe(200);
     expect(list.body).toEqual([expect.objectContaining({ id: conversationId, inbox_id: site.id, status: 'open' })]);
+    // Chatwoot's public conversation: its uuid, its last-seen times (0: not tracked), its contact.
+    expect(list.body[0]).toMatchObject({ uuid: sent.body.uuid, contact_last_seen_at: 0, agent_last_seen_at: 0, contact: { id: me.id, source_id: me.source_id } });
 
     let messages: { content: string; message_type: number; conversation_id: number }[] = [];
     await waitFor(async () => {
@@ -41,7 +43,11 @@ describe("the visitor's widget reads its messages", () => {
       return res.status === 200 && messages.length === 1;
     }, 'the message to be readable');
     expect(messages[0]).toMatchObject({ content: 'Your order has shipped.', message_type: 1, content_type: 'text', conversation_id: conversationId });
-    expect(Object.keys(messages[0]).sort()).toEqual(['content', 'content_attributes', 'content_type', 'conversation_id', 'created_at', 'id', 'message_type']);
+    expect(Object.keys(messages[0]).sort()).toEqual(['content', 'content_attributes', 'content_type', 'conversation_id', 'created_at', 'id', 'message_type', 'sender']);
+    // Who wrote it, as Chatwoot's public message says (the widget shows the agent's name): no email.
+    expect(messages[0]).toMatchObject({ sender: { id: sent.body.messages[0].sender_id, name: 'Agent', available_name: 'Agent', type: 'user' } });
+    expect(messages[0]).not.toHaveProperty('sender.email');
+    expect(list.body[0].messages).toEqual(messages);
     // The delivery marks it sent: recording is what delivers to the widget.
     await waitFor(async () => (await ctx.deps.models.messages.findById(sent.body.messages[0].id).lean())?.status === 'sent', 'the website message to be marked sent');
   });
@@ -77,7 +83,12 @@ describe("the visitor's widget reads its messages", () => {
     expect(started.status).toBe(200);
     const list = await ctx.http.get(widget(me.source_id, '/conversations'));
     expect(list.body).toHaveLength(1);
-    expect(list.body[0].messages).toEqual([expect.objectContaining({ content: 'Is anyone there?', message_type: 0 })]);
+    const pat = { id: me.id, name: 'Pat', email: null, phone_number: null, thumbnail: '', type: 'contact' };
+    expect(list.body[0].messages).toEqual([expect.objectContaining({ content: 'Is anyone there?', message_type: 0, sender: pat })]);
+    // Listed as the form answered it.
+    expect(list.body[0]).toEqual(started.body);
+    const read = await ctx.http.get(widget(me.source_id, `/conversations/${started.body.id}/messages`)).expect(200);
+    expect(read.body).toEqual(started.body.messages);
   });
 });
 

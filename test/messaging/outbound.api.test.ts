@@ -597,19 +597,26 @@ describe("Chatwoot's conversation meta", () => {
   });
 
   // A Chatwoot client reading conversation.labels.includes(…) or unread_count threw or misread: the keys were missing.
+  // Chatwoot answers a time never set as 0 (Ruby's to_i): a typed client failed to decode null.
   it("when a conversation is answered, then it carries Chatwoot's other conversation fields with what they are here", async () => {
     const contact = await createContact(ctx, account, { name: 'Fields', phone_number: '+14155550296' });
     const sent = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'fields' } });
+    const again = await send(account, { inbox_id: inboxes.sms.id, contact_id: contact.id, message: { content: 'fields again' } });
     const listed = (await ctx.http.get(account.path(`/contacts/${contact.id}/conversations`)).set(as(account.agentToken))).body.payload;
-    for (const conversation of [sent.body, listed[0]]) {
+    const shown = (await ctx.http.get(account.path(`/conversations/${sent.body.id}`)).set(as(account.agentToken))).body;
+    expect(sent.body.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(again.body.uuid).not.toBe(sent.body.uuid);
+    expect(listed.map((c: { uuid: string }) => c.uuid)).toEqual([again.body.uuid, sent.body.uuid]);
+    for (const conversation of [sent.body, listed[1], shown]) {
       expect(conversation).toMatchObject({
+        uuid: sent.body.uuid,
         labels: [],
         unread_count: 0,
-        agent_last_seen_at: null,
-        assignee_last_seen_at: null,
-        contact_last_seen_at: null,
+        agent_last_seen_at: 0,
+        assignee_last_seen_at: 0,
+        contact_last_seen_at: 0,
         first_reply_created_at: sent.body.messages[0].created_at,
-        waiting_since: null,
+        waiting_since: 0,
         priority: null,
         muted: false,
         snoozed_until: null,
@@ -618,6 +625,12 @@ describe("Chatwoot's conversation meta", () => {
         last_non_activity_message: expect.objectContaining({ id: sent.body.messages[0].id, content: 'fields' }),
       });
     }
+    // One recorded before uuids were kept answers a name-based one, the same at every read.
+    await ctx.deps.models.conversations.updateOne({ _id: sent.body.id }, { $unset: { uuid: 1 } });
+    const uuidNow = async () => (await ctx.http.get(account.path(`/conversations/${sent.body.id}`)).set(as(account.agentToken)).expect(200)).body.uuid;
+    const legacy = await uuidNow();
+    expect(legacy).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await uuidNow()).toBe(legacy);
   });
 });
 

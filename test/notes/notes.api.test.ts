@@ -130,6 +130,22 @@ describe('notes on a contact', () => {
     expect(racing.map((r) => r.status).sort()).toEqual([200, 412, 412]);
   });
 
+  // Chatwoot renders a note's user with its agent partial: a client reading user.availability_status or account_id found nothing.
+  it("when a note is answered, then its user is the author as GET /agents shows them (Chatwoot's agent partial); a former member keeps the name, with no role, offline", async () => {
+    const acc = await ctx.createAccount();
+    const contact = await createContact(ctx, acc);
+    const notesPath = acc.path(`/contacts/${contact.id}/notes`);
+    const author = await ctx.deps.services.accounts.createUser({ accountId: acc.id, role: 'agent', name: 'Busy Author', email: `busy-${randomUUID()}@test.local` });
+    const asListed = (await ctx.http.patch(acc.path(`/agents/${author.id}`)).set(as(acc.adminToken)).send({ availability: 'busy', auto_offline: false }).expect(200)).body;
+    const note = await ctx.http.post(notesPath).set(as(author.accessToken)).send({ content: 'by the busy author' }).expect(200);
+    expect(note.body.user).toEqual(asListed);
+    expect(note.body.user).toMatchObject({ account_id: acc.id, role: 'agent', availability_status: 'busy', auto_offline: false, confirmed: true, provider: 'email' });
+
+    await ctx.http.delete(acc.path(`/agents/${author.id}`)).set(as(acc.adminToken)).expect(200);
+    const [shown] = (await ctx.http.get(notesPath).set(as(acc.adminToken)).expect(200)).body;
+    expect(shown.user).toEqual({ ...asListed, role: null, availability_status: 'offline', auto_offline: true });
+  });
+
   it('when another agent edits or deletes a note, then it answers 403; an administrator may', async () => {
     const contact = await createContact(ctx, account);
     const notesPath = account.path(`/contacts/${contact.id}/notes`);
