@@ -481,7 +481,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     /** The visitor's own conversations in this inbox, with their messages (what the widget shows), a page at a time. */
     async conversationPagesOf(inboxIdentifier: string, sourceId: string): Promise<AsyncIterable<VisitorConversationPayload[]>> {
       const { inbox, contactInbox, standing } = await visitor(inboxIdentifier, sourceId);
-      const pages = await messaging.visitorConversationPages(contactInbox);
+      const pages = await messaging.visitorConversationPages(contactInbox, speaksFor(standing));
       // Each as the pre-chat form answered it, with its visitor (Chatwoot's public conversation has its contact).
       const contact = await presentAs(inbox.account_id, contactInbox, standing);
       return (async function* () {
@@ -494,7 +494,7 @@ export function createCaptureService(deps: CaptureServiceDeps) {
     /** One of the visitor's conversations' messages; anybody else's conversation answers 404. */
     async messagesOf(inboxIdentifier: string, sourceId: string, conversationId: number): Promise<PublicMessagePayload[]> {
       const { inbox, contactInbox, standing } = await visitor(inboxIdentifier, sourceId);
-      const { messages, users } = await messaging.visitorMessages(contactInbox, conversationId);
+      const { messages, users } = await messaging.visitorMessages(contactInbox, conversationId, speaksFor(standing));
       const senders = { visitor: await presentAs(inbox.account_id, contactInbox, standing), users };
       return messages.map((message) => toPublicMessagePayload(message, senders));
     },

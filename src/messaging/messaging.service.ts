@@ -424,14 +424,17 @@ export function createMessagingService(deps: MessagingServiceDeps) {
      * What a website visitor's widget may read: the conversations of its own identity in the
      * inbox (by the ids its contact inbox holds) that still belong to its contact, newest first.
      */
-    async visitorConversationPages(visitor: ContactInbox): Promise<AsyncIterable<VisitorConversationPage>> {
+    async visitorConversationPages(visitor: ContactInbox, speaksForContact: boolean): Promise<AsyncIterable<VisitorConversationPage>> {
       const ids = visitor.conversation_ids ?? [];
       const found: Conversation[] = [];
       for (const chunk of inChunks(ids)) found.push(...(await conversations.find({ _id: { $in: chunk }, account_id: visitor.account_id }).lean()));
       const own = found.filter((c) => isVisitors(visitor, c)).sort((a, b) => b._id - a._id);
-      const pages = withMessagesByPage(own, (conversation, all) => ({ conversation, messages: all.filter(isVisible) }));
+      const pages = withMessagesByPage(own, (conversation, all) => (mayRead(all, speaksForContact) ? [{ conversation, messages: all.filter(isVisible) }] : []));
       return (async function* () {
-        for await (const page of pages) yield { conversations: page, users: await usersOf(visitor.account_id, page) };
+        for await (const read of pages) {
+          const page = read.flat();
+          yield { conversations: page, users: await usersOf(visitor.account_id, page) };
+        }
       })();
     },
 
@@ -439,10 +442,12 @@ export function createMessagingService(deps: MessagingServiceDeps) {
      * One conversation's messages for its visitor, with the agents who sent them; another
      * visitor's conversation is a 404, as if it did not exist.
      */
-    async visitorMessages(visitor: ContactInbox, conversationId: number): Promise<{ messages: Message[]; users: Map<number, UserSummary> }> {
+    async visitorMessages(visitor: ContactInbox, conversationId: number, speaksForContact: boolean): Promise<{ messages: Message[]; users: Map<number, UserSummary> }> {
       const conversation = await conversations.findOne({ _id: conversationId, account_id: visitor.account_id }).lean();
       if (!conversation || !isVisitors(visitor, conversation)) throw new NotFoundError('conversation', conversationId);
-      const messages = ((await messagesOf([conversation])).get(conversation._id) ?? []).filter(isVisible);
+      const all = (await messagesOf([conversation])).get(conversation._id) ?? [];
+      if (!mayRead(all, speaksForContact)) throw new NotFoundError('conversation', conversationId);
+      const messages = all.filter(isVisible);
       return { messages, users: await usersOf(visitor.account_id, [{ conversation, messages }]) };
     },
 
@@ -475,6 +480,15 @@ export function createMessagingService(deps: MessagingServiceDeps) {
 /** The conversation was started by (or sent to) this identity, and the identity still speaks for its contact. */
 const isVisitors = (visitor: ContactInbox, conversation: Conversation) =>
   conversation.contact_inbox_id === visitor._id && conversation.inbox_id === visitor.inbox_id && conversation.contact_id === visitor.contact_id;
+
+/**
+ * Whether a widget session reads a conversation of its own: one the visitor started (its first
+ * message theirs, or none yet) always, one an agent started (sent to the session as a verified
+ * identity) only while the session still speaks for the contact. A session whose verification
+ * ended (the contact's identifier changed: it may have been put on the wrong person) kept reading
+ * the messages sent to that person, though no new one reached it.
+ */
+const mayRead = (messages: Message[], speaksForContact: boolean) => speaksForContact || messages[0]?.message_type !== 'outgoing';
 
 /** A message that failed (its contact was blocked or deleted meanwhile) was never delivered: the widget does not show it. */
 const isVisible = (message: Message) => message.status !== 'failed';

@@ -229,18 +229,31 @@ describe('an identifier taken off a verified contact', () => {
     const visitor = await createVisitor(ctx, site);
     expect((await identify(visitor.source_id, { identifier: 'acct-77', identifier_hash: sign('acct-77') })).body.id).toBe(holder.id);
     expect(await reachable(holder.id)).toContain(site.id);
+    // While verified: a message sent to the contact reaches the session, and the session starts a conversation of its own.
+    const sent = await message(holder.id).expect(200);
+    const started = await ctx.http.post(widget(`/${visitor.source_id}/conversations`)).send({ message: { content: 'my own question' } }).expect(200);
+    const listed = async () => (await ctx.http.get(widget(`/${visitor.source_id}/conversations`)).expect(200)).body.map((c: { id: number }) => c.id);
+    expect(await listed()).toEqual([started.body.id, sent.body.id]);
 
     await ctx.http.patch(account.path(`/contacts/${holder.id}`)).set(as(account.adminToken)).send({ identifier: 'acct-77-fixed' }).expect(200);
     expect(await reachable(holder.id)).not.toContain(site.id);
     expect((await message(holder.id)).status).toBe(422);
     const seen = await ctx.http.get(widget(`/${visitor.source_id}`));
     expect(seen.body.email).not.toBe('ana-acct@x.test');
+    // What was sent to the identity is no longer read by the session (it may have been the wrong person); what it wrote is.
+    expect(await listed()).toEqual([started.body.id]);
+    expect((await ctx.http.get(widget(`/${visitor.source_id}/conversations/${sent.body.id}/messages`))).status).toBe(404);
+    const own = (await ctx.http.get(widget(`/${visitor.source_id}/conversations/${started.body.id}/messages`)).expect(200)).body;
+    expect(own).toEqual([expect.objectContaining({ id: started.body.messages[0].id, content: 'my own question', message_type: 0 })]);
+    // Its sender is the visitor as the session reads it now: not told the contact's details.
+    expect(own[0].sender).toMatchObject({ id: holder.id, name: null, email: null, type: 'contact' });
 
     // The person who holds acct-77 now is reached once the session proves it again.
     const fixed = await createContact(ctx, account, { name: 'Real 77', identifier: 'acct-77' });
     expect((await identify(visitor.source_id, { identifier: 'acct-77', identifier_hash: sign('acct-77') })).body.id).toBe(fixed.id);
     expect(await reachable(fixed.id)).toContain(site.id);
-    expect((await message(fixed.id)).status).toBe(200);
+    const toFixed = await message(fixed.id).expect(200);
+    expect(await listed()).toEqual([toFixed.body.id]);
 
     // Cleared, likewise.
     await ctx.http.patch(account.path(`/contacts/${fixed.id}`)).set(as(account.adminToken)).send({ identifier: null }).expect(200);
