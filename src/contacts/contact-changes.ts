@@ -2,7 +2,7 @@ import { ValidationError } from '../shared/errors';
 import { controlCharacterProblem } from '../shared/control-characters';
 import { attributeKeyOf, attributesSizeProblem, checkAttributeKey, checkAvatarUrl, checkNestedKeys, checkSocialProfile, normalizeEmail, normalizePhone } from '../records/contact-fields';
 import { parseTimestamp } from '../shared/time';
-import { ADDITIONAL_TEXT_FIELDS, SOCIAL_NETWORKS } from '../records/contact.model';
+import { ADDITIONAL_TEXT_FIELDS, SOCIAL_NETWORKS, STORED_SOCIAL_NETWORKS } from '../records/contact.model';
 import type { ContactInput } from './contacts.schemas';
 import { trimText } from '../shared/trim-text';
 
@@ -76,6 +76,7 @@ function composedKeys(attrs: Record<string, unknown>): Record<string, unknown> {
 }
 
 const SOCIAL_FIELD = 'additional_attributes.social_profiles';
+const TAKEN_NETWORKS: readonly string[] = [...SOCIAL_NETWORKS, ...STORED_SOCIAL_NETWORKS];
 
 /**
  * Chatwoot's social profiles: an object of known networks, each a handle or a URL; a null or
@@ -83,11 +84,11 @@ const SOCIAL_FIELD = 'additional_attributes.social_profiles';
  */
 function socialProfiles(raw: unknown): Record<string, string> | null {
   if (raw === null) return null;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError(`${SOCIAL_FIELD} must be an object of ${SOCIAL_NETWORKS.join(', ')}`, SOCIAL_FIELD);
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ValidationError(`${SOCIAL_FIELD} must be an object of ${TAKEN_NETWORKS.join(', ')}`, SOCIAL_FIELD);
   const profiles: Record<string, string> = {};
   for (const [network, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (!(SOCIAL_NETWORKS as readonly string[]).includes(network)) {
-      throw new ValidationError(`${SOCIAL_FIELD}: unknown network "${network}"; use ${SOCIAL_NETWORKS.join(', ')}`, `${SOCIAL_FIELD}.${network}`);
+    if (!TAKEN_NETWORKS.includes(network)) {
+      throw new ValidationError(`${SOCIAL_FIELD}: unknown network "${network}"; use ${TAKEN_NETWORKS.join(', ')}`, `${SOCIAL_FIELD}.${network}`);
     }
     if (value === null || (typeof value === 'string' && !value.trim())) continue;
     const checked = checkSocialProfile(network, value);

@@ -2,9 +2,14 @@ import { Connection, Model, Schema } from 'mongoose';
 
 export const ADDITIONAL_TEXT_FIELDS = ['company_name', 'city', 'country', 'country_code', 'description'] as const;
 
-/** Chatwoot's `additional_attributes.social_profiles` keys: each a handle or a profile URL. */
+/** Chatwoot's `additional_attributes.social_profiles` keys: each a handle or a profile URL, indexed for filters. */
 export const SOCIAL_NETWORKS = ['facebook', 'twitter', 'linkedin', 'github', 'instagram'] as const;
 export type SocialNetwork = (typeof SOCIAL_NETWORKS)[number];
+/**
+ * Networks Chatwoot's newer contact form also sends, empty when unset, with every save: taken and
+ * kept like the others so that such a form can save a contact at all, but not indexed (no filter).
+ */
+export const STORED_SOCIAL_NETWORKS = ['telegram', 'tiktok'] as const;
 
 export interface Contact {
   // The API's integer id, kept as a string: FerretDB v1 (SQLite) answers a lookup by _id from

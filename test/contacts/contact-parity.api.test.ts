@@ -199,6 +199,25 @@ describe('social profiles', () => {
     expect(contact.additional_attributes).toEqual({ city: 'Lima', social_profiles: { twitter: '@ana', github: 'ana-dev', linkedin: 'https://www.linkedin.com/in/ana' } });
   });
 
+  // Chatwoot's newer contact form sends telegram and tiktok with every save, empty when unset: every save was a 422.
+  it("when social_profiles carry telegram and tiktok, as Chatwoot's newer contact form sends them, then they are kept as the others, but no filter names them", async () => {
+    const empty = { facebook: '', github: '', instagram: '', telegram: '', tiktok: '', linkedin: '', twitter: '' };
+    const created = await post(buildContact({ name: 'Form Sender', additional_attributes: { social_profiles: empty } }));
+    expect(created.status).toBe(200);
+    const contact = created.body.payload.contact;
+    expect(contact.additional_attributes).toEqual({ social_profiles: {} });
+    const res = await patch(contact.id, { additional_attributes: { social_profiles: { ...empty, telegram: '@ana_tg', tiktok: 'https://www.tiktok.com/@ana' } } });
+    expect(res.status).toBe(200);
+    expect(res.body.payload.additional_attributes).toEqual({ social_profiles: { telegram: '@ana_tg', tiktok: 'https://www.tiktok.com/@ana' } });
+    expect((await patch(contact.id, { additional_attributes: { social_profiles: { telegram: 'two words' } } })).status).toBe(422);
+    const filtered = await ctx.http
+      .post(account.path('/contacts/filter'))
+      .set('api_access_token', account.agentToken)
+      .send({ payload: [{ attribute_key: 'social_profiles.telegram', filter_operator: 'equal_to', values: ['@ana_tg'] }] });
+    expect(filtered.status).toBe(422);
+    expect(filtered.body.error).toMatch(/unknown attribute "social_profiles.telegram"/);
+  });
+
   it('when social_profiles are updated, then the object given replaces the one stored and other attributes stay', async () => {
     const contact = await createContact(ctx, account, { additional_attributes: { city: 'Quito', social_profiles: { twitter: 'old', github: 'gh' } } });
     const res = await patch(contact.id, { additional_attributes: { social_profiles: { twitter: 'new' } } });
@@ -223,7 +242,7 @@ describe('social profiles', () => {
   });
 
   it.each([
-    [{ tiktok: 'ana' }, 'additional_attributes.social_profiles.tiktok', /unknown network "tiktok"/],
+    [{ myspace: 'ana' }, 'additional_attributes.social_profiles.myspace', /unknown network "myspace"/],
     [{ twitter: 'two words' }, 'additional_attributes.social_profiles.twitter', /handle or an http\(s\) URL/],
     [{ github: 42 }, 'additional_attributes.social_profiles.github', /handle or an http\(s\) URL/],
     [{ linkedin: 'javascript:alert(1)' }, 'additional_attributes.social_profiles.linkedin', /handle or an http\(s\) URL/],
