@@ -203,12 +203,15 @@ export async function createDependencies(config: Config, logger: Logger, overrid
   const onIdentifierGivenUp = (accountId: number, contactId: number) => inboxes.unverifyContact(accountId, contactId);
   const writer = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: scheduler, onIdentifierGivenUp });
   // The same writes for work on many contacts at once, whose sync jobs go to the background queue.
-  const backgroundWriter = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: createSyncScheduler(backgroundSyncQueue, logger), onIdentifierGivenUp });
+  const backgroundSync = createSyncScheduler(backgroundSyncQueue, logger);
+  const backgroundWriter = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: backgroundSync, onIdentifierGivenUp });
   const definitionResyncQueue = queues.createQueue<DefinitionResyncJob>(DEFINITION_RESYNC_QUEUE, { attempts: 3 });
   const customAttributes = createCustomAttributesService({
     definitions,
     nextIds,
     writer: backgroundWriter,
+    indexer,
+    sync: backgroundSync,
     candidates: { pending: models.pendingSync, search },
     logger,
     onDefinitionsRemoved: (accountId) => segments.markStale(accountId),

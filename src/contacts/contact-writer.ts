@@ -164,7 +164,12 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
    * in between. A contact deleted since it was read is left alone. Identity values cannot change here.
    * Answers how many of them were still live to take the first operator: the contacts changed.
    */
-  async function writeMany(accountId: number, found: Contact[], update: ContactUpdate): Promise<number> {
+  /**
+   * `queueSync: false` for a caller that indexes what it wrote itself, right after (indexWritten):
+   * the marks stay until then, so a crash in between is left to the sweep, but the sync worker
+   * does not read and index every contact a second time.
+   */
+  async function writeMany(accountId: number, found: Contact[], update: ContactUpdate, { queueSync = true }: { queueSync?: boolean } = {}): Promise<number> {
     if (!found.length) return 0;
     // One update may not both add to and pull from a field: one statement for each.
     const operators: Record<string, unknown>[] = [];
@@ -179,7 +184,7 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
       changed ??= matchedCount;
     }
     await markOvertaken(accountId, found, operators.length);
-    await sync.schedule(found.map((c) => Number(c._id)));
+    if (queueSync) await sync.schedule(found.map((c) => Number(c._id)));
     return changed ?? 0;
   }
 
@@ -203,12 +208,11 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
     accountId: number,
     ids: number[],
     update: ContactUpdate,
-    applies: (contact: Contact) => boolean = () => true,
-    beforeWrite?: (found: Contact[]) => Promise<unknown>,
+    { applies = () => true, beforeWrite, queueSync }: { applies?: (contact: Contact) => boolean; beforeWrite?: (found: Contact[]) => Promise<unknown>; queueSync?: boolean } = {},
   ): Promise<Contact[]> {
     const found = (await liveAmong(accountId, ids)).filter(applies);
     if (found.length) await beforeWrite?.(found);
-    await writeMany(accountId, found, update);
+    await writeMany(accountId, found, update, { queueSync });
     return found;
   }
 
@@ -332,7 +336,7 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
      * (If-Match), makes the delete conditional on the version it passed at.
      */
     async remove(accountId: number, ids: number[], beforeWrite?: (found: Contact[]) => Promise<unknown>, check?: (current: Contact) => void): Promise<number[]> {
-      const deleted = check ? await removeChecked(accountId, ids, check, beforeWrite) : await modifyMany(accountId, ids, { set: { deleted: true } }, undefined, beforeWrite);
+      const deleted = check ? await removeChecked(accountId, ids, check, beforeWrite) : await modifyMany(accountId, ids, { set: { deleted: true } }, { beforeWrite });
       await keys.release(deleted.flatMap((c) => identityClaims(accountId, Number(c._id), identityOf(c))));
       return deleted.map((c) => Number(c._id));
     },

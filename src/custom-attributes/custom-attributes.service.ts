@@ -1,6 +1,9 @@
 import { attributeKeyOf, customAttributeKeyProblem, machineryKeyProblem } from '../records/contact-fields';
 import type { ContactWriter } from '../contacts/contact-writer';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
+import { indexWritten } from '../contacts/index-written';
+import type { ContactIndexer } from '../search/contact-indexer';
+import type { SyncScheduler } from '../search/sync-queue';
 import { NotFoundError, ValidationError } from '../shared/errors';
 import type { IdAllocator } from '../shared/id-allocator';
 import type { AttributeType, CustomAttributeDefinition } from '../records/custom-attribute-definition.model';
@@ -26,7 +29,10 @@ const CHUNK = 1000;
 export interface CustomAttributesDeps {
   definitions: DefinitionStore;
   nextIds: IdAllocator;
-  writer: Pick<ContactWriter, 'modifyMany'>;
+  writer: Pick<ContactWriter, 'modifyMany' | 'markPending'>;
+  /** Indexes the holders as they are re-written, rather than leaving them to the sync worker. */
+  indexer: Pick<ContactIndexer, 'read' | 'write'>;
+  sync: SyncScheduler;
   /** Where the holders of a key are found: pending writes, then the index. */
   candidates: ContactCandidatesDeps;
   /** Queues the re-index of a definition's holders (definition-resync.processor.ts). */
@@ -72,7 +78,7 @@ function definitionOf(list: CustomAttributeDefinition[], id: number): CustomAttr
 }
 
 export function createCustomAttributesService(deps: CustomAttributesDeps) {
-  const { definitions, nextIds, writer, candidates, logger, onDefinitionsRemoved, enqueueResync, resyncInRequestUpTo } = deps;
+  const { definitions, nextIds, writer, indexer, sync, candidates, logger, onDefinitionsRemoved, enqueueResync, resyncInRequestUpTo } = deps;
   /**
    * Adds a definition in the lowest free slot, or answers the existing one when the key is
    * defined already (perhaps by a write that ran meanwhile). A retiring definition of the same
@@ -94,14 +100,23 @@ export function createCustomAttributesService(deps: CustomAttributesDeps) {
   }
 
   /**
-   * Contacts holding a value for the key are re-indexed (bumped and re-synced): their value
-   * enters the slot of a new definition, or leaves the slot of a deleted one.
+   * Contacts holding a value for the key are re-indexed (bumped, read back and indexed here, not
+   * by the sync worker, then the index refreshed): their value enters the slot of a new definition, or leaves the slot of a
+   * deleted one, and is searchable when the request answers or the definition stops saying
+   * `indexing`. Left to the sync worker, filters on a key defined again found none of its holders
+   * for up to a second after that. What the index refuses is left to the sync, as its writes are.
    */
   async function resyncHolders(accountId: number, key: string): Promise<void> {
+    let indexed = false;
     // The index knows which contacts hold a key (custom_keys), defined or not.
     for await (const ids of contactCandidates(candidates, accountId, { term: { custom_keys: key } }, CHUNK)) {
-      await writer.modifyMany(accountId, ids, { set: {} }, (c) => Object.hasOwn(c.custom_attributes ?? {}, key));
+      const written = await writer.modifyMany(accountId, ids, { set: {} }, { applies: (c) => Object.hasOwn(c.custom_attributes ?? {}, key), queueSync: false });
+      if (!written.length) continue;
+      const docs = (await indexer.read(written.map((c) => Number(c._id)))).filter((c) => c.account_id === accountId);
+      await indexWritten({ indexer, writer, sync }, accountId, docs);
+      indexed = true;
     }
+    if (indexed) await candidates.search.refresh().catch((err: unknown) => logger?.warn({ err, accountId, key }, "a key's holders indexed without a refresh: they become searchable at the next one"));
   }
 
   /** How many contacts the index finds holding the key (it must answer: a 503 otherwise). */
