@@ -163,8 +163,6 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
    * Their marks are the version read plus these writes; markOvertaken covers those written to
    * in between. A contact deleted since it was read is left alone. Identity values cannot change here.
    * Answers how many of them were still live to take the first operator: the contacts changed.
-   */
-  /**
    * `queueSync: false` for a caller that indexes what it wrote itself, right after (indexWritten):
    * the marks stay until then, so a crash in between is left to the sweep, but the sync worker
    * does not read and index every contact a second time.

@@ -101,10 +101,11 @@ export function createCustomAttributesService(deps: CustomAttributesDeps) {
 
   /**
    * Contacts holding a value for the key are re-indexed (bumped, read back and indexed here, not
-   * by the sync worker, then the index refreshed): their value enters the slot of a new definition, or leaves the slot of a
-   * deleted one, and is searchable when the request answers or the definition stops saying
-   * `indexing`. Left to the sync worker, filters on a key defined again found none of its holders
-   * for up to a second after that. What the index refuses is left to the sync, as its writes are.
+   * by the sync worker, then the index refreshed): their value enters the slot of a new
+   * definition, or leaves the slot of a deleted one, and is searchable when the request answers
+   * or the definition stops saying `indexing`. Left to the sync worker, filters on a key defined
+   * again found none of its holders for up to a second after that. What the index refuses is
+   * left to the sync, as its writes are.
    */
   async function resyncHolders(accountId: number, key: string): Promise<void> {
     let indexed = false;
