@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AVAILABILITIES, ROLES } from './account.model';
-import { availableNameOf } from './user.model';
+import { availableNameOf, type User } from './user.model';
 import type { MemberView } from './accounts.service';
 
 const agentFields = {
@@ -25,6 +25,11 @@ export const newAgentPayloadSchema = z
   .object({ ...agentFields, password: z.string().nullable().describe('the generated password of a new user, shown this once; null otherwise') })
   .meta({ id: 'NewAgent' });
 
+/** What the agent JSON shows of a user whatever their membership (a note's author may have left the account). */
+export function userFieldsOf(accountId: number, user: Pick<User, '_id' | 'name' | 'display_name' | 'email'>) {
+  return { id: user._id, account_id: accountId, name: user.name, available_name: availableNameOf(user), email: user.email, confirmed: true as const, provider: 'email' as const, thumbnail: '' };
+}
+
 export function toAgentPayload(accountId: number, { user, role, availability, autoOffline }: MemberView): AgentPayload {
-  return { id: user._id, account_id: accountId, name: user.name, available_name: availableNameOf(user), email: user.email, role, confirmed: true, provider: 'email', thumbnail: '', availability_status: availability, auto_offline: autoOffline };
+  return { ...userFieldsOf(accountId, user), role, availability_status: availability, auto_offline: autoOffline };
 }

@@ -29,3 +29,8 @@ export async function indexWritten(deps: IndexWrittenDeps, accountId: number, do
   await deps.writer.markPending([...failed.keys()].map((id) => ({ id: String(id), accountId, version: byId.get(id)!.version })));
   await deps.sync.schedule([...failed.keys()]);
 }
+
+/** The account's contacts among `ids` as MongoDB holds them now (not only live ones: a deleted one is indexed as deleted), to index what one update wrote. */
+export async function readWritten(indexer: Pick<ContactIndexer, 'read'>, accountId: number, ids: number[]): Promise<Contact[]> {
+  return (await indexer.read(ids)).filter((c) => c.account_id === accountId);
+}

@@ -1,7 +1,7 @@
 import { attributeKeyOf, customAttributeKeyProblem, machineryKeyProblem } from '../records/contact-fields';
 import type { ContactWriter } from '../contacts/contact-writer';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
-import { indexWritten } from '../contacts/index-written';
+import { indexWritten, readWritten } from '../contacts/index-written';
 import type { ContactIndexer } from '../search/contact-indexer';
 import type { SyncScheduler } from '../search/sync-queue';
 import { NotFoundError, ValidationError } from '../shared/errors';
@@ -113,8 +113,7 @@ export function createCustomAttributesService(deps: CustomAttributesDeps) {
     for await (const ids of contactCandidates(candidates, accountId, { term: { custom_keys: key } }, CHUNK)) {
       const written = await writer.modifyMany(accountId, ids, { set: {} }, { applies: (c) => Object.hasOwn(c.custom_attributes ?? {}, key), queueSync: false });
       if (!written.length) continue;
-      const docs = (await indexer.read(written.map((c) => Number(c._id)))).filter((c) => c.account_id === accountId);
-      await indexWritten({ indexer, writer, sync }, accountId, docs);
+      await indexWritten({ indexer, writer, sync }, accountId, await readWritten(indexer, accountId, written.map((c) => Number(c._id))));
       indexed = true;
     }
     if (indexed) await candidates.search.refresh().catch((err: unknown) => logger?.warn({ err, accountId, key }, "a key's holders indexed without a refresh: they become searchable at the next one"));

@@ -3,7 +3,7 @@ import type { ContactWriter } from '../contacts/contact-writer';
 import type { ContactModel } from '../records/contact.model';
 import { foldText } from '../shared/text';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
-import { indexWritten } from '../contacts/index-written';
+import { indexWritten, readWritten } from '../contacts/index-written';
 import type { ContactIndexer } from '../search/contact-indexer';
 import type { SyncScheduler } from '../search/sync-queue';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors';
@@ -149,8 +149,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     });
   }
 
-  /** The account's contacts among `ids` as MongoDB holds them now (not only live ones: a deleted one is indexed as deleted). */
-  const readBack = async (accountId: number, ids: number[]) => (await indexer.read(ids)).filter((c) => c.account_id === accountId);
+  const readBack = (accountId: number, ids: number[]) => readWritten(indexer, accountId, ids);
   const reindex = async (accountId: number, ids: number[]) => indexWritten({ indexer, writer, sync }, accountId, await readBack(accountId, ids));
 
   /**

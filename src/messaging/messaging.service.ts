@@ -429,10 +429,10 @@ export function createMessagingService(deps: MessagingServiceDeps) {
       const found: Conversation[] = [];
       for (const chunk of inChunks(ids)) found.push(...(await conversations.find({ _id: { $in: chunk }, account_id: visitor.account_id }).lean()));
       const own = found.filter((c) => isVisitors(visitor, c)).sort((a, b) => b._id - a._id);
-      const pages = withMessagesByPage(own, (conversation, all) => (mayRead(all, speaksForContact) ? [{ conversation, messages: all.filter(isVisible) }] : []));
+      const pages = withMessagesByPage(own, (conversation, all) => ({ conversation, all }));
       return (async function* () {
         for await (const read of pages) {
-          const page = read.flat();
+          const page = read.filter(({ all }) => mayRead(all, speaksForContact)).map(({ conversation, all }) => ({ conversation, messages: all.filter(isVisible) }));
           yield { conversations: page, users: await usersOf(visitor.account_id, page) };
         }
       })();
