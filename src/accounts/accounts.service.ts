@@ -8,7 +8,6 @@ import type { CallerCache } from './caller-cache';
 import { hashToken } from './credentials';
 import type { Tokens } from './tokens';
 import type { AccessToken, User, UserEmailModel, UserModel } from './user.model';
-import type { UserInAccount } from './user-summary.presenter';
 
 export interface Caller {
   userId: number;
@@ -31,6 +30,14 @@ export interface AccountsServiceDeps {
   nextIds: IdAllocator;
   /** Recent answers of authenticate; told of every change of membership or password. */
   callers?: Pick<CallerCache<Caller>, 'get' | 'changed'>;
+}
+
+/** A user as an account sees them: their membership's role and availability, none for a former member. */
+export interface UserInAccount {
+  user: Pick<User, '_id' | 'name' | 'display_name' | 'email'>;
+  role: Role | null;
+  availability: Availability | null;
+  autoOffline: boolean | null;
 }
 
 export interface MemberView {

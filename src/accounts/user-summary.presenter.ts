@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { AVAILABILITIES, ROLES, type Availability, type Role } from './account.model';
+import { AVAILABILITIES, ROLES } from './account.model';
+import type { UserInAccount } from './accounts.service';
 import { agentPayloadSchema, userFieldsOf } from './agent.presenter';
-import type { User } from './user.model';
 
 /**
  * A note's author, a conversation's assignee: Chatwoot renders both with its agent partial
@@ -16,14 +16,6 @@ export const userSummarySchema = agentPayloadSchema
   .meta({ id: 'UserSummary' });
 
 export type UserSummary = z.infer<typeof userSummarySchema>;
-
-/** A user as an account sees them: their membership's role and availability, none for a former member. */
-export interface UserInAccount {
-  user: Pick<User, '_id' | 'name' | 'display_name' | 'email'>;
-  role: Role | null;
-  availability: Availability | null;
-  autoOffline: boolean | null;
-}
 
 export function toUserSummary(accountId: number, { user, role, availability, autoOffline }: UserInAccount): UserSummary {
   return { ...userFieldsOf(accountId, user), role, availability_status: availability ?? 'offline', auto_offline: autoOffline ?? true };
