@@ -34,6 +34,7 @@ import { defineBulkActionModel } from './bulk-actions/bulk-action.model';
 import { BULK_ACTION_QUEUE, createBulkActionProcessor } from './bulk-actions/bulk-action.processor';
 import { createBulkActionsService, type BulkJob } from './bulk-actions/bulk-actions.service';
 import { waitUntilIndexed } from './search/wait-until-indexed';
+import { indexWritten } from './contacts/index-written';
 import { completeAbandonedMerges, mergeContacts, type MergeOptions } from './contacts/merge-contacts';
 import { defineMergeLockModel } from './contacts/merge-lock.model';
 import { createMergeLocks } from './contacts/merge-locks';
@@ -328,6 +329,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     segments,
     enqueue: (job) => bulkQueue.add(job),
     waitIndexed: (ids) => waitUntilIndexed(models.pendingSync, models.contacts, ids, { timeoutMs: config.BULK_INDEX_WAIT_MS }),
+    indexContacts: (accountId, docs) => indexWritten({ indexer, writer: backgroundWriter, sync: backgroundSync }, accountId, docs),
     removeContacts: contactsInBackground.removeMany,
     logger,
   });

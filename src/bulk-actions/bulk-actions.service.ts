@@ -1,4 +1,5 @@
 import type { ContactWriter } from '../contacts/contact-writer';
+import type { Contact } from '../records/contact.model';
 import { normalizeLabels } from '../labels/labels.service';
 import type { ContactSearch, SearchQuery } from '../search/search-contacts';
 import { ForbiddenError, messageForCaller, NotFoundError, UnavailableError, ValidationError } from '../shared/errors';
@@ -15,6 +16,12 @@ import { segmentOf, type BulkActionInput } from './bulk-actions.schemas';
 export const INLINE_LIMIT = 100;
 const BATCH = 1000;
 
+/** Contacts the action goes through at once; a filter's with the version its point in time holds each at. */
+interface Batch {
+  ids: number[];
+  snapshot?: ReadonlyMap<number, number>;
+}
+
 export interface BulkJob {
   id: number;
 }
@@ -25,7 +32,9 @@ export interface BulkActionsDeps {
   writer: Pick<ContactWriter, 'liveAmong' | 'writeMany'>;
   /** Deletes the live contacts among `ids`, telling `beforeWrite` which they are first; answers those deleted. */
   removeContacts(accountId: number, ids: number[], beforeWrite?: (liveIds: number[]) => Promise<unknown>): Promise<number[]>;
-  search: Pick<ContactSearch, 'matchingIds' | 'count' | 'refresh'>;
+  search: Pick<ContactSearch, 'matchingContacts' | 'matchingVersions' | 'count' | 'refresh'>;
+  /** Indexes these contacts as read from MongoDB (indexWritten): what the index refuses is left to the sync. */
+  indexContacts(accountId: number, docs: Contact[]): Promise<void>;
   /** Whether the index holds what was written to these contacts, waiting a bounded time for it (waitUntilIndexed). */
   waitIndexed(ids: number[]): Promise<boolean>;
   labels: { ensureLabels(accountId: number, titles: string[]): Promise<void> };
@@ -41,16 +50,40 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
   const { bulkActions, logger } = deps;
 
   /**
-   * One batch: the account's live contacts among `ids`, each changed by one update conditional
-   * on its version, then re-synced. Answers how many contacts it changed.
+   * The contacts of a filter's batch that match it still. The walk reads a point in time taken
+   * when the job began: a contact an agent took out of the filter since (answered 200 seconds
+   * before the job reached it) was deleted with the rest. One at the version the point in time
+   * holds it at matches; one changed since is asked again of the index, once it holds the
+   * contact's version: left alone when it no longer matches, or when the index cannot say.
    */
-  async function apply(action: BulkAction, ids: number[]): Promise<number> {
+  async function stillMatching(action: BulkAction, live: Contact[], snapshot: ReadonlyMap<number, number>): Promise<Contact[]> {
+    const changed = live.filter((contact) => contact.version !== snapshot.get(Number(contact._id)));
+    if (!changed.length) return live;
+    // Indexed here as read (external versions: a newer one indexed meanwhile stays), then
+    // refreshed: the sync may not have got to them, nor a refresh shown them.
+    await deps.indexContacts(action.account_id, changed);
+    await deps.search.refresh();
+    const seen = await deps.search.matchingVersions(action.account_id, JSON.parse(action.compiled_query!) as SearchQuery, changed.map((contact) => Number(contact._id)));
+    // A contact the index refused to take at the version read is not known to match.
+    const matches = (contact: Contact) => (seen.get(Number(contact._id)) ?? -1) >= contact.version;
+    const gone = new Set(changed.filter((contact) => !matches(contact)));
+    return live.filter((contact) => !gone.has(contact));
+  }
+
+  /**
+   * One batch: the account's live contacts among `ids` (a filter's: those that match it still),
+   * each changed by one update conditional on its version, then re-synced. Answers how many
+   * contacts it changed.
+   */
+  async function apply(action: BulkAction, { ids, snapshot }: Batch): Promise<number> {
     const accountId = action.account_id;
+    const matching = snapshot && (await stillMatching(action, await deps.writer.liveAmong(accountId, ids), snapshot));
     if (action.delete) {
       // The contacts service's own removal: notes, identities and conversations go with them.
-      return (await deps.removeContacts(accountId, ids, (liveIds) => recordInFlight(action, liveIds))).length;
+      const chosen = matching ? matching.map((contact) => Number(contact._id)) : ids;
+      return (await deps.removeContacts(accountId, chosen, (liveIds) => recordInFlight(action, liveIds))).length;
     }
-    const live = await deps.writer.liveAmong(accountId, ids);
+    const live = matching ?? (await deps.writer.liveAmong(accountId, ids));
     if (!live.length) return 0;
     // Labels are created once a contact of the account is there to carry them (not for ids that
     // name none), and before any contact carries them: every label on a contact is an account label.
@@ -82,12 +115,14 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
     await bulkActions.updateOne({ _id: action._id }, { $inc: { changed: done }, $unset: { in_flight: 1 } });
   }
 
-  async function* batchesOf(action: BulkAction): AsyncGenerator<number[]> {
+  async function* batchesOf(action: BulkAction): AsyncGenerator<Batch> {
     if (action.selection.ids) {
-      for (let i = 0; i < action.selection.ids.length; i += BATCH) yield action.selection.ids.slice(i, i + BATCH);
+      for (let i = 0; i < action.selection.ids.length; i += BATCH) yield { ids: action.selection.ids.slice(i, i + BATCH) };
       return;
     }
-    yield* deps.search.matchingIds(action.account_id, JSON.parse(action.compiled_query!) as SearchQuery, BATCH);
+    for await (const found of deps.search.matchingContacts(action.account_id, JSON.parse(action.compiled_query!) as SearchQuery, BATCH)) {
+      yield { ids: found.map((c) => c.id), snapshot: new Map(found.map((c) => [c.id, c.version])) };
+    }
   }
 
   /** `inline`: within the request, where nothing tries it again (a job is: a store away leaves it running). */
@@ -115,8 +150,9 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
       logger.warn({ bulkActionId: id }, 'bulk action: the index is behind its writes; it completes without waiting for them to be searchable');
     };
     try {
-      for await (const ids of batchesOf(action)) {
-        const changed = await apply(action, ids);
+      for await (const batch of batchesOf(action)) {
+        const { ids } = batch;
+        const changed = await apply(action, batch);
         processed += ids.length;
         // Added up over runs, not reset: a run after a failed one finds the contacts changed
         // before already changed and does not count them again.

@@ -173,6 +173,12 @@ function timeLimits(timeoutMs: number | undefined) {
   };
 }
 
+/** A contact as an index holds it: its id and the version it was indexed at. */
+export interface IndexedVersion {
+  id: number;
+  version: number;
+}
+
 interface WalkOptions {
   batchSize: number;
   keepAlive: string;
@@ -190,6 +196,8 @@ interface WalkOptions {
    * against 8 for the first), which an id order skips by the id's points.
    */
   lastWithout?: { field: string; order: 'asc' | 'desc' };
+  /** Each hit with its _version (the contact's version it was indexed at). */
+  version?: boolean;
 }
 
 /**
@@ -225,6 +233,7 @@ export async function* walkIndex<T>(es: Client, index: string, query: SearchQuer
                 search_after: searchAfter,
                 track_total_hits: false,
                 _source: options.source,
+                ...(options.version ? { version: true } : {}),
                 ...limits.body,
               },
               limits.options,
@@ -526,6 +535,26 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
     for await (const hits of walk(accountId, query, { batchSize, keepAlive: '5m', source: false }, target)) yield hits.map((hit) => Number(hit._id));
   }
 
+  /**
+   * Every matching contact, a batch at a time, with the version the point in time holds it at
+   * (the index's external version is the contact's): a bulk action knows which contacts changed
+   * since it began, whose match it checks again (matchingVersions).
+   */
+  async function* matchingContacts(accountId: number, query: SearchQuery, batchSize = 1000): AsyncGenerator<IndexedVersion[]> {
+    for await (const hits of walk(accountId, query, { batchSize, keepAlive: '5m', source: false, version: true })) {
+      yield hits.map((hit) => ({ id: Number(hit._id), version: hit._version! }));
+    }
+  }
+
+  /** Which of these contacts match the query now (as last refreshed), at the version the index holds each. */
+  async function matchingVersions(accountId: number, query: SearchQuery, ids: number[]): Promise<Map<number, number>> {
+    if (!ids.length) return new Map();
+    const at = await located(accountId);
+    const body = { query: scoped(accountId, { bool: { filter: [query, { ids: { values: ids.map(String) } }] } }), size: ids.length, version: true, _source: false, track_total_hits: false, ...limits.body };
+    const res = await callSearch(() => es.search({ ...at, ...body }, limits.options), { timeoutMs });
+    return new Map(res.hits.hits.map((hit) => [Number(hit._id), hit._version!]));
+  }
+
   /** Every matching contact's payload, a batch at a time, by id or in a list's order (export). */
   async function* scan(accountId: number, query: SearchQuery | undefined, options: { batchSize?: number; keepAlive?: string; sort?: ContactSort } = {}): AsyncGenerator<ContactPayload[]> {
     const batches = walk<{ payload: ContactPayload }>(accountId, query, {
@@ -544,7 +573,7 @@ export function createContactSearch({ es, index, placements, cursorSecret, timeo
     await callSearch(() => es.indices.refresh({ index: [index, ...own] }));
   };
 
-  return { page, count, countMany, matchingIds, refresh, scoped, scan };
+  return { page, count, countMany, matchingIds, matchingContacts, matchingVersions, refresh, scoped, scan };
 }
 
 export type ContactSearch = ReturnType<typeof createContactSearch>;

@@ -31,6 +31,7 @@ describe('a bulk action that fails', () => {
       segments: { compile: async () => ({}) as never, queryOfSegment: async () => ({}) as never },
       enqueue: async () => undefined,
       waitIndexed: async () => true,
+      indexContacts: async () => undefined,
       removeContacts: async () => [],
       logger,
     });
@@ -64,6 +65,7 @@ describe('a bulk action that fails', () => {
       segments: { compile: async () => ({}) as never, queryOfSegment: async () => ({}) as never },
       enqueue: async () => undefined,
       waitIndexed: async () => true,
+      indexContacts: async () => undefined,
       removeContacts: async () => [],
       logger: capturedLogger().logger,
     });

@@ -1,5 +1,6 @@
 import { createBulkActionProcessor } from '../../src/bulk-actions/bulk-action.processor';
-import { INLINE_LIMIT, type BulkJob } from '../../src/bulk-actions/bulk-actions.service';
+import { createBulkActionsService, INLINE_LIMIT, type BulkJob } from '../../src/bulk-actions/bulk-actions.service';
+import { indexWritten } from '../../src/contacts/index-written';
 import { importCsv } from '../import/import-support';
 import type { Logger } from '../../src/shared/logger';
 import type { Queue } from '../../src/shared/queues';
@@ -209,6 +210,80 @@ describe('bulk actions', () => {
     const deleted = await as(account).post('/bulk_actions', { type: 'Contact', payload: byCity, action_name: 'delete' });
     expect(await finished(account, deleted.body.id)).toMatchObject({ status: 'completed', changed: many });
     expect((await as(account).get('/contacts')).body.meta.count).toBe(0);
+  });
+
+  // The walk reads a point in time taken when the action begins, and the index follows writes by
+  // about a second: a contact an agent had just taken out of the filter was deleted with the rest
+  // (all 10 of 10 sent at once; 28 of 28 moved out during a 10 s job; found by a black-box test).
+  it('when contacts stop matching a filter just before or while a delete by it runs, then they are left alone, and those changed that still match are deleted', async () => {
+    const account = await ctx.createAccount();
+    const doomed = [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['doomn'] }];
+    const few = await Promise.all(Array.from({ length: 20 }, (_, i) => createContact(ctx, account, { name: `Few ${i}`, city: 'DoomN' })));
+    await ctx.settle(account.id);
+    const moved = few.slice(0, 10);
+    for (const c of moved) await ctx.http.patch(account.path(`/contacts/${c.id}`)).set('api_access_token', account.adminToken).send({ city: 'Safe' }).expect(200);
+    // Changed, still matching: deleted.
+    await ctx.http.patch(account.path(`/contacts/${few[10].id}`)).set('api_access_token', account.adminToken).send({ name: 'Renamed' }).expect(200);
+    const inline = await as(account).post('/bulk_actions', { type: 'Contact', payload: doomed, action_name: 'delete' });
+    expect(inline.status).toBe(200);
+    expect(inline.body).toMatchObject({ status: 'completed', changed: 10 });
+    for (const c of moved) expect((await as(account).get(`/contacts/${c.id}`)).body.payload.additional_attributes.city).toBe('Safe');
+    for (const c of few.slice(10)) expect((await as(account).get(`/contacts/${c.id}`)).status).toBe(404);
+
+    const many = INLINE_LIMIT + 50;
+    const csv = ['name,city', ...Array.from({ length: many }, (_, i) => `Many ${i},DoomJ`)].join('\n');
+    expect(await importCsv(ctx, account, csv)).toMatchObject({ status: 'completed', created: many });
+    await ctx.settle(account.id);
+    const all = (await as(account).post('/contacts/filter?per_page=200', { payload: [{ ...doomed[0], values: ['doomj'] }] })).body.payload as { id: number }[];
+    const out = all.slice(-15);
+    for (const c of out) await ctx.http.patch(account.path(`/contacts/${c.id}`)).set('api_access_token', account.adminToken).send({ city: 'Safe' }).expect(200);
+    const job = await as(account).post('/bulk_actions', { type: 'Contact', payload: [{ ...doomed[0], values: ['doomj'] }], action_name: 'delete' });
+    expect(job.status).toBe(202);
+    const done = await finished(account, job.body.id);
+    expect(done).toMatchObject({ status: 'completed', changed: many - out.length });
+    for (const c of out) expect((await as(account).get(`/contacts/${c.id}`)).body.payload.additional_attributes.city).toBe('Safe');
+    expect((await as(account).get('/contacts')).body.meta.count).toBe(10 + out.length);
+  });
+
+  it('when a contact is taken out of the filter between the walk\'s point in time and its batch, then it is left alone', async () => {
+    const account = await ctx.createAccount();
+    const { deps } = ctx;
+    const [kept, moved, renamed] = [await createContact(ctx, account, { city: 'Ica' }), await createContact(ctx, account, { city: 'Ica' }), await createContact(ctx, account, { city: 'Ica' })];
+    await ctx.settle(account.id);
+    let raced = false;
+    const bulkActions = createBulkActionsService({
+      bulkActions: deps.models.bulkActions,
+      nextIds: deps.nextIds,
+      writer: {
+        // The race, made certain: after the point in time, before the batch reads its contacts.
+        liveAmong: async (accountId, ids) => {
+          if (!raced) {
+            raced = true;
+            await ctx.http.patch(account.path(`/contacts/${moved.id}`)).set('api_access_token', account.adminToken).send({ city: 'Nazca' }).expect(200);
+            await ctx.http.patch(account.path(`/contacts/${renamed.id}`)).set('api_access_token', account.adminToken).send({ name: 'Renamed' }).expect(200);
+          }
+          return deps.writer.liveAmong(accountId, ids);
+        },
+        writeMany: deps.writer.writeMany,
+      },
+      search: deps.search,
+      labels: deps.services.labels,
+      segments: deps.services.segments,
+      enqueue: async () => undefined,
+      waitIndexed: async () => true,
+      indexContacts: (accountId, docs) => indexWritten({ indexer: deps.indexer, writer: deps.writer, sync: deps.scheduler }, accountId, docs),
+      removeContacts: (accountId, ids, beforeWrite) => deps.services.contacts.removeMany(accountId, ids, beforeWrite),
+      logger: deps.logger,
+    });
+    const { action } = await bulkActions.create(account.id, 'administrator', {
+      type: 'Contact',
+      payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['ica'] }],
+      action_name: 'delete',
+    });
+    expect(raced).toBe(true);
+    expect(action).toMatchObject({ status: 'completed', total: 3, changed: 2 });
+    expect((await as(account).get(`/contacts/${moved.id}`)).status).toBe(200);
+    for (const c of [kept, renamed]) expect((await as(account).get(`/contacts/${c.id}`)).status).toBe(404);
   });
 
   it('when a job by filter that deletes runs again after its worker was killed, then it completes with processed equal to total', async () => {
