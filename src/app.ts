@@ -26,7 +26,7 @@ import { requireBearerToken } from './shared/bearer-token';
 import { JSON_BODY_LIMIT_BYTES, jsonCharsetAsUtf8, unstorableJson, verifyJsonBody } from './shared/json-body';
 import type { Metrics } from './shared/metrics';
 import { rateLimitedResponses } from './shared/rate-limit';
-import { percentEncodedQuery } from './shared/query-string';
+import { readableQueryString } from './shared/query-string';
 import { railsPath } from './shared/rails-path';
 import { createRequestLogger } from './shared/request-logger';
 import { publicApiCors, securityHeaders } from './shared/security-headers';
@@ -124,6 +124,10 @@ export function buildApp(deps: AppDeps): Express {
   // The client's IP (rate limits) comes from X-Forwarded-For only as far as this trusts proxies.
   app.set('trust proxy', deps.config.TRUST_PROXY);
   app.set('query parser', 'extended');
+  // No ETag of express's own (a weak hash of each body): it made every GET answer a 304 that the
+  // API document does not declare, and a tag no write could compare. Contacts, their labels and
+  // notes answer their own, of their versions.
+  app.set('etag', false);
 
   // First, so that every later line of the request, and its error response, carries its id.
   app.use(createRequestLogger(logger));
@@ -137,7 +141,7 @@ export function buildApp(deps: AppDeps): Express {
     res.on('finish', () => end({ route: routeLabel(req.route?.path, res.locals.mountPath), status: String(res.statusCode) }));
     next();
   });
-  app.use(percentEncodedQuery);
+  app.use(readableQueryString);
   app.use(railsPath);
   app.use(jsonCharsetAsUtf8);
   app.use(express.json({ limit: JSON_BODY_LIMIT_BYTES, verify: verifyJsonBody }));

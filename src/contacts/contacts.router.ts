@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { accountAccess, administratorAccess, callerOf } from '../accounts/auth.middleware';
 import { conflictResponse, preconditionFailedResponse, searchUnavailableResponse } from '../shared/error-handler';
 import { emptySchema, payloadOf } from '../shared/response-fields';
-import { defineRoute, json, noContent } from '../shared/route';
+import { defineRoute, json, notModifiedResponse } from '../shared/route';
 import { contactPayloadSchema, ONLINE_WINDOW_SECONDS } from '../records/contact.presenter';
 import type { ContactsService, VersionedContact } from './contacts.service';
 import { contactETag, versionsOf, withContactETag } from './contact-etag';
@@ -107,7 +107,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'get', path: '/contacts/:id(\\d+)', operationId: 'showContact', summary: 'Show a contact', tag, access: accountAccess,
-      params: contactIdParams, query: oneContactQuery, headers: ifNoneMatchHeaders, responses: { '200': withContactETag(json('The contact', payloadOf(options.contactInboxes.contact))), '304': noContent('Not modified: If-None-Match named the ETag this answer would carry') },
+      params: contactIdParams, query: oneContactQuery, headers: ifNoneMatchHeaders, responses: { '200': withContactETag(json('The contact', payloadOf(options.contactInboxes.contact))), '304': notModifiedResponse },
     },
     async ({ params, query }, req, res) => {
       answerVersioned(res, await answerOne(req, query, await contacts.read(callerOf(req).accountId, params.id)));

@@ -1,5 +1,6 @@
 import { z, type ZodType } from 'zod';
 import { railsBoolean } from '../shared/rails-boolean';
+import { ifNoneMatchHeadersOf } from '../shared/route';
 import { machineryKeyProblem } from '../records/contact-fields';
 import { acceptingAlso, nullAsAbsent } from '../shared/documented-input';
 import { bodyId, pathId } from '../shared/id-schema';
@@ -151,9 +152,7 @@ export const ifMatchHeaders = z.looseObject({
 });
 
 /** A browser's or client's revalidation of a contact it holds: 304 when the answer would carry one of these ETags. */
-export const ifNoneMatchHeaders = z.looseObject({
-  'if-none-match': z.string().optional().describe('An ETag this service answered for the contact (or several, comma-separated): 304 with no body when the answer would carry one of them'),
-});
+export const ifNoneMatchHeaders = ifNoneMatchHeadersOf('the contact');
 
 export const listQuery = pageQuery.extend({
   labels: labelsParam,

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { attributeKeyOf, customAttributeKeyProblem, machineryKeyProblem } from '../records/contact-fields';
 import type { ContactWriter } from '../contacts/contact-writer';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
@@ -232,7 +233,7 @@ export function createCustomAttributesService(deps: CustomAttributesDeps) {
         if (input.attribute_display_type !== undefined && input.attribute_display_type !== def.attribute_display_type) {
           throw new ValidationError('attribute_display_type cannot change; contacts hold values of the current type', 'attribute_display_type');
         }
-        const next: CustomAttributeDefinition = { ...def, updated_at: new Date() };
+        const next: CustomAttributeDefinition = { ...def };
         if (input.attribute_display_name !== undefined) next.attribute_display_name = input.attribute_display_name;
         if (input.attribute_description !== undefined) next.attribute_description = input.attribute_description;
         if (input.regex_pattern !== undefined) next.regex_pattern = input.regex_pattern;
@@ -243,6 +244,9 @@ export function createCustomAttributesService(deps: CustomAttributesDeps) {
           if (!input.attribute_values.length) throw new ValidationError('a list attribute needs attribute_values', 'attribute_values');
           next.attribute_values = listValuesOf(input.attribute_values);
         }
+        // Nothing to change writes nothing and leaves updated_at as it was, as Rails saves no record without changes.
+        if (isDeepStrictEqual(next, def)) return { result: def };
+        next.updated_at = new Date();
         return { items: replaceById(current, next), result: next };
       });
       return toDefinitionPayload(updated);

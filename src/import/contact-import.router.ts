@@ -6,6 +6,7 @@ import { conflictResponse, errorBodySchema } from '../shared/error-handler';
 import { ValidationError } from '../shared/errors';
 import { payloadOf } from '../shared/response-fields';
 import { csv, defineRoute, json } from '../shared/route';
+import { describeIssues } from '../shared/validate';
 import { sendCsv } from '../shared/send-csv';
 import { importPayloadSchema } from './contact-import.presenter';
 import { importIdParams, importListQuery, importUploadFields, importUploadQuery } from './contact-import.schemas';
@@ -62,8 +63,8 @@ export function contactImportRouter(imports: ContactImportService, options: { up
       const fields = importUploadFields.safeParse(req.body ?? {});
       if (!fields.success) {
         if (req.file) await unlink(req.file.path).catch(() => undefined);
-        const issue = fields.error.issues[0];
-        throw new ValidationError(issue.message, issue.code === 'unrecognized_keys' ? issue.keys[0] : String(issue.path[0] ?? 'body'));
+        const { message, field } = describeIssues(fields.error);
+        throw new ValidationError(message, field);
       }
       // Given in both places, the two must agree: the query string's true used to win over the form's false.
       const inBoth = req.body?.create_labels !== undefined && req.query.create_labels !== undefined;

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../accounts/account.model';
 import type { Contact } from '../records/contact.model';
@@ -183,7 +184,7 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
 
     async update(accountId: number, id: number, input: UpdateInboxInput): Promise<InboxPayload> {
       const inbox = await find(accountId, id);
-      const set: Record<string, unknown> = { updated_at: new Date() };
+      const set: Record<string, unknown> = {};
       if (input.name !== undefined) set.name = input.name;
       if (input.greeting_enabled !== undefined) set.greeting_enabled = input.greeting_enabled;
       if (input.enable_email_collect !== undefined) set.enable_email_collect = input.enable_email_collect;
@@ -213,6 +214,11 @@ export function createInboxesService({ inboxes, inboxKeys, listed, contactInboxe
         // verifying, the old one verified again), and undid another PATCH's change.
         for (const key of Object.keys(changes)) set[`settings.${key}`] = merged[key];
       }
+      // Nothing to change writes nothing and leaves updated_at as it was, as Rails saves no record without changes.
+      const held = (path: string) => (path.startsWith('settings.') ? (inbox.settings as unknown as Record<string, unknown>)[path.slice('settings.'.length)] : (inbox as unknown as Record<string, unknown>)[path]);
+      for (const path of Object.keys(set)) if (isDeepStrictEqual(set[path], held(path))) delete set[path];
+      if (!Object.keys(set).length) return toInboxPayload(inbox, ['hmac_token']);
+      set.updated_at = new Date();
       const updated = await inboxes.findOneAndUpdate({ _id: id, account_id: accountId }, { $set: set }, { new: true }).lean();
       if (!updated) throw new NotFoundError('inbox', id);
       return toInboxPayload(updated, ['hmac_token']);

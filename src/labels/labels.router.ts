@@ -6,7 +6,7 @@ import { contactIdParams, ifMatchHeaders } from '../contacts/contacts.schemas';
 import { withoutAnsweredFields } from '../shared/answered-fields';
 import { conflictResponse, preconditionFailedResponse } from '../shared/error-handler';
 import { emptySchema, payloadOf } from '../shared/response-fields';
-import { defineRoute, json } from '../shared/route';
+import { defineRoute, ifNoneMatchHeadersOf, json, notModifiedResponse } from '../shared/route';
 import { bareOrWrappedSchema } from '../shared/wrapped-body';
 import { labelPayloadSchema } from './label.presenter';
 import { contactLabelsSchema, labelCreateSchema, labelIdParams, labelUpdateSchema } from './labels.schemas';
@@ -87,7 +87,7 @@ export function labelsRouter(labels: LabelsService): Router {
     router,
     {
       method: 'get', path: '/contacts/:id(\\d+)/labels', operationId: 'listContactLabels', summary: "A contact's labels", tag, access: accountAccess,
-      params: contactIdParams, responses: { '200': withContactETag(json('Label titles', payloadOf(z.array(z.string())))) },
+      params: contactIdParams, headers: ifNoneMatchHeadersOf("the contact's labels"), responses: { '200': withContactETag(json('Label titles', payloadOf(z.array(z.string())))), '304': notModifiedResponse },
     },
     async ({ params }, req, res) => {
       const { labels: payload, version } = await labels.contactLabels(callerOf(req).accountId, params.id);

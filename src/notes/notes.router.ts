@@ -5,7 +5,7 @@ import { withoutAnsweredFields } from '../shared/answered-fields';
 import { errorBodySchema } from '../shared/error-handler';
 import { ValidationError } from '../shared/errors';
 import { emptySchema } from '../shared/response-fields';
-import { defineRoute, json } from '../shared/route';
+import { defineRoute, ifNoneMatchHeadersOf, json, notModifiedResponse } from '../shared/route';
 import { sendJsonArray } from '../shared/send-json-array';
 import { bareOrWrappedSchema } from '../shared/wrapped-body';
 import { contactETag, versionsOf } from '../contacts/contact-etag';
@@ -60,7 +60,7 @@ export function notesRouter(notes: NotesService): Router {
     router,
     {
       method: 'get', path: notePath, operationId: 'showNote', summary: 'Show a note', tag, access: accountAccess,
-      params: noteParams, responses: { '200': withNoteETag(json('The note', notePayloadSchema)) },
+      params: noteParams, headers: ifNoneMatchHeadersOf('the note'), responses: { '200': withNoteETag(json('The note', notePayloadSchema)), '304': notModifiedResponse },
     },
     async ({ params }, req, res) => {
       answerNote(res, await notes.show(callerOf(req).accountId, params.id, params.note_id));
@@ -91,10 +91,10 @@ export function notesRouter(notes: NotesService): Router {
     router,
     {
       method: 'delete', path: notePath, operationId: 'deleteNote', summary: 'Delete a note (its author or an administrator)', tag, access: accountAccess,
-      params: noteParams, responses: { '200': json('Deleted', emptySchema), '403': notAuthor },
+      params: noteParams, headers: noteIfMatchHeaders, responses: { '200': json('Deleted', emptySchema), '403': notAuthor, '412': preconditionFailedResponse },
     },
-    async ({ params }, req, res) => {
-      await notes.remove(callerOf(req), params.id, params.note_id);
+    async ({ params, headers }, req, res) => {
+      await notes.remove(callerOf(req), params.id, params.note_id, versionsOf(headers['if-match']));
       res.status(200).json({});
     },
   );

@@ -52,5 +52,5 @@ export const noteIfMatchHeaders = z.looseObject({
     .string()
     .max(4096, 'if-match must be at most 4096 characters')
     .optional()
-    .describe('An ETag a read or write of this note answered (or several, comma-separated, or *): the edit is written only if nobody edited the note since, else 412'),
+    .describe('An ETag a read or write of this note answered (or several, comma-separated, or *): the edit or delete is made only if nobody edited the note since, else 412'),
 });

@@ -149,6 +149,9 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
         const author = current.user_id === null ? 'has no author' : `is by user ${current.user_id}`;
         throw new ValidationError(`user ${input.readAuthor === null ? 'null' : `${input.readAuthor}`} is not the note's author (the note ${author}); a note's author cannot change: send it as answered or leave it out`, 'user');
       }
+      // The same text writes nothing, as Rails saves no record without changes: a colleague's Save
+      // without an edit moved the version, and the next conditional edit was refused as "changed".
+      if (input.content === current.content) return { payload: (await present(caller.accountId, [current]))[0], version: versionOf(current) };
       // Conditional on the version read, so that nothing comes in between; a later time than it, so that the version moves.
       const updated = await notes
         .findOneAndUpdate(
@@ -165,11 +168,22 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
       return { payload: (await present(caller.accountId, [updated]))[0], version: versionOf(updated) };
     },
 
-    async remove(caller: Caller, contactId: number, noteId: number): Promise<void> {
+    /**
+     * `ifVersion`, from If-Match, as for an edit: a delete made on a stale read would take text
+     * another user wrote meanwhile, and cannot be undone. The note goes before its listing: a
+     * crash between the two leaves an id naming nothing, which the list skips.
+     */
+    async remove(caller: Caller, contactId: number, noteId: number, ifVersion?: number[]): Promise<void> {
       await assertContact(caller.accountId, contactId);
-      assertMayChange(caller, await find(caller.accountId, contactId, noteId));
+      const current = await find(caller.accountId, contactId, noteId);
+      assertMayChange(caller, current);
+      checkNoteIfMatch(ifVersion, current);
+      const res = await notes.deleteOne({ _id: noteId, account_id: caller.accountId, contact_id: contactId, ...(ifVersion ? { updated_at: current.updated_at } : {}) });
+      if (!res.deletedCount && ifVersion) {
+        const again = await notes.findOne({ _id: noteId, account_id: caller.accountId, contact_id: contactId }).lean();
+        if (again) checkNoteIfMatch(ifVersion, again);
+      }
       await contactNotes.updateOne({ _id: String(contactId) }, { $pull: { note_ids: noteId } });
-      await notes.deleteOne({ _id: noteId, account_id: caller.accountId, contact_id: contactId });
     },
 
     /** The notes of deleted contacts go with them. */

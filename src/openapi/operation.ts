@@ -1,5 +1,6 @@
 import { errorBodySchema } from '../shared/error-handler';
 import { JSON_BODY_LIMIT_BYTES } from '../shared/json-body';
+import { MAX_QUERY_PARAMETERS } from '../shared/query-string';
 import type { Access, JsonSchema, ResponseSpec, RouteDeclaration } from '../shared/route';
 import { inputSchemaOf, outputSchemaOf, parametersOf, type ParameterObject } from './from-zod';
 
@@ -18,7 +19,7 @@ const unavailable: ResponseSpec = {
  * (415, src/shared/route.ts). An upload declares its own 413 and 415.
  */
 const bodyParsing: Record<string, ResponseSpec> = {
-  '400': problem('The body is not valid JSON, or not the Content-Encoding it names; or a path segment or the query string is not valid percent-encoding'),
+  '400': problem(`The body is not valid JSON, or not the Content-Encoding it names; or a path segment or the query string is not valid percent-encoding, or the query string holds more than ${MAX_QUERY_PARAMETERS} parameters`),
   // Node's HTTP parser answers it before any route (src/shared/client-error.ts).
   '431': problem('The request line and headers are larger than 16 KB (e.g. a URL with a thousand labels[])'),
   // Node's too, for a client that sends too slowly (src/shared/client-error.ts); no request_id: no route saw it.
@@ -26,6 +27,9 @@ const bodyParsing: Record<string, ResponseSpec> = {
   '413': problem(`The JSON body is larger than ${JSON_BODY_LIMIT_BYTES / (1024 * 1024)} MB`),
   '415': problem("The body's charset or Content-Encoding is not supported, or a body this route reads is not sent as application/json"),
 };
+
+/** src/shared/route.ts refuses preconditions a write cannot honour; a route that reads If-Match declares its own 412. */
+const unsupportedPrecondition = problem('If-Match named an ETag on a route that keeps none (only contacts and notes do), or If-None-Match: * asked to change a record only if it does not exist');
 
 /** The errors src/shared/error-handler.ts answers for a route of that access. */
 function errorResponses(access: Access['level']): Record<string, ResponseSpec> {
@@ -99,7 +103,7 @@ export function toOperation(route: RouteDeclaration, template: string, component
   const requestBody = requestBodyOf(route);
   const level = route.access.level;
   // A route's own declaration of a status (a search's 503) is more precise than the generic one.
-  const responses = { ...errorResponses(level), ...route.responses, ...mountResponses };
+  const responses = { ...errorResponses(level), ...(route.method === 'get' ? {} : { '412': unsupportedPrecondition }), ...route.responses, ...mountResponses };
   return {
     operationId: route.operationId,
     summary: route.summary,

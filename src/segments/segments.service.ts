@@ -175,18 +175,23 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
 
     async update(accountId: number, id: number, input: Partial<SegmentInput>) {
       const found = await find(accountId, id);
-      // Nothing to change leaves updated_at as it was, as Rails saves no record without changes.
-      if (input.name === undefined && input.query === undefined) return toSegmentPayload(found);
-      const set: Partial<Segment> = { updated_at: new Date() };
-      if (input.name !== undefined) set.name = input.name;
+      const set: Partial<Segment> = {};
+      if (input.name !== undefined && input.name !== found.name) set.name = input.name;
       let used: DefinitionRef[] | undefined;
       if (input.query !== undefined) {
+        // Compiled even when it is the stored filter: a filter naming a definition deleted since is refused as on a create.
         const compiled = await compiledWith(accountId, input.query.payload, 'query.payload');
-        used = compiled.definitions;
-        set.compiled_query = JSON.stringify(compiled.query);
-        set.query = { payload: storedFilter(input.query.payload) };
-        set.mapping_version = MAPPING_VERSION;
+        const payload = storedFilter(input.query.payload);
+        if (JSON.stringify(payload) !== JSON.stringify(found.query.payload)) {
+          used = compiled.definitions;
+          set.compiled_query = JSON.stringify(compiled.query);
+          set.query = { payload };
+          set.mapping_version = MAPPING_VERSION;
+        }
       }
+      // Nothing to change writes nothing and leaves updated_at as it was, as Rails saves no record without changes.
+      if (!Object.keys(set).length) return toSegmentPayload(found);
+      set.updated_at = new Date();
       const updated = await segments.findOneAndUpdate({ _id: id, account_id: accountId }, { $set: set }, { new: true }).lean();
       if (!updated) throw new NotFoundError('custom filter', id);
       await staleIfDefinitionsMoved(accountId, id, used);

@@ -12,10 +12,9 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  */
 export function requireBearerToken(token: string): RequestHandler {
   const expected = digest(token);
-  return (req, res, next) => {
+  return (req, _res, next) => {
     const given = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim();
     if (given !== undefined && timingSafeEqual(digest(given), expected)) return next();
-    res.set('WWW-Authenticate', 'Bearer');
-    next(new UnauthorizedError('GET /metrics needs the header Authorization: Bearer <METRICS_TOKEN>'));
+    next(new UnauthorizedError('GET /metrics needs the header Authorization: Bearer <METRICS_TOKEN>', 'Bearer'));
   };
 }

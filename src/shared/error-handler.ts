@@ -169,6 +169,7 @@ export function errorHandler(fallback: Logger): ErrorRequestHandler {
     }
     const { status, body } = toResponse(err, req.get('content-encoding'));
     if (err instanceof UnavailableError && err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
+    if (err instanceof UnauthorizedError) res.set('WWW-Authenticate', err.challenge);
     if (status >= 500 && status !== 503) log.error({ err, method: req.method, url: loggableUrl(req.originalUrl) }, 'request failed');
     else if (status === 503) {
       log.warn({ err, url: loggableUrl(req.originalUrl) }, 'dependency unavailable');

@@ -26,7 +26,18 @@ export class NotFoundError extends AppError {
   }
 }
 
-export class UnauthorizedError extends AppError {}
+/**
+ * `challenge` is the 401's WWW-Authenticate (RFC 9110 §11.6.1 requires one): how to authenticate.
+ * Not Basic, which a browser would answer with its own sign-in dialog.
+ */
+export class UnauthorizedError extends AppError {
+  constructor(
+    message: string,
+    readonly challenge = 'api_access_token realm="api", header="api_access_token"',
+  ) {
+    super(message);
+  }
+}
 
 export class ForbiddenError extends AppError {}
 

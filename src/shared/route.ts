@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z, type ZodType } from 'zod';
-import { NotFoundError, UnsupportedMediaTypeError } from './errors';
+import { NotFoundError, PreconditionFailedError, UnsupportedMediaTypeError } from './errors';
 import { formFields, isForm, type EmptyFields } from './form-body';
 import { JSON_BODY_LIMIT_BYTES } from './json-body';
 import { handle, type Validated } from './validate';
@@ -46,6 +46,15 @@ export const json = (description: string, schema: ZodType): ResponseSpec => ({ d
 
 /** No body at all (204 No Content). */
 export const noContent = (description: string): ResponseSpec => ({ description });
+
+/** A GET whose answer carries an ETag: express answers 304, without a body, when If-None-Match names it. */
+export const notModifiedResponse = noContent('Not modified: If-None-Match named the ETag this answer would carry');
+
+/** The If-None-Match such a GET reads (express compares it), described for the record it tags. */
+export const ifNoneMatchHeadersOf = (record: string) =>
+  z.looseObject({
+    'if-none-match': z.string().optional().describe(`An ETag this service answered for ${record} (or several, comma-separated): 304 with no body when the answer would carry one of them`),
+  });
 
 export const csv = (description: string): ResponseSpec => ({
   description,
@@ -99,9 +108,39 @@ export function defineRoute<S extends InputSchemas>(
   const { before = [], ...declaration } = spec;
   const schemas = { params: spec.params, query: spec.query, body: spec.body, headers: spec.headers } as S;
   const bodyParsers = !spec.body || spec.requestBody ? [] : spec.alsoForm ? [formFields({ ...FORM_LIMITS, ...spec.alsoForm }), bodyTypeOnly(true)] : [bodyTypeOnly(false)];
-  router[spec.method](spec.path, ...spec.access.guards, ...bodyParsers, ...before, handle(schemas, handler));
+  const checks = spec.method === 'get' ? [] : [unsupportedPreconditions(spec.method, takesIfMatch(spec.headers))];
+  router[spec.method](spec.path, ...spec.access.guards, ...checks, ...bodyParsers, ...before, handle(schemas, handler));
   declarations.set(router, [...(declarations.get(router) ?? []), declaration]);
 }
+
+/** Whether the route reads If-Match (its header schema names it): the contact's and a note's writes. */
+const takesIfMatch = (headers: ZodType | undefined): boolean => !!headers && 'shape' in headers && 'if-match' in (headers.shape as object);
+
+/**
+ * Preconditions a write cannot honour are refused (412), not ignored: a stale If-Match sent to a
+ * segment or a label was written over another user's change without a word. Only contacts and
+ * notes keep an ETag to compare with; elsewhere no tag can match (RFC 9110 §13.1.1), and `*`
+ * (the record exists) is left to the route, which answers 404 otherwise. `If-None-Match: *` on
+ * a change of a record asks to write only where it does not exist: it does.
+ */
+export const unsupportedPreconditions =
+  (method: Method, ifMatch: boolean): RequestHandler =>
+  (req, _res, next) => {
+    const given = (name: string) => {
+      const value = req.headers[name];
+      return typeof value === 'string' ? value.trim() : undefined;
+    };
+    const match = given('if-match');
+    if (!ifMatch && match !== undefined && match !== '*') {
+      next(new PreconditionFailedError('If-Match cannot match here: only a contact and a note answer an ETag to compare it with; send this request without it'));
+      return;
+    }
+    if (method !== 'post' && given('if-none-match') === '*') {
+      next(new PreconditionFailedError('If-None-Match: * asks to write only if the record does not exist, and this request writes to one that does; send it without If-None-Match'));
+      return;
+    }
+    next();
+  };
 
 /**
  * A route that reads a JSON body refuses a body of any other type: express.json leaves it

@@ -93,9 +93,12 @@ describe('access tokens', () => {
     expect(twice.body.error).toBe('api_access_token was sent more than once: send it once');
   });
 
-  it('when a token is missing or unknown, then the profile answers 401', async () => {
-    expect((await ctx.http.get('/api/v1/profile')).status).toBe(401);
-    expect((await ctx.http.get('/api/v1/profile').set(as('not-a-token'))).status).toBe(401);
+  // RFC 9110 requires a 401 to say how to authenticate (WWW-Authenticate); none did (black-box audit).
+  it('when a token is missing or unknown, then the profile answers 401 naming the header to send', async () => {
+    const missing = await ctx.http.get('/api/v1/profile');
+    expect([missing.status, missing.headers['www-authenticate']]).toEqual([401, 'api_access_token realm="api", header="api_access_token"']);
+    const unknown = await ctx.http.get(account.path('/contacts')).set(as('not-a-token'));
+    expect([unknown.status, unknown.headers['www-authenticate']]).toEqual([401, 'api_access_token realm="api", header="api_access_token"']);
   });
 });
 

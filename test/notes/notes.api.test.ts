@@ -130,6 +130,33 @@ describe('notes on a contact', () => {
     expect(racing.map((r) => r.status).sort()).toEqual([200, 412, 412]);
   });
 
+  // A colleague's Save without an edit moved the version, and the next conditional edit was
+  // refused as "changed by someone else"; a delete ignored If-Match (black-box audit).
+  it('when a note is saved unchanged, then its ETag and updated_at stay; a delete takes If-Match as an edit does; a read takes If-None-Match', async () => {
+    const contact = await createContact(ctx, account);
+    const notesPath = account.path(`/contacts/${contact.id}/notes`);
+    const created = await ctx.http.post(notesPath).set(as(account.agentToken)).send({ content: 'same' });
+    const notePath = `${notesPath}/${created.body.id}`;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const unchanged = await ctx.http.patch(notePath).set(as(account.adminToken)).send({ content: 'same' });
+    expect(unchanged.status).toBe(200);
+    expect(unchanged.headers.etag).toBe(created.headers.etag);
+    expect(unchanged.body.updated_at).toBe(created.body.updated_at);
+    const edited = await ctx.http.patch(notePath).set(as(account.agentToken)).set('If-Match', created.headers.etag).send({ content: 'edited' });
+    expect(edited.status).toBe(200);
+
+    expect((await ctx.http.get(notePath).set(as(account.agentToken)).set('If-None-Match', edited.headers.etag)).status).toBe(304);
+    expect((await ctx.http.get(notePath).set(as(account.agentToken)).set('If-None-Match', created.headers.etag)).status).toBe(200);
+
+    const stale = await ctx.http.delete(notePath).set(as(account.agentToken)).set('If-Match', created.headers.etag);
+    expect(stale.status).toBe(412);
+    expect(stale.body.error).toBe(`note ${created.body.id} was changed by someone else since it was read; read it again and reapply the change`);
+    expect((await ctx.http.get(notePath).set(as(account.agentToken))).body.content).toBe('edited');
+    expect((await ctx.http.delete(notePath).set(as(account.agentToken)).set('If-Match', edited.headers.etag)).status).toBe(200);
+    expect((await ctx.http.get(notePath).set(as(account.agentToken))).status).toBe(404);
+    expect((await ctx.http.get(notesPath).set(as(account.agentToken))).body).toEqual([]);
+  });
+
   // Chatwoot renders a note's user with its agent partial: a client reading user.availability_status or account_id found nothing.
   it("when a note is answered, then its user is the author as GET /agents shows them (Chatwoot's agent partial); a former member keeps the name, with no role, offline", async () => {
     const acc = await ctx.createAccount();

@@ -192,7 +192,7 @@ describe('a body that cannot be read as sent', () => {
 
   // From a black-box read: it answered zod's "Invalid input: expected object, received array".
   it('when a route that reads an object is sent an array, then the 422 says the body must be a JSON object', async () => {
-    for (const path of ['/auth/sign_in', account.path('/contacts'), account.path('/labels')]) {
+    for (const path of ['/auth/sign_in', account.path('/contacts'), account.path('/labels'), account.path('/contacts/import')]) {
       const res = await ctx.http.post(path).set('api_access_token', account.adminToken).set('content-type', 'application/json').send('[]');
       expect({ path, status: res.status, error: res.body.error }).toEqual({ path, status: 422, error: 'the request body must be a JSON object, not an array' });
     }

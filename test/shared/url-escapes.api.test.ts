@@ -73,6 +73,14 @@ describe('a malformed percent-escape in the query string', () => {
     expect([res.status, res.body.error]).toEqual([400, `the query string is not valid percent-encoding (escapes must be UTF-8): ${shown}`]);
   });
 
+  // The parser read the first thousand and dropped the rest without a word: a `page=abc` after them answered 200.
+  it('when the query string holds more than 1,000 parameters, then it answers 400 naming the limit', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => `x${i}=1`).join('&');
+    const res = await ctx.http.get(account.path(`/contacts?${many}&page=abc`)).set('api_access_token', account.adminToken);
+    expect([res.status, res.body.error]).toEqual([400, 'the query string holds 1001 parameters; at most 1000 are read']);
+    expect((await ctx.http.get(account.path(`/contacts?${many}`)).set('api_access_token', account.adminToken)).status).toBe(200);
+  });
+
   it('when the escapes are well formed, then the query is read as ever', async () => {
     const res = await ctx.http.get(account.path('/contacts/search?q=Jos%C3%A9+P%C3%A9rez&sort=name')).set('api_access_token', account.adminToken);
     expect(res.status).toBe(200);
