@@ -327,3 +327,30 @@ test('when a definition is still indexing its holders, then administration says 
   // Read again while one is indexing: the note goes once the job is done (it stayed until a reload).
   await expect(rows.filter({ hasText: 'score' }).getByTestId('definition-indexing')).toHaveCount(0, { timeout: 10_000 });
 });
+
+// A 404 showed the API's "label 7015 not found" at a row that stayed listed, in the sidebar too (black-box audit of 2026-12-07).
+test('when a label or an attribute is deleted by someone else, then editing or deleting it says so in the console\'s words and the lists are read again', async ({ page, account }) => {
+  const label = await account.api<{ id: number }>('POST', '/labels', { title: 'fleeting' });
+  const definition = await account.api<{ id: number }>('POST', '/custom_attribute_definitions', { attribute_key: 'fleeting_key', attribute_display_name: 'Fleeting', attribute_display_type: 'text', attribute_model: 'contact_attribute' });
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Administration' }).click();
+  const labels = page.getByRole('region', { name: 'Labels' });
+  const attributes = page.getByRole('region', { name: 'Custom attributes' });
+  await expect(labels.getByTestId('label-row')).toHaveText([/fleeting/]);
+  expect((await account.api('DELETE', `/labels/${label.body.id}`)).status).toBe(200);
+  expect((await account.api('DELETE', `/custom_attribute_definitions/${definition.body.id}`)).status).toBe(204);
+
+  await labels.getByRole('button', { name: 'Edit fleeting' }).click();
+  const editor = labels.getByRole('form', { name: 'Edit fleeting' });
+  await editor.getByLabel('Description').fill('never saved');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(labels.getByTestId('row-gone')).toHaveText('"fleeting" no longer exists: someone else deleted it meanwhile. The list has been read again.');
+  await expect(labels.getByTestId('label-row')).toHaveCount(0);
+  await expect(page.getByRole('navigation').getByText('fleeting')).toHaveCount(0);
+
+  await attributes.getByRole('button', { name: 'Delete fleeting_key' }).click();
+  await attributes.getByRole('button', { name: 'Confirm' }).click();
+  await expect(attributes.getByTestId('row-gone')).toHaveText('"fleeting_key" no longer exists: someone else deleted it meanwhile. The list has been read again.');
+  await expect(attributes.getByTestId('definition-row')).toHaveCount(0);
+  await expect(page.getByText(/not found/)).toHaveCount(0);
+});

@@ -117,3 +117,17 @@ test('when contacts are named by long emails and carry labels, then at a laptop 
   expect(dates.filter((date: { cut: boolean }) => date.cut)).toEqual([]);
   expect(await overflowing(page)).toEqual([]);
 });
+
+// The "Searching …" line of a one-word search did not wrap (the page 1,894 px wide in a 1,280 px
+// window), and a search past the API's 255 characters offered a Retry that could only fail.
+test('when a long search of one word is typed, then the page stays as wide as the window and the box takes no more than the API reads', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Somebody' }]);
+  await signIn(page, account);
+  const search = page.getByRole('searchbox', { name: 'Search' });
+  await search.fill('x'.repeat(300));
+  await expect(search).toHaveValue('x'.repeat(255));
+  await expect(page.getByTestId('search-scope')).toBeVisible();
+  const { scroll, window } = await pageWidth(page);
+  expect(scroll).toBeLessThanOrEqual(window);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});

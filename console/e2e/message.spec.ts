@@ -19,11 +19,13 @@ test('when an e-mail message is sent to a contact, then the SMTP server receives
     await expect(channel.locator('option', { hasText: 'Website' })).toBeDisabled();
     await expect(channel.locator('option', { hasText: 'Website' })).toContainText('needs an HMAC-verified visitor');
     await channel.selectOption({ label: 'Shop support (mia@example.com)' });
-    await page.getByLabel('Message', { exact: true }).fill('Your order has shipped.');
+    await page.getByLabel('Message', { exact: true }).fill('Your order has shipped.\nTracking follows.');
     await expect(page.getByLabel('Channel', { exact: true })).toHaveValue(String(inbox.body.id));
     await page.getByRole('button', { name: 'Send' }).click();
 
     await expect(page.getByTestId('message')).toContainText('Your order has shipped.');
+    // Its lines as written (an e-mail of paragraphs showed as one run-on line).
+    await expect(page.getByTestId('message').locator('.message-content')).toHaveCSS('white-space', 'pre-wrap');
     await expect(page.getByTestId('message-status')).toHaveText('sent', { timeout: 20_000 });
     expect(smtp.received.map((m) => m.to)).toEqual([['mia@example.com']]);
     expect(smtp.received[0].raw).toContain('Your order has shipped.');

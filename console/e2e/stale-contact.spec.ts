@@ -138,3 +138,61 @@ test('when another user deletes the contact while it is open, then the next save
   await page.getByRole('button', { name: /Back/ }).first().click();
   await expect(page.getByRole('link', { name: 'Gone Soon' })).toHaveCount(0);
 });
+
+// Notes, labels and messages said "contact N not found" in English at their own box, under a
+// screen that offered every action still (black-box audit of 2026-12-07).
+test('when another user deletes the contact while it is open, then a note, a label or a message says so above the screen, not at its box', async ({ page, account }) => {
+  await account.api('POST', '/inboxes', { name: 'Mail', channel: { type: 'email', email: 'help@shop.example', smtp_address: '127.0.0.1', smtp_port: 2525 } });
+  const [id] = await createContacts(account, [{ name: 'Gone Later', email: 'gone.later@example.com' }]);
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Gone Later' }).click();
+  await expect(page.getByLabel('Channel', { exact: true }).locator('option', { hasText: 'Mail' })).toBeEnabled();
+  expect((await account.api('DELETE', `/contacts/${id}`)).status).toBe(200);
+
+  const note = page.getByLabel(/New note/);
+  await note.fill('Called, no answer');
+  await note.press('Control+Enter');
+  await expect(page.getByTestId('contact-gone')).toBeVisible();
+  await expect(page.getByText(/not found/)).toHaveCount(0);
+  await expect(note).toHaveValue('Called, no answer');
+
+  const labels = page.getByRole('region', { name: 'Labels' });
+  await labels.getByLabel('Label', { exact: true }).fill('urgent');
+  await labels.getByLabel('Label', { exact: true }).press('Enter');
+  await page.getByLabel('Channel', { exact: true }).selectOption({ label: 'Mail (gone.later@example.com)' });
+  await page.getByLabel('Message', { exact: true }).fill('hola');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByRole('button', { name: 'Send' })).toBeEnabled();
+  await expect(page.getByText(/not found/)).toHaveCount(0);
+  await expect(page.getByTestId('contact-gone')).toHaveCount(1);
+});
+
+test('when a note is deleted by someone else while it is edited, then Save says so and its text goes to the new note box', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Nora Note' }]);
+  const note = await account.api<{ id: number }>('POST', `/contacts/${id}/notes`, { content: 'to be deleted' });
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Nora Note' }).click();
+  await page.getByRole('button', { name: 'Edit note' }).click();
+  expect((await account.api('DELETE', `/contacts/${id}/notes/${note.body.id}`)).status).toBe(200);
+  const editor = page.getByLabel(/Edit the note/);
+  await editor.fill('my careful edit');
+  await editor.press('Control+Enter');
+  await expect(page.getByRole('alert')).toContainText('Someone else deleted the note you were editing');
+  await expect(page.getByLabel(/New note/)).toHaveValue('my careful edit');
+  await expect(page.getByTestId('note')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Add note' }).click();
+  await expect(page.getByTestId('note')).toHaveText([/my careful edit/]);
+});
+
+// For a second or so after a delete the index still held the contact, and the list showed it with the old count (black-box audit).
+test('when a contact is deleted on its screen, then the list it goes back to leaves it out at once, and counts without it', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Keep One' }, { name: 'Drop One' }]);
+  await signIn(page, account);
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await page.getByRole('link', { name: 'Drop One' }).click();
+  await page.getByRole('button', { name: 'Delete contact' }).click();
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('link', { name: 'Keep One' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Drop One' })).toHaveCount(0);
+  await expect(page.getByTestId('count')).toHaveText('1 contact');
+});

@@ -139,7 +139,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
     // A list whose values were not edited is not sent: the name alone changed used to rewrite them.
     const values = type === 'list' ? valuesOfLines(editing.values, editing.valuesWere) : [];
     const valuesChanged = type === 'list' && !sameValues(values, editing.valuesWere);
-    const { error: failed } = await session.client.PATCH('/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}', {
+    const { error: failed, response } = await session.client.PATCH('/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}', {
       params: { path: { ...path, id: editing.id } },
       body: {
         attribute_display_name: editing.name.trim(),
@@ -147,18 +147,22 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
         ...(valuesChanged ? { attribute_values: values } : {}),
       },
     });
+    if (response.status === 404) return rows.rowGone(keyOf(editing.id), changed);
     if (failed) return setEditing({ ...editing, errors: placeError(failed, DEFINITION_FIELDS) });
     closeEditor(editing.id);
+    rows.rowDone();
     changed();
   }
 
+  const keyOf = (id: number) => definitions.find((d) => d.id === id)?.attribute_key ?? `#${id}`;
   const remove = (id: number) =>
-    rows.removeRow(id, () => session.client.DELETE('/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}', { params: { path: { ...path, id } } }), changed);
+    rows.removeRow(id, keyOf(id), () => session.client.DELETE('/api/v1/accounts/{account_id}/custom_attribute_definitions/{id}', { params: { path: { ...path, id } } }), changed);
 
   return (
     <section className="panel" aria-labelledby="attributes-admin-title" ref={root}>
       <h2 id="attributes-admin-title" tabIndex={-1}>{t('attributesAdmin')}</h2>
       {readError && <p role="alert" className="error">{t('attributesReadFailed', { message: readError })}</p>}
+      {rows.goneName && <p role="alert" className="error" data-testid="row-gone">{t('rowGone', { name: rows.goneName })}</p>}
       {/* Wider than a phone: it scrolls in its own box, as the contacts table does (its buttons were off the panel and the page scrolled sideways). */}
       <div className="table-scroll">
         <table className="admin-table">

@@ -60,7 +60,7 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
   async function saveEdit(event: FormEvent) {
     event.preventDefault();
     if (!editing) return;
-    const { error: failed } = await session.client.PATCH('/api/v1/accounts/{account_id}/labels/{id}', {
+    const { error: failed, response } = await session.client.PATCH('/api/v1/accounts/{account_id}/labels/{id}', {
       params: { path: { ...path, id: editing.id } },
       // The title only when it changed: a rename moves every contact carrying the label.
       body: {
@@ -69,18 +69,21 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
         ...(editing.title.trim().toLowerCase() !== editing.was ? { title: editing.title.trim() } : {}),
       },
     });
+    if (response.status === 404) return rows.rowGone(editing.was, changed);
     if (failed) return setEditing({ ...editing, errors: placeError(failed, LABEL_FIELDS) });
     closeEditor(editing.id);
+    rows.rowDone();
     changed();
   }
 
   const remove = (id: number) =>
-    rows.removeRow(id, () => session.client.DELETE('/api/v1/accounts/{account_id}/labels/{id}', { params: { path: { ...path, id } } }), changed);
+    rows.removeRow(id, labels.find((l) => l.id === id)?.title ?? `#${id}`, () => session.client.DELETE('/api/v1/accounts/{account_id}/labels/{id}', { params: { path: { ...path, id } } }), changed);
 
   return (
     <section className="panel" aria-labelledby="labels-admin-title" ref={root}>
       <h2 id="labels-admin-title" tabIndex={-1}>{t('labelsAdmin')}</h2>
       {readError && <p role="alert" className="error">{t('labelsReadFailed', { message: readError })}</p>}
+      {rows.goneName && <p role="alert" className="error" data-testid="row-gone">{t('rowGone', { name: rows.goneName })}</p>}
       <ul className="admin-list">
         {labels.map((label) => (
           <li key={label.id} data-testid="label-row">

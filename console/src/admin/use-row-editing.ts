@@ -12,6 +12,9 @@ export function useRowEditing<E>() {
   const [editing, setEditing] = useState<E | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
   const [rowError, setRowError] = useState<{ id: number; error: string } | null>(null);
+  // A row someone else deleted since the list was read, by name: its edit or delete answered 404,
+  // shown in the API's English at a row that stayed listed.
+  const [goneName, setGoneName] = useState<string | null>(null);
   const { root, focusLater } = useFocusLater<HTMLElement>();
   const closeEditor = (id: number) => {
     focusLater(`[data-focus="edit-${id}"]`);
@@ -21,19 +24,34 @@ export function useRowEditing<E>() {
     focusLater(`[data-focus="delete-${id}"]`);
     setConfirming(null);
   };
-  /** Deletes a confirmed row by `request`; a refusal stays on its row, said in its words. */
-  const removeRow = async (id: number, request: () => Promise<{ error?: unknown }>, changed: () => void) => {
-    const { error: failed } = await request();
+  /** The row `name` is gone (a 404): said above the list, which is read again (`changed`). */
+  const rowGone = (name: string, changed: () => void) => {
+    focusLater('h2');
+    setEditing(null);
+    setConfirming(null);
+    setRowError(null);
+    setGoneName(name);
+    changed();
+  };
+  /** After a row's edit or delete went through. */
+  const rowDone = () => {
+    setRowError(null);
+    setGoneName(null);
+  };
+  /** Deletes a confirmed row (`name`) by `request`; a refusal stays on its row, said in its words. */
+  const removeRow = async (id: number, name: string, request: () => Promise<{ error?: unknown; response: Response }>, changed: () => void) => {
+    const { error: failed, response } = await request();
+    if (response.status === 404) return rowGone(name, changed);
     if (failed) {
       giveUpDelete(id);
       return setRowError({ id, error: placeError(failed, {}).form });
     }
     focusLater('h2');
     setConfirming(null);
-    setRowError(null);
+    rowDone();
     changed();
   };
-  return { editing, setEditing, confirming, setConfirming, rowError, setRowError, root, closeEditor, giveUpDelete, removeRow };
+  return { editing, setEditing, confirming, setConfirming, rowError, setRowError, goneName, rowGone, rowDone, root, closeEditor, giveUpDelete, removeRow };
 }
 
 export type RowEditing<E> = ReturnType<typeof useRowEditing<E>>;

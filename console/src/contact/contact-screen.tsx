@@ -10,7 +10,8 @@ import { MessagesSection } from './messages-section';
 import { NotesSection } from './notes-section';
 import { contactTitle } from './contact-title';
 
-export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: () => void; onChanged: () => void }) {
+/** `onDeleted`: the contact was deleted here, or found gone; the lists leave it out while the index catches up. */
+export function ContactScreen({ id, onBack, onChanged, onDeleted }: { id: number; onBack: () => void; onChanged: () => void; onDeleted: (id: number) => void }) {
   const { t, formatDate, say } = useI18n();
   const session = useSession();
   const [definitionsRevision, setDefinitionsRevision] = useState(0);
@@ -46,21 +47,26 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     if (shown && focusIsLost()) titleRef.current?.focus();
   }, [shown]);
 
-  /** Reads the contact and the version the details form writes on (If-Match). */
-  const readContact = useCallback(async () => {
+  /** Reads the contact and the version the details form writes on (If-Match); answers whether it is gone. */
+  const readContact = useCallback(async (): Promise<boolean> => {
     const { data, error: failed, response } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path: { ...accountPath(session), id } } });
     if (response.status === 404) {
       setGone(true);
+      onDeleted(id);
       // Deleted by someone else: the list this screen goes back to reads the search index again
       // over the next seconds, as after a delete made here. Read once, on Back, it could come
       // before the sync had dropped the contact, and went on showing it.
       onChanged();
     }
-    if (!data) return setError(errorOf(failed).error);
+    if (!data) {
+      setError(errorOf(failed).error);
+      return response.status === 404;
+    }
     setGone(false);
     setContact(data.payload);
     setEtag(response.headers.get('ETag'));
-  }, [session, id, onChanged]);
+    return false;
+  }, [session, id, onChanged, onDeleted]);
   useEffect(() => {
     void readContact();
   }, [readContact, reload]);
@@ -88,7 +94,8 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
         continue;
       }
       if (!failed && data) break;
-      if (response.status === 404) void readContact();
+      // Gone meanwhile: said once above the screen, not as "contact N not found" at the box.
+      if (response.status === 404 && (await readContact())) return setLabelError(null);
       // Said at the label box, which keeps the text (it used to show at the page's top, away from it).
       return setLabelError(errorOf(failed).error);
     }
@@ -146,6 +153,7 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
     const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/contacts/{id}', { params: { path } });
     setBusy(false);
     if (failed) return setError(errorOf(failed).error);
+    onDeleted(id);
     onChanged();
     onBack();
   }
@@ -264,9 +272,9 @@ export function ContactScreen({ id, onBack, onChanged }: { id: number; onBack: (
           </section>
         </div>
         <div>
-          <NotesSection contactId={contact.id} refresh={reload} />
+          <NotesSection contactId={contact.id} refresh={reload} isGone={readContact} />
           <MessagesSection contactId={contact.id} blocked={contact.blocked} refresh={reload} addresses={`${contact.email ?? ''} ${contact.phone_number ?? ''}`}
-            onSent={readContact} />
+            onSent={readContact} isGone={readContact} />
         </div>
       </div>
     </div>

@@ -29,13 +29,15 @@ interface Conversation {
  * `refresh` changes when the contact changed under the section (a merge brought another's
  * conversations, email or phone); `addresses` when its email or phone did (a channel may now reach it).
  */
-export function MessagesSection({ contactId, blocked, refresh, addresses, onSent }: {
+export function MessagesSection({ contactId, blocked, refresh, addresses, onSent, isGone }: {
   contactId: number;
   blocked: boolean;
   refresh: number;
   addresses: string;
   /** A message moved the contact's last activity (a write of the contact): awaited before the box is ready again. */
-  onSent: () => Promise<void>;
+  onSent: () => Promise<unknown>;
+  /** Reads the contact again after a refusal: when it is gone the screen says so, and the section says nothing of it. */
+  isGone: () => Promise<boolean>;
 }) {
   const { t, formatDate } = useI18n();
   const session = useSession();
@@ -103,7 +105,7 @@ export function MessagesSection({ contactId, blocked, refresh, addresses, onSent
     });
     if (failed) {
       setSending(false);
-      return setError(errorOf(failed).error);
+      return setError((await isGone()) ? null : errorOf(failed).error);
     }
     await onSent();
     setSending(false);
@@ -128,7 +130,7 @@ export function MessagesSection({ contactId, blocked, refresh, addresses, onSent
             <ul>
               {c.messages.map((m) => (
                 <li key={m.id} data-testid="message">
-                  <span>{m.content}</span> · <span className={`status status-${m.status}`} data-testid="message-status">{status(m.status)}</span>
+                  <span className="message-content">{m.content}</span> · <span className={`status status-${m.status}`} data-testid="message-status">{status(m.status)}</span>
                   {m.content_attributes.external_error && <span className="error"> ({m.content_attributes.external_error})</span>} · {formatDate(m.created_at)}
                 </li>
               ))}

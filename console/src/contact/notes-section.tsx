@@ -33,8 +33,12 @@ const editorKeys = (save: () => void, cancel?: () => void) => (event: KeyboardEv
  * note's author or an administrator may edit or delete it (the API answers 403 to anyone else),
  * so other users' notes say so instead of offering buttons that would fail.
  */
-/** `refresh` changes when the contact changed under the section (a merge brought another's notes). */
-export function NotesSection({ contactId, refresh }: { contactId: number; refresh: number }) {
+/**
+ * `refresh` changes when the contact changed under the section (a merge brought another's notes);
+ * `isGone` reads the contact again after a 404, saying above the screen that it is gone (then
+ * the section says nothing of it: it said "contact N not found" in English at the note).
+ */
+export function NotesSection({ contactId, refresh, isGone }: { contactId: number; refresh: number; isGone: () => Promise<boolean> }) {
   const { t, formatDate, say } = useI18n();
   const session = useSession();
   const [notes, setNotes] = useState<Note[]>([]);
@@ -82,11 +86,12 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
   async function add() {
     if (!draft.trim() || saving) return;
     setSaving(true);
-    const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/contacts/{id}/notes', {
+    const { error: failed, response } = await session.client.POST('/api/v1/accounts/{account_id}/contacts/{id}/notes', {
       params: { path: notePath(session, contactId) },
       body: { content: draft },
     });
     setSaving(false);
+    if (response.status === 404 && (await isGone())) return setDraftError(null);
     if (failed) return setDraftError(errorOf(failed).error);
     setDraft('');
     setDraftError(null);
@@ -144,6 +149,16 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
       return setEditing({ ...editing, error: verbatim(read.failure) });
     }
     setSaving(false);
+    if (response.status === 404) {
+      if (await isGone()) return setEditing({ ...editing, error: null });
+      // The note was deleted by someone else: the text typed goes to the new note's box, not lost
+      // with an editor whose Save can only fail ("note N not found", in English).
+      setDraft(draft.trim() ? `${draft}\n\n${editing.content}` : editing.content);
+      setEditing(null);
+      setError(t('noteDeletedMeanwhile'));
+      setReload((n) => n + 1);
+      return;
+    }
     if (failed) return setEditing({ ...editing, error: verbatim(errorOf(failed).error) });
     closeEditor(editing.id);
     setReload((n) => n + 1);
@@ -152,12 +167,14 @@ export function NotesSection({ contactId, refresh }: { contactId: number; refres
   async function remove(noteId: number) {
     if (deleting) return;
     setDeleting(true);
-    const { error: failed } = await session.client.DELETE('/api/v1/accounts/{account_id}/contacts/{id}/notes/{note_id}', {
+    const { error: failed, response } = await session.client.DELETE('/api/v1/accounts/{account_id}/contacts/{id}/notes/{note_id}', {
       params: { path: { ...notePath(session, contactId), note_id: noteId } },
     });
     setDeleting(false);
     setConfirming(null);
-    if (failed) {
+    // Gone already (the contact, or the note deleted by someone else): what was asked is done.
+    if (response.status === 404 && (await isGone())) return;
+    if (failed && response.status !== 404) {
       focusLater(`[data-focus="delete-${noteId}"]`);
       return setError(errorOf(failed).error);
     }

@@ -92,6 +92,16 @@ function bulkSelection(source: ListSource, selected: Set<number>, allMatching: b
 }
 
 /** The search box: typed text goes to the list (and the URL) 300 ms after the last key. */
+/** The page without the contacts just deleted; each one it held was counted too. */
+function withoutDeleted<L extends { payload: { id: number }[]; meta: { count: number } }>(list: L, deleted: ReadonlySet<number>): L {
+  const payload = list.payload.filter((contact) => !deleted.has(contact.id));
+  if (payload.length === list.payload.length) return list;
+  return { ...list, payload, meta: { ...list.meta, count: Math.max(0, list.meta.count - (list.payload.length - payload.length)) } };
+}
+
+/** The longest `q` the API takes: a longer one offered a Retry that could only fail again. */
+const MAX_SEARCH_LENGTH = 255;
+
 function SearchBox({ initial, placeholder, onSearch }: { initial: string; placeholder: string; onSearch: (q: string) => void }) {
   const { t } = useI18n();
   const [text, setText] = useState(initial);
@@ -104,7 +114,7 @@ function SearchBox({ initial, placeholder, onSearch }: { initial: string; placeh
   return (
     <label className="search">
       <span className="visually-hidden">{t('search')}</span>
-      <input type="search" dir="auto" aria-label={t('search')} placeholder={placeholder} value={text} onChange={(e) => setText(e.target.value)} />
+      <input type="search" dir="auto" aria-label={t('search')} placeholder={placeholder} value={text} maxLength={MAX_SEARCH_LENGTH} onChange={(e) => setText(e.target.value)} />
     </label>
   );
 }
@@ -114,7 +124,7 @@ function SearchBox({ initial, placeholder, onSearch }: { initial: string; placeh
  * as `list` says (the URL holds it: see shell/view.ts). Every change of sort, search or page goes
  * through `navigate`, so that Back, Forward and a reload find the list as it was.
  */
-export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revision, refreshed }: {
+export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revision, refreshed, deleted }: {
   list: ListView;
   /** Changes when the list was changed from outside the search box (Back, a link): the box shows the list's search again. */
   searchEpoch: number;
@@ -123,6 +133,8 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   revision: number;
   /** Changes when other users' changes are to be read (see App): whether a label's list still has its label. */
   refreshed: number;
+  /** Contacts just deleted, which the index may still hold for a second: not shown, nor counted. */
+  deleted: ReadonlySet<number>;
 }) {
   const { t, plural, formatNumber, say } = useI18n();
   const session = useSession();
@@ -237,7 +249,8 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   }, [session, source, sort, at, q, badPosition, fetchKey, revision, retries]);
 
   const current = result?.key === fetchKey ? result : null;
-  const shown = badPosition ? null : current?.list ?? (loading ? result?.list ?? null : null);
+  const read = badPosition ? null : current?.list ?? (loading ? result?.list ?? null : null);
+  const shown = read && withoutDeleted(read, deleted);
   const failure = current?.error ?? null;
   // A 503 is read again by itself, after 1, 2, 4 and 8 s; then "Try again" is left to the user.
   const unavailable = !loading && (failure as ListReadError | null)?.status === 503;
@@ -463,7 +476,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
         {loading && !shown && !badPosition ? t('loading') : labelGone ? '' : count}
       </p>
       {q && (
-        <p className="hint" data-testid="search-scope">
+        <p className="hint search-scope" data-testid="search-scope">
           {t('searchingWithin', { q, list: listName })}
         </p>
       )}
