@@ -51,9 +51,9 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
 
   /**
    * The contacts of a filter's batch that match it still. The walk reads a point in time taken
-   * when the job began: a contact an agent took out of the filter since (answered 200 seconds
-   * before the job reached it) was deleted with the rest. One at the version the point in time
-   * holds it at matches; one changed since is asked again of the index, once it holds the
+   * when the job began: a contact an agent took out of the filter since (the PATCH answered
+   * seconds before the job reached it) was deleted with the rest. One at the version the point in
+   * time holds it at matches; one changed since is asked again of the index, once it holds the
    * contact's version: left alone when it no longer matches, or when the index cannot say.
    */
   async function stillMatching(action: BulkAction, live: Contact[], snapshot: ReadonlyMap<number, number>): Promise<Contact[]> {
