@@ -1,4 +1,5 @@
 import type { ContactWriter } from '../contacts/contact-writer';
+import type { RemoveManyOptions } from '../contacts/contacts.service';
 import type { Contact } from '../records/contact.model';
 import { normalizeLabels } from '../labels/labels.service';
 import type { ContactSearch, SearchQuery } from '../search/search-contacts';
@@ -30,8 +31,8 @@ export interface BulkActionsDeps {
   bulkActions: BulkActionModel;
   nextIds: IdAllocator;
   writer: Pick<ContactWriter, 'liveAmong' | 'writeMany'>;
-  /** Deletes the live contacts among `ids`, telling `beforeWrite` which they are first; answers those deleted. */
-  removeContacts(accountId: number, ids: number[], beforeWrite?: (liveIds: number[]) => Promise<unknown>): Promise<number[]>;
+  /** Deletes the live contacts among `ids` that `choose` keeps, telling `beforeWrite` which they are first; answers those deleted. */
+  removeContacts(accountId: number, ids: number[], options: Pick<RemoveManyOptions, 'beforeWrite' | 'choose'>): Promise<number[]>;
   search: Pick<ContactSearch, 'matchingContacts' | 'matchingVersions' | 'count' | 'refresh'>;
   /** Indexes these contacts as read from MongoDB (indexWritten): what the index refuses is left to the sync. */
   indexContacts(accountId: number, docs: Contact[]): Promise<void>;
@@ -77,13 +78,13 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
    */
   async function apply(action: BulkAction, { ids, snapshot }: Batch): Promise<number> {
     const accountId = action.account_id;
-    const matching = snapshot && (await stillMatching(action, await deps.writer.liveAmong(accountId, ids), snapshot));
+    const choose = snapshot && ((found: Contact[]) => stillMatching(action, found, snapshot));
     if (action.delete) {
       // The contacts service's own removal: notes, identities and conversations go with them.
-      const chosen = matching ? matching.map((contact) => Number(contact._id)) : ids;
-      return (await deps.removeContacts(accountId, chosen, (liveIds) => recordInFlight(action, liveIds))).length;
+      return (await deps.removeContacts(accountId, ids, { beforeWrite: (liveIds) => recordInFlight(action, liveIds), choose })).length;
     }
-    const live = matching ?? (await deps.writer.liveAmong(accountId, ids));
+    const read = await deps.writer.liveAmong(accountId, ids);
+    const live = choose ? await choose(read) : read;
     if (!live.length) return 0;
     // Labels are created once a contact of the account is there to carry them (not for ids that
     // name none), and before any contact carries them: every label on a contact is an account label.

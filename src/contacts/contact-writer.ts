@@ -201,14 +201,10 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
     await markPending(now.filter((c) => c.version > made.get(String(c._id))!).map((c) => ({ id: String(c._id), accountId, version: c.version })));
   }
 
-  /** writeMany on the live contacts among `ids` that `applies` keeps; answers them as read. */
-  async function modifyMany(
-    accountId: number,
-    ids: number[],
-    update: ContactUpdate,
-    { applies = () => true, beforeWrite, queueSync }: { applies?: (contact: Contact) => boolean; beforeWrite?: (found: Contact[]) => Promise<unknown>; queueSync?: boolean } = {},
-  ): Promise<Contact[]> {
-    const found = (await liveAmong(accountId, ids)).filter(applies);
+  /** writeMany on the live contacts among `ids` that `applies` (then `choose`, which may ask elsewhere) keeps; answers them as read. */
+  async function modifyMany(accountId: number, ids: number[], update: ContactUpdate, { applies = () => true, choose, beforeWrite, queueSync }: ManyWriteOptions = {}): Promise<Contact[]> {
+    let found = (await liveAmong(accountId, ids)).filter(applies);
+    if (choose && found.length) found = await choose(found);
     if (found.length) await beforeWrite?.(found);
     await writeMany(accountId, found, update, { queueSync });
     return found;
@@ -333,8 +329,8 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
      * contacts about to be deleted (a bulk action records them); `check`, for one contact
      * (If-Match), makes the delete conditional on the version it passed at.
      */
-    async remove(accountId: number, ids: number[], beforeWrite?: (found: Contact[]) => Promise<unknown>, check?: (current: Contact) => void): Promise<number[]> {
-      const deleted = check ? await removeChecked(accountId, ids, check, beforeWrite) : await modifyMany(accountId, ids, { set: { deleted: true } }, { beforeWrite });
+    async remove(accountId: number, ids: number[], { beforeWrite, check, choose }: RemoveOptions = {}): Promise<number[]> {
+      const deleted = check ? await removeChecked(accountId, ids, check, beforeWrite) : await modifyMany(accountId, ids, { set: { deleted: true } }, { beforeWrite, choose });
       await keys.release(deleted.flatMap((c) => identityClaims(accountId, Number(c._id), identityOf(c))));
       return deleted.map((c) => Number(c._id));
     },
@@ -342,3 +338,18 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
 }
 
 export type ContactWriter = ReturnType<typeof createContactWriter>;
+
+/** How a write of many contacts picks them among the live ones it reads, and what it does before writing. */
+export interface ManyWriteOptions {
+  applies?: (contact: Contact) => boolean;
+  /** An asynchronous pick, after `applies` (a bulk action asks the index whether a changed contact still matches). */
+  choose?: (found: Contact[]) => Promise<Contact[]>;
+  /** Told the contacts about to be written (a bulk action records them). */
+  beforeWrite?: (found: Contact[]) => Promise<unknown>;
+  queueSync?: boolean;
+}
+
+export interface RemoveOptions extends Pick<ManyWriteOptions, 'beforeWrite' | 'choose'> {
+  /** For one contact (If-Match): the delete is conditional on the version it passed at. */
+  check?: (current: Contact) => void;
+}

@@ -4,7 +4,7 @@ import type { IdAllocator } from '../shared/id-allocator';
 import { narrowedBy, type ContactPage, type ContactSearch, type PageRequest, type SearchQuery } from '../search/search-contacts';
 import { checkSize, IDENTITY_FIELDS, toContactChanges, type ContactChanges } from './contact-changes';
 import type { Contact, ContactModel } from '../records/contact.model';
-import type { ContactWriter, ContactUpdate } from './contact-writer';
+import type { ContactWriter, ContactUpdate, RemoveOptions } from './contact-writer';
 import type { MergeLocks } from './merge-locks';
 import { newContact } from './new-contact';
 import { toContactPayload, type ContactPayload } from '../records/contact.presenter';
@@ -18,6 +18,12 @@ import type { QueryLimits } from '../search/query-limits';
 import { attributeKeyOf } from '../records/contact-fields';
 
 /** Records that belong to a contact (notes, identities, conversations): they go when it is deleted, and follow it into a merge. */
+
+/** What removeMany takes: the contact writer's remove options, `beforeWrite` told the ids. */
+export interface RemoveManyOptions extends Omit<RemoveOptions, 'beforeWrite'> {
+  beforeWrite?: (liveIds: number[]) => Promise<unknown>;
+}
+
 export interface ContactDependent {
   removeForContacts(accountId: number, contactIds: number[]): Promise<unknown>;
   moveToContact(accountId: number, fromId: number, toId: number): Promise<unknown>;
@@ -108,12 +114,13 @@ export function createContactsService({ contacts, customAttributes, writer, next
    * Deletes the account's live contacts among `ids` and what belongs to them; answers the ids
    * it deleted. A soft delete first: the version bump keeps a late sync job from bringing a
    * contact back, and the sync worker purges the document once the index has dropped it.
-   * `beforeWrite` is told the ids of the live contacts about to be deleted (a bulk action records them).
+   * `beforeWrite` is told the ids of the live contacts about to be deleted (a bulk action records
+   * them); `choose` and `check` as the contact writer's remove takes them.
    */
-  async function removeMany(accountId: number, ids: number[], beforeWrite?: (liveIds: number[]) => Promise<unknown>, check?: (current: Contact) => void): Promise<number[]> {
+  async function removeMany(accountId: number, ids: number[], { beforeWrite, ...options }: RemoveManyOptions = {}): Promise<number[]> {
     const release = mergeLocks ? await mergeLocks.acquireAll(accountId, ids) : async () => undefined;
     try {
-      const live = await writer.remove(accountId, ids, beforeWrite && ((found) => beforeWrite(found.map((contact) => Number(contact._id)))), check);
+      const live = await writer.remove(accountId, ids, { ...options, beforeWrite: beforeWrite && ((found) => beforeWrite(found.map((contact) => Number(contact._id)))) });
       if (!live.length) return [];
       // A merge moves these to the base contact before removing the mergee, so nothing is lost there.
       await Promise.all(dependents.map((dependent) => dependent.removeForContacts(accountId, live)));
@@ -232,7 +239,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
 
     async remove(accountId: number, id: number, { ifVersion }: Pick<UpdateOptions, 'ifVersion'> = {}): Promise<void> {
       const check = ifVersion && ((current: Contact) => checkIfMatch(ifVersion, id, current.version));
-      if (!(await removeMany(accountId, [id], undefined, check)).length) throw new NotFoundError('contact', id);
+      if (!(await removeMany(accountId, [id], { check })).length) throw new NotFoundError('contact', id);
     },
 
     removeMany,

@@ -254,25 +254,20 @@ describe('bulk actions', () => {
     const bulkActions = createBulkActionsService({
       bulkActions: deps.models.bulkActions,
       nextIds: deps.nextIds,
-      writer: {
-        // The race, made certain: after the point in time, before the batch reads its contacts.
-        liveAmong: async (accountId, ids) => {
-          if (!raced) {
-            raced = true;
-            await ctx.http.patch(account.path(`/contacts/${moved.id}`)).set('api_access_token', account.adminToken).send({ city: 'Nazca' }).expect(200);
-            await ctx.http.patch(account.path(`/contacts/${renamed.id}`)).set('api_access_token', account.adminToken).send({ name: 'Renamed' }).expect(200);
-          }
-          return deps.writer.liveAmong(accountId, ids);
-        },
-        writeMany: deps.writer.writeMany,
-      },
+      writer: deps.writer,
       search: deps.search,
       labels: deps.services.labels,
       segments: deps.services.segments,
       enqueue: async () => undefined,
       waitIndexed: async () => true,
       indexContacts: (accountId, docs) => indexWritten({ indexer: deps.indexer, writer: deps.writer, sync: deps.scheduler }, accountId, docs),
-      removeContacts: (accountId, ids, beforeWrite) => deps.services.contacts.removeMany(accountId, ids, beforeWrite),
+      // The race, made certain: after the point in time, before the batch reads its contacts.
+      removeContacts: async (accountId, ids, options) => {
+        raced = true;
+        await ctx.http.patch(account.path(`/contacts/${moved.id}`)).set('api_access_token', account.adminToken).send({ city: 'Nazca' }).expect(200);
+        await ctx.http.patch(account.path(`/contacts/${renamed.id}`)).set('api_access_token', account.adminToken).send({ name: 'Renamed' }).expect(200);
+        return deps.services.contacts.removeMany(accountId, ids, options);
+      },
       logger: deps.logger,
     });
     const { action } = await bulkActions.create(account.id, 'administrator', {

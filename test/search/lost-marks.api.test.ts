@@ -106,8 +106,10 @@ describe('marks of writes that lost their contact to another write', () => {
     const { version } = (await stored(contact.id))!;
 
     await expect(
-      writer.remove(account.id, [contact.id], undefined, (current) => {
-        if (current.version !== version) throw new PreconditionFailedError(`contact ${contact.id} changed`);
+      writer.remove(account.id, [contact.id], {
+        check: (current) => {
+          if (current.version !== version) throw new PreconditionFailedError(`contact ${contact.id} changed`);
+        },
       }),
     ).rejects.toBeInstanceOf(PreconditionFailedError);
     await marksGone(contact.id);
