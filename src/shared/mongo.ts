@@ -48,6 +48,11 @@ export async function connectMongo(uri: string, options: { timeoutMs?: number; c
 const { MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError } = mongoose.mongo;
 // Driver errors that are not exported as classes, known by name.
 const UNREACHABLE_MONGO_NAMES = new Set(['MongoPoolClosedError', 'MongoWaitQueueTimeoutError']);
+// A socket the server closed as the driver wrote to it: Node's own error, thrown by the driver's
+// connection unwrapped (`This socket has been ended by the other party`, EPIPE), answered 500
+// twice in 17,000 requests across a FerretDB shutdown (found by a black-box fault audit).
+const SOCKET_GONE_CODES = new Set(['EPIPE', 'ECONNRESET']);
+const FROM_THE_DRIVER = /node_modules[\\/]mongodb[\\/]/;
 
 /**
  * The database server cannot be reached (stopped, restarting, connections dropped): the request
@@ -58,6 +63,7 @@ export function isMongoUnavailable(err: unknown): boolean {
   for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (e instanceof MongoNetworkError || e instanceof MongoServerSelectionError || e instanceof MongoNotConnectedError || e instanceof MongoTopologyClosedError) return true;
     if (UNREACHABLE_MONGO_NAMES.has(e.name)) return true;
+    if (SOCKET_GONE_CODES.has(String((e as { code?: unknown }).code)) && FROM_THE_DRIVER.test(e.stack ?? '')) return true;
     // mongoose's own, if commands are ever buffered while disconnected.
     if (e instanceof mongoose.Error && /buffering timed out|Client must be connected|connection .* was force closed/i.test(e.message)) return true;
   }
