@@ -327,7 +327,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     search,
     labels,
     segments,
-    enqueue: (job) => bulkQueue.add(job),
+    // Under the action's id: queued again at a worker's start, one waiting or running is not queued twice.
+    enqueue: (job) => addUnlessQueued(bulkQueue, job, `bulk-action-${job.id}`),
     waitIndexed: (ids) => waitUntilIndexed(models.pendingSync, models.contacts, ids, { timeoutMs: config.BULK_INDEX_WAIT_MS }),
     indexContacts: (accountId, docs) => indexWritten({ indexer, writer: backgroundWriter, sync: backgroundSync }, accountId, docs),
     removeContacts: contactsInBackground.removeMany,
@@ -612,9 +613,9 @@ export async function createDependencies(config: Config, logger: Logger, overrid
       // again is queued, once Redis is there (the 'ready' below).
       let requeuedImports = false;
       const requeueImports = () =>
-        importProcessor.requeueUnfinished(importQueue).then(
+        Promise.all([importProcessor.requeueUnfinished(importQueue), bulkActions.requeueUnfinished()]).then(
           () => (requeuedImports = true),
-          (err) => logger.warn({ err }, 'unfinished imports not re-queued; tried again when Redis comes back'),
+          (err) => logger.warn({ err }, 'unfinished imports and bulk actions not re-queued; tried again when Redis comes back'),
         );
       sweepQueue.client.on('ready', () => {
         scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS).catch((err) => logger.warn({ err }, 'sweep not scheduled again after Redis came back'));

@@ -182,6 +182,19 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
   return {
     run,
 
+    /**
+     * Queues again the jobs of actions still queued or running (a job lost with Redis: a Redis
+     * without persistence restarted, and a 202's action stayed `queued` for good; found by a
+     * black-box fault audit). Once a worker starts, as unfinished imports are: it reads every
+     * account's unfinished actions, which are few. An action run within its request (at most
+     * INLINE_LIMIT contacts) is not its job. Answers how many were queued.
+     */
+    async requeueUnfinished(): Promise<number> {
+      const unfinished = await bulkActions.find({ status: { $in: ['queued', 'running'] }, total: { $gt: INLINE_LIMIT } }, { _id: 1 }).lean();
+      for (const { _id } of unfinished) await deps.enqueue({ id: _id });
+      return unfinished.length;
+    },
+
     async create(accountId: number, role: string, input: BulkActionInput) {
       if (input.action_name === 'delete' && role !== 'administrator') throw new ForbiddenError('only administrators may delete contacts');
       const add = normalizeLabels(input.labels?.add ?? []);
