@@ -17,13 +17,12 @@ import { buildTextSearchQuery } from '../search/build-text-search-query';
 import type { QueryLimits } from '../search/query-limits';
 import { attributeKeyOf } from '../records/contact-fields';
 
-/** Records that belong to a contact (notes, identities, conversations): they go when it is deleted, and follow it into a merge. */
-
 /** What removeMany takes: the contact writer's remove options, `beforeWrite` told the ids. */
 export interface RemoveManyOptions extends Omit<RemoveOptions, 'beforeWrite'> {
   beforeWrite?: (liveIds: number[]) => Promise<unknown>;
 }
 
+/** Records that belong to a contact (notes, identities, conversations): they go when it is deleted, and follow it into a merge. */
 export interface ContactDependent {
   removeForContacts(accountId: number, contactIds: number[]): Promise<unknown>;
   moveToContact(accountId: number, fromId: number, toId: number): Promise<unknown>;
