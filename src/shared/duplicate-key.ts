@@ -18,10 +18,16 @@ export function isDuplicateKey(err: unknown): boolean {
 /**
  * The positions of the documents an unordered insertMany refused as duplicates. Rethrows the
  * error when it is anything else, or when any document failed for another reason.
+ *
+ * The driver wraps an error of its own in the middle of an insertMany (a connection refused or
+ * reset while the server restarts) in a MongoBulkWriteError too, with `writeErrors: []`: no
+ * document was refused, and none is known to be written. Read as "no duplicates", a claim of
+ * contact_keys believed every key taken and its create wrote the contact with no key (a fault
+ * audit: FerretDB killed during creates left live contacts whose email a second create took).
  */
 export function duplicateIndexes(err: unknown): Set<number> {
   const writeErrors = (err as { writeErrors?: unknown } | null)?.writeErrors;
-  if (!writeErrors) throw err;
+  if (!writeErrors || (Array.isArray(writeErrors) && !writeErrors.length)) throw err;
   const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index?: number; code?: number; errmsg?: string; err?: { index: number; code?: number; errmsg?: string } }[];
   const indexes = new Set<number>();
   for (const e of list) {

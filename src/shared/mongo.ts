@@ -54,13 +54,19 @@ const UNREACHABLE_MONGO_NAMES = new Set(['MongoPoolClosedError', 'MongoWaitQueue
 const SOCKET_GONE_CODES = new Set(['EPIPE', 'ECONNRESET']);
 const FROM_THE_DRIVER = /node_modules[\\/]mongodb[\\/]/;
 
+/** What an error wraps: its `cause`, or the driver error a MongoBulkWriteError keeps as `errorResponse` (it sets no cause). */
+const wrapped = (e: Error): unknown => {
+  const response = (e as { errorResponse?: unknown }).errorResponse;
+  return e.cause ?? (response instanceof Error && response !== e ? response : undefined);
+};
+
 /**
  * The database server cannot be reached (stopped, restarting, connections dropped): the request
- * may succeed when retried, so it is a 503, not a 500. Looks through `cause`, as bulk writes
- * and mongoose wrap what the driver threw.
+ * may succeed when retried, so it is a 503, not a 500. Looks through what an error wraps, as
+ * bulk writes and mongoose wrap what the driver threw.
  */
 export function isMongoUnavailable(err: unknown): boolean {
-  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = wrapped(e), depth++) {
     if (e instanceof MongoNetworkError || e instanceof MongoServerSelectionError || e instanceof MongoNotConnectedError || e instanceof MongoTopologyClosedError) return true;
     if (UNREACHABLE_MONGO_NAMES.has(e.name)) return true;
     if (SOCKET_GONE_CODES.has(String((e as { code?: unknown }).code)) && FROM_THE_DRIVER.test(e.stack ?? '')) return true;

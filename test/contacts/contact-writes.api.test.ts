@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { IdOnlyViolation, exemptBecause, isByIdFilter } from '../../src/shared/id-only-guard';
 import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { accountRouting } from '../../src/search/contacts-index';
@@ -35,6 +36,32 @@ describe('identity keys', () => {
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => post({ name: `Racer ${i}`, email: 'race@example.com' })));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     for (const r of results.filter((x) => x.status !== 200)) expect(r).toMatchObject({ status: 422, body: { field: 'email' } });
+  });
+
+  // The driver reports a connection refused or reset in the middle of an insertMany (the server
+  // restarting) as a MongoBulkWriteError with no write errors: read as "no duplicates", the claim
+  // believed the key taken, and the create, its next steps reaching the server once it was back,
+  // answered 200 with a contact whose email had no key; a second create of that email won too
+  // (a fault audit killing FerretDB during creates). The error is the one the driver builds.
+  it('when the connection fails while a create takes its keys, then it answers 503, writes no contact, and the email stays free for one contact', async () => {
+    const email = 'keys-connection-lost@example.com';
+    const { MongoBulkWriteError, MongoNetworkError } = mongoose.mongo;
+    const insertMany = jest
+      .spyOn(ctx.deps.models.contactKeys.collection, 'insertMany')
+      .mockRejectedValueOnce(new MongoBulkWriteError(new MongoNetworkError('connect ECONNREFUSED 127.0.0.1:27017') as never, {} as never));
+    try {
+      const lost = await post({ name: 'Lost answer', email });
+      expect(lost.status).toBe(503);
+    } finally {
+      insertMany.mockRestore();
+    }
+    const withEmail = () => ctx.deps.models.contacts.find({ account_id: account.id, email, deleted: false }).comment(exemptBecause('the test looks for every contact with the email')).lean();
+    expect(await withEmail()).toHaveLength(0);
+    const created = await post({ name: 'Second try', email });
+    expect(created.status).toBe(200);
+    expect(await keyOf('email', email)).toMatchObject({ contact_id: created.body.payload.contact.id });
+    expect((await post({ name: 'Third', email })).status).toBe(422);
+    expect(await withEmail()).toHaveLength(1);
   });
 
   it('when a contact changes its email, then the old one is released at once and the new one is taken', async () => {

@@ -1,4 +1,6 @@
-import { isDuplicateKey } from '../../src/shared/duplicate-key';
+import { MongoBulkWriteError, MongoNetworkError } from 'mongodb';
+import { duplicateIndexes, isDuplicateKey } from '../../src/shared/duplicate-key';
+import { isMongoUnavailable } from '../../src/shared/mongo';
 
 // The shapes below are what the driver surfaced against MongoDB and FerretDB v1.24.2 (SQLite).
 const thrown = (code: number | undefined, message: string, extra: object = {}) => Object.assign(new Error(message), { code }, extra);
@@ -34,5 +36,22 @@ describe('isDuplicateKey', () => {
     expect(isDuplicateKey(undefined)).toBe(false);
     expect(isDuplicateKey(null)).toBe(false);
     expect(isDuplicateKey('E11000')).toBe(false);
+  });
+});
+
+describe('duplicateIndexes', () => {
+  it('when an unordered insertMany refused documents as duplicates, then it answers their positions', () => {
+    const err = new MongoBulkWriteError({ message: E11000, code: 11000, writeErrors: [{ index: 2, code: 11000, errmsg: E11000 }, { index: 0, code: 11000, errmsg: E11000 }] } as never, {} as never);
+    expect([...duplicateIndexes(err)].sort()).toEqual([0, 2]);
+  });
+
+  // The driver wraps a connection refused or reset in the middle of an insertMany in a
+  // MongoBulkWriteError with `writeErrors: []` (bulk/common.js): nothing was refused, nothing is
+  // known written. Answered as "no duplicates", a key claim believed every key taken.
+  it('when the driver failed the insertMany itself (no write errors), then it rethrows, and the error reads as the database unavailable', () => {
+    const err = new MongoBulkWriteError(new MongoNetworkError('connect ECONNREFUSED 127.0.0.1:27017') as never, {} as never);
+    expect(err.writeErrors).toEqual([]);
+    expect(() => duplicateIndexes(err)).toThrow(err);
+    expect(isMongoUnavailable(err)).toBe(true);
   });
 });
