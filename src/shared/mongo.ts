@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import mongoose, { Connection } from 'mongoose';
 
 /** A connection string as a log or an error may show it: without its user and password. */
@@ -44,6 +45,50 @@ export async function connectMongo(uri: string, options: { timeoutMs?: number; c
     }
   }
 }
+
+/**
+ * A command on a connection whose socket was already destroyed never settled, and when that
+ * command was the driver's heartbeat, the server was never checked again: after a FerretDB
+ * restart the API answered 503 until it was restarted (2 of ~55 restarts under writes; every
+ * request "MongoServerSelectionError: connection N … closed", no socket to FerretDB at all).
+ * The driver (mongodb 6.20, still so in 7.9) writes a command and, when the socket does not take
+ * it at once, waits for 'drain' or 'error'. Between Node destroying a socket (the server's FIN
+ * handled) and its 'close', a write is refused without either event, and the socket's timeout no
+ * longer runs; the connection's close then fails only a read in progress, not this wait. A pool
+ * error in that window marks the server Unknown, server selection wakes the monitor, its hello
+ * goes to the dying socket and hangs, and a monitor never starts a check while one is running.
+ * So a write also ends when its socket closes, with the connection's own network error: the
+ * heartbeat fails and the next one reconnects; an operation fails (a 503) instead of hanging
+ * with its pooled connection. `test/shared/mongo-write-on-closed-socket.test.ts`.
+ */
+const requireFromMongoose = createRequire(require.resolve('mongoose'));
+const guarded = Symbol.for('contacts.writeEndsOnClose');
+interface DriverConnection {
+  socket: NodeJS.EventEmitter & { closed?: boolean };
+  error: Error | null;
+  id: unknown;
+  address: string;
+}
+type WriteCommand = ((this: DriverConnection, ...args: unknown[]) => Promise<void>) & { [guarded]?: true };
+function endWritesWhenSocketCloses(): boolean {
+  const proto = (requireFromMongoose('mongodb/lib/cmap/connection') as { Connection?: { prototype: { writeCommand?: WriteCommand } } }).Connection?.prototype;
+  const original = proto?.writeCommand;
+  if (!proto || typeof original !== 'function') return false;
+  if (original[guarded]) return true;
+  const writeCommand: WriteCommand = function (this: DriverConnection, ...args: unknown[]) {
+    const socket = this.socket;
+    return new Promise<void>((resolve, reject) => {
+      const onClose = () => reject(this.error ?? new mongoose.mongo.MongoNetworkError(`connection ${String(this.id)} to ${this.address} closed`));
+      socket.once('close', onClose);
+      original.apply(this, args).then(resolve, reject).finally(() => socket.removeListener('close', onClose));
+    });
+  };
+  writeCommand[guarded] = true;
+  proto.writeCommand = writeCommand;
+  return true;
+}
+/** Whether the guard above is in place (false if a driver upgrade moved what it wraps). */
+export const writesEndWhenSocketCloses = endWritesWhenSocketCloses();
 
 const { MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError } = mongoose.mongo;
 // Driver errors that are not exported as classes, known by name.
