@@ -79,6 +79,8 @@ function endWritesWhenSocketCloses(): boolean {
     const socket = this.socket;
     return new Promise<void>((resolve, reject) => {
       const onClose = () => reject(this.error ?? new mongoose.mongo.MongoNetworkError(`connection ${String(this.id)} to ${this.address} closed`));
+      // Closed already, its 'close' will not come again.
+      if (socket.closed) return onClose();
       socket.once('close', onClose);
       original.apply(this, args).then(resolve, reject).finally(() => socket.removeListener('close', onClose));
     });
