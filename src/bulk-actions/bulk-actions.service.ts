@@ -17,10 +17,10 @@ import { segmentOf, type BulkActionInput } from './bulk-actions.schemas';
 export const INLINE_LIMIT = 100;
 const BATCH = 1000;
 
-/** Contacts the action goes through at once; a filter's with the version its point in time holds each at. */
+/** Contacts the action goes through at once; a filter's with its query and the version its point in time holds each at. */
 interface Batch {
   ids: number[];
-  snapshot?: ReadonlyMap<number, number>;
+  filter?: { query: SearchQuery; snapshot: ReadonlyMap<number, number> };
 }
 
 export interface BulkJob {
@@ -57,14 +57,14 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
    * time holds it at matches; one changed since is asked again of the index, once it holds the
    * contact's version: left alone when it no longer matches, or when the index cannot say.
    */
-  async function stillMatching(action: BulkAction, live: Contact[], snapshot: ReadonlyMap<number, number>): Promise<Contact[]> {
+  async function stillMatching(accountId: number, live: Contact[], { query, snapshot }: NonNullable<Batch['filter']>): Promise<Contact[]> {
     const changed = live.filter((contact) => contact.version !== snapshot.get(Number(contact._id)));
     if (!changed.length) return live;
     // Indexed here as read (external versions: a newer one indexed meanwhile stays), then
     // refreshed: the sync may not have got to them, nor a refresh shown them.
-    await deps.indexContacts(action.account_id, changed);
+    await deps.indexContacts(accountId, changed);
     await deps.search.refresh();
-    const seen = await deps.search.matchingVersions(action.account_id, JSON.parse(action.compiled_query!) as SearchQuery, changed.map((contact) => Number(contact._id)));
+    const seen = await deps.search.matchingVersions(accountId, query, changed.map((contact) => Number(contact._id)));
     // A contact the index refused to take at the version read is not known to match.
     const matches = (contact: Contact) => (seen.get(Number(contact._id)) ?? -1) >= contact.version;
     const gone = new Set(changed.filter((contact) => !matches(contact)));
@@ -76,9 +76,9 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
    * each changed by one update conditional on its version, then re-synced. Answers how many
    * contacts it changed.
    */
-  async function apply(action: BulkAction, { ids, snapshot }: Batch): Promise<number> {
+  async function apply(action: BulkAction, { ids, filter }: Batch): Promise<number> {
     const accountId = action.account_id;
-    const choose = snapshot && ((found: Contact[]) => stillMatching(action, found, snapshot));
+    const choose = filter && ((found: Contact[]) => stillMatching(accountId, found, filter));
     if (action.delete) {
       // The contacts service's own removal: notes, identities and conversations go with them.
       return (await deps.removeContacts(accountId, ids, { beforeWrite: (liveIds) => recordInFlight(action, liveIds), choose })).length;
@@ -121,8 +121,9 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
       for (let i = 0; i < action.selection.ids.length; i += BATCH) yield { ids: action.selection.ids.slice(i, i + BATCH) };
       return;
     }
-    for await (const found of deps.search.matchingContacts(action.account_id, JSON.parse(action.compiled_query!) as SearchQuery, BATCH)) {
-      yield { ids: found.map((c) => c.id), snapshot: new Map(found.map((c) => [c.id, c.version])) };
+    const query = JSON.parse(action.compiled_query!) as SearchQuery;
+    for await (const found of deps.search.matchingContacts(action.account_id, query, BATCH)) {
+      yield { ids: found.map((c) => c.id), filter: { query, snapshot: new Map(found.map((c) => [c.id, c.version])) } };
     }
   }
 

@@ -62,6 +62,12 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
     return list.map((note) => toNotePayload(note, note.user_id === null ? null : (authors.get(note.user_id) ?? null)));
   }
 
+  /** A write conditional on the version read found none to write: the 412 if the note is still there, at another version. */
+  async function checkIfMatchAgain(ifVersion: number[], accountId: number, contactId: number, noteId: number): Promise<void> {
+    const again = await notes.findOne({ _id: noteId, account_id: accountId, contact_id: contactId }).lean();
+    if (again) checkNoteIfMatch(ifVersion, again);
+  }
+
   /** Agents may edit their own notes; administrators any note of the account. */
   function assertMayChange(caller: Caller, note: Note) {
     if (caller.role !== 'administrator' && note.user_id !== caller.userId) {
@@ -161,8 +167,7 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
         )
         .lean();
       if (!updated) {
-        const again = ifVersion && (await notes.findOne({ _id: noteId, account_id: caller.accountId, contact_id: contactId }).lean());
-        if (again) checkNoteIfMatch(ifVersion, again);
+        if (ifVersion) await checkIfMatchAgain(ifVersion, caller.accountId, contactId, noteId);
         throw new NotFoundError('note', noteId);
       }
       return { payload: (await present(caller.accountId, [updated]))[0], version: versionOf(updated) };
@@ -179,10 +184,7 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
       assertMayChange(caller, current);
       checkNoteIfMatch(ifVersion, current);
       const res = await notes.deleteOne({ _id: noteId, account_id: caller.accountId, contact_id: contactId, ...(ifVersion ? { updated_at: current.updated_at } : {}) });
-      if (!res.deletedCount && ifVersion) {
-        const again = await notes.findOne({ _id: noteId, account_id: caller.accountId, contact_id: contactId }).lean();
-        if (again) checkNoteIfMatch(ifVersion, again);
-      }
+      if (!res.deletedCount && ifVersion) await checkIfMatchAgain(ifVersion, caller.accountId, contactId, noteId);
       await contactNotes.updateOne({ _id: String(contactId) }, { $pull: { note_ids: noteId } });
     },
 

@@ -123,7 +123,7 @@ const takesIfMatch = (headers: ZodType | undefined): boolean => !!headers && 'sh
  * (the record exists) is left to the route, which answers 404 otherwise. `If-None-Match: *` on
  * a change of a record asks to write only where it does not exist: it does.
  */
-export const unsupportedPreconditions =
+const unsupportedPreconditions =
   (method: Method, ifMatch: boolean): RequestHandler =>
   (req, _res, next) => {
     const given = (name: string) => {
