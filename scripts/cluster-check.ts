@@ -328,9 +328,9 @@ async function main() {
     const inMongo = await deps.models.contacts.countDocuments({ account_id: account.id, deleted: false });
     const inIndex = await indexCount(account.id);
     const report = await deps.reconcile(account.id);
-    console.log(`\nafterwards: MongoDB ${inMongo} contacts, index ${inIndex}, writes acknowledged ${acked.size} (+ ${probe.lags.length} probes); reconcile: ${report.checked} checked, ${report.behind} behind, ${report.orphans} orphans, ${report.failed.length} failed`);
+    console.log(`\nafterwards: MongoDB ${inMongo} contacts, index ${inIndex}, writes acknowledged ${acked.size} (+ ${probe.lags.length} probes); reconcile: ${report.checked} checked, ${report.behind} behind, ${report.orphans} orphans, ${report.unkeyed} unkeyed, ${report.failed.length} failed`);
     if (inMongo !== inIndex) problems.push(`MongoDB holds ${inMongo} contacts, the index ${inIndex}`);
-    if (report.behind || report.orphans || report.failed.length) problems.push(`reconcile found drift: ${JSON.stringify({ behind: report.behind, orphans: report.orphans, failed: report.failed.slice(0, 5) })}`);
+    if (report.behind || report.orphans || report.unkeyed || report.failed.length) problems.push(`reconcile found drift: ${JSON.stringify({ behind: report.behind, orphans: report.orphans, unkeyed: report.unkeyed, failed: report.failed.slice(0, 5) })}`);
     const found = await deps.models.contacts.find({ _id: { $in: [...acked.values()].map(String) } }, { _id: 1 }).lean();
     if (found.length !== acked.size) problems.push(`${acked.size - found.length} acknowledged writes missing from MongoDB`);
   } finally {

@@ -286,9 +286,9 @@ async function verify(account: Account, acked: Map<string, number>, attempted: S
   verdict.figures.push(`all indexed ${s(Date.now() - since)} after the fault ended`);
 
   const report = await retrying('reconcile', () => deps.reconcile(account.id));
-  const drift = report.behind + report.orphans + report.failed.length;
-  if (drift) verdict.problems.push(`reconcile found drift: ${JSON.stringify({ behind: report.behind, orphans: report.orphans, failed: report.failed.slice(0, 5) })}`);
-  verdict.figures.push(`reconcile: ${report.checked} checked, ${report.behind} behind, ${report.orphans} orphans, ${report.failed.length} failed`);
+  const drift = report.behind + report.orphans + report.unkeyed + report.failed.length;
+  if (drift) verdict.problems.push(`reconcile found drift: ${JSON.stringify({ behind: report.behind, orphans: report.orphans, unkeyed: report.unkeyed, failed: report.failed.slice(0, 5) })}`);
+  verdict.figures.push(`reconcile: ${report.checked} checked, ${report.behind} behind, ${report.orphans} orphans, ${report.unkeyed} unkeyed, ${report.failed.length} failed`);
 
   const index = await indexCount(account.id);
   const byEmail = new Map(inMongo.map((c) => [c.email!, Number(c._id)]));

@@ -30,7 +30,7 @@ async function main() {
   try {
     if (!(await deps.models.accounts.exists({ _id: accountId }))) throw new Error(`account ${accountId} does not exist`);
     let lastPrint = 0;
-    const line = (r: ReconcileReport) => `MongoDB: checked ${r.checked}, behind ${r.behind}; index: walked ${r.indexed}, orphans ${r.orphans}; failed ${r.failed.length}\n`;
+    const line = (r: ReconcileReport) => `MongoDB: checked ${r.checked}, behind ${r.behind}; index: walked ${r.indexed}, orphans ${r.orphans}; keys missing ${r.unkeyed}; failed ${r.failed.length}\n`;
     const progress = (r: ReconcileReport) => {
       if (Date.now() - lastPrint < 2000) return;
       lastPrint = Date.now();

@@ -219,6 +219,14 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
       return result;
     },
 
+    /** The claims whose key is missing or names another contact (one read of keys). */
+    async unheld(claims: KeyClaim[]): Promise<KeyClaim[]> {
+      if (!claims.length) return [];
+      const ids = claims.map((c) => contactKeyId(c.accountId, c.field, c.value));
+      const ownerOf = new Map((await keys.find({ _id: { $in: ids } }, { contact_id: 1 }).lean()).map((k) => [k._id, k.contact_id]));
+      return claims.filter((claim, i) => ownerOf.get(ids[i]) !== claim.contactId);
+    },
+
     /** The live contacts that hold any of these values (one read of keys and one of contacts). */
     async holdersOf(claims: KeyClaim[]): Promise<Contact[]> {
       const found = (await holders(claims)).filter((c): c is Contact => !!c);

@@ -20,6 +20,11 @@ export interface ReconcileReport {
   indexed: number;
   /** Documents in the index with no contact in MongoDB. */
   orphans: number;
+  /**
+   * Emails, phone numbers and identifiers of live contacts whose key did not name the contact
+   * (missing, or left to another id): taken again unless a dry run.
+   */
+  unkeyed: number;
   /** Contacts that could not be repaired, with the reason. */
   failed: { id: number; reason: string }[];
 }
@@ -32,12 +37,14 @@ export interface ReconcileOptions {
 
 /** The reports of one account's reconcile in each index it is written to, added up. */
 export function addReports(reports: ReconcileReport[]): ReconcileReport {
-  const sum: ReconcileReport = { checked: 0, behind: 0, indexed: 0, orphans: 0, failed: [] };
+  const sum: ReconcileReport = { checked: 0, behind: 0, indexed: 0, orphans: 0, unkeyed: 0, failed: [] };
   for (const r of reports) {
     sum.checked += r.checked;
     sum.behind += r.behind;
     sum.indexed += r.indexed;
     sum.orphans += r.orphans;
+    // Each index's pass checks the keys of the same contacts: added up, a dry run counted them twice.
+    sum.unkeyed = Math.max(sum.unkeyed, r.unkeyed);
     sum.failed.push(...r.failed);
   }
   return sum;
@@ -62,7 +69,7 @@ export async function reconcileAccount(
   deps: {
     contacts: ContactModel;
     pending: PendingSyncModel;
-    keys: Pick<ContactKeys, 'claimMany'>;
+    keys: Pick<ContactKeys, 'claimMany' | 'unheld'>;
     es: Client;
     /** The index compared: one the account is written to (reconcile runs once for each). */
     target: IndexTarget;
@@ -74,16 +81,20 @@ export async function reconcileAccount(
   accountId: number,
   options: ReconcileOptions = {},
 ): Promise<ReconcileReport> {
-  const report: ReconcileReport = { checked: 0, behind: 0, indexed: 0, orphans: 0, failed: [] };
+  const report: ReconcileReport = { checked: 0, behind: 0, indexed: 0, orphans: 0, unkeyed: 0, failed: [] };
   const read = async (ids: string[]): Promise<Checked[]> =>
     ids.length ? ((await deps.contacts.find({ _id: { $in: ids } }, CHECKED_FIELDS).lean()) as Checked[]) : [];
 
   async function repairKeys(page: Checked[]) {
     const claims = page.filter((c) => !c.deleted).flatMap((c) => identityClaims(accountId, Number(c._id), c, c.version));
-    if (!claims.length || options.dryRun) return;
-    // Taking a contact's own values again is a no-op; a key that pointed elsewhere is taken back,
-    // unless another live contact holds the same value, which only a person can settle.
-    for (const t of await deps.keys.claimMany(claims)) {
+    // Read first, so that a dry run can count them (it said nothing of a contact without its key)
+    // and the run claims only these rather than inserting every value to find them.
+    const unheld = await deps.keys.unheld(claims);
+    report.unkeyed += unheld.length;
+    if (!unheld.length || options.dryRun) return;
+    // A key that pointed elsewhere is taken back, unless another live contact holds the same
+    // value, which only a person can settle.
+    for (const t of await deps.keys.claimMany(unheld)) {
       report.failed.push({ id: t.contactId, reason: `${t.field} "${t.value}" is also held by contact ${t.ownerId}` });
     }
   }

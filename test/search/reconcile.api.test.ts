@@ -3,6 +3,7 @@ import type { Contact } from '../../src/records/contact.model';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
 import { accountRouting } from '../../src/search/contacts-index';
 import { createContact } from '../support/factories';
+import { contactKeyId } from '../../src/records/contact-key.model';
 
 // No sync worker: the drift made here must stay until reconcile repairs it (a sweep would race it).
 let ctx: TestContext;
@@ -69,12 +70,12 @@ describe('reconcile', () => {
     await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
 
     const dry = await reconcile(account.id, true);
-    expect(dry).toEqual({ checked: 3, behind: 2, indexed: 3, orphans: 1, failed: [] });
+    expect(dry).toEqual({ checked: 3, behind: 2, indexed: 3, orphans: 1, unkeyed: 0, failed: [] });
     expect(await indexed(missing.id)).toBeNull();
     expect(await indexed(ghostId)).not.toBeNull();
 
     const report = await reconcile(account.id);
-    expect(report).toEqual({ checked: 3, behind: 2, indexed: expect.any(Number), orphans: 1, failed: [] });
+    expect(report).toEqual({ checked: 3, behind: 2, indexed: expect.any(Number), orphans: 1, unkeyed: 0, failed: [] });
     expect(await indexed(missing.id)).toEqual({ version: 1, name: 'Missing from the index' });
     expect(await indexed(stale.id)).toEqual({ version: 2, name: 'Renamed while Redis was down' });
     expect(await indexed(fine.id)).toEqual({ version: 1, name: 'In step' });
@@ -83,9 +84,31 @@ describe('reconcile', () => {
     expect(await indexed(otherGhostId, other.id)).not.toBeNull();
 
     await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
-    expect(await reconcile(account.id)).toEqual({ checked: 3, behind: 0, indexed: 3, orphans: 0, failed: [] });
+    expect(await reconcile(account.id)).toEqual({ checked: 3, behind: 0, indexed: 3, orphans: 0, unkeyed: 0, failed: [] });
     const list = await ctx.http.get(account.path('/contacts')).query({ sort: 'name' }).set('api_access_token', account.adminToken).expect(200);
     expect(list.body.payload.map((c: { name: string }) => c.name)).toEqual(['In step', 'Missing from the index', 'Renamed while Redis was down']);
+  });
+
+  it('when a live contact\'s keys are missing or name another id, then a dry run counts them and reconcile takes them again', async () => {
+    const own = await ctx.createAccount();
+    const contact = await createContact(ctx, own, { name: 'Lost its keys', email: 'lost-keys@example.com', phone_number: '+14155550142', identifier: 'lost-keys' });
+    await ctx.deps.indexer.indexContacts([contact.id]);
+    const keyOf = (field: 'email' | 'phone_number' | 'identifier', value: string) => contactKeyId(own.id, field, value);
+    // A key lost (as a FerretDB kill mid-create once left it), and one left an hour ago to a contact id never written (its writer died).
+    await ctx.deps.models.contactKeys.deleteOne({ _id: keyOf('email', 'lost-keys@example.com') });
+    await ctx.deps.models.contactKeys.updateOne({ _id: keyOf('phone_number', '+14155550142') }, { $set: { contact_id: 999_999_999, claimed_at: new Date(Date.now() - 3600_000) } });
+    await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
+
+    expect(await reconcile(own.id, true)).toEqual({ checked: 1, behind: 0, indexed: 1, orphans: 0, unkeyed: 2, failed: [] });
+    expect(await ctx.deps.models.contactKeys.findById(keyOf('email', 'lost-keys@example.com')).lean()).toBeNull();
+
+    expect(await reconcile(own.id)).toEqual({ checked: 1, behind: 0, indexed: 1, orphans: 0, unkeyed: 2, failed: [] });
+    for (const [field, value] of [['email', 'lost-keys@example.com'], ['phone_number', '+14155550142'], ['identifier', 'lost-keys']] as const) {
+      expect(await ctx.deps.models.contactKeys.findById(keyOf(field, value)).lean()).toMatchObject({ contact_id: contact.id });
+    }
+    expect(await reconcile(own.id)).toEqual({ checked: 1, behind: 0, indexed: 1, orphans: 0, unkeyed: 0, failed: [] });
+    // The value is the contact's again: another contact cannot take it.
+    await ctx.http.post(own.path('/contacts')).set('api_access_token', own.adminToken).send({ name: 'Second', email: 'lost-keys@example.com' }).expect(422);
   });
 
   it('when a document was deleted by hand from the index, then reconcile indexes the contact again past the tombstone', async () => {
@@ -103,7 +126,7 @@ describe('reconcile', () => {
     expect(await indexed(contact.id, own.id)).toEqual({ version, name: 'Deleted by hand from the index' });
     expect(await ctx.deps.models.pendingSync.exists({ _id: String(contact.id) })).toBeNull();
     await ctx.deps.es.indices.refresh({ index: ctx.deps.index });
-    expect(await reconcile(own.id)).toEqual({ checked: 1, behind: 0, indexed: 1, orphans: 0, failed: [] });
+    expect(await reconcile(own.id)).toEqual({ checked: 1, behind: 0, indexed: 1, orphans: 0, unkeyed: 0, failed: [] });
   });
 
   it('when a document was changed by hand in the index (a version MongoDB never had), then reconcile finds it and puts MongoDB\'s contact back', async () => {
@@ -114,7 +137,7 @@ describe('reconcile', () => {
     await ctx.deps.es.update({ index: ctx.deps.index, id: String(contact.id), routing: accountRouting(own.id), doc: { name: 'tampered' }, refresh: true });
 
     const dry = await reconcile(own.id, true);
-    expect(dry).toEqual({ checked: 1, behind: 1, indexed: 1, orphans: 0, failed: [] });
+    expect(dry).toEqual({ checked: 1, behind: 1, indexed: 1, orphans: 0, unkeyed: 0, failed: [] });
     const report = await reconcile(own.id);
     expect(report).toMatchObject({ checked: 1, behind: 1, failed: [] });
     const version = (await ctx.deps.models.contacts.findById(String(contact.id)).lean())!.version;
@@ -127,7 +150,7 @@ describe('reconcile', () => {
       .send({ payload: [{ attribute_key: 'name', filter_operator: 'equal_to', values: ['Changed by hand in the index'] }] })
       .expect(200);
     expect(found.body.payload.map((c: { id: number }) => c.id)).toEqual([contact.id]);
-    expect(await reconcile(own.id)).toEqual({ checked: 1, behind: 0, indexed: 1, orphans: 0, failed: [] });
+    expect(await reconcile(own.id)).toEqual({ checked: 1, behind: 0, indexed: 1, orphans: 0, unkeyed: 0, failed: [] });
   });
 
   it('when a deleted contact is still in the index, then reconcile removes it and purges the tombstone', async () => {
