@@ -356,6 +356,17 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     logger,
     config,
   });
+  // A job lost with Redis leaves its import or bulk action unfinished for good: queued again
+  // under its own id, so one Redis still holds is not queued twice (an import's lease keeps a
+  // second run from writing beside a live one). Answers how many were queued; never throws.
+  const requeueJobs = () =>
+    Promise.all([importProcessor.requeueUnfinished(importQueue), bulkActions.requeueUnfinished()]).then(
+      ([imports, actions]) => imports + actions,
+      (err) => {
+        logger.warn({ err }, 'unfinished imports and bulk actions not re-queued; tried again with the next sweep and when Redis comes back');
+        return 0;
+      },
+    );
 
   const services = {
     accounts,
@@ -513,6 +524,8 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     sweep: () => sweepPendingContacts({ pending: models.pendingSync, contacts: models.contacts, es, placements, scheduler, graceMs: config.SWEEP_GRACE_MS }),
     /** One sweep of the messages in flight (the worker runs it with the other). */
     sweepDeliveries: () => sweepPendingDeliveries(deliverySweepDeps),
+    /** Queues again the jobs of unfinished imports and bulk actions (the worker does at its start, when Redis comes back and with the sweep). */
+    requeueJobs,
     /** One pass of the merges a process that died left half done (the worker runs it with the sweep). */
     finishAbandonedMerges: () => completeAbandonedMerges(mergeDeps),
     mergeDeps,
@@ -606,25 +619,22 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         });
         if (merged) logger.warn({ merged }, 'sweep finished merges left by a process that died');
         const labelJobs = await requeueRemovals();
-        return { ...(await syncSweep()), deliveries: delivering, labelJobs };
+        const jobs = await requeueJobs();
+        return { ...(await syncSweep()), deliveries: delivering, labelJobs, jobs };
       });
       // Redis away as the process starts (a deploy or a restart during an outage) must not stop
       // it: writes succeed without Redis, and the sweep is scheduled, and what a start queues
-      // again is queued, once Redis is there (the 'ready' below).
-      let requeuedImports = false;
-      const requeueImports = () =>
-        Promise.all([importProcessor.requeueUnfinished(importQueue), bulkActions.requeueUnfinished()]).then(
-          () => (requeuedImports = true),
-          (err) => logger.warn({ err }, 'unfinished imports and bulk actions not re-queued; tried again when Redis comes back'),
-        );
+      // again is queued, once Redis is there (the 'ready' below). A Redis without persistence
+      // that restarts under a running worker lost their jobs too: queued again then as well, not
+      // only at the worker's first connection.
       sweepQueue.client.on('ready', () => {
         scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS).catch((err) => logger.warn({ err }, 'sweep not scheduled again after Redis came back'));
         void requeueRemovals();
-        if (!requeuedImports) void requeueImports();
+        void requeueJobs();
       });
       await scheduleSweep(sweepQueue, config.SWEEP_EVERY_MS).catch((err) => logger.warn({ err }, 'sweep not scheduled; scheduled when Redis comes back'));
       importProcessor.register(importQueue, config.IMPORT_CONCURRENCY);
-      await requeueImports();
+      await requeueJobs();
     },
 
     /**

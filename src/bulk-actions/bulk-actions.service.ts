@@ -15,6 +15,11 @@ import { segmentOf, type BulkActionInput } from './bulk-actions.schemas';
 
 /** A selection of up to this many contacts (ids, or a filter's or segment's count) is done within the request; anything larger runs as a job. */
 export const INLINE_LIMIT = 100;
+/**
+ * How long a running action may go without a write before its job is taken for lost: a run
+ * writes after every batch, and waits at most BULK_INDEX_WAIT_MS (30 s) on the index between.
+ */
+export const RUNNING_LEFT_FOR_MS = 5 * 60_000;
 const BATCH = 1000;
 
 /** Contacts the action goes through at once; a filter's with its query and the version its point in time holds each at. */
@@ -186,14 +191,19 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
     /**
      * Queues again the jobs of actions still queued or running (a job lost with Redis: a Redis
      * without persistence restarted, and a 202's action stayed `queued` for good; found by a
-     * black-box fault audit). Once a worker starts, as unfinished imports are: it reads every
-     * account's unfinished actions, which are few. An action run within its request (at most
-     * INLINE_LIMIT contacts) is not its job. Answers how many were queued.
+     * black-box fault audit): when a worker starts, when Redis comes back, and at every sweep. It
+     * reads every account's unfinished actions, which are few. An action run within its request
+     * (at most INLINE_LIMIT contacts) is not its job. A job Redis still holds is left as it is.
+     * A running action written within RUNNING_LEFT_FOR_MS is left alone: its job may be lost
+     * while the process that runs it goes on, and a second run would go through the same
+     * contacts beside it. Answers how many were queued.
      */
     async requeueUnfinished(): Promise<number> {
-      const unfinished = await bulkActions.find({ status: { $in: ['queued', 'running'] }, total: { $gt: INLINE_LIMIT } }, { _id: 1 }).lean();
-      for (const { _id } of unfinished) await deps.enqueue({ id: _id });
-      return unfinished.length;
+      const unfinished = await bulkActions.find({ status: { $in: ['queued', 'running'] }, total: { $gt: INLINE_LIMIT } }, { _id: 1, status: 1, updated_at: 1 }).lean();
+      const since = Date.now() - RUNNING_LEFT_FOR_MS;
+      const stalled = unfinished.filter((a) => a.status === 'queued' || a.updated_at.getTime() < since);
+      for (const { _id } of stalled) await deps.enqueue({ id: _id });
+      return stalled.length;
     },
 
     async create(accountId: number, role: string, input: BulkActionInput) {
