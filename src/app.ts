@@ -21,6 +21,7 @@ import { messagingRouter } from './messaging/messaging.router';
 import { notesRouter } from './notes/notes.router';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/build-document';
 import { openApiRouter } from './openapi/openapi.router';
+import { allowedMethods, answerOptions, methodNotAllowed } from './openapi/allowed-methods';
 import { errorBodySchema, errorHandler, notFoundHandler } from './shared/error-handler';
 import { requireBearerToken } from './shared/bearer-token';
 import { JSON_BODY_LIMIT_BYTES, jsonCharsetAsUtf8, unstorableJson, verifyJsonBody } from './shared/json-body';
@@ -149,6 +150,8 @@ export function buildApp(deps: AppDeps): Express {
 
   const mounts = apiMounts(deps, () => document);
   const document = buildOpenApiDocument(mounts);
+  const allowed = allowedMethods(() => document);
+  app.use(answerOptions(allowed));
   for (const { path, guards = [], routers } of mounts) {
     const mounted = Router({ mergeParams: true });
     const markMount: RequestHandler = (_req, res, next) => {
@@ -161,6 +164,7 @@ export function buildApp(deps: AppDeps): Express {
   }
 
   app.use(consoleAssetsRouter(deps.config.CONSOLE_DIR));
+  app.use(methodNotAllowed(allowed));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

@@ -7,6 +7,7 @@ import {
   ConflictError,
   PreconditionFailedError,
   ForbiddenError,
+  MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
   UnauthorizedError,
@@ -78,6 +79,7 @@ const statusByError: [new (...args: never[]) => AppError, number][] = [
   [NotFoundError, 404],
   [UnauthorizedError, 401],
   [ForbiddenError, 403],
+  [MethodNotAllowedError, 405],
   [ConflictError, 409],
   [PreconditionFailedError, 412],
   [PayloadTooLargeError, 413],
@@ -170,6 +172,7 @@ export function errorHandler(fallback: Logger): ErrorRequestHandler {
     const { status, body } = toResponse(err, req.get('content-encoding'));
     if (err instanceof UnavailableError && err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
     if (err instanceof UnauthorizedError) res.set('WWW-Authenticate', err.challenge);
+    if (err instanceof MethodNotAllowedError) res.set('Allow', err.allow.join(', '));
     if (status >= 500 && status !== 503) log.error({ err, method: req.method, url: loggableUrl(req.originalUrl) }, 'request failed');
     else if (status === 503) {
       log.warn({ err, url: loggableUrl(req.originalUrl) }, 'dependency unavailable');

@@ -41,6 +41,16 @@ export class UnauthorizedError extends AppError {
 
 export class ForbiddenError extends AppError {}
 
+/** A method the path does not take; `allow` becomes the 405's Allow header. */
+export class MethodNotAllowedError extends AppError {
+  constructor(
+    message: string,
+    readonly allow: string[],
+  ) {
+    super(message);
+  }
+}
+
 export class ConflictError extends AppError {}
 
 /** A conditional request (If-Match) whose condition no longer holds: the record changed since the caller read it. */
