@@ -95,7 +95,7 @@ const INVALID_FIELD_NAME_CODES = new Set([52, 56, 57]);
 /** Seconds a client should wait before retrying a 503. */
 const RETRY_AFTER_SECONDS = 2;
 
-function toResponse(err: unknown, contentEncoding?: string): { status: number; body: ErrorBody } {
+function toResponse(err: unknown, contentEncoding?: string, contentType?: string): { status: number; body: ErrorBody } {
   if (err instanceof mongoose.mongo.MongoServerError && INVALID_FIELD_NAME_CODES.has(Number(err.code))) {
     // Not the server's own text: it names the stored document's paths (`custom_attributes.a.`).
     return { status: 422, body: { error: 'a key of the request cannot be stored: keys may not be empty, start with "$" or contain "."' } };
@@ -135,7 +135,7 @@ function toResponse(err: unknown, contentEncoding?: string): { status: number; b
   // body-parser marks its own errors with a type and a 4xx status (bad JSON, body too large).
   if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.type) {
     let message = e.message ?? 'bad request';
-    if (e.type === 'entity.parse.failed') message = jsonParseFailure(e);
+    if (e.type === 'entity.parse.failed') message = jsonParseFailure(e, contentType);
     else if (e.type === 'entity.too.large') message = `request body is larger than ${JSON_BODY_LIMIT_BYTES / (1024 * 1024)} MB, the limit of a request body`;
     return { status: e.status, body: { error: message } };
   }
@@ -169,7 +169,7 @@ export function errorHandler(fallback: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    const { status, body } = toResponse(err, req.get('content-encoding'));
+    const { status, body } = toResponse(err, req.get('content-encoding'), req.get('content-type'));
     if (err instanceof UnavailableError && err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
     if (err instanceof UnauthorizedError) res.set('WWW-Authenticate', err.challenge);
     if (err instanceof MethodNotAllowedError) res.set('Allow', err.allow.join(', '));

@@ -107,8 +107,16 @@ export const jsonCharsetAsUtf8: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** What is wrong with a JSON body body-parser could not parse, for the 400. */
-export function jsonParseFailure(err: { message?: string; body?: unknown }): string {
+/**
+ * What is wrong with a JSON body body-parser could not parse, for the 400. `contentType`, the
+ * request's: a body labelled UTF-16 is decoded as UTF-16, so one sent as UTF-8 under that label
+ * reads as CJK characters, and was told only that it "must be a JSON object or array".
+ */
+export function jsonParseFailure(err: { message?: string; body?: unknown }, contentType = ''): string {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType)?.[1];
+  if (charset && !/^utf-?8$/i.test(charset)) {
+    return `request body is not valid JSON when read as ${charset.toUpperCase()}, the charset its Content-Type names: JSON sent as UTF-8 must say charset=utf-8, or name no charset`;
+  }
   const body = typeof err.body === 'string' ? err.body.trimStart() : '';
   if (body !== '' && body[0] !== '{' && body[0] !== '[') return 'request body must be a JSON object or array';
   return `request body is not valid JSON: ${err.message ?? 'it could not be parsed'}`;

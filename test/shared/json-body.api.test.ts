@@ -113,6 +113,18 @@ describe('a body that is not JSON', () => {
     expect(latin1.body.error).toMatch(/not valid UTF-8/);
   });
 
+  // A UTF-8 body labelled UTF-16 is decoded into CJK characters: it was told only "request body must be a JSON object or array".
+  it('when JSON labelled UTF-16 is sent as UTF-8, then the 400 names the charset; JSON really in UTF-16 is read', async () => {
+    const post = (type: string, body: Buffer) =>
+      ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).set('content-type', type).serialize((raw: unknown) => raw as string).send(body as never);
+    const mislabelled = await post('application/json; charset=utf-16', Buffer.from('{"name":"Zoë Mislabelled"}'));
+    expect([mislabelled.status, mislabelled.body.error]).toEqual([400, 'request body is not valid JSON when read as UTF-16, the charset its Content-Type names: JSON sent as UTF-8 must say charset=utf-8, or name no charset']);
+    const utf16 = await post('application/json; charset=utf-16le', Buffer.from('{"name":"Zoë Sixteen"}', 'utf16le'));
+    expect([utf16.status, utf16.body.payload?.contact?.name]).toEqual([200, 'Zoë Sixteen']);
+    const broken = await post('application/json', Buffer.from('{"name":'));
+    expect(broken.body.error).toMatch(/^request body is not valid JSON: /);
+  });
+
   // curl -d without a content type: it was a 422 "Unrecognized key: {"name":"x"}" on the routes that take forms.
   it.each([['{"name":"formx"}'], ['  [{"name":"formx"}]']])('when JSON %s is sent as a urlencoded form to a route that takes forms, then it answers 415 saying to send it as JSON, and nothing is written', async (body) => {
     const contact = await createContact(ctx, account, { name: 'Before' });
