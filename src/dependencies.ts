@@ -202,10 +202,10 @@ export async function createDependencies(config: Config, logger: Logger, overrid
 
   // A website session proved an identifier, not a contact: taken off the contact, it ends the session's verification (inboxes, made below).
   const onIdentifierGivenUp = (accountId: number, contactId: number) => inboxes.unverifyContact(accountId, contactId);
-  const writer = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: scheduler, onIdentifierGivenUp });
+  const writer = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: scheduler, onIdentifierGivenUp, giveBackForMs: config.KEY_CLAIM_GRACE_MS });
   // The same writes for work on many contacts at once, whose sync jobs go to the background queue.
   const backgroundSync = createSyncScheduler(backgroundSyncQueue, logger);
-  const backgroundWriter = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: backgroundSync, onIdentifierGivenUp });
+  const backgroundWriter = createContactWriter({ contacts: models.contacts, pending: models.pendingSync, keys, sync: backgroundSync, onIdentifierGivenUp, giveBackForMs: config.KEY_CLAIM_GRACE_MS });
   const definitionResyncQueue = queues.createQueue<DefinitionResyncJob>(DEFINITION_RESYNC_QUEUE, { attempts: 3 });
   const customAttributes = createCustomAttributesService({
     definitions,

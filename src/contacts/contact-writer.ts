@@ -30,6 +30,11 @@ export interface ContactWriterDeps {
    * contact that no longer holds its identifier.
    */
   onIdentifierGivenUp?: IdentifierGivenUp;
+  /**
+   * How long the keys of a write whose connection failed are tried to be given back: the keys'
+   * grace time (KEY_CLAIM_GRACE_MS), past which they are taken over anyway.
+   */
+  giveBackForMs?: number;
 }
 
 export type IdentifierGivenUp = (accountId: number, contactId: number) => Promise<unknown>;
@@ -55,13 +60,29 @@ function toMongoUpdate(update: ContactUpdate, current: Contact, now: Date) {
 }
 
 /**
+ * Runs `attempt` after `firstWaitMs`, then until it succeeds, waiting twice as long after each
+ * failure (at most 5 s), for at most `forMs`. Its timers do not keep the process alive.
+ */
+async function keepTrying(attempt: () => Promise<void>, { firstWaitMs, forMs }: { firstWaitMs: number; forMs: number }): Promise<void> {
+  const until = Date.now() + forMs;
+  for (let wait = firstWaitMs; Date.now() + wait <= until; wait = Math.min(wait * 2, 5000)) {
+    await new Promise((resolve) => setTimeout(resolve, wait).unref());
+    try {
+      return await attempt();
+    } catch {
+      // The database is still away: wait longer.
+    }
+  }
+}
+
+/**
  * Every write to a contact goes through here, and each is one single-document update
  * conditional on the version it read, retried on conflict: no lost update, no write to a
  * contact deleted meanwhile. Around it, in this order: new emails, phones and identifiers are
  * taken (contact_keys), the write is marked pending for the index, the contact is written, the
  * values it gave up are released, the sync job is queued.
  */
-export function createContactWriter({ contacts, pending, keys, sync, onIdentifierGivenUp }: ContactWriterDeps) {
+export function createContactWriter({ contacts, pending, keys, sync, onIdentifierGivenUp, giveBackForMs = 60_000 }: ContactWriterDeps) {
   const markPending = (entries: { id: string; accountId: number; version: number }[]) => markPendingWrites(pending, entries);
 
   async function readLive(accountId: number, id: number): Promise<Contact> {
@@ -81,14 +102,30 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
   }
 
   /**
-   * Gives back what a failed write took. With the database away the request does not wait for
-   * it a second time (each wait is a server-selection timeout): the give-back runs on its own and
-   * succeeds if the database is back by then; if not, the keys are taken over later as a crash's
-   * would be (contact-keys.ts).
+   * Gives back the keys a failed write took (`claimed`) of values the contact does not hold.
+   * A write the database refused, or never sent, did not land: `held` is the contact as it
+   * stands (null: none, or deleted). One whose connection failed may have landed (the server
+   * wrote it and the answer was lost): the contact is read again, by _id, and only what it does
+   * not hold then is given back. Given back against the contact as read before, a create that
+   * had landed was left without its keys, its email free for a second contact; and while the
+   * database was away the one attempt failed, so a client retrying the create was refused its
+   * own email until the grace time ran out. The request does not wait (each wait is a
+   * server-selection timeout): the give-back is tried in the background until it succeeds, for
+   * as long as the grace lasts.
    */
-  async function giveBack(cause: unknown, release: () => Promise<unknown>): Promise<void> {
-    if (isMongoUnavailable(cause)) void release().catch(() => undefined);
-    else await release();
+  async function giveBack(cause: unknown, accountId: number, id: number, claimed: IdentityValues[], held: Contact | null): Promise<void> {
+    if (!isMongoUnavailable(cause)) return releaseGivenUp(accountId, id, claimed, held);
+    const afterReadingAgain = async () => {
+      const now = await contacts.findById(String(id)).lean();
+      const landed = now && now.account_id === accountId && !now.deleted ? now : null;
+      await releaseGivenUp(accountId, id, claimed, landed);
+      // A create whose answer was lost is indexed now, not at the next sweep. A write that did
+      // not land leaves its mark to the sweep, which waits out its grace for a late landing.
+      if (landed) await sync.schedule([id]);
+    };
+    // Not at once: a write whose connection was reset may still be running on the server, and
+    // read absent a moment before it lands, its keys would be given back from under it.
+    void keepTrying(afterReadingAgain, { firstWaitMs: 500, forMs: giveBackForMs });
   }
 
   /** Releases the keys of values the contact held before (or took for this write) and does not hold now. */
@@ -129,7 +166,7 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
       throw new ConflictError(`contact ${id} changed ${retries.made} times while it was being written; try again`);
     } catch (err) {
       // Deleted meanwhile, a value taken, or too many conflicts: what this call took goes back.
-      await giveBack(err, () => releaseGivenUp(accountId, id, claimed, err instanceof NotFoundError ? null : (current ?? null)));
+      await giveBack(err, accountId, id, claimed, err instanceof NotFoundError ? null : (current ?? null));
       if (marked) await syncLostMark(id);
       throw err;
     }
@@ -307,7 +344,7 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
         // validation of it was a tenth of the API's CPU per create.
         await contacts.collection.insertOne(contact as never);
       } catch (err) {
-        await giveBack(err, () => keys.release(identityClaims(contact.account_id, id, identityOf(contact))));
+        await giveBack(err, contact.account_id, id, [identityOf(contact)], null);
         throw err;
       }
       await sync.schedule([id]);

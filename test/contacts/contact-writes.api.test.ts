@@ -64,6 +64,77 @@ describe('identity keys', () => {
     expect(await withEmail()).toHaveLength(1);
   });
 
+  // A create whose insert lost its connection gave its keys back at once, without looking: with
+  // the database away that one attempt failed and the client's retry of the same email was told
+  // for a minute that it belonged to a contact that never existed; with the insert landed (the
+  // answer lost, not the write) the contact was left without its keys.
+  it.each([
+    ['did not land', false],
+    ['landed', true],
+  ] as const)('when the connection fails as a create writes its contact and the write %s, then the keys follow what the database holds', async (_, landed) => {
+    // An account of its own: a create that did not land leaves its mark to the sweep, and the
+    // file's account is settled by later tests.
+    const account = await ctx.createAccount();
+    const keyOf = (field: 'email', value: string) => ctx.deps.models.contactKeys.findById(`${account.id}:${field}:${value}`).lean();
+    const post = (body: object) => ctx.http.post(account.path('/contacts')).set(as(account.adminToken)).send(body);
+    const email = `insert-connection-lost-${landed}@example.com`;
+    const { MongoNetworkError } = mongoose.mongo;
+    const collection = ctx.deps.models.contacts.collection;
+    const original = collection.insertOne.bind(collection);
+    const insertOne = jest.spyOn(collection, 'insertOne').mockImplementationOnce((async (doc: Parameters<typeof original>[0]) => {
+      if (landed) await original(doc);
+      throw new MongoNetworkError('read ECONNRESET');
+    }) as never);
+    // Not landed: the database still away at the give-back's first attempt.
+    const release = landed ? undefined : jest.spyOn(ctx.deps.models.contactKeys, 'deleteMany').mockRejectedValueOnce(new MongoNetworkError('connect ECONNREFUSED 127.0.0.1:27017'));
+    let lostId: number;
+    try {
+      const lost = await post({ name: 'Connection lost', email });
+      expect(lost.status).toBe(503);
+      lostId = (await keyOf('email', email))!.contact_id;
+      if (release) await waitFor(async () => release.mock.calls.length > 0, 'the first give-back');
+    } finally {
+      insertOne.mockRestore();
+      release?.mockRestore();
+    }
+    if (!landed) {
+      // Given back once the database answers and the contact is found missing: a retry takes the email.
+      await waitFor(async () => !(await keyOf('email', email)), 'the key to be given back');
+      const retried = await post({ name: 'Retried', email });
+      expect(retried.status).toBe(200);
+      expect(await keyOf('email', email)).toMatchObject({ contact_id: retried.body.payload.contact.id });
+      return;
+    }
+    // Landed: the contact keeps its key, past the give-back's first attempt.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await keyOf('email', email)).toMatchObject({ contact_id: lostId });
+    const retried = await post({ name: 'Retried', email });
+    expect(retried).toMatchObject({ status: 422, body: { error: `email "${email}" already belongs to contact ${lostId}` } });
+    // And it is indexed without waiting for the sweep.
+    await ctx.settle(account.id);
+    const found = await ctx.http.get(account.path('/contacts/search')).query({ q: email }).set(as(account.adminToken)).expect(200);
+    expect(found.body.payload.map((c: { id: number }) => c.id)).toEqual([lostId]);
+  });
+
+  it('when the connection fails as a PATCH writes a new email and the write landed, then the contact keeps the new email\'s key', async () => {
+    const contact = await createContact(ctx, account, { email: 'patch-lost-before@example.com' });
+    const model = ctx.deps.models.contacts;
+    const original = model.findOneAndUpdate.bind(model);
+    const update = jest.spyOn(model, 'findOneAndUpdate').mockImplementationOnce(((...args: Parameters<typeof model.findOneAndUpdate>) => {
+      const query = original(...args);
+      return { lean: async () => { await query.lean(); throw new mongoose.mongo.MongoNetworkError('read ECONNRESET'); } };
+    }) as never);
+    try {
+      expect((await patch(contact.id, { email: 'patch-lost-after@example.com' })).status).toBe(503);
+    } finally {
+      update.mockRestore();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await show(contact.id)).email).toBe('patch-lost-after@example.com');
+    expect(await keyOf('email', 'patch-lost-after@example.com')).toMatchObject({ contact_id: contact.id });
+    expect((await post({ email: 'patch-lost-after@example.com' })).status).toBe(422);
+  });
+
   it('when a contact changes its email, then the old one is released at once and the new one is taken', async () => {
     const contact = await createContact(ctx, account, { email: 'before@example.com' });
     await patch(contact.id, { email: 'after@example.com' }).expect(200);
