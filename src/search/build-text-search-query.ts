@@ -23,7 +23,7 @@ function substringOf(field: SuffixField, needle: string): Query {
  */
 export function buildTextSearchQuery(q: string, limits: Pick<QueryLimits, 'maxSubstringLength'> = DEFAULT_QUERY_LIMITS): Query {
   const text = foldForIndex(q);
-  if (!text.length) throw new ValidationError('q must not be empty', 'q');
+  if (!text.length) throw new ValidationError('q has nothing to search for: it is empty, or holds only spaces, invisible characters or accents', 'q');
   // A needle longer than the suffixes is a wildcard on four fields with a term per contact.
   const length = [...text].length;
   if (length > limits.maxSubstringLength) {

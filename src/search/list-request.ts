@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { acceptingAlso } from '../shared/documented-input';
+import { foldForIndex } from '../records/custom-attribute-fields';
 import { ValidationError } from '../shared/errors';
 import { CUSTOM_SORT_PREFIX, DEFAULT_SORT, parseSort, SORT_FIELDS, SORT_KEY_ALIASES } from './contact-sort';
 import type { ContactPage, PageRequest } from './search-contacts';
@@ -41,6 +42,14 @@ const SORT_PATTERN = `^\\s*([-+]?(${[...Object.keys(SORT_FIELDS), ...Object.keys
  */
 export const blankAsAbsent = <T extends z.ZodType>(schema: T) =>
   acceptingAlso(z.preprocess((value) => (typeof value === 'string' && !value.trim() ? undefined : value), schema), { const: '', description: 'the same as absent' });
+
+/**
+ * An optional search text: blank as every optional list parameter is, and so is one that folds
+ * to nothing (only spaces, invisible characters or lone accents, `q=%E2%80%8B`): it was a 422
+ * `q must not be empty` where a blank `q` is absent.
+ */
+export const optionalSearchText = (schema: z.ZodType<string | undefined>) =>
+  acceptingAlso(z.preprocess((value) => (typeof value === 'string' && !foldForIndex(value).length ? undefined : value), schema), { const: '', description: 'the same as absent' });
 
 // `page=last`: the list's last page, at any depth (read backwards from the end, not counted from the start).
 const lastOr = (value: unknown) => (typeof value === 'string' && value.trim().toLowerCase() === 'last' ? 'last' : value);

@@ -16,8 +16,14 @@ export const SUFFIX_TAGS = {
 
 export type SuffixField = keyof typeof SUFFIX_TAGS;
 
-/** Suffixes start anywhere in the first MAX_SUFFIX_STARTS characters (all of a standard field's 255). */
-export const MAX_SUFFIX_STARTS = 256;
+/**
+ * Suffixes start anywhere in the first MAX_SUFFIX_STARTS characters of the folded value. Folding
+ * can make a value longer (`ß` is `ss`, `ﷺ` 18 characters), so this is four times a standard
+ * field's 255 characters: at 256, the last word of a 40-character name of such characters was
+ * found by no search, and `does_not_contain` kept it. Only a value made mostly of such characters
+ * folds longer; the cap keeps one from adding more than this many terms per field to the index.
+ */
+export const MAX_SUFFIX_STARTS = 1024;
 /** Suffixes are cut at this length: a longer needle falls back to a wildcard query. */
 export const MAX_SUFFIX_LENGTH = 32;
 

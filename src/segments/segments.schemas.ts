@@ -5,7 +5,7 @@ import { refuseControlCharacters } from '../shared/control-characters';
 import { trimText } from '../shared/trim-text';
 import { bareOrWrappedIn } from '../shared/wrapped-body';
 import { z } from 'zod';
-import { blankAsAbsent, labelsParam, pageParam, pageQuery } from '../search/list-request';
+import { labelsParam, optionalSearchText, pageParam, pageQuery } from '../search/list-request';
 import { includeContactInboxesQuery } from '../contacts/contact-inboxes-option';
 import { wholeNumberAsText } from '../contacts/contacts.schemas';
 
@@ -15,7 +15,7 @@ const pageFields = pageQuery.extend({ page: pageParam });
 /** A search text within a filter or segment: the matches of both (the console's search box within the view). */
 export const withinSearch = {
   // Blank is absent here, as every optional list parameter (a client sends `q=${search ?? ''}`); GET /contacts/search needs one.
-  q: blankAsAbsent(z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only matches of both are listed; blank is absent')),
+  q: optionalSearchText(z.string().max(255, 'q must be at most 255 characters').optional().describe('search text, as GET /contacts/search takes it: only matches of both are listed; blank, or nothing but spaces, invisible characters and accents, is absent')),
   labels: labelsParam.describe('label titles, as the list takes them (labels[]=vip, repeated, or labels=a,b): only contacts holding any of them'),
 };
 

@@ -119,6 +119,30 @@ describe('searching contacts', () => {
   it('when q is missing or blank, then it answers 422', async () => {
     expect((await ctx.http.get(account.path('/contacts/search')).set('api_access_token', account.agentToken)).status).toBe(422);
     expect((await ctx.http.get(account.path('/contacts/search?q=%20')).set('api_access_token', account.agentToken)).status).toBe(422);
+    // Only invisible characters, or a lone accent: nothing to search for, said so (it was "q must not be empty").
+    for (const q of ['%E2%80%8B', '%C2%AD', '%CC%81']) {
+      const res = await ctx.http.get(account.path(`/contacts/search?q=${q}`)).set('api_access_token', account.agentToken);
+      expect([res.status, res.body.error]).toEqual([422, 'q has nothing to search for: it is empty, or holds only spaces, invisible characters or accents']);
+    }
+  });
+
+  // The suffixes a substring is found by started in the first 256 characters of the folded
+  // value, and folding makes some characters longer (ﷺ is 18 characters, ß two): the last word of
+  // a 40-character name was found by no search, and does_not_contain kept the contact (found by
+  // a differential audit against an oracle).
+  it('when folding makes a name longer than 256 characters, then its last word is still found, and does_not_contain leaves it out', async () => {
+    const other = await ctx.createAccount();
+    const ligatures = await createContact(ctx, other, { name: `Ali ${'\ufdfa '.repeat(15)}Rahman` });
+    const sharpS = await createContact(ctx, other, { name: `${'ß'.repeat(130)}tailword` });
+    await ctx.settle(other.id);
+    const as = (r: ReturnType<typeof ctx.http.get>) => r.set('api_access_token', other.adminToken);
+    const found = async (q: string) => (await as(ctx.http.get(other.path(`/contacts/search?q=${q}`))).expect(200)).body.payload.map((c: { id: number }) => c.id);
+    expect(await found('rahman')).toEqual([ligatures.id]);
+    expect(await found('tailword')).toEqual([sharpS.id]);
+    const filter = (operator: string, value: string) =>
+      ctx.http.post(other.path('/contacts/filter')).set('api_access_token', other.adminToken).send({ payload: [{ attribute_key: 'name', filter_operator: operator, values: [value] }] }).expect(200);
+    expect((await filter('contains', 'rahman')).body.payload.map((c: { id: number }) => c.id)).toEqual([ligatures.id]);
+    expect((await filter('does_not_contain', 'rahman')).body.payload.map((c: { id: number }) => c.id)).not.toContain(ligatures.id);
   });
 
   // Found by the hostile-input probe: q sent twice or as q[] answered "q is required".

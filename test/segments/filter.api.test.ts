@@ -393,6 +393,11 @@ describe('searching within a filter or a segment', () => {
     const blank = await filter(colombia, 'q=%20');
     expect(blank.status).toBe(200);
     expect(blank.body.meta.count).toBe((await filter(colombia, '')).body.meta.count);
+    // So is one of only invisible characters or a lone accent, which folds to nothing (it was a 422 "q must not be empty").
+    for (const q of ['%E2%80%8B', '%C2%AD', '%CC%81']) {
+      const invisible = await filter(colombia, `q=${q}`);
+      expect([invisible.status, invisible.body.meta?.count]).toEqual([200, blank.body.meta.count]);
+    }
   });
 
   // A script searching a phone's digits sent them as a JSON number: a 422 about strings.
