@@ -5,6 +5,8 @@ import type { MessageModel } from './message.model';
 import type { PendingDelivery, PendingDeliveryModel } from './pending-delivery.model';
 
 const PAGE = 1000;
+/** Longer than any request takes between writing a message's mark and the message itself. */
+const UNWRITTEN_MS = 10 * 60_000;
 
 export interface DeliverySweepDeps {
   pending: PendingDeliveryModel;
@@ -34,8 +36,15 @@ export async function sweepPendingDeliveries(deps: DeliverySweepDeps): Promise<n
 
 async function settle(deps: DeliverySweepDeps, marks: PendingDelivery[]): Promise<number> {
   const found = await deps.messages.find({ _id: { $in: marks.map((m) => m._id) } }, { _id: 1, status: 1 }).lean();
+  const written = new Set(found.map((m) => m._id));
   const queued = new Set(found.filter((m) => m.status === 'queued').map((m) => m._id));
-  const settled = marks.filter((m) => !queued.has(m._id));
+  // A mark is written before its message (messaging.service.ts), so one whose message is not
+  // there may be a request's between its two writes, whatever the grace: dropped then, the
+  // message was written after it without a mark, and a lost job left it queued for good (a
+  // sweep racing a send, found by the investigation of a flaky test). Such a mark is dropped as
+  // never written only once no request can still be writing it; a settled message's at once.
+  const unwrittenBefore = Date.now() - UNWRITTEN_MS;
+  const settled = marks.filter((m) => (written.has(m._id) ? !queued.has(m._id) : m.at.getTime() < unwrittenBefore));
   // Deleted only as read: a mark the sweep or a request has just written again stays.
   if (settled.length) await deps.pending.bulkWrite(settled.map((m) => ({ deleteOne: { filter: { _id: m._id, at: m.at } } })));
   let requeued = 0;
