@@ -35,21 +35,23 @@ export const queryWholeNumberOr = (fallback: number, name: string, bounds: Whole
 // Documented only (blank is the default, + is ascending): the check is parseSort's, whose 422 names the keys it knows.
 const SORT_PATTERN = `^\\s*([-+]?(${[...Object.keys(SORT_FIELDS), ...Object.keys(SORT_KEY_ALIASES)].join('|')}|${CUSTOM_SORT_PREFIX.replace('.', '\\.')}.+))?\\s*$`;
 
+/** A string that `isNothing` reads as no value is absent: the schema sees undefined. */
+const absentWhen = <T extends z.ZodType>(isNothing: (text: string) => boolean, schema: T) =>
+  acceptingAlso(z.preprocess((value) => (typeof value === 'string' && isNothing(value) ? undefined : value), schema), { const: '', description: 'the same as absent' });
+
 /**
  * A paging parameter given blank (`page=`, `after=`) is absent, as a blank sort is the default and
  * Rails (Chatwoot's) reads a blank page as the first: a client may send `after=${cursor ?? ''}`.
  * Coerced, a blank page was 0 and answered "page starts at 1".
  */
-export const blankAsAbsent = <T extends z.ZodType>(schema: T) =>
-  acceptingAlso(z.preprocess((value) => (typeof value === 'string' && !value.trim() ? undefined : value), schema), { const: '', description: 'the same as absent' });
+export const blankAsAbsent = <T extends z.ZodType>(schema: T) => absentWhen((text) => !text.trim(), schema);
 
 /**
  * An optional search text: blank as every optional list parameter is, and so is one that folds
  * to nothing (only spaces, invisible characters or lone accents, `q=%E2%80%8B`): it was a 422
  * `q must not be empty` where a blank `q` is absent.
  */
-export const optionalSearchText = (schema: z.ZodType<string | undefined>) =>
-  acceptingAlso(z.preprocess((value) => (typeof value === 'string' && !foldForIndex(value).length ? undefined : value), schema), { const: '', description: 'the same as absent' });
+export const optionalSearchText = (schema: z.ZodType<string | undefined>) => absentWhen((text) => !foldForIndex(text).length, schema);
 
 // `page=last`: the list's last page, at any depth (read backwards from the end, not counted from the start).
 const lastOr = (value: unknown) => (typeof value === 'string' && value.trim().toLowerCase() === 'last' ? 'last' : value);
