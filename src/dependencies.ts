@@ -589,6 +589,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
         config.DELIVERY_CONCURRENCY,
         createDeliveryProcessor({
           messages: models.messages,
+          conversations: models.conversations,
           pending: models.pendingDeliveries,
           inboxes: models.inboxes,
           contacts: models.contacts,

@@ -2,6 +2,7 @@ import type { Contact, ContactModel } from '../records/contact.model';
 import { isChannel, type Inbox, type InboxModel } from '../inboxes/inbox.model';
 import type { Logger } from '../shared/logger';
 import type { Queue } from '../shared/queues';
+import type { ConversationModel } from './conversation.model';
 import { messageForCaller } from '../shared/errors';
 import { PermanentDeliveryError, TransientDeliveryError } from './delivery-errors';
 import type { ProviderCall } from './post-to-provider';
@@ -50,6 +51,7 @@ async function deliver(inbox: Inbox, contact: Contact, message: Message, call: P
 
 export interface DeliveryProcessorDeps {
   messages: MessageModel;
+  conversations: ConversationModel;
   /** The marks of messages in flight (delivery-sweep.ts): dropped once a message is settled. */
   pending: PendingDeliveryModel;
   inboxes: InboxModel;
@@ -65,7 +67,7 @@ export interface DeliveryProcessorDeps {
  * A transient failure is rethrown for bull to retry with back-off; a permanent one, or the
  * last attempt, marks the message failed with the reason.
  */
-export function createDeliveryProcessor({ messages, pending, inboxes, contacts, logger, timeoutMs, allowedHosts }: DeliveryProcessorDeps) {
+export function createDeliveryProcessor({ messages, conversations, pending, inboxes, contacts, logger, timeoutMs, allowedHosts }: DeliveryProcessorDeps) {
   // The sweep drops a mark left behind (this failed between the two writes) at its next run.
   const settled = (id: number) => pending.deleteOne({ _id: id }).catch((err) => logger.warn({ err, messageId: id }, 'delivery mark not dropped; the sweep drops it'));
 
@@ -82,8 +84,14 @@ export function createDeliveryProcessor({ messages, pending, inboxes, contacts, 
     try {
       const inbox = await inboxes.findOne({ _id: message.inbox_id, account_id: message.account_id }).lean();
       if (!inbox) throw new PermanentDeliveryError('the inbox no longer exists');
-      const contact = await contacts.findOne({ _id: message.contact_id, account_id: message.account_id, deleted: false }).lean();
-      if (!contact) throw new PermanentDeliveryError('the contact no longer exists');
+      // The conversation names the contact: a merge moves a message before its conversation, and a
+      // message written between the two keeps the contact merged away (messaging.service.ts).
+      const conversation = await conversations.findOne({ _id: message.conversation_id, account_id: message.account_id }).lean();
+      if (!conversation) throw new PermanentDeliveryError('the conversation no longer exists');
+      const contact = await contacts.findOne({ _id: conversation.contact_id, account_id: message.account_id, deleted: false }).lean();
+      // Deleted, its message goes with it, and the next try finds none. Merged away, the merge is
+      // still moving its conversation: the next try finds it on the contact it was merged into.
+      if (!contact) throw new TransientDeliveryError('the contact no longer exists');
       // Blocked after the message was queued: it is not sent.
       if (contact.blocked) throw new PermanentDeliveryError('the contact is blocked');
       const { providerId, note } = await deliver(inbox, contact, message, { timeoutMs, allowedHosts });

@@ -281,8 +281,44 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     }
     // The website visitor's widget lists its conversations from its own identity, by _id.
     if (input.contactInboxId !== null) await contactInboxes.updateOne({ _id: input.contactInboxId }, { $addToSet: { conversation_ids: conversationId } });
-    const contact = await touchContact(input.accountId, input.contactId, now);
-    return { conversation, message, contact };
+    try {
+      return { conversation, message, contact: await touchContact(input.accountId, input.contactId, now) };
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      return followOrTakeBack(input, conversation, message, now, err);
+    }
+  }
+
+  /**
+   * The contact of a conversation being recorded was deleted or merged away after it was read.
+   * A merge that moved the conversation took it along: it stands, with the contact it moved to
+   * (its message follows: the merge moves messages before conversations, and this one may have
+   * been written between the two). Otherwise no delete or merge will take it any more (each read
+   * the contact's list before it was listed), so it is taken back and `cause`, the contact's
+   * 404, answered: the conversation stayed on no live contact with its message queued, and the
+   * delivery sweep sent a message whose request had been answered 404.
+   */
+  async function followOrTakeBack(
+    input: { accountId: number; contactId: number; contactInboxId: number | null },
+    conversation: Conversation,
+    message: Message | null,
+    at: Date,
+    cause: NotFoundError,
+  ): Promise<{ conversation: Conversation; message: Message | null; contact: Contact }> {
+    const moved = await conversations.findById(conversation._id).lean();
+    if (moved && moved.contact_id !== input.contactId) {
+      if (message) await messages.updateOne({ _id: message._id, contact_id: input.contactId }, { $set: { contact_id: moved.contact_id } });
+      const contact = await touchContact(input.accountId, moved.contact_id, at).catch((err: unknown) => (err instanceof NotFoundError ? null : Promise.reject(err)));
+      if (contact) return { conversation: moved, message: message && { ...message, contact_id: moved.contact_id }, contact };
+    }
+    if (message) {
+      await pendingDeliveries.deleteOne({ _id: message._id });
+      await messages.deleteOne({ _id: message._id });
+    }
+    await conversations.deleteOne({ _id: conversation._id });
+    if (input.contactInboxId !== null) await contactInboxes.updateOne({ _id: input.contactInboxId }, { $pull: { conversation_ids: conversation._id } });
+    await contactLinks.pull(new Map([[conversationList(input.contactId), [conversation._id]]]));
+    throw cause;
   }
 
   return {

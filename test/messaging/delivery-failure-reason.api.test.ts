@@ -35,6 +35,7 @@ describe("a delivery's failure reason", () => {
     } as unknown as InboxModel;
     const process = createDeliveryProcessor({
       messages: ctx.deps.models.messages,
+      conversations: ctx.deps.models.conversations,
       pending: ctx.deps.models.pendingDeliveries,
       inboxes: failingInboxes,
       contacts: ctx.deps.models.contacts,
@@ -61,6 +62,7 @@ describe("a delivery's failure reason", () => {
     const { logger } = capturedLogger();
     const process = createDeliveryProcessor({
       messages: ctx.deps.models.messages,
+      conversations: ctx.deps.models.conversations,
       pending: ctx.deps.models.pendingDeliveries,
       inboxes: ctx.deps.models.inboxes,
       contacts: ctx.deps.models.contacts,
