@@ -5,10 +5,13 @@ import type { Label, LabelSetModel } from './label.model';
 /** A label whose contacts do not all show what it is yet: a job has work left on them. */
 export const isUnsettled = (label: Label): boolean => label.deleting || typeof label.renamed_from === 'string';
 
+/** What an account's labels take together (README, Bounded cost): 10,000 labels of a title and a line of description each. */
+export const LABELS_MAX_BYTES = 4 * 1024 * 1024;
+
 /** An account's labels, read and written as one document by _id. */
 export function createLabelStore(sets: LabelSetModel) {
   return {
-    ...createAccountListStore<Label>(sets as never, 'labels', 'labels'),
+    ...createAccountListStore<Label>(sets as never, 'labels', 'labels', { maxBytes: LABELS_MAX_BYTES, remedy: 'shorten descriptions or delete labels' }),
 
     /**
      * Labels of every account whose contacts are still being rewritten (being deleted, or renamed

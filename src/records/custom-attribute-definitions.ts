@@ -11,13 +11,19 @@ export interface DefinitionResyncJob {
   definitionId: number;
 }
 
+/** What an account's definitions take together (README, Bounded cost): every filter, write with custom values and index batch reads them. */
+export const DEFINITIONS_MAX_BYTES = 1024 * 1024;
+
 /**
  * An account's custom attribute definitions, read and written as one document by _id. Reads
  * answer the live definitions only; a change sees them all, so that a retiring definition's slot
  * stays taken until its values have left it.
  */
 export function createDefinitionStore(sets: CustomAttributeSetModel) {
-  const store = createAccountListStore<CustomAttributeDefinition>(sets as never, 'definitions', 'custom attribute definitions');
+  const store = createAccountListStore<CustomAttributeDefinition>(sets as never, 'definitions', 'custom attribute definitions', {
+    maxBytes: DEFINITIONS_MAX_BYTES,
+    remedy: 'shorten list values, descriptions or patterns, or delete definitions',
+  });
   return {
     change: store.change,
 

@@ -1,13 +1,22 @@
 import type { Model } from 'mongoose';
 import { conflictRetries } from './conflict-backoff';
 import { isDuplicateKey } from './duplicate-key';
-import { ConflictError } from './errors';
+import { ConflictError, ValidationError } from './errors';
 
 /** What a change of an account's list answers: the new list (none: nothing to write) and a result. */
 export interface ListChange<Item, T> {
   items?: Item[];
   result: T;
 }
+
+/** What the list of one account may take, as JSON, and what a change refused for it suggests. */
+export interface ListSizeLimit {
+  maxBytes: number;
+  /** How to make room, ending the refusal: "make list values shorter or delete definitions". */
+  remedy: string;
+}
+
+const bytesOf = (items: unknown[]) => Buffer.byteLength(JSON.stringify(items));
 
 /** The list with `next` in the place of the item of the same _id. */
 export const replaceById = <Item extends { _id: number }>(list: Item[], next: Item): Item[] => list.map((item) => (item._id === next._id ? next : item));
@@ -18,8 +27,12 @@ export const replaceById = <Item extends { _id: number }>(list: Item[], next: It
  * accounts (a collection of such records read by account_id is a scan of every account's records
  * on the local MongoDB-wire server). A change is conditional on the version it read and tried
  * again on a conflict, so what must be unique within the list (a key, a slot, a title) stays so.
+ * Every read of the list reads it whole, so it is kept within `limit`: a change that would grow it
+ * past that is refused (a change that shrinks it is not). Unbounded, a hundred definitions of long
+ * list values made every filter and write that reads them hundreds of milliseconds slower, and past
+ * MongoDB's 16 MiB document the next definition, and every write bringing a new key, answered 500.
  */
-export function createAccountListStore<Item>(model: Model<{ _id: number; version: number }>, field: string, what: string) {
+export function createAccountListStore<Item>(model: Model<{ _id: number; version: number }>, field: string, what: string, limit: ListSizeLimit) {
   type Doc = { _id: number; version: number };
   const read = async (accountId: number): Promise<Doc | null> => model.findById(accountId).lean();
   const itemsOf = (doc: Doc | null): Item[] => ((doc as Record<string, unknown> | null)?.[field] as Item[] | undefined) ?? [];
@@ -66,8 +79,13 @@ export function createAccountListStore<Item>(model: Model<{ _id: number; version
     const retries = conflictRetries();
     do {
       const doc = await read(accountId);
-      const { items, result } = decide(itemsOf(doc));
+      const current = itemsOf(doc);
+      const { items, result } = decide(current);
       if (!items) return result;
+      const bytes = bytesOf(items);
+      if (bytes > limit.maxBytes && bytes > bytesOf(current)) {
+        throw new ValidationError(`the ${what} of an account take at most ${limit.maxBytes.toLocaleString('en')} bytes together (as JSON); this change brings them to ${bytes.toLocaleString('en')}: ${limit.remedy}`);
+      }
       if (!doc) {
         try {
           await model.create({ _id: accountId, version: 1, [field]: items });

@@ -215,6 +215,34 @@ describe('many definitions at once', () => {
   });
 });
 
+// Found by a black-box read of bounded cost: 34 list definitions of 500 values of 255 emoji each
+// passed every per-field limit, the 35th made the account's definitions a document past MongoDB's
+// 16 MiB and answered 500, and so did every contact write bringing a new key after it.
+describe("the size of an account's definitions together", () => {
+  it('when a list definition would bring them past 1 MiB, then it is a 422 naming the limit, and so is a contact write bringing new keys then, not a 500; deleting one makes room', async () => {
+    const account = await ctx.createAccount();
+    const api = as(account);
+    // 500 values of 255 UTF-16 units, 507 bytes each as JSON: about 255 KB a definition.
+    const values = Array.from({ length: 500 }, (_, i) => `${String(i).padStart(3, '0')}${'😀'.repeat(126)}`);
+    const define = (key: string) => api.post('/custom_attribute_definitions', { attribute_key: key, attribute_display_type: 'list', attribute_values: values });
+    for (const key of ['big_1', 'big_2', 'big_3', 'big_4']) expect((await define(key)).status).toBe(200);
+    const fifth = await define('big_5');
+    expect(fifth.status).toBe(422);
+    expect(fifth.body.error).toMatch(/^the custom attribute definitions of an account take at most 1,048,576 bytes together \(as JSON\); this change brings them to 1,2\d\d,\d{3}: shorten list values, descriptions or patterns, or delete definitions$/);
+    const listed = async () => ((await api.get('/custom_attribute_definitions')).body as { id: number; attribute_key: string }[]).map((d) => d.attribute_key);
+    expect(await listed()).toEqual(['big_1', 'big_2', 'big_3', 'big_4']);
+
+    const keys = Array.from({ length: 96 }, (_, i) => `${String(i).padStart(2, '0')}${'k'.repeat(98)}`);
+    const contact = await api.post('/contacts', { name: 'Ana', custom_attributes: Object.fromEntries(keys.map((k) => [k, 'v'])) });
+    expect(contact.status).toBe(422);
+    expect(contact.body.error).toMatch(/the custom attribute definitions of an account take at most 1,048,576 bytes together/);
+
+    const first = ((await api.get('/custom_attribute_definitions')).body as { id: number; attribute_key: string }[]).find((d) => d.attribute_key === 'big_1')!;
+    expect((await api.delete(`/custom_attribute_definitions/${first.id}`)).status).toBe(204);
+    expect((await define('big_5')).status).toBe(200);
+  });
+});
+
 describe('custom attribute values on contacts', () => {
   it('when a value does not fit its definition, then the write answers 422 naming the key', async () => {
     const account = await ctx.createAccount();
