@@ -42,11 +42,16 @@ export interface Within {
 // largest filters the query limits allow (2,000 values of 255 characters) took 0.9 MB, and 40 of
 // them made a 60 MB list that doubled the API's memory.
 const SEGMENT_MAX_FILTER_BYTES = 64 * 1024;
+// And all of them together: a thousand segments of 64 KiB each made a 65 MB list (6 s, the API's
+// memory 400 MB → 850 MB, two with_counts at once 1.4 GB), found by a black-box read of bounded cost.
+export const SEGMENTS_MAX_TOTAL_BYTES = 4 * 1024 * 1024;
+
+const filterBytes = (payload: unknown) => Buffer.byteLength(JSON.stringify(payload) ?? '');
 
 /** The filter as a segment stores it, refused (422) when too big to store. */
 function storedFilter(payload: unknown): unknown {
   const stored = sanitizeFilterPayload(payload);
-  const bytes = Buffer.byteLength(JSON.stringify(stored) ?? '');
+  const bytes = filterBytes(stored);
   if (bytes > SEGMENT_MAX_FILTER_BYTES) {
     throw new ValidationError(
       `the filter takes ${bytes.toLocaleString('en-US')} bytes as JSON; a segment's may take at most ${SEGMENT_MAX_FILTER_BYTES.toLocaleString('en-US')} (run a larger one with POST /contacts/filter)`,
@@ -121,6 +126,23 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
     return within.q === undefined ? contacts.list(accountId, narrowed, request, field) : contacts.search(accountId, within.q, request, narrowed);
   }
 
+  /**
+   * Refuses a filter that would take the account's segments past SEGMENTS_MAX_TOTAL_BYTES
+   * together (`replacing`: the segment it is to replace). Read from the segments themselves:
+   * two writes at the same moment may both pass at the limit, which bounds the cost all the same.
+   */
+  async function checkRoom(accountId: number, filter: unknown, replacing?: Segment): Promise<void> {
+    const bytes = filterBytes(filter);
+    if (replacing && bytes <= filterBytes(replacing.query.payload)) return;
+    const others = (await listed.all(accountId)).reduce((sum, s) => (s._id === replacing?._id ? sum : sum + filterBytes(s.query.payload)), 0);
+    if (others + bytes > SEGMENTS_MAX_TOTAL_BYTES) {
+      throw new ValidationError(
+        `the account's segments would take ${(others + bytes).toLocaleString('en-US')} bytes of filters together (as JSON); they may take at most ${SEGMENTS_MAX_TOTAL_BYTES.toLocaleString('en-US')}: delete segments or make their filters smaller`,
+        'query.payload',
+      );
+    }
+  }
+
   return {
     compile,
 
@@ -154,6 +176,7 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
       // Named as the body holds it: errors said `payload[0]` of the segment's `query.payload[0]`.
       const compiled = await compiledWith(accountId, input.query.payload, 'query.payload');
       const filter = storedFilter(input.query.payload);
+      await checkRoom(accountId, filter);
       const [id] = await nextIds('segments');
       const now = new Date();
       const doc: Segment = {
@@ -183,6 +206,7 @@ export function createSegmentsService({ segments, listed, nextIds, search, conta
         const compiled = await compiledWith(accountId, input.query.payload, 'query.payload');
         const payload = storedFilter(input.query.payload);
         if (JSON.stringify(payload) !== JSON.stringify(found.query.payload)) {
+          await checkRoom(accountId, payload, found);
           used = compiled.definitions;
           set.compiled_query = JSON.stringify(compiled.query);
           set.query = { payload };
