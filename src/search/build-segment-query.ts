@@ -10,7 +10,7 @@ import { isSuffixField, MAX_SUFFIX_LENGTH, suffixPrefix } from './substring-term
 import { ValidationError } from '../shared/errors';
 import { parseIsoMoment, type IsoMoment } from '../shared/time';
 import { labelTitleOf, labelTitleProblem } from '../shared/label-title';
-import { quotedKey } from '../shared/text';
+import { quotedKeys } from '../shared/text';
 import { decimalTextLosesDigits } from '../shared/decimal-text';
 
 // A pure compiler: Chatwoot's filter payload (SPEC §3.1-3.2) → one Elasticsearch bool query over
@@ -157,8 +157,7 @@ class Compiler {
   onlyKeys(record: Record<string, unknown>, known: ReadonlySet<string>, at: string, rule: string): void {
     const extra = Object.keys(record).filter((key) => !known.has(key));
     if (!extra.length) return;
-    const named = extra.slice(0, 3).map(quotedKey);
-    this.fail(at, `${rule}; remove ${named.join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}`);
+    this.fail(at, `${rule}; remove ${quotedKeys(extra, 3)}`);
   }
 
   /** The operator joining an item to the next one; a trailing operator on the last item is ignored. */

@@ -110,7 +110,7 @@ export function labelFilter(raw: string | string[] | undefined) {
 /** Sort and paging as every contact list takes them (list, filter, segment run). */
 export function toPageRequest(query: z.infer<typeof pageQuery>, maxPerPage: number): PageRequest {
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;
-  if (perPage > maxPerPage) throw new ValidationError(`per_page must be at most ${maxPerPage}`, 'per_page');
+  if (perPage > maxPerPage) throw new ValidationError(`per_page must be at most ${maxPerPage} (limit MAX_PER_PAGE)`, 'per_page');
   if (query.after !== undefined && query.before !== undefined) {
     throw new ValidationError('give after or before, not both: after reads the page that follows its cursor, before the one that precedes its own', 'before');
   }

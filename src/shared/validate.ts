@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z, ZodType } from 'zod';
 import { NotFoundError, ValidationError } from './errors';
 import { shownInPath } from './id-schema';
+import { quotedKeys } from './text';
 
 export function describeIssues(error: z.ZodError): { message: string; field?: string } {
   // A key the body may not hold first: a misspelt one (`nmae`) also leaves its field missing, and
@@ -21,7 +22,10 @@ export function describeIssues(error: z.ZodError): { message: string; field?: st
   const named = !at || issue.message.startsWith(`${at} `);
   // A key the body may not hold is the field at fault (it named none, or only the object holding it).
   const field = issue.code === 'unrecognized_keys' && issue.keys.length ? [...issue.path, issue.keys[0]].join('.') : at;
-  return { message: named ? issue.message : `${at}: ${issue.message}`, field };
+  // zod's own words list every key: a body of thousands of them was answered as many.
+  const zods = issue.code === 'unrecognized_keys' && issue.message.startsWith('Unrecognized key');
+  const message = zods ? `Unrecognized key${issue.keys.length === 1 ? '' : 's'}: ${quotedKeys(issue.keys)}` : issue.message;
+  return { message: named ? message : `${at}: ${message}`, field };
 }
 
 export function parseOrThrow<T extends ZodType>(schema: T, value: unknown): z.infer<T> {

@@ -1,5 +1,6 @@
 import { z, type ZodType } from 'zod';
 import type { JsonSchema } from './route';
+import { quotedKeys } from './text';
 
 const isRecord = (body: unknown): body is Record<string, unknown> => typeof body === 'object' && body !== null && !Array.isArray(body);
 
@@ -14,7 +15,7 @@ export function bareOrWrappedIn<T extends ZodType>(wrapper: string, fields: T) {
     if (!isRecord(body) || !Object.hasOwn(body, wrapper)) return body;
     const beside = Object.keys(body).filter((key) => key !== wrapper);
     if (beside.length) {
-      const named = beside.map((key) => JSON.stringify(key)).join(', ');
+      const named = quotedKeys(beside);
       ctx.addIssue({
         code: 'unrecognized_keys',
         keys: beside,

@@ -110,6 +110,7 @@ describe('sorting the list', () => {
     ['sort=--name', 'sort', 'unknown sort key "--name"; use one of'],
     ['page=-1', 'page', 'page starts at 1'],
     ['per_page=-5', 'per_page', 'per_page must be at least 1'],
+    ['per_page=501', 'per_page', 'per_page must be at most 500 (limit MAX_PER_PAGE)'],
     ['page=99999999999999999999', 'page', 'page is too large'],
     ['after=abc&after=def', 'after', 'after must be one cursor (meta.next_cursor), given once'],
   ])('when the query is %s, then the 422 names %s and says what is wrong with the value sent', async (query, field, error) => {

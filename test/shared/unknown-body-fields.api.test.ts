@@ -87,3 +87,16 @@ describe('a body field the route does not know', () => {
     expect((await api().get(`/contacts/${a.id}`)).body.payload.labels).toEqual([]);
   });
 });
+
+// Found by a black-box read of bounded cost: zod's message lists every unknown key, so a body of
+// 80,000 of them (868 KB) was answered a 1.9 MB 422, the list once in `error` and again in `message`.
+describe('many body fields the route does not know', () => {
+  it('when a body holds thousands of unknown keys, then the 422 names the first five and counts the rest', async () => {
+    const body = { name: 'Ana', ...Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`k${i}`, 1])) };
+    const res = await api().post('/contacts', body);
+    expect(res.status).toBe(422);
+    expect(res.body.error).toBe('Unrecognized keys: "k0", "k1", "k2", "k3", "k4" and 19995 more');
+    expect(res.body.field).toBe('k0');
+    expect(JSON.stringify(res.body).length).toBeLessThan(1000);
+  });
+});
