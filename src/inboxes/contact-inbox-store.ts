@@ -137,10 +137,13 @@ export function createContactInboxStore({ contactInboxes, keys, contactLinks, in
       return (await read(accountId, ids)).filter((ci) => ci.contact_id === contactId);
     },
 
-    /** The contact inboxes of several contacts (their lists, then the records, each read by _id). */
-    async ofContacts(accountId: number, contactIds: number[]): Promise<ContactInbox[]> {
+    /**
+     * The contact inboxes of several contacts (their lists, then the records, each read by _id),
+     * at most the first `firstOfEach` each contact was linked to.
+     */
+    async ofContacts(accountId: number, contactIds: number[], firstOfEach: number): Promise<ContactInbox[]> {
       if (!contactIds.length) return [];
-      const ids = await contactLinks.idsOf(accountId, contactIds.map(contactList));
+      const ids = await contactLinks.firstIdsOf(accountId, contactIds.map(contactList), firstOfEach);
       const wanted = new Set(contactIds);
       return ids.length ? (await read(accountId, ids)).filter((ci) => wanted.has(ci.contact_id)) : [];
     },

@@ -47,6 +47,11 @@ export function createIdLists(model: IdListModel) {
   return {
     read,
 
+    /** The first `n` ids of each of the account's lists among these (the ones added first). */
+    async firstIdsOf(accountId: number, listIds: string[], n: number): Promise<number[]> {
+      return [...new Set([...(await read(accountId, listIds)).values()].flatMap((ids) => ids.slice(0, n)))];
+    },
+
     /** Every id the account's lists among these hold. */
     async idsOf(accountId: number, listIds: string[]): Promise<number[]> {
       return [...new Set([...(await read(accountId, listIds)).values()].flat())];

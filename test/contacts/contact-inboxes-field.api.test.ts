@@ -1,5 +1,5 @@
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
-import { createInbox } from '../support/inboxes';
+import { createInbox, createVisitor, visitorsPath, websiteChannel } from '../support/inboxes';
 
 // Chatwoot answers a contact with `contact_inboxes` (each inbox and the contact's source_id there)
 // unless asked `include_contact_inboxes=false`; scripts read a contact's source_id from it to
@@ -119,5 +119,25 @@ describe("a contact's contact_inboxes", () => {
     expect(created.body.payload.contact_inbox).toMatchObject({ source_id: 'new.inboxed@example.com', inbox: expect.objectContaining({ id: mail.id, smtp_address: 'smtp.shop.example' }) });
     const plain = await ctx.http.post(account.path('/contacts')).set('api_access_token', account.agentToken).send({ name: 'New Plain' });
     expect(plain.body.payload.contact.contact_inboxes).toEqual([]);
+  });
+});
+
+// Found by a black-box read of bounded cost: every website visitor who types a contact's email is
+// merged into it with its session, from public routes, so a contact's answers grew without bound
+// (50 KB at 300 sessions).
+describe('a contact with more contact inboxes than are answered', () => {
+  it('when 60 website visitors typed its email, then it is shown, listed and searched with the first 50, oldest first', async () => {
+    const web = await createInbox(ctx, account, websiteChannel(), 'Site');
+    const owner = (await ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).send({ name: 'Much Visited', email: 'visited@example.com' }).expect(200)).body.payload.contact.id;
+    const sessions: string[] = [];
+    for (let i = 0; i < 60; i++) sessions.push((await createVisitor(ctx, web, { email: 'visited@example.com' })).source_id);
+    await ctx.settle(account.id);
+    const shown = (await get(`/contacts/${owner}`).expect(200)).body.payload.contact_inboxes as { source_id: string }[];
+    expect(shown.map((ci) => ci.source_id)).toEqual(sessions.slice(0, 50));
+    const searched = (await get('/contacts/search?q=visited@example.com').expect(200)).body.payload as { id: number; contact_inboxes: unknown[] }[];
+    expect(searched.find((c) => c.id === owner)?.contact_inboxes).toHaveLength(50);
+    // The contact can still be reached in the inbox of any of its sessions: only what is answered is bounded.
+    const visitorView = await ctx.http.get(visitorsPath(web, `/${sessions[59]}`));
+    expect(visitorView.status).toBe(200);
   });
 });
