@@ -8,7 +8,7 @@ import { defineRoute, json } from '../shared/route';
 import { sendJsonArray } from '../shared/send-json-array';
 import { conversationMessagesSchema, conversationPayloadSchema } from './conversation.presenter';
 import type { MessagingService } from './messaging.service';
-import { contactParams, conversationParams, newContactInboxSchema, newConversationSchema } from './messaging.schemas';
+import { contactParams, conversationMessageParams, conversationParams, newContactInboxSchema, newConversationSchema } from './messaging.schemas';
 
 const tag = 'Messaging';
 
@@ -71,6 +71,19 @@ export function messagingRouter(messaging: MessagingService): Router {
     async ({ params }, req, res) => {
       const conversation = await messaging.conversation(callerOf(req).accountId, params.id);
       res.json({ meta: { contact: conversation.meta.sender }, payload: conversation.messages });
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'post', path: '/conversations/:conversation_id(\\d+)/messages/:id(\\d+)/retry', operationId: 'retryMessage',
+      summary: "Queue a message that failed again (Chatwoot's retry); one that did not fail is left as it is", tag,
+      access: accountAccess, params: conversationMessageParams,
+      responses: { '200': json('The conversation, the message queued again', conversationPayloadSchema) },
+    },
+    async ({ params }, req, res) => {
+      res.json(await messaging.retryMessage(callerOf(req).accountId, params.conversation_id, params.id));
     },
   );
 

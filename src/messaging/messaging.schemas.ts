@@ -140,3 +140,9 @@ export const conversationParams = z.object({
   account_id: z.string(),
   id: pathId('conversation'),
 });
+
+export const conversationMessageParams = z.object({
+  account_id: z.string(),
+  conversation_id: pathId('conversation'),
+  id: pathId('message'),
+});

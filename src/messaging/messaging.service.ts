@@ -321,6 +321,32 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     throw cause;
   }
 
+  async function showConversation(accountId: number, conversationId: number): Promise<ConversationPayload> {
+    const conversation = await conversations.findOne({ _id: conversationId, account_id: accountId }).lean();
+    if (!conversation) throw new NotFoundError('conversation', conversationId);
+    const [present, byConversation] = await Promise.all([presenterFor(accountId, conversation.contact_id), messagesOf([conversation])]);
+    const messages = byConversation.get(conversation._id) ?? [];
+    return present(conversation, messages, await usersOf(accountId, [{ conversation, messages }]));
+  }
+
+  /** A fresh job for a message queued again: the one that failed it counted its attempts (its id is the message's: one job a message). */
+  async function queueAgain(messageId: number): Promise<void> {
+    try {
+      await enqueueWithin(
+        deliveryQueue,
+        async () => {
+          const old = await deliveryQueue.getJob(deliveryJobId(messageId));
+          await old?.remove();
+          await deliveryQueue.add({ messageId }, { jobId: deliveryJobId(messageId) });
+        },
+        2000,
+        'queueing the delivery again',
+      );
+    } catch (err) {
+      logger.warn({ messageId, err }, 'delivery not queued again now; the delivery sweep will queue it');
+    }
+  }
+
   return {
     /** None for a blocked contact: nothing may be sent to it; nor an inbox that sends nothing (SMTP switched off). */
     async contactableInboxes(accountId: number, contactId: number): Promise<ContactInboxPayload[]> {
@@ -448,12 +474,33 @@ export function createMessagingService(deps: MessagingServiceDeps) {
     },
 
     /** One conversation of the account with its messages, as POST /conversations answered it (Chatwoot's conversation show). */
-    async conversation(accountId: number, conversationId: number): Promise<ConversationPayload> {
+    conversation: showConversation,
+
+    /**
+     * Chatwoot's retry of a message that failed: queued again, from its first attempt, to the
+     * address it was sent to (a provider down for longer than the retries last left a new
+     * conversation as the only way to send it). A message that has not failed is left as it is,
+     * as Chatwoot leaves it. Answers the conversation as it reads now.
+     */
+    async retryMessage(accountId: number, conversationId: number, messageId: number): Promise<ConversationPayload> {
       const conversation = await conversations.findOne({ _id: conversationId, account_id: accountId }).lean();
       if (!conversation) throw new NotFoundError('conversation', conversationId);
-      const [present, byConversation] = await Promise.all([presenterFor(accountId, conversation.contact_id), messagesOf([conversation])]);
-      const messages = byConversation.get(conversation._id) ?? [];
-      return present(conversation, messages, await usersOf(accountId, [{ conversation, messages }]));
+      const message = (conversation.message_ids ?? []).includes(messageId) ? await messages.findOne({ _id: messageId, account_id: accountId }).lean() : null;
+      if (!message) throw new NotFoundError('message', messageId);
+      if (message.status === 'failed') {
+        const contact = await findContact(accountId, conversation.contact_id);
+        if (contact.blocked) throw new ValidationError(`contact ${contact._id} is blocked: no message is sent to a blocked contact`, 'id');
+        const inbox = await inboxes.findOne({ _id: message.inbox_id, account_id: accountId }).lean();
+        const unsendable = inbox ? cannotSendReason(inbox) : 'it no longer exists';
+        if (unsendable) throw new ValidationError(`inbox ${message.inbox_id} cannot send: ${unsendable}`, 'id');
+        const now = new Date();
+        // Marked before it is queued again, as a send is: a lost job is queued by the delivery sweep.
+        await pendingDeliveries.updateOne({ _id: messageId }, { $set: { at: now } }, { upsert: true });
+        // Conditional on its failure: of two retries at once, one queues it.
+        const claimed = await messages.updateOne({ _id: messageId, status: 'failed' }, { $set: { status: 'queued', failure_reason: null, attempts: 0, updated_at: now } });
+        if (claimed.modifiedCount) await queueAgain(messageId);
+      }
+      return showConversation(accountId, conversationId);
     },
 
     /**

@@ -1,7 +1,6 @@
-import { startTestContext, testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { testConfig, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { createContact } from '../support/factories';
-import { startFakeProvider } from '../support/fake-provider';
-import { createInbox } from '../support/inboxes';
+import { startSmsTestbed } from '../support/sms-testbed';
 import type { Queue } from '../../src/shared/queues';
 import { createDeliveryProcessor, type DeliveryJob } from '../../src/messaging/delivery.processor';
 import { createLogger } from '../../src/shared/logger';
@@ -9,24 +8,19 @@ import { createLogger } from '../../src/shared/logger';
 // A send whose contact is deleted or merged away while it is being recorded (found by a black-box
 // race of POST /conversations against merges and deletes: 18 of 20 answered 404, and 16 of those
 // messages went out later all the same; conversations stayed on deleted contacts).
+let bed: Awaited<ReturnType<typeof startSmsTestbed>>;
 let ctx: TestContext;
 let account: TestAccount;
-let twilio: Awaited<ReturnType<typeof startFakeProvider>>;
 let sms: { id: number };
 
 beforeAll(async () => {
-  ctx = await startTestContext({ config: testConfig({ DELIVERY_ATTEMPTS: '3', DELIVERY_BACKOFF_MS: '50' }) });
-  account = await ctx.createAccount();
-  twilio = await startFakeProvider((n) => ({ sid: `SM${n}`, status: 'queued' }));
-  sms = await createInbox(ctx, account, { type: 'sms', provider_url: twilio.url, account_sid: 'AC123', auth_token: 'twilio-token', phone_number: '+15550001111' });
+  bed = await startSmsTestbed(testConfig({ DELIVERY_ATTEMPTS: '3', DELIVERY_BACKOFF_MS: '50' }));
+  ({ ctx, account, sms } = bed);
 });
-afterAll(async () => {
-  await ctx.close();
-  await twilio.close();
-});
+afterAll(() => bed.close());
 
 const as = () => ({ api_access_token: account.adminToken });
-const bodiesSent = () => twilio.requests.map((r) => new URLSearchParams(r.body).get('Body'));
+const bodiesSent = () => bed.bodiesSent();
 
 /** Runs `meanwhile` once, the first time `model[method]` is called for a document of `contactId`, before the call itself; `doc` is that document. */
 function before<M extends object>(model: M, method: keyof M & string, contactId: number, meanwhile: () => Promise<unknown>) {

@@ -285,6 +285,8 @@ describe('inboxes, outbound messages and the public website API', () => {
     expect(shown.body.messages[0].status).toBe('failed');
     const messages = await call('get', `${A}/conversations/{id}/messages`, { params: { id: started.body.id } });
     expect(messages.body.payload[0].content_attributes.external_error).toEqual(expect.any(String));
+    const retried = await call('post', `${A}/conversations/{conversation_id}/messages/{id}/retry`, { params: { conversation_id: started.body.id, id: started.body.messages[0].id } });
+    expect(retried.body.messages[0].status).toBe('queued');
   });
 
   it('when a visitor is created, shown, updated (PATCH and PUT), starts a conversation and leaves an email, then each public response matches', async () => {
