@@ -11,7 +11,11 @@ export const LABELS_MAX_BYTES = 4 * 1024 * 1024;
 /** An account's labels, read and written as one document by _id. */
 export function createLabelStore(sets: LabelSetModel) {
   return {
-    ...createAccountListStore<Label>(sets as never, 'labels', 'labels', { maxBytes: LABELS_MAX_BYTES, remedy: 'shorten descriptions or delete labels' }),
+    ...createAccountListStore<Label>(sets as never, 'labels', 'labels', {
+      maxBytes: LABELS_MAX_BYTES,
+      remedy: 'shorten descriptions or delete labels',
+      bookkeeping: ['deleting', 'renamed_from', 'stripping'],
+    }),
 
     /**
      * Labels of every account whose contacts are still being rewritten (being deleted, or renamed

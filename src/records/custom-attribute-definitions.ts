@@ -23,6 +23,7 @@ export function createDefinitionStore(sets: CustomAttributeSetModel) {
   const store = createAccountListStore<CustomAttributeDefinition>(sets as never, 'definitions', 'custom attribute definitions', {
     maxBytes: DEFINITIONS_MAX_BYTES,
     remedy: 'shorten list values, descriptions or patterns, or delete definitions',
+    bookkeeping: ['retiring', 'resyncing'],
   });
   return {
     change: store.change,

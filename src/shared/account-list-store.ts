@@ -14,9 +14,13 @@ export interface ListSizeLimit {
   maxBytes: number;
   /** How to make room, ending the refusal: "make list values shorter or delete definitions". */
   remedy: string;
+  /**
+   * An item's keys that its jobs write and clear (a deletion in progress, the chunk of contacts
+   * being rewritten): not counted, so that a list at its limit can still be worked on, and its
+   * items deleted.
+   */
+  bookkeeping: readonly string[];
 }
-
-const bytesOf = (items: unknown[]) => Buffer.byteLength(JSON.stringify(items));
 
 /** The list with `next` in the place of the item of the same _id. */
 export const replaceById = <Item extends { _id: number }>(list: Item[], next: Item): Item[] => list.map((item) => (item._id === next._id ? next : item));
@@ -36,6 +40,8 @@ export function createAccountListStore<Item>(model: Model<{ _id: number; version
   type Doc = { _id: number; version: number };
   const read = async (accountId: number): Promise<Doc | null> => model.findById(accountId).lean();
   const itemsOf = (doc: Doc | null): Item[] => ((doc as Record<string, unknown> | null)?.[field] as Item[] | undefined) ?? [];
+  const uncounted = new Set(limit.bookkeeping);
+  const bytesOf = (items: Item[]) => Buffer.byteLength(JSON.stringify(items, (key, value: unknown) => (uncounted.has(key) ? undefined : value)));
 
   // Changes of one account's list made in this process wait for each other: sixty definitions
   // created at once otherwise all read the same version, one wins, and the rest retry against
