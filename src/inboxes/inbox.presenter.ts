@@ -21,11 +21,20 @@ export function maskSecret(value: string): string {
   return value.length >= 16 ? `********${value.slice(-4)}` : '********';
 }
 
+/** Chatwoot's channel provider: WhatsApp's Cloud API, Channel::Sms's `default`, none for a website or an e-mail inbox. */
+const providerSchema = z.enum(['default', 'whatsapp_cloud']).nullable();
+type Provider = z.infer<typeof providerSchema>;
+const PROVIDER: Record<ChannelType, Provider> = { web_widget: null, email: null, sms: 'default', whatsapp: 'whatsapp_cloud' };
+
 const inboxBase = {
   id: z.int(),
   account_id: z.int(),
   name: z.string(),
   channel_id: z.int(),
+  // Chatwoot's inbox answers both, and its API document has them on every inbox a contact's
+  // answers embed (a create's contact_inbox, contactable_inboxes): they were only on the slim one.
+  avatar_url: z.string().describe("'' (inboxes have no avatar here), as Chatwoot's without one"),
+  provider: providerSchema,
   inbox_identifier: z.string(),
   greeting_enabled: z.boolean(),
   enable_email_collect: z.boolean(),
@@ -98,8 +107,7 @@ export type InboxPayload = z.infer<typeof inboxPayloadSchema>;
 /**
  * Chatwoot's slim inbox (`_inbox_slim`), the one a contact's `contact_inboxes` embed: enough to
  * name and draw the channel, none of its settings. Inboxes have no avatar here (Chatwoot's is ''
- * without one); `provider` is Chatwoot's channel provider: WhatsApp's Cloud API, Channel::Sms's
- * `default`, none for a website or an e-mail inbox.
+ * without one).
  */
 export const inboxSlimSchema = z
   .object({
@@ -108,14 +116,12 @@ export const inboxSlimSchema = z
     channel_id: z.int(),
     name: z.string(),
     channel_type: z.enum(Object.values(CHATWOOT_CHANNEL) as [InboxPayload['channel_type'], ...InboxPayload['channel_type'][]]),
-    provider: z.enum(['default', 'whatsapp_cloud']).nullable(),
+    provider: providerSchema,
     email: z.string().optional().describe('an e-mail inbox only'),
   })
   .meta({ id: 'InboxSlim' });
 
 export type InboxSlim = z.infer<typeof inboxSlimSchema>;
-
-const PROVIDER: Record<ChannelType, InboxSlim['provider']> = { web_widget: null, email: null, sms: 'default', whatsapp: 'whatsapp_cloud' };
 
 export function toInboxSlim(inbox: Inbox): InboxSlim {
   return {
@@ -150,6 +156,8 @@ export function toInboxPayload(inbox: Inbox, reveal: readonly string[] = []): In
     account_id: inbox.account_id,
     name: inbox.name,
     channel_id: inbox._id,
+    avatar_url: '',
+    provider: PROVIDER[inbox.channel_type],
     channel_type: CHATWOOT_CHANNEL[inbox.channel_type],
     inbox_identifier: inbox.inbox_identifier,
     greeting_enabled: inbox.greeting_enabled ?? false,

@@ -122,6 +122,21 @@ describe("a contact's contact_inboxes", () => {
   });
 });
 
+// Chatwoot's API document gives every inbox a contact's answers embed `avatar_url` and `provider`
+// (a create's contact_inbox, contactable_inboxes, a contact inbox made): only the slim one had them
+// (found by a black-box read against Chatwoot's swagger).
+describe('the whole inbox a contact answer embeds', () => {
+  it("when a contact is created in an SMS inbox, or its contactable inboxes are read, then each inbox carries Chatwoot's avatar_url and provider", async () => {
+    const texts = await createInbox(ctx, account, smsChannel, 'More texts');
+    const created = await ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).send({ name: 'Pablo', phone_number: '+34612345699', inbox_id: texts.id }).expect(200);
+    expect(created.body.payload.contact_inbox.inbox).toMatchObject({ id: texts.id, avatar_url: '', provider: 'default', channel_type: 'Channel::Sms' });
+    const reachable = (await get(`/contacts/${created.body.payload.contact.id}/contactable_inboxes`).expect(200)).body.payload as { inbox: { id: number; avatar_url: string; provider: string | null } }[];
+    expect(reachable.find((r) => r.inbox.id === texts.id)?.inbox).toMatchObject({ avatar_url: '', provider: 'default' });
+    const listed = (await ctx.http.get(account.path('/inboxes')).set('api_access_token', account.adminToken).expect(200)).body.payload as { id: number; provider: string | null }[];
+    expect(listed.find((i) => i.id === texts.id)).toMatchObject({ provider: 'default', avatar_url: '' });
+  });
+});
+
 // Found by a black-box read of bounded cost: every website visitor who types a contact's email is
 // merged into it with its session, from public routes, so a contact's answers grew without bound
 // (50 KB at 300 sessions).

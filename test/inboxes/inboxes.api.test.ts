@@ -248,8 +248,8 @@ describe('inbox settings, changed', () => {
     ['whatsapp', 'api_key'],
   ] as const)('when the %s inbox as it was shown (the %s masked) is sent back in a PATCH, then the secret is kept, not replaced by the mask', async (type, key) => {
     const inbox = await createInbox(ctx, account, secrets[type]);
-    const { id, name, account_id, channel_id, channel_type, inbox_identifier, greeting_enabled, greeting_message, enable_email_collect, created_at, updated_at, ...settings } = inbox;
-    void [id, account_id, channel_id, channel_type, inbox_identifier, greeting_enabled, greeting_message, enable_email_collect, created_at, updated_at];
+    const { id, name, account_id, channel_id, avatar_url, provider, channel_type, inbox_identifier, greeting_enabled, greeting_message, enable_email_collect, created_at, updated_at, ...settings } = inbox;
+    void [id, account_id, channel_id, avatar_url, provider, channel_type, inbox_identifier, greeting_enabled, greeting_message, enable_email_collect, created_at, updated_at];
     const masked = settings[key] as string;
     expect(masked).toMatch(/^\*{8}/);
     // A form that shows the inbox and saves it whole, its secret field untouched.
