@@ -34,6 +34,33 @@ test('when an e-mail message is sent to a contact, then the SMTP server receives
   }
 });
 
+test('when an e-mail failed on a wrong SMTP password, then once the inbox is corrected, Send again delivers it to the same address', async ({ page, account }) => {
+  const smtp = await startSmtpServer({ user: 'mailer', pass: 'smtp-secret-password' });
+  try {
+    const inbox = await account.api<{ id: number }>('POST', '/inboxes', {
+      name: 'Shop support',
+      channel: { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'not-the-password' },
+    });
+    await createContacts(account, [{ name: 'Rita Retry', email: 'rita@example.com' }]);
+    await signIn(page, account);
+    await page.getByRole('link', { name: 'Rita Retry' }).click();
+    await page.getByLabel('Channel', { exact: true }).selectOption({ label: 'Shop support (rita@example.com)' });
+    await page.getByLabel('Message', { exact: true }).fill('Your invoice is attached.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect(page.getByTestId('message-status')).toHaveText('failed', { timeout: 30_000 });
+    expect(smtp.received).toEqual([]);
+
+    const fixed = await account.api('PATCH', `/inboxes/${inbox.body.id}`, { channel: { smtp_password: 'smtp-secret-password' } });
+    expect(fixed.status).toBe(200);
+    await page.getByRole('button', { name: 'Send again' }).click();
+    await expect(page.getByTestId('message-status')).toHaveText('sent', { timeout: 20_000 });
+    await expect(page.getByRole('button', { name: 'Send again' })).toHaveCount(0);
+    expect(smtp.received.map((m) => m.to)).toEqual([['rita@example.com']]);
+  } finally {
+    await smtp.close();
+  }
+});
+
 test('when a contact is blocked on its screen, then it is marked blocked, and its channels are disabled saying so until it is unblocked', async ({ page, account }) => {
   await account.api('POST', '/inboxes', {
     name: 'Shop support',

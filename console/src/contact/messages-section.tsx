@@ -24,6 +24,9 @@ interface Conversation {
   messages: Message[];
 }
 
+/** Chatwoot's message_type of a message the team sent. */
+const OUTGOING = 1;
+
 /** The contact's conversations, and a new outbound message over the inboxes that can reach it. */
 /**
  * `refresh` changes when the contact changed under the section (a merge brought another's
@@ -50,6 +53,8 @@ export function MessagesSection({ contactId, blocked, refresh, addresses, onSent
   const [reload, setReload] = useState(0);
   // A message being sent: a double click on Send used to send it twice.
   const [sending, setSending] = useState(false);
+  // The failed message being queued again: one click queues it once.
+  const [retrying, setRetrying] = useState<number | null>(null);
   // Why the conversations could not be read (it used to look like a contact without any).
   const [loadError, setLoadError] = useState<string | null>(null);
   const [channelsError, setChannelsError] = useState<{ inboxes?: string | null; reachable?: string | null }>({});
@@ -114,6 +119,18 @@ export function MessagesSection({ contactId, blocked, refresh, addresses, onSent
     setReload((n) => n + 1);
   }
 
+  /** Queues a message that failed again (Chatwoot's retry), to the address it was sent to. */
+  async function retry(conversationId: number, messageId: number) {
+    if (retrying !== null) return;
+    setRetrying(messageId);
+    const { error: failed } = await session.client.POST('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages/{id}/retry', {
+      params: { path: { ...accountPath(session), conversation_id: conversationId, id: messageId } },
+    });
+    setRetrying(null);
+    setError(failed ? ((await isGone()) ? null : errorOf(failed).error) : null);
+    setReload((n) => n + 1);
+  }
+
   const reason = (inbox: Inbox) => (blocked ? t('contactIsBlocked') : inbox.channel_type === 'Channel::WebWidget' ? t('websiteNeedsVerified') : t('notReachable'));
   const inboxName = (id: number) => inboxes.find((i) => i.id === id)?.name ?? `#${id}`;
   const status = (s: string) => t(`status_${s}` as MessageKey);
@@ -132,6 +149,12 @@ export function MessagesSection({ contactId, blocked, refresh, addresses, onSent
                 <li key={m.id} data-testid="message">
                   <span className="message-content">{m.content}</span> · <span className={`status status-${m.status}`} data-testid="message-status">{status(m.status)}</span>
                   {m.content_attributes.external_error && <span className="error"> ({m.content_attributes.external_error})</span>} · {formatDate(m.created_at)}
+                  {m.status === 'failed' && m.message_type === OUTGOING && !blocked && (
+                    <>
+                      {' '}
+                      <button type="button" disabled={retrying !== null} aria-busy={retrying === m.id} onClick={() => void retry(c.id, m.id)}>{t('retryMessage')}</button>
+                    </>
+                  )}
                 </li>
               ))}
             </ul>
