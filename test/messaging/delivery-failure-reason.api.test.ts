@@ -1,8 +1,9 @@
 import type { InboxModel } from '../../src/inboxes/inbox.model';
-import { createDeliveryProcessor, type DeliveryJob } from '../../src/messaging/delivery.processor';
+import type { DeliveryJob } from '../../src/messaging/delivery.processor';
 import type { Queue } from '../../src/shared/queues';
 import { capturedLogger } from '../support/captured-logger';
 import { createContact } from '../support/factories';
+import { deliveryProcessorFor } from '../support/delivery-processor';
 import { createInbox } from '../support/inboxes';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
 import { freePort } from '../support/processes';
@@ -33,16 +34,7 @@ describe("a delivery's failure reason", () => {
         },
       }),
     } as unknown as InboxModel;
-    const process = createDeliveryProcessor({
-      messages: ctx.deps.models.messages,
-      conversations: ctx.deps.models.conversations,
-      pending: ctx.deps.models.pendingDeliveries,
-      inboxes: failingInboxes,
-      contacts: ctx.deps.models.contacts,
-      logger,
-      timeoutMs: 1000,
-      allowedHosts: ['127.0.0.1'],
-    });
+    const process = deliveryProcessorFor(ctx, { inboxes: failingInboxes, logger });
     await process({ data: { messageId }, attemptsMade: 5, opts: { attempts: 6 } } as unknown as Queue.Job<DeliveryJob>);
 
     const message = await ctx.deps.models.messages.findById(messageId).lean();
@@ -60,16 +52,7 @@ describe("a delivery's failure reason", () => {
     const sent = await ctx.http.post(account.path('/conversations')).set('api_access_token', account.adminToken).send({ inbox_id: inbox.id, contact_id: contact.id, message: { content: 'hello' } });
     const messageId = sent.body.messages[0].id as number;
     const { logger } = capturedLogger();
-    const process = createDeliveryProcessor({
-      messages: ctx.deps.models.messages,
-      conversations: ctx.deps.models.conversations,
-      pending: ctx.deps.models.pendingDeliveries,
-      inboxes: ctx.deps.models.inboxes,
-      contacts: ctx.deps.models.contacts,
-      logger,
-      timeoutMs: 1000,
-      allowedHosts: ['127.0.0.1'],
-    });
+    const process = deliveryProcessorFor(ctx, { logger });
     // The last attempt, so the failure is recorded.
     await process({ data: { messageId }, attemptsMade: 5, opts: { attempts: 6 } } as unknown as Queue.Job<DeliveryJob>).catch(() => undefined);
     const message = await ctx.deps.models.messages.findById(messageId).lean();

@@ -2,8 +2,8 @@ import { testConfig, waitFor, type TestAccount, type TestContext } from '../supp
 import { createContact } from '../support/factories';
 import { startSmsTestbed } from '../support/sms-testbed';
 import type { Queue } from '../../src/shared/queues';
-import { createDeliveryProcessor, type DeliveryJob } from '../../src/messaging/delivery.processor';
-import { createLogger } from '../../src/shared/logger';
+import type { DeliveryJob } from '../../src/messaging/delivery.processor';
+import { deliveryProcessorFor } from '../support/delivery-processor';
 
 // A send whose contact is deleted or merged away while it is being recorded (found by a black-box
 // race of POST /conversations against merges and deletes: 18 of 20 answered 404, and 16 of those
@@ -100,16 +100,7 @@ describe('a send racing a delete or a merge of its contact', () => {
     const mergee = await createContact(ctx, account, { name: 'Merged away' });
     expect((await ctx.http.delete(account.path(`/contacts/${mergee.id}`)).set(as())).status).toBe(200);
     await ctx.deps.models.messages.updateOne({ _id: messageId }, { $set: { status: 'queued', contact_id: mergee.id, content: 'after the merge' } });
-    const process = createDeliveryProcessor({
-      messages: ctx.deps.models.messages,
-      conversations: ctx.deps.models.conversations,
-      pending: ctx.deps.models.pendingDeliveries,
-      inboxes: ctx.deps.models.inboxes,
-      contacts: ctx.deps.models.contacts,
-      logger: createLogger('silent'),
-      timeoutMs: 2000,
-      allowedHosts: ['127.0.0.1'],
-    });
+    const process = deliveryProcessorFor(ctx, { timeoutMs: 2000 });
     const job = (attemptsMade: number) => ({ data: { messageId }, attemptsMade, opts: { attempts: 3 } }) as unknown as Queue.Job<DeliveryJob>;
     await process(job(0));
     expect(await ctx.deps.models.messages.findById(messageId).lean()).toMatchObject({ status: 'sent' });

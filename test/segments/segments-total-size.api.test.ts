@@ -1,4 +1,4 @@
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { withTestAccount, type TestAccount, type TestContext } from '../support/context';
 
 // Found by a black-box read of bounded cost: a thousand segments (SEGMENTS_MAX) of 64 KiB each
 // made GET /custom_filters a 65 MB answer (6 s, the API's memory 400 MB → 850 MB; two with_counts
@@ -6,11 +6,13 @@ import { startTestContext, type TestAccount, type TestContext } from '../support
 let ctx: TestContext;
 let account: TestAccount;
 
-beforeAll(async () => {
-  ctx = await startTestContext({ worker: false });
-  account = await ctx.createAccount();
-});
-afterAll(() => ctx.close());
+withTestAccount(
+  (c, a) => {
+    ctx = c;
+    account = a;
+  },
+  { worker: false },
+);
 
 const as = (req: import('supertest').Test) => req.set('api_access_token', account.adminToken);
 const emails = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `someone-with-a-long-address-${tag}-${i}@example.com`);
