@@ -417,10 +417,13 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     ]),
     public: limit('public', config.PUBLIC_RATE_LIMIT, config.PUBLIC_RATE_WINDOW_SECONDS),
     // A profile change that checks current_password is a password guess too (by whoever holds a
-    // token): counted per user, whatever the IP, with sign-in's allowance.
+    // token): counted per user, whatever the IP, with sign-in's allowance, and as sign-in's, only
+    // when refused: counted when answered, a user's own password changes and name changes that
+    // carried current_password used the guesses up.
     passwordCheck: limit('password-check', config.SIGN_IN_RATE_LIMIT, config.SIGN_IN_RATE_WINDOW_SECONDS, {
       key: (req) => String(req.userCaller?.user._id),
       skip: (req) => req.body?.current_password === undefined || !req.userCaller,
+      onlyRefused: true,
     }),
   };
 

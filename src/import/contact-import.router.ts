@@ -42,7 +42,7 @@ export function contactImportRouter(imports: ContactImportService, options: { up
                   type: 'string',
                   enum: ['true', 'false', '1', '0'],
                   default: 'false',
-                  description: 'create the labels the file names that the account lacks; by default a row naming one is rejected',
+                  description: 'create the labels the file names that the account lacks; by default a row naming one is rejected (the values are also taken in any case, TRUE as Rails reads it)',
                 },
               },
               required: ['import_file'],

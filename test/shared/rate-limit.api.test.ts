@@ -169,4 +169,14 @@ describe('password checks of a signed-in user', () => {
     expect((await change(other.agentToken, '203.0.113.121', { name: 'Renamed' })).status).toBe(200);
     expect((await change(other.adminToken, '203.0.113.122', { password: 'New-Password-1', current_password: 'guess-y-long' })).status).toBe(422);
   });
+
+  it('when a user sends current_password with changes that are taken, then those are not counted: only refused checks use the allowance, as at sign-in', async () => {
+    const other = await ctx.createAccount();
+    const change = (body: object) => ctx.http.put('/api/v1/profile').set('api_access_token', other.agentToken).send(body);
+    // More than the limit (3) of taken changes that carry it: a change of name does not check it.
+    for (let i = 0; i < 5; i += 1) expect((await change({ name: `Renamed ${i}`, current_password: `not-checked-${i}` })).status).toBe(200);
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await change({ password: 'New-Password-1', current_password: `guess-${i}-long` })).status);
+    expect(statuses).toEqual([422, 422, 422, 429]);
+  });
 });
