@@ -5,12 +5,14 @@ import { useDefinitionsRead } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
-import { describedBy, FieldError, placeError, TextField, withoutError, type FieldErrors } from './field-errors';
+import { describedBy, FieldError, placeError, TextField, type FieldErrors } from './field-errors';
 import { RowActions } from './row-actions';
-import { useRowEditing } from './use-row-editing';
+import { useAdminPanel } from './use-admin-panel';
 
 const TYPES = ['text', 'number', 'date', 'list', 'checkbox', 'link'] as const;
 type AttributeType = (typeof TYPES)[number];
+
+const EMPTY_DRAFT = { key: '', name: '', type: 'text' as AttributeType, values: '', description: '' };
 
 const DEFINITION_FIELDS = {
   attribute_key: 'key',
@@ -49,7 +51,9 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
   const { t, plural } = useI18n();
   const session = useSession();
   const path = accountPath(session);
-  const [revision, setRevision] = useState(0);
+  const panel = useAdminPanel<typeof EMPTY_DRAFT, Editing>(EMPTY_DRAFT, onChanged);
+  const { revision, setRevision, draft, setDraft, errors, setErrors, adding, setAdding, rows, editDraft, editRow, changed } = panel;
+  const { editing, setEditing, root, closeEditor } = rows;
   // Definitions that cannot be read say why (it used to look like an account without any).
   const { definitions, error: readError } = useDefinitionsRead(revision);
   // Read again while one is indexing its holders, so that its note goes when the job is done (it
@@ -59,13 +63,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
     if (!indexing) return;
     const timer = setTimeout(() => setRevision((n) => n + 1), 2000);
     return () => clearTimeout(timer);
-  }, [indexing, revision]);
-  const [draft, setDraft] = useState({ key: '', name: '', type: 'text' as AttributeType, values: '', description: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const rows = useRowEditing<Editing>();
-  const { editing, setEditing, root, closeEditor } = rows;
-  // One add at a time: a double click on Add used to answer "already exists" to the second.
-  const [adding, setAdding] = useState(false);
+  }, [indexing, revision, setRevision]);
 
   // The segments whose stored filter names the attribute whose delete awaits confirmation: they
   // stop running once it is gone (422 "no longer compiles"), and the confirmation used to name none.
@@ -98,19 +96,6 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
 
   const typeName = (type: string) => ((TYPES as readonly string[]).includes(type) ? t(`type_${type as AttributeType}`) : type);
 
-  type DraftField = keyof typeof draft;
-  const editDraft = (field: DraftField) => (value: string) => {
-    setDraft({ ...draft, [field]: value });
-    setErrors((was) => withoutError(was, field));
-  };
-  const editRow = (field: 'name' | 'description' | 'values') => (value: string) =>
-    editing && setEditing({ ...editing, [field]: value, errors: withoutError(editing.errors, field) });
-
-  const changed = () => {
-    setRevision((n) => n + 1);
-    onChanged();
-  };
-
   async function add(event: FormEvent) {
     event.preventDefault();
     if (adding) return;
@@ -129,7 +114,7 @@ export function DefinitionsAdmin({ admin, onChanged }: { admin: boolean; onChang
     setAdding(false);
     if (failed) return setErrors(placeError(failed, DEFINITION_FIELDS));
     setErrors({});
-    setDraft({ key: '', name: '', type: 'text', values: '', description: '' });
+    setDraft(EMPTY_DRAFT);
     changed();
   }
 

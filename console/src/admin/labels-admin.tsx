@@ -1,12 +1,22 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useLabelsRead } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
-import { placeError, TextField, withoutError, type FieldErrors } from './field-errors';
+import { placeError, TextField, type FieldErrors } from './field-errors';
 import { RowActions } from './row-actions';
-import { useRowEditing } from './use-row-editing';
+import { useAdminPanel } from './use-admin-panel';
 
+
+interface Editing {
+  id: number;
+  title: string;
+  /** The title when the edit began: sent again only when changed (a rename moves every contact carrying it). */
+  was: string;
+  color: string;
+  description: string;
+  errors: FieldErrors;
+}
 
 // The API names a bad title `labels` (the rule every label title follows) or `title`.
 const LABEL_FIELDS = { title: 'title', labels: 'title', color: 'color', description: 'description' };
@@ -19,28 +29,11 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
   const { t } = useI18n();
   const session = useSession();
   const path = accountPath(session);
-  const [revision, setRevision] = useState(0);
-  // Labels that cannot be read say why (it used to look like an account without any).
-  const { labels, error: readError } = useLabelsRead(revision);
-  const [draft, setDraft] = useState({ title: '', color: '#1f93ff', description: '' });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const rows = useRowEditing<{ id: number; title: string; was: string; color: string; description: string; errors: FieldErrors }>();
+  const panel = useAdminPanel<{ title: string; color: string; description: string }, Editing>({ title: '', color: '#1f93ff', description: '' }, onChanged);
+  const { draft, setDraft, errors, setErrors, adding, setAdding, rows, editDraft, editRow, changed } = panel;
   const { editing, setEditing, root, closeEditor } = rows;
-  // One add at a time: a double click on Add used to answer "already exists" to the second.
-  const [adding, setAdding] = useState(false);
-
-  type DraftField = keyof typeof draft;
-  const editDraft = (field: DraftField) => (value: string) => {
-    setDraft({ ...draft, [field]: value });
-    setErrors((was) => withoutError(was, field));
-  };
-  const editRow = (field: 'title' | 'color' | 'description') => (value: string) =>
-    editing && setEditing({ ...editing, [field]: value, errors: withoutError(editing.errors, field) });
-
-  const changed = () => {
-    setRevision((n) => n + 1);
-    onChanged();
-  };
+  // Labels that cannot be read say why (it used to look like an account without any).
+  const { labels, error: readError } = useLabelsRead(panel.revision);
 
   async function add(event: FormEvent) {
     event.preventDefault();
