@@ -66,7 +66,8 @@ test('when a note is edited, then Escape leaves it as it was, Ctrl+Enter saves i
   await expect(notes.locator('.markdown')).toHaveText(['Second note', 'First note']);
 
   await older.getByRole('button', { name: 'Edit note' }).click();
-  await editor.fill('First note, **revised**');
+  // Typed at once, the text goes after the note's (the caret was at its start: "EDITEDFirst note").
+  await editor.pressSequentially(', **revised**');
   await editor.press('Control+Enter');
   await expect(editor).toHaveCount(0);
   await expect(notes.locator('.markdown')).toHaveText(['Second note', 'First note, revised']);

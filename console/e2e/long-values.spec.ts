@@ -48,6 +48,30 @@ test('when a contact with long unbroken values is opened, then its screen is no 
   expect(await overflowing(page)).toEqual([]);
 });
 
+// From a black-box read: a note holding a pasted link, a long word, a code block or a wide table
+// made the whole contact screen wider than the window (4,404 px at 1,366), at any width.
+test('when a contact has notes with a long link, a long word, a one-line code block and a wide table, then its screen is no wider than the window, at a laptop width and on a phone', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Nota Larga' }]);
+  const url = `https://ejemplo.com/seguimiento/pedido?id=${'8f14e45f'.repeat(6)}&token=${'c9f0f895'.repeat(6)}&ref=campaña-navidad-2026`;
+  const notes = [
+    `Ver ${url}`,
+    `palabra${'a'.repeat(500)}`,
+    `\`\`\`sql\nSELECT ${Array.from({ length: 40 }, (_, i) => `column_${i}`).join(', ')} FROM contacts WHERE account_id = 1;\n\`\`\``,
+    `| ${Array.from({ length: 12 }, (_, i) => `heading${i}`).join(' | ')} |\n|${' --- |'.repeat(12)}\n| ${Array.from({ length: 12 }, () => 'valuevaluevalue').join(' | ')} |`,
+  ];
+  for (const content of notes) expect((await account.api('POST', `/contacts/${id}/notes`, { content })).status).toBe(200);
+  await signIn(page, account);
+  for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
+    await page.setViewportSize(viewport);
+    await page.goto(`/app/#/contact/${id}`);
+    await expect(page.getByTestId('note')).toHaveCount(4);
+    await expect(page.getByTestId('note').locator('a', { hasText: 'ejemplo.com' })).toBeVisible();
+    const width = await pageWidth(page);
+    expect(width.scroll).toBeLessThanOrEqual(width.window);
+    expect(await overflowing(page)).toEqual([]);
+  }
+});
+
 // From a black-box read: with every cell allowed to break anywhere, a table with room to spare
 // still squeezed its columns below their words, and phone numbers and emails split over two lines.
 test('when contacts hold ordinary values, then a laptop-wide list shows each phone, email and country on one line', async ({ page, account }) => {

@@ -84,3 +84,35 @@ test('when a contact is blocked on its screen, then it is marked blocked, and it
   await expect(option).toBeEnabled();
   expect((await account.api<{ payload: { blocked: boolean } }>('GET', `/contacts/${id}`)).body.payload.blocked).toBe(false);
 });
+
+// From a black-box read: a half-written message was lost without a word when the agent went to
+// another screen and came back (a note's draft was kept).
+test('when a message is half written and the agent goes to another screen and back, then its box still holds it; once sent, it is gone', async ({ page, account }) => {
+  const smtp = await startSmtpServer({ user: 'mailer', pass: 'smtp-secret-password' });
+  try {
+    const inbox = await account.api<{ id: number }>('POST', '/inboxes', {
+      name: 'Shop support',
+      channel: { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'smtp-secret-password' },
+    });
+    expect(inbox.status).toBe(200);
+    const [id] = await createContacts(account, [{ name: 'Dana Draft', email: 'dana@example.com' }]);
+
+    await signIn(page, account);
+    await page.getByRole('link', { name: 'Dana Draft' }).click();
+    await page.getByLabel('Message', { exact: true }).fill('Hola Dana,\nsobre su pedido');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(page.getByLabel('Message', { exact: true })).toHaveCount(0);
+    await page.goto(`/app/#/contact/${id}`);
+    await expect(page.getByLabel('Message', { exact: true })).toHaveValue('Hola Dana,\nsobre su pedido');
+
+    await page.getByLabel('Channel', { exact: true }).selectOption({ label: 'Shop support (dana@example.com)' });
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.getByTestId('message')).toContainText('sobre su pedido');
+    await expect(page.getByLabel('Message', { exact: true })).toHaveValue('');
+    await page.reload();
+    await expect(page.getByTestId('message')).toHaveCount(1);
+    await expect(page.getByLabel('Message', { exact: true })).toHaveValue('');
+  } finally {
+    await smtp.close();
+  }
+});

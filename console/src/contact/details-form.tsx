@@ -8,7 +8,7 @@ import { parseTypedNumber } from '../i18n/typed-number';
 import type { MessageKey } from '../i18n/messages';
 import { accountPath, useSession } from '../shell/session';
 import { DayShown } from '../i18n/day-shown';
-import { fieldDraftsKey, loadFieldDrafts, saveFieldDraft } from './note-draft';
+import { fieldDraftsKey, loadFieldDrafts, saveFieldDraft } from './drafts';
 
 const TOP_LEVEL = ['name', 'email', 'phone_number', 'identifier'] as const;
 const ADDITIONAL = ['company_name', 'city', 'country', 'country_code', 'description'] as const;

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { accountPath, useSession } from '../shell/session';
 import { channelLabel } from './channel-label';
+import { loadTextDraft, saveTextDraft, textDraftKey } from './drafts';
 
 interface Inbox {
   id: number;
@@ -48,7 +49,13 @@ export function MessagesSection({ contactId, blocked, refresh, addresses, onSent
   const [reachable, setReachable] = useState<Map<number, string>>(new Map());
   const [conversations, setConversations] = useState<Conversation[]>([]);
   const [inboxId, setInboxId] = useState('');
-  const [content, setContent] = useState('');
+  // Kept as it is typed, as a note is: going to another screen and back lost a half-written message without a word.
+  const draftKey = textDraftKey('message', session, contactId);
+  const [content, setContentState] = useState(() => loadTextDraft(draftKey));
+  const setContent = (text: string) => {
+    setContentState(text);
+    saveTextDraft(draftKey, text);
+  };
   const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   // A message being sent: a double click on Send used to send it twice.

@@ -5,7 +5,7 @@ import { saidKey, verbatim, type Said } from '../i18n/said';
 import { useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { renderMarkdown } from './markdown';
-import { loadNoteDraft, noteDraftKey, saveNoteDraft } from './note-draft';
+import { loadTextDraft, saveTextDraft, textDraftKey } from './drafts';
 
 interface Note {
   id: number;
@@ -44,11 +44,11 @@ export function NotesSection({ contactId, refresh, isGone }: { contactId: number
   const [notes, setNotes] = useState<Note[]>([]);
   // Kept in sessionStorage as it is typed: a session that ends while a note is written (revoked,
   // signed out elsewhere) goes to the sign-in screen, and the note's text used to be lost with it.
-  const draftKey = noteDraftKey(session, contactId);
-  const [draft, setDraftState] = useState(() => loadNoteDraft(draftKey));
+  const draftKey = textDraftKey('note', session, contactId);
+  const [draft, setDraftState] = useState(() => loadTextDraft(draftKey));
   const setDraft = (text: string) => {
     setDraftState(text);
-    saveNoteDraft(draftKey, text);
+    saveTextDraft(draftKey, text);
   };
   const [error, setError] = useState<string | null>(null);
   // The new note's refusal, apart from the list's errors: it goes once the note is changed (it
@@ -109,6 +109,15 @@ export function NotesSection({ contactId, refresh, isGone }: { contactId: number
   // The read of the note an edit opened on, for its ETag: the editor opens at once with the text
   // listed (a keyboard user's Escape right after Edit must find it open), and a save waits for it.
   const editRead = useRef<Promise<unknown> | null>(null);
+  // An editor opens with the caret at the end, where an edit usually goes (it was at the start: a
+  // word typed at once went before the note's text).
+  const editorRef = useRef<HTMLTextAreaElement>(null);
+  const editingId = editing?.id;
+  useEffect(() => {
+    const editor = editorRef.current;
+    editor?.setSelectionRange(editor.value.length, editor.value.length);
+  }, [editingId]);
+
   function startEdit(note: Note) {
     setConfirming(null);
     setEditing({ id: note.id, content: note.content, error: null, theirs: null });
@@ -202,7 +211,7 @@ export function NotesSection({ contactId, refresh, isGone }: { contactId: number
               <div className="note-editor">
                 <label className="stacked">
                   {t('editNoteLabel')}
-                  <textarea rows={4} dir="auto" autoFocus value={editing.content} aria-invalid={editing.error ? true : undefined}
+                  <textarea ref={editorRef} rows={4} dir="auto" autoFocus value={editing.content} aria-invalid={editing.error ? true : undefined}
                     aria-describedby={editing.error ? `note-${note.id}-error` : undefined}
                     onChange={(e) => setEditing({ ...editing, content: e.target.value })}
                     onKeyDown={editorKeys(() => void saveEdit(), () => closeEditor(note.id))} />

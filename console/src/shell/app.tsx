@@ -7,7 +7,7 @@ import { ContactsScreen } from '../contacts/contacts-screen';
 import { ContactScreen } from '../contact/contact-screen';
 import { ImportScreen } from '../import/import-screen';
 import { AdminScreen } from '../admin/admin-screen';
-import { forgetNoteDrafts } from '../contact/note-draft';
+import { forgetDrafts } from '../contact/drafts';
 import { ErrorBoundary } from './error-boundary';
 import { Sidebar } from './sidebar';
 import { LanguageSwitch } from './language-switch';
@@ -108,7 +108,7 @@ export function App() {
   // Signing out starts the next user on all contacts; an ended session keeps the URL, so that
   // signing in again comes back to the same place.
   const signedOut = useCallback(() => {
-    forgetNoteDrafts();
+    forgetDrafts();
     clear();
     history.replaceState(null, '', location.pathname + location.search);
     setNav((n) => ({ view: ALL_CONTACTS, epoch: n.epoch + 1 }));

@@ -1,12 +1,14 @@
 import type { Session } from '../api/client';
 
-// A note being written, per account, user and contact, in sessionStorage (this tab, until it is
-// closed): signing in again after a session ended elsewhere finds it where it was left.
-const PREFIX = 'contacts.note-draft.';
+// A note or an outbound message being written, per account, user and contact, in sessionStorage
+// (this tab, until it is closed): signing in again after a session ended elsewhere, or coming back
+// to the contact from another screen, finds it where it was left.
+const PREFIXES = { note: 'contacts.note-draft.', message: 'contacts.message-draft.' };
 
-export const noteDraftKey = (session: Session & { userId: number }, contactId: number) => `${PREFIX}${session.accountId}.${session.userId}.${contactId}`;
+export const textDraftKey = (kind: keyof typeof PREFIXES, session: Session & { userId: number }, contactId: number) =>
+  `${PREFIXES[kind]}${session.accountId}.${session.userId}.${contactId}`;
 
-export function loadNoteDraft(key: string): string {
+export function loadTextDraft(key: string): string {
   try {
     return sessionStorage.getItem(key) ?? '';
   } catch {
@@ -15,7 +17,7 @@ export function loadNoteDraft(key: string): string {
 }
 
 /** Kept while it holds text; an empty draft (added, or cleared) is forgotten. */
-export function saveNoteDraft(key: string, text: string): void {
+export function saveTextDraft(key: string, text: string): void {
   try {
     if (text) sessionStorage.setItem(key, text);
     else sessionStorage.removeItem(key);
@@ -53,6 +55,7 @@ export function saveFieldDraft(key: string, field: string, text: string | null):
 }
 
 /** Signing out on purpose forgets every draft: the next user of this tab does not inherit them. */
-export function forgetNoteDrafts(): void {
-  for (const key of Object.keys(sessionStorage)) if (key.startsWith(PREFIX) || key.startsWith(FIELDS_PREFIX)) sessionStorage.removeItem(key);
+export function forgetDrafts(): void {
+  const prefixes = [...Object.values(PREFIXES), FIELDS_PREFIX];
+  for (const key of Object.keys(sessionStorage)) if (prefixes.some((prefix) => key.startsWith(prefix))) sessionStorage.removeItem(key);
 }
