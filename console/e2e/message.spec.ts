@@ -1,14 +1,25 @@
 import { startSmtpServer } from '../../test/support/fake-provider';
-import { createContacts, expect, signIn, test } from './support';
+import { createContacts, expect, signIn, test, type E2eAccount } from './support';
 
-test('when an e-mail message is sent to a contact, then the SMTP server receives it and the console shows it sent; the website inbox is disabled with its reason', async ({ page, account }) => {
-  const smtp = await startSmtpServer({ user: 'mailer', pass: 'smtp-secret-password' });
+const SMTP_PASSWORD = 'smtp-secret-password';
+
+/** An e-mail inbox "Shop support" sending through a local SMTP server (logging in with `password`), closed after `use`. */
+async function withEmailInbox(account: E2eAccount, use: (inbox: { id: number }, smtp: Awaited<ReturnType<typeof startSmtpServer>>) => Promise<void>, password = SMTP_PASSWORD) {
+  const smtp = await startSmtpServer({ user: 'mailer', pass: SMTP_PASSWORD });
   try {
     const inbox = await account.api<{ id: number }>('POST', '/inboxes', {
       name: 'Shop support',
-      channel: { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'smtp-secret-password' },
+      channel: { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: password },
     });
     expect(inbox.status).toBe(200);
+    await use(inbox.body, smtp);
+  } finally {
+    await smtp.close();
+  }
+}
+
+test('when an e-mail message is sent to a contact, then the SMTP server receives it and the console shows it sent; the website inbox is disabled with its reason', async ({ page, account }) => {
+  await withEmailInbox(account, async (inbox, smtp) => {
     await account.api('POST', '/inboxes', { name: 'Website', channel: { type: 'web_widget', website_url: 'https://shop.example' } });
     await createContacts(account, [{ name: 'Mia Mail', email: 'mia@example.com' }]);
 
@@ -20,7 +31,7 @@ test('when an e-mail message is sent to a contact, then the SMTP server receives
     await expect(channel.locator('option', { hasText: 'Website' })).toContainText('needs an HMAC-verified visitor');
     await channel.selectOption({ label: 'Shop support (mia@example.com)' });
     await page.getByLabel('Message', { exact: true }).fill('Your order has shipped.\nTracking follows.');
-    await expect(page.getByLabel('Channel', { exact: true })).toHaveValue(String(inbox.body.id));
+    await expect(page.getByLabel('Channel', { exact: true })).toHaveValue(String(inbox.id));
     await page.getByRole('button', { name: 'Send' }).click();
 
     await expect(page.getByTestId('message')).toContainText('Your order has shipped.');
@@ -29,18 +40,11 @@ test('when an e-mail message is sent to a contact, then the SMTP server receives
     await expect(page.getByTestId('message-status')).toHaveText('sent', { timeout: 20_000 });
     expect(smtp.received.map((m) => m.to)).toEqual([['mia@example.com']]);
     expect(smtp.received[0].raw).toContain('Your order has shipped.');
-  } finally {
-    await smtp.close();
-  }
+  });
 });
 
 test('when an e-mail failed on a wrong SMTP password, then once the inbox is corrected, Send again delivers it to the same address', async ({ page, account }) => {
-  const smtp = await startSmtpServer({ user: 'mailer', pass: 'smtp-secret-password' });
-  try {
-    const inbox = await account.api<{ id: number }>('POST', '/inboxes', {
-      name: 'Shop support',
-      channel: { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'not-the-password' },
-    });
+  await withEmailInbox(account, async (inbox, smtp) => {
     await createContacts(account, [{ name: 'Rita Retry', email: 'rita@example.com' }]);
     await signIn(page, account);
     await page.getByRole('link', { name: 'Rita Retry' }).click();
@@ -50,15 +54,13 @@ test('when an e-mail failed on a wrong SMTP password, then once the inbox is cor
     await expect(page.getByTestId('message-status')).toHaveText('failed', { timeout: 30_000 });
     expect(smtp.received).toEqual([]);
 
-    const fixed = await account.api('PATCH', `/inboxes/${inbox.body.id}`, { channel: { smtp_password: 'smtp-secret-password' } });
+    const fixed = await account.api('PATCH', `/inboxes/${inbox.id}`, { channel: { smtp_password: SMTP_PASSWORD } });
     expect(fixed.status).toBe(200);
     await page.getByRole('button', { name: 'Send again' }).click();
     await expect(page.getByTestId('message-status')).toHaveText('sent', { timeout: 20_000 });
     await expect(page.getByRole('button', { name: 'Send again' })).toHaveCount(0);
     expect(smtp.received.map((m) => m.to)).toEqual([['rita@example.com']]);
-  } finally {
-    await smtp.close();
-  }
+  }, 'not-the-password');
 });
 
 test('when a contact is blocked on its screen, then it is marked blocked, and its channels are disabled saying so until it is unblocked', async ({ page, account }) => {
@@ -88,13 +90,7 @@ test('when a contact is blocked on its screen, then it is marked blocked, and it
 // From a black-box read: a half-written message was lost without a word when the agent went to
 // another screen and came back (a note's draft was kept).
 test('when a message is half written and the agent goes to another screen and back, then its box still holds it; once sent, it is gone', async ({ page, account }) => {
-  const smtp = await startSmtpServer({ user: 'mailer', pass: 'smtp-secret-password' });
-  try {
-    const inbox = await account.api<{ id: number }>('POST', '/inboxes', {
-      name: 'Shop support',
-      channel: { type: 'email', email: 'support@shop.example', smtp_address: '127.0.0.1', smtp_port: smtp.port, smtp_login: 'mailer', smtp_password: 'smtp-secret-password' },
-    });
-    expect(inbox.status).toBe(200);
+  await withEmailInbox(account, async () => {
     const [id] = await createContacts(account, [{ name: 'Dana Draft', email: 'dana@example.com' }]);
 
     await signIn(page, account);
@@ -112,7 +108,5 @@ test('when a message is half written and the agent goes to another screen and ba
     await page.reload();
     await expect(page.getByTestId('message')).toHaveCount(1);
     await expect(page.getByLabel('Message', { exact: true })).toHaveValue('');
-  } finally {
-    await smtp.close();
-  }
+  });
 });
