@@ -177,3 +177,28 @@ test('when the language is switched, then what the console has already said foll
   await page.goto(`/app/#/contact/${goneId}`);
   await expect(page.getByTestId('contact-gone')).toHaveText(es.contactNotFound);
 });
+
+// From a black-box audit in Chromium: both showed the API's English ("a contact needs at least one
+// of name, email, phone_number or identifier", "contact 99999 not found") in the Spanish console.
+test('when the console speaks Spanish, then an empty new contact and a merge with an unknown id are refused in Spanish', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Teo Tilde' }]);
+  await signIn(page, account);
+  const language = page.getByLabel(/^(Language|Idioma)$/);
+  await language.selectOption('es');
+  await page.getByRole('button', { name: es.newContact }).click();
+  const form = page.locator('form.new-contact');
+  await form.getByRole('button', { name: es.create }).click();
+  await expect(form.getByRole('alert')).toHaveText(es.contactNeedsIdentity);
+  await form.getByLabel(es.city).fill('Lima');
+  await form.getByRole('button', { name: es.create }).click();
+  await expect(form.getByRole('alert')).toHaveText(es.contactNeedsIdentity);
+  await form.getByRole('button', { name: es.cancel }).click();
+  expect((await account.api<{ meta: { count: number } }>('GET', '/contacts')).body.meta.count).toBe(1);
+
+  await page.getByRole('link', { name: 'Teo Tilde' }).click();
+  await page.getByLabel(es.mergeeId).fill('99999');
+  await page.getByRole('button', { name: es.merge, exact: true }).click();
+  await expect(page.getByTestId('merge-error')).toHaveText(es.mergeeNotFound.replace('{id}', '99999'));
+  await language.selectOption('en');
+  await expect(page.getByTestId('merge-error')).toHaveText(en.mergeeNotFound.replace('{id}', '99999'));
+});

@@ -115,12 +115,13 @@ export function ContactScreen({ id, onBack, onChanged, onDeleted }: { id: number
       focusLater('#mergee-id');
       return setMergeError(saidKey('mergeSelf'));
     }
-    const { data, error: failed } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', {
+    const { data, error: failed, response } = await session.client.GET('/api/v1/accounts/{account_id}/contacts/{id}', {
       params: { path: { ...accountPath(session), id: mergeeNumber } },
     });
     if (failed || !data) {
       focusLater('#mergee-id');
-      return setMergeError(verbatim(errorOf(failed).error));
+      // In the console's words: the API's "contact 99999 not found" showed in English in the Spanish console.
+      return setMergeError(response.status === 404 ? saidKey('mergeeNotFound', { id: mergeeNumber }) : verbatim(errorOf(failed).error));
     }
     const other = data.payload;
     setMergee({ id: other.id, name: contactTitle(other) });

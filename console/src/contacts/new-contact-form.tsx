@@ -8,6 +8,7 @@ import { accountPath, useSession } from '../shell/session';
 // Identifier is one of the four fields a contact can rest on (the API asks for one of name, email, phone or identifier).
 const FIELDS = ['name', 'email', 'phone_number', 'identifier', 'company_name', 'city', 'country'] as const;
 type Field = (typeof FIELDS)[number];
+const IDENTITY: Field[] = ['name', 'email', 'phone_number', 'identifier'];
 
 /** POST /contacts; the API's 422 is shown at the field it names. */
 export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number) => void; onCancel: () => void }) {
@@ -23,6 +24,8 @@ export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number
     if (busy) return;
     const body: Partial<Record<Field, string>> = {};
     for (const field of FIELDS) if (values[field].trim()) body[field] = values[field].trim();
+    // Said here, in the console's words: the API's refusal names its fields in English (phone_number).
+    if (!IDENTITY.some((field) => body[field])) return setErrors({ form: t('contactNeedsIdentity') });
     setBusy(true);
     const { data, error } = await session.client.POST('/api/v1/accounts/{account_id}/contacts', { params: { path: accountPath(session) }, body });
     setBusy(false);
