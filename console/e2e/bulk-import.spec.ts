@@ -76,6 +76,9 @@ test('when an agent imports a CSV, then Upload is offered, as the API lets every
   await page.getByRole('button', { name: 'Upload' }).click();
   await expect(page.getByTestId('import-state')).toHaveText('Status: completed', { timeout: 30_000 });
   await expect(page.getByTestId('import-counts')).toContainText('created 1');
+  // The file is no longer chosen once uploaded: a second click on Upload imported it again.
+  await expect(page.getByTestId('chosen-file')).toHaveText('No file chosen');
+  await expect(page.getByRole('button', { name: 'Upload' })).toBeDisabled();
   await expect(page.getByTestId('import-ignored')).toHaveText('Columns read and not imported (the service keeps these itself): updated_at');
   await expect.poll(async () => (await account.api<{ meta: { count: number } }>('GET', '/contacts/search?q=agnes')).body.meta.count).toBe(1);
 });

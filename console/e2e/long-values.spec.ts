@@ -34,6 +34,18 @@ test('when a contact holds long unbroken values, then the list keeps its columns
   expect(await overflowing(page)).toEqual([]);
 });
 
+// From a black-box audit in Chromium: a box of about 190 px cut an ordinary email on the contact's screen.
+test('when a contact is opened at a laptop width, then its email box shows an ordinary email whole', async ({ page, account }) => {
+  const email = 'angela.lopez17@ejemplo.com';
+  const [id] = await createContacts(account, [{ name: 'Ángela López', email }]);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await signIn(page, account);
+  await page.goto(`/app/#/contact/${id}`);
+  const box = page.getByLabel('Email', { exact: true });
+  await expect(box).toHaveValue(email);
+  expect(await box.evaluate((el: Box) => el.scrollWidth <= el.clientWidth)).toBe(true);
+});
+
 test('when a contact with long unbroken values is opened, then its screen is no wider than the window and its name wraps', async ({ page, account }) => {
   const [id] = await createContacts(account, [{ name: LONG_NAME, company_name: LONG_COMPANY, city: LONG_CITY }]);
   await signIn(page, account);

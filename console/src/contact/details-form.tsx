@@ -179,7 +179,7 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
     save(`additional_attributes.social_profiles.${network}`, { additional_attributes: { social_profiles: { ...social, [network]: value === '' ? null : value } } });
 
   return (
-    <section aria-labelledby="details-title" className="panel">
+    <section aria-labelledby="details-title" className="panel details">
       <h2 id="details-title">{t('details')}</h2>
       <div className="fields">
         {TOP_LEVEL.map((field) => (

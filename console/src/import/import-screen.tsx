@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { authorizedFetch, download, errorOf } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
@@ -26,6 +26,7 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
   const { t, formatNumber, language } = useI18n();
   const session = useSession();
   const [file, setFile] = useState<File | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
   const [createLabels, setCreateLabels] = useState(false);
   const [current, setCurrent] = useState<Import | null>(null);
   const [rejectedCsv, setRejectedCsv] = useState<string[][] | null>(null);
@@ -49,6 +50,9 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
     setError(null);
     setRejectedCsv(null);
     setCurrent((body as { payload: Import }).payload);
+    // Uploaded, it is no longer the file chosen: Upload stayed enabled, and a second click imported it again.
+    setFile(null);
+    if (fileInput.current) fileInput.current.value = '';
   }
 
   // The account's latest import, shown when the screen opens: leaving the screen (or reloading)
@@ -121,7 +125,7 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
             input is hidden behind words of ours (a click on the label still opens it). */}
         <label className="stacked file-picker">
           {t('csvFile')}
-          <input type="file" className="visually-hidden" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <input ref={fileInput} type="file" className="visually-hidden" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
           <span aria-hidden="true"><span className="file-button">{t('chooseFile')}</span> <span data-testid="chosen-file">{file?.name ?? t('noFileChosen')}</span></span>
         </label>
         <label>
