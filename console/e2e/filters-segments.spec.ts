@@ -38,6 +38,8 @@ test('when a filter with an OR and an AND group is applied and saved as a segmen
 
   await expect(page.getByTestId('count')).toHaveText('2 contacts');
   await expect.poll(async () => (await rowNames(page)).sort()).toEqual(['Lucía Lima', 'Quique Quito VIP']);
+  // The builder closed, the list says what it holds to (it said only "Filtered contacts").
+  await expect(page.getByTestId('filter-summary')).toHaveText('Showing contacts where City equal to "Lima" OR (City equal to "Quito" AND Labels equal to "vip")');
 
   await page.getByRole('button', { name: 'Filter', exact: true }).click();
   await page.getByRole('button', { name: 'Save as segment' }).click();

@@ -1,5 +1,6 @@
 import {
   CUSTOM_FILTER_TYPES,
+  describeFilter,
   filterProblems,
   fromStoredPayload,
   isFilterShape,
@@ -255,5 +256,44 @@ describe('payloadUses', () => {
 
   it('when the stored payload is not a list of conditions, then nothing is found and nothing throws', () => {
     for (const odd of [undefined, null, 'score', 5, {}, [null, 5, 'score'], [{ group: 'score' }], [{ group: null }]]) expect(payloadUses(odd, 'score')).toBe(false);
+  });
+});
+
+describe('a filter in words, as the list says which conditions it shows', () => {
+  const attributes: AttributeChoice[] = [
+    { key: 'city', label: 'City', custom: false, operators: ['contains'], input: 'text' },
+    { key: 'country', label: 'Country', custom: false, operators: ['equal_to'], input: 'text' },
+    { key: 'labels', label: 'Labels', custom: false, operators: ['equal_to'], input: 'label' },
+    { key: 'email', label: 'Email', custom: false, operators: ['is_not_present'], input: 'text' },
+    { key: 'last_activity_at', label: 'Last activity', custom: false, operators: ['days_before'], input: 'date' },
+    { key: 'seats', label: 'Seats', custom: true, operators: ['is_greater_than'], input: 'number' },
+    { key: 'vip', label: 'VIP', custom: true, operators: ['equal_to'], input: 'boolean' },
+  ];
+  const attributeOf = (key: string) => attributes.find((a) => a.key === key);
+  const english = { language: 'en' as const, and: 'AND', or: 'OR', yes: 'Yes', no: 'No', daysAgo: (n: string) => `more than ${n} days ago` };
+  const spanish = { language: 'es' as const, and: 'Y', or: 'O', yes: 'sí', no: 'no', daysAgo: (n: string) => `hace más de ${n} días` };
+
+  it('when a filter has a group, then it reads with its joins, the group in parentheses, and each value quoted', () => {
+    const items: FilterItem[] = [
+      { attribute_key: 'city', filter_operator: 'contains', values: ['bogota'], query_operator: 'and' },
+      {
+        group: [
+          { attribute_key: 'country', filter_operator: 'equal_to', values: ['Peru', 'Chile'], query_operator: 'OR' as 'or' },
+          { attribute_key: 'labels', filter_operator: 'equal_to', values: ['vip'] },
+        ],
+      },
+    ];
+    expect(describeFilter(items, attributeOf, english)).toBe('City contains "bogota" AND (Country equal to "Peru", "Chile" OR Labels equal to "vip")');
+  });
+
+  it('when conditions take no value, a number of days, a decimal number or a yes/no, then each reads in the language, and an attribute no longer defined by its key', () => {
+    const items: FilterItem[] = [
+      { attribute_key: 'email', filter_operator: 'is_not_present', values: [], query_operator: 'or' },
+      { attribute_key: 'last_activity_at', filter_operator: 'days_before', values: [30], query_operator: 'and' },
+      { attribute_key: 'seats', filter_operator: 'is_greater_than', values: [7.5], query_operator: 'and' },
+      { attribute_key: 'vip', filter_operator: 'equal_to', values: [true], query_operator: 'and' },
+      { attribute_key: 'plan', filter_operator: 'equal_to', values: ['pro'] },
+    ];
+    expect(describeFilter(items, attributeOf, spanish)).toBe('Email no tiene valor O Last activity hace más de 30 días Y Seats es mayor que "7,5" Y VIP es sí Y plan es "pro"');
   });
 });

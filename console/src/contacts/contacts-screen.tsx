@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { errorOf, type ApiError, type Contact, type ContactList } from '../api/client';
 import { FilterBuilder, type Refusal } from '../filters/filter-builder';
 import { fromStoredPayload, problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
+import { FilterSummary } from '../filters/filter-summary';
 import { useI18n } from '../i18n/i18n';
 import { said, type Said } from '../i18n/said';
 import { escapeCancels } from '../shell/escape-cancels';
@@ -391,6 +392,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
         {!segmentGone && <button type="button" ref={(el) => { openers.current.export = el; }} aria-expanded={panel === 'export'} onClick={() => setPanel(panel === 'export' ? 'none' : 'export')}>{t('export')}</button>}
         <button type="button" className="primary" ref={(el) => { openers.current.new = el; }} aria-expanded={panel === 'new'} onClick={() => setPanel(panel === 'new' ? 'none' : 'new')}>{t('newContact')}</button>
       </div>
+      {source.kind === 'filter' && panelShown !== 'filter' && <FilterSummary items={source.payload} />}
 
       {panel === 'new' && (
         <NewContactForm

@@ -277,3 +277,39 @@ export function problemPathOf(field: string | undefined): string | null {
   if (!match) return null;
   return [...match[1].matchAll(/\[(\d+)\]/g)].map((m) => m[1]).join('.');
 }
+
+/** What a filter's words are made of in a language: its joins and how a yes/no value reads. */
+export interface FilterWords {
+  language: 'en' | 'es';
+  and: string;
+  or: string;
+  yes: string;
+  no: string;
+  /** `days_before N`, with the number in it. */
+  daysAgo: (n: string) => string;
+}
+
+/**
+ * The filter in words, as the list says which conditions it shows: `City contains "bogota" AND
+ * (Country equal to "Peru" OR Labels equal to "vip")`. An attribute the account no longer defines
+ * is named by its key.
+ */
+export function describeFilter(items: FilterItem[], attributeOf: (key: string) => AttributeChoice | undefined, words: FilterWords): string {
+  const value = (v: unknown) => (typeof v === 'boolean' ? (v ? words.yes : words.no) : `"${shownValue(v, words.language)}"`);
+  const condition = (c: FilterCondition): string => {
+    const attribute = attributeOf(c.attribute_key);
+    const name = attribute?.label ?? c.attribute_key;
+    if (c.filter_operator === 'days_before') return `${name} ${words.daysAgo(shownValue(c.values[0], words.language))}`;
+    const input = attribute ? inputFor(attribute, c.filter_operator) : 'text';
+    const values = input === 'none' ? '' : ` ${c.values.map(value).join(', ')}`;
+    return `${name} ${operatorLabel(c.filter_operator, input, words.language)}${values}`;
+  };
+  const list = (at: FilterItem[]): string =>
+    at
+      .map((item, i) => {
+        const text = isGroup(item) ? `(${list(item.group)})` : condition(item);
+        return i < at.length - 1 ? `${text} ${item.query_operator?.toLowerCase() === 'or' ? words.or : words.and} ` : text;
+      })
+      .join('');
+  return list(items);
+}
