@@ -3,6 +3,7 @@ import { authorizedFetch, download, errorOf } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { accountPath, useSession } from '../shell/session';
+import { parseCsv, unneutralise } from './read-csv';
 
 interface Import {
   id: number;
@@ -104,7 +105,8 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
     // A refusal is the API's JSON error: said as such, not read as rows.
     if (!res.ok) return setError(errorOf(await res.json().catch(() => null)).error);
     setError(null);
-    setRejectedCsv(parseCsv(await res.text()));
+    // The cells as the file's rows held them: the guard a spreadsheet needs (a leading ' before =) is not theirs.
+    setRejectedCsv(parseCsv(await res.text()).map((row) => row.map(unneutralise)));
   }
 
   async function downloadRejected() {
@@ -191,27 +193,4 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
       )}
     </section>
   );
-}
-
-/** A small RFC 4180 reader for the rejected rows (quoted fields, doubled quotes, newlines in quotes). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
-    } else field += c;
-  }
-  if (field || row.length) { row.push(field); rows.push(row); }
-  return rows;
 }
