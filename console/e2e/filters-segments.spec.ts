@@ -71,6 +71,17 @@ test('when a filter with an OR and an AND group is applied and saved as a segmen
   await expect(page.getByTestId('segments')).toContainText('No segments yet');
 });
 
+// From a black-box audit in Chromium: a 600-character value was refused in the API's words, naming its setting.
+test('when a contains value is typed, then its box holds as much as the API takes; an equal-to box is not cut', async ({ page, account }) => {
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Filter', exact: true }).click();
+  await setCondition(page, 0, 'city', 'contains', 'x'.repeat(300));
+  const value = page.locator('.condition').first().getByLabel('Value');
+  await expect(value).toHaveValue('x'.repeat(255));
+  await setCondition(page, 0, 'city', 'equal_to', 'y'.repeat(300));
+  await expect(value).toHaveValue('y'.repeat(300));
+});
+
 test('when the filter builder is open, then Escape closes it', async ({ page, account }) => {
   await signIn(page, account);
   await page.getByRole('button', { name: 'Filter', exact: true }).click();

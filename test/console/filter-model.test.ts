@@ -5,10 +5,12 @@ import {
   fromStoredPayload,
   isFilterShape,
   MAX_GROUP_DEPTH,
+  MAX_SUBSTRING_LENGTH,
   operatorLabel,
   payloadUses,
   problemPathOf,
   STANDARD_FILTER_ATTRIBUTES,
+  SUBSTRING_OPERATORS,
   toPayload,
   withoutBlankValues,
   type AttributeChoice,
@@ -17,6 +19,7 @@ import {
 } from '../../console/src/filters/filter-model';
 import { parseTypedNumber } from '../../console/src/i18n/typed-number';
 import { ATTRIBUTE_TYPES } from '../../src/records/custom-attribute-definition.model';
+import { DEFAULT_QUERY_LIMITS } from '../../src/search/query-limits';
 import { buildSegmentQuery, MAX_GROUP_DEPTH as API_MAX_GROUP_DEPTH, STANDARD_ATTRIBUTES } from '../../src/search/build-segment-query';
 
 // The console offers only the operators the API allows; its table is a copy (the console uses
@@ -52,6 +55,25 @@ describe("the console's filter table", () => {
     });
     expect(payload[0]).toMatchObject({ query_operator: 'or' });
     expect(() => buildSegmentQuery(payload, [])).not.toThrow();
+  });
+});
+
+describe("the console's value boxes", () => {
+  it('when a text value is as long as the box holds, then the API takes it; one longer is refused for exactly the operators whose box is cut', () => {
+    expect(MAX_SUBSTRING_LENGTH).toBe(DEFAULT_QUERY_LIMITS.maxSubstringLength);
+    const compiles = (operator: string, length: number) => {
+      try {
+        buildSegmentQuery([{ attribute_key: 'name', filter_operator: operator, values: ['a'.repeat(length)] }], []);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const textOperators = STANDARD_FILTER_ATTRIBUTES.find((a) => a.key === 'name')!.operators.filter((op) => !op.startsWith('is_'));
+    for (const operator of textOperators) {
+      expect(compiles(operator, MAX_SUBSTRING_LENGTH)).toBe(true);
+      expect(compiles(operator, MAX_SUBSTRING_LENGTH + 1)).toBe(!SUBSTRING_OPERATORS.includes(operator));
+    }
   });
 });
 

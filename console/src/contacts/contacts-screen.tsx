@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { errorOf, type ApiError, type Contact, type ContactList } from '../api/client';
 import { FilterBuilder, type Refusal } from '../filters/filter-builder';
-import { fromStoredPayload, problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
+import { fromStoredPayload, MAX_SUBSTRING_LENGTH, problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
 import { FilterSummary } from '../filters/filter-summary';
 import { useI18n } from '../i18n/i18n';
 import { said, type Said } from '../i18n/said';
@@ -100,8 +100,6 @@ function withoutDeleted<L extends { payload: { id: number }[]; meta: { count: nu
   return { ...list, payload, meta: { ...list.meta, count: Math.max(0, list.meta.count - (list.payload.length - payload.length)) } };
 }
 
-/** The longest `q` the API takes: a longer one offered a Retry that could only fail again. */
-const MAX_SEARCH_LENGTH = 255;
 
 function SearchBox({ initial, placeholder, onSearch }: { initial: string; placeholder: string; onSearch: (q: string) => void }) {
   const { t } = useI18n();
@@ -115,7 +113,7 @@ function SearchBox({ initial, placeholder, onSearch }: { initial: string; placeh
   return (
     <label className="search">
       <span className="visually-hidden">{t('search')}</span>
-      <input type="search" dir="auto" aria-label={t('search')} placeholder={placeholder} value={text} maxLength={MAX_SEARCH_LENGTH} onChange={(e) => setText(e.target.value)} />
+      <input type="search" dir="auto" aria-label={t('search')} placeholder={placeholder} value={text} maxLength={MAX_SUBSTRING_LENGTH /* a longer q offered a Retry that could only fail again */} onChange={(e) => setText(e.target.value)} />
     </label>
   );
 }

@@ -13,11 +13,13 @@ import {
   isBlankValue,
   isGroup,
   MAX_GROUP_DEPTH,
+  MAX_SUBSTRING_LENGTH,
   operatorLabel,
   shownValue,
   pathOf,
   problemPathOf,
   SINGLE_VALUE_OPERATORS,
+  SUBSTRING_OPERATORS,
   takesSeveralValues,
   withoutBlankValues,
   type AttributeChoice,
@@ -333,7 +335,8 @@ function ConditionRow({ condition, attributes, labels, problem, onChange, onRemo
       {input !== 'none' && (
         <label htmlFor={id}>
           <span className="visually-hidden">{t('value')}</span>
-          {input === 'text' && <input id={id} dir="auto" ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} />}
+          {input === 'text' && <input id={id} dir="auto" ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} value={String(value ?? '')} onChange={(e) => setValue(e.target.value)}
+            maxLength={SUBSTRING_OPERATORS.includes(condition.filter_operator) ? MAX_SUBSTRING_LENGTH : undefined} />}
           {input === 'number' && (
             <input id={id} ref={valueInput} onKeyDown={addOnEnter} aria-label={t('value')} {...invalid} type="text" inputMode="decimal" value={numberShown}
               onChange={(e) => { setNumberDraft(e.target.value); setValue(parseTypedNumber(e.target.value, language)); }} />

@@ -147,6 +147,14 @@ export const shownValue = (value: unknown, language: string): string =>
  * of them (labels: has any of, has none of). The API takes several for the other text operators
  * too (a filter made through it is shown and kept), but only one for these:
  */
+/**
+ * The longest part of a text the API looks for (a contains, does-not-contain or starts-with
+ * value, and a search's q: FILTER_MAX_SUBSTRING_LENGTH, 255 by default). Boxes hold no more: a
+ * longer one was refused in the API's words, naming its setting.
+ */
+export const MAX_SUBSTRING_LENGTH = 255;
+export const SUBSTRING_OPERATORS = ['contains', 'does_not_contain', 'starts_with'];
+
 export const takesSeveralValues = (operator: string): boolean => operator === 'equal_to' || operator === 'not_equal_to';
 export const SINGLE_VALUE_OPERATORS = ['is_greater_than', 'is_less_than', 'days_before'];
 
