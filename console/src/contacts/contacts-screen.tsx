@@ -100,7 +100,6 @@ function withoutDeleted<L extends { payload: { id: number }[]; meta: { count: nu
   return { ...list, payload, meta: { ...list.meta, count: Math.max(0, list.meta.count - (list.payload.length - payload.length)) } };
 }
 
-
 function SearchBox({ initial, placeholder, onSearch }: { initial: string; placeholder: string; onSearch: (q: string) => void }) {
   const { t } = useI18n();
   const [text, setText] = useState(initial);
@@ -113,7 +112,8 @@ function SearchBox({ initial, placeholder, onSearch }: { initial: string; placeh
   return (
     <label className="search">
       <span className="visually-hidden">{t('search')}</span>
-      <input type="search" dir="auto" aria-label={t('search')} placeholder={placeholder} value={text} maxLength={MAX_SUBSTRING_LENGTH /* a longer q offered a Retry that could only fail again */} onChange={(e) => setText(e.target.value)} />
+      {/* No longer than the API reads: a longer q offered a Retry that could only fail again. */}
+      <input type="search" dir="auto" aria-label={t('search')} placeholder={placeholder} value={text} maxLength={MAX_SUBSTRING_LENGTH} onChange={(e) => setText(e.target.value)} />
     </label>
   );
 }

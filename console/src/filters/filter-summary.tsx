@@ -4,9 +4,9 @@ import { describeFilter, type FilterItem } from './filter-model';
 import { filterAttributes, useDefinitions } from './use-filter-attributes';
 
 /**
- * The conditions of the filter a list shows, in words: once applied the builder closed, and the
- * list said only "Filtered contacts", which conditions it held to be read again in the builder
- * (a black-box audit in Chromium).
+ * The conditions of the filter a list shows, in words: once applied the builder closed, the list
+ * said only "Filtered contacts", and its conditions could be read only by opening the builder
+ * again (a black-box audit in Chromium).
  */
 export function FilterSummary({ items }: { items: FilterItem[] }) {
   const { t, language } = useI18n();
