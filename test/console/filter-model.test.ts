@@ -285,7 +285,7 @@ describe('a filter in words, as the list says which conditions it shows', () => 
   const attributes: AttributeChoice[] = [
     { key: 'city', label: 'City', custom: false, operators: ['contains'], input: 'text' },
     { key: 'country', label: 'Country', custom: false, operators: ['equal_to'], input: 'text' },
-    { key: 'labels', label: 'Labels', custom: false, operators: ['equal_to'], input: 'label' },
+    { key: 'labels', label: 'Labels', custom: false, operators: ['equal_to'], input: 'labels' },
     { key: 'email', label: 'Email', custom: false, operators: ['is_not_present'], input: 'text' },
     { key: 'last_activity_at', label: 'Last activity', custom: false, operators: ['days_before'], input: 'date' },
     { key: 'seats', label: 'Seats', custom: true, operators: ['is_greater_than'], input: 'number' },
