@@ -41,7 +41,7 @@ export const visitorInputSchema = visitorFieldsSchema
         z
           // zod said "expected string, received number" of a field that takes whole numbers.
           .string({ error: (issue) => notTextOrWholeNumber('identifier', issue.input, { negative: true }) })
-          // Counted once trimmed, as it is stored: a raw limit beside it refused 300 characters of spaces around a short id, saying 255.
+          // Counted once trimmed, as it is stored: a raw limit of 1,000 beside it refused a short id padded past it, saying 255.
           .refine((value) => value.trim().length <= 255, 'must be at most 255 characters')
           .optional()
           .describe('your user id for the visitor; taken only with a valid identifier_hash (401 otherwise)'),
