@@ -95,3 +95,27 @@ test('when the list is sorted by a column, then the CSV comes in that order', as
   for (const column of ['Id', 'Email', 'Phone', 'Identifier', 'Labels']) await panel.getByRole('checkbox', { name: column, exact: true }).uncheck();
   expect(await downloadCsv(page)).toEqual(['name', 'Zoë Zapata', 'Carlos Cano', 'Beatriz Díaz', 'Álvaro Ruiz']);
 });
+
+// From a black-box audit in Chromium: the button was disabled while the file was made, and the
+// keyboard's focus fell to the page.
+test('when Download CSV is pressed from the keyboard, then the focus stays on it while the file is made, and one file comes', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Kai Keyboard', email: 'kai@example.com' }]);
+  await page.route('**/contacts/export', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await signIn(page, account);
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const download = page.getByRole('button', { name: 'Download CSV' });
+  await download.focus();
+  const downloads: Download[] = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Exporting…' })).toHaveAttribute('aria-disabled', 'true');
+  await expect(page.getByRole('button', { name: 'Exporting…' })).toBeFocused();
+  // A second Enter while it is made asks for no second file.
+  await page.keyboard.press('Enter');
+  await expect(download).toBeFocused({ timeout: 10_000 });
+  await expect.poll(() => downloads.length).toBe(1);
+  expect((await csvOf(downloads[0])).length).toBe(2);
+});

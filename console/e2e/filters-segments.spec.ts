@@ -55,15 +55,20 @@ test('when a filter with an OR and an AND group is applied and saved as a segmen
   await expect(page.getByTestId('count')).toHaveText('4 contacts');
   await segment.click();
   await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  // A segment says its conditions as a filtered list does.
+  await expect(page.getByTestId('filter-summary')).toHaveText('Showing contacts where City equal to "Lima" OR (City equal to "Quito" AND Labels equal to "vip")');
   await page.getByRole('button', { name: 'Edit segment' }).click();
   await expect(page.locator('.condition')).toHaveCount(3);
   await page.locator('.condition').nth(2).getByRole('button', { name: 'Remove condition' }).click();
   await page.getByLabel('Segment name').fill('Lima or Quito');
-  await page.getByRole('button', { name: 'Save segment' }).click();
+  await page.getByLabel('Segment name').press('Enter');
 
   const renamed = page.getByTestId('segments').getByRole('button', { name: /Lima or Quito/ });
   await expect(renamed).toContainText('3');
   await expect(page.getByTestId('count')).toHaveText('3 contacts');
+  // The builder closed under the keyboard: the focus is on the segment's title, not dropped to the page.
+  await expect(page.getByRole('heading', { name: 'Lima or Quito' })).toBeFocused();
+  await expect(page.getByTestId('filter-summary')).toHaveText('Showing contacts where City equal to "Lima" OR (City equal to "Quito")');
   await screenshot(page, 'segment');
 
   await page.getByRole('button', { name: 'Delete segment' }).click();

@@ -305,6 +305,8 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
     if (response.status === 404) return { inWords: 'segmentDeletedMeanwhile' };
     if (failed) return errorOf(failed);
     setPanel('none');
+    // The builder that held the focus closes: its title takes it, as after a new segment (it fell to the page).
+    titleRef.current?.focus();
     onChanged();
     return null;
   }
@@ -391,6 +393,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
         <button type="button" className="primary" ref={(el) => { openers.current.new = el; }} aria-expanded={panel === 'new'} onClick={() => setPanel(panel === 'new' ? 'none' : 'new')}>{t('newContact')}</button>
       </div>
       {source.kind === 'filter' && panelShown !== 'filter' && <FilterSummary items={source.payload} />}
+      {source.kind === 'segment' && segment && panelShown !== 'filter' && <FilterSummary items={fromStoredPayload((segment.query.payload as FilterItem[]) ?? [])} />}
 
       {panel === 'new' && (
         <NewContactForm

@@ -101,7 +101,8 @@ export function ExportPanel({ body, scope, onClose }: { body: Record<string, unk
       </fieldset>
       {error && <p role="alert" className="error">{say(error)}</p>}
       <div className="actions">
-        <button type="button" className="primary" disabled={busy || chosen.length === 0} aria-busy={busy} onClick={run}>
+        {/* Busy as aria-disabled, as the pager's buttons: disabled, it dropped the keyboard's focus to the page while the file was made. */}
+        <button type="button" className="primary" disabled={chosen.length === 0} aria-disabled={busy || undefined} aria-busy={busy} onClick={run}>
           {busy ? t('exporting') : t('downloadCsv')}
         </button>
         <button type="button" onClick={onClose}>{t('cancel')}</button>

@@ -123,7 +123,7 @@ export function SignInScreen({ notice, onSignedIn }: { notice?: string | null; o
           <label>
             {t('email')}
             {/* Not type="email": the browser refuses ü before the @ and sends a domain in another script as punycode, which the service does not. */}
-            <input name="email" type="text" inputMode="email" autoCapitalize="none" spellCheck={false} required autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
+            <input name="email" type="text" inputMode="email" autoCapitalize="none" spellCheck={false} required autoComplete="username" autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
           </label>
           <label>
             {t('password')}
