@@ -439,3 +439,32 @@ test('when names and free text are typed, then their boxes take the direction of
   await expect(page.getByRole('region', { name: 'Labels' }).getByLabel('Description')).toHaveAttribute('dir', 'auto');
   await expect(page.getByRole('region', { name: 'Custom attributes' }).getByLabel('Display name')).toHaveAttribute('dir', 'auto');
 });
+
+// From a black-box audit in Chromium: the sign-in screen took the form's place, and signing in
+// again found the new-contact form closed and empty, the contact not created.
+test('when the session ends as a new contact is created, then signing in again finds the form open as it was typed; Cancel forgets it', async ({ page, account }) => {
+  await signIn(page, account, 'agent');
+  await page.waitForLoadState('networkidle');
+  const stored = JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('contacts.session')")) ?? 'null') as { token: string };
+  await page.getByRole('button', { name: 'New contact' }).click();
+  const form = page.locator('form.new-contact');
+  await form.getByLabel('Name').fill('Formulario Perdido');
+  await form.getByLabel('City').fill('Lima');
+  await fetch(`${process.env.E2E_BASE_URL}/auth/sign_out`, { method: 'DELETE', headers: { api_access_token: stored.token } });
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('sign-in-notice')).toContainText('Your session has ended');
+
+  await page.getByLabel('Email').fill(account.agent.email);
+  await page.getByLabel('Password').fill(account.agent.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(form.getByLabel('Name')).toHaveValue('Formulario Perdido');
+  await expect(form.getByLabel('City')).toHaveValue('Lima');
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  await expect(form).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('who')).toBeVisible();
+  await expect(form).toHaveCount(0);
+  await page.getByRole('button', { name: 'New contact' }).click();
+  await expect(form.getByLabel('Name')).toHaveValue('');
+  expect((await account.api<{ meta: { count: number } }>('GET', '/contacts')).body.meta.count).toBe(0);
+});

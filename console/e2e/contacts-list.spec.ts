@@ -22,6 +22,26 @@ test('when a header is clicked, then the list sorts by it, and a second click re
   await screenshot(page, 'contacts-list');
 });
 
+// From a black-box audit in Chromium: on a slow network the header and the URL said the new sort
+// over the old rows, and only a faint background said the list was being read.
+test('when a sort is read slowly, then the list says it is loading until the rows come, and says nothing on a quick read', async ({ page, account }) => {
+  await createContacts(account, [{ name: 'Bruno Díaz', email: 'bruno@example.com' }, { name: 'Álvaro Ruiz', email: 'alvaro@example.com' }]);
+  await signIn(page, account);
+  await expect(page.getByTestId('count')).toHaveText('2 contacts');
+  await page.getByRole('button', { name: 'Name', exact: true }).click();
+  await expect.poll(() => rowNames(page)).toEqual(['Álvaro Ruiz', 'Bruno Díaz']);
+  await expect(page.getByTestId('list-loading')).toHaveCount(0);
+
+  await page.route(/\/contacts\?/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await route.continue();
+  });
+  await page.getByRole('button', { name: 'Name', exact: true }).click();
+  await expect(page.getByTestId('list-loading')).toHaveText('Loading…');
+  await expect.poll(() => rowNames(page)).toEqual(['Bruno Díaz', 'Álvaro Ruiz']);
+  await expect(page.getByTestId('list-loading')).toHaveCount(0);
+});
+
 test('when the search box is typed into, then the list shows the matches with their exact count', async ({ page, account }) => {
   await createContacts(account, [{ name: 'José Pérez' }, { name: 'Marta Pereira' }, { name: 'Luis Soto' }]);
   await signIn(page, account);

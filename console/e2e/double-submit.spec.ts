@@ -92,3 +92,26 @@ test('when Confirm of a note\'s delete is double-clicked, then the note is delet
   expect(deletes).toBe(1);
   await expect(page.getByRole('region', { name: 'Notes' }).getByRole('alert')).toHaveCount(0);
 });
+
+// From a black-box audit in Chromium: under a slow answer, a double Enter in the label box sent
+// the labels twice (the second refused as stale, then sent again).
+test('when Enter is pressed twice in a contact\'s label box before the answer, then the labels are sent once', async ({ page, account }) => {
+  const [id] = await createContacts(account, [{ name: 'Lalo Label' }]);
+  let posts = 0;
+  await page.route(`**/contacts/${id}/labels`, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    posts += 1;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await signIn(page, account);
+  await page.getByRole('link', { name: 'Lalo Label' }).click();
+  const box = page.locator('#contact-label-input');
+  await box.fill('vip');
+  await box.press('Enter');
+  await box.press('Enter');
+  await expect(page.locator('.chip', { hasText: 'vip' })).toHaveCount(1);
+  await page.waitForTimeout(500);
+  expect(posts).toBe(1);
+  expect((await account.api<{ payload: { labels: string[] } }>('GET', `/contacts/${id}`)).body.payload.labels).toEqual(['vip']);
+});

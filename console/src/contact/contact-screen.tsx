@@ -77,8 +77,20 @@ export function ContactScreen({ id, onBack, onChanged, onDeleted }: { id: number
    * action) had added meanwhile was taken off without a word. Refused as stale, the contact is read
    * again and the change made on what it holds now.
    */
+  // One label change at a time: a double Enter in the label box sent it twice (the second then
+  // refused as stale and sent again).
+  const changingLabels = useRef(false);
   async function changeLabels(change: (held: string[]) => string[]) {
-    if (!contact) return;
+    if (!contact || changingLabels.current) return;
+    changingLabels.current = true;
+    try {
+      await writeLabels(contact, change);
+    } finally {
+      changingLabels.current = false;
+    }
+  }
+
+  async function writeLabels(contact: Contact, change: (held: string[]) => string[]) {
     let held = contact.labels;
     let tag = etag;
     for (let attempt = 1; ; attempt++) {

@@ -54,8 +54,24 @@ export function saveFieldDraft(key: string, field: string, text: string | null):
   }
 }
 
+// The new-contact form as typed, per account and user: a Create that met an ended session went to
+// the sign-in screen, and signing in again found the form closed and empty.
+const NEW_CONTACT_PREFIX = 'contacts.new-contact-draft.';
+
+export const newContactDraftKey = (session: Session & { userId: number }) => `${NEW_CONTACT_PREFIX}${session.accountId}.${session.userId}`;
+
+/** Keeps a form's values while one holds text (null, or all empty, forgets them). */
+export function saveFormDraft(key: string, values: Record<string, string> | null): void {
+  try {
+    if (values && Object.values(values).some((v) => v.trim())) sessionStorage.setItem(key, JSON.stringify(values));
+    else sessionStorage.removeItem(key);
+  } catch {
+    // Storage full or refused: the values are still in the form.
+  }
+}
+
 /** Signing out on purpose forgets every draft: the next user of this tab does not inherit them. */
 export function forgetDrafts(): void {
-  const prefixes = [...Object.values(PREFIXES), FIELDS_PREFIX];
+  const prefixes = [...Object.values(PREFIXES), FIELDS_PREFIX, NEW_CONTACT_PREFIX];
   for (const key of Object.keys(sessionStorage)) if (prefixes.some((prefix) => key.startsWith(prefix))) sessionStorage.removeItem(key);
 }

@@ -8,12 +8,14 @@ import { said, type Said } from '../i18n/said';
 import { escapeCancels } from '../shell/escape-cancels';
 import { focusIsLost } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
+import { useSlow } from '../shell/use-slow';
 import { firstPageOf, hashOf, listOf, type ListSource, type ListView, type Navigate } from '../shell/view';
 import { BulkBar, type BulkAction, type BulkSelection } from './bulk-bar';
 import { ExportPanel } from './export-panel';
 import { exportBodyOf, fetchContacts, type ListReadError } from './fetch-contacts';
 import { NewContactForm } from './new-contact-form';
 import { contactTitle } from '../contact/contact-title';
+import { loadFieldDrafts, newContactDraftKey } from '../contact/drafts';
 
 const COLUMNS = ['name', 'email', 'phone_number', 'company_name', 'city', 'country', 'last_activity_at', 'created_at'] as const;
 type Column = (typeof COLUMNS)[number];
@@ -143,6 +145,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   const { sort, q, at } = list;
   const [result, setResult] = useState<{ key: string; list: ContactList | null; error: ApiError | null } | null>(null);
   const [loading, setLoading] = useState(false);
+  const slowRead = useSlow(loading);
   // The rows selected on this page (of this sort and search): another page starts with none.
   const pageKey = JSON.stringify([sort, q, at]);
   const [selection, setSelection] = useState<{ key: string; ids: Set<number> }>({ key: pageKey, ids: new Set() });
@@ -169,7 +172,8 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
     if (focusIsLost()) titleRef.current?.focus();
   }, []);
   // 'auto': the filter builder opens by itself when the API refuses the list's filter (a filter from a link).
-  const [panel, setPanel] = useState<'auto' | 'none' | 'filter' | 'new' | 'export'>('auto');
+  // A new contact left half typed (its Create met an ended session, or the screen was left) opens again as it was.
+  const [panel, setPanel] = useState<'auto' | 'none' | 'filter' | 'new' | 'export'>(() => (Object.keys(loadFieldDrafts(newContactDraftKey(session))).length ? 'new' : 'auto'));
   const [segment, setSegment] = useState<Segment | null>(null);
   const [segmentError, setSegmentError] = useState<string | null>(null);
   // Answered 404 (deleted elsewhere, a stale link): said so, with nothing to retry or export.
@@ -478,6 +482,8 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       <p className="count" aria-live="polite" data-testid="count">
         {loading && !shown && !badPosition ? t('loading') : labelGone ? '' : count}
       </p>
+      {/* The rows shown are the last answer's while a slow read runs: said, as the header and the URL already show what is asked. */}
+      {slowRead && shown && <p className="hint" role="status" data-testid="list-loading">{t('loading')}</p>}
       {q && (
         <p className="hint search-scope" data-testid="search-scope">
           {t('searchingWithin', { q, list: listName })}

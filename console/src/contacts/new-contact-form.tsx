@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { escapeCancels, focusFirstControl } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
+import { loadFieldDrafts, newContactDraftKey, saveFormDraft } from '../contact/drafts';
 
 // Identifier is one of the four fields a contact can rest on (the API asks for one of name, email, phone or identifier).
 const FIELDS = ['name', 'email', 'phone_number', 'identifier', 'company_name', 'city', 'country'] as const;
@@ -14,7 +15,20 @@ const IDENTITY: Field[] = ['name', 'email', 'phone_number', 'identifier'];
 export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number) => void; onCancel: () => void }) {
   const { t } = useI18n();
   const session = useSession();
-  const [values, setValues] = useState<Record<Field, string>>({ name: '', email: '', phone_number: '', identifier: '', company_name: '', city: '', country: '' });
+  // Kept as typed until created or given up (see drafts.ts): a Create that met an ended session lost it.
+  const draftKey = newContactDraftKey(session);
+  const [values, setValuesState] = useState<Record<Field, string>>(() => {
+    const kept = loadFieldDrafts(draftKey);
+    return Object.fromEntries(FIELDS.map((field) => [field, typeof kept[field] === 'string' ? kept[field] : ''])) as Record<Field, string>;
+  });
+  const setValues = (next: Record<Field, string> | null) => {
+    if (next) setValuesState(next);
+    saveFormDraft(draftKey, next);
+  };
+  const cancel = () => {
+    setValues(null);
+    onCancel();
+  };
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
   // One create at a time: a double click on Create used to make the contact twice.
   const [busy, setBusy] = useState(false);
@@ -33,11 +47,12 @@ export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number
       const { error: message, field } = errorOf(error);
       return setErrors({ [field && FIELDS.includes(field as Field) ? field : 'form']: message });
     }
+    setValues(null);
     onCreated(data.payload.contact.id);
   }
 
   return (
-    <form className="panel new-contact" ref={focusFirstControl} onSubmit={submit} aria-labelledby="new-contact-title" noValidate onKeyDown={escapeCancels(onCancel)}>
+    <form className="panel new-contact" ref={focusFirstControl} onSubmit={submit} aria-labelledby="new-contact-title" noValidate onKeyDown={escapeCancels(cancel)}>
       <h2 id="new-contact-title">{t('newContact')}</h2>
       <div className="fields">
         {/* The error sits beside the label, not in it: inside, it became part of the field's name. */}
@@ -63,7 +78,7 @@ export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number
       {errors.form && <p role="alert" className="error">{errors.form}</p>}
       <div className="actions">
         <button type="submit" className="primary" disabled={busy} aria-busy={busy}>{t('create')}</button>
-        <button type="button" onClick={onCancel}>{t('cancel')}</button>
+        <button type="button" onClick={cancel}>{t('cancel')}</button>
       </div>
     </form>
   );
