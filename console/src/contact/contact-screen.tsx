@@ -71,15 +71,16 @@ export function ContactScreen({ id, onBack, onChanged, onDeleted }: { id: number
     void readContact();
   }, [readContact, reload]);
 
+  // One label change at a time: a double Enter in the label box sent it twice (the second then
+  // refused as stale and sent again).
+  const changingLabels = useRef(false);
+
   /**
    * Adds or removes a label: `change` makes the new set from the one the contact holds. The set is
    * sent with the version it was read at (If-Match): sent as shown, a label another user (or a bulk
    * action) had added meanwhile was taken off without a word. Refused as stale, the contact is read
    * again and the change made on what it holds now.
    */
-  // One label change at a time: a double Enter in the label box sent it twice (the second then
-  // refused as stale and sent again).
-  const changingLabels = useRef(false);
   async function changeLabels(change: (held: string[]) => string[]) {
     if (!contact || changingLabels.current) return;
     changingLabels.current = true;

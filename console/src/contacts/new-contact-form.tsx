@@ -21,12 +21,13 @@ export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number
     const kept = loadFieldDrafts(draftKey);
     return Object.fromEntries(FIELDS.map((field) => [field, typeof kept[field] === 'string' ? kept[field] : ''])) as Record<Field, string>;
   });
-  const setValues = (next: Record<Field, string> | null) => {
-    if (next) setValuesState(next);
+  const setValues = (next: Record<Field, string>) => {
+    setValuesState(next);
     saveFormDraft(draftKey, next);
   };
+  const forgetDraft = () => saveFormDraft(draftKey, null);
   const cancel = () => {
-    setValues(null);
+    forgetDraft();
     onCancel();
   };
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
@@ -47,7 +48,7 @@ export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number
       const { error: message, field } = errorOf(error);
       return setErrors({ [field && FIELDS.includes(field as Field) ? field : 'form']: message });
     }
-    setValues(null);
+    forgetDraft();
     onCreated(data.payload.contact.id);
   }
 
