@@ -8,7 +8,7 @@ import { parseTypedNumber } from '../i18n/typed-number';
 import type { MessageKey } from '../i18n/messages';
 import { accountPath, useSession } from '../shell/session';
 import { DayShown } from '../i18n/day-shown';
-import { fieldDraftsKey, loadFieldDrafts, saveFieldDraft } from './drafts';
+import { fieldDraftsKey, loadDraftRecord, saveFieldDraft } from './drafts';
 
 const TOP_LEVEL = ['name', 'email', 'phone_number', 'identifier'] as const;
 const ADDITIONAL = ['company_name', 'city', 'country', 'country_code', 'description'] as const;
@@ -56,10 +56,10 @@ export function DetailsForm({ contact, etag, definitions, definitionsError, onSa
   // Edits whose save met an ended session, kept in this tab as typed and shown again after signing
   // in (the sign-in screen took the form's place, and the edit was lost without a word).
   const draftsKey = fieldDraftsKey(session, contact.id);
-  const [unsaved, setUnsaved] = useState(() => loadFieldDrafts(draftsKey));
+  const [unsaved, setUnsaved] = useState(() => loadDraftRecord(draftsKey));
   const keepUnsaved = (field: string, text: string | null) => {
     saveFieldDraft(draftsKey, field, text);
-    setUnsaved(loadFieldDrafts(draftsKey));
+    setUnsaved(loadDraftRecord(draftsKey));
   };
   // The text each field last committed, by field: what is kept when its save meets a 401.
   const typed = useRef<Record<string, string>>({});

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Session } from '../api/client';
 
 // A note or an outbound message being written, per account, user and contact, in sessionStorage
@@ -8,7 +9,7 @@ const PREFIXES = { note: 'contacts.note-draft.', message: 'contacts.message-draf
 export const textDraftKey = (kind: keyof typeof PREFIXES, session: Session & { userId: number }, contactId: number) =>
   `${PREFIXES[kind]}${session.accountId}.${session.userId}.${contactId}`;
 
-export function loadTextDraft(key: string): string {
+function loadTextDraft(key: string): string {
   try {
     return sessionStorage.getItem(key) ?? '';
   } catch {
@@ -17,7 +18,7 @@ export function loadTextDraft(key: string): string {
 }
 
 /** Kept while it holds text; an empty draft (added, or cleared) is forgotten. */
-export function saveTextDraft(key: string, text: string): void {
+function saveTextDraft(key: string, text: string): void {
   try {
     if (text) sessionStorage.setItem(key, text);
     else sessionStorage.removeItem(key);
@@ -26,13 +27,24 @@ export function saveTextDraft(key: string, text: string): void {
   }
 }
 
+/** A text box's value, kept in its draft (`textDraftKey`) as it is typed. */
+export function useTextDraft(key: string): [string, (text: string) => void] {
+  const [text, setText] = useState(() => loadTextDraft(key));
+  const keep = (next: string) => {
+    setText(next);
+    saveTextDraft(key, next);
+  };
+  return [text, keep];
+}
+
 // A contact's fields whose save met an ended session, as typed, by field (see DetailsForm): the
 // sign-in screen took their place, and signing in again found the fields as stored, the edit gone.
 const FIELDS_PREFIX = 'contacts.field-drafts.';
 
 export const fieldDraftsKey = (session: Session & { userId: number }, contactId: number) => `${FIELDS_PREFIX}${session.accountId}.${session.userId}.${contactId}`;
 
-export function loadFieldDrafts(key: string): Record<string, string> {
+/** A draft kept as texts by name (a contact's unsaved fields, the new-contact form); {} when there is none. */
+export function loadDraftRecord(key: string): Record<string, string> {
   try {
     const stored: unknown = JSON.parse(sessionStorage.getItem(key) ?? '{}');
     return stored && typeof stored === 'object' && !Array.isArray(stored) ? (stored as Record<string, string>) : {};
@@ -44,7 +56,7 @@ export function loadFieldDrafts(key: string): Record<string, string> {
 /** Keeps one field's unsaved text (null forgets it); the key goes with its last field. */
 export function saveFieldDraft(key: string, field: string, text: string | null): void {
   try {
-    const drafts = loadFieldDrafts(key);
+    const drafts = loadDraftRecord(key);
     if (text === null) delete drafts[field];
     else drafts[field] = text;
     if (Object.keys(drafts).length) sessionStorage.setItem(key, JSON.stringify(drafts));

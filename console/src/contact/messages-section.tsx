@@ -4,7 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { accountPath, useSession } from '../shell/session';
 import { channelLabel } from './channel-label';
-import { loadTextDraft, saveTextDraft, textDraftKey } from './drafts';
+import { textDraftKey, useTextDraft } from './drafts';
 
 interface Inbox {
   id: number;
@@ -50,12 +50,7 @@ export function MessagesSection({ contactId, blocked, refresh, addresses, onSent
   const [conversations, setConversations] = useState<Conversation[]>([]);
   const [inboxId, setInboxId] = useState('');
   // Kept as it is typed, as a note is: going to another screen and back lost a half-written message without a word.
-  const draftKey = textDraftKey('message', session, contactId);
-  const [content, setContentState] = useState(() => loadTextDraft(draftKey));
-  const setContent = (text: string) => {
-    setContentState(text);
-    saveTextDraft(draftKey, text);
-  };
+  const [content, setContent] = useTextDraft(textDraftKey('message', session, contactId));
   const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   // A message being sent: a double click on Send used to send it twice.

@@ -5,7 +5,7 @@ import { saidKey, verbatim, type Said } from '../i18n/said';
 import { useFocusLater } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { renderMarkdown } from './markdown';
-import { loadTextDraft, saveTextDraft, textDraftKey } from './drafts';
+import { textDraftKey, useTextDraft } from './drafts';
 
 interface Note {
   id: number;
@@ -44,12 +44,7 @@ export function NotesSection({ contactId, refresh, isGone }: { contactId: number
   const [notes, setNotes] = useState<Note[]>([]);
   // Kept in sessionStorage as it is typed: a session that ends while a note is written (revoked,
   // signed out elsewhere) goes to the sign-in screen, and the note's text used to be lost with it.
-  const draftKey = textDraftKey('note', session, contactId);
-  const [draft, setDraftState] = useState(() => loadTextDraft(draftKey));
-  const setDraft = (text: string) => {
-    setDraftState(text);
-    saveTextDraft(draftKey, text);
-  };
+  const [draft, setDraft] = useTextDraft(textDraftKey('note', session, contactId));
   const [error, setError] = useState<string | null>(null);
   // The new note's refusal, apart from the list's errors: it goes once the note is changed (it
   // stayed on screen after the box was emptied and another note saved).

@@ -15,7 +15,7 @@ import { ExportPanel } from './export-panel';
 import { exportBodyOf, fetchContacts, type ListReadError } from './fetch-contacts';
 import { NewContactForm } from './new-contact-form';
 import { contactTitle } from '../contact/contact-title';
-import { loadFieldDrafts, newContactDraftKey } from '../contact/drafts';
+import { loadDraftRecord, newContactDraftKey } from '../contact/drafts';
 
 const COLUMNS = ['name', 'email', 'phone_number', 'company_name', 'city', 'country', 'last_activity_at', 'created_at'] as const;
 type Column = (typeof COLUMNS)[number];
@@ -173,7 +173,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
   }, []);
   // 'auto': the filter builder opens by itself when the API refuses the list's filter (a filter from a link).
   // A new contact left half typed (its Create met an ended session, or the screen was left) opens again as it was.
-  const [panel, setPanel] = useState<'auto' | 'none' | 'filter' | 'new' | 'export'>(() => (Object.keys(loadFieldDrafts(newContactDraftKey(session))).length ? 'new' : 'auto'));
+  const [panel, setPanel] = useState<'auto' | 'none' | 'filter' | 'new' | 'export'>(() => (Object.keys(loadDraftRecord(newContactDraftKey(session))).length ? 'new' : 'auto'));
   const [segment, setSegment] = useState<Segment | null>(null);
   const [segmentError, setSegmentError] = useState<string | null>(null);
   // Answered 404 (deleted elsewhere, a stale link): said so, with nothing to retry or export.

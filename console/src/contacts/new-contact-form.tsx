@@ -4,7 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { escapeCancels, focusFirstControl } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
-import { loadFieldDrafts, newContactDraftKey, saveFormDraft } from '../contact/drafts';
+import { loadDraftRecord, newContactDraftKey, saveFormDraft } from '../contact/drafts';
 
 // Identifier is one of the four fields a contact can rest on (the API asks for one of name, email, phone or identifier).
 const FIELDS = ['name', 'email', 'phone_number', 'identifier', 'company_name', 'city', 'country'] as const;
@@ -18,7 +18,7 @@ export function NewContactForm({ onCreated, onCancel }: { onCreated: (id: number
   // Kept as typed until created or given up (see drafts.ts): a Create that met an ended session lost it.
   const draftKey = newContactDraftKey(session);
   const [values, setValuesState] = useState<Record<Field, string>>(() => {
-    const kept = loadFieldDrafts(draftKey);
+    const kept = loadDraftRecord(draftKey);
     return Object.fromEntries(FIELDS.map((field) => [field, typeof kept[field] === 'string' ? kept[field] : ''])) as Record<Field, string>;
   });
   const setValues = (next: Record<Field, string>) => {
