@@ -40,7 +40,7 @@ test('when a contact opened from the list is gone, then the screen says so and s
 
 // It showed an empty title, "Search in " with no name, the API's "custom filter N not found" with a
 // Try again that could never succeed, and Export CSV.
-test('when a segment is gone, then its page says so once, in words, and offers no edit, delete, retry, search or export', async ({ page, account }) => {
+test('when a segment is gone, then its page says so once, in words, and offers no edit, delete, retry, search, export, table or pager', async ({ page, account }) => {
   const segment = await account.api<{ id: number }>('POST', '/custom_filters', {
     name: 'Efímero', filter_type: 'contact', query: { payload: [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }] },
   });
@@ -52,4 +52,8 @@ test('when a segment is gone, then its page says so once, in words, and offers n
   await expect(page.getByRole('alert')).toHaveText('This segment does not exist: it was deleted, or the link is wrong. Pick a segment from the list, or All contacts.');
   for (const name of ['Edit segment', 'Delete segment', 'Try again', 'Export CSV']) await expect(page.getByRole('button', { name })).toHaveCount(0);
   await expect(page.getByLabel('Search contacts')).toHaveCount(0);
+  // Nor an empty table with column headers and a pager, as if the segment held no one.
+  await expect(page.getByRole('table')).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: /Page/ })).toHaveCount(0);
+  await expect(page.getByTestId('count')).toHaveCount(0);
 });

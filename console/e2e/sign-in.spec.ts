@@ -90,6 +90,18 @@ test('when the password is wrong, then the sign-in screen says so', async ({ pag
   await expect(page.getByRole('alert')).toHaveText('That email and password were refused.');
 });
 
+// "not a member of any account yet" told a member an administrator had removed that they were new.
+test('when a member removed from their only account signs in, then the screen says they belong to no account and who can add them', async ({ page, account }) => {
+  const agents = await account.api<{ id: number; email: string }[]>('GET', '/agents');
+  const agent = agents.body.find((a) => a.email === account.agent.email)!;
+  expect((await account.api('DELETE', `/agents/${agent.id}`)).status).toBe(200);
+  await page.goto('/app/');
+  await page.getByLabel('Email').fill(account.agent.email);
+  await page.getByLabel('Password').fill(account.agent.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('You are not a member of any account. An administrator of an account can add you to it.');
+});
+
 test('when an API user signs in with the account id and token, then the role shows, and a wrong token is refused', async ({ page, account }) => {
   await signInWithToken(page, account, account.agentToken);
   await expect(page.getByTestId('who')).toContainText('Alan Agent');

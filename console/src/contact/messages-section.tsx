@@ -154,7 +154,7 @@ export function MessagesSection({ contactId, blocked, refresh, addresses, onSent
                   {m.status === 'failed' && m.message_type === OUTGOING && !blocked && (
                     <>
                       {' '}
-                      <button type="button" disabled={retrying !== null} aria-busy={retrying === m.id} onClick={() => void retry(c.id, m.id)}>{t('retryMessage')}</button>
+                      <button type="button" aria-disabled={retrying !== null} aria-busy={retrying === m.id} onClick={() => void retry(c.id, m.id)}>{t('retryMessage')}</button>
                     </>
                   )}
                 </li>

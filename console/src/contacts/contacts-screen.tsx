@@ -479,9 +479,10 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
       {labelGone && source.kind === 'label' && (
         <p role="alert" className="error" data-testid="label-gone">{t('labelGone', { title: source.title })}</p>
       )}
-      <p className="count" aria-live="polite" data-testid="count">
+      {/* A segment that does not exist has no list: a table and pager under its message read as an empty segment. */}
+      {!segmentMissing && <p className="count" aria-live="polite" data-testid="count">
         {loading && !shown && !badPosition ? t('loading') : labelGone ? '' : count}
-      </p>
+      </p>}
       {/* The rows shown are the last answer's while a slow read runs: said, as the header and the URL already show what is asked. */}
       {slowRead && shown && <p className="hint" role="status" data-testid="list-loading">{t('loading')}</p>}
       {q && (
@@ -519,108 +520,112 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
         />
       )}
 
-      <div className="table-scroll">
-        <table className="contact-table" aria-busy={loading}>
-          <thead>
-            <tr>
-              <th scope="col">
-                <input
-                  type="checkbox"
-                  aria-label={t('selectAll')}
-                  checked={allSelected}
-                  onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((c) => c.id)))}
-                />
-              </th>
-              {COLUMNS.map((column) => (
-                <th key={column} scope="col" aria-sort={ariaSort(column)}>
-                  <button type="button" className="sort" onClick={() => sortBy(column)} title={t('sortBy', { column: t(column) })}>
-                    {t(column)}
-                    <span aria-hidden="true">{sort === column ? ' ▲' : sort === `-${column}` ? ' ▼' : ''}</span>
-                  </button>
-                </th>
-              ))}
-              <th scope="col">{t('labels')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((contact) => (
-              <tr key={contact.id} data-testid="contact-row">
-                <td>
+      {!segmentMissing && (
+        <>
+        <div className="table-scroll">
+          <table className="contact-table" aria-busy={loading}>
+            <thead>
+              <tr>
+                <th scope="col">
                   <input
                     type="checkbox"
-                    aria-label={t('selectRow', { name: contactTitle(contact) })}
-                    checked={selected.has(contact.id)}
-                    onChange={() => {
-                      const next = new Set(selected);
-                      if (next.has(contact.id)) next.delete(contact.id);
-                      else next.add(contact.id);
-                      setSelected(next);
-                    }}
+                    aria-label={t('selectAll')}
+                    checked={allSelected}
+                    onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((c) => c.id)))}
                   />
-                </td>
+                </th>
                 {COLUMNS.map((column) => (
-                  <td key={column}>
-                    {column === 'name' ? (
-                      <a
-                        className={cellValueClass(contactTitle(contact))}
-                        title={contactTitle(contact)}
-                        href={hashOf({ screen: 'contact', id: contact.id, back: list })}
-                        onClick={(e) => {
-                          if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
-                          e.preventDefault();
-                          navigate({ screen: 'contact', id: contact.id, back: list }, { fromList: true });
-                        }}
-                      >
-                        {breakableAfterAt(contactTitle(contact))}
-                      </a>
-                    ) : isDateColumn(column) ? (
-                      <DateValue seconds={contact[column]} />
-                    ) : (
-                      <CellValue text={cell(contact, column)} />
-                    )}
-                  </td>
+                  <th key={column} scope="col" aria-sort={ariaSort(column)}>
+                    <button type="button" className="sort" onClick={() => sortBy(column)} title={t('sortBy', { column: t(column) })}>
+                      {t(column)}
+                      <span aria-hidden="true">{sort === column ? ' ▲' : sort === `-${column}` ? ' ▼' : ''}</span>
+                    </button>
+                  </th>
                 ))}
-                <td>
-                  <ul className="chips">
-                    {contact.labels.map((label) => (
-                      <li key={label} className={isUnbroken(label) ? 'chip unbroken' : 'chip'}>{label}</li>
-                    ))}
-                  </ul>
-                </td>
+                <th scope="col">{t('labels')}</th>
               </tr>
-            ))}
-            {shown && rows.length === 0 && (
-              <tr>
-                <td colSpan={COLUMNS.length + 2} className="muted">{t('noContacts')}</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+            </thead>
+            <tbody>
+              {rows.map((contact) => (
+                <tr key={contact.id} data-testid="contact-row">
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={t('selectRow', { name: contactTitle(contact) })}
+                      checked={selected.has(contact.id)}
+                      onChange={() => {
+                        const next = new Set(selected);
+                        if (next.has(contact.id)) next.delete(contact.id);
+                        else next.add(contact.id);
+                        setSelected(next);
+                      }}
+                    />
+                  </td>
+                  {COLUMNS.map((column) => (
+                    <td key={column}>
+                      {column === 'name' ? (
+                        <a
+                          className={cellValueClass(contactTitle(contact))}
+                          title={contactTitle(contact)}
+                          href={hashOf({ screen: 'contact', id: contact.id, back: list })}
+                          onClick={(e) => {
+                            if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+                            e.preventDefault();
+                            navigate({ screen: 'contact', id: contact.id, back: list }, { fromList: true });
+                          }}
+                        >
+                          {breakableAfterAt(contactTitle(contact))}
+                        </a>
+                      ) : isDateColumn(column) ? (
+                        <DateValue seconds={contact[column]} />
+                      ) : (
+                        <CellValue text={cell(contact, column)} />
+                      )}
+                    </td>
+                  ))}
+                  <td>
+                    <ul className="chips">
+                      {contact.labels.map((label) => (
+                        <li key={label} className={isUnbroken(label) ? 'chip unbroken' : 'chip'}>{label}</li>
+                      ))}
+                    </ul>
+                  </td>
+                </tr>
+              ))}
+              {shown && rows.length === 0 && (
+                <tr>
+                  <td colSpan={COLUMNS.length + 2} className="muted">{t('noContacts')}</td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
 
-      {/* aria-disabled, not disabled: a button that becomes disabled under the focus (Next while the
-          page loads, Previous on reaching the first page) dropped the focus to the page's top. */}
-      <nav className="pager" aria-label={pageNumber === null ? t('lastPage') : t('pageN', { n: formatNumber(pageNumber) })}>
-        <button type="button" aria-disabled={onFirstPage} onClick={() => !onFirstPage && showList(firstPageOf(list))}>{t('firstPage')}</button>
-        <button
-          type="button"
-          aria-disabled={onFirstPage || !prevCursor}
-          onClick={() => !onFirstPage && prevCursor && showList(pageNumber !== null && pageNumber <= 2 ? firstPageOf(list) : { ...list, page: pageNumber && pageNumber - 1, at: { before: prevCursor } })}
-        >
-          {t('previousPage')}
-        </button>
-        <span>{pageNumber === null ? t('lastPage') : t('pageN', { n: formatNumber(pageNumber) })}</span>
-        <button
-          type="button"
-          aria-disabled={!nextCursor || rows.length === 0}
-          onClick={() => nextCursor && rows.length > 0 && showList({ ...list, page: (pageNumber ?? 0) + 1, at: { after: nextCursor } })}
-        >
-          {t('nextPage')}
-        </button>
-        <button type="button" aria-disabled={onLastPage || !nextCursor} onClick={() => !onLastPage && nextCursor && showList({ ...list, page: null, at: { last: true } })}>
-          {t('lastPage')}
-        </button>
-      </nav>
+        {/* aria-disabled, not disabled: a button that becomes disabled under the focus (Next while the
+            page loads, Previous on reaching the first page) dropped the focus to the page's top. */}
+        <nav className="pager" aria-label={pageNumber === null ? t('lastPage') : t('pageN', { n: formatNumber(pageNumber) })}>
+          <button type="button" aria-disabled={onFirstPage} onClick={() => !onFirstPage && showList(firstPageOf(list))}>{t('firstPage')}</button>
+          <button
+            type="button"
+            aria-disabled={onFirstPage || !prevCursor}
+            onClick={() => !onFirstPage && prevCursor && showList(pageNumber !== null && pageNumber <= 2 ? firstPageOf(list) : { ...list, page: pageNumber && pageNumber - 1, at: { before: prevCursor } })}
+          >
+            {t('previousPage')}
+          </button>
+          <span>{pageNumber === null ? t('lastPage') : t('pageN', { n: formatNumber(pageNumber) })}</span>
+          <button
+            type="button"
+            aria-disabled={!nextCursor || rows.length === 0}
+            onClick={() => nextCursor && rows.length > 0 && showList({ ...list, page: (pageNumber ?? 0) + 1, at: { after: nextCursor } })}
+          >
+            {t('nextPage')}
+          </button>
+          <button type="button" aria-disabled={onLastPage || !nextCursor} onClick={() => !onLastPage && nextCursor && showList({ ...list, page: null, at: { last: true } })}>
+            {t('lastPage')}
+          </button>
+        </nav>
+        </>
+      )}
     </section>
   );
 }
