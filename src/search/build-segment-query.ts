@@ -334,7 +334,12 @@ class Compiler {
       return phone.value;
     }
     const stripped = stripPhoneSeparators(text);
-    if (!/^\+?\d+$/.test(stripped)) this.fail(at, `values[${j}] must be digits of a phone number; got ${JSON.stringify(value)}`);
+    if (!stripped) this.fail(at, `values[${j}] holds no digits of a phone number, only separators; got ${JSON.stringify(value)}`);
+    // Chatwoot's new-conversation picker looks for what is typed in email, phone number and name
+    // at once (OR): a name here was a 422 that failed the whole search. Text that is no number is
+    // looked for as typed, as Chatwoot's ILIKE does: no phone number holds it, so it finds none
+    // (and does_not_contain keeps every contact).
+    if (!/^\+?\d+$/.test(stripped)) return stripped;
     // A prefix without "+" already starts with the country code, as numbers are given on input.
     const prefix = operator === 'starts_with' && !stripped.startsWith('+') ? `+${stripped}` : stripped;
     // No country code starts with 0: "00 51…" (the dialling prefix), or "+0" anywhere a + marks

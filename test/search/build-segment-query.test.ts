@@ -145,9 +145,18 @@ describe('phone numbers', () => {
     expect(failure([item('identifier', 'equal_to', [-1])]).message).toMatch(/^payload\[0\]: values\[0\] must be a string/);
   });
 
-  it('when a phone value is not a number, then it is refused', () => {
+  it('when an equal value is not a phone number, then it is refused', () => {
     expect(failure([item('phone_number', 'equal_to', ['0123'])]).message).toMatch(/payload\[0\].*phone/);
-    expect(failure([item('phone_number', 'contains', ['abc'])]).message).toMatch(/payload\[0\].*digits/);
+    expect(failure([item('phone_number', 'not_equal_to', ['ana'])]).message).toMatch(/payload\[0\].*phone/);
+  });
+
+  // Chatwoot's new-conversation picker sends what is typed as email, phone and name contains, ORed.
+  it('when a contains, does_not_contain or starts_with value is text that is no number, then it is looked for as typed (no phone holds a letter, so it finds none), not refused', () => {
+    expect(one('phone_number', 'contains', ['ana'])).toEqual({ prefix: { search_suffixes: { value: 'p:ana' } } });
+    expect(one('phone_number', 'starts_with', ['ana@'])).toEqual({ prefix: { phone_number: { value: 'ana@' } } });
+    expect(one('phone_number', 'does_not_contain', ['x-1'])).toEqual({ bool: { must_not: [{ prefix: { search_suffixes: { value: 'p:x1' } } }] } });
+    // Separators alone leave nothing to look for (an empty needle would be found in every number).
+    expect(failure([item('phone_number', 'contains', ['( )'])]).message).toMatch(/^payload\[0\]: values\[0\] holds no digits/);
   });
 });
 

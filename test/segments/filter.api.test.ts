@@ -292,6 +292,28 @@ describe('joining conditions', () => {
   });
 });
 
+// Chatwoot's new-conversation picker (composeConversationHelper's generateContactQuery) sends what
+// is typed as email, phone number and name contains, ORed; a name in the phone condition was a 422.
+describe("Chatwoot's contact picker", () => {
+  const picker = (typed: string) =>
+    ['email', 'phone_number', 'name'].map((attribute_key, i, keys) => ({
+      attribute_key, filter_operator: 'contains', values: [typed], attribute_model: 'standard', ...(i < keys.length - 1 ? { query_operator: 'or' } : {}),
+    }));
+  const found = (typed: string) => expected((c) => ['email', 'phone_number', 'name'].some((key) => matches(c, key, 'contains', [typed])));
+
+  it('when a name, an email or a phone\'s digits are typed, then the contacts holding them in any of the three are found', async () => {
+    for (const typed of ['ez', 'bogota.com', '555', '612 34']) {
+      const res = await filter(picker(typed), 'include_contact_inboxes=false&page=1&sort=name');
+      expect([typed, res.status]).toEqual([typed, 200]);
+      expect(ids(res.body.payload)).toEqual(found(typed));
+      expect(found(typed).length).toBeGreaterThan(0);
+    }
+    // Text that is no number finds no phone: does_not_contain keeps every contact.
+    const none = await filter([item(['phone_number', 'does_not_contain', ['ana']])]);
+    expect(ids(none.body.payload)).toEqual(expected(() => true));
+  });
+});
+
 describe('sorting and paging a filter', () => {
   it('when a filter is paged by cursor, then every match comes once in sort order with an exact count', async () => {
     const payload = [item(['name', 'is_present', []])];
