@@ -9,6 +9,7 @@ import type { ContactsService, VersionedContact } from './contacts.service';
 import { contactETag, versionsOf, withContactETag } from './contact-etag';
 import { contactIdParams, contactInputSchema, ifMatchHeaders, ifNoneMatchHeaders, contactUpdateSchema, destroyCustomAttributesSchema, listQuery, searchQuery } from './contacts.schemas';
 import { labelFilter, toPageRequest } from '../search/list-request';
+import { nameFromParts, namePartsFields } from './name-parts';
 import { answerContactPage, includeContactInboxesQuery, includesContactInboxes, withContactInboxes, type ContactInboxesOption } from './contact-inboxes-option';
 import { narrowedBy } from '../search/search-contacts';
 
@@ -82,7 +83,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     router,
     {
       method: 'post', path: '/contacts', operationId: 'createContact', summary: 'Create a contact', tag, access: accountAccess,
-      body: contactInputSchema, alsoForm: CONTACT_FORM,
+      body: contactInputSchema.extend(namePartsFields), alsoForm: CONTACT_FORM,
       responses: {
         '200': withContactETag(
           json(
@@ -95,7 +96,7 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
     },
     async ({ body }, req, res) => {
       const { accountId } = callerOf(req);
-      const { contact, contact_inbox, version } = await contacts.createWithInbox(accountId, body);
+      const { contact, contact_inbox, version } = await contacts.createWithInbox(accountId, nameFromParts(body));
       // A new contact's inboxes are the one it was just given, if any, answered as a contact carries them.
       const [answered] = contact_inbox.source_id === null ? [{ ...contact, contact_inboxes: [] }] : await withContactInboxes(options.contactInboxes, accountId, [contact]);
       // The contact's tag, which the next write's If-Match takes (Express's weak hash of the body was refused as stale).
@@ -119,11 +120,11 @@ export function contactsRouter(contacts: ContactsService, options: { maxPerPage:
       router,
       {
         method, path: '/contacts/:id(\\d+)', operationId: `${method}Contact`, summary: 'Update a contact (only the fields given)', tag, access: accountAccess,
-        params: contactIdParams, query: oneContactQuery, body: contactUpdateSchema, headers: ifMatchHeaders, alsoForm: CONTACT_FORM,
+        params: contactIdParams, query: oneContactQuery, body: contactUpdateSchema.extend(namePartsFields), headers: ifMatchHeaders, alsoForm: CONTACT_FORM,
         responses: { '200': withContactETag(json('The updated contact', payloadOf(options.contactInboxes.contact))), '409': conflictResponse, '412': preconditionFailedResponse },
       },
       async ({ params, query, body, headers }, req, res) => {
-        const updated = await contacts.update(callerOf(req).accountId, params.id, body, { ifVersion: versionsOf(headers['if-match']) });
+        const updated = await contacts.update(callerOf(req).accountId, params.id, nameFromParts(body), { ifVersion: versionsOf(headers['if-match']) });
         answerVersioned(res, await answerOne(req, query, updated));
       },
     );

@@ -24,6 +24,11 @@ export const readBackFields = {
   contact_inboxes: z
     .array(z.looseObject({ source_id: z.string() }), 'contact_inboxes must be the list a read answered')
     .describe('as answered; read from the inboxes when answered, so it is taken and sets nothing (link an inbox with POST /contacts/{id}/contact_inboxes)'),
+  // Chatwoot's dashboard keeps GET /contacts/{id}/contactable_inboxes on the contact it holds and
+  // sends it back with the contact's page's saves (it was a 422 "Unrecognized key").
+  contactable_inboxes: z
+    .array(z.looseObject({}), 'contactable_inboxes must be the list GET /contacts/{id}/contactable_inboxes answered')
+    .describe('as GET /contacts/{id}/contactable_inboxes answered; computed from the inboxes, so it is taken and sets nothing'),
 };
 
 export type ReadBack = Partial<{ [K in keyof typeof readBackFields]: z.infer<(typeof readBackFields)[K]> }>;
@@ -54,6 +59,6 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((
 
 /** The input without the read-back fields, and those fields. */
 export function splitReadBack<T extends ReadBack>(input: T): { readBack: ReadBack; rest: Omit<T, keyof ReadBack> } {
-  const { id, thumbnail, availability_status, labels, last_seen_at, contact_inboxes, ...rest } = input;
-  return { readBack: { id, thumbnail, availability_status, labels, last_seen_at, contact_inboxes }, rest };
+  const { id, thumbnail, availability_status, labels, last_seen_at, contact_inboxes, contactable_inboxes, ...rest } = input;
+  return { readBack: { id, thumbnail, availability_status, labels, last_seen_at, contact_inboxes, contactable_inboxes }, rest };
 }

@@ -63,3 +63,37 @@ describe('sending a contact back as it was read', () => {
     expect(unknown.status).toBe(422);
   });
 });
+
+// Found replaying Chatwoot's dashboard: its contact page keeps the contact's contactable_inboxes on
+// the record it sends back, and its form sends the name's parts beside name on some changes.
+describe("what Chatwoot's dashboard sends back", () => {
+  it('when the contactable_inboxes a read answered are sent back, then they are taken and set nothing', async () => {
+    const { id, read } = await labelledContact('read-back-contactable@example.com');
+    const contactable = await ctx.http.get(account.path(`/contacts/${id}/contactable_inboxes`)).set(auth());
+    expect(contactable.status).toBe(200);
+    const res = await ctx.http.patch(account.path(`/contacts/${id}?include_contact_inboxes=false`)).set(auth())
+      .send({ ...read, contactable_inboxes: [...contactable.body.payload, { source_id: 'x', inbox: { id: 1 } }], name: 'Ana Lucía' });
+    expect([res.status, res.body.payload?.name]).toEqual([200, 'Ana Lucía']);
+    const notAList = await ctx.http.patch(account.path(`/contacts/${id}`)).set(auth()).send({ contactable_inboxes: 'all' });
+    expect([notAList.status, notAList.body.field]).toEqual([422, 'contactable_inboxes']);
+  });
+
+  it('when first_name and last_name come beside name, then they are taken when they join to it and refused naming them when not; without name they make it', async () => {
+    const created = await ctx.http.post(account.path('/contacts')).set(auth())
+      .send({ id: 0, name: 'Carla  Ruiz', first_name: 'Carla', last_name: 'Ruiz', email: 'carla-parts@example.com', additional_attributes: { country_code: 'PE', country: 'Peru' } });
+    expect([created.status, created.body.payload?.contact?.name]).toEqual([200, 'Carla  Ruiz']);
+    const id = created.body.payload.contact.id as number;
+
+    const update = await ctx.http.patch(account.path(`/contacts/${id}`)).set(auth()).send({ name: 'Carla María Ruiz', first_name: 'Carla María', last_name: 'Ruiz' });
+    expect([update.status, update.body.payload?.name]).toEqual([200, 'Carla María Ruiz']);
+
+    const differs = await ctx.http.patch(account.path(`/contacts/${id}`)).set(auth()).send({ name: 'Otra', first_name: 'Carla', last_name: 'Ruiz' });
+    expect({ status: differs.status, field: differs.body.field }).toEqual({ status: 422, field: 'first_name' });
+    expect(differs.body.error).toMatch(/first_name and last_name are the parts of name/);
+
+    const partsOnly = await ctx.http.patch(account.path(`/contacts/${id}`)).set(auth()).send({ first_name: ' Carla ', last_name: 'Quispe' });
+    expect([partsOnly.status, partsOnly.body.payload?.name]).toEqual([200, 'Carla Quispe']);
+    const lastOnly = await ctx.http.post(account.path('/contacts')).set(auth()).send({ last_name: 'Solo' });
+    expect([lastOnly.status, lastOnly.body.payload?.contact?.name]).toEqual([200, 'Solo']);
+  });
+});
