@@ -100,13 +100,21 @@ describe("the console's checks of a filter before it is sent", () => {
     [condition('created_at', 'days_before', [-5]), 'daysWhole'],
     [condition('created_at', 'days_before', [1.5]), 'daysWhole'],
     [condition('created_at', 'days_before', ['']), 'daysWhole'],
-    [condition('phone_number', 'contains', ['abc']), 'phoneDigits'],
-    // Every value of a condition with several is checked, not only the first.
-    [condition('phone_number', 'contains', ['612', 'abc']), 'phoneDigits'],
     [condition('city', 'equal_to', ['Lima', '  ']), 'valueRequired'],
   ])('when a condition is %j, then it is marked %s, and the API refuses it too', (item, problem) => {
     expect(filterProblems([item], attributeOf)).toEqual(new Map([['0', problem]]));
     expect(compiles([item])).toBe(false);
+  });
+
+  // The API looks for such text as typed (it finds no phone), as Chatwoot's contact picker needs;
+  // in the console's phone box a letter is a slip, so the console says so before sending it.
+  it.each([
+    [condition('phone_number', 'contains', ['abc'])],
+    // Every value of a condition with several is checked, not only the first.
+    [condition('phone_number', 'contains', ['612', 'abc'])],
+  ])('when a phone substring condition holds text that is no number, %j, then the console marks it, though the API would take it', (item) => {
+    expect(filterProblems([item], attributeOf)).toEqual(new Map([['0', 'phoneDigits']]));
+    expect(compiles([item])).toBe(true);
   });
 
   it.each([

@@ -245,7 +245,8 @@ function valueProblem(value: unknown, input: ValueInput, days: boolean, attribut
   if (days) return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_DAYS ? null : 'daysWhole';
   if (input === 'number') return typeof value === 'number' && Number.isFinite(value) ? null : 'valueNumber';
   if (input === 'date') return /^\d{4}-\d{2}-\d{2}$/.test(String(value)) ? null : 'valueDate';
-  // The API compares a phone substring or prefix on its digits.
+  // A phone substring or prefix is looked for among digits: the API takes a letter (it finds no
+  // phone, as Chatwoot's contact picker needs), but in the console's phone box it is a slip.
   if (attribute.key === 'phone_number' && operator !== 'equal_to' && operator !== 'not_equal_to') {
     return /^\+?\d+$/.test(String(value).replace(/[\s\p{Pd}\u2212.()]/gu, '')) ? null : 'phoneDigits';
   }
