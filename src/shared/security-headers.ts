@@ -55,8 +55,19 @@ export const publicApiCors: RequestHandler = (req, res, next) => {
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset');
   if (req.method !== 'OPTIONS') return next();
-  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH');
-  res.setHeader('Access-Control-Allow-Headers', 'Content-Type, X-Request-Id');
+  // Any method and any header, as Chatwoot's rack-cors (`methods: :any, headers: :any`): its
+  // widget sends X-Auth-Token on every call, and a browser refused a header left off this list.
+  // Harmless without credentials; a method a path does not take is still its 405.
+  res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+  res.setHeader('Access-Control-Allow-Headers', requestedHeaders(req.get('access-control-request-headers')));
+  res.setHeader('Vary', 'Access-Control-Request-Headers');
   res.setHeader('Access-Control-Max-Age', '600');
   res.status(204).end();
 };
+
+/** The headers a preflight asks for, when they are a list of header names; else the ones every call may send. */
+function requestedHeaders(asked: string | undefined): string {
+  const names = (asked ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const valid = names.length > 0 && names.length <= 50 && names.every((name) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/.test(name));
+  return valid ? names.join(', ') : 'Content-Type, X-Request-Id';
+}

@@ -96,6 +96,18 @@ describe('cross-origin requests (CORS)', () => {
     expect(preflight.headers['access-control-allow-methods']).toContain('PATCH');
     expect(preflight.headers['access-control-allow-headers']?.toLowerCase()).toContain('content-type');
     expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+    // Chatwoot's widget sends X-Auth-Token on every call; its rack-cors allows any header (a browser
+    // refused one left off the list: only Content-Type and X-Request-Id were).
+    const widgetHeaders = await ctx.http
+      .options(`${base}/contacts`)
+      .set('Origin', 'https://shop.example')
+      .set('Access-Control-Request-Method', 'PATCH')
+      .set('Access-Control-Request-Headers', 'content-type,x-auth-token, authorization');
+    expect(widgetHeaders.status).toBe(204);
+    expect(widgetHeaders.headers['access-control-allow-headers']).toBe('content-type, x-auth-token, authorization');
+    expect(widgetHeaders.headers.vary).toMatch(/Access-Control-Request-Headers/);
+    const notNames = await ctx.http.options(`${base}/contacts`).set('Origin', 'https://shop.example').set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'a b, (c)');
+    expect(notNames.headers['access-control-allow-headers']).toBe('Content-Type, X-Request-Id');
 
     const created = await ctx.http.post(`${base}/contacts`).set('Origin', 'https://shop.example').send({ name: 'Visitor' });
     expect(created.status).toBe(200);
