@@ -8,7 +8,7 @@ export const visitorPayloadSchema = z
     id: z.int(),
     source_id: z.string(),
     pubsub_token: z.string(),
-    name: z.string().nullable(),
+    name: z.string().describe('"" when none, or for a guest, as Chatwoot answers a contact without one'),
     email: z.string().nullable(),
     phone_number: z.string().nullable(),
   })
@@ -31,7 +31,9 @@ export function toVisitorPayload(contact: ContactPayload, contactInbox: Pick<Con
     id: contact.id,
     source_id: contactInbox.source_id,
     pubsub_token: contactInbox.pubsub_token,
-    name: guest ? null : contact.name,
+    // "", not null: Chatwoot's column defaults to "", and its Flutter SDK reads the name as a
+    // String, so a null failed the visitor's first call.
+    name: guest ? '' : contact.name,
     email: guest ? null : contact.email,
     phone_number: guest ? null : contact.phone_number,
   };

@@ -204,7 +204,7 @@ function toConversationFields(conversation: Conversation, messages: Message[], s
 
 /** The visitor as the widget is told of them (a guest is not told the details of the contact it was merged into). */
 const publicContactSenderSchema = z
-  .object({ id: z.int(), name: z.string().nullable(), email: z.string().nullable(), phone_number: z.string().nullable(), thumbnail: z.string(), type: z.literal('contact') })
+  .object({ id: z.int(), name: z.string(), email: z.string().nullable(), phone_number: z.string().nullable(), thumbnail: z.string(), type: z.literal('contact') })
   .meta({ id: 'PublicMessageContactSender' });
 
 /**

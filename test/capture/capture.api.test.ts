@@ -297,7 +297,7 @@ describe('pre-chat form', () => {
     });
     expect(res.status).toBe(200);
     // The visitor is now a guest of Carla's contact: it does not get to read her details.
-    expect(res.body.contact).toEqual({ id: existing.id, source_id: visitor.source_id, pubsub_token: visitor.pubsub_token, name: null, email: null, phone_number: null });
+    expect(res.body.contact).toEqual({ id: existing.id, source_id: visitor.source_id, pubsub_token: visitor.pubsub_token, name: '', email: null, phone_number: null });
 
     expect((await contactOf(visitor.id)).status).toBe(404);
     const merged = (await contactOf(existing.id)).body.payload;
@@ -336,7 +336,7 @@ describe('pre-chat form', () => {
     expect(res.status).toBe(200);
     const contact = (await contactOf(existing.id)).body.payload;
     expect(contact).toMatchObject({ name: 'Gina', email: 'gina@example.com', phone_number: '+34600111222', custom_attributes: { tier: 'gold', shoe: 38 } });
-    expect((await ctx.http.get(publicPath(site, `/${visitor.source_id}`))).body).toMatchObject({ id: existing.id, name: null, email: null, phone_number: null });
+    expect((await ctx.http.get(publicPath(site, `/${visitor.source_id}`))).body).toMatchObject({ id: existing.id, name: '', email: null, phone_number: null });
 
     // A signed identity takes the session away from the contact it was a guest of.
     const identified = await identify(site, visitor.source_id, { identifier: 'user-gina-2', identifier_hash: sign('user-gina-2', site.hmac_token!) });

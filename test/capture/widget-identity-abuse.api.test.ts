@@ -246,7 +246,7 @@ describe('an identifier taken off a verified contact', () => {
     const own = (await ctx.http.get(widget(`/${visitor.source_id}/conversations/${started.body.id}/messages`)).expect(200)).body;
     expect(own).toEqual([expect.objectContaining({ id: started.body.messages[0].id, content: 'my own question', message_type: 0 })]);
     // Its sender is the visitor as the session reads it now: not told the contact's details.
-    expect(own[0].sender).toMatchObject({ id: holder.id, name: null, email: null, type: 'contact' });
+    expect(own[0].sender).toMatchObject({ id: holder.id, name: '', email: null, type: 'contact' });
 
     // The person who holds acct-77 now is reached once the session proves it again.
     const fixed = await createContact(ctx, account, { name: 'Real 77', identifier: 'acct-77' });
