@@ -1,5 +1,5 @@
 import { IDENTITY_FIELD_NAMES, type IdentityField } from '../records/contact-key.model';
-import { identityClaims, type ContactKeys, type IdentityValues } from '../records/contact-keys';
+import { identityClaims, type ContactKeys, type HeldKey, type IdentityValues } from '../records/contact-keys';
 import type { Contact, ContactModel } from '../records/contact.model';
 import type { PendingSyncModel } from '../records/pending-sync.model';
 import { markPending as markPendingWrites } from '../records/pending-writes';
@@ -111,14 +111,15 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
    * database was away the one attempt failed, so a client retrying the create was refused its
    * own email until the grace time ran out. The request does not wait (each wait is a
    * server-selection timeout): the give-back is tried in the background until it succeeds, for
-   * as long as the grace lasts.
+   * as long as the grace lasts. A key is given back only as this write took it (ContactKeys.giveBack):
+   * another write of the contact may have taken it since, for a value it is about to hold.
    */
-  async function giveBack(cause: unknown, accountId: number, id: number, claimed: IdentityValues[], held: Contact | null): Promise<void> {
-    if (!isMongoUnavailable(cause)) return releaseGivenUp(accountId, id, claimed, held);
+  async function giveBack(cause: unknown, accountId: number, id: number, claimed: HeldKey[], held: Contact | null): Promise<void> {
+    if (!isMongoUnavailable(cause)) return keys.giveBack(unheld(claimed, held));
     const afterReadingAgain = async () => {
       const now = await contacts.findById(String(id)).lean();
       const landed = now && now.account_id === accountId && !now.deleted ? now : null;
-      await releaseGivenUp(accountId, id, claimed, landed);
+      await keys.giveBack(unheld(claimed, landed));
       // A create whose answer was lost is indexed now, not at the next sweep. A write that did
       // not land leaves its mark to the sweep, which waits out its grace for a late landing.
       if (landed) await sync.schedule([id]);
@@ -128,15 +129,21 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
     void keepTrying(afterReadingAgain, { firstWaitMs: 500, forMs: giveBackForMs });
   }
 
-  /** Releases the keys of values the contact held before (or took for this write) and does not hold now. */
-  async function releaseGivenUp(accountId: number, id: number, before: IdentityValues[], after: Contact | null) {
-    const held = after ? identityOf(after) : {};
-    const claims = before.flatMap((values) => identityClaims(accountId, id, values)).filter((c) => held[c.field] !== c.value);
-    await keys.release(claims);
+  /** The keys among `claimed` whose value the contact (as it stands; null: none) does not hold. */
+  const unheld = (claimed: HeldKey[], contact: Contact | null) => claimed.filter((c) => contact?.[c.field] !== c.value);
+
+  /**
+   * After a write landed: releases the keys of values the contact held before it and does not
+   * hold now (only those taken for a version it had reached: a later one is another write's, taking
+   * the value back), and gives back what this write took and does not hold.
+   */
+  async function releaseGivenUp(accountId: number, id: number, before: Contact, claimed: HeldKey[], after: Contact): Promise<void> {
+    const former = identityClaims(accountId, id, identityOf(before)).filter((c) => after[c.field] !== c.value);
+    await Promise.all([keys.release(former, { heldUpTo: before.version }), keys.giveBack(unheld(claimed, after))]);
   }
 
   async function modify(accountId: number, id: number, plan: PlanUpdate): Promise<Contact> {
-    const claimed: IdentityValues[] = [];
+    const claimed: HeldKey[] = [];
     let current: Contact | undefined;
     let marked = false;
     try {
@@ -149,8 +156,7 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
           return current;
         }
         const wanted = newValues(current, update);
-        await keys.claim(accountId, id, wanted, current.version + 1);
-        claimed.push(wanted);
+        claimed.push(...(await keys.claim(accountId, id, wanted, current.version + 1)));
         if (givesUpIdentifier(current.identifier, update.set?.identifier)) await onIdentifierGivenUp?.(accountId, id);
         await markPending([{ id: current._id, accountId, version: current.version + 1 }]);
         marked = true;
@@ -158,7 +164,7 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
           .findOneAndUpdate({ _id: current._id, version: current.version, deleted: false }, toMongoUpdate(update, current, new Date()), { new: true })
           .lean();
         if (updated) {
-          await releaseGivenUp(accountId, id, [identityOf(current), ...claimed], updated);
+          await releaseGivenUp(accountId, id, current, claimed, updated);
           await sync.schedule([id]);
           return updated;
         }
@@ -337,14 +343,14 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
     /** Writes a new contact after taking its values; throws ValidationError naming a value another contact holds. */
     async insert(contact: Contact): Promise<void> {
       const id = Number(contact._id);
-      await keys.claim(contact.account_id, id, identityOf(contact));
+      const claimed = await keys.claim(contact.account_id, id, identityOf(contact));
       try {
         await markPending([{ id: contact._id, accountId: contact.account_id, version: contact.version }]);
         // The driver directly: newContact's document is complete, and mongoose's casting and
         // validation of it was a tenth of the API's CPU per create.
         await contacts.collection.insertOne(contact as never);
       } catch (err) {
-        await giveBack(err, contact.account_id, id, [identityOf(contact)], null);
+        await giveBack(err, contact.account_id, id, claimed, null);
         throw err;
       }
       await sync.schedule([id]);

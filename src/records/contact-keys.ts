@@ -15,6 +15,14 @@ export interface KeyClaim {
   version?: number;
 }
 
+/**
+ * A key as a claim took it (inserted, taken over, or stamped anew): what a write gives back when
+ * it fails, and only while the key is still as it took it (see giveBack).
+ */
+export interface HeldKey extends KeyClaim {
+  claimedAt: Date;
+}
+
 /** Why a claim was refused: the live contact that holds the value. */
 export interface TakenKey extends KeyClaim {
   ownerId: number;
@@ -63,8 +71,8 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
    * Keys that another contact owns: answers the claims they block (`taken` by a contact that holds
    * the value, `inFlight` by a write that has not landed yet), taking over the stale ones.
    */
-  async function settle(claims: KeyClaim[]): Promise<{ taken: TakenKey[]; inFlight: TakenKey[]; retry: KeyClaim[] }> {
-    if (!claims.length) return { taken: [], inFlight: [], retry: [] };
+  async function settle(claims: KeyClaim[]): Promise<{ taken: TakenKey[]; inFlight: TakenKey[]; retry: KeyClaim[]; held: HeldKey[] }> {
+    if (!claims.length) return { taken: [], inFlight: [], retry: [], held: [] };
     const ids = claims.map((c) => contactKeyId(c.accountId, c.field, c.value));
     const found = new Map((await keys.find({ _id: { $in: ids } }).lean()).map((k) => [k._id, k]));
     const ownerIds = [...new Set([...found.values()].map((k) => String(k.contact_id)))];
@@ -87,37 +95,53 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
     const taken: TakenKey[] = [];
     const inFlight: TakenKey[] = [];
     const retry: KeyClaim[] = [];
+    const held: HeldKey[] = [];
     const now = Date.now();
+    /**
+     * Takes the key for the claim, conditional on the key as read: of two claimants, one wins.
+     * One taken from another contact is this claim's to give back; one stamped anew for its own
+     * contact is not (the other write of the contact may yet land holding the value).
+     */
+    const stampFor = async (claim: KeyClaim, key: ContactKey) => {
+      const claimedAt = new Date();
+      const res = await keys.updateOne(
+        { _id: key._id, contact_id: key.contact_id, claimed_at: key.claimed_at },
+        { $set: { contact_id: claim.contactId, version: claim.version ?? 1, claimed_at: claimedAt } },
+      );
+      if (!res.matchedCount) retry.push(claim);
+      else if (key.contact_id !== claim.contactId) held.push({ ...claim, claimedAt });
+    };
     for (const [i, claim] of claims.entries()) {
       const key: ContactKey | undefined = found.get(ids[i]);
+      const owner = key && owners.get(key.contact_id);
       // Gone (or changed hands) since the insert failed: insert again.
       if (!key) retry.push(claim);
-      else if (key.contact_id === claim.contactId) continue;
-      else {
-        const owner = owners.get(key.contact_id);
+      else if (key.contact_id === claim.contactId) {
+        // The claimant's own: binding as it is when the contact holds the value. Otherwise another
+        // write of the same contact took it (or a merge handed it over) and has not landed: stamped
+        // anew, so that the other write, refused, does not give it back from under this one, and
+        // not given back by this one either (two PATCHes of one contact at once, one refused, left
+        // it holding a value with no key, and a new contact took the value too: found by a
+        // black-box race test).
+        if (!holds(owner, claim)) await stampFor(claim, key);
+      } else {
         const landing = !owner || (!owner.deleted && owner.version < (key.version ?? 1));
         if (holds(owner, claim)) taken.push({ ...claim, ownerId: key.contact_id });
         else if (landing && now - key.claimed_at.getTime() < graceMs) inFlight.push({ ...claim, ownerId: key.contact_id });
-        else {
-          // Conditional on the key as read: of two claimants taking over, one wins.
-          const res = await keys.updateOne(
-            { _id: key._id, contact_id: key.contact_id, claimed_at: key.claimed_at },
-            { $set: { contact_id: claim.contactId, version: claim.version ?? 1, claimed_at: new Date() } },
-          );
-          if (!res.matchedCount) retry.push(claim);
-        }
+        else await stampFor(claim, key);
       }
     }
-    return { taken, inFlight, retry };
+    return { taken, inFlight, retry, held };
   }
 
   /**
    * Takes every value for its contact. Answers the claims another live contact holds (those
-   * are not taken); the others are the claimant's when this returns.
+   * are not taken), and the keys this call took; the others are the claimant's when this returns.
    */
-  async function claimMany(claims: KeyClaim[]): Promise<TakenKey[]> {
+  async function claimAll(claims: KeyClaim[]): Promise<{ taken: TakenKey[]; held: HeldKey[] }> {
     let pending = claims;
     const taken: TakenKey[] = [];
+    const held: HeldKey[] = [];
     const waitUntil = Date.now() + IN_FLIGHT_WAIT_MS;
     let pause = FIRST_PAUSE_MS;
     // Rounds of keys that changed hands while they were read; waits on writes in flight are bounded by time.
@@ -135,8 +159,10 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
       } catch (err) {
         failed = duplicateIndexes(err);
       }
+      held.push(...pending.filter((_, i) => !failed.has(i)).map((claim) => ({ ...claim, claimedAt: now })));
       const settled = await settle(pending.filter((_, i) => failed.has(i)));
       taken.push(...settled.taken);
+      held.push(...settled.held);
       if (settled.retry.length) rounds++;
       let waiting: KeyClaim[] = [];
       if (settled.inFlight.length && Date.now() < waitUntil) {
@@ -146,15 +172,28 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
       } else taken.push(...settled.inFlight);
       pending = [...settled.retry, ...waiting];
     }
-    return taken;
+    return { taken, held };
   }
 
-  /** Deletes the contact's keys of these values; a key another contact holds now is left alone. */
-  async function release(claims: KeyClaim[]): Promise<void> {
+  /**
+   * Deletes the contact's keys of these values; a key another contact holds now is left alone, and
+   * so is one taken for a version above `heldUpTo` (another write of the contact took it since).
+   */
+  async function release(claims: KeyClaim[], { heldUpTo }: { heldUpTo?: number } = {}): Promise<void> {
     if (!claims.length) return;
     await keys.deleteMany({
       _id: { $in: claims.map((c) => contactKeyId(c.accountId, c.field, c.value)) },
       $or: claims.map((c) => ({ _id: contactKeyId(c.accountId, c.field, c.value), contact_id: c.contactId })),
+      ...(heldUpTo === undefined ? {} : { version: { $lte: heldUpTo } }),
+    });
+  }
+
+  /** Deletes keys a claim took, each only while it is as that claim took it (not stamped since by another write). */
+  async function giveBack(held: HeldKey[]): Promise<void> {
+    if (!held.length) return;
+    await keys.deleteMany({
+      _id: { $in: held.map((h) => contactKeyId(h.accountId, h.field, h.value)) },
+      $or: held.map((h) => ({ _id: contactKeyId(h.accountId, h.field, h.value), contact_id: h.contactId, claimed_at: h.claimedAt })),
     });
   }
 
@@ -174,8 +213,12 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
   }
 
   return {
-    claimMany,
+    /** claimAll's refusals (an import and reconcile give back by contact, not by claim). */
+    async claimMany(claims: KeyClaim[]): Promise<TakenKey[]> {
+      return (await claimAll(claims)).taken;
+    },
     release,
+    giveBack,
 
     /**
      * Points each claim's key at the claim's contact, for the write of that version, where the key
@@ -195,15 +238,16 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
 
     /**
      * Takes a contact's values, all or none: when one is held by another contact, the keys this
-     * call took are released and a ValidationError names the field and its owner.
+     * call took are given back and a ValidationError names the field and its owner. Answers the
+     * keys it took, for the write to give back should it fail.
      */
-    async claim(accountId: number, contactId: number, values: IdentityValues, version = 1): Promise<void> {
+    async claim(accountId: number, contactId: number, values: IdentityValues, version = 1): Promise<HeldKey[]> {
       const claims = identityClaims(accountId, contactId, values, version);
-      if (!claims.length) return;
-      const taken = await claimMany(claims);
-      if (!taken.length) return;
-      const refused = new Set(taken.map((t) => t.field));
-      await release(claims.filter((c) => !refused.has(c.field)));
+      if (!claims.length) return [];
+      const { taken, held } = await claimAll(claims);
+      if (!taken.length) return held;
+      // Only what this call took: a key that already named the contact may be another write's.
+      await giveBack(held);
       const first = taken[0];
       throw new ValidationError(`${first.field} "${first.value}" already belongs to contact ${first.ownerId}`, first.field);
     },

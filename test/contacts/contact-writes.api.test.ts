@@ -216,6 +216,36 @@ describe('identity keys', () => {
     }
   });
 
+  // Found by a black-box race of two API processes: a refused write gave back the key another
+  // write of the same contact relied on, and a new contact then took the value that contact held.
+  it('when two writes of one contact claim one value and the one that took its key is refused, then the key stays for the other', async () => {
+    const contact = await createContact(ctx, account);
+    const first = await ctx.deps.keys.claim(account.id, contact.id, { phone_number: '+51900111222' }, 2);
+    expect(first).toHaveLength(1);
+    // The second write finds the contact's own key, not yet backed by a landed write: it stamps it and takes nothing to give back.
+    expect(await ctx.deps.keys.claim(account.id, contact.id, { phone_number: '+51900111222' }, 2)).toEqual([]);
+    await ctx.deps.keys.giveBack(first);
+    expect(await keyOf('phone', '+51900111222')).toMatchObject({ contact_id: contact.id });
+    // The other order: the first write stamped a key the second took; the second, refused, gives back nothing of it.
+    const second = await ctx.deps.keys.claim(account.id, contact.id, { phone_number: '+51900111333' }, 2);
+    await ctx.deps.keys.claim(account.id, contact.id, { phone_number: '+51900111333' }, 2);
+    await ctx.deps.keys.giveBack(second);
+    expect(await keyOf('phone', '+51900111333')).toMatchObject({ contact_id: contact.id });
+  });
+
+  it('when a PATCH of a value races a PATCH of the same value refused for another field, then the contact that holds the value is its only holder', async () => {
+    const owner = await createContact(ctx, account, { email: 'race-owner@example.com' });
+    for (let i = 0; i < 10; i++) {
+      const phone = `+5190022${String(i).padStart(4, '0')}`;
+      const contact = await createContact(ctx, account);
+      const [kept, refused] = await Promise.all([patch(contact.id, { phone_number: phone }), patch(contact.id, { phone_number: phone, email: 'race-owner@example.com' })]);
+      expect([kept.status, refused.status, refused.body.field]).toEqual([200, 422, 'email']);
+      expect(refused.body.error).toContain(`contact ${owner.id}`);
+      expect(await keyOf('phone', phone)).toMatchObject({ contact_id: contact.id });
+      expect((await post({ phone_number: phone })).status).toBe(422);
+    }
+  });
+
   it('when the sync worker purges a deleted contact between a claim reading its key and reading its contact, then the value is taken at once', async () => {
     const gone = await createContact(ctx, account, { email: 'purged-meanwhile@example.com' });
     const keyId = `${account.id}:email:purged-meanwhile@example.com`;
