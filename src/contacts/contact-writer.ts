@@ -366,6 +366,26 @@ export function createContactWriter({ contacts, pending, keys, sync, onIdentifie
     },
 
     /**
+     * Deletes one live contact and answers it as deleted, every write that landed before the
+     * delete included; null when it is not live. A merge carries that to its base: read after the
+     * delete, the contact could be purged by the sync worker already, and the merge fell back to
+     * its first read, losing a PATCH or a label answered 200 meanwhile (found by a black-box race
+     * of two API processes). No version condition, as remove: a delete commutes with any write.
+     */
+    async removeAnswering(accountId: number, id: number): Promise<Contact | null> {
+      const [current] = await liveAmong(accountId, [id]);
+      if (!current) return null;
+      await markPending([{ id: current._id, accountId, version: current.version + 1 }]);
+      const deleted = (await contacts
+        .findOneAndUpdate({ _id: current._id, account_id: accountId, deleted: false }, { $set: { deleted: true, updated_at: new Date() }, $inc: { version: 1 } }, { new: true })
+        .lean()) as Contact | null;
+      if (deleted && deleted.version > current.version + 1) await markPending([{ id: deleted._id, accountId, version: deleted.version }]);
+      if (deleted) await keys.release(identityClaims(accountId, id, identityOf(deleted)));
+      await sync.schedule([id]);
+      return deleted;
+    },
+
+    /**
      * Deletes the account's live contacts among `ids`: a soft delete that bumps the version (so a
      * late sync job cannot bring one back; the sync worker purges it once the index dropped it),
      * then their values are released. Answers the ids deleted. `beforeWrite` is told the live

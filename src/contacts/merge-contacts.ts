@@ -182,14 +182,15 @@ async function mergeRead(deps: MergeContactsDeps, accountId: number, base: Conta
   // mergee's delete would free them: nobody can take them in between (the merge then failed with
   // the mergee already deleted, and its values were on no contact).
   await deps.writer.handOverKeys(accountId, mergeeId, base, filledIdentity(base, mergee));
-  const deleted = (await deps.writer.remove(accountId, [mergeeId])).length > 0;
-  // The mergee as it was deleted, which no write changes any more: what other requests wrote to
-  // it after the first read (a custom attribute, a label, a block) reaches the base. Once the
-  // sync worker has purged it, the first read stands.
-  const removed = (await deps.contacts.findById(String(mergeeId)).lean()) ?? mergee;
+  const deleted = await deps.writer.removeAnswering(accountId, mergeeId);
   // Deleted meanwhile by another request, unless this is the merge taken up again: its first run
   // may have deleted it (nothing else could: its lock held it from deletes).
   if (!deleted && !resumed) throw new NotFoundError('contact', mergeeId);
+  // The mergee as it was deleted, which no write changes any more: what other requests wrote to
+  // it after the first read (a custom attribute, a label, a block) reaches the base. A merge taken
+  // up again reads it as its first run deleted it, or, once the sync worker has purged it, as it
+  // first read it.
+  const removed = deleted ?? (await deps.contacts.findById(String(mergeeId)).lean()) ?? mergee;
 
   // Conditional on the base's version, recomputed from the base as it is on each attempt. At the
   // same time, whatever reached the mergee after the first move (a note, a conversation written

@@ -206,14 +206,38 @@ describe('merges racing other writes', () => {
     }
   });
 
+  // Found by a black-box race of two API processes: the merge read the mergee again after deleting
+  // it, the sync worker had purged it by then, and the merge fell back to its first read: a PATCH
+  // of the mergee answered 200 in between never reached the base.
+  it('when the mergee is purged before the merge reads it again, then what was written to it before its delete still reaches the base', async () => {
+    const base = await createContact(ctx, account, { name: 'Purged Base', email: null });
+    const mergee = await createContact(ctx, account, { name: 'Purged Mergee', email: 'purged-mergee@example.com' });
+    const { writer } = ctx.deps;
+    const original = writer.removeAnswering.bind(writer);
+    // A PATCH lands just before the delete, and the purge runs right after it, before anything reads the mergee again.
+    const spy = jest.spyOn(writer, 'removeAnswering').mockImplementation(async (accountId, id) => {
+      expect((await ctx.http.patch(account.path(`/contacts/${id}`)).set(as(account.adminToken)).send({ custom_attributes: { late_write: 'kept' } })).status).toBe(200);
+      const removed = await original(accountId, id);
+      await ctx.deps.models.contacts.deleteOne({ _id: String(id) });
+      return removed;
+    });
+    try {
+      const res = await merge(account, { base_contact_id: base.id, mergee_contact_id: mergee.id });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: base.id, email: 'purged-mergee@example.com', custom_attributes: { late_write: 'kept' } });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   /** The merge, with somebody else creating a contact with `email` the moment the mergee is deleted. */
   async function mergeWithTakerAtDelete(baseId: number, mergeeId: number, email: string) {
     const { writer } = ctx.deps;
-    const original = writer.remove.bind(writer);
+    const original = writer.removeAnswering.bind(writer);
     let taker: { status: number; body: { error?: string } } | undefined;
-    const spy = jest.spyOn(writer, 'remove').mockImplementation(async (accountId, ids) => {
-      const removed = await original(accountId, ids);
-      if (ids.includes(mergeeId) && !taker) taker = await ctx.http.post(account.path('/contacts')).set(as(account.adminToken)).send({ name: 'Taker', email });
+    const spy = jest.spyOn(writer, 'removeAnswering').mockImplementation(async (accountId, id) => {
+      const removed = await original(accountId, id);
+      if (id === mergeeId && !taker) taker = await ctx.http.post(account.path('/contacts')).set(as(account.adminToken)).send({ name: 'Taker', email });
       return removed;
     });
     try {

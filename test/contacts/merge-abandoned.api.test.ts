@@ -32,7 +32,7 @@ function mergeThatDies(baseId: number, mergeeId: number, before: 'base write' | 
   const dying =
     before === 'base write'
       ? { ...writer, modify: ((accountId, id, plan) => (id === baseId ? never() : writer.modify(accountId, id, plan))) as typeof writer.modify }
-      : { ...writer, remove: (() => never()) as typeof writer.remove };
+      : { ...writer, removeAnswering: (() => never()) as typeof writer.removeAnswering };
   void mergeContacts({ ...mergeDeps, writer: dying }, account.id, baseId, mergeeId);
 }
 
