@@ -284,6 +284,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     prepareInboxLink: inboxes.prepareContactInbox,
     // Likewise labels on POST /contacts; the labels service is made below, and asked only per request.
     prepareLabels: (accountId: number, titles: string[], beforeCreating: () => Promise<void>) => labels.prepareNewContactLabels(accountId, titles, beforeCreating),
+    keepLabels: (accountId: number, titles: string[]) => labels.ensureLabels(accountId, titles),
     limits,
   };
   const contacts = createContactsService(contactsDeps);

@@ -97,7 +97,10 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
     const changing = live.filter((contact) => !isDone(action, contact));
     if (changing.length) await recordInFlight(action, changing.map((contact) => Number(contact._id)));
     // Counted from the write, not the read: a contact deleted in between is not changed.
-    return deps.writer.writeMany(accountId, changing, { addToSet: { labels: action.add_labels }, pull: { labels: action.remove_labels } });
+    const changed = await deps.writer.writeMany(accountId, changing, { addToSet: { labels: action.add_labels }, pull: { labels: action.remove_labels } });
+    // And after: a label deleted meanwhile is taken again (see ensureLabels).
+    if (action.add_labels.length) await deps.labels.ensureLabels(accountId, action.add_labels);
+    return changed;
   }
 
   /** Whether the contact already carries what the action adds and none of what it removes. */

@@ -57,6 +57,9 @@ export type PrepareInboxLink = (
  */
 export type PrepareLabels = (accountId: number, titles: string[], beforeCreating: () => Promise<void>) => Promise<string[]>;
 
+/** Makes these titles account labels again after a write gave them to a contact (a label deleted meanwhile is taken again). */
+export type KeepLabels = (accountId: number, titles: string[]) => Promise<void>;
+
 /**
  * What to keep of the changes, decided from the contact as read on each attempt of the versioned
  * write: a rule such as "only fill gaps" then holds for the version written, not for an older read.
@@ -89,13 +92,14 @@ export interface ContactsServiceDeps {
   dependents?: ContactDependent[];
   prepareInboxLink: PrepareInboxLink;
   prepareLabels: PrepareLabels;
+  keepLabels: KeepLabels;
   /** Bounds the cost of a search `q` (its length). */
   limits?: QueryLimits;
   /** Deletes wait for a merge running on any of their contacts (merge-locks.ts). */
   mergeLocks?: Pick<MergeLocks, 'acquireAll'>;
 }
 
-export function createContactsService({ contacts, customAttributes, writer, nextIds, search, dependents = [], prepareInboxLink, prepareLabels, limits, mergeLocks }: ContactsServiceDeps) {
+export function createContactsService({ contacts, customAttributes, writer, nextIds, search, dependents = [], prepareInboxLink, prepareLabels, keepLabels, limits, mergeLocks }: ContactsServiceDeps) {
   async function find(accountId: number, id: number): Promise<Contact> {
     // By _id alone (an index lookup on every backend); the account is checked here.
     const contact = await contacts.findById(String(id)).lean();
@@ -160,6 +164,7 @@ export function createContactsService({ contacts, customAttributes, writer, next
     const [id] = await nextIds('contacts');
     const doc = newContact(id, accountId, changes, labels, new Date());
     await writer.insert(doc);
+    if (labels.length) await keepLabels(accountId, labels);
     return { contact: toContactPayload(doc), contact_inbox: link ? await link(id) : NO_CONTACT_INBOX, version: doc.version };
   }
 

@@ -389,6 +389,8 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         await labels.ensureLabels(accountId, batchPlan.writtenLabels);
         const carried = inFlight?.written.reservation ?? null;
         const written = await writeImportBatch(deps, { importId, accountId, firstRow: items[0].row, lastRow, reserved, carried, plan: batchPlan });
+        // And after: a label deleted while the batch was written is taken again (see ensureLabels).
+        await labels.ensureLabels(accountId, batchPlan.writtenLabels);
         const indexing = indexImportBatch(deps, accountId, written);
         // Awaited by the checkpoint; until then a failure must not count as unhandled.
         indexing.catch(() => undefined);

@@ -104,7 +104,13 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     return new Set((await labels.of(accountId)).filter((l) => isLive(l) && wanted.has(l.title)).map((l) => l.title));
   }
 
-  /** Creates the account labels that do not exist yet, so every label on a contact is an account label. */
+  /**
+   * Creates the account labels that do not exist yet, so every label on a contact is an account
+   * label. Called before a write that gives contacts labels and again after it: a label deleted in
+   * between (its removal job walked the carriers before the write landed) is taken again, as a
+   * contact given it takes it. Once only, 60 contacts given a label by a bulk action a few
+   * milliseconds after its DELETE kept it, and the account had no such label (black-box race).
+   */
   async function ensureLabels(accountId: number, titles: string[]): Promise<void> {
     const wanted = [...new Set(titles)];
     if ((await existingTitles(accountId, wanted)).size === wanted.length) return;
@@ -403,6 +409,7 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
         stored = [...held.filter((t) => titles.includes(t)), ...add];
         return add.length || remove.length ? { addToSet: { labels: add }, pull: { labels: remove } } : null;
       });
+      await ensureLabels(accountId, titles);
       return { labels: stored, version: written.version };
     },
   };

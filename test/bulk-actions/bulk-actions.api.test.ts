@@ -53,6 +53,39 @@ describe('bulk actions', () => {
     expect((await as(account).get('/labels')).body.payload.map((l: { title: string }) => l.title)).toEqual(expect.arrayContaining(['hot', 'new']));
   });
 
+  // Found by a black-box race of two API processes: a label deleted between the action's check of
+  // it and its write was gone from GET /labels while the 60 contacts the action gave it carried it.
+  it('when the label is deleted between the action making sure of it and writing it, then the label is taken again: every label on a contact is listed', async () => {
+    const account = await ctx.createAccount();
+    const contacts = [await createContact(ctx, account), await createContact(ctx, account)];
+    const made = await as(account).post('/labels', { title: 'fleeting' });
+    expect(made.status).toBe(200);
+    const contactsModel = ctx.deps.models.contacts;
+    const original = contactsModel.updateMany.bind(contactsModel);
+    let deleted = false;
+    const spy = jest.spyOn(contactsModel, 'updateMany').mockImplementation(((filter: never, update: { $addToSet?: unknown }) => {
+      if (deleted || !update.$addToSet) return original(filter, update as never);
+      deleted = true;
+      // The DELETE lands (its carriers, none yet, settled within the request) just before the action's write.
+      return ctx.http
+        .delete(account.path(`/labels/${made.body.id}`))
+        .set('api_access_token', account.adminToken)
+        .then((res) => {
+          expect(res.status).toBe(200);
+          return original(filter, update as never);
+        });
+    }) as never);
+    try {
+      const res = await as(account).post('/bulk_actions', { type: 'Contact', ids: contacts.map((c) => c.id), labels: { add: ['fleeting'] } });
+      expect(res.body).toMatchObject({ status: 'completed', changed: 2 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(deleted).toBe(true);
+    for (const c of contacts) expect(await labelsOf(account, c.id)).toEqual(['fleeting']);
+    expect((await as(account).get('/labels')).body.payload.map((l: { title: string }) => l.title)).toContain('fleeting');
+  });
+
   // A client that serialises unset options as null sent them so and got a 422 ("give exactly one of ids, payload…").
   it('when the options not used are null, then each means absent, as Chatwoot reads them', async () => {
     const account = await ctx.createAccount();
