@@ -261,8 +261,9 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       won = updates.filter(landed);
       const lost = updates.filter((u) => !landed(u));
       updated = won.map((u) => after.get(u.id)!);
-      // The values these took are not theirs yet: the retry takes them again.
-      await keys.release(lost.flatMap((u) => newValuesOf(accountId, u)));
+      // The values these took are not theirs yet: the retry takes them again. Not one the contact
+      // holds now (another write of it landed the same value): its key is that write's.
+      await keys.release(lost.flatMap((u) => newValuesOf(accountId, u).filter((c) => after.get(u.id)?.[c.field] !== c.value)));
       const unwritten: number[] = [];
       for (const u of lost) {
         // Indexed with the batch too, so that `completed` still means searchable.

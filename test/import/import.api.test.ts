@@ -661,6 +661,32 @@ describe('matching existing contacts', () => {
     expect(res.status).toBe(200);
   });
 
+  // Found reading the code after a black-box race: an import's update that lost its contact to a
+  // PATCH landing the same value gave back the key that PATCH had landed with.
+  it('when a PATCH gives a contact the phone an import row gives it, just before the import writes, then the contact keeps the key of it', async () => {
+    const account = await freshAccount();
+    const contact = await createContact(ctx, account, { name: 'Racing', email: 'racing@x.com' });
+    const collection = ctx.deps.models.contacts.collection;
+    const original = collection.bulkWrite.bind(collection);
+    let patched = false;
+    const spy = jest.spyOn(collection, 'bulkWrite').mockImplementation((async (operations: never, options: never) => {
+      if (!patched) {
+        patched = true;
+        const res = await ctx.http.patch(account.path(`/contacts/${contact.id}`)).set('api_access_token', account.adminToken).send({ phone_number: '+447700900555' });
+        expect(res.status).toBe(200);
+      }
+      return original(operations, options);
+    }) as never);
+    try {
+      expect(await importCsv(ctx, account, 'name,email,phone_number\nFrom Import,racing@x.com,+447700900555\n')).toMatchObject({ status: 'completed', rejected: 0 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(patched).toBe(true);
+    expect(await ctx.deps.models.contactKeys.findById(`${account.id}:phone:+447700900555`).lean()).toMatchObject({ contact_id: contact.id });
+    expect((await ctx.http.post(account.path('/contacts')).set('api_access_token', account.adminToken).send({ phone_number: '+447700900555' })).status).toBe(422);
+  });
+
   it('when the same file is imported again, then nothing is written', async () => {
     const account = await freshAccount();
     await addLabels(account, ['vip']);
