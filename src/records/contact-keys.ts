@@ -16,8 +16,8 @@ export interface KeyClaim {
 }
 
 /**
- * A key as a claim took it (inserted, taken over, or stamped anew): what a write gives back when
- * it fails, and only while the key is still as it took it (see giveBack).
+ * A key as a claim took it (inserted, or taken over from another contact): what a write gives back
+ * when it fails, and only while the key is still as it took it (see giveBack).
  */
 export interface HeldKey extends KeyClaim {
   claimedAt: Date;
@@ -68,8 +68,9 @@ export function createContactKeys({ keys, contacts, graceMs }: ContactKeysDeps) 
   }
 
   /**
-   * Keys that another contact owns: answers the claims they block (`taken` by a contact that holds
-   * the value, `inFlight` by a write that has not landed yet), taking over the stale ones.
+   * Keys that exist already: answers the claims they block (`taken` by a contact that holds the
+   * value, `inFlight` by a write that has not landed yet), taking over the stale ones and stamping
+   * the claimant's own that no landed write backs yet; `held`, what this claim took.
    */
   async function settle(claims: KeyClaim[]): Promise<{ taken: TakenKey[]; inFlight: TakenKey[]; retry: KeyClaim[]; held: HeldKey[] }> {
     if (!claims.length) return { taken: [], inFlight: [], retry: [], held: [] };
