@@ -391,8 +391,8 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
     async setContactLabels(accountId: number, contactId: number, raw: string[], options: { ifVersion?: number[] } = {}): Promise<VersionedLabels> {
       const titles = normalizeLabels(raw);
       // The contact first: a request naming no live contact of the account, or refused by its
-      // If-Match, creates no label (a refused one brought back a label deleted meanwhile; one
-      // deleted between this read and the write below leaves it, as a label whose contacts went).
+      // If-Match, creates no label (a refused one brought back a label deleted meanwhile). One
+      // deleted while the write below runs is taken again after it (ensureLabels).
       const live = await liveContactLabels(accountId, contactId);
       checkIfMatch(options.ifVersion, contactId, live.version);
       checkContactLabels(titles, live.labels);
