@@ -407,7 +407,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         // Every row that matched a contact counts as updated (SPEC §5: matches are updated), so
         // created + updated + rejected is the rows read; `unchanged` tells how many of them were so already.
         counters.updated += done.written.updated + done.matchedUnchanged;
-        counters.unchanged += done.unchanged;
+        counters.unchanged += done.unchanged + done.written.unchanged;
         counters.rejected += done.written.rejected;
         // The rows imported so far, not how far csv-parser has read ahead of them.
         if (done.lastByte !== undefined) counters.bytes_read = Math.min(done.lastByte, doc.file_size);

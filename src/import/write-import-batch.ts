@@ -45,6 +45,8 @@ export interface ImportBatchWrite {
 export interface ImportBatchWritten {
   created: number;
   updated: number;
+  /** Of the updated rows, those written again after a race that found nothing left to change. */
+  unchanged: number;
   rejected: number;
   reservation: PendingBatch | null;
   toIndex: Contact[];
@@ -89,7 +91,7 @@ async function claimPerContact(keys: ImportWriterDeps['keys'], claims: KeyClaim[
  * when its values now name two contacts, or the update is refused. The match is the plan's rule:
  * identifier, then email, then phone.
  */
-async function updateWhoTookIt(deps: ImportWriterDeps, accountId: number, item: PlannedRow, doc: Contact): Promise<Contact | RejectedRow | typeof GONE> {
+async function updateWhoTookIt(deps: ImportWriterDeps, accountId: number, item: PlannedRow, doc: Contact): Promise<Rewritten | RejectedRow | typeof GONE> {
   const holders = (await deps.keys.holdersOf(identityClaims(accountId, Number(doc._id), doc))).filter((c) => c.account_id === accountId && !c.deleted);
   // Each key's holder, in the match order: the first is the match, the others must agree with it.
   const owners = MATCH_FIELDS.map((field) => ({ field, holder: doc[field] ? holders.find((c) => c[field] === doc[field]) : undefined }));
@@ -105,13 +107,22 @@ async function updateWhoTookIt(deps: ImportWriterDeps, accountId: number, item: 
 /** The contact a row matched is gone since the plan read it: deleted, or merged into another. */
 const GONE = Symbol('gone');
 
+/** A row written again on a contact: the contact as it stands, and whether the row changed it (another write may have given it the row's values already). */
+interface Rewritten {
+  contact: Contact;
+  changed: boolean;
+}
+
 /** The row written on the contact as it is now, through the contact writer (conditional on the version it reads), or rejected with the writer's reason. */
-async function rewriteRow(deps: ImportWriterDeps, accountId: number, contactId: number, item: PlannedRow): Promise<Contact | RejectedRow | typeof GONE> {
+async function rewriteRow(deps: ImportWriterDeps, accountId: number, contactId: number, item: PlannedRow): Promise<Rewritten | RejectedRow | typeof GONE> {
+  let changed = false;
   try {
-    return await deps.writer.modify(accountId, contactId, (current) => {
+    const contact = await deps.writer.modify(accountId, contactId, (current) => {
       const set = diffContact(current, item.changes, item.labels, item.dateKeys);
+      changed = set !== null;
       return set ? { set } : null;
     });
+    return { contact, changed };
   } catch (err) {
     if (err instanceof NotFoundError) return GONE;
     return rejectedFor(item, (err as Error).message);
@@ -125,18 +136,18 @@ async function rewriteRow(deps: ImportWriterDeps, accountId: number, contactId: 
  * The new contact is marked pending before it is written: it has no id reserved on the import,
  * so a crash before it is indexed leaves it to the sweep, and a resume matches it by its keys.
  */
-async function rematchGone(deps: ImportWriterDeps, accountId: number, item: PlannedRow, now: Date): Promise<{ contact: Contact; created: boolean } | RejectedRow> {
+async function rematchGone(deps: ImportWriterDeps, accountId: number, item: PlannedRow, now: Date): Promise<(Rewritten & { created: boolean }) | RejectedRow> {
   const [id] = await deps.nextIds('contacts', 1);
   const doc = newContact(id, accountId, item.changes, item.labels, now);
   const refused = await claimPerContact(deps.keys, identityClaims(accountId, id, doc));
   if (refused.size) {
     const outcome = await updateWhoTookIt(deps, accountId, item, doc);
     if (outcome === GONE) return rejectedFor(item, 'the contacts it matched were deleted or merged while this import ran; import the row again');
-    return 'reasons' in outcome ? outcome : { contact: outcome, created: false };
+    return 'reasons' in outcome ? outcome : { ...outcome, created: false };
   }
   await deps.writer.markPending([{ id: doc._id, accountId, version: doc.version }]);
   await deps.contacts.collection.insertOne(doc as never);
-  return { contact: doc, created: true };
+  return { contact: doc, changed: true, created: true };
 }
 
 /**
@@ -196,22 +207,31 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
   // (SPEC §5: matches are updated). Two imports sharing people rejected the second one's rows.
   const rematched: Contact[] = [];
   const recreated: Contact[] = [];
+  /**
+   * Updated rows written again that found their contact holding the row's values already (written
+   * by another import of the same file meanwhile): unchanged, as the plan counts such rows. Counted
+   * as changed, one file imported twice at once said `updated 3000, unchanged 1000` for a second
+   * import that changed nothing.
+   */
+  let rewrittenUnchanged = 0;
   /** The contact a retried row was written on; a rejection or a rematch is recorded here instead. */
-  const settle = async (item: PlannedRow, outcome: Contact | RejectedRow | typeof GONE): Promise<Contact | undefined> => {
+  const settle = async (item: PlannedRow, outcome: Rewritten | RejectedRow | typeof GONE, { countsUpdated }: { countsUpdated: boolean }): Promise<Contact | undefined> => {
     if (outcome === GONE) {
       const again = await rematchGone(deps, accountId, item, now);
       if ('reasons' in again) lostRace.push(again);
       else (again.created ? recreated : rematched).push(again.contact);
+      if (!('reasons' in again) && !again.created && !again.changed) rewrittenUnchanged++;
       return undefined;
     }
     if ('reasons' in outcome) {
       lostRace.push(outcome);
       return undefined;
     }
-    return outcome;
+    if (countsUpdated && !outcome.changed) rewrittenUnchanged++;
+    return outcome.contact;
   };
   for (const { item, doc } of lostCreates) {
-    const contact = await settle(item, await updateWhoTookIt(deps, accountId, item, doc));
+    const contact = await settle(item, await updateWhoTookIt(deps, accountId, item, doc), { countsUpdated: true });
     if (contact) rematched.push(contact);
   }
 
@@ -249,13 +269,17 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       // version with two contents), or, unsure, wrote every update again, which found nothing to
       // change on those that had landed and left them to the sweep, a minute later.
       const after = new Map(((await contacts.find({ _id: { $in: updates.map((u) => String(u.id)) } }).lean()) as Contact[]).map((c) => [Number(c._id), c]));
+      // With one write since the read, it is this one only if it left this batch's time: another
+      // writer giving the contact the same values (one file imported twice at once) was taken
+      // for this import's write, and its row counted as changed, not unchanged.
       const landed = (u: PlannedUpdate) => {
         const current = after.get(u.id);
         return (
           !!current &&
           !current.deleted &&
           current.version > u.contact.version &&
-          Object.entries(u.set).every(([field, value]) => isDeepStrictEqual(current[field as keyof Contact], value))
+          Object.entries(u.set).every(([field, value]) => isDeepStrictEqual(current[field as keyof Contact], value)) &&
+          (current.version > u.contact.version + 1 || current.updated_at?.getTime() === now.getTime())
         );
       };
       won = updates.filter(landed);
@@ -267,7 +291,7 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
       const unwritten: number[] = [];
       for (const u of lost) {
         // Indexed with the batch too, so that `completed` still means searchable.
-        const contact = await settle(u.item, await rewriteRow(deps, accountId, u.id, u.item));
+        const contact = await settle(u.item, await rewriteRow(deps, accountId, u.id, u.item), { countsUpdated: !u.createdEarlier });
         if (contact) {
           updated.push(contact);
           written.push(u);
@@ -295,6 +319,7 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
   return {
     created: inserted.length + already.length + plan.createdEarlier.length + recreated.length,
     updated: written.filter((u) => !u.createdEarlier).length + rematched.length,
+    unchanged: rewrittenUnchanged,
     rejected: rejected.length,
     reservation,
     toIndex: [...inserted, ...already, ...plan.reindex, ...updated, ...rematched, ...recreated],

@@ -330,7 +330,8 @@ describe('an import across its lifecycle', () => {
         },
       },
     }).run(id);
-    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 1, updated: 2, rejected: 1 });
+    // Ana's and Bea's rows changed what the agent wrote: not unchanged.
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 1, updated: 2, unchanged: 0, rejected: 1 });
     const byEmail = new Map((await contactsOf(ctx, account.id)).map((c) => [c.email ?? c.identifier, c]));
     expect(byEmail.get('ana@twin.test')).toMatchObject({ _id: String(made['Ana (agent)']), name: 'Ana', additional_attributes: { company_name: 'Dual SA' } });
     expect(byEmail.get('bea@twin.test')).toMatchObject({ _id: String(made['Bea (agent)']), additional_attributes: { company_name: 'Dual SA' } });
@@ -340,6 +341,52 @@ describe('an import across its lifecycle', () => {
     // Searchable when the import says completed (no worker runs here).
     const found = await api('post', '/contacts/filter').send({ payload: [{ attribute_key: 'company_name', filter_operator: 'equal_to', values: ['dual sa'] }] });
     expect(found.body.meta.count).toBe(3);
+  });
+
+  // Found by a black-box race of two API processes importing one file at once: the second import
+  // said `updated 3000, unchanged 1000`, though every contact was still at version 1. Its rows that
+  // met the first import's new contacts between its plan and its write were written again, found
+  // nothing to change, and were counted as changed; and a row whose contact the other import had
+  // just given the same values was taken for having landed its own write.
+  it('when another writer gives a row\'s contact the row\'s own values between the plan and the write, then the row counts as updated and unchanged', async () => {
+    const account = await ctx.createAccount();
+    const api = (method: 'post' | 'patch', path: string) => ctx.http[method](account.path(path)).set('api_access_token', account.adminToken);
+    const ida = (await api('post', '/contacts').send({ name: 'Ida', email: 'ida@same.test' }).expect(200)).body.payload.contact.id;
+    const eva = (await api('post', '/contacts').send({ name: 'Eva', email: 'eva@same.test' }).expect(200)).body.payload.contact.id;
+    const id = await upload(account, 'name,email,city\nAna,ana@same.test,Lima\nBea,bea@same.test,Lima\nCruz,cruz@same.test,Quito\nIda,ida@same.test,Quito\nEva,eva@same.test,Cusco\n');
+    let struck = false;
+    await createContactImportProcessor({
+      ...processorDeps(),
+      keys: {
+        ...ctx.deps.keys,
+        // Called first for the batch's new contacts, after the plan read every row's match.
+        async claimMany(claims) {
+          if (!struck) {
+            struck = true;
+            // Ana and Ida as the rows have them; Cruz and Eva with something of the row's missing.
+            await api('post', '/contacts').send({ name: 'Ana', email: 'ana@same.test', additional_attributes: { city: 'Lima' } }).expect(200);
+            await api('post', '/contacts').send({ name: 'Cruz', email: 'cruz@same.test' }).expect(200);
+            await api('patch', `/contacts/${ida}`).send({ additional_attributes: { city: 'Quito' } }).expect(200);
+            await api('patch', `/contacts/${eva}`).send({ phone_number: '+51987654321' }).expect(200);
+          }
+          return ctx.deps.keys.claimMany(claims);
+        },
+      },
+    }).run(id);
+    expect(struck).toBe(true);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', rows_read: 5, created: 1, updated: 4, unchanged: 2, rejected: 0 });
+    const live = await contactsOf(ctx, account.id);
+    expect(live.map((c) => [c.name, c.email, c.phone_number, c.additional_attributes?.city, c.version]).sort()).toEqual([
+      // Ana's and Ida's rows wrote nothing: they are as the agent's writes left them.
+      ['Ana', 'ana@same.test', null, 'Lima', 1],
+      ['Bea', 'bea@same.test', null, 'Lima', 1],
+      ['Cruz', 'cruz@same.test', null, 'Quito', 2],
+      ['Eva', 'eva@same.test', '+51987654321', 'Cusco', 3],
+      ['Ida', 'ida@same.test', null, 'Quito', 2],
+    ]);
+    // What the index holds is what MongoDB holds (no worker runs here: the import indexed them).
+    const found = await api('post', '/contacts/filter').send({ payload: [{ attribute_key: 'city', filter_operator: 'is_present', values: [] }] });
+    expect(found.body.meta.count).toBe(5);
   });
 
   // Found by a black-box tester merging contacts while an import updated them: a row whose contact
