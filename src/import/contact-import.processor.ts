@@ -389,9 +389,11 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         await labels.ensureLabels(accountId, batchPlan.writtenLabels);
         const carried = inFlight?.written.reservation ?? null;
         const written = await writeImportBatch(deps, { importId, accountId, firstRow: items[0].row, lastRow, reserved, carried, plan: batchPlan });
-        // And after: a label deleted while the batch was written is taken again (see ensureLabels).
-        await labels.ensureLabels(accountId, batchPlan.writtenLabels);
-        const indexing = indexImportBatch(deps, accountId, written);
+        // And after, once they are indexed: a label deleted meanwhile is taken again (see
+        // ensureLabels). Not as soon as they are written: the new contacts carry no pending mark,
+        // so a removal walking the label's carriers until then missed them in the index, and 823
+        // contacts of one import kept a label the account no longer had (a black-box race).
+        const indexing = indexImportBatch(deps, accountId, written).then(() => labels.ensureLabels(accountId, batchPlan.writtenLabels));
         // Awaited by the checkpoint; until then a failure must not count as unhandled.
         indexing.catch(() => undefined);
         const previous = inFlight;

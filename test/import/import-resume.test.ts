@@ -261,6 +261,39 @@ describe('an import across its lifecycle', () => {
     for (const contact of await contactsOf(ctx, account.id)) expect(titles).toEqual(expect.arrayContaining(contact.labels));
   });
 
+  // Found by a black-box race of two API processes: a label deleted while an import gave it to new
+  // contacts was dropped, and 823 of them kept it. Its removal walked the carriers the index and
+  // the pending writes showed, and a batch's new contacts, written but not yet indexed, were in
+  // neither; the import made sure of the label as soon as it had written them, before the delete.
+  it('when a label is deleted after a batch giving it to new contacts is written and before it is indexed, then the label is taken again: no contact carries a title the account lacks', async () => {
+    const account = await ctx.createAccount();
+    const api = (method: 'get' | 'delete', path: string) => ctx.http[method](account.path(path)).set('api_access_token', account.adminToken);
+    await ctx.deps.services.labels.ensureLabels(account.id, ['autumn']);
+    const labelId = (await ctx.deps.labelStore.of(account.id)).find((l) => l.title === 'autumn')!._id;
+    const id = await upload(account, 'name,email,labels\nAna,ana@autumn.test,autumn\nLuis,luis@autumn.test,autumn\n');
+    let deleted = false;
+    await createContactImportProcessor({
+      ...processorDeps(),
+      indexer: {
+        async write(docs, options) {
+          if (!deleted) {
+            deleted = true;
+            // Two carriers: the removal runs within the request, and is over when it answers.
+            await api('delete', `/labels/${labelId}`).expect(200);
+          }
+          return ctx.deps.indexer.write(docs, options);
+        },
+      },
+    }).run(id);
+    expect(deleted).toBe(true);
+
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 2 });
+    const titles = (await api('get', '/labels')).body.payload.map((l: { title: string }) => l.title);
+    expect(titles).toEqual(['autumn']);
+    const contacts = await contactsOf(ctx, account.id);
+    expect(contacts.map((c) => c.labels)).toEqual([['autumn'], ['autumn']]);
+  });
+
   // Found by a black-box tester: an import run while agents edited some of its contacts said
   // completed, but the index showed none of the batch's changes until the sweep, a minute later
   // (a version one past the read was taken for proof that the update landed: unsure, every
