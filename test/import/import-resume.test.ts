@@ -261,6 +261,36 @@ describe('an import across its lifecycle', () => {
     for (const contact of await contactsOf(ctx, account.id)) expect(titles).toEqual(expect.arrayContaining(contact.labels));
   });
 
+  it('when one update of a batch loses to another write and the other lands, then the landed one counts as changed and frees the phone it replaced', async () => {
+    const account = await ctx.createAccount();
+    const api = (method: 'post' | 'patch', path: string) => ctx.http[method](account.path(path)).set('api_access_token', account.adminToken);
+    const ana = (await api('post', '/contacts').send({ name: 'Ana', email: 'ana@mixed.test' }).expect(200)).body.payload.contact.id;
+    const bea = (await api('post', '/contacts').send({ name: 'Bea', email: 'bea@mixed.test', phone_number: '+51911111111' }).expect(200)).body.payload.contact.id;
+    // One batch of two rows (IMPORT_BATCH_SIZE 2): Ana's update loses to a PATCH, Bea's lands.
+    const id = await upload(account, 'email,city,phone_number\nana@mixed.test,Lima,\nbea@mixed.test,Lima,+51922222222\n');
+    let patched = false;
+    await createContactImportProcessor({
+      ...processorDeps(),
+      keys: {
+        ...ctx.deps.keys,
+        async claimMany(claims) {
+          if (!patched) {
+            patched = true;
+            await api('patch', `/contacts/${ana}`).send({ additional_attributes: { country: 'AC' } }).expect(200);
+          }
+          return ctx.deps.keys.claimMany(claims);
+        },
+      },
+    }).run(id);
+    expect(patched).toBe(true);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', updated: 2, unchanged: 0, rejected: 0 });
+    const stored = new Map((await contactsOf(ctx, account.id)).map((c) => [Number(c._id), c]));
+    expect(stored.get(ana)).toMatchObject({ version: 3, additional_attributes: { city: 'Lima', country: 'AC' } });
+    expect(stored.get(bea)).toMatchObject({ version: 2, phone_number: '+51922222222', additional_attributes: { city: 'Lima' } });
+    // Bea's former phone is free again.
+    await api('post', '/contacts').send({ name: 'Cira', phone_number: '+51911111111' }).expect(200);
+  });
+
   // Found by a black-box race of two API processes: a label deleted while an import gave it to new
   // contacts was dropped, and 823 of them kept it. Its removal walked the carriers the index and
   // the pending writes showed, and a batch's new contacts, written but not yet indexed, were in
