@@ -218,9 +218,12 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
   const settle = async (item: PlannedRow, outcome: Rewritten | RejectedRow | typeof GONE, { countsUpdated }: { countsUpdated: boolean }): Promise<Contact | undefined> => {
     if (outcome === GONE) {
       const again = await rematchGone(deps, accountId, item, now);
-      if ('reasons' in again) lostRace.push(again);
-      else (again.created ? recreated : rematched).push(again.contact);
-      if (!('reasons' in again) && !again.created && !again.changed) rewrittenUnchanged++;
+      if ('reasons' in again) {
+        lostRace.push(again);
+      } else {
+        (again.created ? recreated : rematched).push(again.contact);
+        if (!again.changed) rewrittenUnchanged++;
+      }
       return undefined;
     }
     if ('reasons' in outcome) {
