@@ -1,10 +1,13 @@
 import { givesUpIdentifier, type ContactWriter, type IdentifierGivenUp } from '../contacts/contact-writer';
 import { isDeepStrictEqual } from 'node:util';
-import { indexWritten } from '../contacts/index-written';
+import { indexWritten, readWritten } from '../contacts/index-written';
 import { newContact } from '../contacts/new-contact';
 import { IDENTITY_FIELD_NAMES } from '../records/contact-key.model';
 import { identityClaims, type ContactKeys, type KeyClaim, type TakenKey } from '../records/contact-keys';
 import type { Contact, ContactModel } from '../records/contact.model';
+import type { CustomAttributeDefinition } from '../records/custom-attribute-definition.model';
+import type { DefinitionStore } from '../records/custom-attribute-definitions';
+import { searchFieldOf } from '../records/custom-attribute-fields';
 import type { ContactIndexer } from '../search/contact-indexer';
 import type { SyncScheduler } from '../search/sync-queue';
 import { duplicateIndexes } from '../shared/duplicate-key';
@@ -22,8 +25,8 @@ export interface ImportWriterDeps {
   contacts: ContactModel;
   nextIds: IdAllocator;
   keys: Pick<ContactKeys, 'claimMany' | 'release' | 'holdersOf'>;
-  writer: Pick<ContactWriter, 'modify' | 'markPending'>;
-  indexer: Pick<ContactIndexer, 'write'>;
+  writer: Pick<ContactWriter, 'modify' | 'modifyMany' | 'markPending'>;
+  indexer: Pick<ContactIndexer, 'write' | 'read'>;
   sync: SyncScheduler;
   /** As the contact writer's: a row that changes a contact's identifier ends its verified website sessions. */
   onIdentifierGivenUp?: IdentifierGivenUp;
@@ -337,6 +340,25 @@ export async function writeImportBatch(deps: ImportWriterDeps, batch: ImportBatc
  * in MongoDB, so the import goes on rather than fail its attempts until it fails for good,
  * which left its last batches' new contacts (they carry no pending mark) out of the index.
  */
-export async function indexImportBatch(deps: Pick<ImportWriterDeps, 'indexer' | 'writer' | 'sync'>, accountId: number, written: Pick<ImportBatchWritten, 'toIndex' | 'marked'>): Promise<void> {
+export async function indexImportBatch(deps: IndexImportDeps, accountId: number, written: Pick<ImportBatchWritten, 'toIndex' | 'marked'>): Promise<void> {
+  const holders = written.toIndex.filter((c) => !c.deleted && Object.keys(c.custom_attributes ?? {}).length).map((c) => Number(c._id));
+  const before = holders.length ? fieldsOf(await deps.definitions.of(accountId)) : '';
   await indexWritten(deps, accountId, written.toIndex, { clearPending: written.marked });
+  // A definition made or deleted meanwhile re-indexes its key's holders that the index and the
+  // pending writes show; the batch's new contacts, written but not yet indexed and unmarked, were
+  // in neither, and kept a deleted definition's values in its freed slot, where the next
+  // definition to take it found them (or missed a new definition's values). Written again here,
+  // they are indexed with the definitions as they are now.
+  if (holders.length && fieldsOf(await deps.definitions.of(accountId)) !== before) {
+    const bumped = await deps.writer.modifyMany(accountId, holders, { set: {} }, { queueSync: false });
+    await indexWritten(deps, accountId, await readWritten(deps.indexer, accountId, bumped.map((c) => Number(c._id))));
+  }
 }
+
+export interface IndexImportDeps extends Pick<ImportWriterDeps, 'indexer' | 'writer' | 'sync'> {
+  definitions: Pick<DefinitionStore, 'of'>;
+}
+
+/** Where the account's custom values go in the index: each live definition's key and search field. */
+const fieldsOf = (defs: CustomAttributeDefinition[]) =>
+  JSON.stringify(defs.map((d) => [d.attribute_key, searchFieldOf(d)]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

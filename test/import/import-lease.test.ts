@@ -29,7 +29,7 @@ function processor(options: { gate?: Promise<void> } = {}) {
     if (batches.count === 1 && options.gate) await options.gate;
     return ctx.deps.indexer.write(docs, opts);
   };
-  const instance = createContactImportProcessor({ ...importProcessorDeps(ctx), indexer: { write } });
+  const instance = createContactImportProcessor({ ...importProcessorDeps(ctx), indexer: { ...ctx.deps.indexer, write } });
   return { instance, batches };
 }
 

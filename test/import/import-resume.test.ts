@@ -1,5 +1,7 @@
 import { createContactImportProcessor, ImportInterrupted } from '../../src/import/contact-import.processor';
 import { accountRouting } from '../../src/search/contacts-index';
+import { createContactIndexer } from '../../src/search/contact-indexer';
+import { createMetrics } from '../../src/shared/metrics';
 import { startTestContext, testConfig, type TestAccount, type TestContext } from '../support/context';
 import { rejectedRowsOf } from '../../src/import/read-rejections';
 import { contactsOf, importProcessorDeps, showImport, uploadCsv } from './import-support';
@@ -36,6 +38,7 @@ function processorDyingAt(call: number) {
   return createContactImportProcessor({
     ...processorDeps(),
     indexer: {
+      ...ctx.deps.indexer,
       async write(docs, options) {
         calls += 1;
         if (calls === call) throw new Error('worker died');
@@ -193,6 +196,7 @@ describe('an import across its lifecycle', () => {
       ...processorDeps(),
       config: { ...ctx.deps.config, IMPORT_BATCH_SIZE: 3 },
       indexer: {
+        ...ctx.deps.indexer,
         async write(docs, options) {
           if (++calls === 2) throw new Error('worker died');
           return ctx.deps.indexer.write(docs, options);
@@ -305,6 +309,7 @@ describe('an import across its lifecycle', () => {
     await createContactImportProcessor({
       ...processorDeps(),
       indexer: {
+        ...ctx.deps.indexer,
         async write(docs, options) {
           if (!deleted) {
             deleted = true;
@@ -322,6 +327,49 @@ describe('an import across its lifecycle', () => {
     expect(titles).toEqual(['autumn']);
     const contacts = await contactsOf(ctx, account.id);
     expect(contacts.map((c) => c.labels)).toEqual([['autumn'], ['autumn']]);
+  });
+
+  it('when a column\'s definition is deleted while a batch is being indexed, then its values do not stay in the freed slot for the next definition to find', async () => {
+    const account = await ctx.createAccount();
+    const api = (method: 'post' | 'delete', path: string) => ctx.http[method](account.path(path)).set('api_access_token', account.adminToken);
+    const define = async (key: string) =>
+      (await api('post', '/custom_attribute_definitions').send({ attribute_key: key, attribute_display_name: key, attribute_display_type: 'text', attribute_model: 'contact_attribute' }).expect(200)).body;
+    const tier = await define('tier');
+    const id = await upload(account, 'name,email,tier\nAna,ana@slot.test,gold\nLuis,luis@slot.test,silver\n');
+    let deleted = false;
+    // The batch's indexer reads the definitions, then the definition is deleted (its holders
+    // walked within the request: none indexed yet), then the batch is written to the index.
+    const indexer = createContactIndexer({
+      contacts: ctx.deps.models.contacts,
+      pending: ctx.deps.models.pendingSync,
+      definitions: {
+        async ofAccounts(accountIds) {
+          const read = await ctx.deps.definitions.ofAccounts(accountIds);
+          if (!deleted && read.get(account.id)?.length) {
+            deleted = true;
+            await api('delete', `/custom_attribute_definitions/${tier.id}`).expect(204);
+          }
+          return read;
+        },
+      },
+      es: ctx.deps.es,
+      placements: ctx.deps.placements,
+      logger: ctx.deps.logger,
+      metrics: createMetrics(),
+    });
+    await createContactImportProcessor({ ...processorDeps(), indexer }).run(id);
+    expect(deleted).toBe(true);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 2 });
+
+    // The next text definition takes the lowest free slot: the one `tier` had.
+    const plan = await define('plan');
+    const slots = new Map((await ctx.deps.definitions.all(account.id)).map((d) => [d.attribute_key, d.slot]));
+    expect(slots.get('plan')).toBe(1);
+    expect(plan.attribute_key).toBe('plan');
+    await ctx.settle(account.id);
+    const found = await api('post', '/contacts/filter').send({ payload: [{ attribute_key: 'plan', filter_operator: 'is_present', values: [] }] });
+    expect(found.status).toBe(200);
+    expect(found.body.meta.count).toBe(0);
   });
 
   // Found by a black-box tester: an import run while agents edited some of its contacts said
