@@ -5,6 +5,7 @@ import csvParser from 'csv-parser';
 import type { ContactChanges } from '../contacts/contact-changes';
 import { IDENTITY_FIELD_NAMES } from '../records/contact-key.model';
 import type { Contact } from '../records/contact.model';
+import type { CustomAttributeDefinition } from '../records/custom-attribute-definition.model';
 import type { DefinitionStore } from '../records/custom-attribute-definitions';
 import type { ContactSearch } from '../search/search-contacts';
 import type { CustomAttributesService } from '../custom-attributes/custom-attributes.service';
@@ -65,6 +66,18 @@ interface InFlight {
   unchanged: number;
 }
 
+/** A header's column plan and the definitions it was made from. */
+interface PlannedColumns {
+  plan: ColumnPlan;
+  definitions: CustomAttributeDefinition[];
+}
+
+/** Whether two reads of an account's definitions plan a header alike: same keys, types and list values, in the same order. */
+const sameDefinitions = (a: CustomAttributeDefinition[], b: CustomAttributeDefinition[]) => {
+  const planned = (defs: CustomAttributeDefinition[]) => JSON.stringify(defs.map((d) => [d.attribute_key, d.attribute_display_type, d.attribute_values ?? []]));
+  return planned(a) === planned(b);
+};
+
 /** A failure that retrying cannot fix (a bad header, a missing file): the import fails at once. */
 class ImportFailure extends Error {}
 
@@ -124,23 +137,32 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
     logger.warn({ importId: id, error }, 'import failed');
   }
 
-  async function planColumns(accountId: number, headerCells: Cell[]): Promise<ColumnPlan> {
+  /**
+   * The header's columns as the account's definitions (`known`, else read now) make them, keys
+   * with no definition yet defined as text first; answered with the definitions planned from.
+   */
+  async function planColumns(accountId: number, headerCells: Cell[], known?: CustomAttributeDefinition[]): Promise<PlannedColumns> {
     if (headerCells.some((cell) => cell instanceof InvalidUtf8Cell)) throw new ImportFailure('the header line is not valid UTF-8 (save the file as "CSV UTF-8": a file in Latin-1 or Windows-1252 gives this for an accented letter)');
     const texts = headerCells.map(cellText);
-    const known = await definitions.of(accountId);
-    const first = planImportColumns(texts, known);
+    const before = known ?? (await definitions.of(accountId));
+    const first = planImportColumns(texts, before);
     if (!first.ok) throw new ImportFailure(first.error);
-    if (!first.plan.undefinedKeys.length) return first.plan;
+    if (!first.plan.undefinedKeys.length) return { plan: first.plan, definitions: before };
+    let refused: ValidationError | undefined;
     try {
       // A text value defines a text attribute: file columns carry text.
       await customAttributes.prepareValues(accountId, Object.fromEntries(first.plan.undefinedKeys.map((key) => [key, ''])));
     } catch (err) {
-      if (err instanceof ValidationError) throw new ImportFailure(`the header's custom attribute columns cannot be defined: ${err.message}`);
-      throw err;
+      if (!(err instanceof ValidationError)) throw err;
+      // Perhaps defined meanwhile with another type, which '' does not fit: the column takes that
+      // type, as a key defined before the upload would. The whole import failed on it.
+      refused = err;
     }
-    const second = planImportColumns(texts, await definitions.of(accountId));
+    const after = await definitions.of(accountId);
+    const second = planImportColumns(texts, after);
     if (!second.ok) throw new ImportFailure(second.error);
-    return second.plan;
+    if (refused && second.plan.undefinedKeys.length) throw new ImportFailure(`the header's custom attribute columns cannot be defined: ${refused.message}`);
+    return { plan: second.plan, definitions: after };
   }
 
   /** Live contacts that have an identifier, email or phone of these rows: their keys, then them, each one read by _id for the whole batch. */
@@ -247,6 +269,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         for (const r of waiting) if (!unclaimed.has(r.row)) seen.claim(r.keys);
       };
       let plan: ColumnPlan | undefined;
+      let header: { cells: Cell[]; definitions: CustomAttributeDefinition[] } | undefined;
       let row = 0;
       // Blank lines before the header: records the row-size guard counts but that are not rows.
       let blankLead = 0;
@@ -275,7 +298,9 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
             endOf(blankLead);
             if (overLong(blankLead) !== undefined) throw new ImportFailure(`the header line is longer than ${config.IMPORT_MAX_ROW_BYTES} bytes (IMPORT_MAX_ROW_BYTES)`);
             if (unclosed(blankLead)) throw new ImportFailure(`the header line opens a quote (") that is never closed: the whole file was read as the header; close the quote`);
-            plan = await planColumns(accountId, cells);
+            const planned = await planColumns(accountId, cells);
+            plan = planned.plan;
+            header = { cells, definitions: planned.definitions };
             await imports.updateOne({ _id: importId }, { $set: { headers: cells.map(cellText).map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h)) } });
             continue;
           }
@@ -350,6 +375,7 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
        * most these three batches are held.
        */
       async function importBatch(items: BatchItem[]) {
+        await followDefinitions();
         const rows = items.map(({ row, cells, rejected }) => ({
           row,
           cells,
@@ -370,6 +396,20 @@ export function createContactImportProcessor(deps: ImportProcessorDeps) {
         // Awaited by the next batch or at the end; until then a failure must not count as unhandled.
         committing.catch(() => undefined);
         await previous;
+      }
+
+      /**
+       * The columns planned again when the account's definitions changed since they were: a key
+       * deleted and defined again as a number while the import ran took text values from every
+       * later row (the type read with the header), which any other write refuses; a key deleted
+       * is defined again, as its first use would.
+       */
+      async function followDefinitions() {
+        const known = await definitions.of(accountId);
+        if (sameDefinitions(known, header!.definitions)) return;
+        const planned = await planColumns(accountId, header!.cells, known);
+        plan = planned.plan;
+        header = { cells: header!.cells, definitions: planned.definitions };
       }
 
       /** Writes a planned batch, starts its indexing, then waits for the previous one's and saves its checkpoint. */

@@ -372,6 +372,70 @@ describe('an import across its lifecycle', () => {
     expect(found.body.meta.count).toBe(0);
   });
 
+  // Found by a black-box race of two API processes: an administrator defining a new column's key
+  // as a number as the import defined it as text failed the whole import ('' is not a number).
+  it('when a new column\'s key is defined with another type while the import defines it, then the column takes that type and the import goes on', async () => {
+    const account = await ctx.createAccount();
+    const api = (method: 'post' | 'get', path: string) => ctx.http[method](account.path(path)).set('api_access_token', account.adminToken);
+    const id = await upload(account, 'name,email,seats\nAna,ana@seats.test,250\nLuis,luis@seats.test,many\n');
+    const prepare = ctx.deps.services.customAttributes.prepareValues;
+    let defined = false;
+    await createContactImportProcessor({
+      ...processorDeps(),
+      customAttributes: {
+        async prepareValues(accountId, values) {
+          if (!defined) {
+            defined = true;
+            await api('post', '/custom_attribute_definitions').send({ attribute_key: 'seats', attribute_display_name: 'Seats', attribute_display_type: 'number', attribute_model: 'contact_attribute' }).expect(200);
+          }
+          return prepare(accountId, values);
+        },
+      },
+    }).run(id);
+    expect(defined).toBe(true);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 1, rejected: 1 });
+    expect((await contactsOf(ctx, account.id)).map((c) => c.custom_attributes)).toEqual([{ seats: 250 }]);
+    const [rejected] = await rejectedRows(id);
+    expect(rejected.reasons.join(' ')).toMatch(/seats.*number/);
+  });
+
+  // Found by the same race: a column kept the type it had when the header was read, so after its
+  // key was deleted and defined again as a number, later rows wrote text under the number key.
+  it('when a column\'s key is defined again with another type while the import runs, then later batches take the new type', async () => {
+    const account = await ctx.createAccount();
+    const api = (method: 'post' | 'delete', path: string) => ctx.http[method](account.path(path)).set('api_access_token', account.adminToken);
+    const define = async (type: string) =>
+      (await api('post', '/custom_attribute_definitions').send({ attribute_key: 'level', attribute_display_name: 'Level', attribute_display_type: type, attribute_model: 'contact_attribute' }).expect(200)).body;
+    const text = await define('text');
+    // Batches of two rows. Rows 3 and 4 fit both types: their batch may be parsed before the change lands.
+    const id = await upload(account, 'name,email,level\nR1,r1@level.test,x1\nR2,r2@level.test,2\nR3,r3@level.test,3\nR4,r4@level.test,4\nR5,r5@level.test,x5\nR6,r6@level.test,6\n');
+    const labels = ctx.deps.services.labels;
+    let changed = false;
+    await createContactImportProcessor({
+      ...processorDeps(),
+      labels: {
+        ...labels,
+        // Looked up for the first batch once it is parsed; the third batch is parsed after the first is written.
+        async existingTitles(accountId, titles) {
+          if (!changed) {
+            changed = true;
+            await api('delete', `/custom_attribute_definitions/${text.id}`).expect(204);
+            await define('number');
+          }
+          return labels.existingTitles(accountId, titles);
+        },
+      },
+    }).run(id);
+    expect(changed).toBe(true);
+    expect(await showImport(ctx, account, id)).toMatchObject({ status: 'completed', created: 5, rejected: 1 });
+    const byName = new Map((await contactsOf(ctx, account.id)).map((c) => [c.name, c.custom_attributes?.level]));
+    // Written before the change: kept as it is (Custom attribute definitions).
+    expect(byName.get('R1')).toBe('x1');
+    expect(byName.get('R6')).toBe(6);
+    expect(byName.has('R5')).toBe(false);
+    expect((await rejectedRows(id)).map((r) => [r.row, r.reasons.join(' ')])).toEqual([[5, expect.stringMatching(/level.*number/)]]);
+  });
+
   // Found by a black-box tester: an import run while agents edited some of its contacts said
   // completed, but the index showed none of the batch's changes until the sweep, a minute later
   // (a version one past the read was taken for proof that the update landed: unsure, every
