@@ -35,7 +35,7 @@ export interface BulkJob {
 export interface BulkActionsDeps {
   bulkActions: BulkActionModel;
   nextIds: IdAllocator;
-  writer: Pick<ContactWriter, 'liveAmong' | 'writeMany'>;
+  writer: Pick<ContactWriter, 'liveAmong' | 'writeMany' | 'writeChosen'>;
   /** Deletes the live contacts among `ids` that `choose` keeps, telling `beforeWrite` which they are first; answers those deleted. */
   removeContacts(accountId: number, ids: number[], options: Pick<RemoveManyOptions, 'beforeWrite' | 'choose'>): Promise<number[]>;
   search: Pick<ContactSearch, 'matchingContacts' | 'matchingVersions' | 'count' | 'refresh'>;
@@ -96,8 +96,12 @@ export function createBulkActionsService(deps: BulkActionsDeps) {
     if (action.add_labels.length) await deps.labels.ensureLabels(accountId, action.add_labels);
     const changing = live.filter((contact) => !isDone(action, contact));
     if (changing.length) await recordInFlight(action, changing.map((contact) => Number(contact._id)));
-    // Counted from the write, not the read: a contact deleted in between is not changed.
-    const changed = await deps.writer.writeMany(accountId, changing, { addToSet: { labels: action.add_labels }, pull: { labels: action.remove_labels } });
+    // Counted from the write, not the read: a contact deleted in between is not changed. Chosen by
+    // a filter, each is written only as it was when it matched (writeChosen).
+    const update = { addToSet: { labels: action.add_labels }, pull: { labels: action.remove_labels } };
+    const changed = choose
+      ? (await deps.writer.writeChosen(accountId, changing, update, { choose, applies: (contact) => !isDone(action, contact) })).length
+      : await deps.writer.writeMany(accountId, changing, update);
     // And after: a label deleted meanwhile is taken again (see ensureLabels).
     if (action.add_labels.length) await deps.labels.ensureLabels(accountId, action.add_labels);
     return changed;

@@ -1,4 +1,5 @@
 import { createBulkActionsService } from '../../src/bulk-actions/bulk-actions.service';
+import { indexWritten } from '../../src/contacts/index-written';
 import { capturedLogger } from '../support/captured-logger';
 import { createContact } from '../support/factories';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
@@ -25,6 +26,7 @@ describe('a bulk action that fails', () => {
         writeMany: async () => {
           throw new Error(internal);
         },
+        writeChosen: deps.writer.writeChosen,
       },
       search: deps.search,
       labels: { ensureLabels: async () => undefined },
@@ -59,6 +61,7 @@ describe('a bulk action that fails', () => {
           return live;
         },
         writeMany: deps.writer.writeMany,
+        writeChosen: deps.writer.writeChosen,
       },
       search: deps.search,
       labels: { ensureLabels: async () => undefined },
@@ -73,5 +76,63 @@ describe('a bulk action that fails', () => {
     expect(action).toMatchObject({ status: 'completed', changed: 1 });
     const stored = await deps.models.contacts.findById(String(gone.id)).lean();
     expect(stored!.labels ?? []).not.toContain('raced');
+  });
+
+  // Found by a black-box race of two API processes: a bulk action by filter labelled or deleted
+  // contacts a PATCH (or an import) took out of the filter after the action's check had passed
+  // them, its write not conditional on the version checked (17 to 30 of about 60 PATCHed contacts).
+  it('when a contact chosen by its filter is taken out of it between the check and the write, then the action leaves it alone', async () => {
+    const { deps } = ctx;
+    const acc = await ctx.createAccount();
+    const api = (method: 'post' | 'patch', path: string) => ctx.http[method](acc.path(path)).set('api_access_token', acc.adminToken);
+    const made = async (name: string) => (await api('post', '/contacts').send({ name, additional_attributes: { city: 'Lima' } }).expect(200)).body.payload.contact.id as number;
+    const [ana, bea] = [await made('Ana'), await made('Bea')];
+    // No worker here: indexed by hand.
+    await deps.indexer.indexContacts([ana, bea]);
+    await deps.search.refresh();
+    let touched = false;
+    let moved = false;
+    const bulkActions = createBulkActionsService({
+      bulkActions: deps.models.bulkActions,
+      nextIds: deps.nextIds,
+      writer: {
+        // After the action's point in time: Bea changes (still in Lima), so the check asks the index about her.
+        liveAmong: async (accountId, ids) => {
+          if (!touched) {
+            touched = true;
+            await api('patch', `/contacts/${bea}`).send({ name: 'Bea R.' }).expect(200);
+          }
+          return deps.writer.liveAmong(accountId, ids);
+        },
+        writeMany: deps.writer.writeMany,
+        writeChosen: deps.writer.writeChosen,
+      },
+      search: {
+        ...deps.search,
+        // The check has found her in Lima; she moves to Quito before the action writes.
+        matchingVersions: async (accountId, query, ids) => {
+          const seen = await deps.search.matchingVersions(accountId, query, ids);
+          if (!moved) {
+            moved = true;
+            await api('patch', `/contacts/${bea}`).send({ additional_attributes: { city: 'Quito' } }).expect(200);
+          }
+          return seen;
+        },
+      },
+      labels: deps.services.labels,
+      segments: deps.services.segments,
+      enqueue: async () => undefined,
+      waitIndexed: async () => true,
+      indexContacts: (accountId, docs) => indexWritten({ indexer: deps.indexer, writer: deps.writer, sync: deps.scheduler }, accountId, docs),
+      removeContacts: async () => [],
+      logger: capturedLogger().logger,
+    });
+    const filter = [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }];
+    const { action } = await bulkActions.create(acc.id, 'administrator', { type: 'Contact', payload: filter, labels: { add: ['lima-team'] } });
+    expect(moved).toBe(true);
+    expect(action).toMatchObject({ status: 'completed', changed: 1 });
+    const labelsOf = async (id: number) => (await deps.models.contacts.findById(String(id)).lean())!.labels ?? [];
+    expect(await labelsOf(ana)).toEqual(['lima-team']);
+    expect(await labelsOf(bea)).toEqual([]);
   });
 });
