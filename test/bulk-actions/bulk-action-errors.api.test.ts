@@ -81,7 +81,7 @@ describe('a bulk action that fails', () => {
   // Found by a black-box race of two API processes: a bulk action by filter labelled or deleted
   // contacts a PATCH (or an import) took out of the filter after the action's check had passed
   // them, its write not conditional on the version checked (17 to 30 of about 60 PATCHed contacts).
-  it('when a contact chosen by its filter is taken out of it between the check and the write, then the action leaves it alone', async () => {
+  async function raceOutOfFilter() {
     const { deps } = ctx;
     const acc = await ctx.createAccount();
     const api = (method: 'post' | 'patch', path: string) => ctx.http[method](acc.path(path)).set('api_access_token', acc.adminToken);
@@ -91,7 +91,7 @@ describe('a bulk action that fails', () => {
     await deps.indexer.indexContacts([ana, bea]);
     await deps.search.refresh();
     let touched = false;
-    let moved = false;
+    const race = { moved: false };
     const bulkActions = createBulkActionsService({
       bulkActions: deps.models.bulkActions,
       nextIds: deps.nextIds,
@@ -112,8 +112,8 @@ describe('a bulk action that fails', () => {
         // The check has found her in Lima; she moves to Quito before the action writes.
         matchingVersions: async (accountId, query, ids) => {
           const seen = await deps.search.matchingVersions(accountId, query, ids);
-          if (!moved) {
-            moved = true;
+          if (!race.moved) {
+            race.moved = true;
             await api('patch', `/contacts/${bea}`).send({ additional_attributes: { city: 'Quito' } }).expect(200);
           }
           return seen;
@@ -124,15 +124,36 @@ describe('a bulk action that fails', () => {
       enqueue: async () => undefined,
       waitIndexed: async () => true,
       indexContacts: (accountId, docs) => indexWritten({ indexer: deps.indexer, writer: deps.writer, sync: deps.scheduler }, accountId, docs),
-      removeContacts: async () => [],
+      // Bea is read here first: the change that makes the check ask about her lands on this read.
+      removeContacts: async (accountId, ids, options) => {
+        if (!touched) {
+          touched = true;
+          await api('patch', `/contacts/${bea}`).send({ name: 'Bea R.' }).expect(200);
+        }
+        return deps.services.contacts.removeMany(accountId, ids, options);
+      },
       logger: capturedLogger().logger,
     });
     const filter = [{ attribute_key: 'city', filter_operator: 'equal_to', values: ['Lima'] }];
+    const stored = async (id: number) => (await deps.models.contacts.findById(String(id)).lean())!;
+    return { acc, ana, bea, bulkActions, race, filter, stored };
+  }
+
+  it('when a contact chosen by its filter is taken out of it between the check and the write, then the action leaves it alone', async () => {
+    const { acc, ana, bea, bulkActions, race, filter, stored } = await raceOutOfFilter();
     const { action } = await bulkActions.create(acc.id, 'administrator', { type: 'Contact', payload: filter, labels: { add: ['lima-team'] } });
-    expect(moved).toBe(true);
+    expect(race.moved).toBe(true);
     expect(action).toMatchObject({ status: 'completed', changed: 1 });
-    const labelsOf = async (id: number) => (await deps.models.contacts.findById(String(id)).lean())!.labels ?? [];
-    expect(await labelsOf(ana)).toEqual(['lima-team']);
-    expect(await labelsOf(bea)).toEqual([]);
+    expect((await stored(ana)).labels).toEqual(['lima-team']);
+    expect((await stored(bea)).labels ?? []).toEqual([]);
+  });
+
+  it('when a contact chosen by its filter is taken out of it between the check and a delete, then the action does not delete it', async () => {
+    const { acc, ana, bea, bulkActions, race, filter, stored } = await raceOutOfFilter();
+    const { action } = await bulkActions.create(acc.id, 'administrator', { type: 'Contact', payload: filter, action_name: 'delete' });
+    expect(race.moved).toBe(true);
+    expect(action).toMatchObject({ status: 'completed', changed: 1 });
+    expect((await stored(ana)).deleted).toBe(true);
+    expect(await stored(bea)).toMatchObject({ deleted: false, additional_attributes: { city: 'Quito' } });
   });
 });
