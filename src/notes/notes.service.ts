@@ -199,16 +199,19 @@ export function createNotesService({ notes, contactNotes, contacts, people, next
     /** A merge: the mergee's notes become the base's. */
     async moveToContact(accountId: number, fromId: number, toId: number): Promise<void> {
       const list = await contactNotes.findById(String(fromId)).lean();
-      if (!list || list.account_id !== accountId || !list.note_ids.length) return;
-      await notes.updateMany({ _id: { $in: list.note_ids } }, { $set: { contact_id: toId } });
-      await contactNotes.updateOne(
-        { _id: String(toId) },
-        { $addToSet: { note_ids: { $each: list.note_ids } }, $setOnInsert: { account_id: accountId } },
-        { upsert: true },
-      );
-      // Only the ids moved: a note listed meanwhile stays for the merge's second pass. The list
-      // goes only while still empty.
-      await contactNotes.updateOne({ _id: String(fromId) }, { $pullAll: { note_ids: list.note_ids } });
+      if (!list || list.account_id !== accountId) return;
+      if (list.note_ids.length) {
+        await notes.updateMany({ _id: { $in: list.note_ids } }, { $set: { contact_id: toId } });
+        await contactNotes.updateOne(
+          { _id: String(toId) },
+          { $addToSet: { note_ids: { $each: list.note_ids } }, $setOnInsert: { account_id: accountId } },
+          { upsert: true },
+        );
+        // Only the ids moved: a note listed meanwhile stays for the merge's second pass.
+        await contactNotes.updateOne({ _id: String(fromId) }, { $pullAll: { note_ids: list.note_ids } });
+      }
+      // The list goes only while still empty; one its notes were deleted from is empty already
+      // (a merge left those behind for good: soak test).
       await contactNotes.deleteOne({ _id: String(fromId), note_ids: { $size: 0 } });
     },
   };

@@ -91,6 +91,16 @@ describe('merging contacts', () => {
     expect([res.status, res.body.id]).toEqual([200, base.id]);
   });
 
+  it('when the mergee\'s notes were all deleted, then its empty list of notes goes with it', async () => {
+    const base = await createContact(ctx, account, { email: null });
+    const mergee = await createContact(ctx, account, {});
+    const note = (await ctx.http.post(account.path(`/contacts/${mergee.id}/notes`)).set(as(account.agentToken)).send({ content: 'gone soon' }).expect(200)).body;
+    await ctx.http.delete(account.path(`/contacts/${mergee.id}/notes/${note.id}`)).set(as(account.agentToken)).expect(200);
+    expect(await ctx.deps.models.contactNotes.findById(String(mergee.id)).lean()).not.toBeNull();
+    expect((await merge(account, { base_contact_id: base.id, mergee_contact_id: mergee.id })).status).toBe(200);
+    expect(await ctx.deps.models.contactNotes.findById(String(mergee.id)).lean()).toBeNull();
+  });
+
   it('when a contact is merged into itself, then it answers 422', async () => {
     const contact = await createContact(ctx, account);
     expect((await merge(account, { base_contact_id: contact.id, mergee_contact_id: contact.id })).status).toBe(422);
