@@ -335,7 +335,7 @@ export async function createDependencies(config: Config, logger: Logger, overrid
     removeContacts: contactsInBackground.removeMany,
     logger,
   });
-  const mergeDeps = { contacts: models.contacts, dependents: contactDependents, writer, locks: mergeLocks };
+  const mergeDeps = { contacts: models.contacts, dependents: contactDependents, writer, locks: mergeLocks, labels };
   const merge = (accountId: number, baseId: number, mergeeId: number, options?: MergeOptions) => mergeContacts(mergeDeps, accountId, baseId, mergeeId, options);
 
   // Few attempts, spaced out: each resumes from the import's checkpoint.

@@ -9,11 +9,20 @@ import type { ContactDependent } from './contacts.service';
 import type { MergeLocks } from './merge-locks';
 import { isPlaceholderVisitorName } from './visitor-placeholder';
 
+/** The labels feature (above this one), for the mergee's labels the base takes. */
+export interface MergeLabels {
+  /** The ids of the account's labels by title, read before the base is written. */
+  labelIdsByTitle(accountId: number): Promise<Map<string, number>>;
+  /** Takes off the contact those of `titles` deleted since `before`, and gives it renamed ones' new titles; the contact when written. */
+  followLabels(accountId: number, contactId: number, titles: string[], before: Map<string, number>): Promise<Contact | null>;
+}
+
 export interface MergeContactsDeps {
   contacts: ContactModel;
   dependents: ContactDependent[];
   writer: ContactWriter;
   locks: MergeLocks;
+  labels: MergeLabels;
 }
 
 export const isGap = (value: unknown) => value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
@@ -177,6 +186,9 @@ export async function completeAbandonedMerges(deps: MergeContactsDeps): Promise<
 async function mergeRead(deps: MergeContactsDeps, accountId: number, base: Contact, mergee: Contact, options: MergeOptions, resumed = false): Promise<ContactPayload> {
   const baseId = Number(base._id);
   const mergeeId = Number(mergee._id);
+  // Read before anything moves: a label of the mergee's deleted or renamed from here on is
+  // followed on the base once written (followLabels). One read by _id, for a mergee with labels.
+  const labelsBefore = mergee.labels?.length ? await deps.labels.labelIdsByTitle(accountId) : new Map<string, number>();
   await Promise.all(deps.dependents.map((dependent) => dependent.moveToContact(accountId, mergeeId, baseId)));
   // The mergee's email, phone and identifier that fill the base's gaps go to the base before the
   // mergee's delete would free them: nobody can take them in between (the merge then failed with
@@ -201,7 +213,9 @@ async function mergeRead(deps: MergeContactsDeps, accountId: number, base: Conta
     writeBase(deps, accountId, baseId, (current) => mergedValues(current, removed, options)),
     ...deps.dependents.map((dependent) => dependent.moveToContact(accountId, mergeeId, baseId)),
   ]);
-  return toContactPayload(updated);
+  const carried = removed.labels ?? [];
+  const followed = carried.length ? await deps.labels.followLabels(accountId, baseId, carried, labelsBefore) : null;
+  return toContactPayload(followed ?? updated);
 }
 
 /**

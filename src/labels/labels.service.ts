@@ -1,6 +1,6 @@
 import { checkIfMatch } from '../contacts/contact-etag';
 import type { ContactWriter } from '../contacts/contact-writer';
-import type { ContactModel } from '../records/contact.model';
+import type { Contact, ContactModel } from '../records/contact.model';
 import { foldText } from '../shared/text';
 import { contactCandidates, type ContactCandidatesDeps } from '../contacts/contact-candidates';
 import { indexWritten, readWritten } from '../contacts/index-written';
@@ -128,6 +128,44 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
       checkRoom(next.length);
       return { items: next, result: undefined };
     });
+  }
+
+  /** The ids of the account's labels by title (those being deleted too), read before a write that followLabels checks after. */
+  async function labelIdsByTitle(accountId: number): Promise<Map<string, number>> {
+    return new Map((await labels.of(accountId)).map((l) => [l.title, l._id]));
+  }
+
+  /**
+   * Brings `titles`, labels a contact took from another contact (a merge's base, the mergee's),
+   * in line with what happened to them since `before` was read: one deleted meanwhile is taken off
+   * the contact, one renamed is given its new title, as the label's job does to the carriers it
+   * finds. The job may have walked past both contacts while the merge ran (the base before it took
+   * them, the mergee once deleted): merge bases kept a label the account no longer had (soak test).
+   * A title that named no label in `before` nor is being moved by a rename now is left as it is
+   * (a contact's label from before account labels existed, upgrade-legacy-labels.ts). Answers the
+   * contact when it wrote it; a contact gone meanwhile is left alone.
+   */
+  async function followLabels(accountId: number, contactId: number, titles: string[], before: Map<string, number>): Promise<Contact | null> {
+    const list = await labels.of(accountId);
+    const moves = new Map<string, string | null>();
+    for (const title of titles) {
+      if (isLiveTitle(list, title)) continue;
+      const renamed = list.find((l) => isLive(l) && (l._id === before.get(title) || l.renamed_from === title));
+      if (renamed) moves.set(title, renamed.title);
+      else if (before.has(title)) moves.set(title, null);
+    }
+    if (!moves.size) return null;
+    try {
+      return await writer.modify(accountId, contactId, (current) => {
+        const held = current.labels ?? [];
+        const pull = held.filter((t) => moves.has(t));
+        const add = [...new Set(pull.map((t) => moves.get(t)).filter((t): t is string => !!t && !held.includes(t)))];
+        return pull.length ? { pull: { labels: pull }, addToSet: { labels: add } } : null;
+      });
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
   }
 
   /**
@@ -279,6 +317,8 @@ export function createLabelsService({ labels, contacts, nextIds, writer, indexer
   return {
     ensureLabels,
     existingTitles,
+    labelIdsByTitle,
+    followLabels,
 
     async list(accountId: number) {
       return (await labels.of(accountId))

@@ -1,4 +1,4 @@
-import { startTestContext, type TestAccount, type TestContext } from '../support/context';
+import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
 import { createContact, setLabels } from '../support/factories';
 import { createInbox } from '../support/inboxes';
 
@@ -240,23 +240,66 @@ describe('merges racing other writes', () => {
     }
   });
 
-  /** The merge, with somebody else creating a contact with `email` the moment the mergee is deleted. */
-  async function mergeWithTakerAtDelete(baseId: number, mergeeId: number, email: string) {
+  /** The merge, with somebody else's request `other` sent the moment the mergee is deleted, before the base is written. */
+  async function mergeWithRequestAtDelete<T>(baseId: number, mergeeId: number, other: () => Promise<T>) {
     const { writer } = ctx.deps;
     const original = writer.removeAnswering.bind(writer);
-    let taker: { status: number; body: { error?: string } } | undefined;
+    let answer: { value: T } | undefined;
     const spy = jest.spyOn(writer, 'removeAnswering').mockImplementation(async (accountId, id) => {
       const removed = await original(accountId, id);
-      if (id === mergeeId && !taker) taker = await ctx.http.post(account.path('/contacts')).set(as(account.adminToken)).send({ name: 'Taker', email });
+      if (id === mergeeId && !answer) answer = { value: await other() };
       return removed;
     });
     try {
       const res = await merge(account, { base_contact_id: baseId, mergee_contact_id: mergeeId });
-      return { res, taker: taker! };
+      return { res, other: answer!.value };
     } finally {
       spy.mockRestore();
     }
   }
+
+  /** The merge, with somebody else creating a contact with `email` the moment the mergee is deleted. */
+  async function mergeWithTakerAtDelete(baseId: number, mergeeId: number, email: string) {
+    const { res, other: taker } = await mergeWithRequestAtDelete(baseId, mergeeId, () =>
+      ctx.http.post(account.path('/contacts')).set(as(account.adminToken)).send({ name: 'Taker', email }),
+    );
+    return { res, taker };
+  }
+
+  // A label's job walks its carriers as the index and the pending writes show them: a deletion or
+  // a rename between the mergee's delete and the base's write passed both (the mergee deleted, the
+  // base without the label yet), and the base then took the mergee's label as it was (soak test:
+  // merge bases kept a label the account no longer had, and a renamed label's old title).
+  async function mergeCarryingLabel(title: string, change: (labelId: number) => Promise<unknown>) {
+    const label = (await ctx.http.post(account.path('/labels')).set(as(account.adminToken)).send({ title }).expect(200)).body;
+    const base = await createContact(ctx, account, { email: null, labels: ['kept-by-base'] });
+    const mergee = await createContact(ctx, account, { labels: [title] });
+    const { res } = await mergeWithRequestAtDelete(base.id, mergee.id, () => change(label.id));
+    expect(res.status).toBe(200);
+    const titles = (await ctx.http.get(account.path('/labels')).set(as(account.adminToken))).body.payload.map((l: { title: string }) => l.title);
+    return { base, res, titles, shown: (await show(base.id)).body.payload };
+  }
+
+  it('when the label the mergee carries is deleted while the merge runs, then the base does not take it', async () => {
+    const { res, titles, shown } = await mergeCarryingLabel('merge-deleted', (id) => ctx.http.delete(account.path(`/labels/${id}`)).set(as(account.adminToken)).expect(200));
+    expect(titles).not.toContain('merge-deleted');
+    expect(shown.labels).toEqual(['kept-by-base']);
+    expect(res.body.labels).toEqual(['kept-by-base']);
+  });
+
+  it('when the label the mergee carries is renamed while the merge runs, then the base takes its new title', async () => {
+    const { base, res, titles, shown } = await mergeCarryingLabel('merge-old-title', (id) =>
+      ctx.http.patch(account.path(`/labels/${id}`)).set(as(account.adminToken)).send({ title: 'merge-new-title' }).expect(200),
+    );
+    expect(titles).toContain('merge-new-title');
+    expect(titles).not.toContain('merge-old-title');
+    expect(shown.labels.sort()).toEqual(['kept-by-base', 'merge-new-title']);
+    expect(res.body.labels.sort()).toEqual(['kept-by-base', 'merge-new-title']);
+    await waitFor(async () => {
+      const listed = (await ctx.http.get(account.path('/contacts?labels[]=merge-new-title')).set(as(account.adminToken))).body.payload;
+      return listed.length === 1 && listed[0].id === base.id;
+    }, 'the base listed under the new title');
+  });
 
   it("when a new contact is given the mergee's email between the mergee's delete and the base's write, then the base keeps it: the merge is not refused with the mergee already gone", async () => {
     const base = await createContact(ctx, account, { name: 'Handed Base', email: null, phone_number: null });
