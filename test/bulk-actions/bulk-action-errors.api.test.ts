@@ -1,5 +1,4 @@
-import { createBulkActionsService } from '../../src/bulk-actions/bulk-actions.service';
-import { indexWritten } from '../../src/contacts/index-written';
+import { bulkActionsWith } from '../support/bulk-actions';
 import { capturedLogger } from '../support/captured-logger';
 import { createContact } from '../support/factories';
 import { startTestContext, type TestAccount, type TestContext } from '../support/context';
@@ -18,9 +17,7 @@ describe('a bulk action that fails', () => {
     const { logger, lines } = capturedLogger();
     const { deps } = ctx;
     const internal = 'connect ECONNREFUSED mongo-7.internal.example:27017';
-    const bulkActions = createBulkActionsService({
-      bulkActions: deps.models.bulkActions,
-      nextIds: deps.nextIds,
+    const bulkActions = bulkActionsWith(deps, {
       writer: {
         liveAmong: deps.writer.liveAmong,
         writeMany: async () => {
@@ -28,7 +25,6 @@ describe('a bulk action that fails', () => {
         },
         writeChosen: deps.writer.writeChosen,
       },
-      search: deps.search,
       labels: { ensureLabels: async () => undefined },
       segments: { compile: async () => ({}) as never, queryOfSegment: async () => ({}) as never },
       enqueue: async () => undefined,
@@ -50,9 +46,7 @@ describe('a bulk action that fails', () => {
   it('when a contact it read is deleted before its labels are written, then it counts only the contacts it changed', async () => {
     const { deps } = ctx;
     const [kept, gone] = [await createContact(ctx, account, { name: 'Kept' }), await createContact(ctx, account, { name: 'Gone' })];
-    const bulkActions = createBulkActionsService({
-      bulkActions: deps.models.bulkActions,
-      nextIds: deps.nextIds,
+    const bulkActions = bulkActionsWith(deps, {
       writer: {
         // The race, made certain: the second contact is deleted between the read and the write.
         liveAmong: async (accountId, ids) => {
@@ -63,7 +57,6 @@ describe('a bulk action that fails', () => {
         writeMany: deps.writer.writeMany,
         writeChosen: deps.writer.writeChosen,
       },
-      search: deps.search,
       labels: { ensureLabels: async () => undefined },
       segments: { compile: async () => ({}) as never, queryOfSegment: async () => ({}) as never },
       enqueue: async () => undefined,
@@ -92,9 +85,7 @@ describe('a bulk action that fails', () => {
     await deps.search.refresh();
     let touched = false;
     const race = { moved: false };
-    const bulkActions = createBulkActionsService({
-      bulkActions: deps.models.bulkActions,
-      nextIds: deps.nextIds,
+    const bulkActions = bulkActionsWith(deps, {
       writer: {
         // After the action's point in time: Bea changes (still in Lima), so the check asks the index about her.
         liveAmong: async (accountId, ids) => {
@@ -119,11 +110,6 @@ describe('a bulk action that fails', () => {
           return seen;
         },
       },
-      labels: deps.services.labels,
-      segments: deps.services.segments,
-      enqueue: async () => undefined,
-      waitIndexed: async () => true,
-      indexContacts: (accountId, docs) => indexWritten({ indexer: deps.indexer, writer: deps.writer, sync: deps.scheduler }, accountId, docs),
       // Bea is read here first: the change that makes the check ask about her lands on this read.
       removeContacts: async (accountId, ids, options) => {
         if (!touched) {

@@ -1,10 +1,10 @@
 import { createBulkActionProcessor } from '../../src/bulk-actions/bulk-action.processor';
-import { createBulkActionsService, INLINE_LIMIT, type BulkJob } from '../../src/bulk-actions/bulk-actions.service';
-import { indexWritten } from '../../src/contacts/index-written';
+import { INLINE_LIMIT, type BulkJob } from '../../src/bulk-actions/bulk-actions.service';
 import { importCsv } from '../import/import-support';
 import type { Logger } from '../../src/shared/logger';
 import type { Queue } from '../../src/shared/queues';
 import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { bulkActionsWith } from '../support/bulk-actions';
 import { createContact } from '../support/factories';
 
 let ctx: TestContext;
@@ -284,16 +284,7 @@ describe('bulk actions', () => {
     const [kept, moved, renamed] = [await createContact(ctx, account, { city: 'Ica' }), await createContact(ctx, account, { city: 'Ica' }), await createContact(ctx, account, { city: 'Ica' })];
     await ctx.settle(account.id);
     let raced = false;
-    const bulkActions = createBulkActionsService({
-      bulkActions: deps.models.bulkActions,
-      nextIds: deps.nextIds,
-      writer: deps.writer,
-      search: deps.search,
-      labels: deps.services.labels,
-      segments: deps.services.segments,
-      enqueue: async () => undefined,
-      waitIndexed: async () => true,
-      indexContacts: (accountId, docs) => indexWritten({ indexer: deps.indexer, writer: deps.writer, sync: deps.scheduler }, accountId, docs),
+    const bulkActions = bulkActionsWith(deps, {
       // The race, made certain: after the point in time, before the batch reads its contacts.
       removeContacts: async (accountId, ids, options) => {
         raced = true;
@@ -301,7 +292,6 @@ describe('bulk actions', () => {
         await ctx.http.patch(account.path(`/contacts/${renamed.id}`)).set('api_access_token', account.adminToken).send({ name: 'Renamed' }).expect(200);
         return deps.services.contacts.removeMany(accountId, ids, options);
       },
-      logger: deps.logger,
     });
     const { action } = await bulkActions.create(account.id, 'administrator', {
       type: 'Contact',
