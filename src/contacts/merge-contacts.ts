@@ -136,6 +136,7 @@ export async function mergeContacts(
       const problem = attributesSizeProblem(field, merged[field], base[field] ?? {});
       if (problem) throw new ValidationError(`contact ${mergeeId} cannot be merged into contact ${baseId}: the merged ${problem}`, 'mergee_contact_id');
     }
+    const labelsBefore = await labelIdsOf(deps, accountId, mergee);
     // Before anything changes: should this process die midway, the sweep finishes the merge from it.
     await held.record({
       base_id: baseId,
@@ -143,8 +144,9 @@ export async function mergeContacts(
       mergee: mergee as unknown as Record<string, unknown>,
       ignore_mergee_name: !!(mergee.name && options.isPlaceholderName?.(mergee.name)),
       keep_base_last_seen: !!options.keepBaseLastSeen,
+      labels_before: [...labelsBefore].map(([title, id]) => ({ title, id })),
     });
-    return await mergeRead(deps, accountId, base, mergee, options);
+    return await mergeRead(deps, accountId, base, mergee, labelsBefore, options);
   } finally {
     await held.release();
   }
@@ -172,7 +174,11 @@ export async function completeAbandonedMerges(deps: MergeContactsDeps): Promise<
       // A base gone is not this merge's doing (its lock held it from other merges and deletes).
       if (base) {
         const options: MergeOptions = { isPlaceholderName: () => journal.ignore_mergee_name, keepBaseLastSeen: journal.keep_base_last_seen };
-        await mergeRead(deps, accountId, base, mergee, options, true);
+        // As the first run read them: read now, a label deleted since would no longer be known as one.
+        const labelsBefore = journal.labels_before
+          ? new Map(journal.labels_before.map((l) => [l.title, l.id]))
+          : await labelIdsOf(deps, accountId, journal.mergee as unknown as Contact);
+        await mergeRead(deps, accountId, base, mergee, labelsBefore, options, true);
         done++;
       }
     } finally {
@@ -182,13 +188,30 @@ export async function completeAbandonedMerges(deps: MergeContactsDeps): Promise<
   return done;
 }
 
+/**
+ * The ids of the labels the mergee carries, read before anything moves: one deleted or renamed
+ * from then on is followed on the base once written (followLabels). One read by _id, for a
+ * mergee with labels; kept to the mergee's titles, as the merge's journal keeps them.
+ */
+async function labelIdsOf(deps: MergeContactsDeps, accountId: number, mergee: Contact): Promise<Map<string, number>> {
+  const titles = mergee.labels ?? [];
+  if (!titles.length) return new Map();
+  const all = await deps.labels.labelIdsByTitle(accountId);
+  return new Map(titles.filter((t) => all.has(t)).map((t) => [t, all.get(t)!]));
+}
+
 /** The merge of two contacts as read (the mergee may be deleted already: a merge taken up again). */
-async function mergeRead(deps: MergeContactsDeps, accountId: number, base: Contact, mergee: Contact, options: MergeOptions, resumed = false): Promise<ContactPayload> {
+async function mergeRead(
+  deps: MergeContactsDeps,
+  accountId: number,
+  base: Contact,
+  mergee: Contact,
+  labelsBefore: Map<string, number>,
+  options: MergeOptions,
+  resumed = false,
+): Promise<ContactPayload> {
   const baseId = Number(base._id);
   const mergeeId = Number(mergee._id);
-  // Read before anything moves: a label of the mergee's deleted or renamed from here on is
-  // followed on the base once written (followLabels). One read by _id, for a mergee with labels.
-  const labelsBefore = mergee.labels?.length ? await deps.labels.labelIdsByTitle(accountId) : new Map<string, number>();
   await Promise.all(deps.dependents.map((dependent) => dependent.moveToContact(accountId, mergeeId, baseId)));
   // The mergee's email, phone and identifier that fill the base's gaps go to the base before the
   // mergee's delete would free them: nobody can take them in between (the merge then failed with

@@ -28,6 +28,12 @@ export interface MergeJournal {
   /** The mergee's name was a website visitor's placeholder (MergeOptions.isPlaceholderName). */
   ignore_mergee_name: boolean;
   keep_base_last_seen: boolean;
+  /**
+   * The ids the mergee's labels had when the merge first read it (MergeLabels.labelIdsByTitle):
+   * a merge finished by the sweep follows a label deleted or renamed since then on the base, as
+   * the first run would have. Absent in journals written before it was kept (read again then).
+   */
+  labels_before?: { title: string; id: number }[];
 }
 
 const mergeLockSchema = new Schema<MergeLock>(

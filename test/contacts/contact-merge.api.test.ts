@@ -1,4 +1,6 @@
+import { mergeLockId } from '../../src/contacts/merge-lock.model';
 import { startTestContext, waitFor, type TestAccount, type TestContext } from '../support/context';
+import { lapseMergeLocks, mergeThatDies } from '../support/dying-merge';
 import { createContact, setLabels } from '../support/factories';
 import { createInbox } from '../support/inboxes';
 
@@ -299,6 +301,25 @@ describe('merges racing other writes', () => {
       const listed = (await ctx.http.get(account.path('/contacts?labels[]=merge-new-title')).set(as(account.adminToken))).body.payload;
       return listed.length === 1 && listed[0].id === base.id;
     }, 'the base listed under the new title');
+  });
+
+  // The sweep that finishes a merge whose process died read the labels again: a label deleted
+  // (its job done) in between was no longer known as one, and the base kept its title.
+  it("when a merge's process dies before its base write and the mergee's label is deleted before the sweep finishes it, then the base does not take it", async () => {
+    const title = 'merge-died-deleted';
+    const label = (await ctx.http.post(account.path('/labels')).set(as(account.adminToken)).send({ title }).expect(200)).body;
+    const base = await createContact(ctx, account, { email: null, labels: ['kept-by-base'] });
+    const mergee = await createContact(ctx, account, { labels: [title] });
+    mergeThatDies(ctx, account.id, base.id, mergee.id, 'base write');
+    await waitFor(async () => (await show(mergee.id)).status === 404, 'the merge to delete its mergee');
+    await ctx.http.delete(account.path(`/labels/${label.id}`)).set(as(account.adminToken)).expect(200);
+    await waitFor(async () => !(await ctx.deps.mergeDeps.labels.labelIdsByTitle(account.id)).has(title), "the label's job to finish");
+
+    await lapseMergeLocks(ctx, account.id, [base.id, mergee.id]);
+    // The worker's own sweep may be the one to finish it: then this one finds it taken.
+    await ctx.deps.finishAbandonedMerges();
+    await waitFor(async () => !(await ctx.deps.models.mergeLocks.findById(mergeLockId(account.id, base.id)).lean()), 'the merge to finish');
+    expect((await show(base.id)).body.payload.labels).toEqual(['kept-by-base']);
   });
 
   it("when a new contact is given the mergee's email between the mergee's delete and the base's write, then the base keeps it: the merge is not refused with the mergee already gone", async () => {

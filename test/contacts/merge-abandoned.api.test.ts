@@ -1,7 +1,7 @@
-import { mergeContacts } from '../../src/contacts/merge-contacts';
 import { mergeLockId } from '../../src/contacts/merge-lock.model';
 import { contactKeyId } from '../../src/records/contact-key.model';
 import { waitFor, withTestAccount, type TestAccount, type TestContext } from '../support/context';
+import { lapseMergeLocks, mergeThatDies } from '../support/dying-merge';
 import { createContact } from '../support/factories';
 
 // A merge has no transaction: it moves the mergee's records, hands its keys to the base, deletes
@@ -23,19 +23,6 @@ withTestAccount(
 
 const auth = () => ({ api_access_token: account.adminToken });
 
-const never = () => new Promise<never>(() => undefined);
-
-/** A merge whose process dies after deleting the mergee (the base's write never comes), or before (the delete never comes). */
-function mergeThatDies(baseId: number, mergeeId: number, before: 'base write' | 'delete'): void {
-  const { mergeDeps } = ctx.deps;
-  const { writer } = mergeDeps;
-  const dying =
-    before === 'base write'
-      ? { ...writer, modify: ((accountId, id, plan) => (id === baseId ? never() : writer.modify(accountId, id, plan))) as typeof writer.modify }
-      : { ...writer, removeAnswering: (() => never()) as typeof writer.removeAnswering };
-  void mergeContacts({ ...mergeDeps, writer: dying }, account.id, baseId, mergeeId);
-}
-
 it.each(['base write', 'delete'] as const)('when the process of a merge dies before its %s, then the sweep finishes it: the base takes the mergee\'s values and keys, once', async (step) => {
   const email = `half-merged-${step.replace(' ', '-')}@example.com`;
   const phone = step === 'delete' ? '+33612340002' : '+33612340001';
@@ -43,7 +30,7 @@ it.each(['base write', 'delete'] as const)('when the process of a merge dies bef
   const mergee = await createContact(ctx, account, {
     name: 'Mergee Person', email, phone_number: phone, custom_attributes: { tier: 'gold' }, additional_attributes: { city: 'Paris' },
   });
-  mergeThatDies(base.id, mergee.id, step);
+  mergeThatDies(ctx, account.id, base.id, mergee.id, step);
   const lockIds = [base.id, mergee.id].map((id) => mergeLockId(account.id, id));
   // Until the step it dies at is reached (which then waits for ever: the process is as good as dead).
   // The keys handed over (the step before the delete), and for the other the mergee deleted.
@@ -57,7 +44,7 @@ it.each(['base write', 'delete'] as const)('when the process of a merge dies bef
   // While its locks hold, the sweep leaves the merge alone (it may still be running).
   expect(await ctx.deps.finishAbandonedMerges()).toBe(0);
   // Its locks lapse, as a dead process's do; nothing else may take them over meanwhile.
-  await ctx.deps.models.mergeLocks.updateMany({ _id: { $in: lockIds } }, { $set: { until: new Date(Date.now() - 1000) } });
+  await lapseMergeLocks(ctx, account.id, [base.id, mergee.id]);
   const other = await createContact(ctx, account, { name: 'Other' });
   const blocked = await ctx.http.post(account.path('/actions/contact_merge')).set(auth()).send({ base_contact_id: other.id, mergee_contact_id: base.id });
   expect(blocked.status).toBe(409);
