@@ -14,6 +14,7 @@ import {
   isGroup,
   MAX_GROUP_DEPTH,
   MAX_SUBSTRING_LENGTH,
+  MIN_WILDCARD_LENGTH,
   operatorLabel,
   shownValue,
   pathOf,
@@ -103,7 +104,7 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
     const sent = withoutBlankValues(items);
     setItems(sent);
     const problems = filterProblems(sent, (key) => attributes.find((a) => a.key === key));
-    if (problems.size) return setShown(new Map([...problems].map(([at, problem]) => [at, saidKey(problem)])));
+    if (problems.size) return setShown(new Map([...problems].map(([at, problem]) => [at, saidKey(problem, { min: MIN_WILDCARD_LENGTH })])));
     setShown(new Map());
     setBusy(true);
     try {

@@ -218,7 +218,18 @@ export function toPayload(items: FilterItem[]): FilterItem[] {
 }
 
 /** What keeps a filter from running, found before it is sent (each a message key of the console). */
-export type FilterProblem = 'filterEmpty' | 'groupEmpty' | 'valueRequired' | 'valueChoose' | 'valueNumber' | 'valueDate' | 'daysWhole' | 'phoneDigits';
+export type FilterProblem = 'filterEmpty' | 'groupEmpty' | 'valueRequired' | 'valueChoose' | 'valueNumber' | 'valueDate' | 'daysWhole' | 'phoneDigits' | 'valueTooShort';
+
+/**
+ * The shortest contains or does-not-contain value the API matches by wildcard
+ * (FILTER_MIN_WILDCARD_LENGTH, 2 by default): every attribute but those whose substrings it
+ * indexes. A shorter one was refused in the API's English, naming its setting, in the Spanish
+ * console too, while one letter worked on a name (console audit at 940,000 contacts).
+ */
+export const MIN_WILDCARD_LENGTH = 2;
+const SUBSTRING_INDEXED = ['name', 'email', 'phone_number', 'identifier'];
+const matchedByWildcard = (attribute: AttributeChoice, operator: string) =>
+  (operator === 'contains' || operator === 'does_not_contain') && (attribute.custom || !SUBSTRING_INDEXED.includes(attribute.key));
 
 const MAX_DAYS = 100000;
 
@@ -250,6 +261,7 @@ function valueProblem(value: unknown, input: ValueInput, days: boolean, attribut
   if (attribute.key === 'phone_number' && operator !== 'equal_to' && operator !== 'not_equal_to') {
     return /^\+?\d+$/.test(String(value).replace(/[\s\p{Pd}\u2212.()]/gu, '')) ? null : 'phoneDigits';
   }
+  if (matchedByWildcard(attribute, operator) && [...String(value)].length < MIN_WILDCARD_LENGTH) return 'valueTooShort';
   return null;
 }
 
