@@ -3,7 +3,7 @@ import { authorizedFetch, download, errorOf } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { accountPath, useSession } from '../shell/session';
-import { parseCsv, unneutralise } from './read-csv';
+import { readFirstRows, unneutralise } from './read-csv';
 
 interface Import {
   id: number;
@@ -20,6 +20,8 @@ interface Import {
 }
 
 const FINISHED = ['completed', 'failed'];
+/** Rejected rows shown on screen; the download holds them all. */
+const REJECTED_SHOWN = 100;
 const STATUSES = ['queued', 'processing', 'completed', 'failed'];
 
 /** Upload a CSV (POST /contacts/import), then follow the import (GET /contacts/imports/{id}) until it finishes. */
@@ -106,7 +108,7 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
     if (!res.ok) return setError(errorOf(await res.json().catch(() => null)).error);
     setError(null);
     // The cells as the file's rows held them: the guard a spreadsheet needs (a leading ' before =) is not theirs.
-    setRejectedCsv(parseCsv(await res.text()).map((row) => row.map(unneutralise)));
+    setRejectedCsv((await readFirstRows(res, REJECTED_SHOWN)).map((row) => row.map(unneutralise)));
   }
 
   async function downloadRejected() {
@@ -174,6 +176,11 @@ export function ImportScreen({ onChanged }: { onChanged: () => void }) {
               <button type="button" onClick={showRejected}>{t('rejectedRows')}</button>
               <button type="button" onClick={downloadRejected}>{t('downloadRejected')}</button>
             </div>
+          )}
+          {rejectedCsv && current.rejected > rejectedCsv.length - 1 && (
+            <p className="hint" data-testid="rejected-shown">
+              {t('rejectedShown', { shown: formatNumber(rejectedCsv.length - 1), total: formatNumber(current.rejected) })}
+            </p>
           )}
           {rejectedCsv && (
             <div className="table-scroll">
