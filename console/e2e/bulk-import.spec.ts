@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createContacts, expect, screenshot, signIn, test } from './support';
+import type { Page } from '@playwright/test';
+import { createContacts, expect, screenshot, signIn, test, type E2eAccount } from './support';
 
 test('when two selected contacts get a label by bulk action, then both show its chip and the third does not', async ({ page, account }) => {
   await createContacts(account, [{ name: 'Bulk One' }, { name: 'Bulk Two' }, { name: 'Bulk Three' }]);
@@ -48,6 +49,60 @@ test('when more than 100 contacts of a segment are deleted, then the job shows i
   await expect(page.getByTestId('bulk-result')).toContainText('Done: 101 contacts deleted', { timeout: 30_000 });
   await expect(segment.getByTestId('segment-count')).toHaveText('0', { timeout: 15_000 });
   await expect(page.getByTestId('count')).toHaveText('0 contacts');
+});
+
+/** A segment of `n` contacts named `<prefix> 000`…, listed, and the console signed in on it. */
+async function openSegmentOf(page: Page, account: E2eAccount, prefix: string, n: number) {
+  for (let i = 0; i < n; i++) await account.api('POST', '/contacts', { name: `${prefix} ${String(i).padStart(3, '0')}` });
+  await account.api('POST', '/custom_filters', { name: `${prefix} people`, query: { payload: [{ attribute_key: 'name', filter_operator: 'starts_with', values: [prefix] }] } });
+  await expect.poll(async () => (await account.api<{ meta: { count: number } }>('POST', '/contacts/filter', { payload: [{ attribute_key: 'name', filter_operator: 'starts_with', values: [prefix] }] })).body.meta.count).toBe(n);
+  // The job's progress is read more slowly than it runs, so that it can be seen.
+  await page.route('**/bulk_actions/*', async (route) => {
+    const response = await route.fetch();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await route.fulfill({ response });
+  });
+  await signIn(page, account);
+  await page.getByTestId('segments').getByRole('button', { name: new RegExp(`${prefix} people`) }).click();
+  await expect(page.getByTestId('count')).toHaveText(`${n} contacts`);
+}
+
+/** Every contact of the list (`n`) given `label` by one bulk action. */
+async function labelAllMatching(page: Page, n: number, label: string) {
+  await page.getByRole('checkbox', { name: 'Select every contact on this page' }).check();
+  await page.getByRole('checkbox', { name: `Select all ${n} matching contacts` }).check();
+  await page.getByRole('region', { name: `${n} selected` }).getByLabel('Label').fill(label);
+  await page.getByRole('button', { name: 'Add label' }).click();
+}
+
+// The job was followed by the selection's bar, which goes with the page: paging during a job of
+// 47,051 contacts hid its progress for the 29 s it had left, and leaving the list hid its result
+// for good (console audit at 940,000 contacts).
+test('when a bulk job runs and the user pages on, then goes to another screen, then its progress and its result stay in view above the screens', async ({ page, account }) => {
+  await openSegmentOf(page, account, 'Mover', 130);
+  await labelAllMatching(page, 130, 'moved');
+
+  const job = page.getByTestId('bulk-job');
+  await expect(job).toBeFocused();
+  await expect(page.getByRole('region', { name: '130 selected' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await expect(page.getByTestId('contact-row').first()).toContainText('Mover 104');
+  await expect(job).toContainText('Adding the label "moved"');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Import contacts from CSV' })).toBeVisible();
+  await expect(page.getByTestId('bulk-result')).toHaveText('Adding the label "moved": Done: 130 contacts changed', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(job).toHaveCount(0);
+  await page.goBack();
+  await expect.poll(async () => page.getByTestId('contact-row').filter({ hasText: 'moved' }).count(), { timeout: 15_000 }).toBe(25);
+});
+
+test('when the page is reloaded during a bulk job, then the job is followed on to its result', async ({ page, account }) => {
+  await openSegmentOf(page, account, 'Reloader', 110);
+  await labelAllMatching(page, 110, 'reloaded');
+  await expect(page.getByTestId('bulk-job')).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('bulk-result')).toHaveText('Adding the label "reloaded": Done: 110 contacts changed', { timeout: 30_000 });
 });
 
 test('when a CSV with a bad row is imported, then the progress finishes, the counts show, and the rejected row is offered', async ({ page, account }) => {

@@ -4,37 +4,30 @@ import { useLabelTitles } from '../filters/use-filter-attributes';
 import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
-
-/** A bulk action as the API answers it (POST /bulk_actions, GET /bulk_actions/{id}). */
-export interface BulkAction {
-  id: number;
-  status: 'queued' | 'running' | 'completed' | 'failed';
-  total: number;
-  /** Contacts of the selection gone through so far (progress). */
-  processed: number;
-  /** Contacts the action changed (a label added or removed, a contact deleted). */
-  changed: number;
-  /** 'delete' for a delete; null for a label change. */
-  action_name: 'delete' | null;
-  error: string | null;
-}
+import { isRunning, type BulkAction } from './bulk-action';
+import { useFollowBulkJob } from './bulk-jobs';
 
 /** Which contacts a bulk action takes: the selected rows, or every contact of a filter or segment. */
 export type BulkSelection = { ids: number[] } | { payload: unknown[] } | { custom_filter_id: number };
 
 /**
  * Bulk actions on the selection: add or remove a label, delete (administrators). Up to 100
- * contacts the API answers with the finished action; more run as a job, followed here with its
- * progress until it ends. `onDone` gets the finished action (the bar goes with the selection, so
- * the screen shows the result).
+ * contacts the API answers with the finished action, which `onDone` gets (the bar goes with the
+ * selection, so the screen shows the result); more run as a job, handed over to be followed above
+ * every screen (bulk-jobs.tsx), and `onStarted` is told.
  */
-export function BulkBar({ selection, count, onDone }: { selection: BulkSelection; count: number; onDone: (action: BulkAction) => void }) {
-  const { t, plural, formatNumber } = useI18n();
+export function BulkBar({ selection, count, onDone, onStarted }: {
+  selection: BulkSelection;
+  count: number;
+  onDone: (action: BulkAction) => void;
+  onStarted: () => void;
+}) {
+  const { t, plural } = useI18n();
   const session = useSession();
+  const followJob = useFollowBulkJob();
   const [label, setLabel] = useState('');
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [job, setJob] = useState<BulkAction | null>(null);
   const [confirming, setConfirming] = useState(false);
   // The account's labels offered as the label is typed (a typo would make a new label).
   const labelTitles = useLabelTitles();
@@ -60,24 +53,13 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
       setBusy(false);
       return setMessage(errorOf(error).error);
     }
-    // More than 100 contacts run as a job: follow it, showing its progress, until it ends.
-    let action = data as BulkAction;
-    while (action.status === 'queued' || action.status === 'running') {
-      setJob(action);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const next = await session.client.GET('/api/v1/accounts/{account_id}/bulk_actions/{id}', { params: { path: { ...path, id: action.id } } });
-      if (!next.data) {
-        setBusy(false);
-        setJob(null);
-        return setMessage(errorOf(next.error).error);
-      }
-      action = next.data as BulkAction;
-    }
+    const action = data as BulkAction;
     setBusy(false);
-    setJob(null);
     setLabel('');
     setConfirming(false);
-    onDone(action);
+    if (!isRunning(action)) return onDone(action);
+    followJob(action);
+    onStarted();
   }
 
   return (
@@ -103,12 +85,6 @@ export function BulkBar({ selection, count, onDone }: { selection: BulkSelection
         ) : (
           <button type="button" className="danger" ref={deleteButton} aria-disabled={busy} onClick={busyGuard(() => setConfirming(true))}>{t('deleteSelected')}</button>
         ))}
-      {job && (
-        <label className="bulk-progress">
-          <span data-testid="bulk-progress" role="status">{t('bulkProgress', { processed: formatNumber(job.processed), total: formatNumber(job.total) })}</span>
-          <progress max={Math.max(job.total, 1)} value={job.processed} />
-        </label>
-      )}
       {message && <span role="alert" className="error">{message}</span>}
     </div>
   );

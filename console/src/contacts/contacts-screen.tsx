@@ -4,13 +4,14 @@ import { FilterBuilder, type Refusal } from '../filters/filter-builder';
 import { fromStoredPayload, MAX_SUBSTRING_LENGTH, problemPathOf, toPayload, type FilterItem } from '../filters/filter-model';
 import { FilterSummary } from '../filters/filter-summary';
 import { useI18n } from '../i18n/i18n';
-import { said, type Said } from '../i18n/said';
+import type { Said } from '../i18n/said';
 import { escapeCancels } from '../shell/escape-cancels';
 import { focusIsLost } from '../shell/focus-later';
 import { accountPath, useSession } from '../shell/session';
 import { useSlow } from '../shell/use-slow';
 import { firstPageOf, hashOf, listOf, type ListSource, type ListView, type Navigate } from '../shell/view';
-import { BulkBar, type BulkAction, type BulkSelection } from './bulk-bar';
+import { bulkOutcome, type BulkAction } from './bulk-action';
+import { BulkBar, type BulkSelection } from './bulk-bar';
 import { ExportPanel } from './export-panel';
 import { exportBodyOf, fetchContacts, type ListReadError } from './fetch-contacts';
 import { NewContactForm } from './new-contact-form';
@@ -328,18 +329,15 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
     navigate({ screen: 'contacts', list: listOf({ kind: 'all' }) });
   }
 
-  function bulkDone(action: BulkAction) {
+  /** The selection's bar goes once its action is done, or handed over as a job (followed above the screen). */
+  function clearSelection() {
     setAllMatching(false);
     setSelected(new Set());
-    setBulkResult(
-      said((i) =>
-        action.status === 'failed'
-          ? i.t('bulkFailed', { message: action.error ?? '' })
-          : action.changed === action.processed
-            ? i.plural(action.action_name === 'delete' ? 'bulkDeleted' : 'bulkDone', action.changed)
-            : i.plural('bulkDoneSome', action.changed, { processed: i.formatNumber(action.processed) }),
-      ),
-    );
+  }
+
+  function bulkDone(action: BulkAction) {
+    clearSelection();
+    setBulkResult(bulkOutcome(action));
     setBulkEnded((n) => n + 1);
     // The list and the segment counts read them again over the next seconds (see App's `changed`).
     onChanged();
@@ -517,6 +515,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
           selection={bulkSelection(source, selected, allMatching && allSelected)}
           count={allMatching && allSelected && shown ? shown.meta.count : selected.size}
           onDone={bulkDone}
+          onStarted={clearSelection}
         />
       )}
 

@@ -3,6 +3,7 @@ import { createApiClient, loadSession, loadSessionEnded, saveSession, saveSessio
 import { useI18n } from '../i18n/i18n';
 import { SignInScreen } from '../sign-in/sign-in-screen';
 import { checkSession, endSession, SignInRefused, type Who } from '../sign-in/sign-in';
+import { BulkJobs } from '../contacts/bulk-jobs';
 import { ContactsScreen } from '../contacts/contacts-screen';
 import { ContactScreen } from '../contact/contact-screen';
 import { ImportScreen } from '../import/import-screen';
@@ -212,6 +213,7 @@ export function App() {
         </header>
         <Sidebar view={view} onNavigate={navigate} revision={revision} refreshed={refreshed} />
         <main className="content">
+          <BulkJobs onChanged={changed}>
           {/* A screen that fails to render says so there; the header and the sidebar stay, and going elsewhere renders afresh. */}
           <ErrorBoundary resetKey={hashOf(view)} fallback={(error, retry) => (
             <section className="panel" role="alert" data-testid="render-failed">
@@ -236,6 +238,7 @@ export function App() {
           {view.screen === 'import' && <ImportScreen onChanged={changed} />}
           {view.screen === 'admin' && <AdminScreen onChanged={changed} />}
           </ErrorBoundary>
+          </BulkJobs>
         </main>
       </div>
     </SessionContext.Provider>
