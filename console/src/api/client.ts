@@ -115,7 +115,11 @@ export function errorOf(error: unknown): ApiError {
 
 /** Saves a response body as a file named by its Content-Disposition, or by `fallback`. */
 export async function download(res: Response, fallback: string): Promise<void> {
-  const blob = await res.blob();
+  saveAs(await res.blob(), res, fallback);
+}
+
+/** Saves a body already read (`blob`) as `res` names it (Content-Disposition), or as `fallback`. */
+export function saveAs(blob: Blob, res: Response, fallback: string): void {
   const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallback;
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

@@ -416,6 +416,7 @@ export function ContactsScreen({ list, searchEpoch, navigate, onChanged, revisio
               ? plural(q ? 'exportScopeSearch' : 'exportScope', shown.meta.count, { list: listName, q })
               : t(q ? 'exportScopeSearch' : 'exportScope', { n: '…', list: listName, q })
           }
+          total={shown?.meta.count}
           onClose={() => closePanel('export')}
         />
       )}
