@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n';
 import { escapeCancels } from '../shell/escape-cancels';
 import { accountPath, useSession } from '../shell/session';
 import { placeError, TextField, type FieldErrors } from './field-errors';
+import { useTrackLabelMove } from './label-moves';
 import { RowActions } from './row-actions';
 import { useAdminPanel } from './use-admin-panel';
 
@@ -34,6 +35,8 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
   const { editing, setEditing, root, closeEditor } = rows;
   // Labels that cannot be read say why (it used to look like an account without any).
   const { labels, error: readError } = useLabelsRead(panel.revision);
+  // A rename or a delete moves the label's contacts after the request, by a job: followed above the screens.
+  const trackMove = useTrackLabelMove();
 
   async function add(event: FormEvent) {
     event.preventDefault();
@@ -53,7 +56,7 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
   async function saveEdit(event: FormEvent) {
     event.preventDefault();
     if (!editing) return;
-    const { error: failed, response } = await session.client.PATCH('/api/v1/accounts/{account_id}/labels/{id}', {
+    const { data, error: failed, response } = await session.client.PATCH('/api/v1/accounts/{account_id}/labels/{id}', {
       params: { path: { ...path, id: editing.id } },
       // The title only when it changed: a rename moves every contact carrying the label.
       body: {
@@ -64,13 +67,21 @@ export function LabelsAdmin({ admin, onChanged }: { admin: boolean; onChanged: (
     });
     if (response.status === 404) return rows.rowGone(editing.was, changed);
     if (failed) return setEditing({ ...editing, errors: placeError(failed, LABEL_FIELDS) });
+    const renamed = data?.title;
+    if (renamed !== undefined && renamed !== editing.was) trackMove({ from: editing.was, to: renamed });
     closeEditor(editing.id);
     rows.rowDone();
     changed();
   }
 
-  const remove = (id: number) =>
-    rows.removeRow(id, labels.find((l) => l.id === id)?.title ?? `#${id}`, () => session.client.DELETE('/api/v1/accounts/{account_id}/labels/{id}', { params: { path: { ...path, id } } }), changed);
+  const remove = (id: number) => {
+    const title = labels.find((l) => l.id === id)?.title;
+    const removed = () => {
+      if (title !== undefined) trackMove({ from: title, to: null });
+      changed();
+    };
+    return rows.removeRow(id, title ?? `#${id}`, () => session.client.DELETE('/api/v1/accounts/{account_id}/labels/{id}', { params: { path: { ...path, id } } }), removed);
+  };
 
   return (
     <section className="panel" aria-labelledby="labels-admin-title" ref={root}>

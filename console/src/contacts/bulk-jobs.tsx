@@ -151,11 +151,11 @@ export function BulkJobs({ onChanged, children }: { onChanged: () => void; child
   return (
     <FollowContext.Provider value={follow}>
       {jobs.length > 0 && (
-        <section className="bulk-jobs" aria-label={t('bulkJobs')} data-testid="bulk-jobs">
+        <section className="background-work" aria-label={t('bulkJobs')} data-testid="bulk-jobs">
           {jobs.map(({ action, problem }) => (
             <p
               key={action.id}
-              className="bulk-job"
+              className="background-line"
               tabIndex={-1}
               data-testid="bulk-job"
               ref={(el) => {

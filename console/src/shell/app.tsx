@@ -8,6 +8,7 @@ import { ContactsScreen } from '../contacts/contacts-screen';
 import { ContactScreen } from '../contact/contact-screen';
 import { ImportScreen } from '../import/import-screen';
 import { AdminScreen } from '../admin/admin-screen';
+import { LabelMoves } from '../admin/label-moves';
 import { forgetDrafts } from '../contact/drafts';
 import { ErrorBoundary } from './error-boundary';
 import { Sidebar } from './sidebar';
@@ -214,6 +215,7 @@ export function App() {
         <Sidebar view={view} onNavigate={navigate} revision={revision} refreshed={refreshed} />
         <main className="content">
           <BulkJobs onChanged={changed}>
+          <LabelMoves onChanged={changed}>
           {/* A screen that fails to render says so there; the header and the sidebar stay, and going elsewhere renders afresh. */}
           <ErrorBoundary resetKey={hashOf(view)} fallback={(error, retry) => (
             <section className="panel" role="alert" data-testid="render-failed">
@@ -238,6 +240,7 @@ export function App() {
           {view.screen === 'import' && <ImportScreen onChanged={changed} />}
           {view.screen === 'admin' && <AdminScreen onChanged={changed} />}
           </ErrorBoundary>
+          </LabelMoves>
           </BulkJobs>
         </main>
       </div>
