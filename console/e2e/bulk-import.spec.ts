@@ -102,7 +102,16 @@ test('when the page is reloaded during a bulk job, then the job is followed on t
   await labelAllMatching(page, 110, 'reloaded');
   await expect(page.getByTestId('bulk-job')).toBeVisible();
   await page.reload();
-  await expect(page.getByTestId('bulk-result')).toHaveText('Adding the label "reloaded": Done: 110 contacts changed', { timeout: 30_000 });
+  const result = page.getByTestId('bulk-result');
+  await expect(result).toHaveText('Adding the label "reloaded": Done: 110 contacts changed', { timeout: 30_000 });
+  // The result stays until dismissed, a reload after it too.
+  await page.reload();
+  await expect(result).toHaveText('Adding the label "reloaded": Done: 110 contacts changed');
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(result).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('count')).toHaveText('110 contacts');
+  await expect(page.getByTestId('bulk-job')).toHaveCount(0);
 });
 
 test('when a CSV with a bad row is imported, then the progress finishes, the counts show, and the rejected row is offered', async ({ page, account }) => {

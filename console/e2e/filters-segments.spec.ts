@@ -176,10 +176,22 @@ test('when a filter from a link is refused, then the builder opens at the condit
   await signIn(page, account);
   const payload = [{ attribute_key: 'city', filter_operator: 'contains', values: ['Lima'], query_operator: 'and' }, { attribute_key: 'created_at', filter_operator: 'days_before', values: [-5] }];
   await page.goto(`/app/#/filter?payload=${encodeURIComponent(JSON.stringify(payload))}`);
-  await expect(page.locator('.condition').nth(1).getByTestId('filter-problem')).toContainText('days_before takes a whole number');
+  // In the console's words, as its own check says it when Apply is pressed (it was the API's English).
+  await expect(page.locator('.condition').nth(1).getByTestId('filter-problem')).toHaveText('Enter a whole number of days, 0 or more.');
   await expect(page.getByTestId('count')).not.toHaveText('Loading…');
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('alert')).toContainText('The list could not be read');
+});
+
+// A one-letter contains on an attribute matched by wildcard, marked by the builder before it is
+// sent, reached the API from a link and was refused in its English, naming its setting, in the
+// Spanish console too (console audit at 940,000 contacts).
+test('when a filter from a link holds a one-letter contains on a company, then the builder says so in the console\'s language', async ({ page, account }) => {
+  await signIn(page, account);
+  await page.getByLabel('Language').selectOption('es');
+  const payload = [{ attribute_key: 'company_name', filter_operator: 'contains', values: ['a'] }];
+  await page.goto(`/app/#/filter?payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  await expect(page.locator('.condition').first().getByTestId('filter-problem')).toHaveText('Escribe al menos 2 caracteres: este campo no se busca por una sola letra.');
 });
 
 test('when a segment made through the API holds several values for a condition, then the builder shows them all and editing the first keeps the others', async ({ page, account }) => {

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { accountPath, useSession } from '../shell/session';
+import { changeTabList, readTabList } from '../shell/tab-store';
 
 /**
  * A label renamed (`to`: its new title) or deleted (`to` null) in Administration, whose contacts a
@@ -12,6 +13,11 @@ export interface LabelMove {
   from: string;
   to: string | null;
 }
+
+const isMove = (value: unknown): value is LabelMove =>
+  typeof value === 'object' && value !== null && typeof (value as LabelMove).from === 'string' && (typeof (value as LabelMove).to === 'string' || (value as LabelMove).to === null);
+// The moves being followed, by account, for the tab: a reload follows them on.
+const storeKey = (accountId: number) => `contacts.labelMoves.${accountId}`;
 
 const TrackContext = createContext<(move: LabelMove) => void>(() => undefined);
 
@@ -35,11 +41,16 @@ interface Followed {
 export function LabelMoves({ onChanged, children }: { onChanged: () => void; children: ReactNode }) {
   const { plural } = useI18n();
   const session = useSession();
-  const [moves, setMoves] = useState<Followed[]>([]);
+  const { accountId } = session;
+  const [moves, setMoves] = useState<Followed[]>(() => readTabList(storeKey(accountId), isMove).map((move) => ({ move, left: null })));
 
-  const track = useCallback((move: LabelMove) => {
-    setMoves((was) => [...was.filter((m) => m.move.from !== move.from), { move, left: null }]);
-  }, []);
+  const track = useCallback(
+    (move: LabelMove) => {
+      changeTabList(storeKey(accountId), isMove, (list) => [...list.filter((m) => m.from !== move.from), move]);
+      setMoves((was) => [...was.filter((m) => m.move.from !== move.from), { move, left: null }]);
+    },
+    [accountId],
+  );
 
   useEffect(() => {
     if (!moves.length) return;
@@ -55,24 +66,25 @@ export function LabelMoves({ onChanged, children }: { onChanged: () => void; chi
       ]);
       if (!live) return;
       const titles = new Set(labels.data?.payload.map((l) => l.title));
-      let done = false;
+      const ended: string[] = [];
       const next = moves.map((followed, i): Followed | null => {
         const count = counts[i].data?.meta.count;
         // Not counted (the index away): followed on, as last counted.
         if (count === undefined) return followed;
         if (count > 0 && !titles.has(followed.move.from)) return { ...followed, left: count };
-        done = true;
+        ended.push(followed.move.from);
         return null;
       });
+      if (ended.length) changeTabList(storeKey(accountId), isMove, (list) => list.filter((m) => !ended.includes(m.from)));
       // A move handed over during the read stays as it is, for the next one.
       setMoves((was) => was.flatMap((m) => (moves.includes(m) ? next[moves.indexOf(m)] ?? [] : [m])));
-      if (done) onChanged();
+      if (ended.length) onChanged();
     }, moves.some((m) => m.left === null) ? 0 : POLL_MS);
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [moves, session, onChanged]);
+  }, [moves, session, accountId, onChanged]);
 
   const shown = moves.filter((m): m is Followed & { left: number } => m.left !== null);
   return (

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useRef, useState, ty
 import { errorOf } from '../api/client';
 import { useI18n, type I18n } from '../i18n/i18n';
 import { accountPath, useSession } from '../shell/session';
+import { changeTabList, readTabList } from '../shell/tab-store';
 import { bulkOutcome, isRunning, type BulkAction } from './bulk-action';
 
 /**
@@ -24,21 +25,11 @@ interface FollowedJob {
   problem: string | null;
 }
 
-// The jobs being followed, by account, for the session's tab: a reload follows them on.
+// The jobs being followed, by account, for the tab: a reload follows them on, and shows a result not dismissed.
+const isId = (value: unknown): value is number => Number.isInteger(value);
 const storeKey = (accountId: number) => `contacts.bulkJobs.${accountId}`;
-function storedIds(accountId: number): number[] {
-  try {
-    const ids: unknown = JSON.parse(sessionStorage.getItem(storeKey(accountId)) ?? '[]');
-    return Array.isArray(ids) ? ids.filter((id): id is number => Number.isInteger(id)) : [];
-  } catch {
-    return [];
-  }
-}
-function storeIds(accountId: number, change: (ids: number[]) => number[]): void {
-  const ids = change(storedIds(accountId));
-  if (ids.length) sessionStorage.setItem(storeKey(accountId), JSON.stringify(ids));
-  else sessionStorage.removeItem(storeKey(accountId));
-}
+const storedIds = (accountId: number) => readTabList(storeKey(accountId), isId);
+const storeIds = (accountId: number, change: (ids: number[]) => number[]) => changeTabList(storeKey(accountId), isId, change);
 
 /** What the job does, in a few words. */
 function jobWhat(action: BulkAction, t: I18n['t']): string {
@@ -88,9 +79,9 @@ export function BulkJobs({ onChanged, children }: { onChanged: () => void; child
     for (const id of storedIds(accountId)) {
       void read(id).then(({ data, response }) => {
         if (!live) return;
-        // Ended meanwhile, it shows its result, which the page that started it did not live to show.
+        // Ended, it shows its result until dismissed (the page that started it may not have lived to show it).
         if (data) put(data as BulkAction);
-        if ((data && !isRunning(data as BulkAction)) || response.status === 404) storeIds(accountId, (ids) => ids.filter((other) => other !== id));
+        else if (response.status === 404) storeIds(accountId, (ids) => ids.filter((other) => other !== id));
       });
     }
     return () => {
@@ -126,10 +117,7 @@ export function BulkJobs({ onChanged, children }: { onChanged: () => void; child
           }
           const next = data as BulkAction;
           put(next);
-          if (!isRunning(next)) {
-            ended = true;
-            storeIds(accountId, (ids) => ids.filter((id) => id !== next.id));
-          }
+          if (!isRunning(next)) ended = true;
         }),
       );
       // The list and the counts read again over the next seconds (see App's `changed`).

@@ -26,6 +26,7 @@ import {
   type AttributeChoice,
   type FilterCondition,
   type FilterItem,
+  type FilterProblem,
   type QueryOperator,
 } from './filter-model';
 import { filterAttributes, useDefinitions, useLabelTitles } from './use-filter-attributes';
@@ -72,11 +73,18 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
   const [name, setName] = useState(segmentName ?? '');
   const [naming, setNaming] = useState(false);
   const [busy, setBusy] = useState(false);
+  const attributeOf = (key: string) => attributes.find((a) => a.key === key);
+  const problemsShown = (problems: Map<string, FilterProblem>): Shown => new Map([...problems].map(([at, problem]) => [at, saidKey(problem, { min: MIN_WILDCARD_LENGTH })]));
   const refusedShown = (refusal: Refusal): Shown => {
     if ('inWords' in refusal) return new Map([['', saidKey(refusal.inWords)]]);
+    const at = problemPathOf(refusal.field) ?? '';
+    // What the console's own check finds there is said in its words: a filter from a link (or a
+    // segment) reaches the API unchecked, and a one-letter contains was refused in the API's English.
+    const own = filterProblems(items, attributeOf).get(at);
+    if (own) return problemsShown(new Map([[at, own]]));
     const gone = goneAttributeOf(refusal);
     const message = said((i) => (gone !== undefined ? i.t('filterAttributeGone', { key: gone }) : i.t('filterRefused', { message: refusal.error })));
-    return new Map([[problemPathOf(refusal.field) ?? '', message]]);
+    return new Map([[at, message]]);
   };
   const [shown, setShown] = useState<Shown>(() => (refused ? refusedShown(refused) : new Map()));
 
@@ -103,8 +111,8 @@ export function FilterBuilder({ initial, segmentName, refused, onApply, onClear,
     // The value box left empty beside a condition's chips is not a value of its own.
     const sent = withoutBlankValues(items);
     setItems(sent);
-    const problems = filterProblems(sent, (key) => attributes.find((a) => a.key === key));
-    if (problems.size) return setShown(new Map([...problems].map(([at, problem]) => [at, saidKey(problem, { min: MIN_WILDCARD_LENGTH })])));
+    const problems = filterProblems(sent, attributeOf);
+    if (problems.size) return setShown(problemsShown(problems));
     setShown(new Map());
     setBusy(true);
     try {
