@@ -28,8 +28,10 @@ const POLL_MS = 2000;
 
 interface Followed {
   move: LabelMove;
-  /** Contacts still carrying the old title, as the search index last counted them (null: not read yet). */
+  /** Contacts still carrying the old title, as the search index last counted them (null: not counted yet). */
   left: number | null;
+  /** Whether a count was tried: the first one is at once, the next ones every POLL_MS. */
+  tried: boolean;
 }
 
 /**
@@ -42,12 +44,12 @@ export function LabelMoves({ onChanged, children }: { onChanged: () => void; chi
   const { plural } = useI18n();
   const session = useSession();
   const { accountId } = session;
-  const [moves, setMoves] = useState<Followed[]>(() => readTabList(storeKey(accountId), isMove).map((move) => ({ move, left: null })));
+  const [moves, setMoves] = useState<Followed[]>(() => readTabList(storeKey(accountId), isMove).map((move) => ({ move, left: null, tried: false })));
 
   const track = useCallback(
     (move: LabelMove) => {
       changeTabList(storeKey(accountId), isMove, (list) => [...list.filter((m) => m.from !== move.from), move]);
-      setMoves((was) => [...was.filter((m) => m.move.from !== move.from), { move, left: null }]);
+      setMoves((was) => [...was.filter((m) => m.move.from !== move.from), { move, left: null, tried: false }]);
     },
     [accountId],
   );
@@ -70,8 +72,8 @@ export function LabelMoves({ onChanged, children }: { onChanged: () => void; chi
       const next = moves.map((followed, i): Followed | null => {
         const count = counts[i].data?.meta.count;
         // Not counted (the index away): followed on, as last counted.
-        if (count === undefined) return followed;
-        if (count > 0 && !titles.has(followed.move.from)) return { ...followed, left: count };
+        if (count === undefined) return { ...followed, tried: true };
+        if (count > 0 && !titles.has(followed.move.from)) return { ...followed, left: count, tried: true };
         ended.push(followed.move.from);
         return null;
       });
@@ -79,7 +81,7 @@ export function LabelMoves({ onChanged, children }: { onChanged: () => void; chi
       // A move handed over during the read stays as it is, for the next one.
       setMoves((was) => was.flatMap((m) => (moves.includes(m) ? next[moves.indexOf(m)] ?? [] : [m])));
       if (ended.length) onChanged();
-    }, moves.some((m) => m.left === null) ? 0 : POLL_MS);
+    }, moves.some((m) => !m.tried) ? 0 : POLL_MS);
     return () => {
       live = false;
       clearTimeout(timer);

@@ -49,8 +49,12 @@ export function BulkJobs({ onChanged, children }: { onChanged: () => void; child
   const [focusId, setFocusId] = useState<number | null>(null);
   const lines = useRef(new Map<number, HTMLElement>());
 
-  const put = useCallback((action: BulkAction, problem: string | null = null) => {
-    setJobs((was) => (was.some((j) => j.action.id === action.id) ? was.map((j) => (j.action.id === action.id ? { action, problem } : j)) : [...was, { action, problem }]));
+  const put = useCallback((action: BulkAction) => {
+    setJobs((was) => [...was.filter((j) => j.action.id !== action.id), { action, problem: null }]);
+  }, []);
+  // A read's answer for a job still followed (one dismissed or gone meanwhile is not brought back).
+  const update = useCallback((action: BulkAction, problem: string | null = null) => {
+    setJobs((was) => was.map((j) => (j.action.id === action.id ? { action, problem } : j)));
   }, []);
 
   const follow = useCallback(
@@ -97,7 +101,7 @@ export function BulkJobs({ onChanged, children }: { onChanged: () => void; child
     [accountId],
   );
 
-  // Every running job read again after a second (three after a failed read), until it ends; the
+  // Every running job read again after a second (3 s after a failed read), until it ends; the
   // next read is planned from the last answers (`jobs` changes with each).
   useEffect(() => {
     const running = jobs.filter((j) => isRunning(j.action));
@@ -113,10 +117,10 @@ export function BulkJobs({ onChanged, children }: { onChanged: () => void; child
           if (!data) {
             // Gone (its account's history purged): nothing more to follow.
             if (response.status === 404) return drop(action.id);
-            return put(action, errorOf(error).error);
+            return update(action, errorOf(error).error);
           }
           const next = data as BulkAction;
-          put(next);
+          update(next);
           if (!isRunning(next)) ended = true;
         }),
       );
@@ -127,7 +131,7 @@ export function BulkJobs({ onChanged, children }: { onChanged: () => void; child
       live = false;
       clearTimeout(timer);
     };
-  }, [jobs, read, put, drop, accountId, onChanged]);
+  }, [jobs, read, update, drop, onChanged]);
 
   function dismiss(id: number) {
     const hadFocus = lines.current.get(id)?.contains(document.activeElement);
