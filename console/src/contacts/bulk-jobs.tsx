@@ -34,8 +34,8 @@ const storeIds = (accountId: number, change: (ids: number[]) => number[]) => cha
 /** What the job does, in a few words. */
 function jobWhat(action: BulkAction, t: I18n['t']): string {
   if (action.action_name === 'delete') return t('bulkJobDeleting');
-  const added = action.labels?.add[0];
-  return added !== undefined ? t('bulkJobAdding', { label: added }) : t('bulkJobRemoving', { label: action.labels?.remove[0] ?? '' });
+  const added = action.labels.add[0];
+  return added !== undefined ? t('bulkJobAdding', { label: added }) : t('bulkJobRemoving', { label: action.labels.remove[0] ?? '' });
 }
 
 /** Follows the jobs handed to it (useFollowBulkJob) and shows them above the screen; `onChanged` when one ends. */
